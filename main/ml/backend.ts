@@ -1,0 +1,84 @@
+// Picks the fastest TensorFlow.js backend that actually loads on this machine.
+// Order: CUDA (tfjs-node-gpu) → native CPU (tfjs-node) → wasm (SIMD) → plain JS cpu.
+// The tfjs-node packages are optional dependencies that download libtensorflow in an
+// install script; where that script never ran (npm 11 blocks it by default, or there is
+// no network) their import throws, and we fall through to the next candidate.
+import * as tf from '@tensorflow/tfjs';
+import { registerWasmTrainingKernels } from './wasm-kernels.ts';
+
+export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
+
+export interface BackendInfo {
+  name: BackendName;
+  /** Which package provided it, e.g. "@tensorflow/tfjs-node-gpu". */
+  provider: string;
+  /** Why faster candidates were skipped (empty when the first one loaded). */
+  skipped: string[];
+}
+
+let chosen: BackendInfo | undefined;
+
+async function tryNative(pkg: string): Promise<boolean> {
+  try {
+    await import(pkg);
+    return tf.findBackend('tensorflow') != null;
+  } catch {
+    return false;
+  }
+}
+
+async function tryWasm(): Promise<boolean> {
+  try {
+    const wasm = await import('@tensorflow/tfjs-backend-wasm');
+    // The threaded build cannot start its workers under Node (they are created from a
+    // blob: URL), so ask for the single-threaded SIMD build explicitly. Without the
+    // platform-fetch flag, Emscripten reads the .wasm file from disk itself.
+    tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+    wasm.setWasmPaths(wasmDistDir());
+    registerWasmTrainingKernels();
+    return await tf.setBackend('wasm');
+  } catch {
+    return false;
+  }
+}
+
+function wasmDistDir(): string {
+  // setWasmPaths wants a prefix ending in '/'; resolve it from the installed package so
+  // nothing is fetched from a CDN.
+  const url = import.meta.resolve('@tensorflow/tfjs-backend-wasm');
+  const path = new URL('.', url).pathname;
+  return path.endsWith('/') ? path : path + '/';
+}
+
+/**
+ * Initialises TensorFlow.js once per process. QUIRE_BACKEND=tensorflow|wasm|cpu forces a
+ * backend (an unavailable forced backend is an error, not a silent fallback).
+ */
+export async function initBackend(force = process.env.QUIRE_BACKEND): Promise<BackendInfo> {
+  if (chosen) return chosen;
+  const skipped: string[] = [];
+  const candidates: Array<[BackendName, string, () => Promise<boolean>]> = [
+    ['tensorflow', '@tensorflow/tfjs-node-gpu', () => tryNative('@tensorflow/tfjs-node-gpu')],
+    ['tensorflow', '@tensorflow/tfjs-node', () => tryNative('@tensorflow/tfjs-node')],
+    ['wasm', '@tensorflow/tfjs-backend-wasm', tryWasm],
+    ['cpu', '@tensorflow/tfjs', async () => tf.setBackend('cpu')],
+  ];
+  if (force && !['tensorflow', 'wasm', 'cpu'].includes(force)) {
+    throw new Error(`QUIRE_BACKEND=${force} is not one of tensorflow, wasm, cpu`);
+  }
+  for (const [name, provider, load] of candidates) {
+    if (force && force !== name) continue;
+    if (await load()) {
+      if (name === 'tensorflow') await tf.setBackend('tensorflow');
+      await tf.ready();
+      chosen = { name, provider, skipped };
+      return chosen;
+    }
+    skipped.push(`${provider} did not load`);
+  }
+  throw new Error(`no TensorFlow.js backend could be loaded (${skipped.join('; ')})`);
+}
+
+export function currentBackend(): BackendInfo | undefined {
+  return chosen;
+}

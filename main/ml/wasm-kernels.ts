@@ -1,0 +1,187 @@
+// Training kernels for the wasm backend, composed from the backend's own fast kernels.
+//
+// tfjs-backend-wasm 4.22 can run a CRNN forward pass quickly (XNNPACK convolutions and
+// matrix products) but training needs three more things:
+//   - Conv2DBackpropFilter is not implemented at all;
+//   - Conv2DBackpropInput exists but is a naive loop, ~10× slower than a Conv2D;
+//   - BatchMatMul only reaches XNNPACK without transpose flags, and the gradients of
+//     every matMul set them.
+// Each replacement works on TensorInfos and calls the registered wasm kernels directly,
+// like tfjs's own composite kernels do, so nothing here touches the autograd tape.
+import * as tf from '@tensorflow/tfjs';
+import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs';
+
+const { backend_util } = tf;
+type Backend = { disposeData(dataId: object): void };
+
+function kernel(name: string): KernelFunc {
+  const config = tf.getKernel(name, 'wasm');
+  if (!config) throw new Error(`wasm kernel ${name} is not registered`);
+  return config.kernelFunc;
+}
+
+/** Runs a registered wasm kernel on TensorInfos (Concat takes an array of inputs). */
+function call(backend: Backend, name: string, inputs: Record<string, TensorInfo>, attrs: NamedAttrMap = {}): TensorInfo {
+  return kernel(name)({ inputs, backend: backend as never, attrs }) as TensorInfo;
+}
+
+function free(backend: Backend, ...infos: TensorInfo[]): void {
+  for (const info of infos) backend.disposeData(info.dataId);
+}
+
+function reshape(backend: Backend, x: TensorInfo, shape: number[]): TensorInfo {
+  return call(backend, 'Reshape', { x }, { shape });
+}
+
+function swapLastTwo(backend: Backend, x: TensorInfo): TensorInfo {
+  const r = x.shape.length;
+  const perm = [...Array(r).keys()];
+  [perm[r - 2], perm[r - 1]] = [perm[r - 1], perm[r - 2]];
+  return call(backend, 'Transpose', { x }, { perm });
+}
+
+interface ConvAttrs {
+  strides: number | [number, number];
+  pad: 'valid' | 'same' | number | number[][];
+  dataFormat?: 'NHWC' | 'NCHW';
+  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+  dilations?: number | [number, number];
+}
+
+function convInfoFor(xShape: number[], filterShape: number[], attrs: ConvAttrs) {
+  if ((attrs.dataFormat ?? 'NHWC') !== 'NHWC') throw new Error('wasm training kernels support NHWC only');
+  return backend_util.computeConv2DInfo(
+    xShape as [number, number, number, number], filterShape as [number, number, number, number],
+    attrs.strides, attrs.dilations ?? 1, attrs.pad as never, attrs.dimRoundingMode, false, 'channelsLast',
+  );
+}
+
+/**
+ * dW[kh,kw,ci,co] = Σ_{n,oh,ow} x[n, oh·sh+kh−pt, ow·sw+kw−pl, ci] · dy[n,oh,ow,co]
+ * as one matrix product: patches(x)ᵀ [KH·KW·CI, M] × dy [M, CO], M = N·OH·OW.
+ */
+function conv2DBackpropFilter({ inputs, backend, attrs }: Parameters<KernelFunc>[0]): TensorInfo {
+  const b = backend as unknown as Backend;
+  const { x, dy } = inputs as { x: TensorInfo; dy: TensorInfo };
+  const a = attrs as unknown as ConvAttrs & { filterShape: number[] };
+  const info = convInfoFor(x.shape, a.filterShape, a);
+  if (info.dilationHeight !== 1 || info.dilationWidth !== 1) throw new Error('Conv2DBackpropFilter: dilations are not supported');
+  const { top, bottom, left, right } = info.padInfo;
+  const padded = call(b, 'PadV2', { x }, { paddings: [[0, 0], [top, bottom], [left, right], [0, 0]], constantValue: 0 });
+  const [N, , , CI] = x.shape;
+  const { outHeight: OH, outWidth: OW, strideHeight: sh, strideWidth: sw, filterHeight: KH, filterWidth: KW } = info;
+  const slices: TensorInfo[] = [];
+  for (let kh = 0; kh < KH; kh++) {
+    for (let kw = 0; kw < KW; kw++) {
+      slices.push(call(b, 'StridedSlice', { x: padded }, {
+        begin: [0, kh, kw, 0], end: [N, kh + (OH - 1) * sh + 1, kw + (OW - 1) * sw + 1, CI],
+        strides: [1, sh, sw, 1], beginMask: 0, endMask: 0, ellipsisMask: 0, newAxisMask: 0, shrinkAxisMask: 0,
+      }));
+    }
+  }
+  const patches = slices.length === 1 ? slices[0] : call(b, 'Concat', slices as never, { axis: 3 });
+  const M = N * OH * OW;
+  const K = KH * KW * CI;
+  const p2 = reshape(b, patches, [M, K]);
+  const pT = call(b, 'Transpose', { x: p2 }, { perm: [1, 0] });
+  const dy2 = reshape(b, dy, [M, info.outChannels]);
+  const prod = call(b, 'BatchMatMul', { a: pT, b: dy2 }, { transposeA: false, transposeB: false });
+  const out = reshape(b, prod, a.filterShape);
+  free(b, padded, ...(slices.length === 1 ? [] : slices), patches, p2, pT, dy2, prod);
+  return out;
+}
+
+/**
+ * For stride 1, dx is a "full" correlation of dy with the filter rotated by 180° and its
+ * channel axes swapped, which the XNNPACK Conv2D does at full speed. Strided convolutions
+ * fall back to the backend's own kernel.
+ */
+function makeConv2DBackpropInput(original: KernelFunc): KernelFunc {
+  return (args) => {
+    const { inputs, backend, attrs } = args;
+    const b = backend as unknown as Backend;
+    const { dy, filter } = inputs as { dy: TensorInfo; filter: TensorInfo };
+    const a = attrs as unknown as ConvAttrs & { inputShape: number[] };
+    const info = convInfoFor(a.inputShape, filter.shape, a);
+    if (info.strideHeight !== 1 || info.strideWidth !== 1 || info.dilationHeight !== 1 || info.dilationWidth !== 1) {
+      return original(args);
+    }
+    const { top, bottom, left, right } = info.padInfo;
+    const KH = info.filterHeight;
+    const KW = info.filterWidth;
+    const flipped = call(b, 'Reverse', { x: filter }, { dims: [0, 1] });
+    const swapped = call(b, 'Transpose', { x: flipped }, { perm: [0, 1, 3, 2] });
+    const out = call(b, 'Conv2D', { x: dy, filter: swapped }, {
+      strides: [1, 1], dilations: [1, 1], dataFormat: 'NHWC', dimRoundingMode: undefined as never,
+      pad: [[0, 0], [KH - 1 - top, KH - 1 - bottom], [KW - 1 - left, KW - 1 - right], [0, 0]],
+    });
+    free(b, flipped, swapped);
+    return out;
+  };
+}
+
+/** Moves transposes out of BatchMatMul, and splits batched products into 2-D ones. */
+function makeBatchMatMul(original: KernelFunc): KernelFunc {
+  return (args) => {
+    const { inputs, backend, attrs } = args;
+    const b = backend as unknown as Backend;
+    let { a, b: m } = inputs as { a: TensorInfo; b: TensorInfo };
+    const { transposeA, transposeB } = attrs as { transposeA: boolean; transposeB: boolean };
+    const temps: TensorInfo[] = [];
+    if (transposeA) temps.push((a = swapLastTwo(b, a)));
+    if (transposeB) temps.push((m = swapLastTwo(b, m)));
+    const batchA = a.shape.slice(0, -2).reduce((x, y) => x * y, 1);
+    const batchB = m.shape.slice(0, -2).reduce((x, y) => x * y, 1);
+    let out: TensorInfo;
+    if (batchA > 1 && batchA === batchB) {
+      out = batchedProduct(b, original, a, m, batchA);
+    } else {
+      out = original({ inputs: { a, b: m }, backend, attrs: { ...attrs, transposeA: false, transposeB: false } }) as TensorInfo;
+    }
+    free(b, ...temps);
+    return out;
+  };
+}
+
+function batchedProduct(b: Backend, original: KernelFunc, a: TensorInfo, m: TensorInfo, batch: number): TensorInfo {
+  const [R, K] = a.shape.slice(-2);
+  const C = m.shape[m.shape.length - 1];
+  const a3 = reshape(b, a, [batch, R, K]);
+  const m3 = reshape(b, m, [batch, K, C]);
+  const parts: TensorInfo[] = [];
+  const temps: TensorInfo[] = [a3, m3];
+  for (let i = 0; i < batch; i++) {
+    const ai = call(b, 'Slice', { x: a3 }, { begin: [i, 0, 0], size: [1, R, K] });
+    const mi = call(b, 'Slice', { x: m3 }, { begin: [i, 0, 0], size: [1, K, C] });
+    parts.push(original({ inputs: { a: ai, b: mi }, backend: b as never, attrs: { transposeA: false, transposeB: false } }) as TensorInfo);
+    temps.push(ai, mi);
+  }
+  const joined = call(b, 'Concat', parts as never, { axis: 0 });
+  const out = reshape(b, joined, [...a.shape.slice(0, -2), R, C]);
+  free(b, ...temps, ...parts, joined);
+  return out;
+}
+
+let registered = false;
+
+function replace(name: string, make: (original: KernelFunc) => KernelFunc): void {
+  const original = tf.getKernel(name, 'wasm');
+  const config: KernelConfig = { kernelName: name, backendName: 'wasm', kernelFunc: make(original?.kernelFunc as KernelFunc) };
+  if (original) {
+    config.setupFunc = original.setupFunc;
+    tf.unregisterKernel(name, 'wasm');
+  }
+  tf.registerKernel(config);
+}
+
+/**
+ * Registers the replacements. Must run before the wasm backend is initialised so that
+ * the originals' setup functions (which bind the C entry points) still run.
+ */
+export function registerWasmTrainingKernels(): void {
+  if (registered) return;
+  registered = true;
+  replace('Conv2DBackpropFilter', () => conv2DBackpropFilter);
+  replace('Conv2DBackpropInput', makeConv2DBackpropInput);
+  replace('BatchMatMul', makeBatchMatMul);
+}

@@ -1,0 +1,83 @@
+// Each wasm training kernel against the reference cpu backend on small random inputs.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs';
+import { initBackend } from '../../../main/ml/backend.ts';
+import { randomArray } from '../../../main/ml/random.ts';
+
+await initBackend('wasm');
+
+async function onBoth(fn: () => tf.Tensor[]): Promise<{ wasm: Float32Array[]; cpu: Float32Array[] }> {
+  const run = async (backend: string) => {
+    await tf.setBackend(backend);
+    const out = tf.tidy(fn);
+    const data = await Promise.all(out.map((t) => t.data() as Promise<Float32Array>));
+    tf.dispose(out);
+    return data;
+  };
+  const wasm = await run('wasm');
+  const cpu = await run('cpu');
+  await tf.setBackend('wasm');
+  return { wasm, cpu };
+}
+
+function maxAbsDiff(a: Float32Array, b: Float32Array): number {
+  assert.equal(a.length, b.length);
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
+  return m;
+}
+
+function assertClose(r: { wasm: Float32Array[]; cpu: Float32Array[] }, tol = 1e-4) {
+  r.wasm.forEach((w, i) => {
+    const d = maxAbsDiff(w, r.cpu[i]);
+    assert.ok(d < tol, `output ${i}: max abs diff ${d} ≥ ${tol}`);
+  });
+}
+
+const t = (shape: number[], seed: number) => tf.tensor(randomArray(shape.reduce((a, b) => a * b, 1), seed), shape);
+
+for (const [name, pad, stride] of [['same', 'same', 1], ['valid', 'valid', 1], ['same stride 2', 'same', 2], ['explicit', [[0, 0], [1, 2], [0, 1], [0, 0]], 1]] as const) {
+  test(`conv2d gradients match cpu (${name})`, async () => {
+    const r = await onBoth(() => {
+      const x = t([2, 7, 9, 3], 1) as tf.Tensor4D;
+      const f = t([3, 3, 3, 4], 2) as tf.Tensor4D;
+      const loss = (x: tf.Tensor, f: tf.Tensor) => {
+        const y = tf.conv2d(x as tf.Tensor4D, f as tf.Tensor4D, stride, pad as never);
+        return tf.sum(tf.mul(y, t(y.shape, 3)));
+      };
+      return tf.grads(loss)([x, f]);
+    });
+    assertClose(r);
+  });
+}
+
+test('conv2d gradients match cpu for a 5×3 kernel with many channels', async () => {
+  const r = await onBoth(() => {
+    const loss = (x: tf.Tensor, f: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(x as tf.Tensor4D, f as tf.Tensor4D, 1, 'same'), t([3, 8, 16, 6], 6)));
+    return tf.grads(loss)([tf.mul(t([3, 8, 16, 17], 4), 0.1), tf.mul(t([5, 3, 17, 6], 5), 0.1)]);
+  });
+  assertClose(r);
+});
+
+for (const [ta, tb] of [[false, false], [true, false], [false, true], [true, true]]) {
+  test(`matMul with transposeA=${ta} transposeB=${tb} matches cpu, with gradients`, async () => {
+    const r = await onBoth(() => {
+      const a = t(ta ? [5, 4] : [4, 5], 6);
+      const b = t(tb ? [3, 5] : [5, 3], 7);
+      const loss = (a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(tf.matMul(a as tf.Tensor2D, b as tf.Tensor2D, ta, tb), t([4, 3], 8)));
+      return [tf.matMul(a as tf.Tensor2D, b as tf.Tensor2D, ta, tb), ...tf.grads(loss)([a, b])];
+    });
+    assertClose(r);
+  });
+}
+
+test('batched matMul (batch 3, broadcast-free) matches cpu, with gradients', async () => {
+  const r = await onBoth(() => {
+    const a = t([3, 4, 5], 9);
+    const b = t([3, 5, 2], 10);
+    const loss = (a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.square(tf.matMul(a as tf.Tensor3D, b as tf.Tensor3D)));
+    return [tf.matMul(a as tf.Tensor3D, b as tf.Tensor3D), ...tf.grads(loss)([a, b])];
+  });
+  assertClose(r);
+});
