@@ -129,7 +129,7 @@ export function ctcLoss(logits: tf.Tensor3D, labels: number[][], inputLengths: n
     );
     const finite = Float32Array.from(nll, (v) => (Number.isFinite(v) ? v : 0));
     const g = tf.tensor3d(grad, t.shape as [number, number, number]);
-    save([g]);
+    (save as tf.GradSaveFunc)([g]);
     return {
       value: tf.tensor1d(finite),
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.mul(saved[0], tf.reshape(dy, [-1, 1, 1])),

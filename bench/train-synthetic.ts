@@ -1,0 +1,71 @@
+// Trains a recognizer from scratch on generated handwriting (training hands only) and
+// reports CER on lines of held-out hands. The documented engine run in docs/engine.md:
+//   npx tsx bench/train-synthetic.ts --steps 3000 --out out/synthetic.qmodel --curve docs/results/engine-curve.csv
+import { parseArgs } from 'node:util';
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { initBackend } from '../main/ml/backend.ts';
+import { saveModel } from '../main/ml/checkpoint.ts';
+import type { LineSource, Sample } from '../main/ml/data.ts';
+import { toLineTensor } from '../main/ml/line-image.ts';
+import { DEFAULT_CONFIG, Recognizer } from '../main/ml/model.ts';
+import { evaluate, train } from '../main/ml/train.ts';
+import { HELD_OUT_FONTS, TRAINING_FONTS, synthLine, syntheticCharset, type SynthOptions } from './synth/handwriting.ts';
+
+const { values: args } = parseArgs({
+  options: {
+    steps: { type: 'string', default: '3000' },
+    batch: { type: 'string', default: '16' },
+    lr: { type: 'string', default: '0.0015' },
+    height: { type: 'string', default: String(DEFAULT_CONFIG.height) },
+    'eval-every': { type: 'string', default: '250' },
+    'eval-lines': { type: 'string', default: '300' },
+    seed: { type: 'string', default: '1' },
+    out: { type: 'string', default: 'out/synthetic.qmodel' },
+    curve: { type: 'string' },
+  },
+});
+const steps = Number(args.steps);
+const height = Number(args.height);
+const seed = Number(args.seed);
+
+const sample = (s: number, i: number, o?: SynthOptions): Sample => {
+  const l = synthLine(s, i, o);
+  return { text: l.text, image: toLineTensor(l.image, height) };
+};
+const stream: LineSource = { size: Infinity, get: (i) => sample(seed, i, { fonts: TRAINING_FONTS }) };
+const evalLines = Number(args['eval-lines']);
+const validation = Array.from({ length: evalLines }, (_, i) => sample(seed + 1000, i, { fonts: TRAINING_FONTS }));
+const heldOut = Array.from({ length: evalLines }, (_, i) => sample(seed + 2000, i, { fonts: HELD_OUT_FONTS, digitShare: 0 }));
+
+const backend = await initBackend();
+const codec = syntheticCharset();
+const model = new Recognizer({ ...DEFAULT_CONFIG, height, classes: codec.classes }, seed);
+mkdirSync(dirname(args.out!), { recursive: true });
+if (args.curve) {
+  mkdirSync(dirname(args.curve), { recursive: true });
+  writeFileSync(args.curve, 'step,seconds,loss,valid_cer,heldout_cer\n');
+}
+console.log(`backend ${backend.name}; charset ${codec.classes - 1} characters; ${steps} steps of ${args.batch} lines`);
+const started = performance.now();
+let lossSum = 0;
+let lossCount = 0;
+const evalEvery = Number(args['eval-every']);
+const result = await train(model, codec, { train: stream, validation }, {
+  steps, batchSize: Number(args.batch), learningRate: Number(args.lr), warmupSteps: 200, seed,
+  validateEvery: evalEvery, patience: 0, checkpointEvery: 0,
+  onProgress: (p) => {
+    lossSum += p.loss;
+    lossCount++;
+    if (p.step % evalEvery !== 0 && p.step !== steps) return;
+    const held = evaluate(model, codec, heldOut);
+    const seconds = (performance.now() - started) / 1000;
+    const line = `${p.step},${seconds.toFixed(0)},${(lossSum / lossCount).toFixed(4)},${p.validation?.cer.toFixed(4) ?? ''},${held.cer.toFixed(4)}`;
+    console.log(`step ${p.step}/${steps} ${seconds.toFixed(0)}s loss ${(lossSum / lossCount).toFixed(3)} valid CER ${p.validation?.cer.toFixed(4)} held-out CER ${held.cer.toFixed(4)} (${p.linesPerSecond.toFixed(1)} lines/s)`);
+    if (args.curve) appendFileSync(args.curve, line + '\n');
+    lossSum = lossCount = 0;
+    saveModel(args.out!, model, codec, { validCer: p.validation?.cer, heldOutCer: held.cer, step: p.step, backend: backend.name });
+  },
+});
+const held = evaluate(model, codec, heldOut);
+console.log(JSON.stringify({ status: result.status, steps: result.state.step, validCer: result.validation?.cer, heldOutCer: held.cer, heldOutWer: held.wer, confusions: held.confusions.slice(0, 8), seconds: Math.round((performance.now() - started) / 1000) }));

@@ -1,0 +1,53 @@
+// The service table behind every transport: plain async functions over one open project.
+// Transports validate requests with shared/api.ts before calling in.
+import type { DocumentSummary, PageSummary, ProjectInfo, QuireApi, QuireEvent } from '../../shared/api.ts';
+import { importFiles, importLineFolder } from '../import/import-images.ts';
+import type { Project } from '../project/project.ts';
+
+export type EventSink = (event: QuireEvent) => void;
+
+const LABELED = 'EXISTS (SELECT 1 FROM current_transcriptions ct WHERE ct.line_id = l.id)';
+
+export function createService(project: Project, emit: EventSink = () => {}): QuireApi {
+  const db = project.db;
+  const progress = (p: { file: string; done: number; total: number }) => emit({ type: 'import-progress', ...p });
+  return {
+    async projectInfo(): Promise<ProjectInfo> {
+      const row = db.prepare(`SELECT
+          (SELECT count(*) FROM documents) AS documents,
+          (SELECT count(*) FROM pages) AS pages,
+          (SELECT count(*) FROM lines) AS lines,
+          (SELECT count(*) FROM lines l WHERE ${LABELED}) AS labeled`).get() as Omit<ProjectInfo, 'path' | 'name'>;
+      return { path: project.root, name: project.name, ...row };
+    },
+
+    async listDocuments(): Promise<DocumentSummary[]> {
+      return db.prepare(`SELECT d.id, d.name, d.kind, d.source_path AS sourceFile, d.created_at AS createdAt,
+          (SELECT count(*) FROM pages p WHERE p.document_id = d.id) AS pages,
+          (SELECT count(*) FROM lines l JOIN pages p ON p.id = l.page_id WHERE p.document_id = d.id) AS lines,
+          (SELECT count(*) FROM lines l JOIN pages p ON p.id = l.page_id WHERE p.document_id = d.id AND ${LABELED}) AS labeled,
+          (SELECT image_hash FROM pages p WHERE p.document_id = d.id ORDER BY page_index LIMIT 1) AS coverImage
+        FROM documents d ORDER BY d.id`).all() as DocumentSummary[];
+    },
+
+    async listPages({ documentId }): Promise<PageSummary[]> {
+      return db.prepare(`SELECT p.id, p.document_id AS documentId, p.page_index AS "index", p.image_hash AS image,
+          p.width, p.height, p.dpi,
+          (SELECT count(*) FROM lines l WHERE l.page_id = p.id) AS lines,
+          (SELECT count(*) FROM lines l WHERE l.page_id = p.id AND ${LABELED}) AS labeled
+        FROM pages p WHERE p.document_id = ? ORDER BY p.page_index`).all(documentId) as PageSummary[];
+    },
+
+    async importFiles({ paths }) {
+      const report = await importFiles(project, paths, { onProgress: progress });
+      emit({ type: 'project-changed' });
+      return report;
+    },
+
+    async importLineFolder({ folder, split }) {
+      const report = await importLineFolder(project, folder, split, { onProgress: progress });
+      emit({ type: 'project-changed' });
+      return report;
+    },
+  };
+}

@@ -1,0 +1,92 @@
+// The `quire` command line. Each command opens the project, calls the same service table
+// as the app, prints text or --json, and exits non-zero when something failed.
+import { Command, CommanderError } from 'commander';
+import { SPLITS, type ImportReport, type Split } from '../../shared/api.ts';
+import { createService } from '../api/service.ts';
+import { Project } from '../project/project.ts';
+import { printResult, table } from './output.ts';
+
+function withProject<T>(dir: string, fn: (api: ReturnType<typeof createService>, project: Project) => Promise<T>): Promise<T> {
+  const project = Project.open(dir);
+  return fn(createService(project), project).finally(() => project.close());
+}
+
+function describeImport(r: ImportReport): string {
+  const out = r.imported.map((d) => `imported ${d.file}: ${d.pages} page(s)${d.lines ? `, ${d.lines} line(s)` : ''}`);
+  out.push(...r.duplicates.map((f) => `skipped ${f}: already in the project`));
+  out.push(...r.failed.map((f) => `FAILED ${f.file}: ${f.reason}`));
+  out.push(`${r.imported.length} imported, ${r.duplicates.length} already present, ${r.failed.length} failed`);
+  return out.join('\n');
+}
+
+export function buildProgram(): { program: Command; exitCode: () => number } {
+  let code = 0;
+  const program = new Command('quire')
+    .description('Quire: turn scans of handwritten archives into searchable text')
+    .showHelpAfterError()
+    .exitOverride();
+
+  program.command('init')
+    .description('create a new, empty project folder')
+    .argument('<dir>', 'project folder to create')
+    .option('--json', 'print JSON')
+    .action(async (dir: string, o: { json?: boolean }) => {
+      const project = Project.init(dir);
+      project.close();
+      printResult(!!o.json, { path: project.root }, () => `created project ${project.root}`);
+    });
+
+  program.command('import')
+    .description('import page scans (TIFF, JPEG, PNG; files or folders), or pre-cut line images with --lines')
+    .argument('<dir>', 'project folder')
+    .argument('[files...]', 'image files or folders')
+    .option('--lines <folder>', 'folder of line images with optional NAME.gt.txt transcriptions')
+    .option('--split <split>', `dataset split for imported lines (${SPLITS.join('|')}); default: stable random`)
+    .option('--json', 'print JSON')
+    .action(async (dir: string, files: string[], o: { lines?: string; split?: string; json?: boolean }) => {
+      if (!o.lines && files.length === 0) throw new Error('nothing to import: name files or folders, or --lines FOLDER');
+      if (o.split && !(SPLITS as readonly string[]).includes(o.split)) throw new Error(`--split must be one of ${SPLITS.join(', ')}`);
+      await withProject(dir, async (api) => {
+        const reports: ImportReport[] = [];
+        if (files.length) reports.push(await api.importFiles({ paths: files }));
+        if (o.lines) reports.push(await api.importLineFolder({ folder: o.lines, split: o.split as Split | undefined }));
+        const merged: ImportReport = {
+          imported: reports.flatMap((r) => r.imported), duplicates: reports.flatMap((r) => r.duplicates), failed: reports.flatMap((r) => r.failed),
+        };
+        printResult(!!o.json, merged, () => describeImport(merged));
+        if (merged.failed.length) code = 1;
+      });
+    });
+
+  program.command('ls')
+    .description('list documents with page, line and labeled counts')
+    .argument('<dir>', 'project folder')
+    .option('--json', 'print JSON')
+    .action(async (dir: string, o: { json?: boolean }) => {
+      await withProject(dir, async (api) => {
+        const info = await api.projectInfo({});
+        const documents = await api.listDocuments({});
+        const withPages = await Promise.all(documents.map(async (d) => ({ ...d, pageList: await api.listPages({ documentId: d.id }) })));
+        const { path, name, ...counts } = info;
+        printResult(!!o.json, { path, name, counts: { ...counts, unlabeled: info.lines - info.labeled }, documents: withPages }, () =>
+          [
+            `${info.name}: ${info.documents} document(s), ${info.pages} page(s), ${info.lines} line(s), ${info.labeled} labeled, ${info.lines - info.labeled} unlabeled`,
+            table(documents.map((d) => ({ id: d.id, name: d.name, kind: d.kind, pages: d.pages, lines: d.lines, labeled: d.labeled, unlabeled: d.lines - d.labeled }))),
+          ].join('\n'));
+      });
+    });
+
+  return { program, exitCode: () => code };
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const { program, exitCode } = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return exitCode();
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode;
+    process.stderr.write(`quire: ${(error as Error).message}\n`);
+    return 2;
+  }
+}

@@ -1,0 +1,93 @@
+// Numbered schema migrations. The database's PRAGMA user_version is the number of
+// migrations applied; each runs in its own transaction, so a crash mid-way leaves the
+// previous version intact. Never edit a released migration: add the next one.
+
+export const MIGRATIONS: readonly string[] = [
+  // 1: the project schema.
+  `
+  CREATE TABLE documents (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('scan', 'lines')),
+    source_path TEXT NOT NULL,
+    source_hash TEXT NOT NULL UNIQUE,
+    created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+  );
+  CREATE TABLE pages (
+    id INTEGER PRIMARY KEY,
+    document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    page_index INTEGER NOT NULL,
+    image_hash TEXT NOT NULL,
+    width INTEGER NOT NULL CHECK (width > 0),
+    height INTEGER NOT NULL CHECK (height > 0),
+    dpi REAL,
+    UNIQUE (document_id, page_index)
+  );
+  CREATE TABLE lines (
+    id INTEGER PRIMARY KEY,
+    page_id INTEGER NOT NULL REFERENCES pages(id) ON DELETE CASCADE,
+    reading_order INTEGER NOT NULL,
+    -- JSON arrays of [x, y] points in page pixels.
+    polygon TEXT NOT NULL,
+    baseline TEXT,
+    -- Crop box of the line image in page pixels.
+    box_x INTEGER NOT NULL, box_y INTEGER NOT NULL, box_w INTEGER NOT NULL, box_h INTEGER NOT NULL,
+    -- File name for pre-cut line images, so transcriptions can be matched back to them.
+    source_name TEXT,
+    split TEXT NOT NULL DEFAULT 'train' CHECK (split IN ('train', 'validation', 'test')),
+    created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+  );
+  CREATE INDEX lines_page ON lines(page_id, reading_order);
+  -- Every save is a new row: the history of a line's text is never overwritten.
+  CREATE TABLE transcriptions (
+    id INTEGER PRIMARY KEY,
+    line_id INTEGER NOT NULL REFERENCES lines(id) ON DELETE CASCADE,
+    text TEXT NOT NULL,
+    author TEXT NOT NULL,
+    -- 'human', 'import:<file>', or 'model:<id>' for machine text kept in the history (never a label).
+    source TEXT NOT NULL CHECK (source = 'human' OR source LIKE 'import:%' OR source LIKE 'model:%'),
+    created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+  );
+  CREATE INDEX transcriptions_line ON transcriptions(line_id, id);
+  -- The current label of a line: its newest transcription that a person made or imported.
+  CREATE VIEW current_transcriptions AS
+    SELECT t.* FROM transcriptions t
+    WHERE t.id = (SELECT max(id) FROM transcriptions u WHERE u.line_id = t.line_id AND u.source NOT LIKE 'model:%');
+  CREATE TABLE models (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('pretrain', 'finetune')),
+    parent_id INTEGER REFERENCES models(id) ON DELETE SET NULL,
+    config TEXT NOT NULL,
+    metrics TEXT NOT NULL DEFAULT '{}',
+    -- Which lines and transcription revisions trained it.
+    training_set TEXT NOT NULL DEFAULT '[]',
+    weights_hash TEXT NOT NULL,
+    backend TEXT,
+    duration_s REAL,
+    created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+  );
+  CREATE TABLE jobs (
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL CHECK (kind IN ('pretrain', 'finetune', 'transcribe', 'evaluate', 'segment')),
+    state TEXT NOT NULL CHECK (state IN ('queued', 'running', 'done', 'failed', 'cancelled', 'interrupted')),
+    config TEXT NOT NULL DEFAULT '{}',
+    progress TEXT NOT NULL DEFAULT '{}',
+    log TEXT NOT NULL DEFAULT '',
+    error TEXT,
+    model_id INTEGER REFERENCES models(id) ON DELETE SET NULL,
+    created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+    updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+  );
+  CREATE TABLE predictions (
+    id INTEGER PRIMARY KEY,
+    line_id INTEGER NOT NULL REFERENCES lines(id) ON DELETE CASCADE,
+    model_id INTEGER NOT NULL REFERENCES models(id) ON DELETE CASCADE,
+    text TEXT NOT NULL,
+    confidence REAL NOT NULL,
+    char_confidence TEXT NOT NULL,
+    created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+    UNIQUE (line_id, model_id)
+  );
+  `,
+];

@@ -1,0 +1,67 @@
+// Decodes scans with sharp into normalised page images: EXIF orientation applied, CMYK and
+// 16-bit converted to 8-bit sRGB (or gray), every page of a multi-page TIFF separately.
+// Each page yields a lossless PNG, an 8-bit grayscale PNG for recognition, and a thumbnail.
+import sharp from 'sharp';
+
+export const IMAGE_EXTENSIONS = ['.tif', '.tiff', '.jpg', '.jpeg', '.png'] as const;
+/** Refuse images over this many pixels (a 600 dpi A2 scan is about 100 MP). */
+export const DEFAULT_PIXEL_LIMIT = 150_000_000;
+const THUMB_SIZE = 320;
+
+export interface DecodedPage {
+  index: number;
+  width: number;
+  height: number;
+  dpi: number | null;
+  png: Buffer;
+  gray: Buffer;
+  thumb: Buffer;
+}
+
+const megapixels = (n: number) => `${(n / 1e6).toPrecision(3)} MP`;
+
+export class ImageError extends Error {
+  override name = 'ImageError';
+}
+
+export async function decodePages(file: string, bytes: Buffer, pixelLimit = DEFAULT_PIXEL_LIMIT): Promise<DecodedPage[]> {
+  let meta: sharp.Metadata;
+  try {
+    meta = await sharp(bytes, { limitInputPixels: false }).metadata();
+  } catch (error) {
+    throw new ImageError(`${file}: not a readable image (${(error as Error).message})`);
+  }
+  if (!meta.format || !['tiff', 'jpeg', 'png'].includes(meta.format)) {
+    throw new ImageError(`${file}: unsupported image format ${meta.format ?? 'unknown'} (use TIFF, JPEG or PNG)`);
+  }
+  const pages: DecodedPage[] = [];
+  for (let index = 0; index < (meta.pages ?? 1); index++) {
+    const w = meta.width;
+    const h = meta.pageHeight ?? meta.height;
+    if (!w || !h) throw new ImageError(`${file}: image has no size`);
+    if (w * h > pixelLimit) {
+      throw new ImageError(`${file}: page ${index + 1} has ${w}×${h} = ${megapixels(w * h)}, over the limit of ${megapixels(pixelLimit)}`);
+    }
+    try {
+      const base = () => sharp(bytes, { page: index, limitInputPixels: pixelLimit, failOn: 'error' }).rotate();
+      const page = await base().toColourspace(meta.channels === 1 || meta.space === 'b-w' ? 'b-w' : 'srgb').png().toBuffer({ resolveWithObject: true });
+      const gray = await base().grayscale().toColourspace('b-w').png().toBuffer();
+      const thumb = await base().resize(THUMB_SIZE, THUMB_SIZE, { fit: 'inside' }).flatten({ background: '#ffffff' }).toColourspace('srgb').jpeg({ quality: 80 }).toBuffer();
+      const dpi = meta.density && meta.density > 1 ? meta.density : null;
+      pages.push({ index, width: page.info.width, height: page.info.height, dpi, png: page.data, gray, thumb });
+    } catch (error) {
+      throw new ImageError(`${file}: page ${index + 1} could not be decoded (${(error as Error).message})`);
+    }
+  }
+  return pages;
+}
+
+/** Decodes any image into 8-bit grayscale pixels (for line crops and recognition). */
+export async function decodeGray(file: string, bytes: Buffer): Promise<{ width: number; height: number; data: Uint8Array }> {
+  try {
+    const { data, info } = await sharp(bytes, { failOn: 'error' }).rotate().grayscale().raw().toBuffer({ resolveWithObject: true });
+    return { width: info.width, height: info.height, data: new Uint8Array(data.buffer, data.byteOffset, data.length) };
+  } catch (error) {
+    throw new ImageError(`${file}: not a readable image (${(error as Error).message})`);
+  }
+}

@@ -1,0 +1,55 @@
+// Training data as the trainer reads it: a finite list of encoded lines, or an endless
+// stream (synthetic data), both addressed by index so that the batch of every step is a
+// pure function of (seed, step) and a resumed run sees exactly the same batches.
+import { Rng } from './random.ts';
+import type { LineTensor } from './line-image.ts';
+
+export interface Sample {
+  image: LineTensor;
+  text: string;
+}
+
+export interface LineSource {
+  /** Number of lines, or Infinity for a generated stream. */
+  readonly size: number;
+  get(index: number): Sample;
+}
+
+export class ArraySource implements LineSource {
+  constructor(private readonly samples: Sample[]) {}
+  get size(): number {
+    return this.samples.length;
+  }
+  get(index: number): Sample {
+    return this.samples[index];
+  }
+}
+
+/** Lines taken from a pool of 8 batches are sorted by width before splitting: little padding, still random. */
+const POOL_BATCHES = 8;
+
+/**
+ * Indices of the lines in the batch of `step`. Finite sources are reshuffled every epoch;
+ * the last partial pool of an epoch is dropped so every batch is full.
+ */
+export function batchIndices(source: LineSource, batchSize: number, seed: number, step: number, widthOf: (i: number) => number): number[] {
+  const poolSize = batchSize * POOL_BATCHES;
+  const pool = Math.floor(step / POOL_BATCHES);
+  let indices: number[];
+  if (!Number.isFinite(source.size)) {
+    indices = Array.from({ length: poolSize }, (_, k) => pool * poolSize + k);
+  } else {
+    const size = Math.max(1, Math.min(poolSize, source.size));
+    const poolsPerEpoch = Math.max(1, Math.floor(source.size / size));
+    const epoch = Math.floor(pool / poolsPerEpoch);
+    const order = new Rng(seed * 1000003 + epoch).shuffle([...Array(source.size).keys()]);
+    const start = (pool % poolsPerEpoch) * size;
+    indices = order.slice(start, start + size);
+  }
+  indices.sort((a, b) => widthOf(a) - widthOf(b) || a - b);
+  const perBatch = Math.ceil(indices.length / POOL_BATCHES);
+  const k = step % POOL_BATCHES;
+  const chosen = indices.slice(k * perBatch, (k + 1) * perBatch);
+  // Batches of a small source can come out empty; fall back to the first lines of the pool.
+  return chosen.length ? chosen : indices.slice(0, batchSize);
+}

@@ -1,0 +1,231 @@
+// Supervised CTC training of a Recognizer. Reads top to bottom: schedule, batch, evaluate,
+// then the loop. Adam with linear warm-up and cosine decay, global-norm gradient clipping,
+// validation CER every N steps with early stopping (the best weights are restored), a
+// clean cancel through an AbortSignal, and checkpoints that resume the exact same run.
+import * as tf from '@tensorflow/tfjs';
+import { ctcLoss } from './ctc.ts';
+import { batchIndices, type LineSource, type Sample } from './data.ts';
+import { greedyDecode } from './decode.ts';
+import { makeBatch } from './line-image.ts';
+import { ErrorCounter, type ErrorReport } from './metrics.ts';
+import { frameMask, framesFor, widthStride, type Part, type Recognizer } from './model.ts';
+import type { Codec } from './codec.ts';
+
+export interface TrainOptions {
+  steps: number;
+  batchSize: number;
+  /** Peak learning rate, reached after `warmupSteps`. */
+  learningRate: number;
+  warmupSteps: number;
+  /** Gradients are scaled down when their global norm exceeds this. */
+  clipNorm: number;
+  seed: number;
+  /** Validate every this many steps (0: never). */
+  validateEvery: number;
+  /** Stop after this many validations without a better CER (0: never stop early). */
+  patience: number;
+  /** Parts of the network that stay fixed (e.g. a pretrained encoder). */
+  frozen: Part[];
+  signal?: AbortSignal;
+  onProgress?: (p: TrainProgress) => void;
+  /** Called every `checkpointEvery` steps and at cancel with the state to persist. */
+  checkpointEvery: number;
+  onCheckpoint?: (state: TrainState) => void;
+  /** Resume from a saved state (same data, same seed). */
+  resume?: TrainState;
+}
+
+export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
+  steps: 2000,
+  batchSize: 16,
+  learningRate: 1e-3,
+  warmupSteps: 100,
+  clipNorm: 5,
+  seed: 1,
+  validateEvery: 200,
+  patience: 5,
+  frozen: [],
+  checkpointEvery: 200,
+};
+
+export interface TrainProgress {
+  step: number;
+  steps: number;
+  loss: number;
+  linesPerSecond: number;
+  etaSeconds: number;
+  learningRate: number;
+  validation?: ErrorReport;
+}
+
+export interface TrainState {
+  step: number;
+  bestCer: number | null;
+  sinceBest: number;
+  history: Array<{ step: number; loss: number; cer?: number }>;
+  /** Adam slots keyed by weight name, in gradient order. */
+  optimizer?: Map<string, tf.Tensor>;
+}
+
+export interface TrainResult {
+  status: 'done' | 'stopped-early' | 'cancelled';
+  state: TrainState;
+  validation?: ErrorReport;
+}
+
+export function learningRateAt(step: number, o: Pick<TrainOptions, 'learningRate' | 'warmupSteps' | 'steps'>): number {
+  if (step < o.warmupSteps) return (o.learningRate * (step + 1)) / o.warmupSteps;
+  const progress = (step - o.warmupSteps) / Math.max(1, o.steps - o.warmupSteps);
+  return o.learningRate * (0.1 + 0.9 * 0.5 * (1 + Math.cos(Math.PI * Math.min(1, progress))));
+}
+
+/** Encodes a batch of samples; lines whose text cannot fit their frames are still kept (CTC gives them zero loss). */
+export function toTensors(samples: Sample[], model: Recognizer, codec: Codec) {
+  const stride = widthStride(model.config);
+  const batch = makeBatch(samples.map((s) => s.image), stride);
+  const T = batch.shape[2] / stride;
+  const lengths = batch.widths.map((w) => Math.max(1, Math.min(T, framesFor(Math.ceil(w / stride) * stride, model.config))));
+  return { images: tf.tensor4d(batch.images, batch.shape), mask: frameMask(lengths, T), lengths, labels: samples.map((s) => codec.encode(s.text)) };
+}
+
+/** Greedy transcription of samples, `batchSize` at a time; returns the error report. */
+export function evaluate(model: Recognizer, codec: Codec, samples: Sample[], batchSize = 16): ErrorReport {
+  const counter = new ErrorCounter();
+  const order = [...samples.keys()].sort((a, b) => samples[a].image.width - samples[b].image.width);
+  for (let i = 0; i < order.length; i += batchSize) {
+    const chunk = order.slice(i, i + batchSize).map((k) => samples[k]);
+    const texts = transcribeBatch(model, codec, chunk.map((s) => s.image)).map((d) => d.text);
+    chunk.forEach((s, k) => counter.add(s.text, texts[k]));
+  }
+  return counter.report();
+}
+
+export function transcribeBatch(model: Recognizer, codec: Codec, images: Sample['image'][]) {
+  const stride = widthStride(model.config);
+  const batch = makeBatch(images, stride);
+  const T = batch.shape[2] / stride;
+  const lengths = batch.widths.map((w) => Math.max(1, Math.ceil(w / stride)));
+  const logProbs = tf.tidy(() => {
+    const logits = model.logits(tf.tensor4d(batch.images, batch.shape), frameMask(lengths, T), false);
+    return tf.logSoftmax(logits);
+  });
+  const data = logProbs.dataSync() as Float32Array;
+  logProbs.dispose();
+  const C = model.config.classes;
+  return lengths.map((length, n) => {
+    const d = greedyDecode({ logProbs: data.subarray(n * T * C, (n + 1) * T * C), length, classes: C });
+    return { text: codec.decode(d.labels), charConfidence: d.charConfidence, confidence: d.lineConfidence };
+  });
+}
+
+function clipByGlobalNorm(grads: tf.NamedTensorMap, maxNorm: number): tf.NamedTensorMap {
+  return tf.tidy(() => {
+    const norm = tf.sqrt(tf.addN(Object.values(grads).map((g) => tf.sum(tf.square(g)))));
+    const scale = tf.minimum(1, tf.div(maxNorm, tf.add(norm, 1e-6)));
+    return Object.fromEntries(Object.entries(grads).map(([k, g]) => [k, tf.mul(g, scale)]));
+  });
+}
+
+export async function train(
+  model: Recognizer, codec: Codec, data: { train: LineSource; validation?: Sample[] }, options: Partial<TrainOptions> = {},
+): Promise<TrainResult> {
+  const o = { ...DEFAULT_TRAIN_OPTIONS, ...options };
+  const parts: Part[] = (['conv', 'rnn', 'head'] as Part[]).filter((p) => !o.frozen.includes(p));
+  const variables = model.variables(parts);
+  const names = new Map(variables.map((v) => [v.name, [...model.weights.entries()].find(([, w]) => w === v)![0]]));
+  const optimizer = tf.train.adam(o.learningRate);
+  const state: TrainState = o.resume ? { ...o.resume, history: [...o.resume.history] } : { step: 0, bestCer: null, sinceBest: 0, history: [] };
+  if (o.resume?.optimizer) await restoreOptimizer(optimizer, variables, names, o.resume.optimizer);
+  let best: Map<string, tf.Tensor> | undefined;
+  let lastValidation: ErrorReport | undefined;
+  const cache = new Map<number, Sample>();
+  const sampleAt = (i: number) => {
+    let s = cache.get(i);
+    if (!s) { s = data.train.get(i); cache.set(i, s); }
+    return s;
+  };
+  const started = performance.now();
+  const firstStep = state.step;
+  const checkpoint = async () => o.onCheckpoint?.({ ...state, optimizer: await snapshotOptimizer(optimizer, names) });
+
+  while (state.step < o.steps) {
+    if (o.signal?.aborted) { await checkpoint(); return { status: 'cancelled', state, validation: lastValidation }; }
+    const step = state.step;
+    if (!Number.isFinite(data.train.size) && step % 8 === 0) cache.clear();
+    const batch = batchIndices(data.train, o.batchSize, o.seed, step, (i) => sampleAt(i).image.width).map(sampleAt);
+    const lr = learningRateAt(step, o);
+    (optimizer as unknown as { learningRate: number }).learningRate = lr;
+    const input = toTensors(batch, model, codec);
+    const labelLengths = tf.tensor1d(input.labels.map((l) => Math.max(1, l.length)));
+    const { value, grads } = tf.variableGrads(() => {
+      const logits = model.logits(input.images, input.mask, true);
+      return tf.mean(tf.div(ctcLoss(logits, input.labels, input.lengths), labelLengths)) as tf.Scalar;
+    }, variables);
+    const clipped = clipByGlobalNorm(grads, o.clipNorm);
+    optimizer.applyGradients(Object.entries(clipped).map(([name, tensor]) => ({ name, tensor })));
+    const loss = (await value.data())[0];
+    tf.dispose([value, grads, clipped, input.images, input.mask, labelLengths]);
+    state.step = step + 1;
+    const entry: TrainState['history'][number] = { step: state.step, loss };
+    state.history.push(entry);
+
+    if (o.validateEvery > 0 && data.validation?.length && (state.step % o.validateEvery === 0 || state.step === o.steps)) {
+      lastValidation = evaluate(model, codec, data.validation);
+      entry.cer = lastValidation.cer;
+      if (state.bestCer === null || lastValidation.cer < state.bestCer) {
+        state.bestCer = lastValidation.cer;
+        state.sinceBest = 0;
+        tf.dispose([...(best?.values() ?? [])]);
+        best = new Map([...model.weights.entries()].map(([k, v]) => [k, tf.clone(v)]));
+      } else {
+        state.sinceBest++;
+      }
+    }
+    const elapsed = (performance.now() - started) / 1000;
+    const done = state.step - firstStep;
+    o.onProgress?.({
+      step: state.step, steps: o.steps, loss, learningRate: lr, validation: entry.cer === undefined ? undefined : lastValidation,
+      linesPerSecond: (done * o.batchSize) / elapsed, etaSeconds: ((o.steps - state.step) * elapsed) / done,
+    });
+    if (o.checkpointEvery > 0 && state.step % o.checkpointEvery === 0) await checkpoint();
+    if (o.patience > 0 && state.sinceBest >= o.patience) {
+      restoreBest(model, best);
+      return { status: 'stopped-early', state, validation: lastValidation };
+    }
+  }
+  restoreBest(model, best);
+  optimizer.dispose();
+  return { status: 'done', state, validation: lastValidation };
+}
+
+function restoreBest(model: Recognizer, best: Map<string, tf.Tensor> | undefined): void {
+  if (!best) return;
+  for (const [k, v] of best) model.weights.get(k)!.assign(v);
+  tf.dispose([...best.values()]);
+}
+
+/** Adam keeps its moments positionally, in the order gradients were applied. */
+async function snapshotOptimizer(optimizer: tf.Optimizer, names: Map<string, string>): Promise<Map<string, tf.Tensor>> {
+  const weights = await optimizer.getWeights();
+  const out = new Map<string, tf.Tensor>();
+  for (const w of weights) {
+    const [varName, slot] = splitSlot(w.name);
+    out.set(slot ? `${names.get(varName) ?? varName}/${slot}` : w.name, tf.clone(w.tensor));
+  }
+  return out;
+}
+
+function splitSlot(name: string): [string, string | undefined] {
+  const m = /^(.*)\/(m|v)$/.exec(name);
+  return m ? [m[1], m[2]] : [name, undefined];
+}
+
+async function restoreOptimizer(optimizer: tf.Optimizer, variables: tf.Variable[], names: Map<string, string>, saved: Map<string, tf.Tensor>): Promise<void> {
+  const iter = saved.get('iter') ?? tf.scalar(0);
+  const ordered = (slot: string) => variables.map((v) => {
+    const t = saved.get(`${names.get(v.name)}/${slot}`);
+    if (!t) throw new Error(`checkpoint lacks optimizer slot ${names.get(v.name)}/${slot}`);
+    return { name: `${v.name}/${slot}`, tensor: t };
+  });
+  await optimizer.setWeights([{ name: 'iter', tensor: iter }, ...ordered('m'), ...ordered('v')]);
+}

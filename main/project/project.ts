@@ -1,0 +1,38 @@
+// A project is a folder: quire.db (SQLite) and images/ (content-addressed files).
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import { openDatabase, type Db } from '../db/database.ts';
+import { ImageStore } from '../store/image-store.ts';
+
+export const DB_FILE = 'quire.db';
+
+export class Project {
+  private constructor(readonly root: string, readonly db: Db, readonly images: ImageStore) {}
+
+  get name(): string {
+    return basename(this.root);
+  }
+
+  /** Creates a new project folder (it may exist but must be empty of a project). */
+  static init(dir: string): Project {
+    const root = resolve(dir);
+    if (existsSync(join(root, DB_FILE))) throw new Error(`${root} already holds a Quire project`);
+    if (existsSync(root) && readdirSync(root).length > 0) throw new Error(`${root} is not empty; choose a new folder for the project`);
+    mkdirSync(root, { recursive: true });
+    return Project.openAt(root);
+  }
+
+  static open(dir: string): Project {
+    const root = resolve(dir);
+    if (!existsSync(join(root, DB_FILE))) throw new Error(`${root} is not a Quire project (no ${DB_FILE}); create one with \`quire init ${dir}\``);
+    return Project.openAt(root);
+  }
+
+  private static openAt(root: string): Project {
+    return new Project(root, openDatabase(join(root, DB_FILE)), new ImageStore(join(root, 'images')));
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}

@@ -1,0 +1,43 @@
+// Content-addressed image files under <project>/images: a file's name is the sha256 of
+// its bytes, so importing the same page twice stores it once and a name always means the
+// same pixels. Layout: images/ab/abcdef….png (page), ….gray.png, ….thumb.jpg.
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeFileAtomic } from './atomic.ts';
+
+export type Variant = 'page' | 'gray' | 'thumb';
+const SUFFIX: Record<Variant, string> = { page: '.png', gray: '.gray.png', thumb: '.thumb.jpg' };
+
+export const sha256 = (data: Uint8Array): string => createHash('sha256').update(data).digest('hex');
+
+export class ImageStore {
+  constructor(readonly root: string) {
+    mkdirSync(root, { recursive: true });
+  }
+
+  path(hash: string, variant: Variant): string {
+    if (!/^[0-9a-f]{64}$/.test(hash)) throw new Error(`not an image hash: ${hash}`);
+    return join(this.root, hash.slice(0, 2), hash + SUFFIX[variant]);
+  }
+
+  has(hash: string, variant: Variant = 'page'): boolean {
+    return existsSync(this.path(hash, variant));
+  }
+
+  /** Stores a page image and its derivatives; returns the page's hash. */
+  put(page: Uint8Array, derivatives: Partial<Record<Exclude<Variant, 'page'>, Uint8Array>>): string {
+    const hash = sha256(page);
+    mkdirSync(join(this.root, hash.slice(0, 2)), { recursive: true });
+    const files: Array<[Variant, Uint8Array]> = [['page', page], ...(Object.entries(derivatives) as Array<[Variant, Uint8Array]>)];
+    for (const [variant, bytes] of files) {
+      const target = this.path(hash, variant);
+      if (!existsSync(target)) writeFileAtomic(target, bytes);
+    }
+    return hash;
+  }
+
+  read(hash: string, variant: Variant): Buffer {
+    return readFileSync(this.path(hash, variant));
+  }
+}

@@ -1,0 +1,183 @@
+// Browser mode: the renderer served from 127.0.0.1, the API as POST /api/<method>, project
+// images as GET /images/<hash>/<variant>, uploads as POST /upload, and events over a
+// WebSocket at /events. Every request must carry the per-launch token: the printed URL
+// has it as ?token=, which the server turns into a SameSite=Strict, HttpOnly cookie so
+// the page's own requests carry it; scripts may send the header x-quire-token instead.
+// Requests from another Origin are refused, so other web pages cannot drive the API.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createReadStream, existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, extname, join, normalize, resolve } from 'node:path';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { isMethod, parseRequest, RequestError, type QuireApi, type QuireEvent } from '../../shared/api.ts';
+import type { ImageStore, Variant } from '../store/image-store.ts';
+
+const MIME: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml',
+  '.png': 'image/png', '.jpg': 'image/jpeg', '.json': 'application/json', '.woff2': 'font/woff2', '.ico': 'image/x-icon',
+};
+const MAX_BODY = 1 << 20;
+const MAX_UPLOAD = 512 << 20;
+
+export interface BrowserServer {
+  url: string;
+  token: string;
+  port: number;
+  broadcast(event: QuireEvent): void;
+  close(): Promise<void>;
+}
+
+export interface ServerOptions {
+  api: QuireApi;
+  images: ImageStore;
+  /** Folder with the built renderer (index.html). */
+  staticDir: string;
+  port?: number;
+  token?: string;
+}
+
+export async function startBrowserServer(o: ServerOptions): Promise<BrowserServer> {
+  const token = o.token ?? randomBytes(24).toString('hex');
+  const sockets = new Set<WebSocket>();
+  let origin = '';
+  const server: Server = createServer((req, res) => {
+    handle(req, res).catch((error) => send(res, 500, { name: 'InternalError', message: (error as Error).message }));
+  });
+  const matches = (given: string) => given.length === token.length && timingSafeEqual(Buffer.from(given), Buffer.from(token));
+  const cookieToken = (req: IncomingMessage) => /(?:^|;\s*)quire_token=([0-9a-f]+)/.exec(req.headers.cookie ?? '')?.[1] ?? '';
+  const tokenOk = (req: IncomingMessage, url: URL) =>
+    [String(req.headers['x-quire-token'] ?? ''), url.searchParams.get('token') ?? '', cookieToken(req)].some(matches);
+  const originOk = (req: IncomingMessage) => req.headers.origin === undefined || req.headers.origin === origin;
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', origin);
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('Cache-Control', 'no-store');
+    if (!originOk(req)) return send(res, 403, { name: 'Forbidden', message: 'requests from other origins are refused' });
+    if (!tokenOk(req, url)) return send(res, 401, { name: 'Unauthorized', message: 'missing or wrong token' });
+    if (matches(url.searchParams.get('token') ?? '')) {
+      res.setHeader('Set-Cookie', `quire_token=${token}; HttpOnly; SameSite=Strict; Path=/`);
+    }
+    if (req.method === 'GET' && url.pathname.startsWith('/images/')) return serveImage(res, url.pathname);
+    if (req.method === 'POST' && url.pathname === '/upload') return upload(req, res, url);
+    if (req.method === 'POST' && url.pathname.startsWith('/api/')) return callApi(req, res, url.pathname.slice(5));
+    if (req.method === 'GET') return serveStatic(res, url.pathname);
+    return send(res, 404, { name: 'NotFound', message: `${req.method} ${url.pathname}` });
+  }
+
+  async function callApi(req: IncomingMessage, res: ServerResponse, method: string): Promise<void> {
+    if (!isMethod(method)) return send(res, 404, { name: 'NotFound', message: `no API method ${method}` });
+    let body: unknown;
+    try {
+      const raw = await readBody(req, MAX_BODY);
+      body = raw.length ? JSON.parse(raw.toString('utf8')) : {};
+    } catch (error) {
+      return send(res, 400, { name: 'RequestError', message: (error as Error).message });
+    }
+    try {
+      const request = parseRequest(method, body);
+      const handler = o.api[method] as (r: typeof request) => Promise<unknown>;
+      send(res, 200, await handler(request));
+    } catch (error) {
+      send(res, error instanceof RequestError ? 400 : 500, { name: (error as Error).name, message: (error as Error).message });
+    }
+  }
+
+  async function upload(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    const name = basename(url.searchParams.get('name') ?? 'upload');
+    const dir = mkdtempSync(join(tmpdir(), 'quire-upload-'));
+    try {
+      const file = join(dir, name);
+      writeFileSync(file, await readBody(req, MAX_UPLOAD));
+      const report = await o.api.importFiles({ paths: [file] });
+      // Report the name the user chose, not our temporary path.
+      const rename = (f: string) => (f === file ? name : f);
+      send(res, 200, {
+        imported: report.imported.map((d) => ({ ...d, file: rename(d.file) })),
+        duplicates: report.duplicates.map(rename),
+        failed: report.failed.map((f) => ({ ...f, file: rename(f.file) })),
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  function serveImage(res: ServerResponse, path: string): void {
+    const [, , hash, variant] = path.split('/');
+    if (!['page', 'gray', 'thumb'].includes(variant) || !/^[0-9a-f]{64}$/.test(hash ?? '')) return send(res, 404, { name: 'NotFound', message: path });
+    const file = o.images.path(hash, variant as Variant);
+    if (!existsSync(file)) return send(res, 404, { name: 'NotFound', message: path });
+    res.writeHead(200, { 'Content-Type': variant === 'thumb' ? 'image/jpeg' : 'image/png', 'Cache-Control': 'private, max-age=31536000, immutable' });
+    createReadStream(file).pipe(res);
+  }
+
+  function serveStatic(res: ServerResponse, pathname: string): void {
+    const root = resolve(o.staticDir);
+    let file = normalize(join(root, decodeURIComponent(pathname)));
+    if (!file.startsWith(root)) return send(res, 403, { name: 'Forbidden', message: 'outside the app folder' });
+    if (!existsSync(file) || statSync(file).isDirectory()) file = join(root, 'index.html');
+    if (!existsSync(file)) return send(res, 500, { name: 'NotBuilt', message: 'the renderer is not built: run `npm run build`' });
+    res.writeHead(200, {
+      'Content-Type': MIME[extname(file)] ?? 'application/octet-stream',
+      'Content-Security-Policy': "default-src 'self'; img-src 'self' blob: data:; style-src 'self' 'unsafe-inline'; connect-src 'self' ws://127.0.0.1:*",
+    });
+    createReadStream(file).pipe(res);
+  }
+
+  await new Promise<void>((ok, fail) => {
+    server.once('error', fail);
+    server.listen(o.port ?? 0, '127.0.0.1', () => ok());
+  });
+  const port = (server.address() as { port: number }).port;
+  origin = `http://127.0.0.1:${port}`;
+
+  const wss = new WebSocketServer({ noServer: true });
+  server.on('upgrade', (req, socket, head) => {
+    const url = new URL(req.url ?? '/', origin);
+    if (url.pathname !== '/events' || !originOk(req) || !tokenOk(req, url)) {
+      socket.end('HTTP/1.1 401 Unauthorized\r\n\r\n');
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      sockets.add(ws);
+      ws.on('close', () => sockets.delete(ws));
+    });
+  });
+
+  return {
+    url: `${origin}/?token=${token}`,
+    token,
+    port,
+    broadcast(event) {
+      const text = JSON.stringify(event);
+      for (const ws of sockets) ws.send(text);
+    },
+    close: () => new Promise<void>((ok) => {
+      for (const ws of sockets) ws.terminate();
+      wss.close();
+      server.closeAllConnections();
+      server.close(() => ok());
+    }),
+  };
+}
+
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  return new Promise((ok, fail) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > limit) { fail(new RequestError(`request body over ${limit} bytes`)); req.destroy(); return; }
+      chunks.push(c);
+    });
+    req.on('end', () => ok(Buffer.concat(chunks)));
+    req.on('error', fail);
+  });
+}
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  if (res.headersSent) { res.end(); return; }
+  res.writeHead(status, { 'Content-Type': 'application/json' });
+  res.end(JSON.stringify(body));
+}

@@ -1,0 +1,62 @@
+// Chooses how the renderer reaches the services: Electron's preload bridge when present,
+// otherwise the local HTTP server that served this page (browser mode).
+import { createClient, RemoteError, type QuireClient, type Transport } from '../../../shared/client.ts';
+import type { Method, QuireEvent } from '../../../shared/api.ts';
+
+interface Bridge {
+  call(method: Method, request: unknown): Promise<{ ok: true; value: unknown } | { ok: false; error: { name: string; message: string } }>;
+  onEvent(listener: (event: QuireEvent) => void): () => void;
+}
+
+declare global {
+  interface Window { quire?: Bridge }
+}
+
+function ipcTransport(bridge: Bridge): Transport {
+  return {
+    async call(method, request) {
+      const r = await bridge.call(method, request);
+      if (!r.ok) throw new RemoteError(r.error.name, r.error.message);
+      return r.value;
+    },
+    subscribe: (listener) => bridge.onEvent(listener),
+  };
+}
+
+function httpTransport(): Transport {
+  const listeners = new Set<(e: QuireEvent) => void>();
+  let socket: WebSocket | undefined;
+  const connect = () => {
+    socket = new WebSocket(`ws://${location.host}/events`);
+    socket.onmessage = (m) => listeners.forEach((l) => l(JSON.parse(m.data)));
+    socket.onclose = () => setTimeout(connect, 1000);
+  };
+  return {
+    async call(method, request) {
+      const res = await fetch(`/api/${method}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(request) });
+      const body = await res.json();
+      if (!res.ok) throw new RemoteError(body.name ?? 'Error', body.message ?? res.statusText);
+      return body;
+    },
+    subscribe(listener) {
+      if (!socket) connect();
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+}
+
+export const api: QuireClient = createClient(window.quire ? ipcTransport(window.quire) : httpTransport());
+
+/** Uploads a file chosen in the browser (browser mode has no file paths). */
+export async function uploadFile(file: File): Promise<import('../../../shared/api.ts').ImportReport> {
+  if (window.quire) throw new Error('uploads are for browser mode; the desktop app imports by path');
+  const res = await fetch(`/upload?name=${encodeURIComponent(file.name)}`, { method: 'POST', body: file });
+  const body = await res.json();
+  if (!res.ok) throw new RemoteError(body.name ?? 'Error', body.message ?? res.statusText);
+  return body;
+}
+
+/** Browser mode serves images over HTTP; the desktop app through its quire-image: protocol. */
+export const imageUrl = (hash: string, variant: 'page' | 'gray' | 'thumb') =>
+  window.quire ? `quire-image://${hash}/${variant}` : `/images/${hash}/${variant}`;

@@ -1,0 +1,103 @@
+// The one service surface of Quire. Every method takes one request object and returns a
+// promise of its response; the same table is served over Electron IPC, over the local
+// HTTP server of browser mode, and called directly by the CLI and tests. Requests are
+// validated at the boundary with the zod schemas below.
+import { z } from 'zod';
+
+export const SPLITS = ['train', 'validation', 'test'] as const;
+export type Split = (typeof SPLITS)[number];
+
+export interface ProjectInfo {
+  path: string;
+  name: string;
+  documents: number;
+  pages: number;
+  lines: number;
+  labeled: number;
+}
+
+export interface DocumentSummary {
+  id: number;
+  name: string;
+  kind: 'scan' | 'lines';
+  sourceFile: string;
+  pages: number;
+  lines: number;
+  labeled: number;
+  /** Image hash of the first page, for its thumbnail. */
+  coverImage: string | null;
+  createdAt: string;
+}
+
+export interface PageSummary {
+  id: number;
+  documentId: number;
+  index: number;
+  image: string;
+  width: number;
+  height: number;
+  dpi: number | null;
+  lines: number;
+  labeled: number;
+}
+
+export interface ImportFailure {
+  file: string;
+  reason: string;
+}
+
+export interface ImportReport {
+  imported: Array<{ file: string; documentId: number; pages: number; lines: number }>;
+  duplicates: string[];
+  failed: ImportFailure[];
+}
+
+export const schemas = {
+  projectInfo: z.object({}).strict(),
+  listDocuments: z.object({}).strict(),
+  listPages: z.object({ documentId: z.number().int().positive() }).strict(),
+  importFiles: z.object({ paths: z.array(z.string().min(1)).min(1) }).strict(),
+  importLineFolder: z.object({ folder: z.string().min(1), split: z.enum(SPLITS).optional() }).strict(),
+} as const;
+
+export type Method = keyof typeof schemas;
+export type Request<M extends Method> = z.infer<(typeof schemas)[M]>;
+
+export interface Responses {
+  projectInfo: ProjectInfo;
+  listDocuments: DocumentSummary[];
+  listPages: PageSummary[];
+  importFiles: ImportReport;
+  importLineFolder: ImportReport;
+}
+
+/** The handler table: a missing or mistyped method is a compile error. */
+export type QuireApi = { [M in Method]: (request: Request<M>) => Promise<Responses[M]> };
+
+/** Events pushed from the main process to every connected window. */
+export type QuireEvent =
+  | { type: 'import-progress'; file: string; done: number; total: number }
+  | { type: 'project-changed' };
+
+/** Errors cross process boundaries as plain data. */
+export interface SerializedError {
+  name: string;
+  message: string;
+}
+
+export function parseRequest<M extends Method>(method: M, request: unknown): Request<M> {
+  const result = schemas[method].safeParse(request ?? {});
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    throw new RequestError(`${method}: ${issue.path.join('.') || 'request'}: ${issue.message}`);
+  }
+  return result.data as Request<M>;
+}
+
+export function isMethod(name: string): name is Method {
+  return Object.hasOwn(schemas, name);
+}
+
+export class RequestError extends Error {
+  override name = 'RequestError';
+}

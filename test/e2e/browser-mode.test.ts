@@ -1,0 +1,52 @@
+// End to end: browser mode in Debian's Chromium. Starts the server on a new project,
+// imports a page scan through the import button and sees its thumbnail; a broken file
+// is reported by name.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { serveProject } from '../../main/app/browser-mode.ts';
+import { Project } from '../../main/project/project.ts';
+import { SAMPLE_SOURCE } from '../../main/app/sample-project.ts';
+import { ARTIFACTS, launchChromium } from '../helpers/chromium.ts';
+
+let browser: Browser;
+let app: Awaited<ReturnType<typeof serveProject>>;
+
+before(async () => {
+  const dir = join(mkdtempSync(join(tmpdir(), 'quire-e2e-')), 'project');
+  Project.init(dir).close();
+  app = await serveProject(dir);
+  browser = await launchChromium();
+});
+
+after(async () => {
+  await browser?.close();
+  await app?.close();
+});
+
+test('imports a page in browser mode and shows its thumbnail', async () => {
+  const page = await browser.newPage();
+  await page.goto(app.server.url);
+  await page.getByText('No documents yet').waitFor();
+  const broken = join(mkdtempSync(join(tmpdir(), 'quire-e2e-')), 'broken.png');
+  writeFileSync(broken, Buffer.from('this is not a png'));
+  await page.getByTestId('import-input').setInputFiles([join(SAMPLE_SOURCE, 'pages', 'page-1.jpg'), broken]);
+  const card = page.getByTestId('document');
+  await card.first().waitFor();
+  assert.equal(await card.count(), 1);
+  const img = card.first().locator('img');
+  await img.waitFor();
+  await page.waitForFunction((el) => (el as HTMLImageElement).complete && (el as HTMLImageElement).naturalWidth > 0, await img.elementHandle());
+  assert.match(await card.first().innerText(), /page-1/);
+  assert.match(await page.getByRole('alert').innerText(), /broken\.png/);
+  await page.screenshot({ path: join(ARTIFACTS, 'browser-mode-import.png'), fullPage: true });
+});
+
+test('the page without the token is refused', async () => {
+  const page = await browser.newPage();
+  const response = await page.goto(app.server.url.replace(/\?token=.*/, ''));
+  assert.equal(response?.status(), 401);
+});

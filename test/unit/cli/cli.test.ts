@@ -1,0 +1,46 @@
+// The quire command as a user runs it (a child process), text and --json.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { png } from '../../helpers/images.ts';
+import { tempDir } from '../../helpers/project.ts';
+
+const CLI = new URL('../../../main/cli/quire.js', import.meta.url).pathname;
+const quire = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
+
+test('init, import with one broken file, and ls --json', async () => {
+  const root = tempDir();
+  const dir = join(root, 'p');
+  assert.equal(quire('init', dir).status, 0);
+  writeFileSync(join(root, 'good.png'), await png());
+  writeFileSync(join(root, 'broken.png'), 'nope');
+  const imp = quire('import', dir, join(root, 'good.png'), join(root, 'broken.png'));
+  assert.equal(imp.status, 1, 'non-zero exit when a file failed');
+  assert.match(imp.stdout, /FAILED .*broken\.png: not a readable image/);
+  const lines = join(root, 'lines');
+  mkdirSync(lines);
+  writeFileSync(join(lines, 'a.png'), await png(100, 30, '#eee'));
+  writeFileSync(join(lines, 'a.gt.txt'), 'hello');
+  writeFileSync(join(lines, 'b.png'), await png(100, 30, '#ddd'));
+  assert.equal(quire('import', dir, '--lines', lines, '--split', 'test').status, 0);
+  const ls = quire('ls', dir, '--json');
+  assert.equal(ls.status, 0);
+  const info = JSON.parse(ls.stdout);
+  assert.deepEqual(info.counts, { documents: 2, pages: 3, lines: 2, labeled: 1, unlabeled: 1 });
+  assert.deepEqual(info.documents.map((d: { name: string; kind: string }) => [d.name, d.kind]), [['good', 'scan'], ['lines', 'lines']]);
+  assert.equal(info.documents[1].pageList.length, 2);
+});
+
+test('every command has --help, and errors are explained', () => {
+  for (const cmd of ['init', 'import', 'ls']) {
+    const r = quire(cmd, '--help');
+    assert.equal(r.status, 0);
+    assert.match(r.stdout, /Usage: quire/);
+  }
+  const r = quire('ls', join(tempDir(), 'nowhere'));
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /is not a Quire project/);
+  assert.equal(quire('import', join(tempDir(), 'x'), '--split', 'train').status, 2);
+});

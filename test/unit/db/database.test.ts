@@ -1,0 +1,48 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { MIGRATIONS } from '../../../main/db/migrations.ts';
+import { openDatabase, schemaVersion } from '../../../main/db/database.ts';
+import { tempDir } from '../../helpers/project.ts';
+
+test('a new database is in WAL mode, enforces foreign keys and has every migration', () => {
+  const db = openDatabase(join(tempDir(), 'q.db'));
+  assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
+  assert.equal(db.pragma('foreign_keys', { simple: true }), 1);
+  assert.equal(schemaVersion(db), MIGRATIONS.length);
+  assert.throws(() => db.prepare("INSERT INTO pages (document_id, page_index, image_hash, width, height) VALUES (999, 0, 'x', 1, 1)").run(), /FOREIGN KEY/);
+  db.close();
+});
+
+test('a failing migration rolls back and leaves the previous version', () => {
+  const path = join(tempDir(), 'q.db');
+  openDatabase(path, MIGRATIONS).close();
+  assert.throws(() => openDatabase(path, [...MIGRATIONS, 'CREATE TABLE extra (x); THIS IS NOT SQL']));
+  const db = new Database(path);
+  assert.equal(db.pragma('user_version', { simple: true }), MIGRATIONS.length);
+  assert.equal((db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name = 'extra'").get() as { n: number }).n, 0);
+  db.close();
+});
+
+test('a database from a newer Quire is refused with a clear message', () => {
+  const path = join(tempDir(), 'q.db');
+  const raw = new Database(path);
+  raw.pragma(`user_version = ${MIGRATIONS.length + 5}`);
+  raw.close();
+  assert.throws(() => openDatabase(path), /newer than this Quire/);
+});
+
+test('the current transcription is the newest human or imported row, never a model row', () => {
+  const db = openDatabase(join(tempDir(), 'q.db'));
+  db.exec(`INSERT INTO documents (id, name, kind, source_path, source_hash) VALUES (1, 'd', 'scan', 'f', 'h');
+    INSERT INTO pages (id, document_id, page_index, image_hash, width, height) VALUES (1, 1, 0, 'x', 10, 10);
+    INSERT INTO lines (id, page_id, reading_order, polygon, box_x, box_y, box_w, box_h) VALUES (1, 1, 0, '[]', 0, 0, 1, 1);
+    INSERT INTO transcriptions (line_id, text, author, source) VALUES (1, 'first', 'ann', 'import:a.xml');
+    INSERT INTO transcriptions (line_id, text, author, source) VALUES (1, 'second', 'ann', 'human');
+    INSERT INTO transcriptions (line_id, text, author, source) VALUES (1, 'guess', 'model', 'model:3');`);
+  assert.equal((db.prepare('SELECT text FROM current_transcriptions WHERE line_id = 1').get() as { text: string }).text, 'second');
+  assert.equal((db.prepare('SELECT count(*) AS n FROM transcriptions WHERE line_id = 1').get() as { n: number }).n, 3);
+  assert.throws(() => db.prepare("INSERT INTO transcriptions (line_id, text, author, source) VALUES (1, 'x', 'a', 'robot')").run(), /CHECK/);
+  db.close();
+});

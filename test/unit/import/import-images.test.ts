@@ -1,0 +1,102 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, writeFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { importFiles, importLineFolder } from '../../../main/import/import-images.ts';
+import { cmykJpeg, jpeg, multiPageTiff, png, png16, rotatedJpeg } from '../../helpers/images.ts';
+import { newProject, tempDir } from '../../helpers/project.ts';
+
+function write(dir: string, name: string, bytes: Buffer | string): string {
+  const file = join(dir, name);
+  writeFileSync(file, bytes);
+  return file;
+}
+
+const storedFiles = (root: string) => readdirSync(root, { recursive: true }).filter((f) => String(f).includes('.'));
+
+test('imports JPEG, PNG and every page of a multi-page TIFF, with grayscale copies and thumbnails', async () => {
+  const project = newProject();
+  const dir = tempDir();
+  const report = await importFiles(project, [write(dir, 'a.jpg', await jpeg()), write(dir, 'b.png', await png()), write(dir, 'c.tif', await multiPageTiff(3))]);
+  assert.deepEqual(report.failed, []);
+  assert.deepEqual(report.imported.map((d) => d.pages), [1, 1, 3]);
+  const pages = project.db.prepare('SELECT image_hash FROM pages ORDER BY id').all() as Array<{ image_hash: string }>;
+  assert.equal(pages.length, 5);
+  for (const { image_hash } of pages) {
+    for (const v of ['page', 'gray', 'thumb'] as const) assert.ok(project.images.has(image_hash, v), `${v} of ${image_hash}`);
+    const gray = await sharp(project.images.read(image_hash, 'gray')).metadata();
+    assert.equal(gray.channels, 1);
+  }
+  // The three TIFF pages differ, so they are three different files.
+  assert.equal(new Set(pages.map((p) => p.image_hash)).size, 5);
+});
+
+test('16-bit and CMYK scans become 8-bit images; EXIF orientation is applied', async () => {
+  const project = newProject();
+  const dir = tempDir();
+  const report = await importFiles(project, [write(dir, 'deep.png', await png16()), write(dir, 'print.jpg', await cmykJpeg()), write(dir, 'turned.jpg', await rotatedJpeg())]);
+  assert.deepEqual(report.failed, []);
+  const rows = project.db.prepare('SELECT image_hash, width, height FROM pages ORDER BY id').all() as Array<{ image_hash: string; width: number; height: number }>;
+  for (const r of rows) {
+    const meta = await sharp(project.images.read(r.image_hash, 'page')).metadata();
+    assert.equal(meta.depth, 'uchar');
+    assert.notEqual(meta.space, 'cmyk');
+  }
+  assert.deepEqual([rows[2].width, rows[2].height], [40, 60], 'orientation 6 turns 60×40 into 40×60');
+});
+
+test('bad files fail with the file name and reason, leave nothing behind, and do not stop the batch', async () => {
+  const project = newProject();
+  const dir = tempDir();
+  const big = await jpeg(200, 200);
+  const files = [
+    write(dir, 'good.png', await png()),
+    write(dir, 'notes.png', 'just some text'),
+    write(dir, 'cut.jpg', big.subarray(0, big.length / 2)),
+    write(dir, 'huge.png', await png(300, 300)),
+    join(dir, 'missing.tif'),
+  ];
+  const report = await importFiles(project, files, { pixelLimit: 50_000 });
+  assert.deepEqual(report.imported.map((d) => d.file), [files[0]]);
+  const reasons = Object.fromEntries(report.failed.map((f) => [f.file, f.reason]));
+  assert.match(reasons[files[1]], /not a readable image/);
+  assert.match(reasons[files[2]], /could not be decoded|premature end/);
+  assert.match(reasons[files[3]], /over the limit/);
+  assert.match(reasons[files[4]], /no such file/);
+  assert.equal((project.db.prepare('SELECT count(*) AS n FROM documents').get() as { n: number }).n, 1);
+  // Only the good file's page, gray copy and thumbnail are in the store.
+  assert.equal(storedFiles(project.images.root).length, 3);
+});
+
+test('importing the same file again is recognised as a duplicate', async () => {
+  const project = newProject();
+  const dir = tempDir();
+  const file = write(dir, 'a.png', await png());
+  await importFiles(project, [file]);
+  const again = await importFiles(project, [dir]);
+  assert.deepEqual(again.imported, []);
+  assert.deepEqual(again.duplicates, [file]);
+});
+
+test('a line folder imports labeled lines (with .gt.txt) and unlabeled ones, with a split', async () => {
+  const project = newProject();
+  const dir = join(tempDir(), 'lines');
+  mkdirSync(dir);
+  write(dir, 'l1.png', await png(200, 40, '#eee'));
+  write(dir, 'l1.gt.txt', 'Cafe\u0301 au lait\n');
+  write(dir, 'l2.png', await png(180, 40, '#ddd'));
+  write(dir, 'l3.png', 'broken');
+  const report = await importLineFolder(project, dir, 'validation');
+  assert.equal(report.imported[0].lines, 2);
+  assert.match(report.failed[0].file, /l3\.png$/);
+  const lines = project.db.prepare(`SELECT l.source_name AS name, l.split, ct.text, ct.source FROM lines l
+    LEFT JOIN current_transcriptions ct ON ct.line_id = l.id ORDER BY l.id`).all();
+  assert.deepEqual(lines, [
+    { name: 'l1.png', split: 'validation', text: 'Caf\u00e9 au lait', source: 'import:l1.gt.txt' },
+    { name: 'l2.png', split: 'validation', text: null, source: null },
+  ]);
+  const again = await importLineFolder(project, dir);
+  assert.equal(again.duplicates.length, 2);
+  assert.equal((project.db.prepare('SELECT count(*) AS n FROM lines').get() as { n: number }).n, 2);
+});

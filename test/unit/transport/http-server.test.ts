@@ -1,0 +1,76 @@
+// Browser-mode server security: loopback only, token on every request, same origin only.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import WebSocket from 'ws';
+import { serveProject } from '../../../main/app/browser-mode.ts';
+import { Project } from '../../../main/project/project.ts';
+import { png } from '../../helpers/images.ts';
+import { tempDir } from '../../helpers/project.ts';
+
+let app: Awaited<ReturnType<typeof serveProject>>;
+let base: string;
+let token: string;
+
+before(async () => {
+  const dir = join(tempDir(), 'p');
+  Project.init(dir).close();
+  app = await serveProject(dir);
+  base = `http://127.0.0.1:${app.server.port}`;
+  token = app.server.token;
+});
+after(() => app.close());
+
+const call = (method: string, body: unknown, headers: Record<string, string> = { 'x-quire-token': token }) =>
+  fetch(`${base}/api/${method}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+
+test('listens on 127.0.0.1 only and prints a URL with the token', () => {
+  assert.match(app.server.url, new RegExp(`^http://127\\.0\\.0\\.1:${app.server.port}/\\?token=[0-9a-f]{48}$`));
+});
+
+test('API calls without the token, or with a wrong one, get 401', async () => {
+  assert.equal((await call('projectInfo', {}, {})).status, 401);
+  assert.equal((await call('projectInfo', {}, { 'x-quire-token': 'f'.repeat(48) })).status, 401);
+  assert.equal((await fetch(`${base}/`)).status, 401);
+  assert.equal((await fetch(`${base}/images/${'a'.repeat(64)}/thumb`)).status, 401);
+});
+
+test('requests from another origin get 403 even with the token', async () => {
+  assert.equal((await call('projectInfo', {}, { 'x-quire-token': token, origin: 'http://evil.example' })).status, 403);
+});
+
+test('the token in the URL sets a strict cookie that later requests may use', async () => {
+  const first = await fetch(`${base}/?token=${token}`);
+  assert.equal(first.status, 200);
+  const cookie = first.headers.get('set-cookie') ?? '';
+  assert.match(cookie, /HttpOnly/);
+  assert.match(cookie, /SameSite=Strict/);
+  assert.equal((await call('projectInfo', {}, { cookie: cookie.split(';')[0] })).status, 200);
+});
+
+test('requests are validated: unknown methods 404, bad bodies 400', async () => {
+  assert.equal((await call('dropEverything', {})).status, 404);
+  const bad = await call('listPages', { documentId: 'one' });
+  assert.equal(bad.status, 400);
+  assert.match((await bad.json()).message, /documentId/);
+});
+
+test('an upload imports the file and the page image is served', async () => {
+  const res = await fetch(`${base}/upload?name=scan.png`, { method: 'POST', headers: { 'x-quire-token': token }, body: new Uint8Array(await png()) });
+  const report = await res.json();
+  assert.equal(report.imported[0].file, 'scan.png');
+  const [doc] = await (await call('listDocuments', {})).json();
+  const img = await fetch(`${base}/images/${doc.coverImage}/thumb`, { headers: { 'x-quire-token': token } });
+  assert.equal(img.headers.get('content-type'), 'image/jpeg');
+});
+
+test('the event socket needs the token and then receives project events', async () => {
+  const refused = new WebSocket(`ws://127.0.0.1:${app.server.port}/events`);
+  await new Promise((ok) => refused.on('error', ok));
+  const ws = new WebSocket(`ws://127.0.0.1:${app.server.port}/events?token=${token}`);
+  await new Promise((ok) => ws.on('open', ok));
+  const message = new Promise<string>((ok) => ws.on('message', (m) => ok(String(m))));
+  app.server.broadcast({ type: 'project-changed' });
+  assert.deepEqual(JSON.parse(await message), { type: 'project-changed' });
+  ws.close();
+});
