@@ -43,7 +43,9 @@ export function saveModel(
   const blobs: Float32Array[] = [];
   let offset = 0;
   for (const [name, t] of named) {
-    const data = t.dataSync() as Float32Array;
+    // Everything is stored as float32 (Adam's step counter is an int32 scalar).
+    const raw = t.dataSync();
+    const data = raw instanceof Float32Array ? raw : Float32Array.from(raw as Int32Array);
     tensors.push({ name, shape: t.shape, offset });
     blobs.push(data);
     offset += data.length;
@@ -103,4 +105,31 @@ export function loadModel(path: string): SavedModel {
 
 export function sha256File(path: string): string {
   return createHash('sha256').update(readFileSync(path)).digest('hex');
+}
+
+/** The resumable part of a training run, as train() reports it in onCheckpoint. */
+export interface TrainingCheckpointState {
+  step: number;
+  bestCer: number | null;
+  sinceBest: number;
+  history: Array<{ step: number; loss: number; cer?: number }>;
+  optimizer?: Map<string, tf.Tensor>;
+}
+
+/** Writes weights, optimizer slots and the training state in one atomic file. */
+export function saveTrainingCheckpoint(path: string, model: Recognizer, codec: Codec, state: TrainingCheckpointState, metrics: Record<string, unknown> = {}): string {
+  const { optimizer, ...rest } = state;
+  return saveModel(path, model, codec, metrics, rest as unknown as Record<string, unknown>, optimizer);
+}
+
+/** Loads a checkpoint written by saveTrainingCheckpoint, ready to pass as `resume`. */
+export function loadTrainingCheckpoint(path: string): { model: Recognizer; codec: Codec; state: TrainingCheckpointState } {
+  const saved = loadModel(path);
+  if (!saved.header.training) throw new Error(`${path}: a model file without training state cannot be resumed`);
+  const optimizer = new Map<string, tf.Tensor>();
+  for (const [name, data] of saved.optimizerState) {
+    const weight = saved.model.weights.get(name.replace(/\/[mv]$/, ''));
+    optimizer.set(name, tf.tensor(data, name === 'iter' ? [] : weight?.shape));
+  }
+  return { model: saved.model, codec: saved.codec, state: { ...(saved.header.training as unknown as TrainingCheckpointState), optimizer } };
 }

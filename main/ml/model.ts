@@ -4,7 +4,7 @@
 //   rnn    V → contextual features H [N, T, 2U] (stacked BiLSTMs)
 //   head   H → logits [N, T, C] over the charset plus blank (index 0)
 import * as tf from '@tensorflow/tfjs';
-import { bidirectional, initLstmBias, lstmWeightShapes, type LstmWeights } from './lstm.ts';
+import { lstmFused } from './lstm-fused.ts';
 
 export interface ConvLayer {
   filters: number;
@@ -54,6 +54,13 @@ export function framesFor(width: number, config: Pick<RecognizerConfig, 'conv'>)
   return Math.floor(width / widthStride(config));
 }
 
+/** Forget-gate bias starts at 1 so that early gradients survive through time. */
+function lstmBias(units: number): tf.Tensor1D {
+  const b = new Float32Array(4 * units);
+  b.fill(1, units, 2 * units);
+  return tf.tensor1d(b);
+}
+
 type WeightSpec = { name: string; part: Part; shape: number[]; init: (seed: number) => tf.Tensor };
 
 function weightSpecs(config: RecognizerConfig): WeightSpec[] {
@@ -69,10 +76,12 @@ function weightSpecs(config: RecognizerConfig): WeightSpec[] {
   let inputSize = visualFeatureSize(config);
   for (let l = 0; l < config.lstmLayers; l++) {
     for (const dir of ['fw', 'bw']) {
-      const shapes = lstmWeightShapes(inputSize, config.lstmUnits);
-      specs.push({ name: `lstm${l}/${dir}/kernel`, part: 'rnn', shape: shapes.kernel, init: (seed) => glorot(shapes.kernel, seed) });
-      specs.push({ name: `lstm${l}/${dir}/recurrent`, part: 'rnn', shape: shapes.recurrent, init: (seed) => glorot(shapes.recurrent, seed) });
-      specs.push({ name: `lstm${l}/${dir}/bias`, part: 'rnn', shape: shapes.bias, init: () => initLstmBias(config.lstmUnits) });
+      const U = config.lstmUnits;
+      const kernel = [inputSize, 4 * U];
+      const recurrent = [U, 4 * U];
+      specs.push({ name: `lstm${l}/${dir}/kernel`, part: 'rnn', shape: kernel, init: (seed) => glorot(kernel, seed) });
+      specs.push({ name: `lstm${l}/${dir}/recurrent`, part: 'rnn', shape: recurrent, init: (seed) => glorot(recurrent, seed) });
+      specs.push({ name: `lstm${l}/${dir}/bias`, part: 'rnn', shape: [4 * U], init: () => lstmBias(U) });
     }
     inputSize = 2 * config.lstmUnits;
   }
@@ -124,35 +133,39 @@ export class Recognizer {
     return tf.reshape(tf.transpose(x, [0, 2, 1, 3]), [N, T, h * ch]);
   }
 
-  /** V → H [N, T, 2U]. `mask` [N, T] marks real frames. */
-  contextual(v: tf.Tensor3D, mask: tf.Tensor2D, training: boolean): tf.Tensor3D {
+  /**
+   * V → H [N, T, 2U]. `mask` [N, T] marks real frames. `dropoutSeed` is given in training
+   * only: dropout masks then follow from it, so a resumed run repeats them exactly.
+   */
+  contextual(v: tf.Tensor3D, mask: tf.Tensor2D, dropoutSeed?: number): tf.Tensor3D {
     let x = v;
     for (let l = 0; l < this.config.lstmLayers; l++) {
-      x = this.dropout(x, training);
-      x = bidirectional(x, mask, this.lstm(l, 'fw'), this.lstm(l, 'bw'));
+      x = this.dropout(x, dropoutSeed, l);
+      x = tf.concat([this.lstm(x, mask, l, 'fw'), this.lstm(x, mask, l, 'bw')], 2);
     }
     return x;
   }
 
-  private lstm(layer: number, dir: 'fw' | 'bw'): LstmWeights {
+  private lstm(x: tf.Tensor3D, mask: tf.Tensor2D, layer: number, dir: 'fw' | 'bw'): tf.Tensor3D {
     const p = `lstm${layer}/${dir}/`;
-    return { kernel: this.w(p + 'kernel'), recurrent: this.w(p + 'recurrent'), bias: this.w(p + 'bias') };
+    return lstmFused(x, mask, this.w(p + 'kernel') as tf.Tensor2D, this.w(p + 'recurrent') as tf.Tensor2D, this.w(p + 'bias') as tf.Tensor1D, dir === 'bw');
   }
 
   /** H → logits [N, T, C]. */
-  head(h: tf.Tensor3D, training: boolean): tf.Tensor3D {
+  head(h: tf.Tensor3D, dropoutSeed?: number): tf.Tensor3D {
     const [N, T, F] = h.shape;
-    const x = this.dropout(h, training);
+    const x = this.dropout(h, dropoutSeed, this.config.lstmLayers);
     const logits = tf.add(tf.matMul(tf.reshape(x, [N * T, F]), this.w('head/kernel')), this.w('head/bias'));
     return tf.reshape(logits, [N, T, this.config.classes]);
   }
 
-  logits(images: tf.Tensor4D, mask: tf.Tensor2D, training: boolean): tf.Tensor3D {
-    return this.head(this.contextual(this.visual(images), mask, training), training);
+  logits(images: tf.Tensor4D, mask: tf.Tensor2D, dropoutSeed?: number): tf.Tensor3D {
+    return this.head(this.contextual(this.visual(images), mask, dropoutSeed), dropoutSeed);
   }
 
-  private dropout<T extends tf.Tensor>(x: T, training: boolean): T {
-    return training && this.config.dropout > 0 ? (tf.dropout(x, this.config.dropout) as T) : x;
+  private dropout<T extends tf.Tensor>(x: T, seed: number | undefined, site: number): T {
+    if (seed === undefined || this.config.dropout <= 0) return x;
+    return tf.dropout(x, this.config.dropout, undefined, seed * 16 + site) as T;
   }
 
   dispose(): void {

@@ -10,6 +10,7 @@ import { makeBatch } from './line-image.ts';
 import { ErrorCounter, type ErrorReport } from './metrics.ts';
 import { frameMask, framesFor, widthStride, type Part, type Recognizer } from './model.ts';
 import type { Codec } from './codec.ts';
+import type { TrainingCheckpointState } from './checkpoint.ts';
 
 export interface TrainOptions {
   steps: number;
@@ -58,14 +59,8 @@ export interface TrainProgress {
   validation?: ErrorReport;
 }
 
-export interface TrainState {
-  step: number;
-  bestCer: number | null;
-  sinceBest: number;
-  history: Array<{ step: number; loss: number; cer?: number }>;
-  /** Adam slots keyed by weight name, in gradient order. */
-  optimizer?: Map<string, tf.Tensor>;
-}
+/** Step, early-stopping state, loss history and Adam slots keyed by weight name. */
+export type TrainState = TrainingCheckpointState;
 
 export interface TrainResult {
   status: 'done' | 'stopped-early' | 'cancelled';
@@ -106,7 +101,7 @@ export function transcribeBatch(model: Recognizer, codec: Codec, images: Sample[
   const T = batch.shape[2] / stride;
   const lengths = batch.widths.map((w) => Math.max(1, Math.ceil(w / stride)));
   const logProbs = tf.tidy(() => {
-    const logits = model.logits(tf.tensor4d(batch.images, batch.shape), frameMask(lengths, T), false);
+    const logits = model.logits(tf.tensor4d(batch.images, batch.shape), frameMask(lengths, T));
     return tf.logSoftmax(logits);
   });
   const data = logProbs.dataSync() as Float32Array;
@@ -158,7 +153,7 @@ export async function train(
     const input = toTensors(batch, model, codec);
     const labelLengths = tf.tensor1d(input.labels.map((l) => Math.max(1, l.length)));
     const { value, grads } = tf.variableGrads(() => {
-      const logits = model.logits(input.images, input.mask, true);
+      const logits = model.logits(input.images, input.mask, o.seed * 1_000_003 + step);
       return tf.mean(tf.div(ctcLoss(logits, input.labels, input.lengths), labelLengths)) as tf.Scalar;
     }, variables);
     const clipped = clipByGlobalNorm(grads, o.clipNorm);

@@ -58,7 +58,7 @@ function convInfoFor(xShape: number[], filterShape: number[], attrs: ConvAttrs) 
 
 /**
  * dW[kh,kw,ci,co] = Σ_{n,oh,ow} x[n, oh·sh+kh−pt, ow·sw+kw−pl, ci] · dy[n,oh,ow,co]
- * as one matrix product: patches(x)ᵀ [KH·KW·CI, M] × dy [M, CO], M = N·OH·OW.
+ * as one matrix product over the im2col patches of x, M = N·OH·OW.
  */
 function conv2DBackpropFilter({ inputs, backend, attrs }: Parameters<KernelFunc>[0]): TensorInfo {
   const b = backend as unknown as Backend;
@@ -82,12 +82,17 @@ function conv2DBackpropFilter({ inputs, backend, attrs }: Parameters<KernelFunc>
   const patches = slices.length === 1 ? slices[0] : call(b, 'Concat', slices as never, { axis: 3 });
   const M = N * OH * OW;
   const K = KH * KW * CI;
+  const CO = info.outChannels;
+  // dWᵀ [CO, K] = dyᵀ [CO, M] × patches [M, K]: transposing dy moves CO·M floats, where
+  // transposing the patches would move K·M (9·CI·M), usually far more.
   const p2 = reshape(b, patches, [M, K]);
-  const pT = call(b, 'Transpose', { x: p2 }, { perm: [1, 0] });
-  const dy2 = reshape(b, dy, [M, info.outChannels]);
-  const prod = call(b, 'BatchMatMul', { a: pT, b: dy2 }, { transposeA: false, transposeB: false });
+  const dy2 = reshape(b, dy, [M, CO]);
+  const dyT = call(b, 'Transpose', { x: dy2 }, { perm: [1, 0] });
+  const prodT = call(b, 'BatchMatMul', { a: dyT, b: p2 }, { transposeA: false, transposeB: false });
+  const prodT2 = reshape(b, prodT, [CO, K]);
+  const prod = call(b, 'Transpose', { x: prodT2 }, { perm: [1, 0] });
   const out = reshape(b, prod, a.filterShape);
-  free(b, padded, ...(slices.length === 1 ? [] : slices), patches, p2, pT, dy2, prod);
+  free(b, padded, ...(slices.length === 1 ? [] : slices), patches, p2, dy2, dyT, prodT, prodT2, prod);
   return out;
 }
 

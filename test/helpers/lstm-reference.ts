@@ -1,3 +1,5 @@
+// Reference LSTM written with plain tfjs ops and autograd: the fused LSTM in main/ml/lstm-fused.ts
+// must agree with it in values and gradients. (This was the first implementation.)
 // A bidirectional LSTM written with tfjs-core ops, so that gradients flow through the
 // registered kernels of whichever backend runs it, and so that padded batches behave:
 // lines are padded at the end, so only the right-to-left pass can see padding. It starts
@@ -12,16 +14,6 @@ export interface LstmWeights {
   recurrent: tf.Variable;
   /** Bias [4U]; the forget gate starts at 1 so early gradients survive. */
   bias: tf.Variable;
-}
-
-export function lstmWeightShapes(inputSize: number, units: number): Record<keyof LstmWeights, number[]> {
-  return { kernel: [inputSize, 4 * units], recurrent: [units, 4 * units], bias: [4 * units] };
-}
-
-export function initLstmBias(units: number): tf.Tensor1D {
-  const b = new Float32Array(4 * units);
-  b.fill(1, units, 2 * units);
-  return tf.tensor1d(b);
 }
 
 /**
@@ -52,8 +44,4 @@ export function lstmDirection(x: tf.Tensor3D, mask: tf.Tensor2D, w: LstmWeights,
   }
   const out = tf.stack(outputs, 1) as tf.Tensor3D;
   return reverse ? out : tf.mul(out, tf.reshape(mask, [N, T, 1]));
-}
-
-export function bidirectional(x: tf.Tensor3D, mask: tf.Tensor2D, fw: LstmWeights, bw: LstmWeights): tf.Tensor3D {
-  return tf.concat([lstmDirection(x, mask, fw, false), lstmDirection(x, mask, bw, true)], 2);
 }

@@ -1,0 +1,84 @@
+// Model files round-trip exactly, reject foreign or damaged files with the file name, and
+// a run resumed from a checkpoint continues exactly where an uninterrupted run would be.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { initBackend } from '../../../main/ml/backend.ts';
+import { loadModel, loadTrainingCheckpoint, saveModel, saveTrainingCheckpoint, sha256File } from '../../../main/ml/checkpoint.ts';
+import { ArraySource } from '../../../main/ml/data.ts';
+import { Recognizer } from '../../../main/ml/model.ts';
+import { train, type TrainState } from '../../../main/ml/train.ts';
+import { TINY, tinyCodec, tinyLines } from '../../helpers/tiny-model.ts';
+import { tempDir } from '../../helpers/project.ts';
+
+await initBackend();
+const codec = tinyCodec();
+
+async function weightsOf(model: Recognizer): Promise<Map<string, Float32Array>> {
+  const out = new Map<string, Float32Array>();
+  for (const [k, v] of model.weights) out.set(k, (await v.data()) as Float32Array);
+  return out;
+}
+
+test('save and load give back the same weights, charset and metrics, and the hash of the file', async () => {
+  const model = new Recognizer({ ...TINY, classes: codec.classes }, 11);
+  const file = join(tempDir(), 'm.qmodel');
+  const hash = saveModel(file, model, codec, { cer: 0.25 });
+  assert.equal(hash, sha256File(file));
+  const loaded = loadModel(file);
+  assert.deepEqual(loaded.codec.chars, codec.chars);
+  assert.deepEqual(loaded.header.metrics, { cer: 0.25 });
+  const a = await weightsOf(model);
+  const b = await weightsOf(loaded.model);
+  for (const [k, v] of a) assert.deepEqual(b.get(k), v, k);
+});
+
+test('a file that is not a model, or is cut short, is refused with its name and the reason', () => {
+  const dir = tempDir();
+  const junk = join(dir, 'junk.qmodel');
+  writeFileSync(junk, 'hello world, not a model at all');
+  assert.throws(() => loadModel(junk), /junk\.qmodel: not a Quire model file \(bad magic bytes\)/);
+  const model = new Recognizer({ ...TINY, classes: codec.classes }, 1);
+  const good = join(dir, 'good.qmodel');
+  saveModel(good, model, codec);
+  const bytes = readFileSync(good);
+  const cut = join(dir, 'cut.qmodel');
+  writeFileSync(cut, bytes.subarray(0, bytes.length - 100));
+  assert.throws(() => loadModel(cut), /cut\.qmodel: .*truncated/);
+});
+
+test('resuming from a checkpoint reproduces the uninterrupted run exactly', async () => {
+  const lines = tinyLines(24, 3);
+  const opts = { batchSize: 4, learningRate: 2e-3, warmupSteps: 2, validateEvery: 0, patience: 0, seed: 9 };
+  const straight = new Recognizer({ ...TINY, classes: codec.classes }, 21);
+  await train(straight, codec, { train: new ArraySource(lines) }, { ...opts, steps: 12, checkpointEvery: 0 });
+
+  const file = join(tempDir(), 'ckpt.qmodel');
+  const first = new Recognizer({ ...TINY, classes: codec.classes }, 21);
+  let saved: TrainState | undefined;
+  const controller = new AbortController();
+  const r1 = await train(first, codec, { train: new ArraySource(lines) }, {
+    ...opts, steps: 12, checkpointEvery: 6, signal: controller.signal,
+    onCheckpoint: (state) => {
+      saveTrainingCheckpoint(file, first, codec, state);
+      saved = state;
+      controller.abort(); // stop right after the first checkpoint, as a crash would
+    },
+  });
+  assert.equal(r1.status, 'cancelled');
+  assert.equal(saved?.step, 6);
+
+  const restored = loadTrainingCheckpoint(file);
+  const r2 = await train(restored.model, codec, { train: new ArraySource(lines) }, { ...opts, steps: 12, checkpointEvery: 0, resume: restored.state });
+  assert.equal(r2.state.step, 12);
+  assert.deepEqual(r2.state.history.map((h) => h.step), [...Array(12).keys()].map((i) => i + 1), 'no repeated or lost steps');
+  const a = await weightsOf(straight);
+  const b = await weightsOf(restored.model);
+  for (const [k, v] of a) {
+    const w = b.get(k)!;
+    let worst = 0;
+    v.forEach((x, i) => { worst = Math.max(worst, Math.abs(x - w[i])); });
+    assert.ok(worst < 1e-5, `${k} differs by ${worst}`);
+  }
+});
