@@ -46,9 +46,13 @@ export function batchIndices(source: LineSource, batchSize: number, seed: number
     const start = (pool % poolsPerEpoch) * size;
     indices = order.slice(start, start + size);
   }
-  indices.sort((a, b) => widthOf(a) - widthOf(b) || a - b);
+  // Sort by width with ±10 % jitter, so batches hold similar widths yet differ from one
+  // epoch to the next, and visit the pool's batches in a shuffled order.
+  const rng = new Rng(seed * 7919 + pool);
+  const key = new Map(indices.map((i) => [i, widthOf(i) * (0.9 + 0.2 * rng.next())]));
+  indices.sort((a, b) => key.get(a)! - key.get(b)! || a - b);
   const perBatch = Math.ceil(indices.length / POOL_BATCHES);
-  const k = step % POOL_BATCHES;
+  const k = rng.shuffle([...Array(POOL_BATCHES).keys()])[step % POOL_BATCHES];
   const chosen = indices.slice(k * perBatch, (k + 1) * perBatch);
   // Batches of a small source can come out empty; fall back to the first lines of the pool.
   return chosen.length ? chosen : indices.slice(0, batchSize);

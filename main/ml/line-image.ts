@@ -89,14 +89,3 @@ export function makeBatch(lines: LineTensor[], stride: number, minWidth = 0): Ba
   });
   return { images, shape: [lines.length, H, W, 1], widths: lines.map((l) => l.width) };
 }
-
-/**
- * Groups indices into batches of similar width, so padding stays small. Deterministic for
- * a given order of `widths`; the caller shuffles the batch order.
- */
-export function bucketByWidth(widths: number[], batchSize: number): number[][] {
-  const order = widths.map((w, i) => [w, i] as const).sort((a, b) => a[0] - b[0] || a[1] - b[1]).map(([, i]) => i);
-  const batches: number[][] = [];
-  for (let i = 0; i < order.length; i += batchSize) batches.push(order.slice(i, i + batchSize));
-  return batches;
-}
