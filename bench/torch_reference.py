@@ -1,0 +1,83 @@
+#!/usr/bin/env python3
+"""The same CRNN as Quire's DEFAULT_CONFIG in PyTorch on the CPU, for `npm run bench`.
+
+4 conv layers (32, 64, 96, 128 filters, 3x3, ReLU; max-pooling 2x2, 2x2, 2x1, 2x1),
+2 BiLSTM layers of 128 units, a linear CTC head; batch 16 of 32x256 images, Adam.
+Prints one JSON line. Run with Debian's PyTorch (python3-torch) and OpenBLAS
+(libopenblas0-pthread): with the reference BLAS the comparison would flatter Quire.
+"""
+import json
+import resource
+import sys
+import time
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+threads = int(sys.argv[1]) if len(sys.argv) > 1 else 2
+torch.set_num_threads(threads)
+torch.manual_seed(1)
+N, H, W, C = 16, 32, 256, 71
+
+
+class CRNN(nn.Module):
+    def __init__(self):
+        super().__init__()
+        chans = [1, 32, 64, 96, 128]
+        pools = [(2, 2), (2, 2), (2, 1), (2, 1)]
+        layers = []
+        for i, pool in enumerate(pools):
+            layers += [nn.Conv2d(chans[i], chans[i + 1], 3, padding=1), nn.ReLU(), nn.MaxPool2d(pool)]
+        self.conv = nn.Sequential(*layers)
+        self.rnn = nn.LSTM(2 * 128, 128, num_layers=2, bidirectional=True, batch_first=True, dropout=0.2)
+        self.head = nn.Linear(256, C)
+
+    def forward(self, x):
+        v = self.conv(x)  # N, 128, 2, T
+        n, c, h, t = v.shape
+        v = v.permute(0, 3, 1, 2).reshape(n, t, c * h)
+        out, _ = self.rnn(v)
+        return self.head(out)  # N, T, C
+
+
+model = CRNN()
+opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+x = torch.rand(N, 1, H, W)
+T = W // 4
+targets = torch.randint(1, C, (N, 20))
+input_lengths = torch.full((N,), T, dtype=torch.long)
+target_lengths = torch.full((N,), 20, dtype=torch.long)
+
+
+def train_step():
+    opt.zero_grad()
+    logits = model(x)
+    loss = F.ctc_loss(F.log_softmax(logits, 2).transpose(0, 1), targets, input_lengths, target_lengths)
+    loss.backward()
+    opt.step()
+
+
+def infer():
+    with torch.no_grad():
+        lp = F.log_softmax(model(x), 2)
+        lp.argmax(2).tolist()
+
+
+def time_it(f, reps):
+    f()
+    start = time.perf_counter()
+    for _ in range(reps):
+        f()
+    return (time.perf_counter() - start) / reps
+
+
+model.train()
+train_s = time_it(train_step, 5)
+model.eval()
+infer_s = time_it(infer, 10)
+print(json.dumps({
+    "engine": "pytorch", "backend": f"torch {torch.__version__} cpu, {threads} threads", "batch": N,
+    "trainStepSeconds": train_s, "trainLinesPerSecond": N / train_s, "inferLinesPerSecond": N / infer_s,
+    "peakRssMB": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,
+}))
