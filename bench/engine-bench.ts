@@ -1,16 +1,18 @@
 // One backend's throughput, in its own process (the backend is chosen once per process):
-// training steps and transcription of batches of 16 generated lines at 32×256, the
-// architecture of DEFAULT_CONFIG. Prints one JSON line. Used by bench/run.ts.
+// training steps (data-parallel over --threads) and transcription of batches of 16
+// generated lines at 32×256, the architecture of DEFAULT_CONFIG. Prints one JSON line.
+// Used by bench/run.ts. Peak RSS counts the main thread's process (workers included).
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../main/ml/backend.ts';
-import { ctcLoss } from '../main/ml/ctc.ts';
 import { greedyDecode } from '../main/ml/decode.ts';
 import { toLineTensor } from '../main/ml/line-image.ts';
 import { DEFAULT_CONFIG, Recognizer, frameMask } from '../main/ml/model.ts';
+import { shardGradients, splitBatch, type ShardInput } from '../main/ml/gradients.ts';
+import { ParallelGradients } from '../main/ml/parallel.ts';
 import { synthLine, syntheticCharset } from './synth/handwriting.ts';
 
-const { values } = parseArgs({ options: { backend: { type: 'string' }, steps: { type: 'string', default: '5' }, batch: { type: 'string', default: '16' } } });
+const { values } = parseArgs({ options: { backend: { type: 'string' }, steps: { type: 'string', default: '5' }, batch: { type: 'string', default: '16' }, threads: { type: 'string', default: '1' } } });
 const info = await initBackend(values.backend);
 const N = Number(values.batch);
 const H = 32;
@@ -33,12 +35,26 @@ const mask = frameMask(Array(N).fill(T), T);
 const lengths = Array(N).fill(T);
 const optimizer = tf.train.adam(1e-3);
 const variables = model.variables();
+const threads = Number(values.threads);
+const pool = threads > 1 ? await ParallelGradients.start(model, info.name, threads) : undefined;
+const shards: ShardInput[] = splitBatch([...Array(N).keys()], threads).map((rows) => {
+  const shard = new Float32Array(rows.length * H * W);
+  rows.forEach((n, k) => shard.set(images.subarray(n * H * W, (n + 1) * H * W), k * H * W));
+  return { images: shard, shape: [rows.length, H, W, 1], lengths: rows.map(() => T), labels: rows.map((n) => labels[n]) };
+});
 
-function trainStep(): void {
-  const { value, grads } = tf.variableGrads(() => tf.mean(ctcLoss(model.logits(x, mask, 1), labels, lengths)) as tf.Scalar, variables);
+async function trainStep(): Promise<void> {
+  let grads: tf.NamedTensorMap;
+  if (pool) {
+    grads = (await pool.compute(model, variables, shards, 1, 1 / N)).grads;
+  } else {
+    const r = shardGradients(model, variables, shards[0], 1, 1 / N);
+    r.value.dataSync();
+    r.value.dispose();
+    grads = r.grads;
+  }
   optimizer.applyGradients(Object.entries(grads).map(([name, tensor]) => ({ name, tensor })));
-  value.dataSync();
-  tf.dispose([value, grads]);
+  tf.dispose(Object.values(grads));
 }
 
 function transcribe(): void {
@@ -49,17 +65,18 @@ function transcribe(): void {
   for (let n = 0; n < N; n++) greedyDecode({ logProbs: data.subarray(n * T * C, (n + 1) * T * C), length: T, classes: C });
 }
 
-function timeIt(f: () => void, reps: number): number {
-  f(); // warm-up: kernel set-up, JIT
+async function timeIt(f: () => void | Promise<void>, reps: number): Promise<number> {
+  await f(); // warm-up: kernel set-up, JIT
   const start = performance.now();
-  for (let i = 0; i < reps; i++) f();
+  for (let i = 0; i < reps; i++) await f();
   return (performance.now() - start) / 1000 / reps;
 }
 
 const steps = Number(values.steps);
-const trainSeconds = timeIt(trainStep, steps);
-const inferSeconds = timeIt(transcribe, steps * 2);
+const trainSeconds = await timeIt(trainStep, steps);
+const inferSeconds = await timeIt(transcribe, steps * 2);
+await pool?.stop();
 console.log(JSON.stringify({
-  engine: 'quire', backend: info.name, batch: N, trainStepSeconds: trainSeconds, trainLinesPerSecond: N / trainSeconds,
+  engine: 'quire', backend: info.name, threads, batch: N, trainStepSeconds: trainSeconds, trainLinesPerSecond: N / trainSeconds,
   inferLinesPerSecond: N / inferSeconds, peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
 }));

@@ -3,12 +3,14 @@
 // validation CER every N steps with early stopping (the best weights are restored), a
 // clean cancel through an AbortSignal, and checkpoints that resume the exact same run.
 import * as tf from '@tensorflow/tfjs';
-import { ctcLoss } from './ctc.ts';
 import { batchIndices, type LineSource, type Sample } from './data.ts';
 import { greedyDecode } from './decode.ts';
 import { makeBatch } from './line-image.ts';
 import { ErrorCounter, type ErrorReport } from './metrics.ts';
-import { frameMask, framesFor, widthStride, type Part, type Recognizer } from './model.ts';
+import { frameMask, widthStride, type Part, type Recognizer } from './model.ts';
+import { currentBackend } from './backend.ts';
+import { shardGradients, shardInput, splitBatch } from './gradients.ts';
+import { ParallelGradients } from './parallel.ts';
 import type { Codec } from './codec.ts';
 import type { TrainingCheckpointState } from './checkpoint.ts';
 
@@ -32,8 +34,13 @@ export interface TrainOptions {
   /** Called every `checkpointEvery` steps and at cancel with the state to persist. */
   checkpointEvery: number;
   onCheckpoint?: (state: TrainState) => void;
-  /** Resume from a saved state (same data, same seed). */
+  /** Resume from a saved state (same data, same seed, same thread count). */
   resume?: TrainState;
+  /**
+   * Threads for data-parallel gradients (wasm and cpu backends run single-threaded). The
+   * split of each batch depends on it, so a run is reproducible for a given count.
+   */
+  threads: number;
 }
 
 export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
@@ -47,6 +54,7 @@ export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
   patience: 5,
   frozen: [],
   checkpointEvery: 200,
+  threads: 1,
 };
 
 export interface TrainProgress {
@@ -72,15 +80,6 @@ export function learningRateAt(step: number, o: Pick<TrainOptions, 'learningRate
   if (step < o.warmupSteps) return (o.learningRate * (step + 1)) / o.warmupSteps;
   const progress = (step - o.warmupSteps) / Math.max(1, o.steps - o.warmupSteps);
   return o.learningRate * (0.1 + 0.9 * 0.5 * (1 + Math.cos(Math.PI * Math.min(1, progress))));
-}
-
-/** Encodes a batch of samples; lines whose text cannot fit their frames are still kept (CTC gives them zero loss). */
-export function toTensors(samples: Sample[], model: Recognizer, codec: Codec) {
-  const stride = widthStride(model.config);
-  const batch = makeBatch(samples.map((s) => s.image), stride);
-  const T = batch.shape[2] / stride;
-  const lengths = batch.widths.map((w) => Math.max(1, Math.min(T, framesFor(Math.ceil(w / stride) * stride, model.config))));
-  return { images: tf.tensor4d(batch.images, batch.shape), mask: frameMask(lengths, T), lengths, labels: samples.map((s) => codec.encode(s.text)) };
 }
 
 /** Greedy transcription of samples, `batchSize` at a time; returns the error report. */
@@ -139,58 +138,74 @@ export async function train(
     if (!s) { s = data.train.get(i); cache.set(i, s); }
     return s;
   };
-  const started = performance.now();
-  const firstStep = state.step;
-  const checkpoint = async () => o.onCheckpoint?.({ ...state, optimizer: await snapshotOptimizer(optimizer, names) });
+  const backend = currentBackend()?.name ?? 'cpu';
+  const threads = backend === 'tensorflow' ? 1 : Math.max(1, Math.min(o.threads, o.batchSize));
+  const pool = threads > 1 ? await ParallelGradients.start(model, backend, threads) : undefined;
+  try {
+    return await loop();
+  } finally {
+    await pool?.stop();
+    optimizer.dispose();
+  }
 
-  while (state.step < o.steps) {
-    if (o.signal?.aborted) { await checkpoint(); return { status: 'cancelled', state, validation: lastValidation }; }
-    const step = state.step;
-    if (!Number.isFinite(data.train.size) && step % 8 === 0) cache.clear();
-    const batch = batchIndices(data.train, o.batchSize, o.seed, step, (i) => sampleAt(i).image.width).map(sampleAt);
-    const lr = learningRateAt(step, o);
-    (optimizer as unknown as { learningRate: number }).learningRate = lr;
-    const input = toTensors(batch, model, codec);
-    const labelLengths = tf.tensor1d(input.labels.map((l) => Math.max(1, l.length)));
-    const { value, grads } = tf.variableGrads(() => {
-      const logits = model.logits(input.images, input.mask, o.seed * 1_000_003 + step);
-      return tf.mean(tf.div(ctcLoss(logits, input.labels, input.lengths), labelLengths)) as tf.Scalar;
-    }, variables);
-    const clipped = clipByGlobalNorm(grads, o.clipNorm);
-    optimizer.applyGradients(Object.entries(clipped).map(([name, tensor]) => ({ name, tensor })));
-    const loss = (await value.data())[0];
-    tf.dispose([value, grads, clipped, input.images, input.mask, labelLengths]);
-    state.step = step + 1;
-    const entry: TrainState['history'][number] = { step: state.step, loss };
-    state.history.push(entry);
+  async function loop(): Promise<TrainResult> {
+    const started = performance.now();
+    const firstStep = state.step;
+    const checkpoint = async () => o.onCheckpoint?.({ ...state, optimizer: await snapshotOptimizer(optimizer, names) });
 
-    if (o.validateEvery > 0 && data.validation?.length && (state.step % o.validateEvery === 0 || state.step === o.steps)) {
-      lastValidation = evaluate(model, codec, data.validation);
-      entry.cer = lastValidation.cer;
-      if (state.bestCer === null || lastValidation.cer < state.bestCer) {
-        state.bestCer = lastValidation.cer;
-        state.sinceBest = 0;
-        tf.dispose([...(best?.values() ?? [])]);
-        best = new Map([...model.weights.entries()].map(([k, v]) => [k, tf.clone(v)]));
+    while (state.step < o.steps) {
+      if (o.signal?.aborted) { await checkpoint(); return { status: 'cancelled', state, validation: lastValidation }; }
+      const step = state.step;
+      if (!Number.isFinite(data.train.size) && step % 8 === 0) cache.clear();
+      const batch = batchIndices(data.train, o.batchSize, o.seed, step, (i) => sampleAt(i).image.width).map(sampleAt);
+      const lr = learningRateAt(step, o);
+      (optimizer as unknown as { learningRate: number }).learningRate = lr;
+      const shards = splitBatch(batch, threads).map((s) => shardInput(s, model.config, codec));
+      const seed = o.seed * 1_000_003 + step * 64;
+      let loss: number;
+      let grads: tf.NamedTensorMap;
+      if (pool) {
+        ({ loss, grads } = await pool.compute(model, variables, shards, seed, 1 / batch.length));
       } else {
-        state.sinceBest++;
+        const r = shardGradients(model, variables, shards[0], seed, 1 / batch.length);
+        loss = (await r.value.data())[0];
+        grads = r.grads;
+        r.value.dispose();
+      }
+      const clipped = clipByGlobalNorm(grads, o.clipNorm);
+      optimizer.applyGradients(Object.entries(clipped).map(([name, tensor]) => ({ name, tensor })));
+      tf.dispose([grads, clipped]);
+      state.step = step + 1;
+      const entry: TrainState['history'][number] = { step: state.step, loss };
+      state.history.push(entry);
+
+      if (o.validateEvery > 0 && data.validation?.length && (state.step % o.validateEvery === 0 || state.step === o.steps)) {
+        lastValidation = evaluate(model, codec, data.validation);
+        entry.cer = lastValidation.cer;
+        if (state.bestCer === null || lastValidation.cer < state.bestCer) {
+          state.bestCer = lastValidation.cer;
+          state.sinceBest = 0;
+          tf.dispose([...(best?.values() ?? [])]);
+          best = new Map([...model.weights.entries()].map(([k, v]) => [k, tf.clone(v)]));
+        } else {
+          state.sinceBest++;
+        }
+      }
+      const elapsed = (performance.now() - started) / 1000;
+      const done = state.step - firstStep;
+      o.onProgress?.({
+        step: state.step, steps: o.steps, loss, learningRate: lr, validation: entry.cer === undefined ? undefined : lastValidation,
+        linesPerSecond: (done * o.batchSize) / elapsed, etaSeconds: ((o.steps - state.step) * elapsed) / done,
+      });
+      if (o.checkpointEvery > 0 && state.step % o.checkpointEvery === 0) await checkpoint();
+      if (o.patience > 0 && state.sinceBest >= o.patience) {
+        restoreBest(model, best);
+        return { status: 'stopped-early', state, validation: lastValidation };
       }
     }
-    const elapsed = (performance.now() - started) / 1000;
-    const done = state.step - firstStep;
-    o.onProgress?.({
-      step: state.step, steps: o.steps, loss, learningRate: lr, validation: entry.cer === undefined ? undefined : lastValidation,
-      linesPerSecond: (done * o.batchSize) / elapsed, etaSeconds: ((o.steps - state.step) * elapsed) / done,
-    });
-    if (o.checkpointEvery > 0 && state.step % o.checkpointEvery === 0) await checkpoint();
-    if (o.patience > 0 && state.sinceBest >= o.patience) {
-      restoreBest(model, best);
-      return { status: 'stopped-early', state, validation: lastValidation };
-    }
+    restoreBest(model, best);
+    return { status: 'done', state, validation: lastValidation };
   }
-  restoreBest(model, best);
-  optimizer.dispose();
-  return { status: 'done', state, validation: lastValidation };
 }
 
 function restoreBest(model: Recognizer, best: Map<string, tf.Tensor> | undefined): void {

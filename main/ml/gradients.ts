@@ -1,0 +1,47 @@
+// The loss and gradients of one shard of a batch, the unit of work that the training loop
+// runs on the main thread and, for data parallelism, on worker threads.
+import * as tf from '@tensorflow/tfjs';
+import { ctcLoss } from './ctc.ts';
+import type { Sample } from './data.ts';
+import { makeBatch } from './line-image.ts';
+import { frameMask, framesFor, widthStride, type Recognizer, type RecognizerConfig } from './model.ts';
+import type { Codec } from './codec.ts';
+
+/** A shard as plain data, so it can be posted to a worker. */
+export interface ShardInput {
+  images: Float32Array;
+  shape: [number, number, number, number];
+  lengths: number[];
+  labels: number[][];
+}
+
+export function shardInput(samples: Sample[], config: RecognizerConfig, codec: Codec): ShardInput {
+  const stride = widthStride(config);
+  const batch = makeBatch(samples.map((s) => s.image), stride);
+  const T = batch.shape[2] / stride;
+  const lengths = batch.widths.map((w) => Math.max(1, Math.min(T, framesFor(Math.ceil(w / stride) * stride, config))));
+  return { images: batch.images, shape: batch.shape, lengths, labels: samples.map((s) => codec.encode(s.text)) };
+}
+
+/** Splits a width-sorted batch so that every shard gets a similar mix of widths. */
+export function splitBatch<T>(items: T[], shards: number): T[][] {
+  const out: T[][] = Array.from({ length: Math.min(shards, items.length) }, () => []);
+  items.forEach((item, i) => out[i % out.length].push(item));
+  return out;
+}
+
+/**
+ * Σ_n scale · loss_n / |label_n| over the shard, and its gradients. With scale = 1/N for
+ * a batch of N lines, the shards' results add up to the batch mean.
+ */
+export function shardGradients(model: Recognizer, variables: tf.Variable[], input: ShardInput, dropoutSeed: number, scale: number) {
+  const images = tf.tensor4d(input.images, input.shape);
+  const mask = frameMask(input.lengths, input.shape[2] / widthStride(model.config));
+  const weights = tf.tensor1d(input.labels.map((l) => scale / Math.max(1, l.length)));
+  const result = tf.variableGrads(() => {
+    const logits = model.logits(images, mask, dropoutSeed);
+    return tf.sum(tf.mul(ctcLoss(logits, input.labels, input.lengths), weights)) as tf.Scalar;
+  }, variables);
+  tf.dispose([images, mask, weights]);
+  return result;
+}

@@ -1,0 +1,85 @@
+// Data-parallel gradients over CPU cores. The wasm backend runs on one thread, so a
+// training step on an n-core machine splits its batch into n shards: the main thread
+// computes one, worker threads (each with its own wasm instance and a replica of the
+// model, given the current weights every step) compute the others, and the gradients are
+// summed. The result equals the single-threaded gradient up to float summation order.
+import { Worker } from 'node:worker_threads';
+import * as tf from '@tensorflow/tfjs';
+import type { BackendName } from './backend.ts';
+import { shardGradients, type ShardInput } from './gradients.ts';
+import type { Recognizer } from './model.ts';
+import type { WorkerReply, WorkerRequest } from './gradient-worker.ts';
+
+export class ParallelGradients {
+  private readonly workers: Worker[] = [];
+
+  private constructor() {}
+
+  /** Starts `threads - 1` workers (the caller's thread is the first). */
+  static async start(model: Recognizer, backend: BackendName, threads: number): Promise<ParallelGradients> {
+    const pool = new ParallelGradients();
+    const entry = new URL('./gradient-worker.mjs', import.meta.url);
+    await Promise.all(Array.from({ length: threads - 1 }, async () => {
+      const worker = new Worker(entry);
+      pool.workers.push(worker);
+      await pool.request(worker, { kind: 'init', config: model.config, backend });
+    }));
+    return pool;
+  }
+
+  get threads(): number {
+    return this.workers.length + 1;
+  }
+
+  private request(worker: Worker, message: WorkerRequest): Promise<WorkerReply> {
+    return new Promise((resolve, reject) => {
+      const onMessage = (reply: WorkerReply) => {
+        worker.off('error', reject);
+        if (reply.kind === 'error') reject(new Error(`training worker failed: ${reply.message}`));
+        else resolve(reply);
+      };
+      worker.once('message', onMessage);
+      worker.once('error', reject);
+      worker.postMessage(message);
+    });
+  }
+
+  /** Loss and summed gradients of all shards; shard i uses dropout seed `seed + i`. */
+  async compute(model: Recognizer, variables: tf.Variable[], shards: ShardInput[], seed: number, scale: number) {
+    const names = new Map([...model.weights.entries()].map(([k, v]) => [v, k]));
+    const all = [...model.weights.values()];
+    const weights = new Float32Array(all.reduce((a, v) => a + v.size, 0));
+    let offset = 0;
+    for (const v of all) { weights.set(v.dataSync() as Float32Array, offset); offset += v.size; }
+    const trainable = variables.map((v) => names.get(v)!);
+    const pending = shards.slice(1).map((input, i) =>
+      this.request(this.workers[i], { kind: 'step', weights, trainable, input, dropoutSeed: seed + i + 1, scale }));
+    const own = shardGradients(model, variables, shards[0], seed, scale);
+    const replies = await Promise.all(pending);
+    if (replies.length === 0) {
+      const loss = own.value.dataSync()[0];
+      own.value.dispose();
+      return { loss, grads: own.grads };
+    }
+    let loss = own.value.dataSync()[0];
+    const grads = tf.tidy(() => {
+      const sums: tf.NamedTensorMap = { ...own.grads };
+      for (const reply of replies) {
+        if (reply.kind !== 'grads') continue;
+        loss += reply.loss;
+        let at = 0;
+        for (const v of variables) {
+          sums[v.name] = tf.add(sums[v.name], tf.tensor(reply.grads.subarray(at, at + v.size), v.shape));
+          at += v.size;
+        }
+      }
+      return sums;
+    });
+    tf.dispose([own.value, own.grads]);
+    return { loss, grads };
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+}
