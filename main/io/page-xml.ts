@@ -1,0 +1,119 @@
+// PAGE XML (PRImA Page Content, 2013-07-15 and 2019-07-15) to and from the layout model.
+// Text is taken at line level (TextEquiv/Unicode), else from the line's words joined by
+// spaces; regions follow the ReadingOrder when there is one, else document order.
+import { asArray, escapeXml, textOf, XmlError, type XmlNode } from './xml.ts';
+import { formatPoints, parsePoints, regionOutline, type LayoutLine, type LayoutPage, type LayoutRegion } from './layout.ts';
+
+export const PAGE_2019 = 'http://schema.primaresearch.org/PAGE/gts/pagecontent/2019-07-15';
+export const PAGE_2013 = 'http://schema.primaresearch.org/PAGE/gts/pagecontent/2013-07-15';
+
+function equivText(node: XmlNode): { text: string; conf: number | null } | null {
+  const equivs = asArray(node.TextEquiv as XmlNode[]);
+  if (equivs.length === 0) return null;
+  // Several TextEquivs are alternatives; index 0 (or the first) is the main reading.
+  const main = equivs.find((e) => String(e['@index'] ?? '') === '0') ?? equivs[0];
+  const conf = main['@conf'] === undefined ? null : Number(main['@conf']);
+  return { text: textOf(main.Unicode), conf: Number.isFinite(conf) ? conf : null };
+}
+
+function readLine(node: XmlNode, index: number): LayoutLine {
+  const own = equivText(node);
+  const words = asArray(node.Word as XmlNode[]).map((w) => equivText(w)?.text ?? '').filter(Boolean);
+  const text = own ? own.text : words.length ? words.join(' ') : null;
+  return {
+    id: String(node['@id'] ?? `line_${index + 1}`),
+    polygon: parsePoints((node.Coords as XmlNode | undefined)?.['@points'] as string | undefined),
+    baseline: (node.Baseline as XmlNode | undefined) ? parsePoints((node.Baseline as XmlNode)['@points'] as string) : null,
+    text: text === null ? null : text.normalize('NFC'),
+    confidence: own?.conf ?? null,
+  };
+}
+
+/** All TextRegions, including those nested in other regions (e.g. tables). */
+function collectRegions(node: XmlNode, out: XmlNode[] = []): XmlNode[] {
+  for (const [key, value] of Object.entries(node)) {
+    if (key.startsWith('@') || key === 'TextLine' || typeof value !== 'object') continue;
+    for (const child of asArray(value as XmlNode | XmlNode[])) {
+      if (typeof child !== 'object' || child === null) continue;
+      if (key === 'TextRegion') out.push(child);
+      if (key.endsWith('Region') || key === 'TextCell') collectRegions(child, out);
+    }
+  }
+  return out;
+}
+
+function readingOrder(page: XmlNode): string[] {
+  const order: Array<[number, string]> = [];
+  const walk = (group: XmlNode) => {
+    for (const ref of asArray(group.RegionRefIndexed as XmlNode[])) order.push([Number(ref['@index']), String(ref['@regionRef'])]);
+    for (const sub of [...asArray(group.OrderedGroupIndexed as XmlNode[]), ...asArray(group.OrderedGroup as XmlNode[])]) walk(sub);
+  };
+  const ro = page.ReadingOrder as XmlNode | undefined;
+  for (const g of asArray(ro?.OrderedGroup as XmlNode[])) walk(g);
+  return order.sort((a, b) => a[0] - b[0]).map(([, id]) => id);
+}
+
+/** Transkribus keeps reading order in custom="readingOrder {index:3;}" attributes. */
+function customIndex(node: XmlNode): number | undefined {
+  const m = /readingOrder\s*\{\s*index\s*:\s*(\d+)/.exec(String(node['@custom'] ?? ''));
+  return m ? Number(m[1]) : undefined;
+}
+
+function sortByCustomIndex(nodes: XmlNode[]): XmlNode[] {
+  if (!nodes.every((n) => customIndex(n) !== undefined)) return nodes;
+  return [...nodes].sort((a, b) => customIndex(a)! - customIndex(b)!);
+}
+
+export function readPage(file: string, root: XmlNode, namespace: string): LayoutPage {
+  const page = asArray(root.Page as XmlNode[])[0];
+  if (!page) throw new XmlError(`${file}: PAGE file has no Page element`);
+  const width = Number(page['@imageWidth']);
+  const height = Number(page['@imageHeight']);
+  if (!(width > 0 && height > 0)) throw new XmlError(`${file}: Page has no valid imageWidth/imageHeight`);
+  let regions: LayoutRegion[] = sortByCustomIndex(collectRegions(page)).map((r, i) => ({
+    id: String(r['@id'] ?? `region_${i + 1}`),
+    polygon: parsePoints((r.Coords as XmlNode | undefined)?.['@points'] as string | undefined),
+    lines: sortByCustomIndex(asArray(r.TextLine as XmlNode[])).map(readLine),
+  }));
+  const order = readingOrder(page);
+  if (order.length) {
+    const rank = new Map(order.map((id, i) => [id, i]));
+    regions = [...regions].sort((a, b) => (rank.get(a.id) ?? Infinity) - (rank.get(b.id) ?? Infinity));
+  }
+  return {
+    format: namespace === PAGE_2013 ? 'page-2013' : 'page-2019',
+    imageFilename: String(page['@imageFilename'] ?? ''),
+    width, height, regions, warnings: [],
+  };
+}
+
+/** PAGE XML 2019-07-15, valid against the official schema. */
+export function writePage(page: LayoutPage, created = new Date()): string {
+  const time = created.toISOString().replace(/\.\d+Z$/, '');
+  const out: string[] = [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<PcGts xmlns="${PAGE_2019}" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:schemaLocation="${PAGE_2019} ${PAGE_2019}/pagecontent.xsd">`,
+    `  <Metadata><Creator>Quire</Creator><Created>${time}</Created><LastChange>${time}</LastChange></Metadata>`,
+    `  <Page imageFilename="${escapeXml(page.imageFilename)}" imageWidth="${page.width}" imageHeight="${page.height}">`,
+  ];
+  if (page.regions.length) {
+    out.push('    <ReadingOrder>', '      <OrderedGroup id="reading_order">');
+    page.regions.forEach((r, i) => out.push(`        <RegionRefIndexed index="${i}" regionRef="${escapeXml(r.id)}"/>`));
+    out.push('      </OrderedGroup>', '    </ReadingOrder>');
+  }
+  for (const region of page.regions) {
+    out.push(`    <TextRegion id="${escapeXml(region.id)}">`, `      <Coords points="${formatPoints(regionOutline(region))}"/>`);
+    for (const line of region.lines) {
+      out.push(`      <TextLine id="${escapeXml(line.id)}">`, `        <Coords points="${formatPoints(line.polygon)}"/>`);
+      if (line.baseline) out.push(`        <Baseline points="${formatPoints(line.baseline)}"/>`);
+      if (line.text !== null) {
+        const conf = line.confidence == null ? '' : ` conf="${Math.min(1, Math.max(0, line.confidence)).toFixed(4)}"`;
+        out.push(`        <TextEquiv${conf}><Unicode>${escapeXml(line.text)}</Unicode></TextEquiv>`);
+      }
+      out.push('      </TextLine>');
+    }
+    out.push('    </TextRegion>');
+  }
+  out.push('  </Page>', '</PcGts>', '');
+  return out.join('\n');
+}

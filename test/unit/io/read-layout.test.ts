@@ -1,0 +1,75 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { readLayout } from '../../../main/io/read-layout.ts';
+
+const fixture = (name: string) => new URL(`../../fixtures/xml/${name}`, import.meta.url).pathname;
+const read = (name: string) => readLayout(name, readFileSync(fixture(name), 'utf8'));
+const texts = (page: ReturnType<typeof read>) => page.regions.flatMap((r) => r.lines.map((l) => l.text));
+
+test('PAGE 2019: reading order, baselines, line text, word text, entities and NFC', () => {
+  const page = read('page-2019.xml');
+  assert.equal(page.format, 'page-2019');
+  assert.equal(page.imageFilename, 'folio-12r.png');
+  assert.deepEqual([page.width, page.height], [800, 600]);
+  assert.deepEqual(page.regions.map((r) => r.id), ['eSc_textblock_b', 'eSc_textblock_a']);
+  assert.deepEqual(texts(page), ['Anno 1743 the 4th of May', null, 'Item ſold to the miller & his wife', 'Caf\u00e9 rent paid.']);
+  const line = page.regions[1].lines[0];
+  assert.deepEqual(line.baseline, [[50, 350], [400, 348], [740, 352]]);
+  assert.equal(line.confidence, 0.93);
+  assert.deepEqual(page.warnings, []);
+});
+
+test('PAGE 2013 from Transkribus: custom reading order, and every broken line repaired or skipped with a warning', () => {
+  const page = read('page-2013-transkribus.xml');
+  assert.equal(page.format, 'page-2013');
+  assert.deepEqual(page.regions.map((r) => r.id), ['r1', 'r2']);
+  assert.deepEqual(page.regions[1].lines.map((l) => l.id), ['r2l0', 'r2l1', 'r2l2']);
+  assert.deepEqual(page.regions[0].lines.map((l) => l.id), ['r1l1', 'r1l2', 'r1l2_2']);
+  const w = page.warnings.join('\n');
+  assert.match(w, /line r1l1: baseline with 1 distinct point\(s\) was dropped/);
+  assert.match(w, /line r1l2: polygon was empty or degenerate; rebuilt around the baseline/);
+  assert.match(w, /line r1l2: duplicate id, renamed to r1l2_2/);
+  assert.match(w, /line r1l4: skipped/);
+  assert.match(w, /line r2l2: coordinates outside the 1000×700 image/);
+  assert.equal(page.warnings.length, 5);
+  const clamped = page.regions[1].lines[2];
+  assert.ok(clamped.polygon.every(([x]) => x <= 1000));
+});
+
+test('ALTO v2: box polygons, numeric baseline, words joined by spaces, mean word confidence', () => {
+  const page = read('alto-v2.xml');
+  assert.equal(page.format, 'alto-2');
+  assert.equal(page.imageFilename, 'page-v2.png');
+  assert.deepEqual(texts(page), ['Receipt for corn', '2 bushels']);
+  const [first] = page.regions[0].lines;
+  assert.deepEqual(first.polygon, [[30, 30], [530, 30], [530, 70], [30, 70]]);
+  assert.deepEqual(first.baseline, [[30, 62], [530, 62]]);
+  assert.ok(Math.abs(first.confidence! - 0.8) < 1e-9);
+});
+
+test('ALTO v3: text blocks inside composed blocks keep document order', () => {
+  const page = read('alto-v3.xml');
+  assert.equal(page.format, 'alto-3');
+  assert.deepEqual(texts(page), ['Dear brother,', 'the harvest failed']);
+});
+
+test('ALTO v4: polygons from Shape, baselines as points, special characters kept', () => {
+  const page = read('alto-v4.xml');
+  assert.equal(page.format, 'alto-4');
+  const [a, b] = page.regions[0].lines;
+  assert.deepEqual(a.polygon, [[40, 50], [860, 52], [860, 105], [40, 104]]);
+  assert.deepEqual(a.baseline, [[40, 95], [500, 92], [860, 96]]);
+  assert.equal(a.text, 'My dearest Anne,');
+  assert.equal(b.text, 'æ ſ ꝛ – all arrived safe.');
+});
+
+test('hostile and broken files are refused with the file name and the reason', () => {
+  assert.throws(() => read('hostile/xxe.xml'), /xxe\.xml: DOCTYPE and ENTITY declarations are not allowed/);
+  const started = process.memoryUsage().heapUsed;
+  assert.throws(() => read('hostile/billion-laughs.xml'), /billion-laughs\.xml: DOCTYPE/);
+  assert.ok(process.memoryUsage().heapUsed - started < 50e6, 'no entity expansion');
+  assert.throws(() => read('hostile/malformed.xml'), /malformed\.xml: malformed XML at line \d+/);
+  assert.throws(() => read('hostile/unknown-namespace.xml'), /unknown-namespace\.xml: PAGE namespace .*2010-03-19 is not supported/);
+  assert.throws(() => readLayout('notes.xml', '<notes><n>hi</n></notes>'), /notes\.xml: root element <notes> is neither PAGE/);
+});

@@ -1,0 +1,46 @@
+// Exports validate against the official XSDs, and import → export → import gives the same
+// lines, polygons, baselines and texts.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { readLayout } from '../../../main/io/read-layout.ts';
+import { writePage } from '../../../main/io/page-xml.ts';
+import { writeAlto } from '../../../main/io/alto-xml.ts';
+import type { LayoutPage } from '../../../main/io/layout.ts';
+import { schemaErrors } from '../../helpers/xsd.ts';
+
+const FIXTURES = ['page-2019.xml', 'page-2013-transkribus.xml', 'alto-v2.xml', 'alto-v3.xml', 'alto-v4.xml'];
+const read = (name: string) => readLayout(name, readFileSync(new URL(`../../fixtures/xml/${name}`, import.meta.url), 'utf8'));
+
+/** What must survive a round trip: the lines in reading order with geometry and text. */
+const essence = (page: LayoutPage) => ({
+  image: page.imageFilename, size: [page.width, page.height],
+  lines: page.regions.flatMap((r) => r.lines.map((l) => ({
+    id: l.id, polygon: l.polygon.map(([x, y]) => [Math.round(x), Math.round(y)]),
+    baseline: l.baseline?.map(([x, y]) => [Math.round(x), Math.round(y)]) ?? null, text: l.text ?? '',
+  }))),
+});
+
+for (const name of FIXTURES) {
+  test(`${name}: PAGE 2019 export is schema-valid and round-trips`, async () => {
+    const page = read(name);
+    const xml = writePage(page);
+    assert.deepEqual(await schemaErrors(xml, 'page2019'), []);
+    const again = readLayout('export.xml', xml);
+    assert.deepEqual(again.warnings, []);
+    assert.deepEqual(essence(again), essence(page));
+  });
+
+  test(`${name}: ALTO 4 export is valid against ALTO 4.2 and 4.4 and round-trips`, async () => {
+    const page = read(name);
+    const xml = writeAlto(page);
+    assert.deepEqual(await schemaErrors(xml, 'alto42'), []);
+    assert.deepEqual(await schemaErrors(xml, 'alto44'), []);
+    assert.deepEqual(essence(readLayout('export.xml', xml)), essence(page));
+  });
+}
+
+test('the schema check really rejects an invalid file', async () => {
+  const errors = await schemaErrors(writePage(read('page-2019.xml')).replace('<TextRegion', '<TextBlob'), 'page2019');
+  assert.ok(errors.length > 0);
+});
