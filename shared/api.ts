@@ -5,6 +5,8 @@
 import { z } from 'zod';
 
 export const SPLITS = ['train', 'validation', 'test'] as const;
+export const EXPORT_FORMATS = ['page', 'alto', 'text', 'gt'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 export type Split = (typeof SPLITS)[number];
 
 export interface ProjectInfo {
@@ -50,6 +52,17 @@ export interface ImportReport {
   imported: Array<{ file: string; documentId: number; pages: number; lines: number }>;
   duplicates: string[];
   failed: ImportFailure[];
+  /** Lines repaired or skipped inside files that were imported. */
+  warnings: Array<{ file: string; message: string }>;
+}
+
+export const emptyImportReport = (): ImportReport => ({ imported: [], duplicates: [], failed: [], warnings: [] });
+
+export function mergeImportReports(reports: ImportReport[]): ImportReport {
+  return {
+    imported: reports.flatMap((r) => r.imported), duplicates: reports.flatMap((r) => r.duplicates),
+    failed: reports.flatMap((r) => r.failed), warnings: reports.flatMap((r) => r.warnings),
+  };
 }
 
 export const schemas = {
@@ -58,6 +71,12 @@ export const schemas = {
   listPages: z.object({ documentId: z.number().int().positive() }).strict(),
   importFiles: z.object({ paths: z.array(z.string().min(1)).min(1) }).strict(),
   importLineFolder: z.object({ folder: z.string().min(1), split: z.enum(SPLITS).optional() }).strict(),
+  exportDocuments: z.object({
+    format: z.enum(EXPORT_FORMATS),
+    out: z.string().min(1),
+    modelId: z.number().int().positive().optional(),
+    documentIds: z.array(z.number().int().positive()).optional(),
+  }).strict(),
 } as const;
 
 export type Method = keyof typeof schemas;
@@ -69,6 +88,7 @@ export interface Responses {
   listPages: PageSummary[];
   importFiles: ImportReport;
   importLineFolder: ImportReport;
+  exportDocuments: { files: string[] };
 }
 
 /** The handler table: a missing or mistyped method is a compile error. */

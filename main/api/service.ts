@@ -3,6 +3,7 @@
 import type { DocumentSummary, PageSummary, ProjectInfo, QuireApi, QuireEvent } from '../../shared/api.ts';
 import { importFiles, importLineFolder } from '../import/import-images.ts';
 import type { Project } from '../project/project.ts';
+import { exportProject } from '../export/export-project.ts';
 
 export type EventSink = (event: QuireEvent) => void;
 
@@ -42,6 +43,10 @@ export function createService(project: Project, emit: EventSink = () => {}): Qui
       const report = await importFiles(project, paths, { onProgress: progress });
       emit({ type: 'project-changed' });
       return report;
+    },
+
+    async exportDocuments(request) {
+      return exportProject(project, request);
     },
 
     async importLineFolder({ folder, split }) {

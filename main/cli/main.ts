@@ -1,7 +1,7 @@
 // The `quire` command line. Each command opens the project, calls the same service table
 // as the app, prints text or --json, and exits non-zero when something failed.
 import { Command, CommanderError } from 'commander';
-import { SPLITS, type ImportReport, type Split } from '../../shared/api.ts';
+import { EXPORT_FORMATS, SPLITS, mergeImportReports, type ExportFormat, type ImportReport, type Split } from '../../shared/api.ts';
 import { createService } from '../api/service.ts';
 import { Project } from '../project/project.ts';
 import { printResult, table } from './output.ts';
@@ -14,6 +14,7 @@ function withProject<T>(dir: string, fn: (api: ReturnType<typeof createService>,
 function describeImport(r: ImportReport): string {
   const out = r.imported.map((d) => `imported ${d.file}: ${d.pages} page(s)${d.lines ? `, ${d.lines} line(s)` : ''}`);
   out.push(...r.duplicates.map((f) => `skipped ${f}: already in the project`));
+  out.push(...r.warnings.map((w) => `warning ${w.file}: ${w.message}`));
   out.push(...r.failed.map((f) => `FAILED ${f.file}: ${f.reason}`));
   out.push(`${r.imported.length} imported, ${r.duplicates.length} already present, ${r.failed.length} failed`);
   return out.join('\n');
@@ -37,9 +38,9 @@ export function buildProgram(): { program: Command; exitCode: () => number } {
     });
 
   program.command('import')
-    .description('import page scans (TIFF, JPEG, PNG; files or folders), or pre-cut line images with --lines')
+    .description('import page scans (TIFF, JPEG, PNG), PAGE XML or ALTO files with their images (files or folders), or pre-cut line images with --lines')
     .argument('<dir>', 'project folder')
-    .argument('[files...]', 'image files or folders')
+    .argument('[files...]', 'image or XML files, or folders')
     .option('--lines <folder>', 'folder of line images with optional NAME.gt.txt transcriptions')
     .option('--split <split>', `dataset split for imported lines (${SPLITS.join('|')}); default: stable random`)
     .option('--json', 'print JSON')
@@ -50,11 +51,24 @@ export function buildProgram(): { program: Command; exitCode: () => number } {
         const reports: ImportReport[] = [];
         if (files.length) reports.push(await api.importFiles({ paths: files }));
         if (o.lines) reports.push(await api.importLineFolder({ folder: o.lines, split: o.split as Split | undefined }));
-        const merged: ImportReport = {
-          imported: reports.flatMap((r) => r.imported), duplicates: reports.flatMap((r) => r.duplicates), failed: reports.flatMap((r) => r.failed),
-        };
+        const merged = mergeImportReports(reports);
         printResult(!!o.json, merged, () => describeImport(merged));
         if (merged.failed.length) code = 1;
+      });
+    });
+
+  program.command('export')
+    .description('export documents as PAGE XML, ALTO, plain text, or a ground-truth folder (line images + .gt.txt)')
+    .argument('<dir>', 'project folder')
+    .requiredOption('--format <format>', `one of ${EXPORT_FORMATS.join(', ')}`)
+    .requiredOption('--out <folder>', 'folder to write into (created if missing)')
+    .option('--model <id>', 'use this model version\'s predictions where a line has no human transcription')
+    .option('--json', 'print JSON')
+    .action(async (dir: string, o: { format: string; out: string; model?: string; json?: boolean }) => {
+      if (!(EXPORT_FORMATS as readonly string[]).includes(o.format)) throw new Error(`--format must be one of ${EXPORT_FORMATS.join(', ')}`);
+      await withProject(dir, async (api) => {
+        const result = await api.exportDocuments({ format: o.format as ExportFormat, out: o.out, modelId: o.model ? Number(o.model) : undefined });
+        printResult(!!o.json, result, () => `wrote ${result.files.length} file(s) to ${o.out}`);
       });
     });
 

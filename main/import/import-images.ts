@@ -5,11 +5,14 @@
 // A bad file is reported with its reason and does not stop the rest of the batch.
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { basename, extname, join, resolve } from 'node:path';
-import type { ImportReport, Split } from '../../shared/api.ts';
+import { emptyImportReport, type ImportReport, type Split } from '../../shared/api.ts';
 import { DEFAULT_PIXEL_LIMIT, IMAGE_EXTENSIONS, decodePages, type DecodedPage } from '../images/decode.ts';
 import type { Project } from '../project/project.ts';
 import { sha256 } from '../store/image-store.ts';
 import { stableSplit } from './split.ts';
+import { insertLines } from './insert-lines.ts';
+import { importLayoutFile } from './import-layout.ts';
+import { rectangle } from '../io/layout.ts';
 
 export interface ImportOptions {
   pixelLimit?: number;
@@ -17,6 +20,7 @@ export interface ImportOptions {
 }
 
 const isImage = (file: string) => (IMAGE_EXTENSIONS as readonly string[]).includes(extname(file).toLowerCase());
+const isXml = (file: string) => extname(file).toLowerCase() === '.xml';
 
 /** Explicit files are all tried; folders contribute their image files, recursively, sorted. */
 export function collectFiles(paths: string[]): { files: string[]; missing: string[] } {
@@ -26,7 +30,7 @@ export function collectFiles(paths: string[]): { files: string[]; missing: strin
     for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
       const full = join(dir, entry.name);
       if (entry.isDirectory()) walk(full);
-      else if (isImage(entry.name)) files.push(full);
+      else if (isImage(entry.name) || isXml(entry.name)) files.push(full);
     }
   };
   for (const p of paths.map((x) => resolve(x))) {
@@ -41,10 +45,27 @@ function storePages(project: Project, pages: DecodedPage[]): string[] {
   return pages.map((p) => project.images.put(p.png, { gray: p.gray, thumb: p.thumb }));
 }
 
+/**
+ * Imports scans and PAGE/ALTO files (with their images). An image that an imported XML
+ * file uses is not imported a second time as a bare scan.
+ */
 export async function importFiles(project: Project, paths: string[], options: ImportOptions = {}): Promise<ImportReport> {
-  const report: ImportReport = { imported: [], duplicates: [], failed: [] };
-  const { files, missing } = collectFiles(paths);
-  for (const m of missing) report.failed.push({ file: m, reason: 'no such file or folder' });
+  const report = emptyImportReport();
+  const collected = collectFiles(paths);
+  for (const m of collected.missing) report.failed.push({ file: m, reason: 'no such file or folder' });
+  const usedImages = new Set<string>();
+  for (const file of collected.files.filter(isXml)) {
+    try {
+      const r = await importLayoutFile(project, file, options.pixelLimit ?? DEFAULT_PIXEL_LIMIT);
+      usedImages.add(r.image);
+      if (r.documentId === null) report.duplicates.push(file);
+      else report.imported.push({ file, documentId: r.documentId, pages: 1, lines: r.lines });
+      report.warnings.push(...r.warnings.map((message) => ({ file, message })));
+    } catch (error) {
+      report.failed.push({ file, reason: (error as Error).message.replace(`${file}: `, '') });
+    }
+  }
+  const files = collected.files.filter((f) => !isXml(f) && !usedImages.has(f));
   const findDoc = project.db.prepare('SELECT id FROM documents WHERE source_hash = ?');
   const insertDoc = project.db.prepare("INSERT INTO documents (name, kind, source_path, source_hash) VALUES (?, 'scan', ?, ?)");
   const insertPage = project.db.prepare('INSERT INTO pages (document_id, page_index, image_hash, width, height, dpi) VALUES (?, ?, ?, ?, ?, ?)');
@@ -88,7 +109,7 @@ export async function importFiles(project: Project, paths: string[], options: Im
  */
 export async function importLineFolder(project: Project, folder: string, split?: Split, options: ImportOptions = {}): Promise<ImportReport> {
   const root = resolve(folder);
-  const report: ImportReport = { imported: [], duplicates: [], failed: [] };
+  const report = emptyImportReport();
   if (!existsSync(root) || !statSync(root).isDirectory()) {
     report.failed.push({ file: root, reason: 'not a folder' });
     return report;
@@ -101,8 +122,6 @@ export async function importLineFolder(project: Project, folder: string, split?:
   const seen = db.prepare('SELECT 1 FROM pages WHERE document_id = ? AND image_hash = ?');
   const nextIndex = db.prepare('SELECT coalesce(max(page_index) + 1, 0) AS n FROM pages WHERE document_id = ?');
   const insertPage = db.prepare('INSERT INTO pages (document_id, page_index, image_hash, width, height, dpi) VALUES (?, ?, ?, ?, ?, ?)');
-  const insertLine = db.prepare('INSERT INTO lines (page_id, reading_order, polygon, baseline, box_x, box_y, box_w, box_h, source_name, split) VALUES (?, 0, ?, ?, 0, 0, ?, ?, ?, ?)');
-  const insertText = db.prepare("INSERT INTO transcriptions (line_id, text, author, source) VALUES (?, ?, 'import', ?)");
   let lines = 0;
   for (const [i, file] of files.entries()) {
     options.onProgress?.({ file, done: i, total: files.length });
@@ -112,7 +131,7 @@ export async function importLineFolder(project: Project, folder: string, split?:
     let text: string | undefined;
     try {
       [page] = await decodePages(file, readFileSync(file), options.pixelLimit ?? DEFAULT_PIXEL_LIMIT);
-      if (existsSync(gtFile)) text = readFileSync(gtFile, 'utf8').replace(/\r?\n$/, '').normalize('NFC');
+      if (existsSync(gtFile)) text = readFileSync(gtFile, 'utf8').replace(/\r?\n$/, '');
     } catch (error) {
       report.failed.push({ file, reason: (error as Error).message.replace(`${file}: `, '') });
       continue;
@@ -125,10 +144,10 @@ export async function importLineFolder(project: Project, folder: string, split?:
     const { width: w, height: h } = page;
     db.transaction(() => {
       const pageId = Number(insertPage.run(documentId, (nextIndex.get(documentId) as { n: number }).n, hash, w, h, page.dpi).lastInsertRowid);
-      const polygon = JSON.stringify([[0, 0], [w, 0], [w, h], [0, h]]);
-      const baseline = JSON.stringify([[0, Math.round(h * 0.75)], [w, Math.round(h * 0.75)]]);
-      const lineId = Number(insertLine.run(pageId, polygon, baseline, w, h, name, split ?? stableSplit(`${root}/${name}`)).lastInsertRowid);
-      if (text !== undefined) insertText.run(lineId, text, `import:${basename(gtFile)}`);
+      insertLines(db, pageId, [{
+        polygon: rectangle(0, 0, w, h), baseline: [[0, Math.round(h * 0.75)], [w, Math.round(h * 0.75)]],
+        text: text ?? null, split: split ?? stableSplit(`${root}/${name}`), sourceName: name,
+      }], `import:${basename(gtFile)}`);
     })();
     lines++;
   }

@@ -97,6 +97,7 @@ export async function startBrowserServer(o: ServerOptions): Promise<BrowserServe
         imported: report.imported.map((d) => ({ ...d, file: rename(d.file) })),
         duplicates: report.duplicates.map(rename),
         failed: report.failed.map((f) => ({ ...f, file: rename(f.file) })),
+        warnings: report.warnings.map((w) => ({ ...w, file: rename(w.file) })),
       });
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -44,3 +44,21 @@ test('every command has --help, and errors are explained', () => {
   assert.match(r.stderr, /is not a Quire project/);
   assert.equal(quire('import', join(tempDir(), 'x'), '--split', 'train').status, 2);
 });
+
+test('import detects PAGE/ALTO files, and export writes the chosen format', async () => {
+  const { copyFileSync, readdirSync } = await import('node:fs');
+  const sharp = (await import('sharp')).default;
+  const root = tempDir();
+  const dir = join(root, 'p');
+  quire('init', dir);
+  copyFileSync(new URL('../../fixtures/xml/alto-v4.xml', import.meta.url), join(root, 'alto-v4.xml'));
+  await sharp({ create: { width: 900, height: 500, channels: 3, background: '#eee' } }).png().toFile(join(root, 'letter_1802.png'));
+  const imp = quire('import', dir, join(root, 'alto-v4.xml'), '--json');
+  assert.equal(imp.status, 0, imp.stderr);
+  assert.equal(JSON.parse(imp.stdout).imported[0].lines, 2);
+  const out = join(root, 'out');
+  const exp = quire('export', dir, '--format', 'page', '--out', out);
+  assert.equal(exp.status, 0, exp.stderr);
+  assert.deepEqual(readdirSync(out).sort(), ['alto-v4.png', 'alto-v4.xml']);
+  assert.equal(quire('export', dir, '--format', 'docx', '--out', out).status, 2);
+});

@@ -1,0 +1,96 @@
+// Exports documents as PAGE XML 2019, ALTO 4, plain text, or a ground-truth folder of
+// line images with NAME.gt.txt (for training other tools). XML exports are written next
+// to a copy of each page image, so the folder imports back as it is. Files are written
+// atomically.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { writeAlto } from '../io/alto-xml.ts';
+import { writePage } from '../io/page-xml.ts';
+import type { Point } from '../io/layout.ts';
+import type { Project } from '../project/project.ts';
+import { writeFileAtomic } from '../store/atomic.ts';
+import { pageLayout } from './page-layout.ts';
+import type { ExportFormat } from '../../shared/api.ts';
+
+
+export interface ExportOptions {
+  format: ExportFormat;
+  out: string;
+  /** Use this model's predictions where a line has no human transcription. */
+  modelId?: number;
+  documentIds?: number[];
+}
+
+interface PageRow { id: number; page_index: number; image_hash: string; document: string; pages: number }
+
+const safeName = (name: string) => name.replace(/[^\p{L}\p{N}._-]+/gu, '_').replace(/^_+|_+$/g, '') || 'document';
+
+function pagesToExport(project: Project, documentIds?: number[]): PageRow[] {
+  const rows = project.db.prepare(`SELECT p.id, p.page_index, p.image_hash, d.name AS document, d.id AS document_id,
+      (SELECT count(*) FROM pages q WHERE q.document_id = d.id) AS pages
+    FROM pages p JOIN documents d ON d.id = p.document_id ORDER BY d.id, p.page_index`).all() as Array<PageRow & { document_id: number }>;
+  return documentIds ? rows.filter((r) => documentIds.includes(r.document_id)) : rows;
+}
+
+export async function exportProject(project: Project, o: ExportOptions): Promise<{ files: string[] }> {
+  mkdirSync(o.out, { recursive: true });
+  const files: string[] = [];
+  const write = (name: string, data: string | Uint8Array) => {
+    const path = join(o.out, name);
+    writeFileAtomic(path, typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
+    files.push(path);
+  };
+  const pages = pagesToExport(project, o.documentIds);
+  const texts = new Map<string, string[]>();
+  for (const p of pages) {
+    const stem = p.pages > 1 ? `${safeName(p.document)}_p${p.page_index + 1}` : safeName(p.document);
+    const layout = pageLayout(project, p.id, `${stem}.png`, o.modelId);
+    const lines = layout.regions.flatMap((r) => r.lines);
+    switch (o.format) {
+      case 'page':
+      case 'alto':
+        write(`${stem}.png`, project.images.read(p.image_hash, 'page'));
+        write(`${stem}.xml`, o.format === 'page' ? writePage(layout) : writeAlto(layout));
+        break;
+      case 'text': {
+        const doc = texts.get(p.document) ?? [];
+        doc.push(lines.map((l) => l.text ?? '').join('\n'));
+        texts.set(p.document, doc);
+        break;
+      }
+      case 'gt':
+        for (const line of lines) {
+          if (line.text === null || line.confidence != null) continue; // ground truth means human text
+          write(`${stem}_${line.id}.png`, await cropLine(project, p.image_hash, line.polygon));
+          write(`${stem}_${line.id}.gt.txt`, line.text + '\n');
+        }
+        break;
+      default: {
+        const never: never = o.format;
+        throw new Error(`unknown export format ${never}`);
+      }
+    }
+  }
+  // Plain text: one line per text line, pages separated by a form feed, as `pr` and OCR tools do.
+  for (const [document, pageTexts] of texts) write(`${safeName(document)}.txt`, pageTexts.join('\n\f\n') + '\n');
+  return { files };
+}
+
+/** The line's bounding box from the grayscale page, with everything outside its polygon made white. */
+async function cropLine(project: Project, imageHash: string, polygon: Point[]): Promise<Buffer> {
+  const xs = polygon.map((p) => p[0]);
+  const ys = polygon.map((p) => p[1]);
+  const meta = await sharp(project.images.path(imageHash, 'gray')).metadata();
+  const left = Math.max(0, Math.floor(Math.min(...xs)));
+  const top = Math.max(0, Math.floor(Math.min(...ys)));
+  const width = Math.max(1, Math.min(meta.width!, Math.ceil(Math.max(...xs))) - left);
+  const height = Math.max(1, Math.min(meta.height!, Math.ceil(Math.max(...ys))) - top);
+  const points = polygon.map(([x, y]) => `${x - left},${y - top}`).join(' ');
+  const mask = Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}"><polygon points="${points}" fill="#fff"/></svg>`);
+  const crop = await sharp(project.images.path(imageHash, 'gray')).extract({ left, top, width, height }).toBuffer();
+  // White background, the crop shown only inside the polygon.
+  const masked = await sharp(crop).composite([{ input: mask, blend: 'dest-in' }]).png().toBuffer();
+  return sharp({ create: { width, height, channels: 3, background: '#ffffff' } })
+    .composite([{ input: masked }]).grayscale().png().toBuffer();
+}

@@ -1,0 +1,115 @@
+// PAGE/ALTO through a project: import with images, export in every format, import again.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { copyFileSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { importFiles, importLineFolder } from '../../../main/import/import-images.ts';
+import { exportProject } from '../../../main/export/export-project.ts';
+import type { Project } from '../../../main/project/project.ts';
+import { newProject, tempDir } from '../../helpers/project.ts';
+import { schemaErrors } from '../../helpers/xsd.ts';
+
+const FIXTURES = new URL('../../fixtures/xml/', import.meta.url).pathname;
+
+/** Copies a fixture next to a blank image of the size and name it declares. */
+async function withImage(dir: string, fixture: string, image: string, width: number, height: number): Promise<string> {
+  copyFileSync(join(FIXTURES, fixture), join(dir, fixture.replace(/^.*\//, '')));
+  await sharp({ create: { width, height, channels: 3, background: '#e8e0d0' } }).png().toFile(join(dir, image));
+  return join(dir, fixture.replace(/^.*\//, ''));
+}
+
+function projectLines(project: Project) {
+  return project.db.prepare(`SELECT l.polygon, l.baseline, ct.text, ct.source FROM lines l
+    LEFT JOIN current_transcriptions ct ON ct.line_id = l.id ORDER BY l.page_id, l.reading_order`).all() as Array<{ polygon: string; baseline: string | null; text: string | null; source: string | null }>;
+}
+
+const round = (json: string | null) => (json ? (JSON.parse(json) as number[][]).map((p) => p.map(Math.round)) : null);
+
+test('imports PAGE and ALTO files with their images, labels from the XML, warnings listed', async () => {
+  const dir = tempDir();
+  const files = [
+    await withImage(dir, 'page-2019.xml', 'folio-12r.png', 800, 600),
+    await withImage(dir, 'page-2013-transkribus.xml', '0003_scan.jpg', 1000, 700),
+    await withImage(dir, 'alto-v4.xml', 'letter_1802.png', 900, 500),
+  ];
+  const project = newProject();
+  const report = await importFiles(project, [dir]);
+  assert.deepEqual(report.failed, []);
+  assert.deepEqual(report.imported.map((d) => [d.file.replace(/^.*\//, ''), d.lines]), [['alto-v4.xml', 2], ['page-2013-transkribus.xml', 6], ['page-2019.xml', 4]]);
+  assert.equal(report.warnings.length, 5);
+  assert.ok(report.warnings.every((w) => w.file === files[1]));
+  // The images belong to the XML documents; they are not imported again as bare scans.
+  assert.equal((project.db.prepare('SELECT count(*) AS n FROM documents').get() as { n: number }).n, 3);
+  const lines = projectLines(project).slice(8);
+  assert.equal(lines[0].text, 'Anno 1743 the 4th of May');
+  assert.equal(lines[0].source, 'import:page-2019.xml');
+  assert.equal(lines[1].text, null, 'a line without text stays unlabeled');
+  assert.equal((await importFiles(project, [dir])).duplicates.length, 3);
+});
+
+test('a malformed XML, or one whose image is missing, is refused and nothing of it is stored', async () => {
+  const dir = tempDir();
+  copyFileSync(join(FIXTURES, 'hostile/malformed.xml'), join(dir, 'malformed.xml'));
+  copyFileSync(join(FIXTURES, 'alto-v2.xml'), join(dir, 'alto-v2.xml'));
+  const project = newProject();
+  const report = await importFiles(project, [join(dir, 'malformed.xml'), join(dir, 'alto-v2.xml')]);
+  assert.deepEqual(report.imported, []);
+  const reasons = Object.fromEntries(report.failed.map((f) => [f.file.replace(/^.*\//, ''), f.reason]));
+  assert.match(reasons['malformed.xml'], /malformed XML at line/);
+  assert.match(reasons['alto-v2.xml'], /page image "page-v2.png" not found beside the XML/);
+  assert.equal((project.db.prepare('SELECT count(*) AS n FROM lines').get() as { n: number }).n, 0);
+});
+
+test('coordinates are scaled when the image is a different size than the XML says', async () => {
+  const dir = tempDir();
+  await withImage(dir, 'alto-v2.xml', 'page-v2.png', 1200, 800);
+  const project = newProject();
+  const report = await importFiles(project, [join(dir, 'alto-v2.xml')]);
+  assert.match(report.warnings[0].message, /600×400 image but page-v2\.png is 1200×800; coordinates were scaled/);
+  assert.deepEqual(round(projectLines(project)[0].polygon), [[60, 60], [1060, 60], [1060, 140], [60, 140]]);
+});
+
+for (const format of ['page', 'alto'] as const) {
+  test(`export as ${format} validates and imports back with the same lines, polygons and texts`, async () => {
+    const dir = tempDir();
+    await withImage(dir, 'page-2019.xml', 'folio-12r.png', 800, 600);
+    await withImage(dir, 'alto-v3.xml', 'page-v3.png', 500, 300);
+    const project = newProject();
+    await importFiles(project, [dir]);
+    const out = join(tempDir(), 'export');
+    const { files } = await exportProject(project, { format, out });
+    assert.equal(files.filter((f) => f.endsWith('.xml')).length, 2);
+    for (const f of files.filter((x) => x.endsWith('.xml'))) {
+      const xml = readFileSync(f, 'utf8');
+      assert.deepEqual(await schemaErrors(xml, format === 'page' ? 'page2019' : 'alto44'), [], f);
+    }
+    const again = newProject();
+    const report = await importFiles(again, [out]);
+    assert.deepEqual(report.failed, []);
+    assert.deepEqual(report.warnings, []);
+    const strip = (rows: ReturnType<typeof projectLines>) => rows.map((r) => ({ polygon: round(r.polygon), baseline: round(r.baseline), text: r.text }));
+    assert.deepEqual(strip(projectLines(again)), strip(projectLines(project)));
+  });
+}
+
+test('plain text and ground-truth exports', async () => {
+  const dir = tempDir();
+  await withImage(dir, 'page-2019.xml', 'folio-12r.png', 800, 600);
+  const project = newProject();
+  await importFiles(project, [dir]);
+  const textOut = join(tempDir(), 'text');
+  await exportProject(project, { format: 'text', out: textOut });
+  assert.equal(readFileSync(join(textOut, 'page-2019.txt'), 'utf8'), 'Anno 1743 the 4th of May\n\nItem ſold to the miller & his wife\nCafé rent paid.\n');
+  const gtOut = join(tempDir(), 'gt');
+  await exportProject(project, { format: 'gt', out: gtOut });
+  const names = readdirSync(gtOut).sort();
+  assert.equal(names.filter((n) => n.endsWith('.gt.txt')).length, 3, 'only labeled lines');
+  assert.equal(names.filter((n) => n.endsWith('.png')).length, 3);
+  const png = names.find((n) => n.endsWith('.png'))!;
+  const meta = await sharp(join(gtOut, png)).metadata();
+  assert.ok(meta.width! > 100 && meta.height! > 10);
+  // A ground-truth folder is what `quire import --lines` reads back.
+  const back = await importLineFolder(newProject(), gtOut);
+  assert.equal(back.imported[0].lines, 3);
+});
