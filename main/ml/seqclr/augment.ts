@@ -1,0 +1,142 @@
+// Sequence-preserving augmentations for SeqCLR (Aberdam et al., 2021): each view keeps
+// the left-to-right order of the line, so that frame t of one view still shows roughly
+// the same characters as frame t of the other. Nothing mirrors, reorders or rotates far.
+// Every view is brought back to the input's width, so both views have the same frames.
+// All randomness comes from the Rng passed in: the same seed gives the same views.
+import type { LineTensor } from '../line-image.ts';
+import type { Rng } from '../random.ts';
+
+export type Augmentation = (img: LineTensor, rng: Rng) => LineTensor;
+
+const clamp01 = (v: number) => (v < 0 ? 0 : v > 1 ? 1 : v);
+const map = (img: LineTensor, f: (v: number) => number): LineTensor => ({ ...img, data: img.data.map(f) });
+
+/** Scales ink contrast by a factor in [0.5, 1] (the public SeqCLR setting). */
+export const linearContrast: Augmentation = (img, rng) => {
+  const factor = rng.uniform(0.5, 1);
+  return map(img, (v) => clamp01(v * factor));
+};
+
+function convolve(img: LineTensor, kernel: number[]): LineTensor {
+  // Separable: the same 1-D kernel along rows then columns, edges clamped.
+  const { width: w, height: h } = img;
+  const r = (kernel.length - 1) / 2;
+  const tmp = new Float32Array(w * h);
+  const out = new Float32Array(w * h);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      let acc = 0;
+      for (let k = -r; k <= r; k++) acc += kernel[k + r] * img.data[y * w + Math.min(w - 1, Math.max(0, x + k))];
+      tmp[y * w + x] = acc;
+    }
+  }
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      let acc = 0;
+      for (let k = -r; k <= r; k++) acc += kernel[k + r] * tmp[Math.min(h - 1, Math.max(0, y + k)) * w + x];
+      out[y * w + x] = clamp01(acc);
+    }
+  }
+  return { ...img, data: out };
+}
+
+export function gaussianKernel(sigma: number): number[] {
+  const r = Math.max(1, Math.ceil(2.5 * sigma));
+  const k = Array.from({ length: 2 * r + 1 }, (_, i) => Math.exp(-((i - r) ** 2) / (2 * sigma * sigma)));
+  const sum = k.reduce((a, b) => a + b, 0);
+  return k.map((v) => v / sum);
+}
+
+/** Gaussian blur with σ in [0.5, 1.5] pixels. */
+export const gaussianBlur: Augmentation = (img, rng) => convolve(img, gaussianKernel(rng.uniform(0.5, 1.5)));
+
+/** Unsharp masking: img + α (img − blur(img)), α in [0.5, 1.5]. */
+export const sharpen: Augmentation = (img, rng) => {
+  const blurred = convolve(img, gaussianKernel(1));
+  const alpha = rng.uniform(0.5, 1.5);
+  return { ...img, data: img.data.map((v, i) => clamp01(v + alpha * (v - blurred.data[i]))) };
+};
+
+/** Bilinear sample of img at (x, y), 0 (paper) outside. */
+function sample(img: LineTensor, x: number, y: number): number {
+  if (x < 0 || y < 0 || x > img.width - 1 || y > img.height - 1) return 0;
+  const x0 = Math.floor(x);
+  const y0 = Math.floor(y);
+  const x1 = Math.min(img.width - 1, x0 + 1);
+  const y1 = Math.min(img.height - 1, y0 + 1);
+  const ax = x - x0;
+  const ay = y - y0;
+  const d = img.data;
+  const w = img.width;
+  return (d[y0 * w + x0] * (1 - ax) + d[y0 * w + x1] * ax) * (1 - ay) + (d[y1 * w + x0] * (1 - ax) + d[y1 * w + x1] * ax) * ay;
+}
+
+/** Output pixel (x, y) reads input (u(x, y), v(x, y)); output has the input's size. */
+function warp(img: LineTensor, f: (x: number, y: number) => [number, number]): LineTensor {
+  const out = new Float32Array(img.width * img.height);
+  for (let y = 0; y < img.height; y++) {
+    for (let x = 0; x < img.width; x++) {
+      const [u, v] = f(x, y);
+      out[y * img.width + x] = sample(img, u, v);
+    }
+  }
+  return { ...img, data: out };
+}
+
+/**
+ * Keeps a window of 96–100 % of the width (never most of the line away) and stretches it
+ * back to full width: a contiguous, ordered part of the line.
+ */
+export const horizontalCrop: Augmentation = (img, rng) => {
+  const keep = rng.uniform(0.96, 1) * img.width;
+  const start = rng.uniform(0, img.width - keep);
+  const scale = keep / img.width;
+  return warp(img, (x, y) => [start + x * scale, y]);
+};
+
+/** Removes up to 8 % of the height, split between top and bottom, and stretches back. */
+export const verticalCrop: Augmentation = (img, rng) => {
+  const keep = rng.uniform(0.92, 1) * img.height;
+  const start = rng.uniform(0, img.height - keep);
+  const scale = keep / img.height;
+  return warp(img, (x, y) => [x, start + y * scale]);
+};
+
+/** Small rotation (±2°), shear (±0.15) and scale (0.9–1.05) about the line's centre. */
+export const lightAffine: Augmentation = (img, rng) => {
+  const angle = (rng.uniform(-2, 2) * Math.PI) / 180;
+  const shear = rng.uniform(-0.15, 0.15);
+  const scale = rng.uniform(0.9, 1.05);
+  const cx = img.width / 2;
+  const cy = img.height / 2;
+  const cos = Math.cos(angle);
+  const sin = Math.sin(angle);
+  // Inverse mapping: output → input.
+  return warp(img, (x, y) => {
+    const dx = (x - cx) / scale;
+    const dy = (y - cy) / scale;
+    const rx = cos * dx + sin * dy;
+    const ry = -sin * dx + cos * dy;
+    return [cx + rx - shear * ry, cy + ry];
+  });
+};
+
+export const AUGMENTATIONS: ReadonlyArray<[string, Augmentation, number]> = [
+  ['contrast', linearContrast, 0.5],
+  ['blur', gaussianBlur, 0.3],
+  ['sharpen', sharpen, 0.3],
+  ['horizontal crop', horizontalCrop, 0.5],
+  ['vertical crop', verticalCrop, 0.3],
+  ['affine', lightAffine, 0.5],
+];
+
+/**
+ * One random view: each augmentation applies with its probability, in a random order,
+ * at least one and at most five of them (as public SeqCLR implementations do).
+ */
+export function augmentView(img: LineTensor, rng: Rng, strength = 1): LineTensor {
+  let chosen = AUGMENTATIONS.filter(([, , p]) => rng.next() < Math.min(1, p * strength));
+  if (chosen.length === 0) chosen = [rng.pick(AUGMENTATIONS)];
+  chosen = rng.shuffle([...chosen]).slice(0, 5);
+  return chosen.reduce((acc, [, f]) => f(acc, rng), img);
+}
