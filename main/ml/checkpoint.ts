@@ -114,12 +114,16 @@ export interface TrainingCheckpointState {
   sinceBest: number;
   history: Array<{ step: number; loss: number; cer?: number }>;
   optimizer?: Map<string, tf.Tensor>;
+  /** Weights outside the recognizer that the run needs to resume (SeqCLR's projection head). */
+  extraWeights?: Map<string, tf.Tensor>;
 }
 
 /** Writes weights, optimizer slots and the training state in one atomic file. */
 export function saveTrainingCheckpoint(path: string, model: Recognizer, codec: Codec, state: TrainingCheckpointState, metrics: Record<string, unknown> = {}): string {
-  const { optimizer, ...rest } = state;
-  return saveModel(path, model, codec, metrics, rest as unknown as Record<string, unknown>, optimizer);
+  const { optimizer, extraWeights, ...rest } = state;
+  const slots = new Map(optimizer ?? []);
+  for (const [k, v] of extraWeights ?? []) slots.set(`extra/${k}`, v);
+  return saveModel(path, model, codec, metrics, rest as unknown as Record<string, unknown>, slots);
 }
 
 /** Loads a checkpoint written by saveTrainingCheckpoint, ready to pass as `resume`. */
@@ -127,9 +131,12 @@ export function loadTrainingCheckpoint(path: string): { model: Recognizer; codec
   const saved = loadModel(path);
   if (!saved.header.training) throw new Error(`${path}: a model file without training state cannot be resumed`);
   const optimizer = new Map<string, tf.Tensor>();
+  const extraWeights = new Map<string, tf.Tensor>();
+  const shapes = new Map(saved.header.tensors.map((t) => [t.name, t.shape]));
   for (const [name, data] of saved.optimizerState) {
-    const weight = saved.model.weights.get(name.replace(/\/[mv]$/, ''));
-    optimizer.set(name, tf.tensor(data, name === 'iter' ? [] : weight?.shape));
+    const tensor = tf.tensor(data, shapes.get(`optimizer/${name}`));
+    if (name.startsWith('extra/')) extraWeights.set(name.slice(6), tensor);
+    else optimizer.set(name, tensor);
   }
-  return { model: saved.model, codec: saved.codec, state: { ...(saved.header.training as unknown as TrainingCheckpointState), optimizer } };
+  return { model: saved.model, codec: saved.codec, state: { ...(saved.header.training as unknown as TrainingCheckpointState), optimizer, extraWeights } };
 }

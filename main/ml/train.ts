@@ -11,6 +11,7 @@ import { frameMask, widthStride, type Part, type Recognizer } from './model.ts';
 import { currentBackend } from './backend.ts';
 import { shardGradients, shardInput, splitBatch } from './gradients.ts';
 import { ParallelGradients } from './parallel.ts';
+import { clipByGlobalNorm, learningRateAt, restoreOptimizer, snapshotOptimizer } from './optim.ts';
 import type { Codec } from './codec.ts';
 import type { TrainingCheckpointState } from './checkpoint.ts';
 
@@ -76,12 +77,6 @@ export interface TrainResult {
   validation?: ErrorReport;
 }
 
-export function learningRateAt(step: number, o: Pick<TrainOptions, 'learningRate' | 'warmupSteps' | 'steps'>): number {
-  if (step < o.warmupSteps) return (o.learningRate * (step + 1)) / o.warmupSteps;
-  const progress = (step - o.warmupSteps) / Math.max(1, o.steps - o.warmupSteps);
-  return o.learningRate * (0.1 + 0.9 * 0.5 * (1 + Math.cos(Math.PI * Math.min(1, progress))));
-}
-
 /** Greedy transcription of samples, `batchSize` at a time; returns the error report. */
 export function evaluate(model: Recognizer, codec: Codec, samples: Sample[], batchSize = 16): ErrorReport {
   const counter = new ErrorCounter();
@@ -109,14 +104,6 @@ export function transcribeBatch(model: Recognizer, codec: Codec, images: Sample[
   return lengths.map((length, n) => {
     const d = greedyDecode({ logProbs: data.subarray(n * T * C, (n + 1) * T * C), length, classes: C });
     return { text: codec.decode(d.labels), charConfidence: d.charConfidence, confidence: d.lineConfidence };
-  });
-}
-
-function clipByGlobalNorm(grads: tf.NamedTensorMap, maxNorm: number): tf.NamedTensorMap {
-  return tf.tidy(() => {
-    const norm = tf.sqrt(tf.addN(Object.values(grads).map((g) => tf.sum(tf.square(g)))));
-    const scale = tf.minimum(1, tf.div(maxNorm, tf.add(norm, 1e-6)));
-    return Object.fromEntries(Object.entries(grads).map(([k, g]) => [k, tf.mul(g, scale)]));
   });
 }
 
@@ -173,7 +160,9 @@ export async function train(
         r.value.dispose();
       }
       const clipped = clipByGlobalNorm(grads, o.clipNorm);
-      optimizer.applyGradients(Object.entries(clipped).map(([name, tensor]) => ({ name, tensor })));
+      // In the order of `variables`: Adam keeps its moments by position, and a checkpoint
+    // restores them in that order.
+    optimizer.applyGradients(variables.map((v) => ({ name: v.name, tensor: clipped[v.name] })));
       tf.dispose([grads, clipped]);
       state.step = step + 1;
       const entry: TrainState['history'][number] = { step: state.step, loss };
@@ -212,30 +201,4 @@ function restoreBest(model: Recognizer, best: Map<string, tf.Tensor> | undefined
   if (!best) return;
   for (const [k, v] of best) model.weights.get(k)!.assign(v);
   tf.dispose([...best.values()]);
-}
-
-/** Adam keeps its moments positionally, in the order gradients were applied. */
-async function snapshotOptimizer(optimizer: tf.Optimizer, names: Map<string, string>): Promise<Map<string, tf.Tensor>> {
-  const weights = await optimizer.getWeights();
-  const out = new Map<string, tf.Tensor>();
-  for (const w of weights) {
-    const [varName, slot] = splitSlot(w.name);
-    out.set(slot ? `${names.get(varName) ?? varName}/${slot}` : w.name, tf.clone(w.tensor));
-  }
-  return out;
-}
-
-function splitSlot(name: string): [string, string | undefined] {
-  const m = /^(.*)\/(m|v)$/.exec(name);
-  return m ? [m[1], m[2]] : [name, undefined];
-}
-
-async function restoreOptimizer(optimizer: tf.Optimizer, variables: tf.Variable[], names: Map<string, string>, saved: Map<string, tf.Tensor>): Promise<void> {
-  const iter = saved.get('iter') ?? tf.scalar(0);
-  const ordered = (slot: string) => variables.map((v) => {
-    const t = saved.get(`${names.get(v.name)}/${slot}`);
-    if (!t) throw new Error(`checkpoint lacks optimizer slot ${names.get(v.name)}/${slot}`);
-    return { name: `${v.name}/${slot}`, tensor: t };
-  });
-  await optimizer.setWeights([{ name: 'iter', tensor: iter }, ...ordered('m'), ...ordered('v')]);
 }

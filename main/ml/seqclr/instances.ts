@@ -34,9 +34,9 @@ export function mapInstances(p: tf.Tensor3D, lengths: number[], mapping: Mapping
   if (lengths.some((l) => l < 1 || l > T)) throw new Error(`instance mapping: lengths must be within 1..${T}`);
   return tf.tidy(() => {
     if (mapping.kind === 'frame') {
-      const index: number[] = [];
-      lengths.forEach((L, n) => { for (let t = 0; t < L; t++) index.push(n * T + t); });
-      return tf.gather(tf.reshape(p, [N * T, F]), tf.tensor1d(index, 'int32')) as tf.Tensor2D;
+      // One slice per line rather than a gather: gather's gradient needs a kernel
+      // (UnsortedSegmentSum) that the wasm backend lacks; slices backpropagate as pads.
+      return tf.concat(lengths.map((L, n) => tf.reshape(tf.slice(p, [n, 0, 0], [1, L, F]), [L, F]))) as tf.Tensor2D;
     }
     const K = mapping.kind === 'all' ? 1 : mapping.instances;
     if (!(K >= 1)) throw new Error('window-to-instance needs at least one instance per line');
