@@ -5,6 +5,7 @@ import { EXPORT_FORMATS, SPLITS, mergeImportReports, type ExportFormat, type Imp
 import { createService } from '../api/service.ts';
 import { Project } from '../project/project.ts';
 import { printResult, table } from './output.ts';
+import { addTrainingCommands } from './training-commands.ts';
 
 function withProject<T>(dir: string, fn: (api: ReturnType<typeof createService>, project: Project) => Promise<T>): Promise<T> {
   const project = Project.open(dir);
@@ -90,6 +91,7 @@ export function buildProgram(): { program: Command; exitCode: () => number } {
       });
     });
 
+  addTrainingCommands(program);
   return { program, exitCode: () => code };
 }
 

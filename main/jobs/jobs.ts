@@ -1,0 +1,76 @@
+// Jobs are rows: queued → running → done | failed | cancelled, or interrupted when the
+// process died while running. Progress and log live in the row, so any window or CLI
+// can show them, and a crash leaves a record of what was going on.
+import type { Project } from '../project/project.ts';
+
+export type JobKind = 'pretrain' | 'finetune' | 'transcribe' | 'evaluate' | 'segment';
+export type JobState = 'queued' | 'running' | 'done' | 'failed' | 'cancelled' | 'interrupted';
+
+export interface Job {
+  id: number;
+  kind: JobKind;
+  state: JobState;
+  config: Record<string, unknown>;
+  progress: Record<string, unknown>;
+  log: string;
+  error: string | null;
+  modelId: number | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+interface Row { id: number; kind: JobKind; state: JobState; config: string; progress: string; log: string; error: string | null; model_id: number | null; created_at: string; updated_at: string }
+
+const fromRow = (r: Row): Job => ({
+  id: r.id, kind: r.kind, state: r.state, config: JSON.parse(r.config), progress: JSON.parse(r.progress), log: r.log,
+  error: r.error, modelId: r.model_id, createdAt: r.created_at, updatedAt: r.updated_at,
+});
+
+const NOW = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
+
+export function createJob(project: Project, kind: JobKind, config: Record<string, unknown>, state: JobState = 'running'): Job {
+  const id = Number(project.db.prepare('INSERT INTO jobs (kind, state, config) VALUES (?, ?, ?)').run(kind, state, JSON.stringify(config)).lastInsertRowid);
+  return getJob(project, id);
+}
+
+export function getJob(project: Project, id: number): Job {
+  const row = project.db.prepare('SELECT * FROM jobs WHERE id = ?').get(id) as Row | undefined;
+  if (!row) throw new Error(`no job ${id} in this project`);
+  return fromRow(row);
+}
+
+export function listJobs(project: Project): Job[] {
+  return (project.db.prepare('SELECT * FROM jobs ORDER BY id').all() as Row[]).map(fromRow);
+}
+
+export function updateJob(project: Project, id: number, change: { state?: JobState; progress?: Record<string, unknown>; error?: string; modelId?: number; log?: string }): void {
+  project.db.prepare(`UPDATE jobs SET state = coalesce(?, state), progress = coalesce(?, progress), error = coalesce(?, error),
+      model_id = coalesce(?, model_id), log = log || coalesce(?, ''), updated_at = ${NOW} WHERE id = ?`)
+    .run(change.state ?? null, change.progress ? JSON.stringify(change.progress) : null, change.error ?? null, change.modelId ?? null,
+      change.log ? `${new Date().toISOString()} ${change.log}\n` : null, id);
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * A job marked running whose process (recorded in its progress as `pid`) is gone was
+ * killed or crashed: it becomes interrupted, to be resumed from its last checkpoint.
+ */
+export function markInterrupted(project: Project): number {
+  let n = 0;
+  for (const job of listJobs(project).filter((j) => j.state === 'running')) {
+    const pid = Number(job.progress.pid);
+    if (!Number.isInteger(pid) || !alive(pid)) {
+      updateJob(project, job.id, { state: 'interrupted', log: 'the process running this job stopped; resume continues from the last checkpoint' });
+      n++;
+    }
+  }
+  return n;
+}

@@ -1,0 +1,180 @@
+// Training runs on a project's lines, recorded as jobs and ending in a model version:
+// SeqCLR pretraining on all lines, and supervised fine-tuning (or decoder evaluation with
+// a frozen encoder) on the labeled train split, early-stopped on the validation split.
+// Checkpoints go to <project>/checkpoints/job-<id>.qmodel; `resumeJob` continues one.
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { currentBackend, initBackend } from '../ml/backend.ts';
+import { loadTrainingCheckpoint, saveTrainingCheckpoint, type TrainingCheckpointState } from '../ml/checkpoint.ts';
+import { Codec } from '../ml/codec.ts';
+import { ArraySource } from '../ml/data.ts';
+import { extendCharset } from '../ml/extend-charset.ts';
+import { DEFAULT_CONFIG, Recognizer, type Part } from '../ml/model.ts';
+import { encoderParts, pretrain } from '../ml/seqclr/pretrain.ts';
+import type { HeadKind } from '../ml/seqclr/heads.ts';
+import { train } from '../ml/train.ts';
+import { allLineIds, labeledLines, samplesFor } from '../project/dataset.ts';
+import type { Project } from '../project/project.ts';
+import { loadVersion, saveVersion, type ModelVersion } from '../models/registry.ts';
+import { createJob, getJob, updateJob } from './jobs.ts';
+
+export interface PretrainRequest {
+  kind: 'pretrain';
+  mapping: 'window' | 'frame' | 'all';
+  instances: number;
+  head: HeadKind;
+  features: 'visual' | 'contextual';
+  steps: number;
+  batchSize: number;
+  seed: number;
+  checkpointEvery?: number;
+}
+
+export interface FinetuneRequest {
+  kind: 'finetune';
+  from?: number;
+  freezeEncoder: boolean;
+  steps: number;
+  batchSize: number;
+  seed: number;
+  threads: number;
+  checkpointEvery?: number;
+}
+
+export type TrainingRequest = PretrainRequest | FinetuneRequest;
+
+export interface RunProgress {
+  jobId: number;
+  phase: string;
+  step: number;
+  steps: number;
+  loss: number;
+  linesPerSecond: number;
+  etaSeconds: number;
+  validationCer?: number;
+}
+
+const checkpointPath = (project: Project, jobId: number) => join(project.root, 'checkpoints', `job-${jobId}.qmodel`);
+const CHECKPOINT_EVERY = 50;
+
+export async function startTraining(project: Project, request: TrainingRequest, onProgress?: (p: RunProgress) => void): Promise<ModelVersion> {
+  const job = createJob(project, request.kind, request as unknown as Record<string, unknown>);
+  return runJob(project, job.id, request, undefined, onProgress);
+}
+
+/** Continues an interrupted or cancelled training job from its last checkpoint. */
+export async function resumeJob(project: Project, jobId: number, onProgress?: (p: RunProgress) => void): Promise<ModelVersion> {
+  const job = getJob(project, jobId);
+  if (!['interrupted', 'cancelled', 'failed'].includes(job.state)) throw new Error(`job ${jobId} is ${job.state}; only interrupted, cancelled or failed jobs can be resumed`);
+  const file = checkpointPath(project, jobId);
+  const checkpoint = existsSync(file) ? loadTrainingCheckpoint(file) : undefined;
+  updateJob(project, jobId, { state: 'running', log: checkpoint ? `resumed at step ${checkpoint.state.step}` : 'restarted (no checkpoint was written)' });
+  return runJob(project, jobId, job.config as unknown as TrainingRequest, checkpoint, onProgress);
+}
+
+async function runJob(
+  project: Project, jobId: number, request: TrainingRequest, checkpoint: ReturnType<typeof loadTrainingCheckpoint> | undefined,
+  onProgress?: (p: RunProgress) => void,
+): Promise<ModelVersion> {
+  const backend = await initBackend();
+  const started = performance.now();
+  mkdirSync(join(project.root, 'checkpoints'), { recursive: true });
+  const report = (p: Omit<RunProgress, 'jobId'>) => {
+    const progress = { jobId, ...p };
+    onProgress?.(progress);
+    if (p.step % 10 === 0 || p.step === p.steps) updateJob(project, jobId, { progress: { ...progress, pid: process.pid } });
+  };
+  updateJob(project, jobId, { progress: { pid: process.pid, step: checkpoint?.state.step ?? 0 }, log: `backend ${backend.name} (${backend.provider})` });
+  try {
+    const version = request.kind === 'pretrain'
+      ? await runPretrain(project, jobId, request, checkpoint, report)
+      : await runFinetune(project, jobId, request, checkpoint, report);
+    const finished = saveVersion(project, version.model, version.codec, {
+      ...version.record, backend: currentBackend()?.name ?? backend.name, durationS: (performance.now() - started) / 1000,
+    });
+    updateJob(project, jobId, { state: 'done', modelId: finished.id, log: `saved model version ${finished.id}` });
+    rmSync(checkpointPath(project, jobId), { force: true });
+    return finished;
+  } catch (error) {
+    updateJob(project, jobId, { state: 'failed', error: (error as Error).message, log: `failed: ${(error as Error).message}` });
+    throw error;
+  }
+}
+
+function checkpointer(project: Project, jobId: number, model: () => Recognizer, codec: Codec) {
+  return (state: TrainingCheckpointState) => {
+    saveTrainingCheckpoint(checkpointPath(project, jobId), model(), codec, state);
+  };
+}
+
+async function runPretrain(project: Project, jobId: number, r: PretrainRequest, ckpt: ReturnType<typeof loadTrainingCheckpoint> | undefined, report: (p: Omit<RunProgress, 'jobId'>) => void) {
+  const ids = allLineIds(project);
+  if (ids.length < 2) throw new Error('pretraining needs at least two lines in the project');
+  const codec = ckpt?.codec ?? Codec.fromTexts(labeledLines(project).map((l) => l.text));
+  const model = ckpt?.model ?? new Recognizer({ ...DEFAULT_CONFIG, classes: codec.classes }, r.seed);
+  const lines = await samplesFor(project, ids.map((lineId) => ({ lineId, text: '' })), model.config.height);
+  const result = await pretrain(model, new ArraySource(lines), {
+    steps: r.steps, batchSize: r.batchSize, seed: r.seed, features: r.features, head: r.head,
+    mapping: r.mapping === 'window' ? { kind: 'window', instances: r.instances } : { kind: r.mapping },
+    checkpointEvery: r.checkpointEvery ?? CHECKPOINT_EVERY, onCheckpoint: checkpointer(project, jobId, () => model, codec), resume: ckpt?.state,
+    onProgress: (p) => report({ phase: 'pretrain', ...p }),
+  });
+  result.head.dispose();
+  const finalLoss = result.state.history.at(-1)?.loss;
+  return {
+    model, codec,
+    record: { name: `SeqCLR ${r.mapping}${r.mapping === 'window' ? ` ×${r.instances}` : ''} (${r.features}, ${r.head} head)`, kind: 'pretrain' as const, parentId: null,
+      config: { ...r, network: model.config }, metrics: { contrastiveLoss: finalLoss, steps: result.state.step }, trainingSet: { lines: ids.length } },
+  };
+}
+
+async function runFinetune(project: Project, jobId: number, r: FinetuneRequest, ckpt: ReturnType<typeof loadTrainingCheckpoint> | undefined, report: (p: Omit<RunProgress, 'jobId'>) => void) {
+  const train_ = labeledLines(project, ['train']);
+  const validation = labeledLines(project, ['validation']);
+  if (train_.length === 0) throw new Error('no labeled lines in the train split: transcribe some lines first');
+  let model: Recognizer;
+  let codec: Codec;
+  let frozen: Part[] = [];
+  const log: string[] = [];
+  if (ckpt) {
+    ({ model, codec } = ckpt);
+  } else if (r.from !== undefined) {
+    const parent = loadVersion(project, r.from);
+    codec = parent.codec;
+    model = parent.model;
+    const missing = codec.missing(train_.map((l) => l.text).join(''));
+    if (missing.length) {
+      const grown = codec.extendedWith(missing);
+      model = extendCharset(model, codec, grown, r.seed);
+      codec = grown;
+      log.push(`the charset of model ${r.from} lacked ${missing.map((c) => JSON.stringify(c)).join(' ')}; its output layer was extended (learned weights kept)`);
+    }
+  } else {
+    codec = Codec.fromTexts(train_.map((l) => l.text));
+    model = new Recognizer({ ...DEFAULT_CONFIG, classes: codec.classes }, r.seed);
+  }
+  if (r.freezeEncoder) {
+    if (r.from === undefined) throw new Error('--freeze-encoder needs --from MODEL_ID (an encoder to keep)');
+    const parentConfig = loadVersion(project, r.from).version.config as { features?: 'visual' | 'contextual' };
+    frozen = encoderParts(parentConfig.features ?? 'contextual');
+  }
+  for (const line of log) updateJob(project, jobId, { log: line });
+  const height = model.config.height;
+  const trainSamples = await samplesFor(project, train_, height);
+  const validSamples = validation.length ? await samplesFor(project, validation, height) : trainSamples.slice(0, 64);
+  const result = await train(model, codec, { train: new ArraySource(trainSamples), validation: validSamples }, {
+    steps: r.steps, batchSize: r.batchSize, seed: r.seed, threads: r.threads, frozen,
+    validateEvery: Math.max(10, Math.round(r.steps / 20)), patience: 5, checkpointEvery: r.checkpointEvery ?? CHECKPOINT_EVERY,
+    onCheckpoint: checkpointer(project, jobId, () => model, codec), resume: ckpt?.state,
+    onProgress: (p) => report({ phase: 'train', step: p.step, steps: p.steps, loss: p.loss, linesPerSecond: p.linesPerSecond, etaSeconds: p.etaSeconds, validationCer: p.validation?.cer }),
+  });
+  return {
+    model, codec,
+    record: {
+      name: r.freezeEncoder ? `decoder on model ${r.from}` : r.from !== undefined ? `fine-tuned from model ${r.from}` : 'trained from scratch',
+      kind: 'finetune' as const, parentId: r.from ?? null, config: { ...r, frozen, network: model.config },
+      metrics: { validationCer: result.validation?.cer ?? null, validationWer: result.validation?.wer ?? null, steps: result.state.step, stopped: result.status },
+      trainingSet: train_.map((l) => [l.lineId, l.transcriptionId]),
+    },
+  };
+}

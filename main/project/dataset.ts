@@ -1,0 +1,30 @@
+// Lines of a project as training data: labeled lines (their current human transcription,
+// with the revision used, for the model's training-set record) and all lines (for
+// self-supervised pretraining), turned into model inputs.
+import type { Split } from '../../shared/api.ts';
+import type { Sample } from '../ml/data.ts';
+import { toLineTensor } from '../ml/line-image.ts';
+import type { Project } from './project.ts';
+import { lineImages } from './line-images.ts';
+
+export interface LabeledLine {
+  lineId: number;
+  text: string;
+  transcriptionId: number;
+  split: Split;
+}
+
+export function labeledLines(project: Project, splits: Split[] = ['train', 'validation', 'test']): LabeledLine[] {
+  const rows = project.db.prepare(`SELECT l.id AS lineId, ct.text, ct.id AS transcriptionId, l.split
+    FROM lines l JOIN current_transcriptions ct ON ct.line_id = l.id ORDER BY l.id`).all() as LabeledLine[];
+  return rows.filter((r) => splits.includes(r.split) && r.text.trim().length > 0);
+}
+
+export function allLineIds(project: Project): number[] {
+  return (project.db.prepare('SELECT id FROM lines ORDER BY id').all() as Array<{ id: number }>).map((r) => r.id);
+}
+
+export async function samplesFor(project: Project, lines: Array<{ lineId: number; text: string }>, height: number): Promise<Sample[]> {
+  const images = await lineImages(project, lines.map((l) => l.lineId));
+  return lines.map((l) => ({ text: l.text, image: toLineTensor(images.get(l.lineId)!, height) }));
+}

@@ -1,0 +1,63 @@
+// Cuts line images out of page scans: the line's box from the page's grayscale copy, with
+// everything outside its polygon painted as paper, so neighbouring lines do not leak in.
+import sharp from 'sharp';
+import type { GrayImage } from '../ml/line-image.ts';
+import type { Point } from '../io/layout.ts';
+import type { Project } from './project.ts';
+
+interface LineGeometry { id: number; image_hash: string; polygon: string; box_x: number; box_y: number; box_w: number; box_h: number }
+
+function insidePolygon(x: number, y: number, poly: Point[]): boolean {
+  let inside = false;
+  for (let i = 0, j = poly.length - 1; i < poly.length; j = i++) {
+    const [xi, yi] = poly[i];
+    const [xj, yj] = poly[j];
+    if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
+  }
+  return inside;
+}
+
+/** Gray line images by line id, decoding each page once. */
+export async function lineImages(project: Project, lineIds: number[]): Promise<Map<number, GrayImage>> {
+  const out = new Map<number, GrayImage>();
+  if (lineIds.length === 0) return out;
+  const rows: LineGeometry[] = [];
+  const query = project.db.prepare(`SELECT l.id, p.image_hash, l.polygon, l.box_x, l.box_y, l.box_w, l.box_h
+    FROM lines l JOIN pages p ON p.id = l.page_id WHERE l.id = ?`);
+  for (const id of lineIds) {
+    const row = query.get(id) as LineGeometry | undefined;
+    if (!row) throw new Error(`no line ${id} in this project`);
+    rows.push(row);
+  }
+  const byPage = new Map<string, LineGeometry[]>();
+  for (const r of rows) byPage.set(r.image_hash, [...(byPage.get(r.image_hash) ?? []), r]);
+  for (const [hash, lines] of byPage) {
+    const { data, info } = await sharp(project.images.path(hash, 'gray')).raw().toBuffer({ resolveWithObject: true });
+    for (const l of lines) {
+      const x0 = Math.max(0, l.box_x);
+      const y0 = Math.max(0, l.box_y);
+      const w = Math.max(1, Math.min(info.width - x0, l.box_w));
+      const h = Math.max(1, Math.min(info.height - y0, l.box_h));
+      const poly = JSON.parse(l.polygon) as Point[];
+      const crop = new Uint8Array(w * h);
+      const inside = new Uint8Array(w * h);
+      // A rectangle needs no mask test (the common case for imported line images).
+      const rectangular = poly.length === 4 && new Set(poly.map((p) => p[0])).size <= 2 && new Set(poly.map((p) => p[1])).size <= 2;
+      let paper = 0;
+      for (let y = 0; y < h; y++) {
+        for (let x = 0; x < w; x++) {
+          const v = data[((y0 + y) * info.width + x0 + x) * info.channels];
+          crop[y * w + x] = v;
+          if (rectangular || insidePolygon(x0 + x + 0.5, y0 + y + 0.5, poly)) {
+            inside[y * w + x] = 1;
+            paper = Math.max(paper, v);
+          }
+        }
+      }
+      // Outside the polygon becomes the line's own paper tone (its brightest pixel).
+      for (let i = 0; i < crop.length; i++) if (!inside[i]) crop[i] = paper;
+      out.set(l.id, { width: w, height: h, data: crop });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,76 @@
+// The training chain through the quire command on generated handwriting:
+// pretrain → train --from → models with lineage, and a training job killed with SIGKILL
+// that resumes from its checkpoint with a continuous step counter.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { synthLine } from '../../../bench/synth/handwriting.ts';
+import { tempDir } from '../../helpers/project.ts';
+
+const CLI = new URL('../../../main/cli/quire.js', import.meta.url).pathname;
+const quire = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
+
+async function projectWithLines(count: number, labeled: number): Promise<string> {
+  const root = tempDir();
+  const lines = join(root, 'lines');
+  mkdirSync(lines);
+  for (let i = 0; i < count; i++) {
+    const l = synthLine(31, i, { minWords: 1, maxWords: 3 });
+    const name = `l${String(i).padStart(3, '0')}`;
+    await sharp(Buffer.from(l.image.data), { raw: { width: l.image.width, height: l.image.height, channels: 1 } }).png().toFile(join(lines, `${name}.png`));
+    if (i < labeled) writeFileSync(join(lines, `${name}.gt.txt`), l.text);
+  }
+  const dir = join(root, 'p');
+  quire('init', dir);
+  assert.equal(quire('import', dir, '--lines', lines).status, 0);
+  return dir;
+}
+
+const lastJson = (stdout: string) => JSON.parse(stdout.trim().split('\n').pop()!);
+
+test('pretrain, then train from the pretrained model: versions with lineage, config and metrics', async () => {
+  const dir = await projectWithLines(40, 30);
+  const pre = quire('pretrain', dir, '--steps', '4', '--batch', '8', '--json');
+  assert.equal(pre.status, 0, pre.stderr);
+  const pretrained = lastJson(pre.stdout);
+  assert.equal(pretrained.type, 'result');
+  const tr = quire('train', dir, '--from', String(pretrained.model_id), '--steps', '6', '--batch', '8', '--threads', '2', '--json');
+  assert.equal(tr.status, 0, tr.stderr);
+  const trained = lastJson(tr.stdout);
+  assert.ok(tr.stdout.split('\n').some((l) => l.includes('"type":"progress"')), 'progress as JSON lines');
+  const models = JSON.parse(quire('models', dir, '--json').stdout);
+  assert.deepEqual(models.map((m: { id: number; kind: string; parentId: number | null }) => [m.id, m.kind, m.parentId]),
+    [[pretrained.model_id, 'pretrain', null], [trained.model_id, 'finetune', pretrained.model_id]]);
+  assert.equal(models[0].config.mapping, 'window');
+  assert.ok(Array.isArray(models[1].trainingSet) && models[1].trainingSet.length > 0, 'records which lines and revisions trained it');
+  assert.equal(typeof models[1].metrics.validationCer, 'number');
+  const jobs = JSON.parse(quire('jobs', dir, '--json').stdout);
+  assert.deepEqual(jobs.map((j: { state: string }) => j.state), ['done', 'done']);
+});
+
+test('a training job killed with SIGKILL resumes from its checkpoint without repeating or losing steps', async () => {
+  const dir = await projectWithLines(24, 24);
+  const child = spawn(process.execPath, [CLI, 'train', dir, '--steps', '40', '--batch', '4', '--threads', '1', '--checkpoint-every', '5', '--json'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  let out = '';
+  child.stdout.on('data', (d) => { out += d; });
+  const checkpoint = join(dir, 'checkpoints', 'job-1.qmodel');
+  const deadline = Date.now() + 240_000;
+  while (!out.includes('"step":12,') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  child.kill('SIGKILL');
+  await new Promise((r) => child.on('exit', r));
+  assert.ok(existsSync(checkpoint), 'a checkpoint was written before the kill');
+  const jobs = JSON.parse(quire('jobs', dir, '--json').stdout);
+  assert.equal(jobs[0].state, 'interrupted');
+  const resumed = quire('resume', dir, '1', '--json');
+  assert.equal(resumed.status, 0, resumed.stderr);
+  const steps = resumed.stdout.trim().split('\n').map((l) => JSON.parse(l)).filter((e) => e.type === 'progress').map((e) => e.step);
+  assert.equal(steps[0], 11, 'continues after the last checkpoint (step 10)');
+  assert.deepEqual(steps, Array.from({ length: steps.length }, (_, i) => 11 + i), 'no repeated or lost steps');
+  assert.ok(steps.at(-1)! <= 40);
+  const after = JSON.parse(quire('jobs', dir, '--json').stdout);
+  assert.equal(after[0].state, 'done');
+  assert.equal(JSON.parse(quire('ls', dir, '--json').stdout).counts.labeled, 24, 'no transcription lost');
+});
