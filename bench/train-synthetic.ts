@@ -9,7 +9,8 @@ import { saveModel } from '../main/ml/checkpoint.ts';
 import type { LineSource, Sample } from '../main/ml/data.ts';
 import { toLineTensor } from '../main/ml/line-image.ts';
 import { DEFAULT_CONFIG, Recognizer } from '../main/ml/model.ts';
-import { evaluate, train } from '../main/ml/train.ts';
+import { train } from '../main/ml/train.ts';
+import { evaluate } from '../main/ml/recognize.ts';
 import { HELD_OUT_FONTS, TRAINING_FONTS, synthLine, syntheticCharset, type SynthOptions } from './synth/handwriting.ts';
 
 const { values: args } = parseArgs({

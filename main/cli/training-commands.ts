@@ -3,6 +3,8 @@ import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
 import { listJobs, markInterrupted } from '../jobs/jobs.ts';
 import { resumeJob, startTraining } from '../jobs/training-runs.ts';
+import { evaluateModel, transcribe } from '../jobs/transcription.ts';
+import { suggestLines } from '../jobs/suggest.ts';
 import { listVersions } from '../models/registry.ts';
 import { Project } from '../project/project.ts';
 import { printResult, table } from './output.ts';
@@ -84,6 +86,56 @@ export function addTrainingCommands(program: Command): void {
     .option('--json', 'print progress and the result as JSON lines')
     .action(async (dir: string, jobId: number, o: { json?: boolean }) => {
       await withProject(dir, async (project) => done(!!o.json, await resumeJob(project, jobId, progressPrinter(!!o.json))));
+    });
+
+  program.command('transcribe')
+    .description('read lines with a model version; readings are stored as predictions, never over human text')
+    .argument('<dir>', 'project folder')
+    .requiredOption('--model <id>', 'model version', int('--model'))
+    .option('--pages <ids...>', 'only these page ids')
+    .option('--beam <width>', 'beam search width (1: best path)', int('--beam'), 1)
+    .option('--json', 'one JSON record per line: line id, source file name, text, confidence')
+    .action(async (dir: string, o: { model: number; pages?: string[]; beam: number; json?: boolean }) => {
+      await withProject(dir, async (project) => {
+        const readings = await transcribe(project, o.model, { pageIds: o.pages?.map(Number), beamWidth: o.beam });
+        for (const r of readings) {
+          process.stdout.write(o.json
+            ? JSON.stringify({ line_id: r.lineId, source: r.sourceName, text: r.text, confidence: Number(r.confidence.toFixed(4)) }) + '\n'
+            : `${r.lineId}\t${r.confidence.toFixed(2)}\t${r.text}\n`);
+        }
+      });
+    });
+
+  program.command('eval')
+    .description('character and word error rates of a model version on labeled lines (like ketos test)')
+    .argument('<dir>', 'project folder')
+    .requiredOption('--model <id>', 'model version', int('--model'))
+    .option('--split <split>', 'train, validation or test', 'test')
+    .option('--json', 'print JSON')
+    .action(async (dir: string, o: { model: number; split: string; json?: boolean }) => {
+      if (!['train', 'validation', 'test'].includes(o.split)) throw new Error('--split must be train, validation or test');
+      await withProject(dir, async (project) => {
+        const r = await evaluateModel(project, o.model, o.split as 'test');
+        printResult(!!o.json, r, () => [
+          `${r.lines} lines, ${r.chars} characters, ${r.words} words (${o.split} split)`,
+          `CER ${(100 * r.cer).toFixed(2)} % (${r.charErrors} errors)   WER ${(100 * r.wer).toFixed(2)} % (${r.wordErrors} errors)`,
+          'top confusions (reference → reading):',
+          ...r.confusions.map((c) => `  ${JSON.stringify(c.ref || '∅')} → ${JSON.stringify(c.hyp || '∅')}  ×${c.count}`),
+        ].join('\n'));
+      });
+    });
+
+  program.command('suggest')
+    .description('unlabeled lines to transcribe next: the most uncertain readings, spread across pages')
+    .argument('<dir>', 'project folder')
+    .requiredOption('--model <id>', 'model version whose predictions rank the lines (run transcribe first)', int('--model'))
+    .option('-n, --count <n>', 'how many lines', int('--count'), 50)
+    .option('--json', 'print JSON')
+    .action(async (dir: string, o: { model: number; count: number; json?: boolean }) => {
+      await withProject(dir, async (project) => {
+        const suggestions = suggestLines(project, o.model, o.count);
+        printResult(!!o.json, suggestions, () => table(suggestions.map((x) => ({ line: x.lineId, page: x.pageId, uncertainty: x.uncertainty.toFixed(3), reading: x.prediction }))));
+      });
     });
 
   program.command('models')

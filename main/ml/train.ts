@@ -4,9 +4,8 @@
 // clean cancel through an AbortSignal, and checkpoints that resume the exact same run.
 import * as tf from '@tensorflow/tfjs';
 import { batchIndices, type LineSource, type Sample } from './data.ts';
-import { greedyDecode } from './decode.ts';
-import { makeBatch } from './line-image.ts';
-import { ErrorCounter, type ErrorReport } from './metrics.ts';
+import type { ErrorReport } from './metrics.ts';
+import { evaluate } from './recognize.ts';
 import { frameMask, widthStride, type Part, type Recognizer } from './model.ts';
 import { currentBackend } from './backend.ts';
 import { shardGradients, shardInput, splitBatch } from './gradients.ts';
@@ -75,36 +74,6 @@ export interface TrainResult {
   status: 'done' | 'stopped-early' | 'cancelled';
   state: TrainState;
   validation?: ErrorReport;
-}
-
-/** Greedy transcription of samples, `batchSize` at a time; returns the error report. */
-export function evaluate(model: Recognizer, codec: Codec, samples: Sample[], batchSize = 16): ErrorReport {
-  const counter = new ErrorCounter();
-  const order = [...samples.keys()].sort((a, b) => samples[a].image.width - samples[b].image.width);
-  for (let i = 0; i < order.length; i += batchSize) {
-    const chunk = order.slice(i, i + batchSize).map((k) => samples[k]);
-    const texts = transcribeBatch(model, codec, chunk.map((s) => s.image)).map((d) => d.text);
-    chunk.forEach((s, k) => counter.add(s.text, texts[k]));
-  }
-  return counter.report();
-}
-
-export function transcribeBatch(model: Recognizer, codec: Codec, images: Sample['image'][]) {
-  const stride = widthStride(model.config);
-  const batch = makeBatch(images, stride);
-  const T = batch.shape[2] / stride;
-  const lengths = batch.widths.map((w) => Math.max(1, Math.ceil(w / stride)));
-  const logProbs = tf.tidy(() => {
-    const logits = model.logits(tf.tensor4d(batch.images, batch.shape), frameMask(lengths, T));
-    return tf.logSoftmax(logits);
-  });
-  const data = logProbs.dataSync() as Float32Array;
-  logProbs.dispose();
-  const C = model.config.classes;
-  return lengths.map((length, n) => {
-    const d = greedyDecode({ logProbs: data.subarray(n * T * C, (n + 1) * T * C), length, classes: C });
-    return { text: codec.decode(d.labels), charConfidence: d.charConfidence, confidence: d.lineConfidence };
-  });
 }
 
 export async function train(

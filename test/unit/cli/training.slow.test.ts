@@ -47,8 +47,19 @@ test('pretrain, then train from the pretrained model: versions with lineage, con
   assert.equal(models[0].config.mapping, 'window');
   assert.ok(Array.isArray(models[1].trainingSet) && models[1].trainingSet.length > 0, 'records which lines and revisions trained it');
   assert.equal(typeof models[1].metrics.validationCer, 'number');
+  const read = quire('transcribe', dir, '--model', String(trained.model_id), '--json');
+  assert.equal(read.status, 0, read.stderr);
+  const records = read.stdout.trim().split('\n').map((l) => JSON.parse(l));
+  assert.equal(records.length, 40);
+  assert.match(records[0].source, /^l\d{3}\.png$/);
+  assert.ok(records.every((r: { confidence: number }) => r.confidence >= 0 && r.confidence <= 1));
+  assert.equal(JSON.parse(quire('ls', dir, '--json').stdout).counts.labeled, 30, 'predictions never become labels');
+  const ev = JSON.parse(quire('eval', dir, '--model', String(trained.model_id), '--split', 'train', '--json').stdout);
+  assert.ok(ev.cer >= 0 && ev.chars > 0 && Array.isArray(ev.confusions));
+  const suggested = JSON.parse(quire('suggest', dir, '--model', String(trained.model_id), '-n', '5', '--json').stdout);
+  assert.equal(suggested.length, 5);
   const jobs = JSON.parse(quire('jobs', dir, '--json').stdout);
-  assert.deepEqual(jobs.map((j: { state: string }) => j.state), ['done', 'done']);
+  assert.deepEqual(jobs.map((j: { kind: string; state: string }) => [j.kind, j.state]), [['pretrain', 'done'], ['finetune', 'done'], ['transcribe', 'done']]);
 });
 
 test('a training job killed with SIGKILL resumes from its checkpoint without repeating or losing steps', async () => {

@@ -1,0 +1,69 @@
+// Transcribing and evaluating with a model version. Readings go to the predictions table
+// (one per line and model, replaced when read again) and never touch a human
+// transcription. Evaluation uses only labeled lines of the chosen split.
+import type { Split } from '../../shared/api.ts';
+import { initBackend } from '../ml/backend.ts';
+import type { ErrorReport } from '../ml/metrics.ts';
+import { evaluate, readLines } from '../ml/recognize.ts';
+import { loadVersion } from '../models/registry.ts';
+import { labeledLines, samplesFor } from '../project/dataset.ts';
+import type { Project } from '../project/project.ts';
+import { createJob, updateJob } from './jobs.ts';
+
+export interface LineReading {
+  lineId: number;
+  sourceName: string | null;
+  text: string;
+  confidence: number;
+  charConfidence: number[];
+}
+
+/** Lines of the given pages, or of the whole project. */
+function lineIdsOf(project: Project, pageIds?: number[]): number[] {
+  const rows = project.db.prepare('SELECT id, page_id FROM lines ORDER BY page_id, reading_order, id').all() as Array<{ id: number; page_id: number }>;
+  return rows.filter((r) => !pageIds || pageIds.includes(r.page_id)).map((r) => r.id);
+}
+
+export async function transcribe(project: Project, modelId: number, options: { pageIds?: number[]; beamWidth?: number; onProgress?: (done: number, total: number) => void } = {}): Promise<LineReading[]> {
+  await initBackend();
+  const job = createJob(project, 'transcribe', { modelId, pageIds: options.pageIds ?? null });
+  try {
+    const { model, codec } = loadVersion(project, modelId);
+    const ids = lineIdsOf(project, options.pageIds);
+    const upsert = project.db.prepare(`INSERT INTO predictions (line_id, model_id, text, confidence, char_confidence) VALUES (?, ?, ?, ?, ?)
+      ON CONFLICT (line_id, model_id) DO UPDATE SET text = excluded.text, confidence = excluded.confidence,
+        char_confidence = excluded.char_confidence, created_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')`);
+    const names = project.db.prepare('SELECT source_name FROM lines WHERE id = ?');
+    const out: LineReading[] = [];
+    // Pages at a time: bounded memory, and each chunk is committed as it is done.
+    const CHUNK = 256;
+    for (let i = 0; i < ids.length; i += CHUNK) {
+      const chunk = ids.slice(i, i + CHUNK);
+      const samples = await samplesFor(project, chunk.map((lineId) => ({ lineId, text: '' })), model.config.height);
+      const readings = readLines(model, codec, samples.map((s) => s.image), 16, options.beamWidth ?? 1);
+      project.db.transaction(() => {
+        chunk.forEach((lineId, k) => {
+          const r = readings[k];
+          upsert.run(lineId, modelId, r.text, r.confidence, JSON.stringify(r.charConfidence.map((c) => Math.round(c * 1000) / 1000)));
+          out.push({ lineId, sourceName: (names.get(lineId) as { source_name: string | null }).source_name, ...r });
+        });
+      })();
+      options.onProgress?.(Math.min(ids.length, i + CHUNK), ids.length);
+      updateJob(project, job.id, { progress: { step: Math.min(ids.length, i + CHUNK), steps: ids.length, pid: process.pid } });
+    }
+    updateJob(project, job.id, { state: 'done', modelId, log: `read ${ids.length} lines` });
+    return out;
+  } catch (error) {
+    updateJob(project, job.id, { state: 'failed', error: (error as Error).message });
+    throw error;
+  }
+}
+
+export async function evaluateModel(project: Project, modelId: number, split: Split = 'test'): Promise<ErrorReport & { lines: number }> {
+  await initBackend();
+  const { model, codec } = loadVersion(project, modelId);
+  const lines = labeledLines(project, [split]);
+  if (lines.length === 0) throw new Error(`no labeled lines in the ${split} split to evaluate on`);
+  const samples = await samplesFor(project, lines, model.config.height);
+  return { ...evaluate(model, codec, samples), lines: lines.length };
+}
