@@ -38,7 +38,8 @@ export function resizeGray(img: GrayImage, width: number, height: number): Float
   return out;
 }
 
-function bilinear(img: GrayImage, fx: number, fy: number): number {
+/** Bilinear interpolation at (fx, fy), which must lie inside the image. */
+export function bilinear(img: { width: number; height: number; data: ArrayLike<number> }, fx: number, fy: number): number {
   const x0 = Math.floor(fx);
   const y0 = Math.floor(fy);
   const x1 = Math.min(img.width - 1, x0 + 1);

@@ -2,6 +2,18 @@
 // learning-rate schedule, gradient clipping, and Adam state that survives a checkpoint.
 import * as tf from '@tensorflow/tfjs';
 
+/** What every training loop here is configured with. */
+export interface OptimOptions {
+  steps: number;
+  batchSize: number;
+  /** Peak learning rate, reached after `warmupSteps`. */
+  learningRate: number;
+  warmupSteps: number;
+  /** Gradients are scaled down when their global norm exceeds this. */
+  clipNorm: number;
+  seed: number;
+}
+
 /** Linear warm-up to the peak rate, then cosine decay to a tenth of it. */
 export function learningRateAt(step: number, o: { learningRate: number; warmupSteps: number; steps: number }): number {
   if (step < o.warmupSteps) return (o.learningRate * (step + 1)) / o.warmupSteps;

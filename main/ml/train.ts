@@ -10,19 +10,11 @@ import { frameMask, widthStride, type Part, type Recognizer } from './model.ts';
 import { currentBackend } from './backend.ts';
 import { shardGradients, shardInput, splitBatch } from './gradients.ts';
 import { ParallelGradients } from './parallel.ts';
-import { clipByGlobalNorm, learningRateAt, restoreOptimizer, snapshotOptimizer } from './optim.ts';
+import { clipByGlobalNorm, learningRateAt, restoreOptimizer, snapshotOptimizer, type OptimOptions } from './optim.ts';
 import type { Codec } from './codec.ts';
 import type { TrainingCheckpointState } from './checkpoint.ts';
 
-export interface TrainOptions {
-  steps: number;
-  batchSize: number;
-  /** Peak learning rate, reached after `warmupSteps`. */
-  learningRate: number;
-  warmupSteps: number;
-  /** Gradients are scaled down when their global norm exceeds this. */
-  clipNorm: number;
-  seed: number;
+export interface TrainOptions extends OptimOptions {
   /** Validate every this many steps (0: never). */
   validateEvery: number;
   /** Stop after this many validations without a better CER (0: never stop early). */

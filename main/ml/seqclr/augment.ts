@@ -3,7 +3,7 @@
 // the same characters as frame t of the other. Nothing mirrors, reorders or rotates far.
 // Every view is brought back to the input's width, so both views have the same frames.
 // All randomness comes from the Rng passed in: the same seed gives the same views.
-import type { LineTensor } from '../line-image.ts';
+import { bilinear, type LineTensor } from '../line-image.ts';
 import type { Rng } from '../random.ts';
 
 export type Augmentation = (img: LineTensor, rng: Rng) => LineTensor;
@@ -60,15 +60,7 @@ export const sharpen: Augmentation = (img, rng) => {
 /** Bilinear sample of img at (x, y), 0 (paper) outside. */
 function sample(img: LineTensor, x: number, y: number): number {
   if (x < 0 || y < 0 || x > img.width - 1 || y > img.height - 1) return 0;
-  const x0 = Math.floor(x);
-  const y0 = Math.floor(y);
-  const x1 = Math.min(img.width - 1, x0 + 1);
-  const y1 = Math.min(img.height - 1, y0 + 1);
-  const ax = x - x0;
-  const ay = y - y0;
-  const d = img.data;
-  const w = img.width;
-  return (d[y0 * w + x0] * (1 - ax) + d[y0 * w + x1] * ax) * (1 - ay) + (d[y1 * w + x0] * (1 - ax) + d[y1 * w + x1] * ax) * ay;
+  return bilinear(img, x, y);
 }
 
 /** Output pixel (x, y) reads input (u(x, y), v(x, y)); output has the input's size. */

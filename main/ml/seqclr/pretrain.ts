@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import { batchIndices, type LineSource } from '../data.ts';
 import { makeBatch, type LineTensor } from '../line-image.ts';
 import { frameMask, framesFor, visualFeatureSize, widthStride, type Part, type Recognizer } from '../model.ts';
-import { clipByGlobalNorm, learningRateAt, restoreOptimizer, snapshotOptimizer } from '../optim.ts';
+import { clipByGlobalNorm, learningRateAt, restoreOptimizer, snapshotOptimizer, type OptimOptions } from '../optim.ts';
 import { Rng } from '../random.ts';
 import type { TrainingCheckpointState } from '../checkpoint.ts';
 import { augmentView } from './augment.ts';
@@ -14,13 +14,7 @@ import { ProjectionHead, type HeadKind } from './heads.ts';
 import { mapInstances, type Mapping } from './instances.ts';
 import { ntXent } from './ntxent.ts';
 
-export interface PretrainOptions {
-  steps: number;
-  batchSize: number;
-  learningRate: number;
-  warmupSteps: number;
-  clipNorm: number;
-  seed: number;
+export interface PretrainOptions extends OptimOptions {
   /** Contrast visual features V or contextual features H (the paper prefers H for CTC). */
   features: 'visual' | 'contextual';
   head: HeadKind;
