@@ -43,6 +43,52 @@ export interface PageSummary {
   labeled: number;
 }
 
+export type Point = [number, number];
+
+export interface LineView {
+  id: number;
+  order: number;
+  polygon: Point[];
+  baseline: Point[] | null;
+  box: { x: number; y: number; w: number; h: number };
+  split: Split;
+  /** Current human (or imported) transcription, null when unlabeled. */
+  text: string | null;
+  author: string | null;
+  savedAt: string | null;
+  /** The newest model reading, for proofreading. */
+  prediction: { modelId: number; text: string; confidence: number; charConfidence: number[] } | null;
+}
+
+export interface PageView {
+  page: PageSummary;
+  documentName: string;
+  /** Neighbouring pages of the document, for navigation. */
+  previousPageId: number | null;
+  nextPageId: number | null;
+  lines: LineView[];
+}
+
+export interface TranscriptionRow {
+  id: number;
+  lineId: number;
+  text: string;
+  author: string;
+  source: string;
+  createdAt: string;
+}
+
+export interface SearchHit {
+  lineId: number;
+  pageId: number;
+  documentId: number;
+  documentName: string;
+  pageIndex: number;
+  text: string;
+  /** The text with matches wrapped in [[ ]]. */
+  snippet: string;
+}
+
 export interface ImportFailure {
   file: string;
   reason: string;
@@ -77,6 +123,10 @@ export const schemas = {
     modelId: z.number().int().positive().optional(),
     documentIds: z.array(z.number().int().positive()).optional(),
   }).strict(),
+  getPage: z.object({ pageId: z.number().int().positive() }).strict(),
+  saveTranscription: z.object({ lineId: z.number().int().positive(), text: z.string().max(10_000), author: z.string().min(1).max(200).optional() }).strict(),
+  lineHistory: z.object({ lineId: z.number().int().positive() }).strict(),
+  search: z.object({ query: z.string().min(1).max(500), limit: z.number().int().min(1).max(1000).optional() }).strict(),
 } as const;
 
 export type Method = keyof typeof schemas;
@@ -89,6 +139,10 @@ export interface Responses {
   importFiles: ImportReport;
   importLineFolder: ImportReport;
   exportDocuments: { files: string[] };
+  getPage: PageView;
+  saveTranscription: TranscriptionRow;
+  lineHistory: TranscriptionRow[];
+  search: SearchHit[];
 }
 
 /** The handler table: a missing or mistyped method is a compile error. */
@@ -97,7 +151,8 @@ export type QuireApi = { [M in Method]: (request: Request<M>) => Promise<Respons
 /** Events pushed from the main process to every connected window. */
 export type QuireEvent =
   | { type: 'import-progress'; file: string; done: number; total: number }
-  | { type: 'project-changed' };
+  | { type: 'project-changed' }
+  | { type: 'line-saved'; lineId: number; text: string };
 
 /** Errors cross process boundaries as plain data. */
 export interface SerializedError {

@@ -4,6 +4,7 @@ import type { DocumentSummary, PageSummary, ProjectInfo, QuireApi, QuireEvent } 
 import { importFiles, importLineFolder } from '../import/import-images.ts';
 import type { Project } from '../project/project.ts';
 import { exportProject } from '../export/export-project.ts';
+import { getPage, lineHistory, saveTranscription, search } from './pages.ts';
 
 export type EventSink = (event: QuireEvent) => void;
 
@@ -43,6 +44,24 @@ export function createService(project: Project, emit: EventSink = () => {}): Qui
       const report = await importFiles(project, paths, { onProgress: progress });
       emit({ type: 'project-changed' });
       return report;
+    },
+
+    async getPage({ pageId }) {
+      return getPage(project, pageId);
+    },
+
+    async saveTranscription({ lineId, text, author }) {
+      const row = saveTranscription(project, lineId, text, author);
+      emit({ type: 'line-saved', lineId, text: row.text });
+      return row;
+    },
+
+    async lineHistory({ lineId }) {
+      return lineHistory(project, lineId);
+    },
+
+    async search({ query, limit }) {
+      return search(project, query, limit);
     },
 
     async exportDocuments(request) {

@@ -2,6 +2,7 @@
 import { fileURLToPath } from 'node:url';
 import { createService } from '../api/service.ts';
 import { Project } from '../project/project.ts';
+import { lineImagePng } from '../project/line-images.ts';
 import { startBrowserServer, type BrowserServer } from '../transport/http-server.ts';
 
 export const RENDERER_DIST = fileURLToPath(new URL('../../renderer/dist/', import.meta.url));
@@ -10,7 +11,7 @@ export async function serveProject(dir: string, port?: number): Promise<{ server
   const project = Project.open(dir);
   let server: BrowserServer | undefined;
   const api = createService(project, (event) => server?.broadcast(event));
-  server = await startBrowserServer({ api, images: project.images, staticDir: RENDERER_DIST, port });
+  server = await startBrowserServer({ api, images: project.images, staticDir: RENDERER_DIST, port, lineImage: (id) => lineImagePng(project, id) });
   return {
     server,
     project,

@@ -6,6 +6,7 @@ import { pathToFileURL, fileURLToPath } from 'node:url';
 import { isMethod, parseRequest } from '../../shared/api.ts';
 import { createService } from '../api/service.ts';
 import { Project } from '../project/project.ts';
+import { lineImagePng } from '../project/line-images.ts';
 import { RENDERER_DIST } from './browser-mode.ts';
 import { ensureSampleProject } from './sample-project.ts';
 import type { Variant } from '../store/image-store.ts';
@@ -24,8 +25,9 @@ async function main() {
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CSP] } });
   });
-  protocol.handle('quire-image', (request) => {
+  protocol.handle('quire-image', async (request) => {
     const url = new URL(request.url);
+    if (url.hostname === 'line') return new Response(new Uint8Array(await lineImagePng(project, Number(url.pathname.slice(1)))), { headers: { 'Content-Type': 'image/png' } });
     return net.fetch(pathToFileURL(project.images.path(url.hostname, url.pathname.slice(1) as Variant)).toString());
   });
   ipcMain.handle('quire:call', async (_event, method: string, request: unknown) => {

@@ -90,4 +90,16 @@ export const MIGRATIONS: readonly string[] = [
     UNIQUE (line_id, model_id)
   );
   `,
+  // 2: full-text search over the current human transcription of every line (rowid = line id).
+  `
+  CREATE VIRTUAL TABLE line_text_fts USING fts5(text, tokenize = 'unicode61 remove_diacritics 2');
+  CREATE TRIGGER transcriptions_to_fts AFTER INSERT ON transcriptions WHEN NEW.source NOT LIKE 'model:%' BEGIN
+    DELETE FROM line_text_fts WHERE rowid = NEW.line_id;
+    INSERT INTO line_text_fts (rowid, text) VALUES (NEW.line_id, NEW.text);
+  END;
+  CREATE TRIGGER lines_out_of_fts AFTER DELETE ON lines BEGIN
+    DELETE FROM line_text_fts WHERE rowid = OLD.id;
+  END;
+  INSERT INTO line_text_fts (rowid, text) SELECT line_id, text FROM current_transcriptions;
+  `,
 ];

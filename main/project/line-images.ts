@@ -61,3 +61,9 @@ export async function lineImages(project: Project, lineIds: number[]): Promise<M
   }
   return out;
 }
+
+/** One line's crop as PNG, for the transcription panel. */
+export async function lineImagePng(project: Project, lineId: number): Promise<Buffer> {
+  const img = (await lineImages(project, [lineId])).get(lineId)!;
+  return sharp(Buffer.from(img.data), { raw: { width: img.width, height: img.height, channels: 1 } }).png().toBuffer();
+}

@@ -33,6 +33,8 @@ export interface ServerOptions {
   images: ImageStore;
   /** Folder with the built renderer (index.html). */
   staticDir: string;
+  /** PNG of one line's crop (GET /line-image/<id>). */
+  lineImage?: (lineId: number) => Promise<Buffer>;
   port?: number;
   token?: string;
 }
@@ -60,6 +62,7 @@ export async function startBrowserServer(o: ServerOptions): Promise<BrowserServe
       res.setHeader('Set-Cookie', `quire_token=${token}; HttpOnly; SameSite=Strict; Path=/`);
     }
     if (req.method === 'GET' && url.pathname.startsWith('/images/')) return serveImage(res, url.pathname);
+    if (req.method === 'GET' && url.pathname.startsWith('/line-image/') && o.lineImage) return serveLineImage(res, url.pathname);
     if (req.method === 'POST' && url.pathname === '/upload') return upload(req, res, url);
     if (req.method === 'POST' && url.pathname.startsWith('/api/')) return callApi(req, res, url.pathname.slice(5));
     if (req.method === 'GET') return serveStatic(res, url.pathname);
@@ -111,6 +114,18 @@ export async function startBrowserServer(o: ServerOptions): Promise<BrowserServe
     if (!existsSync(file)) return send(res, 404, { name: 'NotFound', message: path });
     res.writeHead(200, { 'Content-Type': variant === 'thumb' ? 'image/jpeg' : 'image/png', 'Cache-Control': 'private, max-age=31536000, immutable' });
     createReadStream(file).pipe(res);
+  }
+
+  async function serveLineImage(res: ServerResponse, path: string): Promise<void> {
+    const id = Number(path.split('/')[2]);
+    if (!Number.isInteger(id) || id < 1) return send(res, 404, { name: 'NotFound', message: path });
+    try {
+      const png = await o.lineImage!(id);
+      res.writeHead(200, { 'Content-Type': 'image/png' });
+      res.end(png);
+    } catch (error) {
+      send(res, 404, { name: 'NotFound', message: (error as Error).message });
+    }
   }
 
   function serveStatic(res: ServerResponse, pathname: string): void {

@@ -60,3 +60,5 @@ export async function uploadFile(file: File): Promise<import('../../../shared/ap
 /** Browser mode serves images over HTTP; the desktop app through its quire-image: protocol. */
 export const imageUrl = (hash: string, variant: 'page' | 'gray' | 'thumb') =>
   window.quire ? `quire-image://${hash}/${variant}` : `/images/${hash}/${variant}`;
+
+export const lineImageUrl = (lineId: number) => (window.quire ? `quire-image://line/${lineId}` : `/line-image/${lineId}`);

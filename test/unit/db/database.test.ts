@@ -46,3 +46,23 @@ test('the current transcription is the newest human or imported row, never a mod
   assert.throws(() => db.prepare("INSERT INTO transcriptions (line_id, text, author, source) VALUES (1, 'x', 'a', 'robot')").run(), /CHECK/);
   db.close();
 });
+
+test('migration 2 indexes existing transcriptions for search, and later saves too', () => {
+  const path = join(tempDir(), 'q.db');
+  const v1 = openDatabase(path, MIGRATIONS.slice(0, 1));
+  v1.exec(`INSERT INTO documents (id, name, kind, source_path, source_hash) VALUES (1, 'd', 'scan', 'f', 'h');
+    INSERT INTO pages (id, document_id, page_index, image_hash, width, height) VALUES (1, 1, 0, 'x', 10, 10);
+    INSERT INTO lines (id, page_id, reading_order, polygon, box_x, box_y, box_w, box_h) VALUES (7, 1, 0, '[]', 0, 0, 1, 1);
+    INSERT INTO transcriptions (line_id, text, author, source) VALUES (7, 'Baptism of Johann Müller', 'ann', 'human');`);
+  v1.close();
+  const db = openDatabase(path);
+  assert.equal(schemaVersion(db), MIGRATIONS.length);
+  const find = (q: string) => (db.prepare('SELECT rowid FROM line_text_fts WHERE line_text_fts MATCH ?').all(q) as Array<{ rowid: number }>).map((r) => r.rowid);
+  assert.deepEqual(find('muller'), [7], 'diacritics folded');
+  db.exec("INSERT INTO transcriptions (line_id, text, author, source) VALUES (7, 'Burial of Johann Müller', 'ann', 'human')");
+  assert.deepEqual(find('baptism'), []);
+  assert.deepEqual(find('burial'), [7]);
+  db.exec("INSERT INTO transcriptions (line_id, text, author, source) VALUES (7, 'machine guess', 'model', 'model:1')");
+  assert.deepEqual(find('guess'), [], 'model text is not searched as a label');
+  db.close();
+});

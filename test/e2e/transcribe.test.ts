@@ -1,0 +1,71 @@
+// End to end in Chromium: open a page imported from PAGE XML, transcribe three lines with
+// the keyboard only, reload and find them again, and find them by search.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { copyFileSync } from 'node:fs';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import type { Browser } from 'playwright-core';
+import { serveProject } from '../../main/app/browser-mode.ts';
+import { importFiles } from '../../main/import/import-images.ts';
+import { Project } from '../../main/project/project.ts';
+import { ARTIFACTS, launchChromium } from '../helpers/chromium.ts';
+import { tempDir } from '../helpers/project.ts';
+
+let browser: Browser;
+let app: Awaited<ReturnType<typeof serveProject>>;
+
+before(async () => {
+  const src = tempDir();
+  copyFileSync(new URL('../fixtures/xml/page-2019.xml', import.meta.url), join(src, 'page-2019.xml'));
+  await sharp({ create: { width: 800, height: 600, channels: 3, background: '#efe6d2' } }).png().toFile(join(src, 'folio-12r.png'));
+  const dir = join(tempDir(), 'project');
+  const project = Project.init(dir);
+  await importFiles(project, [src]);
+  project.close();
+  app = await serveProject(dir);
+  browser = await launchChromium();
+});
+
+after(async () => {
+  await browser?.close();
+  await app?.close();
+});
+
+test('transcribe three lines with the keyboard, reload, and search', async () => {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  await page.goto(app.server.url);
+  await page.getByTestId('document').first().click();
+  await page.getByTestId('page').first().click();
+  const field = page.getByTestId('line-text');
+  await field.waitFor();
+  // The first unlabeled line is selected and focused.
+  await page.waitForFunction(() => document.activeElement?.getAttribute('data-testid') === 'line-text');
+  const typed = ['Witnesses: the widow Kemp', 'Item paid for candles 3d', 'Baptised the same day'];
+  for (const text of typed) {
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type(text);
+    await page.keyboard.press('Enter');
+  }
+  await page.screenshot({ path: join(ARTIFACTS, 'transcribe.png') });
+  await page.reload();
+  await page.getByTestId('document').first().click();
+  await page.getByTestId('page').first().click();
+  await field.waitFor();
+  const labeled = await page.locator('nav span').first().innerText();
+  assert.match(labeled, /4\/4 lines labeled/);
+  // Reading order: line 2 (was unlabeled), then the first two lines of the second region.
+  await page.keyboard.press('ArrowUp');
+  const texts: string[] = [];
+  for (let i = 0; i < 4; i++) {
+    texts.push(await field.inputValue());
+    await page.keyboard.press('ArrowDown');
+  }
+  assert.deepEqual(texts.slice(0, 4), ['Anno 1743 the 4th of May', ...typed]);
+  await page.getByTestId('search').fill('candle');
+  await page.keyboard.press('Enter');
+  const results = page.getByTestId('search-results');
+  await results.waitFor();
+  assert.match(await results.innerText(), /Item paid for candles 3d/);
+  await page.screenshot({ path: join(ARTIFACTS, 'search.png') });
+});
