@@ -1,7 +1,9 @@
 // Trains a recognizer from scratch on generated handwriting (training hands only) and
 // reports CER on lines of held-out hands. The documented engine run in docs/engine.md:
-//   npx tsx bench/train-synthetic.ts --steps 3000 --out out/synthetic.qmodel --curve docs/results/engine-curve.csv
+//   npx tsx bench/train-synthetic.ts --steps 5000 --out out/synthetic.qmodel --curve docs/results/engine-curve.csv
 import { parseArgs } from 'node:util';
+import { availableParallelism } from 'node:os';
+import { augmentView } from '../main/ml/seqclr/augment.ts';
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { initBackend } from '../main/ml/backend.ts';
@@ -24,6 +26,8 @@ const { values: args } = parseArgs({
     seed: { type: 'string', default: '1' },
     out: { type: 'string', default: 'out/synthetic.qmodel' },
     curve: { type: 'string' },
+    threads: { type: 'string', default: String(availableParallelism()) },
+    augment: { type: 'string', default: '0.5' },
   },
 });
 const steps = Number(args.steps);
@@ -54,7 +58,10 @@ let lossCount = 0;
 const evalEvery = Number(args['eval-every']);
 const result = await train(model, codec, { train: stream, validation }, {
   steps, batchSize: Number(args.batch), learningRate: Number(args.lr), warmupSteps: 200, seed,
-  validateEvery: evalEvery, patience: 0, checkpointEvery: 0,
+  validateEvery: evalEvery, patience: 0, checkpointEvery: 0, threads: Number(args.threads),
+  // The SeqCLR augmentations (contrast, blur, sharpening, small crops, light affine) at half
+  // strength widen the range of hands the training set covers.
+  augment: Number(args.augment) > 0 ? (img, rng) => augmentView(img, rng, Number(args.augment)) : undefined,
   onProgress: (p) => {
     lossSum += p.loss;
     lossCount++;

@@ -66,13 +66,15 @@ function renderFontLine(text: string, font: FontName, rng: Rng, clean = false): 
   registerFont(font);
   const size = rng.uniform(26, 40);
   const slant = rng.uniform(-0.25, 0.25);
+  // Hands differ in letter width as much as in shape: condense or expand horizontally.
+  const xScale = rng.uniform(0.8, 1.2);
   const height = Math.round(size * 1.7);
   const probe = createCanvas(8, 8).getContext('2d');
   probe.font = `${size}px "${font}"`;
   const words = text.split(' ');
   const spacing = probe.measureText(' ').width;
   const widths = words.map((w) => probe.measureText(w).width);
-  const width = Math.ceil(widths.reduce((a, b) => a + b, 0) + spacing * 1.4 * words.length + size * 1.5);
+  const width = Math.ceil((widths.reduce((a, b) => a + b, 0) + spacing * 1.4 * words.length) * xScale + size * 1.5);
   const canvas = createCanvas(width, height);
   const g = canvas.getContext('2d');
   const paper = clean ? 255 : rng.uniform(190, 255);
@@ -86,10 +88,10 @@ function renderFontLine(text: string, font: FontName, rng: Rng, clean = false): 
   const baseline = height * 0.68;
   words.forEach((word, i) => {
     const dy = rng.normal() * size * 0.04;
-    g.setTransform(1, 0, -slant, 1, slant * baseline, 0);
-    g.fillText(word, x, baseline + dy);
-    if (g.lineWidth > 0) g.strokeText(word, x, baseline + dy);
-    x += widths[i] + spacing * rng.uniform(0.8, 1.4);
+    g.setTransform(xScale, 0, -slant, 1, slant * baseline, 0);
+    g.fillText(word, x / xScale, baseline + dy);
+    if (g.lineWidth > 0) g.strokeText(word, x / xScale, baseline + dy);
+    x += (widths[i] + spacing * rng.uniform(0.8, 1.4)) * xScale;
   });
   g.setTransform(1, 0, 0, 1, 0, 0);
   return cropAndNoise(toGray(g.getImageData(0, 0, width, height)), rng, paper, clean);

@@ -4,6 +4,8 @@
 // clean cancel through an AbortSignal, and checkpoints that resume the exact same run.
 import * as tf from '@tensorflow/tfjs';
 import { batchIndices, type LineSource, type Sample } from './data.ts';
+import type { LineTensor } from './line-image.ts';
+import { Rng } from './random.ts';
 import type { ErrorReport } from './metrics.ts';
 import { evaluate } from './recognize.ts';
 import { frameMask, widthStride, type Part, type Recognizer } from './model.ts';
@@ -33,6 +35,11 @@ export interface TrainOptions extends OptimOptions {
    * split of each batch depends on it, so a run is reproducible for a given count.
    */
   threads: number;
+  /**
+   * Data augmentation applied to each training line, seeded by (seed, step, position), so
+   * a resumed run sees the same augmented batches.
+   */
+  augment?: (image: LineTensor, rng: Rng) => LineTensor;
 }
 
 export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
@@ -105,7 +112,11 @@ export async function train(
       if (o.signal?.aborted) { await checkpoint(); return { status: 'cancelled', state, validation: lastValidation }; }
       const step = state.step;
       if (!Number.isFinite(data.train.size) && step % 8 === 0) cache.clear();
-      const batch = batchIndices(data.train, o.batchSize, o.seed, step, (i) => sampleAt(i).image.width).map(sampleAt);
+      let batch = batchIndices(data.train, o.batchSize, o.seed, step, (i) => sampleAt(i).image.width).map(sampleAt);
+    if (o.augment) {
+      const augment = o.augment;
+      batch = batch.map((s, i) => ({ ...s, image: augment(s.image, new Rng((o.seed * 1_000_003 + step) * 131 + i)) }));
+    }
       const lr = learningRateAt(step, o);
       (optimizer as unknown as { learningRate: number }).learningRate = lr;
       const shards = splitBatch(batch, threads).map((s) => shardInput(s, model.config, codec));
