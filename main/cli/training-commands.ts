@@ -5,7 +5,7 @@ import { listJobs, markInterrupted } from '../jobs/jobs.ts';
 import { resumeJob, startTraining } from '../jobs/training-runs.ts';
 import { evaluateModel, transcribe } from '../jobs/transcription.ts';
 import { suggestLines } from '../jobs/suggest.ts';
-import { listVersions } from '../models/registry.ts';
+import { deleteVersion, ensureBaseModel, exportVersion, importVersion, listVersions, renameVersion } from '../models/registry.ts';
 import { Project } from '../project/project.ts';
 import { printResult, table } from './output.ts';
 import { progressPrinter } from './progress.ts';
@@ -15,6 +15,10 @@ const int = (name: string, min = 1) => (value: string) => {
   if (!Number.isInteger(n) || n < min) throw new Error(`${name} must be a whole number ≥ ${min}`);
   return n;
 };
+
+/** A model version id, or "base" for the model that ships with Quire. */
+const modelRef = (value: string) => (value === 'base' ? 'base' : int('model id')(value));
+const resolveModel = (project: Project, ref: number | 'base') => (ref === 'base' ? ensureBaseModel(project).id : ref);
 
 async function withProject<T>(dir: string, fn: (project: Project) => Promise<T>): Promise<T> {
   const project = Project.open(dir);
@@ -61,7 +65,7 @@ export function addTrainingCommands(program: Command): void {
   program.command('train')
     .description('train a recognizer on the labeled lines of the train split (validation split for early stopping)')
     .argument('<dir>', 'project folder')
-    .option('--from <id>', 'start from this model version (e.g. a SeqCLR-pretrained one)', int('--from'))
+    .option('--from <id>', 'start from this model version (e.g. a SeqCLR-pretrained one), or "base"', modelRef)
     .option('--freeze-encoder', 'keep the encoder of --from fixed and train only the decoder')
     .option('--steps <n>', 'training steps', int('--steps'), 2000)
     .option('--batch <n>', 'lines per batch', int('--batch'), 16)
@@ -69,10 +73,10 @@ export function addTrainingCommands(program: Command): void {
     .option('--seed <n>', 'random seed', int('--seed', 0), 1)
     .option('--checkpoint-every <n>', 'save a resumable checkpoint every n steps', int('--checkpoint-every'), 50)
     .option('--json', 'print progress and the result as JSON lines')
-    .action(async (dir: string, o: { checkpointEvery: number; from?: number; freezeEncoder?: boolean; steps: number; batch: number; threads: number; seed: number; json?: boolean }) => {
+    .action(async (dir: string, o: { checkpointEvery: number; from?: number | 'base'; freezeEncoder?: boolean; steps: number; batch: number; threads: number; seed: number; json?: boolean }) => {
       await withProject(dir, async (project) => {
         const version = await startTraining(project, {
-          kind: 'finetune', from: o.from, freezeEncoder: !!o.freezeEncoder, steps: o.steps, batchSize: o.batch, seed: o.seed, threads: o.threads,
+          kind: 'finetune', from: o.from === undefined ? undefined : resolveModel(project, o.from), freezeEncoder: !!o.freezeEncoder, steps: o.steps, batchSize: o.batch, seed: o.seed, threads: o.threads,
           checkpointEvery: o.checkpointEvery,
         }, progressPrinter(!!o.json));
         done(!!o.json, version);
@@ -91,13 +95,13 @@ export function addTrainingCommands(program: Command): void {
   program.command('transcribe')
     .description('read lines with a model version; readings are stored as predictions, never over human text')
     .argument('<dir>', 'project folder')
-    .requiredOption('--model <id>', 'model version', int('--model'))
+    .requiredOption('--model <id>', 'model version id, or "base" for the bundled model', modelRef)
     .option('--pages <ids...>', 'only these page ids')
     .option('--beam <width>', 'beam search width (1: best path)', int('--beam'), 1)
     .option('--json', 'one JSON record per line: line id, source file name, text, confidence')
-    .action(async (dir: string, o: { model: number; pages?: string[]; beam: number; json?: boolean }) => {
+    .action(async (dir: string, o: { model: number | 'base'; pages?: string[]; beam: number; json?: boolean }) => {
       await withProject(dir, async (project) => {
-        const readings = await transcribe(project, o.model, { pageIds: o.pages?.map(Number), beamWidth: o.beam });
+        const readings = await transcribe(project, resolveModel(project, o.model), { pageIds: o.pages?.map(Number), beamWidth: o.beam });
         for (const r of readings) {
           process.stdout.write(o.json
             ? JSON.stringify({ line_id: r.lineId, source: r.sourceName, text: r.text, confidence: Number(r.confidence.toFixed(4)) }) + '\n'
@@ -109,13 +113,13 @@ export function addTrainingCommands(program: Command): void {
   program.command('eval')
     .description('character and word error rates of a model version on labeled lines (like ketos test)')
     .argument('<dir>', 'project folder')
-    .requiredOption('--model <id>', 'model version', int('--model'))
+    .requiredOption('--model <id>', 'model version id, or "base" for the bundled model', modelRef)
     .option('--split <split>', 'train, validation or test', 'test')
     .option('--json', 'print JSON')
-    .action(async (dir: string, o: { model: number; split: string; json?: boolean }) => {
+    .action(async (dir: string, o: { model: number | 'base'; split: string; json?: boolean }) => {
       if (!['train', 'validation', 'test'].includes(o.split)) throw new Error('--split must be train, validation or test');
       await withProject(dir, async (project) => {
-        const r = await evaluateModel(project, o.model, o.split as 'test');
+        const r = await evaluateModel(project, resolveModel(project, o.model), o.split as 'test');
         printResult(!!o.json, r, () => [
           `${r.lines} lines, ${r.chars} characters, ${r.words} words (${o.split} split)`,
           `CER ${(100 * r.cer).toFixed(2)} % (${r.charErrors} errors)   WER ${(100 * r.wer).toFixed(2)} % (${r.wordErrors} errors)`,
@@ -128,12 +132,12 @@ export function addTrainingCommands(program: Command): void {
   program.command('suggest')
     .description('unlabeled lines to transcribe next: the most uncertain readings, spread across pages')
     .argument('<dir>', 'project folder')
-    .requiredOption('--model <id>', 'model version whose predictions rank the lines (run transcribe first)', int('--model'))
+    .requiredOption('--model <id>', 'model version whose predictions rank the lines (run transcribe first)', modelRef)
     .option('-n, --count <n>', 'how many lines', int('--count'), 50)
     .option('--json', 'print JSON')
-    .action(async (dir: string, o: { model: number; count: number; json?: boolean }) => {
+    .action(async (dir: string, o: { model: number | 'base'; count: number; json?: boolean }) => {
       await withProject(dir, async (project) => {
-        const suggestions = suggestLines(project, o.model, o.count);
+        const suggestions = suggestLines(project, resolveModel(project, o.model), o.count);
         printResult(!!o.json, suggestions, () => table(suggestions.map((x) => ({ line: x.lineId, page: x.pageId, uncertainty: x.uncertainty.toFixed(3), reading: x.prediction }))));
       });
     });
@@ -150,6 +154,20 @@ export function addTrainingCommands(program: Command): void {
         }))));
       });
     });
+
+  const model = program.command('model').description('manage model versions: rename, delete, export, import');
+  model.command('rename').description('give a model version a new name').argument('<dir>').argument('<id>', 'model id', int('id')).argument('<name>')
+    .action(async (dir: string, id: number, name: string) => withProject(dir, async (project) => { renameVersion(project, id, name); }));
+  model.command('delete').description('delete a model version (its weights file too, when no other version uses it)').argument('<dir>').argument('<id>', 'model id', int('id'))
+    .action(async (dir: string, id: number) => withProject(dir, async (project) => { deleteVersion(project, id); }));
+  model.command('export').description('write a model version as one file').argument('<dir>').argument('<id>', 'model id', int('id')).argument('<file>')
+    .action(async (dir: string, id: number, file: string) => withProject(dir, async (project) => { exportVersion(project, id, file); }));
+  model.command('import').description('add a model file (from another project, or the bundled base model: "base") as a new version')
+    .argument('<dir>').argument('<file>').option('--json', 'print JSON')
+    .action(async (dir: string, file: string, o: { json?: boolean }) => withProject(dir, async (project) => {
+      const v = file === 'base' ? ensureBaseModel(project) : importVersion(project, file);
+      printResult(!!o.json, v, () => `model ${v.id}: ${v.name}`);
+    }));
 
   program.command('jobs')
     .description('list training jobs and their state')

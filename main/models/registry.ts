@@ -3,6 +3,7 @@
 // backend and duration. A weights file is removed only when no version refers to it.
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Codec } from '../ml/codec.ts';
 import { loadModel, saveModel, sha256File } from '../ml/checkpoint.ts';
 import type { Recognizer } from '../ml/model.ts';
@@ -72,4 +73,56 @@ export function loadVersion(project: Project, id: number) {
   if (!existsSync(file)) throw new Error(`weights of model ${id} are missing (${file})`);
   if (sha256File(file) !== version.weightsHash) throw new Error(`weights of model ${id} are damaged: ${file} does not match its recorded hash`);
   return { version, ...loadModel(file) };
+}
+
+export function renameVersion(project: Project, id: number, name: string): ModelVersion {
+  getVersion(project, id);
+  project.db.prepare('UPDATE models SET name = ? WHERE id = ?').run(name, id);
+  return getVersion(project, id);
+}
+
+/** Deletes a version; its weights file goes only when no other version refers to it. */
+export function deleteVersion(project: Project, id: number): void {
+  const version = getVersion(project, id);
+  project.db.transaction(() => {
+    project.db.prepare('UPDATE models SET parent_id = NULL WHERE parent_id = ?').run(id);
+    project.db.prepare('DELETE FROM models WHERE id = ?').run(id);
+  })();
+  const stillUsed = project.db.prepare('SELECT 1 FROM models WHERE weights_hash = ?').get(version.weightsHash);
+  if (!stillUsed) rmSync(weightsPath(project, version.weightsHash), { force: true });
+}
+
+/** Writes a version as one self-contained model file (network, charset, config, metrics). */
+export function exportVersion(project: Project, id: number, file: string): void {
+  const { version, model, codec } = loadVersion(project, id);
+  saveModel(file, model, codec, { ...version.metrics, name: version.name, kind: version.kind, config: version.config });
+  model.dispose();
+}
+
+/**
+ * Imports a model file into the project as a new version. The file must be a Quire model
+ * (format, sizes and charset are checked on loading); it is copied into the project's
+ * models folder under its own hash, never anywhere else.
+ */
+export function importVersion(project: Project, file: string, name?: string): ModelVersion {
+  const saved = loadModel(file);
+  const meta = saved.header.metrics as { name?: string; kind?: ModelVersion['kind']; config?: Record<string, unknown> };
+  const { name: _n, kind: _k, config: _c, ...metrics } = saved.header.metrics as Record<string, unknown>;
+  const version = saveVersion(project, saved.model, saved.codec, {
+    name: name ?? meta.name ?? `imported from ${file.split('/').pop()}`, kind: meta.kind === 'pretrain' ? 'pretrain' : 'finetune', parentId: null,
+    config: { ...(meta.config ?? {}), network: saved.model.config, importedFrom: file.split('/').pop() }, metrics, trainingSet: null,
+    backend: String(metrics.backend ?? 'unknown'), durationS: 0,
+  });
+  saved.model.dispose();
+  return version;
+}
+
+export const BASE_MODEL_FILE = fileURLToPath(new URL('../../resources/models/base.qmodel', import.meta.url));
+
+/** The model that ships with Quire (trained on generated handwriting), imported on first use. */
+export function ensureBaseModel(project: Project): ModelVersion {
+  const existing = listVersions(project).find((v) => (v.config as { importedFrom?: string }).importedFrom === 'base.qmodel');
+  if (existing) return existing;
+  if (!existsSync(BASE_MODEL_FILE)) throw new Error(`the bundled base model is missing (${BASE_MODEL_FILE})`);
+  return importVersion(project, BASE_MODEL_FILE, 'Quire base model (generated handwriting)');
 }
