@@ -4,10 +4,10 @@
 import { parseArgs } from 'node:util';
 import { availableParallelism } from 'node:os';
 import { augmentView } from '../main/ml/seqclr/augment.ts';
-import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { initBackend } from '../main/ml/backend.ts';
-import { saveModel } from '../main/ml/checkpoint.ts';
+import { loadTrainingCheckpoint, saveModel, saveTrainingCheckpoint } from '../main/ml/checkpoint.ts';
 import type { LineSource, Sample } from '../main/ml/data.ts';
 import { toLineTensor } from '../main/ml/line-image.ts';
 import { DEFAULT_CONFIG, Recognizer } from '../main/ml/model.ts';
@@ -28,6 +28,9 @@ const { values: args } = parseArgs({
     curve: { type: 'string' },
     threads: { type: 'string', default: String(availableParallelism()) },
     augment: { type: 'string', default: '0.5' },
+    // Continue an interrupted run from `<out>.ckpt` (written every eval interval): same data
+    // order and optimizer state, so the curve goes on as if never stopped.
+    resume: { type: 'boolean', default: false },
   },
 });
 const steps = Number(args.steps);
@@ -45,20 +48,28 @@ const heldOut = Array.from({ length: evalLines }, (_, i) => sample(seed + 2000, 
 
 const backend = await initBackend();
 const codec = syntheticCharset();
-const model = new Recognizer({ ...DEFAULT_CONFIG, height, classes: codec.classes }, seed);
+const checkpointPath = `${args.out}.ckpt`;
+const resumed = args.resume && existsSync(checkpointPath) ? loadTrainingCheckpoint(checkpointPath) : undefined;
+const model = resumed?.model ?? new Recognizer({ ...DEFAULT_CONFIG, height, classes: codec.classes }, seed);
 mkdirSync(dirname(args.out!), { recursive: true });
-if (args.curve) {
+if (resumed) console.log(`resuming at step ${resumed.state.step} from ${checkpointPath}`);
+else if (args.curve) {
   mkdirSync(dirname(args.curve), { recursive: true });
   writeFileSync(args.curve, 'step,seconds,loss,valid_cer,heldout_cer\n');
 }
 console.log(`backend ${backend.name}; charset ${codec.classes - 1} characters; ${steps} steps of ${args.batch} lines`);
-const started = performance.now();
+// After a resume the time axis continues from the curve's last row.
+const previousSeconds = resumed && args.curve && existsSync(args.curve)
+  ? Number(readFileSync(args.curve, 'utf8').trim().split('\n').at(-1)!.split(',')[1]) || 0 : 0;
+const started = performance.now() - previousSeconds * 1000;
 let lossSum = 0;
 let lossCount = 0;
 const evalEvery = Number(args['eval-every']);
 const result = await train(model, codec, { train: stream, validation }, {
   steps, batchSize: Number(args.batch), learningRate: Number(args.lr), warmupSteps: 200, seed,
-  validateEvery: evalEvery, patience: 0, checkpointEvery: 0, threads: Number(args.threads),
+  validateEvery: evalEvery, patience: 0, checkpointEvery: evalEvery, threads: Number(args.threads),
+  resume: resumed?.state,
+  onCheckpoint: (state) => { saveTrainingCheckpoint(checkpointPath, model, codec, state); },
   // The SeqCLR augmentations (contrast, blur, sharpening, small crops, light affine) at half
   // strength widen the range of hands the training set covers.
   augment: Number(args.augment) > 0 ? (img, rng) => augmentView(img, rng, Number(args.augment)) : undefined,

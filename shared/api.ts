@@ -127,6 +127,23 @@ export const schemas = {
   saveTranscription: z.object({ lineId: z.number().int().positive(), text: z.string().max(10_000), author: z.string().min(1).max(200).optional() }).strict(),
   lineHistory: z.object({ lineId: z.number().int().positive() }).strict(),
   search: z.object({ query: z.string().min(1).max(500), limit: z.number().int().min(1).max(1000).optional() }).strict(),
+  listModels: z.object({}).strict(),
+  listJobs: z.object({}).strict(),
+  startTraining: z.discriminatedUnion('kind', [
+    z.object({
+      kind: z.literal('pretrain'), mapping: z.enum(['window', 'frame', 'all']).default('window'), instances: z.number().int().min(1).max(64).default(5),
+      head: z.enum(['mlp', 'bilstm', 'none']).default('mlp'), features: z.enum(['visual', 'contextual']).default('contextual'),
+      steps: z.number().int().min(1).max(1_000_000).default(2000), batchSize: z.number().int().min(1).max(256).default(16), seed: z.number().int().min(0).default(1),
+      checkpointEvery: z.number().int().min(1).optional(),
+    }).strict(),
+    z.object({
+      kind: z.literal('finetune'), from: z.number().int().positive().optional(), freezeEncoder: z.boolean().default(false),
+      steps: z.number().int().min(1).max(1_000_000).default(2000), batchSize: z.number().int().min(1).max(256).default(16), seed: z.number().int().min(0).default(1),
+      threads: z.number().int().min(1).max(64).default(1), checkpointEvery: z.number().int().min(1).optional(),
+    }).strict(),
+  ]),
+  cancelJob: z.object({ jobId: z.number().int().positive() }).strict(),
+  resumeJob: z.object({ jobId: z.number().int().positive() }).strict(),
 } as const;
 
 export type Method = keyof typeof schemas;
@@ -143,6 +160,30 @@ export interface Responses {
   saveTranscription: TranscriptionRow;
   lineHistory: TranscriptionRow[];
   search: SearchHit[];
+  listModels: ModelSummary[];
+  listJobs: JobSummary[];
+  startTraining: { jobId: number };
+  cancelJob: { ok: true };
+  resumeJob: { ok: true };
+}
+
+export interface ModelSummary {
+  id: number;
+  name: string;
+  kind: 'pretrain' | 'finetune';
+  parentId: number | null;
+  metrics: Record<string, unknown>;
+  createdAt: string;
+}
+
+export interface JobSummary {
+  id: number;
+  kind: string;
+  state: string;
+  progress: Record<string, unknown>;
+  error: string | null;
+  modelId: number | null;
+  createdAt: string;
 }
 
 /** The handler table: a missing or mistyped method is a compile error. */
@@ -152,7 +193,9 @@ export type QuireApi = { [M in Method]: (request: Request<M>) => Promise<Respons
 export type QuireEvent =
   | { type: 'import-progress'; file: string; done: number; total: number }
   | { type: 'project-changed' }
-  | { type: 'line-saved'; lineId: number; text: string };
+  | { type: 'line-saved'; lineId: number; text: string }
+  | { type: 'job-progress'; progress: { jobId: number; phase: string; step: number; steps: number; loss: number; linesPerSecond: number; etaSeconds: number; validationCer?: number } }
+  | { type: 'job-changed'; jobId: number; state: 'queued' | 'running' | 'done' | 'failed' | 'cancelled'; modelId?: number; error?: string };
 
 /** Errors cross process boundaries as plain data. */
 export interface SerializedError {

@@ -5,13 +5,22 @@ import { importFiles, importLineFolder } from '../import/import-images.ts';
 import type { Project } from '../project/project.ts';
 import { exportProject } from '../export/export-project.ts';
 import { getPage, lineHistory, saveTranscription, search } from './pages.ts';
+import { listVersions } from '../models/registry.ts';
+import { listJobs } from '../jobs/jobs.ts';
+import type { JobRunner } from '../jobs/runner.ts';
+import type { TrainingRequest } from '../jobs/training-runs.ts';
 
 export type EventSink = (event: QuireEvent) => void;
 
 const LABELED = 'EXISTS (SELECT 1 FROM current_transcriptions ct WHERE ct.line_id = l.id)';
 
-export function createService(project: Project, emit: EventSink = () => {}): QuireApi {
+/** `runner` runs background jobs (the app has one; the CLI trains in its own process). */
+export function createService(project: Project, emit: EventSink = () => {}, runner?: JobRunner): QuireApi {
   const db = project.db;
+  const jobs = () => {
+    if (!runner) throw new Error('background jobs run in the app; from a terminal use `quire train` or `quire pretrain`');
+    return runner;
+  };
   const progress = (p: { file: string; done: number; total: number }) => emit({ type: 'import-progress', ...p });
   return {
     async projectInfo(): Promise<ProjectInfo> {
@@ -62,6 +71,28 @@ export function createService(project: Project, emit: EventSink = () => {}): Qui
 
     async search({ query, limit }) {
       return search(project, query, limit);
+    },
+
+    async listModels() {
+      return listVersions(project).map(({ id, name, kind, parentId, metrics, createdAt }) => ({ id, name, kind, parentId, metrics, createdAt }));
+    },
+
+    async listJobs() {
+      return listJobs(project).map(({ id, kind, state, progress, error, modelId, createdAt }) => ({ id, kind, state, progress, error, modelId, createdAt }));
+    },
+
+    async startTraining(request) {
+      return { jobId: jobs().start(request as TrainingRequest) };
+    },
+
+    async cancelJob({ jobId }) {
+      jobs().cancel(jobId);
+      return { ok: true as const };
+    },
+
+    async resumeJob({ jobId }) {
+      jobs().resume(jobId);
+      return { ok: true as const };
     },
 
     async exportDocuments(request) {

@@ -3,7 +3,8 @@
 // bridge's single IPC channel, and project images through the quire-image: protocol.
 import { app, BrowserWindow, ipcMain, protocol, net, session } from 'electron';
 import { pathToFileURL, fileURLToPath } from 'node:url';
-import { isMethod, parseRequest } from '../../shared/api.ts';
+import { isMethod, parseRequest, type QuireEvent } from '../../shared/api.ts';
+import { JobRunner } from '../jobs/runner.ts';
 import { createService } from '../api/service.ts';
 import { Project } from '../project/project.ts';
 import { lineImagePng } from '../project/line-images.ts';
@@ -20,7 +21,9 @@ async function main() {
   const dir = process.argv[process.argv.length - 1]?.endsWith('.cjs') ? await ensureSampleProject() : process.argv[process.argv.length - 1];
   const project = Project.open(dir);
   const windows = new Set<BrowserWindow>();
-  const api = createService(project, (event) => windows.forEach((w) => w.webContents.send('quire:event', event)));
+  const emit = (event: QuireEvent) => windows.forEach((w) => w.webContents.send('quire:event', event));
+  const runner = new JobRunner(project, emit);
+  const api = createService(project, emit, runner);
 
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CSP] } });
@@ -50,7 +53,7 @@ async function main() {
   windows.add(win);
   win.on('closed', () => windows.delete(win));
   await win.loadFile(`${RENDERER_DIST}index.html`);
-  app.on('window-all-closed', () => { project.close(); app.quit(); });
+  app.on('window-all-closed', async () => { await runner.stop(); project.close(); app.quit(); });
 }
 
 main().catch((error) => { console.error(error); app.exit(1); });

@@ -57,24 +57,42 @@ export interface RunProgress {
 const checkpointPath = (project: Project, jobId: number) => join(project.root, 'checkpoints', `job-${jobId}.qmodel`);
 const CHECKPOINT_EVERY = 50;
 
+export interface RunControl {
+  onProgress?: (p: RunProgress) => void;
+  /** Aborting saves a checkpoint and leaves the job cancelled (resumable). */
+  signal?: AbortSignal;
+}
+
+export class JobCancelled extends Error {
+  override name = 'JobCancelled';
+}
+
 export async function startTraining(project: Project, request: TrainingRequest, onProgress?: (p: RunProgress) => void): Promise<ModelVersion> {
   const job = createJob(project, request.kind, request as unknown as Record<string, unknown>);
-  return runJob(project, job.id, request, undefined, onProgress);
+  return runJob(project, job.id, request, undefined, { onProgress });
+}
+
+/** Runs a job row created earlier (state queued), e.g. by the app's job runner. */
+export async function runQueuedJob(project: Project, jobId: number, control: RunControl = {}): Promise<ModelVersion> {
+  const job = getJob(project, jobId);
+  if (job.state !== 'queued') throw new Error(`job ${jobId} is ${job.state}, not queued`);
+  updateJob(project, jobId, { state: 'running' });
+  return runJob(project, jobId, job.config as unknown as TrainingRequest, undefined, control);
 }
 
 /** Continues an interrupted or cancelled training job from its last checkpoint. */
-export async function resumeJob(project: Project, jobId: number, onProgress?: (p: RunProgress) => void): Promise<ModelVersion> {
+export async function resumeJob(project: Project, jobId: number, onProgress?: (p: RunProgress) => void, signal?: AbortSignal): Promise<ModelVersion> {
   const job = getJob(project, jobId);
   if (!['interrupted', 'cancelled', 'failed'].includes(job.state)) throw new Error(`job ${jobId} is ${job.state}; only interrupted, cancelled or failed jobs can be resumed`);
   const file = checkpointPath(project, jobId);
   const checkpoint = existsSync(file) ? loadTrainingCheckpoint(file) : undefined;
   updateJob(project, jobId, { state: 'running', log: checkpoint ? `resumed at step ${checkpoint.state.step}` : 'restarted (no checkpoint was written)' });
-  return runJob(project, jobId, job.config as unknown as TrainingRequest, checkpoint, onProgress);
+  return runJob(project, jobId, job.config as unknown as TrainingRequest, checkpoint, { onProgress, signal });
 }
 
 async function runJob(
   project: Project, jobId: number, request: TrainingRequest, checkpoint: ReturnType<typeof loadTrainingCheckpoint> | undefined,
-  onProgress?: (p: RunProgress) => void,
+  { onProgress, signal }: RunControl,
 ): Promise<ModelVersion> {
   const backend = await initBackend();
   const started = performance.now();
@@ -87,8 +105,9 @@ async function runJob(
   updateJob(project, jobId, { progress: { pid: process.pid, step: checkpoint?.state.step ?? 0 }, log: `backend ${backend.name} (${backend.provider})` });
   try {
     const version = request.kind === 'pretrain'
-      ? await runPretrain(project, jobId, request, checkpoint, report)
-      : await runFinetune(project, jobId, request, checkpoint, report);
+      ? await runPretrain(project, jobId, request, checkpoint, report, signal)
+      : await runFinetune(project, jobId, request, checkpoint, report, signal);
+    if (signal?.aborted) throw new JobCancelled(`job ${jobId} was cancelled; resume continues from its checkpoint`);
     const finished = saveVersion(project, version.model, version.codec, {
       ...version.record, backend: currentBackend()?.name ?? backend.name, durationS: (performance.now() - started) / 1000,
     });
@@ -96,7 +115,8 @@ async function runJob(
     rmSync(checkpointPath(project, jobId), { force: true });
     return finished;
   } catch (error) {
-    updateJob(project, jobId, { state: 'failed', error: (error as Error).message, log: `failed: ${(error as Error).message}` });
+    if (error instanceof JobCancelled) updateJob(project, jobId, { state: 'cancelled', log: 'cancelled' });
+    else updateJob(project, jobId, { state: 'failed', error: (error as Error).message, log: `failed: ${(error as Error).message}` });
     throw error;
   }
 }
@@ -107,7 +127,7 @@ function checkpointer(project: Project, jobId: number, model: () => Recognizer, 
   };
 }
 
-async function runPretrain(project: Project, jobId: number, r: PretrainRequest, ckpt: ReturnType<typeof loadTrainingCheckpoint> | undefined, report: (p: Omit<RunProgress, 'jobId'>) => void) {
+async function runPretrain(project: Project, jobId: number, r: PretrainRequest, ckpt: ReturnType<typeof loadTrainingCheckpoint> | undefined, report: (p: Omit<RunProgress, 'jobId'>) => void, signal?: AbortSignal) {
   const ids = allLineIds(project);
   if (ids.length < 2) throw new Error('pretraining needs at least two lines in the project');
   const codec = ckpt?.codec ?? Codec.fromTexts(labeledLines(project).map((l) => l.text));
@@ -116,7 +136,7 @@ async function runPretrain(project: Project, jobId: number, r: PretrainRequest, 
   const result = await pretrain(model, new ArraySource(lines), {
     steps: r.steps, batchSize: r.batchSize, seed: r.seed, features: r.features, head: r.head,
     mapping: r.mapping === 'window' ? { kind: 'window', instances: r.instances } : { kind: r.mapping },
-    checkpointEvery: r.checkpointEvery ?? CHECKPOINT_EVERY, onCheckpoint: checkpointer(project, jobId, () => model, codec), resume: ckpt?.state,
+    checkpointEvery: r.checkpointEvery ?? CHECKPOINT_EVERY, onCheckpoint: checkpointer(project, jobId, () => model, codec), resume: ckpt?.state, signal,
     onProgress: (p) => report({ phase: 'pretrain', ...p }),
   });
   result.head.dispose();
@@ -128,7 +148,7 @@ async function runPretrain(project: Project, jobId: number, r: PretrainRequest, 
   };
 }
 
-async function runFinetune(project: Project, jobId: number, r: FinetuneRequest, ckpt: ReturnType<typeof loadTrainingCheckpoint> | undefined, report: (p: Omit<RunProgress, 'jobId'>) => void) {
+async function runFinetune(project: Project, jobId: number, r: FinetuneRequest, ckpt: ReturnType<typeof loadTrainingCheckpoint> | undefined, report: (p: Omit<RunProgress, 'jobId'>) => void, signal?: AbortSignal) {
   const train_ = labeledLines(project, ['train']);
   const validation = labeledLines(project, ['validation']);
   if (train_.length === 0) throw new Error('no labeled lines in the train split: transcribe some lines first');
@@ -165,7 +185,7 @@ async function runFinetune(project: Project, jobId: number, r: FinetuneRequest, 
   const result = await train(model, codec, { train: new ArraySource(trainSamples), validation: validSamples }, {
     steps: r.steps, batchSize: r.batchSize, seed: r.seed, threads: r.threads, frozen,
     validateEvery: Math.max(10, Math.round(r.steps / 20)), patience: 5, checkpointEvery: r.checkpointEvery ?? CHECKPOINT_EVERY,
-    onCheckpoint: checkpointer(project, jobId, () => model, codec), resume: ckpt?.state,
+    onCheckpoint: checkpointer(project, jobId, () => model, codec), resume: ckpt?.state, signal,
     onProgress: (p) => report({ phase: 'train', step: p.step, steps: p.steps, loss: p.loss, linesPerSecond: p.linesPerSecond, etaSeconds: p.etaSeconds, validationCer: p.validation?.cer }),
   });
   return {

@@ -55,3 +55,10 @@ export async function restoreOptimizer(optimizer: tf.Optimizer, variables: tf.Va
   });
   await optimizer.setWeights([{ name: 'iter', tensor: iter }, ...ordered('m'), ...ordered('v')]);
 }
+
+/**
+ * Lets the event loop run between steps. On wasm every await inside a step resolves as a
+ * microtask, so without this a training loop in a worker thread would never see the
+ * 'cancel' message that aborts its signal.
+ */
+export const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));

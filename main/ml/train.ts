@@ -12,7 +12,7 @@ import { frameMask, widthStride, type Part, type Recognizer } from './model.ts';
 import { currentBackend } from './backend.ts';
 import { shardGradients, shardInput, splitBatch } from './gradients.ts';
 import { ParallelGradients } from './parallel.ts';
-import { clipByGlobalNorm, learningRateAt, restoreOptimizer, snapshotOptimizer, type OptimOptions } from './optim.ts';
+import { clipByGlobalNorm, learningRateAt, restoreOptimizer, snapshotOptimizer, yieldToEventLoop, type OptimOptions } from './optim.ts';
 import type { Codec } from './codec.ts';
 import type { TrainingCheckpointState } from './checkpoint.ts';
 
@@ -109,14 +109,15 @@ export async function train(
     const checkpoint = async () => o.onCheckpoint?.({ ...state, optimizer: await snapshotOptimizer(optimizer, names) });
 
     while (state.step < o.steps) {
+      await yieldToEventLoop();
       if (o.signal?.aborted) { await checkpoint(); return { status: 'cancelled', state, validation: lastValidation }; }
       const step = state.step;
       if (!Number.isFinite(data.train.size) && step % 8 === 0) cache.clear();
       let batch = batchIndices(data.train, o.batchSize, o.seed, step, (i) => sampleAt(i).image.width).map(sampleAt);
-    if (o.augment) {
-      const augment = o.augment;
-      batch = batch.map((s, i) => ({ ...s, image: augment(s.image, new Rng((o.seed * 1_000_003 + step) * 131 + i)) }));
-    }
+      if (o.augment) {
+        const augment = o.augment;
+        batch = batch.map((s, i) => ({ ...s, image: augment(s.image, new Rng((o.seed * 1_000_003 + step) * 131 + i)) }));
+      }
       const lr = learningRateAt(step, o);
       (optimizer as unknown as { learningRate: number }).learningRate = lr;
       const shards = splitBatch(batch, threads).map((s) => shardInput(s, model.config, codec));
@@ -133,8 +134,8 @@ export async function train(
       }
       const clipped = clipByGlobalNorm(grads, o.clipNorm);
       // In the order of `variables`: Adam keeps its moments by position, and a checkpoint
-    // restores them in that order.
-    optimizer.applyGradients(variables.map((v) => ({ name: v.name, tensor: clipped[v.name] })));
+      // restores them in that order.
+      optimizer.applyGradients(variables.map((v) => ({ name: v.name, tensor: clipped[v.name] })));
       tf.dispose([grads, clipped]);
       state.step = step + 1;
       const entry: TrainState['history'][number] = { step: state.step, loss };

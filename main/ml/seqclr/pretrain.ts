@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import { batchIndices, type LineSource } from '../data.ts';
 import { makeBatch, type LineTensor } from '../line-image.ts';
 import { frameMask, framesFor, visualFeatureSize, widthStride, type Part, type Recognizer } from '../model.ts';
-import { clipByGlobalNorm, learningRateAt, restoreOptimizer, snapshotOptimizer, type OptimOptions } from '../optim.ts';
+import { clipByGlobalNorm, learningRateAt, restoreOptimizer, snapshotOptimizer, yieldToEventLoop, type OptimOptions } from '../optim.ts';
 import { Rng } from '../random.ts';
 import type { TrainingCheckpointState } from '../checkpoint.ts';
 import { augmentView } from './augment.ts';
@@ -69,6 +69,7 @@ export async function pretrain(model: Recognizer, lines: LineSource, options: Pa
   const firstStep = state.step;
   try {
     while (state.step < o.steps) {
+      await yieldToEventLoop();
       if (o.signal?.aborted) { await checkpoint(); return { status: 'cancelled' as const, state, head }; }
       const step = state.step;
       if (!Number.isFinite(lines.size) && step % 8 === 0) cache.clear();

@@ -4,28 +4,18 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import sharp from 'sharp';
-import { synthLine } from '../../../bench/synth/handwriting.ts';
+import { writeLineFolder } from '../../helpers/line-project.ts';
 import { tempDir } from '../../helpers/project.ts';
 
 const CLI = new URL('../../../main/cli/quire.js', import.meta.url).pathname;
 const quire = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
 
 async function projectWithLines(count: number, labeled: number): Promise<string> {
-  const root = tempDir();
-  const lines = join(root, 'lines');
-  mkdirSync(lines);
-  for (let i = 0; i < count; i++) {
-    const l = synthLine(31, i, { minWords: 1, maxWords: 3 });
-    const name = `l${String(i).padStart(3, '0')}`;
-    await sharp(Buffer.from(l.image.data), { raw: { width: l.image.width, height: l.image.height, channels: 1 } }).png().toFile(join(lines, `${name}.png`));
-    if (i < labeled) writeFileSync(join(lines, `${name}.gt.txt`), l.text);
-  }
-  const dir = join(root, 'p');
+  const dir = join(tempDir(), 'p');
   quire('init', dir);
-  assert.equal(quire('import', dir, '--lines', lines).status, 0);
+  assert.equal(quire('import', dir, '--lines', await writeLineFolder(count, labeled)).status, 0);
   return dir;
 }
 

@@ -1,0 +1,34 @@
+// Runs one training job in a worker thread, so that the main process (API, windows) never
+// waits on training. Opens the project itself (SQLite in WAL mode serves both threads),
+// streams progress to the main thread, and stops cleanly on 'cancel'.
+import { parentPort, workerData } from 'node:worker_threads';
+import { Project } from '../project/project.ts';
+import { JobCancelled, resumeJob, runQueuedJob, type RunProgress } from './training-runs.ts';
+
+export interface JobWorkerData { projectRoot: string; jobId: number; mode: 'start' | 'resume' }
+export type JobWorkerMessage =
+  | { type: 'progress'; progress: RunProgress }
+  | { type: 'done'; modelId: number }
+  | { type: 'cancelled' }
+  | { type: 'failed'; message: string };
+
+const { projectRoot, jobId, mode } = workerData as JobWorkerData;
+const controller = new AbortController();
+parentPort!.on('message', (m: { type: string }) => { if (m.type === 'cancel') controller.abort(); });
+const post = (m: JobWorkerMessage) => parentPort!.postMessage(m);
+
+const project = Project.open(projectRoot);
+try {
+  const onProgress = (progress: RunProgress) => post({ type: 'progress', progress });
+  const version = mode === 'start'
+    ? await runQueuedJob(project, jobId, { onProgress, signal: controller.signal })
+    : await resumeJob(project, jobId, onProgress, controller.signal);
+  post({ type: 'done', modelId: version.id });
+} catch (error) {
+  post(error instanceof JobCancelled ? { type: 'cancelled' } : { type: 'failed', message: (error as Error).message });
+} finally {
+  project.close();
+  // The message listener would keep this thread alive, and the runner starts the next job
+  // only when this one has exited. (process.exit in a worker ends the worker, not the app.)
+  process.exit(0);
+}

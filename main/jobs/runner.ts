@@ -1,0 +1,89 @@
+// The app's job queue: one training job at a time, each in a worker thread, the rest
+// queued (as database rows, so the queue survives a restart). Progress reaches windows as
+// events at most a few times per second.
+import { Worker } from 'node:worker_threads';
+import type { QuireEvent } from '../../shared/api.ts';
+import type { Project } from '../project/project.ts';
+import { createJob, getJob, listJobs, markInterrupted, updateJob } from './jobs.ts';
+import type { JobWorkerData, JobWorkerMessage } from './job-worker.ts';
+import type { TrainingRequest } from './training-runs.ts';
+
+const PROGRESS_INTERVAL_MS = 250;
+
+export class JobRunner {
+  private worker: Worker | undefined;
+  private running: number | undefined;
+  private readonly waiting: Array<{ jobId: number; mode: JobWorkerData['mode'] }> = [];
+
+  constructor(private readonly project: Project, private readonly emit: (e: QuireEvent) => void) {
+    markInterrupted(project);
+    for (const job of listJobs(project).filter((j) => j.state === 'queued')) this.waiting.push({ jobId: job.id, mode: 'start' });
+    this.next();
+  }
+
+  start(request: TrainingRequest): number {
+    const job = createJob(this.project, request.kind, request as unknown as Record<string, unknown>, 'queued');
+    this.waiting.push({ jobId: job.id, mode: 'start' });
+    this.emit({ type: 'job-changed', jobId: job.id, state: 'queued' });
+    this.next();
+    return job.id;
+  }
+
+  resume(jobId: number): void {
+    const job = getJob(this.project, jobId);
+    if (!['interrupted', 'cancelled', 'failed'].includes(job.state)) throw new Error(`job ${jobId} is ${job.state} and cannot be resumed`);
+    this.waiting.push({ jobId, mode: 'resume' });
+    this.next();
+  }
+
+  cancel(jobId: number): void {
+    if (this.running === jobId) {
+      this.worker?.postMessage({ type: 'cancel' });
+      return;
+    }
+    const i = this.waiting.findIndex((w) => w.jobId === jobId);
+    if (i < 0) throw new Error(`job ${jobId} is not queued or running`);
+    this.waiting.splice(i, 1);
+    updateJob(this.project, jobId, { state: 'cancelled', log: 'cancelled before it started' });
+    this.emit({ type: 'job-changed', jobId, state: 'cancelled' });
+  }
+
+  private next(): void {
+    if (this.worker || this.waiting.length === 0) return;
+    const { jobId, mode } = this.waiting.shift()!;
+    this.running = jobId;
+    const worker = new Worker(new URL('./job-worker.mjs', import.meta.url), { workerData: { projectRoot: this.project.root, jobId, mode } satisfies JobWorkerData });
+    this.worker = worker;
+    this.emit({ type: 'job-changed', jobId, state: 'running' });
+    let lastProgress = 0;
+    worker.on('message', (m: JobWorkerMessage) => {
+      if (m.type === 'progress') {
+        const now = Date.now();
+        if (now - lastProgress < PROGRESS_INTERVAL_MS && m.progress.step !== m.progress.steps) return;
+        lastProgress = now;
+        this.emit({ type: 'job-progress', progress: m.progress });
+      } else {
+        this.emit({ type: 'job-changed', jobId, state: m.type, modelId: m.type === 'done' ? m.modelId : undefined, error: m.type === 'failed' ? m.message : undefined });
+      }
+    });
+    const finish = () => {
+      this.worker = undefined;
+      this.running = undefined;
+      this.next();
+    };
+    worker.on('error', (error) => {
+      updateJob(this.project, jobId, { state: 'failed', error: error.message });
+      this.emit({ type: 'job-changed', jobId, state: 'failed', error: error.message });
+    });
+    worker.on('exit', finish);
+  }
+
+  async stop(): Promise<void> {
+    this.waiting.length = 0;
+    if (this.worker) {
+      const exited = new Promise((r) => this.worker!.once('exit', r));
+      this.worker.postMessage({ type: 'cancel' });
+      await exited;
+    }
+  }
+}
