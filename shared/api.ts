@@ -111,6 +111,8 @@ export function mergeImportReports(reports: ImportReport[]): ImportReport {
   };
 }
 
+const pointSchema = z.tuple([z.number().finite(), z.number().finite()]);
+
 export const schemas = {
   projectInfo: z.object({}).strict(),
   listDocuments: z.object({}).strict(),
@@ -142,6 +144,14 @@ export const schemas = {
       threads: z.number().int().min(1).max(64).default(1), checkpointEvery: z.number().int().min(1).optional(),
     }).strict(),
   ]),
+  segmentPages: z.object({ pageIds: z.array(z.number().int().positive()).min(1).max(100_000) }).strict(),
+  updateLineGeometry: z.object({
+    lineId: z.number().int().positive(),
+    polygon: z.array(pointSchema).min(3).max(10_000),
+    baseline: z.array(pointSchema).min(2).max(10_000).nullable(),
+  }).strict(),
+  suggestLines: z.object({ modelId: z.number().int().positive().optional(), limit: z.number().int().min(1).max(1000).default(50) }).strict(),
+  reviewLines: z.object({ limit: z.number().int().min(1).max(1000).default(100) }).strict(),
   cancelJob: z.object({ jobId: z.number().int().positive() }).strict(),
   resumeJob: z.object({ jobId: z.number().int().positive() }).strict(),
 } as const;
@@ -163,8 +173,30 @@ export interface Responses {
   listModels: ModelSummary[];
   listJobs: JobSummary[];
   startTraining: { jobId: number };
+  segmentPages: SegmentReport;
+  updateLineGeometry: { ok: true };
+  suggestLines: LineToRead[];
+  reviewLines: LineToRead[];
   cancelJob: { ok: true };
   resumeJob: { ok: true };
+}
+
+export interface SegmentReport {
+  pages: number;
+  added: number;
+  /** Lines with a human transcription, which segmentation never removes. */
+  keptLabeled: number;
+  removed: number;
+}
+
+/** A line proposed for annotation or proofreading, with where to find it. */
+export interface LineToRead {
+  lineId: number;
+  pageId: number;
+  documentId: number;
+  prediction: string;
+  /** Lowest character confidence of the prediction, in [0,1]. */
+  confidence: number;
 }
 
 export interface ModelSummary {
@@ -193,6 +225,7 @@ export type QuireApi = { [M in Method]: (request: Request<M>) => Promise<Respons
 export type QuireEvent =
   | { type: 'import-progress'; file: string; done: number; total: number }
   | { type: 'project-changed' }
+  | { type: 'segment-progress'; done: number; total: number }
   | { type: 'line-saved'; lineId: number; text: string }
   | { type: 'job-progress'; progress: { jobId: number; phase: string; step: number; steps: number; loss: number; linesPerSecond: number; etaSeconds: number; validationCer?: number } }
   | { type: 'job-changed'; jobId: number; state: 'queued' | 'running' | 'done' | 'failed' | 'cancelled'; modelId?: number; error?: string };

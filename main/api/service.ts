@@ -9,6 +9,8 @@ import { listVersions } from '../models/registry.ts';
 import { listJobs } from '../jobs/jobs.ts';
 import type { JobRunner } from '../jobs/runner.ts';
 import type { TrainingRequest } from '../jobs/training-runs.ts';
+import { reviewLines, suggestLines } from '../jobs/suggest.ts';
+import { segmentPages, updateLineGeometry } from '../layout/segment-pages.ts';
 
 export type EventSink = (event: QuireEvent) => void;
 
@@ -83,6 +85,25 @@ export function createService(project: Project, emit: EventSink = () => {}, runn
 
     async startTraining(request) {
       return { jobId: jobs().start(request as TrainingRequest) };
+    },
+
+    async segmentPages({ pageIds }) {
+      const report = await segmentPages(project, pageIds, (done, total) => emit({ type: 'segment-progress', done, total }));
+      emit({ type: 'project-changed' });
+      return report;
+    },
+
+    async updateLineGeometry({ lineId, polygon, baseline }) {
+      updateLineGeometry(project, lineId, polygon, baseline);
+      return { ok: true as const };
+    },
+
+    async suggestLines({ modelId, limit }) {
+      return suggestLines(project, modelId ?? null, limit);
+    },
+
+    async reviewLines({ limit }) {
+      return reviewLines(project, limit);
     },
 
     async cancelJob({ jobId }) {

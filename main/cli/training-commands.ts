@@ -138,7 +138,7 @@ export function addTrainingCommands(program: Command): void {
     .action(async (dir: string, o: { model: number | 'base'; count: number; json?: boolean }) => {
       await withProject(dir, async (project) => {
         const suggestions = suggestLines(project, resolveModel(project, o.model), o.count);
-        printResult(!!o.json, suggestions, () => table(suggestions.map((x) => ({ line: x.lineId, page: x.pageId, uncertainty: x.uncertainty.toFixed(3), reading: x.prediction }))));
+        printResult(!!o.json, suggestions, () => table(suggestions.map((x) => ({ line: x.lineId, page: x.pageId, confidence: x.confidence.toFixed(3), reading: x.prediction }))));
       });
     });
 

@@ -102,4 +102,15 @@ export const MIGRATIONS: readonly string[] = [
   END;
   INSERT INTO line_text_fts (rowid, text) SELECT line_id, text FROM current_transcriptions;
   `,
+  // 3: a line's earlier shapes, kept when its polygon or baseline is edited (undo, audit).
+  `
+  CREATE TABLE line_geometry_history (
+    id INTEGER PRIMARY KEY,
+    line_id INTEGER NOT NULL REFERENCES lines(id) ON DELETE CASCADE,
+    polygon TEXT NOT NULL,
+    baseline TEXT,
+    replaced_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+  );
+  CREATE INDEX line_geometry_history_line ON line_geometry_history(line_id);
+  `,
 ];

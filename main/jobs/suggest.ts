@@ -1,31 +1,33 @@
-// Active learning: which unlabeled lines to transcribe next. Lines the model is least sure
-// of teach it most; taking them round-robin across pages (and documents) keeps the
-// selection diverse, instead of spending the whole budget on one hard page.
+// Which lines a person should read next. Active learning: the unlabeled lines the model is
+// least sure of teach it most; taking them round-robin across pages keeps the selection
+// diverse instead of spending the whole budget on one hard page. Review: predicted lines
+// without a human text, least confident first, for proofreading.
+import type { LineToRead } from '../../shared/api.ts';
 import type { Project } from '../project/project.ts';
 
-export interface Suggestion {
-  lineId: number;
-  pageId: number;
-  documentId: number;
-  /** Uncertainty in [0,1]: 1 − the lowest character confidence of the line. */
-  uncertainty: number;
-  prediction: string;
+const UNLABELED = 'NOT EXISTS (SELECT 1 FROM current_transcriptions ct WHERE ct.line_id = l.id)';
+
+function predictedLines(project: Project, modelId: number | null): LineToRead[] {
+  // Without a model named, each line's newest prediction.
+  const which = modelId === null ? 'pr.id = (SELECT max(id) FROM predictions q WHERE q.line_id = l.id)' : 'pr.line_id = l.id AND pr.model_id = ?';
+  const rows = project.db.prepare(`SELECT l.id AS lineId, l.page_id AS pageId, p.document_id AS documentId, pr.char_confidence, pr.confidence, pr.text AS prediction
+      FROM lines l JOIN pages p ON p.id = l.page_id JOIN predictions pr ON ${which}
+      WHERE ${UNLABELED}`).all(...(modelId === null ? [] : [modelId])) as Array<Omit<LineToRead, 'confidence'> & { char_confidence: string; confidence: number }>;
+  return rows.map((r) => {
+    const chars = JSON.parse(r.char_confidence) as number[];
+    return { lineId: r.lineId, pageId: r.pageId, documentId: r.documentId, prediction: r.prediction, confidence: chars.length ? Math.min(...chars) : r.confidence };
+  });
 }
 
-export function suggestLines(project: Project, modelId: number, count: number): Suggestion[] {
-  const rows = project.db.prepare(`SELECT l.id AS lineId, l.page_id AS pageId, p.document_id AS documentId, pr.char_confidence, pr.confidence, pr.text AS prediction
-      FROM lines l JOIN pages p ON p.id = l.page_id JOIN predictions pr ON pr.line_id = l.id AND pr.model_id = ?
-      WHERE NOT EXISTS (SELECT 1 FROM current_transcriptions ct WHERE ct.line_id = l.id)`).all(modelId) as Array<Omit<Suggestion, 'uncertainty'> & { char_confidence: string; confidence: number }>;
-  const scored = rows.map((r) => {
-    const chars = JSON.parse(r.char_confidence) as number[];
-    const lowest = chars.length ? Math.min(...chars) : r.confidence;
-    return { lineId: r.lineId, pageId: r.pageId, documentId: r.documentId, prediction: r.prediction, uncertainty: 1 - lowest };
-  });
-  // Per page, most uncertain first; pages ordered by their most uncertain line.
-  const byPage = new Map<number, Suggestion[]>();
-  for (const s of scored.sort((a, b) => b.uncertainty - a.uncertainty || a.lineId - b.lineId)) byPage.set(s.pageId, [...(byPage.get(s.pageId) ?? []), s]);
+const leastConfidentFirst = (a: LineToRead, b: LineToRead) => a.confidence - b.confidence || a.lineId - b.lineId;
+
+/** Unlabeled lines to annotate next, most informative first, spread over pages. */
+export function suggestLines(project: Project, modelId: number | null, count: number): LineToRead[] {
+  const byPage = new Map<number, LineToRead[]>();
+  for (const s of predictedLines(project, modelId).sort(leastConfidentFirst)) byPage.set(s.pageId, [...(byPage.get(s.pageId) ?? []), s]);
+  // Pages ordered by their least confident line; one line from each page per round.
   const queues = [...byPage.values()];
-  const out: Suggestion[] = [];
+  const out: LineToRead[] = [];
   while (out.length < count && queues.some((q) => q.length)) {
     for (const q of queues) {
       const next = q.shift();
@@ -34,4 +36,9 @@ export function suggestLines(project: Project, modelId: number, count: number): 
     }
   }
   return out;
+}
+
+/** Predicted lines nobody has confirmed yet, least confident first. */
+export function reviewLines(project: Project, count: number): LineToRead[] {
+  return predictedLines(project, null).sort(leastConfidentFirst).slice(0, count);
 }

@@ -1,0 +1,70 @@
+// How well a segmentation finds the true lines: polygons matched one-to-one at an
+// intersection-over-union threshold (0.5 is the usual one for text lines), giving recall
+// (true lines found) and precision (found lines that are true).
+import type { Point } from '../io/layout.ts';
+
+/** Area IoU of two simple polygons, by rasterising both on a grid over their union's box. */
+export function polygonIoU(a: Point[], b: Point[], cells = 160): number {
+  const xs = [...a, ...b].map((p) => p[0]);
+  const ys = [...a, ...b].map((p) => p[1]);
+  const x0 = Math.min(...xs);
+  const y0 = Math.min(...ys);
+  const step = Math.max((Math.max(...xs) - x0) / cells, (Math.max(...ys) - y0) / cells, 1e-9);
+  let both = 0;
+  let either = 0;
+  for (let y = y0 + step / 2; y < Math.max(...ys); y += step) {
+    for (let x = x0 + step / 2; x < Math.max(...xs); x += step) {
+      const inA = contains(a, x, y);
+      const inB = contains(b, x, y);
+      if (inA && inB) both++;
+      if (inA || inB) either++;
+    }
+  }
+  return either ? both / either : 0;
+}
+
+/** Even-odd rule point-in-polygon test. */
+export function contains(polygon: Point[], x: number, y: number): boolean {
+  let inside = false;
+  for (let i = 0, j = polygon.length - 1; i < polygon.length; j = i++) {
+    const [xi, yi] = polygon[i];
+    const [xj, yj] = polygon[j];
+    if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
+  }
+  return inside;
+}
+
+export interface LineMatch {
+  truth: number;
+  found: number;
+  matched: number;
+  recall: number;
+  precision: number;
+}
+
+/** Greedy one-to-one matching, best IoU pairs first. */
+export function matchLines(found: Point[][], truth: Point[][], threshold = 0.5): LineMatch {
+  const pairs: Array<{ f: number; t: number; iou: number }> = [];
+  found.forEach((f, i) => truth.forEach((t, j) => {
+    if (!boxesOverlap(f, t)) return;
+    const iou = polygonIoU(f, t);
+    if (iou >= threshold) pairs.push({ f: i, t: j, iou });
+  }));
+  pairs.sort((p, q) => q.iou - p.iou);
+  const usedF = new Set<number>();
+  const usedT = new Set<number>();
+  for (const p of pairs) {
+    if (usedF.has(p.f) || usedT.has(p.t)) continue;
+    usedF.add(p.f);
+    usedT.add(p.t);
+  }
+  const matched = usedF.size;
+  return { truth: truth.length, found: found.length, matched, recall: truth.length ? matched / truth.length : 1, precision: found.length ? matched / found.length : 1 };
+}
+
+function boxesOverlap(a: Point[], b: Point[]): boolean {
+  const box = (p: Point[]) => [Math.min(...p.map((q) => q[0])), Math.min(...p.map((q) => q[1])), Math.max(...p.map((q) => q[0])), Math.max(...p.map((q) => q[1]))];
+  const [ax0, ay0, ax1, ay1] = box(a);
+  const [bx0, by0, bx1, by1] = box(b);
+  return ax0 < bx1 && bx0 < ax1 && ay0 < by1 && by0 < ay1;
+}
