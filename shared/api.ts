@@ -144,6 +144,7 @@ export const schemas = {
       threads: z.number().int().min(1).max(64).default(1), checkpointEvery: z.number().int().min(1).optional(),
     }).strict(),
   ]),
+  startTranscription: z.object({ modelId: z.number().int().positive(), pageIds: z.array(z.number().int().positive()).min(1).optional() }).strict(),
   segmentPages: z.object({ pageIds: z.array(z.number().int().positive()).min(1).max(100_000) }).strict(),
   updateLineGeometry: z.object({
     lineId: z.number().int().positive(),
@@ -173,6 +174,7 @@ export interface Responses {
   listModels: ModelSummary[];
   listJobs: JobSummary[];
   startTraining: { jobId: number };
+  startTranscription: { jobId: number };
   segmentPages: SegmentReport;
   updateLineGeometry: { ok: true };
   suggestLines: LineToRead[];

@@ -87,6 +87,10 @@ export function createService(project: Project, emit: EventSink = () => {}, runn
       return { jobId: jobs().start(request as TrainingRequest) };
     },
 
+    async startTranscription({ modelId, pageIds }) {
+      return { jobId: jobs().start({ kind: 'transcribe', modelId, pageIds }) };
+    },
+
     async segmentPages({ pageIds }) {
       const report = await segmentPages(project, pageIds, (done, total) => emit({ type: 'segment-progress', done, total }));
       emit({ type: 'project-changed' });

@@ -3,7 +3,9 @@
 // streams progress to the main thread, and stops cleanly on 'cancel'.
 import { parentPort, workerData } from 'node:worker_threads';
 import { Project } from '../project/project.ts';
-import { JobCancelled, resumeJob, runQueuedJob, type RunProgress } from './training-runs.ts';
+import { resumeJob, runQueuedJob, type RunProgress } from './training-runs.ts';
+import { getJob, JobCancelled } from './jobs.ts';
+import { transcribe } from './transcription.ts';
 
 export interface JobWorkerData { projectRoot: string; jobId: number; mode: 'start' | 'resume' }
 export type JobWorkerMessage =
@@ -20,10 +22,22 @@ const post = (m: JobWorkerMessage) => parentPort!.postMessage(m);
 const project = Project.open(projectRoot);
 try {
   const onProgress = (progress: RunProgress) => post({ type: 'progress', progress });
-  const version = mode === 'start'
-    ? await runQueuedJob(project, jobId, { onProgress, signal: controller.signal })
-    : await resumeJob(project, jobId, onProgress, controller.signal);
-  post({ type: 'done', modelId: version.id });
+  const job = getJob(project, jobId);
+  if (job.kind === 'transcribe') {
+    // Reading is quick and idempotent (a prediction per line and model): no checkpoints, and
+    // "resume" simply reads again.
+    const { modelId, pageIds } = job.config as { modelId: number; pageIds?: number[] };
+    await transcribe(project, modelId, {
+      jobId, pageIds, signal: controller.signal,
+      onProgress: (done, total) => post({ type: 'progress', progress: { jobId, phase: 'transcribe', step: done, steps: total, loss: 0, linesPerSecond: 0, etaSeconds: 0 } }),
+    });
+    post({ type: 'done', modelId });
+  } else {
+    const version = mode === 'start'
+      ? await runQueuedJob(project, jobId, { onProgress, signal: controller.signal })
+      : await resumeJob(project, jobId, onProgress, controller.signal);
+    post({ type: 'done', modelId: version.id });
+  }
 } catch (error) {
   post(error instanceof JobCancelled ? { type: 'cancelled' } : { type: 'failed', message: (error as Error).message });
 } finally {

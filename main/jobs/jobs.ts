@@ -74,3 +74,8 @@ export function markInterrupted(project: Project): number {
   }
   return n;
 }
+
+/** Thrown when a job stops because it was asked to; it stays resumable. */
+export class JobCancelled extends Error {
+  override name = 'JobCancelled';
+}

@@ -21,7 +21,7 @@ export class JobRunner {
     this.next();
   }
 
-  start(request: TrainingRequest): number {
+  start(request: TrainingRequest | { kind: 'transcribe'; modelId: number; pageIds?: number[] }): number {
     const job = createJob(this.project, request.kind, request as unknown as Record<string, unknown>, 'queued');
     this.waiting.push({ jobId: job.id, mode: 'start' });
     this.emit({ type: 'job-changed', jobId: job.id, state: 'queued' });
@@ -32,7 +32,8 @@ export class JobRunner {
   resume(jobId: number): void {
     const job = getJob(this.project, jobId);
     if (!['interrupted', 'cancelled', 'failed'].includes(job.state)) throw new Error(`job ${jobId} is ${job.state} and cannot be resumed`);
-    this.waiting.push({ jobId, mode: 'resume' });
+    if (job.kind === 'transcribe') updateJob(this.project, jobId, { state: 'queued' });
+    this.waiting.push({ jobId, mode: job.kind === 'transcribe' ? 'start' : 'resume' });
     this.next();
   }
 

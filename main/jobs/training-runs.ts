@@ -16,7 +16,7 @@ import { train } from '../ml/train.ts';
 import { allLineIds, labeledLines, samplesFor } from '../project/dataset.ts';
 import type { Project } from '../project/project.ts';
 import { loadVersion, saveVersion, type ModelVersion } from '../models/registry.ts';
-import { createJob, getJob, updateJob } from './jobs.ts';
+import { createJob, getJob, JobCancelled, updateJob } from './jobs.ts';
 
 export interface PretrainRequest {
   kind: 'pretrain';
@@ -63,9 +63,6 @@ export interface RunControl {
   signal?: AbortSignal;
 }
 
-export class JobCancelled extends Error {
-  override name = 'JobCancelled';
-}
 
 export async function startTraining(project: Project, request: TrainingRequest, onProgress?: (p: RunProgress) => void): Promise<ModelVersion> {
   const job = createJob(project, request.kind, request as unknown as Record<string, unknown>);

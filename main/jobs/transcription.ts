@@ -8,7 +8,7 @@ import { evaluate, readLines } from '../ml/recognize.ts';
 import { loadVersion } from '../models/registry.ts';
 import { labeledLines, samplesFor } from '../project/dataset.ts';
 import type { Project } from '../project/project.ts';
-import { createJob, updateJob } from './jobs.ts';
+import { createJob, JobCancelled, updateJob } from './jobs.ts';
 
 export interface LineReading {
   lineId: number;
@@ -24,9 +24,20 @@ function lineIdsOf(project: Project, pageIds?: number[]): number[] {
   return rows.filter((r) => !pageIds || pageIds.includes(r.page_id)).map((r) => r.id);
 }
 
-export async function transcribe(project: Project, modelId: number, options: { pageIds?: number[]; beamWidth?: number; onProgress?: (done: number, total: number) => void } = {}): Promise<LineReading[]> {
+export interface TranscribeOptions {
+  pageIds?: number[];
+  beamWidth?: number;
+  onProgress?: (done: number, total: number) => void;
+  /** A queued job row to run under (the app's job runner); otherwise one is created. */
+  jobId?: number;
+  /** Stops between chunks; what was read so far stays stored. */
+  signal?: AbortSignal;
+}
+
+export async function transcribe(project: Project, modelId: number, options: TranscribeOptions = {}): Promise<LineReading[]> {
   await initBackend();
-  const job = createJob(project, 'transcribe', { modelId, pageIds: options.pageIds ?? null });
+  const job = options.jobId !== undefined ? { id: options.jobId } : createJob(project, 'transcribe', { modelId, pageIds: options.pageIds ?? null });
+  updateJob(project, job.id, { state: 'running' });
   try {
     const { model, codec } = loadVersion(project, modelId);
     const ids = lineIdsOf(project, options.pageIds);
@@ -38,6 +49,7 @@ export async function transcribe(project: Project, modelId: number, options: { p
     // Pages at a time: bounded memory, and each chunk is committed as it is done.
     const CHUNK = 256;
     for (let i = 0; i < ids.length; i += CHUNK) {
+      if (options.signal?.aborted) throw new JobCancelled(`transcription stopped after ${i} of ${ids.length} lines`);
       const chunk = ids.slice(i, i + CHUNK);
       const samples = await samplesFor(project, chunk.map((lineId) => ({ lineId, text: '' })), model.config.height);
       const readings = readLines(model, codec, samples.map((s) => s.image), 16, options.beamWidth ?? 1);
@@ -54,7 +66,8 @@ export async function transcribe(project: Project, modelId: number, options: { p
     updateJob(project, job.id, { state: 'done', modelId, log: `read ${ids.length} lines` });
     return out;
   } catch (error) {
-    updateJob(project, job.id, { state: 'failed', error: (error as Error).message });
+    if (error instanceof JobCancelled) updateJob(project, job.id, { state: 'cancelled', log: error.message });
+    else updateJob(project, job.id, { state: 'failed', error: (error as Error).message });
     throw error;
   }
 }

@@ -13,7 +13,7 @@ let events: Array<{ at: number; event: QuireEvent }> = [];
 let ws: WebSocket;
 
 before(async () => {
-  app = await serveProject(await lineProject(24, 24));
+  app = await serveProject(await lineProject(32, 24));
   ws = new WebSocket(`ws://127.0.0.1:${app.server.port}/events?token=${app.server.token}`);
   await new Promise((ok) => ws.on('open', ok));
   ws.on('message', (m) => events.push({ at: Date.now(), event: JSON.parse(String(m)) }));
@@ -76,4 +76,20 @@ test('cancel stops a job with a checkpoint, and resume finishes it', async () =>
   const steps = events.filter((e) => e.event.type === 'job-progress').map((e) => (e.event as { progress: { step: number } }).progress.step);
   assert.ok(steps[0] > 6, `resumed after the checkpoint, not from zero (first step ${steps[0]})`);
   assert.equal(steps.at(-1), 30);
+});
+
+test('a transcription job reads every line in the background; review and suggestions rank the unlabeled ones', async () => {
+  events = [];
+  const [model] = await call('listModels', {});
+  const { jobId } = await call('startTranscription', { modelId: model.id });
+  await until(() => finished(jobId, 'done') || finished(jobId, 'failed'));
+  assert.ok(finished(jobId, 'done'), JSON.stringify(events.filter((e) => e.event.type === 'job-changed')));
+  const info = await call('projectInfo', {});
+  const review = await call('reviewLines', { limit: 1000 });
+  assert.equal(review.length, info.lines - info.labeled, 'every unlabeled line has a reading to proofread');
+  const confidences = review.map((r: { confidence: number }) => r.confidence);
+  assert.deepEqual(confidences, [...confidences].sort((a, b) => a - b), 'least confident first');
+  const suggested = await call('suggestLines', { limit: 5 });
+  assert.equal(suggested.length, 5);
+  assert.equal(suggested[0].lineId, review[0].lineId, 'the most uncertain line is suggested first');
 });
