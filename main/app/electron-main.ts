@@ -8,6 +8,7 @@ import { JobRunner } from '../jobs/runner.ts';
 import { createService } from '../api/service.ts';
 import { Project } from '../project/project.ts';
 import { lineImagePng } from '../project/line-images.ts';
+import { ensurePreview } from '../images/preview.ts';
 import { RENDERER_DIST } from './browser-mode.ts';
 import { ensureSampleProject } from './sample-project.ts';
 import type { Variant } from '../store/image-store.ts';
@@ -31,7 +32,9 @@ async function main() {
   protocol.handle('quire-image', async (request) => {
     const url = new URL(request.url);
     if (url.hostname === 'line') return new Response(new Uint8Array(await lineImagePng(project, Number(url.pathname.slice(1)))), { headers: { 'Content-Type': 'image/png' } });
-    return net.fetch(pathToFileURL(project.images.path(url.hostname, url.pathname.slice(1) as Variant)).toString());
+    const variant = url.pathname.slice(1) as Variant;
+    const file = variant === 'preview' ? await ensurePreview(project.images, url.hostname) : project.images.path(url.hostname, variant);
+    return net.fetch(pathToFileURL(file).toString());
   });
   ipcMain.handle('quire:call', async (_event, method: string, request: unknown) => {
     try {

@@ -17,6 +17,23 @@ function insidePolygon(x: number, y: number, poly: Point[]): boolean {
   return inside;
 }
 
+// Moving from line to line in the transcription panel asks for crops of the same page one
+// after another: keep the last few decoded pages (one byte per pixel) instead of decoding a
+// 48-megapixel scan for every line.
+const CACHED_PAGES = 2;
+const decoded = new Map<string, Promise<{ data: Buffer; info: sharp.OutputInfo }>>();
+
+function grayPage(project: Project, hash: string): Promise<{ data: Buffer; info: sharp.OutputInfo }> {
+  const key = `${project.root}:${hash}`;
+  let page = decoded.get(key);
+  if (page) decoded.delete(key);
+  else page = sharp(project.images.path(hash, 'gray'), { limitInputPixels: false }).extractChannel(0).raw().toBuffer({ resolveWithObject: true });
+  decoded.set(key, page);
+  page.catch(() => decoded.delete(key));
+  while (decoded.size > CACHED_PAGES) decoded.delete(decoded.keys().next().value!);
+  return page;
+}
+
 /** Gray line images by line id, decoding each page once. */
 export async function lineImages(project: Project, lineIds: number[]): Promise<Map<number, GrayImage>> {
   const out = new Map<number, GrayImage>();
@@ -32,7 +49,7 @@ export async function lineImages(project: Project, lineIds: number[]): Promise<M
   const byPage = new Map<string, LineGeometry[]>();
   for (const r of rows) byPage.set(r.image_hash, [...(byPage.get(r.image_hash) ?? []), r]);
   for (const [hash, lines] of byPage) {
-    const { data, info } = await sharp(project.images.path(hash, 'gray')).raw().toBuffer({ resolveWithObject: true });
+    const { data, info } = await grayPage(project, hash);
     for (const l of lines) {
       const x0 = Math.max(0, l.box_x);
       const y0 = Math.max(0, l.box_y);

@@ -6,8 +6,9 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from './atomic.ts';
 
-export type Variant = 'page' | 'gray' | 'thumb';
-const SUFFIX: Record<Variant, string> = { page: '.png', gray: '.gray.png', thumb: '.thumb.jpg' };
+export type Variant = 'page' | 'gray' | 'thumb' | 'preview';
+const SUFFIX: Record<Variant, string> = { page: '.png', gray: '.gray.png', thumb: '.thumb.jpg', preview: '.preview.jpg' };
+export const VARIANTS = Object.keys(SUFFIX) as Variant[];
 
 export const sha256 = (data: Uint8Array): string => createHash('sha256').update(data).digest('hex');
 

@@ -11,7 +11,8 @@ import { tmpdir } from 'node:os';
 import { basename, extname, join, normalize, resolve } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { isMethod, parseRequest, RequestError, type QuireApi, type QuireEvent } from '../../shared/api.ts';
-import type { ImageStore, Variant } from '../store/image-store.ts';
+import { VARIANTS, type ImageStore, type Variant } from '../store/image-store.ts';
+import { ensurePreview } from '../images/preview.ts';
 
 const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml',
@@ -107,12 +108,13 @@ export async function startBrowserServer(o: ServerOptions): Promise<BrowserServe
     }
   }
 
-  function serveImage(res: ServerResponse, path: string): void {
+  async function serveImage(res: ServerResponse, path: string): Promise<void> {
     const [, , hash, variant] = path.split('/');
-    if (!['page', 'gray', 'thumb'].includes(variant) || !/^[0-9a-f]{64}$/.test(hash ?? '')) return send(res, 404, { name: 'NotFound', message: path });
-    const file = o.images.path(hash, variant as Variant);
+    if (!VARIANTS.includes(variant as Variant) || !/^[0-9a-f]{64}$/.test(hash ?? '')) return send(res, 404, { name: 'NotFound', message: path });
+    if (!o.images.has(hash, 'page')) return send(res, 404, { name: 'NotFound', message: path });
+    const file = variant === 'preview' ? await ensurePreview(o.images, hash) : o.images.path(hash, variant as Variant);
     if (!existsSync(file)) return send(res, 404, { name: 'NotFound', message: path });
-    res.writeHead(200, { 'Content-Type': variant === 'thumb' ? 'image/jpeg' : 'image/png', 'Cache-Control': 'private, max-age=31536000, immutable' });
+    res.writeHead(200, { 'Content-Type': file.endsWith('.jpg') ? 'image/jpeg' : 'image/png', 'Cache-Control': 'private, max-age=31536000, immutable' });
     createReadStream(file).pipe(res);
   }
 

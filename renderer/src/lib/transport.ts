@@ -58,7 +58,7 @@ export async function uploadFile(file: File): Promise<import('../../../shared/ap
 }
 
 /** Browser mode serves images over HTTP; the desktop app through its quire-image: protocol. */
-export const imageUrl = (hash: string, variant: 'page' | 'gray' | 'thumb') =>
+export const imageUrl = (hash: string, variant: 'page' | 'gray' | 'thumb' | 'preview') =>
   window.quire ? `quire-image://${hash}/${variant}` : `/images/${hash}/${variant}`;
 
 export const lineImageUrl = (lineId: number) => (window.quire ? `quire-image://line/${lineId}` : `/line-image/${lineId}`);
