@@ -151,6 +151,11 @@ export const schemas = {
     polygon: z.array(pointSchema).min(3).max(10_000),
     baseline: z.array(pointSchema).min(2).max(10_000).nullable(),
   }).strict(),
+  addLine: z.object({ pageId: z.number().int().positive(), polygon: z.array(pointSchema).min(3).max(10_000), baseline: z.array(pointSchema).min(2).max(10_000).nullable() }).strict(),
+  deleteLine: z.object({ lineId: z.number().int().positive(), confirmed: z.boolean().default(false) }).strict(),
+  mergeLines: z.object({ lineIds: z.array(z.number().int().positive()).min(2).max(1000) }).strict(),
+  splitLine: z.object({ lineId: z.number().int().positive(), x: z.number().finite(), texts: z.tuple([z.string().max(10_000), z.string().max(10_000)]).optional() }).strict(),
+  moveLine: z.object({ lineId: z.number().int().positive(), order: z.number().int().min(0) }).strict(),
   suggestLines: z.object({ modelId: z.number().int().positive().optional(), limit: z.number().int().min(1).max(1000).default(50) }).strict(),
   reviewLines: z.object({ limit: z.number().int().min(1).max(1000).default(100) }).strict(),
   cancelJob: z.object({ jobId: z.number().int().positive() }).strict(),
@@ -177,6 +182,11 @@ export interface Responses {
   startTranscription: { jobId: number };
   segmentPages: SegmentReport;
   updateLineGeometry: { ok: true };
+  addLine: { lineId: number };
+  deleteLine: { ok: true };
+  mergeLines: { lineId: number };
+  splitLine: { lineIds: [number, number] };
+  moveLine: { ok: true };
   suggestLines: LineToRead[];
   reviewLines: LineToRead[];
   cancelJob: { ok: true };

@@ -10,7 +10,8 @@ import { listJobs } from '../jobs/jobs.ts';
 import type { JobRunner } from '../jobs/runner.ts';
 import type { TrainingRequest } from '../jobs/training-runs.ts';
 import { reviewLines, suggestLines } from '../jobs/suggest.ts';
-import { segmentPages, updateLineGeometry } from '../layout/segment-pages.ts';
+import { segmentPages } from '../layout/segment-pages.ts';
+import { addLine, deleteLine, mergeLines, moveLine, splitLine, updateLineGeometry } from '../layout/line-edits.ts';
 
 export type EventSink = (event: QuireEvent) => void;
 
@@ -99,6 +100,28 @@ export function createService(project: Project, emit: EventSink = () => {}, runn
 
     async updateLineGeometry({ lineId, polygon, baseline }) {
       updateLineGeometry(project, lineId, polygon, baseline);
+      return { ok: true as const };
+    },
+
+    async addLine({ pageId, polygon, baseline }) {
+      return { lineId: addLine(project, pageId, polygon, baseline) };
+    },
+
+    async deleteLine({ lineId, confirmed }) {
+      deleteLine(project, lineId, confirmed);
+      return { ok: true as const };
+    },
+
+    async mergeLines({ lineIds }) {
+      return { lineId: mergeLines(project, lineIds) };
+    },
+
+    async splitLine({ lineId, x, texts }) {
+      return { lineIds: splitLine(project, lineId, x, texts) };
+    },
+
+    async moveLine({ lineId, order }) {
+      moveLine(project, lineId, order);
       return { ok: true as const };
     },
 

@@ -102,8 +102,18 @@ export const MIGRATIONS: readonly string[] = [
   END;
   INSERT INTO line_text_fts (rowid, text) SELECT line_id, text FROM current_transcriptions;
   `,
-  // 3: a line's earlier shapes, kept when its polygon or baseline is edited (undo, audit).
+  // 3: a line's earlier shapes, kept when its polygon or baseline is edited (undo, audit),
+  // and deleted lines archived whole (geometry and every transcription row) as JSON.
   `
+  CREATE TABLE deleted_lines (
+    id INTEGER PRIMARY KEY,
+    line_id INTEGER NOT NULL,
+    page_id INTEGER NOT NULL REFERENCES pages(id) ON DELETE CASCADE,
+    line TEXT NOT NULL,
+    transcriptions TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    deleted_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+  );
   CREATE TABLE line_geometry_history (
     id INTEGER PRIMARY KEY,
     line_id INTEGER NOT NULL REFERENCES lines(id) ON DELETE CASCADE,

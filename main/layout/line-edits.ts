@@ -1,0 +1,162 @@
+// Hand edits of a page's lines: reshape, add, delete, merge, split and reorder. Nothing an
+// archivist made is lost: a reshaped line keeps its old shape in line_geometry_history, a
+// deleted (or merged-away) line is archived whole with every transcription row, and a line
+// carrying a transcription is never deleted or split without being told what to do.
+import type { Point } from '../io/layout.ts';
+import { boundingBox } from '../io/layout.ts';
+import { insertLines } from '../import/insert-lines.ts';
+import { stableSplit } from '../import/split.ts';
+import type { Project } from '../project/project.ts';
+import { clipPolygonX, convexHull } from './polygon.ts';
+
+interface LineRow { id: number; page_id: number; reading_order: number; polygon: string; baseline: string | null; split: string; width: number; height: number; document_id: number }
+
+const currentText = (project: Project, lineId: number) =>
+  (project.db.prepare('SELECT text FROM current_transcriptions WHERE line_id = ?').get(lineId) as { text: string } | undefined)?.text ?? null;
+
+function line(project: Project, lineId: number): LineRow {
+  const row = project.db.prepare(`SELECT l.*, p.width, p.height, p.document_id FROM lines l JOIN pages p ON p.id = l.page_id WHERE l.id = ?`).get(lineId) as LineRow | undefined;
+  if (!row) throw new Error(`no line ${lineId}`);
+  return row;
+}
+
+export const verticalCentre = (polygon: Point[]) => { const b = boundingBox(polygon); return b.y + b.h / 2; };
+
+function checkInside(row: LineRow, points: Point[]): void {
+  const outside = points.find(([x, y]) => x < 0 || y < 0 || x > row.width || y > row.height);
+  if (outside) throw new Error(`line ${row.id}: point ${outside.join(',')} lies outside the page (${row.width}×${row.height})`);
+}
+
+export function setReadingOrder(project: Project, lineIds: number[]): void {
+  const order = project.db.prepare('UPDATE lines SET reading_order = ? WHERE id = ?');
+  lineIds.forEach((id, i) => order.run(i, id));
+}
+
+const pageOrder = (project: Project, pageId: number) =>
+  (project.db.prepare('SELECT id FROM lines WHERE page_id = ? ORDER BY reading_order, id').all(pageId) as Array<{ id: number }>).map((r) => r.id);
+
+/** Removes a line, keeping a copy of it and of all its transcription rows. */
+export function archiveAndDelete(project: Project, lineId: number, reason: string): void {
+  const db = project.db;
+  const row = db.prepare('SELECT * FROM lines WHERE id = ?').get(lineId) as { page_id: number } | undefined;
+  if (!row) throw new Error(`no line ${lineId}`);
+  const texts = db.prepare('SELECT * FROM transcriptions WHERE line_id = ? ORDER BY id').all(lineId);
+  db.prepare('INSERT INTO deleted_lines (line_id, page_id, line, transcriptions, reason) VALUES (?, ?, ?, ?, ?)')
+    .run(lineId, row.page_id, JSON.stringify(row), JSON.stringify(texts), reason);
+  db.prepare('DELETE FROM lines WHERE id = ?').run(lineId);
+}
+
+/** Replaces a line's polygon (and baseline); the previous shape goes to the history. */
+export function updateLineGeometry(project: Project, lineId: number, polygon: Point[], baseline: Point[] | null): void {
+  const row = line(project, lineId);
+  checkInside(row, [...polygon, ...(baseline ?? [])]);
+  const b = boundingBox(polygon);
+  project.db.transaction(() => {
+    project.db.prepare('INSERT INTO line_geometry_history (line_id, polygon, baseline) VALUES (?, ?, ?)').run(lineId, row.polygon, row.baseline);
+    project.db.prepare('UPDATE lines SET polygon = ?, baseline = ?, box_x = ?, box_y = ?, box_w = ?, box_h = ? WHERE id = ?')
+      .run(JSON.stringify(polygon), baseline ? JSON.stringify(baseline) : null, b.x, b.y, b.w, b.h, lineId);
+  })();
+}
+
+/** A new (unlabeled) line drawn by hand, placed in the reading order by its height on the page. */
+export function addLine(project: Project, pageId: number, polygon: Point[], baseline: Point[] | null): number {
+  const page = project.db.prepare('SELECT id, width, height, document_id FROM pages WHERE id = ?').get(pageId) as { id: number; width: number; height: number; document_id: number } | undefined;
+  if (!page) throw new Error(`no page ${pageId}`);
+  checkInside({ id: 0, width: page.width, height: page.height } as LineRow, [...polygon, ...(baseline ?? [])]);
+  return project.db.transaction(() => {
+    const [id] = insertLines(project.db, pageId, [{ polygon, baseline, text: null, split: stableSplit(`${page.document_id}/${pageId}/${polygon.flat().join(',')}`) }], 'human');
+    const others = (project.db.prepare('SELECT id, polygon FROM lines WHERE page_id = ? AND id != ? ORDER BY reading_order, id').all(pageId, id) as Array<{ id: number; polygon: string }>);
+    const at = others.findIndex((o) => verticalCentre(JSON.parse(o.polygon)) > verticalCentre(polygon));
+    const ids = others.map((o) => o.id);
+    ids.splice(at < 0 ? ids.length : at, 0, id);
+    setReadingOrder(project, ids);
+    return id;
+  })();
+}
+
+/** Deleting a transcribed line needs `confirmed`: the text is archived, but gone from the page. */
+export function deleteLine(project: Project, lineId: number, confirmed = false): void {
+  const row = line(project, lineId);
+  if (!confirmed && currentText(project, lineId) !== null) throw new Error(`line ${row.reading_order + 1} carries a transcription: confirm to delete it (it stays in the archive)`);
+  project.db.transaction(() => {
+    archiveAndDelete(project, lineId, 'deleted by hand');
+    setReadingOrder(project, pageOrder(project, row.page_id));
+  })();
+}
+
+/** Lines of one page become one: the hull of their shapes, baselines joined, texts joined in reading order. */
+export function mergeLines(project: Project, lineIds: number[], author = 'me'): number {
+  const rows = lineIds.map((id) => line(project, id)).sort((a, b) => a.reading_order - b.reading_order);
+  if (new Set(rows.map((r) => r.page_id)).size !== 1) throw new Error('only lines of the same page can be merged');
+  if (rows.length < 2) throw new Error('merging needs at least two lines');
+  const [keep, ...rest] = rows;
+  const polygon = convexHull(rows.flatMap((r) => JSON.parse(r.polygon) as Point[]));
+  const baseline = rows.flatMap((r) => (r.baseline ? JSON.parse(r.baseline) as Point[] : [])).sort((a, b) => a[0] - b[0]);
+  const texts = rows.map((r) => currentText(project, r.id));
+  return project.db.transaction(() => {
+    updateLineGeometry(project, keep.id, polygon, baseline.length >= 2 ? baseline : null);
+    if (texts.some((t) => t !== null)) {
+      project.db.prepare("INSERT INTO transcriptions (line_id, text, author, source) VALUES (?, ?, ?, 'human')")
+        .run(keep.id, texts.filter((t) => t !== null).join(' '), author);
+    }
+    for (const r of rest) archiveAndDelete(project, r.id, `merged into line ${keep.id}`);
+    setReadingOrder(project, pageOrder(project, keep.page_id));
+    return keep.id;
+  })();
+}
+
+/**
+ * Cuts a line in two at page coordinate x. A transcribed line needs its text divided too:
+ * `texts` gives the left and right parts (the left keeps the line's history).
+ */
+export function splitLine(project: Project, lineId: number, x: number, texts?: [string, string], author = 'me'): [number, number] {
+  const row = line(project, lineId);
+  const polygon = JSON.parse(row.polygon) as Point[];
+  const left = clipPolygonX(polygon, x, 'left');
+  const right = clipPolygonX(polygon, x, 'right');
+  if (left.length < 3 || right.length < 3) throw new Error(`line ${row.reading_order + 1}: x = ${x} does not cut the line`);
+  const text = currentText(project, lineId);
+  if (text !== null && !texts) throw new Error(`line ${row.reading_order + 1} carries a transcription: say how its text divides between the two parts`);
+  const baseline = row.baseline ? JSON.parse(row.baseline) as Point[] : null;
+  const cutBaseline = (side: 'left' | 'right') => {
+    if (!baseline) return null;
+    const part = clipPolyline(baseline, x, side);
+    return part.length >= 2 ? part : null;
+  };
+  return project.db.transaction(() => {
+    updateLineGeometry(project, lineId, left, cutBaseline('left'));
+    const [rightId] = insertLines(project.db, row.page_id, [{ polygon: right, baseline: cutBaseline('right'), text: null, split: row.split as 'train' }], 'human');
+    const add = project.db.prepare("INSERT INTO transcriptions (line_id, text, author, source) VALUES (?, ?, ?, 'human')");
+    if (texts) {
+      add.run(lineId, texts[0].normalize('NFC'), author);
+      add.run(rightId, texts[1].normalize('NFC'), author);
+    }
+    const ids = pageOrder(project, row.page_id).filter((id) => id !== rightId);
+    ids.splice(ids.indexOf(lineId) + 1, 0, rightId);
+    setReadingOrder(project, ids);
+    return [lineId, rightId] as [number, number];
+  })();
+}
+
+/** Moves a line to position `order` (0-based) in its page's reading order. */
+export function moveLine(project: Project, lineId: number, order: number): void {
+  const row = line(project, lineId);
+  const ids = pageOrder(project, row.page_id).filter((id) => id !== lineId);
+  ids.splice(Math.max(0, Math.min(ids.length, order)), 0, lineId);
+  project.db.transaction(() => setReadingOrder(project, ids))();
+}
+
+function clipPolyline(points: Point[], x: number, side: 'left' | 'right'): Point[] {
+  const keep = (p: Point) => (side === 'left' ? p[0] <= x : p[0] >= x);
+  const out: Point[] = [];
+  for (let i = 0; i < points.length; i++) {
+    const p = points[i];
+    if (keep(p)) out.push(p);
+    const q = points[i + 1];
+    if (q && keep(p) !== keep(q)) {
+      const t = (x - p[0]) / (q[0] - p[0]);
+      out.push([x, Math.round(p[1] + t * (q[1] - p[1]))]);
+    }
+  }
+  return out;
+}

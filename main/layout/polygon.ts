@@ -1,0 +1,36 @@
+// Plane geometry for line shapes: convex hull (merging lines) and clipping a polygon by a
+// vertical cut (splitting a line).
+import type { Point } from '../io/layout.ts';
+
+/** Andrew's monotone chain; the hull counter-clockwise in image coordinates, no repeated points. */
+export function convexHull(points: Point[]): Point[] {
+  const p = [...new Map(points.map((q) => [`${q[0]},${q[1]}`, q])).values()].sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  if (p.length < 3) return p;
+  const cross = (o: Point, a: Point, b: Point) => (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0]);
+  const half = (list: Point[]) => {
+    const out: Point[] = [];
+    for (const q of list) {
+      while (out.length >= 2 && cross(out[out.length - 2], out[out.length - 1], q) <= 0) out.pop();
+      out.push(q);
+    }
+    out.pop();
+    return out;
+  };
+  return [...half(p), ...half([...p].reverse())];
+}
+
+/** The part of a polygon left (x ≤ cut) or right (x ≥ cut) of a vertical line (Sutherland–Hodgman). */
+export function clipPolygonX(polygon: Point[], cut: number, side: 'left' | 'right'): Point[] {
+  const inside = (p: Point) => (side === 'left' ? p[0] <= cut : p[0] >= cut);
+  const out: Point[] = [];
+  for (let i = 0; i < polygon.length; i++) {
+    const a = polygon[i];
+    const b = polygon[(i + 1) % polygon.length];
+    if (inside(a)) out.push(a);
+    if (inside(a) !== inside(b)) {
+      const t = (cut - a[0]) / (b[0] - a[0]);
+      out.push([cut, Math.round(a[1] + t * (b[1] - a[1]))]);
+    }
+  }
+  return out;
+}

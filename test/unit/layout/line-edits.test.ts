@@ -1,0 +1,92 @@
+// Hand edits of lines: add, delete, merge, split, reorder — with nothing transcribed lost.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { createService } from '../../../main/api/service.ts';
+import { clipPolygonX, convexHull } from '../../../main/layout/polygon.ts';
+import { png } from '../../helpers/images.ts';
+import { newProject, tempDir } from '../../helpers/project.ts';
+
+type P = Array<[number, number]>;
+const rect = (x: number, y: number, w: number, h: number): P => [[x, y], [x + w, y], [x + w, y + h], [x, y + h]];
+
+async function page() {
+  const file = join(tempDir(), 'folio.png');
+  writeFileSync(file, await png(1000, 800));
+  const project = newProject();
+  const api = createService(project);
+  await api.importFiles({ paths: [file] });
+  const [doc] = await api.listDocuments({});
+  const [p] = await api.listPages({ documentId: doc.id });
+  const add = async (y: number) => (await api.addLine({ pageId: p.id, polygon: rect(100, y, 600, 40), baseline: [[100, y + 32], [700, y + 32]] })).lineId;
+  const order = async () => (await api.getPage({ pageId: p.id })).lines.map((l) => l.id);
+  return { project, api, pageId: p.id, add, order };
+}
+
+test('convex hull and vertical clipping', () => {
+  assert.deepEqual(convexHull([[0, 0], [10, 0], [10, 10], [0, 10], [5, 5], [10, 0]]).length, 4);
+  assert.deepEqual(clipPolygonX(rect(0, 0, 10, 4), 6, 'left'), [[0, 0], [6, 0], [6, 4], [0, 4]]);
+  assert.deepEqual(clipPolygonX(rect(0, 0, 10, 4), 6, 'right'), [[6, 0], [10, 0], [10, 4], [6, 4]]);
+});
+
+test('a drawn line takes its place in the reading order by height; lines can be moved', async () => {
+  const { api, add, order } = await page();
+  const a = await add(100);
+  const c = await add(300);
+  const b = await add(200);
+  assert.deepEqual(await order(), [a, b, c]);
+  await api.moveLine({ lineId: c, order: 0 });
+  assert.deepEqual(await order(), [c, a, b]);
+  await assert.rejects(api.addLine({ pageId: 1, polygon: rect(900, 700, 200, 200), baseline: null }), /outside the page/);
+});
+
+test('deleting a transcribed line needs confirmation and archives the line with its history', async () => {
+  const { project, api, add, order } = await page();
+  const a = await add(100);
+  const b = await add(200);
+  await api.saveTranscription({ lineId: a, text: 'first draft' });
+  await api.saveTranscription({ lineId: a, text: 'Item for bread' });
+  await assert.rejects(api.deleteLine({ lineId: a }), /carries a transcription: confirm/);
+  await api.deleteLine({ lineId: a, confirmed: true });
+  assert.deepEqual(await order(), [b]);
+  const archived = project.db.prepare('SELECT line, transcriptions FROM deleted_lines WHERE line_id = ?').get(a) as { line: string; transcriptions: string };
+  assert.deepEqual(JSON.parse(archived.transcriptions).map((t: { text: string }) => t.text), ['first draft', 'Item for bread']);
+  assert.equal((await api.search({ query: 'bread' })).length, 0);
+  await api.deleteLine({ lineId: b });
+  assert.deepEqual(await order(), []);
+});
+
+test('merging joins shapes, baselines and texts in reading order', async () => {
+  const { api, pageId, add, order } = await page();
+  const a = await add(100);
+  const b = await add(150);
+  const c = await add(300);
+  await api.saveTranscription({ lineId: a, text: 'Received of' });
+  await api.saveTranscription({ lineId: b, text: 'Mr Hale' });
+  const { lineId } = await api.mergeLines({ lineIds: [b, a] });
+  assert.equal(lineId, a);
+  assert.deepEqual(await order(), [a, c]);
+  const merged = (await api.getPage({ pageId })).lines[0];
+  assert.equal(merged.text, 'Received of Mr Hale');
+  assert.deepEqual(merged.box, { x: 100, y: 100, w: 600, h: 90 });
+  assert.equal(merged.baseline!.length, 4);
+  assert.equal((await api.lineHistory({ lineId: a })).length, 2, 'the merge is a new history row');
+});
+
+test('splitting cuts the shape and baseline; a transcribed line needs its text divided', async () => {
+  const { api, pageId, add, order } = await page();
+  const a = await add(100);
+  const b = await add(200);
+  await api.saveTranscription({ lineId: a, text: 'Item paid Thomas' });
+  await assert.rejects(api.splitLine({ lineId: a, x: 400 }), /say how its text divides/);
+  await assert.rejects(api.splitLine({ lineId: a, x: 50, texts: ['', ''] }), /does not cut the line/);
+  const { lineIds: [left, right] } = await api.splitLine({ lineId: a, x: 400, texts: ['Item paid', 'Thomas'] });
+  assert.equal(left, a);
+  assert.deepEqual(await order(), [a, right, b]);
+  const lines = (await api.getPage({ pageId })).lines;
+  assert.deepEqual(lines[0].polygon, rect(100, 100, 300, 40));
+  assert.deepEqual(lines[1].polygon, rect(400, 100, 300, 40));
+  assert.deepEqual(lines[1].baseline, [[400, 132], [700, 132]]);
+  assert.deepEqual(lines.slice(0, 2).map((l) => l.text), ['Item paid', 'Thomas']);
+});
