@@ -64,6 +64,21 @@ test('import, find lines, reshape one, transcribe three with the keyboard, reloa
   assert.ok(Math.abs(nx - px) <= 2 && Math.abs(ny - (py - 12)) <= 2, `point moved from ${px},${py} to ${nx},${ny}`);
   assert.equal((app.project.db.prepare('SELECT count(*) AS n FROM line_geometry_history WHERE line_id = ?').get(before.id) as { n: number }).n, 1);
 
+  // Draw a line in the empty top margin, then delete it again.
+  await page.getByTestId('tool-draw').click();
+  await page.mouse.move(...at(200, 12));
+  await page.mouse.down();
+  await page.mouse.move(...at(500, 30), { steps: 3 });
+  await page.mouse.move(...at(800, 50), { steps: 3 });
+  await page.mouse.up();
+  await page.getByTestId('page-status').getByText('Line added').waitFor({ timeout: 5000 }).catch(async (e) => { throw new Error(`status: ${await page.getByTestId('page-status').innerText()}; ${e.message}`); });
+  const drawn = app.project.db.prepare('SELECT id, polygon, reading_order FROM lines WHERE page_id = ? ORDER BY id DESC LIMIT 1').get(pageId) as { id: number; polygon: string; reading_order: number };
+  const [[dx0, dy0], , [dx1, dy1]] = JSON.parse(drawn.polygon) as Array<[number, number]>;
+  assert.ok(Math.abs(dx0 - 200) <= 2 && Math.abs(dy0 - 12) <= 2 && Math.abs(dx1 - 800) <= 2 && Math.abs(dy1 - 50) <= 2, drawn.polygon);
+  assert.equal(drawn.reading_order, 0, 'a line drawn above all others comes first');
+  await page.getByTestId('tool-delete').click();
+  await page.getByTestId('page-status').getByText('Line deleted').waitFor();
+
   const field = page.getByTestId('line-text');
   await field.focus();
   const typed = ['Received of Mr Hale', 'the sum of forty shillings', 'for the rent of the mill'];

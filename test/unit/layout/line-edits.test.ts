@@ -47,13 +47,13 @@ test('deleting a transcribed line needs confirmation and archives the line with 
   const b = await add(200);
   await api.saveTranscription({ lineId: a, text: 'first draft' });
   await api.saveTranscription({ lineId: a, text: 'Item for bread' });
-  await assert.rejects(api.deleteLine({ lineId: a }), /carries a transcription: confirm/);
+  await assert.rejects(api.deleteLine({ lineId: a, confirmed: false }), /carries a transcription: confirm/);
   await api.deleteLine({ lineId: a, confirmed: true });
   assert.deepEqual(await order(), [b]);
   const archived = project.db.prepare('SELECT line, transcriptions FROM deleted_lines WHERE line_id = ?').get(a) as { line: string; transcriptions: string };
   assert.deepEqual(JSON.parse(archived.transcriptions).map((t: { text: string }) => t.text), ['first draft', 'Item for bread']);
   assert.equal((await api.search({ query: 'bread' })).length, 0);
-  await api.deleteLine({ lineId: b });
+  await api.deleteLine({ lineId: b, confirmed: false });
   assert.deepEqual(await order(), []);
 });
 
