@@ -41,6 +41,8 @@ export interface PageSummary {
   dpi: number | null;
   lines: number;
   labeled: number;
+  /** Unlabeled lines with a model reading. */
+  predicted: number;
 }
 
 export type Point = [number, number];

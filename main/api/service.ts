@@ -48,7 +48,8 @@ export function createService(project: Project, emit: EventSink = () => {}, runn
       return db.prepare(`SELECT p.id, p.document_id AS documentId, p.page_index AS "index", p.image_hash AS image,
           p.width, p.height, p.dpi,
           (SELECT count(*) FROM lines l WHERE l.page_id = p.id) AS lines,
-          (SELECT count(*) FROM lines l WHERE l.page_id = p.id AND ${LABELED}) AS labeled
+          (SELECT count(*) FROM lines l WHERE l.page_id = p.id AND ${LABELED}) AS labeled,
+          (SELECT count(*) FROM lines l WHERE l.page_id = p.id AND NOT ${LABELED} AND EXISTS (SELECT 1 FROM predictions pr WHERE pr.line_id = l.id)) AS predicted
         FROM pages p WHERE p.document_id = ? ORDER BY p.page_index`).all(documentId) as PageSummary[];
     },
 

@@ -89,6 +89,9 @@ test('a transcription job reads every line in the background; review and suggest
   assert.equal(review.length, info.lines - info.labeled, 'every unlabeled line has a reading to proofread');
   const confidences = review.map((r: { confidence: number }) => r.confidence);
   assert.deepEqual(confidences, [...confidences].sort((a, b) => a - b), 'least confident first');
+  const documents = await call('listDocuments', {});
+  const pages = (await Promise.all(documents.map((d: { id: number }) => call('listPages', { documentId: d.id })))).flat();
+  assert.equal(pages.reduce((n: number, p: { predicted: number }) => n + p.predicted, 0), info.lines - info.labeled, 'page lists count predicted lines');
   const suggested = await call('suggestLines', { limit: 5 });
   assert.equal(suggested.length, 5);
   assert.equal(suggested[0].lineId, review[0].lineId, 'the most uncertain line is suggested first');
