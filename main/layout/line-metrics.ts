@@ -2,6 +2,7 @@
 // intersection-over-union threshold (0.5 is the usual one for text lines), giving recall
 // (true lines found) and precision (found lines that are true).
 import type { Point } from '../io/layout.ts';
+import { contains } from './polygon.ts';
 
 /** Area IoU of two simple polygons, by rasterising both on a grid over their union's box. */
 export function polygonIoU(a: Point[], b: Point[], cells = 160): number {
@@ -21,17 +22,6 @@ export function polygonIoU(a: Point[], b: Point[], cells = 160): number {
     }
   }
   return either ? both / either : 0;
-}
-
-/** Even-odd rule point-in-polygon test. */
-export function contains(polygon: Point[], x: number, y: number): boolean {
-  let inside = false;
-  for (let i = 0, j = polygon.length - 1; i < polygon.length; j = i++) {
-    const [xi, yi] = polygon[i];
-    const [xj, yj] = polygon[j];
-    if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
-  }
-  return inside;
 }
 
 export interface LineMatch {

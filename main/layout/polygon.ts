@@ -1,5 +1,5 @@
-// Plane geometry for line shapes: convex hull (merging lines) and clipping a polygon by a
-// vertical cut (splitting a line).
+// Plane geometry for line shapes: point-in-polygon (masks, overlap), convex hull (merging
+// lines) and clipping a polygon by a vertical cut (splitting a line).
 import type { Point } from '../io/layout.ts';
 
 /** Andrew's monotone chain; the hull counter-clockwise in image coordinates, no repeated points. */
@@ -33,4 +33,15 @@ export function clipPolygonX(polygon: Point[], cut: number, side: 'left' | 'righ
     }
   }
   return out;
+}
+
+/** Even-odd rule point-in-polygon test. */
+export function contains(polygon: Point[], x: number, y: number): boolean {
+  let inside = false;
+  for (let i = 0, j = polygon.length - 1; i < polygon.length; j = i++) {
+    const [xi, yi] = polygon[i];
+    const [xj, yj] = polygon[j];
+    if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
+  }
+  return inside;
 }

@@ -3,19 +3,10 @@
 import sharp from 'sharp';
 import type { GrayImage } from '../ml/line-image.ts';
 import type { Point } from '../io/layout.ts';
+import { contains } from '../layout/polygon.ts';
 import type { Project } from './project.ts';
 
 interface LineGeometry { id: number; image_hash: string; polygon: string; box_x: number; box_y: number; box_w: number; box_h: number }
-
-function insidePolygon(x: number, y: number, poly: Point[]): boolean {
-  let inside = false;
-  for (let i = 0, j = poly.length - 1; i < poly.length; j = i++) {
-    const [xi, yi] = poly[i];
-    const [xj, yj] = poly[j];
-    if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
-  }
-  return inside;
-}
 
 // Moving from line to line in the transcription panel asks for crops of the same page one
 // after another: keep the last few decoded pages (one byte per pixel) instead of decoding a
@@ -65,7 +56,7 @@ export async function lineImages(project: Project, lineIds: number[]): Promise<M
         for (let x = 0; x < w; x++) {
           const v = data[((y0 + y) * info.width + x0 + x) * info.channels];
           crop[y * w + x] = v;
-          if (rectangular || insidePolygon(x0 + x + 0.5, y0 + y + 0.5, poly)) {
+          if (rectangular || contains(poly, x0 + x + 0.5, y0 + y + 0.5)) {
             inside[y * w + x] = 1;
             paper = Math.max(paper, v);
           }

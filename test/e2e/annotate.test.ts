@@ -1,37 +1,19 @@
 // End to end in Chromium, the annotation workflow on a fresh project: import a page scan,
 // find its lines, correct one line's polygon by dragging a point, transcribe three lines
 // with the keyboard only, reload and find them again, and find them by search.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import sharp from 'sharp';
-import type { Browser } from 'playwright-core';
-import { serveProject } from '../../main/app/browser-mode.ts';
-import { Project } from '../../main/project/project.ts';
-import { synthPage } from '../../bench/synth/page.ts';
-import { ARTIFACTS, launchChromium } from '../helpers/chromium.ts';
+import { ARTIFACTS } from '../helpers/chromium.ts';
+import { useBrowserApp } from '../helpers/browser-app.ts';
+import { writeSynthPage } from '../helpers/images.ts';
 import { tempDir } from '../helpers/project.ts';
 
-let browser: Browser;
-let app: Awaited<ReturnType<typeof serveProject>>;
-let scan: string;
-
-before(async () => {
-  const page = synthPage(6);
-  scan = join(tempDir(), 'folio-3v.png');
-  await sharp(Buffer.from(page.image.data), { raw: { width: page.image.width, height: page.image.height, channels: 1 } }).png().toFile(scan);
-  const dir = join(tempDir(), 'project');
-  Project.init(dir).close();
-  app = await serveProject(dir);
-  browser = await launchChromium();
-});
-
-after(async () => {
-  await browser?.close();
-  await app?.close();
-});
+const scan = join(tempDir(), 'folio-3v.png');
+const fixture = useBrowserApp(async () => { await writeSynthPage(6, scan); });
 
 test('import, find lines, reshape one, transcribe three with the keyboard, reload, search', async () => {
+  const { app, browser } = fixture();
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   await page.goto(app.server.url);
   await page.getByTestId('annotate-next').click();

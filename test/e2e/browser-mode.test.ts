@@ -1,33 +1,19 @@
 // End to end: browser mode in Debian's Chromium. Starts the server on a new project,
 // imports a page scan through the import button and sees its thumbnail; a broken file
 // is reported by name.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { serveProject } from '../../main/app/browser-mode.ts';
-import { Project } from '../../main/project/project.ts';
 import { SAMPLE_SOURCE } from '../../main/app/sample-project.ts';
-import { ARTIFACTS, launchChromium } from '../helpers/chromium.ts';
+import { ARTIFACTS } from '../helpers/chromium.ts';
+import { useBrowserApp } from '../helpers/browser-app.ts';
 
-let browser: Browser;
-let app: Awaited<ReturnType<typeof serveProject>>;
-
-before(async () => {
-  const dir = join(mkdtempSync(join(tmpdir(), 'quire-e2e-')), 'project');
-  Project.init(dir).close();
-  app = await serveProject(dir);
-  browser = await launchChromium();
-});
-
-after(async () => {
-  await browser?.close();
-  await app?.close();
-});
+const fixture = useBrowserApp();
 
 test('imports a page in browser mode and shows its thumbnail', async () => {
+  const { app, browser } = fixture();
   const page = await browser.newPage();
   await page.goto(app.server.url);
   await page.getByText('No documents yet').waitFor();
@@ -46,6 +32,7 @@ test('imports a page in browser mode and shows its thumbnail', async () => {
 });
 
 test('the page without the token is refused', async () => {
+  const { app, browser } = fixture();
   const page = await browser.newPage();
   const response = await page.goto(app.server.url.replace(/\?token=.*/, ''));
   assert.equal(response?.status(), 401);

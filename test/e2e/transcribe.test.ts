@@ -1,38 +1,24 @@
 // End to end in Chromium: open a page imported from PAGE XML, transcribe three lines with
 // the keyboard only, reload and find them again, and find them by search.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import type { Browser } from 'playwright-core';
-import { serveProject } from '../../main/app/browser-mode.ts';
 import { importFiles } from '../../main/import/import-images.ts';
-import { Project } from '../../main/project/project.ts';
-import { ARTIFACTS, launchChromium } from '../helpers/chromium.ts';
+import { ARTIFACTS } from '../helpers/chromium.ts';
+import { useBrowserApp } from '../helpers/browser-app.ts';
 import { tempDir } from '../helpers/project.ts';
 
-let browser: Browser;
-let app: Awaited<ReturnType<typeof serveProject>>;
-
-before(async () => {
+const fixture = useBrowserApp(async (project) => {
   const src = tempDir();
   copyFileSync(new URL('../fixtures/xml/page-2019.xml', import.meta.url), join(src, 'page-2019.xml'));
   await sharp({ create: { width: 800, height: 600, channels: 3, background: '#efe6d2' } }).png().toFile(join(src, 'folio-12r.png'));
-  const dir = join(tempDir(), 'project');
-  const project = Project.init(dir);
   await importFiles(project, [src]);
-  project.close();
-  app = await serveProject(dir);
-  browser = await launchChromium();
-});
-
-after(async () => {
-  await browser?.close();
-  await app?.close();
 });
 
 test('transcribe three lines with the keyboard, reload, and search', async () => {
+  const { app, browser } = fixture();
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   await page.goto(app.server.url);
   await page.getByTestId('document').first().click();

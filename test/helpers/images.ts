@@ -19,3 +19,11 @@ export const cmykJpeg = () => solid(50, 30, '#3366aa').toColourspace('cmyk').jpe
 
 /** A 60×40 image stored sideways with EXIF orientation 6 (display rotated 90°). */
 export const rotatedJpeg = () => solid(60, 40).jpeg().withMetadata({ orientation: 6 }).toBuffer();
+
+/** A generated manuscript page (bench/synth/page.ts) written as a PNG file; returns the page with its true lines. */
+export async function writeSynthPage(seed: number, file: string) {
+  const { synthPage } = await import('../../bench/synth/page.ts');
+  const page = synthPage(seed);
+  await sharp(Buffer.from(page.image.data), { raw: { width: page.image.width, height: page.image.height, channels: 1 } }).png().toFile(file);
+  return page;
+}

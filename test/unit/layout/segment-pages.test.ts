@@ -3,16 +3,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import sharp from 'sharp';
 import { createService } from '../../../main/api/service.ts';
 import { segmentPages } from '../../../main/layout/segment-pages.ts';
-import { synthPage } from '../../../bench/synth/page.ts';
+import { writeSynthPage } from '../../helpers/images.ts';
 import { newProject, tempDir } from '../../helpers/project.ts';
 
 async function projectWithPage() {
-  const page = synthPage(4);
   const file = join(tempDir(), 'scan.png');
-  await sharp(Buffer.from(page.image.data), { raw: { width: page.image.width, height: page.image.height, channels: 1 } }).png().toFile(file);
+  const page = await writeSynthPage(4, file);
   const project = newProject();
   const api = createService(project);
   await api.importFiles({ paths: [file] });

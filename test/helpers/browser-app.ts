@@ -1,0 +1,34 @@
+// The end-to-end tests' fixture: a project served in browser mode and Debian's Chromium,
+// started before a file's tests and closed after them.
+import { after, before } from 'node:test';
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { serveProject } from '../../main/app/browser-mode.ts';
+import { Project } from '../../main/project/project.ts';
+import { launchChromium } from './chromium.ts';
+import { tempDir } from './project.ts';
+
+export interface BrowserApp {
+  app: Awaited<ReturnType<typeof serveProject>>;
+  browser: Browser;
+}
+
+/** `prepare` may fill the new project (opened for it) before it is served. */
+export function useBrowserApp(prepare?: (project: Project) => Promise<void>): () => BrowserApp {
+  let state: BrowserApp | undefined;
+  before(async () => {
+    const dir = join(tempDir('quire-e2e-'), 'project');
+    const project = Project.init(dir);
+    try {
+      await prepare?.(project);
+    } finally {
+      project.close();
+    }
+    state = { app: await serveProject(dir), browser: await launchChromium() };
+  });
+  after(async () => {
+    await state?.browser.close();
+    await state?.app.close();
+  });
+  return () => state!;
+}
