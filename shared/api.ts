@@ -133,6 +133,7 @@ export const schemas = {
   search: z.object({ query: z.string().min(1).max(500), limit: z.number().int().min(1).max(1000).optional() }).strict(),
   listModels: z.object({}).strict(),
   listJobs: z.object({}).strict(),
+  addBaseModel: z.object({}).strict(),
   startTraining: z.discriminatedUnion('kind', [
     z.object({
       kind: z.literal('pretrain'), mapping: z.enum(['window', 'frame', 'all']).default('window'), instances: z.number().int().min(1).max(64).default(5),
@@ -180,6 +181,7 @@ export interface Responses {
   search: SearchHit[];
   listModels: ModelSummary[];
   listJobs: JobSummary[];
+  addBaseModel: ModelSummary;
   startTraining: { jobId: number };
   startTranscription: { jobId: number };
   segmentPages: SegmentReport;

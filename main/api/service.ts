@@ -5,7 +5,7 @@ import { importFiles, importLineFolder } from '../import/import-images.ts';
 import type { Project } from '../project/project.ts';
 import { exportProject } from '../export/export-project.ts';
 import { getPage, lineHistory, saveTranscription, search } from './pages.ts';
-import { listVersions } from '../models/registry.ts';
+import { ensureBaseModel, listVersions, type ModelVersion } from '../models/registry.ts';
 import { listJobs } from '../jobs/jobs.ts';
 import type { JobRunner } from '../jobs/runner.ts';
 import type { TrainingRequest } from '../jobs/training-runs.ts';
@@ -18,6 +18,8 @@ export type EventSink = (event: QuireEvent) => void;
 const LABELED = 'EXISTS (SELECT 1 FROM current_transcriptions ct WHERE ct.line_id = l.id)';
 
 /** `runner` runs background jobs (the app has one; the CLI trains in its own process). */
+const modelSummary = ({ id, name, kind, parentId, metrics, createdAt }: ModelVersion) => ({ id, name, kind, parentId, metrics, createdAt });
+
 export function createService(project: Project, emit: EventSink = () => {}, runner?: JobRunner): QuireApi {
   const db = project.db;
   const jobs = () => {
@@ -78,7 +80,11 @@ export function createService(project: Project, emit: EventSink = () => {}, runn
     },
 
     async listModels() {
-      return listVersions(project).map(({ id, name, kind, parentId, metrics, createdAt }) => ({ id, name, kind, parentId, metrics, createdAt }));
+      return listVersions(project).map(modelSummary);
+    },
+
+    async addBaseModel() {
+      return modelSummary(ensureBaseModel(project));
     },
 
     async listJobs() {

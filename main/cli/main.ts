@@ -1,5 +1,6 @@
 // The `quire` command line. Each command opens the project, calls the same service table
 // as the app, prints text or --json, and exits non-zero when something failed.
+import { JobCancelled } from '../jobs/jobs.ts';
 import { Command, CommanderError } from 'commander';
 import { EXPORT_FORMATS, SPLITS, mergeImportReports, type ExportFormat, type ImportReport, type Split } from '../../shared/api.ts';
 import { createService } from '../api/service.ts';
@@ -103,6 +104,7 @@ export async function main(argv: string[]): Promise<number> {
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode;
     process.stderr.write(`quire: ${(error as Error).message}\n`);
-    return 2;
+    // 130: stopped on request (Ctrl+C or `quire cancel`), as shells report SIGINT.
+    return error instanceof JobCancelled ? 130 : 2;
   }
 }

@@ -1,7 +1,7 @@
 // CLI commands that train and list models and jobs.
 import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
-import { listJobs, markInterrupted } from '../jobs/jobs.ts';
+import { listJobs, markInterrupted, requestCancel } from '../jobs/jobs.ts';
 import { resumeJob, startTraining } from '../jobs/training-runs.ts';
 import { evaluateModel, transcribe } from '../jobs/transcription.ts';
 import { suggestLines } from '../jobs/suggest.ts';
@@ -31,6 +31,21 @@ async function withProject<T>(dir: string, fn: (project: Project) => Promise<T>)
 }
 
 /** Ends a training command: the new model id last, as its own line (JSON lines with --json). */
+/**
+ * Ctrl+C or SIGTERM (what `quire cancel` sends) stops training at the end of the current
+ * step with a checkpoint; the job is then cancelled and resumable. A second Ctrl+C quits at once.
+ */
+function stopOnSignal(): AbortSignal {
+  const controller = new AbortController();
+  const stop = () => {
+    if (controller.signal.aborted) process.exit(130);
+    controller.abort();
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  return controller.signal;
+}
+
 function done(json: boolean, version: { id: number; name: string; metrics: Record<string, unknown> }) {
   if (json) process.stdout.write(JSON.stringify({ type: 'result', model_id: version.id, name: version.name, metrics: version.metrics }) + '\n');
   else process.stdout.write(`model ${version.id}: ${version.name}\n${JSON.stringify(version.metrics)}\n${version.id}\n`);
@@ -57,7 +72,7 @@ export function addTrainingCommands(program: Command): void {
         const version = await startTraining(project, {
           kind: 'pretrain', mapping: o.mapping as 'window', instances: o.instances, head: o.head as 'mlp', features: o.features as 'visual',
           steps: o.steps, batchSize: o.batch, seed: o.seed, checkpointEvery: o.checkpointEvery,
-        }, progressPrinter(!!o.json));
+        }, progressPrinter(!!o.json), stopOnSignal());
         done(!!o.json, version);
       });
     });
@@ -78,7 +93,7 @@ export function addTrainingCommands(program: Command): void {
         const version = await startTraining(project, {
           kind: 'finetune', from: o.from === undefined ? undefined : resolveModel(project, o.from), freezeEncoder: !!o.freezeEncoder, steps: o.steps, batchSize: o.batch, seed: o.seed, threads: o.threads,
           checkpointEvery: o.checkpointEvery,
-        }, progressPrinter(!!o.json));
+        }, progressPrinter(!!o.json), stopOnSignal());
         done(!!o.json, version);
       });
     });
@@ -89,7 +104,7 @@ export function addTrainingCommands(program: Command): void {
     .argument('<job>', 'job id', int('job'))
     .option('--json', 'print progress and the result as JSON lines')
     .action(async (dir: string, jobId: number, o: { json?: boolean }) => {
-      await withProject(dir, async (project) => done(!!o.json, await resumeJob(project, jobId, progressPrinter(!!o.json))));
+      await withProject(dir, async (project) => done(!!o.json, await resumeJob(project, jobId, progressPrinter(!!o.json), stopOnSignal())));
     });
 
   program.command('transcribe')
@@ -168,6 +183,23 @@ export function addTrainingCommands(program: Command): void {
       const v = file === 'base' ? ensureBaseModel(project) : importVersion(project, file);
       printResult(!!o.json, v, () => `model ${v.id}: ${v.name}`);
     }));
+
+  program.command('cancel')
+    .description('stop a queued or running training job; it keeps its checkpoint and can be resumed')
+    .argument('<dir>', 'project folder')
+    .argument('<job>', 'job id', int('job'))
+    .action(async (dir: string, jobId: number) => {
+      await withProject(dir, async (project) => {
+        if (requestCancel(project, jobId) === 'cancelled') return void process.stdout.write(`job ${jobId} cancelled\n`);
+        // The training process checkpoints and records the cancel itself; wait for it.
+        const deadline = Date.now() + 120_000;
+        while (listJobs(project).find((j) => j.id === jobId)?.state === 'running') {
+          if (Date.now() > deadline) throw new Error(`job ${jobId} did not stop within 2 minutes`);
+          await new Promise((r) => setTimeout(r, 200));
+        }
+        process.stdout.write(`job ${jobId} ${listJobs(project).find((j) => j.id === jobId)?.state}; resume with: quire resume ${dir} ${jobId}\n`);
+      });
+    });
 
   program.command('jobs')
     .description('list training jobs and their state')

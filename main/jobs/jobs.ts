@@ -79,3 +79,25 @@ export function markInterrupted(project: Project): number {
 export class JobCancelled extends Error {
   override name = 'JobCancelled';
 }
+
+/**
+ * Asks a job to stop from another process. A queued job is cancelled at once; a job running
+ * in a `quire` process gets SIGTERM, on which it checkpoints and ends as cancelled. A job
+ * running inside the app is refused: signalling it would stop the whole app.
+ */
+export function requestCancel(project: Project, jobId: number): 'cancelled' | 'signalled' {
+  const job = getJob(project, jobId);
+  if (job.state === 'queued') {
+    updateJob(project, jobId, { state: 'cancelled', log: 'cancelled before it started' });
+    return 'cancelled';
+  }
+  if (job.state !== 'running') throw new Error(`job ${jobId} is ${job.state}, not queued or running`);
+  if (job.progress.app) throw new Error(`job ${jobId} runs in the Quire app: cancel it in the app's Training panel`);
+  const pid = Number(job.progress.pid);
+  if (!Number.isInteger(pid) || !alive(pid)) {
+    markInterrupted(project);
+    throw new Error(`job ${jobId} was no longer running (now marked interrupted; resume continues from its checkpoint)`);
+  }
+  process.kill(pid, 'SIGTERM');
+  return 'signalled';
+}

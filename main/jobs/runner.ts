@@ -52,6 +52,8 @@ export class JobRunner {
   private next(): void {
     if (this.worker || this.waiting.length === 0) return;
     const { jobId, mode } = this.waiting.shift()!;
+    // Cancelled meanwhile (e.g. by `quire cancel` from a terminal): skip it.
+    if (mode === 'start' && getJob(this.project, jobId).state !== 'queued') return this.next();
     this.running = jobId;
     const worker = new Worker(new URL('./job-worker.mjs', import.meta.url), { workerData: { projectRoot: this.project.root, jobId, mode } satisfies JobWorkerData });
     this.worker = worker;

@@ -4,6 +4,7 @@
 // Checkpoints go to <project>/checkpoints/job-<id>.qmodel; `resumeJob` continues one.
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { isMainThread } from 'node:worker_threads';
 import { currentBackend, initBackend } from '../ml/backend.ts';
 import { loadTrainingCheckpoint, saveTrainingCheckpoint, type TrainingCheckpointState } from '../ml/checkpoint.ts';
 import { Codec } from '../ml/codec.ts';
@@ -64,9 +65,9 @@ export interface RunControl {
 }
 
 
-export async function startTraining(project: Project, request: TrainingRequest, onProgress?: (p: RunProgress) => void): Promise<ModelVersion> {
+export async function startTraining(project: Project, request: TrainingRequest, onProgress?: (p: RunProgress) => void, signal?: AbortSignal): Promise<ModelVersion> {
   const job = createJob(project, request.kind, request as unknown as Record<string, unknown>);
-  return runJob(project, job.id, request, undefined, { onProgress });
+  return runJob(project, job.id, request, undefined, { onProgress, signal });
 }
 
 /** Runs a job row created earlier (state queued), e.g. by the app's job runner. */
@@ -93,13 +94,15 @@ async function runJob(
 ): Promise<ModelVersion> {
   const backend = await initBackend();
   const started = performance.now();
+  // Who runs the job: `quire cancel` signals a CLI process, but must not signal the app.
+  const host = { pid: process.pid, app: !isMainThread };
   mkdirSync(join(project.root, 'checkpoints'), { recursive: true });
   const report = (p: Omit<RunProgress, 'jobId'>) => {
     const progress = { jobId, ...p };
     onProgress?.(progress);
-    if (p.step % 10 === 0 || p.step === p.steps) updateJob(project, jobId, { progress: { ...progress, pid: process.pid } });
+    if (p.step % 10 === 0 || p.step === p.steps) updateJob(project, jobId, { progress: { ...progress, ...host } });
   };
-  updateJob(project, jobId, { progress: { pid: process.pid, step: checkpoint?.state.step ?? 0 }, log: `backend ${backend.name} (${backend.provider})` });
+  updateJob(project, jobId, { progress: { ...host, step: checkpoint?.state.step ?? 0 }, log: `backend ${backend.name} (${backend.provider})` });
   try {
     const version = request.kind === 'pretrain'
       ? await runPretrain(project, jobId, request, checkpoint, report, signal)

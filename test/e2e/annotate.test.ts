@@ -91,5 +91,18 @@ test('import, find lines, reshape one, transcribe three with the keyboard, reloa
   await page.getByTestId('open-training').click();
   await page.getByTestId('training-panel').waitFor();
   assert.match(await page.getByTestId('training-panel').innerText(), /Fine-tune a recognizer/);
+  // Transcribe the page with the bundled base model, then proofread the least sure line.
+  await page.getByTestId('add-base-model').click();
+  await page.getByTestId('models').getByText('Quire base model').waitFor();
+  await page.getByTestId('job-kind').selectOption('transcribe');
+  await page.getByTestId('start-job').click();
+  await page.getByTestId('jobs').getByText('done').waitFor({ timeout: 120_000 });
   await page.screenshot({ path: join(ARTIFACTS, 'training-panel.png') });
+  await page.getByRole('button', { name: 'Review' }).click();
+  const review = page.getByTestId('review').locator('li');
+  await review.first().waitFor();
+  assert.equal(await review.count(), found - 3, 'every unlabeled line has a reading to review');
+  await review.first().locator('button').click();
+  await page.getByTestId('line-text').waitFor();
+  await page.screenshot({ path: join(ARTIFACTS, 'review-line.png') });
 });

@@ -75,3 +75,23 @@ test('a training job killed with SIGKILL resumes from its checkpoint without rep
   assert.equal(after[0].state, 'done');
   assert.equal(JSON.parse(quire('ls', dir, '--json').stdout).counts.labeled, 24, 'no transcription lost');
 });
+
+test('quire cancel stops a running training job with a checkpoint, leaving it resumable', async () => {
+  const dir = await projectWithLines(24, 24);
+  const child = spawn(process.execPath, [CLI, 'train', dir, '--steps', '400', '--batch', '4', '--threads', '1', '--checkpoint-every', '100', '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (d) => { out += d; });
+  const exited = new Promise<number | null>((r) => child.on('exit', r));
+  const deadline = Date.now() + 240_000;
+  while (!out.includes('"step":6,') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  const cancel = spawnSync(process.execPath, [CLI, 'cancel', dir, '1'], { encoding: 'utf8' });
+  assert.equal(cancel.status, 0, cancel.stderr);
+  assert.match(cancel.stdout, /job 1 cancelled; resume with/);
+  assert.equal(await exited, 130, 'the training process ends as stopped on request');
+  const [job] = JSON.parse(quire('jobs', dir, '--json').stdout);
+  assert.equal(job.state, 'cancelled');
+  assert.ok(existsSync(join(dir, 'checkpoints', 'job-1.qmodel')), 'cancel writes a checkpoint even between the scheduled ones');
+  const again = quire('cancel', dir, '1');
+  assert.equal(again.status, 2);
+  assert.match(again.stderr, /job 1 is cancelled, not queued or running/);
+});
