@@ -8,7 +8,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createReadStream, existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, extname, join, normalize, resolve } from 'node:path';
+import { basename, extname, join, normalize, resolve, sep } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { isMethod, parseRequest, RequestError, type QuireApi, type QuireEvent } from '../../shared/api.ts';
 import { VARIANTS, type ImageStore, type Variant } from '../store/image-store.ts';
@@ -88,20 +88,44 @@ export async function startBrowserServer(o: ServerOptions): Promise<BrowserServe
     }
   }
 
+  // A PAGE or ALTO file needs its image beside it: files of one batch (?batch=ID) are
+  // staged together, then `?batch=ID&done=1` imports them as one folder. Without a batch,
+  // each upload is imported on its own.
+  const batches = new Map<string, string>();
+
   async function upload(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    const batch = url.searchParams.get('batch');
+    if (batch !== null && !/^[a-z0-9]{8,40}$/.test(batch)) return send(res, 400, { name: 'RequestError', message: 'batch: 8 to 40 lowercase letters or digits' });
+    if (batch !== null && url.searchParams.get('done') === '1') {
+      const dir = batches.get(batch);
+      if (!dir) return send(res, 404, { name: 'NotFound', message: `no upload batch ${batch}` });
+      batches.delete(batch);
+      return importStaged(res, dir, [dir]);
+    }
     const name = basename(url.searchParams.get('name') ?? 'upload');
+    const body = await readBody(req, MAX_UPLOAD);
+    if (batch !== null) {
+      let dir = batches.get(batch);
+      if (!dir) batches.set(batch, (dir = mkdtempSync(join(tmpdir(), 'quire-upload-'))));
+      writeFileSync(join(dir, name), body);
+      return send(res, 200, { staged: name });
+    }
     const dir = mkdtempSync(join(tmpdir(), 'quire-upload-'));
+    const file = join(dir, name);
+    writeFileSync(file, body);
+    return importStaged(res, dir, [file]);
+  }
+
+  async function importStaged(res: ServerResponse, dir: string, paths: string[]): Promise<void> {
     try {
-      const file = join(dir, name);
-      writeFileSync(file, await readBody(req, MAX_UPLOAD));
-      const report = await o.api.importFiles({ paths: [file] });
-      // Report the name the user chose, not our temporary path.
-      const rename = (f: string) => (f === file ? name : f);
+      const report = await o.api.importFiles({ paths });
+      // Report the names the user chose, not our temporary paths.
+      const rename = (f: string) => (f.startsWith(dir + sep) ? f.slice(dir.length + 1) : f);
       send(res, 200, {
         imported: report.imported.map((d) => ({ ...d, file: rename(d.file) })),
         duplicates: report.duplicates.map(rename),
-        failed: report.failed.map((f) => ({ ...f, file: rename(f.file) })),
-        warnings: report.warnings.map((w) => ({ ...w, file: rename(w.file) })),
+        failed: report.failed.map((f) => ({ ...f, file: rename(f.file), reason: f.reason.split(dir + sep).join('') })),
+        warnings: report.warnings.map((w) => ({ ...w, file: rename(w.file), message: w.message.split(dir + sep).join('') })),
       });
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -174,6 +198,7 @@ export async function startBrowserServer(o: ServerOptions): Promise<BrowserServe
     close: () => new Promise<void>((ok) => {
       for (const ws of sockets) ws.terminate();
       wss.close();
+      for (const dir of batches.values()) rmSync(dir, { recursive: true, force: true });
       server.closeAllConnections();
       server.close(() => ok());
     }),

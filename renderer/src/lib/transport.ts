@@ -48,13 +48,24 @@ function httpTransport(): Transport {
 
 export const api: QuireClient = createClient(window.quire ? ipcTransport(window.quire) : httpTransport());
 
-/** Uploads a file chosen in the browser (browser mode has no file paths). */
-export async function uploadFile(file: File): Promise<import('../../../shared/api.ts').ImportReport> {
+/**
+ * Uploads files chosen in the browser (browser mode has no file paths). With `batch`, the
+ * file is only staged; `finishUpload(batch)` then imports the staged files together, so a
+ * PAGE or ALTO file finds the image it names.
+ */
+export async function uploadFile(file: File, batch?: string): Promise<import('../../../shared/api.ts').ImportReport | { staged: string }> {
   if (window.quire) throw new Error('uploads are for browser mode; the desktop app imports by path');
-  const res = await fetch(`/upload?name=${encodeURIComponent(file.name)}`, { method: 'POST', body: file });
-  const body = await res.json();
-  if (!res.ok) throw new RemoteError(body.name ?? 'Error', body.message ?? res.statusText);
-  return body;
+  const query = `name=${encodeURIComponent(file.name)}${batch ? `&batch=${batch}` : ''}`;
+  return postUpload(`/upload?${query}`, file);
+}
+
+export const finishUpload = (batch: string) => postUpload(`/upload?batch=${batch}&done=1`) as Promise<import('../../../shared/api.ts').ImportReport>;
+
+async function postUpload(url: string, body?: File) {
+  const res = await fetch(url, { method: 'POST', body });
+  const json = await res.json();
+  if (!res.ok) throw new RemoteError(json.name ?? 'Error', json.message ?? res.statusText);
+  return json;
 }
 
 /** Browser mode serves images over HTTP; the desktop app through its quire-image: protocol. */

@@ -2,6 +2,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import WebSocket from 'ws';
 import { serveProject } from '../../../main/app/browser-mode.ts';
 import { Project } from '../../../main/project/project.ts';
@@ -62,6 +63,19 @@ test('an upload imports the file and the page image is served', async () => {
   const [doc] = await (await call('listDocuments', {})).json();
   const img = await fetch(`${base}/images/${doc.coverImage}/thumb`, { headers: { 'x-quire-token': token } });
   assert.equal(img.headers.get('content-type'), 'image/jpeg');
+});
+
+test('a PAGE file and its image uploaded as one batch import together', async () => {
+  const up = (query: string, body?: Uint8Array) => fetch(`${base}/upload?${query}`, { method: 'POST', headers: { 'x-quire-token': token }, body });
+  const xml = new Uint8Array(readFileSync(new URL('../../fixtures/xml/page-2019.xml', import.meta.url)));
+  assert.deepEqual(await (await up('name=page-2019.xml&batch=abcdef123456', xml)).json(), { staged: 'page-2019.xml' });
+  await up('name=folio-12r.png&batch=abcdef123456', new Uint8Array(await png(800, 600)));
+  const report = await (await up('batch=abcdef123456&done=1')).json();
+  assert.deepEqual(report.failed, []);
+  assert.equal(report.imported[0].file, 'page-2019.xml');
+  assert.ok(report.imported[0].lines > 0);
+  assert.equal((await up('batch=abcdef123456&done=1')).status, 404, 'a batch is imported once');
+  assert.equal((await up('name=x.png&batch=../../etc')).status, 400);
 });
 
 test('the event socket needs the token and then receives project events', async () => {
