@@ -47,12 +47,6 @@ for (let run = 0; run < Number(values.runs); run++) {
 await page.getByTestId('document').first().click();
 await page.getByTestId('page').first().click();
 await page.getByTestId('line-text').focus();
-if (process.env.QUIRE_BENCH_DEBUG) {
-  console.log('getPage round trip ms', await page.evaluate(async (id) => { const t = performance.now(); await fetch('/api/getPage', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ pageId: id }) }).then((r) => r.json()); return performance.now() - t; }, pageId));
-  await page.getByTestId('page-canvas').evaluate(() => new Promise((r) => setTimeout(r, 3000)));
-  const trace = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => `${e.name.slice(-40)} ${e.duration.toFixed(0)}ms`));
-  console.log(trace.slice(-12).join('\n'));
-}
 // Keydown to the next frame after the input was handled: what the hand feels.
 await page.evaluate(() => {
   const w = window as unknown as { keyLatencies: number[] };

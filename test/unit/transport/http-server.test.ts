@@ -66,7 +66,7 @@ test('an upload imports the file and the page image is served', async () => {
 });
 
 test('a PAGE file and its image uploaded as one batch import together', async () => {
-  const up = (query: string, body?: Uint8Array) => fetch(`${base}/upload?${query}`, { method: 'POST', headers: { 'x-quire-token': token }, body });
+  const up = (query: string, body?: Uint8Array<ArrayBuffer>) => fetch(`${base}/upload?${query}`, { method: 'POST', headers: { 'x-quire-token': token }, body });
   const xml = new Uint8Array(readFileSync(new URL('../../fixtures/xml/page-2019.xml', import.meta.url)));
   assert.deepEqual(await (await up('name=page-2019.xml&batch=abcdef123456', xml)).json(), { staged: 'page-2019.xml' });
   await up('name=folio-12r.png&batch=abcdef123456', new Uint8Array(await png(800, 600)));
