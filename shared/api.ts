@@ -158,6 +158,8 @@ export const schemas = {
   deleteLine: z.object({ lineId: z.number().int().positive(), confirmed: z.boolean().default(false) }).strict(),
   mergeLines: z.object({ lineIds: z.array(z.number().int().positive()).min(2).max(1000) }).strict(),
   splitLine: z.object({ lineId: z.number().int().positive(), x: z.number().finite(), texts: z.tuple([z.string().max(10_000), z.string().max(10_000)]).optional() }).strict(),
+  setSplit: z.object({ lineIds: z.array(z.number().int().positive()).min(1).max(100_000), split: z.enum(SPLITS) }).strict(),
+  startEvaluation: z.object({ modelId: z.number().int().positive(), split: z.enum(SPLITS).default('test') }).strict(),
   moveLine: z.object({ lineId: z.number().int().positive(), order: z.number().int().min(0) }).strict(),
   suggestLines: z.object({ modelId: z.number().int().positive().optional(), limit: z.number().int().min(1).max(1000).default(50) }).strict(),
   reviewLines: z.object({ limit: z.number().int().min(1).max(1000).default(100) }).strict(),
@@ -191,6 +193,8 @@ export interface Responses {
   mergeLines: { lineId: number };
   splitLine: { lineIds: [number, number] };
   moveLine: { ok: true };
+  setSplit: { changed: number };
+  startEvaluation: { jobId: number };
   suggestLines: LineToRead[];
   reviewLines: LineToRead[];
   cancelJob: { ok: true };
@@ -230,6 +234,8 @@ export interface JobSummary {
   state: string;
   progress: Record<string, unknown>;
   error: string | null;
+  /** Lines the job wrote (backend, resumes, results such as an evaluation's CER). */
+  log: string;
   modelId: number | null;
   createdAt: string;
 }

@@ -11,7 +11,7 @@ import type { JobRunner } from '../jobs/runner.ts';
 import type { TrainingRequest } from '../jobs/training-runs.ts';
 import { reviewLines, suggestLines } from '../jobs/suggest.ts';
 import { segmentPages } from '../layout/segment-pages.ts';
-import { addLine, deleteLine, mergeLines, moveLine, splitLine, updateLineGeometry } from '../layout/line-edits.ts';
+import { addLine, deleteLine, mergeLines, moveLine, setSplit, splitLine, updateLineGeometry } from '../layout/line-edits.ts';
 
 export type EventSink = (event: QuireEvent) => void;
 
@@ -88,7 +88,7 @@ export function createService(project: Project, emit: EventSink = () => {}, runn
     },
 
     async listJobs() {
-      return listJobs(project).map(({ id, kind, state, progress, error, modelId, createdAt }) => ({ id, kind, state, progress, error, modelId, createdAt }));
+      return listJobs(project).map(({ id, kind, state, progress, error, log, modelId, createdAt }) => ({ id, kind, state, progress, error, log, modelId, createdAt }));
     },
 
     async startTraining(request) {
@@ -125,6 +125,14 @@ export function createService(project: Project, emit: EventSink = () => {}, runn
 
     async splitLine({ lineId, x, texts }) {
       return { lineIds: splitLine(project, lineId, x, texts) };
+    },
+
+    async setSplit({ lineIds, split }) {
+      return { changed: setSplit(project, lineIds, split) };
+    },
+
+    async startEvaluation({ modelId, split }) {
+      return { jobId: jobs().start({ kind: 'evaluate', modelId, split }) };
     },
 
     async moveLine({ lineId, order }) {

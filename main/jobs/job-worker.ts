@@ -4,8 +4,10 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { Project } from '../project/project.ts';
 import { resumeJob, runQueuedJob, type RunProgress } from './training-runs.ts';
-import { getJob, JobCancelled } from './jobs.ts';
-import { transcribe } from './transcription.ts';
+import { getJob, JobCancelled, updateJob } from './jobs.ts';
+import { evaluateModel, transcribe } from './transcription.ts';
+import { updateModelMetrics } from '../models/registry.ts';
+import type { Split } from '../../shared/api.ts';
 
 export interface JobWorkerData { projectRoot: string; jobId: number; mode: 'start' | 'resume' }
 export type JobWorkerMessage =
@@ -31,6 +33,19 @@ try {
       jobId, pageIds, signal: controller.signal,
       onProgress: (done, total) => post({ type: 'progress', progress: { jobId, phase: 'transcribe', step: done, steps: total, loss: 0, linesPerSecond: 0, etaSeconds: 0 } }),
     });
+    post({ type: 'done', modelId });
+  } else if (job.kind === 'evaluate') {
+    const { modelId, split } = job.config as { modelId: number; split: Split };
+    updateJob(project, jobId, { state: 'running' });
+    try {
+      const report = await evaluateModel(project, modelId, split);
+      // Kept with the model, so versions can be compared on the same split.
+      updateModelMetrics(project, modelId, { [`${split}Cer`]: report.cer, [`${split}Wer`]: report.wer, [`${split}Lines`]: report.lines });
+      updateJob(project, jobId, { state: 'done', modelId, log: `${split} split, ${report.lines} lines: CER ${(100 * report.cer).toFixed(2)} %, WER ${(100 * report.wer).toFixed(2)} %` });
+    } catch (error) {
+      updateJob(project, jobId, { state: 'failed', error: (error as Error).message });
+      throw error;
+    }
     post({ type: 'done', modelId });
   } else {
     const version = mode === 'start'

@@ -2,7 +2,7 @@
 // queued (as database rows, so the queue survives a restart). Progress reaches windows as
 // events at most a few times per second.
 import { Worker } from 'node:worker_threads';
-import type { QuireEvent } from '../../shared/api.ts';
+import type { QuireEvent, Split } from '../../shared/api.ts';
 import type { Project } from '../project/project.ts';
 import { createJob, getJob, listJobs, markInterrupted, updateJob } from './jobs.ts';
 import type { JobWorkerData, JobWorkerMessage } from './job-worker.ts';
@@ -21,7 +21,7 @@ export class JobRunner {
     this.next();
   }
 
-  start(request: TrainingRequest | { kind: 'transcribe'; modelId: number; pageIds?: number[] }): number {
+  start(request: TrainingRequest | { kind: 'transcribe'; modelId: number; pageIds?: number[] } | { kind: 'evaluate'; modelId: number; split: Split }): number {
     const job = createJob(this.project, request.kind, request as unknown as Record<string, unknown>, 'queued');
     this.waiting.push({ jobId: job.id, mode: 'start' });
     this.emit({ type: 'job-changed', jobId: job.id, state: 'queued' });
@@ -32,8 +32,10 @@ export class JobRunner {
   resume(jobId: number): void {
     const job = getJob(this.project, jobId);
     if (!['interrupted', 'cancelled', 'failed'].includes(job.state)) throw new Error(`job ${jobId} is ${job.state} and cannot be resumed`);
-    if (job.kind === 'transcribe') updateJob(this.project, jobId, { state: 'queued' });
-    this.waiting.push({ jobId, mode: job.kind === 'transcribe' ? 'start' : 'resume' });
+    // Reading and evaluating have no checkpoints: "resume" runs them again.
+    const rerun = job.kind === 'transcribe' || job.kind === 'evaluate';
+    if (rerun) updateJob(this.project, jobId, { state: 'queued' });
+    this.waiting.push({ jobId, mode: rerun ? 'start' : 'resume' });
     this.next();
   }
 

@@ -160,3 +160,12 @@ function clipPolyline(points: Point[], x: number, side: 'left' | 'right'): Point
   }
   return out;
 }
+
+/** Puts lines in the train, validation or test split (the person's choice overrides the import's). */
+export function setSplit(project: Project, lineIds: number[], split: 'train' | 'validation' | 'test'): number {
+  const update = project.db.prepare('UPDATE lines SET split = ? WHERE id = ?');
+  return project.db.transaction(() => lineIds.reduce((n, id) => {
+    if (update.run(split, id).changes === 0) throw new Error(`no line ${id}`);
+    return n + 1;
+  }, 0))();
+}

@@ -81,6 +81,13 @@ export function renameVersion(project: Project, id: number, name: string): Model
   return getVersion(project, id);
 }
 
+/** Adds measurements (e.g. test-split CER) to a version's metrics. */
+export function updateModelMetrics(project: Project, id: number, metrics: Record<string, unknown>): ModelVersion {
+  const version = getVersion(project, id);
+  project.db.prepare('UPDATE models SET metrics = ? WHERE id = ?').run(JSON.stringify({ ...version.metrics, ...metrics }), id);
+  return getVersion(project, id);
+}
+
 /** Deletes a version; its weights file goes only when no other version refers to it. */
 export function deleteVersion(project: Project, id: number): void {
   const version = getVersion(project, id);

@@ -96,3 +96,19 @@ test('a transcription job reads every line in the background; review and suggest
   assert.equal(suggested.length, 5);
   assert.equal(suggested[0].lineId, review[0].lineId, 'the most uncertain line is suggested first');
 });
+
+test('an evaluation job measures a model on the test split and keeps the result with the model', async () => {
+  events = [];
+  const [model] = await call('listModels', {});
+  const info = await call('projectInfo', {});
+  // Put a few labeled lines in the test split explicitly, as the UI does.
+  const labeledIds = Array.from({ length: info.lines }, (_, i) => i + 1).slice(0, 6);
+  assert.deepEqual(await call('setSplit', { lineIds: labeledIds, split: 'test' }), { changed: 6 });
+  const { jobId } = await call('startEvaluation', { modelId: model.id, split: 'test' });
+  await until(() => finished(jobId, 'done') || finished(jobId, 'failed'));
+  const job = (await call('listJobs', {})).find((j: { id: number }) => j.id === jobId);
+  assert.equal(job.state, 'done', job.error);
+  assert.match(job.log, /test split, \d+ lines: CER [\d.]+ %/);
+  const evaluated = (await call('listModels', {})).find((m: { id: number }) => m.id === model.id);
+  assert.ok(evaluated.metrics.testCer >= 0 && evaluated.metrics.testLines >= 6);
+});
