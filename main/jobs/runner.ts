@@ -9,6 +9,8 @@ import type { JobWorkerData, JobWorkerMessage } from './job-worker.ts';
 import type { TrainingRequest } from './training-runs.ts';
 
 const PROGRESS_INTERVAL_MS = 250;
+const HEARTBEAT_MS = 1000;
+type JobProgress = Extract<QuireEvent, { type: 'job-progress' }>['progress'];
 
 export class JobRunner {
   private worker: Worker | undefined;
@@ -61,9 +63,19 @@ export class JobRunner {
     this.worker = worker;
     this.emit({ type: 'job-changed', jobId, state: 'running' });
     let lastProgress = 0;
+    let latest: { progress: JobProgress; at: number } | undefined;
+    // A step can take longer than a second (big batches, a busy machine): repeat the latest
+    // progress with the ETA counted down, so windows see the job is alive at least each second.
+    const heartbeat = setInterval(() => {
+      if (!latest || Date.now() - lastProgress < HEARTBEAT_MS * 0.75) return;
+      lastProgress = Date.now();
+      const waited = (lastProgress - latest.at) / 1000;
+      this.emit({ type: 'job-progress', progress: { ...latest.progress, etaSeconds: Math.max(0, latest.progress.etaSeconds - waited) } });
+    }, HEARTBEAT_MS / 4);
     worker.on('message', (m: JobWorkerMessage) => {
       if (m.type === 'progress') {
         const now = Date.now();
+        latest = { progress: m.progress, at: now };
         if (now - lastProgress < PROGRESS_INTERVAL_MS && m.progress.step !== m.progress.steps) return;
         lastProgress = now;
         this.emit({ type: 'job-progress', progress: m.progress });
@@ -72,6 +84,7 @@ export class JobRunner {
       }
     });
     const finish = () => {
+      clearInterval(heartbeat);
       this.worker = undefined;
       this.running = undefined;
       this.next();
