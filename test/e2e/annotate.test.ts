@@ -61,6 +61,21 @@ test('import, find lines, reshape one, transcribe three with the keyboard, reloa
   await page.getByTestId('tool-delete').click();
   await page.getByTestId('page-status').getByText('Line deleted').waitFor();
 
+  // Merge the first line with the next (M), then split it again where they met (S + click).
+  const firstTwo = app.project.db.prepare('SELECT id, box_x, box_w FROM lines WHERE page_id = ? ORDER BY reading_order LIMIT 2').all(pageId) as Array<{ id: number; box_x: number; box_w: number }>;
+  // After an edit the text field has the keyboard again; Esc hands it to the line tools.
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('m');
+  await page.getByTestId('page-status').getByText('Lines merged').waitFor();
+  const count = () => (app.project.db.prepare('SELECT count(*) AS n FROM lines WHERE page_id = ?').get(pageId) as { n: number }).n;
+  assert.equal(count(), found - 1);
+  const merged = app.project.db.prepare('SELECT box_x, box_y, box_w, box_h FROM lines WHERE id = ?').get(firstTwo[0].id) as { box_x: number; box_y: number; box_w: number; box_h: number };
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('s');
+  await page.mouse.click(...at(merged.box_x + merged.box_w / 2, merged.box_y + merged.box_h / 2));
+  await page.getByTestId('page-status').getByText('Line split').waitFor();
+  assert.equal(count(), found);
+
   const field = page.getByTestId('line-text');
   await field.focus();
   const typed = ['Received of Mr Hale', 'the sum of forty shillings', 'for the rent of the mill'];
