@@ -37,11 +37,24 @@ await page.goto(app.server.url);
 const openTimes: number[] = [];
 for (let run = 0; run < Number(values.runs); run++) {
   await page.getByTestId('document').first().click();
-  const t0 = Date.now();
+  await page.getByTestId('page').first().waitFor();
+  // Timed inside the page, from the click event to the frame after the lines are drawn and
+  // the text field exists: what the person sees, without the test driver's own overhead.
+  await page.evaluate((lines) => {
+    const w = window as unknown as { openMs?: number };
+    let clicked = 0;
+    document.addEventListener('click', (e) => { clicked = e.timeStamp; }, { capture: true, once: true });
+    // (No named helper functions in here: the bundler would wrap them in a __name call the page lacks.)
+    const watch = new MutationObserver(() => {
+      if (!clicked || !document.querySelector(`[data-testid=page-canvas][data-drawn-lines="${lines}"]`) || !document.querySelector('[data-testid=line-text]')) return;
+      watch.disconnect();
+      requestAnimationFrame(() => { w.openMs = performance.now() - clicked; });
+    });
+    watch.observe(document.body, { subtree: true, childList: true, attributes: true });
+  }, count);
   await page.getByTestId('page').first().click();
-  await page.waitForSelector(`[data-testid=page-canvas][data-drawn-lines="${count}"]`);
-  await page.getByTestId('line-text').waitFor();
-  openTimes.push(Date.now() - t0);
+  await page.waitForFunction(() => (window as unknown as { openMs?: number }).openMs !== undefined);
+  openTimes.push(Math.round(await page.evaluate(() => (window as unknown as { openMs: number }).openMs)));
   await page.reload();
 }
 await page.getByTestId('document').first().click();
@@ -76,9 +89,10 @@ software rendering) on the 2-core build machine.
 
 ${table}
 
-Opening is measured from the click on the page thumbnail to the moment all line polygons
-are drawn on the canvas and the transcription field is ready (the scan itself loads in the
-background and appears when decoded). A keystroke is measured from its keydown event to the
+Opening is measured inside the page, from the click event on the page thumbnail to the
+frame after all line polygons are drawn on the canvas and the transcription field exists
+(the scan itself loads in the background and appears when decoded); the first open of a
+page also makes its screen-sized preview. A keystroke is measured from its keydown event to the
 next animation frame after it was handled. Targets: under 500 ms to open, under 16 ms per
 keystroke.
 `);
