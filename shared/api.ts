@@ -117,6 +117,8 @@ const pointSchema = z.tuple([z.number().finite(), z.number().finite()]);
 
 export const schemas = {
   projectInfo: z.object({}).strict(),
+  openProject: z.object({ path: z.string().min(1).max(4096) }).strict(),
+  createProject: z.object({ path: z.string().min(1).max(4096) }).strict(),
   listDocuments: z.object({}).strict(),
   listPages: z.object({ documentId: z.number().int().positive() }).strict(),
   importFiles: z.object({ paths: z.array(z.string().min(1)).min(1) }).strict(),
@@ -172,6 +174,8 @@ export type Request<M extends Method> = z.infer<(typeof schemas)[M]>;
 
 export interface Responses {
   projectInfo: ProjectInfo;
+  openProject: ProjectInfo;
+  createProject: ProjectInfo;
   listDocuments: DocumentSummary[];
   listPages: PageSummary[];
   importFiles: ImportReport;
@@ -242,6 +246,9 @@ export interface JobSummary {
 
 /** The handler table: a missing or mistyped method is a compile error. */
 export type QuireApi = { [M in Method]: (request: Request<M>) => Promise<Responses[M]> };
+
+/** Methods that switch the open project belong to the app, not to one project's service. */
+export type ProjectApi = Omit<QuireApi, 'openProject' | 'createProject'>;
 
 /** Events pushed from the main process to every connected window. */
 export type QuireEvent =

@@ -1,6 +1,6 @@
 // The service table behind every transport: plain async functions over one open project.
 // Transports validate requests with shared/api.ts before calling in.
-import type { DocumentSummary, PageSummary, ProjectInfo, QuireApi, QuireEvent } from '../../shared/api.ts';
+import type { DocumentSummary, PageSummary, ProjectApi, ProjectInfo, QuireEvent } from '../../shared/api.ts';
 import { importFiles, importLineFolder } from '../import/import-images.ts';
 import type { Project } from '../project/project.ts';
 import { exportProject } from '../export/export-project.ts';
@@ -20,7 +20,7 @@ const LABELED = 'EXISTS (SELECT 1 FROM current_transcriptions ct WHERE ct.line_i
 /** `runner` runs background jobs (the app has one; the CLI trains in its own process). */
 const modelSummary = ({ id, name, kind, parentId, metrics, createdAt }: ModelVersion) => ({ id, name, kind, parentId, metrics, createdAt });
 
-export function createService(project: Project, emit: EventSink = () => {}, runner?: JobRunner): QuireApi {
+export function createService(project: Project, emit: EventSink = () => {}, runner?: JobRunner): ProjectApi {
   const db = project.db;
   const jobs = () => {
     if (!runner) throw new Error('background jobs run in the app; from a terminal use `quire train` or `quire pretrain`');

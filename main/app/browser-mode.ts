@@ -1,28 +1,26 @@
-// Serves one project to a browser on 127.0.0.1 (used when Electron is not available).
+// Serves Quire to a browser on 127.0.0.1 (used when Electron is not available), starting
+// on one project; the UI can open or create others.
 import { fileURLToPath } from 'node:url';
-import { createService } from '../api/service.ts';
-import { Project } from '../project/project.ts';
-import { JobRunner } from '../jobs/runner.ts';
+import type { Project } from '../project/project.ts';
+import { ProjectHost } from './project-host.ts';
 import type { QuireEvent } from '../../shared/api.ts';
 import { lineImagePng } from '../project/line-images.ts';
 import { startBrowserServer, type BrowserServer } from '../transport/http-server.ts';
 
 export const RENDERER_DIST = fileURLToPath(new URL('../../renderer/dist/', import.meta.url));
 
-export async function serveProject(dir: string, port?: number): Promise<{ server: BrowserServer; project: Project; close(): Promise<void> }> {
-  const project = Project.open(dir);
+export async function serveProject(dir: string, port?: number): Promise<{ server: BrowserServer; readonly project: Project; close(): Promise<void> }> {
   let server: BrowserServer | undefined;
-  const emit = (event: QuireEvent) => server?.broadcast(event);
-  const runner = new JobRunner(project, emit);
-  const api = createService(project, emit, runner);
-  server = await startBrowserServer({ api, images: project.images, staticDir: RENDERER_DIST, port, lineImage: (id) => lineImagePng(project, id) });
+  const host = new ProjectHost(dir, (event: QuireEvent) => server?.broadcast(event));
+  server = await startBrowserServer({
+    api: host.api(), images: () => host.project.images, staticDir: RENDERER_DIST, port, lineImage: (id) => lineImagePng(host.project, id),
+  });
   return {
     server,
-    project,
+    get project() { return host.project; },
     async close() {
-      await runner.stop();
+      await host.close();
       await server!.close();
-      project.close();
     },
   };
 }

@@ -4,9 +4,7 @@
 import { app, BrowserWindow, ipcMain, protocol, net, session } from 'electron';
 import { pathToFileURL, fileURLToPath } from 'node:url';
 import { isMethod, parseRequest, type QuireEvent } from '../../shared/api.ts';
-import { JobRunner } from '../jobs/runner.ts';
-import { createService } from '../api/service.ts';
-import { Project } from '../project/project.ts';
+import { ProjectHost } from './project-host.ts';
 import { lineImagePng } from '../project/line-images.ts';
 import { ensurePreview } from '../images/preview.ts';
 import { RENDERER_DIST } from './browser-mode.ts';
@@ -20,20 +18,20 @@ const CSP = "default-src 'self'; img-src 'self' quire-image: data: blob:; style-
 async function main() {
   await app.whenReady();
   const dir = process.argv[process.argv.length - 1]?.endsWith('.cjs') ? await ensureSampleProject() : process.argv[process.argv.length - 1];
-  const project = Project.open(dir);
   const windows = new Set<BrowserWindow>();
   const emit = (event: QuireEvent) => windows.forEach((w) => w.webContents.send('quire:event', event));
-  const runner = new JobRunner(project, emit);
-  const api = createService(project, emit, runner);
+  const host = new ProjectHost(dir, emit);
+  const api = host.api();
 
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CSP] } });
   });
   protocol.handle('quire-image', async (request) => {
     const url = new URL(request.url);
-    if (url.hostname === 'line') return new Response(new Uint8Array(await lineImagePng(project, Number(url.pathname.slice(1)))), { headers: { 'Content-Type': 'image/png' } });
+    if (url.hostname === 'line') return new Response(new Uint8Array(await lineImagePng(host.project, Number(url.pathname.slice(1)))), { headers: { 'Content-Type': 'image/png' } });
     const variant = url.pathname.slice(1) as Variant;
-    const file = variant === 'preview' ? await ensurePreview(project.images, url.hostname) : project.images.path(url.hostname, variant);
+    const images = host.project.images;
+    const file = variant === 'preview' ? await ensurePreview(images, url.hostname) : images.path(url.hostname, variant);
     return net.fetch(pathToFileURL(file).toString());
   });
   ipcMain.handle('quire:call', async (_event, method: string, request: unknown) => {
@@ -47,7 +45,7 @@ async function main() {
   });
 
   const win = new BrowserWindow({
-    width: 1400, height: 900, title: `Quire — ${project.name}`,
+    width: 1400, height: 900, title: `Quire — ${host.project.name}`,
     webPreferences: {
       preload: fileURLToPath(new URL('./preload.cjs', import.meta.url)),
       contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true,
@@ -56,7 +54,7 @@ async function main() {
   windows.add(win);
   win.on('closed', () => windows.delete(win));
   await win.loadFile(`${RENDERER_DIST}index.html`);
-  app.on('window-all-closed', async () => { await runner.stop(); project.close(); app.quit(); });
+  app.on('window-all-closed', async () => { await host.close(); app.quit(); });
 }
 
 main().catch((error) => { console.error(error); app.exit(1); });

@@ -31,7 +31,8 @@ export interface BrowserServer {
 
 export interface ServerOptions {
   api: QuireApi;
-  images: ImageStore;
+  /** The open project's image store (it changes when another project is opened). */
+  images: () => ImageStore;
   /** Folder with the built renderer (index.html). */
   staticDir: string;
   /** PNG of one line's crop (GET /line-image/<id>). */
@@ -135,8 +136,9 @@ export async function startBrowserServer(o: ServerOptions): Promise<BrowserServe
   async function serveImage(res: ServerResponse, path: string): Promise<void> {
     const [, , hash, variant] = path.split('/');
     if (!VARIANTS.includes(variant as Variant) || !/^[0-9a-f]{64}$/.test(hash ?? '')) return send(res, 404, { name: 'NotFound', message: path });
-    if (!o.images.has(hash, 'page')) return send(res, 404, { name: 'NotFound', message: path });
-    const file = variant === 'preview' ? await ensurePreview(o.images, hash) : o.images.path(hash, variant as Variant);
+    const images = o.images();
+    if (!images.has(hash, 'page')) return send(res, 404, { name: 'NotFound', message: path });
+    const file = variant === 'preview' ? await ensurePreview(images, hash) : images.path(hash, variant as Variant);
     if (!existsSync(file)) return send(res, 404, { name: 'NotFound', message: path });
     res.writeHead(200, { 'Content-Type': file.endsWith('.jpg') ? 'image/jpeg' : 'image/png', 'Cache-Control': 'private, max-age=31536000, immutable' });
     createReadStream(file).pipe(res);

@@ -1,4 +1,4 @@
-// End to end in Chromium, the annotation workflow on a fresh project: import a page scan,
+// End to end in Chromium, the annotation workflow: create a project, import a page scan,
 // find its lines, correct one line's polygon by dragging a point, transcribe three lines
 // with the keyboard only, reload and find them again, and find them by search.
 import { test } from 'node:test';
@@ -16,6 +16,13 @@ test('import, find lines, reshape one, transcribe three with the keyboard, reloa
   const { app, browser } = fixture();
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   await page.goto(app.server.url);
+  // A new project, made from the UI.
+  const folder = join(tempDir(), 'parish-accounts');
+  await page.getByTestId('project-menu').click();
+  await page.getByTestId('project-path').fill(folder);
+  await page.getByTestId('project-create').click();
+  await page.getByTestId('project-menu').getByText('parish-accounts').waitFor();
+  assert.equal(app.project.root, folder);
   await page.getByTestId('annotate-next').click();
   await page.getByText('No suggestions yet').waitFor();
   await page.getByTestId('import-input').setInputFiles([scan]);
