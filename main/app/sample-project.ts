@@ -1,12 +1,13 @@
-// The bundled sample project: built on first start from resources/sample (page scans and
-// line images with some transcriptions) by the normal import code, in the user's data
-// folder, so that the repository's files are never modified.
+// The bundled sample project: built on first start from resources/sample (page scans,
+// segmented into lines, and line images with some transcriptions) by the normal import
+// code, in the user's data folder, so that the repository's files are never modified.
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { importFiles, importLineFolder } from '../import/import-images.ts';
 import { DB_FILE, Project } from '../project/project.ts';
+import { segmentPages } from '../layout/segment-pages.ts';
 
 export const SAMPLE_SOURCE = fileURLToPath(new URL('../../resources/sample/', import.meta.url));
 
@@ -19,6 +20,9 @@ export async function ensureSampleProject(dir = join(userDataDir(), 'sample-proj
   const project = Project.init(dir);
   try {
     await importFiles(project, [join(SAMPLE_SOURCE, 'pages')]);
+    // The scans open with their lines found, ready to transcribe.
+    const pages = project.db.prepare("SELECT p.id FROM pages p JOIN documents d ON d.id = p.document_id WHERE d.kind = 'scan'").all() as Array<{ id: number }>;
+    await segmentPages(project, pages.map((p) => p.id));
     await importLineFolder(project, join(SAMPLE_SOURCE, 'lines'));
   } finally {
     project.close();
