@@ -4,9 +4,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { Project } from '../project/project.ts';
 import { resumeJob, runQueuedJob, type RunProgress } from './training-runs.ts';
-import { getJob, JobCancelled, updateJob } from './jobs.ts';
-import { evaluateModel, transcribe } from './transcription.ts';
-import { updateModelMetrics } from '../models/registry.ts';
+import { getJob, JobCancelled } from './jobs.ts';
+import { runEvaluationJob, transcribe } from './transcription.ts';
 import type { Split } from '../../shared/api.ts';
 
 export interface JobWorkerData { projectRoot: string; jobId: number; mode: 'start' | 'resume' }
@@ -36,16 +35,7 @@ try {
     post({ type: 'done', modelId });
   } else if (job.kind === 'evaluate') {
     const { modelId, split } = job.config as { modelId: number; split: Split };
-    updateJob(project, jobId, { state: 'running' });
-    try {
-      const report = await evaluateModel(project, modelId, split);
-      // Kept with the model, so versions can be compared on the same split.
-      updateModelMetrics(project, modelId, { [`${split}Cer`]: report.cer, [`${split}Wer`]: report.wer, [`${split}Lines`]: report.lines });
-      updateJob(project, jobId, { state: 'done', modelId, log: `${split} split, ${report.lines} lines: CER ${(100 * report.cer).toFixed(2)} %, WER ${(100 * report.wer).toFixed(2)} %` });
-    } catch (error) {
-      updateJob(project, jobId, { state: 'failed', error: (error as Error).message });
-      throw error;
-    }
+    await runEvaluationJob(project, jobId, modelId, split);
     post({ type: 'done', modelId });
   } else {
     const version = mode === 'start'

@@ -1,6 +1,7 @@
 // Jobs are rows: queued → running → done | failed | cancelled, or interrupted when the
 // process died while running. Progress and log live in the row, so any window or CLI
 // can show them, and a crash leaves a record of what was going on.
+import { isMainThread } from 'node:worker_threads';
 import type { Project } from '../project/project.ts';
 
 export type JobKind = 'pretrain' | 'finetune' | 'transcribe' | 'evaluate' | 'segment';
@@ -28,8 +29,17 @@ const fromRow = (r: Row): Job => ({
 
 const NOW = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
 
+/**
+ * Who runs a job, recorded with every progress write and whenever it starts running: the
+ * crash check and `quire cancel` need the process, and must never signal the app, whose
+ * jobs run in worker threads of its own process.
+ */
+const runningHere = () => ({ pid: process.pid, app: !isMainThread });
+
 export function createJob(project: Project, kind: JobKind, config: Record<string, unknown>, state: JobState = 'running'): Job {
-  const id = Number(project.db.prepare('INSERT INTO jobs (kind, state, config) VALUES (?, ?, ?)').run(kind, state, JSON.stringify(config)).lastInsertRowid);
+  const progress = state === 'running' ? runningHere() : {};
+  const id = Number(project.db.prepare('INSERT INTO jobs (kind, state, config, progress) VALUES (?, ?, ?, ?)')
+    .run(kind, state, JSON.stringify(config), JSON.stringify(progress)).lastInsertRowid);
   return getJob(project, id);
 }
 
@@ -44,9 +54,10 @@ export function listJobs(project: Project): Job[] {
 }
 
 export function updateJob(project: Project, id: number, change: { state?: JobState; progress?: Record<string, unknown>; error?: string; modelId?: number; log?: string }): void {
+  const progress = change.progress ? { ...change.progress, ...runningHere() } : change.state === 'running' ? runningHere() : null;
   project.db.prepare(`UPDATE jobs SET state = coalesce(?, state), progress = coalesce(?, progress), error = coalesce(?, error),
       model_id = coalesce(?, model_id), log = log || coalesce(?, ''), updated_at = ${NOW} WHERE id = ?`)
-    .run(change.state ?? null, change.progress ? JSON.stringify(change.progress) : null, change.error ?? null, change.modelId ?? null,
+    .run(change.state ?? null, progress ? JSON.stringify(progress) : null, change.error ?? null, change.modelId ?? null,
       change.log ? `${new Date().toISOString()} ${change.log}\n` : null, id);
 }
 

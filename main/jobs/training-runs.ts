@@ -4,7 +4,6 @@
 // Checkpoints go to <project>/checkpoints/job-<id>.qmodel; `resumeJob` continues one.
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { isMainThread } from 'node:worker_threads';
 import { currentBackend, initBackend } from '../ml/backend.ts';
 import { loadTrainingCheckpoint, saveTrainingCheckpoint, type TrainingCheckpointState } from '../ml/checkpoint.ts';
 import { Codec } from '../ml/codec.ts';
@@ -94,15 +93,13 @@ async function runJob(
 ): Promise<ModelVersion> {
   const backend = await initBackend();
   const started = performance.now();
-  // Who runs the job: `quire cancel` signals a CLI process, but must not signal the app.
-  const host = { pid: process.pid, app: !isMainThread };
   mkdirSync(join(project.root, 'checkpoints'), { recursive: true });
   const report = (p: Omit<RunProgress, 'jobId'>) => {
     const progress = { jobId, ...p };
     onProgress?.(progress);
-    if (p.step % 10 === 0 || p.step === p.steps) updateJob(project, jobId, { progress: { ...progress, ...host } });
+    if (p.step % 10 === 0 || p.step === p.steps) updateJob(project, jobId, { progress });
   };
-  updateJob(project, jobId, { progress: { ...host, step: checkpoint?.state.step ?? 0 }, log: `backend ${backend.name} (${backend.provider})` });
+  updateJob(project, jobId, { progress: { step: checkpoint?.state.step ?? 0 }, log: `backend ${backend.name} (${backend.provider})` });
   try {
     const version = request.kind === 'pretrain'
       ? await runPretrain(project, jobId, request, checkpoint, report, signal)

@@ -5,7 +5,7 @@ import type { Split } from '../../shared/api.ts';
 import { initBackend } from '../ml/backend.ts';
 import type { ErrorReport } from '../ml/metrics.ts';
 import { evaluate, readLines } from '../ml/recognize.ts';
-import { loadVersion } from '../models/registry.ts';
+import { loadVersion, updateModelMetrics } from '../models/registry.ts';
 import { labeledLines, samplesFor } from '../project/dataset.ts';
 import type { Project } from '../project/project.ts';
 import { createJob, JobCancelled, updateJob } from './jobs.ts';
@@ -61,7 +61,7 @@ export async function transcribe(project: Project, modelId: number, options: Tra
         });
       })();
       options.onProgress?.(Math.min(ids.length, i + CHUNK), ids.length);
-      updateJob(project, job.id, { progress: { step: Math.min(ids.length, i + CHUNK), steps: ids.length, pid: process.pid } });
+      updateJob(project, job.id, { progress: { step: Math.min(ids.length, i + CHUNK), steps: ids.length } });
     }
     updateJob(project, job.id, { state: 'done', modelId, log: `read ${ids.length} lines` });
     return out;
@@ -79,4 +79,18 @@ export async function evaluateModel(project: Project, modelId: number, split: Sp
   if (lines.length === 0) throw new Error(`no labeled lines in the ${split} split to evaluate on`);
   const samples = await samplesFor(project, lines, model.config.height);
   return { ...evaluate(model, codec, samples), lines: lines.length };
+}
+
+/** Runs a queued evaluation job (the app's runner): the result goes to its log and to the model's metrics. */
+export async function runEvaluationJob(project: Project, jobId: number, modelId: number, split: Split): Promise<void> {
+  updateJob(project, jobId, { state: 'running' });
+  try {
+    const report = await evaluateModel(project, modelId, split);
+    // Kept with the model, so versions can be compared on the same split.
+    updateModelMetrics(project, modelId, { [`${split}Cer`]: report.cer, [`${split}Wer`]: report.wer, [`${split}Lines`]: report.lines });
+    updateJob(project, jobId, { state: 'done', modelId, log: `${split} split, ${report.lines} lines: CER ${(100 * report.cer).toFixed(2)} %, WER ${(100 * report.wer).toFixed(2)} %` });
+  } catch (error) {
+    updateJob(project, jobId, { state: 'failed', error: (error as Error).message });
+    throw error;
+  }
 }

@@ -20,11 +20,14 @@ function line(project: Project, lineId: number): LineRow {
   return row;
 }
 
+/** A found or drawn line's dataset split: stable for the same shape on the same page. */
+export const splitForNewLine = (documentId: number, pageId: number, polygon: Point[]) => stableSplit(`${documentId}/${pageId}/${polygon.flat().join(',')}`);
+
 export const verticalCentre = (polygon: Point[]) => { const b = boundingBox(polygon); return b.y + b.h / 2; };
 
-function checkInside(row: LineRow, points: Point[]): void {
-  const outside = points.find(([x, y]) => x < 0 || y < 0 || x > row.width || y > row.height);
-  if (outside) throw new Error(`line ${row.id}: point ${outside.join(',')} lies outside the page (${row.width}×${row.height})`);
+function checkInside(what: string, page: { width: number; height: number }, points: Point[]): void {
+  const outside = points.find(([x, y]) => x < 0 || y < 0 || x > page.width || y > page.height);
+  if (outside) throw new Error(`${what}: point ${outside.join(',')} lies outside the page (${page.width}×${page.height})`);
 }
 
 export function setReadingOrder(project: Project, lineIds: number[]): void {
@@ -49,7 +52,7 @@ export function archiveAndDelete(project: Project, lineId: number, reason: strin
 /** Replaces a line's polygon (and baseline); the previous shape goes to the history. */
 export function updateLineGeometry(project: Project, lineId: number, polygon: Point[], baseline: Point[] | null): void {
   const row = line(project, lineId);
-  checkInside(row, [...polygon, ...(baseline ?? [])]);
+  checkInside(`line ${lineId}`, row, [...polygon, ...(baseline ?? [])]);
   const b = boundingBox(polygon);
   project.db.transaction(() => {
     project.db.prepare('INSERT INTO line_geometry_history (line_id, polygon, baseline) VALUES (?, ?, ?)').run(lineId, row.polygon, row.baseline);
@@ -62,9 +65,9 @@ export function updateLineGeometry(project: Project, lineId: number, polygon: Po
 export function addLine(project: Project, pageId: number, polygon: Point[], baseline: Point[] | null): number {
   const page = project.db.prepare('SELECT id, width, height, document_id FROM pages WHERE id = ?').get(pageId) as { id: number; width: number; height: number; document_id: number } | undefined;
   if (!page) throw new Error(`no page ${pageId}`);
-  checkInside({ id: 0, width: page.width, height: page.height } as LineRow, [...polygon, ...(baseline ?? [])]);
+  checkInside('new line', page, [...polygon, ...(baseline ?? [])]);
   return project.db.transaction(() => {
-    const [id] = insertLines(project.db, pageId, [{ polygon, baseline, text: null, split: stableSplit(`${page.document_id}/${pageId}/${polygon.flat().join(',')}`) }], 'human');
+    const [id] = insertLines(project.db, pageId, [{ polygon, baseline, text: null, split: splitForNewLine(page.document_id, pageId, polygon) }], 'human');
     const others = (project.db.prepare('SELECT id, polygon FROM lines WHERE page_id = ? AND id != ? ORDER BY reading_order, id').all(pageId, id) as Array<{ id: number; polygon: string }>);
     const at = others.findIndex((o) => verticalCentre(JSON.parse(o.polygon)) > verticalCentre(polygon));
     const ids = others.map((o) => o.id);

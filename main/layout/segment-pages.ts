@@ -1,12 +1,11 @@
 // Segmentation of a project's pages: runs the classical segmenter on each page's grayscale
 // copy and replaces the page's lines, except that a line carrying a human transcription is
 // never removed: it stays, and new lines overlapping it are dropped.
-import sharp from 'sharp';
 import type { SegmentReport } from '../../shared/api.ts';
 import type { Point } from '../io/layout.ts';
-import { archiveAndDelete, setReadingOrder, verticalCentre } from './line-edits.ts';
+import { archiveAndDelete, setReadingOrder, splitForNewLine, verticalCentre } from './line-edits.ts';
 import { insertLines } from '../import/insert-lines.ts';
-import { stableSplit } from '../import/split.ts';
+import { grayPage } from '../project/line-images.ts';
 import type { Project } from '../project/project.ts';
 import { polygonIoU } from './line-metrics.ts';
 import { segmentPage } from './segment.ts';
@@ -21,8 +20,7 @@ export async function segmentPages(project: Project, pageIds: number[], onProgre
   for (const pageId of pageIds) {
     const page = db.prepare('SELECT p.id, p.image_hash, p.document_id FROM pages p WHERE p.id = ?').get(pageId) as { id: number; image_hash: string; document_id: number } | undefined;
     if (!page) throw new Error(`no page ${pageId}`);
-    // The gray copy is one channel, but libvips decodes PNGs to sRGB unless told otherwise.
-    const { data, info } = await sharp(project.images.path(page.image_hash, 'gray')).extractChannel(0).raw().toBuffer({ resolveWithObject: true });
+    const { data, info } = await grayPage(project, page.image_hash);
     const found = segmentPage({ width: info.width, height: info.height, data: new Uint8Array(data.buffer, data.byteOffset, data.length) });
     db.transaction(() => {
       const existing = db.prepare(`SELECT l.id, l.polygon, EXISTS (SELECT 1 FROM current_transcriptions ct WHERE ct.line_id = l.id) AS labeled
@@ -33,7 +31,7 @@ export async function segmentPages(project: Project, pageIds: number[], onProgre
       const fresh = found.lines.filter((n) => kept.every((k) => polygonIoU(n.polygon, k.polygon) < SAME_LINE_IOU));
       const ids = insertLines(db, pageId, fresh.map((l) => ({
         polygon: l.polygon, baseline: l.baseline, text: null,
-        split: stableSplit(`${page.document_id}/${page.id}/${l.polygon.flat().join(',')}`),
+        split: splitForNewLine(page.document_id, page.id, l.polygon),
       })), 'segmentation');
       // Reading order: top to bottom by the line's vertical centre, kept and new lines together.
       const all = [...kept, ...fresh.map((l, i) => ({ id: ids[i], polygon: l.polygon }))];

@@ -106,7 +106,7 @@ function estimateSkew(xs: number[], ys: number[], height: number): number {
  * Splits the profile into one band per text line: the profile smoothed over about a line
  * body has one peak per line, and bands meet at the valley between neighbouring peaks.
  */
-export function lineBands(profile: Float64Array): Array<{ from: number; to: number; peak: number }> {
+function lineBands(profile: Float64Array): Array<{ from: number; to: number }> {
   const body = bodyHeight(profile);
   const smooth = boxSmooth(profile, Math.max(1, Math.round(body / 2)));
   const top = max(smooth, 0, smooth.length);
@@ -122,7 +122,7 @@ export function lineBands(profile: Float64Array): Array<{ from: number; to: numb
   for (let k = 0; k < peaks.length; k++) {
     const from = k === 0 ? Math.max(0, peaks[0] - 2 * body) : argMin(smooth, peaks[k - 1], peaks[k]);
     const to = k === peaks.length - 1 ? Math.min(profile.length, peaks[k] + 2 * body) : argMin(smooth, peaks[k], peaks[k + 1]);
-    bands.push({ from, to, peak: peaks[k] });
+    bands.push({ from, to });
   }
   return bands;
 }
@@ -132,7 +132,7 @@ export function lineBands(profile: Float64Array): Array<{ from: number; to: numb
  * ink is above a quarter of the strong rows' level. Line spacing in manuscripts is too
  * irregular for the profile's autocorrelation, but bodies are consistent within a hand.
  */
-export function bodyHeight(profile: Float64Array): number {
+function bodyHeight(profile: Float64Array): number {
   const smooth = boxSmooth(profile, 1);
   const sorted = [...smooth].filter((v) => v > 0).sort((a, b) => a - b);
   const level = sorted[Math.floor(sorted.length * 0.95)] ?? 0;

@@ -14,7 +14,8 @@ interface LineGeometry { id: number; image_hash: string; polygon: string; box_x:
 const CACHED_PAGES = 2;
 const decoded = new Map<string, Promise<{ data: Buffer; info: sharp.OutputInfo }>>();
 
-function grayPage(project: Project, hash: string): Promise<{ data: Buffer; info: sharp.OutputInfo }> {
+/** A page's grayscale copy as one byte per pixel (recently used pages come from memory). */
+export function grayPage(project: Project, hash: string): Promise<{ data: Buffer; info: sharp.OutputInfo }> {
   const key = `${project.root}:${hash}`;
   let page = decoded.get(key);
   if (page) decoded.delete(key);
