@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { ARTIFACTS } from '../helpers/chromium.ts';
-import { useBrowserApp } from '../helpers/browser-app.ts';
+import { openFirstPage, useBrowserApp } from '../helpers/browser-app.ts';
 import { writeSynthPage } from '../helpers/images.ts';
 import { tempDir } from '../helpers/project.ts';
 
@@ -26,8 +26,7 @@ test('import, find lines, reshape one, transcribe three with the keyboard, reloa
   await page.getByTestId('annotate-next').click();
   await page.getByText('No suggestions yet').waitFor();
   await page.getByTestId('import-input').setInputFiles([scan]);
-  await page.getByTestId('document').first().click();
-  await page.getByTestId('page').first().click();
+  await openFirstPage(page);
   await page.getByTestId('segment-page').click();
   await page.getByTestId('page-status').getByText(/lines found/).waitFor();
   const found = Number(/(\d+) lines found/.exec(await page.getByTestId('page-status').innerText())![1]);
@@ -92,8 +91,7 @@ test('import, find lines, reshape one, transcribe three with the keyboard, reloa
   }
   await page.screenshot({ path: join(ARTIFACTS, 'annotate-transcribed.png') });
   await page.reload();
-  await page.getByTestId('document').first().click();
-  await page.getByTestId('page').first().click();
+  await openFirstPage(page);
   await field.waitFor();
   assert.match(await page.locator('nav span').first().innerText(), new RegExp(`^3/${found} lines labeled`));
   const texts: string[] = [];

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { importFiles } from '../../main/import/import-images.ts';
 import { ARTIFACTS } from '../helpers/chromium.ts';
-import { useBrowserApp } from '../helpers/browser-app.ts';
+import { openFirstPage, useBrowserApp } from '../helpers/browser-app.ts';
 import { tempDir } from '../helpers/project.ts';
 
 const fixture = useBrowserApp(async (project) => {
@@ -21,8 +21,7 @@ test('transcribe three lines with the keyboard, reload, and search', async () =>
   const { app, browser } = fixture();
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   await page.goto(app.server.url);
-  await page.getByTestId('document').first().click();
-  await page.getByTestId('page').first().click();
+  await openFirstPage(page);
   const field = page.getByTestId('line-text');
   await field.waitFor();
   // The first unlabeled line is selected and focused.
@@ -35,8 +34,7 @@ test('transcribe three lines with the keyboard, reload, and search', async () =>
   }
   await page.screenshot({ path: join(ARTIFACTS, 'transcribe.png') });
   await page.reload();
-  await page.getByTestId('document').first().click();
-  await page.getByTestId('page').first().click();
+  await openFirstPage(page);
   await field.waitFor();
   const labeled = await page.locator('nav span').first().innerText();
   assert.match(labeled, /4\/4 lines labeled/);

@@ -2,7 +2,7 @@
 // started before a file's tests and closed after them.
 import { after, before } from 'node:test';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { serveProject } from '../../main/app/browser-mode.ts';
 import { Project } from '../../main/project/project.ts';
 import { launchChromium } from './chromium.ts';
@@ -31,4 +31,10 @@ export function useBrowserApp(prepare?: (project: Project) => Promise<void>): ()
     await state?.app.close();
   });
   return () => state!;
+}
+
+/** From the document list, opens the first page of the first document. */
+export async function openFirstPage(page: Page): Promise<void> {
+  await page.getByTestId('document').first().click();
+  await page.getByTestId('page').first().click();
 }
