@@ -3,15 +3,17 @@
 // full-text search over the current transcriptions.
 import type { LineView, PageView, SearchHit, TranscriptionRow } from '../../shared/api.ts';
 import type { Project } from '../project/project.ts';
+import { LABELED } from '../project/dataset.ts';
+
+/** The columns of a PageSummary, selected from pages (alias p). */
+export const PAGE_SUMMARY = `p.id, p.document_id AS documentId, p.page_index AS "index", p.image_hash AS image, p.width, p.height, p.dpi,
+  (SELECT count(*) FROM lines l WHERE l.page_id = p.id) AS lines,
+  (SELECT count(*) FROM lines l WHERE l.page_id = p.id AND ${LABELED}) AS labeled,
+  (SELECT count(*) FROM lines l WHERE l.page_id = p.id AND NOT ${LABELED} AND EXISTS (SELECT 1 FROM predictions pr WHERE pr.line_id = l.id)) AS predicted`;
 
 export function getPage(project: Project, pageId: number): PageView {
   const db = project.db;
-  const page = db.prepare(`SELECT p.id, p.document_id AS documentId, p.page_index AS "index", p.image_hash AS image, p.width, p.height, p.dpi,
-      (SELECT count(*) FROM lines l WHERE l.page_id = p.id) AS lines,
-      (SELECT count(*) FROM lines l JOIN current_transcriptions ct ON ct.line_id = l.id WHERE l.page_id = p.id) AS labeled,
-      (SELECT count(*) FROM lines l WHERE l.page_id = p.id AND NOT EXISTS (SELECT 1 FROM current_transcriptions ct WHERE ct.line_id = l.id)
-        AND EXISTS (SELECT 1 FROM predictions pr WHERE pr.line_id = l.id)) AS predicted,
-      d.name AS documentName
+  const page = db.prepare(`SELECT ${PAGE_SUMMARY}, d.name AS documentName
     FROM pages p JOIN documents d ON d.id = p.document_id WHERE p.id = ?`).get(pageId) as (PageView['page'] & { documentName: string }) | undefined;
   if (!page) throw new Error(`no page ${pageId}`);
   const neighbour = (cmp: '<' | '>', order: 'DESC' | 'ASC') =>

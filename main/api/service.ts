@@ -4,7 +4,8 @@ import type { DocumentSummary, PageSummary, ProjectApi, ProjectInfo, QuireEvent 
 import { importFiles, importLineFolder } from '../import/import-images.ts';
 import type { Project } from '../project/project.ts';
 import { exportProject } from '../export/export-project.ts';
-import { getPage, lineHistory, saveTranscription, search } from './pages.ts';
+import { getPage, lineHistory, PAGE_SUMMARY, saveTranscription, search } from './pages.ts';
+import { LABELED } from '../project/dataset.ts';
 import { ensureBaseModel, listVersions, type ModelVersion } from '../models/registry.ts';
 import { listJobs } from '../jobs/jobs.ts';
 import type { JobRunner } from '../jobs/runner.ts';
@@ -15,11 +16,9 @@ import { addLine, deleteLine, mergeLines, moveLine, setSplit, splitLine, updateL
 
 export type EventSink = (event: QuireEvent) => void;
 
-const LABELED = 'EXISTS (SELECT 1 FROM current_transcriptions ct WHERE ct.line_id = l.id)';
-
-/** `runner` runs background jobs (the app has one; the CLI trains in its own process). */
 const modelSummary = ({ id, name, kind, parentId, metrics, createdAt }: ModelVersion) => ({ id, name, kind, parentId, metrics, createdAt });
 
+/** `runner` runs background jobs (the app has one; the CLI trains in its own process). */
 export function createService(project: Project, emit: EventSink = () => {}, runner?: JobRunner): ProjectApi {
   const db = project.db;
   const jobs = () => {
@@ -47,12 +46,7 @@ export function createService(project: Project, emit: EventSink = () => {}, runn
     },
 
     async listPages({ documentId }): Promise<PageSummary[]> {
-      return db.prepare(`SELECT p.id, p.document_id AS documentId, p.page_index AS "index", p.image_hash AS image,
-          p.width, p.height, p.dpi,
-          (SELECT count(*) FROM lines l WHERE l.page_id = p.id) AS lines,
-          (SELECT count(*) FROM lines l WHERE l.page_id = p.id AND ${LABELED}) AS labeled,
-          (SELECT count(*) FROM lines l WHERE l.page_id = p.id AND NOT ${LABELED} AND EXISTS (SELECT 1 FROM predictions pr WHERE pr.line_id = l.id)) AS predicted
-        FROM pages p WHERE p.document_id = ? ORDER BY p.page_index`).all(documentId) as PageSummary[];
+      return db.prepare(`SELECT ${PAGE_SUMMARY} FROM pages p WHERE p.document_id = ? ORDER BY p.page_index`).all(documentId) as PageSummary[];
     },
 
     async importFiles({ paths }) {

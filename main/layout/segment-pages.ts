@@ -6,6 +6,7 @@ import type { Point } from '../io/layout.ts';
 import { archiveAndDelete, setReadingOrder, splitForNewLine, verticalCentre } from './line-edits.ts';
 import { insertLines } from '../import/insert-lines.ts';
 import { grayPage } from '../project/line-images.ts';
+import { LABELED } from '../project/dataset.ts';
 import type { Project } from '../project/project.ts';
 import { polygonIoU } from './line-metrics.ts';
 import { segmentPage } from './segment.ts';
@@ -23,7 +24,7 @@ export async function segmentPages(project: Project, pageIds: number[], onProgre
     const { data, info } = await grayPage(project, page.image_hash);
     const found = segmentPage({ width: info.width, height: info.height, data: new Uint8Array(data.buffer, data.byteOffset, data.length) });
     db.transaction(() => {
-      const existing = db.prepare(`SELECT l.id, l.polygon, EXISTS (SELECT 1 FROM current_transcriptions ct WHERE ct.line_id = l.id) AS labeled
+      const existing = db.prepare(`SELECT l.id, l.polygon, ${LABELED} AS labeled
         FROM lines l WHERE l.page_id = ?`).all(pageId) as Array<{ id: number; polygon: string; labeled: number }>;
       const kept = existing.filter((l) => l.labeled).map((l) => ({ id: l.id, polygon: JSON.parse(l.polygon) as Point[] }));
       const drop = existing.filter((l) => !l.labeled);

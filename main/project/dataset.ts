@@ -7,6 +7,9 @@ import { toLineTensor } from '../ml/line-image.ts';
 import type { Project } from './project.ts';
 import { lineImages } from './line-images.ts';
 
+/** SQL: the line (alias l) has a current human or imported transcription. */
+export const LABELED = 'EXISTS (SELECT 1 FROM current_transcriptions ct WHERE ct.line_id = l.id)';
+
 export interface LabeledLine {
   lineId: number;
   text: string;
