@@ -146,7 +146,8 @@ export const schemas = {
     z.object({
       kind: z.literal('finetune'), from: z.number().int().positive().optional(), freezeEncoder: z.boolean().default(false),
       steps: z.number().int().min(1).max(1_000_000).default(2000), batchSize: z.number().int().min(1).max(256).default(16), seed: z.number().int().min(0).default(1),
-      threads: z.number().int().min(1).max(64).default(1), checkpointEvery: z.number().int().min(1).optional(),
+      // Left out, the server chooses (it knows the machine's cores; a browser window does not).
+      threads: z.number().int().min(1).max(64).optional(), checkpointEvery: z.number().int().min(1).optional(),
     }).strict(),
   ]),
   startTranscription: z.object({ modelId: z.number().int().positive(), pageIds: z.array(z.number().int().positive()).min(1).optional() }).strict(),

@@ -9,7 +9,7 @@ import { LABELED } from '../project/dataset.ts';
 import { ensureBaseModel, listVersions, type ModelVersion } from '../models/registry.ts';
 import { listJobs } from '../jobs/jobs.ts';
 import type { JobRunner } from '../jobs/runner.ts';
-import type { TrainingRequest } from '../jobs/training-runs.ts';
+import { defaultTrainingThreads, type TrainingRequest } from '../jobs/training-runs.ts';
 import { reviewLines, suggestLines } from '../jobs/suggest.ts';
 import { segmentPages } from '../layout/segment-pages.ts';
 import { addLine, deleteLine, mergeLines, moveLine, setSplit, splitLine, updateLineGeometry } from '../layout/line-edits.ts';
@@ -86,7 +86,8 @@ export function createService(project: Project, emit: EventSink = () => {}, runn
     },
 
     async startTraining(request) {
-      return { jobId: jobs().start(request as TrainingRequest) };
+      const withThreads = request.kind === 'finetune' ? { ...request, threads: request.threads ?? defaultTrainingThreads() } : request;
+      return { jobId: jobs().start(withThreads as TrainingRequest) };
     },
 
     async startTranscription({ modelId, pageIds }) {

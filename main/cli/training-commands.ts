@@ -1,8 +1,7 @@
 // CLI commands that train and list models and jobs.
-import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
 import { listJobs, markInterrupted, requestCancel } from '../jobs/jobs.ts';
-import { resumeJob, startTraining } from '../jobs/training-runs.ts';
+import { defaultTrainingThreads, resumeJob, startTraining } from '../jobs/training-runs.ts';
 import { evaluateModel, transcribe } from '../jobs/transcription.ts';
 import { suggestLines } from '../jobs/suggest.ts';
 import { deleteVersion, ensureBaseModel, exportVersion, importVersion, listVersions, renameVersion } from '../models/registry.ts';
@@ -84,7 +83,7 @@ export function addTrainingCommands(program: Command): void {
     .option('--freeze-encoder', 'keep the encoder of --from fixed and train only the decoder')
     .option('--steps <n>', 'training steps', int('--steps'), 2000)
     .option('--batch <n>', 'lines per batch', int('--batch'), 16)
-    .option('--threads <n>', 'CPU threads for data-parallel training', int('--threads'), availableParallelism())
+    .option('--threads <n>', 'CPU threads for data-parallel training', int('--threads'), defaultTrainingThreads())
     .option('--seed <n>', 'random seed', int('--seed', 0), 1)
     .option('--checkpoint-every <n>', 'save a resumable checkpoint every n steps', int('--checkpoint-every'), 50)
     .option('--json', 'print progress and the result as JSON lines')

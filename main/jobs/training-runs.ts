@@ -2,6 +2,7 @@
 // SeqCLR pretraining on all lines, and supervised fine-tuning (or decoder evaluation with
 // a frozen encoder) on the labeled train split, early-stopped on the validation split.
 // Checkpoints go to <project>/checkpoints/job-<id>.qmodel; `resumeJob` continues one.
+import { availableParallelism } from 'node:os';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { currentBackend, initBackend } from '../ml/backend.ts';
@@ -42,6 +43,9 @@ export interface FinetuneRequest {
 }
 
 export type TrainingRequest = PretrainRequest | FinetuneRequest;
+
+/** Data-parallel threads when the caller does not say: every core, up to 8 (beyond that a batch of 16 splits too thin). */
+export const defaultTrainingThreads = () => Math.max(1, Math.min(availableParallelism(), 8));
 
 export interface RunProgress {
   jobId: number;
