@@ -6,7 +6,7 @@
 //   npm run experiment:seqclr                 (the full run: hours on a 2-core CPU)
 //   npm run experiment:seqclr -- --quick      (minutes: checks the pipeline, not the result)
 import { spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -35,11 +35,12 @@ const { values: a } = parseArgs({
     methods: { type: 'string', default: '1,2,3,4,5' },
     // Which evaluations to run after pretraining: decoder (frozen encoder), finetune, or both.
     modes: { type: 'string', default: 'decoder,finetune' },
-    // Seeds run as this many parallel processes. Pretraining is single-threaded, so on a
+    // Runs of one seed and one method go to this many parallel processes. Pretraining is single-threaded, so on a
     // 2-core machine two processes use the CPU better than one process with two threads.
     jobs: { type: 'string', default: '1' },
-    // Internal: a child process runs one seed and writes its raw results here.
+    // Internal: a child process runs one seed (of the given methods) with this many threads and writes its raw results here.
     'only-seed': { type: 'string' },
+    threads: { type: 'string' },
     raw: { type: 'string' },
   },
 });
@@ -51,8 +52,9 @@ const seeds = quick ? 1 : Number(a.seeds);
 const fractions = a.fractions!.split(',').map(Number);
 // A quick run must never overwrite the real results.
 const outFile = a.out ?? (quick ? 'out/seqclr-quick.md' : 'docs/results/seqclr.md');
-const jobs = Math.max(1, Math.min(Number(a.jobs), seeds));
-const threads = Math.max(1, Math.floor(availableParallelism() / jobs));
+const jobs = Math.max(1, Number(a.jobs));
+// Every process trains with its share of the cores (a child is told its parent's share).
+const threads = a.threads ? Number(a.threads) : Math.max(1, Math.floor(availableParallelism() / jobs));
 const modes = a.modes!.split(',') as ('decoder' | 'finetune')[];
 
 // A smaller network than DEFAULT_CONFIG, so that the grid of runs fits a CPU.
@@ -76,9 +78,11 @@ const ALL_METHODS: Method[] = [
   { name: 'SeqCLR window-to-instance T\'=10', mapping: { kind: 'window', instances: 10 } },
 ];
 
-const METHODS = a.methods!.split(',').map((n) => ALL_METHODS[Number(n) - 1]).filter(Boolean);
+const METHOD_NUMBERS = a.methods!.split(',').map(Number).filter((n) => ALL_METHODS[n - 1]);
+const METHODS = METHOD_NUMBERS.map((n) => ALL_METHODS[n - 1]);
 
-type Cell = { decoder: number[]; finetune: number[]; finetuneUnseen: number[] };
+// One measured CER: fine-tuning is also measured on the held-out hands ('finetuneUnseen').
+type Result = { seed: number; method: string; fraction: number; mode: 'decoder' | 'finetune' | 'finetuneUnseen'; cer: number };
 const started = performance.now();
 const log = (m: string) => console.log(`[${((performance.now() - started) / 60000).toFixed(1)} min] ${m}`);
 // A long run should say where it is: a progress line at every tenth of a run's steps.
@@ -87,12 +91,12 @@ const every = <P extends { step: number }>(steps: number, report: (p: P) => void
   return (p: P) => { if (p.step % period === 0) report(p); };
 };
 
-// Everything one seed does: pretrain each method once, then evaluate it at every labeled fraction.
-async function runSeed(seed: number, results: Map<string, Cell>) {
+// What one seed does for some methods: pretrain each once, then evaluate it at every labeled fraction.
+async function runSeed(seed: number, methods: Method[], results: Result[]) {
   const { codec, unlabeled, validation, testSeen, testUnseen } = await data();
   // Pretrain once per method and seed; reuse the encoder for every labeled fraction.
   const encoders = new Map<string, Map<string, Float32Array>>();
-  for (const m of METHODS.filter((x) => x.mapping)) {
+  for (const m of methods.filter((x) => x.mapping)) {
     const model = new Recognizer({ ...NETWORK, classes: codec.classes }, seed);
     const r = await pretrain(model, new ArraySource(unlabeled), {
       steps: pretrainSteps, batchSize: 16, seed, features: 'contextual', head: 'mlp', headSize: 128, mapping: m.mapping, temperature: 0.1, checkpointEvery: 0,
@@ -105,9 +109,7 @@ async function runSeed(seed: number, results: Map<string, Cell>) {
   }
   for (const fraction of fractions) {
     const labeled = new Rng(seed * 7 + Math.round(fraction * 1000)).shuffle([...unlabeled]).slice(0, Math.round(fraction * total));
-    for (const m of METHODS) {
-      const key = `${m.name}|${fraction}`;
-      const cell = results.get(key) ?? { decoder: [], finetune: [], finetuneUnseen: [] };
+    for (const m of methods) {
       for (const mode of modes.filter((x) => m.mapping || x === 'finetune')) {
         const model = new Recognizer({ ...NETWORK, classes: codec.classes }, seed + 1000);
         const encoder = encoders.get(m.name);
@@ -118,12 +120,11 @@ async function runSeed(seed: number, results: Map<string, Cell>) {
           onProgress: every(finetuneSteps, (p) => log(`  ${mode} step ${p.step}/${p.steps}, loss ${p.loss.toFixed(3)}`)),
         });
         const seen = evaluate(model, codec, testSeen).cer;
-        cell[mode].push(seen);
-        if (mode === 'finetune') cell.finetuneUnseen.push(evaluate(model, codec, testUnseen).cer);
+        results.push({ seed, method: m.name, fraction, mode, cer: seen });
+        if (mode === 'finetune') results.push({ seed, method: m.name, fraction, mode: 'finetuneUnseen', cer: evaluate(model, codec, testUnseen).cer });
         model.dispose();
         log(`seed ${seed}, ${fraction * 100} % labels, ${m.name}, ${mode}: CER ${(100 * seen).toFixed(1)} %`);
       }
-      results.set(key, cell);
     }
   }
 }
@@ -142,42 +143,36 @@ const data = () => (made ??= (async () => {
   };
 })());
 
-// Runs one seed in a child process of this script (same loader, same options) and reads its results.
-function seedInChild(seed: number): Promise<[string, Cell][]> {
-  const raw = `out/seqclr-seed-${seed}.json`;
-  const args = process.argv.slice(2).filter((x, i, all) => x !== '--jobs' && all[i - 1] !== '--jobs');
-  const child = spawn(process.execPath, [...process.execArgv, process.argv[1], ...args, '--only-seed', String(seed), '--raw', raw, '--jobs', String(jobs)], { stdio: ['ignore', 'pipe', 'inherit'] });
-  child.stdout.on('data', (b: Buffer) => { for (const l of b.toString().trimEnd().split('\n')) console.log(`(seed ${seed}) ${l}`); });
+// Runs one (seed, method) in a child process of this script (same loader, same options) and reads its results.
+function inChild(seed: number, method: number): Promise<Result[]> {
+  const raw = `out/seqclr-seed-${seed}-method-${method}.json`;
+  const args = process.argv.slice(2).filter((x, i, all) => !['--jobs', '--methods'].includes(x) && !['--jobs', '--methods'].includes(all[i - 1]));
+  const child = spawn(process.execPath, [...process.execArgv, process.argv[1], ...args, '--methods', String(method), '--only-seed', String(seed), '--raw', raw, '--threads', String(threads)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  child.stdout.on('data', (b: Buffer) => { for (const l of b.toString().trimEnd().split('\n')) console.log(`(seed ${seed}, method ${method}) ${l}`); });
   return new Promise((resolve, reject) => child.on('exit', (code) => {
     if (code === 0) resolve(JSON.parse(readFileSync(raw, 'utf8')));
-    else reject(new Error(`seed ${seed} failed with exit code ${code}`));
+    else reject(new Error(`seed ${seed}, method ${method} failed with exit code ${code}`));
   }));
 }
 
-const results = new Map<string, Cell>();
-const merge = (entries: [string, Cell][]) => {
-  for (const [key, c] of entries) {
-    const cell = results.get(key) ?? { decoder: [], finetune: [], finetuneUnseen: [] };
-    cell.decoder.push(...c.decoder); cell.finetune.push(...c.finetune); cell.finetuneUnseen.push(...c.finetuneUnseen);
-    results.set(key, cell);
-  }
-};
+const results: Result[] = [];
 if (a['only-seed']) {
-  const own = new Map<string, Cell>();
-  await runSeed(Number(a['only-seed']), own);
+  await runSeed(Number(a['only-seed']), METHODS, results);
   mkdirSync(dirname(a.raw!), { recursive: true });
-  writeFileSync(a.raw!, JSON.stringify([...own]));
+  writeFileSync(a.raw!, JSON.stringify(results));
   process.exit(0);
 }
-const seedList = Array.from({ length: seeds }, (_, i) => i + 1);
 if (jobs === 1) {
-  for (const seed of seedList) await runSeed(seed, results);
+  for (let seed = 1; seed <= seeds; seed++) await runSeed(seed, METHODS, results);
 } else {
-  const queue = [...seedList];
+  // Each (seed, method) is independent: a method is pretrained once per seed and reused for every fraction.
+  const queue = Array.from({ length: seeds }, (_, i) => METHOD_NUMBERS.map((method) => ({ seed: i + 1, method }))).flat();
   await Promise.all(Array.from({ length: jobs }, async () => {
-    for (let seed = queue.shift(); seed !== undefined; seed = queue.shift()) merge(await seedInChild(seed));
+    for (let unit = queue.shift(); unit; unit = queue.shift()) results.push(...(await inChild(unit.seed, unit.method)));
   }));
 }
+const cers = (method: string, fraction: number, mode: Result['mode']) =>
+  results.filter((r) => r.method === method && r.fraction === fraction && r.mode === mode).sort((x, y) => x.seed - y.seed).map((r) => r.cer);
 
 const stat = (xs: number[]) => {
   if (xs.length === 0) return '—';
@@ -201,21 +196,25 @@ const lines: string[] = [
 ];
 for (const fraction of fractions) {
   for (const m of METHODS) {
-    const c = results.get(`${m.name}|${fraction}`)!;
-    lines.push(`| ${fraction * 100} % | ${m.name} | ${stat(c.decoder)} | ${stat(c.finetune)} | ${stat(c.finetuneUnseen)} |`);
+    const row = (['decoder', 'finetune', 'finetuneUnseen'] as const).map((mode) => stat(cers(m.name, fraction, mode)));
+    lines.push(`| ${fraction * 100} % | ${m.name} | ${row.join(' | ')} |`);
   }
 }
 // The acceptance comparison, computed from the table: window-to-instance (T'=5) fine-tuning vs. supervised only.
 const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
 for (const fraction of fractions) {
-  const base = results.get(`supervised only|${fraction}`)?.finetune ?? [];
-  const seq = results.get(`${ALL_METHODS[3].name}|${fraction}`)?.finetune ?? [];
+  const base = cers(ALL_METHODS[0].name, fraction, 'finetune');
+  const seq = cers(ALL_METHODS[3].name, fraction, 'finetune');
   if (base.length && seq.length) {
     lines.push('', `With ${fraction * 100} % labels, SeqCLR window-to-instance (T'=5) + fine-tuning has ${(100 * (1 - mean(seq) / mean(base))).toFixed(0)} % lower CER than supervised only ` +
       `(per seed: ${seq.map((x, i) => `${(100 * (1 - x / base[i])).toFixed(0)} %`).join(', ')}).`);
   }
 }
 lines.push('', `Total time: ${((performance.now() - started) / 60000).toFixed(0)} minutes.`, '');
+// Written analysis lives under "## Notes" in the same file; a new run replaces the numbers above it, never the notes.
+const previous = existsSync(outFile) ? readFileSync(outFile, 'utf8') : '';
+const notes = previous.indexOf('\n## Notes');
+if (notes >= 0) lines.push(previous.slice(notes + 1));
 mkdirSync(dirname(outFile), { recursive: true });
 writeFileSync(outFile, lines.join('\n'));
 log(`wrote ${outFile}`);
