@@ -6,8 +6,9 @@
 //   npm run experiment:seqclr                 (the full run: hours on a 2-core CPU)
 //   npm run experiment:seqclr -- --quick      (minutes: checks the pipeline, not the result)
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { createHash } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
@@ -42,6 +43,10 @@ const { values: a } = parseArgs({
     'only-seed': { type: 'string' },
     threads: { type: 'string' },
     raw: { type: 'string' },
+    'augment-strength': { type: 'string', default: '1' },
+    temperature: { type: 'string', default: '0.1' },
+    // List each (seed, method) run with its cache file and whether it is cached, then stop.
+    'dry-run': { type: 'boolean', default: false },
   },
 });
 const quick = a.quick!;
@@ -56,6 +61,8 @@ const jobs = Math.max(1, Number(a.jobs));
 // Every process trains with its share of the cores (a child is told its parent's share).
 const threads = a.threads ? Number(a.threads) : Math.max(1, Math.floor(availableParallelism() / jobs));
 const modes = a.modes!.split(',') as ('decoder' | 'finetune')[];
+const augmentStrength = Number(a['augment-strength']);
+const temperature = Number(a.temperature);
 
 // A smaller network than DEFAULT_CONFIG, so that the grid of runs fits a CPU.
 const NETWORK: Omit<RecognizerConfig, 'classes'> = {
@@ -99,7 +106,7 @@ async function runSeed(seed: number, methods: Method[], results: Result[]) {
   for (const m of methods.filter((x) => x.mapping)) {
     const model = new Recognizer({ ...NETWORK, classes: codec.classes }, seed);
     const r = await pretrain(model, new ArraySource(unlabeled), {
-      steps: pretrainSteps, batchSize: 16, seed, features: 'contextual', head: 'mlp', headSize: 128, mapping: m.mapping, temperature: 0.1, checkpointEvery: 0,
+      steps: pretrainSteps, batchSize: 16, seed, features: 'contextual', head: 'mlp', headSize: 128, mapping: m.mapping, temperature, augmentStrength, checkpointEvery: 0,
       onProgress: every(pretrainSteps, (p) => log(`  seed ${seed}, ${m.name}: pretraining step ${p.step}/${p.steps}, loss ${p.loss.toFixed(3)}, ${p.linesPerSecond.toFixed(1)} lines/s`)),
     });
     r.head.dispose();
@@ -143,34 +150,56 @@ const data = () => (made ??= (async () => {
   };
 })());
 
-// Runs one (seed, method) in a child process of this script (same loader, same options) and reads its results.
-function inChild(seed: number, method: number): Promise<Result[]> {
-  const raw = `out/seqclr-seed-${seed}-method-${method}.json`;
+// Every finished (seed, method) run is kept in out/seqclr-runs/, named by a hash of everything
+// that decides its numbers, so a later run with other pretraining settings re-uses the
+// supervised baseline instead of training it again (and an interrupted grid resumes).
+function cacheFile(seed: number, method: number) {
+  const m = ALL_METHODS[method - 1];
+  const settings = {
+    total, finetuneSteps, fractions, NETWORK, seed, method: m.name,
+    modes: modes.filter((x) => m.mapping || x === 'finetune'),
+    pretraining: m.mapping ? { pretrainSteps, augmentStrength, temperature, mapping: m.mapping } : null,
+  };
+  const hash = createHash('sha256').update(JSON.stringify(settings)).digest('hex').slice(0, 16);
+  return join('out', 'seqclr-runs', `method-${method}-seed-${seed}-${hash}.json`);
+}
+
+function writeAtomically(file: string, text: string) {
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(`${file}.tmp`, text);
+  renameSync(`${file}.tmp`, file);
+}
+
+// Runs one (seed, method) in a child process of this script (same loader, same options).
+function inChild(seed: number, method: number, raw: string): Promise<void> {
   const args = process.argv.slice(2).filter((x, i, all) => !['--jobs', '--methods'].includes(x) && !['--jobs', '--methods'].includes(all[i - 1]));
   const child = spawn(process.execPath, [...process.execArgv, process.argv[1], ...args, '--methods', String(method), '--only-seed', String(seed), '--raw', raw, '--threads', String(threads)], { stdio: ['ignore', 'pipe', 'inherit'] });
   child.stdout.on('data', (b: Buffer) => { for (const l of b.toString().trimEnd().split('\n')) console.log(`(seed ${seed}, method ${method}) ${l}`); });
-  return new Promise((resolve, reject) => child.on('exit', (code) => {
-    if (code === 0) resolve(JSON.parse(readFileSync(raw, 'utf8')));
-    else reject(new Error(`seed ${seed}, method ${method} failed with exit code ${code}`));
-  }));
+  return new Promise((resolve, reject) => child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`seed ${seed}, method ${method} failed with exit code ${code}`)))));
 }
 
 const results: Result[] = [];
 if (a['only-seed']) {
   await runSeed(Number(a['only-seed']), METHODS, results);
-  mkdirSync(dirname(a.raw!), { recursive: true });
-  writeFileSync(a.raw!, JSON.stringify(results));
+  writeAtomically(a.raw!, JSON.stringify(results));
   process.exit(0);
 }
-if (jobs === 1) {
-  for (let seed = 1; seed <= seeds; seed++) await runSeed(seed, METHODS, results);
-} else {
-  // Each (seed, method) is independent: a method is pretrained once per seed and reused for every fraction.
-  const queue = Array.from({ length: seeds }, (_, i) => METHOD_NUMBERS.map((method) => ({ seed: i + 1, method }))).flat();
-  await Promise.all(Array.from({ length: jobs }, async () => {
-    for (let unit = queue.shift(); unit; unit = queue.shift()) results.push(...(await inChild(unit.seed, unit.method)));
-  }));
+// Each (seed, method) is independent: a method is pretrained once per seed and reused for every fraction.
+const queue = Array.from({ length: seeds }, (_, i) => METHOD_NUMBERS.map((method) => ({ seed: i + 1, method, file: cacheFile(i + 1, method) }))).flat();
+if (a['dry-run']) {
+  for (const u of queue) console.log(`seed ${u.seed}, method ${u.method}: ${u.file}${existsSync(u.file) ? ' (cached)' : ''}`);
+  process.exit(0);
 }
+const units = queue.length;
+let reused = 0;
+await Promise.all(Array.from({ length: jobs }, async () => {
+  for (let u = queue.shift(); u; u = queue.shift()) {
+    if (existsSync(u.file)) { reused++; log(`seed ${u.seed}, method ${u.method}: reusing ${u.file}`); }
+    else if (jobs > 1) await inChild(u.seed, u.method, u.file);
+    else { const own: Result[] = []; await runSeed(u.seed, [ALL_METHODS[u.method - 1]], own); writeAtomically(u.file, JSON.stringify(own)); }
+    results.push(...JSON.parse(readFileSync(u.file, 'utf8')));
+  }
+}));
 const cers = (method: string, fraction: number, mode: Result['mode']) =>
   results.filter((r) => r.method === method && r.fraction === fraction && r.mode === mode).sort((x, y) => x.seed - y.seed).map((r) => r.cer);
 
@@ -185,11 +214,12 @@ const lines: string[] = [
   '',
   quick ? '**Quick run: checks the pipeline only; the numbers mean nothing.**\n' : '',
   `Backend ${(await initBackend()).name}, ${jobs} process(es) of ${threads} thread(s). ${total} generated lines of the training hands, all used unlabeled for pretraining; ` +
-  `${fractions.map((f) => `${f * 100} %`).join(' and ')} of them labeled. Pretraining ${pretrainSteps} steps (contextual features H, MLP head, τ = 0.1), ` +
+  `${fractions.map((f) => `${f * 100} %`).join(' and ')} of them labeled. Pretraining ${pretrainSteps} steps (contextual features H, MLP head, τ = ${temperature}, augmentation strength ${augmentStrength}), ` +
   `then ${finetuneSteps} steps of ${modes.map((x) => (x === 'decoder' ? 'decoder evaluation (frozen encoder)' : 'fine-tuning (everything)')).join(' or ')}, batch 16, ${seeds} seed(s). ` +
-  'CER (%) on 300 lines of the training hands, mean ± standard deviation over seeds; the last column is fine-tuning CER on the two held-out hands.',
+  'CER (%) on 300 lines of the training hands, mean ± standard deviation over seeds; the last column is fine-tuning CER on the two held-out hands.' +
+  (reused ? ` ${reused} of the ${units} (seed, method) runs were re-used from an earlier run with the same settings (out/seqclr-runs/).` : ''),
   '',
-  `Command: \`npm run experiment:seqclr -- --lines ${total} --pretrain-steps ${pretrainSteps} --finetune-steps ${finetuneSteps} --seeds ${seeds} --fractions ${a.fractions} --methods ${a.methods} --modes ${a.modes} --jobs ${a.jobs}${quick ? ' --quick' : ''}\``,
+  `Command: \`npm run experiment:seqclr -- --lines ${total} --pretrain-steps ${pretrainSteps} --finetune-steps ${finetuneSteps} --seeds ${seeds} --fractions ${a.fractions} --methods ${a.methods} --modes ${a.modes} --augment-strength ${augmentStrength} --temperature ${temperature} --jobs ${a.jobs}${quick ? ' --quick' : ''}\``,
   '',
   '| labels | method | decoder evaluation | fine-tuning | fine-tuning, unseen hands |',
   '| --- | --- | --- | --- | --- |',
