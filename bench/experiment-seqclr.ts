@@ -240,7 +240,7 @@ for (const fraction of fractions) {
       `(per seed: ${seq.map((x, i) => `${(100 * (1 - x / base[i])).toFixed(0)} %`).join(', ')}).`);
   }
 }
-lines.push('', `Total time: ${((performance.now() - started) / 60000).toFixed(0)} minutes.`, '');
+lines.push('', `Time of this invocation: ${((performance.now() - started) / 60000).toFixed(0)} minutes.`, '');
 // Written analysis lives under "## Notes" in the same file; a new run replaces the numbers above it, never the notes.
 const previous = existsSync(outFile) ? readFileSync(outFile, 'utf8') : '';
 const notes = previous.indexOf('\n## Notes');
