@@ -6,13 +6,14 @@
 //   npm run experiment:seqclr                 (the full run: hours on a 2-core CPU)
 //   npm run experiment:seqclr -- --quick      (minutes: checks the pipeline, not the result)
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../main/ml/backend.ts';
+import { writeFileAtomic } from '../main/store/atomic.ts';
 import { ArraySource, type Sample } from '../main/ml/data.ts';
 import { toLineTensor } from '../main/ml/line-image.ts';
 import { Recognizer, type RecognizerConfig } from '../main/ml/model.ts';
@@ -87,6 +88,8 @@ const ALL_METHODS: Method[] = [
 
 const METHOD_NUMBERS = a.methods!.split(',').map(Number).filter((n) => ALL_METHODS[n - 1]);
 const METHODS = METHOD_NUMBERS.map((n) => ALL_METHODS[n - 1]);
+// Decoder evaluation needs a pretrained encoder, so supervised only is fine-tuned and nothing else.
+const modesOf = (m: Method) => modes.filter((x) => m.mapping || x === 'finetune');
 
 // One measured CER: fine-tuning is also measured on the held-out hands ('finetuneUnseen').
 type Result = { seed: number; method: string; fraction: number; mode: 'decoder' | 'finetune' | 'finetuneUnseen'; cer: number };
@@ -117,7 +120,7 @@ async function runSeed(seed: number, methods: Method[], results: Result[]) {
   for (const fraction of fractions) {
     const labeled = new Rng(seed * 7 + Math.round(fraction * 1000)).shuffle([...unlabeled]).slice(0, Math.round(fraction * total));
     for (const m of methods) {
-      for (const mode of modes.filter((x) => m.mapping || x === 'finetune')) {
+      for (const mode of modesOf(m)) {
         const model = new Recognizer({ ...NETWORK, classes: codec.classes }, seed + 1000);
         const encoder = encoders.get(m.name);
         if (encoder) for (const [k, v] of encoder) tf.tidy(() => model.weights.get(k)!.assign(tf.tensor(v, model.weights.get(k)!.shape)));
@@ -135,7 +138,6 @@ async function runSeed(seed: number, methods: Method[], results: Result[]) {
     }
   }
 }
-
 
 // Data are made once per process, the same in every process (fixed generator seeds).
 let made: Promise<{ codec: ReturnType<typeof syntheticCharset>; unlabeled: Sample[]; validation: Sample[]; testSeen: Sample[]; testUnseen: Sample[] }> | undefined;
@@ -157,17 +159,16 @@ function cacheFile(seed: number, method: number) {
   const m = ALL_METHODS[method - 1];
   const settings = {
     total, finetuneSteps, fractions, NETWORK, seed, method: m.name,
-    modes: modes.filter((x) => m.mapping || x === 'finetune'),
+    modes: modesOf(m),
     pretraining: m.mapping ? { pretrainSteps, augmentStrength, temperature, mapping: m.mapping } : null,
   };
   const hash = createHash('sha256').update(JSON.stringify(settings)).digest('hex').slice(0, 16);
   return join('out', 'seqclr-runs', `method-${method}-seed-${seed}-${hash}.json`);
 }
 
-function writeAtomically(file: string, text: string) {
+function writeText(file: string, text: string) {
   mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(`${file}.tmp`, text);
-  renameSync(`${file}.tmp`, file);
+  writeFileAtomic(file, Buffer.from(text));
 }
 
 // Runs one (seed, method) in a child process of this script (same loader, same options).
@@ -181,7 +182,7 @@ function inChild(seed: number, method: number, raw: string): Promise<void> {
 const results: Result[] = [];
 if (a['only-seed']) {
   await runSeed(Number(a['only-seed']), METHODS, results);
-  writeAtomically(a.raw!, JSON.stringify(results));
+  writeText(a.raw!, JSON.stringify(results));
   process.exit(0);
 }
 // Each (seed, method) is independent: a method is pretrained once per seed and reused for every fraction.
@@ -196,18 +197,19 @@ await Promise.all(Array.from({ length: jobs }, async () => {
   for (let u = queue.shift(); u; u = queue.shift()) {
     if (existsSync(u.file)) { reused++; log(`seed ${u.seed}, method ${u.method}: reusing ${u.file}`); }
     else if (jobs > 1) await inChild(u.seed, u.method, u.file);
-    else { const own: Result[] = []; await runSeed(u.seed, [ALL_METHODS[u.method - 1]], own); writeAtomically(u.file, JSON.stringify(own)); }
+    else { const own: Result[] = []; await runSeed(u.seed, [ALL_METHODS[u.method - 1]], own); writeText(u.file, JSON.stringify(own)); }
     results.push(...JSON.parse(readFileSync(u.file, 'utf8')));
   }
 }));
 const cers = (method: string, fraction: number, mode: Result['mode']) =>
   results.filter((r) => r.method === method && r.fraction === fraction && r.mode === mode).sort((x, y) => x.seed - y.seed).map((r) => r.cer);
 
+const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
 const stat = (xs: number[]) => {
   if (xs.length === 0) return '—';
-  const mean = xs.reduce((s, x) => s + x, 0) / xs.length;
-  const sd = Math.sqrt(xs.reduce((s, x) => s + (x - mean) ** 2, 0) / Math.max(1, xs.length - 1));
-  return `${(100 * mean).toFixed(1)} ± ${(100 * sd).toFixed(1)}`;
+  const m = mean(xs);
+  const sd = Math.sqrt(xs.reduce((s, x) => s + (x - m) ** 2, 0) / Math.max(1, xs.length - 1));
+  return `${(100 * m).toFixed(1)} ± ${(100 * sd).toFixed(1)}`;
 };
 const lines: string[] = [
   '# SeqCLR on generated handwriting',
@@ -231,7 +233,6 @@ for (const fraction of fractions) {
   }
 }
 // The acceptance comparison, computed from the table: window-to-instance (T'=5) fine-tuning vs. supervised only.
-const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
 for (const fraction of fractions) {
   const base = cers(ALL_METHODS[0].name, fraction, 'finetune');
   const seq = cers(ALL_METHODS[3].name, fraction, 'finetune');
@@ -245,6 +246,5 @@ lines.push('', `Time of this invocation: ${((performance.now() - started) / 6000
 const previous = existsSync(outFile) ? readFileSync(outFile, 'utf8') : '';
 const notes = previous.indexOf('\n## Notes');
 if (notes >= 0) lines.push(previous.slice(notes + 1));
-mkdirSync(dirname(outFile), { recursive: true });
-writeFileSync(outFile, lines.join('\n'));
+writeText(outFile, lines.join('\n'));
 log(`wrote ${outFile}`);
