@@ -8,6 +8,7 @@ import { ARTIFACTS } from '../helpers/chromium.ts';
 import { openFirstPage, useBrowserApp } from '../helpers/browser-app.ts';
 import { writeSynthPage } from '../helpers/images.ts';
 import { tempDir } from '../helpers/project.ts';
+import type { Page } from 'playwright-core';
 
 const scan = join(tempDir(), 'folio-3v.png');
 const fixture = useBrowserApp(async () => { await writeSynthPage(6, scan); });
@@ -69,14 +70,13 @@ test('import, find lines, reshape one, transcribe three with the keyboard, reloa
 
   // Merge the first line with the next (M), then split it again where they met (S + click).
   const firstTwo = app.project.db.prepare('SELECT id, box_x, box_w FROM lines WHERE page_id = ? ORDER BY reading_order LIMIT 2').all(pageId) as Array<{ id: number; box_x: number; box_w: number }>;
-  // After an edit the text field has the keyboard again; Esc hands it to the line tools.
-  await page.keyboard.press('Escape');
+  await handKeysToLineTools(page);
   await page.keyboard.press('m');
   await page.getByTestId('page-status').getByText('Lines merged').waitFor();
   const count = () => (app.project.db.prepare('SELECT count(*) AS n FROM lines WHERE page_id = ?').get(pageId) as { n: number }).n;
   assert.equal(count(), found - 1);
   const merged = app.project.db.prepare('SELECT box_x, box_y, box_w, box_h FROM lines WHERE id = ?').get(firstTwo[0].id) as { box_x: number; box_y: number; box_w: number; box_h: number };
-  await page.keyboard.press('Escape');
+  await handKeysToLineTools(page);
   await page.keyboard.press('s');
   await page.mouse.click(...at(merged.box_x + merged.box_w / 2, merged.box_y + merged.box_h / 2));
   await page.getByTestId('page-status').getByText('Line split').waitFor();
@@ -126,3 +126,10 @@ test('import, find lines, reshape one, transcribe three with the keyboard, reloa
   await page.getByTestId('line-text').waitFor();
   await page.screenshot({ path: join(ARTIFACTS, 'review-line.png') });
 });
+
+/** After an edit the text field takes the keyboard again (a moment later); Esc hands it to the line tools. */
+async function handKeysToLineTools(page: Page): Promise<void> {
+  await page.waitForFunction(() => document.activeElement?.getAttribute('data-testid') === 'line-text');
+  await page.keyboard.press('Escape');
+  await page.waitForFunction(() => document.activeElement?.getAttribute('data-testid') !== 'line-text');
+}
