@@ -86,6 +86,14 @@ export const horizontalCrop: Augmentation = (img, rng) => {
   return warp(img, (x, y) => [start + x * scale, y]);
 };
 
+/** Removes up to `perSide` of the height at the top and, independently, at the bottom, and stretches back. */
+const verticalCropUpTo = (perSide: number): Augmentation => (img, rng) => {
+  const top = rng.uniform(0, perSide) * img.height;
+  const bottom = rng.uniform(0, perSide) * img.height;
+  const scale = (img.height - top - bottom) / img.height;
+  return warp(img, (x, y) => [x, top + y * scale]);
+};
+
 /** Removes up to 8 % of the height, split between top and bottom, and stretches back. */
 export const verticalCrop: Augmentation = (img, rng) => {
   const keep = rng.uniform(0.92, 1) * img.height;
@@ -94,11 +102,11 @@ export const verticalCrop: Augmentation = (img, rng) => {
   return warp(img, (x, y) => [x, start + y * scale]);
 };
 
-/** Small rotation (±2°), shear (±0.15) and scale (0.9–1.05) about the line's centre. */
-export const lightAffine: Augmentation = (img, rng) => {
-  const angle = (rng.uniform(-2, 2) * Math.PI) / 180;
-  const shear = rng.uniform(-0.15, 0.15);
-  const scale = rng.uniform(0.9, 1.05);
+/** Rotation, shear and scale about the line's centre, each drawn from its range. */
+const affine = (degrees: number, maxShear: number, [minScale, maxScale]: [number, number]): Augmentation => (img, rng) => {
+  const angle = (rng.uniform(-degrees, degrees) * Math.PI) / 180;
+  const shear = rng.uniform(-maxShear, maxShear);
+  const scale = rng.uniform(minScale, maxScale);
   const cx = img.width / 2;
   const cy = img.height / 2;
   const cos = Math.cos(angle);
@@ -113,22 +121,103 @@ export const lightAffine: Augmentation = (img, rng) => {
   });
 };
 
-export const AUGMENTATIONS: ReadonlyArray<[string, Augmentation, number]> = [
-  ['contrast', linearContrast, 0.5],
-  ['blur', gaussianBlur, 0.3],
-  ['sharpen', sharpen, 0.3],
-  ['horizontal crop', horizontalCrop, 0.5],
-  ['vertical crop', verticalCrop, 0.3],
-  ['affine', lightAffine, 0.5],
-];
+/** Small rotation (±2°), shear (±0.15) and scale (0.9–1.05). */
+export const lightAffine = affine(2, 0.15, [0.9, 1.05]);
 
 /**
- * One random view: each augmentation applies with its probability, in a random order,
- * at least one and at most five of them (as public SeqCLR implementations do).
+ * A smooth random displacement of the strokes, as another hand might write them (the
+ * authors' piecewise-affine/elastic step): offsets drawn on a coarse grid (one node per line
+ * height along the width, three across it) and interpolated. The largest offset, 2–8 % of
+ * the height, is far below a grid cell, so columns never swap places: order is kept.
  */
-export function augmentView(img: LineTensor, rng: Rng, strength = 1): LineTensor {
-  let chosen = AUGMENTATIONS.filter(([, , p]) => rng.next() < Math.min(1, p * strength));
-  if (chosen.length === 0) chosen = [rng.pick(AUGMENTATIONS)];
-  chosen = rng.shuffle([...chosen]).slice(0, 5);
+export const elasticDistortion: Augmentation = (img, rng) => {
+  const cell = img.height;
+  const cols = Math.ceil(img.width / cell) + 1;
+  const rows = 3;
+  const amplitude = rng.uniform(0.02, 0.08) * img.height;
+  const grid = (n: number) => Float32Array.from({ length: n }, () => amplitude * Math.max(-2, Math.min(2, rng.normal())));
+  const gx = grid(cols * rows);
+  const gy = grid(cols * rows);
+  const at = (g: Float32Array, x: number, y: number) => bilinear({ width: cols, height: rows, data: g }, x / cell, (y / (img.height - 1)) * (rows - 1));
+  return warp(img, (x, y) => [x + at(gx, x, y), y + at(gy, x, y)]);
+};
+
+/** Thicker or thinner pen: blends each pixel towards the darkest (or lightest) of its 2×2 neighbourhood. */
+export const strokeWidth: Augmentation = (img, rng) => {
+  const thicker = rng.next() < 0.5;
+  const t = rng.uniform(0.3, 1);
+  const { width: w, height: h, data } = img;
+  const out = new Float32Array(w * h);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const i = y * w + x;
+      const right = data[y * w + Math.min(w - 1, x + 1)];
+      const below = data[Math.min(h - 1, y + 1) * w + x];
+      const diagonal = data[Math.min(h - 1, y + 1) * w + Math.min(w - 1, x + 1)];
+      const extreme = thicker ? Math.max(data[i], right, below, diagonal) : Math.min(data[i], right, below, diagonal);
+      out[i] = data[i] + t * (extreme - data[i]);
+    }
+  }
+  return { ...img, data: out };
+};
+
+/**
+ * Which augmentations a view may get and how they are combined. `each`: every augmentation
+ * applies with its own probability (times the strength), at least one and at most five.
+ * `some-of`: a count drawn uniformly from 1 to all of them, then that many distinct ones
+ * (imgaug's SomeOf((1, None)), as in the authors' public code), so views differ more.
+ */
+export interface AugmentationPipeline {
+  readonly augmentations: ReadonlyArray<readonly [string, Augmentation, number]>;
+  readonly compose: 'each' | 'some-of';
+}
+
+/** Light changes, each applied now and then: the first pipeline we measured. */
+export const MILD: AugmentationPipeline = {
+  compose: 'each',
+  augmentations: [
+    ['contrast', linearContrast, 0.5],
+    ['blur', gaussianBlur, 0.3],
+    ['sharpen', sharpen, 0.3],
+    ['horizontal crop', horizontalCrop, 0.5],
+    ['vertical crop', verticalCrop, 0.3],
+    ['affine', lightAffine, 0.5],
+  ],
+};
+
+/**
+ * Closer to the authors' public pipeline: several changes per view, vertical crops of up to
+ * 20 % of the height at each end (their code allows 40 % on scene text; our lines are cut
+ * tight to the ink), more rotation and shear (the scale stays: it moves the line's ends), elastic distortion and pen width. Horizontal crop stays
+ * at ≤ 4 %: it is what would misalign the two views' windows.
+ */
+export const STRONG: AugmentationPipeline = {
+  compose: 'some-of',
+  augmentations: [
+    ['contrast', linearContrast, 1],
+    ['blur', gaussianBlur, 1],
+    ['sharpen', sharpen, 1],
+    ['horizontal crop', horizontalCrop, 1],
+    ['vertical crop', verticalCropUpTo(0.2), 1],
+    ['affine', affine(3, 0.3, [0.9, 1.05]), 1],
+    ['elastic', elasticDistortion, 1],
+    ['stroke width', strokeWidth, 1],
+  ],
+};
+
+export const PIPELINES = { mild: MILD, strong: STRONG } as const;
+export type PipelineName = keyof typeof PIPELINES;
+
+/** One random view of the line, with the augmentations the pipeline picks, in a random order. */
+export function augmentView(img: LineTensor, rng: Rng, strength = 1, pipeline: AugmentationPipeline = MILD): LineTensor {
+  const all = pipeline.augmentations;
+  let chosen: Array<readonly [string, Augmentation, number]>;
+  if (pipeline.compose === 'some-of') {
+    chosen = rng.shuffle([...all]).slice(0, rng.int(1, all.length + 1));
+  } else {
+    chosen = all.filter(([, , p]) => rng.next() < Math.min(1, p * strength));
+    if (chosen.length === 0) chosen = [rng.pick(all)];
+    chosen = rng.shuffle([...chosen]).slice(0, 5);
+  }
   return chosen.reduce((acc, [, f]) => f(acc, rng), img);
 }

@@ -9,7 +9,7 @@ import { frameMask, framesFor, visualFeatureSize, widthStride, type Part, type R
 import { clipByGlobalNorm, learningRateAt, restoreOptimizer, snapshotOptimizer, yieldToEventLoop, type OptimOptions } from '../optim.ts';
 import { Rng } from '../random.ts';
 import type { TrainingCheckpointState } from '../checkpoint.ts';
-import { augmentView } from './augment.ts';
+import { augmentView, PIPELINES, type PipelineName } from './augment.ts';
 import { ProjectionHead, type HeadKind } from './heads.ts';
 import { mapInstances, type Mapping } from './instances.ts';
 import { ntXent } from './ntxent.ts';
@@ -21,7 +21,9 @@ export interface PretrainOptions extends OptimOptions {
   headSize: number;
   mapping: Mapping;
   temperature: number;
-  /** Multiplies the probability of each augmentation. */
+  /** Which augmentation pipeline makes the two views (augment.ts). */
+  augmentations: PipelineName;
+  /** Multiplies the probability of each augmentation (pipelines that apply each with a probability). */
   augmentStrength: number;
   signal?: AbortSignal;
   onProgress?: (p: { step: number; steps: number; loss: number; linesPerSecond: number; etaSeconds: number }) => void;
@@ -33,7 +35,7 @@ export interface PretrainOptions extends OptimOptions {
 export const DEFAULT_PRETRAIN_OPTIONS: PretrainOptions = {
   steps: 2000, batchSize: 16, learningRate: 1e-3, warmupSteps: 100, clipNorm: 5, seed: 1,
   features: 'contextual', head: 'mlp', headSize: 128, mapping: { kind: 'window', instances: 5 },
-  temperature: 0.1, augmentStrength: 1, checkpointEvery: 200,
+  temperature: 0.1, augmentations: 'mild', augmentStrength: 1, checkpointEvery: 200,
 };
 
 /** The encoder parts that pretraining updates. */
@@ -75,7 +77,7 @@ export async function pretrain(model: Recognizer, lines: LineSource, options: Pa
       if (!Number.isFinite(lines.size) && step % 8 === 0) cache.clear();
       const batch = batchIndices(lines, o.batchSize, o.seed, step, (i) => imageAt(i).width).map(imageAt);
       // View v of line n gets its own seeded generator: resume repeats the same views.
-      const views = [0, 1].flatMap((v) => batch.map((img, n) => augmentView(img, new Rng((o.seed * 1_000_003 + step) * 64 + n * 2 + v), o.augmentStrength)));
+      const views = [0, 1].flatMap((v) => batch.map((img, n) => augmentView(img, new Rng((o.seed * 1_000_003 + step) * 64 + n * 2 + v), o.augmentStrength, PIPELINES[o.augmentations])));
       const input = makeBatch(views, stride);
       const T = input.shape[2] / stride;
       const lengths = input.widths.map((w) => Math.max(1, Math.min(T, framesFor(Math.ceil(w / stride) * stride, model.config))));
