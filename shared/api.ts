@@ -140,6 +140,7 @@ export const schemas = {
     z.object({
       kind: z.literal('pretrain'), mapping: z.enum(['window', 'frame', 'all']).default('window'), instances: z.number().int().min(1).max(64).default(5),
       head: z.enum(['mlp', 'bilstm', 'none']).default('mlp'), features: z.enum(['visual', 'contextual']).default('contextual'),
+      augmentations: z.enum(['mild', 'strong']).default('mild'),
       steps: z.number().int().min(1).max(1_000_000).default(2000), batchSize: z.number().int().min(1).max(256).default(16), seed: z.number().int().min(0).default(1),
       checkpointEvery: z.number().int().min(1).optional(),
     }).strict(),

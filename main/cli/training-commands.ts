@@ -58,18 +58,20 @@ export function addTrainingCommands(program: Command): void {
     .option('--instances <n>', 'instances per line for window mapping', int('--instances'), 5)
     .option('--head <kind>', 'projection head: mlp, bilstm or none', 'mlp')
     .option('--features <kind>', 'contrast visual (conv) or contextual (BiLSTM) features', 'contextual')
+    .option('--augmentations <kind>', 'how the two views of a line differ: mild or strong', 'mild')
     .option('--steps <n>', 'training steps', int('--steps'), 2000)
     .option('--batch <n>', 'lines per batch', int('--batch'), 16)
     .option('--seed <n>', 'random seed', int('--seed', 0), 1)
     .option('--checkpoint-every <n>', 'save a resumable checkpoint every n steps', int('--checkpoint-every'), 50)
     .option('--json', 'print progress and the result as JSON lines')
-    .action(async (dir: string, o: { checkpointEvery: number; mapping: string; instances: number; head: string; features: string; steps: number; batch: number; seed: number; json?: boolean }) => {
+    .action(async (dir: string, o: { checkpointEvery: number; mapping: string; instances: number; head: string; features: string; augmentations: string; steps: number; batch: number; seed: number; json?: boolean }) => {
       if (!['window', 'frame', 'all'].includes(o.mapping)) throw new Error('--mapping must be window, frame or all');
       if (!['mlp', 'bilstm', 'none'].includes(o.head)) throw new Error('--head must be mlp, bilstm or none');
       if (!['visual', 'contextual'].includes(o.features)) throw new Error('--features must be visual or contextual');
+      if (!['mild', 'strong'].includes(o.augmentations)) throw new Error('--augmentations must be mild or strong');
       await withProject(dir, async (project) => {
         const version = await startTraining(project, {
-          kind: 'pretrain', mapping: o.mapping as 'window', instances: o.instances, head: o.head as 'mlp', features: o.features as 'visual',
+          kind: 'pretrain', mapping: o.mapping as 'window', instances: o.instances, head: o.head as 'mlp', features: o.features as 'visual', augmentations: o.augmentations as 'mild',
           steps: o.steps, batchSize: o.batch, seed: o.seed, checkpointEvery: o.checkpointEvery,
         }, progressPrinter(!!o.json), stopOnSignal());
         done(!!o.json, version);

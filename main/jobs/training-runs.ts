@@ -12,6 +12,7 @@ import { ArraySource } from '../ml/data.ts';
 import { extendCharset } from '../ml/extend-charset.ts';
 import { DEFAULT_CONFIG, Recognizer, type Part } from '../ml/model.ts';
 import { encoderParts, pretrain } from '../ml/seqclr/pretrain.ts';
+import type { PipelineName } from '../ml/seqclr/augment.ts';
 import type { HeadKind } from '../ml/seqclr/heads.ts';
 import { train } from '../ml/train.ts';
 import { allLineIds, labeledLines, samplesFor } from '../project/dataset.ts';
@@ -25,6 +26,8 @@ export interface PretrainRequest {
   instances: number;
   head: HeadKind;
   features: 'visual' | 'contextual';
+  /** Absent in jobs recorded before there was a choice: those pretrained with the mild pipeline. */
+  augmentations?: PipelineName;
   steps: number;
   batchSize: number;
   seed: number;
@@ -135,7 +138,7 @@ async function runPretrain(project: Project, jobId: number, r: PretrainRequest, 
   const model = ckpt?.model ?? new Recognizer({ ...DEFAULT_CONFIG, classes: codec.classes }, r.seed);
   const lines = await samplesFor(project, ids.map((lineId) => ({ lineId, text: '' })), model.config.height);
   const result = await pretrain(model, new ArraySource(lines), {
-    steps: r.steps, batchSize: r.batchSize, seed: r.seed, features: r.features, head: r.head,
+    steps: r.steps, batchSize: r.batchSize, seed: r.seed, features: r.features, head: r.head, augmentations: r.augmentations ?? 'mild',
     mapping: r.mapping === 'window' ? { kind: 'window', instances: r.instances } : { kind: r.mapping },
     checkpointEvery: r.checkpointEvery ?? CHECKPOINT_EVERY, onCheckpoint: checkpointer(project, jobId, () => model, codec), resume: ckpt?.state, signal,
     onProgress: (p) => report({ phase: 'pretrain', ...p }),

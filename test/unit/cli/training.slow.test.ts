@@ -23,7 +23,7 @@ const lastJson = (stdout: string) => JSON.parse(stdout.trim().split('\n').pop()!
 
 test('pretrain, then train from the pretrained model: versions with lineage, config and metrics', async () => {
   const dir = await projectWithLines(40, 30);
-  const pre = quire('pretrain', dir, '--steps', '4', '--batch', '8', '--json');
+  const pre = quire('pretrain', dir, '--steps', '4', '--batch', '8', '--augmentations', 'strong', '--json');
   assert.equal(pre.status, 0, pre.stderr);
   const pretrained = lastJson(pre.stdout);
   assert.equal(pretrained.type, 'result');
@@ -35,6 +35,7 @@ test('pretrain, then train from the pretrained model: versions with lineage, con
   assert.deepEqual(models.map((m: { id: number; kind: string; parentId: number | null }) => [m.id, m.kind, m.parentId]),
     [[pretrained.model_id, 'pretrain', null], [trained.model_id, 'finetune', pretrained.model_id]]);
   assert.equal(models[0].config.mapping, 'window');
+  assert.equal(models[0].config.augmentations, 'strong');
   assert.ok(Array.isArray(models[1].trainingSet) && models[1].trainingSet.length > 0, 'records which lines and revisions trained it');
   assert.equal(typeof models[1].metrics.validationCer, 'number');
   const read = quire('transcribe', dir, '--model', String(trained.model_id), '--json');
