@@ -165,7 +165,8 @@ export const strokeWidth: Augmentation = (img, rng) => {
  * Which augmentations a view may get and how they are combined. `each`: every augmentation
  * applies with its own probability (times the strength), at least one and at most five.
  * `some-of`: a count drawn uniformly from 1 to all of them, then that many distinct ones
- * (imgaug's SomeOf((1, None)), as in the authors' public code), so views differ more.
+ * (imgaug's SomeOf((1, None)), as in the authors' public code), so views differ more; the
+ * probabilities and the strength play no part there.
  */
 export interface AugmentationPipeline {
   readonly augmentations: ReadonlyArray<readonly [string, Augmentation, number]>;
@@ -188,8 +189,9 @@ export const MILD: AugmentationPipeline = {
 /**
  * Closer to the authors' public pipeline: several changes per view, vertical crops of up to
  * 20 % of the height at each end (their code allows 40 % on scene text; our lines are cut
- * tight to the ink), more rotation and shear (the scale stays: it moves the line's ends), elastic distortion and pen width. Horizontal crop stays
- * at ≤ 4 %: it is what would misalign the two views' windows.
+ * tight to the ink), more rotation and shear, elastic distortion and pen width. Scale and
+ * horizontal crop stay as in MILD: they move the line's ends and would misalign the two
+ * views' windows. (Measured: no better than MILD, docs/results/seqclr-strong.md.)
  */
 export const STRONG: AugmentationPipeline = {
   compose: 'some-of',
