@@ -222,7 +222,7 @@ const lines: string[] = [
   '',
   quick ? '**Quick run: checks the pipeline only; the numbers mean nothing.**\n' : '',
   `Backend ${(await initBackend()).name}, ${jobs} process(es) of ${threads} thread(s). ${total} generated lines of the training hands, all used unlabeled for pretraining; ` +
-  `${fractions.map((f) => `${f * 100} %`).join(' and ')} of them labeled. Pretraining ${pretrainSteps} steps (contextual features H, MLP head, τ = ${temperature}, ${augmentations} augmentations${augmentations === 'mild' ? `, strength ${augmentStrength}` : ''}), ` +
+  `${fractions.map((f) => `${f * 100} %`).join(' and ')} of them labeled. Pretraining ${pretrainSteps} steps (contextual features H, MLP head, τ = ${temperature}, ${augmentations} augmentations${PIPELINES[augmentations].compose === 'each' ? `, strength ${augmentStrength}` : ''}), ` +
   `then ${finetuneSteps} steps of ${modes.map((x) => (x === 'decoder' ? 'decoder evaluation (frozen encoder)' : 'fine-tuning (everything)')).join(' or ')}, batch 16, ${seeds} seed(s). ` +
   'CER (%) on 300 lines of the training hands, mean ± standard deviation over seeds; the last column is fine-tuning CER on the two held-out hands.' +
   (reused ? ` ${reused} of the ${units} (seed, method) runs were re-used from an earlier run with the same settings (out/seqclr-runs/).` : ''),

@@ -5,6 +5,7 @@ import { defaultTrainingThreads, resumeJob, startTraining } from '../jobs/traini
 import { evaluateModel, transcribe } from '../jobs/transcription.ts';
 import { suggestLines } from '../jobs/suggest.ts';
 import { deleteVersion, ensureBaseModel, exportVersion, importVersion, listVersions, renameVersion } from '../models/registry.ts';
+import { PIPELINES } from '../ml/seqclr/augment.ts';
 import { Project } from '../project/project.ts';
 import { printResult, table } from './output.ts';
 import { progressPrinter } from './progress.ts';
@@ -68,7 +69,7 @@ export function addTrainingCommands(program: Command): void {
       if (!['window', 'frame', 'all'].includes(o.mapping)) throw new Error('--mapping must be window, frame or all');
       if (!['mlp', 'bilstm', 'none'].includes(o.head)) throw new Error('--head must be mlp, bilstm or none');
       if (!['visual', 'contextual'].includes(o.features)) throw new Error('--features must be visual or contextual');
-      if (!['mild', 'strong'].includes(o.augmentations)) throw new Error('--augmentations must be mild or strong');
+      if (!(o.augmentations in PIPELINES)) throw new Error(`--augmentations must be ${Object.keys(PIPELINES).join(' or ')}`);
       await withProject(dir, async (project) => {
         const version = await startTraining(project, {
           kind: 'pretrain', mapping: o.mapping as 'window', instances: o.instances, head: o.head as 'mlp', features: o.features as 'visual', augmentations: o.augmentations as 'mild',
