@@ -16,7 +16,8 @@ import { initBackend } from '../main/ml/backend.ts';
 import { writeFileAtomic } from '../main/store/atomic.ts';
 import { ArraySource, type Sample } from '../main/ml/data.ts';
 import { toLineTensor } from '../main/ml/line-image.ts';
-import { Recognizer, type RecognizerConfig } from '../main/ml/model.ts';
+import { Recognizer, type Part, type RecognizerConfig } from '../main/ml/model.ts';
+import { loadModel, saveModel } from '../main/ml/checkpoint.ts';
 import { evaluate } from '../main/ml/recognize.ts';
 import { encoderParts, pretrain } from '../main/ml/seqclr/pretrain.ts';
 import type { Mapping } from '../main/ml/seqclr/instances.ts';
@@ -36,8 +37,12 @@ const { values: a } = parseArgs({
     out: { type: 'string' },
     // A subset of the rows by number (1 = supervised only … 5 = window T'=10), for a partial run.
     methods: { type: 'string', default: '1,2,3,4,5' },
-    // Which evaluations to run after pretraining: decoder (frozen encoder), finetune, or both.
+    // Which evaluations to run after pretraining: decoder (frozen encoder), finetune, lpft, or several.
+    // lpft ("linear probe, then fine-tune", Kumar et al., ICLR 2022) spends the first --probe-steps of
+    // the fine-tuning budget on the decoder alone, so a random decoder does not scramble the
+    // pretrained features, then trains everything for the rest of the same budget.
     modes: { type: 'string', default: 'decoder,finetune' },
+    'probe-steps': { type: 'string', default: '200' },
     // Runs of one seed and one method go to this many parallel processes. Pretraining is single-threaded, so on a
     // 2-core machine two processes use the CPU better than one process with two threads.
     jobs: { type: 'string', default: '1' },
@@ -64,7 +69,11 @@ const outFile = a.out ?? (quick ? 'out/seqclr-quick.md' : 'docs/results/seqclr.m
 const jobs = Math.max(1, Number(a.jobs));
 // Every process trains with its share of the cores (a child is told its parent's share).
 const threads = a.threads ? Number(a.threads) : Math.max(1, Math.floor(availableParallelism() / jobs));
-const modes = a.modes!.split(',') as ('decoder' | 'finetune')[];
+type Mode = 'decoder' | 'finetune' | 'lpft';
+const MODE_NAMES: Record<Mode, string> = { decoder: 'decoder evaluation', finetune: 'fine-tuning', lpft: 'probe → fine-tuning' };
+const modes = a.modes!.split(',') as Mode[];
+const probeSteps = Number(a['probe-steps']);
+if (modes.includes('lpft') && !(probeSteps > 0 && probeSteps < finetuneSteps)) throw new Error('--probe-steps must be between 0 and --finetune-steps');
 const augmentStrength = Number(a['augment-strength']);
 const augmentations = a.augmentations as PipelineName;
 if (!(augmentations in PIPELINES)) throw new Error(`--augmentations must be one of ${Object.keys(PIPELINES).join(', ')}`);
@@ -93,11 +102,12 @@ const ALL_METHODS: Method[] = [
 
 const METHOD_NUMBERS = a.methods!.split(',').map(Number).filter((n) => ALL_METHODS[n - 1]);
 const METHODS = METHOD_NUMBERS.map((n) => ALL_METHODS[n - 1]);
-// Decoder evaluation needs a pretrained encoder, so supervised only is fine-tuned and nothing else.
-const modesOf = (m: Method) => modes.filter((x) => m.mapping || x === 'finetune');
+// Decoder evaluation and probing need a pretrained encoder: supervised only is trained from
+// scratch (mode 'finetune') whenever any fine-tuning is asked for, and nothing else.
+const modesOf = (m: Method): Mode[] => (m.mapping ? modes : modes.some((x) => x !== 'decoder') ? ['finetune'] : []);
 
-// One measured CER: fine-tuning is also measured on the held-out hands ('finetuneUnseen').
-type Result = { seed: number; method: string; fraction: number; mode: 'decoder' | 'finetune' | 'finetuneUnseen'; cer: number };
+// One measured CER: fine-tuning is also measured on the held-out hands ('finetuneUnseen', 'lpftUnseen').
+type Result = { seed: number; method: string; fraction: number; mode: Mode | 'finetuneUnseen' | 'lpftUnseen'; cer: number };
 const started = performance.now();
 const log = (m: string) => console.log(`[${((performance.now() - started) / 60000).toFixed(1)} min] ${m}`);
 // A long run should say where it is: a progress line at every tenth of a run's steps.
@@ -111,14 +121,26 @@ async function runSeed(seed: number, methods: Method[], results: Result[]) {
   const { codec, unlabeled, validation, testSeen, testUnseen } = await data();
   // Pretrain once per method and seed; reuse the encoder for every labeled fraction.
   const encoders = new Map<string, Map<string, Float32Array>>();
+  const weightsOf = (model: Recognizer) => new Map([...model.weights].map(([k, v]) => [k, (v.dataSync() as Float32Array).slice()]));
   for (const m of methods.filter((x) => x.mapping)) {
+    // A pretrained encoder is kept on disk: another fine-tuning recipe then skips pretraining.
+    const file = encoderFile(seed, m);
+    if (existsSync(file)) {
+      const saved = loadModel(file).model;
+      encoders.set(m.name, weightsOf(saved));
+      saved.dispose();
+      log(`seed ${seed}: re-using the pretrained ${m.name} in ${file}`);
+      continue;
+    }
     const model = new Recognizer({ ...NETWORK, classes: codec.classes }, seed);
     const r = await pretrain(model, new ArraySource(unlabeled), {
       steps: pretrainSteps, batchSize: 16, seed, features: 'contextual', head: 'mlp', headSize: 128, mapping: m.mapping, temperature, augmentations, augmentStrength, checkpointEvery: 0,
       onProgress: every(pretrainSteps, (p) => log(`  seed ${seed}, ${m.name}: pretraining step ${p.step}/${p.steps}, loss ${p.loss.toFixed(3)}, ${p.linesPerSecond.toFixed(1)} lines/s`)),
     });
     r.head.dispose();
-    encoders.set(m.name, new Map([...model.weights].map(([k, v]) => [k, (v.dataSync() as Float32Array).slice()])));
+    encoders.set(m.name, weightsOf(model));
+    mkdirSync(dirname(file), { recursive: true });
+    saveModel(file, model, codec, { pretrainingLoss: r.state.history.at(-1)?.loss });
     model.dispose();
     log(`seed ${seed}: pretrained ${m.name} (final loss ${r.state.history.at(-1)?.loss.toFixed(3)})`);
   }
@@ -129,14 +151,18 @@ async function runSeed(seed: number, methods: Method[], results: Result[]) {
         const model = new Recognizer({ ...NETWORK, classes: codec.classes }, seed + 1000);
         const encoder = encoders.get(m.name);
         if (encoder) for (const [k, v] of encoder) tf.tidy(() => model.weights.get(k)!.assign(tf.tensor(v, model.weights.get(k)!.shape)));
-        await train(model, codec, { train: new ArraySource(labeled), validation }, {
-          steps: finetuneSteps, batchSize: 16, seed, threads, frozen: mode === 'decoder' ? encoderParts('contextual') : [],
-          validateEvery: Math.max(10, Math.round(finetuneSteps / 10)), patience: 0, checkpointEvery: 0,
-          onProgress: every(finetuneSteps, (p) => log(`  ${mode} step ${p.step}/${p.steps}, loss ${p.loss.toFixed(3)}`)),
-        });
+        // Phases of the one step budget: [steps, frozen parts]. Each phase has its own warm-up and decay.
+        const phases: [number, Part[]][] = mode === 'decoder' ? [[finetuneSteps, encoderParts('contextual')]]
+          : mode === 'lpft' ? [[probeSteps, encoderParts('contextual')], [finetuneSteps - probeSteps, []]] : [[finetuneSteps, []]];
+        for (const [steps, frozen] of phases) {
+          await train(model, codec, { train: new ArraySource(labeled), validation }, {
+            steps, batchSize: 16, seed, threads, frozen, validateEvery: Math.max(10, Math.round(finetuneSteps / 10)), patience: 0, checkpointEvery: 0,
+            onProgress: every(steps, (p) => log(`  ${mode} step ${p.step}/${p.steps}, loss ${p.loss.toFixed(3)}${p.validation ? `, validation CER ${(100 * p.validation.cer).toFixed(1)} %` : ''}`)),
+          });
+        }
         const seen = evaluate(model, codec, testSeen).cer;
         results.push({ seed, method: m.name, fraction, mode, cer: seen });
-        if (mode === 'finetune') results.push({ seed, method: m.name, fraction, mode: 'finetuneUnseen', cer: evaluate(model, codec, testUnseen).cer });
+        if (mode !== 'decoder') results.push({ seed, method: m.name, fraction, mode: `${mode}Unseen`, cer: evaluate(model, codec, testUnseen).cer });
         model.dispose();
         log(`seed ${seed}, ${fraction * 100} % labels, ${m.name}, ${mode}: CER ${(100 * seen).toFixed(1)} %`);
       }
@@ -160,17 +186,22 @@ const data = () => (made ??= (async () => {
 // Every finished (seed, method) run is kept in out/seqclr-runs/, named by a hash of everything
 // that decides its numbers, so a later run with other pretraining settings re-uses the
 // supervised baseline instead of training it again (and an interrupted grid resumes).
+// The mild pipeline was the only one when the first runs were cached: it stays out of the key so they still count.
+const pretraining = (m: Method) => (m.mapping ? { pretrainSteps, augmentStrength, temperature, mapping: m.mapping, ...(augmentations === 'mild' ? {} : { augmentations }) } : null);
+const hashOf = (settings: object) => createHash('sha256').update(JSON.stringify(settings)).digest('hex').slice(0, 16);
 function cacheFile(seed: number, method: number) {
   const m = ALL_METHODS[method - 1];
   const settings = {
     total, finetuneSteps, fractions, NETWORK, seed, method: m.name,
     modes: modesOf(m),
-    // The mild pipeline was the only one when the first runs were cached: it stays out of the key so they still count.
-    pretraining: m.mapping ? { pretrainSteps, augmentStrength, temperature, mapping: m.mapping, ...(augmentations === 'mild' ? {} : { augmentations }) } : null,
+    pretraining: pretraining(m),
+    ...(modesOf(m).includes('lpft') ? { probeSteps } : {}),
   };
-  const hash = createHash('sha256').update(JSON.stringify(settings)).digest('hex').slice(0, 16);
-  return join('out', 'seqclr-runs', `method-${method}-seed-${seed}-${hash}.json`);
+  return join('out', 'seqclr-runs', `method-${method}-seed-${seed}-${hashOf(settings)}.json`);
 }
+// The pretrained network of one (seed, method): everything that decides pretraining, nothing of fine-tuning.
+const encoderFile = (seed: number, m: Method) =>
+  join('out', 'seqclr-runs', `encoder-${ALL_METHODS.indexOf(m) + 1}-seed-${seed}-${hashOf({ total, NETWORK, seed, pretraining: pretraining(m) })}.qmodel`);
 
 function writeText(file: string, text: string) {
   mkdirSync(dirname(file), { recursive: true });
@@ -192,7 +223,9 @@ if (a['only-seed']) {
   process.exit(0);
 }
 // Each (seed, method) is independent: a method is pretrained once per seed and reused for every fraction.
-const queue = Array.from({ length: seeds }, (_, i) => METHOD_NUMBERS.map((method) => ({ seed: i + 1, method, file: cacheFile(i + 1, method) }))).flat();
+// Runs with pretraining take longest: they start first, so the processes finish together.
+const queue = Array.from({ length: seeds }, (_, i) => METHOD_NUMBERS.map((method) => ({ seed: i + 1, method, file: cacheFile(i + 1, method) }))).flat()
+  .sort((x, y) => Number(!ALL_METHODS[x.method - 1].mapping) - Number(!ALL_METHODS[y.method - 1].mapping));
 if (a['dry-run']) {
   for (const u of queue) console.log(`seed ${u.seed}, method ${u.method}: ${u.file}${existsSync(u.file) ? ' (cached)' : ''}`);
   process.exit(0);
@@ -223,27 +256,27 @@ const lines: string[] = [
   quick ? '**Quick run: checks the pipeline only; the numbers mean nothing.**\n' : '',
   `Backend ${(await initBackend()).name}, ${jobs} process(es) of ${threads} thread(s). ${total} generated lines of the training hands, all used unlabeled for pretraining; ` +
   `${fractions.map((f) => `${f * 100} %`).join(' and ')} of them labeled. Pretraining ${pretrainSteps} steps (contextual features H, MLP head, τ = ${temperature}, ${augmentations} augmentations${PIPELINES[augmentations].compose === 'each' ? `, strength ${augmentStrength}` : ''}), ` +
-  `then ${finetuneSteps} steps of ${modes.map((x) => (x === 'decoder' ? 'decoder evaluation (frozen encoder)' : 'fine-tuning (everything)')).join(' or ')}, batch 16, ${seeds} seed(s). ` +
-  'CER (%) on 300 lines of the training hands, mean ± standard deviation over seeds; the last column is fine-tuning CER on the two held-out hands.' +
+  `then ${finetuneSteps} steps of ${modes.map((x) => (x === 'decoder' ? 'decoder evaluation (frozen encoder)' : x === 'finetune' ? 'fine-tuning (everything)' : `probe → fine-tuning (the decoder alone for the first ${probeSteps}, then everything)`)).join(' or ')}, batch 16, ${seeds} seed(s). ` +
+  'CER (%) on 300 lines of the training hands, mean ± standard deviation over seeds; "unseen hands" columns are the same models on the two held-out hands.' +
   (reused ? ` ${reused} of the ${units} (seed, method) runs were re-used from an earlier run with the same settings (out/seqclr-runs/).` : ''),
   '',
-  `Command: \`npm run experiment:seqclr -- --lines ${total} --pretrain-steps ${pretrainSteps} --finetune-steps ${finetuneSteps} --seeds ${seeds} --fractions ${a.fractions} --methods ${a.methods} --modes ${a.modes} --augmentations ${augmentations} --augment-strength ${augmentStrength} --temperature ${temperature} --jobs ${a.jobs}${quick ? ' --quick' : ''}\``,
+  `Command: \`npm run experiment:seqclr -- --lines ${total} --pretrain-steps ${pretrainSteps} --finetune-steps ${finetuneSteps} --seeds ${seeds} --fractions ${a.fractions} --methods ${a.methods} --modes ${a.modes} --augmentations ${augmentations} --augment-strength ${augmentStrength} --temperature ${temperature}${modes.includes('lpft') ? ` --probe-steps ${probeSteps}` : ''} --jobs ${a.jobs}${quick ? ' --quick' : ''}\``,
   '',
-  '| labels | method | decoder evaluation | fine-tuning | fine-tuning, unseen hands |',
-  '| --- | --- | --- | --- | --- |',
 ];
+// Probing columns only where probing was run, so earlier tables keep their shape.
+const columns: Result['mode'][] = ['decoder', 'finetune', 'finetuneUnseen', ...(modes.includes('lpft') ? (['lpft', 'lpftUnseen'] as const) : [])];
+const heading = (c: Result['mode']) => (c.endsWith('Unseen') ? `${MODE_NAMES[c.replace('Unseen', '') as Mode]}, unseen hands` : MODE_NAMES[c as Mode]);
+lines.push(`| labels | method | ${columns.map(heading).join(' | ')} |`, `|${' --- |'.repeat(columns.length + 2)}`);
 for (const fraction of fractions) {
-  for (const m of METHODS) {
-    const row = (['decoder', 'finetune', 'finetuneUnseen'] as const).map((mode) => stat(cers(m.name, fraction, mode)));
-    lines.push(`| ${fraction * 100} % | ${m.name} | ${row.join(' | ')} |`);
-  }
+  for (const m of METHODS) lines.push(`| ${fraction * 100} % | ${m.name} | ${columns.map((mode) => stat(cers(m.name, fraction, mode))).join(' | ')} |`);
 }
-// The acceptance comparison, computed from the table: window-to-instance (T'=5) fine-tuning vs. supervised only.
+// The acceptance comparison, computed from the table: window-to-instance (T'=5) fine-tuning (either recipe) vs. supervised only.
 for (const fraction of fractions) {
   const base = cers(ALL_METHODS[0].name, fraction, 'finetune');
-  const seq = cers(ALL_METHODS[3].name, fraction, 'finetune');
-  if (base.length && seq.length) {
-    lines.push('', `With ${fraction * 100} % labels, SeqCLR window-to-instance (T'=5) + fine-tuning has ${(100 * (1 - mean(seq) / mean(base))).toFixed(0)} % lower CER than supervised only ` +
+  for (const mode of ['finetune', 'lpft'] as const) {
+    const seq = cers(ALL_METHODS[3].name, fraction, mode);
+    if (!base.length || !seq.length) continue;
+    lines.push('', `With ${fraction * 100} % labels, SeqCLR window-to-instance (T'=5) + ${MODE_NAMES[mode]} has ${(100 * (1 - mean(seq) / mean(base))).toFixed(0)} % lower CER than supervised only ` +
       `(per seed: ${seq.map((x, i) => `${(100 * (1 - x / base[i])).toFixed(0)} %`).join(', ')}).`);
   }
 }
