@@ -73,6 +73,8 @@ type Mode = 'decoder' | 'finetune' | 'lpft';
 const MODE_NAMES: Record<Mode, string> = { decoder: 'decoder evaluation', finetune: 'fine-tuning', lpft: 'probe → fine-tuning' };
 const modes = a.modes!.split(',') as Mode[];
 const probeSteps = Number(a['probe-steps']);
+// What each mode trains, for the sentence above the table.
+const MODE_DETAILS: Record<Mode, string> = { decoder: 'frozen encoder', finetune: 'everything', lpft: `the decoder alone for the first ${probeSteps} steps, then everything` };
 if (modes.includes('lpft') && !(probeSteps > 0 && probeSteps < finetuneSteps)) throw new Error('--probe-steps must be between 0 and --finetune-steps');
 const augmentStrength = Number(a['augment-strength']);
 const augmentations = a.augmentations as PipelineName;
@@ -256,7 +258,7 @@ const lines: string[] = [
   quick ? '**Quick run: checks the pipeline only; the numbers mean nothing.**\n' : '',
   `Backend ${(await initBackend()).name}, ${jobs} process(es) of ${threads} thread(s). ${total} generated lines of the training hands, all used unlabeled for pretraining; ` +
   `${fractions.map((f) => `${f * 100} %`).join(' and ')} of them labeled. Pretraining ${pretrainSteps} steps (contextual features H, MLP head, τ = ${temperature}, ${augmentations} augmentations${PIPELINES[augmentations].compose === 'each' ? `, strength ${augmentStrength}` : ''}), ` +
-  `then ${finetuneSteps} steps of ${modes.map((x) => (x === 'decoder' ? 'decoder evaluation (frozen encoder)' : x === 'finetune' ? 'fine-tuning (everything)' : `probe → fine-tuning (the decoder alone for the first ${probeSteps}, then everything)`)).join(' or ')}, batch 16, ${seeds} seed(s). ` +
+  `then ${finetuneSteps} steps of ${modes.map((x) => `${MODE_NAMES[x]} (${MODE_DETAILS[x]})`).join(' or ')}, batch 16, ${seeds} seed(s). ` +
   'CER (%) on 300 lines of the training hands, mean ± standard deviation over seeds; "unseen hands" columns are the same models on the two held-out hands.' +
   (reused ? ` ${reused} of the ${units} (seed, method) runs were re-used from an earlier run with the same settings (out/seqclr-runs/).` : ''),
   '',
