@@ -225,9 +225,13 @@ if (a['only-seed']) {
   process.exit(0);
 }
 // Each (seed, method) is independent: a method is pretrained once per seed and reused for every fraction.
-// Runs with pretraining take longest: they start first, so the processes finish together.
+// Runs that still have to pretrain take longest: they start first, so the processes finish together.
+const pretrains = (seed: number, method: number) => {
+  const m = ALL_METHODS[method - 1];
+  return m.mapping !== undefined && !existsSync(encoderFile(seed, m));
+};
 const queue = Array.from({ length: seeds }, (_, i) => METHOD_NUMBERS.map((method) => ({ seed: i + 1, method, file: cacheFile(i + 1, method) }))).flat()
-  .sort((x, y) => Number(!ALL_METHODS[x.method - 1].mapping) - Number(!ALL_METHODS[y.method - 1].mapping));
+  .sort((x, y) => Number(pretrains(y.seed, y.method)) - Number(pretrains(x.seed, x.method)));
 if (a['dry-run']) {
   for (const u of queue) console.log(`seed ${u.seed}, method ${u.method}: ${u.file}${existsSync(u.file) ? ' (cached)' : ''}`);
   process.exit(0);
