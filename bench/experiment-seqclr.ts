@@ -24,7 +24,7 @@ import type { Mapping } from '../main/ml/seqclr/instances.ts';
 import { PIPELINES, type PipelineName } from '../main/ml/seqclr/augment.ts';
 import { train } from '../main/ml/train.ts';
 import { Rng } from '../main/ml/random.ts';
-import { HELD_OUT_FONTS, TRAINING_FONTS, synthLine, syntheticCharset } from './synth/handwriting.ts';
+import { HELD_OUT_FONTS, TRAINING_FONTS, synthLine, syntheticCharset, trainingHands } from './synth/handwriting.ts';
 
 const { values: a } = parseArgs({
   options: {
@@ -54,6 +54,8 @@ const { values: a } = parseArgs({
     augmentations: { type: 'string', default: 'mild' },
     'augment-strength': { type: 'string', default: '1' },
     temperature: { type: 'string', default: '0.1' },
+    // How many training hands the lines are written in (10 to 45): the paper's datasets have hundreds of writers.
+    hands: { type: 'string', default: String(TRAINING_FONTS.length) },
     // List each (seed, method) run with its cache file and whether it is cached, then stop.
     'dry-run': { type: 'boolean', default: false },
   },
@@ -80,6 +82,7 @@ const augmentStrength = Number(a['augment-strength']);
 const augmentations = a.augmentations as PipelineName;
 if (!(augmentations in PIPELINES)) throw new Error(`--augmentations must be one of ${Object.keys(PIPELINES).join(', ')}`);
 const temperature = Number(a.temperature);
+const hands = trainingHands(Number(a.hands));
 
 // A smaller network than DEFAULT_CONFIG, so that the grid of runs fits a CPU.
 const NETWORK: Omit<RecognizerConfig, 'classes'> = {
@@ -178,9 +181,9 @@ const data = () => (made ??= (async () => {
   await initBackend();
   return {
     codec: syntheticCharset(),
-    unlabeled: make(101, total, TRAINING_FONTS),
-    validation: make(102, quick ? 32 : 200, TRAINING_FONTS),
-    testSeen: make(103, quick ? 32 : 300, TRAINING_FONTS),
+    unlabeled: make(101, total, hands),
+    validation: make(102, quick ? 32 : 200, hands),
+    testSeen: make(103, quick ? 32 : 300, hands),
     testUnseen: make(104, quick ? 32 : 300, HELD_OUT_FONTS),
   };
 })());
@@ -190,11 +193,13 @@ const data = () => (made ??= (async () => {
 // supervised baseline instead of training it again (and an interrupted grid resumes).
 // The mild pipeline was the only one when the first runs were cached: it stays out of the key so they still count.
 const pretraining = (m: Method) => (m.mapping ? { pretrainSteps, augmentStrength, temperature, mapping: m.mapping, ...(augmentations === 'mild' ? {} : { augmentations }) } : null);
+// The lines themselves; the number of hands joined later, so it is only in keys where it is not the default.
+const dataKey = { total, ...(hands.length === TRAINING_FONTS.length ? {} : { hands: hands.length }) };
 const hashOf = (settings: object) => createHash('sha256').update(JSON.stringify(settings)).digest('hex').slice(0, 16);
 function cacheFile(seed: number, method: number) {
   const m = ALL_METHODS[method - 1];
   const settings = {
-    total, finetuneSteps, fractions, NETWORK, seed, method: m.name,
+    ...dataKey, finetuneSteps, fractions, NETWORK, seed, method: m.name,
     modes: modesOf(m),
     pretraining: pretraining(m),
     ...(modesOf(m).includes('lpft') ? { probeSteps } : {}),
@@ -203,7 +208,7 @@ function cacheFile(seed: number, method: number) {
 }
 // The pretrained network of one (seed, method): everything that decides pretraining, nothing of fine-tuning.
 const encoderFile = (seed: number, m: Method) =>
-  join('out', 'seqclr-runs', `encoder-${ALL_METHODS.indexOf(m) + 1}-seed-${seed}-${hashOf({ total, NETWORK, seed, pretraining: pretraining(m) })}.qmodel`);
+  join('out', 'seqclr-runs', `encoder-${ALL_METHODS.indexOf(m) + 1}-seed-${seed}-${hashOf({ ...dataKey, NETWORK, seed, pretraining: pretraining(m) })}.qmodel`);
 
 function writeText(file: string, text: string) {
   mkdirSync(dirname(file), { recursive: true });
@@ -260,13 +265,13 @@ const lines: string[] = [
   '# SeqCLR on generated handwriting',
   '',
   quick ? '**Quick run: checks the pipeline only; the numbers mean nothing.**\n' : '',
-  `Backend ${(await initBackend()).name}, ${jobs} process(es) of ${threads} thread(s). ${total} generated lines of the training hands, all used unlabeled for pretraining; ` +
+  `Backend ${(await initBackend()).name}, ${jobs} process(es) of ${threads} thread(s). ${total} generated lines of ${hands.length} training hands, all used unlabeled for pretraining; ` +
   `${fractions.map((f) => `${f * 100} %`).join(' and ')} of them labeled. Pretraining ${pretrainSteps} steps (contextual features H, MLP head, τ = ${temperature}, ${augmentations} augmentations${PIPELINES[augmentations].compose === 'each' ? `, strength ${augmentStrength}` : ''}), ` +
   `then ${finetuneSteps} steps of ${modes.map((x) => `${MODE_NAMES[x]} (${MODE_DETAILS[x]})`).join(' or ')}, batch 16, ${seeds} seed(s). ` +
   'CER (%) on 300 lines of the training hands, mean ± standard deviation over seeds; "unseen hands" columns are the same models on the two held-out hands.' +
   (reused ? ` ${reused} of the ${units} (seed, method) runs were re-used from an earlier run with the same settings (out/seqclr-runs/).` : ''),
   '',
-  `Command: \`npm run experiment:seqclr -- --lines ${total} --pretrain-steps ${pretrainSteps} --finetune-steps ${finetuneSteps} --seeds ${seeds} --fractions ${a.fractions} --methods ${a.methods} --modes ${a.modes} --augmentations ${augmentations} --augment-strength ${augmentStrength} --temperature ${temperature}${modes.includes('lpft') ? ` --probe-steps ${probeSteps}` : ''} --jobs ${a.jobs}${quick ? ' --quick' : ''}\``,
+  `Command: \`npm run experiment:seqclr -- --lines ${total} --pretrain-steps ${pretrainSteps} --finetune-steps ${finetuneSteps} --seeds ${seeds} --fractions ${a.fractions} --methods ${a.methods} --modes ${a.modes} --augmentations ${augmentations} --augment-strength ${augmentStrength} --temperature ${temperature}${hands.length === TRAINING_FONTS.length ? '' : ` --hands ${hands.length}`}${modes.includes('lpft') ? ` --probe-steps ${probeSteps}` : ''} --jobs ${a.jobs}${quick ? ' --quick' : ''}\``,
   '',
 ];
 // Probing columns only where probing was run, so earlier tables keep their shape.
