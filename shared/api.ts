@@ -3,6 +3,7 @@
 // HTTP server of browser mode, and called directly by the CLI and tests. Requests are
 // validated at the boundary with the zod schemas below.
 import { z } from 'zod';
+import { AUGMENTATION_PIPELINES, FEATURE_KINDS, HEAD_KINDS, MAPPING_KINDS } from './pretraining-options.ts';
 
 export const SPLITS = ['train', 'validation', 'test'] as const;
 export const EXPORT_FORMATS = ['page', 'alto', 'text', 'gt'] as const;
@@ -138,9 +139,9 @@ export const schemas = {
   addBaseModel: z.object({}).strict(),
   startTraining: z.discriminatedUnion('kind', [
     z.object({
-      kind: z.literal('pretrain'), mapping: z.enum(['window', 'frame', 'all']).default('window'), instances: z.number().int().min(1).max(64).default(5),
-      head: z.enum(['mlp', 'bilstm', 'none']).default('mlp'), features: z.enum(['visual', 'contextual']).default('contextual'),
-      augmentations: z.enum(['mild', 'strong']).default('mild'),
+      kind: z.literal('pretrain'), mapping: z.enum(MAPPING_KINDS).default('window'), instances: z.number().int().min(1).max(64).default(5),
+      head: z.enum(HEAD_KINDS).default('mlp'), features: z.enum(FEATURE_KINDS).default('contextual'),
+      augmentations: z.enum(AUGMENTATION_PIPELINES).default('mild'),
       steps: z.number().int().min(1).max(1_000_000).default(2000), batchSize: z.number().int().min(1).max(256).default(16), seed: z.number().int().min(0).default(1),
       checkpointEvery: z.number().int().min(1).optional(),
     }).strict(),

@@ -1,11 +1,11 @@
 // CLI commands that train and list models and jobs.
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { listJobs, markInterrupted, requestCancel } from '../jobs/jobs.ts';
 import { defaultTrainingThreads, resumeJob, startTraining } from '../jobs/training-runs.ts';
 import { evaluateModel, transcribe } from '../jobs/transcription.ts';
 import { suggestLines } from '../jobs/suggest.ts';
 import { deleteVersion, ensureBaseModel, exportVersion, importVersion, listVersions, renameVersion } from '../models/registry.ts';
-import { PIPELINES } from '../ml/seqclr/augment.ts';
+import { AUGMENTATION_PIPELINES, FEATURE_KINDS, HEAD_KINDS, MAPPING_KINDS, type FeatureKind, type HeadKind, type MappingKind, type PipelineName } from '../../shared/pretraining-options.ts';
 import { Project } from '../project/project.ts';
 import { printResult, table } from './output.ts';
 import { progressPrinter } from './progress.ts';
@@ -55,24 +55,20 @@ export function addTrainingCommands(program: Command): void {
   program.command('pretrain')
     .description('SeqCLR self-supervised pretraining of the encoder on all lines of the project')
     .argument('<dir>', 'project folder')
-    .option('--mapping <kind>', 'instance mapping: window, frame or all', 'window')
+    .addOption(new Option('--mapping <kind>', 'instance mapping').choices(MAPPING_KINDS).default('window'))
     .option('--instances <n>', 'instances per line for window mapping', int('--instances'), 5)
-    .option('--head <kind>', 'projection head: mlp, bilstm or none', 'mlp')
-    .option('--features <kind>', 'contrast visual (conv) or contextual (BiLSTM) features', 'contextual')
-    .option('--augmentations <kind>', 'how the two views of a line differ: mild or strong', 'mild')
+    .addOption(new Option('--head <kind>', 'projection head').choices(HEAD_KINDS).default('mlp'))
+    .addOption(new Option('--features <kind>', 'contrast visual (conv) or contextual (BiLSTM) features').choices(FEATURE_KINDS).default('contextual'))
+    .addOption(new Option('--augmentations <kind>', 'how the two views of a line differ').choices(AUGMENTATION_PIPELINES).default('mild'))
     .option('--steps <n>', 'training steps', int('--steps'), 2000)
     .option('--batch <n>', 'lines per batch', int('--batch'), 16)
     .option('--seed <n>', 'random seed', int('--seed', 0), 1)
     .option('--checkpoint-every <n>', 'save a resumable checkpoint every n steps', int('--checkpoint-every'), 50)
     .option('--json', 'print progress and the result as JSON lines')
-    .action(async (dir: string, o: { checkpointEvery: number; mapping: string; instances: number; head: string; features: string; augmentations: string; steps: number; batch: number; seed: number; json?: boolean }) => {
-      if (!['window', 'frame', 'all'].includes(o.mapping)) throw new Error('--mapping must be window, frame or all');
-      if (!['mlp', 'bilstm', 'none'].includes(o.head)) throw new Error('--head must be mlp, bilstm or none');
-      if (!['visual', 'contextual'].includes(o.features)) throw new Error('--features must be visual or contextual');
-      if (!(o.augmentations in PIPELINES)) throw new Error(`--augmentations must be ${Object.keys(PIPELINES).join(' or ')}`);
+    .action(async (dir: string, o: { checkpointEvery: number; mapping: MappingKind; instances: number; head: HeadKind; features: FeatureKind; augmentations: PipelineName; steps: number; batch: number; seed: number; json?: boolean }) => {
       await withProject(dir, async (project) => {
         const version = await startTraining(project, {
-          kind: 'pretrain', mapping: o.mapping as 'window', instances: o.instances, head: o.head as 'mlp', features: o.features as 'visual', augmentations: o.augmentations as 'mild',
+          kind: 'pretrain', mapping: o.mapping, instances: o.instances, head: o.head, features: o.features, augmentations: o.augmentations,
           steps: o.steps, batchSize: o.batch, seed: o.seed, checkpointEvery: o.checkpointEvery,
         }, progressPrinter(!!o.json), stopOnSignal());
         done(!!o.json, version);

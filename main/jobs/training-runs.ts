@@ -12,9 +12,8 @@ import { ArraySource } from '../ml/data.ts';
 import { extendCharset } from '../ml/extend-charset.ts';
 import { DEFAULT_CONFIG, Recognizer, type Part } from '../ml/model.ts';
 import { encoderParts, pretrain } from '../ml/seqclr/pretrain.ts';
-import type { PipelineName } from '../ml/seqclr/augment.ts';
-import type { HeadKind } from '../ml/seqclr/heads.ts';
 import { train } from '../ml/train.ts';
+import type { FeatureKind, HeadKind, MappingKind, PipelineName } from '../../shared/pretraining-options.ts';
 import { allLineIds, labeledLines, samplesFor } from '../project/dataset.ts';
 import type { Project } from '../project/project.ts';
 import { loadVersion, saveVersion, type ModelVersion } from '../models/registry.ts';
@@ -22,10 +21,10 @@ import { createJob, getJob, JobCancelled, updateJob } from './jobs.ts';
 
 export interface PretrainRequest {
   kind: 'pretrain';
-  mapping: 'window' | 'frame' | 'all';
+  mapping: MappingKind;
   instances: number;
   head: HeadKind;
-  features: 'visual' | 'contextual';
+  features: FeatureKind;
   /** Absent in jobs recorded before there was a choice: those pretrained with the mild pipeline. */
   augmentations?: PipelineName;
   steps: number;

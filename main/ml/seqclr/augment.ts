@@ -5,6 +5,9 @@
 // All randomness comes from the Rng passed in: the same seed gives the same views.
 import { bilinear, type LineTensor } from '../line-image.ts';
 import type { Rng } from '../random.ts';
+import type { PipelineName } from '../../../shared/pretraining-options.ts';
+
+export type { PipelineName };
 
 export type Augmentation = (img: LineTensor, rng: Rng) => LineTensor;
 
@@ -207,8 +210,8 @@ export const STRONG: AugmentationPipeline = {
   ],
 };
 
-export const PIPELINES = { mild: MILD, strong: STRONG } as const;
-export type PipelineName = keyof typeof PIPELINES;
+// Every pipeline the API and CLI offer (shared/pretraining-options.ts) exists here, and no other.
+export const PIPELINES = { mild: MILD, strong: STRONG } as const satisfies Record<PipelineName, AugmentationPipeline>;
 
 /** One random view of the line, with the augmentations the pipeline picks, in a random order. */
 export function augmentView(img: LineTensor, rng: Rng, strength = 1, pipeline: AugmentationPipeline = MILD): LineTensor {

@@ -2,8 +2,9 @@
 // discarded afterwards: none, a per-frame two-layer MLP, or a BiLSTM over the frames.
 import * as tf from '@tensorflow/tfjs';
 import { lstmFused } from '../lstm-fused.ts';
+import type { HeadKind } from '../../../shared/pretraining-options.ts';
 
-export type HeadKind = 'none' | 'mlp' | 'bilstm';
+export type { HeadKind };
 
 // Variables get unique, non-numeric names: tfjs would number them, and numeric keys would
 // reorder gradient maps (JS objects list integer-like keys first).

@@ -13,10 +13,11 @@ import { augmentView, PIPELINES, type PipelineName } from './augment.ts';
 import { ProjectionHead, type HeadKind } from './heads.ts';
 import { mapInstances, type Mapping } from './instances.ts';
 import { ntXent } from './ntxent.ts';
+import type { FeatureKind } from '../../../shared/pretraining-options.ts';
 
 export interface PretrainOptions extends OptimOptions {
   /** Contrast visual features V or contextual features H (the paper prefers H for CTC). */
-  features: 'visual' | 'contextual';
+  features: FeatureKind;
   head: HeadKind;
   headSize: number;
   mapping: Mapping;

@@ -45,6 +45,18 @@ test('every command has --help, and errors are explained', () => {
   assert.equal(quire('import', join(tempDir(), 'x'), '--split', 'train').status, 2);
 });
 
+test('pretrain refuses a choice it does not offer, names the choices, and records no model', () => {
+  const dir = join(tempDir(), 'p');
+  assert.equal(quire('init', dir).status, 0);
+  for (const [option, value, choices] of [['--mapping', 'diagonal', 'window, frame, all'], ['--head', 'cnn', 'mlp, bilstm, none'],
+    ['--features', 'pixels', 'visual, contextual'], ['--augmentations', 'wild', 'mild, strong']]) {
+    const r = quire('pretrain', dir, option, value, '--steps', '1');
+    assert.notEqual(r.status, 0, `${option} ${value}`);
+    assert.match(r.stderr, new RegExp(`${option}.*'${value}' is invalid. Allowed choices are ${choices}`));
+  }
+  assert.deepEqual(JSON.parse(quire('models', dir, '--json').stdout), []);
+});
+
 test('import detects PAGE/ALTO files, and export writes the chosen format', async () => {
   const { copyFileSync, readdirSync } = await import('node:fs');
   const sharp = (await import('sharp')).default;
