@@ -8,7 +8,6 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { createHash } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
@@ -16,15 +15,15 @@ import { initBackend } from '../main/ml/backend.ts';
 import { writeFileAtomic } from '../main/store/atomic.ts';
 import { ArraySource, type Sample } from '../main/ml/data.ts';
 import { toLineTensor } from '../main/ml/line-image.ts';
-import { Recognizer, type Part, type RecognizerConfig } from '../main/ml/model.ts';
+import { Recognizer, type Part } from '../main/ml/model.ts';
 import { loadModel, saveModel } from '../main/ml/checkpoint.ts';
 import { evaluate } from '../main/ml/recognize.ts';
 import { encoderParts, pretrain } from '../main/ml/seqclr/pretrain.ts';
-import type { Mapping } from '../main/ml/seqclr/instances.ts';
 import { PIPELINES, type PipelineName } from '../main/ml/seqclr/augment.ts';
 import { train } from '../main/ml/train.ts';
 import { Rng } from '../main/ml/random.ts';
 import { HELD_OUT_FONTS, TRAINING_FONTS, synthLine, syntheticCharset, trainingHands } from './synth/handwriting.ts';
+import { ALL_METHODS, NETWORK, encoderFile, modesOf as modesFor, runFile, type ExperimentSettings, type Method, type Mode } from './seqclr-runs.ts';
 
 const { values: a } = parseArgs({
   options: {
@@ -71,7 +70,6 @@ const outFile = a.out ?? (quick ? 'out/seqclr-quick.md' : 'docs/results/seqclr.m
 const jobs = Math.max(1, Number(a.jobs));
 // Every process trains with its share of the cores (a child is told its parent's share).
 const threads = a.threads ? Number(a.threads) : Math.max(1, Math.floor(availableParallelism() / jobs));
-type Mode = 'decoder' | 'finetune' | 'lpft';
 const MODE_NAMES: Record<Mode, string> = { decoder: 'decoder evaluation', finetune: 'fine-tuning', lpft: 'probe → fine-tuning' };
 const modes = a.modes!.split(',') as Mode[];
 const probeSteps = Number(a['probe-steps']);
@@ -84,11 +82,9 @@ if (!(augmentations in PIPELINES)) throw new Error(`--augmentations must be one 
 const temperature = Number(a.temperature);
 const hands = trainingHands(Number(a.hands));
 
-// A smaller network than DEFAULT_CONFIG, so that the grid of runs fits a CPU.
-const NETWORK: Omit<RecognizerConfig, 'classes'> = {
-  height: 32,
-  conv: [{ filters: 16, pool: [2, 2] }, { filters: 32, pool: [2, 2] }, { filters: 48, pool: [2, 1] }, { filters: 64, pool: [2, 1] }],
-  lstmUnits: 96, lstmLayers: 2, dropout: 0.2,
+const settings: ExperimentSettings = {
+  total, hands: hands.length, defaultHands: TRAINING_FONTS.length, pretrainSteps, augmentations, augmentStrength, temperature,
+  finetuneSteps, probeSteps, fractions, modes,
 };
 
 const make = (seed: number, n: number, fonts: readonly string[]): Sample[] => Array.from({ length: n }, (_, i) => {
@@ -96,20 +92,9 @@ const make = (seed: number, n: number, fonts: readonly string[]): Sample[] => Ar
   return { text: l.text, image: toLineTensor(l.image, NETWORK.height) };
 });
 
-interface Method { name: string; mapping?: Mapping }
-const ALL_METHODS: Method[] = [
-  { name: 'supervised only' },
-  { name: 'SimCLR (all-to-instance)', mapping: { kind: 'all' } },
-  { name: 'SeqCLR frame-to-instance', mapping: { kind: 'frame' } },
-  { name: 'SeqCLR window-to-instance T\'=5', mapping: { kind: 'window', instances: 5 } },
-  { name: 'SeqCLR window-to-instance T\'=10', mapping: { kind: 'window', instances: 10 } },
-];
-
 const METHOD_NUMBERS = a.methods!.split(',').map(Number).filter((n) => ALL_METHODS[n - 1]);
 const METHODS = METHOD_NUMBERS.map((n) => ALL_METHODS[n - 1]);
-// Decoder evaluation and probing need a pretrained encoder: supervised only is trained from
-// scratch (mode 'finetune') whenever any fine-tuning is asked for, and nothing else.
-const modesOf = (m: Method): Mode[] => (m.mapping ? modes : modes.some((x) => x !== 'decoder') ? ['finetune'] : []);
+const modesOf = (m: Method) => modesFor(m, modes);
 
 // One measured CER: fine-tuning is also measured on the held-out hands ('finetuneUnseen', 'lpftUnseen').
 type Result = { seed: number; method: string; fraction: number; mode: Mode | 'finetuneUnseen' | 'lpftUnseen'; cer: number };
@@ -129,7 +114,7 @@ async function runSeed(seed: number, methods: Method[], results: Result[]) {
   const weightsOf = (model: Recognizer) => new Map([...model.weights].map(([k, v]) => [k, (v.dataSync() as Float32Array).slice()]));
   for (const m of methods.filter((x) => x.mapping)) {
     // A pretrained encoder is kept on disk: another fine-tuning recipe then skips pretraining.
-    const file = encoderFile(seed, m);
+    const file = encoderFile(settings, seed, ALL_METHODS.indexOf(m) + 1);
     if (existsSync(file)) {
       const saved = loadModel(file).model;
       encoders.set(m.name, weightsOf(saved));
@@ -188,28 +173,6 @@ const data = () => (made ??= (async () => {
   };
 })());
 
-// Every finished (seed, method) run is kept in out/seqclr-runs/, named by a hash of everything
-// that decides its numbers, so a later run with other pretraining settings re-uses the
-// supervised baseline instead of training it again (and an interrupted grid resumes).
-// The mild pipeline was the only one when the first runs were cached: it stays out of the key so they still count.
-const pretraining = (m: Method) => (m.mapping ? { pretrainSteps, augmentStrength, temperature, mapping: m.mapping, ...(augmentations === 'mild' ? {} : { augmentations }) } : null);
-// The lines themselves; the number of hands joined later, so it is only in keys where it is not the default.
-const dataKey = { total, ...(hands.length === TRAINING_FONTS.length ? {} : { hands: hands.length }) };
-const hashOf = (settings: object) => createHash('sha256').update(JSON.stringify(settings)).digest('hex').slice(0, 16);
-function cacheFile(seed: number, method: number) {
-  const m = ALL_METHODS[method - 1];
-  const settings = {
-    ...dataKey, finetuneSteps, fractions, NETWORK, seed, method: m.name,
-    modes: modesOf(m),
-    pretraining: pretraining(m),
-    ...(modesOf(m).includes('lpft') ? { probeSteps } : {}),
-  };
-  return join('out', 'seqclr-runs', `method-${method}-seed-${seed}-${hashOf(settings)}.json`);
-}
-// The pretrained network of one (seed, method): everything that decides pretraining, nothing of fine-tuning.
-const encoderFile = (seed: number, m: Method) =>
-  join('out', 'seqclr-runs', `encoder-${ALL_METHODS.indexOf(m) + 1}-seed-${seed}-${hashOf({ ...dataKey, NETWORK, seed, pretraining: pretraining(m) })}.qmodel`);
-
 function writeText(file: string, text: string) {
   mkdirSync(dirname(file), { recursive: true });
   writeFileAtomic(file, Buffer.from(text));
@@ -233,9 +196,9 @@ if (a['only-seed']) {
 // Runs that still have to pretrain take longest: they start first, so the processes finish together.
 const pretrains = (seed: number, method: number) => {
   const m = ALL_METHODS[method - 1];
-  return m.mapping !== undefined && !existsSync(encoderFile(seed, m));
+  return m.mapping !== undefined && !existsSync(encoderFile(settings, seed, method));
 };
-const queue = Array.from({ length: seeds }, (_, i) => METHOD_NUMBERS.map((method) => ({ seed: i + 1, method, file: cacheFile(i + 1, method) }))).flat()
+const queue = Array.from({ length: seeds }, (_, i) => METHOD_NUMBERS.map((method) => ({ seed: i + 1, method, file: runFile(settings, i + 1, method) }))).flat()
   .sort((x, y) => Number(pretrains(y.seed, y.method)) - Number(pretrains(x.seed, x.method)));
 if (a['dry-run']) {
   for (const u of queue) console.log(`seed ${u.seed}, method ${u.method}: ${u.file}${existsSync(u.file) ? ' (cached)' : ''}`);
