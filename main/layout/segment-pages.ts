@@ -9,8 +9,7 @@ import { grayPage } from '../project/line-images.ts';
 import { LABELED } from '../project/dataset.ts';
 import type { Project } from '../project/project.ts';
 import { polygonIoU } from './line-metrics.ts';
-import { segmentPage } from './segment.ts';
-
+import { segmentOffThread } from './segment-off-thread.ts';
 
 /** Overlap above which a new line is taken to be the same as a kept labeled one. */
 const SAME_LINE_IOU = 0.3;
@@ -22,7 +21,7 @@ export async function segmentPages(project: Project, pageIds: number[], onProgre
     const page = db.prepare('SELECT p.id, p.image_hash, p.document_id FROM pages p WHERE p.id = ?').get(pageId) as { id: number; image_hash: string; document_id: number } | undefined;
     if (!page) throw new Error(`no page ${pageId}`);
     const { data, info } = await grayPage(project, page.image_hash);
-    const found = segmentPage({ width: info.width, height: info.height, data: new Uint8Array(data.buffer, data.byteOffset, data.length) });
+    const found = await segmentOffThread({ width: info.width, height: info.height, data: new Uint8Array(data.buffer, data.byteOffset, data.length) });
     db.transaction(() => {
       const existing = db.prepare(`SELECT l.id, l.polygon, ${LABELED} AS labeled
         FROM lines l WHERE l.page_id = ?`).all(pageId) as Array<{ id: number; polygon: string; labeled: number }>;
