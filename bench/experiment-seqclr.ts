@@ -34,7 +34,7 @@ const { values: a } = parseArgs({
     seeds: { type: 'string', default: '3' },
     fractions: { type: 'string', default: '0.05,0.1' },
     out: { type: 'string' },
-    // A subset of the rows by number (1 = supervised only … 5 = window T'=10), for a partial run.
+    // A subset of the rows by number (1 = supervised only … 5 = window T'=10, 6 = random encoder, probed only), for a partial run.
     methods: { type: 'string', default: '1,2,3,4,5' },
     // Which evaluations to run after pretraining: decoder (frozen encoder), finetune, lpft, or several.
     // lpft ("linear probe, then fine-tune", Kumar et al., ICLR 2022) spends the first --probe-steps of

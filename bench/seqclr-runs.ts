@@ -10,13 +10,16 @@ import type { RecognizerConfig } from '../main/ml/model.ts';
 import type { Mapping } from '../main/ml/seqclr/instances.ts';
 import type { PipelineName } from '../shared/pretraining-options.ts';
 
-export interface Method { name: string; mapping?: Mapping }
+/** A method pretrains with `mapping`; without one it starts from random weights (`probe`: only to be probed, never fine-tuned). */
+export interface Method { name: string; mapping?: Mapping; probe?: boolean }
 export const ALL_METHODS: Method[] = [
   { name: 'supervised only' },
   { name: 'SimCLR (all-to-instance)', mapping: { kind: 'all' } },
   { name: 'SeqCLR frame-to-instance', mapping: { kind: 'frame' } },
   { name: 'SeqCLR window-to-instance T\'=5', mapping: { kind: 'window', instances: 5 } },
   { name: 'SeqCLR window-to-instance T\'=10', mapping: { kind: 'window', instances: 10 } },
+  // The floor for decoder evaluation: what a linear layer reads from an encoder that was never trained.
+  { name: 'random encoder, no pretraining', probe: true },
 ];
 
 /** What is trained after pretraining: the decoder on a frozen encoder, everything, or the decoder first and then everything. */
@@ -48,9 +51,11 @@ export interface ExperimentSettings {
 /**
  * The modes a method is run in. Decoder evaluation and probing need a pretrained encoder:
  * supervised only is trained from scratch (mode 'finetune') whenever any fine-tuning is
- * asked for, and nothing else.
+ * asked for, and nothing else; the random encoder is only ever probed (its fine-tuning is
+ * supervised only).
  */
-export const modesOf = (m: Method, modes: Mode[]): Mode[] => (m.mapping ? modes : modes.some((x) => x !== 'decoder') ? ['finetune'] : []);
+export const modesOf = (m: Method, modes: Mode[]): Mode[] =>
+  (m.mapping ? modes : m.probe ? modes.filter((x) => x === 'decoder') : modes.some((x) => x !== 'decoder') ? ['finetune'] : []);
 
 // Settings that joined later are left out of a key while they have their first value, so
 // that the runs cached before they existed still count: the mild pipeline, the ten hands,

@@ -58,4 +58,7 @@ test('supervised only is fine-tuned whenever anything but decoder evaluation is 
   assert.deepEqual(modesOf(supervised, ['decoder']), []);
   assert.deepEqual(modesOf(supervised, ['decoder', 'lpft']), ['finetune']);
   assert.deepEqual(modesOf(window, ['decoder', 'lpft']), ['decoder', 'lpft']);
+  const random = ALL_METHODS.find((m) => m.probe)!;
+  assert.deepEqual(modesOf(random, ['decoder', 'finetune']), ['decoder']);
+  assert.deepEqual(modesOf(random, ['finetune']), []);
 });
