@@ -1,7 +1,7 @@
 // The `quire` command line. Each command opens the project, calls the same service table
 // as the app, prints text or --json, and exits non-zero when something failed.
 import { JobCancelled } from '../jobs/jobs.ts';
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import { EXPORT_FORMATS, SPLITS, mergeImportReports, type ExportFormat, type ImportReport, type Split } from '../../shared/api.ts';
 import { createService } from '../api/service.ts';
 import { Project } from '../project/project.ts';
@@ -44,15 +44,14 @@ export function buildProgram(): { program: Command; exitCode: () => number } {
     .argument('<dir>', 'project folder')
     .argument('[files...]', 'image or XML files, or folders')
     .option('--lines <folder>', 'folder of line images with optional NAME.gt.txt transcriptions')
-    .option('--split <split>', `dataset split for imported lines (${SPLITS.join('|')}); default: stable random`)
+    .addOption(new Option('--split <split>', 'dataset split for imported lines; default: stable random').choices(SPLITS))
     .option('--json', 'print JSON')
-    .action(async (dir: string, files: string[], o: { lines?: string; split?: string; json?: boolean }) => {
+    .action(async (dir: string, files: string[], o: { lines?: string; split?: Split; json?: boolean }) => {
       if (!o.lines && files.length === 0) throw new Error('nothing to import: name files or folders, or --lines FOLDER');
-      if (o.split && !(SPLITS as readonly string[]).includes(o.split)) throw new Error(`--split must be one of ${SPLITS.join(', ')}`);
       await withProject(dir, async (api) => {
         const reports: ImportReport[] = [];
         if (files.length) reports.push(await api.importFiles({ paths: files }));
-        if (o.lines) reports.push(await api.importLineFolder({ folder: o.lines, split: o.split as Split | undefined }));
+        if (o.lines) reports.push(await api.importLineFolder({ folder: o.lines, split: o.split }));
         const merged = mergeImportReports(reports);
         printResult(!!o.json, merged, () => describeImport(merged));
         if (merged.failed.length) code = 1;
@@ -62,14 +61,13 @@ export function buildProgram(): { program: Command; exitCode: () => number } {
   program.command('export')
     .description('export documents as PAGE XML, ALTO, plain text, or a ground-truth folder (line images + .gt.txt)')
     .argument('<dir>', 'project folder')
-    .requiredOption('--format <format>', `one of ${EXPORT_FORMATS.join(', ')}`)
+    .addOption(new Option('--format <format>', 'what to write').choices(EXPORT_FORMATS).makeOptionMandatory())
     .requiredOption('--out <folder>', 'folder to write into (created if missing)')
     .option('--model <id>', 'use this model version\'s predictions where a line has no human transcription')
     .option('--json', 'print JSON')
-    .action(async (dir: string, o: { format: string; out: string; model?: string; json?: boolean }) => {
-      if (!(EXPORT_FORMATS as readonly string[]).includes(o.format)) throw new Error(`--format must be one of ${EXPORT_FORMATS.join(', ')}`);
+    .action(async (dir: string, o: { format: ExportFormat; out: string; model?: string; json?: boolean }) => {
       await withProject(dir, async (api) => {
-        const result = await api.exportDocuments({ format: o.format as ExportFormat, out: o.out, modelId: o.model ? Number(o.model) : undefined });
+        const result = await api.exportDocuments({ format: o.format, out: o.out, modelId: o.model ? Number(o.model) : undefined });
         printResult(!!o.json, result, () => `wrote ${result.files.length} file(s) to ${o.out}`);
       });
     });
@@ -102,7 +100,8 @@ export async function main(argv: string[]): Promise<number> {
     await program.parseAsync(argv);
     return exitCode();
   } catch (error) {
-    if (error instanceof CommanderError) return error.exitCode;
+    // A value outside an option's choices is a wrong value like any other the commands refuse: exit 2.
+    if (error instanceof CommanderError) return error.code === 'commander.invalidArgument' ? 2 : error.exitCode;
     process.stderr.write(`quire: ${(error as Error).message}\n`);
     // 130: stopped on request (Ctrl+C or `quire cancel`), as shells report SIGINT.
     return error instanceof JobCancelled ? 130 : 2;

@@ -1,5 +1,6 @@
 // CLI commands that train and list models and jobs.
 import { Option, type Command } from 'commander';
+import { SPLITS, type Split } from '../../shared/api.ts';
 import { listJobs, markInterrupted, requestCancel } from '../jobs/jobs.ts';
 import { defaultTrainingThreads, resumeJob, startTraining } from '../jobs/training-runs.ts';
 import { evaluateModel, transcribe } from '../jobs/transcription.ts';
@@ -127,12 +128,11 @@ export function addTrainingCommands(program: Command): void {
     .description('character and word error rates of a model version on labeled lines (like ketos test)')
     .argument('<dir>', 'project folder')
     .requiredOption('--model <id>', 'model version id, or "base" for the bundled model', modelRef)
-    .option('--split <split>', 'train, validation or test', 'test')
+    .addOption(new Option('--split <split>', 'which labeled lines').choices(SPLITS).default('test'))
     .option('--json', 'print JSON')
-    .action(async (dir: string, o: { model: number | 'base'; split: string; json?: boolean }) => {
-      if (!['train', 'validation', 'test'].includes(o.split)) throw new Error('--split must be train, validation or test');
+    .action(async (dir: string, o: { model: number | 'base'; split: Split; json?: boolean }) => {
       await withProject(dir, async (project) => {
-        const r = await evaluateModel(project, resolveModel(project, o.model), o.split as 'test');
+        const r = await evaluateModel(project, resolveModel(project, o.model), o.split);
         printResult(!!o.json, r, () => [
           `${r.lines} lines, ${r.chars} characters, ${r.words} words (${o.split} split)`,
           `CER ${(100 * r.cer).toFixed(2)} % (${r.charErrors} errors)   WER ${(100 * r.wer).toFixed(2)} % (${r.wordErrors} errors)`,

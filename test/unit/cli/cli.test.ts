@@ -51,10 +51,24 @@ test('pretrain refuses a choice it does not offer, names the choices, and record
   for (const [option, value, choices] of [['--mapping', 'diagonal', 'window, frame, all'], ['--head', 'cnn', 'mlp, bilstm, none'],
     ['--features', 'pixels', 'visual, contextual'], ['--augmentations', 'wild', 'mild, strong']]) {
     const r = quire('pretrain', dir, option, value, '--steps', '1');
-    assert.notEqual(r.status, 0, `${option} ${value}`);
+    assert.equal(r.status, 2, `${option} ${value}`);
     assert.match(r.stderr, new RegExp(`${option}.*'${value}' is invalid. Allowed choices are ${choices}`));
   }
   assert.deepEqual(JSON.parse(quire('models', dir, '--json').stdout), []);
+});
+
+test('every option with a fixed set of values refuses another with exit 2 and names the set', () => {
+  const dir = join(tempDir(), 'p');
+  assert.equal(quire('init', dir).status, 0);
+  for (const [args, choices] of [
+    [['import', dir, '--lines', dir, '--split', 'dev'], 'train, validation, test'],
+    [['eval', dir, '--model', '1', '--split', 'dev'], 'train, validation, test'],
+    [['export', dir, '--format', 'docx', '--out', dir], 'page, alto, text, gt'],
+  ] as const) {
+    const r = quire(...args);
+    assert.equal(r.status, 2, args.join(' '));
+    assert.match(r.stderr, new RegExp(`'(dev|docx)' is invalid. Allowed choices are ${choices}`), args.join(' '));
+  }
 });
 
 test('import detects PAGE/ALTO files, and export writes the chosen format', async () => {
