@@ -83,7 +83,7 @@ const temperature = Number(a.temperature);
 const hands = trainingHands(Number(a.hands));
 
 const settings: ExperimentSettings = {
-  total, hands: hands.length, defaultHands: TRAINING_FONTS.length, pretrainSteps, augmentations, augmentStrength, temperature,
+  total, hands: hands.length, pretrainSteps, augmentations, augmentStrength, temperature,
   finetuneSteps, probeSteps, fractions, modes,
 };
 

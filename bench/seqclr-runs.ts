@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { RecognizerConfig } from '../main/ml/model.ts';
 import type { Mapping } from '../main/ml/seqclr/instances.ts';
 import type { PipelineName } from '../shared/pretraining-options.ts';
+import { TRAINING_FONTS } from './synth/handwriting.ts';
 
 /** A method pretrains with `mapping`; without one it starts from random weights (`probe`: only to be probed, never fine-tuned). */
 export interface Method { name: string; mapping?: Mapping; probe?: boolean }
@@ -35,9 +36,8 @@ export const NETWORK: Omit<RecognizerConfig, 'classes'> = {
 /** Everything of one invocation that decides a run's numbers (besides seed and method). */
 export interface ExperimentSettings {
   total: number;
-  /** Training hands the lines are written in, and how many the first runs had. */
+  /** Training hands the lines are written in. */
   hands: number;
-  defaultHands: number;
   pretrainSteps: number;
   augmentations: PipelineName;
   augmentStrength: number;
@@ -60,7 +60,7 @@ export const modesOf = (m: Method, modes: Mode[]): Mode[] =>
 // Settings that joined later are left out of a key while they have their first value, so
 // that the runs cached before they existed still count: the mild pipeline, the ten hands,
 // the probe length (only lpft has one).
-const dataKey = (s: ExperimentSettings) => ({ total: s.total, ...(s.hands === s.defaultHands ? {} : { hands: s.hands }) });
+const dataKey = (s: ExperimentSettings) => ({ total: s.total, ...(s.hands === TRAINING_FONTS.length ? {} : { hands: s.hands }) });
 const pretraining = (s: ExperimentSettings, m: Method) => (m.mapping
   ? { pretrainSteps: s.pretrainSteps, augmentStrength: s.augmentStrength, temperature: s.temperature, mapping: m.mapping, ...(s.augmentations === 'mild' ? {} : { augmentations: s.augmentations }) }
   : null);

@@ -7,7 +7,7 @@ import { ALL_METHODS, encoderFile, modesOf, runFile, type ExperimentSettings } f
 
 // The settings of docs/results/seqclr-labels10.md and seqclr-lpft.md, whose runs are cached as these files.
 const TEN_PERCENT: ExperimentSettings = {
-  total: 4000, hands: 10, defaultHands: 10, pretrainSteps: 1000, augmentations: 'mild', augmentStrength: 1, temperature: 0.1,
+  total: 4000, hands: 10, pretrainSteps: 1000, augmentations: 'mild', augmentStrength: 1, temperature: 0.1,
   finetuneSteps: 1000, probeSteps: 200, fractions: [0.1], modes: ['finetune'],
 };
 const SUPERVISED = 1;
