@@ -26,7 +26,7 @@ export class ArraySource implements LineSource {
 }
 
 /** Lines taken from a pool of 8 batches are sorted by width before splitting: little padding, still random. */
-const POOL_BATCHES = 8;
+export const POOL_BATCHES = 8;
 
 /**
  * Indices of the lines in the batch of `step`. Finite sources are reshuffled every epoch;

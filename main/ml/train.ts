@@ -3,7 +3,7 @@
 // validation CER every N steps with early stopping (the best weights are restored), a
 // clean cancel through an AbortSignal, and checkpoints that resume the exact same run.
 import * as tf from '@tensorflow/tfjs';
-import { batchIndices, type LineSource, type Sample } from './data.ts';
+import { batchIndices, POOL_BATCHES, type LineSource, type Sample } from './data.ts';
 import type { LineTensor } from './line-image.ts';
 import { Rng } from './random.ts';
 import type { ErrorReport } from './metrics.ts';
@@ -112,7 +112,9 @@ export async function train(
       await yieldToEventLoop();
       if (o.signal?.aborted) { await checkpoint(); return { status: 'cancelled', state, validation: lastValidation }; }
       const step = state.step;
-      if (!Number.isFinite(data.train.size) && step % 8 === 0) cache.clear();
+      // Lines are cached for one pool of batches (batchIndices sorts a pool by width), then
+      // dropped: a corpus of real lines does not fit in memory as float tensors.
+      if (step % POOL_BATCHES === 0) cache.clear();
       let batch = batchIndices(data.train, o.batchSize, o.seed, step, (i) => sampleAt(i).image.width).map(sampleAt);
       if (o.augment) {
         const augment = o.augment;
