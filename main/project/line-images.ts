@@ -3,10 +3,10 @@
 import sharp from 'sharp';
 import type { GrayImage } from '../ml/line-image.ts';
 import type { Point } from '../io/layout.ts';
-import { contains } from '../layout/polygon.ts';
+import { cropLine } from '../layout/line-crop.ts';
 import type { Project } from './project.ts';
 
-interface LineGeometry { id: number; image_hash: string; polygon: string; box_x: number; box_y: number; box_w: number; box_h: number }
+interface LineGeometry { id: number; image_hash: string; polygon: string }
 
 // Moving from line to line in the transcription panel asks for crops of the same page one
 // after another: keep the last few decoded pages (one byte per pixel) instead of decoding a
@@ -31,7 +31,7 @@ export async function lineImages(project: Project, lineIds: number[]): Promise<M
   const out = new Map<number, GrayImage>();
   if (lineIds.length === 0) return out;
   const rows: LineGeometry[] = [];
-  const query = project.db.prepare(`SELECT l.id, p.image_hash, l.polygon, l.box_x, l.box_y, l.box_w, l.box_h
+  const query = project.db.prepare(`SELECT l.id, p.image_hash, l.polygon
     FROM lines l JOIN pages p ON p.id = l.page_id WHERE l.id = ?`);
   for (const id of lineIds) {
     const row = query.get(id) as LineGeometry | undefined;
@@ -43,29 +43,10 @@ export async function lineImages(project: Project, lineIds: number[]): Promise<M
   for (const [hash, lines] of byPage) {
     const { data, info } = await grayPage(project, hash);
     for (const l of lines) {
-      const x0 = Math.max(0, l.box_x);
-      const y0 = Math.max(0, l.box_y);
-      const w = Math.max(1, Math.min(info.width - x0, l.box_w));
-      const h = Math.max(1, Math.min(info.height - y0, l.box_h));
       const poly = JSON.parse(l.polygon) as Point[];
-      const crop = new Uint8Array(w * h);
-      const inside = new Uint8Array(w * h);
-      // A rectangle needs no mask test (the common case for imported line images).
-      const rectangular = poly.length === 4 && new Set(poly.map((p) => p[0])).size <= 2 && new Set(poly.map((p) => p[1])).size <= 2;
-      let paper = 0;
-      for (let y = 0; y < h; y++) {
-        for (let x = 0; x < w; x++) {
-          const v = data[((y0 + y) * info.width + x0 + x) * info.channels];
-          crop[y * w + x] = v;
-          if (rectangular || contains(poly, x0 + x + 0.5, y0 + y + 0.5)) {
-            inside[y * w + x] = 1;
-            paper = Math.max(paper, v);
-          }
-        }
-      }
-      // Outside the polygon becomes the line's own paper tone (its brightest pixel).
-      for (let i = 0; i < crop.length; i++) if (!inside[i]) crop[i] = paper;
-      out.set(l.id, { width: w, height: h, data: crop });
+      const crop = cropLine({ width: info.width, height: info.height, channels: info.channels, data }, poly)
+        ?? { width: 1, height: 1, data: new Uint8Array([255]) };
+      out.set(l.id, crop);
     }
   }
   return out;
