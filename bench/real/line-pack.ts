@@ -1,0 +1,68 @@
+// Prepared training lines on disk: per line height, one file of 8-bit pixels (ink 255,
+// paper 0, already scaled to the height) and a JSON index. Lines are read on demand by
+// offset, so a corpus of tens of thousands of real lines never has to fit in memory.
+import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
+import { join } from 'node:path';
+import type { LineSource, Sample } from '../../main/ml/data.ts';
+import type { LineTensor } from '../../main/ml/line-image.ts';
+
+export type PackSplit = 'train' | 'validation' | 'pool' | 'test';
+
+export interface PackedLine {
+  /** Checkout name of the source (owner+repo). */
+  source: string;
+  /** XML file, relative to the checkout. */
+  page: string;
+  lineId: string;
+  split: PackSplit;
+  text: string;
+  width: number;
+  /** Byte offset of the pixels in the pack's .bin file. */
+  offset: number;
+}
+
+export interface PackIndex {
+  height: number;
+  lines: PackedLine[];
+}
+
+export const packFiles = (dir: string, height: number) => ({ bin: join(dir, `lines-h${height}.bin`), index: join(dir, `lines-h${height}.json`) });
+
+export const toBytes = (t: LineTensor): Uint8Array => Uint8Array.from(t.data, (v) => Math.round(v * 255));
+
+export class LinePack {
+  readonly index: PackIndex;
+  private readonly fd: number;
+
+  constructor(readonly dir: string, height: number) {
+    const files = packFiles(dir, height);
+    this.index = JSON.parse(readFileSync(files.index, 'utf8')) as PackIndex;
+    this.fd = openSync(files.bin, 'r');
+  }
+
+  lines(filter: (l: PackedLine) => boolean): PackedLine[] {
+    return this.index.lines.filter(filter);
+  }
+
+  image(line: PackedLine): LineTensor {
+    const { height } = this.index;
+    const bytes = Buffer.alloc(line.width * height);
+    readSync(this.fd, bytes, 0, bytes.length, line.offset);
+    const data = new Float32Array(bytes.length);
+    for (let i = 0; i < bytes.length; i++) data[i] = bytes[i] / 255;
+    return { width: line.width, height, data };
+  }
+
+  sample(line: PackedLine): Sample {
+    return { image: this.image(line), text: line.text };
+  }
+
+  /** A training source over the given lines, read from disk as the trainer asks. */
+  source(lines: PackedLine[]): LineSource {
+    return { size: lines.length, get: (i) => this.sample(lines[i]) };
+  }
+
+  close(): void {
+    closeSync(this.fd);
+  }
+}
