@@ -37,9 +37,10 @@ export interface TrainOptions extends OptimOptions {
   threads: number;
   /**
    * Data augmentation applied to each training line, seeded by (seed, step, position), so
-   * a resumed run sees the same augmented batches.
+   * a resumed run sees the same augmented batches. It is given the sample too, so it can
+   * treat lines differently (self-training augments human-labeled lines only).
    */
-  augment?: (image: LineTensor, rng: Rng) => LineTensor;
+  augment?: (image: LineTensor, rng: Rng, sample: Sample) => LineTensor;
 }
 
 export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
@@ -118,7 +119,7 @@ export async function train(
       let batch = batchIndices(data.train, o.batchSize, o.seed, step, (i) => sampleAt(i).image.width).map(sampleAt);
       if (o.augment) {
         const augment = o.augment;
-        batch = batch.map((s, i) => ({ ...s, image: augment(s.image, new Rng((o.seed * 1_000_003 + step) * 131 + i)) }));
+        batch = batch.map((s, i) => ({ ...s, image: augment(s.image, new Rng((o.seed * 1_000_003 + step) * 131 + i), s) }));
       }
       const lr = learningRateAt(step, o);
       (optimizer as unknown as { learningRate: number }).learningRate = lr;
