@@ -8,6 +8,7 @@ import { writeFileAtomic } from '../store/atomic.ts';
 import * as tf from '@tensorflow/tfjs';
 import { Codec } from './codec.ts';
 import { Recognizer, type RecognizerConfig } from './model.ts';
+import type { RoundRecord } from './self-training.ts';
 
 const MAGIC = 'QUIREMDL';
 export const FORMAT_VERSION = 1;
@@ -116,6 +117,8 @@ export interface TrainingCheckpointState {
   optimizer?: Map<string, tf.Tensor>;
   /** Weights outside the recognizer that the run needs to resume (SeqCLR's projection head). */
   extraWeights?: Map<string, tf.Tensor>;
+  /** Self-training around train(): the round in progress and the pseudo-labels so far. */
+  selfTraining?: { round: number; rounds: RoundRecord[] };
 }
 
 /** Writes weights, optimizer slots and the training state in one atomic file. */
