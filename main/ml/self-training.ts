@@ -18,6 +18,7 @@ import { yieldToEventLoop } from './optim.ts';
 import type { Rng } from './random.ts';
 import { readBatch, type Reading } from './recognize.ts';
 import { augmentView, PIPELINES, type PipelineName } from './seqclr/augment.ts';
+import { SELF_TRAINING_DEFAULTS } from '../../shared/self-training-options.ts';
 import { train, type TrainOptions, type TrainProgress, type TrainResult, type TrainState } from './train.ts';
 
 /** Whatever identifies a line to the caller (a database id, a file name). */
@@ -88,19 +89,9 @@ export interface SelfTrainingOptions {
   resume?: SelfTrainingState;
 }
 
-/**
- * Three rounds: the gains of self-training come mostly in the first two or three (later
- * rounds mostly re-select the same lines), and each round reads the whole archive again.
- * Threshold 0.9 on the mean character posterior: high enough that a chosen reading is
- * mostly right, low enough that a model still learning the hand gets some lines in round
- * one. Weight 0.5: a wrong pseudo-label costs half what a wrong human label would, so
- * human lines keep the upper hand where the two disagree. All three are starting points
- * for the few-labels experiment to tune, not measured optima.
- */
+/** Rounds, threshold and weight: see shared/self-training-options.ts for why these values. */
 export const DEFAULT_SELF_TRAINING: SelfTrainingOptions = {
-  rounds: 3,
-  threshold: 0.9,
-  pseudoWeight: 0.5,
+  ...SELF_TRAINING_DEFAULTS,
   stepsPerRound: 500,
   labeledAugmentation: 'strong',
   pseudoAugmentation: 'none',
@@ -145,6 +136,7 @@ async function readAll(
 ): Promise<Reading[] | undefined> {
   const order = [...lines.keys()].sort((a, b) => lines[a].image.width - lines[b].image.width || a - b);
   const out: Reading[] = new Array(lines.length);
+  onBatch(0);
   for (let i = 0; i < order.length; i += batchSize) {
     await yieldToEventLoop();
     if (signal?.aborted) return undefined;
