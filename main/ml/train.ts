@@ -84,9 +84,12 @@ export async function train(
   const variables = model.variables(parts);
   const names = new Map(variables.map((v) => [v.name, [...model.weights.entries()].find(([, w]) => w === v)![0]]));
   const optimizer = tf.train.adam(o.learningRate);
-  const state: TrainState = o.resume ? { ...o.resume, history: [...o.resume.history] } : { step: 0, bestCer: null, sinceBest: 0, history: [] };
+  const state: TrainState = o.resume
+    ? { step: o.resume.step, bestCer: o.resume.bestCer, sinceBest: o.resume.sinceBest, history: [...o.resume.history] }
+    : { step: 0, bestCer: null, sinceBest: 0, history: [] };
   if (o.resume?.optimizer) await restoreOptimizer(optimizer, variables, names, o.resume.optimizer);
-  let best: Map<string, tf.Tensor> | undefined;
+  // A resumed run keeps its best weights so far: the end of the run restores them.
+  let best: Map<string, tf.Tensor> | undefined = o.resume?.best && new Map([...o.resume.best].map(([k, v]) => [k, tf.clone(v)]));
   let lastValidation: ErrorReport | undefined;
   const cache = new Map<number, Sample>();
   const sampleAt = (i: number) => {
@@ -107,7 +110,7 @@ export async function train(
   async function loop(): Promise<TrainResult> {
     const started = performance.now();
     const firstStep = state.step;
-    const checkpoint = async () => o.onCheckpoint?.({ ...state, optimizer: await snapshotOptimizer(optimizer, names) });
+    const checkpoint = async () => o.onCheckpoint?.({ ...state, optimizer: await snapshotOptimizer(optimizer, names), best });
 
     while (state.step < o.steps) {
       await yieldToEventLoop();

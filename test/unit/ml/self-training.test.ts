@@ -42,15 +42,16 @@ const unlabeled = Array.from({ length: 10 }, (_, i) => ({ id: 100 + i, image: to
 // its readings makes the split of these lines into chosen and not chosen non-trivial.
 const initial = readLines(base().model, codec, unlabeled.map((l) => l.image), 4);
 const threshold = initial.map((r) => r.confidence).sort((a, b) => a - b)[5];
+const validation = labeled.slice(0, 3);
 const OPTIONS: Partial<SelfTrainingOptions> = {
   rounds: 2, threshold, stepsPerRound: 4, checkpointEvery: 2, readBatchSize: 4,
-  train: { batchSize: 4, learningRate: 1e-3, warmupSteps: 1, validateEvery: 0, patience: 0, threads: 1, seed: 3 },
+  train: { batchSize: 4, learningRate: 1e-3, warmupSteps: 1, validateEvery: 2, patience: 0, threads: 1, seed: 3 },
 };
 const weightsOf = (m: Recognizer) => new Map([...m.weights.entries()].map(([k, v]) => [k, Float32Array.from(v.dataSync())]));
 
 test('rounds choose pseudo-labels by the threshold and train on them; a run resumed mid-round ends exactly as an uninterrupted one', async () => {
   const { model } = base();
-  const full = await selfTrain(model, codec, { labeled, unlabeled }, OPTIONS);
+  const full = await selfTrain(model, codec, { labeled, unlabeled, validation }, OPTIONS);
   assert.equal(full.status, 'done');
   assert.equal(full.rounds.length, 2);
   const expected = unlabeled.filter((_, i) => initial[i].confidence >= threshold && initial[i].text.trim() !== '').map((l) => l.id);
@@ -69,9 +70,11 @@ test('rounds choose pseudo-labels by the threshold and train on them; a run resu
   const run = base();
   const saved: Array<{ state: SelfTrainingState; weights: Map<string, tf.Tensor> }> = [];
   const controller = new AbortController();
-  const partial = await selfTrain(run.model, codec, { labeled, unlabeled }, {
+  const clone = (m: Map<string, tf.Tensor>) => new Map([...m].map(([k, v]) => [k, tf.clone(v)]));
+  const partial = await selfTrain(run.model, codec, { labeled, unlabeled, validation }, {
     ...OPTIONS, signal: controller.signal,
-    onCheckpoint: (state) => saved.push({ state, weights: new Map([...run.model.weights.entries()].map(([k, v]) => [k, tf.clone(v)])) }),
+    // Best-validation weights are train()'s live tensors: kept, as a checkpoint file would keep them.
+    onCheckpoint: (state) => saved.push({ state: { ...state, train: { ...state.train, best: state.train.best && clone(state.train.best) } }, weights: clone(run.model.weights) }),
     onProgress: (p) => { if (p.phase === 'train' && p.round === 1 && p.step === 3) controller.abort(); },
   });
   assert.equal(partial.status, 'cancelled');
@@ -81,14 +84,15 @@ test('rounds choose pseudo-labels by the threshold and train on them; a run resu
   run.model.dispose();
   const resumed = base();
   for (const [k, v] of kill.weights) resumed.model.weights.get(k)!.assign(v);
-  const end = await selfTrain(resumed.model, codec, { labeled, unlabeled }, { ...OPTIONS, resume: kill.state });
+  assert.ok(kill.state.train.best, 'the checkpoint holds the best validation weights so far');
+  const end = await selfTrain(resumed.model, codec, { labeled, unlabeled, validation }, { ...OPTIONS, resume: kill.state });
   assert.equal(end.status, 'done');
   assert.deepEqual(end.rounds, full.rounds, 'same rounds, pseudo-labels and outcomes');
   let worst = 0;
   for (const [k, w] of weightsOf(resumed.model)) w.forEach((x, i) => { worst = Math.max(worst, Math.abs(x - fullWeights.get(k)![i])); });
   assert.ok(worst < 1e-5, `resumed weights differ by ${worst}`);
   resumed.model.dispose();
-  for (const c of saved) tf.dispose([...c.weights.values(), ...(c.state.train.optimizer?.values() ?? [])]);
+  for (const c of saved) tf.dispose([...c.weights.values(), ...(c.state.train.optimizer?.values() ?? []), ...(c.state.train.best?.values() ?? [])]);
 });
 
 test('options are checked', async () => {
