@@ -92,7 +92,14 @@ export async function startTraining(project: Project, request: TrainingRequest, 
 export async function runQueuedJob(project: Project, jobId: number, control: RunControl = {}): Promise<ModelVersion> {
   const job = getJob(project, jobId);
   if (job.state !== 'queued') throw new Error(`job ${jobId} is ${job.state}, not queued`);
-  const request = checkTrainingRequest(job.config);
+  let request: TrainingRequest;
+  try {
+    request = checkTrainingRequest(job.config);
+  } catch (error) {
+    // Left queued, a refused config would be tried again at every start of the app.
+    updateJob(project, jobId, { state: 'failed', error: (error as Error).message, log: `failed: ${(error as Error).message}` });
+    throw error;
+  }
   updateJob(project, jobId, { state: 'running' });
   return runJob(project, jobId, request, undefined, control);
 }

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { initBackend } from '../../../main/ml/backend.ts';
 import { getJob, listJobs } from '../../../main/jobs/jobs.ts';
-import { resumeJob, startTraining, type FinetuneRequest } from '../../../main/jobs/training-runs.ts';
+import { resumeJob, runQueuedJob, startTraining, type FinetuneRequest } from '../../../main/jobs/training-runs.ts';
 import { ensureBaseModel } from '../../../main/models/registry.ts';
 import { labeledLines, unlabeledLineIds } from '../../../main/project/dataset.ts';
 import { Project } from '../../../main/project/project.ts';
@@ -59,6 +59,11 @@ test('job configs are checked by the API schema on start and on resume', async (
       .run(JSON.stringify({ ...request(1, { rounds: 2, threshold: 0.9, pseudoWeight: 0.5 }), semiSupervised: { rounds: 2, threshold: 0.9, pseudoWeight: 7 } })).lastInsertRowid);
     await assert.rejects(resumeJob(project, id), /invalid training job config: semiSupervised\.pseudoWeight/);
     assert.equal(getJob(project, id).state, 'interrupted', 'a refused resume leaves the job as it was');
+    // A queued job (the app's queue) whose config is refused fails, rather than staying queued for ever.
+    const queued = Number(project.db.prepare("INSERT INTO jobs (kind, state, config, progress) VALUES ('finetune', 'queued', ?, '{}')")
+      .run(JSON.stringify({ ...request(1, undefined), batchSize: 0 })).lastInsertRowid);
+    await assert.rejects(runQueuedJob(project, queued), /batchSize/);
+    assert.equal(getJob(project, queued).state, 'failed');
   } finally {
     project.close();
   }
