@@ -46,6 +46,7 @@ export interface RoundRecord {
   /** Set when the round's training has ended. */
   steps?: number;
   status?: TrainResult['status'];
+  /** Validation CER of the weights the round ended on (null without validation). */
   validationCer?: number | null;
 }
 
@@ -224,7 +225,8 @@ export async function selfTrain(
     });
     last = result;
     if (result.status === 'cancelled') return { status: 'cancelled', rounds: state.rounds, train: result, validation: result.validation };
-    Object.assign(record, { steps: result.state.step, status: result.status, validationCer: result.validation?.cer ?? null });
+    // bestCer, not the last validation: it is the CER of the weights the round ends on (train() restores the best).
+    Object.assign(record, { steps: result.state.step, status: result.status, validationCer: result.state.bestCer });
     state.round = round + 1;
     state.train = emptyTrainState();
     // The round's final weights (early stopping may have restored its best): the next
