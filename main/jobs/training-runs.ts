@@ -1,6 +1,7 @@
 // Training runs on a project's lines, recorded as jobs and ending in a model version:
 // SeqCLR pretraining on all lines, and supervised fine-tuning (or decoder evaluation with
-// a frozen encoder) on the labeled train split, early-stopped on the validation split.
+// a frozen encoder) on the labeled train split, early-stopped on the validation split, or
+// semi-supervised with its unlabeled lines too (semi-supervised-run.ts).
 // Checkpoints go to <project>/checkpoints/job-<id>.qmodel; `resumeJob` continues one.
 import { availableParallelism } from 'node:os';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
