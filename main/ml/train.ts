@@ -25,7 +25,11 @@ export interface TrainOptions extends OptimOptions {
   frozen: Part[];
   signal?: AbortSignal;
   onProgress?: (p: TrainProgress) => void;
-  /** Called every `checkpointEvery` steps and at cancel with the state to persist. */
+  /**
+   * Called every `checkpointEvery` steps and at cancel with the state to persist. Its
+   * tensors (Adam's moments, the best weights) are valid during the call only: write them
+   * out, or copy them, before returning.
+   */
   checkpointEvery: number;
   onCheckpoint?: (state: TrainState) => void;
   /** Resume from a saved state (same data, same seed, same thread count). */
@@ -110,7 +114,17 @@ export async function train(
   async function loop(): Promise<TrainResult> {
     const started = performance.now();
     const firstStep = state.step;
-    const checkpoint = async () => o.onCheckpoint?.({ ...state, optimizer: await snapshotOptimizer(optimizer, names), best });
+    const checkpoint = async () => {
+      if (!o.onCheckpoint) return;
+      const slots = await snapshotOptimizer(optimizer, names);
+      // The copies of Adam's moments live for the call only: kept, each checkpoint would
+      // leak twice the model's size.
+      try {
+        o.onCheckpoint({ ...state, optimizer: slots, best });
+      } finally {
+        tf.dispose([...slots.values()]);
+      }
+    };
 
     while (state.step < o.steps) {
       await yieldToEventLoop();

@@ -3,6 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
+import * as tf from '@tensorflow/tfjs';
 import { join } from 'node:path';
 import { initBackend } from '../../../main/ml/backend.ts';
 import { loadModel, loadTrainingCheckpoint, saveModel, saveTrainingCheckpoint, sha256File } from '../../../main/ml/checkpoint.ts';
@@ -102,4 +103,17 @@ test('the best validation weights travel in the checkpoint, and a resumed run en
   assert.equal(r.status, 'done');
   const [got, want] = [await weightsOf(restored.model), await weightsOf(other)];
   for (const [k, v] of want) assert.deepEqual(got.get(k), v, `${k} is the best weights' value`);
+});
+
+test('checkpoints do not leak tensors: the copies of Adam\'s moments are freed after each call', async () => {
+  const model = new Recognizer({ ...TINY, classes: codec.classes }, 6);
+  const lines = tinyLines(8, 2);
+  const before = tf.memory().numTensors;
+  let calls = 0;
+  await train(model, codec, { train: new ArraySource(lines) }, { steps: 6, batchSize: 4, validateEvery: 0, patience: 0, checkpointEvery: 1, onCheckpoint: () => { calls++; } });
+  assert.equal(calls, 6);
+  // tfjs hands out Adam's step counter as a fresh scalar each time; the moments (two per variable) must not stay.
+  const left = tf.memory().numTensors - before;
+  assert.ok(left <= calls, `${left} tensors left after ${calls} checkpoints (${model.variables().length} variables)`);
+  model.dispose();
 });

@@ -73,8 +73,11 @@ test('rounds choose pseudo-labels by the threshold and train on them; a run resu
   const clone = (m: Map<string, tf.Tensor>) => new Map([...m].map(([k, v]) => [k, tf.clone(v)]));
   const partial = await selfTrain(run.model, codec, { labeled, unlabeled, validation }, {
     ...OPTIONS, signal: controller.signal,
-    // Best-validation weights are train()'s live tensors: kept, as a checkpoint file would keep them.
-    onCheckpoint: (state) => saved.push({ state: { ...state, train: { ...state.train, best: state.train.best && clone(state.train.best) } }, weights: clone(run.model.weights) }),
+    // The state's tensors are valid during the call only: copied, as a checkpoint file would keep them.
+    onCheckpoint: (state) => saved.push({
+      state: { ...state, train: { ...state.train, optimizer: state.train.optimizer && clone(state.train.optimizer), best: state.train.best && clone(state.train.best) } },
+      weights: clone(run.model.weights),
+    }),
     onProgress: (p) => { if (p.phase === 'train' && p.round === 1 && p.step === 3) controller.abort(); },
   });
   assert.equal(partial.status, 'cancelled');
