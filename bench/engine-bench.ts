@@ -40,7 +40,7 @@ const pool = threads > 1 ? await ParallelGradients.start(model, info.name, threa
 const shards: ShardInput[] = splitBatch([...Array(N).keys()], threads).map((rows) => {
   const shard = new Float32Array(rows.length * H * W);
   rows.forEach((n, k) => shard.set(images.subarray(n * H * W, (n + 1) * H * W), k * H * W));
-  return { images: shard, shape: [rows.length, H, W, 1], lengths: rows.map(() => T), labels: rows.map((n) => labels[n]) };
+  return { images: shard, shape: [rows.length, H, W, 1], lengths: rows.map(() => T), labels: rows.map((n) => labels[n]), weights: rows.map(() => 1) };
 });
 
 async function trainStep(): Promise<void> {

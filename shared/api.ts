@@ -4,6 +4,7 @@
 // validated at the boundary with the zod schemas below.
 import { z } from 'zod';
 import { AUGMENTATION_PIPELINES, FEATURE_KINDS, HEAD_KINDS, MAPPING_KINDS } from './pretraining-options.ts';
+import { MAX_SELF_TRAINING_ROUNDS, SELF_TRAINING_DEFAULTS } from './self-training-options.ts';
 
 export const SPLITS = ['train', 'validation', 'test'] as const;
 export const EXPORT_FORMATS = ['page', 'alto', 'text', 'gt'] as const;
@@ -150,6 +151,13 @@ export const schemas = {
       steps: z.number().int().min(1).max(1_000_000).default(2000), batchSize: z.number().int().min(1).max(256).default(16), seed: z.number().int().min(0).default(1),
       // Left out, the server chooses (it knows the machine's cores; a browser window does not).
       threads: z.number().int().min(1).max(64).optional(), checkpointEvery: z.number().int().min(1).optional(),
+      // Present: semi-supervised (self-training on the unlabeled lines too); `steps` is then
+      // the total over all rounds.
+      semiSupervised: z.object({
+        rounds: z.number().int().min(1).max(MAX_SELF_TRAINING_ROUNDS).default(SELF_TRAINING_DEFAULTS.rounds),
+        threshold: z.number().min(0).max(1).default(SELF_TRAINING_DEFAULTS.threshold),
+        pseudoWeight: z.number().min(0).max(1).default(SELF_TRAINING_DEFAULTS.pseudoWeight),
+      }).strict().optional(),
     }).strict(),
   ]),
   startTranscription: z.object({ modelId: z.number().int().positive(), pageIds: z.array(z.number().int().positive()).min(1).optional() }).strict(),

@@ -8,12 +8,19 @@ import { suggestLines } from '../jobs/suggest.ts';
 import { deleteVersion, ensureBaseModel, exportVersion, importVersion, listVersions, renameVersion } from '../models/registry.ts';
 import { AUGMENTATION_PIPELINES, FEATURE_KINDS, HEAD_KINDS, MAPPING_KINDS, type FeatureKind, type HeadKind, type MappingKind, type PipelineName } from '../../shared/pretraining-options.ts';
 import { Project } from '../project/project.ts';
+import { SELF_TRAINING_DEFAULTS } from '../../shared/self-training-options.ts';
 import { printResult, table } from './output.ts';
 import { progressPrinter } from './progress.ts';
 
 const int = (name: string, min = 1) => (value: string) => {
   const n = Number(value);
   if (!Number.isInteger(n) || n < min) throw new Error(`${name} must be a whole number ≥ ${min}`);
+  return n;
+};
+
+const fraction = (name: string) => (value: string) => {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0 || n > 1) throw new Error(`${name} must be a number from 0 to 1`);
   return n;
 };
 
@@ -52,6 +59,11 @@ function done(json: boolean, version: { id: number; name: string; metrics: Recor
   else process.stdout.write(`model ${version.id}: ${version.name}\n${JSON.stringify(version.metrics)}\n${version.id}\n`);
 }
 
+interface TrainOptions {
+  checkpointEvery: number; from?: number | 'base'; freezeEncoder?: boolean; steps: number; batch: number; threads: number; seed: number; json?: boolean;
+  semiSupervised?: boolean; rounds?: number; threshold?: number; pseudoWeight?: number;
+}
+
 export function addTrainingCommands(program: Command): void {
   program.command('pretrain')
     .description('SeqCLR self-supervised pretraining of the encoder on all lines of the project')
@@ -77,7 +89,7 @@ export function addTrainingCommands(program: Command): void {
     });
 
   program.command('train')
-    .description('train a recognizer on the labeled lines of the train split (validation split for early stopping)')
+    .description('train a recognizer on the labeled lines of the train split (validation split for early stopping); with --semi-supervised, on its unlabeled lines too')
     .argument('<dir>', 'project folder')
     .option('--from <id>', 'start from this model version (e.g. a SeqCLR-pretrained one), or "base"', modelRef)
     .option('--freeze-encoder', 'keep the encoder of --from fixed and train only the decoder')
@@ -86,12 +98,21 @@ export function addTrainingCommands(program: Command): void {
     .option('--threads <n>', 'CPU threads for data-parallel training', int('--threads'), defaultTrainingThreads())
     .option('--seed <n>', 'random seed', int('--seed', 0), 1)
     .option('--checkpoint-every <n>', 'save a resumable checkpoint every n steps', int('--checkpoint-every'), 50)
+    .option('--semi-supervised', 'self-training: confident readings of the unlabeled lines train too, weighted below human labels (--steps is the total over all rounds)')
+    .option('--rounds <n>', `semi-supervised: read-and-train rounds (default ${SELF_TRAINING_DEFAULTS.rounds})`, int('--rounds'))
+    .option('--threshold <c>', `semi-supervised: least confidence of a reading used as a target (default ${SELF_TRAINING_DEFAULTS.threshold})`, fraction('--threshold'))
+    .option('--pseudo-weight <w>', `semi-supervised: loss weight of a machine reading, human lines weigh 1 (default ${SELF_TRAINING_DEFAULTS.pseudoWeight})`, fraction('--pseudo-weight'))
     .option('--json', 'print progress and the result as JSON lines')
-    .action(async (dir: string, o: { checkpointEvery: number; from?: number | 'base'; freezeEncoder?: boolean; steps: number; batch: number; threads: number; seed: number; json?: boolean }) => {
+    .action(async (dir: string, o: TrainOptions) => {
+      const semi = [o.rounds, o.threshold, o.pseudoWeight].some((v) => v !== undefined);
+      if (semi && !o.semiSupervised) throw new Error('--rounds, --threshold and --pseudo-weight need --semi-supervised');
       await withProject(dir, async (project) => {
         const version = await startTraining(project, {
           kind: 'finetune', from: o.from === undefined ? undefined : resolveModel(project, o.from), freezeEncoder: !!o.freezeEncoder, steps: o.steps, batchSize: o.batch, seed: o.seed, threads: o.threads,
           checkpointEvery: o.checkpointEvery,
+          semiSupervised: o.semiSupervised
+            ? { rounds: o.rounds ?? SELF_TRAINING_DEFAULTS.rounds, threshold: o.threshold ?? SELF_TRAINING_DEFAULTS.threshold, pseudoWeight: o.pseudoWeight ?? SELF_TRAINING_DEFAULTS.pseudoWeight }
+            : undefined,
         }, progressPrinter(!!o.json), stopOnSignal());
         done(!!o.json, version);
       });

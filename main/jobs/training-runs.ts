@@ -1,23 +1,26 @@
 // Training runs on a project's lines, recorded as jobs and ending in a model version:
 // SeqCLR pretraining on all lines, and supervised fine-tuning (or decoder evaluation with
-// a frozen encoder) on the labeled train split, early-stopped on the validation split.
+// a frozen encoder) on the labeled train split, early-stopped on the validation split, or
+// semi-supervised with its unlabeled lines too (semi-supervised-run.ts).
 // Checkpoints go to <project>/checkpoints/job-<id>.qmodel; `resumeJob` continues one.
 import { availableParallelism } from 'node:os';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { schemas } from '../../shared/api.ts';
 import { currentBackend, initBackend } from '../ml/backend.ts';
 import { loadTrainingCheckpoint, saveTrainingCheckpoint, type TrainingCheckpointState } from '../ml/checkpoint.ts';
 import { Codec } from '../ml/codec.ts';
 import { ArraySource } from '../ml/data.ts';
-import { extendCharset } from '../ml/extend-charset.ts';
-import { DEFAULT_CONFIG, Recognizer, type Part } from '../ml/model.ts';
-import { encoderParts, pretrain } from '../ml/seqclr/pretrain.ts';
+import { DEFAULT_CONFIG, Recognizer } from '../ml/model.ts';
+import { pretrain } from '../ml/seqclr/pretrain.ts';
 import { train } from '../ml/train.ts';
 import type { FeatureKind, HeadKind, MappingKind, PipelineName } from '../../shared/pretraining-options.ts';
 import { allLineIds, labeledLines, samplesFor } from '../project/dataset.ts';
 import type { Project } from '../project/project.ts';
-import { loadVersion, saveVersion, type ModelVersion } from '../models/registry.ts';
+import { saveVersion, type ModelVersion } from '../models/registry.ts';
+import { checkpointPath, CHECKPOINT_EVERY, prepareFinetune, type Checkpoint } from './finetune-setup.ts';
 import { createJob, getJob, JobCancelled, updateJob } from './jobs.ts';
+import { runSemiSupervised } from './semi-supervised-run.ts';
 
 export interface PretrainRequest {
   kind: 'pretrain';
@@ -42,6 +45,8 @@ export interface FinetuneRequest {
   seed: number;
   threads: number;
   checkpointEvery?: number;
+  /** Self-training on the unlabeled lines of the train split too; `steps` is the total over all rounds. */
+  semiSupervised?: { rounds: number; threshold: number; pseudoWeight: number };
 }
 
 export type TrainingRequest = PretrainRequest | FinetuneRequest;
@@ -60,8 +65,16 @@ export interface RunProgress {
   validationCer?: number;
 }
 
-const checkpointPath = (project: Project, jobId: number) => join(project.root, 'checkpoints', `job-${jobId}.qmodel`);
-const CHECKPOINT_EVERY = 50;
+/**
+ * A training request, new or a job's stored config on resume, checked against the API's
+ * schema (so the CLI, the app and a resumed job accept the same configs) with its defaults.
+ */
+export function checkTrainingRequest(config: unknown): TrainingRequest {
+  const parsed = schemas.startTraining.safeParse(config);
+  if (!parsed.success) throw new Error(`invalid training job config: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'config'}: ${i.message}`).join('; ')}`);
+  const r = parsed.data;
+  return r.kind === 'finetune' ? { ...r, threads: r.threads ?? defaultTrainingThreads() } : r;
+}
 
 export interface RunControl {
   onProgress?: (p: RunProgress) => void;
@@ -71,30 +84,41 @@ export interface RunControl {
 
 
 export async function startTraining(project: Project, request: TrainingRequest, onProgress?: (p: RunProgress) => void, signal?: AbortSignal): Promise<ModelVersion> {
-  const job = createJob(project, request.kind, request as unknown as Record<string, unknown>);
-  return runJob(project, job.id, request, undefined, { onProgress, signal });
+  const checked = checkTrainingRequest(request);
+  const job = createJob(project, checked.kind, checked as unknown as Record<string, unknown>);
+  return runJob(project, job.id, checked, undefined, { onProgress, signal });
 }
 
 /** Runs a job row created earlier (state queued), e.g. by the app's job runner. */
 export async function runQueuedJob(project: Project, jobId: number, control: RunControl = {}): Promise<ModelVersion> {
   const job = getJob(project, jobId);
   if (job.state !== 'queued') throw new Error(`job ${jobId} is ${job.state}, not queued`);
+  let request: TrainingRequest;
+  try {
+    request = checkTrainingRequest(job.config);
+  } catch (error) {
+    // Left queued, a refused config would be tried again at every start of the app.
+    updateJob(project, jobId, { state: 'failed', error: (error as Error).message, log: `failed: ${(error as Error).message}` });
+    throw error;
+  }
   updateJob(project, jobId, { state: 'running' });
-  return runJob(project, jobId, job.config as unknown as TrainingRequest, undefined, control);
+  return runJob(project, jobId, request, undefined, control);
 }
 
 /** Continues an interrupted or cancelled training job from its last checkpoint. */
 export async function resumeJob(project: Project, jobId: number, onProgress?: (p: RunProgress) => void, signal?: AbortSignal): Promise<ModelVersion> {
   const job = getJob(project, jobId);
   if (!['interrupted', 'cancelled', 'failed'].includes(job.state)) throw new Error(`job ${jobId} is ${job.state}; only interrupted, cancelled or failed jobs can be resumed`);
+  const request = checkTrainingRequest(job.config);
   const file = checkpointPath(project, jobId);
   const checkpoint = existsSync(file) ? loadTrainingCheckpoint(file) : undefined;
-  updateJob(project, jobId, { state: 'running', log: checkpoint ? `resumed at step ${checkpoint.state.step}` : 'restarted (no checkpoint was written)' });
-  return runJob(project, jobId, job.config as unknown as TrainingRequest, checkpoint, { onProgress, signal });
+  const round = checkpoint?.state.selfTraining ? `in round ${checkpoint.state.selfTraining.round + 1} ` : '';
+  updateJob(project, jobId, { state: 'running', log: checkpoint ? `resumed ${round}at step ${checkpoint.state.step}` : 'restarted (no checkpoint was written)' });
+  return runJob(project, jobId, request, checkpoint, { onProgress, signal });
 }
 
 async function runJob(
-  project: Project, jobId: number, request: TrainingRequest, checkpoint: ReturnType<typeof loadTrainingCheckpoint> | undefined,
+  project: Project, jobId: number, request: TrainingRequest, checkpoint: Checkpoint | undefined,
   { onProgress, signal }: RunControl,
 ): Promise<ModelVersion> {
   const backend = await initBackend();
@@ -109,7 +133,9 @@ async function runJob(
   try {
     const version = request.kind === 'pretrain'
       ? await runPretrain(project, jobId, request, checkpoint, report, signal)
-      : await runFinetune(project, jobId, request, checkpoint, report, signal);
+      : request.semiSupervised
+        ? await runSemiSupervised(project, jobId, { ...request, semiSupervised: request.semiSupervised }, checkpoint, report, signal)
+        : await runFinetune(project, jobId, request, checkpoint, report, signal);
     if (signal?.aborted) throw new JobCancelled(`job ${jobId} was cancelled; resume continues from its checkpoint`);
     const finished = saveVersion(project, version.model, version.codec, {
       ...version.record, backend: currentBackend()?.name ?? backend.name, durationS: (performance.now() - started) / 1000,
@@ -130,7 +156,7 @@ function checkpointer(project: Project, jobId: number, model: () => Recognizer, 
   };
 }
 
-async function runPretrain(project: Project, jobId: number, r: PretrainRequest, ckpt: ReturnType<typeof loadTrainingCheckpoint> | undefined, report: (p: Omit<RunProgress, 'jobId'>) => void, signal?: AbortSignal) {
+async function runPretrain(project: Project, jobId: number, r: PretrainRequest, ckpt: Checkpoint | undefined, report: (p: Omit<RunProgress, 'jobId'>) => void, signal?: AbortSignal) {
   const ids = allLineIds(project);
   if (ids.length < 2) throw new Error('pretraining needs at least two lines in the project');
   const codec = ckpt?.codec ?? Codec.fromTexts(labeledLines(project).map((l) => l.text));
@@ -151,40 +177,8 @@ async function runPretrain(project: Project, jobId: number, r: PretrainRequest, 
   };
 }
 
-async function runFinetune(project: Project, jobId: number, r: FinetuneRequest, ckpt: ReturnType<typeof loadTrainingCheckpoint> | undefined, report: (p: Omit<RunProgress, 'jobId'>) => void, signal?: AbortSignal) {
-  const train_ = labeledLines(project, ['train']);
-  const validation = labeledLines(project, ['validation']);
-  if (train_.length === 0) throw new Error('no labeled lines in the train split: transcribe some lines first');
-  let model: Recognizer;
-  let codec: Codec;
-  let frozen: Part[] = [];
-  const log: string[] = [];
-  if (ckpt) {
-    ({ model, codec } = ckpt);
-  } else if (r.from !== undefined) {
-    const parent = loadVersion(project, r.from);
-    codec = parent.codec;
-    model = parent.model;
-    const missing = codec.missing(train_.map((l) => l.text).join(''));
-    if (missing.length) {
-      const grown = codec.extendedWith(missing);
-      model = extendCharset(model, codec, grown, r.seed);
-      codec = grown;
-      log.push(`the charset of model ${r.from} lacked ${missing.map((c) => JSON.stringify(c)).join(' ')}; its output layer was extended (learned weights kept)`);
-    }
-  } else {
-    codec = Codec.fromTexts(train_.map((l) => l.text));
-    model = new Recognizer({ ...DEFAULT_CONFIG, classes: codec.classes }, r.seed);
-  }
-  if (r.freezeEncoder) {
-    if (r.from === undefined) throw new Error('--freeze-encoder needs --from MODEL_ID (an encoder to keep)');
-    const parentConfig = loadVersion(project, r.from).version.config as { features?: 'visual' | 'contextual' };
-    frozen = encoderParts(parentConfig.features ?? 'contextual');
-  }
-  for (const line of log) updateJob(project, jobId, { log: line });
-  const height = model.config.height;
-  const trainSamples = await samplesFor(project, train_, height);
-  const validSamples = validation.length ? await samplesFor(project, validation, height) : trainSamples.slice(0, 64);
+async function runFinetune(project: Project, jobId: number, r: FinetuneRequest, ckpt: Checkpoint | undefined, report: (p: Omit<RunProgress, 'jobId'>) => void, signal?: AbortSignal) {
+  const { model, codec, frozen, labeled, trainSamples, validSamples } = await prepareFinetune(project, jobId, r, ckpt);
   const result = await train(model, codec, { train: new ArraySource(trainSamples), validation: validSamples }, {
     steps: r.steps, batchSize: r.batchSize, seed: r.seed, threads: r.threads, frozen,
     validateEvery: Math.max(10, Math.round(r.steps / 20)), patience: 5, checkpointEvery: r.checkpointEvery ?? CHECKPOINT_EVERY,
@@ -197,7 +191,7 @@ async function runFinetune(project: Project, jobId: number, r: FinetuneRequest, 
       name: r.freezeEncoder ? `decoder on model ${r.from}` : r.from !== undefined ? `fine-tuned from model ${r.from}` : 'trained from scratch',
       kind: 'finetune' as const, parentId: r.from ?? null, config: { ...r, frozen, network: model.config },
       metrics: { validationCer: result.validation?.cer ?? null, validationWer: result.validation?.wer ?? null, steps: result.state.step, stopped: result.status },
-      trainingSet: train_.map((l) => [l.lineId, l.transcriptionId]),
+      trainingSet: labeled.map((l) => [l.lineId, l.transcriptionId]),
     },
   };
 }

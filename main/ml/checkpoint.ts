@@ -8,6 +8,7 @@ import { writeFileAtomic } from '../store/atomic.ts';
 import * as tf from '@tensorflow/tfjs';
 import { Codec } from './codec.ts';
 import { Recognizer, type RecognizerConfig } from './model.ts';
+import type { RoundRecord } from './self-training.ts';
 
 const MAGIC = 'QUIREMDL';
 export const FORMAT_VERSION = 1;
@@ -116,13 +117,22 @@ export interface TrainingCheckpointState {
   optimizer?: Map<string, tf.Tensor>;
   /** Weights outside the recognizer that the run needs to resume (SeqCLR's projection head). */
   extraWeights?: Map<string, tf.Tensor>;
+  /**
+   * The weights of the best validation so far, which early stopping and the end of the run
+   * restore: without them a resumed run would end on its last weights instead. In
+   * onCheckpoint these are train()'s live tensors: persist them before it continues.
+   */
+  best?: Map<string, tf.Tensor>;
+  /** Self-training around train(): the round in progress and the pseudo-labels so far. */
+  selfTraining?: { round: number; rounds: RoundRecord[] };
 }
 
 /** Writes weights, optimizer slots and the training state in one atomic file. */
 export function saveTrainingCheckpoint(path: string, model: Recognizer, codec: Codec, state: TrainingCheckpointState, metrics: Record<string, unknown> = {}): string {
-  const { optimizer, extraWeights, ...rest } = state;
+  const { optimizer, extraWeights, best, ...rest } = state;
   const slots = new Map(optimizer ?? []);
   for (const [k, v] of extraWeights ?? []) slots.set(`extra/${k}`, v);
+  for (const [k, v] of best ?? []) slots.set(`best/${k}`, v);
   return saveModel(path, model, codec, metrics, rest as unknown as Record<string, unknown>, slots);
 }
 
@@ -132,11 +142,14 @@ export function loadTrainingCheckpoint(path: string): { model: Recognizer; codec
   if (!saved.header.training) throw new Error(`${path}: a model file without training state cannot be resumed`);
   const optimizer = new Map<string, tf.Tensor>();
   const extraWeights = new Map<string, tf.Tensor>();
+  const best = new Map<string, tf.Tensor>();
   const shapes = new Map(saved.header.tensors.map((t) => [t.name, t.shape]));
   for (const [name, data] of saved.optimizerState) {
     const tensor = tf.tensor(data, shapes.get(`optimizer/${name}`));
     if (name.startsWith('extra/')) extraWeights.set(name.slice(6), tensor);
+    else if (name.startsWith('best/')) best.set(name.slice(5), tensor);
     else optimizer.set(name, tensor);
   }
-  return { model: saved.model, codec: saved.codec, state: { ...(saved.header.training as unknown as TrainingCheckpointState), optimizer, extraWeights } };
+  const state = { ...(saved.header.training as unknown as TrainingCheckpointState), optimizer, extraWeights };
+  return { model: saved.model, codec: saved.codec, state: best.size ? { ...state, best } : state };
 }

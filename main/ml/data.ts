@@ -7,6 +7,11 @@ import type { LineTensor } from './line-image.ts';
 export interface Sample {
   image: LineTensor;
   text: string;
+  /**
+   * Multiplies this line's loss, and so its gradient (default 1): lines whose text is a
+   * model's reading rather than a person's (self-training) count for less.
+   */
+  weight?: number;
 }
 
 export interface LineSource {

@@ -13,6 +13,8 @@ export interface ShardInput {
   shape: [number, number, number, number];
   lengths: number[];
   labels: number[][];
+  /** Each line's loss weight (Sample.weight, 1 when absent). */
+  weights: number[];
 }
 
 export function shardInput(samples: Sample[], config: RecognizerConfig, codec: Codec): ShardInput {
@@ -20,7 +22,9 @@ export function shardInput(samples: Sample[], config: RecognizerConfig, codec: C
   const batch = makeBatch(samples.map((s) => s.image), stride);
   const T = batch.shape[2] / stride;
   const lengths = batch.widths.map((w) => Math.max(1, Math.min(T, framesFor(Math.ceil(w / stride) * stride, config))));
-  return { images: batch.images, shape: batch.shape, lengths, labels: samples.map((s) => codec.encode(s.text)) };
+  return {
+    images: batch.images, shape: batch.shape, lengths, labels: samples.map((s) => codec.encode(s.text)), weights: samples.map((s) => s.weight ?? 1),
+  };
 }
 
 /** Splits a width-sorted batch so that every shard gets a similar mix of widths. */
@@ -31,13 +35,15 @@ export function splitBatch<T>(items: T[], shards: number): T[][] {
 }
 
 /**
- * Σ_n scale · loss_n / |label_n| over the shard, and its gradients. With scale = 1/N for
- * a batch of N lines, the shards' results add up to the batch mean.
+ * Σ_n scale · w_n · loss_n / |label_n| over the shard, and its gradients (w_n: the line's
+ * loss weight). With scale = 1/N for a batch of N lines, the shards' results add up to the
+ * batch mean; a line of weight w contributes w times what it would with weight 1 (the
+ * mean is over lines, not over weights, so lighter lines never inflate the others).
  */
 export function shardGradients(model: Recognizer, variables: tf.Variable[], input: ShardInput, dropoutSeed: number, scale: number) {
   const images = tf.tensor4d(input.images, input.shape);
   const mask = frameMask(input.lengths, input.shape[2] / widthStride(model.config));
-  const weights = tf.tensor1d(input.labels.map((l) => scale / Math.max(1, l.length)));
+  const weights = tf.tensor1d(input.labels.map((l, n) => (scale * input.weights[n]) / Math.max(1, l.length)));
   const result = tf.variableGrads(() => {
     const logits = model.logits(images, mask, dropoutSeed);
     return tf.sum(tf.mul(ctcLoss(logits, input.labels, input.lengths), weights)) as tf.Scalar;

@@ -25,7 +25,11 @@ export interface TrainOptions extends OptimOptions {
   frozen: Part[];
   signal?: AbortSignal;
   onProgress?: (p: TrainProgress) => void;
-  /** Called every `checkpointEvery` steps and at cancel with the state to persist. */
+  /**
+   * Called every `checkpointEvery` steps and at cancel with the state to persist. Its
+   * tensors (Adam's moments, the best weights) are valid during the call only: write them
+   * out, or copy them, before returning.
+   */
   checkpointEvery: number;
   onCheckpoint?: (state: TrainState) => void;
   /** Resume from a saved state (same data, same seed, same thread count). */
@@ -37,9 +41,10 @@ export interface TrainOptions extends OptimOptions {
   threads: number;
   /**
    * Data augmentation applied to each training line, seeded by (seed, step, position), so
-   * a resumed run sees the same augmented batches.
+   * a resumed run sees the same augmented batches. It is given the sample too, so it can
+   * treat lines differently (self-training augments human-labeled lines only).
    */
-  augment?: (image: LineTensor, rng: Rng) => LineTensor;
+  augment?: (image: LineTensor, rng: Rng, sample: Sample) => LineTensor;
 }
 
 export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
@@ -83,9 +88,12 @@ export async function train(
   const variables = model.variables(parts);
   const names = new Map(variables.map((v) => [v.name, [...model.weights.entries()].find(([, w]) => w === v)![0]]));
   const optimizer = tf.train.adam(o.learningRate);
-  const state: TrainState = o.resume ? { ...o.resume, history: [...o.resume.history] } : { step: 0, bestCer: null, sinceBest: 0, history: [] };
+  const state: TrainState = o.resume
+    ? { step: o.resume.step, bestCer: o.resume.bestCer, sinceBest: o.resume.sinceBest, history: [...o.resume.history] }
+    : { step: 0, bestCer: null, sinceBest: 0, history: [] };
   if (o.resume?.optimizer) await restoreOptimizer(optimizer, variables, names, o.resume.optimizer);
-  let best: Map<string, tf.Tensor> | undefined;
+  // A resumed run keeps its best weights so far: the end of the run restores them.
+  let best: Map<string, tf.Tensor> | undefined = o.resume?.best && new Map([...o.resume.best].map(([k, v]) => [k, tf.clone(v)]));
   let lastValidation: ErrorReport | undefined;
   const cache = new Map<number, Sample>();
   const sampleAt = (i: number) => {
@@ -106,7 +114,17 @@ export async function train(
   async function loop(): Promise<TrainResult> {
     const started = performance.now();
     const firstStep = state.step;
-    const checkpoint = async () => o.onCheckpoint?.({ ...state, optimizer: await snapshotOptimizer(optimizer, names) });
+    const checkpoint = async () => {
+      if (!o.onCheckpoint) return;
+      const slots = await snapshotOptimizer(optimizer, names);
+      // The copies of Adam's moments live for the call only: kept, each checkpoint would
+      // leak twice the model's size.
+      try {
+        o.onCheckpoint({ ...state, optimizer: slots, best });
+      } finally {
+        tf.dispose([...slots.values()]);
+      }
+    };
 
     while (state.step < o.steps) {
       await yieldToEventLoop();
@@ -118,7 +136,7 @@ export async function train(
       let batch = batchIndices(data.train, o.batchSize, o.seed, step, (i) => sampleAt(i).image.width).map(sampleAt);
       if (o.augment) {
         const augment = o.augment;
-        batch = batch.map((s, i) => ({ ...s, image: augment(s.image, new Rng((o.seed * 1_000_003 + step) * 131 + i)) }));
+        batch = batch.map((s, i) => ({ ...s, image: augment(s.image, new Rng((o.seed * 1_000_003 + step) * 131 + i), s) }));
       }
       const lr = learningRateAt(step, o);
       (optimizer as unknown as { learningRate: number }).learningRate = lr;

@@ -1,6 +1,6 @@
 // Lines of a project as training data: labeled lines (their current human transcription,
-// with the revision used, for the model's training-set record) and all lines (for
-// self-supervised pretraining), turned into model inputs.
+// with the revision used, for the model's training-set record), unlabeled lines (for
+// self-training) and all lines (for self-supervised pretraining), turned into model inputs.
 import type { Split } from '../../shared/api.ts';
 import type { Sample } from '../ml/data.ts';
 import { toLineTensor } from '../ml/line-image.ts';
@@ -25,6 +25,15 @@ export function labeledLines(project: Project, splits: Split[] = ['train', 'vali
 
 export function allLineIds(project: Project): number[] {
   return (project.db.prepare('SELECT id FROM lines ORDER BY id').all() as Array<{ id: number }>).map((r) => r.id);
+}
+
+/**
+ * Lines without a current transcription, in the given splits. (A line whose current
+ * transcription is empty counts as labeled: a person said it holds no text.)
+ */
+export function unlabeledLineIds(project: Project, splits: Split[] = ['train', 'validation', 'test']): number[] {
+  const rows = project.db.prepare(`SELECT l.id, l.split FROM lines l WHERE NOT ${LABELED} ORDER BY l.id`).all() as Array<{ id: number; split: Split }>;
+  return rows.filter((r) => splits.includes(r.split)).map((r) => r.id);
 }
 
 export async function samplesFor(project: Project, lines: Array<{ lineId: number; text: string }>, height: number): Promise<Sample[]> {

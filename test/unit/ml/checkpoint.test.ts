@@ -3,6 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
+import * as tf from '@tensorflow/tfjs';
 import { join } from 'node:path';
 import { initBackend } from '../../../main/ml/backend.ts';
 import { loadModel, loadTrainingCheckpoint, saveModel, saveTrainingCheckpoint, sha256File } from '../../../main/ml/checkpoint.ts';
@@ -81,4 +82,38 @@ test('resuming from a checkpoint reproduces the uninterrupted run exactly', asyn
     v.forEach((x, i) => { worst = Math.max(worst, Math.abs(x - w[i])); });
     assert.ok(worst < 1e-5, `${k} differs by ${worst}`);
   }
+});
+
+test('the best validation weights travel in the checkpoint, and a resumed run ends on them', async () => {
+  const lines = tinyLines(8, 5);
+  const model = new Recognizer({ ...TINY, classes: codec.classes }, 3);
+  const other = new Recognizer({ ...TINY, classes: codec.classes }, 4);
+  const file = join(tempDir(), 'best.qmodel');
+  // A run that found its best weights (here: another network's, so they differ from the
+  // current ones) before the checkpoint, and is killed after it.
+  await train(model, codec, { train: new ArraySource(lines) }, {
+    steps: 2, batchSize: 4, validateEvery: 0, patience: 0, checkpointEvery: 2,
+    onCheckpoint: (state) => saveTrainingCheckpoint(file, model, codec, { ...state, bestCer: 0.5, sinceBest: 1, best: other.weights }),
+  });
+  const restored = loadTrainingCheckpoint(file);
+  assert.deepEqual([...restored.state.best!.keys()], [...model.weights.keys()]);
+  for (const [k, v] of other.weights) assert.deepEqual(restored.state.best!.get(k)!.dataSync(), v.dataSync(), k);
+  // Nothing is left to train: the run ends, restoring its best weights, as the uninterrupted one would have.
+  const r = await train(restored.model, codec, { train: new ArraySource(lines), validation: lines }, { steps: 2, batchSize: 4, validateEvery: 1, patience: 0, checkpointEvery: 0, resume: restored.state });
+  assert.equal(r.status, 'done');
+  const [got, want] = [await weightsOf(restored.model), await weightsOf(other)];
+  for (const [k, v] of want) assert.deepEqual(got.get(k), v, `${k} is the best weights' value`);
+});
+
+test('checkpoints do not leak tensors: the copies of Adam\'s moments are freed after each call', async () => {
+  const model = new Recognizer({ ...TINY, classes: codec.classes }, 6);
+  const lines = tinyLines(8, 2);
+  const before = tf.memory().numTensors;
+  let calls = 0;
+  await train(model, codec, { train: new ArraySource(lines) }, { steps: 6, batchSize: 4, validateEvery: 0, patience: 0, checkpointEvery: 1, onCheckpoint: () => { calls++; } });
+  assert.equal(calls, 6);
+  // tfjs hands out Adam's step counter as a fresh scalar each time; the moments (two per variable) must not stay.
+  const left = tf.memory().numTensors - before;
+  assert.ok(left <= calls, `${left} tensors left after ${calls} checkpoints (${model.variables().length} variables)`);
+  model.dispose();
 });

@@ -1,0 +1,70 @@
+// What supervised and semi-supervised fine-tuning jobs share: where checkpoints go, and the
+// network, charset, frozen parts and labeled lines a fine-tuning run starts from.
+import { join } from 'node:path';
+import type { Sample } from '../ml/data.ts';
+import { extendCharset } from '../ml/extend-charset.ts';
+import { DEFAULT_CONFIG, Recognizer, type Part } from '../ml/model.ts';
+import { Codec } from '../ml/codec.ts';
+import type { loadTrainingCheckpoint } from '../ml/checkpoint.ts';
+import { encoderParts } from '../ml/seqclr/pretrain.ts';
+import { loadVersion } from '../models/registry.ts';
+import { labeledLines, samplesFor, type LabeledLine } from '../project/dataset.ts';
+import type { Project } from '../project/project.ts';
+import { updateJob } from './jobs.ts';
+import type { FinetuneRequest } from './training-runs.ts';
+
+export const checkpointPath = (project: Project, jobId: number) => join(project.root, 'checkpoints', `job-${jobId}.qmodel`);
+export const CHECKPOINT_EVERY = 50;
+
+export type Checkpoint = ReturnType<typeof loadTrainingCheckpoint>;
+
+export interface FinetuneSetup {
+  model: Recognizer;
+  codec: Codec;
+  frozen: Part[];
+  /** Labeled lines of the train split, with the transcription revisions used. */
+  labeled: LabeledLine[];
+  trainSamples: Sample[];
+  validSamples: Sample[];
+}
+
+/**
+ * The network to train (from the checkpoint, the parent version with its charset grown to
+ * the labeled texts, or new) and the labeled train and validation lines.
+ */
+export async function prepareFinetune(project: Project, jobId: number, r: FinetuneRequest, ckpt: Checkpoint | undefined): Promise<FinetuneSetup> {
+  const labeled = labeledLines(project, ['train']);
+  const validation = labeledLines(project, ['validation']);
+  if (labeled.length === 0) throw new Error('no labeled lines in the train split: transcribe some lines first');
+  let model: Recognizer;
+  let codec: Codec;
+  let frozen: Part[] = [];
+  const log: string[] = [];
+  if (ckpt) {
+    ({ model, codec } = ckpt);
+  } else if (r.from !== undefined) {
+    const parent = loadVersion(project, r.from);
+    codec = parent.codec;
+    model = parent.model;
+    const missing = codec.missing(labeled.map((l) => l.text).join(''));
+    if (missing.length) {
+      const grown = codec.extendedWith(missing);
+      model = extendCharset(model, codec, grown, r.seed);
+      codec = grown;
+      log.push(`the charset of model ${r.from} lacked ${missing.map((c) => JSON.stringify(c)).join(' ')}; its output layer was extended (learned weights kept)`);
+    }
+  } else {
+    codec = Codec.fromTexts(labeled.map((l) => l.text));
+    model = new Recognizer({ ...DEFAULT_CONFIG, classes: codec.classes }, r.seed);
+  }
+  if (r.freezeEncoder) {
+    if (r.from === undefined) throw new Error('--freeze-encoder needs --from MODEL_ID (an encoder to keep)');
+    const parentConfig = loadVersion(project, r.from).version.config as { features?: 'visual' | 'contextual' };
+    frozen = encoderParts(parentConfig.features ?? 'contextual');
+  }
+  for (const line of log) updateJob(project, jobId, { log: line });
+  const height = model.config.height;
+  const trainSamples = await samplesFor(project, labeled, height);
+  const validSamples = validation.length ? await samplesFor(project, validation, height) : trainSamples.slice(0, 64);
+  return { model, codec, frozen, labeled, trainSamples, validSamples };
+}

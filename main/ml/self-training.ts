@@ -1,0 +1,237 @@
+// Semi-supervised fine-tuning by self-training (pseudo-labeling): in each round the current
+// model reads the unlabeled lines; the readings it is confident of join the human-labeled
+// lines as training targets, with a lower loss weight, and the model trains on both. The
+// next round reads again with the improved model, so more lines pass, and better read.
+//
+// The training itself is train(): a round is one train() call on labeled ∪ pseudo-labeled
+// lines (a fresh Adam and schedule per round, as a new student in Noisy Student). State
+// between rounds is small (the round and its pseudo-labels), so a run resumes exactly:
+// the state at every checkpoint is (round, pseudo-labels so far, train()'s inner state),
+// and the caller stores it with the weights.
+import { ArraySource, type Sample } from './data.ts';
+import type { LineTensor } from './line-image.ts';
+import type { ErrorReport } from './metrics.ts';
+import type { Codec } from './codec.ts';
+import type { TrainingCheckpointState } from './checkpoint.ts';
+import type { Recognizer } from './model.ts';
+import { yieldToEventLoop } from './optim.ts';
+import type { Rng } from './random.ts';
+import { readBatch, type Reading } from './recognize.ts';
+import { augmentView, PIPELINES, type PipelineName } from './seqclr/augment.ts';
+import { SELF_TRAINING_DEFAULTS } from '../../shared/self-training-options.ts';
+import { train, type TrainOptions, type TrainProgress, type TrainResult, type TrainState } from './train.ts';
+
+/** Whatever identifies a line to the caller (a database id, a file name). */
+export type LineId = number | string;
+
+export interface UnlabeledLine {
+  id: LineId;
+  image: LineTensor;
+}
+
+export interface PseudoLabel {
+  id: LineId;
+  /** The model's reading, used as the training target. */
+  text: string;
+  /** The reading's line confidence (decode.ts: mean posterior of its characters). */
+  confidence: number;
+}
+
+export interface RoundRecord {
+  /** 0-based. */
+  round: number;
+  /** Unlabeled lines read in this round. */
+  read: number;
+  pseudoLabels: PseudoLabel[];
+  /** Set when the round's training has ended. */
+  steps?: number;
+  status?: TrainResult['status'];
+  /** Validation CER of the weights the round ended on (null without validation). */
+  validationCer?: number | null;
+}
+
+/** Everything a resumed run needs besides the weights. */
+export interface SelfTrainingState {
+  /** The round in progress (0-based); its pseudo-labels are chosen once `rounds[round]` exists. */
+  round: number;
+  rounds: RoundRecord[];
+  /** train()'s state within the current round (step 0: not started). */
+  train: TrainState;
+}
+
+export type SelfTrainingProgress =
+  | { phase: 'read'; round: number; rounds: number; done: number; total: number }
+  | ({ phase: 'train'; round: number; rounds: number } & TrainProgress);
+
+export interface SelfTrainingOptions {
+  /** Read-and-train rounds. */
+  rounds: number;
+  /** A reading becomes a training target when its line confidence is at least this. */
+  threshold: number;
+  /** Loss weight of a pseudo-labeled line (a human-labeled line weighs 1). */
+  pseudoWeight: number;
+  /** train() steps in each round (fewer when a round stops early on validation). */
+  stepsPerRound: number;
+  /** Augmentation of the human-labeled lines (sequence-preserving, seqclr/augment.ts). */
+  labeledAugmentation: PipelineName | 'none';
+  /**
+   * Augmentation of pseudo-labeled lines. None by default: the target is the model's reading
+   * of exactly that image. (Noisy Student augments them too; left to the experiment.)
+   */
+  pseudoAugmentation: PipelineName | 'none';
+  /** Lines per batch when reading the unlabeled lines. */
+  readBatchSize: number;
+  /** train()'s settings for every round; its seed is varied per round. */
+  train: Partial<Omit<TrainOptions, 'steps' | 'resume' | 'onCheckpoint' | 'onProgress' | 'signal' | 'augment' | 'checkpointEvery'>>;
+  checkpointEvery: number;
+  onCheckpoint?: (state: SelfTrainingState) => void;
+  onProgress?: (p: SelfTrainingProgress) => void;
+  signal?: AbortSignal;
+  resume?: SelfTrainingState;
+}
+
+/** Rounds, threshold and weight: see shared/self-training-options.ts for why these values. */
+export const DEFAULT_SELF_TRAINING: SelfTrainingOptions = {
+  ...SELF_TRAINING_DEFAULTS,
+  stepsPerRound: 500,
+  labeledAugmentation: 'strong',
+  pseudoAugmentation: 'none',
+  readBatchSize: 32,
+  train: {},
+  checkpointEvery: 200,
+};
+
+export interface SelfTrainingResult {
+  status: 'done' | 'cancelled';
+  rounds: RoundRecord[];
+  /** The last round's train() result (its validation is the final model's). */
+  train?: TrainResult;
+  validation?: ErrorReport;
+}
+
+export const emptyTrainState = (): TrainState => ({ step: 0, bestCer: null, sinceBest: 0, history: [] });
+
+/** The state as one checkpoint record: train()'s state with the rounds beside it. */
+export function toCheckpointState(s: SelfTrainingState): TrainingCheckpointState {
+  return { ...s.train, selfTraining: { round: s.round, rounds: s.rounds } };
+}
+
+export function fromCheckpointState(c: TrainingCheckpointState): SelfTrainingState {
+  const { selfTraining, ...train } = c;
+  if (!selfTraining) throw new Error('this checkpoint was not written by self-training');
+  return { round: selfTraining.round, rounds: selfTraining.rounds, train };
+}
+
+/** The readings that become targets: confident enough, and not empty (an empty target teaches the model to skip ink). */
+export function selectPseudoLabels(lines: ReadonlyArray<{ id: LineId }>, readings: readonly Reading[], threshold: number): PseudoLabel[] {
+  if (readings.length !== lines.length) throw new Error(`${readings.length} readings for ${lines.length} lines`);
+  return lines.flatMap((line, i) => {
+    const r = readings[i];
+    return r.text.trim() !== '' && r.confidence >= threshold ? [{ id: line.id, text: r.text, confidence: r.confidence }] : [];
+  });
+}
+
+/** Reads the lines in batches of similar width; undefined when aborted in between. */
+async function readAll(
+  model: Recognizer, codec: Codec, lines: readonly UnlabeledLine[], batchSize: number, signal: AbortSignal | undefined, onBatch: (done: number) => void,
+): Promise<Reading[] | undefined> {
+  const order = [...lines.keys()].sort((a, b) => lines[a].image.width - lines[b].image.width || a - b);
+  const out: Reading[] = new Array(lines.length);
+  onBatch(0);
+  for (let i = 0; i < order.length; i += batchSize) {
+    await yieldToEventLoop();
+    if (signal?.aborted) return undefined;
+    const chunk = order.slice(i, i + batchSize);
+    readBatch(model, codec, chunk.map((k) => lines[k].image)).forEach((r, j) => { out[chunk[j]] = r; });
+    onBatch(Math.min(order.length, i + batchSize));
+  }
+  return out;
+}
+
+function validate(o: SelfTrainingOptions, labeled: number): void {
+  if (!Number.isInteger(o.rounds) || o.rounds < 1) throw new Error(`rounds must be a whole number ≥ 1, not ${o.rounds}`);
+  if (!(o.threshold >= 0 && o.threshold <= 1)) throw new Error(`threshold must be in [0, 1], not ${o.threshold}`);
+  if (!(o.pseudoWeight >= 0 && o.pseudoWeight <= 1)) throw new Error(`pseudo-label weight must be in [0, 1], not ${o.pseudoWeight}`);
+  if (!Number.isInteger(o.stepsPerRound) || o.stepsPerRound < 1) throw new Error(`steps per round must be a whole number ≥ 1, not ${o.stepsPerRound}`);
+  if (labeled === 0) throw new Error('self-training needs some human-labeled lines');
+}
+
+const augmenter = (name: PipelineName | 'none') =>
+  name === 'none' ? undefined : (image: LineTensor, rng: Rng) => augmentView(image, rng, 1, PIPELINES[name]);
+
+/**
+ * Self-training rounds on `model` (changed in place). `data.unlabeled` must be the same
+ * lines, in the same order, when resuming: a checkpoint names its pseudo-labels by id.
+ */
+export async function selfTrain(
+  model: Recognizer, codec: Codec,
+  data: { labeled: Sample[]; unlabeled: readonly UnlabeledLine[]; validation?: Sample[] },
+  options: Partial<SelfTrainingOptions> = {},
+): Promise<SelfTrainingResult> {
+  const o: SelfTrainingOptions = { ...DEFAULT_SELF_TRAINING, ...options, train: { ...DEFAULT_SELF_TRAINING.train, ...options.train } };
+  validate(o, data.labeled.length);
+  const byId = new Map(data.unlabeled.map((l) => [l.id, l]));
+  if (byId.size !== data.unlabeled.length) throw new Error('unlabeled line ids must be unique');
+  const state: SelfTrainingState = o.resume
+    ? { round: o.resume.round, rounds: o.resume.rounds.map((r) => ({ ...r })), train: o.resume.train }
+    : { round: 0, rounds: [], train: emptyTrainState() };
+  const snapshot = (train: TrainState): SelfTrainingState => ({ round: state.round, rounds: state.rounds.map((r) => ({ ...r })), train });
+  // Pseudo-labeled samples are recognised by identity, so a caller's own Sample.weight on
+  // labeled lines cannot make them look like pseudo-labels (or the reverse).
+  const pseudoSamples = new WeakSet<Sample>();
+  const labeledAugment = augmenter(o.labeledAugmentation);
+  const pseudoAugment = augmenter(o.pseudoAugmentation);
+  const augment = (image: LineTensor, rng: Rng, sample: Sample) => {
+    const f = pseudoSamples.has(sample) ? pseudoAugment : labeledAugment;
+    return f ? f(image, rng) : image;
+  };
+  const baseSeed = o.train.seed ?? 1;
+  let last: TrainResult | undefined;
+
+  while (state.round < o.rounds) {
+    const round = state.round;
+    if (state.rounds.length === round) {
+      const readings = await readAll(model, codec, data.unlabeled, o.readBatchSize, o.signal,
+        (done) => o.onProgress?.({ phase: 'read', round, rounds: o.rounds, done, total: data.unlabeled.length }));
+      if (!readings) {
+        o.onCheckpoint?.(snapshot(state.train));
+        return { status: 'cancelled', rounds: state.rounds, train: last };
+      }
+      state.rounds.push({ round, read: data.unlabeled.length, pseudoLabels: selectPseudoLabels(data.unlabeled, readings, o.threshold) });
+      state.train = emptyTrainState();
+      // Reading the archive is slow: a kill during this round's training never repeats it.
+      o.onCheckpoint?.(snapshot(state.train));
+    }
+    const record = state.rounds[round];
+    const pseudo = record.pseudoLabels.map((p): Sample => {
+      const line = byId.get(p.id);
+      if (!line) throw new Error(`pseudo-labeled line ${p.id} is not among the unlabeled lines given`);
+      const sample: Sample = { image: line.image, text: p.text, weight: o.pseudoWeight };
+      pseudoSamples.add(sample);
+      return sample;
+    });
+    const result = await train(model, codec, { train: new ArraySource([...data.labeled, ...pseudo]), validation: data.validation }, {
+      ...o.train,
+      steps: o.stepsPerRound,
+      // A different seed per round: other batches, dropout masks and augmentations.
+      seed: baseSeed + round,
+      augment,
+      signal: o.signal,
+      checkpointEvery: o.checkpointEvery,
+      // A round that had not trained yet starts fresh (its checkpoint holds no Adam moments).
+      resume: state.train.step > 0 ? state.train : undefined,
+      onCheckpoint: (t) => o.onCheckpoint?.(snapshot(t)),
+      onProgress: (p) => o.onProgress?.({ phase: 'train', round, rounds: o.rounds, ...p }),
+    });
+    last = result;
+    if (result.status === 'cancelled') return { status: 'cancelled', rounds: state.rounds, train: result, validation: result.validation };
+    // bestCer, not the last validation: it is the CER of the weights the round ends on (train() restores the best).
+    Object.assign(record, { steps: result.state.step, status: result.status, validationCer: result.state.bestCer });
+    state.round = round + 1;
+    state.train = emptyTrainState();
+    // The round's final weights (early stopping may have restored its best): the next
+    // round's reading starts from them, also after a kill.
+    if (state.round < o.rounds) o.onCheckpoint?.(snapshot(state.train));
+  }
+  return { status: 'done', rounds: state.rounds, train: last, validation: last?.validation };
+}

@@ -1,0 +1,14 @@
+// The defaults of semi-supervised fine-tuning (self-training), named once: the engine
+// (main/ml/self-training.ts), the API schema, the CLI and the Training panel read them here.
+//
+// Three rounds: the gains of self-training come mostly in the first two or three (later
+// rounds mostly re-select the same lines), and each round reads the whole archive again.
+// Threshold 0.9 on a reading's line confidence (the mean posterior of its characters): high
+// enough that a chosen reading is mostly right, low enough that a model still learning the
+// hand gets some lines in round one. Weight 0.5: a wrong pseudo-label costs half what a
+// wrong human label would, so human lines keep the upper hand where the two disagree. All
+// three are starting points for the few-labels experiment to tune, not measured optima.
+export const SELF_TRAINING_DEFAULTS = { rounds: 3, threshold: 0.9, pseudoWeight: 0.5 } as const;
+
+/** Upper bound on rounds accepted from the API and CLI (each round reads every unlabeled line). */
+export const MAX_SELF_TRAINING_ROUNDS = 20;

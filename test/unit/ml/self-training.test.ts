@@ -1,0 +1,107 @@
+// Self-training: which readings become pseudo-labels (the threshold, nothing empty), and a
+// run of rounds that resumes exactly from a checkpoint taken mid-round, as after a kill.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs';
+import { initBackend } from '../../../main/ml/backend.ts';
+import { loadModel } from '../../../main/ml/checkpoint.ts';
+import type { Sample } from '../../../main/ml/data.ts';
+import { toLineTensor } from '../../../main/ml/line-image.ts';
+import type { Recognizer } from '../../../main/ml/model.ts';
+import { readLines } from '../../../main/ml/recognize.ts';
+import { selectPseudoLabels, selfTrain, type SelfTrainingOptions, type SelfTrainingState } from '../../../main/ml/self-training.ts';
+import { BASE_MODEL_FILE } from '../../../main/models/registry.ts';
+import { synthLine } from '../../../bench/synth/handwriting.ts';
+
+await initBackend();
+
+test('pseudo-labels: exactly the non-empty readings with confidence ≥ threshold', () => {
+  const lines = [{ id: 1 }, { id: 'b' }, { id: 3 }, { id: 4 }, { id: 5 }];
+  const readings = [
+    { text: 'an', confidence: 0.95, charConfidence: [0.95, 0.95] },
+    { text: 'of', confidence: 0.9, charConfidence: [0.9, 0.9] },
+    { text: 'to', confidence: 0.8999, charConfidence: [0.9, 0.8998] },
+    { text: '', confidence: 0.99, charConfidence: [] },
+    { text: ' ', confidence: 0.97, charConfidence: [0.97] },
+  ];
+  assert.deepEqual(selectPseudoLabels(lines, readings, 0.9), [{ id: 1, text: 'an', confidence: 0.95 }, { id: 'b', text: 'of', confidence: 0.9 }]);
+  assert.deepEqual(selectPseudoLabels(lines, readings, 0).map((p) => p.id), [1, 'b', 3]);
+  assert.deepEqual(selectPseudoLabels(lines, readings, 1), []);
+  assert.throws(() => selectPseudoLabels(lines, readings.slice(1), 0.5), /4 readings for 5 lines/);
+});
+
+// The bundled base model reads generated handwriting, so its readings are confident enough
+// to pass a threshold (an untrained network reads nothing).
+const base = () => loadModel(BASE_MODEL_FILE);
+const codec = base().codec;
+const line = (i: number) => synthLine(97, i, { minWords: 1, maxWords: 2, digitShare: 0 });
+const height = base().model.config.height;
+const labeled: Sample[] = Array.from({ length: 6 }, (_, i) => ({ text: line(i).text, image: toLineTensor(line(i).image, height) }));
+const unlabeled = Array.from({ length: 10 }, (_, i) => ({ id: 100 + i, image: toLineTensor(line(6 + i).image, height) }));
+// The base model is sure of most generated lines: a threshold at the median confidence of
+// its readings makes the split of these lines into chosen and not chosen non-trivial.
+const initial = readLines(base().model, codec, unlabeled.map((l) => l.image), 4);
+const threshold = initial.map((r) => r.confidence).sort((a, b) => a - b)[5];
+const validation = labeled.slice(0, 3);
+const OPTIONS: Partial<SelfTrainingOptions> = {
+  rounds: 2, threshold, stepsPerRound: 4, checkpointEvery: 2, readBatchSize: 4,
+  train: { batchSize: 4, learningRate: 1e-3, warmupSteps: 1, validateEvery: 2, patience: 0, threads: 1, seed: 3 },
+};
+const weightsOf = (m: Recognizer) => new Map([...m.weights.entries()].map(([k, v]) => [k, Float32Array.from(v.dataSync())]));
+
+test('rounds choose pseudo-labels by the threshold and train on them; a run resumed mid-round ends exactly as an uninterrupted one', async () => {
+  const { model } = base();
+  const full = await selfTrain(model, codec, { labeled, unlabeled, validation }, OPTIONS);
+  assert.equal(full.status, 'done');
+  assert.equal(full.rounds.length, 2);
+  const expected = unlabeled.filter((_, i) => initial[i].confidence >= threshold && initial[i].text.trim() !== '').map((l) => l.id);
+  assert.ok(expected.length > 0 && expected.length < unlabeled.length, `the threshold splits the lines (${expected.length} of ${unlabeled.length} pass)`);
+  assert.deepEqual(full.rounds[0].pseudoLabels.map((p) => p.id), expected, 'round 1 takes exactly the confident readings of the starting model');
+  assert.deepEqual(full.rounds[0].pseudoLabels.map((p) => p.text), unlabeled.flatMap((_, i) => (expected.includes(100 + i) ? [initial[i].text] : [])));
+  for (const r of full.rounds) {
+    assert.ok(r.pseudoLabels.every((p) => p.confidence >= threshold));
+    assert.equal(r.steps, 4);
+    assert.equal(r.status, 'done');
+  }
+  const fullWeights = weightsOf(model);
+  model.dispose();
+
+  // Interrupted in round 2 at step 3; resumed from the step-2 checkpoint, as after a kill.
+  const run = base();
+  const saved: Array<{ state: SelfTrainingState; weights: Map<string, tf.Tensor> }> = [];
+  const controller = new AbortController();
+  const clone = (m: Map<string, tf.Tensor>) => new Map([...m].map(([k, v]) => [k, tf.clone(v)]));
+  const partial = await selfTrain(run.model, codec, { labeled, unlabeled, validation }, {
+    ...OPTIONS, signal: controller.signal,
+    // The state's tensors are valid during the call only: copied, as a checkpoint file would keep them.
+    onCheckpoint: (state) => saved.push({
+      state: { ...state, train: { ...state.train, optimizer: state.train.optimizer && clone(state.train.optimizer), best: state.train.best && clone(state.train.best) } },
+      weights: clone(run.model.weights),
+    }),
+    onProgress: (p) => { if (p.phase === 'train' && p.round === 1 && p.step === 3) controller.abort(); },
+  });
+  assert.equal(partial.status, 'cancelled');
+  const kill = saved.findLast((c) => c.state.round === 1 && c.state.train.step === 2)!;
+  assert.ok(kill, 'a checkpoint at round 2, step 2');
+  assert.deepEqual(kill.state.rounds[0].pseudoLabels, full.rounds[0].pseudoLabels);
+  run.model.dispose();
+  const resumed = base();
+  for (const [k, v] of kill.weights) resumed.model.weights.get(k)!.assign(v);
+  assert.ok(kill.state.train.best, 'the checkpoint holds the best validation weights so far');
+  const end = await selfTrain(resumed.model, codec, { labeled, unlabeled, validation }, { ...OPTIONS, resume: kill.state });
+  assert.equal(end.status, 'done');
+  assert.deepEqual(end.rounds, full.rounds, 'same rounds, pseudo-labels and outcomes');
+  let worst = 0;
+  for (const [k, w] of weightsOf(resumed.model)) w.forEach((x, i) => { worst = Math.max(worst, Math.abs(x - fullWeights.get(k)![i])); });
+  assert.ok(worst < 1e-5, `resumed weights differ by ${worst}`);
+  resumed.model.dispose();
+  for (const c of saved) tf.dispose([...c.weights.values(), ...(c.state.train.optimizer?.values() ?? []), ...(c.state.train.best?.values() ?? [])]);
+});
+
+test('options are checked', async () => {
+  const { model } = base();
+  await assert.rejects(selfTrain(model, codec, { labeled, unlabeled }, { threshold: 1.5 }), /threshold must be in \[0, 1\]/);
+  await assert.rejects(selfTrain(model, codec, { labeled: [], unlabeled }, {}), /needs some human-labeled lines/);
+  await assert.rejects(selfTrain(model, codec, { labeled, unlabeled: [unlabeled[0], unlabeled[0]] }, {}), /ids must be unique/);
+  model.dispose();
+});
