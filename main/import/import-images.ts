@@ -75,10 +75,10 @@ export async function importFiles(project: Project, paths: string[], options: Im
       const bytes = readRegularFile(file, options.maxImageBytes ?? MAX_IMAGE_BYTES);
       const hash = sha256(bytes);
       const previous = findDoc.get(hash) as { name: string; path: string } | undefined;
-      if (previous) {
-        report.duplicates.push({ file, reason: `already in the project as ${documentLabel(previous)}` });
-      } else if (seen.has(hash)) {
+      if (seen.has(hash)) {
         report.duplicates.push({ file, reason: `same content as ${seen.get(hash)}, earlier in this import` });
+      } else if (previous) {
+        report.duplicates.push({ file, reason: `already in the project as ${documentLabel(previous)}` });
       } else {
         seen.set(hash, file);
         const pages = await importScan(project, file, bytes, hash, options, (page, count) => options.onProgress?.({ file, done: done - 1, total, page, pages: count }));
