@@ -39,8 +39,8 @@ export interface WriteOptions {
 const sleep = (ms: number) => new Promise((ok) => setTimeout(ok, ms));
 
 export async function writeDocument(db: Db, doc: NewDocument, o: WriteOptions = {}): Promise<number> {
-  const sliceMs = o.sliceMs ?? 40;
-  const pauseMs = o.pauseMs ?? 15;
+  const sliceMs = o.sliceMs ?? 25;
+  const pauseMs = o.pauseMs ?? 25;
   const insertDoc = db.prepare('INSERT INTO documents (name, kind, source_path, source_hash) VALUES (?, ?, ?, ?)');
   const insertPage = db.prepare('INSERT INTO pages (document_id, page_index, image_hash, width, height, dpi) VALUES (?, ?, ?, ?, ?, ?)');
   const finish = db.prepare('UPDATE documents SET source_hash = ? WHERE id = ?');
