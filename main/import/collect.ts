@@ -11,7 +11,8 @@ import { IMAGE_EXTENSIONS } from '../images/decode.ts';
 import { describeFsError, insideRoots, MAX_IMAGE_BYTES, readHead, UnsafeFileError } from './safe-files.ts';
 
 /** Names a folder walk picks up; explicit files are tried whatever their name. */
-const FOLDER_EXTENSIONS = [...IMAGE_EXTENSIONS, '.xml', '.alto', '.page'];
+const LAYOUT_EXTENSIONS = ['.xml', '.alto', '.page'];
+const FOLDER_EXTENSIONS = [...IMAGE_EXTENSIONS, ...LAYOUT_EXTENSIONS];
 
 export interface Candidate {
   file: string;
@@ -80,8 +81,8 @@ export function classify(candidates: Candidate[], maxBytes = MAX_IMAGE_BYTES): C
       out.failed.push({ file: c.file, reason: error instanceof UnsafeFileError ? error.message.replace(`${c.file}: `, '') : describeFsError(error) });
       continue;
     }
-    if (kind === 'xml') out.layouts.push(c);
-    // Unknown content is handed to the image decoder, which names the problem.
+    // Content that is neither goes where its name points, so the reason is about what the user meant.
+    if (kind === 'xml' || (kind === 'unknown' && LAYOUT_EXTENSIONS.includes(extname(c.file).toLowerCase()))) out.layouts.push(c);
     else out.images.push(c);
   }
   return out;

@@ -16,6 +16,7 @@ export function canonicalNamespace(ns: string): string {
 }
 
 export function readLayout(file: string, text: string): LayoutPage {
+  if (text.trim() === '') throw new XmlError(`${file}: the file is empty`);
   const doc = parseXml(file, text);
   const { name, node } = rootElement(doc);
   const namespaces = [...text.matchAll(/xmlns(?::[\w.-]+)?\s*=\s*["']([^"']+)["']/g)].map((m) => m[1]);
