@@ -2,16 +2,22 @@
 // as the app, prints text or --json, and exits non-zero when something failed.
 import { JobCancelled } from '../jobs/jobs.ts';
 import { Command, CommanderError, Option } from 'commander';
-import { EXPORT_FORMATS, SPLITS, mergeImportReports, type ExportFormat, type ImportReport, type Split } from '../../shared/api.ts';
-import { createService } from '../api/service.ts';
+import { EXPORT_FORMATS, SPLITS, mergeImportReports, type ExportFormat, type ImportReport, type QuireEvent, type Split } from '../../shared/api.ts';
+import { createService, type EventSink } from '../api/service.ts';
 import { Project } from '../project/project.ts';
 import { printable, printResult, table } from './output.ts';
 import { describeImport } from './import-report.ts';
 import { addTrainingCommands } from './training-commands.ts';
 
-function withProject<T>(dir: string, fn: (api: ReturnType<typeof createService>, project: Project) => Promise<T>): Promise<T> {
+function withProject<T>(dir: string, fn: (api: ReturnType<typeof createService>, project: Project) => Promise<T>, emit?: EventSink): Promise<T> {
   const project = Project.open(dir);
-  return fn(createService(project), project).finally(() => project.close());
+  return fn(createService(project, emit), project).finally(() => project.close());
+}
+
+/** Pages of a long multi-page scan as they are stored, on a terminal only (stdout stays the report). */
+function importProgress(event: QuireEvent): void {
+  if (event.type !== 'import-progress' || !process.stderr.isTTY || !event.pages || event.pages < 2) return;
+  process.stderr.write(`\r${printable(event.file).slice(-60)}: page ${event.page}/${event.pages}${event.page === event.pages ? '\n' : ''}`);
 }
 
 export function buildProgram(): { program: Command; exitCode: () => number } {
@@ -47,7 +53,7 @@ export function buildProgram(): { program: Command; exitCode: () => number } {
         const merged = mergeImportReports(reports);
         printResult(!!o.json, merged, () => describeImport(merged));
         if (merged.failed.length) code = 1;
-      });
+      }, o.json ? undefined : importProgress);
     });
 
   program.command('export')

@@ -4,7 +4,7 @@
 // bytes, or markup), because kraken and eScriptorium name ALTO files `.alto` and other
 // tools use other names still. A link inside a folder is followed only to a file that
 // lies inside that folder: a folder (or an upload) cannot pull in files from elsewhere.
-import { existsSync, lstatSync, readdirSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, statSync } from 'node:fs';
 import { dirname, extname, join, resolve } from 'node:path';
 import type { ImportFailure } from '../../shared/api.ts';
 import { IMAGE_EXTENSIONS } from '../images/decode.ts';
@@ -56,7 +56,8 @@ export function collectFiles(paths: string[]): { files: Candidate[]; failed: Imp
   };
   for (const p of paths.map((x) => resolve(x))) {
     if (!existsSync(p)) failed.push({ file: p, reason: 'no such file or folder' });
-    else if (lstatSync(p).isDirectory()) walk(p, p);
+    // A folder named by the user may itself be a link; links inside it are not followed.
+    else if (statSync(p).isDirectory()) walk(p, p);
     else files.push({ file: p, root: dirname(p), explicit: true });
   }
   return { files, failed };

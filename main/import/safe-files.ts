@@ -16,7 +16,7 @@ export class UnsafeFileError extends Error {
   override name = 'UnsafeFileError';
 }
 
-const mib = (n: number) => `${(n / 1024 / 1024).toFixed(n < 1024 * 1024 ? 2 : 0)} MB`;
+const mib = (n: number) => (n < 1024 * 1024 ? `${n} bytes` : `${(n / 1024 / 1024).toFixed(0)} MB`);
 
 /**
  * Opens `file` for reading and checks that it is a regular file of at most `maxBytes`.

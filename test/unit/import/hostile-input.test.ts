@@ -107,6 +107,22 @@ test('item 2: an image outside the imported folder (../, absolute, or a link) is
   assert.equal(ok.imported.length, 1);
 });
 
+test('items 1, 2: files over the size caps are refused before they are read', async () => {
+  const dir = tempDir();
+  const noise = () => sharp(randomBytes(100 * 100), { raw: { width: 100, height: 100, channels: 1 } }).png().toBuffer();
+  const scan = write(dir, 'scan.png', await noise());
+  write(dir, 'page.png', await noise());
+  const xml = write(dir, 'page.xml', pageXml({ image: 'page.png', width: 100, height: 100 }));
+  const project = newProject();
+  const report = await importFiles(project, [scan, xml], { maxImageBytes: 5000 });
+  const reasons = Object.fromEntries(report.failed.map((f) => [f.file, f.reason]));
+  assert.match(reasons[scan], /^\d{5} bytes, over the limit of 5000 bytes$/);
+  assert.match(reasons[xml], /page\.png: \d{5} bytes, over the limit of 5000 bytes/);
+  const tooBigXml = await importFiles(project, [xml], { maxXmlBytes: 100 });
+  assert.match(tooBigXml.failed[0].reason, /over the limit/);
+  assert.equal(count(project, 'documents'), 0);
+});
+
 /** Peak of live Buffer memory (after a forced collection) while `fn` runs. */
 async function peakLiveBuffers(fn: () => Promise<unknown>): Promise<number> {
   setFlagsFromString('--expose-gc');
