@@ -47,7 +47,15 @@ export function collectFiles(paths: string[]): { files: Candidate[]; failed: Imp
   const files: Candidate[] = [];
   const failed: ImportFailure[] = [];
   const walk = (dir: string, root: string) => {
-    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    let entries;
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch (error) {
+      // An unreadable subfolder is one failure; the rest of the import goes on.
+      failed.push({ file: dir, reason: `cannot read the folder: ${describeFsError(error)}` });
+      return;
+    }
+    for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
       const full = join(dir, entry.name);
       // Linked folders are not followed: they could leave the folder or loop.
       if (entry.isDirectory()) walk(full, root);
