@@ -100,7 +100,8 @@ export interface ImportFailure {
 
 export interface ImportReport {
   imported: Array<{ file: string; documentId: number; pages: number; lines: number }>;
-  duplicates: string[];
+  /** Files skipped because their content is already in the project (or earlier in this import), with which and why. */
+  duplicates: Array<{ file: string; reason: string }>;
   failed: ImportFailure[];
   /** Lines repaired or skipped inside files that were imported. */
   warnings: Array<{ file: string; message: string }>;
@@ -123,7 +124,7 @@ export const schemas = {
   createProject: z.object({ path: z.string().min(1).max(4096) }).strict(),
   listDocuments: z.object({}).strict(),
   listPages: z.object({ documentId: z.number().int().positive() }).strict(),
-  importFiles: z.object({ paths: z.array(z.string().min(1)).min(1) }).strict(),
+  importFiles: z.object({ paths: z.array(z.string().min(1)).min(1), split: z.enum(SPLITS).optional() }).strict(),
   importLineFolder: z.object({ folder: z.string().min(1), split: z.enum(SPLITS).optional() }).strict(),
   exportDocuments: z.object({
     format: z.enum(EXPORT_FORMATS),
@@ -263,7 +264,8 @@ export type ProjectApi = Omit<QuireApi, 'openProject' | 'createProject'>;
 
 /** Events pushed from the main process to every connected window. */
 export type QuireEvent =
-  | { type: 'import-progress'; file: string; done: number; total: number }
+  /** `page`/`pages`: progress inside a multi-page file. */
+  | { type: 'import-progress'; file: string; done: number; total: number; page?: number; pages?: number }
   | { type: 'project-changed' }
   | { type: 'segment-progress'; done: number; total: number }
   | { type: 'line-saved'; lineId: number; text: string }

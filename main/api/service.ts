@@ -1,7 +1,8 @@
 // The service table behind every transport: plain async functions over one open project.
 // Transports validate requests with shared/api.ts before calling in.
 import type { DocumentSummary, PageSummary, ProjectApi, ProjectInfo, QuireEvent } from '../../shared/api.ts';
-import { importFiles, importLineFolder } from '../import/import-images.ts';
+import { importFiles, importLineFolder, type ImportProgress } from '../import/import-images.ts';
+import { FINISHED_DOCUMENT } from '../import/document-writer.ts';
 import type { Project } from '../project/project.ts';
 import { exportProject } from '../export/export-project.ts';
 import { getPage, lineHistory, PAGE_SUMMARY, saveTranscription, search } from './pages.ts';
@@ -25,11 +26,11 @@ export function createService(project: Project, emit: EventSink = () => {}, runn
     if (!runner) throw new Error('background jobs run in the app; from a terminal use `quire train` or `quire pretrain`');
     return runner;
   };
-  const progress = (p: { file: string; done: number; total: number }) => emit({ type: 'import-progress', ...p });
+  const progress = (p: ImportProgress) => emit({ type: 'import-progress', ...p });
   return {
     async projectInfo(): Promise<ProjectInfo> {
       const row = db.prepare(`SELECT
-          (SELECT count(*) FROM documents) AS documents,
+          (SELECT count(*) FROM documents WHERE ${FINISHED_DOCUMENT}) AS documents,
           (SELECT count(*) FROM pages) AS pages,
           (SELECT count(*) FROM lines) AS lines,
           (SELECT count(*) FROM lines l WHERE ${LABELED}) AS labeled`).get() as Omit<ProjectInfo, 'path' | 'name'>;
@@ -42,15 +43,15 @@ export function createService(project: Project, emit: EventSink = () => {}, runn
           (SELECT count(*) FROM lines l JOIN pages p ON p.id = l.page_id WHERE p.document_id = d.id) AS lines,
           (SELECT count(*) FROM lines l JOIN pages p ON p.id = l.page_id WHERE p.document_id = d.id AND ${LABELED}) AS labeled,
           (SELECT image_hash FROM pages p WHERE p.document_id = d.id ORDER BY page_index LIMIT 1) AS coverImage
-        FROM documents d ORDER BY d.id`).all() as DocumentSummary[];
+        FROM documents d WHERE ${FINISHED_DOCUMENT} ORDER BY d.id`).all() as DocumentSummary[];
     },
 
     async listPages({ documentId }): Promise<PageSummary[]> {
       return db.prepare(`SELECT ${PAGE_SUMMARY} FROM pages p WHERE p.document_id = ? ORDER BY p.page_index`).all(documentId) as PageSummary[];
     },
 
-    async importFiles({ paths }) {
-      const report = await importFiles(project, paths, { onProgress: progress });
+    async importFiles({ paths, split }) {
+      const report = await importFiles(project, paths, { onProgress: progress, split });
       emit({ type: 'project-changed' });
       return report;
     },

@@ -2,24 +2,22 @@
 // as the app, prints text or --json, and exits non-zero when something failed.
 import { JobCancelled } from '../jobs/jobs.ts';
 import { Command, CommanderError, Option } from 'commander';
-import { EXPORT_FORMATS, SPLITS, mergeImportReports, type ExportFormat, type ImportReport, type Split } from '../../shared/api.ts';
-import { createService } from '../api/service.ts';
+import { EXPORT_FORMATS, SPLITS, mergeImportReports, type ExportFormat, type ImportReport, type QuireEvent, type Split } from '../../shared/api.ts';
+import { createService, type EventSink } from '../api/service.ts';
 import { Project } from '../project/project.ts';
-import { printResult, table } from './output.ts';
+import { printable, printResult, table } from './output.ts';
+import { describeImport } from './import-report.ts';
 import { addTrainingCommands } from './training-commands.ts';
 
-function withProject<T>(dir: string, fn: (api: ReturnType<typeof createService>, project: Project) => Promise<T>): Promise<T> {
+function withProject<T>(dir: string, fn: (api: ReturnType<typeof createService>, project: Project) => Promise<T>, emit?: EventSink): Promise<T> {
   const project = Project.open(dir);
-  return fn(createService(project), project).finally(() => project.close());
+  return fn(createService(project, emit), project).finally(() => project.close());
 }
 
-function describeImport(r: ImportReport): string {
-  const out = r.imported.map((d) => `imported ${d.file}: ${d.pages} page(s)${d.lines ? `, ${d.lines} line(s)` : ''}`);
-  out.push(...r.duplicates.map((f) => `skipped ${f}: already in the project`));
-  out.push(...r.warnings.map((w) => `warning ${w.file}: ${w.message}`));
-  out.push(...r.failed.map((f) => `FAILED ${f.file}: ${f.reason}`));
-  out.push(`${r.imported.length} imported, ${r.duplicates.length} already present, ${r.failed.length} failed`);
-  return out.join('\n');
+/** Pages of a long multi-page scan as they are stored, on a terminal only (stdout stays the report). */
+function importProgress(event: QuireEvent): void {
+  if (event.type !== 'import-progress' || !process.stderr.isTTY || !event.pages || event.pages < 2) return;
+  process.stderr.write(`\r${printable(event.file).slice(-60)}: page ${event.page}/${event.pages}${event.page === event.pages ? '\n' : ''}`);
 }
 
 export function buildProgram(): { program: Command; exitCode: () => number } {
@@ -44,18 +42,18 @@ export function buildProgram(): { program: Command; exitCode: () => number } {
     .argument('<dir>', 'project folder')
     .argument('[files...]', 'image or XML files, or folders')
     .option('--lines <folder>', 'folder of line images with optional NAME.gt.txt transcriptions')
-    .addOption(new Option('--split <split>', 'dataset split for imported lines; default: stable random').choices(SPLITS))
+    .addOption(new Option('--split <split>', 'dataset split for every imported line (line folders, PAGE and ALTO files); default: a stable random split from the content').choices(SPLITS))
     .option('--json', 'print JSON')
     .action(async (dir: string, files: string[], o: { lines?: string; split?: Split; json?: boolean }) => {
       if (!o.lines && files.length === 0) throw new Error('nothing to import: name files or folders, or --lines FOLDER');
       await withProject(dir, async (api) => {
         const reports: ImportReport[] = [];
-        if (files.length) reports.push(await api.importFiles({ paths: files }));
+        if (files.length) reports.push(await api.importFiles({ paths: files, split: o.split }));
         if (o.lines) reports.push(await api.importLineFolder({ folder: o.lines, split: o.split }));
         const merged = mergeImportReports(reports);
         printResult(!!o.json, merged, () => describeImport(merged));
         if (merged.failed.length) code = 1;
-      });
+      }, o.json ? undefined : importProgress);
     });
 
   program.command('export')
@@ -102,7 +100,7 @@ export async function main(argv: string[]): Promise<number> {
   } catch (error) {
     // A value outside an option's choices is a wrong value like any other the commands refuse: exit 2.
     if (error instanceof CommanderError) return error.code === 'commander.invalidArgument' ? 2 : error.exitCode;
-    process.stderr.write(`quire: ${(error as Error).message}\n`);
+    process.stderr.write(`quire: ${printable((error as Error).message)}\n`);
     // 130: stopped on request (Ctrl+C or `quire cancel`), as shells report SIGINT.
     return error instanceof JobCancelled ? 130 : 2;
   }

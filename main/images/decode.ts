@@ -24,7 +24,28 @@ export class ImageError extends Error {
   override name = 'ImageError';
 }
 
-export async function decodePages(file: string, bytes: Buffer, pixelLimit = DEFAULT_PIXEL_LIMIT): Promise<DecodedPage[]> {
+export interface DecodeOptions {
+  pixelLimit?: number;
+  /** Refuse multi-page files with more pages than this (checked before any page is decoded). */
+  maxPages?: number;
+}
+
+/** Pages of a multi-page TIFF beyond this are refused (a bound volume is a few hundred). */
+export const DEFAULT_MAX_PAGES = 2000;
+
+/** What the file holds, read from its header only. */
+export interface ImageInfo {
+  pages: number;
+  /** EXIF orientation (1 to 8); 1 when there is none. */
+  orientation: number;
+  /** Size of the pixel grid as stored in the file, before the orientation is applied. */
+  storedWidth: number;
+  storedHeight: number;
+}
+
+export async function imageInfo(file: string, bytes: Buffer, o: DecodeOptions = {}): Promise<ImageInfo & { meta: sharp.Metadata }> {
+  const pixelLimit = o.pixelLimit ?? DEFAULT_PIXEL_LIMIT;
+  const maxPages = o.maxPages ?? DEFAULT_MAX_PAGES;
   let meta: sharp.Metadata;
   try {
     meta = await sharp(bytes, { limitInputPixels: false }).metadata();
@@ -34,25 +55,43 @@ export async function decodePages(file: string, bytes: Buffer, pixelLimit = DEFA
   if (!meta.format || !['tiff', 'jpeg', 'png'].includes(meta.format)) {
     throw new ImageError(`${file}: unsupported image format ${meta.format ?? 'unknown'} (use TIFF, JPEG or PNG)`);
   }
-  const pages: DecodedPage[] = [];
-  for (let index = 0; index < (meta.pages ?? 1); index++) {
-    const w = meta.width;
-    const h = meta.pageHeight ?? meta.height;
-    if (!w || !h) throw new ImageError(`${file}: image has no size`);
-    if (w * h > pixelLimit) {
-      throw new ImageError(`${file}: page ${index + 1} has ${w}×${h} = ${megapixels(w * h)}, over the limit of ${megapixels(pixelLimit)}`);
-    }
+  const pages = meta.pages ?? 1;
+  if (pages > maxPages) throw new ImageError(`${file}: ${pages} pages, over the limit of ${maxPages} pages per file; split the file`);
+  const w = meta.width;
+  const h = meta.pageHeight ?? meta.height;
+  if (!w || !h) throw new ImageError(`${file}: image has no size`);
+  if (w * h > pixelLimit) {
+    throw new ImageError(`${file}: page 1 has ${w}×${h} = ${megapixels(w * h)}, over the limit of ${megapixels(pixelLimit)}`);
+  }
+  return { pages, orientation: meta.orientation ?? 1, storedWidth: w, storedHeight: h, meta };
+}
+
+/**
+ * Decodes the pages one at a time: a caller stores each page before the next is decoded,
+ * so a file of thousands of pages never holds more than one in memory.
+ */
+export async function* decodePageStream(file: string, bytes: Buffer, o: DecodeOptions = {}): AsyncGenerator<DecodedPage, void, void> {
+  const pixelLimit = o.pixelLimit ?? DEFAULT_PIXEL_LIMIT;
+  const { meta, pages } = await imageInfo(file, bytes, o);
+  for (let index = 0; index < pages; index++) {
     try {
       const base = () => sharp(bytes, { page: index, limitInputPixels: pixelLimit, failOn: 'error' }).rotate();
       const page = await base().toColourspace(meta.channels === 1 || meta.space === 'b-w' ? 'b-w' : 'srgb').png().toBuffer({ resolveWithObject: true });
       const gray = await base().grayscale().toColourspace('b-w').png().toBuffer();
       const thumb = await base().resize(THUMB_SIZE, THUMB_SIZE, { fit: 'inside' }).flatten({ background: '#ffffff' }).toColourspace('srgb').jpeg({ quality: 80 }).toBuffer();
       const dpi = meta.density && meta.density > 1 ? meta.density : null;
-      pages.push({ index, width: page.info.width, height: page.info.height, dpi, png: page.data, gray, thumb });
+      yield { index, width: page.info.width, height: page.info.height, dpi, png: page.data, gray, thumb };
     } catch (error) {
+      // Pages after the first may be larger than the first (sharp checks each against the limit).
       throw new ImageError(`${file}: page ${index + 1} could not be decoded (${(error as Error).message})`);
     }
   }
+}
+
+/** All pages at once, for single-page images (line images, a PAGE/ALTO file's page). */
+export async function decodePages(file: string, bytes: Buffer, o: DecodeOptions = {}): Promise<DecodedPage[]> {
+  const pages: DecodedPage[] = [];
+  for await (const page of decodePageStream(file, bytes, o)) pages.push(page);
   return pages;
 }
 

@@ -1,49 +1,39 @@
-// Imports page scans and folders of pre-cut line images into a project.
-// A file is decoded completely before anything is written; its pages go into the image
-// store (content-addressed, so leftovers of an interrupted import are harmless) and then
-// into the database in one transaction, so the database only ever holds whole documents.
-// A bad file is reported with its reason and does not stop the rest of the batch.
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
-import { basename, extname, join, resolve } from 'node:path';
+// Imports page scans and PAGE/ALTO files into a project. Each file is one unit: it is
+// imported whole or reported in `failed` with its name and reason (a full disk included),
+// and the rest of the batch goes on, so the report always lists what did import. A
+// multi-page scan is decoded and stored page by page (only one page is held in memory),
+// and its document is written to the database once all its pages are stored; the image
+// files it added are removed again when it fails, so a failed file leaves no trace.
+import { basename, extname } from 'node:path';
 import { emptyImportReport, type ImportReport, type Split } from '../../shared/api.ts';
-import { DEFAULT_PIXEL_LIMIT, IMAGE_EXTENSIONS, decodePages, type DecodedPage } from '../images/decode.ts';
+import { decodePageStream, imageInfo, type DecodeOptions } from '../images/decode.ts';
 import type { Project } from '../project/project.ts';
 import { sha256 } from '../store/image-store.ts';
-import { stableSplit } from './split.ts';
-import { insertLines } from './insert-lines.ts';
+import { classify, collectFiles } from './collect.ts';
+import { writeDocument, type NewPage } from './document-writer.ts';
 import { importLayoutFile } from './import-layout.ts';
-import { rectangle } from '../io/layout.ts';
+import { MAX_IMAGE_BYTES, MAX_XML_BYTES, readRegularFile, reasonOf } from './safe-files.ts';
 
-export interface ImportOptions {
-  pixelLimit?: number;
-  onProgress?: (p: { file: string; done: number; total: number }) => void;
+export { importLineFolder } from './import-lines.ts';
+
+export interface ImportProgress {
+  file: string;
+  done: number;
+  total: number;
+  /** Pages stored so far of a multi-page file, and how many it has. */
+  page?: number;
+  pages?: number;
 }
 
-const isImage = (file: string) => (IMAGE_EXTENSIONS as readonly string[]).includes(extname(file).toLowerCase());
-const isXml = (file: string) => extname(file).toLowerCase() === '.xml';
-
-/** Explicit files are all tried; folders contribute their image files, recursively, sorted. */
-export function collectFiles(paths: string[]): { files: string[]; missing: string[] } {
-  const files: string[] = [];
-  const missing: string[] = [];
-  const walk = (dir: string) => {
-    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-      const full = join(dir, entry.name);
-      if (entry.isDirectory()) walk(full);
-      else if (isImage(entry.name) || isXml(entry.name)) files.push(full);
-    }
-  };
-  for (const p of paths.map((x) => resolve(x))) {
-    if (!existsSync(p)) missing.push(p);
-    else if (statSync(p).isDirectory()) walk(p);
-    else files.push(p);
-  }
-  return { files, missing };
+export interface ImportOptions extends DecodeOptions {
+  onProgress?: (p: ImportProgress) => void;
+  /** Split for every line imported from PAGE/ALTO files (default: stable, from content). */
+  split?: Split;
+  maxImageBytes?: number;
+  maxXmlBytes?: number;
 }
 
-function storePages(project: Project, pages: DecodedPage[]): string[] {
-  return pages.map((p) => project.images.put(p.png, { gray: p.gray, thumb: p.thumb }));
-}
+const documentLabel = (row: { name: string; path: string }) => `document "${row.name}" (from ${row.path})`;
 
 /**
  * Imports scans and PAGE/ALTO files (with their images). An image that an imported XML
@@ -52,105 +42,75 @@ function storePages(project: Project, pages: DecodedPage[]): string[] {
 export async function importFiles(project: Project, paths: string[], options: ImportOptions = {}): Promise<ImportReport> {
   const report = emptyImportReport();
   const collected = collectFiles(paths);
-  for (const m of collected.missing) report.failed.push({ file: m, reason: 'no such file or folder' });
-  const usedImages = new Set<string>();
-  for (const file of collected.files.filter(isXml)) {
+  report.failed.push(...collected.failed);
+  const sorted = classify(collected.files, Math.max(options.maxImageBytes ?? MAX_IMAGE_BYTES, options.maxXmlBytes ?? MAX_XML_BYTES));
+  report.failed.push(...sorted.failed);
+  const total = sorted.layouts.length + sorted.images.length;
+  let done = 0;
+  const usedImages = new Map<string, string>(); // page image → '' (imported with its XML) or the skipped XML
+  const seen = new Map<string, string>(); // content hash → the file of this import that had it
+  for (const { file, root } of sorted.layouts) {
+    options.onProgress?.({ file, done: done++, total });
     try {
-      const r = await importLayoutFile(project, file, options.pixelLimit ?? DEFAULT_PIXEL_LIMIT);
-      usedImages.add(r.image);
-      if (r.documentId === null) report.duplicates.push(file);
+      const xmlBytes = readRegularFile(file, options.maxXmlBytes ?? MAX_XML_BYTES);
+      const r = await importLayoutFile(project, file, { ...options, roots: [root], xmlBytes });
+      // The image belongs to its XML's document: part of that import, or of that skip.
+      usedImages.set(r.image, r.documentId === null ? file : '');
+      if (r.documentId === null) report.duplicates.push({ file, reason: `already in the project as ${r.existing}` });
       else report.imported.push({ file, documentId: r.documentId, pages: 1, lines: r.lines });
       report.warnings.push(...r.warnings.map((message) => ({ file, message })));
     } catch (error) {
-      report.failed.push({ file, reason: (error as Error).message.replace(`${file}: `, '') });
+      report.failed.push({ file, reason: reasonOf(file, error) });
     }
   }
-  const files = collected.files.filter((f) => !isXml(f) && !usedImages.has(f));
-  const findDoc = project.db.prepare('SELECT id FROM documents WHERE source_hash = ?');
-  const insertDoc = project.db.prepare("INSERT INTO documents (name, kind, source_path, source_hash) VALUES (?, 'scan', ?, ?)");
-  const insertPage = project.db.prepare('INSERT INTO pages (document_id, page_index, image_hash, width, height, dpi) VALUES (?, ?, ?, ?, ?, ?)');
-  for (const [i, file] of files.entries()) {
-    options.onProgress?.({ file, done: i, total: files.length });
-    let bytes: Buffer;
+  const findDoc = project.db.prepare('SELECT name, source_path AS path FROM documents WHERE source_hash = ?');
+  for (const { file } of sorted.images) {
+    options.onProgress?.({ file, done: done++, total });
+    const xml = usedImages.get(file);
+    if (xml !== undefined) {
+      if (xml) report.duplicates.push({ file, reason: `the page image of ${xml}, which is already in the project` });
+      continue;
+    }
     try {
-      bytes = readFileSync(file);
+      const bytes = readRegularFile(file, options.maxImageBytes ?? MAX_IMAGE_BYTES);
+      const hash = sha256(bytes);
+      const previous = findDoc.get(hash) as { name: string; path: string } | undefined;
+      if (seen.has(hash)) {
+        report.duplicates.push({ file, reason: `same content as ${seen.get(hash)}, earlier in this import` });
+      } else if (previous) {
+        report.duplicates.push({ file, reason: `already in the project as ${documentLabel(previous)}` });
+      } else {
+        seen.set(hash, file);
+        const pages = await importScan(project, file, bytes, hash, options, (page, count) => options.onProgress?.({ file, done: done - 1, total, page, pages: count }));
+        report.imported.push({ file, documentId: pages.documentId, pages: pages.count, lines: 0 });
+      }
     } catch (error) {
-      report.failed.push({ file, reason: `cannot read: ${(error as Error).message}` });
-      continue;
+      report.failed.push({ file, reason: reasonOf(file, error) });
     }
-    const hash = sha256(bytes);
-    if (findDoc.get(hash)) {
-      report.duplicates.push(file);
-      continue;
-    }
-    let pages: DecodedPage[];
-    try {
-      pages = await decodePages(file, bytes, options.pixelLimit ?? DEFAULT_PIXEL_LIMIT);
-    } catch (error) {
-      report.failed.push({ file, reason: (error as Error).message.replace(`${file}: `, '') });
-      continue;
-    }
-    const hashes = storePages(project, pages);
-    const documentId = project.db.transaction(() => {
-      const id = Number(insertDoc.run(basename(file, extname(file)), file, hash).lastInsertRowid);
-      pages.forEach((p, k) => insertPage.run(id, p.index, hashes[k], p.width, p.height, p.dpi));
-      return id;
-    })();
-    report.imported.push({ file, documentId, pages: pages.length, lines: 0 });
   }
-  options.onProgress?.({ file: '', done: files.length, total: files.length });
+  options.onProgress?.({ file: '', done: total, total });
   return report;
 }
 
-/**
- * Imports a folder of line images (kraken/Calamari/OCR-D convention): NAME.png with an
- * optional NAME.gt.txt holding its transcription. All lines of a folder form one
- * document; each line is its own page. Lines already imported (same pixels) are skipped.
- */
-export async function importLineFolder(project: Project, folder: string, split?: Split, options: ImportOptions = {}): Promise<ImportReport> {
-  const root = resolve(folder);
-  const report = emptyImportReport();
-  if (!existsSync(root) || !statSync(root).isDirectory()) {
-    report.failed.push({ file: root, reason: 'not a folder' });
-    return report;
-  }
-  const files = readdirSync(root).filter(isImage).sort().map((f) => join(root, f));
-  const sourceHash = sha256(Buffer.from(`lines:${root}`));
-  const db = project.db;
-  const existing = db.prepare('SELECT id FROM documents WHERE source_hash = ?').get(sourceHash) as { id: number } | undefined;
-  const documentId = existing?.id ?? Number(db.prepare("INSERT INTO documents (name, kind, source_path, source_hash) VALUES (?, 'lines', ?, ?)").run(basename(root), root, sourceHash).lastInsertRowid);
-  const seen = db.prepare('SELECT 1 FROM pages WHERE document_id = ? AND image_hash = ?');
-  const nextIndex = db.prepare('SELECT coalesce(max(page_index) + 1, 0) AS n FROM pages WHERE document_id = ?');
-  const insertPage = db.prepare('INSERT INTO pages (document_id, page_index, image_hash, width, height, dpi) VALUES (?, ?, ?, ?, ?, ?)');
-  let lines = 0;
-  for (const [i, file] of files.entries()) {
-    options.onProgress?.({ file, done: i, total: files.length });
-    const name = basename(file);
-    const gtFile = join(root, `${basename(file, extname(file))}.gt.txt`);
-    let page: DecodedPage;
-    let text: string | undefined;
-    try {
-      [page] = await decodePages(file, readFileSync(file), options.pixelLimit ?? DEFAULT_PIXEL_LIMIT);
-      if (existsSync(gtFile)) text = readFileSync(gtFile, 'utf8').replace(/\r?\n$/, '');
-    } catch (error) {
-      report.failed.push({ file, reason: (error as Error).message.replace(`${file}: `, '') });
-      continue;
+/** Stores each page as it is decoded, then writes the document; on failure removes the pages it added. */
+async function importScan(project: Project, file: string, bytes: Buffer, hash: string, o: ImportOptions,
+  progress: (page: number, pages: number) => void): Promise<{ documentId: number; count: number }> {
+  const { pages: count } = await imageInfo(file, bytes, o);
+  const pages: NewPage[] = [];
+  const added: string[] = [];
+  try {
+    for await (const p of decodePageStream(file, bytes, o)) {
+      const stored = project.images.add(p.png, { gray: p.gray, thumb: p.thumb });
+      if (stored.created) added.push(stored.hash);
+      pages.push({ imageHash: stored.hash, width: p.width, height: p.height, dpi: p.dpi });
+      progress(pages.length, count);
     }
-    const [hash] = storePages(project, [page]);
-    if (seen.get(documentId, hash)) {
-      report.duplicates.push(file);
-      continue;
-    }
-    const { width: w, height: h } = page;
-    db.transaction(() => {
-      const pageId = Number(insertPage.run(documentId, (nextIndex.get(documentId) as { n: number }).n, hash, w, h, page.dpi).lastInsertRowid);
-      insertLines(db, pageId, [{
-        polygon: rectangle(0, 0, w, h), baseline: [[0, Math.round(h * 0.75)], [w, Math.round(h * 0.75)]],
-        text: text ?? null, split: split ?? stableSplit(`${root}/${name}`), sourceName: name,
-      }], `import:${basename(gtFile)}`);
-    })();
-    lines++;
+    const documentId = await writeDocument(project.db, {
+      name: basename(file, extname(file)), kind: 'scan', sourcePath: file, sourceHash: hash, pages, transcriptionSource: `import:${basename(file)}`,
+    });
+    return { documentId, count: pages.length };
+  } catch (error) {
+    for (const h of added) project.images.remove(h);
+    throw error;
   }
-  if (lines > 0 || !existing) report.imported.push({ file: root, documentId, pages: lines, lines });
-  return report;
 }

@@ -2,69 +2,100 @@
 // (by the file name the XML names, or by the XML's own base name), the lines become
 // project lines and their texts human labels with source "import:<file>". A bad file is
 // refused whole; bad lines inside a good file are repaired or skipped with warnings.
-import { existsSync, readFileSync } from 'node:fs';
+// The XML comes from elsewhere, so the image it names is read only if it is a regular
+// file inside the imported folder or the XML's own folder, under the size cap.
+import { existsSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
-import { decodePages, DEFAULT_PIXEL_LIMIT } from '../images/decode.ts';
+import type { Split } from '../../shared/api.ts';
+import { decodePageStream, imageInfo, type DecodeOptions } from '../images/decode.ts';
 import { readLayout } from '../io/read-layout.ts';
-import type { LayoutPage, Point } from '../io/layout.ts';
+import type { LayoutPage } from '../io/layout.ts';
 import type { Project } from '../project/project.ts';
 import { sha256 } from '../store/image-store.ts';
-import { insertLines } from './insert-lines.ts';
+import { writeDocument } from './document-writer.ts';
+import { gridMapping } from './page-grid.ts';
+import { insideRoots, MAX_IMAGE_BYTES, MAX_XML_BYTES, readRegularFile } from './safe-files.ts';
 import { stableSplit } from './split.ts';
 
 export class LayoutImportError extends Error {
   override name = 'LayoutImportError';
 }
 
+export interface LayoutImportOptions extends DecodeOptions {
+  /** Folders the page image may come from (besides the XML's own folder). */
+  roots?: string[];
+  /** Every imported line gets this split; by default a stable one from the line's content. */
+  split?: Split;
+  maxImageBytes?: number;
+  maxXmlBytes?: number;
+  /** Bytes already read (the caller may have read the XML to look at it). */
+  xmlBytes?: Buffer;
+}
+
 export interface LayoutImportResult {
   /** Null when the same XML and image were imported before. */
   documentId: number | null;
+  /** Set when documentId is null: which document already holds this file. */
+  existing?: string;
   image: string;
   lines: number;
   warnings: string[];
 }
 
-export function findPageImage(xmlFile: string, page: LayoutPage): string {
+export function findPageImage(xmlFile: string, page: LayoutPage, roots: string[] = []): string {
   const dir = dirname(xmlFile);
+  const allowed = [dir, ...roots];
   const named = page.imageFilename ? [resolve(dir, page.imageFilename), join(dir, basename(page.imageFilename.replace(/\\/g, '/')))] : [];
   const stem = basename(xmlFile, extname(xmlFile));
   const sameName = ['.png', '.jpg', '.jpeg', '.tif', '.tiff'].map((ext) => join(dir, stem + ext));
-  const found = [...named, ...sameName].find((f) => existsSync(f));
-  if (!found) {
-    throw new LayoutImportError(`${xmlFile}: page image ${page.imageFilename ? `"${page.imageFilename}"` : '(not named)'} not found beside the XML`);
+  const existing = [...named, ...sameName].filter((f) => existsSync(f));
+  const found = existing.find((f) => insideRoots(f, allowed));
+  if (found) return found;
+  if (existing.length) {
+    throw new LayoutImportError(`${xmlFile}: page image "${page.imageFilename}" lies outside the imported folder; only images beside the XML or inside the imported folder are read`);
   }
-  return found;
+  throw new LayoutImportError(`${xmlFile}: page image ${page.imageFilename ? `"${page.imageFilename}"` : '(not named)'} not found beside the XML`);
 }
 
-export async function importLayoutFile(project: Project, xmlFile: string, pixelLimit = DEFAULT_PIXEL_LIMIT): Promise<LayoutImportResult> {
-  const xmlBytes = readFileSync(xmlFile);
+export async function importLayoutFile(project: Project, xmlFile: string, o: LayoutImportOptions = {}): Promise<LayoutImportResult> {
+  const xmlBytes = o.xmlBytes ?? readRegularFile(xmlFile, o.maxXmlBytes ?? MAX_XML_BYTES);
   const page = readLayout(xmlFile, xmlBytes.toString('utf8'));
-  const imageFile = findPageImage(xmlFile, page);
-  const imageBytes = readFileSync(imageFile);
-  const sourceHash = sha256(Buffer.concat([xmlBytes, Buffer.from(sha256(imageBytes))]));
+  const imageFile = findPageImage(xmlFile, page, o.roots);
+  const imageBytes = readRegularFile(imageFile, o.maxImageBytes ?? MAX_IMAGE_BYTES);
+  const imageHash = sha256(imageBytes);
+  const sourceHash = sha256(Buffer.concat([xmlBytes, Buffer.from(imageHash)]));
   const warnings = [...page.warnings];
-  if (project.db.prepare('SELECT 1 FROM documents WHERE source_hash = ?').get(sourceHash)) {
-    return { documentId: null, image: imageFile, lines: 0, warnings };
-  }
-  const [decoded] = await decodePages(imageFile, imageBytes, pixelLimit);
-  // Some tools write coordinates for a differently sized copy of the image: scale them.
-  const sx = decoded.width / page.width;
-  const sy = decoded.height / page.height;
-  if (Math.abs(sx - 1) > 1e-6 || Math.abs(sy - 1) > 1e-6) {
-    warnings.push(`the XML describes a ${page.width}×${page.height} image but ${basename(imageFile)} is ${decoded.width}×${decoded.height}; coordinates were scaled`);
-  }
-  const scale = (pts: Point[]): Point[] => pts.map(([x, y]) => [x * sx, y * sy]);
-  const hash = project.images.put(decoded.png, { gray: decoded.gray, thumb: decoded.thumb });
-  const name = basename(xmlFile, extname(xmlFile));
+  const previous = project.db.prepare('SELECT name, source_path AS path FROM documents WHERE source_hash = ?').get(sourceHash) as { name: string; path: string } | undefined;
+  if (previous) return { documentId: null, existing: `document "${previous.name}" (from ${previous.path})`, image: imageFile, lines: 0, warnings };
+  const info = await imageInfo(imageFile, imageBytes, o);
+  // A PAGE/ALTO file describes one page: the first of a multi-page image.
+  const pages = decodePageStream(imageFile, imageBytes, o);
+  const decoded = (await pages.next()).value;
+  await pages.return();
+  if (!decoded) throw new LayoutImportError(`${imageFile}: the image has no page`);
+  const mapping = gridMapping({
+    declared: { width: page.width, height: page.height },
+    stored: { width: info.storedWidth, height: info.storedHeight },
+    shown: { width: decoded.width, height: decoded.height },
+    orientation: info.orientation,
+  }, basename(imageFile));
+  if (mapping.note) warnings.push(mapping.note);
+  const stored = project.images.add(decoded.png, { gray: decoded.gray, thumb: decoded.thumb });
+  const hash = stored.hash;
+  // The default split follows the page image's content and the line's id, not the path
+  // the file was given with, so importing from another folder gives the same split.
   const lines = page.regions.flatMap((r) => r.lines).map((l) => ({
-    polygon: scale(l.polygon), baseline: l.baseline ? scale(l.baseline) : null, text: l.text, split: stableSplit(`${xmlFile}#${l.id}`),
+    polygon: l.polygon.map(mapping.map), baseline: l.baseline ? l.baseline.map(mapping.map) : null, text: l.text,
+    split: o.split ?? stableSplit(`${imageHash}#${l.id}`),
   }));
-  const documentId = project.db.transaction(() => {
-    const id = Number(project.db.prepare("INSERT INTO documents (name, kind, source_path, source_hash) VALUES (?, 'scan', ?, ?)").run(name, xmlFile, sourceHash).lastInsertRowid);
-    const pageId = Number(project.db.prepare('INSERT INTO pages (document_id, page_index, image_hash, width, height, dpi) VALUES (?, 0, ?, ?, ?, ?)')
-      .run(id, hash, decoded.width, decoded.height, decoded.dpi).lastInsertRowid);
-    insertLines(project.db, pageId, lines, `import:${basename(xmlFile)}`);
-    return id;
-  })();
+  const documentId = await writeDocument(project.db, {
+    name: basename(xmlFile, extname(xmlFile)), kind: 'scan', sourcePath: xmlFile, sourceHash,
+    pages: [{ imageHash: hash, width: decoded.width, height: decoded.height, dpi: decoded.dpi, lines }],
+    transcriptionSource: `import:${basename(xmlFile)}`,
+  }).catch((error: unknown) => {
+    // Leave the project as it was: files this import added go too.
+    if (stored.created) project.images.remove(hash);
+    throw error;
+  });
   return { documentId, image: imageFile, lines: lines.length, warnings };
 }

@@ -3,6 +3,8 @@ import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { openDatabase, type Db } from '../db/database.ts';
 import { ImageStore } from '../store/image-store.ts';
+import { removeStaleTemps } from '../store/atomic.ts';
+import { removeAbandonedImports } from '../import/document-writer.ts';
 
 export const DB_FILE = 'quire.db';
 
@@ -29,7 +31,12 @@ export class Project {
   }
 
   private static openAt(root: string): Project {
-    return new Project(root, openDatabase(join(root, DB_FILE)), new ImageStore(join(root, 'images')));
+    const project = new Project(root, openDatabase(join(root, DB_FILE)), new ImageStore(join(root, 'images')));
+    // Leftovers of a crash: half-written documents of a dead importer, and temporary
+    // files of atomic writes that were killed before their rename.
+    removeAbandonedImports(project.db);
+    removeStaleTemps(project.root, 3);
+    return project;
   }
 
   close(): void {

@@ -1,6 +1,7 @@
 // Files are written next to their destination and renamed into place: a reader (or a
 // crash) sees either the old file or the whole new one, never a partial write.
-import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readdirSync, renameSync, rmSync, writeSync, type Dirent } from 'node:fs';
+import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 
 export function writeFileAtomic(path: string, data: Uint8Array | Uint8Array[]): void {
@@ -16,4 +17,41 @@ export function writeFileAtomic(path: string, data: Uint8Array | Uint8Array[]): 
   }
   closeSync(fd);
   renameSync(tmp, path);
+}
+
+/** Whether a process with this id runs (EPERM: it does, under another user). */
+export function processAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+const TEMP = /\.(\d+)\.[0-9a-f]{8}\.tmp$/;
+
+/**
+ * Removes temporary files that a killed writer left (their name carries the writer's
+ * pid); files of writers still running are kept. Returns how many were removed.
+ */
+export function removeStaleTemps(dir: string, depth = 2): number {
+  let removed = 0;
+  let entries: Dirent[];
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return 0;
+  }
+  for (const e of entries) {
+    const full = join(dir, e.name);
+    if (e.isDirectory() && depth > 0) removed += removeStaleTemps(full, depth - 1);
+    const m = e.isFile() ? TEMP.exec(e.name) : null;
+    if (m && !processAlive(Number(m[1]))) {
+      rmSync(full, { force: true });
+      removed++;
+    }
+  }
+  return removed;
 }

@@ -2,7 +2,7 @@
 // its bytes, so importing the same page twice stores it once and a name always means the
 // same pixels. Layout: images/ab/abcdef….png (page), ….gray.png, ….thumb.jpg.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from './atomic.ts';
 
@@ -28,14 +28,34 @@ export class ImageStore {
 
   /** Stores a page image and its derivatives; returns the page's hash. */
   put(page: Uint8Array, derivatives: Partial<Record<Exclude<Variant, 'page'>, Uint8Array>>): string {
+    return this.add(page, derivatives).hash;
+  }
+
+  /**
+   * Like put, and says whether the page was new: an import that fails afterwards removes
+   * what it added (and only that; the same pixels may belong to another document).
+   */
+  add(page: Uint8Array, derivatives: Partial<Record<Exclude<Variant, 'page'>, Uint8Array>>): { hash: string; created: boolean } {
     const hash = sha256(page);
+    const created = !this.has(hash, 'page');
     mkdirSync(join(this.root, hash.slice(0, 2)), { recursive: true });
-    const files: Array<[Variant, Uint8Array]> = [['page', page], ...(Object.entries(derivatives) as Array<[Variant, Uint8Array]>)];
-    for (const [variant, bytes] of files) {
-      const target = this.path(hash, variant);
-      if (!existsSync(target)) writeFileAtomic(target, bytes);
+    // The page file goes last: its presence means the derivatives are complete.
+    const files: Array<[Variant, Uint8Array]> = [...(Object.entries(derivatives) as Array<[Variant, Uint8Array]>), ['page', page]];
+    try {
+      for (const [variant, bytes] of files) {
+        const target = this.path(hash, variant);
+        if (!existsSync(target)) writeFileAtomic(target, bytes);
+      }
+    } catch (error) {
+      if (created) this.remove(hash);
+      throw error;
     }
-    return hash;
+    return { hash, created };
+  }
+
+  /** Removes a page image and all its derivatives. */
+  remove(hash: string): void {
+    for (const variant of VARIANTS) rmSync(this.path(hash, variant), { force: true });
   }
 
   read(hash: string, variant: Variant): Buffer {

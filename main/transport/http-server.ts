@@ -1,25 +1,29 @@
 // Browser mode: the renderer served from 127.0.0.1, the API as POST /api/<method>, project
 // images as GET /images/<hash>/<variant>, uploads as POST /upload, and events over a
-// WebSocket at /events. Every request must carry the per-launch token: the printed URL
-// has it as ?token=, which the server turns into a SameSite=Strict, HttpOnly cookie so
-// the page's own requests carry it; scripts may send the header x-quire-token instead.
-// Requests from another Origin are refused, so other web pages cannot drive the API.
+// WebSocket at /events. Every request for data must carry the per-launch token, as the
+// header x-quire-token (API calls, uploads) or as ?token= (image URLs and the event
+// socket, which cannot send headers). The page keeps the token from its printed URL in
+// sessionStorage, per tab and per launch: a cookie would be sent by the browser to every
+// server on 127.0.0.1 (cookies ignore the port), and a second Quire would overwrite it.
+// The app's scripts and styles (/assets/) hold no data and are served without the token
+// (a module script cannot send it); the page itself needs it in its URL.
+// Requests from another Origin are refused, so other web pages cannot drive the API, and
+// so is any Host but this server's loopback address and port (DNS rebinding).
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { createReadStream, existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { createReadStream, existsSync, rmSync, statSync } from 'node:fs';
 import { basename, extname, join, normalize, resolve, sep } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { isMethod, parseRequest, RequestError, type QuireApi, type QuireEvent } from '../../shared/api.ts';
 import { VARIANTS, type ImageStore, type Variant } from '../store/image-store.ts';
 import { ensurePreview } from '../images/preview.ts';
+import { DEFAULT_UPLOAD_LIMITS as DEFAULT_LIMITS, PayloadTooLarge, UploadStaging, type UploadLimits } from './uploads.ts';
 
 const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml',
   '.png': 'image/png', '.jpg': 'image/jpeg', '.json': 'application/json', '.woff2': 'font/woff2', '.ico': 'image/x-icon',
 };
 const MAX_BODY = 1 << 20;
-const MAX_UPLOAD = 512 << 20;
 
 export interface BrowserServer {
   url: string;
@@ -39,30 +43,33 @@ export interface ServerOptions {
   lineImage?: (lineId: number) => Promise<Buffer>;
   port?: number;
   token?: string;
+  uploads?: Partial<UploadLimits>;
 }
 
 export async function startBrowserServer(o: ServerOptions): Promise<BrowserServer> {
   const token = o.token ?? randomBytes(24).toString('hex');
   const sockets = new Set<WebSocket>();
   let origin = '';
+  let hosts: string[] = [];
+  const staging = new UploadStaging({ ...DEFAULT_LIMITS, ...o.uploads });
   const server: Server = createServer((req, res) => {
     handle(req, res).catch((error) => send(res, 500, { name: 'InternalError', message: (error as Error).message }));
   });
   const matches = (given: string) => given.length === token.length && timingSafeEqual(Buffer.from(given), Buffer.from(token));
-  const cookieToken = (req: IncomingMessage) => /(?:^|;\s*)quire_token=([0-9a-f]+)/.exec(req.headers.cookie ?? '')?.[1] ?? '';
-  const tokenOk = (req: IncomingMessage, url: URL) =>
-    [String(req.headers['x-quire-token'] ?? ''), url.searchParams.get('token') ?? '', cookieToken(req)].some(matches);
+  const tokenOk = (req: IncomingMessage, url: URL) => [String(req.headers['x-quire-token'] ?? ''), url.searchParams.get('token') ?? ''].some(matches);
   const originOk = (req: IncomingMessage) => req.headers.origin === undefined || req.headers.origin === origin;
+  // A page on another site can rebind its own name to 127.0.0.1; its requests then carry that name as Host.
+  const hostOk = (req: IncomingMessage) => hosts.includes(String(req.headers.host ?? '').toLowerCase());
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', origin);
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('Cache-Control', 'no-store');
-    if (!originOk(req)) return send(res, 403, { name: 'Forbidden', message: 'requests from other origins are refused' });
-    if (!tokenOk(req, url)) return send(res, 401, { name: 'Unauthorized', message: 'missing or wrong token' });
-    if (matches(url.searchParams.get('token') ?? '')) {
-      res.setHeader('Set-Cookie', `quire_token=${token}; HttpOnly; SameSite=Strict; Path=/`);
-    }
+    res.setHeader('Referrer-Policy', 'no-referrer');
+    if (!hostOk(req)) return refuse(req, res, 403, { name: 'Forbidden', message: `Host ${String(req.headers.host ?? '(none)').slice(0, 100)} is not this server` });
+    if (!originOk(req)) return refuse(req, res, 403, { name: 'Forbidden', message: 'requests from other origins are refused' });
+    const asset = req.method === 'GET' && url.pathname.startsWith('/assets/');
+    if (!asset && !tokenOk(req, url)) return refuse(req, res, 401, { name: 'Unauthorized', message: 'missing or wrong token' });
     if (req.method === 'GET' && url.pathname.startsWith('/images/')) return serveImage(res, url.pathname);
     if (req.method === 'GET' && url.pathname.startsWith('/line-image/') && o.lineImage) return serveLineImage(res, url.pathname);
     if (req.method === 'POST' && url.pathname === '/upload') return upload(req, res, url);
@@ -78,7 +85,7 @@ export async function startBrowserServer(o: ServerOptions): Promise<BrowserServe
       const raw = await readBody(req, MAX_BODY);
       body = raw.length ? JSON.parse(raw.toString('utf8')) : {};
     } catch (error) {
-      return send(res, 400, { name: 'RequestError', message: (error as Error).message });
+      return send(res, error instanceof PayloadTooLarge ? 413 : 400, { name: (error as Error).name, message: (error as Error).message });
     }
     try {
       const request = parseRequest(method, body);
@@ -92,29 +99,24 @@ export async function startBrowserServer(o: ServerOptions): Promise<BrowserServe
   // A PAGE or ALTO file needs its image beside it: files of one batch (?batch=ID) are
   // staged together, then `?batch=ID&done=1` imports them as one folder. Without a batch,
   // each upload is imported on its own.
-  const batches = new Map<string, string>();
-
   async function upload(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     const batch = url.searchParams.get('batch');
-    if (batch !== null && !/^[a-z0-9]{8,40}$/.test(batch)) return send(res, 400, { name: 'RequestError', message: 'batch: 8 to 40 lowercase letters or digits' });
+    if (batch !== null && !/^[a-z0-9]{8,40}$/.test(batch)) return refuse(req, res, 400, { name: 'RequestError', message: 'batch: 8 to 40 lowercase letters or digits' });
     if (batch !== null && url.searchParams.get('done') === '1') {
-      const dir = batches.get(batch);
-      if (!dir) return send(res, 404, { name: 'NotFound', message: `no upload batch ${batch}` });
-      batches.delete(batch);
+      const dir = staging.take(batch);
+      if (!dir) return send(res, 404, { name: 'NotFound', message: `no upload batch ${batch} (never staged, already imported, or expired)` });
       return importStaged(res, dir, [dir]);
     }
     const name = basename(url.searchParams.get('name') ?? 'upload');
-    const body = await readBody(req, MAX_UPLOAD);
-    if (batch !== null) {
-      let dir = batches.get(batch);
-      if (!dir) batches.set(batch, (dir = mkdtempSync(join(tmpdir(), 'quire-upload-'))));
-      writeFileSync(join(dir, name), body);
-      return send(res, 200, { staged: name });
+    let staged: { dir: string; file: string };
+    try {
+      staged = await staging.receive(req, name, batch);
+    } catch (error) {
+      if (error instanceof PayloadTooLarge) return send(res, 413, { name: 'PayloadTooLarge', message: `${name}: ${error.message}` });
+      return send(res, 400, { name: 'RequestError', message: `${name}: ${(error as Error).message}` });
     }
-    const dir = mkdtempSync(join(tmpdir(), 'quire-upload-'));
-    const file = join(dir, name);
-    writeFileSync(file, body);
-    return importStaged(res, dir, [file]);
+    if (batch !== null) return send(res, 200, { staged: name });
+    return importStaged(res, staged.dir, [staged.file]);
   }
 
   async function importStaged(res: ServerResponse, dir: string, paths: string[]): Promise<void> {
@@ -124,7 +126,7 @@ export async function startBrowserServer(o: ServerOptions): Promise<BrowserServe
       const rename = (f: string) => (f.startsWith(dir + sep) ? f.slice(dir.length + 1) : f);
       send(res, 200, {
         imported: report.imported.map((d) => ({ ...d, file: rename(d.file) })),
-        duplicates: report.duplicates.map(rename),
+        duplicates: report.duplicates.map((d) => ({ file: rename(d.file), reason: d.reason.split(dir + sep).join('') })),
         failed: report.failed.map((f) => ({ ...f, file: rename(f.file), reason: f.reason.split(dir + sep).join('') })),
         warnings: report.warnings.map((w) => ({ ...w, file: rename(w.file), message: w.message.split(dir + sep).join('') })),
       });
@@ -159,7 +161,8 @@ export async function startBrowserServer(o: ServerOptions): Promise<BrowserServe
   function serveStatic(res: ServerResponse, pathname: string): void {
     const root = resolve(o.staticDir);
     let file = normalize(join(root, decodeURIComponent(pathname)));
-    if (!file.startsWith(root)) return send(res, 403, { name: 'Forbidden', message: 'outside the app folder' });
+    // With the separator: a sibling folder named like the root plus a suffix is outside too.
+    if (file !== root && !file.startsWith(root + sep)) return send(res, 403, { name: 'Forbidden', message: 'outside the app folder' });
     if (!existsSync(file) || statSync(file).isDirectory()) file = join(root, 'index.html');
     if (!existsSync(file)) return send(res, 500, { name: 'NotBuilt', message: 'the renderer is not built: run `npm run build`' });
     res.writeHead(200, {
@@ -175,11 +178,12 @@ export async function startBrowserServer(o: ServerOptions): Promise<BrowserServe
   });
   const port = (server.address() as { port: number }).port;
   origin = `http://127.0.0.1:${port}`;
+  hosts = [`127.0.0.1:${port}`, `localhost:${port}`];
 
   const wss = new WebSocketServer({ noServer: true });
   server.on('upgrade', (req, socket, head) => {
     const url = new URL(req.url ?? '/', origin);
-    if (url.pathname !== '/events' || !originOk(req) || !tokenOk(req, url)) {
+    if (url.pathname !== '/events' || !hostOk(req) || !originOk(req) || !tokenOk(req, url)) {
       socket.end('HTTP/1.1 401 Unauthorized\r\n\r\n');
       return;
     }
@@ -200,25 +204,32 @@ export async function startBrowserServer(o: ServerOptions): Promise<BrowserServe
     close: () => new Promise<void>((ok) => {
       for (const ws of sockets) ws.terminate();
       wss.close();
-      for (const dir of batches.values()) rmSync(dir, { recursive: true, force: true });
+      staging.close();
       server.closeAllConnections();
       server.close(() => ok());
     }),
   };
 }
 
+/** The body, up to `limit` bytes; past that the rest is read and dropped and PayloadTooLarge raised (413, not a reset). */
 function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   return new Promise((ok, fail) => {
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (c: Buffer) => {
       size += c.length;
-      if (size > limit) { fail(new RequestError(`request body over ${limit} bytes`)); req.destroy(); return; }
-      chunks.push(c);
+      if (size > limit) chunks.length = 0; // keep reading, hold nothing
+      else chunks.push(c);
     });
-    req.on('end', () => ok(Buffer.concat(chunks)));
+    req.on('end', () => (size > limit ? fail(new PayloadTooLarge(`request body over ${limit} bytes`)) : ok(Buffer.concat(chunks))));
     req.on('error', fail);
   });
+}
+
+/** Answers without reading the body: the body is discarded so the client reads the answer instead of a reset. */
+function refuse(req: IncomingMessage, res: ServerResponse, status: number, body: unknown): void {
+  req.resume();
+  send(res, status, body);
 }
 
 function send(res: ServerResponse, status: number, body: unknown): void {

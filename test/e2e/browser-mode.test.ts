@@ -7,6 +7,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SAMPLE_SOURCE } from '../../main/app/sample-project.ts';
+import { serveProject } from '../../main/app/browser-mode.ts';
+import { Project } from '../../main/project/project.ts';
 import { ARTIFACTS } from '../helpers/chromium.ts';
 import { useBrowserApp } from '../helpers/browser-app.ts';
 
@@ -36,4 +38,28 @@ test('the page without the token is refused', async () => {
   const page = await browser.newPage();
   const response = await page.goto(app.server.url.replace(/\?token=.*/, ''));
   assert.equal(response?.status(), 401);
+});
+
+test('two Quire servers in one browser: each tab keeps its own token (no cookie), and the first still works', async () => {
+  const { app, browser } = fixture();
+  const dir = join(mkdtempSync(join(tmpdir(), 'quire-e2e-')), 'second');
+  Project.init(dir).close();
+  const second = await serveProject(dir);
+  try {
+    const context = await browser.newContext();
+    const first = await context.newPage();
+    await first.goto(app.server.url);
+    await first.getByTestId('import-input').waitFor({ state: 'attached' });
+    const other = await context.newPage();
+    await other.goto(second.server.url);
+    await other.getByText('No documents yet').waitFor();
+    assert.deepEqual(await context.cookies(), [], 'no cookie is set, so none is sent to other servers on 127.0.0.1');
+    assert.equal(await first.evaluate(() => sessionStorage.getItem('quire-token')), app.server.token);
+    // The first tab goes on working after the second server was opened.
+    await first.getByTestId('import-input').setInputFiles([join(SAMPLE_SOURCE, 'pages', 'page-2.jpg')]);
+    await first.getByTestId('document').filter({ hasText: 'page-2' }).waitFor();
+    await context.close();
+  } finally {
+    await second.close();
+  }
 });

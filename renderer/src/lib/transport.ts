@@ -23,17 +23,37 @@ function ipcTransport(bridge: Bridge): Transport {
   };
 }
 
+/**
+ * Browser mode's per-launch token. It arrives in the printed URL (?token=) and is kept in
+ * sessionStorage, which belongs to this tab and this server's origin (port included).
+ * It is sent as a header (or, where a browser cannot
+ * send headers: images and the event socket, as ?token=); never as a cookie, which the
+ * browser would also send to other servers on 127.0.0.1.
+ */
+function launchToken(): string {
+  if (window.quire) return '';
+  const url = new URL(location.href);
+  const given = url.searchParams.get('token');
+  if (given) {
+    sessionStorage.setItem('quire-token', given);
+  }
+  return sessionStorage.getItem('quire-token') ?? '';
+}
+
+const token = launchToken();
+const withToken = (path: string) => `${path}${path.includes('?') ? '&' : '?'}token=${encodeURIComponent(token)}`;
+
 function httpTransport(): Transport {
   const listeners = new Set<(e: QuireEvent) => void>();
   let socket: WebSocket | undefined;
   const connect = () => {
-    socket = new WebSocket(`ws://${location.host}/events`);
+    socket = new WebSocket(`ws://${location.host}${withToken('/events')}`);
     socket.onmessage = (m) => listeners.forEach((l) => l(JSON.parse(m.data)));
     socket.onclose = () => setTimeout(connect, 1000);
   };
   return {
     async call(method, request) {
-      const res = await fetch(`/api/${method}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(request) });
+      const res = await fetch(`/api/${method}`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'x-quire-token': token }, body: JSON.stringify(request) });
       const body = await res.json();
       if (!res.ok) throw new RemoteError(body.name ?? 'Error', body.message ?? res.statusText);
       return body;
@@ -62,7 +82,7 @@ export async function uploadFile(file: File, batch?: string): Promise<import('..
 export const finishUpload = (batch: string) => postUpload(`/upload?batch=${batch}&done=1`) as Promise<import('../../../shared/api.ts').ImportReport>;
 
 async function postUpload(url: string, body?: File) {
-  const res = await fetch(url, { method: 'POST', body });
+  const res = await fetch(url, { method: 'POST', headers: { 'x-quire-token': token }, body });
   const json = await res.json();
   if (!res.ok) throw new RemoteError(json.name ?? 'Error', json.message ?? res.statusText);
   return json;
@@ -70,6 +90,6 @@ async function postUpload(url: string, body?: File) {
 
 /** Browser mode serves images over HTTP; the desktop app through its quire-image: protocol. */
 export const imageUrl = (hash: string, variant: 'page' | 'gray' | 'thumb' | 'preview') =>
-  window.quire ? `quire-image://${hash}/${variant}` : `/images/${hash}/${variant}`;
+  window.quire ? `quire-image://${hash}/${variant}` : withToken(`/images/${hash}/${variant}`);
 
-export const lineImageUrl = (lineId: number) => (window.quire ? `quire-image://line/${lineId}` : `/line-image/${lineId}`);
+export const lineImageUrl = (lineId: number) => (window.quire ? `quire-image://line/${lineId}` : withToken(`/line-image/${lineId}`));

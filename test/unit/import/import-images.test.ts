@@ -76,7 +76,8 @@ test('importing the same file again is recognised as a duplicate', async () => {
   await importFiles(project, [file]);
   const again = await importFiles(project, [dir]);
   assert.deepEqual(again.imported, []);
-  assert.deepEqual(again.duplicates, [file]);
+  assert.deepEqual(again.duplicates.map((d) => d.file), [file]);
+  assert.match(again.duplicates[0].reason, /already in the project as document "a"/);
 });
 
 test('a line folder imports labeled lines (with .gt.txt) and unlabeled ones, with a split', async () => {

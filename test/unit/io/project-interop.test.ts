@@ -45,7 +45,7 @@ test('imports PAGE and ALTO files with their images, labels from the XML, warnin
   assert.equal(lines[0].text, 'Anno 1743 the 4th of May');
   assert.equal(lines[0].source, 'import:page-2019.xml');
   assert.equal(lines[1].text, null, 'a line without text stays unlabeled');
-  assert.equal((await importFiles(project, [dir])).duplicates.length, 3);
+  assert.equal((await importFiles(project, [dir])).duplicates.length, 6, "the three XML files and their three images");
 });
 
 test('a malformed XML, or one whose image is missing, is refused and nothing of it is stored', async () => {

@@ -1,0 +1,76 @@
+// Imports a folder of line images (kraken/Calamari/OCR-D convention): NAME.png with an
+// optional NAME.gt.txt holding its transcription. All lines of a folder form one
+// document; each line is its own page. Lines already imported (same pixels) are skipped.
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { basename, extname, join, resolve } from 'node:path';
+import { emptyImportReport, type ImportReport, type Split } from '../../shared/api.ts';
+import { decodePages, IMAGE_EXTENSIONS, type DecodedPage } from '../images/decode.ts';
+import { rectangle } from '../io/layout.ts';
+import type { Project } from '../project/project.ts';
+import { sha256 } from '../store/image-store.ts';
+import type { ImportOptions } from './import-images.ts';
+import { insertLines } from './insert-lines.ts';
+import { insideRoots, MAX_IMAGE_BYTES, readRegularFile, reasonOf, UnsafeFileError } from './safe-files.ts';
+import { stableSplit } from './split.ts';
+
+const isImage = (file: string) => (IMAGE_EXTENSIONS as readonly string[]).includes(extname(file).toLowerCase());
+const MAX_GT_BYTES = 1 << 20;
+
+export async function importLineFolder(project: Project, folder: string, split?: Split, options: ImportOptions = {}): Promise<ImportReport> {
+  const root = resolve(folder);
+  const report = emptyImportReport();
+  if (!existsSync(root) || !statSync(root).isDirectory()) {
+    report.failed.push({ file: root, reason: 'not a folder' });
+    return report;
+  }
+  const files = readdirSync(root).filter(isImage).sort().map((f) => join(root, f));
+  const sourceHash = sha256(Buffer.from(`lines:${root}`));
+  const db = project.db;
+  const existing = db.prepare('SELECT id FROM documents WHERE source_hash = ?').get(sourceHash) as { id: number } | undefined;
+  const documentId = existing?.id ?? Number(db.prepare("INSERT INTO documents (name, kind, source_path, source_hash) VALUES (?, 'lines', ?, ?)").run(basename(root), root, sourceHash).lastInsertRowid);
+  const seen = db.prepare('SELECT source_name AS name FROM pages p JOIN lines l ON l.page_id = p.id WHERE p.document_id = ? AND p.image_hash = ?');
+  const nextIndex = db.prepare('SELECT coalesce(max(page_index) + 1, 0) AS n FROM pages WHERE document_id = ?');
+  const insertPage = db.prepare('INSERT INTO pages (document_id, page_index, image_hash, width, height, dpi) VALUES (?, ?, ?, ?, ?, ?)');
+  let lines = 0;
+  for (const [i, file] of files.entries()) {
+    options.onProgress?.({ file, done: i, total: files.length });
+    const name = basename(file);
+    const gtFile = join(root, `${basename(file, extname(file))}.gt.txt`);
+    let page: DecodedPage;
+    let text: string | undefined;
+    try {
+      if (!insideRoots(file, [root])) throw new UnsafeFileError(`${file}: links to a file outside the imported folder; refused`);
+      [page] = await decodePages(file, readRegularFile(file, options.maxImageBytes ?? MAX_IMAGE_BYTES), { ...options, maxPages: 1 });
+      if (existsSync(gtFile)) {
+        if (!insideRoots(gtFile, [root])) throw new UnsafeFileError(`${gtFile}: links to a file outside the imported folder; refused`);
+        text = readRegularFile(gtFile, MAX_GT_BYTES).toString('utf8').replace(/\r?\n$/, '');
+      }
+    } catch (error) {
+      report.failed.push({ file, reason: reasonOf(file, error) });
+      continue;
+    }
+    try {
+      const hash = project.images.put(page.png, { gray: page.gray, thumb: page.thumb });
+      const before = seen.get(documentId, hash) as { name: string | null } | undefined;
+      if (before) {
+        report.duplicates.push({ file, reason: `same pixels as line ${before.name ?? '(unnamed)'}, already in this folder's document` });
+        continue;
+      }
+      const { width: w, height: h } = page;
+      db.transaction(() => {
+        const pageId = Number(insertPage.run(documentId, (nextIndex.get(documentId) as { n: number }).n, hash, w, h, page.dpi).lastInsertRowid);
+        insertLines(db, pageId, [{
+          polygon: rectangle(0, 0, w, h), baseline: [[0, Math.round(h * 0.75)], [w, Math.round(h * 0.75)]],
+          // The default split follows the line image's pixels, not the path it was imported from.
+          text: text ?? null, split: split ?? stableSplit(hash), sourceName: name,
+        }], `import:${basename(gtFile)}`);
+      })();
+    } catch (error) {
+      report.failed.push({ file, reason: reasonOf(file, error) });
+      continue;
+    }
+    lines++;
+  }
+  if (lines > 0 || !existing) report.imported.push({ file: root, documentId, pages: lines, lines });
+  return report;
+}

@@ -1,0 +1,139 @@
+// Issue #16, items 3, 4, 9 (and 1 through an upload): the browser-mode server ties its
+// token to this server, refuses foreign Host headers, streams uploads to disk under caps
+// (413, never a reset), expires and cleans staged batches, and keeps its static root.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { request } from 'node:http';
+import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { startBrowserServer, type BrowserServer } from '../../../main/transport/http-server.ts';
+import { serveProject } from '../../../main/app/browser-mode.ts';
+import { Project } from '../../../main/project/project.ts';
+import { createService } from '../../../main/api/service.ts';
+import type { QuireApi } from '../../../shared/api.ts';
+import { pageXml } from '../../helpers/layout-files.ts';
+import { tempDir } from '../../helpers/project.ts';
+
+let app: Awaited<ReturnType<typeof serveProject>>;
+let small: BrowserServer;
+let staticRoot: string;
+const uploadDirs = () => readdirSync(tmpdir()).filter((n) => n.startsWith(`quire-upload-${process.pid}-`));
+
+before(async () => {
+  const dir = join(tempDir(), 'p');
+  Project.init(dir).close();
+  app = await serveProject(dir);
+  // A second server with tiny limits and its own static folder, beside a private sibling folder.
+  const root = tempDir();
+  staticRoot = join(root, 'app');
+  mkdirSync(staticRoot);
+  writeFileSync(join(staticRoot, 'index.html'), '<!doctype html><title>app</title>');
+  mkdirSync(join(root, 'app-private'));
+  writeFileSync(join(root, 'app-private', 'secret.txt'), 'private');
+  small = await startBrowserServer({
+    api: createService(app.project) as unknown as QuireApi, images: () => app.project.images,
+    staticDir: staticRoot, uploads: { maxFileBytes: 1 << 20, maxBatchBytes: 1.5 * (1 << 20), batchTtlMs: 150 },
+  });
+});
+after(async () => {
+  await small.close();
+  await app.close();
+});
+
+/** A raw request, so Host can be set and the body streamed in chunks. */
+function raw(server: BrowserServer, o: { path: string; method?: string; headers?: Record<string, string>; chunks?: number; chunk?: Buffer }): Promise<{ status: number; body: string }> {
+  return new Promise((ok, fail) => {
+    const req = request({ host: '127.0.0.1', port: server.port, path: o.path, method: o.method ?? 'GET', headers: { 'x-quire-token': server.token, ...o.headers } }, (res) => {
+      let body = '';
+      res.on('data', (c) => { body += c; });
+      res.on('end', () => ok({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', fail);
+    const chunk = o.chunk ?? Buffer.alloc(1 << 20, 7);
+    let left = o.chunks ?? 0;
+    const pump = () => {
+      while (left > 0) {
+        left--;
+        if (!req.write(chunk)) return void req.once('drain', pump);
+      }
+      req.end();
+    };
+    pump();
+  });
+}
+
+test('item 3: a Host other than this loopback address and port is refused (DNS rebinding), even with the token', async () => {
+  for (const host of ['evil.example', `evil.example:${app.server.port}`, '127.0.0.1:1']) {
+    const r = await raw(app.server, { path: '/api/projectInfo', method: 'POST', headers: { host, 'content-type': 'application/json' } });
+    assert.equal(r.status, 403, host);
+  }
+  assert.equal((await raw(app.server, { path: '/api/projectInfo', method: 'POST', headers: { 'content-type': 'application/json' } })).status, 200);
+});
+
+test("item 3: one server's token opens nothing on another server", async () => {
+  const r = await raw(small, { path: '/api/projectInfo', method: 'POST', headers: { 'x-quire-token': app.server.token } });
+  assert.equal(r.status, 401);
+});
+
+test('item 4: a 150 MB upload is streamed to disk: live memory stays small', async () => {
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  const live = () => { gc(); const m = process.memoryUsage(); return m.external + m.arrayBuffers; };
+  const base = live();
+  let peak = base;
+  let samples = 0;
+  const timer = setInterval(() => { samples++; peak = Math.max(peak, live()); }, 20);
+  const r = await raw(app.server, { path: '/upload?name=big.tif&batch=bigbatch01', method: 'POST', chunks: 150 });
+  clearInterval(timer);
+  assert.equal(r.status, 200, r.body);
+  console.log(`# item 4: 150 MB upload, peak live buffers +${((peak - base) / 1e6).toFixed(1)} MB over ${samples} samples`);
+  assert.ok(samples >= 5, 'memory was sampled during the upload');
+  assert.ok(peak - base < 40e6, `live buffers grew by ${((peak - base) / 1e6).toFixed(1)} MB`);
+});
+
+test('item 4: an upload over the cap gets 413 and leaves no staged file', async () => {
+  const before = uploadDirs().length;
+  const r = await raw(small, { path: '/upload?name=huge.png', method: 'POST', chunks: 3 });
+  assert.equal(r.status, 413);
+  assert.match(JSON.parse(r.body).message, /huge\.png: .*over the limit of 1048576 bytes/);
+  // A batch over its total cap is refused and removed whole.
+  assert.equal((await raw(small, { path: '/upload?name=a.png&batch=capbatch01', method: 'POST', chunk: Buffer.alloc(900_000, 1), chunks: 1 })).status, 200);
+  assert.equal((await raw(small, { path: '/upload?name=b.png&batch=capbatch01', method: 'POST', chunk: Buffer.alloc(900_000, 2), chunks: 1 })).status, 413);
+  assert.equal((await raw(small, { path: '/upload?batch=capbatch01&done=1', method: 'POST' })).status, 404);
+  assert.equal(uploadDirs().length, before, 'no staged folder is left');
+});
+
+test('item 4: a staged batch expires, and folders of a server that died are removed at start', async () => {
+  assert.equal((await raw(small, { path: '/upload?name=a.png&batch=oldbatch01', method: 'POST', chunks: 0 })).status, 200);
+  await new Promise((r) => setTimeout(r, 300));
+  const done = await raw(small, { path: '/upload?batch=oldbatch01&done=1', method: 'POST' });
+  assert.equal(done.status, 404);
+  assert.match(JSON.parse(done.body).message, /expired/);
+  const orphan = mkdtempSync(join(tmpdir(), 'quire-upload-999999999-'));
+  const other = await startBrowserServer({ api: {} as never, images: () => app.project.images, staticDir: staticRoot });
+  await other.close();
+  assert.ok(!readdirSync(tmpdir()).includes(orphan.slice(tmpdir().length + 1)), 'the dead server\'s folder was removed');
+});
+
+test('item 9: a 200 MB API body gets 413, not a reset connection', async () => {
+  const r = await raw(app.server, { path: '/api/projectInfo', method: 'POST', headers: { 'content-type': 'application/json' }, chunks: 200 });
+  assert.equal(r.status, 413);
+});
+
+test("item 9: the static root check holds against a sibling folder whose name extends the root's", async () => {
+  const r = await raw(small, { path: '/..%2fapp-private%2fsecret.txt' });
+  assert.equal(r.status, 403);
+  assert.doesNotMatch(r.body, /private/);
+});
+
+test('item 1 (server): an uploaded PAGE file naming /dev/zero fails at once with its reason', async () => {
+  const xml = Buffer.from(pageXml({ image: '/dev/zero', width: 10, height: 10 }));
+  assert.equal((await raw(app.server, { path: '/upload?name=zero.xml&batch=zerobatch1', method: 'POST', chunk: xml, chunks: 1 })).status, 200);
+  const r = await raw(app.server, { path: '/upload?batch=zerobatch1&done=1', method: 'POST' });
+  const report = JSON.parse(r.body);
+  assert.equal(report.failed[0].file, 'zero.xml');
+  assert.match(report.failed[0].reason, /lies outside the imported folder/);
+});
