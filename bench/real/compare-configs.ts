@@ -5,17 +5,16 @@
 // Lines come from the packs of prepare-lines.ts; a 32 px shape reads the 64 px pack halved.
 import { parseArgs } from 'node:util';
 import { availableParallelism } from 'node:os';
-import { appendFileSync, existsSync, writeFileSync } from 'node:fs';
+import { appendFileSync, writeFileSync } from 'node:fs';
 import { initBackend } from '../../main/ml/backend.ts';
-import { resizeGray, type LineTensor } from '../../main/ml/line-image.ts';
 import { Recognizer } from '../../main/ml/model.ts';
 import { train } from '../../main/ml/train.ts';
 import { evaluate } from '../../main/ml/recognize.ts';
 import { augmentView } from '../../main/ml/seqclr/augment.ts';
 import type { LineSource, Sample } from '../../main/ml/data.ts';
 import { REAL_CONFIGS } from './configs.ts';
-import { loadCorpus, spread } from './corpus.ts';
-import { packFiles } from './line-pack.ts';
+import { corpusAt, spread } from './corpus.ts';
+import type { PackedLine } from './line-pack.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -30,19 +29,6 @@ const { values: args } = parseArgs({
   },
 });
 
-/** Lines at `height`, from the pack of that height or, failing that, one twice as tall. */
-function linesAt(height: number) {
-  if (existsSync(packFiles(args.lines!, height).index)) return { corpus: loadCorpus(args.lines!, height), scale: (t: LineTensor) => t };
-  const corpus = loadCorpus(args.lines!, height * 2);
-  return {
-    corpus,
-    scale: (t: LineTensor): LineTensor => {
-      const width = Math.max(1, Math.round(t.width / 2));
-      return { width, height, data: resizeGray({ width: t.width, height: t.height, data: t.data as unknown as Uint8Array }, width, height) };
-    },
-  };
-}
-
 const backend = await initBackend();
 const rows: string[] = [];
 const header = '| shape | height | px per frame | parameters | train lines/s | read lines/s | validation CER | held-out CER (' + 'mean of collections) |';
@@ -50,8 +36,8 @@ if (args.out) writeFileSync(args.out, `# Recognizer shapes on real lines\n\n\`np
 for (const name of args.configs!.split(',')) {
   const shape = REAL_CONFIGS[name];
   if (!shape) throw new Error(`unknown shape ${name} (known: ${Object.keys(REAL_CONFIGS).join(', ')})`);
-  const { corpus, scale } = linesAt(shape.height);
-  const sample = (l: (typeof corpus.train)[number]): Sample => ({ text: l.text, image: scale(corpus.pack.image(l)) });
+  const corpus = corpusAt(args.lines!, shape.height);
+  const sample = (l: PackedLine): Sample => ({ text: l.text, image: corpus.image(l) });
   const source: LineSource = { size: corpus.train.length, get: (i) => sample(corpus.train[i]) };
   const validation = spread(corpus.validation, Number(args['eval-lines'])).map(sample);
   const heldOut = [...corpus.heldOut.values()].map((h) => spread(h.test, Number(args['eval-lines']) / 2).map(sample));

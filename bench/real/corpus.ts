@@ -2,8 +2,10 @@
 // a charset of the characters frequent enough in the training collections to be learned,
 // and the lines grouped by role. Lines with a character outside the charset are left out
 // of training (and counted); held-out lines are all kept, so their CER is honest.
+import { existsSync } from 'node:fs';
 import { Codec } from '../../main/ml/codec.ts';
-import { LinePack, type PackedLine } from './line-pack.ts';
+import { resizeGray, type LineTensor } from '../../main/ml/line-image.ts';
+import { LinePack, packFiles, type PackedLine } from './line-pack.ts';
 import { checkoutName, REAL_SOURCES } from './sources.ts';
 
 /** A character seen fewer times than this in training cannot be learned; its lines are dropped. */
@@ -45,4 +47,24 @@ export function spread<T>(items: T[], n: number): T[] {
   if (items.length <= n) return items;
   const step = items.length / n;
   return Array.from({ length: n }, (_, i) => items[Math.floor(i * step)]);
+}
+
+/**
+ * The corpus at `height`: its own pack, or the pack twice as tall with every line halved
+ * (so a 32 px network reads the 64 px pack). `image` gives a line at `height` either way.
+ */
+export function corpusAt(dir: string, height: number): RealCorpus & { image: (l: PackedLine) => LineTensor } {
+  if (existsSync(packFiles(dir, height).index)) {
+    const corpus = loadCorpus(dir, height);
+    return { ...corpus, image: (l) => corpus.pack.image(l) };
+  }
+  const corpus = loadCorpus(dir, height * 2);
+  return {
+    ...corpus,
+    image: (l) => {
+      const t = corpus.pack.image(l);
+      const width = Math.max(1, Math.round(t.width / 2));
+      return { width, height, data: resizeGray({ width: t.width, height: t.height, data: t.data as unknown as Uint8Array }, width, height) };
+    },
+  };
 }

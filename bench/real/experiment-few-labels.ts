@@ -1,0 +1,139 @@
+// The few-labels experiment: what an archivist gets from ~100 transcribed lines. For each
+// held-out real collection (other writers than the base model saw) and for generated lines
+// in held-out hands, one row per way of using the labels, with the same fine-tuning step
+// budget per row, over several seeds, CER on the collection's test lines:
+//   base        the base model as it is (zero-shot)
+//   scratch     a new network trained on the labeled lines only
+//   finetune    the base model fine-tuned on the labeled lines
+//   seqclr      the base model's encoder pretrained with SeqCLR on the unlabeled lines, then fine-tuned
+//   semi        self-training from the base model: labeled + confident readings of the unlabeled lines
+//   seqclr+semi both
+//   all         the base model fine-tuned on every line of the pool labeled (upper bound)
+// Finished runs are cached (out/few-labels-runs/), so the grid can grow over several sittings.
+//   npm run experiment:few-labels -- --base out/base-real.qmodel --seeds 3
+//   npm run experiment:few-labels -- --quick      (minutes: checks the pipeline, not the result)
+import { parseArgs } from 'node:util';
+import { availableParallelism } from 'node:os';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { initBackend } from '../../main/ml/backend.ts';
+import { loadModel } from '../../main/ml/checkpoint.ts';
+import { evaluate } from '../../main/ml/recognize.ts';
+import { toLineTensor } from '../../main/ml/line-image.ts';
+import { Rng } from '../../main/ml/random.ts';
+import { HELD_OUT_FONTS, synthLine } from '../synth/handwriting.ts';
+import { corpusAt, spread } from './corpus.ts';
+import { runRow, ROWS, type Collection, type Row, type RunSettings } from './few-labels-rows.ts';
+
+const { values: a } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    base: { type: 'string', default: 'resources/models/base.qmodel' },
+    lines: { type: 'string', default: 'out/real-lines' },
+    collections: { type: 'string', default: 'alix-tz+peraire-ground-truth,HTR-United+CREMMA-MSS-19,synthetic' },
+    rows: { type: 'string', default: ROWS.join(',') },
+    labels: { type: 'string', default: '100' },
+    steps: { type: 'string', default: '1000' },
+    'pretrain-steps': { type: 'string', default: '500' },
+    // Unlabeled lines used by SeqCLR and self-training (a random subset of the pool, for time).
+    unlabeled: { type: 'string', default: '1000' },
+    'test-lines': { type: 'string', default: '300' },
+    seeds: { type: 'string', default: '3' },
+    threads: { type: 'string', default: String(availableParallelism()) },
+    out: { type: 'string' },
+  },
+});
+const quick = a.quick!;
+const settings: RunSettings = {
+  labels: quick ? 20 : Number(a.labels),
+  steps: quick ? 6 : Number(a.steps),
+  pretrainSteps: quick ? 4 : Number(a['pretrain-steps']),
+  unlabeled: quick ? 40 : Number(a.unlabeled),
+  threads: Number(a.threads),
+};
+const testLines = quick ? 24 : Number(a['test-lines']);
+const seeds = quick ? 1 : Number(a.seeds);
+const outFile = a.out ?? (quick ? 'out/few-labels-quick.md' : 'docs/results/few-labels.md');
+const rows = a.rows!.split(',') as Row[];
+for (const r of rows) if (!ROWS.includes(r)) throw new Error(`unknown row ${r} (rows: ${ROWS.join(', ')})`);
+
+const backend = await initBackend();
+const baseBytes = readFileSync(a.base!);
+const baseHash = createHash('sha256').update(baseBytes).digest('hex').slice(0, 12);
+const height = loadModel(a.base!).model.config.height;
+
+/** The held-out collection's pool (labeled + unlabeled) and test lines, at the base model's height. */
+function collection(name: string): Collection {
+  if (name === 'synthetic') {
+    const line = (seed: number, i: number) => { const l = synthLine(seed, i, { fonts: [...HELD_OUT_FONTS], digitShare: 0 }); return { text: l.text, image: toLineTensor(l.image, height) }; };
+    const poolSize = settings.labels + settings.unlabeled;
+    return { name, pool: Array.from({ length: poolSize }, (_, i) => line(5000, i)), test: Array.from({ length: testLines }, (_, i) => line(6000, i)) };
+  }
+  const corpus = corpusAt(a.lines!, height);
+  const lines = corpus.heldOut.get(name);
+  if (!lines) throw new Error(`no held-out collection ${name} in ${a.lines} (have: ${[...corpus.heldOut.keys()].join(', ')})`);
+  const sample = (l: (typeof lines.pool)[number]) => ({ text: l.text, image: corpus.image(l) });
+  return { name, pool: lines.pool.map(sample), test: spread(lines.test, testLines).map(sample) };
+}
+
+interface RunResult { cer: number; wer: number; seconds: number; pseudoLabeled?: number[] }
+const cacheDir = 'out/few-labels-runs';
+mkdirSync(cacheDir, { recursive: true });
+const key = (c: string, r: Row, seed: number) => {
+  const h = createHash('sha256').update(JSON.stringify({ baseHash, settings: { ...settings, threads: undefined }, testLines, c, r, seed })).digest('hex').slice(0, 16);
+  return join(cacheDir, `${c}-${r}-s${seed}-${h}.json`);
+};
+
+const results = new Map<string, RunResult[]>();
+const collectionsDone: Array<{ name: string; pool: number; test: number }> = [];
+for (const name of a.collections!.split(',')) {
+  const c = collection(name);
+  collectionsDone.push({ name, pool: c.pool.length, test: c.test.length });
+  for (const row of rows) {
+    for (let seed = 1; seed <= seeds; seed++) {
+      const file = key(name, row, seed);
+      let r: RunResult;
+      if (existsSync(file)) {
+        r = JSON.parse(readFileSync(file, 'utf8')) as RunResult;
+      } else {
+        const started = performance.now();
+        // Which lines are labeled depends on the seed, so seeds vary the labels as well.
+        const order = new Rng(seed * 7717).shuffle([...c.pool.keys()]);
+        const labeled = order.slice(0, settings.labels).map((i) => c.pool[i]);
+        const unlabeled = order.slice(settings.labels, settings.labels + settings.unlabeled).map((i) => ({ id: i, image: c.pool[i].image }));
+        const run = await runRow(row, loadModel(a.base!), { labeled, unlabeled, all: c.pool }, settings, seed);
+        const report = evaluate(run.model, run.codec, c.test);
+        r = { cer: report.cer, wer: report.wer, seconds: Math.round((performance.now() - started) / 1000), pseudoLabeled: run.pseudoLabeled };
+        run.model.dispose();
+        writeFileSync(file, JSON.stringify(r));
+      }
+      console.log(`${name} ${row} seed ${seed}: CER ${(r.cer * 100).toFixed(1)} % (${r.seconds} s)`);
+      results.set(`${name}/${row}`, [...(results.get(`${name}/${row}`) ?? []), r]);
+    }
+  }
+}
+
+const pct = (xs: number[]) => {
+  const m = xs.reduce((s, x) => s + x, 0) / xs.length;
+  const sd = Math.sqrt(xs.reduce((s, x) => s + (x - m) ** 2, 0) / Math.max(1, xs.length - 1));
+  return xs.length > 1 ? `${(m * 100).toFixed(1)} ± ${(sd * 100).toFixed(1)} %` : `${(m * 100).toFixed(1)} %`;
+};
+const command = `npm run experiment:few-labels -- ${process.argv.slice(2).join(' ')}`.trim();
+const table = [
+  `| collection | ${rows.join(' | ')} |`,
+  `| --- | ${rows.map(() => '---:').join(' | ')} |`,
+  ...collectionsDone.map((c) => `| ${c.name} (pool ${c.pool}, test ${c.test}) | ${rows.map((r) => pct(results.get(`${c.name}/${r}`)!.map((x) => x.cer))).join(' | ')} |`),
+];
+const times = collectionsDone.map((c) => `${c.name}: ${rows.map((r) => `${r} ${Math.round(results.get(`${c.name}/${r}`)!.reduce((s, x) => s + x.seconds, 0) / seeds)} s`).join(', ')}`);
+writeFileSync(outFile, [
+  '# Few labels: CER on held-out collections', '',
+  `\`${command}\``, '',
+  `Base model \`${a.base}\` (sha256 ${baseHash}…, line height ${height} px), backend ${backend.name}, ${settings.threads} threads. ` +
+  `${settings.labels} labeled lines per seed (chosen at random from the pool by the seed), ${settings.unlabeled} unlabeled lines for SeqCLR and self-training, ` +
+  `${settings.steps} fine-tuning steps of 16 lines for every row that trains (SeqCLR adds ${settings.pretrainSteps} pretraining steps before them), ` +
+  `${seeds} seed${seeds > 1 ? 's' : ''} (mean ± standard deviation). CER on the collection's test lines (never labeled, never read during training).`, '',
+  ...table, '',
+  'Wall-clock per run (mean over seeds):', '', ...times.map((t) => `- ${t}`), '',
+].join('\n'));
+console.log(`wrote ${outFile}`);
