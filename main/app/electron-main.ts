@@ -22,7 +22,10 @@ protocol.registerSchemesAsPrivileged([
 
 /** The project folder from the command line (`quire-app DIR`, `electron . DIR`); the sample project without one. */
 async function projectDir(): Promise<string> {
-  const args = process.argv.slice(process.defaultApp ? 2 : 1).filter((a) => !a.startsWith('-'));
+  // Chromium and Node switches (--inspect, --remote-debugging-port, …) may come first.
+  const args = process.argv.slice(1).filter((a) => !a.startsWith('-'));
+  // Run as `electron APP_DIR …`, the first argument is the app itself.
+  if (process.defaultApp) args.shift();
   return args[0] ?? (await ensureSampleProject());
 }
 
