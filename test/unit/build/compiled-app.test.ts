@@ -4,7 +4,7 @@
 // loads by a relative URL (worker entries, preload, renderer, resources) exists.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,12 +15,13 @@ import { SAMPLE_SOURCE } from '../../../main/app/sample-project.ts';
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const BUILD = join(ROOT, 'build/main');
 
-/** A copy of the app (package.json + build) beside a node_modules without tsx. */
+/** A copy of the app (package.json, build, resources) beside a node_modules without tsx. */
 function appWithoutTsx(): string {
   const app = join(tempDir('quire-notsx-'), 'app');
   mkdirSync(join(app, 'node_modules'), { recursive: true });
   cpSync(BUILD, join(app, 'build/main'), { recursive: true });
   cpSync(join(ROOT, 'package.json'), join(app, 'package.json'));
+  cpSync(join(ROOT, 'resources'), join(app, 'resources'), { recursive: true });
   for (const name of readdirSync(join(ROOT, 'node_modules'))) {
     if (name === 'tsx' || name === '.bin') continue;
     symlinkSync(join(ROOT, 'node_modules', name), join(app, 'node_modules', name));
@@ -83,4 +84,41 @@ test('the installers pack compiled output only and no TypeScript loader', () => 
   assert.ok(!files.some((f) => /^(main|shared|renderer\/src)\//.test(f)), `sources packed: ${files.join(', ')}`);
   const unpacked = list('asarUnpack');
   for (const needed of ['node_modules/better-sqlite3/**/*', 'node_modules/sharp/**/*', 'node_modules/@tensorflow/tfjs-backend-wasm/dist/*.wasm']) assert.ok(unpacked.includes(needed), needed);
+});
+
+test('the compiled app (npm start in browser mode) runs segmentation and a job in its compiled workers, without tsx', { timeout: 240_000 }, async (t) => {
+  const app = appWithoutTsx();
+  const dir = join(app, '..', 'project');
+  const cli = (...args: string[]) => spawnSync(process.execPath, [join(app, 'build/main/quire.mjs'), ...args], { encoding: 'utf8', cwd: app });
+  assert.equal(cli('init', dir).status, 0);
+  assert.equal(cli('import', dir, join(SAMPLE_SOURCE, 'pages', 'page-1.jpg')).status, 0);
+  const server = spawn(process.execPath, [join(app, 'build/main/start.mjs'), dir], { cwd: app, env: { ...process.env, QUIRE_BROWSER_MODE: '1', NODE_OPTIONS: '' }, stdio: ['ignore', 'pipe', 'inherit'] });
+  t.after(() => server.kill('SIGTERM'));
+  const url = await new Promise<URL>((ok, fail) => {
+    let out = '';
+    server.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const m = /Open (http:\/\/\S+)/.exec(out);
+      if (m) ok(new URL(m[1]));
+    });
+    server.once('exit', (code) => fail(new Error(`the compiled app exited (${code}) before serving: ${out}`)));
+  });
+  const call = async (method: string, body: object) => {
+    const res = await fetch(new URL(`/api/${method}`, url), { method: 'POST', headers: { 'x-quire-token': url.searchParams.get('token')!, 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+    const json = await res.json();
+    assert.equal(res.status, 200, JSON.stringify(json));
+    return json;
+  };
+  // segment-worker.mjs
+  const segmented = await call('segmentPages', { pageIds: [1] });
+  assert.ok(segmented.added > 0, JSON.stringify(segmented));
+  // job-worker.mjs
+  const model = await call('addBaseModel', {});
+  const { jobId } = await call('startTranscription', { modelId: model.id });
+  let job: { id: number; state: string; error: string | null } | undefined;
+  for (let i = 0; i < 900 && !['done', 'failed'].includes(job?.state ?? ''); i++) {
+    await new Promise((r) => setTimeout(r, 200));
+    job = (await call('listJobs', {})).find((j: { id: number }) => j.id === jobId);
+  }
+  assert.equal(job?.state, 'done', job?.error ?? '');
 });
