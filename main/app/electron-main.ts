@@ -32,7 +32,10 @@ async function projectDir(): Promise<string> {
 async function main() {
   await app.whenReady();
   let win: BrowserWindow | undefined;
-  const emit = (event: QuireEvent) => win?.webContents.send(IPC.event, event);
+  const emit = (event: QuireEvent) => {
+    win?.webContents.send(IPC.event, event);
+    if (event.type === 'project-changed') win?.setTitle(`Quire — ${host.project.name}`);
+  };
   const host = new ProjectHost(await projectDir(), emit);
 
   denyPermissions(session.defaultSession);
