@@ -16,7 +16,8 @@ import { channelTable, createIpcHandlers, type NativeDialogs } from '../transpor
 import { DESKTOP_CSP, denyPermissions, lockContents, webPreferences } from './window-security.ts';
 
 protocol.registerSchemesAsPrivileged([
-  { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
+  // The renderer's module scripts are fetched in CORS mode (Vite marks them crossorigin).
+  { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: true } },
   { scheme: IMAGE_SCHEME, privileges: { standard: true, secure: true } },
 ]);
 
@@ -69,8 +70,6 @@ async function main() {
     app.quit();
   });
   await win.loadURL(APP_URL);
-  // The smoke test (test/e2e/electron-smoke.test.ts) waits for this line.
-  if (process.env.QUIRE_SMOKE === '1') console.log('quire: window ready');
 }
 
 main().catch((error) => {
