@@ -127,6 +127,11 @@ test('a transcription job starts from the Training panel and is watched to its e
   await win.page.getByTestId('jobs').getByText('done').waitFor({ timeout: 120_000 });
   const [job] = await host.api().listJobs({});
   assert.equal(job.state, 'done');
+  const ended = () => win.delivered.some((e) => e.type === 'job-changed' && e.jobId === job.id && e.state === 'done');
+  for (let i = 0; i < 50 && !ended(); i++) await new Promise((r) => setTimeout(r, 100));
+  const seen = win.delivered.filter((e) => (e.type === 'job-progress' && e.progress.jobId === job.id) || (e.type === 'job-changed' && e.jobId === job.id));
+  assert.ok(seen.some((e) => e.type === 'job-progress'), 'progress reached the window');
+  assert.ok(seen.some((e) => e.type === 'job-changed' && e.state === 'done'), 'the end reached the window');
   assert.ok((await host.api().reviewLines({ limit: 100 })).length > 0, 'the job wrote readings');
   assert.deepEqual(win.errors, []);
 });

@@ -9,7 +9,7 @@
 import { after, before } from 'node:test';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Page, Route } from 'playwright-core';
+import type { Browser, Page, Route } from 'playwright-core';
 import type { QuireEvent } from '../../shared/api.ts';
 import { IPC } from '../../shared/bridge.ts';
 import { ProjectHost } from '../../main/app/project-host.ts';
@@ -47,6 +47,8 @@ export interface DesktopWindow {
   errors: string[];
   /** quire-image: URLs the page requested, with the status the handler answered. */
   images: Array<{ url: string; status: number }>;
+  /** Events handed to the page's event channel. */
+  delivered: QuireEvent[];
   /** Paths the stubbed webUtils.getPathForFile returns, by file name. */
   dropPaths(paths: Record<string, string>): Promise<void>;
   close(): Promise<void>;
@@ -92,10 +94,13 @@ export function useDesktopApp(prepare?: (project: Project) => Promise<void>): ()
   let state: DesktopApp | undefined;
   let browser: Browser;
   let host: ProjectHost;
-  const contexts = new Set<BrowserContext>();
   // The app's emit: Electron sends each event to the window's webContents; here, to each page.
+  const windows = new Set<DesktopWindow>();
   const emit = (event: QuireEvent) => {
-    for (const context of contexts) for (const page of context.pages()) page.evaluate(([c, e]) => (window as unknown as { __quireDeliver(c: string, e: unknown): void }).__quireDeliver(c, e), [IPC.event, event] as const).catch(() => {});
+    for (const win of windows) {
+      win.page.evaluate(([c, e]) => (window as unknown as { __quireDeliver(c: string, e: unknown): void }).__quireDeliver(c, e), [IPC.event, event] as const)
+        .then(() => win.delivered.push(event), () => {});
+    }
   };
   before(async () => {
     const dir = join(tempDir('quire-desktop-'), 'project');
@@ -115,11 +120,10 @@ export function useDesktopApp(prepare?: (project: Project) => Promise<void>): ()
       host, dialogs,
       async open() {
         const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
-        contexts.add(context);
         const win: DesktopWindow = {
-          page: undefined as unknown as Page, errors: [], images: [],
+          page: undefined as unknown as Page, errors: [], images: [], delivered: [],
           dropPaths: (paths) => win.page.evaluate((p) => { Object.assign((window as unknown as { __quireDropPaths: object }).__quireDropPaths, p); }, paths),
-          async close() { contexts.delete(context); await context.close(); },
+          async close() { windows.delete(win); await context.close(); },
         };
         await context.route(`${TEST_APP_ORIGIN}/**`, (route) => fulfill(route, app).then(() => {}));
         await context.route(/^quire-image:/, async (route) => { win.images.push({ url: route.request().url(), status: await fulfill(route, images) }); });
@@ -131,6 +135,7 @@ export function useDesktopApp(prepare?: (project: Project) => Promise<void>): ()
         });
         await context.addInitScript({ content: preloadScript() });
         win.page = await context.newPage();
+        windows.add(win);
         win.page.on('console', (m) => { if (m.type() === 'error') win.errors.push(m.text()); });
         win.page.on('pageerror', (e) => win.errors.push(e.message));
         await win.page.goto(`${TEST_APP_ORIGIN}/index.html`);
