@@ -77,6 +77,9 @@ test('the compiled CLI runs where tsx cannot be reached: --help, init, import, l
 test('the installers pack compiled output only and no TypeScript loader', () => {
   const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
   assert.equal(pkg.dependencies.tsx, undefined, 'tsx is a devDependency: electron-builder leaves it out');
+  const lock = JSON.parse(readFileSync(join(ROOT, 'package-lock.json'), 'utf8'));
+  assert.deepEqual(lock.packages[''].bin, pkg.bin, 'the lockfile agrees with package.json');
+  assert.equal(lock.packages['node_modules/tsx'].dev, true);
   const yml = readFileSync(join(ROOT, 'electron-builder.yml'), 'utf8');
   const list = (key: string) => (yml.split(`\n${key}:\n`)[1] ?? '').split('\n').filter((l) => l.startsWith('  - ')).map((l) => l.slice(4).replace(/"/g, ''));
   const files = list('files');
