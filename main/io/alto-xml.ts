@@ -71,11 +71,15 @@ export function readAlto(file: string, root: XmlNode, format: LayoutFormat): Lay
   const width = num(page, 'WIDTH');
   const height = num(page, 'HEIGHT');
   if (!(width > 0 && height > 0)) throw new XmlError(`${file}: Page has no valid WIDTH/HEIGHT`);
+  // eScriptorium writes block types as OtherTags referenced from the block's TAGREFS.
+  const tags = new Map(asArray(((root.Tags ?? {}) as XmlNode).OtherTag as XmlNode[]).map((t) => [String(t['@ID']), String(t['@LABEL'] ?? '')]));
+  const typeOf = (b: XmlNode) => String(b['@TAGREFS'] ?? '').split(/\s+/).map((ref) => tags.get(ref)).find(Boolean);
   const spaces = ['TopMargin', 'LeftMargin', 'RightMargin', 'BottomMargin', 'PrintSpace'].flatMap((k) => asArray(page[k] as XmlNode[]));
   const regions = spaces.flatMap((s) => blocks(s)).map((b, i) => ({
     id: String(b['@ID'] ?? `block_${i + 1}`),
     polygon: shape(b),
     lines: asArray(b.TextLine as XmlNode[]).map(readLine),
+    ...(typeOf(b) ? { type: typeOf(b) } : {}),
   }));
   const info = (description.sourceImageInformation ?? {}) as XmlNode;
   return { format, imageFilename: String(info.fileName ?? '').trim(), width, height, regions, warnings: [] };
