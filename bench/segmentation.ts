@@ -8,7 +8,8 @@ import { parseArgs } from 'node:util';
 import { matchLines } from '../main/layout/line-metrics.ts';
 import { segmentPage } from '../main/layout/segment.ts';
 import { synthPage } from './synth/page.ts';
-import { HELD_OUT_COLLECTIONS, listPages } from './seg/real-pages.ts';
+import { HELD_OUT_COLLECTIONS, TRAIN_COLLECTIONS, listPages, type PageEntry } from './seg/real-pages.ts';
+import { spreadPages } from './seg/seg-data.ts';
 import { REAL_HEADER, realRow, scoreReal, type RealTotals, type Segmenter } from './seg/score-real.ts';
 
 const { values } = parseArgs({
@@ -16,6 +17,8 @@ const { values } = parseArgs({
     pages: { type: 'string', default: '50' }, 'max-skew': { type: 'string', default: '2' },
     'real-pages': { type: 'string', default: '0' }, 'no-real': { type: 'boolean', default: false }, 'no-synthetic': { type: 'boolean', default: false },
     model: { type: 'string', default: 'resources/models/segmenter.qseg' }, write: { type: 'boolean', default: false },
+    // Tuning set: N pages per training collection that the training script does not use (never the held-out collections).
+    dev: { type: 'string', default: '0' }, 'train-pages-per-collection': { type: 'string', default: '40' },
   },
 });
 const DOC = 'docs/results/segmentation.md';
@@ -49,6 +52,8 @@ function synthetic(pages: number): string {
   ]);
 }
 
+const dev = Number(values.dev);
+
 async function real(limit: number): Promise<string> {
   const segmenters: Record<string, Segmenter> = { classical: async (img) => segmentPage(img).lines };
   if (existsSync(values.model)) {
@@ -62,8 +67,8 @@ async function real(limit: number): Promise<string> {
   }
   const rows: string[][] = [];
   const all: Record<string, RealTotals[]> = {};
-  for (const collection of HELD_OUT_COLLECTIONS) {
-    const entries = listPages(collection).slice(0, limit || undefined);
+  for (const collection of dev ? TRAIN_COLLECTIONS : HELD_OUT_COLLECTIONS) {
+    const entries = dev ? devPages(collection, dev) : listPages(collection).slice(0, limit || undefined);
     const totals = await scoreReal(entries, segmenters, (i) => process.stderr.write(`\r${collection} ${i + 1}/${entries.length}`));
     process.stderr.write('\n');
     for (const [name, t] of Object.entries(totals)) {
@@ -76,6 +81,13 @@ async function real(limit: number): Promise<string> {
     rows.push(realRow(`**${name}, all held-out**`, sum));
   }
   return table(REAL_HEADER, rows);
+}
+
+/** Pages of a training collection that training leaves out, spread over the collection. */
+function devPages(collection: string, count: number): PageEntry[] {
+  const used = new Set(spreadPages(collection, Number(values['train-pages-per-collection'])).map((e) => e.xml));
+  const rest = listPages(collection).filter((e) => !used.has(e.xml));
+  return Array.from({ length: Math.min(count, rest.length) }, (_, i) => rest[Math.floor((i * rest.length) / Math.min(count, rest.length))]);
 }
 
 function replaceBlock(doc: string, name: string, body: string): string {
@@ -94,6 +106,6 @@ if (!values['no-synthetic']) {
 if (!values['no-real']) {
   const t = await real(Number(values['real-pages']));
   console.log(t);
-  if (values.write) doc = replaceBlock(doc, 'real', `Command: \`npm run bench:segmentation -- --write\` (${date}, model ${existsSync(values.model) ? values.model : 'none'}).\n\n${t}`);
+  if (values.write && !dev) doc = replaceBlock(doc, 'real', `Command: \`npm run bench:segmentation -- --write\` (${date}, model ${existsSync(values.model) ? values.model : 'none'}).\n\n${t}`);
 }
 if (values.write) writeFileSync(DOC, doc);

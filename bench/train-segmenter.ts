@@ -52,6 +52,8 @@ const losses = await trainSegNet(net, samples, {
       window = [];
       writeFileSync(values.curve, curve.join('\n') + '\n');
     }
+    // A snapshot every 100 steps, to look at predictions while the run goes on.
+    if ((step + 1) % 100 === 0) saveSegmenter(values.out.replace(/\.qseg$/, '.partial.qseg'), net, pageSize, { steps: step + 1 });
   },
 });
 const minutes = (performance.now() - start) / 60000;

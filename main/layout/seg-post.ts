@@ -38,9 +38,15 @@ export interface PostOptions {
   minLength: number;
   /** Distance between the points kept along a baseline. */
   step: number;
+  /** Baselines shorter than this many line spacings are dropped as noise (after merging pieces). */
+  minLengthSpacings: number;
+  /** Pieces of one baseline are joined across a horizontal gap of up to this many line spacings… */
+  joinGapSpacings: number;
+  /** …when their ends are this close vertically (in line spacings). */
+  joinRiseSpacings: number;
 }
 
-export const DEFAULT_POST: PostOptions = { baselineThreshold: 0.4, lineThreshold: 0.5, minLength: 5, step: 6 };
+export const DEFAULT_POST: PostOptions = { baselineThreshold: 0.4, lineThreshold: 0.5, minLength: 5, step: 6, minLengthSpacings: 0.5, joinGapSpacings: 1, joinRiseSpacings: 0.3 };
 
 /** Connected components (8-neighbourhood) of the pixels above the threshold; labels from 1. */
 export function components(map: Float32Array, width: number, height: number, threshold: number): { labels: Int32Array; count: number } {
@@ -86,7 +92,7 @@ function baselines(labels: Int32Array, count: number, width: number, o: PostOpti
   const out: Array<{ label: number; points: Point[] }> = [];
   for (const [label, cols] of sums) {
     const xs = [...cols.keys()].sort((a, b) => a - b);
-    if (xs[xs.length - 1] - xs[0] + 1 < o.minLength) continue;
+    if (xs.length < 2) continue;
     const points: Point[] = [];
     for (let i = 0; i < xs.length; i += o.step) points.push([xs[i], cols.get(xs[i])![0] / cols.get(xs[i])![1]]);
     const last = xs[xs.length - 1];
@@ -95,6 +101,42 @@ function baselines(labels: Int32Array, count: number, width: number, o: PostOpti
   }
   void count;
   return out;
+}
+
+/**
+ * A faint stretch of a predicted baseline splits it into pieces: pieces whose facing ends
+ * are close (a short horizontal gap, little vertical step) are one baseline. Greedy, left
+ * to right, each piece joining the nearest open baseline at most.
+ */
+type Piece = { label: number; points: Point[]; region: RegionClass };
+
+function mergePieces(pieces: Piece[], gap: number, o: PostOptions = DEFAULT_POST): Array<{ labels: number[]; points: Point[]; region: RegionClass }> {
+  const sorted = [...pieces].sort((a, b) => a.points[0][0] - b.points[0][0]);
+  const lines: Array<{ labels: number[]; points: Point[]; region: RegionClass }> = [];
+  for (const piece of sorted) {
+    const [sx, sy] = piece.points[0];
+    let best = -1;
+    let bestCost = Infinity;
+    lines.forEach((line, i) => {
+      // A marginal note written level with a line of the main text is not part of it.
+      if (line.region !== piece.region) return;
+      const [ex, ey] = line.points[line.points.length - 1];
+      const dx = sx - ex;
+      const dy = Math.abs(sy - ey);
+      if (dx < -0.5 * gap || dx > o.joinGapSpacings * gap || dy > o.joinRiseSpacings * gap) return;
+      const cost = Math.max(0, dx) + 3 * dy;
+      if (cost < bestCost) { bestCost = cost; best = i; }
+    });
+    if (best < 0) lines.push({ labels: [piece.label], points: [...piece.points], region: piece.region });
+    else {
+      const line = lines[best];
+      line.labels.push(piece.label);
+      // Overlapping ends: the joined piece continues where the line stops.
+      const end = line.points[line.points.length - 1][0];
+      line.points.push(...piece.points.filter(([x]) => x > end));
+    }
+  }
+  return lines.filter((l) => l.points.length >= 2);
 }
 
 function median(values: number[]): number {
@@ -123,9 +165,12 @@ export function postProcess(maps: SegMaps, options: Partial<PostOptions> = {}): 
   const o = { ...DEFAULT_POST, ...options };
   const { width, height } = maps;
   const { labels, count } = components(maps.baseline, width, height, o.baselineThreshold);
-  const found = baselines(labels, count, width, o);
-  const gap = spacing(found.map((f) => f.points));
-  const lines: PostLine[] = found.map(({ label, points }) => {
+  const pieces = baselines(labels, count, width, o).map((p) => ({ ...p, region: classify(maps, p.points) }));
+  const gap = spacing(pieces.map((f) => f.points));
+  const found = mergePieces(pieces, gap, o).filter((f) => f.points[f.points.length - 1][0] - f.points[0][0] >= Math.max(o.minLength, o.minLengthSpacings * gap));
+  const lineOf = new Map<number, number>();
+  found.forEach((f, i) => { for (const l of f.labels) lineOf.set(l, i); });
+  const lines: PostLine[] = found.map(({ points, region }, index) => {
     // How far the line reaches above and below its baseline, column by column, through the
     // line map; stopped by another line's baseline and by a line spacing (ascenders of the
     // line below never belong to this one).
@@ -136,7 +181,7 @@ export function postProcess(maps: SegMaps, options: Partial<PostOptions> = {}): 
         if (yy < 0 || yy >= height) break;
         const k = yy * width + Math.round(x);
         if (maps.line[k] < o.lineThreshold && d > 1) break;
-        if (labels[k] && labels[k] !== label) break;
+        if (labels[k] && lineOf.has(labels[k]) && lineOf.get(labels[k]) !== index) break;
       }
       return d - 1;
     };
@@ -148,7 +193,7 @@ export function postProcess(maps: SegMaps, options: Partial<PostOptions> = {}): 
     const top = points.map(([x, y], i): Point => [x, Math.max(0, y - Math.min(Math.max(ups[i], 0.7 * mu), 1.3 * mu))]);
     const bottom = points.map(([x, y], i): Point => [x, Math.min(height, y + Math.min(Math.max(downs[i], 0.7 * md), 1.3 * md))]);
     const polygon = [...top, ...bottom.reverse()];
-    return { baseline: points, polygon, region: classify(maps, points) };
+    return { baseline: points, polygon, region };
   });
   return { lines, regions: groupRegions(lines, gap) };
 }

@@ -96,3 +96,13 @@ test('baseline metric: exact baselines score 1, baselines a line away score 0, a
   assert.ok(Math.abs(missing.truthCovered / missing.truthPoints - 2 / 3) < 0.02);
   assert.equal(missing.foundCovered, missing.foundPoints);
 });
+
+test('post-processing: a baseline broken by a faint stretch is one line, a short speck is none', () => {
+  const maps = mapsWithMarginalia();
+  // Break the second main line's baseline for 6 columns.
+  for (let y = 28; y < 32; y++) for (let x = 70; x < 76; x++) maps.baseline[y * maps.width + x] = 0.1;
+  const { lines } = postProcess(maps);
+  assert.equal(lines.length, 6);
+  const second = lines.filter((l) => l.region === 'main').sort((a, b) => a.baseline[0][1] - b.baseline[0][1])[1];
+  assert.ok(second.baseline[0][0] <= 41 && second.baseline[second.baseline.length - 1][0] >= 108);
+});
