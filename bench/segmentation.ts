@@ -15,7 +15,9 @@ import { REAL_HEADER, realRow, scoreReal, type RealTotals, type Segmenter } from
 const { values } = parseArgs({
   options: {
     pages: { type: 'string', default: '50' }, 'max-skew': { type: 'string', default: '2' },
-    'real-pages': { type: 'string', default: '0' }, 'no-real': { type: 'boolean', default: false }, 'no-synthetic': { type: 'boolean', default: false },
+    'real-pages': { type: 'string', default: '0' }, 'no-real': { type: 'boolean', default: false }, 'no-synthetic': { type: 'boolean', default: false }, 'no-classical': { type: 'boolean', default: false },
+    // Post-processing options as JSON (e.g. '{"baselinePeak":0.8}'), for tuning on --dev pages.
+    post: { type: 'string', default: '{}' },
     model: { type: 'string', default: 'resources/models/segmenter.qseg' }, write: { type: 'boolean', default: false },
     // Tuning set: N pages per training collection that the training script does not use (never the held-out collections).
     dev: { type: 'string', default: '0' }, 'train-pages-per-collection': { type: 'string', default: '40' },
@@ -55,7 +57,7 @@ function synthetic(pages: number): string {
 const dev = Number(values.dev);
 
 async function real(limit: number): Promise<string> {
-  const segmenters: Record<string, Segmenter> = { classical: async (img) => segmentPage(img).lines };
+  const segmenters: Record<string, Segmenter> = values['no-classical'] ? {} : { classical: async (img) => segmentPage(img).lines };
   if (existsSync(values.model)) {
     // Loaded only when a model is there, so the classical bench runs without TensorFlow.
     const { loadSegmenter } = await import('../main/layout/seg-model-file.ts');
@@ -63,7 +65,7 @@ async function real(limit: number): Promise<string> {
     const { initBackend } = await import('../main/ml/backend.ts');
     await initBackend();
     const model = loadSegmenter(values.model);
-    segmenters.trained = async (img) => segmentWithModel(model, img).lines;
+    segmenters.trained = async (img) => segmentWithModel(model, img, JSON.parse(values.post)).lines;
   }
   const rows: string[][] = [];
   const all: Record<string, RealTotals[]> = {};
@@ -78,7 +80,7 @@ async function real(limit: number): Promise<string> {
   }
   for (const [name, list] of Object.entries(all)) {
     const sum = list.reduce((a, t) => Object.fromEntries(Object.entries(a).map(([k, v]) => [k, v + t[k as keyof RealTotals]])) as unknown as RealTotals);
-    rows.push(realRow(`**${name}, all held-out**`, sum));
+    rows.push(realRow(`**${name}, all ${dev ? 'tuning pages' : 'held-out'}**`, sum));
   }
   return table(REAL_HEADER, rows);
 }

@@ -33,6 +33,8 @@ export interface PostRegion {
 
 export interface PostOptions {
   baselineThreshold: number;
+  /** A baseline piece counts only where the network is this sure somewhere along it (hysteresis: faint show-through stays out). */
+  baselinePeak: number;
   lineThreshold: number;
   /** Baselines shorter than this (pixels of the maps) are noise. */
   minLength: number;
@@ -46,7 +48,7 @@ export interface PostOptions {
   joinRiseSpacings: number;
 }
 
-export const DEFAULT_POST: PostOptions = { baselineThreshold: 0.4, lineThreshold: 0.5, minLength: 5, step: 6, minLengthSpacings: 0.5, joinGapSpacings: 1, joinRiseSpacings: 0.3 };
+export const DEFAULT_POST: PostOptions = { baselineThreshold: 0.4, baselinePeak: 0.7, lineThreshold: 0.5, minLength: 5, step: 6, minLengthSpacings: 0.5, joinGapSpacings: 1, joinRiseSpacings: 0.3 };
 
 /** Connected components (8-neighbourhood) of the pixels above the threshold; labels from 1. */
 export function components(map: Float32Array, width: number, height: number, threshold: number): { labels: Int32Array; count: number } {
@@ -76,11 +78,13 @@ export function components(map: Float32Array, width: number, height: number, thr
 }
 
 /** Per component: the mean row of its pixels in each column, as a polyline sampled every `step` columns. */
-function baselines(labels: Int32Array, count: number, width: number, o: PostOptions): Array<{ label: number; points: Point[] }> {
+function baselines(labels: Int32Array, count: number, width: number, map: Float32Array, o: PostOptions): Array<{ label: number; points: Point[] }> {
+  const peak = new Float32Array(count + 1);
+  for (let k = 0; k < labels.length; k++) if (labels[k] && map[k] > peak[labels[k]]) peak[labels[k]] = map[k];
   const sums = new Map<number, Map<number, [number, number]>>();
   for (let k = 0; k < labels.length; k++) {
     const l = labels[k];
-    if (!l) continue;
+    if (!l || peak[l] < o.baselinePeak) continue;
     const x = k % width;
     let cols = sums.get(l);
     if (!cols) sums.set(l, (cols = new Map()));
@@ -99,7 +103,6 @@ function baselines(labels: Int32Array, count: number, width: number, o: PostOpti
     if (points[points.length - 1][0] !== last) points.push([last, cols.get(last)![0] / cols.get(last)![1]]);
     out.push({ label, points });
   }
-  void count;
   return out;
 }
 
@@ -165,7 +168,7 @@ export function postProcess(maps: SegMaps, options: Partial<PostOptions> = {}): 
   const o = { ...DEFAULT_POST, ...options };
   const { width, height } = maps;
   const { labels, count } = components(maps.baseline, width, height, o.baselineThreshold);
-  const pieces = baselines(labels, count, width, o).map((p) => ({ ...p, region: classify(maps, p.points) }));
+  const pieces = baselines(labels, count, width, maps.baseline, o).map((p) => ({ ...p, region: classify(maps, p.points) }));
   const gap = spacing(pieces.map((f) => f.points));
   const found = mergePieces(pieces, gap, o).filter((f) => f.points[f.points.length - 1][0] - f.points[0][0] >= Math.max(o.minLength, o.minLengthSpacings * gap));
   const lineOf = new Map<number, number>();
