@@ -85,6 +85,17 @@ export function readAlto(file: string, root: XmlNode, format: LayoutFormat): Lay
   return { format, imageFilename: String(info.fileName ?? '').trim(), width, height, regions, warnings: [] };
 }
 
+/** The distinct region types of a page, in order of first use: one OtherTag each. */
+const regionTypes = (page: LayoutPage) => [...new Set(page.regions.flatMap((r) => (r.type ? [r.type] : [])))];
+const tagId = (page: LayoutPage, type: string) => `BT${regionTypes(page).indexOf(type) + 1}`;
+
+/** Region types as eScriptorium writes them: OtherTags referenced from each TextBlock's TAGREFS. */
+function typeTags(page: LayoutPage): string[] {
+  const types = regionTypes(page);
+  if (types.length === 0) return [];
+  return ['  <Tags>', ...types.map((t) => `    <OtherTag ID="${tagId(page, t)}" LABEL="${escapeXml(t)}" DESCRIPTION="block type ${escapeXml(t)}"/>`), '  </Tags>'];
+}
+
 /** ALTO v4 (4.2 features: point baselines), valid against the official 4.2 and 4.4 schemas. */
 export function writeAlto(page: LayoutPage): string {
   const attrsBox = (points: Point[]) => {
@@ -98,13 +109,15 @@ export function writeAlto(page: LayoutPage): string {
     '    <MeasurementUnit>pixel</MeasurementUnit>',
     `    <sourceImageInformation><fileName>${escapeXml(page.imageFilename)}</fileName></sourceImageInformation>`,
     '  </Description>',
+    ...typeTags(page),
     '  <Layout>',
     `    <Page ID="page_1" PHYSICAL_IMG_NR="1" WIDTH="${page.width}" HEIGHT="${page.height}">`,
     `      <PrintSpace HPOS="0" VPOS="0" WIDTH="${page.width}" HEIGHT="${page.height}">`,
   ];
   for (const region of page.regions) {
     const outline = regionOutline(region);
-    out.push(`        <TextBlock ID="${escapeXml(region.id)}" ${attrsBox(outline)}>`, `          <Shape><Polygon POINTS="${formatPoints(outline)}"/></Shape>`);
+    const tagRef = region.type ? ` TAGREFS="${tagId(page, region.type)}"` : '';
+    out.push(`        <TextBlock ID="${escapeXml(region.id)}" ${attrsBox(outline)}${tagRef}>`, `          <Shape><Polygon POINTS="${formatPoints(outline)}"/></Shape>`);
     for (const line of region.lines) {
       const baseline = line.baseline ? ` BASELINE="${formatPoints(line.baseline)}"` : '';
       out.push(`          <TextLine ID="${escapeXml(line.id)}" ${attrsBox(line.polygon)}${baseline}>`, `            <Shape><Polygon POINTS="${formatPoints(line.polygon)}"/></Shape>`);

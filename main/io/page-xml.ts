@@ -109,7 +109,9 @@ export function writePage(page: LayoutPage, created = new Date()): string {
     out.push('      </OrderedGroup>', '    </ReadingOrder>');
   }
   for (const region of page.regions) {
-    out.push(`    <TextRegion id="${escapeXml(region.id)}">`, `      <Coords points="${formatPoints(regionOutline(region))}"/>`);
+    // Region types as eScriptorium writes them (SegmOnto names in a custom structure attribute).
+    const custom = region.type ? ` custom="structure {type:${escapeXml(region.type.replace(/[;{}]/g, ''))};}"` : '';
+    out.push(`    <TextRegion id="${escapeXml(region.id)}"${custom}>`, `      <Coords points="${formatPoints(regionOutline(region))}"/>`);
     for (const line of region.lines) {
       out.push(`      <TextLine id="${escapeXml(line.id)}">`, `        <Coords points="${formatPoints(line.polygon)}"/>`);
       if (line.baseline) out.push(`        <Baseline points="${formatPoints(line.baseline)}"/>`);
