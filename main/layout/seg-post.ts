@@ -48,7 +48,7 @@ export interface PostOptions {
   joinRiseSpacings: number;
 }
 
-export const DEFAULT_POST: PostOptions = { baselineThreshold: 0.4, baselinePeak: 0.7, lineThreshold: 0.5, minLength: 5, step: 6, minLengthSpacings: 0.5, joinGapSpacings: 1, joinRiseSpacings: 0.3 };
+export const DEFAULT_POST: PostOptions = { baselineThreshold: 0.4, baselinePeak: 0.7, lineThreshold: 0.35, minLength: 5, step: 6, minLengthSpacings: 0.5, joinGapSpacings: 1, joinRiseSpacings: 0.3 };
 
 /** Connected components (8-neighbourhood) of the pixels above the threshold; labels from 1. */
 export function components(map: Float32Array, width: number, height: number, threshold: number): { labels: Int32Array; count: number } {
@@ -142,6 +142,40 @@ function mergePieces(pieces: Piece[], gap: number, o: PostOptions = DEFAULT_POST
   return lines.filter((l) => l.points.length >= 2);
 }
 
+/** The height of a polyline at x (clamped to its ends). */
+function yAt(points: Point[], x: number): number {
+  if (x <= points[0][0]) return points[0][1];
+  for (let i = 1; i < points.length; i++) {
+    const [x0, y0] = points[i - 1];
+    const [x1, y1] = points[i];
+    if (x <= x1) return x1 === x0 ? y1 : y0 + ((y1 - y0) * (x - x0)) / (x1 - x0);
+  }
+  return points[points.length - 1][1];
+}
+
+/**
+ * A short baseline inside the body of a longer line (an ascender's loop, a descender, an
+ * accent the network half took for a baseline) is not a line of its own. Isolated short
+ * lines (a page number, a word in the margin) are kept.
+ */
+function dropNested<T extends { points: Point[] }>(lines: T[], gap: number): T[] {
+  const length = (l: T) => l.points[l.points.length - 1][0] - l.points[0][0];
+  const byLength = [...lines].sort((a, b) => length(b) - length(a));
+  const kept: T[] = [];
+  for (const line of byLength) {
+    const x0 = line.points[0][0];
+    const x1 = line.points[line.points.length - 1][0];
+    const y = line.points.reduce((s, p) => s + p[1], 0) / line.points.length;
+    const nested = kept.some((k) => {
+      if (x0 < k.points[0][0] - 0.25 * gap || x1 > k.points[k.points.length - 1][0] + 0.25 * gap) return false;
+      const dy = y - yAt(k.points, (x0 + x1) / 2);
+      return dy > -0.6 * gap && dy < 0.45 * gap;
+    });
+    if (!nested) kept.push(line);
+  }
+  return lines.filter((l) => kept.includes(l));
+}
+
 function median(values: number[]): number {
   const s = [...values].sort((a, b) => a - b);
   return s.length ? s[s.length >> 1] : 0;
@@ -169,8 +203,12 @@ export function postProcess(maps: SegMaps, options: Partial<PostOptions> = {}): 
   const { width, height } = maps;
   const { labels, count } = components(maps.baseline, width, height, o.baselineThreshold);
   const pieces = baselines(labels, count, width, maps.baseline, o).map((p) => ({ ...p, region: classify(maps, p.points) }));
-  const gap = spacing(pieces.map((f) => f.points));
-  const found = mergePieces(pieces, gap, o).filter((f) => f.points[f.points.length - 1][0] - f.points[0][0] >= Math.max(o.minLength, o.minLengthSpacings * gap));
+  // Line spacing from the long pieces only: short fragments between lines would halve it.
+  const lengthOf = (points: Point[]) => points[points.length - 1][0] - points[0][0];
+  const lengths = pieces.map((p) => lengthOf(p.points)).sort((a, b) => a - b);
+  const long = lengths.length ? 0.3 * lengths[Math.floor(0.9 * (lengths.length - 1))] : 0;
+  const gap = spacing(pieces.filter((p) => lengthOf(p.points) >= long).map((p) => p.points));
+  const found = dropNested(mergePieces(pieces, gap, o).filter((f) => f.points[f.points.length - 1][0] - f.points[0][0] >= Math.max(o.minLength, o.minLengthSpacings * gap)), gap);
   const lineOf = new Map<number, number>();
   found.forEach((f, i) => { for (const l of f.labels) lineOf.set(l, i); });
   const lines: PostLine[] = found.map(({ points, region }, index) => {
