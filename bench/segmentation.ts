@@ -93,9 +93,9 @@ function devPages(collection: string, count: number): PageEntry[] {
 }
 
 function replaceBlock(doc: string, name: string, body: string): string {
-  const re = new RegExp(`(<!-- ${name} -->\\n)[\\s\\S]*?(\\n<!-- /${name} -->)`);
+  const re = new RegExp(`(<!-- ${name} -->\\n)[\\s\\S]*?(<!-- /${name} -->)`);
   if (!re.test(doc)) throw new Error(`${DOC} has no <!-- ${name} --> block`);
-  return doc.replace(re, `$1${body}$2`);
+  return doc.replace(re, (_, open: string, close: string) => `${open}${body}\n${close}`);
 }
 
 const date = new Date().toISOString().slice(0, 10);
