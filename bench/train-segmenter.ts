@@ -1,13 +1,14 @@
 // Trains the segmentation network on the training collections of real ground truth
 // (bench/seg/real-pages.ts; the held-out collections are never read here) and saves a
-// .qseg model. Prints the loss every 25 steps and writes the curve as CSV.
+// .qseg model, from scratch or fine-tuning one (--from). Prints the loss every 25 steps and
+// writes the curve as CSV.
 //   npx tsx bench/train-segmenter.ts --steps 1200 --out resources/models/segmenter.qseg --curve docs/results/segmenter-curve.csv
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { initBackend } from '../main/ml/backend.ts';
 import { DEFAULT_SEG_CONFIG, SegNet } from '../main/ml/seg-net.ts';
 import { trainSegNet, type SegSample } from '../main/ml/seg-train.ts';
-import { saveSegmenter } from '../main/layout/seg-model-file.ts';
+import { loadSegmenter, saveSegmenter } from '../main/layout/seg-model-file.ts';
 import { TRAIN_COLLECTIONS } from './seg/real-pages.ts';
 import { segSample, spreadPages } from './seg/seg-data.ts';
 
@@ -16,7 +17,7 @@ const { values } = parseArgs({
     steps: { type: 'string', default: '1200' }, 'pages-per-collection': { type: 'string', default: '40' },
     'page-size': { type: 'string', default: '640' }, batch: { type: 'string', default: '4' }, crop: { type: 'string', default: '288' },
     lr: { type: 'string', default: '2e-3' }, seed: { type: 'string', default: '1' },
-    out: { type: 'string', default: 'out/segmenter.qseg' }, curve: { type: 'string', default: 'out/segmenter-curve.csv' },
+    out: { type: 'string', default: 'out/segmenter.qseg' }, from: { type: 'string' }, curve: { type: 'string', default: 'out/segmenter-curve.csv' },
   },
 });
 const pageSize = Number(values['page-size']);
@@ -36,7 +37,8 @@ for (const collection of TRAIN_COLLECTIONS) {
   console.log(`${collection}: ${source.pages} pages, ${source.lines} lines`);
 }
 console.log(`data ready in ${((performance.now() - t0) / 1000).toFixed(0)} s; backend ${backend.name}`);
-const net = new SegNet(DEFAULT_SEG_CONFIG, Number(values.seed));
+// --from FILE.qseg fine-tunes an existing model (e.g. the bundled one) instead of starting afresh.
+const net = values.from ? loadSegmenter(values.from).net : new SegNet(DEFAULT_SEG_CONFIG, Number(values.seed));
 const curve: string[] = ['step,seconds,loss,learning_rate'];
 const start = performance.now();
 let window: number[] = [];

@@ -1,10 +1,11 @@
-// From the segmentation network's maps to lines: each connected band of the baseline map
-// is one line's baseline; its polygon reaches up and down from the baseline through the
-// line map (which the network learned to leave a seam in between lines), bounded by the
-// neighbouring baselines; the region maps give each line a class, and lines of one class
-// that sit together form a region. Regions come in reading order (top to bottom, a region
-// beside another by its top), lines in a region top to bottom. Pure code on arrays, in the
-// maps' pixels; the caller scales to the page.
+// From the segmentation network's maps to lines: connected bands of the baseline map that
+// the network is sure of somewhere are baseline pieces; pieces of one baseline are joined,
+// short ones and those nested in another line's body dropped. Each polygon reaches up and
+// down from its baseline through the line map (which the network learned to leave a seam
+// in between lines), bounded by the neighbouring baselines; the region maps give each line
+// a class, and lines of one class that sit together form a region. Regions come in reading
+// order (top to bottom, a region beside another by its top), lines in a region top to
+// bottom. Pure code on arrays, in the maps' pixels; the caller scales to the page.
 import type { Point } from '../io/layout.ts';
 import type { RegionClass } from './region-class.ts';
 
