@@ -1,57 +1,113 @@
 // `npm run bench:segmentation`: line segmentation on generated manuscript pages with known
-// lines (bench/synth/page.ts): recall and precision of lines at IoU ≥ 0.5, skew error and
-// time per page. `--write` also records the table in docs/results/segmentation.md.
-import { writeFileSync } from 'node:fs';
+// lines (bench/synth/page.ts) and on the real held-out pages (bench/seg/real-pages.ts):
+// recall and precision of lines at IoU ≥ 0.5, mean IoU, cBAD-style baseline recall and
+// precision, skew error (generated pages) and time per page. `--write` also records both
+// tables in docs/results/segmentation.md, between its generated-table markers.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { matchLines } from '../main/layout/line-metrics.ts';
 import { segmentPage } from '../main/layout/segment.ts';
 import { synthPage } from './synth/page.ts';
+import { HELD_OUT_COLLECTIONS, TRAIN_COLLECTIONS, listPages, type PageEntry } from './seg/real-pages.ts';
+import { spreadPages } from './seg/seg-data.ts';
+import { REAL_HEADER, realRow, scoreReal, type RealTotals, type Segmenter } from './seg/score-real.ts';
 
-const { values } = parseArgs({ options: { pages: { type: 'string', default: '50' }, 'max-skew': { type: 'string', default: '2' }, write: { type: 'boolean', default: false } } });
-const pages = Number(values.pages);
-const totals = { truth: 0, found: 0, matched: 0, ms: 0, skewError: 0, worstSkew: 0 };
-for (let seed = 1000; seed < 1000 + pages; seed++) {
-  const page = synthPage(seed, { maxSkew: Number(values['max-skew']) });
-  const t0 = performance.now();
-  const result = segmentPage(page.image);
-  totals.ms += performance.now() - t0;
-  const m = matchLines(result.lines.map((l) => l.polygon), page.lines.map((l) => l.polygon));
-  totals.truth += m.truth;
-  totals.found += m.found;
-  totals.matched += m.matched;
-  const skewError = Math.abs(result.skewDegrees - page.skewDegrees);
-  totals.skewError += skewError;
-  totals.worstSkew = Math.max(totals.worstSkew, skewError);
+const { values } = parseArgs({
+  options: {
+    pages: { type: 'string', default: '50' }, 'max-skew': { type: 'string', default: '2' },
+    'real-pages': { type: 'string', default: '0' }, 'no-real': { type: 'boolean', default: false }, 'no-synthetic': { type: 'boolean', default: false }, 'no-classical': { type: 'boolean', default: false },
+    // Post-processing options as JSON (e.g. '{"baselinePeak":0.8}'), for tuning on --dev pages.
+    post: { type: 'string', default: '{}' },
+    model: { type: 'string', default: 'resources/models/segmenter.qseg' }, write: { type: 'boolean', default: false },
+    // Tuning set: N pages per training collection that the training script does not use (never the held-out collections).
+    dev: { type: 'string', default: '0' }, 'train-pages-per-collection': { type: 'string', default: '40' },
+  },
+});
+const DOC = 'docs/results/segmentation.md';
+const table = (header: string[], rows: string[][]) => [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+
+function synthetic(pages: number): string {
+  const totals = { truth: 0, found: 0, matched: 0, iouSum: 0, ms: 0, skewError: 0, worstSkew: 0 };
+  for (let seed = 1000; seed < 1000 + pages; seed++) {
+    const page = synthPage(seed, { maxSkew: Number(values['max-skew']) });
+    const t0 = performance.now();
+    const result = segmentPage(page.image);
+    totals.ms += performance.now() - t0;
+    const m = matchLines(result.lines.map((l) => l.polygon), page.lines.map((l) => l.polygon));
+    totals.truth += m.truth;
+    totals.found += m.found;
+    totals.matched += m.matched;
+    totals.iouSum += m.iouSum;
+    const skewError = Math.abs(result.skewDegrees - page.skewDegrees);
+    totals.skewError += skewError;
+    totals.worstSkew = Math.max(totals.worstSkew, skewError);
+  }
+  return table(['measure', 'value'], [
+    ['pages', String(pages)],
+    ['true lines', String(totals.truth)],
+    ['lines found', String(totals.found)],
+    ['recall (IoU ≥ 0.5)', (totals.matched / totals.truth).toFixed(3)],
+    ['precision (IoU ≥ 0.5)', (totals.matched / totals.found).toFixed(3)],
+    ['mean IoU of matched lines', (totals.iouSum / totals.matched).toFixed(3)],
+    ['mean / worst skew error', `${(totals.skewError / pages).toFixed(2)}° / ${totals.worstSkew.toFixed(2)}°`],
+    ['time per page (1400 px wide)', `${(totals.ms / pages).toFixed(0)} ms`],
+  ]);
 }
-const rows = [
-  ['pages', String(pages)],
-  ['true lines', String(totals.truth)],
-  ['lines found', String(totals.found)],
-  ['recall (IoU ≥ 0.5)', (totals.matched / totals.truth).toFixed(3)],
-  ['precision (IoU ≥ 0.5)', (totals.matched / totals.found).toFixed(3)],
-  ['mean / worst skew error', `${(totals.skewError / pages).toFixed(2)}° / ${totals.worstSkew.toFixed(2)}°`],
-  ['time per page (1400 px wide)', `${(totals.ms / pages).toFixed(0)} ms`],
-];
-const table = ['| measure | value |', '|---|---|', ...rows.map(([k, v]) => `| ${k} | ${v} |`)].join('\n');
-console.log(table);
-if (values.write) {
-  writeFileSync('docs/results/segmentation.md', `# Line segmentation on generated pages
 
-Command: \`npm run bench:segmentation -- --pages ${pages} --write\` (${new Date().toISOString().slice(0, 10)}, one core of the build machine).
+const dev = Number(values.dev);
 
-Pages: ${pages} generated single-column manuscript pages (bench/synth/page.ts, seeds 1000–${999 + pages}),
-8–20 handwritten lines each in the twelve generator hands, spacing from tight (ascenders
-nearly touching the descenders above) to generous, indents, toned paper with noise, the
-whole page turned by up to ±${values['max-skew']}°. A true line is the tight box around its ink, turned
-with the page; a found line matches when the polygons' intersection over union is at least
-0.5 (one-to-one, best pairs first).
-
-${table}
-
-The method (main/layout/segment.ts): Sauvola binarisation, skew from the sharpest sheared
-projection profile, one band per peak of the profile smoothed over a line body, per band the
-ink's vertical extent, the baseline at the bottom of the body and the horizontal extent of
-the ink. It is meant for clean single-column pages; multi-column layouts, marginalia and
-strongly curved lines need a trained segmenter (not part of Quire yet).
-`);
+async function real(limit: number): Promise<string> {
+  const segmenters: Record<string, Segmenter> = values['no-classical'] ? {} : { classical: async (img) => segmentPage(img).lines };
+  if (existsSync(values.model)) {
+    // Loaded only when a model is there, so the classical bench runs without TensorFlow.
+    const { loadSegmenter } = await import('../main/layout/seg-model-file.ts');
+    const { segmentWithModel } = await import('../main/layout/seg-infer.ts');
+    const { initBackend } = await import('../main/ml/backend.ts');
+    await initBackend();
+    const model = loadSegmenter(values.model);
+    segmenters.trained = async (img) => segmentWithModel(model, img, JSON.parse(values.post)).lines;
+  }
+  const rows: string[][] = [];
+  const all: Record<string, RealTotals[]> = {};
+  for (const collection of dev ? TRAIN_COLLECTIONS : HELD_OUT_COLLECTIONS) {
+    const entries = dev ? devPages(collection, dev) : listPages(collection).slice(0, limit || undefined);
+    const totals = await scoreReal(entries, segmenters, (i) => process.stderr.write(`\r${collection} ${i + 1}/${entries.length}`));
+    process.stderr.write('\n');
+    for (const [name, t] of Object.entries(totals)) {
+      rows.push(realRow(`${name}, ${collection.split('+')[1]}`, t));
+      (all[name] ??= []).push(t);
+    }
+  }
+  for (const [name, list] of Object.entries(all)) {
+    const sum = list.reduce((a, t) => Object.fromEntries(Object.entries(a).map(([k, v]) => [k, v + t[k as keyof RealTotals]])) as unknown as RealTotals);
+    rows.push(realRow(`**${name}, all ${dev ? 'tuning pages' : 'held-out'}**`, sum));
+  }
+  return table(REAL_HEADER, rows);
 }
+
+/** Pages of a training collection that training leaves out, spread over the collection. */
+function devPages(collection: string, count: number): PageEntry[] {
+  const used = new Set(spreadPages(collection, Number(values['train-pages-per-collection'])).map((e) => e.xml));
+  const rest = listPages(collection).filter((e) => !used.has(e.xml));
+  return Array.from({ length: Math.min(count, rest.length) }, (_, i) => rest[Math.floor((i * rest.length) / Math.min(count, rest.length))]);
+}
+
+function replaceBlock(doc: string, name: string, body: string): string {
+  const re = new RegExp(`(<!-- ${name} -->\\n)[\\s\\S]*?(<!-- /${name} -->)`);
+  if (!re.test(doc)) throw new Error(`${DOC} has no <!-- ${name} --> block`);
+  return doc.replace(re, (_, open: string, close: string) => `${open}${body}\n${close}`);
+}
+
+const date = new Date().toISOString().slice(0, 10);
+let doc = values.write ? readFileSync(DOC, 'utf8') : '';
+if (!values['no-synthetic']) {
+  const t = synthetic(Number(values.pages));
+  console.log(t);
+  if (values.write) doc = replaceBlock(doc, 'synthetic', `Command: \`npm run bench:segmentation -- --pages ${values.pages} --write\` (${date}).\n\n${t}`);
+}
+if (!values['no-real']) {
+  const t = await real(Number(values['real-pages']));
+  console.log(t);
+  if (values.write && !dev) doc = replaceBlock(doc, 'real', `Command: \`npm run bench:segmentation -- --write\` (${date}, model ${existsSync(values.model) ? values.model : 'none'}).\n\n${t}`);
+}
+if (values.write) writeFileSync(DOC, doc);

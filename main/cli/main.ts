@@ -8,6 +8,8 @@ import { Project } from '../project/project.ts';
 import { printable, printResult, table } from './output.ts';
 import { describeImport } from './import-report.ts';
 import { addTrainingCommands } from './training-commands.ts';
+import { segmentPages } from '../layout/segment-pages.ts';
+import { resolveSegmenter } from '../layout/segmenters.ts';
 
 function withProject<T>(dir: string, fn: (api: ReturnType<typeof createService>, project: Project) => Promise<T>, emit?: EventSink): Promise<T> {
   const project = Project.open(dir);
@@ -67,6 +69,25 @@ export function buildProgram(): { program: Command; exitCode: () => number } {
       await withProject(dir, async (api) => {
         const result = await api.exportDocuments({ format: o.format, out: o.out, modelId: o.model ? Number(o.model) : undefined });
         printResult(!!o.json, result, () => `wrote ${result.files.length} file(s) to ${o.out}`);
+      });
+    });
+
+  program.command('segment')
+    .description('find the text lines of pages (all pages unless --pages); lines with a human transcription are never removed')
+    .argument('<dir>', 'project folder')
+    .option('--pages <ids...>', 'only these page ids')
+    .option('--model <model>', '"classical", "bundled" (the segmentation model shipped with Quire) or a .qseg file; default: bundled where installed')
+    .option('--json', 'print JSON')
+    .action(async (dir: string, o: { pages?: string[]; model?: string; json?: boolean }) => {
+      await withProject(dir, async (_api, project) => {
+        const all = (project.db.prepare('SELECT id FROM pages ORDER BY id').all() as Array<{ id: number }>).map((p) => p.id);
+        const pageIds = o.pages ? o.pages.map(Number) : all;
+        const unknown = pageIds.filter((id) => !all.includes(id));
+        if (unknown.length) throw new Error(`no page ${unknown.join(', ')} in this project`);
+        const segmenter = await resolveSegmenter(o.model);
+        const report = await segmentPages(project, pageIds, undefined, segmenter.segment);
+        printResult(!!o.json, { ...report, segmenter: segmenter.name }, () =>
+          `${report.pages} page(s) segmented with ${segmenter.name}: ${report.added} line(s) found, ${report.keptLabeled} transcribed line(s) kept, ${report.removed} untranscribed line(s) replaced`);
       });
     });
 

@@ -71,14 +71,29 @@ export function readAlto(file: string, root: XmlNode, format: LayoutFormat): Lay
   const width = num(page, 'WIDTH');
   const height = num(page, 'HEIGHT');
   if (!(width > 0 && height > 0)) throw new XmlError(`${file}: Page has no valid WIDTH/HEIGHT`);
+  // eScriptorium writes block types as OtherTags referenced from the block's TAGREFS.
+  const tags = new Map(asArray(((root.Tags ?? {}) as XmlNode).OtherTag as XmlNode[]).map((t) => [String(t['@ID']), String(t['@LABEL'] ?? '')]));
+  const typeOf = (b: XmlNode) => String(b['@TAGREFS'] ?? '').split(/\s+/).map((ref) => tags.get(ref)).find(Boolean);
   const spaces = ['TopMargin', 'LeftMargin', 'RightMargin', 'BottomMargin', 'PrintSpace'].flatMap((k) => asArray(page[k] as XmlNode[]));
   const regions = spaces.flatMap((s) => blocks(s)).map((b, i) => ({
     id: String(b['@ID'] ?? `block_${i + 1}`),
     polygon: shape(b),
     lines: asArray(b.TextLine as XmlNode[]).map(readLine),
+    ...(typeOf(b) ? { type: typeOf(b) } : {}),
   }));
   const info = (description.sourceImageInformation ?? {}) as XmlNode;
   return { format, imageFilename: String(info.fileName ?? '').trim(), width, height, regions, warnings: [] };
+}
+
+/** The distinct region types of a page, in order of first use: one OtherTag each. */
+const regionTypes = (page: LayoutPage) => [...new Set(page.regions.flatMap((r) => (r.type ? [r.type] : [])))];
+const tagId = (page: LayoutPage, type: string) => `BT${regionTypes(page).indexOf(type) + 1}`;
+
+/** Region types as eScriptorium writes them: OtherTags referenced from each TextBlock's TAGREFS. */
+function typeTags(page: LayoutPage): string[] {
+  const types = regionTypes(page);
+  if (types.length === 0) return [];
+  return ['  <Tags>', ...types.map((t) => `    <OtherTag ID="${tagId(page, t)}" LABEL="${escapeXml(t)}" DESCRIPTION="block type ${escapeXml(t)}"/>`), '  </Tags>'];
 }
 
 /** ALTO v4 (4.2 features: point baselines), valid against the official 4.2 and 4.4 schemas. */
@@ -94,13 +109,15 @@ export function writeAlto(page: LayoutPage): string {
     '    <MeasurementUnit>pixel</MeasurementUnit>',
     `    <sourceImageInformation><fileName>${escapeXml(page.imageFilename)}</fileName></sourceImageInformation>`,
     '  </Description>',
+    ...typeTags(page),
     '  <Layout>',
     `    <Page ID="page_1" PHYSICAL_IMG_NR="1" WIDTH="${page.width}" HEIGHT="${page.height}">`,
     `      <PrintSpace HPOS="0" VPOS="0" WIDTH="${page.width}" HEIGHT="${page.height}">`,
   ];
   for (const region of page.regions) {
     const outline = regionOutline(region);
-    out.push(`        <TextBlock ID="${escapeXml(region.id)}" ${attrsBox(outline)}>`, `          <Shape><Polygon POINTS="${formatPoints(outline)}"/></Shape>`);
+    const tagRef = region.type ? ` TAGREFS="${tagId(page, region.type)}"` : '';
+    out.push(`        <TextBlock ID="${escapeXml(region.id)}" ${attrsBox(outline)}${tagRef}>`, `          <Shape><Polygon POINTS="${formatPoints(outline)}"/></Shape>`);
     for (const line of region.lines) {
       const baseline = line.baseline ? ` BASELINE="${formatPoints(line.baseline)}"` : '';
       out.push(`          <TextLine ID="${escapeXml(line.id)}" ${attrsBox(line.polygon)}${baseline}>`, `            <Shape><Polygon POINTS="${formatPoints(line.polygon)}"/></Shape>`);

@@ -16,6 +16,8 @@ export interface LayoutRegion {
   id: string;
   polygon: Point[];
   lines: LayoutLine[];
+  /** The region's type where the format names one (SegmOnto: MainZone, MarginTextZone, …). */
+  type?: string;
 }
 
 export type LayoutFormat = 'page-2013' | 'page-2019' | 'alto-2' | 'alto-3' | 'alto-4';

@@ -64,6 +64,12 @@ function sortByCustomIndex(nodes: XmlNode[]): XmlNode[] {
   return [...nodes].sort((a, b) => customIndex(a)! - customIndex(b)!);
 }
 
+/** The SegmOnto-style type of a region: custom="structure {type:MainZone;}" (eScriptorium, Transkribus), else @type. */
+function regionType(node: XmlNode): string | undefined {
+  const m = /structure\s*\{[^}]*type\s*:\s*([^;}]+)/.exec(String(node['@custom'] ?? ''));
+  return m ? m[1].trim() : node['@type'] === undefined ? undefined : String(node['@type']);
+}
+
 export function readPage(file: string, root: XmlNode, namespace: string): LayoutPage {
   const page = asArray(root.Page as XmlNode[])[0];
   if (!page) throw new XmlError(`${file}: PAGE file has no Page element`);
@@ -74,6 +80,7 @@ export function readPage(file: string, root: XmlNode, namespace: string): Layout
     id: String(r['@id'] ?? `region_${i + 1}`),
     polygon: parsePoints((r.Coords as XmlNode | undefined)?.['@points'] as string | undefined),
     lines: sortByCustomIndex(asArray(r.TextLine as XmlNode[])).map(readLine),
+    ...(regionType(r) ? { type: regionType(r) } : {}),
   }));
   const order = readingOrder(page);
   if (order.length) {
@@ -102,7 +109,9 @@ export function writePage(page: LayoutPage, created = new Date()): string {
     out.push('      </OrderedGroup>', '    </ReadingOrder>');
   }
   for (const region of page.regions) {
-    out.push(`    <TextRegion id="${escapeXml(region.id)}">`, `      <Coords points="${formatPoints(regionOutline(region))}"/>`);
+    // Region types as eScriptorium writes them (SegmOnto names in a custom structure attribute).
+    const custom = region.type ? ` custom="structure {type:${escapeXml(region.type.replace(/[;{}]/g, ''))};}"` : '';
+    out.push(`    <TextRegion id="${escapeXml(region.id)}"${custom}>`, `      <Coords points="${formatPoints(regionOutline(region))}"/>`);
     for (const line of region.lines) {
       out.push(`      <TextLine id="${escapeXml(line.id)}">`, `        <Coords points="${formatPoints(line.polygon)}"/>`);
       if (line.baseline) out.push(`        <Baseline points="${formatPoints(line.baseline)}"/>`);

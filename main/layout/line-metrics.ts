@@ -30,6 +30,8 @@ export interface LineMatch {
   matched: number;
   recall: number;
   precision: number;
+  /** Sum of the IoUs of the matched pairs (mean IoU = iouSum / matched). */
+  iouSum: number;
 }
 
 /** Greedy one-to-one matching, best IoU pairs first. */
@@ -43,13 +45,15 @@ export function matchLines(found: Point[][], truth: Point[][], threshold = 0.5):
   pairs.sort((p, q) => q.iou - p.iou);
   const usedF = new Set<number>();
   const usedT = new Set<number>();
+  let iouSum = 0;
   for (const p of pairs) {
     if (usedF.has(p.f) || usedT.has(p.t)) continue;
     usedF.add(p.f);
     usedT.add(p.t);
+    iouSum += p.iou;
   }
   const matched = usedF.size;
-  return { truth: truth.length, found: found.length, matched, recall: truth.length ? matched / truth.length : 1, precision: found.length ? matched / found.length : 1 };
+  return { truth: truth.length, found: found.length, matched, iouSum, recall: truth.length ? matched / truth.length : 1, precision: found.length ? matched / found.length : 1 };
 }
 
 function boxesOverlap(a: Point[], b: Point[]): boolean {

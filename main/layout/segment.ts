@@ -40,33 +40,40 @@ export function segmentPage(page: GrayImage): Segmentation {
   for (let i = 0; i < xs.length; i++) profile[rowOf(i)]++;
 
   const bands = lineBands(profile);
+  const body = bodyHeight(profile);
   const bandOf = new Int32Array(rows).fill(-1);
   bands.forEach((b, k) => bandOf.fill(k, b.from, b.to));
-  // Per band: row profile (vertical extent, baseline) and column histogram (horizontal extent).
+  // Per band: the ink pixels, and their column histogram (horizontal extent).
+  const members: number[][] = bands.map(() => []);
   const columns = bands.map(() => new Float64Array(img.width));
   for (let i = 0; i < xs.length; i++) {
     const k = bandOf[rowOf(i)];
-    if (k >= 0) columns[k][xs[i]]++;
+    if (k >= 0) { columns[k][xs[i]]++; members[k].push(i); }
   }
   const inkPerBand = bands.map((b) => sum(profile, b.from, b.to));
   const typical = median(inkPerBand);
   const lines: SegmentedLine[] = [];
+  const unshear = (x: number, yPrime: number): Point => [Math.round(x * factor), Math.round((yPrime - offset + x * slope) * factor)];
   bands.forEach((band, k) => {
     // Specks and stray marks between lines make bands with little ink: not lines.
     if (inkPerBand[k] < 0.1 * typical) return;
-    const peak = max(profile, band.from, band.to);
-    const top = firstAtLeast(profile, band.from, band.to, 0.06 * peak);
-    const bottom = lastAtLeast(profile, band.from, band.to, 0.06 * peak) + 1;
-    const base = lastAtLeast(profile, band.from, band.to, 0.35 * peak) + 1;
-    const [left, right] = horizontalExtent(columns[k], band.to - band.from);
-    if (right - left < 4) return;
-    const unshear = (x: number, yPrime: number): Point => [
-      Math.round(x * factor), Math.round((yPrime - offset + x * slope) * factor),
-    ];
-    lines.push({
-      polygon: [unshear(left, top), unshear(right, top), unshear(right, bottom), unshear(left, bottom)].map(([x, y]) => clampPoint(x, y, page)),
-      baseline: [unshear(left, base), unshear(right, base)].map(([x, y]) => clampPoint(x, y, page)),
-    });
+    // A band can hold a marginal note beside the line, or ink of the margin: each run of
+    // ink separated by a wide gap is a line of its own, sized by its own ink only.
+    for (const [left, right] of inkRuns(columns[k], band.to - band.from, body)) {
+      if (right - left < Math.max(4, 2 * body)) continue;
+      const own = new Float64Array(band.to - band.from);
+      let ink = 0;
+      for (const i of members[k]) if (xs[i] >= left && xs[i] < right) { own[rowOf(i) - band.from]++; ink++; }
+      if (ink < 0.05 * typical) continue;
+      const peak = max(own, 0, own.length);
+      const top = band.from + firstAtLeast(own, 0, own.length, 0.06 * peak);
+      const bottom = band.from + lastAtLeast(own, 0, own.length, 0.06 * peak) + 1;
+      const base = band.from + lastAtLeast(own, 0, own.length, 0.35 * peak) + 1;
+      lines.push({
+        polygon: [unshear(left, top), unshear(right, top), unshear(right, bottom), unshear(left, bottom)].map(([x, y]) => clampPoint(x, y, page)),
+        baseline: [unshear(left, base), unshear(right, base)].map(([x, y]) => clampPoint(x, y, page)),
+      });
+    }
   });
   return { lines, skewDegrees: (Math.atan(slope) * 180) / Math.PI };
 }
@@ -146,16 +153,27 @@ function bodyHeight(profile: Float64Array): number {
   return Math.max(4, median(runs));
 }
 
-/** Leftmost and rightmost ink columns of a band, ignoring specks far from the rest of the line. */
-function horizontalExtent(columns: Float64Array, bandHeight: number): [number, number] {
+/**
+ * The runs of ink columns of a band, ignoring specks: columns of the smoothed histogram
+ * above a small threshold, with gaps up to GAP_BODIES line bodies bridged (gaps between
+ * words); a wider gap (the margin between a note and the text) starts a new run.
+ */
+const GAP_BODIES = 4;
+function inkRuns(columns: Float64Array, bandHeight: number, body: number): Array<[number, number]> {
   const smooth = boxSmooth(columns, Math.max(2, Math.round(bandHeight / 2)));
   const total = sum(columns, 0, columns.length);
   const threshold = Math.max(0.5, (total / columns.length) * 0.02);
-  let left = 0;
-  while (left < smooth.length && smooth[left] < threshold) left++;
-  let right = smooth.length - 1;
-  while (right > left && smooth[right] < threshold) right--;
-  return [left, right + 1];
+  const runs: Array<[number, number]> = [];
+  let start = -1;
+  let lastInk = -Infinity;
+  for (let x = 0; x < smooth.length; x++) {
+    if (smooth[x] < threshold) continue;
+    if (start >= 0 && x - lastInk > GAP_BODIES * body) { runs.push([start, lastInk + 1]); start = -1; }
+    if (start < 0) start = x;
+    lastInk = x;
+  }
+  if (start >= 0) runs.push([start, lastInk + 1]);
+  return runs;
 }
 
 function shrink(img: GrayImage, f: number): GrayImage {

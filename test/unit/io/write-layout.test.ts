@@ -44,3 +44,23 @@ test('the schema check really rejects an invalid file', async () => {
   const errors = await schemaErrors(writePage(read('page-2019.xml')).replace('<TextRegion', '<TextBlob'), 'page2019');
   assert.ok(errors.length > 0);
 });
+
+test('region types (main text, marginal notes) survive PAGE and ALTO export, schema-valid', async () => {
+  const page = read('alto-v4.xml');
+  const line = page.regions[0].lines[0];
+  const typed: LayoutPage = {
+    ...page,
+    regions: [
+      { id: 'r_main', polygon: [], lines: [line], type: 'MainZone' },
+      { id: 'r_note', polygon: [], lines: [{ ...line, id: 'note_1' }], type: 'MarginTextZone' },
+      { id: 'r_plain', polygon: [], lines: [{ ...line, id: 'plain_1' }] },
+    ],
+  };
+  const pageXml = writePage(typed);
+  assert.deepEqual(await schemaErrors(pageXml, 'page2019'), []);
+  const altoXml = writeAlto(typed);
+  assert.deepEqual(await schemaErrors(altoXml, 'alto42'), []);
+  for (const xml of [pageXml, altoXml]) {
+    assert.deepEqual(readLayout('export.xml', xml).regions.map((r) => r.type), ['MainZone', 'MarginTextZone', undefined]);
+  }
+});

@@ -1,0 +1,76 @@
+// Segmenting a page with a trained segmentation model: the page is scaled down to the
+// model's page size (area average), normalised as in training, run through the network
+// once, and the maps post-processed into lines and regions (seg-post.ts), which are scaled
+// back to the page's pixels. Pure: a grayscale page in, a layout out.
+import * as tf from '@tensorflow/tfjs';
+import type { Point } from '../io/layout.ts';
+import type { GrayImage } from '../ml/line-image.ts';
+import { segStride } from '../ml/seg-net.ts';
+import { pageStats } from '../ml/seg-train.ts';
+import type { Segmenter } from './seg-model-file.ts';
+import { postProcess, type PostOptions } from './seg-post.ts';
+import type { RegionClass } from './region-class.ts';
+
+export interface ModelLine {
+  polygon: Point[];
+  baseline: Point[];
+  region: RegionClass;
+}
+
+export interface ModelSegmentation {
+  /** In reading order: region by region. */
+  lines: ModelLine[];
+  regions: Array<{ region: RegionClass; polygon: Point[]; lines: number[] }>;
+}
+
+/** Area-average downscaling so that the longer side is at most `size`. */
+export function shrinkTo(page: GrayImage, size: number): GrayImage {
+  const f = Math.max(1, Math.max(page.width, page.height) / size);
+  const width = Math.max(1, Math.round(page.width / f));
+  const height = Math.max(1, Math.round(page.height / f));
+  const sum = new Float64Array(width * height);
+  const n = new Float64Array(width * height);
+  const col = Int32Array.from({ length: page.width }, (_, x) => Math.min(width - 1, Math.floor((x * width) / page.width)));
+  for (let y = 0; y < page.height; y++) {
+    const row = Math.min(height - 1, Math.floor((y * height) / page.height)) * width;
+    for (let x = 0; x < page.width; x++) {
+      sum[row + col[x]] += page.data[y * page.width + x];
+      n[row + col[x]]++;
+    }
+  }
+  const data = new Uint8Array(width * height);
+  for (let k = 0; k < data.length; k++) data[k] = Math.round(sum[k] / Math.max(1, n[k]));
+  return { width, height, data };
+}
+
+export function segmentWithModel(model: Segmenter, page: GrayImage, post: Partial<PostOptions> = {}): ModelSegmentation {
+  const small = shrinkTo(page, model.header.pageSize);
+  const stride = segStride(model.net.config);
+  const W = Math.ceil(small.width / stride) * stride;
+  const H = Math.ceil(small.height / stride) * stride;
+  const { mean, std } = pageStats(small.data);
+  const input = new Float32Array(W * H);
+  for (let y = 0; y < small.height; y++) {
+    for (let x = 0; x < small.width; x++) input[y * W + x] = (mean - small.data[y * small.width + x]) / std;
+  }
+  const probs = tf.tidy(() => tf.sigmoid(model.net.logits(tf.tensor4d(input, [1, H, W, 1]))));
+  const all = probs.dataSync() as Float32Array;
+  probs.dispose();
+  const maps = model.net.config.outputs;
+  const channel = (c: number) => {
+    const out = new Float32Array(small.width * small.height);
+    for (let y = 0; y < small.height; y++) for (let x = 0; x < small.width; x++) out[y * small.width + x] = all[(y * W + x) * maps + c];
+    return out;
+  };
+  const result = postProcess({ width: small.width, height: small.height, baseline: channel(0), line: channel(1), main: channel(2), margin: channel(3) }, post);
+  const sx = page.width / small.width;
+  const sy = page.height / small.height;
+  const scale = (points: Point[]): Point[] => points.map(([x, y]) => [Math.round(x * sx), Math.round(y * sy)]);
+  // Lines in reading order: region by region.
+  const order = result.regions.flatMap((r) => r.lines);
+  const position = new Map(order.map((line, i) => [line, i]));
+  return {
+    lines: order.map((i) => ({ polygon: scale(result.lines[i].polygon), baseline: scale(result.lines[i].baseline), region: result.lines[i].region })),
+    regions: result.regions.map((r) => ({ region: r.region, polygon: scale(r.polygon), lines: r.lines.map((i) => position.get(i)!) })),
+  };
+}

@@ -1,0 +1,289 @@
+// From the segmentation network's maps to lines: connected bands of the baseline map that
+// the network is sure of somewhere are baseline pieces; pieces of one baseline are joined,
+// short ones and those nested in another line's body dropped. Each polygon reaches up and
+// down from its baseline through the line map (which the network learned to leave a seam
+// in between lines), bounded by the neighbouring baselines; the region maps give each line
+// a class, and lines of one class that sit together form a region. Regions come in reading
+// order (top to bottom, a region beside another by its top), lines in a region top to
+// bottom. Pure code on arrays, in the maps' pixels; the caller scales to the page.
+import type { Point } from '../io/layout.ts';
+import type { RegionClass } from './region-class.ts';
+
+export interface SegMaps {
+  width: number;
+  height: number;
+  /** Probabilities in [0,1], row-major, one array per map. */
+  baseline: Float32Array;
+  line: Float32Array;
+  main: Float32Array;
+  margin: Float32Array;
+}
+
+export interface PostLine {
+  baseline: Point[];
+  polygon: Point[];
+  region: RegionClass;
+}
+
+export interface PostRegion {
+  region: RegionClass;
+  polygon: Point[];
+  /** Indexes into `lines`, in reading order. */
+  lines: number[];
+}
+
+export interface PostOptions {
+  baselineThreshold: number;
+  /** A baseline piece counts only where the network is this sure somewhere along it (hysteresis: faint show-through stays out). */
+  baselinePeak: number;
+  lineThreshold: number;
+  /** Baselines shorter than this (pixels of the maps) are noise. */
+  minLength: number;
+  /** Distance between the points kept along a baseline. */
+  step: number;
+  /** Baselines shorter than this many line spacings are dropped as noise (after merging pieces). */
+  minLengthSpacings: number;
+  /** Pieces of one baseline are joined across a horizontal gap of up to this many line spacings… */
+  joinGapSpacings: number;
+  /** …when their ends are this close vertically (in line spacings). */
+  joinRiseSpacings: number;
+}
+
+export const DEFAULT_POST: PostOptions = { baselineThreshold: 0.4, baselinePeak: 0.7, lineThreshold: 0.35, minLength: 5, step: 6, minLengthSpacings: 0.5, joinGapSpacings: 1, joinRiseSpacings: 0.3 };
+
+/** Connected components (8-neighbourhood) of the pixels above the threshold; labels from 1. */
+export function components(map: Float32Array, width: number, height: number, threshold: number): { labels: Int32Array; count: number } {
+  const labels = new Int32Array(width * height);
+  let count = 0;
+  const stack: number[] = [];
+  for (let start = 0; start < map.length; start++) {
+    if (labels[start] || map[start] < threshold) continue;
+    labels[start] = ++count;
+    stack.push(start);
+    while (stack.length) {
+      const k = stack.pop()!;
+      const x = k % width;
+      const y = (k - x) / width;
+      for (let dy = -1; dy <= 1; dy++) {
+        for (let dx = -1; dx <= 1; dx++) {
+          const nx = x + dx;
+          const ny = y + dy;
+          if (nx < 0 || ny < 0 || nx >= width || ny >= height) continue;
+          const n = ny * width + nx;
+          if (!labels[n] && map[n] >= threshold) { labels[n] = count; stack.push(n); }
+        }
+      }
+    }
+  }
+  return { labels, count };
+}
+
+/** Per component: the mean row of its pixels in each column, as a polyline sampled every `step` columns. */
+function baselines(labels: Int32Array, count: number, width: number, map: Float32Array, o: PostOptions): Array<{ label: number; points: Point[] }> {
+  const peak = new Float32Array(count + 1);
+  for (let k = 0; k < labels.length; k++) if (labels[k] && map[k] > peak[labels[k]]) peak[labels[k]] = map[k];
+  const sums = new Map<number, Map<number, [number, number]>>();
+  for (let k = 0; k < labels.length; k++) {
+    const l = labels[k];
+    if (!l || peak[l] < o.baselinePeak) continue;
+    const x = k % width;
+    let cols = sums.get(l);
+    if (!cols) sums.set(l, (cols = new Map()));
+    const c = cols.get(x) ?? [0, 0];
+    c[0] += (k - x) / width;
+    c[1]++;
+    cols.set(x, c);
+  }
+  const out: Array<{ label: number; points: Point[] }> = [];
+  for (const [label, cols] of sums) {
+    const xs = [...cols.keys()].sort((a, b) => a - b);
+    if (xs.length < 2) continue;
+    const points: Point[] = [];
+    for (let i = 0; i < xs.length; i += o.step) points.push([xs[i], cols.get(xs[i])![0] / cols.get(xs[i])![1]]);
+    const last = xs[xs.length - 1];
+    if (points[points.length - 1][0] !== last) points.push([last, cols.get(last)![0] / cols.get(last)![1]]);
+    out.push({ label, points });
+  }
+  return out;
+}
+
+/**
+ * A faint stretch of a predicted baseline splits it into pieces: pieces whose facing ends
+ * are close (a short horizontal gap, little vertical step) are one baseline. Greedy, left
+ * to right, each piece joining the nearest open baseline at most.
+ */
+type Piece = { label: number; points: Point[]; region: RegionClass };
+
+function mergePieces(pieces: Piece[], gap: number, o: PostOptions = DEFAULT_POST): Array<{ labels: number[]; points: Point[]; region: RegionClass }> {
+  const sorted = [...pieces].sort((a, b) => a.points[0][0] - b.points[0][0]);
+  const lines: Array<{ labels: number[]; points: Point[]; region: RegionClass }> = [];
+  for (const piece of sorted) {
+    const [sx, sy] = piece.points[0];
+    let best = -1;
+    let bestCost = Infinity;
+    lines.forEach((line, i) => {
+      // A marginal note written level with a line of the main text is not part of it.
+      if (line.region !== piece.region) return;
+      const [ex, ey] = line.points[line.points.length - 1];
+      const dx = sx - ex;
+      const dy = Math.abs(sy - ey);
+      if (dx < -0.5 * gap || dx > o.joinGapSpacings * gap || dy > o.joinRiseSpacings * gap) return;
+      const cost = Math.max(0, dx) + 3 * dy;
+      if (cost < bestCost) { bestCost = cost; best = i; }
+    });
+    if (best < 0) lines.push({ labels: [piece.label], points: [...piece.points], region: piece.region });
+    else {
+      const line = lines[best];
+      line.labels.push(piece.label);
+      // Overlapping ends: the joined piece continues where the line stops.
+      const end = line.points[line.points.length - 1][0];
+      line.points.push(...piece.points.filter(([x]) => x > end));
+    }
+  }
+  return lines.filter((l) => l.points.length >= 2);
+}
+
+/** The height of a polyline at x (clamped to its ends). */
+function yAt(points: Point[], x: number): number {
+  if (x <= points[0][0]) return points[0][1];
+  for (let i = 1; i < points.length; i++) {
+    const [x0, y0] = points[i - 1];
+    const [x1, y1] = points[i];
+    if (x <= x1) return x1 === x0 ? y1 : y0 + ((y1 - y0) * (x - x0)) / (x1 - x0);
+  }
+  return points[points.length - 1][1];
+}
+
+/**
+ * A short baseline inside the body of a longer line (an ascender's loop, a descender, an
+ * accent the network half took for a baseline) is not a line of its own. Isolated short
+ * lines (a page number, a word in the margin) are kept.
+ */
+function dropNested<T extends { points: Point[] }>(lines: T[], gap: number): T[] {
+  const length = (l: T) => l.points[l.points.length - 1][0] - l.points[0][0];
+  const byLength = [...lines].sort((a, b) => length(b) - length(a));
+  const kept: T[] = [];
+  for (const line of byLength) {
+    const x0 = line.points[0][0];
+    const x1 = line.points[line.points.length - 1][0];
+    const y = line.points.reduce((s, p) => s + p[1], 0) / line.points.length;
+    const nested = kept.some((k) => {
+      if (x0 < k.points[0][0] - 0.25 * gap || x1 > k.points[k.points.length - 1][0] + 0.25 * gap) return false;
+      const dy = y - yAt(k.points, (x0 + x1) / 2);
+      return dy > -0.6 * gap && dy < 0.45 * gap;
+    });
+    if (!nested) kept.push(line);
+  }
+  return lines.filter((l) => kept.includes(l));
+}
+
+function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  return s.length ? s[s.length >> 1] : 0;
+}
+
+/** Median vertical gap between each baseline and the nearest one above or below it that overlaps it horizontally. */
+function spacing(lines: Point[][]): number {
+  const gaps: number[] = [];
+  const span = (l: Point[]) => [l[0][0], l[l.length - 1][0], l.reduce((s, p) => s + p[1], 0) / l.length];
+  for (const a of lines) {
+    const [a0, a1, ay] = span(a);
+    let best = Infinity;
+    for (const b of lines) {
+      if (b === a) continue;
+      const [b0, b1, by] = span(b);
+      if (b0 < a1 && a0 < b1 && Math.abs(by - ay) > 1) best = Math.min(best, Math.abs(by - ay));
+    }
+    if (Number.isFinite(best)) gaps.push(best);
+  }
+  return gaps.length ? median(gaps) : 20;
+}
+
+export function postProcess(maps: SegMaps, options: Partial<PostOptions> = {}): { lines: PostLine[]; regions: PostRegion[] } {
+  const o = { ...DEFAULT_POST, ...options };
+  const { width, height } = maps;
+  const { labels, count } = components(maps.baseline, width, height, o.baselineThreshold);
+  const pieces = baselines(labels, count, width, maps.baseline, o).map((p) => ({ ...p, region: classify(maps, p.points) }));
+  // Line spacing from the long pieces only: short fragments between lines would halve it.
+  const lengthOf = (points: Point[]) => points[points.length - 1][0] - points[0][0];
+  const lengths = pieces.map((p) => lengthOf(p.points)).sort((a, b) => a - b);
+  const long = lengths.length ? 0.3 * lengths[Math.floor(0.9 * (lengths.length - 1))] : 0;
+  const gap = spacing(pieces.filter((p) => lengthOf(p.points) >= long).map((p) => p.points));
+  const found = dropNested(mergePieces(pieces, gap, o).filter((f) => f.points[f.points.length - 1][0] - f.points[0][0] >= Math.max(o.minLength, o.minLengthSpacings * gap)), gap);
+  const lineOf = new Map<number, number>();
+  found.forEach((f, i) => { for (const l of f.labels) lineOf.set(l, i); });
+  const lines: PostLine[] = found.map(({ points, region }, index) => {
+    // How far the line reaches above and below its baseline, column by column, through the
+    // line map; stopped by another line's baseline and by a line spacing (ascenders of the
+    // line below never belong to this one).
+    const reach = (x: number, y: number, dir: -1 | 1, limit: number) => {
+      let d = 1;
+      for (; d <= limit; d++) {
+        const yy = Math.round(y + dir * d);
+        if (yy < 0 || yy >= height) break;
+        const k = yy * width + Math.round(x);
+        if (maps.line[k] < o.lineThreshold && d > 1) break;
+        if (labels[k] && lineOf.has(labels[k]) && lineOf.get(labels[k]) !== index) break;
+      }
+      return d - 1;
+    };
+    const ups = points.map(([x, y]) => reach(x, y, -1, Math.ceil(gap * 1.1)));
+    const downs = points.map(([x, y]) => reach(x, y, 1, Math.ceil(gap * 0.6)));
+    // Column by column reaches follow the ink but are noisy: held near the line's median.
+    const mu = Math.max(2, median(ups));
+    const md = Math.max(1, median(downs));
+    const top = points.map(([x, y], i): Point => [x, Math.max(0, y - Math.min(Math.max(ups[i], 0.7 * mu), 1.3 * mu))]);
+    const bottom = points.map(([x, y], i): Point => [x, Math.min(height, y + Math.min(Math.max(downs[i], 0.7 * md), 1.3 * md))]);
+    const polygon = [...top, ...bottom.reverse()];
+    return { baseline: points, polygon, region };
+  });
+  return { lines, regions: groupRegions(lines, gap) };
+}
+
+/** The class whose map is strongest along the baseline: margin, main, else other. */
+function classify(maps: SegMaps, points: Point[]): RegionClass {
+  let main = 0;
+  let margin = 0;
+  for (const [x, y] of points) {
+    const k = Math.min(maps.height - 1, Math.round(y)) * maps.width + Math.min(maps.width - 1, Math.round(x));
+    main += maps.main[k];
+    margin += maps.margin[k];
+  }
+  main /= points.length;
+  margin /= points.length;
+  if (margin > 0.5 && margin > main) return 'margin';
+  return main > 0.5 ? 'main' : 'other';
+}
+
+type Box = { x0: number; y0: number; x1: number; y1: number };
+const boxOf = (points: Point[]): Box => ({
+  x0: Math.min(...points.map((p) => p[0])), y0: Math.min(...points.map((p) => p[1])),
+  x1: Math.max(...points.map((p) => p[0])), y1: Math.max(...points.map((p) => p[1])),
+});
+
+/** Lines of one class whose boxes overlap horizontally and lie within two line spacings vertically form one region. */
+export function groupRegions(lines: PostLine[], gap: number): PostRegion[] {
+  const parent = lines.map((_, i) => i);
+  const find = (i: number): number => (parent[i] === i ? i : (parent[i] = find(parent[i])));
+  const boxes = lines.map((l) => boxOf(l.polygon));
+  for (let i = 0; i < lines.length; i++) {
+    for (let j = i + 1; j < lines.length; j++) {
+      if (lines[i].region !== lines[j].region) continue;
+      const a = boxes[i];
+      const b = boxes[j];
+      const vertical = Math.max(a.y0, b.y0) - Math.min(a.y1, b.y1);
+      if (a.x0 < b.x1 && b.x0 < a.x1 && vertical < 2 * gap) parent[find(i)] = find(j);
+    }
+  }
+  const groups = new Map<number, number[]>();
+  lines.forEach((_, i) => groups.set(find(i), [...(groups.get(find(i)) ?? []), i]));
+  const centreY = (i: number) => lines[i].baseline.reduce((s, p) => s + p[1], 0) / lines[i].baseline.length;
+  const regions = [...groups.values()].map((members) => {
+    members.sort((a, b) => centreY(a) - centreY(b) || boxes[a].x0 - boxes[b].x0);
+    const b = boxOf(members.flatMap((i) => lines[i].polygon));
+    const polygon: Point[] = [[b.x0, b.y0], [b.x1, b.y0], [b.x1, b.y1], [b.x0, b.y1]];
+    return { region: lines[members[0]].region, polygon, lines: members, top: b.y0, left: b.x0 };
+  });
+  regions.sort((a, b) => a.top - b.top || a.left - b.left);
+  return regions.map(({ region, polygon, lines: members }) => ({ region, polygon, lines: members }));
+}

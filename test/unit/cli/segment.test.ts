@@ -1,0 +1,64 @@
+// `quire segment`: classical or model segmentation of a project's pages from the command
+// line, never removing a transcribed line, with reading order kept around it.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { createService } from '../../../main/api/service.ts';
+import { readingOrder } from '../../../main/layout/segment-pages.ts';
+import { saveSegmenter } from '../../../main/layout/seg-model-file.ts';
+import { initBackend } from '../../../main/ml/backend.ts';
+import { SegNet } from '../../../main/ml/seg-net.ts';
+import { Project } from '../../../main/project/project.ts';
+import { writeSynthPage } from '../../helpers/images.ts';
+import { tempDir } from '../../helpers/project.ts';
+import { CLI } from '../../helpers/cli.ts';
+
+const quire = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
+
+test('quire segment finds lines, and segmenting again (classical or a model) never removes a transcribed line', async () => {
+  const root = tempDir();
+  const dir = join(root, 'p');
+  assert.equal(quire('init', dir).status, 0);
+  const scan = join(root, 'scan.png');
+  const page = await writeSynthPage(4, scan);
+  assert.equal(quire('import', dir, scan).status, 0);
+  const first = quire('segment', dir, '--model', 'classical', '--json');
+  assert.equal(first.status, 0, first.stderr);
+  const report = JSON.parse(first.stdout);
+  assert.equal(report.segmenter, 'classical');
+  assert.ok(Math.abs(report.added - page.lines.length) <= 1, `${report.added} lines for ${page.lines.length}`);
+
+  const project = Project.open(dir);
+  const api = createService(project);
+  const [doc] = await api.listDocuments({});
+  const [p] = await api.listPages({ documentId: doc.id });
+  const lines = (await api.getPage({ pageId: p.id })).lines;
+  await api.saveTranscription({ lineId: lines[1].id, text: 'never lost' });
+  project.close();
+
+  // An untrained model finds arbitrary lines or none: the transcribed line must survive either way.
+  await initBackend();
+  const model = join(root, 'untrained.qseg');
+  saveSegmenter(model, new SegNet({ levels: [4, 8], outputs: 4 }, 2), 256);
+  for (const choice of ['classical', model]) {
+    const again = quire('segment', dir, '--pages', String(p.id), '--model', choice, '--json');
+    assert.equal(again.status, 0, again.stderr);
+    assert.equal(JSON.parse(again.stdout).keptLabeled, 1);
+    const reopened = Project.open(dir);
+    const after = (await createService(reopened).getPage({ pageId: p.id })).lines;
+    reopened.close();
+    assert.equal(after.filter((l) => l.text === 'never lost').length, 1, `with ${choice}`);
+  }
+  const wrong = quire('segment', dir, '--pages', '999');
+  assert.equal(wrong.status, 2);
+  assert.match(wrong.stderr, /no page 999/);
+});
+
+test('reading order with a model order: kept lines go before the first new line below them in their column', () => {
+  const box = (x0: number, y0: number): Array<[number, number]> => [[x0, y0], [x0 + 100, y0], [x0 + 100, y0 + 20], [x0, y0 + 20]];
+  const added = [{ id: 1, polygon: box(0, 0) }, { id: 2, polygon: box(0, 60) }, { id: 3, polygon: box(300, 10) }];
+  const kept = [{ id: 9, polygon: box(0, 30) }];
+  assert.deepEqual(readingOrder(kept, added, true).map((l) => l.id), [1, 9, 2, 3]);
+  assert.deepEqual(readingOrder(kept, added, false).map((l) => l.id), [1, 3, 9, 2]);
+});

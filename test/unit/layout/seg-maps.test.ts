@@ -1,0 +1,108 @@
+// The segmentation model's pure parts around the network: rasterised targets, the
+// post-processing of predicted maps into lines and regions, and the baseline metric.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Point } from '../../../main/io/layout.ts';
+import { scoreBaselines } from '../../../main/layout/baseline-metrics.ts';
+import { scanPolygon } from '../../../main/layout/raster.ts';
+import { regionClass } from '../../../main/layout/region-class.ts';
+import { BIT, segTargets } from '../../../main/layout/seg-targets.ts';
+import { postProcess, type SegMaps } from '../../../main/layout/seg-post.ts';
+
+const rect = (x0: number, y0: number, x1: number, y1: number): Point[] => [[x0, y0], [x1, y0], [x1, y1], [x0, y1]];
+
+test('a polygon fills the pixels whose centres it contains', () => {
+  let n = 0;
+  scanPolygon(rect(2, 3, 12, 8), 20, 20, () => n++);
+  assert.equal(n, 10 * 5);
+});
+
+test('targets: touching line polygons are kept apart by a seam, baselines and region bits are drawn', () => {
+  const lines = [
+    { polygon: rect(5, 5, 45, 15), baseline: [[5, 13], [45, 13]] as Point[], region: 'main' as const },
+    { polygon: rect(5, 15, 45, 25), baseline: [[5, 23], [45, 23]] as Point[], region: 'main' as const },
+    { polygon: rect(50, 5, 60, 25), baseline: [[50, 20], [60, 20]] as Point[], region: 'margin' as const },
+  ];
+  const t = segTargets(64, 32, lines, [{ region: 'main', polygon: rect(3, 3, 47, 27) }]);
+  const at = (x: number, y: number) => t[y * 64 + x];
+  assert.ok(at(20, 8) & BIT.line);
+  assert.ok(at(20, 18) & BIT.line);
+  // Rows 14 and 15 touch the other line: the seam.
+  assert.equal(at(20, 14) & BIT.line, 0);
+  assert.equal(at(20, 15) & BIT.line, 0);
+  assert.ok(at(20, 13) & BIT.baseline);
+  assert.equal(at(20, 9) & BIT.baseline, 0);
+  assert.ok(at(20, 8) & BIT.main);
+  assert.equal(at(20, 8) & BIT.margin, 0);
+  // The margin line has no region polygon: its own outline marks the class.
+  assert.ok(at(55, 10) & BIT.margin);
+  assert.equal(at(55, 10) & BIT.main, 0);
+});
+
+test('region types fold into main, margin and other', () => {
+  assert.deepEqual(['MainZone', 'MarginTextZone:note', 'NumberingZone:page', undefined, 'marginal', 'StampZone'].map(regionClass), ['main', 'margin', 'other', 'main', 'margin', 'other']);
+});
+
+/** Maps of a page: main-text lines on the right, short marginal notes on the left. */
+function mapsWithMarginalia(): SegMaps {
+  const width = 120;
+  const height = 80;
+  const maps: SegMaps = { width, height, baseline: new Float32Array(width * height), line: new Float32Array(width * height), main: new Float32Array(width * height), margin: new Float32Array(width * height) };
+  const paint = (map: Float32Array, x0: number, y0: number, x1: number, y1: number, v = 1) => {
+    for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) map[y * width + x] = v;
+  };
+  for (const base of [15, 30, 45, 60]) {
+    paint(maps.line, 40, base - 8, 110, base + 3);
+    paint(maps.baseline, 40, base - 1, 110, base + 1);
+  }
+  paint(maps.main, 38, 5, 112, 66);
+  for (const base of [20, 32]) {
+    paint(maps.line, 5, base - 8, 30, base + 3);
+    paint(maps.baseline, 5, base - 1, 30, base + 1);
+  }
+  paint(maps.margin, 3, 10, 32, 36);
+  // A speck in the baseline map is not a line.
+  paint(maps.baseline, 70, 72, 72, 74);
+  return maps;
+}
+
+test('post-processing: one line per baseline band, polygons around the baseline, marginal notes as their own region', () => {
+  const { lines, regions } = postProcess(mapsWithMarginalia());
+  assert.equal(lines.length, 6);
+  assert.equal(regions.length, 2);
+  const main = regions.find((r) => r.region === 'main')!;
+  const margin = regions.find((r) => r.region === 'margin')!;
+  assert.equal(main.lines.length, 4);
+  assert.equal(margin.lines.length, 2);
+  // Lines within a region run top to bottom.
+  const ys = main.lines.map((i) => lines[i].baseline[0][1]);
+  assert.deepEqual(ys, [...ys].sort((a, b) => a - b));
+  for (const i of margin.lines) assert.ok(lines[i].baseline.every(([x]) => x < 32));
+  const first = lines[main.lines[0]];
+  const top = Math.min(...first.polygon.map((p) => p[1]));
+  const bottom = Math.max(...first.polygon.map((p) => p[1]));
+  assert.ok(top >= 5 && top <= 9, `top ${top}`);
+  assert.ok(bottom >= 16 && bottom <= 19, `bottom ${bottom}`);
+});
+
+test('baseline metric: exact baselines score 1, baselines a line away score 0, a missing line lowers recall only', () => {
+  const truth: Point[][] = [[[0, 50], [400, 50]], [[0, 100], [400, 100]], [[0, 150], [400, 150]]];
+  const exact = scoreBaselines(truth, truth);
+  assert.equal(exact.truthCovered, exact.truthPoints);
+  assert.equal(exact.foundCovered, exact.foundPoints);
+  const off = scoreBaselines(truth.map((l) => l.map(([x, y]): Point => [x, y + 25])), truth);
+  assert.equal(off.truthCovered, 0);
+  const missing = scoreBaselines(truth.slice(0, 2), truth);
+  assert.ok(Math.abs(missing.truthCovered / missing.truthPoints - 2 / 3) < 0.02);
+  assert.equal(missing.foundCovered, missing.foundPoints);
+});
+
+test('post-processing: a baseline broken by a faint stretch is one line, a short speck is none', () => {
+  const maps = mapsWithMarginalia();
+  // Break the second main line's baseline for 6 columns.
+  for (let y = 28; y < 32; y++) for (let x = 70; x < 76; x++) maps.baseline[y * maps.width + x] = 0.1;
+  const { lines } = postProcess(maps);
+  assert.equal(lines.length, 6);
+  const second = lines.filter((l) => l.region === 'main').sort((a, b) => a.baseline[0][1] - b.baseline[0][1])[1];
+  assert.ok(second.baseline[0][0] <= 41 && second.baseline[second.baseline.length - 1][0] >= 108);
+});
