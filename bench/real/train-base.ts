@@ -5,12 +5,15 @@
 //   npx tsx bench/real/train-base.ts --shape h48s8 --steps 20000 --out out/base-real.qmodel --curve docs/results/base-real-curve.csv
 //   (add --resume to continue from <out>.ckpt after an interruption; the same data order
 //   and optimizer state, so the curve goes on as if never stopped)
+//   --from FILE.qmodel starts from a trained model instead (its shape and line height; its
+//   charset grown to the real lines' characters, learned columns kept)
 import { parseArgs } from 'node:util';
 import { availableParallelism } from 'node:os';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { initBackend } from '../../main/ml/backend.ts';
-import { loadTrainingCheckpoint, saveModel, saveTrainingCheckpoint } from '../../main/ml/checkpoint.ts';
+import { loadModel, loadTrainingCheckpoint, saveModel, saveTrainingCheckpoint } from '../../main/ml/checkpoint.ts';
+import { extendCharset } from '../../main/ml/extend-charset.ts';
 import { toLineTensor } from '../../main/ml/line-image.ts';
 import { Recognizer } from '../../main/ml/model.ts';
 import { train } from '../../main/ml/train.ts';
@@ -19,7 +22,8 @@ import { augmentView } from '../../main/ml/seqclr/augment.ts';
 import type { LineSource, Sample } from '../../main/ml/data.ts';
 import { synthLine, trainingHands } from '../synth/handwriting.ts';
 import { REAL_CONFIGS } from './configs.ts';
-import { loadCorpus, spread } from './corpus.ts';
+import { corpusAt, spread } from './corpus.ts';
+import type { PackedLine } from './line-pack.ts';
 import { REAL_SOURCES } from './sources.ts';
 
 const { values: args } = parseArgs({
@@ -39,15 +43,19 @@ const { values: args } = parseArgs({
     out: { type: 'string', default: 'out/base-real.qmodel' },
     curve: { type: 'string' },
     resume: { type: 'boolean', default: false },
+    from: { type: 'string' },
   },
 });
-const shape = REAL_CONFIGS[args.shape!];
+const start = args.from ? loadModel(args.from) : undefined;
+const shape = start?.model.config ?? REAL_CONFIGS[args.shape!];
 if (!shape) throw new Error(`unknown shape ${args.shape} (known: ${Object.keys(REAL_CONFIGS).join(', ')})`);
 const steps = Number(args.steps);
 const seed = Number(args.seed);
 const evalEvery = Number(args['eval-every']);
-const corpus = loadCorpus(args.lines!, shape.height);
-const { codec, pack } = corpus;
+const corpus = corpusAt(args.lines!, shape.height);
+// A starting model keeps its classes first, so what it learned stays where it was.
+const codec = start ? start.codec.extendedWith(corpus.codec.chars) : corpus.codec;
+const sampleOf = (l: PackedLine): Sample => ({ text: l.text, image: corpus.image(l) });
 
 // Generated lines whose text the real charset can write, in all 45 training hands.
 const hands = trainingHands(45);
@@ -60,24 +68,32 @@ const synthetic = (k: number): Sample => {
 };
 const source: LineSource = {
   size: corpus.train.length + syntheticCount,
-  get: (i) => (i < corpus.train.length ? pack.sample(corpus.train[i]) : synthetic(i - corpus.train.length)),
+  get: (i) => (i < corpus.train.length ? sampleOf(corpus.train[i]) : synthetic(i - corpus.train.length)),
 };
 const evalLines = Number(args['eval-lines']);
-const validation = spread(corpus.validation, evalLines).map((l) => pack.sample(l));
-const heldOut = [...corpus.heldOut].map(([name, h]) => ({ name, lines: spread(h.test, evalLines / 2).map((l) => pack.sample(l)) }));
+const validation = spread(corpus.validation, evalLines).map(sampleOf);
+const heldOut = [...corpus.heldOut].map(([name, h]) => ({ name, lines: spread(h.test, evalLines / 2).map(sampleOf) }));
 
 const backend = await initBackend();
 const checkpointPath = `${args.out}.ckpt`;
 const resumed = args.resume && existsSync(checkpointPath) ? loadTrainingCheckpoint(checkpointPath) : undefined;
-const model = resumed?.model ?? new Recognizer({ ...shape, classes: codec.classes }, seed);
+const model = resumed?.model
+  ?? (start ? extendCharset(start.model, start.codec, codec, seed) : new Recognizer({ ...shape, classes: codec.classes }, seed));
 if (resumed && resumed.codec.chars.join('') !== codec.chars.join('')) throw new Error(`${checkpointPath}: its charset differs from the prepared lines'`);
 mkdirSync(dirname(args.out!), { recursive: true });
 if (resumed) console.log(`resuming at step ${resumed.state.step} from ${checkpointPath}`);
 else if (args.curve) writeFileSync(args.curve, `step,seconds,loss,valid_cer,${heldOut.map((h) => `${h.name}_cer`).join(',')}\n`);
-console.log(`backend ${backend.name}; shape ${args.shape}; ${corpus.train.length} real + ${syntheticCount} generated training lines (${corpus.droppedForCharset} dropped for rare characters); charset ${codec.classes - 1}; validation ${validation.length}; held-out ${heldOut.map((h) => `${h.name} ${h.lines.length}`).join(', ')}`);
+console.log(`backend ${backend.name}; ${args.from ? `from ${args.from} (${shape.height} px)` : `shape ${args.shape}`}; ${corpus.train.length} real + ${syntheticCount} generated training lines (${corpus.droppedForCharset} dropped for rare characters); charset ${codec.classes - 1}; validation ${validation.length}; held-out ${heldOut.map((h) => `${h.name} ${h.lines.length}`).join(', ')}`);
 const previousSeconds = resumed && args.curve && existsSync(args.curve) ? Number(readFileSync(args.curve, 'utf8').trim().split('\n').at(-1)!.split(',')[1]) || 0 : 0;
 const started = performance.now() - previousSeconds * 1000;
 const credits = REAL_SOURCES.filter((s) => s.role === 'train').map((s) => `${s.repo}@${s.commit.slice(0, 12)} (${s.licence})`);
+// Where training starts from a model, the curve starts with what it reads before.
+if (start && !resumed) {
+  const valid = evaluate(model, codec, validation).cer;
+  const held = heldOut.map((h) => evaluate(model, codec, h.lines).cer);
+  if (args.curve) appendFileSync(args.curve, `0,0,,${valid.toFixed(4)},${held.map((c) => c.toFixed(4)).join(',')}\n`);
+  console.log(`step 0 valid CER ${valid.toFixed(4)} held-out ${held.map((c) => c.toFixed(4)).join(' ')}`);
+}
 let lossSum = 0;
 let lossCount = 0;
 const result = await train(model, codec, { train: source, validation }, {
@@ -96,7 +112,7 @@ const result = await train(model, codec, { train: source, validation }, {
     if (args.curve) appendFileSync(args.curve, `${p.step},${seconds.toFixed(0)},${(lossSum / lossCount).toFixed(4)},${p.validation?.cer.toFixed(4) ?? ''},${held.map((c) => c.toFixed(4)).join(',')}\n`);
     console.log(`step ${p.step}/${steps} ${seconds.toFixed(0)}s valid CER ${p.validation?.cer.toFixed(4)} held-out ${held.map((c) => c.toFixed(4)).join(' ')}`);
     lossSum = lossCount = 0;
-    saveModel(args.out!, model, codec, { validCer: p.validation?.cer, heldOutCer: Object.fromEntries(heldOut.map((h, i) => [h.name, held[i]])), step: p.step, trainedOn: credits });
+    saveModel(args.out!, model, codec, { validCer: p.validation?.cer, heldOutCer: Object.fromEntries(heldOut.map((h, i) => [h.name, held[i]])), step: p.step, trainedOn: credits, startedFrom: args.from ?? null });
   },
 });
 console.log(JSON.stringify({ status: result.status, steps: result.state.step, validCer: result.validation?.cer, seconds: Math.round((performance.now() - started) / 1000) }));
