@@ -4,7 +4,7 @@
 import type { Split } from '../../shared/api.ts';
 import { initBackend } from '../ml/backend.ts';
 import type { ErrorReport } from '../ml/metrics.ts';
-import { evaluate, readLines } from '../ml/recognize.ts';
+import { evaluateAsync, readLinesAsync } from '../ml/recognize.ts';
 import { loadVersion, updateModelMetrics } from '../models/registry.ts';
 import { labeledLines, samplesFor } from '../project/dataset.ts';
 import type { Project } from '../project/project.ts';
@@ -52,7 +52,7 @@ export async function transcribe(project: Project, modelId: number, options: Tra
       if (options.signal?.aborted) throw new JobCancelled(`transcription stopped after ${i} of ${ids.length} lines`);
       const chunk = ids.slice(i, i + CHUNK);
       const samples = await samplesFor(project, chunk.map((lineId) => ({ lineId, text: '' })), model.config.height);
-      const readings = readLines(model, codec, samples.map((s) => s.image), 16, options.beamWidth ?? 1);
+      const readings = await readLinesAsync(model, codec, samples.map((s) => s.image), 16, options.beamWidth ?? 1);
       project.db.transaction(() => {
         chunk.forEach((lineId, k) => {
           const r = readings[k];
@@ -78,7 +78,7 @@ export async function evaluateModel(project: Project, modelId: number, split: Sp
   const lines = labeledLines(project, [split]);
   if (lines.length === 0) throw new Error(`no labeled lines in the ${split} split to evaluate on`);
   const samples = await samplesFor(project, lines, model.config.height);
-  return { ...evaluate(model, codec, samples), lines: lines.length };
+  return { ...(await evaluateAsync(model, codec, samples)), lines: lines.length };
 }
 
 /** Runs a queued evaluation job (the app's runner): the result goes to its log and to the model's metrics. */

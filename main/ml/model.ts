@@ -4,7 +4,9 @@
 //   rnn    V → contextual features H [N, T, 2U] (stacked BiLSTMs)
 //   head   H → logits [N, T, C] over the charset plus blank (index 0)
 import * as tf from '@tensorflow/tfjs';
+import { hasSyncReads } from './backend.ts';
 import { lstmFused } from './lstm-fused.ts';
+import { lstmOps } from './lstm-ops.ts';
 
 export interface ConvLayer {
   filters: number;
@@ -148,7 +150,10 @@ export class Recognizer {
 
   private lstm(x: tf.Tensor3D, mask: tf.Tensor2D, layer: number, dir: 'fw' | 'bw'): tf.Tensor3D {
     const p = `lstm${layer}/${dir}/`;
-    return lstmFused(x, mask, this.w(p + 'kernel') as tf.Tensor2D, this.w(p + 'recurrent') as tf.Tensor2D, this.w(p + 'bias') as tf.Tensor1D, dir === 'bw');
+    // The fused op reads tensors inside the tape; where that is impossible (WebGPU in
+    // Node), the same cell as plain ops.
+    const cell = hasSyncReads() ? lstmFused : lstmOps;
+    return cell(x, mask, this.w(p + 'kernel') as tf.Tensor2D, this.w(p + 'recurrent') as tf.Tensor2D, this.w(p + 'bias') as tf.Tensor1D, dir === 'bw');
   }
 
   /** H → logits [N, T, C]. */
