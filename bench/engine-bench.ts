@@ -1,6 +1,8 @@
 // One backend's throughput, in its own process (the backend is chosen once per process):
 // training steps (data-parallel over --threads) and transcription of batches of 16
-// generated lines at 32×256, the architecture of DEFAULT_CONFIG. Prints one JSON line.
+// generated lines at --height × --width (default 32×256; real manuscript lines are
+// ~1200 px wide at the recognizer's 48 px), the architecture of DEFAULT_CONFIG at that
+// height. Prints one JSON line.
 // Used by bench/run.ts. Peak RSS counts the main thread's process (workers included).
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
@@ -12,20 +14,25 @@ import { shardGradients, splitBatch, type ShardInput } from '../main/ml/gradient
 import { ParallelGradients } from '../main/ml/parallel.ts';
 import { synthLine, syntheticCharset } from './synth/handwriting.ts';
 
-const { values } = parseArgs({ options: { backend: { type: 'string' }, steps: { type: 'string', default: '5' }, batch: { type: 'string', default: '16' }, threads: { type: 'string', default: '1' } } });
+const { values } = parseArgs({ options: {
+  backend: { type: 'string' }, steps: { type: 'string', default: '5' }, batch: { type: 'string', default: '16' }, threads: { type: 'string', default: '1' },
+  height: { type: 'string', default: '32' }, width: { type: 'string', default: '256' },
+} });
 const info = await initBackend(values.backend);
 const N = Number(values.batch);
-const H = 32;
-const W = 256;
+const H = Number(values.height);
+const W = Number(values.width);
 const T = W / 4;
+// Wide lines get longer texts, so the image is mostly ink as on a real page.
+const words = W >= 768 ? { minWords: 7, maxWords: 10 } : { minWords: 2, maxWords: 3 };
 const codec = syntheticCharset();
 const model = new Recognizer({ ...DEFAULT_CONFIG, height: H, classes: codec.classes }, 1);
 
-// Real handwriting, each line fitted into 32×256 (as the PyTorch reference is fed).
+// Generated handwriting, each line fitted into H×W (the PyTorch reference is fed H×W too).
 const images = new Float32Array(N * H * W);
 const labels: number[][] = [];
 for (let n = 0; n < N; n++) {
-  const line = synthLine(77, n, { minWords: 2, maxWords: 3, digitShare: 0 });
+  const line = synthLine(77, n, { ...words, digitShare: 0 });
   const t = toLineTensor(line.image, H, W);
   for (let y = 0; y < H; y++) images.set(t.data.subarray(y * t.width, (y + 1) * t.width), (n * H + y) * W);
   labels.push(codec.encode(line.text).slice(0, T / 2));
@@ -77,6 +84,6 @@ const trainSeconds = await timeIt(trainStep, steps);
 const inferSeconds = await timeIt(transcribe, steps * 2);
 await pool?.stop();
 console.log(JSON.stringify({
-  engine: 'quire', backend: info.name, threads, batch: N, trainStepSeconds: trainSeconds, trainLinesPerSecond: N / trainSeconds,
+  engine: 'quire', backend: info.name, threads, batch: N, height: H, width: W, trainStepSeconds: trainSeconds, trainLinesPerSecond: N / trainSeconds,
   inferLinesPerSecond: N / inferSeconds, peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
 }));
