@@ -4,12 +4,14 @@
 // ~1200 px wide at the recognizer's 48 px), the architecture of DEFAULT_CONFIG at that
 // height. Prints one JSON line.
 // Used by bench/run.ts. Peak RSS counts the main thread's process (workers included).
+// Reading goes through readLines (threads = 1) or the reading pool, as transcription does.
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../main/ml/backend.ts';
-import { greedyDecode } from '../main/ml/decode.ts';
-import { toLineTensor } from '../main/ml/line-image.ts';
-import { DEFAULT_CONFIG, Recognizer, frameMask } from '../main/ml/model.ts';
+import { toLineTensor, type LineTensor } from '../main/ml/line-image.ts';
+import { ReadingPool } from '../main/ml/reading-pool.ts';
+import { readLines } from '../main/ml/recognize.ts';
+import { DEFAULT_CONFIG, Recognizer } from '../main/ml/model.ts';
 import { shardGradients, splitBatch, type ShardInput } from '../main/ml/gradients.ts';
 import { ParallelGradients } from '../main/ml/parallel.ts';
 import { synthLine, syntheticCharset } from './synth/handwriting.ts';
@@ -37,9 +39,6 @@ for (let n = 0; n < N; n++) {
   for (let y = 0; y < H; y++) images.set(t.data.subarray(y * t.width, (y + 1) * t.width), (n * H + y) * W);
   labels.push(codec.encode(line.text).slice(0, T / 2));
 }
-const x = tf.tensor4d(images, [N, H, W, 1]);
-const mask = frameMask(Array(N).fill(T), T);
-const lengths = Array(N).fill(T);
 const optimizer = tf.train.adam(1e-3);
 const variables = model.variables();
 const threads = Number(values.threads);
@@ -64,12 +63,13 @@ async function trainStep(): Promise<void> {
   tf.dispose(Object.values(grads));
 }
 
-function transcribe(): void {
-  const logProbs = tf.tidy(() => tf.logSoftmax(model.logits(x, mask)));
-  const data = logProbs.dataSync() as Float32Array;
-  logProbs.dispose();
-  const C = codec.classes;
-  for (let n = 0; n < N; n++) greedyDecode({ logProbs: data.subarray(n * T * C, (n + 1) * T * C), length: T, classes: C });
+// Transcription: four batches of N lines per call, so a pool has batches to share; with
+// --threads > 1 they are read on the reading pool (main thread + workers).
+const lines: LineTensor[] = Array.from({ length: 4 * N }, (_, k) => ({ width: W, height: H, data: images.subarray((k % N) * H * W, ((k % N) + 1) * H * W) }));
+const readers = threads > 1 ? await ReadingPool.start(model, codec, info.name, threads) : undefined;
+async function transcribe(): Promise<void> {
+  if (readers) await readers.readLines(lines, N);
+  else readLines(model, codec, lines, N);
 }
 
 async function timeIt(f: () => void | Promise<void>, reps: number): Promise<number> {
@@ -81,8 +81,9 @@ async function timeIt(f: () => void | Promise<void>, reps: number): Promise<numb
 
 const steps = Number(values.steps);
 const trainSeconds = await timeIt(trainStep, steps);
-const inferSeconds = await timeIt(transcribe, steps * 2);
+const inferSeconds = (await timeIt(transcribe, steps)) / 4;
 await pool?.stop();
+await readers?.stop();
 console.log(JSON.stringify({
   engine: 'quire', backend: info.name, threads, batch: N, height: H, width: W, trainStepSeconds: trainSeconds, trainLinesPerSecond: N / trainSeconds,
   inferLinesPerSecond: N / inferSeconds, peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
