@@ -5,6 +5,7 @@
 //   head   H → logits [N, T, C] over the charset plus blank (index 0)
 import * as tf from '@tensorflow/tfjs';
 import { hasSyncReads } from './backend.ts';
+import { convBiasRelu } from './conv-block.ts';
 import { lstmFused } from './lstm-fused.ts';
 import { lstmOps } from './lstm-ops.ts';
 
@@ -127,7 +128,7 @@ export class Recognizer {
   visual(images: tf.Tensor4D): tf.Tensor3D {
     let x: tf.Tensor4D = images;
     this.config.conv.forEach((layer, i) => {
-      x = tf.fused.conv2d({ x, filter: this.w(`conv${i}/kernel`) as tf.Tensor4D, strides: 1, pad: 'same', bias: this.w(`conv${i}/bias`), activation: 'relu' });
+      x = convBiasRelu(x, this.w(`conv${i}/kernel`) as tf.Tensor4D, this.w(`conv${i}/bias`) as tf.Tensor1D, i > 0);
       if (layer.pool[0] > 1 || layer.pool[1] > 1) x = tf.maxPool(x, layer.pool, layer.pool, 'valid');
     });
     const [N, h, T, ch] = x.shape;
