@@ -107,10 +107,10 @@ function im2col(b: Backend, x: TensorInfo, info: ReturnType<typeof convInfoFor>,
 /**
  * Most floats one im2col buffer may hold. The patches are 9·CI floats per output pixel:
  * for a real-length line (48×1200) the second layer's are 265 MB for a batch of 16, and
- * the wasm heap never shrinks, so they set the process's peak memory. Above this size the
+ * the wasm heap never shrinks, so they set the process's peak memory. Above this size (16 MB) the
  * batch is taken in chunks of lines and their products summed.
  */
-let patchBudget = 8 * 1024 * 1024;
+let patchBudget = 4 * 1024 * 1024;
 
 /** For tests: a small budget forces the chunked path on small inputs. */
 export function setPatchBudget(floats: number): void {

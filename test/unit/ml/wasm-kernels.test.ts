@@ -94,6 +94,6 @@ test('conv2d filter gradient in chunks of lines (a small im2col budget) matches 
     assertClose(await onBoth(() => tf.grads((a: tf.Tensor, b: tf.Tensor) =>
       tf.sum(tf.mul(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 1, 'same'), w)))([x, f])));
   } finally {
-    setPatchBudget(8 * 1024 * 1024);
+    setPatchBudget(4 * 1024 * 1024);
   }
 });
