@@ -66,7 +66,7 @@ async function trainStep(): Promise<void> {
 // Transcription: four batches of N lines per call, so a pool has batches to share; with
 // --threads > 1 they are read on the reading pool (main thread + workers).
 const lines: LineTensor[] = Array.from({ length: 4 * N }, (_, k) => ({ width: W, height: H, data: images.subarray((k % N) * H * W, ((k % N) + 1) * H * W) }));
-const readers = threads > 1 ? await ReadingPool.start(model, codec, info.name, threads) : undefined;
+let readers: ReadingPool | undefined;
 async function transcribe(): Promise<void> {
   if (readers) await readers.readLines(lines, N);
   else readLines(model, codec, lines, N);
@@ -81,8 +81,11 @@ async function timeIt(f: () => void | Promise<void>, reps: number): Promise<numb
 
 const steps = Number(values.steps);
 const trainSeconds = await timeIt(trainStep, steps);
-const inferSeconds = (await timeIt(transcribe, steps)) / 4;
+// Training and transcription are separate jobs: the training workers stop before the
+// reading workers start, so peak RSS is that of the larger, not of both.
 await pool?.stop();
+readers = threads > 1 ? await ReadingPool.start(model, codec, info.name, threads) : undefined;
+const inferSeconds = (await timeIt(transcribe, steps)) / 4;
 await readers?.stop();
 console.log(JSON.stringify({
   engine: 'quire', backend: info.name, threads, batch: N, height: H, width: W, trainStepSeconds: trainSeconds, trainLinesPerSecond: N / trainSeconds,
