@@ -6,6 +6,10 @@ import { z } from 'zod';
 import { AUGMENTATION_PIPELINES, FEATURE_KINDS, HEAD_KINDS, MAPPING_KINDS } from './pretraining-options.ts';
 import { MAX_SELF_TRAINING_ROUNDS, SELF_TRAINING_DEFAULTS } from './self-training-options.ts';
 
+// No compiled validators: zod would probe for eval with `new Function`, which the
+// renderer's CSP (no 'unsafe-eval') refuses and reports as an error on every load.
+z.config({ jitless: true });
+
 export const SPLITS = ['train', 'validation', 'test'] as const;
 export const EXPORT_FORMATS = ['page', 'alto', 'text', 'gt'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];

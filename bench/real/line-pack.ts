@@ -1,7 +1,7 @@
 // Prepared training lines on disk: per line height, one file of 8-bit pixels (ink 255,
 // paper 0, already scaled to the height) and a JSON index. Lines are read on demand by
 // offset, so a corpus of tens of thousands of real lines never has to fit in memory.
-import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, renameSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LineSource, Sample } from '../../main/ml/data.ts';
 import type { LineTensor } from '../../main/ml/line-image.ts';
@@ -64,5 +64,35 @@ export class LinePack {
 
   close(): void {
     closeSync(this.fd);
+  }
+}
+
+/**
+ * Appends lines to the pack of one height; `finish` renames the pixel file into place and
+ * writes the index last, so a pack with an index is always whole.
+ */
+export class PackWriter {
+  private readonly files: ReturnType<typeof packFiles>;
+  private readonly fd: number;
+  private readonly lines: PackedLine[] = [];
+  private offset = 0;
+
+  constructor(dir: string, readonly height: number) {
+    this.files = packFiles(dir, height);
+    this.fd = openSync(this.files.bin + '.tmp', 'w');
+  }
+
+  add(line: Omit<PackedLine, 'width' | 'offset'>, image: LineTensor): void {
+    if (image.height !== this.height) throw new Error(`a ${image.height} px line in the ${this.height} px pack`);
+    const bytes = toBytes(image);
+    writeSync(this.fd, bytes);
+    this.lines.push({ ...line, width: image.width, offset: this.offset });
+    this.offset += bytes.length;
+  }
+
+  finish(): void {
+    closeSync(this.fd);
+    renameSync(this.files.bin + '.tmp', this.files.bin);
+    writeFileSync(this.files.index, JSON.stringify({ height: this.height, lines: this.lines } satisfies PackIndex));
   }
 }

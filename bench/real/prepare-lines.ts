@@ -6,7 +6,7 @@
 // Pages whose scan is missing are skipped and counted; so are lines without text.
 import { parseArgs } from 'node:util';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync, openSync, writeSync, closeSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import sharp from 'sharp';
 import { readLayout } from '../../main/io/read-layout.ts';
@@ -14,7 +14,7 @@ import { cropLine } from '../../main/layout/line-crop.ts';
 import { toLineTensor } from '../../main/ml/line-image.ts';
 import { normalizeLineText } from './normalize-text.ts';
 import { checkoutName, REAL_SOURCES, type RealSource } from './sources.ts';
-import { packFiles, toBytes, type PackedLine, type PackSplit } from './line-pack.ts';
+import { PackWriter, type PackSplit } from './line-pack.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -66,7 +66,7 @@ function findImage(xmlFile: string, name: string, byName: Map<string, string[]>)
 }
 
 mkdirSync(args.out!, { recursive: true });
-const packs = heights.map((h) => ({ h, files: packFiles(args.out!, h), lines: [] as PackedLine[], offset: 0, fd: openSync(packFiles(args.out!, h).bin + '.tmp', 'w') }));
+const packs = heights.map((h) => new PackWriter(args.out!, h));
 const stats: Record<string, { pages: number; missingImages: number; lines: number; skipped: number; resized: number }> = {};
 
 for (const source of REAL_SOURCES.filter((s) => !only || only.includes(s.repo))) {
@@ -98,20 +98,11 @@ for (const source of REAL_SOURCES.filter((s) => !only || only.includes(s.repo)))
       const polygon = line.polygon.map(([x, y]) => [x * sx, y * sy] as [number, number]);
       const crop = text && polygon.length >= 3 ? cropLine({ width: info.width, height: info.height, channels: info.channels, data }, polygon) : null;
       if (!text || !crop || crop.height < 8 || crop.width < 8) { s.skipped++; continue; }
-      for (const p of packs) {
-        const bytes = toBytes(toLineTensor(crop, p.h));
-        writeSync(p.fd, bytes);
-        p.lines.push({ source: checkoutName(source), page, lineId: line.id, split, text, width: bytes.length / p.h, offset: p.offset });
-        p.offset += bytes.length;
-      }
+      for (const p of packs) p.add({ source: checkoutName(source), page, lineId: line.id, split, text }, toLineTensor(crop, p.height));
       s.lines++;
     }
   }
   console.log(`${source.repo}: ${s.pages} pages (${s.missingImages} without scan), ${s.lines} lines, ${s.skipped} skipped${s.resized ? `, ${s.resized} pages in another grid` : ''}`);
 }
-for (const p of packs) {
-  closeSync(p.fd);
-  renameSync(p.files.bin + '.tmp', p.files.bin);
-  writeFileSync(p.files.index, JSON.stringify({ height: p.h, lines: p.lines }));
-}
+for (const p of packs) p.finish();
 writeFileSync(join(args.out!, 'stats.json'), JSON.stringify(stats, null, 1));

@@ -1,60 +1,78 @@
-// The Electron main process: one window per project, the renderer sandboxed (no Node,
-// context isolation, strict CSP), the service table reached only through the preload
-// bridge's single IPC channel, and project images through the quire-image: protocol.
-import { app, BrowserWindow, ipcMain, protocol, net, session } from 'electron';
-import { pathToFileURL, fileURLToPath } from 'node:url';
-import { isMethod, parseRequest, type QuireEvent } from '../../shared/api.ts';
+// The Electron main process: one window on a project, the renderer sandboxed (window-
+// security.ts) and served from the quire-app: scheme, project images from quire-image:,
+// and the service table reached only through the preload bridge's IPC channels
+// (ipc-handlers.ts, the same table the desktop tests drive). Compiled to
+// build/main/electron-main.mjs, which package.json names as the app's entry.
+import { app, BrowserWindow, dialog, ipcMain, protocol, session, type IpcMainInvokeEvent } from 'electron';
+import { fileURLToPath } from 'node:url';
+import type { QuireEvent } from '../../shared/api.ts';
+import { IPC } from '../../shared/bridge.ts';
 import { ProjectHost } from './project-host.ts';
 import { lineImagePng } from '../project/line-images.ts';
-import { ensurePreview } from '../images/preview.ts';
 import { RENDERER_DIST } from './browser-mode.ts';
 import { ensureSampleProject } from './sample-project.ts';
-import type { Variant } from '../store/image-store.ts';
+import { APP_SCHEME, APP_URL, IMAGE_SCHEME, imageHandler, rendererHandler } from '../transport/app-protocols.ts';
+import { channelTable, createIpcHandlers, type NativeDialogs } from '../transport/ipc-handlers.ts';
+import { DESKTOP_CSP, denyPermissions, lockContents, webPreferences } from './window-security.ts';
 
-protocol.registerSchemesAsPrivileged([{ scheme: 'quire-image', privileges: { standard: true, secure: true } }]);
+protocol.registerSchemesAsPrivileged([
+  // The renderer's module scripts are fetched in CORS mode (Vite marks them crossorigin).
+  { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: true } },
+  { scheme: IMAGE_SCHEME, privileges: { standard: true, secure: true } },
+]);
 
-const CSP = "default-src 'self'; img-src 'self' quire-image: data: blob:; style-src 'self' 'unsafe-inline'; script-src 'self'";
+/** The project folder from the command line (`quire-app DIR`, `electron . DIR`); the sample project without one. */
+async function projectDir(): Promise<string> {
+  // Chromium and Node switches (--inspect, --remote-debugging-port, …) may come first.
+  const args = process.argv.slice(1).filter((a) => !a.startsWith('-'));
+  // Run as `electron APP_DIR …`, the first argument is the app itself.
+  if (process.defaultApp) args.shift();
+  return args[0] ?? (await ensureSampleProject());
+}
 
 async function main() {
   await app.whenReady();
-  const dir = process.argv[process.argv.length - 1]?.endsWith('.cjs') ? await ensureSampleProject() : process.argv[process.argv.length - 1];
-  const windows = new Set<BrowserWindow>();
-  const emit = (event: QuireEvent) => windows.forEach((w) => w.webContents.send('quire:event', event));
-  const host = new ProjectHost(dir, emit);
-  const api = host.api();
+  let win: BrowserWindow | undefined;
+  const emit = (event: QuireEvent) => {
+    win?.webContents.send(IPC.event, event);
+    if (event.type === 'project-changed') win?.setTitle(`Quire — ${host.project.name}`);
+  };
+  const host = new ProjectHost(await projectDir(), emit);
 
-  session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
-    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CSP] } });
-  });
-  protocol.handle('quire-image', async (request) => {
-    const url = new URL(request.url);
-    if (url.hostname === 'line') return new Response(new Uint8Array(await lineImagePng(host.project, Number(url.pathname.slice(1)))), { headers: { 'Content-Type': 'image/png' } });
-    const variant = url.pathname.slice(1) as Variant;
-    const images = host.project.images;
-    const file = variant === 'preview' ? await ensurePreview(images, url.hostname) : images.path(url.hostname, variant);
-    return net.fetch(pathToFileURL(file).toString());
-  });
-  ipcMain.handle('quire:call', async (_event, method: string, request: unknown) => {
-    try {
-      if (!isMethod(method)) throw new Error(`no API method ${method}`);
-      const handler = api[method] as (r: unknown) => Promise<unknown>;
-      return { ok: true, value: await handler(parseRequest(method, request)) };
-    } catch (error) {
-      return { ok: false, error: { name: (error as Error).name, message: (error as Error).message } };
-    }
-  });
+  denyPermissions(session.defaultSession);
+  app.on('web-contents-created', (_event, contents) => lockContents(contents));
+  protocol.handle(APP_SCHEME, rendererHandler(RENDERER_DIST, DESKTOP_CSP));
+  protocol.handle(IMAGE_SCHEME, imageHandler({ images: () => host.project.images, lineImage: (id) => lineImagePng(host.project, id) }));
 
-  const win = new BrowserWindow({
-    width: 1400, height: 900, title: `Quire — ${host.project.name}`,
-    webPreferences: {
-      preload: fileURLToPath(new URL('./preload.cjs', import.meta.url)),
-      contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true,
+  const dialogs: NativeDialogs = {
+    async showOpen(options) {
+      const result = win ? await dialog.showOpenDialog(win, options) : await dialog.showOpenDialog(options);
+      return result.canceled ? [] : result.filePaths;
     },
+  };
+  // Only the app's own page may call in (not a frame that got loaded from elsewhere).
+  const fromApp = (event: IpcMainInvokeEvent) => event.senderFrame?.url.startsWith(`${APP_SCHEME}://app/`) === true;
+  for (const [channel, handler] of Object.entries(channelTable(createIpcHandlers(host.api(), dialogs)))) {
+    ipcMain.handle(channel, (event, ...args) => {
+      if (!fromApp(event)) throw new Error('IPC from outside the app refused');
+      return handler(...args);
+    });
+  }
+
+  win = new BrowserWindow({
+    width: 1400, height: 900, title: `Quire — ${host.project.name}`, show: false,
+    webPreferences: webPreferences(fileURLToPath(new URL('./preload.cjs', import.meta.url))),
   });
-  windows.add(win);
-  win.on('closed', () => windows.delete(win));
-  await win.loadFile(`${RENDERER_DIST}index.html`);
-  app.on('window-all-closed', async () => { await host.close(); app.quit(); });
+  win.once('ready-to-show', () => win?.show());
+  win.on('closed', () => { win = undefined; });
+  app.on('window-all-closed', async () => {
+    await host.close();
+    app.quit();
+  });
+  await win.loadURL(APP_URL);
 }
 
-main().catch((error) => { console.error(error); app.exit(1); });
+main().catch((error) => {
+  console.error(error);
+  app.exit(1);
+});

@@ -1,4 +1,4 @@
-// `npm start`: opens the workbench on a project (argument) or on the bundled sample.
+// `npm start` (build/main/start.mjs): opens the workbench on a project (argument) or on the bundled sample.
 // Under Electron it opens a window; where the Electron binary is missing (as on build
 // machines without network) it starts browser mode and prints the URL to open.
 import { spawn } from 'node:child_process';
@@ -21,8 +21,9 @@ function electronBinary(): string | null {
 const dir = process.argv[2] ?? (await ensureSampleProject());
 const electron = electronBinary();
 if (electron) {
-  const entry = fileURLToPath(new URL('./electron-entry.cjs', import.meta.url));
-  const child = spawn(electron, [entry, dir], { stdio: 'inherit' });
+  // The app folder: Electron runs package.json's `main`, the compiled build/main/electron-main.mjs.
+  const appDir = fileURLToPath(new URL('../../', import.meta.url));
+  const child = spawn(electron, [appDir, dir], { stdio: 'inherit' });
   child.on('exit', (code) => process.exit(code ?? 0));
 } else {
   const port = process.env.QUIRE_PORT ? Number(process.env.QUIRE_PORT) : undefined;

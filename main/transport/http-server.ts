@@ -11,18 +11,17 @@
 // so is any Host but this server's loopback address and port (DNS rebinding).
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { createReadStream, existsSync, rmSync, statSync } from 'node:fs';
-import { basename, extname, join, normalize, resolve, sep } from 'node:path';
+import { createReadStream, rmSync } from 'node:fs';
+import { basename, sep } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { isMethod, parseRequest, RequestError, type QuireApi, type QuireEvent } from '../../shared/api.ts';
-import { VARIANTS, type ImageStore, type Variant } from '../store/image-store.ts';
-import { ensurePreview } from '../images/preview.ts';
+import type { ImageStore } from '../store/image-store.ts';
+import { findImage, IMMUTABLE_CACHE, type FoundImage } from './image-lookup.ts';
+import { findRendererFile } from './renderer-files.ts';
 import { DEFAULT_UPLOAD_LIMITS as DEFAULT_LIMITS, PayloadTooLarge, UploadStaging, type UploadLimits } from './uploads.ts';
 
-const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml',
-  '.png': 'image/png', '.jpg': 'image/jpeg', '.json': 'application/json', '.woff2': 'font/woff2', '.ico': 'image/x-icon',
-};
+// Like the desktop app's (main/app/window-security.ts), plus the event socket; no 'unsafe-eval'.
+const BROWSER_CSP = "default-src 'self'; img-src 'self' blob: data:; style-src 'self' 'unsafe-inline'; connect-src 'self' ws://127.0.0.1:*";
 const MAX_BODY = 1 << 20;
 
 export interface BrowserServer {
@@ -71,7 +70,7 @@ export async function startBrowserServer(o: ServerOptions): Promise<BrowserServe
     const asset = req.method === 'GET' && url.pathname.startsWith('/assets/');
     if (!asset && !tokenOk(req, url)) return refuse(req, res, 401, { name: 'Unauthorized', message: 'missing or wrong token' });
     if (req.method === 'GET' && url.pathname.startsWith('/images/')) return serveImage(res, url.pathname);
-    if (req.method === 'GET' && url.pathname.startsWith('/line-image/') && o.lineImage) return serveLineImage(res, url.pathname);
+    if (req.method === 'GET' && url.pathname.startsWith('/line-image/')) return serveLineImage(res, url.pathname);
     if (req.method === 'POST' && url.pathname === '/upload') return upload(req, res, url);
     if (req.method === 'POST' && url.pathname.startsWith('/api/')) return callApi(req, res, url.pathname.slice(5));
     if (req.method === 'GET') return serveStatic(res, url.pathname);
@@ -136,40 +135,34 @@ export async function startBrowserServer(o: ServerOptions): Promise<BrowserServe
   }
 
   async function serveImage(res: ServerResponse, path: string): Promise<void> {
-    const [, , hash, variant] = path.split('/');
-    if (!VARIANTS.includes(variant as Variant) || !/^[0-9a-f]{64}$/.test(hash ?? '')) return send(res, 404, { name: 'NotFound', message: path });
-    const images = o.images();
-    if (!images.has(hash, 'page')) return send(res, 404, { name: 'NotFound', message: path });
-    const file = variant === 'preview' ? await ensurePreview(images, hash) : images.path(hash, variant as Variant);
-    if (!existsSync(file)) return send(res, 404, { name: 'NotFound', message: path });
-    res.writeHead(200, { 'Content-Type': file.endsWith('.jpg') ? 'image/jpeg' : 'image/png', 'Cache-Control': 'private, max-age=31536000, immutable' });
-    createReadStream(file).pipe(res);
+    const [, , hash = '', variant = ''] = path.split('/');
+    return sendImage(res, path, await findImage({ kind: 'page', hash, variant }, o));
   }
 
   async function serveLineImage(res: ServerResponse, path: string): Promise<void> {
-    const id = Number(path.split('/')[2]);
-    if (!Number.isInteger(id) || id < 1) return send(res, 404, { name: 'NotFound', message: path });
-    try {
-      const png = await o.lineImage!(id);
-      res.writeHead(200, { 'Content-Type': 'image/png' });
-      res.end(png);
-    } catch (error) {
-      send(res, 404, { name: 'NotFound', message: (error as Error).message });
+    return sendImage(res, path, await findImage({ kind: 'line', id: path.split('/')[2] ?? '' }, o));
+  }
+
+  function sendImage(res: ServerResponse, path: string, found: FoundImage | null): void {
+    if (!found) return send(res, 404, { name: 'NotFound', message: path });
+    if ('body' in found) {
+      res.writeHead(200, { 'Content-Type': found.contentType });
+      res.end(found.body);
+      return;
     }
+    res.writeHead(200, { 'Content-Type': found.contentType, 'Cache-Control': IMMUTABLE_CACHE });
+    createReadStream(found.file).pipe(res);
   }
 
   function serveStatic(res: ServerResponse, pathname: string): void {
-    const root = resolve(o.staticDir);
-    let file = normalize(join(root, decodeURIComponent(pathname)));
-    // With the separator: a sibling folder named like the root plus a suffix is outside too.
-    if (file !== root && !file.startsWith(root + sep)) return send(res, 403, { name: 'Forbidden', message: 'outside the app folder' });
-    if (!existsSync(file) || statSync(file).isDirectory()) file = join(root, 'index.html');
-    if (!existsSync(file)) return send(res, 500, { name: 'NotBuilt', message: 'the renderer is not built: run `npm run build`' });
-    res.writeHead(200, {
-      'Content-Type': MIME[extname(file)] ?? 'application/octet-stream',
-      'Content-Security-Policy': "default-src 'self'; img-src 'self' blob: data:; style-src 'self' 'unsafe-inline'; connect-src 'self' ws://127.0.0.1:*",
-    });
-    createReadStream(file).pipe(res);
+    const found = findRendererFile(o.staticDir, pathname);
+    if ('error' in found) {
+      return found.error === 'outside'
+        ? send(res, 403, { name: 'Forbidden', message: 'outside the app folder' })
+        : send(res, 500, { name: 'NotBuilt', message: 'the renderer is not built: run `npm run build`' });
+    }
+    res.writeHead(200, { 'Content-Type': found.contentType, 'Content-Security-Policy': BROWSER_CSP });
+    createReadStream(found.file).pipe(res);
   }
 
   await new Promise<void>((ok, fail) => {

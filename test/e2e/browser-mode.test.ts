@@ -1,6 +1,6 @@
 // End to end: browser mode in Debian's Chromium. Starts the server on a new project,
 // imports a page scan through the import button and sees its thumbnail; a broken file
-// is reported by name.
+// is reported by name; nothing is logged as a console error.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -14,9 +14,12 @@ import { useBrowserApp } from '../helpers/browser-app.ts';
 
 const fixture = useBrowserApp();
 
-test('imports a page in browser mode and shows its thumbnail', async () => {
+test('imports a page in browser mode and shows its thumbnail, with no console error', async () => {
   const { app, browser } = fixture();
   const page = await browser.newPage();
+  const errors: string[] = [];
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(`${m.text()} (${m.location().url})`); });
+  page.on('pageerror', (e) => errors.push(e.message));
   await page.goto(app.server.url);
   await page.getByText('No documents yet').waitFor();
   const broken = join(mkdtempSync(join(tmpdir(), 'quire-e2e-')), 'broken.png');
@@ -31,6 +34,7 @@ test('imports a page in browser mode and shows its thumbnail', async () => {
   assert.match(await card.first().innerText(), /page-1/);
   assert.match(await page.getByRole('alert').innerText(), /broken\.png/);
   await page.screenshot({ path: join(ARTIFACTS, 'browser-mode-import.png'), fullPage: true });
+  assert.deepEqual(errors, []);
 });
 
 test('the page without the token is refused', async () => {

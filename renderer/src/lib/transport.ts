@@ -1,18 +1,17 @@
 // Chooses how the renderer reaches the services: Electron's preload bridge when present,
 // otherwise the local HTTP server that served this page (browser mode).
 import { createClient, RemoteError, type QuireClient, type Transport } from '../../../shared/client.ts';
-import type { Method, QuireEvent } from '../../../shared/api.ts';
-
-interface Bridge {
-  call(method: Method, request: unknown): Promise<{ ok: true; value: unknown } | { ok: false; error: { name: string; message: string } }>;
-  onEvent(listener: (event: QuireEvent) => void): () => void;
-}
+import type { QuireEvent } from '../../../shared/api.ts';
+import type { DesktopBridge } from '../../../shared/bridge.ts';
 
 declare global {
-  interface Window { quire?: Bridge }
+  interface Window { quire?: DesktopBridge }
 }
 
-function ipcTransport(bridge: Bridge): Transport {
+/** The desktop app's bridge (native dialogs, paths of dropped files); null in browser mode. */
+export const desktop: DesktopBridge | null = window.quire ?? null;
+
+function ipcTransport(bridge: DesktopBridge): Transport {
   return {
     async call(method, request) {
       const r = await bridge.call(method, request);

@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import { printable } from '../../../main/cli/output.ts';
 import { png } from '../../helpers/images.ts';
 import { tempDir } from '../../helpers/project.ts';
+import { CLI } from '../../helpers/cli.ts';
 
-const CLI = new URL('../../../main/cli/quire.js', import.meta.url).pathname;
 
 test('item 8: escape sequences and newlines in file names are printed escaped', async () => {
   const root = tempDir();

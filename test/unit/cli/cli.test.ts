@@ -6,8 +6,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { png } from '../../helpers/images.ts';
 import { tempDir } from '../../helpers/project.ts';
+import { CLI } from '../../helpers/cli.ts';
 
-const CLI = new URL('../../../main/cli/quire.js', import.meta.url).pathname;
 const quire = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
 
 test('init, import with one broken file, and ls --json', async () => {

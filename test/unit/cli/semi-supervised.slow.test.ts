@@ -8,8 +8,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeLineFolder } from '../../helpers/line-project.ts';
 import { tempDir } from '../../helpers/project.ts';
+import { CLI } from '../../helpers/cli.ts';
 
-const CLI = new URL('../../../main/cli/quire.js', import.meta.url).pathname;
 const quire = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
 const events = (stdout: string) => stdout.trim().split('\n').map((l) => JSON.parse(l));
 

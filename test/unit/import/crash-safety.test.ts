@@ -10,8 +10,8 @@ import { importFiles } from '../../../main/import/import-images.ts';
 import { Project } from '../../../main/project/project.ts';
 import { multiPageTiff } from '../../helpers/images.ts';
 import { tempDir } from '../../helpers/project.ts';
+import { CLI } from '../../helpers/cli.ts';
 
-const CLI = new URL('../../../main/cli/quire.js', import.meta.url).pathname;
 const FILES = 30;
 const PAGES = 3;
 

@@ -16,8 +16,8 @@ import { Project } from '../../../main/project/project.ts';
 import { multiPageTiff, png } from '../../helpers/images.ts';
 import { pageXml, write } from '../../helpers/layout-files.ts';
 import { newProject, tempDir } from '../../helpers/project.ts';
+import { CLI } from '../../helpers/cli.ts';
 
-const CLI = new URL('../../../main/cli/quire.js', import.meta.url).pathname;
 const count = (p: Project, table: string) => (p.db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
 const stored = (p: Project) => readdirSync(p.images.root, { recursive: true }).filter((f) => String(f).includes('.'));
 

@@ -13,8 +13,8 @@ import { Project } from '../../../main/project/project.ts';
 import { png } from '../../helpers/images.ts';
 import { pageXml, write } from '../../helpers/layout-files.ts';
 import { newProject, tempDir } from '../../helpers/project.ts';
+import { CLI } from '../../helpers/cli.ts';
 
-const CLI = new URL('../../../main/cli/quire.js', import.meta.url).pathname;
 const LINES = 40_000;
 
 test('item 7: saves from another process wait briefly while a 40k-line PAGE file imports', async () => {

@@ -14,8 +14,8 @@ import type { Point } from '../../../main/io/layout.ts';
 import { png } from '../../helpers/images.ts';
 import { altoXml, pageXml, write, type TestLine } from '../../helpers/layout-files.ts';
 import { newProject, tempDir } from '../../helpers/project.ts';
+import { CLI } from '../../helpers/cli.ts';
 
-const CLI = new URL('../../../main/cli/quire.js', import.meta.url).pathname;
 const splits = (p: Project) => (p.db.prepare('SELECT split FROM lines ORDER BY id').all() as Array<{ split: string }>).map((r) => r.split);
 const manyLines = (n: number): TestLine[] => Array.from({ length: n }, (_, i) => ({ id: `l${i}`, points: `10,${i * 10} 90,${i * 10} 90,${i * 10 + 8} 10,${i * 10 + 8}`, text: `line ${i}` }));
 

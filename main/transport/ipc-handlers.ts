@@ -1,0 +1,62 @@
+// What the desktop app's main process answers on each IPC channel, without Electron: the
+// Electron main process registers this table with ipcMain, and the desktop tests drive
+// the renderer in Chromium through the very same table. Requests are validated exactly
+// as browser mode's HTTP routes validate them (shared/api.ts), and the native dialogs are
+// reached through `NativeDialogs`, which Electron's dialog module implements.
+import { isMethod, parseRequest, type QuireApi } from '../../shared/api.ts';
+import { DIALOG_KINDS, IPC, type CallResult, type DialogKind } from '../../shared/bridge.ts';
+
+/** The subset of Electron's OpenDialogOptions Quire uses. */
+export interface OpenDialogOptions {
+  title: string;
+  buttonLabel: string;
+  properties: Array<'openFile' | 'openDirectory' | 'multiSelections' | 'createDirectory' | 'promptToCreate'>;
+  filters?: Array<{ name: string; extensions: string[] }>;
+}
+
+export interface NativeDialogs {
+  /** The chosen paths; none when the dialog was cancelled. */
+  showOpen(options: OpenDialogOptions): Promise<string[]>;
+}
+
+const SCANS = { name: 'Scans and PAGE/ALTO', extensions: ['tif', 'tiff', 'jpg', 'jpeg', 'png', 'xml', 'alto', 'page'] };
+
+export const DIALOGS: Record<DialogKind, OpenDialogOptions> = {
+  // PAGE/ALTO files are chosen together with their images (or as a folder holding both).
+  'import-files': { title: 'Import scans or PAGE/ALTO files', buttonLabel: 'Import', properties: ['openFile', 'multiSelections'], filters: [SCANS, { name: 'All files', extensions: ['*'] }] },
+  'import-folder': { title: 'Import a folder of scans or PAGE/ALTO files', buttonLabel: 'Import', properties: ['openDirectory', 'multiSelections'] },
+  'import-lines': { title: 'Import a folder of line images (NAME.png with NAME.gt.txt)', buttonLabel: 'Import lines', properties: ['openDirectory'] },
+  'open-project': { title: 'Open a Quire project folder', buttonLabel: 'Open', properties: ['openDirectory'] },
+  'create-project': { title: 'Choose a folder for the new project', buttonLabel: 'Create', properties: ['openDirectory', 'createDirectory', 'promptToCreate'] },
+};
+
+export interface IpcHandlers {
+  call(method: unknown, request: unknown): Promise<CallResult>;
+  choose(kind: unknown): Promise<string[]>;
+}
+
+export function createIpcHandlers(api: QuireApi, dialogs: NativeDialogs): IpcHandlers {
+  return {
+    async call(method, request) {
+      try {
+        if (typeof method !== 'string' || !isMethod(method)) throw new Error(`no API method ${String(method)}`);
+        const handler = api[method] as (r: unknown) => Promise<unknown>;
+        return { ok: true, value: await handler(parseRequest(method, request)) };
+      } catch (error) {
+        return { ok: false, error: { name: (error as Error).name, message: (error as Error).message } };
+      }
+    },
+    async choose(kind) {
+      if (!DIALOG_KINDS.includes(kind as DialogKind)) throw new Error(`no dialog ${String(kind)}`);
+      return dialogs.showOpen(DIALOGS[kind as DialogKind]);
+    },
+  };
+}
+
+/** The invoke channels and what answers them (ipcMain.handle in the app, a Playwright binding in tests). */
+export function channelTable(handlers: IpcHandlers): Record<string, (...args: unknown[]) => Promise<unknown>> {
+  return {
+    [IPC.call]: (method, request) => handlers.call(method, request),
+    [IPC.choose]: (kind) => handlers.choose(kind),
+  };
+}
