@@ -1,4 +1,6 @@
-// Worker-thread entry: registers the TypeScript loader, then runs the worker module.
+// Worker-thread entry when Quire runs from its TypeScript sources (tests, benchmarks):
+// registers the TypeScript loader, then runs the worker module. The app and the CLI run the
+// build instead, where scripts/build-main.mjs compiles the module itself to build/main/reading-worker.mjs.
 import { register } from 'tsx/esm/api';
 
 register();
