@@ -1,38 +1,44 @@
 // One backend's throughput, in its own process (the backend is chosen once per process):
 // training steps (data-parallel over --threads) and transcription of batches of 16
-// generated lines at 32×256, the architecture of DEFAULT_CONFIG. Prints one JSON line.
+// generated lines at --height × --width (default 32×256; real manuscript lines are
+// ~1200 px wide at the recognizer's 48 px), the architecture of DEFAULT_CONFIG at that
+// height. Prints one JSON line.
 // Used by bench/run.ts. Peak RSS counts the main thread's process (workers included).
+// Reading goes through readLines (threads = 1) or the reading pool, as transcription does.
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../main/ml/backend.ts';
-import { greedyDecode } from '../main/ml/decode.ts';
-import { toLineTensor } from '../main/ml/line-image.ts';
-import { DEFAULT_CONFIG, Recognizer, frameMask } from '../main/ml/model.ts';
+import { toLineTensor, type LineTensor } from '../main/ml/line-image.ts';
+import { ReadingPool } from '../main/ml/reading-pool.ts';
+import { readLines } from '../main/ml/recognize.ts';
+import { DEFAULT_CONFIG, Recognizer } from '../main/ml/model.ts';
 import { shardGradients, splitBatch, type ShardInput } from '../main/ml/gradients.ts';
 import { ParallelGradients } from '../main/ml/parallel.ts';
 import { synthLine, syntheticCharset } from './synth/handwriting.ts';
 
-const { values } = parseArgs({ options: { backend: { type: 'string' }, steps: { type: 'string', default: '5' }, batch: { type: 'string', default: '16' }, threads: { type: 'string', default: '1' } } });
+const { values } = parseArgs({ options: {
+  backend: { type: 'string' }, steps: { type: 'string', default: '5' }, batch: { type: 'string', default: '16' }, threads: { type: 'string', default: '1' },
+  height: { type: 'string', default: '32' }, width: { type: 'string', default: '256' },
+} });
 const info = await initBackend(values.backend);
 const N = Number(values.batch);
-const H = 32;
-const W = 256;
+const H = Number(values.height);
+const W = Number(values.width);
 const T = W / 4;
+// Wide lines get longer texts, so the image is mostly ink as on a real page.
+const words = W >= 768 ? { minWords: 7, maxWords: 10 } : { minWords: 2, maxWords: 3 };
 const codec = syntheticCharset();
 const model = new Recognizer({ ...DEFAULT_CONFIG, height: H, classes: codec.classes }, 1);
 
-// Real handwriting, each line fitted into 32×256 (as the PyTorch reference is fed).
+// Generated handwriting, each line fitted into H×W (the PyTorch reference is fed H×W too).
 const images = new Float32Array(N * H * W);
 const labels: number[][] = [];
 for (let n = 0; n < N; n++) {
-  const line = synthLine(77, n, { minWords: 2, maxWords: 3, digitShare: 0 });
+  const line = synthLine(77, n, { ...words, digitShare: 0 });
   const t = toLineTensor(line.image, H, W);
   for (let y = 0; y < H; y++) images.set(t.data.subarray(y * t.width, (y + 1) * t.width), (n * H + y) * W);
   labels.push(codec.encode(line.text).slice(0, T / 2));
 }
-const x = tf.tensor4d(images, [N, H, W, 1]);
-const mask = frameMask(Array(N).fill(T), T);
-const lengths = Array(N).fill(T);
 const optimizer = tf.train.adam(1e-3);
 const variables = model.variables();
 const threads = Number(values.threads);
@@ -57,12 +63,13 @@ async function trainStep(): Promise<void> {
   tf.dispose(Object.values(grads));
 }
 
-function transcribe(): void {
-  const logProbs = tf.tidy(() => tf.logSoftmax(model.logits(x, mask)));
-  const data = logProbs.dataSync() as Float32Array;
-  logProbs.dispose();
-  const C = codec.classes;
-  for (let n = 0; n < N; n++) greedyDecode({ logProbs: data.subarray(n * T * C, (n + 1) * T * C), length: T, classes: C });
+// Transcription: four batches of N lines per call, so a pool has batches to share; with
+// --threads > 1 they are read on the reading pool (main thread + workers).
+const lines: LineTensor[] = Array.from({ length: 4 * N }, (_, k) => ({ width: W, height: H, data: images.subarray((k % N) * H * W, ((k % N) + 1) * H * W) }));
+let readers: ReadingPool | undefined;
+async function transcribe(): Promise<void> {
+  if (readers) await readers.readLines(lines, N);
+  else readLines(model, codec, lines, N);
 }
 
 async function timeIt(f: () => void | Promise<void>, reps: number): Promise<number> {
@@ -74,9 +81,13 @@ async function timeIt(f: () => void | Promise<void>, reps: number): Promise<numb
 
 const steps = Number(values.steps);
 const trainSeconds = await timeIt(trainStep, steps);
-const inferSeconds = await timeIt(transcribe, steps * 2);
+// Training and transcription are separate jobs: the training workers stop before the
+// reading workers start, so peak RSS is that of the larger, not of both.
 await pool?.stop();
+readers = threads > 1 ? await ReadingPool.start(model, codec, info.name, threads) : undefined;
+const inferSeconds = (await timeIt(transcribe, steps)) / 4;
+await readers?.stop();
 console.log(JSON.stringify({
-  engine: 'quire', backend: info.name, threads, batch: N, trainStepSeconds: trainSeconds, trainLinesPerSecond: N / trainSeconds,
+  engine: 'quire', backend: info.name, threads, batch: N, height: H, width: W, trainStepSeconds: trainSeconds, trainLinesPerSecond: N / trainSeconds,
   inferLinesPerSecond: N / inferSeconds, peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
 }));

@@ -2,8 +2,8 @@
 """The same CRNN as Quire's DEFAULT_CONFIG in PyTorch on the CPU, for `npm run bench`.
 
 4 conv layers (32, 64, 96, 128 filters, 3x3, ReLU; max-pooling 2x2, 2x2, 2x1, 2x1),
-2 BiLSTM layers of 128 units, a linear CTC head; batch 16 of 32x256 images, Adam.
-Prints one JSON line. Run with Debian's PyTorch (python3-torch) and OpenBLAS
+2 BiLSTM layers of 128 units, a linear CTC head; batch 16 of HxW images (default 32x256),
+Adam. Usage: torch_reference.py THREADS [HEIGHT WIDTH]. Prints one JSON line. Run with Debian's PyTorch (python3-torch) and OpenBLAS
 (libopenblas0-pthread): with the reference BLAS the comparison would flatter Quire.
 """
 import json
@@ -18,7 +18,9 @@ import torch.nn.functional as F
 threads = int(sys.argv[1]) if len(sys.argv) > 1 else 2
 torch.set_num_threads(threads)
 torch.manual_seed(1)
-N, H, W, C = 16, 32, 256, 71
+H = int(sys.argv[2]) if len(sys.argv) > 2 else 32
+W = int(sys.argv[3]) if len(sys.argv) > 3 else 256
+N, C = 16, 71
 
 
 class CRNN(nn.Module):
@@ -30,7 +32,7 @@ class CRNN(nn.Module):
         for i, pool in enumerate(pools):
             layers += [nn.Conv2d(chans[i], chans[i + 1], 3, padding=1), nn.ReLU(), nn.MaxPool2d(pool)]
         self.conv = nn.Sequential(*layers)
-        self.rnn = nn.LSTM(2 * 128, 128, num_layers=2, bidirectional=True, batch_first=True, dropout=0.2)
+        self.rnn = nn.LSTM((H // 16) * 128, 128, num_layers=2, bidirectional=True, batch_first=True, dropout=0.2)
         self.head = nn.Linear(256, C)
 
     def forward(self, x):
@@ -45,9 +47,10 @@ model = CRNN()
 opt = torch.optim.Adam(model.parameters(), lr=1e-3)
 x = torch.rand(N, 1, H, W)
 T = W // 4
-targets = torch.randint(1, C, (N, 20))
+L = min(60, 20 * T // 64)  # 20 labels on 64 frames, as before; real-length lines capped at 60
+targets = torch.randint(1, C, (N, L))
 input_lengths = torch.full((N,), T, dtype=torch.long)
-target_lengths = torch.full((N,), 20, dtype=torch.long)
+target_lengths = torch.full((N,), L, dtype=torch.long)
 
 
 def train_step():
@@ -77,7 +80,7 @@ train_s = time_it(train_step, 5)
 model.eval()
 infer_s = time_it(infer, 10)
 print(json.dumps({
-    "engine": "pytorch", "backend": f"torch {torch.__version__} cpu, {threads} threads", "batch": N,
+    "engine": "pytorch", "backend": f"torch {torch.__version__} cpu, {threads} threads", "batch": N, "height": H, "width": W,
     "trainStepSeconds": train_s, "trainLinesPerSecond": N / train_s, "inferLinesPerSecond": N / infer_s,
     "peakRssMB": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,
 }))

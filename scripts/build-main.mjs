@@ -28,6 +28,7 @@ await Promise.all([
       'job-worker': 'main/jobs/job-worker.ts',
       'segment-worker': 'main/layout/segment-worker.ts',
       'gradient-worker': 'main/ml/gradient-worker.ts',
+      'reading-worker': 'main/ml/reading-worker.ts',
     },
     outdir: OUT_DIR,
     outExtension: { '.js': '.mjs' },

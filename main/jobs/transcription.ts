@@ -4,11 +4,13 @@
 import type { Split } from '../../shared/api.ts';
 import { initBackend } from '../ml/backend.ts';
 import type { ErrorReport } from '../ml/metrics.ts';
-import { evaluate, readLines } from '../ml/recognize.ts';
+import { evaluateAsync } from '../ml/recognize.ts';
+import { ReadingPool } from '../ml/reading-pool.ts';
 import { loadVersion, updateModelMetrics } from '../models/registry.ts';
 import { labeledLines, samplesFor } from '../project/dataset.ts';
 import type { Project } from '../project/project.ts';
 import { createJob, JobCancelled, updateJob } from './jobs.ts';
+import { defaultTrainingThreads } from './training-runs.ts';
 
 export interface LineReading {
   lineId: number;
@@ -32,14 +34,20 @@ export interface TranscribeOptions {
   jobId?: number;
   /** Stops between chunks; what was read so far stays stored. */
   signal?: AbortSignal;
+  /** Threads that read (worker pool on wasm/cpu); default as for training. */
+  threads?: number;
 }
 
 export async function transcribe(project: Project, modelId: number, options: TranscribeOptions = {}): Promise<LineReading[]> {
-  await initBackend();
+  const backend = await initBackend();
   const job = options.jobId !== undefined ? { id: options.jobId } : createJob(project, 'transcribe', { modelId, pageIds: options.pageIds ?? null });
   updateJob(project, job.id, { state: 'running' });
+  let pool: ReadingPool | undefined;
   try {
     const { model, codec } = loadVersion(project, modelId);
+    // tfjs-node threads itself and a GPU is one device: a pool only helps wasm and cpu.
+    const threads = ['wasm', 'cpu'].includes(backend.name) ? options.threads ?? defaultTrainingThreads() : 1;
+    pool = await ReadingPool.start(model, codec, backend.name, threads);
     const ids = lineIdsOf(project, options.pageIds);
     const upsert = project.db.prepare(`INSERT INTO predictions (line_id, model_id, text, confidence, char_confidence) VALUES (?, ?, ?, ?, ?)
       ON CONFLICT (line_id, model_id) DO UPDATE SET text = excluded.text, confidence = excluded.confidence,
@@ -52,7 +60,8 @@ export async function transcribe(project: Project, modelId: number, options: Tra
       if (options.signal?.aborted) throw new JobCancelled(`transcription stopped after ${i} of ${ids.length} lines`);
       const chunk = ids.slice(i, i + CHUNK);
       const samples = await samplesFor(project, chunk.map((lineId) => ({ lineId, text: '' })), model.config.height);
-      const readings = readLines(model, codec, samples.map((s) => s.image), 16, options.beamWidth ?? 1);
+      // Chunks stream through the pool: each is read on all threads, then stored.
+      const readings = await pool.readLines(samples.map((s) => s.image), 16, options.beamWidth ?? 1);
       project.db.transaction(() => {
         chunk.forEach((lineId, k) => {
           const r = readings[k];
@@ -69,6 +78,8 @@ export async function transcribe(project: Project, modelId: number, options: Tra
     if (error instanceof JobCancelled) updateJob(project, job.id, { state: 'cancelled', log: error.message });
     else updateJob(project, job.id, { state: 'failed', error: (error as Error).message });
     throw error;
+  } finally {
+    await pool?.stop();
   }
 }
 
@@ -78,7 +89,7 @@ export async function evaluateModel(project: Project, modelId: number, split: Sp
   const lines = labeledLines(project, [split]);
   if (lines.length === 0) throw new Error(`no labeled lines in the ${split} split to evaluate on`);
   const samples = await samplesFor(project, lines, model.config.height);
-  return { ...evaluate(model, codec, samples), lines: lines.length };
+  return { ...(await evaluateAsync(model, codec, samples)), lines: lines.length };
 }
 
 /** Runs a queued evaluation job (the app's runner): the result goes to its log and to the model's metrics. */

@@ -1,12 +1,16 @@
 // Picks the fastest TensorFlow.js backend that actually loads on this machine.
 // Order: CUDA (tfjs-node-gpu) → native CPU (tfjs-node) → wasm (SIMD) → plain JS cpu.
+// WebGPU (webgpu.ts) loads only when asked for (QUIRE_BACKEND=webgpu): see autoWebGpu.
 // The tfjs-node packages are optional dependencies that download libtensorflow in an
 // install script; where that script never ran (npm 11 blocks it by default, or there is
 // no network) their import throws, and we fall through to the next candidate.
 import * as tf from '@tensorflow/tfjs';
 import { registerWasmTrainingKernels } from './wasm-kernels.ts';
+import { tryWebGpu } from './webgpu.ts';
 
-export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
+export type BackendName = 'tensorflow' | 'webgpu' | 'wasm' | 'cpu';
+
+const NAMES: BackendName[] = ['tensorflow', 'webgpu', 'wasm', 'cpu'];
 
 export interface BackendInfo {
   name: BackendName;
@@ -51,20 +55,31 @@ function wasmDistDir(): string {
 }
 
 /**
- * Initialises TensorFlow.js once per process. QUIRE_BACKEND=tensorflow|wasm|cpu forces a
- * backend (an unavailable forced backend is an error, not a silent fallback).
+ * Whether WebGPU joins the automatic choice. Not yet anywhere: it must be both faster
+ * than wasm where it loads (a software adapter such as SwiftShader is ~100× slower, and no
+ * hardware adapter has been measured yet) and able to run Quire's synchronous paths
+ * (readLines, evaluate, checkpoints read tensors synchronously, which Node's WebGPU cannot).
+ * Until both hold it is opt-in: QUIRE_BACKEND=webgpu.
+ */
+const autoWebGpu = false;
+
+/**
+ * Initialises TensorFlow.js once per process. QUIRE_BACKEND=tensorflow|webgpu|wasm|cpu
+ * forces a backend (an unavailable forced backend is an error, not a silent fallback).
  */
 export async function initBackend(force = process.env.QUIRE_BACKEND): Promise<BackendInfo> {
   if (chosen) return chosen;
   const skipped: string[] = [];
+  const whyNotWebGpu: string[] = [];
   const candidates: Array<[BackendName, string, () => Promise<boolean>]> = [
     ['tensorflow', '@tensorflow/tfjs-node-gpu', () => tryNative('@tensorflow/tfjs-node-gpu')],
+    ...(force === 'webgpu' || autoWebGpu ? [['webgpu', '@tensorflow/tfjs-backend-webgpu', () => tryWebGpu(whyNotWebGpu)] as [BackendName, string, () => Promise<boolean>]] : []),
     ['tensorflow', '@tensorflow/tfjs-node', () => tryNative('@tensorflow/tfjs-node')],
     ['wasm', '@tensorflow/tfjs-backend-wasm', tryWasm],
     ['cpu', '@tensorflow/tfjs', async () => tf.setBackend('cpu')],
   ];
-  if (force && !['tensorflow', 'wasm', 'cpu'].includes(force)) {
-    throw new Error(`QUIRE_BACKEND=${force} is not one of tensorflow, wasm, cpu`);
+  if (force && !NAMES.includes(force as BackendName)) {
+    throw new Error(`QUIRE_BACKEND=${force} is not one of ${NAMES.join(', ')}`);
   }
   for (const [name, provider, load] of candidates) {
     if (force && force !== name) continue;
@@ -74,11 +89,19 @@ export async function initBackend(force = process.env.QUIRE_BACKEND): Promise<Ba
       chosen = { name, provider, skipped };
       return chosen;
     }
-    skipped.push(`${provider} did not load`);
+    skipped.push(`${provider} did not load${name === 'webgpu' && whyNotWebGpu.length ? `: ${whyNotWebGpu.join('; ')}` : ''}`);
   }
   throw new Error(`no TensorFlow.js backend could be loaded (${skipped.join('; ')})`);
 }
 
 export function currentBackend(): BackendInfo | undefined {
   return chosen;
+}
+
+/**
+ * Whether tensors can be read synchronously (dataSync). False on WebGPU in Node: code that
+ * reads inside a gradient tape or a sync API takes its asynchronous path there.
+ */
+export function hasSyncReads(): boolean {
+  return tf.getBackend() !== 'webgpu';
 }

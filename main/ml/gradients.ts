@@ -1,7 +1,8 @@
 // The loss and gradients of one shard of a batch, the unit of work that the training loop
 // runs on the main thread and, for data parallelism, on worker threads.
 import * as tf from '@tensorflow/tfjs';
-import { ctcLoss } from './ctc.ts';
+import { hasSyncReads } from './backend.ts';
+import { ctcLoss, ctcLossAndGrad } from './ctc.ts';
 import type { Sample } from './data.ts';
 import { makeBatch } from './line-image.ts';
 import { frameMask, framesFor, widthStride, type Recognizer, type RecognizerConfig } from './model.ts';
@@ -50,4 +51,42 @@ export function shardGradients(model: Recognizer, variables: tf.Variable[], inpu
   }, variables);
   tf.dispose([images, mask, weights]);
   return result;
+}
+
+/**
+ * The same loss and gradients without reading tensors inside the tape, for backends that
+ * can only read asynchronously (WebGPU in Node). Two passes: the logits are computed and
+ * read, CTC's loss and gradient G come from them in JS, then the tape differentiates
+ * Σ logits·G, whose gradient is exactly the loss's (dropout masks follow from the seed,
+ * so both passes see the same network). Costs one extra forward pass.
+ */
+export async function shardGradientsAsync(model: Recognizer, variables: tf.Variable[], input: ShardInput, dropoutSeed: number, scale: number) {
+  const images = tf.tensor4d(input.images, input.shape);
+  const mask = frameMask(input.lengths, input.shape[2] / widthStride(model.config));
+  const logits = model.logits(images, mask, dropoutSeed);
+  const shape = logits.shape as [number, number, number];
+  const data = (await logits.data()) as Float32Array;
+  logits.dispose();
+  const { nll, grad } = ctcLossAndGrad({ logits: data, shape, labels: input.labels, inputLengths: input.lengths });
+  const [N, T, C] = shape;
+  let loss = 0;
+  for (let n = 0; n < N; n++) {
+    const w = (scale * input.weights[n]) / Math.max(1, input.labels[n].length);
+    // zero_infinity: an impossible line adds nothing (its gradient is already zero).
+    if (Number.isFinite(nll[n])) loss += w * nll[n];
+    for (let i = n * T * C; i < (n + 1) * T * C; i++) grad[i] *= w;
+  }
+  const g = tf.tensor3d(grad, shape);
+  const { grads } = tf.variableGrads(() => tf.sum(tf.mul(model.logits(images, mask, dropoutSeed), g)) as tf.Scalar, variables);
+  tf.dispose([images, mask, g]);
+  return { loss, grads };
+}
+
+/** Loss (a number) and gradients of one shard, by whichever path the backend allows. */
+export async function lossAndGradients(model: Recognizer, variables: tf.Variable[], input: ShardInput, dropoutSeed: number, scale: number) {
+  if (!hasSyncReads()) return shardGradientsAsync(model, variables, input, dropoutSeed, scale);
+  const r = shardGradients(model, variables, input, dropoutSeed, scale);
+  const loss = (await r.value.data())[0];
+  r.value.dispose();
+  return { loss, grads: r.grads };
 }

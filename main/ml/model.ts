@@ -4,7 +4,10 @@
 //   rnn    V → contextual features H [N, T, 2U] (stacked BiLSTMs)
 //   head   H → logits [N, T, C] over the charset plus blank (index 0)
 import * as tf from '@tensorflow/tfjs';
+import { hasSyncReads } from './backend.ts';
+import { convBiasRelu } from './conv-block.ts';
 import { lstmFused } from './lstm-fused.ts';
+import { lstmOps } from './lstm-ops.ts';
 
 export interface ConvLayer {
   filters: number;
@@ -125,7 +128,7 @@ export class Recognizer {
   visual(images: tf.Tensor4D): tf.Tensor3D {
     let x: tf.Tensor4D = images;
     this.config.conv.forEach((layer, i) => {
-      x = tf.fused.conv2d({ x, filter: this.w(`conv${i}/kernel`) as tf.Tensor4D, strides: 1, pad: 'same', bias: this.w(`conv${i}/bias`), activation: 'relu' });
+      x = convBiasRelu(x, this.w(`conv${i}/kernel`) as tf.Tensor4D, this.w(`conv${i}/bias`) as tf.Tensor1D, i > 0);
       if (layer.pool[0] > 1 || layer.pool[1] > 1) x = tf.maxPool(x, layer.pool, layer.pool, 'valid');
     });
     const [N, h, T, ch] = x.shape;
@@ -148,7 +151,10 @@ export class Recognizer {
 
   private lstm(x: tf.Tensor3D, mask: tf.Tensor2D, layer: number, dir: 'fw' | 'bw'): tf.Tensor3D {
     const p = `lstm${layer}/${dir}/`;
-    return lstmFused(x, mask, this.w(p + 'kernel') as tf.Tensor2D, this.w(p + 'recurrent') as tf.Tensor2D, this.w(p + 'bias') as tf.Tensor1D, dir === 'bw');
+    // The fused op reads tensors inside the tape; where that is impossible (WebGPU in
+    // Node), the same cell as plain ops.
+    const cell = hasSyncReads() ? lstmFused : lstmOps;
+    return cell(x, mask, this.w(p + 'kernel') as tf.Tensor2D, this.w(p + 'recurrent') as tf.Tensor2D, this.w(p + 'bias') as tf.Tensor1D, dir === 'bw');
   }
 
   /** H → logits [N, T, C]. */

@@ -17,15 +17,32 @@ export interface Reading {
 
 /** Reads one batch; `beamWidth` > 1 uses prefix beam search instead of best path. */
 export function readBatch(model: Recognizer, codec: Codec, images: LineTensor[], beamWidth = 1): Reading[] {
+  const p = posteriors(model, images);
+  const data = p.logProbs.dataSync() as Float32Array;
+  p.logProbs.dispose();
+  return decodeAll(p, data, codec, beamWidth);
+}
+
+/** readBatch for backends that can only read asynchronously (WebGPU in Node), and any other. */
+export async function readBatchAsync(model: Recognizer, codec: Codec, images: LineTensor[], beamWidth = 1): Promise<Reading[]> {
+  const p = posteriors(model, images);
+  const data = (await p.logProbs.data()) as Float32Array;
+  p.logProbs.dispose();
+  return decodeAll(p, data, codec, beamWidth);
+}
+
+function posteriors(model: Recognizer, images: LineTensor[]) {
   const stride = widthStride(model.config);
   const batch = makeBatch(images, stride);
   const T = batch.shape[2] / stride;
   const lengths = batch.widths.map((w) => Math.max(1, Math.ceil(w / stride)));
   const logProbs = tf.tidy(() => tf.logSoftmax(model.logits(tf.tensor4d(batch.images, batch.shape), frameMask(lengths, T))));
-  const data = logProbs.dataSync() as Float32Array;
-  logProbs.dispose();
-  const C = model.config.classes;
-  return lengths.map((length, n) => {
+  return { logProbs, lengths, T, C: model.config.classes };
+}
+
+function decodeAll(p: { lengths: number[]; T: number; C: number }, data: Float32Array, codec: Codec, beamWidth: number): Reading[] {
+  const { T, C } = p;
+  return p.lengths.map((length, n) => {
     const posteriors = { logProbs: data.subarray(n * T * C, (n + 1) * T * C), length, classes: C };
     const d = beamWidth > 1 ? beamDecode(posteriors, beamWidth) : greedyDecode(posteriors);
     return { text: codec.decode(d.labels), charConfidence: d.charConfidence, confidence: d.lineConfidence };
@@ -41,6 +58,25 @@ export function readLines(model: Recognizer, codec: Codec, images: LineTensor[],
     readBatch(model, codec, chunk.map((k) => images[k]), beamWidth).forEach((r, j) => { out[chunk[j]] = r; });
   }
   return out;
+}
+
+/** readLines through readBatchAsync: works on every backend, WebGPU included. */
+export async function readLinesAsync(model: Recognizer, codec: Codec, images: LineTensor[], batchSize = 16, beamWidth = 1): Promise<Reading[]> {
+  const order = [...images.keys()].sort((a, b) => images[a].width - images[b].width);
+  const out: Reading[] = new Array(images.length);
+  for (let i = 0; i < order.length; i += batchSize) {
+    const chunk = order.slice(i, i + batchSize);
+    (await readBatchAsync(model, codec, chunk.map((k) => images[k]), beamWidth)).forEach((r, j) => { out[chunk[j]] = r; });
+  }
+  return out;
+}
+
+/** evaluate() on every backend, WebGPU included. */
+export async function evaluateAsync(model: Recognizer, codec: Codec, samples: Sample[], batchSize = 16): Promise<ErrorReport> {
+  const counter = new ErrorCounter();
+  const readings = await readLinesAsync(model, codec, samples.map((s) => s.image), batchSize);
+  samples.forEach((s, i) => counter.add(s.text, readings[i].text));
+  return counter.report();
 }
 
 /** CER, WER and confusions of the model's greedy readings against the samples' texts. */

@@ -16,7 +16,7 @@ import type { TrainingCheckpointState } from './checkpoint.ts';
 import type { Recognizer } from './model.ts';
 import { yieldToEventLoop } from './optim.ts';
 import type { Rng } from './random.ts';
-import { readBatch, type Reading } from './recognize.ts';
+import { readBatchAsync, type Reading } from './recognize.ts';
 import { augmentView, PIPELINES, type PipelineName } from './seqclr/augment.ts';
 import { SELF_TRAINING_DEFAULTS } from '../../shared/self-training-options.ts';
 import { train, type TrainOptions, type TrainProgress, type TrainResult, type TrainState } from './train.ts';
@@ -142,7 +142,7 @@ async function readAll(
     await yieldToEventLoop();
     if (signal?.aborted) return undefined;
     const chunk = order.slice(i, i + batchSize);
-    readBatch(model, codec, chunk.map((k) => lines[k].image)).forEach((r, j) => { out[chunk[j]] = r; });
+    (await readBatchAsync(model, codec, chunk.map((k) => lines[k].image))).forEach((r, j) => { out[chunk[j]] = r; });
     onBatch(Math.min(order.length, i + batchSize));
   }
   return out;

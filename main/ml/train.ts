@@ -7,10 +7,10 @@ import { batchIndices, POOL_BATCHES, type LineSource, type Sample } from './data
 import type { LineTensor } from './line-image.ts';
 import { Rng } from './random.ts';
 import type { ErrorReport } from './metrics.ts';
-import { evaluate } from './recognize.ts';
+import { evaluateAsync } from './recognize.ts';
 import { frameMask, widthStride, type Part, type Recognizer } from './model.ts';
 import { currentBackend } from './backend.ts';
-import { shardGradients, shardInput, splitBatch } from './gradients.ts';
+import { lossAndGradients, shardInput, splitBatch } from './gradients.ts';
 import { ParallelGradients } from './parallel.ts';
 import { clipByGlobalNorm, learningRateAt, restoreOptimizer, snapshotOptimizer, yieldToEventLoop, type OptimOptions } from './optim.ts';
 import type { Codec } from './codec.ts';
@@ -102,7 +102,8 @@ export async function train(
     return s;
   };
   const backend = currentBackend()?.name ?? 'cpu';
-  const threads = backend === 'tensorflow' ? 1 : Math.max(1, Math.min(o.threads, o.batchSize));
+  // tfjs-node threads itself; a GPU backend is one device, not one per worker.
+  const threads = backend === 'tensorflow' || backend === 'webgpu' ? 1 : Math.max(1, Math.min(o.threads, o.batchSize));
   const pool = threads > 1 ? await ParallelGradients.start(model, backend, threads) : undefined;
   try {
     return await loop();
@@ -147,10 +148,7 @@ export async function train(
       if (pool) {
         ({ loss, grads } = await pool.compute(model, variables, shards, seed, 1 / batch.length));
       } else {
-        const r = shardGradients(model, variables, shards[0], seed, 1 / batch.length);
-        loss = (await r.value.data())[0];
-        grads = r.grads;
-        r.value.dispose();
+        ({ loss, grads } = await lossAndGradients(model, variables, shards[0], seed, 1 / batch.length));
       }
       const clipped = clipByGlobalNorm(grads, o.clipNorm);
       // In the order of `variables`: Adam keeps its moments by position, and a checkpoint
@@ -162,7 +160,7 @@ export async function train(
       state.history.push(entry);
 
       if (o.validateEvery > 0 && data.validation?.length && (state.step % o.validateEvery === 0 || state.step === o.steps)) {
-        lastValidation = evaluate(model, codec, data.validation);
+        lastValidation = await evaluateAsync(model, codec, data.validation);
         entry.cer = lastValidation.cer;
         if (state.bestCer === null || lastValidation.cer < state.bestCer) {
           state.bestCer = lastValidation.cer;

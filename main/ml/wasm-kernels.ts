@@ -1,7 +1,7 @@
 // Training kernels for the wasm backend, composed from the backend's own fast kernels.
 //
 // tfjs-backend-wasm 4.22 can run a CRNN forward pass quickly (XNNPACK convolutions and
-// matrix products) but training needs three more things:
+// matrix products) but training needs three more things (and copies less, below):
 //   - Conv2DBackpropFilter is not implemented at all;
 //   - Conv2DBackpropInput exists but is a naive loop, ~10× slower than a Conv2D;
 //   - BatchMatMul only reaches XNNPACK without transpose flags, and the gradients of
@@ -58,6 +58,7 @@ function convInfoFor(xShape: number[], filterShape: number[], attrs: ConvAttrs) 
 /** The parts of BackendWasm that the composite kernels use. */
 type Backend = {
   disposeData(dataId: object): void;
+  incRef(dataId: object): void;
   makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
   typedArrayFromHeap(info: TensorInfo): Float32Array;
 };
@@ -67,12 +68,12 @@ type Backend = {
  * KH·KW·CI input values under the filter at that output position (zeros in the padding).
  * Composing this from StridedSlice + Concat kernels cost 5–10× more.
  */
-function im2col(b: Backend, x: TensorInfo, info: ReturnType<typeof convInfoFor>): TensorInfo {
-  const [N, H, W, CI] = x.shape;
+function im2col(b: Backend, x: TensorInfo, info: ReturnType<typeof convInfoFor>, n0: number, n1: number): TensorInfo {
+  const [, H, W, CI] = x.shape;
   const { outHeight: OH, outWidth: OW, strideHeight: sh, strideWidth: sw, filterHeight: KH, filterWidth: KW } = info;
   const { top, left } = info.padInfo;
   const K = KH * KW * CI;
-  const out = b.makeOutput([N * OH * OW, K], 'float32');
+  const out = b.makeOutput([(n1 - n0) * OH * OW, K], 'float32');
   // Views are taken after allocating: growing the heap detaches older views.
   const p = b.typedArrayFromHeap(out);
   const src = b.typedArrayFromHeap(x);
@@ -82,7 +83,7 @@ function im2col(b: Backend, x: TensorInfo, info: ReturnType<typeof convInfoFor>)
   const pBase = p.byteOffset / 4;
   const srcBase = src.byteOffset / 4;
   let row = 0;
-  for (let n = 0; n < N; n++) {
+  for (let n = n0; n < n1; n++) {
     for (let oh = 0; oh < OH; oh++) {
       for (let ow = 0; ow < OW; ow++, row++) {
         let col = row * K;
@@ -104,8 +105,21 @@ function im2col(b: Backend, x: TensorInfo, info: ReturnType<typeof convInfoFor>)
 }
 
 /**
+ * Most floats one im2col buffer may hold. The patches are 9·CI floats per output pixel:
+ * for a real-length line (48×1200) the second layer's are 265 MB for a batch of 16, and
+ * the wasm heap never shrinks, so they set the process's peak memory. Above this size (16 MB) the
+ * batch is taken in chunks of lines and their products summed.
+ */
+let patchBudget = 4 * 1024 * 1024;
+
+/** For tests: a small budget forces the chunked path on small inputs. */
+export function setPatchBudget(floats: number): void {
+  patchBudget = floats;
+}
+
+/**
  * dW[kh,kw,ci,co] = Σ_{n,oh,ow} x[n, oh·sh+kh−pt, ow·sw+kw−pl, ci] · dy[n,oh,ow,co]
- * as one matrix product over the im2col patches of x, M = N·OH·OW.
+ * as matrix products over the im2col patches of x, M = N·OH·OW, one per chunk of lines.
  */
 function conv2DBackpropFilter({ inputs, backend, attrs }: Parameters<KernelFunc>[0]): TensorInfo {
   const b = backend as unknown as Backend;
@@ -113,18 +127,34 @@ function conv2DBackpropFilter({ inputs, backend, attrs }: Parameters<KernelFunc>
   const a = attrs as unknown as ConvAttrs & { filterShape: number[] };
   const info = convInfoFor(x.shape, a.filterShape, a);
   if (info.dilationHeight !== 1 || info.dilationWidth !== 1) throw new Error('Conv2DBackpropFilter: dilations are not supported');
-  const patches = im2col(b, x, info);
-  const [M, K] = patches.shape;
+  const N = x.shape[0];
+  const P = info.outHeight * info.outWidth;
+  const K = info.filterHeight * info.filterWidth * info.inChannels;
   const CO = info.outChannels;
-  // dWᵀ [CO, K] = dyᵀ [CO, M] × patches [M, K]: transposing dy moves CO·M floats, where
-  // transposing the patches would move K·M (9·CI·M), usually far more.
-  const dy2 = reshape(b, dy, [M, CO]);
-  const dyT = call(b, 'Transpose', { x: dy2 }, { perm: [1, 0] });
-  const prodT = call(b, 'BatchMatMul', { a: dyT, b: patches }, { transposeA: false, transposeB: false });
-  const prodT2 = reshape(b, prodT, [CO, K]);
+  const chunk = Math.max(1, Math.min(N, Math.floor(patchBudget / (P * K))));
+  const dy2 = reshape(b, dy, [N * P, CO]);
+  let sum: TensorInfo | undefined;
+  for (let n0 = 0; n0 < N; n0 += chunk) {
+    const n1 = Math.min(N, n0 + chunk);
+    const patches = im2col(b, x, info, n0, n1);
+    const dyPart = chunk === N ? dy2 : call(b, 'Slice', { x: dy2 }, { begin: [n0 * P, 0], size: [(n1 - n0) * P, CO] });
+    // dWᵀ [CO, K] = dyᵀ [CO, M] × patches [M, K]: transposing dy moves CO·M floats, where
+    // transposing the patches would move K·M (9·CI·M), usually far more.
+    const dyT = call(b, 'Transpose', { x: dyPart }, { perm: [1, 0] });
+    const prodT = call(b, 'BatchMatMul', { a: dyT, b: patches }, { transposeA: false, transposeB: false });
+    free(b, patches, dyT, ...(dyPart === dy2 ? [] : [dyPart]));
+    if (sum) {
+      const next = call(b, 'Add', { a: sum, b: prodT });
+      free(b, sum, prodT);
+      sum = next;
+    } else {
+      sum = prodT;
+    }
+  }
+  const prodT2 = reshape(b, sum!, [CO, K]);
   const prod = call(b, 'Transpose', { x: prodT2 }, { perm: [1, 0] });
   const out = reshape(b, prod, a.filterShape);
-  free(b, patches, dy2, dyT, prodT, prodT2, prod);
+  free(b, dy2, sum!, prodT2, prod);
   return out;
 }
 
@@ -199,6 +229,23 @@ function batchedProduct(b: Backend, original: KernelFunc, a: TensorInfo, m: Tens
   return out;
 }
 
+/**
+ * Identity, and Cast to the same dtype, share the input's buffer (reference-counted, as the
+ * cpu backend and the wasm Reshape already do) instead of copying it. tfjs clones every
+ * tensor it saves for the backward pass, and on wasm each clone was a full copy in the
+ * heap: at 48×1200 the first conv layer's activations (113 MB a batch of 16) were held
+ * three times. Tensors are immutable, so sharing is safe.
+ */
+function makeSharing(original: KernelFunc, sameType: (attrs: NamedAttrMap, x: TensorInfo) => boolean): KernelFunc {
+  return (args) => {
+    const { inputs, backend, attrs } = args;
+    const x = (inputs as { x: TensorInfo }).x;
+    if (x.dtype === 'string' || !sameType(attrs ?? {}, x)) return original(args);
+    (backend as unknown as Backend).incRef(x.dataId);
+    return { dataId: x.dataId, shape: [...x.shape], dtype: x.dtype };
+  };
+}
+
 let registered = false;
 
 function replace(name: string, make: (original: KernelFunc) => KernelFunc): void {
@@ -221,4 +268,6 @@ export function registerWasmTrainingKernels(): void {
   replace('Conv2DBackpropFilter', () => conv2DBackpropFilter);
   replace('Conv2DBackpropInput', makeConv2DBackpropInput);
   replace('BatchMatMul', makeBatchMatMul);
+  replace('Identity', (original) => makeSharing(original, () => true));
+  replace('Cast', (original) => makeSharing(original, (attrs, x) => attrs.dtype === x.dtype));
 }

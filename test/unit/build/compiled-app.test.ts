@@ -49,8 +49,8 @@ test('every file the build loads by a relative URL exists', () => {
   for (const name of readdirSync(BUILD).filter((n) => n.endsWith('.mjs'))) {
     for (const m of readFileSync(join(BUILD, name), 'utf8').matchAll(/new URL\(\s*["']([^"']+)["'],\s*import\.meta\.url\s*\)/g)) targets.add(m[1]);
   }
-  // The three worker entries, the preload, the renderer and the resources.
-  for (const expected of ['./job-worker.mjs', './segment-worker.mjs', './gradient-worker.mjs', './preload.cjs', '../../renderer/dist/', '../../resources/sample/']) {
+  // The four worker entries, the preload, the renderer and the resources.
+  for (const expected of ['./job-worker.mjs', './segment-worker.mjs', './gradient-worker.mjs', './reading-worker.mjs', './preload.cjs', '../../renderer/dist/', '../../resources/sample/']) {
     assert.ok(targets.has(expected), `the build refers to ${expected}`);
   }
   for (const target of targets) assert.ok(existsSync(fileURLToPath(new URL(target, `file://${BUILD}/x.mjs`))), `${target} exists beside build/main`);

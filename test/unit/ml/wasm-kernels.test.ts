@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../../main/ml/backend.ts';
+import { setPatchBudget } from '../../../main/ml/wasm-kernels.ts';
 import { randomArray } from '../../../main/ml/random.ts';
 
 await initBackend('wasm');
@@ -80,4 +81,19 @@ test('batched matMul (batch 3, broadcast-free) matches cpu, with gradients', asy
     return [tf.matMul(a as tf.Tensor3D, b as tf.Tensor3D), ...tf.grads(loss)([a, b])];
   });
   assertClose(r);
+});
+
+test('conv2d filter gradient in chunks of lines (a small im2col budget) matches cpu', async () => {
+  // 7 lines of 6×9 output pixels × 27 patch values: a budget of 3 lines' patches gives
+  // chunks of 3, 3 and 1 line.
+  setPatchBudget(3 * 6 * 9 * 27);
+  try {
+    const x = t([7, 6, 9, 3], 31);
+    const f = t([3, 3, 3, 5], 32);
+    const w = t([7, 6, 9, 5], 33);
+    assertClose(await onBoth(() => tf.grads((a: tf.Tensor, b: tf.Tensor) =>
+      tf.sum(tf.mul(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 1, 'same'), w)))([x, f])));
+  } finally {
+    setPatchBudget(4 * 1024 * 1024);
+  }
 });

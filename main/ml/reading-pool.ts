@@ -1,0 +1,91 @@
+// Reading on all cores. The wasm backend runs on one thread, so transcription used one
+// core; here worker threads (each with its own wasm instance and a replica of the model)
+// read batches too. Lines are sorted by width and cut into batches of neighbours, so a
+// batch pads little; batches go to whichever thread is free (the widest first, so the
+// last batch to finish is a narrow one), and the main thread reads too. The readings are
+// those of readLines exactly: the same batches, the same decoder.
+import { Worker } from 'node:worker_threads';
+import type { BackendName } from './backend.ts';
+import type { Codec } from './codec.ts';
+import type { LineTensor } from './line-image.ts';
+import type { Recognizer } from './model.ts';
+import { readBatchAsync, type Reading } from './recognize.ts';
+import type { ReadingReply, ReadingRequest } from './reading-worker.ts';
+import { yieldToEventLoop } from './optim.ts';
+
+export class ReadingPool {
+  private readonly workers: Worker[] = [];
+
+  private constructor(private readonly model: Recognizer, private readonly codec: Codec) {}
+
+  /** Starts `threads - 1` workers with the model's current weights (the caller's thread is the first). */
+  static async start(model: Recognizer, codec: Codec, backend: BackendName, threads: number): Promise<ReadingPool> {
+    const pool = new ReadingPool(model, codec);
+    const all = [...model.weights.values()];
+    const weights = new Float32Array(all.reduce((a, v) => a + v.size, 0));
+    let offset = 0;
+    for (const v of all) { weights.set((await v.data()) as Float32Array, offset); offset += v.size; }
+    const entry = new URL('./reading-worker.mjs', import.meta.url);
+    try {
+      await Promise.all(Array.from({ length: Math.max(0, threads - 1) }, async () => {
+        const worker = new Worker(entry);
+        pool.workers.push(worker);
+        await pool.request(worker, { kind: 'init', config: model.config, backend, weights, chars: codec.chars });
+      }));
+    } catch (error) {
+      await pool.stop();
+      throw error;
+    }
+    return pool;
+  }
+
+  get threads(): number {
+    return this.workers.length + 1;
+  }
+
+  private request(worker: Worker, message: ReadingRequest): Promise<ReadingReply> {
+    return new Promise((resolve, reject) => {
+      const onMessage = (reply: ReadingReply) => {
+        worker.off('error', reject);
+        if (reply.kind === 'error') reject(new Error(`reading worker failed: ${reply.message}`));
+        else resolve(reply);
+      };
+      worker.once('message', onMessage);
+      worker.once('error', reject);
+      worker.postMessage(message);
+    });
+  }
+
+  /** readLines on every thread of the pool; results in input order. */
+  async readLines(images: LineTensor[], batchSize = 16, beamWidth = 1): Promise<Reading[]> {
+    const order = [...images.keys()].sort((a, b) => images[a].width - images[b].width);
+    const batches: number[][] = [];
+    for (let i = 0; i < order.length; i += batchSize) batches.push(order.slice(i, i + batchSize));
+    batches.reverse(); // widest first
+    const out: Reading[] = new Array(images.length);
+    let next = 0;
+    const store = (batch: number[], readings: Reading[]) => readings.forEach((r, j) => { out[batch[j]] = r; });
+    const run = async (read: (batch: number[]) => Promise<Reading[]>) => {
+      while (next < batches.length) {
+        const batch = batches[next++];
+        store(batch, await read(batch));
+      }
+    };
+    const viaWorker = (worker: Worker) => async (batch: number[]) => {
+      const reply = await this.request(worker, { kind: 'read', images: batch.map((k) => images[k]), beamWidth });
+      return reply.kind === 'read' ? reply.readings : [];
+    };
+    // The main thread reads between yields, so the workers' replies are routed promptly.
+    const own = async (batch: number[]) => {
+      await yieldToEventLoop();
+      return readBatchAsync(this.model, this.codec, batch.map((k) => images[k]), beamWidth);
+    };
+    await Promise.all([...this.workers.map((w) => run(viaWorker(w))), run(own)]);
+    return out;
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()));
+    this.workers.length = 0;
+  }
+}
