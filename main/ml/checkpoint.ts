@@ -1,10 +1,10 @@
-// Model files: one binary file holding a JSON header (format, config, charset, metrics,
-// weight manifest, optional optimizer state) followed by the float32 weights. Written to a
-// temporary file and renamed, so a crash never leaves half a model; the sha256 of the
-// bytes is returned for the database to record.
+// Recognizer model files (.qmodel): a JSON header (format, config, charset, metrics,
+// weight manifest, optional training state) and the float32 weights and optimizer slots,
+// in the container of tensor-file.ts (atomic writes); the sha256 of the bytes is returned
+// for the database to record.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { writeFileAtomic } from '../store/atomic.ts';
+import { readTensorFile, writeTensorFile, type TensorEntry } from './tensor-file.ts';
 import * as tf from '@tensorflow/tfjs';
 import { Codec } from './codec.ts';
 import { Recognizer, type RecognizerConfig } from './model.ts';
@@ -21,7 +21,7 @@ export interface ModelHeader {
   metrics: Record<string, unknown>;
   /** Free-form training state for exact resume (step, RNG state, data order). */
   training?: Record<string, unknown>;
-  tensors: Array<{ name: string; shape: number[]; offset: number }>;
+  tensors: TensorEntry[];
 }
 
 export interface SavedModel {
@@ -40,59 +40,24 @@ export function saveModel(
   if (codec.classes !== model.config.classes) throw new Error(`charset has ${codec.classes} classes, model ${model.config.classes}`);
   const named: Array<[string, tf.Tensor]> = [...model.weights.entries()];
   for (const [name, t] of optimizerState ?? []) named.push([`optimizer/${name}`, t]);
-  const tensors: ModelHeader['tensors'] = [];
-  const blobs: Float32Array[] = [];
-  let offset = 0;
-  for (const [name, t] of named) {
-    // Everything is stored as float32 (Adam's step counter is an int32 scalar).
-    const raw = t.dataSync();
-    const data = raw instanceof Float32Array ? raw : Float32Array.from(raw as Int32Array);
-    tensors.push({ name, shape: t.shape, offset });
-    blobs.push(data);
-    offset += data.length;
-  }
-  const header: ModelHeader = { format: 'quire-recognizer', version: FORMAT_VERSION, config: model.config, charset: codec.chars, metrics, training, tensors };
-  const json = Buffer.from(JSON.stringify(header), 'utf8');
-  const prefix = Buffer.alloc(16);
-  prefix.write(MAGIC, 0, 'latin1');
-  prefix.writeUInt32LE(FORMAT_VERSION, 8);
-  prefix.writeUInt32LE(json.length, 12);
-  // Weights start on a 4-byte boundary so they can be viewed as Float32Array directly.
-  const pad = Buffer.alloc((4 - ((16 + json.length) % 4)) % 4);
-  const chunks = [prefix, json, pad, ...blobs.map((b) => new Uint8Array(b.buffer, b.byteOffset, b.byteLength))];
-  writeFileAtomic(path, chunks);
-  const hash = createHash('sha256');
-  for (const c of chunks) hash.update(c);
-  return hash.digest('hex');
+  return writeTensorFile(path, MAGIC, FORMAT_VERSION, named, (tensors): ModelHeader => (
+    { format: 'quire-recognizer', version: FORMAT_VERSION, config: model.config, charset: codec.chars, metrics, training, tensors }));
 }
 
 /** Loads a model file, checking its format; errors name the file and the problem. */
 export function loadModel(path: string): SavedModel {
-  const bytes = readFileSync(path);
-  const fail = (why: string): never => { throw new Error(`${path}: not a Quire model file (${why})`); };
-  if (bytes.length < 16 || bytes.toString('latin1', 0, 8) !== MAGIC) fail('bad magic bytes');
-  const version = bytes.readUInt32LE(8);
-  if (version > FORMAT_VERSION) fail(`format version ${version} is newer than this Quire (${FORMAT_VERSION})`);
-  const jsonLength = bytes.readUInt32LE(12);
-  if (16 + jsonLength > bytes.length) fail('truncated header');
-  let header: ModelHeader;
-  try {
-    header = JSON.parse(bytes.toString('utf8', 16, 16 + jsonLength));
-  } catch {
-    return fail('unreadable header');
-  }
+  const file = readTensorFile(path, MAGIC, FORMAT_VERSION, 'Quire model file');
+  const { fail } = file;
+  const header = file.header as ModelHeader;
   if (header.format !== 'quire-recognizer') fail(`unknown format ${String(header.format)}`);
-  const start = 16 + jsonLength + ((4 - ((16 + jsonLength) % 4)) % 4);
-  const floats = new Float32Array(bytes.buffer.slice(bytes.byteOffset + start, bytes.byteOffset + bytes.length));
   const codec = new Codec(header.charset);
   if (codec.classes !== header.config.classes) fail(`charset has ${codec.classes} classes but the network ${header.config.classes}`);
   const model = new Recognizer(header.config, 0);
   const optimizerState = new Map<string, Float32Array>();
   const seen = new Set<string>();
-  for (const { name, shape, offset } of header.tensors) {
-    const size = shape.reduce((a, b) => a * b, 1);
-    if (offset + size > floats.length) fail(`weights of ${name} are truncated`);
-    const data = floats.subarray(offset, offset + size);
+  for (const entry of header.tensors) {
+    const { name, shape } = entry;
+    const data = file.tensor(entry);
     if (name.startsWith('optimizer/')) { optimizerState.set(name.slice(10), data); continue; }
     const v = model.weights.get(name);
     if (!v) fail(`unexpected tensor ${name}`);
