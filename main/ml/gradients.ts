@@ -63,7 +63,9 @@ export function shardGradients(model: Recognizer, variables: tf.Variable[], inpu
 export async function shardGradientsAsync(model: Recognizer, variables: tf.Variable[], input: ShardInput, dropoutSeed: number, scale: number) {
   const images = tf.tensor4d(input.images, input.shape);
   const mask = frameMask(input.lengths, input.shape[2] / widthStride(model.config));
-  const logits = model.logits(images, mask, dropoutSeed);
+  // The first pass's intermediates (conv, LSTM, dropout) are dropped with tidy; only the
+  // logits are kept, to be read.
+  const logits = tf.tidy(() => model.logits(images, mask, dropoutSeed));
   const shape = logits.shape as [number, number, number];
   const data = (await logits.data()) as Float32Array;
   logits.dispose();
@@ -77,8 +79,8 @@ export async function shardGradientsAsync(model: Recognizer, variables: tf.Varia
     for (let i = n * T * C; i < (n + 1) * T * C; i++) grad[i] *= w;
   }
   const g = tf.tensor3d(grad, shape);
-  const { grads } = tf.variableGrads(() => tf.sum(tf.mul(model.logits(images, mask, dropoutSeed), g)) as tf.Scalar, variables);
-  tf.dispose([images, mask, g]);
+  const { value, grads } = tf.variableGrads(() => tf.sum(tf.mul(model.logits(images, mask, dropoutSeed), g)) as tf.Scalar, variables);
+  tf.dispose([images, mask, g, value]);
   return { loss, grads };
 }
 

@@ -28,3 +28,15 @@ test('shardGradientsAsync equals shardGradients (weights, padding, dropout)', as
   }
   tf.dispose([one.value, one.grads, two.grads]);
 });
+
+test('shardGradientsAsync leaves no tensor behind but the gradients it returns', async () => {
+  const codec = tinyCodec();
+  const model = new Recognizer({ ...TINY, classes: codec.classes }, 9);
+  const input = shardInput(tinyLines(2, 5), model.config, codec);
+  const variables = model.variables();
+  const before = tf.memory().numTensors;
+  const { grads } = await shardGradientsAsync(model, variables, input, 3, 1 / 2);
+  assert.equal(tf.memory().numTensors - before, variables.length, 'one gradient tensor per variable, nothing else');
+  tf.dispose(grads);
+  assert.equal(tf.memory().numTensors, before);
+});
