@@ -12,3 +12,10 @@ export const SELF_TRAINING_DEFAULTS = { rounds: 3, threshold: 0.9, pseudoWeight:
 
 /** Upper bound on rounds accepted from the API and CLI (each round reads every unlabeled line). */
 export const MAX_SELF_TRAINING_ROUNDS = 20;
+
+/**
+ * Unlabeled lines one semi-supervised job reads and may train on: a sample of this many
+ * where a project has more. Each is held in memory as a float image (~100 kB at 48 px), and
+ * every round reads them all, so an archive of 10⁵ lines must not come in whole.
+ */
+export const MAX_UNLABELED_LINES = 4000;

@@ -4,7 +4,8 @@
 // round and with what reading. Readings used as targets live only in the checkpoint and
 // that record: they are never written as transcriptions, so they never count as labels.
 import { saveTrainingCheckpoint } from '../ml/checkpoint.ts';
-import { fromCheckpointState, selfTrain, toCheckpointState, type RoundRecord } from '../ml/self-training.ts';
+import { fromCheckpointState, sampleUnlabeled, selfTrain, toCheckpointState, type RoundRecord } from '../ml/self-training.ts';
+import { MAX_UNLABELED_LINES } from '../../shared/self-training-options.ts';
 import { samplesFor, unlabeledLineIds } from '../project/dataset.ts';
 import type { Project } from '../project/project.ts';
 import { checkpointPath, CHECKPOINT_EVERY, prepareFinetune, type Checkpoint } from './finetune-setup.ts';
@@ -25,10 +26,16 @@ export async function runSemiSupervised(
   const { rounds, threshold, pseudoWeight } = r.semiSupervised;
   // Only the train split: an unlabeled validation or test line trained on with the model's
   // own reading would flatter the model once someone transcribes it there.
-  const ids = unlabeledLineIds(project, ['train']);
+  const all = unlabeledLineIds(project, ['train']);
+  const ids = sampleUnlabeled(all, r.seed, MAX_UNLABELED_LINES);
+  if (resume) {
+    const present = new Set(ids);
+    const withdrawn = resume.rounds.flatMap((x) => x.pseudoLabels).filter((p) => !present.has(p.id as number)).length;
+    if (withdrawn) updateJob(project, jobId, { log: `${withdrawn} pseudo-labeled line(s) were transcribed or removed meanwhile: their readings are withdrawn (a transcription replaces the reading)` });
+  }
   const images = await samplesFor(project, ids.map((lineId) => ({ lineId, text: '' })), model.config.height);
   const unlabeled = ids.map((id, i) => ({ id, image: images[i].image }));
-  if (!resume) updateJob(project, jobId, { log: `semi-supervised: ${labeled.length} labeled and ${ids.length} unlabeled lines, ${rounds} rounds` });
+  if (!resume) updateJob(project, jobId, { log: `semi-supervised: ${labeled.length} labeled and ${ids.length} unlabeled lines${ids.length < all.length ? ` (a sample of ${all.length})` : ''}, ${rounds} rounds` });
   // The requested steps are the whole run's, so switching semi-supervision on does not multiply its cost.
   const stepsPerRound = Math.max(1, Math.ceil(r.steps / rounds));
   const total = stepsPerRound * rounds;

@@ -203,10 +203,12 @@ export async function selfTrain(
       o.onCheckpoint?.(snapshot(state.train));
     }
     const record = state.rounds[round];
+    // On resume, a line pseudo-labeled before the interruption may have been transcribed by
+    // someone since (it is then no longer unlabeled): the person's text wins, the model's
+    // reading of it is withdrawn from this round and from the record.
+    record.pseudoLabels = record.pseudoLabels.filter((p) => byId.has(p.id));
     const pseudo = record.pseudoLabels.map((p): Sample => {
-      const line = byId.get(p.id);
-      if (!line) throw new Error(`pseudo-labeled line ${p.id} is not among the unlabeled lines given`);
-      const sample: Sample = { image: line.image, text: p.text, weight: o.pseudoWeight };
+      const sample: Sample = { image: byId.get(p.id)!.image, text: p.text, weight: o.pseudoWeight };
       pseudoSamples.add(sample);
       return sample;
     });
@@ -234,4 +236,20 @@ export async function selfTrain(
     if (state.round < o.rounds) o.onCheckpoint?.(snapshot(state.train));
   }
   return { status: 'done', rounds: state.rounds, train: last, validation: last?.validation };
+}
+
+/**
+ * At most `max` of the unlabeled line ids, chosen by a hash of (seed, id): each line's
+ * place depends on itself only, so when some lines get transcribed between a kill and a
+ * resume the others stay chosen. Bounds the memory and reading time of each round.
+ */
+export function sampleUnlabeled<T extends LineId>(ids: readonly T[], seed: number, max: number): T[] {
+  if (ids.length <= max) return [...ids];
+  const rank = (id: LineId) => {
+    let h = (seed * 2654435761) >>> 0;
+    for (const ch of String(id)) h = Math.imul(h ^ ch.charCodeAt(0), 16777619) >>> 0;
+    return Math.imul(h ^ (h >>> 15), 2246822507) >>> 0;
+  };
+  const chosen = new Set([...ids].sort((a, b) => rank(a) - rank(b) || String(a).localeCompare(String(b))).slice(0, max));
+  return ids.filter((id) => chosen.has(id));
 }

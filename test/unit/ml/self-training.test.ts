@@ -9,7 +9,7 @@ import type { Sample } from '../../../main/ml/data.ts';
 import { toLineTensor } from '../../../main/ml/line-image.ts';
 import type { Recognizer } from '../../../main/ml/model.ts';
 import { readLines } from '../../../main/ml/recognize.ts';
-import { selectPseudoLabels, selfTrain, type SelfTrainingOptions, type SelfTrainingState } from '../../../main/ml/self-training.ts';
+import { emptyTrainState, sampleUnlabeled, selectPseudoLabels, selfTrain, type SelfTrainingOptions, type SelfTrainingState } from '../../../main/ml/self-training.ts';
 import { BASE_MODEL_FILE } from '../../../main/models/registry.ts';
 import { synthLine } from '../../../bench/synth/handwriting.ts';
 
@@ -104,4 +104,28 @@ test('options are checked', async () => {
   await assert.rejects(selfTrain(model, codec, { labeled: [], unlabeled }, {}), /needs some human-labeled lines/);
   await assert.rejects(selfTrain(model, codec, { labeled, unlabeled: [unlabeled[0], unlabeled[0]] }, {}), /ids must be unique/);
   model.dispose();
+});
+
+test('a resumed run withdraws the readings of lines that are no longer unlabeled (transcribed meanwhile) and finishes', async () => {
+  const { model } = base();
+  const pseudoLabels = [{ id: 100, text: 'read by the model', confidence: 0.99 }, { id: 101, text: initial[1].text || 'x', confidence: 0.99 }];
+  const resume: SelfTrainingState = { round: 0, rounds: [{ round: 0, read: unlabeled.length, pseudoLabels }], train: emptyTrainState() };
+  // Line 100 was transcribed while the job was down: it comes back among the labeled lines.
+  const stillUnlabeled = unlabeled.filter((l) => l.id !== 100);
+  const result = await selfTrain(model, codec, { labeled, unlabeled: stillUnlabeled }, { ...OPTIONS, rounds: 1, resume });
+  assert.equal(result.status, 'done');
+  assert.deepEqual(result.rounds[0].pseudoLabels.map((p) => p.id), [101]);
+  model.dispose();
+});
+
+test('the unlabeled sample is bounded, and stays the same for the lines that remain when others are transcribed', () => {
+  const ids = Array.from({ length: 50 }, (_, i) => i + 1);
+  assert.deepEqual(sampleUnlabeled(ids, 1, 60), ids);
+  const chosen = sampleUnlabeled(ids, 1, 20);
+  assert.equal(chosen.length, 20);
+  assert.deepEqual(chosen, [...chosen].sort((a, b) => a - b), 'in the order given');
+  assert.notDeepEqual(sampleUnlabeled(ids, 2, 20), chosen, 'the seed decides the sample');
+  const gone = new Set(chosen.slice(0, 5));
+  const after = sampleUnlabeled(ids.filter((id) => !gone.has(id)), 1, 20);
+  assert.ok(chosen.filter((id) => !gone.has(id)).every((id) => after.includes(id)), 'lines still there stay chosen');
 });
