@@ -8,6 +8,7 @@
 // (a crash). A small document still fits in one transaction, as before.
 import type { Db } from '../db/database.ts';
 import { processAlive } from '../store/atomic.ts';
+import type { ImageStore } from '../store/image-store.ts';
 import { insertLines, type NewLine } from './insert-lines.ts';
 
 const PENDING = 'importing:';
@@ -83,4 +84,13 @@ export function removeAbandonedImports(db: Db): number {
   const del = db.prepare('DELETE FROM documents WHERE id = ?');
   db.transaction(() => dead.forEach((r) => del.run(r.id)))();
   return dead.length;
+}
+
+/**
+ * Rolls back a page image a failed import added, unless a page refers to it by now: two
+ * imports can overlap (the app and the CLI) and share a scan, and "created" only means the
+ * file was new when this import looked. The other document's pixels must stay.
+ */
+export function removeImageIfUnused(db: Db, images: ImageStore, hash: string): void {
+  if (!db.prepare('SELECT 1 FROM pages WHERE image_hash = ?').get(hash)) images.remove(hash);
 }

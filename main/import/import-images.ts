@@ -10,7 +10,7 @@ import { decodePageStream, imageInfo, type DecodeOptions } from '../images/decod
 import type { Project } from '../project/project.ts';
 import { sha256 } from '../store/image-store.ts';
 import { classify, collectFiles } from './collect.ts';
-import { writeDocument, type NewPage } from './document-writer.ts';
+import { removeImageIfUnused, writeDocument, type NewPage } from './document-writer.ts';
 import { importLayoutFile } from './import-layout.ts';
 import { MAX_IMAGE_BYTES, MAX_XML_BYTES, readRegularFile, reasonOf } from './safe-files.ts';
 
@@ -110,7 +110,7 @@ async function importScan(project: Project, file: string, bytes: Buffer, hash: s
     });
     return { documentId, count: pages.length };
   } catch (error) {
-    for (const h of added) project.images.remove(h);
+    for (const h of added) removeImageIfUnused(project.db, project.images, h);
     throw error;
   }
 }

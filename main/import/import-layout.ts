@@ -12,7 +12,7 @@ import { readLayout } from '../io/read-layout.ts';
 import type { LayoutPage } from '../io/layout.ts';
 import type { Project } from '../project/project.ts';
 import { sha256 } from '../store/image-store.ts';
-import { writeDocument } from './document-writer.ts';
+import { removeImageIfUnused, writeDocument } from './document-writer.ts';
 import { gridMapping } from './page-grid.ts';
 import { insideRoots, MAX_IMAGE_BYTES, MAX_XML_BYTES, readRegularFile } from './safe-files.ts';
 import { stableSplit } from './split.ts';
@@ -94,7 +94,7 @@ export async function importLayoutFile(project: Project, xmlFile: string, o: Lay
     transcriptionSource: `import:${basename(xmlFile)}`,
   }).catch((error: unknown) => {
     // Leave the project as it was: files this import added go too.
-    if (stored.created) project.images.remove(hash);
+    if (stored.created) removeImageIfUnused(project.db, project.images, hash);
     throw error;
   });
   return { documentId, image: imageFile, lines: lines.length, warnings };
