@@ -7,7 +7,7 @@ import { availableParallelism } from 'node:os';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { schemas } from '../../shared/api.ts';
-import { currentBackend, initBackend } from '../ml/backend.ts';
+import { currentBackend, hasSyncReads, initBackend } from '../ml/backend.ts';
 import { loadTrainingCheckpoint, saveTrainingCheckpoint, type TrainingCheckpointState } from '../ml/checkpoint.ts';
 import { Codec } from '../ml/codec.ts';
 import { ArraySource } from '../ml/data.ts';
@@ -131,6 +131,9 @@ async function runJob(
   };
   updateJob(project, jobId, { progress: { step: checkpoint?.state.step ?? 0 }, log: `backend ${backend.name} (${backend.provider})` });
   try {
+    // Checkpoints and model files read weights synchronously, which Node's WebGPU cannot:
+    // fail at once (the job says why) rather than at the first checkpoint minutes later.
+    if (!hasSyncReads()) throw new Error(`training jobs cannot run on the ${backend.name} backend yet (its weights cannot be saved synchronously); use QUIRE_BACKEND=wasm`);
     const version = request.kind === 'pretrain'
       ? await runPretrain(project, jobId, request, checkpoint, report, signal)
       : request.semiSupervised
