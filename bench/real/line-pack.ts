@@ -1,7 +1,8 @@
 // Prepared training lines on disk: per line height, one file of 8-bit pixels (ink 255,
 // paper 0, already scaled to the height) and a JSON index. Lines are read on demand by
 // offset, so a corpus of tens of thousands of real lines never has to fit in memory.
-import { closeSync, openSync, readFileSync, readSync, renameSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { writeFileAtomic } from '../../main/store/atomic.ts';
 import { join } from 'node:path';
 import type { LineSource, Sample } from '../../main/ml/data.ts';
 import type { LineTensor } from '../../main/ml/line-image.ts';
@@ -92,7 +93,9 @@ export class PackWriter {
 
   finish(): void {
     closeSync(this.fd);
+    // The old index goes first: between the renames no index points into the new pixels.
+    rmSync(this.files.index, { force: true });
     renameSync(this.files.bin + '.tmp', this.files.bin);
-    writeFileSync(this.files.index, JSON.stringify({ height: this.height, lines: this.lines } satisfies PackIndex));
+    writeFileAtomic(this.files.index, Buffer.from(JSON.stringify({ height: this.height, lines: this.lines } satisfies PackIndex)));
   }
 }

@@ -10,6 +10,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSy
 import { basename, dirname, join, relative } from 'node:path';
 import sharp from 'sharp';
 import { readLayout } from '../../main/io/read-layout.ts';
+import { gridMapping } from '../../main/import/page-grid.ts';
 import { cropLine } from '../../main/layout/line-crop.ts';
 import { toLineTensor } from '../../main/ml/line-image.ts';
 import { normalizeLineText } from './normalize-text.ts';
@@ -83,19 +84,26 @@ for (const source of REAL_SOURCES.filter((s) => !only || only.includes(s.repo)))
     const image = findImage(xmlFile, layout.imageFilename, byName);
     if (!image || statSync(image).size === 0) { s.missingImages++; continue; }
     let decoded: { data: Buffer; info: sharp.OutputInfo };
+    let meta: sharp.Metadata;
     try {
+      meta = await sharp(image, { limitInputPixels: false }).metadata();
       decoded = await sharp(image, { limitInputPixels: false }).rotate().grayscale().raw().toBuffer({ resolveWithObject: true });
     } catch (e) { console.error(`${page}: ${image}: ${(e as Error).message}`); s.missingImages++; continue; }
     const { info, data } = decoded;
-    // Where the XML's page size differs from the scan's, its coordinates are in its own grid.
-    const sx = layout.width > 0 ? info.width / layout.width : 1;
-    const sy = layout.height > 0 ? info.height / layout.height : 1;
-    if (Math.abs(sx - 1) > 0.01 || Math.abs(sy - 1) > 0.01) s.resized++;
+    // The XML may describe the stored or the EXIF-turned pixel grid (or another size): the
+    // importer's mapping puts its coordinates on the same ink in the turned image.
+    const mapping = !(layout.width > 0 && layout.height > 0) ? { map: (p: [number, number]) => p, note: null } : gridMapping({
+      declared: { width: layout.width, height: layout.height },
+      stored: { width: meta.width ?? info.width, height: meta.height ?? info.height },
+      shown: { width: info.width, height: info.height },
+      orientation: meta.orientation ?? 1,
+    }, basename(image));
+    if (mapping.note) s.resized++;
     s.pages++;
     const split = splitOf(source, page);
     for (const line of layout.regions.flatMap((r) => r.lines)) {
       const text = line.text === null ? null : normalizeLineText(line.text, source.quirks);
-      const polygon = line.polygon.map(([x, y]) => [x * sx, y * sy] as [number, number]);
+      const polygon = line.polygon.map(mapping.map);
       const crop = text && polygon.length >= 3 ? cropLine({ width: info.width, height: info.height, channels: info.channels, data }, polygon) : null;
       if (!text || !crop || crop.height < 8 || crop.width < 8) { s.skipped++; continue; }
       for (const p of packs) p.add({ source: checkoutName(source), page, lineId: line.id, split, text }, toLineTensor(crop, p.height));
