@@ -54,6 +54,3 @@ export async function tryWebGpu(why: string[]): Promise<boolean> {
   }
 }
 
-export function webGpuAdapter(): WebGpuAdapter | undefined {
-  return adapter;
-}

@@ -49,8 +49,8 @@ export function removeStaleTemps(dir: string, depth = 2): number {
     if (e.isDirectory() && depth > 0) removed += removeStaleTemps(full, depth - 1);
     const m = e.isFile() ? TEMP.exec(e.name) : null;
     if (m && !processAlive(Number(m[1]))) {
-      rmSync(full, { force: true });
-      removed++;
+      // A read-only or shared project must still open: a leftover we cannot remove stays.
+      try { rmSync(full, { force: true }); removed++; } catch { /* left in place */ }
     }
   }
   return removed;

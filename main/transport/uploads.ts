@@ -36,8 +36,9 @@ export function removeOrphanedUploads(root = tmpdir()): number {
   for (const name of readdirSync(root)) {
     const m = new RegExp(`^${PREFIX}(\\d+)-`).exec(name);
     if (m && !processAlive(Number(m[1]))) {
-      rmSync(join(root, name), { recursive: true, force: true });
-      removed++;
+      // Another user's leftovers in a shared temp folder may not be ours to remove: skip them
+      // rather than refuse to start.
+      try { rmSync(join(root, name), { recursive: true, force: true }); removed++; } catch { /* not ours */ }
     }
   }
   return removed;
