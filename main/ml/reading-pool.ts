@@ -15,6 +15,8 @@ import { yieldToEventLoop } from './optim.ts';
 
 export class ReadingPool {
   private readonly workers: Worker[] = [];
+  /** Workers that have exited: a request to one of them fails at once instead of waiting for ever. */
+  private readonly exited = new Map<Worker, number>();
 
   private constructor(private readonly model: Recognizer, private readonly codec: Codec) {}
 
@@ -30,6 +32,10 @@ export class ReadingPool {
       await Promise.all(Array.from({ length: Math.max(0, threads - 1) }, async () => {
         const worker = new Worker(entry);
         pool.workers.push(worker);
+        // Always listened to: a worker that crashes while idle is no unhandled 'error' of the
+        // host; its exit fails the next request sent to it.
+        worker.on('error', () => {});
+        worker.once('exit', (code) => pool.exited.set(worker, code));
         await pool.request(worker, { kind: 'init', config: model.config, backend, weights, chars: codec.chars });
       }));
     } catch (error) {
@@ -45,13 +51,19 @@ export class ReadingPool {
 
   private request(worker: Worker, message: ReadingRequest): Promise<ReadingReply> {
     return new Promise((resolve, reject) => {
+      const stopped = (code: number) => new Error(`reading worker stopped (exit code ${code})`);
+      if (this.exited.has(worker)) { reject(stopped(this.exited.get(worker)!)); return; }
+      const settle = () => { worker.off('message', onMessage); worker.off('error', onError); worker.off('exit', onExit); };
       const onMessage = (reply: ReadingReply) => {
-        worker.off('error', reject);
+        settle();
         if (reply.kind === 'error') reject(new Error(`reading worker failed: ${reply.message}`));
         else resolve(reply);
       };
-      worker.once('message', onMessage);
-      worker.once('error', reject);
+      const onError = (error: Error) => { settle(); reject(error); };
+      const onExit = (code: number) => { settle(); reject(stopped(code)); };
+      worker.on('message', onMessage);
+      worker.on('error', onError);
+      worker.on('exit', onExit);
       worker.postMessage(message);
     });
   }
@@ -64,11 +76,18 @@ export class ReadingPool {
     batches.reverse(); // widest first
     const out: Reading[] = new Array(images.length);
     let next = 0;
+    // Once one thread fails the others stop taking batches: the call has failed anyway.
+    let failed = false;
     const store = (batch: number[], readings: Reading[]) => readings.forEach((r, j) => { out[batch[j]] = r; });
     const run = async (read: (batch: number[]) => Promise<Reading[]>) => {
-      while (next < batches.length) {
+      while (!failed && next < batches.length) {
         const batch = batches[next++];
-        store(batch, await read(batch));
+        try {
+          store(batch, await read(batch));
+        } catch (error) {
+          failed = true;
+          throw error;
+        }
       }
     };
     const viaWorker = (worker: Worker) => async (batch: number[]) => {

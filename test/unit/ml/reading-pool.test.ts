@@ -30,3 +30,16 @@ test('two threads read as one, in input order, greedy and beam', async () => {
     await pool.stop();
   }
 });
+
+test('a worker that stops fails the reading at once instead of leaving it waiting', { timeout: 30_000 }, async () => {
+  const { model, codec } = loadModel(new URL('../../../resources/models/base.qmodel', import.meta.url).pathname);
+  const images = Array.from({ length: 6 }, (_, i) => toLineTensor(synthLine(77, i, { minWords: 1, maxWords: 2, digitShare: 0 }).image, model.config.height));
+  const pool = await ReadingPool.start(model, codec, backend.name, 2);
+  try {
+    // The worker goes away (as after a crash) before the pool is asked to read.
+    await (pool as unknown as { workers: Array<{ terminate(): Promise<number> }> }).workers[0].terminate();
+    await assert.rejects(pool.readLines(images, 1), /reading worker stopped \(exit code 1\)/);
+  } finally {
+    await pool.stop();
+  }
+});
