@@ -4,8 +4,16 @@
 import type { Split } from '../../shared/api.ts';
 import type { Sample } from '../ml/data.ts';
 import { toLineTensor } from '../ml/line-image.ts';
+import { FINISHED_DOCUMENT } from '../import/document-writer.ts';
 import type { Project } from './project.ts';
 import { lineImages } from './line-images.ts';
+
+/**
+ * SQL: the line (alias l) belongs to a document whose import has finished. A large import
+ * commits in slices, so its lines exist before it is done, and a failed one is deleted:
+ * training must not record lines that may vanish.
+ */
+const IN_FINISHED_DOCUMENT = `l.page_id IN (SELECT p.id FROM pages p WHERE p.document_id IN (SELECT id FROM documents WHERE ${FINISHED_DOCUMENT}))`;
 
 /** SQL: the line (alias l) has a current human or imported transcription. */
 export const LABELED = 'EXISTS (SELECT 1 FROM current_transcriptions ct WHERE ct.line_id = l.id)';
@@ -19,12 +27,12 @@ export interface LabeledLine {
 
 export function labeledLines(project: Project, splits: Split[] = ['train', 'validation', 'test']): LabeledLine[] {
   const rows = project.db.prepare(`SELECT l.id AS lineId, ct.text, ct.id AS transcriptionId, l.split
-    FROM lines l JOIN current_transcriptions ct ON ct.line_id = l.id ORDER BY l.id`).all() as LabeledLine[];
+    FROM lines l JOIN current_transcriptions ct ON ct.line_id = l.id WHERE ${IN_FINISHED_DOCUMENT} ORDER BY l.id`).all() as LabeledLine[];
   return rows.filter((r) => splits.includes(r.split) && r.text.trim().length > 0);
 }
 
 export function allLineIds(project: Project): number[] {
-  return (project.db.prepare('SELECT id FROM lines ORDER BY id').all() as Array<{ id: number }>).map((r) => r.id);
+  return (project.db.prepare(`SELECT l.id FROM lines l WHERE ${IN_FINISHED_DOCUMENT} ORDER BY l.id`).all() as Array<{ id: number }>).map((r) => r.id);
 }
 
 /**
@@ -32,7 +40,7 @@ export function allLineIds(project: Project): number[] {
  * transcription is empty counts as labeled: a person said it holds no text.)
  */
 export function unlabeledLineIds(project: Project, splits: Split[] = ['train', 'validation', 'test']): number[] {
-  const rows = project.db.prepare(`SELECT l.id, l.split FROM lines l WHERE NOT ${LABELED} ORDER BY l.id`).all() as Array<{ id: number; split: Split }>;
+  const rows = project.db.prepare(`SELECT l.id, l.split FROM lines l WHERE NOT ${LABELED} AND ${IN_FINISHED_DOCUMENT} ORDER BY l.id`).all() as Array<{ id: number; split: Split }>;
   return rows.filter((r) => splits.includes(r.split)).map((r) => r.id);
 }
 
