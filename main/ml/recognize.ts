@@ -3,6 +3,7 @@
 // model on labeled lines.
 import * as tf from '@tensorflow/tfjs';
 import type { Codec } from './codec.ts';
+import { yieldToEventLoop } from './optim.ts';
 import type { Sample } from './data.ts';
 import { beamDecode, greedyDecode } from './decode.ts';
 import { makeBatch, type LineTensor } from './line-image.ts';
@@ -61,12 +62,32 @@ export function readLines(model: Recognizer, codec: Codec, images: LineTensor[],
 }
 
 /** readLines through readBatchAsync: works on every backend, WebGPU included. */
-export async function readLinesAsync(model: Recognizer, codec: Codec, images: LineTensor[], batchSize = 16, beamWidth = 1): Promise<Reading[]> {
+export async function readLinesAsync(model: Recognizer, codec: Codec, images: readonly LineTensor[], batchSize = 16, beamWidth = 1): Promise<Reading[]> {
+  return (await readLinesCancellable(model, codec, images, batchSize, {}, beamWidth))!;
+}
+
+export interface ReadControl {
+  signal?: AbortSignal;
+  /** Lines read so far, after every batch (and 0 at the start). */
+  onBatch?: (done: number) => void;
+}
+
+/**
+ * readLinesAsync for long readings (a whole archive): yields to the event loop between
+ * batches, reports progress, and stops when `signal` aborts, returning undefined.
+ */
+export async function readLinesCancellable(
+  model: Recognizer, codec: Codec, images: readonly LineTensor[], batchSize: number, control: ReadControl, beamWidth = 1,
+): Promise<Reading[] | undefined> {
   const order = [...images.keys()].sort((a, b) => images[a].width - images[b].width);
   const out: Reading[] = new Array(images.length);
+  control.onBatch?.(0);
   for (let i = 0; i < order.length; i += batchSize) {
+    await yieldToEventLoop();
+    if (control.signal?.aborted) return undefined;
     const chunk = order.slice(i, i + batchSize);
     (await readBatchAsync(model, codec, chunk.map((k) => images[k]), beamWidth)).forEach((r, j) => { out[chunk[j]] = r; });
+    control.onBatch?.(Math.min(order.length, i + batchSize));
   }
   return out;
 }

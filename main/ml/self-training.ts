@@ -14,9 +14,8 @@ import type { ErrorReport } from './metrics.ts';
 import type { Codec } from './codec.ts';
 import type { TrainingCheckpointState } from './checkpoint.ts';
 import type { Recognizer } from './model.ts';
-import { yieldToEventLoop } from './optim.ts';
 import type { Rng } from './random.ts';
-import { readBatchAsync, type Reading } from './recognize.ts';
+import { readLinesCancellable, type Reading } from './recognize.ts';
 import { augmentView, PIPELINES, type PipelineName } from './seqclr/augment.ts';
 import { SELF_TRAINING_DEFAULTS } from '../../shared/self-training-options.ts';
 import { train, type TrainOptions, type TrainProgress, type TrainResult, type TrainState } from './train.ts';
@@ -132,22 +131,6 @@ export function selectPseudoLabels(lines: ReadonlyArray<{ id: LineId }>, reading
 }
 
 /** Reads the lines in batches of similar width; undefined when aborted in between. */
-async function readAll(
-  model: Recognizer, codec: Codec, lines: readonly UnlabeledLine[], batchSize: number, signal: AbortSignal | undefined, onBatch: (done: number) => void,
-): Promise<Reading[] | undefined> {
-  const order = [...lines.keys()].sort((a, b) => lines[a].image.width - lines[b].image.width || a - b);
-  const out: Reading[] = new Array(lines.length);
-  onBatch(0);
-  for (let i = 0; i < order.length; i += batchSize) {
-    await yieldToEventLoop();
-    if (signal?.aborted) return undefined;
-    const chunk = order.slice(i, i + batchSize);
-    (await readBatchAsync(model, codec, chunk.map((k) => lines[k].image))).forEach((r, j) => { out[chunk[j]] = r; });
-    onBatch(Math.min(order.length, i + batchSize));
-  }
-  return out;
-}
-
 function validate(o: SelfTrainingOptions, labeled: number): void {
   if (!Number.isInteger(o.rounds) || o.rounds < 1) throw new Error(`rounds must be a whole number ≥ 1, not ${o.rounds}`);
   if (!(o.threshold >= 0 && o.threshold <= 1)) throw new Error(`threshold must be in [0, 1], not ${o.threshold}`);
@@ -191,8 +174,9 @@ export async function selfTrain(
   while (state.round < o.rounds) {
     const round = state.round;
     if (state.rounds.length === round) {
-      const readings = await readAll(model, codec, data.unlabeled, o.readBatchSize, o.signal,
-        (done) => o.onProgress?.({ phase: 'read', round, rounds: o.rounds, done, total: data.unlabeled.length }));
+      const readings = await readLinesCancellable(model, codec, data.unlabeled.map((l) => l.image), o.readBatchSize, {
+        signal: o.signal, onBatch: (done) => o.onProgress?.({ phase: 'read', round, rounds: o.rounds, done, total: data.unlabeled.length }),
+      });
       if (!readings) {
         o.onCheckpoint?.(snapshot(state.train));
         return { status: 'cancelled', rounds: state.rounds, train: last };
