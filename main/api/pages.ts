@@ -4,6 +4,7 @@
 import type { LineView, PageView, SearchHit, TranscriptionRow } from '../../shared/api.ts';
 import type { Project } from '../project/project.ts';
 import { LABELED } from '../project/dataset.ts';
+import { FINISHED_DOCUMENT } from '../import/document-writer.ts';
 
 /** The columns of a PageSummary, selected from pages (alias p). */
 export const PAGE_SUMMARY = `p.id, p.document_id AS documentId, p.page_index AS "index", p.image_hash AS image, p.width, p.height, p.dpi,
@@ -58,5 +59,5 @@ export function search(project: Project, query: string, limit = 100): SearchHit[
   return project.db.prepare(`SELECT f.rowid AS lineId, l.page_id AS pageId, p.document_id AS documentId, d.name AS documentName,
       p.page_index AS pageIndex, f.text, highlight(line_text_fts, 0, '[[', ']]') AS snippet
     FROM line_text_fts f JOIN lines l ON l.id = f.rowid JOIN pages p ON p.id = l.page_id JOIN documents d ON d.id = p.document_id
-    WHERE line_text_fts MATCH ? ORDER BY rank LIMIT ?`).all(match, limit) as SearchHit[];
+    WHERE line_text_fts MATCH ? AND ${FINISHED_DOCUMENT} ORDER BY rank LIMIT ?`).all(match, limit) as SearchHit[];
 }

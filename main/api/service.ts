@@ -6,7 +6,7 @@ import { FINISHED_DOCUMENT } from '../import/document-writer.ts';
 import type { Project } from '../project/project.ts';
 import { exportProject } from '../export/export-project.ts';
 import { getPage, lineHistory, PAGE_SUMMARY, saveTranscription, search } from './pages.ts';
-import { LABELED } from '../project/dataset.ts';
+import { IN_FINISHED_DOCUMENT, LABELED } from '../project/dataset.ts';
 import { ensureBaseModel, listVersions, type ModelVersion } from '../models/registry.ts';
 import { listJobs } from '../jobs/jobs.ts';
 import type { JobRunner } from '../jobs/runner.ts';
@@ -32,8 +32,8 @@ export function createService(project: Project, emit: EventSink = () => {}, runn
       const row = db.prepare(`SELECT
           (SELECT count(*) FROM documents WHERE ${FINISHED_DOCUMENT}) AS documents,
           (SELECT count(*) FROM pages) AS pages,
-          (SELECT count(*) FROM lines) AS lines,
-          (SELECT count(*) FROM lines l WHERE ${LABELED}) AS labeled`).get() as Omit<ProjectInfo, 'path' | 'name'>;
+          (SELECT count(*) FROM lines l WHERE ${IN_FINISHED_DOCUMENT}) AS lines,
+          (SELECT count(*) FROM lines l WHERE ${LABELED} AND ${IN_FINISHED_DOCUMENT}) AS labeled`).get() as Omit<ProjectInfo, 'path' | 'name'>;
       return { path: project.root, name: project.name, ...row };
     },
 

@@ -13,7 +13,7 @@ import { lineImages } from './line-images.ts';
  * commits in slices, so its lines exist before it is done, and a failed one is deleted:
  * training must not record lines that may vanish.
  */
-const IN_FINISHED_DOCUMENT = `l.page_id IN (SELECT p.id FROM pages p WHERE p.document_id IN (SELECT id FROM documents WHERE ${FINISHED_DOCUMENT}))`;
+export const IN_FINISHED_DOCUMENT = `l.page_id IN (SELECT p.id FROM pages p WHERE p.document_id IN (SELECT id FROM documents WHERE ${FINISHED_DOCUMENT}))`;
 
 /** SQL: the line (alias l) has a current human or imported transcription. */
 export const LABELED = 'EXISTS (SELECT 1 FROM current_transcriptions ct WHERE ct.line_id = l.id)';

@@ -1,19 +1,27 @@
-// Training data never includes lines of a document whose import has not finished: such
-// lines exist while a large import commits in slices, and vanish if it fails.
+// Training data, search and the project's counts never include lines of a document whose
+// import has not finished: such lines exist while a large import commits in slices, and
+// vanish if it fails.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createService } from '../../../main/api/service.ts';
 import { allLineIds, labeledLines, unlabeledLineIds } from '../../../main/project/dataset.ts';
 import { Project } from '../../../main/project/project.ts';
 import { lineProject } from '../../helpers/line-project.ts';
 
-test('labeled, unlabeled and all lines leave out documents still being imported', async () => {
+test('labeled, unlabeled and all lines, search and counts leave out documents still being imported', async () => {
   const dir = await lineProject(6, 4);
   const project = Project.open(dir);
+  const api = createService(project);
+  const word = labeledLines(project)[0].text.split(' ')[0];
   try {
     assert.deepEqual([labeledLines(project).length, unlabeledLineIds(project).length, allLineIds(project).length], [4, 2, 6]);
+    assert.ok((await api.search({ query: word })).length > 0);
+    assert.deepEqual(await api.projectInfo({}).then((i) => [i.lines, i.labeled]), [6, 4]);
     // The same document as an import in progress would mark it (pid of this live process).
     project.db.prepare(`UPDATE documents SET source_hash = 'importing:${process.pid}:' || source_hash`).run();
     assert.deepEqual([labeledLines(project).length, unlabeledLineIds(project).length, allLineIds(project).length], [0, 0, 0]);
+    assert.deepEqual(await api.search({ query: word }), []);
+    assert.deepEqual(await api.projectInfo({}).then((i) => [i.lines, i.labeled]), [0, 0]);
   } finally {
     project.close();
   }
