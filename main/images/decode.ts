@@ -70,9 +70,12 @@ export async function imageInfo(file: string, bytes: Buffer, o: DecodeOptions = 
  * Decodes the pages one at a time: a caller stores each page before the next is decoded,
  * so a file of thousands of pages never holds more than one in memory.
  */
-export async function* decodePageStream(file: string, bytes: Buffer, o: DecodeOptions = {}): AsyncGenerator<DecodedPage, void, void> {
+export async function* decodePageStream(
+  file: string, bytes: Buffer, o: DecodeOptions = {}, known?: Awaited<ReturnType<typeof imageInfo>>,
+): AsyncGenerator<DecodedPage, void, void> {
   const pixelLimit = o.pixelLimit ?? DEFAULT_PIXEL_LIMIT;
-  const { meta, pages } = await imageInfo(file, bytes, o);
+  // A caller that looked at the file already (page count, EXIF grid) passes what it found.
+  const { meta, pages } = known ?? await imageInfo(file, bytes, o);
   for (let index = 0; index < pages; index++) {
     try {
       const base = () => sharp(bytes, { page: index, limitInputPixels: pixelLimit, failOn: 'error' }).rotate();

@@ -95,11 +95,12 @@ export async function importFiles(project: Project, paths: string[], options: Im
 /** Stores each page as it is decoded, then writes the document; on failure removes the pages it added. */
 async function importScan(project: Project, file: string, bytes: Buffer, hash: string, o: ImportOptions,
   progress: (page: number, pages: number) => void): Promise<{ documentId: number; count: number }> {
-  const { pages: count } = await imageInfo(file, bytes, o);
+  const info = await imageInfo(file, bytes, o);
+  const count = info.pages;
   const pages: NewPage[] = [];
   const added: string[] = [];
   try {
-    for await (const p of decodePageStream(file, bytes, o)) {
+    for await (const p of decodePageStream(file, bytes, o, info)) {
       const stored = project.images.add(p.png, { gray: p.gray, thumb: p.thumb });
       if (stored.created) added.push(stored.hash);
       pages.push({ imageHash: stored.hash, width: p.width, height: p.height, dpi: p.dpi });

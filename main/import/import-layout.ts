@@ -69,7 +69,7 @@ export async function importLayoutFile(project: Project, xmlFile: string, o: Lay
   if (previous) return { documentId: null, existing: `document "${previous.name}" (from ${previous.path})`, image: imageFile, lines: 0, warnings };
   const info = await imageInfo(imageFile, imageBytes, o);
   // A PAGE/ALTO file describes one page: the first of a multi-page image.
-  const pages = decodePageStream(imageFile, imageBytes, o);
+  const pages = decodePageStream(imageFile, imageBytes, o, info);
   const decoded = (await pages.next()).value;
   await pages.return();
   if (!decoded) throw new LayoutImportError(`${imageFile}: the image has no page`);
