@@ -4,7 +4,7 @@
 import { closeSync, openSync, readFileSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { writeFileAtomic } from '../../main/store/atomic.ts';
 import { join } from 'node:path';
-import type { LineSource, Sample } from '../../main/ml/data.ts';
+import type { Sample } from '../../main/ml/data.ts';
 import type { LineTensor } from '../../main/ml/line-image.ts';
 
 export type PackSplit = 'train' | 'validation' | 'pool' | 'test';
@@ -29,7 +29,7 @@ export interface PackIndex {
 
 export const packFiles = (dir: string, height: number) => ({ bin: join(dir, `lines-h${height}.bin`), index: join(dir, `lines-h${height}.json`) });
 
-export const toBytes = (t: LineTensor): Uint8Array => Uint8Array.from(t.data, (v) => Math.round(v * 255));
+const toBytes = (t: LineTensor): Uint8Array => Uint8Array.from(t.data, (v) => Math.round(v * 255));
 
 export class LinePack {
   readonly index: PackIndex;
@@ -56,11 +56,6 @@ export class LinePack {
 
   sample(line: PackedLine): Sample {
     return { image: this.image(line), text: line.text };
-  }
-
-  /** A training source over the given lines, read from disk as the trainer asks. */
-  source(lines: PackedLine[]): LineSource {
-    return { size: lines.length, get: (i) => this.sample(lines[i]) };
   }
 
   close(): void {
