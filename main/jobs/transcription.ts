@@ -4,8 +4,7 @@
 import type { Split } from '../../shared/api.ts';
 import { initBackend } from '../ml/backend.ts';
 import type { ErrorReport } from '../ml/metrics.ts';
-import { evaluateAsync } from '../ml/recognize.ts';
-import { ReadingPool } from '../ml/reading-pool.ts';
+import { evaluateLines, startLineReader, type LineReader } from '../ml/line-reader.ts';
 import { loadVersion, updateModelMetrics } from '../models/registry.ts';
 import { labeledLines, samplesFor } from '../project/dataset.ts';
 import type { Project } from '../project/project.ts';
@@ -34,7 +33,7 @@ export interface TranscribeOptions {
   jobId?: number;
   /** Stops between chunks; what was read so far stays stored. */
   signal?: AbortSignal;
-  /** Threads that read (worker pool on wasm/cpu); default as for training. */
+  /** Threads that read (ONNX Runtime's, or a tfjs worker pool on wasm/cpu); default as for training. */
   threads?: number;
 }
 
@@ -42,12 +41,10 @@ export async function transcribe(project: Project, modelId: number, options: Tra
   const backend = await initBackend();
   const job = options.jobId !== undefined ? { id: options.jobId } : createJob(project, 'transcribe', { modelId, pageIds: options.pageIds ?? null });
   updateJob(project, job.id, { state: 'running' });
-  let pool: ReadingPool | undefined;
+  let reader: LineReader | undefined;
   try {
     const { model, codec } = loadVersion(project, modelId);
-    // tfjs-node threads itself and a GPU is one device: a pool only helps wasm and cpu.
-    const threads = ['wasm', 'cpu'].includes(backend.name) ? options.threads ?? defaultTrainingThreads() : 1;
-    pool = await ReadingPool.start(model, codec, backend.name, threads);
+    reader = await startLineReader(model, codec, backend.name, options.threads ?? defaultTrainingThreads());
     const ids = lineIdsOf(project, options.pageIds);
     const upsert = project.db.prepare(`INSERT INTO predictions (line_id, model_id, text, confidence, char_confidence) VALUES (?, ?, ?, ?, ?)
       ON CONFLICT (line_id, model_id) DO UPDATE SET text = excluded.text, confidence = excluded.confidence,
@@ -60,8 +57,8 @@ export async function transcribe(project: Project, modelId: number, options: Tra
       if (options.signal?.aborted) throw new JobCancelled(`transcription stopped after ${i} of ${ids.length} lines`);
       const chunk = ids.slice(i, i + CHUNK);
       const samples = await samplesFor(project, chunk.map((lineId) => ({ lineId, text: '' })), model.config.height);
-      // Chunks stream through the pool: each is read on all threads, then stored.
-      const readings = await pool.readLines(samples.map((s) => s.image), 16, options.beamWidth ?? 1);
+      // Chunks stream through the reader: each is read on all threads, then stored.
+      const readings = (await reader.readLines(samples.map((s) => s.image), 16, options.beamWidth ?? 1))!;
       project.db.transaction(() => {
         chunk.forEach((lineId, k) => {
           const r = readings[k];
@@ -79,17 +76,17 @@ export async function transcribe(project: Project, modelId: number, options: Tra
     else updateJob(project, job.id, { state: 'failed', error: (error as Error).message });
     throw error;
   } finally {
-    await pool?.stop();
+    await reader?.stop();
   }
 }
 
 export async function evaluateModel(project: Project, modelId: number, split: Split = 'test'): Promise<ErrorReport & { lines: number }> {
-  await initBackend();
+  const backend = await initBackend();
   const { model, codec } = loadVersion(project, modelId);
   const lines = labeledLines(project, [split]);
   if (lines.length === 0) throw new Error(`no labeled lines in the ${split} split to evaluate on`);
   const samples = await samplesFor(project, lines, model.config.height);
-  return { ...(await evaluateAsync(model, codec, samples)), lines: lines.length };
+  return { ...(await evaluateLines(model, codec, backend.name, samples, defaultTrainingThreads())), lines: lines.length };
 }
 
 /** Runs a queued evaluation job (the app's runner): the result goes to its log and to the model's metrics. */

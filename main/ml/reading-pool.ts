@@ -9,11 +9,12 @@ import type { BackendName } from './backend.ts';
 import type { Codec } from './codec.ts';
 import type { LineTensor } from './line-image.ts';
 import type { Recognizer } from './model.ts';
-import { readBatchAsync, type Reading } from './recognize.ts';
+import { readBatchAsync, type ReadControl, type Reading } from './recognize.ts';
 import type { ReadingReply, ReadingRequest } from './reading-worker.ts';
 import { yieldToEventLoop } from './optim.ts';
 
 export class ReadingPool {
+  readonly engine = 'tfjs';
   private readonly workers: Worker[] = [];
   /** Workers that have exited: a request to one of them fails at once instead of waiting for ever. */
   private readonly exited = new Map<Worker, number>();
@@ -68,8 +69,8 @@ export class ReadingPool {
     });
   }
 
-  /** readLines on every thread of the pool; results in input order. */
-  async readLines(images: LineTensor[], batchSize = 16, beamWidth = 1): Promise<Reading[]> {
+  /** readLines on every thread of the pool; results in input order; undefined if `control.signal` aborts. */
+  async readLines(images: readonly LineTensor[], batchSize = 16, beamWidth = 1, control: ReadControl = {}): Promise<Reading[] | undefined> {
     const order = [...images.keys()].sort((a, b) => images[a].width - images[b].width);
     const batches: number[][] = [];
     for (let i = 0; i < order.length; i += batchSize) batches.push(order.slice(i, i + batchSize));
@@ -78,9 +79,14 @@ export class ReadingPool {
     let next = 0;
     // Once one thread fails the others stop taking batches: the call has failed anyway.
     let failed = false;
-    const store = (batch: number[], readings: Reading[]) => readings.forEach((r, j) => { out[batch[j]] = r; });
+    let done = 0;
+    control.onBatch?.(0);
+    const store = (batch: number[], readings: Reading[]) => {
+      readings.forEach((r, j) => { out[batch[j]] = r; });
+      control.onBatch?.((done += batch.length));
+    };
     const run = async (read: (batch: number[]) => Promise<Reading[]>) => {
-      while (!failed && next < batches.length) {
+      while (!failed && !control.signal?.aborted && next < batches.length) {
         const batch = batches[next++];
         try {
           store(batch, await read(batch));
@@ -100,7 +106,7 @@ export class ReadingPool {
       return readBatchAsync(this.model, this.codec, batch.map((k) => images[k]), beamWidth);
     };
     await Promise.all([...this.workers.map((w) => run(viaWorker(w))), run(own)]);
-    return out;
+    return control.signal?.aborted ? undefined : out;
   }
 
   async stop(): Promise<void> {

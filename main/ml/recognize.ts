@@ -41,7 +41,7 @@ function posteriors(model: Recognizer, images: LineTensor[]) {
   return { logProbs, lengths, T, C: model.config.classes };
 }
 
-function decodeAll(p: { lengths: number[]; T: number; C: number }, data: Float32Array, codec: Codec, beamWidth: number): Reading[] {
+export function decodeAll(p: { lengths: number[]; T: number; C: number }, data: Float32Array, codec: Codec, beamWidth: number): Reading[] {
   const { T, C } = p;
   return p.lengths.map((length, n) => {
     const posteriors = { logProbs: data.subarray(n * T * C, (n + 1) * T * C), length, classes: C };
@@ -63,7 +63,7 @@ export function readLines(model: Recognizer, codec: Codec, images: LineTensor[],
 
 /** readLines through readBatchAsync: works on every backend, WebGPU included. */
 export async function readLinesAsync(model: Recognizer, codec: Codec, images: readonly LineTensor[], batchSize = 16, beamWidth = 1): Promise<Reading[]> {
-  return (await readLinesCancellable(model, codec, images, batchSize, {}, beamWidth))!;
+  return (await readInWidthOrder(images, batchSize, {}, (batch) => readBatchAsync(model, codec, batch, beamWidth)))!;
 }
 
 export interface ReadControl {
@@ -73,11 +73,12 @@ export interface ReadControl {
 }
 
 /**
- * readLinesAsync for long readings (a whole archive): yields to the event loop between
- * batches, reports progress, and stops when `signal` aborts, returning undefined.
+ * Reads lines `batchSize` at a time in order of width (little padding) with `read`;
+ * results in input order. Yields to the event loop between batches, reports progress,
+ * and stops when `control.signal` aborts, returning undefined.
  */
-export async function readLinesCancellable(
-  model: Recognizer, codec: Codec, images: readonly LineTensor[], batchSize: number, control: ReadControl, beamWidth = 1,
+export async function readInWidthOrder(
+  images: readonly LineTensor[], batchSize: number, control: ReadControl, read: (batch: LineTensor[]) => Promise<Reading[]>,
 ): Promise<Reading[] | undefined> {
   const order = [...images.keys()].sort((a, b) => images[a].width - images[b].width);
   const out: Reading[] = new Array(images.length);
@@ -86,18 +87,10 @@ export async function readLinesCancellable(
     await yieldToEventLoop();
     if (control.signal?.aborted) return undefined;
     const chunk = order.slice(i, i + batchSize);
-    (await readBatchAsync(model, codec, chunk.map((k) => images[k]), beamWidth)).forEach((r, j) => { out[chunk[j]] = r; });
+    (await read(chunk.map((k) => images[k]))).forEach((r, j) => { out[chunk[j]] = r; });
     control.onBatch?.(Math.min(order.length, i + batchSize));
   }
   return out;
-}
-
-/** evaluate() on every backend, WebGPU included. */
-export async function evaluateAsync(model: Recognizer, codec: Codec, samples: Sample[], batchSize = 16): Promise<ErrorReport> {
-  const counter = new ErrorCounter();
-  const readings = await readLinesAsync(model, codec, samples.map((s) => s.image), batchSize);
-  samples.forEach((s, i) => counter.add(s.text, readings[i].text));
-  return counter.report();
 }
 
 /** CER, WER and confusions of the model's greedy readings against the samples' texts. */

@@ -15,7 +15,9 @@ import type { Codec } from './codec.ts';
 import type { TrainingCheckpointState } from './checkpoint.ts';
 import type { Recognizer } from './model.ts';
 import type { Rng } from './random.ts';
-import { readLinesCancellable, type Reading } from './recognize.ts';
+import { currentBackend } from './backend.ts';
+import { readLinesOnce } from './line-reader.ts';
+import type { Reading } from './recognize.ts';
 import { augmentView, PIPELINES, type PipelineName } from './seqclr/augment.ts';
 import { SELF_TRAINING_DEFAULTS } from '../../shared/self-training-options.ts';
 import { train, type TrainOptions, type TrainProgress, type TrainResult, type TrainState } from './train.ts';
@@ -174,8 +176,10 @@ export async function selfTrain(
   while (state.round < o.rounds) {
     const round = state.round;
     if (state.rounds.length === round) {
-      const readings = await readLinesCancellable(model, codec, data.unlabeled.map((l) => l.image), o.readBatchSize, {
-        signal: o.signal, onBatch: (done) => o.onProgress?.({ phase: 'read', round, rounds: o.rounds, done, total: data.unlabeled.length }),
+      const readings = await readLinesOnce(model, codec, currentBackend()?.name ?? 'cpu', data.unlabeled.map((l) => l.image), {
+        threads: o.train.threads ?? 1, batchSize: o.readBatchSize, control: {
+          signal: o.signal, onBatch: (done) => o.onProgress?.({ phase: 'read', round, rounds: o.rounds, done, total: data.unlabeled.length }),
+        },
       });
       if (!readings) {
         o.onCheckpoint?.(snapshot(state.train));

@@ -7,7 +7,7 @@ import { batchIndices, POOL_BATCHES, type LineSource, type Sample } from './data
 import type { LineTensor } from './line-image.ts';
 import { Rng } from './random.ts';
 import type { ErrorReport } from './metrics.ts';
-import { evaluateAsync } from './recognize.ts';
+import { evaluateLines } from './line-reader.ts';
 import { frameMask, widthStride, type Part, type Recognizer } from './model.ts';
 import { currentBackend } from './backend.ts';
 import { lossAndGradients, shardInput, splitBatch } from './gradients.ts';
@@ -160,7 +160,7 @@ export async function train(
       state.history.push(entry);
 
       if (o.validateEvery > 0 && data.validation?.length && (state.step % o.validateEvery === 0 || state.step === o.steps)) {
-        lastValidation = await evaluateAsync(model, codec, data.validation);
+        lastValidation = await evaluateLines(model, codec, backend, data.validation, threads);
         entry.cer = lastValidation.cer;
         if (state.bestCer === null || lastValidation.cer < state.bestCer) {
           state.bestCer = lastValidation.cer;
