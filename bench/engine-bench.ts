@@ -4,21 +4,25 @@
 // ~1200 px wide at the recognizer's 48 px), the architecture of DEFAULT_CONFIG at that
 // height. Prints one JSON line.
 // Used by bench/run.ts. Peak RSS counts the main thread's process (workers included).
-// Reading goes through readLines (threads = 1) or the reading pool, as transcription does.
+// Reading goes through the line reader transcription uses (line-reader.ts): ONNX Runtime
+// where it loads, else tfjs on the reading pool; --reader onnx|tfjs chooses, --read-only
+// skips training (for a reading row of another engine).
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../main/ml/backend.ts';
 import { toLineTensor, type LineTensor } from '../main/ml/line-image.ts';
-import { ReadingPool } from '../main/ml/reading-pool.ts';
-import { readLines } from '../main/ml/recognize.ts';
+import { startLineReader, type LineReader } from '../main/ml/line-reader.ts';
 import { DEFAULT_CONFIG, Recognizer } from '../main/ml/model.ts';
 import { shardGradients, splitBatch, type ShardInput } from '../main/ml/gradients.ts';
 import { ParallelGradients } from '../main/ml/parallel.ts';
+import { ArraySource } from '../main/ml/data.ts';
+import { pretrain } from '../main/ml/seqclr/pretrain.ts';
 import { synthLine, syntheticCharset } from './synth/handwriting.ts';
 
 const { values } = parseArgs({ options: {
   backend: { type: 'string' }, steps: { type: 'string', default: '5' }, batch: { type: 'string', default: '16' }, threads: { type: 'string', default: '1' },
   height: { type: 'string', default: '32' }, width: { type: 'string', default: '256' },
+  reader: { type: 'string' }, 'read-only': { type: 'boolean', default: false },
 } });
 const info = await initBackend(values.backend);
 const N = Number(values.batch);
@@ -63,13 +67,11 @@ async function trainStep(): Promise<void> {
   tf.dispose(Object.values(grads));
 }
 
-// Transcription: four batches of N lines per call, so a pool has batches to share; with
-// --threads > 1 they are read on the reading pool (main thread + workers).
+// Transcription: four batches of N lines per call, so a pool has batches to share.
 const lines: LineTensor[] = Array.from({ length: 4 * N }, (_, k) => ({ width: W, height: H, data: images.subarray((k % N) * H * W, ((k % N) + 1) * H * W) }));
-let readers: ReadingPool | undefined;
+let reader: LineReader | undefined;
 async function transcribe(): Promise<void> {
-  if (readers) await readers.readLines(lines, N);
-  else readLines(model, codec, lines, N);
+  await reader!.readLines(lines, N);
 }
 
 async function timeIt(f: () => void | Promise<void>, reps: number): Promise<number> {
@@ -80,14 +82,24 @@ async function timeIt(f: () => void | Promise<void>, reps: number): Promise<numb
 }
 
 const steps = Number(values.steps);
-const trainSeconds = await timeIt(trainStep, steps);
+const trainSeconds = values['read-only'] ? NaN : await timeIt(trainStep, steps);
 // Training and transcription are separate jobs: the training workers stop before the
 // reading workers start, so peak RSS is that of the larger, not of both.
 await pool?.stop();
-readers = threads > 1 ? await ReadingPool.start(model, codec, info.name, threads) : undefined;
+
+/** SeqCLR pretraining (window mapping, MLP head, mild views) on the same lines and threads; the first step is warm-up. */
+async function seqclrLinesPerSecond(): Promise<number> {
+  const times: number[] = [];
+  const source = new ArraySource(lines.slice(0, N).map((image) => ({ image, text: '' })));
+  const r = await pretrain(model, source, { steps: steps + 1, batchSize: N, threads, checkpointEvery: 0, onProgress: () => times.push(performance.now()) });
+  r.head.dispose();
+  return (steps * N) / ((times[steps] - times[0]) / 1000);
+}
+const seqclr = values['read-only'] ? NaN : await seqclrLinesPerSecond();
+reader = await startLineReader(model, codec, info.name, threads, values.reader);
 const inferSeconds = (await timeIt(transcribe, steps)) / 4;
-await readers?.stop();
+await reader.stop();
 console.log(JSON.stringify({
-  engine: 'quire', backend: info.name, threads, batch: N, height: H, width: W, trainStepSeconds: trainSeconds, trainLinesPerSecond: N / trainSeconds,
-  inferLinesPerSecond: N / inferSeconds, peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
+  engine: 'quire', backend: info.name, reader: reader.engine, threads, batch: N, height: H, width: W, trainStepSeconds: trainSeconds, trainLinesPerSecond: N / trainSeconds,
+  inferLinesPerSecond: N / inferSeconds, seqclrLinesPerSecond: seqclr, peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
 }));

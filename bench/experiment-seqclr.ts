@@ -42,8 +42,8 @@ const { values: a } = parseArgs({
     // pretrained features, then trains everything for the rest of the same budget.
     modes: { type: 'string', default: 'decoder,finetune' },
     'probe-steps': { type: 'string', default: '200' },
-    // Runs of one seed and one method go to this many parallel processes. Pretraining is single-threaded, so on a
-    // 2-core machine two processes use the CPU better than one process with two threads.
+    // Runs of one seed and one method go to this many parallel processes. Each pretrains on one thread (as the
+    // cached encoders were made), so on a 2-core machine two processes use both cores.
     jobs: { type: 'string', default: '1' },
     // Internal: a child process runs one seed (of the given methods) with this many threads and writes its raw results here.
     'only-seed': { type: 'string' },

@@ -15,8 +15,10 @@ const { values } = parseArgs({ options: {
   steps: { type: 'string', default: '5' }, sizes: { type: 'string', default: '32x256,48x1200' },
 } });
 
-interface Row { engine: string; backend: string; trainStepSeconds: number; trainLinesPerSecond: number; inferLinesPerSecond: number; peakRssMB: number }
+interface Row { engine: string; backend: string; trainStepSeconds: number; trainLinesPerSecond: number; inferLinesPerSecond: number; seqclrLinesPerSecond?: number | null; peakRssMB: number }
 type Result = Row | string;
+// A reading-only row has no training figures (JSON turns its NaN into null).
+const fixed = (v: number | null, digits: number) => (v === null || !Number.isFinite(v) ? '-' : v.toFixed(digits));
 const SWIFTSHADER = '/usr/lib/chromium/vk_swiftshader_icd.json';
 
 function quire(backend: string, [height, width]: number[], threads = 1, extra: string[] = []): Result {
@@ -61,8 +63,11 @@ for (const size of sizes) {
   // The plain JS cpu backend needs ~5 minutes per training step at this size: only on request.
   const results: Array<[string, Result]> = [
     ['quire tensorflow', quire('tensorflow', size)],
-    ['quire wasm 1 thread', quire('wasm', size)],
-    [`quire wasm ${cores} threads`, quire('wasm', size, cores)],
+    ['quire wasm 1 thread', quire('wasm', size, 1, ['--reader', 'tfjs'])],
+    [`quire wasm ${cores} threads`, quire('wasm', size, cores, ['--reader', 'tfjs'])],
+    // Reading only: ONNX Runtime, which transcription uses wherever it loads.
+    ['quire onnxruntime 1 thread', quire('wasm', size, 1, ['--reader', 'onnx', '--read-only'])],
+    [`quire onnxruntime ${cores} threads`, quire('wasm', size, cores, ['--reader', 'onnx', '--read-only'])],
     ['quire webgpu', webgpu.run ? quire('webgpu', size) : webgpu.why],
     ...(values.cpu ? [['quire cpu', quire('cpu', size)] as [string, Result]] : []),
   ];
@@ -74,11 +79,11 @@ for (const size of sizes) {
   const which = (key: 'trainLinesPerSecond' | 'inferLinesPerSecond', best?: number) =>
     torch.find(([, r]) => typeof r === 'object' && r[key] === best)?.[0].replace('pytorch ', '') ?? '-';
 
-  const header = ['engine', 'train s/step', 'train lines/s', 'infer lines/s', 'peak RSS MB', 'train vs torch best', 'infer vs torch best'];
+  const header = ['engine', 'train s/step', 'train lines/s', 'infer lines/s', 'SeqCLR lines/s', 'peak RSS MB', 'train vs torch best', 'infer vs torch best'];
   const rows = results.map(([name, r]) => typeof r === 'string'
     ? [name, `unavailable: ${r}`]
-    : [name, r.trainStepSeconds.toFixed(3), r.trainLinesPerSecond.toFixed(1), r.inferLinesPerSecond.toFixed(1), String(r.peakRssMB),
-      bestTrain ? `${(r.trainLinesPerSecond / bestTrain).toFixed(2)}×` : '-',
+    : [name, fixed(r.trainStepSeconds, 3), fixed(r.trainLinesPerSecond, 1), r.inferLinesPerSecond.toFixed(1), fixed(r.seqclrLinesPerSecond ?? null, 1), String(r.peakRssMB),
+      bestTrain && Number.isFinite(r.trainLinesPerSecond) ? `${(r.trainLinesPerSecond / bestTrain).toFixed(2)}×` : '-',
       bestInfer ? `${(r.inferLinesPerSecond / bestInfer).toFixed(2)}×` : '-']);
   const full = rows.filter((r) => r.length > 2);
   const widths = header.map((h, i) => Math.max(h.length, ...full.map((r) => r[i].length), ...(i === 0 ? rows.map((r) => r[0].length) : [])));

@@ -149,7 +149,7 @@ export const schemas = {
       head: z.enum(HEAD_KINDS).default('mlp'), features: z.enum(FEATURE_KINDS).default('contextual'),
       augmentations: z.enum(AUGMENTATION_PIPELINES).default('mild'),
       steps: z.number().int().min(1).max(1_000_000).default(2000), batchSize: z.number().int().min(1).max(256).default(16), seed: z.number().int().min(0).default(1),
-      checkpointEvery: z.number().int().min(1).optional(),
+      threads: z.number().int().min(1).max(64).optional(), checkpointEvery: z.number().int().min(1).optional(),
     }).strict(),
     z.object({
       kind: z.literal('finetune'), from: z.number().int().positive().optional(), freezeEncoder: z.boolean().default(false),

@@ -58,7 +58,7 @@ async function finetune(model: Recognizer, codec: Codec, lines: Sample[], s: Run
 
 async function seqclr(model: Recognizer, data: RowData, s: RunSettings, seed: number): Promise<void> {
   const lines = new ArraySource(data.unlabeled.map((l) => ({ image: l.image, text: '' })));
-  const { head } = await pretrain(model, lines, { steps: s.pretrainSteps, batchSize: BATCH, seed, checkpointEvery: 0 });
+  const { head } = await pretrain(model, lines, { steps: s.pretrainSteps, batchSize: BATCH, seed, threads: s.threads, checkpointEvery: 0 });
   head.dispose();
 }
 

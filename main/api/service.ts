@@ -10,7 +10,7 @@ import { IN_FINISHED_DOCUMENT, LABELED } from '../project/dataset.ts';
 import { ensureBaseModel, listVersions, type ModelVersion } from '../models/registry.ts';
 import { listJobs } from '../jobs/jobs.ts';
 import type { JobRunner } from '../jobs/runner.ts';
-import { defaultTrainingThreads, type TrainingRequest } from '../jobs/training-runs.ts';
+import { checkTrainingRequest } from '../jobs/training-runs.ts';
 import { reviewLines, suggestLines } from '../jobs/suggest.ts';
 import { segmentPages } from '../layout/segment-pages.ts';
 import { addLine, deleteLine, mergeLines, moveLine, setSplit, splitLine, updateLineGeometry } from '../layout/line-edits.ts';
@@ -87,8 +87,8 @@ export function createService(project: Project, emit: EventSink = () => {}, runn
     },
 
     async startTraining(request) {
-      const withThreads = request.kind === 'finetune' ? { ...request, threads: request.threads ?? defaultTrainingThreads() } : request;
-      return { jobId: jobs().start(withThreads as TrainingRequest) };
+      // The server's defaults (threads), the same check as a job's config on resume.
+      return { jobId: jobs().start(checkTrainingRequest(request)) };
     },
 
     async startTranscription({ modelId, pageIds }) {

@@ -75,14 +75,15 @@ export function addTrainingCommands(program: Command): void {
     .addOption(new Option('--augmentations <kind>', 'how the two views of a line differ').choices(AUGMENTATION_PIPELINES).default('mild'))
     .option('--steps <n>', 'training steps', int('--steps'), 2000)
     .option('--batch <n>', 'lines per batch', int('--batch'), 16)
+    .option('--threads <n>', 'CPU threads for data-parallel pretraining', int('--threads'), defaultTrainingThreads())
     .option('--seed <n>', 'random seed', int('--seed', 0), 1)
     .option('--checkpoint-every <n>', 'save a resumable checkpoint every n steps', int('--checkpoint-every'), 50)
     .option('--json', 'print progress and the result as JSON lines')
-    .action(async (dir: string, o: { checkpointEvery: number; mapping: MappingKind; instances: number; head: HeadKind; features: FeatureKind; augmentations: PipelineName; steps: number; batch: number; seed: number; json?: boolean }) => {
+    .action(async (dir: string, o: { checkpointEvery: number; mapping: MappingKind; instances: number; head: HeadKind; features: FeatureKind; augmentations: PipelineName; steps: number; batch: number; threads: number; seed: number; json?: boolean }) => {
       await withProject(dir, async (project) => {
         const version = await startTraining(project, {
           kind: 'pretrain', mapping: o.mapping, instances: o.instances, head: o.head, features: o.features, augmentations: o.augmentations,
-          steps: o.steps, batchSize: o.batch, seed: o.seed, checkpointEvery: o.checkpointEvery,
+          steps: o.steps, batchSize: o.batch, seed: o.seed, threads: o.threads, checkpointEvery: o.checkpointEvery,
         }, progressPrinter(!!o.json), stopOnSignal());
         done(!!o.json, version);
       });

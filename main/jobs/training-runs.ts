@@ -33,6 +33,7 @@ export interface PretrainRequest {
   steps: number;
   batchSize: number;
   seed: number;
+  threads: number;
   checkpointEvery?: number;
 }
 
@@ -73,7 +74,7 @@ export function checkTrainingRequest(config: unknown): TrainingRequest {
   const parsed = schemas.startTraining.safeParse(config);
   if (!parsed.success) throw new Error(`invalid training job config: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'config'}: ${i.message}`).join('; ')}`);
   const r = parsed.data;
-  return r.kind === 'finetune' ? { ...r, threads: r.threads ?? defaultTrainingThreads() } : r;
+  return { ...r, threads: r.threads ?? defaultTrainingThreads() };
 }
 
 export interface RunControl {
@@ -166,7 +167,7 @@ async function runPretrain(project: Project, jobId: number, r: PretrainRequest, 
   const model = ckpt?.model ?? new Recognizer({ ...DEFAULT_CONFIG, classes: codec.classes }, r.seed);
   const lines = await samplesFor(project, ids.map((lineId) => ({ lineId, text: '' })), model.config.height);
   const result = await pretrain(model, new ArraySource(lines), {
-    steps: r.steps, batchSize: r.batchSize, seed: r.seed, features: r.features, head: r.head, augmentations: r.augmentations ?? 'mild',
+    steps: r.steps, batchSize: r.batchSize, seed: r.seed, threads: r.threads, features: r.features, head: r.head, augmentations: r.augmentations ?? 'mild',
     mapping: r.mapping === 'window' ? { kind: 'window', instances: r.instances } : { kind: r.mapping },
     checkpointEvery: r.checkpointEvery ?? CHECKPOINT_EVERY, onCheckpoint: checkpointer(project, jobId, () => model, codec), resume: ckpt?.state, signal,
     onProgress: (p) => report({ phase: 'pretrain', ...p }),

@@ -31,7 +31,12 @@ export class ParallelGradients {
     return this.workers.length + 1;
   }
 
-  private request(worker: Worker, message: WorkerRequest): Promise<WorkerReply> {
+  /** Sends a request to worker `i` (0 ≤ i < threads - 1) and waits for its reply. */
+  send(i: number, message: WorkerRequest, transfer: ArrayBuffer[] = []): Promise<WorkerReply> {
+    return this.request(this.workers[i], message, transfer);
+  }
+
+  private request(worker: Worker, message: WorkerRequest, transfer: ArrayBuffer[] = []): Promise<WorkerReply> {
     return new Promise((resolve, reject) => {
       const onMessage = (reply: WorkerReply) => {
         worker.off('error', reject);
@@ -40,7 +45,7 @@ export class ParallelGradients {
       };
       worker.once('message', onMessage);
       worker.once('error', reject);
-      worker.postMessage(message);
+      worker.postMessage(message, transfer);
     });
   }
 

@@ -9,7 +9,11 @@ import { frameMask, framesFor, visualFeatureSize, widthStride, type Part, type R
 import { clipByGlobalNorm, learningRateAt, restoreOptimizer, snapshotOptimizer, yieldToEventLoop, type OptimOptions } from '../optim.ts';
 import { Rng } from '../random.ts';
 import type { TrainingCheckpointState } from '../checkpoint.ts';
+import { currentBackend } from '../backend.ts';
+import { ParallelGradients } from '../parallel.ts';
 import { augmentView, PIPELINES, type PipelineName } from './augment.ts';
+import { contrastiveStep } from './contrastive-pool.ts';
+import { dealViews, viewSeed } from './contrastive-shard.ts';
 import { ProjectionHead, type HeadKind } from './heads.ts';
 import { mapInstances, type Mapping } from './instances.ts';
 import { ntXent } from './ntxent.ts';
@@ -31,12 +35,18 @@ export interface PretrainOptions extends OptimOptions {
   checkpointEvery: number;
   onCheckpoint?: (state: TrainingCheckpointState) => void | Promise<void>;
   resume?: TrainingCheckpointState;
+  /**
+   * CPU threads (wasm, cpu backends): above 1 the views are dealt to a worker pool
+   * (contrastive-pool.ts). Each thread draws its own dropout masks, so a run's numbers
+   * depend on the thread count (with dropout off they agree to float rounding).
+   */
+  threads: number;
 }
 
 export const DEFAULT_PRETRAIN_OPTIONS: PretrainOptions = {
   steps: 2000, batchSize: 16, learningRate: 1e-3, warmupSteps: 100, clipNorm: 5, seed: 1,
   features: 'contextual', head: 'mlp', headSize: 128, mapping: { kind: 'window', instances: 5 },
-  temperature: 0.1, augmentations: 'mild', augmentStrength: 1, checkpointEvery: 200,
+  temperature: 0.1, augmentations: 'mild', augmentStrength: 1, checkpointEvery: 200, threads: 1,
 };
 
 /** The encoder parts that pretraining updates. */
@@ -70,6 +80,11 @@ export async function pretrain(model: Recognizer, lines: LineSource, options: Pa
   });
   const started = performance.now();
   const firstStep = state.step;
+  const backend = currentBackend()?.name ?? 'cpu';
+  const threads = backend === 'wasm' || backend === 'cpu' ? Math.max(1, Math.min(o.threads, 2 * o.batchSize)) : 1;
+  const pool = threads > 1 ? await ParallelGradients.start(model, backend, threads) : undefined;
+  // Worker-side names of the variables: the model's weight names, head/<name> for the head's.
+  const keys = variables.map((v) => names.get(v.name)!);
   try {
     while (state.step < o.steps) {
       await yieldToEventLoop();
@@ -77,28 +92,39 @@ export async function pretrain(model: Recognizer, lines: LineSource, options: Pa
       const step = state.step;
       if (!Number.isFinite(lines.size) && step % 8 === 0) cache.clear();
       const batch = batchIndices(lines, o.batchSize, o.seed, step, (i) => imageAt(i).width).map(imageAt);
-      // View v of line n gets its own seeded generator: resume repeats the same views.
-      const views = [0, 1].flatMap((v) => batch.map((img, n) => augmentView(img, new Rng((o.seed * 1_000_003 + step) * 64 + n * 2 + v), o.augmentStrength, PIPELINES[o.augmentations])));
-      const input = makeBatch(views, stride);
-      const T = input.shape[2] / stride;
-      const lengths = input.widths.map((w) => Math.max(1, Math.min(T, framesFor(Math.ceil(w / stride) * stride, model.config))));
-      const images = tf.tensor4d(input.images, input.shape);
-      const mask = frameMask(lengths, T);
-      (optimizer as unknown as { learningRate: number }).learningRate = learningRateAt(step, o);
       const N = batch.length;
-      const { value, grads } = tf.variableGrads(() => {
-        const v = model.visual(images);
-        const r = o.features === 'visual' ? v : model.contextual(v, mask, o.seed * 1_000_003 + step);
-        const z = mapInstances(head.apply(r, mask), lengths, o.mapping);
-        const M = z.shape[0] / 2;
-        return ntXent(tf.slice(z, [0, 0], [M, -1]) as tf.Tensor2D, tf.slice(z, [M, 0], [M, -1]) as tf.Tensor2D, o.temperature);
-      }, variables);
+      (optimizer as unknown as { learningRate: number }).learningRate = learningRateAt(step, o);
+      const dropoutSeed = o.seed * 1_000_003 + step;
+      let value: tf.Scalar | number;
+      let grads: tf.NamedTensorMap;
+      if (pool) {
+        const dealt = dealViews(batch, threads, {
+          seed: o.seed, step, pipeline: o.augmentations, strength: o.augmentStrength, features: o.features, mapping: o.mapping, dropoutSeed,
+        });
+        ({ loss: value, grads } = await contrastiveStep(pool, model, head, variables, keys, { ...dealt, temperature: o.temperature }));
+      } else {
+        // View v of line n gets its own seeded generator: resume repeats the same views.
+        const views = [0, 1].flatMap((v) => batch.map((img, n) => augmentView(img, new Rng(viewSeed(o.seed, step, n, v)), o.augmentStrength, PIPELINES[o.augmentations])));
+        const input = makeBatch(views, stride);
+        const T = input.shape[2] / stride;
+        const lengths = input.widths.map((w) => Math.max(1, Math.min(T, framesFor(Math.ceil(w / stride) * stride, model.config))));
+        const images = tf.tensor4d(input.images, input.shape);
+        const mask = frameMask(lengths, T);
+        ({ value, grads } = tf.variableGrads(() => {
+          const v = model.visual(images);
+          const r = o.features === 'visual' ? v : model.contextual(v, mask, dropoutSeed);
+          const z = mapInstances(head.apply(r, mask), lengths, o.mapping);
+          const M = z.shape[0] / 2;
+          return ntXent(tf.slice(z, [0, 0], [M, -1]) as tf.Tensor2D, tf.slice(z, [M, 0], [M, -1]) as tf.Tensor2D, o.temperature);
+        }, variables));
+        tf.dispose([images, mask]);
+      }
       const clipped = clipByGlobalNorm(grads, o.clipNorm);
       // In the order of `variables`: Adam keeps its moments by position, and a checkpoint
     // restores them in that order.
     optimizer.applyGradients(variables.map((v) => ({ name: v.name, tensor: clipped[v.name] })));
-      const loss = (await value.data())[0];
-      tf.dispose([value, grads, clipped, images, mask]);
+      const loss = typeof value === 'number' ? value : (await value.data())[0];
+      tf.dispose([...(typeof value === 'number' ? [] : [value]), grads, clipped]);
       state.step = step + 1;
       state.history.push({ step: state.step, loss });
       const elapsed = (performance.now() - started) / 1000;
@@ -109,5 +135,6 @@ export async function pretrain(model: Recognizer, lines: LineSource, options: Pa
     return { status: 'done' as const, state, head };
   } finally {
     optimizer.dispose();
+    await pool?.stop();
   }
 }

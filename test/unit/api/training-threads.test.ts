@@ -1,5 +1,5 @@
-// The server, not the window, decides how many cores a fine-tuning job uses when the request
-// leaves it out (a browser's navigator.hardwareConcurrency says nothing about the machine
+// The server, not the window, decides how many cores a training job (fine-tuning or SeqCLR
+// pretraining) uses when the request leaves it out (a browser's navigator.hardwareConcurrency says nothing about the machine
 // that trains); an explicit choice is kept.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -9,16 +9,18 @@ import type { JobRunner } from '../../../main/jobs/runner.ts';
 import { defaultTrainingThreads, type TrainingRequest } from '../../../main/jobs/training-runs.ts';
 import { newProject } from '../../helpers/project.ts';
 
-test('fine-tuning without threads gets the server default; an explicit count is kept', async () => {
+test('training without threads gets the server default; an explicit count is kept', async () => {
   const started: TrainingRequest[] = [];
   const runner = { start: (r: TrainingRequest) => started.push(r) } as unknown as JobRunner;
   const api = createService(newProject(), () => {}, runner);
   await api.startTraining(schemas.startTraining.parse({ kind: 'finetune' }));
   await api.startTraining(schemas.startTraining.parse({ kind: 'finetune', threads: 1 }));
   await api.startTraining(schemas.startTraining.parse({ kind: 'pretrain' }));
+  await api.startTraining(schemas.startTraining.parse({ kind: 'pretrain', threads: 1 }));
   assert.equal((started[0] as { threads: number }).threads, defaultTrainingThreads());
   assert.ok(defaultTrainingThreads() >= 1);
   assert.equal((started[1] as { threads: number }).threads, 1);
   assert.equal(started[2].kind, 'pretrain');
-  assert.ok(!('threads' in started[2]), 'pretraining requests carry no thread count');
+  assert.equal((started[2] as { threads: number }).threads, defaultTrainingThreads());
+  assert.equal((started[3] as { threads: number }).threads, 1);
 });
