@@ -19,7 +19,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { initBackend } from '../../main/ml/backend.ts';
 import { loadModel } from '../../main/ml/checkpoint.ts';
-import { evaluate } from '../../main/ml/recognize.ts';
+import { evaluateLines } from '../../main/ml/line-reader.ts';
 import { toLineTensor } from '../../main/ml/line-image.ts';
 import { Rng } from '../../main/ml/random.ts';
 import { HELD_OUT_FONTS, synthLine } from '../synth/handwriting.ts';
@@ -103,7 +103,7 @@ for (const name of a.collections!.split(',')) {
         const labeled = order.slice(0, settings.labels).map((i) => c.pool[i]);
         const unlabeled = order.slice(settings.labels, settings.labels + settings.unlabeled).map((i) => ({ id: i, image: c.pool[i].image }));
         const run = await runRow(row, loadModel(a.base!), { labeled, unlabeled, all: c.pool }, settings, seed);
-        const report = evaluate(run.model, run.codec, c.test);
+        const report = await evaluateLines(run.model, run.codec, backend.name, c.test, settings.threads);
         r = { cer: report.cer, wer: report.wer, seconds: Math.round((performance.now() - started) / 1000), pseudoLabeled: run.pseudoLabeled };
         run.model.dispose();
         writeFileSync(file, JSON.stringify(r));

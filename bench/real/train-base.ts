@@ -17,7 +17,7 @@ import { extendCharset } from '../../main/ml/extend-charset.ts';
 import { toLineTensor } from '../../main/ml/line-image.ts';
 import { Recognizer } from '../../main/ml/model.ts';
 import { train } from '../../main/ml/train.ts';
-import { evaluate } from '../../main/ml/recognize.ts';
+import { evaluateLines } from '../../main/ml/line-reader.ts';
 import { augmentView } from '../../main/ml/seqclr/augment.ts';
 import type { LineSource, Sample } from '../../main/ml/data.ts';
 import { synthLine, trainingHands } from '../synth/handwriting.ts';
@@ -87,10 +87,16 @@ console.log(`backend ${backend.name}; ${args.from ? `from ${args.from} (${shape.
 const previousSeconds = resumed && args.curve && existsSync(args.curve) ? Number(readFileSync(args.curve, 'utf8').trim().split('\n').at(-1)!.split(',')[1]) || 0 : 0;
 const started = performance.now() - previousSeconds * 1000;
 const credits = REAL_SOURCES.filter((s) => s.role === 'train').map((s) => `${s.repo}@${s.commit.slice(0, 12)} (${s.licence})`);
+const threads = Number(args.threads);
+const heldOutCers = async () => {
+  const cers: number[] = [];
+  for (const h of heldOut) cers.push((await evaluateLines(model, codec, backend.name, h.lines, threads)).cer);
+  return cers;
+};
 // Where training starts from a model, the curve starts with what it reads before.
 if (start && !resumed) {
-  const valid = evaluate(model, codec, validation).cer;
-  const held = heldOut.map((h) => evaluate(model, codec, h.lines).cer);
+  const valid = (await evaluateLines(model, codec, backend.name, validation, threads)).cer;
+  const held = await heldOutCers();
   if (args.curve) appendFileSync(args.curve, `0,0,,${valid.toFixed(4)},${held.map((c) => c.toFixed(4)).join(',')}\n`);
   console.log(`step 0 valid CER ${valid.toFixed(4)} held-out ${held.map((c) => c.toFixed(4)).join(' ')}`);
 }
@@ -98,16 +104,16 @@ let lossSum = 0;
 let lossCount = 0;
 const result = await train(model, codec, { train: source, validation }, {
   steps, batchSize: Number(args.batch), learningRate: Number(args.lr), warmupSteps: Number(args.warmup), seed,
-  validateEvery: evalEvery, patience: 0, checkpointEvery: evalEvery, threads: Number(args.threads),
+  validateEvery: evalEvery, patience: 0, checkpointEvery: evalEvery, threads,
   resume: resumed?.state,
   onCheckpoint: (state) => { saveTrainingCheckpoint(checkpointPath, model, codec, state); },
   augment: (img, rng) => augmentView(img, rng, 0.5),
-  onProgress: (p) => {
+  onProgress: async (p) => {
     lossSum += p.loss;
     lossCount++;
     if (p.step % 50 === 0) console.log(`step ${p.step} loss ${(lossSum / lossCount).toFixed(3)} (${p.linesPerSecond.toFixed(1)} lines/s)`);
     if (p.step % evalEvery !== 0 && p.step !== steps) return;
-    const held = heldOut.map((h) => evaluate(model, codec, h.lines).cer);
+    const held = await heldOutCers();
     const seconds = (performance.now() - started) / 1000;
     if (args.curve) appendFileSync(args.curve, `${p.step},${seconds.toFixed(0)},${(lossSum / lossCount).toFixed(4)},${p.validation?.cer.toFixed(4) ?? ''},${held.map((c) => c.toFixed(4)).join(',')}\n`);
     console.log(`step ${p.step}/${steps} ${seconds.toFixed(0)}s valid CER ${p.validation?.cer.toFixed(4)} held-out ${held.map((c) => c.toFixed(4)).join(' ')}`);

@@ -24,7 +24,8 @@ export interface TrainOptions extends OptimOptions {
   /** Parts of the network that stay fixed (e.g. a pretrained encoder). */
   frozen: Part[];
   signal?: AbortSignal;
-  onProgress?: (p: TrainProgress) => void;
+  /** Awaited when it returns a promise (a caller that reads held-out lines at some steps). */
+  onProgress?: (p: TrainProgress) => void | Promise<void>;
   /**
    * Called every `checkpointEvery` steps and at cancel with the state to persist. Its
    * tensors (Adam's moments, the best weights) are valid during the call only: write them
@@ -173,7 +174,7 @@ export async function train(
       }
       const elapsed = (performance.now() - started) / 1000;
       const done = state.step - firstStep;
-      o.onProgress?.({
+      await o.onProgress?.({
         step: state.step, steps: o.steps, loss, learningRate: lr, validation: entry.cer === undefined ? undefined : lastValidation,
         linesPerSecond: (done * o.batchSize) / elapsed, etaSeconds: ((o.steps - state.step) * elapsed) / done,
       });
