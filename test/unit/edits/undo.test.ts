@@ -133,7 +133,7 @@ test('a deleted line keeps its model reading through undo', async () => {
   const a = await add(100);
   project.db.prepare("INSERT INTO models (id, name, kind, config, weights_hash) VALUES (1, 'm', 'finetune', '{}', 'h')").run();
   project.db.prepare("INSERT INTO predictions (line_id, model_id, text, confidence, char_confidence) VALUES (?, 1, 'Item', 0.9, '[0.9]')").run(a);
-  await api.deleteLine({ lineId: a });
+  await api.deleteLine({ lineId: a, confirmed: false });
   await api.undo({});
   assert.equal((await api.getPage({ pageId })).lines[0].prediction?.text, 'Item');
 });
