@@ -33,16 +33,16 @@ const place = (page: Page, selector: string) => page.locator(selector).first().e
 
 /** Checks the header as a person would see it. */
 async function checkHeader(page: Page, where: string): Promise<void> {
-  const window = await page.evaluate(() => ({
+  const view = await page.evaluate(() => ({
     width: window.innerWidth,
     pageOverflow: document.documentElement.scrollWidth - window.innerWidth,
     headerOverflow: document.querySelector('header')!.scrollWidth - document.querySelector('header')!.clientWidth,
   }));
-  const at = `${where} at ${window.width} px`;
-  assert.ok(window.pageOverflow <= 0 && window.headerOverflow <= 0, `nothing overflows (${at}: ${JSON.stringify(window)})`);
+  const at = `${where} at ${view.width} px`;
+  assert.ok(view.pageOverflow <= 0 && view.headerOverflow <= 0, `nothing overflows (${at}: ${JSON.stringify(view)})`);
   for (const [name, selector] of [['import', '.import span, .import button'], ['export', '[data-testid="export-open"]'], ['search', '[data-testid="search"]']]) {
     const r = await place(page, selector);
-    assert.ok(r.left >= 0 && r.right <= window.width && r.top >= 0 && r.width > 0, `${name} inside the window (${at}: ${JSON.stringify(r)})`);
+    assert.ok(r.left >= 0 && r.right <= view.width && r.top >= 0 && r.width > 0, `${name} inside the window (${at}: ${JSON.stringify(r)})`);
     assert.ok(r.reachable, `${name} is not covered (${at})`);
   }
   const counts = await place(page, '[data-testid="project-counts"]');
