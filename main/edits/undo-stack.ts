@@ -6,6 +6,7 @@
 // It lives in the main process, one per open project, for as long as the app runs: edits
 // are applied there, so the history cannot drift from the database; it outlasts a reload
 // of the page (browser mode) and is the same for every window on the project.
+import type { AppliedEdit, UndoState } from '../../shared/workbench-api.ts';
 import type { Project } from '../project/project.ts';
 import { archivedSince, lastArchiveId, type RestoredLine } from '../layout/line-archive.ts';
 import { applySide, diffPage, EditConflict, pageState, type Ids, type PageChange } from './page-state.ts';
@@ -15,19 +16,6 @@ interface Step {
   changes: PageChange[];
   /** Where the lines the last move removed went in the archive, by their recorded id. */
   archives: Map<number, number>;
-}
-
-/** What an undo or redo did, for the window to show it. */
-export interface Applied {
-  label: string;
-  pageId: number;
-  /** A line the step touched that is on the page now (to select), if any. */
-  lineId: number | null;
-}
-
-export interface UndoState {
-  undo: string | null;
-  redo: string | null;
 }
 
 /** Old steps beyond this are forgotten (each holds a few lines and two reading orders). */
@@ -66,11 +54,11 @@ export class UndoStack {
     return { undo: this.done.at(-1)?.label ?? null, redo: this.undone.at(-1)?.label ?? null };
   }
 
-  undo(project: Project): Applied | null {
+  undo(project: Project): AppliedEdit | null {
     return this.move(project, this.done, this.undone, 'undo');
   }
 
-  redo(project: Project): Applied | null {
+  redo(project: Project): AppliedEdit | null {
     return this.move(project, this.undone, this.done, 'redo');
   }
 
@@ -81,7 +69,7 @@ export class UndoStack {
     this.undone = this.undone.filter((s) => !touches(s));
   }
 
-  private move(project: Project, from: Step[], to: Step[], action: 'undo' | 'redo'): Applied | null {
+  private move(project: Project, from: Step[], to: Step[], action: 'undo' | 'redo'): AppliedEdit | null {
     const step = from.pop();
     if (!step) return null;
     const lines = new Map<number, number>();
