@@ -1,7 +1,7 @@
 // End to end in Chromium, undo and redo as a person uses them: Ctrl+Z / Ctrl+Shift+Z and
 // the Undo/Redo buttons, for a typed text, a dragged point, a split, a merge, a deleted
 // line and a reading-order move; a reload in between (the history lives in the app),
-// and unsaved typing in the field keeps Ctrl+Z for itself.
+// and unsaved typing in the field (marked as an unsaved draft) keeps Ctrl+Z for itself.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
@@ -57,9 +57,11 @@ test('undo and redo text, shape, split, merge, delete and reading order with key
   assert.equal(await field.inputValue(), 'for the rent of the mill');
   // Unsaved typing: Ctrl+Z belongs to the field and undoes no saved edit.
   await page.keyboard.type(' xx');
+  await page.getByTestId('unsaved').waitFor();
   await page.keyboard.press('Control+z');
   assert.equal(lines()[2].text, 'for the rent of the mill');
   await field.fill('for the rent of the mill');
+  await page.getByTestId('unsaved').waitFor({ state: 'detached' });
   await page.screenshot({ path: join(ARTIFACTS, 'undo-text.png') });
 
   // Shape: drag line 1's first point down 10 px, then the Undo and Redo buttons.
