@@ -2,15 +2,11 @@
 // promise of its response; the same table is served over Electron IPC, over the local
 // HTTP server of browser mode, and called directly by the CLI and tests. Requests are
 // validated at the boundary with the zod schemas below.
-import { z } from 'zod';
+import { z } from './zod.ts';
 import { AUGMENTATION_PIPELINES, FEATURE_KINDS, HEAD_KINDS, MAPPING_KINDS } from './pretraining-options.ts';
 import { MAX_SELF_TRAINING_ROUNDS, SELF_TRAINING_DEFAULTS } from './self-training-options.ts';
 import { EXPORT_FORMATS } from './export-formats.ts';
 import { workbenchSchemas, type WorkbenchResponses } from './workbench-api.ts';
-
-// No compiled validators: zod would probe for eval with `new Function`, which the
-// renderer's CSP (no 'unsafe-eval') refuses and reports as an error on every load.
-z.config({ jitless: true });
 
 export const SPLITS = ['train', 'validation', 'test'] as const;
 export { EXPORT_FORMATS, type ExportFormat } from './export-formats.ts';

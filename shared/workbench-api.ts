@@ -1,7 +1,7 @@
 // The workbench's methods beyond the core table of api.ts: undo and redo of page edits,
 // managing model versions (rename, delete, the current model), and per-project settings
 // such as the Training panel's last choices. api.ts merges these into its one table.
-import { z } from 'zod';
+import { z } from './zod.ts';
 import { EXPORT_FORMATS } from './export-formats.ts';
 
 /** What one undo or redo did. */

@@ -35,6 +35,8 @@ export class JobRunner {
   }
 
   resume(jobId: number): void {
+    // Its row says cancelled until the worker starts: a second Resume must not queue it twice.
+    if (this.active === jobId || this.waiting.some((w) => w.jobId === jobId)) throw new Error(`job ${jobId} is already queued or running`);
     const job = getJob(this.project, jobId);
     if (!['interrupted', 'cancelled', 'failed'].includes(job.state)) throw new Error(`job ${jobId} is ${job.state} and cannot be resumed`);
     // Reading and evaluating have no checkpoints: "resume" runs them again.

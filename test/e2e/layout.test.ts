@@ -55,6 +55,9 @@ test('the header holds at 1024, 1440 and 1920 px on every screen', async () => {
   const { app, browser } = fixture();
   for (const width of [1024, 1440, 1920]) {
     const page = await browser.newPage({ viewport: { width, height: 800 } });
+    const errors: string[] = [];
+    page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+    page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(app.server.url);
     await page.getByTestId('document').first().waitFor();
     await checkHeader(page, 'documents');
@@ -70,6 +73,7 @@ test('the header holds at 1024, 1440 and 1920 px on every screen', async () => {
     await page.getByTestId('training-panel').waitFor();
     await checkHeader(page, 'training');
     await page.screenshot({ path: join(ARTIFACTS, `layout-${width}-training.png`) });
+    assert.deepEqual(errors, [], 'no console error');
     await page.close();
   }
 });

@@ -24,7 +24,7 @@ export const liveJobs: Readable<JobsView> = {
       started = true;
       api.subscribe((e) => {
         if (e.type === 'project-changed') {
-          view.set(emptyJobs());
+          // Another project (or the same one changed): its listing replaces what is shown.
           events++;
           refreshJobs().catch(() => {});
         } else if (e.type === 'job-progress' || e.type === 'job-changed') {

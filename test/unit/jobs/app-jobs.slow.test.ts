@@ -79,8 +79,10 @@ test('cancel stops a job with a checkpoint, and resume finishes it', async () =>
   assert.equal(jobs.find((j: { id: number }) => j.id === jobId).state, 'cancelled');
   events = [];
   await call('resumeJob', { jobId });
-  // Never "cancelled" (with a Resume button) while the resumed job runs.
-  assert.equal((await call('listJobs', {})).find((j: { id: number }) => j.id === jobId).state, 'running');
+  // Never "cancelled" (with a Resume button) while the resumed job waits for the cancelled
+  // run's thread to end, or runs; and never resumed twice.
+  assert.match((await call('listJobs', {})).find((j: { id: number }) => j.id === jobId).state, /^(queued|running)$/);
+  await assert.rejects(call('resumeJob', { jobId }), /already queued or running/);
   await until(() => events.some((e) => e.event.type === 'job-progress'));
   assert.equal((await call('listJobs', {})).find((j: { id: number }) => j.id === jobId).state, 'running');
   await until(() => finished(jobId, 'done'));
