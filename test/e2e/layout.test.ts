@@ -1,10 +1,11 @@
 // End to end in Chromium, the header at 1024, 1440 and 1920 px, on the documents, page,
 // review and training screens: nothing overflows the window, Import and Export are fully
 // visible and clickable, the counts stay on one line (never a narrow column), and a count
-// of one reads in the singular. Screenshots of each width are kept.
+// of one reads in the singular. Screenshots of each width are kept. And a message about
+// one project is gone when another is opened.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync } from 'node:fs';
+import { copyFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import type { Page } from 'playwright-core';
@@ -60,6 +61,7 @@ test('the header holds at 1024, 1440 and 1920 px on every screen', async () => {
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(app.server.url);
     await page.getByTestId('document').first().waitFor();
+    assert.match(await page.getByTestId('document').first().innerText(), /\b1 page · 3\/4 lines labeled/);
     await checkHeader(page, 'documents');
     await page.screenshot({ path: join(ARTIFACTS, `layout-${width}-documents.png`) });
     await openFirstPage(page);
@@ -76,4 +78,20 @@ test('the header holds at 1024, 1440 and 1920 px on every screen', async () => {
     assert.deepEqual(errors, [], 'no console error');
     await page.close();
   }
+});
+
+test('messages about one project do not follow into another', async () => {
+  const { browser } = fixture();
+  const page = await browser.newPage({ viewport: { width: 1440, height: 800 } });
+  await page.goto(fixture().app.server.url);
+  const broken = join(tempDir(), 'broken.png');
+  writeFileSync(broken, 'this is not a png');
+  await page.getByTestId('import-input').setInputFiles([broken]);
+  await page.getByRole('alert').getByText(/broken\.png/).waitFor();
+  await page.getByTestId('project-menu').click();
+  await page.getByTestId('project-path').fill(join(tempDir(), 'another-parish'));
+  await page.getByTestId('project-create').click();
+  await page.getByTestId('project-menu').getByText('another-parish').waitFor();
+  await page.getByText('No documents yet').waitFor();
+  assert.equal(await page.getByRole('alert').count(), 0, 'the import failure stayed with its project');
 });
