@@ -2,17 +2,14 @@
 // promise of its response; the same table is served over Electron IPC, over the local
 // HTTP server of browser mode, and called directly by the CLI and tests. Requests are
 // validated at the boundary with the zod schemas below.
-import { z } from 'zod';
+import { z } from './zod.ts';
 import { AUGMENTATION_PIPELINES, FEATURE_KINDS, HEAD_KINDS, MAPPING_KINDS } from './pretraining-options.ts';
 import { MAX_SELF_TRAINING_ROUNDS, SELF_TRAINING_DEFAULTS } from './self-training-options.ts';
-
-// No compiled validators: zod would probe for eval with `new Function`, which the
-// renderer's CSP (no 'unsafe-eval') refuses and reports as an error on every load.
-z.config({ jitless: true });
+import { EXPORT_FORMATS } from './export-formats.ts';
+import { workbenchSchemas, type WorkbenchResponses } from './workbench-api.ts';
 
 export const SPLITS = ['train', 'validation', 'test'] as const;
-export const EXPORT_FORMATS = ['page', 'alto', 'text', 'gt'] as const;
-export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+export { EXPORT_FORMATS, type ExportFormat } from './export-formats.ts';
 export type Split = (typeof SPLITS)[number];
 
 export interface ProjectInfo {
@@ -183,12 +180,13 @@ export const schemas = {
   reviewLines: z.object({ limit: z.number().int().min(1).max(1000).default(100) }).strict(),
   cancelJob: z.object({ jobId: z.number().int().positive() }).strict(),
   resumeJob: z.object({ jobId: z.number().int().positive() }).strict(),
+  ...workbenchSchemas,
 } as const;
 
 export type Method = keyof typeof schemas;
 export type Request<M extends Method> = z.infer<(typeof schemas)[M]>;
 
-export interface Responses {
+export interface Responses extends WorkbenchResponses {
   projectInfo: ProjectInfo;
   openProject: ProjectInfo;
   createProject: ProjectInfo;
@@ -234,6 +232,8 @@ export interface LineToRead {
   lineId: number;
   pageId: number;
   documentId: number;
+  documentName: string;
+  pageIndex: number;
   prediction: string;
   /** Lowest character confidence of the prediction, in [0,1]. */
   confidence: number;
@@ -246,6 +246,16 @@ export interface ModelSummary {
   parentId: number | null;
   metrics: Record<string, unknown>;
   createdAt: string;
+  /** Labeled lines it learned from (all lines, for pretraining); null where unknown (imported). */
+  trainingLines: number | null;
+  /** Unlabeled lines it learned from through its own readings (semi-supervised), else null. */
+  pseudoLines: number | null;
+  /** The bundled base model, which cannot be deleted. */
+  base: boolean;
+  /** Jobs that need it (queued, running or resumable): it cannot be deleted while they do. */
+  usedBy: number[];
+  /** Lines it has read; those readings go when it is deleted. */
+  readings: number;
 }
 
 export interface JobSummary {
@@ -258,6 +268,8 @@ export interface JobSummary {
   log: string;
   modelId: number | null;
   createdAt: string;
+  /** Why a queued job waits (e.g. for the running job), null otherwise. */
+  waiting: string | null;
 }
 
 /** The handler table: a missing or mistyped method is a compile error. */
@@ -274,7 +286,9 @@ export type QuireEvent =
   | { type: 'segment-progress'; done: number; total: number }
   | { type: 'line-saved'; lineId: number; text: string }
   | { type: 'job-progress'; progress: { jobId: number; phase: string; step: number; steps: number; loss: number; linesPerSecond: number; etaSeconds: number; validationCer?: number } }
-  | { type: 'job-changed'; jobId: number; state: 'queued' | 'running' | 'done' | 'failed' | 'cancelled'; modelId?: number; error?: string };
+  | { type: 'job-changed'; jobId: number; state: 'queued' | 'running' | 'done' | 'failed' | 'cancelled'; modelId?: number; error?: string }
+  /** The project's undo history changed: the labels of the next undo and redo. */
+  | { type: 'history-changed'; undo: string | null; redo: string | null };
 
 /** Errors cross process boundaries as plain data. */
 export interface SerializedError {

@@ -6,7 +6,7 @@ import type { Method, QuireEvent, SerializedError } from './api.ts';
 export const IPC = { call: 'quire:call', choose: 'quire:choose', event: 'quire:event' } as const;
 
 /** What a native open dialog is for; the main process owns each dialog's options. */
-export const DIALOG_KINDS = ['import-files', 'import-folder', 'import-lines', 'open-project', 'create-project'] as const;
+export const DIALOG_KINDS = ['import-files', 'import-folder', 'import-lines', 'open-project', 'create-project', 'export-folder'] as const;
 export type DialogKind = (typeof DIALOG_KINDS)[number];
 
 export type CallResult = { ok: true; value: unknown } | { ok: false; error: SerializedError };

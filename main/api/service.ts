@@ -5,22 +5,25 @@ import { importFiles, importLineFolder, type ImportProgress } from '../import/im
 import { FINISHED_DOCUMENT } from '../import/document-writer.ts';
 import type { Project } from '../project/project.ts';
 import { exportProject } from '../export/export-project.ts';
-import { getPage, lineHistory, PAGE_SUMMARY, saveTranscription, search } from './pages.ts';
+import { getPage, lineHistory, PAGE_SUMMARY, search } from './pages.ts';
 import { IN_FINISHED_DOCUMENT, LABELED } from '../project/dataset.ts';
-import { ensureBaseModel, listVersions, type ModelVersion } from '../models/registry.ts';
 import { listJobs } from '../jobs/jobs.ts';
+import { withLiveStates } from '../jobs/live-jobs.ts';
+import { UndoStack } from '../edits/undo-stack.ts';
+import { editMethods } from './edit-service.ts';
+import { modelMethods } from './model-service.ts';
 import type { JobRunner } from '../jobs/runner.ts';
 import { checkTrainingRequest } from '../jobs/training-runs.ts';
 import { reviewLines, suggestLines } from '../jobs/suggest.ts';
-import { segmentPages } from '../layout/segment-pages.ts';
-import { addLine, deleteLine, mergeLines, moveLine, setSplit, splitLine, updateLineGeometry } from '../layout/line-edits.ts';
+import { setSplit } from '../layout/line-edits.ts';
 
 export type EventSink = (event: QuireEvent) => void;
 
-const modelSummary = ({ id, name, kind, parentId, metrics, createdAt }: ModelVersion) => ({ id, name, kind, parentId, metrics, createdAt });
-
-/** `runner` runs background jobs (the app has one; the CLI trains in its own process). */
-export function createService(project: Project, emit: EventSink = () => {}, runner?: JobRunner): ProjectApi {
+/**
+ * `runner` runs background jobs (the app has one; the CLI trains in its own process);
+ * `history` is the project's undo history (the app keeps one per project while it runs).
+ */
+export function createService(project: Project, emit: EventSink = () => {}, runner?: JobRunner, history = new UndoStack()): ProjectApi {
   const db = project.db;
   const jobs = () => {
     if (!runner) throw new Error('background jobs run in the app; from a terminal use `quire train` or `quire pretrain`');
@@ -28,6 +31,9 @@ export function createService(project: Project, emit: EventSink = () => {}, runn
   };
   const progress = (p: ImportProgress) => emit({ type: 'import-progress', ...p });
   return {
+    ...editMethods(project, history, emit),
+    ...modelMethods(project),
+
     async projectInfo(): Promise<ProjectInfo> {
       const row = db.prepare(`SELECT
           (SELECT count(*) FROM documents WHERE ${FINISHED_DOCUMENT}) AS documents,
@@ -60,12 +66,6 @@ export function createService(project: Project, emit: EventSink = () => {}, runn
       return getPage(project, pageId);
     },
 
-    async saveTranscription({ lineId, text, author }) {
-      const row = saveTranscription(project, lineId, text, author);
-      emit({ type: 'line-saved', lineId, text: row.text });
-      return row;
-    },
-
     async lineHistory({ lineId }) {
       return lineHistory(project, lineId);
     },
@@ -74,16 +74,9 @@ export function createService(project: Project, emit: EventSink = () => {}, runn
       return search(project, query, limit);
     },
 
-    async listModels() {
-      return listVersions(project).map(modelSummary);
-    },
-
-    async addBaseModel() {
-      return modelSummary(ensureBaseModel(project));
-    },
-
     async listJobs() {
-      return listJobs(project).map(({ id, kind, state, progress, error, log, modelId, createdAt }) => ({ id, kind, state, progress, error, log, modelId, createdAt }));
+      return withLiveStates(listJobs(project), runner?.live() ?? { running: undefined, waiting: [] })
+        .map(({ id, kind, state, progress, error, log, modelId, createdAt, waiting }) => ({ id, kind, state, progress, error, log, modelId, createdAt, waiting }));
     },
 
     async startTraining(request) {
@@ -95,45 +88,12 @@ export function createService(project: Project, emit: EventSink = () => {}, runn
       return { jobId: jobs().start({ kind: 'transcribe', modelId, pageIds }) };
     },
 
-    async segmentPages({ pageIds }) {
-      const report = await segmentPages(project, pageIds, (done, total) => emit({ type: 'segment-progress', done, total }));
-      emit({ type: 'project-changed' });
-      return report;
-    },
-
-    async updateLineGeometry({ lineId, polygon, baseline }) {
-      updateLineGeometry(project, lineId, polygon, baseline);
-      return { ok: true as const };
-    },
-
-    async addLine({ pageId, polygon, baseline }) {
-      return { lineId: addLine(project, pageId, polygon, baseline) };
-    },
-
-    async deleteLine({ lineId, confirmed }) {
-      deleteLine(project, lineId, confirmed);
-      return { ok: true as const };
-    },
-
-    async mergeLines({ lineIds }) {
-      return { lineId: mergeLines(project, lineIds) };
-    },
-
-    async splitLine({ lineId, x, texts }) {
-      return { lineIds: splitLine(project, lineId, x, texts) };
-    },
-
     async setSplit({ lineIds, split }) {
       return { changed: setSplit(project, lineIds, split) };
     },
 
     async startEvaluation({ modelId, split }) {
       return { jobId: jobs().start({ kind: 'evaluate', modelId, split }) };
-    },
-
-    async moveLine({ lineId, order }) {
-      moveLine(project, lineId, order);
-      return { ok: true as const };
     },
 
     async suggestLines({ modelId, limit }) {

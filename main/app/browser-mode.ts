@@ -5,6 +5,7 @@ import type { Project } from '../project/project.ts';
 import { ProjectHost } from './project-host.ts';
 import type { QuireEvent } from '../../shared/api.ts';
 import { lineImagePng } from '../project/line-images.ts';
+import { prepareExportZip } from '../export/export-zip.ts';
 import { startBrowserServer, type BrowserServer } from '../transport/http-server.ts';
 
 export const RENDERER_DIST = fileURLToPath(new URL('../../renderer/dist/', import.meta.url));
@@ -14,6 +15,7 @@ export async function serveProject(dir: string, port?: number): Promise<{ server
   const host = new ProjectHost(dir, (event: QuireEvent) => server?.broadcast(event));
   server = await startBrowserServer({
     api: host.api(), images: () => host.project.images, staticDir: RENDERER_DIST, port, lineImage: (id) => lineImagePng(host.project, id),
+    exportZip: (request) => prepareExportZip(host.project, request),
   });
   return {
     server,

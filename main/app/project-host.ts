@@ -2,15 +2,18 @@
 // The service table handed to the transports delegates every call to the current
 // project's service; opening or creating another project first stops the current one's
 // job runner (a running job checkpoints and stays resumable) and closes its database.
+// Each project's undo history lives as long as the app: switching away and back keeps it.
 import { schemas, type Method, type ProjectApi, type QuireApi, type QuireEvent } from '../../shared/api.ts';
 import { createService } from '../api/service.ts';
 import { JobRunner } from '../jobs/runner.ts';
 import { Project } from '../project/project.ts';
+import { UndoStack } from '../edits/undo-stack.ts';
 
 interface Open { project: Project; runner: JobRunner; service: ProjectApi }
 
 export class ProjectHost {
   private current: Open;
+  private readonly histories = new Map<string, UndoStack>();
 
   constructor(dir: string, private readonly emit: (e: QuireEvent) => void) {
     this.current = this.load(Project.open(dir));
@@ -22,7 +25,9 @@ export class ProjectHost {
 
   private load(project: Project): Open {
     const runner = new JobRunner(project, this.emit);
-    return { project, runner, service: createService(project, this.emit, runner) };
+    const history = this.histories.get(project.root) ?? new UndoStack();
+    this.histories.set(project.root, history);
+    return { project, runner, service: createService(project, this.emit, runner, history) };
   }
 
   private async switchTo(open: () => Project) {

@@ -5,7 +5,8 @@ import { listJobs, markInterrupted, requestCancel } from '../jobs/jobs.ts';
 import { defaultTrainingThreads, resumeJob, startTraining } from '../jobs/training-runs.ts';
 import { evaluateModel, transcribe } from '../jobs/transcription.ts';
 import { suggestLines } from '../jobs/suggest.ts';
-import { deleteVersion, ensureBaseModel, exportVersion, importVersion, listVersions, renameVersion } from '../models/registry.ts';
+import { ensureBaseModel, exportVersion, importVersion, listVersions, renameVersion } from '../models/registry.ts';
+import { deleteModel } from '../models/model-admin.ts';
 import { AUGMENTATION_PIPELINES, FEATURE_KINDS, HEAD_KINDS, MAPPING_KINDS, type FeatureKind, type HeadKind, type MappingKind, type PipelineName } from '../../shared/pretraining-options.ts';
 import { Project } from '../project/project.ts';
 import { SELF_TRAINING_DEFAULTS } from '../../shared/self-training-options.ts';
@@ -193,8 +194,8 @@ export function addTrainingCommands(program: Command): void {
   const model = program.command('model').description('manage model versions: rename, delete, export, import');
   model.command('rename').description('give a model version a new name').argument('<dir>').argument('<id>', 'model id', int('id')).argument('<name>')
     .action(async (dir: string, id: number, name: string) => withProject(dir, async (project) => { renameVersion(project, id, name); }));
-  model.command('delete').description('delete a model version (its weights file too, when no other version uses it)').argument('<dir>').argument('<id>', 'model id', int('id'))
-    .action(async (dir: string, id: number) => withProject(dir, async (project) => { deleteVersion(project, id); }));
+  model.command('delete').description('delete a model version and its readings (its weights file too, when no other version uses it); not the base model, nor one a job needs').argument('<dir>').argument('<id>', 'model id', int('id'))
+    .action(async (dir: string, id: number) => withProject(dir, async (project) => { deleteModel(project, id); }));
   model.command('export').description('write a model version as one file').argument('<dir>').argument('<id>', 'model id', int('id')).argument('<file>')
     .action(async (dir: string, id: number, file: string) => withProject(dir, async (project) => { exportVersion(project, id, file); }));
   model.command('import').description('add a model file (from another project, or the bundled base model: "base") as a new version')

@@ -123,4 +123,44 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX line_geometry_history_line ON line_geometry_history(line_id);
   `,
+  // 4: undo without loss. An undone transcription is withdrawn, never deleted: the current
+  // label is the newest row not withdrawn, and search follows it. A line archived by a
+  // delete, merge or split can be restored (restored_at), with its model readings and
+  // earlier shapes kept beside it (extra). Each undo and redo is itself logged.
+  `
+  ALTER TABLE transcriptions ADD COLUMN withdrawn_at TEXT;
+  DROP VIEW current_transcriptions;
+  CREATE VIEW current_transcriptions AS
+    SELECT t.* FROM transcriptions t
+    WHERE t.id = (SELECT max(id) FROM transcriptions u WHERE u.line_id = t.line_id AND u.source NOT LIKE 'model:%' AND u.withdrawn_at IS NULL);
+  DROP TRIGGER transcriptions_to_fts;
+  CREATE TRIGGER transcriptions_to_fts AFTER INSERT ON transcriptions WHEN NEW.source NOT LIKE 'model:%' AND NEW.withdrawn_at IS NULL BEGIN
+    DELETE FROM line_text_fts WHERE rowid = NEW.line_id;
+    INSERT INTO line_text_fts (rowid, text) VALUES (NEW.line_id, NEW.text);
+  END;
+  CREATE TRIGGER transcriptions_withdrawn_fts AFTER UPDATE OF withdrawn_at ON transcriptions BEGIN
+    DELETE FROM line_text_fts WHERE rowid = NEW.line_id;
+    INSERT INTO line_text_fts (rowid, text) SELECT line_id, text FROM current_transcriptions WHERE line_id = NEW.line_id;
+  END;
+  ALTER TABLE deleted_lines ADD COLUMN extra TEXT;
+  ALTER TABLE deleted_lines ADD COLUMN restored_at TEXT;
+  CREATE INDEX deleted_lines_line ON deleted_lines(line_id);
+  CREATE TABLE undo_log (
+    id INTEGER PRIMARY KEY,
+    action TEXT NOT NULL CHECK (action IN ('undo', 'redo')),
+    label TEXT NOT NULL,
+    -- JSON: the pages and lines the step touched.
+    touched TEXT NOT NULL,
+    at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+  );
+  `,
+  // 5: per-project settings as JSON values by key (the current model, the Training panel's
+  // last choices), so they travel with the project rather than with one browser's storage.
+  `
+  CREATE TABLE settings (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL,
+    updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+  );
+  `,
 ];

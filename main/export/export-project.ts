@@ -11,7 +11,7 @@ import type { Point } from '../io/layout.ts';
 import type { Project } from '../project/project.ts';
 import { writeFileAtomic } from '../store/atomic.ts';
 import { pageLayout } from './page-layout.ts';
-import type { ExportFormat } from '../../shared/api.ts';
+import { safeFileName, type ExportFormat } from '../../shared/export-formats.ts';
 
 
 export interface ExportOptions {
@@ -24,7 +24,7 @@ export interface ExportOptions {
 
 interface PageRow { id: number; page_index: number; image_hash: string; document: string; pages: number }
 
-const safeName = (name: string) => name.replace(/[^\p{L}\p{N}._-]+/gu, '_').replace(/^_+|_+$/g, '') || 'document';
+const safeName = (name: string) => safeFileName(name, 'document');
 
 function pagesToExport(project: Project, documentIds?: number[]): PageRow[] {
   const rows = project.db.prepare(`SELECT p.id, p.page_index, p.image_hash, d.name AS document, d.id AS document_id,

@@ -7,6 +7,7 @@ import type { Project } from '../project/project.ts';
 import { createJob, getJob, listJobs, markInterrupted, updateJob } from './jobs.ts';
 import type { JobWorkerData, JobWorkerMessage } from './job-worker.ts';
 import type { TrainingRequest } from './training-runs.ts';
+import type { LiveJobs } from './live-jobs.ts';
 
 const PROGRESS_INTERVAL_MS = 250;
 const HEARTBEAT_MS = 1000;
@@ -15,6 +16,8 @@ type JobProgress = Extract<QuireEvent, { type: 'job-progress' }>['progress'];
 export class JobRunner {
   private worker: Worker | undefined;
   private running: number | undefined;
+  /** The job whose worker runs and has not yet reported its end (see live()). */
+  private active: number | undefined;
   private readonly waiting: Array<{ jobId: number; mode: JobWorkerData['mode'] }> = [];
 
   constructor(private readonly project: Project, private readonly emit: (e: QuireEvent) => void) {
@@ -32,13 +35,25 @@ export class JobRunner {
   }
 
   resume(jobId: number): void {
+    // Its row says cancelled until the worker starts: a second Resume must not queue it twice.
+    if (this.active === jobId || this.waiting.some((w) => w.jobId === jobId)) throw new Error(`job ${jobId} is already queued or running`);
     const job = getJob(this.project, jobId);
     if (!['interrupted', 'cancelled', 'failed'].includes(job.state)) throw new Error(`job ${jobId} is ${job.state} and cannot be resumed`);
     // Reading and evaluating have no checkpoints: "resume" runs them again.
     const rerun = job.kind === 'transcribe' || job.kind === 'evaluate';
     if (rerun) updateJob(this.project, jobId, { state: 'queued' });
     this.waiting.push({ jobId, mode: rerun ? 'start' : 'resume' });
+    this.emit({ type: 'job-changed', jobId, state: 'queued' });
     this.next();
+  }
+
+  /**
+   * What the runner knows before the database does. A started worker needs a few seconds
+   * (loading the engine) before it marks its job running, and a job waiting to be resumed
+   * is still "cancelled" in its row: listings show these states instead of the stale ones.
+   */
+  live(): LiveJobs {
+    return { running: this.active, waiting: this.waiting.map((w) => w.jobId) };
   }
 
   cancel(jobId: number): void {
@@ -59,6 +74,7 @@ export class JobRunner {
     // Cancelled meanwhile (e.g. by `quire cancel` from a terminal): skip it.
     if (mode === 'start' && getJob(this.project, jobId).state !== 'queued') return this.next();
     this.running = jobId;
+    this.active = jobId;
     const worker = new Worker(new URL('./job-worker.mjs', import.meta.url), { workerData: { projectRoot: this.project.root, jobId, mode } satisfies JobWorkerData });
     this.worker = worker;
     this.emit({ type: 'job-changed', jobId, state: 'running' });
@@ -80,16 +96,20 @@ export class JobRunner {
         lastProgress = now;
         this.emit({ type: 'job-progress', progress: m.progress });
       } else {
+        // The worker wrote the job's end to its row before saying so.
+        this.active = undefined;
         this.emit({ type: 'job-changed', jobId, state: m.type, modelId: m.type === 'done' ? m.modelId : undefined, error: m.type === 'failed' ? m.message : undefined });
       }
     });
     const finish = () => {
       clearInterval(heartbeat);
+      this.active = undefined;
       this.worker = undefined;
       this.running = undefined;
       this.next();
     };
     worker.on('error', (error) => {
+      this.active = undefined;
       updateJob(this.project, jobId, { state: 'failed', error: error.message });
       this.emit({ type: 'job-changed', jobId, state: 'failed', error: error.message });
     });

@@ -8,6 +8,7 @@ import { insertLines } from '../import/insert-lines.ts';
 import { stableSplit } from '../import/split.ts';
 import type { Project } from '../project/project.ts';
 import { clipPolygonX, convexHull } from './polygon.ts';
+import { archiveAndDelete } from './line-archive.ts';
 
 interface LineRow { id: number; page_id: number; reading_order: number; polygon: string; baseline: string | null; split: string; width: number; height: number; document_id: number }
 
@@ -37,17 +38,6 @@ export function setReadingOrder(project: Project, lineIds: number[]): void {
 
 const pageOrder = (project: Project, pageId: number) =>
   (project.db.prepare('SELECT id FROM lines WHERE page_id = ? ORDER BY reading_order, id').all(pageId) as Array<{ id: number }>).map((r) => r.id);
-
-/** Removes a line, keeping a copy of it and of all its transcription rows. */
-export function archiveAndDelete(project: Project, lineId: number, reason: string): void {
-  const db = project.db;
-  const row = db.prepare('SELECT * FROM lines WHERE id = ?').get(lineId) as { page_id: number } | undefined;
-  if (!row) throw new Error(`no line ${lineId}`);
-  const texts = db.prepare('SELECT * FROM transcriptions WHERE line_id = ? ORDER BY id').all(lineId);
-  db.prepare('INSERT INTO deleted_lines (line_id, page_id, line, transcriptions, reason) VALUES (?, ?, ?, ?, ?)')
-    .run(lineId, row.page_id, JSON.stringify(row), JSON.stringify(texts), reason);
-  db.prepare('DELETE FROM lines WHERE id = ?').run(lineId);
-}
 
 /** Replaces a line's polygon (and baseline); the previous shape goes to the history. */
 export function updateLineGeometry(project: Project, lineId: number, polygon: Point[], baseline: Point[] | null): void {

@@ -4,7 +4,8 @@
 // are dropped.
 import type { SegmentReport } from '../../shared/api.ts';
 import type { Point } from '../io/layout.ts';
-import { archiveAndDelete, setReadingOrder, splitForNewLine, verticalCentre } from './line-edits.ts';
+import { setReadingOrder, splitForNewLine, verticalCentre } from './line-edits.ts';
+import { archiveAndDelete } from './line-archive.ts';
 import { insertLines } from '../import/insert-lines.ts';
 import { grayPage } from '../project/line-images.ts';
 import { LABELED } from '../project/dataset.ts';

@@ -1,6 +1,6 @@
 // Browser mode: the renderer served from 127.0.0.1, the API as POST /api/<method>, project
-// images as GET /images/<hash>/<variant>, uploads as POST /upload, and events over a
-// WebSocket at /events. Every request for data must carry the per-launch token, as the
+// images as GET /images/<hash>/<variant>, uploads as POST /upload, exports as zip downloads
+// (POST /export), and events over a WebSocket at /events. Every request for data must carry the per-launch token, as the
 // header x-quire-token (API calls, uploads) or as ?token= (image URLs and the event
 // socket, which cannot send headers). The page keeps the token from its printed URL in
 // sessionStorage, per tab and per launch: a cookie would be sent by the browser to every
@@ -16,6 +16,8 @@ import { basename, sep } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { isMethod, parseRequest, RequestError, type QuireApi, type QuireEvent } from '../../shared/api.ts';
 import type { ImageStore } from '../store/image-store.ts';
+import { exportDownloadSchema, type ExportDownload } from '../../shared/workbench-api.ts';
+import type { ExportZip } from '../export/export-zip.ts';
 import { findImage, IMMUTABLE_CACHE, type FoundImage } from './image-lookup.ts';
 import { findRendererFile } from './renderer-files.ts';
 import { DEFAULT_UPLOAD_LIMITS as DEFAULT_LIMITS, PayloadTooLarge, UploadStaging, type UploadLimits } from './uploads.ts';
@@ -40,6 +42,8 @@ export interface ServerOptions {
   staticDir: string;
   /** PNG of one line's crop (GET /line-image/<id>). */
   lineImage?: (lineId: number) => Promise<Buffer>;
+  /** An export of the open project as a zip (POST /export). */
+  exportZip?: (request: ExportDownload) => Promise<ExportZip>;
   port?: number;
   token?: string;
   uploads?: Partial<UploadLimits>;
@@ -72,6 +76,7 @@ export async function startBrowserServer(o: ServerOptions): Promise<BrowserServe
     if (req.method === 'GET' && url.pathname.startsWith('/images/')) return serveImage(res, url.pathname);
     if (req.method === 'GET' && url.pathname.startsWith('/line-image/')) return serveLineImage(res, url.pathname);
     if (req.method === 'POST' && url.pathname === '/upload') return upload(req, res, url);
+    if (req.method === 'POST' && url.pathname === '/export') return exportDownload(req, res);
     if (req.method === 'POST' && url.pathname.startsWith('/api/')) return callApi(req, res, url.pathname.slice(5));
     if (req.method === 'GET') return serveStatic(res, url.pathname);
     return send(res, 404, { name: 'NotFound', message: `${req.method} ${url.pathname}` });
@@ -93,6 +98,30 @@ export async function startBrowserServer(o: ServerOptions): Promise<BrowserServe
     } catch (error) {
       send(res, error instanceof RequestError ? 400 : 500, { name: (error as Error).name, message: (error as Error).message });
     }
+  }
+
+  async function exportDownload(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (!o.exportZip) return refuse(req, res, 404, { name: 'NotFound', message: 'exports are not served here' });
+    let request: ExportDownload;
+    try {
+      const raw = await readBody(req, MAX_BODY);
+      const parsed = exportDownloadSchema.safeParse(raw.length ? JSON.parse(raw.toString('utf8')) : {});
+      if (!parsed.success) throw new RequestError(`export: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'request'}: ${i.message}`).join('; ')}`);
+      request = parsed.data;
+    } catch (error) {
+      return send(res, error instanceof PayloadTooLarge ? 413 : 400, { name: (error as Error).name, message: (error as Error).message });
+    }
+    let zip: ExportZip;
+    try {
+      zip = await o.exportZip(request);
+    } catch (error) {
+      return send(res, 500, { name: (error as Error).name, message: (error as Error).message });
+    }
+    res.writeHead(200, {
+      'Content-Type': 'application/zip', 'Content-Disposition': `attachment; filename="${zip.name.replace(/[^\x20-\x7e]|"/g, '_')}"; filename*=UTF-8''${encodeURIComponent(zip.name)}`, 'X-Quire-Files': String(zip.files),
+    });
+    // Once the headers are out an error can only cut the download short.
+    await zip.write(res).catch(() => res.destroy());
   }
 
   // A PAGE or ALTO file needs its image beside it: files of one batch (?batch=ID) are

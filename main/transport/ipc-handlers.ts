@@ -28,6 +28,8 @@ export const DIALOGS: Record<DialogKind, OpenDialogOptions> = {
   'import-lines': { title: 'Import a folder of line images (NAME.png with NAME.gt.txt)', buttonLabel: 'Import lines', properties: ['openDirectory'] },
   'open-project': { title: 'Open a Quire project folder', buttonLabel: 'Open', properties: ['openDirectory'] },
   'create-project': { title: 'Choose a folder for the new project', buttonLabel: 'Create', properties: ['openDirectory', 'createDirectory', 'promptToCreate'] },
+  // The export goes into a new folder inside the chosen one, never among files already there.
+  'export-folder': { title: 'Choose where to export (a new folder is made inside it)', buttonLabel: 'Export here', properties: ['openDirectory', 'createDirectory', 'promptToCreate'] },
 };
 
 export interface IpcHandlers {

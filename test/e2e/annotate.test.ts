@@ -5,10 +5,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { ARTIFACTS } from '../helpers/chromium.ts';
-import { openFirstPage, useBrowserApp } from '../helpers/browser-app.ts';
+import { canvasPoint, handKeysToLineTools, openFirstPage, useBrowserApp } from '../helpers/browser-app.ts';
 import { writeSynthPage } from '../helpers/images.ts';
 import { tempDir } from '../helpers/project.ts';
-import type { Page } from 'playwright-core';
 
 const scan = join(tempDir(), 'folio-3v.png');
 const fixture = useBrowserApp(async () => { await writeSynthPage(6, scan); });
@@ -38,10 +37,7 @@ test('import, find lines, reshape one, transcribe three with the keyboard, reloa
   const pageId = Number(new URL(page.url()).searchParams.get('page') ?? 1);
   const before = app.project.db.prepare('SELECT id, polygon FROM lines WHERE page_id = ? ORDER BY reading_order LIMIT 1').get(pageId) as { id: number; polygon: string };
   const [px, py] = JSON.parse(before.polygon)[0] as [number, number];
-  const canvas = page.getByTestId('page-canvas');
-  const box = (await canvas.boundingBox())!;
-  const view = await canvas.evaluate((el) => ({ scale: Number(el.dataset.scale), x: Number(el.dataset.x), y: Number(el.dataset.y) }));
-  const at = (x: number, y: number) => [box.x + view.x + x * view.scale, box.y + view.y + y * view.scale] as const;
+  const at = await canvasPoint(page);
   await page.mouse.move(...at(px, py));
   await page.mouse.down();
   await page.mouse.move(...at(px, py - 6), { steps: 3 });
@@ -126,10 +122,3 @@ test('import, find lines, reshape one, transcribe three with the keyboard, reloa
   await page.getByTestId('line-text').waitFor();
   await page.screenshot({ path: join(ARTIFACTS, 'review-line.png') });
 });
-
-/** After an edit the text field takes the keyboard again (a moment later); Esc hands it to the line tools. */
-async function handKeysToLineTools(page: Page): Promise<void> {
-  await page.waitForFunction(() => document.activeElement?.getAttribute('data-testid') === 'line-text');
-  await page.keyboard.press('Escape');
-  await page.waitForFunction(() => document.activeElement?.getAttribute('data-testid') !== 'line-text');
-}

@@ -2,11 +2,11 @@
 // desktop-app.ts): the renderer in Chromium talks through the compiled preload and the
 // main process's IPC table. Imports by path from native dialogs and by drag-and-drop
 // (scans, PAGE with its image, line folders), images through the quire-image: handler,
-// transcription, a background job watched through the event stream, projects created and
-// opened with folder dialogs; and no console error on the way.
+// transcription, a background job watched through the event stream, an export into a
+// chosen folder, projects created and opened with folder dialogs; and no console error on the way.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { SAMPLE_SOURCE } from '../../main/app/sample-project.ts';
@@ -133,6 +133,33 @@ test('a transcription job starts from the Training panel and is watched to its e
   assert.ok(seen.some((e) => e.type === 'job-progress'), 'progress reached the window');
   assert.ok(seen.some((e) => e.type === 'job-changed' && e.state === 'done'), 'the end reached the window');
   assert.ok((await host.api().reviewLines({ limit: 100 })).length > 0, 'the job wrote readings');
+  assert.deepEqual(win.errors, []);
+});
+
+test('export: the project goes as PAGE XML into a new folder inside the one chosen in the native dialog; the header holds at 1024 px', async () => {
+  const { dialogs, host } = fixture();
+  const chosen = tempDir();
+  await win.page.getByTestId('export-open').click();
+  await win.page.getByTestId('export-format-page').check();
+  dialogs.answer([]);
+  await win.page.getByTestId('export-run').click();
+  assert.equal(dialogs.shown.at(-1)?.title, DIALOGS['export-folder'].title);
+  assert.deepEqual(readdirSync(chosen), [], 'a cancelled dialog writes nothing');
+  dialogs.answer([chosen]);
+  await win.page.getByTestId('export-run').click();
+  const out = join(chosen, `${host.project.name}-page`);
+  await win.page.getByTestId('export-result').getByText(`written to ${out}`).waitFor();
+  const files = readdirSync(out);
+  assert.ok(files.some((f) => f.endsWith('.xml')) && files.some((f) => f.endsWith('.png')), files.join(', '));
+  assert.match(await win.page.getByTestId('export-result').innerText(), new RegExp(`^${files.length} files written`));
+  await win.page.getByTestId('export-open').click();
+  await win.page.setViewportSize({ width: 1024, height: 800 });
+  for (const id of ['import-files', 'import-folder', 'import-lines', 'export-open']) {
+    const box = (await win.page.getByTestId(id).boundingBox())!;
+    assert.ok(box.x >= 0 && box.x + box.width <= 1024, `${id} inside a 1024 px window: ${JSON.stringify(box)}`);
+  }
+  await win.page.screenshot({ path: join(ARTIFACTS, 'desktop-header-1024.png') });
+  await win.page.setViewportSize({ width: 1400, height: 900 });
   assert.deepEqual(win.errors, []);
 });
 

@@ -3,6 +3,7 @@
 import { createClient, RemoteError, type QuireClient, type Transport } from '../../../shared/client.ts';
 import type { QuireEvent } from '../../../shared/api.ts';
 import type { DesktopBridge } from '../../../shared/bridge.ts';
+import type { ExportDownload } from '../../../shared/workbench-api.ts';
 
 declare global {
   interface Window { quire?: DesktopBridge }
@@ -85,6 +86,29 @@ async function postUpload(url: string, body?: File) {
   const json = await res.json();
   if (!res.ok) throw new RemoteError(json.name ?? 'Error', json.message ?? res.statusText);
   return json;
+}
+
+/**
+ * Browser mode's export: the server answers a zip, which is handed to the browser as a
+ * download (the page cannot write a folder). Errors come back as the service's messages.
+ */
+export async function downloadExport(request: ExportDownload): Promise<{ name: string; files: number }> {
+  if (window.quire) throw new Error('the desktop app exports into a folder');
+  const res = await fetch('/export', { method: 'POST', headers: { 'Content-Type': 'application/json', 'x-quire-token': token }, body: JSON.stringify(request) });
+  if (!res.ok) {
+    const body = await res.json().catch(() => ({}));
+    throw new RemoteError(body.name ?? 'Error', body.message ?? res.statusText);
+  }
+  const disposition = res.headers.get('content-disposition') ?? '';
+  const encoded = /filename\*=UTF-8''([^;]+)/.exec(disposition)?.[1];
+  const name = encoded ? decodeURIComponent(encoded) : 'quire-export.zip';
+  const url = URL.createObjectURL(await res.blob());
+  const link = Object.assign(document.createElement('a'), { href: url, download: name });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+  return { name, files: Number(res.headers.get('x-quire-files') ?? 0) };
 }
 
 /** Browser mode serves images over HTTP; the desktop app through its quire-image: protocol. */

@@ -47,12 +47,15 @@ test('the current transcription is the newest human or imported row, never a mod
   db.close();
 });
 
+/** SQL for a document with one page holding one line, `lineId`. */
+const oneLine = (lineId: number) => `INSERT INTO documents (id, name, kind, source_path, source_hash) VALUES (1, 'd', 'scan', 'f', 'h');
+    INSERT INTO pages (id, document_id, page_index, image_hash, width, height) VALUES (1, 1, 0, 'x', 10, 10);
+    INSERT INTO lines (id, page_id, reading_order, polygon, box_x, box_y, box_w, box_h) VALUES (${lineId}, 1, 0, '[]', 0, 0, 1, 1);`;
+
 test('migration 2 indexes existing transcriptions for search, and later saves too', () => {
   const path = join(tempDir(), 'q.db');
   const v1 = openDatabase(path, MIGRATIONS.slice(0, 1));
-  v1.exec(`INSERT INTO documents (id, name, kind, source_path, source_hash) VALUES (1, 'd', 'scan', 'f', 'h');
-    INSERT INTO pages (id, document_id, page_index, image_hash, width, height) VALUES (1, 1, 0, 'x', 10, 10);
-    INSERT INTO lines (id, page_id, reading_order, polygon, box_x, box_y, box_w, box_h) VALUES (7, 1, 0, '[]', 0, 0, 1, 1);
+  v1.exec(`${oneLine(7)}
     INSERT INTO transcriptions (line_id, text, author, source) VALUES (7, 'Baptism of Johann Müller', 'ann', 'human');`);
   v1.close();
   const db = openDatabase(path);
@@ -64,5 +67,27 @@ test('migration 2 indexes existing transcriptions for search, and later saves to
   assert.deepEqual(find('burial'), [7]);
   db.exec("INSERT INTO transcriptions (line_id, text, author, source) VALUES (7, 'machine guess', 'model', 'model:1')");
   assert.deepEqual(find('guess'), [], 'model text is not searched as a label');
+  db.close();
+});
+
+test('migration 4 keeps the labels of a version-3 project; a withdrawn row is no longer current, nor searched', () => {
+  const path = join(tempDir(), 'q.db');
+  const v3 = openDatabase(path, MIGRATIONS.slice(0, 3));
+  v3.exec(`${oneLine(3)}
+    INSERT INTO transcriptions (line_id, text, author, source) VALUES (3, 'Item for candles', 'ann', 'import:a.xml');
+    INSERT INTO transcriptions (line_id, text, author, source) VALUES (3, 'Item for bread', 'ann', 'human');`);
+  v3.close();
+  const db = openDatabase(path);
+  const current = () => (db.prepare('SELECT text FROM current_transcriptions WHERE line_id = 3').get() as { text: string } | undefined)?.text;
+  const find = (q: string) => (db.prepare('SELECT rowid FROM line_text_fts WHERE line_text_fts MATCH ?').all(q) as Array<{ rowid: number }>).map((r) => r.rowid);
+  assert.equal(current(), 'Item for bread');
+  db.exec("UPDATE transcriptions SET withdrawn_at = 'now' WHERE text = 'Item for bread'");
+  assert.equal(current(), 'Item for candles');
+  assert.deepEqual([find('bread'), find('candles')], [[], [3]]);
+  db.exec("UPDATE transcriptions SET withdrawn_at = 'now'");
+  assert.equal(current(), undefined);
+  assert.deepEqual(find('candles'), []);
+  db.exec("UPDATE transcriptions SET withdrawn_at = NULL WHERE text = 'Item for bread'");
+  assert.deepEqual(find('bread'), [3]);
   db.close();
 });

@@ -43,6 +43,13 @@ const finished = (jobId: number, state: string) => events.some((e) => e.event.ty
 test('a training job runs in the background with live progress while the API answers', async () => {
   events = [];
   const { jobId } = await call('startTraining', { kind: 'finetune', steps: 24, batchSize: 4, checkpointEvery: 8 });
+  // A second job waits, and says for what; cancelled before it starts.
+  const second = (await call('startTranscription', { modelId: 1 })).jobId;
+  const state = async (id: number) => (await call('listJobs', {})).find((j: { id: number }) => j.id === id);
+  assert.deepEqual([(await state(jobId)).state, (await state(second)).state], ['running', 'queued'], 'the started job reads running at once, before its worker writes so');
+  assert.match((await state(second)).waiting, new RegExp(`waits for job ${jobId} \\(fine-tuning\\) to finish`));
+  await call('cancelJob', { jobId: second });
+  assert.equal((await state(second)).state, 'cancelled');
   const latencies: number[] = [];
   while (!finished(jobId, 'done') && !finished(jobId, 'failed')) {
     const t0 = performance.now();
@@ -72,6 +79,12 @@ test('cancel stops a job with a checkpoint, and resume finishes it', async () =>
   assert.equal(jobs.find((j: { id: number }) => j.id === jobId).state, 'cancelled');
   events = [];
   await call('resumeJob', { jobId });
+  // Never "cancelled" (with a Resume button) while the resumed job waits for the cancelled
+  // run's thread to end, or runs; and never resumed twice.
+  assert.match((await call('listJobs', {})).find((j: { id: number }) => j.id === jobId).state, /^(queued|running)$/);
+  await assert.rejects(call('resumeJob', { jobId }), /already queued or running/);
+  await until(() => events.some((e) => e.event.type === 'job-progress'));
+  assert.equal((await call('listJobs', {})).find((j: { id: number }) => j.id === jobId).state, 'running');
   await until(() => finished(jobId, 'done'));
   const steps = events.filter((e) => e.event.type === 'job-progress').map((e) => (e.event as { progress: { step: number } }).progress.step);
   assert.ok(steps[0] > 6, `resumed after the checkpoint, not from zero (first step ${steps[0]})`);

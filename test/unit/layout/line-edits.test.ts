@@ -1,28 +1,8 @@
 // Hand edits of lines: add, delete, merge, split, reorder — with nothing transcribed lost.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
-import { writeFileSync } from 'node:fs';
-import { createService } from '../../../main/api/service.ts';
 import { clipPolygonX, convexHull } from '../../../main/layout/polygon.ts';
-import { png } from '../../helpers/images.ts';
-import { newProject, tempDir } from '../../helpers/project.ts';
-
-type P = Array<[number, number]>;
-const rect = (x: number, y: number, w: number, h: number): P => [[x, y], [x + w, y], [x + w, y + h], [x, y + h]];
-
-async function page() {
-  const file = join(tempDir(), 'folio.png');
-  writeFileSync(file, await png(1000, 800));
-  const project = newProject();
-  const api = createService(project);
-  await api.importFiles({ paths: [file] });
-  const [doc] = await api.listDocuments({});
-  const [p] = await api.listPages({ documentId: doc.id });
-  const add = async (y: number) => (await api.addLine({ pageId: p.id, polygon: rect(100, y, 600, 40), baseline: [[100, y + 32], [700, y + 32]] })).lineId;
-  const order = async () => (await api.getPage({ pageId: p.id })).lines.map((l) => l.id);
-  return { project, api, pageId: p.id, add, order };
-}
+import { editPage as page, rect } from '../../helpers/edit-page.ts';
 
 test('convex hull and vertical clipping', () => {
   assert.deepEqual(convexHull([[0, 0], [10, 0], [10, 10], [0, 10], [5, 5], [10, 0]]).length, 4);

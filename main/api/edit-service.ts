@@ -1,0 +1,102 @@
+// The service methods that edit a page, each recorded in the project's undo history, and
+// undo and redo themselves. Windows learn of a changed history through 'history-changed'.
+import type { ProjectApi } from '../../shared/api.ts';
+import type { UndoStack } from '../edits/undo-stack.ts';
+import { addLine, deleteLine, mergeLines, moveLine, splitLine, updateLineGeometry } from '../layout/line-edits.ts';
+import { segmentPages } from '../layout/segment-pages.ts';
+import type { Project } from '../project/project.ts';
+import { saveTranscription } from './pages.ts';
+import type { EventSink } from './service.ts';
+
+type EditMethods = Pick<ProjectApi, 'saveTranscription' | 'updateLineGeometry' | 'addLine' | 'deleteLine' | 'mergeLines' | 'splitLine' | 'moveLine' | 'segmentPages' | 'undo' | 'redo' | 'undoState'>;
+
+/** Finding lines on more pages than this at once is not recorded (and those pages' history is dropped): one step would hold them all. */
+const MAX_RECORDED_PAGES = 20;
+
+export function editMethods(project: Project, history: UndoStack, emit: EventSink): EditMethods {
+  const where = (lineId: number) => {
+    const row = project.db.prepare('SELECT page_id, reading_order FROM lines WHERE id = ?').get(lineId) as { page_id: number; reading_order: number } | undefined;
+    if (!row) throw new Error(`no line ${lineId}`);
+    return { pageId: row.page_id, name: `line ${row.reading_order + 1}` };
+  };
+  const changed = () => emit({ type: 'history-changed', ...history.state() });
+  async function record<T>(label: string, pageIds: number[], edit: () => T | Promise<T>): Promise<T> {
+    const result = await history.record(project, label, pageIds, edit);
+    changed();
+    return result;
+  }
+  const step = (action: 'undo' | 'redo') => {
+    try {
+      const applied = action === 'undo' ? history.undo(project) : history.redo(project);
+      if (applied) emit({ type: 'project-changed' });
+      return { applied, ...history.state() };
+    } finally {
+      changed();
+    }
+  };
+  return {
+    async saveTranscription({ lineId, text, author }) {
+      const line = where(lineId);
+      const row = await record(`text of ${line.name}`, [line.pageId], () => saveTranscription(project, lineId, text, author));
+      emit({ type: 'line-saved', lineId, text: row.text });
+      return row;
+    },
+
+    async updateLineGeometry({ lineId, polygon, baseline }) {
+      const line = where(lineId);
+      await record(`shape of ${line.name}`, [line.pageId], () => updateLineGeometry(project, lineId, polygon, baseline));
+      return { ok: true as const };
+    },
+
+    async addLine({ pageId, polygon, baseline }) {
+      return { lineId: await record('drawn line', [pageId], () => addLine(project, pageId, polygon, baseline)) };
+    },
+
+    async deleteLine({ lineId, confirmed }) {
+      const line = where(lineId);
+      await record(`deletion of ${line.name}`, [line.pageId], () => deleteLine(project, lineId, confirmed));
+      return { ok: true as const };
+    },
+
+    async mergeLines({ lineIds }) {
+      const pages = lineIds.map((id) => where(id).pageId);
+      return { lineId: await record(`merge of ${lineIds.length} lines`, pages, () => mergeLines(project, lineIds)) };
+    },
+
+    async splitLine({ lineId, x, texts }) {
+      const line = where(lineId);
+      return { lineIds: await record(`split of ${line.name}`, [line.pageId], () => splitLine(project, lineId, x, texts)) };
+    },
+
+    async moveLine({ lineId, order }) {
+      const line = where(lineId);
+      await record(`reading order of ${line.name}`, [line.pageId], () => moveLine(project, lineId, order));
+      return { ok: true as const };
+    },
+
+    async segmentPages({ pageIds }) {
+      const run = () => segmentPages(project, pageIds, (done, total) => emit({ type: 'segment-progress', done, total }));
+      let report;
+      if (pageIds.length <= MAX_RECORDED_PAGES) report = await record('finding lines', pageIds, run);
+      else {
+        report = await run();
+        history.forget(pageIds);
+        changed();
+      }
+      emit({ type: 'project-changed' });
+      return report;
+    },
+
+    async undo() {
+      return step('undo');
+    },
+
+    async redo() {
+      return step('redo');
+    },
+
+    async undoState() {
+      return history.state();
+    },
+  };
+}

@@ -1,0 +1,131 @@
+// What an edit changed on a page, and putting a page back to either side of it. A page's
+// state is its lines in reading order, each with its shape, split and current
+// transcription row. An edit is kept as the lines it changed (before and after) and the
+// reading order on both sides; going back or forth writes only new records: shapes through
+// updateLineGeometry (the old one goes to the history), texts by withdrawing or restoring
+// transcription rows, lines by archiving or restoring them. Nothing is deleted.
+import type { Project } from '../project/project.ts';
+import { updateLineGeometry, setReadingOrder } from '../layout/line-edits.ts';
+import { archiveAndDelete, restoreArchivedLine } from '../layout/line-archive.ts';
+
+export interface LineState {
+  id: number;
+  polygon: string;
+  baseline: string | null;
+  split: string;
+  /** The current transcription row, null when unlabeled. */
+  row: number | null;
+}
+
+export interface PageState {
+  pageId: number;
+  lines: LineState[];
+}
+
+/** One page's side of an edit: the changed lines (absent: not on the page) and the whole reading order. */
+export interface PageSide {
+  lines: Map<number, LineState | undefined>;
+  order: number[];
+}
+
+export interface PageChange {
+  pageId: number;
+  before: PageSide;
+  after: PageSide;
+}
+
+export function pageState(project: Project, pageId: number): PageState {
+  const lines = project.db.prepare(`SELECT l.id, l.polygon, l.baseline, l.split, ct.id AS row
+    FROM lines l LEFT JOIN current_transcriptions ct ON ct.line_id = l.id
+    WHERE l.page_id = ? ORDER BY l.reading_order, l.id`).all(pageId) as LineState[];
+  return { pageId, lines };
+}
+
+const same = (a: LineState | undefined, b: LineState | undefined) =>
+  a === b || (!!a && !!b && a.polygon === b.polygon && a.baseline === b.baseline && a.split === b.split && a.row === b.row);
+
+/** The change between two states of a page; null when nothing changed. */
+export function diffPage(before: PageState, after: PageState): PageChange | null {
+  const b = new Map(before.lines.map((l) => [l.id, l]));
+  const a = new Map(after.lines.map((l) => [l.id, l]));
+  const changed = [...new Set([...b.keys(), ...a.keys()])].filter((id) => !same(b.get(id), a.get(id)));
+  const order = (s: PageState) => s.lines.map((l) => l.id);
+  if (changed.length === 0 && order(before).join() === order(after).join()) return null;
+  return {
+    pageId: before.pageId,
+    before: { lines: new Map(changed.map((id) => [id, b.get(id)])), order: order(before) },
+    after: { lines: new Map(changed.map((id) => [id, a.get(id)])), order: order(after) },
+  };
+}
+
+/** Ids as they are now: restoring may give a line or transcription row a new id. */
+export interface Ids {
+  line(id: number): number;
+  row(id: number | null): number | null;
+  /** Archive rows holding lines the last step removed, by the line's recorded id. */
+  archive(id: number): number | undefined;
+  /** Whether the line is in the archive (removed by the last step, not restored since). */
+  archived(id: number): boolean;
+  restored(oldLine: number, now: { lineId: number; rows: Map<number, number> }): void;
+}
+
+export class EditConflict extends Error {
+  override name = 'EditConflict';
+}
+
+/**
+ * Puts the changed lines of `change` from side `from` to side `to`. Refuses (EditConflict,
+ * before writing anything) when a line is no longer as `from` left it: something outside
+ * the undo history (segmentation in another window, a terminal) changed it meanwhile.
+ */
+export function applySide(project: Project, change: PageChange, from: PageSide, to: PageSide, ids: Ids, reason: string): void {
+  const now = new Map(pageState(project, change.pageId).lines.map((l) => [l.id, l]));
+  const current = (id: number) => {
+    // While our line is still in the archive, a line under its id is another one that got the id since.
+    if (ids.archived(id)) return undefined;
+    const l = now.get(ids.line(id));
+    return l && { ...l, id };
+  };
+  const expected = (s: LineState | undefined) => s && { ...s, row: ids.row(s.row) };
+  for (const [id, state] of from.lines) {
+    if (!same(current(id), expected(state))) throw new EditConflict(`a line it touched (id ${id}) on page ${change.pageId} has changed since`);
+  }
+  for (const [id, target] of to.lines) {
+    const here = current(id);
+    if (!target) {
+      if (here) archiveAndDelete(project, ids.line(id), reason);
+      continue;
+    }
+    if (!here) {
+      const archive = ids.archive(id);
+      if (archive === undefined) throw new EditConflict(`a line it touched (id ${id}) on page ${change.pageId} is gone and not in the archive`);
+      ids.restored(id, restoreArchivedLine(project, archive));
+    }
+    setLine(project, ids.line(id), target, ids);
+  }
+  // The recorded order; a line added meanwhile by something else keeps a place at the end.
+  const present = pageState(project, change.pageId).lines.map((l) => l.id);
+  const wanted = to.order.map((id) => ids.line(id)).filter((id) => present.includes(id));
+  setReadingOrder(project, [...wanted, ...present.filter((id) => !wanted.includes(id))]);
+}
+
+function setLine(project: Project, lineId: number, target: LineState, ids: Ids): void {
+  const db = project.db;
+  const row = db.prepare('SELECT polygon, baseline, split FROM lines WHERE id = ?').get(lineId) as { polygon: string; baseline: string | null; split: string };
+  if (row.polygon !== target.polygon || row.baseline !== target.baseline) {
+    updateLineGeometry(project, lineId, JSON.parse(target.polygon), target.baseline ? JSON.parse(target.baseline) : null);
+  }
+  if (row.split !== target.split) db.prepare('UPDATE lines SET split = ? WHERE id = ?').run(target.split, lineId);
+  setCurrentRow(project, lineId, ids.row(target.row));
+}
+
+/**
+ * Makes `row` the line's current transcription (null: none): rows after it are withdrawn,
+ * and it is brought back if it had been withdrawn. Rows are only ever marked, never removed.
+ */
+export function setCurrentRow(project: Project, lineId: number, row: number | null): void {
+  const db = project.db;
+  if (row !== null) db.prepare('UPDATE transcriptions SET withdrawn_at = NULL WHERE id = ? AND line_id = ? AND withdrawn_at IS NOT NULL').run(row, lineId);
+  db.prepare(`UPDATE transcriptions SET withdrawn_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+    WHERE line_id = ? AND id > ? AND withdrawn_at IS NULL AND source NOT LIKE 'model:%'`).run(lineId, row ?? 0);
+}

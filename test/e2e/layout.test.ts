@@ -1,0 +1,97 @@
+// End to end in Chromium, the header at 1024, 1440 and 1920 px, on the documents, page,
+// review and training screens: nothing overflows the window, Import and Export are fully
+// visible and clickable, the counts stay on one line (never a narrow column), and a count
+// of one reads in the singular. Screenshots of each width are kept. And a message about
+// one project is gone when another is opened.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { copyFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import type { Page } from 'playwright-core';
+import { importFiles } from '../../main/import/import-images.ts';
+import { ARTIFACTS } from '../helpers/chromium.ts';
+import { openFirstPage, useBrowserApp } from '../helpers/browser-app.ts';
+import { tempDir } from '../helpers/project.ts';
+
+const fixture = useBrowserApp(async (project) => {
+  const src = tempDir();
+  copyFileSync(new URL('../fixtures/xml/page-2019.xml', import.meta.url), join(src, 'page-2019.xml'));
+  await sharp({ create: { width: 800, height: 600, channels: 3, background: '#efe6d2' } }).png().toFile(join(src, 'folio-12r.png'));
+  await importFiles(project, [src]);
+});
+
+/** Where an element is, and whether a click at its centre reaches it (not something over it). */
+const place = (page: Page, selector: string) => page.locator(selector).first().evaluate((el) => {
+  const r = el.getBoundingClientRect();
+  const hit = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);
+  const style = getComputedStyle(el);
+  return {
+    left: r.left, right: r.right, top: r.top, width: r.width, height: r.height, reachable: !!hit && (el === hit || el.contains(hit)),
+    line: parseFloat(style.lineHeight) || parseFloat(style.fontSize) * 1.3, text: `${(el as HTMLElement).innerText} | ${el.getAttribute('title') ?? ''}`,
+  };
+});
+
+/** Checks the header as a person would see it. */
+async function checkHeader(page: Page, where: string): Promise<void> {
+  const view = await page.evaluate(() => ({
+    width: window.innerWidth,
+    pageOverflow: document.documentElement.scrollWidth - window.innerWidth,
+    headerOverflow: document.querySelector('header')!.scrollWidth - document.querySelector('header')!.clientWidth,
+  }));
+  const at = `${where} at ${view.width} px`;
+  assert.ok(view.pageOverflow <= 0 && view.headerOverflow <= 0, `nothing overflows (${at}: ${JSON.stringify(view)})`);
+  for (const [name, selector] of [['import', '.import span, .import button'], ['export', '[data-testid="export-open"]'], ['search', '[data-testid="search"]']]) {
+    const r = await place(page, selector);
+    assert.ok(r.left >= 0 && r.right <= view.width && r.top >= 0 && r.width > 0, `${name} inside the window (${at}: ${JSON.stringify(r)})`);
+    assert.ok(r.reachable, `${name} is not covered (${at})`);
+  }
+  const counts = await place(page, '[data-testid="project-counts"]');
+  assert.ok(counts.height < counts.line * 1.6, `the counts keep to one line (${at}: ${JSON.stringify(counts)})`);
+  assert.ok(counts.width > 120, `the counts are not squeezed into a narrow column (${at}: ${JSON.stringify(counts)})`);
+  assert.match(counts.text, /\b1 page\b/, '"1 page", not "1 pages"');
+}
+
+test('the header holds at 1024, 1440 and 1920 px on every screen', async () => {
+  const { app, browser } = fixture();
+  for (const width of [1024, 1440, 1920]) {
+    const page = await browser.newPage({ viewport: { width, height: 800 } });
+    const errors: string[] = [];
+    page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(app.server.url);
+    await page.getByTestId('document').first().waitFor();
+    assert.match(await page.getByTestId('document').first().innerText(), /\b1 page · 3\/4 lines labeled/);
+    await checkHeader(page, 'documents');
+    await page.screenshot({ path: join(ARTIFACTS, `layout-${width}-documents.png`) });
+    await openFirstPage(page);
+    await page.getByTestId('line-text').waitFor();
+    await checkHeader(page, 'page');
+    await page.screenshot({ path: join(ARTIFACTS, `layout-${width}-page.png`) });
+    await page.getByRole('button', { name: 'Review' }).click();
+    await page.getByTestId('review').waitFor();
+    await checkHeader(page, 'review');
+    await page.getByTestId('open-training').click();
+    await page.getByTestId('training-panel').waitFor();
+    await checkHeader(page, 'training');
+    await page.screenshot({ path: join(ARTIFACTS, `layout-${width}-training.png`) });
+    assert.deepEqual(errors, [], 'no console error');
+    await page.close();
+  }
+});
+
+test('messages about one project do not follow into another', async () => {
+  const { browser } = fixture();
+  const page = await browser.newPage({ viewport: { width: 1440, height: 800 } });
+  await page.goto(fixture().app.server.url);
+  const broken = join(tempDir(), 'broken.png');
+  writeFileSync(broken, 'this is not a png');
+  await page.getByTestId('import-input').setInputFiles([broken]);
+  await page.getByRole('alert').getByText(/broken\.png/).waitFor();
+  await page.getByTestId('project-menu').click();
+  await page.getByTestId('project-path').fill(join(tempDir(), 'another-parish'));
+  await page.getByTestId('project-create').click();
+  await page.getByTestId('project-menu').getByText('another-parish').waitFor();
+  await page.getByText('No documents yet').waitFor();
+  assert.equal(await page.getByRole('alert').count(), 0, 'the import failure stayed with its project');
+});

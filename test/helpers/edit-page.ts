@@ -1,0 +1,23 @@
+// A project with one blank 1000×800 page, its service, and quick ways to draw lines on it
+// and read its reading order: for tests of hand edits and their undo.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createService } from '../../main/api/service.ts';
+import { png } from './images.ts';
+import { newProject, tempDir } from './project.ts';
+
+export type P = Array<[number, number]>;
+export const rect = (x: number, y: number, w: number, h: number): P => [[x, y], [x + w, y], [x + w, y + h], [x, y + h]];
+
+export async function editPage() {
+  const file = join(tempDir(), 'folio.png');
+  writeFileSync(file, await png(1000, 800));
+  const project = newProject();
+  const api = createService(project);
+  await api.importFiles({ paths: [file] });
+  const [doc] = await api.listDocuments({});
+  const [p] = await api.listPages({ documentId: doc.id });
+  const add = async (y: number) => (await api.addLine({ pageId: p.id, polygon: rect(100, y, 600, 40), baseline: [[100, y + 32], [700, y + 32]] })).lineId;
+  const order = async () => (await api.getPage({ pageId: p.id })).lines.map((l) => l.id);
+  return { project, api, pageId: p.id, add, order };
+}
