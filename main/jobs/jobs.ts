@@ -5,7 +5,9 @@ import { isMainThread } from 'node:worker_threads';
 import type { Project } from '../project/project.ts';
 
 export type JobKind = 'pretrain' | 'finetune' | 'transcribe' | 'evaluate' | 'segment';
-export type JobState = 'queued' | 'running' | 'done' | 'failed' | 'cancelled' | 'interrupted';
+import type { JobState } from '../../shared/job-states.ts';
+
+export type { JobState };
 
 export interface Job {
   id: number;

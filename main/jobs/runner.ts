@@ -3,6 +3,7 @@
 // events at most a few times per second.
 import { Worker } from 'node:worker_threads';
 import type { QuireEvent, Split } from '../../shared/api.ts';
+import { isResumable } from '../../shared/job-states.ts';
 import type { Project } from '../project/project.ts';
 import { createJob, getJob, listJobs, markInterrupted, updateJob } from './jobs.ts';
 import type { JobWorkerData, JobWorkerMessage } from './job-worker.ts';
@@ -38,7 +39,7 @@ export class JobRunner {
     // Its row says cancelled until the worker starts: a second Resume must not queue it twice.
     if (this.active === jobId || this.waiting.some((w) => w.jobId === jobId)) throw new Error(`job ${jobId} is already queued or running`);
     const job = getJob(this.project, jobId);
-    if (!['interrupted', 'cancelled', 'failed'].includes(job.state)) throw new Error(`job ${jobId} is ${job.state} and cannot be resumed`);
+    if (!isResumable(job.state)) throw new Error(`job ${jobId} is ${job.state} and cannot be resumed`);
     // Reading and evaluating have no checkpoints: "resume" runs them again.
     const rerun = job.kind === 'transcribe' || job.kind === 'evaluate';
     if (rerun) updateJob(this.project, jobId, { state: 'queued' });

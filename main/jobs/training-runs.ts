@@ -18,6 +18,7 @@ import type { FeatureKind, HeadKind, MappingKind, PipelineName } from '../../sha
 import { allLineIds, labeledLines, samplesFor } from '../project/dataset.ts';
 import type { Project } from '../project/project.ts';
 import { saveVersion, type ModelVersion } from '../models/registry.ts';
+import { isResumable } from '../../shared/job-states.ts';
 import { checkpointPath, CHECKPOINT_EVERY, prepareFinetune, type Checkpoint } from './finetune-setup.ts';
 import { createJob, getJob, JobCancelled, updateJob } from './jobs.ts';
 import { runSemiSupervised } from './semi-supervised-run.ts';
@@ -109,7 +110,7 @@ export async function runQueuedJob(project: Project, jobId: number, control: Run
 /** Continues an interrupted or cancelled training job from its last checkpoint. */
 export async function resumeJob(project: Project, jobId: number, onProgress?: (p: RunProgress) => void, signal?: AbortSignal): Promise<ModelVersion> {
   const job = getJob(project, jobId);
-  if (!['interrupted', 'cancelled', 'failed'].includes(job.state)) throw new Error(`job ${jobId} is ${job.state}; only interrupted, cancelled or failed jobs can be resumed`);
+  if (!isResumable(job.state)) throw new Error(`job ${jobId} is ${job.state}; only interrupted, cancelled or failed jobs can be resumed`);
   const request = checkTrainingRequest(job.config);
   const file = checkpointPath(project, jobId);
   const checkpoint = existsSync(file) ? loadTrainingCheckpoint(file) : undefined;

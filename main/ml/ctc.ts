@@ -4,14 +4,8 @@
 // Conventions follow torch.nn.functional.ctc_loss: blank = 0, per-sample loss is the
 // negative log-likelihood, impossible alignments give +∞ (we zero them, "zero_infinity").
 import * as tf from '@tensorflow/tfjs';
+import { logAdd, NEG_INF } from './log-space.ts';
 
-const NEG_INF = -Infinity;
-
-function logAdd(a: number, b: number): number {
-  if (a === NEG_INF) return b;
-  if (b === NEG_INF) return a;
-  return a > b ? a + Math.log1p(Math.exp(b - a)) : b + Math.log1p(Math.exp(a - b));
-}
 
 export interface CtcBatch {
   /** Logits (before log-softmax), batch-major [N, T, C], row-major. */

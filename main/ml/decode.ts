@@ -2,6 +2,7 @@
 // Both return label indices plus a confidence per emitted character: the mean posterior
 // of the frames that the best alignment assigns to that character. The line confidence is
 // the mean of the character confidences (1 for an empty line that is confidently blank).
+import { logAdd, NEG_INF } from './log-space.ts';
 
 export interface Posteriors {
   /** Log-probabilities, row-major [T, C]. */
@@ -53,12 +54,6 @@ export function greedyDecode(p: Posteriors, blank = 0): Decoded {
   return { labels, charConfidence, lineConfidence: meanOr(charConfidence, meanOr(blankProbs, 1)) };
 }
 
-const NEG_INF = -Infinity;
-function logAdd(a: number, b: number): number {
-  if (a === NEG_INF) return b;
-  if (b === NEG_INF) return a;
-  return a > b ? a + Math.log1p(Math.exp(b - a)) : b + Math.log1p(Math.exp(a - b));
-}
 
 interface Beam {
   labels: number[];
