@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { createService } from '../../../main/api/service.ts';
-import { readingOrder } from '../../../main/layout/segment-pages.ts';
+import { readingOrder } from '../../../main/layout/reading-order.ts';
 import { saveSegmenter } from '../../../main/layout/seg-model-file.ts';
 import { initBackend } from '../../../main/ml/backend.ts';
 import { SegNet } from '../../../main/ml/seg-net.ts';
