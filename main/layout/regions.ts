@@ -1,7 +1,7 @@
 // A page's text regions in the project: writing them (segmentation, imports, drawn by hand),
 // their type and exclusion from transcription, their reading order and their lines'. The
 // page's line order runs region by region (regions in their order, each region's lines in
-// theirs), then the lines no region holds.
+// theirs); lines in no region keep their places between them.
 import type { RegionType } from '../../shared/region-types.ts';
 import type { Db } from '../db/database.ts';
 import { boundingBox, type Point } from '../io/layout.ts';
@@ -43,12 +43,26 @@ export function regionHolding<R extends { polygon: Point[] }>(regions: R[], line
   return regions.find((r) => contains(r.polygon, x, y)) ?? null;
 }
 
-/** Puts the page's lines in order region by region (regions by their order, lines keeping theirs), unassigned lines last. */
+/**
+ * Puts the page's lines in order region by region: each region's lines together, the regions
+ * in their own order, each region's lines keeping theirs. A line in no region keeps its
+ * place among them (a heading drawn above the text block stays first).
+ */
 export function orderLinesByRegion(db: Db, pageId: number): void {
-  const lines = db.prepare(`SELECT l.id FROM lines l LEFT JOIN regions r ON r.id = l.region_id
-    WHERE l.page_id = ? ORDER BY r.id IS NULL, r.reading_order, r.id, l.reading_order, l.id`).all(pageId) as Array<{ id: number }>;
+  const lines = db.prepare('SELECT id, region_id FROM lines WHERE page_id = ? ORDER BY reading_order, id').all(pageId) as Array<{ id: number; region_id: number | null }>;
+  const members = new Map<number, number[]>();
+  // Slots: a line in no region, or the place of a region (where its first line was).
+  const slots: Array<number | 'region'> = [];
+  for (const l of lines) {
+    if (l.region_id === null) { slots.push(l.id); continue; }
+    if (!members.has(l.region_id)) { members.set(l.region_id, []); slots.push('region'); }
+    members.get(l.region_id)!.push(l.id);
+  }
+  const regions = regionIds(db, pageId).filter((id) => members.has(id));
+  let next = 0;
+  const order = slots.flatMap((s) => (s === 'region' ? members.get(regions[next++])! : [s]));
   const update = db.prepare('UPDATE lines SET reading_order = ? WHERE id = ?');
-  lines.forEach((l, i) => update.run(i, l.id));
+  order.forEach((id, i) => update.run(i, id));
 }
 
 function renumberRegions(db: Db, ids: number[]): void {

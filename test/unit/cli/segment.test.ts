@@ -50,6 +50,14 @@ test('quire segment finds lines, and segmenting again (classical or a model) nev
     reopened.close();
     assert.equal(after.filter((l) => l.text === 'never lost').length, 1, `with ${choice}`);
   }
+  // Without --model: the bundled model, which finds the text block as a region.
+  const byDefault = quire('segment', dir, '--json');
+  assert.equal(byDefault.status, 0, byDefault.stderr);
+  const defaultReport = JSON.parse(byDefault.stdout);
+  assert.equal(defaultReport.segmenter, 'bundled');
+  assert.equal(defaultReport.fallback, undefined);
+  assert.equal(defaultReport.keptLabeled, 1);
+  assert.ok(defaultReport.regions >= 1);
   const wrong = quire('segment', dir, '--pages', '999');
   assert.equal(wrong.status, 2);
   assert.match(wrong.stderr, /no page 999/);
