@@ -33,7 +33,8 @@ export function drawRegions(layer: Konva.Layer, canvas: HTMLElement, regions: Re
     const label = new Konva.Label({ x, y, offsetY: LABEL_HEIGHT, scaleX: 1 / scale, scaleY: 1 / scale, name: `region-label-${region.id}` });
     label.add(new Konva.Tag({ fill: colour, opacity: 0.9 }));
     label.add(new Konva.Text({ text: regionLabel(region), fontSize: 12, padding: 3, fill: '#fff' }));
-    for (const shape of [outline, label]) shape.on('click tap', () => onSelect(region.id));
+    outline.on('click tap', () => onSelect(region.id));
+    label.on('click tap', () => onSelect(region.id));
     layer.add(outline, label);
   }
   layer.draw();
