@@ -8,6 +8,7 @@ import { Project } from '../project/project.ts';
 import { printable, printResult, table } from './output.ts';
 import { describeImport } from './import-report.ts';
 import { addTrainingCommands } from './training-commands.ts';
+import { addSegmenterCommands } from './segmenter-commands.ts';
 import { segmentPages } from '../layout/segment-pages.ts';
 import { resolveSegmenter } from '../layout/segmenters.ts';
 import { DEFAULT_SEGMENTER, SEGMENTERS } from '../../shared/segmenter-options.ts';
@@ -112,6 +113,7 @@ export function buildProgram(): { program: Command; exitCode: () => number } {
     });
 
   addTrainingCommands(program);
+  addSegmenterCommands(program);
   return { program, exitCode: () => code };
 }
 
