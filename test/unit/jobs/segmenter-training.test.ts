@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createService } from '../../../main/api/service.ts';
 import { listJobs } from '../../../main/jobs/jobs.ts';
+import { resumeJob } from '../../../main/jobs/training-runs.ts';
 import { correctedPageIds, trainProjectSegmenter } from '../../../main/jobs/segmenter-training.ts';
 import { saveSegmenter } from '../../../main/layout/seg-model-file.ts';
 import { resolveSegmenter } from '../../../main/layout/segmenters.ts';
@@ -55,11 +56,13 @@ test('a segmenter fine-tunes on the corrected pages of a project: the loss falls
   }
 });
 
-test('without corrected pages the job fails and says why', async () => {
+test('without corrected pages the job fails and says why; it is run again, not resumed', async () => {
   const project = newProject();
   try {
     await assert.rejects(trainProjectSegmenter(project, { steps: 2 }), /no corrected pages/);
-    assert.equal(listJobs(project)[0].state, 'failed');
+    const [job] = listJobs(project);
+    assert.equal(job.state, 'failed');
+    await assert.rejects(resumeJob(project, job.id), /fine-tuned a segmenter, which cannot be resumed/);
   } finally {
     project.close();
   }
