@@ -4,7 +4,7 @@
 // removed: it stays, and new lines overlapping it are dropped. A model's regions are
 // written too; page-level region bookkeeping is in segment-regions.ts.
 import type { SegmentReport } from '../../shared/api.ts';
-import type { Point } from '../io/layout.ts';
+import { boundingBox, type Point } from '../io/layout.ts';
 import { archiveAndDelete, setReadingOrder, splitForNewLine } from './line-edits.ts';
 import { readingOrder, type Placed } from './reading-order.ts';
 import { insertLines } from '../import/insert-lines.ts';
@@ -16,7 +16,6 @@ import { resolveSegmenter, type Segmenter } from './segmenters.ts';
 import type { FoundLayout } from './found-layout.ts';
 import { orderLinesByRegion, regionHolding, regionPolygon } from './regions.ts';
 import { placeRegions } from './segment-regions.ts';
-import { boundingBox } from '../io/layout.ts';
 
 /** Overlap above which a new line is taken to be the same as a kept labeled one. */
 const SAME_LINE_IOU = 0.3;
