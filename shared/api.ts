@@ -7,6 +7,8 @@ import { AUGMENTATION_PIPELINES, FEATURE_KINDS, HEAD_KINDS, MAPPING_KINDS } from
 import { MAX_SELF_TRAINING_ROUNDS, SELF_TRAINING_DEFAULTS } from './self-training-options.ts';
 import { EXPORT_FORMATS } from './export-formats.ts';
 import { workbenchSchemas, type WorkbenchResponses } from './workbench-api.ts';
+import { REGION_TYPES, type RegionType } from './region-types.ts';
+import { SEGMENTERS } from './segmenter-options.ts';
 
 export const SPLITS = ['train', 'validation', 'test'] as const;
 export { EXPORT_FORMATS, type ExportFormat } from './export-formats.ts';
@@ -57,6 +59,8 @@ export interface LineView {
   baseline: Point[] | null;
   box: { x: number; y: number; w: number; h: number };
   split: Split;
+  /** The region the line belongs to, if any. */
+  regionId: number | null;
   /** Current human (or imported) transcription, null when unlabeled. */
   text: string | null;
   author: string | null;
@@ -72,6 +76,21 @@ export interface PageView {
   previousPageId: number | null;
   nextPageId: number | null;
   lines: LineView[];
+  /** Text regions in reading order. */
+  regions: RegionView[];
+}
+
+export interface RegionView {
+  id: number;
+  order: number;
+  type: RegionType;
+  /** The source's own name for the type where it had another (SegmOnto's MarginTextZone…). */
+  label: string | null;
+  polygon: Point[];
+  /** Left out of transcription jobs, suggestions, review, counts and training data. */
+  excluded: boolean;
+  /** How many lines it holds. */
+  lines: number;
 }
 
 export interface TranscriptionRow {
@@ -163,7 +182,13 @@ export const schemas = {
     }).strict(),
   ]),
   startTranscription: z.object({ modelId: z.number().int().positive(), pageIds: z.array(z.number().int().positive()).min(1).optional() }).strict(),
-  segmentPages: z.object({ pageIds: z.array(z.number().int().positive()).min(1).max(100_000) }).strict(),
+  segmentPages: z.object({ pageIds: z.array(z.number().int().positive()).min(1).max(100_000), segmenter: z.enum(SEGMENTERS).optional() }).strict(),
+  segmentRegion: z.object({ regionId: z.number().int().positive(), segmenter: z.enum(SEGMENTERS).optional() }).strict(),
+  addRegion: z.object({ pageId: z.number().int().positive(), polygon: z.array(pointSchema).min(3).max(10_000), type: z.enum(REGION_TYPES).default('paragraph') }).strict(),
+  updateRegion: z.object({ regionId: z.number().int().positive(), type: z.enum(REGION_TYPES).optional(), excluded: z.boolean().optional() }).strict(),
+  deleteRegion: z.object({ regionId: z.number().int().positive() }).strict(),
+  moveRegion: z.object({ regionId: z.number().int().positive(), order: z.number().int().min(0) }).strict(),
+  sortRegionLines: z.object({ regionId: z.number().int().positive() }).strict(),
   updateLineGeometry: z.object({
     lineId: z.number().int().positive(),
     polygon: z.array(pointSchema).min(3).max(10_000),
@@ -205,6 +230,12 @@ export interface Responses extends WorkbenchResponses {
   startTraining: { jobId: number };
   startTranscription: { jobId: number };
   segmentPages: SegmentReport;
+  segmentRegion: SegmentReport;
+  addRegion: { regionId: number };
+  updateRegion: { ok: true };
+  deleteRegion: { ok: true };
+  moveRegion: { ok: true };
+  sortRegionLines: { ok: true };
   updateLineGeometry: { ok: true };
   addLine: { lineId: number };
   deleteLine: { ok: true };
@@ -225,6 +256,12 @@ export interface SegmentReport {
   /** Lines with a human transcription, which segmentation never removes. */
   keptLabeled: number;
   removed: number;
+  /** Text regions the segmenter found (a trained model finds them; the classical segmenter none). */
+  regions: number;
+  /** Which segmenter ran: "bundled", "classical" or a model file. */
+  segmenter: string;
+  /** Set when the classical segmenter stood in for the model asked for, and why. */
+  fallback?: string;
 }
 
 /** A line proposed for annotation or proofreading, with where to find it. */

@@ -139,8 +139,10 @@ export async function loadPage(entry: PageEntry, longSide = 0): Promise<RealPage
   const lines: TruthLine[] = [];
   const regions: TruthRegion[] = [];
   for (const r of layout.regions) {
-    const region = regionClass(r.type);
-    if (r.polygon.length >= 3) regions.push({ type: r.type, region, polygon: scale(r.polygon) });
+    // The source's own name (SegmOnto…) where it has one: the classes were defined on those.
+    const name = r.label ?? r.type;
+    const region = regionClass(name);
+    if (r.polygon.length >= 3) regions.push({ type: name, region, polygon: scale(r.polygon) });
     for (const l of r.lines) lines.push({ polygon: scale(l.polygon), baseline: l.baseline ? scale(l.baseline) : null, region });
   }
   if (lines.length === 0) return null;

@@ -10,6 +10,8 @@ import { synthLine } from './handwriting.ts';
 export interface SynthPage {
   image: GrayImage;
   lines: Array<{ text: string; polygon: Point[] }>;
+  /** Marginal notes (with `marginNotes`), in the left margin beside the main column; not in `lines`. */
+  notes: Array<{ text: string; polygon: Point[] }>;
   skewDegrees: number;
 }
 
@@ -18,6 +20,8 @@ export interface SynthPageOptions {
   lines?: number;
   /** Largest skew in degrees; each page draws one in ±maxSkew. */
   maxSkew?: number;
+  /** Short notes of one or two words written in a wide left margin, beside this many main lines. */
+  marginNotes?: number;
 }
 
 export function synthPage(seed: number, o: SynthPageOptions = {}): SynthPage {
@@ -25,22 +29,35 @@ export function synthPage(seed: number, o: SynthPageOptions = {}): SynthPage {
   const width = o.width ?? 1400;
   const count = o.lines ?? rng.int(8, 20);
   const margin = Math.round(width * 0.07);
-  const placed: Array<{ text: string; img: GrayImage; x: number; y: number; box: [number, number, number, number] }> = [];
+  // With marginal notes the main column moves right, leaving a note column and a gap.
+  const noteColumn = o.marginNotes ? Math.round(width * 0.2) : 0;
+  const left = margin + noteColumn + (o.marginNotes ? Math.round(width * 0.05) : 0);
+  type Placed = { text: string; img: GrayImage; x: number; y: number; box: [number, number, number, number] };
+  const placed: Placed[] = [];
   let y = margin;
   for (let i = 0; placed.length < count && i < count * 3; i++) {
     const line = synthLine(seed * 1000 + 7, i, { cleanPaper: true, digitShare: 0, minWords: 3, maxWords: 9 });
-    if (line.image.width > width - 2 * margin) continue;
+    if (line.image.width > width - margin - left) continue;
     const box = inkBox(line.image);
     if (!box) continue;
-    const x = margin + rng.int(0, Math.round(width * 0.05));
+    const x = left + rng.int(0, Math.round(width * 0.05));
     placed.push({ text: line.text, img: line.image, x, y, box });
     // Spacing from tight (ascenders almost touch descenders) to generous.
     y += Math.round(line.image.height * rng.uniform(0.85, 1.4));
   }
+  // Notes beside every other main line from the second on, each a word or two that fits the column.
+  const notes: Placed[] = [];
+  for (let i = 0, at = 1; notes.length < (o.marginNotes ?? 0) && at < placed.length && i < 200; i++) {
+    const line = synthLine(seed * 1000 + 11, i, { cleanPaper: true, digitShare: 0, minWords: 1, maxWords: 2 });
+    const box = inkBox(line.image);
+    if (!box || line.image.width > noteColumn) continue;
+    notes.push({ text: line.text, img: line.image, x: margin, y: placed[at].y, box });
+    at += 2;
+  }
   const height = y + margin;
   const paper = rng.int(205, 245);
   const flat = new Uint8Array(width * height).fill(paper);
-  for (const p of placed) {
+  for (const p of [...placed, ...notes]) {
     for (let yy = 0; yy < p.img.height; yy++) {
       for (let xx = 0; xx < p.img.width; xx++) {
         const i = (p.y + yy) * width + p.x + xx;
@@ -52,12 +69,12 @@ export function synthPage(seed: number, o: SynthPageOptions = {}): SynthPage {
   const skewDegrees = rng.uniform(-(o.maxSkew ?? 2), o.maxSkew ?? 2);
   const image = rotate({ width, height, data: flat }, skewDegrees, paper, rng);
   const turn = rotation(skewDegrees, width, height);
-  const lines = placed.map((p) => {
+  const truth = (p: Placed) => {
     const [x0, y0, x1, y1] = p.box;
     const corners: Point[] = [[p.x + x0, p.y + y0], [p.x + x1, p.y + y0], [p.x + x1, p.y + y1], [p.x + x0, p.y + y1]];
     return { text: p.text, polygon: corners.map(([cx, cy]) => turn(cx, cy)) };
-  });
-  return { image, lines, skewDegrees };
+  };
+  return { image, lines: placed.map(truth), notes: notes.map(truth), skewDegrees };
 }
 
 function inkBox(img: GrayImage): [number, number, number, number] | null {

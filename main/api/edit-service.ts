@@ -3,12 +3,13 @@
 import type { ProjectApi } from '../../shared/api.ts';
 import type { UndoStack } from '../edits/undo-stack.ts';
 import { addLine, deleteLine, mergeLines, moveLine, splitLine, updateLineGeometry } from '../layout/line-edits.ts';
-import { segmentPages } from '../layout/segment-pages.ts';
+import { segmentPages, segmentRegion } from '../layout/segment-pages.ts';
+import { resolveSegmenter } from '../layout/segmenters.ts';
 import type { Project } from '../project/project.ts';
 import { saveTranscription } from './pages.ts';
 import type { EventSink } from './service.ts';
 
-type EditMethods = Pick<ProjectApi, 'saveTranscription' | 'updateLineGeometry' | 'addLine' | 'deleteLine' | 'mergeLines' | 'splitLine' | 'moveLine' | 'segmentPages' | 'undo' | 'redo' | 'undoState'>;
+type EditMethods = Pick<ProjectApi, 'saveTranscription' | 'updateLineGeometry' | 'addLine' | 'deleteLine' | 'mergeLines' | 'splitLine' | 'moveLine' | 'segmentPages' | 'segmentRegion' | 'undo' | 'redo' | 'undoState'>;
 
 /** Finding lines on more pages than this at once is not recorded (and those pages' history is dropped): one step would hold them all. */
 const MAX_RECORDED_PAGES = 20;
@@ -74,8 +75,9 @@ export function editMethods(project: Project, history: UndoStack, emit: EventSin
       return { ok: true as const };
     },
 
-    async segmentPages({ pageIds }) {
-      const run = () => segmentPages(project, pageIds, (done, total) => emit({ type: 'segment-progress', done, total }));
+    async segmentPages({ pageIds, segmenter }) {
+      const chosen = await resolveSegmenter(segmenter);
+      const run = () => segmentPages(project, pageIds, { segmenter: chosen, onProgress: (done, total) => emit({ type: 'segment-progress', done, total }) });
       let report;
       if (pageIds.length <= MAX_RECORDED_PAGES) report = await record('finding lines', pageIds, run);
       else {
@@ -83,6 +85,15 @@ export function editMethods(project: Project, history: UndoStack, emit: EventSin
         history.forget(pageIds);
         changed();
       }
+      emit({ type: 'project-changed' });
+      return report;
+    },
+
+    async segmentRegion({ regionId, segmenter }) {
+      const region = project.db.prepare('SELECT page_id FROM regions WHERE id = ?').get(regionId) as { page_id: number } | undefined;
+      if (!region) throw new Error(`no region ${regionId}`);
+      const chosen = await resolveSegmenter(segmenter);
+      const report = await record('finding lines in a region', [region.page_id], () => segmentRegion(project, regionId, { segmenter: chosen }));
       emit({ type: 'project-changed' });
       return report;
     },

@@ -1,16 +1,16 @@
 // The page and line queries behind the annotation screen: a page with its lines, saving a
 // transcription (always a new history row, never an update), a line's history, and
 // full-text search over the current transcriptions.
-import type { LineView, PageView, SearchHit, TranscriptionRow } from '../../shared/api.ts';
+import type { LineView, PageView, RegionView, SearchHit, TranscriptionRow } from '../../shared/api.ts';
 import type { Project } from '../project/project.ts';
-import { LABELED } from '../project/dataset.ts';
+import { LABELED, NOT_EXCLUDED } from '../project/dataset.ts';
 import { FINISHED_DOCUMENT } from '../import/document-writer.ts';
 
-/** The columns of a PageSummary, selected from pages (alias p). */
+/** The columns of a PageSummary, selected from pages (alias p). Lines of excluded regions are not counted. */
 export const PAGE_SUMMARY = `p.id, p.document_id AS documentId, p.page_index AS "index", p.image_hash AS image, p.width, p.height, p.dpi,
-  (SELECT count(*) FROM lines l WHERE l.page_id = p.id) AS lines,
-  (SELECT count(*) FROM lines l WHERE l.page_id = p.id AND ${LABELED}) AS labeled,
-  (SELECT count(*) FROM lines l WHERE l.page_id = p.id AND NOT ${LABELED} AND EXISTS (SELECT 1 FROM predictions pr WHERE pr.line_id = l.id)) AS predicted`;
+  (SELECT count(*) FROM lines l WHERE l.page_id = p.id AND ${NOT_EXCLUDED}) AS lines,
+  (SELECT count(*) FROM lines l WHERE l.page_id = p.id AND ${LABELED} AND ${NOT_EXCLUDED}) AS labeled,
+  (SELECT count(*) FROM lines l WHERE l.page_id = p.id AND NOT ${LABELED} AND ${NOT_EXCLUDED} AND EXISTS (SELECT 1 FROM predictions pr WHERE pr.line_id = l.id)) AS predicted`;
 
 export function getPage(project: Project, pageId: number): PageView {
   const db = project.db;
@@ -19,7 +19,7 @@ export function getPage(project: Project, pageId: number): PageView {
   if (!page) throw new Error(`no page ${pageId}`);
   const neighbour = (cmp: '<' | '>', order: 'DESC' | 'ASC') =>
     (db.prepare(`SELECT id FROM pages WHERE document_id = ? AND page_index ${cmp} ? ORDER BY page_index ${order} LIMIT 1`).get(page.documentId, page.index) as { id: number } | undefined)?.id ?? null;
-  const rows = db.prepare(`SELECT l.id, l.reading_order AS "order", l.polygon, l.baseline, l.box_x, l.box_y, l.box_w, l.box_h, l.split,
+  const rows = db.prepare(`SELECT l.id, l.reading_order AS "order", l.polygon, l.baseline, l.box_x, l.box_y, l.box_w, l.box_h, l.split, l.region_id,
       ct.text, ct.author, ct.created_at AS savedAt,
       pr.model_id AS modelId, pr.text AS pText, pr.confidence AS pConf, pr.char_confidence AS pChars
     FROM lines l
@@ -27,14 +27,21 @@ export function getPage(project: Project, pageId: number): PageView {
     LEFT JOIN predictions pr ON pr.id = (SELECT max(id) FROM predictions q WHERE q.line_id = l.id)
     WHERE l.page_id = ? ORDER BY l.reading_order, l.id`).all(pageId) as Array<Record<string, unknown>>;
   const lines: LineView[] = rows.map((r) => ({
-    id: r.id as number, order: r.order as number, split: r.split as LineView['split'],
+    id: r.id as number, order: r.order as number, split: r.split as LineView['split'], regionId: (r.region_id as number | null) ?? null,
     polygon: JSON.parse(r.polygon as string), baseline: r.baseline ? JSON.parse(r.baseline as string) : null,
     box: { x: r.box_x as number, y: r.box_y as number, w: r.box_w as number, h: r.box_h as number },
     text: (r.text as string | null) ?? null, author: (r.author as string | null) ?? null, savedAt: (r.savedAt as string | null) ?? null,
     prediction: r.modelId == null ? null : { modelId: r.modelId as number, text: r.pText as string, confidence: r.pConf as number, charConfidence: JSON.parse(r.pChars as string) },
   }));
   const { documentName, ...summary } = page;
-  return { page: summary, documentName, previousPageId: neighbour('<', 'DESC'), nextPageId: neighbour('>', 'ASC'), lines };
+  return { page: summary, documentName, previousPageId: neighbour('<', 'DESC'), nextPageId: neighbour('>', 'ASC'), lines, regions: pageRegions(project, pageId) };
+}
+
+export function pageRegions(project: Project, pageId: number): RegionView[] {
+  const rows = project.db.prepare(`SELECT r.id, r.reading_order AS "order", r.type, r.label, r.polygon, r.excluded,
+      (SELECT count(*) FROM lines l WHERE l.region_id = r.id) AS lines
+    FROM regions r WHERE r.page_id = ? ORDER BY r.reading_order, r.id`).all(pageId) as Array<Omit<RegionView, 'polygon' | 'excluded'> & { polygon: string; excluded: number }>;
+  return rows.map((r) => ({ ...r, polygon: JSON.parse(r.polygon), excluded: !!r.excluded }));
 }
 
 const toRow = (r: Record<string, unknown>): TranscriptionRow => ({

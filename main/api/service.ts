@@ -6,7 +6,7 @@ import { FINISHED_DOCUMENT } from '../import/document-writer.ts';
 import type { Project } from '../project/project.ts';
 import { exportProject } from '../export/export-project.ts';
 import { getPage, lineHistory, PAGE_SUMMARY, search } from './pages.ts';
-import { IN_FINISHED_DOCUMENT, LABELED } from '../project/dataset.ts';
+import { NOT_EXCLUDED, IN_FINISHED_DOCUMENT, LABELED } from '../project/dataset.ts';
 import { listJobs } from '../jobs/jobs.ts';
 import { withLiveStates } from '../jobs/live-jobs.ts';
 import { UndoStack } from '../edits/undo-stack.ts';
@@ -16,6 +16,7 @@ import type { JobRunner } from '../jobs/runner.ts';
 import { checkTrainingRequest } from '../jobs/training-runs.ts';
 import { reviewLines, suggestLines } from '../jobs/suggest.ts';
 import { setSplit } from '../layout/line-edits.ts';
+import { addRegion, deleteRegion, moveRegion, sortRegionLines, updateRegion } from '../layout/regions.ts';
 
 export type EventSink = (event: QuireEvent) => void;
 
@@ -38,16 +39,16 @@ export function createService(project: Project, emit: EventSink = () => {}, runn
       const row = db.prepare(`SELECT
           (SELECT count(*) FROM documents WHERE ${FINISHED_DOCUMENT}) AS documents,
           (SELECT count(*) FROM pages) AS pages,
-          (SELECT count(*) FROM lines l WHERE ${IN_FINISHED_DOCUMENT}) AS lines,
-          (SELECT count(*) FROM lines l WHERE ${LABELED} AND ${IN_FINISHED_DOCUMENT}) AS labeled`).get() as Omit<ProjectInfo, 'path' | 'name'>;
+          (SELECT count(*) FROM lines l WHERE ${IN_FINISHED_DOCUMENT} AND ${NOT_EXCLUDED}) AS lines,
+          (SELECT count(*) FROM lines l WHERE ${LABELED} AND ${IN_FINISHED_DOCUMENT} AND ${NOT_EXCLUDED}) AS labeled`).get() as Omit<ProjectInfo, 'path' | 'name'>;
       return { path: project.root, name: project.name, ...row };
     },
 
     async listDocuments(): Promise<DocumentSummary[]> {
       return db.prepare(`SELECT d.id, d.name, d.kind, d.source_path AS sourceFile, d.created_at AS createdAt,
           (SELECT count(*) FROM pages p WHERE p.document_id = d.id) AS pages,
-          (SELECT count(*) FROM lines l JOIN pages p ON p.id = l.page_id WHERE p.document_id = d.id) AS lines,
-          (SELECT count(*) FROM lines l JOIN pages p ON p.id = l.page_id WHERE p.document_id = d.id AND ${LABELED}) AS labeled,
+          (SELECT count(*) FROM lines l JOIN pages p ON p.id = l.page_id WHERE p.document_id = d.id AND ${NOT_EXCLUDED}) AS lines,
+          (SELECT count(*) FROM lines l JOIN pages p ON p.id = l.page_id WHERE p.document_id = d.id AND ${LABELED} AND ${NOT_EXCLUDED}) AS labeled,
           (SELECT image_hash FROM pages p WHERE p.document_id = d.id ORDER BY page_index LIMIT 1) AS coverImage
         FROM documents d WHERE ${FINISHED_DOCUMENT} ORDER BY d.id`).all() as DocumentSummary[];
     },
@@ -86,6 +87,30 @@ export function createService(project: Project, emit: EventSink = () => {}, runn
 
     async startTranscription({ modelId, pageIds }) {
       return { jobId: jobs().start({ kind: 'transcribe', modelId, pageIds }) };
+    },
+
+    async addRegion({ pageId, polygon, type }) {
+      return { regionId: addRegion(project, pageId, polygon, type) };
+    },
+
+    async updateRegion({ regionId, type, excluded }) {
+      updateRegion(project, regionId, { type, excluded });
+      return { ok: true as const };
+    },
+
+    async deleteRegion({ regionId }) {
+      deleteRegion(project, regionId);
+      return { ok: true as const };
+    },
+
+    async moveRegion({ regionId, order }) {
+      moveRegion(project, regionId, order);
+      return { ok: true as const };
+    },
+
+    async sortRegionLines({ regionId }) {
+      sortRegionLines(project, regionId);
+      return { ok: true as const };
     },
 
     async setSplit({ lineIds, split }) {

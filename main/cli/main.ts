@@ -8,8 +8,10 @@ import { Project } from '../project/project.ts';
 import { printable, printResult, table } from './output.ts';
 import { describeImport } from './import-report.ts';
 import { addTrainingCommands } from './training-commands.ts';
+import { addSegmenterCommands } from './segmenter-commands.ts';
 import { segmentPages } from '../layout/segment-pages.ts';
 import { resolveSegmenter } from '../layout/segmenters.ts';
+import { DEFAULT_SEGMENTER, SEGMENTERS } from '../../shared/segmenter-options.ts';
 
 function withProject<T>(dir: string, fn: (api: ReturnType<typeof createService>, project: Project) => Promise<T>, emit?: EventSink): Promise<T> {
   const project = Project.open(dir);
@@ -73,10 +75,10 @@ export function buildProgram(): { program: Command; exitCode: () => number } {
     });
 
   program.command('segment')
-    .description('find the text lines of pages (all pages unless --pages); lines with a human transcription are never removed')
+    .description('find the text lines (and, with a model, the text regions) of pages (all pages unless --pages); lines with a human transcription are never removed')
     .argument('<dir>', 'project folder')
     .option('--pages <ids...>', 'only these page ids')
-    .option('--model <model>', '"classical", "bundled" (the segmentation model shipped with Quire) or a .qseg file; default: bundled where installed')
+    .option('--model <model>', `${SEGMENTERS.map((s) => `"${s}"`).join(', ')} or a .qseg file; default: ${DEFAULT_SEGMENTER} (the segmentation model shipped with Quire; the classical segmenter where it cannot be loaded)`)
     .option('--json', 'print JSON')
     .action(async (dir: string, o: { pages?: string[]; model?: string; json?: boolean }) => {
       await withProject(dir, async (_api, project) => {
@@ -84,10 +86,11 @@ export function buildProgram(): { program: Command; exitCode: () => number } {
         const pageIds = o.pages ? o.pages.map(Number) : all;
         const unknown = pageIds.filter((id) => !all.includes(id));
         if (unknown.length) throw new Error(`no page ${unknown.join(', ')} in this project`);
-        const segmenter = await resolveSegmenter(o.model);
-        const report = await segmentPages(project, pageIds, undefined, segmenter.segment);
-        printResult(!!o.json, { ...report, segmenter: segmenter.name }, () =>
-          `${report.pages} page(s) segmented with ${segmenter.name}: ${report.added} line(s) found, ${report.keptLabeled} transcribed line(s) kept, ${report.removed} untranscribed line(s) replaced`);
+        const report = await segmentPages(project, pageIds, { segmenter: await resolveSegmenter(o.model) });
+        printResult(!!o.json, report, () => [
+          ...(report.fallback ? [`note: ${report.fallback}; the classical segmenter ran instead`] : []),
+          `${report.pages} page(s) segmented with ${report.segmenter}: ${report.added} line(s) found in ${report.regions} region(s), ${report.keptLabeled} transcribed line(s) kept, ${report.removed} untranscribed line(s) replaced`,
+        ].join('\n'));
       });
     });
 
@@ -110,6 +113,7 @@ export function buildProgram(): { program: Command; exitCode: () => number } {
     });
 
   addTrainingCommands(program);
+  addSegmenterCommands(program);
   return { program, exitCode: () => code };
 }
 

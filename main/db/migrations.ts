@@ -163,4 +163,27 @@ export const MIGRATIONS: readonly string[] = [
     updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
   );
   `,
+  // 6: text regions of a page (main text, marginal notes, headers…) with PAGE's TextRegion
+  // @type (shared/region-types.ts; this list is that one as of this migration), the source's
+  // own name for the type where it had another (SegmOnto's MarginTextZone…, kept for export),
+  // their reading order, and whether the region is left out of transcription. A line belongs
+  // to at most one region; deleting a region leaves its lines unassigned.
+  `
+  CREATE TABLE regions (
+    id INTEGER PRIMARY KEY,
+    page_id INTEGER NOT NULL REFERENCES pages(id) ON DELETE CASCADE,
+    reading_order INTEGER NOT NULL,
+    type TEXT NOT NULL DEFAULT 'paragraph' CHECK (type IN ('paragraph', 'heading', 'caption', 'header', 'footer',
+      'page-number', 'drop-capital', 'credit', 'floating', 'signature-mark', 'catch-word', 'marginalia', 'footnote',
+      'footnote-continued', 'endnote', 'TOC-entry', 'list-label', 'other')),
+    label TEXT,
+    -- JSON array of [x, y] points in page pixels.
+    polygon TEXT NOT NULL,
+    excluded INTEGER NOT NULL DEFAULT 0 CHECK (excluded IN (0, 1)),
+    created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+  );
+  CREATE INDEX regions_page ON regions(page_id, reading_order);
+  ALTER TABLE lines ADD COLUMN region_id INTEGER REFERENCES regions(id) ON DELETE SET NULL;
+  CREATE INDEX lines_region ON lines(region_id);
+  `,
 ];

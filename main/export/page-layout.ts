@@ -1,35 +1,62 @@
-// Reads a page of the project as the layout model for export: its lines in reading order,
-// each with the newest human transcription, or else the chosen model's prediction and
-// its confidence.
-import type { LayoutPage, Point } from '../io/layout.ts';
+// Reads a page of the project as the layout model for export: its regions with their types,
+// each holding its lines in reading order, each line with the newest human transcription, or
+// else the chosen model's prediction and its confidence. Lines in no region are exported in
+// untyped regions of their own, one per run of them in the reading order.
+import type { LayoutLine, LayoutPage, LayoutRegion, Point } from '../io/layout.ts';
+import type { RegionType } from '../../shared/region-types.ts';
 import type { Project } from '../project/project.ts';
 
 interface LineRow {
   id: number;
   polygon: string;
   baseline: string | null;
+  region_id: number | null;
   human: string | null;
   predicted: string | null;
   confidence: number | null;
 }
 
+interface RegionRow { id: number; type: RegionType; label: string | null; polygon: string }
+
 export function pageLayout(project: Project, pageId: number, imageFilename: string, modelId?: number): LayoutPage {
   const page = project.db.prepare('SELECT width, height FROM pages WHERE id = ?').get(pageId) as { width: number; height: number } | undefined;
   if (!page) throw new Error(`no page ${pageId}`);
-  const rows = project.db.prepare(`SELECT l.id, l.polygon, l.baseline, ct.text AS human, p.text AS predicted, p.confidence
+  const rows = project.db.prepare(`SELECT l.id, l.polygon, l.baseline, l.region_id, ct.text AS human, p.text AS predicted, p.confidence
       FROM lines l
       LEFT JOIN current_transcriptions ct ON ct.line_id = l.id
       LEFT JOIN predictions p ON p.line_id = l.id AND p.model_id = ?
       WHERE l.page_id = ? ORDER BY l.reading_order, l.id`).all(modelId ?? -1, pageId) as LineRow[];
-  const lines = rows.map((r) => ({
-    id: `line_${r.id}`,
-    polygon: JSON.parse(r.polygon) as Point[],
-    baseline: r.baseline ? (JSON.parse(r.baseline) as Point[]) : null,
-    text: r.human ?? r.predicted,
-    confidence: r.human === null && r.predicted !== null ? r.confidence : null,
-  }));
-  return {
-    format: 'page-2019', imageFilename, width: page.width, height: page.height, warnings: [],
-    regions: lines.length ? [{ id: `region_${pageId}`, polygon: [], lines }] : [],
-  };
+  const regionRows = project.db.prepare('SELECT id, type, label, polygon FROM regions WHERE page_id = ? ORDER BY reading_order, id').all(pageId) as RegionRow[];
+  const toRegion = (r: RegionRow): LayoutRegion => ({
+    id: `region_${r.id}`, polygon: JSON.parse(r.polygon) as Point[], lines: [], type: r.type, ...(r.label ? { label: r.label } : {}),
+  });
+  const regions = new Map(regionRows.map((r) => [r.id, toRegion(r)]));
+  // Regions in the order their first line is read; a region without lines after the region before it.
+  const out: LayoutRegion[] = [];
+  let loose: LayoutRegion | undefined;
+  for (const r of rows) {
+    const line: LayoutLine = {
+      id: `line_${r.id}`,
+      polygon: JSON.parse(r.polygon) as Point[],
+      baseline: r.baseline ? (JSON.parse(r.baseline) as Point[]) : null,
+      text: r.human ?? r.predicted,
+      confidence: r.human === null && r.predicted !== null ? r.confidence : null,
+    };
+    const region = r.region_id === null ? undefined : regions.get(r.region_id);
+    if (region) {
+      if (!out.includes(region)) out.push(region);
+      region.lines.push(line);
+      loose = undefined;
+    } else {
+      if (!loose) out.push(loose = { id: `lines_${pageId}_${out.length + 1}`, polygon: [], lines: [] });
+      loose.lines.push(line);
+    }
+  }
+  regionRows.forEach((r, i) => {
+    const region = regions.get(r.id)!;
+    if (out.includes(region)) return;
+    const before = i > 0 ? out.indexOf(regions.get(regionRows[i - 1].id)!) : -1;
+    out.splice(before + 1, 0, region);
+  });
+  return { format: 'page-2019', imageFilename, width: page.width, height: page.height, warnings: [], regions: out };
 }

@@ -10,6 +10,7 @@ import type { Db } from '../db/database.ts';
 import { processAlive } from '../store/atomic.ts';
 import type { ImageStore } from '../store/image-store.ts';
 import { insertLines, type NewLine } from './insert-lines.ts';
+import { insertRegions, type NewRegion } from '../layout/regions.ts';
 
 const PENDING = 'importing:';
 /** SQL condition true for documents whose import has finished (uses the unique index). */
@@ -20,7 +21,9 @@ export interface NewPage {
   width: number;
   height: number;
   dpi: number | null;
-  lines?: NewLine[];
+  /** Text regions in reading order; each line names its region by index (`region`). */
+  regions?: NewRegion[];
+  lines?: Array<NewLine & { region?: number }>;
 }
 
 export interface NewDocument {
@@ -48,11 +51,16 @@ export async function writeDocument(db: Db, doc: NewDocument, o: WriteOptions = 
   // Work items: each page, then its lines in runs; done in order, as many per transaction as the slice allows.
   const RUN = 200;
   const steps: Array<(docId: number, pageIds: number[]) => void> = [];
+  const regionIds: number[][] = [];
   doc.pages.forEach((p, k) => {
-    steps.push((id, pageIds) => { pageIds[k] = Number(insertPage.run(id, k, p.imageHash, p.width, p.height, p.dpi).lastInsertRowid); });
+    steps.push((id, pageIds) => {
+      pageIds[k] = Number(insertPage.run(id, k, p.imageHash, p.width, p.height, p.dpi).lastInsertRowid);
+      regionIds[k] = insertRegions(db, pageIds[k], p.regions ?? []);
+    });
     const lines = p.lines ?? [];
     for (let start = 0; start < lines.length; start += RUN) {
-      steps.push((_, pageIds) => insertLines(db, pageIds[k], lines.slice(start, start + RUN), doc.transcriptionSource, start));
+      steps.push((_, pageIds) => insertLines(db, pageIds[k], lines.slice(start, start + RUN).map(({ region, ...line }) => (
+        { ...line, regionId: region === undefined ? null : regionIds[k][region] })), doc.transcriptionSource, start));
     }
   });
   let id = 0;

@@ -1,7 +1,8 @@
 // Imports a PAGE or ALTO file with its page image: the image is found beside the XML
 // (by the file name the XML names, or by the XML's own base name), the lines become
-// project lines and their texts human labels with source "import:<file>". A bad file is
-// refused whole; bad lines inside a good file are repaired or skipped with warnings.
+// project lines in their regions (with the regions' types) and their texts human labels
+// with source "import:<file>". A bad file is refused whole; bad lines inside a good file
+// are repaired or skipped with warnings.
 // The XML comes from elsewhere, so the image it names is read only if it is a regular
 // file inside the imported folder or the XML's own folder, under the size cap.
 import { existsSync } from 'node:fs';
@@ -9,7 +10,7 @@ import { basename, dirname, extname, join, resolve } from 'node:path';
 import type { Split } from '../../shared/api.ts';
 import { decodePageStream, imageInfo, type DecodeOptions } from '../images/decode.ts';
 import { readLayout } from '../io/read-layout.ts';
-import type { LayoutPage } from '../io/layout.ts';
+import { regionOutline, type LayoutPage } from '../io/layout.ts';
 import type { Project } from '../project/project.ts';
 import { sha256 } from '../store/image-store.ts';
 import { removeImageIfUnused, writeDocument } from './document-writer.ts';
@@ -84,13 +85,15 @@ export async function importLayoutFile(project: Project, xmlFile: string, o: Lay
   const hash = stored.hash;
   // The default split follows the page image's content and the line's id, not the path
   // the file was given with, so importing from another folder gives the same split.
-  const lines = page.regions.flatMap((r) => r.lines).map((l) => ({
+  const lines = page.regions.flatMap((r, region) => r.lines.map((l) => ({
     polygon: l.polygon.map(mapping.map), baseline: l.baseline ? l.baseline.map(mapping.map) : null, text: l.text,
-    split: o.split ?? stableSplit(`${imageHash}#${l.id}`),
-  }));
+    split: o.split ?? stableSplit(`${imageHash}#${l.id}`), region,
+  })));
+  // Regions keep their type (PAGE @type, or the one the source's name implies) and that name.
+  const regions = page.regions.map((r) => ({ type: r.type ?? 'paragraph' as const, label: r.label ?? null, polygon: regionOutline(r).map(mapping.map) }));
   const documentId = await writeDocument(project.db, {
     name: basename(xmlFile, extname(xmlFile)), kind: 'scan', sourcePath: xmlFile, sourceHash,
-    pages: [{ imageHash: hash, width: decoded.width, height: decoded.height, dpi: decoded.dpi, lines }],
+    pages: [{ imageHash: hash, width: decoded.width, height: decoded.height, dpi: decoded.dpi, regions, lines }],
     transcriptionSource: `import:${basename(xmlFile)}`,
   }).catch((error: unknown) => {
     // Leave the project as it was: files this import added go too.

@@ -2,7 +2,8 @@
 // when present, else the HPOS/VPOS/WIDTH/HEIGHT box); text is the line's String CONTENTs
 // joined by single spaces (SP); BASELINE is either points (ALTO ≥ 4.2) or one y value.
 import { asArray, escapeXml, XmlError, type XmlNode } from './xml.ts';
-import { boundingBox, formatPoints, parsePoints, rectangle, regionOutline, type LayoutFormat, type LayoutLine, type LayoutPage, type Point } from './layout.ts';
+import { boundingBox, formatPoints, parsePoints, rectangle, regionOutline, type LayoutFormat, type LayoutLine, type LayoutPage, type LayoutRegion, type Point } from './layout.ts';
+import { typeAndLabel } from '../layout/region-class.ts';
 
 export const ALTO_NAMESPACES: Record<string, LayoutFormat> = {
   'http://www.loc.gov/standards/alto/ns-v2#': 'alto-2',
@@ -71,29 +72,40 @@ export function readAlto(file: string, root: XmlNode, format: LayoutFormat): Lay
   const width = num(page, 'WIDTH');
   const height = num(page, 'HEIGHT');
   if (!(width > 0 && height > 0)) throw new XmlError(`${file}: Page has no valid WIDTH/HEIGHT`);
-  // eScriptorium writes block types as OtherTags referenced from the block's TAGREFS.
-  const tags = new Map(asArray(((root.Tags ?? {}) as XmlNode).OtherTag as XmlNode[]).map((t) => [String(t['@ID']), String(t['@LABEL'] ?? '')]));
-  const typeOf = (b: XmlNode) => String(b['@TAGREFS'] ?? '').split(/\s+/).map((ref) => tags.get(ref)).find(Boolean);
+  // Block types are tags referenced from the block's TAGREFS: eScriptorium writes OtherTags,
+  // other tools StructureTags or LayoutTags; ALTO fixes no vocabulary, so the tag's label is
+  // mapped to a PAGE type and kept as the region's label.
+  const tagRoot = (root.Tags ?? {}) as XmlNode;
+  const tags = new Map(['OtherTag', 'StructureTag', 'LayoutTag', 'RoleTag'].flatMap((kind) => asArray(tagRoot[kind] as XmlNode[]))
+    .map((t) => [String(t['@ID']), String(t['@LABEL'] ?? '')]));
+  const typeOf = (b: XmlNode): Pick<LayoutRegion, 'type' | 'label'> => {
+    const name = String(b['@TAGREFS'] ?? '').split(/\s+/).map((ref) => tags.get(ref)).find(Boolean);
+    if (!name) return {};
+    const { type, label } = typeAndLabel(name);
+    return { type, ...(label ? { label } : {}) };
+  };
   const spaces = ['TopMargin', 'LeftMargin', 'RightMargin', 'BottomMargin', 'PrintSpace'].flatMap((k) => asArray(page[k] as XmlNode[]));
   const regions = spaces.flatMap((s) => blocks(s)).map((b, i) => ({
     id: String(b['@ID'] ?? `block_${i + 1}`),
     polygon: shape(b),
     lines: asArray(b.TextLine as XmlNode[]).map(readLine),
-    ...(typeOf(b) ? { type: typeOf(b) } : {}),
+    ...typeOf(b),
   }));
   const info = (description.sourceImageInformation ?? {}) as XmlNode;
   return { format, imageFilename: String(info.fileName ?? '').trim(), width, height, regions, warnings: [] };
 }
 
-/** The distinct region types of a page, in order of first use: one OtherTag each. */
-const regionTypes = (page: LayoutPage) => [...new Set(page.regions.flatMap((r) => (r.type ? [r.type] : [])))];
+/** The name a block's type tag carries: the source's own name where there is one, else the PAGE type. */
+const tagName = (region: LayoutRegion) => region.label ?? region.type;
+/** The distinct type names of a page, in order of first use: one OtherTag each. */
+const regionTypes = (page: LayoutPage) => [...new Set(page.regions.flatMap((r) => (tagName(r) ? [tagName(r)!] : [])))];
 const tagId = (page: LayoutPage, type: string) => `BT${regionTypes(page).indexOf(type) + 1}`;
 
 /** Region types as eScriptorium writes them: OtherTags referenced from each TextBlock's TAGREFS. */
 function typeTags(page: LayoutPage): string[] {
   const types = regionTypes(page);
   if (types.length === 0) return [];
-  return ['  <Tags>', ...types.map((t) => `    <OtherTag ID="${tagId(page, t)}" LABEL="${escapeXml(t)}" DESCRIPTION="block type ${escapeXml(t)}"/>`), '  </Tags>'];
+  return ['  <Tags>', ...types.map((t) => `    <OtherTag ID="${tagId(page, t)}" TYPE="block" LABEL="${escapeXml(t)}" DESCRIPTION="block type ${escapeXml(t)}"/>`), '  </Tags>'];
 }
 
 /** ALTO v4 (4.2 features: point baselines), valid against the official 4.2 and 4.4 schemas. */
@@ -116,7 +128,7 @@ export function writeAlto(page: LayoutPage): string {
   ];
   for (const region of page.regions) {
     const outline = regionOutline(region);
-    const tagRef = region.type ? ` TAGREFS="${tagId(page, region.type)}"` : '';
+    const tagRef = tagName(region) ? ` TAGREFS="${tagId(page, tagName(region)!)}"` : '';
     out.push(`        <TextBlock ID="${escapeXml(region.id)}" ${attrsBox(outline)}${tagRef}>`, `          <Shape><Polygon POINTS="${formatPoints(outline)}"/></Shape>`);
     for (const line of region.lines) {
       const baseline = line.baseline ? ` BASELINE="${formatPoints(line.baseline)}"` : '';

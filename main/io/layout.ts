@@ -1,5 +1,7 @@
 // The page layout as every format sees it: regions of text lines with polygons, baselines
 // and text. PAGE XML and ALTO map to and from this; the project database stores it.
+import type { RegionType } from '../../shared/region-types.ts';
+
 export type Point = [number, number];
 
 export interface LayoutLine {
@@ -16,8 +18,10 @@ export interface LayoutRegion {
   id: string;
   polygon: Point[];
   lines: LayoutLine[];
-  /** The region's type where the format names one (SegmOnto: MainZone, MarginTextZone, …). */
-  type?: string;
+  /** The region's PAGE type (paragraph, marginalia, page-number…), where the source gives or implies one. */
+  type?: RegionType;
+  /** The source's own name for the region's type where it differs from `type` (SegmOnto: MainZone, MarginTextZone…). */
+  label?: string;
 }
 
 export type LayoutFormat = 'page-2013' | 'page-2019' | 'alto-2' | 'alto-3' | 'alto-4';

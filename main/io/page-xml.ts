@@ -3,6 +3,8 @@
 // spaces; regions follow the ReadingOrder when there is one, else document order.
 import { asArray, escapeXml, textOf, XmlError, type XmlNode } from './xml.ts';
 import { formatPoints, parsePoints, regionOutline, type LayoutLine, type LayoutPage, type LayoutRegion } from './layout.ts';
+import { isRegionType } from '../../shared/region-types.ts';
+import { typeAndLabel } from '../layout/region-class.ts';
 
 export const PAGE_2019 = 'http://schema.primaresearch.org/PAGE/gts/pagecontent/2019-07-15';
 export const PAGE_2013 = 'http://schema.primaresearch.org/PAGE/gts/pagecontent/2013-07-15';
@@ -64,10 +66,19 @@ function sortByCustomIndex(nodes: XmlNode[]): XmlNode[] {
   return [...nodes].sort((a, b) => customIndex(a)! - customIndex(b)!);
 }
 
-/** The SegmOnto-style type of a region: custom="structure {type:MainZone;}" (eScriptorium, Transkribus), else @type. */
-function regionType(node: XmlNode): string | undefined {
+/**
+ * A region's type: PAGE's @type where it is one of PAGE's names, and the SegmOnto-style name
+ * eScriptorium and Transkribus write in custom="structure {type:MainZone;}" as its label
+ * (and, without an @type, the source of the type).
+ */
+function regionType(node: XmlNode): Pick<LayoutRegion, 'type' | 'label'> {
   const m = /structure\s*\{[^}]*type\s*:\s*([^;}]+)/.exec(String(node['@custom'] ?? ''));
-  return m ? m[1].trim() : node['@type'] === undefined ? undefined : String(node['@type']);
+  const custom = m ? m[1].trim() : undefined;
+  const own = node['@type'] === undefined ? undefined : String(node['@type']);
+  if (own !== undefined && isRegionType(own)) return { type: own, ...(custom && custom !== own ? { label: custom } : {}) };
+  if (custom === undefined && own === undefined) return {};
+  const { type, label } = typeAndLabel(custom ?? own);
+  return { type, ...(label ? { label } : {}) };
 }
 
 export function readPage(file: string, root: XmlNode, namespace: string): LayoutPage {
@@ -80,7 +91,7 @@ export function readPage(file: string, root: XmlNode, namespace: string): Layout
     id: String(r['@id'] ?? `region_${i + 1}`),
     polygon: parsePoints((r.Coords as XmlNode | undefined)?.['@points'] as string | undefined),
     lines: sortByCustomIndex(asArray(r.TextLine as XmlNode[])).map(readLine),
-    ...(regionType(r) ? { type: regionType(r) } : {}),
+    ...regionType(r),
   }));
   const order = readingOrder(page);
   if (order.length) {
@@ -109,9 +120,11 @@ export function writePage(page: LayoutPage, created = new Date()): string {
     out.push('      </OrderedGroup>', '    </ReadingOrder>');
   }
   for (const region of page.regions) {
-    // Region types as eScriptorium writes them (SegmOnto names in a custom structure attribute).
-    const custom = region.type ? ` custom="structure {type:${escapeXml(region.type.replace(/[;{}]/g, ''))};}"` : '';
-    out.push(`    <TextRegion id="${escapeXml(region.id)}"${custom}>`, `      <Coords points="${formatPoints(regionOutline(region))}"/>`);
+    // PAGE's own @type, and the source's name beside it as eScriptorium writes region types
+    // (SegmOnto names in a custom structure attribute), so neither vocabulary is lost.
+    const type = region.type ? ` type="${region.type}"` : '';
+    const custom = region.label ? ` custom="structure {type:${escapeXml(region.label.replace(/[;{}]/g, ''))};}"` : '';
+    out.push(`    <TextRegion id="${escapeXml(region.id)}"${custom}${type}>`, `      <Coords points="${formatPoints(regionOutline(region))}"/>`);
     for (const line of region.lines) {
       out.push(`      <TextLine id="${escapeXml(line.id)}">`, `        <Coords points="${formatPoints(line.polygon)}"/>`);
       if (line.baseline) out.push(`        <Baseline points="${formatPoints(line.baseline)}"/>`);

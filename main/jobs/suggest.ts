@@ -1,10 +1,11 @@
 // Which lines a person should read next. Active learning: the unlabeled lines the model is
 // least sure of teach it most; taking them round-robin across pages keeps the selection
 // diverse instead of spending the whole budget on one hard page. Review: predicted lines
-// without a human text, least confident first, for proofreading.
+// without a human text, least confident first, for proofreading. Lines of regions excluded
+// from transcription are never proposed.
 import type { LineToRead } from '../../shared/api.ts';
 import type { Project } from '../project/project.ts';
-import { LABELED } from '../project/dataset.ts';
+import { LABELED, NOT_EXCLUDED } from '../project/dataset.ts';
 
 
 function predictedLines(project: Project, modelId: number | null): LineToRead[] {
@@ -13,7 +14,7 @@ function predictedLines(project: Project, modelId: number | null): LineToRead[] 
   const rows = project.db.prepare(`SELECT l.id AS lineId, l.page_id AS pageId, p.document_id AS documentId, d.name AS documentName, p.page_index AS pageIndex,
         pr.char_confidence, pr.confidence, pr.text AS prediction
       FROM lines l JOIN pages p ON p.id = l.page_id JOIN documents d ON d.id = p.document_id JOIN predictions pr ON ${which}
-      WHERE NOT ${LABELED}`).all(...(modelId === null ? [] : [modelId])) as Array<Omit<LineToRead, 'confidence'> & { char_confidence: string; confidence: number }>;
+      WHERE NOT ${LABELED} AND ${NOT_EXCLUDED}`).all(...(modelId === null ? [] : [modelId])) as Array<Omit<LineToRead, 'confidence'> & { char_confidence: string; confidence: number }>;
   return rows.map((r) => {
     const chars = JSON.parse(r.char_confidence) as number[];
     const { char_confidence: _, ...line } = r;

@@ -111,6 +111,8 @@ export async function runQueuedJob(project: Project, jobId: number, control: Run
 export async function resumeJob(project: Project, jobId: number, onProgress?: (p: RunProgress) => void, signal?: AbortSignal): Promise<ModelVersion> {
   const job = getJob(project, jobId);
   if (!isResumable(job.state)) throw new Error(`job ${jobId} is ${job.state}; only interrupted, cancelled or failed jobs can be resumed`);
+  // Segmenter fine-tuning (segmenter-training.ts) keeps no checkpoints: it is run again instead.
+  if (job.kind === 'segment') throw new Error(`job ${jobId} fine-tuned a segmenter, which cannot be resumed: run \`quire train-segmenter\` again`);
   const request = checkTrainingRequest(job.config);
   const file = checkpointPath(project, jobId);
   const checkpoint = existsSync(file) ? loadTrainingCheckpoint(file) : undefined;

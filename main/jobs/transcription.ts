@@ -6,7 +6,7 @@ import { initBackend } from '../ml/backend.ts';
 import type { ErrorReport } from '../ml/metrics.ts';
 import { evaluateLines, startLineReader, type LineReader } from '../ml/line-reader.ts';
 import { loadVersion, updateModelMetrics } from '../models/registry.ts';
-import { labeledLines, samplesFor } from '../project/dataset.ts';
+import { labeledLines, NOT_EXCLUDED, samplesFor } from '../project/dataset.ts';
 import type { Project } from '../project/project.ts';
 import { createJob, JobCancelled, updateJob } from './jobs.ts';
 import { defaultTrainingThreads } from './training-runs.ts';
@@ -19,9 +19,9 @@ export interface LineReading {
   charConfidence: number[];
 }
 
-/** Lines of the given pages, or of the whole project. */
+/** Lines of the given pages, or of the whole project, except those of regions excluded from transcription. */
 function lineIdsOf(project: Project, pageIds?: number[]): number[] {
-  const rows = project.db.prepare('SELECT id, page_id FROM lines ORDER BY page_id, reading_order, id').all() as Array<{ id: number; page_id: number }>;
+  const rows = project.db.prepare(`SELECT l.id, l.page_id FROM lines l WHERE ${NOT_EXCLUDED} ORDER BY l.page_id, l.reading_order, l.id`).all() as Array<{ id: number; page_id: number }>;
   return rows.filter((r) => !pageIds || pageIds.includes(r.page_id)).map((r) => r.id);
 }
 

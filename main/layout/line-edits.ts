@@ -9,8 +9,9 @@ import { stableSplit } from '../import/split.ts';
 import type { Project } from '../project/project.ts';
 import { clipPolygonX, convexHull } from './polygon.ts';
 import { archiveAndDelete } from './line-archive.ts';
+import { orderLinesByRegion, regionHolding } from './regions.ts';
 
-interface LineRow { id: number; page_id: number; reading_order: number; polygon: string; baseline: string | null; split: string; width: number; height: number; document_id: number }
+interface LineRow { id: number; page_id: number; reading_order: number; polygon: string; baseline: string | null; split: string; region_id: number | null; width: number; height: number; document_id: number }
 
 const currentText = (project: Project, lineId: number) =>
   (project.db.prepare('SELECT text FROM current_transcriptions WHERE line_id = ?').get(lineId) as { text: string } | undefined)?.text ?? null;
@@ -51,18 +52,23 @@ export function updateLineGeometry(project: Project, lineId: number, polygon: Po
   })();
 }
 
-/** A new (unlabeled) line drawn by hand, placed in the reading order by its height on the page. */
+/** A new (unlabeled) line drawn by hand, placed in the reading order by its height on the page, in the region that holds it. */
 export function addLine(project: Project, pageId: number, polygon: Point[], baseline: Point[] | null): number {
   const page = project.db.prepare('SELECT id, width, height, document_id FROM pages WHERE id = ?').get(pageId) as { id: number; width: number; height: number; document_id: number } | undefined;
   if (!page) throw new Error(`no page ${pageId}`);
   checkInside('new line', page, [...polygon, ...(baseline ?? [])]);
+  // It joins the region that holds it, if any.
+  const regions = (project.db.prepare('SELECT id, polygon FROM regions WHERE page_id = ? ORDER BY reading_order, id').all(pageId) as Array<{ id: number; polygon: string }>)
+    .map((r) => ({ id: r.id, polygon: JSON.parse(r.polygon) as Point[] }));
+  const regionId = regionHolding(regions, polygon)?.id ?? null;
   return project.db.transaction(() => {
-    const [id] = insertLines(project.db, pageId, [{ polygon, baseline, text: null, split: splitForNewLine(page.document_id, pageId, polygon) }], 'human');
+    const [id] = insertLines(project.db, pageId, [{ polygon, baseline, text: null, regionId, split: splitForNewLine(page.document_id, pageId, polygon) }], 'human');
     const others = (project.db.prepare('SELECT id, polygon FROM lines WHERE page_id = ? AND id != ? ORDER BY reading_order, id').all(pageId, id) as Array<{ id: number; polygon: string }>);
     const at = others.findIndex((o) => verticalCentre(JSON.parse(o.polygon)) > verticalCentre(polygon));
     const ids = others.map((o) => o.id);
     ids.splice(at < 0 ? ids.length : at, 0, id);
     setReadingOrder(project, ids);
+    orderLinesByRegion(project.db, pageId);
     return id;
   })();
 }
@@ -118,7 +124,7 @@ export function splitLine(project: Project, lineId: number, x: number, texts?: [
   };
   return project.db.transaction(() => {
     updateLineGeometry(project, lineId, left, cutBaseline('left'));
-    const [rightId] = insertLines(project.db, row.page_id, [{ polygon: right, baseline: cutBaseline('right'), text: null, split: row.split as 'train' }], 'human');
+    const [rightId] = insertLines(project.db, row.page_id, [{ polygon: right, baseline: cutBaseline('right'), text: null, split: row.split as 'train', regionId: row.region_id }], 'human');
     const add = project.db.prepare("INSERT INTO transcriptions (line_id, text, author, source) VALUES (?, ?, ?, 'human')");
     if (texts) {
       add.run(lineId, texts[0].normalize('NFC'), author);

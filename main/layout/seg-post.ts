@@ -284,6 +284,29 @@ export function groupRegions(lines: PostLine[], gap: number): PostRegion[] {
     const polygon: Point[] = [[b.x0, b.y0], [b.x1, b.y0], [b.x1, b.y1], [b.x0, b.y1]];
     return { region: lines[members[0]].region, polygon, lines: members, top: b.y0, left: b.x0 };
   });
+  besideMainBlock(regions, lines);
   regions.sort((a, b) => a.top - b.top || a.left - b.left);
   return regions.map(({ region, polygon, lines: members }) => ({ region, polygon, lines: members }));
+}
+
+/**
+ * Marginal notes by their place: the network's margin map is weak on pages unlike its
+ * training pages, and calls a column of short notes beside the text "main". The main block
+ * is the main-text region with the most lines; another main-text region that sits beside it
+ * (overlapping it vertically, not horizontally) and is under half its width is a margin.
+ */
+function besideMainBlock(regions: Array<{ region: RegionClass; polygon: Point[]; lines: number[] }>, lines: PostLine[]): void {
+  const mains = regions.filter((r) => r.region === 'main');
+  if (mains.length < 2) return;
+  const block = mains.reduce((a, b) => (b.lines.length > a.lines.length ? b : a));
+  const B = boxOf(block.polygon);
+  for (const r of mains) {
+    if (r === block) continue;
+    const b = boxOf(r.polygon);
+    const beside = b.x1 <= B.x0 || b.x0 >= B.x1;
+    const alongside = b.y0 < B.y1 && B.y0 < b.y1;
+    if (!beside || !alongside || b.x1 - b.x0 >= 0.5 * (B.x1 - B.x0)) continue;
+    r.region = 'margin';
+    for (const i of r.lines) lines[i].region = 'margin';
+  }
 }

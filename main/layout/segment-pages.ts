@@ -1,70 +1,131 @@
-// Segmentation of a project's pages: runs a segmenter (the classical one unless another is
-// given) on each page's grayscale copy and replaces the page's lines, except that a line
-// carrying a human transcription is never removed: it stays, and new lines overlapping it
-// are dropped.
+// Segmentation of a project's pages, or of one region of a page: runs a segmenter (the
+// bundled model unless another is given; see segmenters.ts) on the page's grayscale copy
+// and replaces the lines, except that a line carrying a human transcription is never
+// removed: it stays, and new lines overlapping it are dropped. A model's regions are
+// written too; page-level region bookkeeping is in segment-regions.ts.
 import type { SegmentReport } from '../../shared/api.ts';
-import type { Point } from '../io/layout.ts';
-import { setReadingOrder, splitForNewLine, verticalCentre } from './line-edits.ts';
+import { boundingBox, type Point } from '../io/layout.ts';
+import { setReadingOrder, splitForNewLine } from './line-edits.ts';
 import { archiveAndDelete } from './line-archive.ts';
+import { readingOrder, type Placed } from './reading-order.ts';
 import { insertLines } from '../import/insert-lines.ts';
 import { grayPage } from '../project/line-images.ts';
 import { LABELED } from '../project/dataset.ts';
 import type { Project } from '../project/project.ts';
 import { polygonIoU } from './line-metrics.ts';
-import { classicalSegmenter, type PageSegmenter } from './segmenters.ts';
+import { resolveSegmenter, type Segmenter } from './segmenters.ts';
+import type { FoundLayout } from './found-layout.ts';
+import { orderLinesByRegion, regionHolding, regionPolygon } from './regions.ts';
+import { placeRegions } from './segment-regions.ts';
 
 /** Overlap above which a new line is taken to be the same as a kept labeled one. */
 const SAME_LINE_IOU = 0.3;
 
-export async function segmentPages(project: Project, pageIds: number[], onProgress?: (done: number, total: number) => void, segment: PageSegmenter = classicalSegmenter): Promise<SegmentReport> {
-  const report: SegmentReport = { pages: 0, added: 0, keptLabeled: 0, removed: 0 };
+export interface SegmentOptions {
+  onProgress?: (done: number, total: number) => void;
+  /** Default: resolveSegmenter() — the bundled model, or the classical segmenter where it cannot run. */
+  segmenter?: Segmenter;
+}
+
+type PageRow = { id: number; image_hash: string; document_id: number };
+type ExistingLine = { id: number; polygon: Point[]; labeled: boolean; regionId: number | null };
+
+function pageRow(project: Project, pageId: number): PageRow {
+  const page = project.db.prepare('SELECT p.id, p.image_hash, p.document_id FROM pages p WHERE p.id = ?').get(pageId) as PageRow | undefined;
+  if (!page) throw new Error(`no page ${pageId}`);
+  return page;
+}
+
+function existingLines(project: Project, where: string, arg: number): ExistingLine[] {
+  const rows = project.db.prepare(`SELECT l.id, l.polygon, l.region_id, ${LABELED} AS labeled FROM lines l WHERE ${where}`).all(arg) as
+    Array<{ id: number; polygon: string; region_id: number | null; labeled: number }>;
+  return rows.map((r) => ({ id: r.id, polygon: JSON.parse(r.polygon) as Point[], labeled: !!r.labeled, regionId: r.region_id }));
+}
+
+function newReport(segmenter: Segmenter): SegmentReport {
+  return { pages: 0, added: 0, keptLabeled: 0, removed: 0, regions: 0, segmenter: segmenter.name, ...(segmenter.fallback ? { fallback: segmenter.fallback } : {}) };
+}
+
+/**
+ * Replaces the unlabeled lines among `existing` by the found lines that do not overlap a kept
+ * (labeled) one; `regionOf` says which region a new line joins. Returns the new lines with ids.
+ */
+function replaceLines(project: Project, page: PageRow, existing: ExistingLine[], found: FoundLayout['lines'], regionOf: (line: FoundLayout['lines'][number]) => number | null, report: SegmentReport) {
+  const kept = existing.filter((l) => l.labeled);
+  const drop = existing.filter((l) => !l.labeled);
+  for (const l of drop) archiveAndDelete(project, l.id, 'replaced by segmentation');
+  const fresh = found.filter((n) => kept.every((k) => polygonIoU(n.polygon, k.polygon) < SAME_LINE_IOU));
+  const ids = insertLines(project.db, page.id, fresh.map((l) => ({
+    polygon: l.polygon, baseline: l.baseline, text: null, regionId: regionOf(l),
+    split: splitForNewLine(page.document_id, page.id, l.polygon),
+  })), 'segmentation');
+  report.added += fresh.length;
+  report.keptLabeled += kept.length;
+  report.removed += drop.length;
+  return { kept, added: fresh.map((l, i) => ({ id: ids[i], polygon: l.polygon })) };
+}
+
+export async function segmentPages(project: Project, pageIds: number[], o: SegmentOptions = {}): Promise<SegmentReport> {
+  const segmenter = o.segmenter ?? await resolveSegmenter();
+  const report = newReport(segmenter);
   const db = project.db;
   for (const pageId of pageIds) {
-    const page = db.prepare('SELECT p.id, p.image_hash, p.document_id FROM pages p WHERE p.id = ?').get(pageId) as { id: number; image_hash: string; document_id: number } | undefined;
-    if (!page) throw new Error(`no page ${pageId}`);
+    const page = pageRow(project, pageId);
     const { data, info } = await grayPage(project, page.image_hash);
-    const found = await segment({ width: info.width, height: info.height, data: new Uint8Array(data.buffer, data.byteOffset, data.length) });
+    const found = await segmenter.segment({ width: info.width, height: info.height, data: new Uint8Array(data.buffer, data.byteOffset, data.length) });
     db.transaction(() => {
-      const existing = db.prepare(`SELECT l.id, l.polygon, ${LABELED} AS labeled
-        FROM lines l WHERE l.page_id = ?`).all(pageId) as Array<{ id: number; polygon: string; labeled: number }>;
-      const kept = existing.filter((l) => l.labeled).map((l) => ({ id: l.id, polygon: JSON.parse(l.polygon) as Point[] }));
-      const drop = existing.filter((l) => !l.labeled);
-      for (const l of drop) archiveAndDelete(project, l.id, 'replaced by segmentation');
-      const fresh = found.lines.filter((n) => kept.every((k) => polygonIoU(n.polygon, k.polygon) < SAME_LINE_IOU));
-      const ids = insertLines(db, pageId, fresh.map((l) => ({
-        polygon: l.polygon, baseline: l.baseline, text: null,
-        split: splitForNewLine(page.document_id, page.id, l.polygon),
-      })), 'segmentation');
-      const added = fresh.map((l, i) => ({ id: ids[i], polygon: l.polygon }));
-      setReadingOrder(project, readingOrder(kept, added, found.ordered).map((l) => l.id));
-      report.added += fresh.length;
-      report.keptLabeled += kept.length;
-      report.removed += drop.length;
+      const existing = existingLines(project, 'l.page_id = ?', pageId);
+      const regions = placeRegions(project, pageId, found.regions, existing.filter((l) => l.labeled));
+      report.regions += found.regions.length;
+      const { kept, added } = replaceLines(project, page, existing, found.lines,
+        (l) => (l.region !== null ? regions.idOf[l.region] : regionHolding(regions.all, l.polygon)?.id ?? null), report);
+      // A kept line in no region joins the one that now holds it.
+      const assign = db.prepare('UPDATE lines SET region_id = ? WHERE id = ?');
+      for (const k of kept) if (k.regionId === null) assign.run(regionHolding(regions.all, k.polygon)?.id ?? null, k.id);
+      setReadingOrder(project, readingOrder<Placed>(kept, added, found.ordered).map((l) => l.id));
+      orderLinesByRegion(db, pageId);
     })();
     report.pages++;
-    onProgress?.(report.pages, pageIds.length);
+    o.onProgress?.(report.pages, pageIds.length);
   }
   return report;
 }
 
-type Placed = { id: number; polygon: Point[] };
-
 /**
- * Reading order of kept and new lines. Without an order from the segmenter: top to bottom by
- * vertical centre. With one (a trained model's, region by region): the new lines keep it,
- * and each kept line goes before the first new line that lies below it in the same column.
+ * Finds lines within one region: its untranscribed lines are replaced by the lines found
+ * whose centre it holds. A model looks at the whole page (it was trained on whole pages);
+ * the classical segmenter at the region's box only, so ink elsewhere does not shape its lines.
  */
-export function readingOrder(kept: Placed[], added: Placed[], ordered: boolean): Placed[] {
-  if (!ordered) return [...kept, ...added].sort((a, b) => verticalCentre(a.polygon) - verticalCentre(b.polygon));
-  const span = (p: Point[]) => [Math.min(...p.map((q) => q[0])), Math.max(...p.map((q) => q[0]))];
-  const out = [...added];
-  for (const k of [...kept].sort((a, b) => verticalCentre(a.polygon) - verticalCentre(b.polygon))) {
-    const [k0, k1] = span(k.polygon);
-    const at = out.findIndex((n) => {
-      const [n0, n1] = span(n.polygon);
-      return n0 < k1 && k0 < n1 && verticalCentre(n.polygon) > verticalCentre(k.polygon);
-    });
-    out.splice(at < 0 ? out.length : at, 0, k);
-  }
-  return out;
+export async function segmentRegion(project: Project, regionId: number, o: SegmentOptions = {}): Promise<SegmentReport> {
+  const segmenter = o.segmenter ?? await resolveSegmenter();
+  const report = newReport(segmenter);
+  const { pageId, polygon } = regionPolygon(project, regionId);
+  const page = pageRow(project, pageId);
+  const { data, info } = await grayPage(project, page.image_hash);
+  const gray = { width: info.width, height: info.height, data: new Uint8Array(data.buffer, data.byteOffset, data.length) };
+  const found = segmenter.name === 'classical' ? await segmentCrop(segmenter, gray, polygon) : await segmenter.segment(gray);
+  const inside = found.lines.filter((l) => regionHolding([{ polygon }], l.polygon));
+  project.db.transaction(() => {
+    const existing = existingLines(project, 'l.region_id = ?', regionId);
+    const { kept, added } = replaceLines(project, page, existing, inside, () => regionId, report);
+    // Within the region: the found order; the page's order then runs region by region.
+    readingOrder<Placed>(kept, added, found.ordered).forEach((l, i) => project.db.prepare('UPDATE lines SET reading_order = ? WHERE id = ?').run(i, l.id));
+    orderLinesByRegion(project.db, pageId);
+  })();
+  report.pages = 1;
+  return report;
+}
+
+/** The classical segmenter on the box around `polygon`, its lines moved back to page coordinates. */
+async function segmentCrop(segmenter: Segmenter, page: { width: number; height: number; data: Uint8Array }, polygon: Point[]): Promise<FoundLayout> {
+  const b = boundingBox(polygon);
+  const x0 = Math.max(0, b.x);
+  const y0 = Math.max(0, b.y);
+  const w = Math.max(1, Math.min(page.width, b.x + b.w) - x0);
+  const h = Math.max(1, Math.min(page.height, b.y + b.h) - y0);
+  const data = new Uint8Array(w * h);
+  for (let y = 0; y < h; y++) data.set(page.data.subarray((y0 + y) * page.width + x0, (y0 + y) * page.width + x0 + w), y * w);
+  const found = await segmenter.segment({ width: w, height: h, data });
+  const shift = (points: Point[]): Point[] => points.map(([x, y]) => [x + x0, y + y0]);
+  return { ...found, lines: found.lines.map((l) => ({ ...l, polygon: shift(l.polygon), baseline: shift(l.baseline) })) };
 }

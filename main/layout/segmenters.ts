@@ -1,36 +1,45 @@
-// Which segmenter segments a project's pages: the classical one (segment.ts, in its worker
-// thread) or a trained segmentation model: "bundled" for the model that ships with Quire
-// (resources/models/segmenter.qseg), or the path of a .qseg file. The trained models run in
-// the calling thread: the CLI has nothing else to do meanwhile.
+// Which segmenter segments a project's pages (shared/segmenter-options.ts names the
+// choices): "bundled", the trained segmentation model that ships with Quire
+// (resources/models/segmenter.qseg) and the default; "classical" (segment.ts); or, from the
+// CLI, the path of a .qseg file. All of them run in the segmentation worker thread. Where
+// the bundled model is missing or cannot be loaded, the classical segmenter runs instead and
+// `fallback` says why, for the report; a named .qseg file that cannot be used is an error.
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { Point } from '../io/layout.ts';
+import { DEFAULT_SEGMENTER } from '../../shared/segmenter-options.ts';
 import type { GrayImage } from '../ml/line-image.ts';
-import { segmentOffThread } from './segment-off-thread.ts';
+import type { FoundLayout } from './found-layout.ts';
+import { loadModelOffThread, segmentOffThread } from './segment-off-thread.ts';
 
 export const BUNDLED_SEGMENTER_FILE = fileURLToPath(new URL('../../resources/models/segmenter.qseg', import.meta.url));
 
-export interface FoundLines {
-  lines: Array<{ polygon: Point[]; baseline: Point[] }>;
-  /** True when `lines` are already in reading order (region by region); else top to bottom is used. */
-  ordered: boolean;
+export type PageSegmenter = (page: GrayImage) => Promise<FoundLayout>;
+
+export interface Segmenter {
+  /** What ran: "bundled", "classical" or the model file's path. */
+  name: string;
+  segment: PageSegmenter;
+  /** Set when the classical segmenter stands in for the model asked for, and why. */
+  fallback?: string;
 }
 
-export type PageSegmenter = (page: GrayImage) => Promise<FoundLines>;
+export const classicalSegmenter: Segmenter = { name: 'classical', segment: (page) => segmentOffThread(page, null) };
 
-export const classicalSegmenter: PageSegmenter = async (page) => ({ lines: (await segmentOffThread(page)).lines, ordered: false });
+/** A segmenter running the model file `file` (loaded in the worker now, so a bad file fails here). */
+export async function modelSegmenter(name: string, file: string): Promise<Segmenter> {
+  if (!existsSync(file)) throw new Error(`no segmentation model ${file}`);
+  await loadModelOffThread(file);
+  return { name, segment: (page) => segmentOffThread(page, file) };
+}
 
-/** "classical", "bundled" or a .qseg path; without a choice, the bundled model where it is installed. */
-export async function resolveSegmenter(choice?: string): Promise<{ name: string; segment: PageSegmenter }> {
-  const wanted = choice ?? (existsSync(BUNDLED_SEGMENTER_FILE) ? 'bundled' : 'classical');
-  if (wanted === 'classical') return { name: 'classical', segment: classicalSegmenter };
-  const file = wanted === 'bundled' ? BUNDLED_SEGMENTER_FILE : wanted;
-  if (!existsSync(file)) throw new Error(wanted === 'bundled' ? 'no bundled segmentation model is installed' : `no segmentation model ${file}`);
-  // TensorFlow is loaded only when a model is used.
-  const { initBackend } = await import('../ml/backend.ts');
-  const { loadSegmenter } = await import('./seg-model-file.ts');
-  const { segmentWithModel } = await import('./seg-infer.ts');
-  await initBackend();
-  const model = loadSegmenter(file);
-  return { name: wanted, segment: async (page) => ({ lines: segmentWithModel(model, page).lines, ordered: true }) };
+/** "classical", "bundled" (the default) or a .qseg path. `bundledFile` is for tests. */
+export async function resolveSegmenter(choice: string = DEFAULT_SEGMENTER, bundledFile = BUNDLED_SEGMENTER_FILE): Promise<Segmenter> {
+  if (choice === 'classical') return classicalSegmenter;
+  if (choice !== 'bundled') return modelSegmenter(choice, choice);
+  if (!existsSync(bundledFile)) return { ...classicalSegmenter, fallback: 'no bundled segmentation model is installed' };
+  try {
+    return await modelSegmenter('bundled', bundledFile);
+  } catch (error) {
+    return { ...classicalSegmenter, fallback: `the bundled segmentation model could not be loaded (${(error as Error).message})` };
+  }
 }

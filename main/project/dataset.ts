@@ -15,6 +15,13 @@ import { lineImages } from './line-images.ts';
  */
 export const IN_FINISHED_DOCUMENT = `l.page_id IN (SELECT p.id FROM pages p WHERE p.document_id IN (SELECT id FROM documents WHERE ${FINISHED_DOCUMENT}))`;
 
+/**
+ * SQL: the line (alias l) is not in a region excluded from transcription. Such lines (stamps,
+ * printed letterheads, a clerk's notes the archive does not want) stay on the page and in
+ * exports, but transcription jobs, suggestions, review, line counts and training data skip them.
+ */
+export const NOT_EXCLUDED = 'NOT EXISTS (SELECT 1 FROM regions rx WHERE rx.id = l.region_id AND rx.excluded = 1)';
+
 /** SQL: the line (alias l) has a current human or imported transcription. */
 export const LABELED = 'EXISTS (SELECT 1 FROM current_transcriptions ct WHERE ct.line_id = l.id)';
 
@@ -27,12 +34,12 @@ export interface LabeledLine {
 
 export function labeledLines(project: Project, splits: Split[] = ['train', 'validation', 'test']): LabeledLine[] {
   const rows = project.db.prepare(`SELECT l.id AS lineId, ct.text, ct.id AS transcriptionId, l.split
-    FROM lines l JOIN current_transcriptions ct ON ct.line_id = l.id WHERE ${IN_FINISHED_DOCUMENT} ORDER BY l.id`).all() as LabeledLine[];
+    FROM lines l JOIN current_transcriptions ct ON ct.line_id = l.id WHERE ${IN_FINISHED_DOCUMENT} AND ${NOT_EXCLUDED} ORDER BY l.id`).all() as LabeledLine[];
   return rows.filter((r) => splits.includes(r.split) && r.text.trim().length > 0);
 }
 
 export function allLineIds(project: Project): number[] {
-  return (project.db.prepare(`SELECT l.id FROM lines l WHERE ${IN_FINISHED_DOCUMENT} ORDER BY l.id`).all() as Array<{ id: number }>).map((r) => r.id);
+  return (project.db.prepare(`SELECT l.id FROM lines l WHERE ${IN_FINISHED_DOCUMENT} AND ${NOT_EXCLUDED} ORDER BY l.id`).all() as Array<{ id: number }>).map((r) => r.id);
 }
 
 /**
@@ -40,7 +47,7 @@ export function allLineIds(project: Project): number[] {
  * transcription is empty counts as labeled: a person said it holds no text.)
  */
 export function unlabeledLineIds(project: Project, splits: Split[] = ['train', 'validation', 'test']): number[] {
-  const rows = project.db.prepare(`SELECT l.id, l.split FROM lines l WHERE NOT ${LABELED} AND ${IN_FINISHED_DOCUMENT} ORDER BY l.id`).all() as Array<{ id: number; split: Split }>;
+  const rows = project.db.prepare(`SELECT l.id, l.split FROM lines l WHERE NOT ${LABELED} AND ${IN_FINISHED_DOCUMENT} AND ${NOT_EXCLUDED} ORDER BY l.id`).all() as Array<{ id: number; split: Split }>;
   return rows.filter((r) => splits.includes(r.split)).map((r) => r.id);
 }
 

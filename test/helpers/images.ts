@@ -21,9 +21,9 @@ export const cmykJpeg = () => solid(50, 30, '#3366aa').toColourspace('cmyk').jpe
 export const rotatedJpeg = () => solid(60, 40).jpeg().withMetadata({ orientation: 6 }).toBuffer();
 
 /** A generated manuscript page (bench/synth/page.ts) written as a PNG file; returns the page with its true lines. */
-export async function writeSynthPage(seed: number, file: string) {
+export async function writeSynthPage(seed: number, file: string, options?: import('../../bench/synth/page.ts').SynthPageOptions) {
   const { synthPage } = await import('../../bench/synth/page.ts');
-  const page = synthPage(seed);
+  const page = synthPage(seed, options);
   await sharp(Buffer.from(page.image.data), { raw: { width: page.image.width, height: page.image.height, channels: 1 } }).png().toFile(file);
   return page;
 }

@@ -5,11 +5,12 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { createService } from '../../../main/api/service.ts';
-import { readingOrder } from '../../../main/layout/segment-pages.ts';
+import { readingOrder } from '../../../main/layout/reading-order.ts';
 import { saveSegmenter } from '../../../main/layout/seg-model-file.ts';
 import { initBackend } from '../../../main/ml/backend.ts';
 import { SegNet } from '../../../main/ml/seg-net.ts';
 import { Project } from '../../../main/project/project.ts';
+import { saveTranscription } from '../../../main/api/pages.ts';
 import { writeSynthPage } from '../../helpers/images.ts';
 import { tempDir } from '../../helpers/project.ts';
 import { CLI } from '../../helpers/cli.ts';
@@ -50,6 +51,14 @@ test('quire segment finds lines, and segmenting again (classical or a model) nev
     reopened.close();
     assert.equal(after.filter((l) => l.text === 'never lost').length, 1, `with ${choice}`);
   }
+  // Without --model: the bundled model, which finds the text block as a region.
+  const byDefault = quire('segment', dir, '--json');
+  assert.equal(byDefault.status, 0, byDefault.stderr);
+  const defaultReport = JSON.parse(byDefault.stdout);
+  assert.equal(defaultReport.segmenter, 'bundled');
+  assert.equal(defaultReport.fallback, undefined);
+  assert.equal(defaultReport.keptLabeled, 1);
+  assert.ok(defaultReport.regions >= 1);
   const wrong = quire('segment', dir, '--pages', '999');
   assert.equal(wrong.status, 2);
   assert.match(wrong.stderr, /no page 999/);
@@ -61,4 +70,32 @@ test('reading order with a model order: kept lines go before the first new line 
   const kept = [{ id: 9, polygon: box(0, 30) }];
   assert.deepEqual(readingOrder(kept, added, true).map((l) => l.id), [1, 9, 2, 3]);
   assert.deepEqual(readingOrder(kept, added, false).map((l) => l.id), [1, 3, 9, 2]);
+});
+
+test('quire train-segmenter fine-tunes a model on the transcribed pages, which quire segment then uses', async () => {
+  const root = tempDir();
+  const dir = join(root, 'p');
+  assert.equal(quire('init', dir).status, 0);
+  const scan = join(root, 'scan.png');
+  await writeSynthPage(5, scan, { width: 600, lines: 4 });
+  assert.equal(quire('import', dir, scan).status, 0);
+  assert.equal(quire('segment', dir, '--model', 'classical').status, 0);
+  const none = quire('train-segmenter', dir, '--steps', '2');
+  assert.equal(none.status, 2);
+  assert.match(none.stderr, /no corrected pages/);
+  const project = Project.open(dir);
+  for (const l of project.db.prepare('SELECT id FROM lines').all() as Array<{ id: number }>) saveTranscription(project, l.id, `line ${l.id}`);
+  project.close();
+  await initBackend();
+  const tiny = join(root, 'tiny.qseg');
+  saveSegmenter(tiny, new SegNet({ levels: [4, 8], outputs: 4 }, 2), 256);
+  const out = join(root, 'mine.qseg');
+  const trained = quire('train-segmenter', dir, '--from', tiny, '--steps', '3', '--out', out, '--json');
+  assert.equal(trained.status, 0, trained.stderr);
+  const result = JSON.parse(trained.stdout.trim().split('\n').at(-1)!);
+  assert.equal(result.file, out);
+  assert.equal(result.pages, 1);
+  const again = quire('segment', dir, '--model', out, '--json');
+  assert.equal(again.status, 0, again.stderr);
+  assert.equal(JSON.parse(again.stdout).segmenter, out);
 });

@@ -4,7 +4,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { readLayout } from '../../../main/io/read-layout.ts';
-import { writePage } from '../../../main/io/page-xml.ts';
+import { PAGE_2019, writePage } from '../../../main/io/page-xml.ts';
+import { regionTypeOf } from '../../../main/layout/region-class.ts';
 import { writeAlto } from '../../../main/io/alto-xml.ts';
 import type { LayoutPage } from '../../../main/io/layout.ts';
 import { schemaErrors } from '../../helpers/xsd.ts';
@@ -45,22 +46,41 @@ test('the schema check really rejects an invalid file', async () => {
   assert.ok(errors.length > 0);
 });
 
-test('region types (main text, marginal notes) survive PAGE and ALTO export, schema-valid', async () => {
+test('region types (main text, marginal notes, page numbers) survive PAGE and ALTO export, schema-valid', async () => {
   const page = read('alto-v4.xml');
   const line = page.regions[0].lines[0];
   const typed: LayoutPage = {
     ...page,
     regions: [
-      { id: 'r_main', polygon: [], lines: [line], type: 'MainZone' },
-      { id: 'r_note', polygon: [], lines: [{ ...line, id: 'note_1' }], type: 'MarginTextZone' },
+      { id: 'r_main', polygon: [], lines: [line], type: 'paragraph', label: 'MainZone' },
+      { id: 'r_note', polygon: [], lines: [{ ...line, id: 'note_1' }], type: 'marginalia', label: 'MarginTextZone' },
+      { id: 'r_folio', polygon: [], lines: [{ ...line, id: 'folio_1' }], type: 'page-number' },
       { id: 'r_plain', polygon: [], lines: [{ ...line, id: 'plain_1' }] },
     ],
   };
   const pageXml = writePage(typed);
   assert.deepEqual(await schemaErrors(pageXml, 'page2019'), []);
+  // PAGE's own @type, and the SegmOnto name beside it as eScriptorium writes it.
+  assert.match(pageXml, /<TextRegion id="r_note" custom="structure \{type:MarginTextZone;\}" type="marginalia">/);
+  assert.match(pageXml, /<TextRegion id="r_folio" type="page-number">/);
   const altoXml = writeAlto(typed);
   assert.deepEqual(await schemaErrors(altoXml, 'alto42'), []);
+  assert.deepEqual(await schemaErrors(altoXml, 'alto44'), []);
+  assert.match(altoXml, /<OtherTag ID="BT3" TYPE="block" LABEL="page-number"/);
   for (const xml of [pageXml, altoXml]) {
-    assert.deepEqual(readLayout('export.xml', xml).regions.map((r) => r.type), ['MainZone', 'MarginTextZone', undefined]);
+    const regions = readLayout('export.xml', xml).regions;
+    assert.deepEqual(regions.map((r) => r.type), ['paragraph', 'marginalia', 'page-number', undefined]);
+    assert.deepEqual(regions.map((r) => r.label), ['MainZone', 'MarginTextZone', undefined, undefined]);
   }
+});
+
+test('region names from other vocabularies map to PAGE types; PAGE @type wins over a custom name', () => {
+  const names = ['MainZone', 'MarginTextZone:note', 'NumberingZone', 'RunningTitleZone', 'StampZone', 'marginal', 'Main', 'heading', undefined];
+  assert.deepEqual(names.map((n) => regionTypeOf(n)), ['paragraph', 'marginalia', 'page-number', 'header', 'other', 'marginalia', 'paragraph', 'heading', 'paragraph']);
+  const xml = `<PcGts xmlns="${PAGE_2019}"><Page imageFilename="a.png" imageWidth="100" imageHeight="100">
+    <TextRegion id="a" type="heading" custom="structure {type:MainZone;}"><Coords points="0,0 10,0 10,10"/></TextRegion>
+    <TextRegion id="b" type="paragraph"><Coords points="0,0 10,0 10,10"/></TextRegion>
+    <TextRegion id="c" custom="structure {type:StampZone;}"><Coords points="0,0 10,0 10,10"/></TextRegion>
+  </Page></PcGts>`;
+  assert.deepEqual(readLayout('t.xml', xml).regions.map((r) => [r.type, r.label]), [['heading', 'MainZone'], ['paragraph', undefined], ['other', 'StampZone']]);
 });

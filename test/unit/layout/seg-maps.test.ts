@@ -106,3 +106,23 @@ test('post-processing: a baseline broken by a faint stretch is one line, a short
   const second = lines.filter((l) => l.region === 'main').sort((a, b) => a.baseline[0][1] - b.baseline[0][1])[1];
   assert.ok(second.baseline[0][0] <= 41 && second.baseline[second.baseline.length - 1][0] >= 108);
 });
+
+test('post-processing: notes the network calls main text but that sit beside the main block are a margin region', () => {
+  const maps = mapsWithMarginalia();
+  // The network's margin map stays silent; its main map covers the notes too. The notes end
+  // more than a line spacing before the text (else they would be joined to its lines).
+  maps.margin.fill(0);
+  for (let y = 10; y < 36; y++) {
+    for (let x = 3; x < 32; x++) maps.main[y * maps.width + x] = 1;
+    for (let x = 20; x < 32; x++) maps.baseline[y * maps.width + x] = maps.line[y * maps.width + x] = 0;
+  }
+  const { lines, regions } = postProcess(maps);
+  assert.deepEqual(regions.map((r) => [r.region, r.lines.length]).sort(), [['main', 4], ['margin', 2]]);
+  for (const i of regions.find((r) => r.region === 'margin')!.lines) assert.equal(lines[i].region, 'margin');
+  // A second column as wide as the first is main text, not a margin.
+  const wide = mapsWithMarginalia();
+  wide.margin.fill(0);
+  wide.main.fill(1);
+  for (const base of [20, 32]) for (let y = base - 1; y < base + 1; y++) for (let x = 5; x < 38; x++) wide.baseline[y * wide.width + x] = 1;
+  assert.ok(postProcess(wide).regions.every((r) => r.region === 'main'));
+});

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { createService } from '../../../main/api/service.ts';
 import { segmentPages } from '../../../main/layout/segment-pages.ts';
+import { resolveSegmenter } from '../../../main/layout/segmenters.ts';
 import { writeSynthPage } from '../../helpers/images.ts';
 import { newProject, tempDir } from '../../helpers/project.ts';
 
@@ -19,29 +20,36 @@ async function projectWithPage() {
   return { project, api, pageId: p.id, truth: page.lines.length };
 }
 
-test('segmentation stores lines in reading order, and re-running keeps transcribed lines', async () => {
-  const { project, api, pageId, truth } = await projectWithPage();
-  const first = await api.segmentPages({ pageIds: [pageId] });
-  assert.equal(first.pages, 1);
-  assert.ok(Math.abs(first.added - truth) <= 1, `${first.added} lines for ${truth}`);
-  const view = await api.getPage({ pageId });
-  const tops = view.lines.map((l) => l.box.y);
-  assert.deepEqual(tops, [...tops].sort((a, b) => a - b), 'reading order is top to bottom');
-  assert.ok(view.lines.every((l) => l.baseline && l.polygon.length >= 4));
+for (const segmenter of ['bundled', 'classical'] as const) {
+  test(`segmentation (${segmenter}) stores lines in reading order, and re-running keeps transcribed lines`, async () => {
+    const { project, api, pageId, truth } = await projectWithPage();
+    const first = await api.segmentPages({ pageIds: [pageId], segmenter });
+    assert.equal(first.pages, 1);
+    assert.equal(first.segmenter, segmenter);
+    assert.equal(first.fallback, undefined);
+    assert.ok(Math.abs(first.added - truth) <= 1, `${first.added} lines for ${truth}`);
+    const view = await api.getPage({ pageId });
+    const tops = view.lines.map((l) => l.box.y);
+    assert.deepEqual(tops, [...tops].sort((a, b) => a - b), 'reading order is top to bottom');
+    assert.ok(view.lines.every((l) => l.baseline && l.polygon.length >= 4));
+    // The model finds the text block as a region; the classical segmenter finds none.
+    assert.equal(view.regions.length, segmenter === 'bundled' ? 1 : 0);
+    assert.ok(view.lines.every((l) => l.regionId === (view.regions[0]?.id ?? null)));
 
-  const labeled = view.lines[2];
-  await api.saveTranscription({ lineId: labeled.id, text: 'kept forever' });
-  const again = await segmentPages(project, [pageId]);
-  assert.equal(again.keptLabeled, 1);
-  assert.equal(again.removed, view.lines.length - 1);
-  const after = await api.getPage({ pageId });
-  assert.equal(after.lines.length, view.lines.length, 'the new segmentation does not duplicate the kept line');
-  const kept = after.lines.find((l) => l.id === labeled.id);
-  assert.equal(kept?.text, 'kept forever');
-  assert.equal(kept?.order, 2);
-  assert.equal((await api.search({ query: 'forever' })).length, 1);
-  project.close();
-});
+    const labeled = view.lines[2];
+    await api.saveTranscription({ lineId: labeled.id, text: 'kept forever' });
+    const again = await segmentPages(project, [pageId], { segmenter: await resolveSegmenter(segmenter) });
+    assert.equal(again.keptLabeled, 1);
+    assert.equal(again.removed, view.lines.length - 1);
+    const after = await api.getPage({ pageId });
+    assert.equal(after.lines.length, view.lines.length, 'the new segmentation does not duplicate the kept line');
+    const kept = after.lines.find((l) => l.id === labeled.id);
+    assert.equal(kept?.text, 'kept forever');
+    assert.equal(kept?.order, 2);
+    assert.equal((await api.search({ query: 'forever' })).length, 1);
+    project.close();
+  });
+}
 
 test('editing a line shape keeps the old one in the history and refuses points off the page', async () => {
   const { project, api, pageId } = await projectWithPage();

@@ -1,0 +1,101 @@
+// Fine-tuning a segmentation model on a project's corrected pages: pages whose every line
+// outside excluded regions carries a transcription. A person has been through such a page
+// line by line, so its lines (all of them, excluded regions' too: they are lines all the
+// same) are its true lines. Each page is scaled to the model's page size with its lines,
+// baselines and regions rasterised as targets (seg-targets.ts); the model (the bundled one
+// unless another .qseg is named) trains on random crops of them (seg-train.ts) and is written
+// to <project>/segmenters/job-<id>.qseg, for `quire segment --model FILE`. The run is a job
+// row (kind "segment"), like recognizer training; it runs in the calling thread.
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { Point } from '../io/layout.ts';
+import { FINISHED_DOCUMENT } from '../import/document-writer.ts';
+import { initBackend } from '../ml/backend.ts';
+import { trainSegNet, type SegSample } from '../ml/seg-train.ts';
+import { grayPage } from '../project/line-images.ts';
+import { LABELED, NOT_EXCLUDED } from '../project/dataset.ts';
+import type { Project } from '../project/project.ts';
+import { regionClass } from '../layout/region-class.ts';
+import { loadSegmenter, saveSegmenter } from '../layout/seg-model-file.ts';
+import { shrinkTo } from '../layout/seg-infer.ts';
+import { segTargets } from '../layout/seg-targets.ts';
+import { BUNDLED_SEGMENTER_FILE } from '../layout/segmenters.ts';
+import { createJob, updateJob } from './jobs.ts';
+
+/** Scanned pages of finished documents with lines, every one of them outside excluded regions transcribed. */
+export function correctedPageIds(project: Project): number[] {
+  return (project.db.prepare(`SELECT p.id FROM pages p
+    WHERE p.document_id IN (SELECT id FROM documents WHERE kind = 'scan' AND ${FINISHED_DOCUMENT})
+      AND EXISTS (SELECT 1 FROM lines l WHERE l.page_id = p.id AND ${NOT_EXCLUDED})
+      AND NOT EXISTS (SELECT 1 FROM lines l WHERE l.page_id = p.id AND ${NOT_EXCLUDED} AND NOT ${LABELED})
+    ORDER BY p.id`).all() as Array<{ id: number }>).map((r) => r.id);
+}
+
+/** A page scaled so its longer side is `pageSize`, with its lines and regions as targets. */
+export async function segmenterSample(project: Project, pageId: number, pageSize: number): Promise<SegSample> {
+  const db = project.db;
+  const { image_hash: hash } = db.prepare('SELECT image_hash FROM pages WHERE id = ?').get(pageId) as { image_hash: string };
+  const { data, info } = await grayPage(project, hash);
+  const small = shrinkTo({ width: info.width, height: info.height, data: new Uint8Array(data.buffer, data.byteOffset, data.length) }, pageSize);
+  const sx = small.width / info.width;
+  const sy = small.height / info.height;
+  const scale = (points: Point[]): Point[] => points.map(([x, y]) => [x * sx, y * sy]);
+  const lines = db.prepare('SELECT l.polygon, l.baseline, r.type FROM lines l LEFT JOIN regions r ON r.id = l.region_id WHERE l.page_id = ?').all(pageId) as
+    Array<{ polygon: string; baseline: string | null; type: string | null }>;
+  const regions = db.prepare('SELECT polygon, type FROM regions WHERE page_id = ?').all(pageId) as Array<{ polygon: string; type: string }>;
+  const targets = segTargets(small.width, small.height,
+    lines.map((l) => ({ polygon: scale(JSON.parse(l.polygon)), baseline: l.baseline ? scale(JSON.parse(l.baseline)) : null, region: regionClass(l.type ?? undefined) })),
+    regions.map((r) => ({ polygon: scale(JSON.parse(r.polygon)), region: regionClass(r.type) })));
+  return { width: small.width, height: small.height, image: new Uint8Array(small.data), targets };
+}
+
+export interface SegmenterTrainingOptions {
+  /** The model to start from: a .qseg file; default the bundled segmenter. */
+  from?: string;
+  steps: number;
+  batchSize?: number;
+  /** Side of the training crops (a multiple of the network's stride). */
+  crop?: number;
+  learningRate?: number;
+  seed?: number;
+  /** Where to write the model; default <project>/segmenters/job-<id>.qseg. */
+  out?: string;
+  onStep?: (step: number, loss: number, jobId: number) => void;
+  signal?: AbortSignal;
+}
+
+export interface SegmenterTrainingResult { jobId: number; file: string; pages: number; losses: number[] }
+
+export async function trainProjectSegmenter(project: Project, o: SegmenterTrainingOptions): Promise<SegmenterTrainingResult> {
+  const from = o.from ?? BUNDLED_SEGMENTER_FILE;
+  const job = createJob(project, 'segment', { task: 'finetune-segmenter', from, steps: o.steps, batchSize: o.batchSize, crop: o.crop, learningRate: o.learningRate, seed: o.seed });
+  try {
+    const pages = correctedPageIds(project);
+    if (pages.length === 0) throw new Error('no corrected pages: a segmenter trains on pages whose every line is transcribed');
+    await initBackend();
+    const model = loadSegmenter(from);
+    const samples: SegSample[] = [];
+    for (const id of pages) samples.push(await segmenterSample(project, id, model.header.pageSize));
+    // Fine-tuning: a tenth of the from-scratch rate by default, so the bundled model is adjusted, not retrained.
+    const losses = await trainSegNet(model.net, samples, {
+      steps: o.steps, batchSize: o.batchSize ?? 4, crop: o.crop ?? 288, learningRate: o.learningRate ?? 2e-4, warmupSteps: Math.min(20, Math.floor(o.steps / 5)),
+      seed: o.seed ?? 1, signal: o.signal,
+      onStep: (step, loss) => {
+        o.onStep?.(step, loss, job.id);
+        updateJob(project, job.id, { progress: { step: step + 1, steps: o.steps, loss } });
+      },
+    });
+    const file = o.out ?? join(project.root, 'segmenters', `job-${job.id}.qseg`);
+    mkdirSync(dirname(file), { recursive: true });
+    const tail = losses.slice(-Math.min(10, losses.length));
+    saveSegmenter(file, model.net, model.header.pageSize, {
+      ...model.header.metrics, finetuned: { from, pages: pages.length, steps: losses.length, finalLoss: tail.reduce((a, b) => a + b, 0) / tail.length },
+    });
+    model.net.dispose();
+    updateJob(project, job.id, { state: 'done', log: `segmenter fine-tuned on ${pages.length} corrected page(s), ${losses.length} steps, written to ${file}` });
+    return { jobId: job.id, file, pages: pages.length, losses };
+  } catch (error) {
+    updateJob(project, job.id, { state: 'failed', error: (error as Error).message });
+    throw error;
+  }
+}

@@ -1,0 +1,69 @@
+// Fine-tuning a segmentation model on a project's corrected pages (every line transcribed):
+// its loss falls over a few steps on a tiny page set, the model is written to the project
+// and segments pages, and the run is recorded as a job.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { createService } from '../../../main/api/service.ts';
+import { listJobs } from '../../../main/jobs/jobs.ts';
+import { resumeJob } from '../../../main/jobs/training-runs.ts';
+import { correctedPageIds, trainProjectSegmenter } from '../../../main/jobs/segmenter-training.ts';
+import { saveSegmenter } from '../../../main/layout/seg-model-file.ts';
+import { resolveSegmenter } from '../../../main/layout/segmenters.ts';
+import { segmentPages } from '../../../main/layout/segment-pages.ts';
+import { initBackend } from '../../../main/ml/backend.ts';
+import { SegNet } from '../../../main/ml/seg-net.ts';
+import { writeSynthPage } from '../../helpers/images.ts';
+import { newProject, tempDir } from '../../helpers/project.ts';
+
+test('a segmenter fine-tunes on the corrected pages of a project: the loss falls, the model is saved and segments', async () => {
+  const dir = tempDir();
+  const project = newProject();
+  const api = createService(project);
+  try {
+    const files = [3, 5, 7].map((seed) => join(dir, `page-${seed}.png`));
+    for (const [i, file] of files.entries()) await writeSynthPage([3, 5, 7][i], file, { width: 600, lines: 5 });
+    await api.importFiles({ paths: files });
+    const pages = (await Promise.all((await api.listDocuments({})).map((d) => api.listPages({ documentId: d.id })))).flat();
+    await api.segmentPages({ pageIds: pages.map((p) => p.id), segmenter: 'classical' });
+    // Two pages transcribed through; the third has one line left untranscribed, so it is not corrected.
+    for (const [i, p] of pages.entries()) {
+      const lines = (await api.getPage({ pageId: p.id })).lines;
+      for (const l of i === 2 ? lines.slice(1) : lines) await api.saveTranscription({ lineId: l.id, text: `line ${l.id}` });
+    }
+    assert.deepEqual(correctedPageIds(project), pages.slice(0, 2).map((p) => p.id));
+
+    await initBackend();
+    const start = join(dir, 'tiny.qseg');
+    saveSegmenter(start, new SegNet({ levels: [4, 8, 8], outputs: 4 }, 2), 256);
+    const result = await trainProjectSegmenter(project, { from: start, steps: 30, batchSize: 2, crop: 64, learningRate: 1e-2 });
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    assert.equal(result.pages, 2);
+    assert.equal(result.losses.length, 30);
+    assert.ok(result.losses.every(Number.isFinite));
+    assert.ok(mean(result.losses.slice(-5)) < 0.8 * mean(result.losses.slice(0, 5)), `loss ${mean(result.losses.slice(0, 5))} → ${mean(result.losses.slice(-5))}`);
+    assert.ok(result.file.startsWith(join(project.root, 'segmenters')) && existsSync(result.file));
+    const job = listJobs(project).find((j) => j.id === result.jobId)!;
+    assert.equal(job.state, 'done');
+    assert.match(job.log, /fine-tuned on 2 corrected page/);
+    // The fine-tuned model is a segmenter like any other .qseg file.
+    const report = await segmentPages(project, [pages[2].id], { segmenter: await resolveSegmenter(result.file) });
+    assert.equal(report.segmenter, result.file);
+    assert.equal(report.keptLabeled, (await api.getPage({ pageId: pages[2].id })).lines.filter((l) => l.text !== null).length);
+  } finally {
+    project.close();
+  }
+});
+
+test('without corrected pages the job fails and says why; it is run again, not resumed', async () => {
+  const project = newProject();
+  try {
+    await assert.rejects(trainProjectSegmenter(project, { steps: 2 }), /no corrected pages/);
+    const [job] = listJobs(project);
+    assert.equal(job.state, 'failed');
+    await assert.rejects(resumeJob(project, job.id), /fine-tuned a segmenter, which cannot be resumed/);
+  } finally {
+    project.close();
+  }
+});
