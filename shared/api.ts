@@ -59,6 +59,8 @@ export interface LineView {
   polygon: Point[];
   baseline: Point[] | null;
   box: { x: number; y: number; w: number; h: number };
+  /** Names the crop of this shape on this page's pixels; changes whenever they change (the line image URL carries it). */
+  cropKey: string;
   split: Split;
   /** Current human (or imported) transcription, null when unlabeled. */
   text: string | null;
@@ -234,6 +236,8 @@ export interface LineToRead {
   lineId: number;
   pageId: number;
   documentId: number;
+  /** As LineView's: names the line's current crop. */
+  cropKey: string;
   prediction: string;
   /** Lowest character confidence of the prediction, in [0,1]. */
   confidence: number;

@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import { ARTIFACTS } from '../helpers/chromium.ts';
 import { openFirstPage, useBrowserApp } from '../helpers/browser-app.ts';
 import { writeSynthPage } from '../helpers/images.ts';
+import { handKeysToLineTools } from '../helpers/page-screen.ts';
 import { tempDir } from '../helpers/project.ts';
-import type { Page } from 'playwright-core';
 
 const scan = join(tempDir(), 'folio-3v.png');
 const fixture = useBrowserApp(async () => { await writeSynthPage(6, scan); });
@@ -126,10 +126,3 @@ test('import, find lines, reshape one, transcribe three with the keyboard, reloa
   await page.getByTestId('line-text').waitFor();
   await page.screenshot({ path: join(ARTIFACTS, 'review-line.png') });
 });
-
-/** After an edit the text field takes the keyboard again (a moment later); Esc hands it to the line tools. */
-async function handKeysToLineTools(page: Page): Promise<void> {
-  await page.waitForFunction(() => document.activeElement?.getAttribute('data-testid') === 'line-text');
-  await page.keyboard.press('Escape');
-  await page.waitForFunction(() => document.activeElement?.getAttribute('data-testid') !== 'line-text');
-}

@@ -91,4 +91,10 @@ async function postUpload(url: string, body?: File) {
 export const imageUrl = (hash: string, variant: 'page' | 'gray' | 'thumb' | 'preview') =>
   window.quire ? `quire-image://${hash}/${variant}` : withToken(`/images/${hash}/${variant}`);
 
-export const lineImageUrl = (lineId: number) => (window.quire ? `quire-image://line/${lineId}` : withToken(`/line-image/${lineId}`));
+/**
+ * A line's crop, named by its crop key as well as its id: the URL changes with the line's
+ * shape and page, so the browser never shows a crop it kept from an earlier shape or from
+ * another project's line of the same id (images are reused by URL within a page's life).
+ */
+export const lineImageUrl = (lineId: number, cropKey: string) =>
+  window.quire ? `quire-image://line/${lineId}?crop=${cropKey}` : withToken(`/line-image/${lineId}?crop=${cropKey}`);
