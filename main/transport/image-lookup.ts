@@ -7,7 +7,7 @@
 // that shape is served, never the line's current one under an old name.
 import { existsSync } from 'node:fs';
 import { VARIANTS, type ImageStore, type Variant } from '../store/image-store.ts';
-import { ensurePreview } from '../images/preview.ts';
+import { ensurePreview, isPreview } from '../images/preview.ts';
 
 export interface ImageSource {
   /** The open project's image store (it changes when another project is opened). */
@@ -39,7 +39,7 @@ export async function findImage(target: ImageTarget, source: ImageSource): Promi
   if (!VARIANTS.includes(variant as Variant) || !/^[0-9a-f]{64}$/.test(hash)) return null;
   const images = source.images();
   if (!images.has(hash, 'page')) return null;
-  const file = variant === 'preview' ? await ensurePreview(images, hash) : images.path(hash, variant as Variant);
+  const file = isPreview(variant) ? await ensurePreview(images, hash, variant) : images.path(hash, variant as Variant);
   if (!existsSync(file)) return null;
   // Content-addressed: a name always means the same pixels, so they may be cached for good.
   return { contentType: file.endsWith('.jpg') ? 'image/jpeg' : 'image/png', file, immutable: true };

@@ -10,10 +10,8 @@ export interface Pixels { width: number; height: number; gray: number[] }
 
 /** Screen position of page point (x, y) as the canvas shows it now. */
 export async function pagePoint(page: Page): Promise<(x: number, y: number) => [number, number]> {
-  const canvas = page.getByTestId('page-canvas');
-  const box = (await canvas.boundingBox())!;
-  const view = await canvas.evaluate((el) => ({ scale: Number(el.dataset.scale), x: Number(el.dataset.x), y: Number(el.dataset.y) }));
-  return (x, y) => [box.x + view.x + x * view.scale, box.y + view.y + y * view.scale];
+  const v = await canvasView(page);
+  return (x, y) => [v.box.x + v.x + x * v.scale, v.box.y + v.y + y * v.scale];
 }
 
 /** The line image as shown (once loaded): its size and first channel, read back through a canvas. */
@@ -45,4 +43,22 @@ export async function handKeysToLineTools(page: Page): Promise<void> {
   await page.waitForFunction(() => document.activeElement?.getAttribute('data-testid') === 'line-text');
   await page.keyboard.press('Escape');
   await page.waitForFunction(() => document.activeElement?.getAttribute('data-testid') !== 'line-text');
+}
+
+export interface CanvasView { box: { x: number; y: number; width: number; height: number }; scale: number; x: number; y: number; level?: string; imageWidth?: number }
+
+/** The canvas element's place on screen (the part inside the window) and its published view (and which copy of the scan it draws). */
+export async function canvasView(page: Page): Promise<CanvasView> {
+  const canvas = page.getByTestId('page-canvas');
+  const box = (await canvas.boundingBox())!;
+  const view = await canvas.evaluate((el) => ({ scale: Number(el.dataset.scale), x: Number(el.dataset.x), y: Number(el.dataset.y), level: el.dataset.imageLevel, imageWidth: Number(el.dataset.imageWidth) }));
+  // Only the part inside the window is seen.
+  const visible = { ...box, height: Math.min(box.height, page.viewportSize()!.height - box.y) };
+  return { box: visible, ...view };
+}
+
+/** Where a page box is within the canvas (canvas pixels), and whether it is on screen whole. */
+export function onCanvas(view: CanvasView, b: { x: number; y: number; w: number; h: number }) {
+  const r = { x: view.x + b.x * view.scale, y: view.y + b.y * view.scale, w: b.w * view.scale, h: b.h * view.scale };
+  return { ...r, whole: r.x >= -1 && r.y >= -1 && r.x + r.w <= view.box.width + 1 && r.y + r.h <= view.box.height + 1 };
 }

@@ -3,6 +3,7 @@
 import { createClient, RemoteError, type QuireClient, type Transport } from '../../../shared/client.ts';
 import type { QuireEvent } from '../../../shared/api.ts';
 import type { DesktopBridge } from '../../../shared/bridge.ts';
+import type { ScanLevel } from '../../../shared/image-levels.ts';
 
 declare global {
   interface Window { quire?: DesktopBridge }
@@ -88,7 +89,7 @@ async function postUpload(url: string, body?: File) {
 }
 
 /** Browser mode serves images over HTTP; the desktop app through its quire-image: protocol. */
-export const imageUrl = (hash: string, variant: 'page' | 'gray' | 'thumb' | 'preview') =>
+export const imageUrl = (hash: string, variant: 'gray' | 'thumb' | ScanLevel) =>
   window.quire ? `quire-image://${hash}/${variant}` : withToken(`/images/${hash}/${variant}`);
 
 /**
