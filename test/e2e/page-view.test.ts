@@ -178,3 +178,37 @@ test('a large scan is drawn from a copy with the pixels the zoom and the screen 
   await retina.screenshot({ path: join(ARTIFACTS, 'page-view-large-scan-dpr2.png') });
   await retina.context().close();
 });
+
+test('contrast, brightness and invert change the scan and the line image alike', async () => {
+  const { app, browser } = fixture();
+  const page = await browser.newPage({ viewport: { width: 1200, height: 800 } });
+  await page.goto(app.server.url);
+  await openFirstPage(page);
+  await page.getByTestId('line-text').waitFor();
+  const view = await canvasView(page);
+  // Mean brightness of a stretch of paper left of the lines (what the eye sees on the canvas).
+  const paper = async () => {
+    await page.waitForTimeout(100);
+    const { data } = await sharp(await page.screenshot({ clip: { x: view.box.x + 2, y: view.box.y + 40, width: 20, height: 200 } })).raw().toBuffer({ resolveWithObject: true });
+    return data.reduce((s, v) => s + v, 0) / data.length;
+  };
+  await page.waitForFunction(() => !!document.querySelector<HTMLElement>('[data-testid=page-canvas]')?.dataset.imageLevel);
+  const before = await paper();
+  assert.ok(before > 150, `paper is light: ${before}`);
+  await page.getByTestId('image-adjust').locator('summary').click();
+  await page.getByTestId('image-invert').check();
+  const inverted = await paper();
+  assert.ok(inverted < 100, `inverted paper is dark: ${inverted}`);
+  assert.match(await page.getByTestId('line-image').evaluate((el) => getComputedStyle(el).filter), /invert\(1\)/);
+  await page.getByTestId('image-contrast').fill('2');
+  assert.match(await page.getByTestId('line-image').evaluate((el) => getComputedStyle(el).filter), /contrast\(2\) invert\(1\)/);
+  await page.screenshot({ path: join(ARTIFACTS, 'page-view-image-adjusted.png') });
+  // Remembered on reload; Reset puts it back.
+  await page.reload();
+  await openFirstPage(page);
+  await page.getByTestId('line-text').waitFor();
+  assert.match(await page.getByTestId('line-image').evaluate((el) => getComputedStyle(el).filter), /invert\(1\)/);
+  await page.getByTestId('image-adjust').locator('summary').click();
+  await page.getByRole('button', { name: 'Reset' }).click();
+  assert.equal(await page.getByTestId('line-image').evaluate((el) => getComputedStyle(el).filter), 'none');
+});
