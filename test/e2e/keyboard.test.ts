@@ -93,10 +93,22 @@ test('Tab keeps the keyboard in the text field; Alt+P reaches the palette; every
   await page.keyboard.press('Enter');
   assert.equal(await field.inputValue(), 'a readingꝛ');
   assert.equal(await focused(page), 'line-text');
+  // The palette and the field draw these letters with the bundled Junicode, which has them (ꝛ was an empty box).
+  const font = await page.evaluate(async () => {
+    await document.fonts.ready;
+    // (No named helpers in here: the test's compiler would wrap them in a __name call the page lacks.)
+    const [palette, field] = ['[aria-label="insert ꝛ"]', '[data-testid=line-text]'].map((sel) => getComputedStyle(document.querySelector(sel)!).fontFamily);
+    return { palette, field, ready: document.fonts.check('20px "Junicode Quire"', 'ſꝛ⁊ꝑꝓ'),
+      loaded: [...document.fonts].some((f) => f.family.includes('Junicode Quire') && f.status === 'loaded') };
+  });
+  assert.match(font.palette, /^"Junicode Quire"/);
+  assert.match(font.field, /^"Junicode Quire"/);
+  assert.ok(font.ready && font.loaded, JSON.stringify(font));
+  await page.getByTestId('line-text').screenshot({ path: join(ARTIFACTS, 'keyboard-palette-font.png') });
 
   // Every control: backwards from the text field with Shift+Tab, forwards from the palette with Tab.
   const reached = new Set<string>();
-  await page.evaluate(() => document.querySelectorAll('button, input, select, [tabindex]').forEach((el, i) => el.setAttribute('data-k', String(i))));
+  await page.evaluate(() => document.querySelectorAll('button, input, select, summary, [tabindex]').forEach((el, i) => el.setAttribute('data-k', String(i))));
   const walk = async (key: string, steps: number) => {
     for (let i = 0; i < steps; i++) {
       await page.keyboard.press(key);
@@ -110,7 +122,7 @@ test('Tab keeps the keyboard in the text field; Alt+P reaches the palette; every
   reached.add((await page.evaluate(() => document.activeElement?.getAttribute('data-k')))!);
   await walk('Tab', 20);
   const controls = await page.evaluate(() => [...document.querySelectorAll<HTMLElement>('[data-k]')]
-    .filter((el) => !(el as HTMLButtonElement).disabled && el.getAttribute('tabindex') !== '-1' && el.getClientRects().length > 0)
+    .filter((el) => !(el as HTMLButtonElement).disabled && el.getAttribute('tabindex') !== '-1' && el.checkVisibility())
     .map((el) => ({ k: el.getAttribute('data-k')!, name: el.getAttribute('aria-label') ?? el.getAttribute('data-testid') ?? el.textContent?.trim().slice(0, 30) })));
   const missed = controls.filter((c) => !reached.has(c.k));
   assert.deepEqual(missed, [], 'controls never reached by the keyboard');
