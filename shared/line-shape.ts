@@ -163,10 +163,11 @@ const round = (p: Point): Point => [Math.round(p[0]), Math.round(p[1])];
 
 /** Inside (even-odd) or within TOLERANCE of the outline. */
 export function insideOrOn(polygon: Point[], p: Point): boolean {
-  return contains(polygon, p) || distanceToOutline(polygon, p) <= TOLERANCE;
+  return contains(polygon, p[0], p[1]) || distanceToOutline(polygon, p) <= TOLERANCE;
 }
 
-function contains(polygon: Point[], [x, y]: Point): boolean {
+/** Even-odd rule point-in-polygon test (half-open on edges; main/layout/polygon.ts's masks follow the same rule). */
+export function contains(polygon: Point[], x: number, y: number): boolean {
   let inside = false;
   for (let i = 0, j = polygon.length - 1; i < polygon.length; j = i++) {
     const [xi, yi] = polygon[i];

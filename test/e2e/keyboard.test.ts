@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { ARTIFACTS } from '../helpers/chromium.ts';
-import { openFirstPage, useBrowserApp } from '../helpers/browser-app.ts';
+import { openFirstPage, openPageScreen, useBrowserApp } from '../helpers/browser-app.ts';
 import { addSynthPages } from '../helpers/synth-project.ts';
 
 // Page 1: three unlabeled lines; page 2: all labeled; page 3: the first labeled, then two unlabeled.
@@ -24,10 +24,8 @@ async function waitWhere(page: Page, expected: string) {
 }
 
 test('Enter and Ctrl+↓ go on to the next page; the end of the document says so', async () => {
-  const { app, browser } = fixture();
-  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-  await page.goto(app.server.url);
-  await openFirstPage(page);
+  const { app } = fixture();
+  const page = await openPageScreen(fixture());
   await waitWhere(page, 'Page 1 transcription of line 1');
   const text = (order: number, pageIndex: number) => (app.project.db.prepare(`SELECT ct.text FROM lines l JOIN pages p ON p.id = l.page_id
     LEFT JOIN current_transcriptions ct ON ct.line_id = l.id WHERE p.page_index = ? AND l.reading_order = ?`).get(pageIndex, order) as { text: string | null }).text;
@@ -59,10 +57,8 @@ test('Enter and Ctrl+↓ go on to the next page; the end of the document says so
 });
 
 test('Tab keeps the keyboard in the text field; Alt+P reaches the palette; every control is reachable', async () => {
-  const { app, browser } = fixture();
-  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-  await page.goto(app.server.url);
-  await openFirstPage(page);
+  const { app } = fixture();
+  const page = await openPageScreen(fixture());
   const field = page.getByTestId('line-text');
   await waitWhere(page, 'Page 1 transcription of line 2');
   // No model reading: Tab does nothing, the typing goes on in the field.

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { Project } from '../../main/project/project.ts';
 import { ARTIFACTS } from '../helpers/chromium.ts';
-import { openFirstPage, useBrowserApp } from '../helpers/browser-app.ts';
+import { openFirstPage, openPageScreen, useBrowserApp } from '../helpers/browser-app.ts';
 import { handKeysToLineTools, pagePoint, serverCrop, shownCrop } from '../helpers/page-screen.ts';
 import { tempDir } from '../helpers/project.ts';
 import { addSynthPages } from '../helpers/synth-project.ts';
@@ -29,11 +29,8 @@ async function assertShows(page: Page, project: Project, lineId: number, what: s
 }
 
 test('the line image follows reshape, merge, split and a project switch', async () => {
-  const { app, browser } = fixture();
-  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-  await page.goto(app.server.url);
-  await openFirstPage(page);
-  await page.getByTestId('line-text').waitFor();
+  const { app } = fixture();
+  const page = await openPageScreen(fixture());
   const first = () => app.project.db.prepare('SELECT id, polygon FROM lines ORDER BY reading_order LIMIT 1').get() as { id: number; polygon: string };
   const lineId = first().id;
   await assertShows(page, app.project, lineId, 'opened');

@@ -8,18 +8,15 @@ import { join } from 'node:path';
 import type { Point } from '../../shared/api.ts';
 import { shapeProblems } from '../../shared/line-shape.ts';
 import { ARTIFACTS } from '../helpers/chromium.ts';
-import { openFirstPage, useBrowserApp } from '../helpers/browser-app.ts';
+import { openPageScreen, useBrowserApp } from '../helpers/browser-app.ts';
 import { pagePoint } from '../helpers/page-screen.ts';
 import { addSynthPages } from '../helpers/synth-project.ts';
 
 const fixture = useBrowserApp(async (project) => { await addSynthPages(project, [31], { lines: 5 }); });
 
 test('polygon and baseline points are added, moved and removed with the mouse, and stay consistent', async () => {
-  const { app, browser } = fixture();
-  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-  await page.goto(app.server.url);
-  await openFirstPage(page);
-  await page.getByTestId('line-text').waitFor();
+  const { app } = fixture();
+  const page = await openPageScreen(fixture());
   await page.getByTestId('zoom-line').click();
   const lineId = (app.project.db.prepare('SELECT id FROM lines ORDER BY reading_order LIMIT 1').get() as { id: number }).id;
   const shape = () => {
@@ -32,11 +29,14 @@ test('polygon and baseline points are added, moved and removed with the mouse, a
   const edited = async (action: (at: (x: number, y: number) => [number, number]) => Promise<void>) => {
     const before = history();
     await action(await pagePoint(page));
-    for (let i = 0; i < 100 && history() === before; i++) await page.waitForTimeout(50);
+    for (let i = 0; i < 300 && history() === before; i++) await page.waitForTimeout(50);
     assert.equal(history(), before + 1, `saved: ${await status.innerText()}`);
+    // The canvas shows the saved shape (its handles are where the next action aims).
+    const saved = shape();
+    await page.waitForFunction((s) => document.querySelector<HTMLElement>('[data-testid=page-canvas]')?.dataset.selectedShape === s, JSON.stringify([saved.polygon, saved.baseline]));
     await status.getByText('Line shape saved').waitFor();
-    assert.deepEqual(shapeProblems(shape()), []);
-    return shape();
+    assert.deepEqual(shapeProblems(saved), []);
+    return saved;
   };
   const drag = async (at: (x: number, y: number) => [number, number], from: Point, to: Point) => {
     await page.mouse.move(...at(...from));

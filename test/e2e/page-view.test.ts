@@ -11,7 +11,7 @@ import { importFiles } from '../../main/import/import-images.ts';
 import { insertLines } from '../../main/import/insert-lines.ts';
 import { levelWidth } from '../../shared/image-levels.ts';
 import { ARTIFACTS } from '../helpers/chromium.ts';
-import { openFirstPage, useBrowserApp } from '../helpers/browser-app.ts';
+import { openFirstPage, openPageScreen, useBrowserApp } from '../helpers/browser-app.ts';
 import { canvasView, onCanvas } from '../helpers/page-screen.ts';
 import { tempDir } from '../helpers/project.ts';
 import { addSynthPages } from '../helpers/synth-project.ts';
@@ -57,11 +57,7 @@ async function highlighted(page: Page, lineId: number): Promise<boolean> {
 }
 
 test('the view follows the line moved to with the keyboard, and keeps it highlighted', async () => {
-  const { app, browser } = fixture();
-  const page = await browser.newPage({ viewport: { width: 1200, height: 800 } });
-  await page.goto(app.server.url);
-  await openFirstPage(page);
-  await page.getByTestId('line-text').waitFor();
+  const page = await openPageScreen(fixture(), { width: 1200, height: 800 });
   const boxes = lineBoxes();
   const start = await shownLine(page, boxes[0].id);
   assert.ok(start.whole);
@@ -80,11 +76,7 @@ test('the view follows the line moved to with the keyboard, and keeps it highlig
 });
 
 test('zoom to line, fit width and fit page, from buttons and keys', async () => {
-  const { app, browser } = fixture();
-  const page = await browser.newPage({ viewport: { width: 1200, height: 800 } });
-  await page.goto(app.server.url);
-  await openFirstPage(page);
-  await page.getByTestId('line-text').waitFor();
+  const page = await openPageScreen(fixture(), { width: 1200, height: 800 });
   const boxes = lineBoxes();
   const fit = await canvasView(page);
   assert.ok(Math.abs(fit.scale * 1400 - fit.box.width) < 2, 'opens at fit width');
@@ -120,11 +112,8 @@ test('zoom to line, fit width and fit page, from buttons and keys', async () => 
 });
 
 test('a line opened from Search or Review is brought into view on the page already open', async () => {
-  const { app, browser } = fixture();
-  const page = await browser.newPage({ viewport: { width: 1200, height: 800 } });
-  await page.goto(app.server.url);
-  await openFirstPage(page);
-  await page.getByTestId('line-text').waitFor();
+  const { app } = fixture();
+  const page = await openPageScreen(fixture(), { width: 1200, height: 800 });
   const boxes = lineBoxes();
   await shownLine(page, boxes[0].id);
   // The page screen stays (no reload) when another line of it is opened: mark its canvas.
@@ -180,11 +169,7 @@ test('a large scan is drawn from a copy with the pixels the zoom and the screen 
 });
 
 test('contrast, brightness and invert change the scan and the line image alike', async () => {
-  const { app, browser } = fixture();
-  const page = await browser.newPage({ viewport: { width: 1200, height: 800 } });
-  await page.goto(app.server.url);
-  await openFirstPage(page);
-  await page.getByTestId('line-text').waitFor();
+  const page = await openPageScreen(fixture(), { width: 1200, height: 800 });
   const view = await canvasView(page);
   // Mean brightness of a stretch of paper left of the lines (what the eye sees on the canvas).
   const paper = async () => {

@@ -38,3 +38,12 @@ export async function openFirstPage(page: Page): Promise<void> {
   await page.getByTestId('document').first().click();
   await page.getByTestId('page').first().click();
 }
+
+/** A new browser page on the app, showing the first page of the first document once its text field is there. */
+export async function openPageScreen({ app, browser }: BrowserApp, viewport = { width: 1400, height: 900 }): Promise<Page> {
+  const page = await browser.newPage({ viewport });
+  await page.goto(app.server.url);
+  await openFirstPage(page);
+  await page.getByTestId('line-text').waitFor();
+  return page;
+}

@@ -3,30 +3,15 @@
 // and a stale key is refused rather than answered with the current pixels.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
-import { writeFileSync } from 'node:fs';
 import sharp from 'sharp';
-import { createService } from '../../../main/api/service.ts';
 import { lineImagePng, StaleCrop } from '../../../main/project/line-images.ts';
-import { png } from '../../helpers/images.ts';
-import { newProject, tempDir } from '../../helpers/project.ts';
+import { blankPage } from '../../helpers/blank-page.ts';
 
 type P = Array<[number, number]>;
 const rect = (x: number, y: number, w: number, h: number): P => [[x, y], [x + w, y], [x + w, y + h], [x, y + h]];
 
-async function projectWithPage(color: string) {
-  const file = join(tempDir(), 'folio.png');
-  writeFileSync(file, await png(1000, 800, color));
-  const project = newProject();
-  const api = createService(project);
-  await api.importFiles({ paths: [file] });
-  const [doc] = await api.listDocuments({});
-  const [p] = await api.listPages({ documentId: doc.id });
-  return { project, api, pageId: p.id };
-}
-
 test('the crop key changes with reshape, merge and split, and differs between pages of other pixels', async () => {
-  const { project, api, pageId } = await projectWithPage('#c8b89a');
+  const { project, api, pageId } = await blankPage('#c8b89a');
   const a = (await api.addLine({ pageId, polygon: rect(100, 100, 600, 40), baseline: [[100, 132], [700, 132]] })).lineId;
   const b = (await api.addLine({ pageId, polygon: rect(100, 160, 600, 40), baseline: [[100, 192], [700, 192]] })).lineId;
   const keyOf = async (id: number) => (await api.getPage({ pageId })).lines.find((l) => l.id === id)!.cropKey;
@@ -46,7 +31,7 @@ test('the crop key changes with reshape, merge and split, and differs between pa
   assert.equal((await sharp(png1).metadata()).width, 300, 'the split line\'s crop is its left part');
 
   // The same line id and shape in another project, on other pixels: another key.
-  const other = await projectWithPage('#405060');
+  const other = await blankPage('#405060');
   const c = (await other.api.addLine({ pageId: other.pageId, polygon: rect(100, 96, 620, 48), baseline: null })).lineId;
   const otherKey = (await other.api.getPage({ pageId: other.pageId })).lines[0].cropKey;
   assert.equal(c, a);
@@ -57,7 +42,7 @@ test('the crop key changes with reshape, merge and split, and differs between pa
 });
 
 test('review and suggestions carry the crop key of the line as it is', async () => {
-  const { project, api, pageId } = await projectWithPage('#c8b89a');
+  const { project, api, pageId } = await blankPage('#c8b89a');
   const a = (await api.addLine({ pageId, polygon: rect(100, 100, 600, 40), baseline: null })).lineId;
   project.db.prepare("INSERT INTO models (name, kind, config, weights_hash) VALUES ('m', 'finetune', '{}', 'x')").run();
   project.db.prepare("INSERT INTO predictions (line_id, model_id, text, confidence, char_confidence) VALUES (?, 1, 'abc', 0.5, '[0.5,0.6,0.7]')").run(a);

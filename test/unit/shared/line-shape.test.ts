@@ -1,17 +1,13 @@
 // Line shapes: polygon and baseline edits, and the consistency they keep (shared/line-shape.ts).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
-import { writeFileSync } from 'node:fs';
 import fc from 'fast-check';
 import type { Point } from '../../../shared/api.ts';
 import {
   crossesItself, fitBaseline, insertBaselinePoint, insertPolygonPoint, isConsistent, moveBaseline, moveBaselinePoint,
   movePolygonPoint, pullInside, removeBaselinePoint, removePolygonPoint, shapeProblems, type LineShape, type ShapeEdit,
 } from '../../../shared/line-shape.ts';
-import { createService } from '../../../main/api/service.ts';
-import { png } from '../../helpers/images.ts';
-import { newProject, tempDir } from '../../helpers/project.ts';
+import { blankPage } from '../../helpers/blank-page.ts';
 
 const rect = (x: number, y: number, w: number, h: number): Point[] => [[x, y], [x + w, y], [x + w, y + h], [x, y + h]];
 const line = (): LineShape => ({ polygon: rect(100, 100, 600, 40), baseline: [[100, 132], [400, 132], [700, 132]] });
@@ -146,17 +142,11 @@ test('any sequence of edits keeps a consistent shape consistent (property)', () 
 });
 
 test('merging and splitting consistent lines gives consistent lines', async () => {
-  const file = join(tempDir(), 'folio.png');
-  writeFileSync(file, await png(1000, 800));
-  const project = newProject();
-  const api = createService(project);
-  await api.importFiles({ paths: [file] });
-  const [doc] = await api.listDocuments({});
-  const [p] = await api.listPages({ documentId: doc.id });
-  const a = (await api.addLine({ pageId: p.id, polygon: rect(100, 100, 300, 40), baseline: [[100, 132], [400, 132]] })).lineId;
-  const b = (await api.addLine({ pageId: p.id, polygon: [[420, 104], [700, 98], [700, 140], [420, 144]], baseline: [[420, 134], [560, 131], [700, 130]] })).lineId;
+  const { project, api, pageId } = await blankPage();
+  const a = (await api.addLine({ pageId, polygon: rect(100, 100, 300, 40), baseline: [[100, 132], [400, 132]] })).lineId;
+  const b = (await api.addLine({ pageId, polygon: [[420, 104], [700, 98], [700, 140], [420, 144]], baseline: [[420, 134], [560, 131], [700, 130]] })).lineId;
   await api.mergeLines({ lineIds: [a, b] });
   await api.splitLine({ lineId: a, x: 250 });
-  for (const l of (await api.getPage({ pageId: p.id })).lines) assert.deepEqual(shapeProblems(l), [], JSON.stringify(l));
+  for (const l of (await api.getPage({ pageId })).lines) assert.deepEqual(shapeProblems(l), [], JSON.stringify(l));
   project.close();
 });
