@@ -98,3 +98,52 @@ test('polygon and baseline points are added, moved and removed with the mouse, a
   assert.deepEqual(shape(), shapeBefore);
 });
 
+
+test('the keyboard edits points too: ] and [ choose, arrows move, Enter saves, I adds, Backspace removes', async () => {
+  const { app } = fixture();
+  const page = await openPageScreen(fixture());
+  const lineId = Number((await page.getByTestId('line-image').getAttribute('src'))!.match(/line-image\/(\d+)/)![1]);
+  const shape = () => {
+    const r = app.project.db.prepare('SELECT polygon, baseline FROM lines WHERE id = ?').get(lineId) as { polygon: string; baseline: string };
+    return { polygon: JSON.parse(r.polygon) as Point[], baseline: JSON.parse(r.baseline) as Point[] };
+  };
+  const shown = (s: { polygon: Point[]; baseline: Point[] }) => page.waitForFunction((want) => document.querySelector<HTMLElement>('[data-testid=page-canvas]')?.dataset.selectedShape === want, JSON.stringify([s.polygon, s.baseline]));
+  const history = () => (app.project.db.prepare('SELECT count(*) AS n FROM line_geometry_history WHERE line_id = ?').get(lineId) as { n: number }).n;
+  let edits = history();
+  /** Waits for the next saved edit and checks it. */
+  const saved = async (check: (s: ReturnType<typeof shape>) => boolean) => {
+    for (let i = 0; i < 300 && history() === edits; i++) await page.waitForTimeout(50);
+    edits = history();
+    assert.ok(check(shape()), `${JSON.stringify(shape())} status: ${await page.getByTestId('page-status').innerText()} focus: ${await page.evaluate(() => document.activeElement?.outerHTML.slice(0, 80))}`);
+    await shown(shape());
+    assert.deepEqual(shapeProblems(shape()), []);
+  };
+  const start = shape();
+  await page.getByTestId('line-text').press('Escape');
+  // The first polygon point, 10 + 1 pixels up, saved with Enter.
+  await page.keyboard.press(']');
+  await page.keyboard.press('Shift+ArrowUp');
+  await page.keyboard.press('ArrowUp');
+  assert.deepEqual(shape(), start, 'nothing saved before Enter');
+  await page.keyboard.press('Enter');
+  await saved((s) => s.polygon[0][1] === start.polygon[0][1] - 11);
+  await page.screenshot({ path: join(ARTIFACTS, 'line-shapes-keyboard.png') });
+  // A point added after it, then removed again.
+  await page.keyboard.press('i');
+  await saved((s) => s.polygon.length === 5);
+  await page.keyboard.press('Backspace');
+  await saved((s) => s.polygon.length === 4);
+  // [ from the start goes round to the baseline's last point; moved down past the outline, it stays inside.
+  await page.keyboard.press('[');
+  for (let i = 0; i < 6; i++) await page.keyboard.press('Shift+ArrowDown');
+  await page.keyboard.press('Enter');
+  const bottom = Math.max(...shape().polygon.map((p) => p[1]));
+  await saved((s) => s.baseline[1][1] <= bottom + 1);
+  // Esc lets go of the point: the arrows no longer move anything.
+  await page.keyboard.press('Escape');
+  const before = shape();
+  await page.keyboard.press('ArrowLeft');
+  await page.keyboard.press('Enter');
+  await page.waitForTimeout(200);
+  assert.deepEqual(shape(), before);
+});

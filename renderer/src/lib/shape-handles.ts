@@ -6,6 +6,7 @@
 // consistent or refuses with a reason; the canvas hands the result to its owner.
 import Konva from 'konva';
 import type { Point } from '../../../shared/api.ts';
+import type { PointRef } from './point-keys.ts';
 import {
   insertBaselinePoint, insertPolygonPoint, moveBaseline, moveBaselinePoint, movePolygonPoint, removeBaselinePoint,
   removePolygonPoint, type LineShape, type ShapeEdit,
@@ -22,9 +23,13 @@ export interface HandleEvents {
   edited(edit: ShapeEdit): void;
 }
 
-/** Adds the handles for `shape` to `layer`; `scale` keeps them a constant size on screen. */
-export function addShapeHandles(layer: Konva.Layer, shape: LineShape, scale: number, events: HandleEvents): void {
+/**
+ * Adds the handles for `shape` to `layer`; `scale` keeps them a constant size on screen.
+ * The `active` point (chosen from the keyboard, lib/point-keys.ts) is drawn larger and filled.
+ */
+export function addShapeHandles(layer: Konva.Layer, shape: LineShape, scale: number, events: HandleEvents, active: PointRef | null = null): void {
   const size = 6 / scale;
+  const isActive = (kind: PointRef['kind'], index: number) => active?.kind === kind && active.index === index;
   const pos = (node: Konva.Node): Point => [node.x(), node.y()];
   // A handle drags its point, not the whole stage; a drag is not also a click.
   const handle = (node: Konva.Shape, onDrag: (at: Point) => LineShape, onDrop: (at: Point) => ShapeEdit, onClick?: () => ShapeEdit) => {
@@ -48,7 +53,8 @@ export function addShapeHandles(layer: Konva.Layer, shape: LineShape, scale: num
       () => insertPolygonPoint(shape, i, mid(a, b)));
   });
   polygon.forEach((p, i) => {
-    const node = new Konva.Circle({ x: p[0], y: p[1], radius: size, fill: '#fff', stroke: POLYGON_COLOUR, strokeWidth: 2, strokeScaleEnabled: false, draggable: true });
+    const on = isActive('polygon', i);
+    const node = new Konva.Circle({ x: p[0], y: p[1], radius: on ? size * 1.6 : size, fill: on ? POLYGON_COLOUR : '#fff', stroke: on ? '#000' : POLYGON_COLOUR, strokeWidth: 2, strokeScaleEnabled: false, draggable: true });
     node.on('dblclick dbltap', () => events.edited(removePolygonPoint(shape, i)));
     handle(node, (at) => ({ polygon: polygon.map((q, k) => (k === i ? at : q)), baseline }), (at) => movePolygonPoint(shape, i, at));
   });
@@ -66,7 +72,8 @@ export function addShapeHandles(layer: Konva.Layer, shape: LineShape, scale: num
       () => insertBaselinePoint(shape, k, mid(a, b)));
   });
   baseline.forEach((p, i) => {
-    const node = new Konva.Rect({ x: p[0], y: p[1], width: size * 1.6, height: size * 1.6, offsetX: size * 0.8, offsetY: size * 0.8, fill: BASELINE_COLOUR, stroke: '#fff', strokeWidth: 1, strokeScaleEnabled: false, draggable: true });
+    const side = isActive('baseline', i) ? size * 2.6 : size * 1.6;
+    const node = new Konva.Rect({ x: p[0], y: p[1], width: side, height: side, offsetX: side / 2, offsetY: side / 2, fill: BASELINE_COLOUR, stroke: isActive('baseline', i) ? '#000' : '#fff', strokeWidth: isActive('baseline', i) ? 2 : 1, strokeScaleEnabled: false, draggable: true });
     node.on('dblclick dbltap', () => events.edited(removeBaselinePoint(shape, i)));
     handle(node, (at) => ({ polygon, baseline: baseline.map((q, k) => (k === i ? at : q)) }), (at) => moveBaselinePoint(shape, i, at));
   });
