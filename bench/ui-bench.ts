@@ -1,7 +1,9 @@
 // `npm run bench:ui`: responsiveness of the annotation screen in Debian's Chromium (browser
 // mode). A 6000×8000 scan with 300 lines: time from clicking the page to its lines drawn
 // and the text field ready; then per-keystroke latency while transcribing (keydown to the
-// next painted frame). `--write` records the table in docs/results/ui-performance.md.
+// next painted frame); then jumps to a line on another part of the page (a Search result
+// clicked, from the click to the frame where the canvas has brought the line into view).
+// `--write` records the table in docs/results/ui-performance.md.
 import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -71,6 +73,36 @@ await page.evaluate(() => {
 });
 await page.keyboard.type('Item received of the churchwardens for the poor of this parish', { delay: 40 });
 const keys = (await page.evaluate(() => (window as unknown as { keyLatencies: number[] }).keyLatencies)).sort((a, b) => a - b);
+
+// Jumps between the top and the bottom of the page through Search: the page stays open and
+// the canvas follows the line (PageCanvas publishes data-shown-line once it has moved).
+const jumps: number[] = [];
+// Every third line carries text (`line N`, N a multiple of 3): alternately near the bottom and near the top.
+const labeledAt = (n: number) => n - (n % 3);
+const targets = Array.from({ length: 10 }, (_, i) => labeledAt(i % 2 === 0 ? count - 1 - 3 * i : 3 + 3 * i));
+for (const n of targets) {
+  await page.getByTestId('search').fill(`line ${n}`);
+  await page.getByTestId('search').press('Enter');
+  const hit = page.getByTestId('search-results').locator('button').filter({ hasText: new RegExp(`line ${n}$`) });
+  await hit.waitFor();
+  await page.evaluate(() => {
+    const w = window as unknown as { jumpMs?: number };
+    w.jumpMs = undefined;
+    let clicked = 0;
+    const canvas = document.querySelector<HTMLElement>('[data-testid=page-canvas]')!;
+    const before = canvas.dataset.shownLine;
+    document.addEventListener('click', (e) => { clicked = e.timeStamp; }, { capture: true, once: true });
+    const watch = new MutationObserver(() => {
+      if (!clicked || canvas.dataset.shownLine === before) return;
+      watch.disconnect();
+      requestAnimationFrame(() => { w.jumpMs = performance.now() - clicked; });
+    });
+    watch.observe(canvas, { attributes: true, attributeFilter: ['data-shown-line'] });
+  });
+  await hit.click();
+  await page.waitForFunction(() => (window as unknown as { jumpMs?: number }).jumpMs !== undefined);
+  jumps.push(await page.evaluate(() => (window as unknown as { jumpMs: number }).jumpMs));
+}
 await browser.close();
 await app.close();
 
@@ -78,6 +110,7 @@ const pct = (v: number[], p: number) => [...v].sort((a, b) => a - b)[Math.min(v.
 const rows = [
   [`open a ${width}×${height} page with ${count} lines (median of ${openTimes.length})`, `${pct(openTimes, 0.5)} ms`, `worst ${Math.max(...openTimes)} ms`],
   [`keystroke to painted frame (${keys.length} keys)`, `median ${pct(keys, 0.5).toFixed(1)} ms`, `p95 ${pct(keys, 0.95).toFixed(1)} ms`],
+  [`jump to a line on another part of the page, brought into view (${jumps.length} Search results)`, `median ${pct(jumps, 0.5).toFixed(1)} ms`, `worst ${Math.max(...jumps).toFixed(1)} ms`],
 ];
 const table = ['| measure | typical | spread |', '|---|---|---|', ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
 console.log(table);
@@ -93,7 +126,9 @@ Opening is measured inside the page, from the click event on the page thumbnail 
 frame after all line polygons are drawn on the canvas and the transcription field exists
 (the scan itself loads in the background and appears when decoded); the first open of a
 page also makes its screen-sized preview. A keystroke is measured from its keydown event to the
-next animation frame after it was handled. Targets: under 500 ms to open, under 16 ms per
-keystroke.
+next animation frame after it was handled. A jump is measured from the click on a Search
+result (a line at the other end of the page) to the next frame after the canvas has moved
+to show it. Targets: under 500 ms to open, under 16 ms per keystroke, under 100 ms to
+bring a line into view.
 `);
 }

@@ -58,6 +58,8 @@ export interface LineView {
   polygon: Point[];
   baseline: Point[] | null;
   box: { x: number; y: number; w: number; h: number };
+  /** Names the crop of this shape on this page's pixels; changes whenever they change (the line image URL carries it). */
+  cropKey: string;
   split: Split;
   /** The region the line belongs to, if any. */
   regionId: number | null;
@@ -271,6 +273,8 @@ export interface LineToRead {
   documentId: number;
   documentName: string;
   pageIndex: number;
+  /** As LineView's: names the line's current crop. */
+  cropKey: string;
   prediction: string;
   /** Lowest character confidence of the prediction, in [0,1]. */
   confidence: number;

@@ -5,6 +5,7 @@ import type { LineView, PageView, RegionView, SearchHit, TranscriptionRow } from
 import type { Project } from '../project/project.ts';
 import { LABELED, NOT_EXCLUDED } from '../project/dataset.ts';
 import { FINISHED_DOCUMENT } from '../import/document-writer.ts';
+import { cropKey } from '../project/line-images.ts';
 
 /** The columns of a PageSummary, selected from pages (alias p). Lines of excluded regions are not counted. */
 export const PAGE_SUMMARY = `p.id, p.document_id AS documentId, p.page_index AS "index", p.image_hash AS image, p.width, p.height, p.dpi,
@@ -30,6 +31,7 @@ export function getPage(project: Project, pageId: number): PageView {
     id: r.id as number, order: r.order as number, split: r.split as LineView['split'], regionId: (r.region_id as number | null) ?? null,
     polygon: JSON.parse(r.polygon as string), baseline: r.baseline ? JSON.parse(r.baseline as string) : null,
     box: { x: r.box_x as number, y: r.box_y as number, w: r.box_w as number, h: r.box_h as number },
+    cropKey: cropKey(page.image, r.polygon as string),
     text: (r.text as string | null) ?? null, author: (r.author as string | null) ?? null, savedAt: (r.savedAt as string | null) ?? null,
     prediction: r.modelId == null ? null : { modelId: r.modelId as number, text: r.pText as string, confidence: r.pConf as number, charConfidence: JSON.parse(r.pChars as string) },
   }));

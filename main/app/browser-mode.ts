@@ -14,7 +14,7 @@ export async function serveProject(dir: string, port?: number): Promise<{ server
   let server: BrowserServer | undefined;
   const host = new ProjectHost(dir, (event: QuireEvent) => server?.broadcast(event));
   server = await startBrowserServer({
-    api: host.api(), images: () => host.project.images, staticDir: RENDERER_DIST, port, lineImage: (id) => lineImagePng(host.project, id),
+    api: host.api(), images: () => host.project.images, staticDir: RENDERER_DIST, port, lineImage: (id, key) => lineImagePng(host.project, id, key),
     exportZip: (request) => prepareExportZip(host.project, request),
   });
   return {

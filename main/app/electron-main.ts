@@ -42,7 +42,7 @@ async function main() {
   denyPermissions(session.defaultSession);
   app.on('web-contents-created', (_event, contents) => lockContents(contents));
   protocol.handle(APP_SCHEME, rendererHandler(RENDERER_DIST, DESKTOP_CSP));
-  protocol.handle(IMAGE_SCHEME, imageHandler({ images: () => host.project.images, lineImage: (id) => lineImagePng(host.project, id) }));
+  protocol.handle(IMAGE_SCHEME, imageHandler({ images: () => host.project.images, lineImage: (id, key) => lineImagePng(host.project, id, key) }));
 
   const dialogs: NativeDialogs = {
     async showOpen(options) {

@@ -35,16 +35,8 @@ export function clipPolygonX(polygon: Point[], cut: number, side: 'left' | 'righ
   return out;
 }
 
-/** Even-odd rule point-in-polygon test. */
-export function contains(polygon: Point[], x: number, y: number): boolean {
-  let inside = false;
-  for (let i = 0, j = polygon.length - 1; i < polygon.length; j = i++) {
-    const [xi, yi] = polygon[i];
-    const [xj, yj] = polygon[j];
-    if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
-  }
-  return inside;
-}
+// Point-in-polygon is shared with the renderer's shape edits (shared/line-shape.ts).
+export { contains } from '../../shared/line-shape.ts';
 
 /**
  * Pixels of the box (x0, y0, w, h) whose centre lies inside the polygon (even-odd rule), as

@@ -1,5 +1,6 @@
 // Cuts line images out of page scans: the line's box from the page's grayscale copy, with
 // everything outside its polygon painted as paper, so neighbouring lines do not leak in.
+import { createHash } from 'node:crypto';
 import sharp from 'sharp';
 import type { GrayImage } from '../ml/line-image.ts';
 import type { Point } from '../io/layout.ts';
@@ -52,8 +53,29 @@ export async function lineImages(project: Project, lineIds: number[]): Promise<M
   return out;
 }
 
-/** One line's crop as PNG, for the transcription panel. */
-export async function lineImagePng(project: Project, lineId: number): Promise<Buffer> {
+/**
+ * What a line's crop depends on: its page's pixels (the image hash) and its polygon (as
+ * stored). The renderer puts it in the crop's URL, so a reshaped, merged or split line, or
+ * line 1 of another project, is another URL and never an image the browser kept from before.
+ */
+export const cropKey = (imageHash: string, polygon: string): string =>
+  createHash('sha256').update(`${imageHash}\n${polygon}`).digest('hex').slice(0, 16);
+
+/** Thrown when a crop is asked for with a key the line no longer has (answered as 404). */
+export class StaleCrop extends Error {
+  override name = 'StaleCrop';
+}
+
+/**
+ * One line's crop as PNG, for the transcription panel. With `key`, only the crop of that
+ * shape: a URL made from an old shape (or another project's line with this id) must not
+ * show the current pixels under the old name.
+ */
+export async function lineImagePng(project: Project, lineId: number, key?: string): Promise<Buffer> {
+  if (key !== undefined) {
+    const row = project.db.prepare('SELECT p.image_hash AS hash, l.polygon FROM lines l JOIN pages p ON p.id = l.page_id WHERE l.id = ?').get(lineId) as { hash: string; polygon: string } | undefined;
+    if (!row || cropKey(row.hash, row.polygon) !== key) throw new StaleCrop(`line ${lineId} has no crop ${key}`);
+  }
   const img = (await lineImages(project, [lineId])).get(lineId)!;
   return sharp(Buffer.from(img.data), { raw: { width: img.width, height: img.height, channels: 1 } }).png().toBuffer();
 }

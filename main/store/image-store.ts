@@ -1,13 +1,18 @@
 // Content-addressed image files under <project>/images: a file's name is the sha256 of
 // its bytes, so importing the same page twice stores it once and a name always means the
-// same pixels. Layout: images/ab/abcdef….png (page), ….gray.png, ….thumb.jpg.
+// same pixels. Layout: images/ab/abcdef….png (page), ….gray.png, ….thumb.jpg, and the
+// screen-sized copies ….preview-small.jpg, ….preview.jpg, ….preview-large.jpg (made when
+// first shown, main/images/preview.ts).
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from './atomic.ts';
+import type { PreviewVariant } from '../../shared/image-levels.ts';
 
-export type Variant = 'page' | 'gray' | 'thumb' | 'preview';
-const SUFFIX: Record<Variant, string> = { page: '.png', gray: '.gray.png', thumb: '.thumb.jpg', preview: '.preview.jpg' };
+export type Variant = 'page' | 'gray' | 'thumb' | PreviewVariant;
+const SUFFIX: Record<Variant, string> = {
+  page: '.png', gray: '.gray.png', thumb: '.thumb.jpg', 'preview-small': '.preview-small.jpg', preview: '.preview.jpg', 'preview-large': '.preview-large.jpg',
+};
 export const VARIANTS = Object.keys(SUFFIX) as Variant[];
 
 export const sha256 = (data: Uint8Array): string => createHash('sha256').update(data).digest('hex');

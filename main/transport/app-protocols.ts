@@ -28,12 +28,12 @@ export function rendererHandler(dist: string, csp: string): FetchHandler {
   };
 }
 
-/** quire-image://<hash>/<variant> and quire-image://line/<id>. */
+/** quire-image://<hash>/<variant> and quire-image://line/<id>[?crop=<key>]. */
 export function imageHandler(source: ImageSource): FetchHandler {
   return async (request) => {
     const url = new URL(request.url);
     const rest = url.pathname.slice(1);
-    const target = url.hostname === 'line' ? { kind: 'line' as const, id: rest } : { kind: 'page' as const, hash: url.hostname, variant: rest };
+    const target = url.hostname === 'line' ? { kind: 'line' as const, id: rest, crop: url.searchParams.get('crop') } : { kind: 'page' as const, hash: url.hostname, variant: rest };
     const found = request.method === 'GET' ? await findImage(target, source) : null;
     if (!found) return notFound(`no image ${url.href}`);
     if ('body' in found) return new Response(new Uint8Array(found.body), { headers: { 'Content-Type': found.contentType } });

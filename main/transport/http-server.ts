@@ -40,8 +40,8 @@ export interface ServerOptions {
   images: () => ImageStore;
   /** Folder with the built renderer (index.html). */
   staticDir: string;
-  /** PNG of one line's crop (GET /line-image/<id>). */
-  lineImage?: (lineId: number) => Promise<Buffer>;
+  /** PNG of one line's crop (GET /line-image/<id>[?crop=<key>]). */
+  lineImage?: (lineId: number, key?: string) => Promise<Buffer>;
   /** An export of the open project as a zip (POST /export). */
   exportZip?: (request: ExportDownload) => Promise<ExportZip>;
   port?: number;
@@ -74,7 +74,7 @@ export async function startBrowserServer(o: ServerOptions): Promise<BrowserServe
     const asset = req.method === 'GET' && url.pathname.startsWith('/assets/');
     if (!asset && !tokenOk(req, url)) return refuse(req, res, 401, { name: 'Unauthorized', message: 'missing or wrong token' });
     if (req.method === 'GET' && url.pathname.startsWith('/images/')) return serveImage(res, url.pathname);
-    if (req.method === 'GET' && url.pathname.startsWith('/line-image/')) return serveLineImage(res, url.pathname);
+    if (req.method === 'GET' && url.pathname.startsWith('/line-image/')) return serveLineImage(res, url);
     if (req.method === 'POST' && url.pathname === '/upload') return upload(req, res, url);
     if (req.method === 'POST' && url.pathname === '/export') return exportDownload(req, res);
     if (req.method === 'POST' && url.pathname.startsWith('/api/')) return callApi(req, res, url.pathname.slice(5));
@@ -168,8 +168,8 @@ export async function startBrowserServer(o: ServerOptions): Promise<BrowserServe
     return sendImage(res, path, await findImage({ kind: 'page', hash, variant }, o));
   }
 
-  async function serveLineImage(res: ServerResponse, path: string): Promise<void> {
-    return sendImage(res, path, await findImage({ kind: 'line', id: path.split('/')[2] ?? '' }, o));
+  async function serveLineImage(res: ServerResponse, url: URL): Promise<void> {
+    return sendImage(res, url.pathname, await findImage({ kind: 'line', id: url.pathname.split('/')[2] ?? '', crop: url.searchParams.get('crop') }, o));
   }
 
   function sendImage(res: ServerResponse, path: string, found: FoundImage | null): void {

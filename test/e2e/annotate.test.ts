@@ -5,8 +5,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { ARTIFACTS } from '../helpers/chromium.ts';
-import { canvasPoint, handKeysToLineTools, openFirstPage, useBrowserApp } from '../helpers/browser-app.ts';
+import { openFirstPage, useBrowserApp } from '../helpers/browser-app.ts';
 import { writeSynthPage } from '../helpers/images.ts';
+import { handKeysToLineTools, pagePoint } from '../helpers/page-screen.ts';
 import { tempDir } from '../helpers/project.ts';
 
 const scan = join(tempDir(), 'folio-3v.png');
@@ -37,7 +38,7 @@ test('import, find lines, reshape one, transcribe three with the keyboard, reloa
   const pageId = Number(new URL(page.url()).searchParams.get('page') ?? 1);
   const before = app.project.db.prepare('SELECT id, polygon FROM lines WHERE page_id = ? ORDER BY reading_order LIMIT 1').get(pageId) as { id: number; polygon: string };
   const [px, py] = JSON.parse(before.polygon)[0] as [number, number];
-  const at = await canvasPoint(page);
+  const at = await pagePoint(page);
   await page.mouse.move(...at(px, py));
   await page.mouse.down();
   await page.mouse.move(...at(px, py - 6), { steps: 3 });

@@ -110,8 +110,8 @@ test('a page opens with its scan and line images through quire-image:, and a lin
   const hits = async () => host.api().search({ query: 'candles' });
   for (let i = 0; i < 50 && (await hits()).length === 0; i++) await new Promise((r) => setTimeout(r, 100));
   assert.equal((await hits())[0]?.text, 'Item paid for candles 3d');
-  assert.ok(win.images.some((i) => /\/(page|preview)$/.test(i.url) && i.status === 200), 'the scan came through quire-image:');
-  assert.ok(win.images.some((i) => /^quire-image:\/\/line\/\d+$/.test(i.url) && i.status === 200), 'a line image came through quire-image:');
+  assert.ok(win.images.some((i) => /\/(page|preview(-small|-large)?)$/.test(i.url) && i.status === 200), 'the scan came through quire-image:');
+  assert.ok(win.images.some((i) => /^quire-image:\/\/line\/\d+\?crop=[0-9a-f]{16}$/.test(i.url) && i.status === 200), 'a line image came through quire-image:');
   await win.page.screenshot({ path: join(ARTIFACTS, 'desktop-transcribe.png') });
   assert.deepEqual(win.errors, []);
 });

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { importFiles } from '../../main/import/import-images.ts';
 import { ARTIFACTS } from '../helpers/chromium.ts';
-import { openFirstPage, useBrowserApp } from '../helpers/browser-app.ts';
+import { openFirstPage, openPageScreen, useBrowserApp } from '../helpers/browser-app.ts';
 import { tempDir } from '../helpers/project.ts';
 
 const fixture = useBrowserApp(async (project) => {
@@ -18,10 +18,7 @@ const fixture = useBrowserApp(async (project) => {
 });
 
 test('transcribe three lines with the keyboard, reload, and search', async () => {
-  const { app, browser } = fixture();
-  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-  await page.goto(app.server.url);
-  await openFirstPage(page);
+  const page = await openPageScreen(fixture());
   const field = page.getByTestId('line-text');
   await field.waitFor();
   // The first unlabeled line is selected and focused.

@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { createService } from '../../main/api/service.ts';
 import { ARTIFACTS } from '../helpers/chromium.ts';
-import { canvasPoint, handKeysToLineTools, openFirstPage, useBrowserApp } from '../helpers/browser-app.ts';
+import { openFirstPage, useBrowserApp } from '../helpers/browser-app.ts';
+import { handKeysToLineTools, pagePoint } from '../helpers/page-screen.ts';
 import { rect } from '../helpers/edit-page.ts';
 import { png } from '../helpers/images.ts';
 import { tempDir } from '../helpers/project.ts';
@@ -68,7 +69,7 @@ test('undo and redo text, shape, split, merge, delete and reading order with key
   await page.keyboard.press('ArrowUp');
   await page.keyboard.press('ArrowUp');
   assert.equal(await field.inputValue(), TEXTS[0]);
-  const at = await canvasPoint(page);
+  const at = await pagePoint(page);
   await page.mouse.move(...at(100, 100));
   await page.mouse.down();
   await page.mouse.move(...at(100, 105), { steps: 3 });

@@ -39,17 +39,11 @@ export async function openFirstPage(page: Page): Promise<void> {
   await page.getByTestId('page').first().click();
 }
 
-/** Screen position of a page-pixel point on the page canvas (the canvas says its scale and offset). */
-export async function canvasPoint(page: Page): Promise<(x: number, y: number) => readonly [number, number]> {
-  const canvas = page.getByTestId('page-canvas');
-  const box = (await canvas.boundingBox())!;
-  const view = await canvas.evaluate((el) => ({ scale: Number(el.dataset.scale), x: Number(el.dataset.x), y: Number(el.dataset.y) }));
-  return (x, y) => [box.x + view.x + x * view.scale, box.y + view.y + y * view.scale] as const;
-}
-
-/** After an edit the text field takes the keyboard again (a moment later); Esc hands it to the line tools. */
-export async function handKeysToLineTools(page: Page): Promise<void> {
-  await page.waitForFunction(() => document.activeElement?.getAttribute('data-testid') === 'line-text');
-  await page.keyboard.press('Escape');
-  await page.waitForFunction(() => document.activeElement?.getAttribute('data-testid') !== 'line-text');
+/** A new browser page on the app, showing the first page of the first document once its text field is there. */
+export async function openPageScreen({ app, browser }: BrowserApp, viewport = { width: 1400, height: 900 }): Promise<Page> {
+  const page = await browser.newPage({ viewport });
+  await page.goto(app.server.url);
+  await openFirstPage(page);
+  await page.getByTestId('line-text').waitFor();
+  return page;
 }

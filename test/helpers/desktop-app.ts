@@ -114,7 +114,7 @@ export function useDesktopApp(prepare?: (project: Project) => Promise<void>): ()
     const dialogs = new StubDialogs();
     const table = channelTable(createIpcHandlers(host.api(), dialogs));
     const app = rendererHandler(RENDERER_DIST, DESKTOP_CSP);
-    const images = imageHandler({ images: () => host.project.images, lineImage: (id) => lineImagePng(host.project, id) });
+    const images = imageHandler({ images: () => host.project.images, lineImage: (id, key) => lineImagePng(host.project, id, key) });
     browser = await launchChromium();
     state = {
       host, dialogs,

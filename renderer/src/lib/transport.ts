@@ -4,6 +4,7 @@ import { createClient, RemoteError, type QuireClient, type Transport } from '../
 import type { QuireEvent } from '../../../shared/api.ts';
 import type { DesktopBridge } from '../../../shared/bridge.ts';
 import type { ExportDownload } from '../../../shared/workbench-api.ts';
+import type { ScanLevel } from '../../../shared/image-levels.ts';
 
 declare global {
   interface Window { quire?: DesktopBridge }
@@ -112,7 +113,13 @@ export async function downloadExport(request: ExportDownload): Promise<{ name: s
 }
 
 /** Browser mode serves images over HTTP; the desktop app through its quire-image: protocol. */
-export const imageUrl = (hash: string, variant: 'page' | 'gray' | 'thumb' | 'preview') =>
+export const imageUrl = (hash: string, variant: 'gray' | 'thumb' | ScanLevel) =>
   window.quire ? `quire-image://${hash}/${variant}` : withToken(`/images/${hash}/${variant}`);
 
-export const lineImageUrl = (lineId: number) => (window.quire ? `quire-image://line/${lineId}` : withToken(`/line-image/${lineId}`));
+/**
+ * A line's crop, named by its crop key as well as its id: the URL changes with the line's
+ * shape and page, so the browser never shows a crop it kept from an earlier shape or from
+ * another project's line of the same id (images are reused by URL within a page's life).
+ */
+export const lineImageUrl = (lineId: number, cropKey: string) =>
+  window.quire ? `quire-image://line/${lineId}?crop=${cropKey}` : withToken(`/line-image/${lineId}?crop=${cropKey}`);

@@ -7,7 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Project } from '../../../main/project/project.ts';
 import { importFiles, importLineFolder } from '../../../main/import/import-images.ts';
-import { lineImagePng } from '../../../main/project/line-images.ts';
+import { cropKey, lineImagePng } from '../../../main/project/line-images.ts';
 import { imageHandler } from '../../../main/transport/app-protocols.ts';
 import { startBrowserServer } from '../../../main/transport/http-server.ts';
 import { createService } from '../../../main/api/service.ts';
@@ -27,7 +27,11 @@ test('quire-image: and the HTTP image routes make the same checks', async (t) =>
   await importLineFolder(project, lines);
   const hash = (project.db.prepare('SELECT image_hash AS h FROM pages ORDER BY id LIMIT 1').get() as { h: string }).h;
   const lineId = (project.db.prepare('SELECT id FROM lines LIMIT 1').get() as { id: number }).id;
-  const source = { images: () => project.images, lineImage: (id: number) => lineImagePng(project, id) };
+  const key = (() => {
+    const row = project.db.prepare('SELECT p.image_hash AS h, l.polygon FROM lines l JOIN pages p ON p.id = l.page_id WHERE l.id = ?').get(lineId) as { h: string; polygon: string };
+    return cropKey(row.h, row.polygon);
+  })();
+  const source = { images: () => project.images, lineImage: (id: number, k?: string) => lineImagePng(project, id, k) };
   const server = await startBrowserServer({ api: createService(project) as unknown as QuireApi, staticDir: root, ...source });
   t.after(() => server.close());
   const protocol = imageHandler(source);
@@ -38,6 +42,9 @@ test('quire-image: and the HTTP image routes make the same checks', async (t) =>
     [`quire-image://${hash}/page`, `/images/${hash}/page`, 200],
     [`quire-image://${hash}/thumb`, `/images/${hash}/thumb`, 200],
     [`quire-image://${hash}/preview`, `/images/${hash}/preview`, 200],
+    [`quire-image://${hash}/preview-small`, `/images/${hash}/preview-small`, 200],
+    [`quire-image://${hash}/preview-large`, `/images/${hash}/preview-large`, 200],
+    [`quire-image://${hash}/preview-huge`, `/images/${hash}/preview-huge`, 404],
     [`quire-image://${hash}/original`, `/images/${hash}/original`, 404],
     [`quire-image://${hash}/page/extra`, `/images/${hash}/page%2Fextra`, 404],
     [`quire-image://${other}/page`, `/images/${other}/page`, 404],
@@ -45,6 +52,10 @@ test('quire-image: and the HTTP image routes make the same checks', async (t) =>
     [`quire-image://etc/passwd`, `/images/etc/passwd`, 404],
     [`quire-image://${hash}/..%2F..%2Fquire.db`, `/images/${hash}/..%2F..%2Fquire.db`, 404],
     [`quire-image://line/${lineId}`, `/line-image/${lineId}`, 200],
+    [`quire-image://line/${lineId}?crop=${key}`, `/line-image/${lineId}?crop=${key}`, 200],
+    // Another shape's key (a stale URL, or another project's line of this id) names no crop.
+    [`quire-image://line/${lineId}?crop=${'0'.repeat(16)}`, `/line-image/${lineId}?crop=${'0'.repeat(16)}`, 404],
+    [`quire-image://line/${lineId}?crop=../x`, `/line-image/${lineId}?crop=../x`, 404],
     [`quire-image://line/0`, `/line-image/0`, 404],
     [`quire-image://line/1.5`, `/line-image/1.5`, 404],
     [`quire-image://line/abc`, `/line-image/abc`, 404],
