@@ -112,14 +112,15 @@ test('Tab keeps the keyboard in the text field; Alt+P reaches the palette; every
       if (k) reached.add(k);
     }
   };
-  await walk('Shift+Tab', 40);
+  const controls = await page.evaluate(() => [...document.querySelectorAll<HTMLElement>('[data-k]')]
+    .filter((el) => !(el as HTMLButtonElement).disabled && el.getAttribute('tabindex') !== '-1' && el.checkVisibility())
+    .map((el) => ({ k: el.getAttribute('data-k')!, name: el.getAttribute('aria-label') ?? el.getAttribute('data-testid') ?? el.textContent?.trim().slice(0, 30) })));
+  // Enough steps to go round every control and back to the field, however many the screen has.
+  await walk('Shift+Tab', controls.length + 5);
   await field.focus();
   await page.keyboard.press('Alt+p');
   reached.add((await page.evaluate(() => document.activeElement?.getAttribute('data-k')))!);
   await walk('Tab', 20);
-  const controls = await page.evaluate(() => [...document.querySelectorAll<HTMLElement>('[data-k]')]
-    .filter((el) => !(el as HTMLButtonElement).disabled && el.getAttribute('tabindex') !== '-1' && el.checkVisibility())
-    .map((el) => ({ k: el.getAttribute('data-k')!, name: el.getAttribute('aria-label') ?? el.getAttribute('data-testid') ?? el.textContent?.trim().slice(0, 30) })));
   const missed = controls.filter((c) => !reached.has(c.k));
   assert.deepEqual(missed, [], 'controls never reached by the keyboard');
   assert.ok(controls.length > 25, `${controls.length} controls`);
