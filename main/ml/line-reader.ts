@@ -33,8 +33,14 @@ export async function startLineReader(model: Recognizer, codec: Codec, backend: 
   }
   if (force !== 'tfjs' && (force === 'onnx' || backend === 'wasm' || backend === 'cpu')) {
     const ort = await loadOnnxRuntime();
-    if (ort) return OnnxReader.create(ort, model, codec, threads);
-    if (force === 'onnx') throw new Error(`QUIRE_READER=onnx: ${onnxRuntimeProblem()}`);
+    if (ort) {
+      try {
+        return await OnnxReader.create(ort, model, codec, threads);
+      } catch (error) {
+        // A session ORT refuses (an operator missing from an unusual build…) falls back to tfjs unless ONNX was asked for.
+        if (force === 'onnx') throw error;
+      }
+    } else if (force === 'onnx') throw new Error(`QUIRE_READER=onnx: ${onnxRuntimeProblem()}`);
   }
   // tfjs-node threads itself and a GPU is one device: a pool only helps wasm and cpu.
   return ReadingPool.start(model, codec, backend, backend === 'wasm' || backend === 'cpu' ? threads : 1);

@@ -19,11 +19,17 @@ export class ParallelGradients {
   static async start(model: Recognizer, backend: BackendName, threads: number): Promise<ParallelGradients> {
     const pool = new ParallelGradients();
     const entry = new URL('./gradient-worker.mjs', import.meta.url);
-    await Promise.all(Array.from({ length: threads - 1 }, async () => {
-      const worker = new Worker(entry);
-      pool.workers.push(worker);
-      await pool.request(worker, { kind: 'init', config: model.config, backend });
-    }));
+    try {
+      await Promise.all(Array.from({ length: threads - 1 }, async () => {
+        const worker = new Worker(entry);
+        pool.workers.push(worker);
+        await pool.request(worker, { kind: 'init', config: model.config, backend });
+      }));
+    } catch (error) {
+      // Workers that did start would otherwise keep the process alive.
+      await pool.stop();
+      throw error;
+    }
     return pool;
   }
 

@@ -40,11 +40,15 @@ export async function contrastiveStep(
   const headState: HeadState = { kind: head.kind, inputSize: 0, size: head.size, weights: flat(head.weights.values()) };
   headState.inputSize = head.kind === 'none' ? head.size : [...head.weights.values()][0].shape[0];
   const remote = shards.slice(1).map((input, i) => pool.send(i, { kind: 'contrastive-forward', weights, head: headState, input }));
+  // Whatever fails first, the other replies are still awaited (no unhandled rejection).
+  const remoteDone = Promise.allSettled(remote);
   const ownViews = shardViews(model, shards[0]);
+  let ownGrads: tf.NamedTensorMap | undefined;
   try {
-    const own = shardInstances(model, head, ownViews, shards[0]);
-    const ownReply = { kind: 'instances', z: own.dataSync() as Float32Array, rows: own.shape[0], columns: own.shape[1], lengths: ownViews.lengths } as const;
-    own.dispose();
+    const ownZ = shardInstances(model, head, ownViews, shards[0]);
+    const ownReply = { kind: 'instances', z: ownZ.dataSync() as Float32Array, rows: ownZ.shape[0], columns: ownZ.shape[1], lengths: ownViews.lengths } as const;
+    ownZ.dispose();
+    await remoteDone;
     const replies = [ownReply, ...(await Promise.all(remote)).map((r) => expect(r, 'instances'))];
     const columns = ownReply.columns;
     // Where each view's instances lie: in its shard's z, and in the batch's z (view order).
@@ -70,7 +74,10 @@ export async function contrastiveStep(
     const parts = replies.map((r) => new Float32Array(r.rows * columns));
     place.forEach((p, g) => parts[p.shard].set(dz.subarray(offsets[g] * columns, (offsets[g] + p.rows) * columns), p.at * columns));
     const pending = parts.slice(1).map((g, i) => pool.send(i, { kind: 'contrastive-backward', g, trainable: keys }, [g.buffer as ArrayBuffer]));
-    const ownGrads = tf.tidy(() => shardBackward(model, head, ownViews, shards[0], tf.tensor2d(parts[0], [replies[0].rows, columns]), variables));
+    const pendingDone = Promise.allSettled(pending);
+    const own = tf.tidy(() => shardBackward(model, head, ownViews, shards[0], tf.tensor2d(parts[0], [replies[0].rows, columns]), variables));
+    ownGrads = own;
+    await pendingDone;
     const grads = (await Promise.all(pending)).map((r) => expect(r, 'grads').grads);
     const summed = tf.tidy(() => {
       const sums: tf.NamedTensorMap = { ...ownGrads };
@@ -83,8 +90,13 @@ export async function contrastiveStep(
       }
       return sums;
     });
-    tf.dispose(Object.entries(ownGrads).filter(([name, t]) => summed[name] !== t).map(([, t]) => t));
+    tf.dispose(Object.entries(own).filter(([name, t]) => summed[name] !== t).map(([, t]) => t));
+    ownGrads = undefined;
     return { loss, grads: summed };
+  } catch (error) {
+    if (ownGrads) tf.dispose(Object.values(ownGrads));
+    await remoteDone;
+    throw error;
   } finally {
     disposeViews(ownViews);
   }

@@ -82,10 +82,11 @@ export async function pretrain(model: Recognizer, lines: LineSource, options: Pa
   const firstStep = state.step;
   const backend = currentBackend()?.name ?? 'cpu';
   const threads = backend === 'wasm' || backend === 'cpu' ? Math.max(1, Math.min(o.threads, 2 * o.batchSize)) : 1;
-  const pool = threads > 1 ? await ParallelGradients.start(model, backend, threads) : undefined;
+  let pool: ParallelGradients | undefined;
   // Worker-side names of the variables: the model's weight names, head/<name> for the head's.
   const keys = variables.map((v) => names.get(v.name)!);
   try {
+    if (threads > 1) pool = await ParallelGradients.start(model, backend, threads);
     while (state.step < o.steps) {
       await yieldToEventLoop();
       if (o.signal?.aborted) { await checkpoint(); return { status: 'cancelled' as const, state, head }; }
