@@ -86,7 +86,11 @@ export async function evaluateModel(project: Project, modelId: number, split: Sp
   const lines = labeledLines(project, [split]);
   if (lines.length === 0) throw new Error(`no labeled lines in the ${split} split to evaluate on`);
   const samples = await samplesFor(project, lines, model.config.height);
-  return { ...(await evaluateLines(model, codec, backend.name, samples, defaultTrainingThreads())), lines: lines.length };
+  const report = { ...(await evaluateLines(model, codec, backend.name, samples, defaultTrainingThreads())), lines: lines.length };
+  // Kept with the model (from the app's evaluation job and `quire eval` alike), so versions
+  // can be compared on the same split.
+  updateModelMetrics(project, modelId, { [`${split}Cer`]: report.cer, [`${split}Wer`]: report.wer, [`${split}Lines`]: report.lines });
+  return report;
 }
 
 /** Runs a queued evaluation job (the app's runner): the result goes to its log and to the model's metrics. */
@@ -94,8 +98,6 @@ export async function runEvaluationJob(project: Project, jobId: number, modelId:
   updateJob(project, jobId, { state: 'running' });
   try {
     const report = await evaluateModel(project, modelId, split);
-    // Kept with the model, so versions can be compared on the same split.
-    updateModelMetrics(project, modelId, { [`${split}Cer`]: report.cer, [`${split}Wer`]: report.wer, [`${split}Lines`]: report.lines });
     updateJob(project, jobId, { state: 'done', modelId, log: `${split} split, ${report.lines} lines: CER ${(100 * report.cer).toFixed(2)} %, WER ${(100 * report.wer).toFixed(2)} %` });
   } catch (error) {
     updateJob(project, jobId, { state: 'failed', error: (error as Error).message });

@@ -47,6 +47,8 @@ test('pretrain, then train from the pretrained model: versions with lineage, con
   assert.equal(JSON.parse(quire('ls', dir, '--json').stdout).counts.labeled, 30, 'predictions never become labels');
   const ev = JSON.parse(quire('eval', dir, '--model', String(trained.model_id), '--split', 'train', '--json').stdout);
   assert.ok(ev.cer >= 0 && ev.chars > 0 && Array.isArray(ev.confusions));
+  const evaluated = JSON.parse(quire('models', dir, '--json').stdout).find((m: { id: number }) => m.id === trained.model_id);
+  assert.equal(evaluated.metrics.trainCer, ev.cer, 'quire eval keeps the result with the model, as the app does');
   const suggested = JSON.parse(quire('suggest', dir, '--model', String(trained.model_id), '-n', '5', '--json').stdout);
   assert.equal(suggested.length, 5);
   const jobs = JSON.parse(quire('jobs', dir, '--json').stdout);
