@@ -7,6 +7,7 @@ import { createService, type EventSink } from '../api/service.ts';
 import { Project } from '../project/project.ts';
 import { printable, printResult, table } from './output.ts';
 import { describeImport } from './import-report.ts';
+import { int } from './option-values.ts';
 import { addTrainingCommands } from './training-commands.ts';
 import { addSegmenterCommands } from './segmenter-commands.ts';
 import { segmentPages } from '../layout/segment-pages.ts';
@@ -65,11 +66,11 @@ export function buildProgram(): { program: Command; exitCode: () => number } {
     .argument('<dir>', 'project folder')
     .addOption(new Option('--format <format>', 'what to write').choices(EXPORT_FORMATS).makeOptionMandatory())
     .requiredOption('--out <folder>', 'folder to write into (created if missing)')
-    .option('--model <id>', 'use this model version\'s predictions where a line has no human transcription')
+    .option('--model <id>', 'use this model version\'s predictions where a line has no human transcription', int('--model'))
     .option('--json', 'print JSON')
-    .action(async (dir: string, o: { format: ExportFormat; out: string; model?: string; json?: boolean }) => {
+    .action(async (dir: string, o: { format: ExportFormat; out: string; model?: number; json?: boolean }) => {
       await withProject(dir, async (api) => {
-        const result = await api.exportDocuments({ format: o.format, out: o.out, modelId: o.model ? Number(o.model) : undefined });
+        const result = await api.exportDocuments({ format: o.format, out: o.out, modelId: o.model });
         printResult(!!o.json, result, () => `wrote ${result.files.length} file(s) to ${o.out}`);
       });
     });

@@ -4,18 +4,18 @@ import type { Command } from 'commander';
 import { trainProjectSegmenter } from '../jobs/segmenter-training.ts';
 import { Project } from '../project/project.ts';
 import { progressPrinter } from './progress.ts';
+import { int } from './option-values.ts';
 
 export function addSegmenterCommands(program: Command): void {
   program.command('train-segmenter')
     .description('fine-tune the segmentation model on the pages whose every line is transcribed; writes a .qseg file for `quire segment --model FILE`')
     .argument('<dir>', 'project folder')
     .option('--from <file>', 'the .qseg model to start from; default: the bundled segmenter')
-    .option('--steps <n>', 'training steps', '200')
+    .option('--steps <n>', 'training steps', int('--steps'), 200)
     .option('--out <file>', 'where to write the model; default: <project>/segmenters/job-<id>.qseg')
     .option('--json', 'print JSON')
-    .action(async (dir: string, o: { from?: string; steps: string; out?: string; json?: boolean }) => {
-      const steps = Number(o.steps);
-      if (!Number.isInteger(steps) || steps < 1) throw new Error('steps must be a whole number ≥ 1');
+    .action(async (dir: string, o: { from?: string; steps: number; out?: string; json?: boolean }) => {
+      const steps = o.steps;
       const project = Project.open(dir);
       try {
         const started = Date.now();

@@ -11,22 +11,9 @@ import { AUGMENTATION_PIPELINES, FEATURE_KINDS, HEAD_KINDS, MAPPING_KINDS, type 
 import { Project } from '../project/project.ts';
 import { SELF_TRAINING_DEFAULTS } from '../../shared/self-training-options.ts';
 import { printResult, table } from './output.ts';
+import { fraction, int, modelRef } from './option-values.ts';
 import { progressPrinter } from './progress.ts';
 
-const int = (name: string, min = 1) => (value: string) => {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min) throw new Error(`${name} must be a whole number ≥ ${min}`);
-  return n;
-};
-
-const fraction = (name: string) => (value: string) => {
-  const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n) || n < 0 || n > 1) throw new Error(`${name} must be a number from 0 to 1`);
-  return n;
-};
-
-/** A model version id, or "base" for the model that ships with Quire. */
-const modelRef = (value: string) => (value === 'base' ? 'base' : int('model id')(value));
 const resolveModel = (project: Project, ref: number | 'base') => (ref === 'base' ? ensureBaseModel(project).id : ref);
 
 async function withProject<T>(dir: string, fn: (project: Project) => Promise<T>): Promise<T> {

@@ -71,6 +71,21 @@ test('every option with a fixed set of values refuses another with exit 2 and na
   }
 });
 
+test('a number option refuses what is not a number with exit 2 and says which option (never NaN)', () => {
+  const dir = join(tempDir(), 'p');
+  assert.equal(quire('init', dir).status, 0);
+  for (const args of [
+    ['export', dir, '--format', 'text', '--out', join(dir, 'out'), '--model', 'abc'],
+    ['train', dir, '--steps', '1.5'],
+    ['transcribe', dir, '--model', 'latest'],
+    ['train', dir, '--semi-supervised', '--threshold', '2'],
+  ]) {
+    const r = quire(...args);
+    assert.equal(r.status, 2, args.join(' '));
+    assert.match(r.stderr, /must be a (whole number|number from 0 to 1)/, args.join(' '));
+  }
+});
+
 test('import detects PAGE/ALTO files, and export writes the chosen format', async () => {
   const { copyFileSync, readdirSync } = await import('node:fs');
   const sharp = (await import('sharp')).default;
