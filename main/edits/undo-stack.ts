@@ -103,12 +103,10 @@ export class UndoStack {
           .run(action, step.label, JSON.stringify(changes.map((c) => ({ page: c.pageId, lines: [...c.before.lines.keys()].map(ids.line) }))));
       })();
     } catch (error) {
-      if (!(error instanceof EditConflict)) {
-        from.push(step);
-        throw error;
-      }
-      // Left on the stack, the step would stand in front of every older one for ever.
-      throw new Error(`cannot ${action} “${step.label}”: ${error.message} by something outside this window's history; that step is dropped, the page stays as it is`);
+      // Nothing was written (the transaction rolled back). Left on the stack, the step would
+      // fail the same way again and stand in front of every older one for ever: it is dropped.
+      const why = error instanceof EditConflict ? `${error.message} by something outside this window's history` : (error as Error).message;
+      throw new Error(`cannot ${action} “${step.label}”: ${why}; that step is dropped, the page stays as it is`);
     }
     for (const [a, b] of lines) this.lines.set(a, b);
     for (const [a, b] of rows) this.rows.set(a, b);
