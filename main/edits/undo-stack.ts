@@ -42,8 +42,13 @@ export class UndoStack {
     const mark = lastArchiveId(project);
     const result = await edit();
     const changes = before.map((b) => diffPage(b, pageState(project, b.pageId))).filter((c): c is PageChange => c !== null);
-    if (changes.length) {
-      this.done.push({ label, changes, archives: archivedSince(project, mark) });
+    const archives = archivedSince(project, mark);
+    // A line archived by the edit whose id a new line then took would be recorded as one line
+    // changed, which could never be undone: such an edit (none should do it) is not recorded,
+    // and the history of its pages is dropped rather than left to apply over it.
+    if (changes.some((c) => [...c.after.lines].some(([id, line]) => line && archives.has(id)))) this.forget(changes.map((c) => c.pageId));
+    else if (changes.length) {
+      this.done.push({ label, changes, archives });
       if (this.done.length > LIMIT) this.done.shift();
       this.undone = [];
     }
