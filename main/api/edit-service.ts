@@ -1,15 +1,18 @@
 // The service methods that edit a page, each recorded in the project's undo history, and
-// undo and redo themselves. Windows learn of a changed history through 'history-changed'.
+// undo and redo themselves. Region edits are not recorded: they drop the history of their
+// page instead. Windows learn of a changed history through 'history-changed'.
 import type { ProjectApi } from '../../shared/api.ts';
 import type { UndoStack } from '../edits/undo-stack.ts';
 import { addLine, deleteLine, mergeLines, moveLine, splitLine, updateLineGeometry } from '../layout/line-edits.ts';
+import { addRegion, deleteRegion, moveRegion, sortRegionLines, updateRegion } from '../layout/regions.ts';
 import { segmentPages, segmentRegion } from '../layout/segment-pages.ts';
 import { resolveSegmenter } from '../layout/segmenters.ts';
 import type { Project } from '../project/project.ts';
 import { saveTranscription } from './pages.ts';
 import type { EventSink } from './service.ts';
 
-type EditMethods = Pick<ProjectApi, 'saveTranscription' | 'updateLineGeometry' | 'addLine' | 'deleteLine' | 'mergeLines' | 'splitLine' | 'moveLine' | 'segmentPages' | 'segmentRegion' | 'undo' | 'redo' | 'undoState'>;
+type EditMethods = Pick<ProjectApi, 'saveTranscription' | 'updateLineGeometry' | 'addLine' | 'deleteLine' | 'mergeLines' | 'splitLine' | 'moveLine' | 'segmentPages' | 'segmentRegion' | 'undo' | 'redo' | 'undoState'
+  | 'addRegion' | 'updateRegion' | 'deleteRegion' | 'moveRegion' | 'sortRegionLines'>;
 
 /** Finding lines on more pages than this at once is not recorded (and those pages' history is dropped): one step would hold them all. */
 const MAX_RECORDED_PAGES = 20;
@@ -26,6 +29,25 @@ export function editMethods(project: Project, history: UndoStack, emit: EventSin
     changed();
     return result;
   }
+  /**
+   * An edit the history does not record. Undo and redo rewrite a page's whole reading order
+   * and lines as a step left them, so an older step would silently revert this edit: the
+   * history of these pages is dropped (even when the edit fails partway, having changed some).
+   */
+  async function unrecorded<T>(pageIds: number[], edit: () => T | Promise<T>): Promise<T> {
+    try {
+      return await edit();
+    } finally {
+      history.forget(pageIds);
+      changed();
+      emit({ type: 'project-changed' });
+    }
+  }
+  const regionPage = (regionId: number) => {
+    const region = project.db.prepare('SELECT page_id FROM regions WHERE id = ?').get(regionId) as { page_id: number } | undefined;
+    if (!region) throw new Error(`no region ${regionId}`);
+    return region.page_id;
+  };
   const step = (action: 'undo' | 'redo') => {
     try {
       const applied = action === 'undo' ? history.undo(project) : history.redo(project);
@@ -78,24 +100,44 @@ export function editMethods(project: Project, history: UndoStack, emit: EventSin
     async segmentPages({ pageIds, segmenter }) {
       const chosen = await resolveSegmenter(segmenter);
       const run = () => segmentPages(project, pageIds, { segmenter: chosen, onProgress: (done, total) => emit({ type: 'segment-progress', done, total }) });
-      let report;
-      if (pageIds.length <= MAX_RECORDED_PAGES) report = await record('finding lines', pageIds, run);
-      else {
-        report = await run();
-        history.forget(pageIds);
-        changed();
-      }
+      if (pageIds.length > MAX_RECORDED_PAGES) return unrecorded(pageIds, run);
+      const report = await record('finding lines', pageIds, run);
       emit({ type: 'project-changed' });
       return report;
     },
 
     async segmentRegion({ regionId, segmenter }) {
-      const region = project.db.prepare('SELECT page_id FROM regions WHERE id = ?').get(regionId) as { page_id: number } | undefined;
-      if (!region) throw new Error(`no region ${regionId}`);
+      const pageId = regionPage(regionId);
       const chosen = await resolveSegmenter(segmenter);
-      const report = await record('finding lines in a region', [region.page_id], () => segmentRegion(project, regionId, { segmenter: chosen }));
+      const report = await record('finding lines in a region', [pageId], () => segmentRegion(project, regionId, { segmenter: chosen }));
       emit({ type: 'project-changed' });
       return report;
+    },
+
+    async addRegion({ pageId, polygon, type }) {
+      return { regionId: await unrecorded([pageId], () => addRegion(project, pageId, polygon, type)) };
+    },
+
+    async updateRegion({ regionId, type, excluded }) {
+      // A region's type and exclusion are nothing undo puts back (no line, no order): the history stays.
+      updateRegion(project, regionId, { type, excluded });
+      emit({ type: 'project-changed' });
+      return { ok: true as const };
+    },
+
+    async deleteRegion({ regionId }) {
+      await unrecorded([regionPage(regionId)], () => deleteRegion(project, regionId));
+      return { ok: true as const };
+    },
+
+    async moveRegion({ regionId, order }) {
+      await unrecorded([regionPage(regionId)], () => moveRegion(project, regionId, order));
+      return { ok: true as const };
+    },
+
+    async sortRegionLines({ regionId }) {
+      await unrecorded([regionPage(regionId)], () => sortRegionLines(project, regionId));
+      return { ok: true as const };
     },
 
     async undo() {

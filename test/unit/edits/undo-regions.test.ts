@@ -3,6 +3,7 @@
 // and a failing step never blocks the history.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createService } from '../../../main/api/service.ts';
 import { archiveAndDelete, restoreArchivedLine } from '../../../main/layout/line-archive.ts';
 import { insertRegions } from '../../../main/layout/regions.ts';
 import { editPage, rect } from '../../helpers/edit-page.ts';
@@ -70,4 +71,28 @@ test('a step that fails for a reason other than a conflict is dropped: the histo
   await api.saveTranscription({ lineId: a, text: 'Item' });
   await api.undo({});
   assert.equal((await api.getPage({ pageId })).lines[0].text, null);
+});
+
+test('a region change drops the older history of its page, so no undo reverts it; each one tells the windows', async () => {
+  const { project, pageId, add, order } = await editPage();
+  const events: Array<{ type: string }> = [];
+  const api = createService(project, (e) => events.push(e));
+  const a = await add(100);
+  const b = await add(300);
+  const { regionId: first } = await api.addRegion({ pageId, polygon: rect(50, 50, 800, 150), type: 'paragraph' });
+  const { regionId: second } = await api.addRegion({ pageId, polygon: rect(50, 250, 800, 150), type: 'marginalia' });
+  await api.saveTranscription({ lineId: a, text: 'Item' });
+  assert.equal((await api.undoState({})).undo, 'text of line 1');
+  events.length = 0;
+  await api.moveRegion({ regionId: second, order: 0 });
+  assert.deepEqual(await order(), [b, a]);
+  assert.deepEqual(await api.undoState({}), { undo: null, redo: null });
+  assert.equal((await api.undo({})).applied, null);
+  assert.deepEqual(await order(), [b, a], 'the region move stays');
+  assert.deepEqual(events.map((e) => e.type).sort(), ['history-changed', 'history-changed', 'project-changed']);
+  for (const change of [() => api.sortRegionLines({ regionId: first }), () => api.deleteRegion({ regionId: first }), () => api.updateRegion({ regionId: second, excluded: true })]) {
+    events.length = 0;
+    await change();
+    assert.ok(events.some((e) => e.type === 'project-changed'));
+  }
 });
