@@ -3,7 +3,7 @@
 // page instead. Windows learn of a changed history through 'history-changed'.
 import type { ProjectApi } from '../../shared/api.ts';
 import type { UndoStack } from '../edits/undo-stack.ts';
-import { addLine, deleteLine, mergeLines, moveLine, splitLine, updateLineGeometry } from '../layout/line-edits.ts';
+import { addLine, deleteLine, mergeLines, moveLine, setSplit, splitLine, updateLineGeometry } from '../layout/line-edits.ts';
 import { addRegion, deleteRegion, moveRegion, sortRegionLines, updateRegion } from '../layout/regions.ts';
 import { segmentPages, segmentRegion } from '../layout/segment-pages.ts';
 import { resolveSegmenter } from '../layout/segmenters.ts';
@@ -11,10 +11,10 @@ import type { Project } from '../project/project.ts';
 import { saveTranscription } from './pages.ts';
 import type { EventSink } from './service.ts';
 
-type EditMethods = Pick<ProjectApi, 'saveTranscription' | 'updateLineGeometry' | 'addLine' | 'deleteLine' | 'mergeLines' | 'splitLine' | 'moveLine' | 'segmentPages' | 'segmentRegion' | 'undo' | 'redo' | 'undoState'
+type EditMethods = Pick<ProjectApi, 'saveTranscription' | 'updateLineGeometry' | 'addLine' | 'deleteLine' | 'mergeLines' | 'splitLine' | 'moveLine' | 'setSplit' | 'segmentPages' | 'segmentRegion' | 'undo' | 'redo' | 'undoState'
   | 'addRegion' | 'updateRegion' | 'deleteRegion' | 'moveRegion' | 'sortRegionLines'>;
 
-/** Finding lines on more pages than this at once is not recorded (and those pages' history is dropped): one step would hold them all. */
+/** Finding lines or setting the split on more pages than this at once is not recorded (and those pages' history is dropped): one step would hold them all. */
 const MAX_RECORDED_PAGES = 20;
 
 export function editMethods(project: Project, history: UndoStack, emit: EventSink): EditMethods {
@@ -95,6 +95,14 @@ export function editMethods(project: Project, history: UndoStack, emit: EventSin
       const line = where(lineId);
       await record(`reading order of ${line.name}`, [line.pageId], () => moveLine(project, lineId, order));
       return { ok: true as const };
+    },
+
+    async setSplit({ lineIds, split }) {
+      // A line's split is part of what a step compares and puts back, so changing it is a step too.
+      const pages = [...new Set(lineIds.map((id) => where(id).pageId))];
+      const run = () => setSplit(project, lineIds, split);
+      const label = lineIds.length === 1 ? `data split of ${where(lineIds[0]).name}` : `data split of ${lineIds.length} lines`;
+      return { changed: pages.length > MAX_RECORDED_PAGES ? await unrecorded(pages, run) : await record(label, pages, run) };
     },
 
     async segmentPages({ pageIds, segmenter }) {

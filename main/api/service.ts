@@ -15,7 +15,6 @@ import { modelMethods } from './model-service.ts';
 import type { JobRunner } from '../jobs/runner.ts';
 import { checkTrainingRequest } from '../jobs/training-runs.ts';
 import { reviewLines, suggestLines } from '../jobs/suggest.ts';
-import { setSplit } from '../layout/line-edits.ts';
 
 export type EventSink = (event: QuireEvent) => void;
 
@@ -86,10 +85,6 @@ export function createService(project: Project, emit: EventSink = () => {}, runn
 
     async startTranscription({ modelId, pageIds }) {
       return { jobId: jobs().start({ kind: 'transcribe', modelId, pageIds }) };
-    },
-
-    async setSplit({ lineIds, split }) {
-      return { changed: setSplit(project, lineIds, split) };
     },
 
     async startEvaluation({ modelId, split }) {

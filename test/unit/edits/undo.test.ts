@@ -177,3 +177,21 @@ test('edits emit history-changed with the labels of the next undo and redo', asy
   assert.deepEqual(history.at(-2), { type: 'history-changed', undo: 'text of line 1', redo: null });
   assert.deepEqual(history.at(-1), { type: 'history-changed', undo: null, redo: 'text of line 1' });
 });
+
+test('a change of split is a step of its own: it undoes, and the edits before it still undo', async () => {
+  const { project, api, pageId, add } = await editPage();
+  const a = await add(100);
+  const split = () => (project.db.prepare('SELECT split FROM lines WHERE id = ?').get(a) as { split: string }).split;
+  const was = split();
+  const other = was === 'test' ? 'validation' : 'test';
+  await api.updateLineGeometry({ lineId: a, polygon: rect(100, 90, 600, 60), baseline: null });
+  assert.deepEqual(await api.setSplit({ lineIds: [a], split: other }), { changed: 1 });
+  assert.equal((await api.undoState({})).undo, 'data split of line 1');
+  await api.undo({});
+  assert.equal(split(), was);
+  await api.undo({});
+  assert.deepEqual((await api.getPage({ pageId })).lines[0].polygon, rect(100, 100, 600, 40));
+  await api.redo({});
+  await api.redo({});
+  assert.equal(split(), other);
+});
