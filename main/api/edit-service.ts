@@ -25,9 +25,11 @@ export function editMethods(project: Project, history: UndoStack, emit: EventSin
   };
   const changed = () => emit({ type: 'history-changed', ...history.state() });
   async function record<T>(label: string, pageIds: number[], edit: () => T | Promise<T>): Promise<T> {
-    const result = await history.record(project, label, pageIds, edit);
-    changed();
-    return result;
+    try {
+      return await history.record(project, label, pageIds, edit);
+    } finally {
+      changed(); // a failed edit may have dropped steps too
+    }
   }
   /**
    * An edit the history does not record. Undo and redo rewrite a page's whole reading order

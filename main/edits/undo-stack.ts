@@ -34,13 +34,21 @@ export class UndoStack {
   private readonly rows = new Map<number, number>();
 
   /**
-   * Runs an edit of the given pages and records what it changed (nothing when it fails or
-   * changes nothing). A new edit clears what could be redone.
+   * Runs an edit of the given pages and records what it changed (nothing when it changes
+   * nothing). A new edit clears what could be redone. An edit that fails is not recorded;
+   * where it changed a page before failing (finding lines commits page by page), that page's
+   * history is dropped, so that no older step is put back over the half-done edit.
    */
   async record<T>(project: Project, label: string, pageIds: number[], edit: () => T | Promise<T>): Promise<T> {
     const before = [...new Set(pageIds)].map((id) => pageState(project, id));
     const mark = lastArchiveId(project);
-    const result = await edit();
+    let result: T;
+    try {
+      result = await edit();
+    } catch (error) {
+      this.forget(before.filter((b) => diffPage(b, pageState(project, b.pageId)) !== null).map((b) => b.pageId));
+      throw error;
+    }
     const changes = before.map((b) => diffPage(b, pageState(project, b.pageId))).filter((c): c is PageChange => c !== null);
     const archives = archivedSince(project, mark);
     // A line archived by the edit whose id a new line then took would be recorded as one line

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { insertLines } from '../../../main/import/insert-lines.ts';
 import { updateLineGeometry } from '../../../main/layout/line-edits.ts';
 import type { Project } from '../../../main/project/project.ts';
+import { UndoStack } from '../../../main/edits/undo-stack.ts';
 import { editPage, rect } from '../../helpers/edit-page.ts';
 
 const count = (project: Project, table: string) => (project.db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
@@ -194,4 +195,18 @@ test('a change of split is a step of its own: it undoes, and the edits before it
   await api.redo({});
   await api.redo({});
   assert.equal(split(), other);
+});
+
+test('an edit that fails after changing a page drops that page’s history; one that fails before changing anything keeps it', async () => {
+  const { project, pageId, add } = await editPage();
+  const history = new UndoStack();
+  const a = await add(100);
+  await history.record(project, 'shape of line 1', [pageId], () => updateLineGeometry(project, a, rect(100, 90, 600, 60), null));
+  await assert.rejects(history.record(project, 'refused', [pageId], () => { throw new Error('no line 99'); }), /no line 99/);
+  assert.equal(history.state().undo, 'shape of line 1');
+  await assert.rejects(history.record(project, 'finding lines', [pageId], async () => {
+    insertLines(project.db, pageId, [{ polygon: rect(100, 300, 600, 40), baseline: null, text: null, split: 'train' }], 'segmentation');
+    throw new Error('the segmenter failed on the next page');
+  }), /next page/);
+  assert.deepEqual(history.state(), { undo: null, redo: null });
 });
