@@ -17,7 +17,15 @@ type EditMethods = Pick<ProjectApi, 'saveTranscription' | 'updateLineGeometry' |
 /** Finding lines or setting the split on more pages than this at once is not recorded (and those pages' history is dropped): one step would hold them all. */
 const MAX_RECORDED_PAGES = 20;
 
+/** Every method but undoState waits for the project's edits before it (see serial.ts). */
 export function editMethods(project: Project, history: UndoStack, emit: EventSink): EditMethods {
+  const methods = unqueuedMethods(project, history, emit);
+  const queued = Object.entries(methods).map(([name, method]) =>
+    [name, name === 'undoState' ? method : (request: never) => history.queue.run(() => (method as (r: never) => unknown)(request))]);
+  return Object.fromEntries(queued) as EditMethods;
+}
+
+function unqueuedMethods(project: Project, history: UndoStack, emit: EventSink): EditMethods {
   const where = (lineId: number) => {
     const row = project.db.prepare('SELECT page_id, reading_order FROM lines WHERE id = ?').get(lineId) as { page_id: number; reading_order: number } | undefined;
     if (!row) throw new Error(`no line ${lineId}`);
@@ -111,9 +119,11 @@ export function editMethods(project: Project, history: UndoStack, emit: EventSin
       const chosen = await resolveSegmenter(segmenter);
       const run = () => segmentPages(project, pageIds, { segmenter: chosen, onProgress: (done, total) => emit({ type: 'segment-progress', done, total }) });
       if (pageIds.length > MAX_RECORDED_PAGES) return unrecorded(pageIds, run);
-      const report = await record('finding lines', pageIds, run);
-      emit({ type: 'project-changed' });
-      return report;
+      try {
+        return await record('finding lines', pageIds, run);
+      } finally {
+        emit({ type: 'project-changed' }); // pages done before a failure have changed too
+      }
     },
 
     async segmentRegion({ regionId, segmenter }) {

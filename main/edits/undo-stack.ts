@@ -9,6 +9,7 @@
 import type { AppliedEdit, UndoState } from '../../shared/workbench-api.ts';
 import type { Project } from '../project/project.ts';
 import { archivedSince, lastArchiveId, type RestoredLine } from '../layout/line-archive.ts';
+import { Serial } from './serial.ts';
 import { applySide, diffPage, EditConflict, pageState, type Ids, type PageChange } from './page-state.ts';
 
 interface Step {
@@ -27,6 +28,8 @@ const follow = (aliases: Map<number, number>, id: number) => {
 };
 
 export class UndoStack {
+  /** The project's page edits, undo and redo, one at a time (the history lives as long as the project is open). */
+  readonly queue = new Serial();
   private done: Step[] = [];
   private undone: Step[] = [];
   /** Ids that changed when a line came back from the archive: old → new. */

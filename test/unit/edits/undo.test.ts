@@ -210,3 +210,14 @@ test('an edit that fails after changing a page drops that page’s history; one 
   }), /next page/);
   assert.deepEqual(history.state(), { undo: null, redo: null });
 });
+
+test('edits and undo run one at a time: an undo asked for while lines are being found undoes the finding', async () => {
+  const { api, pageId, add, order } = await editPage();
+  const a = await add(100);
+  const finding = api.segmentPages({ pageIds: [pageId], segmenter: 'classical' });
+  const undone = api.undo({});
+  await finding;
+  assert.equal((await undone).applied?.label, 'finding lines');
+  assert.deepEqual(await order(), [a]);
+  assert.deepEqual(await api.undoState({}), { undo: 'drawn line', redo: 'finding lines' });
+});
