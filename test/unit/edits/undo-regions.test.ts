@@ -31,32 +31,36 @@ test('undo brings back a deleted line whose region re-segmentation removed since
   assert.deepEqual(await order(), [b]);
 });
 
-test('a restored line whose region is gone joins the region of its page that now holds it', async () => {
+/** A line of a region, archived; restore() puts it back and answers its region now. */
+async function archivedInRegion() {
   const { project, pageId, add } = await editPage();
   const a = await add(100);
   const [old] = insertRegions(project.db, pageId, [{ type: 'paragraph', polygon: rect(50, 50, 800, 200) }]);
   project.db.prepare('UPDATE lines SET region_id = ? WHERE id = ?').run(old, a);
   const archive = archiveAndDelete(project, a, 'test');
+  const restore = () => {
+    const { lineId } = project.db.transaction(() => restoreArchivedLine(project, archive))();
+    return (project.db.prepare('SELECT region_id FROM lines WHERE id = ?').get(lineId) as { region_id: number | null }).region_id;
+  };
+  return { project, pageId, old, restore };
+}
+
+test('a restored line whose region is gone joins the region of its page that now holds it', async () => {
+  const { project, pageId, old, restore } = await archivedInRegion();
   const [other] = insertRegions(project.db, pageId, [{ type: 'marginalia', polygon: rect(0, 0, 1000, 400) }], 1);
   project.db.prepare('DELETE FROM regions WHERE id = ?').run(old);
-  const { lineId } = project.db.transaction(() => restoreArchivedLine(project, archive))();
-  assert.equal((project.db.prepare('SELECT region_id FROM lines WHERE id = ?').get(lineId) as { region_id: number }).region_id, other);
+  assert.equal(restore(), other);
 });
 
 test("a restored line never joins another page's region that took its region's id", async () => {
-  const { project, pageId, add } = await editPage();
-  const a = await add(100);
-  const [old] = insertRegions(project.db, pageId, [{ type: 'paragraph', polygon: rect(50, 50, 800, 200) }]);
-  project.db.prepare('UPDATE lines SET region_id = ? WHERE id = ?').run(old, a);
-  const archive = archiveAndDelete(project, a, 'test');
+  const { project, pageId, old, restore } = await archivedInRegion();
   project.db.prepare('DELETE FROM regions WHERE id = ?').run(old);
   const page = project.db.prepare('SELECT document_id, image_hash, width, height FROM pages WHERE id = ?').get(pageId) as Record<string, unknown>;
   const second = Number(project.db.prepare('INSERT INTO pages (document_id, page_index, image_hash, width, height) VALUES (?, 1, ?, ?, ?)')
     .run(page.document_id, page.image_hash, page.width, page.height).lastInsertRowid);
   const [reused] = insertRegions(project.db, second, [{ type: 'paragraph', polygon: rect(0, 0, 1000, 800) }]);
   assert.equal(reused, old, 'SQLite hands the freed id out again');
-  const { lineId } = project.db.transaction(() => restoreArchivedLine(project, archive))();
-  assert.equal((project.db.prepare('SELECT region_id FROM lines WHERE id = ?').get(lineId) as { region_id: number | null }).region_id, null);
+  assert.equal(restore(), null);
 });
 
 test('a step that fails for a reason other than a conflict is dropped: the history goes on', async () => {
