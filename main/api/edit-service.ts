@@ -1,20 +1,31 @@
 // The service methods that edit a page, each recorded in the project's undo history, and
-// undo and redo themselves. Windows learn of a changed history through 'history-changed'.
+// undo and redo themselves. Region edits are not recorded: they drop the history of their
+// page instead. Windows learn of a changed history through 'history-changed'.
 import type { ProjectApi } from '../../shared/api.ts';
 import type { UndoStack } from '../edits/undo-stack.ts';
-import { addLine, deleteLine, mergeLines, moveLine, splitLine, updateLineGeometry } from '../layout/line-edits.ts';
+import { addLine, deleteLine, mergeLines, moveLine, setSplit, splitLine, updateLineGeometry } from '../layout/line-edits.ts';
+import { addRegion, deleteRegion, moveRegion, sortRegionLines, updateRegion } from '../layout/regions.ts';
 import { segmentPages, segmentRegion } from '../layout/segment-pages.ts';
 import { resolveSegmenter } from '../layout/segmenters.ts';
 import type { Project } from '../project/project.ts';
 import { saveTranscription } from './pages.ts';
 import type { EventSink } from './service.ts';
 
-type EditMethods = Pick<ProjectApi, 'saveTranscription' | 'updateLineGeometry' | 'addLine' | 'deleteLine' | 'mergeLines' | 'splitLine' | 'moveLine' | 'segmentPages' | 'segmentRegion' | 'undo' | 'redo' | 'undoState'>;
+type EditMethods = Pick<ProjectApi, 'saveTranscription' | 'updateLineGeometry' | 'addLine' | 'deleteLine' | 'mergeLines' | 'splitLine' | 'moveLine' | 'setSplit' | 'segmentPages' | 'segmentRegion' | 'undo' | 'redo' | 'undoState'
+  | 'addRegion' | 'updateRegion' | 'deleteRegion' | 'moveRegion' | 'sortRegionLines'>;
 
-/** Finding lines on more pages than this at once is not recorded (and those pages' history is dropped): one step would hold them all. */
+/** Finding lines or setting the split on more pages than this at once is not recorded (and those pages' history is dropped): one step would hold them all. */
 const MAX_RECORDED_PAGES = 20;
 
+/** Every method but undoState waits for the project's edits before it (see serial.ts). */
 export function editMethods(project: Project, history: UndoStack, emit: EventSink): EditMethods {
+  const methods = unqueuedMethods(project, history, emit);
+  const queued = Object.entries(methods).map(([name, method]) =>
+    [name, name === 'undoState' ? method : (request: never) => history.queue.run(() => (method as (r: never) => unknown)(request))]);
+  return Object.fromEntries(queued) as EditMethods;
+}
+
+function unqueuedMethods(project: Project, history: UndoStack, emit: EventSink): EditMethods {
   const where = (lineId: number) => {
     const row = project.db.prepare('SELECT page_id, reading_order FROM lines WHERE id = ?').get(lineId) as { page_id: number; reading_order: number } | undefined;
     if (!row) throw new Error(`no line ${lineId}`);
@@ -22,10 +33,31 @@ export function editMethods(project: Project, history: UndoStack, emit: EventSin
   };
   const changed = () => emit({ type: 'history-changed', ...history.state() });
   async function record<T>(label: string, pageIds: number[], edit: () => T | Promise<T>): Promise<T> {
-    const result = await history.record(project, label, pageIds, edit);
-    changed();
-    return result;
+    try {
+      return await history.record(project, label, pageIds, edit);
+    } finally {
+      changed(); // a failed edit may have dropped steps too
+    }
   }
+  /**
+   * An edit the history does not record. Undo and redo rewrite a page's whole reading order
+   * and lines as a step left them, so an older step would silently revert this edit: the
+   * history of these pages is dropped (even when the edit fails partway, having changed some).
+   */
+  async function unrecorded<T>(pageIds: number[], edit: () => T | Promise<T>): Promise<T> {
+    try {
+      return await edit();
+    } finally {
+      history.forget(pageIds);
+      changed();
+      emit({ type: 'project-changed' });
+    }
+  }
+  const regionPage = (regionId: number) => {
+    const region = project.db.prepare('SELECT page_id FROM regions WHERE id = ?').get(regionId) as { page_id: number } | undefined;
+    if (!region) throw new Error(`no region ${regionId}`);
+    return region.page_id;
+  };
   const step = (action: 'undo' | 'redo') => {
     try {
       const applied = action === 'undo' ? history.undo(project) : history.redo(project);
@@ -75,27 +107,57 @@ export function editMethods(project: Project, history: UndoStack, emit: EventSin
       return { ok: true as const };
     },
 
+    async setSplit({ lineIds, split }) {
+      // A line's split is part of what a step compares and puts back, so changing it is a step too.
+      const pages = [...new Set(lineIds.map((id) => where(id).pageId))];
+      const run = () => setSplit(project, lineIds, split);
+      const label = lineIds.length === 1 ? `data split of ${where(lineIds[0]).name}` : `data split of ${lineIds.length} lines`;
+      return { changed: pages.length > MAX_RECORDED_PAGES ? await unrecorded(pages, run) : await record(label, pages, run) };
+    },
+
     async segmentPages({ pageIds, segmenter }) {
       const chosen = await resolveSegmenter(segmenter);
       const run = () => segmentPages(project, pageIds, { segmenter: chosen, onProgress: (done, total) => emit({ type: 'segment-progress', done, total }) });
-      let report;
-      if (pageIds.length <= MAX_RECORDED_PAGES) report = await record('finding lines', pageIds, run);
-      else {
-        report = await run();
-        history.forget(pageIds);
-        changed();
+      if (pageIds.length > MAX_RECORDED_PAGES) return unrecorded(pageIds, run);
+      try {
+        return await record('finding lines', pageIds, run);
+      } finally {
+        emit({ type: 'project-changed' }); // pages done before a failure have changed too
       }
+    },
+
+    async segmentRegion({ regionId, segmenter }) {
+      const pageId = regionPage(regionId);
+      const chosen = await resolveSegmenter(segmenter);
+      const report = await record('finding lines in a region', [pageId], () => segmentRegion(project, regionId, { segmenter: chosen }));
       emit({ type: 'project-changed' });
       return report;
     },
 
-    async segmentRegion({ regionId, segmenter }) {
-      const region = project.db.prepare('SELECT page_id FROM regions WHERE id = ?').get(regionId) as { page_id: number } | undefined;
-      if (!region) throw new Error(`no region ${regionId}`);
-      const chosen = await resolveSegmenter(segmenter);
-      const report = await record('finding lines in a region', [region.page_id], () => segmentRegion(project, regionId, { segmenter: chosen }));
+    async addRegion({ pageId, polygon, type }) {
+      return { regionId: await unrecorded([pageId], () => addRegion(project, pageId, polygon, type)) };
+    },
+
+    async updateRegion({ regionId, type, excluded }) {
+      // A region's type and exclusion are nothing undo puts back (no line, no order): the history stays.
+      updateRegion(project, regionId, { type, excluded });
       emit({ type: 'project-changed' });
-      return report;
+      return { ok: true as const };
+    },
+
+    async deleteRegion({ regionId }) {
+      await unrecorded([regionPage(regionId)], () => deleteRegion(project, regionId));
+      return { ok: true as const };
+    },
+
+    async moveRegion({ regionId, order }) {
+      await unrecorded([regionPage(regionId)], () => moveRegion(project, regionId, order));
+      return { ok: true as const };
+    },
+
+    async sortRegionLines({ regionId }) {
+      await unrecorded([regionPage(regionId)], () => sortRegionLines(project, regionId));
+      return { ok: true as const };
     },
 
     async undo() {

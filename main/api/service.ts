@@ -15,8 +15,6 @@ import { modelMethods } from './model-service.ts';
 import type { JobRunner } from '../jobs/runner.ts';
 import { checkTrainingRequest } from '../jobs/training-runs.ts';
 import { reviewLines, suggestLines } from '../jobs/suggest.ts';
-import { setSplit } from '../layout/line-edits.ts';
-import { addRegion, deleteRegion, moveRegion, sortRegionLines, updateRegion } from '../layout/regions.ts';
 
 export type EventSink = (event: QuireEvent) => void;
 
@@ -87,34 +85,6 @@ export function createService(project: Project, emit: EventSink = () => {}, runn
 
     async startTranscription({ modelId, pageIds }) {
       return { jobId: jobs().start({ kind: 'transcribe', modelId, pageIds }) };
-    },
-
-    async addRegion({ pageId, polygon, type }) {
-      return { regionId: addRegion(project, pageId, polygon, type) };
-    },
-
-    async updateRegion({ regionId, type, excluded }) {
-      updateRegion(project, regionId, { type, excluded });
-      return { ok: true as const };
-    },
-
-    async deleteRegion({ regionId }) {
-      deleteRegion(project, regionId);
-      return { ok: true as const };
-    },
-
-    async moveRegion({ regionId, order }) {
-      moveRegion(project, regionId, order);
-      return { ok: true as const };
-    },
-
-    async sortRegionLines({ regionId }) {
-      sortRegionLines(project, regionId);
-      return { ok: true as const };
-    },
-
-    async setSplit({ lineIds, split }) {
-      return { changed: setSplit(project, lineIds, split) };
     },
 
     async startEvaluation({ modelId, split }) {

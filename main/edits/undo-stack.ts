@@ -9,6 +9,7 @@
 import type { AppliedEdit, UndoState } from '../../shared/workbench-api.ts';
 import type { Project } from '../project/project.ts';
 import { archivedSince, lastArchiveId, type RestoredLine } from '../layout/line-archive.ts';
+import { Serial } from './serial.ts';
 import { applySide, diffPage, EditConflict, pageState, type Ids, type PageChange } from './page-state.ts';
 
 interface Step {
@@ -27,6 +28,8 @@ const follow = (aliases: Map<number, number>, id: number) => {
 };
 
 export class UndoStack {
+  /** The project's page edits, undo and redo, one at a time (the history lives as long as the project is open). */
+  readonly queue = new Serial();
   private done: Step[] = [];
   private undone: Step[] = [];
   /** Ids that changed when a line came back from the archive: old → new. */
@@ -34,16 +37,29 @@ export class UndoStack {
   private readonly rows = new Map<number, number>();
 
   /**
-   * Runs an edit of the given pages and records what it changed (nothing when it fails or
-   * changes nothing). A new edit clears what could be redone.
+   * Runs an edit of the given pages and records what it changed (nothing when it changes
+   * nothing). A new edit clears what could be redone. An edit that fails is not recorded;
+   * where it changed a page before failing (finding lines commits page by page), that page's
+   * history is dropped, so that no older step is put back over the half-done edit.
    */
   async record<T>(project: Project, label: string, pageIds: number[], edit: () => T | Promise<T>): Promise<T> {
     const before = [...new Set(pageIds)].map((id) => pageState(project, id));
     const mark = lastArchiveId(project);
-    const result = await edit();
+    let result: T;
+    try {
+      result = await edit();
+    } catch (error) {
+      this.forget(before.filter((b) => diffPage(b, pageState(project, b.pageId)) !== null).map((b) => b.pageId));
+      throw error;
+    }
     const changes = before.map((b) => diffPage(b, pageState(project, b.pageId))).filter((c): c is PageChange => c !== null);
-    if (changes.length) {
-      this.done.push({ label, changes, archives: archivedSince(project, mark) });
+    const archives = archivedSince(project, mark);
+    // A line archived by the edit whose id a new line then took would be recorded as one line
+    // changed, which could never be undone: such an edit (none should do it) is not recorded,
+    // and the history of its pages is dropped rather than left to apply over it.
+    if (changes.some((c) => [...c.after.lines].some(([id, line]) => line && archives.has(id)))) this.forget(changes.map((c) => c.pageId));
+    else if (changes.length) {
+      this.done.push({ label, changes, archives });
       if (this.done.length > LIMIT) this.done.shift();
       this.undone = [];
     }
@@ -103,12 +119,10 @@ export class UndoStack {
           .run(action, step.label, JSON.stringify(changes.map((c) => ({ page: c.pageId, lines: [...c.before.lines.keys()].map(ids.line) }))));
       })();
     } catch (error) {
-      if (!(error instanceof EditConflict)) {
-        from.push(step);
-        throw error;
-      }
-      // Left on the stack, the step would stand in front of every older one for ever.
-      throw new Error(`cannot ${action} “${step.label}”: ${error.message} by something outside this window's history; that step is dropped, the page stays as it is`);
+      // Nothing was written (the transaction rolled back). Left on the stack, the step would
+      // fail the same way again and stand in front of every older one for ever: it is dropped.
+      const why = error instanceof EditConflict ? `${error.message} by something outside this window's history` : (error as Error).message;
+      throw new Error(`cannot ${action} “${step.label}”: ${why}; that step is dropped, the page stays as it is`);
     }
     for (const [a, b] of lines) this.lines.set(a, b);
     for (const [a, b] of rows) this.rows.set(a, b);

@@ -2,7 +2,9 @@
 // replaced by segmentation is kept whole — its row, every transcription row, its model
 // readings and its earlier shapes — and can be put back (undo). Restoring marks the
 // archive row instead of deleting it, so the record of what happened stays.
+import type { Point } from '../io/layout.ts';
 import type { Project } from '../project/project.ts';
+import { regionHolding } from './regions.ts';
 
 type Row = Record<string, unknown>;
 
@@ -47,6 +49,19 @@ function insertRow(project: Project, table: string, row: Row, columns: Set<strin
 const taken = (project: Project, table: string, id: number) => project.db.prepare(`SELECT 1 FROM ${table} WHERE id = ?`).get(id) !== undefined;
 
 /**
+ * The region an archived line belongs to now: its own while that is still on the page, else
+ * the one holding it (its region was deleted or re-found since, and a freed region id may
+ * have gone to another page's region), else none.
+ */
+function regionNow(project: Project, pageId: number, line: Row): number | null {
+  const db = project.db;
+  if (line.region_id != null && db.prepare('SELECT 1 FROM regions WHERE id = ? AND page_id = ?').get(line.region_id as number, pageId)) return line.region_id as number;
+  const regions = (db.prepare('SELECT id, polygon FROM regions WHERE page_id = ? ORDER BY reading_order, id').all(pageId) as Array<{ id: number; polygon: string }>)
+    .map((r) => ({ id: r.id, polygon: JSON.parse(r.polygon) as Point[] }));
+  return regionHolding(regions, JSON.parse(line.polygon as string) as Point[])?.id ?? null;
+}
+
+/**
  * Puts an archived line back on its page, under its old id when that is free (SQLite hands
  * out the highest id again once it is gone), else under a new one. Its transcription rows
  * keep their ids when all are free, else all get new ones in the same order: the current
@@ -59,6 +74,7 @@ export function restoreArchivedLine(project: Project, archiveId: number): Restor
   if (archived.restored_at) throw new Error(`archived line ${archived.line_id} was already restored (${archived.restored_at})`);
   if (!db.prepare('SELECT 1 FROM pages WHERE id = ?').get(archived.page_id)) throw new Error(`line ${archived.line_id} cannot come back: its page is gone`);
   const line = JSON.parse(archived.line) as Row;
+  if ('region_id' in line) line.region_id = regionNow(project, archived.page_id, line);
   const keepId = !taken(project, 'lines', archived.line_id);
   const lineId = insertRow(project, 'lines', line, columnsOf(project, 'lines'), keepId ? [] : ['id']);
   const texts = JSON.parse(archived.transcriptions) as Row[];

@@ -53,12 +53,14 @@ function newReport(segmenter: Segmenter): SegmentReport {
 function replaceLines(project: Project, page: PageRow, existing: ExistingLine[], found: FoundLayout['lines'], regionOf: (line: FoundLayout['lines'][number]) => number | null, report: SegmentReport) {
   const kept = existing.filter((l) => l.labeled);
   const drop = existing.filter((l) => !l.labeled);
-  for (const l of drop) archiveAndDelete(project, l.id, 'replaced by segmentation');
   const fresh = found.filter((n) => kept.every((k) => polygonIoU(n.polygon, k.polygon) < SAME_LINE_IOU));
+  // New lines first, old ones archived after: SQLite hands out the highest freed id again, and
+  // a new line under a replaced one's id would look to the undo history like that line changed.
   const ids = insertLines(project.db, page.id, fresh.map((l) => ({
     polygon: l.polygon, baseline: l.baseline, text: null, regionId: regionOf(l),
     split: splitForNewLine(page.document_id, page.id, l.polygon),
   })), 'segmentation');
+  for (const l of drop) archiveAndDelete(project, l.id, 'replaced by segmentation');
   report.added += fresh.length;
   report.keptLabeled += kept.length;
   report.removed += drop.length;

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { insertLines } from '../../../main/import/insert-lines.ts';
 import { updateLineGeometry } from '../../../main/layout/line-edits.ts';
 import type { Project } from '../../../main/project/project.ts';
+import { UndoStack } from '../../../main/edits/undo-stack.ts';
 import { editPage, rect } from '../../helpers/edit-page.ts';
 
 const count = (project: Project, table: string) => (project.db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
@@ -176,4 +177,47 @@ test('edits emit history-changed with the labels of the next undo and redo', asy
   const history = events.filter((e) => (e as { type: string }).type === 'history-changed');
   assert.deepEqual(history.at(-2), { type: 'history-changed', undo: 'text of line 1', redo: null });
   assert.deepEqual(history.at(-1), { type: 'history-changed', undo: null, redo: 'text of line 1' });
+});
+
+test('a change of split is a step of its own: it undoes, and the edits before it still undo', async () => {
+  const { project, api, pageId, add } = await editPage();
+  const a = await add(100);
+  const split = () => (project.db.prepare('SELECT split FROM lines WHERE id = ?').get(a) as { split: string }).split;
+  const was = split();
+  const other = was === 'test' ? 'validation' : 'test';
+  await api.updateLineGeometry({ lineId: a, polygon: rect(100, 90, 600, 60), baseline: null });
+  assert.deepEqual(await api.setSplit({ lineIds: [a], split: other }), { changed: 1 });
+  assert.equal((await api.undoState({})).undo, 'data split of line 1');
+  await api.undo({});
+  assert.equal(split(), was);
+  await api.undo({});
+  assert.deepEqual((await api.getPage({ pageId })).lines[0].polygon, rect(100, 100, 600, 40));
+  await api.redo({});
+  await api.redo({});
+  assert.equal(split(), other);
+});
+
+test('an edit that fails after changing a page drops that page’s history; one that fails before changing anything keeps it', async () => {
+  const { project, pageId, add } = await editPage();
+  const history = new UndoStack();
+  const a = await add(100);
+  await history.record(project, 'shape of line 1', [pageId], () => updateLineGeometry(project, a, rect(100, 90, 600, 60), null));
+  await assert.rejects(history.record(project, 'refused', [pageId], () => { throw new Error('no line 99'); }), /no line 99/);
+  assert.equal(history.state().undo, 'shape of line 1');
+  await assert.rejects(history.record(project, 'finding lines', [pageId], async () => {
+    insertLines(project.db, pageId, [{ polygon: rect(100, 300, 600, 40), baseline: null, text: null, split: 'train' }], 'segmentation');
+    throw new Error('the segmenter failed on the next page');
+  }), /next page/);
+  assert.deepEqual(history.state(), { undo: null, redo: null });
+});
+
+test('edits and undo run one at a time: an undo asked for while lines are being found undoes the finding', async () => {
+  const { api, pageId, add, order } = await editPage();
+  const a = await add(100);
+  const finding = api.segmentPages({ pageIds: [pageId], segmenter: 'classical' });
+  const undone = api.undo({});
+  await finding;
+  assert.equal((await undone).applied?.label, 'finding lines');
+  assert.deepEqual(await order(), [a]);
+  assert.deepEqual(await api.undoState({}), { undo: 'drawn line', redo: 'finding lines' });
 });
