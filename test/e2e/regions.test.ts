@@ -33,6 +33,11 @@ test('Find lines with the trained model draws the text block and the marginal no
   const labels = (await canvas.getAttribute('data-region-labels'))!.split('|');
   assert.deepEqual(labels.map((l) => l.replace(/^\d+ · /, '')).sort(), ['main text', 'marginal note']);
   await page.screenshot({ path: join(ARTIFACTS, 'regions-found.png') });
+  // Zooming keeps the labels at their size on screen (they are redrawn only when the regions change).
+  for (const button of ['fit-page', 'fit-width']) {
+    await page.getByTestId(button).click();
+    await page.waitForFunction(() => document.querySelector<HTMLElement>('[data-testid="page-canvas"]')?.dataset.regionLabelScreenScale === '1.000');
+  }
 
   // The notes' label on the page selects their region.
   const pageId = Number(new URL(page.url()).searchParams.get('page') ?? 1);

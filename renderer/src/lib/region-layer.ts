@@ -41,3 +41,13 @@ export function drawRegions(layer: Konva.Layer, canvas: HTMLElement, regions: Re
   canvas.dataset.drawnRegions = String(regions.length);
   canvas.dataset.regionLabels = regions.map(regionLabel).join('|');
 }
+
+/** Keeps the labels at their screen size after a zoom (the outlines keep theirs by strokeScaleEnabled). */
+export function rescaleRegionLabels(layer: Konva.Layer, canvas: HTMLElement): void {
+  const scale = layer.getStage()?.scaleX() ?? 1;
+  const labels = layer.find<Konva.Label>((n: Konva.Node) => n.name().startsWith('region-label-'));
+  for (const label of labels) label.scale({ x: 1 / scale, y: 1 / scale });
+  layer.batchDraw();
+  // Published for end-to-end tests: 1 while the labels keep their screen size.
+  if (labels.length) canvas.dataset.regionLabelScreenScale = labels[0].getAbsoluteScale().x.toFixed(3);
+}
