@@ -9,6 +9,7 @@ import { EXPORT_FORMATS } from './export-formats.ts';
 import { workbenchSchemas, type WorkbenchResponses } from './workbench-api.ts';
 import { REGION_TYPES, type RegionType } from './region-types.ts';
 import { SEGMENTERS } from './segmenter-options.ts';
+import { TRAINING_DEFAULTS } from './training-defaults.ts';
 
 export const SPLITS = ['train', 'validation', 'test'] as const;
 export { EXPORT_FORMATS, type ExportFormat } from './export-formats.ts';
@@ -163,15 +164,15 @@ export const schemas = {
   addBaseModel: z.object({}).strict(),
   startTraining: z.discriminatedUnion('kind', [
     z.object({
-      kind: z.literal('pretrain'), mapping: z.enum(MAPPING_KINDS).default('window'), instances: z.number().int().min(1).max(64).default(5),
+      kind: z.literal('pretrain'), mapping: z.enum(MAPPING_KINDS).default('window'), instances: z.number().int().min(1).max(64).default(TRAINING_DEFAULTS.instances),
       head: z.enum(HEAD_KINDS).default('mlp'), features: z.enum(FEATURE_KINDS).default('contextual'),
       augmentations: z.enum(AUGMENTATION_PIPELINES).default('mild'),
-      steps: z.number().int().min(1).max(1_000_000).default(2000), batchSize: z.number().int().min(1).max(256).default(16), seed: z.number().int().min(0).default(1),
+      steps: z.number().int().min(1).max(1_000_000).default(TRAINING_DEFAULTS.steps), batchSize: z.number().int().min(1).max(256).default(TRAINING_DEFAULTS.batchSize), seed: z.number().int().min(0).default(TRAINING_DEFAULTS.seed),
       threads: z.number().int().min(1).max(64).optional(), checkpointEvery: z.number().int().min(1).optional(),
     }).strict(),
     z.object({
       kind: z.literal('finetune'), from: z.number().int().positive().optional(), freezeEncoder: z.boolean().default(false),
-      steps: z.number().int().min(1).max(1_000_000).default(2000), batchSize: z.number().int().min(1).max(256).default(16), seed: z.number().int().min(0).default(1),
+      steps: z.number().int().min(1).max(1_000_000).default(TRAINING_DEFAULTS.steps), batchSize: z.number().int().min(1).max(256).default(TRAINING_DEFAULTS.batchSize), seed: z.number().int().min(0).default(TRAINING_DEFAULTS.seed),
       // Left out, the server chooses (it knows the machine's cores; a browser window does not).
       threads: z.number().int().min(1).max(64).optional(), checkpointEvery: z.number().int().min(1).optional(),
       // Present: semi-supervised (self-training on the unlabeled lines too); `steps` is then

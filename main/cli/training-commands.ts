@@ -13,6 +13,7 @@ import { SELF_TRAINING_DEFAULTS } from '../../shared/self-training-options.ts';
 import { printResult, table } from './output.ts';
 import { fraction, int, modelRef } from './option-values.ts';
 import { progressPrinter } from './progress.ts';
+import { TRAINING_DEFAULTS } from '../../shared/training-defaults.ts';
 
 const resolveModel = (project: Project, ref: number | 'base') => (ref === 'base' ? ensureBaseModel(project).id : ref);
 
@@ -57,15 +58,15 @@ export function addTrainingCommands(program: Command): void {
     .description('SeqCLR self-supervised pretraining of the encoder on all lines of the project')
     .argument('<dir>', 'project folder')
     .addOption(new Option('--mapping <kind>', 'instance mapping').choices(MAPPING_KINDS).default('window'))
-    .option('--instances <n>', 'instances per line for window mapping', int('--instances'), 5)
+    .option('--instances <n>', 'instances per line for window mapping', int('--instances'), TRAINING_DEFAULTS.instances)
     .addOption(new Option('--head <kind>', 'projection head').choices(HEAD_KINDS).default('mlp'))
     .addOption(new Option('--features <kind>', 'contrast visual (conv) or contextual (BiLSTM) features').choices(FEATURE_KINDS).default('contextual'))
     .addOption(new Option('--augmentations <kind>', 'how the two views of a line differ').choices(AUGMENTATION_PIPELINES).default('mild'))
-    .option('--steps <n>', 'training steps', int('--steps'), 2000)
-    .option('--batch <n>', 'lines per batch', int('--batch'), 16)
+    .option('--steps <n>', 'training steps', int('--steps'), TRAINING_DEFAULTS.steps)
+    .option('--batch <n>', 'lines per batch', int('--batch'), TRAINING_DEFAULTS.batchSize)
     .option('--threads <n>', 'CPU threads for data-parallel pretraining', int('--threads'), defaultTrainingThreads())
-    .option('--seed <n>', 'random seed', int('--seed', 0), 1)
-    .option('--checkpoint-every <n>', 'save a resumable checkpoint every n steps', int('--checkpoint-every'), 50)
+    .option('--seed <n>', 'random seed', int('--seed', 0), TRAINING_DEFAULTS.seed)
+    .option('--checkpoint-every <n>', 'save a resumable checkpoint every n steps', int('--checkpoint-every'), TRAINING_DEFAULTS.checkpointEvery)
     .option('--json', 'print progress and the result as JSON lines')
     .action(async (dir: string, o: { checkpointEvery: number; mapping: MappingKind; instances: number; head: HeadKind; features: FeatureKind; augmentations: PipelineName; steps: number; batch: number; threads: number; seed: number; json?: boolean }) => {
       await withProject(dir, async (project) => {
@@ -82,11 +83,11 @@ export function addTrainingCommands(program: Command): void {
     .argument('<dir>', 'project folder')
     .option('--from <id>', 'start from this model version (e.g. a SeqCLR-pretrained one), or "base"', modelRef)
     .option('--freeze-encoder', 'keep the encoder of --from fixed and train only the decoder')
-    .option('--steps <n>', 'training steps', int('--steps'), 2000)
-    .option('--batch <n>', 'lines per batch', int('--batch'), 16)
+    .option('--steps <n>', 'training steps', int('--steps'), TRAINING_DEFAULTS.steps)
+    .option('--batch <n>', 'lines per batch', int('--batch'), TRAINING_DEFAULTS.batchSize)
     .option('--threads <n>', 'CPU threads for data-parallel training', int('--threads'), defaultTrainingThreads())
-    .option('--seed <n>', 'random seed', int('--seed', 0), 1)
-    .option('--checkpoint-every <n>', 'save a resumable checkpoint every n steps', int('--checkpoint-every'), 50)
+    .option('--seed <n>', 'random seed', int('--seed', 0), TRAINING_DEFAULTS.seed)
+    .option('--checkpoint-every <n>', 'save a resumable checkpoint every n steps', int('--checkpoint-every'), TRAINING_DEFAULTS.checkpointEvery)
     .option('--semi-supervised', 'self-training: confident readings of the unlabeled lines train too, weighted below human labels (--steps is the total over all rounds)')
     .option('--rounds <n>', `semi-supervised: read-and-train rounds (default ${SELF_TRAINING_DEFAULTS.rounds})`, int('--rounds'))
     .option('--threshold <c>', `semi-supervised: least confidence of a reading used as a target (default ${SELF_TRAINING_DEFAULTS.threshold})`, fraction('--threshold'))

@@ -20,6 +20,7 @@ import { readLinesOnce } from './line-reader.ts';
 import type { Reading } from './recognize.ts';
 import { augmentView, PIPELINES, type PipelineName } from './seqclr/augment.ts';
 import { SELF_TRAINING_DEFAULTS } from '../../shared/self-training-options.ts';
+import { TRAINING_DEFAULTS } from '../../shared/training-defaults.ts';
 import { train, type TrainOptions, type TrainProgress, type TrainResult, type TrainState } from './train.ts';
 
 /** Whatever identifies a line to the caller (a database id, a file name). */
@@ -99,7 +100,7 @@ export const DEFAULT_SELF_TRAINING: SelfTrainingOptions = {
   pseudoAugmentation: 'none',
   readBatchSize: 32,
   train: {},
-  checkpointEvery: 200,
+  checkpointEvery: TRAINING_DEFAULTS.checkpointEvery,
 };
 
 export interface SelfTrainingResult {

@@ -15,6 +15,7 @@ import { ParallelGradients } from './parallel.ts';
 import { clipByGlobalNorm, learningRateAt, restoreOptimizer, snapshotOptimizer, yieldToEventLoop, type OptimOptions } from './optim.ts';
 import type { Codec } from './codec.ts';
 import type { TrainingCheckpointState } from './checkpoint.ts';
+import { TRAINING_DEFAULTS } from '../../shared/training-defaults.ts';
 
 export interface TrainOptions extends OptimOptions {
   /** Validate every this many steps (0: never). */
@@ -49,16 +50,16 @@ export interface TrainOptions extends OptimOptions {
 }
 
 export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
-  steps: 2000,
-  batchSize: 16,
+  steps: TRAINING_DEFAULTS.steps,
+  batchSize: TRAINING_DEFAULTS.batchSize,
   learningRate: 1e-3,
   warmupSteps: 100,
   clipNorm: 5,
-  seed: 1,
+  seed: TRAINING_DEFAULTS.seed,
   validateEvery: 200,
   patience: 5,
   frozen: [],
-  checkpointEvery: 200,
+  checkpointEvery: TRAINING_DEFAULTS.checkpointEvery,
   threads: 1,
 };
 

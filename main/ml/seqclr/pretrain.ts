@@ -18,6 +18,7 @@ import { ProjectionHead, type HeadKind } from './heads.ts';
 import { mapInstances, type Mapping } from './instances.ts';
 import { ntXent } from './ntxent.ts';
 import type { FeatureKind } from '../../../shared/pretraining-options.ts';
+import { TRAINING_DEFAULTS } from '../../../shared/training-defaults.ts';
 
 export interface PretrainOptions extends OptimOptions {
   /** Contrast visual features V or contextual features H (the paper prefers H for CTC). */
@@ -44,9 +45,9 @@ export interface PretrainOptions extends OptimOptions {
 }
 
 export const DEFAULT_PRETRAIN_OPTIONS: PretrainOptions = {
-  steps: 2000, batchSize: 16, learningRate: 1e-3, warmupSteps: 100, clipNorm: 5, seed: 1,
-  features: 'contextual', head: 'mlp', headSize: 128, mapping: { kind: 'window', instances: 5 },
-  temperature: 0.1, augmentations: 'mild', augmentStrength: 1, checkpointEvery: 200, threads: 1,
+  steps: TRAINING_DEFAULTS.steps, batchSize: TRAINING_DEFAULTS.batchSize, learningRate: 1e-3, warmupSteps: 100, clipNorm: 5, seed: TRAINING_DEFAULTS.seed,
+  features: 'contextual', head: 'mlp', headSize: 128, mapping: { kind: 'window', instances: TRAINING_DEFAULTS.instances },
+  temperature: 0.1, augmentations: 'mild', augmentStrength: 1, checkpointEvery: TRAINING_DEFAULTS.checkpointEvery, threads: 1,
 };
 
 /** The encoder parts that pretraining updates. */

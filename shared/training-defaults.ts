@@ -1,0 +1,12 @@
+// Training defaults, named once: the API's schema fills them in, the CLI's options and the
+// Training panel start from them, and main/ml's training loops use them when a caller
+// leaves a value out. (Threads are the server's to choose: jobs/training-runs.ts.)
+export const TRAINING_DEFAULTS = {
+  steps: 2000,
+  batchSize: 16,
+  seed: 1,
+  /** Steps between resumable checkpoints of a job. */
+  checkpointEvery: 50,
+  /** SeqCLR window-to-instance: instances per line. */
+  instances: 5,
+} as const;
