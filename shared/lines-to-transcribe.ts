@@ -12,3 +12,12 @@ export function linesToTranscribe(view: Pick<PageView, 'lines' | 'regions'>): Li
 /** The first line still to transcribe (unlabeled, not excluded), if any. */
 export const firstUnlabeled = (view: Pick<PageView, 'lines' | 'regions'>): LineView | undefined =>
   linesToTranscribe(view).find((l) => l.text === null);
+
+/**
+ * The line a page screen shows: the one asked for while it is still on the page (Find lines
+ * or an undo may have removed it), else the first line to transcribe, else the first line.
+ */
+export function lineToShow(view: Pick<PageView, 'lines' | 'regions'>, wanted: number | null): number | null {
+  if (wanted !== null && view.lines.some((l) => l.id === wanted)) return wanted;
+  return firstUnlabeled(view)?.id ?? view.lines[0]?.id ?? null;
+}
