@@ -86,7 +86,11 @@ test('the installers pack compiled output only and no TypeScript loader', () => 
   assert.ok(files.includes('build/main/**/*') && files.includes('renderer/dist/**/*'), files.join(', '));
   assert.ok(!files.some((f) => /^(main|shared|renderer\/src)\//.test(f)), `sources packed: ${files.join(', ')}`);
   const unpacked = list('asarUnpack');
-  for (const needed of ['node_modules/better-sqlite3/**/*', 'node_modules/sharp/**/*', 'node_modules/@tensorflow/tfjs-backend-wasm/dist/*.wasm']) assert.ok(unpacked.includes(needed), needed);
+  for (const needed of ['node_modules/better-sqlite3/**/*', 'node_modules/sharp/**/*', 'node_modules/@tensorflow/tfjs-backend-wasm/dist/*.wasm', 'node_modules/onnxruntime-node/**/*']) assert.ok(unpacked.includes(needed), needed);
+  // Each installer carries ONNX Runtime's library for its own platform only.
+  for (const [target, others] of [['linux', 'darwin,win32'], ['win', 'darwin,linux'], ['mac', 'linux,win32']]) {
+    assert.ok(yml.includes(`\n${target}:\n  files: ["!node_modules/onnxruntime-node/bin/napi-v*/{${others}}/**"]`), target);
+  }
 });
 
 test('the compiled app (npm start in browser mode) runs segmentation and a job in its compiled workers, without tsx', { timeout: 240_000 }, async (t) => {
