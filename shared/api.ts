@@ -114,6 +114,8 @@ export interface SearchHit {
   text: string;
   /** The text with matches wrapped in [[ ]]. */
   snippet: string;
+  /** A person's text, or the model's reading of a line no one has transcribed. */
+  source: 'human' | 'model';
 }
 
 export interface ImportFailure {

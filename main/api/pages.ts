@@ -60,13 +60,26 @@ export function lineHistory(project: Project, lineId: number): TranscriptionRow[
   return (project.db.prepare('SELECT * FROM transcriptions WHERE line_id = ? ORDER BY id DESC').all(lineId) as Array<Record<string, unknown>>).map(toRow);
 }
 
-/** Each word is matched as a prefix, so typing "bapt" finds "baptism"; FTS syntax is not exposed. */
+/**
+ * Each word is matched as a prefix, so typing "bapt" finds "baptism"; FTS syntax is not exposed.
+ * People's text comes first; then the model's readings of lines no one has transcribed (a
+ * transcribed line is found by its text, not by what the model once misread in it), marked
+ * as such. Each group is ranked by FTS5's bm25.
+ */
 export function search(project: Project, query: string, limit = 100): SearchHit[] {
   const terms = query.normalize('NFC').split(/\s+/).map((w) => w.replace(/"/g, '')).filter(Boolean);
   if (terms.length === 0) return [];
   const match = terms.map((t) => `"${t}"*`).join(' ');
+  const human = searchIndex(project, 'line_text_fts', '', match, limit);
+  if (human.length >= limit) return human;
+  const untranscribed = 'AND NOT EXISTS (SELECT 1 FROM line_text_fts h WHERE h.rowid = f.rowid)';
+  return [...human, ...searchIndex(project, 'prediction_text_fts', untranscribed, match, limit - human.length)];
+}
+
+function searchIndex(project: Project, table: 'line_text_fts' | 'prediction_text_fts', where: string, match: string, limit: number): SearchHit[] {
+  const source: SearchHit['source'] = table === 'line_text_fts' ? 'human' : 'model';
   return project.db.prepare(`SELECT f.rowid AS lineId, l.page_id AS pageId, p.document_id AS documentId, d.name AS documentName,
-      p.page_index AS pageIndex, f.text, highlight(line_text_fts, 0, '[[', ']]') AS snippet
-    FROM line_text_fts f JOIN lines l ON l.id = f.rowid JOIN pages p ON p.id = l.page_id JOIN documents d ON d.id = p.document_id
-    WHERE line_text_fts MATCH ? AND ${FINISHED_DOCUMENT} ORDER BY rank LIMIT ?`).all(match, limit) as SearchHit[];
+      p.page_index AS pageIndex, f.text, highlight(${table}, 0, '[[', ']]') AS snippet, '${source}' AS source
+    FROM ${table} f JOIN lines l ON l.id = f.rowid JOIN pages p ON p.id = l.page_id JOIN documents d ON d.id = p.document_id
+    WHERE ${table} MATCH ? ${where} AND ${FINISHED_DOCUMENT} ORDER BY rank LIMIT ?`).all(match, limit) as SearchHit[];
 }

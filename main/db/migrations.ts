@@ -186,4 +186,29 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE lines ADD COLUMN region_id INTEGER REFERENCES regions(id) ON DELETE SET NULL;
   CREATE INDEX lines_region ON lines(region_id);
   `,
+  // 7: full-text search over the model's reading of every line (rowid = line id), beside
+  // line_text_fts, so Search finds lines no one has transcribed yet. It holds the reading the
+  // page screen shows (the line's newest prediction, max(id)), kept by triggers as
+  // transcription jobs insert or update readings, and as models or lines are deleted. An
+  // index rather than LIKE: a project holds a reading of every line for each model, and a
+  // LIKE scan over them all would grow with every transcription run.
+  `
+  CREATE VIRTUAL TABLE prediction_text_fts USING fts5(text, tokenize = 'unicode61 remove_diacritics 2');
+  CREATE TRIGGER predictions_to_fts AFTER INSERT ON predictions BEGIN
+    DELETE FROM prediction_text_fts WHERE rowid = NEW.line_id;
+    INSERT INTO prediction_text_fts (rowid, text) SELECT line_id, text FROM predictions WHERE id = (SELECT max(id) FROM predictions WHERE line_id = NEW.line_id);
+  END;
+  CREATE TRIGGER predictions_updated_fts AFTER UPDATE OF text ON predictions BEGIN
+    DELETE FROM prediction_text_fts WHERE rowid = NEW.line_id;
+    INSERT INTO prediction_text_fts (rowid, text) SELECT line_id, text FROM predictions WHERE id = (SELECT max(id) FROM predictions WHERE line_id = NEW.line_id);
+  END;
+  CREATE TRIGGER predictions_out_of_fts AFTER DELETE ON predictions BEGIN
+    DELETE FROM prediction_text_fts WHERE rowid = OLD.line_id;
+    INSERT INTO prediction_text_fts (rowid, text) SELECT line_id, text FROM predictions WHERE id = (SELECT max(id) FROM predictions WHERE line_id = OLD.line_id);
+  END;
+  CREATE TRIGGER lines_out_of_prediction_fts AFTER DELETE ON lines BEGIN
+    DELETE FROM prediction_text_fts WHERE rowid = OLD.id;
+  END;
+  INSERT INTO prediction_text_fts (rowid, text) SELECT line_id, text FROM predictions p WHERE id = (SELECT max(id) FROM predictions q WHERE q.line_id = p.line_id);
+  `,
 ];

@@ -88,7 +88,7 @@ test('import, find lines, reshape one, transcribe three with the keyboard, reloa
   }
   await page.screenshot({ path: join(ARTIFACTS, 'annotate-transcribed.png') });
   await page.reload();
-  await openFirstPage(page);
+  // A reload comes back to the page and line (the address keeps them).
   await field.waitFor();
   assert.match(await page.locator('nav span').first().innerText(), new RegExp(`^3/${found} lines labeled`));
   const texts: string[] = [];

@@ -72,7 +72,7 @@ test('Tab keeps the keyboard in the text field; Alt+P reaches the palette; every
   app.project.db.prepare("INSERT INTO models (name, kind, config, weights_hash) VALUES ('m', 'finetune', '{}', 'x')").run();
   app.project.db.prepare("INSERT INTO predictions (line_id, model_id, text, confidence, char_confidence) VALUES (?, 1, 'a reading', 0.9, '[0.9]')").run(lineId);
   await page.reload();
-  await openFirstPage(page);
+  // A reload comes back to the page and line (the address keeps them).
   await waitWhere(page, 'Page 1 transcription of line 2');
   assert.equal(await field.inputValue(), 'abc', 'the draft came back');
   await page.keyboard.press('Control+a');

@@ -80,6 +80,55 @@ test('the header holds at 1024, 1440 and 1920 px on every screen', async () => {
   }
 });
 
+/** The page's background and text colours as drawn, and what overflows the window. */
+const looks = (page: Page) => page.evaluate(() => {
+  const main = getComputedStyle(document.documentElement);
+  const columns = ['page-canvas', 'page-text', 'line-text'].map((id) => document.querySelector(`[data-testid=${id}]`)!.getBoundingClientRect());
+  return {
+    theme: document.documentElement.dataset.theme ?? null, background: main.backgroundColor, text: main.color,
+    overflow: document.documentElement.scrollWidth - window.innerWidth,
+    columnsInside: columns.every((r) => r.left >= 0 && r.right <= window.innerWidth && r.width > 100),
+    current: getComputedStyle(document.querySelector('[data-testid=page-text] li.current button')!).backgroundColor,
+  };
+});
+
+test('light and dark themes hold at 1024, 1440 and 1920 px; the system\'s theme first, the toggle remembered', async () => {
+  const { app, browser } = fixture();
+  for (const width of [1024, 1440, 1920]) {
+    // The system asks for dark: shown dark until the toggle picks light.
+    const page = await browser.newPage({ viewport: { width, height: 800 }, colorScheme: 'dark' });
+    await page.goto(app.server.url);
+    await openFirstPage(page);
+    await page.getByTestId('line-text').waitFor();
+    if (!(await page.getByTestId('page-text').count())) await page.getByTestId('toggle-page-text').click();
+    await page.getByTestId('page-text').locator('li.current').waitFor();
+    const seen: Record<string, Awaited<ReturnType<typeof looks>>> = {};
+    for (const theme of ['dark', 'light']) {
+      if (theme === 'light') {
+        await page.getByTestId('theme-toggle').click();
+        await page.waitForFunction(() => document.documentElement.dataset.theme === 'light');
+      }
+      const l = await looks(page);
+      seen[theme] = l;
+      assert.equal(await page.getByTestId('theme-toggle').getAttribute('data-theme-shown'), theme);
+      assert.ok(l.overflow <= 0, `nothing overflows (${theme}, ${width} px: ${JSON.stringify(l)})`);
+      assert.ok(l.columnsInside, `image, page text and transcription inside the window (${theme}, ${width} px)`);
+      await checkHeader(page, `page, ${theme} theme`);
+      await page.screenshot({ path: join(ARTIFACTS, `theme-${theme}-${width}-page.png`) });
+    }
+    const lum = (c: string) => c.match(/\d+/g)!.slice(0, 3).map(Number).reduce((a, b) => a + b, 0);
+    assert.ok(lum(seen.dark.background) < 200 && lum(seen.light.background) > 600, `dark and light backgrounds (${seen.dark.background}, ${seen.light.background})`);
+    assert.ok(lum(seen.dark.text) > lum(seen.dark.background) + 300, 'light text on dark');
+    assert.notEqual(seen.light.current, 'rgba(0, 0, 0, 0)', 'the current line is highlighted in the page text');
+    // Remembered over a reload, whatever the system says.
+    await page.reload();
+    await page.getByTestId('line-text').waitFor();
+    assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'light');
+    await page.getByTestId('theme-toggle').click();
+    await page.close();
+  }
+});
+
 test('messages about one project do not follow into another', async () => {
   const { browser } = fixture();
   const page = await browser.newPage({ viewport: { width: 1440, height: 800 } });

@@ -190,7 +190,7 @@ test('contrast, brightness and invert change the scan and the line image alike',
   await page.screenshot({ path: join(ARTIFACTS, 'page-view-image-adjusted.png') });
   // Remembered on reload; Reset puts it back.
   await page.reload();
-  await openFirstPage(page);
+  // A reload comes back to the page and line (the address keeps them).
   await page.getByTestId('line-text').waitFor();
   assert.match(await page.getByTestId('line-image').evaluate((el) => getComputedStyle(el).filter), /invert\(1\)/);
   await page.getByTestId('image-adjust').locator('summary').click();

@@ -69,7 +69,7 @@ test('Find lines with the trained model draws the text block and the marginal no
   await page.screenshot({ path: join(ARTIFACTS, 'regions-excluded.png') });
   // The choice is remembered.
   await page.reload();
-  await openFirstPage(page);
+  // A reload comes back to the page and line (the address keeps them).
   await page.getByTestId('segmenter').waitFor();
   assert.equal(await page.getByTestId('segmenter').inputValue(), 'classical');
 });

@@ -31,12 +31,13 @@ test('transcribe three lines with the keyboard, reload, and search', async () =>
   }
   await page.screenshot({ path: join(ARTIFACTS, 'transcribe.png') });
   await page.reload();
-  await openFirstPage(page);
+  // A reload comes back to the page and line (the address keeps them).
   await field.waitFor();
   const labeled = await page.locator('nav span').first().innerText();
   assert.match(labeled, /4\/4 lines labeled/);
+  assert.equal(await field.inputValue(), typed[2], 'back on the last line typed');
   // Reading order: line 2 (was unlabeled), then the first two lines of the second region.
-  await page.keyboard.press('ArrowUp');
+  for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowUp');
   const texts: string[] = [];
   for (let i = 0; i < 4; i++) {
     texts.push(await field.inputValue());

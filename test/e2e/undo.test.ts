@@ -143,7 +143,7 @@ test('undo and redo text, shape, split, merge, delete and reading order with key
   await page.keyboard.press('Enter');
   await until('line 4 saved', () => lines()[3].text === 'Witnesses: the widow Kemp');
   await page.reload();
-  await openFirstPage(page);
+  // A reload comes back to the page and line (the address keeps them).
   await page.waitForFunction(() => document.activeElement?.getAttribute('data-testid') === 'line-text');
   await page.keyboard.press('Control+z');
   await status.getByText('Undone: text of line 4').waitFor();
