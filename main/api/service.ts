@@ -36,7 +36,8 @@ export function createService(project: Project, emit: EventSink = () => {}, runn
     async projectInfo(): Promise<ProjectInfo> {
       const row = db.prepare(`SELECT
           (SELECT count(*) FROM documents WHERE ${FINISHED_DOCUMENT}) AS documents,
-          (SELECT count(*) FROM pages) AS pages,
+          -- Pages of scanned documents: an imported line image counts as a line, not as a page.
+          (SELECT count(*) FROM pages p WHERE p.document_id IN (SELECT id FROM documents WHERE kind = 'scan' AND ${FINISHED_DOCUMENT})) AS pages,
           (SELECT count(*) FROM lines l WHERE ${IN_FINISHED_DOCUMENT} AND ${NOT_EXCLUDED}) AS lines,
           (SELECT count(*) FROM lines l WHERE ${LABELED} AND ${IN_FINISHED_DOCUMENT} AND ${NOT_EXCLUDED}) AS labeled`).get() as Omit<ProjectInfo, 'path' | 'name'>;
       return { path: project.root, name: project.name, ...row };

@@ -17,6 +17,7 @@ test('labeled, unlabeled and all lines, search and counts leave out documents st
     assert.deepEqual([labeledLines(project).length, unlabeledLineIds(project).length, allLineIds(project).length], [4, 2, 6]);
     assert.ok((await api.search({ query: word })).length > 0);
     assert.deepEqual(await api.projectInfo({}).then((i) => [i.lines, i.labeled]), [6, 4]);
+    assert.equal((await api.projectInfo({})).pages, 0, 'line images count as lines, not as pages');
     // The same document as an import in progress would mark it (pid of this live process).
     project.db.prepare(`UPDATE documents SET source_hash = 'importing:${process.pid}:' || source_hash`).run();
     assert.deepEqual([labeledLines(project).length, unlabeledLineIds(project).length, allLineIds(project).length], [0, 0, 0]);
