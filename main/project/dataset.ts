@@ -22,7 +22,12 @@ export const IN_FINISHED_DOCUMENT = `l.page_id IN (SELECT p.id FROM pages p WHER
  */
 export const NOT_EXCLUDED = 'NOT EXISTS (SELECT 1 FROM regions rx WHERE rx.id = l.region_id AND rx.excluded = 1)';
 
-/** SQL: the line (alias l) has a current human or imported transcription. */
+/**
+ * SQL: the line (alias l) has a current human or imported transcription — the one
+ * definition of "labeled" for counts, suggestions, review and training. An empty
+ * transcription is a label too: a person said the line holds no text (a band of noise, a
+ * ruled line), and training on it teaches the model to read such bands as nothing.
+ */
 export const LABELED = 'EXISTS (SELECT 1 FROM current_transcriptions ct WHERE ct.line_id = l.id)';
 
 export interface LabeledLine {
@@ -35,17 +40,14 @@ export interface LabeledLine {
 export function labeledLines(project: Project, splits: Split[] = ['train', 'validation', 'test']): LabeledLine[] {
   const rows = project.db.prepare(`SELECT l.id AS lineId, ct.text, ct.id AS transcriptionId, l.split
     FROM lines l JOIN current_transcriptions ct ON ct.line_id = l.id WHERE ${IN_FINISHED_DOCUMENT} AND ${NOT_EXCLUDED} ORDER BY l.id`).all() as LabeledLine[];
-  return rows.filter((r) => splits.includes(r.split) && r.text.trim().length > 0);
+  return rows.filter((r) => splits.includes(r.split));
 }
 
 export function allLineIds(project: Project): number[] {
   return (project.db.prepare(`SELECT l.id FROM lines l WHERE ${IN_FINISHED_DOCUMENT} AND ${NOT_EXCLUDED} ORDER BY l.id`).all() as Array<{ id: number }>).map((r) => r.id);
 }
 
-/**
- * Lines without a current transcription, in the given splits. (A line whose current
- * transcription is empty counts as labeled: a person said it holds no text.)
- */
+/** Lines without a current transcription (not LABELED), in the given splits. */
 export function unlabeledLineIds(project: Project, splits: Split[] = ['train', 'validation', 'test']): number[] {
   const rows = project.db.prepare(`SELECT l.id, l.split FROM lines l WHERE NOT ${LABELED} AND ${IN_FINISHED_DOCUMENT} AND ${NOT_EXCLUDED} ORDER BY l.id`).all() as Array<{ id: number; split: Split }>;
   return rows.filter((r) => splits.includes(r.split)).map((r) => r.id);

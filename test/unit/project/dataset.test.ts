@@ -27,3 +27,18 @@ test('labeled, unlabeled and all lines, search and counts leave out documents st
     project.close();
   }
 });
+
+test('a line saved empty is labeled everywhere: in the counts and in the training data', async () => {
+  const dir = await lineProject(4, 2);
+  const project = Project.open(dir);
+  const api = createService(project);
+  try {
+    const [empty] = unlabeledLineIds(project);
+    await api.saveTranscription({ lineId: empty, text: '' });
+    assert.ok(labeledLines(project).some((l) => l.lineId === empty && l.text === ''), 'trained on as a line that reads as nothing');
+    assert.ok(!unlabeledLineIds(project).includes(empty));
+    assert.deepEqual(await api.projectInfo({}).then((i) => [i.lines, i.labeled]), [4, 3]);
+  } finally {
+    project.close();
+  }
+});
