@@ -12,17 +12,20 @@ import { modelSegmenter, resolveSegmenter, type Segmenter } from './segmenters.t
 /** Where a segmenter job writes its model unless told otherwise. */
 export const projectSegmenterFile = (project: Project, jobId: number) => join(project.root, 'segmenters', `job-${jobId}.qseg`);
 
-const within = (root: string, file: string) => {
-  const rel = relative(realpathSync(root), realpathSync(file));
+/** The job's model is there and really inside the project: a link in segmenters/ pointing elsewhere counts as missing. */
+function inProject(project: Project, jobId: number): boolean {
+  const file = projectSegmenterFile(project, jobId);
+  if (!existsSync(file)) return false;
+  const rel = relative(realpathSync(project.root), realpathSync(file));
   return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
-};
+}
 
 interface Row { id: number; updated_at: string; progress: string }
 
 /** Finished segmenter jobs whose model is in the project's segmenters folder, newest first. */
 export function listProjectSegmenters(project: Project): ProjectSegmenter[] {
   const rows = project.db.prepare("SELECT id, updated_at, progress FROM jobs WHERE kind = 'segment' AND state = 'done' ORDER BY id DESC").all() as Row[];
-  return rows.filter((r) => existsSync(projectSegmenterFile(project, r.id))).map((r) => {
+  return rows.filter((r) => inProject(project, r.id)).map((r) => {
     const p = JSON.parse(r.progress) as { pages?: unknown; step?: unknown };
     const count = (v: unknown) => (typeof v === 'number' ? v : null);
     return { choice: projectSegmenterChoice(r.id), jobId: r.id, finishedAt: r.updated_at, pages: count(p.pages), steps: count(p.step) };
@@ -34,10 +37,8 @@ export function projectSegmenterModel(project: Project, jobId: number): string {
   const job = project.db.prepare('SELECT kind, state FROM jobs WHERE id = ?').get(jobId) as { kind: string; state: string } | undefined;
   if (!job || job.kind !== 'segment') throw new Error(`no segmenter was fine-tuned by job ${jobId} in this project`);
   if (job.state !== 'done') throw new Error(`segmenter job ${jobId} is ${job.state}: it has no model to segment with`);
-  const file = projectSegmenterFile(project, jobId);
-  // A link in segmenters/ pointing elsewhere is refused like any path from outside.
-  if (!existsSync(file) || !within(project.root, file)) throw new Error(`the model of segmenter job ${jobId} is missing from ${join(project.root, 'segmenters')}`);
-  return file;
+  if (!inProject(project, jobId)) throw new Error(`the model of segmenter job ${jobId} is missing from ${join(project.root, 'segmenters')}`);
+  return projectSegmenterFile(project, jobId);
 }
 
 /** resolveSegmenter, knowing this project's fine-tuned segmenters by name. */
