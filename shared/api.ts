@@ -8,7 +8,7 @@ import { MAX_SELF_TRAINING_ROUNDS, SELF_TRAINING_DEFAULTS } from './self-trainin
 import { EXPORT_FORMATS } from './export-formats.ts';
 import { workbenchSchemas, type WorkbenchResponses } from './workbench-api.ts';
 import { REGION_TYPES, type RegionType } from './region-types.ts';
-import { SEGMENTERS } from './segmenter-options.ts';
+import { PROJECT_SEGMENTER_PATTERN, SEGMENTERS } from './segmenter-options.ts';
 import { TRAINING_DEFAULTS } from './training-defaults.ts';
 
 export const SPLITS = ['train', 'validation', 'test'] as const;
@@ -141,6 +141,9 @@ export function mergeImportReports(reports: ImportReport[]): ImportReport {
   };
 }
 
+/** A fixed segmenter, or one fine-tuned in the project by name ("project:<jobId>"), never a path. */
+const segmenterSchema = z.union([z.enum(SEGMENTERS), z.string().regex(PROJECT_SEGMENTER_PATTERN, 'a segmenter is "bundled", "classical" or "project:<job id>"')]);
+
 const pointSchema = z.tuple([z.number().finite(), z.number().finite()]);
 
 export const schemas = {
@@ -187,8 +190,8 @@ export const schemas = {
     }).strict(),
   ]),
   startTranscription: z.object({ modelId: z.number().int().positive(), pageIds: z.array(z.number().int().positive()).min(1).optional() }).strict(),
-  segmentPages: z.object({ pageIds: z.array(z.number().int().positive()).min(1).max(100_000), segmenter: z.enum(SEGMENTERS).optional() }).strict(),
-  segmentRegion: z.object({ regionId: z.number().int().positive(), segmenter: z.enum(SEGMENTERS).optional() }).strict(),
+  segmentPages: z.object({ pageIds: z.array(z.number().int().positive()).min(1).max(100_000), segmenter: segmenterSchema.optional() }).strict(),
+  segmentRegion: z.object({ regionId: z.number().int().positive(), segmenter: segmenterSchema.optional() }).strict(),
   addRegion: z.object({ pageId: z.number().int().positive(), polygon: z.array(pointSchema).min(3).max(10_000), type: z.enum(REGION_TYPES).default('paragraph') }).strict(),
   updateRegion: z.object({ regionId: z.number().int().positive(), type: z.enum(REGION_TYPES).optional(), excluded: z.boolean().optional() }).strict(),
   deleteRegion: z.object({ regionId: z.number().int().positive() }).strict(),
@@ -263,7 +266,7 @@ export interface SegmentReport {
   removed: number;
   /** Text regions the segmenter found (a trained model finds them; the classical segmenter none). */
   regions: number;
-  /** Which segmenter ran: "bundled", "classical" or a model file. */
+  /** Which segmenter ran: "bundled", "classical", "project:<jobId>" or a model file. */
   segmenter: string;
   /** Set when the classical segmenter stood in for the model asked for, and why. */
   fallback?: string;

@@ -10,6 +10,24 @@ export type SegmenterChoice = (typeof SEGMENTERS)[number];
 
 export const DEFAULT_SEGMENTER: SegmenterChoice = 'bundled';
 
+/**
+ * A segmenter fine-tuned in this project (`quire train-segmenter`, or a Segmenter job in the
+ * Training panel) is named by its job: "project:<jobId>". The server resolves the name to
+ * <project>/segmenters/job-<id>.qseg of a finished job, so a window never names a file path.
+ */
+export const PROJECT_SEGMENTER_PATTERN = /^project:([1-9][0-9]{0,9})$/;
+export type ProjectSegmenterChoice = `project:${number}`;
+/** Any segmenter a window may ask for. */
+export type SegmenterName = SegmenterChoice | ProjectSegmenterChoice;
+
+export const projectSegmenterChoice = (jobId: number): ProjectSegmenterChoice => `project:${jobId}`;
+
+/** The job of a project segmenter's name, or null for another name. */
+export function projectSegmenterJob(name: string): number | null {
+  const m = PROJECT_SEGMENTER_PATTERN.exec(name);
+  return m ? Number(m[1]) : null;
+}
+
 export const SEGMENTER_LABELS: Record<SegmenterChoice, string> = {
   bundled: 'Trained model (bundled)',
   classical: 'Classical (no model)',

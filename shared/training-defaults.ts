@@ -10,3 +10,11 @@ export const TRAINING_DEFAULTS = {
   /** SeqCLR window-to-instance: instances per line. */
   instances: 5,
 } as const;
+
+/**
+ * Fine-tuning the line segmenter (jobs/segmenter-training.ts): few steps, since it adjusts
+ * the bundled model to a project's hands rather than training one.
+ */
+export const SEGMENTER_TRAINING_DEFAULTS = {
+  steps: 200,
+} as const;

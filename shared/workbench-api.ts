@@ -1,8 +1,11 @@
 // The workbench's methods beyond the core table of api.ts: undo and redo of page edits,
-// managing model versions (rename, delete, the current model), and per-project settings
-// such as the Training panel's last choices. api.ts merges these into its one table.
+// managing model versions (rename, delete, the current model), per-project settings
+// such as the Training panel's last choices, and fine-tuning the line segmenter on the
+// project's corrected pages. api.ts merges these into its one table.
 import { z } from './zod.ts';
 import { EXPORT_FORMATS } from './export-formats.ts';
+import type { ProjectSegmenterChoice } from './segmenter-options.ts';
+import { SEGMENTER_TRAINING_DEFAULTS } from './training-defaults.ts';
 
 /** What one undo or redo did. */
 export interface AppliedEdit {
@@ -27,6 +30,18 @@ export interface ProjectSettings {
   trainingChoices: TrainingChoices | null;
 }
 
+/** A segmenter fine-tuned in this project, for the "Find lines" menu. */
+export interface ProjectSegmenter {
+  /** What segmentPages takes to run it. */
+  choice: ProjectSegmenterChoice;
+  jobId: number;
+  /** When its job finished. */
+  finishedAt: string;
+  /** Corrected pages it learned from and steps it trained, where its job recorded them. */
+  pages: number | null;
+  steps: number | null;
+}
+
 const id = z.number().int().positive();
 
 export const workbenchSchemas = {
@@ -41,6 +56,8 @@ export const workbenchSchemas = {
     choices: z.record(z.string().max(40), z.union([z.string().max(200), z.number().finite(), z.boolean(), z.null()]))
       .refine((c) => Object.keys(c).length <= 40, 'at most 40 choices'),
   }).strict(),
+  startSegmenterTraining: z.object({ steps: z.number().int().min(1).max(100_000).default(SEGMENTER_TRAINING_DEFAULTS.steps) }).strict(),
+  listSegmenters: z.object({}).strict(),
 } as const;
 
 export interface WorkbenchResponses {
@@ -52,6 +69,9 @@ export interface WorkbenchResponses {
   setCurrentModel: { ok: true };
   projectSettings: ProjectSettings;
   rememberTrainingChoices: { ok: true };
+  startSegmenterTraining: { jobId: number };
+  /** The project's fine-tuned segmenters, newest first, and how many pages a new one would learn from. */
+  listSegmenters: { correctedPages: number; segmenters: ProjectSegmenter[] };
 }
 
 /** A download of an export (browser mode: POST /export answers a zip). */

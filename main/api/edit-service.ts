@@ -6,7 +6,7 @@ import type { UndoStack } from '../edits/undo-stack.ts';
 import { addLine, deleteLine, mergeLines, moveLine, setSplit, splitLine, updateLineGeometry } from '../layout/line-edits.ts';
 import { addRegion, deleteRegion, moveRegion, sortRegionLines, updateRegion } from '../layout/regions.ts';
 import { segmentPages, segmentRegion } from '../layout/segment-pages.ts';
-import { resolveSegmenter } from '../layout/segmenters.ts';
+import { resolveProjectSegmenter } from '../layout/project-segmenters.ts';
 import type { Project } from '../project/project.ts';
 import { saveTranscription } from './pages.ts';
 import type { EventSink } from './service.ts';
@@ -116,7 +116,7 @@ function unqueuedMethods(project: Project, history: UndoStack, emit: EventSink):
     },
 
     async segmentPages({ pageIds, segmenter }) {
-      const chosen = await resolveSegmenter(segmenter);
+      const chosen = await resolveProjectSegmenter(project, segmenter);
       const run = () => segmentPages(project, pageIds, { segmenter: chosen, onProgress: (done, total) => emit({ type: 'segment-progress', done, total }) });
       if (pageIds.length > MAX_RECORDED_PAGES) return unrecorded(pageIds, run);
       try {
@@ -128,7 +128,7 @@ function unqueuedMethods(project: Project, history: UndoStack, emit: EventSink):
 
     async segmentRegion({ regionId, segmenter }) {
       const pageId = regionPage(regionId);
-      const chosen = await resolveSegmenter(segmenter);
+      const chosen = await resolveProjectSegmenter(project, segmenter);
       const report = await record('finding lines in a region', [pageId], () => segmentRegion(project, regionId, { segmenter: chosen }));
       emit({ type: 'project-changed' });
       return report;

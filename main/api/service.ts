@@ -15,6 +15,8 @@ import { modelMethods } from './model-service.ts';
 import type { JobRunner } from '../jobs/runner.ts';
 import { checkTrainingRequest } from '../jobs/training-runs.ts';
 import { reviewLines, suggestLines } from '../jobs/suggest.ts';
+import { correctedPageIds } from '../jobs/segmenter-training.ts';
+import { listProjectSegmenters } from '../layout/project-segmenters.ts';
 
 export type EventSink = (event: QuireEvent) => void;
 
@@ -90,6 +92,16 @@ export function createService(project: Project, emit: EventSink = () => {}, runn
 
     async startEvaluation({ modelId, split }) {
       return { jobId: jobs().start({ kind: 'evaluate', modelId, split }) };
+    },
+
+    async startSegmenterTraining({ steps }) {
+      // Refused before it queues: a job that can only fail would wait behind others first.
+      if (correctedPageIds(project).length === 0) throw new Error('no corrected pages: a segmenter trains on pages whose every line is transcribed (outside excluded regions)');
+      return { jobId: jobs().start({ kind: 'segment', steps }) };
+    },
+
+    async listSegmenters() {
+      return { correctedPages: correctedPageIds(project).length, segmenters: listProjectSegmenters(project) };
     },
 
     async suggestLines({ modelId, limit }) {

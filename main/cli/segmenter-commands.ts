@@ -5,13 +5,14 @@ import { trainProjectSegmenter } from '../jobs/segmenter-training.ts';
 import { Project } from '../project/project.ts';
 import { progressPrinter } from './progress.ts';
 import { int } from './option-values.ts';
+import { SEGMENTER_TRAINING_DEFAULTS } from '../../shared/training-defaults.ts';
 
 export function addSegmenterCommands(program: Command): void {
   program.command('train-segmenter')
     .description('fine-tune the segmentation model on the pages whose every line is transcribed; writes a .qseg file for `quire segment --model FILE`')
     .argument('<dir>', 'project folder')
     .option('--from <file>', 'the .qseg model to start from; default: the bundled segmenter')
-    .option('--steps <n>', 'training steps', int('--steps'), 200)
+    .option('--steps <n>', 'training steps', int('--steps'), SEGMENTER_TRAINING_DEFAULTS.steps)
     .option('--out <file>', 'where to write the model; default: <project>/segmenters/job-<id>.qseg')
     .option('--json', 'print JSON')
     .action(async (dir: string, o: { from?: string; steps: number; out?: string; json?: boolean }) => {

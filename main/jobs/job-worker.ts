@@ -6,12 +6,14 @@ import { Project } from '../project/project.ts';
 import { resumeJob, runQueuedJob, type RunProgress } from './training-runs.ts';
 import { getJob, JobCancelled } from './jobs.ts';
 import { runEvaluationJob, transcribe } from './transcription.ts';
+import { trainProjectSegmenter } from './segmenter-training.ts';
 import type { Split } from '../../shared/api.ts';
 
 export interface JobWorkerData { projectRoot: string; jobId: number; mode: 'start' | 'resume' }
 export type JobWorkerMessage =
   | { type: 'progress'; progress: RunProgress }
-  | { type: 'done'; modelId: number }
+  /** A segmenter job makes no model version: no modelId. */
+  | { type: 'done'; modelId?: number }
   | { type: 'cancelled' }
   | { type: 'failed'; message: string };
 
@@ -37,6 +39,18 @@ try {
     const { modelId, split } = job.config as { modelId: number; split: Split };
     await runEvaluationJob(project, jobId, modelId, split);
     post({ type: 'done', modelId });
+  } else if (job.kind === 'segment') {
+    // Never resumed (the runner refuses): always a start from the job's own config.
+    const { steps } = job.config as { steps: number };
+    const started = Date.now();
+    await trainProjectSegmenter(project, {
+      jobId, steps, signal: controller.signal,
+      onStep: (step, loss) => {
+        const perStep = (Date.now() - started) / 1000 / (step + 1);
+        post({ type: 'progress', progress: { jobId, phase: 'segmenter', step: step + 1, steps, loss, linesPerSecond: 0, etaSeconds: perStep * (steps - step - 1) } });
+      },
+    });
+    post({ type: 'done' });
   } else {
     const version = mode === 'start'
       ? await runQueuedJob(project, jobId, { onProgress, signal: controller.signal })

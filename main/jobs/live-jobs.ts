@@ -12,7 +12,7 @@ export interface LiveJobs {
 }
 
 const KIND_NAMES: Record<Job['kind'], string> = {
-  finetune: 'fine-tuning', pretrain: 'pretraining', transcribe: 'transcription', evaluate: 'evaluation', segment: 'segmentation',
+  finetune: 'fine-tuning', pretrain: 'pretraining', transcribe: 'transcription', evaluate: 'evaluation', segment: 'segmenter training',
 };
 
 export const kindName = (kind: Job['kind']) => KIND_NAMES[kind] ?? kind;

@@ -9,6 +9,7 @@ import { createJob, getJob, listJobs, markInterrupted, updateJob } from './jobs.
 import type { JobWorkerData, JobWorkerMessage } from './job-worker.ts';
 import type { TrainingRequest } from './training-runs.ts';
 import type { LiveJobs } from './live-jobs.ts';
+import { notResumable } from './segmenter-training.ts';
 
 const PROGRESS_INTERVAL_MS = 250;
 const HEARTBEAT_MS = 1000;
@@ -27,7 +28,8 @@ export class JobRunner {
     this.next();
   }
 
-  start(request: TrainingRequest | { kind: 'transcribe'; modelId: number; pageIds?: number[] } | { kind: 'evaluate'; modelId: number; split: Split }): number {
+  start(request: TrainingRequest | { kind: 'transcribe'; modelId: number; pageIds?: number[] } | { kind: 'evaluate'; modelId: number; split: Split }
+    | { kind: 'segment'; steps: number }): number {
     const job = createJob(this.project, request.kind, request as unknown as Record<string, unknown>, 'queued');
     this.waiting.push({ jobId: job.id, mode: 'start' });
     this.emit({ type: 'job-changed', jobId: job.id, state: 'queued' });
@@ -40,6 +42,8 @@ export class JobRunner {
     if (this.active === jobId || this.waiting.some((w) => w.jobId === jobId)) throw new Error(`job ${jobId} is already queued or running`);
     const job = getJob(this.project, jobId);
     if (!isResumable(job.state)) throw new Error(`job ${jobId} is ${job.state} and cannot be resumed`);
+    // Refused here, not in the worker: the person asking should read why, not see a failed job.
+    if (job.kind === 'segment') throw notResumable(jobId);
     // Reading and evaluating have no checkpoints: "resume" runs them again.
     const rerun = job.kind === 'transcribe' || job.kind === 'evaluate';
     if (rerun) updateJob(this.project, jobId, { state: 'queued' });

@@ -4,10 +4,12 @@
 // same) are its true lines. Each page is scaled to the model's page size with its lines,
 // baselines and regions rasterised as targets (seg-targets.ts); the model (the bundled one
 // unless another .qseg is named) trains on random crops of them (seg-train.ts) and is written
-// to <project>/segmenters/job-<id>.qseg, for `quire segment --model FILE`. The run is a job
-// row (kind "segment"), like recognizer training; it runs in the calling thread.
+// to <project>/segmenters/job-<id>.qseg, for `quire segment --model FILE` and the app's "Find
+// lines" menu (layout/project-segmenters.ts). The run is a job row (kind "segment"), like
+// recognizer training; it runs in the calling thread: the CLI's, or the app's job worker,
+// which passes the row its runner queued. It keeps no checkpoints, so it is never resumed.
 import { mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import type { Point } from '../io/layout.ts';
 import { FINISHED_DOCUMENT } from '../import/document-writer.ts';
 import { initBackend } from '../ml/backend.ts';
@@ -20,7 +22,12 @@ import { loadSegmenter, saveSegmenter } from '../layout/seg-model-file.ts';
 import { shrinkTo } from '../layout/seg-infer.ts';
 import { segTargets } from '../layout/seg-targets.ts';
 import { BUNDLED_SEGMENTER_FILE } from '../layout/segmenters.ts';
-import { createJob, updateJob } from './jobs.ts';
+import { projectSegmenterFile } from '../layout/project-segmenters.ts';
+import { createJob, getJob, JobCancelled, updateJob } from './jobs.ts';
+
+/** Why a segmenter job cannot be resumed (the runner and resumeJob refuse it alike). */
+export const notResumable = (jobId: number) =>
+  new Error(`job ${jobId} fine-tuned a segmenter, which cannot be resumed (it keeps no checkpoints): start a new one in the Training panel or run \`quire train-segmenter\` again`);
 
 /** Scanned pages of finished documents with lines, every one of them outside excluded regions transcribed. */
 export function correctedPageIds(project: Project): number[] {
@@ -61,21 +68,32 @@ export interface SegmenterTrainingOptions {
   /** Where to write the model; default <project>/segmenters/job-<id>.qseg. */
   out?: string;
   onStep?: (step: number, loss: number, jobId: number) => void;
+  /** Stops training: the job ends cancelled, writing no model. */
   signal?: AbortSignal;
+  /** A queued job row to run (the app's runner made it) instead of a new one. */
+  jobId?: number;
 }
 
 export interface SegmenterTrainingResult { jobId: number; file: string; pages: number; losses: number[] }
 
 export async function trainProjectSegmenter(project: Project, o: SegmenterTrainingOptions): Promise<SegmenterTrainingResult> {
   const from = o.from ?? BUNDLED_SEGMENTER_FILE;
-  const job = createJob(project, 'segment', { task: 'finetune-segmenter', from, steps: o.steps, batchSize: o.batchSize, crop: o.crop, learningRate: o.learningRate, seed: o.seed });
+  const job = o.jobId !== undefined ? getJob(project, o.jobId)
+    : createJob(project, 'segment', { task: 'finetune-segmenter', from, steps: o.steps, batchSize: o.batchSize, crop: o.crop, learningRate: o.learningRate, seed: o.seed });
+  if (o.jobId !== undefined) updateJob(project, job.id, { state: 'running' });
+  const stopped = () => {
+    if (o.signal?.aborted) throw new JobCancelled(`segmenter job ${job.id} cancelled`);
+  };
   try {
     const pages = correctedPageIds(project);
     if (pages.length === 0) throw new Error('no corrected pages: a segmenter trains on pages whose every line is transcribed');
     await initBackend();
     const model = loadSegmenter(from);
     const samples: SegSample[] = [];
-    for (const id of pages) samples.push(await segmenterSample(project, id, model.header.pageSize));
+    for (const id of pages) {
+      stopped();
+      samples.push(await segmenterSample(project, id, model.header.pageSize));
+    }
     // Fine-tuning: a tenth of the from-scratch rate by default, so the bundled model is adjusted, not retrained.
     const losses = await trainSegNet(model.net, samples, {
       steps: o.steps, batchSize: o.batchSize ?? 4, crop: o.crop ?? 288, learningRate: o.learningRate ?? 2e-4, warmupSteps: Math.min(20, Math.floor(o.steps / 5)),
@@ -85,17 +103,23 @@ export async function trainProjectSegmenter(project: Project, o: SegmenterTraini
         updateJob(project, job.id, { progress: { step: step + 1, steps: o.steps, loss } });
       },
     });
-    const file = o.out ?? join(project.root, 'segmenters', `job-${job.id}.qseg`);
+    // trainSegNet returns early when the signal aborts: a part-trained model is not kept.
+    if (o.signal?.aborted) {
+      model.net.dispose();
+      stopped();
+    }
+    const file = o.out ?? projectSegmenterFile(project, job.id);
     mkdirSync(dirname(file), { recursive: true });
     const tail = losses.slice(-Math.min(10, losses.length));
-    saveSegmenter(file, model.net, model.header.pageSize, {
-      ...model.header.metrics, finetuned: { from, pages: pages.length, steps: losses.length, finalLoss: tail.reduce((a, b) => a + b, 0) / tail.length },
-    });
+    const finalLoss = tail.reduce((a, b) => a + b, 0) / tail.length;
+    saveSegmenter(file, model.net, model.header.pageSize, { ...model.header.metrics, finetuned: { from, pages: pages.length, steps: losses.length, finalLoss } });
     model.net.dispose();
-    updateJob(project, job.id, { state: 'done', log: `segmenter fine-tuned on ${pages.length} corrected page(s), ${losses.length} steps, written to ${file}` });
+    // The pages go with the last progress: the "Find lines" menu describes the model by them.
+    updateJob(project, job.id, { state: 'done', progress: { step: losses.length, steps: o.steps, loss: finalLoss, pages: pages.length }, log: `segmenter fine-tuned on ${pages.length} corrected page(s), ${losses.length} steps, written to ${file}` });
     return { jobId: job.id, file, pages: pages.length, losses };
   } catch (error) {
-    updateJob(project, job.id, { state: 'failed', error: (error as Error).message });
+    if (error instanceof JobCancelled) updateJob(project, job.id, { state: 'cancelled', log: 'cancelled; no model written (run it again to fine-tune)' });
+    else updateJob(project, job.id, { state: 'failed', error: (error as Error).message });
     throw error;
   }
 }

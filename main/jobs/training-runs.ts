@@ -22,6 +22,7 @@ import { isResumable } from '../../shared/job-states.ts';
 import { checkpointPath, CHECKPOINT_EVERY, prepareFinetune, type Checkpoint } from './finetune-setup.ts';
 import { createJob, getJob, JobCancelled, updateJob } from './jobs.ts';
 import { runSemiSupervised } from './semi-supervised-run.ts';
+import { notResumable } from './segmenter-training.ts';
 
 export interface PretrainRequest {
   kind: 'pretrain';
@@ -112,7 +113,7 @@ export async function resumeJob(project: Project, jobId: number, onProgress?: (p
   const job = getJob(project, jobId);
   if (!isResumable(job.state)) throw new Error(`job ${jobId} is ${job.state}; only interrupted, cancelled or failed jobs can be resumed`);
   // Segmenter fine-tuning (segmenter-training.ts) keeps no checkpoints: it is run again instead.
-  if (job.kind === 'segment') throw new Error(`job ${jobId} fine-tuned a segmenter, which cannot be resumed: run \`quire train-segmenter\` again`);
+  if (job.kind === 'segment') throw notResumable(jobId);
   const request = checkTrainingRequest(job.config);
   const file = checkpointPath(project, jobId);
   const checkpoint = existsSync(file) ? loadTrainingCheckpoint(file) : undefined;

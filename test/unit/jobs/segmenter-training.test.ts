@@ -14,7 +14,7 @@ import { resolveSegmenter } from '../../../main/layout/segmenters.ts';
 import { segmentPages } from '../../../main/layout/segment-pages.ts';
 import { initBackend } from '../../../main/ml/backend.ts';
 import { SegNet } from '../../../main/ml/seg-net.ts';
-import { writeSynthPage } from '../../helpers/images.ts';
+import { addCorrectedPages } from '../../helpers/corrected-pages.ts';
 import { newProject, tempDir } from '../../helpers/project.ts';
 
 test('a segmenter fine-tunes on the corrected pages of a project: the loss falls, the model is saved and segments', async () => {
@@ -22,16 +22,7 @@ test('a segmenter fine-tunes on the corrected pages of a project: the loss falls
   const project = newProject();
   const api = createService(project);
   try {
-    const files = [3, 5, 7].map((seed) => join(dir, `page-${seed}.png`));
-    for (const [i, file] of files.entries()) await writeSynthPage([3, 5, 7][i], file, { width: 600, lines: 5 });
-    await api.importFiles({ paths: files });
-    const pages = (await Promise.all((await api.listDocuments({})).map((d) => api.listPages({ documentId: d.id })))).flat();
-    await api.segmentPages({ pageIds: pages.map((p) => p.id), segmenter: 'classical' });
-    // Two pages transcribed through; the third has one line left untranscribed, so it is not corrected.
-    for (const [i, p] of pages.entries()) {
-      const lines = (await api.getPage({ pageId: p.id })).lines;
-      for (const l of i === 2 ? lines.slice(1) : lines) await api.saveTranscription({ lineId: l.id, text: `line ${l.id}` });
-    }
+    const pages = await addCorrectedPages(api);
     assert.deepEqual(correctedPageIds(project), pages.slice(0, 2).map((p) => p.id));
 
     await initBackend();
