@@ -3,12 +3,13 @@
 // computes one, worker threads (each with its own wasm instance and a replica of the
 // model, given the current weights every step) compute the others, and the gradients are
 // summed. The result equals the single-threaded gradient up to float summation order.
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs';
 import type { BackendName } from './backend.ts';
 import { shardGradients, type ShardInput } from './gradients.ts';
 import type { Recognizer } from './model.ts';
 import type { WorkerReply, WorkerRequest } from './gradient-worker.ts';
+import { startWorkers } from './start-workers.ts';
 
 export class ParallelGradients {
   private readonly workers: Worker[] = [];
@@ -18,18 +19,8 @@ export class ParallelGradients {
   /** Starts `threads - 1` workers (the caller's thread is the first). */
   static async start(model: Recognizer, backend: BackendName, threads: number): Promise<ParallelGradients> {
     const pool = new ParallelGradients();
-    const entry = new URL('./gradient-worker.mjs', import.meta.url);
-    try {
-      await Promise.all(Array.from({ length: threads - 1 }, async () => {
-        const worker = new Worker(entry);
-        pool.workers.push(worker);
-        await pool.request(worker, { kind: 'init', config: model.config, backend });
-      }));
-    } catch (error) {
-      // Workers that did start would otherwise keep the process alive.
-      await pool.stop();
-      throw error;
-    }
+    await startWorkers(threads - 1, new URL('./gradient-worker.mjs', import.meta.url), pool.workers,
+      (worker) => pool.request(worker, { kind: 'init', config: model.config, backend }));
     return pool;
   }
 

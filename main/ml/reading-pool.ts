@@ -4,7 +4,7 @@
 // batch pads little; batches go to whichever thread is free (the widest first, so the
 // last batch to finish is a narrow one), and the main thread reads too. The readings are
 // those of readLines exactly: the same batches, the same decoder.
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { BackendName } from './backend.ts';
 import type { Codec } from './codec.ts';
 import type { LineTensor } from './line-image.ts';
@@ -12,6 +12,7 @@ import type { Recognizer } from './model.ts';
 import { readBatchAsync, type ReadControl, type Reading } from './recognize.ts';
 import type { ReadingReply, ReadingRequest } from './reading-worker.ts';
 import { yieldToEventLoop } from './optim.ts';
+import { startWorkers } from './start-workers.ts';
 
 export class ReadingPool {
   readonly engine = 'tfjs';
@@ -28,21 +29,13 @@ export class ReadingPool {
     const weights = new Float32Array(all.reduce((a, v) => a + v.size, 0));
     let offset = 0;
     for (const v of all) { weights.set((await v.data()) as Float32Array, offset); offset += v.size; }
-    const entry = new URL('./reading-worker.mjs', import.meta.url);
-    try {
-      await Promise.all(Array.from({ length: Math.max(0, threads - 1) }, async () => {
-        const worker = new Worker(entry);
-        pool.workers.push(worker);
-        // Always listened to: a worker that crashes while idle is no unhandled 'error' of the
-        // host; its exit fails the next request sent to it.
-        worker.on('error', () => {});
-        worker.once('exit', (code) => pool.exited.set(worker, code));
-        await pool.request(worker, { kind: 'init', config: model.config, backend, weights, chars: codec.chars });
-      }));
-    } catch (error) {
-      await pool.stop();
-      throw error;
-    }
+    await startWorkers(threads - 1, new URL('./reading-worker.mjs', import.meta.url), pool.workers, (worker) => {
+      // Always listened to: a worker that crashes while idle is no unhandled 'error' of the
+      // host; its exit fails the next request sent to it.
+      worker.on('error', () => {});
+      worker.once('exit', (code) => pool.exited.set(worker, code));
+      return pool.request(worker, { kind: 'init', config: model.config, backend, weights, chars: codec.chars });
+    });
     return pool;
   }
 
