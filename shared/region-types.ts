@@ -1,7 +1,7 @@
 // Text region types: PAGE XML's TextRegion @type vocabulary (TextTypeSimpleType of the
 // 2019-07-15 schema), which the project stores, the page screen offers and PAGE export writes.
 // Other vocabularies (SegmOnto's MainZone / MarginTextZone…, ALTO tags) are mapped to these
-// on import (main/layout/region-class.ts) and their own names kept beside them.
+// on import (main/io/region-class.ts) and their own names kept beside them.
 export const REGION_TYPES = [
   'paragraph', 'heading', 'caption', 'header', 'footer', 'page-number', 'drop-capital', 'credit', 'floating',
   'signature-mark', 'catch-word', 'marginalia', 'footnote', 'footnote-continued', 'endnote', 'TOC-entry', 'list-label', 'other',

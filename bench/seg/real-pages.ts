@@ -8,7 +8,7 @@ import sharp from 'sharp';
 import { readLayout } from '../../main/io/read-layout.ts';
 import type { Point } from '../../main/io/layout.ts';
 import type { GrayImage } from '../../main/ml/line-image.ts';
-import { regionClass, type RegionClass } from '../../main/layout/region-class.ts';
+import { regionClass, type RegionClass } from '../../main/io/region-class.ts';
 
 export const REAL_SRC = process.env.QUIRE_REAL_SRC ?? '/work/main/scratch/real-src';
 

@@ -3,7 +3,7 @@
 // joined by single spaces (SP); BASELINE is either points (ALTO ≥ 4.2) or one y value.
 import { asArray, escapeXml, XmlError, type XmlNode } from './xml.ts';
 import { boundingBox, formatPoints, parsePoints, rectangle, regionOutline, type LayoutFormat, type LayoutLine, type LayoutPage, type LayoutRegion, type Point } from './layout.ts';
-import { typeAndLabel } from '../layout/region-class.ts';
+import { typeAndLabel } from './region-class.ts';
 
 export const ALTO_NAMESPACES: Record<string, LayoutFormat> = {
   'http://www.loc.gov/standards/alto/ns-v2#': 'alto-2',

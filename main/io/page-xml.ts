@@ -4,7 +4,7 @@
 import { asArray, escapeXml, textOf, XmlError, type XmlNode } from './xml.ts';
 import { formatPoints, parsePoints, regionOutline, type LayoutLine, type LayoutPage, type LayoutRegion } from './layout.ts';
 import { isRegionType } from '../../shared/region-types.ts';
-import { typeAndLabel } from '../layout/region-class.ts';
+import { typeAndLabel } from './region-class.ts';
 
 export const PAGE_2019 = 'http://schema.primaresearch.org/PAGE/gts/pagecontent/2019-07-15';
 export const PAGE_2013 = 'http://schema.primaresearch.org/PAGE/gts/pagecontent/2013-07-15';

@@ -17,7 +17,7 @@ import { trainSegNet, type SegSample } from '../ml/seg-train.ts';
 import { grayPage } from '../project/line-images.ts';
 import { LABELED, NOT_EXCLUDED } from '../project/dataset.ts';
 import type { Project } from '../project/project.ts';
-import { regionClass } from '../layout/region-class.ts';
+import { regionClass } from '../io/region-class.ts';
 import { loadSegmenter, saveSegmenter } from '../layout/seg-model-file.ts';
 import { shrinkTo } from '../layout/seg-infer.ts';
 import { segTargets } from '../layout/seg-targets.ts';

@@ -5,7 +5,7 @@ import type { RegionType } from '../../shared/region-types.ts';
 import type { Point } from '../io/layout.ts';
 import type { Segmentation } from './segment.ts';
 import type { ModelSegmentation } from './seg-infer.ts';
-import { CLASS_REGION_TYPE } from './region-class.ts';
+import { CLASS_REGION_TYPE } from '../io/region-class.ts';
 
 export interface FoundLayout {
   /** `region`: index into `regions`, or null (the classical segmenter finds no regions). */

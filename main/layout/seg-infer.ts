@@ -9,7 +9,7 @@ import { segStride } from '../ml/seg-net.ts';
 import { pageStats } from '../ml/seg-train.ts';
 import type { Segmenter } from './seg-model-file.ts';
 import { postProcess, type PostOptions } from './seg-post.ts';
-import type { RegionClass } from './region-class.ts';
+import type { RegionClass } from '../io/region-class.ts';
 
 export interface ModelLine {
   polygon: Point[];

@@ -7,7 +7,7 @@
 // order (top to bottom, a region beside another by its top), lines in a region top to
 // bottom. Pure code on arrays, in the maps' pixels; the caller scales to the page.
 import type { Point } from '../io/layout.ts';
-import type { RegionClass } from './region-class.ts';
+import type { RegionClass } from '../io/region-class.ts';
 
 export interface SegMaps {
   width: number;

@@ -7,7 +7,7 @@
 //         the lines' own polygons where a region has no polygon.
 import type { Point } from '../io/layout.ts';
 import { drawPolyline, scanPolygon } from './raster.ts';
-import type { RegionClass } from './region-class.ts';
+import type { RegionClass } from '../io/region-class.ts';
 
 export const BASELINE_RADIUS = 1;
 export const BIT = { baseline: 1, line: 2, main: 4, margin: 8 } as const;

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { readLayout } from '../../../main/io/read-layout.ts';
 import { PAGE_2019, writePage } from '../../../main/io/page-xml.ts';
-import { regionTypeOf } from '../../../main/layout/region-class.ts';
+import { regionTypeOf } from '../../../main/io/region-class.ts';
 import { writeAlto } from '../../../main/io/alto-xml.ts';
 import type { LayoutPage } from '../../../main/io/layout.ts';
 import { schemaErrors } from '../../helpers/xsd.ts';

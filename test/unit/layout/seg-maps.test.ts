@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import type { Point } from '../../../main/io/layout.ts';
 import { scoreBaselines } from '../../../main/layout/baseline-metrics.ts';
 import { scanPolygon } from '../../../main/layout/raster.ts';
-import { regionClass } from '../../../main/layout/region-class.ts';
+import { regionClass } from '../../../main/io/region-class.ts';
 import { BIT, segTargets } from '../../../main/layout/seg-targets.ts';
 import { postProcess, type SegMaps } from '../../../main/layout/seg-post.ts';
 
