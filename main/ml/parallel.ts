@@ -11,6 +11,15 @@ import type { Recognizer } from './model.ts';
 import type { WorkerReply, WorkerRequest } from './gradient-worker.ts';
 import { startWorkers } from './start-workers.ts';
 
+/** The tensors' values one after another, in iteration order: what a worker's replica assigns back in the same order. */
+export function flatWeights(tensors: Iterable<tf.Variable>): Float32Array {
+  const all = [...tensors];
+  const out = new Float32Array(all.reduce((a, v) => a + v.size, 0));
+  let at = 0;
+  for (const v of all) { out.set(v.dataSync() as Float32Array, at); at += v.size; }
+  return out;
+}
+
 export class ParallelGradients {
   private readonly workers: Worker[] = [];
 
@@ -49,10 +58,7 @@ export class ParallelGradients {
   /** Loss and summed gradients of all shards; shard i uses dropout seed `seed + i`. */
   async compute(model: Recognizer, variables: tf.Variable[], shards: ShardInput[], seed: number, scale: number) {
     const names = new Map([...model.weights.entries()].map(([k, v]) => [v, k]));
-    const all = [...model.weights.values()];
-    const weights = new Float32Array(all.reduce((a, v) => a + v.size, 0));
-    let offset = 0;
-    for (const v of all) { weights.set(v.dataSync() as Float32Array, offset); offset += v.size; }
+    const weights = flatWeights(model.weights.values());
     const trainable = variables.map((v) => names.get(v)!);
     const pending = shards.slice(1).map((input, i) =>
       this.request(this.workers[i], { kind: 'step', weights, trainable, input, dropoutSeed: seed + i + 1, scale }));

@@ -3,7 +3,7 @@
 // over all instances and sends each thread its part of dL/dz, and the threads'
 // gradients are summed (the scheme is explained in contrastive-shard.ts).
 import * as tf from '@tensorflow/tfjs';
-import type { ParallelGradients } from '../parallel.ts';
+import { flatWeights, type ParallelGradients } from '../parallel.ts';
 import type { Recognizer } from '../model.ts';
 import type { HeadState, WorkerReply } from '../gradient-worker.ts';
 import { disposeViews, shardBackward, shardInstances, shardViews, type ContrastiveShardInput } from './contrastive-shard.ts';
@@ -18,14 +18,6 @@ export interface ContrastiveStep {
   temperature: number;
 }
 
-const flat = (tensors: Iterable<tf.Variable>): Float32Array => {
-  const all = [...tensors];
-  const out = new Float32Array(all.reduce((a, v) => a + v.size, 0));
-  let at = 0;
-  for (const v of all) { out.set(v.dataSync() as Float32Array, at); at += v.size; }
-  return out;
-};
-
 const rowsOfView = (mapping: Mapping, length: number) => (mapping.kind === 'frame' ? length : mapping.kind === 'all' ? 1 : mapping.instances);
 
 /**
@@ -36,8 +28,8 @@ export async function contrastiveStep(
   pool: ParallelGradients, model: Recognizer, head: ProjectionHead, variables: tf.Variable[], keys: string[], step: ContrastiveStep,
 ): Promise<{ loss: number; grads: tf.NamedTensorMap }> {
   const { shards, views } = step;
-  const weights = flat(model.weights.values());
-  const headState: HeadState = { kind: head.kind, inputSize: 0, size: head.size, weights: flat(head.weights.values()) };
+  const weights = flatWeights(model.weights.values());
+  const headState: HeadState = { kind: head.kind, inputSize: 0, size: head.size, weights: flatWeights(head.weights.values()) };
   headState.inputSize = head.kind === 'none' ? head.size : [...head.weights.values()][0].shape[0];
   const remote = shards.slice(1).map((input, i) => pool.send(i, { kind: 'contrastive-forward', weights, head: headState, input }));
   // Whatever fails first, the other replies are still awaited (no unhandled rejection).
