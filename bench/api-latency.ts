@@ -11,7 +11,11 @@ const { values } = parseArgs({ options: { steps: { type: 'string', default: '60'
 const app = await serveProject(await lineProject(Number(values.lines), Number(values.lines)));
 const { port, token } = app.server;
 const call = async (method: string, body: unknown) => {
-  const res = await fetch(`http://127.0.0.1:${port}/api/${method}`, { method: 'POST', headers: { 'x-quire-token': token, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await fetch(`http://127.0.0.1:${port}/api/${method}`, {
+    method: 'POST',
+    headers: { 'x-quire-token': token, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   if (!res.ok) throw new Error((await res.json()).message);
   return res.json();
 };
@@ -39,5 +43,7 @@ const q = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.le
 const gaps = progressAt.slice(1).map((t, i) => t - progressAt[i]);
 console.log(`training job: ${values.steps} steps of 16 lines in a worker thread (${finished})`);
 console.log('| measure | value |\n|---|---|');
-console.log(`| API round trip while training (${latencies.length} calls) | median ${q(0.5)} ms, p95 ${q(0.95)} ms, max ${sorted.at(-1)!.toFixed(1)} ms |`);
+console.log(
+  `| API round trip while training (${latencies.length} calls) | median ${q(0.5)} ms, p95 ${q(0.95)} ms, max ${sorted.at(-1)!.toFixed(1)} ms |`,
+);
 console.log(`| progress events | ${progressAt.length}, largest gap ${Math.max(...gaps)} ms |`);

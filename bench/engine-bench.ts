@@ -19,11 +19,18 @@ import { ArraySource } from '../main/ml/data.ts';
 import { pretrain } from '../main/ml/seqclr/pretrain.ts';
 import { synthLine, syntheticCharset } from './synth/handwriting.ts';
 
-const { values } = parseArgs({ options: {
-  backend: { type: 'string' }, steps: { type: 'string', default: '5' }, batch: { type: 'string', default: '16' }, threads: { type: 'string', default: '1' },
-  height: { type: 'string', default: '32' }, width: { type: 'string', default: '256' },
-  reader: { type: 'string' }, 'read-only': { type: 'boolean', default: false },
-} });
+const { values } = parseArgs({
+  options: {
+    backend: { type: 'string' },
+    steps: { type: 'string', default: '5' },
+    batch: { type: 'string', default: '16' },
+    threads: { type: 'string', default: '1' },
+    height: { type: 'string', default: '32' },
+    width: { type: 'string', default: '256' },
+    reader: { type: 'string' },
+    'read-only': { type: 'boolean', default: false },
+  },
+});
 const info = await initBackend(values.backend);
 const N = Number(values.batch);
 const H = Number(values.height);
@@ -50,7 +57,13 @@ const pool = threads > 1 ? await ParallelGradients.start(model, info.name, threa
 const shards: ShardInput[] = splitBatch([...Array(N).keys()], threads).map((rows) => {
   const shard = new Float32Array(rows.length * H * W);
   rows.forEach((n, k) => shard.set(images.subarray(n * H * W, (n + 1) * H * W), k * H * W));
-  return { images: shard, shape: [rows.length, H, W, 1], lengths: rows.map(() => T), labels: rows.map((n) => labels[n]), weights: rows.map(() => 1) };
+  return {
+    images: shard,
+    shape: [rows.length, H, W, 1],
+    lengths: rows.map(() => T),
+    labels: rows.map((n) => labels[n]),
+    weights: rows.map(() => 1),
+  };
 });
 
 async function trainStep(): Promise<void> {
@@ -68,7 +81,11 @@ async function trainStep(): Promise<void> {
 }
 
 // Transcription: four batches of N lines per call, so a pool has batches to share.
-const lines: LineTensor[] = Array.from({ length: 4 * N }, (_, k) => ({ width: W, height: H, data: images.subarray((k % N) * H * W, ((k % N) + 1) * H * W) }));
+const lines: LineTensor[] = Array.from({ length: 4 * N }, (_, k) => ({
+  width: W,
+  height: H,
+  data: images.subarray((k % N) * H * W, ((k % N) + 1) * H * W),
+}));
 let reader: LineReader | undefined;
 async function transcribe(): Promise<void> {
   await reader!.readLines(lines, N);
@@ -91,7 +108,13 @@ await pool?.stop();
 async function seqclrLinesPerSecond(): Promise<number> {
   const times: number[] = [];
   const source = new ArraySource(lines.slice(0, N).map((image) => ({ image, text: '' })));
-  const r = await pretrain(model, source, { steps: steps + 1, batchSize: N, threads, checkpointEvery: 0, onProgress: () => times.push(performance.now()) });
+  const r = await pretrain(model, source, {
+    steps: steps + 1,
+    batchSize: N,
+    threads,
+    checkpointEvery: 0,
+    onProgress: () => times.push(performance.now()),
+  });
   r.head.dispose();
   return (steps * N) / ((times[steps] - times[0]) / 1000);
 }
@@ -99,7 +122,19 @@ const seqclr = values['read-only'] ? NaN : await seqclrLinesPerSecond();
 reader = await startLineReader(model, codec, info.name, threads, values.reader);
 const inferSeconds = (await timeIt(transcribe, steps)) / 4;
 await reader.stop();
-console.log(JSON.stringify({
-  engine: 'quire', backend: info.name, reader: reader.engine, threads, batch: N, height: H, width: W, trainStepSeconds: trainSeconds, trainLinesPerSecond: N / trainSeconds,
-  inferLinesPerSecond: N / inferSeconds, seqclrLinesPerSecond: seqclr, peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
-}));
+console.log(
+  JSON.stringify({
+    engine: 'quire',
+    backend: info.name,
+    reader: reader.engine,
+    threads,
+    batch: N,
+    height: H,
+    width: W,
+    trainStepSeconds: trainSeconds,
+    trainLinesPerSecond: N / trainSeconds,
+    inferLinesPerSecond: N / inferSeconds,
+    seqclrLinesPerSecond: seqclr,
+    peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
+  }),
+);

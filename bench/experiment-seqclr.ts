@@ -12,7 +12,7 @@ import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../main/ml/backend.ts';
-import { writeFileAtomic } from '../main/store/atomic.ts';
+import { writeFileAtomic } from '../main/fs/atomic.ts';
 import { ArraySource, type Sample } from '../main/ml/data.ts';
 import { toLineTensor } from '../main/ml/line-image.ts';
 import { Recognizer, type Part } from '../main/ml/model.ts';
@@ -23,7 +23,16 @@ import { PIPELINES, type PipelineName } from '../main/ml/seqclr/augment.ts';
 import { train } from '../main/ml/train.ts';
 import { Rng } from '../main/ml/random.ts';
 import { HELD_OUT_FONTS, TRAINING_FONTS, synthLine, syntheticCharset, trainingHands } from './synth/handwriting.ts';
-import { ALL_METHODS, NETWORK, encoderFile, modesOf as modesFor, runFile, type ExperimentSettings, type Method, type Mode } from './seqclr-runs.ts';
+import {
+  ALL_METHODS,
+  NETWORK,
+  encoderFile,
+  modesOf as modesFor,
+  runFile,
+  type ExperimentSettings,
+  type Method,
+  type Mode,
+} from './seqclr-runs.ts';
 
 const { values: a } = parseArgs({
   options: {
@@ -74,8 +83,13 @@ const MODE_NAMES: Record<Mode, string> = { decoder: 'decoder evaluation', finetu
 const modes = a.modes!.split(',') as Mode[];
 const probeSteps = Number(a['probe-steps']);
 // What each mode trains, for the sentence above the table.
-const MODE_DETAILS: Record<Mode, string> = { decoder: 'frozen encoder', finetune: 'everything', lpft: `the decoder alone for the first ${probeSteps} steps, then everything` };
-if (modes.includes('lpft') && !(probeSteps > 0 && probeSteps < finetuneSteps)) throw new Error('--probe-steps must be between 0 and --finetune-steps');
+const MODE_DETAILS: Record<Mode, string> = {
+  decoder: 'frozen encoder',
+  finetune: 'everything',
+  lpft: `the decoder alone for the first ${probeSteps} steps, then everything`,
+};
+if (modes.includes('lpft') && !(probeSteps > 0 && probeSteps < finetuneSteps))
+  throw new Error('--probe-steps must be between 0 and --finetune-steps');
 const augmentStrength = Number(a['augment-strength']);
 const augmentations = a.augmentations as PipelineName;
 if (!(augmentations in PIPELINES)) throw new Error(`--augmentations must be one of ${Object.keys(PIPELINES).join(', ')}`);
@@ -83,16 +97,28 @@ const temperature = Number(a.temperature);
 const hands = trainingHands(Number(a.hands));
 
 const settings: ExperimentSettings = {
-  total, hands: hands.length, pretrainSteps, augmentations, augmentStrength, temperature,
-  finetuneSteps, probeSteps, fractions, modes,
+  total,
+  hands: hands.length,
+  pretrainSteps,
+  augmentations,
+  augmentStrength,
+  temperature,
+  finetuneSteps,
+  probeSteps,
+  fractions,
+  modes,
 };
 
-const make = (seed: number, n: number, fonts: readonly string[]): Sample[] => Array.from({ length: n }, (_, i) => {
-  const l = synthLine(seed, i, { fonts: fonts as never });
-  return { text: l.text, image: toLineTensor(l.image, NETWORK.height) };
-});
+const make = (seed: number, n: number, fonts: readonly string[]): Sample[] =>
+  Array.from({ length: n }, (_, i) => {
+    const l = synthLine(seed, i, { fonts: fonts as never });
+    return { text: l.text, image: toLineTensor(l.image, NETWORK.height) };
+  });
 
-const METHOD_NUMBERS = a.methods!.split(',').map(Number).filter((n) => ALL_METHODS[n - 1]);
+const METHOD_NUMBERS = a
+  .methods!.split(',')
+  .map(Number)
+  .filter((n) => ALL_METHODS[n - 1]);
 const METHODS = METHOD_NUMBERS.map((n) => ALL_METHODS[n - 1]);
 const modesOf = (m: Method) => modesFor(m, modes);
 
@@ -103,7 +129,9 @@ const log = (m: string) => console.log(`[${((performance.now() - started) / 6000
 // A long run should say where it is: a progress line at every tenth of a run's steps.
 const every = <P extends { step: number }>(steps: number, report: (p: P) => void) => {
   const period = Math.max(1, Math.round(steps / 10));
-  return (p: P) => { if (p.step % period === 0) report(p); };
+  return (p: P) => {
+    if (p.step % period === 0) report(p);
+  };
 };
 
 // What one seed does for some methods: pretrain each once, then evaluate it at every labeled fraction.
@@ -124,8 +152,22 @@ async function runSeed(seed: number, methods: Method[], results: Result[]) {
     }
     const model = new Recognizer({ ...NETWORK, classes: codec.classes }, seed);
     const r = await pretrain(model, new ArraySource(unlabeled), {
-      steps: pretrainSteps, batchSize: 16, seed, features: 'contextual', head: 'mlp', headSize: 128, mapping: m.mapping, temperature, augmentations, augmentStrength, checkpointEvery: 0,
-      onProgress: every(pretrainSteps, (p) => log(`  seed ${seed}, ${m.name}: pretraining step ${p.step}/${p.steps}, loss ${p.loss.toFixed(3)}, ${p.linesPerSecond.toFixed(1)} lines/s`)),
+      steps: pretrainSteps,
+      batchSize: 16,
+      seed,
+      features: 'contextual',
+      head: 'mlp',
+      headSize: 128,
+      mapping: m.mapping,
+      temperature,
+      augmentations,
+      augmentStrength,
+      checkpointEvery: 0,
+      onProgress: every(pretrainSteps, (p) =>
+        log(
+          `  seed ${seed}, ${m.name}: pretraining step ${p.step}/${p.steps}, loss ${p.loss.toFixed(3)}, ${p.linesPerSecond.toFixed(1)} lines/s`,
+        ),
+      ),
     });
     r.head.dispose();
     encoders.set(m.name, weightsOf(model));
@@ -142,17 +184,41 @@ async function runSeed(seed: number, methods: Method[], results: Result[]) {
         const encoder = encoders.get(m.name);
         if (encoder) for (const [k, v] of encoder) tf.tidy(() => model.weights.get(k)!.assign(tf.tensor(v, model.weights.get(k)!.shape)));
         // Phases of the one step budget: [steps, frozen parts]. Each phase has its own warm-up and decay.
-        const phases: [number, Part[]][] = mode === 'decoder' ? [[finetuneSteps, encoderParts('contextual')]]
-          : mode === 'lpft' ? [[probeSteps, encoderParts('contextual')], [finetuneSteps - probeSteps, []]] : [[finetuneSteps, []]];
+        const phases: [number, Part[]][] =
+          mode === 'decoder'
+            ? [[finetuneSteps, encoderParts('contextual')]]
+            : mode === 'lpft'
+              ? [
+                  [probeSteps, encoderParts('contextual')],
+                  [finetuneSteps - probeSteps, []],
+                ]
+              : [[finetuneSteps, []]];
         for (const [steps, frozen] of phases) {
-          await train(model, codec, { train: new ArraySource(labeled), validation }, {
-            steps, batchSize: 16, seed, threads, frozen, validateEvery: Math.max(10, Math.round(finetuneSteps / 10)), patience: 0, checkpointEvery: 0,
-            onProgress: every(steps, (p) => log(`  ${mode} step ${p.step}/${p.steps}, loss ${p.loss.toFixed(3)}${p.validation ? `, validation CER ${(100 * p.validation.cer).toFixed(1)} %` : ''}`)),
-          });
+          await train(
+            model,
+            codec,
+            { train: new ArraySource(labeled), validation },
+            {
+              steps,
+              batchSize: 16,
+              seed,
+              threads,
+              frozen,
+              validateEvery: Math.max(10, Math.round(finetuneSteps / 10)),
+              patience: 0,
+              checkpointEvery: 0,
+              onProgress: every(steps, (p) =>
+                log(
+                  `  ${mode} step ${p.step}/${p.steps}, loss ${p.loss.toFixed(3)}${p.validation ? `, validation CER ${(100 * p.validation.cer).toFixed(1)} %` : ''}`,
+                ),
+              ),
+            },
+          );
         }
         const seen = evaluate(model, codec, testSeen).cer;
         results.push({ seed, method: m.name, fraction, mode, cer: seen });
-        if (mode !== 'decoder') results.push({ seed, method: m.name, fraction, mode: `${mode}Unseen`, cer: evaluate(model, codec, testUnseen).cer });
+        if (mode !== 'decoder')
+          results.push({ seed, method: m.name, fraction, mode: `${mode}Unseen`, cer: evaluate(model, codec, testUnseen).cer });
         model.dispose();
         log(`seed ${seed}, ${fraction * 100} % labels, ${m.name}, ${mode}: CER ${(100 * seen).toFixed(1)} %`);
       }
@@ -161,17 +227,26 @@ async function runSeed(seed: number, methods: Method[], results: Result[]) {
 }
 
 // Data are made once per process, the same in every process (fixed generator seeds).
-let made: Promise<{ codec: ReturnType<typeof syntheticCharset>; unlabeled: Sample[]; validation: Sample[]; testSeen: Sample[]; testUnseen: Sample[] }> | undefined;
-const data = () => (made ??= (async () => {
-  await initBackend();
-  return {
-    codec: syntheticCharset(),
-    unlabeled: make(101, total, hands),
-    validation: make(102, quick ? 32 : 200, hands),
-    testSeen: make(103, quick ? 32 : 300, hands),
-    testUnseen: make(104, quick ? 32 : 300, HELD_OUT_FONTS),
-  };
-})());
+let made:
+  | Promise<{
+      codec: ReturnType<typeof syntheticCharset>;
+      unlabeled: Sample[];
+      validation: Sample[];
+      testSeen: Sample[];
+      testUnseen: Sample[];
+    }>
+  | undefined;
+const data = () =>
+  (made ??= (async () => {
+    await initBackend();
+    return {
+      codec: syntheticCharset(),
+      unlabeled: make(101, total, hands),
+      validation: make(102, quick ? 32 : 200, hands),
+      testSeen: make(103, quick ? 32 : 300, hands),
+      testUnseen: make(104, quick ? 32 : 300, HELD_OUT_FONTS),
+    };
+  })());
 
 function writeText(file: string, text: string) {
   mkdirSync(dirname(file), { recursive: true });
@@ -180,10 +255,34 @@ function writeText(file: string, text: string) {
 
 // Runs one (seed, method) in a child process of this script (same loader, same options).
 function inChild(seed: number, method: number, raw: string): Promise<void> {
-  const args = process.argv.slice(2).filter((x, i, all) => !['--jobs', '--methods'].includes(x) && !['--jobs', '--methods'].includes(all[i - 1]));
-  const child = spawn(process.execPath, [...process.execArgv, process.argv[1], ...args, '--methods', String(method), '--only-seed', String(seed), '--raw', raw, '--threads', String(threads)], { stdio: ['ignore', 'pipe', 'inherit'] });
-  child.stdout.on('data', (b: Buffer) => { for (const l of b.toString().trimEnd().split('\n')) console.log(`(seed ${seed}, method ${method}) ${l}`); });
-  return new Promise((resolve, reject) => child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`seed ${seed}, method ${method} failed with exit code ${code}`)))));
+  const args = process.argv
+    .slice(2)
+    .filter((x, i, all) => !['--jobs', '--methods'].includes(x) && !['--jobs', '--methods'].includes(all[i - 1]));
+  const child = spawn(
+    process.execPath,
+    [
+      ...process.execArgv,
+      process.argv[1],
+      ...args,
+      '--methods',
+      String(method),
+      '--only-seed',
+      String(seed),
+      '--raw',
+      raw,
+      '--threads',
+      String(threads),
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  child.stdout.on('data', (b: Buffer) => {
+    for (const l of b.toString().trimEnd().split('\n')) console.log(`(seed ${seed}, method ${method}) ${l}`);
+  });
+  return new Promise((resolve, reject) =>
+    child.on('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error(`seed ${seed}, method ${method} failed with exit code ${code}`)),
+    ),
+  );
 }
 
 const results: Result[] = [];
@@ -198,7 +297,10 @@ const pretrains = (seed: number, method: number) => {
   const m = ALL_METHODS[method - 1];
   return m.mapping !== undefined && !existsSync(encoderFile(settings, seed, method));
 };
-const queue = Array.from({ length: seeds }, (_, i) => METHOD_NUMBERS.map((method) => ({ seed: i + 1, method, file: runFile(settings, i + 1, method) }))).flat()
+const queue = Array.from({ length: seeds }, (_, i) =>
+  METHOD_NUMBERS.map((method) => ({ seed: i + 1, method, file: runFile(settings, i + 1, method) })),
+)
+  .flat()
   .sort((x, y) => Number(pretrains(y.seed, y.method)) - Number(pretrains(x.seed, x.method)));
 if (a['dry-run']) {
   for (const u of queue) console.log(`seed ${u.seed}, method ${u.method}: ${u.file}${existsSync(u.file) ? ' (cached)' : ''}`);
@@ -206,16 +308,27 @@ if (a['dry-run']) {
 }
 const units = queue.length;
 let reused = 0;
-await Promise.all(Array.from({ length: jobs }, async () => {
-  for (let u = queue.shift(); u; u = queue.shift()) {
-    if (existsSync(u.file)) { reused++; log(`seed ${u.seed}, method ${u.method}: reusing ${u.file}`); }
-    else if (jobs > 1) await inChild(u.seed, u.method, u.file);
-    else { const own: Result[] = []; await runSeed(u.seed, [ALL_METHODS[u.method - 1]], own); writeText(u.file, JSON.stringify(own)); }
-    results.push(...JSON.parse(readFileSync(u.file, 'utf8')));
-  }
-}));
+await Promise.all(
+  Array.from({ length: jobs }, async () => {
+    for (let u = queue.shift(); u; u = queue.shift()) {
+      if (existsSync(u.file)) {
+        reused++;
+        log(`seed ${u.seed}, method ${u.method}: reusing ${u.file}`);
+      } else if (jobs > 1) await inChild(u.seed, u.method, u.file);
+      else {
+        const own: Result[] = [];
+        await runSeed(u.seed, [ALL_METHODS[u.method - 1]], own);
+        writeText(u.file, JSON.stringify(own));
+      }
+      results.push(...JSON.parse(readFileSync(u.file, 'utf8')));
+    }
+  }),
+);
 const cers = (method: string, fraction: number, mode: Result['mode']) =>
-  results.filter((r) => r.method === method && r.fraction === fraction && r.mode === mode).sort((x, y) => x.seed - y.seed).map((r) => r.cer);
+  results
+    .filter((r) => r.method === method && r.fraction === fraction && r.mode === mode)
+    .sort((x, y) => x.seed - y.seed)
+    .map((r) => r.cer);
 
 const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
 const stat = (xs: number[]) => {
@@ -229,20 +342,29 @@ const lines: string[] = [
   '',
   quick ? '**Quick run: checks the pipeline only; the numbers mean nothing.**\n' : '',
   `Backend ${(await initBackend()).name}, ${jobs} process(es) of ${threads} thread(s). ${total} generated lines of ${hands.length} training hands, all used unlabeled for pretraining; ` +
-  `${fractions.map((f) => `${f * 100} %`).join(' and ')} of them labeled. Pretraining ${pretrainSteps} steps (contextual features H, MLP head, τ = ${temperature}, ${augmentations} augmentations${PIPELINES[augmentations].compose === 'each' ? `, strength ${augmentStrength}` : ''}), ` +
-  `then ${finetuneSteps} steps of ${modes.map((x) => `${MODE_NAMES[x]} (${MODE_DETAILS[x]})`).join(' or ')}, batch 16, ${seeds} seed(s). ` +
-  'CER (%) on 300 lines of the training hands, mean ± standard deviation over seeds; "unseen hands" columns are the same models on the two held-out hands.' +
-  (reused ? ` ${reused} of the ${units} (seed, method) runs were re-used from an earlier run with the same settings (out/seqclr-runs/).` : ''),
+    `${fractions.map((f) => `${f * 100} %`).join(' and ')} of them labeled. Pretraining ${pretrainSteps} steps (contextual features H, MLP head, τ = ${temperature}, ${augmentations} augmentations${PIPELINES[augmentations].compose === 'each' ? `, strength ${augmentStrength}` : ''}), ` +
+    `then ${finetuneSteps} steps of ${modes.map((x) => `${MODE_NAMES[x]} (${MODE_DETAILS[x]})`).join(' or ')}, batch 16, ${seeds} seed(s). ` +
+    'CER (%) on 300 lines of the training hands, mean ± standard deviation over seeds; "unseen hands" columns are the same models on the two held-out hands.' +
+    (reused
+      ? ` ${reused} of the ${units} (seed, method) runs were re-used from an earlier run with the same settings (out/seqclr-runs/).`
+      : ''),
   '',
   `Command: \`npm run experiment:seqclr -- --lines ${total} --pretrain-steps ${pretrainSteps} --finetune-steps ${finetuneSteps} --seeds ${seeds} --fractions ${a.fractions} --methods ${a.methods} --modes ${a.modes} --augmentations ${augmentations} --augment-strength ${augmentStrength} --temperature ${temperature}${hands.length === TRAINING_FONTS.length ? '' : ` --hands ${hands.length}`}${modes.includes('lpft') ? ` --probe-steps ${probeSteps}` : ''} --jobs ${a.jobs}${quick ? ' --quick' : ''}\``,
   '',
 ];
 // Probing columns only where probing was run, so earlier tables keep their shape.
-const columns: Result['mode'][] = ['decoder', 'finetune', 'finetuneUnseen', ...(modes.includes('lpft') ? (['lpft', 'lpftUnseen'] as const) : [])];
-const heading = (c: Result['mode']) => (c.endsWith('Unseen') ? `${MODE_NAMES[c.replace('Unseen', '') as Mode]}, unseen hands` : MODE_NAMES[c as Mode]);
+const columns: Result['mode'][] = [
+  'decoder',
+  'finetune',
+  'finetuneUnseen',
+  ...(modes.includes('lpft') ? (['lpft', 'lpftUnseen'] as const) : []),
+];
+const heading = (c: Result['mode']) =>
+  c.endsWith('Unseen') ? `${MODE_NAMES[c.replace('Unseen', '') as Mode]}, unseen hands` : MODE_NAMES[c as Mode];
 lines.push(`| labels | method | ${columns.map(heading).join(' | ')} |`, `|${' --- |'.repeat(columns.length + 2)}`);
 for (const fraction of fractions) {
-  for (const m of METHODS) lines.push(`| ${fraction * 100} % | ${m.name} | ${columns.map((mode) => stat(cers(m.name, fraction, mode))).join(' | ')} |`);
+  for (const m of METHODS)
+    lines.push(`| ${fraction * 100} % | ${m.name} | ${columns.map((mode) => stat(cers(m.name, fraction, mode))).join(' | ')} |`);
 }
 // The acceptance comparison, computed from the table: window-to-instance (T'=5) fine-tuning (either recipe) vs. supervised only.
 for (const fraction of fractions) {
@@ -250,8 +372,11 @@ for (const fraction of fractions) {
   for (const mode of ['finetune', 'lpft'] as const) {
     const seq = cers(ALL_METHODS[3].name, fraction, mode);
     if (!base.length || !seq.length) continue;
-    lines.push('', `With ${fraction * 100} % labels, SeqCLR window-to-instance (T'=5) + ${MODE_NAMES[mode]} has ${(100 * (1 - mean(seq) / mean(base))).toFixed(0)} % lower CER than supervised only ` +
-      `(per seed: ${seq.map((x, i) => `${(100 * (1 - x / base[i])).toFixed(0)} %`).join(', ')}).`);
+    lines.push(
+      '',
+      `With ${fraction * 100} % labels, SeqCLR window-to-instance (T'=5) + ${MODE_NAMES[mode]} has ${(100 * (1 - mean(seq) / mean(base))).toFixed(0)} % lower CER than supervised only ` +
+        `(per seed: ${seq.map((x, i) => `${(100 * (1 - x / base[i])).toFixed(0)} %`).join(', ')}).`,
+    );
   }
 }
 lines.push('', `Time of this invocation: ${((performance.now() - started) / 60000).toFixed(0)} minutes.`, '');

@@ -25,7 +25,10 @@ for (let p = 0; p < 3; p++) {
     y += l.image.height + 18;
   }
   await sharp({ create: { width, height, channels: 3, background: { r: 238, g: 230, b: 212 } } })
-    .composite(composites).withMetadata({ density: 150 }).jpeg({ quality: 85 }).toFile(`${root}pages/page-${p + 1}.jpg`);
+    .composite(composites)
+    .withMetadata({ density: 150 })
+    .jpeg({ quality: 85 })
+    .toFile(`${root}pages/page-${p + 1}.jpg`);
 }
 
 for (let i = 0; i < 24; i++) {

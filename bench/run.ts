@@ -10,12 +10,25 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { availableParallelism } from 'node:os';
 
-const { values } = parseArgs({ options: {
-  json: { type: 'string' }, cpu: { type: 'boolean', default: false }, webgpu: { type: 'boolean', default: false },
-  steps: { type: 'string', default: '5' }, sizes: { type: 'string', default: '32x256,48x1200' },
-} });
+const { values } = parseArgs({
+  options: {
+    json: { type: 'string' },
+    cpu: { type: 'boolean', default: false },
+    webgpu: { type: 'boolean', default: false },
+    steps: { type: 'string', default: '5' },
+    sizes: { type: 'string', default: '32x256,48x1200' },
+  },
+});
 
-interface Row { engine: string; backend: string; trainStepSeconds: number; trainLinesPerSecond: number; inferLinesPerSecond: number; seqclrLinesPerSecond?: number | null; peakRssMB: number }
+interface Row {
+  engine: string;
+  backend: string;
+  trainStepSeconds: number;
+  trainLinesPerSecond: number;
+  inferLinesPerSecond: number;
+  seqclrLinesPerSecond?: number | null;
+  peakRssMB: number;
+}
 type Result = Row | string;
 // A reading-only row has no training figures (JSON turns its NaN into null).
 const fixed = (v: number | null, digits: number) => (v === null || !Number.isFinite(v) ? '-' : v.toFixed(digits));
@@ -24,8 +37,26 @@ const SWIFTSHADER = '/usr/lib/chromium/vk_swiftshader_icd.json';
 function quire(backend: string, [height, width]: number[], threads = 1, extra: string[] = []): Result {
   const env = { ...process.env };
   if (backend === 'webgpu' && !env.VK_ICD_FILENAMES && existsSync(SWIFTSHADER)) env.VK_ICD_FILENAMES = SWIFTSHADER;
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'bench/engine-bench.ts', '--backend', backend, '--steps', values.steps!,
-    '--threads', String(threads), '--height', String(height), '--width', String(width), ...extra], { encoding: 'utf8', env });
+  const r = spawnSync(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      'bench/engine-bench.ts',
+      '--backend',
+      backend,
+      '--steps',
+      values.steps!,
+      '--threads',
+      String(threads),
+      '--height',
+      String(height),
+      '--width',
+      String(width),
+      ...extra,
+    ],
+    { encoding: 'utf8', env },
+  );
   if (r.status !== 0) return (/Error: (.*)/.exec(r.stderr)?.[1] ?? 'failed').slice(0, 160);
   return JSON.parse(r.stdout.trim().split('\n').pop()!);
 }
@@ -43,7 +74,8 @@ function pytorch(threads: number, [height, width]: number[]): Result {
 /** Whether WebGPU should be measured: a hardware adapter, or --webgpu (SwiftShader takes minutes a step). */
 function webgpuPlan(): { run: boolean; why: string } {
   if (values.webgpu) return { run: true, why: '' };
-  const probe = "import { loadWebGpu } from './main/ml/webgpu.ts'; const a = await loadWebGpu(); console.log(JSON.stringify(a)); process.exit(0);";
+  const probe =
+    "import { loadWebGpu } from './main/ml/webgpu.ts'; const a = await loadWebGpu(); console.log(JSON.stringify(a)); process.exit(0);";
   const env = { ...process.env };
   if (!env.VK_ICD_FILENAMES && existsSync(SWIFTSHADER)) env.VK_ICD_FILENAMES = SWIFTSHADER;
   const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', probe], { encoding: 'utf8', env });
@@ -71,7 +103,9 @@ for (const size of sizes) {
     ['quire webgpu', webgpu.run ? quire('webgpu', size) : webgpu.why],
     ...(values.cpu ? [['quire cpu', quire('cpu', size)] as [string, Result]] : []),
   ];
-  const torch = [1, ...(cores > 1 ? [cores] : [])].map((t) => [`pytorch ${t} thread${t > 1 ? 's' : ''}`, pytorch(t, size)] as [string, Result]);
+  const torch = [1, ...(cores > 1 ? [cores] : [])].map(
+    (t) => [`pytorch ${t} thread${t > 1 ? 's' : ''}`, pytorch(t, size)] as [string, Result],
+  );
   results.push(...torch);
   const measured = torch.map(([, r]) => r).filter((r): r is Row => typeof r === 'object');
   const bestTrain = measured.length ? Math.max(...measured.map((r) => r.trainLinesPerSecond)) : undefined;
@@ -79,17 +113,40 @@ for (const size of sizes) {
   const which = (key: 'trainLinesPerSecond' | 'inferLinesPerSecond', best?: number) =>
     torch.find(([, r]) => typeof r === 'object' && r[key] === best)?.[0].replace('pytorch ', '') ?? '-';
 
-  const header = ['engine', 'train s/step', 'train lines/s', 'infer lines/s', 'SeqCLR lines/s', 'peak RSS MB', 'train vs torch best', 'infer vs torch best'];
-  const rows = results.map(([name, r]) => typeof r === 'string'
-    ? [name, `unavailable: ${r}`]
-    : [name, fixed(r.trainStepSeconds, 3), fixed(r.trainLinesPerSecond, 1), r.inferLinesPerSecond.toFixed(1), fixed(r.seqclrLinesPerSecond ?? null, 1), String(r.peakRssMB),
-      bestTrain && Number.isFinite(r.trainLinesPerSecond) ? `${(r.trainLinesPerSecond / bestTrain).toFixed(2)}×` : '-',
-      bestInfer ? `${(r.inferLinesPerSecond / bestInfer).toFixed(2)}×` : '-']);
+  const header = [
+    'engine',
+    'train s/step',
+    'train lines/s',
+    'infer lines/s',
+    'SeqCLR lines/s',
+    'peak RSS MB',
+    'train vs torch best',
+    'infer vs torch best',
+  ];
+  const rows = results.map(([name, r]) =>
+    typeof r === 'string'
+      ? [name, `unavailable: ${r}`]
+      : [
+          name,
+          fixed(r.trainStepSeconds, 3),
+          fixed(r.trainLinesPerSecond, 1),
+          r.inferLinesPerSecond.toFixed(1),
+          fixed(r.seqclrLinesPerSecond ?? null, 1),
+          String(r.peakRssMB),
+          bestTrain && Number.isFinite(r.trainLinesPerSecond) ? `${(r.trainLinesPerSecond / bestTrain).toFixed(2)}×` : '-',
+          bestInfer ? `${(r.inferLinesPerSecond / bestInfer).toFixed(2)}×` : '-',
+        ],
+  );
   const full = rows.filter((r) => r.length > 2);
-  const widths = header.map((h, i) => Math.max(h.length, ...full.map((r) => r[i].length), ...(i === 0 ? rows.map((r) => r[0].length) : [])));
-  const line = (cells: string[]) => (cells.length === 2 ? `${cells[0].padEnd(widths[0])} | ${cells[1]}` : cells.map((c, i) => c.padEnd(widths[i])).join(' | '));
+  const widths = header.map((h, i) =>
+    Math.max(h.length, ...full.map((r) => r[i].length), ...(i === 0 ? rows.map((r) => r[0].length) : [])),
+  );
+  const line = (cells: string[]) =>
+    cells.length === 2 ? `${cells[0].padEnd(widths[0])} | ${cells[1]}` : cells.map((c, i) => c.padEnd(widths[i])).join(' | ');
   console.log(`\nCRNN (4 conv, 2×BiLSTM 128), batch 16 of ${label} lines, ${values.steps} timed steps, ${cores} cores`);
-  console.log(`ratios against PyTorch's best: training ${which('trainLinesPerSecond', bestTrain)}, reading ${which('inferLinesPerSecond', bestInfer)}`);
+  console.log(
+    `ratios against PyTorch's best: training ${which('trainLinesPerSecond', bestTrain)}, reading ${which('inferLinesPerSecond', bestInfer)}`,
+  );
   console.log(line(header));
   console.log(widths.map((w) => '-'.repeat(w)).join('-|-'));
   for (const r of rows) console.log(line(r));

@@ -14,17 +14,24 @@ import { REAL_HEADER, realRow, scoreReal, type RealTotals, type Segmenter } from
 
 const { values } = parseArgs({
   options: {
-    pages: { type: 'string', default: '50' }, 'max-skew': { type: 'string', default: '2' },
-    'real-pages': { type: 'string', default: '0' }, 'no-real': { type: 'boolean', default: false }, 'no-synthetic': { type: 'boolean', default: false }, 'no-classical': { type: 'boolean', default: false },
+    pages: { type: 'string', default: '50' },
+    'max-skew': { type: 'string', default: '2' },
+    'real-pages': { type: 'string', default: '0' },
+    'no-real': { type: 'boolean', default: false },
+    'no-synthetic': { type: 'boolean', default: false },
+    'no-classical': { type: 'boolean', default: false },
     // Post-processing options as JSON (e.g. '{"baselinePeak":0.8}'), for tuning on --dev pages.
     post: { type: 'string', default: '{}' },
-    model: { type: 'string', default: 'resources/models/segmenter.qseg' }, write: { type: 'boolean', default: false },
+    model: { type: 'string', default: 'resources/models/segmenter.qseg' },
+    write: { type: 'boolean', default: false },
     // Tuning set: N pages per training collection that the training script does not use (never the held-out collections).
-    dev: { type: 'string', default: '0' }, 'train-pages-per-collection': { type: 'string', default: '40' },
+    dev: { type: 'string', default: '0' },
+    'train-pages-per-collection': { type: 'string', default: '40' },
   },
 });
 const DOC = 'docs/results/segmentation.md';
-const table = (header: string[], rows: string[][]) => [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+const table = (header: string[], rows: string[][]) =>
+  [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
 
 function synthetic(pages: number): string {
   const totals = { truth: 0, found: 0, matched: 0, iouSum: 0, ms: 0, skewError: 0, worstSkew: 0 };
@@ -33,7 +40,10 @@ function synthetic(pages: number): string {
     const t0 = performance.now();
     const result = segmentPage(page.image);
     totals.ms += performance.now() - t0;
-    const m = matchLines(result.lines.map((l) => l.polygon), page.lines.map((l) => l.polygon));
+    const m = matchLines(
+      result.lines.map((l) => l.polygon),
+      page.lines.map((l) => l.polygon),
+    );
     totals.truth += m.truth;
     totals.found += m.found;
     totals.matched += m.matched;
@@ -42,16 +52,19 @@ function synthetic(pages: number): string {
     totals.skewError += skewError;
     totals.worstSkew = Math.max(totals.worstSkew, skewError);
   }
-  return table(['measure', 'value'], [
-    ['pages', String(pages)],
-    ['true lines', String(totals.truth)],
-    ['lines found', String(totals.found)],
-    ['recall (IoU ≥ 0.5)', (totals.matched / totals.truth).toFixed(3)],
-    ['precision (IoU ≥ 0.5)', (totals.matched / totals.found).toFixed(3)],
-    ['mean IoU of matched lines', (totals.iouSum / totals.matched).toFixed(3)],
-    ['mean / worst skew error', `${(totals.skewError / pages).toFixed(2)}° / ${totals.worstSkew.toFixed(2)}°`],
-    ['time per page (1400 px wide)', `${(totals.ms / pages).toFixed(0)} ms`],
-  ]);
+  return table(
+    ['measure', 'value'],
+    [
+      ['pages', String(pages)],
+      ['true lines', String(totals.truth)],
+      ['lines found', String(totals.found)],
+      ['recall (IoU ≥ 0.5)', (totals.matched / totals.truth).toFixed(3)],
+      ['precision (IoU ≥ 0.5)', (totals.matched / totals.found).toFixed(3)],
+      ['mean IoU of matched lines', (totals.iouSum / totals.matched).toFixed(3)],
+      ['mean / worst skew error', `${(totals.skewError / pages).toFixed(2)}° / ${totals.worstSkew.toFixed(2)}°`],
+      ['time per page (1400 px wide)', `${(totals.ms / pages).toFixed(0)} ms`],
+    ],
+  );
 }
 
 const dev = Number(values.dev);
@@ -79,7 +92,9 @@ async function real(limit: number): Promise<string> {
     }
   }
   for (const [name, list] of Object.entries(all)) {
-    const sum = list.reduce((a, t) => Object.fromEntries(Object.entries(a).map(([k, v]) => [k, v + t[k as keyof RealTotals]])) as unknown as RealTotals);
+    const sum = list.reduce(
+      (a, t) => Object.fromEntries(Object.entries(a).map(([k, v]) => [k, v + t[k as keyof RealTotals]])) as unknown as RealTotals,
+    );
     rows.push(realRow(`**${name}, all ${dev ? 'tuning pages' : 'held-out'}**`, sum));
   }
   return table(REAL_HEADER, rows);
@@ -103,11 +118,17 @@ let doc = values.write ? readFileSync(DOC, 'utf8') : '';
 if (!values['no-synthetic']) {
   const t = synthetic(Number(values.pages));
   console.log(t);
-  if (values.write) doc = replaceBlock(doc, 'synthetic', `Command: \`npm run bench:segmentation -- --pages ${values.pages} --write\` (${date}).\n\n${t}`);
+  if (values.write)
+    doc = replaceBlock(doc, 'synthetic', `Command: \`npm run bench:segmentation -- --pages ${values.pages} --write\` (${date}).\n\n${t}`);
 }
 if (!values['no-real']) {
   const t = await real(Number(values['real-pages']));
   console.log(t);
-  if (values.write && !dev) doc = replaceBlock(doc, 'real', `Command: \`npm run bench:segmentation -- --write\` (${date}, model ${existsSync(values.model) ? values.model : 'none'}).\n\n${t}`);
+  if (values.write && !dev)
+    doc = replaceBlock(
+      doc,
+      'real',
+      `Command: \`npm run bench:segmentation -- --write\` (${date}, model ${existsSync(values.model) ? values.model : 'none'}).\n\n${t}`,
+    );
 }
 if (values.write) writeFileSync(DOC, doc);

@@ -12,13 +12,17 @@ import type { PipelineName } from '../shared/pretraining-options.ts';
 import { TRAINING_FONTS } from './synth/handwriting.ts';
 
 /** A method pretrains with `mapping`; without one it starts from random weights (`probe`: only to be probed, never fine-tuned). */
-export interface Method { name: string; mapping?: Mapping; probe?: boolean }
+export interface Method {
+  name: string;
+  mapping?: Mapping;
+  probe?: boolean;
+}
 export const ALL_METHODS: Method[] = [
   { name: 'supervised only' },
   { name: 'SimCLR (all-to-instance)', mapping: { kind: 'all' } },
   { name: 'SeqCLR frame-to-instance', mapping: { kind: 'frame' } },
-  { name: 'SeqCLR window-to-instance T\'=5', mapping: { kind: 'window', instances: 5 } },
-  { name: 'SeqCLR window-to-instance T\'=10', mapping: { kind: 'window', instances: 10 } },
+  { name: "SeqCLR window-to-instance T'=5", mapping: { kind: 'window', instances: 5 } },
+  { name: "SeqCLR window-to-instance T'=10", mapping: { kind: 'window', instances: 10 } },
   // The floor for decoder evaluation: what a linear layer reads from an encoder that was never trained.
   { name: 'random encoder, no pretraining', probe: true },
 ];
@@ -29,8 +33,15 @@ export type Mode = 'decoder' | 'finetune' | 'lpft';
 // A smaller network than DEFAULT_CONFIG, so that the grid of runs fits a CPU.
 export const NETWORK: Omit<RecognizerConfig, 'classes'> = {
   height: 32,
-  conv: [{ filters: 16, pool: [2, 2] }, { filters: 32, pool: [2, 2] }, { filters: 48, pool: [2, 1] }, { filters: 64, pool: [2, 1] }],
-  lstmUnits: 96, lstmLayers: 2, dropout: 0.2,
+  conv: [
+    { filters: 16, pool: [2, 2] },
+    { filters: 32, pool: [2, 2] },
+    { filters: 48, pool: [2, 1] },
+    { filters: 64, pool: [2, 1] },
+  ],
+  lstmUnits: 96,
+  lstmLayers: 2,
+  dropout: 0.2,
 };
 
 /** Everything of one invocation that decides a run's numbers (besides seed and method). */
@@ -55,15 +66,22 @@ export interface ExperimentSettings {
  * supervised only).
  */
 export const modesOf = (m: Method, modes: Mode[]): Mode[] =>
-  (m.mapping ? modes : m.probe ? modes.filter((x) => x === 'decoder') : modes.some((x) => x !== 'decoder') ? ['finetune'] : []);
+  m.mapping ? modes : m.probe ? modes.filter((x) => x === 'decoder') : modes.some((x) => x !== 'decoder') ? ['finetune'] : [];
 
 // Settings that joined later are left out of a key while they have their first value, so
 // that the runs cached before they existed still count: the mild pipeline, the ten hands,
 // the probe length (only lpft has one).
 const dataKey = (s: ExperimentSettings) => ({ total: s.total, ...(s.hands === TRAINING_FONTS.length ? {} : { hands: s.hands }) });
-const pretraining = (s: ExperimentSettings, m: Method) => (m.mapping
-  ? { pretrainSteps: s.pretrainSteps, augmentStrength: s.augmentStrength, temperature: s.temperature, mapping: m.mapping, ...(s.augmentations === 'mild' ? {} : { augmentations: s.augmentations }) }
-  : null);
+const pretraining = (s: ExperimentSettings, m: Method) =>
+  m.mapping
+    ? {
+        pretrainSteps: s.pretrainSteps,
+        augmentStrength: s.augmentStrength,
+        temperature: s.temperature,
+        mapping: m.mapping,
+        ...(s.augmentations === 'mild' ? {} : { augmentations: s.augmentations }),
+      }
+    : null;
 const hashOf = (settings: object) => createHash('sha256').update(JSON.stringify(settings)).digest('hex').slice(0, 16);
 
 /** The results of one (seed, method) over all fractions and modes (method numbered from 1, as in --methods). */
@@ -71,8 +89,15 @@ export function runFile(s: ExperimentSettings, seed: number, method: number): st
   const m = ALL_METHODS[method - 1];
   const modes = modesOf(m, s.modes);
   const settings = {
-    ...dataKey(s), finetuneSteps: s.finetuneSteps, fractions: s.fractions, NETWORK, seed, method: m.name,
-    modes, pretraining: pretraining(s, m), ...(modes.includes('lpft') ? { probeSteps: s.probeSteps } : {}),
+    ...dataKey(s),
+    finetuneSteps: s.finetuneSteps,
+    fractions: s.fractions,
+    NETWORK,
+    seed,
+    method: m.name,
+    modes,
+    pretraining: pretraining(s, m),
+    ...(modes.includes('lpft') ? { probeSteps: s.probeSteps } : {}),
   };
   return join('out', 'seqclr-runs', `method-${method}-seed-${seed}-${hashOf(settings)}.json`);
 }
@@ -80,5 +105,9 @@ export function runFile(s: ExperimentSettings, seed: number, method: number): st
 /** The pretrained network of one (seed, method): everything that decides pretraining, nothing of fine-tuning. */
 export function encoderFile(s: ExperimentSettings, seed: number, method: number): string {
   const m = ALL_METHODS[method - 1];
-  return join('out', 'seqclr-runs', `encoder-${method}-seed-${seed}-${hashOf({ ...dataKey(s), NETWORK, seed, pretraining: pretraining(s, m) })}.qmodel`);
+  return join(
+    'out',
+    'seqclr-runs',
+    `encoder-${method}-seed-${seed}-${hashOf({ ...dataKey(s), NETWORK, seed, pretraining: pretraining(s, m) })}.qmodel`,
+  );
 }

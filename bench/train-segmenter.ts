@@ -14,10 +14,16 @@ import { segSample, spreadPages } from './seg/seg-data.ts';
 
 const { values } = parseArgs({
   options: {
-    steps: { type: 'string', default: '1200' }, 'pages-per-collection': { type: 'string', default: '40' },
-    'page-size': { type: 'string', default: '640' }, batch: { type: 'string', default: '4' }, crop: { type: 'string', default: '288' },
-    lr: { type: 'string', default: '2e-3' }, seed: { type: 'string', default: '1' },
-    out: { type: 'string', default: 'out/segmenter.qseg' }, from: { type: 'string' }, curve: { type: 'string', default: 'out/segmenter-curve.csv' },
+    steps: { type: 'string', default: '1200' },
+    'pages-per-collection': { type: 'string', default: '40' },
+    'page-size': { type: 'string', default: '640' },
+    batch: { type: 'string', default: '4' },
+    crop: { type: 'string', default: '288' },
+    lr: { type: 'string', default: '2e-3' },
+    seed: { type: 'string', default: '1' },
+    out: { type: 'string', default: 'out/segmenter.qseg' },
+    from: { type: 'string' },
+    curve: { type: 'string', default: 'out/segmenter-curve.csv' },
   },
 });
 const pageSize = Number(values['page-size']);
@@ -43,7 +49,11 @@ const curve: string[] = ['step,seconds,loss,learning_rate'];
 const start = performance.now();
 let window: number[] = [];
 const losses = await trainSegNet(net, samples, {
-  steps: Number(values.steps), batchSize: Number(values.batch), crop: Number(values.crop), learningRate: Number(values.lr), seed: Number(values.seed),
+  steps: Number(values.steps),
+  batchSize: Number(values.batch),
+  crop: Number(values.crop),
+  learningRate: Number(values.lr),
+  seed: Number(values.seed),
   onStep: (step, loss, lr) => {
     window.push(loss);
     if ((step + 1) % 25 === 0) {
@@ -60,7 +70,10 @@ const losses = await trainSegNet(net, samples, {
 });
 const minutes = (performance.now() - start) / 60000;
 saveSegmenter(values.out, net, pageSize, {
-  steps: losses.length, finalLoss: losses.slice(-25).reduce((a, b) => a + b, 0) / Math.min(25, losses.length),
-  trainingMinutes: Number(minutes.toFixed(1)), sources, trainedAt: new Date().toISOString(),
+  steps: losses.length,
+  finalLoss: losses.slice(-25).reduce((a, b) => a + b, 0) / Math.min(25, losses.length),
+  trainingMinutes: Number(minutes.toFixed(1)),
+  sources,
+  trainedAt: new Date().toISOString(),
 });
 console.log(`saved ${values.out} after ${losses.length} steps in ${minutes.toFixed(1)} min`);

@@ -59,32 +59,60 @@ else if (args.curve) {
 }
 console.log(`backend ${backend.name}; charset ${codec.classes - 1} characters; ${steps} steps of ${args.batch} lines`);
 // After a resume the time axis continues from the curve's last row.
-const previousSeconds = resumed && args.curve && existsSync(args.curve)
-  ? Number(readFileSync(args.curve, 'utf8').trim().split('\n').at(-1)!.split(',')[1]) || 0 : 0;
+const previousSeconds =
+  resumed && args.curve && existsSync(args.curve)
+    ? Number(readFileSync(args.curve, 'utf8').trim().split('\n').at(-1)!.split(',')[1]) || 0
+    : 0;
 const started = performance.now() - previousSeconds * 1000;
 let lossSum = 0;
 let lossCount = 0;
 const evalEvery = Number(args['eval-every']);
-const result = await train(model, codec, { train: stream, validation }, {
-  steps, batchSize: Number(args.batch), learningRate: Number(args.lr), warmupSteps: 200, seed,
-  validateEvery: evalEvery, patience: 0, checkpointEvery: evalEvery, threads: Number(args.threads),
-  resume: resumed?.state,
-  onCheckpoint: (state) => { saveTrainingCheckpoint(checkpointPath, model, codec, state); },
-  // The SeqCLR augmentations (contrast, blur, sharpening, small crops, light affine) at half
-  // strength widen the range of hands the training set covers.
-  augment: Number(args.augment) > 0 ? (img, rng) => augmentView(img, rng, Number(args.augment)) : undefined,
-  onProgress: (p) => {
-    lossSum += p.loss;
-    lossCount++;
-    if (p.step % evalEvery !== 0 && p.step !== steps) return;
-    const held = evaluate(model, codec, heldOut);
-    const seconds = (performance.now() - started) / 1000;
-    const line = `${p.step},${seconds.toFixed(0)},${(lossSum / lossCount).toFixed(4)},${p.validation?.cer.toFixed(4) ?? ''},${held.cer.toFixed(4)}`;
-    console.log(`step ${p.step}/${steps} ${seconds.toFixed(0)}s loss ${(lossSum / lossCount).toFixed(3)} valid CER ${p.validation?.cer.toFixed(4)} held-out CER ${held.cer.toFixed(4)} (${p.linesPerSecond.toFixed(1)} lines/s)`);
-    if (args.curve) appendFileSync(args.curve, line + '\n');
-    lossSum = lossCount = 0;
-    saveModel(args.out!, model, codec, { validCer: p.validation?.cer, heldOutCer: held.cer, step: p.step, backend: backend.name });
+const result = await train(
+  model,
+  codec,
+  { train: stream, validation },
+  {
+    steps,
+    batchSize: Number(args.batch),
+    learningRate: Number(args.lr),
+    warmupSteps: 200,
+    seed,
+    validateEvery: evalEvery,
+    patience: 0,
+    checkpointEvery: evalEvery,
+    threads: Number(args.threads),
+    resume: resumed?.state,
+    onCheckpoint: (state) => {
+      saveTrainingCheckpoint(checkpointPath, model, codec, state);
+    },
+    // The SeqCLR augmentations (contrast, blur, sharpening, small crops, light affine) at half
+    // strength widen the range of hands the training set covers.
+    augment: Number(args.augment) > 0 ? (img, rng) => augmentView(img, rng, Number(args.augment)) : undefined,
+    onProgress: (p) => {
+      lossSum += p.loss;
+      lossCount++;
+      if (p.step % evalEvery !== 0 && p.step !== steps) return;
+      const held = evaluate(model, codec, heldOut);
+      const seconds = (performance.now() - started) / 1000;
+      const line = `${p.step},${seconds.toFixed(0)},${(lossSum / lossCount).toFixed(4)},${p.validation?.cer.toFixed(4) ?? ''},${held.cer.toFixed(4)}`;
+      console.log(
+        `step ${p.step}/${steps} ${seconds.toFixed(0)}s loss ${(lossSum / lossCount).toFixed(3)} valid CER ${p.validation?.cer.toFixed(4)} held-out CER ${held.cer.toFixed(4)} (${p.linesPerSecond.toFixed(1)} lines/s)`,
+      );
+      if (args.curve) appendFileSync(args.curve, line + '\n');
+      lossSum = lossCount = 0;
+      saveModel(args.out!, model, codec, { validCer: p.validation?.cer, heldOutCer: held.cer, step: p.step, backend: backend.name });
+    },
   },
-});
+);
 const held = evaluate(model, codec, heldOut);
-console.log(JSON.stringify({ status: result.status, steps: result.state.step, validCer: result.validation?.cer, heldOutCer: held.cer, heldOutWer: held.wer, confusions: held.confusions.slice(0, 8), seconds: Math.round((performance.now() - started) / 1000) }));
+console.log(
+  JSON.stringify({
+    status: result.status,
+    steps: result.state.step,
+    validCer: result.validation?.cer,
+    heldOutCer: held.cer,
+    heldOutWer: held.wer,
+    confusions: held.confusions.slice(0, 8),
+    seconds: Math.round((performance.now() - started) / 1000),
+  }),
+);

@@ -15,21 +15,49 @@ import { Project } from '../main/project/project.ts';
 import { launchChromium } from '../test/helpers/chromium.ts';
 import { tempDir } from '../test/helpers/project.ts';
 
-const { values } = parseArgs({ options: { lines: { type: 'string', default: '300' }, runs: { type: 'string', default: '5' }, write: { type: 'boolean', default: false } } });
+const { values } = parseArgs({
+  options: {
+    lines: { type: 'string', default: '300' },
+    runs: { type: 'string', default: '5' },
+    write: { type: 'boolean', default: false },
+  },
+});
 const count = Number(values.lines);
 const width = 6000;
 const height = 8000;
 const src = join(tempDir(), 'large-scan.jpg');
-await sharp({ create: { width, height, channels: 3, background: '#eee4cf' } }).jpeg({ quality: 80 }).toFile(src);
+await sharp({ create: { width, height, channels: 3, background: '#eee4cf' } })
+  .jpeg({ quality: 80 })
+  .toFile(src);
 const dir = join(tempDir(), 'project');
 const project = Project.init(dir);
 await importFiles(project, [src]);
 const pageId = (project.db.prepare('SELECT id FROM pages').get() as { id: number }).id;
 const pitch = (height - 400) / count;
-project.db.transaction(() => insertLines(project.db, pageId, Array.from({ length: count }, (_, i) => {
-  const y = 200 + i * pitch;
-  return { polygon: [[300, y], [5700, y + 4], [5700, y + pitch * 0.9], [300, y + pitch * 0.9 - 4]], baseline: [[300, y + pitch * 0.7], [5700, y + pitch * 0.7]], text: i % 3 === 0 ? `line ${i}` : null, split: 'train' as const };
-}), 'import:bench'))();
+project.db.transaction(() =>
+  insertLines(
+    project.db,
+    pageId,
+    Array.from({ length: count }, (_, i) => {
+      const y = 200 + i * pitch;
+      return {
+        polygon: [
+          [300, y],
+          [5700, y + 4],
+          [5700, y + pitch * 0.9],
+          [300, y + pitch * 0.9 - 4],
+        ],
+        baseline: [
+          [300, y + pitch * 0.7],
+          [5700, y + pitch * 0.7],
+        ],
+        text: i % 3 === 0 ? `line ${i}` : null,
+        split: 'train' as const,
+      };
+    }),
+    'import:bench',
+  ),
+)();
 project.close();
 
 const app = await serveProject(dir);
@@ -45,12 +73,25 @@ for (let run = 0; run < Number(values.runs); run++) {
   await page.evaluate((lines) => {
     const w = window as unknown as { openMs?: number };
     let clicked = 0;
-    document.addEventListener('click', (e) => { clicked = e.timeStamp; }, { capture: true, once: true });
+    document.addEventListener(
+      'click',
+      (e) => {
+        clicked = e.timeStamp;
+      },
+      { capture: true, once: true },
+    );
     // (No named helper functions in here: the bundler would wrap them in a __name call the page lacks.)
     const watch = new MutationObserver(() => {
-      if (!clicked || !document.querySelector(`[data-testid=page-canvas][data-drawn-lines="${lines}"]`) || !document.querySelector('[data-testid=line-text]')) return;
+      if (
+        !clicked ||
+        !document.querySelector(`[data-testid=page-canvas][data-drawn-lines="${lines}"]`) ||
+        !document.querySelector('[data-testid=line-text]')
+      )
+        return;
       watch.disconnect();
-      requestAnimationFrame(() => { w.openMs = performance.now() - clicked; });
+      requestAnimationFrame(() => {
+        w.openMs = performance.now() - clicked;
+      });
     });
     watch.observe(document.body, { subtree: true, childList: true, attributes: true });
   }, count);
@@ -67,10 +108,14 @@ await page.getByTestId('line-text').focus();
 await page.evaluate(() => {
   const w = window as unknown as { keyLatencies: number[] };
   w.keyLatencies = [];
-  document.addEventListener('keydown', (e) => {
-    const t0 = e.timeStamp;
-    requestAnimationFrame(() => w.keyLatencies.push(performance.now() - t0));
-  }, { capture: true });
+  document.addEventListener(
+    'keydown',
+    (e) => {
+      const t0 = e.timeStamp;
+      requestAnimationFrame(() => w.keyLatencies.push(performance.now() - t0));
+    },
+    { capture: true },
+  );
 });
 await page.keyboard.type('Item received of the churchwardens for the poor of this parish', { delay: 40 });
 const keys = (await page.evaluate(() => (window as unknown as { keyLatencies: number[] }).keyLatencies)).sort((a, b) => a - b);
@@ -84,7 +129,10 @@ const targets = Array.from({ length: 10 }, (_, i) => labeledAt(i % 2 === 0 ? cou
 for (const n of targets) {
   await page.getByTestId('search').fill(`line ${n}`);
   await page.getByTestId('search').press('Enter');
-  const hit = page.getByTestId('search-results').locator('button').filter({ hasText: new RegExp(`line ${n}$`) });
+  const hit = page
+    .getByTestId('search-results')
+    .locator('button')
+    .filter({ hasText: new RegExp(`line ${n}$`) });
   await hit.waitFor();
   await page.evaluate(() => {
     const w = window as unknown as { jumpMs?: number };
@@ -92,11 +140,19 @@ for (const n of targets) {
     let clicked = 0;
     const canvas = document.querySelector<HTMLElement>('[data-testid=page-canvas]')!;
     const before = canvas.dataset.shownLine;
-    document.addEventListener('click', (e) => { clicked = e.timeStamp; }, { capture: true, once: true });
+    document.addEventListener(
+      'click',
+      (e) => {
+        clicked = e.timeStamp;
+      },
+      { capture: true, once: true },
+    );
     const watch = new MutationObserver(() => {
       if (!clicked || canvas.dataset.shownLine === before) return;
       watch.disconnect();
-      requestAnimationFrame(() => { w.jumpMs = performance.now() - clicked; });
+      requestAnimationFrame(() => {
+        w.jumpMs = performance.now() - clicked;
+      });
     });
     watch.observe(canvas, { attributes: true, attributeFilter: ['data-shown-line'] });
   });
@@ -109,14 +165,24 @@ await app.close();
 
 const pct = (v: number[], p: number) => [...v].sort((a, b) => a - b)[Math.min(v.length - 1, Math.floor(v.length * p))];
 const rows = [
-  [`open a ${width}×${height} page with ${count} lines (median of ${openTimes.length})`, `${pct(openTimes, 0.5)} ms`, `worst ${Math.max(...openTimes)} ms`],
+  [
+    `open a ${width}×${height} page with ${count} lines (median of ${openTimes.length})`,
+    `${pct(openTimes, 0.5)} ms`,
+    `worst ${Math.max(...openTimes)} ms`,
+  ],
   [`keystroke to painted frame (${keys.length} keys)`, `median ${pct(keys, 0.5).toFixed(1)} ms`, `p95 ${pct(keys, 0.95).toFixed(1)} ms`],
-  [`jump to a line on another part of the page, brought into view (${jumps.length} Search results)`, `median ${pct(jumps, 0.5).toFixed(1)} ms`, `worst ${Math.max(...jumps).toFixed(1)} ms`],
+  [
+    `jump to a line on another part of the page, brought into view (${jumps.length} Search results)`,
+    `median ${pct(jumps, 0.5).toFixed(1)} ms`,
+    `worst ${Math.max(...jumps).toFixed(1)} ms`,
+  ],
 ];
 const table = ['| measure | typical | spread |', '|---|---|---|', ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
 console.log(table);
 if (values.write) {
-  writeFileSync('docs/results/ui-performance.md', `# Annotation screen responsiveness
+  writeFileSync(
+    'docs/results/ui-performance.md',
+    `# Annotation screen responsiveness
 
 Command: \`npm run bench:ui -- --write\` (${new Date().toISOString().slice(0, 10)}), browser mode in Debian's Chromium (headless,
 software rendering) on the 2-core build machine.
@@ -131,5 +197,6 @@ next animation frame after it was handled. A jump is measured from the click on 
 result (a line at the other end of the page) to the next frame after the canvas has moved
 to show it. Targets: under 500 ms to open, under 16 ms per keystroke, under 100 ms to
 bring a line into view.
-`);
+`,
+  );
 }

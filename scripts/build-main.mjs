@@ -14,7 +14,16 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('..', import.meta.url));
 export const OUT_DIR = 'build/main';
 
-const common = { absWorkingDir: root, bundle: true, platform: 'node', target: 'node20', packages: 'external', sourcemap: 'linked', logLevel: 'warning', legalComments: 'none' };
+const common = {
+  absWorkingDir: root,
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  packages: 'external',
+  sourcemap: 'linked',
+  logLevel: 'warning',
+  legalComments: 'none',
+};
 
 rmSync(`${root}${OUT_DIR}`, { recursive: true, force: true });
 await Promise.all([
@@ -38,5 +47,13 @@ await Promise.all([
     chunkNames: 'chunk-[hash]',
   }),
   // A sandboxed preload must be one CommonJS file that requires nothing but 'electron'.
-  build({ ...common, entryPoints: { preload: 'main/app/preload.ts' }, outdir: OUT_DIR, outExtension: { '.js': '.cjs' }, format: 'cjs', packages: undefined, external: ['electron'] }),
+  build({
+    ...common,
+    entryPoints: { preload: 'main/app/preload.ts' },
+    outdir: OUT_DIR,
+    outExtension: { '.js': '.cjs' },
+    format: 'cjs',
+    packages: undefined,
+    external: ['electron'],
+  }),
 ]);

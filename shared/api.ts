@@ -136,13 +136,18 @@ export const emptyImportReport = (): ImportReport => ({ imported: [], duplicates
 
 export function mergeImportReports(reports: ImportReport[]): ImportReport {
   return {
-    imported: reports.flatMap((r) => r.imported), duplicates: reports.flatMap((r) => r.duplicates),
-    failed: reports.flatMap((r) => r.failed), warnings: reports.flatMap((r) => r.warnings),
+    imported: reports.flatMap((r) => r.imported),
+    duplicates: reports.flatMap((r) => r.duplicates),
+    failed: reports.flatMap((r) => r.failed),
+    warnings: reports.flatMap((r) => r.warnings),
   };
 }
 
 /** A fixed segmenter, or one fine-tuned in the project by name ("project:<jobId>"), never a path. */
-const segmenterSchema = z.union([z.enum(SEGMENTERS), z.string().regex(PROJECT_SEGMENTER_PATTERN, 'a segmenter is "bundled", "classical" or "project:<job id>"')]);
+const segmenterSchema = z.union([
+  z.enum(SEGMENTERS),
+  z.string().regex(PROJECT_SEGMENTER_PATTERN, 'a segmenter is "bundled", "classical" or "project:<job id>"'),
+]);
 
 const pointSchema = z.tuple([z.number().finite(), z.number().finite()]);
 
@@ -154,62 +159,112 @@ export const schemas = {
   listPages: z.object({ documentId: z.number().int().positive() }).strict(),
   importFiles: z.object({ paths: z.array(z.string().min(1)).min(1), split: z.enum(SPLITS).optional() }).strict(),
   importLineFolder: z.object({ folder: z.string().min(1), split: z.enum(SPLITS).optional() }).strict(),
-  exportDocuments: z.object({
-    format: z.enum(EXPORT_FORMATS),
-    out: z.string().min(1),
-    modelId: z.number().int().positive().optional(),
-    documentIds: z.array(z.number().int().positive()).optional(),
-  }).strict(),
+  exportDocuments: z
+    .object({
+      format: z.enum(EXPORT_FORMATS),
+      out: z.string().min(1),
+      modelId: z.number().int().positive().optional(),
+      documentIds: z.array(z.number().int().positive()).optional(),
+    })
+    .strict(),
   getPage: z.object({ pageId: z.number().int().positive() }).strict(),
-  saveTranscription: z.object({ lineId: z.number().int().positive(), text: z.string().max(10_000), author: z.string().min(1).max(200).optional() }).strict(),
+  saveTranscription: z
+    .object({ lineId: z.number().int().positive(), text: z.string().max(10_000), author: z.string().min(1).max(200).optional() })
+    .strict(),
   lineHistory: z.object({ lineId: z.number().int().positive() }).strict(),
   search: z.object({ query: z.string().min(1).max(500), limit: z.number().int().min(1).max(1000).optional() }).strict(),
   listModels: z.object({}).strict(),
   listJobs: z.object({}).strict(),
   addBaseModel: z.object({}).strict(),
   startTraining: z.discriminatedUnion('kind', [
-    z.object({
-      kind: z.literal('pretrain'), mapping: z.enum(MAPPING_KINDS).default('window'), instances: z.number().int().min(1).max(64).default(TRAINING_DEFAULTS.instances),
-      head: z.enum(HEAD_KINDS).default('mlp'), features: z.enum(FEATURE_KINDS).default('contextual'),
-      augmentations: z.enum(AUGMENTATION_PIPELINES).default('mild'),
-      steps: z.number().int().min(1).max(1_000_000).default(TRAINING_DEFAULTS.steps), batchSize: z.number().int().min(1).max(256).default(TRAINING_DEFAULTS.batchSize), seed: z.number().int().min(0).default(TRAINING_DEFAULTS.seed),
-      threads: z.number().int().min(1).max(64).optional(), checkpointEvery: z.number().int().min(1).optional(),
-    }).strict(),
-    z.object({
-      kind: z.literal('finetune'), from: z.number().int().positive().optional(), freezeEncoder: z.boolean().default(false),
-      steps: z.number().int().min(1).max(1_000_000).default(TRAINING_DEFAULTS.steps), batchSize: z.number().int().min(1).max(256).default(TRAINING_DEFAULTS.batchSize), seed: z.number().int().min(0).default(TRAINING_DEFAULTS.seed),
-      // Left out, the server chooses (it knows the machine's cores; a browser window does not).
-      threads: z.number().int().min(1).max(64).optional(), checkpointEvery: z.number().int().min(1).optional(),
-      // Present: semi-supervised (self-training on the unlabeled lines too); `steps` is then
-      // the total over all rounds.
-      semiSupervised: z.object({
-        rounds: z.number().int().min(1).max(MAX_SELF_TRAINING_ROUNDS).default(SELF_TRAINING_DEFAULTS.rounds),
-        threshold: z.number().min(0).max(1).default(SELF_TRAINING_DEFAULTS.threshold),
-        pseudoWeight: z.number().min(0).max(1).default(SELF_TRAINING_DEFAULTS.pseudoWeight),
-      }).strict().optional(),
-    }).strict(),
+    z
+      .object({
+        kind: z.literal('pretrain'),
+        mapping: z.enum(MAPPING_KINDS).default('window'),
+        instances: z.number().int().min(1).max(64).default(TRAINING_DEFAULTS.instances),
+        head: z.enum(HEAD_KINDS).default('mlp'),
+        features: z.enum(FEATURE_KINDS).default('contextual'),
+        augmentations: z.enum(AUGMENTATION_PIPELINES).default('mild'),
+        steps: z.number().int().min(1).max(1_000_000).default(TRAINING_DEFAULTS.steps),
+        batchSize: z.number().int().min(1).max(256).default(TRAINING_DEFAULTS.batchSize),
+        seed: z.number().int().min(0).default(TRAINING_DEFAULTS.seed),
+        threads: z.number().int().min(1).max(64).optional(),
+        checkpointEvery: z.number().int().min(1).optional(),
+      })
+      .strict(),
+    z
+      .object({
+        kind: z.literal('finetune'),
+        from: z.number().int().positive().optional(),
+        freezeEncoder: z.boolean().default(false),
+        steps: z.number().int().min(1).max(1_000_000).default(TRAINING_DEFAULTS.steps),
+        batchSize: z.number().int().min(1).max(256).default(TRAINING_DEFAULTS.batchSize),
+        seed: z.number().int().min(0).default(TRAINING_DEFAULTS.seed),
+        // Left out, the server chooses (it knows the machine's cores; a browser window does not).
+        threads: z.number().int().min(1).max(64).optional(),
+        checkpointEvery: z.number().int().min(1).optional(),
+        // Present: semi-supervised (self-training on the unlabeled lines too); `steps` is then
+        // the total over all rounds.
+        semiSupervised: z
+          .object({
+            rounds: z.number().int().min(1).max(MAX_SELF_TRAINING_ROUNDS).default(SELF_TRAINING_DEFAULTS.rounds),
+            threshold: z.number().min(0).max(1).default(SELF_TRAINING_DEFAULTS.threshold),
+            pseudoWeight: z.number().min(0).max(1).default(SELF_TRAINING_DEFAULTS.pseudoWeight),
+          })
+          .strict()
+          .optional(),
+      })
+      .strict(),
   ]),
-  startTranscription: z.object({ modelId: z.number().int().positive(), pageIds: z.array(z.number().int().positive()).min(1).optional() }).strict(),
-  segmentPages: z.object({ pageIds: z.array(z.number().int().positive()).min(1).max(100_000), segmenter: segmenterSchema.optional() }).strict(),
+  startTranscription: z
+    .object({ modelId: z.number().int().positive(), pageIds: z.array(z.number().int().positive()).min(1).optional() })
+    .strict(),
+  segmentPages: z
+    .object({ pageIds: z.array(z.number().int().positive()).min(1).max(100_000), segmenter: segmenterSchema.optional() })
+    .strict(),
   segmentRegion: z.object({ regionId: z.number().int().positive(), segmenter: segmenterSchema.optional() }).strict(),
-  addRegion: z.object({ pageId: z.number().int().positive(), polygon: z.array(pointSchema).min(3).max(10_000), type: z.enum(REGION_TYPES).default('paragraph') }).strict(),
-  updateRegion: z.object({ regionId: z.number().int().positive(), type: z.enum(REGION_TYPES).optional(), excluded: z.boolean().optional() }).strict(),
+  addRegion: z
+    .object({
+      pageId: z.number().int().positive(),
+      polygon: z.array(pointSchema).min(3).max(10_000),
+      type: z.enum(REGION_TYPES).default('paragraph'),
+    })
+    .strict(),
+  updateRegion: z
+    .object({ regionId: z.number().int().positive(), type: z.enum(REGION_TYPES).optional(), excluded: z.boolean().optional() })
+    .strict(),
   deleteRegion: z.object({ regionId: z.number().int().positive() }).strict(),
   moveRegion: z.object({ regionId: z.number().int().positive(), order: z.number().int().min(0) }).strict(),
   sortRegionLines: z.object({ regionId: z.number().int().positive() }).strict(),
-  updateLineGeometry: z.object({
-    lineId: z.number().int().positive(),
-    polygon: z.array(pointSchema).min(3).max(10_000),
-    baseline: z.array(pointSchema).min(2).max(10_000).nullable(),
-  }).strict(),
-  addLine: z.object({ pageId: z.number().int().positive(), polygon: z.array(pointSchema).min(3).max(10_000), baseline: z.array(pointSchema).min(2).max(10_000).nullable() }).strict(),
+  updateLineGeometry: z
+    .object({
+      lineId: z.number().int().positive(),
+      polygon: z.array(pointSchema).min(3).max(10_000),
+      baseline: z.array(pointSchema).min(2).max(10_000).nullable(),
+    })
+    .strict(),
+  addLine: z
+    .object({
+      pageId: z.number().int().positive(),
+      polygon: z.array(pointSchema).min(3).max(10_000),
+      baseline: z.array(pointSchema).min(2).max(10_000).nullable(),
+    })
+    .strict(),
   deleteLine: z.object({ lineId: z.number().int().positive(), confirmed: z.boolean().default(false) }).strict(),
   mergeLines: z.object({ lineIds: z.array(z.number().int().positive()).min(2).max(1000) }).strict(),
-  splitLine: z.object({ lineId: z.number().int().positive(), x: z.number().finite(), texts: z.tuple([z.string().max(10_000), z.string().max(10_000)]).optional() }).strict(),
+  splitLine: z
+    .object({
+      lineId: z.number().int().positive(),
+      x: z.number().finite(),
+      texts: z.tuple([z.string().max(10_000), z.string().max(10_000)]).optional(),
+    })
+    .strict(),
   setSplit: z.object({ lineIds: z.array(z.number().int().positive()).min(1).max(100_000), split: z.enum(SPLITS) }).strict(),
   startEvaluation: z.object({ modelId: z.number().int().positive(), split: z.enum(SPLITS).default('test') }).strict(),
   moveLine: z.object({ lineId: z.number().int().positive(), order: z.number().int().min(0) }).strict(),
-  suggestLines: z.object({ modelId: z.number().int().positive().optional(), limit: z.number().int().min(1).max(1000).default(50) }).strict(),
+  suggestLines: z
+    .object({ modelId: z.number().int().positive().optional(), limit: z.number().int().min(1).max(1000).default(50) })
+    .strict(),
   reviewLines: z.object({ limit: z.number().int().min(1).max(1000).default(100) }).strict(),
   cancelJob: z.object({ jobId: z.number().int().positive() }).strict(),
   resumeJob: z.object({ jobId: z.number().int().positive() }).strict(),
@@ -332,7 +387,19 @@ export type QuireEvent =
   | { type: 'project-changed' }
   | { type: 'segment-progress'; done: number; total: number }
   | { type: 'line-saved'; lineId: number; text: string }
-  | { type: 'job-progress'; progress: { jobId: number; phase: string; step: number; steps: number; loss: number; linesPerSecond: number; etaSeconds: number; validationCer?: number } }
+  | {
+      type: 'job-progress';
+      progress: {
+        jobId: number;
+        phase: string;
+        step: number;
+        steps: number;
+        loss: number;
+        linesPerSecond: number;
+        etaSeconds: number;
+        validationCer?: number;
+      };
+    }
   | { type: 'job-changed'; jobId: number; state: 'queued' | 'running' | 'done' | 'failed' | 'cancelled'; modelId?: number; error?: string }
   /** The project's undo history changed: the labels of the next undo and redo. */
   | { type: 'history-changed'; undo: string | null; redo: string | null };

@@ -11,9 +11,12 @@ export const EXPORT_FORMAT_LABELS: Record<ExportFormat, string> = {
 };
 
 /** A name as a file name on any system: letters, digits, . _ - kept, the rest as _. */
-export const safeFileName = (name: string, fallback: string) => name.replace(/[^\p{L}\p{N}._-]+/gu, '_').replace(/^_+|_+$/g, '') || fallback;
+export const safeFileName = (name: string, fallback: string) =>
+  name.replace(/[^\p{L}\p{N}._-]+/gu, '_').replace(/^_+|_+$/g, '') || fallback;
 
 /** The name of an export (its zip, or its folder in the chosen one): project, what, format. */
 export function exportName(project: string, documentName: string | null, format: ExportFormat): string {
-  return [safeFileName(project, 'project'), documentName === null ? null : safeFileName(documentName, 'document'), format].filter(Boolean).join('-');
+  return [safeFileName(project, 'project'), documentName === null ? null : safeFileName(documentName, 'document'), format]
+    .filter(Boolean)
+    .join('-');
 }

@@ -28,7 +28,10 @@ export const TOLERANCE = 1;
 const BASELINE_KEPT = 'the baseline was kept inside the line';
 
 type ProblemKind = 'polygon-points' | 'crossing' | 'baseline-points' | 'folds-back' | 'outside';
-interface Problem { kind: ProblemKind; message: string }
+interface Problem {
+  kind: ProblemKind;
+  message: string;
+}
 
 function problemsOf({ polygon, baseline }: LineShape): Problem[] {
   const problems: Problem[] = [];
@@ -40,7 +43,11 @@ function problemsOf({ polygon, baseline }: LineShape): Problem[] {
     const back = baseline.findIndex((p, i) => i > 0 && (p[0] - baseline[i - 1][0]) * way <= 0);
     if (back > 0) problems.push({ kind: 'folds-back', message: `the baseline folds back at point ${back + 1}` });
     const outside = polygon.length >= 3 ? baseline.findIndex((p) => !insideOrOn(polygon, p)) : -1;
-    if (outside >= 0) problems.push({ kind: 'outside', message: `baseline point ${outside + 1} (${baseline[outside].join(',')}) lies outside the polygon` });
+    if (outside >= 0)
+      problems.push({
+        kind: 'outside',
+        message: `baseline point ${outside + 1} (${baseline[outside].join(',')}) lies outside the polygon`,
+      });
   }
   return problems;
 }
@@ -63,7 +70,11 @@ export function insertPolygonPoint(shape: LineShape, after: number, at: Point): 
 
 export function removePolygonPoint(shape: LineShape, index: number): ShapeEdit {
   if (shape.polygon.length <= 3) return { ok: false, reason: 'a polygon keeps at least 3 points' };
-  return withPolygon(shape, shape.polygon.filter((_, i) => i !== index), 'without that point the polygon would cross itself');
+  return withPolygon(
+    shape,
+    shape.polygon.filter((_, i) => i !== index),
+    'without that point the polygon would cross itself',
+  );
 }
 
 /** Moves one baseline point; it stays between its neighbours' x and inside the polygon. */
@@ -216,7 +227,10 @@ export function pullInside(polygon: Point[], p: Point): Point {
  * over its neighbour). A point repeated in a row (some exports have them) is no crossing.
  */
 export function crossesItself(points: Point[]): boolean {
-  const polygon = points.filter((p, i) => { const q = points[(i + points.length - 1) % points.length]; return points.length < 2 || p[0] !== q[0] || p[1] !== q[1]; });
+  const polygon = points.filter((p, i) => {
+    const q = points[(i + points.length - 1) % points.length];
+    return points.length < 2 || p[0] !== q[0] || p[1] !== q[1];
+  });
   const n = polygon.length;
   if (n < 4) return n === 3 && area2(polygon[0], polygon[1], polygon[2]) === 0;
   const e = edges(polygon);
@@ -243,5 +257,10 @@ const onSegment = (a: Point, b: Point, p: Point) =>
 function segmentsTouch(a: Point, b: Point, c: Point, d: Point): boolean {
   const [d1, d2, d3, d4] = [area2(c, d, a), area2(c, d, b), area2(a, b, c), area2(a, b, d)];
   if (((d1 > 0 && d2 < 0) || (d1 < 0 && d2 > 0)) && ((d3 > 0 && d4 < 0) || (d3 < 0 && d4 > 0))) return true;
-  return (d1 === 0 && onSegment(c, d, a)) || (d2 === 0 && onSegment(c, d, b)) || (d3 === 0 && onSegment(a, b, c)) || (d4 === 0 && onSegment(a, b, d));
+  return (
+    (d1 === 0 && onSegment(c, d, a)) ||
+    (d2 === 0 && onSegment(c, d, b)) ||
+    (d3 === 0 && onSegment(a, b, c)) ||
+    (d4 === 0 && onSegment(a, b, d))
+  );
 }

@@ -52,10 +52,13 @@ export const workbenchSchemas = {
   deleteModel: z.object({ modelId: id }).strict(),
   setCurrentModel: z.object({ modelId: id.nullable() }).strict(),
   projectSettings: z.object({}).strict(),
-  rememberTrainingChoices: z.object({
-    choices: z.record(z.string().max(40), z.union([z.string().max(200), z.number().finite(), z.boolean(), z.null()]))
-      .refine((c) => Object.keys(c).length <= 40, 'at most 40 choices'),
-  }).strict(),
+  rememberTrainingChoices: z
+    .object({
+      choices: z
+        .record(z.string().max(40), z.union([z.string().max(200), z.number().finite(), z.boolean(), z.null()]))
+        .refine((c) => Object.keys(c).length <= 40, 'at most 40 choices'),
+    })
+    .strict(),
   startSegmenterTraining: z.object({ steps: z.number().int().min(1).max(100_000).default(SEGMENTER_TRAINING_DEFAULTS.steps) }).strict(),
   listSegmenters: z.object({}).strict(),
 } as const;
@@ -75,9 +78,11 @@ export interface WorkbenchResponses {
 }
 
 /** A download of an export (browser mode: POST /export answers a zip). */
-export const exportDownloadSchema = z.object({
-  format: z.enum(EXPORT_FORMATS),
-  modelId: id.optional(),
-  documentIds: z.array(id).min(1).optional(),
-}).strict();
+export const exportDownloadSchema = z
+  .object({
+    format: z.enum(EXPORT_FORMATS),
+    modelId: id.optional(),
+    documentIds: z.array(id).min(1).optional(),
+  })
+  .strict();
 export type ExportDownload = z.infer<typeof exportDownloadSchema>;

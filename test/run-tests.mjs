@@ -23,7 +23,10 @@ if (files.length === 0) {
 }
 // The CLI and desktop tests run the compiled main process (build/main); compiling takes
 // under a second, so a narrowed run never tests stale JavaScript.
-const built = spawnSync(process.execPath, ['scripts/build-main.mjs'], { stdio: 'inherit', cwd: fileURLToPath(new URL('..', import.meta.url)) });
+const built = spawnSync(process.execPath, ['scripts/build-main.mjs'], {
+  stdio: 'inherit',
+  cwd: fileURLToPath(new URL('..', import.meta.url)),
+});
 if (built.status !== 0) process.exit(built.status ?? 1);
 const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=2', ...files], {
   stdio: 'inherit',

@@ -31,8 +31,14 @@ const { values: args } = parseArgs({
 
 const backend = await initBackend();
 const rows: string[] = [];
-const header = '| shape | height | px per frame | parameters | train lines/s | read lines/s | validation CER | held-out CER (' + 'mean of collections) |';
-if (args.out) writeFileSync(args.out, `# Recognizer shapes on real lines\n\n\`npx tsx bench/real/compare-configs.ts --configs ${args.configs} --steps ${args.steps}\` (${backend.name}, ${args.threads} threads)\n\n${header}\n| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n`);
+const header =
+  '| shape | height | px per frame | parameters | train lines/s | read lines/s | validation CER | held-out CER (' +
+  'mean of collections) |';
+if (args.out)
+  writeFileSync(
+    args.out,
+    `# Recognizer shapes on real lines\n\n\`npx tsx bench/real/compare-configs.ts --configs ${args.configs} --steps ${args.steps}\` (${backend.name}, ${args.threads} threads)\n\n${header}\n| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n`,
+  );
 for (const name of args.configs!.split(',')) {
   const shape = REAL_CONFIGS[name];
   if (!shape) throw new Error(`unknown shape ${name} (known: ${Object.keys(REAL_CONFIGS).join(', ')})`);
@@ -44,11 +50,23 @@ for (const name of args.configs!.split(',')) {
   const model = new Recognizer({ ...shape, classes: corpus.codec.classes }, 1);
   const parameters = [...model.weights.values()].reduce((n, v) => n + v.size, 0);
   const started = performance.now();
-  const result = await train(model, corpus.codec, { train: source, validation }, {
-    steps: Number(args.steps), batchSize: Number(args.batch), learningRate: Number(args.lr), warmupSteps: 200, seed: 1,
-    validateEvery: 0, patience: 0, checkpointEvery: 0, threads: Number(args.threads),
-    augment: (img, rng) => augmentView(img, rng, 0.5),
-  });
+  const result = await train(
+    model,
+    corpus.codec,
+    { train: source, validation },
+    {
+      steps: Number(args.steps),
+      batchSize: Number(args.batch),
+      learningRate: Number(args.lr),
+      warmupSteps: 200,
+      seed: 1,
+      validateEvery: 0,
+      patience: 0,
+      checkpointEvery: 0,
+      threads: Number(args.threads),
+      augment: (img, rng) => augmentView(img, rng, 0.5),
+    },
+  );
   const seconds = (performance.now() - started) / 1000;
   const readStart = performance.now();
   const valid = await evaluateLines(model, corpus.codec, backend.name, validation, Number(args.threads));

@@ -27,15 +27,23 @@ export function loadCorpus(dir: string, height: number, minCharCount = MIN_CHAR_
   const training = pack.lines((l) => role.get(l.source) === 'train');
   const counts = new Map<string, number>();
   for (const l of training) if (l.split === 'train') for (const ch of Array.from(l.text)) counts.set(ch, (counts.get(ch) ?? 0) + 1);
-  const codec = new Codec([...counts].filter(([, n]) => n >= minCharCount).map(([ch]) => ch).sort());
+  const codec = new Codec(
+    [...counts]
+      .filter(([, n]) => n >= minCharCount)
+      .map(([ch]) => ch)
+      .sort(),
+  );
   const learnable = (l: PackedLine) => codec.missing(l.text).length === 0;
   const heldOut = new Map<string, { pool: PackedLine[]; test: PackedLine[] }>();
   for (const s of REAL_SOURCES.filter((s) => s.role === 'held-out')) {
     const lines = pack.lines((l) => l.source === checkoutName(s));
-    if (lines.length) heldOut.set(checkoutName(s), { pool: lines.filter((l) => l.split === 'pool'), test: lines.filter((l) => l.split === 'test') });
+    if (lines.length)
+      heldOut.set(checkoutName(s), { pool: lines.filter((l) => l.split === 'pool'), test: lines.filter((l) => l.split === 'test') });
   }
   return {
-    pack, codec, heldOut,
+    pack,
+    codec,
+    heldOut,
     train: training.filter((l) => l.split === 'train' && learnable(l)),
     validation: training.filter((l) => l.split === 'validation' && learnable(l)),
     droppedForCharset: training.filter((l) => !learnable(l)).length,
@@ -64,7 +72,11 @@ export function corpusAt(dir: string, height: number): RealCorpus & { image: (l:
     image: (l) => {
       const t = corpus.pack.image(l);
       const width = Math.max(1, Math.round(t.width / 2));
-      return { width, height, data: resizeGray({ width: t.width, height: t.height, data: t.data as unknown as Uint8Array }, width, height) };
+      return {
+        width,
+        height,
+        data: resizeGray({ width: t.width, height: t.height, data: t.data as unknown as Uint8Array }, width, height),
+      };
     },
   };
 }

@@ -66,9 +66,16 @@ const height = loadModel(a.base!).model.config.height;
 /** The held-out collection's pool (labeled + unlabeled) and test lines, at the base model's height. */
 function collection(name: string): Collection {
   if (name === 'synthetic') {
-    const line = (seed: number, i: number) => { const l = synthLine(seed, i, { fonts: [...HELD_OUT_FONTS], digitShare: 0 }); return { text: l.text, image: toLineTensor(l.image, height) }; };
+    const line = (seed: number, i: number) => {
+      const l = synthLine(seed, i, { fonts: [...HELD_OUT_FONTS], digitShare: 0 });
+      return { text: l.text, image: toLineTensor(l.image, height) };
+    };
     const poolSize = settings.labels + settings.unlabeled;
-    return { name, pool: Array.from({ length: poolSize }, (_, i) => line(5000, i)), test: Array.from({ length: testLines }, (_, i) => line(6000, i)) };
+    return {
+      name,
+      pool: Array.from({ length: poolSize }, (_, i) => line(5000, i)),
+      test: Array.from({ length: testLines }, (_, i) => line(6000, i)),
+    };
   }
   const corpus = corpusAt(a.lines!, height);
   const lines = corpus.heldOut.get(name);
@@ -77,11 +84,19 @@ function collection(name: string): Collection {
   return { name, pool: lines.pool.map(sample), test: spread(lines.test, testLines).map(sample) };
 }
 
-interface RunResult { cer: number; wer: number; seconds: number; pseudoLabeled?: number[] }
+interface RunResult {
+  cer: number;
+  wer: number;
+  seconds: number;
+  pseudoLabeled?: number[];
+}
 const cacheDir = 'out/few-labels-runs';
 mkdirSync(cacheDir, { recursive: true });
 const key = (c: string, r: Row, seed: number) => {
-  const h = createHash('sha256').update(JSON.stringify({ baseHash, settings: { ...settings, threads: undefined }, testLines, c, r, seed })).digest('hex').slice(0, 16);
+  const h = createHash('sha256')
+    .update(JSON.stringify({ baseHash, settings: { ...settings, threads: undefined }, testLines, c, r, seed }))
+    .digest('hex')
+    .slice(0, 16);
   return join(cacheDir, `${c}-${r}-s${seed}-${h}.json`);
 };
 
@@ -101,10 +116,17 @@ for (const name of a.collections!.split(',')) {
         // Which lines are labeled depends on the seed, so seeds vary the labels as well.
         const order = new Rng(seed * 7717).shuffle([...c.pool.keys()]);
         const labeled = order.slice(0, settings.labels).map((i) => c.pool[i]);
-        const unlabeled = order.slice(settings.labels, settings.labels + settings.unlabeled).map((i) => ({ id: i, image: c.pool[i].image }));
+        const unlabeled = order
+          .slice(settings.labels, settings.labels + settings.unlabeled)
+          .map((i) => ({ id: i, image: c.pool[i].image }));
         const run = await runRow(row, loadModel(a.base!), { labeled, unlabeled, all: c.pool }, settings, seed);
         const report = await evaluateLines(run.model, run.codec, backend.name, c.test, settings.threads);
-        r = { cer: report.cer, wer: report.wer, seconds: Math.round((performance.now() - started) / 1000), pseudoLabeled: run.pseudoLabeled };
+        r = {
+          cer: report.cer,
+          wer: report.wer,
+          seconds: Math.round((performance.now() - started) / 1000),
+          pseudoLabeled: run.pseudoLabeled,
+        };
         run.model.dispose();
         writeFileSync(file, JSON.stringify(r));
       }
@@ -123,17 +145,33 @@ const command = `npm run experiment:few-labels -- ${process.argv.slice(2).join('
 const table = [
   `| collection | ${rows.join(' | ')} |`,
   `| --- | ${rows.map(() => '---:').join(' | ')} |`,
-  ...collectionsDone.map((c) => `| ${c.name} (pool ${c.pool}, test ${c.test}) | ${rows.map((r) => pct(results.get(`${c.name}/${r}`)!.map((x) => x.cer))).join(' | ')} |`),
+  ...collectionsDone.map(
+    (c) =>
+      `| ${c.name} (pool ${c.pool}, test ${c.test}) | ${rows.map((r) => pct(results.get(`${c.name}/${r}`)!.map((x) => x.cer))).join(' | ')} |`,
+  ),
 ];
-const times = collectionsDone.map((c) => `${c.name}: ${rows.map((r) => `${r} ${Math.round(results.get(`${c.name}/${r}`)!.reduce((s, x) => s + x.seconds, 0) / seeds)} s`).join(', ')}`);
-writeFileSync(outFile, [
-  '# Few labels: CER on held-out collections', '',
-  `\`${command}\``, '',
-  `Base model \`${a.base}\` (sha256 ${baseHash}…, line height ${height} px), backend ${backend.name}, ${settings.threads} threads. ` +
-  `${settings.labels} labeled lines per seed (chosen at random from the pool by the seed), ${settings.unlabeled} unlabeled lines for SeqCLR and self-training, ` +
-  `${settings.steps} fine-tuning steps of 16 lines for every row that trains (SeqCLR adds ${settings.pretrainSteps} pretraining steps before them), ` +
-  `${seeds} seed${seeds > 1 ? 's' : ''} (mean ± standard deviation). CER on the collection's test lines (never labeled, never read during training).`, '',
-  ...table, '',
-  'Wall-clock per run (mean over seeds):', '', ...times.map((t) => `- ${t}`), '',
-].join('\n'));
+const times = collectionsDone.map(
+  (c) =>
+    `${c.name}: ${rows.map((r) => `${r} ${Math.round(results.get(`${c.name}/${r}`)!.reduce((s, x) => s + x.seconds, 0) / seeds)} s`).join(', ')}`,
+);
+writeFileSync(
+  outFile,
+  [
+    '# Few labels: CER on held-out collections',
+    '',
+    `\`${command}\``,
+    '',
+    `Base model \`${a.base}\` (sha256 ${baseHash}…, line height ${height} px), backend ${backend.name}, ${settings.threads} threads. ` +
+      `${settings.labels} labeled lines per seed (chosen at random from the pool by the seed), ${settings.unlabeled} unlabeled lines for SeqCLR and self-training, ` +
+      `${settings.steps} fine-tuning steps of 16 lines for every row that trains (SeqCLR adds ${settings.pretrainSteps} pretraining steps before them), ` +
+      `${seeds} seed${seeds > 1 ? 's' : ''} (mean ± standard deviation). CER on the collection's test lines (never labeled, never read during training).`,
+    '',
+    ...table,
+    '',
+    'Wall-clock per run (mean over seeds):',
+    '',
+    ...times.map((t) => `- ${t}`),
+    '',
+  ].join('\n'),
+);
 console.log(`wrote ${outFile}`);

@@ -50,10 +50,21 @@ function baseFor(base: SavedModel, texts: string[], seed: number): { model: Reco
 }
 
 async function finetune(model: Recognizer, codec: Codec, lines: Sample[], s: RunSettings, seed: number): Promise<void> {
-  await train(model, codec, { train: new ArraySource(lines) }, {
-    steps: s.steps, batchSize: BATCH, seed, threads: s.threads, validateEvery: 0, patience: 0, checkpointEvery: 0,
-    augment: (img, rng) => augmentView(img, rng, 1, PIPELINES.strong),
-  });
+  await train(
+    model,
+    codec,
+    { train: new ArraySource(lines) },
+    {
+      steps: s.steps,
+      batchSize: BATCH,
+      seed,
+      threads: s.threads,
+      validateEvery: 0,
+      patience: 0,
+      checkpointEvery: 0,
+      augment: (img, rng) => augmentView(img, rng, 1, PIPELINES.strong),
+    },
+  );
 }
 
 async function seqclr(model: Recognizer, data: RowData, s: RunSettings, seed: number): Promise<void> {
@@ -64,14 +75,27 @@ async function seqclr(model: Recognizer, data: RowData, s: RunSettings, seed: nu
 
 async function semi(model: Recognizer, codec: Codec, data: RowData, s: RunSettings, seed: number): Promise<number[]> {
   const rounds = 3;
-  const result = await selfTrain(model, codec, { labeled: data.labeled, unlabeled: data.unlabeled }, {
-    rounds, stepsPerRound: Math.round(s.steps / rounds), checkpointEvery: 0,
-    train: { batchSize: BATCH, seed, threads: s.threads, validateEvery: 0, patience: 0 },
-  });
+  const result = await selfTrain(
+    model,
+    codec,
+    { labeled: data.labeled, unlabeled: data.unlabeled },
+    {
+      rounds,
+      stepsPerRound: Math.round(s.steps / rounds),
+      checkpointEvery: 0,
+      train: { batchSize: BATCH, seed, threads: s.threads, validateEvery: 0, patience: 0 },
+    },
+  );
   return result.rounds.map((r) => r.pseudoLabels.length);
 }
 
-export async function runRow(row: Row, base: SavedModel, data: RowData, s: RunSettings, seed: number): Promise<{ model: Recognizer; codec: Codec; pseudoLabeled?: number[] }> {
+export async function runRow(
+  row: Row,
+  base: SavedModel,
+  data: RowData,
+  s: RunSettings,
+  seed: number,
+): Promise<{ model: Recognizer; codec: Codec; pseudoLabeled?: number[] }> {
   if (row === 'base') return { model: base.model, codec: base.codec };
   if (row === 'scratch') {
     base.model.dispose();
@@ -80,8 +104,15 @@ export async function runRow(row: Row, base: SavedModel, data: RowData, s: RunSe
     await finetune(model, codec, data.labeled, s, seed);
     return { model, codec };
   }
-  const { model, codec } = baseFor(base, (row === 'all' ? data.all : data.labeled).map((l) => l.text), seed);
-  if (row === 'all') { await finetune(model, codec, data.all, s, seed); return { model, codec }; }
+  const { model, codec } = baseFor(
+    base,
+    (row === 'all' ? data.all : data.labeled).map((l) => l.text),
+    seed,
+  );
+  if (row === 'all') {
+    await finetune(model, codec, data.all, s, seed);
+    return { model, codec };
+  }
   if (row === 'seqclr' || row === 'seqclr+semi') await seqclr(model, data, s, seed);
   if (row === 'semi' || row === 'seqclr+semi') return { model, codec, pseudoLabeled: await semi(model, codec, data, s, seed) };
   await finetune(model, codec, data.labeled, s, seed);

@@ -2,7 +2,7 @@
 // paper 0, already scaled to the height) and a JSON index. Lines are read on demand by
 // offset, so a corpus of tens of thousands of real lines never has to fit in memory.
 import { closeSync, openSync, readFileSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { writeFileAtomic } from '../../main/store/atomic.ts';
+import { writeFileAtomic } from '../../main/fs/atomic.ts';
 import { join } from 'node:path';
 import type { Sample } from '../../main/ml/data.ts';
 import type { LineTensor } from '../../main/ml/line-image.ts';
@@ -27,7 +27,10 @@ export interface PackIndex {
   lines: PackedLine[];
 }
 
-export const packFiles = (dir: string, height: number) => ({ bin: join(dir, `lines-h${height}.bin`), index: join(dir, `lines-h${height}.json`) });
+export const packFiles = (dir: string, height: number) => ({
+  bin: join(dir, `lines-h${height}.bin`),
+  index: join(dir, `lines-h${height}.json`),
+});
 
 const toBytes = (t: LineTensor): Uint8Array => Uint8Array.from(t.data, (v) => Math.round(v * 255));
 
@@ -35,7 +38,10 @@ export class LinePack {
   readonly index: PackIndex;
   private readonly fd: number;
 
-  constructor(readonly dir: string, height: number) {
+  constructor(
+    readonly dir: string,
+    height: number,
+  ) {
     const files = packFiles(dir, height);
     this.index = JSON.parse(readFileSync(files.index, 'utf8')) as PackIndex;
     this.fd = openSync(files.bin, 'r');
@@ -73,7 +79,10 @@ export class PackWriter {
   private readonly lines: PackedLine[] = [];
   private offset = 0;
 
-  constructor(dir: string, readonly height: number) {
+  constructor(
+    dir: string,
+    readonly height: number,
+  ) {
     this.files = packFiles(dir, height);
     this.fd = openSync(this.files.bin + '.tmp', 'w');
   }

@@ -14,6 +14,9 @@ export function normalizeLineText(text: string, quirks: RealSource['quirks'] = [
   if (quirks.includes('struck-out-angles') && /[<>]/.test(t)) return null;
   if (quirks.includes('caret-superscript')) t = t.replace(/\^/g, '');
   t = t.replace(SUPERSCRIPT, (ch) => ch.normalize('NFKC'));
-  t = t.replace(/[\u00A0\u2000-\u200B\u202F\t]/g, ' ').replace(/\s+/g, ' ').trim();
+  t = t
+    .replace(/[\u00A0\u2000-\u200B\u202F\t]/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   return t.length > 0 ? t.normalize('NFC') : null;
 }

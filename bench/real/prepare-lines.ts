@@ -32,7 +32,9 @@ const IMAGE = /\.(jpe?g|png|tiff?)$/i;
 function walk(dir: string, out: string[] = []): string[] {
   for (const e of readdirSync(dir, { withFileTypes: true })) {
     const p = join(dir, e.name);
-    if (e.isDirectory()) { if (!e.name.startsWith('.')) walk(p, out); } else out.push(p);
+    if (e.isDirectory()) {
+      if (!e.name.startsWith('.')) walk(p, out);
+    } else out.push(p);
   }
   return out;
 }
@@ -52,10 +54,12 @@ function splitOf(source: RealSource, page: string): PackSplit {
 function layoutFiles(files: string[], source: RealSource): string[] {
   const xml = files.filter((f) => f.endsWith('.xml'));
   const set = new Set(xml);
-  return xml.filter((f) => !set.has(f.replace(/\.xml$/, '.chocomufin.xml'))).filter((f) => {
-    const head = readFileSync(f, 'utf8').slice(0, 2000);
-    return source.format === 'alto' ? /<alto[\s>]/.test(head) : /<PcGts[\s>]/.test(head);
-  });
+  return xml
+    .filter((f) => !set.has(f.replace(/\.xml$/, '.chocomufin.xml')))
+    .filter((f) => {
+      const head = readFileSync(f, 'utf8').slice(0, 2000);
+      return source.format === 'alto' ? /<alto[\s>]/.test(head) : /<PcGts[\s>]/.test(head);
+    });
 }
 
 /** The scan an XML names: beside it, one folder up, or anywhere in the checkout by name. */
@@ -72,7 +76,10 @@ const stats: Record<string, { pages: number; missingImages: number; lines: numbe
 
 for (const source of REAL_SOURCES.filter((s) => !only || only.includes(s.repo))) {
   const root = join(args.checkouts!, checkoutName(source));
-  if (!existsSync(root)) { console.error(`${source.repo}: no checkout at ${root}, skipped`); continue; }
+  if (!existsSync(root)) {
+    console.error(`${source.repo}: no checkout at ${root}, skipped`);
+    continue;
+  }
   const files = walk(root);
   const byName = new Map<string, string[]>();
   for (const f of files.filter((f) => IMAGE.test(f))) byName.set(basename(f), [...(byName.get(basename(f)) ?? []), f]);
@@ -80,37 +87,60 @@ for (const source of REAL_SOURCES.filter((s) => !only || only.includes(s.repo)))
   for (const xmlFile of layoutFiles(files, source).sort()) {
     const page = relative(root, xmlFile);
     let layout;
-    try { layout = readLayout(xmlFile, readFileSync(xmlFile, 'utf8')); } catch (e) { console.error(`${page}: ${(e as Error).message}`); continue; }
+    try {
+      layout = readLayout(xmlFile, readFileSync(xmlFile, 'utf8'));
+    } catch (e) {
+      console.error(`${page}: ${(e as Error).message}`);
+      continue;
+    }
     const image = findImage(xmlFile, layout.imageFilename, byName);
-    if (!image || statSync(image).size === 0) { s.missingImages++; continue; }
+    if (!image || statSync(image).size === 0) {
+      s.missingImages++;
+      continue;
+    }
     let decoded: { data: Buffer; info: sharp.OutputInfo };
     let meta: sharp.Metadata;
     try {
       meta = await sharp(image, { limitInputPixels: false }).metadata();
       decoded = await sharp(image, { limitInputPixels: false }).rotate().grayscale().raw().toBuffer({ resolveWithObject: true });
-    } catch (e) { console.error(`${page}: ${image}: ${(e as Error).message}`); s.missingImages++; continue; }
+    } catch (e) {
+      console.error(`${page}: ${image}: ${(e as Error).message}`);
+      s.missingImages++;
+      continue;
+    }
     const { info, data } = decoded;
     // The XML may describe the stored or the EXIF-turned pixel grid (or another size): the
     // importer's mapping puts its coordinates on the same ink in the turned image.
-    const mapping = !(layout.width > 0 && layout.height > 0) ? { map: (p: [number, number]) => p, note: null } : gridMapping({
-      declared: { width: layout.width, height: layout.height },
-      stored: { width: meta.width ?? info.width, height: meta.height ?? info.height },
-      shown: { width: info.width, height: info.height },
-      orientation: meta.orientation ?? 1,
-    }, basename(image));
+    const mapping = !(layout.width > 0 && layout.height > 0)
+      ? { map: (p: [number, number]) => p, note: null }
+      : gridMapping(
+          {
+            declared: { width: layout.width, height: layout.height },
+            stored: { width: meta.width ?? info.width, height: meta.height ?? info.height },
+            shown: { width: info.width, height: info.height },
+            orientation: meta.orientation ?? 1,
+          },
+          basename(image),
+        );
     if (mapping.note) s.resized++;
     s.pages++;
     const split = splitOf(source, page);
     for (const line of layout.regions.flatMap((r) => r.lines)) {
       const text = line.text === null ? null : normalizeLineText(line.text, source.quirks);
       const polygon = line.polygon.map(mapping.map);
-      const crop = text && polygon.length >= 3 ? cropLine({ width: info.width, height: info.height, channels: info.channels, data }, polygon) : null;
-      if (!text || !crop || crop.height < 8 || crop.width < 8) { s.skipped++; continue; }
+      const crop =
+        text && polygon.length >= 3 ? cropLine({ width: info.width, height: info.height, channels: info.channels, data }, polygon) : null;
+      if (!text || !crop || crop.height < 8 || crop.width < 8) {
+        s.skipped++;
+        continue;
+      }
       for (const p of packs) p.add({ source: checkoutName(source), page, lineId: line.id, split, text }, toLineTensor(crop, p.height));
       s.lines++;
     }
   }
-  console.log(`${source.repo}: ${s.pages} pages (${s.missingImages} without scan), ${s.lines} lines, ${s.skipped} skipped${s.resized ? `, ${s.resized} pages in another grid` : ''}`);
+  console.log(
+    `${source.repo}: ${s.pages} pages (${s.missingImages} without scan), ${s.lines} lines, ${s.skipped} skipped${s.resized ? `, ${s.resized} pages in another grid` : ''}`,
+  );
 }
 for (const p of packs) p.finish();
 writeFileSync(join(args.out!, 'stats.json'), JSON.stringify(stats, null, 1));

@@ -33,7 +33,7 @@ const { values: args } = parseArgs({
     steps: { type: 'string', default: '20000' },
     batch: { type: 'string', default: '16' },
     lr: { type: 'string', default: '0.0015' },
-    'warmup': { type: 'string', default: '500' },
+    warmup: { type: 'string', default: '500' },
     // One generated line for every this many real ones: letterforms of 45 more hands.
     'synthetic-share': { type: 'string', default: '0.1' },
     'eval-every': { type: 'string', default: '500' },
@@ -77,14 +77,21 @@ const heldOut = [...corpus.heldOut].map(([name, h]) => ({ name, lines: spread(h.
 const backend = await initBackend();
 const checkpointPath = `${args.out}.ckpt`;
 const resumed = args.resume && existsSync(checkpointPath) ? loadTrainingCheckpoint(checkpointPath) : undefined;
-const model = resumed?.model
-  ?? (start ? extendCharset(start.model, start.codec, codec, seed) : new Recognizer({ ...shape, classes: codec.classes }, seed));
-if (resumed && resumed.codec.chars.join('') !== codec.chars.join('')) throw new Error(`${checkpointPath}: its charset differs from the prepared lines'`);
+const model =
+  resumed?.model ??
+  (start ? extendCharset(start.model, start.codec, codec, seed) : new Recognizer({ ...shape, classes: codec.classes }, seed));
+if (resumed && resumed.codec.chars.join('') !== codec.chars.join(''))
+  throw new Error(`${checkpointPath}: its charset differs from the prepared lines'`);
 mkdirSync(dirname(args.out!), { recursive: true });
 if (resumed) console.log(`resuming at step ${resumed.state.step} from ${checkpointPath}`);
 else if (args.curve) writeFileSync(args.curve, `step,seconds,loss,valid_cer,${heldOut.map((h) => `${h.name}_cer`).join(',')}\n`);
-console.log(`backend ${backend.name}; ${args.from ? `from ${args.from} (${shape.height} px)` : `shape ${args.shape}`}; ${corpus.train.length} real + ${syntheticCount} generated training lines (${corpus.droppedForCharset} dropped for rare characters); charset ${codec.classes - 1}; validation ${validation.length}; held-out ${heldOut.map((h) => `${h.name} ${h.lines.length}`).join(', ')}`);
-const previousSeconds = resumed && args.curve && existsSync(args.curve) ? Number(readFileSync(args.curve, 'utf8').trim().split('\n').at(-1)!.split(',')[1]) || 0 : 0;
+console.log(
+  `backend ${backend.name}; ${args.from ? `from ${args.from} (${shape.height} px)` : `shape ${args.shape}`}; ${corpus.train.length} real + ${syntheticCount} generated training lines (${corpus.droppedForCharset} dropped for rare characters); charset ${codec.classes - 1}; validation ${validation.length}; held-out ${heldOut.map((h) => `${h.name} ${h.lines.length}`).join(', ')}`,
+);
+const previousSeconds =
+  resumed && args.curve && existsSync(args.curve)
+    ? Number(readFileSync(args.curve, 'utf8').trim().split('\n').at(-1)!.split(',')[1]) || 0
+    : 0;
 const started = performance.now() - previousSeconds * 1000;
 const credits = REAL_SOURCES.filter((s) => s.role === 'train').map((s) => `${s.repo}@${s.commit.slice(0, 12)} (${s.licence})`);
 const threads = Number(args.threads);
@@ -102,23 +109,57 @@ if (start && !resumed) {
 }
 let lossSum = 0;
 let lossCount = 0;
-const result = await train(model, codec, { train: source, validation }, {
-  steps, batchSize: Number(args.batch), learningRate: Number(args.lr), warmupSteps: Number(args.warmup), seed,
-  validateEvery: evalEvery, patience: 0, checkpointEvery: evalEvery, threads,
-  resume: resumed?.state,
-  onCheckpoint: (state) => { saveTrainingCheckpoint(checkpointPath, model, codec, state); },
-  augment: (img, rng) => augmentView(img, rng, 0.5),
-  onProgress: async (p) => {
-    lossSum += p.loss;
-    lossCount++;
-    if (p.step % 50 === 0) console.log(`step ${p.step} loss ${(lossSum / lossCount).toFixed(3)} (${p.linesPerSecond.toFixed(1)} lines/s)`);
-    if (p.step % evalEvery !== 0 && p.step !== steps) return;
-    const held = await heldOutCers();
-    const seconds = (performance.now() - started) / 1000;
-    if (args.curve) appendFileSync(args.curve, `${p.step},${seconds.toFixed(0)},${(lossSum / lossCount).toFixed(4)},${p.validation?.cer.toFixed(4) ?? ''},${held.map((c) => c.toFixed(4)).join(',')}\n`);
-    console.log(`step ${p.step}/${steps} ${seconds.toFixed(0)}s valid CER ${p.validation?.cer.toFixed(4)} held-out ${held.map((c) => c.toFixed(4)).join(' ')}`);
-    lossSum = lossCount = 0;
-    saveModel(args.out!, model, codec, { validCer: p.validation?.cer, heldOutCer: Object.fromEntries(heldOut.map((h, i) => [h.name, held[i]])), step: p.step, trainedOn: credits, startedFrom: args.from ?? null });
+const result = await train(
+  model,
+  codec,
+  { train: source, validation },
+  {
+    steps,
+    batchSize: Number(args.batch),
+    learningRate: Number(args.lr),
+    warmupSteps: Number(args.warmup),
+    seed,
+    validateEvery: evalEvery,
+    patience: 0,
+    checkpointEvery: evalEvery,
+    threads,
+    resume: resumed?.state,
+    onCheckpoint: (state) => {
+      saveTrainingCheckpoint(checkpointPath, model, codec, state);
+    },
+    augment: (img, rng) => augmentView(img, rng, 0.5),
+    onProgress: async (p) => {
+      lossSum += p.loss;
+      lossCount++;
+      if (p.step % 50 === 0)
+        console.log(`step ${p.step} loss ${(lossSum / lossCount).toFixed(3)} (${p.linesPerSecond.toFixed(1)} lines/s)`);
+      if (p.step % evalEvery !== 0 && p.step !== steps) return;
+      const held = await heldOutCers();
+      const seconds = (performance.now() - started) / 1000;
+      if (args.curve)
+        appendFileSync(
+          args.curve,
+          `${p.step},${seconds.toFixed(0)},${(lossSum / lossCount).toFixed(4)},${p.validation?.cer.toFixed(4) ?? ''},${held.map((c) => c.toFixed(4)).join(',')}\n`,
+        );
+      console.log(
+        `step ${p.step}/${steps} ${seconds.toFixed(0)}s valid CER ${p.validation?.cer.toFixed(4)} held-out ${held.map((c) => c.toFixed(4)).join(' ')}`,
+      );
+      lossSum = lossCount = 0;
+      saveModel(args.out!, model, codec, {
+        validCer: p.validation?.cer,
+        heldOutCer: Object.fromEntries(heldOut.map((h, i) => [h.name, held[i]])),
+        step: p.step,
+        trainedOn: credits,
+        startedFrom: args.from ?? null,
+      });
+    },
   },
-});
-console.log(JSON.stringify({ status: result.status, steps: result.state.step, validCer: result.validation?.cer, seconds: Math.round((performance.now() - started) / 1000) }));
+);
+console.log(
+  JSON.stringify({
+    status: result.status,
+    steps: result.state.step,
+    validCer: result.validation?.cer,
+    seconds: Math.round((performance.now() - started) / 1000),
+  }),
+);

@@ -14,9 +14,14 @@ export const REAL_SRC = process.env.QUIRE_REAL_SRC ?? '/work/main/scratch/real-s
 
 /** Training collections. timeuscorpus is left out: its README says its layout is not segmenter ground truth. */
 export const TRAIN_COLLECTIONS = [
-  'HTR-United+lectaurep-repertoires', 'banq-dcn+Copiste-d-un-jour', 'HTR-United+CREMMA-MSS-18',
-  'HTR-United+CREMMA-MSS-17', 'FoNDUE-HTR+FONDUE-FR-MSS-18', 'FoNDUE-HTR+FONDUE-FR-MSS-19',
-  'HTR-United+lectaurep-bronod', 'HTRomance-Project+modern-roman-languages',
+  'HTR-United+lectaurep-repertoires',
+  'banq-dcn+Copiste-d-un-jour',
+  'HTR-United+CREMMA-MSS-18',
+  'HTR-United+CREMMA-MSS-17',
+  'FoNDUE-HTR+FONDUE-FR-MSS-18',
+  'FoNDUE-HTR+FONDUE-FR-MSS-19',
+  'HTR-United+lectaurep-bronod',
+  'HTRomance-Project+modern-roman-languages',
 ];
 /** Held out: only ever scored, never trained or tuned on. */
 export const HELD_OUT_COLLECTIONS = ['alix-tz+peraire-ground-truth', 'HTR-United+CREMMA-MSS-19'];
@@ -50,9 +55,11 @@ export interface PageEntry {
 const IMAGE_EXTENSIONS = ['.jpg', '.jpeg', '.png', '.tif', '.tiff', '.JPG', '.JPEG', '.PNG'];
 
 function xmlFiles(dir: string): string[] {
-  return readdirSync(dir, { recursive: true }).map(String)
+  return readdirSync(dir, { recursive: true })
+    .map(String)
     .filter((f) => f.endsWith('.xml') && !f.split('/').some((part) => part.startsWith('.')))
-    .sort().map((f) => join(dir, f));
+    .sort()
+    .map((f) => join(dir, f));
 }
 
 /** Images of a collection by file name; scans sit beside their layout files or in a sibling folder. */
@@ -131,7 +138,12 @@ export async function loadPage(entry: PageEntry, longSide = 0): Promise<RealPage
   const factor = longSide > 0 ? Math.min(1, longSide / Math.max(meta.width, meta.height)) : 1;
   const width = Math.max(1, Math.round(meta.width * factor));
   const height = Math.max(1, Math.round(meta.height * factor));
-  const { data } = await sharp(entry.image).rotate().grayscale().resize(width, height, { fit: 'fill' }).raw().toBuffer({ resolveWithObject: true });
+  const { data } = await sharp(entry.image)
+    .rotate()
+    .grayscale()
+    .resize(width, height, { fit: 'fill' })
+    .raw()
+    .toBuffer({ resolveWithObject: true });
   // Layout coordinates refer to the layout's declared size, which may differ from the file's.
   const sx = width / layout.width;
   const sy = height / layout.height;
@@ -147,8 +159,10 @@ export async function loadPage(entry: PageEntry, longSide = 0): Promise<RealPage
   }
   if (lines.length === 0) return null;
   return {
-    collection: entry.collection, file: entry.xml,
+    collection: entry.collection,
+    file: entry.xml,
     image: { width, height, data: new Uint8Array(data.buffer, data.byteOffset, data.length) },
-    lines, regions,
+    lines,
+    regions,
   };
 }

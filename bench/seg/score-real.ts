@@ -23,10 +23,25 @@ export interface RealTotals {
   ms: number;
 }
 
-export const emptyTotals = (): RealTotals => ({ pages: 0, truth: 0, found: 0, matched: 0, iouSum: 0, baselineTruth: 0, baselineTruthCovered: 0, baselineFound: 0, baselineFoundCovered: 0, ms: 0 });
+export const emptyTotals = (): RealTotals => ({
+  pages: 0,
+  truth: 0,
+  found: 0,
+  matched: 0,
+  iouSum: 0,
+  baselineTruth: 0,
+  baselineTruthCovered: 0,
+  baselineFound: 0,
+  baselineFoundCovered: 0,
+  ms: 0,
+});
 
 /** Runs every segmenter on each page (loaded once), adding to one total per segmenter. */
-export async function scoreReal(entries: PageEntry[], segmenters: Record<string, Segmenter>, onPage?: (i: number) => void): Promise<Record<string, RealTotals>> {
+export async function scoreReal(
+  entries: PageEntry[],
+  segmenters: Record<string, Segmenter>,
+  onPage?: (i: number) => void,
+): Promise<Record<string, RealTotals>> {
   const totals = Object.fromEntries(Object.keys(segmenters).map((k) => [k, emptyTotals()]));
   for (const [i, entry] of entries.entries()) {
     const page = await loadPage(entry);
@@ -38,8 +53,14 @@ export async function scoreReal(entries: PageEntry[], segmenters: Record<string,
       const lines = await segment(page.image);
       const t = totals[name];
       t.ms += performance.now() - t0;
-      const m = matchLines(lines.map((l) => l.polygon), truthPolygons);
-      const b = scoreBaselines(lines.map((l) => l.baseline), truthBaselines);
+      const m = matchLines(
+        lines.map((l) => l.polygon),
+        truthPolygons,
+      );
+      const b = scoreBaselines(
+        lines.map((l) => l.baseline),
+        truthBaselines,
+      );
       t.pages++;
       t.truth += m.truth;
       t.found += m.found;
@@ -59,11 +80,28 @@ const ratio = (a: number, b: number) => (b ? (a / b).toFixed(3) : '–');
 
 export function realRow(name: string, t: RealTotals): string[] {
   return [
-    name, String(t.pages), String(t.truth), String(t.found),
-    ratio(t.matched, t.truth), ratio(t.matched, t.found), ratio(t.iouSum, t.matched),
-    ratio(t.baselineTruthCovered, t.baselineTruth), ratio(t.baselineFoundCovered, t.baselineFound),
+    name,
+    String(t.pages),
+    String(t.truth),
+    String(t.found),
+    ratio(t.matched, t.truth),
+    ratio(t.matched, t.found),
+    ratio(t.iouSum, t.matched),
+    ratio(t.baselineTruthCovered, t.baselineTruth),
+    ratio(t.baselineFoundCovered, t.baselineFound),
     `${(t.ms / Math.max(1, t.pages)).toFixed(0)} ms`,
   ];
 }
 
-export const REAL_HEADER = ['segmenter', 'pages', 'true lines', 'found', 'recall', 'precision', 'mean IoU', 'baseline R', 'baseline P', 'time/page'];
+export const REAL_HEADER = [
+  'segmenter',
+  'pages',
+  'true lines',
+  'found',
+  'recall',
+  'precision',
+  'mean IoU',
+  'baseline R',
+  'baseline P',
+  'time/page',
+];

@@ -12,18 +12,56 @@ import type { GrayImage } from '../../main/ml/line-image.ts';
 import { WORDS } from './words.ts';
 
 export const TRAINING_FONTS = [
-  'caveat', 'dancing-script', 'homemade-apple', 'shadows-into-light', 'patrick-hand',
-  'gloria-hallelujah', 'reenie-beanie', 'la-belle-aurore', 'nothing-you-could-do', 'cedarville-cursive',
+  'caveat',
+  'dancing-script',
+  'homemade-apple',
+  'shadows-into-light',
+  'patrick-hand',
+  'gloria-hallelujah',
+  'reenie-beanie',
+  'la-belle-aurore',
+  'nothing-you-could-do',
+  'cedarville-cursive',
 ] as const;
 // More training hands, for experiments that need many writers (as real archives and the
 // SeqCLR paper's datasets have), not a handful: the first ten stay TRAINING_FONTS so that
 // earlier results keep their data.
 export const MORE_TRAINING_FONTS = [
-  'sacramento', 'satisfy', 'yellowtail', 'allura', 'great-vibes', 'covered-by-your-grace', 'just-another-hand',
-  'schoolbell', 'architects-daughter', 'coming-soon', 'sue-ellen-francisco', 'waiting-for-the-sunrise', 'zeyada',
-  'over-the-rainbow', 'dawning-of-a-new-day', 'loved-by-the-king', 'annie-use-your-telescope', 'the-girl-next-door',
-  'calligraffitti', 'crafty-girls', 'just-me-again-down-here', 'give-you-glory', 'handlee', 'neucha', 'short-stack',
-  'gochi-hand', 'marck-script', 'bad-script', 'pangolin', 'caveat-brush', 'mali', 'itim', 'delius', 'kristi', 'meddon',
+  'sacramento',
+  'satisfy',
+  'yellowtail',
+  'allura',
+  'great-vibes',
+  'covered-by-your-grace',
+  'just-another-hand',
+  'schoolbell',
+  'architects-daughter',
+  'coming-soon',
+  'sue-ellen-francisco',
+  'waiting-for-the-sunrise',
+  'zeyada',
+  'over-the-rainbow',
+  'dawning-of-a-new-day',
+  'loved-by-the-king',
+  'annie-use-your-telescope',
+  'the-girl-next-door',
+  'calligraffitti',
+  'crafty-girls',
+  'just-me-again-down-here',
+  'give-you-glory',
+  'handlee',
+  'neucha',
+  'short-stack',
+  'gochi-hand',
+  'marck-script',
+  'bad-script',
+  'pangolin',
+  'caveat-brush',
+  'mali',
+  'itim',
+  'delius',
+  'kristi',
+  'meddon',
 ] as const;
 export const HELD_OUT_FONTS = ['indie-flower', 'kalam'] as const;
 export type FontName = (typeof TRAINING_FONTS)[number] | (typeof MORE_TRAINING_FONTS)[number] | (typeof HELD_OUT_FONTS)[number];
@@ -31,7 +69,8 @@ export type FontName = (typeof TRAINING_FONTS)[number] | (typeof MORE_TRAINING_F
 /** The first `n` training hands: TRAINING_FONTS, then MORE_TRAINING_FONTS. */
 export function trainingHands(n: number): FontName[] {
   const all = [...TRAINING_FONTS, ...MORE_TRAINING_FONTS];
-  if (!(Number.isInteger(n) && n >= 1 && n <= all.length)) throw new Error(`the number of training hands must be 1 to ${all.length}, not ${n}`);
+  if (!(Number.isInteger(n) && n >= 1 && n <= all.length))
+    throw new Error(`the number of training hands must be 1 to ${all.length}, not ${n}`);
   return all.slice(0, n);
 }
 
@@ -171,10 +210,17 @@ function cropAndNoise(img: GrayImage, rng: Rng, paper: number, clean = false): G
   let right = -1;
   for (let x = 0; x < width; x++) {
     for (let y = 0; y < height; y++) {
-      if (data[y * width + x] < paper - 40) { left = Math.min(left, x); right = Math.max(right, x); break; }
+      if (data[y * width + x] < paper - 40) {
+        left = Math.min(left, x);
+        right = Math.max(right, x);
+        break;
+      }
     }
   }
-  if (right < 0) { left = 0; right = width - 1; }
+  if (right < 0) {
+    left = 0;
+    right = width - 1;
+  }
   const margin = Math.round(height * rng.uniform(0.05, 0.25));
   const x0 = Math.max(0, left - margin);
   const x1 = Math.min(width - 1, right + margin);

@@ -71,17 +71,30 @@ export function synthPage(seed: number, o: SynthPageOptions = {}): SynthPage {
   const turn = rotation(skewDegrees, width, height);
   const truth = (p: Placed) => {
     const [x0, y0, x1, y1] = p.box;
-    const corners: Point[] = [[p.x + x0, p.y + y0], [p.x + x1, p.y + y0], [p.x + x1, p.y + y1], [p.x + x0, p.y + y1]];
+    const corners: Point[] = [
+      [p.x + x0, p.y + y0],
+      [p.x + x1, p.y + y0],
+      [p.x + x1, p.y + y1],
+      [p.x + x0, p.y + y1],
+    ];
     return { text: p.text, polygon: corners.map(([cx, cy]) => turn(cx, cy)) };
   };
   return { image, lines: placed.map(truth), notes: notes.map(truth), skewDegrees };
 }
 
 function inkBox(img: GrayImage): [number, number, number, number] | null {
-  let x0 = Infinity, y0 = Infinity, x1 = -1, y1 = -1;
+  let x0 = Infinity,
+    y0 = Infinity,
+    x1 = -1,
+    y1 = -1;
   for (let y = 0; y < img.height; y++) {
     for (let x = 0; x < img.width; x++) {
-      if (img.data[y * img.width + x] < 160) { x0 = Math.min(x0, x); x1 = Math.max(x1, x); y0 = Math.min(y0, y); y1 = Math.max(y1, y); }
+      if (img.data[y * img.width + x] < 160) {
+        x0 = Math.min(x0, x);
+        x1 = Math.max(x1, x);
+        y0 = Math.min(y0, y);
+        y1 = Math.max(y1, y);
+      }
     }
   }
   return x1 < 0 ? null : [x0, y0, x1 + 1, y1 + 1];
@@ -115,7 +128,8 @@ function rotate(img: GrayImage, degrees: number, paper: number, rng: Rng): GrayI
       const fx = sx - x0;
       const fy = sy - y0;
       const at = (xx: number, yy: number) => (xx >= 0 && yy >= 0 && xx < width && yy < height ? img.data[yy * width + xx] : paper);
-      const v = at(x0, y0) * (1 - fx) * (1 - fy) + at(x0 + 1, y0) * fx * (1 - fy) + at(x0, y0 + 1) * (1 - fx) * fy + at(x0 + 1, y0 + 1) * fx * fy;
+      const v =
+        at(x0, y0) * (1 - fx) * (1 - fy) + at(x0 + 1, y0) * fx * (1 - fy) + at(x0, y0 + 1) * (1 - fx) * fy + at(x0 + 1, y0 + 1) * fx * fy;
       out[y * width + x] = Math.max(0, Math.min(255, Math.round(v + rng.normal() * noise)));
     }
   }

@@ -11,8 +11,27 @@ import type { Project } from '../project/project.ts';
 import { saveTranscription } from './pages.ts';
 import type { EventSink } from './service.ts';
 
-type EditMethods = Pick<ProjectApi, 'saveTranscription' | 'updateLineGeometry' | 'addLine' | 'deleteLine' | 'mergeLines' | 'splitLine' | 'moveLine' | 'setSplit' | 'segmentPages' | 'segmentRegion' | 'undo' | 'redo' | 'undoState'
-  | 'addRegion' | 'updateRegion' | 'deleteRegion' | 'moveRegion' | 'sortRegionLines'>;
+type EditMethods = Pick<
+  ProjectApi,
+  | 'saveTranscription'
+  | 'updateLineGeometry'
+  | 'addLine'
+  | 'deleteLine'
+  | 'mergeLines'
+  | 'splitLine'
+  | 'moveLine'
+  | 'setSplit'
+  | 'segmentPages'
+  | 'segmentRegion'
+  | 'undo'
+  | 'redo'
+  | 'undoState'
+  | 'addRegion'
+  | 'updateRegion'
+  | 'deleteRegion'
+  | 'moveRegion'
+  | 'sortRegionLines'
+>;
 
 /** Finding lines or setting the split on more pages than this at once is not recorded (and those pages' history is dropped): one step would hold them all. */
 const MAX_RECORDED_PAGES = 20;
@@ -20,14 +39,17 @@ const MAX_RECORDED_PAGES = 20;
 /** Every method but undoState waits for the project's edits before it (see serial.ts). */
 export function editMethods(project: Project, history: UndoStack, emit: EventSink): EditMethods {
   const methods = unqueuedMethods(project, history, emit);
-  const queued = Object.entries(methods).map(([name, method]) =>
-    [name, name === 'undoState' ? method : (request: never) => history.queue.run(() => (method as (r: never) => unknown)(request))]);
+  const queued = Object.entries(methods).map(([name, method]) => [
+    name,
+    name === 'undoState' ? method : (request: never) => history.queue.run(() => (method as (r: never) => unknown)(request)),
+  ]);
   return Object.fromEntries(queued) as EditMethods;
 }
 
 function unqueuedMethods(project: Project, history: UndoStack, emit: EventSink): EditMethods {
   const where = (lineId: number) => {
-    const row = project.db.prepare('SELECT page_id, reading_order FROM lines WHERE id = ?').get(lineId) as { page_id: number; reading_order: number } | undefined;
+    const row = project.db.prepare('SELECT page_id, reading_order FROM lines WHERE id = ?').get(lineId) as
+      { page_id: number; reading_order: number } | undefined;
     if (!row) throw new Error(`no line ${lineId}`);
     return { pageId: row.page_id, name: `line ${row.reading_order + 1}` };
   };
@@ -117,7 +139,8 @@ function unqueuedMethods(project: Project, history: UndoStack, emit: EventSink):
 
     async segmentPages({ pageIds, segmenter }) {
       const chosen = await resolveProjectSegmenter(project, segmenter);
-      const run = () => segmentPages(project, pageIds, { segmenter: chosen, onProgress: (done, total) => emit({ type: 'segment-progress', done, total }) });
+      const run = () =>
+        segmentPages(project, pageIds, { segmenter: chosen, onProgress: (done, total) => emit({ type: 'segment-progress', done, total }) });
       if (pageIds.length > MAX_RECORDED_PAGES) return unrecorded(pageIds, run);
       try {
         return await record('finding lines', pageIds, run);

@@ -8,7 +8,10 @@ import { ensureBaseModel } from '../models/registry.ts';
 import type { Project } from '../project/project.ts';
 import { getSetting, setSetting } from '../project/settings.ts';
 
-type ModelMethods = Pick<ProjectApi, 'listModels' | 'addBaseModel' | 'renameModel' | 'deleteModel' | 'setCurrentModel' | 'projectSettings' | 'rememberTrainingChoices'>;
+type ModelMethods = Pick<
+  ProjectApi,
+  'listModels' | 'addBaseModel' | 'renameModel' | 'deleteModel' | 'setCurrentModel' | 'projectSettings' | 'rememberTrainingChoices'
+>;
 
 const CHOICES = 'trainingChoices';
 

@@ -36,26 +36,36 @@ export function createService(project: Project, emit: EventSink = () => {}, runn
     ...modelMethods(project),
 
     async projectInfo(): Promise<ProjectInfo> {
-      const row = db.prepare(`SELECT
+      const row = db
+        .prepare(
+          `SELECT
           (SELECT count(*) FROM documents WHERE ${FINISHED_DOCUMENT}) AS documents,
           -- Pages of scanned documents: an imported line image counts as a line, not as a page.
           (SELECT count(*) FROM pages p WHERE p.document_id IN (SELECT id FROM documents WHERE kind = 'scan' AND ${FINISHED_DOCUMENT})) AS pages,
           (SELECT count(*) FROM lines l WHERE ${IN_FINISHED_DOCUMENT} AND ${NOT_EXCLUDED}) AS lines,
-          (SELECT count(*) FROM lines l WHERE ${LABELED} AND ${IN_FINISHED_DOCUMENT} AND ${NOT_EXCLUDED}) AS labeled`).get() as Omit<ProjectInfo, 'path' | 'name'>;
+          (SELECT count(*) FROM lines l WHERE ${LABELED} AND ${IN_FINISHED_DOCUMENT} AND ${NOT_EXCLUDED}) AS labeled`,
+        )
+        .get() as Omit<ProjectInfo, 'path' | 'name'>;
       return { path: project.root, name: project.name, ...row };
     },
 
     async listDocuments(): Promise<DocumentSummary[]> {
-      return db.prepare(`SELECT d.id, d.name, d.kind, d.source_path AS sourceFile, d.created_at AS createdAt,
+      return db
+        .prepare(
+          `SELECT d.id, d.name, d.kind, d.source_path AS sourceFile, d.created_at AS createdAt,
           (SELECT count(*) FROM pages p WHERE p.document_id = d.id) AS pages,
           (SELECT count(*) FROM lines l JOIN pages p ON p.id = l.page_id WHERE p.document_id = d.id AND ${NOT_EXCLUDED}) AS lines,
           (SELECT count(*) FROM lines l JOIN pages p ON p.id = l.page_id WHERE p.document_id = d.id AND ${LABELED} AND ${NOT_EXCLUDED}) AS labeled,
           (SELECT image_hash FROM pages p WHERE p.document_id = d.id ORDER BY page_index LIMIT 1) AS coverImage
-        FROM documents d WHERE ${FINISHED_DOCUMENT} ORDER BY d.id`).all() as DocumentSummary[];
+        FROM documents d WHERE ${FINISHED_DOCUMENT} ORDER BY d.id`,
+        )
+        .all() as DocumentSummary[];
     },
 
     async listPages({ documentId }): Promise<PageSummary[]> {
-      return db.prepare(`SELECT ${PAGE_SUMMARY} FROM pages p WHERE p.document_id = ? ORDER BY p.page_index`).all(documentId) as PageSummary[];
+      return db
+        .prepare(`SELECT ${PAGE_SUMMARY} FROM pages p WHERE p.document_id = ? ORDER BY p.page_index`)
+        .all(documentId) as PageSummary[];
     },
 
     async importFiles({ paths, split }) {
@@ -77,8 +87,19 @@ export function createService(project: Project, emit: EventSink = () => {}, runn
     },
 
     async listJobs() {
-      return withLiveStates(listJobs(project), runner?.live() ?? { running: undefined, waiting: [] })
-        .map(({ id, kind, state, progress, error, log, modelId, createdAt, waiting }) => ({ id, kind, state, progress, error, log, modelId, createdAt, waiting }));
+      return withLiveStates(listJobs(project), runner?.live() ?? { running: undefined, waiting: [] }).map(
+        ({ id, kind, state, progress, error, log, modelId, createdAt, waiting }) => ({
+          id,
+          kind,
+          state,
+          progress,
+          error,
+          log,
+          modelId,
+          createdAt,
+          waiting,
+        }),
+      );
     },
 
     async startTraining(request) {
@@ -96,7 +117,8 @@ export function createService(project: Project, emit: EventSink = () => {}, runn
 
     async startSegmenterTraining({ steps }) {
       // Refused before it queues: a job that can only fail would wait behind others first.
-      if (correctedPageIds(project).length === 0) throw new Error('no corrected pages: a segmenter trains on pages whose every line is transcribed (outside excluded regions)');
+      if (correctedPageIds(project).length === 0)
+        throw new Error('no corrected pages: a segmenter trains on pages whose every line is transcribed (outside excluded regions)');
       return { jobId: jobs().start({ kind: 'segment', steps }) };
     },
 

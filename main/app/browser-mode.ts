@@ -10,16 +10,25 @@ import { startBrowserServer, type BrowserServer } from '../transport/http-server
 
 export const RENDERER_DIST = fileURLToPath(new URL('../../renderer/dist/', import.meta.url));
 
-export async function serveProject(dir: string, port?: number): Promise<{ server: BrowserServer; readonly project: Project; close(): Promise<void> }> {
+export async function serveProject(
+  dir: string,
+  port?: number,
+): Promise<{ server: BrowserServer; readonly project: Project; close(): Promise<void> }> {
   let server: BrowserServer | undefined;
   const host = new ProjectHost(dir, (event: QuireEvent) => server?.broadcast(event));
   server = await startBrowserServer({
-    api: host.api(), images: () => host.project.images, staticDir: RENDERER_DIST, port, lineImage: (id, key) => lineImagePng(host.project, id, key),
+    api: host.api(),
+    images: () => host.project.images,
+    staticDir: RENDERER_DIST,
+    port,
+    lineImage: (id, key) => lineImagePng(host.project, id, key),
     exportZip: (request) => prepareExportZip(host.project, request),
   });
   return {
     server,
-    get project() { return host.project; },
+    get project() {
+      return host.project;
+    },
     async close() {
       await host.close();
       await server!.close();

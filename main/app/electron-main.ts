@@ -42,7 +42,10 @@ async function main() {
   denyPermissions(session.defaultSession);
   app.on('web-contents-created', (_event, contents) => lockContents(contents));
   protocol.handle(APP_SCHEME, rendererHandler(RENDERER_DIST, DESKTOP_CSP));
-  protocol.handle(IMAGE_SCHEME, imageHandler({ images: () => host.project.images, lineImage: (id, key) => lineImagePng(host.project, id, key) }));
+  protocol.handle(
+    IMAGE_SCHEME,
+    imageHandler({ images: () => host.project.images, lineImage: (id, key) => lineImagePng(host.project, id, key) }),
+  );
 
   const dialogs: NativeDialogs = {
     async showOpen(options) {
@@ -60,11 +63,16 @@ async function main() {
   }
 
   win = new BrowserWindow({
-    width: 1400, height: 900, title: `Quire — ${host.project.name}`, show: false,
+    width: 1400,
+    height: 900,
+    title: `Quire — ${host.project.name}`,
+    show: false,
     webPreferences: webPreferences(fileURLToPath(new URL('./preload.cjs', import.meta.url))),
   });
   win.once('ready-to-show', () => win?.show());
-  win.on('closed', () => { win = undefined; });
+  win.on('closed', () => {
+    win = undefined;
+  });
   app.on('window-all-closed', async () => {
     await host.close();
     app.quit();

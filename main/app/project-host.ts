@@ -9,13 +9,20 @@ import { JobRunner } from '../jobs/runner.ts';
 import { Project } from '../project/project.ts';
 import { UndoStack } from '../edits/undo-stack.ts';
 
-interface Open { project: Project; runner: JobRunner; service: ProjectApi }
+interface Open {
+  project: Project;
+  runner: JobRunner;
+  service: ProjectApi;
+}
 
 export class ProjectHost {
   private current: Open;
   private readonly histories = new Map<string, UndoStack>();
 
-  constructor(dir: string, private readonly emit: (e: QuireEvent) => void) {
+  constructor(
+    dir: string,
+    private readonly emit: (e: QuireEvent) => void,
+  ) {
     this.current = this.load(Project.open(dir));
   }
 

@@ -21,8 +21,13 @@ export async function ensureSampleProject(dir = join(userDataDir(), 'sample-proj
   try {
     await importFiles(project, [join(SAMPLE_SOURCE, 'pages')]);
     // The scans open with their lines found, ready to transcribe.
-    const pages = project.db.prepare("SELECT p.id FROM pages p JOIN documents d ON d.id = p.document_id WHERE d.kind = 'scan'").all() as Array<{ id: number }>;
-    await segmentPages(project, pages.map((p) => p.id));
+    const pages = project.db
+      .prepare("SELECT p.id FROM pages p JOIN documents d ON d.id = p.document_id WHERE d.kind = 'scan'")
+      .all() as Array<{ id: number }>;
+    await segmentPages(
+      project,
+      pages.map((p) => p.id),
+    );
     await importLineFolder(project, join(SAMPLE_SOURCE, 'lines'));
   } finally {
     project.close();

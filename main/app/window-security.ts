@@ -15,10 +15,22 @@ export const DESKTOP_CSP = [
 ].join('; ');
 
 export function webPreferences(preload: string) {
-  return { preload, contextIsolation: true, sandbox: true, nodeIntegration: false, nodeIntegrationInWorker: false, webSecurity: true, allowRunningInsecureContent: false, webviewTag: false, spellcheck: false } as const;
+  return {
+    preload,
+    contextIsolation: true,
+    sandbox: true,
+    nodeIntegration: false,
+    nodeIntegrationInWorker: false,
+    webSecurity: true,
+    allowRunningInsecureContent: false,
+    webviewTag: false,
+    spellcheck: false,
+  } as const;
 }
 
-interface PreventableEvent { preventDefault(): void }
+interface PreventableEvent {
+  preventDefault(): void;
+}
 
 export interface ContentsLike {
   on(event: string, listener: (event: PreventableEvent) => void): unknown;

@@ -2,7 +2,15 @@
 // as the app, prints text or --json, and exits non-zero when something failed.
 import { JobCancelled } from '../jobs/jobs.ts';
 import { Command, CommanderError, Option } from 'commander';
-import { EXPORT_FORMATS, SPLITS, mergeImportReports, type ExportFormat, type ImportReport, type QuireEvent, type Split } from '../../shared/api.ts';
+import {
+  EXPORT_FORMATS,
+  SPLITS,
+  mergeImportReports,
+  type ExportFormat,
+  type ImportReport,
+  type QuireEvent,
+  type Split,
+} from '../../shared/api.ts';
 import { createService, type EventSink } from '../api/service.ts';
 import { Project } from '../project/project.ts';
 import { printable, printResult, table } from './output.ts';
@@ -14,7 +22,11 @@ import { segmentPages } from '../layout/segment-pages.ts';
 import { resolveSegmenter } from '../layout/segmenters.ts';
 import { DEFAULT_SEGMENTER, SEGMENTERS } from '../../shared/segmenter-options.ts';
 
-function withProject<T>(dir: string, fn: (api: ReturnType<typeof createService>, project: Project) => Promise<T>, emit?: EventSink): Promise<T> {
+function withProject<T>(
+  dir: string,
+  fn: (api: ReturnType<typeof createService>, project: Project) => Promise<T>,
+  emit?: EventSink,
+): Promise<T> {
   const project = Project.open(dir);
   return fn(createService(project, emit), project).finally(() => project.close());
 }
@@ -32,7 +44,8 @@ export function buildProgram(): { program: Command; exitCode: () => number } {
     .showHelpAfterError()
     .exitOverride();
 
-  program.command('init')
+  program
+    .command('init')
     .description('create a new, empty project folder')
     .argument('<dir>', 'project folder to create')
     .option('--json', 'print JSON')
@@ -42,31 +55,44 @@ export function buildProgram(): { program: Command; exitCode: () => number } {
       printResult(!!o.json, { path: project.root }, () => `created project ${project.root}`);
     });
 
-  program.command('import')
-    .description('import page scans (TIFF, JPEG, PNG), PAGE XML or ALTO files with their images (files or folders), or pre-cut line images with --lines')
+  program
+    .command('import')
+    .description(
+      'import page scans (TIFF, JPEG, PNG), PAGE XML or ALTO files with their images (files or folders), or pre-cut line images with --lines',
+    )
     .argument('<dir>', 'project folder')
     .argument('[files...]', 'image or XML files, or folders')
     .option('--lines <folder>', 'folder of line images with optional NAME.gt.txt transcriptions')
-    .addOption(new Option('--split <split>', 'dataset split for every imported line (line folders, PAGE and ALTO files); default: a stable random split from the content').choices(SPLITS))
+    .addOption(
+      new Option(
+        '--split <split>',
+        'dataset split for every imported line (line folders, PAGE and ALTO files); default: a stable random split from the content',
+      ).choices(SPLITS),
+    )
     .option('--json', 'print JSON')
     .action(async (dir: string, files: string[], o: { lines?: string; split?: Split; json?: boolean }) => {
       if (!o.lines && files.length === 0) throw new Error('nothing to import: name files or folders, or --lines FOLDER');
-      await withProject(dir, async (api) => {
-        const reports: ImportReport[] = [];
-        if (files.length) reports.push(await api.importFiles({ paths: files, split: o.split }));
-        if (o.lines) reports.push(await api.importLineFolder({ folder: o.lines, split: o.split }));
-        const merged = mergeImportReports(reports);
-        printResult(!!o.json, merged, () => describeImport(merged));
-        if (merged.failed.length) code = 1;
-      }, o.json ? undefined : importProgress);
+      await withProject(
+        dir,
+        async (api) => {
+          const reports: ImportReport[] = [];
+          if (files.length) reports.push(await api.importFiles({ paths: files, split: o.split }));
+          if (o.lines) reports.push(await api.importLineFolder({ folder: o.lines, split: o.split }));
+          const merged = mergeImportReports(reports);
+          printResult(!!o.json, merged, () => describeImport(merged));
+          if (merged.failed.length) code = 1;
+        },
+        o.json ? undefined : importProgress,
+      );
     });
 
-  program.command('export')
+  program
+    .command('export')
     .description('export documents as PAGE XML, ALTO, plain text, or a ground-truth folder (line images + .gt.txt)')
     .argument('<dir>', 'project folder')
     .addOption(new Option('--format <format>', 'what to write').choices(EXPORT_FORMATS).makeOptionMandatory())
     .requiredOption('--out <folder>', 'folder to write into (created if missing)')
-    .option('--model <id>', 'use this model version\'s predictions where a line has no human transcription', int('--model'))
+    .option('--model <id>', "use this model version's predictions where a line has no human transcription", int('--model'))
     .option('--json', 'print JSON')
     .action(async (dir: string, o: { format: ExportFormat; out: string; model?: number; json?: boolean }) => {
       await withProject(dir, async (api) => {
@@ -75,11 +101,17 @@ export function buildProgram(): { program: Command; exitCode: () => number } {
       });
     });
 
-  program.command('segment')
-    .description('find the text lines (and, with a model, the text regions) of pages (all pages unless --pages); lines with a human transcription are never removed')
+  program
+    .command('segment')
+    .description(
+      'find the text lines (and, with a model, the text regions) of pages (all pages unless --pages); lines with a human transcription are never removed',
+    )
     .argument('<dir>', 'project folder')
     .option('--pages <ids...>', 'only these page ids')
-    .option('--model <model>', `${SEGMENTERS.map((s) => `"${s}"`).join(', ')} or a .qseg file; default: ${DEFAULT_SEGMENTER} (the segmentation model shipped with Quire; the classical segmenter where it cannot be loaded)`)
+    .option(
+      '--model <model>',
+      `${SEGMENTERS.map((s) => `"${s}"`).join(', ')} or a .qseg file; default: ${DEFAULT_SEGMENTER} (the segmentation model shipped with Quire; the classical segmenter where it cannot be loaded)`,
+    )
     .option('--json', 'print JSON')
     .action(async (dir: string, o: { pages?: string[]; model?: string; json?: boolean }) => {
       await withProject(dir, async (_api, project) => {
@@ -88,14 +120,17 @@ export function buildProgram(): { program: Command; exitCode: () => number } {
         const unknown = pageIds.filter((id) => !all.includes(id));
         if (unknown.length) throw new Error(`no page ${unknown.join(', ')} in this project`);
         const report = await segmentPages(project, pageIds, { segmenter: await resolveSegmenter(o.model) });
-        printResult(!!o.json, report, () => [
-          ...(report.fallback ? [`note: ${report.fallback}; the classical segmenter ran instead`] : []),
-          `${report.pages} page(s) segmented with ${report.segmenter}: ${report.added} line(s) found in ${report.regions} region(s), ${report.keptLabeled} transcribed line(s) kept, ${report.removed} untranscribed line(s) replaced`,
-        ].join('\n'));
+        printResult(!!o.json, report, () =>
+          [
+            ...(report.fallback ? [`note: ${report.fallback}; the classical segmenter ran instead`] : []),
+            `${report.pages} page(s) segmented with ${report.segmenter}: ${report.added} line(s) found in ${report.regions} region(s), ${report.keptLabeled} transcribed line(s) kept, ${report.removed} untranscribed line(s) replaced`,
+          ].join('\n'),
+        );
       });
     });
 
-  program.command('ls')
+  program
+    .command('ls')
     .description('list documents with page, line and labeled counts')
     .argument('<dir>', 'project folder')
     .option('--json', 'print JSON')
@@ -108,8 +143,19 @@ export function buildProgram(): { program: Command; exitCode: () => number } {
         printResult(!!o.json, { path, name, counts: { ...counts, unlabeled: info.lines - info.labeled }, documents: withPages }, () =>
           [
             `${info.name}: ${info.documents} document(s), ${info.pages} page(s), ${info.lines} line(s), ${info.labeled} labeled, ${info.lines - info.labeled} unlabeled`,
-            table(documents.map((d) => ({ id: d.id, name: d.name, kind: d.kind, pages: d.pages, lines: d.lines, labeled: d.labeled, unlabeled: d.lines - d.labeled }))),
-          ].join('\n'));
+            table(
+              documents.map((d) => ({
+                id: d.id,
+                name: d.name,
+                kind: d.kind,
+                pages: d.pages,
+                lines: d.lines,
+                labeled: d.labeled,
+                unlabeled: d.lines - d.labeled,
+              })),
+            ),
+          ].join('\n'),
+        );
       });
     });
 

@@ -3,17 +3,22 @@
 // option's choices (main.ts), instead of becoming NaN further down.
 import { InvalidArgumentError } from 'commander';
 
-export const int = (name: string, min = 1) => (value: string): number => {
-  const n = Number(value);
-  if (value.trim() === '' || !Number.isInteger(n) || n < min) throw new InvalidArgumentError(`${name} must be a whole number ≥ ${min}`);
-  return n;
-};
+export const int =
+  (name: string, min = 1) =>
+  (value: string): number => {
+    const n = Number(value);
+    if (value.trim() === '' || !Number.isInteger(n) || n < min) throw new InvalidArgumentError(`${name} must be a whole number ≥ ${min}`);
+    return n;
+  };
 
-export const fraction = (name: string) => (value: string): number => {
-  const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n) || n < 0 || n > 1) throw new InvalidArgumentError(`${name} must be a number from 0 to 1`);
-  return n;
-};
+export const fraction =
+  (name: string) =>
+  (value: string): number => {
+    const n = Number(value);
+    if (value.trim() === '' || !Number.isFinite(n) || n < 0 || n > 1)
+      throw new InvalidArgumentError(`${name} must be a number from 0 to 1`);
+    return n;
+  };
 
 /** A model version id, or "base" for the model that ships with Quire. */
 export const modelRef = (value: string): number | 'base' => (value === 'base' ? 'base' : int('model id')(value));

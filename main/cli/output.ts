@@ -8,7 +8,11 @@ export function table(rows: Array<Record<string, string | number>>): string {
   const keys = Object.keys(rows[0]);
   const cell = (r: Record<string, string | number>, k: string) => printable(String(r[k]));
   const widths = keys.map((k) => Math.max(k.length, ...rows.map((r) => cell(r, k).length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]))
+      .join('  ')
+      .trimEnd();
   return [line(keys), ...rows.map((r) => line(keys.map((k) => cell(r, k))))].join('\n');
 }
 

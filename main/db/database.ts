@@ -23,7 +23,9 @@ export function schemaVersion(db: Db): number {
 export function migrate(db: Db, migrations: readonly string[] = MIGRATIONS): void {
   const current = schemaVersion(db);
   if (current > migrations.length) {
-    throw new Error(`project database has schema version ${current}, newer than this Quire understands (${migrations.length}); update Quire`);
+    throw new Error(
+      `project database has schema version ${current}, newer than this Quire understands (${migrations.length}); update Quire`,
+    );
   }
   for (let v = current; v < migrations.length; v++) {
     db.transaction(() => {

@@ -35,9 +35,13 @@ export interface PageChange {
 }
 
 export function pageState(project: Project, pageId: number): PageState {
-  const lines = project.db.prepare(`SELECT l.id, l.polygon, l.baseline, l.split, ct.id AS row
+  const lines = project.db
+    .prepare(
+      `SELECT l.id, l.polygon, l.baseline, l.split, ct.id AS row
     FROM lines l LEFT JOIN current_transcriptions ct ON ct.line_id = l.id
-    WHERE l.page_id = ? ORDER BY l.reading_order, l.id`).all(pageId) as LineState[];
+    WHERE l.page_id = ? ORDER BY l.reading_order, l.id`,
+    )
+    .all(pageId) as LineState[];
   return { pageId, lines };
 }
 
@@ -88,7 +92,8 @@ export function applySide(project: Project, change: PageChange, from: PageSide, 
   };
   const expected = (s: LineState | undefined) => s && { ...s, row: ids.row(s.row) };
   for (const [id, state] of from.lines) {
-    if (!same(current(id), expected(state))) throw new EditConflict(`a line it touched (id ${id}) on page ${change.pageId} has changed since`);
+    if (!same(current(id), expected(state)))
+      throw new EditConflict(`a line it touched (id ${id}) on page ${change.pageId} has changed since`);
   }
   for (const [id, target] of to.lines) {
     const here = current(id);
@@ -98,7 +103,8 @@ export function applySide(project: Project, change: PageChange, from: PageSide, 
     }
     if (!here) {
       const archive = ids.archive(id);
-      if (archive === undefined) throw new EditConflict(`a line it touched (id ${id}) on page ${change.pageId} is gone and not in the archive`);
+      if (archive === undefined)
+        throw new EditConflict(`a line it touched (id ${id}) on page ${change.pageId} is gone and not in the archive`);
       ids.restored(id, restoreArchivedLine(project, archive));
     }
     setLine(project, ids.line(id), target, ids);
@@ -111,7 +117,11 @@ export function applySide(project: Project, change: PageChange, from: PageSide, 
 
 function setLine(project: Project, lineId: number, target: LineState, ids: Ids): void {
   const db = project.db;
-  const row = db.prepare('SELECT polygon, baseline, split FROM lines WHERE id = ?').get(lineId) as { polygon: string; baseline: string | null; split: string };
+  const row = db.prepare('SELECT polygon, baseline, split FROM lines WHERE id = ?').get(lineId) as {
+    polygon: string;
+    baseline: string | null;
+    split: string;
+  };
   if (row.polygon !== target.polygon || row.baseline !== target.baseline) {
     updateLineGeometry(project, lineId, JSON.parse(target.polygon), target.baseline ? JSON.parse(target.baseline) : null);
   }
@@ -125,7 +135,10 @@ function setLine(project: Project, lineId: number, target: LineState, ids: Ids):
  */
 export function setCurrentRow(project: Project, lineId: number, row: number | null): void {
   const db = project.db;
-  if (row !== null) db.prepare('UPDATE transcriptions SET withdrawn_at = NULL WHERE id = ? AND line_id = ? AND withdrawn_at IS NOT NULL').run(row, lineId);
-  db.prepare(`UPDATE transcriptions SET withdrawn_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
-    WHERE line_id = ? AND id > ? AND withdrawn_at IS NULL AND source NOT LIKE 'model:%'`).run(lineId, row ?? 0);
+  if (row !== null)
+    db.prepare('UPDATE transcriptions SET withdrawn_at = NULL WHERE id = ? AND line_id = ? AND withdrawn_at IS NOT NULL').run(row, lineId);
+  db.prepare(
+    `UPDATE transcriptions SET withdrawn_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+    WHERE line_id = ? AND id > ? AND withdrawn_at IS NULL AND source NOT LIKE 'model:%'`,
+  ).run(lineId, row ?? 0);
 }

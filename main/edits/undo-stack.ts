@@ -96,7 +96,10 @@ export class UndoStack {
       archive: (id) => step.archives.get(id),
       archived: (id) => {
         const archive = step.archives.get(id);
-        return archive !== undefined && project.db.prepare('SELECT 1 FROM deleted_lines WHERE id = ? AND restored_at IS NULL').get(archive) !== undefined;
+        return (
+          archive !== undefined &&
+          project.db.prepare('SELECT 1 FROM deleted_lines WHERE id = ? AND restored_at IS NULL').get(archive) !== undefined
+        );
       },
       restored: (old, now: RestoredLine) => {
         const was = ids.line(old);
@@ -115,8 +118,13 @@ export class UndoStack {
         const archived = archivedSince(project, mark);
         const recorded = changes.flatMap((c) => [...c.before.lines.keys()]);
         step.archives = new Map(recorded.filter((id) => archived.has(ids.line(id))).map((id) => [id, archived.get(ids.line(id))!]));
-        project.db.prepare('INSERT INTO undo_log (action, label, touched) VALUES (?, ?, ?)')
-          .run(action, step.label, JSON.stringify(changes.map((c) => ({ page: c.pageId, lines: [...c.before.lines.keys()].map(ids.line) }))));
+        project.db
+          .prepare('INSERT INTO undo_log (action, label, touched) VALUES (?, ?, ?)')
+          .run(
+            action,
+            step.label,
+            JSON.stringify(changes.map((c) => ({ page: c.pageId, lines: [...c.before.lines.keys()].map(ids.line) }))),
+          );
       })();
     } catch (error) {
       // Nothing was written (the transaction rolled back). Left on the stack, the step would

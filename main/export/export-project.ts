@@ -9,10 +9,9 @@ import { writeAlto } from '../io/alto-xml.ts';
 import { writePage } from '../io/page-xml.ts';
 import type { Point } from '../io/layout.ts';
 import type { Project } from '../project/project.ts';
-import { writeFileAtomic } from '../store/atomic.ts';
+import { writeFileAtomic } from '../fs/atomic.ts';
 import { pageLayout } from './page-layout.ts';
 import { safeFileName, type ExportFormat } from '../../shared/export-formats.ts';
-
 
 export interface ExportOptions {
   format: ExportFormat;
@@ -22,14 +21,24 @@ export interface ExportOptions {
   documentIds?: number[];
 }
 
-interface PageRow { id: number; page_index: number; image_hash: string; document: string; pages: number }
+interface PageRow {
+  id: number;
+  page_index: number;
+  image_hash: string;
+  document: string;
+  pages: number;
+}
 
 const safeName = (name: string) => safeFileName(name, 'document');
 
 function pagesToExport(project: Project, documentIds?: number[]): PageRow[] {
-  const rows = project.db.prepare(`SELECT p.id, p.page_index, p.image_hash, d.name AS document, d.id AS document_id,
+  const rows = project.db
+    .prepare(
+      `SELECT p.id, p.page_index, p.image_hash, d.name AS document, d.id AS document_id,
       (SELECT count(*) FROM pages q WHERE q.document_id = d.id) AS pages
-    FROM pages p JOIN documents d ON d.id = p.document_id ORDER BY d.id, p.page_index`).all() as Array<PageRow & { document_id: number }>;
+    FROM pages p JOIN documents d ON d.id = p.document_id ORDER BY d.id, p.page_index`,
+    )
+    .all() as Array<PageRow & { document_id: number }>;
   return documentIds ? rows.filter((r) => documentIds.includes(r.document_id)) : rows;
 }
 
@@ -87,10 +96,18 @@ async function cropLine(project: Project, imageHash: string, polygon: Point[]): 
   const width = Math.max(1, Math.min(meta.width!, Math.ceil(Math.max(...xs))) - left);
   const height = Math.max(1, Math.min(meta.height!, Math.ceil(Math.max(...ys))) - top);
   const points = polygon.map(([x, y]) => `${x - left},${y - top}`).join(' ');
-  const mask = Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}"><polygon points="${points}" fill="#fff"/></svg>`);
+  const mask = Buffer.from(
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}"><polygon points="${points}" fill="#fff"/></svg>`,
+  );
   const crop = await sharp(project.images.path(imageHash, 'gray')).extract({ left, top, width, height }).toBuffer();
   // White background, the crop shown only inside the polygon.
-  const masked = await sharp(crop).composite([{ input: mask, blend: 'dest-in' }]).png().toBuffer();
+  const masked = await sharp(crop)
+    .composite([{ input: mask, blend: 'dest-in' }])
+    .png()
+    .toBuffer();
   return sharp({ create: { width, height, channels: 3, background: '#ffffff' } })
-    .composite([{ input: masked }]).grayscale().png().toBuffer();
+    .composite([{ input: masked }])
+    .grayscale()
+    .png()
+    .toBuffer();
 }

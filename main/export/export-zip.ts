@@ -32,15 +32,20 @@ export async function prepareExportZip(project: Project, request: ExportDownload
   try {
     files = (await exportProject(project, { ...request, out: dir })).files;
     if (files.length === 0) {
-      throw new Error(request.format === 'gt' ? 'nothing to export: no line has a human transcription yet' : 'nothing to export: the chosen documents have no pages');
+      throw new Error(
+        request.format === 'gt'
+          ? 'nothing to export: no line has a human transcription yet'
+          : 'nothing to export: the chosen documents have no pages',
+      );
     }
   } catch (error) {
     discard();
     throw error;
   }
-  const [document] = request.documentIds?.length === 1
-    ? project.db.prepare('SELECT name FROM documents WHERE id = ?').all(request.documentIds[0]) as Array<{ name: string }>
-    : [];
+  const [document] =
+    request.documentIds?.length === 1
+      ? (project.db.prepare('SELECT name FROM documents WHERE id = ?').all(request.documentIds[0]) as Array<{ name: string }>)
+      : [];
   return {
     name: `${exportName(project.name, document?.name ?? null, request.format)}.zip`,
     files: files.length,

@@ -16,19 +16,35 @@ interface LineRow {
   confidence: number | null;
 }
 
-interface RegionRow { id: number; type: RegionType; label: string | null; polygon: string }
+interface RegionRow {
+  id: number;
+  type: RegionType;
+  label: string | null;
+  polygon: string;
+}
 
 export function pageLayout(project: Project, pageId: number, imageFilename: string, modelId?: number): LayoutPage {
-  const page = project.db.prepare('SELECT width, height FROM pages WHERE id = ?').get(pageId) as { width: number; height: number } | undefined;
+  const page = project.db.prepare('SELECT width, height FROM pages WHERE id = ?').get(pageId) as
+    { width: number; height: number } | undefined;
   if (!page) throw new Error(`no page ${pageId}`);
-  const rows = project.db.prepare(`SELECT l.id, l.polygon, l.baseline, l.region_id, ct.text AS human, p.text AS predicted, p.confidence
+  const rows = project.db
+    .prepare(
+      `SELECT l.id, l.polygon, l.baseline, l.region_id, ct.text AS human, p.text AS predicted, p.confidence
       FROM lines l
       LEFT JOIN current_transcriptions ct ON ct.line_id = l.id
       LEFT JOIN predictions p ON p.line_id = l.id AND p.model_id = ?
-      WHERE l.page_id = ? ORDER BY l.reading_order, l.id`).all(modelId ?? -1, pageId) as LineRow[];
-  const regionRows = project.db.prepare('SELECT id, type, label, polygon FROM regions WHERE page_id = ? ORDER BY reading_order, id').all(pageId) as RegionRow[];
+      WHERE l.page_id = ? ORDER BY l.reading_order, l.id`,
+    )
+    .all(modelId ?? -1, pageId) as LineRow[];
+  const regionRows = project.db
+    .prepare('SELECT id, type, label, polygon FROM regions WHERE page_id = ? ORDER BY reading_order, id')
+    .all(pageId) as RegionRow[];
   const toRegion = (r: RegionRow): LayoutRegion => ({
-    id: `region_${r.id}`, polygon: JSON.parse(r.polygon) as Point[], lines: [], type: r.type, ...(r.label ? { label: r.label } : {}),
+    id: `region_${r.id}`,
+    polygon: JSON.parse(r.polygon) as Point[],
+    lines: [],
+    type: r.type,
+    ...(r.label ? { label: r.label } : {}),
   });
   const regions = new Map(regionRows.map((r) => [r.id, toRegion(r)]));
   // Regions in the order their first line is read; a region without lines after the region before it.
@@ -48,7 +64,7 @@ export function pageLayout(project: Project, pageId: number, imageFilename: stri
       region.lines.push(line);
       loose = undefined;
     } else {
-      if (!loose) out.push(loose = { id: `lines_${pageId}_${out.length + 1}`, polygon: [], lines: [] });
+      if (!loose) out.push((loose = { id: `lines_${pageId}_${out.length + 1}`, polygon: [], lines: [] }));
       loose.lines.push(line);
     }
   }

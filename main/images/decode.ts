@@ -71,17 +71,28 @@ export async function imageInfo(file: string, bytes: Buffer, o: DecodeOptions = 
  * so a file of thousands of pages never holds more than one in memory.
  */
 export async function* decodePageStream(
-  file: string, bytes: Buffer, o: DecodeOptions = {}, known?: Awaited<ReturnType<typeof imageInfo>>,
+  file: string,
+  bytes: Buffer,
+  o: DecodeOptions = {},
+  known?: Awaited<ReturnType<typeof imageInfo>>,
 ): AsyncGenerator<DecodedPage, void, void> {
   const pixelLimit = o.pixelLimit ?? DEFAULT_PIXEL_LIMIT;
   // A caller that looked at the file already (page count, EXIF grid) passes what it found.
-  const { meta, pages } = known ?? await imageInfo(file, bytes, o);
+  const { meta, pages } = known ?? (await imageInfo(file, bytes, o));
   for (let index = 0; index < pages; index++) {
     try {
       const base = () => sharp(bytes, { page: index, limitInputPixels: pixelLimit, failOn: 'error' }).rotate();
-      const page = await base().toColourspace(meta.channels === 1 || meta.space === 'b-w' ? 'b-w' : 'srgb').png().toBuffer({ resolveWithObject: true });
+      const page = await base()
+        .toColourspace(meta.channels === 1 || meta.space === 'b-w' ? 'b-w' : 'srgb')
+        .png()
+        .toBuffer({ resolveWithObject: true });
       const gray = await base().grayscale().toColourspace('b-w').png().toBuffer();
-      const thumb = await base().resize(THUMB_SIZE, THUMB_SIZE, { fit: 'inside' }).flatten({ background: '#ffffff' }).toColourspace('srgb').jpeg({ quality: 80 }).toBuffer();
+      const thumb = await base()
+        .resize(THUMB_SIZE, THUMB_SIZE, { fit: 'inside' })
+        .flatten({ background: '#ffffff' })
+        .toColourspace('srgb')
+        .jpeg({ quality: 80 })
+        .toBuffer();
       const dpi = meta.density && meta.density > 1 ? meta.density : null;
       yield { index, width: page.info.width, height: page.info.height, dpi, png: page.data, gray, thumb };
     } catch (error) {

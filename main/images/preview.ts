@@ -8,7 +8,7 @@ import { dirname } from 'node:path';
 import sharp from 'sharp';
 import { PREVIEW_LEVELS, type PreviewVariant } from '../../shared/image-levels.ts';
 import type { ImageStore } from '../store/image-store.ts';
-import { writeFileAtomic } from '../store/atomic.ts';
+import { writeFileAtomic } from '../fs/atomic.ts';
 
 const making = new Map<string, Promise<string>>();
 
@@ -29,7 +29,8 @@ async function makePreview(store: ImageStore, hash: string, variant: PreviewVari
   const size = PREVIEW_LEVELS.find((l) => l.variant === variant)!.size;
   const bytes = await sharp(store.path(hash, 'page'), { limitInputPixels: false })
     .resize({ width: size, height: size, fit: 'inside', withoutEnlargement: true })
-    .jpeg({ quality: 85 }).toBuffer();
+    .jpeg({ quality: 85 })
+    .toBuffer();
   mkdirSync(dirname(file), { recursive: true });
   writeFileAtomic(file, bytes);
   return file;

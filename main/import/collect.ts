@@ -33,13 +33,18 @@ export type FileKind = 'image' | 'xml' | 'unknown';
 /** TIFF (II*\0, MM\0*, BigTIFF), JPEG (FF D8 FF), PNG (\x89PNG); XML starts with `<` after an optional BOM and blanks. */
 export function sniffKind(head: Buffer): FileKind {
   const b = head;
-  if (b.length >= 4 && ((b[0] === 0x49 && b[1] === 0x49 && (b[2] === 0x2a || b[2] === 0x2b) && b[3] === 0) ||
-    (b[0] === 0x4d && b[1] === 0x4d && b[2] === 0 && (b[3] === 0x2a || b[3] === 0x2b)))) return 'image';
+  if (
+    b.length >= 4 &&
+    ((b[0] === 0x49 && b[1] === 0x49 && (b[2] === 0x2a || b[2] === 0x2b) && b[3] === 0) ||
+      (b[0] === 0x4d && b[1] === 0x4d && b[2] === 0 && (b[3] === 0x2a || b[3] === 0x2b)))
+  )
+    return 'image';
   if (b.length >= 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff) return 'image';
   if (b.length >= 8 && b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) return 'image';
   let text = b.toString('utf8');
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  if (b.length >= 2 && ((b[0] === 0xff && b[1] === 0xfe) || (b[0] === 0xfe && b[1] === 0xff))) text = b.subarray(2).toString('utf16le').replace(/\0/g, '');
+  if (b.length >= 2 && ((b[0] === 0xff && b[1] === 0xfe) || (b[0] === 0xfe && b[1] === 0xff)))
+    text = b.subarray(2).toString('utf16le').replace(/\0/g, '');
   return /^\s*</.test(text) ? 'xml' : 'unknown';
 }
 
@@ -80,14 +85,20 @@ export function classify(candidates: Candidate[], maxBytes = MAX_IMAGE_BYTES): C
   const out: ClassifiedFiles = { images: [], layouts: [], failed: [] };
   for (const c of candidates) {
     if (!c.explicit && !insideRoots(c.file, [c.root])) {
-      out.failed.push({ file: c.file, reason: lstatSync(c.file).isSymbolicLink() ? 'links to a file outside the imported folder; refused' : 'not readable' });
+      out.failed.push({
+        file: c.file,
+        reason: lstatSync(c.file).isSymbolicLink() ? 'links to a file outside the imported folder; refused' : 'not readable',
+      });
       continue;
     }
     let kind: FileKind;
     try {
       kind = sniffKind(readHead(c.file, 64, maxBytes));
     } catch (error) {
-      out.failed.push({ file: c.file, reason: error instanceof UnsafeFileError ? error.message.replace(`${c.file}: `, '') : describeFsError(error) });
+      out.failed.push({
+        file: c.file,
+        reason: error instanceof UnsafeFileError ? error.message.replace(`${c.file}: `, '') : describeFsError(error),
+      });
       continue;
     }
     // Content that is neither goes where its name points, so the reason is about what the user meant.

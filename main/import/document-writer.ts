@@ -7,7 +7,7 @@
 // failure deletes it, and a later open deletes it when its importing process is gone
 // (a crash). A small document still fits in one transaction, as before.
 import type { Db } from '../db/database.ts';
-import { processAlive } from '../store/atomic.ts';
+import { processAlive } from '../fs/atomic.ts';
 import type { ImageStore } from '../store/image-store.ts';
 import { insertLines, type NewLine } from './insert-lines.ts';
 import { insertRegions, type NewRegion } from '../layout/regions.ts';
@@ -59,8 +59,17 @@ export async function writeDocument(db: Db, doc: NewDocument, o: WriteOptions = 
     });
     const lines = p.lines ?? [];
     for (let start = 0; start < lines.length; start += RUN) {
-      steps.push((_, pageIds) => insertLines(db, pageIds[k], lines.slice(start, start + RUN).map(({ region, ...line }) => (
-        { ...line, regionId: region === undefined ? null : regionIds[k][region] })), doc.transcriptionSource, start));
+      steps.push((_, pageIds) =>
+        insertLines(
+          db,
+          pageIds[k],
+          lines
+            .slice(start, start + RUN)
+            .map(({ region, ...line }) => ({ ...line, regionId: region === undefined ? null : regionIds[k][region] })),
+          doc.transcriptionSource,
+          start,
+        ),
+      );
     }
   });
   let id = 0;
@@ -70,7 +79,8 @@ export async function writeDocument(db: Db, doc: NewDocument, o: WriteOptions = 
     while (true) {
       const finished = db.transaction(() => {
         const began = performance.now();
-        if (id === 0) id = Number(insertDoc.run(doc.name, doc.kind, doc.sourcePath, `${PENDING}${process.pid}:${doc.sourceHash}`).lastInsertRowid);
+        if (id === 0)
+          id = Number(insertDoc.run(doc.name, doc.kind, doc.sourcePath, `${PENDING}${process.pid}:${doc.sourceHash}`).lastInsertRowid);
         while (next < steps.length && performance.now() - began < sliceMs) steps[next++](id, pageIds);
         if (next < steps.length) return false;
         finish.run(doc.sourceHash, id);
@@ -87,7 +97,10 @@ export async function writeDocument(db: Db, doc: NewDocument, o: WriteOptions = 
 
 /** Deletes documents left half-imported by a process that no longer runs. */
 export function removeAbandonedImports(db: Db): number {
-  const rows = db.prepare(`SELECT id, source_hash AS hash FROM documents WHERE NOT (${FINISHED_DOCUMENT})`).all() as Array<{ id: number; hash: string }>;
+  const rows = db.prepare(`SELECT id, source_hash AS hash FROM documents WHERE NOT (${FINISHED_DOCUMENT})`).all() as Array<{
+    id: number;
+    hash: string;
+  }>;
   const dead = rows.filter((r) => !processAlive(Number(r.hash.slice(PENDING.length).split(':')[0])));
   const del = db.prepare('DELETE FROM documents WHERE id = ?');
   db.transaction(() => dead.forEach((r) => del.run(r.id)))();

@@ -81,7 +81,9 @@ export async function importFiles(project: Project, paths: string[], options: Im
         report.duplicates.push({ file, reason: `already in the project as ${documentLabel(previous)}` });
       } else {
         seen.set(hash, file);
-        const pages = await importScan(project, file, bytes, hash, options, (page, count) => options.onProgress?.({ file, done: done - 1, total, page, pages: count }));
+        const pages = await importScan(project, file, bytes, hash, options, (page, count) =>
+          options.onProgress?.({ file, done: done - 1, total, page, pages: count }),
+        );
         report.imported.push({ file, documentId: pages.documentId, pages: pages.count, lines: 0 });
       }
     } catch (error) {
@@ -93,8 +95,14 @@ export async function importFiles(project: Project, paths: string[], options: Im
 }
 
 /** Stores each page as it is decoded, then writes the document; on failure removes the pages it added. */
-async function importScan(project: Project, file: string, bytes: Buffer, hash: string, o: ImportOptions,
-  progress: (page: number, pages: number) => void): Promise<{ documentId: number; count: number }> {
+async function importScan(
+  project: Project,
+  file: string,
+  bytes: Buffer,
+  hash: string,
+  o: ImportOptions,
+  progress: (page: number, pages: number) => void,
+): Promise<{ documentId: number; count: number }> {
   const info = await imageInfo(file, bytes, o);
   const count = info.pages;
   const pages: NewPage[] = [];
@@ -107,7 +115,12 @@ async function importScan(project: Project, file: string, bytes: Buffer, hash: s
       progress(pages.length, count);
     }
     const documentId = await writeDocument(project.db, {
-      name: basename(file, extname(file)), kind: 'scan', sourcePath: file, sourceHash: hash, pages, transcriptionSource: `import:${basename(file)}`,
+      name: basename(file, extname(file)),
+      kind: 'scan',
+      sourcePath: file,
+      sourceHash: hash,
+      pages,
+      transcriptionSource: `import:${basename(file)}`,
     });
     return { documentId, count: pages.length };
   } catch (error) {

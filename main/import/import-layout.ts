@@ -53,9 +53,13 @@ export function findPageImage(xmlFile: string, page: LayoutPage, roots: string[]
   const found = existing.find((f) => insideRoots(f, allowed));
   if (found) return found;
   if (existing.length) {
-    throw new LayoutImportError(`${xmlFile}: page image "${page.imageFilename}" lies outside the imported folder; only images beside the XML or inside the imported folder are read`);
+    throw new LayoutImportError(
+      `${xmlFile}: page image "${page.imageFilename}" lies outside the imported folder; only images beside the XML or inside the imported folder are read`,
+    );
   }
-  throw new LayoutImportError(`${xmlFile}: page image ${page.imageFilename ? `"${page.imageFilename}"` : '(not named)'} not found beside the XML`);
+  throw new LayoutImportError(
+    `${xmlFile}: page image ${page.imageFilename ? `"${page.imageFilename}"` : '(not named)'} not found beside the XML`,
+  );
 }
 
 export async function importLayoutFile(project: Project, xmlFile: string, o: LayoutImportOptions = {}): Promise<LayoutImportResult> {
@@ -66,33 +70,50 @@ export async function importLayoutFile(project: Project, xmlFile: string, o: Lay
   const imageHash = sha256(imageBytes);
   const sourceHash = sha256(Buffer.concat([xmlBytes, Buffer.from(imageHash)]));
   const warnings = [...page.warnings];
-  const previous = project.db.prepare('SELECT name, source_path AS path FROM documents WHERE source_hash = ?').get(sourceHash) as { name: string; path: string } | undefined;
-  if (previous) return { documentId: null, existing: `document "${previous.name}" (from ${previous.path})`, image: imageFile, lines: 0, warnings };
+  const previous = project.db.prepare('SELECT name, source_path AS path FROM documents WHERE source_hash = ?').get(sourceHash) as
+    { name: string; path: string } | undefined;
+  if (previous)
+    return { documentId: null, existing: `document "${previous.name}" (from ${previous.path})`, image: imageFile, lines: 0, warnings };
   const info = await imageInfo(imageFile, imageBytes, o);
   // A PAGE/ALTO file describes one page: the first of a multi-page image.
   const pages = decodePageStream(imageFile, imageBytes, o, info);
   const decoded = (await pages.next()).value;
   await pages.return();
   if (!decoded) throw new LayoutImportError(`${imageFile}: the image has no page`);
-  const mapping = gridMapping({
-    declared: { width: page.width, height: page.height },
-    stored: { width: info.storedWidth, height: info.storedHeight },
-    shown: { width: decoded.width, height: decoded.height },
-    orientation: info.orientation,
-  }, basename(imageFile));
+  const mapping = gridMapping(
+    {
+      declared: { width: page.width, height: page.height },
+      stored: { width: info.storedWidth, height: info.storedHeight },
+      shown: { width: decoded.width, height: decoded.height },
+      orientation: info.orientation,
+    },
+    basename(imageFile),
+  );
   if (mapping.note) warnings.push(mapping.note);
   const stored = project.images.add(decoded.png, { gray: decoded.gray, thumb: decoded.thumb });
   const hash = stored.hash;
   // The default split follows the page image's content and the line's id, not the path
   // the file was given with, so importing from another folder gives the same split.
-  const lines = page.regions.flatMap((r, region) => r.lines.map((l) => ({
-    polygon: l.polygon.map(mapping.map), baseline: l.baseline ? l.baseline.map(mapping.map) : null, text: l.text,
-    split: o.split ?? stableSplit(`${imageHash}#${l.id}`), region,
-  })));
+  const lines = page.regions.flatMap((r, region) =>
+    r.lines.map((l) => ({
+      polygon: l.polygon.map(mapping.map),
+      baseline: l.baseline ? l.baseline.map(mapping.map) : null,
+      text: l.text,
+      split: o.split ?? stableSplit(`${imageHash}#${l.id}`),
+      region,
+    })),
+  );
   // Regions keep their type (PAGE @type, or the one the source's name implies) and that name.
-  const regions = page.regions.map((r) => ({ type: r.type ?? 'paragraph' as const, label: r.label ?? null, polygon: regionOutline(r).map(mapping.map) }));
+  const regions = page.regions.map((r) => ({
+    type: r.type ?? ('paragraph' as const),
+    label: r.label ?? null,
+    polygon: regionOutline(r).map(mapping.map),
+  }));
   const documentId = await writeDocument(project.db, {
-    name: basename(xmlFile, extname(xmlFile)), kind: 'scan', sourcePath: xmlFile, sourceHash,
+    name: basename(xmlFile, extname(xmlFile)),
+    kind: 'scan',
+    sourcePath: xmlFile,
+    sourceHash,
     pages: [{ imageHash: hash, width: decoded.width, height: decoded.height, dpi: decoded.dpi, regions, lines }],
     transcriptionSource: `import:${basename(xmlFile)}`,
   }).catch((error: unknown) => {

@@ -16,19 +16,35 @@ import { stableSplit } from './split.ts';
 const isImage = (file: string) => (IMAGE_EXTENSIONS as readonly string[]).includes(extname(file).toLowerCase());
 const MAX_GT_BYTES = 1 << 20;
 
-export async function importLineFolder(project: Project, folder: string, split?: Split, options: ImportOptions = {}): Promise<ImportReport> {
+export async function importLineFolder(
+  project: Project,
+  folder: string,
+  split?: Split,
+  options: ImportOptions = {},
+): Promise<ImportReport> {
   const root = resolve(folder);
   const report = emptyImportReport();
   if (!existsSync(root) || !statSync(root).isDirectory()) {
     report.failed.push({ file: root, reason: 'not a folder' });
     return report;
   }
-  const files = readdirSync(root).filter(isImage).sort().map((f) => join(root, f));
+  const files = readdirSync(root)
+    .filter(isImage)
+    .sort()
+    .map((f) => join(root, f));
   const sourceHash = sha256(Buffer.from(`lines:${root}`));
   const db = project.db;
   const existing = db.prepare('SELECT id FROM documents WHERE source_hash = ?').get(sourceHash) as { id: number } | undefined;
-  const documentId = existing?.id ?? Number(db.prepare("INSERT INTO documents (name, kind, source_path, source_hash) VALUES (?, 'lines', ?, ?)").run(basename(root), root, sourceHash).lastInsertRowid);
-  const seen = db.prepare('SELECT source_name AS name FROM pages p JOIN lines l ON l.page_id = p.id WHERE p.document_id = ? AND p.image_hash = ?');
+  const documentId =
+    existing?.id ??
+    Number(
+      db
+        .prepare("INSERT INTO documents (name, kind, source_path, source_hash) VALUES (?, 'lines', ?, ?)")
+        .run(basename(root), root, sourceHash).lastInsertRowid,
+    );
+  const seen = db.prepare(
+    'SELECT source_name AS name FROM pages p JOIN lines l ON l.page_id = p.id WHERE p.document_id = ? AND p.image_hash = ?',
+  );
   const nextIndex = db.prepare('SELECT coalesce(max(page_index) + 1, 0) AS n FROM pages WHERE document_id = ?');
   const insertPage = db.prepare('INSERT INTO pages (document_id, page_index, image_hash, width, height, dpi) VALUES (?, ?, ?, ?, ?, ?)');
   let lines = 0;
@@ -43,7 +59,9 @@ export async function importLineFolder(project: Project, folder: string, split?:
       [page] = await decodePages(file, readRegularFile(file, options.maxImageBytes ?? MAX_IMAGE_BYTES), { ...options, maxPages: 1 });
       if (existsSync(gtFile)) {
         if (!insideRoots(gtFile, [root])) throw new UnsafeFileError(`${gtFile}: links to a file outside the imported folder; refused`);
-        text = readRegularFile(gtFile, MAX_GT_BYTES).toString('utf8').replace(/\r?\n$/, '');
+        text = readRegularFile(gtFile, MAX_GT_BYTES)
+          .toString('utf8')
+          .replace(/\r?\n$/, '');
       }
     } catch (error) {
       report.failed.push({ file, reason: reasonOf(file, error) });
@@ -58,12 +76,27 @@ export async function importLineFolder(project: Project, folder: string, split?:
       }
       const { width: w, height: h } = page;
       db.transaction(() => {
-        const pageId = Number(insertPage.run(documentId, (nextIndex.get(documentId) as { n: number }).n, hash, w, h, page.dpi).lastInsertRowid);
-        insertLines(db, pageId, [{
-          polygon: rectangle(0, 0, w, h), baseline: [[0, Math.round(h * 0.75)], [w, Math.round(h * 0.75)]],
-          // The default split follows the line image's pixels, not the path it was imported from.
-          text: text ?? null, split: split ?? stableSplit(hash), sourceName: name,
-        }], `import:${basename(gtFile)}`);
+        const pageId = Number(
+          insertPage.run(documentId, (nextIndex.get(documentId) as { n: number }).n, hash, w, h, page.dpi).lastInsertRowid,
+        );
+        insertLines(
+          db,
+          pageId,
+          [
+            {
+              polygon: rectangle(0, 0, w, h),
+              baseline: [
+                [0, Math.round(h * 0.75)],
+                [w, Math.round(h * 0.75)],
+              ],
+              // The default split follows the line image's pixels, not the path it was imported from.
+              text: text ?? null,
+              split: split ?? stableSplit(hash),
+              sourceName: name,
+            },
+          ],
+          `import:${basename(gtFile)}`,
+        );
       })();
     } catch (error) {
       report.failed.push({ file, reason: reasonOf(file, error) });

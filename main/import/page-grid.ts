@@ -25,14 +25,22 @@ export interface GridMapping {
 /** Point in the stored grid → point in the shown grid, for EXIF orientation o (W×H stored). */
 export function orient(o: number, W: number, H: number): (p: Point) => Point {
   switch (o) {
-    case 2: return ([x, y]) => [W - x, y];
-    case 3: return ([x, y]) => [W - x, H - y];
-    case 4: return ([x, y]) => [x, H - y];
-    case 5: return ([x, y]) => [y, x];
-    case 6: return ([x, y]) => [H - y, x];
-    case 7: return ([x, y]) => [H - y, W - x];
-    case 8: return ([x, y]) => [y, W - x];
-    default: return (p) => p;
+    case 2:
+      return ([x, y]) => [W - x, y];
+    case 3:
+      return ([x, y]) => [W - x, H - y];
+    case 4:
+      return ([x, y]) => [x, H - y];
+    case 5:
+      return ([x, y]) => [y, x];
+    case 6:
+      return ([x, y]) => [H - y, x];
+    case 7:
+      return ([x, y]) => [H - y, W - x];
+    case 8:
+      return ([x, y]) => [y, W - x];
+    default:
+      return (p) => p;
   }
 }
 
@@ -49,7 +57,7 @@ export function gridMapping(g: Grid, imageName: string): GridMapping {
     };
   }
   // A differently sized copy of the image (e.g. a downscaled export): scale, in the grid whose aspect is closer.
-  const ratio = (s: { width: number; height: number }) => Math.abs(Math.log((declared.width / declared.height) / (s.width / s.height)));
+  const ratio = (s: { width: number; height: number }) => Math.abs(Math.log(declared.width / declared.height / (s.width / s.height)));
   const viaStored = g.orientation > 1 && ratio(stored) < ratio(shown);
   const base = viaStored ? stored : shown;
   const sx = base.width / declared.width;

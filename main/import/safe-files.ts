@@ -87,7 +87,8 @@ export function insideRoots(file: string, roots: string[]): boolean {
 /** A short, clear reason for a file system error (ENOSPC and friends), without a stack. */
 export function describeFsError(error: unknown): string {
   const e = error as NodeJS.ErrnoException;
-  if (e?.code === 'ENOSPC' || /SQLITE_FULL|database or disk is full/i.test(e?.message ?? '')) return 'the disk is full (no space left on device); nothing of this file was kept';
+  if (e?.code === 'ENOSPC' || /SQLITE_FULL|database or disk is full/i.test(e?.message ?? ''))
+    return 'the disk is full (no space left on device); nothing of this file was kept';
   if (e?.code === 'EACCES' || e?.code === 'EPERM') return `permission denied (${e.message})`;
   if (e?.code === 'ENOENT') return 'no such file';
   return e?.message ?? String(error);

@@ -2,7 +2,18 @@
 // when present, else the HPOS/VPOS/WIDTH/HEIGHT box); text is the line's String CONTENTs
 // joined by single spaces (SP); BASELINE is either points (ALTO ≥ 4.2) or one y value.
 import { asArray, escapeXml, XmlError, type XmlNode } from './xml.ts';
-import { boundingBox, formatPoints, parsePoints, rectangle, regionOutline, type LayoutFormat, type LayoutLine, type LayoutPage, type LayoutRegion, type Point } from './layout.ts';
+import {
+  boundingBox,
+  formatPoints,
+  parsePoints,
+  rectangle,
+  regionOutline,
+  type LayoutFormat,
+  type LayoutLine,
+  type LayoutPage,
+  type LayoutRegion,
+  type Point,
+} from './layout.ts';
 import { typeAndLabel } from './region-class.ts';
 
 export const ALTO_NAMESPACES: Record<string, LayoutFormat> = {
@@ -34,7 +45,10 @@ function readBaseline(node: XmlNode, polygon: Point[]): Point[] | null {
   const y = Number(raw);
   if (!Number.isFinite(y) || polygon.length === 0) return null;
   const b = boundingBox(polygon);
-  return [[b.x, y], [b.x + b.w, y]];
+  return [
+    [b.x, y],
+    [b.x + b.w, y],
+  ];
 }
 
 function readLine(node: XmlNode, index: number): LayoutLine {
@@ -76,21 +90,29 @@ export function readAlto(file: string, root: XmlNode, format: LayoutFormat): Lay
   // other tools StructureTags or LayoutTags; ALTO fixes no vocabulary, so the tag's label is
   // mapped to a PAGE type and kept as the region's label.
   const tagRoot = (root.Tags ?? {}) as XmlNode;
-  const tags = new Map(['OtherTag', 'StructureTag', 'LayoutTag', 'RoleTag'].flatMap((kind) => asArray(tagRoot[kind] as XmlNode[]))
-    .map((t) => [String(t['@ID']), String(t['@LABEL'] ?? '')]));
+  const tags = new Map(
+    ['OtherTag', 'StructureTag', 'LayoutTag', 'RoleTag']
+      .flatMap((kind) => asArray(tagRoot[kind] as XmlNode[]))
+      .map((t) => [String(t['@ID']), String(t['@LABEL'] ?? '')]),
+  );
   const typeOf = (b: XmlNode): Pick<LayoutRegion, 'type' | 'label'> => {
-    const name = String(b['@TAGREFS'] ?? '').split(/\s+/).map((ref) => tags.get(ref)).find(Boolean);
+    const name = String(b['@TAGREFS'] ?? '')
+      .split(/\s+/)
+      .map((ref) => tags.get(ref))
+      .find(Boolean);
     if (!name) return {};
     const { type, label } = typeAndLabel(name);
     return { type, ...(label ? { label } : {}) };
   };
   const spaces = ['TopMargin', 'LeftMargin', 'RightMargin', 'BottomMargin', 'PrintSpace'].flatMap((k) => asArray(page[k] as XmlNode[]));
-  const regions = spaces.flatMap((s) => blocks(s)).map((b, i) => ({
-    id: String(b['@ID'] ?? `block_${i + 1}`),
-    polygon: shape(b),
-    lines: asArray(b.TextLine as XmlNode[]).map(readLine),
-    ...typeOf(b),
-  }));
+  const regions = spaces
+    .flatMap((s) => blocks(s))
+    .map((b, i) => ({
+      id: String(b['@ID'] ?? `block_${i + 1}`),
+      polygon: shape(b),
+      lines: asArray(b.TextLine as XmlNode[]).map(readLine),
+      ...typeOf(b),
+    }));
   const info = (description.sourceImageInformation ?? {}) as XmlNode;
   return { format, imageFilename: String(info.fileName ?? '').trim(), width, height, regions, warnings: [] };
 }
@@ -105,7 +127,13 @@ const tagId = (page: LayoutPage, type: string) => `BT${regionTypes(page).indexOf
 function typeTags(page: LayoutPage): string[] {
   const types = regionTypes(page);
   if (types.length === 0) return [];
-  return ['  <Tags>', ...types.map((t) => `    <OtherTag ID="${tagId(page, t)}" TYPE="block" LABEL="${escapeXml(t)}" DESCRIPTION="block type ${escapeXml(t)}"/>`), '  </Tags>'];
+  return [
+    '  <Tags>',
+    ...types.map(
+      (t) => `    <OtherTag ID="${tagId(page, t)}" TYPE="block" LABEL="${escapeXml(t)}" DESCRIPTION="block type ${escapeXml(t)}"/>`,
+    ),
+    '  </Tags>',
+  ];
 }
 
 /** ALTO v4 (4.2 features: point baselines), valid against the official 4.2 and 4.4 schemas. */
@@ -129,10 +157,16 @@ export function writeAlto(page: LayoutPage): string {
   for (const region of page.regions) {
     const outline = regionOutline(region);
     const tagRef = tagName(region) ? ` TAGREFS="${tagId(page, tagName(region)!)}"` : '';
-    out.push(`        <TextBlock ID="${escapeXml(region.id)}" ${attrsBox(outline)}${tagRef}>`, `          <Shape><Polygon POINTS="${formatPoints(outline)}"/></Shape>`);
+    out.push(
+      `        <TextBlock ID="${escapeXml(region.id)}" ${attrsBox(outline)}${tagRef}>`,
+      `          <Shape><Polygon POINTS="${formatPoints(outline)}"/></Shape>`,
+    );
     for (const line of region.lines) {
       const baseline = line.baseline ? ` BASELINE="${formatPoints(line.baseline)}"` : '';
-      out.push(`          <TextLine ID="${escapeXml(line.id)}" ${attrsBox(line.polygon)}${baseline}>`, `            <Shape><Polygon POINTS="${formatPoints(line.polygon)}"/></Shape>`);
+      out.push(
+        `          <TextLine ID="${escapeXml(line.id)}" ${attrsBox(line.polygon)}${baseline}>`,
+        `            <Shape><Polygon POINTS="${formatPoints(line.polygon)}"/></Shape>`,
+      );
       const words = (line.text ?? '').split(/\s+/).filter(Boolean);
       const wc = line.confidence == null ? '' : ` WC="${Math.min(1, Math.max(0, line.confidence)).toFixed(4)}"`;
       if (words.length === 0) words.push('');

@@ -40,7 +40,11 @@ export interface LayoutPage {
 /** "x1,y1 x2,y2 …" (PAGE) or "x1 y1 x2 y2 …" (some ALTO writers) → points. */
 export function parsePoints(text: string | undefined): Point[] {
   if (!text) return [];
-  const numbers = text.trim().split(/[\s,]+/).filter(Boolean).map(Number);
+  const numbers = text
+    .trim()
+    .split(/[\s,]+/)
+    .filter(Boolean)
+    .map(Number);
   if (numbers.length % 2 !== 0 || numbers.some((n) => !Number.isFinite(n))) return [];
   const points: Point[] = [];
   for (let i = 0; i < numbers.length; i += 2) points.push([numbers[i], numbers[i + 1]]);
@@ -57,7 +61,12 @@ export function boundingBox(points: Point[]): { x: number; y: number; w: number;
   return { x, y, w: Math.max(1, Math.ceil(Math.max(...xs)) - x), h: Math.max(1, Math.ceil(Math.max(...ys)) - y) };
 }
 
-export const rectangle = (x: number, y: number, w: number, h: number): Point[] => [[x, y], [x + w, y], [x + w, y + h], [x, y + h]];
+export const rectangle = (x: number, y: number, w: number, h: number): Point[] => [
+  [x, y],
+  [x + w, y],
+  [x + w, y + h],
+  [x, y + h],
+];
 
 /** A region's polygon, or the box around its lines where it has none (formats require one). */
 export function regionOutline(region: LayoutRegion): Point[] {

@@ -20,7 +20,9 @@ function equivText(node: XmlNode): { text: string; conf: number | null } | null 
 
 function readLine(node: XmlNode, index: number): LayoutLine {
   const own = equivText(node);
-  const words = asArray(node.Word as XmlNode[]).map((w) => equivText(w)?.text ?? '').filter(Boolean);
+  const words = asArray(node.Word as XmlNode[])
+    .map((w) => equivText(w)?.text ?? '')
+    .filter(Boolean);
   const text = own ? own.text : words.length ? words.join(' ') : null;
   return {
     id: String(node['@id'] ?? `line_${index + 1}`),
@@ -101,7 +103,10 @@ export function readPage(file: string, root: XmlNode, namespace: string): Layout
   return {
     format: namespace === PAGE_2013 ? 'page-2013' : 'page-2019',
     imageFilename: String(page['@imageFilename'] ?? ''),
-    width, height, regions, warnings: [],
+    width,
+    height,
+    regions,
+    warnings: [],
   };
 }
 
@@ -124,7 +129,10 @@ export function writePage(page: LayoutPage, created = new Date()): string {
     // (SegmOnto names in a custom structure attribute), so neither vocabulary is lost.
     const type = region.type ? ` type="${region.type}"` : '';
     const custom = region.label ? ` custom="structure {type:${escapeXml(region.label.replace(/[;{}]/g, ''))};}"` : '';
-    out.push(`    <TextRegion id="${escapeXml(region.id)}"${custom}${type}>`, `      <Coords points="${formatPoints(regionOutline(region))}"/>`);
+    out.push(
+      `    <TextRegion id="${escapeXml(region.id)}"${custom}${type}>`,
+      `      <Coords points="${formatPoints(regionOutline(region))}"/>`,
+    );
     for (const line of region.lines) {
       out.push(`      <TextLine id="${escapeXml(line.id)}">`, `        <Coords points="${formatPoints(line.polygon)}"/>`);
       if (line.baseline) out.push(`        <Baseline points="${formatPoints(line.baseline)}"/>`);

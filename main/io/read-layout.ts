@@ -12,7 +12,10 @@ import type { LayoutPage } from './layout.ts';
  * schema is the same, so these are read as the canonical http:// form (export writes that).
  */
 export function canonicalNamespace(ns: string): string {
-  return ns.trim().replace(/^https:\/\//i, 'http://').replace(/\/+$/, '');
+  return ns
+    .trim()
+    .replace(/^https:\/\//i, 'http://')
+    .replace(/\/+$/, '');
 }
 
 export function readLayout(file: string, text: string): LayoutPage {
@@ -29,12 +32,18 @@ export function readLayout(file: string, text: string): LayoutPage {
   const withNote = (page: LayoutPage, note: string | null) => (note ? { ...page, warnings: [note, ...page.warnings] } : page);
   if (name === 'PcGts') {
     const found = pick((n) => n === PAGE_2019 || n === PAGE_2013);
-    if (!found) throw new XmlError(`${file}: PAGE namespace ${namespaces.find((n) => n.includes('primaresearch')) ?? '(none)'} is not supported (2013-07-15 or 2019-07-15)`);
+    if (!found)
+      throw new XmlError(
+        `${file}: PAGE namespace ${namespaces.find((n) => n.includes('primaresearch')) ?? '(none)'} is not supported (2013-07-15 or 2019-07-15)`,
+      );
     return repairPage(withNote(readPage(file, node, found.ns), found.note));
   }
   if (name === 'alto') {
     const found = pick((n) => n in ALTO_NAMESPACES || `${n}#` in ALTO_NAMESPACES);
-    if (!found) throw new XmlError(`${file}: ALTO namespace ${namespaces.find((n) => n.includes('alto')) ?? '(none)'} is not supported (v2, v3 or v4)`);
+    if (!found)
+      throw new XmlError(
+        `${file}: ALTO namespace ${namespaces.find((n) => n.includes('alto')) ?? '(none)'} is not supported (v2, v3 or v4)`,
+      );
     return repairPage(withNote(readAlto(file, node, ALTO_NAMESPACES[found.ns] ?? ALTO_NAMESPACES[`${found.ns}#`]), found.note));
   }
   throw new XmlError(`${file}: root element <${name}> is neither PAGE (PcGts) nor ALTO (alto)`);

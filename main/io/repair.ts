@@ -32,7 +32,12 @@ export function repairLine(line: LayoutLine, width: number, height: number, warn
     // Rebuild a box around the baseline, as tall as a typical line is high relative to its width.
     const box = boundingBox(baseline);
     const lineHeight = Math.max(16, Math.min(120, Math.round(box.w / 8)));
-    polygon = rectangle(box.x, Math.max(0, box.y - lineHeight), box.w, Math.min(height, box.y + box.h + lineHeight / 4) - Math.max(0, box.y - lineHeight));
+    polygon = rectangle(
+      box.x,
+      Math.max(0, box.y - lineHeight),
+      box.w,
+      Math.min(height, box.y + box.h + lineHeight / 4) - Math.max(0, box.y - lineHeight),
+    );
     warn(`${name}: polygon was empty or degenerate; rebuilt around the baseline`);
   }
   return { ...line, polygon, baseline };

@@ -11,13 +11,21 @@ export type XmlNode = Record<string, unknown>;
 
 /** Numeric character references (&#233; &#x301;), which the parser leaves as they are. */
 const decodeCharRefs = (value: string) =>
-  value.includes('&#') ? value.replace(/&#(x[0-9a-f]+|\d+);/gi, (ref, n: string) => {
-    const code = n[0].toLowerCase() === 'x' ? parseInt(n.slice(1), 16) : Number(n);
-    // XML allows only these characters (XML 1.0, section 2.2); others are not well-formed.
-    const allowed = code === 0x9 || code === 0xa || code === 0xd || (code >= 0x20 && code <= 0xd7ff) || (code >= 0xe000 && code <= 0xfffd) || (code >= 0x10000 && code <= 0x10ffff);
-    if (!allowed) throw new XmlError(`invalid character reference ${ref}`);
-    return String.fromCodePoint(code);
-  }) : value;
+  value.includes('&#')
+    ? value.replace(/&#(x[0-9a-f]+|\d+);/gi, (ref, n: string) => {
+        const code = n[0].toLowerCase() === 'x' ? parseInt(n.slice(1), 16) : Number(n);
+        // XML allows only these characters (XML 1.0, section 2.2); others are not well-formed.
+        const allowed =
+          code === 0x9 ||
+          code === 0xa ||
+          code === 0xd ||
+          (code >= 0x20 && code <= 0xd7ff) ||
+          (code >= 0xe000 && code <= 0xfffd) ||
+          (code >= 0x10000 && code <= 0x10ffff);
+        if (!allowed) throw new XmlError(`invalid character reference ${ref}`);
+        return String.fromCodePoint(code);
+      })
+    : value;
 
 const parser = new XMLParser({
   ignoreAttributes: false,
@@ -32,12 +40,30 @@ const parser = new XMLParser({
   tagValueProcessor: (_name, value) => decodeCharRefs(value),
   attributeValueProcessor: (_name, value) => decodeCharRefs(value),
   // Elements that may repeat are always arrays, so one code path reads one or many.
-  isArray: (name) => ['TextRegion', 'TextLine', 'Word', 'TextEquiv', 'RegionRefIndexed', 'OrderedGroup', 'UnorderedGroup',
-    'TextBlock', 'String', 'SP', 'HYP', 'Page', 'PrintSpace', 'ComposedBlock', 'TableRegion', 'TextCell'].includes(name),
+  isArray: (name) =>
+    [
+      'TextRegion',
+      'TextLine',
+      'Word',
+      'TextEquiv',
+      'RegionRefIndexed',
+      'OrderedGroup',
+      'UnorderedGroup',
+      'TextBlock',
+      'String',
+      'SP',
+      'HYP',
+      'Page',
+      'PrintSpace',
+      'ComposedBlock',
+      'TableRegion',
+      'TextCell',
+    ].includes(name),
 });
 
 export function parseXml(file: string, text: string): XmlNode {
-  if (/<!DOCTYPE|<!ENTITY/i.test(text)) throw new XmlError(`${file}: DOCTYPE and ENTITY declarations are not allowed in PAGE or ALTO files (refused for safety)`);
+  if (/<!DOCTYPE|<!ENTITY/i.test(text))
+    throw new XmlError(`${file}: DOCTYPE and ENTITY declarations are not allowed in PAGE or ALTO files (refused for safety)`);
   const valid = XMLValidator.validate(text);
   if (valid !== true) throw new XmlError(`${file}: malformed XML at line ${valid.err.line}: ${valid.err.msg}`);
   try {

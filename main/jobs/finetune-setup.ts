@@ -33,7 +33,12 @@ export interface FinetuneSetup {
  * The network to train (from the checkpoint, the parent version with its charset grown to
  * the labeled texts, or new) and the labeled train and validation lines.
  */
-export async function prepareFinetune(project: Project, jobId: number, r: FinetuneRequest, ckpt: Checkpoint | undefined): Promise<FinetuneSetup> {
+export async function prepareFinetune(
+  project: Project,
+  jobId: number,
+  r: FinetuneRequest,
+  ckpt: Checkpoint | undefined,
+): Promise<FinetuneSetup> {
   const labeled = labeledLines(project, ['train']);
   const validation = labeledLines(project, ['validation']);
   if (labeled.length === 0) throw new Error('no labeled lines in the train split: transcribe some lines first');
@@ -52,7 +57,9 @@ export async function prepareFinetune(project: Project, jobId: number, r: Finetu
       const grown = codec.extendedWith(missing);
       model = extendCharset(model, codec, grown, r.seed);
       codec = grown;
-      log.push(`the charset of model ${r.from} lacked ${missing.map((c) => JSON.stringify(c)).join(' ')}; its output layer was extended (learned weights kept)`);
+      log.push(
+        `the charset of model ${r.from} lacked ${missing.map((c) => JSON.stringify(c)).join(' ')}; its output layer was extended (learned weights kept)`,
+      );
     }
   } else {
     codec = Codec.fromTexts(labeled.map((l) => l.text));

@@ -9,7 +9,11 @@ import { runEvaluationJob, transcribe } from './transcription.ts';
 import { trainProjectSegmenter } from './segmenter-training.ts';
 import type { Split } from '../../shared/api.ts';
 
-export interface JobWorkerData { projectRoot: string; jobId: number; mode: 'start' | 'resume' }
+export interface JobWorkerData {
+  projectRoot: string;
+  jobId: number;
+  mode: 'start' | 'resume';
+}
 export type JobWorkerMessage =
   | { type: 'progress'; progress: RunProgress }
   /** A segmenter job makes no model version: no modelId. */
@@ -19,7 +23,9 @@ export type JobWorkerMessage =
 
 const { projectRoot, jobId, mode } = workerData as JobWorkerData;
 const controller = new AbortController();
-parentPort!.on('message', (m: { type: string }) => { if (m.type === 'cancel') controller.abort(); });
+parentPort!.on('message', (m: { type: string }) => {
+  if (m.type === 'cancel') controller.abort();
+});
 const post = (m: JobWorkerMessage) => parentPort!.postMessage(m);
 
 const project = Project.open(projectRoot);
@@ -31,8 +37,14 @@ try {
     // "resume" simply reads again.
     const { modelId, pageIds } = job.config as { modelId: number; pageIds?: number[] };
     await transcribe(project, modelId, {
-      jobId, pageIds, signal: controller.signal,
-      onProgress: (done, total) => post({ type: 'progress', progress: { jobId, phase: 'transcribe', step: done, steps: total, loss: 0, linesPerSecond: 0, etaSeconds: 0 } }),
+      jobId,
+      pageIds,
+      signal: controller.signal,
+      onProgress: (done, total) =>
+        post({
+          type: 'progress',
+          progress: { jobId, phase: 'transcribe', step: done, steps: total, loss: 0, linesPerSecond: 0, etaSeconds: 0 },
+        }),
     });
     post({ type: 'done', modelId });
   } else if (job.kind === 'evaluate') {
@@ -44,17 +56,23 @@ try {
     const { steps } = job.config as { steps: number };
     const started = Date.now();
     await trainProjectSegmenter(project, {
-      jobId, steps, signal: controller.signal,
+      jobId,
+      steps,
+      signal: controller.signal,
       onStep: (step, loss) => {
         const perStep = (Date.now() - started) / 1000 / (step + 1);
-        post({ type: 'progress', progress: { jobId, phase: 'segmenter', step: step + 1, steps, loss, linesPerSecond: 0, etaSeconds: perStep * (steps - step - 1) } });
+        post({
+          type: 'progress',
+          progress: { jobId, phase: 'segmenter', step: step + 1, steps, loss, linesPerSecond: 0, etaSeconds: perStep * (steps - step - 1) },
+        });
       },
     });
     post({ type: 'done' });
   } else {
-    const version = mode === 'start'
-      ? await runQueuedJob(project, jobId, { onProgress, signal: controller.signal })
-      : await resumeJob(project, jobId, onProgress, controller.signal);
+    const version =
+      mode === 'start'
+        ? await runQueuedJob(project, jobId, { onProgress, signal: controller.signal })
+        : await resumeJob(project, jobId, onProgress, controller.signal);
     post({ type: 'done', modelId: version.id });
   }
 } catch (error) {

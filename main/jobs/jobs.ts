@@ -22,11 +22,30 @@ export interface Job {
   updatedAt: string;
 }
 
-interface Row { id: number; kind: JobKind; state: JobState; config: string; progress: string; log: string; error: string | null; model_id: number | null; created_at: string; updated_at: string }
+interface Row {
+  id: number;
+  kind: JobKind;
+  state: JobState;
+  config: string;
+  progress: string;
+  log: string;
+  error: string | null;
+  model_id: number | null;
+  created_at: string;
+  updated_at: string;
+}
 
 const fromRow = (r: Row): Job => ({
-  id: r.id, kind: r.kind, state: r.state, config: JSON.parse(r.config), progress: JSON.parse(r.progress), log: r.log,
-  error: r.error, modelId: r.model_id, createdAt: r.created_at, updatedAt: r.updated_at,
+  id: r.id,
+  kind: r.kind,
+  state: r.state,
+  config: JSON.parse(r.config),
+  progress: JSON.parse(r.progress),
+  log: r.log,
+  error: r.error,
+  modelId: r.model_id,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
 });
 
 const NOW = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
@@ -40,8 +59,11 @@ const runningHere = () => ({ pid: process.pid, app: !isMainThread });
 
 export function createJob(project: Project, kind: JobKind, config: Record<string, unknown>, state: JobState = 'running'): Job {
   const progress = state === 'running' ? runningHere() : {};
-  const id = Number(project.db.prepare('INSERT INTO jobs (kind, state, config, progress) VALUES (?, ?, ?, ?)')
-    .run(kind, state, JSON.stringify(config), JSON.stringify(progress)).lastInsertRowid);
+  const id = Number(
+    project.db
+      .prepare('INSERT INTO jobs (kind, state, config, progress) VALUES (?, ?, ?, ?)')
+      .run(kind, state, JSON.stringify(config), JSON.stringify(progress)).lastInsertRowid,
+  );
   return getJob(project, id);
 }
 
@@ -55,12 +77,25 @@ export function listJobs(project: Project): Job[] {
   return (project.db.prepare('SELECT * FROM jobs ORDER BY id').all() as Row[]).map(fromRow);
 }
 
-export function updateJob(project: Project, id: number, change: { state?: JobState; progress?: Record<string, unknown>; error?: string; modelId?: number; log?: string }): void {
+export function updateJob(
+  project: Project,
+  id: number,
+  change: { state?: JobState; progress?: Record<string, unknown>; error?: string; modelId?: number; log?: string },
+): void {
   const progress = change.progress ? { ...change.progress, ...runningHere() } : change.state === 'running' ? runningHere() : null;
-  project.db.prepare(`UPDATE jobs SET state = coalesce(?, state), progress = coalesce(?, progress), error = coalesce(?, error),
-      model_id = coalesce(?, model_id), log = log || coalesce(?, ''), updated_at = ${NOW} WHERE id = ?`)
-    .run(change.state ?? null, progress ? JSON.stringify(progress) : null, change.error ?? null, change.modelId ?? null,
-      change.log ? `${new Date().toISOString()} ${change.log}\n` : null, id);
+  project.db
+    .prepare(
+      `UPDATE jobs SET state = coalesce(?, state), progress = coalesce(?, progress), error = coalesce(?, error),
+      model_id = coalesce(?, model_id), log = log || coalesce(?, ''), updated_at = ${NOW} WHERE id = ?`,
+    )
+    .run(
+      change.state ?? null,
+      progress ? JSON.stringify(progress) : null,
+      change.error ?? null,
+      change.modelId ?? null,
+      change.log ? `${new Date().toISOString()} ${change.log}\n` : null,
+      id,
+    );
 }
 
 function alive(pid: number): boolean {
@@ -81,7 +116,10 @@ export function markInterrupted(project: Project): number {
   for (const job of listJobs(project).filter((j) => j.state === 'running')) {
     const pid = Number(job.progress.pid);
     if (!Number.isInteger(pid) || !alive(pid)) {
-      updateJob(project, job.id, { state: 'interrupted', log: 'the process running this job stopped; resume continues from the last checkpoint' });
+      updateJob(project, job.id, {
+        state: 'interrupted',
+        log: 'the process running this job stopped; resume continues from the last checkpoint',
+      });
       n++;
     }
   }

@@ -12,7 +12,11 @@ export interface LiveJobs {
 }
 
 const KIND_NAMES: Record<Job['kind'], string> = {
-  finetune: 'fine-tuning', pretrain: 'pretraining', transcribe: 'transcription', evaluate: 'evaluation', segment: 'segmenter training',
+  finetune: 'fine-tuning',
+  pretrain: 'pretraining',
+  transcribe: 'transcription',
+  evaluate: 'evaluation',
+  segment: 'segmenter training',
 };
 
 export const kindName = (kind: Job['kind']) => KIND_NAMES[kind] ?? kind;
@@ -28,7 +32,9 @@ export function withLiveStates(jobs: Job[], live: LiveJobs): Array<Job & { waiti
     const ahead = live.waiting.slice(0, place).map((id) => `job ${id}`);
     const reason = runningJob
       ? `waits for job ${runningJob.id} (${kindName(runningJob.kind)}) to finish${ahead.length ? `, then ${ahead.join(', ')}` : ''}; one job runs at a time`
-      : ahead.length ? `waits for ${ahead.join(', ')}` : 'starting';
+      : ahead.length
+        ? `waits for ${ahead.join(', ')}`
+        : 'starting';
     return { ...job, state: 'queued', waiting: reason };
   });
 }

@@ -22,14 +22,22 @@ export class JobRunner {
   private active: number | undefined;
   private readonly waiting: Array<{ jobId: number; mode: JobWorkerData['mode'] }> = [];
 
-  constructor(private readonly project: Project, private readonly emit: (e: QuireEvent) => void) {
+  constructor(
+    private readonly project: Project,
+    private readonly emit: (e: QuireEvent) => void,
+  ) {
     markInterrupted(project);
     for (const job of listJobs(project).filter((j) => j.state === 'queued')) this.waiting.push({ jobId: job.id, mode: 'start' });
     this.next();
   }
 
-  start(request: TrainingRequest | { kind: 'transcribe'; modelId: number; pageIds?: number[] } | { kind: 'evaluate'; modelId: number; split: Split }
-    | { kind: 'segment'; steps: number }): number {
+  start(
+    request:
+      | TrainingRequest
+      | { kind: 'transcribe'; modelId: number; pageIds?: number[] }
+      | { kind: 'evaluate'; modelId: number; split: Split }
+      | { kind: 'segment'; steps: number },
+  ): number {
     const job = createJob(this.project, request.kind, request as unknown as Record<string, unknown>, 'queued');
     this.waiting.push({ jobId: job.id, mode: 'start' });
     this.emit({ type: 'job-changed', jobId: job.id, state: 'queued' });
@@ -80,7 +88,9 @@ export class JobRunner {
     if (mode === 'start' && getJob(this.project, jobId).state !== 'queued') return this.next();
     this.running = jobId;
     this.active = jobId;
-    const worker = new Worker(new URL('./job-worker.mjs', import.meta.url), { workerData: { projectRoot: this.project.root, jobId, mode } satisfies JobWorkerData });
+    const worker = new Worker(new URL('./job-worker.mjs', import.meta.url), {
+      workerData: { projectRoot: this.project.root, jobId, mode } satisfies JobWorkerData,
+    });
     this.worker = worker;
     this.emit({ type: 'job-changed', jobId, state: 'running' });
     let lastProgress = 0;
@@ -103,7 +113,13 @@ export class JobRunner {
       } else {
         // The worker wrote the job's end to its row before saying so.
         this.active = undefined;
-        this.emit({ type: 'job-changed', jobId, state: m.type, modelId: m.type === 'done' ? m.modelId : undefined, error: m.type === 'failed' ? m.message : undefined });
+        this.emit({
+          type: 'job-changed',
+          jobId,
+          state: m.type,
+          modelId: m.type === 'done' ? m.modelId : undefined,
+          error: m.type === 'failed' ? m.message : undefined,
+        });
       }
     });
     const finish = () => {

@@ -27,15 +27,23 @@ import { createJob, getJob, JobCancelled, updateJob } from './jobs.ts';
 
 /** Why a segmenter job cannot be resumed (the runner and resumeJob refuse it alike). */
 export const notResumable = (jobId: number) =>
-  new Error(`job ${jobId} fine-tuned a segmenter, which cannot be resumed (it keeps no checkpoints): start a new one in the Training panel or run \`quire train-segmenter\` again`);
+  new Error(
+    `job ${jobId} fine-tuned a segmenter, which cannot be resumed (it keeps no checkpoints): start a new one in the Training panel or run \`quire train-segmenter\` again`,
+  );
 
 /** Scanned pages of finished documents with lines, every one of them outside excluded regions transcribed. */
 export function correctedPageIds(project: Project): number[] {
-  return (project.db.prepare(`SELECT p.id FROM pages p
+  return (
+    project.db
+      .prepare(
+        `SELECT p.id FROM pages p
     WHERE p.document_id IN (SELECT id FROM documents WHERE kind = 'scan' AND ${FINISHED_DOCUMENT})
       AND EXISTS (SELECT 1 FROM lines l WHERE l.page_id = p.id AND ${NOT_EXCLUDED})
       AND NOT EXISTS (SELECT 1 FROM lines l WHERE l.page_id = p.id AND ${NOT_EXCLUDED} AND NOT ${LABELED})
-    ORDER BY p.id`).all() as Array<{ id: number }>).map((r) => r.id);
+    ORDER BY p.id`,
+      )
+      .all() as Array<{ id: number }>
+  ).map((r) => r.id);
 }
 
 /** A page scaled so its longer side is `pageSize`, with its lines and regions as targets. */
@@ -43,16 +51,27 @@ export async function segmenterSample(project: Project, pageId: number, pageSize
   const db = project.db;
   const { image_hash: hash } = db.prepare('SELECT image_hash FROM pages WHERE id = ?').get(pageId) as { image_hash: string };
   const { data, info } = await grayPage(project, hash);
-  const small = shrinkTo({ width: info.width, height: info.height, data: new Uint8Array(data.buffer, data.byteOffset, data.length) }, pageSize);
+  const small = shrinkTo(
+    { width: info.width, height: info.height, data: new Uint8Array(data.buffer, data.byteOffset, data.length) },
+    pageSize,
+  );
   const sx = small.width / info.width;
   const sy = small.height / info.height;
   const scale = (points: Point[]): Point[] => points.map(([x, y]) => [x * sx, y * sy]);
-  const lines = db.prepare('SELECT l.polygon, l.baseline, r.type FROM lines l LEFT JOIN regions r ON r.id = l.region_id WHERE l.page_id = ?').all(pageId) as
-    Array<{ polygon: string; baseline: string | null; type: string | null }>;
+  const lines = db
+    .prepare('SELECT l.polygon, l.baseline, r.type FROM lines l LEFT JOIN regions r ON r.id = l.region_id WHERE l.page_id = ?')
+    .all(pageId) as Array<{ polygon: string; baseline: string | null; type: string | null }>;
   const regions = db.prepare('SELECT polygon, type FROM regions WHERE page_id = ?').all(pageId) as Array<{ polygon: string; type: string }>;
-  const targets = segTargets(small.width, small.height,
-    lines.map((l) => ({ polygon: scale(JSON.parse(l.polygon)), baseline: l.baseline ? scale(JSON.parse(l.baseline)) : null, region: regionClass(l.type ?? undefined) })),
-    regions.map((r) => ({ polygon: scale(JSON.parse(r.polygon)), region: regionClass(r.type) })));
+  const targets = segTargets(
+    small.width,
+    small.height,
+    lines.map((l) => ({
+      polygon: scale(JSON.parse(l.polygon)),
+      baseline: l.baseline ? scale(JSON.parse(l.baseline)) : null,
+      region: regionClass(l.type ?? undefined),
+    })),
+    regions.map((r) => ({ polygon: scale(JSON.parse(r.polygon)), region: regionClass(r.type) })),
+  );
   return { width: small.width, height: small.height, image: new Uint8Array(small.data), targets };
 }
 
@@ -74,12 +93,27 @@ export interface SegmenterTrainingOptions {
   jobId?: number;
 }
 
-export interface SegmenterTrainingResult { jobId: number; file: string; pages: number; losses: number[] }
+export interface SegmenterTrainingResult {
+  jobId: number;
+  file: string;
+  pages: number;
+  losses: number[];
+}
 
 export async function trainProjectSegmenter(project: Project, o: SegmenterTrainingOptions): Promise<SegmenterTrainingResult> {
   const from = o.from ?? BUNDLED_SEGMENTER_FILE;
-  const job = o.jobId !== undefined ? getJob(project, o.jobId)
-    : createJob(project, 'segment', { task: 'finetune-segmenter', from, steps: o.steps, batchSize: o.batchSize, crop: o.crop, learningRate: o.learningRate, seed: o.seed });
+  const job =
+    o.jobId !== undefined
+      ? getJob(project, o.jobId)
+      : createJob(project, 'segment', {
+          task: 'finetune-segmenter',
+          from,
+          steps: o.steps,
+          batchSize: o.batchSize,
+          crop: o.crop,
+          learningRate: o.learningRate,
+          seed: o.seed,
+        });
   if (o.jobId !== undefined) updateJob(project, job.id, { state: 'running' });
   const stopped = () => {
     if (o.signal?.aborted) throw new JobCancelled(`segmenter job ${job.id} cancelled`);
@@ -96,8 +130,13 @@ export async function trainProjectSegmenter(project: Project, o: SegmenterTraini
     }
     // Fine-tuning: a tenth of the from-scratch rate by default, so the bundled model is adjusted, not retrained.
     const losses = await trainSegNet(model.net, samples, {
-      steps: o.steps, batchSize: o.batchSize ?? 4, crop: o.crop ?? 288, learningRate: o.learningRate ?? 2e-4, warmupSteps: Math.min(20, Math.floor(o.steps / 5)),
-      seed: o.seed ?? 1, signal: o.signal,
+      steps: o.steps,
+      batchSize: o.batchSize ?? 4,
+      crop: o.crop ?? 288,
+      learningRate: o.learningRate ?? 2e-4,
+      warmupSteps: Math.min(20, Math.floor(o.steps / 5)),
+      seed: o.seed ?? 1,
+      signal: o.signal,
       onStep: (step, loss) => {
         o.onStep?.(step, loss, job.id);
         updateJob(project, job.id, { progress: { step: step + 1, steps: o.steps, loss } });
@@ -112,13 +151,21 @@ export async function trainProjectSegmenter(project: Project, o: SegmenterTraini
     mkdirSync(dirname(file), { recursive: true });
     const tail = losses.slice(-Math.min(10, losses.length));
     const finalLoss = tail.reduce((a, b) => a + b, 0) / tail.length;
-    saveSegmenter(file, model.net, model.header.pageSize, { ...model.header.metrics, finetuned: { from, pages: pages.length, steps: losses.length, finalLoss } });
+    saveSegmenter(file, model.net, model.header.pageSize, {
+      ...model.header.metrics,
+      finetuned: { from, pages: pages.length, steps: losses.length, finalLoss },
+    });
     model.net.dispose();
     // The pages go with the last progress: the "Find lines" menu describes the model by them.
-    updateJob(project, job.id, { state: 'done', progress: { step: losses.length, steps: o.steps, loss: finalLoss, pages: pages.length }, log: `segmenter fine-tuned on ${pages.length} corrected page(s), ${losses.length} steps, written to ${file}` });
+    updateJob(project, job.id, {
+      state: 'done',
+      progress: { step: losses.length, steps: o.steps, loss: finalLoss, pages: pages.length },
+      log: `segmenter fine-tuned on ${pages.length} corrected page(s), ${losses.length} steps, written to ${file}`,
+    });
     return { jobId: job.id, file, pages: pages.length, losses };
   } catch (error) {
-    if (error instanceof JobCancelled) updateJob(project, job.id, { state: 'cancelled', log: 'cancelled; no model written (run it again to fine-tune)' });
+    if (error instanceof JobCancelled)
+      updateJob(project, job.id, { state: 'cancelled', log: 'cancelled; no model written (run it again to fine-tune)' });
     else updateJob(project, job.id, { state: 'failed', error: (error as Error).message });
     throw error;
   }

@@ -19,7 +19,12 @@ const pseudoRecord = (rounds: RoundRecord[]) =>
   rounds.map((r) => ({ round: r.round + 1, lines: r.pseudoLabels.map((p) => [p.id, p.text, Number(p.confidence.toFixed(4))]) }));
 
 export async function runSemiSupervised(
-  project: Project, jobId: number, r: SemiRequest, ckpt: Checkpoint | undefined, report: (p: Omit<RunProgress, 'jobId'>) => void, signal?: AbortSignal,
+  project: Project,
+  jobId: number,
+  r: SemiRequest,
+  ckpt: Checkpoint | undefined,
+  report: (p: Omit<RunProgress, 'jobId'>) => void,
+  signal?: AbortSignal,
 ) {
   const { model, codec, frozen, labeled, trainSamples, validSamples } = await prepareFinetune(project, jobId, r, ckpt);
   const resume = ckpt ? fromCheckpointState(ckpt.state) : undefined;
@@ -31,52 +36,108 @@ export async function runSemiSupervised(
   if (resume) {
     const present = new Set(ids);
     const withdrawn = resume.rounds.flatMap((x) => x.pseudoLabels).filter((p) => !present.has(p.id as number)).length;
-    if (withdrawn) updateJob(project, jobId, { log: `${withdrawn} pseudo-labeled line(s) were transcribed or removed meanwhile: their readings are withdrawn (a transcription replaces the reading)` });
+    if (withdrawn)
+      updateJob(project, jobId, {
+        log: `${withdrawn} pseudo-labeled line(s) were transcribed or removed meanwhile: their readings are withdrawn (a transcription replaces the reading)`,
+      });
   }
-  const images = await samplesFor(project, ids.map((lineId) => ({ lineId, text: '' })), model.config.height);
+  const images = await samplesFor(
+    project,
+    ids.map((lineId) => ({ lineId, text: '' })),
+    model.config.height,
+  );
   const unlabeled = ids.map((id, i) => ({ id, image: images[i].image }));
-  if (!resume) updateJob(project, jobId, { log: `semi-supervised: ${labeled.length} labeled and ${ids.length} unlabeled lines${ids.length < all.length ? ` (a sample of ${all.length})` : ''}, ${rounds} rounds` });
+  if (!resume)
+    updateJob(project, jobId, {
+      log: `semi-supervised: ${labeled.length} labeled and ${ids.length} unlabeled lines${ids.length < all.length ? ` (a sample of ${all.length})` : ''}, ${rounds} rounds`,
+    });
   // The requested steps are the whole run's, so switching semi-supervision on does not multiply its cost.
   const stepsPerRound = Math.max(1, Math.ceil(r.steps / rounds));
   const total = stepsPerRound * rounds;
   let lastLoss = 0;
   const readStarted = new Map<number, number>();
-  const result = await selfTrain(model, codec, { labeled: trainSamples, unlabeled, validation: validSamples }, {
-    rounds, threshold, pseudoWeight, stepsPerRound, resume, signal,
-    checkpointEvery: r.checkpointEvery ?? CHECKPOINT_EVERY,
-    train: { batchSize: r.batchSize, seed: r.seed, threads: r.threads, frozen, validateEvery: Math.max(10, Math.round(stepsPerRound / 10)), patience: 5 },
-    onCheckpoint: (state) => {
-      saveTrainingCheckpoint(checkpointPath(project, jobId), model, codec, toCheckpointState(state));
-      const record = state.rounds[state.round];
-      if (record && state.train.step === 0) updateJob(project, jobId, { log: `round ${state.round + 1}: ${record.pseudoLabels.length} of ${record.read} unlabeled lines pseudo-labeled (confidence ≥ ${threshold})` });
+  const result = await selfTrain(
+    model,
+    codec,
+    { labeled: trainSamples, unlabeled, validation: validSamples },
+    {
+      rounds,
+      threshold,
+      pseudoWeight,
+      stepsPerRound,
+      resume,
+      signal,
+      checkpointEvery: r.checkpointEvery ?? CHECKPOINT_EVERY,
+      train: {
+        batchSize: r.batchSize,
+        seed: r.seed,
+        threads: r.threads,
+        frozen,
+        validateEvery: Math.max(10, Math.round(stepsPerRound / 10)),
+        patience: 5,
+      },
+      onCheckpoint: (state) => {
+        saveTrainingCheckpoint(checkpointPath(project, jobId), model, codec, toCheckpointState(state));
+        const record = state.rounds[state.round];
+        if (record && state.train.step === 0)
+          updateJob(project, jobId, {
+            log: `round ${state.round + 1}: ${record.pseudoLabels.length} of ${record.read} unlabeled lines pseudo-labeled (confidence ≥ ${threshold})`,
+          });
+      },
+      onProgress: (p) => {
+        const phase = `round ${p.round + 1}/${rounds}`;
+        if (p.phase === 'read') {
+          // Reading has its own bar (lines read of all unlabeled lines), then training continues the step count.
+          const started = readStarted.get(p.round) ?? performance.now();
+          readStarted.set(p.round, started);
+          const rate = p.done / Math.max(1e-3, (performance.now() - started) / 1000);
+          report({
+            phase: `${phase}: reading unlabeled lines`,
+            step: p.done,
+            steps: p.total,
+            loss: lastLoss,
+            linesPerSecond: rate,
+            etaSeconds: rate > 0 ? (p.total - p.done) / rate : 0,
+          });
+        } else {
+          lastLoss = p.loss;
+          const step = p.round * stepsPerRound + p.step;
+          // Training steps left in all rounds at this round's pace (the reading of later rounds not counted).
+          const etaSeconds = ((total - step) * r.batchSize) / Math.max(1e-3, p.linesPerSecond);
+          report({
+            phase,
+            step,
+            steps: total,
+            loss: p.loss,
+            linesPerSecond: p.linesPerSecond,
+            etaSeconds,
+            validationCer: p.validation?.cer,
+          });
+        }
+      },
     },
-    onProgress: (p) => {
-      const phase = `round ${p.round + 1}/${rounds}`;
-      if (p.phase === 'read') {
-        // Reading has its own bar (lines read of all unlabeled lines), then training continues the step count.
-        const started = readStarted.get(p.round) ?? performance.now();
-        readStarted.set(p.round, started);
-        const rate = p.done / Math.max(1e-3, (performance.now() - started) / 1000);
-        report({ phase: `${phase}: reading unlabeled lines`, step: p.done, steps: p.total, loss: lastLoss, linesPerSecond: rate, etaSeconds: rate > 0 ? (p.total - p.done) / rate : 0 });
-      } else {
-        lastLoss = p.loss;
-        const step = p.round * stepsPerRound + p.step;
-        // Training steps left in all rounds at this round's pace (the reading of later rounds not counted).
-        const etaSeconds = ((total - step) * r.batchSize) / Math.max(1e-3, p.linesPerSecond);
-        report({ phase, step, steps: total, loss: p.loss, linesPerSecond: p.linesPerSecond, etaSeconds, validationCer: p.validation?.cer });
-      }
-    },
-  });
+  );
   const steps = result.rounds.reduce((a, x) => a + (x.steps ?? 0), 0);
   return {
-    model, codec,
+    model,
+    codec,
     record: {
       name: r.from !== undefined ? `semi-supervised from model ${r.from}` : 'semi-supervised from scratch',
-      kind: 'finetune' as const, parentId: r.from ?? null,
-      config: { ...r, frozen, network: model.config, selfTraining: { rounds, threshold, pseudoWeight, stepsPerRound, labeledAugmentation: 'strong' } },
+      kind: 'finetune' as const,
+      parentId: r.from ?? null,
+      config: {
+        ...r,
+        frozen,
+        network: model.config,
+        selfTraining: { rounds, threshold, pseudoWeight, stepsPerRound, labeledAugmentation: 'strong' },
+      },
       metrics: {
-        validationCer: result.validation?.cer ?? null, validationWer: result.validation?.wer ?? null, steps, stopped: result.train?.status ?? result.status,
-        pseudoLabeled: result.rounds.map((x) => x.pseudoLabels.length), roundValidationCer: result.rounds.map((x) => x.validationCer ?? null),
+        validationCer: result.validation?.cer ?? null,
+        validationWer: result.validation?.wer ?? null,
+        steps,
+        stopped: result.train?.status ?? result.status,
+        pseudoLabeled: result.rounds.map((x) => x.pseudoLabels.length),
+        roundValidationCer: result.rounds.map((x) => x.validationCer ?? null),
       },
       trainingSet: { labeled: labeled.map((l) => [l.lineId, l.transcriptionId]), pseudoLabeled: pseudoRecord(result.rounds) },
     },

@@ -8,14 +8,20 @@ import type { Project } from '../project/project.ts';
 import { LABELED, NOT_EXCLUDED } from '../project/dataset.ts';
 import { cropKey } from '../project/line-images.ts';
 
-
 function predictedLines(project: Project, modelId: number | null): LineToRead[] {
   // Without a model named, each line's newest prediction.
-  const which = modelId === null ? 'pr.id = (SELECT max(id) FROM predictions q WHERE q.line_id = l.id)' : 'pr.line_id = l.id AND pr.model_id = ?';
-  const rows = project.db.prepare(`SELECT l.id AS lineId, l.page_id AS pageId, p.document_id AS documentId, d.name AS documentName, p.page_index AS pageIndex,
+  const which =
+    modelId === null ? 'pr.id = (SELECT max(id) FROM predictions q WHERE q.line_id = l.id)' : 'pr.line_id = l.id AND pr.model_id = ?';
+  const rows = project.db
+    .prepare(
+      `SELECT l.id AS lineId, l.page_id AS pageId, p.document_id AS documentId, d.name AS documentName, p.page_index AS pageIndex,
         p.image_hash, l.polygon, pr.char_confidence, pr.confidence, pr.text AS prediction
       FROM lines l JOIN pages p ON p.id = l.page_id JOIN documents d ON d.id = p.document_id JOIN predictions pr ON ${which}
-      WHERE NOT ${LABELED} AND ${NOT_EXCLUDED}`).all(...(modelId === null ? [] : [modelId])) as Array<Omit<LineToRead, 'confidence' | 'cropKey'> & { image_hash: string; polygon: string; char_confidence: string; confidence: number }>;
+      WHERE NOT ${LABELED} AND ${NOT_EXCLUDED}`,
+    )
+    .all(...(modelId === null ? [] : [modelId])) as Array<
+    Omit<LineToRead, 'confidence' | 'cropKey'> & { image_hash: string; polygon: string; char_confidence: string; confidence: number }
+  >;
   return rows.map((r) => {
     const chars = JSON.parse(r.char_confidence) as number[];
     const { char_confidence: _, image_hash: hash, polygon, ...line } = r;

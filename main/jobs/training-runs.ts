@@ -74,7 +74,10 @@ export interface RunProgress {
  */
 export function checkTrainingRequest(config: unknown): TrainingRequest {
   const parsed = schemas.startTraining.safeParse(config);
-  if (!parsed.success) throw new Error(`invalid training job config: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'config'}: ${i.message}`).join('; ')}`);
+  if (!parsed.success)
+    throw new Error(
+      `invalid training job config: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'config'}: ${i.message}`).join('; ')}`,
+    );
   const r = parsed.data;
   return { ...r, threads: r.threads ?? defaultTrainingThreads() };
 }
@@ -85,8 +88,12 @@ export interface RunControl {
   signal?: AbortSignal;
 }
 
-
-export async function startTraining(project: Project, request: TrainingRequest, onProgress?: (p: RunProgress) => void, signal?: AbortSignal): Promise<ModelVersion> {
+export async function startTraining(
+  project: Project,
+  request: TrainingRequest,
+  onProgress?: (p: RunProgress) => void,
+  signal?: AbortSignal,
+): Promise<ModelVersion> {
   const checked = checkTrainingRequest(request);
   const job = createJob(project, checked.kind, checked as unknown as Record<string, unknown>);
   return runJob(project, job.id, checked, undefined, { onProgress, signal });
@@ -109,7 +116,12 @@ export async function runQueuedJob(project: Project, jobId: number, control: Run
 }
 
 /** Continues an interrupted or cancelled training job from its last checkpoint. */
-export async function resumeJob(project: Project, jobId: number, onProgress?: (p: RunProgress) => void, signal?: AbortSignal): Promise<ModelVersion> {
+export async function resumeJob(
+  project: Project,
+  jobId: number,
+  onProgress?: (p: RunProgress) => void,
+  signal?: AbortSignal,
+): Promise<ModelVersion> {
   const job = getJob(project, jobId);
   if (!isResumable(job.state)) throw new Error(`job ${jobId} is ${job.state}; only interrupted, cancelled or failed jobs can be resumed`);
   // Segmenter fine-tuning (segmenter-training.ts) keeps no checkpoints: it is run again instead.
@@ -118,12 +130,18 @@ export async function resumeJob(project: Project, jobId: number, onProgress?: (p
   const file = checkpointPath(project, jobId);
   const checkpoint = existsSync(file) ? loadTrainingCheckpoint(file) : undefined;
   const round = checkpoint?.state.selfTraining ? `in round ${checkpoint.state.selfTraining.round + 1} ` : '';
-  updateJob(project, jobId, { state: 'running', log: checkpoint ? `resumed ${round}at step ${checkpoint.state.step}` : 'restarted (no checkpoint was written)' });
+  updateJob(project, jobId, {
+    state: 'running',
+    log: checkpoint ? `resumed ${round}at step ${checkpoint.state.step}` : 'restarted (no checkpoint was written)',
+  });
   return runJob(project, jobId, request, checkpoint, { onProgress, signal });
 }
 
 async function runJob(
-  project: Project, jobId: number, request: TrainingRequest, checkpoint: Checkpoint | undefined,
+  project: Project,
+  jobId: number,
+  request: TrainingRequest,
+  checkpoint: Checkpoint | undefined,
   { onProgress, signal }: RunControl,
 ): Promise<ModelVersion> {
   const backend = await initBackend();
@@ -138,15 +156,21 @@ async function runJob(
   try {
     // Checkpoints and model files read weights synchronously, which Node's WebGPU cannot:
     // fail at once (the job says why) rather than at the first checkpoint minutes later.
-    if (!hasSyncReads()) throw new Error(`training jobs cannot run on the ${backend.name} backend yet (its weights cannot be saved synchronously); use QUIRE_BACKEND=wasm`);
-    const version = request.kind === 'pretrain'
-      ? await runPretrain(project, jobId, request, checkpoint, report, signal)
-      : request.semiSupervised
-        ? await runSemiSupervised(project, jobId, { ...request, semiSupervised: request.semiSupervised }, checkpoint, report, signal)
-        : await runFinetune(project, jobId, request, checkpoint, report, signal);
+    if (!hasSyncReads())
+      throw new Error(
+        `training jobs cannot run on the ${backend.name} backend yet (its weights cannot be saved synchronously); use QUIRE_BACKEND=wasm`,
+      );
+    const version =
+      request.kind === 'pretrain'
+        ? await runPretrain(project, jobId, request, checkpoint, report, signal)
+        : request.semiSupervised
+          ? await runSemiSupervised(project, jobId, { ...request, semiSupervised: request.semiSupervised }, checkpoint, report, signal)
+          : await runFinetune(project, jobId, request, checkpoint, report, signal);
     if (signal?.aborted) throw new JobCancelled(`job ${jobId} was cancelled; resume continues from its checkpoint`);
     const finished = saveVersion(project, version.model, version.codec, {
-      ...version.record, backend: currentBackend()?.name ?? backend.name, durationS: (performance.now() - started) / 1000,
+      ...version.record,
+      backend: currentBackend()?.name ?? backend.name,
+      durationS: (performance.now() - started) / 1000,
     });
     updateJob(project, jobId, { state: 'done', modelId: finished.id, log: `saved model version ${finished.id}` });
     rmSync(checkpointPath(project, jobId), { force: true });
@@ -164,41 +188,109 @@ function checkpointer(project: Project, jobId: number, model: () => Recognizer, 
   };
 }
 
-async function runPretrain(project: Project, jobId: number, r: PretrainRequest, ckpt: Checkpoint | undefined, report: (p: Omit<RunProgress, 'jobId'>) => void, signal?: AbortSignal) {
+async function runPretrain(
+  project: Project,
+  jobId: number,
+  r: PretrainRequest,
+  ckpt: Checkpoint | undefined,
+  report: (p: Omit<RunProgress, 'jobId'>) => void,
+  signal?: AbortSignal,
+) {
   const ids = allLineIds(project);
   if (ids.length < 2) throw new Error('pretraining needs at least two lines in the project');
   const codec = ckpt?.codec ?? Codec.fromTexts(labeledLines(project).map((l) => l.text));
   const model = ckpt?.model ?? new Recognizer({ ...DEFAULT_CONFIG, classes: codec.classes }, r.seed);
-  const lines = await samplesFor(project, ids.map((lineId) => ({ lineId, text: '' })), model.config.height);
+  const lines = await samplesFor(
+    project,
+    ids.map((lineId) => ({ lineId, text: '' })),
+    model.config.height,
+  );
   const result = await pretrain(model, new ArraySource(lines), {
-    steps: r.steps, batchSize: r.batchSize, seed: r.seed, threads: r.threads, features: r.features, head: r.head, augmentations: r.augmentations ?? 'mild',
+    steps: r.steps,
+    batchSize: r.batchSize,
+    seed: r.seed,
+    threads: r.threads,
+    features: r.features,
+    head: r.head,
+    augmentations: r.augmentations ?? 'mild',
     mapping: r.mapping === 'window' ? { kind: 'window', instances: r.instances } : { kind: r.mapping },
-    checkpointEvery: r.checkpointEvery ?? CHECKPOINT_EVERY, onCheckpoint: checkpointer(project, jobId, () => model, codec), resume: ckpt?.state, signal,
+    checkpointEvery: r.checkpointEvery ?? CHECKPOINT_EVERY,
+    onCheckpoint: checkpointer(project, jobId, () => model, codec),
+    resume: ckpt?.state,
+    signal,
     onProgress: (p) => report({ phase: 'pretrain', ...p }),
   });
   result.head.dispose();
   const finalLoss = result.state.history.at(-1)?.loss;
   return {
-    model, codec,
-    record: { name: `SeqCLR ${r.mapping}${r.mapping === 'window' ? ` ×${r.instances}` : ''} (${r.features}, ${r.head} head)`, kind: 'pretrain' as const, parentId: null,
-      config: { ...r, network: model.config }, metrics: { contrastiveLoss: finalLoss, steps: result.state.step }, trainingSet: { lines: ids.length } },
+    model,
+    codec,
+    record: {
+      name: `SeqCLR ${r.mapping}${r.mapping === 'window' ? ` ×${r.instances}` : ''} (${r.features}, ${r.head} head)`,
+      kind: 'pretrain' as const,
+      parentId: null,
+      config: { ...r, network: model.config },
+      metrics: { contrastiveLoss: finalLoss, steps: result.state.step },
+      trainingSet: { lines: ids.length },
+    },
   };
 }
 
-async function runFinetune(project: Project, jobId: number, r: FinetuneRequest, ckpt: Checkpoint | undefined, report: (p: Omit<RunProgress, 'jobId'>) => void, signal?: AbortSignal) {
+async function runFinetune(
+  project: Project,
+  jobId: number,
+  r: FinetuneRequest,
+  ckpt: Checkpoint | undefined,
+  report: (p: Omit<RunProgress, 'jobId'>) => void,
+  signal?: AbortSignal,
+) {
   const { model, codec, frozen, labeled, trainSamples, validSamples } = await prepareFinetune(project, jobId, r, ckpt);
-  const result = await train(model, codec, { train: new ArraySource(trainSamples), validation: validSamples }, {
-    steps: r.steps, batchSize: r.batchSize, seed: r.seed, threads: r.threads, frozen,
-    validateEvery: Math.max(10, Math.round(r.steps / 20)), patience: 5, checkpointEvery: r.checkpointEvery ?? CHECKPOINT_EVERY,
-    onCheckpoint: checkpointer(project, jobId, () => model, codec), resume: ckpt?.state, signal,
-    onProgress: (p) => report({ phase: 'train', step: p.step, steps: p.steps, loss: p.loss, linesPerSecond: p.linesPerSecond, etaSeconds: p.etaSeconds, validationCer: p.validation?.cer }),
-  });
+  const result = await train(
+    model,
+    codec,
+    { train: new ArraySource(trainSamples), validation: validSamples },
+    {
+      steps: r.steps,
+      batchSize: r.batchSize,
+      seed: r.seed,
+      threads: r.threads,
+      frozen,
+      validateEvery: Math.max(10, Math.round(r.steps / 20)),
+      patience: 5,
+      checkpointEvery: r.checkpointEvery ?? CHECKPOINT_EVERY,
+      onCheckpoint: checkpointer(project, jobId, () => model, codec),
+      resume: ckpt?.state,
+      signal,
+      onProgress: (p) =>
+        report({
+          phase: 'train',
+          step: p.step,
+          steps: p.steps,
+          loss: p.loss,
+          linesPerSecond: p.linesPerSecond,
+          etaSeconds: p.etaSeconds,
+          validationCer: p.validation?.cer,
+        }),
+    },
+  );
   return {
-    model, codec,
+    model,
+    codec,
     record: {
-      name: r.freezeEncoder ? `decoder on model ${r.from}` : r.from !== undefined ? `fine-tuned from model ${r.from}` : 'trained from scratch',
-      kind: 'finetune' as const, parentId: r.from ?? null, config: { ...r, frozen, network: model.config },
-      metrics: { validationCer: result.validation?.cer ?? null, validationWer: result.validation?.wer ?? null, steps: result.state.step, stopped: result.status },
+      name: r.freezeEncoder
+        ? `decoder on model ${r.from}`
+        : r.from !== undefined
+          ? `fine-tuned from model ${r.from}`
+          : 'trained from scratch',
+      kind: 'finetune' as const,
+      parentId: r.from ?? null,
+      config: { ...r, frozen, network: model.config },
+      metrics: {
+        validationCer: result.validation?.cer ?? null,
+        validationWer: result.validation?.wer ?? null,
+        steps: result.state.step,
+        stopped: result.status,
+      },
       trainingSet: labeled.map((l) => [l.lineId, l.transcriptionId]),
     },
   };

@@ -21,7 +21,9 @@ export interface LineReading {
 
 /** Lines of the given pages, or of the whole project, except those of regions excluded from transcription. */
 function lineIdsOf(project: Project, pageIds?: number[]): number[] {
-  const rows = project.db.prepare(`SELECT l.id, l.page_id FROM lines l WHERE ${NOT_EXCLUDED} ORDER BY l.page_id, l.reading_order, l.id`).all() as Array<{ id: number; page_id: number }>;
+  const rows = project.db
+    .prepare(`SELECT l.id, l.page_id FROM lines l WHERE ${NOT_EXCLUDED} ORDER BY l.page_id, l.reading_order, l.id`)
+    .all() as Array<{ id: number; page_id: number }>;
   return rows.filter((r) => !pageIds || pageIds.includes(r.page_id)).map((r) => r.id);
 }
 
@@ -39,7 +41,8 @@ export interface TranscribeOptions {
 
 export async function transcribe(project: Project, modelId: number, options: TranscribeOptions = {}): Promise<LineReading[]> {
   const backend = await initBackend();
-  const job = options.jobId !== undefined ? { id: options.jobId } : createJob(project, 'transcribe', { modelId, pageIds: options.pageIds ?? null });
+  const job =
+    options.jobId !== undefined ? { id: options.jobId } : createJob(project, 'transcribe', { modelId, pageIds: options.pageIds ?? null });
   updateJob(project, job.id, { state: 'running' });
   let reader: LineReader | undefined;
   try {
@@ -56,9 +59,17 @@ export async function transcribe(project: Project, modelId: number, options: Tra
     for (let i = 0; i < ids.length; i += CHUNK) {
       if (options.signal?.aborted) throw new JobCancelled(`transcription stopped after ${i} of ${ids.length} lines`);
       const chunk = ids.slice(i, i + CHUNK);
-      const samples = await samplesFor(project, chunk.map((lineId) => ({ lineId, text: '' })), model.config.height);
+      const samples = await samplesFor(
+        project,
+        chunk.map((lineId) => ({ lineId, text: '' })),
+        model.config.height,
+      );
       // Chunks stream through the reader: each is read on all threads, then stored.
-      const readings = (await reader.readLines(samples.map((s) => s.image), 16, options.beamWidth ?? 1))!;
+      const readings = (await reader.readLines(
+        samples.map((s) => s.image),
+        16,
+        options.beamWidth ?? 1,
+      ))!;
       project.db.transaction(() => {
         chunk.forEach((lineId, k) => {
           const r = readings[k];
@@ -98,7 +109,11 @@ export async function runEvaluationJob(project: Project, jobId: number, modelId:
   updateJob(project, jobId, { state: 'running' });
   try {
     const report = await evaluateModel(project, modelId, split);
-    updateJob(project, jobId, { state: 'done', modelId, log: `${split} split, ${report.lines} lines: CER ${(100 * report.cer).toFixed(2)} %, WER ${(100 * report.wer).toFixed(2)} %` });
+    updateJob(project, jobId, {
+      state: 'done',
+      modelId,
+      log: `${split} split, ${report.lines} lines: CER ${(100 * report.cer).toFixed(2)} %, WER ${(100 * report.wer).toFixed(2)} %`,
+    });
   } catch (error) {
     updateJob(project, jobId, { state: 'failed', error: (error as Error).message });
     throw error;

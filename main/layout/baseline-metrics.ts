@@ -64,12 +64,15 @@ export function lineSpacing(baselines: Point[][]): number {
 export function scoreBaselines(found: Point[][], truth: Point[][]): BaselineScore {
   const tolerance = Math.max(3, lineSpacing(truth) / 5);
   const step = Math.max(1, tolerance / 2);
-  const covered = (points: Point[], others: Point[][]) => points.filter((p) => others.some((o) => o.length > 0 && distanceToPolyline(p, o) <= tolerance)).length;
+  const covered = (points: Point[], others: Point[][]) =>
+    points.filter((p) => others.some((o) => o.length > 0 && distanceToPolyline(p, o) <= tolerance)).length;
   const truthSamples = truth.flatMap((t) => samplePolyline(t, step));
   const foundSamples = found.flatMap((f) => samplePolyline(f, step));
   return {
-    truthPoints: truthSamples.length, truthCovered: covered(truthSamples, found),
-    foundPoints: foundSamples.length, foundCovered: covered(foundSamples, truth),
+    truthPoints: truthSamples.length,
+    truthCovered: covered(truthSamples, found),
+    foundPoints: foundSamples.length,
+    foundCovered: covered(foundSamples, truth),
     tolerance,
   };
 }

@@ -16,12 +16,16 @@ export interface FoundLayout {
 }
 
 export const fromClassical = (s: Segmentation): FoundLayout => ({
-  lines: s.lines.map((l) => ({ polygon: l.polygon, baseline: l.baseline, region: null })), regions: [], ordered: false,
+  lines: s.lines.map((l) => ({ polygon: l.polygon, baseline: l.baseline, region: null })),
+  regions: [],
+  ordered: false,
 });
 
 export function fromModel(s: ModelSegmentation): FoundLayout {
   const regionOf = new Map<number, number>();
-  s.regions.forEach((r, i) => { for (const line of r.lines) regionOf.set(line, i); });
+  s.regions.forEach((r, i) => {
+    for (const line of r.lines) regionOf.set(line, i);
+  });
   return {
     lines: s.lines.map((l, i) => ({ polygon: l.polygon, baseline: l.baseline, region: regionOf.get(i) ?? null })),
     regions: s.regions.map((r) => ({ type: CLASS_REGION_TYPE[r.region], polygon: r.polygon })),

@@ -8,7 +8,15 @@ import { regionHolding } from './regions.ts';
 
 type Row = Record<string, unknown>;
 
-interface Archived { id: number; line_id: number; page_id: number; line: string; transcriptions: string; extra: string | null; restored_at: string | null }
+interface Archived {
+  id: number;
+  line_id: number;
+  page_id: number;
+  line: string;
+  transcriptions: string;
+  extra: string | null;
+  restored_at: string | null;
+}
 
 /** What restoring gave back: the line's id now, and the new ids of its transcription rows where they changed. */
 export interface RestoredLine {
@@ -23,30 +31,42 @@ export function archiveAndDelete(project: Project, lineId: number, reason: strin
   if (!row) throw new Error(`no line ${lineId}`);
   const all = (table: string) => db.prepare(`SELECT * FROM ${table} WHERE line_id = ? ORDER BY id`).all(lineId);
   const extra = { predictions: all('predictions'), geometryHistory: all('line_geometry_history') };
-  const id = Number(db.prepare('INSERT INTO deleted_lines (line_id, page_id, line, transcriptions, reason, extra) VALUES (?, ?, ?, ?, ?, ?)')
-    .run(lineId, row.page_id, JSON.stringify(row), JSON.stringify(all('transcriptions')), reason, JSON.stringify(extra)).lastInsertRowid);
+  const id = Number(
+    db
+      .prepare('INSERT INTO deleted_lines (line_id, page_id, line, transcriptions, reason, extra) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(lineId, row.page_id, JSON.stringify(row), JSON.stringify(all('transcriptions')), reason, JSON.stringify(extra)).lastInsertRowid,
+  );
   db.prepare('DELETE FROM lines WHERE id = ?').run(lineId);
   return id;
 }
 
 /** Archive rows written after `afterId`, by the line they hold. */
 export function archivedSince(project: Project, afterId: number): Map<number, number> {
-  const rows = project.db.prepare('SELECT id, line_id FROM deleted_lines WHERE id > ? ORDER BY id').all(afterId) as Array<{ id: number; line_id: number }>;
+  const rows = project.db.prepare('SELECT id, line_id FROM deleted_lines WHERE id > ? ORDER BY id').all(afterId) as Array<{
+    id: number;
+    line_id: number;
+  }>;
   return new Map(rows.map((r) => [r.line_id, r.id]));
 }
 
-export const lastArchiveId = (project: Project) => (project.db.prepare('SELECT coalesce(max(id), 0) AS id FROM deleted_lines').get() as { id: number }).id;
+export const lastArchiveId = (project: Project) =>
+  (project.db.prepare('SELECT coalesce(max(id), 0) AS id FROM deleted_lines').get() as { id: number }).id;
 
-const columnsOf = (project: Project, table: string) => new Set((project.db.prepare(`PRAGMA table_info(${table})`).all() as Array<{ name: string }>).map((c) => c.name));
+const columnsOf = (project: Project, table: string) =>
+  new Set((project.db.prepare(`PRAGMA table_info(${table})`).all() as Array<{ name: string }>).map((c) => c.name));
 
 /** Inserts `row` into `table` with the columns the table has now (an archive may predate a column, or hold one since dropped). */
 function insertRow(project: Project, table: string, row: Row, columns: Set<string>, skip: string[] = []): number {
   const names = Object.keys(row).filter((k) => columns.has(k) && !skip.includes(k));
-  return Number(project.db.prepare(`INSERT INTO ${table} (${names.join(', ')}) VALUES (${names.map(() => '?').join(', ')})`)
-    .run(...names.map((k) => row[k] as string | number | null)).lastInsertRowid);
+  return Number(
+    project.db
+      .prepare(`INSERT INTO ${table} (${names.join(', ')}) VALUES (${names.map(() => '?').join(', ')})`)
+      .run(...names.map((k) => row[k] as string | number | null)).lastInsertRowid,
+  );
 }
 
-const taken = (project: Project, table: string, id: number) => project.db.prepare(`SELECT 1 FROM ${table} WHERE id = ?`).get(id) !== undefined;
+const taken = (project: Project, table: string, id: number) =>
+  project.db.prepare(`SELECT 1 FROM ${table} WHERE id = ?`).get(id) !== undefined;
 
 /**
  * The region an archived line belongs to now: its own while that is still on the page, else
@@ -55,9 +75,14 @@ const taken = (project: Project, table: string, id: number) => project.db.prepar
  */
 function regionNow(project: Project, pageId: number, line: Row): number | null {
   const db = project.db;
-  if (line.region_id != null && db.prepare('SELECT 1 FROM regions WHERE id = ? AND page_id = ?').get(line.region_id as number, pageId)) return line.region_id as number;
-  const regions = (db.prepare('SELECT id, polygon FROM regions WHERE page_id = ? ORDER BY reading_order, id').all(pageId) as Array<{ id: number; polygon: string }>)
-    .map((r) => ({ id: r.id, polygon: JSON.parse(r.polygon) as Point[] }));
+  if (line.region_id != null && db.prepare('SELECT 1 FROM regions WHERE id = ? AND page_id = ?').get(line.region_id as number, pageId))
+    return line.region_id as number;
+  const regions = (
+    db.prepare('SELECT id, polygon FROM regions WHERE page_id = ? ORDER BY reading_order, id').all(pageId) as Array<{
+      id: number;
+      polygon: string;
+    }>
+  ).map((r) => ({ id: r.id, polygon: JSON.parse(r.polygon) as Point[] }));
   return regionHolding(regions, JSON.parse(line.polygon as string) as Point[])?.id ?? null;
 }
 
@@ -72,7 +97,8 @@ export function restoreArchivedLine(project: Project, archiveId: number): Restor
   const archived = db.prepare('SELECT * FROM deleted_lines WHERE id = ?').get(archiveId) as Archived | undefined;
   if (!archived) throw new Error(`no archived line ${archiveId}`);
   if (archived.restored_at) throw new Error(`archived line ${archived.line_id} was already restored (${archived.restored_at})`);
-  if (!db.prepare('SELECT 1 FROM pages WHERE id = ?').get(archived.page_id)) throw new Error(`line ${archived.line_id} cannot come back: its page is gone`);
+  if (!db.prepare('SELECT 1 FROM pages WHERE id = ?').get(archived.page_id))
+    throw new Error(`line ${archived.line_id} cannot come back: its page is gone`);
   const line = JSON.parse(archived.line) as Row;
   if ('region_id' in line) line.region_id = regionNow(project, archived.page_id, line);
   const keepId = !taken(project, 'lines', archived.line_id);
@@ -89,10 +115,12 @@ export function restoreArchivedLine(project: Project, archiveId: number): Restor
   const predictionColumns = columnsOf(project, 'predictions');
   for (const p of extra.predictions ?? []) {
     // A reading of a model deleted since has nothing to belong to.
-    if (db.prepare('SELECT 1 FROM models WHERE id = ?').get(p.model_id as number)) insertRow(project, 'predictions', { ...p, line_id: lineId }, predictionColumns, ['id']);
+    if (db.prepare('SELECT 1 FROM models WHERE id = ?').get(p.model_id as number))
+      insertRow(project, 'predictions', { ...p, line_id: lineId }, predictionColumns, ['id']);
   }
   const historyColumns = columnsOf(project, 'line_geometry_history');
-  for (const g of extra.geometryHistory ?? []) insertRow(project, 'line_geometry_history', { ...g, line_id: lineId }, historyColumns, ['id']);
+  for (const g of extra.geometryHistory ?? [])
+    insertRow(project, 'line_geometry_history', { ...g, line_id: lineId }, historyColumns, ['id']);
   db.prepare("UPDATE deleted_lines SET restored_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?").run(archiveId);
   return { lineId, rows };
 }

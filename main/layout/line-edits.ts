@@ -11,21 +11,39 @@ import { clipPolygonX, convexHull } from './polygon.ts';
 import { archiveAndDelete } from './line-archive.ts';
 import { orderLinesByRegion, regionHolding } from './regions.ts';
 
-interface LineRow { id: number; page_id: number; reading_order: number; polygon: string; baseline: string | null; split: string; region_id: number | null; width: number; height: number; document_id: number }
+interface LineRow {
+  id: number;
+  page_id: number;
+  reading_order: number;
+  polygon: string;
+  baseline: string | null;
+  split: string;
+  region_id: number | null;
+  width: number;
+  height: number;
+  document_id: number;
+}
 
 const currentText = (project: Project, lineId: number) =>
-  (project.db.prepare('SELECT text FROM current_transcriptions WHERE line_id = ?').get(lineId) as { text: string } | undefined)?.text ?? null;
+  (project.db.prepare('SELECT text FROM current_transcriptions WHERE line_id = ?').get(lineId) as { text: string } | undefined)?.text ??
+  null;
 
 function line(project: Project, lineId: number): LineRow {
-  const row = project.db.prepare(`SELECT l.*, p.width, p.height, p.document_id FROM lines l JOIN pages p ON p.id = l.page_id WHERE l.id = ?`).get(lineId) as LineRow | undefined;
+  const row = project.db
+    .prepare(`SELECT l.*, p.width, p.height, p.document_id FROM lines l JOIN pages p ON p.id = l.page_id WHERE l.id = ?`)
+    .get(lineId) as LineRow | undefined;
   if (!row) throw new Error(`no line ${lineId}`);
   return row;
 }
 
 /** A found or drawn line's dataset split: stable for the same shape on the same page. */
-export const splitForNewLine = (documentId: number, pageId: number, polygon: Point[]) => stableSplit(`${documentId}/${pageId}/${polygon.flat().join(',')}`);
+export const splitForNewLine = (documentId: number, pageId: number, polygon: Point[]) =>
+  stableSplit(`${documentId}/${pageId}/${polygon.flat().join(',')}`);
 
-export const verticalCentre = (polygon: Point[]) => { const b = boundingBox(polygon); return b.y + b.h / 2; };
+export const verticalCentre = (polygon: Point[]) => {
+  const b = boundingBox(polygon);
+  return b.y + b.h / 2;
+};
 
 function checkInside(what: string, page: { width: number; height: number }, points: Point[]): void {
   const outside = points.find(([x, y]) => x < 0 || y < 0 || x > page.width || y > page.height);
@@ -38,7 +56,9 @@ export function setReadingOrder(project: Project, lineIds: number[]): void {
 }
 
 const pageOrder = (project: Project, pageId: number) =>
-  (project.db.prepare('SELECT id FROM lines WHERE page_id = ? ORDER BY reading_order, id').all(pageId) as Array<{ id: number }>).map((r) => r.id);
+  (project.db.prepare('SELECT id FROM lines WHERE page_id = ? ORDER BY reading_order, id').all(pageId) as Array<{ id: number }>).map(
+    (r) => r.id,
+  );
 
 /** Replaces a line's polygon (and baseline); the previous shape goes to the history. */
 export function updateLineGeometry(project: Project, lineId: number, polygon: Point[], baseline: Point[] | null): void {
@@ -46,24 +66,39 @@ export function updateLineGeometry(project: Project, lineId: number, polygon: Po
   checkInside(`line ${lineId}`, row, [...polygon, ...(baseline ?? [])]);
   const b = boundingBox(polygon);
   project.db.transaction(() => {
-    project.db.prepare('INSERT INTO line_geometry_history (line_id, polygon, baseline) VALUES (?, ?, ?)').run(lineId, row.polygon, row.baseline);
-    project.db.prepare('UPDATE lines SET polygon = ?, baseline = ?, box_x = ?, box_y = ?, box_w = ?, box_h = ? WHERE id = ?')
+    project.db
+      .prepare('INSERT INTO line_geometry_history (line_id, polygon, baseline) VALUES (?, ?, ?)')
+      .run(lineId, row.polygon, row.baseline);
+    project.db
+      .prepare('UPDATE lines SET polygon = ?, baseline = ?, box_x = ?, box_y = ?, box_w = ?, box_h = ? WHERE id = ?')
       .run(JSON.stringify(polygon), baseline ? JSON.stringify(baseline) : null, b.x, b.y, b.w, b.h, lineId);
   })();
 }
 
 /** A new (unlabeled) line drawn by hand, placed in the reading order by its height on the page, in the region that holds it. */
 export function addLine(project: Project, pageId: number, polygon: Point[], baseline: Point[] | null): number {
-  const page = project.db.prepare('SELECT id, width, height, document_id FROM pages WHERE id = ?').get(pageId) as { id: number; width: number; height: number; document_id: number } | undefined;
+  const page = project.db.prepare('SELECT id, width, height, document_id FROM pages WHERE id = ?').get(pageId) as
+    { id: number; width: number; height: number; document_id: number } | undefined;
   if (!page) throw new Error(`no page ${pageId}`);
   checkInside('new line', page, [...polygon, ...(baseline ?? [])]);
   // It joins the region that holds it, if any.
-  const regions = (project.db.prepare('SELECT id, polygon FROM regions WHERE page_id = ? ORDER BY reading_order, id').all(pageId) as Array<{ id: number; polygon: string }>)
-    .map((r) => ({ id: r.id, polygon: JSON.parse(r.polygon) as Point[] }));
+  const regions = (
+    project.db.prepare('SELECT id, polygon FROM regions WHERE page_id = ? ORDER BY reading_order, id').all(pageId) as Array<{
+      id: number;
+      polygon: string;
+    }>
+  ).map((r) => ({ id: r.id, polygon: JSON.parse(r.polygon) as Point[] }));
   const regionId = regionHolding(regions, polygon)?.id ?? null;
   return project.db.transaction(() => {
-    const [id] = insertLines(project.db, pageId, [{ polygon, baseline, text: null, regionId, split: splitForNewLine(page.document_id, pageId, polygon) }], 'human');
-    const others = (project.db.prepare('SELECT id, polygon FROM lines WHERE page_id = ? AND id != ? ORDER BY reading_order, id').all(pageId, id) as Array<{ id: number; polygon: string }>);
+    const [id] = insertLines(
+      project.db,
+      pageId,
+      [{ polygon, baseline, text: null, regionId, split: splitForNewLine(page.document_id, pageId, polygon) }],
+      'human',
+    );
+    const others = project.db
+      .prepare('SELECT id, polygon FROM lines WHERE page_id = ? AND id != ? ORDER BY reading_order, id')
+      .all(pageId, id) as Array<{ id: number; polygon: string }>;
     const at = others.findIndex((o) => verticalCentre(JSON.parse(o.polygon)) > verticalCentre(polygon));
     const ids = others.map((o) => o.id);
     ids.splice(at < 0 ? ids.length : at, 0, id);
@@ -76,7 +111,8 @@ export function addLine(project: Project, pageId: number, polygon: Point[], base
 /** Deleting a transcribed line needs `confirmed`: the text is archived, but gone from the page. */
 export function deleteLine(project: Project, lineId: number, confirmed = false): void {
   const row = line(project, lineId);
-  if (!confirmed && currentText(project, lineId) !== null) throw new Error(`line ${row.reading_order + 1} carries a transcription: confirm to delete it (it stays in the archive)`);
+  if (!confirmed && currentText(project, lineId) !== null)
+    throw new Error(`line ${row.reading_order + 1} carries a transcription: confirm to delete it (it stays in the archive)`);
   project.db.transaction(() => {
     archiveAndDelete(project, lineId, 'deleted by hand');
     setReadingOrder(project, pageOrder(project, row.page_id));
@@ -90,12 +126,13 @@ export function mergeLines(project: Project, lineIds: number[], author = 'me'): 
   if (rows.length < 2) throw new Error('merging needs at least two lines');
   const [keep, ...rest] = rows;
   const polygon = convexHull(rows.flatMap((r) => JSON.parse(r.polygon) as Point[]));
-  const baseline = rows.flatMap((r) => (r.baseline ? JSON.parse(r.baseline) as Point[] : [])).sort((a, b) => a[0] - b[0]);
+  const baseline = rows.flatMap((r) => (r.baseline ? (JSON.parse(r.baseline) as Point[]) : [])).sort((a, b) => a[0] - b[0]);
   const texts = rows.map((r) => currentText(project, r.id));
   return project.db.transaction(() => {
     updateLineGeometry(project, keep.id, polygon, baseline.length >= 2 ? baseline : null);
     if (texts.some((t) => t !== null)) {
-      project.db.prepare("INSERT INTO transcriptions (line_id, text, author, source) VALUES (?, ?, ?, 'human')")
+      project.db
+        .prepare("INSERT INTO transcriptions (line_id, text, author, source) VALUES (?, ?, ?, 'human')")
         .run(keep.id, texts.filter((t) => t !== null).join(' '), author);
     }
     for (const r of rest) archiveAndDelete(project, r.id, `merged into line ${keep.id}`);
@@ -115,8 +152,9 @@ export function splitLine(project: Project, lineId: number, x: number, texts?: [
   const right = clipPolygonX(polygon, x, 'right');
   if (left.length < 3 || right.length < 3) throw new Error(`line ${row.reading_order + 1}: x = ${x} does not cut the line`);
   const text = currentText(project, lineId);
-  if (text !== null && !texts) throw new Error(`line ${row.reading_order + 1} carries a transcription: say how its text divides between the two parts`);
-  const baseline = row.baseline ? JSON.parse(row.baseline) as Point[] : null;
+  if (text !== null && !texts)
+    throw new Error(`line ${row.reading_order + 1} carries a transcription: say how its text divides between the two parts`);
+  const baseline = row.baseline ? (JSON.parse(row.baseline) as Point[]) : null;
   const cutBaseline = (side: 'left' | 'right') => {
     if (!baseline) return null;
     const part = clipPolyline(baseline, x, side);
@@ -124,7 +162,12 @@ export function splitLine(project: Project, lineId: number, x: number, texts?: [
   };
   return project.db.transaction(() => {
     updateLineGeometry(project, lineId, left, cutBaseline('left'));
-    const [rightId] = insertLines(project.db, row.page_id, [{ polygon: right, baseline: cutBaseline('right'), text: null, split: row.split as 'train', regionId: row.region_id }], 'human');
+    const [rightId] = insertLines(
+      project.db,
+      row.page_id,
+      [{ polygon: right, baseline: cutBaseline('right'), text: null, split: row.split as 'train', regionId: row.region_id }],
+      'human',
+    );
     const add = project.db.prepare("INSERT INTO transcriptions (line_id, text, author, source) VALUES (?, ?, ?, 'human')");
     if (texts) {
       add.run(lineId, texts[0].normalize('NFC'), author);
@@ -163,8 +206,10 @@ function clipPolyline(points: Point[], x: number, side: 'left' | 'right'): Point
 /** Puts lines in the train, validation or test split (the person's choice overrides the import's). */
 export function setSplit(project: Project, lineIds: number[], split: 'train' | 'validation' | 'test'): number {
   const update = project.db.prepare('UPDATE lines SET split = ? WHERE id = ?');
-  return project.db.transaction(() => lineIds.reduce((n, id) => {
-    if (update.run(split, id).changes === 0) throw new Error(`no line ${id}`);
-    return n + 1;
-  }, 0))();
+  return project.db.transaction(() =>
+    lineIds.reduce((n, id) => {
+      if (update.run(split, id).changes === 0) throw new Error(`no line ${id}`);
+      return n + 1;
+    }, 0),
+  )();
 }

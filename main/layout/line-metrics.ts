@@ -37,11 +37,13 @@ export interface LineMatch {
 /** Greedy one-to-one matching, best IoU pairs first. */
 export function matchLines(found: Point[][], truth: Point[][], threshold = 0.5): LineMatch {
   const pairs: Array<{ f: number; t: number; iou: number }> = [];
-  found.forEach((f, i) => truth.forEach((t, j) => {
-    if (!boxesOverlap(f, t)) return;
-    const iou = polygonIoU(f, t);
-    if (iou >= threshold) pairs.push({ f: i, t: j, iou });
-  }));
+  found.forEach((f, i) =>
+    truth.forEach((t, j) => {
+      if (!boxesOverlap(f, t)) return;
+      const iou = polygonIoU(f, t);
+      if (iou >= threshold) pairs.push({ f: i, t: j, iou });
+    }),
+  );
   pairs.sort((p, q) => q.iou - p.iou);
   const usedF = new Set<number>();
   const usedT = new Set<number>();
@@ -53,11 +55,23 @@ export function matchLines(found: Point[][], truth: Point[][], threshold = 0.5):
     iouSum += p.iou;
   }
   const matched = usedF.size;
-  return { truth: truth.length, found: found.length, matched, iouSum, recall: truth.length ? matched / truth.length : 1, precision: found.length ? matched / found.length : 1 };
+  return {
+    truth: truth.length,
+    found: found.length,
+    matched,
+    iouSum,
+    recall: truth.length ? matched / truth.length : 1,
+    precision: found.length ? matched / found.length : 1,
+  };
 }
 
 function boxesOverlap(a: Point[], b: Point[]): boolean {
-  const box = (p: Point[]) => [Math.min(...p.map((q) => q[0])), Math.min(...p.map((q) => q[1])), Math.max(...p.map((q) => q[0])), Math.max(...p.map((q) => q[1]))];
+  const box = (p: Point[]) => [
+    Math.min(...p.map((q) => q[0])),
+    Math.min(...p.map((q) => q[1])),
+    Math.max(...p.map((q) => q[0])),
+    Math.max(...p.map((q) => q[1])),
+  ];
   const [ax0, ay0, ax1, ay1] = box(a);
   const [bx0, by0, bx1, by1] = box(b);
   return ax0 < bx1 && bx0 < ax1 && ay0 < by1 && by0 < ay1;

@@ -20,16 +20,24 @@ function inProject(project: Project, jobId: number): boolean {
   return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
 }
 
-interface Row { id: number; updated_at: string; progress: string }
+interface Row {
+  id: number;
+  updated_at: string;
+  progress: string;
+}
 
 /** Finished segmenter jobs whose model is in the project's segmenters folder, newest first. */
 export function listProjectSegmenters(project: Project): ProjectSegmenter[] {
-  const rows = project.db.prepare("SELECT id, updated_at, progress FROM jobs WHERE kind = 'segment' AND state = 'done' ORDER BY id DESC").all() as Row[];
-  return rows.filter((r) => inProject(project, r.id)).map((r) => {
-    const p = JSON.parse(r.progress) as { pages?: unknown; step?: unknown };
-    const count = (v: unknown) => (typeof v === 'number' ? v : null);
-    return { choice: projectSegmenterChoice(r.id), jobId: r.id, finishedAt: r.updated_at, pages: count(p.pages), steps: count(p.step) };
-  });
+  const rows = project.db
+    .prepare("SELECT id, updated_at, progress FROM jobs WHERE kind = 'segment' AND state = 'done' ORDER BY id DESC")
+    .all() as Row[];
+  return rows
+    .filter((r) => inProject(project, r.id))
+    .map((r) => {
+      const p = JSON.parse(r.progress) as { pages?: unknown; step?: unknown };
+      const count = (v: unknown) => (typeof v === 'number' ? v : null);
+      return { choice: projectSegmenterChoice(r.id), jobId: r.id, finishedAt: r.updated_at, pages: count(p.pages), steps: count(p.step) };
+    });
 }
 
 /** The model file of "project:<jobId>", checked: a finished segmenter job of this project, its file inside the project. */
@@ -37,7 +45,8 @@ export function projectSegmenterModel(project: Project, jobId: number): string {
   const job = project.db.prepare('SELECT kind, state FROM jobs WHERE id = ?').get(jobId) as { kind: string; state: string } | undefined;
   if (!job || job.kind !== 'segment') throw new Error(`no segmenter was fine-tuned by job ${jobId} in this project`);
   if (job.state !== 'done') throw new Error(`segmenter job ${jobId} is ${job.state}: it has no model to segment with`);
-  if (!inProject(project, jobId)) throw new Error(`the model of segmenter job ${jobId} is missing from ${join(project.root, 'segmenters')}`);
+  if (!inProject(project, jobId))
+    throw new Error(`the model of segmenter job ${jobId} is missing from ${join(project.root, 'segmenters')}`);
   return projectSegmenterFile(project, jobId);
 }
 

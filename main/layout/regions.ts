@@ -15,16 +15,24 @@ export interface NewRegion {
   polygon: Point[];
 }
 
-interface RegionRow { id: number; page_id: number; reading_order: number; polygon: string }
+interface RegionRow {
+  id: number;
+  page_id: number;
+  reading_order: number;
+  polygon: string;
+}
 
 /** `firstOrder`: the reading order of the first region. Returns the new regions' ids. */
 export function insertRegions(db: Db, pageId: number, regions: NewRegion[], firstOrder = 0): number[] {
   const insert = db.prepare('INSERT INTO regions (page_id, reading_order, type, label, polygon) VALUES (?, ?, ?, ?, ?)');
-  return regions.map((r, i) => Number(insert.run(pageId, firstOrder + i, r.type, r.label ?? null, JSON.stringify(r.polygon)).lastInsertRowid));
+  return regions.map((r, i) =>
+    Number(insert.run(pageId, firstOrder + i, r.type, r.label ?? null, JSON.stringify(r.polygon)).lastInsertRowid),
+  );
 }
 
 function region(project: Project, regionId: number): RegionRow {
-  const row = project.db.prepare('SELECT id, page_id, reading_order, polygon FROM regions WHERE id = ?').get(regionId) as RegionRow | undefined;
+  const row = project.db.prepare('SELECT id, page_id, reading_order, polygon FROM regions WHERE id = ?').get(regionId) as
+    RegionRow | undefined;
   if (!row) throw new Error(`no region ${regionId}`);
   return row;
 }
@@ -35,7 +43,10 @@ export const regionPolygon = (project: Project, regionId: number): { pageId: num
 };
 
 /** The centre of a line's box: which region holds a line is decided by it. */
-export const centreOf = (polygon: Point[]): Point => { const b = boundingBox(polygon); return [b.x + b.w / 2, b.y + b.h / 2]; };
+export const centreOf = (polygon: Point[]): Point => {
+  const b = boundingBox(polygon);
+  return [b.x + b.w / 2, b.y + b.h / 2];
+};
 
 /** The first of `regions` (in reading order) whose polygon holds the line's centre, or null. */
 export function regionHolding<R extends { polygon: Point[] }>(regions: R[], line: Point[]): R | null {
@@ -49,13 +60,22 @@ export function regionHolding<R extends { polygon: Point[] }>(regions: R[], line
  * place among them (a heading drawn above the text block stays first).
  */
 export function orderLinesByRegion(db: Db, pageId: number): void {
-  const lines = db.prepare('SELECT id, region_id FROM lines WHERE page_id = ? ORDER BY reading_order, id').all(pageId) as Array<{ id: number; region_id: number | null }>;
+  const lines = db.prepare('SELECT id, region_id FROM lines WHERE page_id = ? ORDER BY reading_order, id').all(pageId) as Array<{
+    id: number;
+    region_id: number | null;
+  }>;
   const members = new Map<number, number[]>();
   // Slots: a line in no region, or the place of a region (where its first line was).
   const slots: Array<number | 'region'> = [];
   for (const l of lines) {
-    if (l.region_id === null) { slots.push(l.id); continue; }
-    if (!members.has(l.region_id)) { members.set(l.region_id, []); slots.push('region'); }
+    if (l.region_id === null) {
+      slots.push(l.id);
+      continue;
+    }
+    if (!members.has(l.region_id)) {
+      members.set(l.region_id, []);
+      slots.push('region');
+    }
     members.get(l.region_id)!.push(l.id);
   }
   const regions = regionIds(db, pageId).filter((id) => members.has(id));
@@ -77,8 +97,10 @@ const regionIds = (db: Db, pageId: number) =>
 export function updateRegion(project: Project, regionId: number, change: { type?: RegionType; excluded?: boolean }): void {
   region(project, regionId);
   project.db.transaction(() => {
-    if (change.type !== undefined) project.db.prepare('UPDATE regions SET type = ?, label = NULL WHERE id = ? AND type != ?').run(change.type, regionId, change.type);
-    if (change.excluded !== undefined) project.db.prepare('UPDATE regions SET excluded = ? WHERE id = ?').run(change.excluded ? 1 : 0, regionId);
+    if (change.type !== undefined)
+      project.db.prepare('UPDATE regions SET type = ?, label = NULL WHERE id = ? AND type != ?').run(change.type, regionId, change.type);
+    if (change.excluded !== undefined)
+      project.db.prepare('UPDATE regions SET excluded = ? WHERE id = ?').run(change.excluded ? 1 : 0, regionId);
   })();
 }
 
@@ -120,7 +142,9 @@ export function moveRegion(project: Project, regionId: number, order: number): v
 /** Puts a region's lines in reading order top to bottom (by their centres), in the region's place on the page. */
 export function sortRegionLines(project: Project, regionId: number): void {
   const row = region(project, regionId);
-  const lines = project.db.prepare('SELECT id, reading_order, polygon FROM lines WHERE region_id = ? ORDER BY reading_order, id').all(regionId) as Array<{ id: number; reading_order: number; polygon: string }>;
+  const lines = project.db
+    .prepare('SELECT id, reading_order, polygon FROM lines WHERE region_id = ? ORDER BY reading_order, id')
+    .all(regionId) as Array<{ id: number; reading_order: number; polygon: string }>;
   const slots = lines.map((l) => l.reading_order);
   const sorted = [...lines].sort((a, b) => centreOf(JSON.parse(a.polygon))[1] - centreOf(JSON.parse(b.polygon))[1]);
   const update = project.db.prepare('UPDATE lines SET reading_order = ? WHERE id = ?');

@@ -62,7 +62,10 @@ export function segmentWithModel(model: Segmenter, page: GrayImage, post: Partia
     for (let y = 0; y < small.height; y++) for (let x = 0; x < small.width; x++) out[y * small.width + x] = all[(y * W + x) * maps + c];
     return out;
   };
-  const result = postProcess({ width: small.width, height: small.height, baseline: channel(0), line: channel(1), main: channel(2), margin: channel(3) }, post);
+  const result = postProcess(
+    { width: small.width, height: small.height, baseline: channel(0), line: channel(1), main: channel(2), margin: channel(3) },
+    post,
+  );
   const sx = page.width / small.width;
   const sy = page.height / small.height;
   const scale = (points: Point[]): Point[] => points.map(([x, y]) => [Math.round(x * sx), Math.round(y * sy)]);
@@ -70,7 +73,11 @@ export function segmentWithModel(model: Segmenter, page: GrayImage, post: Partia
   const order = result.regions.flatMap((r) => r.lines);
   const position = new Map(order.map((line, i) => [line, i]));
   return {
-    lines: order.map((i) => ({ polygon: scale(result.lines[i].polygon), baseline: scale(result.lines[i].baseline), region: result.lines[i].region })),
+    lines: order.map((i) => ({
+      polygon: scale(result.lines[i].polygon),
+      baseline: scale(result.lines[i].baseline),
+      region: result.lines[i].region,
+    })),
     regions: result.regions.map((r) => ({ region: r.region, polygon: scale(r.polygon), lines: r.lines.map((i) => position.get(i)!) })),
   };
 }

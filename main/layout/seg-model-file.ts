@@ -25,8 +25,14 @@ export interface Segmenter {
 }
 
 export function saveSegmenter(path: string, net: SegNet, pageSize: number, metrics: Record<string, unknown> = {}): void {
-  writeTensorFile(path, MAGIC, VERSION, [...net.weights], (tensors): SegmenterHeader => (
-    { format: 'quire-segmenter', version: VERSION, config: net.config, pageSize, metrics, tensors }));
+  writeTensorFile(path, MAGIC, VERSION, [...net.weights], (tensors): SegmenterHeader => ({
+    format: 'quire-segmenter',
+    version: VERSION,
+    config: net.config,
+    pageSize,
+    metrics,
+    tensors,
+  }));
 }
 
 export function loadSegmenter(path: string): Segmenter {

@@ -49,7 +49,16 @@ export interface PostOptions {
   joinRiseSpacings: number;
 }
 
-export const DEFAULT_POST: PostOptions = { baselineThreshold: 0.4, baselinePeak: 0.7, lineThreshold: 0.35, minLength: 5, step: 6, minLengthSpacings: 0.5, joinGapSpacings: 1, joinRiseSpacings: 0.3 };
+export const DEFAULT_POST: PostOptions = {
+  baselineThreshold: 0.4,
+  baselinePeak: 0.7,
+  lineThreshold: 0.35,
+  minLength: 5,
+  step: 6,
+  minLengthSpacings: 0.5,
+  joinGapSpacings: 1,
+  joinRiseSpacings: 0.3,
+};
 
 /** Connected components (8-neighbourhood) of the pixels above the threshold; labels from 1. */
 export function components(map: Float32Array, width: number, height: number, threshold: number): { labels: Int32Array; count: number } {
@@ -70,7 +79,10 @@ export function components(map: Float32Array, width: number, height: number, thr
           const ny = y + dy;
           if (nx < 0 || ny < 0 || nx >= width || ny >= height) continue;
           const n = ny * width + nx;
-          if (!labels[n] && map[n] >= threshold) { labels[n] = count; stack.push(n); }
+          if (!labels[n] && map[n] >= threshold) {
+            labels[n] = count;
+            stack.push(n);
+          }
         }
       }
     }
@@ -79,7 +91,13 @@ export function components(map: Float32Array, width: number, height: number, thr
 }
 
 /** Per component: the mean row of its pixels in each column, as a polyline sampled every `step` columns. */
-function baselines(labels: Int32Array, count: number, width: number, map: Float32Array, o: PostOptions): Array<{ label: number; points: Point[] }> {
+function baselines(
+  labels: Int32Array,
+  count: number,
+  width: number,
+  map: Float32Array,
+  o: PostOptions,
+): Array<{ label: number; points: Point[] }> {
   const peak = new Float32Array(count + 1);
   for (let k = 0; k < labels.length; k++) if (labels[k] && map[k] > peak[labels[k]]) peak[labels[k]] = map[k];
   const sums = new Map<number, Map<number, [number, number]>>();
@@ -114,7 +132,11 @@ function baselines(labels: Int32Array, count: number, width: number, map: Float3
  */
 type Piece = { label: number; points: Point[]; region: RegionClass };
 
-function mergePieces(pieces: Piece[], gap: number, o: PostOptions = DEFAULT_POST): Array<{ labels: number[]; points: Point[]; region: RegionClass }> {
+function mergePieces(
+  pieces: Piece[],
+  gap: number,
+  o: PostOptions = DEFAULT_POST,
+): Array<{ labels: number[]; points: Point[]; region: RegionClass }> {
   const sorted = [...pieces].sort((a, b) => a.points[0][0] - b.points[0][0]);
   const lines: Array<{ labels: number[]; points: Point[]; region: RegionClass }> = [];
   for (const piece of sorted) {
@@ -129,7 +151,10 @@ function mergePieces(pieces: Piece[], gap: number, o: PostOptions = DEFAULT_POST
       const dy = Math.abs(sy - ey);
       if (dx < -0.5 * gap || dx > o.joinGapSpacings * gap || dy > o.joinRiseSpacings * gap) return;
       const cost = Math.max(0, dx) + 3 * dy;
-      if (cost < bestCost) { bestCost = cost; best = i; }
+      if (cost < bestCost) {
+        bestCost = cost;
+        best = i;
+      }
     });
     if (best < 0) lines.push({ labels: [piece.label], points: [...piece.points], region: piece.region });
     else {
@@ -209,9 +234,16 @@ export function postProcess(maps: SegMaps, options: Partial<PostOptions> = {}): 
   const lengths = pieces.map((p) => lengthOf(p.points)).sort((a, b) => a - b);
   const long = lengths.length ? 0.3 * lengths[Math.floor(0.9 * (lengths.length - 1))] : 0;
   const gap = spacing(pieces.filter((p) => lengthOf(p.points) >= long).map((p) => p.points));
-  const found = dropNested(mergePieces(pieces, gap, o).filter((f) => f.points[f.points.length - 1][0] - f.points[0][0] >= Math.max(o.minLength, o.minLengthSpacings * gap)), gap);
+  const found = dropNested(
+    mergePieces(pieces, gap, o).filter(
+      (f) => f.points[f.points.length - 1][0] - f.points[0][0] >= Math.max(o.minLength, o.minLengthSpacings * gap),
+    ),
+    gap,
+  );
   const lineOf = new Map<number, number>();
-  found.forEach((f, i) => { for (const l of f.labels) lineOf.set(l, i); });
+  found.forEach((f, i) => {
+    for (const l of f.labels) lineOf.set(l, i);
+  });
   const lines: PostLine[] = found.map(({ points, region }, index) => {
     // How far the line reaches above and below its baseline, column by column, through the
     // line map; stopped by another line's baseline and by a line spacing (ascenders of the
@@ -257,8 +289,10 @@ function classify(maps: SegMaps, points: Point[]): RegionClass {
 
 type Box = { x0: number; y0: number; x1: number; y1: number };
 const boxOf = (points: Point[]): Box => ({
-  x0: Math.min(...points.map((p) => p[0])), y0: Math.min(...points.map((p) => p[1])),
-  x1: Math.max(...points.map((p) => p[0])), y1: Math.max(...points.map((p) => p[1])),
+  x0: Math.min(...points.map((p) => p[0])),
+  y0: Math.min(...points.map((p) => p[1])),
+  x1: Math.max(...points.map((p) => p[0])),
+  y1: Math.max(...points.map((p) => p[1])),
 });
 
 /** Lines of one class whose boxes overlap horizontally and lie within two line spacings vertically form one region. */
@@ -281,7 +315,12 @@ export function groupRegions(lines: PostLine[], gap: number): PostRegion[] {
   const regions = [...groups.values()].map((members) => {
     members.sort((a, b) => centreY(a) - centreY(b) || boxes[a].x0 - boxes[b].x0);
     const b = boxOf(members.flatMap((i) => lines[i].polygon));
-    const polygon: Point[] = [[b.x0, b.y0], [b.x1, b.y0], [b.x1, b.y1], [b.x0, b.y1]];
+    const polygon: Point[] = [
+      [b.x0, b.y0],
+      [b.x1, b.y0],
+      [b.x1, b.y1],
+      [b.x0, b.y1],
+    ];
     return { region: lines[members[0]].region, polygon, lines: members, top: b.y0, left: b.x0 };
   });
   besideMainBlock(regions, lines);

@@ -27,17 +27,25 @@ export function segTargets(width: number, height: number, lines: TargetLine[], r
   const out = new Uint8Array(width * height);
   // Owner of each pixel: -1 none, -2 several lines, else the line's index.
   const owner = new Int32Array(width * height).fill(-1);
-  lines.forEach((l, i) => scanPolygon(l.polygon, width, height, (x, y) => {
-    const k = y * width + x;
-    owner[k] = owner[k] === -1 ? i : owner[k] === i ? i : -2;
-  }));
+  lines.forEach((l, i) =>
+    scanPolygon(l.polygon, width, height, (x, y) => {
+      const k = y * width + x;
+      owner[k] = owner[k] === -1 ? i : owner[k] === i ? i : -2;
+    }),
+  );
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
       const k = y * width + x;
       const o = owner[k];
       if (o < 0) continue;
       const apart = (n: number) => owner[n] === -1 || owner[n] === o;
-      if ((x === 0 || apart(k - 1)) && (x === width - 1 || apart(k + 1)) && (y === 0 || apart(k - width)) && (y === height - 1 || apart(k + width))) out[k] |= BIT.line;
+      if (
+        (x === 0 || apart(k - 1)) &&
+        (x === width - 1 || apart(k + 1)) &&
+        (y === 0 || apart(k - width)) &&
+        (y === height - 1 || apart(k + width))
+      )
+        out[k] |= BIT.line;
     }
   }
   const band = new Uint8Array(width * height);
@@ -45,7 +53,10 @@ export function segTargets(width: number, height: number, lines: TargetLine[], r
   for (let k = 0; k < band.length; k++) if (band[k]) out[k] |= BIT.baseline;
   const fill = (polygon: Point[], region: RegionClass) => {
     const bit = region === 'main' ? BIT.main : region === 'margin' ? BIT.margin : 0;
-    if (bit) scanPolygon(polygon, width, height, (x, y) => { out[y * width + x] |= bit; });
+    if (bit)
+      scanPolygon(polygon, width, height, (x, y) => {
+        out[y * width + x] |= bit;
+      });
   };
   for (const r of regions) fill(r.polygon, r.region);
   // Lines whose region has no polygon still mark their region class with their own outline.

@@ -29,7 +29,9 @@ function startWorker(): Worker {
     else request?.resolve(reply.found);
   });
   w.on('error', (e) => failAll(new Error(`the segmentation worker failed: ${e.message}`)));
-  w.on('exit', (code) => { if (worker === w) failAll(new Error(`the segmentation worker stopped (exit code ${code})`)); });
+  w.on('exit', (code) => {
+    if (worker === w) failAll(new Error(`the segmentation worker stopped (exit code ${code})`));
+  });
   return w;
 }
 

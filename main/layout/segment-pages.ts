@@ -31,35 +31,60 @@ type PageRow = { id: number; image_hash: string; document_id: number };
 type ExistingLine = { id: number; polygon: Point[]; labeled: boolean; regionId: number | null };
 
 function pageRow(project: Project, pageId: number): PageRow {
-  const page = project.db.prepare('SELECT p.id, p.image_hash, p.document_id FROM pages p WHERE p.id = ?').get(pageId) as PageRow | undefined;
+  const page = project.db.prepare('SELECT p.id, p.image_hash, p.document_id FROM pages p WHERE p.id = ?').get(pageId) as
+    PageRow | undefined;
   if (!page) throw new Error(`no page ${pageId}`);
   return page;
 }
 
 function existingLines(project: Project, where: string, arg: number): ExistingLine[] {
-  const rows = project.db.prepare(`SELECT l.id, l.polygon, l.region_id, ${LABELED} AS labeled FROM lines l WHERE ${where}`).all(arg) as
-    Array<{ id: number; polygon: string; region_id: number | null; labeled: number }>;
+  const rows = project.db
+    .prepare(`SELECT l.id, l.polygon, l.region_id, ${LABELED} AS labeled FROM lines l WHERE ${where}`)
+    .all(arg) as Array<{ id: number; polygon: string; region_id: number | null; labeled: number }>;
   return rows.map((r) => ({ id: r.id, polygon: JSON.parse(r.polygon) as Point[], labeled: !!r.labeled, regionId: r.region_id }));
 }
 
 function newReport(segmenter: Segmenter): SegmentReport {
-  return { pages: 0, added: 0, keptLabeled: 0, removed: 0, regions: 0, segmenter: segmenter.name, ...(segmenter.fallback ? { fallback: segmenter.fallback } : {}) };
+  return {
+    pages: 0,
+    added: 0,
+    keptLabeled: 0,
+    removed: 0,
+    regions: 0,
+    segmenter: segmenter.name,
+    ...(segmenter.fallback ? { fallback: segmenter.fallback } : {}),
+  };
 }
 
 /**
  * Replaces the unlabeled lines among `existing` by the found lines that do not overlap a kept
  * (labeled) one; `regionOf` says which region a new line joins. Returns the new lines with ids.
  */
-function replaceLines(project: Project, page: PageRow, existing: ExistingLine[], found: FoundLayout['lines'], regionOf: (line: FoundLayout['lines'][number]) => number | null, report: SegmentReport) {
+function replaceLines(
+  project: Project,
+  page: PageRow,
+  existing: ExistingLine[],
+  found: FoundLayout['lines'],
+  regionOf: (line: FoundLayout['lines'][number]) => number | null,
+  report: SegmentReport,
+) {
   const kept = existing.filter((l) => l.labeled);
   const drop = existing.filter((l) => !l.labeled);
   const fresh = found.filter((n) => kept.every((k) => polygonIoU(n.polygon, k.polygon) < SAME_LINE_IOU));
   // New lines first, old ones archived after: SQLite hands out the highest freed id again, and
   // a new line under a replaced one's id would look to the undo history like that line changed.
-  const ids = insertLines(project.db, page.id, fresh.map((l) => ({
-    polygon: l.polygon, baseline: l.baseline, text: null, regionId: regionOf(l),
-    split: splitForNewLine(page.document_id, page.id, l.polygon),
-  })), 'segmentation');
+  const ids = insertLines(
+    project.db,
+    page.id,
+    fresh.map((l) => ({
+      polygon: l.polygon,
+      baseline: l.baseline,
+      text: null,
+      regionId: regionOf(l),
+      split: splitForNewLine(page.document_id, page.id, l.polygon),
+    })),
+    'segmentation',
+  );
   for (const l of drop) archiveAndDelete(project, l.id, 'replaced by segmentation');
   report.added += fresh.length;
   report.keptLabeled += kept.length;
@@ -68,23 +93,41 @@ function replaceLines(project: Project, page: PageRow, existing: ExistingLine[],
 }
 
 export async function segmentPages(project: Project, pageIds: number[], o: SegmentOptions = {}): Promise<SegmentReport> {
-  const segmenter = o.segmenter ?? await resolveSegmenter();
+  const segmenter = o.segmenter ?? (await resolveSegmenter());
   const report = newReport(segmenter);
   const db = project.db;
   for (const pageId of pageIds) {
     const page = pageRow(project, pageId);
     const { data, info } = await grayPage(project, page.image_hash);
-    const found = await segmenter.segment({ width: info.width, height: info.height, data: new Uint8Array(data.buffer, data.byteOffset, data.length) });
+    const found = await segmenter.segment({
+      width: info.width,
+      height: info.height,
+      data: new Uint8Array(data.buffer, data.byteOffset, data.length),
+    });
     db.transaction(() => {
       const existing = existingLines(project, 'l.page_id = ?', pageId);
-      const regions = placeRegions(project, pageId, found.regions, existing.filter((l) => l.labeled));
+      const regions = placeRegions(
+        project,
+        pageId,
+        found.regions,
+        existing.filter((l) => l.labeled),
+      );
       report.regions += found.regions.length;
-      const { kept, added } = replaceLines(project, page, existing, found.lines,
-        (l) => (l.region !== null ? regions.idOf[l.region] : regionHolding(regions.all, l.polygon)?.id ?? null), report);
+      const { kept, added } = replaceLines(
+        project,
+        page,
+        existing,
+        found.lines,
+        (l) => (l.region !== null ? regions.idOf[l.region] : (regionHolding(regions.all, l.polygon)?.id ?? null)),
+        report,
+      );
       // A kept line in no region joins the one that now holds it.
       const assign = db.prepare('UPDATE lines SET region_id = ? WHERE id = ?');
       for (const k of kept) if (k.regionId === null) assign.run(regionHolding(regions.all, k.polygon)?.id ?? null, k.id);
-      setReadingOrder(project, readingOrder<Placed>(kept, added, found.ordered).map((l) => l.id));
+      setReadingOrder(
+        project,
+        readingOrder<Placed>(kept, added, found.ordered).map((l) => l.id),
+      );
       orderLinesByRegion(db, pageId);
     })();
     report.pages++;
@@ -99,7 +142,7 @@ export async function segmentPages(project: Project, pageIds: number[], o: Segme
  * the classical segmenter at the region's box only, so ink elsewhere does not shape its lines.
  */
 export async function segmentRegion(project: Project, regionId: number, o: SegmentOptions = {}): Promise<SegmentReport> {
-  const segmenter = o.segmenter ?? await resolveSegmenter();
+  const segmenter = o.segmenter ?? (await resolveSegmenter());
   const report = newReport(segmenter);
   const { pageId, polygon } = regionPolygon(project, regionId);
   const page = pageRow(project, pageId);
@@ -111,7 +154,9 @@ export async function segmentRegion(project: Project, regionId: number, o: Segme
     const existing = existingLines(project, 'l.region_id = ?', regionId);
     const { kept, added } = replaceLines(project, page, existing, inside, () => regionId, report);
     // Within the region: the found order; the page's order then runs region by region.
-    readingOrder<Placed>(kept, added, found.ordered).forEach((l, i) => project.db.prepare('UPDATE lines SET reading_order = ? WHERE id = ?').run(i, l.id));
+    readingOrder<Placed>(kept, added, found.ordered).forEach((l, i) =>
+      project.db.prepare('UPDATE lines SET reading_order = ? WHERE id = ?').run(i, l.id),
+    );
     orderLinesByRegion(project.db, pageId);
   })();
   report.pages = 1;
@@ -119,7 +164,11 @@ export async function segmentRegion(project: Project, regionId: number, o: Segme
 }
 
 /** The classical segmenter on the box around `polygon`, its lines moved back to page coordinates. */
-async function segmentCrop(segmenter: Segmenter, page: { width: number; height: number; data: Uint8Array }, polygon: Point[]): Promise<FoundLayout> {
+async function segmentCrop(
+  segmenter: Segmenter,
+  page: { width: number; height: number; data: Uint8Array },
+  polygon: Point[],
+): Promise<FoundLayout> {
   const b = boundingBox(polygon);
   const x0 = Math.max(0, b.x);
   const y0 = Math.max(0, b.y);

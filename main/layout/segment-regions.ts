@@ -20,12 +20,24 @@ export interface PlacedRegions {
   all: Array<{ id: number; polygon: Point[] }>;
 }
 
-export function placeRegions(project: Project, pageId: number, found: FoundLayout['regions'], keptLines: Array<{ regionId: number | null }>): PlacedRegions {
+export function placeRegions(
+  project: Project,
+  pageId: number,
+  found: FoundLayout['regions'],
+  keptLines: Array<{ regionId: number | null }>,
+): PlacedRegions {
   const db = project.db;
-  const old = (db.prepare('SELECT id, polygon, excluded FROM regions WHERE page_id = ? ORDER BY reading_order, id').all(pageId) as Array<{ id: number; polygon: string; excluded: number }>)
-    .map((r) => ({ id: r.id, polygon: JSON.parse(r.polygon) as Point[], excluded: !!r.excluded }));
-  const pairs = found.flatMap((f, i) => old.map((o, j) => ({ i, j, iou: polygonIoU(f.polygon, o.polygon) })))
-    .filter((p) => p.iou >= SAME_REGION_IOU).sort((a, b) => b.iou - a.iou);
+  const old = (
+    db.prepare('SELECT id, polygon, excluded FROM regions WHERE page_id = ? ORDER BY reading_order, id').all(pageId) as Array<{
+      id: number;
+      polygon: string;
+      excluded: number;
+    }>
+  ).map((r) => ({ id: r.id, polygon: JSON.parse(r.polygon) as Point[], excluded: !!r.excluded }));
+  const pairs = found
+    .flatMap((f, i) => old.map((o, j) => ({ i, j, iou: polygonIoU(f.polygon, o.polygon) })))
+    .filter((p) => p.iou >= SAME_REGION_IOU)
+    .sort((a, b) => b.iou - a.iou);
   const matchOf = new Map<number, number>();
   const taken = new Set<number>();
   for (const p of pairs) {
@@ -43,7 +55,11 @@ export function placeRegions(project: Project, pageId: number, found: FoundLayou
     reshape.run(JSON.stringify(f.polygon), old[j].id);
     return old[j].id;
   });
-  const all = readingOrder(stay.map(({ id, polygon }) => ({ id, polygon })), found.map((f, i) => ({ id: idOf[i], polygon: f.polygon })), true);
+  const all = readingOrder(
+    stay.map(({ id, polygon }) => ({ id, polygon })),
+    found.map((f, i) => ({ id: idOf[i], polygon: f.polygon })),
+    true,
+  );
   const order = db.prepare('UPDATE regions SET reading_order = ? WHERE id = ?');
   all.forEach((r, i) => order.run(i, r.id));
   return { idOf, all };

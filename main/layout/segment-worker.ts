@@ -9,8 +9,7 @@ import { fromClassical, fromModel, type FoundLayout } from './found-layout.ts';
 import type { Segmenter } from './seg-model-file.ts';
 
 export type SegmentRequest =
-  | { id: number; kind: 'load'; model: string }
-  | { id: number; kind: 'segment'; page: GrayImage; model: string | null };
+  { id: number; kind: 'load'; model: string } | { id: number; kind: 'segment'; page: GrayImage; model: string | null };
 export type SegmentReply = { id: number; found: FoundLayout | null } | { id: number; error: string };
 
 const models = new Map<string, Segmenter>();

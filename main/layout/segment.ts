@@ -28,7 +28,11 @@ export function segmentPage(page: GrayImage): Segmentation {
   const xs: number[] = [];
   const ys: number[] = [];
   for (let y = 0; y < img.height; y++) {
-    for (let x = 0; x < img.width; x++) if (ink[y * img.width + x]) { xs.push(x); ys.push(y); }
+    for (let x = 0; x < img.width; x++)
+      if (ink[y * img.width + x]) {
+        xs.push(x);
+        ys.push(y);
+      }
   }
   if (xs.length === 0) return { lines: [], skewDegrees: 0 };
   const slope = Math.tan((estimateSkew(xs, ys, img.height) * Math.PI) / 180);
@@ -48,7 +52,10 @@ export function segmentPage(page: GrayImage): Segmentation {
   const columns = bands.map(() => new Float64Array(img.width));
   for (let i = 0; i < xs.length; i++) {
     const k = bandOf[rowOf(i)];
-    if (k >= 0) { columns[k][xs[i]]++; members[k].push(i); }
+    if (k >= 0) {
+      columns[k][xs[i]]++;
+      members[k].push(i);
+    }
   }
   const inkPerBand = bands.map((b) => sum(profile, b.from, b.to));
   const typical = median(inkPerBand);
@@ -63,14 +70,20 @@ export function segmentPage(page: GrayImage): Segmentation {
       if (right - left < Math.max(4, 2 * body)) continue;
       const own = new Float64Array(band.to - band.from);
       let ink = 0;
-      for (const i of members[k]) if (xs[i] >= left && xs[i] < right) { own[rowOf(i) - band.from]++; ink++; }
+      for (const i of members[k])
+        if (xs[i] >= left && xs[i] < right) {
+          own[rowOf(i) - band.from]++;
+          ink++;
+        }
       if (ink < 0.05 * typical) continue;
       const peak = max(own, 0, own.length);
       const top = band.from + firstAtLeast(own, 0, own.length, 0.06 * peak);
       const bottom = band.from + lastAtLeast(own, 0, own.length, 0.06 * peak) + 1;
       const base = band.from + lastAtLeast(own, 0, own.length, 0.35 * peak) + 1;
       lines.push({
-        polygon: [unshear(left, top), unshear(right, top), unshear(right, bottom), unshear(left, bottom)].map(([x, y]) => clampPoint(x, y, page)),
+        polygon: [unshear(left, top), unshear(right, top), unshear(right, bottom), unshear(left, bottom)].map(([x, y]) =>
+          clampPoint(x, y, page),
+        ),
         baseline: [unshear(left, base), unshear(right, base)].map(([x, y]) => clampPoint(x, y, page)),
       });
     }
@@ -101,7 +114,10 @@ function estimateSkew(xs: number[], ys: number[], height: number): number {
     let bestScore = -1;
     for (let a = from; a <= to + 1e-9; a += step) {
       const s = score(a);
-      if (s > bestScore) { bestScore = s; best = a; }
+      if (s > bestScore) {
+        bestScore = s;
+        best = a;
+      }
     }
     return best;
   };
@@ -147,7 +163,10 @@ function bodyHeight(profile: Float64Array): number {
   let run = 0;
   for (const v of smooth) {
     if (v >= 0.25 * level) run++;
-    else { if (run >= 2) runs.push(run); run = 0; }
+    else {
+      if (run >= 2) runs.push(run);
+      run = 0;
+    }
   }
   if (run >= 2) runs.push(run);
   return Math.max(4, median(runs));
@@ -168,7 +187,10 @@ function inkRuns(columns: Float64Array, bandHeight: number, body: number): Array
   let lastInk = -Infinity;
   for (let x = 0; x < smooth.length; x++) {
     if (smooth[x] < threshold) continue;
-    if (start >= 0 && x - lastInk > GAP_BODIES * body) { runs.push([start, lastInk + 1]); start = -1; }
+    if (start >= 0 && x - lastInk > GAP_BODIES * body) {
+      runs.push([start, lastInk + 1]);
+      start = -1;
+    }
     if (start < 0) start = x;
     lastInk = x;
   }
@@ -203,7 +225,10 @@ function boxSmooth(values: Float64Array, radius: number): Float64Array {
 }
 
 const isLocalMax = (v: Float64Array, i: number) => (i === 0 || v[i] >= v[i - 1]) && (i === v.length - 1 || v[i] >= v[i + 1]);
-const clampPoint = (x: number, y: number, img: GrayImage): Point => [Math.min(img.width, Math.max(0, x)), Math.min(img.height, Math.max(0, y))];
+const clampPoint = (x: number, y: number, img: GrayImage): Point => [
+  Math.min(img.width, Math.max(0, x)),
+  Math.min(img.height, Math.max(0, y)),
+];
 
 function sum(v: Float64Array, from: number, to: number): number {
   let s = 0;

@@ -73,7 +73,9 @@ export async function initBackend(force = process.env.QUIRE_BACKEND): Promise<Ba
   const whyNotWebGpu: string[] = [];
   const candidates: Array<[BackendName, string, () => Promise<boolean>]> = [
     ['tensorflow', '@tensorflow/tfjs-node-gpu', () => tryNative('@tensorflow/tfjs-node-gpu')],
-    ...(force === 'webgpu' || autoWebGpu ? [['webgpu', '@tensorflow/tfjs-backend-webgpu', () => tryWebGpu(whyNotWebGpu)] as [BackendName, string, () => Promise<boolean>]] : []),
+    ...(force === 'webgpu' || autoWebGpu
+      ? [['webgpu', '@tensorflow/tfjs-backend-webgpu', () => tryWebGpu(whyNotWebGpu)] as [BackendName, string, () => Promise<boolean>]]
+      : []),
     ['tensorflow', '@tensorflow/tfjs-node', () => tryNative('@tensorflow/tfjs-node')],
     ['wasm', '@tensorflow/tfjs-backend-wasm', tryWasm],
     ['cpu', '@tensorflow/tfjs', async () => tf.setBackend('cpu')],

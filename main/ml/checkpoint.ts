@@ -34,14 +34,25 @@ export interface SavedModel {
 
 /** Saves the model (and optional optimizer slots); returns the file's sha256. */
 export function saveModel(
-  path: string, model: Recognizer, codec: Codec, metrics: Record<string, unknown> = {},
-  training?: Record<string, unknown>, optimizerState?: Map<string, tf.Tensor>,
+  path: string,
+  model: Recognizer,
+  codec: Codec,
+  metrics: Record<string, unknown> = {},
+  training?: Record<string, unknown>,
+  optimizerState?: Map<string, tf.Tensor>,
 ): string {
   if (codec.classes !== model.config.classes) throw new Error(`charset has ${codec.classes} classes, model ${model.config.classes}`);
   const named: Array<[string, tf.Tensor]> = [...model.weights.entries()];
   for (const [name, t] of optimizerState ?? []) named.push([`optimizer/${name}`, t]);
-  return writeTensorFile(path, MAGIC, FORMAT_VERSION, named, (tensors): ModelHeader => (
-    { format: 'quire-recognizer', version: FORMAT_VERSION, config: model.config, charset: codec.chars, metrics, training, tensors }));
+  return writeTensorFile(path, MAGIC, FORMAT_VERSION, named, (tensors): ModelHeader => ({
+    format: 'quire-recognizer',
+    version: FORMAT_VERSION,
+    config: model.config,
+    charset: codec.chars,
+    metrics,
+    training,
+    tensors,
+  }));
 }
 
 /** Loads a model file, checking its format; errors name the file and the problem. */
@@ -58,7 +69,10 @@ export function loadModel(path: string): SavedModel {
   for (const entry of header.tensors) {
     const { name, shape } = entry;
     const data = file.tensor(entry);
-    if (name.startsWith('optimizer/')) { optimizerState.set(name.slice(10), data); continue; }
+    if (name.startsWith('optimizer/')) {
+      optimizerState.set(name.slice(10), data);
+      continue;
+    }
     const v = model.weights.get(name);
     if (!v) fail(`unexpected tensor ${name}`);
     if (v!.shape.join() !== shape.join()) fail(`tensor ${name} has shape ${shape}, expected ${v!.shape}`);
@@ -93,7 +107,13 @@ export interface TrainingCheckpointState {
 }
 
 /** Writes weights, optimizer slots and the training state in one atomic file. */
-export function saveTrainingCheckpoint(path: string, model: Recognizer, codec: Codec, state: TrainingCheckpointState, metrics: Record<string, unknown> = {}): string {
+export function saveTrainingCheckpoint(
+  path: string,
+  model: Recognizer,
+  codec: Codec,
+  state: TrainingCheckpointState,
+  metrics: Record<string, unknown> = {},
+): string {
   const { optimizer, extraWeights, best, ...rest } = state;
   const slots = new Map(optimizer ?? []);
   for (const [k, v] of extraWeights ?? []) slots.set(`extra/${k}`, v);

@@ -35,7 +35,10 @@ export class Codec {
   encode(text: string): number[] {
     return Array.from(text.normalize('NFC'), (ch) => {
       const i = this.index.get(ch);
-      if (i === undefined) throw new Error(`codec: character ${JSON.stringify(ch)} (U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}) is not in the charset`);
+      if (i === undefined)
+        throw new Error(
+          `codec: character ${JSON.stringify(ch)} (U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}) is not in the charset`,
+        );
       return i;
     });
   }

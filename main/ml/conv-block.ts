@@ -19,7 +19,9 @@ export function convBiasRelu(x: tf.Tensor4D, filter: tf.Tensor4D, bias: tf.Tenso
     const [xIn, fIn, bIn] = args as tf.Tensor[];
     const save = args[3] as tf.GradSaveFunc;
     // runKernel, not tf.fused.conv2d: the op would split itself again under the tape.
-    const y = tf.engine().runKernel('FusedConv2D', { x: xIn, filter: fIn, bias: bIn }, { ...CONV, activation: 'relu' } as never) as tf.Tensor4D;
+    const y = tf
+      .engine()
+      .runKernel('FusedConv2D', { x: xIn, filter: fIn, bias: bIn }, { ...CONV, activation: 'relu' } as never) as tf.Tensor4D;
     save([xIn, fIn, y]);
     return {
       value: y,
@@ -27,10 +29,12 @@ export function convBiasRelu(x: tf.Tensor4D, filter: tf.Tensor4D, bias: tf.Tenso
         const [xs, fs, ys] = saved as [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D];
         const dz = tf.tidy(() => tf.mul(dy, tf.step(ys)));
         const [N, H, W, CO] = dz.shape;
-        const dFilter = tf.engine().runKernel('Conv2DBackpropFilter', { x: xs, dy: dz }, { ...CONV, filterShape: fs.shape } as never) as tf.Tensor;
+        const dFilter = tf
+          .engine()
+          .runKernel('Conv2DBackpropFilter', { x: xs, dy: dz }, { ...CONV, filterShape: fs.shape } as never) as tf.Tensor;
         const dBias = tf.tidy(() => tf.reshape(tf.matMul(tf.ones([1, N * H * W]), tf.reshape(dz, [N * H * W, CO])), [CO]));
         const dx = inputGrad
-          ? tf.engine().runKernel('Conv2DBackpropInput', { dy: dz, filter: fs }, { ...CONV, inputShape: xs.shape } as never) as tf.Tensor
+          ? (tf.engine().runKernel('Conv2DBackpropInput', { dy: dz, filter: fs }, { ...CONV, inputShape: xs.shape } as never) as tf.Tensor)
           : tf.zerosLike(xs);
         dz.dispose();
         return [dx, dFilter, dBias];

@@ -6,7 +6,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { logAdd, NEG_INF } from './log-space.ts';
 
-
 export interface CtcBatch {
   /** Logits (before log-softmax), batch-major [N, T, C], row-major. */
   logits: Float32Array;
@@ -37,7 +36,8 @@ function logSoftmaxRow(src: Float32Array, offset: number, C: number, out: Float6
 export function ctcLossAndGrad(batch: CtcBatch, blank = 0): CtcResult {
   const [N, T, C] = batch.shape;
   if (batch.logits.length !== N * T * C) throw new Error(`ctc: logits length ${batch.logits.length} != ${N}×${T}×${C}`);
-  if (batch.labels.length !== N || batch.inputLengths.length !== N) throw new Error('ctc: labels/inputLengths must have one entry per sample');
+  if (batch.labels.length !== N || batch.inputLengths.length !== N)
+    throw new Error('ctc: labels/inputLengths must have one entry per sample');
   const nll = new Float64Array(N);
   const grad = new Float32Array(N * T * C);
   for (let n = 0; n < N; n++) {
@@ -52,7 +52,13 @@ export function ctcLossAndGrad(batch: CtcBatch, blank = 0): CtcResult {
 }
 
 function sampleLossAndGrad(
-  logits: Float32Array, base: number, T: number, C: number, label: number[], blank: number, grad: Float32Array,
+  logits: Float32Array,
+  base: number,
+  T: number,
+  C: number,
+  label: number[],
+  blank: number,
+  grad: Float32Array,
 ): number {
   const L = label.length;
   const S = 2 * L + 1;
@@ -119,7 +125,8 @@ export function ctcLoss(logits: tf.Tensor3D, labels: number[][], inputLengths: n
   const op = tf.customGrad((x, save) => {
     const t = x as tf.Tensor3D;
     const { nll, grad } = ctcLossAndGrad(
-      { logits: t.dataSync() as Float32Array, shape: t.shape as [number, number, number], labels, inputLengths }, blank,
+      { logits: t.dataSync() as Float32Array, shape: t.shape as [number, number, number], labels, inputLengths },
+      blank,
     );
     const finite = Float32Array.from(nll, (v) => (Number.isFinite(v) ? v : 0));
     const g = tf.tensor3d(grad, t.shape as [number, number, number]);

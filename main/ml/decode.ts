@@ -54,7 +54,6 @@ export function greedyDecode(p: Posteriors, blank = 0): Decoded {
   return { labels, charConfidence, lineConfidence: meanOr(charConfidence, meanOr(blankProbs, 1)) };
 }
 
-
 interface Beam {
   labels: number[];
   /** Log-probability of the prefix ending in a blank / in its last label. */
@@ -93,9 +92,7 @@ export function beamDecode(p: Posteriors, beamWidth = 8, blank = 0): Decoded {
       }
     }
     beams = new Map(
-      [...next.entries()]
-        .sort((a, b) => logAdd(b[1].pBlank, b[1].pLabel) - logAdd(a[1].pBlank, a[1].pLabel))
-        .slice(0, beamWidth),
+      [...next.entries()].sort((a, b) => logAdd(b[1].pBlank, b[1].pLabel) - logAdd(a[1].pBlank, a[1].pLabel)).slice(0, beamWidth),
     );
   }
   const best = beams.values().next().value as Beam;
@@ -117,9 +114,13 @@ export function alignmentConfidence(p: Posteriors, labels: number[], blank = 0):
     for (let s = 0; s < S; s++) {
       let bestPrev = s;
       let v = score[(t - 1) * S + s];
-      if (s >= 1 && score[(t - 1) * S + s - 1] > v) { v = score[(t - 1) * S + s - 1]; bestPrev = s - 1; }
+      if (s >= 1 && score[(t - 1) * S + s - 1] > v) {
+        v = score[(t - 1) * S + s - 1];
+        bestPrev = s - 1;
+      }
       if (s >= 2 && ext[s] !== blank && ext[s] !== ext[s - 2] && score[(t - 1) * S + s - 2] > v) {
-        v = score[(t - 1) * S + s - 2]; bestPrev = s - 2;
+        v = score[(t - 1) * S + s - 2];
+        bestPrev = s - 2;
       }
       if (v === NEG_INF) continue;
       score[t * S + s] = v + logProbs[t * C + ext[s]];

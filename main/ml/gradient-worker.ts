@@ -7,11 +7,23 @@ import * as tf from '@tensorflow/tfjs';
 import { initBackend, type BackendName } from './backend.ts';
 import { shardGradients, type ShardInput } from './gradients.ts';
 import { Recognizer, type RecognizerConfig } from './model.ts';
-import { disposeViews, shardBackward, shardInstances, shardViews, type ContrastiveShardInput, type ShardViews } from './seqclr/contrastive-shard.ts';
+import {
+  disposeViews,
+  shardBackward,
+  shardInstances,
+  shardViews,
+  type ContrastiveShardInput,
+  type ShardViews,
+} from './seqclr/contrastive-shard.ts';
 import { ProjectionHead, type HeadKind } from './seqclr/heads.ts';
 
 /** A projection head as plain data: its shape and its current weights, in insertion order. */
-export interface HeadState { kind: HeadKind; inputSize: number; size: number; weights: Float32Array }
+export interface HeadState {
+  kind: HeadKind;
+  inputSize: number;
+  size: number;
+  weights: Float32Array;
+}
 
 export type WorkerRequest =
   | { kind: 'init'; config: RecognizerConfig; backend: BackendName }
@@ -55,21 +67,34 @@ function contrastive(request: Extract<WorkerRequest, { kind: `contrastive-${stri
   if (!model) throw new Error('worker used before init');
   if (request.kind === 'contrastive-forward') {
     const h = request.head;
-    if (!head || head.kind !== h.kind || head.size !== h.size) { head?.dispose(); head = new ProjectionHead(h.kind, h.inputSize, h.size); }
+    if (!head || head.kind !== h.kind || head.size !== h.size) {
+      head?.dispose();
+      head = new ProjectionHead(h.kind, h.inputSize, h.size);
+    }
     assignAll(model.weights.values(), request.weights);
     assignAll(head.weights.values(), h.weights);
     if (pending) disposeViews(pending.views);
     const views = shardViews(model, request.input);
     const z = shardInstances(model, head, views, request.input);
     pending = { views, input: request.input, columns: z.shape[1] };
-    const reply: WorkerReply = { kind: 'instances', z: z.dataSync() as Float32Array, rows: z.shape[0], columns: z.shape[1], lengths: pending.views.lengths };
+    const reply: WorkerReply = {
+      kind: 'instances',
+      z: z.dataSync() as Float32Array,
+      rows: z.shape[0],
+      columns: z.shape[1],
+      lengths: pending.views.lengths,
+    };
     z.dispose();
     return reply;
   }
   if (!pending || !head) throw new Error('contrastive backward pass without its forward pass');
-  const variables = request.trainable.map((name) => (name.startsWith('head/') ? head!.weights.get(name.slice(5)) : model!.weights.get(name))!);
+  const variables = request.trainable.map(
+    (name) => (name.startsWith('head/') ? head!.weights.get(name.slice(5)) : model!.weights.get(name))!,
+  );
   const columns = pending.columns;
-  const grads = tf.tidy(() => shardBackward(model!, head!, pending!.views, pending!.input, tf.tensor2d(request.g, [request.g.length / columns, columns]), variables));
+  const grads = tf.tidy(() =>
+    shardBackward(model!, head!, pending!.views, pending!.input, tf.tensor2d(request.g, [request.g.length / columns, columns]), variables),
+  );
   const flat = flatten(variables, grads);
   tf.dispose(grads);
   disposeViews(pending.views);

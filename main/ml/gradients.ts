@@ -20,11 +20,18 @@ export interface ShardInput {
 
 export function shardInput(samples: Sample[], config: RecognizerConfig, codec: Codec): ShardInput {
   const stride = widthStride(config);
-  const batch = makeBatch(samples.map((s) => s.image), stride);
+  const batch = makeBatch(
+    samples.map((s) => s.image),
+    stride,
+  );
   const T = batch.shape[2] / stride;
   const lengths = batch.widths.map((w) => Math.max(1, Math.min(T, framesFor(Math.ceil(w / stride) * stride, config))));
   return {
-    images: batch.images, shape: batch.shape, lengths, labels: samples.map((s) => codec.encode(s.text)), weights: samples.map((s) => s.weight ?? 1),
+    images: batch.images,
+    shape: batch.shape,
+    lengths,
+    labels: samples.map((s) => codec.encode(s.text)),
+    weights: samples.map((s) => s.weight ?? 1),
   };
 }
 
@@ -60,7 +67,13 @@ export function shardGradients(model: Recognizer, variables: tf.Variable[], inpu
  * Σ logits·G, whose gradient is exactly the loss's (dropout masks follow from the seed,
  * so both passes see the same network). Costs one extra forward pass.
  */
-export async function shardGradientsAsync(model: Recognizer, variables: tf.Variable[], input: ShardInput, dropoutSeed: number, scale: number) {
+export async function shardGradientsAsync(
+  model: Recognizer,
+  variables: tf.Variable[],
+  input: ShardInput,
+  dropoutSeed: number,
+  scale: number,
+) {
   const images = tf.tensor4d(input.images, input.shape);
   const mask = frameMask(input.lengths, input.shape[2] / widthStride(model.config));
   // The first pass's intermediates (conv, LSTM, dropout) are dropped with tidy; only the

@@ -63,7 +63,10 @@ export function toLineTensor(img: GrayImage, height: number, maxWidth = 2048): L
   const scaled = resizeGray(img, width, height);
   let lo = 255;
   let hi = 0;
-  for (const v of scaled) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
+  for (const v of scaled) {
+    lo = Math.min(lo, v);
+    hi = Math.max(hi, v);
+  }
   const range = Math.max(32, hi - lo);
   const data = new Float32Array(scaled.length);
   for (let i = 0; i < data.length; i++) data[i] = Math.min(1, Math.max(0, (hi - scaled[i]) / range));

@@ -27,7 +27,13 @@ export interface LineReader {
  * A reader of `model` as it is now (a snapshot of its weights), on `threads` CPU threads.
  * `backend` is the tfjs backend in use: ORT replaces only the CPU ones.
  */
-export async function startLineReader(model: Recognizer, codec: Codec, backend: BackendName, threads: number, force = process.env.QUIRE_READER): Promise<LineReader> {
+export async function startLineReader(
+  model: Recognizer,
+  codec: Codec,
+  backend: BackendName,
+  threads: number,
+  force = process.env.QUIRE_READER,
+): Promise<LineReader> {
   if (force !== undefined && force !== '' && !(READING_ENGINES as readonly string[]).includes(force)) {
     throw new Error(`QUIRE_READER=${force} is not one of ${READING_ENGINES.join(', ')}`);
   }
@@ -48,7 +54,10 @@ export async function startLineReader(model: Recognizer, codec: Codec, backend: 
 
 /** Reads lines once with a reader started for the purpose (and stopped after). */
 export async function readLinesOnce(
-  model: Recognizer, codec: Codec, backend: BackendName, images: readonly LineTensor[],
+  model: Recognizer,
+  codec: Codec,
+  backend: BackendName,
+  images: readonly LineTensor[],
   options: { threads: number; batchSize?: number; beamWidth?: number; control?: ReadControl },
 ): Promise<Reading[] | undefined> {
   const reader = await startLineReader(model, codec, backend, options.threads);
@@ -60,8 +69,20 @@ export async function readLinesOnce(
 }
 
 /** CER, WER and confusions of the model's greedy readings of the samples. */
-export async function evaluateLines(model: Recognizer, codec: Codec, backend: BackendName, samples: readonly Sample[], threads: number): Promise<ErrorReport> {
-  const readings = (await readLinesOnce(model, codec, backend, samples.map((s) => s.image), { threads }))!;
+export async function evaluateLines(
+  model: Recognizer,
+  codec: Codec,
+  backend: BackendName,
+  samples: readonly Sample[],
+  threads: number,
+): Promise<ErrorReport> {
+  const readings = (await readLinesOnce(
+    model,
+    codec,
+    backend,
+    samples.map((s) => s.image),
+    { threads },
+  ))!;
   const counter = new ErrorCounter();
   samples.forEach((s, i) => counter.add(s.text, readings[i].text));
   return counter.report();

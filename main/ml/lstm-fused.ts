@@ -21,7 +21,12 @@ interface Saved {
 
 /** x [N,T,F], mask [N,T] → hidden states [N,T,U]. */
 export function lstmFused(
-  x: tf.Tensor3D, mask: tf.Tensor2D, kernel: tf.Tensor2D, recurrent: tf.Tensor2D, bias: tf.Tensor1D, reverse: boolean,
+  x: tf.Tensor3D,
+  mask: tf.Tensor2D,
+  kernel: tf.Tensor2D,
+  recurrent: tf.Tensor2D,
+  bias: tf.Tensor1D,
+  reverse: boolean,
 ): tf.Tensor3D {
   const [N, T, F] = x.shape;
   const U = recurrent.shape[0];
@@ -38,7 +43,12 @@ export function lstmFused(
     const save = args[5] as tf.GradSaveFunc;
     const xt = xIn as tf.Tensor3D;
     const proj = readAndDispose(tf.tidy(() => tf.add(tf.matMul(tf.reshape(xt, [N * T, F]), kIn as tf.Tensor2D), bIn)));
-    const s: Saved = { gates: new Float32Array(T * N * G), cPrev: new Float32Array(T * N * U), hPrev: new Float32Array(T * N * U), tc: new Float32Array(T * N * U) };
+    const s: Saved = {
+      gates: new Float32Array(T * N * G),
+      cPrev: new Float32Array(T * N * U),
+      hPrev: new Float32Array(T * N * U),
+      tc: new Float32Array(T * N * U),
+    };
     const out = new Float32Array(N * T * U);
     let h = new Float32Array(N * U);
     let c = new Float32Array(N * U);

@@ -9,7 +9,12 @@ import * as tf from '@tensorflow/tfjs';
 
 /** x [N,T,F], mask [N,T] → hidden states [N,T,U]. */
 export function lstmOps(
-  x: tf.Tensor3D, mask: tf.Tensor2D, kernel: tf.Tensor2D, recurrent: tf.Tensor2D, bias: tf.Tensor1D, reverse: boolean,
+  x: tf.Tensor3D,
+  mask: tf.Tensor2D,
+  kernel: tf.Tensor2D,
+  recurrent: tf.Tensor2D,
+  bias: tf.Tensor1D,
+  reverse: boolean,
 ): tf.Tensor3D {
   return tf.tidy(() => {
     const [N, T, F] = x.shape;

@@ -29,7 +29,8 @@ export function alignTokens(ref: string[], hyp: string[]): { distance: number; e
   while (i > 0 || j > 0) {
     if (i > 0 && j > 0 && d[i * w + j] === d[(i - 1) * w + j - 1] + (ref[i - 1] === hyp[j - 1] ? 0 : 1)) {
       if (ref[i - 1] !== hyp[j - 1]) errors.push({ ref: ref[i - 1], hyp: hyp[j - 1] });
-      i--; j--;
+      i--;
+      j--;
     } else if (i > 0 && d[i * w + j] === d[(i - 1) * w + j] + 1) {
       errors.push({ ref: ref[i - 1], hyp: '' });
       i--;

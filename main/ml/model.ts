@@ -72,7 +72,12 @@ function weightSpecs(config: RecognizerConfig): WeightSpec[] {
   config.conv.forEach((layer, i) => {
     const shape = [3, 3, channels, layer.filters];
     // He initialisation: keeps activation variance through ReLUs without batch norm.
-    specs.push({ name: `conv${i}/kernel`, part: 'conv', shape, init: (seed) => tf.randomNormal(shape, 0, Math.sqrt(2 / (9 * channels)), 'float32', seed) });
+    specs.push({
+      name: `conv${i}/kernel`,
+      part: 'conv',
+      shape,
+      init: (seed) => tf.randomNormal(shape, 0, Math.sqrt(2 / (9 * channels)), 'float32', seed),
+    });
     specs.push({ name: `conv${i}/bias`, part: 'conv', shape: [layer.filters], init: () => tf.zeros([layer.filters]) });
     channels = layer.filters;
   });
@@ -88,7 +93,12 @@ function weightSpecs(config: RecognizerConfig): WeightSpec[] {
     }
     inputSize = 2 * config.lstmUnits;
   }
-  specs.push({ name: 'head/kernel', part: 'head', shape: [inputSize, config.classes], init: (seed) => glorot([inputSize, config.classes], seed) });
+  specs.push({
+    name: 'head/kernel',
+    part: 'head',
+    shape: [inputSize, config.classes],
+    init: (seed) => glorot([inputSize, config.classes], seed),
+  });
   specs.push({ name: 'head/bias', part: 'head', shape: [config.classes], init: () => tf.zeros([config.classes]) });
   return specs;
 }
@@ -154,7 +164,14 @@ export class Recognizer {
     // The fused op reads tensors inside the tape; where that is impossible (WebGPU in
     // Node), the same cell as plain ops.
     const cell = hasSyncReads() ? lstmFused : lstmOps;
-    return cell(x, mask, this.w(p + 'kernel') as tf.Tensor2D, this.w(p + 'recurrent') as tf.Tensor2D, this.w(p + 'bias') as tf.Tensor1D, dir === 'bw');
+    return cell(
+      x,
+      mask,
+      this.w(p + 'kernel') as tf.Tensor2D,
+      this.w(p + 'recurrent') as tf.Tensor2D,
+      this.w(p + 'bias') as tf.Tensor1D,
+      dir === 'bw',
+    );
   }
 
   /** H → logits [N, T, C]. */

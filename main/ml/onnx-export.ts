@@ -23,11 +23,16 @@ type AttributeProto = InstanceType<typeof onnx.AttributeProto>;
 const GATE_SOURCE = [0, 3, 1, 2];
 const OPSET = 17;
 
-interface Weight { shape: number[]; data: Float32Array }
+interface Weight {
+  shape: number[];
+  data: Float32Array;
+}
 
 function floatTensor(name: string, dims: number[], data: Float32Array): TensorProto {
   return onnx.TensorProto.create({
-    name, dims, dataType: onnx.TensorProto.DataType.FLOAT,
+    name,
+    dims,
+    dataType: onnx.TensorProto.DataType.FLOAT,
     rawData: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
   });
 }
@@ -40,16 +45,25 @@ function attribute(name: string, value: number | number[] | string): AttributePr
 }
 
 function node(opType: string, input: string[], output: string, attrs: Record<string, number | number[] | string> = {}): NodeProto {
-  return onnx.NodeProto.create({ opType, input, output: [output], name: output, attribute: Object.entries(attrs).map(([k, v]) => attribute(k, v)) });
+  return onnx.NodeProto.create({
+    opType,
+    input,
+    output: [output],
+    name: output,
+    attribute: Object.entries(attrs).map(([k, v]) => attribute(k, v)),
+  });
 }
 
 /** [3,3,in,out] → [out,in,3,3]. */
 function convKernel(k: Weight): Float32Array {
   const [kh, kw, ci, co] = k.shape;
   const out = new Float32Array(k.data.length);
-  for (let y = 0; y < kh; y++) for (let x = 0; x < kw; x++) for (let i = 0; i < ci; i++) for (let o = 0; o < co; o++) {
-    out[((o * ci + i) * kh + y) * kw + x] = k.data[((y * kw + x) * ci + i) * co + o];
-  }
+  for (let y = 0; y < kh; y++)
+    for (let x = 0; x < kw; x++)
+      for (let i = 0; i < ci; i++)
+        for (let o = 0; o < co; o++) {
+          out[((o * ci + i) * kh + y) * kw + x] = k.data[((y * kw + x) * ci + i) * co + o];
+        }
   return out;
 }
 
@@ -57,10 +71,11 @@ function convKernel(k: Weight): Float32Array {
 function gateRows(w: Weight, U: number): Float32Array {
   const F = w.shape[0];
   const out = new Float32Array(4 * U * F);
-  for (let k = 0; k < 4; k++) for (let u = 0; u < U; u++) {
-    const col = GATE_SOURCE[k] * U + u;
-    for (let f = 0; f < F; f++) out[(k * U + u) * F + f] = w.data[f * 4 * U + col];
-  }
+  for (let k = 0; k < 4; k++)
+    for (let u = 0; u < U; u++) {
+      const col = GATE_SOURCE[k] * U + u;
+      for (let f = 0; f < F; f++) out[(k * U + u) * F + f] = w.data[f * 4 * U + col];
+    }
   return out;
 }
 
@@ -74,7 +89,10 @@ function gateBias(b: Float32Array, U: number): Float32Array {
 const concat = (parts: Float32Array[]): Float32Array => {
   const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
   let at = 0;
-  for (const p of parts) { out.set(p, at); at += p.length; }
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
   return out;
 };
 
@@ -98,9 +116,12 @@ export function recognizerToOnnx(model: Recognizer): Uint8Array {
     initializer.push(floatTensor(`conv${i}.b`, [layer.filters], weight(`conv${i}/bias`).data));
     nodes.push(node('Conv', [x, `conv${i}.w`, `conv${i}.b`], `conv${i}`, { kernel_shape: [3, 3], pads: [1, 1, 1, 1] }));
     nodes.push(node('Relu', [`conv${i}`], (x = `relu${i}`)));
-    if (layer.pool[0] > 1 || layer.pool[1] > 1) nodes.push(node('MaxPool', [x], (x = `pool${i}`), { kernel_shape: layer.pool, strides: layer.pool }));
+    if (layer.pool[0] > 1 || layer.pool[1] > 1)
+      nodes.push(node('MaxPool', [x], (x = `pool${i}`), { kernel_shape: layer.pool, strides: layer.pool }));
   });
-  initializer.push(onnx.TensorProto.create({ name: 'mergeLast', dims: [3], dataType: onnx.TensorProto.DataType.INT64, int64Data: [0, 0, -1] }));
+  initializer.push(
+    onnx.TensorProto.create({ name: 'mergeLast', dims: [3], dataType: onnx.TensorProto.DataType.INT64, int64Data: [0, 0, -1] }),
+  );
   nodes.push(node('Transpose', [x], 'frames', { perm: [3, 0, 2, 1] }));
   nodes.push(node('Reshape', ['frames', 'mergeLast'], (x = 'features')));
   const U = config.lstmUnits;
@@ -110,7 +131,9 @@ export function recognizerToOnnx(model: Recognizer): Uint8Array {
     initializer.push(floatTensor(`lstm${l}.W`, [2, 4 * U, inputSize], concat(dirs.map((d) => gateRows(weight(d + 'kernel'), U)))));
     initializer.push(floatTensor(`lstm${l}.R`, [2, 4 * U, U], concat(dirs.map((d) => gateRows(weight(d + 'recurrent'), U)))));
     initializer.push(floatTensor(`lstm${l}.B`, [2, 8 * U], concat(dirs.map((d) => gateBias(weight(d + 'bias').data, U)))));
-    nodes.push(node('LSTM', [x, `lstm${l}.W`, `lstm${l}.R`, `lstm${l}.B`, 'lengths'], `lstm${l}.Y`, { direction: 'bidirectional', hidden_size: U }));
+    nodes.push(
+      node('LSTM', [x, `lstm${l}.W`, `lstm${l}.R`, `lstm${l}.B`, 'lengths'], `lstm${l}.Y`, { direction: 'bidirectional', hidden_size: U }),
+    );
     // Y [T,2,N,U] → [T,N,2,U] → [T,N,2U]: forward states first, as Recognizer.contextual concatenates.
     nodes.push(node('Transpose', [`lstm${l}.Y`], `lstm${l}.T`, { perm: [0, 2, 1, 3] }));
     nodes.push(node('Reshape', [`lstm${l}.T`, 'mergeLast'], (x = `lstm${l}.out`)));
@@ -124,13 +147,19 @@ export function recognizerToOnnx(model: Recognizer): Uint8Array {
   nodes.push(node('Transpose', ['logProbsTN'], 'logProbs', { perm: [1, 0, 2] }));
 
   const { FLOAT, INT32 } = onnx.TensorProto.DataType;
-  const valueInfo = (name: string, elemType: number, dims: Array<number | string>) => onnx.ValueInfoProto.create({
-    name, type: { tensorType: { elemType, shape: { dim: dims.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) } } },
-  });
+  const valueInfo = (name: string, elemType: number, dims: Array<number | string>) =>
+    onnx.ValueInfoProto.create({
+      name,
+      type: { tensorType: { elemType, shape: { dim: dims.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) } } },
+    });
   const graph = onnx.GraphProto.create({
-    name: 'quire-recognizer', node: nodes, initializer,
+    name: 'quire-recognizer',
+    node: nodes,
+    initializer,
     input: [valueInfo('image', FLOAT, ['N', 1, config.height, 'W']), valueInfo('lengths', INT32, ['N'])],
     output: [valueInfo('logProbs', FLOAT, ['N', 'T', config.classes])],
   });
-  return onnx.ModelProto.encode(onnx.ModelProto.create({ irVersion: 8, producerName: 'quire', opsetImport: [{ domain: '', version: OPSET }], graph })).finish();
+  return onnx.ModelProto.encode(
+    onnx.ModelProto.create({ irVersion: 8, producerName: 'quire', opsetImport: [{ domain: '', version: OPSET }], graph }),
+  ).finish();
 }

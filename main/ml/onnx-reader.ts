@@ -20,7 +20,10 @@ let whyNot = '';
 export function loadOnnxRuntime(): Promise<OrtModule | undefined> {
   runtime ??= import('onnxruntime-node').then(
     (m) => ((m as { default?: OrtModule }).default ?? m) as OrtModule,
-    (error: Error) => { whyNot = `onnxruntime-node did not load: ${error.message.split('\n')[0]}`; return undefined; },
+    (error: Error) => {
+      whyNot = `onnxruntime-node did not load: ${error.message.split('\n')[0]}`;
+      return undefined;
+    },
   );
   return runtime;
 }
@@ -30,13 +33,20 @@ export const onnxRuntimeProblem = (): string => whyNot;
 export class OnnxReader {
   readonly engine = 'onnxruntime';
 
-  private constructor(private readonly ort: OrtModule, private readonly session: Ort.InferenceSession,
-    private readonly codec: Codec, private readonly height: number, private readonly stride: number) {}
+  private constructor(
+    private readonly ort: OrtModule,
+    private readonly session: Ort.InferenceSession,
+    private readonly codec: Codec,
+    private readonly height: number,
+    private readonly stride: number,
+  ) {}
 
   /** A session on the model's current weights; later changes to the model are not seen. */
   static async create(ort: OrtModule, model: Recognizer, codec: Codec, threads: number): Promise<OnnxReader> {
     const session = await ort.InferenceSession.create(recognizerToOnnx(model), {
-      intraOpNumThreads: Math.max(1, threads), interOpNumThreads: 1, graphOptimizationLevel: 'all',
+      intraOpNumThreads: Math.max(1, threads),
+      interOpNumThreads: 1,
+      graphOptimizationLevel: 'all',
       // Off: ORT's arena keeps the high-water mark of the widest batch for the session's life.
       enableCpuMemArena: false,
       // No spin-waiting between ops: on a machine shared with training, the UI and other

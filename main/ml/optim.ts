@@ -46,13 +46,19 @@ function splitSlot(name: string): [string, string | undefined] {
   return m ? [m[1], m[2]] : [name, undefined];
 }
 
-export async function restoreOptimizer(optimizer: tf.Optimizer, variables: tf.Variable[], names: Map<string, string>, saved: Map<string, tf.Tensor>): Promise<void> {
+export async function restoreOptimizer(
+  optimizer: tf.Optimizer,
+  variables: tf.Variable[],
+  names: Map<string, string>,
+  saved: Map<string, tf.Tensor>,
+): Promise<void> {
   const iter = saved.get('iter') ?? tf.scalar(0);
-  const ordered = (slot: string) => variables.map((v) => {
-    const t = saved.get(`${names.get(v.name)}/${slot}`);
-    if (!t) throw new Error(`checkpoint lacks optimizer slot ${names.get(v.name)}/${slot}`);
-    return { name: `${v.name}/${slot}`, tensor: t };
-  });
+  const ordered = (slot: string) =>
+    variables.map((v) => {
+      const t = saved.get(`${names.get(v.name)}/${slot}`);
+      if (!t) throw new Error(`checkpoint lacks optimizer slot ${names.get(v.name)}/${slot}`);
+      return { name: `${v.name}/${slot}`, tensor: t };
+    });
   await optimizer.setWeights([{ name: 'iter', tensor: iter }, ...ordered('m'), ...ordered('v')]);
 }
 

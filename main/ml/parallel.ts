@@ -16,7 +16,10 @@ export function flatWeights(tensors: Iterable<tf.Variable>): Float32Array {
   const all = [...tensors];
   const out = new Float32Array(all.reduce((a, v) => a + v.size, 0));
   let at = 0;
-  for (const v of all) { out.set(v.dataSync() as Float32Array, at); at += v.size; }
+  for (const v of all) {
+    out.set(v.dataSync() as Float32Array, at);
+    at += v.size;
+  }
   return out;
 }
 
@@ -28,8 +31,9 @@ export class ParallelGradients {
   /** Starts `threads - 1` workers (the caller's thread is the first). */
   static async start(model: Recognizer, backend: BackendName, threads: number): Promise<ParallelGradients> {
     const pool = new ParallelGradients();
-    await startWorkers(threads - 1, new URL('./gradient-worker.mjs', import.meta.url), pool.workers,
-      (worker) => pool.request(worker, { kind: 'init', config: model.config, backend }));
+    await startWorkers(threads - 1, new URL('./gradient-worker.mjs', import.meta.url), pool.workers, (worker) =>
+      pool.request(worker, { kind: 'init', config: model.config, backend }),
+    );
     return pool;
   }
 
@@ -60,8 +64,9 @@ export class ParallelGradients {
     const names = new Map([...model.weights.entries()].map(([k, v]) => [v, k]));
     const weights = flatWeights(model.weights.values());
     const trainable = variables.map((v) => names.get(v)!);
-    const pending = shards.slice(1).map((input, i) =>
-      this.request(this.workers[i], { kind: 'step', weights, trainable, input, dropoutSeed: seed + i + 1, scale }));
+    const pending = shards
+      .slice(1)
+      .map((input, i) => this.request(this.workers[i], { kind: 'step', weights, trainable, input, dropoutSeed: seed + i + 1, scale }));
     const own = shardGradients(model, variables, shards[0], seed, scale);
     const replies = await Promise.all(pending);
     if (replies.length === 0) {

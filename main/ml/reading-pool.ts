@@ -20,7 +20,10 @@ export class ReadingPool {
   /** Workers that have exited: a request to one of them fails at once instead of waiting for ever. */
   private readonly exited = new Map<Worker, number>();
 
-  private constructor(private readonly model: Recognizer, private readonly codec: Codec) {}
+  private constructor(
+    private readonly model: Recognizer,
+    private readonly codec: Codec,
+  ) {}
 
   /** Starts `threads - 1` workers with the model's current weights (the caller's thread is the first). */
   static async start(model: Recognizer, codec: Codec, backend: BackendName, threads: number): Promise<ReadingPool> {
@@ -28,7 +31,10 @@ export class ReadingPool {
     const all = [...model.weights.values()];
     const weights = new Float32Array(all.reduce((a, v) => a + v.size, 0));
     let offset = 0;
-    for (const v of all) { weights.set((await v.data()) as Float32Array, offset); offset += v.size; }
+    for (const v of all) {
+      weights.set((await v.data()) as Float32Array, offset);
+      offset += v.size;
+    }
     await startWorkers(threads - 1, new URL('./reading-worker.mjs', import.meta.url), pool.workers, (worker) => {
       // Always listened to: a worker that crashes while idle is no unhandled 'error' of the
       // host; its exit fails the next request sent to it.
@@ -46,15 +52,28 @@ export class ReadingPool {
   private request(worker: Worker, message: ReadingRequest): Promise<ReadingReply> {
     return new Promise((resolve, reject) => {
       const stopped = (code: number) => new Error(`reading worker stopped (exit code ${code})`);
-      if (this.exited.has(worker)) { reject(stopped(this.exited.get(worker)!)); return; }
-      const settle = () => { worker.off('message', onMessage); worker.off('error', onError); worker.off('exit', onExit); };
+      if (this.exited.has(worker)) {
+        reject(stopped(this.exited.get(worker)!));
+        return;
+      }
+      const settle = () => {
+        worker.off('message', onMessage);
+        worker.off('error', onError);
+        worker.off('exit', onExit);
+      };
       const onMessage = (reply: ReadingReply) => {
         settle();
         if (reply.kind === 'error') reject(new Error(`reading worker failed: ${reply.message}`));
         else resolve(reply);
       };
-      const onError = (error: Error) => { settle(); reject(error); };
-      const onExit = (code: number) => { settle(); reject(stopped(code)); };
+      const onError = (error: Error) => {
+        settle();
+        reject(error);
+      };
+      const onExit = (code: number) => {
+        settle();
+        reject(stopped(code));
+      };
       worker.on('message', onMessage);
       worker.on('error', onError);
       worker.on('exit', onExit);
@@ -75,7 +94,9 @@ export class ReadingPool {
     let done = 0;
     control.onBatch?.(0);
     const store = (batch: number[], readings: Reading[]) => {
-      readings.forEach((r, j) => { out[batch[j]] = r; });
+      readings.forEach((r, j) => {
+        out[batch[j]] = r;
+      });
       control.onBatch?.((done += batch.length));
     };
     const run = async (read: (batch: number[]) => Promise<Reading[]>) => {
@@ -96,7 +117,12 @@ export class ReadingPool {
     // The main thread reads between yields, so the workers' replies are routed promptly.
     const own = async (batch: number[]) => {
       await yieldToEventLoop();
-      return readBatchAsync(this.model, this.codec, batch.map((k) => images[k]), beamWidth);
+      return readBatchAsync(
+        this.model,
+        this.codec,
+        batch.map((k) => images[k]),
+        beamWidth,
+      );
     };
     await Promise.all([...this.workers.map((w) => run(viaWorker(w))), run(own)]);
     return control.signal?.aborted ? undefined : out;

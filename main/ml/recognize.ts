@@ -56,13 +56,26 @@ export function readLines(model: Recognizer, codec: Codec, images: LineTensor[],
   const out: Reading[] = new Array(images.length);
   for (let i = 0; i < order.length; i += batchSize) {
     const chunk = order.slice(i, i + batchSize);
-    readBatch(model, codec, chunk.map((k) => images[k]), beamWidth).forEach((r, j) => { out[chunk[j]] = r; });
+    readBatch(
+      model,
+      codec,
+      chunk.map((k) => images[k]),
+      beamWidth,
+    ).forEach((r, j) => {
+      out[chunk[j]] = r;
+    });
   }
   return out;
 }
 
 /** readLines through readBatchAsync: works on every backend, WebGPU included. */
-export async function readLinesAsync(model: Recognizer, codec: Codec, images: readonly LineTensor[], batchSize = 16, beamWidth = 1): Promise<Reading[]> {
+export async function readLinesAsync(
+  model: Recognizer,
+  codec: Codec,
+  images: readonly LineTensor[],
+  batchSize = 16,
+  beamWidth = 1,
+): Promise<Reading[]> {
   return (await readInWidthOrder(images, batchSize, {}, (batch) => readBatchAsync(model, codec, batch, beamWidth)))!;
 }
 
@@ -78,7 +91,10 @@ export interface ReadControl {
  * and stops when `control.signal` aborts, returning undefined.
  */
 export async function readInWidthOrder(
-  images: readonly LineTensor[], batchSize: number, control: ReadControl, read: (batch: LineTensor[]) => Promise<Reading[]>,
+  images: readonly LineTensor[],
+  batchSize: number,
+  control: ReadControl,
+  read: (batch: LineTensor[]) => Promise<Reading[]>,
 ): Promise<Reading[] | undefined> {
   const order = [...images.keys()].sort((a, b) => images[a].width - images[b].width);
   const out: Reading[] = new Array(images.length);
@@ -87,7 +103,9 @@ export async function readInWidthOrder(
     await yieldToEventLoop();
     if (control.signal?.aborted) return undefined;
     const chunk = order.slice(i, i + batchSize);
-    (await read(chunk.map((k) => images[k]))).forEach((r, j) => { out[chunk[j]] = r; });
+    (await read(chunk.map((k) => images[k]))).forEach((r, j) => {
+      out[chunk[j]] = r;
+    });
     control.onBatch?.(Math.min(order.length, i + batchSize));
   }
   return out;
@@ -96,7 +114,12 @@ export async function readInWidthOrder(
 /** CER, WER and confusions of the model's greedy readings against the samples' texts. */
 export function evaluate(model: Recognizer, codec: Codec, samples: Sample[], batchSize = 16): ErrorReport {
   const counter = new ErrorCounter();
-  const readings = readLines(model, codec, samples.map((s) => s.image), batchSize);
+  const readings = readLines(
+    model,
+    codec,
+    samples.map((s) => s.image),
+    batchSize,
+  );
   samples.forEach((s, i) => counter.add(s.text, readings[i].text));
   return counter.report();
 }

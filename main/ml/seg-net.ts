@@ -44,7 +44,10 @@ function specs(c: SegNetConfig): Spec[] {
 export class SegNet {
   readonly weights = new Map<string, tf.Variable>();
 
-  constructor(readonly config: SegNetConfig = DEFAULT_SEG_CONFIG, seed = 1) {
+  constructor(
+    readonly config: SegNetConfig = DEFAULT_SEG_CONFIG,
+    seed = 1,
+  ) {
     specs(config).forEach((s, i) => {
       const value = tf.tidy(() => {
         if (s.fanIn === 0) {
@@ -63,7 +66,14 @@ export class SegNet {
   }
 
   private conv(x: tf.Tensor4D, name: string, relu = true): tf.Tensor4D {
-    return tf.fused.conv2d({ x, filter: this.weights.get(`${name}/kernel`)! as tf.Tensor4D, strides: 1, pad: 'same', bias: this.weights.get(`${name}/bias`)!, activation: relu ? 'relu' : 'linear' });
+    return tf.fused.conv2d({
+      x,
+      filter: this.weights.get(`${name}/kernel`)! as tf.Tensor4D,
+      strides: 1,
+      pad: 'same',
+      bias: this.weights.get(`${name}/bias`)!,
+      activation: relu ? 'relu' : 'linear',
+    });
   }
 
   /** Logits [N, H, W, outputs] for pages [N, H, W, 1]; H and W multiples of segStride. */

@@ -32,20 +32,36 @@ export interface SegTrainOptions {
 }
 
 export const DEFAULT_SEG_TRAIN: Omit<SegTrainOptions, 'steps'> = {
-  batchSize: 4, crop: 288, learningRate: 2e-3, warmupSteps: 50, clipNorm: 5, seed: 1, positiveWeight: [6, 1.5, 1, 2],
+  batchSize: 4,
+  crop: 288,
+  learningRate: 2e-3,
+  warmupSteps: 50,
+  clipNorm: 5,
+  seed: 1,
+  positiveWeight: [6, 1.5, 1, 2],
 };
 
 /** Per-page contrast normalisation shared with inference: ink positive, paper near zero. */
 export function pageStats(image: ArrayLike<number>): { mean: number; std: number } {
   let s = 0;
   let s2 = 0;
-  for (let k = 0; k < image.length; k++) { const v = image[k]; s += v; s2 += v * v; }
+  for (let k = 0; k < image.length; k++) {
+    const v = image[k];
+    s += v;
+    s2 += v * v;
+  }
   const mean = s / Math.max(1, image.length);
   return { mean, std: Math.sqrt(Math.max(1, s2 / Math.max(1, image.length) - mean * mean)) };
 }
 
 /** A batch of random crops; pages smaller than the crop are padded with paper (0 after normalising). */
-export function makeSegBatch(samples: SegSample[], stats: Array<{ mean: number; std: number }>, o: Pick<SegTrainOptions, 'batchSize' | 'crop' | 'seed'>, step: number, maps: number) {
+export function makeSegBatch(
+  samples: SegSample[],
+  stats: Array<{ mean: number; std: number }>,
+  o: Pick<SegTrainOptions, 'batchSize' | 'crop' | 'seed'>,
+  step: number,
+  maps: number,
+) {
   const rng = new Rng(o.seed * 1_000_003 + step);
   const C = o.crop;
   const input = new Float32Array(o.batchSize * C * C);
@@ -83,9 +99,14 @@ export function segLoss(logits: tf.Tensor4D, target: tf.Tensor4D, positiveWeight
 }
 
 /** Trains in place; returns the loss of every step. */
-export async function trainSegNet(net: SegNet, samples: SegSample[], options: Partial<SegTrainOptions> & { steps: number }): Promise<number[]> {
+export async function trainSegNet(
+  net: SegNet,
+  samples: SegSample[],
+  options: Partial<SegTrainOptions> & { steps: number },
+): Promise<number[]> {
   const o: SegTrainOptions = { ...DEFAULT_SEG_TRAIN, ...options };
-  if (o.crop % segStride(net.config) !== 0) throw new Error(`crop ${o.crop} is not a multiple of the network stride ${segStride(net.config)}`);
+  if (o.crop % segStride(net.config) !== 0)
+    throw new Error(`crop ${o.crop} is not a multiple of the network stride ${segStride(net.config)}`);
   if (samples.length === 0) throw new Error('no training pages');
   const maps = net.config.outputs;
   const stats = samples.map((s) => pageStats(s.image));

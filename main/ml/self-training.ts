@@ -138,7 +138,8 @@ function validate(o: SelfTrainingOptions, labeled: number): void {
   if (!Number.isInteger(o.rounds) || o.rounds < 1) throw new Error(`rounds must be a whole number ≥ 1, not ${o.rounds}`);
   if (!(o.threshold >= 0 && o.threshold <= 1)) throw new Error(`threshold must be in [0, 1], not ${o.threshold}`);
   if (!(o.pseudoWeight >= 0 && o.pseudoWeight <= 1)) throw new Error(`pseudo-label weight must be in [0, 1], not ${o.pseudoWeight}`);
-  if (!Number.isInteger(o.stepsPerRound) || o.stepsPerRound < 1) throw new Error(`steps per round must be a whole number ≥ 1, not ${o.stepsPerRound}`);
+  if (!Number.isInteger(o.stepsPerRound) || o.stepsPerRound < 1)
+    throw new Error(`steps per round must be a whole number ≥ 1, not ${o.stepsPerRound}`);
   if (labeled === 0) throw new Error('self-training needs some human-labeled lines');
 }
 
@@ -150,7 +151,8 @@ const augmenter = (name: PipelineName | 'none') =>
  * lines, in the same order, when resuming: a checkpoint names its pseudo-labels by id.
  */
 export async function selfTrain(
-  model: Recognizer, codec: Codec,
+  model: Recognizer,
+  codec: Codec,
   data: { labeled: Sample[]; unlabeled: readonly UnlabeledLine[]; validation?: Sample[] },
   options: Partial<SelfTrainingOptions> = {},
 ): Promise<SelfTrainingResult> {
@@ -177,11 +179,20 @@ export async function selfTrain(
   while (state.round < o.rounds) {
     const round = state.round;
     if (state.rounds.length === round) {
-      const readings = await readLinesOnce(model, codec, currentBackend()?.name ?? 'cpu', data.unlabeled.map((l) => l.image), {
-        threads: o.train.threads ?? 1, batchSize: o.readBatchSize, control: {
-          signal: o.signal, onBatch: (done) => o.onProgress?.({ phase: 'read', round, rounds: o.rounds, done, total: data.unlabeled.length }),
+      const readings = await readLinesOnce(
+        model,
+        codec,
+        currentBackend()?.name ?? 'cpu',
+        data.unlabeled.map((l) => l.image),
+        {
+          threads: o.train.threads ?? 1,
+          batchSize: o.readBatchSize,
+          control: {
+            signal: o.signal,
+            onBatch: (done) => o.onProgress?.({ phase: 'read', round, rounds: o.rounds, done, total: data.unlabeled.length }),
+          },
         },
-      });
+      );
       if (!readings) {
         o.onCheckpoint?.(snapshot(state.train));
         return { status: 'cancelled', rounds: state.rounds, train: last };
@@ -201,19 +212,24 @@ export async function selfTrain(
       pseudoSamples.add(sample);
       return sample;
     });
-    const result = await train(model, codec, { train: new ArraySource([...data.labeled, ...pseudo]), validation: data.validation }, {
-      ...o.train,
-      steps: o.stepsPerRound,
-      // A different seed per round: other batches, dropout masks and augmentations.
-      seed: baseSeed + round,
-      augment,
-      signal: o.signal,
-      checkpointEvery: o.checkpointEvery,
-      // A round that had not trained yet starts fresh (its checkpoint holds no Adam moments).
-      resume: state.train.step > 0 ? state.train : undefined,
-      onCheckpoint: (t) => o.onCheckpoint?.(snapshot(t)),
-      onProgress: (p) => o.onProgress?.({ phase: 'train', round, rounds: o.rounds, ...p }),
-    });
+    const result = await train(
+      model,
+      codec,
+      { train: new ArraySource([...data.labeled, ...pseudo]), validation: data.validation },
+      {
+        ...o.train,
+        steps: o.stepsPerRound,
+        // A different seed per round: other batches, dropout masks and augmentations.
+        seed: baseSeed + round,
+        augment,
+        signal: o.signal,
+        checkpointEvery: o.checkpointEvery,
+        // A round that had not trained yet starts fresh (its checkpoint holds no Adam moments).
+        resume: state.train.step > 0 ? state.train : undefined,
+        onCheckpoint: (t) => o.onCheckpoint?.(snapshot(t)),
+        onProgress: (p) => o.onProgress?.({ phase: 'train', round, rounds: o.rounds, ...p }),
+      },
+    );
     last = result;
     if (result.status === 'cancelled') return { status: 'cancelled', rounds: state.rounds, train: result, validation: result.validation };
     // bestCer, not the last validation: it is the CER of the weights the round ends on (train() restores the best).

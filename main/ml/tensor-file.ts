@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type * as tf from '@tensorflow/tfjs';
-import { writeFileAtomic } from '../store/atomic.ts';
+import { writeFileAtomic } from '../fs/atomic.ts';
 
 export interface TensorEntry {
   name: string;
@@ -18,7 +18,13 @@ export interface TensorEntry {
 const padding = (jsonLength: number) => (4 - ((16 + jsonLength) % 4)) % 4;
 
 /** Writes `tensors` under the header `makeHeader` builds from their manifest; returns the file's sha256. */
-export function writeTensorFile(path: string, magic: string, version: number, tensors: Array<[string, tf.Tensor]>, makeHeader: (manifest: TensorEntry[]) => object): string {
+export function writeTensorFile(
+  path: string,
+  magic: string,
+  version: number,
+  tensors: Array<[string, tf.Tensor]>,
+  makeHeader: (manifest: TensorEntry[]) => object,
+): string {
   const manifest: TensorEntry[] = [];
   const blobs: Float32Array[] = [];
   let offset = 0;
@@ -35,7 +41,12 @@ export function writeTensorFile(path: string, magic: string, version: number, te
   prefix.write(magic, 0, 'latin1');
   prefix.writeUInt32LE(version, 8);
   prefix.writeUInt32LE(json.length, 12);
-  const chunks = [prefix, json, Buffer.alloc(padding(json.length)), ...blobs.map((b) => new Uint8Array(b.buffer, b.byteOffset, b.byteLength))];
+  const chunks = [
+    prefix,
+    json,
+    Buffer.alloc(padding(json.length)),
+    ...blobs.map((b) => new Uint8Array(b.buffer, b.byteOffset, b.byteLength)),
+  ];
   writeFileAtomic(path, chunks);
   const hash = createHash('sha256');
   for (const c of chunks) hash.update(c);
@@ -48,7 +59,9 @@ export function writeTensorFile(path: string, magic: string, version: number, te
  */
 export function readTensorFile(path: string, magic: string, version: number, kind: string) {
   const bytes = readFileSync(path);
-  const fail = (why: string): never => { throw new Error(`${path}: not a ${kind} (${why})`); };
+  const fail = (why: string): never => {
+    throw new Error(`${path}: not a ${kind} (${why})`);
+  };
   if (bytes.length < 16 || bytes.toString('latin1', 0, 8) !== magic) fail('bad magic bytes');
   const fileVersion = bytes.readUInt32LE(8);
   if (fileVersion > version) fail(`format version ${fileVersion} is newer than this Quire (${version})`);

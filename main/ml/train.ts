@@ -83,7 +83,10 @@ export interface TrainResult {
 }
 
 export async function train(
-  model: Recognizer, codec: Codec, data: { train: LineSource; validation?: Sample[] }, options: Partial<TrainOptions> = {},
+  model: Recognizer,
+  codec: Codec,
+  data: { train: LineSource; validation?: Sample[] },
+  options: Partial<TrainOptions> = {},
 ): Promise<TrainResult> {
   const o = { ...DEFAULT_TRAIN_OPTIONS, ...options };
   const parts: Part[] = (['conv', 'rnn', 'head'] as Part[]).filter((p) => !o.frozen.includes(p));
@@ -100,7 +103,10 @@ export async function train(
   const cache = new Map<number, Sample>();
   const sampleAt = (i: number) => {
     let s = cache.get(i);
-    if (!s) { s = data.train.get(i); cache.set(i, s); }
+    if (!s) {
+      s = data.train.get(i);
+      cache.set(i, s);
+    }
     return s;
   };
   const backend = currentBackend()?.name ?? 'cpu';
@@ -131,7 +137,10 @@ export async function train(
 
     while (state.step < o.steps) {
       await yieldToEventLoop();
-      if (o.signal?.aborted) { await checkpoint(); return { status: 'cancelled', state, validation: lastValidation }; }
+      if (o.signal?.aborted) {
+        await checkpoint();
+        return { status: 'cancelled', state, validation: lastValidation };
+      }
       const step = state.step;
       // Lines are cached for one pool of batches (batchIndices sorts a pool by width), then
       // dropped: a corpus of real lines does not fit in memory as float tensors.
@@ -176,8 +185,13 @@ export async function train(
       const elapsed = (performance.now() - started) / 1000;
       const done = state.step - firstStep;
       await o.onProgress?.({
-        step: state.step, steps: o.steps, loss, learningRate: lr, validation: entry.cer === undefined ? undefined : lastValidation,
-        linesPerSecond: (done * o.batchSize) / elapsed, etaSeconds: ((o.steps - state.step) * elapsed) / done,
+        step: state.step,
+        steps: o.steps,
+        loss,
+        learningRate: lr,
+        validation: entry.cer === undefined ? undefined : lastValidation,
+        linesPerSecond: (done * o.batchSize) / elapsed,
+        etaSeconds: ((o.steps - state.step) * elapsed) / done,
       });
       if (o.checkpointEvery > 0 && state.step % o.checkpointEvery === 0) await checkpoint();
       if (o.patience > 0 && state.sinceBest >= o.patience) {

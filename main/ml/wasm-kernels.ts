@@ -50,8 +50,14 @@ interface ConvAttrs {
 function convInfoFor(xShape: number[], filterShape: number[], attrs: ConvAttrs) {
   if ((attrs.dataFormat ?? 'NHWC') !== 'NHWC') throw new Error('wasm training kernels support NHWC only');
   return backend_util.computeConv2DInfo(
-    xShape as [number, number, number, number], filterShape as [number, number, number, number],
-    attrs.strides, attrs.dilations ?? 1, attrs.pad as never, attrs.dimRoundingMode, false, 'channelsLast',
+    xShape as [number, number, number, number],
+    filterShape as [number, number, number, number],
+    attrs.strides,
+    attrs.dilations ?? 1,
+    attrs.pad as never,
+    attrs.dimRoundingMode,
+    false,
+    'channelsLast',
   );
 }
 
@@ -89,7 +95,10 @@ function im2col(b: Backend, x: TensorInfo, info: ReturnType<typeof convInfoFor>,
         let col = row * K;
         for (let kh = 0; kh < KH; kh++) {
           const ih = oh * sh + kh - top;
-          if (ih < 0 || ih >= H) { col += KW * CI; continue; }
+          if (ih < 0 || ih >= H) {
+            col += KW * CI;
+            continue;
+          }
           for (let kw = 0; kw < KW; kw++, col += CI) {
             const iw = ow * sw + kw - left;
             if (iw < 0 || iw >= W) continue;
@@ -178,10 +187,23 @@ function makeConv2DBackpropInput(original: KernelFunc): KernelFunc {
     const KW = info.filterWidth;
     const flipped = call(b, 'Reverse', { x: filter }, { dims: [0, 1] });
     const swapped = call(b, 'Transpose', { x: flipped }, { perm: [0, 1, 3, 2] });
-    const out = call(b, 'Conv2D', { x: dy, filter: swapped }, {
-      strides: [1, 1], dilations: [1, 1], dataFormat: 'NHWC', dimRoundingMode: undefined as never,
-      pad: [[0, 0], [KH - 1 - top, KH - 1 - bottom], [KW - 1 - left, KW - 1 - right], [0, 0]],
-    });
+    const out = call(
+      b,
+      'Conv2D',
+      { x: dy, filter: swapped },
+      {
+        strides: [1, 1],
+        dilations: [1, 1],
+        dataFormat: 'NHWC',
+        dimRoundingMode: undefined as never,
+        pad: [
+          [0, 0],
+          [KH - 1 - top, KH - 1 - bottom],
+          [KW - 1 - left, KW - 1 - right],
+          [0, 0],
+        ],
+      },
+    );
     free(b, flipped, swapped);
     return out;
   };

@@ -25,7 +25,9 @@ const SOFTWARE = /swiftshader|llvmpipe|lavapipe|softpipe|warp|basic render/i;
 /** Loads Dawn and registers the backend; throws with the reason when it cannot. */
 export async function loadWebGpu(): Promise<WebGpuAdapter> {
   if (adapter) return adapter;
-  const dawn = await import('webgpu').catch((e: Error) => { throw new Error(`the webgpu package did not load (${e.message.split('\n')[0]})`); });
+  const dawn = await import('webgpu').catch((e: Error) => {
+    throw new Error(`the webgpu package did not load (${e.message.split('\n')[0]})`);
+  });
   const g = globalThis as unknown as { navigator?: { gpu?: unknown } };
   if (!g.navigator?.gpu) {
     Object.assign(globalThis, dawn.globals);
@@ -53,4 +55,3 @@ export async function tryWebGpu(why: string[]): Promise<boolean> {
     return false;
   }
 }
-

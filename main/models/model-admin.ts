@@ -30,7 +30,14 @@ export function jobsUsing(project: Project, modelId: number): number[] {
 }
 
 export function modelSummaries(project: Project): ModelSummary[] {
-  const readings = new Map((project.db.prepare('SELECT model_id, count(*) AS n FROM predictions GROUP BY model_id').all() as Array<{ model_id: number; n: number }>).map((r) => [r.model_id, r.n]));
+  const readings = new Map(
+    (
+      project.db.prepare('SELECT model_id, count(*) AS n FROM predictions GROUP BY model_id').all() as Array<{
+        model_id: number;
+        n: number;
+      }>
+    ).map((r) => [r.model_id, r.n]),
+  );
   return listVersions(project).map((v) => summary(project, v, readings.get(v.id) ?? 0));
 }
 
@@ -42,8 +49,17 @@ export function modelSummary(project: Project, v: ModelVersion): ModelSummary {
 function summary(project: Project, v: ModelVersion, readings: number): ModelSummary {
   const { lines, pseudo } = trainingLines(v.trainingSet);
   return {
-    id: v.id, name: v.name, kind: v.kind, parentId: v.parentId, metrics: v.metrics, createdAt: v.createdAt,
-    trainingLines: lines, pseudoLines: pseudo, base: isBaseModel(v), usedBy: jobsUsing(project, v.id), readings,
+    id: v.id,
+    name: v.name,
+    kind: v.kind,
+    parentId: v.parentId,
+    metrics: v.metrics,
+    createdAt: v.createdAt,
+    trainingLines: lines,
+    pseudoLines: pseudo,
+    base: isBaseModel(v),
+    usedBy: jobsUsing(project, v.id),
+    readings,
   };
 }
 
@@ -58,7 +74,10 @@ export function deleteModel(project: Project, id: number): void {
   const version = getVersion(project, id);
   if (isBaseModel(version)) throw new Error(`model ${id} is the bundled base model, which cannot be deleted`);
   const jobs = jobsUsing(project, id);
-  if (jobs.length) throw new Error(`model ${id} is used by job${jobs.length > 1 ? 's' : ''} ${jobs.join(', ')} (queued, running or resumable): it cannot be deleted`);
+  if (jobs.length)
+    throw new Error(
+      `model ${id} is used by job${jobs.length > 1 ? 's' : ''} ${jobs.join(', ')} (queued, running or resumable): it cannot be deleted`,
+    );
   deleteVersion(project, id);
   if (getSetting<number>(project, CURRENT) === id) setSetting(project, CURRENT, undefined);
 }

@@ -43,17 +43,53 @@ export function saveVersion(project: Project, model: Recognizer, codec: Codec, v
   const target = weightsPath(project, hash);
   if (existsSync(target)) rmSync(tmp);
   else renameSync(tmp, target);
-  const id = Number(project.db.prepare(`INSERT INTO models (name, kind, parent_id, config, metrics, training_set, weights_hash, backend, duration_s)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(v.name, v.kind, v.parentId, JSON.stringify(v.config), JSON.stringify(v.metrics),
-    JSON.stringify(v.trainingSet), hash, v.backend, v.durationS).lastInsertRowid);
+  const id = Number(
+    project.db
+      .prepare(
+        `INSERT INTO models (name, kind, parent_id, config, metrics, training_set, weights_hash, backend, duration_s)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        v.name,
+        v.kind,
+        v.parentId,
+        JSON.stringify(v.config),
+        JSON.stringify(v.metrics),
+        JSON.stringify(v.trainingSet),
+        hash,
+        v.backend,
+        v.durationS,
+      ).lastInsertRowid,
+  );
   return getVersion(project, id);
 }
 
-interface Row { id: number; name: string; kind: ModelVersion['kind']; parent_id: number | null; config: string; metrics: string; training_set: string; weights_hash: string; backend: string | null; duration_s: number | null; created_at: string }
+interface Row {
+  id: number;
+  name: string;
+  kind: ModelVersion['kind'];
+  parent_id: number | null;
+  config: string;
+  metrics: string;
+  training_set: string;
+  weights_hash: string;
+  backend: string | null;
+  duration_s: number | null;
+  created_at: string;
+}
 
 const fromRow = (r: Row): ModelVersion => ({
-  id: r.id, name: r.name, kind: r.kind, parentId: r.parent_id, config: JSON.parse(r.config), metrics: JSON.parse(r.metrics),
-  trainingSet: JSON.parse(r.training_set), weightsHash: r.weights_hash, backend: r.backend, durationS: r.duration_s, createdAt: r.created_at,
+  id: r.id,
+  name: r.name,
+  kind: r.kind,
+  parentId: r.parent_id,
+  config: JSON.parse(r.config),
+  metrics: JSON.parse(r.metrics),
+  trainingSet: JSON.parse(r.training_set),
+  weightsHash: r.weights_hash,
+  backend: r.backend,
+  durationS: r.duration_s,
+  createdAt: r.created_at,
 });
 
 export function getVersion(project: Project, id: number): ModelVersion {
@@ -71,7 +107,8 @@ export function loadVersion(project: Project, id: number) {
   const version = getVersion(project, id);
   const file = weightsPath(project, version.weightsHash);
   if (!existsSync(file)) throw new Error(`weights of model ${id} are missing (${file})`);
-  if (sha256File(file) !== version.weightsHash) throw new Error(`weights of model ${id} are damaged: ${file} does not match its recorded hash`);
+  if (sha256File(file) !== version.weightsHash)
+    throw new Error(`weights of model ${id} are damaged: ${file} does not match its recorded hash`);
   return { version, ...loadModel(file) };
 }
 
@@ -116,9 +153,14 @@ export function importVersion(project: Project, file: string, name?: string): Mo
   const meta = saved.header.metrics as { name?: string; kind?: ModelVersion['kind']; config?: Record<string, unknown> };
   const { name: _n, kind: _k, config: _c, ...metrics } = saved.header.metrics as Record<string, unknown>;
   const version = saveVersion(project, saved.model, saved.codec, {
-    name: name ?? meta.name ?? `imported from ${file.split('/').pop()}`, kind: meta.kind === 'pretrain' ? 'pretrain' : 'finetune', parentId: null,
-    config: { ...(meta.config ?? {}), network: saved.model.config, importedFrom: file.split('/').pop() }, metrics, trainingSet: null,
-    backend: String(metrics.backend ?? 'unknown'), durationS: 0,
+    name: name ?? meta.name ?? `imported from ${file.split('/').pop()}`,
+    kind: meta.kind === 'pretrain' ? 'pretrain' : 'finetune',
+    parentId: null,
+    config: { ...(meta.config ?? {}), network: saved.model.config, importedFrom: file.split('/').pop() },
+    metrics,
+    trainingSet: null,
+    backend: String(metrics.backend ?? 'unknown'),
+    durationS: 0,
   });
   saved.model.dispose();
   return version;

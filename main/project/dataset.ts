@@ -38,22 +38,35 @@ export interface LabeledLine {
 }
 
 export function labeledLines(project: Project, splits: Split[] = ['train', 'validation', 'test']): LabeledLine[] {
-  const rows = project.db.prepare(`SELECT l.id AS lineId, ct.text, ct.id AS transcriptionId, l.split
-    FROM lines l JOIN current_transcriptions ct ON ct.line_id = l.id WHERE ${IN_FINISHED_DOCUMENT} AND ${NOT_EXCLUDED} ORDER BY l.id`).all() as LabeledLine[];
+  const rows = project.db
+    .prepare(
+      `SELECT l.id AS lineId, ct.text, ct.id AS transcriptionId, l.split
+    FROM lines l JOIN current_transcriptions ct ON ct.line_id = l.id WHERE ${IN_FINISHED_DOCUMENT} AND ${NOT_EXCLUDED} ORDER BY l.id`,
+    )
+    .all() as LabeledLine[];
   return rows.filter((r) => splits.includes(r.split));
 }
 
 export function allLineIds(project: Project): number[] {
-  return (project.db.prepare(`SELECT l.id FROM lines l WHERE ${IN_FINISHED_DOCUMENT} AND ${NOT_EXCLUDED} ORDER BY l.id`).all() as Array<{ id: number }>).map((r) => r.id);
+  return (
+    project.db.prepare(`SELECT l.id FROM lines l WHERE ${IN_FINISHED_DOCUMENT} AND ${NOT_EXCLUDED} ORDER BY l.id`).all() as Array<{
+      id: number;
+    }>
+  ).map((r) => r.id);
 }
 
 /** Lines without a current transcription (not LABELED), in the given splits. */
 export function unlabeledLineIds(project: Project, splits: Split[] = ['train', 'validation', 'test']): number[] {
-  const rows = project.db.prepare(`SELECT l.id, l.split FROM lines l WHERE NOT ${LABELED} AND ${IN_FINISHED_DOCUMENT} AND ${NOT_EXCLUDED} ORDER BY l.id`).all() as Array<{ id: number; split: Split }>;
+  const rows = project.db
+    .prepare(`SELECT l.id, l.split FROM lines l WHERE NOT ${LABELED} AND ${IN_FINISHED_DOCUMENT} AND ${NOT_EXCLUDED} ORDER BY l.id`)
+    .all() as Array<{ id: number; split: Split }>;
   return rows.filter((r) => splits.includes(r.split)).map((r) => r.id);
 }
 
 export async function samplesFor(project: Project, lines: Array<{ lineId: number; text: string }>, height: number): Promise<Sample[]> {
-  const images = await lineImages(project, lines.map((l) => l.lineId));
+  const images = await lineImages(
+    project,
+    lines.map((l) => l.lineId),
+  );
   return lines.map((l) => ({ text: l.text, image: toLineTensor(images.get(l.lineId)!, height) }));
 }

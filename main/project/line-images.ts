@@ -7,7 +7,11 @@ import type { Point } from '../io/layout.ts';
 import { cropLine } from '../layout/line-crop.ts';
 import type { Project } from './project.ts';
 
-interface LineGeometry { id: number; image_hash: string; polygon: string }
+interface LineGeometry {
+  id: number;
+  image_hash: string;
+  polygon: string;
+}
 
 // Moving from line to line in the transcription panel asks for crops of the same page one
 // after another: keep the last few decoded pages (one byte per pixel) instead of decoding a
@@ -20,7 +24,11 @@ export function grayPage(project: Project, hash: string): Promise<{ data: Buffer
   const key = `${project.root}:${hash}`;
   let page = decoded.get(key);
   if (page) decoded.delete(key);
-  else page = sharp(project.images.path(hash, 'gray'), { limitInputPixels: false }).extractChannel(0).raw().toBuffer({ resolveWithObject: true });
+  else
+    page = sharp(project.images.path(hash, 'gray'), { limitInputPixels: false })
+      .extractChannel(0)
+      .raw()
+      .toBuffer({ resolveWithObject: true });
   decoded.set(key, page);
   page.catch(() => decoded.delete(key));
   while (decoded.size > CACHED_PAGES) decoded.delete(decoded.keys().next().value!);
@@ -45,8 +53,11 @@ export async function lineImages(project: Project, lineIds: number[]): Promise<M
     const { data, info } = await grayPage(project, hash);
     for (const l of lines) {
       const poly = JSON.parse(l.polygon) as Point[];
-      const crop = cropLine({ width: info.width, height: info.height, channels: info.channels, data }, poly)
-        ?? { width: 1, height: 1, data: new Uint8Array([255]) };
+      const crop = cropLine({ width: info.width, height: info.height, channels: info.channels, data }, poly) ?? {
+        width: 1,
+        height: 1,
+        data: new Uint8Array([255]),
+      };
       out.set(l.id, crop);
     }
   }
@@ -73,9 +84,13 @@ export class StaleCrop extends Error {
  */
 export async function lineImagePng(project: Project, lineId: number, key?: string): Promise<Buffer> {
   if (key !== undefined) {
-    const row = project.db.prepare('SELECT p.image_hash AS hash, l.polygon FROM lines l JOIN pages p ON p.id = l.page_id WHERE l.id = ?').get(lineId) as { hash: string; polygon: string } | undefined;
+    const row = project.db
+      .prepare('SELECT p.image_hash AS hash, l.polygon FROM lines l JOIN pages p ON p.id = l.page_id WHERE l.id = ?')
+      .get(lineId) as { hash: string; polygon: string } | undefined;
     if (!row || cropKey(row.hash, row.polygon) !== key) throw new StaleCrop(`line ${lineId} has no crop ${key}`);
   }
   const img = (await lineImages(project, [lineId])).get(lineId)!;
-  return sharp(Buffer.from(img.data), { raw: { width: img.width, height: img.height, channels: 1 } }).png().toBuffer();
+  return sharp(Buffer.from(img.data), { raw: { width: img.width, height: img.height, channels: 1 } })
+    .png()
+    .toBuffer();
 }

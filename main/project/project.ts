@@ -3,13 +3,17 @@ import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { openDatabase, type Db } from '../db/database.ts';
 import { ImageStore } from '../store/image-store.ts';
-import { removeStaleTemps } from '../store/atomic.ts';
+import { removeStaleTemps } from '../fs/atomic.ts';
 import { removeAbandonedImports } from '../import/document-writer.ts';
 
 export const DB_FILE = 'quire.db';
 
 export class Project {
-  private constructor(readonly root: string, readonly db: Db, readonly images: ImageStore) {}
+  private constructor(
+    readonly root: string,
+    readonly db: Db,
+    readonly images: ImageStore,
+  ) {}
 
   get name(): string {
     return basename(this.root);
@@ -26,7 +30,8 @@ export class Project {
 
   static open(dir: string): Project {
     const root = resolve(dir);
-    if (!existsSync(join(root, DB_FILE))) throw new Error(`${root} is not a Quire project (no ${DB_FILE}); create one with \`quire init ${dir}\``);
+    if (!existsSync(join(root, DB_FILE)))
+      throw new Error(`${root} is not a Quire project (no ${DB_FILE}); create one with \`quire init ${dir}\``);
     return Project.openAt(root);
   }
 

@@ -14,6 +14,10 @@ export function setSetting(project: Project, key: string, value: unknown): void 
     project.db.prepare('DELETE FROM settings WHERE key = ?').run(key);
     return;
   }
-  project.db.prepare(`INSERT INTO settings (key, value) VALUES (?, ?)
-    ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')`).run(key, JSON.stringify(value));
+  project.db
+    .prepare(
+      `INSERT INTO settings (key, value) VALUES (?, ?)
+    ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')`,
+    )
+    .run(key, JSON.stringify(value));
 }

@@ -6,12 +6,17 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileAtomic } from './atomic.ts';
+import { writeFileAtomic } from '../fs/atomic.ts';
 import type { PreviewVariant } from '../../shared/image-levels.ts';
 
 export type Variant = 'page' | 'gray' | 'thumb' | PreviewVariant;
 const SUFFIX: Record<Variant, string> = {
-  page: '.png', gray: '.gray.png', thumb: '.thumb.jpg', 'preview-small': '.preview-small.jpg', preview: '.preview.jpg', 'preview-large': '.preview-large.jpg',
+  page: '.png',
+  gray: '.gray.png',
+  thumb: '.thumb.jpg',
+  'preview-small': '.preview-small.jpg',
+  preview: '.preview.jpg',
+  'preview-large': '.preview-large.jpg',
 };
 export const VARIANTS = Object.keys(SUFFIX) as Variant[];
 

@@ -21,7 +21,10 @@ export function rendererHandler(dist: string, csp: string): FetchHandler {
   return async (request) => {
     if (request.method !== 'GET') return new Response('', { status: 405 });
     const found = findRendererFile(dist, new URL(request.url).pathname);
-    if ('error' in found) return found.error === 'outside' ? new Response('outside the app folder', { status: 403 }) : new Response('the renderer is not built: run `npm run build`', { status: 500 });
+    if ('error' in found)
+      return found.error === 'outside'
+        ? new Response('outside the app folder', { status: 403 })
+        : new Response('the renderer is not built: run `npm run build`', { status: 500 });
     return new Response(await readFile(found.file), {
       headers: { 'Content-Type': found.contentType, 'Content-Security-Policy': csp, 'X-Content-Type-Options': 'nosniff' },
     });
@@ -33,7 +36,10 @@ export function imageHandler(source: ImageSource): FetchHandler {
   return async (request) => {
     const url = new URL(request.url);
     const rest = url.pathname.slice(1);
-    const target = url.hostname === 'line' ? { kind: 'line' as const, id: rest, crop: url.searchParams.get('crop') } : { kind: 'page' as const, hash: url.hostname, variant: rest };
+    const target =
+      url.hostname === 'line'
+        ? { kind: 'line' as const, id: rest, crop: url.searchParams.get('crop') }
+        : { kind: 'page' as const, hash: url.hostname, variant: rest };
     const found = request.method === 'GET' ? await findImage(target, source) : null;
     if (!found) return notFound(`no image ${url.href}`);
     if ('body' in found) return new Response(new Uint8Array(found.body), { headers: { 'Content-Type': found.contentType } });

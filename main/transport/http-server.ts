@@ -59,7 +59,8 @@ export async function startBrowserServer(o: ServerOptions): Promise<BrowserServe
     handle(req, res).catch((error) => send(res, 500, { name: 'InternalError', message: (error as Error).message }));
   });
   const matches = (given: string) => given.length === token.length && timingSafeEqual(Buffer.from(given), Buffer.from(token));
-  const tokenOk = (req: IncomingMessage, url: URL) => [String(req.headers['x-quire-token'] ?? ''), url.searchParams.get('token') ?? ''].some(matches);
+  const tokenOk = (req: IncomingMessage, url: URL) =>
+    [String(req.headers['x-quire-token'] ?? ''), url.searchParams.get('token') ?? ''].some(matches);
   const originOk = (req: IncomingMessage) => req.headers.origin === undefined || req.headers.origin === origin;
   // A page on another site can rebind its own name to 127.0.0.1; its requests then carry that name as Host.
   const hostOk = (req: IncomingMessage) => hosts.includes(String(req.headers.host ?? '').toLowerCase());
@@ -69,7 +70,11 @@ export async function startBrowserServer(o: ServerOptions): Promise<BrowserServe
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('Cache-Control', 'no-store');
     res.setHeader('Referrer-Policy', 'no-referrer');
-    if (!hostOk(req)) return refuse(req, res, 403, { name: 'Forbidden', message: `Host ${String(req.headers.host ?? '(none)').slice(0, 100)} is not this server` });
+    if (!hostOk(req))
+      return refuse(req, res, 403, {
+        name: 'Forbidden',
+        message: `Host ${String(req.headers.host ?? '(none)').slice(0, 100)} is not this server`,
+      });
     if (!originOk(req)) return refuse(req, res, 403, { name: 'Forbidden', message: 'requests from other origins are refused' });
     const asset = req.method === 'GET' && url.pathname.startsWith('/assets/');
     if (!asset && !tokenOk(req, url)) return refuse(req, res, 401, { name: 'Unauthorized', message: 'missing or wrong token' });
@@ -106,7 +111,8 @@ export async function startBrowserServer(o: ServerOptions): Promise<BrowserServe
     try {
       const raw = await readBody(req, MAX_BODY);
       const parsed = exportDownloadSchema.safeParse(raw.length ? JSON.parse(raw.toString('utf8')) : {});
-      if (!parsed.success) throw new RequestError(`export: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'request'}: ${i.message}`).join('; ')}`);
+      if (!parsed.success)
+        throw new RequestError(`export: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'request'}: ${i.message}`).join('; ')}`);
       request = parsed.data;
     } catch (error) {
       return send(res, error instanceof PayloadTooLarge ? 413 : 400, { name: (error as Error).name, message: (error as Error).message });
@@ -118,7 +124,9 @@ export async function startBrowserServer(o: ServerOptions): Promise<BrowserServe
       return send(res, 500, { name: (error as Error).name, message: (error as Error).message });
     }
     res.writeHead(200, {
-      'Content-Type': 'application/zip', 'Content-Disposition': `attachment; filename="${zip.name.replace(/[^\x20-\x7e]|"/g, '_')}"; filename*=UTF-8''${encodeURIComponent(zip.name)}`, 'X-Quire-Files': String(zip.files),
+      'Content-Type': 'application/zip',
+      'Content-Disposition': `attachment; filename="${zip.name.replace(/[^\x20-\x7e]|"/g, '_')}"; filename*=UTF-8''${encodeURIComponent(zip.name)}`,
+      'X-Quire-Files': String(zip.files),
     });
     // Once the headers are out an error can only cut the download short.
     await zip.write(res).catch(() => res.destroy());
@@ -129,10 +137,12 @@ export async function startBrowserServer(o: ServerOptions): Promise<BrowserServe
   // each upload is imported on its own.
   async function upload(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     const batch = url.searchParams.get('batch');
-    if (batch !== null && !/^[a-z0-9]{8,40}$/.test(batch)) return refuse(req, res, 400, { name: 'RequestError', message: 'batch: 8 to 40 lowercase letters or digits' });
+    if (batch !== null && !/^[a-z0-9]{8,40}$/.test(batch))
+      return refuse(req, res, 400, { name: 'RequestError', message: 'batch: 8 to 40 lowercase letters or digits' });
     if (batch !== null && url.searchParams.get('done') === '1') {
       const dir = staging.take(batch);
-      if (!dir) return send(res, 404, { name: 'NotFound', message: `no upload batch ${batch} (never staged, already imported, or expired)` });
+      if (!dir)
+        return send(res, 404, { name: 'NotFound', message: `no upload batch ${batch} (never staged, already imported, or expired)` });
       return importStaged(res, dir, [dir]);
     }
     const name = basename(url.searchParams.get('name') ?? 'upload');
@@ -169,7 +179,11 @@ export async function startBrowserServer(o: ServerOptions): Promise<BrowserServe
   }
 
   async function serveLineImage(res: ServerResponse, url: URL): Promise<void> {
-    return sendImage(res, url.pathname, await findImage({ kind: 'line', id: url.pathname.split('/')[2] ?? '', crop: url.searchParams.get('crop') }, o));
+    return sendImage(
+      res,
+      url.pathname,
+      await findImage({ kind: 'line', id: url.pathname.split('/')[2] ?? '', crop: url.searchParams.get('crop') }, o),
+    );
   }
 
   function sendImage(res: ServerResponse, path: string, found: FoundImage | null): void {
@@ -223,13 +237,14 @@ export async function startBrowserServer(o: ServerOptions): Promise<BrowserServe
       const text = JSON.stringify(event);
       for (const ws of sockets) ws.send(text);
     },
-    close: () => new Promise<void>((ok) => {
-      for (const ws of sockets) ws.terminate();
-      wss.close();
-      staging.close();
-      server.closeAllConnections();
-      server.close(() => ok());
-    }),
+    close: () =>
+      new Promise<void>((ok) => {
+        for (const ws of sockets) ws.terminate();
+        wss.close();
+        staging.close();
+        server.closeAllConnections();
+        server.close(() => ok());
+      }),
   };
 }
 
@@ -240,7 +255,8 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
     let size = 0;
     req.on('data', (c: Buffer) => {
       size += c.length;
-      if (size > limit) chunks.length = 0; // keep reading, hold nothing
+      if (size > limit)
+        chunks.length = 0; // keep reading, hold nothing
       else chunks.push(c);
     });
     req.on('end', () => (size > limit ? fail(new PayloadTooLarge(`request body over ${limit} bytes`)) : ok(Buffer.concat(chunks))));
@@ -255,7 +271,10 @@ function refuse(req: IncomingMessage, res: ServerResponse, status: number, body:
 }
 
 function send(res: ServerResponse, status: number, body: unknown): void {
-  if (res.headersSent) { res.end(); return; }
+  if (res.headersSent) {
+    res.end();
+    return;
+  }
   res.writeHead(status, { 'Content-Type': 'application/json' });
   res.end(JSON.stringify(body));
 }

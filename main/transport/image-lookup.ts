@@ -19,8 +19,7 @@ export interface ImageSource {
 export type ImageTarget = { kind: 'page'; hash: string; variant: string } | { kind: 'line'; id: string; crop?: string | null };
 
 export type FoundImage =
-  | { contentType: string; file: string; immutable: true }
-  | { contentType: 'image/png'; body: Buffer; immutable: false };
+  { contentType: string; file: string; immutable: true } | { contentType: 'image/png'; body: Buffer; immutable: false };
 
 /** The image a target names, or null when it names none (answered as 404). */
 export async function findImage(target: ImageTarget, source: ImageSource): Promise<FoundImage | null> {

@@ -23,13 +23,34 @@ const SCANS = { name: 'Scans and PAGE/ALTO', extensions: ['tif', 'tiff', 'jpg', 
 
 export const DIALOGS: Record<DialogKind, OpenDialogOptions> = {
   // PAGE/ALTO files are chosen together with their images (or as a folder holding both).
-  'import-files': { title: 'Import scans or PAGE/ALTO files', buttonLabel: 'Import', properties: ['openFile', 'multiSelections'], filters: [SCANS, { name: 'All files', extensions: ['*'] }] },
-  'import-folder': { title: 'Import a folder of scans or PAGE/ALTO files', buttonLabel: 'Import', properties: ['openDirectory', 'multiSelections'] },
-  'import-lines': { title: 'Import a folder of line images (NAME.png with NAME.gt.txt)', buttonLabel: 'Import lines', properties: ['openDirectory'] },
+  'import-files': {
+    title: 'Import scans or PAGE/ALTO files',
+    buttonLabel: 'Import',
+    properties: ['openFile', 'multiSelections'],
+    filters: [SCANS, { name: 'All files', extensions: ['*'] }],
+  },
+  'import-folder': {
+    title: 'Import a folder of scans or PAGE/ALTO files',
+    buttonLabel: 'Import',
+    properties: ['openDirectory', 'multiSelections'],
+  },
+  'import-lines': {
+    title: 'Import a folder of line images (NAME.png with NAME.gt.txt)',
+    buttonLabel: 'Import lines',
+    properties: ['openDirectory'],
+  },
   'open-project': { title: 'Open a Quire project folder', buttonLabel: 'Open', properties: ['openDirectory'] },
-  'create-project': { title: 'Choose a folder for the new project', buttonLabel: 'Create', properties: ['openDirectory', 'createDirectory', 'promptToCreate'] },
+  'create-project': {
+    title: 'Choose a folder for the new project',
+    buttonLabel: 'Create',
+    properties: ['openDirectory', 'createDirectory', 'promptToCreate'],
+  },
   // The export goes into a new folder inside the chosen one, never among files already there.
-  'export-folder': { title: 'Choose where to export (a new folder is made inside it)', buttonLabel: 'Export here', properties: ['openDirectory', 'createDirectory', 'promptToCreate'] },
+  'export-folder': {
+    title: 'Choose where to export (a new folder is made inside it)',
+    buttonLabel: 'Export here',
+    properties: ['openDirectory', 'createDirectory', 'promptToCreate'],
+  },
 };
 
 export interface IpcHandlers {

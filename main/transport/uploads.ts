@@ -8,7 +8,7 @@ import { createWriteStream, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import type { IncomingMessage } from 'node:http';
-import { processAlive } from '../store/atomic.ts';
+import { processAlive } from '../fs/atomic.ts';
 import { MAX_IMAGE_BYTES } from '../import/safe-files.ts';
 
 export interface UploadLimits {
@@ -20,7 +20,11 @@ export interface UploadLimits {
   batchTtlMs: number;
 }
 
-export const DEFAULT_UPLOAD_LIMITS: UploadLimits = { maxFileBytes: MAX_IMAGE_BYTES, maxBatchBytes: 2 * MAX_IMAGE_BYTES, batchTtlMs: 30 * 60_000 };
+export const DEFAULT_UPLOAD_LIMITS: UploadLimits = {
+  maxFileBytes: MAX_IMAGE_BYTES,
+  maxBatchBytes: 2 * MAX_IMAGE_BYTES,
+  batchTtlMs: 30 * 60_000,
+};
 
 const PREFIX = 'quire-upload-';
 
@@ -28,7 +32,11 @@ export class PayloadTooLarge extends Error {
   override name = 'PayloadTooLarge';
 }
 
-interface Batch { dir: string; bytes: number; touched: number }
+interface Batch {
+  dir: string;
+  bytes: number;
+  touched: number;
+}
 
 /** Removes upload folders left by servers that no longer run (a crash or a kill). */
 export function removeOrphanedUploads(root = tmpdir()): number {
@@ -38,7 +46,12 @@ export function removeOrphanedUploads(root = tmpdir()): number {
     if (m && !processAlive(Number(m[1]))) {
       // Another user's leftovers in a shared temp folder may not be ours to remove: skip them
       // rather than refuse to start.
-      try { rmSync(join(root, name), { recursive: true, force: true }); removed++; } catch { /* not ours */ }
+      try {
+        rmSync(join(root, name), { recursive: true, force: true });
+        removed++;
+      } catch {
+        /* not ours */
+      }
     }
   }
   return removed;
@@ -67,9 +80,13 @@ function streamToFile(req: IncomingMessage, file: string, limit: number): Promis
       if (bytes > limit) stop(new PayloadTooLarge(`upload over the limit of ${limit} bytes`));
     });
     req.on('error', stop);
-    req.on('close', () => { if (!req.complete) stop(new Error('upload interrupted')); });
+    req.on('close', () => {
+      if (!req.complete) stop(new Error('upload interrupted'));
+    });
     out.on('error', stop);
-    out.on('finish', () => { if (!failed) ok(bytes); });
+    out.on('finish', () => {
+      if (!failed) ok(bytes);
+    });
     req.pipe(out);
   });
 }
@@ -78,7 +95,10 @@ export class UploadStaging {
   private readonly batches = new Map<string, Batch>();
   private readonly timer: NodeJS.Timeout;
 
-  constructor(readonly limits: UploadLimits = DEFAULT_UPLOAD_LIMITS, private readonly root = tmpdir()) {
+  constructor(
+    readonly limits: UploadLimits = DEFAULT_UPLOAD_LIMITS,
+    private readonly root = tmpdir(),
+  ) {
     removeOrphanedUploads(root);
     this.timer = setInterval(() => this.expire(), Math.min(60_000, Math.max(1000, limits.batchTtlMs))).unref();
   }
@@ -120,7 +140,10 @@ export class UploadStaging {
         throw new PayloadTooLarge(`upload of ${declared} bytes is over the limit of ${limit} bytes`);
       }
       const bytes = await streamToFile(req, file, limit);
-      if (b) { b.bytes += bytes; b.touched = Date.now(); }
+      if (b) {
+        b.bytes += bytes;
+        b.touched = Date.now();
+      }
       return { dir, file };
     } catch (error) {
       if (batch !== null) this.drop(batch);

@@ -11,7 +11,9 @@ import { handKeysToLineTools, pagePoint } from '../helpers/page-screen.ts';
 import { tempDir } from '../helpers/project.ts';
 
 const scan = join(tempDir(), 'folio-3v.png');
-const fixture = useBrowserApp(async () => { await writeSynthPage(6, scan); });
+const fixture = useBrowserApp(async () => {
+  await writeSynthPage(6, scan);
+});
 
 test('import, find lines, reshape one, transcribe three with the keyboard, reload, search', async () => {
   const { app, browser } = fixture();
@@ -29,14 +31,20 @@ test('import, find lines, reshape one, transcribe three with the keyboard, reloa
   await page.getByTestId('import-input').setInputFiles([scan]);
   await openFirstPage(page);
   await page.getByTestId('segment-page').click();
-  await page.getByTestId('page-status').getByText(/lines found/).waitFor();
+  await page
+    .getByTestId('page-status')
+    .getByText(/lines found/)
+    .waitFor();
   const found = Number(/(\d+) lines found/.exec(await page.getByTestId('page-status').innerText())![1]);
   assert.ok(found >= 15, `${found} lines found`);
   await page.screenshot({ path: join(ARTIFACTS, 'annotate-segmented.png') });
 
   // Drag the selected (first) line's first point 12 page pixels up.
   const pageId = Number(new URL(page.url()).searchParams.get('page') ?? 1);
-  const before = app.project.db.prepare('SELECT id, polygon FROM lines WHERE page_id = ? ORDER BY reading_order LIMIT 1').get(pageId) as { id: number; polygon: string };
+  const before = app.project.db.prepare('SELECT id, polygon FROM lines WHERE page_id = ? ORDER BY reading_order LIMIT 1').get(pageId) as {
+    id: number;
+    polygon: string;
+  };
   const [px, py] = JSON.parse(before.polygon)[0] as [number, number];
   const at = await pagePoint(page);
   await page.mouse.move(...at(px, py));
@@ -48,7 +56,10 @@ test('import, find lines, reshape one, transcribe three with the keyboard, reloa
   const after_ = app.project.db.prepare('SELECT polygon FROM lines WHERE id = ?').get(before.id) as { polygon: string };
   const [nx, ny] = JSON.parse(after_.polygon)[0] as [number, number];
   assert.ok(Math.abs(nx - px) <= 2 && Math.abs(ny - (py - 12)) <= 2, `point moved from ${px},${py} to ${nx},${ny}`);
-  assert.equal((app.project.db.prepare('SELECT count(*) AS n FROM line_geometry_history WHERE line_id = ?').get(before.id) as { n: number }).n, 1);
+  assert.equal(
+    (app.project.db.prepare('SELECT count(*) AS n FROM line_geometry_history WHERE line_id = ?').get(before.id) as { n: number }).n,
+    1,
+  );
 
   // Draw a line in the empty top margin, then delete it again.
   await page.getByTestId('tool-draw').click();
@@ -57,8 +68,16 @@ test('import, find lines, reshape one, transcribe three with the keyboard, reloa
   await page.mouse.move(...at(500, 30), { steps: 3 });
   await page.mouse.move(...at(800, 50), { steps: 3 });
   await page.mouse.up();
-  await page.getByTestId('page-status').getByText('Line added').waitFor({ timeout: 5000 }).catch(async (e) => { throw new Error(`status: ${await page.getByTestId('page-status').innerText()}; ${e.message}`); });
-  const drawn = app.project.db.prepare('SELECT id, polygon, reading_order FROM lines WHERE page_id = ? ORDER BY id DESC LIMIT 1').get(pageId) as { id: number; polygon: string; reading_order: number };
+  await page
+    .getByTestId('page-status')
+    .getByText('Line added')
+    .waitFor({ timeout: 5000 })
+    .catch(async (e) => {
+      throw new Error(`status: ${await page.getByTestId('page-status').innerText()}; ${e.message}`);
+    });
+  const drawn = app.project.db
+    .prepare('SELECT id, polygon, reading_order FROM lines WHERE page_id = ? ORDER BY id DESC LIMIT 1')
+    .get(pageId) as { id: number; polygon: string; reading_order: number };
   const [[dx0, dy0], , [dx1, dy1]] = JSON.parse(drawn.polygon) as Array<[number, number]>;
   assert.ok(Math.abs(dx0 - 200) <= 2 && Math.abs(dy0 - 12) <= 2 && Math.abs(dx1 - 800) <= 2 && Math.abs(dy1 - 50) <= 2, drawn.polygon);
   assert.equal(drawn.reading_order, 0, 'a line drawn above all others comes first');
@@ -66,13 +85,20 @@ test('import, find lines, reshape one, transcribe three with the keyboard, reloa
   await page.getByTestId('page-status').getByText('Line deleted').waitFor();
 
   // Merge the first line with the next (M), then split it again where they met (S + click).
-  const firstTwo = app.project.db.prepare('SELECT id, box_x, box_w FROM lines WHERE page_id = ? ORDER BY reading_order LIMIT 2').all(pageId) as Array<{ id: number; box_x: number; box_w: number }>;
+  const firstTwo = app.project.db
+    .prepare('SELECT id, box_x, box_w FROM lines WHERE page_id = ? ORDER BY reading_order LIMIT 2')
+    .all(pageId) as Array<{ id: number; box_x: number; box_w: number }>;
   await handKeysToLineTools(page);
   await page.keyboard.press('m');
   await page.getByTestId('page-status').getByText('Lines merged').waitFor();
   const count = () => (app.project.db.prepare('SELECT count(*) AS n FROM lines WHERE page_id = ?').get(pageId) as { n: number }).n;
   assert.equal(count(), found - 1);
-  const merged = app.project.db.prepare('SELECT box_x, box_y, box_w, box_h FROM lines WHERE id = ?').get(firstTwo[0].id) as { box_x: number; box_y: number; box_w: number; box_h: number };
+  const merged = app.project.db.prepare('SELECT box_x, box_y, box_w, box_h FROM lines WHERE id = ?').get(firstTwo[0].id) as {
+    box_x: number;
+    box_y: number;
+    box_w: number;
+    box_h: number;
+  };
   await handKeysToLineTools(page);
   await page.keyboard.press('s');
   await page.mouse.click(...at(merged.box_x + merged.box_w / 2, merged.box_y + merged.box_h / 2));

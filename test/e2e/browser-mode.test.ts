@@ -18,7 +18,9 @@ test('imports a page in browser mode and shows its thumbnail, with no console er
   const { app, browser } = fixture();
   const page = await browser.newPage();
   const errors: string[] = [];
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(`${m.text()} (${m.location().url})`); });
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(`${m.text()} (${m.location().url})`);
+  });
   page.on('pageerror', (e) => errors.push(e.message));
   await page.goto(app.server.url);
   await page.getByText('No documents yet').waitFor();
@@ -30,7 +32,10 @@ test('imports a page in browser mode and shows its thumbnail, with no console er
   assert.equal(await card.count(), 1);
   const img = card.first().locator('img');
   await img.waitFor();
-  await page.waitForFunction((el) => (el as HTMLImageElement).complete && (el as HTMLImageElement).naturalWidth > 0, await img.elementHandle());
+  await page.waitForFunction(
+    (el) => (el as HTMLImageElement).complete && (el as HTMLImageElement).naturalWidth > 0,
+    await img.elementHandle(),
+  );
   assert.match(await card.first().innerText(), /page-1/);
   assert.match(await page.getByRole('alert').innerText(), /broken\.png/);
   await page.screenshot({ path: join(ARTIFACTS, 'browser-mode-import.png'), fullPage: true });

@@ -43,9 +43,15 @@ test('imports scans chosen in the native dialog by path; thumbnails come through
   assert.equal(dialogs.shown.at(-1)?.title, DIALOGS['import-files'].title);
   assert.match(await win.page.getByRole('alert').innerText(), /broken\.png: not a readable image/);
   const img = card.locator('img');
-  await win.page.waitForFunction((el) => (el as HTMLImageElement).complete && (el as HTMLImageElement).naturalWidth > 0, await img.elementHandle());
+  await win.page.waitForFunction(
+    (el) => (el as HTMLImageElement).complete && (el as HTMLImageElement).naturalWidth > 0,
+    await img.elementHandle(),
+  );
   assert.match((await img.getAttribute('src'))!, /^quire-image:\/\/[0-9a-f]{64}\/thumb$/);
-  assert.ok(win.images.some((i) => i.url.endsWith('/thumb') && i.status === 200), JSON.stringify(win.images));
+  assert.ok(
+    win.images.some((i) => i.url.endsWith('/thumb') && i.status === 200),
+    JSON.stringify(win.images),
+  );
   assert.deepEqual(win.errors, []);
 });
 
@@ -55,14 +61,19 @@ test('imports a folder with a PAGE file and its image; an image outside the fold
   const folder = join(root, 'parish');
   mkdirSync(folder);
   copyFileSync(new URL('../fixtures/xml/page-2019.xml', import.meta.url), join(folder, 'page-2019.xml'));
-  await sharp({ create: { width: 800, height: 600, channels: 3, background: '#efe6d2' } }).png().toFile(join(folder, 'folio-12r.png'));
+  await sharp({ create: { width: 800, height: 600, channels: 3, background: '#efe6d2' } })
+    .png()
+    .toFile(join(folder, 'folio-12r.png'));
   // The same checks as for uploads: a PAGE file may not pull in a picture from elsewhere.
   writeFileSync(join(root, 'private.png'), await png(80, 40));
   write(folder, 'sneaky.xml', pageXml({ image: '../private.png', width: 80, height: 40 }));
   const before = await documentCount();
   dialogs.answer([folder]);
   await win.page.getByTestId('import-folder').click();
-  await win.page.getByRole('alert').getByText(/sneaky\.xml.*outside the imported folder/).waitFor();
+  await win.page
+    .getByRole('alert')
+    .getByText(/sneaky\.xml.*outside the imported folder/)
+    .waitFor();
   assert.equal(await documentCount(), before + 1);
   assert.equal(dialogs.shown.at(-1)?.title, DIALOGS['import-folder'].title);
   assert.deepEqual(win.errors, []);
@@ -87,7 +98,8 @@ test('files dropped on the window import by their paths; a file without one, or 
   await win.dropPaths({ 'page-2.jpg': sample('page-2.jpg'), 'zero.png': '/dev/zero' });
   await win.page.evaluate(() => {
     const dt = new DataTransfer();
-    for (const name of ['page-2.jpg', 'zero.png', 'from-memory.png']) dt.items.add(new File([new Uint8Array([1, 2, 3])], name, { type: 'image/png' }));
+    for (const name of ['page-2.jpg', 'zero.png', 'from-memory.png'])
+      dt.items.add(new File([new Uint8Array([1, 2, 3])], name, { type: 'image/png' }));
     window.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
   });
   await win.page.getByTestId('document').filter({ hasText: 'page-2' }).waitFor();
@@ -110,8 +122,14 @@ test('a page opens with its scan and line images through quire-image:, and a lin
   const hits = async () => host.api().search({ query: 'candles' });
   for (let i = 0; i < 50 && (await hits()).length === 0; i++) await new Promise((r) => setTimeout(r, 100));
   assert.equal((await hits())[0]?.text, 'Item paid for candles 3d');
-  assert.ok(win.images.some((i) => /\/(page|preview(-small|-large)?)$/.test(i.url) && i.status === 200), 'the scan came through quire-image:');
-  assert.ok(win.images.some((i) => /^quire-image:\/\/line\/\d+\?crop=[0-9a-f]{16}$/.test(i.url) && i.status === 200), 'a line image came through quire-image:');
+  assert.ok(
+    win.images.some((i) => /\/(page|preview(-small|-large)?)$/.test(i.url) && i.status === 200),
+    'the scan came through quire-image:',
+  );
+  assert.ok(
+    win.images.some((i) => /^quire-image:\/\/line\/\d+\?crop=[0-9a-f]{16}$/.test(i.url) && i.status === 200),
+    'a line image came through quire-image:',
+  );
   await win.page.screenshot({ path: join(ARTIFACTS, 'desktop-transcribe.png') });
   assert.deepEqual(win.errors, []);
 });
@@ -129,9 +147,17 @@ test('a transcription job starts from the Training panel and is watched to its e
   assert.equal(job.state, 'done');
   const ended = () => win.delivered.some((e) => e.type === 'job-changed' && e.jobId === job.id && e.state === 'done');
   for (let i = 0; i < 50 && !ended(); i++) await new Promise((r) => setTimeout(r, 100));
-  const seen = win.delivered.filter((e) => (e.type === 'job-progress' && e.progress.jobId === job.id) || (e.type === 'job-changed' && e.jobId === job.id));
-  assert.ok(seen.some((e) => e.type === 'job-progress'), 'progress reached the window');
-  assert.ok(seen.some((e) => e.type === 'job-changed' && e.state === 'done'), 'the end reached the window');
+  const seen = win.delivered.filter(
+    (e) => (e.type === 'job-progress' && e.progress.jobId === job.id) || (e.type === 'job-changed' && e.jobId === job.id),
+  );
+  assert.ok(
+    seen.some((e) => e.type === 'job-progress'),
+    'progress reached the window',
+  );
+  assert.ok(
+    seen.some((e) => e.type === 'job-changed' && e.state === 'done'),
+    'the end reached the window',
+  );
   assert.ok((await host.api().reviewLines({ limit: 100 })).length > 0, 'the job wrote readings');
   assert.deepEqual(win.errors, []);
 });
@@ -198,6 +224,9 @@ test('the window enforces its CSP: an injected inline script does not run, and t
     return (window as unknown as { __injected?: boolean }).__injected === true;
   });
   assert.equal(ran, false);
-  assert.ok(other.errors.some((e) => /Content Security Policy/i.test(e)), `errors: ${JSON.stringify(other.errors)}`);
+  assert.ok(
+    other.errors.some((e) => /Content Security Policy/i.test(e)),
+    `errors: ${JSON.stringify(other.errors)}`,
+  );
   await other.close();
 });

@@ -15,7 +15,9 @@ import { ARTIFACTS } from '../helpers/chromium.ts';
 import { useBrowserApp } from '../helpers/browser-app.ts';
 import { writeLineFolder } from '../helpers/line-project.ts';
 
-const fixture = useBrowserApp(async (project) => { await importLineFolder(project, await writeLineFolder(32, 24)); });
+const fixture = useBrowserApp(async (project) => {
+  await importLineFolder(project, await writeLineFolder(32, 24));
+});
 
 const row = (page: Page, id: number) => page.getByTestId('jobs').locator(`[data-job="${id}"]`);
 const stateOf = (r: Locator) => r.getAttribute('data-state');
@@ -126,7 +128,10 @@ test('export the project as plain text, with human text only or with the model r
     await page.getByTestId('export-format-text').check();
     await page.getByTestId(readings ? 'export-readings' : 'export-human').check();
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-run').click()]);
-    await page.getByTestId('export-result').getByText(/Downloaded .*-text\.zip \(1 file\)/).waitFor();
+    await page
+      .getByTestId('export-result')
+      .getByText(/Downloaded .*-text\.zip \(1 file\)/)
+      .waitFor();
     if (readings) await page.screenshot({ path: join(ARTIFACTS, 'export-dialog.png') });
     const files = unzipSync(new Uint8Array(readFileSync((await download.path())!)));
     texts.push(strFromU8(Object.values(files)[0]));

@@ -12,11 +12,16 @@ import { addSynthPages } from '../helpers/synth-project.ts';
 
 // Page 1: three unlabeled lines; page 2: all labeled; page 3: the first labeled, then two unlabeled.
 const fixture = useBrowserApp(async (project) => {
-  await addSynthPages(project, [41, 42, 43], { lines: 3, oneDocument: true, labeled: (line, page) => page === 1 || (page === 2 && line === 0) });
+  await addSynthPages(project, [41, 42, 43], {
+    lines: 3,
+    oneDocument: true,
+    labeled: (line, page) => page === 1 || (page === 2 && line === 0),
+  });
 });
 
 const focused = (page: Page) => page.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? document.activeElement?.tagName);
-const where = async (page: Page) => `${await page.locator('nav strong').innerText()} ${await page.getByTestId('line-text').getAttribute('aria-label')}`;
+const where = async (page: Page) =>
+  `${await page.locator('nav strong').innerText()} ${await page.getByTestId('line-text').getAttribute('aria-label')}`;
 async function waitWhere(page: Page, expected: string) {
   for (let i = 0; i < 100 && (await where(page).catch(() => '')) !== expected; i++) await page.waitForTimeout(50);
   assert.equal(await where(page), expected);
@@ -27,8 +32,15 @@ test('Enter and Ctrl+↓ go on to the next page; the end of the document says so
   const { app } = fixture();
   const page = await openPageScreen(fixture());
   await waitWhere(page, 'Page 1 transcription of line 1');
-  const text = (order: number, pageIndex: number) => (app.project.db.prepare(`SELECT ct.text FROM lines l JOIN pages p ON p.id = l.page_id
-    LEFT JOIN current_transcriptions ct ON ct.line_id = l.id WHERE p.page_index = ? AND l.reading_order = ?`).get(pageIndex, order) as { text: string | null }).text;
+  const text = (order: number, pageIndex: number) =>
+    (
+      app.project.db
+        .prepare(
+          `SELECT ct.text FROM lines l JOIN pages p ON p.id = l.page_id
+    LEFT JOIN current_transcriptions ct ON ct.line_id = l.id WHERE p.page_index = ? AND l.reading_order = ?`,
+        )
+        .get(pageIndex, order) as { text: string | null }
+    ).text;
   await page.keyboard.type('first line');
   await page.keyboard.press('Enter');
   await waitWhere(page, 'Page 1 transcription of line 2');
@@ -70,7 +82,9 @@ test('Tab keeps the keyboard in the text field; Alt+P reaches the palette; every
   // With a reading and an empty field, Tab takes it.
   const lineId = Number((await page.getByTestId('line-image').getAttribute('src'))!.match(/line-image\/(\d+)/)![1]);
   app.project.db.prepare("INSERT INTO models (name, kind, config, weights_hash) VALUES ('m', 'finetune', '{}', 'x')").run();
-  app.project.db.prepare("INSERT INTO predictions (line_id, model_id, text, confidence, char_confidence) VALUES (?, 1, 'a reading', 0.9, '[0.9]')").run(lineId);
+  app.project.db
+    .prepare("INSERT INTO predictions (line_id, model_id, text, confidence, char_confidence) VALUES (?, 1, 'a reading', 0.9, '[0.9]')")
+    .run(lineId);
   await page.reload();
   // A reload comes back to the page and line (the address keeps them).
   await waitWhere(page, 'Page 1 transcription of line 2');
@@ -93,9 +107,15 @@ test('Tab keeps the keyboard in the text field; Alt+P reaches the palette; every
   const font = await page.evaluate(async () => {
     await document.fonts.ready;
     // (No named helpers in here: the test's compiler would wrap them in a __name call the page lacks.)
-    const [palette, field] = ['[aria-label="insert ꝛ"]', '[data-testid=line-text]'].map((sel) => getComputedStyle(document.querySelector(sel)!).fontFamily);
-    return { palette, field, ready: document.fonts.check('20px "Junicode Quire"', 'ſꝛ⁊ꝑꝓ'),
-      loaded: [...document.fonts].some((f) => f.family.includes('Junicode Quire') && f.status === 'loaded') };
+    const [palette, field] = ['[aria-label="insert ꝛ"]', '[data-testid=line-text]'].map(
+      (sel) => getComputedStyle(document.querySelector(sel)!).fontFamily,
+    );
+    return {
+      palette,
+      field,
+      ready: document.fonts.check('20px "Junicode Quire"', 'ſꝛ⁊ꝑꝓ'),
+      loaded: [...document.fonts].some((f) => f.family.includes('Junicode Quire') && f.status === 'loaded'),
+    };
   });
   assert.match(font.palette, /^"Junicode Quire"/);
   assert.match(font.field, /^"Junicode Quire"/);
@@ -104,7 +124,9 @@ test('Tab keeps the keyboard in the text field; Alt+P reaches the palette; every
 
   // Every control: backwards from the text field with Shift+Tab, forwards from the palette with Tab.
   const reached = new Set<string>();
-  await page.evaluate(() => document.querySelectorAll('button, input, select, summary, [tabindex]').forEach((el, i) => el.setAttribute('data-k', String(i))));
+  await page.evaluate(() =>
+    document.querySelectorAll('button, input, select, summary, [tabindex]').forEach((el, i) => el.setAttribute('data-k', String(i))),
+  );
   const walk = async (key: string, steps: number) => {
     for (let i = 0; i < steps; i++) {
       await page.keyboard.press(key);
@@ -112,9 +134,14 @@ test('Tab keeps the keyboard in the text field; Alt+P reaches the palette; every
       if (k) reached.add(k);
     }
   };
-  const controls = await page.evaluate(() => [...document.querySelectorAll<HTMLElement>('[data-k]')]
-    .filter((el) => !(el as HTMLButtonElement).disabled && el.getAttribute('tabindex') !== '-1' && el.checkVisibility())
-    .map((el) => ({ k: el.getAttribute('data-k')!, name: el.getAttribute('aria-label') ?? el.getAttribute('data-testid') ?? el.textContent?.trim().slice(0, 30) })));
+  const controls = await page.evaluate(() =>
+    [...document.querySelectorAll<HTMLElement>('[data-k]')]
+      .filter((el) => !(el as HTMLButtonElement).disabled && el.getAttribute('tabindex') !== '-1' && el.checkVisibility())
+      .map((el) => ({
+        k: el.getAttribute('data-k')!,
+        name: el.getAttribute('aria-label') ?? el.getAttribute('data-testid') ?? el.textContent?.trim().slice(0, 30),
+      })),
+  );
   // Enough steps to go round every control and back to the field, however many the screen has.
   await walk('Shift+Tab', controls.length + 5);
   await field.focus();

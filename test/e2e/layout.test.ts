@@ -17,20 +17,32 @@ import { tempDir } from '../helpers/project.ts';
 const fixture = useBrowserApp(async (project) => {
   const src = tempDir();
   copyFileSync(new URL('../fixtures/xml/page-2019.xml', import.meta.url), join(src, 'page-2019.xml'));
-  await sharp({ create: { width: 800, height: 600, channels: 3, background: '#efe6d2' } }).png().toFile(join(src, 'folio-12r.png'));
+  await sharp({ create: { width: 800, height: 600, channels: 3, background: '#efe6d2' } })
+    .png()
+    .toFile(join(src, 'folio-12r.png'));
   await importFiles(project, [src]);
 });
 
 /** Where an element is, and whether a click at its centre reaches it (not something over it). */
-const place = (page: Page, selector: string) => page.locator(selector).first().evaluate((el) => {
-  const r = el.getBoundingClientRect();
-  const hit = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);
-  const style = getComputedStyle(el);
-  return {
-    left: r.left, right: r.right, top: r.top, width: r.width, height: r.height, reachable: !!hit && (el === hit || el.contains(hit)),
-    line: parseFloat(style.lineHeight) || parseFloat(style.fontSize) * 1.3, text: `${(el as HTMLElement).innerText} | ${el.getAttribute('title') ?? ''}`,
-  };
-});
+const place = (page: Page, selector: string) =>
+  page
+    .locator(selector)
+    .first()
+    .evaluate((el) => {
+      const r = el.getBoundingClientRect();
+      const hit = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);
+      const style = getComputedStyle(el);
+      return {
+        left: r.left,
+        right: r.right,
+        top: r.top,
+        width: r.width,
+        height: r.height,
+        reachable: !!hit && (el === hit || el.contains(hit)),
+        line: parseFloat(style.lineHeight) || parseFloat(style.fontSize) * 1.3,
+        text: `${(el as HTMLElement).innerText} | ${el.getAttribute('title') ?? ''}`,
+      };
+    });
 
 /** Checks the header as a person would see it. */
 async function checkHeader(page: Page, where: string): Promise<void> {
@@ -41,7 +53,11 @@ async function checkHeader(page: Page, where: string): Promise<void> {
   }));
   const at = `${where} at ${view.width} px`;
   assert.ok(view.pageOverflow <= 0 && view.headerOverflow <= 0, `nothing overflows (${at}: ${JSON.stringify(view)})`);
-  for (const [name, selector] of [['import', '.import span, .import button'], ['export', '[data-testid="export-open"]'], ['search', '[data-testid="search"]']]) {
+  for (const [name, selector] of [
+    ['import', '.import span, .import button'],
+    ['export', '[data-testid="export-open"]'],
+    ['search', '[data-testid="search"]'],
+  ]) {
     const r = await place(page, selector);
     assert.ok(r.left >= 0 && r.right <= view.width && r.top >= 0 && r.width > 0, `${name} inside the window (${at}: ${JSON.stringify(r)})`);
     assert.ok(r.reachable, `${name} is not covered (${at})`);
@@ -57,7 +73,9 @@ test('the header holds at 1024, 1440 and 1920 px on every screen', async () => {
   for (const width of [1024, 1440, 1920]) {
     const page = await browser.newPage({ viewport: { width, height: 800 } });
     const errors: string[] = [];
-    page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(m.text());
+    });
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(app.server.url);
     await page.getByTestId('document').first().waitFor();
@@ -81,18 +99,23 @@ test('the header holds at 1024, 1440 and 1920 px on every screen', async () => {
 });
 
 /** The page's background and text colours as drawn, and what overflows the window. */
-const looks = (page: Page) => page.evaluate(() => {
-  const main = getComputedStyle(document.documentElement);
-  const columns = ['page-canvas', 'page-text', 'line-text'].map((id) => document.querySelector(`[data-testid=${id}]`)!.getBoundingClientRect());
-  return {
-    theme: document.documentElement.dataset.theme ?? null, background: main.backgroundColor, text: main.color,
-    overflow: document.documentElement.scrollWidth - window.innerWidth,
-    columnsInside: columns.every((r) => r.left >= 0 && r.right <= window.innerWidth && r.width > 100),
-    current: getComputedStyle(document.querySelector('[data-testid=page-text] li.current button')!).backgroundColor,
-  };
-});
+const looks = (page: Page) =>
+  page.evaluate(() => {
+    const main = getComputedStyle(document.documentElement);
+    const columns = ['page-canvas', 'page-text', 'line-text'].map((id) =>
+      document.querySelector(`[data-testid=${id}]`)!.getBoundingClientRect(),
+    );
+    return {
+      theme: document.documentElement.dataset.theme ?? null,
+      background: main.backgroundColor,
+      text: main.color,
+      overflow: document.documentElement.scrollWidth - window.innerWidth,
+      columnsInside: columns.every((r) => r.left >= 0 && r.right <= window.innerWidth && r.width > 100),
+      current: getComputedStyle(document.querySelector('[data-testid=page-text] li.current button')!).backgroundColor,
+    };
+  });
 
-test('light and dark themes hold at 1024, 1440 and 1920 px; the system\'s theme first, the toggle remembered', async () => {
+test("light and dark themes hold at 1024, 1440 and 1920 px; the system's theme first, the toggle remembered", async () => {
   const { app, browser } = fixture();
   for (const width of [1024, 1440, 1920]) {
     // The system asks for dark: shown dark until the toggle picks light.
@@ -116,8 +139,16 @@ test('light and dark themes hold at 1024, 1440 and 1920 px; the system\'s theme 
       await checkHeader(page, `page, ${theme} theme`);
       await page.screenshot({ path: join(ARTIFACTS, `theme-${theme}-${width}-page.png`) });
     }
-    const lum = (c: string) => c.match(/\d+/g)!.slice(0, 3).map(Number).reduce((a, b) => a + b, 0);
-    assert.ok(lum(seen.dark.background) < 200 && lum(seen.light.background) > 600, `dark and light backgrounds (${seen.dark.background}, ${seen.light.background})`);
+    const lum = (c: string) =>
+      c
+        .match(/\d+/g)!
+        .slice(0, 3)
+        .map(Number)
+        .reduce((a, b) => a + b, 0);
+    assert.ok(
+      lum(seen.dark.background) < 200 && lum(seen.light.background) > 600,
+      `dark and light backgrounds (${seen.dark.background}, ${seen.light.background})`,
+    );
     assert.ok(lum(seen.dark.text) > lum(seen.dark.background) + 300, 'light text on dark');
     assert.notEqual(seen.light.current, 'rgba(0, 0, 0, 0)', 'the current line is highlighted in the page text');
     // Remembered over a reload, whatever the system says.
@@ -136,7 +167,10 @@ test('messages about one project do not follow into another', async () => {
   const broken = join(tempDir(), 'broken.png');
   writeFileSync(broken, 'this is not a png');
   await page.getByTestId('import-input').setInputFiles([broken]);
-  await page.getByRole('alert').getByText(/broken\.png/).waitFor();
+  await page
+    .getByRole('alert')
+    .getByText(/broken\.png/)
+    .waitFor();
   await page.getByTestId('project-menu').click();
   await page.getByTestId('project-path').fill(join(tempDir(), 'another-parish'));
   await page.getByTestId('project-create').click();

@@ -13,7 +13,9 @@ import { tempDir } from '../helpers/project.ts';
 import { addSynthPages } from '../helpers/synth-project.ts';
 import type { Page } from 'playwright-core';
 
-const fixture = useBrowserApp(async (project) => { await addSynthPages(project, [11], { lines: 8 }); });
+const fixture = useBrowserApp(async (project) => {
+  await addSynthPages(project, [11], { lines: 8 });
+});
 
 async function assertShows(page: Page, project: Project, lineId: number, what: string): Promise<void> {
   const expected = await serverCrop(project, lineId);
@@ -31,7 +33,8 @@ async function assertShows(page: Page, project: Project, lineId: number, what: s
 test('the line image follows reshape, merge, split and a project switch', async () => {
   const { app } = fixture();
   const page = await openPageScreen(fixture());
-  const first = () => app.project.db.prepare('SELECT id, polygon FROM lines ORDER BY reading_order LIMIT 1').get() as { id: number; polygon: string };
+  const first = () =>
+    app.project.db.prepare('SELECT id, polygon FROM lines ORDER BY reading_order LIMIT 1').get() as { id: number; polygon: string };
   const lineId = first().id;
   await assertShows(page, app.project, lineId, 'opened');
 
@@ -54,7 +57,12 @@ test('the line image follows reshape, merge, split and a project switch', async 
   await page.getByTestId('page-status').getByText('Lines merged').waitFor();
   await assertShows(page, app.project, lineId, 'merged');
   await page.screenshot({ path: join(ARTIFACTS, 'line-image-merged.png') });
-  const merged = app.project.db.prepare('SELECT box_x, box_y, box_w, box_h FROM lines WHERE id = ?').get(lineId) as { box_x: number; box_y: number; box_w: number; box_h: number };
+  const merged = app.project.db.prepare('SELECT box_x, box_y, box_w, box_h FROM lines WHERE id = ?').get(lineId) as {
+    box_x: number;
+    box_y: number;
+    box_w: number;
+    box_h: number;
+  };
   await handKeysToLineTools(page);
   await page.keyboard.press('s');
   await page.mouse.click(...(await pagePoint(page))(merged.box_x + merged.box_w / 2, merged.box_y + merged.box_h / 2));
@@ -67,7 +75,7 @@ test('the line image follows reshape, merge, split and a project switch', async 
   await addSynthPages(other, [12], { lines: 6, name: 'other' });
   const otherFirst = (other.db.prepare('SELECT id FROM lines ORDER BY reading_order LIMIT 1').get() as { id: number }).id;
   other.close();
-  assert.equal(otherFirst, lineId, 'the other project\'s line 1 has the same id');
+  assert.equal(otherFirst, lineId, "the other project's line 1 has the same id");
   await page.getByRole('button', { name: /←/ }).click();
   await page.getByTestId('project-menu').click();
   await page.getByTestId('project-path').fill(otherDir);

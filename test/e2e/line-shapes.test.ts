@@ -12,7 +12,9 @@ import { openPageScreen, useBrowserApp } from '../helpers/browser-app.ts';
 import { pagePoint } from '../helpers/page-screen.ts';
 import { addSynthPages } from '../helpers/synth-project.ts';
 
-const fixture = useBrowserApp(async (project) => { await addSynthPages(project, [31], { lines: 5 }); });
+const fixture = useBrowserApp(async (project) => {
+  await addSynthPages(project, [31], { lines: 5 });
+});
 
 test('polygon and baseline points are added, moved and removed with the mouse, and stay consistent', async () => {
   const { app } = fixture();
@@ -20,10 +22,14 @@ test('polygon and baseline points are added, moved and removed with the mouse, a
   await page.getByTestId('zoom-line').click();
   const lineId = (app.project.db.prepare('SELECT id FROM lines ORDER BY reading_order LIMIT 1').get() as { id: number }).id;
   const shape = () => {
-    const r = app.project.db.prepare('SELECT polygon, baseline FROM lines WHERE id = ?').get(lineId) as { polygon: string; baseline: string };
+    const r = app.project.db.prepare('SELECT polygon, baseline FROM lines WHERE id = ?').get(lineId) as {
+      polygon: string;
+      baseline: string;
+    };
     return { polygon: JSON.parse(r.polygon) as Point[], baseline: JSON.parse(r.baseline) as Point[] };
   };
-  const history = () => (app.project.db.prepare('SELECT count(*) AS n FROM line_geometry_history WHERE line_id = ?').get(lineId) as { n: number }).n;
+  const history = () =>
+    (app.project.db.prepare('SELECT count(*) AS n FROM line_geometry_history WHERE line_id = ?').get(lineId) as { n: number }).n;
   const status = page.getByTestId('page-status');
   /** Runs a mouse action and waits until the shape is saved (a new history row) and the canvas redrawn. */
   const edited = async (action: (at: (x: number, y: number) => [number, number]) => Promise<void>) => {
@@ -33,7 +39,10 @@ test('polygon and baseline points are added, moved and removed with the mouse, a
     assert.equal(history(), before + 1, `saved: ${await status.innerText()}`);
     // The canvas shows the saved shape (its handles are where the next action aims).
     const saved = shape();
-    await page.waitForFunction((s) => document.querySelector<HTMLElement>('[data-testid=page-canvas]')?.dataset.selectedShape === s, JSON.stringify([saved.polygon, saved.baseline]));
+    await page.waitForFunction(
+      (s) => document.querySelector<HTMLElement>('[data-testid=page-canvas]')?.dataset.selectedShape === s,
+      JSON.stringify([saved.polygon, saved.baseline]),
+    );
     await status.getByText('Line shape saved').waitFor();
     assert.deepEqual(shapeProblems(saved), []);
     return saved;
@@ -79,7 +88,10 @@ test('polygon and baseline points are added, moved and removed with the mouse, a
   const before = s.baseline;
   const grab = mid(before[0], before[1]);
   s = await edited((at) => drag(at, [grab[0] + 40, grab[1]], [grab[0] + 40, grab[1] - 8]));
-  assert.ok(s.baseline.every((p, i) => Math.abs(p[1] - (before[i][1] - 8)) <= 2), `${JSON.stringify(before)} → ${JSON.stringify(s.baseline)}`);
+  assert.ok(
+    s.baseline.every((p, i) => Math.abs(p[1] - (before[i][1] - 8)) <= 2),
+    `${JSON.stringify(before)} → ${JSON.stringify(s.baseline)}`,
+  );
 
   // The bottom-right corner dragged above the baseline takes the baseline's end along.
   const corner = s.polygon[2];
@@ -98,23 +110,33 @@ test('polygon and baseline points are added, moved and removed with the mouse, a
   assert.deepEqual(shape(), shapeBefore);
 });
 
-
 test('the keyboard edits points too: ] and [ choose, arrows move, Enter saves, I adds, Backspace removes', async () => {
   const { app } = fixture();
   const page = await openPageScreen(fixture());
   const lineId = Number((await page.getByTestId('line-image').getAttribute('src'))!.match(/line-image\/(\d+)/)![1]);
   const shape = () => {
-    const r = app.project.db.prepare('SELECT polygon, baseline FROM lines WHERE id = ?').get(lineId) as { polygon: string; baseline: string };
+    const r = app.project.db.prepare('SELECT polygon, baseline FROM lines WHERE id = ?').get(lineId) as {
+      polygon: string;
+      baseline: string;
+    };
     return { polygon: JSON.parse(r.polygon) as Point[], baseline: JSON.parse(r.baseline) as Point[] };
   };
-  const shown = (s: { polygon: Point[]; baseline: Point[] }) => page.waitForFunction((want) => document.querySelector<HTMLElement>('[data-testid=page-canvas]')?.dataset.selectedShape === want, JSON.stringify([s.polygon, s.baseline]));
-  const history = () => (app.project.db.prepare('SELECT count(*) AS n FROM line_geometry_history WHERE line_id = ?').get(lineId) as { n: number }).n;
+  const shown = (s: { polygon: Point[]; baseline: Point[] }) =>
+    page.waitForFunction(
+      (want) => document.querySelector<HTMLElement>('[data-testid=page-canvas]')?.dataset.selectedShape === want,
+      JSON.stringify([s.polygon, s.baseline]),
+    );
+  const history = () =>
+    (app.project.db.prepare('SELECT count(*) AS n FROM line_geometry_history WHERE line_id = ?').get(lineId) as { n: number }).n;
   let edits = history();
   /** Waits for the next saved edit and checks it. */
   const saved = async (check: (s: ReturnType<typeof shape>) => boolean) => {
     for (let i = 0; i < 300 && history() === edits; i++) await page.waitForTimeout(50);
     edits = history();
-    assert.ok(check(shape()), `${JSON.stringify(shape())} status: ${await page.getByTestId('page-status').innerText()} focus: ${await page.evaluate(() => document.activeElement?.outerHTML.slice(0, 80))}`);
+    assert.ok(
+      check(shape()),
+      `${JSON.stringify(shape())} status: ${await page.getByTestId('page-status').innerText()} focus: ${await page.evaluate(() => document.activeElement?.outerHTML.slice(0, 80))}`,
+    );
     await shown(shape());
     assert.deepEqual(shapeProblems(shape()), []);
   };

@@ -16,10 +16,19 @@ let pages: number[] = [];
 let lines: number[][] = [];
 
 const fixture = useBrowserApp(async (project) => {
-  pages = await addSynthPages(project, [41, 42], { lines: LINES, oneDocument: true, name: 'register', labeled: (line, page) => page === 0 && line < 3 });
-  lines = pages.map((p) => (project.db.prepare('SELECT id FROM lines WHERE page_id = ? ORDER BY reading_order').all(p) as Array<{ id: number }>).map((r) => r.id));
+  pages = await addSynthPages(project, [41, 42], {
+    lines: LINES,
+    oneDocument: true,
+    name: 'register',
+    labeled: (line, page) => page === 0 && line < 3,
+  });
+  lines = pages.map((p) =>
+    (project.db.prepare('SELECT id FROM lines WHERE page_id = ? ORDER BY reading_order').all(p) as Array<{ id: number }>).map((r) => r.id),
+  );
   const db = project.db;
-  db.prepare("INSERT INTO transcriptions (line_id, text, author, source) VALUES (?, 'Baptism of Wilhelm Krause', 'ann', 'human')").run(lines[0][1]);
+  db.prepare("INSERT INTO transcriptions (line_id, text, author, source) VALUES (?, 'Baptism of Wilhelm Krause', 'ann', 'human')").run(
+    lines[0][1],
+  );
   db.prepare("INSERT INTO models (id, name, kind, config, weights_hash) VALUES (1, 'm', 'finetune', '{}', 'x')").run();
   const read = db.prepare("INSERT INTO predictions (line_id, model_id, text, confidence, char_confidence) VALUES (?, 1, ?, 0.4, '[]')");
   read.run(lines[0][0], 'Wilhelm misread on a transcribed line');
@@ -31,7 +40,7 @@ const fixture = useBrowserApp(async (project) => {
 const shownLine = (page: Page, lineId: number) =>
   page.waitForFunction((id) => document.querySelector<HTMLElement>('[data-testid=page-canvas]')?.dataset.shownLine === String(id), lineId);
 
-test('Search lists people\'s text first, then marked model readings; ↑/↓ and Enter open a result', async () => {
+test("Search lists people's text first, then marked model readings; ↑/↓ and Enter open a result", async () => {
   const { app, browser } = fixture();
   const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
   await page.goto(app.server.url);
@@ -102,7 +111,7 @@ test('a reload returns to the page and line; back and forward step between scree
   await page.close();
 });
 
-test('Page text shows the page\'s text in reading order beside the image; a click selects the line', async () => {
+test("Page text shows the page's text in reading order beside the image; a click selects the line", async () => {
   const page = await openPageScreen(fixture());
   await page.getByTestId('toggle-page-text').click();
   const text = page.getByTestId('page-text');
@@ -114,10 +123,19 @@ test('Page text shows the page\'s text in reading order beside the image; a clic
   assert.equal(await items.nth(5).getByText('model', { exact: true }).count(), 1, 'a model reading is marked');
   assert.equal(await items.nth(0).locator('[data-source=model]').count(), 0, 'a transcribed line shows its text, not the reading');
   const boxes = await Promise.all([page.getByTestId('page-canvas'), text, page.getByTestId('line-text')].map((l) => l.boundingBox()));
-  assert.ok(boxes[0]!.x + boxes[0]!.width <= boxes[1]!.x && boxes[1]!.x + boxes[1]!.width <= boxes[2]!.x, 'image, page text, transcription side by side');
+  assert.ok(
+    boxes[0]!.x + boxes[0]!.width <= boxes[1]!.x && boxes[1]!.x + boxes[1]!.width <= boxes[2]!.x,
+    'image, page text, transcription side by side',
+  );
   await items.nth(7).getByRole('button').click();
   await shownLine(page, lines[0][7]);
-  assert.equal(await items.nth(7).getAttribute('class').then((c) => /current/.test(c ?? '')), true);
+  assert.equal(
+    await items
+      .nth(7)
+      .getAttribute('class')
+      .then((c) => /current/.test(c ?? '')),
+    true,
+  );
   await page.getByTestId('line-text').press('ArrowDown');
   await shownLine(page, lines[0][8]);
   await page.waitForFunction(() => document.querySelectorAll('[data-testid=page-text] li')[8]?.classList.contains('current'));

@@ -25,22 +25,50 @@ const fixture = useBrowserApp(async (project) => {
   await addSynthPages(project, [21], { lines: LINES, labeled: (i) => i === SEARCHED });
   const ids = (project.db.prepare('SELECT id FROM lines ORDER BY reading_order').all() as Array<{ id: number }>).map((r) => r.id);
   project.db.prepare("INSERT INTO models (name, kind, config, weights_hash) VALUES ('m', 'finetune', '{}', 'x')").run();
-  project.db.prepare("INSERT INTO predictions (line_id, model_id, text, confidence, char_confidence) VALUES (?, 1, 'a reading', 0.2, '[0.2]')").run(ids[REVIEWED]);
+  project.db
+    .prepare("INSERT INTO predictions (line_id, model_id, text, confidence, char_confidence) VALUES (?, 1, 'a reading', 0.2, '[0.2]')")
+    .run(ids[REVIEWED]);
   const big = join(tempDir(), 'large-scan.jpg');
-  await sharp({ create: { ...BIG, channels: 3, background: '#eee4cf' } }).jpeg().toFile(big);
+  await sharp({ create: { ...BIG, channels: 3, background: '#eee4cf' } })
+    .jpeg()
+    .toFile(big);
   await importFiles(project, [big]);
   const bigPage = (project.db.prepare('SELECT id FROM pages ORDER BY id DESC LIMIT 1').get() as { id: number }).id;
-  project.db.transaction(() => insertLines(project.db, bigPage, [{ polygon: [[300, 400], [2700, 400], [2700, 520], [300, 520]], baseline: null, text: null, split: 'train' }], 'import:test'))();
+  project.db.transaction(() =>
+    insertLines(
+      project.db,
+      bigPage,
+      [
+        {
+          polygon: [
+            [300, 400],
+            [2700, 400],
+            [2700, 520],
+            [300, 520],
+          ],
+          baseline: null,
+          text: null,
+          split: 'train',
+        },
+      ],
+      'import:test',
+    ),
+  )();
 });
 
 const lineBoxes = () => {
   const { app } = fixture();
-  return (app.project.db.prepare('SELECT id, box_x AS x, box_y AS y, box_w AS w, box_h AS h FROM lines l WHERE page_id = 1 ORDER BY reading_order').all() as Array<{ id: number; x: number; y: number; w: number; h: number }>);
+  return app.project.db
+    .prepare('SELECT id, box_x AS x, box_y AS y, box_w AS w, box_h AS h FROM lines l WHERE page_id = 1 ORDER BY reading_order')
+    .all() as Array<{ id: number; x: number; y: number; w: number; h: number }>;
 };
 
 /** Waits until the canvas has followed the selection to `lineId`, then says where that line is. */
 async function shownLine(page: Page, lineId: number) {
-  await page.waitForFunction((id) => document.querySelector<HTMLElement>('[data-testid=page-canvas]')?.dataset.shownLine === String(id), lineId);
+  await page.waitForFunction(
+    (id) => document.querySelector<HTMLElement>('[data-testid=page-canvas]')?.dataset.shownLine === String(id),
+    lineId,
+  );
   const box = lineBoxes().find((b) => b.id === lineId)!;
   return onCanvas(await canvasView(page), box);
 }
@@ -48,11 +76,22 @@ async function shownLine(page: Page, lineId: number) {
 /** Share of highlight-orange pixels on the line's top edge, from a screenshot: what the eye sees. */
 async function highlighted(page: Page, lineId: number): Promise<boolean> {
   const view = await canvasView(page);
-  const r = onCanvas(view, lineBoxes().find((b) => b.id === lineId)!);
-  const clip = { x: view.box.x + Math.max(0, r.x), y: view.box.y + Math.max(0, r.y - 3), width: Math.min(r.w, view.box.width - Math.max(0, r.x)), height: 7 };
-  const { data, info } = await sharp(await page.screenshot({ clip })).raw().toBuffer({ resolveWithObject: true });
+  const r = onCanvas(
+    view,
+    lineBoxes().find((b) => b.id === lineId)!,
+  );
+  const clip = {
+    x: view.box.x + Math.max(0, r.x),
+    y: view.box.y + Math.max(0, r.y - 3),
+    width: Math.min(r.w, view.box.width - Math.max(0, r.x)),
+    height: 7,
+  };
+  const { data, info } = await sharp(await page.screenshot({ clip }))
+    .raw()
+    .toBuffer({ resolveWithObject: true });
   let orange = 0;
-  for (let i = 0; i < data.length; i += info.channels) if (data[i] > 180 && data[i + 1] > 60 && data[i + 1] < 130 && data[i + 2] < 60) orange++;
+  for (let i = 0; i < data.length; i += info.channels)
+    if (data[i] > 180 && data[i + 1] > 60 && data[i + 1] < 130 && data[i + 2] < 60) orange++;
   return orange / (info.width * info.height) > 0.1;
 }
 
@@ -82,15 +121,25 @@ test('zoom to line, fit width and fit page, from buttons and keys', async () => 
   assert.ok(Math.abs(fit.scale * 1400 - fit.box.width) < 2, 'opens at fit width');
   // Alt+Z in the text field zooms to the line; again goes back to the width.
   await page.getByTestId('line-text').press('Alt+z');
-  await page.waitForFunction((s) => Number(document.querySelector<HTMLElement>('[data-testid=page-canvas]')!.dataset.scale) > s * 1.2, fit.scale);
+  await page.waitForFunction(
+    (s) => Number(document.querySelector<HTMLElement>('[data-testid=page-canvas]')!.dataset.scale) > s * 1.2,
+    fit.scale,
+  );
   const zoomed = await canvasView(page);
   const line = onCanvas(zoomed, boxes[0]);
   assert.ok(line.whole && line.w > zoomed.box.width * 0.8, `the line fills the width: ${JSON.stringify(line)}`);
   assert.ok(Math.abs(line.y + line.h / 2 - zoomed.box.height / 2) < 2, 'and is centred');
   await page.screenshot({ path: join(ARTIFACTS, 'page-view-zoomed-to-line.png') });
-  assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-testid')), 'line-text', 'the keyboard stays in the text');
+  assert.equal(
+    await page.evaluate(() => document.activeElement?.getAttribute('data-testid')),
+    'line-text',
+    'the keyboard stays in the text',
+  );
   await page.getByTestId('line-text').press('Alt+z');
-  await page.waitForFunction((s) => Math.abs(Number(document.querySelector<HTMLElement>('[data-testid=page-canvas]')!.dataset.scale) - s) < 1e-6, fit.scale);
+  await page.waitForFunction(
+    (s) => Math.abs(Number(document.querySelector<HTMLElement>('[data-testid=page-canvas]')!.dataset.scale) - s) < 1e-6,
+    fit.scale,
+  );
   // Fit page: the whole page on screen.
   await page.getByTestId('fit-page').click();
   const whole = await canvasView(page);
@@ -117,8 +166,12 @@ test('a line opened from Search or Review is brought into view on the page alrea
   const boxes = lineBoxes();
   await shownLine(page, boxes[0].id);
   // The page screen stays (no reload) when another line of it is opened: mark its canvas.
-  await page.getByTestId('page-canvas').evaluate((el) => { (el as HTMLElement & { mark?: boolean }).mark = true; });
-  const text = (app.project.db.prepare('SELECT text FROM current_transcriptions WHERE line_id = ?').get(boxes[SEARCHED].id) as { text: string }).text;
+  await page.getByTestId('page-canvas').evaluate((el) => {
+    (el as HTMLElement & { mark?: boolean }).mark = true;
+  });
+  const text = (
+    app.project.db.prepare('SELECT text FROM current_transcriptions WHERE line_id = ?').get(boxes[SEARCHED].id) as { text: string }
+  ).text;
   await page.getByTestId('search').fill(text.split(' ').slice(0, 3).join(' '));
   await page.keyboard.press('Enter');
   await page.getByTestId('search-results').locator('button').first().click();
@@ -146,7 +199,11 @@ test('a large scan is drawn from a copy with the pixels the zoom and the screen 
     return page;
   };
   const drawn = async (page: Page, minWidth: number) => {
-    await page.waitForFunction((w) => Number(document.querySelector<HTMLElement>('[data-testid=page-canvas]')?.dataset.imageWidth) >= w, minWidth, { timeout: 30_000 });
+    await page.waitForFunction(
+      (w) => Number(document.querySelector<HTMLElement>('[data-testid=page-canvas]')?.dataset.imageWidth) >= w,
+      minWidth,
+      { timeout: 30_000 },
+    );
     return canvasView(page);
   };
   // At 1440 px and device pixel ratio 1 the smallest copy is enough; not the 13-megapixel scan.
@@ -174,7 +231,9 @@ test('contrast, brightness and invert change the scan and the line image alike',
   // Mean brightness of a stretch of paper left of the lines (what the eye sees on the canvas).
   const paper = async () => {
     await page.waitForTimeout(100);
-    const { data } = await sharp(await page.screenshot({ clip: { x: view.box.x + 2, y: view.box.y + 40, width: 20, height: 200 } })).raw().toBuffer({ resolveWithObject: true });
+    const { data } = await sharp(await page.screenshot({ clip: { x: view.box.x + 2, y: view.box.y + 40, width: 20, height: 200 } }))
+      .raw()
+      .toBuffer({ resolveWithObject: true });
     return data.reduce((s, v) => s + v, 0) / data.length;
   };
   await page.waitForFunction(() => !!document.querySelector<HTMLElement>('[data-testid=page-canvas]')?.dataset.imageLevel);

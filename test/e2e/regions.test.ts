@@ -36,13 +36,21 @@ test('Find lines with the trained model draws the text block and the marginal no
   // Zooming keeps the labels at their size on screen (they are redrawn only when the regions change).
   for (const button of ['fit-page', 'fit-width']) {
     await page.getByTestId(button).click();
-    await page.waitForFunction(() => document.querySelector<HTMLElement>('[data-testid="page-canvas"]')?.dataset.regionLabelScreenScale === '1.000');
+    await page.waitForFunction(
+      () => document.querySelector<HTMLElement>('[data-testid="page-canvas"]')?.dataset.regionLabelScreenScale === '1.000',
+    );
   }
 
   // The notes' label on the page selects their region.
   const pageId = Number(new URL(page.url()).searchParams.get('page') ?? 1);
-  const notes = app.project.db.prepare("SELECT id, polygon FROM regions WHERE page_id = ? AND type = 'marginalia'").get(pageId) as { id: number; polygon: string };
-  const [x0, y0] = (JSON.parse(notes.polygon) as Array<[number, number]>).reduce(([ax, ay], [px, py]) => [Math.min(ax, px), Math.min(ay, py)], [Infinity, Infinity]);
+  const notes = app.project.db.prepare("SELECT id, polygon FROM regions WHERE page_id = ? AND type = 'marginalia'").get(pageId) as {
+    id: number;
+    polygon: string;
+  };
+  const [x0, y0] = (JSON.parse(notes.polygon) as Array<[number, number]>).reduce(
+    ([ax, ay], [px, py]) => [Math.min(ax, px), Math.min(ay, py)],
+    [Infinity, Infinity],
+  );
   const box = (await canvas.boundingBox())!;
   const view = await canvas.evaluate((el) => ({ scale: Number(el.dataset.scale), x: Number(el.dataset.x), y: Number(el.dataset.y) }));
   // The label sits just above the region's top left corner.
@@ -57,7 +65,7 @@ test('Find lines with the trained model draws the text block and the marginal no
   await page.getByTestId('region-excluded').check();
   await status.getByText('Region excluded from transcription').waitFor();
   assert.equal((app.project.db.prepare('SELECT excluded FROM regions WHERE id = ?').get(notes.id) as { excluded: number }).excluded, 1);
-  assert.match(await canvas.getAttribute('data-region-labels') ?? '', /marginal note \(excluded\)/);
+  assert.match((await canvas.getAttribute('data-region-labels')) ?? '', /marginal note \(excluded\)/);
   assert.match(await labeledText(), new RegExp(`^0/${total - before} lines labeled`), 'the excluded lines no longer count');
 
   // Find lines within the notes' region only, with the classical segmenter chosen.
@@ -65,7 +73,15 @@ test('Find lines with the trained model draws the text block and the marginal no
   await page.getByTestId('region-find-lines').click();
   await status.getByText(/lines found.*Classical/).waitFor({ timeout: 30_000 });
   assert.ok(Math.abs(noteLines() - before) <= 1, `${noteLines()} lines in the notes' region`);
-  assert.equal((app.project.db.prepare('SELECT count(*) AS n FROM lines WHERE page_id = ? AND region_id IS NOT ?').get(pageId, notes.id) as { n: number }).n, total - before, 'the other lines are untouched');
+  assert.equal(
+    (
+      app.project.db.prepare('SELECT count(*) AS n FROM lines WHERE page_id = ? AND region_id IS NOT ?').get(pageId, notes.id) as {
+        n: number;
+      }
+    ).n,
+    total - before,
+    'the other lines are untouched',
+  );
   await page.screenshot({ path: join(ARTIFACTS, 'regions-excluded.png') });
   // The choice is remembered.
   await page.reload();

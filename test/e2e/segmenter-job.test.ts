@@ -9,7 +9,9 @@ import { ARTIFACTS } from '../helpers/chromium.ts';
 import { openFirstPage, useBrowserApp } from '../helpers/browser-app.ts';
 import { addCorrectedPages } from '../helpers/corrected-pages.ts';
 
-const fixture = useBrowserApp(async (project) => { await addCorrectedPages(createService(project)); });
+const fixture = useBrowserApp(async (project) => {
+  await addCorrectedPages(createService(project));
+});
 
 test('a segmenter job started in the Training panel shows progress, ends done and is picked in Find lines', async () => {
   const { app, browser } = fixture();
@@ -18,17 +20,27 @@ test('a segmenter job started in the Training panel shows progress, ends done an
   await page.getByTestId('document').first().waitFor();
   await page.getByTestId('open-training').click();
   await page.getByTestId('job-kind').selectOption('segmenter');
-  await page.getByTestId('corrected-pages').getByText(/^2 corrected pages/).waitFor();
+  await page
+    .getByTestId('corrected-pages')
+    .getByText(/^2 corrected pages/)
+    .waitFor();
   await page.getByTestId('segmenter-steps').fill('8');
   await page.getByTestId('start-job').click();
 
   const row = page.getByTestId('jobs').locator('[data-job]').last();
   await row.waitFor();
   const jobId = Number(await row.getAttribute('data-job'));
-  await page.getByTestId('job-progress').getByText(/Segmenter training · step \d+\/8/).waitFor({ timeout: 120_000 });
+  await page
+    .getByTestId('job-progress')
+    .getByText(/Segmenter training · step \d+\/8/)
+    .waitFor({ timeout: 120_000 });
   assert.match(await page.getByTestId('job-progress').innerText(), /loss \d+\.\d{3}/);
   await page.screenshot({ path: join(ARTIFACTS, 'segmenter-job-running.png') });
-  await page.waitForFunction((id) => document.querySelector(`[data-testid="jobs"] [data-job="${id}"]`)?.getAttribute('data-state') === 'done', jobId, { timeout: 120_000 });
+  await page.waitForFunction(
+    (id) => document.querySelector(`[data-testid="jobs"] [data-job="${id}"]`)?.getAttribute('data-state') === 'done',
+    jobId,
+    { timeout: 120_000 },
+  );
   assert.equal(await row.getByTestId('job-resume').count(), 0);
 
   await page.getByRole('button', { name: 'Documents' }).click();

@@ -13,7 +13,9 @@ import { tempDir } from '../helpers/project.ts';
 const fixture = useBrowserApp(async (project) => {
   const src = tempDir();
   copyFileSync(new URL('../fixtures/xml/page-2019.xml', import.meta.url), join(src, 'page-2019.xml'));
-  await sharp({ create: { width: 800, height: 600, channels: 3, background: '#efe6d2' } }).png().toFile(join(src, 'folio-12r.png'));
+  await sharp({ create: { width: 800, height: 600, channels: 3, background: '#efe6d2' } })
+    .png()
+    .toFile(join(src, 'folio-12r.png'));
   await importFiles(project, [src]);
 });
 

@@ -22,7 +22,14 @@ const fixture = useBrowserApp(async (project) => {
   const api = createService(project);
   await api.importFiles({ paths: [file] });
   for (const y of [100, 200, 300, 400, 500]) {
-    const { lineId } = await api.addLine({ pageId: 1, polygon: rect(100, y, 700, 50), baseline: [[100, y + 40], [800, y + 40]] });
+    const { lineId } = await api.addLine({
+      pageId: 1,
+      polygon: rect(100, y, 700, 50),
+      baseline: [
+        [100, y + 40],
+        [800, y + 40],
+      ],
+    });
     if (TEXTS[y / 100 - 1]) await api.saveTranscription({ lineId, text: TEXTS[y / 100 - 1] });
   }
 });
@@ -31,7 +38,12 @@ test('undo and redo text, shape, split, merge, delete and reading order with key
   const { app, browser } = fixture();
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   const db = () => app.project.db;
-  const lines = () => db().prepare('SELECT l.id, l.polygon, ct.text FROM lines l LEFT JOIN current_transcriptions ct ON ct.line_id = l.id ORDER BY l.reading_order').all() as Array<{ id: number; polygon: string; text: string | null }>;
+  const lines = () =>
+    db()
+      .prepare(
+        'SELECT l.id, l.polygon, ct.text FROM lines l LEFT JOIN current_transcriptions ct ON ct.line_id = l.id ORDER BY l.reading_order',
+      )
+      .all() as Array<{ id: number; polygon: string; text: string | null }>;
   const status = page.getByTestId('page-status');
   const until = async (what: string, check: () => boolean) => {
     for (let i = 0; i < 100 && !check(); i++) await new Promise((r) => setTimeout(r, 50));
@@ -52,7 +64,11 @@ test('undo and redo text, shape, split, merge, delete and reading order with key
   await status.getByText('Undone: text of line 3').waitFor();
   assert.equal(lines()[2].text, null, 'unlabeled again');
   assert.equal(await field.inputValue(), '', 'the field shows the line as it is now');
-  assert.equal((db().prepare('SELECT count(*) AS n FROM transcriptions WHERE line_id = ?').get(l3) as { n: number }).n, 1, 'the undone text is kept, withdrawn');
+  assert.equal(
+    (db().prepare('SELECT count(*) AS n FROM transcriptions WHERE line_id = ?').get(l3) as { n: number }).n,
+    1,
+    'the undone text is kept, withdrawn',
+  );
   await page.keyboard.press('Control+Shift+Z');
   await status.getByText('Redone: text of line 3').waitFor();
   assert.equal(await field.inputValue(), 'for the rent of the mill');
@@ -96,7 +112,10 @@ test('undo and redo text, shape, split, merge, delete and reading order with key
   await page.screenshot({ path: join(ARTIFACTS, 'undo-split.png') });
   await keyAfterEdit(page, 'Control+z');
   await status.getByText('Undone: split of line 5').waitFor();
-  assert.deepEqual(lines().map((l) => l.id), [l1, l2, l3, l4, l5]);
+  assert.deepEqual(
+    lines().map((l) => l.id),
+    [l1, l2, l3, l4, l5],
+  );
   assert.deepEqual(JSON.parse(lines()[4].polygon), rect(100, 500, 700, 50));
   await keyAfterEdit(page, 'Control+Shift+Z');
   await status.getByText('Redone: split of line 5').waitFor();
@@ -112,7 +131,15 @@ test('undo and redo text, shape, split, merge, delete and reading order with key
   assert.equal(lines()[0].text, `${TEXTS[0]} ${TEXTS[1]}`);
   await keyAfterEdit(page, 'Control+z');
   await status.getByText('Undone: merge of 2 lines').waitFor();
-  assert.deepEqual(lines().slice(0, 2).map((l) => [l.id, l.text]), [[l1, TEXTS[0]], [l2, TEXTS[1]]]);
+  assert.deepEqual(
+    lines()
+      .slice(0, 2)
+      .map((l) => [l.id, l.text]),
+    [
+      [l1, TEXTS[0]],
+      [l2, TEXTS[1]],
+    ],
+  );
 
   // Delete the transcribed line 2 (confirmed), and undo: it is back with its text.
   await selectLine(page, 2);
@@ -123,17 +150,26 @@ test('undo and redo text, shape, split, merge, delete and reading order with key
   assert.equal(lines().length, 4);
   await keyAfterEdit(page, 'Control+z');
   await status.getByText('Undone: deletion of line 2').waitFor();
-  assert.deepEqual(lines().map((l) => l.id), [l1, l2, l3, l4, l5]);
+  assert.deepEqual(
+    lines().map((l) => l.id),
+    [l1, l2, l3, l4, l5],
+  );
   assert.equal(lines()[1].text, TEXTS[1]);
 
   // Reading order: Alt+↓ moves line 2 down; the Undo button moves it back.
   await handKeysToLineTools(page);
   await page.keyboard.press('Alt+ArrowDown');
   await status.getByText('Reading order changed').waitFor();
-  assert.deepEqual(lines().map((l) => l.id), [l1, l3, l2, l4, l5]);
+  assert.deepEqual(
+    lines().map((l) => l.id),
+    [l1, l3, l2, l4, l5],
+  );
   await page.getByTestId('undo').click();
   await status.getByText('Undone: reading order of line 2').waitFor();
-  assert.deepEqual(lines().map((l) => l.id), [l1, l2, l3, l4, l5]);
+  assert.deepEqual(
+    lines().map((l) => l.id),
+    [l1, l2, l3, l4, l5],
+  );
   await page.screenshot({ path: join(ARTIFACTS, 'undo-reading-order.png') });
 
   // The history outlives the page: save a text, reload, and Ctrl+Z still takes it back.

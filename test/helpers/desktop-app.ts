@@ -63,7 +63,11 @@ export interface DesktopApp {
 async function fulfill(route: Route, handler: FetchHandler): Promise<number> {
   const request = route.request();
   const response = await handler(new Request(request.url(), { method: request.method() }));
-  await route.fulfill({ status: response.status, headers: Object.fromEntries(response.headers), body: Buffer.from(await response.arrayBuffer()) });
+  await route.fulfill({
+    status: response.status,
+    headers: Object.fromEntries(response.headers),
+    body: Buffer.from(await response.arrayBuffer()),
+  });
   return response.status;
 }
 
@@ -98,8 +102,15 @@ export function useDesktopApp(prepare?: (project: Project) => Promise<void>): ()
   const windows = new Set<DesktopWindow>();
   const emit = (event: QuireEvent) => {
     for (const win of windows) {
-      win.page.evaluate(([c, e]) => (window as unknown as { __quireDeliver(c: string, e: unknown): void }).__quireDeliver(c, e), [IPC.event, event] as const)
-        .then(() => win.delivered.push(event), () => {});
+      win.page
+        .evaluate(([c, e]) => (window as unknown as { __quireDeliver(c: string, e: unknown): void }).__quireDeliver(c, e), [
+          IPC.event,
+          event,
+        ] as const)
+        .then(
+          () => win.delivered.push(event),
+          () => {},
+        );
     }
   };
   before(async () => {
@@ -117,16 +128,28 @@ export function useDesktopApp(prepare?: (project: Project) => Promise<void>): ()
     const images = imageHandler({ images: () => host.project.images, lineImage: (id, key) => lineImagePng(host.project, id, key) });
     browser = await launchChromium();
     state = {
-      host, dialogs,
+      host,
+      dialogs,
       async open() {
         const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
         const win: DesktopWindow = {
-          page: undefined as unknown as Page, errors: [], images: [], delivered: [],
-          dropPaths: (paths) => win.page.evaluate((p) => { Object.assign((window as unknown as { __quireDropPaths: object }).__quireDropPaths, p); }, paths),
-          async close() { windows.delete(win); await context.close(); },
+          page: undefined as unknown as Page,
+          errors: [],
+          images: [],
+          delivered: [],
+          dropPaths: (paths) =>
+            win.page.evaluate((p) => {
+              Object.assign((window as unknown as { __quireDropPaths: object }).__quireDropPaths, p);
+            }, paths),
+          async close() {
+            windows.delete(win);
+            await context.close();
+          },
         };
         await context.route(`${TEST_APP_ORIGIN}/**`, (route) => fulfill(route, app).then(() => {}));
-        await context.route(/^quire-image:/, async (route) => { win.images.push({ url: route.request().url(), status: await fulfill(route, images) }); });
+        await context.route(/^quire-image:/, async (route) => {
+          win.images.push({ url: route.request().url(), status: await fulfill(route, images) });
+        });
         // ipcRenderer.invoke → the table ipcMain.handle serves in the app.
         await context.exposeBinding('__quireInvoke', (_source, channel: string, args: unknown[]) => {
           const handler = table[channel];
@@ -136,7 +159,9 @@ export function useDesktopApp(prepare?: (project: Project) => Promise<void>): ()
         await context.addInitScript({ content: preloadScript() });
         win.page = await context.newPage();
         windows.add(win);
-        win.page.on('console', (m) => { if (m.type() === 'error') win.errors.push(m.text()); });
+        win.page.on('console', (m) => {
+          if (m.type() === 'error') win.errors.push(m.text());
+        });
         win.page.on('pageerror', (e) => win.errors.push(e.message));
         await win.page.goto(`${TEST_APP_ORIGIN}/index.html`);
         return win;

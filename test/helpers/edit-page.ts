@@ -7,7 +7,12 @@ import { png } from './images.ts';
 import { newProject, tempDir } from './project.ts';
 
 export type P = Array<[number, number]>;
-export const rect = (x: number, y: number, w: number, h: number): P => [[x, y], [x + w, y], [x + w, y + h], [x, y + h]];
+export const rect = (x: number, y: number, w: number, h: number): P => [
+  [x, y],
+  [x + w, y],
+  [x + w, y + h],
+  [x, y + h],
+];
 
 export async function editPage() {
   const file = join(tempDir(), 'folio.png');
@@ -17,7 +22,17 @@ export async function editPage() {
   await api.importFiles({ paths: [file] });
   const [doc] = await api.listDocuments({});
   const [p] = await api.listPages({ documentId: doc.id });
-  const add = async (y: number) => (await api.addLine({ pageId: p.id, polygon: rect(100, y, 600, 40), baseline: [[100, y + 32], [700, y + 32]] })).lineId;
+  const add = async (y: number) =>
+    (
+      await api.addLine({
+        pageId: p.id,
+        polygon: rect(100, y, 600, 40),
+        baseline: [
+          [100, y + 32],
+          [700, y + 32],
+        ],
+      })
+    ).lineId;
   const order = async () => (await api.getPage({ pageId: p.id })).lines.map((l) => l.id);
   return { project, api, pageId: p.id, add, order };
 }

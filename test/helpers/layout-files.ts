@@ -2,12 +2,20 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-export interface TestLine { id: string; points: string; text?: string }
+export interface TestLine {
+  id: string;
+  points: string;
+  text?: string;
+}
 
 export function pageXml(o: { image: string; width: number; height: number; lines?: TestLine[]; namespace?: string }): string {
   const ns = o.namespace ?? 'http://schema.primaresearch.org/PAGE/gts/pagecontent/2019-07-15';
   const lines = (o.lines ?? [{ id: 'l1', points: '10,10 50,10 50,30 10,30', text: 'a line' }])
-    .map((l) => `<TextLine id="${l.id}"><Coords points="${l.points}"/>${l.text === undefined ? '' : `<TextEquiv><Unicode>${l.text}</Unicode></TextEquiv>`}</TextLine>`).join('');
+    .map(
+      (l) =>
+        `<TextLine id="${l.id}"><Coords points="${l.points}"/>${l.text === undefined ? '' : `<TextEquiv><Unicode>${l.text}</Unicode></TextEquiv>`}</TextLine>`,
+    )
+    .join('');
   return `<?xml version="1.0" encoding="UTF-8"?>
 <PcGts xmlns="${ns}"><Page imageFilename="${o.image}" imageWidth="${o.width}" imageHeight="${o.height}"><TextRegion id="r1"><Coords points="0,0 ${o.width},0 ${o.width},${o.height} 0,${o.height}"/>${lines}</TextRegion></Page></PcGts>
 `;

@@ -13,7 +13,9 @@ export async function writeLineFolder(count: number, labeled: number, seed = 31)
   for (let i = 0; i < count; i++) {
     const l = synthLine(seed, i, { minWords: 1, maxWords: 3 });
     const name = `l${String(i).padStart(3, '0')}`;
-    await sharp(Buffer.from(l.image.data), { raw: { width: l.image.width, height: l.image.height, channels: 1 } }).png().toFile(join(lines, `${name}.png`));
+    await sharp(Buffer.from(l.image.data), { raw: { width: l.image.width, height: l.image.height, channels: 1 } })
+      .png()
+      .toFile(join(lines, `${name}.png`));
     if (i < labeled) writeFileSync(join(lines, `${name}.gt.txt`), l.text);
   }
   return lines;

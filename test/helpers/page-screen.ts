@@ -6,7 +6,11 @@ import sharp from 'sharp';
 import { lineImagePng } from '../../main/project/line-images.ts';
 import type { Project } from '../../main/project/project.ts';
 
-export interface Pixels { width: number; height: number; gray: number[] }
+export interface Pixels {
+  width: number;
+  height: number;
+  gray: number[];
+}
 
 /** Screen position of page point (x, y) as the canvas shows it now. */
 export async function pagePoint(page: Page): Promise<(x: number, y: number) => [number, number]> {
@@ -28,13 +32,20 @@ export async function shownCrop(page: Page): Promise<Pixels> {
     const ctx = canvas.getContext('2d')!;
     ctx.drawImage(img, 0, 0);
     const rgba = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
-    return { width: canvas.width, height: canvas.height, gray: Array.from({ length: canvas.width * canvas.height }, (_, i) => rgba[i * 4]) };
+    return {
+      width: canvas.width,
+      height: canvas.height,
+      gray: Array.from({ length: canvas.width * canvas.height }, (_, i) => rgba[i * 4]),
+    };
   });
 }
 
 /** The server's crop of a line now. */
 export async function serverCrop(project: Project, lineId: number): Promise<Pixels> {
-  const { data, info } = await sharp(await lineImagePng(project, lineId)).extractChannel(0).raw().toBuffer({ resolveWithObject: true });
+  const { data, info } = await sharp(await lineImagePng(project, lineId))
+    .extractChannel(0)
+    .raw()
+    .toBuffer({ resolveWithObject: true });
   return { width: info.width, height: info.height, gray: Array.from(data) };
 }
 
@@ -45,13 +56,26 @@ export async function handKeysToLineTools(page: Page): Promise<void> {
   await page.waitForFunction(() => document.activeElement?.getAttribute('data-testid') !== 'line-text');
 }
 
-export interface CanvasView { box: { x: number; y: number; width: number; height: number }; scale: number; x: number; y: number; level?: string; imageWidth?: number }
+export interface CanvasView {
+  box: { x: number; y: number; width: number; height: number };
+  scale: number;
+  x: number;
+  y: number;
+  level?: string;
+  imageWidth?: number;
+}
 
 /** The canvas element's place on screen (the part inside the window) and its published view (and which copy of the scan it draws). */
 export async function canvasView(page: Page): Promise<CanvasView> {
   const canvas = page.getByTestId('page-canvas');
   const box = (await canvas.boundingBox())!;
-  const view = await canvas.evaluate((el) => ({ scale: Number(el.dataset.scale), x: Number(el.dataset.x), y: Number(el.dataset.y), level: el.dataset.imageLevel, imageWidth: Number(el.dataset.imageWidth) }));
+  const view = await canvas.evaluate((el) => ({
+    scale: Number(el.dataset.scale),
+    x: Number(el.dataset.x),
+    y: Number(el.dataset.y),
+    level: el.dataset.imageLevel,
+    imageWidth: Number(el.dataset.imageWidth),
+  }));
   // Only the part inside the window is seen.
   const visible = { ...box, height: Math.min(box.height, page.viewportSize()!.height - box.y) };
   return { box: visible, ...view };

@@ -59,9 +59,13 @@ for (let step = 1; step <= 2; step++) {
 tf.dispose(Object.values(g));
 
 const base = loadModel(new URL('../../resources/models/base.qmodel', import.meta.url).pathname);
-const images = Array.from({ length: 3 }, (_, i) => synthLine(4343, i, { fonts: HELD_OUT_FONTS, minWords: 1, maxWords: 3, digitShare: 0 }))
-  .map((l) => toLineTensor(l.image, base.model.config.height));
-const readings = (await readLinesAsync(base.model, base.codec, images, images.length)).map((r) => ({ text: r.text, confidence: r.confidence }));
+const images = Array.from({ length: 3 }, (_, i) =>
+  synthLine(4343, i, { fonts: HELD_OUT_FONTS, minWords: 1, maxWords: 3, digitShare: 0 }),
+).map((l) => toLineTensor(l.image, base.model.config.height));
+const readings = (await readLinesAsync(base.model, base.codec, images, images.length)).map((r) => ({
+  text: r.text,
+  confidence: r.confidence,
+}));
 // Exit once the line is written (stdout to a pipe is asynchronous, and Dawn would keep the
 // process alive).
 const result = { backend: info.name, provider: info.provider, loss: first.loss, grads, lossAfterSteps, readings } satisfies ParityResult;

@@ -19,27 +19,55 @@ const baselineOf = ([a, b, c, d]: Point[]): Point[] => [
  * pages of one multi-page TIFF — and gives each page its true lines (unlabeled, or with
  * their text where `labeled(page, line)` says so). Returns the page ids in order.
  */
-export async function addSynthPages(project: Project, seeds: number[], o: { lines?: number; labeled?: (line: number, page: number) => boolean; name?: string; oneDocument?: boolean } = {}): Promise<number[]> {
+export async function addSynthPages(
+  project: Project,
+  seeds: number[],
+  o: { lines?: number; labeled?: (line: number, page: number) => boolean; name?: string; oneDocument?: boolean } = {},
+): Promise<number[]> {
   const { synthPage } = await import('../../bench/synth/page.ts');
   const dir = tempDir();
   const truths = seeds.map((seed) => synthPage(seed, { lines: o.lines }));
-  const gray = (t: (typeof truths)[number]) => sharp(Buffer.from(t.image.data), { raw: { width: t.image.width, height: t.image.height, channels: 1 } });
+  const gray = (t: (typeof truths)[number]) =>
+    sharp(Buffer.from(t.image.data), { raw: { width: t.image.width, height: t.image.height, channels: 1 } });
   const files: string[] = [];
   if (o.oneDocument) {
     // A TIFF's pages share one size: each page is padded with white below and to the right.
     const [width, height] = [Math.max(...truths.map((t) => t.image.width)), Math.max(...truths.map((t) => t.image.height))];
-    const frames = await Promise.all(truths.map((t) => gray(t).extend({ right: width - t.image.width, bottom: height - t.image.height, background: '#ffffff' }).png().toBuffer()));
+    const frames = await Promise.all(
+      truths.map((t) =>
+        gray(t)
+          .extend({ right: width - t.image.width, bottom: height - t.image.height, background: '#ffffff' })
+          .png()
+          .toBuffer(),
+      ),
+    );
     files.push(join(dir, `${o.name ?? 'register'}.tiff`));
-    await sharp(frames, { join: { animated: true } }).tiff().toFile(files[0]);
+    await sharp(frames, { join: { animated: true } })
+      .tiff()
+      .toFile(files[0]);
   } else {
     truths.forEach((_, i) => files.push(join(dir, `${o.name ?? 'folio'}-${i + 1}.png`)));
     await Promise.all(truths.map((t, i) => gray(t).png().toFile(files[i])));
   }
   // One file after another, so the documents (and their pages) come in the seeds' order.
   for (const file of files) await importFiles(project, [file]);
-  const pageIds = (project.db.prepare('SELECT id FROM pages ORDER BY id').all() as Array<{ id: number }>).map((r) => r.id).slice(-seeds.length);
-  project.db.transaction(() => pageIds.forEach((pageId, p) => insertLines(project.db, pageId, truths[p].lines.map((l, i) => ({
-    polygon: l.polygon, baseline: baselineOf(l.polygon), text: o.labeled?.(i, p) ? l.text : null, split: 'train' as const,
-  })), 'import:test')))();
+  const pageIds = (project.db.prepare('SELECT id FROM pages ORDER BY id').all() as Array<{ id: number }>)
+    .map((r) => r.id)
+    .slice(-seeds.length);
+  project.db.transaction(() =>
+    pageIds.forEach((pageId, p) =>
+      insertLines(
+        project.db,
+        pageId,
+        truths[p].lines.map((l, i) => ({
+          polygon: l.polygon,
+          baseline: baselineOf(l.polygon),
+          text: o.labeled?.(i, p) ? l.text : null,
+          split: 'train' as const,
+        })),
+        'import:test',
+      ),
+    ),
+  )();
   return pageIds;
 }

@@ -7,7 +7,12 @@ import { synthLine, syntheticCharset } from '../../bench/synth/handwriting.ts';
 
 export const TINY: Omit<RecognizerConfig, 'classes'> = {
   height: 32,
-  conv: [{ filters: 8, pool: [2, 2] }, { filters: 16, pool: [2, 2] }, { filters: 16, pool: [2, 1] }, { filters: 24, pool: [2, 1] }],
+  conv: [
+    { filters: 8, pool: [2, 2] },
+    { filters: 16, pool: [2, 2] },
+    { filters: 16, pool: [2, 1] },
+    { filters: 24, pool: [2, 1] },
+  ],
   lstmUnits: 32,
   lstmLayers: 1,
   dropout: 0.1,

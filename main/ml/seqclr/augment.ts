@@ -90,12 +90,14 @@ export const horizontalCrop: Augmentation = (img, rng) => {
 };
 
 /** Removes up to `perSide` of the height at the top and, independently, at the bottom, and stretches back. */
-const verticalCropUpTo = (perSide: number): Augmentation => (img, rng) => {
-  const top = rng.uniform(0, perSide) * img.height;
-  const bottom = rng.uniform(0, perSide) * img.height;
-  const scale = (img.height - top - bottom) / img.height;
-  return warp(img, (x, y) => [x, top + y * scale]);
-};
+const verticalCropUpTo =
+  (perSide: number): Augmentation =>
+  (img, rng) => {
+    const top = rng.uniform(0, perSide) * img.height;
+    const bottom = rng.uniform(0, perSide) * img.height;
+    const scale = (img.height - top - bottom) / img.height;
+    return warp(img, (x, y) => [x, top + y * scale]);
+  };
 
 /** Removes up to 8 % of the height, split between top and bottom, and stretches back. */
 export const verticalCrop: Augmentation = (img, rng) => {
@@ -106,23 +108,25 @@ export const verticalCrop: Augmentation = (img, rng) => {
 };
 
 /** Rotation, shear and scale about the line's centre, each drawn from its range. */
-const affine = (degrees: number, maxShear: number, [minScale, maxScale]: [number, number]): Augmentation => (img, rng) => {
-  const angle = (rng.uniform(-degrees, degrees) * Math.PI) / 180;
-  const shear = rng.uniform(-maxShear, maxShear);
-  const scale = rng.uniform(minScale, maxScale);
-  const cx = img.width / 2;
-  const cy = img.height / 2;
-  const cos = Math.cos(angle);
-  const sin = Math.sin(angle);
-  // Inverse mapping: output → input.
-  return warp(img, (x, y) => {
-    const dx = (x - cx) / scale;
-    const dy = (y - cy) / scale;
-    const rx = cos * dx + sin * dy;
-    const ry = -sin * dx + cos * dy;
-    return [cx + rx - shear * ry, cy + ry];
-  });
-};
+const affine =
+  (degrees: number, maxShear: number, [minScale, maxScale]: [number, number]): Augmentation =>
+  (img, rng) => {
+    const angle = (rng.uniform(-degrees, degrees) * Math.PI) / 180;
+    const shear = rng.uniform(-maxShear, maxShear);
+    const scale = rng.uniform(minScale, maxScale);
+    const cx = img.width / 2;
+    const cy = img.height / 2;
+    const cos = Math.cos(angle);
+    const sin = Math.sin(angle);
+    // Inverse mapping: output → input.
+    return warp(img, (x, y) => {
+      const dx = (x - cx) / scale;
+      const dy = (y - cy) / scale;
+      const rx = cos * dx + sin * dy;
+      const ry = -sin * dx + cos * dy;
+      return [cx + rx - shear * ry, cy + ry];
+    });
+  };
 
 /** Small rotation (±2°), shear (±0.15) and scale (0.9–1.05). */
 export const lightAffine = affine(2, 0.15, [0.9, 1.05]);
@@ -141,7 +145,8 @@ export const elasticDistortion: Augmentation = (img, rng) => {
   const grid = (n: number) => Float32Array.from({ length: n }, () => amplitude * Math.max(-2, Math.min(2, rng.normal())));
   const gx = grid(cols * rows);
   const gy = grid(cols * rows);
-  const at = (g: Float32Array, x: number, y: number) => bilinear({ width: cols, height: rows, data: g }, x / cell, (y / (img.height - 1)) * (rows - 1));
+  const at = (g: Float32Array, x: number, y: number) =>
+    bilinear({ width: cols, height: rows, data: g }, x / cell, (y / (img.height - 1)) * (rows - 1));
   return warp(img, (x, y) => [x + at(gx, x, y), y + at(gy, x, y)]);
 };
 

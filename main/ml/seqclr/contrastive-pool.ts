@@ -18,14 +18,20 @@ export interface ContrastiveStep {
   temperature: number;
 }
 
-const rowsOfView = (mapping: Mapping, length: number) => (mapping.kind === 'frame' ? length : mapping.kind === 'all' ? 1 : mapping.instances);
+const rowsOfView = (mapping: Mapping, length: number) =>
+  mapping.kind === 'frame' ? length : mapping.kind === 'all' ? 1 : mapping.instances;
 
 /**
  * The contrastive loss of the batch and its gradients for `variables`, whose worker-side
  * names are `keys` (model weight names, `head/<name>` for the projection head's).
  */
 export async function contrastiveStep(
-  pool: ParallelGradients, model: Recognizer, head: ProjectionHead, variables: tf.Variable[], keys: string[], step: ContrastiveStep,
+  pool: ParallelGradients,
+  model: Recognizer,
+  head: ProjectionHead,
+  variables: tf.Variable[],
+  keys: string[],
+  step: ContrastiveStep,
 ): Promise<{ loss: number; grads: tf.NamedTensorMap }> {
   const { shards, views } = step;
   const weights = flatWeights(model.weights.values());
@@ -38,7 +44,13 @@ export async function contrastiveStep(
   let ownGrads: tf.NamedTensorMap | undefined;
   try {
     const ownZ = shardInstances(model, head, ownViews, shards[0]);
-    const ownReply = { kind: 'instances', z: ownZ.dataSync() as Float32Array, rows: ownZ.shape[0], columns: ownZ.shape[1], lengths: ownViews.lengths } as const;
+    const ownReply = {
+      kind: 'instances',
+      z: ownZ.dataSync() as Float32Array,
+      rows: ownZ.shape[0],
+      columns: ownZ.shape[1],
+      lengths: ownViews.lengths,
+    } as const;
     ownZ.dispose();
     await remoteDone;
     const replies = [ownReply, ...(await Promise.all(remote)).map((r) => expect(r, 'instances'))];
@@ -49,25 +61,37 @@ export async function contrastiveStep(
     const place: Array<{ shard: number; at: number; rows: number }> = new Array(total);
     replies.forEach((r, s) => {
       let at = 0;
-      views[s].forEach((g, j) => { const rows = rowsOfView(mapping, r.lengths[j]); place[g] = { shard: s, at, rows }; at += rows; });
+      views[s].forEach((g, j) => {
+        const rows = rowsOfView(mapping, r.lengths[j]);
+        place[g] = { shard: s, at, rows };
+        at += rows;
+      });
     });
     const offsets: number[] = [];
     let rows = 0;
-    for (const p of place) { offsets.push(rows); rows += p.rows; }
+    for (const p of place) {
+      offsets.push(rows);
+      rows += p.rows;
+    }
     const z = new Float32Array(rows * columns);
     place.forEach((p, g) => z.set(replies[p.shard].z.subarray(p.at * columns, (p.at + p.rows) * columns), offsets[g] * columns));
     const { loss, dz } = tf.tidy(() => {
       const M = rows / 2;
       const { value, grad } = tf.valueAndGrad((all: tf.Tensor) =>
-        ntXent(tf.slice(all, [0, 0], [M, -1]) as tf.Tensor2D, tf.slice(all, [M, 0], [M, -1]) as tf.Tensor2D, step.temperature))(tf.tensor2d(z, [rows, columns]));
+        ntXent(tf.slice(all, [0, 0], [M, -1]) as tf.Tensor2D, tf.slice(all, [M, 0], [M, -1]) as tf.Tensor2D, step.temperature),
+      )(tf.tensor2d(z, [rows, columns]));
       return { loss: value.dataSync()[0], dz: grad.dataSync() as Float32Array };
     });
     // Each shard's part of dL/dz, in its own row order.
     const parts = replies.map((r) => new Float32Array(r.rows * columns));
     place.forEach((p, g) => parts[p.shard].set(dz.subarray(offsets[g] * columns, (offsets[g] + p.rows) * columns), p.at * columns));
-    const pending = parts.slice(1).map((g, i) => pool.send(i, { kind: 'contrastive-backward', g, trainable: keys }, [g.buffer as ArrayBuffer]));
+    const pending = parts
+      .slice(1)
+      .map((g, i) => pool.send(i, { kind: 'contrastive-backward', g, trainable: keys }, [g.buffer as ArrayBuffer]));
     const pendingDone = Promise.allSettled(pending);
-    const own = tf.tidy(() => shardBackward(model, head, ownViews, shards[0], tf.tensor2d(parts[0], [replies[0].rows, columns]), variables));
+    const own = tf.tidy(() =>
+      shardBackward(model, head, ownViews, shards[0], tf.tensor2d(parts[0], [replies[0].rows, columns]), variables),
+    );
     ownGrads = own;
     await pendingDone;
     const grads = (await Promise.all(pending)).map((r) => expect(r, 'grads').grads);
@@ -82,7 +106,11 @@ export async function contrastiveStep(
       }
       return sums;
     });
-    tf.dispose(Object.entries(own).filter(([name, t]) => summed[name] !== t).map(([, t]) => t));
+    tf.dispose(
+      Object.entries(own)
+        .filter(([name, t]) => summed[name] !== t)
+        .map(([, t]) => t),
+    );
     ownGrads = undefined;
     return { loss, grads: summed };
   } catch (error) {

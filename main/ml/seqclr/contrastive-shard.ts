@@ -36,14 +36,20 @@ export interface ContrastiveShardInput {
  * them) dealt round-robin to `threads` shards; `views[s]` lists shard s's view indices.
  */
 export function dealViews(
-  batch: LineTensor[], threads: number,
+  batch: LineTensor[],
+  threads: number,
   o: { seed: number; step: number; pipeline: PipelineName; strength: number; features: FeatureKind; mapping: Mapping; dropoutSeed: number },
 ): { shards: ContrastiveShardInput[]; views: number[][] } {
   const N = batch.length;
   const views = Array.from({ length: Math.min(threads, 2 * N) }, (_, s) => [...Array(2 * N).keys()].filter((g) => g % threads === s));
   const shards = views.map((indices, s): ContrastiveShardInput => ({
-    lines: indices.map((g) => batch[g % N]), viewSeeds: indices.map((g) => viewSeed(o.seed, o.step, g % N, Math.floor(g / N))),
-    pipeline: o.pipeline, strength: o.strength, features: o.features, mapping: o.mapping, dropoutSeed: o.dropoutSeed * 8 + s,
+    lines: indices.map((g) => batch[g % N]),
+    viewSeeds: indices.map((g) => viewSeed(o.seed, o.step, g % N, Math.floor(g / N))),
+    pipeline: o.pipeline,
+    strength: o.strength,
+    features: o.features,
+    mapping: o.mapping,
+    dropoutSeed: o.dropoutSeed * 8 + s,
   }));
   return { shards, views };
 }
@@ -67,7 +73,12 @@ export function shardViews(model: Recognizer, input: ContrastiveShardInput): Sha
 }
 
 /** The views' contrastive instances [M, F], M by the mapping (rows in view order). */
-export function shardInstances(model: Recognizer, head: ProjectionHead, views: ShardViews, input: Pick<ContrastiveShardInput, 'features' | 'mapping' | 'dropoutSeed'>): tf.Tensor2D {
+export function shardInstances(
+  model: Recognizer,
+  head: ProjectionHead,
+  views: ShardViews,
+  input: Pick<ContrastiveShardInput, 'features' | 'mapping' | 'dropoutSeed'>,
+): tf.Tensor2D {
   return tf.tidy(() => {
     const v = model.visual(views.images);
     const r = input.features === 'visual' ? v : model.contextual(v, views.mask, input.dropoutSeed);
@@ -77,7 +88,12 @@ export function shardInstances(model: Recognizer, head: ProjectionHead, views: S
 
 /** Pass 3: the gradients of Σ z·G over `variables` (G [M, F] from the whole batch's loss). */
 export function shardBackward(
-  model: Recognizer, head: ProjectionHead, views: ShardViews, input: ContrastiveShardInput, g: tf.Tensor2D, variables: tf.Variable[],
+  model: Recognizer,
+  head: ProjectionHead,
+  views: ShardViews,
+  input: ContrastiveShardInput,
+  g: tf.Tensor2D,
+  variables: tf.Variable[],
 ): tf.NamedTensorMap {
   const { value, grads } = tf.variableGrads(() => tf.sum(tf.mul(shardInstances(model, head, views, input), g)) as tf.Scalar, variables);
   value.dispose();

@@ -18,7 +18,12 @@ const glorot = (name: string, shape: number[], seed: number) => {
 export class ProjectionHead {
   readonly weights = new Map<string, tf.Variable>();
 
-  constructor(readonly kind: HeadKind, inputSize: number, readonly size: number, seed = 1) {
+  constructor(
+    readonly kind: HeadKind,
+    inputSize: number,
+    readonly size: number,
+    seed = 1,
+  ) {
     if (kind === 'mlp') {
       this.weights.set('w1', glorot('w1', [inputSize, size], seed));
       this.weights.set('b1', tf.variable(tf.zeros([size]), true, uniqueName('b1')));
@@ -56,7 +61,14 @@ export class ProjectionHead {
       }
       case 'bilstm': {
         const dir = (d: string, reverse: boolean) =>
-          lstmFused(r, mask, this.w(`${d}/kernel`) as tf.Tensor2D, this.w(`${d}/recurrent`) as tf.Tensor2D, this.w(`${d}/bias`) as tf.Tensor1D, reverse);
+          lstmFused(
+            r,
+            mask,
+            this.w(`${d}/kernel`) as tf.Tensor2D,
+            this.w(`${d}/recurrent`) as tf.Tensor2D,
+            this.w(`${d}/bias`) as tf.Tensor1D,
+            reverse,
+          );
         return tf.concat([dir('fw', false), dir('bw', true)], 2);
       }
       default: {

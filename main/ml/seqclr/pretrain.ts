@@ -45,9 +45,21 @@ export interface PretrainOptions extends OptimOptions {
 }
 
 export const DEFAULT_PRETRAIN_OPTIONS: PretrainOptions = {
-  steps: TRAINING_DEFAULTS.steps, batchSize: TRAINING_DEFAULTS.batchSize, learningRate: 1e-3, warmupSteps: 100, clipNorm: 5, seed: TRAINING_DEFAULTS.seed,
-  features: 'contextual', head: 'mlp', headSize: 128, mapping: { kind: 'window', instances: TRAINING_DEFAULTS.instances },
-  temperature: 0.1, augmentations: 'mild', augmentStrength: 1, checkpointEvery: TRAINING_DEFAULTS.checkpointEvery, threads: 1,
+  steps: TRAINING_DEFAULTS.steps,
+  batchSize: TRAINING_DEFAULTS.batchSize,
+  learningRate: 1e-3,
+  warmupSteps: 100,
+  clipNorm: 5,
+  seed: TRAINING_DEFAULTS.seed,
+  features: 'contextual',
+  head: 'mlp',
+  headSize: 128,
+  mapping: { kind: 'window', instances: TRAINING_DEFAULTS.instances },
+  temperature: 0.1,
+  augmentations: 'mild',
+  augmentStrength: 1,
+  checkpointEvery: TRAINING_DEFAULTS.checkpointEvery,
+  threads: 1,
 };
 
 /** The encoder parts that pretraining updates. */
@@ -64,21 +76,30 @@ export async function pretrain(model: Recognizer, lines: LineSource, options: Pa
     w.assign(v);
   }
   const variables = [...encoder, ...head.variables()];
-  const names = new Map([...model.weights.entries(), ...[...head.weights.entries()].map(([k, v]) => [`head/${k}`, v] as const)].map(([k, v]) => [v.name, k]));
+  const names = new Map(
+    [...model.weights.entries(), ...[...head.weights.entries()].map(([k, v]) => [`head/${k}`, v] as const)].map(([k, v]) => [v.name, k]),
+  );
   const optimizer = tf.train.adam(o.learningRate);
-  const state: TrainingCheckpointState = o.resume ? { ...o.resume, history: [...o.resume.history] } : { step: 0, bestCer: null, sinceBest: 0, history: [] };
+  const state: TrainingCheckpointState = o.resume
+    ? { ...o.resume, history: [...o.resume.history] }
+    : { step: 0, bestCer: null, sinceBest: 0, history: [] };
   if (o.resume?.optimizer) await restoreOptimizer(optimizer, variables, names, o.resume.optimizer);
   const stride = widthStride(model.config);
   const cache = new Map<number, LineTensor>();
   const imageAt = (i: number) => {
     let img = cache.get(i);
-    if (!img) { img = lines.get(i).image; cache.set(i, img); }
+    if (!img) {
+      img = lines.get(i).image;
+      cache.set(i, img);
+    }
     return img;
   };
-  const checkpoint = async () => o.onCheckpoint?.({
-    ...state, optimizer: await snapshotOptimizer(optimizer, names),
-    extraWeights: new Map([...head.weights].map(([k, v]) => [k, tf.clone(v)])),
-  });
+  const checkpoint = async () =>
+    o.onCheckpoint?.({
+      ...state,
+      optimizer: await snapshotOptimizer(optimizer, names),
+      extraWeights: new Map([...head.weights].map(([k, v]) => [k, tf.clone(v)])),
+    });
   const started = performance.now();
   const firstStep = state.step;
   const backend = currentBackend()?.name ?? 'cpu';
@@ -90,7 +111,10 @@ export async function pretrain(model: Recognizer, lines: LineSource, options: Pa
     if (threads > 1) pool = await ParallelGradients.start(model, backend, threads);
     while (state.step < o.steps) {
       await yieldToEventLoop();
-      if (o.signal?.aborted) { await checkpoint(); return { status: 'cancelled' as const, state, head }; }
+      if (o.signal?.aborted) {
+        await checkpoint();
+        return { status: 'cancelled' as const, state, head };
+      }
       const step = state.step;
       if (!Number.isFinite(lines.size) && step % 8 === 0) cache.clear();
       const batch = batchIndices(lines, o.batchSize, o.seed, step, (i) => imageAt(i).width).map(imageAt);
@@ -101,12 +125,20 @@ export async function pretrain(model: Recognizer, lines: LineSource, options: Pa
       let grads: tf.NamedTensorMap;
       if (pool) {
         const dealt = dealViews(batch, threads, {
-          seed: o.seed, step, pipeline: o.augmentations, strength: o.augmentStrength, features: o.features, mapping: o.mapping, dropoutSeed,
+          seed: o.seed,
+          step,
+          pipeline: o.augmentations,
+          strength: o.augmentStrength,
+          features: o.features,
+          mapping: o.mapping,
+          dropoutSeed,
         });
         ({ loss: value, grads } = await contrastiveStep(pool, model, head, variables, keys, { ...dealt, temperature: o.temperature }));
       } else {
         // View v of line n gets its own seeded generator: resume repeats the same views.
-        const views = [0, 1].flatMap((v) => batch.map((img, n) => augmentView(img, new Rng(viewSeed(o.seed, step, n, v)), o.augmentStrength, PIPELINES[o.augmentations])));
+        const views = [0, 1].flatMap((v) =>
+          batch.map((img, n) => augmentView(img, new Rng(viewSeed(o.seed, step, n, v)), o.augmentStrength, PIPELINES[o.augmentations])),
+        );
         const input = makeBatch(views, stride);
         const T = input.shape[2] / stride;
         const lengths = input.widths.map((w) => Math.max(1, Math.min(T, framesFor(Math.ceil(w / stride) * stride, model.config))));
@@ -123,15 +155,21 @@ export async function pretrain(model: Recognizer, lines: LineSource, options: Pa
       }
       const clipped = clipByGlobalNorm(grads, o.clipNorm);
       // In the order of `variables`: Adam keeps its moments by position, and a checkpoint
-    // restores them in that order.
-    optimizer.applyGradients(variables.map((v) => ({ name: v.name, tensor: clipped[v.name] })));
+      // restores them in that order.
+      optimizer.applyGradients(variables.map((v) => ({ name: v.name, tensor: clipped[v.name] })));
       const loss = typeof value === 'number' ? value : (await value.data())[0];
       tf.dispose([...(typeof value === 'number' ? [] : [value]), grads, clipped]);
       state.step = step + 1;
       state.history.push({ step: state.step, loss });
       const elapsed = (performance.now() - started) / 1000;
       const done = state.step - firstStep;
-      o.onProgress?.({ step: state.step, steps: o.steps, loss, linesPerSecond: (done * N) / elapsed, etaSeconds: ((o.steps - state.step) * elapsed) / done });
+      o.onProgress?.({
+        step: state.step,
+        steps: o.steps,
+        loss,
+        linesPerSecond: (done * N) / elapsed,
+        etaSeconds: ((o.steps - state.step) * elapsed) / done,
+      });
       if (o.checkpointEvery > 0 && state.step % o.checkpointEvery === 0) await checkpoint();
     }
     return { status: 'done' as const, state, head };

@@ -2,5 +2,7 @@
 // line ids repeat across projects, so a draft must never be offered in another project.
 let path = '';
 
-export const setCurrentProject = (p: string) => { path = p; };
+export const setCurrentProject = (p: string) => {
+  path = p;
+};
 export const projectKey = () => path;

@@ -1,7 +1,11 @@
 // Contrast, brightness and inversion for faded ink, applied alike to the page scan and the
 // line image beside the text (a CSS filter), and remembered on this computer.
 
-export interface ImageAdjust { contrast: number; brightness: number; invert: boolean }
+export interface ImageAdjust {
+  contrast: number;
+  brightness: number;
+  invert: boolean;
+}
 
 export const NO_ADJUST: ImageAdjust = { contrast: 1, brightness: 1, invert: false };
 const KEY = 'quire.imageAdjust';
@@ -20,7 +24,9 @@ export function loadAdjust(storage: Pick<Storage, 'getItem'>): ImageAdjust {
   try {
     const saved = JSON.parse(storage.getItem(KEY) ?? 'null') as Partial<ImageAdjust> | null;
     const num = (v: unknown, fallback: number) => (typeof v === 'number' && Number.isFinite(v) && v > 0 && v <= 5 ? v : fallback);
-    return saved ? { contrast: num(saved.contrast, 1), brightness: num(saved.brightness, 1), invert: saved.invert === true } : { ...NO_ADJUST };
+    return saved
+      ? { contrast: num(saved.contrast, 1), brightness: num(saved.brightness, 1), invert: saved.invert === true }
+      : { ...NO_ADJUST };
   } catch {
     return { ...NO_ADJUST };
   }

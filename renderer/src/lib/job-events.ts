@@ -37,10 +37,17 @@ export function applyListing(view: JobsView, jobs: JobSummary[]): JobsView {
   return { jobs, progress: Object.fromEntries(Object.entries(view.progress).filter(([id]) => running.has(Number(id)))) };
 }
 
-const KINDS: Record<string, string> = { finetune: 'Fine-tuning', pretrain: 'Pretraining', transcribe: 'Transcribing', evaluate: 'Evaluating', segment: 'Segmenter training' };
+const KINDS: Record<string, string> = {
+  finetune: 'Fine-tuning',
+  pretrain: 'Pretraining',
+  transcribe: 'Transcribing',
+  evaluate: 'Evaluating',
+  segment: 'Segmenter training',
+};
 export const jobKindLabel = (kind: string) => KINDS[kind] ?? kind;
 
-export const formatEta = (s: number) => (s < 90 ? `${Math.round(s)} s` : s < 5400 ? `${Math.round(s / 60)} min` : `${(s / 3600).toFixed(1)} h`);
+export const formatEta = (s: number) =>
+  s < 90 ? `${Math.round(s)} s` : s < 5400 ? `${Math.round(s / 60)} min` : `${(s / 3600).toFixed(1)} h`;
 
 /** A one-line summary of a running job's progress ("Fine-tuning · step 40/200 · ETA 3 min"). */
 export function progressLine(job: JobSummary, p: JobProgress | undefined): string {

@@ -3,9 +3,21 @@
 // them: fit the width, fit the whole page, zoom to a line, zoom around a point, and bring
 // the current line into view when it is not.
 
-export interface View { scale: number; x: number; y: number }
-export interface Size { width: number; height: number }
-export interface Box { x: number; y: number; w: number; h: number }
+export interface View {
+  scale: number;
+  x: number;
+  y: number;
+}
+export interface Size {
+  width: number;
+  height: number;
+}
+export interface Box {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
 
 export const MIN_SCALE = 0.02;
 export const MAX_SCALE = 8;
@@ -37,7 +49,9 @@ export function zoomAround(view: View, factor: number, at: { x: number; y: numbe
 }
 
 const centreOn = (viewport: Size, box: Box, scale: number): View => ({
-  scale, x: viewport.width / 2 - (box.x + box.w / 2) * scale, y: viewport.height / 2 - (box.y + box.h / 2) * scale,
+  scale,
+  x: viewport.width / 2 - (box.x + box.w / 2) * scale,
+  y: viewport.height / 2 - (box.y + box.h / 2) * scale,
 });
 
 /**
@@ -48,7 +62,9 @@ const centreOn = (viewport: Size, box: Box, scale: number): View => ({
 function axisShows(offset: number, start: number, length: number, scale: number, room: number, margin: number): boolean {
   const a = offset + start * scale;
   const b = a + length * scale;
-  return length * scale <= room - 2 * margin + 1 ? a >= margin - 0.5 && b <= room - margin + 0.5 : a <= margin + 0.5 && b >= room - margin - 0.5;
+  return length * scale <= room - 2 * margin + 1
+    ? a >= margin - 0.5 && b <= room - margin + 0.5
+    : a <= margin + 0.5 && b >= room - margin - 0.5;
 }
 
 // Across, the line only has to be on screen (at fit-width a line may span the page);

@@ -5,18 +5,28 @@
 // are shared/line-shape.ts's, like the mouse's.
 import type { Point } from '../../../shared/api.ts';
 import {
-  insertBaselinePoint, insertPolygonPoint, moveBaselinePoint, movePolygonPoint, removeBaselinePoint, removePolygonPoint,
-  type LineShape, type ShapeEdit,
+  insertBaselinePoint,
+  insertPolygonPoint,
+  moveBaselinePoint,
+  movePolygonPoint,
+  removeBaselinePoint,
+  removePolygonPoint,
+  type LineShape,
+  type ShapeEdit,
 } from '../../../shared/line-shape.ts';
 
-export interface PointRef { kind: 'polygon' | 'baseline'; index: number }
+export interface PointRef {
+  kind: 'polygon' | 'baseline';
+  index: number;
+}
 
 const refs = (shape: LineShape): PointRef[] => [
   ...shape.polygon.map((_, index) => ({ kind: 'polygon' as const, index })),
   ...(shape.baseline ?? []).map((_, index) => ({ kind: 'baseline' as const, index })),
 ];
 
-export const pointAt = (shape: LineShape, ref: PointRef): Point | undefined => (ref.kind === 'polygon' ? shape.polygon : shape.baseline ?? [])[ref.index];
+export const pointAt = (shape: LineShape, ref: PointRef): Point | undefined =>
+  (ref.kind === 'polygon' ? shape.polygon : (shape.baseline ?? []))[ref.index];
 
 /** The next (delta 1) or previous (-1) point after `ref`, round the polygon and then the baseline; the first one when there is none. */
 export function stepPoint(shape: LineShape, ref: PointRef | null, delta: 1 | -1): PointRef {
@@ -42,7 +52,7 @@ export function movePoint(shape: LineShape, ref: PointRef, to: Point): ShapeEdit
 
 /** A point halfway to the next one (along the polygon's edge; along the baseline, before its last point). */
 export function insertAfter(shape: LineShape, ref: PointRef): ShapeEdit {
-  const points = ref.kind === 'polygon' ? shape.polygon : shape.baseline ?? [];
+  const points = ref.kind === 'polygon' ? shape.polygon : (shape.baseline ?? []);
   const after = ref.kind === 'baseline' && ref.index === points.length - 1 ? ref.index - 1 : ref.index;
   const [a, b] = [points[after], points[(after + 1) % points.length]];
   const mid: Point = [(a[0] + b[0]) / 2, (a[1] + b[1]) / 2];

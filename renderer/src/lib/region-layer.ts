@@ -7,7 +7,12 @@ import type { RegionView } from '../../../shared/api.ts';
 import { REGION_TYPE_LABELS, type RegionType } from '../../../shared/region-types.ts';
 
 const COLOURS: Partial<Record<RegionType, string>> = {
-  paragraph: '#16a085', marginalia: '#c0392b', header: '#8e44ad', heading: '#8e44ad', 'page-number': '#d35400', footnote: '#2c3e50',
+  paragraph: '#16a085',
+  marginalia: '#c0392b',
+  header: '#8e44ad',
+  heading: '#8e44ad',
+  'page-number': '#d35400',
+  footnote: '#2c3e50',
 };
 const colourOf = (type: RegionType) => COLOURS[type] ?? '#7f8c8d';
 /** Screen pixels: a 12 px font with 3 px padding. */
@@ -15,15 +20,27 @@ const LABEL_HEIGHT = 18;
 
 export const regionLabel = (r: RegionView) => `${r.order + 1} · ${REGION_TYPE_LABELS[r.type]}${r.excluded ? ' (excluded)' : ''}`;
 
-export function drawRegions(layer: Konva.Layer, canvas: HTMLElement, regions: RegionView[], selected: number | null, onSelect: (id: number) => void): void {
+export function drawRegions(
+  layer: Konva.Layer,
+  canvas: HTMLElement,
+  regions: RegionView[],
+  selected: number | null,
+  onSelect: (id: number) => void,
+): void {
   layer.destroyChildren();
   const scale = layer.getStage()?.scaleX() ?? 1;
   for (const region of regions) {
     const colour = region.excluded ? '#95a5a6' : colourOf(region.type);
     const isSelected = region.id === selected;
     const outline = new Konva.Line({
-      points: region.polygon.flat(), closed: true, stroke: colour, strokeWidth: isSelected ? 3 : 2, strokeScaleEnabled: false,
-      dash: [10, 6], dashEnabled: !isSelected, hitStrokeWidth: 12,
+      points: region.polygon.flat(),
+      closed: true,
+      stroke: colour,
+      strokeWidth: isSelected ? 3 : 2,
+      strokeScaleEnabled: false,
+      dash: [10, 6],
+      dashEnabled: !isSelected,
+      hitStrokeWidth: 12,
       // Excluded regions are greyed; the others nearly clear, but filled so a click inside selects them.
       fill: region.excluded ? 'rgba(127, 140, 141, 0.25)' : isSelected ? 'rgba(22, 160, 133, 0.06)' : 'rgba(255, 255, 255, 0.01)',
       name: `region-${region.id}`,

@@ -16,9 +16,15 @@ export class ScanImage {
   /** A CSS filter drawn with the scan (contrast, brightness, invert). */
   filter = 'none';
   /** `drawn` hears which copy was drawn (the canvas publishes it for tests). */
-  constructor(private readonly page: PageSummary, private readonly redraw: () => void, private readonly drawn: (level: ScanLevel, width: number) => void) {
+  constructor(
+    private readonly page: PageSummary,
+    private readonly redraw: () => void,
+    private readonly drawn: (level: ScanLevel, width: number) => void,
+  ) {
     this.node = new Konva.Shape({
-      width: page.width, height: page.height, listening: false,
+      width: page.width,
+      height: page.height,
+      listening: false,
       sceneFunc: (context) => {
         const level = this.best();
         if (!level) return;
@@ -40,7 +46,10 @@ export class ScanImage {
     if (this.asked.has(level)) return;
     this.asked.add(level);
     const img = new Image();
-    img.onload = () => { this.loaded.set(level, img); this.redraw(); };
+    img.onload = () => {
+      this.loaded.set(level, img);
+      this.redraw();
+    };
     img.src = imageUrl(this.page.image, level);
   }
 

@@ -3,7 +3,13 @@
 // and why the classical one stood in for the model where it did.
 import type { SegmentReport } from '../../../shared/api.ts';
 import type { ProjectSegmenter } from '../../../shared/workbench-api.ts';
-import { DEFAULT_SEGMENTER, projectSegmenterJob, SEGMENTER_LABELS, SEGMENTERS, type SegmenterName } from '../../../shared/segmenter-options.ts';
+import {
+  DEFAULT_SEGMENTER,
+  projectSegmenterJob,
+  SEGMENTER_LABELS,
+  SEGMENTERS,
+  type SegmenterName,
+} from '../../../shared/segmenter-options.ts';
 
 const KEY = 'quire-segmenter';
 
@@ -24,6 +30,12 @@ export function describeSegmentReport(r: SegmentReport): string {
   const kept = r.keptLabeled ? `; ${r.keptLabeled} transcribed lines kept as they were` : '';
   const name = SEGMENTERS.find((s) => s === r.segmenter);
   const job = projectSegmenterJob(r.segmenter);
-  const by = r.fallback ? `classical segmenter: ${r.fallback}` : name ? SEGMENTER_LABELS[name] : job !== null ? `segmenter fine-tuned by job ${job}` : r.segmenter;
+  const by = r.fallback
+    ? `classical segmenter: ${r.fallback}`
+    : name
+      ? SEGMENTER_LABELS[name]
+      : job !== null
+        ? `segmenter fine-tuned by job ${job}`
+        : r.segmenter;
   return `${found}${kept} (${by})`;
 }

@@ -7,7 +7,9 @@ import type { ExportDownload } from '../../../shared/workbench-api.ts';
 import type { ScanLevel } from '../../../shared/image-levels.ts';
 
 declare global {
-  interface Window { quire?: DesktopBridge }
+  interface Window {
+    quire?: DesktopBridge;
+  }
 }
 
 /** The desktop app's bridge (native dialogs, paths of dropped files); null in browser mode. */
@@ -54,7 +56,11 @@ function httpTransport(): Transport {
   };
   return {
     async call(method, request) {
-      const res = await fetch(`/api/${method}`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'x-quire-token': token }, body: JSON.stringify(request) });
+      const res = await fetch(`/api/${method}`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'x-quire-token': token },
+        body: JSON.stringify(request),
+      });
       const body = await res.json();
       if (!res.ok) throw new RemoteError(body.name ?? 'Error', body.message ?? res.statusText);
       return body;
@@ -80,7 +86,8 @@ export async function uploadFile(file: File, batch?: string): Promise<import('..
   return postUpload(`/upload?${query}`, file);
 }
 
-export const finishUpload = (batch: string) => postUpload(`/upload?batch=${batch}&done=1`) as Promise<import('../../../shared/api.ts').ImportReport>;
+export const finishUpload = (batch: string) =>
+  postUpload(`/upload?batch=${batch}&done=1`) as Promise<import('../../../shared/api.ts').ImportReport>;
 
 async function postUpload(url: string, body?: File) {
   const res = await fetch(url, { method: 'POST', headers: { 'x-quire-token': token }, body });
@@ -95,7 +102,11 @@ async function postUpload(url: string, body?: File) {
  */
 export async function downloadExport(request: ExportDownload): Promise<{ name: string; files: number }> {
   if (window.quire) throw new Error('the desktop app exports into a folder');
-  const res = await fetch('/export', { method: 'POST', headers: { 'Content-Type': 'application/json', 'x-quire-token': token }, body: JSON.stringify(request) });
+  const res = await fetch('/export', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', 'x-quire-token': token },
+    body: JSON.stringify(request),
+  });
   if (!res.ok) {
     const body = await res.json().catch(() => ({}));
     throw new RemoteError(body.name ?? 'Error', body.message ?? res.statusText);

@@ -15,7 +15,15 @@ test('semi-supervised settings: defaults filled in, out-of-range values refused'
   assert.ok(chosen.success && chosen.data.kind === 'finetune');
   assert.deepEqual(chosen.data.semiSupervised, { rounds: 2, threshold: 0.75, pseudoWeight: SELF_TRAINING_DEFAULTS.pseudoWeight });
   assert.ok(schemas.startTraining.safeParse({ kind: 'finetune' }).success, 'left out: plain fine-tuning');
-  for (const bad of [{ rounds: 0 }, { rounds: MAX_SELF_TRAINING_ROUNDS + 1 }, { rounds: 1.5 }, { threshold: -0.1 }, { threshold: 1.01 }, { pseudoWeight: 2 }, { extra: 1 }]) {
+  for (const bad of [
+    { rounds: 0 },
+    { rounds: MAX_SELF_TRAINING_ROUNDS + 1 },
+    { rounds: 1.5 },
+    { threshold: -0.1 },
+    { threshold: 1.01 },
+    { pseudoWeight: 2 },
+    { extra: 1 },
+  ]) {
     assert.equal(parse(bad).success, false, JSON.stringify(bad));
   }
 });

@@ -16,7 +16,11 @@ test('the sample project is built once, with its scans segmented', async () => {
   const documents = await api.listDocuments({});
   const scans = documents.filter((d) => d.kind === 'scan');
   assert.equal(scans.length, 3);
-  assert.deepEqual(scans.map((d) => d.lines), [9, 9, 9], 'each generated page has nine lines');
+  assert.deepEqual(
+    scans.map((d) => d.lines),
+    [9, 9, 9],
+    'each generated page has nine lines',
+  );
   const info = await api.projectInfo({});
   assert.equal(info.labeled, 16);
   project.close();

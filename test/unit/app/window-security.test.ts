@@ -21,8 +21,12 @@ test('the renderer is sandboxed and isolated, without Node, with web security', 
   assert.equal(prefs.preload, '/app/preload.cjs');
 });
 
-test('the CSP allows only the app\'s own scripts: no eval, no inline script, no plugins', async () => {
-  const directives = new Map(DESKTOP_CSP.split(';').map((d) => d.trim().split(/\s+/)).map(([k, ...v]) => [k, v]));
+test("the CSP allows only the app's own scripts: no eval, no inline script, no plugins", async () => {
+  const directives = new Map(
+    DESKTOP_CSP.split(';')
+      .map((d) => d.trim().split(/\s+/))
+      .map(([k, ...v]) => [k, v]),
+  );
   assert.deepEqual(directives.get('script-src'), ["'self'"]);
   assert.deepEqual(directives.get('default-src'), ["'self'"]);
   assert.deepEqual(directives.get('object-src'), ["'none'"]);
@@ -33,11 +37,24 @@ test('the CSP allows only the app\'s own scripts: no eval, no inline script, no 
 });
 
 test('navigation, redirects, webviews and new windows are blocked', () => {
-  const contents = Object.assign(new EventEmitter(), { openHandler: undefined as undefined | ((d: { url: string }) => { action: string }), setWindowOpenHandler(h: (d: { url: string }) => { action: 'deny' }) { this.openHandler = h; } });
+  const contents = Object.assign(new EventEmitter(), {
+    openHandler: undefined as undefined | ((d: { url: string }) => { action: string }),
+    setWindowOpenHandler(h: (d: { url: string }) => { action: 'deny' }) {
+      this.openHandler = h;
+    },
+  });
   lockContents(contents);
   for (const event of ['will-navigate', 'will-redirect', 'will-attach-webview']) {
     let prevented = false;
-    contents.emit(event, { preventDefault: () => { prevented = true; } }, 'https://example.org/');
+    contents.emit(
+      event,
+      {
+        preventDefault: () => {
+          prevented = true;
+        },
+      },
+      'https://example.org/',
+    );
     assert.ok(prevented, event);
   }
   assert.deepEqual(contents.openHandler?.({ url: 'https://example.org/' }), { action: 'deny' });
@@ -46,10 +63,19 @@ test('navigation, redirects, webviews and new windows are blocked', () => {
 test('permission requests and checks are denied', () => {
   let request: ((c: unknown, p: string, cb: (g: boolean) => void) => void) | undefined;
   let check: (() => boolean) | undefined;
-  denyPermissions({ setPermissionRequestHandler: (h) => { request = h; }, setPermissionCheckHandler: (h) => { check = h; } });
+  denyPermissions({
+    setPermissionRequestHandler: (h) => {
+      request = h;
+    },
+    setPermissionCheckHandler: (h) => {
+      check = h;
+    },
+  });
   for (const permission of ['media', 'geolocation', 'notifications', 'openExternal']) {
     let granted: boolean | undefined;
-    request!(null, permission, (g) => { granted = g; });
+    request!(null, permission, (g) => {
+      granted = g;
+    });
     assert.equal(granted, false, permission);
   }
   assert.equal(check!(), false);

@@ -31,7 +31,14 @@ test('a line pack gives back the lines written, quantised to 8 bits', () => {
   const b = { width: 1, height: 2, data: Float32Array.from([0.2, 0.8]) };
   writer.add({ source: 's', page: 'p.xml', lineId: 'l1', split: 'train', text: 'ab' }, a);
   writer.add({ source: 's', page: 'p.xml', lineId: 'l2', split: 'test', text: 'c' }, b);
-  assert.throws(() => writer.add({ source: 's', page: 'p.xml', lineId: 'l3', split: 'train', text: 'x' }, { width: 1, height: 3, data: new Float32Array(3) }), /3 px line in the 2 px pack/);
+  assert.throws(
+    () =>
+      writer.add(
+        { source: 's', page: 'p.xml', lineId: 'l3', split: 'train', text: 'x' },
+        { width: 1, height: 3, data: new Float32Array(3) },
+      ),
+    /3 px line in the 2 px pack/,
+  );
   writer.finish();
   const pack = new LinePack(dir, 2);
   const [l1, l2] = pack.lines(() => true);

@@ -7,8 +7,16 @@ import { ALL_METHODS, encoderFile, modesOf, runFile, type ExperimentSettings } f
 
 // The settings of docs/results/seqclr-labels10.md and seqclr-lpft.md, whose runs are cached as these files.
 const TEN_PERCENT: ExperimentSettings = {
-  total: 4000, hands: 10, pretrainSteps: 1000, augmentations: 'mild', augmentStrength: 1, temperature: 0.1,
-  finetuneSteps: 1000, probeSteps: 200, fractions: [0.1], modes: ['finetune'],
+  total: 4000,
+  hands: 10,
+  pretrainSteps: 1000,
+  augmentations: 'mild',
+  augmentStrength: 1,
+  temperature: 0.1,
+  finetuneSteps: 1000,
+  probeSteps: 200,
+  fractions: [0.1],
+  modes: ['finetune'],
 };
 const SUPERVISED = 1;
 const WINDOW5 = 4;
@@ -44,7 +52,10 @@ test('pretraining settings change the encoder and its runs, not the supervised b
 });
 
 test('other data (more lines, more hands) and another seed change every key', () => {
-  for (const s of [{ ...TEN_PERCENT, total: 8000 }, { ...TEN_PERCENT, hands: 45 }]) {
+  for (const s of [
+    { ...TEN_PERCENT, total: 8000 },
+    { ...TEN_PERCENT, hands: 45 },
+  ]) {
     assert.notEqual(runFile(s, 1, SUPERVISED), runFile(TEN_PERCENT, 1, SUPERVISED));
     assert.notEqual(encoderFile(s, 1, WINDOW5), encoderFile(TEN_PERCENT, 1, WINDOW5));
   }

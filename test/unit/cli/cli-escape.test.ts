@@ -9,7 +9,6 @@ import { png } from '../../helpers/images.ts';
 import { tempDir } from '../../helpers/project.ts';
 import { CLI } from '../../helpers/cli.ts';
 
-
 test('item 8: escape sequences and newlines in file names are printed escaped', async () => {
   const root = tempDir();
   const dir = join(root, 'p');
@@ -23,7 +22,12 @@ test('item 8: escape sequences and newlines in file names are printed escaped', 
   assert.equal(r.status, 1);
   assert.doesNotMatch(r.stdout, /[\x00-\x09\x0b-\x1f\x7f\u202e]/, 'no control character but the line ends');
   assert.ok(!r.stdout.split('\n').some((l) => l.startsWith('imported fake.png')), 'no faked output line');
-  assert.ok(r.stdout.includes(`FAILED ${join(scans, 'a\\x1b[2J\\x1b]0;pwned\\x07\\nimported fake.png: 1 page(s)\\u202e.png')}: not a readable image`), r.stdout);
+  assert.ok(
+    r.stdout.includes(
+      `FAILED ${join(scans, 'a\\x1b[2J\\x1b]0;pwned\\x07\\nimported fake.png: 1 page(s)\\u202e.png')}: not a readable image`,
+    ),
+    r.stdout,
+  );
   assert.ok(r.stdout.includes(`imported ${join(scans, 'b\\rc.png')}: 1 page(s)`));
   const ls = spawnSync(process.execPath, [CLI, 'ls', dir], { encoding: 'utf8' });
   assert.match(ls.stdout, /b\\rc/);

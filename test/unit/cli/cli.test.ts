@@ -28,8 +28,18 @@ test('init, import with one broken file, and ls --json', async () => {
   const ls = quire('ls', dir, '--json');
   assert.equal(ls.status, 0);
   const info = JSON.parse(ls.stdout);
-  assert.deepEqual(info.counts, { documents: 2, pages: 1, lines: 2, labeled: 1, unlabeled: 1 }, 'the two line images count as lines, not as pages');
-  assert.deepEqual(info.documents.map((d: { name: string; kind: string }) => [d.name, d.kind]), [['good', 'scan'], ['lines', 'lines']]);
+  assert.deepEqual(
+    info.counts,
+    { documents: 2, pages: 1, lines: 2, labeled: 1, unlabeled: 1 },
+    'the two line images count as lines, not as pages',
+  );
+  assert.deepEqual(
+    info.documents.map((d: { name: string; kind: string }) => [d.name, d.kind]),
+    [
+      ['good', 'scan'],
+      ['lines', 'lines'],
+    ],
+  );
   assert.equal(info.documents[1].pageList.length, 2);
 });
 
@@ -48,8 +58,12 @@ test('every command has --help, and errors are explained', () => {
 test('pretrain refuses a choice it does not offer, names the choices, and records no model', () => {
   const dir = join(tempDir(), 'p');
   assert.equal(quire('init', dir).status, 0);
-  for (const [option, value, choices] of [['--mapping', 'diagonal', 'window, frame, all'], ['--head', 'cnn', 'mlp, bilstm, none'],
-    ['--features', 'pixels', 'visual, contextual'], ['--augmentations', 'wild', 'mild, strong']]) {
+  for (const [option, value, choices] of [
+    ['--mapping', 'diagonal', 'window, frame, all'],
+    ['--head', 'cnn', 'mlp, bilstm, none'],
+    ['--features', 'pixels', 'visual, contextual'],
+    ['--augmentations', 'wild', 'mild, strong'],
+  ]) {
     const r = quire('pretrain', dir, option, value, '--steps', '1');
     assert.equal(r.status, 2, `${option} ${value}`);
     assert.match(r.stderr, new RegExp(`${option}.*'${value}' is invalid. Allowed choices are ${choices}`));
@@ -93,7 +107,9 @@ test('import detects PAGE/ALTO files, and export writes the chosen format', asyn
   const dir = join(root, 'p');
   quire('init', dir);
   copyFileSync(new URL('../../fixtures/xml/alto-v4.xml', import.meta.url), join(root, 'alto-v4.xml'));
-  await sharp({ create: { width: 900, height: 500, channels: 3, background: '#eee' } }).png().toFile(join(root, 'letter_1802.png'));
+  await sharp({ create: { width: 900, height: 500, channels: 3, background: '#eee' } })
+    .png()
+    .toFile(join(root, 'letter_1802.png'));
   const imp = quire('import', dir, join(root, 'alto-v4.xml'), '--json');
   assert.equal(imp.status, 0, imp.stderr);
   assert.equal(JSON.parse(imp.stdout).imported[0].lines, 2);

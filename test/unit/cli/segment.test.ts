@@ -65,11 +65,26 @@ test('quire segment finds lines, and segmenting again (classical or a model) nev
 });
 
 test('reading order with a model order: kept lines go before the first new line below them in their column', () => {
-  const box = (x0: number, y0: number): Array<[number, number]> => [[x0, y0], [x0 + 100, y0], [x0 + 100, y0 + 20], [x0, y0 + 20]];
-  const added = [{ id: 1, polygon: box(0, 0) }, { id: 2, polygon: box(0, 60) }, { id: 3, polygon: box(300, 10) }];
+  const box = (x0: number, y0: number): Array<[number, number]> => [
+    [x0, y0],
+    [x0 + 100, y0],
+    [x0 + 100, y0 + 20],
+    [x0, y0 + 20],
+  ];
+  const added = [
+    { id: 1, polygon: box(0, 0) },
+    { id: 2, polygon: box(0, 60) },
+    { id: 3, polygon: box(300, 10) },
+  ];
   const kept = [{ id: 9, polygon: box(0, 30) }];
-  assert.deepEqual(readingOrder(kept, added, true).map((l) => l.id), [1, 9, 2, 3]);
-  assert.deepEqual(readingOrder(kept, added, false).map((l) => l.id), [1, 3, 9, 2]);
+  assert.deepEqual(
+    readingOrder(kept, added, true).map((l) => l.id),
+    [1, 9, 2, 3],
+  );
+  assert.deepEqual(
+    readingOrder(kept, added, false).map((l) => l.id),
+    [1, 3, 9, 2],
+  );
 });
 
 test('quire train-segmenter fine-tunes a model on the transcribed pages, which quire segment then uses', async () => {
@@ -84,7 +99,8 @@ test('quire train-segmenter fine-tunes a model on the transcribed pages, which q
   assert.equal(none.status, 2);
   assert.match(none.stderr, /no corrected pages/);
   const project = Project.open(dir);
-  for (const l of project.db.prepare('SELECT id FROM lines').all() as Array<{ id: number }>) saveTranscription(project, l.id, `line ${l.id}`);
+  for (const l of project.db.prepare('SELECT id FROM lines').all() as Array<{ id: number }>)
+    saveTranscription(project, l.id, `line ${l.id}`);
   project.close();
   await initBackend();
   const tiny = join(root, 'tiny.qseg');

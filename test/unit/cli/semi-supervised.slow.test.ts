@@ -11,16 +11,41 @@ import { tempDir } from '../../helpers/project.ts';
 import { CLI } from '../../helpers/cli.ts';
 
 const quire = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
-const events = (stdout: string) => stdout.trim().split('\n').map((l) => JSON.parse(l));
+const events = (stdout: string) =>
+  stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
 
 test('a semi-supervised job killed with SIGKILL resumes in its round and finishes with model_id', async () => {
   const dir = join(tempDir(), 'p');
   quire('init', dir);
   assert.equal(quire('import', dir, '--lines', await writeLineFolder(24, 8)).status, 0);
-  const args = ['train', dir, '--from', 'base', '--semi-supervised', '--rounds', '2', '--threshold', '0.5', '--steps', '16', '--batch', '4', '--threads', '1', '--checkpoint-every', '2', '--json'];
+  const args = [
+    'train',
+    dir,
+    '--from',
+    'base',
+    '--semi-supervised',
+    '--rounds',
+    '2',
+    '--threshold',
+    '0.5',
+    '--steps',
+    '16',
+    '--batch',
+    '4',
+    '--threads',
+    '1',
+    '--checkpoint-every',
+    '2',
+    '--json',
+  ];
   const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'ignore'] });
   let out = '';
-  child.stdout.on('data', (d) => { out += d; });
+  child.stdout.on('data', (d) => {
+    out += d;
+  });
   // 8 steps a round: step 11 is the third of round 2; its last checkpoint is at step 10.
   const deadline = Date.now() + 240_000;
   while (!out.includes('"phase":"round 2/2","step":11,') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
@@ -34,9 +59,16 @@ test('a semi-supervised job killed with SIGKILL resumes in its round and finishe
   assert.equal(resumed.status, 0, resumed.stderr);
   const lines = events(resumed.stdout);
   const progress = lines.filter((e) => e.type === 'progress');
-  assert.ok(progress.every((e) => e.phase === 'round 2/2'), 'resumed inside round 2, without reading the lines again');
+  assert.ok(
+    progress.every((e) => e.phase === 'round 2/2'),
+    'resumed inside round 2, without reading the lines again',
+  );
   const steps = progress.map((e) => e.step);
-  assert.deepEqual(steps, Array.from({ length: 6 }, (_, i) => 11 + i), 'steps 11 to 16, none repeated or lost');
+  assert.deepEqual(
+    steps,
+    Array.from({ length: 6 }, (_, i) => 11 + i),
+    'steps 11 to 16, none repeated or lost',
+  );
   const result = lines.at(-1);
   assert.equal(result.type, 'result');
   assert.equal(typeof result.model_id, 'number');
@@ -47,7 +79,10 @@ test('a semi-supervised job killed with SIGKILL resumes in its round and finishe
   assert.equal(job.modelId, result.model_id);
   assert.match(job.log, /resumed in round 2 at step 2/);
   const model = JSON.parse(quire('models', dir, '--json').stdout).find((m: { id: number }) => m.id === result.model_id);
-  assert.deepEqual(model.trainingSet.pseudoLabeled.map((r: { round: number }) => r.round), [1, 2]);
+  assert.deepEqual(
+    model.trainingSet.pseudoLabeled.map((r: { round: number }) => r.round),
+    [1, 2],
+  );
   assert.equal(JSON.parse(quire('ls', dir, '--json').stdout).counts.labeled, 8, 'machine readings never count as labels');
   assert.equal(quire('train', dir, '--rounds', '2').status, 2, '--rounds without --semi-supervised is refused');
 });

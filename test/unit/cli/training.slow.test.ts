@@ -30,17 +30,28 @@ test('pretrain, then train from the pretrained model: versions with lineage, con
   const tr = quire('train', dir, '--from', String(pretrained.model_id), '--steps', '6', '--batch', '8', '--threads', '2', '--json');
   assert.equal(tr.status, 0, tr.stderr);
   const trained = lastJson(tr.stdout);
-  assert.ok(tr.stdout.split('\n').some((l) => l.includes('"type":"progress"')), 'progress as JSON lines');
+  assert.ok(
+    tr.stdout.split('\n').some((l) => l.includes('"type":"progress"')),
+    'progress as JSON lines',
+  );
   const models = JSON.parse(quire('models', dir, '--json').stdout);
-  assert.deepEqual(models.map((m: { id: number; kind: string; parentId: number | null }) => [m.id, m.kind, m.parentId]),
-    [[pretrained.model_id, 'pretrain', null], [trained.model_id, 'finetune', pretrained.model_id]]);
+  assert.deepEqual(
+    models.map((m: { id: number; kind: string; parentId: number | null }) => [m.id, m.kind, m.parentId]),
+    [
+      [pretrained.model_id, 'pretrain', null],
+      [trained.model_id, 'finetune', pretrained.model_id],
+    ],
+  );
   assert.equal(models[0].config.mapping, 'window');
   assert.equal(models[0].config.augmentations, 'strong');
   assert.ok(Array.isArray(models[1].trainingSet) && models[1].trainingSet.length > 0, 'records which lines and revisions trained it');
   assert.equal(typeof models[1].metrics.validationCer, 'number');
   const read = quire('transcribe', dir, '--model', String(trained.model_id), '--json');
   assert.equal(read.status, 0, read.stderr);
-  const records = read.stdout.trim().split('\n').map((l) => JSON.parse(l));
+  const records = read.stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
   assert.equal(records.length, 40);
   assert.match(records[0].source, /^l\d{3}\.png$/);
   assert.ok(records.every((r: { confidence: number }) => r.confidence >= 0 && r.confidence <= 1));
@@ -52,14 +63,27 @@ test('pretrain, then train from the pretrained model: versions with lineage, con
   const suggested = JSON.parse(quire('suggest', dir, '--model', String(trained.model_id), '-n', '5', '--json').stdout);
   assert.equal(suggested.length, 5);
   const jobs = JSON.parse(quire('jobs', dir, '--json').stdout);
-  assert.deepEqual(jobs.map((j: { kind: string; state: string }) => [j.kind, j.state]), [['pretrain', 'done'], ['finetune', 'done'], ['transcribe', 'done']]);
+  assert.deepEqual(
+    jobs.map((j: { kind: string; state: string }) => [j.kind, j.state]),
+    [
+      ['pretrain', 'done'],
+      ['finetune', 'done'],
+      ['transcribe', 'done'],
+    ],
+  );
 });
 
 test('a training job killed with SIGKILL resumes from its checkpoint without repeating or losing steps', async () => {
   const dir = await projectWithLines(24, 24);
-  const child = spawn(process.execPath, [CLI, 'train', dir, '--steps', '40', '--batch', '4', '--threads', '1', '--checkpoint-every', '5', '--json'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const child = spawn(
+    process.execPath,
+    [CLI, 'train', dir, '--steps', '40', '--batch', '4', '--threads', '1', '--checkpoint-every', '5', '--json'],
+    { stdio: ['ignore', 'pipe', 'ignore'] },
+  );
   let out = '';
-  child.stdout.on('data', (d) => { out += d; });
+  child.stdout.on('data', (d) => {
+    out += d;
+  });
   const checkpoint = join(dir, 'checkpoints', 'job-1.qmodel');
   const deadline = Date.now() + 240_000;
   while (!out.includes('"step":12,') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
@@ -70,9 +94,18 @@ test('a training job killed with SIGKILL resumes from its checkpoint without rep
   assert.equal(jobs[0].state, 'interrupted');
   const resumed = quire('resume', dir, '1', '--json');
   assert.equal(resumed.status, 0, resumed.stderr);
-  const steps = resumed.stdout.trim().split('\n').map((l) => JSON.parse(l)).filter((e) => e.type === 'progress').map((e) => e.step);
+  const steps = resumed.stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l))
+    .filter((e) => e.type === 'progress')
+    .map((e) => e.step);
   assert.equal(steps[0], 11, 'continues after the last checkpoint (step 10)');
-  assert.deepEqual(steps, Array.from({ length: steps.length }, (_, i) => 11 + i), 'no repeated or lost steps');
+  assert.deepEqual(
+    steps,
+    Array.from({ length: steps.length }, (_, i) => 11 + i),
+    'no repeated or lost steps',
+  );
   assert.ok(steps.at(-1)! <= 40);
   const after = JSON.parse(quire('jobs', dir, '--json').stdout);
   assert.equal(after[0].state, 'done');
@@ -81,9 +114,15 @@ test('a training job killed with SIGKILL resumes from its checkpoint without rep
 
 test('quire cancel stops a running training job with a checkpoint, leaving it resumable', async () => {
   const dir = await projectWithLines(24, 24);
-  const child = spawn(process.execPath, [CLI, 'train', dir, '--steps', '400', '--batch', '4', '--threads', '1', '--checkpoint-every', '100', '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(
+    process.execPath,
+    [CLI, 'train', dir, '--steps', '400', '--batch', '4', '--threads', '1', '--checkpoint-every', '100', '--json'],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   let out = '';
-  child.stdout.on('data', (d) => { out += d; });
+  child.stdout.on('data', (d) => {
+    out += d;
+  });
   const exited = new Promise<number | null>((r) => child.on('exit', r));
   const deadline = Date.now() + 240_000;
   while (!out.includes('"step":6,') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));

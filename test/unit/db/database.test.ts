@@ -11,7 +11,10 @@ test('a new database is in WAL mode, enforces foreign keys and has every migrati
   assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
   assert.equal(db.pragma('foreign_keys', { simple: true }), 1);
   assert.equal(schemaVersion(db), MIGRATIONS.length);
-  assert.throws(() => db.prepare("INSERT INTO pages (document_id, page_index, image_hash, width, height) VALUES (999, 0, 'x', 1, 1)").run(), /FOREIGN KEY/);
+  assert.throws(
+    () => db.prepare("INSERT INTO pages (document_id, page_index, image_hash, width, height) VALUES (999, 0, 'x', 1, 1)").run(),
+    /FOREIGN KEY/,
+  );
   db.close();
 });
 
@@ -43,7 +46,10 @@ test('the current transcription is the newest human or imported row, never a mod
     INSERT INTO transcriptions (line_id, text, author, source) VALUES (1, 'guess', 'model', 'model:3');`);
   assert.equal((db.prepare('SELECT text FROM current_transcriptions WHERE line_id = 1').get() as { text: string }).text, 'second');
   assert.equal((db.prepare('SELECT count(*) AS n FROM transcriptions WHERE line_id = 1').get() as { n: number }).n, 3);
-  assert.throws(() => db.prepare("INSERT INTO transcriptions (line_id, text, author, source) VALUES (1, 'x', 'a', 'robot')").run(), /CHECK/);
+  assert.throws(
+    () => db.prepare("INSERT INTO transcriptions (line_id, text, author, source) VALUES (1, 'x', 'a', 'robot')").run(),
+    /CHECK/,
+  );
   db.close();
 });
 
@@ -60,7 +66,8 @@ test('migration 2 indexes existing transcriptions for search, and later saves to
   v1.close();
   const db = openDatabase(path);
   assert.equal(schemaVersion(db), MIGRATIONS.length);
-  const find = (q: string) => (db.prepare('SELECT rowid FROM line_text_fts WHERE line_text_fts MATCH ?').all(q) as Array<{ rowid: number }>).map((r) => r.rowid);
+  const find = (q: string) =>
+    (db.prepare('SELECT rowid FROM line_text_fts WHERE line_text_fts MATCH ?').all(q) as Array<{ rowid: number }>).map((r) => r.rowid);
   assert.deepEqual(find('muller'), [7], 'diacritics folded');
   db.exec("INSERT INTO transcriptions (line_id, text, author, source) VALUES (7, 'Burial of Johann Müller', 'ann', 'human')");
   assert.deepEqual(find('baptism'), []);
@@ -78,8 +85,10 @@ test('migration 4 keeps the labels of a version-3 project; a withdrawn row is no
     INSERT INTO transcriptions (line_id, text, author, source) VALUES (3, 'Item for bread', 'ann', 'human');`);
   v3.close();
   const db = openDatabase(path);
-  const current = () => (db.prepare('SELECT text FROM current_transcriptions WHERE line_id = 3').get() as { text: string } | undefined)?.text;
-  const find = (q: string) => (db.prepare('SELECT rowid FROM line_text_fts WHERE line_text_fts MATCH ?').all(q) as Array<{ rowid: number }>).map((r) => r.rowid);
+  const current = () =>
+    (db.prepare('SELECT text FROM current_transcriptions WHERE line_id = 3').get() as { text: string } | undefined)?.text;
+  const find = (q: string) =>
+    (db.prepare('SELECT rowid FROM line_text_fts WHERE line_text_fts MATCH ?').all(q) as Array<{ rowid: number }>).map((r) => r.rowid);
   assert.equal(current(), 'Item for bread');
   db.exec("UPDATE transcriptions SET withdrawn_at = 'now' WHERE text = 'Item for bread'");
   assert.equal(current(), 'Item for candles');

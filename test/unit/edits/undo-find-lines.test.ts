@@ -27,7 +27,16 @@ test('a second Find lines on a page undoes, redoes and undoes again', async () =
   assert.ok(found.length >= 4, `${found.length} lines found`);
   // A hand edit in between, so that the second run changes the page.
   const [[first]] = found;
-  await api.updateLineGeometry({ lineId: first as number, polygon: [[10, 10], [300, 10], [300, 40], [10, 40]], baseline: null });
+  await api.updateLineGeometry({
+    lineId: first as number,
+    polygon: [
+      [10, 10],
+      [300, 10],
+      [300, 40],
+      [10, 40],
+    ],
+    baseline: null,
+  });
   const edited = await lines();
   await api.segmentPages({ pageIds: [pageId], segmenter: 'classical' });
   const second = await lines();
@@ -51,7 +60,12 @@ test('an edit that hands a removed line’s id to a new line is not recorded, an
   await history.record(project, 'shape of line 1', [pageId], () => updateLineGeometry(project, a, rect(100, 90, 600, 60), null));
   await history.record(project, 'replacing a line', [pageId], () => {
     archiveAndDelete(project, a, 'test');
-    const [b] = insertLines(project.db, pageId, [{ polygon: rect(100, 300, 600, 40), baseline: null, text: null, split: 'train' }], 'segmentation');
+    const [b] = insertLines(
+      project.db,
+      pageId,
+      [{ polygon: rect(100, 300, 600, 40), baseline: null, text: null, split: 'train' }],
+      'segmentation',
+    );
     assert.equal(b, a);
   });
   assert.deepEqual(history.state(), { undo: null, redo: null });

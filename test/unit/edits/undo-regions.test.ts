@@ -55,9 +55,15 @@ test('a restored line whose region is gone joins the region of its page that now
 test("a restored line never joins another page's region that took its region's id", async () => {
   const { project, pageId, old, restore } = await archivedInRegion();
   project.db.prepare('DELETE FROM regions WHERE id = ?').run(old);
-  const page = project.db.prepare('SELECT document_id, image_hash, width, height FROM pages WHERE id = ?').get(pageId) as Record<string, unknown>;
-  const second = Number(project.db.prepare('INSERT INTO pages (document_id, page_index, image_hash, width, height) VALUES (?, 1, ?, ?, ?)')
-    .run(page.document_id, page.image_hash, page.width, page.height).lastInsertRowid);
+  const page = project.db.prepare('SELECT document_id, image_hash, width, height FROM pages WHERE id = ?').get(pageId) as Record<
+    string,
+    unknown
+  >;
+  const second = Number(
+    project.db
+      .prepare('INSERT INTO pages (document_id, page_index, image_hash, width, height) VALUES (?, 1, ?, ?, ?)')
+      .run(page.document_id, page.image_hash, page.width, page.height).lastInsertRowid,
+  );
   const [reused] = insertRegions(project.db, second, [{ type: 'paragraph', polygon: rect(0, 0, 1000, 800) }]);
   assert.equal(reused, old, 'SQLite hands the freed id out again');
   assert.equal(restore(), null);
@@ -94,7 +100,11 @@ test('a region change drops the older history of its page, so no undo reverts it
   assert.equal((await api.undo({})).applied, null);
   assert.deepEqual(await order(), [b, a], 'the region move stays');
   assert.deepEqual(events.map((e) => e.type).sort(), ['history-changed', 'history-changed', 'project-changed']);
-  for (const change of [() => api.sortRegionLines({ regionId: first }), () => api.deleteRegion({ regionId: first }), () => api.updateRegion({ regionId: second, excluded: true })]) {
+  for (const change of [
+    () => api.sortRegionLines({ regionId: first }),
+    () => api.deleteRegion({ regionId: first }),
+    () => api.updateRegion({ regionId: second, excluded: true }),
+  ]) {
     events.length = 0;
     await change();
     assert.ok(events.some((e) => e.type === 'project-changed'));

@@ -68,7 +68,14 @@ test('shape edits undo to the earlier shape, which the history keeps', async () 
   const check = neverShrinks(project);
   const a = await add(100);
   const moved = rect(120, 90, 600, 60);
-  await api.updateLineGeometry({ lineId: a, polygon: moved, baseline: [[120, 140], [720, 140]] });
+  await api.updateLineGeometry({
+    lineId: a,
+    polygon: moved,
+    baseline: [
+      [120, 140],
+      [720, 140],
+    ],
+  });
   const shape = async () => (await api.getPage({ pageId })).lines[0];
   await api.undo({});
   assert.deepEqual((await shape()).polygon, rect(100, 100, 600, 40));
@@ -90,7 +97,9 @@ test('split, merge, delete and drawn lines go back and forth with their texts, k
   const texts = async () => (await api.getPage({ pageId })).lines.map((l) => [l.id, l.text]);
   const start = await texts();
 
-  const { lineIds: [, right] } = await api.splitLine({ lineId: a, x: 400, texts: ['Item paid', 'Thomas'] });
+  const {
+    lineIds: [, right],
+  } = await api.splitLine({ lineId: a, x: 400, texts: ['Item paid', 'Thomas'] });
   const split = await texts();
   await api.undo({});
   assert.deepEqual(await texts(), start);
@@ -101,7 +110,10 @@ test('split, merge, delete and drawn lines go back and forth with their texts, k
   check();
 
   await api.mergeLines({ lineIds: [a, b] });
-  assert.deepEqual(await texts(), [[a, 'Item paid Thomas for the mill'], [c, null]]);
+  assert.deepEqual(await texts(), [
+    [a, 'Item paid Thomas for the mill'],
+    [c, null],
+  ]);
   await api.undo({});
   assert.deepEqual(await texts(), start);
   assert.deepEqual((await api.getPage({ pageId })).lines[1].polygon, rect(100, 200, 600, 40));
@@ -133,7 +145,9 @@ test('a deleted line keeps its model reading through undo', async () => {
   const { project, api, pageId, add } = await editPage();
   const a = await add(100);
   project.db.prepare("INSERT INTO models (id, name, kind, config, weights_hash) VALUES (1, 'm', 'finetune', '{}', 'h')").run();
-  project.db.prepare("INSERT INTO predictions (line_id, model_id, text, confidence, char_confidence) VALUES (?, 1, 'Item', 0.9, '[0.9]')").run(a);
+  project.db
+    .prepare("INSERT INTO predictions (line_id, model_id, text, confidence, char_confidence) VALUES (?, 1, 'Item', 0.9, '[0.9]')")
+    .run(a);
   await api.deleteLine({ lineId: a, confirmed: false });
   await api.undo({});
   assert.equal((await api.getPage({ pageId })).lines[0].prediction?.text, 'Item');
@@ -146,7 +160,12 @@ test('a line whose id was handed out again comes back under a new id, and redo f
   await api.saveTranscription({ lineId: b, text: 'last line' });
   await api.deleteLine({ lineId: b, confirmed: true });
   // Something outside the history (an import, another program) adds a line: SQLite gives it b's id.
-  const [other] = insertLines(project.db, pageId, [{ polygon: rect(100, 500, 600, 40), baseline: null, text: null, split: 'train' }], 'human');
+  const [other] = insertLines(
+    project.db,
+    pageId,
+    [{ polygon: rect(100, 500, 600, 40), baseline: null, text: null, split: 'train' }],
+    'human',
+  );
   assert.equal(other, b);
   await api.undo({});
   const back = (await order()).find((id) => id !== a && id !== other)!;
@@ -202,12 +221,20 @@ test('an edit that fails after changing a page drops that page’s history; one 
   const history = new UndoStack();
   const a = await add(100);
   await history.record(project, 'shape of line 1', [pageId], () => updateLineGeometry(project, a, rect(100, 90, 600, 60), null));
-  await assert.rejects(history.record(project, 'refused', [pageId], () => { throw new Error('no line 99'); }), /no line 99/);
+  await assert.rejects(
+    history.record(project, 'refused', [pageId], () => {
+      throw new Error('no line 99');
+    }),
+    /no line 99/,
+  );
   assert.equal(history.state().undo, 'shape of line 1');
-  await assert.rejects(history.record(project, 'finding lines', [pageId], async () => {
-    insertLines(project.db, pageId, [{ polygon: rect(100, 300, 600, 40), baseline: null, text: null, split: 'train' }], 'segmentation');
-    throw new Error('the segmenter failed on the next page');
-  }), /next page/);
+  await assert.rejects(
+    history.record(project, 'finding lines', [pageId], async () => {
+      insertLines(project.db, pageId, [{ polygon: rect(100, 300, 600, 40), baseline: null, text: null, split: 'train' }], 'segmentation');
+      throw new Error('the segmenter failed on the next page');
+    }),
+    /next page/,
+  );
   assert.deepEqual(history.state(), { undo: null, redo: null });
 });
 

@@ -39,7 +39,9 @@ test('SIGKILL during an import leaves whole documents only, and a re-run complet
 
   const project = Project.open(projectDir);
   assert.equal(project.db.pragma('integrity_check', { simple: true }), 'ok');
-  const before = project.db.prepare('SELECT d.id, count(p.id) AS pages FROM documents d LEFT JOIN pages p ON p.document_id = d.id GROUP BY d.id').all() as Array<{ pages: number }>;
+  const before = project.db
+    .prepare('SELECT d.id, count(p.id) AS pages FROM documents d LEFT JOIN pages p ON p.document_id = d.id GROUP BY d.id')
+    .all() as Array<{ pages: number }>;
   assert.ok(before.length >= 3 && before.length < FILES, `killed after ${before.length} documents`);
   for (const d of before) assert.equal(d.pages, PAGES, 'a document is whole or absent');
 

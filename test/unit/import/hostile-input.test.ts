@@ -25,7 +25,9 @@ const stored = (p: Project) => readdirSync(p.images.root, { recursive: true }).f
 async function runMeasured(args: string[], limitMs = 30_000, maxRss = 1.5e9) {
   const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
-  child.stdout.on('data', (c) => { stdout += c; });
+  child.stdout.on('data', (c) => {
+    stdout += c;
+  });
   let peakRss = 0;
   let killed = '';
   const started = Date.now();
@@ -33,7 +35,9 @@ async function runMeasured(args: string[], limitMs = 30_000, maxRss = 1.5e9) {
     try {
       const kb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0);
       peakRss = Math.max(peakRss, kb * 1024);
-    } catch { /* exited */ }
+    } catch {
+      /* exited */
+    }
     if (peakRss > maxRss) killed ||= `memory ${peakRss}`;
     if (Date.now() - started > limitMs) killed ||= 'time';
     if (killed) child.kill('SIGKILL');
@@ -78,8 +82,14 @@ test('item 2: an image outside the imported folder (../, absolute, or a link) is
   // Watch every file the import opens.
   const opened: string[] = [];
   const { openSync, readFileSync: readFile } = fs;
-  fs.openSync = ((p: fs.PathLike, ...rest: unknown[]) => { opened.push(String(p)); return (openSync as (...a: unknown[]) => number)(p, ...rest); }) as typeof fs.openSync;
-  fs.readFileSync = ((p: fs.PathOrFileDescriptor, ...rest: unknown[]) => { opened.push(String(p)); return (readFile as (...a: unknown[]) => Buffer)(p, ...rest); }) as typeof fs.readFileSync;
+  fs.openSync = ((p: fs.PathLike, ...rest: unknown[]) => {
+    opened.push(String(p));
+    return (openSync as (...a: unknown[]) => number)(p, ...rest);
+  }) as typeof fs.openSync;
+  fs.readFileSync = ((p: fs.PathOrFileDescriptor, ...rest: unknown[]) => {
+    opened.push(String(p));
+    return (readFile as (...a: unknown[]) => Buffer)(p, ...rest);
+  }) as typeof fs.readFileSync;
   syncBuiltinESMExports();
   let report;
   try {
@@ -93,7 +103,11 @@ test('item 2: an image outside the imported folder (../, absolute, or a link) is
   const reasons = Object.fromEntries(report.failed.map((f) => [f.file.slice(dir.length + 1), f.reason]));
   for (const xml of ['relative.xml', 'absolute.xml', 'via-link.xml']) assert.match(reasons[xml], /lies outside the imported folder/, xml);
   assert.match(reasons['link.png'], /links to a file outside the imported folder/);
-  assert.deepEqual(opened.filter((f) => f.startsWith(outside) || f.endsWith('link.png')), [], 'nothing outside the folder was opened');
+  assert.deepEqual(
+    opened.filter((f) => f.startsWith(outside) || f.endsWith('link.png')),
+    [],
+    'nothing outside the folder was opened',
+  );
   assert.equal(count(project, 'documents'), 0);
   assert.deepEqual(stored(project), [], 'no image reached the store, so no route can serve it');
 
@@ -109,7 +123,10 @@ test('item 2: an image outside the imported folder (../, absolute, or a link) is
 
 test('items 1, 2: files over the size caps are refused before they are read', async () => {
   const dir = tempDir();
-  const noise = () => sharp(randomBytes(100 * 100), { raw: { width: 100, height: 100, channels: 1 } }).png().toBuffer();
+  const noise = () =>
+    sharp(randomBytes(100 * 100), { raw: { width: 100, height: 100, channels: 1 } })
+      .png()
+      .toBuffer();
   const scan = write(dir, 'scan.png', await noise());
   write(dir, 'page.png', await noise());
   const xml = write(dir, 'page.xml', pageXml({ image: 'page.png', width: 100, height: 100 }));
@@ -127,10 +144,16 @@ test('items 1, 2: files over the size caps are refused before they are read', as
 async function peakLiveBuffers(fn: () => Promise<unknown>): Promise<number> {
   setFlagsFromString('--expose-gc');
   const gc = runInNewContext('gc') as () => void;
-  const live = () => { gc(); const m = process.memoryUsage(); return m.external + m.arrayBuffers; };
+  const live = () => {
+    gc();
+    const m = process.memoryUsage();
+    return m.external + m.arrayBuffers;
+  };
   const base = live();
   let peak = base;
-  const timer = setInterval(() => { peak = Math.max(peak, live()); }, 15);
+  const timer = setInterval(() => {
+    peak = Math.max(peak, live());
+  }, 15);
   try {
     await fn();
   } finally {
@@ -150,8 +173,17 @@ test('item 5: a multi-page TIFF is capped, stored page by page with progress, in
 
   // 40 pages of incompressible 700×700 gray: each decoded page holds about 1 MB of PNGs.
   const PAGES = 40;
-  const frames = await Promise.all(Array.from({ length: PAGES }, () => sharp(randomBytes(700 * 700), { raw: { width: 700, height: 700, channels: 1 } }).png({ compressionLevel: 1 }).toBuffer()));
-  const tiff = await sharp(frames, { join: { animated: true } }).toColourspace('b-w').tiff({ compression: 'deflate' }).toBuffer();
+  const frames = await Promise.all(
+    Array.from({ length: PAGES }, () =>
+      sharp(randomBytes(700 * 700), { raw: { width: 700, height: 700, channels: 1 } })
+        .png({ compressionLevel: 1 })
+        .toBuffer(),
+    ),
+  );
+  const tiff = await sharp(frames, { join: { animated: true } })
+    .toColourspace('b-w')
+    .tiff({ compression: 'deflate' })
+    .toBuffer();
   const file = write(dir, 'volume.tif', tiff);
   const progress: Array<{ page: number; storedBefore: boolean }> = [];
   let report: Awaited<ReturnType<typeof importFiles>> | undefined;
@@ -164,8 +196,14 @@ test('item 5: a multi-page TIFF is capped, stored page by page with progress, in
   });
   assert.deepEqual(report!.failed, []);
   assert.equal(report!.imported[0].pages, PAGES);
-  assert.deepEqual(progress.map((p) => p.page), Array.from({ length: PAGES }, (_, i) => i + 1));
-  assert.ok(progress.every((p) => p.storedBefore), 'each page is in the store when its progress is reported');
+  assert.deepEqual(
+    progress.map((p) => p.page),
+    Array.from({ length: PAGES }, (_, i) => i + 1),
+  );
+  assert.ok(
+    progress.every((p) => p.storedBefore),
+    'each page is in the store when its progress is reported',
+  );
   // Holding every page (the old way) costs the input plus ~40 MB more; one page at a time stays far below.
   const extra = peak - tiff.length;
   console.log(`# item 5: input ${(tiff.length / 1e6).toFixed(1)} MB, peak live buffers ${(peak / 1e6).toFixed(1)} MB`);
@@ -174,7 +212,11 @@ test('item 5: a multi-page TIFF is capped, stored page by page with progress, in
 
 test('item 6: a full disk fails that file with a clear reason; the others import and are listed', async () => {
   const dir = tempDir();
-  const files = [write(dir, 'a.png', await png(60, 40, '#111')), write(dir, 'b.tif', await multiPageTiff(3)), write(dir, 'c.png', await png(60, 40, '#333'))];
+  const files = [
+    write(dir, 'a.png', await png(60, 40, '#111')),
+    write(dir, 'b.tif', await multiPageTiff(3)),
+    write(dir, 'c.png', await png(60, 40, '#333')),
+  ];
   const project = newProject();
   const add = project.images.add.bind(project.images);
   let calls = 0;
@@ -184,8 +226,13 @@ test('item 6: a full disk fails that file with a clear reason; the others import
     return add(page, derivatives);
   };
   const report = await importFiles(project, files);
-  assert.deepEqual(report.imported.map((d) => d.file), [files[0], files[2]]);
-  assert.deepEqual(report.failed, [{ file: files[1], reason: 'the disk is full (no space left on device); nothing of this file was kept' }]);
+  assert.deepEqual(
+    report.imported.map((d) => d.file),
+    [files[0], files[2]],
+  );
+  assert.deepEqual(report.failed, [
+    { file: files[1], reason: 'the disk is full (no space left on device); nothing of this file was kept' },
+  ]);
   assert.equal(count(project, 'documents'), 2);
   assert.equal(stored(project).length, 6, 'the page b.tif had stored was removed again');
   const text = describeImport(report);

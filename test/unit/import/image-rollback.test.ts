@@ -12,7 +12,14 @@ test('rolling back an added image keeps it where another document uses it by now
   const lone = project.images.add(await png(41, 30), {});
   assert.ok(shared.created && lone.created);
   // The other import committed first: its page refers to the shared scan.
-  await writeDocument(project.db, { name: 'other', kind: 'scan', sourcePath: 'other.png', sourceHash: 'x'.repeat(64), pages: [{ imageHash: shared.hash, width: 40, height: 30, dpi: null }], transcriptionSource: 'import:other.png' });
+  await writeDocument(project.db, {
+    name: 'other',
+    kind: 'scan',
+    sourcePath: 'other.png',
+    sourceHash: 'x'.repeat(64),
+    pages: [{ imageHash: shared.hash, width: 40, height: 30, dpi: null }],
+    transcriptionSource: 'import:other.png',
+  });
   removeImageIfUnused(project.db, project.images, shared.hash);
   removeImageIfUnused(project.db, project.images, lone.hash);
   assert.ok(project.images.has(shared.hash), 'the other document keeps its pixels');

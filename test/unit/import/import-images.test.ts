@@ -18,9 +18,16 @@ const storedFiles = (root: string) => readdirSync(root, { recursive: true }).fil
 test('imports JPEG, PNG and every page of a multi-page TIFF, with grayscale copies and thumbnails', async () => {
   const project = newProject();
   const dir = tempDir();
-  const report = await importFiles(project, [write(dir, 'a.jpg', await jpeg()), write(dir, 'b.png', await png()), write(dir, 'c.tif', await multiPageTiff(3))]);
+  const report = await importFiles(project, [
+    write(dir, 'a.jpg', await jpeg()),
+    write(dir, 'b.png', await png()),
+    write(dir, 'c.tif', await multiPageTiff(3)),
+  ]);
   assert.deepEqual(report.failed, []);
-  assert.deepEqual(report.imported.map((d) => d.pages), [1, 1, 3]);
+  assert.deepEqual(
+    report.imported.map((d) => d.pages),
+    [1, 1, 3],
+  );
   const pages = project.db.prepare('SELECT image_hash FROM pages ORDER BY id').all() as Array<{ image_hash: string }>;
   assert.equal(pages.length, 5);
   for (const { image_hash } of pages) {
@@ -35,9 +42,17 @@ test('imports JPEG, PNG and every page of a multi-page TIFF, with grayscale copi
 test('16-bit and CMYK scans become 8-bit images; EXIF orientation is applied', async () => {
   const project = newProject();
   const dir = tempDir();
-  const report = await importFiles(project, [write(dir, 'deep.png', await png16()), write(dir, 'print.jpg', await cmykJpeg()), write(dir, 'turned.jpg', await rotatedJpeg())]);
+  const report = await importFiles(project, [
+    write(dir, 'deep.png', await png16()),
+    write(dir, 'print.jpg', await cmykJpeg()),
+    write(dir, 'turned.jpg', await rotatedJpeg()),
+  ]);
   assert.deepEqual(report.failed, []);
-  const rows = project.db.prepare('SELECT image_hash, width, height FROM pages ORDER BY id').all() as Array<{ image_hash: string; width: number; height: number }>;
+  const rows = project.db.prepare('SELECT image_hash, width, height FROM pages ORDER BY id').all() as Array<{
+    image_hash: string;
+    width: number;
+    height: number;
+  }>;
   for (const r of rows) {
     const meta = await sharp(project.images.read(r.image_hash, 'page')).metadata();
     assert.equal(meta.depth, 'uchar');
@@ -58,7 +73,10 @@ test('bad files fail with the file name and reason, leave nothing behind, and do
     join(dir, 'missing.tif'),
   ];
   const report = await importFiles(project, files, { pixelLimit: 50_000 });
-  assert.deepEqual(report.imported.map((d) => d.file), [files[0]]);
+  assert.deepEqual(
+    report.imported.map((d) => d.file),
+    [files[0]],
+  );
   const reasons = Object.fromEntries(report.failed.map((f) => [f.file, f.reason]));
   assert.match(reasons[files[1]], /not a readable image/);
   assert.match(reasons[files[2]], /could not be decoded|premature end/);
@@ -76,7 +94,10 @@ test('importing the same file again is recognised as a duplicate', async () => {
   await importFiles(project, [file]);
   const again = await importFiles(project, [dir]);
   assert.deepEqual(again.imported, []);
-  assert.deepEqual(again.duplicates.map((d) => d.file), [file]);
+  assert.deepEqual(
+    again.duplicates.map((d) => d.file),
+    [file],
+  );
   assert.match(again.duplicates[0].reason, /already in the project as document "a"/);
 });
 
@@ -91,8 +112,12 @@ test('a line folder imports labeled lines (with .gt.txt) and unlabeled ones, wit
   const report = await importLineFolder(project, dir, 'validation');
   assert.equal(report.imported[0].lines, 2);
   assert.match(report.failed[0].file, /l3\.png$/);
-  const lines = project.db.prepare(`SELECT l.source_name AS name, l.split, ct.text, ct.source FROM lines l
-    LEFT JOIN current_transcriptions ct ON ct.line_id = l.id ORDER BY l.id`).all();
+  const lines = project.db
+    .prepare(
+      `SELECT l.source_name AS name, l.split, ct.text, ct.source FROM lines l
+    LEFT JOIN current_transcriptions ct ON ct.line_id = l.id ORDER BY l.id`,
+    )
+    .all();
   assert.deepEqual(lines, [
     { name: 'l1.png', split: 'validation', text: 'Caf\u00e9 au lait', source: 'import:l1.gt.txt' },
     { name: 'l2.png', split: 'validation', text: null, source: null },

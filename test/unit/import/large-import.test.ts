@@ -38,10 +38,19 @@ test('item 7: saves from another process wait briefly while a 40k-line PAGE file
 
   const child = spawn(process.execPath, [CLI, 'import', dir, join(big, 'big.xml')], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
-  child.stdout.on('data', (c) => { out += c; });
-  child.stderr.on('data', (c) => { out += c; });
+  child.stdout.on('data', (c) => {
+    out += c;
+  });
+  child.stderr.on('data', (c) => {
+    out += c;
+  });
   let exited = false;
-  const exit = new Promise<number | null>((ok) => child.on('exit', (code) => { exited = true; ok(code); }));
+  const exit = new Promise<number | null>((ok) =>
+    child.on('exit', (code) => {
+      exited = true;
+      ok(code);
+    }),
+  );
 
   const db = new Database(join(dir, 'quire.db'));
   db.pragma('busy_timeout = 5000');
@@ -64,11 +73,22 @@ test('item 7: saves from another process wait briefly while a 40k-line PAGE file
   }
   assert.equal(await exit, 0, out);
   viewer.close();
-  const total = (db.prepare(`SELECT count(*) AS n FROM lines l JOIN pages p ON p.id = l.page_id JOIN documents d ON d.id = p.document_id WHERE ${FINISHED_DOCUMENT}`).get() as { n: number }).n;
+  const total = (
+    db
+      .prepare(
+        `SELECT count(*) AS n FROM lines l JOIN pages p ON p.id = l.page_id JOIN documents d ON d.id = p.document_id WHERE ${FINISHED_DOCUMENT}`,
+      )
+      .get() as { n: number }
+  ).n;
   db.close();
   latencies.sort((a, b) => a - b);
   const max = latencies[latencies.length - 1];
-  console.log(`# item 7: ${latencies.length} saves during the import, median ${latencies[latencies.length >> 1].toFixed(1)} ms, slowest ${latencies.slice(-5).map((l) => l.toFixed(0)).join(", ")} ms`);
+  console.log(
+    `# item 7: ${latencies.length} saves during the import, median ${latencies[latencies.length >> 1].toFixed(1)} ms, slowest ${latencies
+      .slice(-5)
+      .map((l) => l.toFixed(0))
+      .join(', ')} ms`,
+  );
   assert.equal(total, LINES + 1, 'the whole document arrived');
   assert.ok(sawPartial, 'the import was observed in progress');
   assert.equal(visibleWhilePartial, 1, 'the document being imported is not listed');
@@ -80,18 +100,40 @@ test('item 7: saves from another process wait briefly while a 40k-line PAGE file
 test('item 7: a document whose write fails midway is removed; one left by a dead process goes at the next open', async () => {
   const project = newProject();
   const bad = Array.from({ length: 3000 }, (_, i) => ({
-    polygon: [[0, 0], [10, 0], [10, 5], [0, 5]] as Array<[number, number]>, baseline: null, text: 'x',
+    polygon: [
+      [0, 0],
+      [10, 0],
+      [10, 5],
+      [0, 5],
+    ] as Array<[number, number]>,
+    baseline: null,
+    text: 'x',
     split: (i === 2500 ? 'bogus' : 'train') as 'train',
   }));
   const hash = project.images.put(await png(), {});
-  await assert.rejects(writeDocument(project.db, {
-    name: 'bad', kind: 'scan', sourcePath: 'bad.xml', sourceHash: 'h1', transcriptionSource: 'import:bad.xml',
-    pages: [{ imageHash: hash, width: 60, height: 40, dpi: null, lines: bad }],
-  }, { sliceMs: 1, pauseMs: 0 }), /CHECK constraint/);
+  await assert.rejects(
+    writeDocument(
+      project.db,
+      {
+        name: 'bad',
+        kind: 'scan',
+        sourcePath: 'bad.xml',
+        sourceHash: 'h1',
+        transcriptionSource: 'import:bad.xml',
+        pages: [{ imageHash: hash, width: 60, height: 40, dpi: null, lines: bad }],
+      },
+      { sliceMs: 1, pauseMs: 0 },
+    ),
+    /CHECK constraint/,
+  );
   assert.equal((project.db.prepare('SELECT count(*) AS n FROM documents').get() as { n: number }).n, 0);
   assert.equal((project.db.prepare('SELECT count(*) AS n FROM lines').get() as { n: number }).n, 0);
 
-  const id = Number(project.db.prepare("INSERT INTO documents (name, kind, source_path, source_hash) VALUES ('x', 'scan', 'x', 'importing:999999999:abc')").run().lastInsertRowid);
+  const id = Number(
+    project.db
+      .prepare("INSERT INTO documents (name, kind, source_path, source_hash) VALUES ('x', 'scan', 'x', 'importing:999999999:abc')")
+      .run().lastInsertRowid,
+  );
   project.db.prepare('INSERT INTO pages (document_id, page_index, image_hash, width, height) VALUES (?, 0, ?, 60, 40)').run(id, hash);
   const root = project.root;
   project.close();

@@ -17,7 +17,12 @@ import { newProject, tempDir } from '../../helpers/project.ts';
 import { CLI } from '../../helpers/cli.ts';
 
 const splits = (p: Project) => (p.db.prepare('SELECT split FROM lines ORDER BY id').all() as Array<{ split: string }>).map((r) => r.split);
-const manyLines = (n: number): TestLine[] => Array.from({ length: n }, (_, i) => ({ id: `l${i}`, points: `10,${i * 10} 90,${i * 10} 90,${i * 10 + 8} 10,${i * 10 + 8}`, text: `line ${i}` }));
+const manyLines = (n: number): TestLine[] =>
+  Array.from({ length: n }, (_, i) => ({
+    id: `l${i}`,
+    points: `10,${i * 10} 90,${i * 10} 90,${i * 10 + 8} 10,${i * 10 + 8}`,
+    text: `line ${i}`,
+  }));
 
 test('item 10: an ALTO file named .alto (kraken, eScriptorium) and a PNG with another name are told apart by content', async () => {
   const dir = tempDir();
@@ -27,21 +32,38 @@ test('item 10: an ALTO file named .alto (kraken, eScriptorium) and a PNG with an
   const project = newProject();
   const report = await importFiles(project, [dir, odd]);
   assert.deepEqual(report.failed, []);
-  assert.deepEqual(report.imported.map((d) => [d.file, d.lines]), [[alto, 1], [odd, 0]]);
+  assert.deepEqual(
+    report.imported.map((d) => [d.file, d.lines]),
+    [
+      [alto, 1],
+      [odd, 0],
+    ],
+  );
 });
 
 test('item 11: PAGE with the https:// namespace of Transkribus TRP imports, says so, and exports the canonical namespace', async () => {
   const dir = tempDir();
   write(dir, 'trp.png', await png(100, 50));
-  const xml = write(dir, 'trp.xml', pageXml({ image: 'trp.png', width: 100, height: 50, namespace: 'https://schema.primaresearch.org/PAGE/gts/pagecontent/2013-07-15' }));
+  const xml = write(
+    dir,
+    'trp.xml',
+    pageXml({ image: 'trp.png', width: 100, height: 50, namespace: 'https://schema.primaresearch.org/PAGE/gts/pagecontent/2013-07-15' }),
+  );
   const project = newProject();
   const report = await importFiles(project, [xml]);
   assert.deepEqual(report.failed, []);
   assert.equal(report.imported[0].lines, 1);
-  assert.ok(report.warnings.some((w) => /namespace declared as https:\/\/schema\.primaresearch\.org\/PAGE\/gts\/pagecontent\/2013-07-15 .*read as http:\/\//.test(w.message)));
+  assert.ok(
+    report.warnings.some((w) =>
+      /namespace declared as https:\/\/schema\.primaresearch\.org\/PAGE\/gts\/pagecontent\/2013-07-15 .*read as http:\/\//.test(w.message),
+    ),
+  );
   const out = join(tempDir(), 'out');
   const { files } = await exportProject(project, { format: 'page', out });
-  const written = readFileSync(files.find((f) => f.endsWith('.xml'))!, 'utf8');
+  const written = readFileSync(
+    files.find((f) => f.endsWith('.xml'))!,
+    'utf8',
+  );
   assert.match(written, /xmlns="http:\/\/schema\.primaresearch\.org\/PAGE\/gts\/pagecontent\/2019-07-15"/);
   assert.doesNotMatch(written, /https:/);
 });
@@ -80,12 +102,19 @@ test('item 12: --split applies to PAGE files; the default split follows content,
 /** A white page with a black block, stored `w`×`h` with EXIF orientation `o`. */
 const marked = (w: number, h: number, block: { x: number; y: number; w: number; h: number }, o: number) =>
   sharp({ create: { width: w, height: h, channels: 3, background: '#ffffff' } })
-    .composite([{ input: { create: { width: block.w, height: block.h, channels: 3, background: '#000000' } }, left: block.x, top: block.y }])
-    .jpeg({ quality: 95 }).withMetadata({ orientation: o }).toBuffer();
+    .composite([
+      { input: { create: { width: block.w, height: block.h, channels: 3, background: '#000000' } }, left: block.x, top: block.y },
+    ])
+    .jpeg({ quality: 95 })
+    .withMetadata({ orientation: o })
+    .toBuffer();
 
 test('item 13: orient() turns stored-grid points exactly as sharp turns the pixels, for every EXIF orientation', async () => {
   for (let o = 1; o <= 8; o++) {
-    const shown = await sharp(await marked(30, 20, { x: 2, y: 3, w: 4, h: 4 }, o)).rotate().raw().toBuffer({ resolveWithObject: true });
+    const shown = await sharp(await marked(30, 20, { x: 2, y: 3, w: 4, h: 4 }, o))
+      .rotate()
+      .raw()
+      .toBuffer({ resolveWithObject: true });
     // The centre of the block, turned, must be dark in the shown image.
     const [x, y] = orient(o, 30, 20)([4, 5] as Point);
     const at = (Math.floor(y) * shown.info.width + Math.floor(x)) * shown.info.channels;
@@ -103,12 +132,18 @@ test('item 13: a JPEG with EXIF orientation 6 whose XML describes the stored gri
   const report = await importFiles(project, [dir]);
   assert.deepEqual(report.failed, []);
   assert.ok(report.warnings.some((w) => /as stored \(300×200, before its EXIF orientation 6\); coordinates were turned/.test(w.message)));
-  const row = project.db.prepare('SELECT p.image_hash AS hash, p.width, p.height, l.box_x AS x, l.box_y AS y, l.box_w AS w, l.box_h AS h FROM lines l JOIN pages p ON p.id = l.page_id').get() as Record<string, number | string>;
+  const row = project.db
+    .prepare(
+      'SELECT p.image_hash AS hash, p.width, p.height, l.box_x AS x, l.box_y AS y, l.box_w AS w, l.box_h AS h FROM lines l JOIN pages p ON p.id = l.page_id',
+    )
+    .get() as Record<string, number | string>;
   assert.deepEqual([row.width, row.height], [200, 300]);
   assert.deepEqual([row.w, row.h], [block.h, block.w], 'the box is turned, not stretched');
   // (stats() would ignore extract(): crop to a buffer first.)
   const cut = await sharp(project.images.read(String(row.hash), 'gray'))
-    .extract({ left: Number(row.x) + 3, top: Number(row.y) + 3, width: Number(row.w) - 6, height: Number(row.h) - 6 }).png().toBuffer();
+    .extract({ left: Number(row.x) + 3, top: Number(row.y) + 3, width: Number(row.w) - 6, height: Number(row.h) - 6 })
+    .png()
+    .toBuffer();
   const crop = await sharp(cut).stats();
   assert.ok(crop.channels[0].mean < 40, `the line's box covers the ink (mean ${crop.channels[0].mean.toFixed(0)})`);
 });

@@ -15,13 +15,19 @@ const FIXTURES = new URL('../../fixtures/xml/', import.meta.url).pathname;
 /** Copies a fixture next to a blank image of the size and name it declares. */
 async function withImage(dir: string, fixture: string, image: string, width: number, height: number): Promise<string> {
   copyFileSync(join(FIXTURES, fixture), join(dir, fixture.replace(/^.*\//, '')));
-  await sharp({ create: { width, height, channels: 3, background: '#e8e0d0' } }).png().toFile(join(dir, image));
+  await sharp({ create: { width, height, channels: 3, background: '#e8e0d0' } })
+    .png()
+    .toFile(join(dir, image));
   return join(dir, fixture.replace(/^.*\//, ''));
 }
 
 function projectLines(project: Project) {
-  return project.db.prepare(`SELECT l.polygon, l.baseline, ct.text, ct.source FROM lines l
-    LEFT JOIN current_transcriptions ct ON ct.line_id = l.id ORDER BY l.page_id, l.reading_order`).all() as Array<{ polygon: string; baseline: string | null; text: string | null; source: string | null }>;
+  return project.db
+    .prepare(
+      `SELECT l.polygon, l.baseline, ct.text, ct.source FROM lines l
+    LEFT JOIN current_transcriptions ct ON ct.line_id = l.id ORDER BY l.page_id, l.reading_order`,
+    )
+    .all() as Array<{ polygon: string; baseline: string | null; text: string | null; source: string | null }>;
 }
 
 const round = (json: string | null) => (json ? (JSON.parse(json) as number[][]).map((p) => p.map(Math.round)) : null);
@@ -36,7 +42,14 @@ test('imports PAGE and ALTO files with their images, labels from the XML, warnin
   const project = newProject();
   const report = await importFiles(project, [dir]);
   assert.deepEqual(report.failed, []);
-  assert.deepEqual(report.imported.map((d) => [d.file.replace(/^.*\//, ''), d.lines]), [['alto-v4.xml', 2], ['page-2013-transkribus.xml', 6], ['page-2019.xml', 4]]);
+  assert.deepEqual(
+    report.imported.map((d) => [d.file.replace(/^.*\//, ''), d.lines]),
+    [
+      ['alto-v4.xml', 2],
+      ['page-2013-transkribus.xml', 6],
+      ['page-2019.xml', 4],
+    ],
+  );
   assert.equal(report.warnings.length, 5);
   assert.ok(report.warnings.every((w) => w.file === files[1]));
   // The images belong to the XML documents; they are not imported again as bare scans.
@@ -45,7 +58,7 @@ test('imports PAGE and ALTO files with their images, labels from the XML, warnin
   assert.equal(lines[0].text, 'Anno 1743 the 4th of May');
   assert.equal(lines[0].source, 'import:page-2019.xml');
   assert.equal(lines[1].text, null, 'a line without text stays unlabeled');
-  assert.equal((await importFiles(project, [dir])).duplicates.length, 6, "the three XML files and their three images");
+  assert.equal((await importFiles(project, [dir])).duplicates.length, 6, 'the three XML files and their three images');
 });
 
 test('a malformed XML, or one whose image is missing, is refused and nothing of it is stored', async () => {
@@ -67,7 +80,12 @@ test('coordinates are scaled when the image is a different size than the XML say
   const project = newProject();
   const report = await importFiles(project, [join(dir, 'alto-v2.xml')]);
   assert.match(report.warnings[0].message, /600×400 image but page-v2\.png is 1200×800; coordinates were scaled/);
-  assert.deepEqual(round(projectLines(project)[0].polygon), [[60, 60], [1060, 60], [1060, 140], [60, 140]]);
+  assert.deepEqual(round(projectLines(project)[0].polygon), [
+    [60, 60],
+    [1060, 60],
+    [1060, 140],
+    [60, 140],
+  ]);
 });
 
 for (const format of ['page', 'alto'] as const) {
@@ -88,7 +106,8 @@ for (const format of ['page', 'alto'] as const) {
     const report = await importFiles(again, [out]);
     assert.deepEqual(report.failed, []);
     assert.deepEqual(report.warnings, []);
-    const strip = (rows: ReturnType<typeof projectLines>) => rows.map((r) => ({ polygon: round(r.polygon), baseline: round(r.baseline), text: r.text }));
+    const strip = (rows: ReturnType<typeof projectLines>) =>
+      rows.map((r) => ({ polygon: round(r.polygon), baseline: round(r.baseline), text: r.text }));
     assert.deepEqual(strip(projectLines(again)), strip(projectLines(project)));
   });
 }
@@ -100,7 +119,10 @@ test('plain text and ground-truth exports', async () => {
   await importFiles(project, [dir]);
   const textOut = join(tempDir(), 'text');
   await exportProject(project, { format: 'text', out: textOut });
-  assert.equal(readFileSync(join(textOut, 'page-2019.txt'), 'utf8'), 'Anno 1743 the 4th of May\n\nItem ſold to the miller & his wife\nCafé rent paid.\n');
+  assert.equal(
+    readFileSync(join(textOut, 'page-2019.txt'), 'utf8'),
+    'Anno 1743 the 4th of May\n\nItem ſold to the miller & his wife\nCafé rent paid.\n',
+  );
   const gtOut = join(tempDir(), 'gt');
   await exportProject(project, { format: 'gt', out: gtOut });
   const names = readdirSync(gtOut).sort();

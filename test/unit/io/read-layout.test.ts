@@ -12,10 +12,17 @@ test('PAGE 2019: reading order, baselines, line text, word text, entities and NF
   assert.equal(page.format, 'page-2019');
   assert.equal(page.imageFilename, 'folio-12r.png');
   assert.deepEqual([page.width, page.height], [800, 600]);
-  assert.deepEqual(page.regions.map((r) => r.id), ['eSc_textblock_b', 'eSc_textblock_a']);
+  assert.deepEqual(
+    page.regions.map((r) => r.id),
+    ['eSc_textblock_b', 'eSc_textblock_a'],
+  );
   assert.deepEqual(texts(page), ['Anno 1743 the 4th of May', null, 'Item ſold to the miller & his wife', 'Caf\u00e9 rent paid.']);
   const line = page.regions[1].lines[0];
-  assert.deepEqual(line.baseline, [[50, 350], [400, 348], [740, 352]]);
+  assert.deepEqual(line.baseline, [
+    [50, 350],
+    [400, 348],
+    [740, 352],
+  ]);
   assert.equal(line.confidence, 0.93);
   assert.deepEqual(page.warnings, []);
 });
@@ -23,9 +30,18 @@ test('PAGE 2019: reading order, baselines, line text, word text, entities and NF
 test('PAGE 2013 from Transkribus: custom reading order, and every broken line repaired or skipped with a warning', () => {
   const page = read('page-2013-transkribus.xml');
   assert.equal(page.format, 'page-2013');
-  assert.deepEqual(page.regions.map((r) => r.id), ['r1', 'r2']);
-  assert.deepEqual(page.regions[1].lines.map((l) => l.id), ['r2l0', 'r2l1', 'r2l2']);
-  assert.deepEqual(page.regions[0].lines.map((l) => l.id), ['r1l1', 'r1l2', 'r1l2_2']);
+  assert.deepEqual(
+    page.regions.map((r) => r.id),
+    ['r1', 'r2'],
+  );
+  assert.deepEqual(
+    page.regions[1].lines.map((l) => l.id),
+    ['r2l0', 'r2l1', 'r2l2'],
+  );
+  assert.deepEqual(
+    page.regions[0].lines.map((l) => l.id),
+    ['r1l1', 'r1l2', 'r1l2_2'],
+  );
   const w = page.warnings.join('\n');
   assert.match(w, /line r1l1: baseline with 1 distinct point\(s\) was dropped/);
   assert.match(w, /line r1l2: polygon was empty or degenerate; rebuilt around the baseline/);
@@ -43,8 +59,16 @@ test('ALTO v2: box polygons, numeric baseline, words joined by spaces, mean word
   assert.equal(page.imageFilename, 'page-v2.png');
   assert.deepEqual(texts(page), ['Receipt for corn', '2 bushels']);
   const [first] = page.regions[0].lines;
-  assert.deepEqual(first.polygon, [[30, 30], [530, 30], [530, 70], [30, 70]]);
-  assert.deepEqual(first.baseline, [[30, 62], [530, 62]]);
+  assert.deepEqual(first.polygon, [
+    [30, 30],
+    [530, 30],
+    [530, 70],
+    [30, 70],
+  ]);
+  assert.deepEqual(first.baseline, [
+    [30, 62],
+    [530, 62],
+  ]);
   assert.ok(Math.abs(first.confidence! - 0.8) < 1e-9);
 });
 
@@ -58,8 +82,17 @@ test('ALTO v4: polygons from Shape, baselines as points, special characters kept
   const page = read('alto-v4.xml');
   assert.equal(page.format, 'alto-4');
   const [a, b] = page.regions[0].lines;
-  assert.deepEqual(a.polygon, [[40, 50], [860, 52], [860, 105], [40, 104]]);
-  assert.deepEqual(a.baseline, [[40, 95], [500, 92], [860, 96]]);
+  assert.deepEqual(a.polygon, [
+    [40, 50],
+    [860, 52],
+    [860, 105],
+    [40, 104],
+  ]);
+  assert.deepEqual(a.baseline, [
+    [40, 95],
+    [500, 92],
+    [860, 96],
+  ]);
   assert.equal(a.text, 'My dearest Anne,');
   assert.equal(b.text, 'æ ſ ꝛ – all arrived safe.');
 });

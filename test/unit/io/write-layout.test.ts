@@ -15,11 +15,16 @@ const read = (name: string) => readLayout(name, readFileSync(new URL(`../../fixt
 
 /** What must survive a round trip: the lines in reading order with geometry and text. */
 const essence = (page: LayoutPage) => ({
-  image: page.imageFilename, size: [page.width, page.height],
-  lines: page.regions.flatMap((r) => r.lines.map((l) => ({
-    id: l.id, polygon: l.polygon.map(([x, y]) => [Math.round(x), Math.round(y)]),
-    baseline: l.baseline?.map(([x, y]) => [Math.round(x), Math.round(y)]) ?? null, text: l.text ?? '',
-  }))),
+  image: page.imageFilename,
+  size: [page.width, page.height],
+  lines: page.regions.flatMap((r) =>
+    r.lines.map((l) => ({
+      id: l.id,
+      polygon: l.polygon.map(([x, y]) => [Math.round(x), Math.round(y)]),
+      baseline: l.baseline?.map(([x, y]) => [Math.round(x), Math.round(y)]) ?? null,
+      text: l.text ?? '',
+    })),
+  ),
 });
 
 for (const name of FIXTURES) {
@@ -69,18 +74,44 @@ test('region types (main text, marginal notes, page numbers) survive PAGE and AL
   assert.match(altoXml, /<OtherTag ID="BT3" TYPE="block" LABEL="page-number"/);
   for (const xml of [pageXml, altoXml]) {
     const regions = readLayout('export.xml', xml).regions;
-    assert.deepEqual(regions.map((r) => r.type), ['paragraph', 'marginalia', 'page-number', undefined]);
-    assert.deepEqual(regions.map((r) => r.label), ['MainZone', 'MarginTextZone', undefined, undefined]);
+    assert.deepEqual(
+      regions.map((r) => r.type),
+      ['paragraph', 'marginalia', 'page-number', undefined],
+    );
+    assert.deepEqual(
+      regions.map((r) => r.label),
+      ['MainZone', 'MarginTextZone', undefined, undefined],
+    );
   }
 });
 
 test('region names from other vocabularies map to PAGE types; PAGE @type wins over a custom name', () => {
-  const names = ['MainZone', 'MarginTextZone:note', 'NumberingZone', 'RunningTitleZone', 'StampZone', 'marginal', 'Main', 'heading', undefined];
-  assert.deepEqual(names.map((n) => regionTypeOf(n)), ['paragraph', 'marginalia', 'page-number', 'header', 'other', 'marginalia', 'paragraph', 'heading', 'paragraph']);
+  const names = [
+    'MainZone',
+    'MarginTextZone:note',
+    'NumberingZone',
+    'RunningTitleZone',
+    'StampZone',
+    'marginal',
+    'Main',
+    'heading',
+    undefined,
+  ];
+  assert.deepEqual(
+    names.map((n) => regionTypeOf(n)),
+    ['paragraph', 'marginalia', 'page-number', 'header', 'other', 'marginalia', 'paragraph', 'heading', 'paragraph'],
+  );
   const xml = `<PcGts xmlns="${PAGE_2019}"><Page imageFilename="a.png" imageWidth="100" imageHeight="100">
     <TextRegion id="a" type="heading" custom="structure {type:MainZone;}"><Coords points="0,0 10,0 10,10"/></TextRegion>
     <TextRegion id="b" type="paragraph"><Coords points="0,0 10,0 10,10"/></TextRegion>
     <TextRegion id="c" custom="structure {type:StampZone;}"><Coords points="0,0 10,0 10,10"/></TextRegion>
   </Page></PcGts>`;
-  assert.deepEqual(readLayout('t.xml', xml).regions.map((r) => [r.type, r.label]), [['heading', 'MainZone'], ['paragraph', undefined], ['other', 'StampZone']]);
+  assert.deepEqual(
+    readLayout('t.xml', xml).regions.map((r) => [r.type, r.label]),
+    [
+      ['heading', 'MainZone'],
+      ['paragraph', undefined],
+      ['other', 'StampZone'],
+    ],
+  );
 });

@@ -24,7 +24,11 @@ after(async () => {
 });
 
 const call = async (method: string, body: unknown) => {
-  const res = await fetch(`http://127.0.0.1:${app.server.port}/api/${method}`, { method: 'POST', headers: { 'x-quire-token': app.server.token, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await fetch(`http://127.0.0.1:${app.server.port}/api/${method}`, {
+    method: 'POST',
+    headers: { 'x-quire-token': app.server.token, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   const json = await res.json();
   if (!res.ok) throw new Error(json.message);
   return json;
@@ -33,12 +37,14 @@ const call = async (method: string, body: unknown) => {
 async function until(predicate: () => boolean, ms = 240_000) {
   const deadline = Date.now() + ms;
   while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out; events: ${JSON.stringify(events.filter((e) => e.event.type === 'job-changed').map((e) => e.event))}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out; events: ${JSON.stringify(events.filter((e) => e.event.type === 'job-changed').map((e) => e.event))}`);
     await new Promise((r) => setTimeout(r, 50));
   }
 }
 
-const finished = (jobId: number, state: string) => events.some((e) => e.event.type === 'job-changed' && e.event.jobId === jobId && e.event.state === state);
+const finished = (jobId: number, state: string) =>
+  events.some((e) => e.event.type === 'job-changed' && e.event.jobId === jobId && e.event.state === state);
 
 test('a training job runs in the background with live progress while the API answers', async () => {
   events = [];
@@ -46,7 +52,11 @@ test('a training job runs in the background with live progress while the API ans
   // A second job waits, and says for what; cancelled before it starts.
   const second = (await call('startTranscription', { modelId: 1 })).jobId;
   const state = async (id: number) => (await call('listJobs', {})).find((j: { id: number }) => j.id === id);
-  assert.deepEqual([(await state(jobId)).state, (await state(second)).state], ['running', 'queued'], 'the started job reads running at once, before its worker writes so');
+  assert.deepEqual(
+    [(await state(jobId)).state, (await state(second)).state],
+    ['running', 'queued'],
+    'the started job reads running at once, before its worker writes so',
+  );
   assert.match((await state(second)).waiting, new RegExp(`waits for job ${jobId} \\(fine-tuning\\) to finish`));
   await call('cancelJob', { jobId: second });
   assert.equal((await state(second)).state, 'cancelled');
@@ -63,10 +73,15 @@ test('a training job runs in the background with live progress while the API ans
   const gaps = progress.slice(1).map((e, i) => e.at - progress[i].at);
   assert.ok(Math.max(...gaps) < 1500, `progress events at most ~1 s apart (largest gap ${Math.max(...gaps)} ms)`);
   latencies.sort((a, b) => a - b);
-  assert.ok(latencies[Math.floor(latencies.length * 0.95)] < 500, `API answers while training (p95 ${latencies[Math.floor(latencies.length * 0.95)].toFixed(0)} ms)`);
+  assert.ok(
+    latencies[Math.floor(latencies.length * 0.95)] < 500,
+    `API answers while training (p95 ${latencies[Math.floor(latencies.length * 0.95)].toFixed(0)} ms)`,
+  );
   const models = await call('listModels', {});
   assert.equal(models.length, 1);
-  console.log(`API latency during training: median ${latencies[latencies.length >> 1].toFixed(1)} ms, max ${latencies.at(-1)!.toFixed(1)} ms`);
+  console.log(
+    `API latency during training: median ${latencies[latencies.length >> 1].toFixed(1)} ms, max ${latencies.at(-1)!.toFixed(1)} ms`,
+  );
 });
 
 test('cancel stops a job with a checkpoint, and resume finishes it', async () => {
@@ -101,10 +116,18 @@ test('a transcription job reads every line in the background; review and suggest
   const review = await call('reviewLines', { limit: 1000 });
   assert.equal(review.length, info.lines - info.labeled, 'every unlabeled line has a reading to proofread');
   const confidences = review.map((r: { confidence: number }) => r.confidence);
-  assert.deepEqual(confidences, [...confidences].sort((a, b) => a - b), 'least confident first');
+  assert.deepEqual(
+    confidences,
+    [...confidences].sort((a, b) => a - b),
+    'least confident first',
+  );
   const documents = await call('listDocuments', {});
   const pages = (await Promise.all(documents.map((d: { id: number }) => call('listPages', { documentId: d.id })))).flat();
-  assert.equal(pages.reduce((n: number, p: { predicted: number }) => n + p.predicted, 0), info.lines - info.labeled, 'page lists count predicted lines');
+  assert.equal(
+    pages.reduce((n: number, p: { predicted: number }) => n + p.predicted, 0),
+    info.lines - info.labeled,
+    'page lists count predicted lines',
+  );
   const suggested = await call('suggestLines', { limit: 5 });
   assert.equal(suggested.length, 5);
   assert.equal(suggested[0].lineId, review[0].lineId, 'the most uncertain line is suggested first');

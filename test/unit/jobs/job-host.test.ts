@@ -18,7 +18,8 @@ test('quire cancel refuses a job that a worker thread of the app runs', async ()
   const project = newProject();
   const job = createJob(project, 'transcribe', {}, 'queued');
   // What the app's job worker does first for any job kind: mark it running.
-  const worker = new Worker(`
+  const worker = new Worker(
+    `
     const { workerData, parentPort } = require('node:worker_threads');
     (async () => {
       const { register } = await import('tsx/esm/api');
@@ -29,12 +30,21 @@ test('quire cancel refuses a job that a worker thread of the app runs', async ()
       updateJob(p, workerData.id, { state: 'running' });
       p.close();
       parentPort.postMessage('ok');
-    })();`, { eval: true, workerData: {
-    root: project.root, id: job.id,
-    project: new URL('../../../main/project/project.ts', import.meta.url).href,
-    jobs: new URL('../../../main/jobs/jobs.ts', import.meta.url).href,
-  } });
-  await new Promise((ok, fail) => { worker.once('message', ok); worker.once('error', fail); });
+    })();`,
+    {
+      eval: true,
+      workerData: {
+        root: project.root,
+        id: job.id,
+        project: new URL('../../../main/project/project.ts', import.meta.url).href,
+        jobs: new URL('../../../main/jobs/jobs.ts', import.meta.url).href,
+      },
+    },
+  );
+  await new Promise((ok, fail) => {
+    worker.once('message', ok);
+    worker.once('error', fail);
+  });
   await worker.terminate();
   assert.deepEqual(getJob(project, job.id).progress, { pid: process.pid, app: true });
   assert.throws(() => requestCancel(project, job.id), /runs in the Quire app/);

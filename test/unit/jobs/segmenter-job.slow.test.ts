@@ -25,7 +25,8 @@ test('startSegmenterTraining runs a job whose segmenter Find lines offers and ru
   const events: QuireEvent[] = [];
   const runner = new JobRunner(project, (e) => events.push(e));
   const api = createService(project, (e) => events.push(e), runner);
-  const ended = (jobId: number) => events.find((e) => e.type === 'job-changed' && e.jobId === jobId && ['done', 'failed', 'cancelled'].includes(e.state));
+  const ended = (jobId: number) =>
+    events.find((e) => e.type === 'job-changed' && e.jobId === jobId && ['done', 'failed', 'cancelled'].includes(e.state));
   try {
     await assert.rejects(api.startSegmenterTraining({ steps: 2 }), /no corrected pages/);
     const pages = await addCorrectedPages(api);
@@ -39,7 +40,10 @@ test('startSegmenterTraining runs a job whose segmenter Find lines offers and ru
     assert.equal(steps.at(-1)?.step, 2);
     assert.ok(steps.every((p) => p.steps === 2 && p.phase === 'segmenter' && Number.isFinite(p.loss) && p.loss > 0));
     const [listed] = (await api.listSegmenters({})).segmenters;
-    assert.deepEqual({ ...listed, finishedAt: typeof listed.finishedAt }, { choice: `project:${jobId}`, jobId, finishedAt: 'string', pages: 2, steps: 2 });
+    assert.deepEqual(
+      { ...listed, finishedAt: typeof listed.finishedAt },
+      { choice: `project:${jobId}`, jobId, finishedAt: 'string', pages: 2, steps: 2 },
+    );
 
     const report = await api.segmentPages({ pageIds: [pages[2].id], segmenter: `project:${jobId}` });
     assert.equal(report.segmenter, `project:${jobId}`);
@@ -60,7 +64,10 @@ test('startSegmenterTraining runs a job whose segmenter Find lines offers and ru
     assert.equal(existsSync(projectSegmenterFile(project, second)), false);
     await assert.rejects(api.resumeJob({ jobId: second }), /fine-tuned a segmenter, which cannot be resumed/);
     await assert.rejects(api.segmentPages({ pageIds: [pages[2].id], segmenter: `project:${second}` }), /is cancelled/);
-    assert.deepEqual((await api.listSegmenters({})).segmenters.map((s) => s.jobId), [jobId]);
+    assert.deepEqual(
+      (await api.listSegmenters({})).segmenters.map((s) => s.jobId),
+      [jobId],
+    );
   } finally {
     await runner.stop();
     project.close();

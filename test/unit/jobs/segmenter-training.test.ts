@@ -23,7 +23,10 @@ test('a segmenter fine-tunes on the corrected pages of a project: the loss falls
   const api = createService(project);
   try {
     const pages = await addCorrectedPages(api);
-    assert.deepEqual(correctedPageIds(project), pages.slice(0, 2).map((p) => p.id));
+    assert.deepEqual(
+      correctedPageIds(project),
+      pages.slice(0, 2).map((p) => p.id),
+    );
 
     await initBackend();
     const start = join(dir, 'tiny.qseg');
@@ -33,7 +36,10 @@ test('a segmenter fine-tunes on the corrected pages of a project: the loss falls
     assert.equal(result.pages, 2);
     assert.equal(result.losses.length, 30);
     assert.ok(result.losses.every(Number.isFinite));
-    assert.ok(mean(result.losses.slice(-5)) < 0.8 * mean(result.losses.slice(0, 5)), `loss ${mean(result.losses.slice(0, 5))} → ${mean(result.losses.slice(-5))}`);
+    assert.ok(
+      mean(result.losses.slice(-5)) < 0.8 * mean(result.losses.slice(0, 5)),
+      `loss ${mean(result.losses.slice(0, 5))} → ${mean(result.losses.slice(-5))}`,
+    );
     assert.ok(result.file.startsWith(join(project.root, 'segmenters')) && existsSync(result.file));
     const job = listJobs(project).find((j) => j.id === result.jobId)!;
     assert.equal(job.state, 'done');

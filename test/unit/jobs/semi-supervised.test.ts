@@ -16,7 +16,15 @@ await initBackend();
 const transcriptions = (project: Project) => project.db.prepare('SELECT id, line_id, text, source FROM transcriptions ORDER BY id').all();
 
 const request = (from: number, semiSupervised: FinetuneRequest['semiSupervised']): FinetuneRequest => ({
-  kind: 'finetune', from, freezeEncoder: false, steps: 4, batchSize: 4, seed: 1, threads: 1, checkpointEvery: 2, semiSupervised,
+  kind: 'finetune',
+  from,
+  freezeEncoder: false,
+  steps: 4,
+  batchSize: 4,
+  seed: 1,
+  threads: 1,
+  checkpointEvery: 2,
+  semiSupervised,
 });
 
 test('pseudo-labels are recorded per round with the model version and never become transcriptions', async () => {
@@ -30,18 +38,36 @@ test('pseudo-labels are recorded per round with the model version and never beco
     const version = await startTraining(project, request(base.id, { rounds: 2, threshold: 0.5, pseudoWeight: 0.5 }));
     assert.deepEqual(transcriptions(project), before, 'the transcriptions table is untouched');
     assert.deepEqual(labeledLines(project), labeledBefore);
-    const set = version.trainingSet as { labeled: number[][]; pseudoLabeled: Array<{ round: number; lines: Array<[number, string, number]> }> };
-    assert.deepEqual(set.labeled, labeledLines(project, ['train']).map((l) => [l.lineId, l.transcriptionId]));
-    assert.deepEqual(set.pseudoLabeled.map((r) => r.round), [1, 2]);
+    const set = version.trainingSet as {
+      labeled: number[][];
+      pseudoLabeled: Array<{ round: number; lines: Array<[number, string, number]> }>;
+    };
+    assert.deepEqual(
+      set.labeled,
+      labeledLines(project, ['train']).map((l) => [l.lineId, l.transcriptionId]),
+    );
+    assert.deepEqual(
+      set.pseudoLabeled.map((r) => r.round),
+      [1, 2],
+    );
     const pseudo = set.pseudoLabeled.flatMap((r) => r.lines);
     assert.ok(pseudo.length > 0, 'some readings were used');
     for (const [lineId, text, confidence] of pseudo) {
       assert.ok(unlabeled.has(lineId), `line ${lineId} was an unlabeled train-split line`);
       assert.ok(text.length > 0 && confidence >= 0.5 && confidence <= 1);
     }
-    assert.deepEqual(version.metrics.pseudoLabeled, set.pseudoLabeled.map((r) => r.lines.length));
+    assert.deepEqual(
+      version.metrics.pseudoLabeled,
+      set.pseudoLabeled.map((r) => r.lines.length),
+    );
     assert.equal(version.parentId, base.id);
-    assert.deepEqual((version.config as { selfTraining: unknown }).selfTraining, { rounds: 2, threshold: 0.5, pseudoWeight: 0.5, stepsPerRound: 2, labeledAugmentation: 'strong' });
+    assert.deepEqual((version.config as { selfTraining: unknown }).selfTraining, {
+      rounds: 2,
+      threshold: 0.5,
+      pseudoWeight: 0.5,
+      stepsPerRound: 2,
+      labeledAugmentation: 'strong',
+    });
     assert.equal(getJob(project, listJobs(project).at(-1)!.id).state, 'done');
   } finally {
     project.close();
@@ -51,17 +77,32 @@ test('pseudo-labels are recorded per round with the model version and never beco
 test('job configs are checked by the API schema on start and on resume', async () => {
   const project = Project.open(await lineProject(6, 4));
   try {
-    await assert.rejects(startTraining(project, request(1, { rounds: 2, threshold: 1.5, pseudoWeight: 0.5 })), /invalid training job config: semiSupervised\.threshold/);
+    await assert.rejects(
+      startTraining(project, request(1, { rounds: 2, threshold: 1.5, pseudoWeight: 0.5 })),
+      /invalid training job config: semiSupervised\.threshold/,
+    );
     assert.equal(listJobs(project).length, 0, 'a refused config creates no job');
-    await assert.rejects(startTraining(project, { ...request(1, undefined), semiSupervised: { rounds: 0, threshold: 0.9, pseudoWeight: 0.5 } }), /semiSupervised\.rounds/);
+    await assert.rejects(
+      startTraining(project, { ...request(1, undefined), semiSupervised: { rounds: 0, threshold: 0.9, pseudoWeight: 0.5 } }),
+      /semiSupervised\.rounds/,
+    );
     // A stored config that was tampered with (or written by a newer Quire) is refused on resume.
-    const id = Number(project.db.prepare("INSERT INTO jobs (kind, state, config, progress) VALUES ('finetune', 'interrupted', ?, '{}')")
-      .run(JSON.stringify({ ...request(1, { rounds: 2, threshold: 0.9, pseudoWeight: 0.5 }), semiSupervised: { rounds: 2, threshold: 0.9, pseudoWeight: 7 } })).lastInsertRowid);
+    const id = Number(
+      project.db.prepare("INSERT INTO jobs (kind, state, config, progress) VALUES ('finetune', 'interrupted', ?, '{}')").run(
+        JSON.stringify({
+          ...request(1, { rounds: 2, threshold: 0.9, pseudoWeight: 0.5 }),
+          semiSupervised: { rounds: 2, threshold: 0.9, pseudoWeight: 7 },
+        }),
+      ).lastInsertRowid,
+    );
     await assert.rejects(resumeJob(project, id), /invalid training job config: semiSupervised\.pseudoWeight/);
     assert.equal(getJob(project, id).state, 'interrupted', 'a refused resume leaves the job as it was');
     // A queued job (the app's queue) whose config is refused fails, rather than staying queued for ever.
-    const queued = Number(project.db.prepare("INSERT INTO jobs (kind, state, config, progress) VALUES ('finetune', 'queued', ?, '{}')")
-      .run(JSON.stringify({ ...request(1, undefined), batchSize: 0 })).lastInsertRowid);
+    const queued = Number(
+      project.db
+        .prepare("INSERT INTO jobs (kind, state, config, progress) VALUES ('finetune', 'queued', ?, '{}')")
+        .run(JSON.stringify({ ...request(1, undefined), batchSize: 0 })).lastInsertRowid,
+    );
     await assert.rejects(runQueuedJob(project, queued), /batchSize/);
     assert.equal(getJob(project, queued).state, 'failed');
   } finally {

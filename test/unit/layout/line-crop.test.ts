@@ -35,18 +35,51 @@ test('polygonMask marks exactly the pixels whose centre contains() puts inside, 
 
 test('cropLine paints outside the polygon in the line paper tone and clips to the page', () => {
   // A 6×4 page, three channels; gray values 100 + index, the first channel counts.
-  const width = 6, height = 4, channels = 3;
+  const width = 6,
+    height = 4,
+    channels = 3;
   const data = new Uint8Array(width * height * channels);
   for (let i = 0; i < width * height; i++) data[i * channels] = 100 + i;
   // A triangle covering the top-left half of the box (1,0)–(5,4), then a box past the edge.
-  const triangle = cropLine({ width, height, channels, data }, [[1, 0], [5, 0], [1, 4]])!;
+  const triangle = cropLine({ width, height, channels, data }, [
+    [1, 0],
+    [5, 0],
+    [1, 4],
+  ])!;
   assert.deepEqual([triangle.width, triangle.height], [4, 4]);
-  const insideMax = Math.max(...[...triangle.data].filter((_, i) => contains([[1, 0], [5, 0], [1, 4]], 1 + (i % 4) + 0.5, Math.floor(i / 4) + 0.5)).map((v) => v));
+  const insideMax = Math.max(
+    ...[...triangle.data]
+      .filter((_, i) =>
+        contains(
+          [
+            [1, 0],
+            [5, 0],
+            [1, 4],
+          ],
+          1 + (i % 4) + 0.5,
+          Math.floor(i / 4) + 0.5,
+        ),
+      )
+      .map((v) => v),
+  );
   // Bottom-right pixel (4,3) lies outside: painted with the brightest inside value.
   assert.equal(triangle.data[3 * 4 + 3], insideMax);
   assert.equal(triangle.data[0], 101); // (1,0) is inside and keeps its pixel
-  const clipped = cropLine({ width, height, channels, data }, [[4, 2], [9, 2], [9, 9], [4, 9]])!;
+  const clipped = cropLine({ width, height, channels, data }, [
+    [4, 2],
+    [9, 2],
+    [9, 9],
+    [4, 9],
+  ])!;
   assert.deepEqual([clipped.width, clipped.height], [2, 2]);
   assert.deepEqual([...clipped.data], [100 + 2 * 6 + 4, 100 + 2 * 6 + 5, 100 + 3 * 6 + 4, 100 + 3 * 6 + 5]);
-  assert.equal(cropLine({ width, height, channels, data }, [[10, 10], [12, 10], [12, 12], [10, 12]]), null);
+  assert.equal(
+    cropLine({ width, height, channels, data }, [
+      [10, 10],
+      [12, 10],
+      [12, 12],
+      [10, 12],
+    ]),
+    null,
+  );
 });

@@ -5,9 +5,29 @@ import { clipPolygonX, convexHull } from '../../../main/layout/polygon.ts';
 import { editPage as page, rect } from '../../helpers/edit-page.ts';
 
 test('convex hull and vertical clipping', () => {
-  assert.deepEqual(convexHull([[0, 0], [10, 0], [10, 10], [0, 10], [5, 5], [10, 0]]).length, 4);
-  assert.deepEqual(clipPolygonX(rect(0, 0, 10, 4), 6, 'left'), [[0, 0], [6, 0], [6, 4], [0, 4]]);
-  assert.deepEqual(clipPolygonX(rect(0, 0, 10, 4), 6, 'right'), [[6, 0], [10, 0], [10, 4], [6, 4]]);
+  assert.deepEqual(
+    convexHull([
+      [0, 0],
+      [10, 0],
+      [10, 10],
+      [0, 10],
+      [5, 5],
+      [10, 0],
+    ]).length,
+    4,
+  );
+  assert.deepEqual(clipPolygonX(rect(0, 0, 10, 4), 6, 'left'), [
+    [0, 0],
+    [6, 0],
+    [6, 4],
+    [0, 4],
+  ]);
+  assert.deepEqual(clipPolygonX(rect(0, 0, 10, 4), 6, 'right'), [
+    [6, 0],
+    [10, 0],
+    [10, 4],
+    [6, 4],
+  ]);
 });
 
 test('a drawn line takes its place in the reading order by height; lines can be moved', async () => {
@@ -30,8 +50,14 @@ test('deleting a transcribed line needs confirmation and archives the line with 
   await assert.rejects(api.deleteLine({ lineId: a, confirmed: false }), /carries a transcription: confirm/);
   await api.deleteLine({ lineId: a, confirmed: true });
   assert.deepEqual(await order(), [b]);
-  const archived = project.db.prepare('SELECT line, transcriptions FROM deleted_lines WHERE line_id = ?').get(a) as { line: string; transcriptions: string };
-  assert.deepEqual(JSON.parse(archived.transcriptions).map((t: { text: string }) => t.text), ['first draft', 'Item for bread']);
+  const archived = project.db.prepare('SELECT line, transcriptions FROM deleted_lines WHERE line_id = ?').get(a) as {
+    line: string;
+    transcriptions: string;
+  };
+  assert.deepEqual(
+    JSON.parse(archived.transcriptions).map((t: { text: string }) => t.text),
+    ['first draft', 'Item for bread'],
+  );
   assert.equal((await api.search({ query: 'bread' })).length, 0);
   await api.deleteLine({ lineId: b, confirmed: false });
   assert.deepEqual(await order(), []);
@@ -61,12 +87,20 @@ test('splitting cuts the shape and baseline; a transcribed line needs its text d
   await api.saveTranscription({ lineId: a, text: 'Item paid Thomas' });
   await assert.rejects(api.splitLine({ lineId: a, x: 400 }), /say how its text divides/);
   await assert.rejects(api.splitLine({ lineId: a, x: 50, texts: ['', ''] }), /does not cut the line/);
-  const { lineIds: [left, right] } = await api.splitLine({ lineId: a, x: 400, texts: ['Item paid', 'Thomas'] });
+  const {
+    lineIds: [left, right],
+  } = await api.splitLine({ lineId: a, x: 400, texts: ['Item paid', 'Thomas'] });
   assert.equal(left, a);
   assert.deepEqual(await order(), [a, right, b]);
   const lines = (await api.getPage({ pageId })).lines;
   assert.deepEqual(lines[0].polygon, rect(100, 100, 300, 40));
   assert.deepEqual(lines[1].polygon, rect(400, 100, 300, 40));
-  assert.deepEqual(lines[1].baseline, [[400, 132], [700, 132]]);
-  assert.deepEqual(lines.slice(0, 2).map((l) => l.text), ['Item paid', 'Thomas']);
+  assert.deepEqual(lines[1].baseline, [
+    [400, 132],
+    [700, 132],
+  ]);
+  assert.deepEqual(
+    lines.slice(0, 2).map((l) => l.text),
+    ['Item paid', 'Thomas'],
+  );
 });

@@ -13,7 +13,13 @@ test('project segmenters are finished segment jobs with their model in the proje
   const project = newProject();
   try {
     const done = (kind: 'segment' | 'finetune') => createJob(project, kind, {}, 'done').id;
-    const [older, recognizer, newer, noFile, linked] = [done('segment'), done('finetune'), done('segment'), done('segment'), done('segment')];
+    const [older, recognizer, newer, noFile, linked] = [
+      done('segment'),
+      done('finetune'),
+      done('segment'),
+      done('segment'),
+      done('segment'),
+    ];
     const failed = createJob(project, 'segment', {}, 'running').id;
     updateJob(project, failed, { state: 'failed', error: 'stopped' });
     mkdirSync(join(project.root, 'segmenters'));
@@ -23,7 +29,13 @@ test('project segmenters are finished segment jobs with their model in the proje
     writeFileSync(outside, 'model');
     symlinkSync(outside, projectSegmenterFile(project, linked));
 
-    assert.deepEqual(listProjectSegmenters(project).map((s) => [s.choice, s.pages, s.steps]), [[`project:${newer}`, 3, 5], [`project:${older}`, null, null]]);
+    assert.deepEqual(
+      listProjectSegmenters(project).map((s) => [s.choice, s.pages, s.steps]),
+      [
+        [`project:${newer}`, 3, 5],
+        [`project:${older}`, null, null],
+      ],
+    );
     assert.equal(projectSegmenterModel(project, newer), projectSegmenterFile(project, newer));
     assert.throws(() => projectSegmenterModel(project, recognizer), /no segmenter was fine-tuned by job/);
     assert.throws(() => projectSegmenterModel(project, 999), /no segmenter was fine-tuned by job 999/);

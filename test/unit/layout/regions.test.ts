@@ -44,24 +44,38 @@ test('a page with marginalia yields the marginal notes as their own region, in t
     const noteLines = view.lines.filter((l) => l.regionId === notes[0].id);
     // Each true note is one line of the marginal region, and that region holds nothing else.
     assert.equal(noteLines.length, truth.notes.length);
-    for (const note of truth.notes) assert.ok(noteLines.some((l) => inside(l.polygon, boundingBox(note.polygon))), `note "${note.text}" not found`);
+    for (const note of truth.notes)
+      assert.ok(
+        noteLines.some((l) => inside(l.polygon, boundingBox(note.polygon))),
+        `note "${note.text}" not found`,
+      );
     const main = view.regions.find((r) => r.type === 'paragraph')!;
     const mainLines = view.lines.filter((l) => l.regionId === main.id);
     assert.ok(Math.abs(mainLines.length - truth.lines.length) <= 1, `${mainLines.length} main lines for ${truth.lines.length}`);
     assert.ok(mainLines.every((l) => truth.notes.every((n) => !inside(l.polygon, boundingBox(n.polygon)))));
     // Reading order runs region by region.
     const regionOrder = view.lines.map((l) => l.regionId).filter((id, i, all) => id !== all[i - 1]);
-    assert.deepEqual(regionOrder, view.regions.map((r) => r.id));
+    assert.deepEqual(
+      regionOrder,
+      view.regions.map((r) => r.id),
+    );
 
     const out = tempDir();
     for (const format of ['page', 'alto'] as const) {
       const { files } = await api.exportDocuments({ format, out: join(out, format), documentIds: [documentId] });
-      const xml = readFileSync(files.find((f) => f.endsWith('.xml'))!, 'utf8');
-      for (const schema of format === 'page' ? ['page2019'] as const : ['alto42', 'alto44'] as const) assert.deepEqual(await schemaErrors(xml, schema), []);
+      const xml = readFileSync(
+        files.find((f) => f.endsWith('.xml'))!,
+        'utf8',
+      );
+      for (const schema of format === 'page' ? (['page2019'] as const) : (['alto42', 'alto44'] as const))
+        assert.deepEqual(await schemaErrors(xml, schema), []);
       const layout = readLayout('export.xml', xml);
       const exported = layout.regions.filter((r) => r.type === 'marginalia');
       assert.equal(exported.length, 1, `${format}: ${layout.regions.map((r) => r.type).join(', ')}`);
-      assert.deepEqual(exported[0].lines.map((l) => l.id), noteLines.map((l) => `line_${l.id}`));
+      assert.deepEqual(
+        exported[0].lines.map((l) => l.id),
+        noteLines.map((l) => `line_${l.id}`),
+      );
     }
   } finally {
     project.close();
@@ -88,7 +102,11 @@ test('re-segmenting keeps transcribed lines and a region excluded by hand; exclu
     assert.equal(after.lines.find((l) => l.id === noteLine.id)?.text, 'paid in full', 'a transcribed line is never removed');
     assert.equal(after.lines.find((l) => l.id === mainLine.id)?.text, 'first line');
     const excluded = after.regions.filter((r) => r.excluded);
-    assert.deepEqual(excluded.map((r) => r.id), [notes.id], 'the excluded region is the same region, still excluded');
+    assert.deepEqual(
+      excluded.map((r) => r.id),
+      [notes.id],
+      'the excluded region is the same region, still excluded',
+    );
     assert.equal(after.regions.find((r) => r.id === main.id)?.type, 'heading', 'a type set by hand stays');
     assert.equal(after.lines.filter((l) => l.regionId === notes.id).length, truth.notes.length);
 
@@ -99,14 +117,20 @@ test('re-segmenting keeps transcribed lines and a region excluded by hand; exclu
     assert.equal((await api.projectInfo({})).lines, counted.length);
     const excludedIds = new Set(after.lines.filter((l) => l.regionId === notes.id).map((l) => l.id));
     assert.ok(unlabeledLineIds(project).every((id) => !excludedIds.has(id)));
-    assert.deepEqual(labeledLines(project).map((l) => l.lineId), [mainLine.id]);
+    assert.deepEqual(
+      labeledLines(project).map((l) => l.lineId),
+      [mainLine.id],
+    );
 
     // Reading with a model: the excluded region's lines are not read, so never suggested or reviewed.
     const base = ensureBaseModel(project);
     const read = await transcribe(project, base.id, { threads: 1 });
     assert.equal(read.length, counted.length);
     assert.ok(read.every((r) => !excludedIds.has(r.lineId)));
-    project.db.prepare('INSERT INTO predictions (line_id, model_id, text, confidence, char_confidence) SELECT id, ?, ?, 0.1, ? FROM lines WHERE region_id = ?')
+    project.db
+      .prepare(
+        'INSERT INTO predictions (line_id, model_id, text, confidence, char_confidence) SELECT id, ?, ?, 0.1, ? FROM lines WHERE region_id = ?',
+      )
       .run(base.id, 'x', '[0.1]', notes.id);
     for (const proposed of [await api.suggestLines({ limit: 1000 }), await api.reviewLines({ limit: 1000 })]) {
       assert.equal(proposed.length, counted.length - 1);

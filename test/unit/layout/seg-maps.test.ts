@@ -9,7 +9,12 @@ import { regionClass } from '../../../main/io/region-class.ts';
 import { BIT, segTargets } from '../../../main/layout/seg-targets.ts';
 import { postProcess, type SegMaps } from '../../../main/layout/seg-post.ts';
 
-const rect = (x0: number, y0: number, x1: number, y1: number): Point[] => [[x0, y0], [x1, y0], [x1, y1], [x0, y1]];
+const rect = (x0: number, y0: number, x1: number, y1: number): Point[] => [
+  [x0, y0],
+  [x1, y0],
+  [x1, y1],
+  [x0, y1],
+];
 
 test('a polygon fills the pixels whose centres it contains', () => {
   let n = 0;
@@ -19,9 +24,30 @@ test('a polygon fills the pixels whose centres it contains', () => {
 
 test('targets: touching line polygons are kept apart by a seam, baselines and region bits are drawn', () => {
   const lines = [
-    { polygon: rect(5, 5, 45, 15), baseline: [[5, 13], [45, 13]] as Point[], region: 'main' as const },
-    { polygon: rect(5, 15, 45, 25), baseline: [[5, 23], [45, 23]] as Point[], region: 'main' as const },
-    { polygon: rect(50, 5, 60, 25), baseline: [[50, 20], [60, 20]] as Point[], region: 'margin' as const },
+    {
+      polygon: rect(5, 5, 45, 15),
+      baseline: [
+        [5, 13],
+        [45, 13],
+      ] as Point[],
+      region: 'main' as const,
+    },
+    {
+      polygon: rect(5, 15, 45, 25),
+      baseline: [
+        [5, 23],
+        [45, 23],
+      ] as Point[],
+      region: 'main' as const,
+    },
+    {
+      polygon: rect(50, 5, 60, 25),
+      baseline: [
+        [50, 20],
+        [60, 20],
+      ] as Point[],
+      region: 'margin' as const,
+    },
   ];
   const t = segTargets(64, 32, lines, [{ region: 'main', polygon: rect(3, 3, 47, 27) }]);
   const at = (x: number, y: number) => t[y * 64 + x];
@@ -40,14 +66,28 @@ test('targets: touching line polygons are kept apart by a seam, baselines and re
 });
 
 test('region types fold into main, margin and other', () => {
-  assert.deepEqual(['MainZone', 'MarginTextZone:note', 'NumberingZone:page', undefined, 'marginal', 'StampZone'].map(regionClass), ['main', 'margin', 'other', 'main', 'margin', 'other']);
+  assert.deepEqual(['MainZone', 'MarginTextZone:note', 'NumberingZone:page', undefined, 'marginal', 'StampZone'].map(regionClass), [
+    'main',
+    'margin',
+    'other',
+    'main',
+    'margin',
+    'other',
+  ]);
 });
 
 /** Maps of a page: main-text lines on the right, short marginal notes on the left. */
 function mapsWithMarginalia(): SegMaps {
   const width = 120;
   const height = 80;
-  const maps: SegMaps = { width, height, baseline: new Float32Array(width * height), line: new Float32Array(width * height), main: new Float32Array(width * height), margin: new Float32Array(width * height) };
+  const maps: SegMaps = {
+    width,
+    height,
+    baseline: new Float32Array(width * height),
+    line: new Float32Array(width * height),
+    main: new Float32Array(width * height),
+    margin: new Float32Array(width * height),
+  };
   const paint = (map: Float32Array, x0: number, y0: number, x1: number, y1: number, v = 1) => {
     for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) map[y * width + x] = v;
   };
@@ -76,7 +116,10 @@ test('post-processing: one line per baseline band, polygons around the baseline,
   assert.equal(margin.lines.length, 2);
   // Lines within a region run top to bottom.
   const ys = main.lines.map((i) => lines[i].baseline[0][1]);
-  assert.deepEqual(ys, [...ys].sort((a, b) => a - b));
+  assert.deepEqual(
+    ys,
+    [...ys].sort((a, b) => a - b),
+  );
   for (const i of margin.lines) assert.ok(lines[i].baseline.every(([x]) => x < 32));
   const first = lines[main.lines[0]];
   const top = Math.min(...first.polygon.map((p) => p[1]));
@@ -86,11 +129,27 @@ test('post-processing: one line per baseline band, polygons around the baseline,
 });
 
 test('baseline metric: exact baselines score 1, baselines a line away score 0, a missing line lowers recall only', () => {
-  const truth: Point[][] = [[[0, 50], [400, 50]], [[0, 100], [400, 100]], [[0, 150], [400, 150]]];
+  const truth: Point[][] = [
+    [
+      [0, 50],
+      [400, 50],
+    ],
+    [
+      [0, 100],
+      [400, 100],
+    ],
+    [
+      [0, 150],
+      [400, 150],
+    ],
+  ];
   const exact = scoreBaselines(truth, truth);
   assert.equal(exact.truthCovered, exact.truthPoints);
   assert.equal(exact.foundCovered, exact.foundPoints);
-  const off = scoreBaselines(truth.map((l) => l.map(([x, y]): Point => [x, y + 25])), truth);
+  const off = scoreBaselines(
+    truth.map((l) => l.map(([x, y]): Point => [x, y + 25])),
+    truth,
+  );
   assert.equal(off.truthCovered, 0);
   const missing = scoreBaselines(truth.slice(0, 2), truth);
   assert.ok(Math.abs(missing.truthCovered / missing.truthPoints - 2 / 3) < 0.02);
@@ -117,7 +176,10 @@ test('post-processing: notes the network calls main text but that sit beside the
     for (let x = 20; x < 32; x++) maps.baseline[y * maps.width + x] = maps.line[y * maps.width + x] = 0;
   }
   const { lines, regions } = postProcess(maps);
-  assert.deepEqual(regions.map((r) => [r.region, r.lines.length]).sort(), [['main', 4], ['margin', 2]]);
+  assert.deepEqual(regions.map((r) => [r.region, r.lines.length]).sort(), [
+    ['main', 4],
+    ['margin', 2],
+  ]);
   for (const i of regions.find((r) => r.region === 'margin')!.lines) assert.equal(lines[i].region, 'margin');
   // A second column as wide as the first is main text, not a margin.
   const wide = mapsWithMarginalia();

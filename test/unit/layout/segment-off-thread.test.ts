@@ -15,7 +15,7 @@ import { initBackend } from '../../../main/ml/backend.ts';
 import { synthPage } from '../../../bench/synth/page.ts';
 import { tempDir } from '../../helpers/project.ts';
 
-test('the worker finds exactly the lines segmentPage finds, and leaves the caller\'s pixels alone', async () => {
+test("the worker finds exactly the lines segmentPage finds, and leaves the caller's pixels alone", async () => {
   const page = synthPage(3).image;
   const before = page.data.length;
   assert.deepEqual(await segmentOffThread(page), fromClassical(segmentPage(page)));

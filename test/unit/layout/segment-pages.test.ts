@@ -30,7 +30,11 @@ for (const segmenter of ['bundled', 'classical'] as const) {
     assert.ok(Math.abs(first.added - truth) <= 1, `${first.added} lines for ${truth}`);
     const view = await api.getPage({ pageId });
     const tops = view.lines.map((l) => l.box.y);
-    assert.deepEqual(tops, [...tops].sort((a, b) => a - b), 'reading order is top to bottom');
+    assert.deepEqual(
+      tops,
+      [...tops].sort((a, b) => a - b),
+      'reading order is top to bottom',
+    );
     assert.ok(view.lines.every((l) => l.baseline && l.polygon.length >= 4));
     // The model finds the text block as a region; the classical segmenter finds none.
     assert.equal(view.regions.length, segmenter === 'bundled' ? 1 : 0);
@@ -55,13 +59,41 @@ test('editing a line shape keeps the old one in the history and refuses points o
   const { project, api, pageId } = await projectWithPage();
   await api.segmentPages({ pageIds: [pageId] });
   const [line] = (await api.getPage({ pageId })).lines;
-  const polygon: Array<[number, number]> = [[10, 10], [300, 12], [300, 60], [10, 58]];
-  await api.updateLineGeometry({ lineId: line.id, polygon, baseline: [[10, 50], [300, 50]] });
+  const polygon: Array<[number, number]> = [
+    [10, 10],
+    [300, 12],
+    [300, 60],
+    [10, 58],
+  ];
+  await api.updateLineGeometry({
+    lineId: line.id,
+    polygon,
+    baseline: [
+      [10, 50],
+      [300, 50],
+    ],
+  });
   const edited = (await api.getPage({ pageId })).lines.find((l) => l.id === line.id)!;
   assert.deepEqual(edited.polygon, polygon);
   assert.deepEqual(edited.box, { x: 10, y: 10, w: 290, h: 50 });
-  const history = project.db.prepare('SELECT polygon FROM line_geometry_history WHERE line_id = ?').all(line.id) as Array<{ polygon: string }>;
-  assert.deepEqual(history.map((h) => JSON.parse(h.polygon)), [line.polygon]);
-  await assert.rejects(api.updateLineGeometry({ lineId: line.id, polygon: [[0, 0], [99999, 0], [0, 5]], baseline: null }), /outside the page/);
+  const history = project.db.prepare('SELECT polygon FROM line_geometry_history WHERE line_id = ?').all(line.id) as Array<{
+    polygon: string;
+  }>;
+  assert.deepEqual(
+    history.map((h) => JSON.parse(h.polygon)),
+    [line.polygon],
+  );
+  await assert.rejects(
+    api.updateLineGeometry({
+      lineId: line.id,
+      polygon: [
+        [0, 0],
+        [99999, 0],
+        [0, 5],
+      ],
+      baseline: null,
+    }),
+    /outside the page/,
+  );
   project.close();
 });

@@ -7,7 +7,12 @@ import { segmentPage } from '../../../main/layout/segment.ts';
 import { synthPage } from '../../../bench/synth/page.ts';
 
 test('polygon IoU: identical 1, disjoint 0, half-shifted squares 1/3', () => {
-  const square = (x: number): Array<[number, number]> => [[x, 0], [x + 10, 0], [x + 10, 10], [x, 10]];
+  const square = (x: number): Array<[number, number]> => [
+    [x, 0],
+    [x + 10, 0],
+    [x + 10, 10],
+    [x, 10],
+  ];
   assert.equal(polygonIoU(square(0), square(0)), 1);
   assert.equal(polygonIoU(square(0), square(20)), 0);
   assert.ok(Math.abs(polygonIoU(square(0), square(5)) - 1 / 3) < 0.01);
@@ -26,7 +31,8 @@ test('Sauvola finds dark strokes on paper whose tone varies across the page', ()
   }
   const ink = sauvola({ width, height, data }, { window: 31 });
   let wrong = 0;
-  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) if (ink[y * width + x] !== (y >= 20 && y < 26 && x % 20 < 12 ? 1 : 0)) wrong++;
+  for (let y = 0; y < height; y++)
+    for (let x = 0; x < width; x++) if (ink[y * width + x] !== (y >= 20 && y < 26 && x % 20 < 12 ? 1 : 0)) wrong++;
   assert.ok(wrong / (width * height) < 0.01, `${wrong} pixels misclassified`);
 });
 
@@ -36,13 +42,23 @@ test('a blank page has no lines', () => {
 });
 
 test('finds the lines of generated skewed pages: recall and precision at IoU 0.5 above 0.9, skew within 0.4°', () => {
-  let truth = 0, found = 0, matched = 0;
+  let truth = 0,
+    found = 0,
+    matched = 0;
   for (const seed of [1, 2, 4, 6]) {
     const page = synthPage(seed);
     const result = segmentPage(page.image);
-    const m = matchLines(result.lines.map((l) => l.polygon), page.lines.map((l) => l.polygon));
-    truth += m.truth; found += m.found; matched += m.matched;
-    assert.ok(Math.abs(result.skewDegrees - page.skewDegrees) < 0.4, `page ${seed}: skew ${result.skewDegrees.toFixed(2)}° for ${page.skewDegrees.toFixed(2)}°`);
+    const m = matchLines(
+      result.lines.map((l) => l.polygon),
+      page.lines.map((l) => l.polygon),
+    );
+    truth += m.truth;
+    found += m.found;
+    matched += m.matched;
+    assert.ok(
+      Math.abs(result.skewDegrees - page.skewDegrees) < 0.4,
+      `page ${seed}: skew ${result.skewDegrees.toFixed(2)}° for ${page.skewDegrees.toFixed(2)}°`,
+    );
     for (const l of result.lines) {
       assert.equal(l.baseline.length, 2);
       const ys = l.polygon.map((p) => p[1]);
@@ -56,10 +72,19 @@ test('finds the lines of generated skewed pages: recall and precision at IoU 0.5
 test('a large scan is segmented at a reduced size and mapped back to full resolution', () => {
   const page = synthPage(9);
   const f = 3;
-  const big = { width: page.image.width * f, height: page.image.height * f, data: new Uint8Array(page.image.width * f * page.image.height * f) };
-  for (let y = 0; y < big.height; y++) for (let x = 0; x < big.width; x++) big.data[y * big.width + x] = page.image.data[Math.floor(y / f) * page.image.width + Math.floor(x / f)];
+  const big = {
+    width: page.image.width * f,
+    height: page.image.height * f,
+    data: new Uint8Array(page.image.width * f * page.image.height * f),
+  };
+  for (let y = 0; y < big.height; y++)
+    for (let x = 0; x < big.width; x++)
+      big.data[y * big.width + x] = page.image.data[Math.floor(y / f) * page.image.width + Math.floor(x / f)];
   const result = segmentPage(big);
   const truth = page.lines.map((l) => l.polygon.map(([x, y]) => [x * f, y * f] as [number, number]));
-  const m = matchLines(result.lines.map((l) => l.polygon), truth);
+  const m = matchLines(
+    result.lines.map((l) => l.polygon),
+    truth,
+  );
   assert.ok(m.recall >= 0.9 && m.precision >= 0.9, JSON.stringify(m));
 });

@@ -23,12 +23,19 @@ function runCase(backend: string): Promise<Outcome> {
     const child = spawn(process.execPath, ['--import', 'tsx', 'test/helpers/parity-case.ts', backend], { env });
     let out = '';
     let err = '';
-    child.stdout.on('data', (d) => { out += d; });
-    child.stderr.on('data', (d) => { err += d; });
+    child.stdout.on('data', (d) => {
+      out += d;
+    });
+    child.stderr.on('data', (d) => {
+      err += d;
+    });
     child.on('error', reject);
     child.on('close', (code) => {
       const last = out.trim().split('\n').pop() ?? '';
-      if (code !== 0 && code !== 3) { reject(new Error(`${backend} case failed (exit ${code}): ${err.slice(-2000)}`)); return; }
+      if (code !== 0 && code !== 3) {
+        reject(new Error(`${backend} case failed (exit ${code}): ${err.slice(-2000)}`));
+        return;
+      }
       if (code === 3) resolve({ ok: false, reason: JSON.parse(last).unavailable });
       else resolve({ ok: true, result: JSON.parse(last) });
     });
@@ -40,7 +47,9 @@ function relativeDiff(ref: number[], got: number[]): number {
   assert.equal(got.length, ref.length);
   const scale = Math.max(1e-6, ...ref.map(Math.abs));
   let worst = 0;
-  ref.forEach((x, i) => { worst = Math.max(worst, Math.abs(x - got[i]) / scale); });
+  ref.forEach((x, i) => {
+    worst = Math.max(worst, Math.abs(x - got[i]) / scale);
+  });
   return worst;
 }
 
@@ -51,7 +60,10 @@ const reference = await cases.cpu;
 test('the cpu reference runs', () => {
   assert.ok(reference.ok, 'the cpu backend must always be present');
   assert.ok(Number.isFinite(reference.result.loss) && reference.result.loss > 0);
-  assert.ok(reference.result.readings.some((r) => r.text.length > 3), 'the base model reads real text');
+  assert.ok(
+    reference.result.readings.some((r) => r.text.length > 3),
+    'the base model reads real text',
+  );
 });
 
 for (const backend of ['wasm', 'webgpu', 'tensorflow']) {
@@ -69,8 +81,14 @@ for (const backend of ['wasm', 'webgpu', 'tensorflow']) {
       const d = relativeDiff(g, got.grads[name]);
       assert.ok(d <= TOLERANCE, `${name}: gradient differs by ${d.toExponential(2)} of its largest entry`);
     }
-    assert.ok(relativeDiff(ref.lossAfterSteps, got.lossAfterSteps) <= TOLERANCE, `losses after steps ${got.lossAfterSteps} vs ${ref.lossAfterSteps}`);
-    assert.deepEqual(got.readings.map((r) => r.text), ref.readings.map((r) => r.text));
+    assert.ok(
+      relativeDiff(ref.lossAfterSteps, got.lossAfterSteps) <= TOLERANCE,
+      `losses after steps ${got.lossAfterSteps} vs ${ref.lossAfterSteps}`,
+    );
+    assert.deepEqual(
+      got.readings.map((r) => r.text),
+      ref.readings.map((r) => r.text),
+    );
     got.readings.forEach((r, i) => assert.ok(Math.abs(r.confidence - ref.readings[i].confidence) <= TOLERANCE, `confidence of line ${i}`));
   });
 }

@@ -5,7 +5,10 @@ import { spawnSync } from 'node:child_process';
 
 const script = "import { initBackend } from './main/ml/backend.ts'; const b = await initBackend(); console.log(JSON.stringify(b));";
 const run = (env: Record<string, string>) =>
-  spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', env: { ...process.env, ...env } });
+  spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+  });
 
 test('without tfjs-node the choice falls through to wasm and says why', () => {
   const r = run({ QUIRE_BACKEND: '' });
@@ -13,7 +16,8 @@ test('without tfjs-node the choice falls through to wasm and says why', () => {
   const info = JSON.parse(r.stdout);
   // On a machine where tfjs-node installed, it would be chosen; here it cannot install.
   assert.ok(['tensorflow', 'wasm'].includes(info.name));
-  if (info.name === 'wasm') assert.deepEqual(info.skipped, ['@tensorflow/tfjs-node-gpu did not load', '@tensorflow/tfjs-node did not load']);
+  if (info.name === 'wasm')
+    assert.deepEqual(info.skipped, ['@tensorflow/tfjs-node-gpu did not load', '@tensorflow/tfjs-node did not load']);
 });
 
 test('QUIRE_BACKEND forces a backend, and an unknown one is an error', () => {

@@ -59,27 +59,46 @@ test('resuming from a checkpoint reproduces the uninterrupted run exactly', asyn
   const first = new Recognizer({ ...TINY, classes: codec.classes }, 21);
   let saved: TrainState | undefined;
   const controller = new AbortController();
-  const r1 = await train(first, codec, { train: new ArraySource(lines) }, {
-    ...opts, steps: 12, checkpointEvery: 6, signal: controller.signal,
-    onCheckpoint: (state) => {
-      saveTrainingCheckpoint(file, first, codec, state);
-      saved = state;
-      controller.abort(); // stop right after the first checkpoint, as a crash would
+  const r1 = await train(
+    first,
+    codec,
+    { train: new ArraySource(lines) },
+    {
+      ...opts,
+      steps: 12,
+      checkpointEvery: 6,
+      signal: controller.signal,
+      onCheckpoint: (state) => {
+        saveTrainingCheckpoint(file, first, codec, state);
+        saved = state;
+        controller.abort(); // stop right after the first checkpoint, as a crash would
+      },
     },
-  });
+  );
   assert.equal(r1.status, 'cancelled');
   assert.equal(saved?.step, 6);
 
   const restored = loadTrainingCheckpoint(file);
-  const r2 = await train(restored.model, codec, { train: new ArraySource(lines) }, { ...opts, steps: 12, checkpointEvery: 0, resume: restored.state });
+  const r2 = await train(
+    restored.model,
+    codec,
+    { train: new ArraySource(lines) },
+    { ...opts, steps: 12, checkpointEvery: 0, resume: restored.state },
+  );
   assert.equal(r2.state.step, 12);
-  assert.deepEqual(r2.state.history.map((h) => h.step), [...Array(12).keys()].map((i) => i + 1), 'no repeated or lost steps');
+  assert.deepEqual(
+    r2.state.history.map((h) => h.step),
+    [...Array(12).keys()].map((i) => i + 1),
+    'no repeated or lost steps',
+  );
   const a = await weightsOf(straight);
   const b = await weightsOf(restored.model);
   for (const [k, v] of a) {
     const w = b.get(k)!;
     let worst = 0;
-    v.forEach((x, i) => { worst = Math.max(worst, Math.abs(x - w[i])); });
+    v.forEach((x, i) => {
+      worst = Math.max(worst, Math.abs(x - w[i]));
+    });
     assert.ok(worst < 1e-5, `${k} differs by ${worst}`);
   }
 });
@@ -91,26 +110,54 @@ test('the best validation weights travel in the checkpoint, and a resumed run en
   const file = join(tempDir(), 'best.qmodel');
   // A run that found its best weights (here: another network's, so they differ from the
   // current ones) before the checkpoint, and is killed after it.
-  await train(model, codec, { train: new ArraySource(lines) }, {
-    steps: 2, batchSize: 4, validateEvery: 0, patience: 0, checkpointEvery: 2,
-    onCheckpoint: (state) => saveTrainingCheckpoint(file, model, codec, { ...state, bestCer: 0.5, sinceBest: 1, best: other.weights }),
-  });
+  await train(
+    model,
+    codec,
+    { train: new ArraySource(lines) },
+    {
+      steps: 2,
+      batchSize: 4,
+      validateEvery: 0,
+      patience: 0,
+      checkpointEvery: 2,
+      onCheckpoint: (state) => saveTrainingCheckpoint(file, model, codec, { ...state, bestCer: 0.5, sinceBest: 1, best: other.weights }),
+    },
+  );
   const restored = loadTrainingCheckpoint(file);
   assert.deepEqual([...restored.state.best!.keys()], [...model.weights.keys()]);
   for (const [k, v] of other.weights) assert.deepEqual(restored.state.best!.get(k)!.dataSync(), v.dataSync(), k);
   // Nothing is left to train: the run ends, restoring its best weights, as the uninterrupted one would have.
-  const r = await train(restored.model, codec, { train: new ArraySource(lines), validation: lines }, { steps: 2, batchSize: 4, validateEvery: 1, patience: 0, checkpointEvery: 0, resume: restored.state });
+  const r = await train(
+    restored.model,
+    codec,
+    { train: new ArraySource(lines), validation: lines },
+    { steps: 2, batchSize: 4, validateEvery: 1, patience: 0, checkpointEvery: 0, resume: restored.state },
+  );
   assert.equal(r.status, 'done');
   const [got, want] = [await weightsOf(restored.model), await weightsOf(other)];
   for (const [k, v] of want) assert.deepEqual(got.get(k), v, `${k} is the best weights' value`);
 });
 
-test('checkpoints do not leak tensors: the copies of Adam\'s moments are freed after each call', async () => {
+test("checkpoints do not leak tensors: the copies of Adam's moments are freed after each call", async () => {
   const model = new Recognizer({ ...TINY, classes: codec.classes }, 6);
   const lines = tinyLines(8, 2);
   const before = tf.memory().numTensors;
   let calls = 0;
-  await train(model, codec, { train: new ArraySource(lines) }, { steps: 6, batchSize: 4, validateEvery: 0, patience: 0, checkpointEvery: 1, onCheckpoint: () => { calls++; } });
+  await train(
+    model,
+    codec,
+    { train: new ArraySource(lines) },
+    {
+      steps: 6,
+      batchSize: 4,
+      validateEvery: 0,
+      patience: 0,
+      checkpointEvery: 1,
+      onCheckpoint: () => {
+        calls++;
+      },
+    },
+  );
   assert.equal(calls, 6);
   // tfjs hands out Adam's step counter as a fresh scalar each time; the moments (two per variable) must not stay.
   const left = tf.memory().numTensors - before;

@@ -9,7 +9,14 @@ import { randomArray } from '../../../main/ml/random.ts';
 
 await initBackend('wasm');
 
-const t = (shape: number[], seed: number) => tf.tensor(randomArray(shape.reduce((a, b) => a * b, 1), seed), shape);
+const t = (shape: number[], seed: number) =>
+  tf.tensor(
+    randomArray(
+      shape.reduce((a, b) => a * b, 1),
+      seed,
+    ),
+    shape,
+  );
 
 for (const backend of ['wasm', 'cpu']) {
   test(`convBiasRelu matches tf.fused.conv2d in values and gradients (${backend})`, async () => {
@@ -19,9 +26,15 @@ for (const backend of ['wasm', 'cpu']) {
       const f = t([3, 3, 4, 5], 2) as tf.Tensor4D;
       const b = t([5], 3) as tf.Tensor1D;
       const w = t([3, 6, 10, 5], 4);
-      const ours = (a: tf.Tensor, c: tf.Tensor, d: tf.Tensor) => tf.sum(tf.mul(convBiasRelu(a as tf.Tensor4D, c as tf.Tensor4D, d as tf.Tensor1D), w));
+      const ours = (a: tf.Tensor, c: tf.Tensor, d: tf.Tensor) =>
+        tf.sum(tf.mul(convBiasRelu(a as tf.Tensor4D, c as tf.Tensor4D, d as tf.Tensor1D), w));
       const theirs = (a: tf.Tensor, c: tf.Tensor, d: tf.Tensor) =>
-        tf.sum(tf.mul(tf.fused.conv2d({ x: a as tf.Tensor4D, filter: c as tf.Tensor4D, bias: d, strides: 1, pad: 'same', activation: 'relu' }), w));
+        tf.sum(
+          tf.mul(
+            tf.fused.conv2d({ x: a as tf.Tensor4D, filter: c as tf.Tensor4D, bias: d, strides: 1, pad: 'same', activation: 'relu' }),
+            w,
+          ),
+        );
       const y1 = await convBiasRelu(x, f, b).data();
       const y2 = await tf.fused.conv2d({ x, filter: f, bias: b, strides: 1, pad: 'same', activation: 'relu' }).data();
       assert.ok(y1.some((v) => v === 0) && y1.some((v) => v > 0), 'the ReLU is active on part of the output');
@@ -35,7 +48,8 @@ for (const backend of ['wasm', 'cpu']) {
       }
       // Without the input gradient (the image), the weights' gradients are unchanged.
       const g3 = tf.grads((a: tf.Tensor, c: tf.Tensor, d: tf.Tensor) =>
-        tf.sum(tf.mul(convBiasRelu(a as tf.Tensor4D, c as tf.Tensor4D, d as tf.Tensor1D, false), w)))([x, f, b]);
+        tf.sum(tf.mul(convBiasRelu(a as tf.Tensor4D, c as tf.Tensor4D, d as tf.Tensor1D, false), w)),
+      )([x, f, b]);
       assert.ok((await g3[0].data()).every((v) => v === 0));
       for (let k = 1; k < 3; k++) assert.deepEqual(await g3[k].data(), await g1[k].data());
     } finally {

@@ -26,14 +26,21 @@ test('greedy decoding collapses repeats and drops blanks', () => {
 });
 
 test('greedy decoding ignores padded frames', () => {
-  const p = post([[0.1, 0.9], [0.9, 0.1], [0.1, 0.9]]);
+  const p = post([
+    [0.1, 0.9],
+    [0.9, 0.1],
+    [0.1, 0.9],
+  ]);
   assert.deepEqual(greedyDecode({ ...p, length: 2 }).labels, [1]);
 });
 
 test('beam search finds the most probable labelling where best path does not', () => {
   // Best path is "blank blank" (0.6·0.6 = 0.36) but "a" sums over three alignments:
   // a-a, a-blank, blank-a = 0.4·0.4 + 0.4·0.6 + 0.6·0.4 = 0.64.
-  const p = post([[0.6, 0.4], [0.6, 0.4]]);
+  const p = post([
+    [0.6, 0.4],
+    [0.6, 0.4],
+  ]);
   assert.deepEqual(greedyDecode(p).labels, []);
   const b = beamDecode(p, 4);
   assert.deepEqual(b.labels, [1]);
@@ -41,12 +48,21 @@ test('beam search finds the most probable labelling where best path does not', (
 });
 
 test('beam search agrees with greedy on peaked posteriors', () => {
-  const rows = [[0.05, 0.9, 0.05], [0.9, 0.05, 0.05], [0.05, 0.9, 0.05], [0.05, 0.05, 0.9]];
+  const rows = [
+    [0.05, 0.9, 0.05],
+    [0.9, 0.05, 0.05],
+    [0.05, 0.9, 0.05],
+    [0.05, 0.05, 0.9],
+  ];
   assert.deepEqual(beamDecode(post(rows), 5).labels, greedyDecode(post(rows)).labels);
 });
 
 test('alignment confidence gives low confidence to a character the model barely saw', () => {
-  const p = post([[0.1, 0.85, 0.05], [0.6, 0.1, 0.3], [0.9, 0.05, 0.05]]);
+  const p = post([
+    [0.1, 0.85, 0.05],
+    [0.6, 0.1, 0.3],
+    [0.9, 0.05, 0.05],
+  ]);
   const conf = alignmentConfidence(p, [1, 2]);
   assert.ok(conf[0] > 0.8 && conf[1] < 0.5, `got ${conf}`);
 });

@@ -4,7 +4,9 @@ import { ArraySource, batchIndices } from '../../../main/ml/data.ts';
 import { makeBatch, resizeGray, toLineTensor } from '../../../main/ml/line-image.ts';
 
 const gray = (width: number, height: number, f: (x: number, y: number) => number) => ({
-  width, height, data: Uint8Array.from({ length: width * height }, (_, i) => f(i % width, Math.floor(i / width))),
+  width,
+  height,
+  data: Uint8Array.from({ length: width * height }, (_, i) => f(i % width, Math.floor(i / width))),
 });
 
 test('toLineTensor scales to the model height, keeps the aspect ratio and makes ink 1, paper 0', () => {
@@ -36,11 +38,21 @@ test('makeBatch pads to a multiple of the frame stride and records true widths',
 });
 
 test('batch indices depend only on seed and step, cover an epoch once, and group similar widths', () => {
-  const source = new ArraySource(Array.from({ length: 64 }, (_, i) => ({ text: String(i), image: { width: (i * 37) % 101, height: 1, data: new Float32Array(0) } })));
+  const source = new ArraySource(
+    Array.from({ length: 64 }, (_, i) => ({ text: String(i), image: { width: (i * 37) % 101, height: 1, data: new Float32Array(0) } })),
+  );
   const width = (i: number) => source.get(i).image.width;
   const epoch = Array.from({ length: 8 }, (_, s) => batchIndices(source, 8, 3, s, width));
-  assert.deepEqual(epoch, Array.from({ length: 8 }, (_, s) => batchIndices(source, 8, 3, s, width)), 'deterministic');
-  assert.deepEqual(epoch.flat().sort((a, b) => a - b), [...Array(64).keys()], 'each line once per epoch');
+  assert.deepEqual(
+    epoch,
+    Array.from({ length: 8 }, (_, s) => batchIndices(source, 8, 3, s, width)),
+    'deterministic',
+  );
+  assert.deepEqual(
+    epoch.flat().sort((a, b) => a - b),
+    [...Array(64).keys()],
+    'each line once per epoch',
+  );
   for (const b of epoch) assert.ok(Math.max(...b.map(width)) - Math.min(...b.map(width)) < 40, 'similar widths together');
   assert.notDeepEqual(batchIndices(source, 8, 3, 8, width), epoch[0], 'the next epoch is reshuffled');
 });

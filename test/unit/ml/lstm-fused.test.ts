@@ -11,8 +11,19 @@ import { lstmDirection } from '../../helpers/lstm-reference.ts';
 
 await initBackend('wasm');
 
-const N = 3, T = 7, F = 5, U = 4;
-const t = (shape: number[], seed: number, scale = 0.5) => tf.tensor(randomArray(shape.reduce((a, b) => a * b, 1), seed, scale), shape);
+const N = 3,
+  T = 7,
+  F = 5,
+  U = 4;
+const t = (shape: number[], seed: number, scale = 0.5) =>
+  tf.tensor(
+    randomArray(
+      shape.reduce((a, b) => a * b, 1),
+      seed,
+      scale,
+    ),
+    shape,
+  );
 
 for (const reverse of [false, true]) {
   test(`fused LSTM matches the autograd reference (${reverse ? 'right-to-left' : 'left-to-right'}, padded)`, async () => {

@@ -21,7 +21,10 @@ test('WER works on whitespace-separated words', () => {
 test('alignment lists the confusions in order', () => {
   const { distance, errors } = alignTokens([...'ſtraße'], [...'straſe']);
   assert.equal(distance, 2);
-  assert.deepEqual(errors, [{ ref: 'ſ', hyp: 's' }, { ref: 'ß', hyp: 'ſ' }]);
+  assert.deepEqual(errors, [
+    { ref: 'ſ', hyp: 's' },
+    { ref: 'ß', hyp: 'ſ' },
+  ]);
 });
 
 test('ErrorCounter totals characters over lines and ranks confusions', () => {

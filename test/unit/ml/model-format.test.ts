@@ -19,7 +19,9 @@ test('a model file of the format before 48 px networks loads with its input sett
   assert.deepEqual(saved.codec.chars, ['a', 'b', 'c', ' ']);
   const expected = JSON.parse(readFileSync(fixture('format-v1.expected.json'), 'utf8')) as { shape: number[]; logits: number[] };
   const { images, shape, lengths } = formatFixtureInput(saved.model.config.height);
-  const logits = tf.tidy(() => saved.model.logits(tf.tensor4d(images, shape), frameMask(lengths, shape[2] / widthStride(saved.model.config))));
+  const logits = tf.tidy(() =>
+    saved.model.logits(tf.tensor4d(images, shape), frameMask(lengths, shape[2] / widthStride(saved.model.config))),
+  );
   assert.deepEqual(logits.shape, expected.shape);
   const got = logits.dataSync();
   const worst = expected.logits.reduce((m, v, i) => Math.max(m, Math.abs(v - got[i])), 0);

@@ -33,10 +33,13 @@ async function maxDifference(model: Recognizer, lines: LineTensor[]): Promise<nu
   const [N, H, W] = batch.shape;
   const T = W / stride;
   const lengths = batch.widths.map((w) => Math.max(1, Math.ceil(w / stride)));
-  const expected = tf.tidy(() => tf.logSoftmax(model.logits(tf.tensor4d(batch.images, batch.shape), frameMask(lengths, T))).dataSync() as Float32Array);
+  const expected = tf.tidy(
+    () => tf.logSoftmax(model.logits(tf.tensor4d(batch.images, batch.shape), frameMask(lengths, T))).dataSync() as Float32Array,
+  );
   const session = await ort!.InferenceSession.create(recognizerToOnnx(model));
   const { logProbs } = await session.run({
-    image: new ort!.Tensor('float32', batch.images, [N, 1, H, W]), lengths: new ort!.Tensor('int32', Int32Array.from(lengths), [N]),
+    image: new ort!.Tensor('float32', batch.images, [N, 1, H, W]),
+    lengths: new ort!.Tensor('int32', Int32Array.from(lengths), [N]),
   });
   await session.release();
   assert.deepEqual(logProbs.dims, [N, T, model.config.classes]);
@@ -70,21 +73,34 @@ for (const [name, config] of layouts) {
 
 test('the ONNX reader reads what tfjs reads, greedy and beam, in input order', { skip }, async () => {
   const { model, codec } = loadModel(new URL('../../../resources/models/base.qmodel', import.meta.url).pathname);
-  const images = Array.from({ length: 7 }, (_, i) => synthLine(6161, i, { fonts: HELD_OUT_FONTS, minWords: 1 + (i % 3), maxWords: 1 + (i % 3) * 2, digitShare: 0 }))
-    .map((l) => toLineTensor(l.image, model.config.height));
+  const images = Array.from({ length: 7 }, (_, i) =>
+    synthLine(6161, i, { fonts: HELD_OUT_FONTS, minWords: 1 + (i % 3), maxWords: 1 + (i % 3) * 2, digitShare: 0 }),
+  ).map((l) => toLineTensor(l.image, model.config.height));
   const reader = await startLineReader(model, codec, backend.name, 2, 'onnx');
   try {
     assert.equal(reader.engine, 'onnxruntime');
     for (const beam of [1, 4]) {
       const expected = readLines(model, codec, images, 3, beam);
       const actual = (await reader.readLines(images, 3, beam))!;
-      assert.deepEqual(actual.map((r) => r.text), expected.map((r) => r.text));
+      assert.deepEqual(
+        actual.map((r) => r.text),
+        expected.map((r) => r.text),
+      );
       actual.forEach((r, i) => assert.ok(Math.abs(r.confidence - expected[i].confidence) < 1e-3));
-      assert.ok(expected.some((r) => r.text.length > 3), 'the base model reads real text');
+      assert.ok(
+        expected.some((r) => r.text.length > 3),
+        'the base model reads real text',
+      );
     }
     const stop = new AbortController();
     const progress: number[] = [];
-    const stopped = await reader.readLines(images, 3, 1, { signal: stop.signal, onBatch: (done) => { progress.push(done); if (done >= 3) stop.abort(); } });
+    const stopped = await reader.readLines(images, 3, 1, {
+      signal: stop.signal,
+      onBatch: (done) => {
+        progress.push(done);
+        if (done >= 3) stop.abort();
+      },
+    });
     assert.equal(stopped, undefined);
     assert.deepEqual(progress, [0, 3]);
   } finally {
@@ -102,7 +118,10 @@ test('QUIRE_READER chooses the engine and refuses what it does not know', async 
     await assert.rejects(startLineReader(model, codec, backend.name, 1, 'fast'), /QUIRE_READER=fast is not one of onnx, tfjs/);
     // On a GPU backend tfjs keeps reading on the device unless ONNX is asked for.
     const onGpu = await startLineReader(model, codec, 'tensorflow', 1, undefined).catch(() => undefined);
-    if (onGpu) { assert.equal(onGpu.engine, 'tfjs'); await onGpu.stop(); }
+    if (onGpu) {
+      assert.equal(onGpu.engine, 'tfjs');
+      await onGpu.stop();
+    }
   } finally {
     model.dispose();
   }

@@ -27,7 +27,9 @@ test('two threads give the same loss and gradients as one', async () => {
       const a = whole.grads[v.name].dataSync();
       const b = parallel.grads[v.name].dataSync();
       let worst = 0;
-      a.forEach((x, i) => { worst = Math.max(worst, Math.abs(x - b[i]) / Math.max(1, Math.abs(x))); });
+      a.forEach((x, i) => {
+        worst = Math.max(worst, Math.abs(x - b[i]) / Math.max(1, Math.abs(x)));
+      });
       assert.ok(worst < 1e-3, `${v.name}: relative difference ${worst}`);
     }
     tf.dispose(Object.values(parallel.grads));

@@ -19,7 +19,10 @@ const [a, b] = tinyLines(2, 13).sort((x, y) => x.image.width - y.image.width);
 
 function gradients(samples: Sample[], scale: number) {
   const r = shardGradients(model, variables, shardInput(samples, model.config, codec), 1, scale);
-  const out = { loss: r.value.dataSync()[0], grads: new Map(variables.map((v) => [v.name, Float32Array.from(r.grads[v.name].dataSync())])) };
+  const out = {
+    loss: r.value.dataSync()[0],
+    grads: new Map(variables.map((v) => [v.name, Float32Array.from(r.grads[v.name].dataSync())])),
+  };
   tf.dispose([r.value, r.grads]);
   return out;
 }
@@ -30,15 +33,19 @@ function worst(x: Map<string, Float32Array>, y: Map<string, Float32Array>): numb
   for (const [name, ys] of y) {
     const xs = x.get(name)!;
     const size = ys.reduce((m, v) => Math.max(m, Math.abs(v)), 1e-8);
-    ys.forEach((v, i) => { out = Math.max(out, Math.abs(xs[i] - v) / size); });
+    ys.forEach((v, i) => {
+      out = Math.max(out, Math.abs(xs[i] - v) / size);
+    });
   }
   return out;
 }
 
 const combine = (terms: Array<[number, Map<string, Float32Array>]>) =>
-  new Map(variables.map((v) => [v.name, terms.reduce((acc, [k, g]) => acc.map((s, i) => s + k * g.get(v.name)![i]), new Float32Array(v.size))]));
+  new Map(
+    variables.map((v) => [v.name, terms.reduce((acc, [k, g]) => acc.map((s, i) => s + k * g.get(v.name)![i]), new Float32Array(v.size))]),
+  );
 
-test('a weight w scales a line\'s loss and gradient by w', () => {
+test("a weight w scales a line's loss and gradient by w", () => {
   const plain = gradients([a], 1);
   assert.ok(plain.loss > 0, 'an untrained model has a positive loss');
   for (const w of [0.5, 0.25, 2]) {
@@ -59,10 +66,24 @@ test('in a batch, only the weighted line changes: grad = w·g(a alone) + g(b alo
   const both = gradients([{ ...a, weight: 0.3 }, b], 0.5);
   const expectedLoss = 0.3 * ga.loss + gb.loss;
   assert.ok(Math.abs(both.loss - expectedLoss) < 1e-5 * expectedLoss, `loss ${both.loss} vs ${expectedLoss}`);
-  const diff = worst(both.grads, combine([[0.3, ga.grads], [1, gb.grads]]));
+  const diff = worst(
+    both.grads,
+    combine([
+      [0.3, ga.grads],
+      [1, gb.grads],
+    ]),
+  );
   assert.ok(diff < 1e-5, `gradient differs by ${diff}`);
   // And the weight matters: the unweighted batch is measurably different.
-  assert.ok(worst(gradients([a, b], 0.5).grads, combine([[0.3, ga.grads], [1, gb.grads]])) > 1e-2);
+  assert.ok(
+    worst(
+      gradients([a, b], 0.5).grads,
+      combine([
+        [0.3, ga.grads],
+        [1, gb.grads],
+      ]),
+    ) > 1e-2,
+  );
 });
 
 test('the weight travels to a worker thread with its shard', async () => {
@@ -76,7 +97,13 @@ test('the weight travels to a worker thread with its shard', async () => {
     tf.dispose(Object.values(r.grads));
     const expectedLoss = (0.4 * ga.loss + gb.loss) / 2;
     assert.ok(Math.abs(r.loss - expectedLoss) < 1e-4 * expectedLoss, `loss ${r.loss} vs ${expectedLoss}`);
-    const diff = worst(grads, combine([[0.2, ga.grads], [0.5, gb.grads]]));
+    const diff = worst(
+      grads,
+      combine([
+        [0.2, ga.grads],
+        [0.5, gb.grads],
+      ]),
+    );
     assert.ok(diff < 1e-4, `gradient differs by ${diff}`);
   } finally {
     await pool.stop();

@@ -29,7 +29,19 @@ function tinyPage(seed: number): SegSample {
     const x0 = rng.int(2, 10);
     const x1 = rng.int(30, 46);
     for (let yy = y - 3; yy < y; yy++) for (let x = x0; x < x1; x++) if (rng.next() < 0.7) image[yy * width + x] = 40;
-    lines.push({ polygon: [[x0, y - 4], [x1, y - 4], [x1, y + 1], [x0, y + 1]] as Point[], baseline: [[x0, y], [x1, y]] as Point[], region: 'main' as const });
+    lines.push({
+      polygon: [
+        [x0, y - 4],
+        [x1, y - 4],
+        [x1, y + 1],
+        [x0, y + 1],
+      ] as Point[],
+      baseline: [
+        [x0, y],
+        [x1, y],
+      ] as Point[],
+      region: 'main' as const,
+    });
   }
   return { width, height, image, targets: segTargets(width, height, lines, []) };
 }

@@ -9,7 +9,14 @@ import type { Sample } from '../../../main/ml/data.ts';
 import { toLineTensor } from '../../../main/ml/line-image.ts';
 import type { Recognizer } from '../../../main/ml/model.ts';
 import { readLines } from '../../../main/ml/recognize.ts';
-import { emptyTrainState, sampleUnlabeled, selectPseudoLabels, selfTrain, type SelfTrainingOptions, type SelfTrainingState } from '../../../main/ml/self-training.ts';
+import {
+  emptyTrainState,
+  sampleUnlabeled,
+  selectPseudoLabels,
+  selfTrain,
+  type SelfTrainingOptions,
+  type SelfTrainingState,
+} from '../../../main/ml/self-training.ts';
 import { BASE_MODEL_FILE } from '../../../main/models/registry.ts';
 import { synthLine } from '../../../bench/synth/handwriting.ts';
 
@@ -24,8 +31,14 @@ test('pseudo-labels: exactly the non-empty readings with confidence ≥ threshol
     { text: '', confidence: 0.99, charConfidence: [] },
     { text: ' ', confidence: 0.97, charConfidence: [0.97] },
   ];
-  assert.deepEqual(selectPseudoLabels(lines, readings, 0.9), [{ id: 1, text: 'an', confidence: 0.95 }, { id: 'b', text: 'of', confidence: 0.9 }]);
-  assert.deepEqual(selectPseudoLabels(lines, readings, 0).map((p) => p.id), [1, 'b', 3]);
+  assert.deepEqual(selectPseudoLabels(lines, readings, 0.9), [
+    { id: 1, text: 'an', confidence: 0.95 },
+    { id: 'b', text: 'of', confidence: 0.9 },
+  ]);
+  assert.deepEqual(
+    selectPseudoLabels(lines, readings, 0).map((p) => p.id),
+    [1, 'b', 3],
+  );
   assert.deepEqual(selectPseudoLabels(lines, readings, 1), []);
   assert.throws(() => selectPseudoLabels(lines, readings.slice(1), 0.5), /4 readings for 5 lines/);
 });
@@ -42,12 +55,21 @@ const unlabeled = Array.from({ length: 10 }, (_, i) => ({ id: 100 + i, image: to
 // its readings makes the split of these lines into chosen and not chosen non-trivial. Half
 // way between two readings' confidences: selfTrain may read with ONNX Runtime, whose
 // confidences differ from tfjs's in the sixth digit.
-const initial = readLines(base().model, codec, unlabeled.map((l) => l.image), 4);
+const initial = readLines(
+  base().model,
+  codec,
+  unlabeled.map((l) => l.image),
+  4,
+);
 const sorted = initial.map((r) => r.confidence).sort((a, b) => a - b);
 const threshold = (sorted[4] + sorted[5]) / 2;
 const validation = labeled.slice(0, 3);
 const OPTIONS: Partial<SelfTrainingOptions> = {
-  rounds: 2, threshold, stepsPerRound: 4, checkpointEvery: 2, readBatchSize: 4,
+  rounds: 2,
+  threshold,
+  stepsPerRound: 4,
+  checkpointEvery: 2,
+  readBatchSize: 4,
   train: { batchSize: 4, learningRate: 1e-3, warmupSteps: 1, validateEvery: 2, patience: 0, threads: 1, seed: 3 },
 };
 const weightsOf = (m: Recognizer) => new Map([...m.weights.entries()].map(([k, v]) => [k, Float32Array.from(v.dataSync())]));
@@ -58,9 +80,19 @@ test('rounds choose pseudo-labels by the threshold and train on them; a run resu
   assert.equal(full.status, 'done');
   assert.equal(full.rounds.length, 2);
   const expected = unlabeled.filter((_, i) => initial[i].confidence >= threshold && initial[i].text.trim() !== '').map((l) => l.id);
-  assert.ok(expected.length > 0 && expected.length < unlabeled.length, `the threshold splits the lines (${expected.length} of ${unlabeled.length} pass)`);
-  assert.deepEqual(full.rounds[0].pseudoLabels.map((p) => p.id), expected, 'round 1 takes exactly the confident readings of the starting model');
-  assert.deepEqual(full.rounds[0].pseudoLabels.map((p) => p.text), unlabeled.flatMap((_, i) => (expected.includes(100 + i) ? [initial[i].text] : [])));
+  assert.ok(
+    expected.length > 0 && expected.length < unlabeled.length,
+    `the threshold splits the lines (${expected.length} of ${unlabeled.length} pass)`,
+  );
+  assert.deepEqual(
+    full.rounds[0].pseudoLabels.map((p) => p.id),
+    expected,
+    'round 1 takes exactly the confident readings of the starting model',
+  );
+  assert.deepEqual(
+    full.rounds[0].pseudoLabels.map((p) => p.text),
+    unlabeled.flatMap((_, i) => (expected.includes(100 + i) ? [initial[i].text] : [])),
+  );
   for (const r of full.rounds) {
     assert.ok(r.pseudoLabels.every((p) => p.confidence >= threshold));
     assert.equal(r.steps, 4);
@@ -74,15 +106,31 @@ test('rounds choose pseudo-labels by the threshold and train on them; a run resu
   const saved: Array<{ state: SelfTrainingState; weights: Map<string, tf.Tensor> }> = [];
   const controller = new AbortController();
   const clone = (m: Map<string, tf.Tensor>) => new Map([...m].map(([k, v]) => [k, tf.clone(v)]));
-  const partial = await selfTrain(run.model, codec, { labeled, unlabeled, validation }, {
-    ...OPTIONS, signal: controller.signal,
-    // The state's tensors are valid during the call only: copied, as a checkpoint file would keep them.
-    onCheckpoint: (state) => saved.push({
-      state: { ...state, train: { ...state.train, optimizer: state.train.optimizer && clone(state.train.optimizer), best: state.train.best && clone(state.train.best) } },
-      weights: clone(run.model.weights),
-    }),
-    onProgress: (p) => { if (p.phase === 'train' && p.round === 1 && p.step === 3) controller.abort(); },
-  });
+  const partial = await selfTrain(
+    run.model,
+    codec,
+    { labeled, unlabeled, validation },
+    {
+      ...OPTIONS,
+      signal: controller.signal,
+      // The state's tensors are valid during the call only: copied, as a checkpoint file would keep them.
+      onCheckpoint: (state) =>
+        saved.push({
+          state: {
+            ...state,
+            train: {
+              ...state.train,
+              optimizer: state.train.optimizer && clone(state.train.optimizer),
+              best: state.train.best && clone(state.train.best),
+            },
+          },
+          weights: clone(run.model.weights),
+        }),
+      onProgress: (p) => {
+        if (p.phase === 'train' && p.round === 1 && p.step === 3) controller.abort();
+      },
+    },
+  );
   assert.equal(partial.status, 'cancelled');
   const kill = saved.findLast((c) => c.state.round === 1 && c.state.train.step === 2)!;
   assert.ok(kill, 'a checkpoint at round 2, step 2');
@@ -95,10 +143,14 @@ test('rounds choose pseudo-labels by the threshold and train on them; a run resu
   assert.equal(end.status, 'done');
   assert.deepEqual(end.rounds, full.rounds, 'same rounds, pseudo-labels and outcomes');
   let worst = 0;
-  for (const [k, w] of weightsOf(resumed.model)) w.forEach((x, i) => { worst = Math.max(worst, Math.abs(x - fullWeights.get(k)![i])); });
+  for (const [k, w] of weightsOf(resumed.model))
+    w.forEach((x, i) => {
+      worst = Math.max(worst, Math.abs(x - fullWeights.get(k)![i]));
+    });
   assert.ok(worst < 1e-5, `resumed weights differ by ${worst}`);
   resumed.model.dispose();
-  for (const c of saved) tf.dispose([...c.weights.values(), ...(c.state.train.optimizer?.values() ?? []), ...(c.state.train.best?.values() ?? [])]);
+  for (const c of saved)
+    tf.dispose([...c.weights.values(), ...(c.state.train.optimizer?.values() ?? []), ...(c.state.train.best?.values() ?? [])]);
 });
 
 test('options are checked', async () => {
@@ -111,13 +163,19 @@ test('options are checked', async () => {
 
 test('a resumed run withdraws the readings of lines that are no longer unlabeled (transcribed meanwhile) and finishes', async () => {
   const { model } = base();
-  const pseudoLabels = [{ id: 100, text: 'read by the model', confidence: 0.99 }, { id: 101, text: initial[1].text || 'x', confidence: 0.99 }];
+  const pseudoLabels = [
+    { id: 100, text: 'read by the model', confidence: 0.99 },
+    { id: 101, text: initial[1].text || 'x', confidence: 0.99 },
+  ];
   const resume: SelfTrainingState = { round: 0, rounds: [{ round: 0, read: unlabeled.length, pseudoLabels }], train: emptyTrainState() };
   // Line 100 was transcribed while the job was down: it comes back among the labeled lines.
   const stillUnlabeled = unlabeled.filter((l) => l.id !== 100);
   const result = await selfTrain(model, codec, { labeled, unlabeled: stillUnlabeled }, { ...OPTIONS, rounds: 1, resume });
   assert.equal(result.status, 'done');
-  assert.deepEqual(result.rounds[0].pseudoLabels.map((p) => p.id), [101]);
+  assert.deepEqual(
+    result.rounds[0].pseudoLabels.map((p) => p.id),
+    [101],
+  );
   model.dispose();
 });
 
@@ -126,9 +184,20 @@ test('the unlabeled sample is bounded, and stays the same for the lines that rem
   assert.deepEqual(sampleUnlabeled(ids, 1, 60), ids);
   const chosen = sampleUnlabeled(ids, 1, 20);
   assert.equal(chosen.length, 20);
-  assert.deepEqual(chosen, [...chosen].sort((a, b) => a - b), 'in the order given');
+  assert.deepEqual(
+    chosen,
+    [...chosen].sort((a, b) => a - b),
+    'in the order given',
+  );
   assert.notDeepEqual(sampleUnlabeled(ids, 2, 20), chosen, 'the seed decides the sample');
   const gone = new Set(chosen.slice(0, 5));
-  const after = sampleUnlabeled(ids.filter((id) => !gone.has(id)), 1, 20);
-  assert.ok(chosen.filter((id) => !gone.has(id)).every((id) => after.includes(id)), 'lines still there stay chosen');
+  const after = sampleUnlabeled(
+    ids.filter((id) => !gone.has(id)),
+    1,
+    20,
+  );
+  assert.ok(
+    chosen.filter((id) => !gone.has(id)).every((id) => after.includes(id)),
+    'lines still there stay chosen',
+  );
 });

@@ -28,9 +28,16 @@ test('every augmentation of every pipeline keeps size and value range, and left-
     const out = f(src, new Rng(3));
     assert.equal(out.width, src.width, name);
     assert.equal(out.height, src.height, name);
-    assert.ok(out.data.every((v) => v >= 0 && v <= 1), `${name}: values in [0,1]`);
+    assert.ok(
+      out.data.every((v) => v >= 0 && v <= 1),
+      `${name}: values in [0,1]`,
+    );
     // Column means must still increase overall (no mirroring or reordering).
-    const mean = (x: number) => { let s = 0; for (let y = 0; y < out.height; y++) s += out.data[y * out.width + x]; return s; };
+    const mean = (x: number) => {
+      let s = 0;
+      for (let y = 0; y < out.height; y++) s += out.data[y * out.width + x];
+      return s;
+    };
     assert.ok(mean(out.width - 10) > mean(10), `${name}: order kept`);
   }
 });
@@ -52,7 +59,9 @@ test('an elastic distortion moves strokes a little and never swaps columns', () 
     const out = elasticDistortion(src, new Rng(seed));
     // The middle row stays inside the image whatever the vertical offset; at the two ends a
     // column may read from beyond the line (0, as the paper pads). The rest still increases.
-    const row = Array.from(out.data.subarray(16 * out.width, 17 * out.width)).map((v, x) => [x, v]).filter(([, v]) => v > 0);
+    const row = Array.from(out.data.subarray(16 * out.width, 17 * out.width))
+      .map((v, x) => [x, v])
+      .filter(([, v]) => v > 0);
     assert.ok(row.length > 0.95 * src.width);
     for (let i = 1; i < row.length; i++) assert.ok(row[i][1] >= row[i - 1][1], `order kept at column ${row[i][0]} (seed ${seed})`);
     const moved = Math.max(...row.map(([x, v]) => Math.abs(v * (src.width + 1) - 1 - x)));
@@ -63,7 +72,20 @@ test('an elastic distortion moves strokes a little and never swaps columns', () 
 test('the strong pipeline applies between one and all of its augmentations, each count about equally often', () => {
   // Count how many were applied by wrapping each augmentation with a counter.
   let applied = 0;
-  const counting = { ...STRONG, augmentations: STRONG.augmentations.map(([n, f, p]) => [n, ((img, rng) => { applied++; return f(img, rng); }) as Augmentation, p] as const) };
+  const counting = {
+    ...STRONG,
+    augmentations: STRONG.augmentations.map(
+      ([n, f, p]) =>
+        [
+          n,
+          ((img, rng) => {
+            applied++;
+            return f(img, rng);
+          }) as Augmentation,
+          p,
+        ] as const,
+    ),
+  };
   const counts = new Map<number, number>();
   const src = ramp(40, 8);
   for (let seed = 0; seed < 800; seed++) {
@@ -72,6 +94,9 @@ test('the strong pipeline applies between one and all of its augmentations, each
     counts.set(applied, (counts.get(applied) ?? 0) + 1);
   }
   const n = STRONG.augmentations.length;
-  assert.deepEqual([...counts.keys()].sort((x, y) => x - y), Array.from({ length: n }, (_, i) => i + 1));
+  assert.deepEqual(
+    [...counts.keys()].sort((x, y) => x - y),
+    Array.from({ length: n }, (_, i) => i + 1),
+  );
   for (const [k, c] of counts) assert.ok(c > 800 / n / 2, `${k} augmentations ${c} times`);
 });

@@ -27,10 +27,15 @@ function referenceLoss(a: number[][], b: number[][], tau: number): number {
   return total / (2 * M);
 }
 
-const rows = (data: Float32Array, M: number, F: number) => Array.from({ length: M }, (_, i) => Array.from(data.subarray(i * F, (i + 1) * F)));
+const rows = (data: Float32Array, M: number, F: number) =>
+  Array.from({ length: M }, (_, i) => Array.from(data.subarray(i * F, (i + 1) * F)));
 
 test('NT-Xent equals the double-loop formula on random instances', () => {
-  for (const [M, F, tau] of [[3, 4, 0.5], [7, 16, 0.1], [12, 5, 1]]) {
+  for (const [M, F, tau] of [
+    [3, 4, 0.5],
+    [7, 16, 0.1],
+    [12, 5, 1],
+  ]) {
     const a = randomArray(M * F, M);
     const b = randomArray(M * F, M + 100);
     const got = ntXent(tf.tensor2d(a, [M, F]), tf.tensor2d(b, [M, F]), tau).dataSync()[0];
@@ -40,16 +45,30 @@ test('NT-Xent equals the double-loop formula on random instances', () => {
 });
 
 test('NT-Xent gradient agrees with central finite differences', () => {
-  const M = 4, F = 3, tau = 0.5, h = 1e-3;
+  const M = 4,
+    F = 3,
+    tau = 0.5,
+    h = 1e-3;
   const a = randomArray(M * F, 1);
   const b = randomArray(M * F, 2);
-  const [ga, gb] = tf.grads((x: tf.Tensor, y: tf.Tensor) => ntXent(x as tf.Tensor2D, y as tf.Tensor2D, tau))([tf.tensor2d(a, [M, F]), tf.tensor2d(b, [M, F])]);
+  const [ga, gb] = tf.grads((x: tf.Tensor, y: tf.Tensor) => ntXent(x as tf.Tensor2D, y as tf.Tensor2D, tau))([
+    tf.tensor2d(a, [M, F]),
+    tf.tensor2d(b, [M, F]),
+  ]);
   const analytic = [ga.dataSync(), gb.dataSync()];
-  for (const [view, data] of [[0, a], [1, b]] as const) {
+  for (const [view, data] of [
+    [0, a],
+    [1, b],
+  ] as const) {
     for (const i of [0, 5, 11]) {
-      const plus = Float64Array.from(data); plus[i] += h;
-      const minus = Float64Array.from(data); minus[i] -= h;
-      const f = (d: Float64Array) => view === 0 ? referenceLoss(rows(Float32Array.from(d), M, F), rows(b, M, F), tau) : referenceLoss(rows(a, M, F), rows(Float32Array.from(d), M, F), tau);
+      const plus = Float64Array.from(data);
+      plus[i] += h;
+      const minus = Float64Array.from(data);
+      minus[i] -= h;
+      const f = (d: Float64Array) =>
+        view === 0
+          ? referenceLoss(rows(Float32Array.from(d), M, F), rows(b, M, F), tau)
+          : referenceLoss(rows(a, M, F), rows(Float32Array.from(d), M, F), tau);
       const numeric = (f(plus) - f(minus)) / (2 * h);
       assert.ok(Math.abs(numeric - analytic[view][i]) < 2e-3, `view ${view} [${i}]: ${numeric} vs ${analytic[view][i]}`);
     }

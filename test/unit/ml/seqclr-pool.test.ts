@@ -22,7 +22,15 @@ import type { FeatureKind } from '../../../shared/pretraining-options.ts';
 
 const backend = await initBackend();
 const CONFIG: RecognizerConfig = {
-  height: 16, conv: [{ filters: 6, pool: [2, 2] }, { filters: 8, pool: [2, 1] }], lstmUnits: 8, lstmLayers: 1, dropout: 0, classes: 6,
+  height: 16,
+  conv: [
+    { filters: 6, pool: [2, 2] },
+    { filters: 8, pool: [2, 1] },
+  ],
+  lstmUnits: 8,
+  lstmLayers: 1,
+  dropout: 0,
+  classes: 6,
 };
 
 function lines(count: number, seed: number): LineTensor[] {
@@ -36,7 +44,14 @@ function lines(count: number, seed: number): LineTensor[] {
 }
 
 /** The one-thread path of pretrain(): one tape over all 2N views. */
-function reference(model: Recognizer, head: ProjectionHead, batch: LineTensor[], variables: tf.Variable[], features: FeatureKind, mapping: Mapping) {
+function reference(
+  model: Recognizer,
+  head: ProjectionHead,
+  batch: LineTensor[],
+  variables: tf.Variable[],
+  features: FeatureKind,
+  mapping: Mapping,
+) {
   const stride = widthStride(model.config);
   const views = [0, 1].flatMap((v) => batch.map((img, n) => augmentView(img, new Rng(viewSeed(1, 0, n, v)), 1, PIPELINES.mild)));
   const input = makeBatch(views, stride);
@@ -67,14 +82,26 @@ for (const [features, headKind, mapping] of cases) {
     const featureSize = features === 'visual' ? visualFeatureSize(CONFIG) : 2 * CONFIG.lstmUnits;
     const head = new ProjectionHead(headKind, featureSize, headKind === 'none' ? featureSize : 12, 5);
     const variables = [...model.variables(features === 'visual' ? ['conv'] : ['conv', 'rnn']), ...head.variables()];
-    const keyOf = new Map([...model.weights].map(([k, v]) => [v.name, k] as const).concat([...head.weights].map(([k, v]) => [v.name, `head/${k}`] as const)));
+    const keyOf = new Map(
+      [...model.weights].map(([k, v]) => [v.name, k] as const).concat([...head.weights].map(([k, v]) => [v.name, `head/${k}`] as const)),
+    );
     const batch = lines(5, 3);
     const expected = reference(model, head, batch, variables, features, mapping);
     const pool = await ParallelGradients.start(model, backend.name, 2);
     try {
       const dealt = dealViews(batch, 2, { seed: 1, step: 0, pipeline: 'mild', strength: 1, features, mapping, dropoutSeed: 7 });
-      assert.deepEqual(dealt.views.map((v) => v.length), [5, 5]);
-      const actual = await contrastiveStep(pool, model, head, variables, variables.map((v) => keyOf.get(v.name)!), { ...dealt, temperature: 0.1 });
+      assert.deepEqual(
+        dealt.views.map((v) => v.length),
+        [5, 5],
+      );
+      const actual = await contrastiveStep(
+        pool,
+        model,
+        head,
+        variables,
+        variables.map((v) => keyOf.get(v.name)!),
+        { ...dealt, temperature: 0.1 },
+      );
       assert.ok(Math.abs(actual.loss - expected.loss) < 1e-4 * Math.max(1, expected.loss), `loss ${actual.loss} vs ${expected.loss}`);
       for (const v of variables) {
         const a = actual.grads[v.name].dataSync();
@@ -95,11 +122,22 @@ for (const [features, headKind, mapping] of cases) {
 test('pretraining on two threads lowers the contrastive loss', async () => {
   const model = new Recognizer({ ...CONFIG, dropout: 0.1 }, 2);
   const source = new ArraySource(lines(12, 9).map((image) => ({ image, text: '' })));
-  const result = await pretrain(model, source, { steps: 24, batchSize: 6, learningRate: 3e-3, warmupSteps: 2, headSize: 12, threads: 2, checkpointEvery: 0 });
+  const result = await pretrain(model, source, {
+    steps: 24,
+    batchSize: 6,
+    learningRate: 3e-3,
+    warmupSteps: 2,
+    headSize: 12,
+    threads: 2,
+    checkpointEvery: 0,
+  });
   const losses = result.state.history.map((h) => h.loss);
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
   assert.ok(losses.every(Number.isFinite));
-  assert.ok(mean(losses.slice(-6)) < mean(losses.slice(0, 6)), `loss ${mean(losses.slice(0, 6)).toFixed(3)} → ${mean(losses.slice(-6)).toFixed(3)}`);
+  assert.ok(
+    mean(losses.slice(-6)) < mean(losses.slice(0, 6)),
+    `loss ${mean(losses.slice(0, 6)).toFixed(3)} → ${mean(losses.slice(-6)).toFixed(3)}`,
+  );
   result.head.dispose();
   model.dispose();
 });

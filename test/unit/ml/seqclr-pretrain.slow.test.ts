@@ -20,13 +20,30 @@ const changed = (a: Map<string, Float32Array>, b: Map<string, Float32Array>, pre
   [...a.keys()].filter((k) => k.startsWith(prefix)).some((k) => a.get(k)!.some((x, i) => x !== b.get(k)![i]));
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
-for (const [mapping, head] of [[{ kind: 'window', instances: 5 }, 'mlp'], [{ kind: 'frame' }, 'bilstm'], [{ kind: 'all' }, 'none']] as Array<[Mapping, 'mlp' | 'bilstm' | 'none']>) {
+for (const [mapping, head] of [
+  [{ kind: 'window', instances: 5 }, 'mlp'],
+  [{ kind: 'frame' }, 'bilstm'],
+  [{ kind: 'all' }, 'none'],
+] as Array<[Mapping, 'mlp' | 'bilstm' | 'none']>) {
   test(`pretraining with ${mapping.kind}-to-instance and a ${head} head lowers the loss and changes only the encoder`, async () => {
     const model = new Recognizer({ ...TINY, classes: codec.classes }, 2);
     const before = snapshot(model);
-    const r = await pretrain(model, lines, { steps: 60, batchSize: 8, learningRate: 2e-3, warmupSteps: 5, mapping, head, headSize: 32, checkpointEvery: 0, seed: 3 });
+    const r = await pretrain(model, lines, {
+      steps: 60,
+      batchSize: 8,
+      learningRate: 2e-3,
+      warmupSteps: 5,
+      mapping,
+      head,
+      headSize: 32,
+      checkpointEvery: 0,
+      seed: 3,
+    });
     const losses = r.state.history.map((h) => h.loss);
-    assert.ok(mean(losses.slice(-10)) < mean(losses.slice(0, 10)), `loss ${mean(losses.slice(0, 10)).toFixed(3)} → ${mean(losses.slice(-10)).toFixed(3)}`);
+    assert.ok(
+      mean(losses.slice(-10)) < mean(losses.slice(0, 10)),
+      `loss ${mean(losses.slice(0, 10)).toFixed(3)} → ${mean(losses.slice(-10)).toFixed(3)}`,
+    );
     const after = snapshot(model);
     assert.ok(changed(before, after, 'conv') && changed(before, after, 'lstm'), 'encoder trained');
     assert.ok(!changed(before, after, 'head'), 'CTC head untouched');
@@ -52,7 +69,15 @@ test('a pretraining run resumed from its checkpoint matches the uninterrupted ru
   const first = new Recognizer({ ...TINY, classes: codec.classes }, 6);
   const controller = new AbortController();
   let saved: Parameters<NonNullable<Parameters<typeof pretrain>[2]>['onCheckpoint'] & {}>[0] | undefined;
-  const r1 = await pretrain(first, lines, { ...opts, checkpointEvery: 4, signal: controller.signal, onCheckpoint: (s) => { saved = s; controller.abort(); } });
+  const r1 = await pretrain(first, lines, {
+    ...opts,
+    checkpointEvery: 4,
+    signal: controller.signal,
+    onCheckpoint: (s) => {
+      saved = s;
+      controller.abort();
+    },
+  });
   assert.equal(r1.status, 'cancelled');
   // The checkpoint carries the projection head too, and round-trips through a file.
   const file = join(tempDir(), 'pretrain.qmodel');
@@ -64,14 +89,19 @@ test('a pretraining run resumed from its checkpoint matches the uninterrupted ru
   const b = snapshot(restored.model);
   for (const [k, v] of a) {
     let worst = 0;
-    v.forEach((x, i) => { worst = Math.max(worst, Math.abs(x - b.get(k)![i])); });
+    v.forEach((x, i) => {
+      worst = Math.max(worst, Math.abs(x - b.get(k)![i]));
+    });
     assert.ok(worst < 1e-5, `${k} differs by ${worst}`);
   }
 });
 
 test('decoder evaluation trains only the decoder: the head (and the BiLSTM for visual features)', async () => {
   const { train } = await import('../../../main/ml/train.ts');
-  for (const [frozen, trains] of [[['conv', 'rnn'], ['head']], [['conv'], ['lstm', 'head']]] as const) {
+  for (const [frozen, trains] of [
+    [['conv', 'rnn'], ['head']],
+    [['conv'], ['lstm', 'head']],
+  ] as const) {
     const model = new Recognizer({ ...TINY, classes: codec.classes }, 8);
     const before = snapshot(model);
     await train(model, codec, { train: lines }, { steps: 3, batchSize: 4, frozen: [...frozen], validateEvery: 0, checkpointEvery: 0 });

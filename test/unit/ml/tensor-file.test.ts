@@ -17,18 +17,39 @@ test('tensor files: round trip, other kinds, newer versions and truncation are r
   await initBackend('cpu');
   const dir = tempDir();
   const file = join(dir, 'x.bin');
-  const sha = writeTensorFile(file, 'TESTFILE', 2, [['a', tf.tensor2d([[1, 2], [3, 4]])], ['n', tf.scalar(7, 'int32')]], (tensors) => ({ note: 'hi', tensors }));
+  const sha = writeTensorFile(
+    file,
+    'TESTFILE',
+    2,
+    [
+      [
+        'a',
+        tf.tensor2d([
+          [1, 2],
+          [3, 4],
+        ]),
+      ],
+      ['n', tf.scalar(7, 'int32')],
+    ],
+    (tensors) => ({ note: 'hi', tensors }),
+  );
   assert.match(sha, /^[0-9a-f]{64}$/);
   const read = readTensorFile(file, 'TESTFILE', 2, 'test file');
   const header = read.header as { note: string; tensors: Array<{ name: string; shape: number[]; offset: number }> };
   assert.equal(header.note, 'hi');
   assert.deepEqual([...read.tensor(header.tensors[0])], [1, 2, 3, 4]);
   assert.deepEqual([...read.tensor(header.tensors[1])], [7]);
-  assert.throws(() => readTensorFile(file, 'TESTFILE', 1, 'test file'), /x\.bin: not a test file \(format version 2 is newer than this Quire \(1\)\)/);
+  assert.throws(
+    () => readTensorFile(file, 'TESTFILE', 1, 'test file'),
+    /x\.bin: not a test file \(format version 2 is newer than this Quire \(1\)\)/,
+  );
   const cut = join(dir, 'cut.bin');
   writeFileSync(cut, readFileSync(file).subarray(0, readFileSync(file).length - 4));
   const truncated = readTensorFile(cut, 'TESTFILE', 2, 'test file');
-  assert.throws(() => truncated.tensor((truncated.header as typeof header).tensors[1]), /cut\.bin: not a test file \(weights of n are truncated\)/);
+  assert.throws(
+    () => truncated.tensor((truncated.header as typeof header).tensors[1]),
+    /cut\.bin: not a test file \(weights of n are truncated\)/,
+  );
   const asSegmenter = join(dir, 'recognizer.qseg');
   copyFileSync(recognizer, asSegmenter);
   assert.throws(() => loadSegmenter(asSegmenter), /recognizer\.qseg: not a Quire segmentation model \(bad magic bytes\)/);

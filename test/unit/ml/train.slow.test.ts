@@ -14,9 +14,21 @@ test('a small recognizer learns generated lines: loss falls by half in 300 steps
   const codec = tinyCodec();
   const model = new Recognizer({ ...TINY, classes: codec.classes }, 3);
   const lines = tinyLines(96);
-  const result = await train(model, codec, { train: new ArraySource(lines), validation: lines.slice(0, 32) }, {
-    steps: 300, batchSize: 8, learningRate: 3e-3, warmupSteps: 30, validateEvery: 300, patience: 0, checkpointEvery: 0, seed: 5,
-  });
+  const result = await train(
+    model,
+    codec,
+    { train: new ArraySource(lines), validation: lines.slice(0, 32) },
+    {
+      steps: 300,
+      batchSize: 8,
+      learningRate: 3e-3,
+      warmupSteps: 30,
+      validateEvery: 300,
+      patience: 0,
+      checkpointEvery: 0,
+      seed: 5,
+    },
+  );
   const losses = result.state.history.map((h) => h.loss);
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
   const first = mean(losses.slice(0, 20));

@@ -36,9 +36,30 @@ function assertClose(r: { wasm: Float32Array[]; cpu: Float32Array[] }, tol = 1e-
   });
 }
 
-const t = (shape: number[], seed: number) => tf.tensor(randomArray(shape.reduce((a, b) => a * b, 1), seed), shape);
+const t = (shape: number[], seed: number) =>
+  tf.tensor(
+    randomArray(
+      shape.reduce((a, b) => a * b, 1),
+      seed,
+    ),
+    shape,
+  );
 
-for (const [name, pad, stride] of [['same', 'same', 1], ['valid', 'valid', 1], ['same stride 2', 'same', 2], ['explicit', [[0, 0], [1, 2], [0, 1], [0, 0]], 1]] as const) {
+for (const [name, pad, stride] of [
+  ['same', 'same', 1],
+  ['valid', 'valid', 1],
+  ['same stride 2', 'same', 2],
+  [
+    'explicit',
+    [
+      [0, 0],
+      [1, 2],
+      [0, 1],
+      [0, 0],
+    ],
+    1,
+  ],
+] as const) {
   test(`conv2d gradients match cpu (${name})`, async () => {
     const r = await onBoth(() => {
       const x = t([2, 7, 9, 3], 1) as tf.Tensor4D;
@@ -55,13 +76,19 @@ for (const [name, pad, stride] of [['same', 'same', 1], ['valid', 'valid', 1], [
 
 test('conv2d gradients match cpu for a 5×3 kernel with many channels', async () => {
   const r = await onBoth(() => {
-    const loss = (x: tf.Tensor, f: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(x as tf.Tensor4D, f as tf.Tensor4D, 1, 'same'), t([3, 8, 16, 6], 6)));
+    const loss = (x: tf.Tensor, f: tf.Tensor) =>
+      tf.sum(tf.mul(tf.conv2d(x as tf.Tensor4D, f as tf.Tensor4D, 1, 'same'), t([3, 8, 16, 6], 6)));
     return tf.grads(loss)([tf.mul(t([3, 8, 16, 17], 4), 0.1), tf.mul(t([5, 3, 17, 6], 5), 0.1)]);
   });
   assertClose(r);
 });
 
-for (const [ta, tb] of [[false, false], [true, false], [false, true], [true, true]]) {
+for (const [ta, tb] of [
+  [false, false],
+  [true, false],
+  [false, true],
+  [true, true],
+]) {
   test(`matMul with transposeA=${ta} transposeB=${tb} matches cpu, with gradients`, async () => {
     const r = await onBoth(() => {
       const a = t(ta ? [5, 4] : [4, 5], 6);
@@ -91,8 +118,11 @@ test('conv2d filter gradient in chunks of lines (a small im2col budget) matches 
     const x = t([7, 6, 9, 3], 31);
     const f = t([3, 3, 3, 5], 32);
     const w = t([7, 6, 9, 5], 33);
-    assertClose(await onBoth(() => tf.grads((a: tf.Tensor, b: tf.Tensor) =>
-      tf.sum(tf.mul(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 1, 'same'), w)))([x, f])));
+    assertClose(
+      await onBoth(() =>
+        tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 1, 'same'), w)))([x, f]),
+      ),
+    );
   } finally {
     setPatchBudget(4 * 1024 * 1024);
   }

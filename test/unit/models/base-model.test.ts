@@ -19,7 +19,11 @@ test('the bundled base model is imported once and reads unseen hands', () => {
   const { model, codec } = loadVersion(project, version.id);
   // Seeds other than the training run's validation and held-out sets.
   const lines = Array.from({ length: 40 }, (_, i) => synthLine(4242, i, { fonts: HELD_OUT_FONTS, digitShare: 0 }));
-  const report = evaluate(model, codec, lines.map((l) => ({ text: l.text, image: toLineTensor(l.image, model.config.height) })));
+  const report = evaluate(
+    model,
+    codec,
+    lines.map((l) => ({ text: l.text, image: toLineTensor(l.image, model.config.height) })),
+  );
   assert.ok(report.cer < 0.25, `CER ${report.cer.toFixed(3)} on 40 lines of the held-out hands`);
   project.close();
 });

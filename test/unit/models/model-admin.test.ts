@@ -9,22 +9,52 @@ import type { Project } from '../../../main/project/project.ts';
 import { newProject } from '../../helpers/project.ts';
 
 function addModel(project: Project, name: string, o: { config?: object; trainingSet?: unknown; parentId?: number } = {}): number {
-  return Number(project.db.prepare(`INSERT INTO models (name, kind, parent_id, config, training_set, weights_hash) VALUES (?, 'finetune', ?, ?, ?, 'missing')`)
-    .run(name, o.parentId ?? null, JSON.stringify(o.config ?? {}), JSON.stringify(o.trainingSet ?? null)).lastInsertRowid);
+  return Number(
+    project.db
+      .prepare(`INSERT INTO models (name, kind, parent_id, config, training_set, weights_hash) VALUES (?, 'finetune', ?, ?, ?, 'missing')`)
+      .run(name, o.parentId ?? null, JSON.stringify(o.config ?? {}), JSON.stringify(o.trainingSet ?? null)).lastInsertRowid,
+  );
 }
 
 test('versions show what they learned from, whether they are the base model, and who needs them', async () => {
   const project = newProject();
   const api = createService(project);
   const base = addModel(project, 'Quire base model', { config: { importedFrom: 'base.qmodel' } });
-  const tuned = addModel(project, 'fine-tuned from model 1', { parentId: base, trainingSet: [[1, 1], [2, 2], [3, 3]] });
-  const semi = addModel(project, 'semi', { trainingSet: { labeled: [[1, 1]], pseudoLabeled: [{ round: 1, lines: [[5, 'a', 0.9]] }, { round: 2, lines: [[5, 'a', 0.9], [6, 'b', 0.95]] }] } });
+  const tuned = addModel(project, 'fine-tuned from model 1', {
+    parentId: base,
+    trainingSet: [
+      [1, 1],
+      [2, 2],
+      [3, 3],
+    ],
+  });
+  const semi = addModel(project, 'semi', {
+    trainingSet: {
+      labeled: [[1, 1]],
+      pseudoLabeled: [
+        { round: 1, lines: [[5, 'a', 0.9]] },
+        {
+          round: 2,
+          lines: [
+            [5, 'a', 0.9],
+            [6, 'b', 0.95],
+          ],
+        },
+      ],
+    },
+  });
   const pretrained = addModel(project, 'SeqCLR', { trainingSet: { lines: 40 } });
   const job = createJob(project, 'transcribe', { modelId: tuned }, 'queued');
   const models = await api.listModels({});
-  assert.deepEqual(models.map((m) => [m.id, m.trainingLines, m.pseudoLines, m.base, m.usedBy]), [
-    [base, null, null, true, []], [tuned, 3, null, false, [job.id]], [semi, 1, 2, false, []], [pretrained, 40, null, false, []],
-  ]);
+  assert.deepEqual(
+    models.map((m) => [m.id, m.trainingLines, m.pseudoLines, m.base, m.usedBy]),
+    [
+      [base, null, null, true, []],
+      [tuned, 3, null, false, [job.id]],
+      [semi, 1, 2, false, []],
+      [pretrained, 40, null, false, []],
+    ],
+  );
   assert.match(models[0].createdAt, /^\d{4}-\d\d-\d\dT/);
 });
 
@@ -43,7 +73,10 @@ test('rename; delete is refused for the base model and for a model a job needs; 
   await api.setCurrentModel({ modelId: free });
   assert.equal((await api.projectSettings({})).currentModelId, free);
   await api.deleteModel({ modelId: free });
-  assert.deepEqual((await api.listModels({})).map((m) => m.id), [base, used]);
+  assert.deepEqual(
+    (await api.listModels({})).map((m) => m.id),
+    [base, used],
+  );
   assert.equal((await api.projectSettings({})).currentModelId, null, 'a deleted current model is no longer current');
   await assert.rejects(api.setCurrentModel({ modelId: free }), /no model version/);
 });
@@ -56,7 +89,10 @@ test('the Training panel choices and the current model are kept with the project
   await api.rememberTrainingChoices({ choices: { kind: 'transcribe', steps: 500, semiSupervised: false, from: null } });
   await api.setCurrentModel({ modelId: m });
   // Another service on the same project (a restart) finds them.
-  assert.deepEqual(await createService(project).projectSettings({}), { currentModelId: m, trainingChoices: { kind: 'transcribe', steps: 500, semiSupervised: false, from: null } });
+  assert.deepEqual(await createService(project).projectSettings({}), {
+    currentModelId: m,
+    trainingChoices: { kind: 'transcribe', steps: 500, semiSupervised: false, from: null },
+  });
   await api.setCurrentModel({ modelId: null });
   assert.equal((await api.projectSettings({})).currentModelId, null);
 });

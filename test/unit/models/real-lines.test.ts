@@ -21,12 +21,16 @@ test('the bundled base model reads held-out real handwriting within its bar', as
   const { model, codec } = loadModel(BASE_MODEL_FILE);
   const index = JSON.parse(readFileSync(new URL('lines.json', dir), 'utf8')) as Array<{ file: string; text: string; source: string }>;
   assert.equal(new Set(index.map((l) => l.source)).size, 2, 'both held-out collections');
-  const samples = await Promise.all(index.map(async (l) => {
-    const file = new URL(l.file, dir);
-    return { text: l.text, image: toLineTensor(await decodeGray(l.file, readFileSync(file)), model.config.height) };
-  }));
+  const samples = await Promise.all(
+    index.map(async (l) => {
+      const file = new URL(l.file, dir);
+      return { text: l.text, image: toLineTensor(await decodeGray(l.file, readFileSync(file)), model.config.height) };
+    }),
+  );
   const report = await evaluateLines(model, codec, backend.name, samples, 2);
-  console.log(`bundled base model on ${samples.length} held-out real lines: CER ${(100 * report.cer).toFixed(1)} %, WER ${(100 * report.wer).toFixed(1)} %`);
+  console.log(
+    `bundled base model on ${samples.length} held-out real lines: CER ${(100 * report.cer).toFixed(1)} %, WER ${(100 * report.wer).toFixed(1)} %`,
+  );
   assert.ok(report.cer < BUNDLED_REAL_CER_BAR, `CER ${report.cer.toFixed(3)}`);
   model.dispose();
 });

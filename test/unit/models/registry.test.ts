@@ -7,13 +7,31 @@ import { join } from 'node:path';
 import { initBackend } from '../../../main/ml/backend.ts';
 import { Codec } from '../../../main/ml/codec.ts';
 import { Recognizer } from '../../../main/ml/model.ts';
-import { deleteVersion, exportVersion, getVersion, importVersion, listVersions, loadVersion, renameVersion, saveVersion } from '../../../main/models/registry.ts';
+import {
+  deleteVersion,
+  exportVersion,
+  getVersion,
+  importVersion,
+  listVersions,
+  loadVersion,
+  renameVersion,
+  saveVersion,
+} from '../../../main/models/registry.ts';
 import { TINY } from '../../helpers/tiny-model.ts';
 import { newProject, tempDir } from '../../helpers/project.ts';
 
 await initBackend();
 const codec = new Codec([...'abcdefg ']);
-const record = { name: 'm', kind: 'finetune' as const, parentId: null, config: { note: 1 }, metrics: { cer: 0.5 }, trainingSet: [[1, 2]], backend: 'wasm', durationS: 1 };
+const record = {
+  name: 'm',
+  kind: 'finetune' as const,
+  parentId: null,
+  config: { note: 1 },
+  metrics: { cer: 0.5 },
+  trainingSet: [[1, 2]],
+  backend: 'wasm',
+  durationS: 1,
+};
 
 test('versions are saved content-addressed, renamed, and deleted without losing shared weights', () => {
   const project = newProject();

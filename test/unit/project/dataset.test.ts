@@ -35,7 +35,10 @@ test('a line saved empty is labeled everywhere: in the counts and in the trainin
   try {
     const [empty] = unlabeledLineIds(project);
     await api.saveTranscription({ lineId: empty, text: '' });
-    assert.ok(labeledLines(project).some((l) => l.lineId === empty && l.text === ''), 'trained on as a line that reads as nothing');
+    assert.ok(
+      labeledLines(project).some((l) => l.lineId === empty && l.text === ''),
+      'trained on as a line that reads as nothing',
+    );
     assert.ok(!unlabeledLineIds(project).includes(empty));
     assert.deepEqual(await api.projectInfo({}).then((i) => [i.lines, i.labeled]), [4, 3]);
   } finally {

@@ -18,7 +18,11 @@ const PAGE = `INSERT INTO documents (id, name, kind, source_path, source_hash) V
     VALUES (1, 1, 0, '[]', 0, 0, 1, 1), (2, 1, 1, '[]', 0, 0, 1, 1), (3, 1, 2, '[]', 0, 0, 1, 1), (4, 1, 3, '[]', 0, 0, 1, 1);
   INSERT INTO models (id, name, kind, config, weights_hash) VALUES (1, 'base', 'finetune', '{}', 'a'), (2, 'fine', 'finetune', '{}', 'b');`;
 
-const read = (lineId: number, modelId: number, text: string) => `INSERT INTO predictions (line_id, model_id, text, confidence, char_confidence)
+const read = (
+  lineId: number,
+  modelId: number,
+  text: string,
+) => `INSERT INTO predictions (line_id, model_id, text, confidence, char_confidence)
   VALUES (${lineId}, ${modelId}, '${text}', 0.5, '[]') ON CONFLICT (line_id, model_id) DO UPDATE SET text = excluded.text;`;
 
 function project(): Project {
@@ -29,7 +33,7 @@ function project(): Project {
 
 const found = (p: Project, q: string) => search(p, q).map((h) => `${h.lineId}:${h.source}`);
 
-test('people\'s text comes first, then model readings of untranscribed lines, marked as such', () => {
+test("people's text comes first, then model readings of untranscribed lines, marked as such", () => {
   const p = project();
   try {
     p.db.exec(`INSERT INTO transcriptions (line_id, text, author, source) VALUES (1, 'Baptism of Anna', 'ann', 'human');
@@ -38,8 +42,12 @@ test('people\'s text comes first, then model readings of untranscribed lines, ma
     const [hit] = search(p, 'jacob');
     assert.equal(hit.snippet, 'Baptism of [[Jacob]]');
     assert.deepEqual([hit.documentName, hit.pageIndex, hit.pageId], ['Parish book', 0, 1]);
-    assert.deepEqual(found(p, 'anne'), [], 'a transcribed line\'s misreading is not found');
-    assert.deepEqual(search(p, 'bapt', 1).map((h) => h.source), ['human'], 'the limit counts both groups');
+    assert.deepEqual(found(p, 'anne'), [], "a transcribed line's misreading is not found");
+    assert.deepEqual(
+      search(p, 'bapt', 1).map((h) => h.source),
+      ['human'],
+      'the limit counts both groups',
+    );
     p.db.exec("INSERT INTO transcriptions (line_id, text, author, source) VALUES (2, 'Baptism of Jakob', 'ann', 'human')");
     assert.deepEqual(found(p, 'jacob'), [], 'once transcribed, the reading is no longer searched');
     p.db.exec("UPDATE transcriptions SET withdrawn_at = 'now' WHERE line_id = 2");
@@ -56,7 +64,11 @@ test('the index holds the newest reading: re-read, a newer model, a deleted mode
     p.db.exec(read(3, 1, 'Burial of Marta'));
     assert.deepEqual([found(p, 'maria'), found(p, 'marta')], [[], ['3:model']], 'a re-read replaces the text');
     p.db.exec(read(3, 2, 'Burial of Martha'));
-    assert.deepEqual([found(p, 'marta'), found(p, 'martha')], [[], ['3:model']], 'the newer model\'s reading is the one shown, and searched');
+    assert.deepEqual(
+      [found(p, 'marta'), found(p, 'martha')],
+      [[], ['3:model']],
+      "the newer model's reading is the one shown, and searched",
+    );
     p.db.exec('DELETE FROM models WHERE id = 2');
     assert.deepEqual([found(p, 'marta'), found(p, 'martha')], [['3:model'], []], 'deleting a model falls back to the reading left');
     p.db.exec('DELETE FROM lines WHERE id = 3');

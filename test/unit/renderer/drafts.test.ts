@@ -6,7 +6,11 @@ import { draftKey, forgetVanishedDrafts } from '../../../renderer/src/lib/drafts
 
 test('drafts of lines that left the page are dropped, the others kept', () => {
   const store = new Map<string, string>();
-  const storage = { getItem: (k: string) => store.get(k) ?? null, setItem: (k: string, v: string) => void store.set(k, v), removeItem: (k: string) => void store.delete(k) };
+  const storage = {
+    getItem: (k: string) => store.get(k) ?? null,
+    setItem: (k: string, v: string) => void store.set(k, v),
+    removeItem: (k: string) => void store.delete(k),
+  };
   for (const id of [1, 2, 3]) storage.setItem(draftKey(id, '/p'), `typed on ${id}`);
   storage.setItem(draftKey(2, '/other'), 'another project');
   forgetVanishedDrafts([1, 2, 3], [1, 3, 4], storage, '/p');

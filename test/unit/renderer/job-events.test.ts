@@ -6,14 +6,38 @@ import assert from 'node:assert/strict';
 import type { JobSummary } from '../../../shared/api.ts';
 import { applyJobEvent, applyListing, emptyJobs, progressLine, type JobProgress } from '../../../renderer/src/lib/job-events.ts';
 
-const job = (id: number, state: string, kind = 'finetune'): JobSummary => ({ id, kind, state, progress: {}, error: null, log: '', modelId: null, createdAt: '', waiting: state === 'queued' ? 'waits for job 1' : null });
-const progress = (jobId: number, step: number, etaSeconds = 30): JobProgress => ({ jobId, phase: 'train', step, steps: 100, loss: 1, linesPerSecond: 2, etaSeconds });
+const job = (id: number, state: string, kind = 'finetune'): JobSummary => ({
+  id,
+  kind,
+  state,
+  progress: {},
+  error: null,
+  log: '',
+  modelId: null,
+  createdAt: '',
+  waiting: state === 'queued' ? 'waits for job 1' : null,
+});
+const progress = (jobId: number, step: number, etaSeconds = 30): JobProgress => ({
+  jobId,
+  phase: 'train',
+  step,
+  steps: 100,
+  loss: 1,
+  linesPerSecond: 2,
+  etaSeconds,
+});
 
 test('progress of a job listed as queued or cancelled makes it running', () => {
   let view = applyListing(emptyJobs(), [job(1, 'queued'), job(2, 'cancelled')]);
   view = applyJobEvent(view, { type: 'job-progress', progress: progress(1, 5) });
   view = applyJobEvent(view, { type: 'job-progress', progress: progress(2, 40) });
-  assert.deepEqual(view.jobs.map((j) => [j.state, j.waiting]), [['running', null], ['running', null]]);
+  assert.deepEqual(
+    view.jobs.map((j) => [j.state, j.waiting]),
+    [
+      ['running', null],
+      ['running', null],
+    ],
+  );
   assert.equal(progressLine(view.jobs[0], view.progress[1]), 'Fine-tuning · step 5/100 · ETA 30 s');
 });
 
@@ -28,7 +52,10 @@ test('a job that stops keeps no progress, so no ETA stays behind', () => {
 });
 
 test('a listing keeps the progress of running jobs only', () => {
-  let view = applyJobEvent(applyListing(emptyJobs(), [job(1, 'running'), job(2, 'running')]), { type: 'job-progress', progress: progress(1, 10) });
+  let view = applyJobEvent(applyListing(emptyJobs(), [job(1, 'running'), job(2, 'running')]), {
+    type: 'job-progress',
+    progress: progress(1, 10),
+  });
   view = applyJobEvent(view, { type: 'job-progress', progress: progress(2, 10) });
   view = applyListing(view, [job(1, 'running'), job(2, 'done')]);
   assert.deepEqual(Object.keys(view.progress), ['1']);

@@ -13,7 +13,10 @@ test('lines in excluded regions are not there to transcribe', () => {
     regions: [region(1, true), region(2, false)],
     lines: [line(10, 1, null), line(11, 2, 'done'), line(12, null, null), line(13, 2, null)],
   };
-  assert.deepEqual(linesToTranscribe(view).map((l) => l.id), [11, 12, 13]);
+  assert.deepEqual(
+    linesToTranscribe(view).map((l) => l.id),
+    [11, 12, 13],
+  );
   assert.equal(firstUnlabeled(view)?.id, 12);
   assert.equal(firstUnlabeled({ regions: [region(1, true)], lines: [line(10, 1, null)] }), undefined);
   assert.equal(firstUnlabeled({ regions: [region(1, false)], lines: [line(10, 1, null)] })?.id, 10);

@@ -4,7 +4,18 @@ import assert from 'node:assert/strict';
 import { insertAfter, movePoint, nudge, pointAt, removePoint, stepPoint } from '../../../renderer/src/lib/point-keys.ts';
 import type { LineShape } from '../../../shared/line-shape.ts';
 
-const shape: LineShape = { polygon: [[100, 100], [700, 100], [700, 140], [100, 140]], baseline: [[100, 132], [700, 132]] };
+const shape: LineShape = {
+  polygon: [
+    [100, 100],
+    [700, 100],
+    [700, 140],
+    [100, 140],
+  ],
+  baseline: [
+    [100, 132],
+    [700, 132],
+  ],
+};
 
 test('] and [ step round the polygon, then the baseline', () => {
   assert.deepEqual(stepPoint(shape, null, 1), { kind: 'polygon', index: 0 });
@@ -29,7 +40,15 @@ test('arrows nudge by 1 or 10; Enter, I and Backspace are the shared edits', () 
   assert.deepEqual(added.shape.polygon.at(-1), [100, 120], 'after the last point: halfway back to the first');
   const onBaseline = insertAfter(shape, { kind: 'baseline', index: 1 });
   assert.ok(onBaseline.ok);
-  assert.deepEqual(onBaseline.shape.baseline, [[100, 132], [400, 132], [700, 132]], 'after the baseline\'s end: before it');
+  assert.deepEqual(
+    onBaseline.shape.baseline,
+    [
+      [100, 132],
+      [400, 132],
+      [700, 132],
+    ],
+    "after the baseline's end: before it",
+  );
   const removed = removePoint(shape, { kind: 'baseline', index: 0 });
   assert.equal(removed.ok, false, 'a baseline keeps 2 points');
 });

@@ -7,7 +7,7 @@ const memory = (init: Record<string, string> = {}) => {
   return { getItem: (k: string) => m.get(k) ?? null, setItem: (k: string, v: string) => void m.set(k, v) };
 };
 
-test('the system\'s theme is shown until one is picked; the pick is remembered', () => {
+test("the system's theme is shown until one is picked; the pick is remembered", () => {
   const s = memory();
   assert.equal(shownTheme(storedTheme(s), true), 'dark');
   assert.equal(shownTheme(storedTheme(s), false), 'light');

@@ -4,7 +4,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { undoAction, type KeyLike } from '../../../renderer/src/lib/undo-keys.ts';
 
-const key = (k: string, o: Partial<KeyLike> = {}): KeyLike => ({ key: k, ctrlKey: true, metaKey: false, shiftKey: false, altKey: false, ...o });
+const key = (k: string, o: Partial<KeyLike> = {}): KeyLike => ({
+  key: k,
+  ctrlKey: true,
+  metaKey: false,
+  shiftKey: false,
+  altKey: false,
+  ...o,
+});
 
 test('the undo and redo keys', () => {
   assert.equal(undoAction(key('z'), null), 'undo');

@@ -12,7 +12,10 @@ import { join } from 'node:path';
 const scan = { width: 6000, height: 8000 };
 
 test('the smallest copy with enough device pixels, else the scan', () => {
-  assert.deepEqual(PREVIEW_LEVELS.map((l) => levelWidth(scan, l.variant)), [900, 1800, 3600]);
+  assert.deepEqual(
+    PREVIEW_LEVELS.map((l) => levelWidth(scan, l.variant)),
+    [900, 1800, 3600],
+  );
   // Fit-width in a 900 px wide canvas: at device pixel ratio 1 the small copy is enough,
   // at 2 (1800 device pixels) the 2400 copy, at 3 the 4800 one.
   assert.equal(chooseLevel(scan, 900), 'preview-small');
@@ -29,7 +32,9 @@ test('the smallest copy with enough device pixels, else the scan', () => {
 test('the server makes each copy at the width levelWidth says, once', async () => {
   const project = newProject();
   const file = join(tempDir(), 'tall.png');
-  await sharp({ create: { width: 1500, height: 2600, channels: 3, background: '#eee4cf' } }).png().toFile(file);
+  await sharp({ create: { width: 1500, height: 2600, channels: 3, background: '#eee4cf' } })
+    .png()
+    .toFile(file);
   await importFiles(project, [file]);
   const hash = (project.db.prepare('SELECT image_hash AS h FROM pages').get() as { h: string }).h;
   for (const { variant } of PREVIEW_LEVELS) {

@@ -19,23 +19,30 @@ before(async () => {
   const project = Project.init(dir);
   const src = tempDir();
   copyFileSync(new URL('../../fixtures/xml/page-2019.xml', import.meta.url), join(src, 'page-2019.xml'));
-  await sharp({ create: { width: 800, height: 600, channels: 3, background: '#efe6d2' } }).png().toFile(join(src, 'folio-12r.png'));
+  await sharp({ create: { width: 800, height: 600, channels: 3, background: '#efe6d2' } })
+    .png()
+    .toFile(join(src, 'folio-12r.png'));
   await importFiles(project, [src]);
   project.close();
   app = await serveProject(dir);
 });
 after(() => app.close());
 
-const download = (body: unknown, token = app.server.token) => fetch(`http://127.0.0.1:${app.server.port}/export`, {
-  method: 'POST', headers: { 'content-type': 'application/json', 'x-quire-token': token }, body: JSON.stringify(body),
-});
+const download = (body: unknown, token = app.server.token) =>
+  fetch(`http://127.0.0.1:${app.server.port}/export`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-quire-token': token },
+    body: JSON.stringify(body),
+  });
 
 async function unzip(res: Response): Promise<Record<string, string>> {
   assert.equal(res.status, 200, await res.clone().text());
   assert.equal(res.headers.get('content-type'), 'application/zip');
   const files = unzipSync(new Uint8Array(await res.arrayBuffer()));
   assert.equal(Number(res.headers.get('x-quire-files')), Object.keys(files).length);
-  return Object.fromEntries(Object.entries(files).map(([name, data]) => [name, name.endsWith('.png') ? `png ${data.length}` : strFromU8(data)]));
+  return Object.fromEntries(
+    Object.entries(files).map(([name, data]) => [name, name.endsWith('.png') ? `png ${data.length}` : strFromU8(data)]),
+  );
 }
 
 test('the project as PAGE XML: each page image beside its XML, named after project and format', async () => {
@@ -48,12 +55,14 @@ test('the project as PAGE XML: each page image beside its XML, named after proje
 });
 
 test('one document as plain text and as ground truth; the zip is named after the document', async () => {
-  const [doc] = await app.project.db.prepare('SELECT id FROM documents').all() as Array<{ id: number }>;
+  const [doc] = (await app.project.db.prepare('SELECT id FROM documents').all()) as Array<{ id: number }>;
   const text = await download({ format: 'text', documentIds: [doc.id] });
   assert.match(text.headers.get('content-disposition')!, /parish_project-page-2019-text\.zip/);
   assert.match(Object.values(await unzip(text))[0], /Anno 1743 the 4th of May/);
   const gt = await unzip(await download({ format: 'gt', documentIds: [doc.id] }));
-  const texts = Object.entries(gt).filter(([n]) => n.endsWith('.gt.txt')).map(([, t]) => t.trim());
+  const texts = Object.entries(gt)
+    .filter(([n]) => n.endsWith('.gt.txt'))
+    .map(([, t]) => t.trim());
   assert.ok(texts.includes('Anno 1743 the 4th of May'), JSON.stringify(texts));
   assert.equal(Object.keys(gt).filter((n) => n.endsWith('.png')).length, texts.length, 'an image for each text');
 });

@@ -34,8 +34,10 @@ before(async () => {
   mkdirSync(join(root, 'app-private'));
   writeFileSync(join(root, 'app-private', 'secret.txt'), 'private');
   small = await startBrowserServer({
-    api: createService(app.project) as unknown as QuireApi, images: () => app.project.images,
-    staticDir: staticRoot, uploads: { maxFileBytes: 1 << 20, maxBatchBytes: 1.5 * (1 << 20), batchTtlMs: 150 },
+    api: createService(app.project) as unknown as QuireApi,
+    images: () => app.project.images,
+    staticDir: staticRoot,
+    uploads: { maxFileBytes: 1 << 20, maxBatchBytes: 1.5 * (1 << 20), batchTtlMs: 150 },
   });
 });
 after(async () => {
@@ -44,13 +46,27 @@ after(async () => {
 });
 
 /** A raw request, so Host can be set and the body streamed in chunks. */
-function raw(server: BrowserServer, o: { path: string; method?: string; headers?: Record<string, string>; chunks?: number; chunk?: Buffer }): Promise<{ status: number; body: string }> {
+function raw(
+  server: BrowserServer,
+  o: { path: string; method?: string; headers?: Record<string, string>; chunks?: number; chunk?: Buffer },
+): Promise<{ status: number; body: string }> {
   return new Promise((ok, fail) => {
-    const req = request({ host: '127.0.0.1', port: server.port, path: o.path, method: o.method ?? 'GET', headers: { 'x-quire-token': server.token, ...o.headers } }, (res) => {
-      let body = '';
-      res.on('data', (c) => { body += c; });
-      res.on('end', () => ok({ status: res.statusCode ?? 0, body }));
-    });
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port: server.port,
+        path: o.path,
+        method: o.method ?? 'GET',
+        headers: { 'x-quire-token': server.token, ...o.headers },
+      },
+      (res) => {
+        let body = '';
+        res.on('data', (c) => {
+          body += c;
+        });
+        res.on('end', () => ok({ status: res.statusCode ?? 0, body }));
+      },
+    );
     req.on('error', fail);
     const chunk = o.chunk ?? Buffer.alloc(1 << 20, 7);
     let left = o.chunks ?? 0;
@@ -70,7 +86,10 @@ test('item 3: a Host other than this loopback address and port is refused (DNS r
     const r = await raw(app.server, { path: '/api/projectInfo', method: 'POST', headers: { host, 'content-type': 'application/json' } });
     assert.equal(r.status, 403, host);
   }
-  assert.equal((await raw(app.server, { path: '/api/projectInfo', method: 'POST', headers: { 'content-type': 'application/json' } })).status, 200);
+  assert.equal(
+    (await raw(app.server, { path: '/api/projectInfo', method: 'POST', headers: { 'content-type': 'application/json' } })).status,
+    200,
+  );
 });
 
 test("item 3: one server's token opens nothing on another server", async () => {
@@ -81,11 +100,18 @@ test("item 3: one server's token opens nothing on another server", async () => {
 test('item 4: a 150 MB upload is streamed to disk: live memory stays small', async () => {
   setFlagsFromString('--expose-gc');
   const gc = runInNewContext('gc') as () => void;
-  const live = () => { gc(); const m = process.memoryUsage(); return m.external + m.arrayBuffers; };
+  const live = () => {
+    gc();
+    const m = process.memoryUsage();
+    return m.external + m.arrayBuffers;
+  };
   const base = live();
   let peak = base;
   let samples = 0;
-  const timer = setInterval(() => { samples++; peak = Math.max(peak, live()); }, 20);
+  const timer = setInterval(() => {
+    samples++;
+    peak = Math.max(peak, live());
+  }, 20);
   const r = await raw(app.server, { path: '/upload?name=big.tif&batch=bigbatch01', method: 'POST', chunks: 150 });
   clearInterval(timer);
   assert.equal(r.status, 200, r.body);
@@ -100,8 +126,14 @@ test('item 4: an upload over the cap gets 413 and leaves no staged file', async 
   assert.equal(r.status, 413);
   assert.match(JSON.parse(r.body).message, /huge\.png: .*over the limit of 1048576 bytes/);
   // A batch over its total cap is refused and removed whole.
-  assert.equal((await raw(small, { path: '/upload?name=a.png&batch=capbatch01', method: 'POST', chunk: Buffer.alloc(900_000, 1), chunks: 1 })).status, 200);
-  assert.equal((await raw(small, { path: '/upload?name=b.png&batch=capbatch01', method: 'POST', chunk: Buffer.alloc(900_000, 2), chunks: 1 })).status, 413);
+  assert.equal(
+    (await raw(small, { path: '/upload?name=a.png&batch=capbatch01', method: 'POST', chunk: Buffer.alloc(900_000, 1), chunks: 1 })).status,
+    200,
+  );
+  assert.equal(
+    (await raw(small, { path: '/upload?name=b.png&batch=capbatch01', method: 'POST', chunk: Buffer.alloc(900_000, 2), chunks: 1 })).status,
+    413,
+  );
   assert.equal((await raw(small, { path: '/upload?batch=capbatch01&done=1', method: 'POST' })).status, 404);
   assert.equal(uploadDirs().length, before, 'no staged folder is left');
 });
@@ -115,11 +147,16 @@ test('item 4: a staged batch expires, and folders of a server that died are remo
   const orphan = mkdtempSync(join(tmpdir(), 'quire-upload-999999999-'));
   const other = await startBrowserServer({ api: {} as never, images: () => app.project.images, staticDir: staticRoot });
   await other.close();
-  assert.ok(!readdirSync(tmpdir()).includes(orphan.slice(tmpdir().length + 1)), 'the dead server\'s folder was removed');
+  assert.ok(!readdirSync(tmpdir()).includes(orphan.slice(tmpdir().length + 1)), "the dead server's folder was removed");
 });
 
 test('item 9: a 200 MB API body gets 413, not a reset connection', async () => {
-  const r = await raw(app.server, { path: '/api/projectInfo', method: 'POST', headers: { 'content-type': 'application/json' }, chunks: 200 });
+  const r = await raw(app.server, {
+    path: '/api/projectInfo',
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    chunks: 200,
+  });
   assert.equal(r.status, 413);
 });
 
@@ -131,7 +168,10 @@ test("item 9: the static root check holds against a sibling folder whose name ex
 
 test('item 1 (server): an uploaded PAGE file naming /dev/zero fails at once with its reason', async () => {
   const xml = Buffer.from(pageXml({ image: '/dev/zero', width: 10, height: 10 }));
-  assert.equal((await raw(app.server, { path: '/upload?name=zero.xml&batch=zerobatch1', method: 'POST', chunk: xml, chunks: 1 })).status, 200);
+  assert.equal(
+    (await raw(app.server, { path: '/upload?name=zero.xml&batch=zerobatch1', method: 'POST', chunk: xml, chunks: 1 })).status,
+    200,
+  );
   const r = await raw(app.server, { path: '/upload?batch=zerobatch1&done=1', method: 'POST' });
   const report = JSON.parse(r.body);
   assert.equal(report.failed[0].file, 'zero.xml');

@@ -23,7 +23,11 @@ before(async () => {
 after(() => app.close());
 
 const call = (method: string, body: unknown, headers: Record<string, string> = { 'x-quire-token': token }) =>
-  fetch(`${base}/api/${method}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  fetch(`${base}/api/${method}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
 
 test('listens on 127.0.0.1 only and prints a URL with the token', () => {
   assert.match(app.server.url, new RegExp(`^http://127\\.0\\.0\\.1:${app.server.port}/\\?token=[0-9a-f]{48}$`));
@@ -55,7 +59,11 @@ test('requests are validated: unknown methods 404, bad bodies 400', async () => 
 });
 
 test('an upload imports the file and the page image is served', async () => {
-  const res = await fetch(`${base}/upload?name=scan.png`, { method: 'POST', headers: { 'x-quire-token': token }, body: new Uint8Array(await png()) });
+  const res = await fetch(`${base}/upload?name=scan.png`, {
+    method: 'POST',
+    headers: { 'x-quire-token': token },
+    body: new Uint8Array(await png()),
+  });
   const report = await res.json();
   assert.equal(report.imported[0].file, 'scan.png');
   const [doc] = await (await call('listDocuments', {})).json();
@@ -64,7 +72,8 @@ test('an upload imports the file and the page image is served', async () => {
 });
 
 test('a PAGE file and its image uploaded as one batch import together', async () => {
-  const up = (query: string, body?: Uint8Array<ArrayBuffer>) => fetch(`${base}/upload?${query}`, { method: 'POST', headers: { 'x-quire-token': token }, body });
+  const up = (query: string, body?: Uint8Array<ArrayBuffer>) =>
+    fetch(`${base}/upload?${query}`, { method: 'POST', headers: { 'x-quire-token': token }, body });
   const xml = new Uint8Array(readFileSync(new URL('../../fixtures/xml/page-2019.xml', import.meta.url)));
   assert.deepEqual(await (await up('name=page-2019.xml&batch=abcdef123456', xml)).json(), { staged: 'page-2019.xml' });
   await up('name=folio-12r.png&batch=abcdef123456', new Uint8Array(await png(800, 600)));

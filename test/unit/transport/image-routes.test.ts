@@ -28,7 +28,9 @@ test('quire-image: and the HTTP image routes make the same checks', async (t) =>
   const hash = (project.db.prepare('SELECT image_hash AS h FROM pages ORDER BY id LIMIT 1').get() as { h: string }).h;
   const lineId = (project.db.prepare('SELECT id FROM lines LIMIT 1').get() as { id: number }).id;
   const key = (() => {
-    const row = project.db.prepare('SELECT p.image_hash AS h, l.polygon FROM lines l JOIN pages p ON p.id = l.page_id WHERE l.id = ?').get(lineId) as { h: string; polygon: string };
+    const row = project.db
+      .prepare('SELECT p.image_hash AS h, l.polygon FROM lines l JOIN pages p ON p.id = l.page_id WHERE l.id = ?')
+      .get(lineId) as { h: string; polygon: string };
     return cropKey(row.h, row.polygon);
   })();
   const source = { images: () => project.images, lineImage: (id: number, k?: string) => lineImagePng(project, id, k) };

@@ -19,7 +19,14 @@ function setup(answer: string[] = []) {
   Project.init(dir).close();
   const host = new ProjectHost(dir, () => {});
   const shown: OpenDialogOptions[] = [];
-  const table = channelTable(createIpcHandlers(host.api(), { showOpen: async (o) => { shown.push(o); return answer; } }));
+  const table = channelTable(
+    createIpcHandlers(host.api(), {
+      showOpen: async (o) => {
+        shown.push(o);
+        return answer;
+      },
+    }),
+  );
   return { host, shown, call: table[IPC.call], choose: table[IPC.choose] };
 }
 
@@ -28,9 +35,9 @@ test('calls are validated and errors come back as data', async (t) => {
   t.after(() => host.close());
   assert.deepEqual(await call('nope', {}), { ok: false, error: { name: 'Error', message: 'no API method nope' } });
   assert.deepEqual(await call('toString', {}), { ok: false, error: { name: 'Error', message: 'no API method toString' } });
-  const bad = await call('getPage', { pageId: 'x' }) as { ok: false; error: { name: string } };
+  const bad = (await call('getPage', { pageId: 'x' })) as { ok: false; error: { name: string } };
   assert.equal(bad.error.name, 'RequestError');
-  const info = await call('projectInfo', {}) as { ok: true; value: { documents: number } };
+  const info = (await call('projectInfo', {})) as { ok: true; value: { documents: number } };
   assert.equal(info.value.documents, 0);
 });
 
@@ -39,7 +46,10 @@ test('only the known dialogs are shown, each with its own options', async (t) =>
   t.after(() => host.close());
   await assert.rejects(choose('show-me-anything'), /no dialog/);
   for (const kind of DIALOG_KINDS) assert.deepEqual(await choose(kind), ['/somewhere']);
-  assert.deepEqual(shown, DIALOG_KINDS.map((k) => DIALOGS[k]));
+  assert.deepEqual(
+    shown,
+    DIALOG_KINDS.map((k) => DIALOGS[k]),
+  );
   assert.ok(DIALOGS['create-project'].properties.includes('createDirectory'));
   assert.ok(!DIALOGS['import-lines'].properties.includes('multiSelections'));
 });
@@ -54,8 +64,11 @@ test('an import by path refuses what an upload refuses: devices, pipes, links ou
   writeFileSync(join(root, 'secret.png'), await png(60, 60, '#123456'));
   symlinkSync(join(root, 'secret.png'), join(folder, 'link.png'));
   execFileSync('mkfifo', [join(folder, 'pipe.png')]);
-  const result = await call('importFiles', { paths: [folder, '/dev/zero'] }) as { ok: true; value: ImportReport };
-  assert.deepEqual(result.value.imported.map((d) => d.file), [join(folder, 'good.png')]);
+  const result = (await call('importFiles', { paths: [folder, '/dev/zero'] })) as { ok: true; value: ImportReport };
+  assert.deepEqual(
+    result.value.imported.map((d) => d.file),
+    [join(folder, 'good.png')],
+  );
   const reasons = Object.fromEntries(result.value.failed.map((f) => [f.file, f.reason]));
   assert.match(reasons[join(folder, 'link.png')], /outside the imported folder/);
   assert.match(reasons[join(folder, 'pipe.png')], /not a regular file/);

@@ -50,7 +50,12 @@ export function removeStaleTemps(dir: string, depth = 2): number {
     const m = e.isFile() ? TEMP.exec(e.name) : null;
     if (m && !processAlive(Number(m[1]))) {
       // A read-only or shared project must still open: a leftover we cannot remove stays.
-      try { rmSync(full, { force: true }); removed++; } catch { /* left in place */ }
+      try {
+        rmSync(full, { force: true });
+        removed++;
+      } catch {
+        /* left in place */
+      }
     }
   }
   return removed;
