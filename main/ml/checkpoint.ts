@@ -8,7 +8,9 @@ import { readTensorFile, writeTensorFile, type TensorEntry } from './tensor-file
 import * as tf from '@tensorflow/tfjs';
 import { Codec } from './codec.ts';
 import { Recognizer, type RecognizerConfig } from './model.ts';
-import type { RoundRecord } from './self-training.ts';
+import type { TrainingCheckpointState } from './training-state.ts';
+
+export type { TrainingCheckpointState };
 
 const MAGIC = 'QUIREMDL';
 export const FORMAT_VERSION = 1;
@@ -85,25 +87,6 @@ export function loadModel(path: string): SavedModel {
 
 export function sha256File(path: string): string {
   return createHash('sha256').update(readFileSync(path)).digest('hex');
-}
-
-/** The resumable part of a training run, as train() reports it in onCheckpoint. */
-export interface TrainingCheckpointState {
-  step: number;
-  bestCer: number | null;
-  sinceBest: number;
-  history: Array<{ step: number; loss: number; cer?: number }>;
-  optimizer?: Map<string, tf.Tensor>;
-  /** Weights outside the recognizer that the run needs to resume (SeqCLR's projection head). */
-  extraWeights?: Map<string, tf.Tensor>;
-  /**
-   * The weights of the best validation so far, which early stopping and the end of the run
-   * restore: without them a resumed run would end on its last weights instead. In
-   * onCheckpoint these are train()'s live tensors: persist them before it continues.
-   */
-  best?: Map<string, tf.Tensor>;
-  /** Self-training around train(): the round in progress and the pseudo-labels so far. */
-  selfTraining?: { round: number; rounds: RoundRecord[] };
 }
 
 /** Writes weights, optimizer slots and the training state in one atomic file. */

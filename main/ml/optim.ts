@@ -21,13 +21,22 @@ export function learningRateAt(step: number, o: { learningRate: number; warmupSt
   return o.learningRate * (0.1 + 0.9 * 0.5 * (1 + Math.cos(Math.PI * Math.min(1, progress))));
 }
 
-/** Scales all gradients down together when their global norm exceeds `maxNorm`. */
-export function clipByGlobalNorm(grads: tf.NamedTensorMap, maxNorm: number): tf.NamedTensorMap {
+/** √Σ g² over all gradients: a scalar the loop reads to tell a diverged step (∞ or NaN) from a good one. */
+export function globalNorm(grads: tf.NamedTensorMap): tf.Scalar {
+  return tf.tidy(() => tf.sqrt(tf.addN(Object.values(grads).map((g) => tf.sum(tf.square(g))))) as tf.Scalar);
+}
+
+/** Scales all gradients down together when their global norm `norm` exceeds `maxNorm`. */
+export function clipToNorm(grads: tf.NamedTensorMap, norm: tf.Scalar, maxNorm: number): tf.NamedTensorMap {
   return tf.tidy(() => {
-    const norm = tf.sqrt(tf.addN(Object.values(grads).map((g) => tf.sum(tf.square(g)))));
     const scale = tf.minimum(1, tf.div(maxNorm, tf.add(norm, 1e-6)));
     return Object.fromEntries(Object.entries(grads).map(([k, g]) => [k, tf.mul(g, scale)]));
   });
+}
+
+/** Scales all gradients down together when their global norm exceeds `maxNorm`. */
+export function clipByGlobalNorm(grads: tf.NamedTensorMap, maxNorm: number): tf.NamedTensorMap {
+  return tf.tidy(() => clipToNorm(grads, globalNorm(grads), maxNorm));
 }
 
 /** Adam keeps its moments positionally, in the order gradients were applied. */

@@ -12,7 +12,7 @@ import { ArraySource, type Sample } from './data.ts';
 import type { LineTensor } from './line-image.ts';
 import type { ErrorReport } from './metrics.ts';
 import type { Codec } from './codec.ts';
-import type { TrainingCheckpointState } from './checkpoint.ts';
+import type { LineId, PseudoLabel, RoundRecord, TrainingCheckpointState } from './training-state.ts';
 import type { Recognizer } from './model.ts';
 import type { Rng } from './random.ts';
 import { currentBackend } from './backend.ts';
@@ -21,35 +21,13 @@ import type { Reading } from './recognize.ts';
 import { augmentView, PIPELINES, type PipelineName } from './seqclr/augment.ts';
 import { SELF_TRAINING_DEFAULTS } from '../../shared/self-training-options.ts';
 import { TRAINING_DEFAULTS } from '../../shared/training-defaults.ts';
-import { train, type TrainOptions, type TrainProgress, type TrainResult, type TrainState } from './train.ts';
+import { DEFAULT_TRAIN_OPTIONS, train, type TrainOptions, type TrainProgress, type TrainResult, type TrainState } from './train.ts';
 
-/** Whatever identifies a line to the caller (a database id, a file name). */
-export type LineId = number | string;
+export type { LineId, PseudoLabel, RoundRecord };
 
 export interface UnlabeledLine {
   id: LineId;
   image: LineTensor;
-}
-
-export interface PseudoLabel {
-  id: LineId;
-  /** The model's reading, used as the training target. */
-  text: string;
-  /** The reading's line confidence (decode.ts: mean posterior of its characters). */
-  confidence: number;
-}
-
-export interface RoundRecord {
-  /** 0-based. */
-  round: number;
-  /** Unlabeled lines read in this round. */
-  read: number;
-  pseudoLabels: PseudoLabel[];
-  /** Set when the round's training has ended. */
-  steps?: number;
-  status?: TrainResult['status'];
-  /** Validation CER of the weights the round ended on (null without validation). */
-  validationCer?: number | null;
 }
 
 /** Everything a resumed run needs besides the weights. */
@@ -173,7 +151,7 @@ export async function selfTrain(
     const f = pseudoSamples.has(sample) ? pseudoAugment : labeledAugment;
     return f ? f(image, rng) : image;
   };
-  const baseSeed = o.train.seed ?? 1;
+  const baseSeed = o.train.seed ?? DEFAULT_TRAIN_OPTIONS.seed;
   let last: TrainResult | undefined;
 
   while (state.round < o.rounds) {

@@ -120,7 +120,9 @@ test('the best validation weights travel in the checkpoint, and a resumed run en
       validateEvery: 0,
       patience: 0,
       checkpointEvery: 2,
-      onCheckpoint: (state) => saveTrainingCheckpoint(file, model, codec, { ...state, bestCer: 0.5, sinceBest: 1, best: other.weights }),
+      onCheckpoint: (state) => {
+        saveTrainingCheckpoint(file, model, codec, { ...state, bestCer: 0.5, sinceBest: 1, best: other.weights });
+      },
     },
   );
   const restored = loadTrainingCheckpoint(file);

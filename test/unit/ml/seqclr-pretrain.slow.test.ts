@@ -68,20 +68,18 @@ test('a pretraining run resumed from its checkpoint matches the uninterrupted ru
   (await pretrain(straight, lines, opts)).head.dispose();
   const first = new Recognizer({ ...TINY, classes: codec.classes }, 6);
   const controller = new AbortController();
-  let saved: Parameters<NonNullable<Parameters<typeof pretrain>[2]>['onCheckpoint'] & {}>[0] | undefined;
+  // The checkpoint carries the projection head too, and round-trips through a file.
+  const file = join(tempDir(), 'pretrain.qmodel');
   const r1 = await pretrain(first, lines, {
     ...opts,
     checkpointEvery: 4,
     signal: controller.signal,
     onCheckpoint: (s) => {
-      saved = s;
+      saveTrainingCheckpoint(file, first, codec, s);
       controller.abort();
     },
   });
   assert.equal(r1.status, 'cancelled');
-  // The checkpoint carries the projection head too, and round-trips through a file.
-  const file = join(tempDir(), 'pretrain.qmodel');
-  saveTrainingCheckpoint(file, first, codec, saved!);
   const restored = loadTrainingCheckpoint(file);
   const r2 = await pretrain(restored.model, lines, { ...opts, resume: restored.state });
   assert.equal(r2.state.step, 8);
