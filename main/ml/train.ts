@@ -78,10 +78,9 @@ export async function train(
 
   const { status, state } = await runTrainingLoop(
     {
-      model,
       variables,
       names,
-      maxThreads: o.batchSize,
+      pool: { model, maxThreads: o.batchSize },
       async step({ step, pool, threads }) {
         // Lines are cached for one pool of batches (batchIndices sorts a pool by width), then
         // dropped: a corpus of real lines does not fit in memory as float tensors.

@@ -76,14 +76,15 @@ export interface StepContext {
 }
 
 export interface Trainer {
-  /** The network the pool's workers replicate. */
-  model: Recognizer;
   /** The trained variables, in the order Adam keeps its moments (a checkpoint restores them in it). */
   variables: tf.Variable[];
   /** The name of each variable (by tf name) in checkpoints. */
   names: Map<string, string>;
-  /** Most threads that can share a step's work (its lines, or its views). */
-  maxThreads: number;
+  /**
+   * The gradient pool, for a trainer whose step can use one: the network its workers
+   * replicate, and the most threads that can share a step's work (its lines, or its views).
+   */
+  pool?: { model: Recognizer; maxThreads: number };
   /** Loss and gradients (by variable name) of the batch of `ctx.step`; `lines` counts for the speed. */
   step(ctx: StepContext): Promise<{ loss: number; grads: tf.NamedTensorMap; lines: number }>;
   /** After the update: validation, which may set the entry's CER and the state's best. */
@@ -116,8 +117,8 @@ export async function runTrainingLoop(trainer: Trainer, o: LoopOptions): Promise
   try {
     if (r?.optimizer) await restoreOptimizer(optimizer, variables, names, r.optimizer);
     const backend = currentBackend()?.name ?? 'cpu';
-    const threads = poolThreads(backend, o.threads, trainer.maxThreads);
-    if (threads > 1) pool = await ParallelGradients.start(trainer.model, backend, threads);
+    const threads = trainer.pool ? poolThreads(backend, o.threads, trainer.pool.maxThreads) : 1;
+    if (threads > 1) pool = await ParallelGradients.start(trainer.pool!.model, backend, threads);
     return await loop({ step: state.step, pool, threads, backend });
   } finally {
     await pool?.stop();

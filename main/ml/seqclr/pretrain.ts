@@ -80,10 +80,9 @@ export async function pretrain(model: Recognizer, lines: LineSource, options: Pa
   };
   const { status, state } = await runTrainingLoop(
     {
-      model,
       variables,
       names,
-      maxThreads: 2 * o.batchSize,
+      pool: { model, maxThreads: 2 * o.batchSize },
       async step({ step, pool, threads }) {
         if (!Number.isFinite(lines.size) && step % 8 === 0) cache.clear();
         const batch = batchIndices(lines, o.batchSize, o.seed, step, (i) => imageAt(i).width).map(imageAt);
