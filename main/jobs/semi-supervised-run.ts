@@ -55,6 +55,7 @@ export async function runSemiSupervised(
   const stepsPerRound = Math.max(1, Math.ceil(r.steps / rounds));
   const total = stepsPerRound * rounds;
   let lastLoss = 0;
+  let secondsPerStep = 0;
   const readStarted = new Map<number, number>();
   const result = await selfTrain(
     model,
@@ -74,7 +75,6 @@ export async function runSemiSupervised(
         threads: r.threads,
         frozen,
         validateEvery: Math.max(10, Math.round(stepsPerRound / 10)),
-        patience: 5,
       },
       onCheckpoint: (state) => {
         saveTrainingCheckpoint(checkpointPath(project, jobId), model, codec, toCheckpointState(state));
@@ -102,8 +102,10 @@ export async function runSemiSupervised(
         } else {
           lastLoss = p.loss;
           const step = p.round * stepsPerRound + p.step;
-          // Training steps left in all rounds at this round's pace (the reading of later rounds not counted).
-          const etaSeconds = ((total - step) * r.batchSize) / Math.max(1e-3, p.linesPerSecond);
+          // Training steps left in all rounds at this round's pace, from its own estimate of its
+          // steps left (the reading of later rounds not counted).
+          if (p.step < p.steps) secondsPerStep = p.etaSeconds / (p.steps - p.step);
+          const etaSeconds = (total - step) * secondsPerStep;
           report({
             phase,
             step,

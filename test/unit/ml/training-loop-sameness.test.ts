@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { initBackend } from '../../../main/ml/backend.ts';
 import { loadTrainingCheckpoint } from '../../../main/ml/checkpoint.ts';
-import { ArraySource } from '../../../main/ml/data.ts';
+import { ArraySource, batchIndices } from '../../../main/ml/data.ts';
 import { Recognizer } from '../../../main/ml/model.ts';
 import { pretrain } from '../../../main/ml/seqclr/pretrain.ts';
 import { train } from '../../../main/ml/train.ts';
@@ -44,12 +44,17 @@ function sameWeights(got: Record<string, number>, want: Record<string, number>, 
   for (const k of Object.keys(want)) close(got[k], want[k], `${what} ${k}`);
 }
 
+const source = new ArraySource(lines(12, 3));
+const batchLines = [...Array(SUPERVISED.steps).keys()].map(
+  (step) => batchIndices(source, SUPERVISED.batchSize, SUPERVISED.seed, step, (i) => source.get(i).image.width).length,
+);
+
 async function supervised(threads: number, model: Recognizer, resume?: ReturnType<typeof loadTrainingCheckpoint>['state']) {
   let last: Record<string, number> = {};
   const r = await train(
     model,
     codec,
-    { train: new ArraySource(lines(12, 3)), validation: lines(4, 8) },
+    { train: source, validation: lines(4, 8) },
     {
       ...SUPERVISED,
       threads,
@@ -57,6 +62,11 @@ async function supervised(threads: number, model: Recognizer, resume?: ReturnTyp
       resume,
       onProgress: (p) => {
         if (p.step === p.steps) last = fingerprint(model);
+        // 12 lines make batches of 2 or 4 (batchIndices): the speed counts those, not batchSize.
+        // Lines per second × seconds per step = the lines of the steps so far, per step.
+        const done = p.step - (resume?.step ?? 0);
+        const lines = batchLines.slice(resume?.step ?? 0, p.step).reduce((a, b) => a + b, 0);
+        if (p.step < p.steps) close((p.linesPerSecond * p.etaSeconds * done) / (p.steps - p.step), lines, `lines at step ${p.step}`);
       },
     },
   );

@@ -198,6 +198,8 @@ test('progress counts the lines of each step and estimates the time left; no ten
   assert.equal(last.steps, 10);
   assert.equal(last.etaSeconds, 0);
   assert.ok(trainer.progress.every((p) => p.linesPerSecond > 0 && Number.isFinite(p.linesPerSecond) && p.etaSeconds >= 0));
+  // Lines per second × seconds left = the lines of the steps left, at 2 lines a step.
+  for (const p of trainer.progress) assert.ok(Math.abs(p.linesPerSecond * p.etaSeconds - 2 * (p.steps - p.step)) < 1e-6, `step ${p.step}`);
 });
 
 test('the gradient pool gets threads on the wasm and cpu backends only, never more than a step can share', () => {
