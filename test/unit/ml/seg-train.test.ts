@@ -6,45 +6,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import type { Point } from '../../../main/io/layout.ts';
 import { initBackend } from '../../../main/ml/backend.ts';
 import { SegNet } from '../../../main/ml/seg-net.ts';
-import { trainSegNet, type SegSample } from '../../../main/ml/seg-train.ts';
-import { segTargets } from '../../../main/layout/seg-targets.ts';
+import { trainSegNet } from '../../../main/ml/seg-train.ts';
 import { loadSegmenter, saveSegmenter } from '../../../main/layout/seg-model-file.ts';
 import { segmentWithModel } from '../../../main/layout/seg-infer.ts';
-import { Rng } from '../../../main/ml/random.ts';
+import { tinyPage } from '../../helpers/seg-pages.ts';
 
 await initBackend();
 const TINY = { levels: [4, 8, 8], outputs: 4 };
-
-/** A 48×48 page with dark bars of "writing" and their true lines. */
-function tinyPage(seed: number): SegSample {
-  const rng = new Rng(seed);
-  const width = 48;
-  const height = 48;
-  const image = new Uint8Array(width * height).fill(220);
-  const lines = [];
-  for (let y = 8 + rng.int(0, 3); y + 4 < height; y += 10) {
-    const x0 = rng.int(2, 10);
-    const x1 = rng.int(30, 46);
-    for (let yy = y - 3; yy < y; yy++) for (let x = x0; x < x1; x++) if (rng.next() < 0.7) image[yy * width + x] = 40;
-    lines.push({
-      polygon: [
-        [x0, y - 4],
-        [x1, y - 4],
-        [x1, y + 1],
-        [x0, y + 1],
-      ] as Point[],
-      baseline: [
-        [x0, y],
-        [x1, y],
-      ] as Point[],
-      region: 'main' as const,
-    });
-  }
-  return { width, height, image, targets: segTargets(width, height, lines, []) };
-}
 
 test('the segmentation network trains a few steps on a tiny page set and its loss falls', async () => {
   const net = new SegNet(TINY, 3);

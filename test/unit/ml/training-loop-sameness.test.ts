@@ -1,7 +1,8 @@
 // The training loops train the numbers they trained before issue #18 merged them into one
 // (training-loop.ts), and resume the checkpoints written then: losses, validation CERs and
 // weights of a few steps of supervised training and SeqCLR pretraining, on one thread and
-// on the gradient pool, against test/fixtures/checkpoints (make-loop-fixture.ts).
+// on the gradient pool, and of segmenter training, against test/fixtures/checkpoints
+// (make-loop-fixture.ts).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -11,7 +12,19 @@ import { ArraySource, batchIndices } from '../../../main/ml/data.ts';
 import { Recognizer } from '../../../main/ml/model.ts';
 import { pretrain } from '../../../main/ml/seqclr/pretrain.ts';
 import { train } from '../../../main/ml/train.ts';
-import { CHECKPOINT_STEP, codec, fingerprint, lines, MICRO, PRETRAIN, SUPERVISED } from '../../fixtures/checkpoints/loop-fixture-setup.ts';
+import { SegNet } from '../../../main/ml/seg-net.ts';
+import { trainSegNet } from '../../../main/ml/seg-train.ts';
+import {
+  CHECKPOINT_STEP,
+  codec,
+  fingerprint,
+  lines,
+  MICRO,
+  PRETRAIN,
+  SEGMENTER,
+  SUPERVISED,
+} from '../../fixtures/checkpoints/loop-fixture-setup.ts';
+import { tinyPage } from '../../helpers/seg-pages.ts';
 
 await initBackend('wasm');
 const fixture = (name: string) => new URL(`../../fixtures/checkpoints/${name}`, import.meta.url).pathname;
@@ -126,4 +139,14 @@ test('a SeqCLR checkpoint written by the loop of before resumes into the same ru
   assert.equal(r.status, want.status);
   sameHistory(r.state.history, want.history, CHECKPOINT_STEP);
   sameWeights(fingerprint(saved.model), want.weights, 'final');
+});
+
+test('segmenter training gives the losses and weights of its own loop of before', async () => {
+  const want = expected.segmenter;
+  const net = new SegNet(SEGMENTER.net, 3);
+  const losses = await trainSegNet(net, SEGMENTER.pages.map(tinyPage), SEGMENTER);
+  assert.equal(losses.length, want.history.length);
+  want.history.forEach(([loss], i) => close(losses[i], loss, `loss at step ${i + 1}`));
+  sameWeights(fingerprint(net), want.weights, 'final');
+  net.dispose();
 });
