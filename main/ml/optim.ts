@@ -1,5 +1,5 @@
-// Optimisation helpers shared by supervised training and SeqCLR pretraining: the
-// learning-rate schedule, gradient clipping, and Adam state that survives a checkpoint.
+// Optimisation helpers of the training loop (training-loop.ts): the learning-rate schedule,
+// gradient clipping, and Adam state that survives a checkpoint.
 import * as tf from '@tensorflow/tfjs';
 
 /** What every training loop here is configured with. */
@@ -32,11 +32,6 @@ export function clipToNorm(grads: tf.NamedTensorMap, norm: tf.Scalar, maxNorm: n
     const scale = tf.minimum(1, tf.div(maxNorm, tf.add(norm, 1e-6)));
     return Object.fromEntries(Object.entries(grads).map(([k, g]) => [k, tf.mul(g, scale)]));
   });
-}
-
-/** Scales all gradients down together when their global norm exceeds `maxNorm`. */
-export function clipByGlobalNorm(grads: tf.NamedTensorMap, maxNorm: number): tf.NamedTensorMap {
-  return tf.tidy(() => clipToNorm(grads, globalNorm(grads), maxNorm));
 }
 
 /** Adam keeps its moments positionally, in the order gradients were applied. */

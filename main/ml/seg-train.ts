@@ -1,11 +1,12 @@
 // Training of the segmentation network on pages with targets (main/layout/seg-targets.ts):
-// random crops of downscaled pages, a class-weighted logistic loss per map, Adam with
-// warm-up and cosine decay, global-norm clipping. Batches are a pure function of
-// (seed, step), so a run is reproducible. Pure: pages come in as arrays.
+// random crops of downscaled pages, a class-weighted logistic loss per map, in the training
+// loop of the recognizer (training-loop.ts: Adam with warm-up and cosine decay, global-norm
+// clipping, cancel). Batches are a pure function of (seed, step), so a run is reproducible.
+// Pure: pages come in as arrays.
 import * as tf from '@tensorflow/tfjs';
-import { clipByGlobalNorm, learningRateAt, yieldToEventLoop } from './optim.ts';
 import { Rng } from './random.ts';
 import { SegNet, segStride } from './seg-net.ts';
+import { DEFAULT_LOOP_OPTIONS, runTrainingLoop } from './training-loop.ts';
 
 export interface SegSample {
   width: number;
@@ -36,8 +37,8 @@ export const DEFAULT_SEG_TRAIN: Omit<SegTrainOptions, 'steps'> = {
   crop: 288,
   learningRate: 2e-3,
   warmupSteps: 50,
-  clipNorm: 5,
-  seed: 1,
+  clipNorm: DEFAULT_LOOP_OPTIONS.clipNorm,
+  seed: DEFAULT_LOOP_OPTIONS.seed,
   positiveWeight: [6, 1.5, 1, 2],
 };
 
@@ -98,7 +99,7 @@ export function segLoss(logits: tf.Tensor4D, target: tf.Tensor4D, positiveWeight
   });
 }
 
-/** Trains in place; returns the loss of every step. */
+/** Trains in place (in training-loop.ts's loop, one thread, no checkpoints); returns the loss of every step. */
 export async function trainSegNet(
   net: SegNet,
   samples: SegSample[],
@@ -110,27 +111,22 @@ export async function trainSegNet(
   if (samples.length === 0) throw new Error('no training pages');
   const maps = net.config.outputs;
   const stats = samples.map((s) => pageStats(s.image));
-  const optimizer = tf.train.adam(o.learningRate);
-  const losses: number[] = [];
-  for (let step = 0; step < o.steps; step++) {
-    if (o.signal?.aborted) break;
-    const lr = learningRateAt(step, o);
-    (optimizer as unknown as { learningRate: number }).learningRate = lr;
-    const { input, target } = makeSegBatch(samples, stats, o, step, maps);
-    const loss = tf.tidy(() => {
-      const x = tf.tensor4d(input, [o.batchSize, o.crop, o.crop, 1]);
-      const y = tf.tensor4d(target, [o.batchSize, o.crop, o.crop, maps]);
-      const { value, grads } = tf.variableGrads(() => segLoss(net.logits(x), y, o.positiveWeight), net.variables);
-      const clipped = clipByGlobalNorm(grads, o.clipNorm);
-      optimizer.applyGradients(net.variables.map((v) => ({ name: v.name, tensor: clipped[v.name] })));
-      return value;
-    });
-    const value = (await loss.data())[0];
-    loss.dispose();
-    losses.push(value);
-    await o.onStep?.(step, value, lr);
-    await yieldToEventLoop();
-  }
-  optimizer.dispose();
-  return losses;
+  const { state } = await runTrainingLoop(
+    {
+      variables: net.variables,
+      names: new Map([...net.weights].map(([k, v]) => [v.name, k])),
+      async step({ step }) {
+        const { input, target } = makeSegBatch(samples, stats, o, step, maps);
+        const x = tf.tensor4d(input, [o.batchSize, o.crop, o.crop, 1]);
+        const y = tf.tensor4d(target, [o.batchSize, o.crop, o.crop, maps]);
+        const { value, grads } = tf.variableGrads(() => segLoss(net.logits(x), y, o.positiveWeight), net.variables);
+        const loss = (await value.data())[0];
+        tf.dispose([x, y, value]);
+        return { loss, grads, lines: o.batchSize };
+      },
+      onProgress: (p) => o.onStep?.(p.step - 1, p.loss, p.learningRate),
+    },
+    { ...o, checkpointEvery: 0, threads: 1 },
+  );
+  return state.history.map((h) => h.loss);
 }

@@ -1,10 +1,10 @@
-// The one training loop of the recognizer: supervised CTC training (train.ts), SeqCLR
-// pretraining (seqclr/pretrain.ts) and, through train(), the self-training rounds. A trainer
-// brings its step (a batch's loss and gradients, on the gradient pool when it has one) and
-// its hooks (validation, early stopping, extra weights to checkpoint); the loop owns all
-// that is common: the step counter, the learning-rate schedule, Adam, gradient clipping,
-// the guard against non-finite steps, the pool of threads, checkpoints and resume,
-// cancellation and progress with its timing.
+// The one training loop of Quire's networks: supervised CTC training (train.ts), SeqCLR
+// pretraining (seqclr/pretrain.ts), through train() the self-training rounds, and segmenter
+// training (seg-train.ts). A trainer brings its step (a batch's loss and gradients, on the
+// gradient pool when it has one) and its hooks (validation, early stopping, extra weights to
+// checkpoint); the loop owns all that is common: the step counter, the learning-rate
+// schedule, Adam, gradient clipping, the guard against non-finite steps, the pool's threads,
+// checkpoints and resume, cancellation, and progress with its timing.
 import * as tf from '@tensorflow/tfjs';
 import { currentBackend, type BackendName } from './backend.ts';
 import type { Recognizer } from './model.ts';

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../../main/ml/backend.ts';
-import { clipByGlobalNorm, learningRateAt } from '../../../main/ml/optim.ts';
+import { clipToNorm, globalNorm, learningRateAt } from '../../../main/ml/optim.ts';
 import {
   MAX_NON_FINITE_STEPS,
   poolThreads,
@@ -77,7 +77,9 @@ test('the learning rate warms up linearly, then decays along a cosine to a tenth
 
 test('gradients are scaled down together to the clip norm, and Adam is given the clipped ones', async () => {
   const [a, b] = [tf.tensor1d([3, 0]), tf.tensor1d([4])];
-  const clipped = clipByGlobalNorm({ a, b }, 1);
+  const norm = globalNorm({ a, b });
+  assert.equal(norm.dataSync()[0], 5);
+  const clipped = clipToNorm({ a, b }, norm, 1);
   assert.deepEqual(
     Array.from(clipped.a.dataSync(), (x) => Number(x.toFixed(5))),
     [0.6, 0],
@@ -86,7 +88,7 @@ test('gradients are scaled down together to the clip norm, and Adam is given the
     Array.from(clipped.b.dataSync(), (x) => Number(x.toFixed(5))),
     [0.8],
   );
-  const kept = clipByGlobalNorm({ a, b }, 10);
+  const kept = clipToNorm({ a, b }, norm, 10);
   assert.deepEqual(
     Array.from(kept.a.dataSync(), (x) => Number(x.toFixed(5))),
     [3, 0],
@@ -105,7 +107,7 @@ test('gradients are scaled down together to the clip norm, and Adam is given the
     },
   });
   TARGET.forEach((t, i) => assert.ok(Math.abs(m[i] - (0.1 * -t) / Math.sqrt(14)) < 1e-6, `m[${i}] = ${m[i]}`));
-  tf.dispose([a, b, clipped, kept]);
+  tf.dispose([a, b, norm, clipped, kept]);
 });
 
 test('a run resumed from any checkpoint continues exactly as the uninterrupted run', async () => {
