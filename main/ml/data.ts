@@ -62,3 +62,32 @@ export function batchIndices(source: LineSource, batchSize: number, seed: number
   // Batches of a small source can come out empty; fall back to the first lines of the pool.
   return chosen.length ? chosen : indices.slice(0, batchSize);
 }
+
+/**
+ * The batches of a run, read from the source once per pool of batches: batchIndices sorts a
+ * pool by width, so its lines are cached for the pool's steps, then dropped (a corpus of
+ * real lines does not fit in memory as float tensors).
+ */
+export class BatchReader {
+  private readonly cache = new Map<number, Sample>();
+
+  constructor(
+    private readonly source: LineSource,
+    private readonly batchSize: number,
+    private readonly seed: number,
+  ) {}
+
+  batch(step: number): Sample[] {
+    if (step % POOL_BATCHES === 0) this.cache.clear();
+    return batchIndices(this.source, this.batchSize, this.seed, step, (i) => this.line(i).image.width).map((i) => this.line(i));
+  }
+
+  private line(i: number): Sample {
+    let s = this.cache.get(i);
+    if (!s) {
+      s = this.source.get(i);
+      this.cache.set(i, s);
+    }
+    return s;
+  }
+}

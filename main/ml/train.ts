@@ -4,7 +4,7 @@
 // restored). The loop itself (schedule, Adam, clipping, checkpoints, cancel, progress) is
 // training-loop.ts's.
 import * as tf from '@tensorflow/tfjs';
-import { batchIndices, POOL_BATCHES, type LineSource, type Sample } from './data.ts';
+import { BatchReader, type LineSource, type Sample } from './data.ts';
 import type { LineTensor } from './line-image.ts';
 import { Rng } from './random.ts';
 import type { ErrorReport } from './metrics.ts';
@@ -66,15 +66,7 @@ export async function train(
   let best: Map<string, tf.Tensor> | undefined = o.resume?.best && new Map([...o.resume.best].map(([k, v]) => [k, tf.clone(v)]));
   let lastValidation: ErrorReport | undefined;
   let validatedNow = false;
-  const cache = new Map<number, Sample>();
-  const sampleAt = (i: number) => {
-    let s = cache.get(i);
-    if (!s) {
-      s = data.train.get(i);
-      cache.set(i, s);
-    }
-    return s;
-  };
+  const reader = new BatchReader(data.train, o.batchSize, o.seed);
 
   const { status, state } = await runTrainingLoop(
     {
@@ -82,10 +74,7 @@ export async function train(
       names,
       pool: { model, maxThreads: o.batchSize },
       async step({ step, pool, threads }) {
-        // Lines are cached for one pool of batches (batchIndices sorts a pool by width), then
-        // dropped: a corpus of real lines does not fit in memory as float tensors.
-        if (step % POOL_BATCHES === 0) cache.clear();
-        let batch = batchIndices(data.train, o.batchSize, o.seed, step, (i) => sampleAt(i).image.width).map(sampleAt);
+        let batch = reader.batch(step);
         if (o.augment) {
           const augment = o.augment;
           batch = batch.map((s, i) => ({ ...s, image: augment(s.image, new Rng((o.seed * 1_000_003 + step) * 131 + i), s) }));

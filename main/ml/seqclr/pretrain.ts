@@ -4,7 +4,7 @@
 // projection head is thrown away. The loop (schedule, Adam, clipping, checkpoints, resume,
 // cancel, progress) is training-loop.ts's, the same as supervised training's.
 import * as tf from '@tensorflow/tfjs';
-import { batchIndices, type LineSource } from '../data.ts';
+import { BatchReader, type LineSource } from '../data.ts';
 import { makeBatch, type LineTensor } from '../line-image.ts';
 import { frameMask, framesFor, visualFeatureSize, widthStride, type Part, type Recognizer } from '../model.ts';
 import { Rng } from '../random.ts';
@@ -69,23 +69,14 @@ export async function pretrain(model: Recognizer, lines: LineSource, options: Pa
   // Worker-side names of the variables: the model's weight names, head/<name> for the head's.
   const keys = variables.map((v) => names.get(v.name)!);
   const stride = widthStride(model.config);
-  const cache = new Map<number, LineTensor>();
-  const imageAt = (i: number) => {
-    let img = cache.get(i);
-    if (!img) {
-      img = lines.get(i).image;
-      cache.set(i, img);
-    }
-    return img;
-  };
+  const reader = new BatchReader(lines, o.batchSize, o.seed);
   const { status, state } = await runTrainingLoop(
     {
       variables,
       names,
       pool: { model, maxThreads: 2 * o.batchSize },
       async step({ step, pool, threads }) {
-        if (!Number.isFinite(lines.size) && step % 8 === 0) cache.clear();
-        const batch = batchIndices(lines, o.batchSize, o.seed, step, (i) => imageAt(i).width).map(imageAt);
+        const batch = reader.batch(step).map((s) => s.image);
         const dropoutSeed = o.seed * 1_000_003 + step;
         if (pool) {
           const dealt = dealViews(batch, threads, {
