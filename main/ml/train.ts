@@ -68,7 +68,7 @@ export async function train(
   let validatedNow = false;
   const reader = new BatchReader(data.train, o.batchSize, o.seed);
 
-  const { status, state } = await runTrainingLoop(
+  const run = runTrainingLoop(
     {
       variables,
       names,
@@ -107,9 +107,16 @@ export async function train(
     },
     o,
   );
-  if (status !== 'cancelled') restoreBest(model, best);
-  else tf.dispose([...(best?.values() ?? [])]);
-  return { status, state, validation: lastValidation };
+  // The copies of the best weights are freed whatever the end: restored into the model, or dropped.
+  let restore = false;
+  try {
+    const { status, state } = await run;
+    restore = status !== 'cancelled';
+    return { status, state, validation: lastValidation };
+  } finally {
+    if (restore) restoreBest(model, best);
+    else tf.dispose([...(best?.values() ?? [])]);
+  }
 }
 
 function restoreBest(model: Recognizer, best: Map<string, tf.Tensor> | undefined): void {
