@@ -166,3 +166,22 @@ test("checkpoints do not leak tensors: the copies of Adam's moments are freed af
   assert.ok(left <= calls, `${left} tensors left after ${calls} checkpoints (${model.variables().length} variables)`);
   model.dispose();
 });
+
+test('a run that diverges fails with the reason, and leaves no tensors behind (nor its best weights)', async () => {
+  const model = new Recognizer({ ...TINY, classes: codec.classes }, 7);
+  const lines = tinyLines(8, 2);
+  const before = tf.memory().numTensors;
+  // Images of NaN: every step's loss is NaN, while validation (every step) keeps a best copy.
+  const poisoned = (image: { width: number; height: number; data: Float32Array }) => ({ ...image, data: image.data.map(() => NaN) });
+  await assert.rejects(
+    train(
+      model,
+      codec,
+      { train: new ArraySource(lines), validation: lines.slice(0, 2) },
+      { steps: 10, batchSize: 4, validateEvery: 1, patience: 0, checkpointEvery: 0, augment: poisoned },
+    ),
+    /training diverged: the loss or its gradients were not finite for 5 steps in a row/,
+  );
+  assert.equal(tf.memory().numTensors - before, 0);
+  model.dispose();
+});
