@@ -1,6 +1,6 @@
 // The service table behind every transport: plain async functions over one open project.
 // Transports validate requests with shared/api.ts before calling in.
-import type { DocumentSummary, PageSummary, ProjectApi, ProjectInfo, QuireEvent } from '../../shared/api.ts';
+import type { DocumentSummary, EventSink, PageSummary, ProjectApi, ProjectInfo } from '../../shared/api.ts';
 import { importFiles, importLineFolder, type ImportProgress } from '../import/import-images.ts';
 import { FINISHED_DOCUMENT } from '../import/document-writer.ts';
 import type { Project } from '../project/project.ts';
@@ -12,13 +12,14 @@ import { withLiveStates } from '../jobs/live-jobs.ts';
 import { UndoStack } from '../edits/undo-stack.ts';
 import { editMethods } from './edit-service.ts';
 import { modelMethods } from './model-service.ts';
+import { readingMethods } from './reading-service.ts';
 import type { JobRunner } from '../jobs/runner.ts';
 import { checkTrainingRequest } from '../jobs/training-runs.ts';
 import { reviewLines, suggestLines } from '../jobs/suggest.ts';
 import { correctedPageIds } from '../jobs/segmenter-training.ts';
 import { listProjectSegmenters } from '../layout/project-segmenters.ts';
 
-export type EventSink = (event: QuireEvent) => void;
+export type { EventSink };
 
 /**
  * `runner` runs background jobs (the app has one; the CLI trains in its own process);
@@ -34,6 +35,7 @@ export function createService(project: Project, emit: EventSink = () => {}, runn
   return {
     ...editMethods(project, history, emit),
     ...modelMethods(project),
+    ...readingMethods(project),
 
     async projectInfo(): Promise<ProjectInfo> {
       const row = db
@@ -88,7 +90,7 @@ export function createService(project: Project, emit: EventSink = () => {}, runn
 
     async listJobs() {
       return withLiveStates(listJobs(project), runner?.live() ?? { running: undefined, waiting: [] }).map(
-        ({ id, kind, state, progress, error, log, modelId, createdAt, waiting }) => ({
+        ({ id, kind, state, progress, error, log, modelId, config, createdAt, updatedAt, waiting }) => ({
           id,
           kind,
           state,
@@ -96,7 +98,9 @@ export function createService(project: Project, emit: EventSink = () => {}, runn
           error,
           log,
           modelId,
+          config,
           createdAt,
+          updatedAt,
           waiting,
         }),
       );
@@ -107,19 +111,19 @@ export function createService(project: Project, emit: EventSink = () => {}, runn
       return { jobId: jobs().start(checkTrainingRequest(request)) };
     },
 
-    async startTranscription({ modelId, pageIds }) {
-      return { jobId: jobs().start({ kind: 'transcribe', modelId, pageIds }) };
+    async startTranscription(request) {
+      return { jobId: jobs().start({ kind: 'transcribe', ...request }) };
     },
 
     async startEvaluation({ modelId, split }) {
       return { jobId: jobs().start({ kind: 'evaluate', modelId, split }) };
     },
 
-    async startSegmenterTraining({ steps }) {
+    async startSegmenterTraining(request) {
       // Refused before it queues: a job that can only fail would wait behind others first.
       if (correctedPageIds(project).length === 0)
         throw new Error('no corrected pages: a segmenter trains on pages whose every line is transcribed (outside excluded regions)');
-      return { jobId: jobs().start({ kind: 'segment', steps }) };
+      return { jobId: jobs().start({ kind: 'segment', ...request }) };
     },
 
     async listSegmenters() {
