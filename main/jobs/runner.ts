@@ -17,7 +17,6 @@ import { notResumable } from './segmenter-training.ts';
 const PROGRESS_INTERVAL_MS = 250;
 const HEARTBEAT_MS = 1000;
 
-
 export class JobRunner {
   private worker: Worker | undefined;
   private running: number | undefined;
