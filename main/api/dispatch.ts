@@ -7,6 +7,7 @@ import {
   parseRequest,
   RequestError,
   type Method,
+  type ProjectApi,
   type QuireApi,
   type Responses,
   type SerializedError,
@@ -37,15 +38,20 @@ export interface Dispatcher {
   dispatch<M extends Method>(method: M, request: unknown): Promise<Responses[M]>;
 }
 
-/** `api` is read at each call: the app's table follows the open project. */
-export function createDispatcher(api: QuireApi | (() => QuireApi)): Dispatcher {
-  const table = typeof api === 'function' ? api : () => api;
+type Table = Partial<Record<Method, (request: never) => Promise<unknown>>>;
+
+/**
+ * `api` is the app's whole table (which follows the open project), or one project's
+ * (the CLI's), where the methods that switch projects are not served.
+ */
+export function createDispatcher(api: QuireApi | ProjectApi): Dispatcher {
+  const table = api as Table;
   async function call(method: unknown, request: unknown): Promise<CallResult> {
-    if (typeof method !== 'string' || !isMethod(method))
+    const handler = typeof method === 'string' && isMethod(method) ? table[method] : undefined;
+    if (!handler)
       return { ok: false, error: { code: 'not-found', name: 'NotFound', message: `no API method ${String(method).slice(0, 100)}` } };
     try {
-      const handler = table()[method] as (r: unknown) => Promise<unknown>;
-      return { ok: true, value: await handler(parseRequest(method, request)) };
+      return { ok: true, value: await (handler as (r: unknown) => Promise<unknown>)(parseRequest(method as Method, request)) };
     } catch (error) {
       return { ok: false, error: serializeError(error) };
     }
