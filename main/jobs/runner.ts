@@ -9,10 +9,10 @@ import { isResumable } from '../../shared/job-states.ts';
 import type { Project } from '../project/project.ts';
 import { createJob, getJob, listJobs, markInterrupted, requestCancel, updateJob } from './jobs.ts';
 import type { JobWorkerData, JobWorkerMessage, RunnerHost } from './job-worker.ts';
-
-export type { RunnerHost };
 import type { LiveJobs } from './live-jobs.ts';
 import { notResumable } from './segmenter-training.ts';
+
+export type { RunnerHost };
 
 const PROGRESS_INTERVAL_MS = 250;
 const HEARTBEAT_MS = 1000;
