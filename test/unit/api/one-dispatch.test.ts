@@ -9,6 +9,8 @@ import { ProjectHost } from '../../../main/app/project-host.ts';
 import { serveProject } from '../../../main/app/browser-mode.ts';
 import { channelTable, createIpcHandlers } from '../../../main/transport/ipc-handlers.ts';
 import { Project } from '../../../main/project/project.ts';
+import { createService } from '../../../main/api/service.ts';
+import { ApiError, createDispatcher } from '../../../main/api/dispatch.ts';
 import { IPC, type CallResult } from '../../../shared/bridge.ts';
 import type { QuireEvent } from '../../../shared/api.ts';
 import { writeSynthPage } from '../../helpers/images.ts';
@@ -75,6 +77,25 @@ test('the same invalid request gets the same error over IPC, over HTTP and from 
   const cliFailed = quire('resume', dir, '7');
   assert.equal(cliFailed.status, 2);
   assert.equal(cliFailed.stderr, `quire: ${failed.message}\n`);
+});
+
+test("one project's dispatcher (the CLI's) answers the app's project switching as not found, not as a crash", async () => {
+  const project = Project.open(emptyProject());
+  try {
+    const { call, dispatch } = createDispatcher(createService(project));
+    assert.deepEqual(await call('openProject', { path: '/elsewhere' }), {
+      ok: false,
+      error: { code: 'not-found', name: 'NotFound', message: 'no API method openProject' },
+    });
+    await assert.rejects(dispatch('listPages', { documentId: 0 }), (error: ApiError) => {
+      assert.equal(error.code, 'invalid-request');
+      assert.match(error.message, /^listPages: documentId: /);
+      return true;
+    });
+    assert.equal((await dispatch('projectInfo', {})).documents, 0);
+  } finally {
+    project.close();
+  }
 });
 
 /** The job a request made, once it has ended, as the jobs table holds it. */
