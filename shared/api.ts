@@ -6,7 +6,8 @@ import { z } from './zod.ts';
 import { AUGMENTATION_PIPELINES, FEATURE_KINDS, HEAD_KINDS, MAPPING_KINDS } from './pretraining-options.ts';
 import { MAX_SELF_TRAINING_ROUNDS, SELF_TRAINING_DEFAULTS } from './self-training-options.ts';
 import { EXPORT_FORMATS } from './export-formats.ts';
-import { workbenchSchemas, type WorkbenchResponses } from './workbench-api.ts';
+import { qsegFile, workbenchSchemas, type WorkbenchResponses } from './workbench-api.ts';
+import { recordSchemas, type RecordResponses } from './records-api.ts';
 import { REGION_TYPES, type RegionType } from './region-types.ts';
 import { PROJECT_SEGMENTER_PATTERN, SEGMENTERS } from './segmenter-options.ts';
 import { TRAINING_DEFAULTS } from './training-defaults.ts';
@@ -217,11 +218,22 @@ export const schemas = {
       .strict(),
   ]),
   startTranscription: z
-    .object({ modelId: z.number().int().positive(), pageIds: z.array(z.number().int().positive()).min(1).optional() })
+    .object({
+      modelId: z.number().int().positive(),
+      pageIds: z.array(z.number().int().positive()).min(1).optional(),
+      /** Beam search width; 1 (the default) reads the best path. */
+      beamWidth: z.number().int().min(1).max(64).optional(),
+    })
     .strict(),
   segmentPages: z
-    .object({ pageIds: z.array(z.number().int().positive()).min(1).max(100_000), segmenter: segmenterSchema.optional() })
-    .strict(),
+    .object({
+      pageIds: z.array(z.number().int().positive()).min(1).max(100_000),
+      segmenter: segmenterSchema.optional(),
+      /** A .qseg model file instead of a named segmenter (`quire segment --model FILE`). */
+      segmenterFile: qsegFile.optional(),
+    })
+    .strict()
+    .refine((r) => !(r.segmenter && r.segmenterFile), 'name a segmenter or a segmenter file, not both'),
   segmentRegion: z.object({ regionId: z.number().int().positive(), segmenter: segmenterSchema.optional() }).strict(),
   addRegion: z
     .object({
@@ -269,12 +281,13 @@ export const schemas = {
   cancelJob: z.object({ jobId: z.number().int().positive() }).strict(),
   resumeJob: z.object({ jobId: z.number().int().positive() }).strict(),
   ...workbenchSchemas,
+  ...recordSchemas,
 } as const;
 
 export type Method = keyof typeof schemas;
 export type Request<M extends Method> = z.infer<(typeof schemas)[M]>;
 
-export interface Responses extends WorkbenchResponses {
+export interface Responses extends WorkbenchResponses, RecordResponses {
   projectInfo: ProjectInfo;
   openProject: ProjectInfo;
   createProject: ProjectInfo;
@@ -369,7 +382,10 @@ export interface JobSummary {
   /** Lines the job wrote (backend, resumes, results such as an evaluation's CER). */
   log: string;
   modelId: number | null;
+  /** What the job was asked to do (shared/job-configs.ts). */
+  config: Record<string, unknown>;
   createdAt: string;
+  updatedAt: string;
   /** Why a queued job waits (e.g. for the running job), null otherwise. */
   waiting: string | null;
 }
@@ -404,8 +420,19 @@ export type QuireEvent =
   /** The project's undo history changed: the labels of the next undo and redo. */
   | { type: 'history-changed'; undo: string | null; redo: string | null };
 
+/**
+ * Why a call failed, the same from every caller (main/api/dispatch.ts): the request was
+ * refused by its schema, the method does not exist, or the method itself failed.
+ */
+export const ERROR_CODES = ['invalid-request', 'not-found', 'failed'] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** Where a service sends its events (the app: to every window; the CLI: to the terminal). */
+export type EventSink = (event: QuireEvent) => void;
+
 /** Errors cross process boundaries as plain data. */
 export interface SerializedError {
+  code: ErrorCode;
   name: string;
   message: string;
 }

@@ -43,6 +43,12 @@ export interface ProjectSegmenter {
 }
 
 const id = z.number().int().positive();
+/** A segmentation model file named by a person at a terminal (the app's menus name project segmenters by job). */
+export const qsegFile = z
+  .string()
+  .min(1)
+  .max(4096)
+  .regex(/\.qseg$/i, 'a segmentation model file ends in .qseg');
 
 export const workbenchSchemas = {
   undo: z.object({}).strict(),
@@ -59,7 +65,15 @@ export const workbenchSchemas = {
         .refine((c) => Object.keys(c).length <= 40, 'at most 40 choices'),
     })
     .strict(),
-  startSegmenterTraining: z.object({ steps: z.number().int().min(1).max(100_000).default(SEGMENTER_TRAINING_DEFAULTS.steps) }).strict(),
+  startSegmenterTraining: z
+    .object({
+      steps: z.number().int().min(1).max(100_000).default(SEGMENTER_TRAINING_DEFAULTS.steps),
+      // As `quire train-segmenter --from/--out` names them: the model to start from (default the
+      // bundled one) and where to write the result (default <project>/segmenters/job-<id>.qseg).
+      from: qsegFile.optional(),
+      out: qsegFile.optional(),
+    })
+    .strict(),
   listSegmenters: z.object({}).strict(),
 } as const;
 

@@ -1,15 +1,15 @@
 // The service methods that edit a page, each recorded in the project's undo history, and
 // undo and redo themselves. Region edits are not recorded: they drop the history of their
 // page instead. Windows learn of a changed history through 'history-changed'.
-import type { ProjectApi } from '../../shared/api.ts';
+import type { EventSink, ProjectApi } from '../../shared/api.ts';
 import type { UndoStack } from '../edits/undo-stack.ts';
 import { addLine, deleteLine, mergeLines, moveLine, setSplit, splitLine, updateLineGeometry } from '../layout/line-edits.ts';
 import { addRegion, deleteRegion, moveRegion, sortRegionLines, updateRegion } from '../layout/regions.ts';
 import { segmentPages, segmentRegion } from '../layout/segment-pages.ts';
 import { resolveProjectSegmenter } from '../layout/project-segmenters.ts';
+import { resolveSegmenter } from '../layout/segmenters.ts';
 import type { Project } from '../project/project.ts';
 import { saveTranscription } from './pages.ts';
-import type { EventSink } from './service.ts';
 
 type EditMethods = Pick<
   ProjectApi,
@@ -137,8 +137,8 @@ function unqueuedMethods(project: Project, history: UndoStack, emit: EventSink):
       return { changed: pages.length > MAX_RECORDED_PAGES ? await unrecorded(pages, run) : await record(label, pages, run) };
     },
 
-    async segmentPages({ pageIds, segmenter }) {
-      const chosen = await resolveProjectSegmenter(project, segmenter);
+    async segmentPages({ pageIds, segmenter, segmenterFile }) {
+      const chosen = segmenterFile ? await resolveSegmenter(segmenterFile) : await resolveProjectSegmenter(project, segmenter);
       const run = () =>
         segmentPages(project, pageIds, { segmenter: chosen, onProgress: (done, total) => emit({ type: 'segment-progress', done, total }) });
       if (pageIds.length > MAX_RECORDED_PAGES) return unrecorded(pageIds, run);

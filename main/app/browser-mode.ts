@@ -17,7 +17,7 @@ export async function serveProject(
   let server: BrowserServer | undefined;
   const host = new ProjectHost(dir, (event: QuireEvent) => server?.broadcast(event));
   server = await startBrowserServer({
-    api: host.api(),
+    api: host.dispatcher(),
     images: () => host.project.images,
     staticDir: RENDERER_DIST,
     port,

@@ -55,7 +55,7 @@ async function main() {
   };
   // Only the app's own page may call in (not a frame that got loaded from elsewhere).
   const fromApp = (event: IpcMainInvokeEvent) => event.senderFrame?.url.startsWith(`${APP_SCHEME}://app/`) === true;
-  for (const [channel, handler] of Object.entries(channelTable(createIpcHandlers(host.api(), dialogs)))) {
+  for (const [channel, handler] of Object.entries(channelTable(createIpcHandlers(host.dispatcher(), dialogs)))) {
     ipcMain.handle(channel, (event, ...args) => {
       if (!fromApp(event)) throw new Error('IPC from outside the app refused');
       return handler(...args);

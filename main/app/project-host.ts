@@ -5,6 +5,7 @@
 // Each project's undo history lives as long as the app: switching away and back keeps it.
 import { schemas, type Method, type ProjectApi, type QuireApi, type QuireEvent } from '../../shared/api.ts';
 import { createService } from '../api/service.ts';
+import { createDispatcher, type Dispatcher } from '../api/dispatch.ts';
 import { JobRunner } from '../jobs/runner.ts';
 import { Project } from '../project/project.ts';
 import { UndoStack } from '../edits/undo-stack.ts';
@@ -58,6 +59,11 @@ export class ProjectHost {
     table.openProject = ({ path }: { path: string }) => this.switchTo(() => Project.open(path));
     table.createProject = ({ path }: { path: string }) => this.switchTo(() => Project.init(path));
     return table as unknown as QuireApi;
+  }
+
+  /** What the transports call: the table behind the one validation and error shape. */
+  dispatcher(): Dispatcher {
+    return createDispatcher(this.api());
   }
 
   async close(): Promise<void> {

@@ -1,6 +1,5 @@
-// The `quire` command line. Each command opens the project, calls the same service table
-// as the app, prints text or --json, and exits non-zero when something failed.
-import { JobCancelled } from '../jobs/jobs.ts';
+// The `quire` command line. Each command opens the project, calls the same dispatcher as
+// the app (client.ts), prints text or --json, and exits non-zero when something failed.
 import { Command, CommanderError, Option } from 'commander';
 import {
   EXPORT_FORMATS,
@@ -11,25 +10,15 @@ import {
   type QuireEvent,
   type Split,
 } from '../../shared/api.ts';
-import { createService, type EventSink } from '../api/service.ts';
 import { Project } from '../project/project.ts';
+import { withClient } from './client.ts';
 import { printable, printResult, table } from './output.ts';
 import { describeImport } from './import-report.ts';
 import { int } from './option-values.ts';
 import { addTrainingCommands } from './training-commands.ts';
 import { addSegmenterCommands } from './segmenter-commands.ts';
-import { segmentPages } from '../layout/segment-pages.ts';
-import { resolveSegmenter } from '../layout/segmenters.ts';
-import { DEFAULT_SEGMENTER, SEGMENTERS } from '../../shared/segmenter-options.ts';
-
-function withProject<T>(
-  dir: string,
-  fn: (api: ReturnType<typeof createService>, project: Project) => Promise<T>,
-  emit?: EventSink,
-): Promise<T> {
-  const project = Project.open(dir);
-  return fn(createService(project, emit), project).finally(() => project.close());
-}
+import { addJobCommands } from './job-commands.ts';
+import { addModelCommands } from './model-commands.ts';
 
 /** Pages of a long multi-page scan as they are stored, on a terminal only (stdout stays the report). */
 function importProgress(event: QuireEvent): void {
@@ -72,18 +61,15 @@ export function buildProgram(): { program: Command; exitCode: () => number } {
     .option('--json', 'print JSON')
     .action(async (dir: string, files: string[], o: { lines?: string; split?: Split; json?: boolean }) => {
       if (!o.lines && files.length === 0) throw new Error('nothing to import: name files or folders, or --lines FOLDER');
-      await withProject(
-        dir,
-        async (api) => {
-          const reports: ImportReport[] = [];
-          if (files.length) reports.push(await api.importFiles({ paths: files, split: o.split }));
-          if (o.lines) reports.push(await api.importLineFolder({ folder: o.lines, split: o.split }));
-          const merged = mergeImportReports(reports);
-          printResult(!!o.json, merged, () => describeImport(merged));
-          if (merged.failed.length) code = 1;
-        },
-        o.json ? undefined : importProgress,
-      );
+      await withClient(dir, async (client) => {
+        if (!o.json) client.onEvent(importProgress);
+        const reports: ImportReport[] = [];
+        if (files.length) reports.push(await client.call('importFiles', { paths: files, split: o.split }));
+        if (o.lines) reports.push(await client.call('importLineFolder', { folder: o.lines, split: o.split }));
+        const merged = mergeImportReports(reports);
+        printResult(!!o.json, merged, () => describeImport(merged));
+        if (merged.failed.length) code = 1;
+      });
     });
 
   program
@@ -95,37 +81,9 @@ export function buildProgram(): { program: Command; exitCode: () => number } {
     .option('--model <id>', "use this model version's predictions where a line has no human transcription", int('--model'))
     .option('--json', 'print JSON')
     .action(async (dir: string, o: { format: ExportFormat; out: string; model?: number; json?: boolean }) => {
-      await withProject(dir, async (api) => {
-        const result = await api.exportDocuments({ format: o.format, out: o.out, modelId: o.model });
+      await withClient(dir, async (client) => {
+        const result = await client.call('exportDocuments', { format: o.format, out: o.out, modelId: o.model });
         printResult(!!o.json, result, () => `wrote ${result.files.length} file(s) to ${o.out}`);
-      });
-    });
-
-  program
-    .command('segment')
-    .description(
-      'find the text lines (and, with a model, the text regions) of pages (all pages unless --pages); lines with a human transcription are never removed',
-    )
-    .argument('<dir>', 'project folder')
-    .option('--pages <ids...>', 'only these page ids')
-    .option(
-      '--model <model>',
-      `${SEGMENTERS.map((s) => `"${s}"`).join(', ')} or a .qseg file; default: ${DEFAULT_SEGMENTER} (the segmentation model shipped with Quire; the classical segmenter where it cannot be loaded)`,
-    )
-    .option('--json', 'print JSON')
-    .action(async (dir: string, o: { pages?: string[]; model?: string; json?: boolean }) => {
-      await withProject(dir, async (_api, project) => {
-        const all = (project.db.prepare('SELECT id FROM pages ORDER BY id').all() as Array<{ id: number }>).map((p) => p.id);
-        const pageIds = o.pages ? o.pages.map(Number) : all;
-        const unknown = pageIds.filter((id) => !all.includes(id));
-        if (unknown.length) throw new Error(`no page ${unknown.join(', ')} in this project`);
-        const report = await segmentPages(project, pageIds, { segmenter: await resolveSegmenter(o.model) });
-        printResult(!!o.json, report, () =>
-          [
-            ...(report.fallback ? [`note: ${report.fallback}; the classical segmenter ran instead`] : []),
-            `${report.pages} page(s) segmented with ${report.segmenter}: ${report.added} line(s) found in ${report.regions} region(s), ${report.keptLabeled} transcribed line(s) kept, ${report.removed} untranscribed line(s) replaced`,
-          ].join('\n'),
-        );
       });
     });
 
@@ -135,10 +93,12 @@ export function buildProgram(): { program: Command; exitCode: () => number } {
     .argument('<dir>', 'project folder')
     .option('--json', 'print JSON')
     .action(async (dir: string, o: { json?: boolean }) => {
-      await withProject(dir, async (api) => {
-        const info = await api.projectInfo({});
-        const documents = await api.listDocuments({});
-        const withPages = await Promise.all(documents.map(async (d) => ({ ...d, pageList: await api.listPages({ documentId: d.id }) })));
+      await withClient(dir, async (client) => {
+        const info = await client.call('projectInfo', {});
+        const documents = await client.call('listDocuments', {});
+        const withPages = await Promise.all(
+          documents.map(async (d) => ({ ...d, pageList: await client.call('listPages', { documentId: d.id }) })),
+        );
         const { path, name, ...counts } = info;
         printResult(!!o.json, { path, name, counts: { ...counts, unlabeled: info.lines - info.labeled }, documents: withPages }, () =>
           [
@@ -160,6 +120,8 @@ export function buildProgram(): { program: Command; exitCode: () => number } {
     });
 
   addTrainingCommands(program);
+  addJobCommands(program);
+  addModelCommands(program);
   addSegmenterCommands(program);
   return { program, exitCode: () => code };
 }
@@ -174,6 +136,6 @@ export async function main(argv: string[]): Promise<number> {
     if (error instanceof CommanderError) return error.code === 'commander.invalidArgument' ? 2 : error.exitCode;
     process.stderr.write(`quire: ${printable((error as Error).message)}\n`);
     // 130: stopped on request (Ctrl+C or `quire cancel`), as shells report SIGINT.
-    return error instanceof JobCancelled ? 130 : 2;
+    return (error as Error).name === 'JobCancelled' ? 130 : 2;
   }
 }

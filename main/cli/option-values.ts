@@ -22,3 +22,8 @@ export const fraction =
 
 /** A model version id, or "base" for the model that ships with Quire. */
 export const modelRef = (value: string): number | 'base' => (value === 'base' ? 'base' : int('model id')(value));
+
+/** A variadic option of ids (`--pages 3 4 5`): each a whole number ≥ 1. */
+export const intList =
+  (name: string) =>
+  (value: string, previous: number[] = []): number[] => [...previous, int(name)(value)];

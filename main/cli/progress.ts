@@ -1,5 +1,5 @@
 // Training progress for the terminal: a one-line bar on a TTY, JSON lines with --json.
-import type { RunProgress } from '../jobs/training-runs.ts';
+import type { RunProgress } from '../../shared/job-configs.ts';
 
 export function progressPrinter(json: boolean): (p: RunProgress) => void {
   let last = 0;

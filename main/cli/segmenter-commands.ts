@@ -1,13 +1,66 @@
-// `quire train-segmenter`: fine-tunes a segmentation model on the project's corrected pages
-// (main/jobs/segmenter-training.ts); the result is a .qseg file for `quire segment --model`.
+// `quire segment` finds lines (the API's segmentPages, as "Find lines" in the app), and
+// `quire train-segmenter` fine-tunes a segmentation model on the project's corrected pages
+// as a job (startSegmenterTraining, as the Training panel's Segmenter job); the result is a
+// .qseg file for `quire segment --model`.
 import type { Command } from 'commander';
-import { trainProjectSegmenter } from '../jobs/segmenter-training.ts';
-import { Project } from '../project/project.ts';
-import { progressPrinter } from './progress.ts';
-import { int } from './option-values.ts';
+import { DEFAULT_SEGMENTER, PROJECT_SEGMENTER_PATTERN, SEGMENTERS } from '../../shared/segmenter-options.ts';
 import { SEGMENTER_TRAINING_DEFAULTS } from '../../shared/training-defaults.ts';
+import { withClient, type Client, type Input } from './client.ts';
+import { printSegmenter } from './job-results.ts';
+import { int, intList } from './option-values.ts';
+import { printResult } from './output.ts';
+import { progressPrinter } from './progress.ts';
 
-export function addSegmenterCommands(program: Command): void {
+/** A named segmenter, or a model file. */
+const segmenterChoice = (model: string | undefined): Pick<Input<'segmentPages'>, 'segmenter' | 'segmenterFile'> =>
+  model === undefined
+    ? {}
+    : (SEGMENTERS as readonly string[]).includes(model) || PROJECT_SEGMENTER_PATTERN.test(model)
+      ? { segmenter: model }
+      : { segmenterFile: model };
+
+/** The page ids asked for, checked; by default every page of the scanned documents. */
+async function pagesToSegment(client: Client, asked: number[] | undefined): Promise<number[]> {
+  const documents = await client.call('listDocuments', {});
+  const pages = await Promise.all(
+    documents.map(async (d) => ({ kind: d.kind, pages: await client.call('listPages', { documentId: d.id }) })),
+  );
+  if (!asked) return pages.filter((d) => d.kind === 'scan').flatMap((d) => d.pages.map((p) => p.id));
+  const all = new Set(pages.flatMap((d) => d.pages.map((p) => p.id)));
+  const unknown = asked.filter((id) => !all.has(id));
+  if (unknown.length) throw new Error(`no page ${unknown.join(', ')} in this project`);
+  return asked;
+}
+
+function addSegment(program: Command): void {
+  program
+    .command('segment')
+    .description(
+      'find the text lines (and, with a model, the text regions) of pages (all scanned pages unless --pages); lines with a human transcription are never removed',
+    )
+    .argument('<dir>', 'project folder')
+    .option('--pages <ids...>', 'only these page ids', intList('--pages'))
+    .option(
+      '--model <model>',
+      `${SEGMENTERS.map((s) => `"${s}"`).join(', ')}, "project:<job id>" or a .qseg file; default: ${DEFAULT_SEGMENTER} (the segmentation model shipped with Quire; the classical segmenter where it cannot be loaded)`,
+    )
+    .option('--json', 'print JSON')
+    .action(async (dir: string, o: { pages?: number[]; model?: string; json?: boolean }) => {
+      await withClient(dir, async (client) => {
+        const pageIds = await pagesToSegment(client, o.pages);
+        if (pageIds.length === 0) throw new Error('no pages to segment: import scans first');
+        const report = await client.call('segmentPages', { pageIds, ...segmenterChoice(o.model) });
+        printResult(!!o.json, report, () =>
+          [
+            ...(report.fallback ? [`note: ${report.fallback}; the classical segmenter ran instead`] : []),
+            `${report.pages} page(s) segmented with ${report.segmenter}: ${report.added} line(s) found in ${report.regions} region(s), ${report.keptLabeled} transcribed line(s) kept, ${report.removed} untranscribed line(s) replaced`,
+          ].join('\n'),
+        );
+      });
+    });
+}
+
+function addTrainSegmenter(program: Command): void {
   program
     .command('train-segmenter')
     .description(
@@ -19,42 +72,14 @@ export function addSegmenterCommands(program: Command): void {
     .option('--out <file>', 'where to write the model; default: <project>/segmenters/job-<id>.qseg')
     .option('--json', 'print JSON')
     .action(async (dir: string, o: { from?: string; steps: number; out?: string; json?: boolean }) => {
-      const steps = o.steps;
-      const project = Project.open(dir);
-      try {
-        const started = Date.now();
-        const progress = progressPrinter(!!o.json);
-        const result = await trainProjectSegmenter(project, {
-          from: o.from,
-          steps,
-          out: o.out,
-          onStep: (step, loss, jobId) => {
-            const seconds = (Date.now() - started) / 1000;
-            progress({
-              jobId,
-              phase: 'segmenter',
-              step: step + 1,
-              steps,
-              loss,
-              linesPerSecond: 0,
-              etaSeconds: (seconds / (step + 1)) * (steps - step - 1),
-            });
-          },
-        });
-        const tail = result.losses.slice(-10);
-        const summary = {
-          type: 'result',
-          job_id: result.jobId,
-          file: result.file,
-          pages: result.pages,
-          final_loss: tail.reduce((a, b) => a + b, 0) / tail.length,
-        };
-        // JSON lines, like the other training commands: progress lines, then the result.
-        process.stdout.write(
-          o.json ? JSON.stringify(summary) + '\n' : `segmenter fine-tuned on ${result.pages} page(s), written to ${result.file}\n`,
-        );
-      } finally {
-        project.close();
-      }
+      await withClient(dir, async (client) => {
+        const { jobId } = await client.call('startSegmenterTraining', { steps: o.steps, from: o.from, out: o.out });
+        printSegmenter(!!o.json, await client.waitForJob(jobId, progressPrinter(!!o.json)));
+      });
     });
+}
+
+export function addSegmenterCommands(program: Command): void {
+  addSegment(program);
+  addTrainSegmenter(program);
 }

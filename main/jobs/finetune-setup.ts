@@ -11,7 +11,7 @@ import { loadVersion } from '../models/registry.ts';
 import { labeledLines, samplesFor, type LabeledLine } from '../project/dataset.ts';
 import type { Project } from '../project/project.ts';
 import { updateJob } from './jobs.ts';
-import type { FinetuneRequest } from './training-runs.ts';
+import type { FinetuneRequest } from '../../shared/job-configs.ts';
 import { TRAINING_DEFAULTS } from '../../shared/training-defaults.ts';
 
 export const checkpointPath = (project: Project, jobId: number) => join(project.root, 'checkpoints', `job-${jobId}.qmodel`);

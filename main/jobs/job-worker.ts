@@ -1,18 +1,29 @@
-// Runs one training job in a worker thread, so that the main process (API, windows) never
-// waits on training. Opens the project itself (SQLite in WAL mode serves both threads),
-// streams progress to the main thread, and stops cleanly on 'cancel'.
+// Runs one job in a worker thread, so that the main thread (the app's API and windows, or
+// the `quire` command's terminal) never waits on it. Opens the project itself (SQLite in
+// WAL mode serves both threads), checks the job's stored config before using it, streams
+// progress to the main thread, and stops cleanly on 'cancel'.
 import { parentPort, workerData } from 'node:worker_threads';
+import { parseJobConfig, type RunProgress } from '../../shared/job-configs.ts';
 import { Project } from '../project/project.ts';
-import { resumeJob, runQueuedJob, type RunProgress } from './training-runs.ts';
-import { getJob, JobCancelled } from './jobs.ts';
+import { resumeJob, runQueuedJob } from './training-runs.ts';
+import { getJob, JobCancelled, updateJob, type Job } from './jobs.ts';
 import { runEvaluationJob, transcribe } from './transcription.ts';
 import { trainProjectSegmenter } from './segmenter-training.ts';
-import type { Split } from '../../shared/api.ts';
+
+/**
+ * Who runs the jobs (runner.ts). app: the runner takes over the jobs left queued in the
+ * project, and sends progress a few times a second (with a heartbeat). cli: the `quire`
+ * command's runner runs only the jobs it is given, reports every step, and its workers' jobs
+ * can be stopped by signalling the process (`quire cancel`, Ctrl+C).
+ */
+export type RunnerHost = 'app' | 'cli';
 
 export interface JobWorkerData {
   projectRoot: string;
   jobId: number;
   mode: 'start' | 'resume';
+  /** Who started the worker (jobs.ts records whether a signal to the process may stop the job). */
+  host: RunnerHost;
 }
 export type JobWorkerMessage =
   | { type: 'progress'; progress: RunProgress }
@@ -27,54 +38,66 @@ parentPort!.on('message', (m: { type: string }) => {
   if (m.type === 'cancel') controller.abort();
 });
 const post = (m: JobWorkerMessage) => parentPort!.postMessage(m);
+const progress = (p: Omit<RunProgress, 'jobId'>) => post({ type: 'progress', progress: { jobId, ...p } });
 
-const project = Project.open(projectRoot);
-try {
-  const onProgress = (progress: RunProgress) => post({ type: 'progress', progress });
-  const job = getJob(project, jobId);
+/** A job's config that does not parse fails the job with the field named (training jobs check their own). */
+function configOf<K extends 'transcribe' | 'evaluate' | 'segment'>(project: Project, job: Job, kind: K) {
+  try {
+    return parseJobConfig({ ...job, kind });
+  } catch (error) {
+    updateJob(project, job.id, { state: 'failed', error: (error as Error).message, log: `failed: ${(error as Error).message}` });
+    throw error;
+  }
+}
+
+async function run(project: Project, job: Job): Promise<number | undefined> {
   if (job.kind === 'transcribe') {
     // Reading is quick and idempotent (a prediction per line and model): no checkpoints, and
     // "resume" simply reads again.
-    const { modelId, pageIds } = job.config as { modelId: number; pageIds?: number[] };
+    const { modelId, pageIds, beamWidth } = configOf(project, job, 'transcribe');
     await transcribe(project, modelId, {
       jobId,
       pageIds,
+      beamWidth,
       signal: controller.signal,
-      onProgress: (done, total) =>
-        post({
-          type: 'progress',
-          progress: { jobId, phase: 'transcribe', step: done, steps: total, loss: 0, linesPerSecond: 0, etaSeconds: 0 },
-        }),
+      onProgress: (done, total) => progress({ phase: 'transcribe', step: done, steps: total, loss: 0, linesPerSecond: 0, etaSeconds: 0 }),
     });
-    post({ type: 'done', modelId });
-  } else if (job.kind === 'evaluate') {
-    const { modelId, split } = job.config as { modelId: number; split: Split };
+    return modelId;
+  }
+  if (job.kind === 'evaluate') {
+    const { modelId, split } = configOf(project, job, 'evaluate');
     await runEvaluationJob(project, jobId, modelId, split);
-    post({ type: 'done', modelId });
-  } else if (job.kind === 'segment') {
+    return modelId;
+  }
+  if (job.kind === 'segment') {
     // Never resumed (the runner refuses): always a start from the job's own config.
-    const { steps } = job.config as { steps: number };
+    const { steps, from, out } = configOf(project, job, 'segment');
     const started = Date.now();
     await trainProjectSegmenter(project, {
       jobId,
       steps,
+      from,
+      out,
       signal: controller.signal,
       onStep: (step, loss) => {
         const perStep = (Date.now() - started) / 1000 / (step + 1);
-        post({
-          type: 'progress',
-          progress: { jobId, phase: 'segmenter', step: step + 1, steps, loss, linesPerSecond: 0, etaSeconds: perStep * (steps - step - 1) },
-        });
+        progress({ phase: 'segmenter', step: step + 1, steps, loss, linesPerSecond: 0, etaSeconds: perStep * (steps - step - 1) });
       },
     });
-    post({ type: 'done' });
-  } else {
-    const version =
-      mode === 'start'
-        ? await runQueuedJob(project, jobId, { onProgress, signal: controller.signal })
-        : await resumeJob(project, jobId, onProgress, controller.signal);
-    post({ type: 'done', modelId: version.id });
+    return undefined;
   }
+  const onProgress = (p: RunProgress) => post({ type: 'progress', progress: p });
+  const version =
+    mode === 'start'
+      ? await runQueuedJob(project, jobId, { onProgress, signal: controller.signal })
+      : await resumeJob(project, jobId, onProgress, controller.signal);
+  return version.id;
+}
+
+const project = Project.open(projectRoot);
+try {
+  const modelId = await run(project, getJob(project, jobId));
+  post({ type: 'done', modelId });
 } catch (error) {
   post(error instanceof JobCancelled ? { type: 'cancelled' } : { type: 'failed', message: (error as Error).message });
 } finally {

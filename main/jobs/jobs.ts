@@ -1,7 +1,7 @@
 // Jobs are rows: queued → running → done | failed | cancelled, or interrupted when the
 // process died while running. Progress and log live in the row, so any window or CLI
 // can show them, and a crash leaves a record of what was going on.
-import { isMainThread } from 'node:worker_threads';
+import { isMainThread, workerData } from 'node:worker_threads';
 import type { Project } from '../project/project.ts';
 
 export type JobKind = 'pretrain' | 'finetune' | 'transcribe' | 'evaluate' | 'segment';
@@ -53,9 +53,10 @@ const NOW = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
 /**
  * Who runs a job, recorded with every progress write and whenever it starts running: the
  * crash check and `quire cancel` need the process, and must never signal the app, whose
- * jobs run in worker threads of its own process.
+ * jobs run in worker threads of its own process. A job worker of the `quire` command
+ * (runner host 'cli') is signalled like the command itself: the command cancels its job.
  */
-const runningHere = () => ({ pid: process.pid, app: !isMainThread });
+const runningHere = () => ({ pid: process.pid, app: !isMainThread && (workerData as { host?: string } | null)?.host !== 'cli' });
 
 export function createJob(project: Project, kind: JobKind, config: Record<string, unknown>, state: JobState = 'running'): Job {
   const progress = state === 'running' ? runningHere() : {};

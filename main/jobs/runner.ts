@@ -1,19 +1,21 @@
-// The app's job queue: one training job at a time, each in a worker thread, the rest
-// queued (as database rows, so the queue survives a restart). Progress reaches windows as
-// events at most a few times per second.
+// The job queue of the app and of the `quire` command: one job at a time, each in a worker
+// thread, the rest queued (as database rows, so the queue survives a restart). A job's
+// config is checked (shared/job-configs.ts) before it is queued and before it is resumed.
+// In the app, progress reaches windows as events at most a few times per second.
 import { Worker } from 'node:worker_threads';
-import type { QuireEvent, Split } from '../../shared/api.ts';
+import type { QuireEvent } from '../../shared/api.ts';
+import { checkJobRequest, parseJobConfig, type JobRequest, type RunProgress } from '../../shared/job-configs.ts';
 import { isResumable } from '../../shared/job-states.ts';
 import type { Project } from '../project/project.ts';
-import { createJob, getJob, listJobs, markInterrupted, updateJob } from './jobs.ts';
-import type { JobWorkerData, JobWorkerMessage } from './job-worker.ts';
-import type { TrainingRequest } from './training-runs.ts';
+import { createJob, getJob, listJobs, markInterrupted, requestCancel, updateJob } from './jobs.ts';
+import type { JobWorkerData, JobWorkerMessage, RunnerHost } from './job-worker.ts';
 import type { LiveJobs } from './live-jobs.ts';
 import { notResumable } from './segmenter-training.ts';
 
+export type { RunnerHost };
+
 const PROGRESS_INTERVAL_MS = 250;
 const HEARTBEAT_MS = 1000;
-type JobProgress = Extract<QuireEvent, { type: 'job-progress' }>['progress'];
 
 export class JobRunner {
   private worker: Worker | undefined;
@@ -25,20 +27,17 @@ export class JobRunner {
   constructor(
     private readonly project: Project,
     private readonly emit: (e: QuireEvent) => void,
+    private readonly host: RunnerHost = 'app',
   ) {
     markInterrupted(project);
-    for (const job of listJobs(project).filter((j) => j.state === 'queued')) this.waiting.push({ jobId: job.id, mode: 'start' });
+    if (host === 'app')
+      for (const job of listJobs(project).filter((j) => j.state === 'queued')) this.waiting.push({ jobId: job.id, mode: 'start' });
     this.next();
   }
 
-  start(
-    request:
-      | TrainingRequest
-      | { kind: 'transcribe'; modelId: number; pageIds?: number[] }
-      | { kind: 'evaluate'; modelId: number; split: Split }
-      | { kind: 'segment'; steps: number },
-  ): number {
-    const job = createJob(this.project, request.kind, request as unknown as Record<string, unknown>, 'queued');
+  start(request: JobRequest): number {
+    const config = checkJobRequest(request);
+    const job = createJob(this.project, config.kind, config, 'queued');
     this.waiting.push({ jobId: job.id, mode: 'start' });
     this.emit({ type: 'job-changed', jobId: job.id, state: 'queued' });
     this.next();
@@ -52,6 +51,8 @@ export class JobRunner {
     if (!isResumable(job.state)) throw new Error(`job ${jobId} is ${job.state} and cannot be resumed`);
     // Refused here, not in the worker: the person asking should read why, not see a failed job.
     if (job.kind === 'segment') throw notResumable(jobId);
+    // A config damaged in the table (or written by another version) is refused before it queues.
+    parseJobConfig(job);
     // Reading and evaluating have no checkpoints: "resume" runs them again.
     const rerun = job.kind === 'transcribe' || job.kind === 'evaluate';
     if (rerun) updateJob(this.project, jobId, { state: 'queued' });
@@ -69,13 +70,17 @@ export class JobRunner {
     return { running: this.active, waiting: this.waiting.map((w) => w.jobId) };
   }
 
+  /** Stops a job of this runner; another's (a `quire` process's, or one queued in the table) is asked as `quire cancel` asks. */
   cancel(jobId: number): void {
     if (this.running === jobId) {
       this.worker?.postMessage({ type: 'cancel' });
       return;
     }
     const i = this.waiting.findIndex((w) => w.jobId === jobId);
-    if (i < 0) throw new Error(`job ${jobId} is not queued or running`);
+    if (i < 0) {
+      if (requestCancel(this.project, jobId) === 'cancelled') this.emit({ type: 'job-changed', jobId, state: 'cancelled' });
+      return;
+    }
     this.waiting.splice(i, 1);
     updateJob(this.project, jobId, { state: 'cancelled', log: 'cancelled before it started' });
     this.emit({ type: 'job-changed', jobId, state: 'cancelled' });
@@ -89,16 +94,18 @@ export class JobRunner {
     this.running = jobId;
     this.active = jobId;
     const worker = new Worker(new URL('./job-worker.mjs', import.meta.url), {
-      workerData: { projectRoot: this.project.root, jobId, mode } satisfies JobWorkerData,
+      workerData: { projectRoot: this.project.root, jobId, mode, host: this.host } satisfies JobWorkerData,
     });
     this.worker = worker;
     this.emit({ type: 'job-changed', jobId, state: 'running' });
     let lastProgress = 0;
-    let latest: { progress: JobProgress; at: number } | undefined;
+    let latest: { progress: RunProgress; at: number } | undefined;
+    const everyStep = this.host === 'cli';
     // A step can take longer than a second (big batches, a busy machine): repeat the latest
     // progress with the ETA counted down, so windows see the job is alive at least each second.
+    // (A terminal prints each step once: no repeats there.)
     const heartbeat = setInterval(() => {
-      if (!latest || Date.now() - lastProgress < HEARTBEAT_MS * 0.75) return;
+      if (everyStep || !latest || Date.now() - lastProgress < HEARTBEAT_MS * 0.75) return;
       lastProgress = Date.now();
       const waited = (lastProgress - latest.at) / 1000;
       this.emit({ type: 'job-progress', progress: { ...latest.progress, etaSeconds: Math.max(0, latest.progress.etaSeconds - waited) } });
@@ -107,7 +114,7 @@ export class JobRunner {
       if (m.type === 'progress') {
         const now = Date.now();
         latest = { progress: m.progress, at: now };
-        if (now - lastProgress < PROGRESS_INTERVAL_MS && m.progress.step !== m.progress.steps) return;
+        if (!everyStep && now - lastProgress < PROGRESS_INTERVAL_MS && m.progress.step !== m.progress.steps) return;
         lastProgress = now;
         this.emit({ type: 'job-progress', progress: m.progress });
       } else {

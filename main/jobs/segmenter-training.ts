@@ -159,7 +159,7 @@ export async function trainProjectSegmenter(project: Project, o: SegmenterTraini
     // The pages go with the last progress: the "Find lines" menu describes the model by them.
     updateJob(project, job.id, {
       state: 'done',
-      progress: { step: losses.length, steps: o.steps, loss: finalLoss, pages: pages.length },
+      progress: { step: losses.length, steps: o.steps, loss: finalLoss, pages: pages.length, file },
       log: `segmenter fine-tuned on ${pages.length} corrected page(s), ${losses.length} steps, written to ${file}`,
     });
     return { jobId: job.id, file, pages: pages.length, losses };

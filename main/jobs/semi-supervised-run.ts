@@ -10,7 +10,7 @@ import { samplesFor, unlabeledLineIds } from '../project/dataset.ts';
 import type { Project } from '../project/project.ts';
 import { checkpointPath, CHECKPOINT_EVERY, prepareFinetune, type Checkpoint } from './finetune-setup.ts';
 import { updateJob } from './jobs.ts';
-import type { FinetuneRequest, RunProgress } from './training-runs.ts';
+import type { FinetuneRequest, RunProgress } from '../../shared/job-configs.ts';
 
 type SemiRequest = FinetuneRequest & { semiSupervised: NonNullable<FinetuneRequest['semiSupervised']> };
 

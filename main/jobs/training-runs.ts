@@ -7,6 +7,13 @@ import { availableParallelism } from 'node:os';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { schemas } from '../../shared/api.ts';
+import {
+  parseJobConfig,
+  type FinetuneRequest,
+  type PretrainRequest,
+  type RunProgress,
+  type TrainingRequest,
+} from '../../shared/job-configs.ts';
 import { currentBackend, hasSyncReads, initBackend } from '../ml/backend.ts';
 import { loadTrainingCheckpoint, saveTrainingCheckpoint, type TrainingCheckpointState } from '../ml/checkpoint.ts';
 import { Codec } from '../ml/codec.ts';
@@ -14,72 +21,40 @@ import { ArraySource } from '../ml/data.ts';
 import { DEFAULT_CONFIG, Recognizer } from '../ml/model.ts';
 import { pretrain } from '../ml/seqclr/pretrain.ts';
 import { train } from '../ml/train.ts';
-import type { FeatureKind, HeadKind, MappingKind, PipelineName } from '../../shared/pretraining-options.ts';
 import { allLineIds, labeledLines, samplesFor } from '../project/dataset.ts';
 import type { Project } from '../project/project.ts';
 import { saveVersion, type ModelVersion } from '../models/registry.ts';
 import { isResumable } from '../../shared/job-states.ts';
 import { checkpointPath, CHECKPOINT_EVERY, prepareFinetune, type Checkpoint } from './finetune-setup.ts';
-import { createJob, getJob, JobCancelled, updateJob } from './jobs.ts';
+import { createJob, getJob, JobCancelled, updateJob, type Job } from './jobs.ts';
 import { runSemiSupervised } from './semi-supervised-run.ts';
 import { notResumable } from './segmenter-training.ts';
 
-export interface PretrainRequest {
-  kind: 'pretrain';
-  mapping: MappingKind;
-  instances: number;
-  head: HeadKind;
-  features: FeatureKind;
-  /** Absent in jobs recorded before there was a choice: those pretrained with the mild pipeline. */
-  augmentations?: PipelineName;
-  steps: number;
-  batchSize: number;
-  seed: number;
-  threads: number;
-  checkpointEvery?: number;
-}
-
-export interface FinetuneRequest {
-  kind: 'finetune';
-  from?: number;
-  freezeEncoder: boolean;
-  steps: number;
-  batchSize: number;
-  seed: number;
-  threads: number;
-  checkpointEvery?: number;
-  /** Self-training on the unlabeled lines of the train split too; `steps` is the total over all rounds. */
-  semiSupervised?: { rounds: number; threshold: number; pseudoWeight: number };
-}
-
-export type TrainingRequest = PretrainRequest | FinetuneRequest;
+export type { FinetuneRequest, PretrainRequest, RunProgress, TrainingRequest } from '../../shared/job-configs.ts';
 
 /** Data-parallel threads when the caller does not say: every core, up to 8 (beyond that a batch of 16 splits too thin). */
 export const defaultTrainingThreads = () => Math.max(1, Math.min(availableParallelism(), 8));
 
-export interface RunProgress {
-  jobId: number;
-  phase: string;
-  step: number;
-  steps: number;
-  loss: number;
-  linesPerSecond: number;
-  etaSeconds: number;
-  validationCer?: number;
-}
-
 /**
- * A training request, new or a job's stored config on resume, checked against the API's
- * schema (so the CLI, the app and a resumed job accept the same configs) with its defaults.
+ * A new training request checked against the API's schema (so the CLI, the app and a
+ * resumed job accept the same configs), with the server's defaults.
  */
-export function checkTrainingRequest(config: unknown): TrainingRequest {
+export function checkTrainingRequest(config: unknown): StoredTraining {
   const parsed = schemas.startTraining.safeParse(config);
   if (!parsed.success)
     throw new Error(
       `invalid training job config: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'config'}: ${i.message}`).join('; ')}`,
     );
-  const r = parsed.data;
-  return { ...r, threads: r.threads ?? defaultTrainingThreads() };
+  return withThreads(parsed.data);
+}
+
+type StoredTraining = PretrainRequest | FinetuneRequest;
+const withThreads = (r: TrainingRequest): StoredTraining => ({ ...r, threads: r.threads ?? defaultTrainingThreads() });
+
+/** A training job's stored config, checked as the job's own (shared/job-configs.ts): an error names the job and field. */
+function storedTraining(job: Job): StoredTraining {
+  if (job.kind !== 'pretrain' && job.kind !== 'finetune') throw new Error(`job ${job.id} is a ${job.kind} job, not a training job`);
+  return withThreads(parseJobConfig(job as Job & { kind: 'pretrain' | 'finetune' }));
 }
 
 export interface RunControl {
@@ -90,7 +65,7 @@ export interface RunControl {
 
 export async function startTraining(
   project: Project,
-  request: TrainingRequest,
+  request: TrainingRequest | StoredTraining,
   onProgress?: (p: RunProgress) => void,
   signal?: AbortSignal,
 ): Promise<ModelVersion> {
@@ -103,9 +78,9 @@ export async function startTraining(
 export async function runQueuedJob(project: Project, jobId: number, control: RunControl = {}): Promise<ModelVersion> {
   const job = getJob(project, jobId);
   if (job.state !== 'queued') throw new Error(`job ${jobId} is ${job.state}, not queued`);
-  let request: TrainingRequest;
+  let request: StoredTraining;
   try {
-    request = checkTrainingRequest(job.config);
+    request = storedTraining(job);
   } catch (error) {
     // Left queued, a refused config would be tried again at every start of the app.
     updateJob(project, jobId, { state: 'failed', error: (error as Error).message, log: `failed: ${(error as Error).message}` });
@@ -126,7 +101,7 @@ export async function resumeJob(
   if (!isResumable(job.state)) throw new Error(`job ${jobId} is ${job.state}; only interrupted, cancelled or failed jobs can be resumed`);
   // Segmenter fine-tuning (segmenter-training.ts) keeps no checkpoints: it is run again instead.
   if (job.kind === 'segment') throw notResumable(jobId);
-  const request = checkTrainingRequest(job.config);
+  const request = storedTraining(job);
   const file = checkpointPath(project, jobId);
   const checkpoint = existsSync(file) ? loadTrainingCheckpoint(file) : undefined;
   const round = checkpoint?.state.selfTraining ? `in round ${checkpoint.state.selfTraining.round + 1} ` : '';
@@ -140,7 +115,7 @@ export async function resumeJob(
 async function runJob(
   project: Project,
   jobId: number,
-  request: TrainingRequest,
+  request: StoredTraining,
   checkpoint: Checkpoint | undefined,
   { onProgress, signal }: RunControl,
 ): Promise<ModelVersion> {

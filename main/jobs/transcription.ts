@@ -104,7 +104,10 @@ export async function evaluateModel(project: Project, modelId: number, split: Sp
   return report;
 }
 
-/** Runs a queued evaluation job (the app's runner): the result goes to its log and to the model's metrics. */
+/**
+ * Runs a queued evaluation job (the runner's): the result goes to its log, to the model's
+ * metrics, and whole to its progress as `result` (what `quire eval` prints).
+ */
 export async function runEvaluationJob(project: Project, jobId: number, modelId: number, split: Split): Promise<void> {
   updateJob(project, jobId, { state: 'running' });
   try {
@@ -112,6 +115,7 @@ export async function runEvaluationJob(project: Project, jobId: number, modelId:
     updateJob(project, jobId, {
       state: 'done',
       modelId,
+      progress: { step: report.lines, steps: report.lines, result: report },
       log: `${split} split, ${report.lines} lines: CER ${(100 * report.cer).toFixed(2)} %, WER ${(100 * report.wer).toFixed(2)} %`,
     });
   } catch (error) {

@@ -8,20 +8,10 @@ import type { Codec } from '../ml/codec.ts';
 import { loadModel, saveModel, sha256File } from '../ml/checkpoint.ts';
 import type { Recognizer } from '../ml/model.ts';
 import type { Project } from '../project/project.ts';
+import type { ModelRecord } from '../../shared/records-api.ts';
 
-export interface ModelVersion {
-  id: number;
-  name: string;
-  kind: 'pretrain' | 'finetune';
-  parentId: number | null;
-  config: Record<string, unknown>;
-  metrics: Record<string, unknown>;
-  trainingSet: unknown;
-  weightsHash: string;
-  backend: string | null;
-  durationS: number | null;
-  createdAt: string;
-}
+/** A version's row, as the API's listModelVersions answers it. */
+export type ModelVersion = ModelRecord;
 
 export interface NewVersion {
   name: string;

@@ -1,9 +1,9 @@
 // What the desktop app's main process answers on each IPC channel, without Electron: the
 // Electron main process registers this table with ipcMain, and the desktop tests drive
-// the renderer in Chromium through the very same table. Requests are validated exactly
-// as browser mode's HTTP routes validate them (shared/api.ts), and the native dialogs are
-// reached through `NativeDialogs`, which Electron's dialog module implements.
-import { isMethod, parseRequest, type QuireApi } from '../../shared/api.ts';
+// the renderer in Chromium through the very same table. Calls go through the one dispatcher
+// (main/api/dispatch.ts) that browser mode's HTTP routes and the CLI use, and the native
+// dialogs are reached through `NativeDialogs`, which Electron's dialog module implements.
+import type { Dispatcher } from '../api/dispatch.ts';
 import { DIALOG_KINDS, IPC, type CallResult, type DialogKind } from '../../shared/bridge.ts';
 
 /** The subset of Electron's OpenDialogOptions Quire uses. */
@@ -58,17 +58,9 @@ export interface IpcHandlers {
   choose(kind: unknown): Promise<string[]>;
 }
 
-export function createIpcHandlers(api: QuireApi, dialogs: NativeDialogs): IpcHandlers {
+export function createIpcHandlers(api: Dispatcher, dialogs: NativeDialogs): IpcHandlers {
   return {
-    async call(method, request) {
-      try {
-        if (typeof method !== 'string' || !isMethod(method)) throw new Error(`no API method ${String(method)}`);
-        const handler = api[method] as (r: unknown) => Promise<unknown>;
-        return { ok: true, value: await handler(parseRequest(method, request)) };
-      } catch (error) {
-        return { ok: false, error: { name: (error as Error).name, message: (error as Error).message } };
-      }
-    },
+    call: (method, request) => api.call(method, request),
     async choose(kind) {
       if (!DIALOG_KINDS.includes(kind as DialogKind)) throw new Error(`no dialog ${String(kind)}`);
       return dialogs.showOpen(DIALOGS[kind as DialogKind]);

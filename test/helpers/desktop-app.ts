@@ -123,7 +123,7 @@ export function useDesktopApp(prepare?: (project: Project) => Promise<void>): ()
     }
     host = new ProjectHost(dir, emit);
     const dialogs = new StubDialogs();
-    const table = channelTable(createIpcHandlers(host.api(), dialogs));
+    const table = channelTable(createIpcHandlers(host.dispatcher(), dialogs));
     const app = rendererHandler(RENDERER_DIST, DESKTOP_CSP);
     const images = imageHandler({ images: () => host.project.images, lineImage: (id, key) => lineImagePng(host.project, id, key) });
     browser = await launchChromium();

@@ -93,6 +93,9 @@ test('a number option refuses what is not a number with exit 2 and says which op
     ['train', dir, '--steps', '1.5'],
     ['transcribe', dir, '--model', 'latest'],
     ['train', dir, '--semi-supervised', '--threshold', '2'],
+    // Page ids are checked as numbers too (they became NaN and matched nothing).
+    ['transcribe', dir, '--model', '1', '--pages', '3', 'x'],
+    ['segment', dir, '--pages', '0'],
   ]) {
     const r = quire(...args);
     assert.equal(r.status, 2, args.join(' '));

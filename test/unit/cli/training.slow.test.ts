@@ -69,6 +69,8 @@ test('pretrain, then train from the pretrained model: versions with lineage, con
       ['pretrain', 'done'],
       ['finetune', 'done'],
       ['transcribe', 'done'],
+      // quire eval is a job, as the app's Evaluate is (it used to run without one).
+      ['evaluate', 'done'],
     ],
   );
 });

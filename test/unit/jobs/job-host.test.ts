@@ -1,10 +1,12 @@
-// A job records which process runs it as soon as it runs: `quire cancel` signals a CLI
-// training process, but refuses a job running in a worker thread of the app (signalling
-// its pid would stop the whole app), whatever kind of job it is.
+// A job records which process runs it as soon as it runs: `quire cancel` signals a `quire`
+// process (its job worker included), but refuses a job running in a worker thread of the
+// app (signalling its pid would stop the whole app), whatever kind of job it is.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Worker } from 'node:worker_threads';
 import { createJob, getJob, requestCancel } from '../../../main/jobs/jobs.ts';
+import { JobRunner } from '../../../main/jobs/runner.ts';
+import type { QuireEvent } from '../../../shared/api.ts';
 import { newProject } from '../../helpers/project.ts';
 
 test('a job started in this process records its pid, not the app flag', () => {
@@ -14,10 +16,8 @@ test('a job started in this process records its pid, not the app flag', () => {
   project.close();
 });
 
-test('quire cancel refuses a job that a worker thread of the app runs', async () => {
-  const project = newProject();
-  const job = createJob(project, 'transcribe', {}, 'queued');
-  // What the app's job worker does first for any job kind: mark it running.
+/** What a job worker does first for any job kind: mark its job running (`host` as the runner passes it). */
+async function markRunningInWorker(root: string, id: number, host?: string): Promise<void> {
   const worker = new Worker(
     `
     const { workerData, parentPort } = require('node:worker_threads');
@@ -34,8 +34,9 @@ test('quire cancel refuses a job that a worker thread of the app runs', async ()
     {
       eval: true,
       workerData: {
-        root: project.root,
-        id: job.id,
+        root,
+        id,
+        host,
         project: new URL('../../../main/project/project.ts', import.meta.url).href,
         jobs: new URL('../../../main/jobs/jobs.ts', import.meta.url).href,
       },
@@ -46,8 +47,35 @@ test('quire cancel refuses a job that a worker thread of the app runs', async ()
     worker.once('error', fail);
   });
   await worker.terminate();
+}
+
+test('quire cancel refuses a job that a worker thread of the app runs', async () => {
+  const project = newProject();
+  const job = createJob(project, 'transcribe', {}, 'queued');
+  await markRunningInWorker(project.root, job.id);
   assert.deepEqual(getJob(project, job.id).progress, { pid: process.pid, app: true });
   assert.throws(() => requestCancel(project, job.id), /runs in the Quire app/);
   assert.equal(getJob(project, job.id).state, 'running');
+  project.close();
+});
+
+test("a job in a worker thread of the quire command is the command's: a signal to its process cancels it", async () => {
+  const project = newProject();
+  const job = createJob(project, 'transcribe', {}, 'queued');
+  await markRunningInWorker(project.root, job.id, 'cli');
+  assert.deepEqual(getJob(project, job.id).progress, { pid: process.pid, app: false });
+  project.close();
+});
+
+test('a runner asked to cancel a job it does not hold cancels it as quire cancel does', async () => {
+  const project = newProject();
+  const events: QuireEvent[] = [];
+  const runner = new JobRunner(project, (e) => events.push(e), 'cli');
+  const queued = createJob(project, 'transcribe', { modelId: 1 }, 'queued');
+  runner.cancel(queued.id);
+  assert.equal(getJob(project, queued.id).state, 'cancelled');
+  assert.deepEqual(events, [{ type: 'job-changed', jobId: queued.id, state: 'cancelled' }]);
+  assert.throws(() => runner.cancel(queued.id), new RegExp(`job ${queued.id} is cancelled, not queued or running`));
+  await runner.stop();
   project.close();
 });

@@ -95,7 +95,10 @@ test('job configs are checked by the API schema on start and on resume', async (
         }),
       ).lastInsertRowid,
     );
-    await assert.rejects(resumeJob(project, id), /invalid training job config: semiSupervised\.pseudoWeight/);
+    await assert.rejects(
+      resumeJob(project, id),
+      new RegExp(`job ${id} \\(finetune\\) has an invalid config: semiSupervised\\.pseudoWeight`),
+    );
     assert.equal(getJob(project, id).state, 'interrupted', 'a refused resume leaves the job as it was');
     // A queued job (the app's queue) whose config is refused fails, rather than staying queued for ever.
     const queued = Number(

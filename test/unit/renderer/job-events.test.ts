@@ -14,7 +14,9 @@ const job = (id: number, state: string, kind = 'finetune'): JobSummary => ({
   error: null,
   log: '',
   modelId: null,
+  config: {},
   createdAt: '',
+  updatedAt: '',
   waiting: state === 'queued' ? 'waits for job 1' : null,
 });
 const progress = (jobId: number, step: number, etaSeconds = 30): JobProgress => ({

@@ -13,6 +13,7 @@ import { startBrowserServer, type BrowserServer } from '../../../main/transport/
 import { serveProject } from '../../../main/app/browser-mode.ts';
 import { Project } from '../../../main/project/project.ts';
 import { createService } from '../../../main/api/service.ts';
+import { createDispatcher } from '../../../main/api/dispatch.ts';
 import type { QuireApi } from '../../../shared/api.ts';
 import { pageXml } from '../../helpers/layout-files.ts';
 import { tempDir } from '../../helpers/project.ts';
@@ -34,7 +35,7 @@ before(async () => {
   mkdirSync(join(root, 'app-private'));
   writeFileSync(join(root, 'app-private', 'secret.txt'), 'private');
   small = await startBrowserServer({
-    api: createService(app.project) as unknown as QuireApi,
+    api: createDispatcher(createService(app.project) as unknown as QuireApi),
     images: () => app.project.images,
     staticDir: staticRoot,
     uploads: { maxFileBytes: 1 << 20, maxBatchBytes: 1.5 * (1 << 20), batchTtlMs: 150 },

@@ -11,6 +11,7 @@ import { cropKey, lineImagePng } from '../../../main/project/line-images.ts';
 import { imageHandler } from '../../../main/transport/app-protocols.ts';
 import { startBrowserServer } from '../../../main/transport/http-server.ts';
 import { createService } from '../../../main/api/service.ts';
+import { createDispatcher } from '../../../main/api/dispatch.ts';
 import type { QuireApi } from '../../../shared/api.ts';
 import { png } from '../../helpers/images.ts';
 import { tempDir } from '../../helpers/project.ts';
@@ -34,7 +35,11 @@ test('quire-image: and the HTTP image routes make the same checks', async (t) =>
     return cropKey(row.h, row.polygon);
   })();
   const source = { images: () => project.images, lineImage: (id: number, k?: string) => lineImagePng(project, id, k) };
-  const server = await startBrowserServer({ api: createService(project) as unknown as QuireApi, staticDir: root, ...source });
+  const server = await startBrowserServer({
+    api: createDispatcher(createService(project) as unknown as QuireApi),
+    staticDir: root,
+    ...source,
+  });
   t.after(() => server.close());
   const protocol = imageHandler(source);
 

@@ -20,7 +20,7 @@ function setup(answer: string[] = []) {
   const host = new ProjectHost(dir, () => {});
   const shown: OpenDialogOptions[] = [];
   const table = channelTable(
-    createIpcHandlers(host.api(), {
+    createIpcHandlers(host.dispatcher(), {
       showOpen: async (o) => {
         shown.push(o);
         return answer;
@@ -33,10 +33,12 @@ function setup(answer: string[] = []) {
 test('calls are validated and errors come back as data', async (t) => {
   const { host, call } = setup();
   t.after(() => host.close());
-  assert.deepEqual(await call('nope', {}), { ok: false, error: { name: 'Error', message: 'no API method nope' } });
-  assert.deepEqual(await call('toString', {}), { ok: false, error: { name: 'Error', message: 'no API method toString' } });
-  const bad = (await call('getPage', { pageId: 'x' })) as { ok: false; error: { name: string } };
+  const missing = (name: string) => ({ ok: false, error: { code: 'not-found', name: 'NotFound', message: `no API method ${name}` } });
+  assert.deepEqual(await call('nope', {}), missing('nope'));
+  assert.deepEqual(await call('toString', {}), missing('toString'));
+  const bad = (await call('getPage', { pageId: 'x' })) as { ok: false; error: { name: string; code: string } };
   assert.equal(bad.error.name, 'RequestError');
+  assert.equal(bad.error.code, 'invalid-request');
   const info = (await call('projectInfo', {})) as { ok: true; value: { documents: number } };
   assert.equal(info.value.documents, 0);
 });

@@ -1,0 +1,67 @@
+// The one way into the service table. Electron IPC, browser mode's HTTP server and the
+// `quire` command all call through here, so a request is validated by the same schema
+// (shared/api.ts) and a failure reaches every caller in the same shape: a code saying
+// whose fault it was, the error's name and its message.
+import {
+  isMethod,
+  parseRequest,
+  RequestError,
+  type Method,
+  type ProjectApi,
+  type QuireApi,
+  type Responses,
+  type SerializedError,
+} from '../../shared/api.ts';
+import type { CallResult } from '../../shared/bridge.ts';
+
+/** A failed call, as the in-process caller (the CLI) sees it: the transports send its `serialized` form. */
+export class ApiError extends Error {
+  constructor(readonly serialized: SerializedError) {
+    super(serialized.message);
+    this.name = serialized.name;
+  }
+  get code() {
+    return this.serialized.code;
+  }
+}
+
+export function serializeError(error: unknown): SerializedError {
+  if (error instanceof ApiError) return error.serialized;
+  const e = error instanceof Error ? error : new Error(String(error));
+  return { code: e instanceof RequestError ? 'invalid-request' : 'failed', name: e.name, message: e.message };
+}
+
+export interface Dispatcher {
+  /** Never throws: the answer or the error, as IPC and HTTP send them. */
+  call(method: unknown, request: unknown): Promise<CallResult>;
+  /** The answer, or an ApiError. */
+  dispatch<M extends Method>(method: M, request: unknown): Promise<Responses[M]>;
+}
+
+type Table = Partial<Record<Method, (request: never) => Promise<unknown>>>;
+
+/**
+ * `api` is the app's whole table (which follows the open project), or one project's
+ * (the CLI's), where the methods that switch projects are not served.
+ */
+export function createDispatcher(api: QuireApi | ProjectApi): Dispatcher {
+  const table = api as Table;
+  async function call(method: unknown, request: unknown): Promise<CallResult> {
+    const handler = typeof method === 'string' && isMethod(method) ? table[method] : undefined;
+    if (!handler)
+      return { ok: false, error: { code: 'not-found', name: 'NotFound', message: `no API method ${String(method).slice(0, 100)}` } };
+    try {
+      return { ok: true, value: await (handler as (r: unknown) => Promise<unknown>)(parseRequest(method as Method, request)) };
+    } catch (error) {
+      return { ok: false, error: serializeError(error) };
+    }
+  }
+  return {
+    call,
+    async dispatch(method, request) {
+      const result = await call(method, request);
+      if (!result.ok) throw new ApiError(result.error);
+      return result.value as never;
+    },
+  };
+}

@@ -1,0 +1,84 @@
+// The service methods for background jobs: list them (with what the runner knows sooner
+// than the table), start training, reading, evaluation and segmenter fine-tuning, and
+// cancel or resume one. The runner checks each job's config (shared/job-configs.ts).
+import type { ProjectApi } from '../../shared/api.ts';
+import { listJobs } from '../jobs/jobs.ts';
+import { withLiveStates } from '../jobs/live-jobs.ts';
+import type { JobRunner } from '../jobs/runner.ts';
+import { correctedPageIds } from '../jobs/segmenter-training.ts';
+import { checkTrainingRequest } from '../jobs/training-runs.ts';
+import { listProjectSegmenters } from '../layout/project-segmenters.ts';
+import type { Project } from '../project/project.ts';
+
+type JobMethods = Pick<
+  ProjectApi,
+  | 'listJobs'
+  | 'startTraining'
+  | 'startTranscription'
+  | 'startEvaluation'
+  | 'startSegmenterTraining'
+  | 'listSegmenters'
+  | 'cancelJob'
+  | 'resumeJob'
+>;
+
+/** Without a runner (a service made for one task, as in tests) jobs are listed but none is started. */
+export function jobMethods(project: Project, runner: JobRunner | undefined): JobMethods {
+  const jobs = () => {
+    if (!runner) throw new Error('background jobs need a job runner (the app, or the quire command, has one)');
+    return runner;
+  };
+  return {
+    async listJobs() {
+      return withLiveStates(listJobs(project), runner?.live() ?? { running: undefined, waiting: [] }).map(
+        ({ id, kind, state, progress, error, log, modelId, config, createdAt, updatedAt, waiting }) => ({
+          id,
+          kind,
+          state,
+          progress,
+          error,
+          log,
+          modelId,
+          config,
+          createdAt,
+          updatedAt,
+          waiting,
+        }),
+      );
+    },
+
+    async startTraining(request) {
+      // The server's defaults (threads), the same check as a job's config on resume.
+      return { jobId: jobs().start(checkTrainingRequest(request)) };
+    },
+
+    async startTranscription(request) {
+      return { jobId: jobs().start({ kind: 'transcribe', ...request }) };
+    },
+
+    async startEvaluation({ modelId, split }) {
+      return { jobId: jobs().start({ kind: 'evaluate', modelId, split }) };
+    },
+
+    async startSegmenterTraining(request) {
+      // Refused before it queues: a job that can only fail would wait behind others first.
+      if (correctedPageIds(project).length === 0)
+        throw new Error('no corrected pages: a segmenter trains on pages whose every line is transcribed (outside excluded regions)');
+      return { jobId: jobs().start({ kind: 'segment', ...request }) };
+    },
+
+    async listSegmenters() {
+      return { correctedPages: correctedPageIds(project).length, segmenters: listProjectSegmenters(project) };
+    },
+
+    async cancelJob({ jobId }) {
+      jobs().cancel(jobId);
+      return { ok: true as const };
+    },
+
+    async resumeJob({ jobId }) {
+      jobs().resume(jobId);
+      return { ok: true as const };
+    },
+  };
+}

@@ -1,0 +1,87 @@
+// The `quire` command as a client of the service table, in its own process: every command
+// calls the same dispatcher (main/api/dispatch.ts) as the app's windows, so a command and
+// the matching button validate and answer alike. Jobs run as the app runs them, in a
+// worker thread of a JobRunner (host 'cli'); the command prints their progress, waits for
+// their end, and cancels them on Ctrl+C or SIGTERM (what `quire cancel` sends), which
+// leaves a resumable checkpoint.
+import type { z } from 'zod';
+import type { JobSummary, Method, QuireEvent, Responses, schemas } from '../../shared/api.ts';
+import type { RunProgress } from '../../shared/job-configs.ts';
+import { createDispatcher } from '../api/dispatch.ts';
+import { createService } from '../api/service.ts';
+import { JobCancelled } from '../jobs/jobs.ts';
+import { JobRunner } from '../jobs/runner.ts';
+import { Project } from '../project/project.ts';
+
+type Ending = Extract<QuireEvent, { type: 'job-changed' }>;
+/** A request as the schema takes it: what it defaults may be left out. */
+export type Input<M extends Method> = z.input<(typeof schemas)[M]>;
+
+export interface Client {
+  call<M extends Method>(method: M, request: Input<M>): Promise<Responses[M]>;
+  /** Events of the service (import and segmentation progress). */
+  onEvent(listener: (event: QuireEvent) => void): void;
+  /** Waits for a job the runner started or resumed, printing its progress; its row once done, else its error (JobCancelled when cancelled). */
+  waitForJob(jobId: number, onProgress: (p: RunProgress) => void): Promise<JobSummary>;
+}
+
+export async function withClient<T>(dir: string, fn: (client: Client) => Promise<T>): Promise<T> {
+  const project = Project.open(dir);
+  const listeners = new Set<(event: QuireEvent) => void>();
+  const endings = new Map<number, Ending>();
+  const emit = (event: QuireEvent) => {
+    if (event.type === 'job-changed' && ['done', 'failed', 'cancelled'].includes(event.state)) endings.set(event.jobId, event);
+    for (const listener of listeners) listener(event);
+  };
+  const runner = new JobRunner(project, emit, 'cli');
+  const { dispatch } = createDispatcher(createService(project, emit, runner));
+  const call: Client['call'] = (method, request) => dispatch(method, request);
+
+  async function waitForJob(jobId: number, onProgress: (p: RunProgress) => void): Promise<JobSummary> {
+    const progress = (event: QuireEvent) => {
+      if (event.type === 'job-progress' && event.progress.jobId === jobId) onProgress(event.progress);
+    };
+    listeners.add(progress);
+    const stop = stopOnSignal(() => call('cancelJob', { jobId }));
+    try {
+      while (!endings.has(jobId)) await new Promise((r) => setTimeout(r, 50));
+    } finally {
+      stop();
+      listeners.delete(progress);
+    }
+    const end = endings.get(jobId)!;
+    if (end.state === 'cancelled') throw new JobCancelled(`job ${jobId} was cancelled; resume continues from its checkpoint`);
+    if (end.state === 'failed') throw new Error(end.error ?? `job ${jobId} failed`);
+    const job = (await call('listJobs', {})).find((j) => j.id === jobId);
+    if (!job) throw new Error(`job ${jobId} is gone from the project`);
+    return job;
+  }
+
+  try {
+    return await fn({ call, onEvent: (listener) => listeners.add(listener), waitForJob });
+  } finally {
+    // A job still running (the command failed meanwhile) is cancelled, with its checkpoint.
+    await runner.stop();
+    project.close();
+  }
+}
+
+/**
+ * Ctrl+C or SIGTERM (what `quire cancel` sends) cancels the job: training stops at the end
+ * of the current step with a checkpoint, and the job is then resumable. A second Ctrl+C
+ * quits at once. Returns the function that removes the handlers.
+ */
+function stopOnSignal(cancel: () => Promise<unknown>): () => void {
+  let asked = false;
+  const stop = () => {
+    if (asked) process.exit(130);
+    asked = true;
+    cancel().catch((error) => process.stderr.write(`quire: ${(error as Error).message}\n`));
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  return () => {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+  };
+}

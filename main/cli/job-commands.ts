@@ -1,0 +1,120 @@
+// CLI commands that read with a model (transcribe, eval, suggest) and list and cancel jobs.
+// Transcription and evaluation are jobs, as in the app: started through the API, run in
+// a worker thread, their progress on stderr, their result printed when they end.
+import { Option, type Command } from 'commander';
+import { SPLITS, type Split } from '../../shared/api.ts';
+import { withClient } from './client.ts';
+import { printEvaluation, printReadings } from './job-results.ts';
+import { int, intList, modelRef } from './option-values.ts';
+import { printResult, table } from './output.ts';
+import { progressPrinter } from './progress.ts';
+import { resolveModel } from './training-commands.ts';
+
+function addTranscribe(program: Command): void {
+  program
+    .command('transcribe')
+    .description('read lines with a model version; readings are stored as predictions, never over human text')
+    .argument('<dir>', 'project folder')
+    .requiredOption('--model <id>', 'model version id, or "base" for the bundled model', modelRef)
+    .option('--pages <ids...>', 'only these page ids', intList('--pages'))
+    .option('--beam <width>', 'beam search width (1: best path)', int('--beam'), 1)
+    .option('--json', 'one JSON record per line: line id, source file name, text, confidence')
+    .action(async (dir: string, o: { model: number | 'base'; pages?: number[]; beam: number; json?: boolean }) => {
+      await withClient(dir, async (client) => {
+        const modelId = await resolveModel(client, o.model);
+        const { jobId } = await client.call('startTranscription', { modelId, pageIds: o.pages, beamWidth: o.beam });
+        await client.waitForJob(jobId, progressPrinter(false));
+        await printReadings(client, !!o.json, modelId, o.pages);
+      });
+    });
+}
+
+function addEval(program: Command): void {
+  program
+    .command('eval')
+    .description('character and word error rates of a model version on labeled lines (like ketos test)')
+    .argument('<dir>', 'project folder')
+    .requiredOption('--model <id>', 'model version id, or "base" for the bundled model', modelRef)
+    .addOption(new Option('--split <split>', 'which labeled lines').choices(SPLITS).default('test'))
+    .option('--json', 'print JSON')
+    .action(async (dir: string, o: { model: number | 'base'; split: Split; json?: boolean }) => {
+      await withClient(dir, async (client) => {
+        const { jobId } = await client.call('startEvaluation', { modelId: await resolveModel(client, o.model), split: o.split });
+        printEvaluation(!!o.json, await client.waitForJob(jobId, progressPrinter(false)), o.split);
+      });
+    });
+}
+
+function addSuggest(program: Command): void {
+  program
+    .command('suggest')
+    .description('unlabeled lines to transcribe next: the most uncertain readings, spread across pages')
+    .argument('<dir>', 'project folder')
+    .requiredOption('--model <id>', 'model version whose predictions rank the lines (run transcribe first)', modelRef)
+    .option('-n, --count <n>', 'how many lines', int('--count'), 50)
+    .option('--json', 'print JSON')
+    .action(async (dir: string, o: { model: number | 'base'; count: number; json?: boolean }) => {
+      await withClient(dir, async (client) => {
+        const suggestions = await client.call('suggestLines', { modelId: await resolveModel(client, o.model), limit: o.count });
+        printResult(!!o.json, suggestions, () =>
+          table(suggestions.map((x) => ({ line: x.lineId, page: x.pageId, confidence: x.confidence.toFixed(3), reading: x.prediction }))),
+        );
+      });
+    });
+}
+
+function addCancel(program: Command): void {
+  program
+    .command('cancel')
+    .description('stop a queued or running job; a training job keeps its checkpoint and can be resumed')
+    .argument('<dir>', 'project folder')
+    .argument('<job>', 'job id', int('job'))
+    .action(async (dir: string, jobId: number) => {
+      await withClient(dir, async (client) => {
+        const state = async () => (await client.call('listJobs', {})).find((j) => j.id === jobId)?.state;
+        const running = (await state()) === 'running';
+        await client.call('cancelJob', { jobId });
+        if (!running) return void process.stdout.write(`job ${jobId} cancelled\n`);
+        // The process running it checkpoints and records the cancel itself; wait for it.
+        const deadline = Date.now() + 120_000;
+        while ((await state()) === 'running') {
+          if (Date.now() > deadline) throw new Error(`job ${jobId} did not stop within 2 minutes`);
+          await new Promise((r) => setTimeout(r, 200));
+        }
+        process.stdout.write(`job ${jobId} ${await state()}; resume with: quire resume ${dir} ${jobId}\n`);
+      });
+    });
+}
+
+function addJobs(program: Command): void {
+  program
+    .command('jobs')
+    .description('list jobs and their state')
+    .argument('<dir>', 'project folder')
+    .option('--json', 'print JSON')
+    .action(async (dir: string, o: { json?: boolean }) => {
+      await withClient(dir, async (client) => {
+        const jobs = await client.call('listJobs', {});
+        printResult(!!o.json, jobs, () =>
+          table(
+            jobs.map((j) => ({
+              id: j.id,
+              kind: j.kind,
+              state: j.state,
+              step: `${j.progress.step ?? 0}/${j.progress.steps ?? '?'}`,
+              model: j.modelId ?? '-',
+              error: j.error ?? '',
+            })),
+          ),
+        );
+      });
+    });
+}
+
+export function addJobCommands(program: Command): void {
+  addTranscribe(program);
+  addEval(program);
+  addSuggest(program);
+  addCancel(program);
+  addJobs(program);
+}

@@ -1,0 +1,148 @@
+// What browser mode's server answers once a request has passed its guards (http-server.ts):
+// API calls through the dispatcher, export downloads, uploads, project images and the
+// renderer's files.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createReadStream, rmSync } from 'node:fs';
+import { basename, sep } from 'node:path';
+import type { ImportReport } from '../../shared/api.ts';
+import { exportDownloadSchema, type ExportDownload } from '../../shared/workbench-api.ts';
+import type { Dispatcher } from '../api/dispatch.ts';
+import type { ExportZip } from '../export/export-zip.ts';
+import type { ImageStore } from '../store/image-store.ts';
+import { findImage, IMMUTABLE_CACHE, type FoundImage } from './image-lookup.ts';
+import { readJson, refuse, send, STATUS } from './http-io.ts';
+import { findRendererFile } from './renderer-files.ts';
+import { PayloadTooLarge, type UploadStaging } from './uploads.ts';
+
+// Like the desktop app's (main/app/window-security.ts), plus the event socket; no 'unsafe-eval'.
+const BROWSER_CSP = "default-src 'self'; img-src 'self' blob: data:; style-src 'self' 'unsafe-inline'; connect-src 'self' ws://127.0.0.1:*";
+
+export interface RouteOptions {
+  api: Dispatcher;
+  /** The open project's image store (it changes when another project is opened). */
+  images: () => ImageStore;
+  /** Folder with the built renderer (index.html). */
+  staticDir: string;
+  /** PNG of one line's crop (GET /line-image/<id>[?crop=<key>]). */
+  lineImage?: (lineId: number, key?: string) => Promise<Buffer>;
+  /** An export of the open project as a zip (POST /export). */
+  exportZip?: (request: ExportDownload) => Promise<ExportZip>;
+}
+
+/** POST /api/<method>: the dispatcher's answer, or its error with the status of its code. */
+export async function callApi(o: RouteOptions, req: IncomingMessage, res: ServerResponse, method: string): Promise<void> {
+  const read = await readJson(req, res);
+  if (!read) return;
+  const result = await o.api.call(method, read.body);
+  if (result.ok) send(res, 200, result.value);
+  else send(res, STATUS[result.error.code], result.error);
+}
+
+export async function exportDownload(o: RouteOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  if (!o.exportZip) return refuse(req, res, 404, { code: 'not-found', name: 'NotFound', message: 'exports are not served here' });
+  const read = await readJson(req, res);
+  if (!read) return;
+  const parsed = exportDownloadSchema.safeParse(read.body);
+  if (!parsed.success) {
+    const message = `export: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'request'}: ${i.message}`).join('; ')}`;
+    return send(res, 400, { code: 'invalid-request', name: 'RequestError', message });
+  }
+  let zip: ExportZip;
+  try {
+    zip = await o.exportZip(parsed.data);
+  } catch (error) {
+    return send(res, 500, { code: 'failed', name: (error as Error).name, message: (error as Error).message });
+  }
+  res.writeHead(200, {
+    'Content-Type': 'application/zip',
+    'Content-Disposition': `attachment; filename="${zip.name.replace(/[^\x20-\x7e]|"/g, '_')}"; filename*=UTF-8''${encodeURIComponent(zip.name)}`,
+    'X-Quire-Files': String(zip.files),
+  });
+  // Once the headers are out an error can only cut the download short.
+  await zip.write(res).catch(() => res.destroy());
+}
+
+// A PAGE or ALTO file needs its image beside it: files of one batch (?batch=ID) are
+// staged together, then `?batch=ID&done=1` imports them as one folder. Without a batch,
+// each upload is imported on its own.
+export async function upload(o: RouteOptions, staging: UploadStaging, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+  const batch = url.searchParams.get('batch');
+  if (batch !== null && !/^[a-z0-9]{8,40}$/.test(batch))
+    return refuse(req, res, 400, { code: 'invalid-request', name: 'RequestError', message: 'batch: 8 to 40 lowercase letters or digits' });
+  if (batch !== null && url.searchParams.get('done') === '1') {
+    const dir = staging.take(batch);
+    if (!dir)
+      return send(res, 404, {
+        code: 'not-found',
+        name: 'NotFound',
+        message: `no upload batch ${batch} (never staged, already imported, or expired)`,
+      });
+    return importStaged(o, res, dir, [dir]);
+  }
+  const name = basename(url.searchParams.get('name') ?? 'upload');
+  let staged: { dir: string; file: string };
+  try {
+    staged = await staging.receive(req, name, batch);
+  } catch (error) {
+    const tooLarge = error instanceof PayloadTooLarge;
+    return send(res, tooLarge ? 413 : 400, {
+      code: 'invalid-request',
+      name: tooLarge ? 'PayloadTooLarge' : 'RequestError',
+      message: `${name}: ${(error as Error).message}`,
+    });
+  }
+  if (batch !== null) return send(res, 200, { staged: name });
+  return importStaged(o, res, staged.dir, [staged.file]);
+}
+
+async function importStaged(o: RouteOptions, res: ServerResponse, dir: string, paths: string[]): Promise<void> {
+  try {
+    const result = await o.api.call('importFiles', { paths });
+    if (!result.ok) return send(res, STATUS[result.error.code], result.error);
+    const report = result.value as ImportReport;
+    // Report the names the user chose, not our temporary paths.
+    const rename = (f: string) => (f.startsWith(dir + sep) ? f.slice(dir.length + 1) : f);
+    const unstage = (text: string) => text.split(dir + sep).join('');
+    send(res, 200, {
+      imported: report.imported.map((d) => ({ ...d, file: rename(d.file) })),
+      duplicates: report.duplicates.map((d) => ({ file: rename(d.file), reason: unstage(d.reason) })),
+      failed: report.failed.map((f) => ({ ...f, file: rename(f.file), reason: unstage(f.reason) })),
+      warnings: report.warnings.map((w) => ({ ...w, file: rename(w.file), message: unstage(w.message) })),
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** GET /images/<hash>/<variant> and /line-image/<id>[?crop=<key>]. */
+export async function serveImage(o: RouteOptions, res: ServerResponse, url: URL): Promise<void> {
+  const path = url.pathname;
+  const [, route, first = '', variant = ''] = path.split('/');
+  const found =
+    route === 'images'
+      ? await findImage({ kind: 'page', hash: first, variant }, o)
+      : await findImage({ kind: 'line', id: first, crop: url.searchParams.get('crop') }, o);
+  sendImage(res, path, found);
+}
+
+function sendImage(res: ServerResponse, path: string, found: FoundImage | null): void {
+  if (!found) return send(res, 404, { code: 'not-found', name: 'NotFound', message: path });
+  if ('body' in found) {
+    res.writeHead(200, { 'Content-Type': found.contentType });
+    res.end(found.body);
+    return;
+  }
+  res.writeHead(200, { 'Content-Type': found.contentType, 'Cache-Control': IMMUTABLE_CACHE });
+  createReadStream(found.file).pipe(res);
+}
+
+export function serveStatic(o: RouteOptions, res: ServerResponse, pathname: string): void {
+  const found = findRendererFile(o.staticDir, pathname);
+  if ('error' in found) {
+    return found.error === 'outside'
+      ? send(res, 403, { name: 'Forbidden', message: 'outside the app folder' })
+      : send(res, 500, { name: 'NotBuilt', message: 'the renderer is not built: run `npm run build`' });
+  }
+  res.writeHead(200, { 'Content-Type': found.contentType, 'Content-Security-Policy': BROWSER_CSP });
+  createReadStream(found.file).pipe(res);
+}
