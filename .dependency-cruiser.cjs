@@ -27,6 +27,13 @@ module.exports = {
       to: { path: '^main/(?!ml/|fs/)|^renderer/|^(electron|better-sqlite3)$|node_modules/(electron|better-sqlite3)/' },
     },
     {
+      name: 'db-is-the-bottom-layer',
+      comment: 'The data layer (main/db) imports only itself, main/fs and shared/: the feature folders call it, never the reverse.',
+      severity: 'error',
+      from: { path: '^main/db/' },
+      to: { path: '^main/(?!db/|fs/)|^renderer/' },
+    },
+    {
       name: 'no-folder-cycles',
       comment: 'Folders of main/ depend on each other one way.',
       severity: 'error',
