@@ -9,6 +9,11 @@ const eb = expressionBuilder<Database, never>();
 
 /** The prefix of a document's source_hash while its import runs (document-writer.ts). */
 export const PENDING_IMPORT = 'importing:';
+/** The first string after every `importing:…` one (';' follows ':'). */
+const PENDING_END = 'importing;';
+
+/** `finishedDocument` as SQL text on documents.source_hash, for raw SQL (tests' own checks). */
+export const FINISHED_DOCUMENT = `NOT (source_hash >= '${PENDING_IMPORT}' AND source_hash < '${PENDING_END}')`;
 
 /**
  * The document (its source_hash column) has finished importing. A large import commits in
@@ -16,7 +21,7 @@ export const PENDING_IMPORT = 'importing:';
  * and training leave it out. A range on the unique index, not LIKE, so the index serves it.
  */
 export const finishedDocument = (sourceHash: Expression<string> = sql.ref<string>('source_hash')): Expression<SqlBool> =>
-  eb.not(eb.and([eb(sourceHash, '>=', PENDING_IMPORT), eb(sourceHash, '<', 'importing;')]));
+  eb.not(eb.and([eb(sourceHash, '>=', PENDING_IMPORT), eb(sourceHash, '<', PENDING_END)]));
 
 /** The page (its id) belongs to a document whose import has finished. */
 export const pageInFinishedDocument = (pageId: Expression<number>): Expression<SqlBool> =>

@@ -24,11 +24,6 @@ const NOT_YET: string[] = [
   'main/export/export-project.ts',
   'main/export/export-zip.ts',
   'main/export/page-layout.ts',
-  'main/import/document-writer.ts',
-  'main/import/import-images.ts',
-  'main/import/import-layout.ts',
-  'main/import/import-lines.ts',
-  'main/import/insert-lines.ts',
   'main/jobs/jobs.ts',
   'main/jobs/segmenter-training.ts',
   'main/jobs/suggest.ts',
@@ -36,14 +31,12 @@ const NOT_YET: string[] = [
   'main/layout/line-archive.ts',
   'main/layout/line-edits.ts',
   'main/layout/project-segmenters.ts',
-  'main/layout/regions.ts',
   'main/layout/segment-pages.ts',
   'main/layout/segment-regions.ts',
   'main/models/model-admin.ts',
   'main/models/registry.ts',
   'main/project/dataset.ts',
   'main/project/line-images.ts',
-  'main/project/settings.ts',
 ];
 
 function sqlOutsideDataLayer(root: string): string[] {

@@ -1,0 +1,96 @@
+// Lines of a page: their shape, crop box, reading order, split and region.
+import type { Split } from '../../shared/api.ts';
+import { all, first, qb, run, type Db } from './execute.ts';
+
+export interface LineRow {
+  pageId: number;
+  order: number;
+  /** JSON arrays of [x, y] points in page pixels. */
+  polygon: string;
+  baseline: string | null;
+  box: { x: number; y: number; w: number; h: number };
+  sourceName: string | null;
+  split: Split;
+  regionId: number | null;
+}
+
+export const insertLine = (db: Db, l: LineRow): number =>
+  run(
+    db,
+    qb.insertInto('lines').values({
+      page_id: l.pageId,
+      reading_order: l.order,
+      polygon: l.polygon,
+      baseline: l.baseline,
+      box_x: l.box.x,
+      box_y: l.box.y,
+      box_w: l.box.w,
+      box_h: l.box.h,
+      source_name: l.sourceName,
+      split: l.split,
+      region_id: l.regionId,
+    }),
+  ).lastId;
+
+export const lineExists = (db: Db, lineId: number): boolean =>
+  first(db, qb.selectFrom('lines').select('id').where('id', '=', lineId)) !== undefined;
+
+/** A line with its page's size and document, or undefined. */
+export const lineWithPage = (db: Db, lineId: number) =>
+  first(
+    db,
+    qb
+      .selectFrom('lines as l')
+      .innerJoin('pages as p', 'p.id', 'l.page_id')
+      .selectAll('l')
+      .select(['p.width', 'p.height', 'p.document_id'])
+      .where('l.id', '=', lineId),
+  );
+
+/** The page's line ids in reading order. */
+export const pageLineIds = (db: Db, pageId: number): number[] =>
+  all(db, qb.selectFrom('lines').select('id').where('page_id', '=', pageId).orderBy('reading_order').orderBy('id')).map((r) => r.id);
+
+/** The page's lines in reading order: id, polygon (JSON) and region. */
+export const pageLineShapes = (db: Db, pageId: number) =>
+  all(
+    db,
+    qb
+      .selectFrom('lines')
+      .select(['id', 'polygon', 'region_id', 'reading_order'])
+      .where('page_id', '=', pageId)
+      .orderBy('reading_order')
+      .orderBy('id'),
+  );
+
+/** The region's lines in reading order. */
+export const regionLines = (db: Db, regionId: number) =>
+  all(
+    db,
+    qb
+      .selectFrom('lines')
+      .select(['id', 'reading_order', 'polygon'])
+      .where('region_id', '=', regionId)
+      .orderBy('reading_order')
+      .orderBy('id'),
+  );
+
+/** Gives each line its reading order. */
+export function setLineOrders(db: Db, orders: Array<{ id: number; order: number }>): void {
+  for (const { id, order } of orders) run(db, qb.updateTable('lines').set({ reading_order: order }).where('id', '=', id));
+}
+
+/** Gives the lines `ids` the reading orders 0, 1, 2… */
+export const setReadingOrder = (db: Db, ids: number[]): void =>
+  setLineOrders(
+    db,
+    ids.map((id, order) => ({ id, order })),
+  );
+
+export const setLineRegion = (db: Db, lineId: number, regionId: number | null): void => {
+  run(db, qb.updateTable('lines').set({ region_id: regionId }).where('id', '=', lineId));
+};
+
+/** Returns whether the line exists. */
+export const setLineSplit = (db: Db, lineId: number, split: Split): boolean =>
+  run(db, qb.updateTable('lines').set({ split }).where('id', '=', lineId)).changes > 0;
