@@ -1,6 +1,7 @@
 // Lines of a page: their shape, crop box, reading order, split and region.
 import type { Split } from '../../shared/api.ts';
 import { all, first, qb, run, type Db } from './execute.ts';
+import { labeled } from './line-sets.ts';
 
 export interface LineRow {
   pageId: number;
@@ -94,3 +95,34 @@ export const setLineRegion = (db: Db, lineId: number, regionId: number | null): 
 /** Returns whether the line exists. */
 export const setLineSplit = (db: Db, lineId: number, split: Split): boolean =>
   run(db, qb.updateTable('lines').set({ split }).where('id', '=', lineId)).changes > 0;
+
+/** A page's lines, or a region's, each with whether it is labeled (line-sets.ts). */
+export const linesWithLabel = (db: Db, where: { pageId: number } | { regionId: number }) =>
+  all(
+    db,
+    qb
+      .selectFrom('lines as l')
+      .select(['l.id', 'l.polygon', 'l.region_id'])
+      .select((eb) => eb.case().when(labeled()).then(1).else(0).end().as('labeled'))
+      .where('pageId' in where ? 'l.page_id' : 'l.region_id', '=', 'pageId' in where ? where.pageId : where.regionId),
+  ).map((r) => ({ id: r.id, polygon: r.polygon, regionId: r.region_id, labeled: r.labeled === 1 }));
+
+/** Replaces a line's shape and crop box. */
+export const setLineGeometry = (
+  db: Db,
+  lineId: number,
+  g: { polygon: string; baseline: string | null; box: { x: number; y: number; w: number; h: number } },
+): void => {
+  run(
+    db,
+    qb
+      .updateTable('lines')
+      .set({ polygon: g.polygon, baseline: g.baseline, box_x: g.box.x, box_y: g.box.y, box_w: g.box.w, box_h: g.box.h })
+      .where('id', '=', lineId),
+  );
+};
+
+/** Keeps a line's shape in its geometry history before it changes. */
+export const keepGeometry = (db: Db, lineId: number, polygon: string, baseline: string | null): void => {
+  run(db, qb.insertInto('line_geometry_history').values({ line_id: lineId, polygon, baseline }));
+};

@@ -56,3 +56,7 @@ export const lineImageInDocument = (db: Db, documentId: number, imageHash: strin
       .where('p.document_id', '=', documentId)
       .where('p.image_hash', '=', imageHash),
   );
+
+/** A page's image and document, or undefined. */
+export const pageImage = (db: Db, pageId: number) =>
+  first(db, qb.selectFrom('pages').select(['id', 'image_hash', 'document_id']).where('id', '=', pageId));

@@ -71,3 +71,20 @@ export const setRegionExcluded = (db: Db, regionId: number, excluded: boolean): 
 export const deleteRegionRow = (db: Db, regionId: number): void => {
   run(db, qb.deleteFrom('regions').where('id', '=', regionId));
 };
+
+/** The page's regions in reading order with their polygons and exclusion. */
+export const regionOutlines = (db: Db, pageId: number): Array<{ id: number; polygon: Point[]; excluded: boolean }> =>
+  all(
+    db,
+    qb.selectFrom('regions').select(['id', 'polygon', 'excluded']).where('page_id', '=', pageId).orderBy('reading_order').orderBy('id'),
+  ).map((r) => ({ id: r.id, polygon: JSON.parse(r.polygon) as Point[], excluded: !!r.excluded }));
+
+export const setRegionPolygon = (db: Db, regionId: number, polygon: Point[]): void => {
+  run(
+    db,
+    qb
+      .updateTable('regions')
+      .set({ polygon: JSON.stringify(polygon) })
+      .where('id', '=', regionId),
+  );
+};
