@@ -126,3 +126,29 @@ export const setLineGeometry = (
 export const keepGeometry = (db: Db, lineId: number, polygon: string, baseline: string | null): void => {
   run(db, qb.insertInto('line_geometry_history').values({ line_id: lineId, polygon, baseline }));
 };
+
+/** The file name a pre-cut line image was imported from, or null. */
+export const lineSourceName = (db: Db, lineId: number): string | null =>
+  first(db, qb.selectFrom('lines').select('source_name').where('id', '=', lineId))?.source_name ?? null;
+
+/** What a line's crop is cut from: its page image and polygon (JSON). */
+export const lineCropSource = (db: Db, lineId: number) =>
+  first(
+    db,
+    qb
+      .selectFrom('lines as l')
+      .innerJoin('pages as p', 'p.id', 'l.page_id')
+      .select(['l.id', 'p.image_hash', 'l.polygon'])
+      .where('l.id', '=', lineId),
+  );
+
+/** The page's lines (unordered) with the type of the region each is in. */
+export const linesWithRegionType = (db: Db, pageId: number) =>
+  all(
+    db,
+    qb
+      .selectFrom('lines as l')
+      .leftJoin('regions as r', 'r.id', 'l.region_id')
+      .select(['l.polygon', 'l.baseline', 'r.type'])
+      .where('l.page_id', '=', pageId),
+  );

@@ -88,3 +88,27 @@ export const setRegionPolygon = (db: Db, regionId: number, polygon: Point[]): vo
       .where('id', '=', regionId),
   );
 };
+
+/** The page's regions (unordered): polygon (JSON) and type. */
+export const regionTypes = (db: Db, pageId: number) =>
+  all(db, qb.selectFrom('regions').select(['polygon', 'type']).where('page_id', '=', pageId));
+
+/** The page's regions in reading order, each with how many lines it holds. */
+export const regionViews = (db: Db, pageId: number) =>
+  all(
+    db,
+    qb
+      .selectFrom('regions as r')
+      .select((eb) => [
+        'r.id',
+        'r.reading_order as order',
+        'r.type',
+        'r.label',
+        'r.polygon',
+        'r.excluded',
+        eb.selectFrom('lines as l').select(eb.fn.countAll<number>().as('n')).whereRef('l.region_id', '=', 'r.id').as('lines'),
+      ])
+      .where('r.page_id', '=', pageId)
+      .orderBy('r.reading_order')
+      .orderBy('r.id'),
+  );
