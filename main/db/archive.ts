@@ -78,3 +78,7 @@ export function insertArchivedRow(db: Db, table: 'lines' | LineTable, row: Row, 
   // The row's columns are known only at run time (checked against the live table above).
   return run(db, qb.insertInto(table).values(values as never)).lastId;
 }
+
+/** Whether the archive row still holds its line (not restored since). */
+export const stillArchived = (db: Db, archiveId: number): boolean =>
+  first(db, qb.selectFrom('deleted_lines').select('id').where('id', '=', archiveId).where('restored_at', 'is', null)) !== undefined;

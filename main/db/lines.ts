@@ -152,3 +152,7 @@ export const linesWithRegionType = (db: Db, pageId: number) =>
       .select(['l.polygon', 'l.baseline', 'r.type'])
       .where('l.page_id', '=', pageId),
   );
+
+/** Where a line is: its page and reading order, or undefined. */
+export const linePlace = (db: Db, lineId: number) =>
+  first(db, qb.selectFrom('lines').select(['page_id', 'reading_order']).where('id', '=', lineId));

@@ -150,3 +150,9 @@ export const pageLineViews = (db: Db, pageId: number) =>
       .orderBy('l.reading_order')
       .orderBy('l.id'),
   );
+
+/** Pages of scanned documents (not line images), unordered. */
+export const scanPageIds = (db: Db): number[] =>
+  all(db, qb.selectFrom('pages as p').innerJoin('documents as d', 'd.id', 'p.document_id').select('p.id').where('d.kind', '=', 'scan')).map(
+    (r) => r.id,
+  );
