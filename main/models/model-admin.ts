@@ -2,7 +2,7 @@
 // jobs need it, and the project's current model. A version is deleted only when no job
 // that is queued, running or resumable uses it, and never the bundled base model.
 import type { ModelSummary } from '../../shared/api.ts';
-import { listJobs } from '../jobs/jobs.ts';
+import { jobRows } from '../db/jobs.ts';
 import { modelExists, readingCount, readingCounts } from '../db/models.ts';
 import type { Project } from '../project/project.ts';
 import { getSetting, setSetting } from '../project/settings.ts';
@@ -25,8 +25,12 @@ function trainingLines(set: unknown): { lines: number | null; pseudo: number | n
 
 /** Ids of the jobs that need this version (as the model they read with, or start from). */
 export function jobsUsing(project: Project, modelId: number): number[] {
-  return listJobs(project)
-    .filter((j) => NEEDING.includes(j.state) && (j.config.modelId === modelId || j.config.from === modelId))
+  return jobRows(project.db)
+    .filter((j) => NEEDING.includes(j.state))
+    .filter((j) => {
+      const config = JSON.parse(j.config) as { modelId?: unknown; from?: unknown };
+      return config.modelId === modelId || config.from === modelId;
+    })
     .map((j) => j.id);
 }
 

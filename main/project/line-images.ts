@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import sharp from 'sharp';
 import type { GrayImage } from '../ml/line-image.ts';
 import type { Point } from '../io/layout.ts';
-import { cropLine } from '../layout/line-crop.ts';
+import { cropLine } from '../images/line-crop.ts';
 import { lineCropSource } from '../db/lines.ts';
 import type { Project } from './project.ts';
 
