@@ -1,6 +1,6 @@
 // Lines of a page: their shape, crop box, reading order, split and region.
 import type { Split } from '../../shared/api.ts';
-import { all, first, qb, run, type Db } from './execute.ts';
+import { all, first, qb, run, template, type Db } from './execute.ts';
 import { labeled } from './line-sets.ts';
 
 export interface LineRow {
@@ -15,23 +15,37 @@ export interface LineRow {
   regionId: number | null;
 }
 
+// Built once: imports insert lines by the hundred thousand.
+const insertLineQuery = template<{
+  pageId: number;
+  order: number;
+  polygon: string;
+  baseline: string | null;
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+  sourceName: string | null;
+  split: Split;
+  regionId: number | null;
+}>((p) =>
+  qb.insertInto('lines').values({
+    page_id: p('pageId'),
+    reading_order: p('order'),
+    polygon: p('polygon'),
+    baseline: p('baseline'),
+    box_x: p('x'),
+    box_y: p('y'),
+    box_w: p('w'),
+    box_h: p('h'),
+    source_name: p('sourceName'),
+    split: p('split'),
+    region_id: p('regionId'),
+  }),
+);
+
 export const insertLine = (db: Db, l: LineRow): number =>
-  run(
-    db,
-    qb.insertInto('lines').values({
-      page_id: l.pageId,
-      reading_order: l.order,
-      polygon: l.polygon,
-      baseline: l.baseline,
-      box_x: l.box.x,
-      box_y: l.box.y,
-      box_w: l.box.w,
-      box_h: l.box.h,
-      source_name: l.sourceName,
-      split: l.split,
-      region_id: l.regionId,
-    }),
-  ).lastId;
+  run(db, insertLineQuery({ ...l, x: l.box.x, y: l.box.y, w: l.box.w, h: l.box.h })).lastId;
 
 export const lineExists = (db: Db, lineId: number): boolean =>
   first(db, qb.selectFrom('lines').select('id').where('id', '=', lineId)) !== undefined;
@@ -76,9 +90,16 @@ export const regionLines = (db: Db, regionId: number) =>
       .orderBy('id'),
   );
 
+const setOrderQuery = template<{ id: number; order: number }>((p) =>
+  qb
+    .updateTable('lines')
+    .set({ reading_order: p('order') })
+    .where('id', '=', p('id')),
+);
+
 /** Gives each line its reading order. */
 export function setLineOrders(db: Db, orders: Array<{ id: number; order: number }>): void {
-  for (const { id, order } of orders) run(db, qb.updateTable('lines').set({ reading_order: order }).where('id', '=', id));
+  for (const o of orders) run(db, setOrderQuery(o));
 }
 
 /** Gives the lines `ids` the reading orders 0, 1, 2… */

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import { openDatabase } from '../../../main/db/database.ts';
-import { all, first, qb, run, transaction } from '../../../main/db/execute.ts';
+import { all, first, qb, run, template, transaction } from '../../../main/db/execute.ts';
 
 test('built and raw queries run; run reports changes and the new id; first of nothing is undefined', () => {
   const db = openDatabase(':memory:');
@@ -50,4 +50,20 @@ test('a transaction commits all its statements or, when it throws, none', () => 
 test('the builder cannot execute by itself: the app runs queries only through the synchronous executor', async () => {
   // DummyDriver: execution through Kysely returns no rows.
   assert.deepEqual(await qb.selectFrom('settings').selectAll().execute(), []);
+});
+
+test('a template compiles once and runs with each call’s values', () => {
+  const db = openDatabase(':memory:');
+  const put = template<{ key: string; value: string }>((p) => qb.insertInto('settings').values({ key: p('key'), value: p('value') }));
+  assert.equal(put({ key: 'a', value: '1' }).sql, put({ key: 'b', value: '2' }).sql);
+  for (const [key, value] of [
+    ['a', '1'],
+    ['b', '2'],
+  ])
+    run(db, put({ key, value }));
+  assert.deepEqual(all(db, qb.selectFrom('settings').select(['key', 'value']).orderBy('key')), [
+    { key: 'a', value: '1' },
+    { key: 'b', value: '2' },
+  ]);
+  db.close();
 });
