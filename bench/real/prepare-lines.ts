@@ -11,7 +11,7 @@ import { basename, dirname, join, relative } from 'node:path';
 import sharp from 'sharp';
 import { readLayout } from '../../main/io/read-layout.ts';
 import { gridMapping } from '../../main/import/page-grid.ts';
-import { cropLine } from '../../main/layout/line-crop.ts';
+import { cropLine } from '../../main/images/line-crop.ts';
 import { toLineTensor } from '../../main/ml/line-image.ts';
 import { normalizeLineText } from './normalize-text.ts';
 import { checkoutName, REAL_SOURCES, type RealSource } from './sources.ts';

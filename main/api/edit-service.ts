@@ -2,6 +2,8 @@
 // undo and redo themselves. Region edits are not recorded: they drop the history of their
 // page instead. Windows learn of a changed history through 'history-changed'.
 import type { EventSink, ProjectApi } from '../../shared/api.ts';
+import { linePlace } from '../db/lines.ts';
+import { regionPage as regionPageOf } from '../db/regions.ts';
 import type { UndoStack } from '../edits/undo-stack.ts';
 import { addLine, deleteLine, mergeLines, moveLine, setSplit, splitLine, updateLineGeometry } from '../layout/line-edits.ts';
 import { addRegion, deleteRegion, moveRegion, sortRegionLines, updateRegion } from '../layout/regions.ts';
@@ -48,8 +50,7 @@ export function editMethods(project: Project, history: UndoStack, emit: EventSin
 
 function unqueuedMethods(project: Project, history: UndoStack, emit: EventSink): EditMethods {
   const where = (lineId: number) => {
-    const row = project.db.prepare('SELECT page_id, reading_order FROM lines WHERE id = ?').get(lineId) as
-      { page_id: number; reading_order: number } | undefined;
+    const row = linePlace(project.db, lineId);
     if (!row) throw new Error(`no line ${lineId}`);
     return { pageId: row.page_id, name: `line ${row.reading_order + 1}` };
   };
@@ -76,9 +77,9 @@ function unqueuedMethods(project: Project, history: UndoStack, emit: EventSink):
     }
   }
   const regionPage = (regionId: number) => {
-    const region = project.db.prepare('SELECT page_id FROM regions WHERE id = ?').get(regionId) as { page_id: number } | undefined;
-    if (!region) throw new Error(`no region ${regionId}`);
-    return region.page_id;
+    const pageId = regionPageOf(project.db, regionId);
+    if (pageId === undefined) throw new Error(`no region ${regionId}`);
+    return pageId;
   };
   const step = (action: 'undo' | 'redo') => {
     try {

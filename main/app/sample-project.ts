@@ -1,6 +1,7 @@
 // The bundled sample project: built on first start from resources/sample (page scans,
 // segmented into lines, and line images with some transcriptions) by the normal import
 // code, in the user's data folder, so that the repository's files are never modified.
+import { scanPageIds } from '../db/pages.ts';
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -21,13 +22,7 @@ export async function ensureSampleProject(dir = join(userDataDir(), 'sample-proj
   try {
     await importFiles(project, [join(SAMPLE_SOURCE, 'pages')]);
     // The scans open with their lines found, ready to transcribe.
-    const pages = project.db
-      .prepare("SELECT p.id FROM pages p JOIN documents d ON d.id = p.document_id WHERE d.kind = 'scan'")
-      .all() as Array<{ id: number }>;
-    await segmentPages(
-      project,
-      pages.map((p) => p.id),
-    );
+    await segmentPages(project, scanPageIds(project.db));
     await importLineFolder(project, join(SAMPLE_SOURCE, 'lines'));
   } finally {
     project.close();

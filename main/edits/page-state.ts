@@ -4,6 +4,9 @@
 // reading order on both sides; going back or forth writes only new records: shapes through
 // updateLineGeometry (the old one goes to the history), texts by withdrawing or restoring
 // transcription rows, lines by archiving or restoring them. Nothing is deleted.
+import { lineStates, lineShape, unwithdraw, withdrawAfter } from '../db/history.ts';
+import { setLineSplit } from '../db/lines.ts';
+import type { Split } from '../../shared/api.ts';
 import type { Project } from '../project/project.ts';
 import { updateLineGeometry, setReadingOrder } from '../layout/line-edits.ts';
 import { archiveAndDelete, restoreArchivedLine } from '../layout/line-archive.ts';
@@ -35,14 +38,7 @@ export interface PageChange {
 }
 
 export function pageState(project: Project, pageId: number): PageState {
-  const lines = project.db
-    .prepare(
-      `SELECT l.id, l.polygon, l.baseline, l.split, ct.id AS row
-    FROM lines l LEFT JOIN current_transcriptions ct ON ct.line_id = l.id
-    WHERE l.page_id = ? ORDER BY l.reading_order, l.id`,
-    )
-    .all(pageId) as LineState[];
-  return { pageId, lines };
+  return { pageId, lines: lineStates(project.db, pageId) };
 }
 
 const same = (a: LineState | undefined, b: LineState | undefined) =>
@@ -116,16 +112,11 @@ export function applySide(project: Project, change: PageChange, from: PageSide, 
 }
 
 function setLine(project: Project, lineId: number, target: LineState, ids: Ids): void {
-  const db = project.db;
-  const row = db.prepare('SELECT polygon, baseline, split FROM lines WHERE id = ?').get(lineId) as {
-    polygon: string;
-    baseline: string | null;
-    split: string;
-  };
+  const row = lineShape(project.db, lineId)!;
   if (row.polygon !== target.polygon || row.baseline !== target.baseline) {
     updateLineGeometry(project, lineId, JSON.parse(target.polygon), target.baseline ? JSON.parse(target.baseline) : null);
   }
-  if (row.split !== target.split) db.prepare('UPDATE lines SET split = ? WHERE id = ?').run(target.split, lineId);
+  if (row.split !== target.split) setLineSplit(project.db, lineId, target.split as Split);
   setCurrentRow(project, lineId, ids.row(target.row));
 }
 
@@ -134,11 +125,6 @@ function setLine(project: Project, lineId: number, target: LineState, ids: Ids):
  * and it is brought back if it had been withdrawn. Rows are only ever marked, never removed.
  */
 export function setCurrentRow(project: Project, lineId: number, row: number | null): void {
-  const db = project.db;
-  if (row !== null)
-    db.prepare('UPDATE transcriptions SET withdrawn_at = NULL WHERE id = ? AND line_id = ? AND withdrawn_at IS NOT NULL').run(row, lineId);
-  db.prepare(
-    `UPDATE transcriptions SET withdrawn_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
-    WHERE line_id = ? AND id > ? AND withdrawn_at IS NULL AND source NOT LIKE 'model:%'`,
-  ).run(lineId, row ?? 0);
+  if (row !== null) unwithdraw(project.db, lineId, row);
+  withdrawAfter(project.db, lineId, row ?? 0);
 }

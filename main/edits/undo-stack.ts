@@ -7,6 +7,9 @@
 // are applied there, so the history cannot drift from the database; it outlasts a reload
 // of the page (browser mode) and is the same for every window on the project.
 import type { AppliedEdit, UndoState } from '../../shared/workbench-api.ts';
+import { stillArchived } from '../db/archive.ts';
+import { transaction } from '../db/execute.ts';
+import { logUndo } from '../db/history.ts';
 import type { Project } from '../project/project.ts';
 import { archivedSince, lastArchiveId, type RestoredLine } from '../layout/line-archive.ts';
 import { Serial } from './serial.ts';
@@ -96,10 +99,7 @@ export class UndoStack {
       archive: (id) => step.archives.get(id),
       archived: (id) => {
         const archive = step.archives.get(id);
-        return (
-          archive !== undefined &&
-          project.db.prepare('SELECT 1 FROM deleted_lines WHERE id = ? AND restored_at IS NULL').get(archive) !== undefined
-        );
+        return archive !== undefined && stillArchived(project.db, archive);
       },
       restored: (old, now: RestoredLine) => {
         const was = ids.line(old);
@@ -109,7 +109,7 @@ export class UndoStack {
     };
     const changes = action === 'undo' ? [...step.changes].reverse() : step.changes;
     try {
-      project.db.transaction(() => {
+      transaction(project.db, () => {
         const mark = lastArchiveId(project);
         for (const c of changes) {
           const [source, target] = action === 'undo' ? [c.after, c.before] : [c.before, c.after];
@@ -118,14 +118,13 @@ export class UndoStack {
         const archived = archivedSince(project, mark);
         const recorded = changes.flatMap((c) => [...c.before.lines.keys()]);
         step.archives = new Map(recorded.filter((id) => archived.has(ids.line(id))).map((id) => [id, archived.get(ids.line(id))!]));
-        project.db
-          .prepare('INSERT INTO undo_log (action, label, touched) VALUES (?, ?, ?)')
-          .run(
-            action,
-            step.label,
-            JSON.stringify(changes.map((c) => ({ page: c.pageId, lines: [...c.before.lines.keys()].map(ids.line) }))),
-          );
-      })();
+        logUndo(
+          project.db,
+          action,
+          step.label,
+          changes.map((c) => ({ page: c.pageId, lines: [...c.before.lines.keys()].map(ids.line) })),
+        );
+      });
     } catch (error) {
       // Nothing was written (the transaction rolled back). Left on the stack, the step would
       // fail the same way again and stand in front of every older one for ever: it is dropped.

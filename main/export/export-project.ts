@@ -8,6 +8,7 @@ import sharp from 'sharp';
 import { writeAlto } from '../io/alto-xml.ts';
 import { writePage } from '../io/page-xml.ts';
 import type { Point } from '../io/layout.ts';
+import { pagesWithDocuments } from '../db/exports.ts';
 import type { Project } from '../project/project.ts';
 import { writeFileAtomic } from '../fs/atomic.ts';
 import { pageLayout } from './page-layout.ts';
@@ -32,13 +33,7 @@ interface PageRow {
 const safeName = (name: string) => safeFileName(name, 'document');
 
 function pagesToExport(project: Project, documentIds?: number[]): PageRow[] {
-  const rows = project.db
-    .prepare(
-      `SELECT p.id, p.page_index, p.image_hash, d.name AS document, d.id AS document_id,
-      (SELECT count(*) FROM pages q WHERE q.document_id = d.id) AS pages
-    FROM pages p JOIN documents d ON d.id = p.document_id ORDER BY d.id, p.page_index`,
-    )
-    .all() as Array<PageRow & { document_id: number }>;
+  const rows = pagesWithDocuments(project.db);
   return documentIds ? rows.filter((r) => documentIds.includes(r.document_id)) : rows;
 }
 

@@ -10,6 +10,7 @@ import type { Writable } from 'node:stream';
 import { Zip, ZipDeflate, ZipPassThrough } from 'fflate';
 import { exportName } from '../../shared/export-formats.ts';
 import type { ExportDownload } from '../../shared/workbench-api.ts';
+import { documentName } from '../db/exports.ts';
 import type { Project } from '../project/project.ts';
 import { exportProject } from './export-project.ts';
 
@@ -42,12 +43,9 @@ export async function prepareExportZip(project: Project, request: ExportDownload
     discard();
     throw error;
   }
-  const [document] =
-    request.documentIds?.length === 1
-      ? (project.db.prepare('SELECT name FROM documents WHERE id = ?').all(request.documentIds[0]) as Array<{ name: string }>)
-      : [];
+  const document = request.documentIds?.length === 1 ? documentName(project.db, request.documentIds[0]) : undefined;
   return {
-    name: `${exportName(project.name, document?.name ?? null, request.format)}.zip`,
+    name: `${exportName(project.name, document ?? null, request.format)}.zip`,
     files: files.length,
     discard,
     async write(out) {

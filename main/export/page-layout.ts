@@ -4,41 +4,17 @@
 // untyped regions of their own, one per run of them in the reading order.
 import type { LayoutLine, LayoutPage, LayoutRegion, Point } from '../io/layout.ts';
 import type { RegionType } from '../../shared/region-types.ts';
+import { linesToExport, regionsToExport } from '../db/exports.ts';
+import { pageSize } from '../db/pages.ts';
 import type { Project } from '../project/project.ts';
 
-interface LineRow {
-  id: number;
-  polygon: string;
-  baseline: string | null;
-  region_id: number | null;
-  human: string | null;
-  predicted: string | null;
-  confidence: number | null;
-}
-
-interface RegionRow {
-  id: number;
-  type: RegionType;
-  label: string | null;
-  polygon: string;
-}
+type RegionRow = ReturnType<typeof regionsToExport>[number];
 
 export function pageLayout(project: Project, pageId: number, imageFilename: string, modelId?: number): LayoutPage {
-  const page = project.db.prepare('SELECT width, height FROM pages WHERE id = ?').get(pageId) as
-    { width: number; height: number } | undefined;
+  const page = pageSize(project.db, pageId);
   if (!page) throw new Error(`no page ${pageId}`);
-  const rows = project.db
-    .prepare(
-      `SELECT l.id, l.polygon, l.baseline, l.region_id, ct.text AS human, p.text AS predicted, p.confidence
-      FROM lines l
-      LEFT JOIN current_transcriptions ct ON ct.line_id = l.id
-      LEFT JOIN predictions p ON p.line_id = l.id AND p.model_id = ?
-      WHERE l.page_id = ? ORDER BY l.reading_order, l.id`,
-    )
-    .all(modelId ?? -1, pageId) as LineRow[];
-  const regionRows = project.db
-    .prepare('SELECT id, type, label, polygon FROM regions WHERE page_id = ? ORDER BY reading_order, id')
-    .all(pageId) as RegionRow[];
+  const rows = linesToExport(project.db, pageId, modelId);
+  const regionRows = regionsToExport(project.db, pageId);
   const toRegion = (r: RegionRow): LayoutRegion => ({
     id: `region_${r.id}`,
     polygon: JSON.parse(r.polygon) as Point[],

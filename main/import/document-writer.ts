@@ -7,14 +7,16 @@
 // failure deletes it, and a later open deletes it when its importing process is gone
 // (a crash). A small document still fits in one transaction, as before.
 import type { Db } from '../db/database.ts';
-import { processAlive } from '../fs/atomic.ts';
+import { deleteDocument, insertDocument, setSourceHash } from '../db/documents.ts';
+import { transaction } from '../db/execute.ts';
+import { PENDING_IMPORT as PENDING } from '../db/line-sets.ts';
+import { imageInUse, insertPage } from '../db/pages.ts';
+import { insertRegions, type NewRegion } from '../db/regions.ts';
 import type { ImageStore } from '../store/image-store.ts';
 import { insertLines, type NewLine } from './insert-lines.ts';
-import { insertRegions, type NewRegion } from '../layout/regions.ts';
 
-const PENDING = 'importing:';
-/** SQL condition true for documents whose import has finished (uses the unique index). */
-export const FINISHED_DOCUMENT = `NOT (source_hash >= '${PENDING}' AND source_hash < 'importing;')`;
+/** SQL condition true for documents whose import has finished (defined in main/db/line-sets.ts). */
+export { FINISHED_DOCUMENT } from '../db/line-sets.ts';
 
 export interface NewPage {
   imageHash: string;
@@ -45,16 +47,13 @@ const sleep = (ms: number) => new Promise((ok) => setTimeout(ok, ms));
 export async function writeDocument(db: Db, doc: NewDocument, o: WriteOptions = {}): Promise<number> {
   const sliceMs = o.sliceMs ?? 25;
   const pauseMs = o.pauseMs ?? 25;
-  const insertDoc = db.prepare('INSERT INTO documents (name, kind, source_path, source_hash) VALUES (?, ?, ?, ?)');
-  const insertPage = db.prepare('INSERT INTO pages (document_id, page_index, image_hash, width, height, dpi) VALUES (?, ?, ?, ?, ?, ?)');
-  const finish = db.prepare('UPDATE documents SET source_hash = ? WHERE id = ?');
   // Work items: each page, then its lines in runs; done in order, as many per transaction as the slice allows.
   const RUN = 200;
   const steps: Array<(docId: number, pageIds: number[]) => void> = [];
   const regionIds: number[][] = [];
   doc.pages.forEach((p, k) => {
     steps.push((id, pageIds) => {
-      pageIds[k] = Number(insertPage.run(id, k, p.imageHash, p.width, p.height, p.dpi).lastInsertRowid);
+      pageIds[k] = insertPage(db, { documentId: id, index: k, imageHash: p.imageHash, width: p.width, height: p.height, dpi: p.dpi });
       regionIds[k] = insertRegions(db, pageIds[k], p.regions ?? []);
     });
     const lines = p.lines ?? [];
@@ -77,34 +76,21 @@ export async function writeDocument(db: Db, doc: NewDocument, o: WriteOptions = 
   let next = 0;
   try {
     while (true) {
-      const finished = db.transaction(() => {
+      const finished = transaction(db, () => {
         const began = performance.now();
-        if (id === 0)
-          id = Number(insertDoc.run(doc.name, doc.kind, doc.sourcePath, `${PENDING}${process.pid}:${doc.sourceHash}`).lastInsertRowid);
+        if (id === 0) id = insertDocument(db, { ...doc, sourceHash: `${PENDING}${process.pid}:${doc.sourceHash}` });
         while (next < steps.length && performance.now() - began < sliceMs) steps[next++](id, pageIds);
         if (next < steps.length) return false;
-        finish.run(doc.sourceHash, id);
+        setSourceHash(db, id, doc.sourceHash);
         return true;
-      })();
+      });
       if (finished) return id;
       await sleep(pauseMs);
     }
   } catch (error) {
-    if (id !== 0) db.prepare('DELETE FROM documents WHERE id = ?').run(id);
+    if (id !== 0) deleteDocument(db, id);
     throw error;
   }
-}
-
-/** Deletes documents left half-imported by a process that no longer runs. */
-export function removeAbandonedImports(db: Db): number {
-  const rows = db.prepare(`SELECT id, source_hash AS hash FROM documents WHERE NOT (${FINISHED_DOCUMENT})`).all() as Array<{
-    id: number;
-    hash: string;
-  }>;
-  const dead = rows.filter((r) => !processAlive(Number(r.hash.slice(PENDING.length).split(':')[0])));
-  const del = db.prepare('DELETE FROM documents WHERE id = ?');
-  db.transaction(() => dead.forEach((r) => del.run(r.id)))();
-  return dead.length;
 }
 
 /**
@@ -113,5 +99,5 @@ export function removeAbandonedImports(db: Db): number {
  * file was new when this import looked. The other document's pixels must stay.
  */
 export function removeImageIfUnused(db: Db, images: ImageStore, hash: string): void {
-  if (!db.prepare('SELECT 1 FROM pages WHERE image_hash = ?').get(hash)) images.remove(hash);
+  if (!imageInUse(db, hash)) images.remove(hash);
 }

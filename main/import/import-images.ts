@@ -7,31 +7,17 @@
 import { basename, extname } from 'node:path';
 import { emptyImportReport, type ImportReport, type Split } from '../../shared/api.ts';
 import { decodePageStream, imageInfo, type DecodeOptions } from '../images/decode.ts';
+import { documentBySourceHash } from '../db/documents.ts';
 import type { Project } from '../project/project.ts';
 import { sha256 } from '../store/image-store.ts';
 import { classify, collectFiles } from './collect.ts';
 import { removeImageIfUnused, writeDocument, type NewPage } from './document-writer.ts';
 import { importLayoutFile } from './import-layout.ts';
+import type { ImportOptions } from './import-options.ts';
 import { MAX_IMAGE_BYTES, MAX_XML_BYTES, readRegularFile, reasonOf } from './safe-files.ts';
 
 export { importLineFolder } from './import-lines.ts';
-
-export interface ImportProgress {
-  file: string;
-  done: number;
-  total: number;
-  /** Pages stored so far of a multi-page file, and how many it has. */
-  page?: number;
-  pages?: number;
-}
-
-export interface ImportOptions extends DecodeOptions {
-  onProgress?: (p: ImportProgress) => void;
-  /** Split for every line imported from PAGE/ALTO files (default: stable, from content). */
-  split?: Split;
-  maxImageBytes?: number;
-  maxXmlBytes?: number;
-}
+export type { ImportOptions, ImportProgress } from './import-options.ts';
 
 const documentLabel = (row: { name: string; path: string }) => `document "${row.name}" (from ${row.path})`;
 
@@ -63,7 +49,6 @@ export async function importFiles(project: Project, paths: string[], options: Im
       report.failed.push({ file, reason: reasonOf(file, error) });
     }
   }
-  const findDoc = project.db.prepare('SELECT name, source_path AS path FROM documents WHERE source_hash = ?');
   for (const { file } of sorted.images) {
     options.onProgress?.({ file, done: done++, total });
     const xml = usedImages.get(file);
@@ -74,7 +59,7 @@ export async function importFiles(project: Project, paths: string[], options: Im
     try {
       const bytes = readRegularFile(file, options.maxImageBytes ?? MAX_IMAGE_BYTES);
       const hash = sha256(bytes);
-      const previous = findDoc.get(hash) as { name: string; path: string } | undefined;
+      const previous = documentBySourceHash(project.db, hash);
       if (seen.has(hash)) {
         report.duplicates.push({ file, reason: `same content as ${seen.get(hash)}, earlier in this import` });
       } else if (previous) {

@@ -11,6 +11,7 @@ import type { Split } from '../../shared/api.ts';
 import { decodePageStream, imageInfo, type DecodeOptions } from '../images/decode.ts';
 import { readLayout } from '../io/read-layout.ts';
 import { regionOutline, type LayoutPage } from '../io/layout.ts';
+import { documentBySourceHash } from '../db/documents.ts';
 import type { Project } from '../project/project.ts';
 import { sha256 } from '../store/image-store.ts';
 import { removeImageIfUnused, writeDocument } from './document-writer.ts';
@@ -70,8 +71,7 @@ export async function importLayoutFile(project: Project, xmlFile: string, o: Lay
   const imageHash = sha256(imageBytes);
   const sourceHash = sha256(Buffer.concat([xmlBytes, Buffer.from(imageHash)]));
   const warnings = [...page.warnings];
-  const previous = project.db.prepare('SELECT name, source_path AS path FROM documents WHERE source_hash = ?').get(sourceHash) as
-    { name: string; path: string } | undefined;
+  const previous = documentBySourceHash(project.db, sourceHash);
   if (previous)
     return { documentId: null, existing: `document "${previous.name}" (from ${previous.path})`, image: imageFile, lines: 0, warnings };
   const info = await imageInfo(imageFile, imageBytes, o);

@@ -6,9 +6,12 @@ import { basename, extname, join, resolve } from 'node:path';
 import { emptyImportReport, type ImportReport, type Split } from '../../shared/api.ts';
 import { decodePages, IMAGE_EXTENSIONS, type DecodedPage } from '../images/decode.ts';
 import { rectangle } from '../io/layout.ts';
+import { documentBySourceHash, insertDocument } from '../db/documents.ts';
+import { transaction } from '../db/execute.ts';
+import { insertPage, lineImageInDocument, nextPageIndex } from '../db/pages.ts';
 import type { Project } from '../project/project.ts';
 import { sha256 } from '../store/image-store.ts';
-import type { ImportOptions } from './import-images.ts';
+import type { ImportOptions } from './import-options.ts';
 import { insertLines } from './insert-lines.ts';
 import { insideRoots, MAX_IMAGE_BYTES, readRegularFile, reasonOf, UnsafeFileError } from './safe-files.ts';
 import { stableSplit } from './split.ts';
@@ -34,19 +37,8 @@ export async function importLineFolder(
     .map((f) => join(root, f));
   const sourceHash = sha256(Buffer.from(`lines:${root}`));
   const db = project.db;
-  const existing = db.prepare('SELECT id FROM documents WHERE source_hash = ?').get(sourceHash) as { id: number } | undefined;
-  const documentId =
-    existing?.id ??
-    Number(
-      db
-        .prepare("INSERT INTO documents (name, kind, source_path, source_hash) VALUES (?, 'lines', ?, ?)")
-        .run(basename(root), root, sourceHash).lastInsertRowid,
-    );
-  const seen = db.prepare(
-    'SELECT source_name AS name FROM pages p JOIN lines l ON l.page_id = p.id WHERE p.document_id = ? AND p.image_hash = ?',
-  );
-  const nextIndex = db.prepare('SELECT coalesce(max(page_index) + 1, 0) AS n FROM pages WHERE document_id = ?');
-  const insertPage = db.prepare('INSERT INTO pages (document_id, page_index, image_hash, width, height, dpi) VALUES (?, ?, ?, ?, ?, ?)');
+  const existing = documentBySourceHash(db, sourceHash);
+  const documentId = existing?.id ?? insertDocument(db, { name: basename(root), kind: 'lines', sourcePath: root, sourceHash });
   let lines = 0;
   for (const [i, file] of files.entries()) {
     options.onProgress?.({ file, done: i, total: files.length });
@@ -69,16 +61,21 @@ export async function importLineFolder(
     }
     try {
       const hash = project.images.put(page.png, { gray: page.gray, thumb: page.thumb });
-      const before = seen.get(documentId, hash) as { name: string | null } | undefined;
+      const before = lineImageInDocument(db, documentId, hash);
       if (before) {
         report.duplicates.push({ file, reason: `same pixels as line ${before.name ?? '(unnamed)'}, already in this folder's document` });
         continue;
       }
       const { width: w, height: h } = page;
-      db.transaction(() => {
-        const pageId = Number(
-          insertPage.run(documentId, (nextIndex.get(documentId) as { n: number }).n, hash, w, h, page.dpi).lastInsertRowid,
-        );
+      transaction(db, () => {
+        const pageId = insertPage(db, {
+          documentId,
+          index: nextPageIndex(db, documentId),
+          imageHash: hash,
+          width: w,
+          height: h,
+          dpi: page.dpi,
+        });
         insertLines(
           db,
           pageId,
@@ -97,7 +94,7 @@ export async function importLineFolder(
           ],
           `import:${basename(gtFile)}`,
         );
-      })();
+      });
     } catch (error) {
       report.failed.push({ file, reason: reasonOf(file, error) });
       continue;

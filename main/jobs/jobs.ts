@@ -2,6 +2,7 @@
 // process died while running. Progress and log live in the row, so any window or CLI
 // can show them, and a crash leaves a record of what was going on.
 import { isMainThread, workerData } from 'node:worker_threads';
+import { insertJob, jobRow, jobRows, updateJobRow } from '../db/jobs.ts';
 import type { Project } from '../project/project.ts';
 
 export type JobKind = 'pretrain' | 'finetune' | 'transcribe' | 'evaluate' | 'segment';
@@ -22,20 +23,7 @@ export interface Job {
   updatedAt: string;
 }
 
-interface Row {
-  id: number;
-  kind: JobKind;
-  state: JobState;
-  config: string;
-  progress: string;
-  log: string;
-  error: string | null;
-  model_id: number | null;
-  created_at: string;
-  updated_at: string;
-}
-
-const fromRow = (r: Row): Job => ({
+const fromRow = (r: NonNullable<ReturnType<typeof jobRow>>): Job => ({
   id: r.id,
   kind: r.kind,
   state: r.state,
@@ -48,8 +36,6 @@ const fromRow = (r: Row): Job => ({
   updatedAt: r.updated_at,
 });
 
-const NOW = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
-
 /**
  * Who runs a job, recorded with every progress write and whenever it starts running: the
  * crash check and `quire cancel` need the process, and must never signal the app, whose
@@ -60,22 +46,18 @@ const runningHere = () => ({ pid: process.pid, app: !isMainThread && (workerData
 
 export function createJob(project: Project, kind: JobKind, config: Record<string, unknown>, state: JobState = 'running'): Job {
   const progress = state === 'running' ? runningHere() : {};
-  const id = Number(
-    project.db
-      .prepare('INSERT INTO jobs (kind, state, config, progress) VALUES (?, ?, ?, ?)')
-      .run(kind, state, JSON.stringify(config), JSON.stringify(progress)).lastInsertRowid,
-  );
+  const id = insertJob(project.db, kind, state, JSON.stringify(config), JSON.stringify(progress));
   return getJob(project, id);
 }
 
 export function getJob(project: Project, id: number): Job {
-  const row = project.db.prepare('SELECT * FROM jobs WHERE id = ?').get(id) as Row | undefined;
+  const row = jobRow(project.db, id);
   if (!row) throw new Error(`no job ${id} in this project`);
   return fromRow(row);
 }
 
 export function listJobs(project: Project): Job[] {
-  return (project.db.prepare('SELECT * FROM jobs ORDER BY id').all() as Row[]).map(fromRow);
+  return jobRows(project.db).map(fromRow);
 }
 
 export function updateJob(
@@ -84,19 +66,13 @@ export function updateJob(
   change: { state?: JobState; progress?: Record<string, unknown>; error?: string; modelId?: number; log?: string },
 ): void {
   const progress = change.progress ? { ...change.progress, ...runningHere() } : change.state === 'running' ? runningHere() : null;
-  project.db
-    .prepare(
-      `UPDATE jobs SET state = coalesce(?, state), progress = coalesce(?, progress), error = coalesce(?, error),
-      model_id = coalesce(?, model_id), log = log || coalesce(?, ''), updated_at = ${NOW} WHERE id = ?`,
-    )
-    .run(
-      change.state ?? null,
-      progress ? JSON.stringify(progress) : null,
-      change.error ?? null,
-      change.modelId ?? null,
-      change.log ? `${new Date().toISOString()} ${change.log}\n` : null,
-      id,
-    );
+  updateJobRow(project.db, id, {
+    state: change.state ?? null,
+    progress: progress ? JSON.stringify(progress) : null,
+    error: change.error ?? null,
+    modelId: change.modelId ?? null,
+    log: change.log ? `${new Date().toISOString()} ${change.log}\n` : null,
+  });
 }
 
 function alive(pid: number): boolean {

@@ -11,11 +11,13 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Point } from '../io/layout.ts';
-import { FINISHED_DOCUMENT } from '../import/document-writer.ts';
 import { initBackend } from '../ml/backend.ts';
 import { trainSegNet, type SegSample } from '../ml/seg-train.ts';
 import { grayPage } from '../project/line-images.ts';
-import { LABELED, NOT_EXCLUDED } from '../project/dataset.ts';
+import { correctedPageIds as correctedPages } from '../db/dataset.ts';
+import { linesWithRegionType } from '../db/lines.ts';
+import { pageImage } from '../db/pages.ts';
+import { regionTypes } from '../db/regions.ts';
 import type { Project } from '../project/project.ts';
 import { regionClass } from '../io/region-class.ts';
 import { loadSegmenter, saveSegmenter } from '../layout/seg-model-file.ts';
@@ -32,24 +34,12 @@ export const notResumable = (jobId: number) =>
   );
 
 /** Scanned pages of finished documents with lines, every one of them outside excluded regions transcribed. */
-export function correctedPageIds(project: Project): number[] {
-  return (
-    project.db
-      .prepare(
-        `SELECT p.id FROM pages p
-    WHERE p.document_id IN (SELECT id FROM documents WHERE kind = 'scan' AND ${FINISHED_DOCUMENT})
-      AND EXISTS (SELECT 1 FROM lines l WHERE l.page_id = p.id AND ${NOT_EXCLUDED})
-      AND NOT EXISTS (SELECT 1 FROM lines l WHERE l.page_id = p.id AND ${NOT_EXCLUDED} AND NOT ${LABELED})
-    ORDER BY p.id`,
-      )
-      .all() as Array<{ id: number }>
-  ).map((r) => r.id);
-}
+export const correctedPageIds = (project: Project): number[] => correctedPages(project.db);
 
 /** A page scaled so its longer side is `pageSize`, with its lines and regions as targets. */
 export async function segmenterSample(project: Project, pageId: number, pageSize: number): Promise<SegSample> {
   const db = project.db;
-  const { image_hash: hash } = db.prepare('SELECT image_hash FROM pages WHERE id = ?').get(pageId) as { image_hash: string };
+  const { image_hash: hash } = pageImage(db, pageId)!;
   const { data, info } = await grayPage(project, hash);
   const small = shrinkTo(
     { width: info.width, height: info.height, data: new Uint8Array(data.buffer, data.byteOffset, data.length) },
@@ -58,10 +48,8 @@ export async function segmenterSample(project: Project, pageId: number, pageSize
   const sx = small.width / info.width;
   const sy = small.height / info.height;
   const scale = (points: Point[]): Point[] => points.map(([x, y]) => [x * sx, y * sy]);
-  const lines = db
-    .prepare('SELECT l.polygon, l.baseline, r.type FROM lines l LEFT JOIN regions r ON r.id = l.region_id WHERE l.page_id = ?')
-    .all(pageId) as Array<{ polygon: string; baseline: string | null; type: string | null }>;
-  const regions = db.prepare('SELECT polygon, type FROM regions WHERE page_id = ?').all(pageId) as Array<{ polygon: string; type: string }>;
+  const lines = linesWithRegionType(db, pageId);
+  const regions = regionTypes(db, pageId);
   const targets = segTargets(
     small.width,
     small.height,

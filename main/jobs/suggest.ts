@@ -5,24 +5,12 @@
 // from transcription are never proposed.
 import type { LineToRead } from '../../shared/api.ts';
 import type { Project } from '../project/project.ts';
-import { LABELED, NOT_EXCLUDED } from '../project/dataset.ts';
+import { predictedLineRows } from '../db/dataset.ts';
 import { cropKey } from '../project/line-images.ts';
 
 function predictedLines(project: Project, modelId: number | null): LineToRead[] {
   // Without a model named, each line's newest prediction.
-  const which =
-    modelId === null ? 'pr.id = (SELECT max(id) FROM predictions q WHERE q.line_id = l.id)' : 'pr.line_id = l.id AND pr.model_id = ?';
-  const rows = project.db
-    .prepare(
-      `SELECT l.id AS lineId, l.page_id AS pageId, p.document_id AS documentId, d.name AS documentName, p.page_index AS pageIndex,
-        p.image_hash, l.polygon, pr.char_confidence, pr.confidence, pr.text AS prediction
-      FROM lines l JOIN pages p ON p.id = l.page_id JOIN documents d ON d.id = p.document_id JOIN predictions pr ON ${which}
-      WHERE NOT ${LABELED} AND ${NOT_EXCLUDED}`,
-    )
-    .all(...(modelId === null ? [] : [modelId])) as Array<
-    Omit<LineToRead, 'confidence' | 'cropKey'> & { image_hash: string; polygon: string; char_confidence: string; confidence: number }
-  >;
-  return rows.map((r) => {
+  return predictedLineRows(project.db, modelId).map((r) => {
     const chars = JSON.parse(r.char_confidence) as number[];
     const { char_confidence: _, image_hash: hash, polygon, ...line } = r;
     return { ...line, cropKey: cropKey(hash, polygon), confidence: chars.length ? Math.min(...chars) : r.confidence };

@@ -6,7 +6,11 @@ import { initBackend } from '../ml/backend.ts';
 import type { ErrorReport } from '../ml/metrics.ts';
 import { evaluateLines, startLineReader, type LineReader } from '../ml/line-reader.ts';
 import { loadVersion, updateModelMetrics } from '../models/registry.ts';
-import { labeledLines, NOT_EXCLUDED, samplesFor } from '../project/dataset.ts';
+import { linesToRead } from '../db/dataset.ts';
+import { transaction } from '../db/execute.ts';
+import { lineSourceName } from '../db/lines.ts';
+import { upsertPrediction } from '../db/predictions.ts';
+import { labeledLines, samplesFor } from '../project/dataset.ts';
 import type { Project } from '../project/project.ts';
 import { createJob, JobCancelled, updateJob } from './jobs.ts';
 import { defaultTrainingThreads } from './training-runs.ts';
@@ -21,10 +25,9 @@ export interface LineReading {
 
 /** Lines of the given pages, or of the whole project, except those of regions excluded from transcription. */
 function lineIdsOf(project: Project, pageIds?: number[]): number[] {
-  const rows = project.db
-    .prepare(`SELECT l.id, l.page_id FROM lines l WHERE ${NOT_EXCLUDED} ORDER BY l.page_id, l.reading_order, l.id`)
-    .all() as Array<{ id: number; page_id: number }>;
-  return rows.filter((r) => !pageIds || pageIds.includes(r.page_id)).map((r) => r.id);
+  return linesToRead(project.db)
+    .filter((r) => !pageIds || pageIds.includes(r.page_id))
+    .map((r) => r.id);
 }
 
 export interface TranscribeOptions {
@@ -49,10 +52,6 @@ export async function transcribe(project: Project, modelId: number, options: Tra
     const { model, codec } = loadVersion(project, modelId);
     reader = await startLineReader(model, codec, backend.name, options.threads ?? defaultTrainingThreads());
     const ids = lineIdsOf(project, options.pageIds);
-    const upsert = project.db.prepare(`INSERT INTO predictions (line_id, model_id, text, confidence, char_confidence) VALUES (?, ?, ?, ?, ?)
-      ON CONFLICT (line_id, model_id) DO UPDATE SET text = excluded.text, confidence = excluded.confidence,
-        char_confidence = excluded.char_confidence, created_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')`);
-    const names = project.db.prepare('SELECT source_name FROM lines WHERE id = ?');
     const out: LineReading[] = [];
     // Pages at a time: bounded memory, and each chunk is committed as it is done.
     const CHUNK = 256;
@@ -70,13 +69,14 @@ export async function transcribe(project: Project, modelId: number, options: Tra
         16,
         options.beamWidth ?? 1,
       ))!;
-      project.db.transaction(() => {
+      transaction(project.db, () => {
         chunk.forEach((lineId, k) => {
           const r = readings[k];
-          upsert.run(lineId, modelId, r.text, r.confidence, JSON.stringify(r.charConfidence.map((c) => Math.round(c * 1000) / 1000)));
-          out.push({ lineId, sourceName: (names.get(lineId) as { source_name: string | null }).source_name, ...r });
+          const charConfidence = JSON.stringify(r.charConfidence.map((c) => Math.round(c * 1000) / 1000));
+          upsertPrediction(project.db, lineId, modelId, { text: r.text, confidence: r.confidence, charConfidence });
+          out.push({ lineId, sourceName: lineSourceName(project.db, lineId), ...r });
         });
-      })();
+      });
       options.onProgress?.(Math.min(ids.length, i + CHUNK), ids.length);
       updateJob(project, job.id, { progress: { step: Math.min(ids.length, i + CHUNK), steps: ids.length } });
     }

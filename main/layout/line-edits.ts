@@ -2,6 +2,19 @@
 // archivist made is lost: a reshaped line keeps its old shape in line_geometry_history, a
 // deleted (or merged-away) line is archived whole with every transcription row, and a line
 // carrying a transcription is never deleted or split without being told what to do.
+import { transaction } from '../db/execute.ts';
+import {
+  keepGeometry,
+  lineWithPage,
+  pageLineIds,
+  pageLineShapes,
+  setLineGeometry,
+  setLineSplit,
+  setReadingOrder as setOrder,
+} from '../db/lines.ts';
+import { pageSize } from '../db/pages.ts';
+import { regionShapes } from '../db/regions.ts';
+import { addTranscription, currentText as currentLabel } from '../db/transcriptions.ts';
 import type { Point } from '../io/layout.ts';
 import { boundingBox } from '../io/layout.ts';
 import { insertLines } from '../import/insert-lines.ts';
@@ -11,27 +24,10 @@ import { clipPolygonX, convexHull } from './polygon.ts';
 import { archiveAndDelete } from './line-archive.ts';
 import { orderLinesByRegion, regionHolding } from './regions.ts';
 
-interface LineRow {
-  id: number;
-  page_id: number;
-  reading_order: number;
-  polygon: string;
-  baseline: string | null;
-  split: string;
-  region_id: number | null;
-  width: number;
-  height: number;
-  document_id: number;
-}
+const currentText = (project: Project, lineId: number) => currentLabel(project.db, lineId);
 
-const currentText = (project: Project, lineId: number) =>
-  (project.db.prepare('SELECT text FROM current_transcriptions WHERE line_id = ?').get(lineId) as { text: string } | undefined)?.text ??
-  null;
-
-function line(project: Project, lineId: number): LineRow {
-  const row = project.db
-    .prepare(`SELECT l.*, p.width, p.height, p.document_id FROM lines l JOIN pages p ON p.id = l.page_id WHERE l.id = ?`)
-    .get(lineId) as LineRow | undefined;
+function line(project: Project, lineId: number) {
+  const row = lineWithPage(project.db, lineId);
   if (!row) throw new Error(`no line ${lineId}`);
   return row;
 }
@@ -50,62 +46,43 @@ function checkInside(what: string, page: { width: number; height: number }, poin
   if (outside) throw new Error(`${what}: point ${outside.join(',')} lies outside the page (${page.width}×${page.height})`);
 }
 
-export function setReadingOrder(project: Project, lineIds: number[]): void {
-  const order = project.db.prepare('UPDATE lines SET reading_order = ? WHERE id = ?');
-  lineIds.forEach((id, i) => order.run(i, id));
-}
+export const setReadingOrder = (project: Project, lineIds: number[]): void => setOrder(project.db, lineIds);
 
-const pageOrder = (project: Project, pageId: number) =>
-  (project.db.prepare('SELECT id FROM lines WHERE page_id = ? ORDER BY reading_order, id').all(pageId) as Array<{ id: number }>).map(
-    (r) => r.id,
-  );
+const pageOrder = (project: Project, pageId: number) => pageLineIds(project.db, pageId);
 
 /** Replaces a line's polygon (and baseline); the previous shape goes to the history. */
 export function updateLineGeometry(project: Project, lineId: number, polygon: Point[], baseline: Point[] | null): void {
   const row = line(project, lineId);
   checkInside(`line ${lineId}`, row, [...polygon, ...(baseline ?? [])]);
   const b = boundingBox(polygon);
-  project.db.transaction(() => {
-    project.db
-      .prepare('INSERT INTO line_geometry_history (line_id, polygon, baseline) VALUES (?, ?, ?)')
-      .run(lineId, row.polygon, row.baseline);
-    project.db
-      .prepare('UPDATE lines SET polygon = ?, baseline = ?, box_x = ?, box_y = ?, box_w = ?, box_h = ? WHERE id = ?')
-      .run(JSON.stringify(polygon), baseline ? JSON.stringify(baseline) : null, b.x, b.y, b.w, b.h, lineId);
-  })();
+  transaction(project.db, () => {
+    keepGeometry(project.db, lineId, row.polygon, row.baseline);
+    setLineGeometry(project.db, lineId, { polygon: JSON.stringify(polygon), baseline: baseline ? JSON.stringify(baseline) : null, box: b });
+  });
 }
 
 /** A new (unlabeled) line drawn by hand, placed in the reading order by its height on the page, in the region that holds it. */
 export function addLine(project: Project, pageId: number, polygon: Point[], baseline: Point[] | null): number {
-  const page = project.db.prepare('SELECT id, width, height, document_id FROM pages WHERE id = ?').get(pageId) as
-    { id: number; width: number; height: number; document_id: number } | undefined;
+  const page = pageSize(project.db, pageId);
   if (!page) throw new Error(`no page ${pageId}`);
   checkInside('new line', page, [...polygon, ...(baseline ?? [])]);
   // It joins the region that holds it, if any.
-  const regions = (
-    project.db.prepare('SELECT id, polygon FROM regions WHERE page_id = ? ORDER BY reading_order, id').all(pageId) as Array<{
-      id: number;
-      polygon: string;
-    }>
-  ).map((r) => ({ id: r.id, polygon: JSON.parse(r.polygon) as Point[] }));
-  const regionId = regionHolding(regions, polygon)?.id ?? null;
-  return project.db.transaction(() => {
+  const regionId = regionHolding(regionShapes(project.db, pageId), polygon)?.id ?? null;
+  return transaction(project.db, () => {
     const [id] = insertLines(
       project.db,
       pageId,
       [{ polygon, baseline, text: null, regionId, split: splitForNewLine(page.document_id, pageId, polygon) }],
       'human',
     );
-    const others = project.db
-      .prepare('SELECT id, polygon FROM lines WHERE page_id = ? AND id != ? ORDER BY reading_order, id')
-      .all(pageId, id) as Array<{ id: number; polygon: string }>;
+    const others = pageLineShapes(project.db, pageId).filter((o) => o.id !== id);
     const at = others.findIndex((o) => verticalCentre(JSON.parse(o.polygon)) > verticalCentre(polygon));
     const ids = others.map((o) => o.id);
     ids.splice(at < 0 ? ids.length : at, 0, id);
     setReadingOrder(project, ids);
     orderLinesByRegion(project.db, pageId);
     return id;
-  })();
+  });
 }
 
 /** Deleting a transcribed line needs `confirmed`: the text is archived, but gone from the page. */
@@ -113,10 +90,10 @@ export function deleteLine(project: Project, lineId: number, confirmed = false):
   const row = line(project, lineId);
   if (!confirmed && currentText(project, lineId) !== null)
     throw new Error(`line ${row.reading_order + 1} carries a transcription: confirm to delete it (it stays in the archive)`);
-  project.db.transaction(() => {
+  transaction(project.db, () => {
     archiveAndDelete(project, lineId, 'deleted by hand');
     setReadingOrder(project, pageOrder(project, row.page_id));
-  })();
+  });
 }
 
 /** Lines of one page become one: the hull of their shapes, baselines joined, texts joined in reading order. */
@@ -128,17 +105,13 @@ export function mergeLines(project: Project, lineIds: number[], author = 'me'): 
   const polygon = convexHull(rows.flatMap((r) => JSON.parse(r.polygon) as Point[]));
   const baseline = rows.flatMap((r) => (r.baseline ? (JSON.parse(r.baseline) as Point[]) : [])).sort((a, b) => a[0] - b[0]);
   const texts = rows.map((r) => currentText(project, r.id));
-  return project.db.transaction(() => {
+  return transaction(project.db, () => {
     updateLineGeometry(project, keep.id, polygon, baseline.length >= 2 ? baseline : null);
-    if (texts.some((t) => t !== null)) {
-      project.db
-        .prepare("INSERT INTO transcriptions (line_id, text, author, source) VALUES (?, ?, ?, 'human')")
-        .run(keep.id, texts.filter((t) => t !== null).join(' '), author);
-    }
+    if (texts.some((t) => t !== null)) addTranscription(project.db, keep.id, texts.filter((t) => t !== null).join(' '), author, 'human');
     for (const r of rest) archiveAndDelete(project, r.id, `merged into line ${keep.id}`);
     setReadingOrder(project, pageOrder(project, keep.page_id));
     return keep.id;
-  })();
+  });
 }
 
 /**
@@ -160,24 +133,23 @@ export function splitLine(project: Project, lineId: number, x: number, texts?: [
     const part = clipPolyline(baseline, x, side);
     return part.length >= 2 ? part : null;
   };
-  return project.db.transaction(() => {
+  return transaction(project.db, () => {
     updateLineGeometry(project, lineId, left, cutBaseline('left'));
     const [rightId] = insertLines(
       project.db,
       row.page_id,
-      [{ polygon: right, baseline: cutBaseline('right'), text: null, split: row.split as 'train', regionId: row.region_id }],
+      [{ polygon: right, baseline: cutBaseline('right'), text: null, split: row.split, regionId: row.region_id }],
       'human',
     );
-    const add = project.db.prepare("INSERT INTO transcriptions (line_id, text, author, source) VALUES (?, ?, ?, 'human')");
     if (texts) {
-      add.run(lineId, texts[0].normalize('NFC'), author);
-      add.run(rightId, texts[1].normalize('NFC'), author);
+      addTranscription(project.db, lineId, texts[0].normalize('NFC'), author, 'human');
+      addTranscription(project.db, rightId, texts[1].normalize('NFC'), author, 'human');
     }
     const ids = pageOrder(project, row.page_id).filter((id) => id !== rightId);
     ids.splice(ids.indexOf(lineId) + 1, 0, rightId);
     setReadingOrder(project, ids);
     return [lineId, rightId] as [number, number];
-  })();
+  });
 }
 
 /** Moves a line to position `order` (0-based) in its page's reading order. */
@@ -185,7 +157,7 @@ export function moveLine(project: Project, lineId: number, order: number): void 
   const row = line(project, lineId);
   const ids = pageOrder(project, row.page_id).filter((id) => id !== lineId);
   ids.splice(Math.max(0, Math.min(ids.length, order)), 0, lineId);
-  project.db.transaction(() => setReadingOrder(project, ids))();
+  transaction(project.db, () => setReadingOrder(project, ids));
 }
 
 function clipPolyline(points: Point[], x: number, side: 'left' | 'right'): Point[] {
@@ -205,11 +177,10 @@ function clipPolyline(points: Point[], x: number, side: 'left' | 'right'): Point
 
 /** Puts lines in the train, validation or test split (the person's choice overrides the import's). */
 export function setSplit(project: Project, lineIds: number[], split: 'train' | 'validation' | 'test'): number {
-  const update = project.db.prepare('UPDATE lines SET split = ? WHERE id = ?');
-  return project.db.transaction(() =>
+  return transaction(project.db, () =>
     lineIds.reduce((n, id) => {
-      if (update.run(split, id).changes === 0) throw new Error(`no line ${id}`);
+      if (!setLineSplit(project.db, id, split)) throw new Error(`no line ${id}`);
       return n + 1;
     }, 0),
-  )();
+  );
 }

@@ -6,6 +6,7 @@ import { existsSync, realpathSync } from 'node:fs';
 import { join, relative, isAbsolute } from 'node:path';
 import type { ProjectSegmenter } from '../../shared/workbench-api.ts';
 import { projectSegmenterChoice, projectSegmenterJob } from '../../shared/segmenter-options.ts';
+import { doneSegmenterJobs, jobRow } from '../db/jobs.ts';
 import type { Project } from '../project/project.ts';
 import { modelSegmenter, resolveSegmenter, type Segmenter } from './segmenters.ts';
 
@@ -20,17 +21,9 @@ function inProject(project: Project, jobId: number): boolean {
   return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
 }
 
-interface Row {
-  id: number;
-  updated_at: string;
-  progress: string;
-}
-
 /** Finished segmenter jobs whose model is in the project's segmenters folder, newest first. */
 export function listProjectSegmenters(project: Project): ProjectSegmenter[] {
-  const rows = project.db
-    .prepare("SELECT id, updated_at, progress FROM jobs WHERE kind = 'segment' AND state = 'done' ORDER BY id DESC")
-    .all() as Row[];
+  const rows = doneSegmenterJobs(project.db);
   return rows
     .filter((r) => inProject(project, r.id))
     .map((r) => {
@@ -42,7 +35,7 @@ export function listProjectSegmenters(project: Project): ProjectSegmenter[] {
 
 /** The model file of "project:<jobId>", checked: a finished segmenter job of this project, its file inside the project. */
 export function projectSegmenterModel(project: Project, jobId: number): string {
-  const job = project.db.prepare('SELECT kind, state FROM jobs WHERE id = ?').get(jobId) as { kind: string; state: string } | undefined;
+  const job = jobRow(project.db, jobId);
   if (!job || job.kind !== 'segment') throw new Error(`no segmenter was fine-tuned by job ${jobId} in this project`);
   if (job.state !== 'done') throw new Error(`segmenter job ${jobId} is ${job.state}: it has no model to segment with`);
   if (!inProject(project, jobId))

@@ -4,35 +4,18 @@
 // theirs); lines in no region keep their places between them.
 import type { RegionType } from '../../shared/region-types.ts';
 import type { Db } from '../db/database.ts';
+import { transaction } from '../db/execute.ts';
+import { pageLineShapes, regionLines, setLineOrders, setLineRegion } from '../db/lines.ts';
+import { pageExists } from '../db/pages.ts';
+import { deleteRegionRow, insertRegions, regionIds, regionRow, renumberRegions, setRegionExcluded, setRegionType } from '../db/regions.ts';
 import { boundingBox, type Point } from '../io/layout.ts';
 import type { Project } from '../project/project.ts';
 import { contains } from './polygon.ts';
 
-export interface NewRegion {
-  type: RegionType;
-  /** The source's own name for the type, where it had one (SegmOnto's MarginTextZone…). */
-  label?: string | null;
-  polygon: Point[];
-}
+export { insertRegions, type NewRegion } from '../db/regions.ts';
 
-interface RegionRow {
-  id: number;
-  page_id: number;
-  reading_order: number;
-  polygon: string;
-}
-
-/** `firstOrder`: the reading order of the first region. Returns the new regions' ids. */
-export function insertRegions(db: Db, pageId: number, regions: NewRegion[], firstOrder = 0): number[] {
-  const insert = db.prepare('INSERT INTO regions (page_id, reading_order, type, label, polygon) VALUES (?, ?, ?, ?, ?)');
-  return regions.map((r, i) =>
-    Number(insert.run(pageId, firstOrder + i, r.type, r.label ?? null, JSON.stringify(r.polygon)).lastInsertRowid),
-  );
-}
-
-function region(project: Project, regionId: number): RegionRow {
-  const row = project.db.prepare('SELECT id, page_id, reading_order, polygon FROM regions WHERE id = ?').get(regionId) as
-    RegionRow | undefined;
+function region(project: Project, regionId: number) {
+  const row = regionRow(project.db, regionId);
   if (!row) throw new Error(`no region ${regionId}`);
   return row;
 }
@@ -60,10 +43,7 @@ export function regionHolding<R extends { polygon: Point[] }>(regions: R[], line
  * place among them (a heading drawn above the text block stays first).
  */
 export function orderLinesByRegion(db: Db, pageId: number): void {
-  const lines = db.prepare('SELECT id, region_id FROM lines WHERE page_id = ? ORDER BY reading_order, id').all(pageId) as Array<{
-    id: number;
-    region_id: number | null;
-  }>;
+  const lines = pageLineShapes(db, pageId);
   const members = new Map<number, number[]>();
   // Slots: a line in no region, or the place of a region (where its first line was).
   const slots: Array<number | 'region'> = [];
@@ -81,51 +61,41 @@ export function orderLinesByRegion(db: Db, pageId: number): void {
   const regions = regionIds(db, pageId).filter((id) => members.has(id));
   let next = 0;
   const order = slots.flatMap((s) => (s === 'region' ? members.get(regions[next++])! : [s]));
-  const update = db.prepare('UPDATE lines SET reading_order = ? WHERE id = ?');
-  order.forEach((id, i) => update.run(i, id));
+  setLineOrders(
+    db,
+    order.map((id, i) => ({ id, order: i })),
+  );
 }
-
-function renumberRegions(db: Db, ids: number[]): void {
-  const update = db.prepare('UPDATE regions SET reading_order = ? WHERE id = ?');
-  ids.forEach((id, i) => update.run(i, id));
-}
-
-const regionIds = (db: Db, pageId: number) =>
-  (db.prepare('SELECT id FROM regions WHERE page_id = ? ORDER BY reading_order, id').all(pageId) as Array<{ id: number }>).map((r) => r.id);
 
 /** Changes a region's type (the source's name for the old type no longer applies) or its exclusion from transcription. */
 export function updateRegion(project: Project, regionId: number, change: { type?: RegionType; excluded?: boolean }): void {
   region(project, regionId);
-  project.db.transaction(() => {
-    if (change.type !== undefined)
-      project.db.prepare('UPDATE regions SET type = ?, label = NULL WHERE id = ? AND type != ?').run(change.type, regionId, change.type);
-    if (change.excluded !== undefined)
-      project.db.prepare('UPDATE regions SET excluded = ? WHERE id = ?').run(change.excluded ? 1 : 0, regionId);
-  })();
+  transaction(project.db, () => {
+    if (change.type !== undefined) setRegionType(project.db, regionId, change.type);
+    if (change.excluded !== undefined) setRegionExcluded(project.db, regionId, change.excluded);
+  });
 }
 
 /** A region drawn by hand: it goes last in the page's order and takes the lines whose centre it holds. */
 export function addRegion(project: Project, pageId: number, polygon: Point[], type: RegionType): number {
   const db = project.db;
-  if (!db.prepare('SELECT 1 FROM pages WHERE id = ?').get(pageId)) throw new Error(`no page ${pageId}`);
-  return db.transaction(() => {
+  if (!pageExists(db, pageId)) throw new Error(`no page ${pageId}`);
+  return transaction(db, () => {
     const [id] = insertRegions(db, pageId, [{ type, polygon }], regionIds(db, pageId).length);
-    const lines = db.prepare('SELECT id, polygon FROM lines WHERE page_id = ?').all(pageId) as Array<{ id: number; polygon: string }>;
-    const assign = db.prepare('UPDATE lines SET region_id = ? WHERE id = ?');
-    for (const l of lines) if (regionHolding([{ polygon }], JSON.parse(l.polygon))) assign.run(id, l.id);
+    for (const l of pageLineShapes(db, pageId)) if (regionHolding([{ polygon }], JSON.parse(l.polygon))) setLineRegion(db, l.id, id);
     orderLinesByRegion(db, pageId);
     return id;
-  })();
+  });
 }
 
 /** Removes a region; its lines stay on the page, in no region. */
 export function deleteRegion(project: Project, regionId: number): void {
   const row = region(project, regionId);
-  project.db.transaction(() => {
-    project.db.prepare('DELETE FROM regions WHERE id = ?').run(regionId);
+  transaction(project.db, () => {
+    deleteRegionRow(project.db, regionId);
     renumberRegions(project.db, regionIds(project.db, row.page_id));
     orderLinesByRegion(project.db, row.page_id);
-  })();
+  });
 }
 
 /** Moves a region to position `order` (0-based) among the page's regions; its lines move with it. */
@@ -133,23 +103,23 @@ export function moveRegion(project: Project, regionId: number, order: number): v
   const row = region(project, regionId);
   const ids = regionIds(project.db, row.page_id).filter((id) => id !== regionId);
   ids.splice(Math.max(0, Math.min(ids.length, order)), 0, regionId);
-  project.db.transaction(() => {
+  transaction(project.db, () => {
     renumberRegions(project.db, ids);
     orderLinesByRegion(project.db, row.page_id);
-  })();
+  });
 }
 
 /** Puts a region's lines in reading order top to bottom (by their centres), in the region's place on the page. */
 export function sortRegionLines(project: Project, regionId: number): void {
   const row = region(project, regionId);
-  const lines = project.db
-    .prepare('SELECT id, reading_order, polygon FROM lines WHERE region_id = ? ORDER BY reading_order, id')
-    .all(regionId) as Array<{ id: number; reading_order: number; polygon: string }>;
+  const lines = regionLines(project.db, regionId);
   const slots = lines.map((l) => l.reading_order);
   const sorted = [...lines].sort((a, b) => centreOf(JSON.parse(a.polygon))[1] - centreOf(JSON.parse(b.polygon))[1]);
-  const update = project.db.prepare('UPDATE lines SET reading_order = ? WHERE id = ?');
-  project.db.transaction(() => {
-    sorted.forEach((l, i) => update.run(slots[i], l.id));
+  transaction(project.db, () => {
+    setLineOrders(
+      project.db,
+      sorted.map((l, i) => ({ id: l.id, order: slots[i] })),
+    );
     orderLinesByRegion(project.db, row.page_id);
-  })();
+  });
 }

@@ -4,13 +4,15 @@
 // removed: it stays, and new lines overlapping it are dropped. A model's regions are
 // written too; page-level region bookkeeping is in segment-regions.ts.
 import type { SegmentReport } from '../../shared/api.ts';
+import { transaction } from '../db/execute.ts';
+import { linesWithLabel, setLineOrders, setLineRegion } from '../db/lines.ts';
+import { pageImage } from '../db/pages.ts';
 import { boundingBox, type Point } from '../io/layout.ts';
 import { setReadingOrder, splitForNewLine } from './line-edits.ts';
 import { archiveAndDelete } from './line-archive.ts';
 import { readingOrder, type Placed } from './reading-order.ts';
 import { insertLines } from '../import/insert-lines.ts';
 import { grayPage } from '../project/line-images.ts';
-import { LABELED } from '../project/dataset.ts';
 import type { Project } from '../project/project.ts';
 import { polygonIoU } from './line-metrics.ts';
 import { resolveSegmenter, type Segmenter } from './segmenters.ts';
@@ -31,17 +33,13 @@ type PageRow = { id: number; image_hash: string; document_id: number };
 type ExistingLine = { id: number; polygon: Point[]; labeled: boolean; regionId: number | null };
 
 function pageRow(project: Project, pageId: number): PageRow {
-  const page = project.db.prepare('SELECT p.id, p.image_hash, p.document_id FROM pages p WHERE p.id = ?').get(pageId) as
-    PageRow | undefined;
+  const page = pageImage(project.db, pageId);
   if (!page) throw new Error(`no page ${pageId}`);
   return page;
 }
 
-function existingLines(project: Project, where: string, arg: number): ExistingLine[] {
-  const rows = project.db
-    .prepare(`SELECT l.id, l.polygon, l.region_id, ${LABELED} AS labeled FROM lines l WHERE ${where}`)
-    .all(arg) as Array<{ id: number; polygon: string; region_id: number | null; labeled: number }>;
-  return rows.map((r) => ({ id: r.id, polygon: JSON.parse(r.polygon) as Point[], labeled: !!r.labeled, regionId: r.region_id }));
+function existingLines(project: Project, where: { pageId: number } | { regionId: number }): ExistingLine[] {
+  return linesWithLabel(project.db, where).map((r) => ({ ...r, polygon: JSON.parse(r.polygon) as Point[] }));
 }
 
 function newReport(segmenter: Segmenter): SegmentReport {
@@ -104,8 +102,8 @@ export async function segmentPages(project: Project, pageIds: number[], o: Segme
       height: info.height,
       data: new Uint8Array(data.buffer, data.byteOffset, data.length),
     });
-    db.transaction(() => {
-      const existing = existingLines(project, 'l.page_id = ?', pageId);
+    transaction(db, () => {
+      const existing = existingLines(project, { pageId });
       const regions = placeRegions(
         project,
         pageId,
@@ -122,14 +120,13 @@ export async function segmentPages(project: Project, pageIds: number[], o: Segme
         report,
       );
       // A kept line in no region joins the one that now holds it.
-      const assign = db.prepare('UPDATE lines SET region_id = ? WHERE id = ?');
-      for (const k of kept) if (k.regionId === null) assign.run(regionHolding(regions.all, k.polygon)?.id ?? null, k.id);
+      for (const k of kept) if (k.regionId === null) setLineRegion(db, k.id, regionHolding(regions.all, k.polygon)?.id ?? null);
       setReadingOrder(
         project,
         readingOrder<Placed>(kept, added, found.ordered).map((l) => l.id),
       );
       orderLinesByRegion(db, pageId);
-    })();
+    });
     report.pages++;
     o.onProgress?.(report.pages, pageIds.length);
   }
@@ -150,15 +147,16 @@ export async function segmentRegion(project: Project, regionId: number, o: Segme
   const gray = { width: info.width, height: info.height, data: new Uint8Array(data.buffer, data.byteOffset, data.length) };
   const found = segmenter.name === 'classical' ? await segmentCrop(segmenter, gray, polygon) : await segmenter.segment(gray);
   const inside = found.lines.filter((l) => regionHolding([{ polygon }], l.polygon));
-  project.db.transaction(() => {
-    const existing = existingLines(project, 'l.region_id = ?', regionId);
+  transaction(project.db, () => {
+    const existing = existingLines(project, { regionId });
     const { kept, added } = replaceLines(project, page, existing, inside, () => regionId, report);
     // Within the region: the found order; the page's order then runs region by region.
-    readingOrder<Placed>(kept, added, found.ordered).forEach((l, i) =>
-      project.db.prepare('UPDATE lines SET reading_order = ? WHERE id = ?').run(i, l.id),
+    setLineOrders(
+      project.db,
+      readingOrder<Placed>(kept, added, found.ordered).map((l, i) => ({ id: l.id, order: i })),
     );
     orderLinesByRegion(project.db, pageId);
-  })();
+  });
   report.pages = 1;
   return report;
 }

@@ -8,7 +8,7 @@ import type { Point } from '../io/layout.ts';
 import type { Project } from '../project/project.ts';
 import type { FoundLayout } from './found-layout.ts';
 import { polygonIoU } from './line-metrics.ts';
-import { insertRegions } from './regions.ts';
+import { deleteRegionRow, insertRegions, regionOutlines, renumberRegions, setRegionPolygon } from '../db/regions.ts';
 import { readingOrder } from './reading-order.ts';
 
 const SAME_REGION_IOU = 0.5;
@@ -27,13 +27,7 @@ export function placeRegions(
   keptLines: Array<{ regionId: number | null }>,
 ): PlacedRegions {
   const db = project.db;
-  const old = (
-    db.prepare('SELECT id, polygon, excluded FROM regions WHERE page_id = ? ORDER BY reading_order, id').all(pageId) as Array<{
-      id: number;
-      polygon: string;
-      excluded: number;
-    }>
-  ).map((r) => ({ id: r.id, polygon: JSON.parse(r.polygon) as Point[], excluded: !!r.excluded }));
+  const old = regionOutlines(db, pageId);
   const pairs = found
     .flatMap((f, i) => old.map((o, j) => ({ i, j, iou: polygonIoU(f.polygon, o.polygon) })))
     .filter((p) => p.iou >= SAME_REGION_IOU)
@@ -47,12 +41,11 @@ export function placeRegions(
   }
   const holding = new Set(keptLines.map((l) => l.regionId));
   const stay = old.filter((o, j) => !taken.has(j) && (holding.has(o.id) || o.excluded));
-  for (const o of old.filter((r, j) => !taken.has(j) && !stay.includes(r))) db.prepare('DELETE FROM regions WHERE id = ?').run(o.id);
-  const reshape = db.prepare('UPDATE regions SET polygon = ? WHERE id = ?');
+  for (const o of old.filter((r, j) => !taken.has(j) && !stay.includes(r))) deleteRegionRow(db, o.id);
   const idOf = found.map((f, i) => {
     const j = matchOf.get(i);
     if (j === undefined) return insertRegions(db, pageId, [f])[0];
-    reshape.run(JSON.stringify(f.polygon), old[j].id);
+    setRegionPolygon(db, old[j].id, f.polygon);
     return old[j].id;
   });
   const all = readingOrder(
@@ -60,7 +53,9 @@ export function placeRegions(
     found.map((f, i) => ({ id: idOf[i], polygon: f.polygon })),
     true,
   );
-  const order = db.prepare('UPDATE regions SET reading_order = ? WHERE id = ?');
-  all.forEach((r, i) => order.run(i, r.id));
+  renumberRegions(
+    db,
+    all.map((r) => r.id),
+  );
   return { idOf, all };
 }

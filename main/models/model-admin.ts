@@ -2,7 +2,8 @@
 // jobs need it, and the project's current model. A version is deleted only when no job
 // that is queued, running or resumable uses it, and never the bundled base model.
 import type { ModelSummary } from '../../shared/api.ts';
-import { listJobs } from '../jobs/jobs.ts';
+import { jobRows } from '../db/jobs.ts';
+import { modelExists, readingCount, readingCounts } from '../db/models.ts';
 import type { Project } from '../project/project.ts';
 import { getSetting, setSetting } from '../project/settings.ts';
 import { deleteVersion, getVersion, listVersions, renameVersion, type ModelVersion } from './registry.ts';
@@ -24,26 +25,22 @@ function trainingLines(set: unknown): { lines: number | null; pseudo: number | n
 
 /** Ids of the jobs that need this version (as the model they read with, or start from). */
 export function jobsUsing(project: Project, modelId: number): number[] {
-  return listJobs(project)
-    .filter((j) => NEEDING.includes(j.state) && (j.config.modelId === modelId || j.config.from === modelId))
+  return jobRows(project.db)
+    .filter((j) => NEEDING.includes(j.state))
+    .filter((j) => {
+      const config = JSON.parse(j.config) as { modelId?: unknown; from?: unknown };
+      return config.modelId === modelId || config.from === modelId;
+    })
     .map((j) => j.id);
 }
 
 export function modelSummaries(project: Project): ModelSummary[] {
-  const readings = new Map(
-    (
-      project.db.prepare('SELECT model_id, count(*) AS n FROM predictions GROUP BY model_id').all() as Array<{
-        model_id: number;
-        n: number;
-      }>
-    ).map((r) => [r.model_id, r.n]),
-  );
+  const readings = readingCounts(project.db);
   return listVersions(project).map((v) => summary(project, v, readings.get(v.id) ?? 0));
 }
 
 export function modelSummary(project: Project, v: ModelVersion): ModelSummary {
-  const n = (project.db.prepare('SELECT count(*) AS n FROM predictions WHERE model_id = ?').get(v.id) as { n: number }).n;
-  return summary(project, v, n);
+  return summary(project, v, readingCount(project.db, v.id));
 }
 
 function summary(project: Project, v: ModelVersion, readings: number): ModelSummary {
@@ -85,7 +82,7 @@ export function deleteModel(project: Project, id: number): void {
 /** The version the project works with (reading, proofreading, export), if one is chosen and still there. */
 export function currentModelId(project: Project): number | null {
   const id = getSetting<number>(project, CURRENT);
-  return typeof id === 'number' && project.db.prepare('SELECT 1 FROM models WHERE id = ?').get(id) ? id : null;
+  return typeof id === 'number' && modelExists(project.db, id) ? id : null;
 }
 
 export function setCurrentModel(project: Project, id: number | null): void {

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import type { Codec } from '../ml/codec.ts';
 import { loadModel, saveModel, sha256File } from '../ml/checkpoint.ts';
 import type { Recognizer } from '../ml/model.ts';
+import { deleteModel, insertModel, modelRow, modelRows, setModelMetrics, setModelName, weightsInUse } from '../db/models.ts';
 import type { Project } from '../project/project.ts';
 import type { ModelRecord } from '../../shared/records-api.ts';
 
@@ -33,42 +34,21 @@ export function saveVersion(project: Project, model: Recognizer, codec: Codec, v
   const target = weightsPath(project, hash);
   if (existsSync(target)) rmSync(tmp);
   else renameSync(tmp, target);
-  const id = Number(
-    project.db
-      .prepare(
-        `INSERT INTO models (name, kind, parent_id, config, metrics, training_set, weights_hash, backend, duration_s)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
-        v.name,
-        v.kind,
-        v.parentId,
-        JSON.stringify(v.config),
-        JSON.stringify(v.metrics),
-        JSON.stringify(v.trainingSet),
-        hash,
-        v.backend,
-        v.durationS,
-      ).lastInsertRowid,
-  );
+  const id = insertModel(project.db, {
+    name: v.name,
+    kind: v.kind,
+    parentId: v.parentId,
+    config: JSON.stringify(v.config),
+    metrics: JSON.stringify(v.metrics),
+    trainingSet: JSON.stringify(v.trainingSet),
+    weightsHash: hash,
+    backend: v.backend,
+    durationS: v.durationS,
+  });
   return getVersion(project, id);
 }
 
-interface Row {
-  id: number;
-  name: string;
-  kind: ModelVersion['kind'];
-  parent_id: number | null;
-  config: string;
-  metrics: string;
-  training_set: string;
-  weights_hash: string;
-  backend: string | null;
-  duration_s: number | null;
-  created_at: string;
-}
-
-const fromRow = (r: Row): ModelVersion => ({
+const fromRow = (r: NonNullable<ReturnType<typeof modelRow>>): ModelVersion => ({
   id: r.id,
   name: r.name,
   kind: r.kind,
@@ -83,13 +63,13 @@ const fromRow = (r: Row): ModelVersion => ({
 });
 
 export function getVersion(project: Project, id: number): ModelVersion {
-  const row = project.db.prepare('SELECT * FROM models WHERE id = ?').get(id) as Row | undefined;
+  const row = modelRow(project.db, id);
   if (!row) throw new Error(`no model version ${id} in this project`);
   return fromRow(row);
 }
 
 export function listVersions(project: Project): ModelVersion[] {
-  return (project.db.prepare('SELECT * FROM models ORDER BY id').all() as Row[]).map(fromRow);
+  return modelRows(project.db).map(fromRow);
 }
 
 /** Loads a version's network, checking that the file is the one the database recorded. */
@@ -104,26 +84,22 @@ export function loadVersion(project: Project, id: number) {
 
 export function renameVersion(project: Project, id: number, name: string): ModelVersion {
   getVersion(project, id);
-  project.db.prepare('UPDATE models SET name = ? WHERE id = ?').run(name, id);
+  setModelName(project.db, id, name);
   return getVersion(project, id);
 }
 
 /** Adds measurements (e.g. test-split CER) to a version's metrics. */
 export function updateModelMetrics(project: Project, id: number, metrics: Record<string, unknown>): ModelVersion {
   const version = getVersion(project, id);
-  project.db.prepare('UPDATE models SET metrics = ? WHERE id = ?').run(JSON.stringify({ ...version.metrics, ...metrics }), id);
+  setModelMetrics(project.db, id, JSON.stringify({ ...version.metrics, ...metrics }));
   return getVersion(project, id);
 }
 
 /** Deletes a version; its weights file goes only when no other version refers to it. */
 export function deleteVersion(project: Project, id: number): void {
   const version = getVersion(project, id);
-  project.db.transaction(() => {
-    project.db.prepare('UPDATE models SET parent_id = NULL WHERE parent_id = ?').run(id);
-    project.db.prepare('DELETE FROM models WHERE id = ?').run(id);
-  })();
-  const stillUsed = project.db.prepare('SELECT 1 FROM models WHERE weights_hash = ?').get(version.weightsHash);
-  if (!stillUsed) rmSync(weightsPath(project, version.weightsHash), { force: true });
+  deleteModel(project.db, id);
+  if (!weightsInUse(project.db, version.weightsHash)) rmSync(weightsPath(project, version.weightsHash), { force: true });
 }
 
 /** Writes a version as one self-contained model file (network, charset, config, metrics). */

@@ -4,14 +4,11 @@ import { createHash } from 'node:crypto';
 import sharp from 'sharp';
 import type { GrayImage } from '../ml/line-image.ts';
 import type { Point } from '../io/layout.ts';
-import { cropLine } from '../layout/line-crop.ts';
+import { cropLine } from '../images/line-crop.ts';
+import { lineCropSource } from '../db/lines.ts';
 import type { Project } from './project.ts';
 
-interface LineGeometry {
-  id: number;
-  image_hash: string;
-  polygon: string;
-}
+type LineGeometry = NonNullable<ReturnType<typeof lineCropSource>>;
 
 // Moving from line to line in the transcription panel asks for crops of the same page one
 // after another: keep the last few decoded pages (one byte per pixel) instead of decoding a
@@ -40,10 +37,8 @@ export async function lineImages(project: Project, lineIds: number[]): Promise<M
   const out = new Map<number, GrayImage>();
   if (lineIds.length === 0) return out;
   const rows: LineGeometry[] = [];
-  const query = project.db.prepare(`SELECT l.id, p.image_hash, l.polygon
-    FROM lines l JOIN pages p ON p.id = l.page_id WHERE l.id = ?`);
   for (const id of lineIds) {
-    const row = query.get(id) as LineGeometry | undefined;
+    const row = lineCropSource(project.db, id);
     if (!row) throw new Error(`no line ${id} in this project`);
     rows.push(row);
   }
@@ -84,10 +79,8 @@ export class StaleCrop extends Error {
  */
 export async function lineImagePng(project: Project, lineId: number, key?: string): Promise<Buffer> {
   if (key !== undefined) {
-    const row = project.db
-      .prepare('SELECT p.image_hash AS hash, l.polygon FROM lines l JOIN pages p ON p.id = l.page_id WHERE l.id = ?')
-      .get(lineId) as { hash: string; polygon: string } | undefined;
-    if (!row || cropKey(row.hash, row.polygon) !== key) throw new StaleCrop(`line ${lineId} has no crop ${key}`);
+    const row = lineCropSource(project.db, lineId);
+    if (!row || cropKey(row.image_hash, row.polygon) !== key) throw new StaleCrop(`line ${lineId} has no crop ${key}`);
   }
   const img = (await lineImages(project, [lineId])).get(lineId)!;
   return sharp(Buffer.from(img.data), { raw: { width: img.width, height: img.height, channels: 1 } })

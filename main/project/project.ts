@@ -4,7 +4,7 @@ import { basename, join, resolve } from 'node:path';
 import { openDatabase, type Db } from '../db/database.ts';
 import { ImageStore } from '../store/image-store.ts';
 import { removeStaleTemps } from '../fs/atomic.ts';
-import { removeAbandonedImports } from '../import/document-writer.ts';
+import { removeAbandonedImports } from '../db/documents.ts';
 
 export const DB_FILE = 'quire.db';
 

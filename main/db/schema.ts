@@ -1,0 +1,241 @@
+// The project database's tables and columns as Kysely sees them: the types the query modules
+// (main/db/*.ts) build their SQL against. It follows the migrations (migrations.ts); the
+// column list below (SCHEMA_COLUMNS) must name exactly this interface's columns (the type
+// checker holds them together) and test/unit/db/schema.test.ts holds it to the live schema
+// (PRAGMA table_info), so the two cannot drift. A new migration updates both.
+import type { ColumnType, Generated } from 'kysely';
+
+/** A column the database fills in (DEFAULT) that may also be written. */
+type Defaulted<T> = Generated<T>;
+/** JSON text: the query modules parse and stringify it. */
+type Json = string;
+
+export interface DocumentsTable {
+  id: Generated<number>;
+  name: string;
+  kind: 'scan' | 'lines';
+  source_path: string;
+  source_hash: string;
+  created_at: Defaulted<string>;
+}
+
+export interface PagesTable {
+  id: Generated<number>;
+  document_id: number;
+  page_index: number;
+  image_hash: string;
+  width: number;
+  height: number;
+  dpi: number | null;
+}
+
+export interface LinesTable {
+  id: Generated<number>;
+  page_id: number;
+  reading_order: number;
+  polygon: Json;
+  baseline: Json | null;
+  box_x: number;
+  box_y: number;
+  box_w: number;
+  box_h: number;
+  source_name: string | null;
+  split: Defaulted<'train' | 'validation' | 'test'>;
+  created_at: Defaulted<string>;
+  region_id: number | null;
+}
+
+export interface TranscriptionsTable {
+  id: Generated<number>;
+  line_id: number;
+  text: string;
+  author: string;
+  source: string;
+  created_at: Defaulted<string>;
+  withdrawn_at: string | null;
+}
+
+/** A view: the current label of each line (migration 4). Read only. */
+export interface CurrentTranscriptionsView {
+  id: ColumnType<number, never, never>;
+  line_id: ColumnType<number, never, never>;
+  text: ColumnType<string, never, never>;
+  author: ColumnType<string, never, never>;
+  source: ColumnType<string, never, never>;
+  created_at: ColumnType<string, never, never>;
+  withdrawn_at: ColumnType<string | null, never, never>;
+}
+
+export interface ModelsTable {
+  id: Generated<number>;
+  name: string;
+  kind: 'pretrain' | 'finetune';
+  parent_id: number | null;
+  config: Json;
+  metrics: Defaulted<Json>;
+  training_set: Defaulted<Json>;
+  weights_hash: string;
+  backend: string | null;
+  duration_s: number | null;
+  created_at: Defaulted<string>;
+}
+
+export interface JobsTable {
+  id: Generated<number>;
+  kind: 'pretrain' | 'finetune' | 'transcribe' | 'evaluate' | 'segment';
+  state: 'queued' | 'running' | 'done' | 'failed' | 'cancelled' | 'interrupted';
+  config: Defaulted<Json>;
+  progress: Defaulted<Json>;
+  log: Defaulted<string>;
+  error: string | null;
+  model_id: number | null;
+  created_at: Defaulted<string>;
+  updated_at: Defaulted<string>;
+}
+
+export interface PredictionsTable {
+  id: Generated<number>;
+  line_id: number;
+  model_id: number;
+  text: string;
+  confidence: number;
+  char_confidence: Json;
+  created_at: Defaulted<string>;
+}
+
+export interface DeletedLinesTable {
+  id: Generated<number>;
+  line_id: number;
+  page_id: number;
+  line: Json;
+  transcriptions: Json;
+  reason: string;
+  deleted_at: Defaulted<string>;
+  extra: Json | null;
+  restored_at: string | null;
+}
+
+export interface LineGeometryHistoryTable {
+  id: Generated<number>;
+  line_id: number;
+  polygon: Json;
+  baseline: Json | null;
+  replaced_at: Defaulted<string>;
+}
+
+export interface UndoLogTable {
+  id: Generated<number>;
+  action: 'undo' | 'redo';
+  label: string;
+  touched: Json;
+  at: Defaulted<string>;
+}
+
+export interface SettingsTable {
+  key: string;
+  value: Json;
+  updated_at: Defaulted<string>;
+}
+
+export interface RegionsTable {
+  id: Generated<number>;
+  page_id: number;
+  reading_order: number;
+  type: Defaulted<string>;
+  label: string | null;
+  polygon: Json;
+  /** 0 or 1. */
+  excluded: Defaulted<number>;
+  created_at: Defaulted<string>;
+}
+
+/** FTS5 tables (rowid = line id), kept by triggers; queried with MATCH through the `sql` tag (search.ts). */
+export interface FtsTable {
+  text: string;
+}
+
+export interface Database {
+  documents: DocumentsTable;
+  pages: PagesTable;
+  lines: LinesTable;
+  transcriptions: TranscriptionsTable;
+  current_transcriptions: CurrentTranscriptionsView;
+  models: ModelsTable;
+  jobs: JobsTable;
+  predictions: PredictionsTable;
+  deleted_lines: DeletedLinesTable;
+  line_geometry_history: LineGeometryHistoryTable;
+  undo_log: UndoLogTable;
+  settings: SettingsTable;
+  regions: RegionsTable;
+  line_text_fts: FtsTable;
+  prediction_text_fts: FtsTable;
+}
+
+/** Every table's columns, exactly those of `Database` (a missing or extra name does not type-check). */
+type Columns = { [T in keyof Database]-?: { [C in keyof Database[T]]-?: true } };
+
+export const SCHEMA_COLUMNS: Columns = {
+  documents: { id: true, name: true, kind: true, source_path: true, source_hash: true, created_at: true },
+  pages: { id: true, document_id: true, page_index: true, image_hash: true, width: true, height: true, dpi: true },
+  lines: {
+    id: true,
+    page_id: true,
+    reading_order: true,
+    polygon: true,
+    baseline: true,
+    box_x: true,
+    box_y: true,
+    box_w: true,
+    box_h: true,
+    source_name: true,
+    split: true,
+    created_at: true,
+    region_id: true,
+  },
+  transcriptions: { id: true, line_id: true, text: true, author: true, source: true, created_at: true, withdrawn_at: true },
+  current_transcriptions: { id: true, line_id: true, text: true, author: true, source: true, created_at: true, withdrawn_at: true },
+  models: {
+    id: true,
+    name: true,
+    kind: true,
+    parent_id: true,
+    config: true,
+    metrics: true,
+    training_set: true,
+    weights_hash: true,
+    backend: true,
+    duration_s: true,
+    created_at: true,
+  },
+  jobs: {
+    id: true,
+    kind: true,
+    state: true,
+    config: true,
+    progress: true,
+    log: true,
+    error: true,
+    model_id: true,
+    created_at: true,
+    updated_at: true,
+  },
+  predictions: { id: true, line_id: true, model_id: true, text: true, confidence: true, char_confidence: true, created_at: true },
+  deleted_lines: {
+    id: true,
+    line_id: true,
+    page_id: true,
+    line: true,
+    transcriptions: true,
+    reason: true,
+    deleted_at: true,
+    extra: true,
+    restored_at: true,
+  },
+  line_geometry_history: { id: true, line_id: true, polygon: true, baseline: true, replaced_at: true },
+  undo_log: { id: true, action: true, label: true, touched: true, at: true },
+  settings: { key: true, value: true, updated_at: true },
+  regions: { id: true, page_id: true, reading_order: true, type: true, label: true, polygon: true, excluded: true, created_at: true },
+  line_text_fts: { text: true },
+  prediction_text_fts: { text: true },
+};
