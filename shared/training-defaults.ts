@@ -9,7 +9,15 @@ export const TRAINING_DEFAULTS = {
   checkpointEvery: 50,
   /** SeqCLR window-to-instance: instances per line. */
   instances: 5,
+  /** Validations without a better CER before fine-tuning stops early. */
+  patience: 5,
 } as const;
+
+/**
+ * Steps between validations of a training job: `times` per run (a job's curve then has the
+ * same number of points whatever its length), never more often than every 10 steps.
+ */
+export const validateEvery = (steps: number, times = 20) => Math.max(10, Math.round(steps / times));
 
 /**
  * Fine-tuning the line segmenter (jobs/segmenter-training.ts): few steps, since it adjusts

@@ -12,10 +12,8 @@ import { labeledLines, samplesFor, type LabeledLine } from '../project/dataset.t
 import type { Project } from '../project/project.ts';
 import { updateJob } from './jobs.ts';
 import type { FinetuneRequest } from '../../shared/job-configs.ts';
-import { TRAINING_DEFAULTS } from '../../shared/training-defaults.ts';
 
 export const checkpointPath = (project: Project, jobId: number) => join(project.root, 'checkpoints', `job-${jobId}.qmodel`);
-export const CHECKPOINT_EVERY = TRAINING_DEFAULTS.checkpointEvery;
 
 export type Checkpoint = ReturnType<typeof loadTrainingCheckpoint>;
 

@@ -3,12 +3,13 @@
 // job, ending in a model version that records which lines were pseudo-labeled in which
 // round and with what reading. Readings used as targets live only in the checkpoint and
 // that record: they are never written as transcriptions, so they never count as labels.
+import { TRAINING_DEFAULTS, validateEvery } from '../../shared/training-defaults.ts';
 import { saveTrainingCheckpoint } from '../ml/checkpoint.ts';
 import { fromCheckpointState, sampleUnlabeled, selfTrain, toCheckpointState, type RoundRecord } from '../ml/self-training.ts';
 import { MAX_UNLABELED_LINES } from '../../shared/self-training-options.ts';
 import { samplesFor, unlabeledLineIds } from '../project/dataset.ts';
 import type { Project } from '../project/project.ts';
-import { checkpointPath, CHECKPOINT_EVERY, prepareFinetune, type Checkpoint } from './finetune-setup.ts';
+import { checkpointPath, prepareFinetune, type Checkpoint } from './finetune-setup.ts';
 import { updateJob } from './jobs.ts';
 import type { FinetuneRequest, RunProgress } from '../../shared/job-configs.ts';
 
@@ -68,13 +69,14 @@ export async function runSemiSupervised(
       stepsPerRound,
       resume,
       signal,
-      checkpointEvery: r.checkpointEvery ?? CHECKPOINT_EVERY,
+      checkpointEvery: r.checkpointEvery ?? TRAINING_DEFAULTS.checkpointEvery,
       train: {
         batchSize: r.batchSize,
         seed: r.seed,
         threads: r.threads,
         frozen,
-        validateEvery: Math.max(10, Math.round(stepsPerRound / 10)),
+        // Rounds are short: ten validations each.
+        validateEvery: validateEvery(stepsPerRound, 10),
       },
       onCheckpoint: (state) => {
         saveTrainingCheckpoint(checkpointPath(project, jobId), model, codec, toCheckpointState(state));

@@ -3,6 +3,7 @@
 // a frozen encoder) on the labeled train split, early-stopped on the validation split, or
 // semi-supervised with its unlabeled lines too (semi-supervised-run.ts).
 // Checkpoints go to <project>/checkpoints/job-<id>.qmodel; `resumeJob` continues one.
+import { TRAINING_DEFAULTS, validateEvery } from '../../shared/training-defaults.ts';
 import { availableParallelism } from 'node:os';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -25,7 +26,7 @@ import { allLineIds, labeledLines, samplesFor } from '../project/dataset.ts';
 import type { Project } from '../project/project.ts';
 import { saveVersion, type ModelVersion } from '../models/registry.ts';
 import { isResumable } from '../../shared/job-states.ts';
-import { checkpointPath, CHECKPOINT_EVERY, prepareFinetune, type Checkpoint } from './finetune-setup.ts';
+import { checkpointPath, prepareFinetune, type Checkpoint } from './finetune-setup.ts';
 import { createJob, getJob, JobCancelled, updateJob, type Job } from './jobs.ts';
 import { runSemiSupervised } from './semi-supervised-run.ts';
 import { notResumable } from './segmenter-training.ts';
@@ -189,7 +190,7 @@ async function runPretrain(
     head: r.head,
     augmentations: r.augmentations ?? 'mild',
     mapping: r.mapping === 'window' ? { kind: 'window', instances: r.instances } : { kind: r.mapping },
-    checkpointEvery: r.checkpointEvery ?? CHECKPOINT_EVERY,
+    checkpointEvery: r.checkpointEvery ?? TRAINING_DEFAULTS.checkpointEvery,
     onCheckpoint: checkpointer(project, jobId, () => model, codec),
     resume: ckpt?.state,
     signal,
@@ -230,9 +231,9 @@ async function runFinetune(
       seed: r.seed,
       threads: r.threads,
       frozen,
-      validateEvery: Math.max(10, Math.round(r.steps / 20)),
-      patience: 5,
-      checkpointEvery: r.checkpointEvery ?? CHECKPOINT_EVERY,
+      validateEvery: validateEvery(r.steps),
+      patience: TRAINING_DEFAULTS.patience,
+      checkpointEvery: r.checkpointEvery ?? TRAINING_DEFAULTS.checkpointEvery,
       onCheckpoint: checkpointer(project, jobId, () => model, codec),
       resume: ckpt?.state,
       signal,

@@ -3,6 +3,7 @@
 // threads), and validation CER every N steps with early stopping (the best weights are
 // restored). The loop itself (schedule, Adam, clipping, checkpoints, cancel, progress) is
 // training-loop.ts's.
+import { TRAINING_DEFAULTS } from '../../shared/training-defaults.ts';
 import * as tf from '@tensorflow/tfjs';
 import { BatchReader, type LineSource, type Sample } from './data.ts';
 import type { LineTensor } from './line-image.ts';
@@ -35,7 +36,7 @@ export interface TrainOptions extends LoopOptions {
 export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
   ...DEFAULT_LOOP_OPTIONS,
   validateEvery: 200,
-  patience: 5,
+  patience: TRAINING_DEFAULTS.patience,
   frozen: [],
 };
 
