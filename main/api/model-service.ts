@@ -5,7 +5,8 @@
 import type { ProjectApi } from '../../shared/api.ts';
 import type { TrainingChoices } from '../../shared/workbench-api.ts';
 import { currentModelId, deleteModel, modelSummaries, modelSummary, renameModel, setCurrentModel } from '../models/model-admin.ts';
-import { ensureBaseModel, exportVersion, importVersion, listVersions } from '../models/registry.ts';
+import { ensureBaseModel } from '../models/base-model.ts';
+import { exportVersion, importVersion, listVersions } from '../models/registry.ts';
 import type { Project } from '../project/project.ts';
 import { getSetting, setSetting } from '../project/settings.ts';
 

@@ -6,13 +6,12 @@ import { jobRows } from '../db/jobs.ts';
 import { modelExists, readingCount, readingCounts } from '../db/models.ts';
 import type { Project } from '../project/project.ts';
 import { getSetting, setSetting } from '../project/settings.ts';
+import { isBaseModel } from './base-model.ts';
 import { deleteVersion, getVersion, listVersions, renameVersion, type ModelVersion } from './registry.ts';
 
 const CURRENT = 'currentModel';
 /** Jobs in these states still need their model: they run, wait, or can be resumed. */
 const NEEDING = ['queued', 'running', 'interrupted', 'cancelled'];
-
-export const isBaseModel = (v: ModelVersion) => (v.config as { importedFrom?: string }).importedFrom === 'base.qmodel';
 
 /** Labeled lines (or, for pretraining, all lines) a version learned from; null where unknown (imported). */
 function trainingLines(set: unknown): { lines: number | null; pseudo: number | null } {

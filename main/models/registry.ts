@@ -3,7 +3,6 @@
 // backend and duration. A weights file is removed only when no version refers to it.
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Codec } from '../ml/codec.ts';
 import { loadModel, saveModel, sha256File } from '../ml/checkpoint.ts';
 import type { Recognizer } from '../ml/model.ts';
@@ -114,7 +113,7 @@ export function exportVersion(project: Project, id: number, file: string): void 
  * (format, sizes and charset are checked on loading); it is copied into the project's
  * models folder under its own hash, never anywhere else.
  */
-export function importVersion(project: Project, file: string, name?: string): ModelVersion {
+export function importVersion(project: Project, file: string, name?: string, extraConfig: Record<string, unknown> = {}): ModelVersion {
   const saved = loadModel(file);
   const meta = saved.header.metrics as { name?: string; kind?: ModelVersion['kind']; config?: Record<string, unknown> };
   const { name: _n, kind: _k, config: _c, ...metrics } = saved.header.metrics as Record<string, unknown>;
@@ -122,7 +121,7 @@ export function importVersion(project: Project, file: string, name?: string): Mo
     name: name ?? meta.name ?? `imported from ${file.split('/').pop()}`,
     kind: meta.kind === 'pretrain' ? 'pretrain' : 'finetune',
     parentId: null,
-    config: { ...(meta.config ?? {}), network: saved.model.config, importedFrom: file.split('/').pop() },
+    config: { ...(meta.config ?? {}), network: saved.model.config, importedFrom: file.split('/').pop(), ...extraConfig },
     metrics,
     trainingSet: null,
     backend: String(metrics.backend ?? 'unknown'),
@@ -130,14 +129,4 @@ export function importVersion(project: Project, file: string, name?: string): Mo
   });
   saved.model.dispose();
   return version;
-}
-
-export const BASE_MODEL_FILE = fileURLToPath(new URL('../../resources/models/base.qmodel', import.meta.url));
-
-/** The model that ships with Quire (trained on generated handwriting), imported on first use. */
-export function ensureBaseModel(project: Project): ModelVersion {
-  const existing = listVersions(project).find((v) => (v.config as { importedFrom?: string }).importedFrom === 'base.qmodel');
-  if (existing) return existing;
-  if (!existsSync(BASE_MODEL_FILE)) throw new Error(`the bundled base model is missing (${BASE_MODEL_FILE})`);
-  return importVersion(project, BASE_MODEL_FILE, 'Quire base model (generated handwriting)');
 }

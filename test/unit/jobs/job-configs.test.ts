@@ -10,7 +10,7 @@ import { parseJobConfig } from '../../../shared/job-configs.ts';
 import type { QuireEvent } from '../../../shared/api.ts';
 import { JobRunner } from '../../../main/jobs/runner.ts';
 import { getJob } from '../../../main/jobs/jobs.ts';
-import { ensureBaseModel } from '../../../main/models/registry.ts';
+import { ensureBaseModel } from '../../../main/models/base-model.ts';
 import { Project } from '../../../main/project/project.ts';
 import { writeLineFolder } from '../../helpers/line-project.ts';
 import { newProject, tempDir } from '../../helpers/project.ts';

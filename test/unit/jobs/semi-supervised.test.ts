@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { initBackend } from '../../../main/ml/backend.ts';
 import { getJob, listJobs } from '../../../main/jobs/jobs.ts';
 import { resumeJob, runQueuedJob, startTraining, type FinetuneRequest } from '../../../main/jobs/training-runs.ts';
-import { ensureBaseModel } from '../../../main/models/registry.ts';
+import { ensureBaseModel } from '../../../main/models/base-model.ts';
 import { labeledLines, unlabeledLineIds } from '../../../main/project/dataset.ts';
 import { Project } from '../../../main/project/project.ts';
 import { lineProject } from '../../helpers/line-project.ts';

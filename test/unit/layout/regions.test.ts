@@ -10,7 +10,7 @@ import { createService } from '../../../main/api/service.ts';
 import { readLayout } from '../../../main/io/read-layout.ts';
 import { boundingBox, type Point } from '../../../main/io/layout.ts';
 import { labeledLines, unlabeledLineIds } from '../../../main/project/dataset.ts';
-import { ensureBaseModel } from '../../../main/models/registry.ts';
+import { ensureBaseModel } from '../../../main/models/base-model.ts';
 import { transcribe } from '../../../main/jobs/transcription.ts';
 import { centreOf } from '../../../main/layout/regions.ts';
 import { writeSynthPage } from '../../helpers/images.ts';

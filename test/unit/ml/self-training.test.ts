@@ -17,7 +17,7 @@ import {
   type SelfTrainingOptions,
   type SelfTrainingState,
 } from '../../../main/ml/self-training.ts';
-import { BASE_MODEL_FILE } from '../../../main/models/registry.ts';
+import { BASE_MODEL_FILE } from '../../../main/models/base-model.ts';
 import { synthLine } from '../../../bench/synth/handwriting.ts';
 
 await initBackend();

@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { initBackend } from '../../../main/ml/backend.ts';
 import { toLineTensor } from '../../../main/ml/line-image.ts';
 import { evaluate } from '../../../main/ml/recognize.ts';
-import { ensureBaseModel, listVersions, loadVersion } from '../../../main/models/registry.ts';
+import { ensureBaseModel } from '../../../main/models/base-model.ts';
+import { listVersions, loadVersion } from '../../../main/models/registry.ts';
 import { HELD_OUT_FONTS, synthLine } from '../../../bench/synth/handwriting.ts';
 import { newProject } from '../../helpers/project.ts';
 

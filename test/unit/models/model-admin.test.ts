@@ -7,6 +7,11 @@ import { createService } from '../../../main/api/service.ts';
 import { createJob } from '../../../main/jobs/jobs.ts';
 import type { Project } from '../../../main/project/project.ts';
 import { newProject } from '../../helpers/project.ts';
+import { BASE_MODEL_FILE } from '../../../main/models/base-model.ts';
+import { sha256File } from '../../../main/ml/checkpoint.ts';
+
+/** The config a project's import of this Quire's bundled base model carries. */
+const BUNDLED = { importedFrom: 'base.qmodel', bundledSha256: sha256File(BASE_MODEL_FILE) };
 
 function addModel(project: Project, name: string, o: { config?: object; trainingSet?: unknown; parentId?: number } = {}): number {
   return Number(
@@ -19,7 +24,7 @@ function addModel(project: Project, name: string, o: { config?: object; training
 test('versions show what they learned from, whether they are the base model, and who needs them', async () => {
   const project = newProject();
   const api = createService(project);
-  const base = addModel(project, 'Quire base model', { config: { importedFrom: 'base.qmodel' } });
+  const base = addModel(project, 'Quire base model', { config: BUNDLED });
   const tuned = addModel(project, 'fine-tuned from model 1', {
     parentId: base,
     trainingSet: [
@@ -61,7 +66,7 @@ test('versions show what they learned from, whether they are the base model, and
 test('rename; delete is refused for the base model and for a model a job needs; a deleted current model is current no more', async () => {
   const project = newProject();
   const api = createService(project);
-  const base = addModel(project, 'base', { config: { importedFrom: 'base.qmodel' } });
+  const base = addModel(project, 'base', { config: BUNDLED });
   const used = addModel(project, 'used');
   const free = addModel(project, 'free', { parentId: used });
   createJob(project, 'finetune', { from: used }, 'cancelled');
@@ -95,4 +100,20 @@ test('the Training panel choices and the current model are kept with the project
   });
   await api.setCurrentModel({ modelId: null });
   assert.equal((await api.projectSettings({})).currentModelId, null);
+});
+
+test("a project's base model from an older Quire is an ordinary version: the bundled one is offered again and the old one can go", async () => {
+  const project = newProject();
+  const api = createService(project);
+  const old = addModel(project, 'Quire base model (generated handwriting)', {
+    config: { importedFrom: 'base.qmodel', bundledSha256: 'f'.repeat(64) },
+  });
+  assert.equal((await api.listModels({})).find((m) => m.id === old)?.base, false);
+  const current = await api.addBaseModel({});
+  assert.notEqual(current.id, old);
+  assert.equal(current.base, true);
+  assert.equal((await api.addBaseModel({})).id, current.id, 'imported once');
+  await api.deleteModel({ modelId: old });
+  await assert.rejects(api.deleteModel({ modelId: current.id }), /bundled base model, which cannot be deleted/);
+  project.close();
 });

@@ -11,7 +11,7 @@ import { loadModel } from '../../../main/ml/checkpoint.ts';
 import { decodeGray } from '../../../main/images/decode.ts';
 import { toLineTensor } from '../../../main/ml/line-image.ts';
 import { evaluateLines } from '../../../main/ml/line-reader.ts';
-import { BASE_MODEL_FILE } from '../../../main/models/registry.ts';
+import { BASE_MODEL_FILE } from '../../../main/models/base-model.ts';
 
 const BUNDLED_REAL_CER_BAR = 0.8;
 const dir = new URL('../../fixtures/real-lines/', import.meta.url);
