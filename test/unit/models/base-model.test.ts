@@ -1,5 +1,6 @@
 // The base model that ships in resources/models: imported once per project, and it reads
-// handwriting in hands it never saw in training (bench/train-synthetic.ts made it).
+// generated handwriting in hands it never saw in training (bench/real/train-base.ts made it;
+// its training lines include generated ones in other hands, docs/results/base-real.md).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { initBackend } from '../../../main/ml/backend.ts';
