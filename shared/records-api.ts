@@ -9,7 +9,8 @@ const file = z.string().min(1).max(4096);
 
 export const recordSchemas = {
   listModelVersions: z.object({}).strict(),
-  exportModel: z.object({ modelId: id, file }).strict(),
+  // Served over every transport: the name's ending keeps a request from replacing any other kind of file.
+  exportModel: z.object({ modelId: id, file: file.regex(/\.qmodel$/i, 'a model file ends in .qmodel') }).strict(),
   /** A model file from another project, or "base" for the bundled base model. */
   importModel: z.object({ file }).strict(),
   listReadings: z.object({ modelId: id, pageIds: z.array(id).min(1).optional() }).strict(),

@@ -141,7 +141,17 @@ export class JobRunner {
       updateJob(this.project, jobId, { state: 'failed', error: error.message });
       this.emit({ type: 'job-changed', jobId, state: 'failed', error: error.message });
     });
-    worker.on('exit', finish);
+    worker.on('exit', (code) => {
+      // A worker that stops without saying how its job ended (terminated, or it exited) must
+      // not leave its row "running" and a waiting window or \`quire\` command waiting forever.
+      // Its row decides: an end the worker wrote before stopping is kept.
+      if (this.active === jobId && ['queued', 'running'].includes(getJob(this.project, jobId).state)) {
+        const error = `the job's worker stopped (exit code ${code}) before the job ended`;
+        updateJob(this.project, jobId, { state: 'failed', error });
+        this.emit({ type: 'job-changed', jobId, state: 'failed', error });
+      }
+      finish();
+    });
   }
 
   async stop(): Promise<void> {

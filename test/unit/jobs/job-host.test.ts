@@ -7,6 +7,7 @@ import { Worker } from 'node:worker_threads';
 import { createJob, getJob, requestCancel } from '../../../main/jobs/jobs.ts';
 import { JobRunner } from '../../../main/jobs/runner.ts';
 import type { QuireEvent } from '../../../shared/api.ts';
+import { ensureBaseModel } from '../../../main/models/base-model.ts';
 import { newProject } from '../../helpers/project.ts';
 
 test('a job started in this process records its pid, not the app flag', () => {
@@ -76,6 +77,22 @@ test('a runner asked to cancel a job it does not hold cancels it as quire cancel
   assert.equal(getJob(project, queued.id).state, 'cancelled');
   assert.deepEqual(events, [{ type: 'job-changed', jobId: queued.id, state: 'cancelled' }]);
   assert.throws(() => runner.cancel(queued.id), new RegExp(`job ${queued.id} is cancelled, not queued or running`));
+  await runner.stop();
+  project.close();
+});
+
+test('a job whose worker stops without saying how the job ended is failed, and its waiters hear it', async () => {
+  const project = newProject();
+  const events: QuireEvent[] = [];
+  const runner = new JobRunner(project, (e) => events.push(e), 'cli');
+  const modelId = ensureBaseModel(project).id;
+  const jobId = runner.start({ kind: 'transcribe', modelId });
+  // What a crash of the thread looks like from the runner: an exit without an end message.
+  await (runner as unknown as { worker: Worker }).worker.terminate();
+  const failed = events.find((e) => e.type === 'job-changed' && e.jobId === jobId && e.state === 'failed');
+  assert.ok(failed, JSON.stringify(events));
+  assert.match(String((failed as { error?: string }).error), /worker stopped \(exit code \d+\) before the job ended/);
+  assert.equal(getJob(project, jobId).state, 'failed');
   await runner.stop();
   project.close();
 });
