@@ -148,20 +148,23 @@ export const keepGeometry = (db: Db, lineId: number, polygon: string, baseline: 
   run(db, qb.insertInto('line_geometry_history').values({ line_id: lineId, polygon, baseline }));
 };
 
+// Built once: transcription asks for every line's file name, training for every line's crop.
+const sourceNameQuery = template<{ lineId: number }, { source_name: string | null }>((p) =>
+  qb.selectFrom('lines').select('source_name').where('id', '=', p('lineId')),
+);
+const cropSourceQuery = template<{ lineId: number }, { id: number; image_hash: string; polygon: string }>((p) =>
+  qb
+    .selectFrom('lines as l')
+    .innerJoin('pages as p', 'p.id', 'l.page_id')
+    .select(['l.id', 'p.image_hash', 'l.polygon'])
+    .where('l.id', '=', p('lineId')),
+);
+
 /** The file name a pre-cut line image was imported from, or null. */
-export const lineSourceName = (db: Db, lineId: number): string | null =>
-  first(db, qb.selectFrom('lines').select('source_name').where('id', '=', lineId))?.source_name ?? null;
+export const lineSourceName = (db: Db, lineId: number): string | null => first(db, sourceNameQuery({ lineId }))?.source_name ?? null;
 
 /** What a line's crop is cut from: its page image and polygon (JSON). */
-export const lineCropSource = (db: Db, lineId: number) =>
-  first(
-    db,
-    qb
-      .selectFrom('lines as l')
-      .innerJoin('pages as p', 'p.id', 'l.page_id')
-      .select(['l.id', 'p.image_hash', 'l.polygon'])
-      .where('l.id', '=', lineId),
-  );
+export const lineCropSource = (db: Db, lineId: number) => first(db, cropSourceQuery({ lineId }));
 
 /** The page's lines (unordered) with the type of the region each is in. */
 export const linesWithRegionType = (db: Db, pageId: number) =>
