@@ -3,7 +3,7 @@
 // stored config is checked again when it resumes and in the worker thread before use, so
 // a config damaged or written by an older version fails its job with the field named,
 // instead of running with undefined values.
-import { z } from './zod.ts';
+import { describeIssues, z } from './zod.ts';
 import { schemas, type QuireEvent } from './api.ts';
 
 const [pretrain, finetune] = schemas.startTraining.options;
@@ -33,7 +33,7 @@ export type FinetuneRequest = JobConfig<'finetune'> & { threads: number };
 /** One step of a running job, as the job-progress event carries it. */
 export type RunProgress = Extract<QuireEvent, { type: 'job-progress' }>['progress'];
 
-const issues = (error: z.ZodError) => error.issues.map((i) => `${i.path.join('.') || 'config'}: ${i.message}`).join('; ');
+const issues = (error: z.ZodError) => describeIssues(error, 'config');
 
 /** A job's stored config, checked; an error names the job and the field. */
 export function parseJobConfig<K extends JobKind>(job: { id: number; kind: K; config: unknown }): JobConfig<K> {

@@ -7,3 +7,7 @@ import { z } from 'zod';
 z.config({ jitless: true });
 
 export { z };
+
+/** A failed parse's issues as one line: "path: message; …" (`whole` names an issue of the whole value). */
+export const describeIssues = (error: z.ZodError, whole = 'request'): string =>
+  error.issues.map((i) => `${i.path.join('.') || whole}: ${i.message}`).join('; ');

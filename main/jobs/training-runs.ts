@@ -3,6 +3,7 @@
 // a frozen encoder) on the labeled train split, early-stopped on the validation split, or
 // semi-supervised with its unlabeled lines too (semi-supervised-run.ts).
 // Checkpoints go to <project>/checkpoints/job-<id>.qmodel; `resumeJob` continues one.
+import { describeIssues } from '../../shared/zod.ts';
 import { TRAINING_DEFAULTS, validateEvery } from '../../shared/training-defaults.ts';
 import { availableParallelism } from 'node:os';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
@@ -42,10 +43,7 @@ export const defaultTrainingThreads = () => Math.max(1, Math.min(availableParall
  */
 export function checkTrainingRequest(config: unknown): StoredTraining {
   const parsed = schemas.startTraining.safeParse(config);
-  if (!parsed.success)
-    throw new Error(
-      `invalid training job config: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'config'}: ${i.message}`).join('; ')}`,
-    );
+  if (!parsed.success) throw new Error(`invalid training job config: ${describeIssues(parsed.error, 'config')}`);
   return withThreads(parsed.data);
 }
 

@@ -1,6 +1,7 @@
 // What browser mode's server answers once a request has passed its guards (http-server.ts):
 // API calls through the dispatcher, export downloads, uploads, project images and the
 // renderer's files.
+import { describeIssues } from '../../shared/zod.ts';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createReadStream, rmSync } from 'node:fs';
 import { basename, sep } from 'node:path';
@@ -44,7 +45,7 @@ export async function exportDownload(o: RouteOptions, req: IncomingMessage, res:
   if (!read) return;
   const parsed = exportDownloadSchema.safeParse(read.body);
   if (!parsed.success) {
-    const message = `export: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'request'}: ${i.message}`).join('; ')}`;
+    const message = `export: ${describeIssues(parsed.error)}`;
     return send(res, 400, { code: 'invalid-request', name: 'RequestError', message });
   }
   let zip: ExportZip;
