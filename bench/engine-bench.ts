@@ -53,7 +53,7 @@ for (let n = 0; n < N; n++) {
 const optimizer = tf.train.adam(1e-3);
 const variables = model.variables();
 const threads = Number(values.threads);
-const pool = threads > 1 ? await ParallelGradients.start(model, info.name, threads) : undefined;
+const pool = threads > 1 ? await ParallelGradients.start({ kind: 'recognizer', config: model.config }, info.name, threads) : undefined;
 const shards: ShardInput[] = splitBatch([...Array(N).keys()], threads).map((rows) => {
   const shard = new Float32Array(rows.length * H * W);
   rows.forEach((n, k) => shard.set(images.subarray(n * H * W, (n + 1) * H * W), k * H * W));

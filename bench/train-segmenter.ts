@@ -4,6 +4,7 @@
 // writes the curve as CSV.
 //   npx tsx bench/train-segmenter.ts --steps 1200 --out resources/models/segmenter.qseg --curve docs/results/segmenter-curve.csv
 import { writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { initBackend } from '../main/ml/backend.ts';
 import { DEFAULT_SEG_CONFIG, SegNet } from '../main/ml/seg-net.ts';
@@ -21,6 +22,9 @@ const { values } = parseArgs({
     crop: { type: 'string', default: '288' },
     lr: { type: 'string', default: '2e-3' },
     seed: { type: 'string', default: '1' },
+    // Random scale of each crop, "min,max" (1,1: none).
+    scale: { type: 'string', default: '1,1' },
+    threads: { type: 'string', default: String(availableParallelism()) },
     out: { type: 'string', default: 'out/segmenter.qseg' },
     from: { type: 'string' },
     curve: { type: 'string', default: 'out/segmenter-curve.csv' },
@@ -54,6 +58,8 @@ const losses = await trainSegNet(net, samples, {
   crop: Number(values.crop),
   learningRate: Number(values.lr),
   seed: Number(values.seed),
+  scale: values.scale!.split(',').map(Number) as [number, number],
+  threads: Number(values.threads),
   onStep: (step, loss, lr) => {
     window.push(loss);
     if ((step + 1) % 25 === 0) {

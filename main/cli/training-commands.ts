@@ -5,7 +5,7 @@ import { AUGMENTATION_PIPELINES, FEATURE_KINDS, HEAD_KINDS, MAPPING_KINDS } from
 import type { FeatureKind, HeadKind, MappingKind, PipelineName } from '../../shared/pretraining-options.ts';
 import { SELF_TRAINING_DEFAULTS } from '../../shared/self-training-options.ts';
 import { TRAINING_DEFAULTS } from '../../shared/training-defaults.ts';
-import { defaultTrainingThreads } from '../jobs/training-runs.ts';
+import { defaultTrainingThreads } from '../ml/parallel.ts';
 import { withClient, type Client, type Input } from './client.ts';
 import { printFinished, printModel } from './job-results.ts';
 import { fraction, int, modelRef } from './option-values.ts';

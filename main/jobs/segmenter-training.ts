@@ -13,6 +13,7 @@ import { dirname } from 'node:path';
 import type { Point } from '../io/layout.ts';
 import { initBackend } from '../ml/backend.ts';
 import { trainSegNet, type SegSample } from '../ml/seg-train.ts';
+import { defaultTrainingThreads } from '../ml/parallel.ts';
 import { grayPage } from '../project/line-images.ts';
 import { correctedPageIds as correctedPages } from '../db/dataset.ts';
 import { linesWithRegionType } from '../db/lines.ts';
@@ -124,6 +125,7 @@ export async function trainProjectSegmenter(project: Project, o: SegmenterTraini
       learningRate: o.learningRate ?? 2e-4,
       warmupSteps: Math.min(20, Math.floor(o.steps / 5)),
       seed: o.seed ?? 1,
+      threads: defaultTrainingThreads(),
       signal: o.signal,
       onStep: (step, loss) => {
         o.onStep?.(step, loss, job.id);

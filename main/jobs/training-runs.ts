@@ -5,7 +5,7 @@
 // Checkpoints go to <project>/checkpoints/job-<id>.qmodel; `resumeJob` continues one.
 import { describeIssues } from '../../shared/zod.ts';
 import { TRAINING_DEFAULTS, validateEvery } from '../../shared/training-defaults.ts';
-import { availableParallelism } from 'node:os';
+import { defaultTrainingThreads } from '../ml/parallel.ts';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { schemas } from '../../shared/api.ts';
@@ -33,9 +33,6 @@ import { runSemiSupervised } from './semi-supervised-run.ts';
 import { notResumable } from './segmenter-training.ts';
 
 export type { FinetuneRequest, PretrainRequest, RunProgress, TrainingRequest } from '../../shared/job-configs.ts';
-
-/** Data-parallel threads when the caller does not say: every core, up to 8 (beyond that a batch of 16 splits too thin). */
-export const defaultTrainingThreads = () => Math.max(1, Math.min(availableParallelism(), 8));
 
 /**
  * A new training request checked against the API's schema (so the CLI, the app and a

@@ -13,7 +13,7 @@ import { upsertPrediction } from '../db/predictions.ts';
 import { labeledLines, samplesFor } from '../project/dataset.ts';
 import type { Project } from '../project/project.ts';
 import { createJob, JobCancelled, updateJob } from './jobs.ts';
-import { defaultTrainingThreads } from './training-runs.ts';
+import { defaultTrainingThreads } from '../ml/parallel.ts';
 
 export interface LineReading {
   lineId: number;

@@ -7,6 +7,8 @@ import * as tf from '@tensorflow/tfjs';
 import { initBackend, type BackendName } from './backend.ts';
 import { shardGradients, type ShardInput } from './gradients.ts';
 import { Recognizer, type RecognizerConfig } from './model.ts';
+import { segShardGradients, type SegShard } from './seg-gradients.ts';
+import { SegNet, type SegNetConfig } from './seg-net.ts';
 import {
   disposeViews,
   shardBackward,
@@ -25,8 +27,13 @@ export interface HeadState {
   weights: Float32Array;
 }
 
+/** The network a pool's workers hold a replica of. */
+export type Replica = { kind: 'recognizer'; config: RecognizerConfig } | { kind: 'segmenter'; config: SegNetConfig };
+
 export type WorkerRequest =
-  | { kind: 'init'; config: RecognizerConfig; backend: BackendName }
+  | { kind: 'init'; replica: Replica; backend: BackendName }
+  /** A shard of a segmentation batch; every weight of the segmenter is trained. */
+  | { kind: 'seg-step'; weights: Float32Array; input: SegShard }
   | { kind: 'step'; weights: Float32Array; trainable: string[]; input: ShardInput; dropoutSeed: number; scale: number }
   | { kind: 'contrastive-forward'; weights: Float32Array; head: HeadState; input: ContrastiveShardInput }
   /** `trainable`: model weight names and `head/<name>` for the projection head's. */
@@ -39,6 +46,7 @@ export type WorkerReply =
   | { kind: 'error'; message: string };
 
 let model: Recognizer | undefined;
+let segmenter: SegNet | undefined;
 let head: ProjectionHead | undefined;
 /** The views of the last contrastive forward pass, kept for its backward pass. */
 let pending: { views: ShardViews; input: ContrastiveShardInput; columns: number } | undefined;
@@ -106,8 +114,20 @@ parentPort!.on('message', async (request: WorkerRequest) => {
   try {
     if (request.kind === 'init') {
       await initBackend(request.backend);
-      model = new Recognizer(request.config, 0);
+      const r = request.replica;
+      if (r.kind === 'recognizer') model = new Recognizer(r.config, 0);
+      else segmenter = new SegNet(r.config, 0);
       parentPort!.postMessage({ kind: 'ready' } satisfies WorkerReply);
+      return;
+    }
+    if (request.kind === 'seg-step') {
+      if (!segmenter) throw new Error('worker used before init');
+      assignAll(segmenter.weights.values(), request.weights);
+      const { value, grads } = segShardGradients(segmenter, request.input);
+      const flat = flatten(segmenter.variables, grads);
+      const loss = value.dataSync()[0];
+      tf.dispose([value, grads]);
+      parentPort!.postMessage({ kind: 'grads', loss, grads: flat } satisfies WorkerReply, [flat.buffer]);
       return;
     }
     if (request.kind !== 'step') {

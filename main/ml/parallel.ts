@@ -3,12 +3,15 @@
 // computes one, worker threads (each with its own wasm instance and a replica of the
 // model, given the current weights every step) compute the others, and the gradients are
 // summed. The result equals the single-threaded gradient up to float summation order.
+import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs';
 import type { BackendName } from './backend.ts';
 import { shardGradients, type ShardInput } from './gradients.ts';
 import type { Recognizer } from './model.ts';
-import type { WorkerReply, WorkerRequest } from './gradient-worker.ts';
+import { segShardGradients, type SegShard } from './seg-gradients.ts';
+import type { SegNet } from './seg-net.ts';
+import type { Replica, WorkerReply, WorkerRequest } from './gradient-worker.ts';
 import { startWorkers } from './start-workers.ts';
 
 /** The tensors' values one after another, in iteration order: what a worker's replica assigns back in the same order. */
@@ -23,16 +26,19 @@ export function flatWeights(tensors: Iterable<tf.Variable>): Float32Array {
   return out;
 }
 
+/** Data-parallel threads when the caller does not say: every core, up to 8 (beyond that a batch of 16 splits too thin). */
+export const defaultTrainingThreads = () => Math.max(1, Math.min(availableParallelism(), 8));
+
 export class ParallelGradients {
   private readonly workers: Worker[] = [];
 
   private constructor() {}
 
   /** Starts `threads - 1` workers (the caller's thread is the first). */
-  static async start(model: Recognizer, backend: BackendName, threads: number): Promise<ParallelGradients> {
+  static async start(replica: Replica, backend: BackendName, threads: number): Promise<ParallelGradients> {
     const pool = new ParallelGradients();
     await startWorkers(threads - 1, new URL('./gradient-worker.mjs', import.meta.url), pool.workers, (worker) =>
-      pool.request(worker, { kind: 'init', config: model.config, backend }),
+      pool.request(worker, { kind: 'init', replica, backend }),
     );
     return pool;
   }
@@ -68,31 +74,42 @@ export class ParallelGradients {
       .slice(1)
       .map((input, i) => this.request(this.workers[i], { kind: 'step', weights, trainable, input, dropoutSeed: seed + i + 1, scale }));
     const own = shardGradients(model, variables, shards[0], seed, scale);
-    const replies = await Promise.all(pending);
-    if (replies.length === 0) {
-      const loss = own.value.dataSync()[0];
-      own.value.dispose();
-      return { loss, grads: own.grads };
-    }
-    let loss = own.value.dataSync()[0];
-    const grads = tf.tidy(() => {
-      const sums: tf.NamedTensorMap = { ...own.grads };
-      for (const reply of replies) {
-        if (reply.kind !== 'grads') continue;
-        loss += reply.loss;
-        let at = 0;
-        for (const v of variables) {
-          sums[v.name] = tf.add(sums[v.name], tf.tensor(reply.grads.subarray(at, at + v.size), v.shape));
-          at += v.size;
-        }
-      }
-      return sums;
-    });
-    tf.dispose([own.value, own.grads]);
-    return { loss, grads };
+    return sumShards(own, await Promise.all(pending), variables);
+  }
+
+  /** Loss and summed gradients of a segmentation batch's shards (seg-gradients.ts), all weights trained. */
+  async computeSeg(net: SegNet, shards: SegShard[]) {
+    const weights = flatWeights(net.weights.values());
+    const pending = shards.slice(1).map((input, i) => this.request(this.workers[i], { kind: 'seg-step', weights, input }));
+    const own = segShardGradients(net, shards[0]);
+    return sumShards(own, await Promise.all(pending), net.variables);
   }
 
   async stop(): Promise<void> {
     await Promise.all(this.workers.map((w) => w.terminate()));
   }
+}
+
+/** The caller's own shard plus the workers' flat gradients, in `variables` order; disposes the own shard's tensors. */
+function sumShards(own: { value: tf.Scalar; grads: tf.NamedTensorMap }, replies: WorkerReply[], variables: tf.Variable[]) {
+  let loss = own.value.dataSync()[0];
+  if (replies.length === 0) {
+    own.value.dispose();
+    return { loss, grads: own.grads };
+  }
+  const grads = tf.tidy(() => {
+    const sums: tf.NamedTensorMap = { ...own.grads };
+    for (const reply of replies) {
+      if (reply.kind !== 'grads') continue;
+      loss += reply.loss;
+      let at = 0;
+      for (const v of variables) {
+        sums[v.name] = tf.add(sums[v.name], tf.tensor(reply.grads.subarray(at, at + v.size), v.shape));
+        at += v.size;
+      }
+    }
+    return sums;
+  });
+  tf.dispose([own.value, own.grads]);
+  return { loss, grads };
 }

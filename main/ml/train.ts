@@ -73,7 +73,7 @@ export async function train(
     {
       variables,
       names,
-      pool: { model, maxThreads: o.batchSize },
+      pool: { replica: { kind: 'recognizer', config: model.config }, maxThreads: o.batchSize },
       async step({ step, pool, threads }) {
         let batch = reader.batch(step);
         if (o.augment) {

@@ -7,7 +7,6 @@
 // checkpoints and resume, cancellation, and progress with its timing.
 import * as tf from '@tensorflow/tfjs';
 import { currentBackend, type BackendName } from './backend.ts';
-import type { Recognizer } from './model.ts';
 import {
   clipToNorm,
   globalNorm,
@@ -17,6 +16,7 @@ import {
   yieldToEventLoop,
   type OptimOptions,
 } from './optim.ts';
+import type { Replica } from './gradient-worker.ts';
 import { ParallelGradients } from './parallel.ts';
 import type { HistoryEntry, RunStatus, TrainingCheckpointState } from './training-state.ts';
 import { TRAINING_DEFAULTS } from '../../shared/training-defaults.ts';
@@ -84,7 +84,7 @@ export interface Trainer {
    * The gradient pool, for a trainer whose step can use one: the network its workers
    * replicate, and the most threads that can share a step's work (its lines, or its views).
    */
-  pool?: { model: Recognizer; maxThreads: number };
+  pool?: { replica: Replica; maxThreads: number };
   /** Loss and gradients (by variable name) of the batch of `ctx.step`; `lines` counts for the speed. */
   step(ctx: StepContext): Promise<{ loss: number; grads: tf.NamedTensorMap; lines: number }>;
   /** After the update: validation, which may set the entry's CER and the state's best. */
@@ -118,7 +118,7 @@ export async function runTrainingLoop(trainer: Trainer, o: LoopOptions): Promise
     if (r?.optimizer) await restoreOptimizer(optimizer, variables, names, r.optimizer);
     const backend = currentBackend()?.name ?? 'cpu';
     const threads = trainer.pool ? poolThreads(backend, o.threads, trainer.pool.maxThreads) : 1;
-    if (threads > 1) pool = await ParallelGradients.start(trainer.pool!.model, backend, threads);
+    if (threads > 1) pool = await ParallelGradients.start(trainer.pool!.replica, backend, threads);
     return await loop({ step: state.step, pool, threads, backend });
   } finally {
     await pool?.stop();

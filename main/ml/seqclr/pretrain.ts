@@ -74,7 +74,7 @@ export async function pretrain(model: Recognizer, lines: LineSource, options: Pa
     {
       variables,
       names,
-      pool: { model, maxThreads: 2 * o.batchSize },
+      pool: { replica: { kind: 'recognizer', config: model.config }, maxThreads: 2 * o.batchSize },
       async step({ step, pool, threads }) {
         const batch = reader.batch(step).map((s) => s.image);
         const dropoutSeed = o.seed * 1_000_003 + step;

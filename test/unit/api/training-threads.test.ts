@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import { schemas } from '../../../shared/api.ts';
 import { createService } from '../../../main/api/service.ts';
 import type { JobRunner } from '../../../main/jobs/runner.ts';
-import { defaultTrainingThreads, type TrainingRequest } from '../../../main/jobs/training-runs.ts';
+import type { TrainingRequest } from '../../../main/jobs/training-runs.ts';
+import { defaultTrainingThreads } from '../../../main/ml/parallel.ts';
 import { newProject } from '../../helpers/project.ts';
 
 test('training without threads gets the server default; an explicit count is kept', async () => {

@@ -17,7 +17,7 @@ test('two threads give the same loss and gradients as one', async () => {
   const lines = tinyLines(6, 11).sort((a, b) => a.image.width - b.image.width);
   const variables = model.variables();
   const whole = shardGradients(model, variables, shardInput(lines, model.config, codec), 1, 1 / lines.length);
-  const pool = await ParallelGradients.start(model, backend.name, 2);
+  const pool = await ParallelGradients.start({ kind: 'recognizer', config: model.config }, backend.name, 2);
   try {
     const shards = splitBatch(lines, 2).map((s) => shardInput(s, model.config, codec));
     assert.equal(shards.length, 2);

@@ -87,7 +87,7 @@ test('in a batch, only the weighted line changes: grad = w·g(a alone) + g(b alo
 });
 
 test('the weight travels to a worker thread with its shard', async () => {
-  const pool = await ParallelGradients.start(model, backend.name, 2);
+  const pool = await ParallelGradients.start({ kind: 'recognizer', config: model.config }, backend.name, 2);
   try {
     const ga = gradients([a], 1);
     const gb = gradients([b], 1);

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../../main/ml/backend.ts';
 import { SegNet } from '../../../main/ml/seg-net.ts';
-import { trainSegNet } from '../../../main/ml/seg-train.ts';
+import { makeSegBatch, pageStats, trainSegNet } from '../../../main/ml/seg-train.ts';
 import { loadSegmenter, saveSegmenter } from '../../../main/layout/seg-model-file.ts';
 import { segmentWithModel } from '../../../main/layout/seg-infer.ts';
 import { tinyPage } from '../../helpers/seg-pages.ts';
@@ -46,4 +46,54 @@ test('a saved segmentation model reloads to the same predictions, and segments a
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('segmenter training on two threads takes the same steps as on one (data-parallel shards of whole crops)', async () => {
+  const samples = [1, 2, 3, 4].map(tinyPage);
+  const options = { steps: 3, batchSize: 3, crop: 32, learningRate: 1e-2, warmupSteps: 1 };
+  const one = new SegNet(TINY, 3);
+  const two = new SegNet(TINY, 3);
+  const a = await trainSegNet(one, samples, { ...options, threads: 1 });
+  const b = await trainSegNet(two, samples, { ...options, threads: 2 });
+  a.forEach((loss, i) => assert.ok(Math.abs(loss - b[i]) < 1e-5 * Math.max(1, loss), `step ${i}: ${loss} vs ${b[i]}`));
+  for (const [name, v] of one.weights) {
+    const worst = tf.tidy(() => tf.max(tf.abs(tf.sub(v, two.weights.get(name)!))).dataSync()[0]);
+    assert.ok(worst < 1e-4, `${name}: ${worst}`);
+  }
+  one.dispose();
+  two.dispose();
+});
+
+test('scale augmentation samples image and targets from the same window', () => {
+  // A page whose left half is ink with every target bit set, right half paper with none:
+  // at any scale the crop's image and targets must still agree pixel by pixel.
+  const width = 64;
+  const height = 64;
+  const image = new Uint8Array(width * height);
+  const targets = new Uint8Array(width * height);
+  for (let y = 0; y < height; y++)
+    for (let x = 0; x < width; x++) {
+      image[y * width + x] = x < 32 ? 0 : 255;
+      targets[y * width + x] = x < 32 ? 0b1111 : 0;
+    }
+  const page = { width, height, image, targets };
+  const stats = [pageStats(image)];
+  let scaled = 0;
+  for (let step = 0; step < 20; step++) {
+    const { input, target } = makeSegBatch([page], stats, { batchSize: 1, crop: 16, seed: 1, scale: [0.5, 2] }, step, 4);
+    let inkPixels = 0;
+    for (let k = 0; k < 16 * 16; k++) {
+      const ink = target[k * 4] === 1;
+      if (ink) inkPixels++;
+      // Ink normalises positive, paper negative (gain and shift cannot flip the sign here).
+      if (Math.abs(input[k]) > 0.5) assert.equal(input[k] > 0, ink, `step ${step} pixel ${k}`);
+      for (let m = 1; m < 4; m++) assert.equal(target[k * 4 + m], target[k * 4]);
+    }
+    if (inkPixels > 0 && inkPixels < 256) scaled++;
+  }
+  assert.ok(scaled > 0, 'some crops straddle the ink edge');
+  // Without scaling the batch is the one of earlier runs (reproducible from old seeds).
+  const plain = makeSegBatch([page], stats, { batchSize: 1, crop: 16, seed: 1 }, 0, 4);
+  const unit = makeSegBatch([page], stats, { batchSize: 1, crop: 16, seed: 1, scale: [1, 1] }, 0, 4);
+  assert.deepEqual(unit.input, plain.input);
 });

@@ -87,7 +87,7 @@ for (const [features, headKind, mapping] of cases) {
     );
     const batch = lines(5, 3);
     const expected = reference(model, head, batch, variables, features, mapping);
-    const pool = await ParallelGradients.start(model, backend.name, 2);
+    const pool = await ParallelGradients.start({ kind: 'recognizer', config: model.config }, backend.name, 2);
     try {
       const dealt = dealViews(batch, 2, { seed: 1, step: 0, pipeline: 'mild', strength: 1, features, mapping, dropoutSeed: 7 });
       assert.deepEqual(
