@@ -43,12 +43,68 @@ export function splitBatch<T>(items: T[], shards: number): T[][] {
 }
 
 /**
+ * Most pixels of line images that one forward and backward pass holds (four lines of the
+ * real-line size, 48×1200). The tape keeps every layer's activations, ~70 MB per such line,
+ * and a wasm instance never gives its heap back; so a shard above this is run as
+ * micro-batches whose gradients are summed. Short lines (the 32×256 shards of a batch of
+ * 16) stay in one pass, and give the results of before.
+ */
+export const MICRO_BATCH_PIXELS = 4 * 48 * 1200;
+
+/**
  * Σ_n scale · w_n · loss_n / |label_n| over the shard, and its gradients (w_n: the line's
  * loss weight). With scale = 1/N for a batch of N lines, the shards' results add up to the
  * batch mean; a line of weight w contributes w times what it would with weight 1 (the
  * mean is over lines, not over weights, so lighter lines never inflate the others).
+ * Micro-batch k after the first draws its dropout masks from its own seed.
  */
-export function shardGradients(model: Recognizer, variables: tf.Variable[], input: ShardInput, dropoutSeed: number, scale: number) {
+export function shardGradients(
+  model: Recognizer,
+  variables: tf.Variable[],
+  input: ShardInput,
+  dropoutSeed: number,
+  scale: number,
+  budget = MICRO_BATCH_PIXELS,
+) {
+  const parts = microBatches(input, budget);
+  let total: { value: tf.Scalar; grads: tf.NamedTensorMap } | undefined;
+  parts.forEach((part, k) => {
+    const r = passGradients(model, variables, part, dropoutSeed + 7919 * k, scale);
+    if (!total) {
+      total = r;
+      return;
+    }
+    const sum = total;
+    total = tf.tidy(() => ({
+      value: tf.add(sum.value, r.value) as tf.Scalar,
+      grads: Object.fromEntries(Object.keys(sum.grads).map((name) => [name, tf.add(sum.grads[name], r.grads[name])])),
+    }));
+    tf.dispose([sum.value, r.value, sum.grads, r.grads]);
+  });
+  return total!;
+}
+
+/** The shard's lines in consecutive groups of at most `budget` pixels each (at least one line per group). */
+export function microBatches(input: ShardInput, budget: number): ShardInput[] {
+  const [N, H, W, C] = input.shape;
+  const per = Math.max(1, Math.floor(budget / (H * W * C)));
+  if (per >= N) return [input];
+  const size = H * W * C;
+  const out: ShardInput[] = [];
+  for (let n0 = 0; n0 < N; n0 += per) {
+    const n1 = Math.min(N, n0 + per);
+    out.push({
+      images: input.images.subarray(n0 * size, n1 * size),
+      shape: [n1 - n0, H, W, C],
+      lengths: input.lengths.slice(n0, n1),
+      labels: input.labels.slice(n0, n1),
+      weights: input.weights.slice(n0, n1),
+    });
+  }
+  return out;
+}
+
+function passGradients(model: Recognizer, variables: tf.Variable[], input: ShardInput, dropoutSeed: number, scale: number) {
   const images = tf.tensor4d(input.images, input.shape);
   const mask = frameMask(input.lengths, input.shape[2] / widthStride(model.config));
   const weights = tf.tensor1d(input.labels.map((l, n) => (scale * input.weights[n]) / Math.max(1, l.length)));

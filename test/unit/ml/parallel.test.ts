@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../../main/ml/backend.ts';
-import { shardGradients, shardInput, splitBatch } from '../../../main/ml/gradients.ts';
+import { microBatches, shardGradients, shardInput, splitBatch } from '../../../main/ml/gradients.ts';
 import { Recognizer } from '../../../main/ml/model.ts';
 import { ParallelGradients } from '../../../main/ml/parallel.ts';
 import { TINY, tinyCodec, tinyLines } from '../../helpers/tiny-model.ts';
@@ -36,4 +36,34 @@ test('two threads give the same loss and gradients as one', async () => {
   } finally {
     await pool.stop();
   }
+});
+
+test('a shard above the pixel budget runs as micro-batches with the same loss and gradients as one pass', () => {
+  const codec = tinyCodec();
+  const model = new Recognizer({ ...TINY, dropout: 0, classes: codec.classes }, 4);
+  const lines = tinyLines(5, 12).sort((a, b) => a.image.width - b.image.width);
+  const variables = model.variables();
+  const input = shardInput(lines, model.config, codec);
+  const [, H, W] = input.shape;
+  // Two lines per pass: three micro-batches (2, 2, 1).
+  assert.deepEqual(
+    microBatches(input, 2 * H * W).map((m) => m.shape[0]),
+    [2, 2, 1],
+  );
+  const whole = shardGradients(model, variables, input, 1, 1 / lines.length, Infinity);
+  const micro = shardGradients(model, variables, input, 1, 1 / lines.length, 2 * H * W);
+  const a = whole.value.dataSync()[0];
+  const b = micro.value.dataSync()[0];
+  assert.ok(Math.abs(a - b) < 1e-5 * Math.max(1, Math.abs(a)), `loss ${a} vs ${b}`);
+  for (const v of variables) {
+    const x = whole.grads[v.name].dataSync();
+    const y = micro.grads[v.name].dataSync();
+    let worst = 0;
+    x.forEach((g, i) => {
+      worst = Math.max(worst, Math.abs(g - y[i]) / Math.max(1, Math.abs(g)));
+    });
+    assert.ok(worst < 1e-4, `${v.name}: relative difference ${worst}`);
+  }
+  tf.dispose([whole.value, micro.value, whole.grads, micro.grads]);
+  model.dispose();
 });
