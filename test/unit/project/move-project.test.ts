@@ -90,6 +90,11 @@ test('a desktop project moved to the server and back is identical: every row, th
   assert.match(up.stderr, /^lines: \d+ row\(s\)$/m, 'progress on stderr');
   assert.deepEqual(await serverRows(url), projectRows(before), 'the server holds every row as it was');
   assert.deepEqual(filesOf(shared), files, 'and every file, byte for byte');
+  assert.deepEqual(
+    readdirSync(shared).filter((f) => f.startsWith('quire.db')),
+    [],
+    'the database moves as rows, not as a file',
+  );
   assert.deepEqual(desktopRows(dir), before, 'the source is unchanged');
 
   // New rows on the server continue after the copied ids.
