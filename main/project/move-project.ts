@@ -101,7 +101,8 @@ async function fromServer(url: string, dir: string, files: string, progress: Mov
   const building = join(dirname(target), `.${basename(target)}.migrating-${process.pid}`);
   const tell = say(progress);
   try {
-    const store = await openServerStore(url);
+    // Only read: a database that is not a Quire store is refused, not given the schema.
+    const store = await openServerStore(url, { existing: true });
     let result: MoveResult;
     try {
       const project = Project.init(building);

@@ -66,13 +66,23 @@ export async function migratePg(db: PgStore, migrations: readonly string[] = PG_
   }
 }
 
+export interface OpenOptions {
+  migrations?: readonly string[];
+  /** Refuse a database that is not a Quire store yet, rather than create the schema in it (a source to read). */
+  existing?: boolean;
+}
+
 /** Connects to the server store at `url` and brings its schema up to date. */
-export async function openServerStore(url: string, migrations: readonly string[] = PG_MIGRATIONS): Promise<PgStore> {
+export async function openServerStore(url: string, o: OpenOptions = {}): Promise<PgStore> {
   const pool = new pg.Pool({ connectionString: url, types, max: 4 });
   // An idle connection the server drops (restart, timeout) must not crash the process.
   pool.on('error', () => {});
   try {
-    await migratePg(pool, migrations);
+    if (o.existing) {
+      const r = await pool.query<{ found: boolean }>("SELECT to_regclass('quire_schema') IS NOT NULL AS found");
+      if (!r.rows[0].found) throw new Error('holds no Quire project (no quire_schema table)');
+    }
+    await migratePg(pool, o.migrations);
   } catch (error) {
     await pool.end();
     throw new Error(`server store ${displayUrl(url)}: ${(error as Error).message}`);

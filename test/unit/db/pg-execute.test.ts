@@ -91,11 +91,15 @@ test('a transaction commits all its statements or none; a nested one is a savepo
 
 test('migrations are recorded, each in its own transaction; a newer database is refused', { skip }, async () => {
   const url = await database();
+  await assert.rejects(openServerStore(url, { existing: true }), /holds no Quire project \(no quire_schema table\)/);
   const store = await openServerStore(url);
   assert.equal(await schemaVersionPg(store), PG_MIGRATIONS.length);
   await store.end();
-  await assert.rejects(openServerStore(url, [...PG_MIGRATIONS, 'CREATE TABLE extra (x int)', 'THIS IS NOT SQL']), /syntax error/);
-  const again = await openServerStore(url, [...PG_MIGRATIONS, 'CREATE TABLE extra (x int)']);
+  await assert.rejects(
+    openServerStore(url, { migrations: [...PG_MIGRATIONS, 'CREATE TABLE extra (x int)', 'THIS IS NOT SQL'] }),
+    /syntax error/,
+  );
+  const again = await openServerStore(url, { migrations: [...PG_MIGRATIONS, 'CREATE TABLE extra (x int)'] });
   assert.equal(await schemaVersionPg(again), PG_MIGRATIONS.length + 1, 'the migration before the failing one stays');
   await again.end();
   await assert.rejects(openServerStore(url), /schema version 2, newer than this Quire understands \(1\); update Quire/);
