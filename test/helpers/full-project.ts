@@ -1,11 +1,10 @@
 // A tiny project with a row in every table and a file in every folder a project keeps: a
-// scanned page and a folder of line images, lines and a region, texts with their history
-// (a withdrawn one, an undo), an edited shape, an archived line, a saved model version with
-// its weights, readings, jobs with a checkpoint, and settings. For tests that move or copy
-// whole projects.
+// scanned page (editPage's) and a folder of line images, lines and a region, texts with
+// their history (a withdrawn one, an undo), an edited shape, an archived line, a saved model
+// version with its weights, readings, jobs with a checkpoint, and settings. For tests that
+// move or copy whole projects.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createService } from '../../main/api/service.ts';
 import { insertJob } from '../../main/db/jobs.ts';
 import { upsertPrediction } from '../../main/db/predictions.ts';
 import { setSetting } from '../../main/db/settings.ts';
@@ -13,36 +12,16 @@ import { initBackend } from '../../main/ml/backend.ts';
 import { Codec } from '../../main/ml/codec.ts';
 import { Recognizer } from '../../main/ml/model.ts';
 import { saveVersion } from '../../main/models/registry.ts';
-import { Project } from '../../main/project/project.ts';
-import { rect } from './edit-page.ts';
-import { png } from './images.ts';
+import { editPage, rect } from './edit-page.ts';
 import { writeLineFolder } from './line-project.ts';
-import { tempDir } from './project.ts';
 import { TINY } from './tiny-model.ts';
 
 export async function fullProject(): Promise<string> {
-  const root = tempDir();
-  const dir = join(root, 'project');
-  const project = Project.init(dir);
-  const api = createService(project);
-  writeFileSync(join(root, 'folio.png'), await png(400, 300));
-  await api.importFiles({ paths: [join(root, 'folio.png')] });
+  const { project, api, pageId, add } = await editPage();
+  const dir = project.root;
   await api.importLineFolder({ folder: await writeLineFolder(3, 2) });
-  const [scan] = await api.listDocuments({});
-  const [page] = await api.listPages({ documentId: scan.id });
-  const line = async (y: number) =>
-    (
-      await api.addLine({
-        pageId: page.id,
-        polygon: rect(20, y, 300, 30),
-        baseline: [
-          [20, y + 25],
-          [320, y + 25],
-        ],
-      })
-    ).lineId;
-  const [a, b, c] = [await line(20), await line(80), await line(140)];
-  await api.addRegion({ pageId: page.id, polygon: rect(10, 10, 380, 200), type: 'marginalia' });
+  const [a, b, c] = [await add(20), await add(80), await add(140)];
+  await api.addRegion({ pageId, polygon: rect(10, 10, 380, 200), type: 'marginalia' });
   await api.saveTranscription({ lineId: a, text: 'Item für Kerzen — ſ 𝔄' });
   await api.saveTranscription({ lineId: a, text: 'Item for bread' });
   await api.undo({});
