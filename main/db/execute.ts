@@ -6,11 +6,9 @@
 // page, log the undo step) is one `transaction(db, fn)` that nothing else can interleave
 // with, and the services answer without awaiting the database.
 //
-// The PostgreSQL path (a shared team server): the same builders compiled with Kysely's
-// PostgresQueryCompiler (`dialectFor` would pick it), and an async executor beside this one
-// with the same four functions returning promises. The SQLite-specific parts to port are
-// search (FTS5 MATCH, search.ts), the migrations (migrations.ts, with their triggers and
-// PRAGMA user_version) and the few `sql` fragments that use strftime.
+// The PostgreSQL path (a shared team server): the same builders run on the server store by
+// the async executor in pg/execute.ts, compiled with Kysely's PostgresQueryCompiler; see
+// README.md for what is ported and what the `quire serve` slice still needs.
 import {
   CompiledQuery,
   DummyDriver,

@@ -32,6 +32,9 @@ export function processAlive(pid: number): boolean {
 
 const TEMP = /\.(\d+)\.[0-9a-f]{8}\.tmp$/;
 
+/** Whether a file name is an atomic write's temporary one (never a finished file). */
+export const isTempName = (name: string): boolean => TEMP.test(name);
+
 /**
  * Removes temporary files that a killed writer left (their name carries the writer's
  * pid); files of writers still running are kept. Returns how many were removed.

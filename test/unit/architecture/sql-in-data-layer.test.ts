@@ -1,5 +1,5 @@
 // The data layer owns all SQL (issue #18): outside main/db/, no code prepares a statement,
-// executes SQL, opens a transaction or sets a pragma on a database, or imports the driver.
+// executes SQL, opens a transaction or sets a pragma on a database, or imports a driver (better-sqlite3, pg).
 // Other code calls the query modules' functions.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -11,7 +11,15 @@ import { fileURLToPath } from 'node:url';
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 
 /** Direct database use; `.exec(` only on something named db (a RegExp's exec is fine). */
-const FORBIDDEN = [/\.prepare\(/, /\.transaction\(/, /\.pragma\(/, /\bdb\s*\.\s*exec\(/, /from 'better-sqlite3'/, /from 'kysely'/];
+const FORBIDDEN = [
+  /\.prepare\(/,
+  /\.transaction\(/,
+  /\.pragma\(/,
+  /\bdb\s*\.\s*exec\(/,
+  /from 'better-sqlite3'/,
+  /from 'pg'/,
+  /from 'kysely'/,
+];
 
 function sqlOutsideDataLayer(root: string): string[] {
   const found: string[] = [];
@@ -38,13 +46,14 @@ test('the check finds a statement prepared, a transaction or the driver outside 
       'main/layout/edit.ts': "export const q = (project) => project.db.prepare('SELECT 1').get();\n",
       'main/jobs/run.ts': 'export const t = (project) => project.db.transaction(() => 1)();\n',
       'main/app/open.ts': "import Database from 'better-sqlite3';\nexport const d = Database;\n",
+      'main/app/serve.ts': "import pg from 'pg';\nexport const p = pg;\n",
       'main/io/parse.ts': 'export const m = (s) => /x(\\d+)/.exec(s);\n',
     };
     for (const [path, text] of Object.entries(files)) {
       mkdirSync(join(dir, dirname(path)), { recursive: true });
       writeFileSync(join(dir, path), text);
     }
-    assert.deepEqual(sqlOutsideDataLayer(dir), ['main/app/open.ts', 'main/jobs/run.ts', 'main/layout/edit.ts']);
+    assert.deepEqual(sqlOutsideDataLayer(dir), ['main/app/open.ts', 'main/app/serve.ts', 'main/jobs/run.ts', 'main/layout/edit.ts']);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

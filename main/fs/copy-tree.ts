@@ -1,0 +1,103 @@
+// Copies a folder's files into another folder, each atomically (a temporary name beside the
+// destination, fsync, rename): a reader or a crash sees a whole file or none. What it
+// created is reported, so a caller whose larger operation failed can take it back.
+import {
+  closeSync,
+  copyFileSync,
+  existsSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  renameSync,
+  rmdirSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { join, relative, sep } from 'node:path';
+
+export interface Copied {
+  /** Files created, in the order written. */
+  files: string[];
+  /** Folders created, parents first. */
+  dirs: string[];
+  bytes: number;
+}
+
+export interface CopyTreeOptions {
+  /** Leaves out the files and folders it names, by their path relative to `from`, with `/`. */
+  skip: (path: string) => boolean;
+  /** Where to record what is created, also when the copy fails midway (removeCopied takes it back). */
+  copied: Copied;
+  onFile?: (copied: Copied) => void;
+}
+
+export const nothingCopied = (): Copied => ({ files: [], dirs: [], bytes: 0 });
+
+/**
+ * Copies every file under `from` into the same place under `to`. Symbolic links are
+ * followed. An existing destination file is an error: nothing is overwritten.
+ */
+export function copyTree(from: string, to: string, { skip, copied, onFile }: CopyTreeOptions): Copied {
+  const walk = (dir: string) => {
+    for (const name of readdirSync(dir).sort()) {
+      const source = join(dir, name);
+      const rel = relative(from, source).split(sep).join('/');
+      if (skip(rel)) continue;
+      const target = join(to, rel);
+      const stat = statSync(source);
+      if (stat.isDirectory()) {
+        makeDir(target, copied);
+        walk(source);
+      } else if (stat.isFile()) {
+        makeDir(join(target, '..'), copied);
+        copyFileAtomic(source, target);
+        copied.files.push(target);
+        copied.bytes += stat.size;
+        onFile?.(copied);
+      }
+    }
+  };
+  makeDir(to, copied);
+  walk(from);
+  return copied;
+}
+
+function makeDir(dir: string, copied: Copied): void {
+  if (existsSync(dir)) return;
+  makeDir(join(dir, '..'), copied);
+  mkdirSync(dir);
+  copied.dirs.push(dir);
+}
+
+function copyFileAtomic(source: string, target: string): void {
+  if (existsSync(target)) throw new Error(`${target} already exists; not overwriting it`);
+  // The temporary name is one removeStaleTemps (./atomic.ts) recognises when a copy is killed.
+  const tmp = `${target}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  try {
+    copyFileSync(source, tmp);
+    const fd = openSync(tmp, 'r+');
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, target);
+  } catch (error) {
+    rmSync(tmp, { force: true });
+    throw error;
+  }
+}
+
+/** Removes what a copy created: its files, then its folders (deepest first) where empty. */
+export function removeCopied(copied: Copied): void {
+  for (const file of copied.files) rmSync(file, { force: true });
+  for (const dir of [...copied.dirs].reverse()) {
+    try {
+      rmdirSync(dir);
+    } catch {
+      /* not empty: something else was written there meanwhile, and stays */
+    }
+  }
+}
