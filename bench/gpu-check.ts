@@ -225,8 +225,9 @@ for (const backend of ['webgpu', 'wasm']) {
 }
 
 // The tables.
-const num = (v: unknown, digits = 2) =>
-  typeof v === 'number' ? (Math.abs(v) < 1e-2 && v !== 0 ? v.toExponential(1) : v.toFixed(digits)) : '-';
+const num = (v: unknown, digits: number) => (typeof v === 'number' ? v.toFixed(digits) : '-');
+const diff = (v: unknown) => (typeof v === 'number' ? v.toExponential(1) : '-');
+typeof v === 'number' ? (Math.abs(v) < 1e-2 && v !== 0 ? v.toExponential(1) : v.toFixed(digits)) : '-';
 const lines = [`\nGPU check: ${cores} cores, ${JSON.stringify(report.adapter)}, ${report.seconds.toFixed(0)} s`];
 lines.push(
   `\nparity against cpu (tolerance ${PARITY_TOLERANCE}): loss | worst gradient | after 2 Adam steps | confidence | readings | pass`,
@@ -236,7 +237,7 @@ for (const b of parityBackends) {
   if (b === 'cpu' || p.unavailable) lines.push(`${b.padEnd(7)} | ${p.unavailable ? `unavailable: ${p.unavailable}` : 'reference'}`);
   else
     lines.push(
-      `${b.padEnd(7)} | ${num(p.loss)} | ${num(p.worstGradient?.diff)} (${p.worstGradient?.name}) | ${num(p.lossAfterSteps)} | ${num(p.confidence)} | ${p.readingsMatch ? 'same' : 'DIFFER'} | ${p.failures?.length ? `FAIL: ${p.failures.slice(0, 3).join('; ')}` : 'pass'}`,
+      `${b.padEnd(7)} | ${diff(p.loss)} | ${diff(p.worstGradient?.diff)} (${p.worstGradient?.name}) | ${diff(p.lossAfterSteps)} | ${diff(p.confidence)} | ${p.readingsMatch ? 'same' : 'DIFFER'} | ${p.failures?.length ? `FAIL: ${p.failures.slice(0, 3).join('; ')}` : 'pass'}`,
     );
 }
 for (const [label, results] of Object.entries(report.speed)) {

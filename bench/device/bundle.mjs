@@ -42,8 +42,16 @@ await build({
   // ES modules first, so that tfjs and its backends share one copy of tfjs-core.
   mainFields: ['module', 'main'],
   external: NATIVE,
-  // CommonJS dependencies call require() for Node's built-ins.
-  banner: { js: "import { createRequire as __quireRequire } from 'node:module'; const require = __quireRequire(import.meta.url);" },
+  // CommonJS dependencies call require() for Node's built-ins, and tfjs' wasm loader reads __dirname.
+  banner: {
+    js: [
+      "import { createRequire as __quireRequire } from 'node:module';",
+      'const require = __quireRequire(import.meta.url);',
+      // Node ≥ 20.11 (the packed node is this machine's).
+      'const __filename = import.meta.filename;',
+      'const __dirname = import.meta.dirname;',
+    ].join(' '),
+  },
   logLevel: 'warning',
   legalComments: 'none',
 });
