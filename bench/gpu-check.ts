@@ -157,17 +157,10 @@ parityBackends.forEach((b, i) => {
 });
 save();
 
-// 3. The engine table, per line size: WebGPU, wasm on all cores and on 2, PyTorch on the CPU at
-// each thread count (the ratios' reference is the best) and on CUDA.
-const sizes = smoke
-  ? [[16, 64]]
-  : [
-      [32, 256],
-      [48, 1200],
-    ];
-const batchArgs = smoke ? ['--batch', '2', '--steps', '1'] : ['--steps', '5'];
+// 3. The engine table of one line size: WebGPU, wasm on all cores and on 2, PyTorch on the CPU
+// at each thread count (the ratios' reference is the best) and on CUDA.
 const threadCounts = [...new Set([1, 2, 4, 8, 16, 32, 64].filter((t) => t < cores).concat(cores))];
-for (const [height, width] of sizes) {
+async function speed([height, width]: number[], steps: number): Promise<void> {
   const label = `${height}×${width}`;
   const rows: Array<[string, Result]> = [];
   const torch: Array<[string, Result]> = [];
@@ -178,24 +171,13 @@ for (const [height, width] of sizes) {
     report.speed[label][name] = result;
     save();
   };
+  const size = ['--height', String(height), '--width', String(width), '--steps', String(steps), ...(smoke ? ['--batch', '2'] : [])];
   const quire = async (backend: string, threads: number) =>
     asResult(
       await quirePart(
         `${label} quire ${backend} ${threads}`,
         'engine-bench',
-        [
-          '--backend',
-          backend,
-          '--threads',
-          String(threads),
-          '--height',
-          String(height),
-          '--width',
-          String(width),
-          '--no-seqclr',
-          ...batchArgs,
-          ...(backend === 'wasm' ? ['--reader', 'tfjs'] : []),
-        ],
+        ['--backend', backend, '--threads', String(threads), ...size, '--no-seqclr', ...(backend === 'wasm' ? ['--reader', 'tfjs'] : [])],
         width > 512 ? 150 : 90,
       ),
     );
@@ -216,18 +198,24 @@ for (const [height, width] of sizes) {
   log(`engine table ${label}:\n${engineTable(rows, torch).join('\n')}`);
 }
 
-// 4. One segmenter training step (batch 4 of 288×288 crops), WebGPU against wasm.
-const segArgs = smoke ? ['--steps', '1', '--batch', '1', '--crop', '32'] : ['--steps', '3'];
-for (const backend of ['webgpu', 'wasm']) {
-  const o = await quirePart(`segmenter ${backend}`, 'seg-step', ['--backend', backend, ...segArgs], 120);
-  report.segmenter[backend] = o.json ?? { unavailable: o.problem };
-  save();
+// 4. Segmenter training steps (batch 4 of 288×288 crops), WebGPU against wasm.
+async function segmenter(): Promise<void> {
+  const args = smoke ? ['--steps', '1', '--batch', '1', '--crop', '32'] : ['--steps', '3'];
+  for (const backend of ['webgpu', 'wasm']) {
+    const o = await quirePart(`segmenter ${backend}`, 'seg-step', ['--backend', backend, ...args], 90);
+    report.segmenter[backend] = o.json ?? { unavailable: o.problem };
+    save();
+  }
 }
+
+// Short lines first, then the segmenter (quick), then real-length lines (the slowest part).
+await speed(smoke ? [16, 64] : [32, 256], smoke ? 1 : 5);
+await segmenter();
+await speed(smoke ? [16, 128] : [48, 1200], smoke ? 1 : 3);
 
 // The tables.
 const num = (v: unknown, digits: number) => (typeof v === 'number' ? v.toFixed(digits) : '-');
 const diff = (v: unknown) => (typeof v === 'number' ? v.toExponential(1) : '-');
-typeof v === 'number' ? (Math.abs(v) < 1e-2 && v !== 0 ? v.toExponential(1) : v.toFixed(digits)) : '-';
 const lines = [`\nGPU check: ${cores} cores, ${JSON.stringify(report.adapter)}, ${report.seconds.toFixed(0)} s`];
 lines.push(
   `\nparity against cpu (tolerance ${PARITY_TOLERANCE}): loss | worst gradient | after 2 Adam steps | confidence | readings | pass`,
