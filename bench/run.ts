@@ -9,6 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { availableParallelism } from 'node:os';
+import { engineTable, type Result } from './engine-table.ts';
 
 const { values } = parseArgs({
   options: {
@@ -20,18 +21,6 @@ const { values } = parseArgs({
   },
 });
 
-interface Row {
-  engine: string;
-  backend: string;
-  trainStepSeconds: number;
-  trainLinesPerSecond: number;
-  inferLinesPerSecond: number;
-  seqclrLinesPerSecond?: number | null;
-  peakRssMB: number;
-}
-type Result = Row | string;
-// A reading-only row has no training figures (JSON turns its NaN into null).
-const fixed = (v: number | null, digits: number) => (v === null || !Number.isFinite(v) ? '-' : v.toFixed(digits));
 const SWIFTSHADER = '/usr/lib/chromium/vk_swiftshader_icd.json';
 
 function quire(backend: string, [height, width]: number[], threads = 1, extra: string[] = []): Result {
@@ -74,12 +63,11 @@ function pytorch(threads: number, [height, width]: number[]): Result {
 /** Whether WebGPU should be measured: a hardware adapter, or --webgpu (SwiftShader takes minutes a step). */
 function webgpuPlan(): { run: boolean; why: string } {
   if (values.webgpu) return { run: true, why: '' };
-  const probe =
-    "import { loadWebGpu } from './main/ml/webgpu.ts'; const a = await loadWebGpu(); console.log(JSON.stringify(a)); process.exit(0);";
   const env = { ...process.env };
   if (!env.VK_ICD_FILENAMES && existsSync(SWIFTSHADER)) env.VK_ICD_FILENAMES = SWIFTSHADER;
-  const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', probe], { encoding: 'utf8', env });
-  if (r.status !== 0) return { run: false, why: (/Error: (.*)/.exec(r.stderr)?.[1] ?? 'did not load').slice(0, 160) };
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'bench/webgpu-probe.ts'], { encoding: 'utf8', env });
+  if (r.status !== 0)
+    return { run: false, why: (JSON.parse(r.stdout.trim().split('\n').pop() || '{}').unavailable ?? 'did not load').slice(0, 160) };
   const adapter = JSON.parse(r.stdout.trim().split('\n').pop()!);
   return adapter.software
     ? { run: false, why: `only a software adapter (${adapter.description}): exact but far slower than wasm; --webgpu measures it anyway` }
@@ -107,49 +95,8 @@ for (const size of sizes) {
     (t) => [`pytorch ${t} thread${t > 1 ? 's' : ''}`, pytorch(t, size)] as [string, Result],
   );
   results.push(...torch);
-  const measured = torch.map(([, r]) => r).filter((r): r is Row => typeof r === 'object');
-  const bestTrain = measured.length ? Math.max(...measured.map((r) => r.trainLinesPerSecond)) : undefined;
-  const bestInfer = measured.length ? Math.max(...measured.map((r) => r.inferLinesPerSecond)) : undefined;
-  const which = (key: 'trainLinesPerSecond' | 'inferLinesPerSecond', best?: number) =>
-    torch.find(([, r]) => typeof r === 'object' && r[key] === best)?.[0].replace('pytorch ', '') ?? '-';
-
-  const header = [
-    'engine',
-    'train s/step',
-    'train lines/s',
-    'infer lines/s',
-    'SeqCLR lines/s',
-    'peak RSS MB',
-    'train vs torch best',
-    'infer vs torch best',
-  ];
-  const rows = results.map(([name, r]) =>
-    typeof r === 'string'
-      ? [name, `unavailable: ${r}`]
-      : [
-          name,
-          fixed(r.trainStepSeconds, 3),
-          fixed(r.trainLinesPerSecond, 1),
-          r.inferLinesPerSecond.toFixed(1),
-          fixed(r.seqclrLinesPerSecond ?? null, 1),
-          String(r.peakRssMB),
-          bestTrain && Number.isFinite(r.trainLinesPerSecond) ? `${(r.trainLinesPerSecond / bestTrain).toFixed(2)}×` : '-',
-          bestInfer ? `${(r.inferLinesPerSecond / bestInfer).toFixed(2)}×` : '-',
-        ],
-  );
-  const full = rows.filter((r) => r.length > 2);
-  const widths = header.map((h, i) =>
-    Math.max(h.length, ...full.map((r) => r[i].length), ...(i === 0 ? rows.map((r) => r[0].length) : [])),
-  );
-  const line = (cells: string[]) =>
-    cells.length === 2 ? `${cells[0].padEnd(widths[0])} | ${cells[1]}` : cells.map((c, i) => c.padEnd(widths[i])).join(' | ');
   console.log(`\nCRNN (4 conv, 2×BiLSTM 128), batch 16 of ${label} lines, ${values.steps} timed steps, ${cores} cores`);
-  console.log(
-    `ratios against PyTorch's best: training ${which('trainLinesPerSecond', bestTrain)}, reading ${which('inferLinesPerSecond', bestInfer)}`,
-  );
-  console.log(line(header));
-  console.log(widths.map((w) => '-'.repeat(w)).join('-|-'));
-  for (const r of rows) console.log(line(r));
+  for (const line of engineTable(results, torch)) console.log(line);
   all[label] = Object.fromEntries(results);
 }
 if (values.json) writeFileSync(values.json, JSON.stringify(all, null, 2));

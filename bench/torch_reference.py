@@ -3,23 +3,28 @@
 
 4 conv layers (32, 64, 96, 128 filters, 3x3, ReLU; max-pooling 2x2, 2x2, 2x1, 2x1),
 2 BiLSTM layers of 128 units, a linear CTC head; batch 16 of HxW images (default 32x256),
-Adam. Usage: torch_reference.py THREADS [HEIGHT WIDTH]. Prints one JSON line. Run with Debian's PyTorch (python3-torch) and OpenBLAS
+Adam. Usage: torch_reference.py THREADS [HEIGHT WIDTH] [--device cuda]. Prints one JSON line. Run with Debian's PyTorch (python3-torch) and OpenBLAS
 (libopenblas0-pthread): with the reference BLAS the comparison would flatter Quire.
 """
+import argparse
 import json
 import resource
-import sys
 import time
 
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-threads = int(sys.argv[1]) if len(sys.argv) > 1 else 2
+args = argparse.ArgumentParser()
+args.add_argument("threads", type=int, nargs="?", default=2)
+args.add_argument("height", type=int, nargs="?", default=32)
+args.add_argument("width", type=int, nargs="?", default=256)
+# The GPU reference for bench/gpu-check.ts: the same model and step on CUDA.
+args.add_argument("--device", default="cpu", choices=["cpu", "cuda"])
+args = args.parse_args()
+threads, H, W, device = args.threads, args.height, args.width, torch.device(args.device)
 torch.set_num_threads(threads)
 torch.manual_seed(1)
-H = int(sys.argv[2]) if len(sys.argv) > 2 else 32
-W = int(sys.argv[3]) if len(sys.argv) > 3 else 256
 N, C = 16, 71
 
 
@@ -43,12 +48,12 @@ class CRNN(nn.Module):
         return self.head(out)  # N, T, C
 
 
-model = CRNN()
+model = CRNN().to(device)
 opt = torch.optim.Adam(model.parameters(), lr=1e-3)
-x = torch.rand(N, 1, H, W)
+x = torch.rand(N, 1, H, W, device=device)
 T = W // 4
 L = min(60, 20 * T // 64)  # 20 labels on 64 frames, as before; real-length lines capped at 60
-targets = torch.randint(1, C, (N, L))
+targets = torch.randint(1, C, (N, L), device=device)
 input_lengths = torch.full((N,), T, dtype=torch.long)
 target_lengths = torch.full((N,), L, dtype=torch.long)
 
@@ -67,11 +72,19 @@ def infer():
         lp.argmax(2).tolist()
 
 
+def sync():
+    # CUDA runs asynchronously: time the work, not its queueing.
+    if device.type == "cuda":
+        torch.cuda.synchronize()
+
+
 def time_it(f, reps):
     f()
+    sync()
     start = time.perf_counter()
     for _ in range(reps):
         f()
+    sync()
     return (time.perf_counter() - start) / reps
 
 
@@ -80,7 +93,8 @@ train_s = time_it(train_step, 5)
 model.eval()
 infer_s = time_it(infer, 10)
 print(json.dumps({
-    "engine": "pytorch", "backend": f"torch {torch.__version__} cpu, {threads} threads", "batch": N, "height": H, "width": W,
+    "engine": "pytorch",
+    "backend": f"torch {torch.__version__} " + (torch.cuda.get_device_name(0) if device.type == "cuda" else f"cpu, {threads} threads"), "batch": N, "height": H, "width": W,
     "trainStepSeconds": train_s, "trainLinesPerSecond": N / train_s, "inferLinesPerSecond": N / infer_s,
     "peakRssMB": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,
 }))
