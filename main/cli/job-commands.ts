@@ -5,10 +5,20 @@ import { Option, type Command } from 'commander';
 import { SPLITS, type Split } from '../../shared/api.ts';
 import { withClient } from './client.ts';
 import { printEvaluation, printReadings } from './job-results.ts';
-import { int, intList, modelRef } from './option-values.ts';
+import { int, intList, modelRef, redisUrl } from './option-values.ts';
 import { printResult, table } from './output.ts';
 import { progressPrinter } from './progress.ts';
 import { resolveModel } from './training-commands.ts';
+
+interface TranscribeOptions {
+  model: number | 'base';
+  pages?: number[];
+  beam: number;
+  json?: boolean;
+  redis?: string;
+  chunkSize: number;
+  attempts: number;
+}
 
 function addTranscribe(program: Command): void {
   program
@@ -19,13 +29,21 @@ function addTranscribe(program: Command): void {
     .option('--pages <ids...>', 'only these page ids', intList('--pages'))
     .option('--beam <width>', 'beam search width (1: best path)', int('--beam'), 1)
     .option('--json', 'one JSON record per line: line id, source file name, text, confidence')
-    .action(async (dir: string, o: { model: number | 'base'; pages?: number[]; beam: number; json?: boolean }) => {
-      await withClient(dir, async (client) => {
-        const modelId = await resolveModel(client, o.model);
-        const { jobId } = await client.call('startTranscription', { modelId, pageIds: o.pages, beamWidth: o.beam });
-        await client.waitForJob(jobId, progressPrinter(false));
-        await printReadings(client, !!o.json, modelId, o.pages);
-      });
+    .option('--redis <url>', 'share the lines out to `quire worker` processes through this Redis server', redisUrl)
+    .option('--chunk-size <lines>', 'with --redis: lines per part a worker takes', int('--chunk-size'), 100)
+    .option('--attempts <n>', 'with --redis: tries of a failing part before the job fails', int('--attempts'), 3)
+    .action(async (dir: string, o: TranscribeOptions) => {
+      const queue = o.redis ? { redisUrl: o.redis, chunkSize: o.chunkSize, attempts: o.attempts, backoffMs: 1000 } : undefined;
+      await withClient(
+        dir,
+        async (client) => {
+          const modelId = await resolveModel(client, o.model);
+          const { jobId } = await client.call('startTranscription', { modelId, pageIds: o.pages, beamWidth: o.beam });
+          await client.waitForJob(jobId, progressPrinter(false));
+          await printReadings(client, !!o.json, modelId, o.pages);
+        },
+        { queue },
+      );
     });
 }
 

@@ -19,6 +19,7 @@ import { addTrainingCommands } from './training-commands.ts';
 import { addSegmenterCommands } from './segmenter-commands.ts';
 import { addJobCommands } from './job-commands.ts';
 import { addModelCommands } from './model-commands.ts';
+import { addWorkerCommand } from './worker-command.ts';
 
 /** Pages of a long multi-page scan as they are stored, on a terminal only (stdout stays the report). */
 function importProgress(event: QuireEvent): void {
@@ -123,6 +124,7 @@ export function buildProgram(): { program: Command; exitCode: () => number } {
   addJobCommands(program);
   addModelCommands(program);
   addSegmenterCommands(program);
+  addWorkerCommand(program);
   return { program, exitCode: () => code };
 }
 

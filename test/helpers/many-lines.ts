@@ -22,6 +22,7 @@ export interface ManyLines {
   dir: string;
   modelId: number;
   lines: number;
+  pageIds: number[];
   /** The human transcriptions, by line id. */
   labeled: Map<number, string>;
 }
@@ -98,7 +99,7 @@ export async function manyLinesProject(count: number, o: { pages?: number; label
       durationS: 0,
     });
     model.dispose();
-    return { dir, modelId: version.id, lines: count, labeled };
+    return { dir, modelId: version.id, lines: count, pageIds, labeled };
   } finally {
     project.close();
   }

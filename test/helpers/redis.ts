@@ -50,7 +50,10 @@ export interface RedisServer {
   stop(): Promise<void>;
 }
 
-/** Starts a server for this test file; it is stopped by the file's `after` hook if not before. */
+/**
+ * Starts a server for this test file; it is stopped by an `after` hook if not before. Call it
+ * at a test file's top level (an `after` registered inside a hook or test runs when that ends).
+ */
 export async function startRedis(): Promise<RedisServer> {
   const dir = tempDir('quire-redis-');
   const port = await freePort();
