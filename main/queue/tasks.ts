@@ -21,7 +21,8 @@ export const QUEUE_NAME = 'quire';
 /**
  * Where the worker finds the project: for now the desktop project folder on a path every
  * worker reaches (SQLite in WAL mode, several writers waiting on each other's short
- * transactions). The PostgreSQL store will add { kind: 'postgres', url }.
+ * transactions; WAL needs the processes on one host, or a cluster file system: not NFS).
+ * The PostgreSQL store will add { kind: 'postgres', url } for workers on other machines.
  */
 export const storeSchema = z.object({ kind: z.literal('sqlite'), root: z.string().min(1) }).strict();
 export type StoreRef = z.infer<typeof storeSchema>;

@@ -50,11 +50,8 @@ export interface RedisServer {
   stop(): Promise<void>;
 }
 
-/**
- * Starts a server for this test file; it is stopped by an `after` hook if not before. Call it
- * at a test file's top level (an `after` registered inside a hook or test runs when that ends).
- */
-export async function startRedis(): Promise<RedisServer> {
+/** Starts a server; the caller stops it (benchmarks). Tests use startRedis. */
+export async function launchRedis(): Promise<RedisServer> {
   const dir = tempDir('quire-redis-');
   const port = await freePort();
   // Every option on the command line: no config file, no persistence, only loopback.
@@ -74,7 +71,6 @@ export async function startRedis(): Promise<RedisServer> {
     }
     rmSync(dir, { recursive: true, force: true });
   };
-  after(stop);
   try {
     await listening(port, child, () => out.slice(-2000));
   } catch (error) {
@@ -82,4 +78,15 @@ export async function startRedis(): Promise<RedisServer> {
     throw error;
   }
   return { url: `redis://127.0.0.1:${port}`, stop };
+}
+
+/**
+ * Starts a server for this test file, stopped by an `after` hook (also when a test failed).
+ * Call it at a test file's top level: an `after` registered inside a hook or test runs when
+ * that one ends.
+ */
+export async function startRedis(): Promise<RedisServer> {
+  const server = await launchRedis();
+  after(() => server.stop());
+  return server;
 }
