@@ -4,7 +4,7 @@
 // a killed worker's part is handed to another within seconds.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { Queue } from 'bullmq';
 import { pageImage } from '../../../main/db/pages.ts';
@@ -16,6 +16,7 @@ import { Project } from '../../../main/project/project.ts';
 import { connectionFor, QUEUE_NAME } from '../../../main/queue/tasks.ts';
 import { CLI } from '../../helpers/cli.ts';
 import { manyLinesProject } from '../../helpers/many-lines.ts';
+import { tempDir } from '../../helpers/project.ts';
 import { redisSkip, startRedis } from '../../helpers/redis.ts';
 
 const skip = redisSkip;
@@ -203,5 +204,18 @@ test('cancel takes the waiting parts off the queue and the job ends cancelled', 
   } finally {
     await queue.close();
     await stopAll();
+  }
+});
+
+test('--redis takes only a redis:// URL (exit 2, the option named), whether Redis runs or not', () => {
+  const dir = tempDir();
+  for (const args of [
+    ['transcribe', dir, '--model', '1', '--redis', 'localhost:6379'],
+    ['worker', '--redis', 'http://host:6379'],
+    ['worker', '--redis', 'redis://h', '--lock-ms', '10'],
+  ]) {
+    const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
+    assert.equal(r.status, 2, r.stderr);
+    assert.match(r.stderr, /--redis|--lock-ms/);
   }
 });
