@@ -5,35 +5,28 @@ import { Option, type Command } from 'commander';
 import { SPLITS, type Split } from '../../shared/api.ts';
 import { withClient } from './client.ts';
 import { printEvaluation, printReadings } from './job-results.ts';
-import { int, intList, modelRef, redisUrl } from './option-values.ts';
+import { int, intList, modelRef } from './option-values.ts';
+import { queueSettings, withQueueOptions, type QueueOptions } from './queue-options.ts';
 import { printResult, table } from './output.ts';
 import { progressPrinter } from './progress.ts';
 import { resolveModel } from './training-commands.ts';
 
-interface TranscribeOptions {
+interface TranscribeOptions extends QueueOptions {
   model: number | 'base';
   pages?: number[];
   beam: number;
   json?: boolean;
-  redis?: string;
-  chunkSize: number;
-  attempts: number;
 }
 
 function addTranscribe(program: Command): void {
-  program
-    .command('transcribe')
+  withQueueOptions(program.command('transcribe'))
     .description('read lines with a model version; readings are stored as predictions, never over human text')
     .argument('<dir>', 'project folder')
     .requiredOption('--model <id>', 'model version id, or "base" for the bundled model', modelRef)
     .option('--pages <ids...>', 'only these page ids', intList('--pages'))
     .option('--beam <width>', 'beam search width (1: best path)', int('--beam'), 1)
     .option('--json', 'one JSON record per line: line id, source file name, text, confidence')
-    .option('--redis <url>', 'share the lines out to `quire worker` processes through this Redis server', redisUrl)
-    .option('--chunk-size <lines>', 'with --redis: lines per part a worker takes', int('--chunk-size'), 100)
-    .option('--attempts <n>', 'with --redis: tries of a failing part before the job fails', int('--attempts'), 3)
     .action(async (dir: string, o: TranscribeOptions) => {
-      const queue = o.redis ? { redisUrl: o.redis, chunkSize: o.chunkSize, attempts: o.attempts, backoffMs: 1000 } : undefined;
       await withClient(
         dir,
         async (client) => {
@@ -42,7 +35,7 @@ function addTranscribe(program: Command): void {
           await client.waitForJob(jobId, progressPrinter(false));
           await printReadings(client, !!o.json, modelId, o.pages);
         },
-        { queue },
+        { queue: queueSettings(o) },
       );
     });
 }

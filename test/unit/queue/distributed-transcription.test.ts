@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { renameSync } from 'node:fs';
 import { Queue } from 'bullmq';
 import { pageImage } from '../../../main/db/pages.ts';
 import { jobReadingCount, linesReadByJob } from '../../../main/db/predictions.ts';
@@ -66,6 +66,10 @@ function quire(...args: string[]): Proc {
   return { child, output: () => out, waitFor, exited };
 }
 
+/** `quire transcribe` of the project through the queue, in parts of `chunk` lines. */
+const transcribeOn = (made: { dir: string; modelId: number }, chunk: string, ...extra: string[]) =>
+  quire('transcribe', made.dir, '--model', String(made.modelId), '--redis', redisUrl, '--chunk-size', chunk, ...extra);
+
 const worker = () => quire('worker', '--redis', redisUrl, '--lock-ms', '2000', '--threads', '1', '--verbose');
 
 /** SIGTERM (a worker finishes its part), then SIGKILL for one that has not exited 10 s later. */
@@ -103,17 +107,7 @@ test(
       const a = worker();
       const b = worker();
       await Promise.all([a.waitFor(/takes tasks/), b.waitFor(/takes tasks/)]);
-      const transcribe = quire(
-        'transcribe',
-        made.dir,
-        '--model',
-        String(made.modelId),
-        '--redis',
-        redisUrl,
-        '--chunk-size',
-        '100',
-        '--json',
-      );
+      const transcribe = transcribeOn(made, '100', '--json');
       // Mid-part: a batch of A's part is stored, the rest of the part not yet.
       await a.waitFor(/: (?:32|64)\/100 lines/);
       a.child.kill('SIGKILL');
@@ -147,45 +141,50 @@ test(
   },
 );
 
-test('a part that keeps failing is retried, then the job fails naming the part and the reason', { skip }, async () => {
-  const made = await manyLinesProject(200, { pages: 2 });
-  const project = Project.openShared(made.dir);
-  // The second page's image is gone from the store: its lines cannot be cropped on any try.
-  rmSync(project.images.path(pageImage(project.db, made.pageIds[1])!.image_hash, 'gray'));
-  project.close();
-  try {
-    const w = worker();
-    await w.waitFor(/takes tasks/);
-    const transcribe = quire(
-      'transcribe',
-      made.dir,
-      '--model',
-      String(made.modelId),
-      '--redis',
-      redisUrl,
-      '--chunk-size',
-      '100',
-      '--attempts',
-      '2',
-    );
-    assert.equal(await transcribe.exited, 2);
-    assert.match(transcribe.output(), /part 2\/2 \(lines \d+-\d+\) failed after 2 attempt\(s\): .*missing/);
-    const job = theJob(made.dir);
-    assert.equal(job.state, 'failed');
-    assert.match(job.error ?? '', /part 2\/2/);
-    assert.match(job.log, /part 2\/2 \(lines \d+-\d+\) failed \(attempt 1 of 2\): .*; retrying/);
-    assert.match(job.log, /part 1\/2 .*: 100 read/, 'the good part was read');
-  } finally {
-    await stopAll();
-  }
-});
+test(
+  'a part that keeps failing is retried, then the job fails naming the part and the reason; resumed, it reads only the lines left',
+  { skip },
+  async () => {
+    const made = await manyLinesProject(200, { pages: 2 });
+    const project = Project.openShared(made.dir);
+    // The second page's image is gone from the store: its lines cannot be cropped on any try.
+    const image = project.images.path(pageImage(project.db, made.pageIds[1])!.image_hash, 'gray');
+    project.close();
+    renameSync(image, `${image}.away`);
+    try {
+      const w = worker();
+      await w.waitFor(/takes tasks/);
+      const transcribe = transcribeOn(made, '100', '--attempts', '2');
+      assert.equal(await transcribe.exited, 2);
+      assert.match(transcribe.output(), /part 2\/2 \(lines \d+-\d+\) failed after 2 attempt\(s\): .*missing/);
+      const job = theJob(made.dir);
+      assert.equal(job.state, 'failed');
+      assert.match(job.error ?? '', /part 2\/2/);
+      assert.match(job.log, /part 2\/2 \(lines \d+-\d+\) failed \(attempt 1 of 2\): .*; retrying/);
+      assert.match(job.log, /part 1\/2 .*: 100 read/, 'the good part was read');
+
+      // The image is back: resumed on the queue, the job reads the second page only.
+      renameSync(`${image}.away`, image);
+      const resume = quire('resume', made.dir, String(job.id), '--redis', redisUrl);
+      assert.equal(await resume.exited, 0, resume.output());
+      const resumed = theJob(made.dir);
+      assert.equal(resumed.state, 'done');
+      assert.match(resumed.log, /read 200 lines \(100 in this run, 100 already read\)/);
+      const check = Project.openShared(made.dir);
+      assert.equal(jobReadingCount(check.db, job.id), 200);
+      check.close();
+    } finally {
+      await stopAll();
+    }
+  },
+);
 
 test('cancel takes the waiting parts off the queue and the job ends cancelled', { skip }, async () => {
   const made = await manyLinesProject(500, { pages: 1 });
   const queue = new Queue(QUEUE_NAME, { connection: connectionFor(redisUrl) });
   try {
     // No worker runs: every part waits.
-    const transcribe = quire('transcribe', made.dir, '--model', String(made.modelId), '--redis', redisUrl, '--chunk-size', '50');
+    const transcribe = transcribeOn(made, '50');
     const deadline = Date.now() + 30_000;
     while (!/queued 500 lines in 10 part/.test(jobsOf(made.dir)[0]?.log ?? '')) {
       assert.ok(Date.now() < deadline, 'the parts were not queued within 30 s');
