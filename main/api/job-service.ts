@@ -4,7 +4,7 @@
 import type { ProjectApi } from '../../shared/api.ts';
 import { listJobs } from '../jobs/jobs.ts';
 import { withLiveStates } from '../jobs/live-jobs.ts';
-import type { JobRunner } from '../jobs/runner.ts';
+import type { JobHost } from '../jobs/runner.ts';
 import { correctedPageIds } from '../jobs/segmenter-training.ts';
 import { checkTrainingRequest } from '../jobs/training-runs.ts';
 import { listProjectSegmenters } from '../layout/project-segmenters.ts';
@@ -23,7 +23,7 @@ type JobMethods = Pick<
 >;
 
 /** Without a runner (a service made for one task, as in tests) jobs are listed but none is started. */
-export function jobMethods(project: Project, runner: JobRunner | undefined): JobMethods {
+export function jobMethods(project: Project, runner: JobHost | undefined): JobMethods {
   const jobs = () => {
     if (!runner) throw new Error('background jobs need a job runner (the app, or the quire command, has one)');
     return runner;

@@ -13,7 +13,7 @@ import { editMethods } from './edit-service.ts';
 import { modelMethods } from './model-service.ts';
 import { readingMethods } from './reading-service.ts';
 import { jobMethods } from './job-service.ts';
-import type { JobRunner } from '../jobs/runner.ts';
+import type { JobHost } from '../jobs/runner.ts';
 import { reviewLines, suggestLines } from '../jobs/suggest.ts';
 
 export type { EventSink };
@@ -22,7 +22,7 @@ export type { EventSink };
  * `runner` runs background jobs (the app's, or the `quire` command's own);
  * `history` is the project's undo history (the app keeps one per project while it runs).
  */
-export function createService(project: Project, emit: EventSink = () => {}, runner?: JobRunner, history = new UndoStack()): ProjectApi {
+export function createService(project: Project, emit: EventSink = () => {}, runner?: JobHost, history = new UndoStack()): ProjectApi {
   const db = project.db;
   const progress = (p: ImportProgress) => emit({ type: 'import-progress', ...p });
   return {

@@ -1,7 +1,8 @@
 // The `quire` command as a client of the service table, in its own process: every command
 // calls the same dispatcher (main/api/dispatch.ts) as the app's windows, so a command and
 // the matching button validate and answer alike. Jobs run as the app runs them, in a
-// worker thread of a JobRunner (host 'cli'); the command prints their progress, waits for
+// worker thread of a JobRunner (host 'cli'), or with a queue given, transcription goes to
+// `quire worker` processes (main/queue); the command prints their progress, waits for
 // their end, and cancels them on Ctrl+C or SIGTERM (what `quire cancel` sends), which
 // leaves a resumable checkpoint.
 import type { z } from 'zod';
@@ -12,6 +13,7 @@ import { createService } from '../api/service.ts';
 import { JobCancelled } from '../jobs/jobs.ts';
 import { JobRunner } from '../jobs/runner.ts';
 import { Project } from '../project/project.ts';
+import { QueueRunner, type QueueSettings } from '../queue/queue-runner.ts';
 
 type Ending = Extract<QuireEvent, { type: 'job-changed' }>;
 /** A request as the schema takes it: what it defaults may be left out. */
@@ -25,7 +27,12 @@ export interface Client {
   waitForJob(jobId: number, onProgress: (p: RunProgress) => void): Promise<JobSummary>;
 }
 
-export async function withClient<T>(dir: string, fn: (client: Client) => Promise<T>): Promise<T> {
+export interface ClientOptions {
+  /** Transcription jobs go to this queue of `quire worker` processes instead of a local thread. */
+  queue?: QueueSettings;
+}
+
+export async function withClient<T>(dir: string, fn: (client: Client) => Promise<T>, options: ClientOptions = {}): Promise<T> {
   const project = Project.open(dir);
   const listeners = new Set<(event: QuireEvent) => void>();
   const endings = new Map<number, Ending>();
@@ -33,7 +40,8 @@ export async function withClient<T>(dir: string, fn: (client: Client) => Promise
     if (event.type === 'job-changed' && ['done', 'failed', 'cancelled'].includes(event.state)) endings.set(event.jobId, event);
     for (const listener of listeners) listener(event);
   };
-  const runner = new JobRunner(project, emit, 'cli');
+  const local = new JobRunner(project, emit, 'cli');
+  const runner = options.queue ? new QueueRunner(project, emit, local, options.queue) : local;
   const { dispatch } = createDispatcher(createService(project, emit, runner));
   const call: Client['call'] = (method, request) => dispatch(method, request);
 

@@ -6,26 +6,37 @@ import { SPLITS, type Split } from '../../shared/api.ts';
 import { withClient } from './client.ts';
 import { printEvaluation, printReadings } from './job-results.ts';
 import { int, intList, modelRef } from './option-values.ts';
+import { queueSettings, withQueueOptions, type QueueOptions } from './queue-options.ts';
 import { printResult, table } from './output.ts';
 import { progressPrinter } from './progress.ts';
 import { resolveModel } from './training-commands.ts';
 
+interface TranscribeOptions extends QueueOptions {
+  model: number | 'base';
+  pages?: number[];
+  beam: number;
+  json?: boolean;
+}
+
 function addTranscribe(program: Command): void {
-  program
-    .command('transcribe')
+  withQueueOptions(program.command('transcribe'))
     .description('read lines with a model version; readings are stored as predictions, never over human text')
     .argument('<dir>', 'project folder')
     .requiredOption('--model <id>', 'model version id, or "base" for the bundled model', modelRef)
     .option('--pages <ids...>', 'only these page ids', intList('--pages'))
     .option('--beam <width>', 'beam search width (1: best path)', int('--beam'), 1)
     .option('--json', 'one JSON record per line: line id, source file name, text, confidence')
-    .action(async (dir: string, o: { model: number | 'base'; pages?: number[]; beam: number; json?: boolean }) => {
-      await withClient(dir, async (client) => {
-        const modelId = await resolveModel(client, o.model);
-        const { jobId } = await client.call('startTranscription', { modelId, pageIds: o.pages, beamWidth: o.beam });
-        await client.waitForJob(jobId, progressPrinter(false));
-        await printReadings(client, !!o.json, modelId, o.pages);
-      });
+    .action(async (dir: string, o: TranscribeOptions) => {
+      await withClient(
+        dir,
+        async (client) => {
+          const modelId = await resolveModel(client, o.model);
+          const { jobId } = await client.call('startTranscription', { modelId, pageIds: o.pages, beamWidth: o.beam });
+          await client.waitForJob(jobId, progressPrinter(false));
+          await printReadings(client, !!o.json, modelId, o.pages);
+        },
+        { queue: queueSettings(o) },
+      );
     });
 }
 

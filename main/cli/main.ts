@@ -20,6 +20,7 @@ import { addSegmenterCommands } from './segmenter-commands.ts';
 import { addJobCommands } from './job-commands.ts';
 import { addModelCommands } from './model-commands.ts';
 import { addMigrateCommand } from './migrate-command.ts';
+import { addWorkerCommand } from './worker-command.ts';
 
 /** Pages of a long multi-page scan as they are stored, on a terminal only (stdout stays the report). */
 function importProgress(event: QuireEvent): void {
@@ -125,6 +126,7 @@ export function buildProgram(): { program: Command; exitCode: () => number } {
   addModelCommands(program);
   addSegmenterCommands(program);
   addMigrateCommand(program);
+  addWorkerCommand(program);
   return { program, exitCode: () => code };
 }
 

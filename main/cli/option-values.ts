@@ -27,3 +27,16 @@ export const modelRef = (value: string): number | 'base' => (value === 'base' ? 
 export const intList =
   (name: string) =>
   (value: string, previous: number[] = []): number[] => [...previous, int(name)(value)];
+
+/** A Redis URL (redis:// or rediss://), for the distributed jobs' queue. */
+export const redisUrl = (value: string): string => {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new InvalidArgumentError(`--redis must be a URL such as redis://host:6379, not ${value}`);
+  }
+  if (url.protocol !== 'redis:' && url.protocol !== 'rediss:')
+    throw new InvalidArgumentError(`--redis must be a redis:// or rediss:// URL`);
+  return value;
+};

@@ -10,6 +10,7 @@ import { withClient, type Client, type Input } from './client.ts';
 import { printFinished, printModel } from './job-results.ts';
 import { fraction, int, modelRef } from './option-values.ts';
 import { progressPrinter } from './progress.ts';
+import { queueSettings, withQueueOptions, type QueueOptions } from './queue-options.ts';
 
 /** A model version id, or the bundled base model (added to the project if it is not yet). */
 export const resolveModel = async (client: Client, ref: number | 'base') =>
@@ -140,23 +141,26 @@ function addTrain(program: Command): void {
 }
 
 function addResume(program: Command): void {
-  program
-    .command('resume')
+  withQueueOptions(program.command('resume'))
     .description(
-      'continue an interrupted training job from its last checkpoint; a transcription or evaluation job runs again, as Resume does in the app',
+      'continue an interrupted training job from its last checkpoint; a transcription job reads the lines it has not read yet (with --redis, on `quire worker` processes), an evaluation job runs again, as Resume does in the app',
     )
     .argument('<dir>', 'project folder')
     .argument('<job>', 'job id', int('job'))
     .option('--json', 'print progress and the result as JSON lines')
-    .action(async (dir: string, jobId: number, o: { json?: boolean }) => {
-      await withClient(dir, async (client) => {
-        const kind = (await client.call('listJobs', {})).find((j) => j.id === jobId)?.kind;
-        await client.call('resumeJob', { jobId });
-        // Readings and reports go to stdout: only a training job's progress joins them there.
-        const training = kind === 'pretrain' || kind === 'finetune';
-        const job = await client.waitForJob(jobId, progressPrinter(!!o.json && training));
-        await printFinished(client, !!o.json, job);
-      });
+    .action(async (dir: string, jobId: number, o: QueueOptions & { json?: boolean }) => {
+      await withClient(
+        dir,
+        async (client) => {
+          const kind = (await client.call('listJobs', {})).find((j) => j.id === jobId)?.kind;
+          await client.call('resumeJob', { jobId });
+          // Readings and reports go to stdout: only a training job's progress joins them there.
+          const training = kind === 'pretrain' || kind === 'finetune';
+          const job = await client.waitForJob(jobId, progressPrinter(!!o.json && training));
+          await printFinished(client, !!o.json, job);
+        },
+        { queue: queueSettings(o) },
+      );
     });
 }
 

@@ -211,4 +211,12 @@ export const MIGRATIONS: readonly string[] = [
   END;
   INSERT INTO prediction_text_fts (rowid, text) SELECT line_id, text FROM predictions p WHERE id = (SELECT max(id) FROM predictions q WHERE q.line_id = p.line_id);
   `,
+  // 8: which job wrote a reading. Transcription is shared out in chunks between workers
+  // (main/queue), and a chunk is redone when its worker dies mid-way: a line this job has
+  // already read is then skipped in the same statement that would write it, so every line
+  // is read into the table once per job. Readings from before carry no job.
+  `
+  ALTER TABLE predictions ADD COLUMN job_id INTEGER REFERENCES jobs(id) ON DELETE SET NULL;
+  CREATE INDEX predictions_job ON predictions(job_id);
+  `,
 ];

@@ -1,6 +1,6 @@
 // Model readings of lines: one per line and model, replaced when the model reads it again.
 import { sql } from 'kysely';
-import { all, qb, run, template, type Db } from './execute.ts';
+import { all, first, qb, run, template, type Db } from './execute.ts';
 import { notExcluded } from './line-sets.ts';
 
 export interface Reading {
@@ -10,25 +10,61 @@ export interface Reading {
   charConfidence: string;
 }
 
-// Built once: a transcription job stores a reading for every line.
-const upsertQuery = template<{ lineId: number; modelId: number; text: string; confidence: number; chars: string }>((p) =>
-  qb
-    .insertInto('predictions')
-    .values({ line_id: p('lineId'), model_id: p('modelId'), text: p('text'), confidence: p('confidence'), char_confidence: p('chars') })
-    .onConflict((oc) =>
-      oc.columns(['line_id', 'model_id']).doUpdateSet({
-        text: (eb) => eb.ref('excluded.text'),
-        confidence: (eb) => eb.ref('excluded.confidence'),
-        char_confidence: (eb) => eb.ref('excluded.char_confidence'),
-        created_at: sql<string>`strftime('%Y-%m-%dT%H:%M:%fZ', 'now')`,
-      }),
-    ),
+// Built once: a transcription job stores a reading for every line. A reading this job has
+// already stored is kept as it is (the update's WHERE is false, so no row changes): a chunk
+// redone after its worker died skips the lines it had written, in the same statement.
+const upsertQuery = template<{ lineId: number; modelId: number; jobId: number | null; text: string; confidence: number; chars: string }>(
+  (p) =>
+    qb
+      .insertInto('predictions')
+      .values({
+        line_id: p('lineId'),
+        model_id: p('modelId'),
+        job_id: p('jobId'),
+        text: p('text'),
+        confidence: p('confidence'),
+        char_confidence: p('chars'),
+      })
+      .onConflict((oc) =>
+        oc
+          .columns(['line_id', 'model_id'])
+          .doUpdateSet({
+            text: (eb) => eb.ref('excluded.text'),
+            confidence: (eb) => eb.ref('excluded.confidence'),
+            char_confidence: (eb) => eb.ref('excluded.char_confidence'),
+            job_id: (eb) => eb.ref('excluded.job_id'),
+            created_at: sql<string>`strftime('%Y-%m-%dT%H:%M:%fZ', 'now')`,
+          })
+          .where((eb) => eb.or([eb('excluded.job_id', 'is', null), eb('predictions.job_id', 'is not', eb.ref('excluded.job_id'))])),
+      ),
 );
 
-/** Stores a model's reading of a line, replacing its earlier one. */
-export const upsertPrediction = (db: Db, lineId: number, modelId: number, r: Reading): void => {
-  run(db, upsertQuery({ lineId, modelId, text: r.text, confidence: r.confidence, chars: r.charConfidence }));
-};
+/**
+ * Stores a model's reading of a line, replacing its earlier one, unless the same job
+ * (`jobId`) stored it already. Returns whether it wrote.
+ */
+export const upsertPrediction = (db: Db, lineId: number, modelId: number, r: Reading, jobId: number | null = null): boolean =>
+  run(db, upsertQuery({ lineId, modelId, jobId, text: r.text, confidence: r.confidence, chars: r.charConfidence })).changes > 0;
+
+/** Which of these lines the job has stored a reading of. */
+export const linesReadByJob = (db: Db, jobId: number, lineIds: number[]): Set<number> =>
+  new Set(
+    lineIds.length === 0
+      ? []
+      : all(db, qb.selectFrom('predictions').select('line_id').where('job_id', '=', jobId).where('line_id', 'in', lineIds)).map(
+          (r) => r.line_id,
+        ),
+  );
+
+/** How many readings the job stored (one per line at most: the key is line and model). */
+export const jobReadingCount = (db: Db, jobId: number): number =>
+  first(
+    db,
+    qb
+      .selectFrom('predictions')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('job_id', '=', jobId),
+  )?.n ?? 0;
 
 export interface StoredReading {
   lineId: number;

@@ -101,6 +101,8 @@ export interface PredictionsTable {
   confidence: number;
   char_confidence: Json;
   created_at: Defaulted<string>;
+  /** The job that wrote this reading (migration 8); null for older readings. */
+  job_id: number | null;
 }
 
 export interface DeletedLinesTable {
@@ -220,7 +222,16 @@ export const SCHEMA_COLUMNS: Columns = {
     created_at: true,
     updated_at: true,
   },
-  predictions: { id: true, line_id: true, model_id: true, text: true, confidence: true, char_confidence: true, created_at: true },
+  predictions: {
+    id: true,
+    line_id: true,
+    model_id: true,
+    text: true,
+    confidence: true,
+    char_confidence: true,
+    created_at: true,
+    job_id: true,
+  },
   deleted_lines: {
     id: true,
     line_id: true,

@@ -52,8 +52,8 @@ function configOf<K extends 'transcribe' | 'evaluate' | 'segment'>(project: Proj
 
 async function run(project: Project, job: Job): Promise<number | undefined> {
   if (job.kind === 'transcribe') {
-    // Reading is quick and idempotent (a prediction per line and model): no checkpoints, and
-    // "resume" simply reads again.
+    // The readings stored so far are the checkpoint: "resume" runs the job again, and the
+    // lines it has already read are skipped (read-lines.ts).
     const { modelId, pageIds, beamWidth } = configOf(project, job, 'transcribe');
     await transcribe(project, modelId, {
       jobId,

@@ -14,6 +14,12 @@ import { notResumable } from './segmenter-training.ts';
 
 export type { RunnerHost };
 
+/**
+ * What the job service asks of whoever runs its jobs: this runner, or one that sends some
+ * kinds to a queue of workers (main/queue/queue-runner.ts) and the rest here.
+ */
+export type JobHost = Pick<JobRunner, 'start' | 'resume' | 'cancel' | 'live' | 'stop'>;
+
 const PROGRESS_INTERVAL_MS = 250;
 const HEARTBEAT_MS = 1000;
 

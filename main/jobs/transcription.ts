@@ -1,5 +1,5 @@
 // Transcribing and evaluating with a model version. Readings go to the predictions table
-// (one per line and model, replaced when read again) and never touch a human
+// (one per line and model, replaced when another job reads it again) and never touch a human
 // transcription. Evaluation uses only labeled lines of the chosen split.
 import type { Split } from '../../shared/api.ts';
 import { initBackend } from '../ml/backend.ts';
@@ -7,24 +7,16 @@ import type { ErrorReport } from '../ml/metrics.ts';
 import { evaluateLines, startLineReader, type LineReader } from '../ml/line-reader.ts';
 import { loadVersion, updateModelMetrics } from '../models/registry.ts';
 import { linesToRead } from '../db/dataset.ts';
-import { transaction } from '../db/execute.ts';
-import { lineSourceName } from '../db/lines.ts';
-import { upsertPrediction } from '../db/predictions.ts';
 import { labeledLines, samplesFor } from '../project/dataset.ts';
 import type { Project } from '../project/project.ts';
 import { createJob, JobCancelled, updateJob } from './jobs.ts';
 import { defaultTrainingThreads } from '../ml/parallel.ts';
+import { readAndStore, type LineReading } from './read-lines.ts';
 
-export interface LineReading {
-  lineId: number;
-  sourceName: string | null;
-  text: string;
-  confidence: number;
-  charConfidence: number[];
-}
+export type { LineReading };
 
 /** Lines of the given pages, or of the whole project, except those of regions excluded from transcription. */
-function lineIdsOf(project: Project, pageIds?: number[]): number[] {
+export function lineIdsOf(project: Project, pageIds?: number[]): number[] {
   return linesToRead(project.db)
     .filter((r) => !pageIds || pageIds.includes(r.page_id))
     .map((r) => r.id);
@@ -42,6 +34,10 @@ export interface TranscribeOptions {
   threads?: number;
 }
 
+/**
+ * Reads the lines with the model in this process. Lines the job has already read (a job run
+ * again after a cancel or crash) are skipped. Returns the readings it stored.
+ */
 export async function transcribe(project: Project, modelId: number, options: TranscribeOptions = {}): Promise<LineReading[]> {
   const backend = await initBackend();
   const job =
@@ -52,36 +48,21 @@ export async function transcribe(project: Project, modelId: number, options: Tra
     const { model, codec } = loadVersion(project, modelId);
     reader = await startLineReader(model, codec, backend.name, options.threads ?? defaultTrainingThreads());
     const ids = lineIdsOf(project, options.pageIds);
-    const out: LineReading[] = [];
-    // Pages at a time: bounded memory, and each chunk is committed as it is done.
-    const CHUNK = 256;
-    for (let i = 0; i < ids.length; i += CHUNK) {
-      if (options.signal?.aborted) throw new JobCancelled(`transcription stopped after ${i} of ${ids.length} lines`);
-      const chunk = ids.slice(i, i + CHUNK);
-      const samples = await samplesFor(
-        project,
-        chunk.map((lineId) => ({ lineId, text: '' })),
-        model.config.height,
-      );
-      // Chunks stream through the reader: each is read on all threads, then stored.
-      const readings = (await reader.readLines(
-        samples.map((s) => s.image),
-        16,
-        options.beamWidth ?? 1,
-      ))!;
-      transaction(project.db, () => {
-        chunk.forEach((lineId, k) => {
-          const r = readings[k];
-          const charConfidence = JSON.stringify(r.charConfidence.map((c) => Math.round(c * 1000) / 1000));
-          upsertPrediction(project.db, lineId, modelId, { text: r.text, confidence: r.confidence, charConfidence });
-          out.push({ lineId, sourceName: lineSourceName(project.db, lineId), ...r });
-        });
-      });
-      options.onProgress?.(Math.min(ids.length, i + CHUNK), ids.length);
-      updateJob(project, job.id, { progress: { step: Math.min(ids.length, i + CHUNK), steps: ids.length } });
-    }
+    // Pages at a time: bounded memory, each batch is read on all threads and committed as it is done.
+    const target = { jobId: job.id, modelId, height: model.config.height, beamWidth: options.beamWidth ?? 1 };
+    let done = 0;
+    const { written } = await readAndStore(project, reader, target, ids, {
+      batch: 256,
+      signal: options.signal,
+      onBatch: (step, total) => {
+        done = step;
+        options.onProgress?.(step, total);
+        updateJob(project, job.id, { progress: { step, steps: total } });
+      },
+    });
+    if (options.signal?.aborted) throw new JobCancelled(`transcription stopped after ${done} of ${ids.length} lines`);
     updateJob(project, job.id, { state: 'done', modelId, log: `read ${ids.length} lines` });
-    return out;
+    return written;
   } catch (error) {
     if (error instanceof JobCancelled) updateJob(project, job.id, { state: 'cancelled', log: error.message });
     else updateJob(project, job.id, { state: 'failed', error: (error as Error).message });

@@ -35,6 +35,17 @@ export class Project {
     return Project.openAt(root);
   }
 
+  /**
+   * Opens a project that processes on other machines also use (a queue worker's, on a shared
+   * path): the crash cleanup is left to the desktop, since a process id recorded by another
+   * machine says nothing here, and an import in progress there would look abandoned.
+   */
+  static openShared(dir: string): Project {
+    const root = resolve(dir);
+    if (!existsSync(join(root, DB_FILE))) throw new Error(`${root} is not a Quire project (no ${DB_FILE})`);
+    return new Project(root, openDatabase(join(root, DB_FILE)), new ImageStore(join(root, 'images')));
+  }
+
   private static openAt(root: string): Project {
     const project = new Project(root, openDatabase(join(root, DB_FILE)), new ImageStore(join(root, 'images')));
     // Leftovers of a crash: half-written documents of a dead importer, and temporary

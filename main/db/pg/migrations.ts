@@ -17,7 +17,7 @@
 //   it is the `quire serve` slice's, with search.ts (tsvector and a GIN index).
 
 /** The SQLite schema version (../migrations.ts) the newest migration here matches. */
-export const MIRRORS_SQLITE_VERSION = 7;
+export const MIRRORS_SQLITE_VERSION = 8;
 
 /** strftime('%Y-%m-%dT%H:%M:%fZ', 'now'): UTC, milliseconds, as text. */
 const NOW = `(to_char(statement_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))`;
@@ -152,5 +152,10 @@ export const PG_MIGRATIONS: readonly string[] = [
     value TEXT NOT NULL,
     updated_at TEXT NOT NULL DEFAULT ${NOW}
   );
+  `,
+  // 2: SQLite migration 8, which job wrote a reading (shared transcription, main/queue).
+  `
+  ALTER TABLE predictions ADD COLUMN job_id BIGINT REFERENCES jobs(id) ON DELETE SET NULL ${FK};
+  CREATE INDEX predictions_job ON predictions(job_id);
   `,
 ];

@@ -25,3 +25,18 @@ test('item 9: .tmp files of dead writers are removed at open, live ones and real
   assert.equal(existsSync(live), true);
   assert.equal(existsSync(real), true);
 });
+
+test('a queue worker opening a shared project leaves temp files alone: their writer may run on another machine', () => {
+  const project = newProject();
+  const sub = join(project.images.root, 'cd');
+  mkdirSync(sub, { recursive: true });
+  // Another host's writer: its process id means nothing on this machine.
+  const elsewhere = join(sub, `${'cd'.repeat(32)}.png.999999999.0123abcd.tmp`);
+  writeFileSync(elsewhere, 'x');
+  const root = project.root;
+  project.close();
+  Project.openShared(root).close();
+  assert.equal(existsSync(elsewhere), true);
+  Project.open(root).close();
+  assert.equal(existsSync(elsewhere), false, 'the desktop, which owns the folder, cleans it');
+});

@@ -1,0 +1,42 @@
+// `quire worker --redis URL`: a long-running process that takes parts of jobs (chunks of
+// lines to transcribe) from the queue and writes their results into the project store the
+// job came from. Start any number, on any machine that reaches Redis and the store.
+import type { Command } from 'commander';
+import { availableParallelism } from 'node:os';
+import { runWorker } from '../queue/worker.ts';
+import { int, redisUrl } from './option-values.ts';
+
+export function addWorkerCommand(program: Command): void {
+  program
+    .command('worker')
+    .description(
+      'take transcription work from a Redis queue (started with `quire transcribe --redis`) until stopped with Ctrl+C or SIGTERM',
+    )
+    .requiredOption('--redis <url>', 'the Redis server of the queue, e.g. redis://host:6379', redisUrl)
+    .option('--concurrency <n>', 'parts worked on at once', int('--concurrency'), 1)
+    .option('--threads <n>', 'threads that read lines', int('--threads'), Math.max(1, Math.min(availableParallelism(), 8)))
+    .option(
+      '--lock-ms <ms>',
+      "how long a part waits after its worker stopped answering before another takes it (BullMQ's lock)",
+      int('--lock-ms', 500),
+      30_000,
+    )
+    .option('--verbose', 'log every batch of lines, not only each part')
+    .action(async (o: { redis: string; concurrency: number; threads: number; lockMs: number; verbose?: boolean }) => {
+      const stop = new Promise<void>((resolve) => {
+        process.once('SIGINT', () => resolve());
+        process.once('SIGTERM', () => resolve());
+      });
+      await runWorker(
+        {
+          redisUrl: o.redis,
+          concurrency: o.concurrency,
+          threads: o.threads,
+          lockMs: o.lockMs,
+          verbose: !!o.verbose,
+          log: (line) => process.stderr.write(`${new Date().toISOString()} ${line}\n`),
+        },
+        stop,
+      );
+    });
+}

@@ -1,0 +1,211 @@
+// One run of a transcription job on the queue, followed from the process that queued it:
+// the job's lines split into parts (chunks of line ids), one BullMQ task each, and the job's
+// row kept as a local job's is (running, progress, log, then done, failed or cancelled) from
+// what the workers report through BullMQ's events. The readings stored are the job's
+// checkpoint: a run that stops (this process died, the job was cancelled) is resumed by
+// queuing it again, and the workers skip the lines already read.
+import type { Queue } from 'bullmq';
+import type { EventSink } from '../../shared/api.ts';
+import type { JobConfig } from '../../shared/job-configs.ts';
+import { linesReadByJob } from '../db/predictions.ts';
+import { updateJob } from '../jobs/jobs.ts';
+import { lineIdsOf } from '../jobs/transcription.ts';
+import type { Project } from '../project/project.ts';
+import { redisLabel, taskIdPrefix, type PartProgress, type PartResult, type StoreRef, type Task } from './tasks.ts';
+
+export interface QueueSettings {
+  redisUrl: string;
+  /** Lines per part. */
+  chunkSize: number;
+  /** Tries of a part before the job fails (BullMQ retries it on any worker). */
+  attempts: number;
+  backoffMs: number;
+}
+
+/** The BullMQ events a run follows (QueueEvents'), for its own parts. */
+export type PartEvent =
+  | { type: 'progress'; data: unknown }
+  | { type: 'completed'; returnvalue: unknown }
+  | { type: 'failed'; failedReason: string }
+  | { type: 'stalled' }
+  | { type: 'retried' };
+
+const PROGRESS_WRITE_MS = 250;
+
+export class DistributedRun {
+  readonly prefix: string;
+  private parts: number[][] = [];
+  private readonly doneIn = new Map<number, number>();
+  private readonly finished = new Set<number>();
+  private readonly workers = new Set<string>();
+  private written = 0;
+  private skipped = 0;
+  private total = 0;
+  private started = Date.now();
+  private lastWrite = 0;
+  private ended = false;
+  private settle!: () => void;
+  /** Resolves when the run has ended (done, failed or cancelled), its row written. */
+  readonly end = new Promise<void>((resolve) => (this.settle = resolve));
+
+  constructor(
+    private readonly project: Project,
+    private readonly emit: EventSink,
+    readonly jobId: number,
+    private readonly config: JobConfig<'transcribe'>,
+    private readonly settings: QueueSettings,
+    private readonly queue: Queue,
+  ) {
+    this.prefix = taskIdPrefix(this.store(), jobId, Date.now().toString(36));
+  }
+
+  private store(): StoreRef {
+    return { kind: 'sqlite', root: this.project.root };
+  }
+
+  private log(line: string): void {
+    updateJob(this.project, this.jobId, { log: line });
+  }
+
+  /** Queues the parts; the caller has subscribed the run to its events first. */
+  async start(): Promise<void> {
+    const lineIds = lineIdsOf(this.project, this.config.pageIds);
+    this.total = lineIds.length;
+    for (let i = 0; i < lineIds.length; i += this.settings.chunkSize) this.parts.push(lineIds.slice(i, i + this.settings.chunkSize));
+    updateJob(this.project, this.jobId, {
+      state: 'running',
+      progress: { step: 0, steps: this.total, parts: this.parts.length, queue: redisLabel(this.settings.redisUrl) },
+      log: `queued ${this.total} lines in ${this.parts.length} part(s) of up to ${this.settings.chunkSize} on ${redisLabel(this.settings.redisUrl)}`,
+    });
+    this.emit({ type: 'job-changed', jobId: this.jobId, state: 'running' });
+    if (this.parts.length === 0) return this.finish();
+    const config = { ...this.config, kind: 'transcribe' } as Record<string, unknown>;
+    await this.queue.addBulk(
+      this.parts.map((lineIds, index) => ({
+        name: 'transcribe',
+        data: {
+          v: 1,
+          store: this.store(),
+          jobId: this.jobId,
+          kind: 'transcribe',
+          config,
+          part: { index, of: this.parts.length, lineIds },
+        } satisfies Task,
+        opts: {
+          jobId: `${this.prefix}${index}`,
+          attempts: this.settings.attempts,
+          backoff: { type: 'fixed', delay: this.settings.backoffMs },
+          // Finished tasks are kept a while for inspection (BullMQ's UI, redis-cli), not forever.
+          removeOnComplete: { age: 3600 },
+          removeOnFail: { age: 7 * 24 * 3600 },
+        },
+      })),
+    );
+  }
+
+  private partName(index: number): string {
+    const ids = this.parts[index];
+    return `part ${index + 1}/${this.parts.length} (lines ${ids[0]}-${ids[ids.length - 1]})`;
+  }
+
+  /** An event of one of this run's parts (`index` from its task id). */
+  async onEvent(index: number, event: PartEvent): Promise<void> {
+    if (this.ended || index >= this.parts.length) return;
+    if (event.type === 'progress') {
+      const p = event.data as PartProgress;
+      if (!this.finished.has(index) && Number.isFinite(p?.done)) this.doneIn.set(index, p.done);
+      this.report(false);
+    } else if (event.type === 'completed') {
+      if (this.finished.has(index)) return;
+      const r = event.returnvalue as PartResult;
+      this.finished.add(index);
+      this.doneIn.set(index, this.parts[index].length);
+      this.written += r.written;
+      this.skipped += r.skipped;
+      this.workers.add(r.worker);
+      this.log(
+        `${this.partName(index)}: ${r.written} read${r.skipped ? `, ${r.skipped} already read (a redone part)` : ''} by ${r.worker} in ${r.seconds.toFixed(1)} s`,
+      );
+      this.report(this.finished.size === this.parts.length);
+      if (this.finished.size === this.parts.length) this.finish();
+    } else if (event.type === 'stalled') {
+      this.log(`${this.partName(index)}: its worker stopped answering (stalled); BullMQ hands it to another worker`);
+    } else if (event.type === 'retried') {
+      const task = await this.queue.getJob(`${this.prefix}${index}`);
+      this.log(
+        `${this.partName(index)} failed (attempt ${task?.attemptsMade ?? '?'} of ${this.settings.attempts}): ${task?.failedReason ?? 'no reason given'}; retrying`,
+      );
+    } else if (event.type === 'failed') {
+      const task = await this.queue.getJob(`${this.prefix}${index}`);
+      const tries = task ? ` after ${task.attemptsMade} attempt(s)` : '';
+      await this.stop('failed', `${this.partName(index)} failed${tries}: ${event.failedReason}`);
+    }
+  }
+
+  private report(force: boolean): void {
+    const now = Date.now();
+    if (!force && now - this.lastWrite < PROGRESS_WRITE_MS) return;
+    this.lastWrite = now;
+    const step = [...this.doneIn.values()].reduce((a, b) => a + b, 0);
+    const seconds = (now - this.started) / 1000;
+    const linesPerSecond = seconds > 0 ? step / seconds : 0;
+    updateJob(this.project, this.jobId, { progress: { step, steps: this.total, parts: this.parts.length, done: this.finished.size } });
+    this.emit({
+      type: 'job-progress',
+      progress: {
+        jobId: this.jobId,
+        phase: 'transcribe',
+        step,
+        steps: this.total,
+        loss: 0,
+        linesPerSecond,
+        etaSeconds: linesPerSecond > 0 ? (this.total - step) / linesPerSecond : Infinity,
+      },
+    });
+  }
+
+  /** Every part is done: the job is done if every line still in the project has its reading. */
+  private finish(): void {
+    this.ended = true;
+    const ids = this.parts.flat();
+    const still = new Set(lineIdsOf(this.project, this.config.pageIds));
+    const read = linesReadByJob(this.project.db, this.jobId, ids);
+    const missing = ids.filter((id) => still.has(id) && !read.has(id));
+    if (missing.length) {
+      const error = `${missing.length} line(s) have no reading after every part finished (first: line ${missing[0]})`;
+      updateJob(this.project, this.jobId, { state: 'failed', error, log: `failed: ${error}` });
+      this.emit({ type: 'job-changed', jobId: this.jobId, state: 'failed', error });
+    } else {
+      updateJob(this.project, this.jobId, {
+        state: 'done',
+        modelId: this.config.modelId,
+        log: `read ${ids.length} lines (${this.written} in this run, ${this.skipped} already read) on ${this.workers.size} worker(s)`,
+      });
+      this.emit({ type: 'job-changed', jobId: this.jobId, state: 'done', modelId: this.config.modelId });
+    }
+    this.settle();
+  }
+
+  /**
+   * Ends the run as cancelled or failed: the parts still waiting (or waiting for a retry) are
+   * taken off the queue; those being read finish, their readings kept (a resume skips them).
+   */
+  async stop(state: 'cancelled' | 'failed', reason: string): Promise<void> {
+    if (this.ended) return;
+    this.ended = true;
+    let removed = 0;
+    let inHand = 0;
+    for (let i = 0; i < this.parts.length; i++) {
+      if (this.finished.has(i)) continue;
+      // 0: locked by a worker (being read), or already gone.
+      const n = await this.queue.remove(`${this.prefix}${i}`).catch(() => 0);
+      if (n) removed++;
+      else inHand++;
+    }
+    const summary = `${removed} waiting part(s) taken off the queue${inHand ? `, ${inHand} in a worker's hands finish` : ''}`;
+    if (state === 'failed') updateJob(this.project, this.jobId, { state, error: reason, log: `failed: ${reason}; ${summary}` });
+    else updateJob(this.project, this.jobId, { state, log: `${reason}: ${summary}` });
+    this.emit({ type: 'job-changed', jobId: this.jobId, state, error: state === 'failed' ? reason : undefined });
+    this.settle();
+  }
+}

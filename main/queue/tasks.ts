@@ -1,0 +1,89 @@
+// What travels through Redis: one BullMQ job ("task") per part of a Quire job. A task is
+// generic: the project store it belongs to, the Quire job (its row in that store's jobs
+// table, whose stored config the worker checks before use), its kind, and the part to do.
+// Transcription's parts are chunks of line ids. What the other kinds need, for whoever adds
+// them:
+// - segmentation: parts of page ids (each page is independent), written like chunks of
+//   lines; the page's lines are replaced in one transaction, so a redone part is a no-op
+//   when the page is already segmented by this job (record the job on the page).
+// - evaluation: parts of labeled line ids, each returning its error counts (not rates) in
+//   its result; the enqueuing side sums them and computes CER/WER once every part is done.
+// - training: one task (not parts), whose worker resumes from the job's checkpoint file in
+//   the store (training-runs.ts already resumes), with a lock long enough for one step and
+//   progress reported per step; a stalled training task is handed out again and continues
+//   from the last checkpoint rather than from the start.
+import { createHash } from 'node:crypto';
+import { z } from '../../shared/zod.ts';
+
+/** One queue for every project and kind: workers take whatever comes next. */
+export const QUEUE_NAME = 'quire';
+
+/**
+ * Where the worker finds the project: for now the desktop project folder on a path every
+ * worker reaches (SQLite in WAL mode, several writers waiting on each other's short
+ * transactions; WAL needs the processes on one host, or a cluster file system: not NFS).
+ * The PostgreSQL store will add { kind: 'postgres', url } for workers on other machines.
+ */
+export const storeSchema = z.object({ kind: z.literal('sqlite'), root: z.string().min(1) }).strict();
+export type StoreRef = z.infer<typeof storeSchema>;
+
+export const TASK_KINDS = ['transcribe'] as const;
+export type TaskKind = (typeof TASK_KINDS)[number];
+
+export const taskSchema = z
+  .object({
+    /** The payload's format: a worker refuses one it does not know rather than misread it. */
+    v: z.literal(1),
+    store: storeSchema,
+    jobId: z.number().int().positive(),
+    kind: z.enum(TASK_KINDS),
+    /** The Quire job's config as stored when the task was queued (parseJobConfig checks it). */
+    config: z.record(z.string(), z.unknown()),
+    part: z
+      .object({
+        index: z.number().int().min(0),
+        of: z.number().int().positive(),
+        lineIds: z.array(z.number().int().positive()),
+      })
+      .strict(),
+  })
+  .strict();
+export type Task = z.infer<typeof taskSchema>;
+
+/** What a worker answers for a finished part (BullMQ's return value). */
+export interface PartResult {
+  written: number;
+  skipped: number;
+  worker: string;
+  seconds: number;
+}
+
+/** Progress of a part, as the worker reports it (BullMQ's job progress). */
+export interface PartProgress {
+  done: number;
+  of: number;
+}
+
+/**
+ * BullMQ ids of a run's tasks: the store (hashed: ids may not contain ':'), the job, the
+ * run (a job resumed later is queued again under new ids) and the part.
+ */
+export function taskIdPrefix(store: StoreRef, jobId: number, run: string): string {
+  const storeKey = createHash('sha256').update(`${store.kind}\0${store.root}`).digest('hex').slice(0, 12);
+  return `q${storeKey}-j${jobId}-${run}-`;
+}
+
+/** A Redis URL as it may be logged: without its password. */
+export function redisLabel(url: string): string {
+  try {
+    const u = new URL(url);
+    u.password = '';
+    u.username = '';
+    return u.toString();
+  } catch {
+    return 'redis (URL not shown)';
+  }
+}
+
+/** BullMQ's connection options for a Redis URL; workers block on it, so requests never give up. */
+export const connectionFor = (url: string) => ({ url, maxRetriesPerRequest: null });

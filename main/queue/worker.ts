@@ -1,0 +1,86 @@
+// `quire worker`: takes tasks from the queue (BullMQ over Redis) until it is stopped, on
+// any machine that reaches Redis and the project store. BullMQ does the distributed part:
+// a task is locked by the worker that took it and the lock is renewed while it runs; a
+// worker that dies (SIGKILL, power loss) stops renewing, and after `lockMs` another
+// worker's stalled-job check (every `lockMs / 2`) hands the task out again. A task that
+// fails is retried by BullMQ as its enqueuer asked (attempts, backoff). SIGTERM or Ctrl+C
+// stops taking tasks and lets the running ones finish.
+import { hostname } from 'node:os';
+import { Worker, type Job as QueueJob } from 'bullmq';
+import { connectionFor, QUEUE_NAME, redisLabel, taskSchema, type PartResult, type Task } from './tasks.ts';
+import { OpenStores, transcribePart } from './transcribe-part.ts';
+import { describeIssues } from '../../shared/zod.ts';
+
+export interface WorkerOptions {
+  redisUrl: string;
+  /** Tasks run at once by this process. */
+  concurrency: number;
+  /** Threads each reader uses. */
+  threads: number;
+  /**
+   * How long a task's lock lives without renewal: how long a dead worker's task waits before
+   * it is handed out again. BullMQ's default is 30 s; the tests use 2 s. Too short for a busy
+   * machine and a live worker's task is handed out twice (harmless: lines are stored once).
+   */
+  lockMs: number;
+  log: (line: string) => void;
+  /** Log each batch of a task too (the tests wait on it to kill a worker mid-task). */
+  verbose?: boolean;
+}
+
+/** A task's payload, checked: a malformed one fails with the field named, and is not retried into the same error. */
+function parseTask(job: QueueJob): Task {
+  const parsed = taskSchema.safeParse(job.data);
+  if (!parsed.success)
+    throw new Error(`task ${job.id} is not a Quire task this worker understands: ${describeIssues(parsed.error, 'task')}`);
+  return parsed.data;
+}
+
+const partName = (t: Task) => `part ${t.part.index + 1}/${t.part.of} of job ${t.jobId} (${t.store.root})`;
+
+/** Runs until `stop` resolves; returns once running tasks have finished and everything is closed. */
+export async function runWorker(o: WorkerOptions, stop: Promise<unknown>): Promise<void> {
+  const stores = new OpenStores(o.threads);
+  const who = `${hostname()}:${process.pid}`;
+  const worker = new Worker<unknown, PartResult>(
+    QUEUE_NAME,
+    async (job) => {
+      const task = parseTask(job);
+      const started = Date.now();
+      o.log(`${partName(task)}: reading ${task.part.lineIds.length} lines (attempt ${job.attemptsMade + 1})`);
+      const { written, skipped } = await transcribePart(stores, task, async (p) => {
+        if (o.verbose) o.log(`${partName(task)}: ${p.done}/${p.of} lines`);
+        await job.updateProgress(p);
+      });
+      const seconds = (Date.now() - started) / 1000;
+      o.log(`${partName(task)}: ${written} read, ${skipped} already read, in ${seconds.toFixed(1)} s`);
+      return { written, skipped, worker: who, seconds };
+    },
+    {
+      connection: connectionFor(o.redisUrl),
+      concurrency: o.concurrency,
+      lockDuration: o.lockMs,
+      stalledInterval: Math.max(500, Math.round(o.lockMs / 2)),
+      // A task whose worker died twice is failed rather than handed out forever.
+      maxStalledCount: 2,
+      autorun: false,
+    },
+  );
+  worker.on('failed', (job, error) => {
+    if (job) o.log(`task ${job.id} failed (attempt ${job.attemptsMade}): ${error.message}`);
+  });
+  worker.on('error', (error) => o.log(`queue error: ${error.message}`));
+  // Stopped before Redis answered (a wrong URL, a server down): nothing to finish.
+  if ((await Promise.race([worker.waitUntilReady().then(() => 'ready'), stop])) !== 'ready') {
+    await worker.close(true);
+    await stores.close();
+    return;
+  }
+  o.log(`worker ${who} takes tasks from ${redisLabel(o.redisUrl)} (concurrency ${o.concurrency}, lock ${o.lockMs} ms)`);
+  const running = worker.run();
+  await stop;
+  o.log('stopping: finishing the tasks in hand');
+  await worker.close();
+  await running;
+  await stores.close();
+}

@@ -1,0 +1,220 @@
+// Transcription shared out through a real Redis (Debian's redis-server, test/helpers/redis.ts)
+// to `quire worker` processes, as users run them: the compiled CLI. Skipped, saying why,
+// where redis-server is not installed. The workers' lock is 2 s here (30 s by default), so
+// a killed worker's part is handed to another within seconds.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { renameSync } from 'node:fs';
+import { Queue } from 'bullmq';
+import { pageImage } from '../../../main/db/pages.ts';
+import { jobReadingCount, linesReadByJob } from '../../../main/db/predictions.ts';
+import { currentText } from '../../../main/db/transcriptions.ts';
+import { listJobs } from '../../../main/jobs/jobs.ts';
+import { lineIdsOf } from '../../../main/jobs/transcription.ts';
+import { Project } from '../../../main/project/project.ts';
+import { connectionFor, QUEUE_NAME } from '../../../main/queue/tasks.ts';
+import { CLI } from '../../helpers/cli.ts';
+import { manyLinesProject } from '../../helpers/many-lines.ts';
+import { tempDir } from '../../helpers/project.ts';
+import { redisSkip, startRedis } from '../../helpers/redis.ts';
+
+const skip = redisSkip;
+// Started at the top level, so the helper's `after` hook stops it when this file ends.
+const redisUrl = skip ? '' : (await startRedis()).url;
+
+interface Proc {
+  child: ChildProcess;
+  output: () => string;
+  /** Resolves with the first match of `pattern` in the output so far or to come. */
+  waitFor: (pattern: RegExp, timeoutMs?: number) => Promise<RegExpMatchArray>;
+  exited: Promise<number | null>;
+}
+
+const running = new Set<ChildProcess>();
+
+function quire(...args: string[]): Proc {
+  const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  running.add(child);
+  let out = '';
+  const waiters: Array<() => void> = [];
+  const onData = (d: Buffer) => {
+    out += d;
+    for (const w of [...waiters]) w();
+  };
+  child.stdout!.on('data', onData);
+  child.stderr!.on('data', onData);
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => {
+      running.delete(child);
+      resolve(code);
+    }),
+  );
+  const waitFor = (pattern: RegExp, timeoutMs = 60_000) =>
+    new Promise<RegExpMatchArray>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no ${pattern} within ${timeoutMs} ms in:\n${out.slice(-3000)}`)), timeoutMs);
+      const check = () => {
+        const m = out.match(pattern);
+        if (!m) return;
+        clearTimeout(timer);
+        waiters.splice(waiters.indexOf(check), 1);
+        resolve(m);
+      };
+      waiters.push(check);
+      check();
+    });
+  return { child, output: () => out, waitFor, exited };
+}
+
+/** `quire transcribe` of the project through the queue, in parts of `chunk` lines. */
+const transcribeOn = (made: { dir: string; modelId: number }, chunk: string, ...extra: string[]) =>
+  quire('transcribe', made.dir, '--model', String(made.modelId), '--redis', redisUrl, '--chunk-size', chunk, ...extra);
+
+const worker = () => quire('worker', '--redis', redisUrl, '--lock-ms', '2000', '--threads', '1', '--verbose');
+
+/** SIGTERM (a worker finishes its part), then SIGKILL for one that has not exited 10 s later. */
+async function stopAll(): Promise<void> {
+  for (const child of running) {
+    const gone = new Promise((r) => child.once('exit', r));
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    await gone;
+    clearTimeout(timer);
+  }
+}
+
+function jobsOf(dir: string) {
+  const project = Project.openShared(dir);
+  try {
+    return listJobs(project);
+  } finally {
+    project.close();
+  }
+}
+
+function theJob(dir: string) {
+  const jobs = jobsOf(dir);
+  assert.equal(jobs.length, 1);
+  return jobs[0];
+}
+
+test(
+  'two workers transcribe 2,000 lines; one is SIGKILLed mid-part: every line read once, the job done, no human text changed',
+  { skip },
+  async () => {
+    const made = await manyLinesProject(2000, { pages: 4, labeled: 40 });
+    try {
+      const a = worker();
+      const b = worker();
+      await Promise.all([a.waitFor(/takes tasks/), b.waitFor(/takes tasks/)]);
+      const transcribe = transcribeOn(made, '100', '--json');
+      // Mid-part: a batch of A's part is stored, the rest of the part not yet.
+      await a.waitFor(/: (?:32|64)\/100 lines/);
+      a.child.kill('SIGKILL');
+      assert.equal(await a.exited, null, 'killed');
+      assert.equal(await transcribe.exited, 0, transcribe.output().slice(-3000));
+      const job = theJob(made.dir);
+      assert.equal(job.state, 'done');
+      assert.equal(job.modelId, made.modelId);
+      assert.match(job.log, /stalled/, 'the killed worker’s part was detected as stalled');
+      assert.match(job.log, /already read \(a redone part\)/, 'the redone part skipped the lines stored before the kill');
+      assert.match(job.log, /read 2000 lines/);
+      const project = Project.openShared(made.dir);
+      try {
+        const ids = lineIdsOf(project);
+        assert.equal(ids.length, 2000);
+        assert.equal(jobReadingCount(project.db, job.id), 2000, 'one reading per line for the job');
+        assert.equal(linesReadByJob(project.db, job.id, ids).size, 2000);
+        for (const [lineId, text] of made.labeled) assert.equal(currentText(project.db, lineId), text);
+      } finally {
+        project.close();
+      }
+      const printed = transcribe
+        .output()
+        .trim()
+        .split('\n')
+        .filter((l) => l.startsWith('{"line_id"'));
+      assert.equal(printed.length, 2000, 'the command prints every reading');
+    } finally {
+      await stopAll();
+    }
+  },
+);
+
+test(
+  'a part that keeps failing is retried, then the job fails naming the part and the reason; resumed, it reads only the lines left',
+  { skip },
+  async () => {
+    const made = await manyLinesProject(200, { pages: 2 });
+    const project = Project.openShared(made.dir);
+    // The second page's image is gone from the store: its lines cannot be cropped on any try.
+    const image = project.images.path(pageImage(project.db, made.pageIds[1])!.image_hash, 'gray');
+    project.close();
+    renameSync(image, `${image}.away`);
+    try {
+      const w = worker();
+      await w.waitFor(/takes tasks/);
+      const transcribe = transcribeOn(made, '100', '--attempts', '2');
+      assert.equal(await transcribe.exited, 2);
+      assert.match(transcribe.output(), /part 2\/2 \(lines \d+-\d+\) failed after 2 attempt\(s\): .*missing/);
+      const job = theJob(made.dir);
+      assert.equal(job.state, 'failed');
+      assert.match(job.error ?? '', /part 2\/2/);
+      assert.match(job.log, /part 2\/2 \(lines \d+-\d+\) failed \(attempt 1 of 2\): .*; retrying/);
+      assert.match(job.log, /part 1\/2 .*: 100 read/, 'the good part was read');
+
+      // The image is back: resumed on the queue, the job reads the second page only.
+      renameSync(`${image}.away`, image);
+      const resume = quire('resume', made.dir, String(job.id), '--redis', redisUrl);
+      assert.equal(await resume.exited, 0, resume.output());
+      const resumed = theJob(made.dir);
+      assert.equal(resumed.state, 'done');
+      assert.match(resumed.log, /read 200 lines \(100 in this run, 100 already read\)/);
+      const check = Project.openShared(made.dir);
+      assert.equal(jobReadingCount(check.db, job.id), 200);
+      check.close();
+    } finally {
+      await stopAll();
+    }
+  },
+);
+
+test('cancel takes the waiting parts off the queue and the job ends cancelled', { skip }, async () => {
+  const made = await manyLinesProject(500, { pages: 1 });
+  const queue = new Queue(QUEUE_NAME, { connection: connectionFor(redisUrl) });
+  try {
+    // No worker runs: every part waits.
+    const transcribe = transcribeOn(made, '50');
+    const deadline = Date.now() + 30_000;
+    while (!/queued 500 lines in 10 part/.test(jobsOf(made.dir)[0]?.log ?? '')) {
+      assert.ok(Date.now() < deadline, 'the parts were not queued within 30 s');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(await queue.getWaitingCount(), 10);
+    const cancel = quire('cancel', made.dir, String(theJob(made.dir).id));
+    assert.equal(await cancel.exited, 0, cancel.output());
+    assert.equal(await transcribe.exited, 130, transcribe.output());
+    const job = theJob(made.dir);
+    assert.equal(job.state, 'cancelled');
+    assert.match(job.log, /10 waiting part\(s\) taken off the queue/);
+    const counts = await queue.getJobCounts('waiting', 'delayed', 'active');
+    assert.deepEqual(counts, { waiting: 0, delayed: 0, active: 0 });
+  } finally {
+    await queue.close();
+    await stopAll();
+  }
+});
+
+test('--redis takes only a redis:// URL (exit 2, the option named), whether Redis runs or not', () => {
+  const dir = tempDir();
+  for (const args of [
+    ['transcribe', dir, '--model', '1', '--redis', 'localhost:6379'],
+    ['worker', '--redis', 'http://host:6379'],
+    ['worker', '--redis', 'redis://h', '--lock-ms', '10'],
+  ]) {
+    const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
+    assert.equal(r.status, 2, r.stderr);
+    assert.match(r.stderr, /--redis|--lock-ms/);
+  }
+});
