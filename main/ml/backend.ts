@@ -55,11 +55,12 @@ function wasmDistDir(): string {
 }
 
 /**
- * Whether WebGPU joins the automatic choice. Not yet anywhere: it must be both faster
- * than wasm where it loads (a software adapter such as SwiftShader is ~100× slower, and no
- * hardware adapter has been measured yet) and able to run Quire's synchronous paths
- * (readLines, evaluate, checkpoints read tensors synchronously, which Node's WebGPU cannot).
- * Until both hold it is opt-in: QUIRE_BACKEND=webgpu.
+ * Whether WebGPU joins the automatic choice: no. Measured on a real GPU (an H200 through
+ * Dawn and the NVIDIA Vulkan driver, docs/engine.md "GPU check"), it is exact but trains
+ * the recognizer at a fifth of wasm's speed on the same machine's cores (the LSTM runs as
+ * many small kernels), and on a software adapter such as SwiftShader it is ~100× slower.
+ * Quire's synchronous paths (readLines, evaluate, checkpoints) also need reads that Node's
+ * WebGPU cannot do. It stays opt-in: QUIRE_BACKEND=webgpu.
  */
 const autoWebGpu = false;
 
