@@ -422,9 +422,11 @@ export type QuireEvent =
 
 /**
  * Why a call failed, the same from every caller (main/api/dispatch.ts): the request was
- * refused by its schema, the method does not exist, or the method itself failed.
+ * refused by its schema, the method does not exist, or the method itself failed; on a team
+ * server also: no one is signed in (unauthorized), or the account's role may not call it
+ * (forbidden, shared/roles.ts).
  */
-export const ERROR_CODES = ['invalid-request', 'not-found', 'failed'] as const;
+export const ERROR_CODES = ['invalid-request', 'not-found', 'failed', 'unauthorized', 'forbidden'] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
 /** Where a service sends its events (the app: to every window; the CLI: to the terminal). */

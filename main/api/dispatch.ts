@@ -13,6 +13,8 @@ import {
   type SerializedError,
 } from '../../shared/api.ts';
 import type { CallResult } from '../../shared/bridge.ts';
+import { allows, METHOD_ROLES, refusal, type Caller } from '../../shared/roles.ts';
+import { actingAs } from '../project/author.ts';
 
 /** A failed call, as the in-process caller (the CLI) sees it: the transports send its `serialized` form. */
 export class ApiError extends Error {
@@ -32,8 +34,12 @@ export function serializeError(error: unknown): SerializedError {
 }
 
 export interface Dispatcher {
-  /** Never throws: the answer or the error, as IPC and HTTP send them. */
-  call(method: unknown, request: unknown): Promise<CallResult>;
+  /**
+   * Never throws: the answer or the error, as IPC and HTTP send them. `caller` is the
+   * signed-in account of a team server, held to its role and recorded as the author of its
+   * edits; without one the call is the owner's (the desktop, the CLI) and anything goes.
+   */
+  call(method: unknown, request: unknown, caller?: Caller): Promise<CallResult>;
   /** The answer, or an ApiError. */
   dispatch<M extends Method>(method: M, request: unknown): Promise<Responses[M]>;
 }
@@ -46,12 +52,16 @@ type Table = Partial<Record<Method, (request: never) => Promise<unknown>>>;
  */
 export function createDispatcher(api: QuireApi | ProjectApi): Dispatcher {
   const table = api as Table;
-  async function call(method: unknown, request: unknown): Promise<CallResult> {
+  async function call(method: unknown, request: unknown, caller?: Caller): Promise<CallResult> {
     const handler = typeof method === 'string' && isMethod(method) ? table[method] : undefined;
     if (!handler)
       return { ok: false, error: { code: 'not-found', name: 'NotFound', message: `no API method ${String(method).slice(0, 100)}` } };
+    const m = method as Method;
+    if (caller && !allows(caller.role, METHOD_ROLES[m]))
+      return { ok: false, error: { code: 'forbidden', name: 'Forbidden', message: refusal(caller.role, METHOD_ROLES[m], m) } };
     try {
-      return { ok: true, value: await (handler as (r: unknown) => Promise<unknown>)(parseRequest(method as Method, request)) };
+      const run = () => (handler as (r: unknown) => Promise<unknown>)(parseRequest(m, request));
+      return { ok: true, value: await (caller ? actingAs(caller, run) : run()) };
     } catch (error) {
       return { ok: false, error: serializeError(error) };
     }

@@ -2,6 +2,7 @@
 // transcription (always a new history row, never an update), a line's history, and
 // full-text search over the current transcriptions.
 import type { LineView, PageView, RegionView, SearchHit, TranscriptionRow } from '../../shared/api.ts';
+import { authorName } from '../project/author.ts';
 import type { Project } from '../project/project.ts';
 import { lineExists } from '../db/lines.ts';
 import { neighbourPage, pageLineViews, pageSummary } from '../db/pages.ts';
@@ -67,9 +68,9 @@ const toRow = (r: NonNullable<ReturnType<typeof transcriptionRow>>): Transcripti
   createdAt: r.created_at,
 });
 
-export function saveTranscription(project: Project, lineId: number, text: string, author = 'me'): TranscriptionRow {
+export function saveTranscription(project: Project, lineId: number, text: string, author?: string): TranscriptionRow {
   if (!lineExists(project.db, lineId)) throw new Error(`no line ${lineId}`);
-  const id = addTranscription(project.db, lineId, text.normalize('NFC'), author, 'human');
+  const id = addTranscription(project.db, lineId, text.normalize('NFC'), authorName(author), 'human');
   return toRow(transcriptionRow(project.db, id)!);
 }
 

@@ -21,6 +21,8 @@ import { addJobCommands } from './job-commands.ts';
 import { addModelCommands } from './model-commands.ts';
 import { addMigrateCommand } from './migrate-command.ts';
 import { addWorkerCommand } from './worker-command.ts';
+import { addUserCommands } from './user-commands.ts';
+import { addServeCommand } from './serve-command.ts';
 
 /** Pages of a long multi-page scan as they are stored, on a terminal only (stdout stays the report). */
 function importProgress(event: QuireEvent): void {
@@ -127,6 +129,8 @@ export function buildProgram(): { program: Command; exitCode: () => number } {
   addSegmenterCommands(program);
   addMigrateCommand(program);
   addWorkerCommand(program);
+  addUserCommands(program);
+  addServeCommand(program);
   return { program, exitCode: () => code };
 }
 

@@ -22,6 +22,7 @@ export interface ArchiveEntry {
   transcriptions: Row[];
   reason: string;
   extra: { predictions: Row[]; geometryHistory: Row[] };
+  deletedBy: string;
 }
 
 export const insertArchiveEntry = (db: Db, e: ArchiveEntry): number =>
@@ -34,6 +35,7 @@ export const insertArchiveEntry = (db: Db, e: ArchiveEntry): number =>
       transcriptions: JSON.stringify(e.transcriptions),
       reason: e.reason,
       extra: JSON.stringify(e.extra),
+      deleted_by: e.deletedBy,
     }),
   ).lastId;
 
@@ -51,12 +53,12 @@ export const archiveEntriesSince = (db: Db, afterId: number) =>
 export const lastArchiveId = (db: Db): number =>
   first(db, qb.selectFrom('deleted_lines').select(sql<number>`coalesce(max(id), 0)`.as('id')))!.id;
 
-export const markRestored = (db: Db, archiveId: number): void => {
+export const markRestored = (db: Db, archiveId: number, restoredBy: string): void => {
   run(
     db,
     qb
       .updateTable('deleted_lines')
-      .set({ restored_at: sql`strftime('%Y-%m-%dT%H:%M:%fZ', 'now')` })
+      .set({ restored_at: sql`strftime('%Y-%m-%dT%H:%M:%fZ', 'now')`, restored_by: restoredBy })
       .where('id', '=', archiveId),
   );
 };

@@ -50,7 +50,7 @@ export const withdrawAfter = (db: Db, lineId: number, afterId: number): void => 
   );
 };
 
-/** Records an undo or redo: its label and the pages and lines it touched. */
-export const logUndo = (db: Db, action: 'undo' | 'redo', label: string, touched: unknown): void => {
-  run(db, qb.insertInto('undo_log').values({ action, label, touched: JSON.stringify(touched) }));
+/** Records an undo or redo: its label, the pages and lines it touched, and who did it. */
+export const logUndo = (db: Db, action: 'undo' | 'redo', label: string, touched: unknown, author: string): void => {
+  run(db, qb.insertInto('undo_log').values({ action, label, touched: JSON.stringify(touched), author }));
 };

@@ -143,9 +143,9 @@ export const setLineGeometry = (
   );
 };
 
-/** Keeps a line's shape in its geometry history before it changes. */
-export const keepGeometry = (db: Db, lineId: number, polygon: string, baseline: string | null): void => {
-  run(db, qb.insertInto('line_geometry_history').values({ line_id: lineId, polygon, baseline }));
+/** Keeps a line's shape in its geometry history before it changes, with who changed it. */
+export const keepGeometry = (db: Db, lineId: number, polygon: string, baseline: string | null, author: string): void => {
+  run(db, qb.insertInto('line_geometry_history').values({ line_id: lineId, polygon, baseline, author }));
 };
 
 // Built once: transcription asks for every line's file name, training for every line's crop.

@@ -219,4 +219,32 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE predictions ADD COLUMN job_id INTEGER REFERENCES jobs(id) ON DELETE SET NULL;
   CREATE INDEX predictions_job ON predictions(job_id);
   `,
+  // 9: accounts of a team server (`quire serve`) and who made each edit. A user's password
+  // is kept as a scrypt hash with its own salt; a session's token only as its SHA-256, so a
+  // copy of the database opens no session. The author of a transcription was already a
+  // column; a reshaped line, a removed or restored line and an undo or redo name theirs too
+  // (on the desktop the author is the project's owner, 'me', as a transcription's is).
+  `
+  CREATE TABLE users (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    role TEXT NOT NULL CHECK (role IN ('transcriber', 'reviewer', 'admin')),
+    password_hash TEXT NOT NULL,
+    disabled INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1)),
+    created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+  );
+  CREATE TABLE sessions (
+    id INTEGER PRIMARY KEY,
+    token_hash TEXT NOT NULL UNIQUE,
+    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+    expires_at TEXT NOT NULL,
+    last_seen_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+  );
+  CREATE INDEX sessions_user ON sessions(user_id);
+  ALTER TABLE line_geometry_history ADD COLUMN author TEXT NOT NULL DEFAULT 'me';
+  ALTER TABLE deleted_lines ADD COLUMN deleted_by TEXT NOT NULL DEFAULT 'me';
+  ALTER TABLE deleted_lines ADD COLUMN restored_by TEXT;
+  ALTER TABLE undo_log ADD COLUMN author TEXT NOT NULL DEFAULT 'me';
+  `,
 ];

@@ -115,6 +115,9 @@ export interface DeletedLinesTable {
   deleted_at: Defaulted<string>;
   extra: Json | null;
   restored_at: string | null;
+  /** Who removed the line (an account's name on a team server, 'me' on the desktop). */
+  deleted_by: Defaulted<string>;
+  restored_by: string | null;
 }
 
 export interface LineGeometryHistoryTable {
@@ -123,6 +126,8 @@ export interface LineGeometryHistoryTable {
   polygon: Json;
   baseline: Json | null;
   replaced_at: Defaulted<string>;
+  /** Who replaced this shape with a newer one. */
+  author: Defaulted<string>;
 }
 
 export interface UndoLogTable {
@@ -131,6 +136,28 @@ export interface UndoLogTable {
   label: string;
   touched: Json;
   at: Defaulted<string>;
+  author: Defaulted<string>;
+}
+
+export interface UsersTable {
+  id: Generated<number>;
+  name: string;
+  role: 'transcriber' | 'reviewer' | 'admin';
+  /** scrypt$N$r$p$salt$hash (main/accounts/passwords.ts). */
+  password_hash: string;
+  /** 0 or 1. */
+  disabled: Defaulted<number>;
+  created_at: Defaulted<string>;
+}
+
+export interface SessionsTable {
+  id: Generated<number>;
+  /** SHA-256 of the session token, hex: the token itself is never stored. */
+  token_hash: string;
+  user_id: number;
+  created_at: Defaulted<string>;
+  expires_at: string;
+  last_seen_at: Defaulted<string>;
 }
 
 export interface SettingsTable {
@@ -170,6 +197,8 @@ export interface Database {
   undo_log: UndoLogTable;
   settings: SettingsTable;
   regions: RegionsTable;
+  users: UsersTable;
+  sessions: SessionsTable;
   line_text_fts: FtsTable;
   prediction_text_fts: FtsTable;
 }
@@ -242,11 +271,15 @@ export const SCHEMA_COLUMNS: Columns = {
     deleted_at: true,
     extra: true,
     restored_at: true,
+    deleted_by: true,
+    restored_by: true,
   },
-  line_geometry_history: { id: true, line_id: true, polygon: true, baseline: true, replaced_at: true },
-  undo_log: { id: true, action: true, label: true, touched: true, at: true },
+  line_geometry_history: { id: true, line_id: true, polygon: true, baseline: true, replaced_at: true, author: true },
+  undo_log: { id: true, action: true, label: true, touched: true, at: true, author: true },
   settings: { key: true, value: true, updated_at: true },
   regions: { id: true, page_id: true, reading_order: true, type: true, label: true, polygon: true, excluded: true, created_at: true },
+  users: { id: true, name: true, role: true, password_hash: true, disabled: true, created_at: true },
+  sessions: { id: true, token_hash: true, user_id: true, created_at: true, expires_at: true, last_seen_at: true },
   line_text_fts: { text: true },
   prediction_text_fts: { text: true },
 };

@@ -10,6 +10,7 @@ import type { AppliedEdit, UndoState } from '../../shared/workbench-api.ts';
 import { stillArchived } from '../db/archive.ts';
 import { transaction } from '../db/execute.ts';
 import { logUndo } from '../db/history.ts';
+import { authorName } from '../project/author.ts';
 import type { Project } from '../project/project.ts';
 import { archivedSince, lastArchiveId, type RestoredLine } from '../layout/line-archive.ts';
 import { Serial } from './serial.ts';
@@ -123,6 +124,7 @@ export class UndoStack {
           action,
           step.label,
           changes.map((c) => ({ page: c.pageId, lines: [...c.before.lines.keys()].map(ids.line) })),
+          authorName(),
         );
       });
     } catch (error) {

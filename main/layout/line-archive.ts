@@ -19,6 +19,7 @@ import {
 import { pageExists } from '../db/pages.ts';
 import { regionOnPage, regionShapes } from '../db/regions.ts';
 import type { Point } from '../io/layout.ts';
+import { authorName } from '../project/author.ts';
 import type { Project } from '../project/project.ts';
 import { regionHolding } from './regions.ts';
 
@@ -40,6 +41,7 @@ export function archiveAndDelete(project: Project, lineId: number, reason: strin
     transcriptions: rowsOfLine(db, 'transcriptions', lineId),
     reason,
     extra: { predictions: rowsOfLine(db, 'predictions', lineId), geometryHistory: rowsOfLine(db, 'line_geometry_history', lineId) },
+    deletedBy: authorName(),
   });
   deleteLineRow(db, lineId);
   return id;
@@ -96,6 +98,6 @@ export function restoreArchivedLine(project: Project, archiveId: number): Restor
   const historyColumns = columnsOf(db, 'line_geometry_history');
   for (const g of extra.geometryHistory ?? [])
     insertArchivedRow(db, 'line_geometry_history', { ...g, line_id: lineId }, historyColumns, ['id']);
-  markRestored(db, archiveId);
+  markRestored(db, archiveId, authorName());
   return { lineId, rows };
 }

@@ -19,6 +19,7 @@ import type { Point } from '../io/layout.ts';
 import { boundingBox } from '../io/layout.ts';
 import { insertLines } from '../import/insert-lines.ts';
 import { stableSplit } from '../import/split.ts';
+import { authorName } from '../project/author.ts';
 import type { Project } from '../project/project.ts';
 import { clipPolygonX, convexHull } from './polygon.ts';
 import { archiveAndDelete } from './line-archive.ts';
@@ -56,7 +57,7 @@ export function updateLineGeometry(project: Project, lineId: number, polygon: Po
   checkInside(`line ${lineId}`, row, [...polygon, ...(baseline ?? [])]);
   const b = boundingBox(polygon);
   transaction(project.db, () => {
-    keepGeometry(project.db, lineId, row.polygon, row.baseline);
+    keepGeometry(project.db, lineId, row.polygon, row.baseline, authorName());
     setLineGeometry(project.db, lineId, { polygon: JSON.stringify(polygon), baseline: baseline ? JSON.stringify(baseline) : null, box: b });
   });
 }
@@ -97,7 +98,7 @@ export function deleteLine(project: Project, lineId: number, confirmed = false):
 }
 
 /** Lines of one page become one: the hull of their shapes, baselines joined, texts joined in reading order. */
-export function mergeLines(project: Project, lineIds: number[], author = 'me'): number {
+export function mergeLines(project: Project, lineIds: number[], author = authorName()): number {
   const rows = lineIds.map((id) => line(project, id)).sort((a, b) => a.reading_order - b.reading_order);
   if (new Set(rows.map((r) => r.page_id)).size !== 1) throw new Error('only lines of the same page can be merged');
   if (rows.length < 2) throw new Error('merging needs at least two lines');
@@ -118,7 +119,7 @@ export function mergeLines(project: Project, lineIds: number[], author = 'me'): 
  * Cuts a line in two at page coordinate x. A transcribed line needs its text divided too:
  * `texts` gives the left and right parts (the left keeps the line's history).
  */
-export function splitLine(project: Project, lineId: number, x: number, texts?: [string, string], author = 'me'): [number, number] {
+export function splitLine(project: Project, lineId: number, x: number, texts?: [string, string], author = authorName()): [number, number] {
   const row = line(project, lineId);
   const polygon = JSON.parse(row.polygon) as Point[];
   const left = clipPolygonX(polygon, x, 'left');

@@ -6,7 +6,13 @@ import { PayloadTooLarge } from './uploads.ts';
 
 export const MAX_BODY = 1 << 20;
 
-export const STATUS: Record<ErrorCode, number> = { 'invalid-request': 400, 'not-found': 404, failed: 500 };
+export const STATUS: Record<ErrorCode, number> = {
+  'invalid-request': 400,
+  'not-found': 404,
+  failed: 500,
+  unauthorized: 401,
+  forbidden: 403,
+};
 
 /** The body, up to `limit` bytes; past that the rest is read and dropped and PayloadTooLarge raised (413, not a reset). */
 export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {

@@ -6,6 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createReadStream, rmSync } from 'node:fs';
 import { basename, sep } from 'node:path';
 import type { ImportReport } from '../../shared/api.ts';
+import type { Caller } from '../../shared/roles.ts';
 import { exportDownloadSchema, type ExportDownload } from '../../shared/workbench-api.ts';
 import type { Dispatcher } from '../api/dispatch.ts';
 import type { ExportZip } from '../export/export-zip.ts';
@@ -31,10 +32,16 @@ export interface RouteOptions {
 }
 
 /** POST /api/<method>: the dispatcher's answer, or its error with the status of its code. */
-export async function callApi(o: RouteOptions, req: IncomingMessage, res: ServerResponse, method: string): Promise<void> {
+export async function callApi(
+  o: RouteOptions,
+  req: IncomingMessage,
+  res: ServerResponse,
+  method: string,
+  caller: Caller | undefined,
+): Promise<void> {
   const read = await readJson(req, res);
   if (!read) return;
-  const result = await o.api.call(method, read.body);
+  const result = await o.api.call(method, read.body, caller);
   if (result.ok) send(res, 200, result.value);
   else send(res, STATUS[result.error.code], result.error);
 }

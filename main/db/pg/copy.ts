@@ -25,6 +25,9 @@ export const PROJECT_TABLES = [
   ['line_geometry_history', 'id'],
   ['undo_log', 'id'],
   ['settings', 'key'],
+  // A team server's accounts and their sessions (tokens only as hashes) move with the project.
+  ['users', 'id'],
+  ['sessions', 'id'],
 ] as const;
 
 type Table = (typeof PROJECT_TABLES)[number][0];

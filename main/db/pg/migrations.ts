@@ -17,7 +17,7 @@
 //   it is the `quire serve` slice's, with search.ts (tsvector and a GIN index).
 
 /** The SQLite schema version (../migrations.ts) the newest migration here matches. */
-export const MIRRORS_SQLITE_VERSION = 8;
+export const MIRRORS_SQLITE_VERSION = 9;
 
 /** strftime('%Y-%m-%dT%H:%M:%fZ', 'now'): UTC, milliseconds, as text. */
 const NOW = `(to_char(statement_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))`;
@@ -157,5 +157,30 @@ export const PG_MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE predictions ADD COLUMN job_id BIGINT REFERENCES jobs(id) ON DELETE SET NULL ${FK};
   CREATE INDEX predictions_job ON predictions(job_id);
+  `,
+  // 3: SQLite migration 9, accounts and sessions of a team server, and the author of
+  // reshaped, removed and restored lines and of undo steps.
+  `
+  CREATE TABLE users (
+    ${ID},
+    name TEXT NOT NULL UNIQUE,
+    role TEXT NOT NULL CHECK (role IN ('transcriber', 'reviewer', 'admin')),
+    password_hash TEXT NOT NULL,
+    disabled BIGINT NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1)),
+    created_at TEXT NOT NULL DEFAULT ${NOW}
+  );
+  CREATE TABLE sessions (
+    ${ID},
+    token_hash TEXT NOT NULL UNIQUE,
+    user_id BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE ${FK},
+    created_at TEXT NOT NULL DEFAULT ${NOW},
+    expires_at TEXT NOT NULL,
+    last_seen_at TEXT NOT NULL DEFAULT ${NOW}
+  );
+  CREATE INDEX sessions_user ON sessions(user_id);
+  ALTER TABLE line_geometry_history ADD COLUMN author TEXT NOT NULL DEFAULT 'me';
+  ALTER TABLE deleted_lines ADD COLUMN deleted_by TEXT NOT NULL DEFAULT 'me';
+  ALTER TABLE deleted_lines ADD COLUMN restored_by TEXT;
+  ALTER TABLE undo_log ADD COLUMN author TEXT NOT NULL DEFAULT 'me';
   `,
 ];

@@ -1,0 +1,38 @@
+// What a browser server asks of its guard (token-guard.ts for desktop browser mode,
+// session-gate.ts for a team server): whether a request may go on, and as whom.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Caller } from '../../shared/roles.ts';
+
+export interface Refusal {
+  status: number;
+  body: { code?: string; name: string; message: string };
+}
+
+/**
+ * A refusal, or who is asking: `caller` undefined is the project's owner (the desktop's own
+ * page, which holds the launch token); a team server always names an account.
+ */
+export type Admission = Refusal | { caller: Caller | undefined };
+
+export interface Gate {
+  /** The server's own origin, once it listens (also the base for parsing request URLs). */
+  readonly origin: string;
+  /** The address to print for opening the app. */
+  readonly url: string;
+  listening(port: number): void;
+  admit(req: IncomingMessage, url: URL): Admission;
+  admitSocket(req: IncomingMessage, url: URL): boolean;
+  /** Routes of its own (log-in, log-out), answered before the app's; true when it answered. */
+  route?(req: IncomingMessage, res: ServerResponse, url: URL): boolean;
+}
+
+export const isRefusal = (a: Admission): a is Refusal => 'status' in a;
+
+/** A page on another site can rebind its own name to this server's address; its requests then carry that name as Host. */
+export function hostRefusal(req: IncomingMessage, hosts: string[]): Refusal | null {
+  if (hosts.includes(String(req.headers.host ?? '').toLowerCase())) return null;
+  return {
+    status: 403,
+    body: { name: 'Forbidden', message: `Host ${String(req.headers.host ?? '(none)').slice(0, 100)} is not this server` },
+  };
+}

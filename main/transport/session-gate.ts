@@ -1,0 +1,162 @@
+// A team server's gate (`quire serve`): accounts sign in with a name and password and get a
+// session cookie; every API call, upload, image and the event socket then need that session.
+// The page, its scripts and the log-in route hold no data and need none, so a browser can
+// show the log-in form.
+//
+// The cookie is HttpOnly (no script reads it), SameSite=Strict (no other site's page can
+// make the browser send it: with the Origin check, the guard against cross-site requests),
+// Path=/, and Secure when the request came over TLS or the server is told it sits behind a
+// TLS proxy (--secure-cookies): the proxy speaks plain HTTP to us, so we cannot see it.
+// Failed log-ins are limited per user name and per address (rate-limit.ts).
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { TLSSocket } from 'node:tls';
+import { describeIssues } from '../../shared/zod.ts';
+import type { Caller } from '../../shared/roles.ts';
+import { AUTH_PATHS, loginSchema, type SignedIn } from '../../shared/session-api.ts';
+import { checkLogin } from '../accounts/accounts.ts';
+import { FailureLimit } from '../accounts/rate-limit.ts';
+import type { Sessions } from '../accounts/sessions.ts';
+import type { Db } from '../db/execute.ts';
+import { hostRefusal, type Admission, type Gate, type Refusal } from './gate.ts';
+import { readJson, send } from './http-io.ts';
+
+export const COOKIE = 'quire-session';
+
+export interface SessionGateOptions {
+  db: () => Db;
+  sessions: Sessions;
+  /** The address the server listens on. */
+  host: string;
+  /** Further names it is reached by (a reverse proxy's, e.g. quire.example.org), with a port where not 80/443. */
+  publicHosts?: string[];
+  /** Mark the cookie Secure although the request came over plain HTTP (behind a TLS proxy). */
+  secureCookies?: boolean;
+  /** Failed log-ins allowed per user name, and per address, within `failureWindowMs`. */
+  maxFailuresPerUser?: number;
+  maxFailuresPerAddress?: number;
+  failureWindowMs?: number;
+  sessionSeconds: number;
+}
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
+
+function cookieOf(req: IncomingMessage): string {
+  for (const part of String(req.headers.cookie ?? '').split(';')) {
+    const [name, ...value] = part.trim().split('=');
+    if (name === COOKIE) return value.join('=');
+  }
+  return '';
+}
+
+const unauthorized = (message: string): Refusal => ({ status: 401, body: { code: 'unauthorized', name: 'Unauthorized', message } });
+
+export class SessionGate implements Gate {
+  origin = '';
+  private hosts: string[] = [];
+  private readonly perUser: FailureLimit;
+  private readonly perAddress: FailureLimit;
+
+  constructor(private readonly o: SessionGateOptions) {
+    const window = o.failureWindowMs ?? 15 * 60_000;
+    this.perUser = new FailureLimit(o.maxFailuresPerUser ?? 5, window);
+    this.perAddress = new FailureLimit(o.maxFailuresPerAddress ?? 20, window);
+  }
+
+  get url(): string {
+    return `${this.origin}/`;
+  }
+
+  listening(port: number): void {
+    const host = this.o.host.includes(':') ? `[${this.o.host}]` : this.o.host;
+    this.origin = `http://${host}:${port}`;
+    const own = LOOPBACK.has(this.o.host) ? ['127.0.0.1', 'localhost', '[::1]'] : [host];
+    this.hosts = [...own.map((h) => `${h}:${port}`), ...(this.o.publicHosts ?? []).map((h) => h.toLowerCase())];
+  }
+
+  /** An Origin, when sent, must be this very host's (under http or https: a TLS proxy's). */
+  private originOk(req: IncomingMessage): boolean {
+    const origin = req.headers.origin;
+    if (origin === undefined) return true;
+    const host = String(req.headers.host ?? '').toLowerCase();
+    return origin === `http://${host}` || origin === `https://${host}`;
+  }
+
+  caller(req: IncomingMessage): Caller | null {
+    return this.o.sessions.caller(cookieOf(req));
+  }
+
+  admit(req: IncomingMessage, url: URL): Admission {
+    const wrongHost = hostRefusal(req, this.hosts);
+    if (wrongHost) return wrongHost;
+    if (!this.originOk(req)) return { status: 403, body: { name: 'Forbidden', message: 'requests from other origins are refused' } };
+    const path = url.pathname;
+    const open =
+      (req.method === 'POST' && path === AUTH_PATHS.login) ||
+      (req.method === 'GET' && !path.startsWith('/images/') && !path.startsWith('/line-image/'));
+    const caller = this.caller(req);
+    if (caller) return { caller };
+    if (open) return { caller: undefined };
+    return unauthorized('sign in first (your session has ended, or you have not signed in)');
+  }
+
+  admitSocket(req: IncomingMessage): boolean {
+    return hostRefusal(req, this.hosts) === null && this.originOk(req) && this.caller(req) !== null;
+  }
+
+  route(req: IncomingMessage, res: ServerResponse, url: URL): boolean {
+    const path = url.pathname;
+    if (req.method === 'POST' && path === AUTH_PATHS.login) {
+      this.logIn(req, res).catch((e) => send(res, 500, { code: 'failed', name: 'InternalError', message: (e as Error).message }));
+      return true;
+    }
+    if (req.method === 'POST' && path === AUTH_PATHS.logout) {
+      req.resume();
+      this.o.sessions.end(cookieOf(req));
+      res.setHeader('Set-Cookie', this.cookie(req, '', 0));
+      send(res, 200, { ok: true });
+      return true;
+    }
+    if (req.method === 'GET' && path === AUTH_PATHS.session) {
+      const caller = this.caller(req);
+      if (caller) send(res, 200, caller satisfies SignedIn);
+      else send(res, 401, unauthorized('not signed in').body);
+      return true;
+    }
+    return false;
+  }
+
+  private cookie(req: IncomingMessage, value: string, maxAge: number): string {
+    const secure = this.o.secureCookies || (req.socket as TLSSocket).encrypted === true;
+    return `${COOKIE}=${value}; HttpOnly; SameSite=Strict; Path=/; Max-Age=${maxAge}${secure ? '; Secure' : ''}`;
+  }
+
+  private async logIn(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const read = await readJson(req, res);
+    if (!read) return;
+    const parsed = loginSchema.safeParse(read.body);
+    if (!parsed.success)
+      return send(res, 400, { code: 'invalid-request', name: 'RequestError', message: `log-in: ${describeIssues(parsed.error)}` });
+    const { name, password } = parsed.data;
+    const user = `user:${name.normalize('NFC')}`;
+    const address = `address:${req.socket.remoteAddress ?? ''}`;
+    const wait = Math.max(this.perUser.waitMs(user), this.perAddress.waitMs(address));
+    if (wait > 0) {
+      res.setHeader('Retry-After', String(Math.ceil(wait / 1000)));
+      return send(res, 429, {
+        code: 'unauthorized',
+        name: 'TooManyAttempts',
+        message: `too many failed log-ins: try again in ${Math.ceil(wait / 60_000)} minute(s)`,
+      });
+    }
+    const account = await checkLogin(this.o.db(), name, password);
+    if (!account) {
+      this.perUser.fail(user);
+      this.perAddress.fail(address);
+      return send(res, 401, unauthorized('wrong name or password, or the account is disabled').body);
+    }
+    this.perUser.clear(user);
+    const token = this.o.sessions.start(account.name);
+    res.setHeader('Set-Cookie', this.cookie(req, token, this.o.sessionSeconds));
+    send(res, 200, { name: account.name, role: account.role } satisfies SignedIn);
+  }
+}
