@@ -3,6 +3,8 @@
 // their history (a withdrawn one, an undo), an edited shape, an archived line, a saved model
 // version with its weights, readings, jobs with a checkpoint, and settings. For tests that
 // move or copy whole projects.
+import { addUser } from '../../main/accounts/accounts.ts';
+import { Sessions } from '../../main/accounts/sessions.ts';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { insertJob } from '../../main/db/jobs.ts';
@@ -49,6 +51,9 @@ export async function fullProject(): Promise<string> {
   writeFileSync(join(dir, 'checkpoints', 'job-1.qmodel'), Buffer.from([0, 1, 2, 255]));
   setSetting(project.db, 'currentModel', model.id);
   setSetting(project.db, 'training', { epochs: 3, note: 'ünïcode' });
+  // A team server's account and a session of it.
+  await addUser(project.db, 'ada', 'admin', 'password-1');
+  new Sessions(() => project.db).start('ada');
   project.close();
   return dir;
 }
