@@ -44,13 +44,25 @@ function launchToken(): string {
 }
 
 const token = launchToken();
+
+/**
+ * Whether this window is the project owner's: the desktop app, or browser mode opened with
+ * its launch token. Otherwise the page came from a team server, which signs accounts in.
+ */
+export const ownerWindow = !!window.quire || token !== '';
+
+/** A team server's session ended (expired, signed out elsewhere): back to the log-in form. */
+function sessionEnded(status: number): void {
+  if (status === 401 && !ownerWindow) location.reload();
+}
 const withToken = (path: string) => `${path}${path.includes('?') ? '&' : '?'}token=${encodeURIComponent(token)}`;
 
 function httpTransport(): Transport {
   const listeners = new Set<(e: QuireEvent) => void>();
   let socket: WebSocket | undefined;
   const connect = () => {
-    socket = new WebSocket(`ws://${location.host}${withToken('/events')}`);
+    // wss: behind a team server's TLS proxy.
+    socket = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${withToken('/events')}`);
     socket.onmessage = (m) => listeners.forEach((l) => l(JSON.parse(m.data)));
     socket.onclose = () => setTimeout(connect, 1000);
   };
@@ -62,6 +74,7 @@ function httpTransport(): Transport {
         body: JSON.stringify(request),
       });
       const body = await res.json();
+      sessionEnded(res.status);
       if (!res.ok) throw new RemoteError(body.name ?? 'Error', body.message ?? res.statusText);
       return body;
     },

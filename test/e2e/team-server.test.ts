@@ -1,0 +1,85 @@
+// End to end in Chromium against `quire serve` (issue #21): the log-in form, a wrong
+// password, signing in as a transcriber (the admin-only import is disabled with the reason),
+// editing a line and seeing one's name in its history, and logging out.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { copyFileSync } from 'node:fs';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import type { Browser } from 'playwright-core';
+import { addUser } from '../../main/accounts/accounts.ts';
+import { serveTeam } from '../../main/app/team-server.ts';
+import { importFiles } from '../../main/import/import-images.ts';
+import { Project } from '../../main/project/project.ts';
+import { ARTIFACTS, launchChromium } from '../helpers/chromium.ts';
+import { openFirstPage } from '../helpers/browser-app.ts';
+import { tempDir } from '../helpers/project.ts';
+
+let app: Awaited<ReturnType<typeof serveTeam>>;
+let browser: Browser;
+
+before(async () => {
+  const dir = join(tempDir('quire-e2e-'), 'project');
+  const project = Project.init(dir);
+  const src = tempDir();
+  copyFileSync(new URL('../fixtures/xml/page-2019.xml', import.meta.url), join(src, 'page-2019.xml'));
+  await sharp({ create: { width: 800, height: 600, channels: 3, background: '#efe6d2' } })
+    .png()
+    .toFile(join(src, 'folio-12r.png'));
+  await importFiles(project, [src]);
+  await addUser(project.db, 'ada', 'admin', 'ada-password');
+  await addUser(project.db, 'tom', 'transcriber', 'tom-password');
+  project.close();
+  app = await serveTeam(dir, { port: 0 });
+  browser = await launchChromium();
+});
+after(async () => {
+  await browser?.close();
+  await app?.close();
+});
+
+test('log in, edit a line, see the author in its history, log out', async () => {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  await page.goto(app.server.url);
+  await page.getByTestId('login-name').fill('tom');
+  await page.getByTestId('login-password').fill('wrong-password');
+  await page.getByTestId('login-submit').click();
+  assert.match(await page.getByTestId('login-error').innerText(), /wrong name or password/);
+
+  await page.getByTestId('login-password').fill('tom-password');
+  await page.getByTestId('login-submit').click();
+  const account = page.getByTestId('account');
+  await account.waitFor();
+  assert.match(await account.innerText(), /Signed in as tom \(transcriber\) · Log out/);
+  const importLabel = page.getByTestId('import-label');
+  assert.equal(await importLabel.getAttribute('title'), 'Importing needs the admin role (you are a transcriber)');
+  assert.equal(await page.getByTestId('import-input').isDisabled(), true);
+
+  await openFirstPage(page);
+  const field = page.getByTestId('line-text');
+  await field.waitFor();
+  await page.waitForFunction(() => document.activeElement?.getAttribute('data-testid') === 'line-text');
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type('Witnesses: the widow Kemp');
+  await page.keyboard.press('Enter');
+  await page.keyboard.press('ArrowUp');
+  await page.waitForFunction(
+    () => document.querySelector('[data-testid="line-text"]')?.getAttribute('data-saved') === 'Witnesses: the widow Kemp',
+  );
+  assert.match(await page.locator('.position').innerText(), /saved .* by tom/);
+  const split = page.getByTestId('line-split');
+  assert.equal(await split.isDisabled(), true, 'a transcriber does not move lines between dataset splits');
+  assert.equal(await split.getAttribute('title'), 'Changing the dataset split needs the reviewer role (you are a transcriber)');
+  await page.waitForFunction(() => (document.querySelector('[data-testid="line-image"]') as HTMLImageElement | null)?.naturalWidth);
+  const history = page.getByTestId('line-history');
+  await history.locator('summary').click();
+  const rows = history.getByTestId('history-row');
+  await rows.first().waitFor();
+  assert.match(await rows.first().innerText(), /^Witnesses: the widow Kemp — tom, \d{4}-\d\d-\d\d \d\d:\d\d$/);
+  await page.screenshot({ path: join(ARTIFACTS, 'team-server-history.png') });
+
+  await page.getByTestId('log-out').click();
+  await page.getByTestId('login-name').waitFor();
+  const res = await page.evaluate(() => fetch('/api/projectInfo', { method: 'POST', body: '{}' }).then((r) => r.status));
+  assert.equal(res, 401, 'the session is gone');
+});
