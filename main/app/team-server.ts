@@ -27,7 +27,13 @@ export class NoAdminError extends Error {
   override name = 'NoAdminError';
 }
 
+const EVERY_INTERFACE = new Set(['0.0.0.0', '::', '[::]']);
+
 export async function serveTeam(dir: string, o: TeamServerOptions = {}): Promise<{ server: BrowserServer; close(): Promise<void> }> {
+  // Requests are checked against the names the server is reached by (DNS rebinding): on
+  // every interface there is no one name to take from the address.
+  if (EVERY_INTERFACE.has(o.host ?? '') && !o.publicHosts?.length)
+    throw new Error(`listening on every interface (${o.host}): name the address browsers use with --public-host NAME[:PORT]`);
   // Checked before anything starts: a server no one can administer is no use.
   const check = Project.open(dir);
   try {

@@ -62,8 +62,10 @@ export class SessionGate implements Gate {
     this.perAddress = new FailureLimit(o.maxFailuresPerAddress ?? 20, window);
   }
 
+  /** The first public name where there is one (behind a TLS proxy when cookies are Secure). */
   get url(): string {
-    return `${this.origin}/`;
+    const [name] = this.o.publicHosts ?? [];
+    return name ? `${this.o.secureCookies ? 'https' : 'http'}://${name}/` : `${this.origin}/`;
   }
 
   listening(port: number): void {

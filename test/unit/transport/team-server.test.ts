@@ -47,6 +47,18 @@ async function session(name: string): Promise<string> {
   return res.headers.get('set-cookie')!.split(';')[0];
 }
 
+/** The status of a request sent with this Host header (fetch sets Host itself: node:http does not). */
+function statusAs(url: string, host: string, method = 'GET', headers: Record<string, string> = {}): Promise<number> {
+  return new Promise((ok, fail) => {
+    const req = request(url, { method, headers: { ...headers, host } }, (res) => {
+      res.resume();
+      ok(res.statusCode!);
+    });
+    req.on('error', fail);
+    req.end(method === 'POST' ? '{}' : undefined);
+  });
+}
+
 const call = (method: string, body: unknown, cookie?: string) =>
   fetch(`${base}/api/${method}`, {
     method: 'POST',
@@ -62,6 +74,19 @@ test('refuses to start on a project with no admin, naming the command that makes
     assert.ok(e.message.includes(`quire user add ${project.root} NAME --role admin`), e.message);
     return true;
   });
+});
+
+test('on every interface it needs the public name, which requests must then use', async () => {
+  await assert.rejects(serveTeam(dir, { host: '0.0.0.0', port: 0 }), /name the address browsers use with --public-host NAME\[:PORT\]/);
+  const named = await serveTeam(dir, { port: 0, publicHosts: ['quire.example.org'], secureCookies: true });
+  try {
+    assert.equal(named.server.url, 'https://quire.example.org/');
+    const status = (host: string) => statusAs(`http://127.0.0.1:${named.server.port}/auth/session`, host);
+    assert.equal(await status('quire.example.org'), 401, 'its public name passes the Host check (then wants a session)');
+    assert.equal(await status('evil.example'), 403);
+  } finally {
+    await named.close();
+  }
 });
 
 test('log-in sets an HttpOnly, SameSite=Strict session cookie on Path=/ (Secure only over TLS or when told); no token is printed', async () => {
@@ -115,16 +140,7 @@ test('without a session the API, uploads, images and the event socket answer 401
 test('Host and Origin are still checked: another site cannot log in or call with the cookie', async () => {
   assert.equal((await logIn('tom', 'tom-password', 'http://evil.example')).status, 403);
   const cookie = await session('tom');
-  // fetch sets Host itself: a rebound name is sent with node:http.
-  const status = await new Promise<number>((ok, fail) => {
-    const req = request(`${base}/api/projectInfo`, { method: 'POST', headers: { cookie, host: 'evil.example' } }, (res) => {
-      res.resume();
-      ok(res.statusCode!);
-    });
-    req.on('error', fail);
-    req.end('{}');
-  });
-  assert.equal(status, 403);
+  assert.equal(await statusAs(`${base}/api/projectInfo`, 'evil.example', 'POST', { cookie }), 403);
 });
 
 test('a wrong password is refused with 401, and past the limit even the right one waits (429)', async () => {
