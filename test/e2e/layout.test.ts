@@ -5,22 +5,16 @@
 // one project is gone when another is opened.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import sharp from 'sharp';
 import type { Page } from 'playwright-core';
-import { importFiles } from '../../main/import/import-images.ts';
 import { ARTIFACTS } from '../helpers/chromium.ts';
 import { openFirstPage, useBrowserApp } from '../helpers/browser-app.ts';
 import { tempDir } from '../helpers/project.ts';
+import { importPageFixture } from '../helpers/page-fixture.ts';
 
 const fixture = useBrowserApp(async (project) => {
-  const src = tempDir();
-  copyFileSync(new URL('../fixtures/xml/page-2019.xml', import.meta.url), join(src, 'page-2019.xml'));
-  await sharp({ create: { width: 800, height: 600, channels: 3, background: '#efe6d2' } })
-    .png()
-    .toFile(join(src, 'folio-12r.png'));
-  await importFiles(project, [src]);
+  await importPageFixture(project);
 });
 
 /** Where an element is, and whether a click at its centre reaches it (not something over it). */

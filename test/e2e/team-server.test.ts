@@ -3,17 +3,15 @@
 // editing a line and seeing one's name in its history, and logging out.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
-import sharp from 'sharp';
 import type { Browser } from 'playwright-core';
 import { addUser } from '../../main/accounts/accounts.ts';
 import { serveTeam } from '../../main/app/team-server.ts';
-import { importFiles } from '../../main/import/import-images.ts';
 import { Project } from '../../main/project/project.ts';
 import { ARTIFACTS, launchChromium } from '../helpers/chromium.ts';
 import { openFirstPage } from '../helpers/browser-app.ts';
 import { tempDir } from '../helpers/project.ts';
+import { importPageFixture } from '../helpers/page-fixture.ts';
 
 let app: Awaited<ReturnType<typeof serveTeam>>;
 let browser: Browser;
@@ -21,12 +19,7 @@ let browser: Browser;
 before(async () => {
   const dir = join(tempDir('quire-e2e-'), 'project');
   const project = Project.init(dir);
-  const src = tempDir();
-  copyFileSync(new URL('../fixtures/xml/page-2019.xml', import.meta.url), join(src, 'page-2019.xml'));
-  await sharp({ create: { width: 800, height: 600, channels: 3, background: '#efe6d2' } })
-    .png()
-    .toFile(join(src, 'folio-12r.png'));
-  await importFiles(project, [src]);
+  await importPageFixture(project);
   await addUser(project.db, 'ada', 'admin', 'ada-password');
   await addUser(project.db, 'tom', 'transcriber', 'tom-password');
   project.close();

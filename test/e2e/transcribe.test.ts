@@ -2,21 +2,13 @@
 // the keyboard only, reload and find them again, and find them by search.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
-import sharp from 'sharp';
-import { importFiles } from '../../main/import/import-images.ts';
 import { ARTIFACTS } from '../helpers/chromium.ts';
-import { openFirstPage, openPageScreen, useBrowserApp } from '../helpers/browser-app.ts';
-import { tempDir } from '../helpers/project.ts';
+import { openPageScreen, useBrowserApp } from '../helpers/browser-app.ts';
+import { importPageFixture } from '../helpers/page-fixture.ts';
 
 const fixture = useBrowserApp(async (project) => {
-  const src = tempDir();
-  copyFileSync(new URL('../fixtures/xml/page-2019.xml', import.meta.url), join(src, 'page-2019.xml'));
-  await sharp({ create: { width: 800, height: 600, channels: 3, background: '#efe6d2' } })
-    .png()
-    .toFile(join(src, 'folio-12r.png'));
-  await importFiles(project, [src]);
+  await importPageFixture(project);
 });
 
 test('transcribe three lines with the keyboard, reload, and search', async () => {

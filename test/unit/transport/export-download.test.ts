@@ -3,26 +3,19 @@
 // documents, with model readings where asked; bad requests and empty exports say why.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { strFromU8, unzipSync } from 'fflate';
-import sharp from 'sharp';
 import { serveProject } from '../../../main/app/browser-mode.ts';
-import { importFiles } from '../../../main/import/import-images.ts';
 import { Project } from '../../../main/project/project.ts';
 import { tempDir } from '../../helpers/project.ts';
+import { importPageFixture } from '../../helpers/page-fixture.ts';
 
 let app: Awaited<ReturnType<typeof serveProject>>;
 
 before(async () => {
   const dir = join(tempDir(), 'parish project');
   const project = Project.init(dir);
-  const src = tempDir();
-  copyFileSync(new URL('../../fixtures/xml/page-2019.xml', import.meta.url), join(src, 'page-2019.xml'));
-  await sharp({ create: { width: 800, height: 600, channels: 3, background: '#efe6d2' } })
-    .png()
-    .toFile(join(src, 'folio-12r.png'));
-  await importFiles(project, [src]);
+  await importPageFixture(project);
   project.close();
   app = await serveProject(dir);
 });
