@@ -47,6 +47,9 @@ test('log in, edit a line, see the author in its history, log out', async () => 
   const importLabel = page.getByTestId('import-label');
   assert.equal(await importLabel.getAttribute('title'), 'Importing needs the admin role (you are a transcriber)');
   assert.equal(await page.getByTestId('import-input').isDisabled(), true);
+  const projects = page.getByTestId('project-menu');
+  assert.equal(await projects.isDisabled(), true, 'the server’s accounts stay in its project');
+  assert.match((await projects.getAttribute('title'))!, /Opening another project works on the server's own files/);
 
   await openFirstPage(page);
   const field = page.getByTestId('line-text');
