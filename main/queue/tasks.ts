@@ -1,6 +1,7 @@
 // What travels through Redis: one BullMQ job ("task") per part of a Quire job. A task is
 // generic: the project store it belongs to, the Quire job (its row in that store's jobs
-// table, whose stored config the worker checks before use), its kind, and the part to do.
+// table: the worker reads with the stored config and refuses a payload that disagrees with
+// it, transcribe-part.ts checkPart), its kind, and the part to do.
 // Transcription's parts are chunks of line ids. What the other kinds need, for whoever adds
 // them:
 // - segmentation: parts of page ids (each page is independent), written like chunks of
@@ -37,7 +38,7 @@ export const taskSchema = z
     store: storeSchema,
     jobId: z.number().int().positive(),
     kind: z.enum(TASK_KINDS),
-    /** The Quire job's config as stored when the task was queued (parseJobConfig checks it). */
+    /** The Quire job's config as stored when the task was queued: checked against the row, never used in its place. */
     config: z.record(z.string(), z.unknown()),
     part: z
       .object({

@@ -3,8 +3,11 @@
 // after a worker died loses and duplicates nothing). Projects and readers are kept open
 // between chunks: starting a reader (a model's session or thread pool) costs more than a
 // chunk of a hundred lines takes to read.
-import { parseJobConfig } from '../../shared/job-configs.ts';
+import { UnrecoverableError } from 'bullmq';
+import { parseJobConfig, type JobConfig } from '../../shared/job-configs.ts';
+import { getJob } from '../jobs/jobs.ts';
 import { readAndStore } from '../jobs/read-lines.ts';
+import { lineIdsOf } from '../jobs/transcription.ts';
 import { initBackend } from '../ml/backend.ts';
 import { startLineReader, type LineReader } from '../ml/line-reader.ts';
 import { loadVersion } from '../models/registry.ts';
@@ -70,20 +73,45 @@ export class OpenStores {
   }
 }
 
+/**
+ * The part as its store's job row allows it. Whoever reaches Redis can queue a task, so the
+ * payload only names a job and lines: the model and beam are the stored job's (a payload
+ * naming another model is refused, not retried: it is a mix-up of stores or jobs, and a
+ * retry cannot mend it), and lines outside the job's pages are left out, so no task writes
+ * readings the job was not asked for. A line deleted since it was queued is left out too.
+ */
+export function checkPart(project: Project, task: Task): { config: JobConfig<'transcribe'>; lineIds: number[]; outside: number } {
+  const where = `job ${task.jobId} of ${project.root}`;
+  let job;
+  try {
+    job = getJob(project, task.jobId);
+  } catch (error) {
+    throw new UnrecoverableError(`${where}: ${(error as Error).message}`);
+  }
+  if (job.kind !== 'transcribe') throw new UnrecoverableError(`${where} is a ${job.kind} job, not the transcription the task names`);
+  const config = parseJobConfig({ ...job, kind: 'transcribe' });
+  const asked = parseJobConfig({ id: task.jobId, kind: 'transcribe', config: task.config });
+  if (asked.modelId !== config.modelId)
+    throw new UnrecoverableError(`${where} reads with model ${config.modelId}, but the task names model ${asked.modelId}`);
+  const ofJob = new Set(lineIdsOf(project, config.pageIds));
+  const lineIds = task.part.lineIds.filter((id) => ofJob.has(id));
+  return { config, lineIds, outside: task.part.lineIds.length - lineIds.length };
+}
+
 export async function transcribePart(
   stores: OpenStores,
   task: Task,
   onProgress: (p: PartProgress) => Promise<void>,
 ): Promise<{ written: number; skipped: number }> {
-  // The config as the job stored it, checked as the local worker checks it.
-  const { modelId, beamWidth } = parseJobConfig({ id: task.jobId, kind: 'transcribe', config: task.config });
   const project = stores.project(task.store.root);
-  const { reader, height } = await stores.reader(project, modelId);
-  const target = { jobId: task.jobId, modelId, height, beamWidth: beamWidth ?? 1 };
-  const result = await readAndStore(project, serialReader(stores, `${project.root}#${modelId}`, reader), target, task.part.lineIds, {
+  const { config, lineIds, outside } = checkPart(project, task);
+  const { reader, height } = await stores.reader(project, config.modelId);
+  const target = { jobId: task.jobId, modelId: config.modelId, height, beamWidth: config.beamWidth ?? 1 };
+  const result = await readAndStore(project, serialReader(stores, `${project.root}#${config.modelId}`, reader), target, lineIds, {
     onBatch: (done, of) => onProgress({ done, of }),
   });
-  return { written: result.written.length, skipped: result.skipped };
+  // Lines left out count as not read by this part, as lines read before do.
+  return { written: result.written.length, skipped: result.skipped + outside };
 }
 
 /** The reader with its reads queued one after another. */
