@@ -11,7 +11,8 @@ import { linesReadByJob } from '../db/predictions.ts';
 import { updateJob } from '../jobs/jobs.ts';
 import { lineIdsOf } from '../jobs/transcription.ts';
 import type { Project } from '../project/project.ts';
-import { redisLabel, taskIdPrefix, type PartProgress, type PartResult, type StoreRef, type Task } from './tasks.ts';
+import { describeIssues } from '../../shared/zod.ts';
+import { partResultSchema, redisLabel, taskIdPrefix, type PartProgress, type StoreRef, type Task } from './tasks.ts';
 
 export interface QueueSettings {
   redisUrl: string;
@@ -117,15 +118,21 @@ export class DistributedRun {
       this.report(false);
     } else if (event.type === 'completed') {
       if (this.finished.has(index)) return;
-      const r = event.returnvalue as PartResult;
       this.finished.add(index);
       this.doneIn.set(index, this.parts[index].length);
-      this.written += r.written;
-      this.skipped += r.skipped;
-      this.workers.add(r.worker);
-      this.log(
-        `${this.partName(index)}: ${r.written} read${r.skipped ? `, ${r.skipped} already read (a redone part)` : ''} by ${r.worker} in ${r.seconds.toFixed(1)} s`,
-      );
+      // An answer not understood is logged, not thrown: the part is still over, and finish()
+      // checks the stored readings themselves, so the job neither hangs nor counts wrongly.
+      const parsed = partResultSchema.safeParse(event.returnvalue);
+      if (parsed.success) {
+        const r = parsed.data;
+        this.written += r.written;
+        this.skipped += r.skipped;
+        this.workers.add(r.worker);
+        this.log(
+          `${this.partName(index)}: ${r.written} read${r.skipped ? `, ${r.skipped} already read (a redone part)` : ''} by ${r.worker} in ${r.seconds.toFixed(1)} s`,
+        );
+      } else
+        this.log(`${this.partName(index)}: finished; its worker's answer is not understood: ${describeIssues(parsed.error, 'answer')}`);
       this.report(this.finished.size === this.parts.length);
       if (this.finished.size === this.parts.length) this.finish();
     } else if (event.type === 'stalled') {

@@ -51,13 +51,19 @@ export const taskSchema = z
   .strict();
 export type Task = z.infer<typeof taskSchema>;
 
-/** What a worker answers for a finished part (BullMQ's return value). */
-export interface PartResult {
-  written: number;
-  skipped: number;
-  worker: string;
-  seconds: number;
-}
+/**
+ * What a worker answers for a finished part (BullMQ's return value). It comes back through
+ * Redis from any process there, so the enqueuing side checks it before use.
+ */
+export const partResultSchema = z
+  .object({
+    written: z.number().int().min(0),
+    skipped: z.number().int().min(0),
+    worker: z.string(),
+    seconds: z.number().min(0),
+  })
+  .strict();
+export type PartResult = z.infer<typeof partResultSchema>;
 
 /** Progress of a part, as the worker reports it (BullMQ's job progress). */
 export interface PartProgress {
