@@ -9,6 +9,7 @@ import {
   mkdirSync,
   openSync,
   readdirSync,
+  realpathSync,
   renameSync,
   rmdirSync,
   rmSync,
@@ -37,10 +38,18 @@ export const nothingCopied = (): Copied => ({ files: [], dirs: [], bytes: 0 });
 
 /**
  * Copies every file under `from` into the same place under `to`. Symbolic links are
- * followed. An existing destination file is an error: nothing is overwritten.
+ * followed (a files folder may link to images kept elsewhere), but a link back to a folder
+ * the walk is inside is an error naming it: followed, it would copy the tree into itself
+ * until the path grew too long. An existing destination file is an error: nothing is
+ * overwritten.
  */
 export function copyTree(from: string, to: string, { skip, copied, onFile }: CopyTreeOptions): Copied {
+  /** The real paths of the folders the walk is inside. */
+  const inside = new Set<string>();
   const walk = (dir: string) => {
+    const real = realpathSync(dir);
+    if (inside.has(real)) throw new Error(`${dir} links back to ${real}, a folder it is inside; not copying a loop`);
+    inside.add(real);
     for (const name of readdirSync(dir).sort()) {
       const source = join(dir, name);
       const rel = relative(from, source).split(sep).join('/');
@@ -58,6 +67,7 @@ export function copyTree(from: string, to: string, { skip, copied, onFile }: Cop
         onFile?.(copied);
       }
     }
+    inside.delete(real);
   };
   makeDir(to, copied);
   walk(from);
