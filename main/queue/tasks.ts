@@ -14,6 +14,7 @@
 //   progress reported per step; a stalled training task is handed out again and continues
 //   from the last checkpoint rather than from the start.
 import { createHash } from 'node:crypto';
+import { hideUrlPassword } from '../../shared/url-password.ts';
 import { z } from '../../shared/zod.ts';
 
 /** One queue for every project and kind: workers take whatever comes next. */
@@ -82,14 +83,11 @@ export function taskIdPrefix(store: StoreRef, jobId: number, run: string): strin
 
 /** A Redis URL as it may be logged: without its password. */
 export function redisLabel(url: string): string {
-  try {
-    const u = new URL(url);
-    u.password = '';
-    u.username = '';
-    return u.toString();
-  } catch {
-    return 'redis (URL not shown)';
-  }
+  const shown = hideUrlPassword(url, '');
+  if (shown === undefined) return 'redis (URL not shown)';
+  const u = new URL(shown);
+  u.username = '';
+  return u.toString();
 }
 
 /** BullMQ's connection options for a Redis URL; workers block on it, so requests never give up. */
