@@ -10,16 +10,24 @@ import { readAndStore } from '../jobs/read-lines.ts';
 import { lineIdsOf } from '../jobs/transcription.ts';
 import { initBackend } from '../ml/backend.ts';
 import { startLineReader, type LineReader } from '../ml/line-reader.ts';
+import type { Recognizer } from '../ml/model.ts';
 import { loadVersion } from '../models/registry.ts';
 import { Project } from '../project/project.ts';
 import type { PartProgress, Task } from './tasks.ts';
 
-/** Readers kept at once (each holds a model's weights and its threads). */
+/** Idle readers kept at once (each holds a model's weights and its threads). */
 const KEPT_READERS = 2;
+
+interface OpenReader {
+  started: Promise<{ reader: LineReader; height: number; model: Recognizer }>;
+  /** Parts reading with it now: a reader in use is never stopped under them. */
+  users: number;
+}
 
 export class OpenStores {
   private readonly projects = new Map<string, Project>();
-  private readonly readers = new Map<string, Promise<{ reader: LineReader; height: number }>>();
+  /** By `root#model`, least recently used first. */
+  private readonly readers = new Map<string, OpenReader>();
   /** Reads run one at a time per reader: concurrent parts overlap their cropping and writing, not their reading. */
   private readonly reading = new Map<string, Promise<unknown>>();
 
@@ -34,25 +42,44 @@ export class OpenStores {
     return project;
   }
 
-  reader(project: Project, modelId: number): Promise<{ reader: LineReader; height: number }> {
+  /**
+   * Runs `fn` with a reader of the model, started or kept from an earlier part. Beyond
+   * KEPT_READERS the least recently used idle ones are stopped; one that a part is still
+   * reading with is kept until it is done (parts of several models at once would otherwise
+   * stop each other's readers mid-read).
+   */
+  async withReader<T>(project: Project, modelId: number, fn: (r: { reader: LineReader; height: number }) => Promise<T>): Promise<T> {
     const key = `${project.root}#${modelId}`;
-    let entry = this.readers.get(key);
-    if (!entry) {
-      entry = (async () => {
+    let open = this.readers.get(key);
+    if (open)
+      this.readers.delete(key); // re-inserted last: the most recently used
+    else {
+      const started = (async () => {
         const backend = await initBackend();
         const { model, codec } = loadVersion(project, modelId);
-        // The tfjs reader reads with this model on the calling thread too: it is not disposed.
-        return { reader: await startLineReader(model, codec, backend.name, this.threads), height: model.config.height };
+        return { reader: await startLineReader(model, codec, backend.name, this.threads), height: model.config.height, model };
       })();
-      entry.catch(() => this.readers.delete(key));
-      this.readers.set(key, entry);
-      while (this.readers.size > KEPT_READERS) {
-        const [oldest, stale] = this.readers.entries().next().value!;
-        this.readers.delete(oldest);
-        void stale.then(({ reader }) => reader.stop()).catch(() => {});
-      }
+      open = { started, users: 0 };
+      started.catch(() => this.readers.get(key) === open && this.readers.delete(key));
     }
-    return entry;
+    this.readers.set(key, open);
+    open.users++;
+    try {
+      return await fn(await open.started);
+    } finally {
+      open.users--;
+      this.evict();
+    }
+  }
+
+  private evict(): void {
+    for (const [key, open] of this.readers) {
+      if (this.readers.size <= KEPT_READERS) return;
+      if (open.users > 0) continue;
+      this.readers.delete(key);
+      this.reading.delete(key);
+      void stopReader(open);
+    }
   }
 
   /** Runs `fn` after the reads already waiting on this reader. */
@@ -66,7 +93,7 @@ export class OpenStores {
   }
 
   async close(): Promise<void> {
-    for (const entry of this.readers.values()) await entry.then(({ reader }) => reader.stop()).catch(() => {});
+    for (const open of this.readers.values()) await stopReader(open);
     this.readers.clear();
     for (const project of this.projects.values()) project.close();
     this.projects.clear();
@@ -105,13 +132,25 @@ export async function transcribePart(
 ): Promise<{ written: number; skipped: number }> {
   const project = stores.project(task.store.root);
   const { config, lineIds, outside } = checkPart(project, task);
-  const { reader, height } = await stores.reader(project, config.modelId);
-  const target = { jobId: task.jobId, modelId: config.modelId, height, beamWidth: config.beamWidth ?? 1 };
-  const result = await readAndStore(project, serialReader(stores, `${project.root}#${config.modelId}`, reader), target, lineIds, {
-    onBatch: (done, of) => onProgress({ done, of }),
+  const result = await stores.withReader(project, config.modelId, ({ reader, height }) => {
+    const target = { jobId: task.jobId, modelId: config.modelId, height, beamWidth: config.beamWidth ?? 1 };
+    return readAndStore(project, serialReader(stores, `${project.root}#${config.modelId}`, reader), target, lineIds, {
+      onBatch: (done, of) => onProgress({ done, of }),
+    });
   });
   // Lines left out count as not read by this part, as lines read before do.
   return { written: result.written.length, skipped: result.skipped + outside };
+}
+
+/**
+ * Stops a reader no part uses any more, then frees its model's weights: the tfjs reader reads
+ * with the model itself, so they live as long as the reader, not a moment longer.
+ */
+async function stopReader(open: OpenReader): Promise<void> {
+  const started = await open.started.catch(() => undefined);
+  if (!started) return;
+  await started.reader.stop().catch(() => {});
+  started.model.dispose();
 }
 
 /** The reader with its reads queued one after another. */
