@@ -197,6 +197,26 @@ test('a file that cannot be read fails the move to the desktop and leaves no fol
   assert.deepEqual(readdirSync(parent), [], 'neither the project nor its half-built folder');
 });
 
+test(
+  'a migrate to the desktop takes away the half-built folder of an earlier one that was killed, not one still running',
+  { skip },
+  async () => {
+    const dir = await lineProject(2, 1);
+    const url = await database();
+    const shared = join(tempDir(), 'shared');
+    await moveProject({ from: dir, to: url, files: shared });
+    const parent = tempDir();
+    // A pid no process has (above Linux's pid_max), this process's own (from before a reboot), and a live one.
+    for (const pid of [4_194_400, process.pid, process.ppid]) {
+      mkdirSync(join(parent, `.back.migrating-${pid}`, 'images'), { recursive: true });
+      writeFileSync(join(parent, `.back.migrating-${pid}`, 'images', 'copy.png'), 'png');
+    }
+    mkdirSync(join(parent, '.other.migrating-4194400'));
+    await moveProject({ from: url, to: join(parent, 'back'), files: shared });
+    assert.deepEqual(readdirSync(parent).sort(), [`.back.migrating-${process.ppid}`, '.other.migrating-4194400', 'back']);
+  },
+);
+
 test('a database that is not a Quire store is refused as a source, and left without the schema', { skip }, async () => {
   const url = await database();
   const parent = tempDir();
