@@ -97,3 +97,35 @@ test('scale augmentation samples image and targets from the same window', () => 
   const unit = makeSegBatch([page], stats, { batchSize: 1, crop: 16, seed: 1, scale: [1, 1] }, 0, 4);
   assert.deepEqual(unit.input, plain.input);
 });
+
+test('a crop scale of 2 zooms in: each page column spans two crop columns in the targets, the image sampled linearly between', () => {
+  // Targets alternate by column (bit 0 = column parity); the image rises by 8 per column.
+  const width = 64;
+  const height = 64;
+  const image = new Uint8Array(width * height);
+  const targets = new Uint8Array(width * height);
+  for (let y = 0; y < height; y++)
+    for (let x = 0; x < width; x++) {
+      image[y * width + x] = x * 2;
+      targets[y * width + x] = x & 1;
+    }
+  const page = { width, height, image, targets };
+  const stats = [pageStats(image)];
+  const crop = 16;
+  const row = (a: Float32Array, y: number, maps: number) => Array.from({ length: crop }, (_, x) => a[(y * crop + x) * maps]);
+  for (const [scale, run] of [
+    [1, 1],
+    [2, 2],
+  ]) {
+    const { input, target } = makeSegBatch([page], stats, { batchSize: 1, crop, seed: 3, scale: [scale, scale] }, 0, 1);
+    const bits = row(target, 5, 1);
+    // Runs of equal bits, all `run` long (the first may be cut by the window's edge).
+    const runs: number[] = [];
+    bits.forEach((b, x) => (x > 0 && b === bits[x - 1] ? runs[runs.length - 1]++ : runs.push(1)));
+    assert.deepEqual(runs.slice(1, -1), Array(runs.length - 2).fill(run), `scale ${scale}: ${bits.join('')}`);
+    // A linear image sampled bilinearly stays linear: equal steps between crop columns.
+    const pixels = row(input, 5, 1);
+    const steps = pixels.slice(1).map((v, x) => v - pixels[x]);
+    for (const s of steps) assert.ok(Math.abs(s - steps[0]) < 1e-4 && Math.abs(s) > 1e-3, `scale ${scale}: steps ${steps.join(' ')}`);
+  }
+});
