@@ -5,7 +5,7 @@
 // checkpoint: a run that stops (this process died, the job was cancelled) is resumed by
 // queuing it again, and the workers skip the lines already read.
 import type { Queue } from 'bullmq';
-import type { EventSink } from '../../shared/api.ts';
+import type { EventSink, QuireEvent } from '../../shared/api.ts';
 import type { JobConfig } from '../../shared/job-configs.ts';
 import { linesReadByJob } from '../db/predictions.ts';
 import { updateJob } from '../jobs/jobs.ts';
@@ -32,6 +32,8 @@ export type PartEvent =
   | { type: 'retried' };
 
 const PROGRESS_WRITE_MS = 250;
+
+type JobChanged = Extract<QuireEvent, { type: 'job-changed' }>;
 
 export class DistributedRun {
   readonly prefix: string;
@@ -174,22 +176,39 @@ export class DistributedRun {
   /** Every part is done: the job is done if every line still in the project has its reading. */
   private finish(): void {
     this.ended = true;
-    const ids = this.parts.flat();
-    const still = new Set(lineIdsOf(this.project, this.config.pageIds));
-    const read = linesReadByJob(this.project.db, this.jobId, ids);
-    const missing = ids.filter((id) => still.has(id) && !read.has(id));
-    if (missing.length) {
-      const error = `${missing.length} line(s) have no reading after every part finished (first: line ${missing[0]})`;
-      updateJob(this.project, this.jobId, { state: 'failed', error, log: `failed: ${error}` });
-      this.emit({ type: 'job-changed', jobId: this.jobId, state: 'failed', error });
-    } else {
+    this.conclude(() => {
+      const ids = this.parts.flat();
+      const still = new Set(lineIdsOf(this.project, this.config.pageIds));
+      const read = linesReadByJob(this.project.db, this.jobId, ids);
+      const missing = ids.filter((id) => still.has(id) && !read.has(id));
+      if (missing.length) {
+        const error = `${missing.length} line(s) have no reading after every part finished (first: line ${missing[0]})`;
+        updateJob(this.project, this.jobId, { state: 'failed', error, log: `failed: ${error}` });
+        return { type: 'job-changed', jobId: this.jobId, state: 'failed', error };
+      }
       updateJob(this.project, this.jobId, {
         state: 'done',
         modelId: this.config.modelId,
         log: `read ${ids.length} lines (${this.written} in this run, ${this.skipped} already read) on ${this.workers.size} worker(s)`,
       });
-      this.emit({ type: 'job-changed', jobId: this.jobId, state: 'done', modelId: this.config.modelId });
+      return { type: 'job-changed', jobId: this.jobId, state: 'done', modelId: this.config.modelId };
+    });
+  }
+
+  /**
+   * Records the run's end, then tells whoever waits on it. The end is told also when it could
+   * not be checked or recorded (the store busy past its timeout, or gone), as a failure naming
+   * why: an error here would otherwise leave the command waiting for an end that never comes.
+   */
+  private conclude(record: () => JobChanged): void {
+    let event: JobChanged;
+    try {
+      event = record();
+    } catch (error) {
+      const message = `the end of job ${this.jobId} could not be recorded: ${(error as Error).message}`;
+      event = { type: 'job-changed', jobId: this.jobId, state: 'failed', error: message };
     }
+    this.emit(event);
     this.settle();
   }
 
@@ -210,9 +229,10 @@ export class DistributedRun {
       else inHand++;
     }
     const summary = `${removed} waiting part(s) taken off the queue${inHand ? `, ${inHand} in a worker's hands finish` : ''}`;
-    if (state === 'failed') updateJob(this.project, this.jobId, { state, error: reason, log: `failed: ${reason}; ${summary}` });
-    else updateJob(this.project, this.jobId, { state, log: `${reason}: ${summary}` });
-    this.emit({ type: 'job-changed', jobId: this.jobId, state, error: state === 'failed' ? reason : undefined });
-    this.settle();
+    this.conclude(() => {
+      if (state === 'failed') updateJob(this.project, this.jobId, { state, error: reason, log: `failed: ${reason}; ${summary}` });
+      else updateJob(this.project, this.jobId, { state, log: `${reason}: ${summary}` });
+      return { type: 'job-changed', jobId: this.jobId, state, error: state === 'failed' ? reason : undefined };
+    });
   }
 }
