@@ -122,21 +122,26 @@ export class DistributedRun {
       if (this.finished.has(index)) return;
       this.finished.add(index);
       this.doneIn.set(index, this.parts[index].length);
-      // An answer not understood is logged, not thrown: the part is still over, and finish()
-      // checks the stored readings themselves, so the job neither hangs nor counts wrongly.
-      const parsed = partResultSchema.safeParse(event.returnvalue);
-      if (parsed.success) {
-        const r = parsed.data;
-        this.written += r.written;
-        this.skipped += r.skipped;
-        this.workers.add(r.worker);
-        this.log(
-          `${this.partName(index)}: ${r.written} read${r.skipped ? `, ${r.skipped} already read (a redone part)` : ''} by ${r.worker} in ${r.seconds.toFixed(1)} s`,
-        );
-      } else
-        this.log(`${this.partName(index)}: finished; its worker's answer is not understood: ${describeIssues(parsed.error, 'answer')}`);
-      this.report(this.finished.size === this.parts.length);
-      if (this.finished.size === this.parts.length) this.finish();
+      const last = this.finished.size === this.parts.length;
+      try {
+        // An answer not understood is logged, not thrown: the part is still over, and finish()
+        // checks the stored readings themselves, so the job neither hangs nor counts wrongly.
+        const parsed = partResultSchema.safeParse(event.returnvalue);
+        if (parsed.success) {
+          const r = parsed.data;
+          this.written += r.written;
+          this.skipped += r.skipped;
+          this.workers.add(r.worker);
+          this.log(
+            `${this.partName(index)}: ${r.written} read${r.skipped ? `, ${r.skipped} already read (a redone part)` : ''} by ${r.worker} in ${r.seconds.toFixed(1)} s`,
+          );
+        } else
+          this.log(`${this.partName(index)}: finished; its worker's answer is not understood: ${describeIssues(parsed.error, 'answer')}`);
+        this.report(last);
+      } finally {
+        // Also when the log or progress could not be written: the last part ends the run.
+        if (last) this.finish();
+      }
     } else if (event.type === 'stalled') {
       this.log(`${this.partName(index)}: its worker stopped answering (stalled); BullMQ hands it to another worker`);
     } else if (event.type === 'retried') {
@@ -145,7 +150,8 @@ export class DistributedRun {
         `${this.partName(index)} failed (attempt ${task?.attemptsMade ?? '?'} of ${this.settings.attempts}): ${task?.failedReason ?? 'no reason given'}; retrying`,
       );
     } else if (event.type === 'failed') {
-      const task = await this.queue.getJob(`${this.prefix}${index}`);
+      // Only to name the attempts: the run fails also when Redis cannot say.
+      const task = await this.queue.getJob(`${this.prefix}${index}`).catch(() => undefined);
       const tries = task ? ` after ${task.attemptsMade} attempt(s)` : '';
       await this.stop('failed', `${this.partName(index)} failed${tries}: ${event.failedReason}`);
     }

@@ -66,3 +66,27 @@ test('a job end the store refuses to record is still told, as a failure naming w
     project.close();
   }
 });
+
+test('the last part ends the job even when its log line cannot be written', async () => {
+  const made = await manyLinesProject(2, { pages: 1 });
+  const project = Project.open(made.dir);
+  try {
+    project.db.exec(
+      "CREATE TRIGGER refuse_part_log BEFORE UPDATE ON jobs WHEN NEW.log LIKE '%by w:1 in%' BEGIN SELECT RAISE(ABORT, 'the store refuses'); END",
+    );
+    const config = { modelId: made.modelId, pageIds: undefined };
+    const job = createJob(project, 'transcribe', config, 'queued');
+    const queue = { addBulk: async () => {} } as unknown as Queue;
+    const settings = { redisUrl: 'redis://127.0.0.1:1', chunkSize: 2, attempts: 1, backoffMs: 0 };
+    const run = new DistributedRun(project, () => {}, job.id, config, settings, queue);
+    await run.start();
+    for (const lineId of lineIdsOf(project))
+      upsertPrediction(project.db, lineId, made.modelId, { text: 'x', confidence: 1, charConfidence: '[]' }, job.id);
+    const answer = { written: 2, skipped: 0, worker: 'w:1', seconds: 0.5 };
+    await assert.rejects(run.onEvent(0, { type: 'completed', returnvalue: answer }), /the store refuses/);
+    await run.end;
+    assert.equal(getJob(project, job.id).state, 'done');
+  } finally {
+    project.close();
+  }
+});
