@@ -15,8 +15,8 @@ import {
   rmSync,
   statSync,
 } from 'node:fs';
-import { randomBytes } from 'node:crypto';
 import { join, relative, sep } from 'node:path';
+import { tempPathFor } from './atomic.ts';
 
 export interface Copied {
   /** Files created, in the order written. */
@@ -83,8 +83,8 @@ function makeDir(dir: string, copied: Copied): void {
 
 function copyFileAtomic(source: string, target: string): void {
   if (existsSync(target)) throw new Error(`${target} already exists; not overwriting it`);
-  // The temporary name is one removeStaleTemps (./atomic.ts) recognises when a copy is killed.
-  const tmp = `${target}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  // A name removeStaleTemps recognises, should the copy be killed.
+  const tmp = tempPathFor(target);
   try {
     copyFileSync(source, tmp);
     const fd = openSync(tmp, 'r+');
