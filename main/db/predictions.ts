@@ -1,6 +1,7 @@
 // Model readings of lines: one per line and model, replaced when the model reads it again.
 import { sql } from 'kysely';
 import { all, first, qb, run, template, type Db } from './execute.ts';
+import { inChunks } from './id-chunks.ts';
 import { notExcluded } from './line-sets.ts';
 
 export interface Reading {
@@ -46,19 +47,13 @@ const upsertQuery = template<{ lineId: number; modelId: number; jobId: number | 
 export const upsertPrediction = (db: Db, lineId: number, modelId: number, r: Reading, jobId: number | null = null): boolean =>
   run(db, upsertQuery({ lineId, modelId, jobId, text: r.text, confidence: r.confidence, chars: r.charConfidence })).changes > 0;
 
-/** Line ids per query: SQLite takes at most 32,766 values in one statement, and a job may read more lines. */
-const IDS_PER_QUERY = 10_000;
-
 /** Which of these lines the job has stored a reading of. */
-export function linesReadByJob(db: Db, jobId: number, lineIds: number[]): Set<number> {
-  const read = new Set<number>();
-  for (let i = 0; i < lineIds.length; i += IDS_PER_QUERY) {
-    const ids = lineIds.slice(i, i + IDS_PER_QUERY);
-    for (const r of all(db, qb.selectFrom('predictions').select('line_id').where('job_id', '=', jobId).where('line_id', 'in', ids)))
-      read.add(r.line_id);
-  }
-  return read;
-}
+export const linesReadByJob = (db: Db, jobId: number, lineIds: readonly number[]): Set<number> =>
+  new Set(
+    inChunks(lineIds, (ids) =>
+      all(db, qb.selectFrom('predictions').select('line_id').where('job_id', '=', jobId).where('line_id', 'in', ids)),
+    ).map((r) => r.line_id),
+  );
 
 /** How many readings the job stored (one per line at most: the key is line and model). */
 export const jobReadingCount = (db: Db, jobId: number): number =>

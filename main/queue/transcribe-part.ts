@@ -5,9 +5,9 @@
 // chunk of a hundred lines takes to read.
 import { UnrecoverableError } from 'bullmq';
 import { parseJobConfig, type JobConfig } from '../../shared/job-configs.ts';
+import { linesToReadAmong } from '../db/dataset.ts';
 import { getJob } from '../jobs/jobs.ts';
 import { readAndStore } from '../jobs/read-lines.ts';
-import { lineIdsOf } from '../jobs/transcription.ts';
 import { initBackend } from '../ml/backend.ts';
 import { startLineReader, type LineReader } from '../ml/line-reader.ts';
 import type { Recognizer } from '../ml/model.ts';
@@ -120,7 +120,12 @@ export function checkPart(project: Project, task: Task): { config: JobConfig<'tr
   const asked = parseJobConfig({ id: task.jobId, kind: 'transcribe', config: task.config });
   if (asked.modelId !== config.modelId)
     throw new UnrecoverableError(`${where} reads with model ${config.modelId}, but the task names model ${asked.modelId}`);
-  const ofJob = new Set(lineIdsOf(project, config.pageIds));
+  // Only the part's own lines are looked up: a part is a sliver of a project that may hold millions.
+  const ofJob = new Set(
+    linesToReadAmong(project.db, task.part.lineIds)
+      .filter((l) => !config.pageIds || config.pageIds.includes(l.page_id))
+      .map((l) => l.id),
+  );
   const lineIds = task.part.lineIds.filter((id) => ofJob.has(id));
   return { config, lineIds, outside: task.part.lineIds.length - lineIds.length };
 }
