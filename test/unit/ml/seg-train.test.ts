@@ -64,20 +64,27 @@ test('segmenter training on two threads takes the same steps as on one (data-par
   two.dispose();
 });
 
-test('scale augmentation samples image and targets from the same window', () => {
-  // A page whose left half is ink with every target bit set, right half paper with none:
-  // at any scale the crop's image and targets must still agree pixel by pixel.
+/** A 64×64 page whose gray value and target bits depend on the column alone, with its stats. */
+function columnPage(gray: (x: number) => number, bits: (x: number) => number) {
   const width = 64;
   const height = 64;
   const image = new Uint8Array(width * height);
   const targets = new Uint8Array(width * height);
   for (let y = 0; y < height; y++)
     for (let x = 0; x < width; x++) {
-      image[y * width + x] = x < 32 ? 0 : 255;
-      targets[y * width + x] = x < 32 ? 0b1111 : 0;
+      image[y * width + x] = gray(x);
+      targets[y * width + x] = bits(x);
     }
-  const page = { width, height, image, targets };
-  const stats = [pageStats(image)];
+  return { page: { width, height, image, targets }, stats: [pageStats(image)] };
+}
+
+test('scale augmentation samples image and targets from the same window', () => {
+  // A page whose left half is ink with every target bit set, right half paper with none:
+  // at any scale the crop's image and targets must still agree pixel by pixel.
+  const { page, stats } = columnPage(
+    (x) => (x < 32 ? 0 : 255),
+    (x) => (x < 32 ? 0b1111 : 0),
+  );
   let scaled = 0;
   for (let step = 0; step < 20; step++) {
     const { input, target } = makeSegBatch([page], stats, { batchSize: 1, crop: 16, seed: 1, scale: [0.5, 2] }, step, 4);
@@ -99,18 +106,11 @@ test('scale augmentation samples image and targets from the same window', () => 
 });
 
 test('a crop scale of 2 zooms in: each page column spans two crop columns in the targets, the image sampled linearly between', () => {
-  // Targets alternate by column (bit 0 = column parity); the image rises by 8 per column.
-  const width = 64;
-  const height = 64;
-  const image = new Uint8Array(width * height);
-  const targets = new Uint8Array(width * height);
-  for (let y = 0; y < height; y++)
-    for (let x = 0; x < width; x++) {
-      image[y * width + x] = x * 2;
-      targets[y * width + x] = x & 1;
-    }
-  const page = { width, height, image, targets };
-  const stats = [pageStats(image)];
+  // Targets alternate by column (bit 0 = column parity); the image rises by 2 per column.
+  const { page, stats } = columnPage(
+    (x) => x * 2,
+    (x) => x & 1,
+  );
   const crop = 16;
   const row = (a: Float32Array, y: number, maps: number) => Array.from({ length: crop }, (_, x) => a[(y * crop + x) * maps]);
   for (const [scale, run] of [
