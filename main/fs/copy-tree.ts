@@ -15,7 +15,7 @@ import {
   rmSync,
   statSync,
 } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { tempPathFor } from './atomic.ts';
 
 export interface Copied {
@@ -44,6 +44,10 @@ export const nothingCopied = (): Copied => ({ files: [], dirs: [], bytes: 0 });
  * overwritten.
  */
 export function copyTree(from: string, to: string, { skip, copied, onFile }: CopyTreeOptions): Copied {
+  // A destination inside the source would be walked while it fills: a copy nested in the copy.
+  const nested = relative(realpathSync(from), resolve(to));
+  if (nested === '' || !(nested.startsWith('..') || isAbsolute(nested)))
+    throw new Error(`${to} is inside ${from}: a folder cannot be copied into itself`);
   /** The real paths of the folders the walk is inside. */
   const inside = new Set<string>();
   const walk = (dir: string) => {

@@ -74,3 +74,13 @@ test('a symbolic link to a folder outside the tree is followed, and the same fol
   assert.equal(readFileSync(join(to, 'a', 'kept.png'), 'utf8'), 'png');
   assert.equal(readFileSync(join(to, 'b', 'kept.png'), 'utf8'), 'png');
 });
+
+test('a destination inside the source is refused before anything is created (the copy would copy itself)', () => {
+  const from = tree();
+  for (const to of [join(from, 'shared'), from]) {
+    const copied = nothingCopied();
+    assert.throws(() => copyTree(from, to, { skip: () => false, copied }), /is inside .*: a folder cannot be copied into itself/);
+    assert.deepEqual(copied, nothingCopied());
+  }
+  assert.equal(existsSync(join(from, 'shared')), false);
+});
