@@ -21,9 +21,9 @@ const redisUrl = skip ? '' : (await startRedis()).url;
 async function settled(queue: Queue, id: string): Promise<QueueJob> {
   const deadline = Date.now() + 60_000;
   for (;;) {
-    const job = (await queue.getJob(id))!;
-    const state = await job.getState();
-    if (state === 'completed' || state === 'failed') return job;
+    const state = await queue.getJobState(id);
+    // Read again once it has finished: a copy read before may predate its last attempt.
+    if (state === 'completed' || state === 'failed') return (await queue.getJob(id))!;
     assert.ok(Date.now() < deadline, `task ${id} still ${state} after 60 s`);
     await new Promise((r) => setTimeout(r, 50));
   }
