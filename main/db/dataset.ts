@@ -5,6 +5,7 @@
 import type { Split } from '../../shared/api.ts';
 import { sql } from 'kysely';
 import { all, qb, type Db } from './execute.ts';
+import { inChunks } from './id-chunks.ts';
 import { finishedDocument, inDataset, inFinishedDocument, labeled, notExcluded, unlabeled } from './line-sets.ts';
 
 /** Labeled lines of finished documents outside excluded regions, with the transcription row used, by line id. */
@@ -47,6 +48,12 @@ export const linesToRead = (db: Db): Array<{ id: number; page_id: number }> =>
       .orderBy('l.page_id')
       .orderBy('l.reading_order')
       .orderBy('l.id'),
+  );
+
+/** Which of these lines a transcription job reads (as linesToRead), with their pages, in no order. */
+export const linesToReadAmong = (db: Db, lineIds: readonly number[]): Array<{ id: number; page_id: number }> =>
+  inChunks(lineIds, (ids) =>
+    all(db, qb.selectFrom('lines as l').select(['l.id', 'l.page_id']).where(notExcluded()).where('l.id', 'in', ids)),
   );
 
 /** Scanned pages of finished documents with lines, every one of them outside excluded regions labeled. */

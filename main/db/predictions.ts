@@ -1,6 +1,7 @@
 // Model readings of lines: one per line and model, replaced when the model reads it again.
 import { sql } from 'kysely';
 import { all, first, qb, run, template, type Db } from './execute.ts';
+import { inChunks } from './id-chunks.ts';
 import { notExcluded } from './line-sets.ts';
 
 export interface Reading {
@@ -47,13 +48,11 @@ export const upsertPrediction = (db: Db, lineId: number, modelId: number, r: Rea
   run(db, upsertQuery({ lineId, modelId, jobId, text: r.text, confidence: r.confidence, chars: r.charConfidence })).changes > 0;
 
 /** Which of these lines the job has stored a reading of. */
-export const linesReadByJob = (db: Db, jobId: number, lineIds: number[]): Set<number> =>
+export const linesReadByJob = (db: Db, jobId: number, lineIds: readonly number[]): Set<number> =>
   new Set(
-    lineIds.length === 0
-      ? []
-      : all(db, qb.selectFrom('predictions').select('line_id').where('job_id', '=', jobId).where('line_id', 'in', lineIds)).map(
-          (r) => r.line_id,
-        ),
+    inChunks(lineIds, (ids) =>
+      all(db, qb.selectFrom('predictions').select('line_id').where('job_id', '=', jobId).where('line_id', 'in', ids)),
+    ).map((r) => r.line_id),
   );
 
 /** How many readings the job stored (one per line at most: the key is line and model). */

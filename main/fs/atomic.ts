@@ -4,8 +4,14 @@ import { closeSync, fsyncSync, openSync, readdirSync, renameSync, rmSync, writeS
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 
+/**
+ * The temporary name a file is written under before its rename: it carries the writer's
+ * pid, so removeStaleTemps can tell a killed writer's leftover from a running one's.
+ */
+export const tempPathFor = (path: string): string => `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+
 export function writeFileAtomic(path: string, data: Uint8Array | Uint8Array[]): void {
-  const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  const tmp = tempPathFor(path);
   const fd = openSync(tmp, 'wx');
   try {
     for (const chunk of Array.isArray(data) ? data : [data]) writeSync(fd, chunk);

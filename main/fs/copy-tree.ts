@@ -9,13 +9,14 @@ import {
   mkdirSync,
   openSync,
   readdirSync,
+  realpathSync,
   renameSync,
   rmdirSync,
   rmSync,
   statSync,
 } from 'node:fs';
-import { randomBytes } from 'node:crypto';
-import { join, relative, sep } from 'node:path';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { tempPathFor } from './atomic.ts';
 
 export interface Copied {
   /** Files created, in the order written. */
@@ -37,10 +38,22 @@ export const nothingCopied = (): Copied => ({ files: [], dirs: [], bytes: 0 });
 
 /**
  * Copies every file under `from` into the same place under `to`. Symbolic links are
- * followed. An existing destination file is an error: nothing is overwritten.
+ * followed (a files folder may link to images kept elsewhere), but a link back to a folder
+ * the walk is inside is an error naming it: followed, it would copy the tree into itself
+ * until the path grew too long. An existing destination file is an error: nothing is
+ * overwritten.
  */
 export function copyTree(from: string, to: string, { skip, copied, onFile }: CopyTreeOptions): Copied {
+  // A destination inside the source would be walked while it fills: a copy nested in the copy.
+  const nested = relative(realpathSync(from), resolve(to));
+  if (nested === '' || !(nested.startsWith('..') || isAbsolute(nested)))
+    throw new Error(`${to} is inside ${from}: a folder cannot be copied into itself`);
+  /** The real paths of the folders the walk is inside. */
+  const inside = new Set<string>();
   const walk = (dir: string) => {
+    const real = realpathSync(dir);
+    if (inside.has(real)) throw new Error(`${dir} links back to ${real}, a folder it is inside; not copying a loop`);
+    inside.add(real);
     for (const name of readdirSync(dir).sort()) {
       const source = join(dir, name);
       const rel = relative(from, source).split(sep).join('/');
@@ -58,6 +71,7 @@ export function copyTree(from: string, to: string, { skip, copied, onFile }: Cop
         onFile?.(copied);
       }
     }
+    inside.delete(real);
   };
   makeDir(to, copied);
   walk(from);
@@ -73,8 +87,8 @@ function makeDir(dir: string, copied: Copied): void {
 
 function copyFileAtomic(source: string, target: string): void {
   if (existsSync(target)) throw new Error(`${target} already exists; not overwriting it`);
-  // The temporary name is one removeStaleTemps (./atomic.ts) recognises when a copy is killed.
-  const tmp = `${target}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  // A name removeStaleTemps recognises, should the copy be killed.
+  const tmp = tempPathFor(target);
   try {
     copyFileSync(source, tmp);
     const fd = openSync(tmp, 'r+');

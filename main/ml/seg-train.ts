@@ -34,7 +34,7 @@ export interface SegTrainOptions {
    * crops teaches the network lines smaller and larger than its training pages hold.
    */
   scale: [number, number];
-  /** Threads computing the batch's gradient (data-parallel shards, seg-parallel.ts). */
+  /** Threads computing the batch's gradient (data-parallel shards of whole crops: seg-gradients.ts on parallel.ts's pool). */
   threads: number;
   signal?: AbortSignal;
   onStep?: (step: number, loss: number, learningRate: number) => void | Promise<void>;

@@ -14,7 +14,7 @@ import { MIGRATIONS } from '../db/migrations.ts';
 import { copyDesktopToServer, copyServerToDesktop, type RowCounts } from '../db/pg/copy.ts';
 import { MIRRORS_SQLITE_VERSION } from '../db/pg/migrations.ts';
 import { displayUrl, isServerUrl, openServerStore } from '../db/pg/store.ts';
-import { isTempName } from '../fs/atomic.ts';
+import { isTempName, processAlive } from '../fs/atomic.ts';
 import { copyTree, nothingCopied, removeCopied, type Copied } from '../fs/copy-tree.ts';
 import { DB_FILE, Project } from './project.ts';
 
@@ -91,6 +91,24 @@ async function toServer(dir: string, url: string, files: string, progress: MoveR
   }
 }
 
+const buildingPrefix = (target: string) => `.${basename(target)}.migrating-`;
+
+/**
+ * Removes the half-built folders of migrates into `target` whose process is gone: one killed
+ * before its rename leaves a hidden copy of the whole project (files included) that nothing
+ * else would ever take away. One bearing this process's id is from before a reboot.
+ */
+function removeAbandonedBuilds(target: string): void {
+  const parent = dirname(target);
+  if (!existsSync(parent)) return;
+  const prefix = buildingPrefix(target);
+  for (const name of readdirSync(parent)) {
+    const pid = Number(name.slice(prefix.length));
+    if (name.startsWith(prefix) && Number.isInteger(pid) && (pid === process.pid || !processAlive(pid)))
+      rmSync(join(parent, name), { recursive: true, force: true });
+  }
+}
+
 async function fromServer(url: string, dir: string, files: string, progress: MoveRequest['progress']): Promise<MoveResult> {
   if (!existsSync(files) || !statSync(files).isDirectory())
     throw new Error(`${files} is not a folder: name the server project's files with --files`);
@@ -98,7 +116,8 @@ async function fromServer(url: string, dir: string, files: string, progress: Mov
   if (existsSync(join(target, DB_FILE))) throw new Error(`${target} already holds a Quire project; migrate into a new folder`);
   if (existsSync(target) && readdirSync(target).length > 0) throw new Error(`${target} is not empty; migrate into a new folder`);
   // Built beside the target (same file system, so the rename is atomic) and renamed last.
-  const building = join(dirname(target), `.${basename(target)}.migrating-${process.pid}`);
+  const building = join(dirname(target), `${buildingPrefix(target)}${process.pid}`);
+  removeAbandonedBuilds(target);
   const tell = say(progress);
   try {
     // Only read: a database that is not a Quire store is refused, not given the schema.

@@ -5,13 +5,14 @@
 // checkpoint: a run that stops (this process died, the job was cancelled) is resumed by
 // queuing it again, and the workers skip the lines already read.
 import type { Queue } from 'bullmq';
-import type { EventSink } from '../../shared/api.ts';
+import type { EventSink, QuireEvent } from '../../shared/api.ts';
 import type { JobConfig } from '../../shared/job-configs.ts';
 import { linesReadByJob } from '../db/predictions.ts';
 import { updateJob } from '../jobs/jobs.ts';
 import { lineIdsOf } from '../jobs/transcription.ts';
 import type { Project } from '../project/project.ts';
-import { redisLabel, taskIdPrefix, type PartProgress, type PartResult, type StoreRef, type Task } from './tasks.ts';
+import { describeIssues } from '../../shared/zod.ts';
+import { partResultSchema, redisLabel, taskIdPrefix, type PartProgress, type StoreRef, type Task } from './tasks.ts';
 
 export interface QueueSettings {
   redisUrl: string;
@@ -31,6 +32,8 @@ export type PartEvent =
   | { type: 'retried' };
 
 const PROGRESS_WRITE_MS = 250;
+
+type JobChanged = Extract<QuireEvent, { type: 'job-changed' }>;
 
 export class DistributedRun {
   readonly prefix: string;
@@ -117,17 +120,28 @@ export class DistributedRun {
       this.report(false);
     } else if (event.type === 'completed') {
       if (this.finished.has(index)) return;
-      const r = event.returnvalue as PartResult;
       this.finished.add(index);
       this.doneIn.set(index, this.parts[index].length);
-      this.written += r.written;
-      this.skipped += r.skipped;
-      this.workers.add(r.worker);
-      this.log(
-        `${this.partName(index)}: ${r.written} read${r.skipped ? `, ${r.skipped} already read (a redone part)` : ''} by ${r.worker} in ${r.seconds.toFixed(1)} s`,
-      );
-      this.report(this.finished.size === this.parts.length);
-      if (this.finished.size === this.parts.length) this.finish();
+      const last = this.finished.size === this.parts.length;
+      try {
+        // An answer not understood is logged, not thrown: the part is still over, and finish()
+        // checks the stored readings themselves, so the job neither hangs nor counts wrongly.
+        const parsed = partResultSchema.safeParse(event.returnvalue);
+        if (parsed.success) {
+          const r = parsed.data;
+          this.written += r.written;
+          this.skipped += r.skipped;
+          this.workers.add(r.worker);
+          this.log(
+            `${this.partName(index)}: ${r.written} read${r.skipped ? `, ${r.skipped} already read (a redone part)` : ''} by ${r.worker} in ${r.seconds.toFixed(1)} s`,
+          );
+        } else
+          this.log(`${this.partName(index)}: finished; its worker's answer is not understood: ${describeIssues(parsed.error, 'answer')}`);
+        this.report(last);
+      } finally {
+        // Also when the log or progress could not be written: the last part ends the run.
+        if (last) this.finish();
+      }
     } else if (event.type === 'stalled') {
       this.log(`${this.partName(index)}: its worker stopped answering (stalled); BullMQ hands it to another worker`);
     } else if (event.type === 'retried') {
@@ -136,7 +150,8 @@ export class DistributedRun {
         `${this.partName(index)} failed (attempt ${task?.attemptsMade ?? '?'} of ${this.settings.attempts}): ${task?.failedReason ?? 'no reason given'}; retrying`,
       );
     } else if (event.type === 'failed') {
-      const task = await this.queue.getJob(`${this.prefix}${index}`);
+      // Only to name the attempts: the run fails also when Redis cannot say.
+      const task = await this.queue.getJob(`${this.prefix}${index}`).catch(() => undefined);
       const tries = task ? ` after ${task.attemptsMade} attempt(s)` : '';
       await this.stop('failed', `${this.partName(index)} failed${tries}: ${event.failedReason}`);
     }
@@ -167,22 +182,39 @@ export class DistributedRun {
   /** Every part is done: the job is done if every line still in the project has its reading. */
   private finish(): void {
     this.ended = true;
-    const ids = this.parts.flat();
-    const still = new Set(lineIdsOf(this.project, this.config.pageIds));
-    const read = linesReadByJob(this.project.db, this.jobId, ids);
-    const missing = ids.filter((id) => still.has(id) && !read.has(id));
-    if (missing.length) {
-      const error = `${missing.length} line(s) have no reading after every part finished (first: line ${missing[0]})`;
-      updateJob(this.project, this.jobId, { state: 'failed', error, log: `failed: ${error}` });
-      this.emit({ type: 'job-changed', jobId: this.jobId, state: 'failed', error });
-    } else {
+    this.conclude(() => {
+      const ids = this.parts.flat();
+      const still = new Set(lineIdsOf(this.project, this.config.pageIds));
+      const read = linesReadByJob(this.project.db, this.jobId, ids);
+      const missing = ids.filter((id) => still.has(id) && !read.has(id));
+      if (missing.length) {
+        const error = `${missing.length} line(s) have no reading after every part finished (first: line ${missing[0]})`;
+        updateJob(this.project, this.jobId, { state: 'failed', error, log: `failed: ${error}` });
+        return { type: 'job-changed', jobId: this.jobId, state: 'failed', error };
+      }
       updateJob(this.project, this.jobId, {
         state: 'done',
         modelId: this.config.modelId,
         log: `read ${ids.length} lines (${this.written} in this run, ${this.skipped} already read) on ${this.workers.size} worker(s)`,
       });
-      this.emit({ type: 'job-changed', jobId: this.jobId, state: 'done', modelId: this.config.modelId });
+      return { type: 'job-changed', jobId: this.jobId, state: 'done', modelId: this.config.modelId };
+    });
+  }
+
+  /**
+   * Records the run's end, then tells whoever waits on it. The end is told also when it could
+   * not be checked or recorded (the store busy past its timeout, or gone), as a failure naming
+   * why: an error here would otherwise leave the command waiting for an end that never comes.
+   */
+  private conclude(record: () => JobChanged): void {
+    let event: JobChanged;
+    try {
+      event = record();
+    } catch (error) {
+      const message = `the end of job ${this.jobId} could not be recorded: ${(error as Error).message}`;
+      event = { type: 'job-changed', jobId: this.jobId, state: 'failed', error: message };
     }
+    this.emit(event);
     this.settle();
   }
 
@@ -203,9 +235,10 @@ export class DistributedRun {
       else inHand++;
     }
     const summary = `${removed} waiting part(s) taken off the queue${inHand ? `, ${inHand} in a worker's hands finish` : ''}`;
-    if (state === 'failed') updateJob(this.project, this.jobId, { state, error: reason, log: `failed: ${reason}; ${summary}` });
-    else updateJob(this.project, this.jobId, { state, log: `${reason}: ${summary}` });
-    this.emit({ type: 'job-changed', jobId: this.jobId, state, error: state === 'failed' ? reason : undefined });
-    this.settle();
+    this.conclude(() => {
+      if (state === 'failed') updateJob(this.project, this.jobId, { state, error: reason, log: `failed: ${reason}; ${summary}` });
+      else updateJob(this.project, this.jobId, { state, log: `${reason}: ${summary}` });
+      return { type: 'job-changed', jobId: this.jobId, state, error: state === 'failed' ? reason : undefined };
+    });
   }
 }

@@ -1,6 +1,7 @@
 // What travels through Redis: one BullMQ job ("task") per part of a Quire job. A task is
 // generic: the project store it belongs to, the Quire job (its row in that store's jobs
-// table, whose stored config the worker checks before use), its kind, and the part to do.
+// table: the worker reads with the stored config and refuses a payload that disagrees with
+// it, transcribe-part.ts checkPart), its kind, and the part to do.
 // Transcription's parts are chunks of line ids. What the other kinds need, for whoever adds
 // them:
 // - segmentation: parts of page ids (each page is independent), written like chunks of
@@ -13,6 +14,7 @@
 //   progress reported per step; a stalled training task is handed out again and continues
 //   from the last checkpoint rather than from the start.
 import { createHash } from 'node:crypto';
+import { hideUrlPassword } from '../../shared/url-password.ts';
 import { z } from '../../shared/zod.ts';
 
 /** One queue for every project and kind: workers take whatever comes next. */
@@ -37,7 +39,7 @@ export const taskSchema = z
     store: storeSchema,
     jobId: z.number().int().positive(),
     kind: z.enum(TASK_KINDS),
-    /** The Quire job's config as stored when the task was queued (parseJobConfig checks it). */
+    /** The Quire job's config as stored when the task was queued: checked against the row, never used in its place. */
     config: z.record(z.string(), z.unknown()),
     part: z
       .object({
@@ -50,13 +52,19 @@ export const taskSchema = z
   .strict();
 export type Task = z.infer<typeof taskSchema>;
 
-/** What a worker answers for a finished part (BullMQ's return value). */
-export interface PartResult {
-  written: number;
-  skipped: number;
-  worker: string;
-  seconds: number;
-}
+/**
+ * What a worker answers for a finished part (BullMQ's return value). It comes back through
+ * Redis from any process there, so the enqueuing side checks it before use.
+ */
+export const partResultSchema = z
+  .object({
+    written: z.number().int().min(0),
+    skipped: z.number().int().min(0),
+    worker: z.string(),
+    seconds: z.number().min(0),
+  })
+  .strict();
+export type PartResult = z.infer<typeof partResultSchema>;
 
 /** Progress of a part, as the worker reports it (BullMQ's job progress). */
 export interface PartProgress {
@@ -75,14 +83,11 @@ export function taskIdPrefix(store: StoreRef, jobId: number, run: string): strin
 
 /** A Redis URL as it may be logged: without its password. */
 export function redisLabel(url: string): string {
-  try {
-    const u = new URL(url);
-    u.password = '';
-    u.username = '';
-    return u.toString();
-  } catch {
-    return 'redis (URL not shown)';
-  }
+  const shown = hideUrlPassword(url, '');
+  if (shown === undefined) return 'redis (URL not shown)';
+  const u = new URL(shown);
+  u.username = '';
+  return u.toString();
 }
 
 /** BullMQ's connection options for a Redis URL; workers block on it, so requests never give up. */

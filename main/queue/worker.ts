@@ -6,7 +6,7 @@
 // fails is retried by BullMQ as its enqueuer asked (attempts, backoff). SIGTERM or Ctrl+C
 // stops taking tasks and lets the running ones finish.
 import { hostname } from 'node:os';
-import { Worker, type Job as QueueJob } from 'bullmq';
+import { UnrecoverableError, Worker, type Job as QueueJob } from 'bullmq';
 import { connectionFor, QUEUE_NAME, redisLabel, taskSchema, type PartResult, type Task } from './tasks.ts';
 import { OpenStores, transcribePart } from './transcribe-part.ts';
 import { describeIssues } from '../../shared/zod.ts';
@@ -28,11 +28,14 @@ export interface WorkerOptions {
   verbose?: boolean;
 }
 
-/** A task's payload, checked: a malformed one fails with the field named, and is not retried into the same error. */
+/**
+ * A task's payload, checked: a malformed one fails with the field named, and is not retried
+ * into the same error (BullMQ retries any other error as many times as the task allows).
+ */
 function parseTask(job: QueueJob): Task {
   const parsed = taskSchema.safeParse(job.data);
   if (!parsed.success)
-    throw new Error(`task ${job.id} is not a Quire task this worker understands: ${describeIssues(parsed.error, 'task')}`);
+    throw new UnrecoverableError(`task ${job.id} is not a Quire task this worker understands: ${describeIssues(parsed.error, 'task')}`);
   return parsed.data;
 }
 

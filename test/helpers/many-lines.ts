@@ -21,6 +21,8 @@ import { TINY } from './tiny-model.ts';
 export interface ManyLines {
   dir: string;
   modelId: number;
+  /** Every model version made (`models` of them); `modelId` is the first. */
+  modelIds: number[];
   lines: number;
   pageIds: number[];
   /** The human transcriptions, by line id. */
@@ -43,7 +45,7 @@ async function pagePng(file: string, seed: number, width: number, height: number
   );
 }
 
-export async function manyLinesProject(count: number, o: { pages?: number; labeled?: number } = {}): Promise<ManyLines> {
+export async function manyLinesProject(count: number, o: { pages?: number; labeled?: number; models?: number } = {}): Promise<ManyLines> {
   const pages = o.pages ?? 4;
   const root = tempDir();
   const files = await Promise.all(
@@ -87,19 +89,22 @@ export async function manyLinesProject(count: number, o: { pages?: number; label
     });
     await initBackend();
     const codec = new Codec([...'abcdefghij ']);
-    const model = new Recognizer({ ...TINY, classes: codec.classes }, 1);
-    const version = saveVersion(project, model, codec, {
-      name: 'tiny',
-      kind: 'finetune',
-      parentId: null,
-      config: {},
-      metrics: {},
-      trainingSet: [],
-      backend: 'test',
-      durationS: 0,
+    const modelIds = Array.from({ length: o.models ?? 1 }, (_, k) => {
+      const model = new Recognizer({ ...TINY, classes: codec.classes }, 1 + k);
+      const version = saveVersion(project, model, codec, {
+        name: `tiny ${k + 1}`,
+        kind: 'finetune',
+        parentId: null,
+        config: {},
+        metrics: {},
+        trainingSet: [],
+        backend: 'test',
+        durationS: 0,
+      });
+      model.dispose();
+      return version.id;
     });
-    model.dispose();
-    return { dir, modelId: version.id, lines: count, pageIds, labeled };
+    return { dir, modelId: modelIds[0], modelIds, lines: count, pageIds, labeled };
   } finally {
     project.close();
   }

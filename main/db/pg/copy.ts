@@ -134,10 +134,25 @@ export async function copyDesktopToServer(from: Db, to: PgStore, o: CopyOptions)
             tx,
             sql`SELECT setval(pg_get_serial_sequence(${table}, 'id'), coalesce((SELECT max(id) FROM ${sql.table(table)}), 0) + 1, false)`,
           );
+      await checkReferences(tx);
       await o.beforeCommit?.();
       return counts;
     }),
   );
+}
+
+/**
+ * The deferred foreign keys checked now rather than at the commit: the error names the
+ * reference (PostgreSQL's detail holds the key), as the desktop direction's
+ * foreign_key_check does, and no file is copied for rows that cannot commit.
+ */
+async function checkReferences(tx: pgx.PgDb): Promise<void> {
+  try {
+    await tx.query('SET CONSTRAINTS ALL IMMEDIATE');
+  } catch (error) {
+    const e = error as { table?: string; detail?: string; message: string };
+    throw new Error(`${e.table ?? 'a'} row refers to a missing row (${e.detail ?? e.message}); nothing was copied`);
+  }
 }
 
 const serverDestination = (tx: pgx.PgDb): Destination => ({

@@ -3,6 +3,7 @@
 // stand-in for SQLite's PRAGMA user_version. Migrating takes an advisory lock, so two
 // servers or workers starting at once do not both apply the same migration.
 import pg from 'pg';
+import { hideUrlPassword } from '../../../shared/url-password.ts';
 import { PG_MIGRATIONS } from './migrations.ts';
 import { transaction, type PgDb } from './execute.ts';
 
@@ -15,15 +16,7 @@ export const isServerUrl = (location: string): boolean => /^postgres(ql)?:\/\//i
  * The URL without its password, to print or put in an error. Only the password is hidden:
  * a socket folder in the query string (?host=/run/…) is kept, since it tells servers apart.
  */
-export function displayUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return 'postgres://…';
-  }
-}
+export const displayUrl = (url: string): string => hideUrlPassword(url, '***') ?? 'postgres://…';
 
 // BIGINT (int8) columns hold SQLite's 64-bit INTEGERs: ids, counts, sizes. pg hands them over
 // as strings, since they may exceed what a JS number holds exactly; ours stay far below

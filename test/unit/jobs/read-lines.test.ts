@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { currentText } from '../../../main/db/transcriptions.ts';
-import { jobReadingCount, modelReadings, upsertPrediction } from '../../../main/db/predictions.ts';
+import { jobReadingCount, linesReadByJob, modelReadings, upsertPrediction } from '../../../main/db/predictions.ts';
 import { createJob } from '../../../main/jobs/jobs.ts';
 import { readAndStore } from '../../../main/jobs/read-lines.ts';
 import { lineIdsOf } from '../../../main/jobs/transcription.ts';
@@ -63,6 +63,22 @@ test('a redone chunk skips the lines its job stored; a line stored meanwhile by 
     for (const [lineId, text] of made.labeled) assert.equal(currentText(project.db, lineId), text, 'human text untouched');
   } finally {
     await reader.stop();
+    project.close();
+  }
+});
+
+test('which lines a job has read is answered for more lines than one SQLite statement takes (a distributed job ends on it)', async () => {
+  const made = await manyLinesProject(3, { pages: 1 });
+  const project = Project.open(made.dir);
+  try {
+    const ids = lineIdsOf(project);
+    const job = createJob(project, 'transcribe', { modelId: made.modelId });
+    for (const id of ids.slice(0, 2))
+      upsertPrediction(project.db, id, made.modelId, { text: 'x', confidence: 1, charConfidence: '[]' }, job.id);
+    // 40,000 ids (SQLite's limit is 32,766 values), the read ones last.
+    const asked = [...Array.from({ length: 40_000 }, (_, i) => 1_000_000 + i), ...ids];
+    assert.deepEqual([...linesReadByJob(project.db, job.id, asked)].sort(), ids.slice(0, 2).sort());
+  } finally {
     project.close();
   }
 });

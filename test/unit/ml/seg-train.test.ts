@@ -64,20 +64,27 @@ test('segmenter training on two threads takes the same steps as on one (data-par
   two.dispose();
 });
 
-test('scale augmentation samples image and targets from the same window', () => {
-  // A page whose left half is ink with every target bit set, right half paper with none:
-  // at any scale the crop's image and targets must still agree pixel by pixel.
+/** A 64×64 page whose gray value and target bits depend on the column alone, with its stats. */
+function columnPage(gray: (x: number) => number, bits: (x: number) => number) {
   const width = 64;
   const height = 64;
   const image = new Uint8Array(width * height);
   const targets = new Uint8Array(width * height);
   for (let y = 0; y < height; y++)
     for (let x = 0; x < width; x++) {
-      image[y * width + x] = x < 32 ? 0 : 255;
-      targets[y * width + x] = x < 32 ? 0b1111 : 0;
+      image[y * width + x] = gray(x);
+      targets[y * width + x] = bits(x);
     }
-  const page = { width, height, image, targets };
-  const stats = [pageStats(image)];
+  return { page: { width, height, image, targets }, stats: [pageStats(image)] };
+}
+
+test('scale augmentation samples image and targets from the same window', () => {
+  // A page whose left half is ink with every target bit set, right half paper with none:
+  // at any scale the crop's image and targets must still agree pixel by pixel.
+  const { page, stats } = columnPage(
+    (x) => (x < 32 ? 0 : 255),
+    (x) => (x < 32 ? 0b1111 : 0),
+  );
   let scaled = 0;
   for (let step = 0; step < 20; step++) {
     const { input, target } = makeSegBatch([page], stats, { batchSize: 1, crop: 16, seed: 1, scale: [0.5, 2] }, step, 4);
@@ -96,4 +103,29 @@ test('scale augmentation samples image and targets from the same window', () => 
   const plain = makeSegBatch([page], stats, { batchSize: 1, crop: 16, seed: 1 }, 0, 4);
   const unit = makeSegBatch([page], stats, { batchSize: 1, crop: 16, seed: 1, scale: [1, 1] }, 0, 4);
   assert.deepEqual(unit.input, plain.input);
+});
+
+test('a crop scale of 2 zooms in: each page column spans two crop columns in the targets, the image sampled linearly between', () => {
+  // Targets alternate by column (bit 0 = column parity); the image rises by 2 per column.
+  const { page, stats } = columnPage(
+    (x) => x * 2,
+    (x) => x & 1,
+  );
+  const crop = 16;
+  const row = (a: Float32Array, y: number, maps: number) => Array.from({ length: crop }, (_, x) => a[(y * crop + x) * maps]);
+  for (const [scale, run] of [
+    [1, 1],
+    [2, 2],
+  ]) {
+    const { input, target } = makeSegBatch([page], stats, { batchSize: 1, crop, seed: 3, scale: [scale, scale] }, 0, 1);
+    const bits = row(target, 5, 1);
+    // Runs of equal bits, all `run` long (the first may be cut by the window's edge).
+    const runs: number[] = [];
+    bits.forEach((b, x) => (x > 0 && b === bits[x - 1] ? runs[runs.length - 1]++ : runs.push(1)));
+    assert.deepEqual(runs.slice(1, -1), Array(runs.length - 2).fill(run), `scale ${scale}: ${bits.join('')}`);
+    // A linear image sampled bilinearly stays linear: equal steps between crop columns.
+    const pixels = row(input, 5, 1);
+    const steps = pixels.slice(1).map((v, x) => v - pixels[x]);
+    for (const s of steps) assert.ok(Math.abs(s - steps[0]) < 1e-4 && Math.abs(s) > 1e-3, `scale ${scale}: steps ${steps.join(' ')}`);
+  }
 });

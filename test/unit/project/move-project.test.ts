@@ -160,25 +160,30 @@ test(
   },
 );
 
-test(
-  'a reference to a missing row fails the move at the commit, after the files were copied: they are removed again',
-  { skip },
-  async () => {
-    const dir = await lineProject(2, 1);
-    const raw = new Database(join(dir, 'quire.db'));
-    // Written with foreign keys off (an old tool, a hand edit): a text of a line that is gone.
-    raw.pragma('foreign_keys = OFF');
-    raw.exec("INSERT INTO transcriptions (line_id, text, author, source) VALUES (999, 'lost', 'me', 'human')");
-    raw.close();
-    const url = await database();
-    const shared = join(tempDir(), 'shared');
-    mkdirSync(shared);
-    await assert.rejects(moveProject({ from: dir, to: url, files: shared }), /transcriptions.*violates foreign key constraint/);
-    const rows = await serverRows(url);
-    for (const [table] of PROJECT_TABLES) assert.deepEqual(rows[table], [], `${table} is empty`);
-    assert.deepEqual(readdirSync(shared), [], 'the files copied before the commit are gone, the folder stays');
-  },
-);
+test('a reference to a missing row fails the move before the commit, naming the reference, with no file copied', { skip }, async () => {
+  const dir = await lineProject(2, 1);
+  const raw = new Database(join(dir, 'quire.db'));
+  // Written with foreign keys off (an old tool, a hand edit): a text of a line that is gone.
+  raw.pragma('foreign_keys = OFF');
+  raw.exec("INSERT INTO transcriptions (line_id, text, author, source) VALUES (999, 'lost', 'me', 'human')");
+  raw.close();
+  const url = await database();
+  const shared = join(tempDir(), 'shared');
+  mkdirSync(shared);
+  const said: string[] = [];
+  await assert.rejects(
+    moveProject({ from: dir, to: url, files: shared, progress: (m) => said.push(m) }),
+    /transcriptions row refers to a missing row \(Key \(line_id\)=\(999\) is not present in table "lines"\.\); nothing was copied/,
+  );
+  const rows = await serverRows(url);
+  for (const [table] of PROJECT_TABLES) assert.deepEqual(rows[table], [], `${table} is empty`);
+  assert.deepEqual(
+    said.filter((m) => m.startsWith('files:')),
+    [],
+    'no file was copied',
+  );
+  assert.deepEqual(readdirSync(shared), [], 'the folder stays, empty');
+});
 
 test('a file that cannot be read fails the move to the desktop and leaves no folder behind', { skip }, async () => {
   const dir = await lineProject(2, 1);
@@ -191,6 +196,26 @@ test('a file that cannot be read fails the move to the desktop and leaves no fol
   await assert.rejects(moveProject({ from: url, to: join(parent, 'back'), files: shared }), /ENOENT/);
   assert.deepEqual(readdirSync(parent), [], 'neither the project nor its half-built folder');
 });
+
+test(
+  'a migrate to the desktop takes away the half-built folder of an earlier one that was killed, not one still running',
+  { skip },
+  async () => {
+    const dir = await lineProject(2, 1);
+    const url = await database();
+    const shared = join(tempDir(), 'shared');
+    await moveProject({ from: dir, to: url, files: shared });
+    const parent = tempDir();
+    // A pid no process has (above Linux's pid_max), this process's own (from before a reboot), and a live one.
+    for (const pid of [4_194_400, process.pid, process.ppid]) {
+      mkdirSync(join(parent, `.back.migrating-${pid}`, 'images'), { recursive: true });
+      writeFileSync(join(parent, `.back.migrating-${pid}`, 'images', 'copy.png'), 'png');
+    }
+    mkdirSync(join(parent, '.other.migrating-4194400'));
+    await moveProject({ from: url, to: join(parent, 'back'), files: shared });
+    assert.deepEqual(readdirSync(parent).sort(), [`.back.migrating-${process.ppid}`, '.other.migrating-4194400', 'back']);
+  },
+);
 
 test('a database that is not a Quire store is refused as a source, and left without the schema', { skip }, async () => {
   const url = await database();

@@ -49,3 +49,38 @@ test('an unreadable file (a dangling link) fails the copy with its error', () =>
   removeCopied(copied);
   assert.equal(existsSync(to), false);
 });
+
+test('a symbolic link back to a folder the copy is inside is refused, naming it, and the copy taken back', () => {
+  const from = tree();
+  symlinkSync(join(from, 'images'), join(from, 'images', 'ab', 'loop'));
+  const to = join(tempDir(), 'shared');
+  const copied = nothingCopied();
+  assert.throws(
+    () => copyTree(from, to, { skip: (p) => p === 'quire.db', copied }),
+    new RegExp(`${join(from, 'images', 'ab', 'loop').replaceAll('/', '\\/')} links back to .*images, a folder it is inside`),
+  );
+  removeCopied(copied);
+  assert.equal(existsSync(to), false);
+});
+
+test('a symbolic link to a folder outside the tree is followed, and the same folder linked twice is copied twice', () => {
+  const from = tree();
+  const elsewhere = tempDir();
+  writeFileSync(join(elsewhere, 'kept.png'), 'png');
+  symlinkSync(elsewhere, join(from, 'a'));
+  symlinkSync(elsewhere, join(from, 'b'));
+  const to = join(tempDir(), 'shared');
+  copyTree(from, to, { skip: (p) => p === 'quire.db', copied: nothingCopied() });
+  assert.equal(readFileSync(join(to, 'a', 'kept.png'), 'utf8'), 'png');
+  assert.equal(readFileSync(join(to, 'b', 'kept.png'), 'utf8'), 'png');
+});
+
+test('a destination inside the source is refused before anything is created (the copy would copy itself)', () => {
+  const from = tree();
+  for (const to of [join(from, 'shared'), from]) {
+    const copied = nothingCopied();
+    assert.throws(() => copyTree(from, to, { skip: () => false, copied }), /is inside .*: a folder cannot be copied into itself/);
+    assert.deepEqual(copied, nothingCopied());
+  }
+  assert.equal(existsSync(join(from, 'shared')), false);
+});

@@ -1,0 +1,86 @@
+// A task's payload comes from whoever reaches Redis: a worker does what the job's row in its
+// store allows, not what the payload says. A malformed task or one naming another model
+// fails at once (not retried into the same error); lines outside the job's pages are not
+// written. An in-process worker on a real throwaway redis-server (skipped without one).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Queue, type Job as QueueJob } from 'bullmq';
+import { jobReadingCount } from '../../../main/db/predictions.ts';
+import { createJob } from '../../../main/jobs/jobs.ts';
+import { lineIdsOf } from '../../../main/jobs/transcription.ts';
+import { Project } from '../../../main/project/project.ts';
+import { connectionFor, QUEUE_NAME, type Task } from '../../../main/queue/tasks.ts';
+import { runWorker } from '../../../main/queue/worker.ts';
+import { manyLinesProject } from '../../helpers/many-lines.ts';
+import { redisSkip, startRedis } from '../../helpers/redis.ts';
+
+const skip = redisSkip;
+const redisUrl = skip ? '' : (await startRedis()).url;
+
+/** Waits until the task has finished one way or the other. */
+async function settled(queue: Queue, id: string): Promise<QueueJob> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const state = await queue.getJobState(id);
+    // Read again once it has finished: a copy read before may predate its last attempt.
+    if (state === 'completed' || state === 'failed') return (await queue.getJob(id))!;
+    assert.ok(Date.now() < deadline, `task ${id} still ${state} after 60 s`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+test(
+  'a worker refuses a malformed task or one naming another model at the first try, and reads no line outside the job',
+  { skip },
+  async () => {
+    const made = await manyLinesProject(20, { pages: 2 });
+    const project = Project.open(made.dir);
+    const job = createJob(project, 'transcribe', { modelId: made.modelId, pageIds: [made.pageIds[0]] });
+    const [ofJob, notOfJob] = made.pageIds.map((pageId) => lineIdsOf(project, [pageId]));
+    project.close();
+    const task = (config: Record<string, unknown>, lineIds: number[]): Task => ({
+      v: 1,
+      store: { kind: 'sqlite', root: made.dir },
+      jobId: job.id,
+      kind: 'transcribe',
+      config,
+      part: { index: 0, of: 1, lineIds },
+    });
+    const queue = new Queue(QUEUE_NAME, { connection: connectionFor(redisUrl) });
+    let stop!: () => void;
+    const stopped = runWorker({ redisUrl, concurrency: 1, threads: 1, lockMs: 2000, log: () => {} }, new Promise<void>((r) => (stop = r)));
+    try {
+      const opts = (id: string) => ({ jobId: id, attempts: 3 });
+      await queue.add('transcribe', { v: 2, nonsense: true }, opts('malformed'));
+      await queue.add('transcribe', task({ modelId: made.modelId + 1 }, ofJob), opts('other-model'));
+      await queue.add('transcribe', task({ modelId: made.modelId }, [...notOfJob, ofJob[0]]), opts('other-page'));
+
+      const malformed = await settled(queue, 'malformed');
+      assert.equal(await malformed.getState(), 'failed');
+      assert.equal(malformed.attemptsMade, 1, 'not retried');
+      assert.match(malformed.failedReason, /not a Quire task.*\bv\b/);
+
+      const otherModel = await settled(queue, 'other-model');
+      assert.equal(await otherModel.getState(), 'failed');
+      assert.equal(otherModel.attemptsMade, 1, 'not retried');
+      assert.match(
+        otherModel.failedReason,
+        new RegExp(`job ${job.id} of .* reads with model ${made.modelId}, but the task names model ${made.modelId + 1}`),
+      );
+
+      const otherPage = await settled(queue, 'other-page');
+      assert.equal(await otherPage.getState(), 'completed', otherPage.failedReason);
+      assert.deepEqual(
+        { written: otherPage.returnvalue.written, skipped: otherPage.returnvalue.skipped },
+        { written: 1, skipped: notOfJob.length },
+      );
+      const check = Project.openShared(made.dir);
+      assert.equal(jobReadingCount(check.db, job.id), 1, 'only the line of the job’s page was read');
+      check.close();
+    } finally {
+      stop();
+      await stopped;
+      await queue.close();
+    }
+  },
+);
