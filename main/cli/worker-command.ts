@@ -2,7 +2,7 @@
 // lines to transcribe) from the queue and writes their results into the project store the
 // job came from. Start any number, on any machine that reaches Redis and the store.
 import type { Command } from 'commander';
-import { availableParallelism } from 'node:os';
+import { defaultTrainingThreads } from '../ml/parallel.ts';
 import { runWorker } from '../queue/worker.ts';
 import { int, redisUrl } from './option-values.ts';
 
@@ -14,7 +14,7 @@ export function addWorkerCommand(program: Command): void {
     )
     .requiredOption('--redis <url>', 'the Redis server of the queue, e.g. redis://host:6379', redisUrl)
     .option('--concurrency <n>', 'parts worked on at once', int('--concurrency'), 1)
-    .option('--threads <n>', 'threads that read lines', int('--threads'), Math.max(1, Math.min(availableParallelism(), 8)))
+    .option('--threads <n>', 'threads that read lines', int('--threads'), defaultTrainingThreads())
     .option(
       '--lock-ms <ms>',
       "how long a part waits after its worker stopped answering before another takes it (BullMQ's lock)",

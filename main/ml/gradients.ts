@@ -68,19 +68,25 @@ export function shardGradients(
 ) {
   const parts = microBatches(input, budget);
   let total: { value: tf.Scalar; grads: tf.NamedTensorMap } | undefined;
-  parts.forEach((part, k) => {
-    const r = passGradients(model, variables, part, dropoutSeed + 7919 * k, scale);
-    if (!total) {
-      total = r;
-      return;
-    }
-    const sum = total;
-    total = tf.tidy(() => ({
-      value: tf.add(sum.value, r.value) as tf.Scalar,
-      grads: Object.fromEntries(Object.keys(sum.grads).map((name) => [name, tf.add(sum.grads[name], r.grads[name])])),
-    }));
-    tf.dispose([sum.value, r.value, sum.grads, r.grads]);
-  });
+  try {
+    parts.forEach((part, k) => {
+      const r = passGradients(model, variables, part, dropoutSeed + 7919 * k, scale);
+      if (!total) {
+        total = r;
+        return;
+      }
+      const sum = total;
+      total = tf.tidy(() => ({
+        value: tf.add(sum.value, r.value) as tf.Scalar,
+        grads: Object.fromEntries(Object.keys(sum.grads).map((name) => [name, tf.add(sum.grads[name], r.grads[name])])),
+      }));
+      tf.dispose([sum.value, r.value, sum.grads, r.grads]);
+    });
+  } catch (error) {
+    // A failed micro-batch must not leave the sums of those before it on the (never shrinking) heap.
+    if (total) tf.dispose([total.value, total.grads]);
+    throw error;
+  }
   return total!;
 }
 

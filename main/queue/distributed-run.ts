@@ -21,6 +21,8 @@ export interface QueueSettings {
   /** Tries of a part before the job fails (BullMQ retries it on any worker). */
   attempts: number;
   backoffMs: number;
+  /** Interval of the state poll (POLL_MS when absent). */
+  pollMs?: number;
 }
 
 /** The BullMQ events a run follows (QueueEvents'), for its own parts. */
@@ -32,6 +34,12 @@ export type PartEvent =
   | { type: 'retried' };
 
 const PROGRESS_WRITE_MS = 250;
+/**
+ * How often the run also asks Redis for its parts' states. Events are the fast path, but a
+ * QueueEvents stream can miss some (trimmed during an outage, a reconnect, a subscription
+ * made after a quick part ended); a run waiting on a missed "completed" would wait forever.
+ */
+export const POLL_MS = 2000;
 
 type JobChanged = Extract<QuireEvent, { type: 'job-changed' }>;
 
@@ -47,6 +55,8 @@ export class DistributedRun {
   private started = Date.now();
   private lastWrite = 0;
   private ended = false;
+  private polling = false;
+  private timer: ReturnType<typeof setInterval> | undefined;
   private settle!: () => void;
   /** Resolves when the run has ended (done, failed or cancelled), its row written. */
   readonly end = new Promise<void>((resolve) => (this.settle = resolve));
@@ -104,6 +114,29 @@ export class DistributedRun {
         },
       })),
     );
+    this.timer = setInterval(() => void this.poll(), this.settings.pollMs ?? POLL_MS);
+    // The run's own connections keep the process alive while it waits, not this timer.
+    this.timer.unref?.();
+  }
+
+  /** The parts' states as Redis holds them, for the ends whose event never came (see POLL_MS). */
+  async poll(): Promise<void> {
+    if (this.polling) return;
+    this.polling = true;
+    try {
+      for (let i = 0; i < this.parts.length && !this.ended; i++) {
+        if (this.finished.has(i)) continue;
+        const task = await this.queue.getJob(`${this.prefix}${i}`).catch(() => undefined);
+        const state = task ? await task.getState().catch(() => 'unknown') : 'unknown';
+        // 'failed' is final in BullMQ: a part waiting for a retry is 'delayed' or 'waiting'.
+        if (state === 'completed') await this.onEvent(i, { type: 'completed', returnvalue: task!.returnvalue });
+        else if (state === 'failed') await this.onEvent(i, { type: 'failed', failedReason: task!.failedReason || 'no reason given' });
+      }
+    } catch {
+      // A poll that fails (Redis away) is tried again at the next tick; events may still come.
+    } finally {
+      this.polling = false;
+    }
   }
 
   private partName(index: number): string {
@@ -214,6 +247,7 @@ export class DistributedRun {
       const message = `the end of job ${this.jobId} could not be recorded: ${(error as Error).message}`;
       event = { type: 'job-changed', jobId: this.jobId, state: 'failed', error: message };
     }
+    clearInterval(this.timer);
     this.emit(event);
     this.settle();
   }

@@ -67,3 +67,30 @@ test('the last part ends the job even when its log line cannot be written', asyn
   await run.end;
   assert.equal(getJob(project, job.id).state, 'done');
 });
+
+test('parts whose end events never came are found ended by the state poll, and the run ends', async (t) => {
+  const made = await manyLinesProject(4, { pages: 1 });
+  const project = Project.open(made.dir);
+  t.after(() => project.close());
+  const config = { modelId: made.modelId, pageIds: undefined };
+  const job = createJob(project, 'transcribe', config, 'queued');
+  // Redis's view: both parts completed by a worker; no event is ever routed to the run.
+  const ids: string[] = [];
+  const queue = {
+    addBulk: async (tasks: Array<{ opts: { jobId: string } }>) => void ids.push(...tasks.map((x) => x.opts.jobId)),
+    getJob: async (id: string) =>
+      ids.includes(id) ? { getState: async () => 'completed', returnvalue: ANSWER, failedReason: '' } : undefined,
+  } as unknown as Queue;
+  const settings = { redisUrl: 'redis://127.0.0.1:1', chunkSize: 2, attempts: 1, backoffMs: 0, pollMs: 20 };
+  const run = new DistributedRun(project, () => {}, job.id, config, settings, queue);
+  // The poll's timer is unref'd (a real run's Redis connections keep the process up): stand in for them.
+  const alive = setInterval(() => {}, 1000);
+  t.after(() => clearInterval(alive));
+  for (const lineId of lineIdsOf(project))
+    upsertPrediction(project.db, lineId, made.modelId, { text: 'x', confidence: 1, charConfidence: '[]' }, job.id);
+  await run.start();
+  await run.end;
+  const ended = getJob(project, job.id);
+  assert.equal(ended.state, 'done');
+  assert.match(ended.log, /read 4 lines/);
+});
