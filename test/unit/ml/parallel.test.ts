@@ -11,6 +11,19 @@ import { TINY, tinyCodec, tinyLines } from '../../helpers/tiny-model.ts';
 
 const backend = await initBackend();
 
+/** Every variable's gradient in `got` equals `ref`'s, relative to max(1, |ref|), within `tolerance`. */
+function assertSameGradients(variables: tf.Variable[], ref: tf.NamedTensorMap, got: tf.NamedTensorMap, tolerance: number): void {
+  for (const v of variables) {
+    const a = ref[v.name].dataSync();
+    const b = got[v.name].dataSync();
+    let worst = 0;
+    a.forEach((x, i) => {
+      worst = Math.max(worst, Math.abs(x - b[i]) / Math.max(1, Math.abs(x)));
+    });
+    assert.ok(worst < tolerance, `${v.name}: relative difference ${worst}`);
+  }
+}
+
 test('two threads give the same loss and gradients as one', async () => {
   const codec = tinyCodec();
   const model = new Recognizer({ ...TINY, dropout: 0, classes: codec.classes }, 4);
@@ -23,15 +36,7 @@ test('two threads give the same loss and gradients as one', async () => {
     assert.equal(shards.length, 2);
     const parallel = await pool.compute(model, variables, shards, 1, 1 / lines.length);
     assert.ok(Math.abs(parallel.loss - whole.value.dataSync()[0]) < 1e-4, `loss ${parallel.loss} vs ${whole.value.dataSync()[0]}`);
-    for (const v of variables) {
-      const a = whole.grads[v.name].dataSync();
-      const b = parallel.grads[v.name].dataSync();
-      let worst = 0;
-      a.forEach((x, i) => {
-        worst = Math.max(worst, Math.abs(x - b[i]) / Math.max(1, Math.abs(x)));
-      });
-      assert.ok(worst < 1e-3, `${v.name}: relative difference ${worst}`);
-    }
+    assertSameGradients(variables, whole.grads, parallel.grads, 1e-3);
     tf.dispose(Object.values(parallel.grads));
   } finally {
     await pool.stop();
@@ -55,15 +60,7 @@ test('a shard above the pixel budget runs as micro-batches with the same loss an
   const a = whole.value.dataSync()[0];
   const b = micro.value.dataSync()[0];
   assert.ok(Math.abs(a - b) < 1e-5 * Math.max(1, Math.abs(a)), `loss ${a} vs ${b}`);
-  for (const v of variables) {
-    const x = whole.grads[v.name].dataSync();
-    const y = micro.grads[v.name].dataSync();
-    let worst = 0;
-    x.forEach((g, i) => {
-      worst = Math.max(worst, Math.abs(g - y[i]) / Math.max(1, Math.abs(g)));
-    });
-    assert.ok(worst < 1e-4, `${v.name}: relative difference ${worst}`);
-  }
+  assertSameGradients(variables, whole.grads, micro.grads, 1e-4);
   tf.dispose([whole.value, micro.value, whole.grads, micro.grads]);
   model.dispose();
 });
