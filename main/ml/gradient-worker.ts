@@ -110,6 +110,14 @@ function contrastive(request: Extract<WorkerRequest, { kind: `contrastive-${stri
   return { kind: 'grads', loss: 0, grads: flat };
 }
 
+/** Posts a shard's loss and flat gradients (in `variables` order) to the pool, then frees the tensors. */
+function replyGrads({ value, grads }: { value: tf.Scalar; grads: tf.NamedTensorMap }, variables: tf.Variable[]): void {
+  const flat = flatten(variables, grads);
+  const loss = value.dataSync()[0];
+  tf.dispose([value, grads]);
+  parentPort!.postMessage({ kind: 'grads', loss, grads: flat } satisfies WorkerReply, [flat.buffer]);
+}
+
 parentPort!.on('message', async (request: WorkerRequest) => {
   try {
     if (request.kind === 'init') {
@@ -123,11 +131,7 @@ parentPort!.on('message', async (request: WorkerRequest) => {
     if (request.kind === 'seg-step') {
       if (!segmenter) throw new Error('worker used before init');
       assignAll(segmenter.weights.values(), request.weights);
-      const { value, grads } = segShardGradients(segmenter, request.input);
-      const flat = flatten(segmenter.variables, grads);
-      const loss = value.dataSync()[0];
-      tf.dispose([value, grads]);
-      parentPort!.postMessage({ kind: 'grads', loss, grads: flat } satisfies WorkerReply, [flat.buffer]);
+      replyGrads(segShardGradients(segmenter, request.input), segmenter.variables);
       return;
     }
     if (request.kind !== 'step') {
@@ -138,11 +142,7 @@ parentPort!.on('message', async (request: WorkerRequest) => {
     if (!model) throw new Error('worker used before init');
     assignAll(model.weights.values(), request.weights);
     const variables = request.trainable.map((name) => model!.weights.get(name)!);
-    const { value, grads } = shardGradients(model, variables, request.input, request.dropoutSeed, request.scale);
-    const flat = flatten(variables, grads);
-    const loss = value.dataSync()[0];
-    tf.dispose([value, grads]);
-    parentPort!.postMessage({ kind: 'grads', loss, grads: flat } satisfies WorkerReply, [flat.buffer]);
+    replyGrads(shardGradients(model, variables, request.input, request.dropoutSeed, request.scale), variables);
   } catch (error) {
     parentPort!.postMessage({ kind: 'error', message: (error as Error).stack ?? String(error) } satisfies WorkerReply);
   }
