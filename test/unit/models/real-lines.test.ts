@@ -1,8 +1,9 @@
 // What the bundled base model reads on real handwriting it never saw: 32 test lines of the
 // two held-out collections (test/fixtures/real-lines, CC BY 4.0), decoded as the app
-// decodes line images. The bar is the bundled model's: the base learned from real
-// manuscripts (docs/results/base-real.md) reads 43 % CER here, the font-trained base it
-// replaced 78 %, a broken loader or inverted ink ~96 %. Lower it as the base model improves.
+// decodes line images. The bar is the bundled model's: the GPU-trained base
+// (docs/results/base-real.md, "GPU run") reads 34 % CER here, the first real base 43 %, the
+// font-trained base before it 78 %, a broken loader or inverted ink ~96 %. Lower it as the
+// base model improves.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -13,7 +14,7 @@ import { toLineTensor } from '../../../main/ml/line-image.ts';
 import { evaluateLines } from '../../../main/ml/line-reader.ts';
 import { BASE_MODEL_FILE } from '../../../main/models/base-model.ts';
 
-const BUNDLED_REAL_CER_BAR = 0.5;
+const BUNDLED_REAL_CER_BAR = 0.4;
 const dir = new URL('../../fixtures/real-lines/', import.meta.url);
 
 test('the bundled base model reads held-out real handwriting within its bar', async () => {
