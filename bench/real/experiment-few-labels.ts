@@ -94,7 +94,18 @@ const cacheDir = 'out/few-labels-runs';
 mkdirSync(cacheDir, { recursive: true });
 const key = (c: string, r: Row, seed: number) => {
   const h = createHash('sha256')
-    .update(JSON.stringify({ baseHash, settings: { ...settings, threads: undefined }, testLines, c, r, seed }))
+    .update(
+      // The semi rows' method changed in the third sitting (few-labels-rows.ts): version 2.
+      JSON.stringify({
+        baseHash,
+        settings: { ...settings, threads: undefined },
+        testLines,
+        c,
+        r,
+        seed,
+        semi: r.includes('semi') ? 2 : undefined,
+      }),
+    )
     .digest('hex')
     .slice(0, 16);
   return join(cacheDir, `${c}-${r}-s${seed}-${h}.json`);

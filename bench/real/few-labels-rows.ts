@@ -73,14 +73,21 @@ async function seqclr(model: Recognizer, data: RowData, s: RunSettings, seed: nu
   head.dispose();
 }
 
+// Self-training within the fine-tuning budget: half of the steps on the labeled lines alone
+// (the teacher), then the teacher's confident readings of the unlabeled lines join them for
+// the other half, augmented like the labeled lines (the student's noise, as in Noisy
+// Student). The first sitting's variant (three rounds, the first reading done by the base
+// model, pseudo-labeled lines not augmented) is in docs/results/few-labels.md.
 async function semi(model: Recognizer, codec: Codec, data: RowData, s: RunSettings, seed: number): Promise<number[]> {
-  const rounds = 3;
+  const rounds = 2;
   const result = await selfTrain(
     model,
     codec,
     { labeled: data.labeled, unlabeled: data.unlabeled },
     {
       rounds,
+      labeledFirst: true,
+      pseudoAugmentation: 'strong',
       stepsPerRound: Math.round(s.steps / rounds),
       checkpointEvery: 0,
       train: { batchSize: BATCH, seed, threads: s.threads, validateEvery: 0, patience: 0 },

@@ -52,6 +52,13 @@ export interface SelfTrainingOptions {
   pseudoWeight: number;
   /** train() steps in each round (fewer when a round stops early on validation). */
   stepsPerRound: number;
+  /**
+   * Round 1 trains on the human-labeled lines alone, and reading starts from round 2: the
+   * first readings then come from a model that has seen this hand, not from the starting
+   * model (a base model that never saw the hand reads few lines confidently, and those
+   * worse).
+   */
+  labeledFirst: boolean;
   /** Augmentation of the human-labeled lines (sequence-preserving, seqclr/augment.ts). */
   labeledAugmentation: PipelineName | 'none';
   /**
@@ -74,6 +81,7 @@ export interface SelfTrainingOptions {
 export const DEFAULT_SELF_TRAINING: SelfTrainingOptions = {
   ...SELF_TRAINING_DEFAULTS,
   stepsPerRound: 500,
+  labeledFirst: false,
   labeledAugmentation: 'strong',
   pseudoAugmentation: 'none',
   readBatchSize: 32,
@@ -156,7 +164,10 @@ export async function selfTrain(
 
   while (state.round < o.rounds) {
     const round = state.round;
-    if (state.rounds.length === round) {
+    if (state.rounds.length === round && round === 0 && o.labeledFirst) {
+      state.rounds.push({ round, read: 0, pseudoLabels: [] });
+      state.train = emptyTrainState();
+    } else if (state.rounds.length === round) {
       const readings = await readLinesOnce(
         model,
         codec,

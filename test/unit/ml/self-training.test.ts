@@ -153,6 +153,29 @@ test('rounds choose pseudo-labels by the threshold and train on them; a run resu
     tf.dispose([...c.weights.values(), ...(c.state.train.optimizer?.values() ?? []), ...(c.state.train.best?.values() ?? [])]);
 });
 
+test('labeledFirst: round 1 trains on the labeled lines alone, and the readings start in round 2', async () => {
+  const { model } = base();
+  const phases: string[] = [];
+  const result = await selfTrain(
+    model,
+    codec,
+    { labeled, unlabeled, validation },
+    { ...OPTIONS, labeledFirst: true, onProgress: (p) => phases.push(`${p.phase}${p.round}`) },
+  );
+  assert.equal(result.status, 'done');
+  assert.deepEqual(
+    result.rounds.map((r) => [r.round, r.read]),
+    [
+      [0, 0],
+      [1, unlabeled.length],
+    ],
+  );
+  assert.deepEqual(result.rounds[0].pseudoLabels, []);
+  assert.ok(!phases.includes('read0') && phases.includes('read1'), 'no reading before the first training');
+  assert.ok(phases.indexOf('train0') < phases.indexOf('read1'));
+  model.dispose();
+});
+
 test('options are checked', async () => {
   const { model } = base();
   await assert.rejects(selfTrain(model, codec, { labeled, unlabeled }, { threshold: 1.5 }), /threshold must be in \[0, 1\]/);
