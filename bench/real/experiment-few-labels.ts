@@ -95,7 +95,7 @@ mkdirSync(cacheDir, { recursive: true });
 const key = (c: string, r: Row, seed: number) => {
   const h = createHash('sha256')
     .update(
-      // The semi rows' method changed in the third sitting (few-labels-rows.ts): version 2.
+      // The semi rows' method changed in the third sitting (few-labels-rows.ts): version 3.
       JSON.stringify({
         baseHash,
         settings: { ...settings, threads: undefined },
@@ -103,7 +103,7 @@ const key = (c: string, r: Row, seed: number) => {
         c,
         r,
         seed,
-        semi: r.includes('semi') ? 2 : undefined,
+        semi: r.includes('semi') ? 3 : undefined,
       }),
     )
     .digest('hex')
