@@ -19,6 +19,12 @@ export interface QwHeader extends QwTensors {
   metrics: Record<string, unknown>;
 }
 
+/** A network whose weights a .qw file fills, by name. */
+export interface QwNetwork {
+  weights: Map<string, tf.Variable>;
+  dispose(): void;
+}
+
 /** Lines PyTorch read one at a time (--dump-logits): 8-bit pixels and logits [T][C]. */
 export interface TorchLogits {
   width: number;
@@ -29,14 +35,23 @@ export interface TorchLogits {
 /**
  * Reads a .qw file of any network (bench/seg/torch_train_seg.py writes the segmenter's):
  * its header, and `assign` to copy its weights into a network's variables by name, which
- * refuses unknown, misshapen, truncated and missing weights, naming the file and weight.
+ * refuses unknown, misshapen, truncated and missing weights, naming the file and weight
+ * (and disposes the network then).
  */
-export function readQwFile<H extends QwTensors>(path: string): { header: H; assign: (weights: Map<string, tf.Variable>) => void } {
+export function readQwFile<H extends QwTensors>(path: string): { header: H; assign: (net: QwNetwork) => void } {
   const bytes = readFileSync(path);
   const headerLength = bytes.readUInt32LE(0);
   const header = JSON.parse(bytes.subarray(4, 4 + headerLength).toString('utf8')) as H;
   const dataStart = 4 + headerLength;
-  const assign = (weights: Map<string, tf.Variable>) => {
+  const assign = (net: QwNetwork) => {
+    try {
+      copyWeights(net.weights);
+    } catch (e) {
+      net.dispose();
+      throw e;
+    }
+  };
+  const copyWeights = (weights: Map<string, tf.Variable>) => {
     const missing = new Set(weights.keys());
     for (const t of header.tensors) {
       const variable = weights.get(t.name);
@@ -62,12 +77,7 @@ export function readQw(path: string): { model: Recognizer; codec: Codec; header:
   if (codec.classes !== header.config.classes)
     throw new Error(`${path}: ${header.charset.length} characters for ${header.config.classes} classes`);
   const model = new Recognizer(header.config, 1);
-  try {
-    assign(model.weights);
-  } catch (e) {
-    model.dispose();
-    throw e;
-  }
+  assign(model);
   return { model, codec, header };
 }
 

@@ -30,12 +30,7 @@ export interface TorchSegLogits {
 export function readSegQw(path: string): { net: SegNet; header: SegQwHeader } {
   const { header, assign } = readQwFile<SegQwHeader>(path);
   const net = new SegNet(header.config, 0);
-  try {
-    assign(net.weights);
-  } catch (e) {
-    net.dispose();
-    throw e;
-  }
+  assign(net);
   return { net, header };
 }
 

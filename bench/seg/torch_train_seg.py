@@ -29,11 +29,9 @@ logits.json with --dump-logits) and prints a final JSON line.
 import argparse
 import base64
 import contextlib
-import io
 import json
 import math
 import os
-import struct
 import sys
 import time
 
@@ -41,6 +39,9 @@ import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from torch_common import decode, device_name, learning_rate, read_qw, start_run, write_qw  # noqa: E402
 
 p = argparse.ArgumentParser()
 p.add_argument("--pack", required=True)
@@ -77,47 +78,13 @@ if args.threads:
     torch.set_num_threads(args.threads)
 dev = torch.device(args.device)
 amp = dev.type == "cuda" and args.amp == 1
-if dev.type == "cuda":
-    torch.backends.cuda.matmul.allow_tf32 = True
-    torch.backends.cudnn.allow_tf32 = True
-    torch.backends.cudnn.benchmark = True  # crops have one size
-os.makedirs(args.out, exist_ok=True)
-log_file = open(os.path.join(args.out, "log.txt"), "a")
+log = start_run(args.out, dev, benchmark=True)  # crops have one size
 autocast = lambda: torch.autocast("cuda", dtype=torch.bfloat16) if amp else contextlib.nullcontext()
-started = time.time()
-
-
-def log(msg):
-    line = f"[{time.time() - started:6.0f}s] {msg}"
-    print(line, flush=True)
-    log_file.write(line + "\n")
-    log_file.flush()
-
-
-# ---- weight files ---------------------------------------------------------------------------
-def read_weights(path):
-    """(header, {name: float32 array}) of a .qw file (u32 header length, JSON, float32s at
-    byte offsets) or a .qseg (main/ml/tensor-file.ts: magic, version, length, JSON, padding,
-    float32s at element offsets)."""
-    data = open(path, "rb").read()
-    if data[:8] == b"QUIRESEG":
-        n = struct.unpack("<I", data[12:16])[0]
-        header = json.loads(data[16 : 16 + n])
-        start, unit = 16 + n + (4 - (16 + n) % 4) % 4, 4
-    else:
-        n = struct.unpack("<I", data[:4])[0]
-        header = json.loads(data[4 : 4 + n])
-        start, unit = 4 + n, 1
-    values = {}
-    for t in header["tensors"]:
-        count = math.prod(t["shape"])
-        values[t["name"]] = np.frombuffer(data, "<f4", count, start + unit * t["offset"]).reshape(t["shape"])
-    return header, values
 
 
 levels = [int(f) for f in args.levels.split(",")]
 if args.config:
-    levels = read_weights(args.config)[0]["config"]["levels"]
+    levels = read_qw(args.config)[0]["config"]["levels"]
 stride = 2 ** (len(levels) - 1)
 assert args.crop % stride == 0, f"crop {args.crop} is not a multiple of the network stride {stride}"
 positive_weight = [float(v) for v in args.positive_weight.split(",")]
@@ -125,17 +92,6 @@ maps = len(positive_weight)
 
 
 # ---- data -------------------------------------------------------------------------------
-def decode(blob):
-    try:
-        from PIL import Image
-
-        return np.array(Image.open(io.BytesIO(blob)).convert("L"), dtype=np.uint8)
-    except ImportError:
-        import cv2
-
-        return cv2.imdecode(np.frombuffer(blob, np.uint8), cv2.IMREAD_GRAYSCALE)
-
-
 def page_stats(img):
     """seg-train.ts's pageStats: mean and std of the gray values, the variance at least 1."""
     v = img.astype(np.float64)
@@ -165,7 +121,7 @@ for e in entries:
     assert img.shape == tgt.shape == (e["height"], e["width"]), (e["file"], img.shape, tgt.shape)
     (train if e["split"] == "train" else valid).append((img, tgt, e))
 del raw
-log(f"{len(train)} training and {len(valid)} validation pages decoded (page size {P}); device {dev}" + (f" ({torch.cuda.get_device_name()}, PyTorch {torch.__version__})" if dev.type == "cuda" else f" (PyTorch {torch.__version__})"))
+log(f"{len(train)} training and {len(valid)} validation pages decoded (page size {P}); device {device_name(dev)}")
 
 # The training pages on the device, normalised and padded to P x P with paper (0), their
 # target bytes beside them: crops are cut there, a batch at a time.
@@ -227,32 +183,18 @@ class SegNet(nn.Module):
 
 
 def export(model, path, metrics):
-    """Writes the weights in seg-net.ts's names and layouts: a JSON header, then float32s."""
-    arrays, manifest, offset = [], [], 0
-    for name, conv in model.named_weights():
-        for suffix, t in (("kernel", conv.weight.permute(2, 3, 1, 0)), ("bias", conv.bias)):
-            a = np.ascontiguousarray(t.detach().float().cpu().numpy(), dtype="<f4")
-            manifest.append({"name": f"{name}/{suffix}", "shape": list(a.shape), "offset": offset})
-            arrays.append(a.tobytes())
-            offset += a.nbytes
-    config = {"levels": levels, "outputs": maps}
-    header = json.dumps({"config": config, "pageSize": P, "metrics": metrics, "tensors": manifest}).encode()
-    tmp = path + ".tmp"
-    with open(tmp, "wb") as f:
-        f.write(struct.pack("<I", len(header)))
-        f.write(header)
-        for a in arrays:
-            f.write(a)
-    os.replace(tmp, path)
+    """Writes the weights in seg-net.ts's names and layouts (a .qw file)."""
+    tensors = [t for name, conv in model.named_weights() for t in ((f"{name}/kernel", conv.weight.permute(2, 3, 1, 0)), (f"{name}/bias", conv.bias))]
+    write_qw(path, {"config": {"levels": levels, "outputs": maps}, "pageSize": P, "metrics": metrics}, tensors)
 
 
 def load(model, path):
-    header, values = read_weights(path)
+    header, values = read_qw(path)
     assert header["config"]["levels"] == levels, f"{path}: levels {header['config']['levels']}, this network {levels}"
     with torch.no_grad():
         for name, conv in model.named_weights():
-            conv.weight.copy_(torch.from_numpy(values[f"{name}/kernel"].copy()).permute(3, 2, 0, 1))
-            conv.bias.copy_(torch.from_numpy(values[f"{name}/bias"].copy()))
+            conv.weight.copy_(values[f"{name}/kernel"].permute(3, 2, 0, 1))
+            conv.bias.copy_(values[f"{name}/bias"])
 
 
 def seg_loss(logits, target, inside=None):
@@ -395,11 +337,7 @@ while True:
     frac = max((time.time() - train_start) / args.seconds, step / args.steps if args.steps else 0)
     if frac >= 1:
         break
-    if frac < args.warmup:
-        lr = args.lr * frac / args.warmup
-    else:
-        c = (frac - args.warmup) / (1 - args.warmup)
-        lr = args.lr * (args.final_lr + (1 - args.final_lr) * 0.5 * (1 + math.cos(math.pi * c)))
+    lr = learning_rate(frac, args.lr, args.warmup, args.final_lr)
     for group in opt.param_groups:
         group["lr"] = lr
     x, target = batch()
