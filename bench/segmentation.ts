@@ -8,8 +8,8 @@ import { parseArgs } from 'node:util';
 import { matchLines } from '../main/layout/line-metrics.ts';
 import { segmentPage } from '../main/layout/segment.ts';
 import { synthPage } from './synth/page.ts';
-import { HELD_OUT_COLLECTIONS, TRAIN_COLLECTIONS, listPages, type PageEntry } from './seg/real-pages.ts';
-import { spreadPages } from './seg/seg-data.ts';
+import { HELD_OUT_COLLECTIONS, TRAIN_COLLECTIONS, listPages } from './seg/real-pages.ts';
+import { tuningPages } from './seg/seg-data.ts';
 import { REAL_HEADER, realRow, scoreReal, type RealTotals, type Segmenter } from './seg/score-real.ts';
 
 const { values } = parseArgs({
@@ -83,7 +83,9 @@ async function real(limit: number): Promise<string> {
   const rows: string[][] = [];
   const all: Record<string, RealTotals[]> = {};
   for (const collection of dev ? TRAIN_COLLECTIONS : HELD_OUT_COLLECTIONS) {
-    const entries = dev ? devPages(collection, dev) : listPages(collection).slice(0, limit || undefined);
+    const entries = dev
+      ? tuningPages(collection, dev, Number(values['train-pages-per-collection']))
+      : listPages(collection).slice(0, limit || undefined);
     const totals = await scoreReal(entries, segmenters, (i) => process.stderr.write(`\r${collection} ${i + 1}/${entries.length}`));
     process.stderr.write('\n');
     for (const [name, t] of Object.entries(totals)) {
@@ -98,13 +100,6 @@ async function real(limit: number): Promise<string> {
     rows.push(realRow(`**${name}, all ${dev ? 'tuning pages' : 'held-out'}**`, sum));
   }
   return table(REAL_HEADER, rows);
-}
-
-/** Pages of a training collection that training leaves out, spread over the collection. */
-function devPages(collection: string, count: number): PageEntry[] {
-  const used = new Set(spreadPages(collection, Number(values['train-pages-per-collection'])).map((e) => e.xml));
-  const rest = listPages(collection).filter((e) => !used.has(e.xml));
-  return Array.from({ length: Math.min(count, rest.length) }, (_, i) => rest[Math.floor((i * rest.length) / Math.min(count, rest.length))]);
 }
 
 function replaceBlock(doc: string, name: string, body: string): string {

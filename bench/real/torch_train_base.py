@@ -23,11 +23,9 @@ Runs on PyTorch 1.13 (Debian's, CPU) and 2.x (CUDA). Prints one line per evaluat
 final JSON line; writes log.txt, best.qw, final.qw (and logits.json with --dump-logits).
 """
 import argparse
-import io
 import json
 import math
 import os
-import struct
 import sys
 import time
 from multiprocessing import Pool
@@ -37,6 +35,9 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from torch_common import decode, device_name, learning_rate, read_qw, start_run, write_qw  # noqa: E402
 
 p = argparse.ArgumentParser()
 p.add_argument("--pack", required=True)
@@ -65,34 +66,10 @@ args = p.parse_args()
 torch.manual_seed(args.seed)
 rng = np.random.default_rng(args.seed)
 dev = torch.device(args.device)
-if dev.type == "cuda":
-    torch.backends.cuda.matmul.allow_tf32 = True
-    torch.backends.cudnn.allow_tf32 = True
-    torch.backends.cudnn.benchmark = False  # widths change every batch
-os.makedirs(args.out, exist_ok=True)
-log_file = open(os.path.join(args.out, "log.txt"), "a")
-started = time.time()
-
-
-def log(msg):
-    line = f"[{time.time() - started:6.0f}s] {msg}"
-    print(line, flush=True)
-    log_file.write(line + "\n")
-    log_file.flush()
+log = start_run(args.out, dev, benchmark=False)  # widths change every batch
 
 
 # ---- data -------------------------------------------------------------------------------
-def decode(blob):
-    try:
-        from PIL import Image
-
-        return np.asarray(Image.open(io.BytesIO(blob)).convert("L"), dtype=np.uint8)
-    except ImportError:
-        import cv2
-
-        return cv2.imdecode(np.frombuffer(blob, np.uint8), cv2.IMREAD_GRAYSCALE)
-
-
 index = json.load(open(os.path.join(args.pack, "index.json")))
 H = index["height"]
 charset = index["charset"]
@@ -119,7 +96,7 @@ for e, img in zip(entries, images):
     if e["width"] // stride < len(labels) + repeats or not labels:
         continue
     (train if e["split"] == "train" else valid).append((img, labels, e["text"]))
-log(f"{len(train)} training and {len(valid)} validation lines decoded; {len(charset)} characters; device {dev}" + (f" ({torch.cuda.get_device_name()}, PyTorch {torch.__version__})" if dev.type == "cuda" else f" (PyTorch {torch.__version__})"))
+log(f"{len(train)} training and {len(valid)} validation lines decoded; {len(charset)} characters; device {device_name(dev)}")
 
 
 # ---- the network ------------------------------------------------------------------------
@@ -185,12 +162,6 @@ def export(model, path, metrics):
             tensors.append((f"lstm{l}/{d}/bias", bias))
     tensors.append(("head/kernel", model.head.weight.t()))
     tensors.append(("head/bias", model.head.bias))
-    arrays, manifest, offset = [], [], 0
-    for name, t in tensors:
-        a = np.ascontiguousarray(t.detach().float().cpu().numpy(), dtype="<f4")
-        manifest.append({"name": name, "shape": list(a.shape), "offset": offset})
-        arrays.append(a.tobytes())
-        offset += a.nbytes
     config = {
         "height": H,
         "conv": [{"filters": f, "pool": list(pl)} for f, pl in zip(filters, pools)],
@@ -199,27 +170,13 @@ def export(model, path, metrics):
         "dropout": args.dropout,
         "classes": len(charset) + 1,
     }
-    header = json.dumps({"config": config, "charset": charset, "metrics": metrics, "tensors": manifest}).encode()
-    tmp = path + ".tmp"
-    with open(tmp, "wb") as f:
-        f.write(struct.pack("<I", len(header)))
-        f.write(header)
-        for a in arrays:
-            f.write(a)
-    os.replace(tmp, path)
+    write_qw(path, {"config": config, "charset": charset, "metrics": metrics}, tensors)
 
 
 def load_qw(model, path):
     """The inverse of export: a .qw file's weights into the network (same shape)."""
-    data = open(path, "rb").read()
-    n = struct.unpack("<I", data[:4])[0]
-    header = json.loads(data[4 : 4 + n])
+    header, values = read_qw(path)
     assert header["charset"] == charset, f"{path}: another charset"
-    values = {}
-    for t in header["tensors"]:
-        count = math.prod(t["shape"])
-        start = 4 + n + t["offset"]
-        values[t["name"]] = torch.from_numpy(np.frombuffer(data, "<f4", count, start).reshape(t["shape"]).copy())
     with torch.no_grad():
         for i, conv in enumerate(model.convs):
             conv.weight.copy_(values[f"conv{i}/kernel"].permute(3, 2, 0, 1))
@@ -408,11 +365,7 @@ while not done:
         if frac >= 1:
             done = True
             break
-        if frac < args.warmup:
-            lr = args.lr * frac / args.warmup
-        else:
-            c = (frac - args.warmup) / (1 - args.warmup)
-            lr = args.lr * (args.final_lr + (1 - args.final_lr) * 0.5 * (1 + math.cos(math.pi * c)))
+        lr = learning_rate(frac, args.lr, args.warmup, args.final_lr)
         for group in opt.param_groups:
             group["lr"] = lr
         items = [train[j] for j in batch]

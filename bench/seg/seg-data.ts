@@ -17,6 +17,18 @@ export function spreadPages(collection: string, count: number): PageEntry[] {
   return Array.from({ length: count }, (_, i) => all[Math.floor((i * all.length) / count)]);
 }
 
+/**
+ * Tuning pages: `count` pages of a training collection that a run on
+ * spreadPages(collection, trainPages) leaves out, spread over the rest. Post-processing and
+ * model choices are made on these; bench/seg/gpu-pack-seg.ts keeps them out of its pack.
+ */
+export function tuningPages(collection: string, count: number, trainPages: number): PageEntry[] {
+  const used = new Set(spreadPages(collection, trainPages).map((e) => e.xml));
+  const rest = listPages(collection).filter((e) => !used.has(e.xml));
+  const n = Math.min(count, rest.length);
+  return Array.from({ length: n }, (_, i) => rest[Math.floor((i * rest.length) / n)]);
+}
+
 export async function segSample(entry: PageEntry, pageSize: number): Promise<(SegSample & { lines: number }) | null> {
   const dir = join(CACHE, String(pageSize), entry.collection);
   const file = join(dir, `${basename(entry.xml, '.xml')}-${Buffer.from(entry.xml).toString('base64url').slice(-16)}.bin`);

@@ -43,9 +43,8 @@ export function shrinkTo(page: GrayImage, size: number): GrayImage {
   return { width, height, data };
 }
 
-export function segmentWithModel(model: Segmenter, page: GrayImage, post: Partial<PostOptions> = {}): ModelSegmentation {
-  const small = shrinkTo(page, model.header.pageSize);
-  const stride = segStride(model.net.config);
+/** The network's input for a page at the model's size: normalised as in training, padded with paper (0) to the stride. */
+export function segInput(small: GrayImage, stride: number): tf.Tensor4D {
   const W = Math.ceil(small.width / stride) * stride;
   const H = Math.ceil(small.height / stride) * stride;
   const { mean, std } = pageStats(small.data);
@@ -53,7 +52,14 @@ export function segmentWithModel(model: Segmenter, page: GrayImage, post: Partia
   for (let y = 0; y < small.height; y++) {
     for (let x = 0; x < small.width; x++) input[y * W + x] = (mean - small.data[y * small.width + x]) / std;
   }
-  const probs = tf.tidy(() => tf.sigmoid(model.net.logits(tf.tensor4d(input, [1, H, W, 1]))));
+  return tf.tensor4d(input, [1, H, W, 1]);
+}
+
+export function segmentWithModel(model: Segmenter, page: GrayImage, post: Partial<PostOptions> = {}): ModelSegmentation {
+  const small = shrinkTo(page, model.header.pageSize);
+  const stride = segStride(model.net.config);
+  const W = Math.ceil(small.width / stride) * stride;
+  const probs = tf.tidy(() => tf.sigmoid(model.net.logits(segInput(small, stride))));
   const all = probs.dataSync() as Float32Array;
   probs.dispose();
   const maps = model.net.config.outputs;
