@@ -40,3 +40,12 @@ export const redisUrl = (value: string): string => {
     throw new InvalidArgumentError(`--redis must be a redis:// or rediss:// URL`);
   return value;
 };
+
+/** A repeatable option of folders, each also a comma-separated list (`--projects a,b --projects c`). */
+export const folderList = (value: string, previous: string[] = []): string[] => [
+  ...previous,
+  ...value
+    .split(',')
+    .map((f) => f.trim())
+    .filter(Boolean),
+];

@@ -8,11 +8,14 @@
 import { hostname } from 'node:os';
 import { UnrecoverableError, Worker, type Job as QueueJob } from 'bullmq';
 import { connectionFor, QUEUE_NAME, redisLabel, taskSchema, type PartResult, type Task } from './tasks.ts';
+import { AllowedProjects } from './allowed-projects.ts';
 import { OpenStores, transcribePart } from './transcribe-part.ts';
 import { describeIssues } from '../../shared/zod.ts';
 
 export interface WorkerOptions {
   redisUrl: string;
+  /** The folders this worker may open projects under (allowed-projects.ts); a task naming another is refused. */
+  projects: readonly string[];
   /** Tasks run at once by this process. */
   concurrency: number;
   /** Threads each reader uses. */
@@ -43,7 +46,7 @@ const partName = (t: Task) => `part ${t.part.index + 1}/${t.part.of} of job ${t.
 
 /** Runs until `stop` resolves; returns once running tasks have finished and everything is closed. */
 export async function runWorker(o: WorkerOptions, stop: Promise<unknown>): Promise<void> {
-  const stores = new OpenStores(o.threads);
+  const stores = new OpenStores(o.threads, new AllowedProjects(o.projects));
   const who = `${hostname()}:${process.pid}`;
   const worker = new Worker<unknown, PartResult>(
     QUEUE_NAME,
@@ -79,7 +82,9 @@ export async function runWorker(o: WorkerOptions, stop: Promise<unknown>): Promi
     await stores.close();
     return;
   }
-  o.log(`worker ${who} takes tasks from ${redisLabel(o.redisUrl)} (concurrency ${o.concurrency}, lock ${o.lockMs} ms)`);
+  o.log(
+    `worker ${who} takes tasks from ${redisLabel(o.redisUrl)} for projects under ${o.projects.join(', ')} (concurrency ${o.concurrency}, lock ${o.lockMs} ms)`,
+  );
   const running = worker.run();
   await stop;
   o.log('stopping: finishing the tasks in hand');

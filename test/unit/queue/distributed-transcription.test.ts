@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { renameSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { Queue } from 'bullmq';
 import { pageImage } from '../../../main/db/pages.ts';
 import { jobReadingCount, linesReadByJob } from '../../../main/db/predictions.ts';
@@ -70,7 +71,9 @@ function quire(...args: string[]): Proc {
 const transcribeOn = (made: { dir: string; modelId: number }, chunk: string, ...extra: string[]) =>
   quire('transcribe', made.dir, '--model', String(made.modelId), '--redis', redisUrl, '--chunk-size', chunk, ...extra);
 
-const worker = () => quire('worker', '--redis', redisUrl, '--lock-ms', '2000', '--threads', '1', '--verbose');
+/** A worker that may open the projects under the folder holding the test's project. */
+const worker = (made: { dir: string }) =>
+  quire('worker', '--redis', redisUrl, '--projects', dirname(made.dir), '--lock-ms', '2000', '--threads', '1', '--verbose');
 
 /** SIGTERM (a worker finishes its part), then SIGKILL for one that has not exited 10 s later. */
 async function stopAll(): Promise<void> {
@@ -104,8 +107,8 @@ test(
   async () => {
     const made = await manyLinesProject(2000, { pages: 4, labeled: 40 });
     try {
-      const a = worker();
-      const b = worker();
+      const a = worker(made);
+      const b = worker(made);
       await Promise.all([a.waitFor(/takes tasks/), b.waitFor(/takes tasks/)]);
       const transcribe = transcribeOn(made, '100', '--json');
       // Mid-part: a batch of A's part is stored, the rest of the part not yet.
@@ -152,7 +155,7 @@ test(
     project.close();
     renameSync(image, `${image}.away`);
     try {
-      const w = worker();
+      const w = worker(made);
       await w.waitFor(/takes tasks/);
       const transcribe = transcribeOn(made, '100', '--attempts', '2');
       assert.equal(await transcribe.exited, 2);
@@ -221,4 +224,16 @@ test('--redis takes only a redis:// URL (exit 2, the option named), whether Redi
     assert.equal(r.status, 2, r.stderr);
     assert.match(r.stderr, /--redis|--lock-ms/);
   }
+});
+
+test('quire worker refuses to start without --projects, or with a folder that is not there, naming it', () => {
+  const none = spawnSync(process.execPath, [CLI, 'worker', '--redis', 'redis://127.0.0.1:1'], { encoding: 'utf8' });
+  assert.equal(none.status, 2, none.stderr);
+  assert.match(none.stderr, /quire worker needs --projects DIR\[,DIR\.\.\.\]: the folders under which it may open/);
+  const missing = join(tempDir(), 'not-here');
+  const absent = spawnSync(process.execPath, [CLI, 'worker', '--redis', 'redis://127.0.0.1:1', '--projects', `${tempDir()},${missing}`], {
+    encoding: 'utf8',
+  });
+  assert.equal(absent.status, 2, absent.stderr);
+  assert.match(absent.stderr, new RegExp(`--projects: ${missing} does not exist`));
 });
