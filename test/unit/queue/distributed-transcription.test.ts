@@ -4,7 +4,7 @@
 // a killed worker's part is handed to another within seconds.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { renameSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Queue } from 'bullmq';
@@ -16,6 +16,7 @@ import { lineIdsOf } from '../../../main/jobs/transcription.ts';
 import { Project } from '../../../main/project/project.ts';
 import { connectionFor, QUEUE_NAME } from '../../../main/queue/tasks.ts';
 import { CLI } from '../../helpers/cli.ts';
+import { quireProcess, stopAll } from '../../helpers/cli-process.ts';
 import { manyLinesProject } from '../../helpers/many-lines.ts';
 import { tempDir } from '../../helpers/project.ts';
 import { redisSkip, startRedis } from '../../helpers/redis.ts';
@@ -24,48 +25,7 @@ const skip = redisSkip;
 // Started at the top level, so the helper's `after` hook stops it when this file ends.
 const redisUrl = skip ? '' : (await startRedis()).url;
 
-interface Proc {
-  child: ChildProcess;
-  output: () => string;
-  /** Resolves with the first match of `pattern` in the output so far or to come. */
-  waitFor: (pattern: RegExp, timeoutMs?: number) => Promise<RegExpMatchArray>;
-  exited: Promise<number | null>;
-}
-
-const running = new Set<ChildProcess>();
-
-function quire(...args: string[]): Proc {
-  const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  running.add(child);
-  let out = '';
-  const waiters: Array<() => void> = [];
-  const onData = (d: Buffer) => {
-    out += d;
-    for (const w of [...waiters]) w();
-  };
-  child.stdout!.on('data', onData);
-  child.stderr!.on('data', onData);
-  const exited = new Promise<number | null>((resolve) =>
-    child.once('exit', (code) => {
-      running.delete(child);
-      resolve(code);
-    }),
-  );
-  const waitFor = (pattern: RegExp, timeoutMs = 60_000) =>
-    new Promise<RegExpMatchArray>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no ${pattern} within ${timeoutMs} ms in:\n${out.slice(-3000)}`)), timeoutMs);
-      const check = () => {
-        const m = out.match(pattern);
-        if (!m) return;
-        clearTimeout(timer);
-        waiters.splice(waiters.indexOf(check), 1);
-        resolve(m);
-      };
-      waiters.push(check);
-      check();
-    });
-  return { child, output: () => out, waitFor, exited };
-}
+const quire = (...args: string[]) => quireProcess(args);
 
 /** `quire transcribe` of the project through the queue, in parts of `chunk` lines. */
 const transcribeOn = (made: { dir: string; modelId: number }, chunk: string, ...extra: string[]) =>
@@ -74,17 +34,6 @@ const transcribeOn = (made: { dir: string; modelId: number }, chunk: string, ...
 /** A worker that may open the projects under the folder holding the test's project. */
 const worker = (made: { dir: string }) =>
   quire('worker', '--redis', redisUrl, '--projects', dirname(made.dir), '--lock-ms', '2000', '--threads', '1', '--verbose');
-
-/** SIGTERM (a worker finishes its part), then SIGKILL for one that has not exited 10 s later. */
-async function stopAll(): Promise<void> {
-  for (const child of running) {
-    const gone = new Promise((r) => child.once('exit', r));
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    await gone;
-    clearTimeout(timer);
-  }
-}
 
 function jobsOf(dir: string) {
   const project = Project.openShared(dir);
