@@ -42,10 +42,10 @@ export function addWorkerCommand(program: Command): void {
         lockMs: number;
         verbose?: boolean;
       }) => {
+        checkRedisCa(o.redis, o.redisCa);
         // Required, with no default such as the current folder: a task names its project by path
         // and anyone who can write to Redis can queue one, so what a worker may open is chosen
         // by whoever starts it, never by where it happened to be started.
-        checkRedisCa(o.redis, o.redisCa);
         if (!o.projects?.length)
           throw new Error(
             'quire worker needs --projects DIR[,DIR...]: the folders under which it may open the projects that tasks name (anyone who can reach Redis can queue a task)',
