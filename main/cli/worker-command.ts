@@ -4,7 +4,7 @@
 import type { Command } from 'commander';
 import { defaultTrainingThreads } from '../ml/parallel.ts';
 import { runWorker } from '../queue/worker.ts';
-import { int, redisUrl } from './option-values.ts';
+import { checkRedisCa, folderList, int, redisCa, redisUrl } from './option-values.ts';
 
 export function addWorkerCommand(program: Command): void {
   program
@@ -12,7 +12,17 @@ export function addWorkerCommand(program: Command): void {
     .description(
       'take transcription work from a Redis queue (started with `quire transcribe --redis`) until stopped with Ctrl+C or SIGTERM',
     )
-    .requiredOption('--redis <url>', 'the Redis server of the queue, e.g. redis://host:6379', redisUrl)
+    .requiredOption(
+      '--redis <url>',
+      'the Redis server of the queue: redis://[USER:PASSWORD@]host:6379[/db], rediss:// for TLS (or the password in QUIRE_REDIS_PASSWORD)',
+      redisUrl,
+    )
+    .option('--redis-ca <file>', "with a rediss:// URL: the CA that signed the server's certificate (PEM)", redisCa)
+    .option(
+      '--projects <dirs>',
+      'the folders (comma-separated, or the option repeated) under which this worker may open the projects tasks name (required)',
+      folderList,
+    )
     .option('--concurrency <n>', 'parts worked on at once', int('--concurrency'), 1)
     .option('--threads <n>', 'threads that read lines', int('--threads'), defaultTrainingThreads())
     .option(
@@ -22,21 +32,41 @@ export function addWorkerCommand(program: Command): void {
       30_000,
     )
     .option('--verbose', 'log every batch of lines, not only each part')
-    .action(async (o: { redis: string; concurrency: number; threads: number; lockMs: number; verbose?: boolean }) => {
-      const stop = new Promise<void>((resolve) => {
-        process.once('SIGINT', () => resolve());
-        process.once('SIGTERM', () => resolve());
-      });
-      await runWorker(
-        {
-          redisUrl: o.redis,
-          concurrency: o.concurrency,
-          threads: o.threads,
-          lockMs: o.lockMs,
-          verbose: !!o.verbose,
-          log: (line) => process.stderr.write(`${new Date().toISOString()} ${line}\n`),
-        },
-        stop,
-      );
-    });
+    .action(
+      async (o: {
+        redis: string;
+        redisCa?: string;
+        projects?: string[];
+        concurrency: number;
+        threads: number;
+        lockMs: number;
+        verbose?: boolean;
+      }) => {
+        checkRedisCa(o.redis, o.redisCa);
+        // Required, with no default such as the current folder: a task names its project by path
+        // and anyone who can write to Redis can queue one, so what a worker may open is chosen
+        // by whoever starts it, never by where it happened to be started.
+        if (!o.projects?.length)
+          throw new Error(
+            'quire worker needs --projects DIR[,DIR...]: the folders under which it may open the projects that tasks name (anyone who can reach Redis can queue a task)',
+          );
+        const stop = new Promise<void>((resolve) => {
+          process.once('SIGINT', () => resolve());
+          process.once('SIGTERM', () => resolve());
+        });
+        await runWorker(
+          {
+            redisUrl: o.redis,
+            redisCa: o.redisCa,
+            projects: o.projects,
+            concurrency: o.concurrency,
+            threads: o.threads,
+            lockMs: o.lockMs,
+            verbose: !!o.verbose,
+            log: (line) => process.stderr.write(`${new Date().toISOString()} ${line}\n`),
+          },
+          stop,
+        );
+      },
+    );
 }

@@ -5,13 +5,15 @@
 // file byte for byte.
 //
 // The destination changes all at once or not at all: the rows go in one transaction; the
-// files are copied (each atomically) before it commits, and removed again if it does not. A
+// files are copied (each atomically) before it commits, and removed again if it does not.
+// When the connection drops during the COMMIT, the server is asked afterwards whether it
+// committed (copy.ts); if that cannot be told, the files are kept and the error names them. A
 // desktop destination is built in a folder beside the target and renamed into place last.
 // The source is only read.
 import { existsSync, readdirSync, renameSync, rmdirSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { MIGRATIONS } from '../db/migrations.ts';
-import { copyDesktopToServer, copyServerToDesktop, type RowCounts } from '../db/pg/copy.ts';
+import { CommitUnknownError, copyDesktopToServer, copyServerToDesktop, type RowCounts } from '../db/pg/copy.ts';
 import { MIRRORS_SQLITE_VERSION } from '../db/pg/migrations.ts';
 import { displayUrl, isServerUrl, openServerStore } from '../db/pg/store.ts';
 import { isTempName, processAlive } from '../fs/atomic.ts';
@@ -27,6 +29,8 @@ export interface MoveRequest {
   files?: string;
   /** Progress for people: a table's rows, the files so far. */
   progress?: (message: string) => void;
+  /** To the server: how long to ask whether a COMMIT that got no answer happened (copy.ts). */
+  commitCheckMs?: number;
 }
 
 export interface MoveResult {
@@ -51,7 +55,7 @@ export async function moveProject(r: MoveRequest): Promise<MoveResult> {
   if (MIGRATIONS.length !== MIRRORS_SQLITE_VERSION)
     throw new Error(`this Quire's server schema matches desktop schema ${MIRRORS_SQLITE_VERSION}, not ${MIGRATIONS.length}`);
   const files = resolve(r.files);
-  return isServerUrl(r.to) ? toServer(r.from, r.to, files, r.progress) : fromServer(r.from, r.to, files, r.progress);
+  return isServerUrl(r.to) ? toServer(r.from, r.to, files, r) : fromServer(r.from, r.to, files, r.progress);
 }
 
 const say = (progress: MoveRequest['progress']) => ({
@@ -62,7 +66,7 @@ const say = (progress: MoveRequest['progress']) => ({
 
 const megabytes = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
 
-async function toServer(dir: string, url: string, files: string, progress: MoveRequest['progress']): Promise<MoveResult> {
+async function toServer(dir: string, url: string, files: string, { progress, commitCheckMs }: MoveRequest): Promise<MoveResult> {
   if (existsSync(files) && readdirSync(files).length > 0)
     throw new Error(`${files} is not empty: the server project's files go into a new or empty folder`);
   const project = Project.open(dir);
@@ -74,6 +78,7 @@ async function toServer(dir: string, url: string, files: string, progress: MoveR
       const rows = await copyDesktopToServer(project.db, store, {
         where: displayUrl(url),
         progress: tell.rows,
+        commitCheckMs,
         beforeCommit: async () => {
           copyTree(project.root, files, { skip: notProjectFile, copied, onFile: tell.files });
           tell.done(copied);
@@ -84,6 +89,11 @@ async function toServer(dir: string, url: string, files: string, progress: MoveR
       await store.end();
     }
   } catch (error) {
+    // Files of a project that may be on the server are its files: never removed on a guess.
+    if (error instanceof CommitUnknownError)
+      throw new Error(
+        `${error.message}. The files copied to ${files} are kept: if the server's documents table has rows, the move happened and they are the project's; if not, empty ${files} before migrating again`,
+      );
     removeCopied(copied);
     throw error;
   } finally {

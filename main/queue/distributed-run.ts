@@ -12,10 +12,14 @@ import { updateJob } from '../jobs/jobs.ts';
 import { lineIdsOf } from '../jobs/transcription.ts';
 import type { Project } from '../project/project.ts';
 import { describeIssues } from '../../shared/zod.ts';
-import { partResultSchema, redisLabel, taskIdPrefix, type PartProgress, type StoreRef, type Task } from './tasks.ts';
+import { redisLabel } from './redis-connection.ts';
+import { partResultSchema, taskIdPrefix, type PartProgress, type StoreRef, type Task } from './tasks.ts';
 
 export interface QueueSettings {
+  /** The queue's Redis server (redis-connection.ts: a password and TLS may be in the URL). */
   redisUrl: string;
+  /** The CA of a rediss:// server's certificate (--redis-ca), as PEM. */
+  redisCa?: string;
   /** Lines per part. */
   chunkSize: number;
   /** Tries of a part before the job fails (BullMQ retries it on any worker). */

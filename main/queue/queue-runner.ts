@@ -12,7 +12,8 @@ import type { LiveJobs } from '../jobs/live-jobs.ts';
 import type { JobHost } from '../jobs/runner.ts';
 import type { Project } from '../project/project.ts';
 import { DistributedRun, type PartEvent, type QueueSettings } from './distributed-run.ts';
-import { connectionFor, QUEUE_NAME, redisLabel } from './tasks.ts';
+import { connectionFor, refuseEarly, whenReady } from './redis-connection.ts';
+import { QUEUE_NAME } from './tasks.ts';
 
 const CONNECT_MS = 10_000;
 
@@ -73,9 +74,16 @@ export class QueueRunner implements JobHost {
 
   private connect(): Promise<{ queue: Queue; events: QueueEvents }> {
     this.connected ??= (async () => {
-      const connection = connectionFor(this.settings.redisUrl);
+      await refuseEarly(this.settings.redisUrl, this.settings.redisCa);
+      const connection = connectionFor(this.settings.redisUrl, this.settings.redisCa);
       const events = new QueueEvents(QUEUE_NAME, { connection });
       const queue = new Queue(QUEUE_NAME, { connection });
+      // Errors heard, never left unheard: BullMQ prints an error nobody listens to with
+      // console.error, the command it failed included (AUTH with its password). A lost
+      // connection is retried by BullMQ and the run's poll notices parts that ended meanwhile.
+      const ignore = () => {};
+      queue.on('error', ignore);
+      events.on('error', ignore);
       const route = (type: PartEvent['type'], pick: (e: Record<string, unknown>) => PartEvent) =>
         events.on(type === 'retried' ? 'delayed' : type, (e: Record<string, unknown> & { jobId: string }) => this.route(e.jobId, pick(e)));
       route('progress', (e) => ({ type: 'progress', data: e.data }));
@@ -86,21 +94,13 @@ export class QueueRunner implements JobHost {
       route('retried', () => ({ type: 'retried' }));
       // Subscribed before anything is queued: no part's end can pass unseen. BullMQ keeps
       // retrying a server it cannot reach; a command says so instead of waiting forever.
-      const ready = Promise.all([events.waitUntilReady(), queue.waitUntilReady()]);
-      let timer: NodeJS.Timeout | undefined;
-      const late = new Promise<never>((_, reject) => {
-        timer = setTimeout(
-          () => reject(new Error(`no answer from ${redisLabel(this.settings.redisUrl)} within ${CONNECT_MS / 1000} s`)),
-          CONNECT_MS,
-        );
-      });
       try {
-        await Promise.race([ready, late]);
+        await whenReady(this.settings.redisUrl, [events, queue], { timeoutMs: CONNECT_MS });
       } catch (error) {
-        await Promise.allSettled([events.close(), queue.close()]);
+        // Forced: QueueEvents' close() waits for a connection that never came (and its client
+        // would keep retrying, keeping the command alive); the forced close of its backend does not.
+        await Promise.allSettled([events.getBackend().close(true), queue.close()]);
         throw error;
-      } finally {
-        clearTimeout(timer);
       }
       return { queue, events };
     })();

@@ -14,7 +14,6 @@
 //   progress reported per step; a stalled training task is handed out again and continues
 //   from the last checkpoint rather than from the start.
 import { createHash } from 'node:crypto';
-import { hideUrlPassword } from '../../shared/url-password.ts';
 import { z } from '../../shared/zod.ts';
 
 /** One queue for every project and kind: workers take whatever comes next. */
@@ -81,14 +80,5 @@ export function taskIdPrefix(store: StoreRef, jobId: number, run: string): strin
   return `q${storeKey}-j${jobId}-${run}-`;
 }
 
-/** A Redis URL as it may be logged: without its password. */
-export function redisLabel(url: string): string {
-  const shown = hideUrlPassword(url, '');
-  if (shown === undefined) return 'redis (URL not shown)';
-  const u = new URL(shown);
-  u.username = '';
-  return u.toString();
-}
-
-/** BullMQ's connection options for a Redis URL; workers block on it, so requests never give up. */
-export const connectionFor = (url: string) => ({ url, maxRetriesPerRequest: null });
+// How the processes reach Redis lives in redis-connection.ts; the benchmark imports these from here.
+export { connectionFor, redisLabel } from './redis-connection.ts';

@@ -13,6 +13,7 @@ import { startLineReader, type LineReader } from '../ml/line-reader.ts';
 import type { Recognizer } from '../ml/model.ts';
 import { loadVersion } from '../models/registry.ts';
 import { Project } from '../project/project.ts';
+import type { AllowedProjects } from './allowed-projects.ts';
 import type { PartProgress, Task } from './tasks.ts';
 
 /** Idle readers kept at once (each holds a model's weights and its threads). */
@@ -31,9 +32,14 @@ export class OpenStores {
   /** Reads run one at a time per reader: concurrent parts overlap their cropping and writing, not their reading. */
   private readonly reading = new Map<string, Promise<unknown>>();
 
-  constructor(private readonly threads: number) {}
+  constructor(
+    private readonly threads: number,
+    private readonly allowed: AllowedProjects,
+  ) {}
 
-  project(root: string): Project {
+  /** The project a task names, opened only under the folders this worker may open (AllowedProjects). */
+  project(path: string): Project {
+    const root = this.allowed.resolve(path);
     let project = this.projects.get(root);
     if (!project) {
       project = Project.openShared(root);

@@ -7,12 +7,18 @@
 // stops taking tasks and lets the running ones finish.
 import { hostname } from 'node:os';
 import { UnrecoverableError, Worker, type Job as QueueJob } from 'bullmq';
-import { connectionFor, QUEUE_NAME, redisLabel, taskSchema, type PartResult, type Task } from './tasks.ts';
+import { connectionFor, redisLabel, refuseEarly, whenReady } from './redis-connection.ts';
+import { QUEUE_NAME, taskSchema, type PartResult, type Task } from './tasks.ts';
+import { AllowedProjects } from './allowed-projects.ts';
 import { OpenStores, transcribePart } from './transcribe-part.ts';
 import { describeIssues } from '../../shared/zod.ts';
 
 export interface WorkerOptions {
   redisUrl: string;
+  /** The CA of a rediss:// server's certificate (--redis-ca), as PEM. */
+  redisCa?: string;
+  /** The folders this worker may open projects under (allowed-projects.ts); a task naming another is refused. */
+  projects: readonly string[];
   /** Tasks run at once by this process. */
   concurrency: number;
   /** Threads each reader uses. */
@@ -43,7 +49,10 @@ const partName = (t: Task) => `part ${t.part.index + 1}/${t.part.of} of job ${t.
 
 /** Runs until `stop` resolves; returns once running tasks have finished and everything is closed. */
 export async function runWorker(o: WorkerOptions, stop: Promise<unknown>): Promise<void> {
-  const stores = new OpenStores(o.threads);
+  const allowed = new AllowedProjects(o.projects);
+  // A refused password or certificate ends the worker at once; a server down is waited for.
+  await refuseEarly(o.redisUrl, o.redisCa);
+  const stores = new OpenStores(o.threads, allowed);
   const who = `${hostname()}:${process.pid}`;
   const worker = new Worker<unknown, PartResult>(
     QUEUE_NAME,
@@ -60,7 +69,7 @@ export async function runWorker(o: WorkerOptions, stop: Promise<unknown>): Promi
       return { written, skipped, worker: who, seconds };
     },
     {
-      connection: connectionFor(o.redisUrl),
+      connection: connectionFor(o.redisUrl, o.redisCa),
       concurrency: o.concurrency,
       lockDuration: o.lockMs,
       stalledInterval: Math.max(500, Math.round(o.lockMs / 2)),
@@ -73,13 +82,16 @@ export async function runWorker(o: WorkerOptions, stop: Promise<unknown>): Promi
     if (job) o.log(`task ${job.id} failed (attempt ${job.attemptsMade}): ${error.message}`);
   });
   worker.on('error', (error) => o.log(`queue error: ${error.message}`));
+  const ready = await whenReady(o.redisUrl, [worker], { stop });
   // Stopped before Redis answered (a wrong URL, a server down): nothing to finish.
-  if ((await Promise.race([worker.waitUntilReady().then(() => 'ready'), stop])) !== 'ready') {
+  if (!ready) {
     await worker.close(true);
     await stores.close();
     return;
   }
-  o.log(`worker ${who} takes tasks from ${redisLabel(o.redisUrl)} (concurrency ${o.concurrency}, lock ${o.lockMs} ms)`);
+  o.log(
+    `worker ${who} takes tasks from ${redisLabel(o.redisUrl)} for projects under ${o.projects.join(', ')} (concurrency ${o.concurrency}, lock ${o.lockMs} ms)`,
+  );
   const running = worker.run();
   await stop;
   o.log('stopping: finishing the tasks in hand');

@@ -9,6 +9,7 @@
 import { sql } from 'kysely';
 import { all, first, qb, run, transaction, type Db } from '../execute.ts';
 import * as pgx from './execute.ts';
+import { commitOutcome, currentTransactionId } from './commit-outcome.ts';
 import type { PgStore } from './store.ts';
 
 /** Every table of a project, parents before children, with its primary key. */
@@ -118,27 +119,56 @@ export interface CopyOptions {
   progress?: (table: string, rows: number) => void;
   /** Runs after the last row, before the commit (the files are copied here); throwing rolls back. */
   beforeCommit?: () => Promise<void>;
+  /** How long to keep asking the server whether a COMMIT that got no answer happened (10 s). */
+  commitCheckMs?: number;
 }
 
-/** Copies a desktop project's rows into an empty server store, in one transaction. */
+/**
+ * The connection failed during COMMIT and the server could not say whether the rows were
+ * committed: whoever copied files for them keeps them (they may be the project's).
+ */
+export class CommitUnknownError extends Error {
+  override name = 'CommitUnknownError';
+}
+
+/**
+ * Copies a desktop project's rows into an empty server store, in one transaction. When the
+ * COMMIT itself fails (the connection dropped on the way), the server is asked what became
+ * of the transaction: committed, the copy succeeded; rolled back, it failed; neither known, a
+ * CommitUnknownError.
+ */
 export async function copyDesktopToServer(from: Db, to: PgStore, o: CopyOptions): Promise<RowCounts> {
-  return snapshotOf(from, () =>
-    pgx.transaction(to, async (tx) => {
-      // Rows arrive table by table; the foreign keys are checked once all are in.
-      await tx.query('SET CONSTRAINTS ALL DEFERRED');
-      const counts = await copyRows(desktopSource(from), serverDestination(tx), o.where, o.progress ?? (() => {}));
-      // Identity columns were given explicit ids: new rows continue after the highest.
-      for (const [table, key] of PROJECT_TABLES)
-        if (key === 'id')
-          await pgx.run(
-            tx,
-            sql`SELECT setval(pg_get_serial_sequence(${table}, 'id'), coalesce((SELECT max(id) FROM ${sql.table(table)}), 0) + 1, false)`,
-          );
-      await checkReferences(tx);
-      await o.beforeCommit?.();
-      return counts;
-    }),
-  );
+  let xid: string | undefined;
+  let copied: RowCounts | undefined;
+  try {
+    return await snapshotOf(from, () =>
+      pgx.transaction(to, async (tx) => {
+        // Rows arrive table by table; the foreign keys are checked once all are in.
+        await tx.query('SET CONSTRAINTS ALL DEFERRED');
+        xid = await currentTransactionId(tx);
+        const counts = await copyRows(desktopSource(from), serverDestination(tx), o.where, o.progress ?? (() => {}));
+        // Identity columns were given explicit ids: new rows continue after the highest.
+        for (const [table, key] of PROJECT_TABLES)
+          if (key === 'id')
+            await pgx.run(
+              tx,
+              sql`SELECT setval(pg_get_serial_sequence(${table}, 'id'), coalesce((SELECT max(id) FROM ${sql.table(table)}), 0) + 1, false)`,
+            );
+        await checkReferences(tx);
+        await o.beforeCommit?.();
+        // Set last: an error from here on is the COMMIT's.
+        copied = counts;
+        return counts;
+      }),
+    );
+  } catch (error) {
+    if (!copied || !xid) throw error;
+    const failed = `the connection to ${o.where} failed during COMMIT (${(error as Error).message})`;
+    const outcome = await commitOutcome(to, xid, o.commitCheckMs ?? 10_000);
+    if (outcome.status === 'committed') return copied;
+    if (outcome.status === 'aborted') throw new Error(`${failed}; the server rolled the move back: nothing was copied`);
+    throw new CommitUnknownError(`${failed}, and whether it committed cannot be told (${outcome.why})`);
+  }
 }
 
 /**

@@ -104,9 +104,15 @@ export interface TransactionOptions {
 export async function transaction<T>(db: PgDb, fn: (tx: pg.PoolClient) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
   if (db instanceof pg.Pool) {
     const client = await db.connect();
+    // A connection lost mid-transaction also emits 'error' on its client, which the pool only
+    // listens to while the client is idle: unheard, it would end the process. The statement
+    // under way fails with the same error, so it is not lost.
+    const heard = () => {};
+    client.on('error', heard);
     try {
       return await transaction(client, fn, options);
     } finally {
+      client.off('error', heard);
       // A connection whose rollback failed may be unusable: the pool drops it.
       client.release(broken.has(client) ? new Error('rollback failed') : undefined);
     }

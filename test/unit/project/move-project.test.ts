@@ -17,6 +17,7 @@ import { moveProject } from '../../../main/project/move-project.ts';
 import { CLI } from '../../helpers/cli.ts';
 import { fullProject } from '../../helpers/full-project.ts';
 import { lineProject } from '../../helpers/line-project.ts';
+import { pgProxy } from '../../helpers/pg-proxy.ts';
 import { postgresForThisFile, postgresMissing } from '../../helpers/postgres.ts';
 import { tempDir } from '../../helpers/project.ts';
 
@@ -227,6 +228,66 @@ test('a database that is not a Quire store is refused as a source, and left with
   await client.end();
   assert.deepEqual(tables.rows, [], 'no table was created in it');
   assert.deepEqual(readdirSync(parent), []);
+});
+
+test(
+  'the connection dropping during COMMIT: a commit the server made is a move done, files kept; one it rolled back leaves nothing',
+  { skip },
+  async () => {
+    const dir = await lineProject(3, 2);
+    const before = desktopRows(dir);
+    const files = filesOf(dir);
+
+    // The COMMIT reaches the server, which commits; its answer is lost on the way back.
+    const url = await database();
+    const proxy = await pgProxy(url);
+    try {
+      const shared = join(tempDir(), 'shared');
+      proxy.breakNextCommit('lose-answer');
+      const moved = await moveProject({ from: dir, to: proxy.url, files: shared });
+      assert.equal(moved.fileCount, Object.keys(files).length);
+      assert.deepEqual(await serverRows(url), projectRows(before), 'the project is on the server');
+      assert.deepEqual(filesOf(shared), files, 'with its files: removing them would have lost them');
+    } finally {
+      await proxy.close();
+    }
+
+    // The server ends the connection before the COMMIT reaches it: rolled back, the files go too.
+    const url2 = await database();
+    const proxy2 = await pgProxy(url2);
+    try {
+      const shared = join(tempDir(), 'shared');
+      proxy2.breakNextCommit('terminate');
+      await assert.rejects(
+        moveProject({ from: dir, to: proxy2.url, files: shared }),
+        /the connection to postgres:\/\/.* failed during COMMIT \(.*\); the server rolled the move back: nothing was copied/,
+      );
+      const rows = await serverRows(url2);
+      for (const [table] of PROJECT_TABLES) assert.deepEqual(rows[table], [], `${table} is empty`);
+      assert.equal(existsSync(shared), false, 'the files copied for it were removed');
+    } finally {
+      await proxy2.close();
+    }
+  },
+);
+
+test('when nobody can say whether the COMMIT happened, the files are kept and the error names their folder', { skip }, async () => {
+  const dir = await lineProject(2, 1);
+  const files = filesOf(dir);
+  const url = await database();
+  const proxy = await pgProxy(url);
+  const shared = join(tempDir(), 'shared');
+  try {
+    proxy.breakNextCommit('blackout');
+    await assert.rejects(moveProject({ from: dir, to: proxy.url, files: shared, commitCheckMs: 1000 }), (error: Error) => {
+      assert.match(error.message, /failed during COMMIT \(.*\), and whether it committed cannot be told \(.*\)/);
+      assert.ok(error.message.includes(`The files copied to ${shared} are kept`), error.message);
+      return true;
+    });
+    assert.deepEqual(filesOf(shared), files, 'every file is still there');
+  } finally {
+    await proxy.close();
+  }
 });
 
 test('quire migrate needs one folder and one postgres:// URL, and --files', () => {

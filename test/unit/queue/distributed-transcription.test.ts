@@ -4,8 +4,9 @@
 // a killed worker's part is handed to another within seconds.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { renameSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { Queue } from 'bullmq';
 import { pageImage } from '../../../main/db/pages.ts';
 import { jobReadingCount, linesReadByJob } from '../../../main/db/predictions.ts';
@@ -15,6 +16,7 @@ import { lineIdsOf } from '../../../main/jobs/transcription.ts';
 import { Project } from '../../../main/project/project.ts';
 import { connectionFor, QUEUE_NAME } from '../../../main/queue/tasks.ts';
 import { CLI } from '../../helpers/cli.ts';
+import { quireProcess, stopAll } from '../../helpers/cli-process.ts';
 import { manyLinesProject } from '../../helpers/many-lines.ts';
 import { tempDir } from '../../helpers/project.ts';
 import { redisSkip, startRedis } from '../../helpers/redis.ts';
@@ -23,65 +25,15 @@ const skip = redisSkip;
 // Started at the top level, so the helper's `after` hook stops it when this file ends.
 const redisUrl = skip ? '' : (await startRedis()).url;
 
-interface Proc {
-  child: ChildProcess;
-  output: () => string;
-  /** Resolves with the first match of `pattern` in the output so far or to come. */
-  waitFor: (pattern: RegExp, timeoutMs?: number) => Promise<RegExpMatchArray>;
-  exited: Promise<number | null>;
-}
-
-const running = new Set<ChildProcess>();
-
-function quire(...args: string[]): Proc {
-  const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  running.add(child);
-  let out = '';
-  const waiters: Array<() => void> = [];
-  const onData = (d: Buffer) => {
-    out += d;
-    for (const w of [...waiters]) w();
-  };
-  child.stdout!.on('data', onData);
-  child.stderr!.on('data', onData);
-  const exited = new Promise<number | null>((resolve) =>
-    child.once('exit', (code) => {
-      running.delete(child);
-      resolve(code);
-    }),
-  );
-  const waitFor = (pattern: RegExp, timeoutMs = 60_000) =>
-    new Promise<RegExpMatchArray>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no ${pattern} within ${timeoutMs} ms in:\n${out.slice(-3000)}`)), timeoutMs);
-      const check = () => {
-        const m = out.match(pattern);
-        if (!m) return;
-        clearTimeout(timer);
-        waiters.splice(waiters.indexOf(check), 1);
-        resolve(m);
-      };
-      waiters.push(check);
-      check();
-    });
-  return { child, output: () => out, waitFor, exited };
-}
+const quire = (...args: string[]) => quireProcess(args);
 
 /** `quire transcribe` of the project through the queue, in parts of `chunk` lines. */
 const transcribeOn = (made: { dir: string; modelId: number }, chunk: string, ...extra: string[]) =>
   quire('transcribe', made.dir, '--model', String(made.modelId), '--redis', redisUrl, '--chunk-size', chunk, ...extra);
 
-const worker = () => quire('worker', '--redis', redisUrl, '--lock-ms', '2000', '--threads', '1', '--verbose');
-
-/** SIGTERM (a worker finishes its part), then SIGKILL for one that has not exited 10 s later. */
-async function stopAll(): Promise<void> {
-  for (const child of running) {
-    const gone = new Promise((r) => child.once('exit', r));
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    await gone;
-    clearTimeout(timer);
-  }
-}
+/** A worker that may open the projects under the folder holding the test's project. */
+const worker = (made: { dir: string }) =>
+  quire('worker', '--redis', redisUrl, '--projects', dirname(made.dir), '--lock-ms', '2000', '--threads', '1', '--verbose');
 
 function jobsOf(dir: string) {
   const project = Project.openShared(dir);
@@ -104,8 +56,8 @@ test(
   async () => {
     const made = await manyLinesProject(2000, { pages: 4, labeled: 40 });
     try {
-      const a = worker();
-      const b = worker();
+      const a = worker(made);
+      const b = worker(made);
       await Promise.all([a.waitFor(/takes tasks/), b.waitFor(/takes tasks/)]);
       const transcribe = transcribeOn(made, '100', '--json');
       // Mid-part: a batch of A's part is stored, the rest of the part not yet.
@@ -152,7 +104,7 @@ test(
     project.close();
     renameSync(image, `${image}.away`);
     try {
-      const w = worker();
+      const w = worker(made);
       await w.waitFor(/takes tasks/);
       const transcribe = transcribeOn(made, '100', '--attempts', '2');
       assert.equal(await transcribe.exited, 2);
@@ -221,4 +173,16 @@ test('--redis takes only a redis:// URL (exit 2, the option named), whether Redi
     assert.equal(r.status, 2, r.stderr);
     assert.match(r.stderr, /--redis|--lock-ms/);
   }
+});
+
+test('quire worker refuses to start without --projects, or with a folder that is not there, naming it', () => {
+  const none = spawnSync(process.execPath, [CLI, 'worker', '--redis', 'redis://127.0.0.1:1'], { encoding: 'utf8' });
+  assert.equal(none.status, 2, none.stderr);
+  assert.match(none.stderr, /quire worker needs --projects DIR\[,DIR\.\.\.\]: the folders under which it may open/);
+  const missing = join(tempDir(), 'not-here');
+  const absent = spawnSync(process.execPath, [CLI, 'worker', '--redis', 'redis://127.0.0.1:1', '--projects', `${tempDir()},${missing}`], {
+    encoding: 'utf8',
+  });
+  assert.equal(absent.status, 2, absent.stderr);
+  assert.match(absent.stderr, new RegExp(`--projects: ${missing} does not exist`));
 });

@@ -3,14 +3,16 @@
 // parts come meanwhile (with --concurrency 2, a third model's part stopped the first's).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { dirname } from 'node:path';
 import { lineIdsOf } from '../../../main/jobs/transcription.ts';
 import { samplesFor } from '../../../main/project/dataset.ts';
+import { AllowedProjects } from '../../../main/queue/allowed-projects.ts';
 import { OpenStores } from '../../../main/queue/transcribe-part.ts';
 import { manyLinesProject } from '../../helpers/many-lines.ts';
 
 test('a reader in use is kept while parts of other models start and end; idle ones beyond two are stopped', async () => {
   const made = await manyLinesProject(2, { pages: 1, models: 4 });
-  const stores = new OpenStores(2);
+  const stores = new OpenStores(2, new AllowedProjects([dirname(made.dir)]));
   try {
     const project = stores.project(made.dir);
     const [first, ...others] = made.modelIds;

@@ -19,8 +19,10 @@ test('a PostgreSQL URL is shown without its password, in the user part or the qu
   assert.equal(displayUrl('not a url sekrit'), 'postgres://…');
 });
 
-test('a Redis URL is logged without user or password, in the user part or the query', () => {
-  assert.equal(redisLabel('redis://default:sekrit@queue:6379/0'), 'redis://queue:6379/0');
+test('a Redis URL is logged with its password masked, in the user part or the query', () => {
+  assert.equal(redisLabel('redis://default:sekrit@queue:6379/0'), 'redis://default:***@queue:6379/0');
+  assert.equal(redisLabel('rediss://:sekrit@queue:6380'), 'rediss://:***@queue:6380');
+  assert.equal(redisLabel('redis://queue:6379'), 'redis://queue:6379');
   assert.ok(!redisLabel('redis://queue:6379/0?password=sekrit').includes('sekrit'));
   assert.equal(redisLabel('::'), 'redis (URL not shown)');
 });
