@@ -7,6 +7,7 @@
 //   --lines N (default 20000)   --chunk N lines per part (default 100)
 //   --workers 1,2,4             --empty N empty parts (default 500)
 import { spawn, type ChildProcess } from 'node:child_process';
+import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Queue, QueueEvents } from 'bullmq';
 import { withClient } from '../main/cli/client.ts';
@@ -38,7 +39,10 @@ const started: ChildProcess[] = [];
 /** Starts `n` workers and resolves once each takes tasks. */
 async function startWorkers(n: number): Promise<ChildProcess[]> {
   const children = Array.from({ length: n }, () =>
-    spawn(process.execPath, [CLI, 'worker', '--redis', redis.url, '--threads', '1'], { stdio: ['ignore', 'ignore', 'pipe'] }),
+    // A worker opens only projects under the folders it is given (--projects).
+    spawn(process.execPath, [CLI, 'worker', '--redis', redis.url, '--projects', dirname(made.dir), '--threads', '1'], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    }),
   );
   started.push(...children);
   await Promise.all(
