@@ -115,7 +115,11 @@ function addTrain(program: Command): void {
       '--semi-supervised',
       'self-training: confident readings of the unlabeled lines train too, weighted below human labels (--steps is the total over all rounds)',
     )
-    .option('--rounds <n>', `semi-supervised: read-and-train rounds (default ${SELF_TRAINING_DEFAULTS.rounds})`, int('--rounds'))
+    .option(
+      '--rounds <n>',
+      `semi-supervised: rounds, the first on the labeled lines alone, each later one reading the unlabeled lines first (default ${SELF_TRAINING_DEFAULTS.rounds})`,
+      int('--rounds'),
+    )
     .option(
       '--threshold <c>',
       `semi-supervised: least confidence of a reading used as a target (default ${SELF_TRAINING_DEFAULTS.threshold})`,

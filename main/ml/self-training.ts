@@ -62,8 +62,9 @@ export interface SelfTrainingOptions {
   /** Augmentation of the human-labeled lines (sequence-preserving, seqclr/augment.ts). */
   labeledAugmentation: PipelineName | 'none';
   /**
-   * Augmentation of pseudo-labeled lines. None by default: the target is the model's reading
-   * of exactly that image. (Noisy Student augments them too; left to the experiment.)
+   * Augmentation of pseudo-labeled lines: the target is the teacher's reading of the clean
+   * image, the student sees it distorted (Noisy Student's noise; the few-labels experiment's
+   * setting, shared/self-training-options.ts).
    */
   pseudoAugmentation: PipelineName | 'none';
   /** Lines per batch when reading the unlabeled lines. */
@@ -81,9 +82,9 @@ export interface SelfTrainingOptions {
 export const DEFAULT_SELF_TRAINING: SelfTrainingOptions = {
   ...SELF_TRAINING_DEFAULTS,
   stepsPerRound: 500,
-  labeledFirst: false,
+  labeledFirst: true,
   labeledAugmentation: 'strong',
-  pseudoAugmentation: 'none',
+  pseudoAugmentation: 'strong',
   readBatchSize: 32,
   train: {},
   checkpointEvery: TRAINING_DEFAULTS.checkpointEvery,

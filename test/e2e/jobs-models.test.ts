@@ -42,7 +42,7 @@ test('live job states, the header job indicator, model versions and remembered c
   const models = page.getByTestId('models');
   const base = models.locator('[data-model="1"]');
   await base.getByText('Quire base model').waitFor();
-  assert.match(await base.innerText(), /\d{4}-\d\d-\d\d \d\d:\d\d[\s\S]*generated handwriting/);
+  assert.match(await base.innerText(), /\d{4}-\d\d-\d\d \d\d:\d\d[\s\S]*real manuscripts/);
   assert.equal(await base.getByTestId('model-delete').isDisabled(), true);
   assert.match((await base.getByTestId('model-delete').getAttribute('title'))!, /cannot be deleted/);
 

@@ -64,7 +64,9 @@ const initial = readLines(
 const sorted = initial.map((r) => r.confidence).sort((a, b) => a - b);
 const threshold = (sorted[4] + sorted[5]) / 2;
 const validation = labeled.slice(0, 3);
+// Reading from round 1 on, so the rounds' pseudo-labels are the readings of a known model.
 const OPTIONS: Partial<SelfTrainingOptions> = {
+  labeledFirst: false,
   rounds: 2,
   threshold,
   stepsPerRound: 4,
