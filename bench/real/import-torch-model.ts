@@ -13,7 +13,7 @@ import { initBackend } from '../../main/ml/backend.ts';
 import { saveModel } from '../../main/ml/checkpoint.ts';
 import { evaluateLines } from '../../main/ml/line-reader.ts';
 import { corpusAt, spread } from './corpus.ts';
-import { REAL_SOURCES } from './sources.ts';
+import { trainingCredits } from './sources.ts';
 import { largestLogitDifference, readQw, type TorchLogits } from './torch-weights.ts';
 
 const { values: args, positionals } = parseArgs({
@@ -57,7 +57,7 @@ if (args.lines) {
   metrics.heldOutCer = heldOut;
 }
 if (args.out) {
-  metrics.trainedOn = REAL_SOURCES.filter((s) => s.role === 'train').map((s) => `${s.repo}@${s.commit.slice(0, 12)} (${s.licence})`);
+  metrics.trainedOn = trainingCredits();
   saveModel(args.out, model, codec, JSON.parse(JSON.stringify(metrics)) as Record<string, unknown>);
   console.log(`saved ${args.out}`);
 }

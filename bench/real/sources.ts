@@ -119,3 +119,7 @@ export const REAL_SOURCES: RealSource[] = [
 ];
 
 export const checkoutName = (s: Pick<RealSource, 'repo'>) => s.repo.replace('/', '+');
+
+/** The credits a base model trained on these sources carries: repository, pinned commit, licence. */
+export const trainingCredits = () =>
+  REAL_SOURCES.filter((s) => s.role === 'train').map((s) => `${s.repo}@${s.commit.slice(0, 12)} (${s.licence})`);

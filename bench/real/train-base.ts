@@ -24,7 +24,7 @@ import { synthLine, trainingHands } from '../synth/handwriting.ts';
 import { REAL_CONFIGS } from './configs.ts';
 import { corpusAt, spread } from './corpus.ts';
 import type { PackedLine } from './line-pack.ts';
-import { REAL_SOURCES } from './sources.ts';
+import { trainingCredits } from './sources.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -93,7 +93,7 @@ const previousSeconds =
     ? Number(readFileSync(args.curve, 'utf8').trim().split('\n').at(-1)!.split(',')[1]) || 0
     : 0;
 const started = performance.now() - previousSeconds * 1000;
-const credits = REAL_SOURCES.filter((s) => s.role === 'train').map((s) => `${s.repo}@${s.commit.slice(0, 12)} (${s.licence})`);
+const credits = trainingCredits();
 const threads = Number(args.threads);
 const heldOutCers = async () => {
   const cers: number[] = [];
