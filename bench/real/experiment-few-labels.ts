@@ -19,12 +19,15 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { initBackend } from '../../main/ml/backend.ts';
 import { loadModel } from '../../main/ml/checkpoint.ts';
+import { DEFAULT_LOOP_OPTIONS } from '../../main/ml/training-loop.ts';
 import { evaluateLines } from '../../main/ml/line-reader.ts';
 import { toLineTensor } from '../../main/ml/line-image.ts';
 import { Rng } from '../../main/ml/random.ts';
 import { HELD_OUT_FONTS, synthLine } from '../synth/handwriting.ts';
 import { corpusAt, spread } from './corpus.ts';
 import { runRow, ROWS, type Collection, type Row, type RunSettings } from './few-labels-rows.ts';
+
+const DEFAULT_LEARNING_RATE = DEFAULT_LOOP_OPTIONS.learningRate;
 
 const { values: a } = parseArgs({
   options: {
@@ -35,6 +38,7 @@ const { values: a } = parseArgs({
     rows: { type: 'string', default: ROWS.join(',') },
     labels: { type: 'string', default: '100' },
     steps: { type: 'string', default: '1000' },
+    lr: { type: 'string', default: String(DEFAULT_LEARNING_RATE) },
     'pretrain-steps': { type: 'string', default: '500' },
     // Unlabeled lines used by SeqCLR and self-training (a random subset of the pool, for time).
     unlabeled: { type: 'string', default: '1000' },
@@ -51,6 +55,7 @@ const settings: RunSettings = {
   pretrainSteps: quick ? 4 : Number(a['pretrain-steps']),
   unlabeled: quick ? 40 : Number(a.unlabeled),
   threads: Number(a.threads),
+  learningRate: Number(a.lr),
 };
 const testLines = quick ? 24 : Number(a['test-lines']);
 const seeds = quick ? 1 : Number(a.seeds);
@@ -98,7 +103,12 @@ const key = (c: string, r: Row, seed: number) => {
       // The semi rows' method changed in the third sitting (few-labels-rows.ts): version 3.
       JSON.stringify({
         baseHash,
-        settings: { ...settings, threads: undefined },
+        // The default learning rate stays out of the key, so runs from before --lr still count.
+        settings: {
+          ...settings,
+          threads: undefined,
+          learningRate: settings.learningRate === DEFAULT_LEARNING_RATE ? undefined : settings.learningRate,
+        },
         testLines,
         c,
         r,

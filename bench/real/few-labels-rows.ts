@@ -28,6 +28,8 @@ export interface RunSettings {
   pretrainSteps: number;
   unlabeled: number;
   threads: number;
+  /** Peak learning rate of every row that trains (the training loop's default: 1e-3). */
+  learningRate: number;
 }
 
 export interface RowData {
@@ -59,6 +61,7 @@ async function finetune(model: Recognizer, codec: Codec, lines: Sample[], s: Run
       batchSize: BATCH,
       seed,
       threads: s.threads,
+      learningRate: s.learningRate,
       validateEvery: 0,
       patience: 0,
       checkpointEvery: 0,
@@ -93,7 +96,7 @@ async function semi(model: Recognizer, codec: Codec, data: RowData, s: RunSettin
       threshold: 0.85,
       stepsPerRound: Math.round(s.steps / rounds),
       checkpointEvery: 0,
-      train: { batchSize: BATCH, seed, threads: s.threads, validateEvery: 0, patience: 0 },
+      train: { batchSize: BATCH, seed, threads: s.threads, learningRate: s.learningRate, validateEvery: 0, patience: 0 },
     },
   );
   return result.rounds.map((r) => r.pseudoLabels.length);
