@@ -16,9 +16,9 @@ import { parseArgs } from 'node:util';
 import { availableParallelism } from 'node:os';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { initBackend } from '../../main/ml/backend.ts';
-import { loadModel } from '../../main/ml/checkpoint.ts';
+import { loadModel, saveModel } from '../../main/ml/checkpoint.ts';
 import { DEFAULT_LOOP_OPTIONS } from '../../main/ml/training-loop.ts';
 import { evaluateLines } from '../../main/ml/line-reader.ts';
 import { toLineTensor } from '../../main/ml/line-image.ts';
@@ -46,6 +46,9 @@ const { values: a } = parseArgs({
     seeds: { type: 'string', default: '3' },
     threads: { type: 'string', default: String(availableParallelism()) },
     out: { type: 'string' },
+    // Where each trained run's model is saved (FILE per collection, row and seed), to be read
+    // again without retraining (e.g. decoding experiments); not saved by default.
+    'keep-models': { type: 'string' },
   },
 });
 const quick = a.quick!;
@@ -148,6 +151,10 @@ for (const name of a.collections!.split(',')) {
           seconds: Math.round((performance.now() - started) / 1000),
           pseudoLabeled: run.pseudoLabeled,
         };
+        if (a['keep-models'] && row !== 'base') {
+          mkdirSync(a['keep-models'], { recursive: true });
+          saveModel(join(a['keep-models'], basename(file, '.json') + '.qmodel'), run.model, run.codec, { cer: r.cer, row, seed });
+        }
         run.model.dispose();
         writeFileSync(file, JSON.stringify(r));
       }
