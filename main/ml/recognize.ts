@@ -32,7 +32,8 @@ export async function readBatchAsync(model: Recognizer, codec: Codec, images: Li
   return decodeAll(p, data, codec, beamWidth);
 }
 
-function posteriors(model: Recognizer, images: LineTensor[]) {
+/** Log-posteriors [N, T, C] of one batch (the caller disposes `logProbs`) and each line's frame count. */
+export function posteriors(model: Recognizer, images: LineTensor[]) {
   const stride = widthStride(model.config);
   const batch = makeBatch(images, stride);
   const T = batch.shape[2] / stride;
