@@ -223,6 +223,8 @@ export const schemas = {
       pageIds: z.array(z.number().int().positive()).min(1).optional(),
       /** Beam search width; 1 (the default) reads the best path. */
       beamWidth: z.number().int().min(1).max(64).optional(),
+      /** Beam search with the bundled language model mixed with the project's transcriptions (at least LANGUAGE_MODEL_DEFAULTS.beamWidth wide). */
+      languageModel: z.boolean().optional(),
     })
     .strict(),
   segmentPages: z

@@ -11,7 +11,7 @@ import { parseArgs } from 'node:util';
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { initBackend } from '../../main/ml/backend.ts';
-import { CharLm } from '../../main/ml/char-lm.ts';
+import { CharLm, MixedLm } from '../../main/ml/char-lm.ts';
 import { loadModel } from '../../main/ml/checkpoint.ts';
 import { greedyDecode, type Posteriors } from '../../main/ml/decode.ts';
 import { lmBeamDecode } from '../../main/ml/lm-decode.ts';
@@ -21,6 +21,7 @@ import { posteriors } from '../../main/ml/recognize.ts';
 import type { Recognizer } from '../../main/ml/model.ts';
 import type { LineTensor } from '../../main/ml/line-image.ts';
 import { corpusAt, spread } from './corpus.ts';
+import { trainRealLm } from './train-lm.ts';
 
 const { values: a } = parseArgs({
   options: {
@@ -33,9 +34,12 @@ const { values: a } = parseArgs({
     'calibration-lines': { type: 'string', default: '200' },
     order: { type: 'string', default: '6' },
     'min-count': { type: 'string', default: '2' },
-    lm: { type: 'string', default: 'out/lm/real.qlm' },
-    weights: { type: 'string', default: '0.2,0.4,0.6,0.8,1.0' },
-    bonuses: { type: 'string', default: '0,1,2,3' },
+    // Trained (bench/real/train-lm.ts) and written here when the file is missing.
+    lm: { type: 'string', default: 'resources/models/base.qlm' },
+    weights: { type: 'string', default: '0.1,0.2,0.3,0.4' },
+    bonuses: { type: 'string', default: '0,0.5,1,1.5,2' },
+    // Share of a language model of the seed's labeled lines mixed into the general one.
+    'project-shares': { type: 'string', default: '0,0.3' },
     beam: { type: 'string', default: '8' },
     out: { type: 'string' },
   },
@@ -51,18 +55,9 @@ let lm: CharLm;
 if (existsSync(a.lm!)) {
   lm = CharLm.load(a.lm!);
 } else {
-  const started = performance.now();
-  lm = CharLm.train(
-    corpus.train.map((l) => l.text),
-    Number(a.order),
-    {
-      minCount: Number(a['min-count']),
-      meta: { texts: corpus.train.length, from: 'training collections (bench/real/sources.ts, role train)' },
-    },
-  );
+  lm = trainRealLm(a.lines!, Number(a.order), Number(a['min-count']));
   mkdirSync(dirname(a.lm!), { recursive: true });
   lm.save(a.lm!);
-  console.log(`language model trained in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 }
 console.log(`language model ${a.lm}: ${JSON.stringify({ ...lm.info, meta: undefined })}, ${(statSync(a.lm!).size / 1e6).toFixed(1)} MB`);
 
@@ -72,6 +67,10 @@ if (!held) throw new Error(`no held-out collection ${a.collection}`);
 const order = new Rng(Number(a.seed) * 7717).shuffle([...held.pool.keys()]);
 const calibration = spread(order.slice(Number(a.labels)), Number(a['calibration-lines'])).map((i) => held.pool[i]);
 const test = spread(held.test, Number(a['test-lines']));
+const projectLm = CharLm.train(
+  order.slice(0, Number(a.labels)).map((i) => held.pool[i].text),
+  Number(a.order),
+);
 
 interface Line {
   text: string;
@@ -111,28 +110,34 @@ for (const file of a.models!.split(',')) {
     return counter.report().cer;
   };
   const beamWidth = Number(a.beam);
-  const fused = (weight: number, bonus: number) => (p: Posteriors) => lmBeamDecode(p, { lm, chars, weight, bonus, beamWidth }).labels;
+  const mixed = new Map(a['project-shares']!.split(',').map((x) => [Number(x), new MixedLm(lm, projectLm, Number(x))]));
+  const fused =
+    (weight: number, bonus: number, share = 0) =>
+    (p: Posteriors) =>
+      lmBeamDecode(p, { lm: mixed.get(share) ?? lm, chars, weight, bonus, beamWidth }).labels;
   const t0 = performance.now();
   const greedy = { cal: cerOf(cal, (p) => greedyDecode(p).labels), test: cerOf(tst, (p) => greedyDecode(p).labels) };
   const beam = { cal: cerOf(cal, fused(0, 0)), test: cerOf(tst, fused(0, 0)) };
-  const grid: Array<{ weight: number; bonus: number; cal: number }> = [];
-  for (const weight of a.weights!.split(',').map(Number))
-    for (const bonus of a.bonuses!.split(',').map(Number)) grid.push({ weight, bonus, cal: cerOf(cal, fused(weight, bonus)) });
+  const grid: Array<{ weight: number; bonus: number; share: number; cal: number }> = [];
+  for (const share of mixed.keys())
+    for (const weight of a.weights!.split(',').map(Number))
+      for (const bonus of a.bonuses!.split(',').map(Number))
+        grid.push({ weight, bonus, share, cal: cerOf(cal, fused(weight, bonus, share)) });
   const chosen = grid.reduce((x, y) => (y.cal < x.cal ? y : x));
   const t1 = performance.now();
-  const chosenTest = cerOf(tst, fused(chosen.weight, chosen.bonus));
+  const chosenTest = cerOf(tst, fused(chosen.weight, chosen.bonus, chosen.share));
   const decodeMs = (performance.now() - t1) / tst.length;
   const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
   console.log(`${file}: read ${readSeconds.toFixed(0)} s, grid ${((t1 - t0) / 1000).toFixed(0)} s`);
-  console.log(grid.map((g) => `  w ${g.weight} b ${g.bonus}: calibration ${pct(g.cal)}`).join('\n'));
-  const row = `| ${file} | ${pct(greedy.cal)} / ${pct(greedy.test)} | ${pct(beam.cal)} / ${pct(beam.test)} | ${chosen.weight}, ${chosen.bonus} | ${pct(chosen.cal)} / **${pct(chosenTest)}** | ${decodeMs.toFixed(1)} ms |`;
+  console.log(grid.map((g) => `  share ${g.share} w ${g.weight} b ${g.bonus}: calibration ${pct(g.cal)}`).join('\n'));
+  const row = `| ${file} | ${pct(greedy.cal)} / ${pct(greedy.test)} | ${pct(beam.cal)} / ${pct(beam.test)} | ${chosen.weight}, ${chosen.bonus}, ${chosen.share} | ${pct(chosen.cal)} / **${pct(chosenTest)}** | ${decodeMs.toFixed(1)} ms |`;
   console.log(row);
   rows.push(row);
 }
 const table = [
   `${a.collection}: ${calibration.length} calibration lines (pool, not the seed's ${a.labels} labeled), ${test.length} test lines; CER calibration / test`,
   '',
-  '| model | best path | beam ' + a.beam + ' | LM weight, bonus (chosen on calibration) | beam + LM | decoding per line |',
+  '| model | best path | beam ' + a.beam + ' | LM weight, bonus, project share (chosen on calibration) | beam + LM | decoding per line |',
   '| --- | ---: | ---: | --- | ---: | ---: |',
   ...rows,
 ].join('\n');

@@ -15,6 +15,7 @@ interface TranscribeOptions extends QueueOptions {
   model: number | 'base';
   pages?: number[];
   beam: number;
+  lm?: boolean;
   json?: boolean;
 }
 
@@ -25,13 +26,14 @@ function addTranscribe(program: Command): void {
     .requiredOption('--model <id>', 'model version id, or "base" for the bundled model', modelRef)
     .option('--pages <ids...>', 'only these page ids', intList('--pages'))
     .option('--beam <width>', 'beam search width (1: best path)', int('--beam'), 1)
+    .option('--lm', "decode with the bundled language model and the project's transcriptions (beam search)")
     .option('--json', 'one JSON record per line: line id, source file name, text, confidence')
     .action(async (dir: string, o: TranscribeOptions) => {
       await withClient(
         dir,
         async (client) => {
           const modelId = await resolveModel(client, o.model);
-          const { jobId } = await client.call('startTranscription', { modelId, pageIds: o.pages, beamWidth: o.beam });
+          const { jobId } = await client.call('startTranscription', { modelId, pageIds: o.pages, beamWidth: o.beam, languageModel: o.lm });
           await client.waitForJob(jobId, progressPrinter(false));
           await printReadings(client, !!o.json, modelId, o.pages);
         },

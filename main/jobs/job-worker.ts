@@ -54,11 +54,12 @@ async function run(project: Project, job: Job): Promise<number | undefined> {
   if (job.kind === 'transcribe') {
     // The readings stored so far are the checkpoint: "resume" runs the job again, and the
     // lines it has already read are skipped (read-lines.ts).
-    const { modelId, pageIds, beamWidth } = configOf(project, job, 'transcribe');
+    const { modelId, pageIds, beamWidth, languageModel } = configOf(project, job, 'transcribe');
     await transcribe(project, modelId, {
       jobId,
       pageIds,
       beamWidth,
+      languageModel,
       signal: controller.signal,
       onProgress: (done, total) => progress({ phase: 'transcribe', step: done, steps: total, loss: 0, linesPerSecond: 0, etaSeconds: 0 }),
     });

@@ -10,6 +10,7 @@ import { transaction } from '../db/execute.ts';
 import { lineSourceName } from '../db/lines.ts';
 import { linesReadByJob, upsertPrediction } from '../db/predictions.ts';
 import type { LineReader } from '../ml/line-reader.ts';
+import type { Decoding } from '../ml/decoding.ts';
 import { samplesFor } from '../project/dataset.ts';
 import type { Project } from '../project/project.ts';
 
@@ -26,7 +27,8 @@ export interface ReadLinesTarget {
   modelId: number;
   /** The model's input height (its config). */
   height: number;
-  beamWidth: number;
+  /** A beam width or a language model (main/jobs/decoding-spec.ts). */
+  decoding: Decoding;
 }
 
 export interface ReadLinesResult {
@@ -64,7 +66,7 @@ export async function readAndStore(
       const readings = (await reader.readLines(
         samples.map((s) => s.image),
         16,
-        target.beamWidth,
+        target.decoding,
       ))!;
       transaction(project.db, () => {
         todo.forEach((lineId, k) => {

@@ -12,6 +12,7 @@ import type { Project } from '../project/project.ts';
 import { createJob, JobCancelled, updateJob } from './jobs.ts';
 import { defaultTrainingThreads } from '../ml/parallel.ts';
 import { readAndStore, type LineReading } from './read-lines.ts';
+import { decodingFor } from './decoding-spec.ts';
 
 export type { LineReading };
 
@@ -25,6 +26,8 @@ export function lineIdsOf(project: Project, pageIds?: number[]): number[] {
 export interface TranscribeOptions {
   pageIds?: number[];
   beamWidth?: number;
+  /** Decode with the bundled language model and the project's transcriptions (decoding-spec.ts). */
+  languageModel?: boolean;
   onProgress?: (done: number, total: number) => void;
   /** A queued job row to run under (the app's job runner); otherwise one is created. */
   jobId?: number;
@@ -49,7 +52,7 @@ export async function transcribe(project: Project, modelId: number, options: Tra
     reader = await startLineReader(model, codec, backend.name, options.threads ?? defaultTrainingThreads());
     const ids = lineIdsOf(project, options.pageIds);
     // Pages at a time: bounded memory, each batch is read on all threads and committed as it is done.
-    const target = { jobId: job.id, modelId, height: model.config.height, beamWidth: options.beamWidth ?? 1 };
+    const target = { jobId: job.id, modelId, height: model.config.height, decoding: decodingFor(project, options) };
     let done = 0;
     const { written } = await readAndStore(project, reader, target, ids, {
       batch: 256,
@@ -61,7 +64,11 @@ export async function transcribe(project: Project, modelId: number, options: Tra
       },
     });
     if (options.signal?.aborted) throw new JobCancelled(`transcription stopped after ${done} of ${ids.length} lines`);
-    updateJob(project, job.id, { state: 'done', modelId, log: `read ${ids.length} lines` });
+    updateJob(project, job.id, {
+      state: 'done',
+      modelId,
+      log: `read ${ids.length} lines${options.languageModel ? ' with the language model' : ''}`,
+    });
     return written;
   } catch (error) {
     if (error instanceof JobCancelled) updateJob(project, job.id, { state: 'cancelled', log: error.message });

@@ -187,3 +187,28 @@ export class CharLm {
     return CharLm.fromBytes(readFileSync(path), path);
   }
 }
+
+/**
+ * A project's own language mixed into a general one: P = λ·P_project + (1-λ)·P_general.
+ * A hundred transcribed lines are too few for an n-gram model on their own, but they carry
+ * the collection's names, places and formulas that the general model has never seen.
+ */
+export class MixedLm {
+  readonly order: number;
+
+  constructor(
+    private readonly general: CharLm,
+    private readonly project: CharLm,
+    private readonly lambda: number,
+  ) {
+    if (!(lambda >= 0 && lambda <= 1)) throw new Error(`mixed language model: λ must lie in [0, 1], not ${lambda}`);
+    this.order = Math.max(general.order, project.order);
+  }
+
+  logProb(before: string, ch: string): number {
+    if (this.lambda === 0) return this.general.logProb(before, ch);
+    return Math.log(
+      this.lambda * Math.exp(this.project.logProb(before, ch)) + (1 - this.lambda) * Math.exp(this.general.logProb(before, ch)),
+    );
+  }
+}

@@ -12,6 +12,7 @@ import type { Recognizer } from './model.ts';
 import { loadOnnxRuntime, onnxRuntimeProblem, OnnxReader } from './onnx-reader.ts';
 import { ReadingPool } from './reading-pool.ts';
 import type { ReadControl, Reading } from './recognize.ts';
+import type { Decoding } from './decoding.ts';
 
 export const READING_ENGINES = ['onnx', 'tfjs'] as const;
 
@@ -19,7 +20,8 @@ export interface LineReader {
   /** 'onnxruntime' or 'tfjs', for logs and benchmarks. */
   readonly engine: string;
   /** Results in input order; undefined when `control.signal` aborted the reading. */
-  readLines(images: readonly LineTensor[], batchSize?: number, beamWidth?: number, control?: ReadControl): Promise<Reading[] | undefined>;
+  /** `decoding` (decoding.ts): a beam width, 1 by default, or a language model's spec. */
+  readLines(images: readonly LineTensor[], batchSize?: number, decoding?: Decoding, control?: ReadControl): Promise<Reading[] | undefined>;
   stop(): Promise<void>;
 }
 
@@ -58,11 +60,11 @@ export async function readLinesOnce(
   codec: Codec,
   backend: BackendName,
   images: readonly LineTensor[],
-  options: { threads: number; batchSize?: number; beamWidth?: number; control?: ReadControl },
+  options: { threads: number; batchSize?: number; decoding?: Decoding; control?: ReadControl },
 ): Promise<Reading[] | undefined> {
   const reader = await startLineReader(model, codec, backend, options.threads);
   try {
-    return await reader.readLines(images, options.batchSize ?? 16, options.beamWidth ?? 1, options.control);
+    return await reader.readLines(images, options.batchSize ?? 16, options.decoding ?? 1, options.control);
   } finally {
     await reader.stop();
   }

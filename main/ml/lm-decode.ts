@@ -33,6 +33,7 @@ export interface LmDecoding {
 }
 
 interface Prefix {
+  key: string;
   labels: number[];
   /** The last order-1 characters: all the language model reads. */
   tail: string;
@@ -48,7 +49,7 @@ export function lmBeamDecode(p: Posteriors, o: LmDecoding, blank = 0): Decoded {
   const { logProbs, length: T, classes: C } = p;
   const minLog = Math.log(o.minProb ?? 1e-3);
   const keep = Math.max(0, o.lm.order - 1);
-  let beams: Prefix[] = [{ labels: [], tail: '', pBlank: 0, pLabel: NEG_INF, lmScore: 0 }];
+  let beams: Prefix[] = [{ key: '', labels: [], tail: '', pBlank: 0, pLabel: NEG_INF, lmScore: 0 }];
   for (let t = 0; t < T; t++) {
     const row = t * C;
     const candidates: number[] = [];
@@ -59,30 +60,36 @@ export function lmBeamDecode(p: Posteriors, o: LmDecoding, blank = 0): Decoded {
       if (logProbs[row + c] >= minLog) candidates.push(c);
     }
     if (best >= 0 && !candidates.includes(best)) candidates.push(best);
+    // Prefixes by key: the labels as a string of code units (concatenation is cheap in V8;
+    // copying and joining label arrays for every candidate was not).
     const next = new Map<string, Prefix>();
-    const at = (labels: number[], make: () => Omit<Prefix, 'labels' | 'pBlank' | 'pLabel'>): Prefix => {
-      const key = labels.join(',');
-      let b = next.get(key);
-      if (!b) next.set(key, (b = { labels, pBlank: NEG_INF, pLabel: NEG_INF, ...make() }));
-      return b;
-    };
     for (const beam of beams) {
       const total = logAdd(beam.pBlank, beam.pLabel);
-      const stay = at(beam.labels, () => ({ tail: beam.tail, lmScore: beam.lmScore }));
+      let stay = next.get(beam.key);
+      if (!stay) next.set(beam.key, (stay = { ...beam, pBlank: NEG_INF, pLabel: NEG_INF }));
       stay.pBlank = logAdd(stay.pBlank, total + logProbs[row + blank]);
       const last = beam.labels.length ? beam.labels[beam.labels.length - 1] : -1;
       if (last >= 0) stay.pLabel = logAdd(stay.pLabel, beam.pLabel + logProbs[row + last]);
       for (const c of candidates) {
-        const ch = o.chars[c];
-        const ext = at([...beam.labels, c], () => ({
-          tail:
-            keep === 0
-              ? ''
-              : Array.from(beam.tail + ch)
-                  .slice(-keep)
-                  .join(''),
-          lmScore: beam.lmScore + o.weight * o.lm.logProb(beam.tail, ch) + o.bonus,
-        }));
+        const key = beam.key + String.fromCharCode(c);
+        let ext = next.get(key);
+        if (!ext) {
+          const ch = o.chars[c];
+          ext = {
+            key,
+            labels: [...beam.labels, c],
+            tail:
+              keep === 0
+                ? ''
+                : Array.from(beam.tail + ch)
+                    .slice(-keep)
+                    .join(''),
+            pBlank: NEG_INF,
+            pLabel: NEG_INF,
+            lmScore: beam.lmScore + o.weight * o.lm.logProb(beam.tail, ch) + o.bonus,
+          };
+          next.set(key, ext);
+        }
         // Repeating the last label needs a blank in between.
         ext.pLabel = logAdd(ext.pLabel, (c === last ? beam.pBlank : total) + logProbs[row + c]);
       }

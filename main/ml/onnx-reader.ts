@@ -11,6 +11,7 @@ import { makeBatch, type LineTensor } from './line-image.ts';
 import { widthStride, type Recognizer } from './model.ts';
 import { recognizerToOnnx } from './onnx-export.ts';
 import { decodeAll, readInWidthOrder, type ReadControl, type Reading } from './recognize.ts';
+import type { Decoding } from './decoding.ts';
 
 type OrtModule = typeof Ort;
 let runtime: Promise<OrtModule | undefined> | undefined;
@@ -57,7 +58,7 @@ export class OnnxReader {
     return new OnnxReader(ort, session, codec, model.config.height, widthStride(model.config));
   }
 
-  async readBatch(images: LineTensor[], beamWidth = 1): Promise<Reading[]> {
+  async readBatch(images: LineTensor[], decoding: Decoding = 1): Promise<Reading[]> {
     const batch = makeBatch(images, this.stride);
     const [N, H, W] = batch.shape;
     if (H !== this.height) throw new Error(`lines are ${H} px high, the model reads ${this.height} px`);
@@ -69,15 +70,20 @@ export class OnnxReader {
     });
     const logProbs = result.logProbs;
     try {
-      return decodeAll({ lengths, T, C: logProbs.dims[2] }, logProbs.data as Float32Array, this.codec, beamWidth);
+      return decodeAll({ lengths, T, C: logProbs.dims[2] }, logProbs.data as Float32Array, this.codec, decoding);
     } finally {
       logProbs.dispose();
     }
   }
 
   /** Reads lines in batches of similar width; results in input order; undefined if `control.signal` aborts. */
-  readLines(images: readonly LineTensor[], batchSize = 16, beamWidth = 1, control: ReadControl = {}): Promise<Reading[] | undefined> {
-    return readInWidthOrder(images, batchSize, control, (batch) => this.readBatch(batch, beamWidth));
+  readLines(
+    images: readonly LineTensor[],
+    batchSize = 16,
+    decoding: Decoding = 1,
+    control: ReadControl = {},
+  ): Promise<Reading[] | undefined> {
+    return readInWidthOrder(images, batchSize, control, (batch) => this.readBatch(batch, decoding));
   }
 
   async stop(): Promise<void> {

@@ -10,6 +10,7 @@ import type { Codec } from './codec.ts';
 import type { LineTensor } from './line-image.ts';
 import type { Recognizer } from './model.ts';
 import { readBatchAsync, type ReadControl, type Reading } from './recognize.ts';
+import type { Decoding } from './decoding.ts';
 import type { ReadingReply, ReadingRequest } from './reading-worker.ts';
 import { yieldToEventLoop } from './optim.ts';
 import { startWorkers } from './start-workers.ts';
@@ -82,7 +83,12 @@ export class ReadingPool {
   }
 
   /** readLines on every thread of the pool; results in input order; undefined if `control.signal` aborts. */
-  async readLines(images: readonly LineTensor[], batchSize = 16, beamWidth = 1, control: ReadControl = {}): Promise<Reading[] | undefined> {
+  async readLines(
+    images: readonly LineTensor[],
+    batchSize = 16,
+    decoding: Decoding = 1,
+    control: ReadControl = {},
+  ): Promise<Reading[] | undefined> {
     const order = [...images.keys()].sort((a, b) => images[a].width - images[b].width);
     const batches: number[][] = [];
     for (let i = 0; i < order.length; i += batchSize) batches.push(order.slice(i, i + batchSize));
@@ -111,7 +117,7 @@ export class ReadingPool {
       }
     };
     const viaWorker = (worker: Worker) => async (batch: number[]) => {
-      const reply = await this.request(worker, { kind: 'read', images: batch.map((k) => images[k]), beamWidth });
+      const reply = await this.request(worker, { kind: 'read', images: batch.map((k) => images[k]), decoding });
       return reply.kind === 'read' ? reply.readings : [];
     };
     // The main thread reads between yields, so the workers' replies are routed promptly.
@@ -121,7 +127,7 @@ export class ReadingPool {
         this.model,
         this.codec,
         batch.map((k) => images[k]),
-        beamWidth,
+        decoding,
       );
     };
     await Promise.all([...this.workers.map((w) => run(viaWorker(w))), run(own)]);

@@ -7,10 +7,11 @@ import { Codec } from './codec.ts';
 import type { LineTensor } from './line-image.ts';
 import { Recognizer, type RecognizerConfig } from './model.ts';
 import { readBatchAsync, type Reading } from './recognize.ts';
+import type { Decoding } from './decoding.ts';
 
 export type ReadingRequest =
   | { kind: 'init'; config: RecognizerConfig; backend: BackendName; weights: Float32Array; chars: string[] }
-  | { kind: 'read'; images: LineTensor[]; beamWidth: number };
+  | { kind: 'read'; images: LineTensor[]; decoding: Decoding };
 
 export type ReadingReply = { kind: 'ready' } | { kind: 'read'; readings: Reading[] } | { kind: 'error'; message: string };
 
@@ -34,7 +35,7 @@ parentPort!.on('message', async (request: ReadingRequest) => {
       return;
     }
     if (!model || !codec) throw new Error('reading worker used before init');
-    const readings = await readBatchAsync(model, codec, request.images, request.beamWidth);
+    const readings = await readBatchAsync(model, codec, request.images, request.decoding);
     parentPort!.postMessage({ kind: 'read', readings } satisfies ReadingReply);
   } catch (error) {
     parentPort!.postMessage({ kind: 'error', message: (error as Error).stack ?? String(error) } satisfies ReadingReply);

@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Codec } from './codec.ts';
 import { yieldToEventLoop } from './optim.ts';
 import type { Sample } from './data.ts';
-import { beamDecode, greedyDecode } from './decode.ts';
+import { decoderFor, type Decoding } from './decoding.ts';
 import { makeBatch, type LineTensor } from './line-image.ts';
 import { ErrorCounter, type ErrorReport } from './metrics.ts';
 import { frameMask, widthStride, type Recognizer } from './model.ts';
@@ -16,20 +16,20 @@ export interface Reading {
   confidence: number;
 }
 
-/** Reads one batch; `beamWidth` > 1 uses prefix beam search instead of best path. */
-export function readBatch(model: Recognizer, codec: Codec, images: LineTensor[], beamWidth = 1): Reading[] {
+/** Reads one batch; `decoding` (decoding.ts) is best path by default. */
+export function readBatch(model: Recognizer, codec: Codec, images: LineTensor[], decoding: Decoding = 1): Reading[] {
   const p = posteriors(model, images);
   const data = p.logProbs.dataSync() as Float32Array;
   p.logProbs.dispose();
-  return decodeAll(p, data, codec, beamWidth);
+  return decodeAll(p, data, codec, decoding);
 }
 
 /** readBatch for backends that can only read asynchronously (WebGPU in Node), and any other. */
-export async function readBatchAsync(model: Recognizer, codec: Codec, images: LineTensor[], beamWidth = 1): Promise<Reading[]> {
+export async function readBatchAsync(model: Recognizer, codec: Codec, images: LineTensor[], decoding: Decoding = 1): Promise<Reading[]> {
   const p = posteriors(model, images);
   const data = (await p.logProbs.data()) as Float32Array;
   p.logProbs.dispose();
-  return decodeAll(p, data, codec, beamWidth);
+  return decodeAll(p, data, codec, decoding);
 }
 
 /** Log-posteriors [N, T, C] of one batch (the caller disposes `logProbs`) and each line's frame count. */
@@ -42,17 +42,18 @@ export function posteriors(model: Recognizer, images: LineTensor[]) {
   return { logProbs, lengths, T, C: model.config.classes };
 }
 
-export function decodeAll(p: { lengths: number[]; T: number; C: number }, data: Float32Array, codec: Codec, beamWidth: number): Reading[] {
+export function decodeAll(p: { lengths: number[]; T: number; C: number }, data: Float32Array, codec: Codec, decoding: Decoding): Reading[] {
   const { T, C } = p;
+  const decode = decoderFor(decoding, codec);
   return p.lengths.map((length, n) => {
     const posteriors = { logProbs: data.subarray(n * T * C, (n + 1) * T * C), length, classes: C };
-    const d = beamWidth > 1 ? beamDecode(posteriors, beamWidth) : greedyDecode(posteriors);
+    const d = decode(posteriors);
     return { text: codec.decode(d.labels), charConfidence: d.charConfidence, confidence: d.lineConfidence };
   });
 }
 
 /** Reads any number of lines, `batchSize` at a time in order of width; results in input order. */
-export function readLines(model: Recognizer, codec: Codec, images: LineTensor[], batchSize = 16, beamWidth = 1): Reading[] {
+export function readLines(model: Recognizer, codec: Codec, images: LineTensor[], batchSize = 16, decoding: Decoding = 1): Reading[] {
   const order = [...images.keys()].sort((a, b) => images[a].width - images[b].width);
   const out: Reading[] = new Array(images.length);
   for (let i = 0; i < order.length; i += batchSize) {
@@ -61,7 +62,7 @@ export function readLines(model: Recognizer, codec: Codec, images: LineTensor[],
       model,
       codec,
       chunk.map((k) => images[k]),
-      beamWidth,
+      decoding,
     ).forEach((r, j) => {
       out[chunk[j]] = r;
     });
@@ -75,9 +76,9 @@ export async function readLinesAsync(
   codec: Codec,
   images: readonly LineTensor[],
   batchSize = 16,
-  beamWidth = 1,
+  decoding: Decoding = 1,
 ): Promise<Reading[]> {
-  return (await readInWidthOrder(images, batchSize, {}, (batch) => readBatchAsync(model, codec, batch, beamWidth)))!;
+  return (await readInWidthOrder(images, batchSize, {}, (batch) => readBatchAsync(model, codec, batch, decoding)))!;
 }
 
 export interface ReadControl {

@@ -14,6 +14,7 @@ import type { Recognizer } from '../ml/model.ts';
 import { loadVersion } from '../models/registry.ts';
 import { Project } from '../project/project.ts';
 import type { AllowedProjects } from './allowed-projects.ts';
+import { decodingFor } from '../jobs/decoding-spec.ts';
 import type { PartProgress, Task } from './tasks.ts';
 
 /** Idle readers kept at once (each holds a model's weights and its threads). */
@@ -144,7 +145,7 @@ export async function transcribePart(
   const project = stores.project(task.store.root);
   const { config, lineIds, outside } = checkPart(project, task);
   const result = await stores.withReader(project, config.modelId, ({ reader, height }) => {
-    const target = { jobId: task.jobId, modelId: config.modelId, height, beamWidth: config.beamWidth ?? 1 };
+    const target = { jobId: task.jobId, modelId: config.modelId, height, decoding: decodingFor(project, config) };
     return readAndStore(project, serialReader(stores, `${project.root}#${config.modelId}`, reader), target, lineIds, {
       onBatch: (done, of) => onProgress({ done, of }),
     });

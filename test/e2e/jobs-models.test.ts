@@ -61,6 +61,7 @@ test('live job states, the header job indicator, model versions and remembered c
   // A transcription started meanwhile waits, and says for what.
   await page.getByTestId('job-kind').selectOption('transcribe');
   await page.getByTestId('job-model').selectOption('1');
+  await page.getByTestId('language-model').check();
   await page.getByTestId('start-job').click();
   const reading = row(page, 2);
   await waitState(reading, ['queued'], 10_000);
@@ -92,6 +93,7 @@ test('live job states, the header job indicator, model versions and remembered c
     await new Promise((res) => setTimeout(res, 200));
   }
   assert.equal(await stateOf(reading), 'done');
+  assert.match(await reading.innerText(), /read \d+ lines with the language model/);
 
   // The new version: date, lines, metrics; renamed, made current, then deleted.
   const tuned = models.locator('[data-model="2"]');

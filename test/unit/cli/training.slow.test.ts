@@ -55,6 +55,10 @@ test('pretrain, then train from the pretrained model: versions with lineage, con
   assert.equal(records.length, 40);
   assert.match(records[0].source, /^l\d{3}\.png$/);
   assert.ok(records.every((r: { confidence: number }) => r.confidence >= 0 && r.confidence <= 1));
+  // The same lines read with the language model (beam search, the project's texts mixed in).
+  const withLm = quire('transcribe', dir, '--model', String(trained.model_id), '--lm', '--json');
+  assert.equal(withLm.status, 0, withLm.stderr);
+  assert.equal(withLm.stdout.trim().split('\n').length, 40);
   assert.equal(JSON.parse(quire('ls', dir, '--json').stdout).counts.labeled, 30, 'predictions never become labels');
   const ev = JSON.parse(quire('eval', dir, '--model', String(trained.model_id), '--split', 'train', '--json').stdout);
   assert.ok(ev.cer >= 0 && ev.chars > 0 && Array.isArray(ev.confusions));
@@ -68,6 +72,7 @@ test('pretrain, then train from the pretrained model: versions with lineage, con
     [
       ['pretrain', 'done'],
       ['finetune', 'done'],
+      ['transcribe', 'done'],
       ['transcribe', 'done'],
       // quire eval is a job, as the app's Evaluate is (it used to run without one).
       ['evaluate', 'done'],

@@ -24,7 +24,7 @@ test('a redone chunk skips the lines its job stored; a line stored meanwhile by 
     const ids = lineIdsOf(project);
     assert.equal(ids.length, 60);
     const job = createJob(project, 'transcribe', { modelId: made.modelId });
-    const target = { jobId: job.id, modelId: made.modelId, height: model.config.height, beamWidth: 1 };
+    const target = { jobId: job.id, modelId: made.modelId, height: model.config.height, decoding: 1 };
 
     const first = await readAndStore(project, reader, target, ids.slice(0, 40), { batch: 16 });
     assert.equal(first.written.length, 40);

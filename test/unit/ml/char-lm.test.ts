@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CharLm, LINE_END } from '../../../main/ml/char-lm.ts';
+import { CharLm, LINE_END, MixedLm } from '../../../main/ml/char-lm.ts';
 import { beamDecode, greedyDecode, type Posteriors } from '../../../main/ml/decode.ts';
 import { lmBeamDecode } from '../../../main/ml/lm-decode.ts';
 import { Rng } from '../../../main/ml/random.ts';
@@ -38,6 +38,30 @@ test('every context distributes exactly one unit of probability (pruned or not)'
     }
   }
   assert.ok(CharLm.train(texts, 5, { minCount: 2 }).info.ngrams < CharLm.train(texts, 5).info.ngrams, 'pruning drops rare n-grams');
+});
+
+test("a project's language mixed in is the weighted mean of the two models' probabilities", () => {
+  const general = CharLm.train(['la maison de Paris', 'le notaire'], 4);
+  const project = CharLm.train(['Paris de Paris', 'la notaire', 'le maison'], 3); // the same characters
+  for (const share of [0, 0.3, 1]) {
+    const mixed = new MixedLm(general, project, share);
+    assert.equal(mixed.order, 4);
+    for (const ch of ['r', 'a', 'i', LINE_END])
+      close(
+        Math.exp(mixed.logProb('Pe', ch)),
+        share * Math.exp(project.logProb('Pe', ch)) + (1 - share) * Math.exp(general.logProb('Pe', ch)),
+      );
+    // Over the characters both models know (and one stranger), the mixture sums to one.
+    const both = [...new Set('la maison de Paris le notaire' + LINE_END)];
+    const stranger = '\u{1F600}';
+    close(
+      [...both, stranger].reduce((s, ch) => s + Math.exp(mixed.logProb('Pa', ch)), 0),
+      1,
+      1e-9,
+    );
+  }
+  assert.ok(new MixedLm(general, project, 0.3).logProb('Pe', 'r') > general.logProb('Pe', 'r'));
+  assert.throws(() => new MixedLm(general, project, 1.5), /λ must lie in \[0, 1\]/);
 });
 
 test('a model trained on a language prefers its lines to scrambled ones', () => {
