@@ -12,8 +12,11 @@ import { augmentView, PIPELINES } from '../../main/ml/seqclr/augment.ts';
 import { pretrain } from '../../main/ml/seqclr/pretrain.ts';
 import { selfTrain } from '../../main/ml/self-training.ts';
 import { train } from '../../main/ml/train.ts';
+import type { Decoding } from '../../main/ml/decoding.ts';
+import { BASE_LANGUAGE_MODEL_FILE } from '../../main/jobs/decoding-spec.ts';
+import { LANGUAGE_MODEL_DEFAULTS } from '../../shared/decoding-options.ts';
 
-export const ROWS = ['base', 'scratch', 'finetune', 'seqclr', 'semi', 'seqclr+semi', 'all'] as const;
+export const ROWS = ['base', 'scratch', 'finetune', 'seqclr', 'semi', 'semi-lm', 'seqclr+semi', 'all'] as const;
 export type Row = (typeof ROWS)[number];
 
 export interface Collection {
@@ -81,7 +84,7 @@ async function seqclr(model: Recognizer, data: RowData, s: RunSettings, seed: nu
 // the other half, augmented like the labeled lines (the student's noise, as in Noisy
 // Student). The first sitting's variant (three rounds, the first reading done by the base
 // model, pseudo-labeled lines not augmented) is in docs/results/few-labels.md.
-async function semi(model: Recognizer, codec: Codec, data: RowData, s: RunSettings, seed: number): Promise<number[]> {
+async function semi(model: Recognizer, codec: Codec, data: RowData, s: RunSettings, seed: number, decoding?: Decoding): Promise<number[]> {
   const rounds = 2;
   const result = await selfTrain(
     model,
@@ -95,6 +98,7 @@ async function semi(model: Recognizer, codec: Codec, data: RowData, s: RunSettin
       // 4-10 % of the lines, at 0.85 19-34 % with 13-15 % CER (docs/results/few-labels.md).
       threshold: 0.85,
       stepsPerRound: Math.round(s.steps / rounds),
+      decoding,
       checkpointEvery: 0,
       train: { batchSize: BATCH, seed, threads: s.threads, learningRate: s.learningRate, validateEvery: 0, patience: 0 },
     },
@@ -128,6 +132,20 @@ export async function runRow(
   }
   if (row === 'seqclr' || row === 'seqclr+semi') await seqclr(model, data, s, seed);
   if (row === 'semi' || row === 'seqclr+semi') return { model, codec, pseudoLabeled: await semi(model, codec, data, s, seed) };
+  // The teacher reads the unlabeled lines with the bundled language model and the labeled
+  // lines' texts mixed in, as a transcription job with the language model does.
+  if (row === 'semi-lm') {
+    const d = LANGUAGE_MODEL_DEFAULTS;
+    const languageModel = {
+      file: BASE_LANGUAGE_MODEL_FILE,
+      projectTexts: data.labeled.map((l) => l.text),
+      projectShare: d.projectShare,
+      weight: d.weight,
+      bonus: d.bonus,
+      beamWidth: d.beamWidth,
+    };
+    return { model, codec, pseudoLabeled: await semi(model, codec, data, s, seed, { languageModel }) };
+  }
   await finetune(model, codec, data.labeled, s, seed);
   return { model, codec };
 }

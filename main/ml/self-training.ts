@@ -8,6 +8,7 @@
 // between rounds is small (the round and its pseudo-labels), so a run resumes exactly:
 // the state at every checkpoint is (round, pseudo-labels so far, train()'s inner state),
 // and the caller stores it with the weights.
+import type { Decoding } from './decoding.ts';
 import { ArraySource, type Sample } from './data.ts';
 import type { LineTensor } from './line-image.ts';
 import type { ErrorReport } from './metrics.ts';
@@ -69,6 +70,8 @@ export interface SelfTrainingOptions {
   pseudoAugmentation: PipelineName | 'none';
   /** Lines per batch when reading the unlabeled lines. */
   readBatchSize: number;
+  /** How the unlabeled lines are decoded (decoding.ts): best path, or with a language model. */
+  decoding?: Decoding;
   /** train()'s settings for every round; its seed is varied per round. */
   train: Partial<Omit<TrainOptions, 'steps' | 'resume' | 'onCheckpoint' | 'onProgress' | 'signal' | 'augment' | 'checkpointEvery'>>;
   checkpointEvery: number;
@@ -177,6 +180,7 @@ export async function selfTrain(
         {
           threads: o.train.threads ?? 1,
           batchSize: o.readBatchSize,
+          decoding: o.decoding,
           control: {
             signal: o.signal,
             onBatch: (done) => o.onProgress?.({ phase: 'read', round, rounds: o.rounds, done, total: data.unlabeled.length }),

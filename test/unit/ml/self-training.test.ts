@@ -3,7 +3,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { initBackend } from '../../../main/ml/backend.ts';
+import { CharLm } from '../../../main/ml/char-lm.ts';
+import type { Decoding } from '../../../main/ml/decoding.ts';
 import { loadModel } from '../../../main/ml/checkpoint.ts';
 import type { Sample } from '../../../main/ml/data.ts';
 import { toLineTensor } from '../../../main/ml/line-image.ts';
@@ -176,6 +181,23 @@ test('labeledFirst: round 1 trains on the labeled lines alone, and the readings 
   assert.ok(!phases.includes('read0') && phases.includes('read1'), 'no reading before the first training');
   assert.ok(phases.indexOf('train0') < phases.indexOf('read1'));
   model.dispose();
+});
+
+test('the teacher reads the unlabeled lines with the decoding it is given (a language model)', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'quire-st-lm-'));
+  CharLm.train(Array(20).fill('the the the'), 4).save(join(dir, 'the.qlm'));
+  const once = { ...OPTIONS, rounds: 1, stepsPerRound: 1, threshold: 0 };
+  const texts = async (decoding?: Decoding) => {
+    const { model } = base();
+    const r = await selfTrain(model, codec, { labeled, unlabeled }, { ...once, decoding });
+    model.dispose();
+    return r.rounds[0].pseudoLabels.map((p) => `${p.id}:${p.text}`);
+  };
+  const plain = await texts();
+  const languageModel = { file: join(dir, 'the.qlm'), projectTexts: [], projectShare: 0, weight: 2, bonus: 3, beamWidth: 4 };
+  const fused = await texts({ languageModel });
+  assert.ok(plain.length > 0);
+  assert.notDeepEqual(fused, plain, 'the language model changed the pseudo-labels');
 });
 
 test('options are checked', async () => {
