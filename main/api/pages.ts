@@ -78,21 +78,24 @@ export function lineHistory(project: Project, lineId: number): TranscriptionRow[
   return transcriptionsOf(project.db, lineId).map(toRow);
 }
 
+/** The terms of a search box's text: its words, NFC, quotes dropped (no search syntax is exposed). */
+export const searchTerms = (query: string): string[] =>
+  query
+    .normalize('NFC')
+    .split(/\s+/)
+    .map((w) => w.replace(/"/g, ''))
+    .filter(Boolean);
+
 /**
- * Each word is matched as a prefix, so typing "bapt" finds "baptism"; FTS syntax is not exposed.
+ * Each word is matched as a prefix, so typing "bapt" finds "baptism"; search syntax is not exposed.
  * People's text comes first; then the model's readings of lines no one has transcribed (a
  * transcribed line is found by its text, not by what the model once misread in it), marked
  * as such. Each group is ranked by FTS5's bm25.
  */
 export function search(project: Project, query: string, limit = 100): SearchHit[] {
-  const terms = query
-    .normalize('NFC')
-    .split(/\s+/)
-    .map((w) => w.replace(/"/g, ''))
-    .filter(Boolean);
+  const terms = searchTerms(query);
   if (terms.length === 0) return [];
-  const match = terms.map((t) => `"${t}"*`).join(' ');
-  const human = searchIndex(project.db, 'line_text_fts', match, limit);
+  const human = searchIndex(project.db, 'line_text_fts', terms, limit);
   if (human.length >= limit) return human;
-  return [...human, ...searchIndex(project.db, 'prediction_text_fts', match, limit - human.length, true)];
+  return [...human, ...searchIndex(project.db, 'prediction_text_fts', terms, limit - human.length, true)];
 }

@@ -45,8 +45,8 @@ function serverUser(): { uid: number; gid: number } | undefined {
 }
 
 export interface TestPostgres {
-  /** A new, empty database on the server: its postgres:// URL. */
-  createDatabase(): Promise<string>;
+  /** A new, empty database on the server: its postgres:// URL. `locale`: its LC_COLLATE and LC_CTYPE (the server's is C). */
+  createDatabase(locale?: string): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -89,12 +89,13 @@ export async function startPostgres(): Promise<TestPostgres> {
     const admin = `postgres://postgres@localhost/postgres?host=${encodeURIComponent(dir)}`;
     await waitUntilReady(admin, started, () => log);
     return {
-      async createDatabase() {
+      async createDatabase(locale?: string) {
         const name = `quire_test_${process.pid}_${++databases}`;
         const client = new pg.Client(admin);
         await client.connect();
         try {
-          await client.query(`CREATE DATABASE ${name}`);
+          const collation = locale ? ` TEMPLATE template0 LC_COLLATE '${locale}' LC_CTYPE '${locale}'` : '';
+          await client.query(`CREATE DATABASE ${name}${collation}`);
         } finally {
           await client.end();
         }
@@ -140,14 +141,14 @@ async function stop(server: ChildProcess | undefined, dir: string): Promise<void
  * last (also when a test failed). Returns a fresh database's URL per call. Nothing starts
  * where PostgreSQL is missing; the tests pass `{ skip: postgresMissing }`.
  */
-export function postgresForThisFile(): () => Promise<string> {
+export function postgresForThisFile(): (locale?: string) => Promise<string> {
   let server: TestPostgres | undefined;
   before(async () => {
     if (!postgresMissing) server = await startPostgres();
   });
   after(() => server?.stop());
-  return () => {
+  return (locale) => {
     if (!server) throw new Error('the test server is not running');
-    return server.createDatabase();
+    return server.createDatabase(locale);
   };
 }
