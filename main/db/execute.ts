@@ -10,6 +10,7 @@
 // the async executor in pg/execute.ts, compiled with Kysely's PostgresQueryCompiler; see
 // README.md for what is ported and what the `quire serve` slice still needs.
 import {
+  sql,
   CompiledQuery,
   DummyDriver,
   Kysely,
@@ -37,6 +38,15 @@ export const qb = new Kysely<Database>({
 
 /** A built query, a compiled one, or raw SQL from the `sql` tag. */
 export type Query<O> = Compilable<O> | CompiledQuery<O> | RawBuilder<O>;
+
+/** SQLite's text for the time now (UTC, milliseconds), the format of every timestamp column. */
+export const SQLITE_NOW = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
+
+/**
+ * The time now, in a query for either store: SQLite's strftime text here, which the server
+ * store's compiler replaces by its own expression of the same format (pg/execute.ts).
+ */
+export const now = sql.raw<string>(SQLITE_NOW);
 
 type Statement = BetterSqlite3.Statement<unknown[], unknown>;
 // Prepared statements by SQL text, per connection: a query built in a loop compiles to the

@@ -1,8 +1,7 @@
 // The undo history's records: each line of a page with its current transcription row (what
 // an edit changed), withdrawing and restoring transcription rows (rows are marked, never
 // removed), and the log of every undo and redo.
-import { sql } from 'kysely';
-import { all, first, qb, run, type Db } from './execute.ts';
+import { all, first, now, qb, run, type Db } from './execute.ts';
 
 /** The page's lines in reading order: shape, split and current transcription row (null: unlabeled). */
 export const lineStates = (db: Db, pageId: number) =>
@@ -20,8 +19,6 @@ export const lineStates = (db: Db, pageId: number) =>
 /** A line's shape and split, or undefined. */
 export const lineShape = (db: Db, lineId: number) =>
   first(db, qb.selectFrom('lines').select(['polygon', 'baseline', 'split']).where('id', '=', lineId));
-
-const now = sql<string>`strftime('%Y-%m-%dT%H:%M:%fZ', 'now')`;
 
 /** Brings a withdrawn transcription row of the line back. */
 export const unwithdraw = (db: Db, lineId: number, rowId: number): void => {

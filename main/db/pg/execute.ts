@@ -21,15 +21,25 @@ import {
   ReturningNode,
   SelectionNode,
   createQueryId,
+  type RawNode,
   type RootOperationNode,
 } from 'kysely';
-import type { Query } from '../execute.ts';
+import { SQLITE_NOW, type Query } from '../execute.ts';
+import { PG_NOW } from './now.ts';
 import { SCHEMA_COLUMNS, type Database } from '../schema.ts';
 
 /** A pool (each statement on any free connection), or the one connection of a transaction. */
 export type PgDb = pg.Pool | pg.PoolClient;
 
-const compiler = new PostgresQueryCompiler();
+/** PostgreSQL's compiler, which also turns the dialect-neutral `now` (../execute.ts) into PG_NOW. */
+class ServerQueryCompiler extends PostgresQueryCompiler {
+  protected override visitRaw(node: RawNode): void {
+    if (node.sqlFragments.length === 1 && node.sqlFragments[0] === SQLITE_NOW) this.append(PG_NOW);
+    else super.visitRaw(node);
+  }
+}
+
+const compiler = new ServerQueryCompiler();
 
 /** The query builder for raw `sql` fragments compiled for PostgreSQL; it cannot execute them. */
 export const pgQb = new Kysely<Database>({
@@ -37,7 +47,7 @@ export const pgQb = new Kysely<Database>({
     createAdapter: () => new PostgresAdapter(),
     createDriver: () => new DummyDriver(),
     createIntrospector: (k) => new PostgresIntrospector(k),
-    createQueryCompiler: () => new PostgresQueryCompiler(),
+    createQueryCompiler: () => new ServerQueryCompiler(),
   },
 });
 

@@ -18,11 +18,13 @@
 //   (GIN index), kept by triggers with the same rules; see migration 4 for how its words
 //   follow FTS5's unicode61 tokenizer.
 
+import { PG_NOW } from './now.ts';
+
 /** The SQLite schema version (../migrations.ts) the newest migration here matches. */
 export const MIRRORS_SQLITE_VERSION = 9;
 
 /** strftime('%Y-%m-%dT%H:%M:%fZ', 'now'): UTC, milliseconds, as text. */
-const NOW = `(to_char(statement_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))`;
+const NOW = PG_NOW;
 /** Every token type of PostgreSQL's default parser, as the 'simple' configuration maps them. */
 const TOKEN_TYPES =
   'asciihword, asciiword, email, file, float, host, hword, hword_asciipart, hword_numpart, hword_part, int, numhword, numword, sfloat, uint, url, url_path, version, word';
