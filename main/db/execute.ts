@@ -23,6 +23,7 @@ import {
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Db } from './database.ts';
 import type { Database } from './schema.ts';
+import { drive, isProgram, onStore, PerDialect, type Op, type Operations, type OnStore, type Query, type Step } from './ops.ts';
 
 export type { Db } from './database.ts';
 
@@ -36,8 +37,7 @@ export const qb = new Kysely<Database>({
   },
 });
 
-/** A built query, a compiled one, or raw SQL from the `sql` tag. */
-export type Query<O> = Compilable<O> | CompiledQuery<O> | RawBuilder<O>;
+export type { Query };
 
 /** SQLite's text for the time now (UTC, milliseconds), the format of every timestamp column. */
 export const SQLITE_NOW = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
@@ -111,3 +111,20 @@ export function run(db: Db, q: Query<unknown>): { changes: number; lastId: numbe
 export function transaction<T>(db: Db, fn: () => T): T {
   return db.transaction(fn)();
 }
+
+function performStep(db: Db, s: Step): unknown {
+  if (s.kind === 'transaction') return transaction(db, () => perform(db, s.body()));
+  const q = s.query instanceof PerDialect ? s.query.sqlite : s.query;
+  const then = s.then as (r: unknown) => unknown;
+  if (s.kind === 'all') return then(all(db, q));
+  if (s.kind === 'first') return then(first(db, q));
+  return then(run(db, q));
+}
+
+/** Runs a store-neutral operation (ops.ts) here, synchronously, as the modules always ran. */
+export function perform<T>(db: Db, op: Op<T>): T {
+  return isProgram(op) ? drive(op, (s) => performStep(db, s)) : (performStep(db, op) as T);
+}
+
+/** A module's operations (ops.ts) as functions of a desktop database: `insertUser(db, …)`. */
+export const onDesktop = <M extends Operations>(operations: M) => onStore<M, Db>(operations, perform) as OnStore<M, Db, 'sync'>;

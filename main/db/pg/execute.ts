@@ -24,7 +24,8 @@ import {
   type RawNode,
   type RootOperationNode,
 } from 'kysely';
-import { SQLITE_NOW, type Query } from '../execute.ts';
+import { SQLITE_NOW } from '../execute.ts';
+import { driveAsync, isProgram, onStore, PerDialect, type Op, type Operations, type OnStore, type Query, type Step } from '../ops.ts';
 import { PG_NOW } from './now.ts';
 import { SCHEMA_COLUMNS, type Database } from '../schema.ts';
 
@@ -145,3 +146,28 @@ export async function transaction<T>(db: PgDb, fn: (tx: pg.PoolClient) => Promis
     else depth.set(client, level);
   }
 }
+
+async function performStep(db: PgDb, s: Step): Promise<unknown> {
+  if (s.kind === 'transaction') return transaction(db, (tx) => performPg(tx, s.body()));
+  const q = s.query instanceof PerDialect ? s.query.pg : s.query;
+  const then = s.then as (r: unknown) => unknown;
+  if (s.kind === 'all') return then(await all(db, q));
+  if (s.kind === 'first') return then(await first(db, q));
+  return then(await run(db, q));
+}
+
+/**
+ * Runs a store-neutral operation (../ops.ts) on the server store. A program runs in one
+ * transaction on one connection: on the desktop nothing interleaves with its statements
+ * (they run synchronously), and here no other request's statements come between them either.
+ */
+export async function performPg<T>(db: PgDb, op: Op<T>): Promise<T> {
+  if (!isProgram(op)) return (await performStep(db, op)) as T;
+  if (db instanceof pg.Pool) return transaction(db, (tx) => performPg(tx, op));
+  // Each statement in a savepoint: a failed one undoes only itself, as in SQLite, and the
+  // program may catch its error and go on (PostgreSQL would refuse every later statement).
+  return driveAsync(op, (s) => (s.kind === 'transaction' ? performStep(db, s) : transaction(db, (tx) => performStep(tx, s))));
+}
+
+/** A module's operations (../ops.ts) as functions of the server store: `await insertUser(store, …)`. */
+export const onServer = <M extends Operations>(operations: M) => onStore<M, PgDb>(operations, performPg) as OnStore<M, PgDb, 'async'>;
