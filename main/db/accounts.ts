@@ -3,7 +3,7 @@
 // Store-neutral (ops.ts): `accounts` are the operations, run on the desktop's database by the
 // functions exported below and on the server store by onServer(accounts).
 import { onDesktop, qb } from './execute.ts';
-import { all, first, map, none, run } from './ops.ts';
+import { all, changed, first, lastId, map, none, run } from './ops.ts';
 import type { UsersTable } from './schema.ts';
 
 export type UserRole = UsersTable['role'];
@@ -19,7 +19,7 @@ export interface UserRow {
 
 export const accounts = {
   insertUser: (name: string, role: UserRole, passwordHash: string) =>
-    map(run(qb.insertInto('users').values({ name, role, password_hash: passwordHash })), (r) => r.lastId),
+    map(run(qb.insertInto('users').values({ name, role, password_hash: passwordHash })), lastId),
 
   userByName: (name: string) => first<UserRow>(qb.selectFrom('users').selectAll().where('name', '=', name)),
 
@@ -39,10 +39,10 @@ export const accounts = {
 
   /** Changes a user's fields; answers whether the user exists. */
   updateUser: (name: string, change: Partial<Pick<UserRow, 'role' | 'password_hash' | 'disabled'>>) =>
-    map(run(qb.updateTable('users').set(change).where('name', '=', name)), (r) => r.changes > 0),
+    map(run(qb.updateTable('users').set(change).where('name', '=', name)), changed),
 
   insertSession: (tokenHash: string, userId: number, expiresAt: string) =>
-    map(run(qb.insertInto('sessions').values({ token_hash: tokenHash, user_id: userId, expires_at: expiresAt })), (r) => r.lastId),
+    map(run(qb.insertInto('sessions').values({ token_hash: tokenHash, user_id: userId, expires_at: expiresAt })), lastId),
 
   /** The session with this token hash and its user. */
   sessionByHash: (tokenHash: string) =>

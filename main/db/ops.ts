@@ -65,8 +65,17 @@ export const run = (q: Query<unknown>): Statement<RunResult> => ({ kind: 'run', 
 export const map = <A, B>(s: Statement<A>, f: (a: A) => B): Statement<B> => ({
   kind: s.kind,
   query: s.query,
-  then: (r: never) => f(s.then(r)),
+  // A plain statement's answer is its result: no second call per row in a hot loop.
+  then: s.then === same ? (f as (r: never) => B) : (r: never) => f(s.then(r)),
 });
+
+// Answers shared by the modules, made once rather than as a new closure per call.
+/** The id of the row a `run` inserted. */
+export const lastId = (r: RunResult): number => r.lastId;
+/** Whether a `run` changed any row. */
+export const changed = (r: RunResult): boolean => r.changes > 0;
+/** Whether a `first` found a row. */
+export const found = (r: unknown): boolean => r !== undefined;
 
 /** The statement, answering nothing (a write whose counts no one needs). */
 export const none = (s: Statement<unknown>): Statement<void> => map(s, () => undefined);
@@ -74,7 +83,7 @@ export const none = (s: Statement<unknown>): Statement<void> => map(s, () => und
 /** Runs `body` in one transaction (a savepoint inside another): all its statements commit, or none. */
 export const transaction = <T>(body: () => Program<T>): Transaction<T> => ({ kind: 'transaction', body });
 
-export const isProgram = <T>(op: Op<T>): op is Program<T> => typeof (op as Program<T>).next === 'function';
+export const isProgram = <T>(op: Op<T>): op is Program<T> => (op as Partial<Statement<T>>).kind === undefined;
 
 /** Inside a program: runs `op` and gives its answer (`const row = yield* step(first(q))`), typed. */
 export function* step<T>(op: Op<T>): Program<T> {

@@ -22,8 +22,11 @@ export function withoutTimes(value: unknown): unknown {
 export interface BothStores {
   db: Db;
   store: PgStore;
-  /** Runs the operation on both stores, asserts the same answer (or both refuse it), returns the desktop's. */
-  both<T>(what: string, op: () => Op<T>): Promise<T>;
+  /**
+   * Runs the operation on both stores, asserts the same answer (or both refuse it), returns the
+   * desktop's. `unordered`: the answer is a list in no defined order, compared sorted.
+   */
+  both<T>(what: string, op: () => Op<T>, o?: { unordered?: boolean }): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -33,7 +36,7 @@ export async function bothStores(url: string): Promise<BothStores> {
   return {
     db,
     store,
-    async both<T>(what: string, op: () => Op<T>): Promise<T> {
+    async both<T>(what: string, op: () => Op<T>, o: { unordered?: boolean } = {}): Promise<T> {
       let desktop: { value: T } | { error: Error };
       try {
         desktop = { value: perform(db, op()) };
@@ -51,7 +54,11 @@ export async function bothStores(url: string): Promise<BothStores> {
         );
         throw desktop.error;
       }
-      assert.deepEqual(withoutTimes(server.value), withoutTimes(desktop.value), what);
+      const comparable = (v: T) => {
+        const w = withoutTimes(v);
+        return o.unordered && Array.isArray(w) ? w.map((x) => JSON.stringify(x)).sort() : w;
+      };
+      assert.deepEqual(comparable(server.value), comparable(desktop.value), what);
       return desktop.value;
     },
     async close() {
