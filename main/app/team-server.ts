@@ -10,6 +10,7 @@ import { Project } from '../project/project.ts';
 import { SessionGate } from '../transport/session-gate.ts';
 import { startBrowserServer, type BrowserServer } from '../transport/http-server.ts';
 import type { QuireEvent } from '../../shared/api.ts';
+import { desktopRunner } from '../db/execute.ts';
 import { ProjectHost } from './project-host.ts';
 import { RENDERER_DIST } from './browser-mode.ts';
 
@@ -37,7 +38,7 @@ export async function serveTeam(dir: string, o: TeamServerOptions = {}): Promise
   // Checked before anything starts: a server no one can administer is no use.
   const check = Project.open(dir);
   try {
-    if (!hasAdmin(check.db))
+    if (!(await hasAdmin(desktopRunner(() => check.db))))
       throw new NoAdminError(
         `${check.root} has no admin account: create one with \`quire user add ${check.root} NAME --role admin\` (it asks for the password)`,
       );
@@ -47,10 +48,10 @@ export async function serveTeam(dir: string, o: TeamServerOptions = {}): Promise
   let server: BrowserServer | undefined;
   const host = new ProjectHost(dir, (event: QuireEvent) => server?.broadcast(event));
   const hours = o.sessionHours ?? DEFAULT_SESSION_HOURS;
-  const db = () => host.project.db;
+  const run = desktopRunner(() => host.project.db);
   const gate = new SessionGate({
-    db,
-    sessions: new Sessions(db, hours * 3_600_000),
+    run,
+    sessions: new Sessions(run, hours * 3_600_000),
     host: o.host ?? '127.0.0.1',
     publicHosts: o.publicHosts,
     secureCookies: o.secureCookies,

@@ -23,7 +23,18 @@ import {
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Db } from './database.ts';
 import type { Database } from './schema.ts';
-import { drive, isProgram, onStore, PerDialect, type Op, type Operations, type OnStore, type Query, type Step } from './ops.ts';
+import {
+  drive,
+  isProgram,
+  onStore,
+  PerDialect,
+  type Op,
+  type Operations,
+  type OnStore,
+  type Query,
+  type Runner,
+  type Step,
+} from './ops.ts';
 
 export type { Db } from './database.ts';
 
@@ -125,6 +136,12 @@ function performStep(db: Db, s: Step): unknown {
 export function perform<T>(db: Db, op: Op<T>): T {
   return isProgram(op) ? drive(op, (s) => performStep(db, s)) : (performStep(db, op) as T);
 }
+
+/** A Runner (ops.ts) on the desktop database `db()`: for code that serves either store. */
+export const desktopRunner =
+  (db: () => Db): Runner =>
+  (op) =>
+    new Promise((resolve) => resolve(perform(db(), op)));
 
 /** A module's operations (ops.ts) as functions of a desktop database: `insertUser(db, …)`. */
 export const onDesktop = <M extends Operations>(operations: M) => onStore<M, Db>(operations, perform) as OnStore<M, Db, 'sync'>;

@@ -126,6 +126,9 @@ export async function driveAsync<T>(program: Program<T>, perform: (s: Step) => P
   return r.value;
 }
 
+/** Runs operations on one store and answers promises: either store, for code that serves both. */
+export type Runner = <T>(op: Op<T>) => Promise<T>;
+
 /** A module's operations: functions of their arguments answering an operation. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any argument list, kept by the mapped types below
 export type Operations = Record<string, (...args: any[]) => Op<unknown>>;

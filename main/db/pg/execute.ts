@@ -25,7 +25,18 @@ import {
   type RootOperationNode,
 } from 'kysely';
 import { SQLITE_NOW } from '../execute.ts';
-import { driveAsync, isProgram, onStore, PerDialect, type Op, type Operations, type OnStore, type Query, type Step } from '../ops.ts';
+import {
+  driveAsync,
+  isProgram,
+  onStore,
+  PerDialect,
+  type Op,
+  type Operations,
+  type OnStore,
+  type Query,
+  type Runner,
+  type Step,
+} from '../ops.ts';
 import { PG_NOW } from './now.ts';
 import { SCHEMA_COLUMNS, type Database } from '../schema.ts';
 
@@ -168,6 +179,12 @@ export async function performPg<T>(db: PgDb, op: Op<T>): Promise<T> {
   // program may catch its error and go on (PostgreSQL would refuse every later statement).
   return driveAsync(op, (s) => (s.kind === 'transaction' ? performStep(db, s) : transaction(db, (tx) => performStep(tx, s))));
 }
+
+/** A Runner (../ops.ts) on the server store. */
+export const serverRunner =
+  (db: PgDb): Runner =>
+  (op) =>
+    performPg(db, op);
 
 /** A module's operations (../ops.ts) as functions of the server store: `await insertUser(store, …)`. */
 export const onServer = <M extends Operations>(operations: M) => onStore<M, PgDb>(operations, performPg) as OnStore<M, PgDb, 'async'>;
