@@ -11,6 +11,8 @@
 // - Timestamps stay ISO 8601 text in the same format as strftime('%Y-%m-%dT%H:%M:%fZ'),
 //   so rows move between the stores unchanged; JSON columns stay text for the same reason.
 // - SQLite's LIKE ignores ASCII case: the checks and the view use ILIKE to accept the same rows.
+// - documents.source_hash is COLLATE "C" (migration 5): SQLite compares text byte by byte,
+//   and the test of a finished import is a range on it.
 // - Foreign keys are DEFERRABLE so a migrated project's rows may arrive in any order
 //   (`SET CONSTRAINTS ALL DEFERRED`); otherwise they are checked per statement as in SQLite.
 // - Search (SQLite migrations 2 and 7, FTS5 tables kept by triggers) is migration 4 here:
@@ -257,5 +259,13 @@ export const PG_MIGRATIONS: readonly string[] = [
   INSERT INTO line_text_search (line_id, text) SELECT line_id, text FROM current_transcriptions;
   INSERT INTO prediction_text_search (line_id, text)
     SELECT line_id, text FROM predictions p WHERE id = (SELECT max(id) FROM predictions q WHERE q.line_id = p.line_id);
+  `,
+  // 5: documents.source_hash compared byte by byte, as SQLite's BINARY compares it. Whether a
+  // document has finished importing is a range on it (line-sets.ts finishedDocument:
+  // 'importing:' <= hash < 'importing;'); under a database's linguistic collation (en_US,
+  // ICU) punctuation is ignored at first, 'importing:1:h' sorts after 'importing;', and a
+  // document still importing would count as finished.
+  `
+  ALTER TABLE documents ALTER COLUMN source_hash TYPE TEXT COLLATE "C";
   `,
 ];

@@ -218,3 +218,22 @@ test('every operation of the entity modules answers the same on SQLite and Postg
     await s.close();
   }
 });
+
+test('a document still importing is not finished under a database’s linguistic collation either', { skip }, async () => {
+  // ICU's 'en' ignores punctuation at first: 'importing:1:h' would sort after 'importing;'.
+  const s = await bothStores(await database({ icu: 'en' }));
+  try {
+    await s.both('a finished document', () => documents.insertDocument({ name: 'Done', kind: 'scan', sourcePath: '/d', sourceHash: 'd' }));
+    await s.both('one importing', () =>
+      documents.insertDocument({ name: 'Busy', kind: 'scan', sourcePath: '/b', sourceHash: 'importing:1:b' }),
+    );
+    assert.deepEqual(
+      (await s.both('summaries', () => documents.documentSummaries())).map((d) => d.name),
+      ['Done'],
+    );
+    assert.equal((await s.both('counts', () => documents.projectCounts())).documents, 1);
+    assert.deepEqual(await s.both('unfinished', () => documents.unfinishedImports()), [{ id: 2, pid: 1 }]);
+  } finally {
+    await s.close();
+  }
+});

@@ -150,7 +150,7 @@ async function compare(db: Db, store: PgStore, o: { snippets: boolean }) {
 }
 
 async function migrated(db: Db, locale?: string): Promise<PgStore> {
-  const store = await openServerStore(await database(locale));
+  const store = await openServerStore(await database({ locale }));
   await copyDesktopToServer(db, store, { where: 'the test store' });
   return store;
 }
