@@ -11,6 +11,7 @@
 import { sql } from 'kysely';
 import type { SearchHit } from '../../shared/api.ts';
 import { all, type Db } from './execute.ts';
+import { all as rows, PerDialect } from './ops.ts';
 import { finishedDocument } from './line-sets.ts';
 import * as pgx from './pg/execute.ts';
 
@@ -52,6 +53,10 @@ function serverQuery(index: SearchIndex, terms: readonly string[], limit: number
 export function searchIndex(db: Db, index: SearchIndex, terms: readonly string[], limit: number, untranscribedOnly = false): SearchHit[] {
   return all(db, desktopQuery(index, terms, limit, untranscribedOnly));
 }
+
+/** searchIndex as an operation for either store (ops.ts). */
+export const searchIndexOp = (index: SearchIndex, terms: readonly string[], limit: number, untranscribedOnly = false) =>
+  rows(new PerDialect(desktopQuery(index, terms, limit, untranscribedOnly), serverQuery(index, terms, limit, untranscribedOnly)));
 
 /** searchIndex on the server store, best first by ts_rank (then by line). */
 export function searchIndexPg(
