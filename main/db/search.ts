@@ -10,7 +10,7 @@
 // A snippet is the whole text with each match in [[ ]].
 import { sql } from 'kysely';
 import type { SearchHit } from '../../shared/api.ts';
-import { all, type Db } from './execute.ts';
+import { perform, type Db } from './execute.ts';
 import { all as rows, PerDialect } from './ops.ts';
 import { finishedDocument } from './line-sets.ts';
 import * as pgx from './pg/execute.ts';
@@ -47,24 +47,22 @@ function serverQuery(index: SearchIndex, terms: readonly string[], limit: number
 }
 
 /**
- * Lines of finished documents whose indexed text holds every term, best first (FTS5's bm25).
- * `untranscribedOnly`: leave out lines that people's index holds.
+ * Lines of finished documents whose indexed text holds every term, best first (FTS5's bm25
+ * on the desktop; ts_rank, then the line, on the server). `untranscribedOnly`: leave out
+ * lines that people's index holds. An operation for either store (ops.ts).
  */
-export function searchIndex(db: Db, index: SearchIndex, terms: readonly string[], limit: number, untranscribedOnly = false): SearchHit[] {
-  return all(db, desktopQuery(index, terms, limit, untranscribedOnly));
-}
-
-/** searchIndex as an operation for either store (ops.ts). */
 export const searchIndexOp = (index: SearchIndex, terms: readonly string[], limit: number, untranscribedOnly = false) =>
   rows(new PerDialect(desktopQuery(index, terms, limit, untranscribedOnly), serverQuery(index, terms, limit, untranscribedOnly)));
 
-/** searchIndex on the server store, best first by ts_rank (then by line). */
-export function searchIndexPg(
+/** searchIndexOp on a desktop database. */
+export const searchIndex = (db: Db, index: SearchIndex, terms: readonly string[], limit: number, untranscribedOnly = false): SearchHit[] =>
+  perform(db, searchIndexOp(index, terms, limit, untranscribedOnly));
+
+/** searchIndexOp on the server store. */
+export const searchIndexPg = (
   db: pgx.PgDb,
   index: SearchIndex,
   terms: readonly string[],
   limit: number,
   untranscribedOnly = false,
-): Promise<SearchHit[]> {
-  return pgx.all(db, serverQuery(index, terms, limit, untranscribedOnly));
-}
+): Promise<SearchHit[]> => pgx.performPg(db, searchIndexOp(index, terms, limit, untranscribedOnly));
