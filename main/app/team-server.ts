@@ -73,52 +73,55 @@ async function serveFolder(dir: string, o: TeamServerOptions): Promise<TeamServe
   }
   let server: BrowserServer | undefined;
   const host = new ProjectHost(dir, (event: QuireEvent) => server?.broadcast(event));
-  try {
-    server = await startTeamServer(
-      o,
-      desktopRunner(() => host.project.db),
-      {
-        api: host.dispatcher(),
-        images: () => host.project.images,
-        lineImage: (id, key) => lineImagePng(host.project, id, key),
-        exportZip: (request) => prepareExportZip(host.project, request),
-      },
-    );
-  } catch (error) {
-    await host.close();
-    throw error;
-  }
-  return {
-    server,
-    async close() {
-      await host.close();
-      await server!.close();
-    },
-  };
+  return serving(
+    async () =>
+      (server = await startTeamServer(
+        o,
+        desktopRunner(() => host.project.db),
+        {
+          api: host.dispatcher(),
+          images: () => host.project.images,
+          lineImage: (id, key) => lineImagePng(host.project, id, key),
+          exportZip: (request) => prepareExportZip(host.project, request),
+        },
+      )),
+    () => host.close(),
+  );
 }
 
 async function serveServerStore(p: ServerStoreProject, o: TeamServerOptions): Promise<TeamServer> {
   const store = await openServerStore(p.database, { existing: true });
   let server: BrowserServer | undefined;
+  return serving(
+    async () => {
+      const run = serverRunner(store);
+      if (!(await hasAdmin(run)))
+        throw noAdmin(
+          displayUrl(p.database),
+          'add one to the project folder with `quire user add DIR NAME --role admin` before moving it there with `quire migrate`',
+        );
+      const images = new ImageStore(join(p.files, 'images'));
+      const api = serverStoreApi(store, p.database, (event) => server?.broadcast(event));
+      return (server = await startTeamServer(o, run, { api: createDispatcher(api as unknown as QuireApi), images: () => images }));
+    },
+    () => store.end(),
+  );
+}
+
+/** Starts the server; the project (`release`) is let go if it fails to start, or when it closes. */
+async function serving(start: () => Promise<BrowserServer>, release: () => Promise<void>): Promise<TeamServer> {
+  let server: BrowserServer;
   try {
-    const run = serverRunner(store);
-    if (!(await hasAdmin(run)))
-      throw noAdmin(
-        displayUrl(p.database),
-        'add one to the project folder with `quire user add DIR NAME --role admin` before moving it there with `quire migrate`',
-      );
-    const images = new ImageStore(join(p.files, 'images'));
-    const api = serverStoreApi(store, p.database, (event) => server?.broadcast(event));
-    server = await startTeamServer(o, run, { api: createDispatcher(api as unknown as QuireApi), images: () => images });
+    server = await start();
   } catch (error) {
-    await store.end();
+    await release();
     throw error;
   }
   return {
     server,
     async close() {
-      await server!.close();
-      await store.end();
+      await release();
+      await server.close();
     },
   };
 }

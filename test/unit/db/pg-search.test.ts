@@ -149,53 +149,48 @@ async function compare(db: Db, store: PgStore, o: { snippets: boolean }) {
   }
 }
 
-async function migrated(db: Db, locale?: string): Promise<PgStore> {
+/** Runs `fn` on the desktop project and its copy on a server store (`locale`: the database's). */
+async function onBoth(locale: string | undefined, fn: (db: Db, store: PgStore) => Promise<void>): Promise<void> {
+  const db = desktopProject();
   const store = await openServerStore(await database({ locale }));
-  await copyDesktopToServer(db, store, { where: 'the test store' });
-  return store;
+  try {
+    await copyDesktopToServer(db, store, { where: 'the test store' });
+    await fn(db, store);
+  } finally {
+    db.close();
+    await store.end();
+  }
 }
 
 test('a migrated project finds the same lines for the same queries and marks the same words', { skip }, async () => {
-  const db = desktopProject();
   // Under a UTF-8 locale, as a server's database is created; snippets are compared too.
-  const store = await migrated(db, 'C.UTF-8');
-  try {
+  await onBoth('C.UTF-8', async (db, store) => {
     // The corpus finds something for most queries, so the comparison is not of empty lists.
     const found = QUERIES.filter((q) => searchIndex(db, 'line_text_fts', searchTerms(q), 100).length > 0);
     assert.ok(found.length >= 40, `only ${found.length} queries find people's text`);
     await compare(db, store, { snippets: true });
-  } finally {
-    db.close();
-    await store.end();
-  }
+  });
 });
 
 test('under the C locale the same lines are found (the index cuts words by ICU, not by the database locale)', { skip }, async () => {
-  const db = desktopProject();
-  const store = await migrated(db);
-  try {
+  await onBoth(undefined, async (db, store) => {
     await compare(db, store, { snippets: false });
-  } finally {
-    db.close();
-    await store.end();
-  }
+  });
 });
 
 test('the server’s index follows edits as the desktop’s triggers do', { skip }, async () => {
-  const db = desktopProject();
-  const store = await migrated(db, 'C.UTF-8');
-  const both = async (statement: string) => {
-    db.exec(statement);
-    await store.query(statement);
-  };
-  const lines = async (query: string, index: SearchIndex, untranscribed = false) => {
-    const terms = searchTerms(query);
-    const desktop = searchIndex(db, index, terms, 100, untranscribed).map((h) => h.lineId);
-    const server = (await searchIndexPg(store, index, terms, 100, untranscribed)).map((h) => h.lineId);
-    assert.deepEqual(server.sort(), desktop.sort(), `${query} in ${index}`);
-    return desktop;
-  };
-  try {
+  await onBoth('C.UTF-8', async (db, store) => {
+    const both = async (statement: string) => {
+      db.exec(statement);
+      await store.query(statement);
+    };
+    const lines = async (query: string, index: SearchIndex, untranscribed = false) => {
+      const terms = searchTerms(query);
+      const desktop = searchIndex(db, index, terms, 100, untranscribed).map((h) => h.lineId);
+      const server = (await searchIndexPg(store, index, terms, 100, untranscribed)).map((h) => h.lineId);
+      assert.deepEqual(server.sort(), desktop.sort(), `${query} in ${index}`);
+      return desktop;
+    };
     assert.deepEqual(await lines('jacob', 'prediction_text_fts', true), [13]);
     await both("INSERT INTO transcriptions (line_id, text, author, source) VALUES (13, 'Baptism of Jakob', 'ann', 'human')");
     assert.deepEqual(await lines('jacob', 'prediction_text_fts', true), [], 'a transcribed line leaves the readings searched');
@@ -218,23 +213,15 @@ test('the server’s index follows edits as the desktop’s triggers do', { skip
     );
     const desktop = db.prepare('SELECT (SELECT count(*) FROM line_text_fts) AS h, (SELECT count(*) FROM prediction_text_fts) AS m').get();
     assert.deepEqual(counts.rows[0], desktop, 'both indexes hold as many lines');
-  } finally {
-    db.close();
-    await store.end();
-  }
+  });
 });
 
 test('the ranking puts the line holding a term more often first; the limit counts', { skip }, async () => {
-  const db = desktopProject();
-  const store = await migrated(db, 'C.UTF-8');
-  try {
+  await onBoth('C.UTF-8', async (db, store) => {
     const terms = searchTerms('de');
     const server = await searchIndexPg(store, 'line_text_fts', terms, 100);
     assert.equal(server[0].lineId, searchIndex(db, 'line_text_fts', terms, 100)[0].lineId);
     assert.equal(server[0].lineId, 11, '“de de de de Jan” ranks first on both');
     assert.equal((await searchIndexPg(store, 'line_text_fts', terms, 2)).length, 2);
-  } finally {
-    db.close();
-    await store.end();
-  }
+  });
 });
