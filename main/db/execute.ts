@@ -126,10 +126,10 @@ export function transaction<T>(db: Db, fn: () => T): T {
 function performStep(db: Db, s: Step): unknown {
   if (s.kind === 'transaction') return transaction(db, () => perform(db, s.body()));
   const q = s.query instanceof PerDialect ? s.query.sqlite : s.query;
-  const then = s.then as (r: unknown) => unknown;
-  if (s.kind === 'all') return then(all(db, q));
-  if (s.kind === 'first') return then(first(db, q));
-  return then(run(db, q));
+  const answer = s.answer as (r: unknown) => unknown;
+  if (s.kind === 'all') return answer(all(db, q));
+  if (s.kind === 'first') return answer(first(db, q));
+  return answer(run(db, q));
 }
 
 /** Runs a store-neutral operation (ops.ts) here, synchronously, as the modules always ran. */

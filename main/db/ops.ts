@@ -32,8 +32,11 @@ export class PerDialect<O = unknown> {
 export interface Statement<T> {
   readonly kind: 'all' | 'first' | 'run';
   readonly query: Query<unknown> | PerDialect;
-  /** What the operation answers, from the rows (all), the row (first) or the RunResult (run). */
-  readonly then: (result: never) => T;
+  /**
+   * What the operation answers, from the rows (all), the row (first) or the RunResult (run).
+   * Not named `then`: an object with a `then` is a thenable, which `await` would call.
+   */
+  readonly answer: (result: never) => T;
 }
 
 export interface Transaction<T> {
@@ -49,24 +52,24 @@ export type Op<T> = Statement<T> | Transaction<T> | Program<T>;
 const same = <T>(x: T) => x;
 
 /** Every row of a query, in its order. */
-export const all = <O>(q: Query<O> | PerDialect<O>): Statement<O[]> => ({ kind: 'all', query: q, then: same as (r: never) => O[] });
+export const all = <O>(q: Query<O> | PerDialect<O>): Statement<O[]> => ({ kind: 'all', query: q, answer: same as (r: never) => O[] });
 
 /** The first row, or undefined. */
 export const first = <O>(q: Query<O> | PerDialect<O>): Statement<O | undefined> => ({
   kind: 'first',
   query: q,
-  then: same as (r: never) => O | undefined,
+  answer: same as (r: never) => O | undefined,
 });
 
 /** A statement that returns no rows: how many rows it changed and the id of the last inserted one. */
-export const run = (q: Query<unknown>): Statement<RunResult> => ({ kind: 'run', query: q, then: same as (r: never) => RunResult });
+export const run = (q: Query<unknown>): Statement<RunResult> => ({ kind: 'run', query: q, answer: same as (r: never) => RunResult });
 
 /** The statement, answering `f` of its answer. */
 export const map = <A, B>(s: Statement<A>, f: (a: A) => B): Statement<B> => ({
   kind: s.kind,
   query: s.query,
   // A plain statement's answer is its result: no second call per row in a hot loop.
-  then: s.then === same ? (f as (r: never) => B) : (r: never) => f(s.then(r)),
+  answer: s.answer === same ? (f as (r: never) => B) : (r: never) => f(s.answer(r)),
 });
 
 // Answers shared by the modules, made once rather than as a new closure per call.
@@ -130,7 +133,7 @@ export async function driveAsync<T>(program: Program<T>, perform: (s: Step) => P
 export type Runner = <T>(op: Op<T>) => Promise<T>;
 
 /** A module's operations: functions of their arguments answering an operation. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any argument list, kept by the mapped types below
+// `any` arguments: a module's functions take their own; the mapped types below keep each one's.
 export type Operations = Record<string, (...args: any[]) => Op<unknown>>;
 type Answer<F> = F extends (...args: never[]) => Op<infer T> ? T : never;
 

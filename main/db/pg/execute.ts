@@ -161,10 +161,10 @@ export async function transaction<T>(db: PgDb, fn: (tx: pg.PoolClient) => Promis
 async function performStep(db: PgDb, s: Step): Promise<unknown> {
   if (s.kind === 'transaction') return transaction(db, (tx) => performPg(tx, s.body()));
   const q = s.query instanceof PerDialect ? s.query.pg : s.query;
-  const then = s.then as (r: unknown) => unknown;
-  if (s.kind === 'all') return then(await all(db, q));
-  if (s.kind === 'first') return then(await first(db, q));
-  return then(await run(db, q));
+  const answer = s.answer as (r: unknown) => unknown;
+  if (s.kind === 'all') return answer(await all(db, q));
+  if (s.kind === 'first') return answer(await first(db, q));
+  return answer(await run(db, q));
 }
 
 /**

@@ -113,3 +113,9 @@ test('every account operation answers the same on both stores', { skip }, async 
     await s.close();
   }
 });
+
+test('an operation is no thenable: an async function may answer one, and awaiting it gives it back', async () => {
+  const op = accounts.userByName('ann');
+  const answered = await (async () => op)();
+  assert.equal(answered, op);
+});
