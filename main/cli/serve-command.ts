@@ -62,7 +62,7 @@ function serveWhat(dir: string | undefined, o: { database?: string; files?: stri
     return dir;
   }
   if (dir !== undefined) throw new Error(`give a project folder or --database, not both (${printable(dir)})`);
-  if (!isServerUrl(o.database)) throw new Error("--database: not a postgres:// or postgresql:// URL");
+  if (!isServerUrl(o.database)) throw new Error('--database: not a postgres:// or postgresql:// URL');
   if (o.files === undefined) throw new Error("--database needs --files DIR: the server project's shared folder of images");
   return { database: o.database, files: o.files };
 }
