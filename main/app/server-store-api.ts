@@ -1,12 +1,13 @@
 // The API of a team server on the server store (`quire serve --database URL`): the methods
 // whose queries are store-neutral operations (main/db/ops.ts) answer from PostgreSQL; the
-// others answer that they are not available there yet, naming the method, rather than fail
-// in some other way. What works: the project's counts, its documents and pages, a page with
+// others answer that they are not available there yet (code not-available, HTTP 501), naming
+// the method, rather than fail in some other way. What works: the project's counts, its documents and pages, a page with
 // its lines and regions, saving a transcription (its author the signed-in account), a line's
 // history and search. Editing shapes, undo, import, export, models and jobs still need a
 // project folder (`quire serve DIR`).
 import { basename } from 'node:path';
 import { schemas, type DocumentSummary, type Method, type PageSummary, type ProjectInfo, type QuireEvent } from '../../shared/api.ts';
+import { ApiError } from '../api/dispatch.ts';
 import { pageOps } from '../api/pages.ts';
 import { documents } from '../db/documents.ts';
 import type { Op } from '../db/ops.ts';
@@ -24,10 +25,6 @@ export const SERVER_STORE_METHODS = [
   'lineHistory',
   'search',
 ] as const satisfies readonly Method[];
-
-export class NotOnServerStoreError extends Error {
-  override name = 'NotOnServerStore';
-}
 
 /** The name a server project shows: its database's, from the URL. */
 const projectName = (url: string) => basename(new URL(url).pathname) || 'quire';
@@ -52,9 +49,11 @@ export function serverStoreApi(store: PgStore, url: string, emit: (e: QuireEvent
   const table: Record<string, (request: never) => Promise<unknown>> = { ...served };
   for (const method of Object.keys(schemas) as Method[])
     table[method] ??= async () => {
-      throw new NotOnServerStoreError(
-        `${method} is not available on a PostgreSQL server store yet: it serves ${SERVER_STORE_METHODS.join(', ')}; for the rest, serve a project folder (quire serve DIR)`,
-      );
+      throw new ApiError({
+        code: 'not-available',
+        name: 'NotOnServerStore',
+        message: `${method} is not available on a PostgreSQL server store yet: it serves ${SERVER_STORE_METHODS.join(', ')}; for the rest, serve a project folder (quire serve DIR)`,
+      });
     };
   return table;
 }

@@ -8,7 +8,8 @@
 import { hasAdmin } from '../accounts/accounts.ts';
 import { Sessions, DEFAULT_SESSION_HOURS } from '../accounts/sessions.ts';
 import { prepareExportZip } from '../export/export-zip.ts';
-import { lineImagePng } from '../project/line-images.ts';
+import { cropPng, lineImagePng } from '../project/line-images.ts';
+import { lines } from '../db/lines.ts';
 import { Project } from '../project/project.ts';
 import { SessionGate } from '../transport/session-gate.ts';
 import { startBrowserServer, type BrowserServer } from '../transport/http-server.ts';
@@ -100,9 +101,13 @@ async function serveServerStore(p: ServerStoreProject, o: TeamServerOptions): Pr
           displayUrl(p.database),
           'add one to the project folder with `quire user add DIR NAME --role admin` before moving it there with `quire migrate`',
         );
-      const images = new ImageStore(join(p.files, 'images'));
+      const pages = { root: p.files, images: new ImageStore(join(p.files, 'images')) };
       const api = serverStoreApi(store, p.database, (event) => server?.broadcast(event));
-      return (server = await startTeamServer(o, run, { api: createDispatcher(api as unknown as QuireApi), images: () => images }));
+      return (server = await startTeamServer(o, run, {
+        api: createDispatcher(api as unknown as QuireApi),
+        images: () => pages.images,
+        lineImage: async (id, key) => cropPng(pages, await run(lines.lineCropSource(id)), id, key),
+      }));
     },
     () => store.end(),
   );

@@ -87,6 +87,14 @@ test('pages, saving a line under the account’s name, its history and search an
     page.lines.map((l: { id: number; text: string | null }) => l.text),
     ['Baptême de Marie', null],
   );
+  // The page's image and a line's crop, from the shared folder (as `quire migrate --files` filled it).
+  const image = await fetch(`${base}/images/${page.page.image}/page`, { headers: { cookie } });
+  assert.deepEqual([image.status, image.headers.get('content-type')], [200, 'image/png']);
+  const crop = await fetch(`${base}/line-image/${lineId}?crop=${page.lines[0].cropKey}`, { headers: { cookie } });
+  assert.deepEqual([crop.status, crop.headers.get('content-type')], [200, 'image/png']);
+  assert.ok((await crop.arrayBuffer()).byteLength > 100);
+  assert.equal((await fetch(`${base}/line-image/${lineId}?crop=0000000000000000`, { headers: { cookie } })).status, 404, 'a stale crop');
+  assert.equal((await fetch(`${base}/line-image/${lineId}`)).status, 401, 'images need a session too');
   const saved = await call('saveTranscription', { lineId, text: 'Baptême de Marie-Anne', author: 'someone else' }, cookie);
   assert.equal(saved.status, 200);
   assert.equal(saved.body.author, 'tom', 'the signed-in account is the author, whatever the request says');
@@ -110,7 +118,7 @@ test('pages, saving a line under the account’s name, its history and search an
 test('a method not yet on the server store answers an error naming it; roles still hold', { skip }, async () => {
   const cookie = await session('tom');
   const undo = await call('undo', {}, cookie);
-  assert.equal(undo.body.name, 'NotOnServerStore');
+  assert.deepEqual([undo.status, undo.body.code, undo.body.name], [501, 'not-available', 'NotOnServerStore']);
   assert.match(undo.body.message, /^undo is not available on a PostgreSQL server store yet: it serves projectInfo, .*search/);
   const admin = await session('ada');
   const models = await call('listModels', {}, admin);
