@@ -7,13 +7,11 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
-import { addUser } from '../../main/accounts/accounts.ts';
 import { serveTeam } from '../../main/app/team-server.ts';
 import { moveProject } from '../../main/project/move-project.ts';
-import { Project } from '../../main/project/project.ts';
 import { ARTIFACTS, launchChromium } from '../helpers/chromium.ts';
-import { openFirstPage } from '../helpers/browser-app.ts';
-import { importPageFixture } from '../helpers/page-fixture.ts';
+import { newestHistoryRow, openFirstPage, retypeLine } from '../helpers/browser-app.ts';
+import { teamPageProject } from '../helpers/page-fixture.ts';
 import { postgresForThisFile, postgresMissing } from '../helpers/postgres.ts';
 import { tempDir } from '../helpers/project.ts';
 
@@ -24,12 +22,7 @@ let browser: Browser | undefined;
 
 before(async () => {
   if (skip) return;
-  const dir = join(tempDir('quire-e2e-'), 'project');
-  const project = Project.init(dir);
-  await importPageFixture(project);
-  await addUser(project.db, 'ada', 'admin', 'ada-password');
-  await addUser(project.db, 'tom', 'transcriber', 'tom-password');
-  project.close();
+  const dir = await teamPageProject();
   const url = await database({ locale: 'C.UTF-8' });
   const files = join(tempDir('quire-e2e-'), 'files');
   await moveProject({ from: dir, to: url, files });
@@ -53,20 +46,9 @@ test('on the PostgreSQL store: log in, save a line, see its author and history, 
   await openFirstPage(page);
   await page.getByTestId('line-text').waitFor();
   await page.waitForFunction(() => (document.querySelector('[data-testid="line-image"]') as HTMLImageElement | null)?.naturalWidth);
-  await page.waitForFunction(() => document.activeElement?.getAttribute('data-testid') === 'line-text');
-  await page.keyboard.press('Control+A');
-  await page.keyboard.type('Témoins : la veuve Kemp');
-  await page.keyboard.press('Enter');
-  await page.keyboard.press('ArrowUp');
-  await page.waitForFunction(
-    () => document.querySelector('[data-testid="line-text"]')?.getAttribute('data-saved') === 'Témoins : la veuve Kemp',
-  );
+  await retypeLine(page, 'Témoins : la veuve Kemp');
   assert.match(await page.locator('.position').innerText(), /saved .* by tom/);
-  const history = page.getByTestId('line-history');
-  await history.locator('summary').click();
-  const rows = history.getByTestId('history-row');
-  await rows.first().waitFor();
-  assert.match(await rows.first().innerText(), /^Témoins : la veuve Kemp — tom, \d{4}-\d\d-\d\d \d\d:\d\d$/);
+  assert.match(await newestHistoryRow(page), /^Témoins : la veuve Kemp — tom, \d{4}-\d\d-\d\d \d\d:\d\d$/);
 
   await page.getByTestId('search').fill('temoin kem');
   await page.keyboard.press('Enter');
