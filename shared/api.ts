@@ -428,7 +428,7 @@ export type QuireEvent =
  * server also: no one is signed in (unauthorized), or the account's role may not call it
  * (forbidden, shared/roles.ts).
  */
-export const ERROR_CODES = ['invalid-request', 'not-found', 'failed', 'unauthorized', 'forbidden'] as const;
+export const ERROR_CODES = ['invalid-request', 'not-found', 'failed', 'unauthorized', 'forbidden', 'not-available'] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
 /** Where a service sends its events (the app: to every window; the CLI: to the terminal). */

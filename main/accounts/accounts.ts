@@ -2,8 +2,9 @@
 // as typed (NFC); a disabled account keeps its name and its edits but cannot sign in, and
 // its sessions end at once.
 import { isRole, ROLES, type Role } from '../../shared/roles.ts';
-import { countAdmins, deleteSessionsOf, insertUser, listUsers, updateUser, userByName } from '../db/accounts.ts';
+import { accounts as ops, countAdmins, deleteSessionsOf, insertUser, listUsers, updateUser, userByName } from '../db/accounts.ts';
 import { transaction, type Db } from '../db/execute.ts';
+import type { Runner } from '../db/ops.ts';
 import { checkNewPassword, hashPassword, NO_USER_HASH, verifyPassword } from './passwords.ts';
 
 export interface Account {
@@ -88,11 +89,12 @@ export async function setPassword(db: Db, name: string, password: string): Promi
   return account(db, name);
 }
 
-export const hasAdmin = (db: Db): boolean => countAdmins(db) > 0;
+/** Whether an enabled admin can sign in, on either store (`run`: main/db/ops.ts). */
+export const hasAdmin = async (run: Runner): Promise<boolean> => (await run(ops.countAdmins())) > 0;
 
-/** The account if the name and password match an enabled one; the same time is spent either way. */
-export async function checkLogin(db: Db, name: string, password: string): Promise<Account | null> {
-  const row = userByName(db, name.normalize('NFC'));
+/** The account if the name and password match an enabled one; the same time is spent either way. Either store. */
+export async function checkLogin(run: Runner, name: string, password: string): Promise<Account | null> {
+  const row = await run(ops.userByName(name.normalize('NFC')));
   const ok = await verifyPassword(password, row?.password_hash ?? NO_USER_HASH);
   return ok && row && row.disabled === 0 ? toAccount(row) : null;
 }

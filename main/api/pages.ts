@@ -1,22 +1,26 @@
 // The page and line queries behind the annotation screen: a page with its lines, saving a
 // transcription (always a new history row, never an update), a line's history, and
-// full-text search over the current transcriptions.
+// full-text search over the current transcriptions. Each is a store-neutral program
+// (main/db/ops.ts, `pageOps`), run here on a project folder's database and by the team
+// server on the server store (main/app/server-store-api.ts).
 import type { LineView, PageView, RegionView, SearchHit, TranscriptionRow } from '../../shared/api.ts';
 import { authorName } from '../project/author.ts';
 import type { Project } from '../project/project.ts';
-import { lineExists } from '../db/lines.ts';
-import { neighbourPage, pageLineViews, pageSummary } from '../db/pages.ts';
-import { regionViews } from '../db/regions.ts';
-import { searchIndex } from '../db/search.ts';
-import { addTranscription, transcriptionRow, transcriptionsOf } from '../db/transcriptions.ts';
+import { perform } from '../db/execute.ts';
+import { lines } from '../db/lines.ts';
+import { step, type Program } from '../db/ops.ts';
+import { pages } from '../db/pages.ts';
+import { regions } from '../db/regions.ts';
+import { searchIndexOp } from '../db/search.ts';
+import { transcriptions } from '../db/transcriptions.ts';
 import { cropKey } from '../project/line-images.ts';
 
-export function getPage(project: Project, pageId: number): PageView {
-  const db = project.db;
-  const page = pageSummary(db, pageId);
+function* pageView(pageId: number): Program<PageView> {
+  const page = yield* step(pages.pageSummary(pageId));
   if (!page) throw new Error(`no page ${pageId}`);
-  const neighbour = (side: 'before' | 'after') => neighbourPage(db, page.documentId, page.index, side);
-  const lines: LineView[] = pageLineViews(db, pageId).map((r) => ({
+  const previousPageId = yield* step(pages.neighbourPage(page.documentId, page.index, 'before'));
+  const nextPageId = yield* step(pages.neighbourPage(page.documentId, page.index, 'after'));
+  const lineViews: LineView[] = (yield* step(pages.pageLineViews(pageId))).map((r) => ({
     id: r.id,
     order: r.order,
     split: r.split,
@@ -42,15 +46,15 @@ export function getPage(project: Project, pageId: number): PageView {
   return {
     page: summary,
     documentName,
-    previousPageId: neighbour('before'),
-    nextPageId: neighbour('after'),
-    lines,
-    regions: pageRegions(project, pageId),
+    previousPageId,
+    nextPageId,
+    lines: lineViews,
+    regions: yield* step(regionList(pageId)),
   };
 }
 
-export function pageRegions(project: Project, pageId: number): RegionView[] {
-  return regionViews(project.db, pageId).map((r) => ({
+function* regionList(pageId: number): Program<RegionView[]> {
+  return (yield* step(regions.regionViews(pageId))).map((r) => ({
     ...r,
     type: r.type as RegionView['type'],
     lines: r.lines ?? 0,
@@ -59,7 +63,7 @@ export function pageRegions(project: Project, pageId: number): RegionView[] {
   }));
 }
 
-const toRow = (r: NonNullable<ReturnType<typeof transcriptionRow>>): TranscriptionRow => ({
+const toRow = (r: { id: number; line_id: number; text: string; author: string; source: string; created_at: string }): TranscriptionRow => ({
   id: r.id,
   lineId: r.line_id,
   text: r.text,
@@ -68,31 +72,50 @@ const toRow = (r: NonNullable<ReturnType<typeof transcriptionRow>>): Transcripti
   createdAt: r.created_at,
 });
 
-export function saveTranscription(project: Project, lineId: number, text: string, author?: string): TranscriptionRow {
-  if (!lineExists(project.db, lineId)) throw new Error(`no line ${lineId}`);
-  const id = addTranscription(project.db, lineId, text.normalize('NFC'), authorName(author), 'human');
-  return toRow(transcriptionRow(project.db, id)!);
+function* savedTranscription(lineId: number, text: string, author?: string): Program<TranscriptionRow> {
+  // Named now, before the first statement: the signed-in caller's context is this call's.
+  const by = authorName(author);
+  if (!(yield* step(lines.lineExists(lineId)))) throw new Error(`no line ${lineId}`);
+  const id = yield* step(transcriptions.addTranscription(lineId, text.normalize('NFC'), by, 'human'));
+  return toRow((yield* step(transcriptions.transcriptionRow(id)))!);
 }
 
-export function lineHistory(project: Project, lineId: number): TranscriptionRow[] {
-  return transcriptionsOf(project.db, lineId).map(toRow);
+function* historyOf(lineId: number): Program<TranscriptionRow[]> {
+  return (yield* step(transcriptions.transcriptionsOf(lineId))).map(toRow);
 }
 
-/**
- * Each word is matched as a prefix, so typing "bapt" finds "baptism"; FTS syntax is not exposed.
- * People's text comes first; then the model's readings of lines no one has transcribed (a
- * transcribed line is found by its text, not by what the model once misread in it), marked
- * as such. Each group is ranked by FTS5's bm25.
- */
-export function search(project: Project, query: string, limit = 100): SearchHit[] {
-  const terms = query
+/** The terms of a search box's text: its words, NFC, quotes dropped (no search syntax is exposed). */
+export const searchTerms = (query: string): string[] =>
+  query
     .normalize('NFC')
     .split(/\s+/)
     .map((w) => w.replace(/"/g, ''))
     .filter(Boolean);
+
+/**
+ * Each word is matched as a prefix, so typing "bapt" finds "baptism"; search syntax is not exposed.
+ * People's text comes first; then the model's readings of lines no one has transcribed (a
+ * transcribed line is found by its text, not by what the model once misread in it), marked
+ * as such. Each group is ranked by its store's ranking (FTS5's bm25, PostgreSQL's ts_rank).
+ */
+function* searchHits(query: string, limit = 100): Program<SearchHit[]> {
+  const terms = searchTerms(query);
   if (terms.length === 0) return [];
-  const match = terms.map((t) => `"${t}"*`).join(' ');
-  const human = searchIndex(project.db, 'line_text_fts', match, limit);
+  const human = yield* step(searchIndexOp('line_text_fts', terms, limit));
   if (human.length >= limit) return human;
-  return [...human, ...searchIndex(project.db, 'prediction_text_fts', match, limit - human.length, true)];
+  return [...human, ...(yield* step(searchIndexOp('prediction_text_fts', terms, limit - human.length, true)))];
 }
+
+/** The annotation screen's reads and its one write, for either store. */
+export const pageOps = { pageView, regionList, savedTranscription, historyOf, searchHits };
+
+export const getPage = (project: Project, pageId: number): PageView => perform(project.db, pageView(pageId));
+
+export const pageRegions = (project: Project, pageId: number): RegionView[] => perform(project.db, regionList(pageId));
+
+export const saveTranscription = (project: Project, lineId: number, text: string, author?: string): TranscriptionRow =>
+  perform(project.db, savedTranscription(lineId, text, author));
+
+export const lineHistory = (project: Project, lineId: number): TranscriptionRow[] => perform(project.db, historyOf(lineId));
+
+export const search = (project: Project, query: string, limit = 100): SearchHit[] => perform(project.db, searchHits(query, limit));

@@ -1,15 +1,28 @@
 // `quire serve`: one project for a team, over HTTP, with accounts instead of the desktop's
 // per-launch token (main/transport/session-gate.ts). The same project host, API and
 // renderer as browser mode; each call runs as its signed-in account, held to its role
-// (shared/roles.ts) and recorded as the author of its edits.
+// (shared/roles.ts) and recorded as the author of its edits. The project is a folder (its
+// SQLite), or a PostgreSQL server store with a shared folder for its files
+// (`--database URL --files DIR`), where the gate is the same and the API is the part that
+// runs on the server store so far (server-store-api.ts).
 import { hasAdmin } from '../accounts/accounts.ts';
 import { Sessions, DEFAULT_SESSION_HOURS } from '../accounts/sessions.ts';
 import { prepareExportZip } from '../export/export-zip.ts';
-import { lineImagePng } from '../project/line-images.ts';
+import { cropPng, lineImagePng } from '../project/line-images.ts';
+import { lines } from '../db/lines.ts';
 import { Project } from '../project/project.ts';
 import { SessionGate } from '../transport/session-gate.ts';
 import { startBrowserServer, type BrowserServer } from '../transport/http-server.ts';
 import type { QuireEvent } from '../../shared/api.ts';
+import { join } from 'node:path';
+import { desktopRunner } from '../db/execute.ts';
+import type { Runner } from '../db/ops.ts';
+import { serverRunner } from '../db/pg/execute.ts';
+import { displayUrl, openServerStore } from '../db/pg/store.ts';
+import { ImageStore } from '../store/image-store.ts';
+import { createDispatcher } from '../api/dispatch.ts';
+import type { QuireApi } from '../../shared/api.ts';
+import { serverStoreApi } from './server-store-api.ts';
 import { ProjectHost } from './project-host.ts';
 import { RENDERER_DIST } from './browser-mode.ts';
 
@@ -23,60 +36,116 @@ export interface TeamServerOptions {
   maxFailuresPerUser?: number;
 }
 
+/** A project on a PostgreSQL server store: its URL, and the shared folder of its files (images/…). */
+export interface ServerStoreProject {
+  database: string;
+  files: string;
+}
+
+export interface TeamServer {
+  server: BrowserServer;
+  close(): Promise<void>;
+}
+
 export class NoAdminError extends Error {
   override name = 'NoAdminError';
 }
 
 const EVERY_INTERFACE = new Set(['0.0.0.0', '::', '[::]']);
 
-export async function serveTeam(dir: string, o: TeamServerOptions = {}): Promise<{ server: BrowserServer; close(): Promise<void> }> {
+const noAdmin = (where: string, how: string) => new NoAdminError(`${where} has no admin account: ${how}`);
+
+export async function serveTeam(project: string | ServerStoreProject, o: TeamServerOptions = {}): Promise<TeamServer> {
   // Requests are checked against the names the server is reached by (DNS rebinding): on
   // every interface there is no one name to take from the address.
   if (EVERY_INTERFACE.has(o.host ?? '') && !o.publicHosts?.length)
     throw new Error(`listening on every interface (${o.host}): name the address browsers use with --public-host NAME[:PORT]`);
+  return typeof project === 'string' ? serveFolder(project, o) : serveServerStore(project, o);
+}
+
+async function serveFolder(dir: string, o: TeamServerOptions): Promise<TeamServer> {
   // Checked before anything starts: a server no one can administer is no use.
   const check = Project.open(dir);
   try {
-    if (!hasAdmin(check.db))
-      throw new NoAdminError(
-        `${check.root} has no admin account: create one with \`quire user add ${check.root} NAME --role admin\` (it asks for the password)`,
-      );
+    if (!(await hasAdmin(desktopRunner(() => check.db))))
+      throw noAdmin(check.root, `create one with \`quire user add ${check.root} NAME --role admin\` (it asks for the password)`);
   } finally {
     check.close();
   }
   let server: BrowserServer | undefined;
   const host = new ProjectHost(dir, (event: QuireEvent) => server?.broadcast(event));
+  return serving(
+    async () =>
+      (server = await startTeamServer(
+        o,
+        desktopRunner(() => host.project.db),
+        {
+          api: host.dispatcher(),
+          images: () => host.project.images,
+          lineImage: (id, key) => lineImagePng(host.project, id, key),
+          exportZip: (request) => prepareExportZip(host.project, request),
+        },
+      )),
+    () => host.close(),
+  );
+}
+
+async function serveServerStore(p: ServerStoreProject, o: TeamServerOptions): Promise<TeamServer> {
+  const store = await openServerStore(p.database, { existing: true });
+  let server: BrowserServer | undefined;
+  return serving(
+    async () => {
+      const run = serverRunner(store);
+      if (!(await hasAdmin(run)))
+        throw noAdmin(
+          displayUrl(p.database),
+          'add one to the project folder with `quire user add DIR NAME --role admin` before moving it there with `quire migrate`',
+        );
+      const pages = { root: p.files, images: new ImageStore(join(p.files, 'images')) };
+      const api = serverStoreApi(store, p.database, (event) => server?.broadcast(event));
+      return (server = await startTeamServer(o, run, {
+        api: createDispatcher(api as unknown as QuireApi),
+        images: () => pages.images,
+        lineImage: async (id, key) => cropPng(pages, await run(lines.lineCropSource(id)), id, key),
+      }));
+    },
+    () => store.end(),
+  );
+}
+
+/** Starts the server; the project (`release`) is let go if it fails to start, or when it closes. */
+async function serving(start: () => Promise<BrowserServer>, release: () => Promise<void>): Promise<TeamServer> {
+  let server: BrowserServer;
+  try {
+    server = await start();
+  } catch (error) {
+    await release();
+    throw error;
+  }
+  return {
+    server,
+    async close() {
+      await release();
+      await server.close();
+    },
+  };
+}
+
+/** The browser server behind the session gate, its sessions in the project's store (`run`). */
+function startTeamServer(
+  o: TeamServerOptions,
+  run: Runner,
+  app: Pick<Parameters<typeof startBrowserServer>[0], 'api' | 'images' | 'lineImage' | 'exportZip'>,
+): Promise<BrowserServer> {
   const hours = o.sessionHours ?? DEFAULT_SESSION_HOURS;
-  const db = () => host.project.db;
   const gate = new SessionGate({
-    db,
-    sessions: new Sessions(db, hours * 3_600_000),
+    run,
+    sessions: new Sessions(run, hours * 3_600_000),
     host: o.host ?? '127.0.0.1',
     publicHosts: o.publicHosts,
     secureCookies: o.secureCookies,
     maxFailuresPerUser: o.maxFailuresPerUser,
     sessionSeconds: Math.round(hours * 3600),
   });
-  try {
-    server = await startBrowserServer({
-      api: host.dispatcher(),
-      images: () => host.project.images,
-      staticDir: RENDERER_DIST,
-      host: o.host ?? '127.0.0.1',
-      port: o.port,
-      gate,
-      lineImage: (id, key) => lineImagePng(host.project, id, key),
-      exportZip: (request) => prepareExportZip(host.project, request),
-    });
-  } catch (error) {
-    await host.close();
-    throw error;
-  }
-  return {
-    server,
-    async close() {
-      await host.close();
-      await server!.close();
-    },
-  };
+  return startBrowserServer({ ...app, staticDir: RENDERER_DIST, host: o.host ?? '127.0.0.1', port: o.port, gate });
 }

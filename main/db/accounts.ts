@@ -1,6 +1,9 @@
 // Accounts of a team server and their sessions. Times are ISO 8601 text chosen by the caller
 // (not the database's clock), so expiry reads the same on SQLite and PostgreSQL.
-import { first, all, qb, run, type Db } from './execute.ts';
+// Store-neutral (ops.ts): `accounts` are the operations, run on the desktop's database by the
+// functions exported below and on the server store by onServer(accounts).
+import { onDesktop, qb } from './execute.ts';
+import { all, changed, first, lastId, map, none, run } from './ops.ts';
 import type { UsersTable } from './schema.ts';
 
 export type UserRole = UsersTable['role'];
@@ -14,55 +17,64 @@ export interface UserRow {
   created_at: string;
 }
 
-export const insertUser = (db: Db, name: string, role: UserRole, passwordHash: string): number =>
-  run(db, qb.insertInto('users').values({ name, role, password_hash: passwordHash })).lastId;
+export const accounts = {
+  insertUser: (name: string, role: UserRole, passwordHash: string) =>
+    map(run(qb.insertInto('users').values({ name, role, password_hash: passwordHash })), lastId),
 
-export const userByName = (db: Db, name: string): UserRow | undefined =>
-  first(db, qb.selectFrom('users').selectAll().where('name', '=', name));
+  userByName: (name: string) => first<UserRow>(qb.selectFrom('users').selectAll().where('name', '=', name)),
 
-export const listUsers = (db: Db): UserRow[] => all(db, qb.selectFrom('users').selectAll().orderBy('name'));
+  listUsers: () => all<UserRow>(qb.selectFrom('users').selectAll().orderBy('name')),
 
-export const countAdmins = (db: Db): number =>
-  first(
-    db,
-    qb
-      .selectFrom('users')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('role', '=', 'admin')
-      .where('disabled', '=', 0),
-  )!.n;
+  countAdmins: () =>
+    map(
+      first(
+        qb
+          .selectFrom('users')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .where('role', '=', 'admin')
+          .where('disabled', '=', 0),
+      ),
+      (r) => r!.n,
+    ),
 
-/** Changes a user's fields; answers whether the user exists. */
-export const updateUser = (db: Db, name: string, change: Partial<Pick<UserRow, 'role' | 'password_hash' | 'disabled'>>): boolean =>
-  run(db, qb.updateTable('users').set(change).where('name', '=', name)).changes > 0;
+  /** Changes a user's fields; answers whether the user exists. */
+  updateUser: (name: string, change: Partial<Pick<UserRow, 'role' | 'password_hash' | 'disabled'>>) =>
+    map(run(qb.updateTable('users').set(change).where('name', '=', name)), changed),
 
-export const insertSession = (db: Db, tokenHash: string, userId: number, expiresAt: string): number =>
-  run(db, qb.insertInto('sessions').values({ token_hash: tokenHash, user_id: userId, expires_at: expiresAt })).lastId;
+  insertSession: (tokenHash: string, userId: number, expiresAt: string) =>
+    map(run(qb.insertInto('sessions').values({ token_hash: tokenHash, user_id: userId, expires_at: expiresAt })), lastId),
 
-/** The session with this token hash and its user. */
-export const sessionByHash = (db: Db, tokenHash: string) =>
-  first(
-    db,
-    qb
-      .selectFrom('sessions as s')
-      .innerJoin('users as u', 'u.id', 's.user_id')
-      .select(['s.id', 's.expires_at', 's.last_seen_at', 'u.name', 'u.role', 'u.disabled'])
-      .where('s.token_hash', '=', tokenHash),
-  );
+  /** The session with this token hash and its user. */
+  sessionByHash: (tokenHash: string) =>
+    first(
+      qb
+        .selectFrom('sessions as s')
+        .innerJoin('users as u', 'u.id', 's.user_id')
+        .select(['s.id', 's.expires_at', 's.last_seen_at', 'u.name', 'u.role', 'u.disabled'])
+        .where('s.token_hash', '=', tokenHash),
+    ),
 
-export const touchSession = (db: Db, id: number, at: string): void => {
-  run(db, qb.updateTable('sessions').set({ last_seen_at: at }).where('id', '=', id));
+  touchSession: (id: number, at: string) => none(run(qb.updateTable('sessions').set({ last_seen_at: at }).where('id', '=', id))),
+
+  deleteSession: (tokenHash: string) => none(run(qb.deleteFrom('sessions').where('token_hash', '=', tokenHash))),
+
+  /** Ends every session of a user (disabled, or a new password). */
+  deleteSessionsOf: (name: string) =>
+    none(run(qb.deleteFrom('sessions').where('user_id', 'in', qb.selectFrom('users').select('id').where('name', '=', name)))),
+
+  deleteExpiredSessions: (now: string) => none(run(qb.deleteFrom('sessions').where('expires_at', '<=', now))),
 };
 
-export const deleteSession = (db: Db, tokenHash: string): void => {
-  run(db, qb.deleteFrom('sessions').where('token_hash', '=', tokenHash));
-};
-
-/** Ends every session of a user (disabled, or a new password). */
-export const deleteSessionsOf = (db: Db, name: string): void => {
-  run(db, qb.deleteFrom('sessions').where('user_id', 'in', qb.selectFrom('users').select('id').where('name', '=', name)));
-};
-
-export const deleteExpiredSessions = (db: Db, now: string): void => {
-  run(db, qb.deleteFrom('sessions').where('expires_at', '<=', now));
-};
+export const {
+  insertUser,
+  userByName,
+  listUsers,
+  countAdmins,
+  updateUser,
+  insertSession,
+  sessionByHash,
+  touchSession,
+  deleteSession,
+  deleteSessionsOf,
+  deleteExpiredSessions,
+} = onDesktop(accounts);

@@ -1,7 +1,7 @@
 // The archive of removed lines (deleted_lines) and the rows it copies: a line's row, its
 // transcription rows, model readings and earlier shapes, as JSON; and putting them back.
 import { sql } from 'kysely';
-import { all, first, qb, run, type Db } from './execute.ts';
+import { all, first, now, qb, run, type Db } from './execute.ts';
 
 export type Row = Record<string, unknown>;
 
@@ -54,13 +54,7 @@ export const lastArchiveId = (db: Db): number =>
   first(db, qb.selectFrom('deleted_lines').select(sql<number>`coalesce(max(id), 0)`.as('id')))!.id;
 
 export const markRestored = (db: Db, archiveId: number, restoredBy: string): void => {
-  run(
-    db,
-    qb
-      .updateTable('deleted_lines')
-      .set({ restored_at: sql`strftime('%Y-%m-%dT%H:%M:%fZ', 'now')`, restored_by: restoredBy })
-      .where('id', '=', archiveId),
-  );
+  run(db, qb.updateTable('deleted_lines').set({ restored_at: now, restored_by: restoredBy }).where('id', '=', archiveId));
 };
 
 /** The columns a table has now (an archive may predate a column, or hold one since dropped). */

@@ -10,6 +10,7 @@
 // the async executor in pg/execute.ts, compiled with Kysely's PostgresQueryCompiler; see
 // README.md for what is ported and what the `quire serve` slice still needs.
 import {
+  sql,
   CompiledQuery,
   DummyDriver,
   Kysely,
@@ -22,6 +23,18 @@ import {
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Db } from './database.ts';
 import type { Database } from './schema.ts';
+import {
+  drive,
+  isProgram,
+  onStore,
+  PerDialect,
+  type Op,
+  type Operations,
+  type OnStore,
+  type Query,
+  type Runner,
+  type Step,
+} from './ops.ts';
 
 export type { Db } from './database.ts';
 
@@ -35,8 +48,16 @@ export const qb = new Kysely<Database>({
   },
 });
 
-/** A built query, a compiled one, or raw SQL from the `sql` tag. */
-export type Query<O> = Compilable<O> | CompiledQuery<O> | RawBuilder<O>;
+export type { Query };
+
+/** SQLite's text for the time now (UTC, milliseconds), the format of every timestamp column. */
+export const SQLITE_NOW = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
+
+/**
+ * The time now, in a query for either store: SQLite's strftime text here, which the server
+ * store's compiler replaces by its own expression of the same format (pg/execute.ts).
+ */
+export const now = sql.raw<string>(SQLITE_NOW);
 
 type Statement = BetterSqlite3.Statement<unknown[], unknown>;
 // Prepared statements by SQL text, per connection: a query built in a loop compiles to the
@@ -101,3 +122,26 @@ export function run(db: Db, q: Query<unknown>): { changes: number; lastId: numbe
 export function transaction<T>(db: Db, fn: () => T): T {
   return db.transaction(fn)();
 }
+
+function performStep(db: Db, s: Step): unknown {
+  if (s.kind === 'transaction') return transaction(db, () => perform(db, s.body()));
+  const q = s.query instanceof PerDialect ? s.query.sqlite : s.query;
+  const answer = s.answer as (r: unknown) => unknown;
+  if (s.kind === 'all') return answer(all(db, q));
+  if (s.kind === 'first') return answer(first(db, q));
+  return answer(run(db, q));
+}
+
+/** Runs a store-neutral operation (ops.ts) here, synchronously, as the modules always ran. */
+export function perform<T>(db: Db, op: Op<T>): T {
+  return isProgram(op) ? drive(op, (s) => performStep(db, s)) : (performStep(db, op) as T);
+}
+
+/** A Runner (ops.ts) on the desktop database `db()`: for code that serves either store. */
+export const desktopRunner =
+  (db: () => Db): Runner =>
+  (op) =>
+    new Promise((resolve) => resolve(perform(db(), op)));
+
+/** A module's operations (ops.ts) as functions of a desktop database: `insertUser(db, …)`. */
+export const onDesktop = <M extends Operations>(operations: M) => onStore<M, Db>(operations, perform) as OnStore<M, Db, 'sync'>;

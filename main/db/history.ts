@@ -1,56 +1,56 @@
 // The undo history's records: each line of a page with its current transcription row (what
 // an edit changed), withdrawing and restoring transcription rows (rows are marked, never
-// removed), and the log of every undo and redo.
-import { sql } from 'kysely';
-import { all, first, qb, run, type Db } from './execute.ts';
+// removed), and the log of every undo and redo. Store-neutral operations (ops.ts), run on the
+// desktop by the functions exported below.
+import { now, onDesktop, qb } from './execute.ts';
+import { all, first, none, run } from './ops.ts';
 
-/** The page's lines in reading order: shape, split and current transcription row (null: unlabeled). */
-export const lineStates = (db: Db, pageId: number) =>
-  all(
-    db,
-    qb
-      .selectFrom('lines as l')
-      .leftJoin('current_transcriptions as ct', 'ct.line_id', 'l.id')
-      .select(['l.id', 'l.polygon', 'l.baseline', 'l.split', 'ct.id as row'])
-      .where('l.page_id', '=', pageId)
-      .orderBy('l.reading_order')
-      .orderBy('l.id'),
-  );
+export const history = {
+  /** The page's lines in reading order: shape, split and current transcription row (null: unlabeled). */
+  lineStates: (pageId: number) =>
+    all(
+      qb
+        .selectFrom('lines as l')
+        .leftJoin('current_transcriptions as ct', 'ct.line_id', 'l.id')
+        .select(['l.id', 'l.polygon', 'l.baseline', 'l.split', 'ct.id as row'])
+        .where('l.page_id', '=', pageId)
+        .orderBy('l.reading_order')
+        .orderBy('l.id'),
+    ),
 
-/** A line's shape and split, or undefined. */
-export const lineShape = (db: Db, lineId: number) =>
-  first(db, qb.selectFrom('lines').select(['polygon', 'baseline', 'split']).where('id', '=', lineId));
+  /** A line's shape and split, or undefined. */
+  lineShape: (lineId: number) => first(qb.selectFrom('lines').select(['polygon', 'baseline', 'split']).where('id', '=', lineId)),
 
-const now = sql<string>`strftime('%Y-%m-%dT%H:%M:%fZ', 'now')`;
+  /** Brings a withdrawn transcription row of the line back. */
+  unwithdraw: (lineId: number, rowId: number) =>
+    none(
+      run(
+        qb
+          .updateTable('transcriptions')
+          .set({ withdrawn_at: null })
+          .where('id', '=', rowId)
+          .where('line_id', '=', lineId)
+          .where('withdrawn_at', 'is not', null),
+      ),
+    ),
 
-/** Brings a withdrawn transcription row of the line back. */
-export const unwithdraw = (db: Db, lineId: number, rowId: number): void => {
-  run(
-    db,
-    qb
-      .updateTable('transcriptions')
-      .set({ withdrawn_at: null })
-      .where('id', '=', rowId)
-      .where('line_id', '=', lineId)
-      .where('withdrawn_at', 'is not', null),
-  );
+  /** Withdraws the line's human and imported rows after `afterId` that are not withdrawn yet. */
+  withdrawAfter: (lineId: number, afterId: number) =>
+    none(
+      run(
+        qb
+          .updateTable('transcriptions')
+          .set({ withdrawn_at: now })
+          .where('line_id', '=', lineId)
+          .where('id', '>', afterId)
+          .where('withdrawn_at', 'is', null)
+          .where('source', 'not like', 'model:%'),
+      ),
+    ),
+
+  /** Records an undo or redo: its label, the pages and lines it touched, and who did it. */
+  logUndo: (action: 'undo' | 'redo', label: string, touched: unknown, author: string) =>
+    none(run(qb.insertInto('undo_log').values({ action, label, touched: JSON.stringify(touched), author }))),
 };
 
-/** Withdraws the line's human and imported rows after `afterId` that are not withdrawn yet. */
-export const withdrawAfter = (db: Db, lineId: number, afterId: number): void => {
-  run(
-    db,
-    qb
-      .updateTable('transcriptions')
-      .set({ withdrawn_at: now })
-      .where('line_id', '=', lineId)
-      .where('id', '>', afterId)
-      .where('withdrawn_at', 'is', null)
-      .where('source', 'not like', 'model:%'),
-  );
-};
-
-/** Records an undo or redo: its label, the pages and lines it touched, and who did it. */
-export const logUndo = (db: Db, action: 'undo' | 'redo', label: string, touched: unknown, author: string): void => {
-  run(db, qb.insertInto('undo_log').values({ action, label, touched: JSON.stringify(touched), author }));
-};
+export const { lineStates, lineShape, unwithdraw, withdrawAfter, logUndo } = onDesktop(history);

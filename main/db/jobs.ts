@@ -1,7 +1,7 @@
 // Job rows: kind, state, config, progress and log (main/jobs/jobs.ts is their lifecycle).
 import { sql } from 'kysely';
 import type { JobsTable } from './schema.ts';
-import { all, first, qb, run, type Db } from './execute.ts';
+import { all, first, now, qb, run, type Db } from './execute.ts';
 
 type Kind = JobsTable['kind'];
 type State = JobsTable['state'];
@@ -30,7 +30,7 @@ export function updateJobRow(
         error: eb.fn.coalesce(sql.val(c.error), 'error'),
         model_id: eb.fn.coalesce(sql.val(c.modelId), 'model_id'),
         log: sql<string>`log || coalesce(${c.log}, '')`,
-        updated_at: sql<string>`strftime('%Y-%m-%dT%H:%M:%fZ', 'now')`,
+        updated_at: now,
       }))
       .where('id', '=', id),
   );

@@ -1,7 +1,9 @@
 // Pages of a document: a scan's page image, or one imported line image.
+// Store-neutral operations (ops.ts), run on the desktop by the functions exported below.
 import { sql } from 'kysely';
 import type { PageSummary } from '../../shared/api.ts';
-import { all, first, qb, run, type Db } from './execute.ts';
+import { onDesktop, qb } from './execute.ts';
+import { all, first, found, lastId, map, run } from './ops.ts';
 import { labeled, notExcluded, predicted } from './line-sets.ts';
 
 export interface PageRow {
@@ -12,56 +14,6 @@ export interface PageRow {
   height: number;
   dpi: number | null;
 }
-
-export const insertPage = (db: Db, p: PageRow): number =>
-  run(
-    db,
-    qb.insertInto('pages').values({
-      document_id: p.documentId,
-      page_index: p.index,
-      image_hash: p.imageHash,
-      width: p.width,
-      height: p.height,
-      dpi: p.dpi,
-    }),
-  ).lastId;
-
-/** The index after the document's last page (0 for none). */
-export const nextPageIndex = (db: Db, documentId: number): number =>
-  first(
-    db,
-    qb
-      .selectFrom('pages')
-      .select(sql<number>`coalesce(max(page_index) + 1, 0)`.as('n'))
-      .where('document_id', '=', documentId),
-  )!.n;
-
-export const pageExists = (db: Db, pageId: number): boolean =>
-  first(db, qb.selectFrom('pages').select('id').where('id', '=', pageId)) !== undefined;
-
-/** A page's size and document, or undefined. */
-export const pageSize = (db: Db, pageId: number) =>
-  first(db, qb.selectFrom('pages').select(['id', 'width', 'height', 'document_id']).where('id', '=', pageId));
-
-/** Whether any page shows the image with this hash. */
-export const imageInUse = (db: Db, imageHash: string): boolean =>
-  first(db, qb.selectFrom('pages').select('id').where('image_hash', '=', imageHash)) !== undefined;
-
-/** The source name of a line image already imported into the document with these pixels, if any. */
-export const lineImageInDocument = (db: Db, documentId: number, imageHash: string) =>
-  first(
-    db,
-    qb
-      .selectFrom('pages as p')
-      .innerJoin('lines as l', 'l.page_id', 'p.id')
-      .select('l.source_name as name')
-      .where('p.document_id', '=', documentId)
-      .where('p.image_hash', '=', imageHash),
-  );
-
-/** A page's image and document, or undefined. */
-export const pageImage = (db: Db, pageId: number) =>
-  first(db, qb.selectFrom('pages').select(['id', 'image_hash', 'document_id']).where('id', '=', pageId));
 
 /** A page summary's columns (shared/api.ts PageSummary) for pages aliased `p`; lines of excluded regions are not counted. */
 const summaryOf = () => {
@@ -82,77 +34,150 @@ const summaryOf = () => {
   ] as const;
 };
 
-/** The document's pages in order, with their line counts. */
-export const pageSummaries = (db: Db, documentId: number): PageSummary[] =>
-  // A count is never null, whatever the subquery's type says.
-  all(db, qb.selectFrom('pages as p').select(summaryOf()).where('p.document_id', '=', documentId).orderBy('p.page_index')) as PageSummary[];
+export const pages = {
+  insertPage: (p: PageRow) =>
+    map(
+      run(
+        qb.insertInto('pages').values({
+          document_id: p.documentId,
+          page_index: p.index,
+          image_hash: p.imageHash,
+          width: p.width,
+          height: p.height,
+          dpi: p.dpi,
+        }),
+      ),
+      lastId,
+    ),
 
-/** One page's summary and its document's name, or undefined. */
-export const pageSummary = (db: Db, pageId: number): (PageSummary & { documentName: string }) | undefined =>
-  first(
-    db,
-    qb
-      .selectFrom('pages as p')
-      .innerJoin('documents as d', 'd.id', 'p.document_id')
-      .select(summaryOf())
-      .select('d.name as documentName')
-      .where('p.id', '=', pageId),
-  ) as (PageSummary & { documentName: string }) | undefined;
+  /** The index after the document's last page (0 for none). */
+  nextPageIndex: (documentId: number) =>
+    map(
+      first(
+        qb
+          .selectFrom('pages')
+          .select(sql<number>`coalesce(max(page_index) + 1, 0)`.as('n'))
+          .where('document_id', '=', documentId),
+      ),
+      (r) => r!.n,
+    ),
 
-/** The page before (or after) page `index` of the document, or null. */
-export const neighbourPage = (db: Db, documentId: number, index: number, side: 'before' | 'after'): number | null =>
-  first(
-    db,
-    qb
-      .selectFrom('pages')
-      .select('id')
-      .where('document_id', '=', documentId)
-      .where('page_index', side === 'before' ? '<' : '>', index)
-      .orderBy('page_index', side === 'before' ? 'desc' : 'asc')
-      .limit(1),
-  )?.id ?? null;
+  pageExists: (pageId: number) => map(first(qb.selectFrom('pages').select('id').where('id', '=', pageId)), found),
 
-/** The page's lines in reading order with their current label and newest model reading. */
-export const pageLineViews = (db: Db, pageId: number) =>
-  all(
-    db,
-    qb
-      .selectFrom('lines as l')
-      .leftJoin('current_transcriptions as ct', 'ct.line_id', 'l.id')
-      .leftJoin('predictions as pr', (join) =>
-        join.on('pr.id', '=', (eb) =>
-          eb
-            .selectFrom('predictions as q')
-            .select((q) => q.fn.max('q.id').as('id'))
-            .whereRef('q.line_id', '=', 'l.id'),
-        ),
-      )
-      .select([
-        'l.id',
-        'l.reading_order as order',
-        'l.polygon',
-        'l.baseline',
-        'l.box_x',
-        'l.box_y',
-        'l.box_w',
-        'l.box_h',
-        'l.split',
-        'l.region_id',
-        'ct.text',
-        'ct.author',
-        'ct.created_at as savedAt',
-        'pr.model_id as modelId',
-        'pr.text as pText',
-        'pr.confidence as pConf',
-        'pr.char_confidence as pChars',
-      ])
-      .where('l.page_id', '=', pageId)
-      .orderBy('l.reading_order')
-      .orderBy('l.id'),
-  );
+  /** A page's size and document, or undefined. */
+  pageSize: (pageId: number) => first(qb.selectFrom('pages').select(['id', 'width', 'height', 'document_id']).where('id', '=', pageId)),
 
-/** Pages of scanned documents (not line images), unordered. */
-export const scanPageIds = (db: Db): number[] =>
-  all(db, qb.selectFrom('pages as p').innerJoin('documents as d', 'd.id', 'p.document_id').select('p.id').where('d.kind', '=', 'scan')).map(
-    (r) => r.id,
-  );
+  /** Whether any page shows the image with this hash. */
+  imageInUse: (imageHash: string) => map(first(qb.selectFrom('pages').select('id').where('image_hash', '=', imageHash)), found),
+
+  /** The source name of a line image already imported into the document with these pixels, if any. */
+  lineImageInDocument: (documentId: number, imageHash: string) =>
+    first(
+      qb
+        .selectFrom('pages as p')
+        .innerJoin('lines as l', 'l.page_id', 'p.id')
+        .select('l.source_name as name')
+        .where('p.document_id', '=', documentId)
+        .where('p.image_hash', '=', imageHash),
+    ),
+
+  /** A page's image and document, or undefined. */
+  pageImage: (pageId: number) => first(qb.selectFrom('pages').select(['id', 'image_hash', 'document_id']).where('id', '=', pageId)),
+
+  /** The document's pages in order, with their line counts. */
+  pageSummaries: (documentId: number) =>
+    // A count is never null, whatever the subquery's type says.
+    map(
+      all(qb.selectFrom('pages as p').select(summaryOf()).where('p.document_id', '=', documentId).orderBy('p.page_index')),
+      (rows) => rows as PageSummary[],
+    ),
+
+  /** One page's summary and its document's name, or undefined. */
+  pageSummary: (pageId: number) =>
+    map(
+      first(
+        qb
+          .selectFrom('pages as p')
+          .innerJoin('documents as d', 'd.id', 'p.document_id')
+          .select(summaryOf())
+          .select('d.name as documentName')
+          .where('p.id', '=', pageId),
+      ),
+      (r) => r as (PageSummary & { documentName: string }) | undefined,
+    ),
+
+  /** The page before (or after) page `index` of the document, or null. */
+  neighbourPage: (documentId: number, index: number, side: 'before' | 'after') =>
+    map(
+      first(
+        qb
+          .selectFrom('pages')
+          .select('id')
+          .where('document_id', '=', documentId)
+          .where('page_index', side === 'before' ? '<' : '>', index)
+          .orderBy('page_index', side === 'before' ? 'desc' : 'asc')
+          .limit(1),
+      ),
+      (r) => r?.id ?? null,
+    ),
+
+  /** The page's lines in reading order with their current label and newest model reading. */
+  pageLineViews: (pageId: number) =>
+    all(
+      qb
+        .selectFrom('lines as l')
+        .leftJoin('current_transcriptions as ct', 'ct.line_id', 'l.id')
+        .leftJoin('predictions as pr', (join) =>
+          join.on('pr.id', '=', (eb) =>
+            eb
+              .selectFrom('predictions as q')
+              .select((q) => q.fn.max('q.id').as('id'))
+              .whereRef('q.line_id', '=', 'l.id'),
+          ),
+        )
+        .select([
+          'l.id',
+          'l.reading_order as order',
+          'l.polygon',
+          'l.baseline',
+          'l.box_x',
+          'l.box_y',
+          'l.box_w',
+          'l.box_h',
+          'l.split',
+          'l.region_id',
+          'ct.text',
+          'ct.author',
+          'ct.created_at as savedAt',
+          'pr.model_id as modelId',
+          'pr.text as pText',
+          'pr.confidence as pConf',
+          'pr.char_confidence as pChars',
+        ])
+        .where('l.page_id', '=', pageId)
+        .orderBy('l.reading_order')
+        .orderBy('l.id'),
+    ),
+
+  /** Pages of scanned documents (not line images), unordered. */
+  scanPageIds: () =>
+    map(
+      all(qb.selectFrom('pages as p').innerJoin('documents as d', 'd.id', 'p.document_id').select('p.id').where('d.kind', '=', 'scan')),
+      (rows) => rows.map((r) => r.id),
+    ),
+};
+
+export const {
+  insertPage,
+  nextPageIndex,
+  pageExists,
+  pageSize,
+  imageInUse,
+  lineImageInDocument,
+  pageImage,
+  pageSummaries,
+  pageSummary,
+  neighbourPage,
+  pageLineViews,
+  scanPageIds,
+} = onDesktop(pages);

@@ -1,6 +1,6 @@
 // Model readings of lines: one per line and model, replaced when the model reads it again.
 import { sql } from 'kysely';
-import { all, first, qb, run, template, type Db } from './execute.ts';
+import { all, first, now, qb, run, template, type Db } from './execute.ts';
 import { inChunks } from './id-chunks.ts';
 import { notExcluded } from './line-sets.ts';
 
@@ -34,7 +34,7 @@ const upsertQuery = template<{ lineId: number; modelId: number; jobId: number | 
             confidence: (eb) => eb.ref('excluded.confidence'),
             char_confidence: (eb) => eb.ref('excluded.char_confidence'),
             job_id: (eb) => eb.ref('excluded.job_id'),
-            created_at: sql<string>`strftime('%Y-%m-%dT%H:%M:%fZ', 'now')`,
+            created_at: now,
           })
           .where((eb) => eb.or([eb('excluded.job_id', 'is', null), eb('predictions.job_id', 'is not', eb.ref('excluded.job_id'))])),
       ),

@@ -1,7 +1,9 @@
 // Text regions of a page: their rows, type, exclusion from transcription and reading order.
+// Store-neutral operations (ops.ts), run on the desktop by the functions exported below.
 import type { Point } from '../../shared/api.ts';
 import type { RegionType } from '../../shared/region-types.ts';
-import { all, first, qb, run, type Db } from './execute.ts';
+import { onDesktop, qb } from './execute.ts';
+import { all, first, found, lastId, map, none, type Program, run, step } from './ops.ts';
 
 export interface NewRegion {
   type: RegionType;
@@ -10,105 +12,126 @@ export interface NewRegion {
   polygon: Point[];
 }
 
-/** `firstOrder`: the reading order of the first region. Returns the new regions' ids. */
-export function insertRegions(db: Db, pageId: number, regions: NewRegion[], firstOrder = 0): number[] {
-  return regions.map(
-    (r, i) =>
+const exists = (r: unknown) => r !== undefined;
+const outline = <R extends { polygon: string }>(r: R) => ({ ...r, polygon: JSON.parse(r.polygon) as Point[] });
+
+export const regions = {
+  /** `firstOrder`: the reading order of the first region. Answers the new regions' ids. */
+  *insertRegions(pageId: number, rows: NewRegion[], firstOrder = 0): Program<number[]> {
+    const ids: number[] = [];
+    for (const [i, r] of rows.entries()) {
+      const values = {
+        page_id: pageId,
+        reading_order: firstOrder + i,
+        type: r.type,
+        label: r.label ?? null,
+        polygon: JSON.stringify(r.polygon),
+      };
+      ids.push((yield* step(run(qb.insertInto('regions').values(values)))).lastId);
+    }
+    return ids;
+  },
+
+  regionRow: (regionId: number) =>
+    first(qb.selectFrom('regions').select(['id', 'page_id', 'reading_order', 'polygon']).where('id', '=', regionId)),
+
+  /** The region's page, if the region exists. */
+  regionPage: (regionId: number) => map(first(qb.selectFrom('regions').select('page_id').where('id', '=', regionId)), (r) => r?.page_id),
+
+  /** Whether the region exists on this page. */
+  regionOnPage: (regionId: number, pageId: number) =>
+    map(first(qb.selectFrom('regions').select('id').where('id', '=', regionId).where('page_id', '=', pageId)), found),
+
+  /** The page's region ids in reading order. */
+  regionIds: (pageId: number) =>
+    map(all(qb.selectFrom('regions').select('id').where('page_id', '=', pageId).orderBy('reading_order').orderBy('id')), (rows) =>
+      rows.map((r) => r.id),
+    ),
+
+  /** The page's regions in reading order, with their polygons. */
+  regionShapes: (pageId: number) =>
+    map(
+      all(qb.selectFrom('regions').select(['id', 'polygon']).where('page_id', '=', pageId).orderBy('reading_order').orderBy('id')),
+      (rows): Array<{ id: number; polygon: Point[] }> => rows.map(outline),
+    ),
+
+  /** Gives the regions `ids` the reading orders 0, 1, 2… */
+  *renumberRegions(ids: number[]): Program<void> {
+    for (const [i, id] of ids.entries()) yield* step(run(qb.updateTable('regions').set({ reading_order: i }).where('id', '=', id)));
+  },
+
+  /** A new type drops the source's name for the old one. */
+  setRegionType: (regionId: number, type: RegionType) =>
+    none(run(qb.updateTable('regions').set({ type, label: null }).where('id', '=', regionId).where('type', '!=', type))),
+
+  setRegionExcluded: (regionId: number, excluded: boolean) =>
+    none(
       run(
-        db,
-        qb.insertInto('regions').values({
-          page_id: pageId,
-          reading_order: firstOrder + i,
-          type: r.type,
-          label: r.label ?? null,
-          polygon: JSON.stringify(r.polygon),
-        }),
-      ).lastId,
-  );
-}
+        qb
+          .updateTable('regions')
+          .set({ excluded: excluded ? 1 : 0 })
+          .where('id', '=', regionId),
+      ),
+    ),
 
-export const regionRow = (db: Db, regionId: number) =>
-  first(db, qb.selectFrom('regions').select(['id', 'page_id', 'reading_order', 'polygon']).where('id', '=', regionId));
+  deleteRegionRow: (regionId: number) => none(run(qb.deleteFrom('regions').where('id', '=', regionId))),
 
-/** The region's page, if the region exists. */
-export const regionPage = (db: Db, regionId: number): number | undefined =>
-  first(db, qb.selectFrom('regions').select('page_id').where('id', '=', regionId))?.page_id;
+  /** The page's regions in reading order with their polygons and exclusion. */
+  regionOutlines: (pageId: number) =>
+    map(
+      all(
+        qb.selectFrom('regions').select(['id', 'polygon', 'excluded']).where('page_id', '=', pageId).orderBy('reading_order').orderBy('id'),
+      ),
+      (rows): Array<{ id: number; polygon: Point[]; excluded: boolean }> =>
+        rows.map((r) => ({ id: r.id, polygon: JSON.parse(r.polygon) as Point[], excluded: !!r.excluded })),
+    ),
 
-/** Whether the region exists on this page. */
-export const regionOnPage = (db: Db, regionId: number, pageId: number): boolean =>
-  first(db, qb.selectFrom('regions').select('id').where('id', '=', regionId).where('page_id', '=', pageId)) !== undefined;
+  setRegionPolygon: (regionId: number, polygon: Point[]) =>
+    none(
+      run(
+        qb
+          .updateTable('regions')
+          .set({ polygon: JSON.stringify(polygon) })
+          .where('id', '=', regionId),
+      ),
+    ),
 
-/** The page's region ids in reading order. */
-export const regionIds = (db: Db, pageId: number): number[] =>
-  all(db, qb.selectFrom('regions').select('id').where('page_id', '=', pageId).orderBy('reading_order').orderBy('id')).map((r) => r.id);
+  /** The page's regions (unordered): polygon (JSON) and type. */
+  regionTypes: (pageId: number) => all(qb.selectFrom('regions').select(['polygon', 'type']).where('page_id', '=', pageId)),
 
-/** The page's regions in reading order, with their polygons. */
-export const regionShapes = (db: Db, pageId: number): Array<{ id: number; polygon: Point[] }> =>
-  all(db, qb.selectFrom('regions').select(['id', 'polygon']).where('page_id', '=', pageId).orderBy('reading_order').orderBy('id')).map(
-    (r) => ({ id: r.id, polygon: JSON.parse(r.polygon) as Point[] }),
-  );
-
-/** Gives the regions `ids` the reading orders 0, 1, 2… */
-export function renumberRegions(db: Db, ids: number[]): void {
-  ids.forEach((id, i) => run(db, qb.updateTable('regions').set({ reading_order: i }).where('id', '=', id)));
-}
-
-/** A new type drops the source's name for the old one. */
-export const setRegionType = (db: Db, regionId: number, type: RegionType): void => {
-  run(db, qb.updateTable('regions').set({ type, label: null }).where('id', '=', regionId).where('type', '!=', type));
+  /** The page's regions in reading order, each with how many lines it holds. */
+  regionViews: (pageId: number) =>
+    all(
+      qb
+        .selectFrom('regions as r')
+        .select((eb) => [
+          'r.id',
+          'r.reading_order as order',
+          'r.type',
+          'r.label',
+          'r.polygon',
+          'r.excluded',
+          eb.selectFrom('lines as l').select(eb.fn.countAll<number>().as('n')).whereRef('l.region_id', '=', 'r.id').as('lines'),
+        ])
+        .where('r.page_id', '=', pageId)
+        .orderBy('r.reading_order')
+        .orderBy('r.id'),
+    ),
 };
 
-export const setRegionExcluded = (db: Db, regionId: number, excluded: boolean): void => {
-  run(
-    db,
-    qb
-      .updateTable('regions')
-      .set({ excluded: excluded ? 1 : 0 })
-      .where('id', '=', regionId),
-  );
-};
-
-export const deleteRegionRow = (db: Db, regionId: number): void => {
-  run(db, qb.deleteFrom('regions').where('id', '=', regionId));
-};
-
-/** The page's regions in reading order with their polygons and exclusion. */
-export const regionOutlines = (db: Db, pageId: number): Array<{ id: number; polygon: Point[]; excluded: boolean }> =>
-  all(
-    db,
-    qb.selectFrom('regions').select(['id', 'polygon', 'excluded']).where('page_id', '=', pageId).orderBy('reading_order').orderBy('id'),
-  ).map((r) => ({ id: r.id, polygon: JSON.parse(r.polygon) as Point[], excluded: !!r.excluded }));
-
-export const setRegionPolygon = (db: Db, regionId: number, polygon: Point[]): void => {
-  run(
-    db,
-    qb
-      .updateTable('regions')
-      .set({ polygon: JSON.stringify(polygon) })
-      .where('id', '=', regionId),
-  );
-};
-
-/** The page's regions (unordered): polygon (JSON) and type. */
-export const regionTypes = (db: Db, pageId: number) =>
-  all(db, qb.selectFrom('regions').select(['polygon', 'type']).where('page_id', '=', pageId));
-
-/** The page's regions in reading order, each with how many lines it holds. */
-export const regionViews = (db: Db, pageId: number) =>
-  all(
-    db,
-    qb
-      .selectFrom('regions as r')
-      .select((eb) => [
-        'r.id',
-        'r.reading_order as order',
-        'r.type',
-        'r.label',
-        'r.polygon',
-        'r.excluded',
-        eb.selectFrom('lines as l').select(eb.fn.countAll<number>().as('n')).whereRef('l.region_id', '=', 'r.id').as('lines'),
-      ])
-      .where('r.page_id', '=', pageId)
-      .orderBy('r.reading_order')
-      .orderBy('r.id'),
-  );
+export const {
+  insertRegions,
+  regionRow,
+  regionPage,
+  regionOnPage,
+  regionIds,
+  regionShapes,
+  renumberRegions,
+  setRegionType,
+  setRegionExcluded,
+  deleteRegionRow,
+  regionOutlines,
+  setRegionPolygon,
+  regionTypes,
+  regionViews,
+} = onDesktop(regions);

@@ -1,27 +1,68 @@
-// Full-text search over the FTS5 indexes (migrations 2 and 7; rowid = line id): people's
-// text (line_text_fts) and the model's newest readings (prediction_text_fts). Raw SQL: FTS5's
-// MATCH, highlight() and rank are SQLite's own; on PostgreSQL this module becomes tsvector
-// queries (README.md).
+// Full-text search over two indexes of line text (the line's id is the key): people's text
+// (the current transcription) and the model's newest reading. On the desktop they are FTS5
+// tables (migrations 2 and 7; rowid = line id), on the server store tsvector tables with a
+// GIN index (pg/migrations.ts 4; line_id), both kept by triggers. Raw SQL: FTS5's MATCH,
+// highlight() and rank, and PostgreSQL's @@, ts_headline and ts_rank, are each their own.
+//
+// The query is a list of terms, each a phrase whose last word is a prefix ("bapt" finds
+// "baptism", "l'égl" finds "l'église"), all of which a line must hold: FTS5's `"term"*`, and
+// on PostgreSQL quire_search_query, which cuts the terms into words as the index does.
+// A snippet is the whole text with each match in [[ ]].
 import { sql } from 'kysely';
 import type { SearchHit } from '../../shared/api.ts';
-import { all, type Db } from './execute.ts';
+import { perform, type Db } from './execute.ts';
+import { all as rows, PerDialect } from './ops.ts';
 import { finishedDocument } from './line-sets.ts';
+import * as pgx from './pg/execute.ts';
 
 export type SearchIndex = 'line_text_fts' | 'prediction_text_fts';
 
-/**
- * Lines of finished documents whose indexed text matches `match` (FTS5 query syntax), best
- * first (bm25). `untranscribedOnly`: leave out lines that people's index holds.
- */
-export function searchIndex(db: Db, index: SearchIndex, match: string, limit: number, untranscribedOnly = false): SearchHit[] {
-  const source: SearchHit['source'] = index === 'line_text_fts' ? 'human' : 'model';
+const SERVER_TABLE = { line_text_fts: 'line_text_search', prediction_text_fts: 'prediction_text_search' } as const;
+
+const source = (index: SearchIndex): SearchHit['source'] => (index === 'line_text_fts' ? 'human' : 'model');
+
+/** The FTS5 query for `terms`: each a quoted phrase (FTS5's syntax inert) whose last word is a prefix. */
+const ftsMatch = (terms: readonly string[]) => terms.map((t) => `"${t.replace(/"/g, '')}"*`).join(' ');
+
+function desktopQuery(index: SearchIndex, terms: readonly string[], limit: number, untranscribedOnly: boolean) {
   const table = sql.table(index);
   const untranscribed = untranscribedOnly ? sql`AND NOT EXISTS (SELECT 1 FROM line_text_fts h WHERE h.rowid = f.rowid)` : sql``;
-  return all(
-    db,
-    sql<SearchHit>`SELECT f.rowid AS lineId, l.page_id AS pageId, p.document_id AS documentId, d.name AS documentName,
-      p.page_index AS pageIndex, f.text, highlight(${table}, 0, '[[', ']]') AS snippet, ${sql.lit(source)} AS source
+  return sql<SearchHit>`SELECT f.rowid AS lineId, l.page_id AS pageId, p.document_id AS documentId, d.name AS documentName,
+      p.page_index AS pageIndex, f.text, highlight(${table}, 0, '[[', ']]') AS snippet, ${sql.lit(source(index))} AS source
     FROM ${table} f JOIN lines l ON l.id = f.rowid JOIN pages p ON p.id = l.page_id JOIN documents d ON d.id = p.document_id
-    WHERE ${table} MATCH ${match} ${untranscribed} AND ${finishedDocument(sql.ref('d.source_hash'))} ORDER BY rank LIMIT ${limit}`,
-  );
+    WHERE ${table} MATCH ${ftsMatch(terms)} ${untranscribed} AND ${finishedDocument(sql.ref('d.source_hash'))} ORDER BY rank LIMIT ${limit}`;
 }
+
+function serverQuery(index: SearchIndex, terms: readonly string[], limit: number, untranscribedOnly: boolean) {
+  const table = sql.table(SERVER_TABLE[index]);
+  const untranscribed = untranscribedOnly ? sql`AND NOT EXISTS (SELECT 1 FROM line_text_search h WHERE h.line_id = f.line_id)` : sql``;
+  // HighlightAll: the whole text, as FTS5's highlight() gives it, not fragments.
+  return sql<SearchHit>`SELECT f.line_id AS "lineId", l.page_id AS "pageId", p.document_id AS "documentId", d.name AS "documentName",
+      p.page_index AS "pageIndex", f.text, ts_headline('quire_search', f.text, q.q, 'StartSel=[[, StopSel=]], HighlightAll=true') AS snippet,
+      ${sql.lit(source(index))} AS source
+    FROM quire_search_query(${[...terms]}::text[]) AS q(q) JOIN ${table} f ON f.words @@ q.q
+      JOIN lines l ON l.id = f.line_id JOIN pages p ON p.id = l.page_id JOIN documents d ON d.id = p.document_id
+    WHERE TRUE ${untranscribed} AND ${finishedDocument(sql.ref('d.source_hash'))}
+    ORDER BY ts_rank(f.words, q.q) DESC, f.line_id LIMIT ${limit}`;
+}
+
+/**
+ * Lines of finished documents whose indexed text holds every term, best first (FTS5's bm25
+ * on the desktop; ts_rank, then the line, on the server). `untranscribedOnly`: leave out
+ * lines that people's index holds. An operation for either store (ops.ts).
+ */
+export const searchIndexOp = (index: SearchIndex, terms: readonly string[], limit: number, untranscribedOnly = false) =>
+  rows(new PerDialect(desktopQuery(index, terms, limit, untranscribedOnly), serverQuery(index, terms, limit, untranscribedOnly)));
+
+/** searchIndexOp on a desktop database. */
+export const searchIndex = (db: Db, index: SearchIndex, terms: readonly string[], limit: number, untranscribedOnly = false): SearchHit[] =>
+  perform(db, searchIndexOp(index, terms, limit, untranscribedOnly));
+
+/** searchIndexOp on the server store. */
+export const searchIndexPg = (
+  db: pgx.PgDb,
+  index: SearchIndex,
+  terms: readonly string[],
+  limit: number,
+  untranscribedOnly = false,
+): Promise<SearchHit[]> => pgx.performPg(db, searchIndexOp(index, terms, limit, untranscribedOnly));

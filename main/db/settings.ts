@@ -1,6 +1,5 @@
 // Per-project settings: JSON values by key.
-import { sql } from 'kysely';
-import { first, qb, run, type Db } from './execute.ts';
+import { first, now, qb, run, type Db } from './execute.ts';
 
 export function getSetting<T>(db: Db, key: string): T | undefined {
   const row = first(db, qb.selectFrom('settings').select('value').where('key', '=', key));
@@ -18,8 +17,6 @@ export function setSetting(db: Db, key: string, value: unknown): void {
     qb
       .insertInto('settings')
       .values({ key, value: JSON.stringify(value) })
-      .onConflict((oc) =>
-        oc.column('key').doUpdateSet({ value: (eb) => eb.ref('excluded.value'), updated_at: sql`strftime('%Y-%m-%dT%H:%M:%fZ', 'now')` }),
-      ),
+      .onConflict((oc) => oc.column('key').doUpdateSet({ value: (eb) => eb.ref('excluded.value'), updated_at: now })),
   );
 }

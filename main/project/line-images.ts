@@ -6,9 +6,18 @@ import type { GrayImage } from '../ml/line-image.ts';
 import type { Point } from '../io/layout.ts';
 import { cropLine } from '../images/line-crop.ts';
 import { lineCropSource } from '../db/lines.ts';
+import type { ImageStore } from '../store/image-store.ts';
 import type { Project } from './project.ts';
 
-type LineGeometry = NonNullable<ReturnType<typeof lineCropSource>>;
+/** What a line's crop is cut from (lines.ts lineCropSource): its page image and polygon. */
+export type LineGeometry = NonNullable<ReturnType<typeof lineCropSource>>;
+
+/** Where pages are read from: a project folder, or a server project's shared folder of files. */
+export interface PageSource {
+  /** Tells one project's pages from another's in the cache of decoded pages. */
+  readonly root: string;
+  readonly images: ImageStore;
+}
 
 // Moving from line to line in the transcription panel asks for crops of the same page one
 // after another: keep the last few decoded pages (one byte per pixel) instead of decoding a
@@ -17,7 +26,7 @@ const CACHED_PAGES = 2;
 const decoded = new Map<string, Promise<{ data: Buffer; info: sharp.OutputInfo }>>();
 
 /** A page's grayscale copy as one byte per pixel (recently used pages come from memory). */
-export function grayPage(project: Project, hash: string): Promise<{ data: Buffer; info: sharp.OutputInfo }> {
+export function grayPage(project: PageSource, hash: string): Promise<{ data: Buffer; info: sharp.OutputInfo }> {
   const key = `${project.root}:${hash}`;
   let page = decoded.get(key);
   if (page) decoded.delete(key);
@@ -45,18 +54,22 @@ export async function lineImages(project: Project, lineIds: number[]): Promise<M
   const byPage = new Map<string, LineGeometry[]>();
   for (const r of rows) byPage.set(r.image_hash, [...(byPage.get(r.image_hash) ?? []), r]);
   for (const [hash, lines] of byPage) {
-    const { data, info } = await grayPage(project, hash);
-    for (const l of lines) {
-      const poly = JSON.parse(l.polygon) as Point[];
-      const crop = cropLine({ width: info.width, height: info.height, channels: info.channels, data }, poly) ?? {
-        width: 1,
-        height: 1,
-        data: new Uint8Array([255]),
-      };
-      out.set(l.id, crop);
-    }
+    const page = await grayPage(project, hash);
+    for (const l of lines) out.set(l.id, cut(page, l));
   }
   return out;
+}
+
+/** The line's crop from its decoded page (one white pixel for a line with no area). */
+function cut({ data, info }: { data: Buffer; info: sharp.OutputInfo }, line: LineGeometry): GrayImage {
+  const poly = JSON.parse(line.polygon) as Point[];
+  return (
+    cropLine({ width: info.width, height: info.height, channels: info.channels, data }, poly) ?? {
+      width: 1,
+      height: 1,
+      data: new Uint8Array([255]),
+    }
+  );
 }
 
 /**
@@ -77,12 +90,14 @@ export class StaleCrop extends Error {
  * shape: a URL made from an old shape (or another project's line with this id) must not
  * show the current pixels under the old name.
  */
-export async function lineImagePng(project: Project, lineId: number, key?: string): Promise<Buffer> {
-  if (key !== undefined) {
-    const row = lineCropSource(project.db, lineId);
-    if (!row || cropKey(row.image_hash, row.polygon) !== key) throw new StaleCrop(`line ${lineId} has no crop ${key}`);
-  }
-  const img = (await lineImages(project, [lineId])).get(lineId)!;
+export const lineImagePng = (project: Project, lineId: number, key?: string): Promise<Buffer> =>
+  cropPng(project, lineCropSource(project.db, lineId), lineId, key);
+
+/** lineImagePng from the line's row (`row`: lines.ts lineCropSource, read from either store). */
+export async function cropPng(pages: PageSource, row: LineGeometry | undefined, lineId: number, key?: string): Promise<Buffer> {
+  if (!row) throw new Error(`no line ${lineId} in this project`);
+  if (key !== undefined && cropKey(row.image_hash, row.polygon) !== key) throw new StaleCrop(`line ${lineId} has no crop ${key}`);
+  const img = cut(await grayPage(pages, row.image_hash), row);
   return sharp(Buffer.from(img.data), { raw: { width: img.width, height: img.height, channels: 1 } })
     .png()
     .toBuffer();

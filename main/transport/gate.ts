@@ -20,8 +20,9 @@ export interface Gate {
   /** The address to print for opening the app. */
   readonly url: string;
   listening(port: number): void;
-  admit(req: IncomingMessage, url: URL): Admission;
-  admitSocket(req: IncomingMessage, url: URL): boolean;
+  /** A promise where the answer needs the database (a team server's sessions). */
+  admit(req: IncomingMessage, url: URL): Admission | Promise<Admission>;
+  admitSocket(req: IncomingMessage, url: URL): boolean | Promise<boolean>;
   /** Routes of its own (log-in, log-out), answered before the app's; true when it answered. */
   route?(req: IncomingMessage, res: ServerResponse, url: URL): boolean;
 }

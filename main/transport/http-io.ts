@@ -12,6 +12,8 @@ export const STATUS: Record<ErrorCode, number> = {
   failed: 500,
   unauthorized: 401,
   forbidden: 403,
+  // A method this server does not serve (yet): a team server on PostgreSQL (server-store-api.ts).
+  'not-available': 501,
 };
 
 /** The body, up to `limit` bytes; past that the rest is read and dropped and PayloadTooLarge raised (413, not a reset). */

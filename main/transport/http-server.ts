@@ -64,9 +64,10 @@ function route(
 function eventSockets(server: Server, gate: Gate) {
   const sockets = new Set<WebSocket>();
   const wss = new WebSocketServer({ noServer: true });
-  server.on('upgrade', (req, socket, head) => {
+  server.on('upgrade', async (req, socket, head) => {
     const url = new URL(req.url ?? '/', gate.origin);
-    if (url.pathname !== '/events' || !gate.admitSocket(req, url)) {
+    const admitted = url.pathname === '/events' && (await Promise.resolve(gate.admitSocket(req, url)).catch(() => false));
+    if (!admitted) {
       socket.end('HTTP/1.1 401 Unauthorized\r\n\r\n');
       return;
     }
@@ -96,12 +97,14 @@ export async function startBrowserServer(o: ServerOptions): Promise<BrowserServe
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('Cache-Control', 'no-store');
     res.setHeader('Referrer-Policy', 'no-referrer');
-    const admitted = gate.admit(req, url);
-    if (isRefusal(admitted)) return refuse(req, res, admitted.status, admitted.body);
-    if (gate.route?.(req, res, url)) return;
-    Promise.resolve(route(o, staging, req, res, url, admitted.caller)).catch((error) =>
-      send(res, 500, { code: 'failed', name: 'InternalError', message: (error as Error).message }),
-    );
+    // A team server's admission reads its sessions from the database: a promise there.
+    Promise.resolve(gate.admit(req, url))
+      .then((admitted) => {
+        if (isRefusal(admitted)) return refuse(req, res, admitted.status, admitted.body);
+        if (gate.route?.(req, res, url)) return;
+        return route(o, staging, req, res, url, admitted.caller);
+      })
+      .catch((error) => send(res, 500, { code: 'failed', name: 'InternalError', message: (error as Error).message }));
   });
   await new Promise<void>((ok, fail) => {
     server.once('error', fail);

@@ -16,14 +16,15 @@ import { AUTH_PATHS, loginSchema, type SignedIn } from '../../shared/session-api
 import { checkLogin } from '../accounts/accounts.ts';
 import { FailureLimit } from '../accounts/rate-limit.ts';
 import type { Sessions } from '../accounts/sessions.ts';
-import type { Db } from '../db/execute.ts';
+import type { Runner } from '../db/ops.ts';
 import { hostRefusal, type Admission, type Gate, type Refusal } from './gate.ts';
 import { readJson, send } from './http-io.ts';
 
 export const COOKIE = 'quire-session';
 
 export interface SessionGateOptions {
-  db: () => Db;
+  /** The project's store (its folder's SQLite or the server store), for checking a log-in. */
+  run: Runner;
   sessions: Sessions;
   /** The address the server listens on. */
   host: string;
@@ -83,11 +84,11 @@ export class SessionGate implements Gate {
     return origin === `http://${host}` || origin === `https://${host}`;
   }
 
-  caller(req: IncomingMessage): Caller | null {
+  caller(req: IncomingMessage): Promise<Caller | null> {
     return this.o.sessions.caller(cookieOf(req));
   }
 
-  admit(req: IncomingMessage, url: URL): Admission {
+  async admit(req: IncomingMessage, url: URL): Promise<Admission> {
     const wrongHost = hostRefusal(req, this.hosts);
     if (wrongHost) return wrongHost;
     if (!this.originOk(req)) return { status: 403, body: { name: 'Forbidden', message: 'requests from other origins are refused' } };
@@ -95,35 +96,40 @@ export class SessionGate implements Gate {
     const open =
       (req.method === 'POST' && path === AUTH_PATHS.login) ||
       (req.method === 'GET' && !path.startsWith('/images/') && !path.startsWith('/line-image/'));
-    const caller = this.caller(req);
+    const caller = await this.caller(req);
     if (caller) return { caller };
     if (open) return { caller: undefined };
     return unauthorized('sign in first (your session has ended, or you have not signed in)');
   }
 
-  admitSocket(req: IncomingMessage): boolean {
-    return hostRefusal(req, this.hosts) === null && this.originOk(req) && this.caller(req) !== null;
+  async admitSocket(req: IncomingMessage): Promise<boolean> {
+    return hostRefusal(req, this.hosts) === null && this.originOk(req) && (await this.caller(req)) !== null;
   }
 
   route(req: IncomingMessage, res: ServerResponse, url: URL): boolean {
     const path = url.pathname;
-    if (req.method === 'POST' && path === AUTH_PATHS.login) {
-      this.logIn(req, res).catch((e) => send(res, 500, { code: 'failed', name: 'InternalError', message: (e as Error).message }));
+    const answer = (work: Promise<void>) => {
+      work.catch((e) => send(res, 500, { code: 'failed', name: 'InternalError', message: (e as Error).message }));
       return true;
-    }
-    if (req.method === 'POST' && path === AUTH_PATHS.logout) {
-      req.resume();
-      this.o.sessions.end(cookieOf(req));
-      res.setHeader('Set-Cookie', this.cookie(req, '', 0));
-      send(res, 200, { ok: true });
-      return true;
-    }
-    if (req.method === 'GET' && path === AUTH_PATHS.session) {
-      const caller = this.caller(req);
-      if (caller) send(res, 200, caller satisfies SignedIn);
-      else send(res, 401, unauthorized('not signed in').body);
-      return true;
-    }
+    };
+    if (req.method === 'POST' && path === AUTH_PATHS.login) return answer(this.logIn(req, res));
+    if (req.method === 'POST' && path === AUTH_PATHS.logout)
+      return answer(
+        (async () => {
+          req.resume();
+          await this.o.sessions.end(cookieOf(req));
+          res.setHeader('Set-Cookie', this.cookie(req, '', 0));
+          send(res, 200, { ok: true });
+        })(),
+      );
+    if (req.method === 'GET' && path === AUTH_PATHS.session)
+      return answer(
+        (async () => {
+          const caller = await this.caller(req);
+          if (caller) send(res, 200, caller satisfies SignedIn);
+          else send(res, 401, unauthorized('not signed in').body);
+        })(),
+      );
     return false;
   }
 
@@ -150,14 +156,14 @@ export class SessionGate implements Gate {
         message: `too many failed log-ins: try again in ${Math.ceil(wait / 60_000)} minute(s)`,
       });
     }
-    const account = await checkLogin(this.o.db(), name, password);
+    const account = await checkLogin(this.o.run, name, password);
     if (!account) {
       this.perUser.fail(user);
       this.perAddress.fail(address);
       return send(res, 401, unauthorized('wrong name or password, or the account is disabled').body);
     }
     this.perUser.clear(user);
-    const token = this.o.sessions.start(account.name);
+    const token = await this.o.sessions.start(account.name);
     res.setHeader('Set-Cookie', this.cookie(req, token, this.o.sessionSeconds));
     send(res, 200, { name: account.name, role: account.role } satisfies SignedIn);
   }

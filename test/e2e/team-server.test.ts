@@ -5,24 +5,16 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
-import { addUser } from '../../main/accounts/accounts.ts';
 import { serveTeam } from '../../main/app/team-server.ts';
-import { Project } from '../../main/project/project.ts';
 import { ARTIFACTS, launchChromium } from '../helpers/chromium.ts';
-import { openFirstPage } from '../helpers/browser-app.ts';
-import { tempDir } from '../helpers/project.ts';
-import { importPageFixture } from '../helpers/page-fixture.ts';
+import { newestHistoryRow, openFirstPage, retypeLine } from '../helpers/browser-app.ts';
+import { teamPageProject } from '../helpers/page-fixture.ts';
 
 let app: Awaited<ReturnType<typeof serveTeam>>;
 let browser: Browser;
 
 before(async () => {
-  const dir = join(tempDir('quire-e2e-'), 'project');
-  const project = Project.init(dir);
-  await importPageFixture(project);
-  await addUser(project.db, 'ada', 'admin', 'ada-password');
-  await addUser(project.db, 'tom', 'transcriber', 'tom-password');
-  project.close();
+  const dir = await teamPageProject();
   app = await serveTeam(dir, { port: 0 });
   browser = await launchChromium();
 });
@@ -54,24 +46,13 @@ test('log in, edit a line, see the author in its history, log out', async () => 
   await openFirstPage(page);
   const field = page.getByTestId('line-text');
   await field.waitFor();
-  await page.waitForFunction(() => document.activeElement?.getAttribute('data-testid') === 'line-text');
-  await page.keyboard.press('Control+A');
-  await page.keyboard.type('Witnesses: the widow Kemp');
-  await page.keyboard.press('Enter');
-  await page.keyboard.press('ArrowUp');
-  await page.waitForFunction(
-    () => document.querySelector('[data-testid="line-text"]')?.getAttribute('data-saved') === 'Witnesses: the widow Kemp',
-  );
+  await retypeLine(page, 'Witnesses: the widow Kemp');
   assert.match(await page.locator('.position').innerText(), /saved .* by tom/);
   const split = page.getByTestId('line-split');
   assert.equal(await split.isDisabled(), true, 'a transcriber does not move lines between dataset splits');
   assert.equal(await split.getAttribute('title'), 'Changing the dataset split needs the reviewer role (you are a transcriber)');
   await page.waitForFunction(() => (document.querySelector('[data-testid="line-image"]') as HTMLImageElement | null)?.naturalWidth);
-  const history = page.getByTestId('line-history');
-  await history.locator('summary').click();
-  const rows = history.getByTestId('history-row');
-  await rows.first().waitFor();
-  assert.match(await rows.first().innerText(), /^Witnesses: the widow Kemp — tom, \d{4}-\d\d-\d\d \d\d:\d\d$/);
+  assert.match(await newestHistoryRow(page), /^Witnesses: the widow Kemp — tom, \d{4}-\d\d-\d\d \d\d:\d\d$/);
   await page.screenshot({ path: join(ARTIFACTS, 'team-server-history.png') });
 
   await page.getByTestId('log-out').click();

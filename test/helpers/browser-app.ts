@@ -47,3 +47,22 @@ export async function openPageScreen({ app, browser }: BrowserApp, viewport = { 
   await page.getByTestId('line-text').waitFor();
   return page;
 }
+
+/** Types `text` over the focused line's text, saves it with Enter, comes back, and waits until it is saved. */
+export async function retypeLine(page: Page, text: string): Promise<void> {
+  await page.waitForFunction(() => document.activeElement?.getAttribute('data-testid') === 'line-text');
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type(text);
+  await page.keyboard.press('Enter');
+  await page.keyboard.press('ArrowUp');
+  await page.waitForFunction((saved) => document.querySelector('[data-testid="line-text"]')?.getAttribute('data-saved') === saved, text);
+}
+
+/** The newest row of the open line's history, opening the history. */
+export async function newestHistoryRow(page: Page): Promise<string> {
+  const history = page.getByTestId('line-history');
+  await history.locator('summary').click();
+  const rows = history.getByTestId('history-row');
+  await rows.first().waitFor();
+  return rows.first().innerText();
+}

@@ -5,6 +5,7 @@
 // move or copy whole projects.
 import { addUser } from '../../main/accounts/accounts.ts';
 import { Sessions } from '../../main/accounts/sessions.ts';
+import { desktopRunner } from '../../main/db/execute.ts';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { insertJob } from '../../main/db/jobs.ts';
@@ -53,7 +54,7 @@ export async function fullProject(): Promise<string> {
   setSetting(project.db, 'training', { epochs: 3, note: 'ünïcode' });
   // A team server's account and a session of it.
   await addUser(project.db, 'ada', 'admin', 'password-1');
-  new Sessions(() => project.db).start('ada');
+  await new Sessions(desktopRunner(() => project.db)).start('ada');
   project.close();
   return dir;
 }

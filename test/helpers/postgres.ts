@@ -44,9 +44,17 @@ function serverUser(): { uid: number; gid: number } | undefined {
   return { uid: id('-u'), gid: id('-g') };
 }
 
+/** A database's locale: the server's is C. */
+export interface DatabaseLocale {
+  /** LC_COLLATE and LC_CTYPE, e.g. C.UTF-8. */
+  locale?: string;
+  /** Collation by ICU for this language (e.g. 'en': punctuation ignored at first), LC_CTYPE C.UTF-8. */
+  icu?: string;
+}
+
 export interface TestPostgres {
   /** A new, empty database on the server: its postgres:// URL. */
-  createDatabase(): Promise<string>;
+  createDatabase(o?: DatabaseLocale): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -89,12 +97,17 @@ export async function startPostgres(): Promise<TestPostgres> {
     const admin = `postgres://postgres@localhost/postgres?host=${encodeURIComponent(dir)}`;
     await waitUntilReady(admin, started, () => log);
     return {
-      async createDatabase() {
+      async createDatabase(o: DatabaseLocale = {}) {
         const name = `quire_test_${process.pid}_${++databases}`;
         const client = new pg.Client(admin);
         await client.connect();
         try {
-          await client.query(`CREATE DATABASE ${name}`);
+          const collation = o.icu
+            ? ` TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE '${o.icu}' LOCALE 'C.UTF-8'`
+            : o.locale
+              ? ` TEMPLATE template0 LC_COLLATE '${o.locale}' LC_CTYPE '${o.locale}'`
+              : '';
+          await client.query(`CREATE DATABASE ${name}${collation}`);
         } finally {
           await client.end();
         }
@@ -140,14 +153,14 @@ async function stop(server: ChildProcess | undefined, dir: string): Promise<void
  * last (also when a test failed). Returns a fresh database's URL per call. Nothing starts
  * where PostgreSQL is missing; the tests pass `{ skip: postgresMissing }`.
  */
-export function postgresForThisFile(): () => Promise<string> {
+export function postgresForThisFile(): (o?: DatabaseLocale) => Promise<string> {
   let server: TestPostgres | undefined;
   before(async () => {
     if (!postgresMissing) server = await startPostgres();
   });
   after(() => server?.stop());
-  return () => {
+  return (o) => {
     if (!server) throw new Error('the test server is not running');
-    return server.createDatabase();
+    return server.createDatabase(o);
   };
 }

@@ -1,8 +1,8 @@
 // Copies a whole project's rows between the desktop store (SQLite) and the server store
 // (PostgreSQL), both ways: every table row for row with the same ids, read from one
 // snapshot of the source and written in one transaction on the destination, which must hold
-// no project yet. The search tables are not copied: they are derived from the rows, and the
-// desktop store's triggers rebuild them as the rows arrive (the server has no search yet).
+// no project yet. The search tables are not copied: they are derived from the rows, and each
+// store's triggers rebuild them as the rows arrive.
 //
 // Rows go in batches, each under a savepoint: a batch the destination refuses (a row that
 // breaks a constraint, a value of the wrong type) is retried row by row to name the row.

@@ -21,15 +21,37 @@ import {
   ReturningNode,
   SelectionNode,
   createQueryId,
+  type RawNode,
   type RootOperationNode,
 } from 'kysely';
-import type { Query } from '../execute.ts';
+import { SQLITE_NOW } from '../execute.ts';
+import {
+  driveAsync,
+  isProgram,
+  onStore,
+  PerDialect,
+  type Op,
+  type Operations,
+  type OnStore,
+  type Query,
+  type Runner,
+  type Step,
+} from '../ops.ts';
+import { PG_NOW } from './now.ts';
 import { SCHEMA_COLUMNS, type Database } from '../schema.ts';
 
 /** A pool (each statement on any free connection), or the one connection of a transaction. */
 export type PgDb = pg.Pool | pg.PoolClient;
 
-const compiler = new PostgresQueryCompiler();
+/** PostgreSQL's compiler, which also turns the dialect-neutral `now` (../execute.ts) into PG_NOW. */
+class ServerQueryCompiler extends PostgresQueryCompiler {
+  protected override visitRaw(node: RawNode): void {
+    if (node.sqlFragments.length === 1 && node.sqlFragments[0] === SQLITE_NOW) this.append(PG_NOW);
+    else super.visitRaw(node);
+  }
+}
+
+const compiler = new ServerQueryCompiler();
 
 /** The query builder for raw `sql` fragments compiled for PostgreSQL; it cannot execute them. */
 export const pgQb = new Kysely<Database>({
@@ -37,7 +59,7 @@ export const pgQb = new Kysely<Database>({
     createAdapter: () => new PostgresAdapter(),
     createDriver: () => new DummyDriver(),
     createIntrospector: (k) => new PostgresIntrospector(k),
-    createQueryCompiler: () => new PostgresQueryCompiler(),
+    createQueryCompiler: () => new ServerQueryCompiler(),
   },
 });
 
@@ -135,3 +157,34 @@ export async function transaction<T>(db: PgDb, fn: (tx: pg.PoolClient) => Promis
     else depth.set(client, level);
   }
 }
+
+async function performStep(db: PgDb, s: Step): Promise<unknown> {
+  if (s.kind === 'transaction') return transaction(db, (tx) => performPg(tx, s.body()));
+  const q = s.query instanceof PerDialect ? s.query.pg : s.query;
+  const answer = s.answer as (r: unknown) => unknown;
+  if (s.kind === 'all') return answer(await all(db, q));
+  if (s.kind === 'first') return answer(await first(db, q));
+  return answer(await run(db, q));
+}
+
+/**
+ * Runs a store-neutral operation (../ops.ts) on the server store. A program runs in one
+ * transaction on one connection: on the desktop nothing interleaves with its statements
+ * (they run synchronously), and here no other request's statements come between them either.
+ */
+export async function performPg<T>(db: PgDb, op: Op<T>): Promise<T> {
+  if (!isProgram(op)) return (await performStep(db, op)) as T;
+  if (db instanceof pg.Pool) return transaction(db, (tx) => performPg(tx, op));
+  // Each statement in a savepoint: a failed one undoes only itself, as in SQLite, and the
+  // program may catch its error and go on (PostgreSQL would refuse every later statement).
+  return driveAsync(op, (s) => (s.kind === 'transaction' ? performStep(db, s) : transaction(db, (tx) => performStep(tx, s))));
+}
+
+/** A Runner (../ops.ts) on the server store. */
+export const serverRunner =
+  (db: PgDb): Runner =>
+  (op) =>
+    performPg(db, op);
+
+/** A module's operations (../ops.ts) as functions of the server store: `await insertUser(store, …)`. */
+export const onServer = <M extends Operations>(operations: M) => onStore<M, PgDb>(operations, performPg) as OnStore<M, PgDb, 'async'>;

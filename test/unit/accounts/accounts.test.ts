@@ -6,6 +6,7 @@ import { addUser, accounts, checkLogin, hasAdmin, setDisabled, setPassword, setR
 import { hashPassword, verifyPassword } from '../../../main/accounts/passwords.ts';
 import { FailureLimit } from '../../../main/accounts/rate-limit.ts';
 import { Sessions } from '../../../main/accounts/sessions.ts';
+import { desktopRunner } from '../../../main/db/execute.ts';
 import { newProject } from '../../helpers/project.ts';
 
 test('a password is stored as a salted scrypt hash: two hashes of one password differ, and only it matches', async () => {
@@ -21,10 +22,10 @@ test('a password is stored as a salted scrypt hash: two hashes of one password d
 test('users: names unique, roles checked, short passwords refused; log-in checks the password and the disabled flag', async () => {
   const project = newProject();
   const db = project.db;
-  assert.equal(hasAdmin(db), false);
+  assert.equal(await hasAdmin(desktopRunner(() => db)), false);
   await addUser(db, 'ada', 'admin', 'password-1');
   await addUser(db, 'tom', 'transcriber', 'password-2');
-  assert.equal(hasAdmin(db), true);
+  assert.equal(await hasAdmin(desktopRunner(() => db)), true);
   await assert.rejects(addUser(db, 'ada', 'reviewer', 'password-3'), /a user named ada exists already/);
   await assert.rejects(addUser(db, 'eve', 'boss', 'password-3'), /unknown role "boss": choose transcriber, reviewer, admin/);
   await assert.rejects(addUser(db, 'eve', 'reviewer', 'short'), /at least 8 characters/);
@@ -36,11 +37,40 @@ test('users: names unique, roles checked, short passwords refused; log-in checks
       ['tom', 'transcriber', false],
     ],
   );
-  assert.deepEqual(await checkLogin(db, 'tom', 'password-2'), { ...accounts(db)[1] });
-  assert.equal(await checkLogin(db, 'tom', 'password-1'), null);
-  assert.equal(await checkLogin(db, 'nobody', 'password-2'), null);
+  assert.deepEqual(
+    await checkLogin(
+      desktopRunner(() => db),
+      'tom',
+      'password-2',
+    ),
+    { ...accounts(db)[1] },
+  );
+  assert.equal(
+    await checkLogin(
+      desktopRunner(() => db),
+      'tom',
+      'password-1',
+    ),
+    null,
+  );
+  assert.equal(
+    await checkLogin(
+      desktopRunner(() => db),
+      'nobody',
+      'password-2',
+    ),
+    null,
+  );
   setDisabled(db, 'tom', true);
-  assert.equal(await checkLogin(db, 'tom', 'password-2'), null, 'a disabled account cannot sign in');
+  assert.equal(
+    await checkLogin(
+      desktopRunner(() => db),
+      'tom',
+      'password-2',
+    ),
+    null,
+    'a disabled account cannot sign in',
+  );
   project.close();
 });
 
@@ -60,32 +90,32 @@ test('sessions: a token opens its session until it expires, is ended, or its use
   await addUser(project.db, 'tom', 'transcriber', 'password-2');
   let now = Date.parse('2026-01-01T00:00:00Z');
   const sessions = new Sessions(
-    () => project.db,
+    desktopRunner(() => project.db),
     60_000,
     () => now,
   );
-  const token = sessions.start('tom');
+  const token = await sessions.start('tom');
   assert.match(token, /^[A-Za-z0-9_-]{43}$/);
-  assert.deepEqual(sessions.caller(token), { name: 'tom', role: 'transcriber' });
+  assert.deepEqual(await sessions.caller(token), { name: 'tom', role: 'transcriber' });
   const stored = project.db.prepare('SELECT token_hash FROM sessions').all() as Array<{ token_hash: string }>;
   assert.ok(
     stored.every((s) => s.token_hash !== token && /^[0-9a-f]{64}$/.test(s.token_hash)),
     'only the hash is stored',
   );
-  assert.equal(sessions.caller(token.slice(0, -1) + (token.endsWith('A') ? 'B' : 'A')), null);
+  assert.equal(await sessions.caller(token.slice(0, -1) + (token.endsWith('A') ? 'B' : 'A')), null);
   now += 60_000;
-  assert.equal(sessions.caller(token), null, 'expired');
+  assert.equal(await sessions.caller(token), null, 'expired');
 
-  const second = sessions.start('tom');
+  const second = await sessions.start('tom');
   setDisabled(project.db, 'tom', true);
-  assert.equal(sessions.caller(second), null, 'disabled');
+  assert.equal(await sessions.caller(second), null, 'disabled');
   setDisabled(project.db, 'tom', false);
-  const third = sessions.start('tom');
+  const third = await sessions.start('tom');
   await setPassword(project.db, 'tom', 'password-9');
-  assert.equal(sessions.caller(third), null, 'a new password ends the sessions');
-  const fourth = sessions.start('tom');
-  sessions.end(fourth);
-  assert.equal(sessions.caller(fourth), null, 'logged out');
+  assert.equal(await sessions.caller(third), null, 'a new password ends the sessions');
+  const fourth = await sessions.start('tom');
+  await sessions.end(fourth);
+  assert.equal(await sessions.caller(fourth), null, 'logged out');
   project.close();
 });
 

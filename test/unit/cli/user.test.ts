@@ -4,8 +4,10 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { CLI } from '../../helpers/cli.ts';
+import { postgresForThisFile, postgresMissing } from '../../helpers/postgres.ts';
 import { tempDir } from '../../helpers/project.ts';
 
+const database = postgresForThisFile();
 const quire = (args: string[], input?: string) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', input });
 
 test('quire user add/list/set-role/disable/enable/passwd: the password comes from stdin, never an argument', () => {
@@ -62,6 +64,55 @@ test('quire serve refuses a project without an admin, then serves one with log-i
     const login = await fetch(`${url}auth/login`, { method: 'POST', body: JSON.stringify({ name: 'ada', password: 'ada-password' }) });
     const cookie = login.headers.get('set-cookie')!.split(';')[0];
     assert.equal((await fetch(`${url}api/projectInfo`, { method: 'POST', headers: { cookie }, body: '{}' })).status, 200);
+  } finally {
+    child.kill('SIGTERM');
+  }
+  assert.equal(await new Promise((ok) => child.on('exit', ok)), 0, 'stops cleanly on SIGTERM');
+});
+
+test('quire serve takes a project folder, or --database URL with --files DIR, and says which is missing', () => {
+  const dir = join(tempDir(), 'p');
+  const cases: Array<[string[], RegExp]> = [
+    [['serve'], /name the project folder, or give --database URL --files DIR/],
+    [['serve', dir, '--files', dir], /--files is for --database/],
+    [['serve', dir, '--database', 'postgres://h/q', '--files', dir], /give a project folder or --database, not both/],
+    [['serve', '--database', 'mysql://u:secret@h/q', '--files', dir], /--database: not a postgres:\/\/ or postgresql:\/\/ URL/],
+    [['serve', '--database', 'postgres://h/q'], /--database needs --files DIR/],
+  ];
+  for (const [args, message] of cases) {
+    const r = quire(args);
+    assert.equal(r.status, 2, args.join(' '));
+    assert.match(r.stderr, message);
+    assert.doesNotMatch(r.stderr, /secret/, 'a password in the URL is not echoed');
+  }
+});
+
+test('quire serve --database serves a project moved to PostgreSQL, with log-in', { skip: postgresMissing }, async () => {
+  const dir = join(tempDir(), 'p');
+  const files = join(tempDir(), 'files');
+  const url = await database();
+  quire(['init', dir]);
+  quire(['user', 'add', dir, 'ada', '--role', 'admin'], 'ada-password\n');
+  assert.equal(quire(['migrate', dir, url, '--files', files]).status, 0);
+  const child = spawn(process.execPath, [CLI, 'serve', '--database', url, '--files', files, '--port', '0'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  try {
+    const out = await new Promise<string>((ok, fail) => {
+      let text = '';
+      child.stdout.on('data', (c) => {
+        text += c;
+        if (/Open http:\/\/127\.0\.0\.1:\d+\//.test(text)) ok(text);
+      });
+      child.on('exit', (code) => fail(new Error(`exited ${code}`)));
+    });
+    assert.match(out, /Quire team server for postgres:\/\//);
+    const base = /Open (http:\/\/127\.0\.0\.1:\d+\/)/.exec(out)![1];
+    const login = await fetch(`${base}auth/login`, { method: 'POST', body: JSON.stringify({ name: 'ada', password: 'ada-password' }) });
+    const cookie = login.headers.get('set-cookie')!.split(';')[0];
+    const info = await fetch(`${base}api/projectInfo`, { method: 'POST', headers: { cookie }, body: '{}' });
+    assert.equal(info.status, 200);
+    assert.equal(((await info.json()) as { documents: number }).documents, 0);
   } finally {
     child.kill('SIGTERM');
   }

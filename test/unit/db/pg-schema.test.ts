@@ -2,7 +2,8 @@
 // both built by their migrations: the same tables and views, columns of compatible types,
 // nullability and defaults, primary keys, foreign keys with their ON DELETE, unique keys,
 // indexes and CHECK constraints, so a project moves between them without loss. The one
-// intended difference is search (the FTS5 tables), which the server does not have yet.
+// intended difference is search: FTS5 tables on the desktop, tsvector tables on the server
+// (test/unit/db/pg-search.test.ts compares what they find).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { openDatabase, type Db } from '../../../main/db/database.ts';
@@ -15,6 +16,9 @@ import { postgresForThisFile, postgresMissing } from '../../helpers/postgres.ts'
 const database = postgresForThisFile();
 const skip = postgresMissing;
 const SEARCH_TABLES = ['line_text_fts', 'prediction_text_fts'];
+/** The server's counterparts of SEARCH_TABLES, and the triggers that keep them. */
+const SERVER_SEARCH_TABLES = ['line_text_search', 'prediction_text_search'];
+const SERVER_TRIGGERS = ['predictions_to_search', 'transcriptions_to_search', 'transcriptions_withdrawn_search'];
 
 /** SQLite's declared type → PostgreSQL's, as the server migrations port them. */
 const TYPES: Record<string, string> = { INTEGER: 'bigint', TEXT: 'text', REAL: 'double precision' };
@@ -140,7 +144,7 @@ async function pgShape(store: PgStore) {
 }
 
 test(
-  'the server schema has the desktop schema’s tables, columns, types, keys, indexes and checks; only search is missing',
+  'the server schema has the desktop schema’s tables, columns, types, keys, indexes and checks; only search differs',
   { skip },
   async () => {
     const db = openDatabase(':memory:');
@@ -153,14 +157,41 @@ test(
       assert.deepEqual(
         names('table').filter((t) => t.endsWith('_fts')),
         SEARCH_TABLES,
-        'the desktop’s search tables: the server has none yet',
+        'the desktop’s search tables',
       );
-      // Triggers are SQLite's only; all of them keep the search tables, so none is missing on the server.
+      // The desktop's triggers all keep the search tables; the server's too, so none is missing on either.
       assert.deepEqual(
         names('trigger').filter((t) => !t.endsWith('_fts')),
         [],
         'a desktop trigger that is not search needs its server counterpart',
       );
+      const triggers = await store.query<{ name: string }>(
+        "SELECT DISTINCT trigger_name AS name FROM information_schema.triggers WHERE trigger_schema = 'public' ORDER BY 1",
+      );
+      assert.deepEqual(
+        triggers.rows.map((t) => t.name),
+        SERVER_TRIGGERS,
+        'a server trigger that is not search needs its desktop counterpart',
+      );
+      for (const table of SERVER_SEARCH_TABLES) {
+        assert.deepEqual(
+          server[table],
+          {
+            kind: 'table',
+            columns: {
+              line_id: { type: 'bigint', notNull: true, default: null },
+              text: { type: 'text', notNull: true, default: null },
+              words: { type: 'tsvector', notNull: false, default: null },
+            },
+            primaryKey: ['line_id'],
+            foreignKeys: ['line_id -> lines(id) on delete cascade'],
+            indexes: [`${table}_words(words)`],
+            checks: 0,
+          },
+          `search table ${table}: a line's text and its words, indexed`,
+        );
+        delete server[table];
+      }
       assert.deepEqual(Object.keys(server).sort(), Object.keys(desktop).sort(), 'tables and views');
       for (const name of Object.keys(desktop)) assert.deepEqual(server[name], desktop[name], `table ${name}`);
     } finally {

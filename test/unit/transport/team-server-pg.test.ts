@@ -1,0 +1,146 @@
+// `quire serve --database URL --files DIR`: a team server on a real PostgreSQL server store
+// (skipped where it is not installed). A project moved there by `quire migrate` is served
+// behind the same gate (log-in, sessions in the store, log-out); its pages, saving a
+// transcription under the signed-in account's name, a line's history and search answer from
+// PostgreSQL as from the folder; a method not yet ported answers an error naming it.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { addUser } from '../../../main/accounts/accounts.ts';
+import { NoAdminError, serveTeam } from '../../../main/app/team-server.ts';
+import { openServerStore } from '../../../main/db/pg/store.ts';
+import { moveProject } from '../../../main/project/move-project.ts';
+import { editPage } from '../../helpers/edit-page.ts';
+import { postgresForThisFile, postgresMissing } from '../../helpers/postgres.ts';
+import { newProject, tempDir } from '../../helpers/project.ts';
+
+const database = postgresForThisFile();
+const skip = postgresMissing;
+
+let app: Awaited<ReturnType<typeof serveTeam>> | undefined;
+let base: string;
+let files: string;
+let pageId: number;
+let lineId: number;
+
+before(async () => {
+  if (skip) return;
+  const page = await editPage();
+  pageId = page.pageId;
+  lineId = await page.add(100);
+  await page.add(200);
+  await page.api.saveTranscription({ lineId, text: 'Baptême de Marie' });
+  await addUser(page.project.db, 'ada', 'admin', 'ada-password');
+  await addUser(page.project.db, 'tom', 'transcriber', 'tom-password');
+  page.project.close();
+  const url = await database({ locale: 'C.UTF-8' });
+  files = join(tempDir(), 'files');
+  await moveProject({ from: page.project.root, to: url, files });
+  app = await serveTeam({ database: url, files }, { port: 0, sessionHours: 1 });
+  base = `http://127.0.0.1:${app.server.port}`;
+});
+after(() => app?.close());
+
+async function session(name: string): Promise<string> {
+  const res = await fetch(`${base}/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ name, password: `${name}-password` }),
+  });
+  assert.equal(res.status, 200, `${name} signs in`);
+  return res.headers.get('set-cookie')!.split(';')[0];
+}
+
+async function call(method: string, body: unknown, cookie?: string): Promise<{ status: number; body: any }> {
+  const res = await fetch(`${base}/api/${method}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(cookie ? { cookie } : {}) },
+    body: JSON.stringify(body),
+  });
+  return { status: res.status, body: await res.json() };
+}
+
+test('the gate: no session, no data; a wrong password is refused; log-out ends the session', { skip }, async () => {
+  assert.equal((await call('projectInfo', {})).status, 401);
+  const wrong = await fetch(`${base}/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ name: 'tom', password: 'not-his' }),
+  });
+  assert.equal(wrong.status, 401);
+  const cookie = await session('tom');
+  assert.deepEqual(await (await fetch(`${base}/auth/session`, { headers: { cookie } })).json(), { name: 'tom', role: 'transcriber' });
+  assert.equal((await fetch(`${base}/auth/logout`, { method: 'POST', headers: { cookie } })).status, 200);
+  assert.equal((await call('projectInfo', {}, cookie)).status, 401, 'the session is gone from the store');
+});
+
+test('pages, saving a line under the account’s name, its history and search answer from PostgreSQL', { skip }, async () => {
+  const cookie = await session('tom');
+  const info = await call('projectInfo', {}, cookie);
+  assert.equal(info.status, 200);
+  assert.deepEqual([info.body.documents, info.body.pages, info.body.lines, info.body.labeled], [1, 1, 2, 1]);
+  assert.match(info.body.path, /^postgres:\/\//);
+  const [doc] = (await call('listDocuments', {}, cookie)).body;
+  assert.equal((await call('listPages', { documentId: doc.id }, cookie)).body[0].id, pageId);
+  const page = (await call('getPage', { pageId }, cookie)).body;
+  assert.deepEqual(
+    page.lines.map((l: { id: number; text: string | null }) => l.text),
+    ['Baptême de Marie', null],
+  );
+  // The page's image and a line's crop, from the shared folder (as `quire migrate --files` filled it).
+  const image = await fetch(`${base}/images/${page.page.image}/page`, { headers: { cookie } });
+  assert.deepEqual([image.status, image.headers.get('content-type')], [200, 'image/png']);
+  const crop = await fetch(`${base}/line-image/${lineId}?crop=${page.lines[0].cropKey}`, { headers: { cookie } });
+  assert.deepEqual([crop.status, crop.headers.get('content-type')], [200, 'image/png']);
+  assert.ok((await crop.arrayBuffer()).byteLength > 100);
+  assert.equal((await fetch(`${base}/line-image/${lineId}?crop=0000000000000000`, { headers: { cookie } })).status, 404, 'a stale crop');
+  assert.equal((await fetch(`${base}/line-image/${lineId}`)).status, 401, 'images need a session too');
+  const saved = await call('saveTranscription', { lineId, text: 'Baptême de Marie-Anne', author: 'someone else' }, cookie);
+  assert.equal(saved.status, 200);
+  assert.equal(saved.body.author, 'tom', 'the signed-in account is the author, whatever the request says');
+  const history = (await call('lineHistory', { lineId }, cookie)).body;
+  assert.deepEqual(
+    history.map((t: { text: string; author: string }) => [t.text, t.author]),
+    [
+      ['Baptême de Marie-Anne', 'tom'],
+      ['Baptême de Marie', 'me'],
+    ],
+  );
+  const hits = (await call('search', { query: 'bapteme mar' }, cookie)).body;
+  assert.deepEqual(
+    hits.map((h: { lineId: number; snippet: string }) => [h.lineId, h.snippet]),
+    [[lineId, '[[Baptême]] de [[Marie]]-Anne']],
+    'the new text is found, accents folded',
+  );
+  assert.equal((await call('getPage', { pageId: 999 }, cookie)).body.message, 'no page 999');
+});
+
+test('a method not yet on the server store answers an error naming it; roles still hold', { skip }, async () => {
+  const cookie = await session('tom');
+  const undo = await call('undo', {}, cookie);
+  assert.deepEqual([undo.status, undo.body.code, undo.body.name], [501, 'not-available', 'NotOnServerStore']);
+  assert.match(undo.body.message, /^undo is not available on a PostgreSQL server store yet: it serves projectInfo, .*search/);
+  const admin = await session('ada');
+  const models = await call('listModels', {}, admin);
+  assert.equal(models.body.name, 'NotOnServerStore');
+  const forbidden = await call('deleteModel', { modelId: 1 }, cookie);
+  assert.deepEqual([forbidden.status, forbidden.body.name], [403, 'Forbidden'], 'a transcriber is refused before anything else');
+  assert.equal((await call('projectInfo', {}, cookie)).status, 200, 'the server goes on');
+});
+
+test('a server store without an admin is refused before serving', { skip }, async () => {
+  const project = newProject();
+  const url = await database();
+  const store = await openServerStore(url);
+  await store.end();
+  project.close();
+  await assert.rejects(
+    serveTeam({ database: url, files: join(tempDir(), 'f') }, { port: 0 }),
+    (e: Error) =>
+      e instanceof NoAdminError && /has no admin account: add one to the project folder with `quire user add DIR/.test(e.message),
+  );
+  await assert.rejects(
+    serveTeam({ database: url.replace(/quire_test_\w+/, 'no_such_db'), files: 'f' }, { port: 0 }),
+    /server store postgres:/,
+  );
+});
