@@ -5,6 +5,7 @@ import type { Point } from '../main/io/layout.ts';
 import { lineSpacing } from '../main/layout/baseline-metrics.ts';
 import { polygonIoU } from '../main/layout/line-metrics.ts';
 import { contains } from '../main/layout/polygon.ts';
+import { yAt } from '../main/layout/seg-polyline.ts';
 
 export interface PairGeometry {
   iou: number;
@@ -41,14 +42,10 @@ export function columnExtent(polygon: Point[], x: number): { top: number; bottom
 
 /** The height of a polyline at x (its points in any order; clamped to its ends). */
 export function heightAt(line: Point[], x: number): number {
-  const p = [...line].sort((a, b) => a[0] - b[0]);
-  if (x <= p[0][0]) return p[0][1];
-  for (let i = 1; i < p.length; i++) {
-    const [x0, y0] = p[i - 1];
-    const [x1, y1] = p[i];
-    if (x <= x1) return x1 === x0 ? y1 : y0 + ((y1 - y0) * (x - x0)) / (x1 - x0);
-  }
-  return p[p.length - 1][1];
+  return yAt(
+    [...line].sort((a, b) => a[0] - b[0]),
+    x,
+  );
 }
 
 const xRange = (points: Point[]): [number, number] => [Math.min(...points.map((p) => p[0])), Math.max(...points.map((p) => p[0]))];
