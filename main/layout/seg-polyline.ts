@@ -14,9 +14,15 @@ export function yAt(points: Point[], x: number): number {
   return points[points.length - 1][1];
 }
 
+/**
+ * Inner points closer than this (pixels) to a new end are left out: a polygon's vertices
+ * nearly on top of each other hide one another's handles when a user reshapes the line.
+ */
+const NEAR = 3;
+
 /** The polyline between x = from and x = to, its ends on the line. */
 function between(points: Point[], from: number, to: number): Point[] {
-  return [[from, yAt(points, from)], ...points.filter(([x]) => x > from && x < to), [to, yAt(points, to)]];
+  return [[from, yAt(points, from)], ...points.filter(([x]) => x >= from + NEAR && x <= to - NEAR), [to, yAt(points, to)]];
 }
 
 /** A polyline with each end moved inward by `by` along x (unchanged when that would leave under a third of it). */

@@ -25,6 +25,28 @@ test('trimEnds moves both ends inward along the line, not past a third of its le
     [90, 20],
   ]);
   assert.equal(trimEnds(slope, 0), slope);
+  // A point next to a new end is left out (it would sit on the end's handle).
+  assert.deepEqual(trimEnds(slope, 48), slope);
+  assert.deepEqual(trimEnds(slope, 30), [
+    [30, 16],
+    [50, 20],
+    [70, 20],
+  ]);
+  assert.deepEqual(trimEnds(slope, 2).length, 3);
+  assert.deepEqual(
+    trimEnds(
+      [
+        [0, 0],
+        [11, 0],
+        [50, 0],
+      ],
+      10,
+    ),
+    [
+      [10, 0],
+      [40, 0],
+    ],
+  );
   assert.equal(trimEnds(slope, 40), slope);
 });
 
