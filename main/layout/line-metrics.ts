@@ -34,9 +34,17 @@ export interface LineMatch {
   iouSum: number;
 }
 
-/** Greedy one-to-one matching, best IoU pairs first. */
-export function matchLines(found: Point[][], truth: Point[][], threshold = 0.5): LineMatch {
-  const pairs: Array<{ f: number; t: number; iou: number }> = [];
+export interface LinePair {
+  /** Index into the found lines. */
+  f: number;
+  /** Index into the true lines. */
+  t: number;
+  iou: number;
+}
+
+/** Greedy one-to-one matching, best IoU pairs first: the pairs at IoU ≥ threshold. */
+export function matchPairs(found: Point[][], truth: Point[][], threshold = 0.5): LinePair[] {
+  const pairs: LinePair[] = [];
   found.forEach((f, i) =>
     truth.forEach((t, j) => {
       if (!boxesOverlap(f, t)) return;
@@ -47,19 +55,25 @@ export function matchLines(found: Point[][], truth: Point[][], threshold = 0.5):
   pairs.sort((p, q) => q.iou - p.iou);
   const usedF = new Set<number>();
   const usedT = new Set<number>();
-  let iouSum = 0;
+  const kept: LinePair[] = [];
   for (const p of pairs) {
     if (usedF.has(p.f) || usedT.has(p.t)) continue;
     usedF.add(p.f);
     usedT.add(p.t);
-    iouSum += p.iou;
+    kept.push(p);
   }
-  const matched = usedF.size;
+  return kept;
+}
+
+/** Greedy one-to-one matching, best IoU pairs first. */
+export function matchLines(found: Point[][], truth: Point[][], threshold = 0.5): LineMatch {
+  const pairs = matchPairs(found, truth, threshold);
+  const matched = pairs.length;
   return {
     truth: truth.length,
     found: found.length,
     matched,
-    iouSum,
+    iouSum: pairs.reduce((s, p) => s + p.iou, 0),
     recall: truth.length ? matched / truth.length : 1,
     precision: found.length ? matched / found.length : 1,
   };

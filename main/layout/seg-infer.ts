@@ -8,7 +8,7 @@ import type { GrayImage } from '../ml/line-image.ts';
 import { segStride } from '../ml/seg-net.ts';
 import { pageStats } from '../ml/seg-train.ts';
 import type { Segmenter } from './seg-model-file.ts';
-import { postProcess, type PostOptions } from './seg-post.ts';
+import { postProcess, type PostOptions, type SegMaps } from './seg-post.ts';
 import type { RegionClass } from '../io/region-class.ts';
 
 export interface ModelLine {
@@ -55,7 +55,8 @@ export function segInput(small: GrayImage, stride: number): tf.Tensor4D {
   return tf.tensor4d(input, [1, H, W, 1]);
 }
 
-export function segmentWithModel(model: Segmenter, page: GrayImage, post: Partial<PostOptions> = {}): ModelSegmentation {
+/** The network's four maps for a page, at the model's page size (the scaled page's pixels). */
+export function predictMaps(model: Segmenter, page: GrayImage): SegMaps {
   const small = shrinkTo(page, model.header.pageSize);
   const stride = segStride(model.net.config);
   const W = Math.ceil(small.width / stride) * stride;
@@ -68,12 +69,14 @@ export function segmentWithModel(model: Segmenter, page: GrayImage, post: Partia
     for (let y = 0; y < small.height; y++) for (let x = 0; x < small.width; x++) out[y * small.width + x] = all[(y * W + x) * maps + c];
     return out;
   };
-  const result = postProcess(
-    { width: small.width, height: small.height, baseline: channel(0), line: channel(1), main: channel(2), margin: channel(3) },
-    post,
-  );
-  const sx = page.width / small.width;
-  const sy = page.height / small.height;
+  return { width: small.width, height: small.height, baseline: channel(0), line: channel(1), main: channel(2), margin: channel(3) };
+}
+
+/** Lines and regions from the maps, scaled back to a page of `width` × `height` pixels (split from the forward pass so post-processing can be tuned on stored maps). */
+export function layoutFromMaps(maps: SegMaps, width: number, height: number, post: Partial<PostOptions> = {}): ModelSegmentation {
+  const result = postProcess(maps, post);
+  const sx = width / maps.width;
+  const sy = height / maps.height;
   const scale = (points: Point[]): Point[] => points.map(([x, y]) => [Math.round(x * sx), Math.round(y * sy)]);
   // Lines in reading order: region by region.
   const order = result.regions.flatMap((r) => r.lines);
@@ -86,4 +89,8 @@ export function segmentWithModel(model: Segmenter, page: GrayImage, post: Partia
     })),
     regions: result.regions.map((r) => ({ region: r.region, polygon: scale(r.polygon), lines: r.lines.map((i) => position.get(i)!) })),
   };
+}
+
+export function segmentWithModel(model: Segmenter, page: GrayImage, post: Partial<PostOptions> = {}): ModelSegmentation {
+  return layoutFromMaps(predictMaps(model, page), page.width, page.height, post);
 }

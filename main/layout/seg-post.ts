@@ -1,6 +1,7 @@
 // From the segmentation network's maps to lines: connected bands of the baseline map that
 // the network is sure of somewhere are baseline pieces; pieces of one baseline are joined,
-// short ones and those nested in another line's body dropped. Each polygon reaches up and
+// a baseline running across a gap in the line map (table cells) is cut there, short ones
+// and those nested in another line's body dropped. Each polygon reaches up and
 // down from its baseline through the line map (which the network learned to leave a seam
 // in between lines), bounded by the neighbouring baselines; the region maps give each line
 // a class, and lines of one class that sit together form a region. Regions come in reading
@@ -8,6 +9,7 @@
 // bottom. Pure code on arrays, in the maps' pixels; the caller scales to the page.
 import type { Point } from '../io/layout.ts';
 import type { RegionClass } from '../io/region-class.ts';
+import { splitAtGaps, trimEnds, yAt } from './seg-polyline.ts';
 
 export interface SegMaps {
   width: number;
@@ -32,9 +34,17 @@ export interface PostRegion {
   lines: number[];
 }
 
+// "Tuning pages" below: the 31 pages of the training collections that no model trained on
+// (`npm run bench:segmentation -- --no-synthetic --no-classical --dev 4
+// --train-pages-per-collection 80`); bench/seg-polygon-analysis.ts measures where the
+// polygons differ from the true ones there.
 export interface PostOptions {
   baselineThreshold: number;
-  /** A baseline piece counts only where the network is this sure somewhere along it (hysteresis: faint show-through stays out). */
+  /**
+   * A baseline piece counts only where the network is this sure somewhere along it
+   * (hysteresis: faint show-through stays out). 0.8 rather than 0.7: on the tuning pages
+   * precision 0.713 → 0.738 and recall 0.649 → 0.652 (faint pieces were mostly false lines).
+   */
   baselinePeak: number;
   lineThreshold: number;
   /** Baselines shorter than this (pixels of the maps) are noise. */
@@ -47,17 +57,59 @@ export interface PostOptions {
   joinGapSpacings: number;
   /** …when their ends are this close vertically (in line spacings). */
   joinRiseSpacings: number;
+  /** A polygon reaches at most this many line spacings above its baseline… */
+  upSpacings: number;
+  /**
+   * …and this many below it. 0.4 rather than 0.6: the true polygons reach a median 0.28
+   * spacings below the baseline (0.44 at the 90th percentile) while a quarter of the found
+   * ones ran on to the old bound, into the next line's ascenders (tuning pages).
+   */
+  downSpacings: number;
+  /** Column by column, the reach is held within these multiples of the line's median reach. */
+  reachLow: number;
+  reachHigh: number;
+  /**
+   * The reach found above the baseline is scaled by this: the line map reaches a median 1.12×
+   * as high as the true polygons (tuning pages, matched lines); 0.9 brings it to ~1.0.
+   */
+  upScale: number;
+  /**
+   * The polygon's ends are moved inward by this many line spacings (the baseline keeps its
+   * length): found polygons began 0.11 spacings left of the true ones and ended 0.13 right of
+   * them (medians, tuning pages), the baseline band's rounded ends.
+   */
+  endTrimSpacings: number;
+  /**
+   * A baseline is cut in two where the line map just above it (a third of a spacing) is empty
+   * for this many line spacings: cells of a table row, or a line and a note level with it,
+   * whose baselines the network drew as one band (0: never cut).
+   */
+  splitGapSpacings: number;
+  /**
+   * A column counts as empty there when no more than this share of that third of a spacing is
+   * line body: 0.3 rather than 0 (wholly empty) cut 3 more true lines apart and raised
+   * precision 0.738 → 0.740 on the tuning pages (the line map's seams are rarely clean).
+   */
+  splitBodyShare: number;
 }
 
 export const DEFAULT_POST: PostOptions = {
   baselineThreshold: 0.4,
-  baselinePeak: 0.7,
+  baselinePeak: 0.8,
   lineThreshold: 0.35,
   minLength: 5,
   step: 6,
   minLengthSpacings: 0.5,
   joinGapSpacings: 1,
   joinRiseSpacings: 0.3,
+  upSpacings: 1.1,
+  downSpacings: 0.4,
+  reachLow: 0.7,
+  reachHigh: 1.3,
+  upScale: 0.9,
+  endTrimSpacings: 0.15,
+  splitGapSpacings: 0.3,
+  splitBodyShare: 0.3,
 };
 
 /** Connected components (8-neighbourhood) of the pixels above the threshold; labels from 1. */
@@ -168,17 +220,6 @@ function mergePieces(
   return lines.filter((l) => l.points.length >= 2);
 }
 
-/** The height of a polyline at x (clamped to its ends). */
-function yAt(points: Point[], x: number): number {
-  if (x <= points[0][0]) return points[0][1];
-  for (let i = 1; i < points.length; i++) {
-    const [x0, y0] = points[i - 1];
-    const [x1, y1] = points[i];
-    if (x <= x1) return x1 === x0 ? y1 : y0 + ((y1 - y0) * (x - x0)) / (x1 - x0);
-  }
-  return points[points.length - 1][1];
-}
-
 /**
  * A short baseline inside the body of a longer line (an ascender's loop, a descender, an
  * accent the network half took for a baseline) is not a line of its own. Isolated short
@@ -234,17 +275,28 @@ export function postProcess(maps: SegMaps, options: Partial<PostOptions> = {}): 
   const lengths = pieces.map((p) => lengthOf(p.points)).sort((a, b) => a - b);
   const long = lengths.length ? 0.3 * lengths[Math.floor(0.9 * (lengths.length - 1))] : 0;
   const gap = spacing(pieces.filter((p) => lengthOf(p.points) >= long).map((p) => p.points));
+  // The line body just above the baseline (a third of a spacing): where the line map is
+  // (nearly) empty there over a stretch, the baseline crosses a gap between two lines (table cells).
+  const body = (x: number, y: number) => {
+    const zone = Math.max(1, Math.round(gap / 3));
+    let n = 0;
+    for (let d = 1; d <= zone; d++) {
+      const yy = Math.round(y) - d;
+      if (yy >= 0 && maps.line[yy * width + Math.round(x)] >= o.lineThreshold) n++;
+    }
+    return n > o.splitBodyShare * zone;
+  };
+  const merged = mergePieces(pieces, gap, o).flatMap((m) =>
+    o.splitGapSpacings > 0 ? splitAtGaps(m.points, body, o.splitGapSpacings * gap).map((points) => ({ ...m, points })) : [m],
+  );
   const found = dropNested(
-    mergePieces(pieces, gap, o).filter(
-      (f) => f.points[f.points.length - 1][0] - f.points[0][0] >= Math.max(o.minLength, o.minLengthSpacings * gap),
-    ),
+    merged.filter((f) => f.points[f.points.length - 1][0] - f.points[0][0] >= Math.max(o.minLength, o.minLengthSpacings * gap)),
     gap,
   );
-  const lineOf = new Map<number, number>();
-  found.forEach((f, i) => {
-    for (const l of f.labels) lineOf.set(l, i);
-  });
-  const lines: PostLine[] = found.map(({ points, region }, index) => {
+  // Baseline pixels of the found lines (a label may belong to several pieces of a line cut in two).
+  const lineOf = new Set<number>(found.flatMap((f) => f.labels));
+  const lines: PostLine[] = found.map(({ points: full, region, labels: own }) => {
+    const points = trimEnds(full, o.endTrimSpacings * gap);
     // How far the line reaches above and below its baseline, column by column, through the
     // line map; stopped by another line's baseline and by a line spacing (ascenders of the
     // line below never belong to this one).
@@ -255,19 +307,20 @@ export function postProcess(maps: SegMaps, options: Partial<PostOptions> = {}): 
         if (yy < 0 || yy >= height) break;
         const k = yy * width + Math.round(x);
         if (maps.line[k] < o.lineThreshold && d > 1) break;
-        if (labels[k] && lineOf.has(labels[k]) && lineOf.get(labels[k]) !== index) break;
+        if (labels[k] && lineOf.has(labels[k]) && !own.includes(labels[k])) break;
       }
       return d - 1;
     };
-    const ups = points.map(([x, y]) => reach(x, y, -1, Math.ceil(gap * 1.1)));
-    const downs = points.map(([x, y]) => reach(x, y, 1, Math.ceil(gap * 0.6)));
+    const ups = points.map(([x, y]) => reach(x, y, -1, Math.ceil(gap * o.upSpacings)));
+    const downs = points.map(([x, y]) => reach(x, y, 1, Math.ceil(gap * o.downSpacings)));
     // Column by column reaches follow the ink but are noisy: held near the line's median.
     const mu = Math.max(2, median(ups));
     const md = Math.max(1, median(downs));
-    const top = points.map(([x, y], i): Point => [x, Math.max(0, y - Math.min(Math.max(ups[i], 0.7 * mu), 1.3 * mu))]);
-    const bottom = points.map(([x, y], i): Point => [x, Math.min(height, y + Math.min(Math.max(downs[i], 0.7 * md), 1.3 * md))]);
+    const held = (r: number, m: number) => Math.min(Math.max(r, o.reachLow * m), o.reachHigh * m);
+    const top = points.map(([x, y], i): Point => [x, Math.max(0, y - o.upScale * held(ups[i], mu))]);
+    const bottom = points.map(([x, y], i): Point => [x, Math.min(height, y + held(downs[i], md))]);
     const polygon = [...top, ...bottom.reverse()];
-    return { baseline: points, polygon, region };
+    return { baseline: full, polygon, region };
   });
   return { lines, regions: groupRegions(lines, gap) };
 }

@@ -185,6 +185,54 @@ test('post-processing: notes the network calls main text but that sit beside the
   const wide = mapsWithMarginalia();
   wide.margin.fill(0);
   wide.main.fill(1);
-  for (const base of [20, 32]) for (let y = base - 1; y < base + 1; y++) for (let x = 5; x < 38; x++) wide.baseline[y * wide.width + x] = 1;
+  for (const base of [20, 32]) {
+    for (let y = base - 1; y < base + 1; y++) for (let x = 5; x < 38; x++) wide.baseline[y * wide.width + x] = 1;
+    // The line body runs as far as the baseline (else the baseline is cut at the gap).
+    for (let y = base - 8; y < base + 3; y++) for (let x = 5; x < 38; x++) wide.line[y * wide.width + x] = 1;
+  }
   assert.ok(postProcess(wide).regions.every((r) => r.region === 'main'));
+});
+
+/** One row of two table cells: the baseline map runs on across the gap between them, the line map does not. */
+function mapsWithTableRow(): SegMaps {
+  const maps = mapsWithMarginalia();
+  const { width } = maps;
+  for (let y = 66; y < 80; y++) for (let x = 0; x < width; x++) maps.baseline[y * width + x] = maps.line[y * width + x] = 0;
+  for (let y = 67; y < 75; y++) for (let x = 40; x < 110; x++) maps.line[y * width + x] = x < 70 || x >= 80 ? 1 : 0;
+  for (let y = 74; y < 76; y++) for (let x = 40; x < 110; x++) maps.baseline[y * width + x] = 1;
+  // The gap is not quite clean: a sliver of line body along the baseline.
+  for (let x = 70; x < 80; x++) maps.line[73 * width + x] = 1;
+  return maps;
+}
+
+test('post-processing: a baseline running across a gap in the line map is two lines (table cells)', () => {
+  const row = (lines: ReturnType<typeof postProcess>['lines']) => lines.filter((l) => l.baseline[0][1] > 70);
+  const cells = row(postProcess(mapsWithTableRow()).lines).sort((a, b) => a.baseline[0][0] - b.baseline[0][0]);
+  assert.equal(cells.length, 2);
+  assert.ok(cells[0].baseline[cells[0].baseline.length - 1][0] < 70, 'the left cell ends before the gap');
+  assert.ok(cells[1].baseline[0][0] >= 80, 'the right cell begins after it');
+  for (const cell of cells) assert.ok(Math.min(...cell.polygon.map((p) => p[1])) >= 66);
+  assert.equal(row(postProcess(mapsWithTableRow(), { splitGapSpacings: 0 }).lines).length, 1);
+  assert.equal(row(postProcess(mapsWithTableRow(), { splitBodyShare: 0 }).lines).length, 1);
+});
+
+test('post-processing: a polygon stops 0.4 line spacings below its baseline, its ends a little inside the baseline', () => {
+  const maps = mapsWithMarginalia();
+  // The line map runs on 10 px below the first main line (spacing 15).
+  for (let y = 15; y < 25; y++) for (let x = 40; x < 110; x++) maps.line[y * maps.width + x] = 1;
+  const first = postProcess(maps)
+    .lines.filter((l) => l.region === 'main')
+    .sort((a, b) => a.baseline[0][1] - b.baseline[0][1])[0];
+  const bottom = Math.max(...first.polygon.map((p) => p[1]));
+  assert.ok(bottom <= 15 + 0.4 * 15, `bottom ${bottom}`);
+  const xs = first.polygon.map((p) => p[0]);
+  assert.ok(Math.min(...xs) > first.baseline[0][0] && Math.max(...xs) < first.baseline[first.baseline.length - 1][0]);
+});
+
+test('post-processing: a baseline band the network is nowhere more than 0.75 sure of is no line', () => {
+  const maps = mapsWithMarginalia();
+  for (let y = 58; y < 61; y++) for (let x = 40; x < 110; x++) maps.baseline[y * maps.width + x] = 0.75;
+  const { lines } = postProcess(maps);
+  assert.equal(lines.length, 5);
+  assert.ok(lines.every((l) => l.baseline[0][1] < 50));
 });

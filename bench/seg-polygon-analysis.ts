@@ -1,0 +1,156 @@
+// Where line-polygon IoU is lost on the tuning pages (pages of the training collections
+// that no model trained on, as `bench:segmentation --dev N`; never the held-out ones).
+// The network runs once per page and its maps are kept (optionally in a --cache file), so
+// several post-processing variants are scored on the same maps in one go: for each, the
+// bench's table (recall / precision at IoU ≥ 0.5, mean IoU, cBAD-style baselines) and,
+// with --analyse, how found polygons differ from the true ones around the true baseline.
+//
+//   npx tsx bench/seg-polygon-analysis.ts --dev 4 --train-pages-per-collection 80 \
+//     --cache /tmp/seg-maps.bin --analyse --variant '{}' --variant '{"lineThreshold":0.3}'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { deserialize, serialize } from 'node:v8';
+import { parseArgs } from 'node:util';
+import type { Point } from '../main/io/layout.ts';
+import { lineSpacing, scoreBaselines } from '../main/layout/baseline-metrics.ts';
+import { matchPairs } from '../main/layout/line-metrics.ts';
+import { layoutFromMaps, predictMaps } from '../main/layout/seg-infer.ts';
+import type { SegMaps } from '../main/layout/seg-post.ts';
+import { TRAIN_COLLECTIONS, loadPage } from './seg/real-pages.ts';
+import { tuningPages } from './seg/seg-data.ts';
+import { REAL_HEADER, emptyTotals, realRow, type RealTotals } from './seg/score-real.ts';
+import { pairGeometry, quantiles, splitsAndMerges, type PairGeometry } from './seg-polygon-geometry.ts';
+
+const { values } = parseArgs({
+  options: {
+    model: { type: 'string', default: 'resources/models/segmenter.qseg' },
+    dev: { type: 'string', default: '4' },
+    'train-pages-per-collection': { type: 'string', default: '80' },
+    cache: { type: 'string' },
+    variant: { type: 'string', multiple: true },
+    analyse: { type: 'boolean', default: false },
+    // Only the pages of collections whose name holds this (e.g. to look at one collection).
+    only: { type: 'string', default: '' },
+  },
+});
+
+interface StoredPage {
+  collection: string;
+  width: number;
+  height: number;
+  maps: SegMaps;
+  truth: Array<{ polygon: Point[]; baseline: Point[] | null }>;
+}
+
+async function pages(): Promise<StoredPage[]> {
+  const key = `${values.model}|${values.dev}|${values['train-pages-per-collection']}`;
+  if (values.cache && existsSync(values.cache)) {
+    const stored = deserialize(readFileSync(values.cache)) as { key: string; pages: StoredPage[] };
+    if (stored.key === key) return stored.pages;
+  }
+  const { loadSegmenter } = await import('../main/layout/seg-model-file.ts');
+  const { initBackend } = await import('../main/ml/backend.ts');
+  await initBackend();
+  const model = loadSegmenter(values.model);
+  const out: StoredPage[] = [];
+  for (const collection of TRAIN_COLLECTIONS) {
+    for (const entry of tuningPages(collection, Number(values.dev), Number(values['train-pages-per-collection']))) {
+      const page = await loadPage(entry);
+      if (!page) continue;
+      const { width, height } = page.image;
+      out.push({ collection, width, height, maps: predictMaps(model, page.image), truth: page.lines });
+      process.stderr.write('.');
+    }
+  }
+  process.stderr.write('\n');
+  if (values.cache) writeFileSync(values.cache, serialize({ key, pages: out }));
+  return out;
+}
+
+const table = (rows: string[][]) =>
+  [`| ${REAL_HEADER.join(' | ')} |`, `|${REAL_HEADER.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+
+const stored = (await pages()).filter((p) => p.collection.includes(values.only));
+for (const variant of values.variant ?? ['{}']) {
+  const post = JSON.parse(variant);
+  const totals = new Map<string, RealTotals>();
+  const geometry: PairGeometry[] = [];
+  const nearMisses: PairGeometry[] = [];
+  const counts = { split: 0, mergedSideBySide: 0, mergedAcross: 0, unmatchedTruth: 0, unmatchedFound: 0, foundNoTruth: 0 };
+  for (const page of stored) {
+    const t0 = performance.now();
+    const lines = layoutFromMaps(page.maps, page.width, page.height, post).lines;
+    const ms = performance.now() - t0;
+    const found = lines.map((l) => l.polygon);
+    const truth = page.truth.map((l) => l.polygon);
+    const pairs = matchPairs(found, truth);
+    const b = scoreBaselines(
+      lines.map((l) => l.baseline),
+      page.truth.flatMap((l) => (l.baseline ? [l.baseline] : [])),
+    );
+    const t = totals.get(page.collection) ?? emptyTotals();
+    totals.set(page.collection, t);
+    t.pages++;
+    t.truth += truth.length;
+    t.found += found.length;
+    t.matched += pairs.length;
+    t.iouSum += pairs.reduce((s, p) => s + p.iou, 0);
+    t.baselineTruth += b.truthPoints;
+    t.baselineTruthCovered += b.truthCovered;
+    t.baselineFound += b.foundPoints;
+    t.baselineFoundCovered += b.foundCovered;
+    t.ms += ms;
+    if (!values.analyse) continue;
+    const near = matchPairs(found, truth, 0.3).filter((p) => !pairs.some((q) => q.f === p.f || q.t === p.t));
+    const withBaseline = (list: typeof pairs) => list.filter((p) => page.truth[p.t].baseline);
+    const spacing = lineSpacing(page.truth.flatMap((l) => (l.baseline ? [l.baseline] : [])));
+    const geo = (p: (typeof pairs)[number]) =>
+      pairGeometry(lines[p.f], page.truth[p.t] as { polygon: Point[]; baseline: Point[] }, spacing, p.iou);
+    geometry.push(...withBaseline(pairs).map(geo));
+    nearMisses.push(...withBaseline(near).map(geo));
+    const sm = splitsAndMerges(lines, page.truth);
+    counts.split += sm.split;
+    counts.mergedSideBySide += sm.mergedSideBySide;
+    counts.mergedAcross += sm.mergedAcross;
+    counts.foundNoTruth += sm.foundNoTruth;
+    counts.unmatchedTruth += truth.length - pairs.length;
+    counts.unmatchedFound += found.length - pairs.length;
+  }
+  const rows = [...totals].map(([c, t]) => realRow(`trained, ${c.split('+')[1]}`, t));
+  const all = [...totals.values()].reduce((a, t) => {
+    for (const k of Object.keys(a) as Array<keyof RealTotals>) a[k] += t[k];
+    return a;
+  }, emptyTotals());
+  rows.push(realRow('**trained, all tuning pages**', all));
+  console.log(`\npost ${variant}\n\n${table(rows)}`);
+  if (!values.analyse) continue;
+  console.log(
+    `\nunmatched true lines ${counts.unmatchedTruth}, unmatched found ${counts.unmatchedFound} (of which overlapping no true line: ${counts.foundNoTruth});`,
+  );
+  console.log(
+    `true lines split into ≥ 2 found pieces: ${counts.split}; found lines spanning ≥ 2 true lines side by side: ${counts.mergedSideBySide}, one above the other: ${counts.mergedAcross}`,
+  );
+  for (const [name, list] of [
+    ['matched (IoU ≥ 0.5)', geometry],
+    ['near misses (IoU 0.3–0.5)', nearMisses],
+  ] as const) {
+    console.log(`\n${name}: ${list.length} pairs; quantiles 10/25/50/75/90 %, in true line spacings unless said`);
+    const fields: Array<keyof PairGeometry> = [
+      'iou',
+      'trueUp',
+      'foundUp',
+      'trueDown',
+      'foundDown',
+      'upRatio',
+      'downRatio',
+      'leftShift',
+      'rightShift',
+      'baselineShift',
+    ];
+    for (const f of fields)
+      console.log(
+        `  ${f.padEnd(14)} ${quantiles(list.map((g) => g[f]))
+          .map((v) => v.toFixed(2).padStart(6))
+          .join(' ')}`,
+      );
+  }
+}
