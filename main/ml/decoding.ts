@@ -29,16 +29,17 @@ const generalModels = new Map<string, CharLm>();
 let lastScorer: { key: string; scorer: LanguageScorer } | undefined;
 
 function scorerFor(spec: LanguageModelSpec): LanguageScorer {
-  const hash = createHash('sha256');
-  for (const t of spec.projectTexts) hash.update(t).update('\n');
-  const key = `${spec.file}\n${spec.projectShare}\n${hash.digest('hex')}`;
+  const mixed = spec.projectShare > 0 && spec.projectTexts.length > 0;
+  let key = spec.file;
+  if (mixed) {
+    const hash = createHash('sha256');
+    for (const t of spec.projectTexts) hash.update(t).update('\n');
+    key += `\n${spec.projectShare}\n${hash.digest('hex')}`;
+  }
   if (lastScorer?.key === key) return lastScorer.scorer;
   let general = generalModels.get(spec.file);
   if (!general) generalModels.set(spec.file, (general = CharLm.load(spec.file)));
-  const scorer =
-    spec.projectShare > 0 && spec.projectTexts.length > 0
-      ? new MixedLm(general, CharLm.train(spec.projectTexts, general.order), spec.projectShare)
-      : general;
+  const scorer = mixed ? new MixedLm(general, CharLm.train(spec.projectTexts, general.order), spec.projectShare) : general;
   lastScorer = { key, scorer };
   return scorer;
 }

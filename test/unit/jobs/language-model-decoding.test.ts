@@ -20,13 +20,17 @@ test("decoding with the language model mixes in the project's training and valid
     assert.equal(decodingFor(project, { beamWidth: 5 }), 5);
     const [held, ...rest] = [...made.labeled];
     setLineSplit(project.db, held[0], 'test');
-    const d = decodingFor(project, { languageModel: true, beamWidth: 2 });
+    const d = decodingFor(project, { languageModel: true, beamWidth: 2 }, { ...LANGUAGE_MODEL_DEFAULTS, projectShare: 0.3 });
     assert.ok(typeof d === 'object');
     const spec = d.languageModel;
     assert.equal(spec.file, BASE_LANGUAGE_MODEL_FILE);
     assert.deepEqual([...spec.projectTexts].sort(), rest.map(([, text]) => text).sort());
     assert.equal(spec.beamWidth, LANGUAGE_MODEL_DEFAULTS.beamWidth, 'at least the default beam');
     assert.equal(spec.weight, LANGUAGE_MODEL_DEFAULTS.weight);
+    // Not mixed in (the default share, 0): the texts are not sent to the readers at all.
+    const plain = decodingFor(project, { languageModel: true }, { ...LANGUAGE_MODEL_DEFAULTS, projectShare: 0 });
+    assert.ok(typeof plain === 'object');
+    assert.deepEqual(plain.languageModel.projectTexts, []);
   } finally {
     project.close();
   }
