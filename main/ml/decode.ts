@@ -1,8 +1,9 @@
-// CTC decoding of one line's posteriors: greedy (best path) and prefix beam search.
+// CTC decoding of one line's posteriors: greedy (best path) here; prefix beam search, with
+// or without a language model, in lm-decode.ts.
 // Both return label indices plus a confidence per emitted character: the mean posterior
 // of the frames that the best alignment assigns to that character. The line confidence is
 // the mean of the character confidences (1 for an empty line that is confidently blank).
-import { logAdd, NEG_INF } from './log-space.ts';
+import { NEG_INF } from './log-space.ts';
 
 export interface Posteriors {
   /** Log-probabilities, row-major [T, C]. */
@@ -52,52 +53,6 @@ export function greedyDecode(p: Posteriors, blank = 0): Decoded {
   }
   flush();
   return { labels, charConfidence, lineConfidence: meanOr(charConfidence, meanOr(blankProbs, 1)) };
-}
-
-interface Beam {
-  labels: number[];
-  /** Log-probability of the prefix ending in a blank / in its last label. */
-  pBlank: number;
-  pLabel: number;
-}
-
-/**
- * CTC prefix beam search (Hannun et al., 2014) without a language model. Character
- * confidences come from a Viterbi alignment of the winning text to the posteriors.
- */
-export function beamDecode(p: Posteriors, beamWidth = 8, blank = 0): Decoded {
-  const { logProbs, length: T, classes: C } = p;
-  let beams = new Map<string, Beam>([['', { labels: [], pBlank: 0, pLabel: NEG_INF }]]);
-  for (let t = 0; t < T; t++) {
-    const next = new Map<string, Beam>();
-    const get = (labels: number[]): Beam => {
-      const key = labels.join(',');
-      let b = next.get(key);
-      if (!b) next.set(key, (b = { labels, pBlank: NEG_INF, pLabel: NEG_INF }));
-      return b;
-    };
-    const row = t * C;
-    for (const beam of beams.values()) {
-      const total = logAdd(beam.pBlank, beam.pLabel);
-      const stay = get(beam.labels);
-      stay.pBlank = logAdd(stay.pBlank, total + logProbs[row + blank]);
-      const last = beam.labels.length ? beam.labels[beam.labels.length - 1] : -1;
-      if (last >= 0) stay.pLabel = logAdd(stay.pLabel, beam.pLabel + logProbs[row + last]);
-      for (let c = 0; c < C; c++) {
-        if (c === blank) continue;
-        const ext = get([...beam.labels, c]);
-        // Repeating the last label needs a blank in between.
-        const from = c === last ? beam.pBlank : total;
-        ext.pLabel = logAdd(ext.pLabel, from + logProbs[row + c]);
-      }
-    }
-    beams = new Map(
-      [...next.entries()].sort((a, b) => logAdd(b[1].pBlank, b[1].pLabel) - logAdd(a[1].pBlank, a[1].pLabel)).slice(0, beamWidth),
-    );
-  }
-  const best = beams.values().next().value as Beam;
-  const charConfidence = alignmentConfidence(p, best.labels, blank);
-  return { labels: best.labels, charConfidence, lineConfidence: meanOr(charConfidence, 1) };
 }
 
 /** Viterbi-aligns `labels` to the posteriors and averages each label's frame posteriors. */

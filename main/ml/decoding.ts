@@ -6,8 +6,8 @@
 import { createHash } from 'node:crypto';
 import { CharLm, MixedLm } from './char-lm.ts';
 import type { Codec } from './codec.ts';
-import { beamDecode, greedyDecode, type Decoded, type Posteriors } from './decode.ts';
-import { lmBeamDecode, type LanguageScorer } from './lm-decode.ts';
+import { greedyDecode, type Decoded, type Posteriors } from './decode.ts';
+import { beamDecode, lmBeamDecode, type LanguageScorer } from './lm-decode.ts';
 
 export interface LanguageModelSpec {
   /** The general model (.qlm). */

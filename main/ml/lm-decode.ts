@@ -107,3 +107,15 @@ export function lmBeamDecode(p: Posteriors, o: LmDecoding, blank = 0): Decoded {
   const lineConfidence = charConfidence.length ? charConfidence.reduce((a, b) => a + b, 0) / charConfidence.length : 1;
   return { labels: winner.labels, charConfidence, lineConfidence };
 }
+
+/** A language model that has no opinion: every character costs nothing. */
+const SILENT: LanguageScorer = { order: 1, logProb: () => 0 };
+
+/**
+ * CTC prefix beam search without a language model (every class tried in every frame).
+ * Character confidences come from a Viterbi alignment of the winning text to the posteriors.
+ */
+export function beamDecode(p: Posteriors, beamWidth = 8, blank = 0): Decoded {
+  const chars = Array.from({ length: p.classes }, () => '');
+  return lmBeamDecode(p, { lm: SILENT, chars, weight: 0, bonus: 0, beamWidth, minProb: 0 }, blank);
+}

@@ -6,8 +6,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CharLm, LINE_END, MixedLm } from '../../../main/ml/char-lm.ts';
-import { beamDecode, greedyDecode, type Posteriors } from '../../../main/ml/decode.ts';
-import { lmBeamDecode } from '../../../main/ml/lm-decode.ts';
+import { greedyDecode, type Posteriors } from '../../../main/ml/decode.ts';
+import { beamDecode, lmBeamDecode } from '../../../main/ml/lm-decode.ts';
 import { Rng } from '../../../main/ml/random.ts';
 
 const close = (a: number, b: number, tol = 1e-9) => assert.ok(Math.abs(a - b) < tol, `${a} vs ${b}`);

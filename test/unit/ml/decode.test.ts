@@ -1,7 +1,8 @@
 // Decoders on hand-made posteriors whose right answer is known.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { alignmentConfidence, beamDecode, greedyDecode, type Posteriors } from '../../../main/ml/decode.ts';
+import { alignmentConfidence, greedyDecode, type Posteriors } from '../../../main/ml/decode.ts';
+import { beamDecode } from '../../../main/ml/lm-decode.ts';
 
 /** Builds posteriors from rows of probabilities (each row sums to 1). */
 function post(rows: number[][]): Posteriors {
