@@ -10,6 +10,7 @@
 // like tfjs's own composite kernels do, so nothing here touches the autograd tape.
 import * as tf from '@tensorflow/tfjs';
 import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs';
+import { makeSlice, makeSplitV, makeUnpack } from './wasm-slice.ts';
 
 const { backend_util } = tf;
 
@@ -70,41 +71,45 @@ type Backend = {
 };
 
 /**
- * im2col in plain JS, straight into the wasm heap: row m = (n, oh, ow) holds the
- * KH·KW·CI input values under the filter at that output position (zeros in the padding).
- * Composing this from StridedSlice + Concat kernels cost 5–10× more.
+ * The im2col patches of lines n0..n1, transposed: row r = (kh·KW + kw)·CI + ci holds, for
+ * every output position m = (n, oh, ow), the input value under filter tap (kh, kw) of
+ * channel ci (zero in the padding). Built from xT = x as [CI, N, H, W], where each
+ * (row, line, output row) is one contiguous run of the input row at stride 1, so the
+ * patches are copied at memory speed (copyWithin) rather than gathered value by value.
+ * Transposed, because XNNPACK's products are fastest with the long dimension as the rows
+ * of the left operand: patchesᵀ [K, M] × dy [M, CO] is the filter gradient in the
+ * filter's own layout [KH, KW, CI, CO], with no transpose of the patches or the result.
  */
-function im2col(b: Backend, x: TensorInfo, info: ReturnType<typeof convInfoFor>, n0: number, n1: number): TensorInfo {
-  const [, H, W, CI] = x.shape;
+function im2colT(b: Backend, xT: TensorInfo, info: ReturnType<typeof convInfoFor>, n0: number, n1: number): TensorInfo {
+  const [CI, N, H, W] = xT.shape;
   const { outHeight: OH, outWidth: OW, strideHeight: sh, strideWidth: sw, filterHeight: KH, filterWidth: KW } = info;
   const { top, left } = info.padInfo;
-  const K = KH * KW * CI;
-  const out = b.makeOutput([(n1 - n0) * OH * OW, K], 'float32');
+  const M = (n1 - n0) * OH * OW;
+  const out = b.makeOutput([KH * KW * CI, M], 'float32');
   // Views are taken after allocating: growing the heap detaches older views.
   const p = b.typedArrayFromHeap(out);
-  const src = b.typedArrayFromHeap(x);
+  const src = b.typedArrayFromHeap(xT);
   p.fill(0);
-  // One view over the whole heap, so rows are copied with copyWithin (no per-copy views).
+  // One view over the whole heap, so runs are copied with copyWithin (no per-copy views).
   const heap = new Float32Array(p.buffer);
   const pBase = p.byteOffset / 4;
   const srcBase = src.byteOffset / 4;
-  let row = 0;
-  for (let n = n0; n < n1; n++) {
-    for (let oh = 0; oh < OH; oh++) {
-      for (let ow = 0; ow < OW; ow++, row++) {
-        let col = row * K;
-        for (let kh = 0; kh < KH; kh++) {
-          const ih = oh * sh + kh - top;
-          if (ih < 0 || ih >= H) {
-            col += KW * CI;
-            continue;
-          }
-          for (let kw = 0; kw < KW; kw++, col += CI) {
-            const iw = ow * sw + kw - left;
-            if (iw < 0 || iw >= W) continue;
-            const at = ((n * H + ih) * W + iw) * CI;
-            if (CI === 1) p[col] = src[at];
-            else heap.copyWithin(pBase + col, srcBase + at, srcBase + at + CI);
+  for (let kh = 0; kh < KH; kh++) {
+    for (let kw = 0; kw < KW; kw++) {
+      // Output columns whose input column iw = ow·sw + kw − left lies inside the line.
+      const owFirst = Math.max(0, Math.ceil((left - kw) / sw));
+      const owLast = Math.min(OW - 1, Math.floor((W - 1 + left - kw) / sw));
+      if (owLast < owFirst) continue;
+      for (let ci = 0; ci < CI; ci++) {
+        const row = pBase + ((kh * KW + kw) * CI + ci) * M;
+        for (let n = n0; n < n1; n++) {
+          for (let oh = 0; oh < OH; oh++) {
+            const ih = oh * sh + kh - top;
+            if (ih < 0 || ih >= H) continue;
+            const from = srcBase + ((ci * N + n) * H + ih) * W + kw - left;
+            const to = row + ((n - n0) * OH + oh) * OW;
+            if (sw === 1) heap.copyWithin(to + owFirst, from + owFirst, from + owLast + 1);
+            else for (let ow = owFirst; ow <= owLast; ow++) heap[to + ow] = heap[from + ow * sw];
           }
         }
       }
@@ -128,7 +133,7 @@ export function setPatchBudget(floats: number): void {
 
 /**
  * dW[kh,kw,ci,co] = Σ_{n,oh,ow} x[n, oh·sh+kh−pt, ow·sw+kw−pl, ci] · dy[n,oh,ow,co]
- * as matrix products over the im2col patches of x, M = N·OH·OW, one per chunk of lines.
+ * as matrix products patchesᵀ × dy over M = N·OH·OW, one per chunk of lines.
  */
 function conv2DBackpropFilter({ inputs, backend, attrs }: Parameters<KernelFunc>[0]): TensorInfo {
   const b = backend as unknown as Backend;
@@ -141,29 +146,25 @@ function conv2DBackpropFilter({ inputs, backend, attrs }: Parameters<KernelFunc>
   const K = info.filterHeight * info.filterWidth * info.inChannels;
   const CO = info.outChannels;
   const chunk = Math.max(1, Math.min(N, Math.floor(patchBudget / (P * K))));
+  const xT = call(b, 'Transpose', { x }, { perm: [3, 0, 1, 2] });
   const dy2 = reshape(b, dy, [N * P, CO]);
   let sum: TensorInfo | undefined;
   for (let n0 = 0; n0 < N; n0 += chunk) {
     const n1 = Math.min(N, n0 + chunk);
-    const patches = im2col(b, x, info, n0, n1);
+    const patchesT = im2colT(b, xT, info, n0, n1);
     const dyPart = chunk === N ? dy2 : call(b, 'Slice', { x: dy2 }, { begin: [n0 * P, 0], size: [(n1 - n0) * P, CO] });
-    // dWᵀ [CO, K] = dyᵀ [CO, M] × patches [M, K]: transposing dy moves CO·M floats, where
-    // transposing the patches would move K·M (9·CI·M), usually far more.
-    const dyT = call(b, 'Transpose', { x: dyPart }, { perm: [1, 0] });
-    const prodT = call(b, 'BatchMatMul', { a: dyT, b: patches }, { transposeA: false, transposeB: false });
-    free(b, patches, dyT, ...(dyPart === dy2 ? [] : [dyPart]));
+    const prod = call(b, 'BatchMatMul', { a: patchesT, b: dyPart }, { transposeA: false, transposeB: false });
+    free(b, patchesT, ...(dyPart === dy2 ? [] : [dyPart]));
     if (sum) {
-      const next = call(b, 'Add', { a: sum, b: prodT });
-      free(b, sum, prodT);
+      const next = call(b, 'Add', { a: sum, b: prod });
+      free(b, sum, prod);
       sum = next;
     } else {
-      sum = prodT;
+      sum = prod;
     }
   }
-  const prodT2 = reshape(b, sum!, [CO, K]);
-  const prod = call(b, 'Transpose', { x: prodT2 }, { perm: [1, 0] });
-  const out = reshape(b, prod, a.filterShape);
-  free(b, dy2, sum!, prodT2, prod);
+  const out = reshape(b, sum!, a.filterShape);
+  free(b, xT, dy2, sum!);
   return out;
 }
 
@@ -292,4 +293,7 @@ export function registerWasmTrainingKernels(): void {
   replace('BatchMatMul', makeBatchMatMul);
   replace('Identity', (original) => makeSharing(original, () => true));
   replace('Cast', (original) => makeSharing(original, (attrs, x) => attrs.dtype === x.dtype));
+  replace('Slice', makeSlice);
+  replace('SplitV', makeSplitV);
+  replace('Unpack', makeUnpack);
 }

@@ -127,3 +127,37 @@ test('conv2d filter gradient in chunks of lines (a small im2col budget) matches 
     setPatchBudget(4 * 1024 * 1024);
   }
 });
+
+// Slice, SplitV and Unpack read the input through a heap view (wasm-slice.ts): every
+// layout of cut must give the cpu backend's values, int32 included.
+for (const [name, shape, begin, size] of [
+  ['rows of a matrix', [7, 5], [2, 0], [3, 5]],
+  ['columns of a matrix', [7, 5], [1, 2], [4, 2]],
+  ['inner block of rank 4', [3, 4, 5, 6], [1, 1, 2, 0], [2, 2, 3, 6]],
+  ['middle axis of rank 3', [4, 6, 3], [0, 2, 0], [4, 3, 3]],
+  ['everything', [2, 3, 4], [0, 0, 0], [2, 3, 4]],
+  ['a scalar block', [3, 3], [2, 1], [1, 1]],
+] as const) {
+  test(`slice matches cpu (${name})`, async () => {
+    const r = await onBoth(() => {
+      const x = t([...shape], 40);
+      return [tf.slice(x, [...begin], [...size]), tf.cast(tf.slice(tf.cast(tf.mul(x, 100), 'int32'), [...begin], [...size]), 'float32')];
+    });
+    assertClose(r, 1e-9);
+  });
+}
+
+test('split and unstack match cpu on every axis, with gradients', async () => {
+  const r = await onBoth(() => {
+    const x = t([4, 6, 5], 41);
+    const outs: tf.Tensor[] = [];
+    for (const axis of [0, 1, 2]) {
+      outs.push(...tf.split(x, axis === 1 ? [1, 2, 3] : x.shape[axis] === 4 ? 2 : [2, 3], axis));
+      outs.push(...tf.unstack(x, axis));
+    }
+    const w = t([4, 3, 5], 42);
+    const loss = (a: tf.Tensor) => tf.sum(tf.mul(tf.split(a, [3, 3], 1)[1], w));
+    return [...outs, tf.grad(loss)(x)];
+  });
+  assertClose(r, 1e-9);
+});
