@@ -56,7 +56,10 @@ function pytorch(threads: number, [height, width]: number[]): Result {
   if (!hasTorch) return 'python3-torch is not installed (apt-get install python3-torch libopenblas0-pthread)';
   const blas = spawnSync('ldconfig', ['-p'], { encoding: 'utf8' }).stdout ?? '';
   if (!blas.includes('libopenblas')) return 'libopenblas0-pthread is not installed: the reference BLAS would make the comparison unfair';
-  const r = spawnSync(python, ['bench/torch_reference.py', String(threads), String(height), String(width)], { encoding: 'utf8' });
+  // OpenBLAS keeps its own thread pool whatever torch.set_num_threads says; without this
+  // "1 thread" let the BLAS calls use both cores (and wait on a busy one).
+  const env = { ...process.env, OPENBLAS_NUM_THREADS: String(threads), OMP_NUM_THREADS: String(threads) };
+  const r = spawnSync(python, ['bench/torch_reference.py', String(threads), String(height), String(width)], { encoding: 'utf8', env });
   return r.status === 0 ? JSON.parse(r.stdout.trim().split('\n').pop()!) : r.stderr.trim().slice(-120);
 }
 
