@@ -10,6 +10,7 @@
 // like tfjs's own composite kernels do, so nothing here touches the autograd tape.
 import * as tf from '@tensorflow/tfjs';
 import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs';
+import { makeMaxPoolGrad } from './wasm-pool.ts';
 import { makeSlice, makeSplitV, makeUnpack } from './wasm-slice.ts';
 
 const { backend_util } = tf;
@@ -296,4 +297,5 @@ export function registerWasmTrainingKernels(): void {
   replace('Slice', makeSlice);
   replace('SplitV', makeSplitV);
   replace('Unpack', makeUnpack);
+  replace('MaxPoolGrad', makeMaxPoolGrad);
 }

@@ -161,3 +161,27 @@ test('split and unstack match cpu on every axis, with gradients', async () => {
   });
   assertClose(r, 1e-9);
 });
+
+// MaxPoolGrad (wasm-pool.ts) for windows that tile the input, and the original kernel for
+// overlapping ones. For tiles, values are rounded to tenths and passed through a ReLU so
+// that many windows hold ties: the gradient must go to the first maximum in scan order, as
+// on cpu. (The original kernel breaks ties differently, so its case has none.)
+for (const [name, size, stride, ties] of [
+  ['2×2 tiles, ties', [2, 2], [2, 2], true],
+  ['2×1 tiles, ties', [2, 1], [2, 1], true],
+  ['3×3 overlapping, original kernel', [3, 3], [2, 2], false],
+] as const) {
+  test(`maxPool gradient matches cpu (${name})`, async () => {
+    const r = await onBoth(() => {
+      const raw = t([3, 8, 10, 5], 50);
+      const x = ties ? tf.relu(tf.div(tf.round(tf.mul(raw, 10)), 10)) : raw;
+      const loss = (a: tf.Tensor) => {
+        const y = tf.maxPool(a as tf.Tensor4D, [...size], [...stride], 'valid');
+        return tf.sum(tf.mul(y, t(y.shape, 51)));
+      };
+      return [tf.grad(loss)(x)];
+    });
+    // Overlapping windows sum several gradients into one pixel, in another order than cpu.
+    assertClose(r, 1e-6);
+  });
+}
