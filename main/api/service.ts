@@ -8,7 +8,8 @@ import { exportProject } from '../export/export-project.ts';
 import { documentSummaries, projectCounts } from '../db/documents.ts';
 import { pageSummaries } from '../db/pages.ts';
 import { getPage, lineHistory, search } from './pages.ts';
-import { UndoStack } from '../edits/undo-stack.ts';
+import { UndoHistories, UndoStack } from '../edits/undo-stack.ts';
+import { desktopRunner } from '../db/execute.ts';
 import { editMethods } from './edit-service.ts';
 import { modelMethods } from './model-service.ts';
 import { readingMethods } from './reading-service.ts';
@@ -26,7 +27,7 @@ export function createService(project: Project, emit: EventSink = () => {}, runn
   const db = project.db;
   const progress = (p: ImportProgress) => emit({ type: 'import-progress', ...p });
   return {
-    ...editMethods(project, history, emit),
+    ...editMethods({ run: desktopRunner(() => db), project }, UndoHistories.single(history), emit),
     ...modelMethods(project),
     ...readingMethods(project),
     ...jobMethods(project, runner),

@@ -1,19 +1,22 @@
 // The API of a team server on the server store (`quire serve --database URL`): the methods
 // whose queries are store-neutral operations (main/db/ops.ts) answer from PostgreSQL; the
 // others answer that they are not available there yet (code not-available, HTTP 501), naming
-// the method, rather than fail in some other way. What works: the project's counts, its documents and pages, a page with
-// its lines and regions, saving a transcription (its author the signed-in account), a line's
-// history and search. Editing shapes, undo, import, export, models and jobs still need a
-// project folder (`quire serve DIR`).
+// the method, rather than fail in some other way. What works: the project's counts, its
+// documents and pages, a page with its lines and regions, saving a transcription, the hand
+// edits of lines and regions (each one transaction, its author the signed-in account), undo
+// and redo of the account's own edits, a line's history and search. Finding lines, import,
+// export, models and jobs still need a project folder (`quire serve DIR`).
 import { basename } from 'node:path';
 import { schemas, type DocumentSummary, type Method, type PageSummary, type ProjectInfo, type QuireEvent } from '../../shared/api.ts';
 import { ApiError } from '../api/dispatch.ts';
+import { editMethods } from '../api/edit-service.ts';
 import { pageOps } from '../api/pages.ts';
 import { documents } from '../db/documents.ts';
-import type { Op } from '../db/ops.ts';
-import { performPg } from '../db/pg/execute.ts';
+import { serverRunner } from '../db/pg/execute.ts';
 import { displayUrl, type PgStore } from '../db/pg/store.ts';
 import { pages } from '../db/pages.ts';
+import { UndoHistories } from '../edits/undo-stack.ts';
+import { authorName } from '../project/author.ts';
 
 /** The methods a team server on PostgreSQL serves (README.md, "Team server"). */
 export const SERVER_STORE_METHODS = [
@@ -22,15 +25,39 @@ export const SERVER_STORE_METHODS = [
   'listPages',
   'getPage',
   'saveTranscription',
+  'updateLineGeometry',
+  'addLine',
+  'deleteLine',
+  'mergeLines',
+  'splitLine',
+  'moveLine',
+  'setSplit',
+  'addRegion',
+  'updateRegion',
+  'deleteRegion',
+  'moveRegion',
+  'sortRegionLines',
+  'undo',
+  'redo',
+  'undoState',
   'lineHistory',
   'search',
 ] as const satisfies readonly Method[];
 
+/** Where the server's events go: every window, or one account's (its undo history). */
+export interface ServerEvents {
+  broadcast(event: QuireEvent): void;
+  sendTo(account: string, event: QuireEvent): void;
+}
+
 /** The name a server project shows: its database's, from the URL. */
 const projectName = (url: string) => basename(new URL(url).pathname) || 'quire';
 
-export function serverStoreApi(store: PgStore, url: string, emit: (e: QuireEvent) => void) {
-  const run = <T>(op: Op<T>) => performPg(store, op);
+export function serverStoreApi(store: PgStore, url: string, events: ServerEvents) {
+  const run = serverRunner(store);
+  // Each account has its own undo history: its windows alone hear of it.
+  const emit = (e: QuireEvent) => (e.type === 'history-changed' ? events.sendTo(authorName(), e) : events.broadcast(e));
+  const edits = editMethods({ run }, UndoHistories.perAccount(), emit);
   const served = {
     async projectInfo(): Promise<ProjectInfo> {
       return { path: displayUrl(url), name: projectName(url), ...(await run(documents.projectCounts())) };
@@ -38,11 +65,22 @@ export function serverStoreApi(store: PgStore, url: string, emit: (e: QuireEvent
     listDocuments: (): Promise<DocumentSummary[]> => run(documents.documentSummaries()),
     listPages: ({ documentId }: { documentId: number }): Promise<PageSummary[]> => run(pages.pageSummaries(documentId)),
     getPage: ({ pageId }: { pageId: number }) => run(pageOps.pageView(pageId)),
-    async saveTranscription({ lineId, text, author }: { lineId: number; text: string; author?: string }) {
-      const row = await run(pageOps.savedTranscription(lineId, text, author));
-      emit({ type: 'line-saved', lineId, text: row.text });
-      return row;
-    },
+    saveTranscription: edits.saveTranscription,
+    updateLineGeometry: edits.updateLineGeometry,
+    addLine: edits.addLine,
+    deleteLine: edits.deleteLine,
+    mergeLines: edits.mergeLines,
+    splitLine: edits.splitLine,
+    moveLine: edits.moveLine,
+    setSplit: edits.setSplit,
+    addRegion: edits.addRegion,
+    updateRegion: edits.updateRegion,
+    deleteRegion: edits.deleteRegion,
+    moveRegion: edits.moveRegion,
+    sortRegionLines: edits.sortRegionLines,
+    undo: edits.undo,
+    redo: edits.redo,
+    undoState: edits.undoState,
     lineHistory: ({ lineId }: { lineId: number }) => run(pageOps.historyOf(lineId)),
     search: ({ query, limit }: { query: string; limit?: number }) => run(pageOps.searchHits(query, limit)),
   } satisfies Record<(typeof SERVER_STORE_METHODS)[number], (request: never) => Promise<unknown>>;

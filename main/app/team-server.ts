@@ -102,7 +102,10 @@ async function serveServerStore(p: ServerStoreProject, o: TeamServerOptions): Pr
           'add one to the project folder with `quire user add DIR NAME --role admin` before moving it there with `quire migrate`',
         );
       const pages = { root: p.files, images: new ImageStore(join(p.files, 'images')) };
-      const api = serverStoreApi(store, p.database, (event) => server?.broadcast(event));
+      const api = serverStoreApi(store, p.database, {
+        broadcast: (event) => server?.broadcast(event),
+        sendTo: (account, event) => server?.sendTo(account, event),
+      });
       return (server = await startTeamServer(o, run, {
         api: createDispatcher(api as unknown as QuireApi),
         images: () => pages.images,

@@ -17,7 +17,7 @@ import { checkLogin } from '../accounts/accounts.ts';
 import { FailureLimit } from '../accounts/rate-limit.ts';
 import type { Sessions } from '../accounts/sessions.ts';
 import type { Runner } from '../db/ops.ts';
-import { hostRefusal, type Admission, type Gate, type Refusal } from './gate.ts';
+import { hostRefusal, type Admission, type Gate, type Refusal, type SocketAdmission } from './gate.ts';
 import { readJson, send } from './http-io.ts';
 
 export const COOKIE = 'quire-session';
@@ -102,8 +102,10 @@ export class SessionGate implements Gate {
     return unauthorized('sign in first (your session has ended, or you have not signed in)');
   }
 
-  async admitSocket(req: IncomingMessage): Promise<boolean> {
-    return hostRefusal(req, this.hosts) === null && this.originOk(req) && (await this.caller(req)) !== null;
+  async admitSocket(req: IncomingMessage): Promise<SocketAdmission> {
+    if (hostRefusal(req, this.hosts) !== null || !this.originOk(req)) return false;
+    const caller = await this.caller(req);
+    return caller !== null && { caller };
   }
 
   route(req: IncomingMessage, res: ServerResponse, url: URL): boolean {

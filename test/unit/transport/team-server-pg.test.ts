@@ -2,10 +2,13 @@
 // (skipped where it is not installed). A project moved there by `quire migrate` is served
 // behind the same gate (log-in, sessions in the store, log-out); its pages, saving a
 // transcription under the signed-in account's name, a line's history and search answer from
-// PostgreSQL as from the folder; a method not yet ported answers an error naming it.
+// PostgreSQL as from the folder; two accounts edit lines and regions, each undoing its own
+// edits only, its windows alone told of its history; a method not yet ported answers an
+// error naming it.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
+import WebSocket from 'ws';
 import { addUser } from '../../../main/accounts/accounts.ts';
 import { NoAdminError, serveTeam } from '../../../main/app/team-server.ts';
 import { openServerStore } from '../../../main/db/pg/store.ts';
@@ -22,16 +25,18 @@ let base: string;
 let files: string;
 let pageId: number;
 let lineId: number;
+let otherId: number;
 
 before(async () => {
   if (skip) return;
   const page = await editPage();
   pageId = page.pageId;
   lineId = await page.add(100);
-  await page.add(200);
+  otherId = await page.add(200);
   await page.api.saveTranscription({ lineId, text: 'Baptême de Marie' });
   await addUser(page.project.db, 'ada', 'admin', 'ada-password');
   await addUser(page.project.db, 'tom', 'transcriber', 'tom-password');
+  await addUser(page.project.db, 'rev', 'reviewer', 'rev-password');
   page.project.close();
   const url = await database({ locale: 'C.UTF-8' });
   files = join(tempDir(), 'files');
@@ -115,11 +120,89 @@ test('pages, saving a line under the account’s name, its history and search an
   assert.equal((await call('getPage', { pageId: 999 }, cookie)).body.message, 'no page 999');
 });
 
+/** The history-changed events an account's window hears, as they come. */
+function historyEvents(cookie: string): Promise<{ labels: Array<string | null>; close(): void }> {
+  return new Promise((ok, fail) => {
+    const labels: Array<string | null> = [];
+    const ws = new WebSocket(`ws://127.0.0.1:${app!.server.port}/events`, { headers: { cookie } });
+    ws.on('message', (m) => {
+      const e = JSON.parse(String(m));
+      if (e.type === 'history-changed') labels.push(e.undo);
+    });
+    ws.on('open', () => ok({ labels, close: () => ws.close() }));
+    ws.on('error', fail);
+  });
+}
+
+const box = (x: number, y: number, w: number, h: number) => [
+  [x, y],
+  [x + w, y],
+  [x + w, y + h],
+  [x, y + h],
+];
+
+test(
+  'two accounts edit lines and regions; each undoes its own edits only, and only its windows hear of its history',
+  { skip },
+  async () => {
+    const tom = await session('tom');
+    const rev = await session('rev');
+    const tomHears = await historyEvents(tom);
+    const revHears = await historyEvents(rev);
+    const line = async (id: number) => (await call('getPage', { pageId }, tom)).body.lines.find((l: { id: number }) => l.id === id);
+    // A region drawn drops the history of its page for everyone (undo rewrites the page's order): first.
+    const region = await call('addRegion', { pageId, polygon: box(50, 50, 900, 250), type: 'paragraph' }, rev);
+    const reshaped = box(100, 190, 600, 60);
+    assert.equal((await call('updateLineGeometry', { lineId: otherId, polygon: reshaped, baseline: null }, rev)).status, 200);
+    const saved = await call('saveTranscription', { lineId: otherId, text: 'Item for candles' }, tom);
+    assert.equal(saved.body.author, 'tom');
+    const drawn = await call('addLine', { pageId, polygon: box(100, 400, 600, 40), baseline: null }, tom);
+    assert.equal(drawn.status, 200);
+    assert.equal((await call('updateRegion', { regionId: region.body.regionId, type: 'marginalia', excluded: true }, rev)).status, 200);
+    assert.deepEqual(
+      (await call('getPage', { pageId }, tom)).body.regions.map((r: { type: string; excluded: boolean }) => [r.type, r.excluded]),
+      [['marginalia', true]],
+    );
+    assert.deepEqual((await call('undoState', {}, tom)).body, { undo: 'drawn line', redo: null });
+    assert.deepEqual((await call('undoState', {}, rev)).body, { undo: 'shape of line 2', redo: null });
+
+    const undone = await call('undo', {}, tom);
+    assert.deepEqual([undone.status, undone.body.applied.label], [200, 'drawn line']);
+    assert.equal(await line(drawn.body.lineId), undefined, 'the drawn line is gone (to the archive)');
+    assert.equal((await call('undo', {}, tom)).body.applied.label, 'text of line 2');
+    assert.equal((await line(otherId)).text, null, "tom's text is undone");
+    assert.deepEqual((await line(otherId)).polygon, reshaped, "rev's shape stays");
+    assert.equal((await call('undo', {}, tom)).body.applied, null, 'tom has nothing more to undo: the shape is not his');
+    assert.equal((await call('undo', {}, rev)).body.applied.label, 'shape of line 2');
+    assert.deepEqual((await line(otherId)).box, { x: 100, y: 200, w: 600, h: 40 }, 'rev undid his own shape');
+    // Tom's text was saved over rev's shape, which is gone now: his step no longer fits the line.
+    const redo = await call('redo', {}, tom);
+    assert.match(redo.body.message, /^cannot redo “text of line 2”: a line it touched .* has changed since/);
+    assert.equal((await line(otherId)).text, null);
+    assert.deepEqual(
+      (await call('lineHistory', { lineId: otherId }, tom)).body.map((t: { text: string; author: string }) => [t.text, t.author]),
+      [['Item for candles', 'tom']],
+      'the row was withdrawn and brought back, never deleted',
+    );
+
+    // Each window hears its own account's history, never the other's.
+    await new Promise((r) => setTimeout(r, 100));
+    tomHears.close();
+    revHears.close();
+    assert.ok(!tomHears.labels.includes('shape of line 2'), `tom heard ${JSON.stringify(tomHears.labels)}`);
+    assert.ok(!revHears.labels.some((l) => l === 'drawn line' || l === 'text of line 2'), `rev heard ${JSON.stringify(revHears.labels)}`);
+    assert.ok(tomHears.labels.includes('drawn line') && revHears.labels.includes('shape of line 2'));
+  },
+);
+
 test('a method not yet on the server store answers an error naming it; roles still hold', { skip }, async () => {
   const cookie = await session('tom');
-  const undo = await call('undo', {}, cookie);
-  assert.deepEqual([undo.status, undo.body.code, undo.body.name], [501, 'not-available', 'NotOnServerStore']);
-  assert.match(undo.body.message, /^undo is not available on a PostgreSQL server store yet: it serves projectInfo, .*search/);
+  const find = await call('segmentPages', { pageIds: [pageId] }, cookie);
+  assert.deepEqual([find.status, find.body.code, find.body.name], [501, 'not-available', 'NotOnServerStore']);
+  assert.match(
+    find.body.message,
+    /^segmentPages is not available on a PostgreSQL server store yet: it serves projectInfo, .*undo, .*search/,
+  );
   const admin = await session('ada');
   const models = await call('listModels', {}, admin);
   assert.equal(models.body.name, 'NotOnServerStore');
