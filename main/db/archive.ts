@@ -1,8 +1,8 @@
 // The archive of removed lines (deleted_lines) and the rows it copies: a line's row, its
 // transcription rows, model readings and earlier shapes, as JSON; and putting them back.
-// Store-neutral operations (ops.ts), run on the desktop by the functions exported below.
+// Store-neutral operations (ops.ts), run by the programs of main/layout/line-archive.ts.
 import { sql } from 'kysely';
-import { now, onDesktop, qb } from './execute.ts';
+import { now, qb } from './execute.ts';
 import { all, first, found, lastId, map, none, run } from './ops.ts';
 import { SCHEMA_COLUMNS } from './schema.ts';
 
@@ -80,17 +80,3 @@ export const archive = {
   stillArchived: (archiveId: number) =>
     map(first(qb.selectFrom('deleted_lines').select('id').where('id', '=', archiveId).where('restored_at', 'is', null)), found),
 };
-
-export const {
-  lineRecord,
-  rowsOfLine,
-  insertArchiveEntry,
-  deleteLineRow,
-  archiveEntry,
-  archiveEntriesSince,
-  lastArchiveId,
-  markRestored,
-  idTaken,
-  insertArchivedRow,
-  stillArchived,
-} = onDesktop(archive);
