@@ -80,3 +80,33 @@ export async function bothStores(url: string): Promise<BothStores> {
     },
   };
 }
+
+/**
+ * Calls operations by module and name on both stores (`both`), and remembers which were
+ * called, so that a test can check it compared every operation of its modules. `unordered`:
+ * 'module.name' of operations whose rows come in no defined order.
+ */
+export function moduleCaller<Modules extends Record<string, Record<string, (...args: never[]) => Op<unknown>>>>(
+  s: BothStores,
+  modules: Modules,
+  unordered = new Set<string>(),
+) {
+  const called = new Set<string>();
+  const call = <M extends keyof Modules & string, F extends keyof Modules[M] & string>(
+    module: M,
+    name: F,
+    ...args: Modules[M][F] extends (...a: infer A) => unknown ? A : never
+  ): Promise<Modules[M][F] extends (...a: never[]) => Op<infer T> ? T : never> => {
+    called.add(`${module}.${name}`);
+    const operation = modules[module][name] as unknown as (...a: unknown[]) => Op<never>;
+    return s.both(`${module}.${name}(${JSON.stringify(args)})`, () => operation(...args), {
+      unordered: unordered.has(`${module}.${name}`),
+    });
+  };
+  /** The module operations not called yet. */
+  const uncalled = () =>
+    Object.entries(modules)
+      .flatMap(([m, ops]) => Object.keys(ops).map((name) => `${m}.${name}`))
+      .filter((name) => !called.has(name));
+  return { call, called, uncalled };
+}
