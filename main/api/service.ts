@@ -28,7 +28,7 @@ export function createService(project: Project, emit: EventSink = () => {}, runn
   const progress = (p: ImportProgress) => emit({ type: 'import-progress', ...p });
   return {
     ...editMethods({ run: desktopRunner(() => db), project }, UndoHistories.single(history), emit),
-    ...modelMethods(project),
+    ...modelMethods({ run: desktopRunner(() => db), root: project.root, project }),
     ...readingMethods(project),
     ...jobMethods(project, runner),
 

@@ -2,14 +2,18 @@
 // whose queries are store-neutral operations (main/db/ops.ts) answer from PostgreSQL; the
 // others answer that they are not available there yet (code not-available, HTTP 501), naming
 // the method, rather than fail in some other way. What works: the project's counts, its
-// documents and pages, a page with its lines and regions, saving a transcription, the hand
-// edits of lines and regions (each one transaction, its author the signed-in account), undo
-// and redo of the account's own edits, a line's history and search. Finding lines, import,
-// export, models and jobs still need a project folder (`quire serve DIR`).
+// documents and pages, a page with its lines and regions (and the model's readings of its
+// lines), saving a transcription, the hand edits of lines and regions (each one transaction,
+// its author the signed-in account), undo and redo of the account's own edits, a line's
+// history, search, the model versions (listed, renamed, deleted, the current one, the bundled
+// base model added, their weights in the shared folder's models/) and the project's settings.
+// Finding lines, import, export, training and transcription jobs still need a project
+// folder (`quire serve DIR`).
 import { basename } from 'node:path';
 import { schemas, type DocumentSummary, type Method, type PageSummary, type ProjectInfo, type QuireEvent } from '../../shared/api.ts';
 import { ApiError } from '../api/dispatch.ts';
 import { editMethods } from '../api/edit-service.ts';
+import { modelMethods } from '../api/model-service.ts';
 import { pageOps } from '../api/pages.ts';
 import { documents } from '../db/documents.ts';
 import { serverRunner } from '../db/pg/execute.ts';
@@ -42,6 +46,14 @@ export const SERVER_STORE_METHODS = [
   'undoState',
   'lineHistory',
   'search',
+  'listModels',
+  'listModelVersions',
+  'addBaseModel',
+  'renameModel',
+  'deleteModel',
+  'setCurrentModel',
+  'projectSettings',
+  'rememberTrainingChoices',
 ] as const satisfies readonly Method[];
 
 /** Where the server's events go: every window, or one account's (its undo history). */
@@ -53,11 +65,13 @@ export interface ServerEvents {
 /** The name a server project shows: its database's, from the URL. */
 const projectName = (url: string) => basename(new URL(url).pathname) || 'quire';
 
-export function serverStoreApi(store: PgStore, url: string, events: ServerEvents) {
+/** `files`: the shared folder of the project's files (images/, models/). */
+export function serverStoreApi(store: PgStore, url: string, files: string, events: ServerEvents) {
   const run = serverRunner(store);
   // Each account has its own undo history: its windows alone hear of it.
   const emit = (e: QuireEvent) => (e.type === 'history-changed' ? events.sendTo(authorName(), e) : events.broadcast(e));
   const edits = editMethods({ run }, UndoHistories.perAccount(), emit);
+  const models = modelMethods({ run, root: files });
   const served = {
     async projectInfo(): Promise<ProjectInfo> {
       return { path: displayUrl(url), name: projectName(url), ...(await run(documents.projectCounts())) };
@@ -83,6 +97,14 @@ export function serverStoreApi(store: PgStore, url: string, events: ServerEvents
     undoState: edits.undoState,
     lineHistory: ({ lineId }: { lineId: number }) => run(pageOps.historyOf(lineId)),
     search: ({ query, limit }: { query: string; limit?: number }) => run(pageOps.searchHits(query, limit)),
+    listModels: models.listModels,
+    listModelVersions: models.listModelVersions,
+    addBaseModel: models.addBaseModel,
+    renameModel: models.renameModel,
+    deleteModel: models.deleteModel,
+    setCurrentModel: models.setCurrentModel,
+    projectSettings: models.projectSettings,
+    rememberTrainingChoices: models.rememberTrainingChoices,
   } satisfies Record<(typeof SERVER_STORE_METHODS)[number], (request: never) => Promise<unknown>>;
   const table: Record<string, (request: never) => Promise<unknown>> = { ...served };
   for (const method of Object.keys(schemas) as Method[])

@@ -102,7 +102,7 @@ async function serveServerStore(p: ServerStoreProject, o: TeamServerOptions): Pr
           'add one to the project folder with `quire user add DIR NAME --role admin` before moving it there with `quire migrate`',
         );
       const pages = { root: p.files, images: new ImageStore(join(p.files, 'images')) };
-      const api = serverStoreApi(store, p.database, {
+      const api = serverStoreApi(store, p.database, p.files, {
         broadcast: (event) => server?.broadcast(event),
         sendTo: (account, event) => server?.sendTo(account, event),
       });

@@ -1,6 +1,7 @@
 // Model versions: one row per trained recognizer, its weights a file named by their hash.
 // Store-neutral operations (ops.ts), run on the desktop by the functions exported below and
 // on the server store by the team server.
+import type { Selectable } from 'kysely';
 import type { ModelsTable } from './schema.ts';
 import { onDesktop, qb } from './execute.ts';
 import { all, first, found, lastId, map, none, run, step, transaction } from './ops.ts';
@@ -17,6 +18,9 @@ export interface ModelRow {
   backend: string | null;
   durationS: number | null;
 }
+
+/** A version's row as read. */
+export type StoredModel = Selectable<ModelsTable>;
 
 const countOf = (r: { n: number } | undefined) => r!.n;
 
@@ -39,10 +43,10 @@ export const models = {
       lastId,
     ),
 
-  modelRow: (id: number) => first(qb.selectFrom('models').selectAll().where('id', '=', id)),
+  modelRow: (id: number) => first<StoredModel>(qb.selectFrom('models').selectAll().where('id', '=', id)),
 
   /** Every version, oldest first. */
-  modelRows: () => all(qb.selectFrom('models').selectAll().orderBy('id')),
+  modelRows: () => all<StoredModel>(qb.selectFrom('models').selectAll().orderBy('id')),
 
   modelExists: (id: number) => map(first(qb.selectFrom('models').select('id').where('id', '=', id)), found),
 

@@ -7,15 +7,22 @@
 // error naming it.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import WebSocket from 'ws';
 import { addUser } from '../../../main/accounts/accounts.ts';
 import { NoAdminError, serveTeam } from '../../../main/app/team-server.ts';
 import { openServerStore } from '../../../main/db/pg/store.ts';
+import { upsertPrediction } from '../../../main/db/predictions.ts';
+import { initBackend } from '../../../main/ml/backend.ts';
+import { Codec } from '../../../main/ml/codec.ts';
+import { Recognizer } from '../../../main/ml/model.ts';
+import { saveVersion } from '../../../main/models/registry.ts';
 import { moveProject } from '../../../main/project/move-project.ts';
 import { editPage } from '../../helpers/edit-page.ts';
 import { postgresForThisFile, postgresMissing } from '../../helpers/postgres.ts';
 import { newProject, tempDir } from '../../helpers/project.ts';
+import { TINY } from '../../helpers/tiny-model.ts';
 
 const database = postgresForThisFile();
 const skip = postgresMissing;
@@ -37,6 +44,20 @@ before(async () => {
   await addUser(page.project.db, 'ada', 'admin', 'ada-password');
   await addUser(page.project.db, 'tom', 'transcriber', 'tom-password');
   await addUser(page.project.db, 'rev', 'reviewer', 'rev-password');
+  // A model version and its reading of the first line, moved to the server with the rest.
+  await initBackend();
+  const codec = new Codec([...'abcdefg ']);
+  const tiny = saveVersion(page.project, new Recognizer({ ...TINY, classes: codec.classes }, 1), codec, {
+    name: 'tiny',
+    kind: 'finetune',
+    parentId: null,
+    config: {},
+    metrics: {},
+    trainingSet: [],
+    backend: 'wasm',
+    durationS: 1,
+  });
+  upsertPrediction(page.project.db, lineId, tiny.id, { text: 'Bapteme de Marie', confidence: 0.75, charConfidence: '[0.75]' });
   page.project.close();
   const url = await database({ locale: 'C.UTF-8' });
   files = join(tempDir(), 'files');
@@ -195,6 +216,46 @@ test(
   },
 );
 
+test(
+  'model versions on the server store: listed with their readings, renamed, made current, the base model added and a version deleted, weights in the shared folder',
+  { skip },
+  async () => {
+    const ada = await session('ada');
+    const rev = await session('rev');
+    const tom = await session('tom');
+    const weights = () => readdirSync(join(files, 'models')).sort();
+    const [tiny] = (await call('listModels', {}, tom)).body;
+    assert.deepEqual([tiny.name, tiny.readings, tiny.base, tiny.usedBy], ['tiny', 1, false, []]);
+    const line = (await call('getPage', { pageId }, tom)).body.lines.find((l: { id: number }) => l.id === lineId);
+    assert.deepEqual([line.prediction.modelId, line.prediction.text, line.prediction.confidence], [tiny.id, 'Bapteme de Marie', 0.75]);
+    assert.deepEqual((await call('projectSettings', {}, tom)).body, { currentModelId: null, trainingChoices: null });
+
+    assert.equal((await call('setCurrentModel', { modelId: tiny.id }, rev)).status, 200);
+    assert.equal((await call('renameModel', { modelId: tiny.id, name: ' registers ' }, rev)).status, 200);
+    assert.equal((await call('listModelVersions', {}, tom)).body[0].name, 'registers');
+    assert.equal((await call('projectSettings', {}, tom)).body.currentModelId, tiny.id);
+
+    const base = (await call('addBaseModel', {}, rev)).body;
+    assert.equal(base.base, true);
+    assert.ok(weights().includes(`${(await call('listModelVersions', {}, tom)).body[1].weightsHash}.qmodel`), 'its weights written there');
+    assert.ok(!weights().some((f) => f.startsWith('incoming-')), 'no half-written file left');
+    assert.equal((await call('addBaseModel', {}, rev)).body.id, base.id, 'added once');
+
+    const refused = await call('deleteModel', { modelId: base.id }, ada);
+    assert.match(refused.body.message, /is the bundled base model, which cannot be deleted/);
+    const tinyFile = `${(await call('listModelVersions', {}, tom)).body[0].weightsHash}.qmodel`;
+    assert.ok(weights().includes(tinyFile));
+    assert.equal((await call('deleteModel', { modelId: tiny.id }, ada)).status, 200);
+    assert.ok(!weights().includes(tinyFile), 'its weights are gone from the shared folder');
+    assert.deepEqual(
+      (await call('listModels', {}, tom)).body.map((m: { id: number }) => m.id),
+      [base.id],
+    );
+    assert.equal((await call('projectSettings', {}, tom)).body.currentModelId, null, 'it was the current model');
+    assert.equal((await call('getPage', { pageId }, tom)).body.lines.find((l: { id: number }) => l.id === lineId).prediction, null);
+  },
+);
+
 test('a method not yet on the server store answers an error naming it; roles still hold', { skip }, async () => {
   const cookie = await session('tom');
   const find = await call('segmentPages', { pageIds: [pageId] }, cookie);
@@ -204,8 +265,8 @@ test('a method not yet on the server store answers an error naming it; roles sti
     /^segmentPages is not available on a PostgreSQL server store yet: it serves projectInfo, .*undo, .*search/,
   );
   const admin = await session('ada');
-  const models = await call('listModels', {}, admin);
-  assert.equal(models.body.name, 'NotOnServerStore');
+  const jobs = await call('listJobs', {}, admin);
+  assert.equal(jobs.body.name, 'NotOnServerStore');
   const forbidden = await call('deleteModel', { modelId: 1 }, cookie);
   assert.deepEqual([forbidden.status, forbidden.body.name], [403, 'Forbidden'], 'a transcriber is refused before anything else');
   assert.equal((await call('projectInfo', {}, cookie)).status, 200, 'the server goes on');
