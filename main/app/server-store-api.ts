@@ -6,13 +6,15 @@
 // lines), saving a transcription, the hand edits of lines and regions (each one transaction,
 // its author the signed-in account), undo and redo of the account's own edits, a line's
 // history, search, the model versions (listed, renamed, deleted, the current one, the bundled
-// base model added, their weights in the shared folder's models/) and the project's settings.
-// Finding lines, import, export, training and transcription jobs still need a project
-// folder (`quire serve DIR`).
+// base model added, their weights in the shared folder's models/), the lines to read next by
+// the model's confidence, the jobs' list and the project's settings. Finding lines, import,
+// export, and starting training and transcription jobs still need a project folder
+// (`quire serve DIR`).
 import { basename } from 'node:path';
 import { schemas, type DocumentSummary, type Method, type PageSummary, type ProjectInfo, type QuireEvent } from '../../shared/api.ts';
 import { ApiError } from '../api/dispatch.ts';
 import { editMethods } from '../api/edit-service.ts';
+import { jobList } from '../api/job-service.ts';
 import { modelMethods } from '../api/model-service.ts';
 import { pageOps } from '../api/pages.ts';
 import { documents } from '../db/documents.ts';
@@ -20,6 +22,7 @@ import { serverRunner } from '../db/pg/execute.ts';
 import { displayUrl, type PgStore } from '../db/pg/store.ts';
 import { pages } from '../db/pages.ts';
 import { UndoHistories } from '../edits/undo-stack.ts';
+import { lineChoices } from '../jobs/suggest.ts';
 import { authorName } from '../project/author.ts';
 
 /** The methods a team server on PostgreSQL serves (README.md, "Team server"). */
@@ -54,6 +57,9 @@ export const SERVER_STORE_METHODS = [
   'setCurrentModel',
   'projectSettings',
   'rememberTrainingChoices',
+  'suggestLines',
+  'reviewLines',
+  'listJobs',
 ] as const satisfies readonly Method[];
 
 /** Where the server's events go: every window, or one account's (its undo history). */
@@ -105,6 +111,10 @@ export function serverStoreApi(store: PgStore, url: string, files: string, event
     setCurrentModel: models.setCurrentModel,
     projectSettings: models.projectSettings,
     rememberTrainingChoices: models.rememberTrainingChoices,
+    suggestLines: ({ modelId, limit }: { modelId?: number | null; limit: number }) => run(lineChoices.suggestLines(modelId ?? null, limit)),
+    reviewLines: ({ limit }: { limit: number }) => run(lineChoices.reviewLines(limit)),
+    // The jobs' rows (those moved with the project, or run by a worker); none is started here yet.
+    listJobs: () => jobList(run),
   } satisfies Record<(typeof SERVER_STORE_METHODS)[number], (request: never) => Promise<unknown>>;
   const table: Record<string, (request: never) => Promise<unknown>> = { ...served };
   for (const method of Object.keys(schemas) as Method[])

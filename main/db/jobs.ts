@@ -1,7 +1,7 @@
 // Job rows: kind, state, config, progress and log (main/jobs/jobs.ts is their lifecycle).
 // Store-neutral operations (ops.ts), run on the desktop by the functions exported below and
 // on the server store by the team server.
-import { sql } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import type { JobsTable } from './schema.ts';
 import { now, onDesktop, qb } from './execute.ts';
 import { all, first, lastId, map, none, run } from './ops.ts';
@@ -9,14 +9,17 @@ import { all, first, lastId, map, none, run } from './ops.ts';
 type Kind = JobsTable['kind'];
 type State = JobsTable['state'];
 
+/** A job's row as read. */
+export type JobRow = Selectable<JobsTable>;
+
 export const jobs = {
   insertJob: (kind: Kind, state: State, config: string, progress: string) =>
     map(run(qb.insertInto('jobs').values({ kind, state, config, progress })), lastId),
 
-  jobRow: (id: number) => first(qb.selectFrom('jobs').selectAll().where('id', '=', id)),
+  jobRow: (id: number) => first<JobRow>(qb.selectFrom('jobs').selectAll().where('id', '=', id)),
 
   /** Every job, oldest first. */
-  jobRows: () => all(qb.selectFrom('jobs').selectAll().orderBy('id')),
+  jobRows: () => all<JobRow>(qb.selectFrom('jobs').selectAll().orderBy('id')),
 
   /** Changes what is given (null: unchanged); `log` is appended. */
   updateJobRow: (

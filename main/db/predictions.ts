@@ -2,9 +2,9 @@
 // Store-neutral operations (ops.ts), run on the desktop by the functions exported below and
 // on the server store by the team server.
 import { now, onDesktop, qb, template } from './execute.ts';
-import { IDS_PER_QUERY } from './id-chunks.ts';
+import { inChunks } from './id-chunks.ts';
 import { notExcluded } from './line-sets.ts';
-import { all, changed, first, map, run, step, type Program } from './ops.ts';
+import { all, changed, first, map, run, type Program } from './ops.ts';
 
 export interface Reading {
   text: string;
@@ -67,13 +67,10 @@ export const predictions = {
 
   /** Which of these lines the job has stored a reading of (the ids asked in slices, see id-chunks.ts). */
   *linesReadByJob(jobId: number, lineIds: readonly number[]): Program<Set<number>> {
-    const read = new Set<number>();
-    for (let i = 0; i < lineIds.length; i += IDS_PER_QUERY) {
-      const ids = lineIds.slice(i, i + IDS_PER_QUERY);
-      const rows = yield* step(all(qb.selectFrom('predictions').select('line_id').where('job_id', '=', jobId).where('line_id', 'in', ids)));
-      for (const r of rows) read.add(r.line_id);
-    }
-    return read;
+    const rows = yield* inChunks(lineIds, (ids) =>
+      all(qb.selectFrom('predictions').select('line_id').where('job_id', '=', jobId).where('line_id', 'in', ids)),
+    );
+    return new Set(rows.map((r) => r.line_id));
   },
 
   /** How many readings the job stored (one per line at most: the key is line and model). */

@@ -1,10 +1,11 @@
 // The modules of a project's records beside its pages (settings, model versions, their
-// readings of lines, jobs), written once as operations (main/db/ops.ts): every operation of
+// readings of lines, jobs, and the lines as data for them), written once as operations (main/db/ops.ts): every operation of
 // each is called with the same arguments on the desktop's SQLite and on a real PostgreSQL,
 // and must answer the same (test/helpers/both-stores.ts). Skipped where PostgreSQL is not
 // installed.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { dataset } from '../../../main/db/dataset.ts';
 import { documents } from '../../../main/db/documents.ts';
 import { jobs } from '../../../main/db/jobs.ts';
 import { lines } from '../../../main/db/lines.ts';
@@ -13,13 +14,16 @@ import { pages } from '../../../main/db/pages.ts';
 import { predictions } from '../../../main/db/predictions.ts';
 import { regions } from '../../../main/db/regions.ts';
 import { settings } from '../../../main/db/settings.ts';
+import { transcriptions } from '../../../main/db/transcriptions.ts';
 import { bothStores, moduleCaller } from '../../helpers/both-stores.ts';
 import { postgresForThisFile, postgresMissing } from '../../helpers/postgres.ts';
 
 const database = postgresForThisFile();
 const skip = postgresMissing;
 
-const MODULES = { settings, models, predictions, jobs };
+const MODULES = { settings, models, predictions, jobs, dataset };
+/** Rows in no defined order. */
+const UNORDERED = new Set(['dataset.predictedLineRows', 'dataset.linesToReadAmong']);
 
 const reading = (text: string, confidence: number) => ({
   text,
@@ -27,9 +31,9 @@ const reading = (text: string, confidence: number) => ({
   charConfidence: JSON.stringify([...text].map(() => confidence)),
 });
 
-test('every operation of settings, models, predictions and jobs answers the same on SQLite and PostgreSQL', { skip }, async () => {
+test('every operation of settings, models, predictions, jobs and dataset answers the same on SQLite and PostgreSQL', { skip }, async () => {
   const s = await bothStores(await database());
-  const { call, uncalled } = moduleCaller(s, MODULES);
+  const { call, uncalled } = moduleCaller(s, MODULES, UNORDERED);
   try {
     // A page of three lines, the third in a region excluded from transcription.
     const doc = await s.both('document', () => documents.insertDocument({ name: 'R', kind: 'scan', sourcePath: '/r', sourceHash: 'r' }));
@@ -130,6 +134,31 @@ test('every operation of settings, models, predictions and jobs answers the same
       [seg],
     );
     assert.equal((await call('jobs', 'jobRows')).length, 3);
+
+    // The lines as data: a labeled, an unlabeled and an excluded line; the first two read by m2.
+    await s.both('a label', () => transcriptions.addTranscription(a, 'Item', 'me', 'human'));
+    assert.deepEqual(
+      (await call('dataset', 'labeledLineRows')).map((r) => [r.lineId, r.text]),
+      [[a, 'Item']],
+    );
+    assert.deepEqual(await call('dataset', 'datasetLineIds'), [a, b]);
+    assert.deepEqual(
+      (await call('dataset', 'unlabeledLineRows')).map((r) => r.id),
+      [b],
+    );
+    assert.deepEqual(
+      (await call('dataset', 'linesToRead')).map((r) => r.id),
+      [a, b],
+    );
+    assert.equal((await call('dataset', 'linesToReadAmong', [c, b, a, 999])).length, 2);
+    assert.deepEqual(await call('dataset', 'correctedPageIds'), []);
+    assert.deepEqual(
+      (await call('dataset', 'predictedLineRows', m2)).map((r) => [r.lineId, r.prediction]),
+      [[b, 'fur']],
+    );
+    assert.equal((await call('dataset', 'predictedLineRows', null)).length, 1);
+    await s.both('b labeled', () => transcriptions.addTranscription(b, 'fur', 'me', 'human'));
+    assert.deepEqual(await call('dataset', 'correctedPageIds'), [page], 'every line for transcription labeled');
 
     // Deleting the parent: the child loses it; the readings go with their model.
     await call('models', 'deleteModel', m1);

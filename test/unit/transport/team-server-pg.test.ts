@@ -13,6 +13,7 @@ import WebSocket from 'ws';
 import { addUser } from '../../../main/accounts/accounts.ts';
 import { NoAdminError, serveTeam } from '../../../main/app/team-server.ts';
 import { openServerStore } from '../../../main/db/pg/store.ts';
+import { insertJob } from '../../../main/db/jobs.ts';
 import { upsertPrediction } from '../../../main/db/predictions.ts';
 import { initBackend } from '../../../main/ml/backend.ts';
 import { Codec } from '../../../main/ml/codec.ts';
@@ -58,6 +59,8 @@ before(async () => {
     durationS: 1,
   });
   upsertPrediction(page.project.db, lineId, tiny.id, { text: 'Bapteme de Marie', confidence: 0.75, charConfidence: '[0.75]' });
+  upsertPrediction(page.project.db, otherId, tiny.id, { text: 'Item for candels', confidence: 0.6, charConfidence: '[0.9,0.5]' });
+  insertJob(page.project.db, 'transcribe', 'done', JSON.stringify({ modelId: tiny.id }), JSON.stringify({ done: 2, total: 2 }));
   page.project.close();
   const url = await database({ locale: 'C.UTF-8' });
   files = join(tempDir(), 'files');
@@ -225,10 +228,22 @@ test(
     const tom = await session('tom');
     const weights = () => readdirSync(join(files, 'models')).sort();
     const [tiny] = (await call('listModels', {}, tom)).body;
-    assert.deepEqual([tiny.name, tiny.readings, tiny.base, tiny.usedBy], ['tiny', 1, false, []]);
+    assert.deepEqual([tiny.name, tiny.readings, tiny.base, tiny.usedBy], ['tiny', 2, false, []]);
     const line = (await call('getPage', { pageId }, tom)).body.lines.find((l: { id: number }) => l.id === lineId);
     assert.deepEqual([line.prediction.modelId, line.prediction.text, line.prediction.confidence], [tiny.id, 'Bapteme de Marie', 0.75]);
     assert.deepEqual((await call('projectSettings', {}, tom)).body, { currentModelId: null, trainingChoices: null });
+    // (The region drawn above is excluded; its lines come back to transcription.)
+    const [region] = (await call('getPage', { pageId }, tom)).body.regions;
+    assert.equal((await call('updateRegion', { regionId: region.id, excluded: false }, rev)).status, 200);
+    // The untranscribed line the model read, to proofread (its least sure character first) or annotate next.
+    const review = (await call('reviewLines', { limit: 10 }, tom)).body;
+    assert.deepEqual(
+      review.map((l: { lineId: number; prediction: string; confidence: number }) => [l.lineId, l.prediction, l.confidence]),
+      [[otherId, 'Item for candels', 0.5]],
+    );
+    assert.deepEqual((await call('suggestLines', { modelId: tiny.id, limit: 10 }, tom)).body, review);
+    const [job] = (await call('listJobs', {}, tom)).body;
+    assert.deepEqual([job.kind, job.state, job.progress], ['transcribe', 'done', { done: 2, total: 2 }]);
 
     assert.equal((await call('setCurrentModel', { modelId: tiny.id }, rev)).status, 200);
     assert.equal((await call('renameModel', { modelId: tiny.id, name: ' registers ' }, rev)).status, 200);
@@ -265,8 +280,8 @@ test('a method not yet on the server store answers an error naming it; roles sti
     /^segmentPages is not available on a PostgreSQL server store yet: it serves projectInfo, .*undo, .*search/,
   );
   const admin = await session('ada');
-  const jobs = await call('listJobs', {}, admin);
-  assert.equal(jobs.body.name, 'NotOnServerStore');
+  const segmenters = await call('listSegmenters', {}, admin);
+  assert.equal(segmenters.body.name, 'NotOnServerStore');
   const forbidden = await call('deleteModel', { modelId: 1 }, cookie);
   assert.deepEqual([forbidden.status, forbidden.body.name], [403, 'Forbidden'], 'a transcriber is refused before anything else');
   assert.equal((await call('projectInfo', {}, cookie)).status, 200, 'the server goes on');
