@@ -99,7 +99,7 @@ async function serveServerStore(p: ServerStoreProject, o: TeamServerOptions): Pr
       if (!(await hasAdmin(run)))
         throw noAdmin(
           displayUrl(p.database),
-          'add one to the project folder with `quire user add DIR NAME --role admin` before moving it there with `quire migrate`',
+          `create one with \`quire user add ${displayUrl(p.database)} NAME --role admin\` (it asks for the password)`,
         );
       const pages = { root: p.files, images: new ImageStore(join(p.files, 'images')) };
       const api = serverStoreApi(store, p.database, p.files, {

@@ -1,8 +1,8 @@
 // Accounts of a team server and their sessions. Times are ISO 8601 text chosen by the caller
 // (not the database's clock), so expiry reads the same on SQLite and PostgreSQL.
-// Store-neutral (ops.ts): `accounts` are the operations, run on the desktop's database by the
-// functions exported below and on the server store by onServer(accounts).
-import { onDesktop, qb } from './execute.ts';
+// Store-neutral (ops.ts): `accounts` are the operations, run on either store by the programs
+// of main/accounts (accounts.ts, sessions.ts).
+import { qb } from './execute.ts';
 import { all, changed, first, lastId, map, none, run } from './ops.ts';
 import type { UsersTable } from './schema.ts';
 
@@ -64,17 +64,3 @@ export const accounts = {
 
   deleteExpiredSessions: (now: string) => none(run(qb.deleteFrom('sessions').where('expires_at', '<=', now))),
 };
-
-export const {
-  insertUser,
-  userByName,
-  listUsers,
-  countAdmins,
-  updateUser,
-  insertSession,
-  sessionByHash,
-  touchSession,
-  deleteSession,
-  deleteSessionsOf,
-  deleteExpiredSessions,
-} = onDesktop(accounts);

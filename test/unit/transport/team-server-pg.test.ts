@@ -296,7 +296,8 @@ test('a server store without an admin is refused before serving', { skip }, asyn
   await assert.rejects(
     serveTeam({ database: url, files: join(tempDir(), 'f') }, { port: 0 }),
     (e: Error) =>
-      e instanceof NoAdminError && /has no admin account: add one to the project folder with `quire user add DIR/.test(e.message),
+      e instanceof NoAdminError &&
+      /has no admin account: create one with `quire user add postgres:\/\/\S+ NAME --role admin`/.test(e.message),
   );
   await assert.rejects(
     serveTeam({ database: url.replace(/quire_test_\w+/, 'no_such_db'), files: 'f' }, { port: 0 }),
