@@ -63,4 +63,18 @@ export const accounts = {
     none(run(qb.deleteFrom('sessions').where('user_id', 'in', qb.selectFrom('users').select('id').where('name', '=', name)))),
 
   deleteExpiredSessions: (now: string) => none(run(qb.deleteFrom('sessions').where('expires_at', '<=', now))),
+
+  /** The key's failed log-ins since `since` (ISO 8601), oldest first. */
+  failuresSince: (key: string, since: string) =>
+    map(
+      all(qb.selectFrom('login_failures').select('failed_at').where('key', '=', key).where('failed_at', '>', since).orderBy('failed_at')),
+      (rows) => rows.map((r) => r.failed_at),
+    ),
+
+  insertFailure: (key: string, at: string) => none(run(qb.insertInto('login_failures').values({ key, failed_at: at }))),
+
+  clearFailures: (key: string) => none(run(qb.deleteFrom('login_failures').where('key', '=', key))),
+
+  /** Forgets every failure at or before `before`: out of every window. */
+  forgetFailures: (before: string) => none(run(qb.deleteFrom('login_failures').where('failed_at', '<=', before))),
 };

@@ -34,6 +34,7 @@ let files: string;
 let pageId: number;
 let lineId: number;
 let otherId: number;
+let url: string;
 
 before(async () => {
   if (skip) return;
@@ -62,7 +63,7 @@ before(async () => {
   upsertPrediction(page.project.db, otherId, tiny.id, { text: 'Item for candels', confidence: 0.6, charConfidence: '[0.9,0.5]' });
   insertJob(page.project.db, 'transcribe', 'done', JSON.stringify({ modelId: tiny.id }), JSON.stringify({ done: 2, total: 2 }));
   page.project.close();
-  const url = await database({ locale: 'C.UTF-8' });
+  url = await database({ locale: 'C.UTF-8' });
   files = join(tempDir(), 'files');
   await moveProject({ from: page.project.root, to: url, files });
   app = await serveTeam({ database: url, files }, { port: 0, sessionHours: 1 });
@@ -303,4 +304,24 @@ test('a server store without an admin is refused before serving', { skip }, asyn
     serveTeam({ database: url.replace(/quire_test_\w+/, 'no_such_db'), files: 'f' }, { port: 0 }),
     /server store postgres:/,
   );
+});
+
+test('failed log-ins are counted in the store: a second server process on it refuses the name too', { skip }, async () => {
+  const second = await serveTeam({ database: url, files }, { port: 0, sessionHours: 1, maxFailuresPerUser: 2 });
+  try {
+    const logIn = (at: string, password: string) =>
+      fetch(`${at}/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'rev', password }),
+      });
+    assert.equal((await logIn(base, 'guess-1')).status, 401);
+    assert.equal((await logIn(base, 'guess-2')).status, 401);
+    const refused = await logIn(`http://127.0.0.1:${second.server.port}`, 'rev-password');
+    assert.equal(refused.status, 429, 'the guesses made at the first process count at the second');
+    assert.equal(((await refused.json()) as { name: string }).name, 'TooManyAttempts');
+    assert.equal((await logIn(base, 'rev-password')).status, 200, 'the first allows 5');
+  } finally {
+    await second.close();
+  }
 });
