@@ -4,6 +4,7 @@
 import type { Selectable } from 'kysely';
 import type { ModelsTable } from './schema.ts';
 import { onDesktop, qb } from './execute.ts';
+import { readingsBy } from './predictions.ts';
 import { all, first, found, lastId, map, none, run, step, transaction } from './ops.ts';
 
 export interface ModelRow {
@@ -21,8 +22,6 @@ export interface ModelRow {
 
 /** A version's row as read. */
 export type StoredModel = Selectable<ModelsTable>;
-
-const countOf = (r: { n: number } | undefined) => r!.n;
 
 export const models = {
   insertModel: (m: ModelRow) =>
@@ -78,16 +77,7 @@ export const models = {
     ),
 
   /** How many lines the model has read. */
-  readingCount: (modelId: number) =>
-    map(
-      first(
-        qb
-          .selectFrom('predictions')
-          .select((eb) => eb.fn.countAll<number>().as('n'))
-          .where('model_id', '=', modelId),
-      ),
-      countOf,
-    ),
+  readingCount: (modelId: number) => readingsBy('model_id', modelId),
 };
 
 export const {

@@ -57,6 +57,18 @@ export interface StoredReading {
   confidence: number;
 }
 
+/** How many readings a model made, or a job stored. */
+export const readingsBy = (by: 'model_id' | 'job_id', id: number) =>
+  map(
+    first(
+      qb
+        .selectFrom('predictions')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where(by, '=', id),
+    ),
+    (r) => r?.n ?? 0,
+  );
+
 export const predictions = {
   /**
    * Stores a model's reading of a line, replacing its earlier one, unless the same job
@@ -74,16 +86,7 @@ export const predictions = {
   },
 
   /** How many readings the job stored (one per line at most: the key is line and model). */
-  jobReadingCount: (jobId: number) =>
-    map(
-      first(
-        qb
-          .selectFrom('predictions')
-          .select((eb) => eb.fn.countAll<number>().as('n'))
-          .where('job_id', '=', jobId),
-      ),
-      (r) => r?.n ?? 0,
-    ),
+  jobReadingCount: (jobId: number) => readingsBy('job_id', jobId),
 
   /** A model's stored readings of the lines that are for transcription, in reading order. */
   modelReadings: (modelId: number) =>
