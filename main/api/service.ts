@@ -21,13 +21,19 @@ export type { EventSink };
 
 /**
  * `runner` runs background jobs (the app's, or the `quire` command's own);
- * `history` is the project's undo history (the app keeps one per project while it runs).
+ * `histories`, the project's undo history (the app keeps one per project while it runs; a
+ * team server one per account).
  */
-export function createService(project: Project, emit: EventSink = () => {}, runner?: JobHost, history = new UndoStack()): ProjectApi {
+export function createService(
+  project: Project,
+  emit: EventSink = () => {},
+  runner?: JobHost,
+  histories: UndoHistories = UndoHistories.single(new UndoStack()),
+): ProjectApi {
   const db = project.db;
   const progress = (p: ImportProgress) => emit({ type: 'import-progress', ...p });
   return {
-    ...editMethods({ run: desktopRunner(() => db), project }, UndoHistories.single(history), emit),
+    ...editMethods({ run: desktopRunner(() => db), project }, histories, emit),
     ...modelMethods({ run: desktopRunner(() => db), root: project.root, project }),
     ...readingMethods(project),
     ...jobMethods(project, runner),

@@ -68,6 +68,18 @@ export interface ServerEvents {
   sendTo(account: string, event: QuireEvent): void;
 }
 
+/** The events of a server that may not have started yet. */
+export const serverEvents = (server: () => ServerEvents | undefined): ServerEvents => ({
+  broadcast: (event) => server()?.broadcast(event),
+  sendTo: (account, event) => server()?.sendTo(account, event),
+});
+
+/** Where a team server's service sends an event: an account's undo history to that account's windows, the rest to all. */
+export const accountEvents =
+  (events: ServerEvents) =>
+  (e: QuireEvent): void =>
+    e.type === 'history-changed' ? events.sendTo(authorName(), e) : events.broadcast(e);
+
 /** The name a server project shows: its database's, from the URL. */
 const projectName = (url: string) => basename(new URL(url).pathname) || 'quire';
 
@@ -75,8 +87,7 @@ const projectName = (url: string) => basename(new URL(url).pathname) || 'quire';
 export function serverStoreApi(store: PgStore, url: string, files: string, events: ServerEvents) {
   const run = serverRunner(store);
   // Each account has its own undo history: its windows alone hear of it.
-  const emit = (e: QuireEvent) => (e.type === 'history-changed' ? events.sendTo(authorName(), e) : events.broadcast(e));
-  const edits = editMethods({ run }, UndoHistories.perAccount(), emit);
+  const edits = editMethods({ run }, UndoHistories.perAccount(), accountEvents(events));
   const models = modelMethods({ run, root: files });
   const served = {
     async projectInfo(): Promise<ProjectInfo> {
