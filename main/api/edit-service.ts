@@ -1,17 +1,21 @@
-// The service methods that edit a page, each recorded in the project's undo history, and
-// undo and redo themselves. Region edits are not recorded: they drop the history of their
-// page instead. Windows learn of a changed history through 'history-changed'.
+// The service methods that edit a page, each recorded in the undo history, and undo and redo
+// themselves. Region edits are not recorded: they drop the history of their page instead.
+// Windows learn of a changed history through 'history-changed'. The edits are store-neutral
+// programs (main/db/ops.ts) run by `run`: on a project folder's database, or on a team
+// server's PostgreSQL store (server-store-api.ts), where each account has its own history
+// and finding lines (which needs the folder's segmenters) is not served.
 import type { EventSink, ProjectApi } from '../../shared/api.ts';
-import { linePlace } from '../db/lines.ts';
-import { regionPage as regionPageOf } from '../db/regions.ts';
-import type { UndoStack } from '../edits/undo-stack.ts';
-import { addLine, deleteLine, mergeLines, moveLine, setSplit, splitLine, updateLineGeometry } from '../layout/line-edits.ts';
-import { addRegion, deleteRegion, moveRegion, sortRegionLines, updateRegion } from '../layout/regions.ts';
+import { lines } from '../db/lines.ts';
+import type { Runner } from '../db/ops.ts';
+import { regions } from '../db/regions.ts';
+import type { UndoHistories } from '../edits/undo-stack.ts';
+import { lineEdits } from '../layout/line-edits.ts';
+import { regionEdits } from '../layout/regions.ts';
 import { segmentPages, segmentRegion } from '../layout/segment-pages.ts';
 import { resolveProjectSegmenter } from '../layout/project-segmenters.ts';
 import { resolveSegmenter } from '../layout/segmenters.ts';
 import type { Project } from '../project/project.ts';
-import { saveTranscription } from './pages.ts';
+import { pageOps } from './pages.ts';
 
 type EditMethods = Pick<
   ProjectApi,
@@ -38,26 +42,32 @@ type EditMethods = Pick<
 /** Finding lines or setting the split on more pages than this at once is not recorded (and those pages' history is dropped): one step would hold them all. */
 const MAX_RECORDED_PAGES = 20;
 
+/** Where the edits run: `run` on the project's store; `project`, the folder, where there is one (finding lines needs it). */
+export interface EditStore {
+  run: Runner;
+  project?: Project;
+}
+
 /** Every method but undoState waits for the project's edits before it (see serial.ts). */
-export function editMethods(project: Project, history: UndoStack, emit: EventSink): EditMethods {
-  const methods = unqueuedMethods(project, history, emit);
+export function editMethods(store: EditStore, histories: UndoHistories, emit: EventSink): EditMethods {
+  const methods = unqueuedMethods(store, histories, emit);
   const queued = Object.entries(methods).map(([name, method]) => [
     name,
-    name === 'undoState' ? method : (request: never) => history.queue.run(() => (method as (r: never) => unknown)(request)),
+    name === 'undoState' ? method : (request: never) => histories.queue.run(() => (method as (r: never) => unknown)(request)),
   ]);
   return Object.fromEntries(queued) as EditMethods;
 }
 
-function unqueuedMethods(project: Project, history: UndoStack, emit: EventSink): EditMethods {
-  const where = (lineId: number) => {
-    const row = linePlace(project.db, lineId);
+function unqueuedMethods({ run, project }: EditStore, histories: UndoHistories, emit: EventSink): EditMethods {
+  const where = async (lineId: number) => {
+    const row = await run(lines.linePlace(lineId));
     if (!row) throw new Error(`no line ${lineId}`);
     return { pageId: row.page_id, name: `line ${row.reading_order + 1}` };
   };
-  const changed = () => emit({ type: 'history-changed', ...history.state() });
+  const changed = () => emit({ type: 'history-changed', ...histories.of().state() });
   async function record<T>(label: string, pageIds: number[], edit: () => T | Promise<T>): Promise<T> {
     try {
-      return await history.record(project, label, pageIds, edit);
+      return await histories.of().record(run, label, pageIds, edit);
     } finally {
       changed(); // a failed edit may have dropped steps too
     }
@@ -71,116 +81,128 @@ function unqueuedMethods(project: Project, history: UndoStack, emit: EventSink):
     try {
       return await edit();
     } finally {
-      history.forget(pageIds);
+      histories.forget(pageIds);
       changed();
       emit({ type: 'project-changed' });
     }
   }
-  const regionPage = (regionId: number) => {
-    const pageId = regionPageOf(project.db, regionId);
+  const regionPage = async (regionId: number) => {
+    const pageId = await run(regions.regionPage(regionId));
     if (pageId === undefined) throw new Error(`no region ${regionId}`);
     return pageId;
   };
-  const step = (action: 'undo' | 'redo') => {
+  const folder = (method: string) => {
+    if (!project) throw new Error(`${method} needs a project folder`);
+    return project;
+  };
+  const step = async (action: 'undo' | 'redo') => {
+    const history = histories.of();
     try {
-      const applied = action === 'undo' ? history.undo(project) : history.redo(project);
+      const applied = await run(action === 'undo' ? history.undo() : history.redo());
       if (applied) emit({ type: 'project-changed' });
       return { applied, ...history.state() };
     } finally {
       changed();
     }
   };
+  const pagesOf = async (lineIds: number[]) => {
+    const pages: number[] = [];
+    for (const id of lineIds) pages.push((await where(id)).pageId);
+    return pages;
+  };
   return {
     async saveTranscription({ lineId, text, author }) {
-      const line = where(lineId);
-      const row = await record(`text of ${line.name}`, [line.pageId], () => saveTranscription(project, lineId, text, author));
+      const line = await where(lineId);
+      const row = await record(`text of ${line.name}`, [line.pageId], () => run(pageOps.savedTranscription(lineId, text, author)));
       emit({ type: 'line-saved', lineId, text: row.text });
       return row;
     },
 
     async updateLineGeometry({ lineId, polygon, baseline }) {
-      const line = where(lineId);
-      await record(`shape of ${line.name}`, [line.pageId], () => updateLineGeometry(project, lineId, polygon, baseline));
+      const line = await where(lineId);
+      await record(`shape of ${line.name}`, [line.pageId], () => run(lineEdits.updateLineGeometry(lineId, polygon, baseline)));
       return { ok: true as const };
     },
 
     async addLine({ pageId, polygon, baseline }) {
-      return { lineId: await record('drawn line', [pageId], () => addLine(project, pageId, polygon, baseline)) };
+      return { lineId: await record('drawn line', [pageId], () => run(lineEdits.addLine(pageId, polygon, baseline))) };
     },
 
     async deleteLine({ lineId, confirmed }) {
-      const line = where(lineId);
-      await record(`deletion of ${line.name}`, [line.pageId], () => deleteLine(project, lineId, confirmed));
+      const line = await where(lineId);
+      await record(`deletion of ${line.name}`, [line.pageId], () => run(lineEdits.deleteLine(lineId, confirmed)));
       return { ok: true as const };
     },
 
     async mergeLines({ lineIds }) {
-      const pages = lineIds.map((id) => where(id).pageId);
-      return { lineId: await record(`merge of ${lineIds.length} lines`, pages, () => mergeLines(project, lineIds)) };
+      const pages = await pagesOf(lineIds);
+      return { lineId: await record(`merge of ${lineIds.length} lines`, pages, () => run(lineEdits.mergeLines(lineIds))) };
     },
 
     async splitLine({ lineId, x, texts }) {
-      const line = where(lineId);
-      return { lineIds: await record(`split of ${line.name}`, [line.pageId], () => splitLine(project, lineId, x, texts)) };
+      const line = await where(lineId);
+      return { lineIds: await record(`split of ${line.name}`, [line.pageId], () => run(lineEdits.splitLine(lineId, x, texts))) };
     },
 
     async moveLine({ lineId, order }) {
-      const line = where(lineId);
-      await record(`reading order of ${line.name}`, [line.pageId], () => moveLine(project, lineId, order));
+      const line = await where(lineId);
+      await record(`reading order of ${line.name}`, [line.pageId], () => run(lineEdits.moveLine(lineId, order)));
       return { ok: true as const };
     },
 
     async setSplit({ lineIds, split }) {
       // A line's split is part of what a step compares and puts back, so changing it is a step too.
-      const pages = [...new Set(lineIds.map((id) => where(id).pageId))];
-      const run = () => setSplit(project, lineIds, split);
-      const label = lineIds.length === 1 ? `data split of ${where(lineIds[0]).name}` : `data split of ${lineIds.length} lines`;
-      return { changed: pages.length > MAX_RECORDED_PAGES ? await unrecorded(pages, run) : await record(label, pages, run) };
+      const pages = [...new Set(await pagesOf(lineIds))];
+      const edit = () => run(lineEdits.setSplit(lineIds, split));
+      const label = lineIds.length === 1 ? `data split of ${(await where(lineIds[0])).name}` : `data split of ${lineIds.length} lines`;
+      return { changed: pages.length > MAX_RECORDED_PAGES ? await unrecorded(pages, edit) : await record(label, pages, edit) };
     },
 
     async segmentPages({ pageIds, segmenter, segmenterFile }) {
-      const chosen = segmenterFile ? await resolveSegmenter(segmenterFile) : await resolveProjectSegmenter(project, segmenter);
-      const run = () =>
-        segmentPages(project, pageIds, { segmenter: chosen, onProgress: (done, total) => emit({ type: 'segment-progress', done, total }) });
-      if (pageIds.length > MAX_RECORDED_PAGES) return unrecorded(pageIds, run);
+      const on = folder('segmentPages');
+      const chosen = segmenterFile ? await resolveSegmenter(segmenterFile) : await resolveProjectSegmenter(on, segmenter);
+      const find = () =>
+        segmentPages(on, pageIds, { segmenter: chosen, onProgress: (done, total) => emit({ type: 'segment-progress', done, total }) });
+      if (pageIds.length > MAX_RECORDED_PAGES) return unrecorded(pageIds, find);
       try {
-        return await record('finding lines', pageIds, run);
+        return await record('finding lines', pageIds, find);
       } finally {
         emit({ type: 'project-changed' }); // pages done before a failure have changed too
       }
     },
 
     async segmentRegion({ regionId, segmenter }) {
-      const pageId = regionPage(regionId);
-      const chosen = await resolveProjectSegmenter(project, segmenter);
-      const report = await record('finding lines in a region', [pageId], () => segmentRegion(project, regionId, { segmenter: chosen }));
+      const on = folder('segmentRegion');
+      const pageId = await regionPage(regionId);
+      const chosen = await resolveProjectSegmenter(on, segmenter);
+      const report = await record('finding lines in a region', [pageId], () => segmentRegion(on, regionId, { segmenter: chosen }));
       emit({ type: 'project-changed' });
       return report;
     },
 
     async addRegion({ pageId, polygon, type }) {
-      return { regionId: await unrecorded([pageId], () => addRegion(project, pageId, polygon, type)) };
+      return { regionId: await unrecorded([pageId], () => run(regionEdits.addRegion(pageId, polygon, type))) };
     },
 
     async updateRegion({ regionId, type, excluded }) {
       // A region's type and exclusion are nothing undo puts back (no line, no order): the history stays.
-      updateRegion(project, regionId, { type, excluded });
+      await run(regionEdits.updateRegion(regionId, { type, excluded }));
       emit({ type: 'project-changed' });
       return { ok: true as const };
     },
 
     async deleteRegion({ regionId }) {
-      await unrecorded([regionPage(regionId)], () => deleteRegion(project, regionId));
+      await unrecorded([await regionPage(regionId)], () => run(regionEdits.deleteRegion(regionId)));
       return { ok: true as const };
     },
 
     async moveRegion({ regionId, order }) {
-      await unrecorded([regionPage(regionId)], () => moveRegion(project, regionId, order));
+      await unrecorded([await regionPage(regionId)], () => run(regionEdits.moveRegion(regionId, order)));
       return { ok: true as const };
     },
 
     async sortRegionLines({ regionId }) {
-      await unrecorded([regionPage(regionId)], () => sortRegionLines(project, regionId));
+      await unrecorded([await regionPage(regionId)], () => run(regionEdits.sortRegionLines(regionId)));
       return { ok: true as const };
     },
 
@@ -193,7 +215,7 @@ function unqueuedMethods(project: Project, history: UndoStack, emit: EventSink):
     },
 
     async undoState() {
-      return history.state();
+      return histories.of().state();
     },
   };
 }

@@ -2,7 +2,9 @@
 // than the table), start training, reading, evaluation and segmenter fine-tuning, and
 // cancel or resume one. The runner checks each job's config (shared/job-configs.ts).
 import type { ProjectApi } from '../../shared/api.ts';
-import { listJobs } from '../jobs/jobs.ts';
+import { desktopRunner } from '../db/execute.ts';
+import type { Runner } from '../db/ops.ts';
+import { jobRecords } from '../jobs/jobs.ts';
 import { withLiveStates } from '../jobs/live-jobs.ts';
 import type { JobHost } from '../jobs/runner.ts';
 import { correctedPageIds } from '../jobs/segmenter-training.ts';
@@ -22,6 +24,28 @@ type JobMethods = Pick<
   | 'resumeJob'
 >;
 
+/**
+ * The jobs as the app lists them, read by `run` from either store, with what the runner (if
+ * this process has one) knows sooner than the table.
+ */
+export async function jobList(run: Runner, runner?: JobHost): ReturnType<ProjectApi['listJobs']> {
+  return withLiveStates(await run(jobRecords.list()), runner?.live() ?? { running: undefined, waiting: [] }).map(
+    ({ id, kind, state, progress, error, log, modelId, config, createdAt, updatedAt, waiting }) => ({
+      id,
+      kind,
+      state,
+      progress,
+      error,
+      log,
+      modelId,
+      config,
+      createdAt,
+      updatedAt,
+      waiting,
+    }),
+  );
+}
+
 /** Without a runner (a service made for one task, as in tests) jobs are listed but none is started. */
 export function jobMethods(project: Project, runner: JobHost | undefined): JobMethods {
   const jobs = () => {
@@ -30,20 +54,9 @@ export function jobMethods(project: Project, runner: JobHost | undefined): JobMe
   };
   return {
     async listJobs() {
-      return withLiveStates(listJobs(project), runner?.live() ?? { running: undefined, waiting: [] }).map(
-        ({ id, kind, state, progress, error, log, modelId, config, createdAt, updatedAt, waiting }) => ({
-          id,
-          kind,
-          state,
-          progress,
-          error,
-          log,
-          modelId,
-          config,
-          createdAt,
-          updatedAt,
-          waiting,
-        }),
+      return jobList(
+        desktopRunner(() => project.db),
+        runner,
       );
     },
 

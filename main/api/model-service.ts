@@ -1,14 +1,17 @@
 // The service methods for model versions and per-project settings: the versions with what
 // they learned from and who needs them (or as whole records), rename, delete (refused while
 // a job needs one), export to and import from model files, the current model, and the
-// Training panel's remembered choices.
+// Training panel's remembered choices. Store-neutral programs run by `run`: on a project
+// folder's database, or on a team server's PostgreSQL store with the model files in its
+// shared folder (`root`), where exporting and importing a file (the owner's) are not served.
 import type { ProjectApi } from '../../shared/api.ts';
 import type { TrainingChoices } from '../../shared/workbench-api.ts';
-import { currentModelId, deleteModel, modelSummaries, modelSummary, renameModel, setCurrentModel } from '../models/model-admin.ts';
-import { ensureBaseModel } from '../models/base-model.ts';
-import { exportVersion, importVersion, listVersions } from '../models/registry.ts';
+import type { Runner } from '../db/ops.ts';
+import { settings } from '../db/settings.ts';
+import { modelAdmin } from '../models/model-admin.ts';
+import { ensureBaseModelOp } from '../models/base-model.ts';
+import { exportVersion, importVersion, registry, removeWeights } from '../models/registry.ts';
 import type { Project } from '../project/project.ts';
-import { getSetting, setSetting } from '../project/settings.ts';
 
 type ModelMethods = Pick<
   ProjectApi,
@@ -26,50 +29,65 @@ type ModelMethods = Pick<
 
 const CHOICES = 'trainingChoices';
 
-export function modelMethods(project: Project): ModelMethods {
+/** Where the models live: `run` on the project's store, `root` the folder holding models/, `project` the folder's project where there is one. */
+export interface ModelStore {
+  run: Runner;
+  root: string;
+  project?: Project;
+}
+
+export function modelMethods({ run, root, project }: ModelStore): ModelMethods {
+  const folder = (method: string) => {
+    if (!project) throw new Error(`${method} needs a project folder`);
+    return project;
+  };
   return {
     async listModels() {
-      return modelSummaries(project);
+      return run(modelAdmin.summaries());
     },
 
     async addBaseModel() {
-      return modelSummary(project, ensureBaseModel(project));
+      return run(modelAdmin.summary(await run(ensureBaseModelOp(root))));
     },
 
     async listModelVersions() {
-      return listVersions(project);
+      return run(registry.versions());
     },
 
     async exportModel({ modelId, file }) {
-      exportVersion(project, modelId, file);
+      exportVersion(folder('exportModel'), modelId, file);
       return { ok: true as const };
     },
 
     async importModel({ file }) {
-      return file === 'base' ? ensureBaseModel(project) : importVersion(project, file);
+      return file === 'base' ? run(ensureBaseModelOp(root)) : importVersion(folder('importModel'), file);
     },
 
     async renameModel({ modelId, name }) {
-      renameModel(project, modelId, name);
+      await run(modelAdmin.renameModel(modelId, name));
       return { ok: true as const };
     },
 
     async deleteModel({ modelId }) {
-      deleteModel(project, modelId);
+      // The weights go once the deletion is committed.
+      removeWeights(root, await run(modelAdmin.deleteModel(modelId)));
       return { ok: true as const };
     },
 
     async setCurrentModel({ modelId }) {
-      setCurrentModel(project, modelId);
+      await run(modelAdmin.setCurrentModel(modelId));
       return { ok: true as const };
     },
 
     async projectSettings() {
-      return { currentModelId: currentModelId(project), trainingChoices: getSetting<TrainingChoices>(project, CHOICES) ?? null };
+      return {
+        currentModelId: await run(modelAdmin.currentModelId()),
+        trainingChoices: (await run(settings.getSetting<TrainingChoices>(CHOICES))) ?? null,
+      };
     },
 
     async rememberTrainingChoices({ choices }) {
-      setSetting(project, CHOICES, choices);
+      await run(settings.setSetting(CHOICES, choices));
       return { ok: true as const };
     },
   };

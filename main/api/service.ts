@@ -8,7 +8,8 @@ import { exportProject } from '../export/export-project.ts';
 import { documentSummaries, projectCounts } from '../db/documents.ts';
 import { pageSummaries } from '../db/pages.ts';
 import { getPage, lineHistory, search } from './pages.ts';
-import { UndoStack } from '../edits/undo-stack.ts';
+import { UndoHistories, UndoStack } from '../edits/undo-stack.ts';
+import { desktopRunner } from '../db/execute.ts';
 import { editMethods } from './edit-service.ts';
 import { modelMethods } from './model-service.ts';
 import { readingMethods } from './reading-service.ts';
@@ -20,14 +21,20 @@ export type { EventSink };
 
 /**
  * `runner` runs background jobs (the app's, or the `quire` command's own);
- * `history` is the project's undo history (the app keeps one per project while it runs).
+ * `histories`, the project's undo history (the app keeps one per project while it runs; a
+ * team server one per account).
  */
-export function createService(project: Project, emit: EventSink = () => {}, runner?: JobHost, history = new UndoStack()): ProjectApi {
+export function createService(
+  project: Project,
+  emit: EventSink = () => {},
+  runner?: JobHost,
+  histories: UndoHistories = UndoHistories.single(new UndoStack()),
+): ProjectApi {
   const db = project.db;
   const progress = (p: ImportProgress) => emit({ type: 'import-progress', ...p });
   return {
-    ...editMethods(project, history, emit),
-    ...modelMethods(project),
+    ...editMethods({ run: desktopRunner(() => db), project }, histories, emit),
+    ...modelMethods({ run: desktopRunner(() => db), root: project.root, project }),
     ...readingMethods(project),
     ...jobMethods(project, runner),
 

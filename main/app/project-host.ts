@@ -2,13 +2,14 @@
 // The service table handed to the transports delegates every call to the current
 // project's service; opening or creating another project first stops the current one's
 // job runner (a running job checkpoints and stays resumable) and closes its database.
-// Each project's undo history lives as long as the app: switching away and back keeps it.
+// Each project's undo history lives as long as the app: switching away and back keeps it. A
+// team server (`quire serve DIR`) keeps one per account (UndoHistories.perAccount).
 import { schemas, type Method, type ProjectApi, type QuireApi, type QuireEvent } from '../../shared/api.ts';
 import { createService } from '../api/service.ts';
 import { createDispatcher, type Dispatcher } from '../api/dispatch.ts';
 import { JobRunner } from '../jobs/runner.ts';
 import { Project } from '../project/project.ts';
-import { UndoStack } from '../edits/undo-stack.ts';
+import { UndoHistories, UndoStack } from '../edits/undo-stack.ts';
 
 interface Open {
   project: Project;
@@ -18,11 +19,13 @@ interface Open {
 
 export class ProjectHost {
   private current: Open;
-  private readonly histories = new Map<string, UndoStack>();
+  private readonly histories = new Map<string, UndoHistories>();
 
+  /** `newHistories`: a project's undo history when it is first opened (one for everyone, by default). */
   constructor(
     dir: string,
     private readonly emit: (e: QuireEvent) => void,
+    private readonly newHistories: () => UndoHistories = () => UndoHistories.single(new UndoStack()),
   ) {
     this.current = this.load(Project.open(dir));
   }
@@ -33,7 +36,7 @@ export class ProjectHost {
 
   private load(project: Project): Open {
     const runner = new JobRunner(project, this.emit);
-    const history = this.histories.get(project.root) ?? new UndoStack();
+    const history = this.histories.get(project.root) ?? this.newHistories();
     this.histories.set(project.root, history);
     return { project, runner, service: createService(project, this.emit, runner, history) };
   }

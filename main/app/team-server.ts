@@ -22,7 +22,8 @@ import { displayUrl, openServerStore } from '../db/pg/store.ts';
 import { ImageStore } from '../store/image-store.ts';
 import { createDispatcher } from '../api/dispatch.ts';
 import type { QuireApi } from '../../shared/api.ts';
-import { serverStoreApi } from './server-store-api.ts';
+import { accountEvents, serverEvents, serverStoreApi } from './server-store-api.ts';
+import { UndoHistories } from '../edits/undo-stack.ts';
 import { ProjectHost } from './project-host.ts';
 import { RENDERER_DIST } from './browser-mode.ts';
 
@@ -73,7 +74,9 @@ async function serveFolder(dir: string, o: TeamServerOptions): Promise<TeamServe
     check.close();
   }
   let server: BrowserServer | undefined;
-  const host = new ProjectHost(dir, (event: QuireEvent) => server?.broadcast(event));
+  // Each account undoes its own edits: its undo history's events go to its windows alone.
+  const events = serverEvents(() => server);
+  const host = new ProjectHost(dir, accountEvents(events), UndoHistories.perAccount);
   return serving(
     async () =>
       (server = await startTeamServer(
@@ -99,10 +102,15 @@ async function serveServerStore(p: ServerStoreProject, o: TeamServerOptions): Pr
       if (!(await hasAdmin(run)))
         throw noAdmin(
           displayUrl(p.database),
-          'add one to the project folder with `quire user add DIR NAME --role admin` before moving it there with `quire migrate`',
+          `create one with \`quire user add ${displayUrl(p.database)} NAME --role admin\` (it asks for the password)`,
         );
       const pages = { root: p.files, images: new ImageStore(join(p.files, 'images')) };
-      const api = serverStoreApi(store, p.database, (event) => server?.broadcast(event));
+      const api = serverStoreApi(
+        store,
+        p.database,
+        p.files,
+        serverEvents(() => server),
+      );
       return (server = await startTeamServer(o, run, {
         api: createDispatcher(api as unknown as QuireApi),
         images: () => pages.images,

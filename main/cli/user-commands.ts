@@ -1,21 +1,38 @@
-// `quire user add|list|set-role|disable|enable|passwd DIR …`: the accounts of a team server
-// (`quire serve`), kept in the project. Only this command manages them: whoever can run it
-// on the project folder owns the project (the first admin is made here too).
+// `quire user add|list|set-role|disable|enable|passwd DIR|URL …`: the accounts of a team
+// server (`quire serve`), kept in the project: its folder, or its PostgreSQL server store
+// (postgres://… URL). Only this command manages them: whoever can run it on the project
+// folder, or reach the database as its owner, owns the project (the first admin is made
+// here too).
 import type { Command } from 'commander';
 import { ROLES } from '../../shared/roles.ts';
-import { accounts, addUser, setDisabled, setPassword, setRole, type Account } from '../accounts/accounts.ts';
+import { accountAdmin, type Account } from '../accounts/accounts.ts';
+import { desktopRunner } from '../db/execute.ts';
+import type { Runner } from '../db/ops.ts';
+import { serverRunner } from '../db/pg/execute.ts';
+import { isServerUrl, openServerStore } from '../db/pg/store.ts';
 import { Project } from '../project/project.ts';
 import { printable, printResult, table } from './output.ts';
 import { readPassword } from './password-input.ts';
 
-async function withProject<T>(dir: string, fn: (project: Project) => T | Promise<T>): Promise<T> {
-  const project = Project.open(dir);
+/** Runs `fn` on the project's store: a folder's database, or a server store's (which must hold a project). */
+async function withStore<T>(location: string, fn: (run: Runner) => Promise<T>): Promise<T> {
+  if (isServerUrl(location)) {
+    const store = await openServerStore(location, { existing: true });
+    try {
+      return await fn(serverRunner(store));
+    } finally {
+      await store.end();
+    }
+  }
+  const project = Project.open(location);
   try {
-    return await fn(project);
+    return await fn(desktopRunner(() => project.db));
   } finally {
     project.close();
   }
 }
+
+const WHERE = 'project folder, or postgres:// URL of a server store';
 
 const describe = (a: Account) => `${printable(a.name)} (${a.role}${a.disabled ? ', disabled' : ''})`;
 
@@ -26,22 +43,22 @@ export function addUserCommands(program: Command): void {
   user
     .command('add')
     .description('add an account; the password is read from stdin (or asked for on a terminal)')
-    .argument('<dir>', 'project folder')
+    .argument('<dir>', WHERE)
     .argument('<name>', 'user name')
     .option('--role <role>', `one of ${ROLES.join(', ')}`, 'transcriber')
     .option('--json', 'print JSON')
     .action(async (dir: string, name: string, o: { role: string; json?: boolean }) => {
       const password = await readPassword();
-      done(!!o.json, await withProject(dir, (p) => addUser(p.db, name, o.role, password)), 'added');
+      done(!!o.json, await withStore(dir, (run) => accountAdmin.add(run, name, o.role, password)), 'added');
     });
 
   user
     .command('list')
     .description('list the accounts')
-    .argument('<dir>', 'project folder')
+    .argument('<dir>', WHERE)
     .option('--json', 'print JSON')
     .action(async (dir: string, o: { json?: boolean }) => {
-      const list = await withProject(dir, (p) => accounts(p.db));
+      const list = await withStore(dir, (run) => run(accountAdmin.list()));
       printResult(!!o.json, list, () =>
         list.length
           ? table(list.map((a) => ({ name: printable(a.name), role: a.role, disabled: a.disabled ? 'yes' : 'no', created: a.createdAt })))
@@ -52,12 +69,12 @@ export function addUserCommands(program: Command): void {
   user
     .command('set-role')
     .description("change an account's role")
-    .argument('<dir>', 'project folder')
+    .argument('<dir>', WHERE)
     .argument('<name>', 'user name')
     .argument('<role>', `one of ${ROLES.join(', ')}`)
     .option('--json', 'print JSON')
     .action(async (dir: string, name: string, role: string, o: { json?: boolean }) =>
-      done(!!o.json, await withProject(dir, (p) => setRole(p.db, name, role)), 'now'),
+      done(!!o.json, await withStore(dir, (run) => run(accountAdmin.setRole(name, role))), 'now'),
     );
 
   for (const [command, disabled] of [
@@ -69,21 +86,21 @@ export function addUserCommands(program: Command): void {
       .description(
         disabled ? 'stop an account from signing in (its sessions end; its edits keep its name)' : 'let a disabled account sign in again',
       )
-      .argument('<dir>', 'project folder')
+      .argument('<dir>', WHERE)
       .argument('<name>', 'user name')
       .option('--json', 'print JSON')
       .action(async (dir: string, name: string, o: { json?: boolean }) =>
-        done(!!o.json, await withProject(dir, (p) => setDisabled(p.db, name, disabled)), `${command}d`),
+        done(!!o.json, await withStore(dir, (run) => run(accountAdmin.setDisabled(name, disabled))), `${command}d`),
       );
 
   user
     .command('passwd')
     .description("set an account's password (read from stdin or asked for); its sessions end")
-    .argument('<dir>', 'project folder')
+    .argument('<dir>', WHERE)
     .argument('<name>', 'user name')
     .option('--json', 'print JSON')
     .action(async (dir: string, name: string, o: { json?: boolean }) => {
       const password = await readPassword();
-      done(!!o.json, await withProject(dir, (p) => setPassword(p.db, name, password)), 'new password for');
+      done(!!o.json, await withStore(dir, (run) => accountAdmin.setPassword(run, name, password)), 'new password for');
     });
 }

@@ -1,8 +1,8 @@
 // Accounts of a team server and their sessions. Times are ISO 8601 text chosen by the caller
 // (not the database's clock), so expiry reads the same on SQLite and PostgreSQL.
-// Store-neutral (ops.ts): `accounts` are the operations, run on the desktop's database by the
-// functions exported below and on the server store by onServer(accounts).
-import { onDesktop, qb } from './execute.ts';
+// Store-neutral (ops.ts): `accounts` are the operations, run on either store by the programs
+// of main/accounts (accounts.ts, sessions.ts).
+import { qb } from './execute.ts';
 import { all, changed, first, lastId, map, none, run } from './ops.ts';
 import type { UsersTable } from './schema.ts';
 
@@ -63,18 +63,18 @@ export const accounts = {
     none(run(qb.deleteFrom('sessions').where('user_id', 'in', qb.selectFrom('users').select('id').where('name', '=', name)))),
 
   deleteExpiredSessions: (now: string) => none(run(qb.deleteFrom('sessions').where('expires_at', '<=', now))),
-};
 
-export const {
-  insertUser,
-  userByName,
-  listUsers,
-  countAdmins,
-  updateUser,
-  insertSession,
-  sessionByHash,
-  touchSession,
-  deleteSession,
-  deleteSessionsOf,
-  deleteExpiredSessions,
-} = onDesktop(accounts);
+  /** The key's failed log-ins since `since` (ISO 8601), oldest first. */
+  failuresSince: (key: string, since: string) =>
+    map(
+      all(qb.selectFrom('login_failures').select('failed_at').where('key', '=', key).where('failed_at', '>', since).orderBy('failed_at')),
+      (rows) => rows.map((r) => r.failed_at),
+    ),
+
+  insertFailure: (key: string, at: string) => none(run(qb.insertInto('login_failures').values({ key, failed_at: at }))),
+
+  clearFailures: (key: string) => none(run(qb.deleteFrom('login_failures').where('key', '=', key))),
+
+  /** Forgets every failure at or before `before`: out of every window. */
+  forgetFailures: (before: string) => none(run(qb.deleteFrom('login_failures').where('failed_at', '<=', before))),
+};

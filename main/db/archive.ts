@@ -1,19 +1,15 @@
 // The archive of removed lines (deleted_lines) and the rows it copies: a line's row, its
 // transcription rows, model readings and earlier shapes, as JSON; and putting them back.
+// Store-neutral operations (ops.ts), run by the programs of main/layout/line-archive.ts.
 import { sql } from 'kysely';
-import { all, first, now, qb, run, type Db } from './execute.ts';
+import { now, qb } from './execute.ts';
+import { all, first, found, lastId, map, none, run } from './ops.ts';
+import { SCHEMA_COLUMNS } from './schema.ts';
 
 export type Row = Record<string, unknown>;
 
 /** The tables whose rows an archived line carries (each has a line_id). */
 export type LineTable = 'transcriptions' | 'predictions' | 'line_geometry_history';
-
-export const lineRecord = (db: Db, lineId: number): Row | undefined =>
-  first(db, qb.selectFrom('lines').selectAll().where('id', '=', lineId));
-
-/** Every row of `table` belonging to the line, oldest first. */
-export const rowsOfLine = (db: Db, table: LineTable, lineId: number): Row[] =>
-  all(db, qb.selectFrom(table).selectAll().where('line_id', '=', lineId).orderBy('id'));
 
 export interface ArchiveEntry {
   lineId: number;
@@ -25,56 +21,62 @@ export interface ArchiveEntry {
   deletedBy: string;
 }
 
-export const insertArchiveEntry = (db: Db, e: ArchiveEntry): number =>
-  run(
-    db,
-    qb.insertInto('deleted_lines').values({
-      line_id: e.lineId,
-      page_id: e.pageId,
-      line: JSON.stringify(e.line),
-      transcriptions: JSON.stringify(e.transcriptions),
-      reason: e.reason,
-      extra: JSON.stringify(e.extra),
-      deleted_by: e.deletedBy,
-    }),
-  ).lastId;
-
-export const deleteLineRow = (db: Db, lineId: number): void => {
-  run(db, qb.deleteFrom('lines').where('id', '=', lineId));
-};
-
-export const archiveEntry = (db: Db, archiveId: number) =>
-  first(db, qb.selectFrom('deleted_lines').selectAll().where('id', '=', archiveId));
-
-/** Archive rows written after `afterId`, oldest first. */
-export const archiveEntriesSince = (db: Db, afterId: number) =>
-  all(db, qb.selectFrom('deleted_lines').select(['id', 'line_id']).where('id', '>', afterId).orderBy('id'));
-
-export const lastArchiveId = (db: Db): number =>
-  first(db, qb.selectFrom('deleted_lines').select(sql<number>`coalesce(max(id), 0)`.as('id')))!.id;
-
-export const markRestored = (db: Db, archiveId: number, restoredBy: string): void => {
-  run(db, qb.updateTable('deleted_lines').set({ restored_at: now, restored_by: restoredBy }).where('id', '=', archiveId));
-};
-
-/** The columns a table has now (an archive may predate a column, or hold one since dropped). */
-export const columnsOf = (db: Db, table: 'lines' | LineTable): Set<string> =>
-  new Set(all(db, sql<{ name: string }>`PRAGMA table_info(${sql.table(table)})`).map((c) => c.name));
-
-/** Whether `table` has a row with this id. */
-export const idTaken = (db: Db, table: 'lines' | 'transcriptions' | 'models', id: number): boolean =>
-  first(db, qb.selectFrom(table).select('id').where('id', '=', id)) !== undefined;
-
 /**
- * Inserts an archived row into `table` with the columns among `columns` (columnsOf); `skip`
- * leaves some out (the id, to get a new one). Returns the row's id.
+ * The columns a table has now (an archive may predate a column, or hold one since dropped):
+ * the schema's, which test/unit/db/schema.test.ts holds to the live tables of both stores.
  */
-export function insertArchivedRow(db: Db, table: 'lines' | LineTable, row: Row, columns: Set<string>, skip: string[] = []): number {
-  const values = Object.fromEntries(Object.entries(row).filter(([k]) => columns.has(k) && !skip.includes(k)));
-  // The row's columns are known only at run time (checked against the live table above).
-  return run(db, qb.insertInto(table).values(values as never)).lastId;
-}
+export const columnsOf = (table: 'lines' | LineTable): Set<string> => new Set(Object.keys(SCHEMA_COLUMNS[table]));
 
-/** Whether the archive row still holds its line (not restored since). */
-export const stillArchived = (db: Db, archiveId: number): boolean =>
-  first(db, qb.selectFrom('deleted_lines').select('id').where('id', '=', archiveId).where('restored_at', 'is', null)) !== undefined;
+export const archive = {
+  lineRecord: (lineId: number) => first<Row>(qb.selectFrom('lines').selectAll().where('id', '=', lineId)),
+
+  /** Every row of `table` belonging to the line, oldest first. */
+  rowsOfLine: (table: LineTable, lineId: number) => all<Row>(qb.selectFrom(table).selectAll().where('line_id', '=', lineId).orderBy('id')),
+
+  insertArchiveEntry: (e: ArchiveEntry) =>
+    map(
+      run(
+        qb.insertInto('deleted_lines').values({
+          line_id: e.lineId,
+          page_id: e.pageId,
+          line: JSON.stringify(e.line),
+          transcriptions: JSON.stringify(e.transcriptions),
+          reason: e.reason,
+          extra: JSON.stringify(e.extra),
+          deleted_by: e.deletedBy,
+        }),
+      ),
+      lastId,
+    ),
+
+  deleteLineRow: (lineId: number) => none(run(qb.deleteFrom('lines').where('id', '=', lineId))),
+
+  archiveEntry: (archiveId: number) => first(qb.selectFrom('deleted_lines').selectAll().where('id', '=', archiveId)),
+
+  /** Archive rows written after `afterId`, oldest first. */
+  archiveEntriesSince: (afterId: number) =>
+    all(qb.selectFrom('deleted_lines').select(['id', 'line_id']).where('id', '>', afterId).orderBy('id')),
+
+  lastArchiveId: () => map(first(qb.selectFrom('deleted_lines').select(sql<number>`coalesce(max(id), 0)`.as('id'))), (r) => r!.id),
+
+  markRestored: (archiveId: number, restoredBy: string) =>
+    none(run(qb.updateTable('deleted_lines').set({ restored_at: now, restored_by: restoredBy }).where('id', '=', archiveId))),
+
+  /** Whether `table` has a row with this id. */
+  idTaken: (table: 'lines' | 'transcriptions' | 'models', id: number) =>
+    map(first(qb.selectFrom(table).select('id').where('id', '=', id)), found),
+
+  /**
+   * Inserts an archived row into `table` with the columns among `columns` (columnsOf); `skip`
+   * leaves some out (the id, to get a new one). Answers the row's id.
+   */
+  insertArchivedRow: (table: 'lines' | LineTable, row: Row, columns: Set<string>, skip: string[] = []) => {
+    const values = Object.fromEntries(Object.entries(row).filter(([k]) => columns.has(k) && !skip.includes(k)));
+    // The row's columns are known only at run time (checked against the schema above).
+    return map(run(qb.insertInto(table).values(values as never)), lastId);
+  },
+
+  /** Whether the archive row still holds its line (not restored since). */
+  stillArchived: (archiveId: number) =>
+    map(first(qb.selectFrom('deleted_lines').select('id').where('id', '=', archiveId).where('restored_at', 'is', null)), found),
+};

@@ -2,116 +2,123 @@
 // current label (training, evaluation), all lines to transcribe, unlabeled ones
 // (self-training), predicted lines to suggest or review, and corrected pages (segmenter
 // training). Each list is ordered, so a run sees the same lines in the same order.
+// Store-neutral operations (ops.ts), run on the desktop by the functions exported below and
+// on the server store by the team server.
 import type { Split } from '../../shared/api.ts';
 import { sql } from 'kysely';
-import { all, qb, type Db } from './execute.ts';
+import { onDesktop, qb } from './execute.ts';
 import { inChunks } from './id-chunks.ts';
+import { all, map } from './ops.ts';
 import { finishedDocument, inDataset, inFinishedDocument, labeled, notExcluded, unlabeled } from './line-sets.ts';
 
-/** Labeled lines of finished documents outside excluded regions, with the transcription row used, by line id. */
-export const labeledLineRows = (db: Db): Array<{ lineId: number; text: string; transcriptionId: number; split: Split }> =>
-  all(
-    db,
-    qb
-      .selectFrom('lines as l')
-      .innerJoin('current_transcriptions as ct', 'ct.line_id', 'l.id')
-      .select(['l.id as lineId', 'ct.text', 'ct.id as transcriptionId', 'l.split'])
-      .where(inDataset())
-      .orderBy('l.id'),
-  );
+const ids = (rows: Array<{ id: number }>) => rows.map((r) => r.id);
 
-/** Every line of finished documents outside excluded regions, by id. */
-export const datasetLineIds = (db: Db): number[] =>
-  all(db, qb.selectFrom('lines as l').select('l.id').where(inDataset()).orderBy('l.id')).map((r) => r.id);
+export const dataset = {
+  /** Labeled lines of finished documents outside excluded regions, with the transcription row used, by line id. */
+  labeledLineRows: () =>
+    all<{ lineId: number; text: string; transcriptionId: number; split: Split }>(
+      qb
+        .selectFrom('lines as l')
+        .innerJoin('current_transcriptions as ct', 'ct.line_id', 'l.id')
+        .select(['l.id as lineId', 'ct.text', 'ct.id as transcriptionId', 'l.split'])
+        .where(inDataset())
+        .orderBy('l.id'),
+    ),
 
-/** Unlabeled lines of finished documents outside excluded regions, by id. */
-export const unlabeledLineRows = (db: Db): Array<{ id: number; split: Split }> =>
-  all(
-    db,
-    qb
-      .selectFrom('lines as l')
-      .select(['l.id', 'l.split'])
-      .where(unlabeled())
-      .where(inFinishedDocument())
-      .where(notExcluded())
-      .orderBy('l.id'),
-  );
+  /** Every line of finished documents outside excluded regions, by id. */
+  datasetLineIds: () => map(all(qb.selectFrom('lines as l').select('l.id').where(inDataset()).orderBy('l.id')), ids),
 
-/** Lines outside excluded regions in page and reading order: what a transcription job reads. */
-export const linesToRead = (db: Db): Array<{ id: number; page_id: number }> =>
-  all(
-    db,
-    qb
-      .selectFrom('lines as l')
-      .select(['l.id', 'l.page_id'])
-      .where(notExcluded())
-      .orderBy('l.page_id')
-      .orderBy('l.reading_order')
-      .orderBy('l.id'),
-  );
+  /** Unlabeled lines of finished documents outside excluded regions, by id. */
+  unlabeledLineRows: () =>
+    all<{ id: number; split: Split }>(
+      qb
+        .selectFrom('lines as l')
+        .select(['l.id', 'l.split'])
+        .where(unlabeled())
+        .where(inFinishedDocument())
+        .where(notExcluded())
+        .orderBy('l.id'),
+    ),
 
-/** Which of these lines a transcription job reads (as linesToRead), with their pages, in no order. */
-export const linesToReadAmong = (db: Db, lineIds: readonly number[]): Array<{ id: number; page_id: number }> =>
-  inChunks(lineIds, (ids) =>
-    all(db, qb.selectFrom('lines as l').select(['l.id', 'l.page_id']).where(notExcluded()).where('l.id', 'in', ids)),
-  );
+  /** Lines outside excluded regions in page and reading order: what a transcription job reads. */
+  linesToRead: () =>
+    all<{ id: number; page_id: number }>(
+      qb
+        .selectFrom('lines as l')
+        .select(['l.id', 'l.page_id'])
+        .where(notExcluded())
+        .orderBy('l.page_id')
+        .orderBy('l.reading_order')
+        .orderBy('l.id'),
+    ),
 
-/** Scanned pages of finished documents with lines, every one of them outside excluded regions labeled. */
-export const correctedPageIds = (db: Db): number[] =>
-  all(
-    db,
-    qb
-      .selectFrom('pages as p')
-      .select('p.id')
-      .where('p.document_id', 'in', (eb) =>
-        eb
-          .selectFrom('documents as d')
-          .select('d.id')
-          .where('d.kind', '=', 'scan')
-          .where(finishedDocument(sql.ref('d.source_hash'))),
-      )
-      .where(({ exists, selectFrom }) =>
-        exists(selectFrom('lines as l').select('l.id').whereRef('l.page_id', '=', 'p.id').where(notExcluded())),
-      )
-      .where(({ exists, not, selectFrom }) =>
-        not(exists(selectFrom('lines as l').select('l.id').whereRef('l.page_id', '=', 'p.id').where(notExcluded()).where(unlabeled()))),
-      )
-      .orderBy('p.id'),
-  ).map((r) => r.id);
+  /** Which of these lines a transcription job reads (as linesToRead), with their pages, in no order. */
+  linesToReadAmong: (lineIds: readonly number[]) =>
+    inChunks(lineIds, (slice) =>
+      all(qb.selectFrom('lines as l').select(['l.id', 'l.page_id']).where(notExcluded()).where('l.id', 'in', slice)),
+    ),
 
-/**
- * Unlabeled lines outside excluded regions that a model has read, with the reading: the
- * named model's, or without one each line's newest. Unordered: callers rank them.
- */
-export const predictedLineRows = (db: Db, modelId: number | null) =>
-  all(
-    db,
-    qb
-      .selectFrom('lines as l')
-      .innerJoin('pages as p', 'p.id', 'l.page_id')
-      .innerJoin('documents as d', 'd.id', 'p.document_id')
-      .innerJoin('predictions as pr', (join) =>
-        modelId === null
-          ? join.on('pr.id', '=', (eb) =>
-              eb
-                .selectFrom('predictions as q')
-                .select((q) => q.fn.max('q.id').as('id'))
-                .whereRef('q.line_id', '=', 'l.id'),
-            )
-          : join.onRef('pr.line_id', '=', 'l.id').on('pr.model_id', '=', modelId),
-      )
-      .select([
-        'l.id as lineId',
-        'l.page_id as pageId',
-        'p.document_id as documentId',
-        'd.name as documentName',
-        'p.page_index as pageIndex',
-        'p.image_hash',
-        'l.polygon',
-        'pr.char_confidence',
-        'pr.confidence',
-        'pr.text as prediction',
-      ])
-      .where(unlabeled())
-      .where(notExcluded()),
-  );
+  /** Scanned pages of finished documents with lines, every one of them outside excluded regions labeled. */
+  correctedPageIds: () =>
+    map(
+      all(
+        qb
+          .selectFrom('pages as p')
+          .select('p.id')
+          .where('p.document_id', 'in', (eb) =>
+            eb
+              .selectFrom('documents as d')
+              .select('d.id')
+              .where('d.kind', '=', 'scan')
+              .where(finishedDocument(sql.ref('d.source_hash'))),
+          )
+          .where(({ exists, selectFrom }) =>
+            exists(selectFrom('lines as l').select('l.id').whereRef('l.page_id', '=', 'p.id').where(notExcluded())),
+          )
+          .where(({ exists, not, selectFrom }) =>
+            not(exists(selectFrom('lines as l').select('l.id').whereRef('l.page_id', '=', 'p.id').where(notExcluded()).where(unlabeled()))),
+          )
+          .orderBy('p.id'),
+      ),
+      ids,
+    ),
+
+  /**
+   * Unlabeled lines outside excluded regions that a model has read, with the reading: the
+   * named model's, or without one each line's newest. Unordered: callers rank them.
+   */
+  predictedLineRows: (modelId: number | null) =>
+    all(
+      qb
+        .selectFrom('lines as l')
+        .innerJoin('pages as p', 'p.id', 'l.page_id')
+        .innerJoin('documents as d', 'd.id', 'p.document_id')
+        .innerJoin('predictions as pr', (join) =>
+          modelId === null
+            ? join.on('pr.id', '=', (eb) =>
+                eb
+                  .selectFrom('predictions as q')
+                  .select((q) => q.fn.max('q.id').as('id'))
+                  .whereRef('q.line_id', '=', 'l.id'),
+              )
+            : join.onRef('pr.line_id', '=', 'l.id').on('pr.model_id', '=', modelId),
+        )
+        .select([
+          'l.id as lineId',
+          'l.page_id as pageId',
+          'p.document_id as documentId',
+          'd.name as documentName',
+          'p.page_index as pageIndex',
+          'p.image_hash',
+          'l.polygon',
+          'pr.char_confidence',
+          'pr.confidence',
+          'pr.text as prediction',
+        ])
+        .where(unlabeled())
+        .where(notExcluded()),
+    ),
+};
+
+export const { labeledLineRows, datasetLineIds, unlabeledLineRows, linesToRead, linesToReadAmong, correctedPageIds, predictedLineRows } =
+  onDesktop(dataset);

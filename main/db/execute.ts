@@ -143,5 +143,5 @@ export const desktopRunner =
   (op) =>
     new Promise((resolve) => resolve(perform(db(), op)));
 
-/** A module's operations (ops.ts) as functions of a desktop database: `insertUser(db, …)`. */
+/** A module's operations (ops.ts) as functions of a desktop database: `insertLine(db, …)`. */
 export const onDesktop = <M extends Operations>(operations: M) => onStore<M, Db>(operations, perform) as OnStore<M, Db, 'sync'>;

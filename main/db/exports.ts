@@ -1,53 +1,58 @@
 // What exports read: the pages to write, and a page's lines with the text to export (the
-// current label, else a chosen model's reading) and its regions.
+// current label, else a chosen model's reading) and its regions. Store-neutral operations
+// (ops.ts), run on the desktop by the functions exported below.
 import type { RegionType } from '../../shared/region-types.ts';
-import { all, first, qb, type Db } from './execute.ts';
+import { onDesktop, qb } from './execute.ts';
+import { all, first, map } from './ops.ts';
 
-/** Every page with its document's name and page count, document by document, in page order. */
-export const pagesWithDocuments = (db: Db) =>
-  all(
-    db,
-    qb
-      .selectFrom('pages as p')
-      .innerJoin('documents as d', 'd.id', 'p.document_id')
-      .select((eb) => [
-        'p.id',
-        'p.page_index',
-        'p.image_hash',
-        'd.name as document',
-        'd.id as document_id',
-        eb.selectFrom('pages as q').select(eb.fn.countAll<number>().as('n')).whereRef('q.document_id', '=', 'd.id').as('pages'),
-      ])
-      .orderBy('d.id')
-      .orderBy('p.page_index'),
-  ).map((r) => ({ ...r, pages: r.pages ?? 0 }));
+export const exportReads = {
+  /** Every page with its document's name and page count, document by document, in page order. */
+  pagesWithDocuments: () =>
+    map(
+      all(
+        qb
+          .selectFrom('pages as p')
+          .innerJoin('documents as d', 'd.id', 'p.document_id')
+          .select((eb) => [
+            'p.id',
+            'p.page_index',
+            'p.image_hash',
+            'd.name as document',
+            'd.id as document_id',
+            eb.selectFrom('pages as q').select(eb.fn.countAll<number>().as('n')).whereRef('q.document_id', '=', 'd.id').as('pages'),
+          ])
+          .orderBy('d.id')
+          .orderBy('p.page_index'),
+      ),
+      (rows) => rows.map((r) => ({ ...r, pages: r.pages ?? 0 })),
+    ),
 
-/** The page's lines in reading order with the current label and the model's reading (none without a model). */
-export const linesToExport = (db: Db, pageId: number, modelId: number | undefined) =>
-  all(
-    db,
-    qb
-      .selectFrom('lines as l')
-      .leftJoin('current_transcriptions as ct', 'ct.line_id', 'l.id')
-      .leftJoin('predictions as p', (join) => join.onRef('p.line_id', '=', 'l.id').on('p.model_id', '=', modelId ?? -1))
-      .select(['l.id', 'l.polygon', 'l.baseline', 'l.region_id', 'ct.text as human', 'p.text as predicted', 'p.confidence'])
-      .where('l.page_id', '=', pageId)
-      .orderBy('l.reading_order')
-      .orderBy('l.id'),
-  );
+  /** The page's lines in reading order with the current label and the model's reading (none without a model). */
+  linesToExport: (pageId: number, modelId: number | undefined) =>
+    all(
+      qb
+        .selectFrom('lines as l')
+        .leftJoin('current_transcriptions as ct', 'ct.line_id', 'l.id')
+        .leftJoin('predictions as p', (join) => join.onRef('p.line_id', '=', 'l.id').on('p.model_id', '=', modelId ?? -1))
+        .select(['l.id', 'l.polygon', 'l.baseline', 'l.region_id', 'ct.text as human', 'p.text as predicted', 'p.confidence'])
+        .where('l.page_id', '=', pageId)
+        .orderBy('l.reading_order')
+        .orderBy('l.id'),
+    ),
 
-/** The page's regions in reading order. */
-export const regionsToExport = (db: Db, pageId: number) =>
-  all(
-    db,
-    qb
-      .selectFrom('regions')
-      .select(['id', 'type', 'label', 'polygon'])
-      .$narrowType<{ type: RegionType }>()
-      .where('page_id', '=', pageId)
-      .orderBy('reading_order')
-      .orderBy('id'),
-  );
+  /** The page's regions in reading order. */
+  regionsToExport: (pageId: number) =>
+    all(
+      qb
+        .selectFrom('regions')
+        .select(['id', 'type', 'label', 'polygon'])
+        .$narrowType<{ type: RegionType }>()
+        .where('page_id', '=', pageId)
+        .orderBy('reading_order')
+        .orderBy('id'),
+    ),
 
-export const documentName = (db: Db, documentId: number): string | undefined =>
-  first(db, qb.selectFrom('documents').select('name').where('id', '=', documentId))?.name;
+  documentName: (documentId: number) => map(first(qb.selectFrom('documents').select('name').where('id', '=', documentId)), (r) => r?.name),
+};
+
+export const { pagesWithDocuments, linesToExport, regionsToExport, documentName } = onDesktop(exportReads);

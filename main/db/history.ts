@@ -1,7 +1,7 @@
 // The undo history's records: each line of a page with its current transcription row (what
 // an edit changed), withdrawing and restoring transcription rows (rows are marked, never
-// removed), and the log of every undo and redo. Store-neutral operations (ops.ts), run on the
-// desktop by the functions exported below.
+// removed), and the log of every undo and redo. Store-neutral operations (ops.ts), run by the
+// programs of main/edits on either store.
 import { now, onDesktop, qb } from './execute.ts';
 import { all, first, none, run } from './ops.ts';
 
@@ -53,4 +53,4 @@ export const history = {
     none(run(qb.insertInto('undo_log').values({ action, label, touched: JSON.stringify(touched), author }))),
 };
 
-export const { lineStates, lineShape, unwithdraw, withdrawAfter, logUndo } = onDesktop(history);
+export const { withdrawAfter } = onDesktop(history);

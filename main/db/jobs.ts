@@ -1,49 +1,57 @@
 // Job rows: kind, state, config, progress and log (main/jobs/jobs.ts is their lifecycle).
-import { sql } from 'kysely';
+// Store-neutral operations (ops.ts), run on the desktop by the functions exported below and
+// on the server store by the team server.
+import { sql, type Selectable } from 'kysely';
 import type { JobsTable } from './schema.ts';
-import { all, first, now, qb, run, type Db } from './execute.ts';
+import { now, onDesktop, qb } from './execute.ts';
+import { all, first, lastId, map, none, run } from './ops.ts';
 
 type Kind = JobsTable['kind'];
 type State = JobsTable['state'];
 
-export const insertJob = (db: Db, kind: Kind, state: State, config: string, progress: string): number =>
-  run(db, qb.insertInto('jobs').values({ kind, state, config, progress })).lastId;
+/** A job's row as read. */
+export type JobRow = Selectable<JobsTable>;
 
-export const jobRow = (db: Db, id: number) => first(db, qb.selectFrom('jobs').selectAll().where('id', '=', id));
+export const jobs = {
+  insertJob: (kind: Kind, state: State, config: string, progress: string) =>
+    map(run(qb.insertInto('jobs').values({ kind, state, config, progress })), lastId),
 
-/** Every job, oldest first. */
-export const jobRows = (db: Db) => all(db, qb.selectFrom('jobs').selectAll().orderBy('id'));
+  jobRow: (id: number) => first<JobRow>(qb.selectFrom('jobs').selectAll().where('id', '=', id)),
 
-/** Changes what is given (null: unchanged); `log` is appended. */
-export function updateJobRow(
-  db: Db,
-  id: number,
-  c: { state: State | null; progress: string | null; error: string | null; modelId: number | null; log: string | null },
-): void {
-  run(
-    db,
-    qb
-      .updateTable('jobs')
-      .set((eb) => ({
-        state: eb.fn.coalesce(sql.val(c.state), 'state'),
-        progress: eb.fn.coalesce(sql.val(c.progress), 'progress'),
-        error: eb.fn.coalesce(sql.val(c.error), 'error'),
-        model_id: eb.fn.coalesce(sql.val(c.modelId), 'model_id'),
-        log: sql<string>`log || coalesce(${c.log}, '')`,
-        updated_at: now,
-      }))
-      .where('id', '=', id),
-  );
-}
+  /** Every job, oldest first. */
+  jobRows: () => all<JobRow>(qb.selectFrom('jobs').selectAll().orderBy('id')),
 
-/** Finished segmenter jobs, newest first. */
-export const doneSegmenterJobs = (db: Db) =>
-  all(
-    db,
-    qb
-      .selectFrom('jobs')
-      .select(['id', 'updated_at', 'progress'])
-      .where('kind', '=', 'segment')
-      .where('state', '=', 'done')
-      .orderBy('id', 'desc'),
-  );
+  /** Changes what is given (null: unchanged); `log` is appended. */
+  updateJobRow: (
+    id: number,
+    c: { state: State | null; progress: string | null; error: string | null; modelId: number | null; log: string | null },
+  ) =>
+    none(
+      run(
+        qb
+          .updateTable('jobs')
+          .set((eb) => ({
+            state: eb.fn.coalesce(sql.val(c.state), 'state'),
+            progress: eb.fn.coalesce(sql.val(c.progress), 'progress'),
+            error: eb.fn.coalesce(sql.val(c.error), 'error'),
+            model_id: eb.fn.coalesce(sql.val(c.modelId), 'model_id'),
+            log: sql<string>`log || coalesce(${c.log}, '')`,
+            updated_at: now,
+          }))
+          .where('id', '=', id),
+      ),
+    ),
+
+  /** Finished segmenter jobs, newest first. */
+  doneSegmenterJobs: () =>
+    all(
+      qb
+        .selectFrom('jobs')
+        .select(['id', 'updated_at', 'progress'])
+        .where('kind', '=', 'segment')
+        .where('state', '=', 'done')
+        .orderBy('id', 'desc'),
+    ),
+};
+
+export const { insertJob, jobRow, jobRows, updateJobRow, doneSegmenterJobs } = onDesktop(jobs);

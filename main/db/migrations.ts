@@ -247,4 +247,15 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE deleted_lines ADD COLUMN restored_by TEXT;
   ALTER TABLE undo_log ADD COLUMN author TEXT NOT NULL DEFAULT 'me';
   `,
+  // 10: failed log-ins of a team server, kept in the store so that every server process on
+  // it counts the same failures (main/accounts/rate-limit.ts): a name or an address, and when.
+  // Old rows are pruned as they leave the window; none is a project's record.
+  `
+  CREATE TABLE login_failures (
+    id INTEGER PRIMARY KEY,
+    key TEXT NOT NULL,
+    failed_at TEXT NOT NULL
+  );
+  CREATE INDEX login_failures_key ON login_failures(key, failed_at);
+  `,
 ];

@@ -1,8 +1,10 @@
 // Model readings of lines: one per line and model, replaced when the model reads it again.
-import { sql } from 'kysely';
-import { all, first, now, qb, run, template, type Db } from './execute.ts';
+// Store-neutral operations (ops.ts), run on the desktop by the functions exported below and
+// on the server store by the team server.
+import { now, onDesktop, qb, template } from './execute.ts';
 import { inChunks } from './id-chunks.ts';
 import { notExcluded } from './line-sets.ts';
+import { all, changed, first, map, run, type Program } from './ops.ts';
 
 export interface Reading {
   text: string;
@@ -36,34 +38,16 @@ const upsertQuery = template<{ lineId: number; modelId: number; jobId: number | 
             job_id: (eb) => eb.ref('excluded.job_id'),
             created_at: now,
           })
-          .where((eb) => eb.or([eb('excluded.job_id', 'is', null), eb('predictions.job_id', 'is not', eb.ref('excluded.job_id'))])),
+          // Not SQLite's null-safe `IS NOT`, which PostgreSQL says as IS DISTINCT FROM: the same in words both know.
+          .where((eb) =>
+            eb.or([
+              eb('excluded.job_id', 'is', null),
+              eb('predictions.job_id', 'is', null),
+              eb('predictions.job_id', '!=', eb.ref('excluded.job_id')),
+            ]),
+          ),
       ),
 );
-
-/**
- * Stores a model's reading of a line, replacing its earlier one, unless the same job
- * (`jobId`) stored it already. Returns whether it wrote.
- */
-export const upsertPrediction = (db: Db, lineId: number, modelId: number, r: Reading, jobId: number | null = null): boolean =>
-  run(db, upsertQuery({ lineId, modelId, jobId, text: r.text, confidence: r.confidence, chars: r.charConfidence })).changes > 0;
-
-/** Which of these lines the job has stored a reading of. */
-export const linesReadByJob = (db: Db, jobId: number, lineIds: readonly number[]): Set<number> =>
-  new Set(
-    inChunks(lineIds, (ids) =>
-      all(db, qb.selectFrom('predictions').select('line_id').where('job_id', '=', jobId).where('line_id', 'in', ids)),
-    ).map((r) => r.line_id),
-  );
-
-/** How many readings the job stored (one per line at most: the key is line and model). */
-export const jobReadingCount = (db: Db, jobId: number): number =>
-  first(
-    db,
-    qb
-      .selectFrom('predictions')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('job_id', '=', jobId),
-  )?.n ?? 0;
 
 export interface StoredReading {
   lineId: number;
@@ -73,16 +57,49 @@ export interface StoredReading {
   confidence: number;
 }
 
-/** A model's stored readings of the lines that are for transcription, in reading order. */
-export const modelReadings = (db: Db, modelId: number): StoredReading[] =>
-  all(
-    db,
-    qb
-      .selectFrom('lines as l')
-      .innerJoin('predictions as p', (j) => j.onRef('p.line_id', '=', 'l.id').on('p.model_id', '=', modelId))
-      .select(['l.id as lineId', 'l.page_id as pageId', 'l.source_name as sourceName', 'p.text', 'p.confidence'])
-      .where(notExcluded())
-      .orderBy('l.page_id')
-      .orderBy('l.reading_order')
-      .orderBy('l.id'),
+/** How many readings a model made, or a job stored. */
+export const readingsBy = (by: 'model_id' | 'job_id', id: number) =>
+  map(
+    first(
+      qb
+        .selectFrom('predictions')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where(by, '=', id),
+    ),
+    (r) => r?.n ?? 0,
   );
+
+export const predictions = {
+  /**
+   * Stores a model's reading of a line, replacing its earlier one, unless the same job
+   * (`jobId`) stored it already. Answers whether it wrote.
+   */
+  upsertPrediction: (lineId: number, modelId: number, r: Reading, jobId: number | null = null) =>
+    map(run(upsertQuery({ lineId, modelId, jobId, text: r.text, confidence: r.confidence, chars: r.charConfidence })), changed),
+
+  /** Which of these lines the job has stored a reading of (the ids asked in slices, see id-chunks.ts). */
+  *linesReadByJob(jobId: number, lineIds: readonly number[]): Program<Set<number>> {
+    const rows = yield* inChunks(lineIds, (ids) =>
+      all(qb.selectFrom('predictions').select('line_id').where('job_id', '=', jobId).where('line_id', 'in', ids)),
+    );
+    return new Set(rows.map((r) => r.line_id));
+  },
+
+  /** How many readings the job stored (one per line at most: the key is line and model). */
+  jobReadingCount: (jobId: number) => readingsBy('job_id', jobId),
+
+  /** A model's stored readings of the lines that are for transcription, in reading order. */
+  modelReadings: (modelId: number) =>
+    all<StoredReading>(
+      qb
+        .selectFrom('lines as l')
+        .innerJoin('predictions as p', (j) => j.onRef('p.line_id', '=', 'l.id').on('p.model_id', '=', modelId))
+        .select(['l.id as lineId', 'l.page_id as pageId', 'l.source_name as sourceName', 'p.text', 'p.confidence'])
+        .where(notExcluded())
+        .orderBy('l.page_id')
+        .orderBy('l.reading_order')
+        .orderBy('l.id'),
+    ),
+};
+
+export const { upsertPrediction, linesReadByJob, jobReadingCount, modelReadings } = onDesktop(predictions);

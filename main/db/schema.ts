@@ -150,6 +150,13 @@ export interface UsersTable {
   created_at: Defaulted<string>;
 }
 
+/** A failed log-in of a team server: the name or address it counts against, and when (ISO 8601). */
+export interface LoginFailuresTable {
+  id: Generated<number>;
+  key: string;
+  failed_at: string;
+}
+
 export interface SessionsTable {
   id: Generated<number>;
   /** SHA-256 of the session token, hex: the token itself is never stored. */
@@ -199,6 +206,7 @@ export interface Database {
   regions: RegionsTable;
   users: UsersTable;
   sessions: SessionsTable;
+  login_failures: LoginFailuresTable;
   line_text_fts: FtsTable;
   prediction_text_fts: FtsTable;
 }
@@ -280,6 +288,7 @@ export const SCHEMA_COLUMNS: Columns = {
   regions: { id: true, page_id: true, reading_order: true, type: true, label: true, polygon: true, excluded: true, created_at: true },
   users: { id: true, name: true, role: true, password_hash: true, disabled: true, created_at: true },
   sessions: { id: true, token_hash: true, user_id: true, created_at: true, expires_at: true, last_seen_at: true },
+  login_failures: { id: true, key: true, failed_at: true },
   line_text_fts: { text: true },
   prediction_text_fts: { text: true },
 };

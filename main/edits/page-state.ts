@@ -4,12 +4,13 @@
 // reading order on both sides; going back or forth writes only new records: shapes through
 // updateLineGeometry (the old one goes to the history), texts by withdrawing or restoring
 // transcription rows, lines by archiving or restoring them. Nothing is deleted.
-import { lineStates, lineShape, unwithdraw, withdrawAfter } from '../db/history.ts';
-import { setLineSplit } from '../db/lines.ts';
+import { archive } from '../db/archive.ts';
+import { history } from '../db/history.ts';
+import { lines } from '../db/lines.ts';
+import { step, type Program } from '../db/ops.ts';
 import type { Split } from '../../shared/api.ts';
-import type { Project } from '../project/project.ts';
-import { updateLineGeometry, setReadingOrder } from '../layout/line-edits.ts';
-import { archiveAndDelete, restoreArchivedLine } from '../layout/line-archive.ts';
+import { lineEdits } from '../layout/line-edits.ts';
+import { lineArchive } from '../layout/line-archive.ts';
 
 export interface LineState {
   id: number;
@@ -37,8 +38,8 @@ export interface PageChange {
   after: PageSide;
 }
 
-export function pageState(project: Project, pageId: number): PageState {
-  return { pageId, lines: lineStates(project.db, pageId) };
+export function* pageState(pageId: number): Program<PageState> {
+  return { pageId, lines: yield* step(history.lineStates(pageId)) };
 }
 
 const same = (a: LineState | undefined, b: LineState | undefined) =>
@@ -64,8 +65,6 @@ export interface Ids {
   row(id: number | null): number | null;
   /** Archive rows holding lines the last step removed, by the line's recorded id. */
   archive(id: number): number | undefined;
-  /** Whether the line is in the archive (removed by the last step, not restored since). */
-  archived(id: number): boolean;
   restored(oldLine: number, now: { lineId: number; rows: Map<number, number> }): void;
 }
 
@@ -76,13 +75,20 @@ export class EditConflict extends Error {
 /**
  * Puts the changed lines of `change` from side `from` to side `to`. Refuses (EditConflict,
  * before writing anything) when a line is no longer as `from` left it: something outside
- * the undo history (segmentation in another window, a terminal) changed it meanwhile.
+ * the undo history (segmentation in another window, a terminal, another account) changed it
+ * meanwhile.
  */
-export function applySide(project: Project, change: PageChange, from: PageSide, to: PageSide, ids: Ids, reason: string): void {
-  const now = new Map(pageState(project, change.pageId).lines.map((l) => [l.id, l]));
+export function* applySide(change: PageChange, from: PageSide, to: PageSide, ids: Ids, reason: string): Program<void> {
+  const now = new Map((yield* pageState(change.pageId)).lines.map((l) => [l.id, l]));
+  // Lines the last step removed that are in the archive still (not restored since).
+  const archived = new Set<number>();
+  for (const id of new Set([...from.lines.keys(), ...to.lines.keys()])) {
+    const entry = ids.archive(id);
+    if (entry !== undefined && (yield* step(archive.stillArchived(entry)))) archived.add(id);
+  }
   const current = (id: number) => {
     // While our line is still in the archive, a line under its id is another one that got the id since.
-    if (ids.archived(id)) return undefined;
+    if (archived.has(id)) return undefined;
     const l = now.get(ids.line(id));
     return l && { ...l, id };
   };
@@ -94,37 +100,37 @@ export function applySide(project: Project, change: PageChange, from: PageSide, 
   for (const [id, target] of to.lines) {
     const here = current(id);
     if (!target) {
-      if (here) archiveAndDelete(project, ids.line(id), reason);
+      if (here) yield* lineArchive.archiveAndDelete(ids.line(id), reason);
       continue;
     }
     if (!here) {
-      const archive = ids.archive(id);
-      if (archive === undefined)
+      const entry = ids.archive(id);
+      if (entry === undefined)
         throw new EditConflict(`a line it touched (id ${id}) on page ${change.pageId} is gone and not in the archive`);
-      ids.restored(id, restoreArchivedLine(project, archive));
+      ids.restored(id, yield* lineArchive.restoreArchivedLine(entry));
     }
-    setLine(project, ids.line(id), target, ids);
+    yield* setLine(ids.line(id), target, ids);
   }
   // The recorded order; a line added meanwhile by something else keeps a place at the end.
-  const present = pageState(project, change.pageId).lines.map((l) => l.id);
+  const present = (yield* pageState(change.pageId)).lines.map((l) => l.id);
   const wanted = to.order.map((id) => ids.line(id)).filter((id) => present.includes(id));
-  setReadingOrder(project, [...wanted, ...present.filter((id) => !wanted.includes(id))]);
+  yield* step(lines.setReadingOrder([...wanted, ...present.filter((id) => !wanted.includes(id))]));
 }
 
-function setLine(project: Project, lineId: number, target: LineState, ids: Ids): void {
-  const row = lineShape(project.db, lineId)!;
+function* setLine(lineId: number, target: LineState, ids: Ids): Program<void> {
+  const row = (yield* step(history.lineShape(lineId)))!;
   if (row.polygon !== target.polygon || row.baseline !== target.baseline) {
-    updateLineGeometry(project, lineId, JSON.parse(target.polygon), target.baseline ? JSON.parse(target.baseline) : null);
+    yield* lineEdits.updateLineGeometry(lineId, JSON.parse(target.polygon), target.baseline ? JSON.parse(target.baseline) : null);
   }
-  if (row.split !== target.split) setLineSplit(project.db, lineId, target.split as Split);
-  setCurrentRow(project, lineId, ids.row(target.row));
+  if (row.split !== target.split) yield* step(lines.setLineSplit(lineId, target.split as Split));
+  yield* setCurrentRow(lineId, ids.row(target.row));
 }
 
 /**
  * Makes `row` the line's current transcription (null: none): rows after it are withdrawn,
  * and it is brought back if it had been withdrawn. Rows are only ever marked, never removed.
  */
-export function setCurrentRow(project: Project, lineId: number, row: number | null): void {
-  if (row !== null) unwithdraw(project.db, lineId, row);
-  withdrawAfter(project.db, lineId, row ?? 0);
+function* setCurrentRow(lineId: number, row: number | null): Program<void> {
+  if (row !== null) yield* step(history.unwithdraw(lineId, row));
+  yield* step(history.withdrawAfter(lineId, row ?? 0));
 }

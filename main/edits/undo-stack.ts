@@ -5,16 +5,18 @@
 //
 // It lives in the main process, one per open project, for as long as the app runs: edits
 // are applied there, so the history cannot drift from the database; it outlasts a reload
-// of the page (browser mode) and is the same for every window on the project.
+// of the page (browser mode) and is the same for every window on the project. A team server
+// keeps one per account (UndoHistories.perAccount): an account undoes its own edits, and
+// one of its steps that another account's edit has changed since is refused (EditConflict).
+// Its reads and writes are store-neutral programs (main/db/ops.ts), run on either store.
 import type { AppliedEdit, UndoState } from '../../shared/workbench-api.ts';
-import { stillArchived } from '../db/archive.ts';
-import { transaction } from '../db/execute.ts';
-import { logUndo } from '../db/history.ts';
+import { archive } from '../db/archive.ts';
+import { history } from '../db/history.ts';
+import { step, transaction, type Program, type Runner } from '../db/ops.ts';
 import { authorName } from '../project/author.ts';
-import type { Project } from '../project/project.ts';
-import { archivedSince, lastArchiveId, type RestoredLine } from '../layout/line-archive.ts';
+import { lineArchive, type RestoredLine } from '../layout/line-archive.ts';
 import { Serial } from './serial.ts';
-import { applySide, diffPage, EditConflict, pageState, type Ids, type PageChange } from './page-state.ts';
+import { applySide, diffPage, EditConflict, pageState, type Ids, type PageChange, type PageState } from './page-state.ts';
 
 interface Step {
   label: string;
@@ -31,9 +33,19 @@ const follow = (aliases: Map<number, number>, id: number) => {
   return id;
 };
 
+function* pageStates(pageIds: number[]): Program<PageState[]> {
+  const states: PageState[] = [];
+  for (const id of pageIds) states.push(yield* pageState(id));
+  return states;
+}
+
 export class UndoStack {
-  /** The project's page edits, undo and redo, one at a time (the history lives as long as the project is open). */
-  readonly queue = new Serial();
+  /**
+   * `queue`: the page edits, undo and redo, one at a time (the history lives as long as the
+   * project is open). A team server's accounts each have their own stack and share one queue.
+   */
+  constructor(readonly queue = new Serial()) {}
+
   private done: Step[] = [];
   private undone: Step[] = [];
   /** Ids that changed when a line came back from the archive: old → new. */
@@ -46,18 +58,21 @@ export class UndoStack {
    * where it changed a page before failing (finding lines commits page by page), that page's
    * history is dropped, so that no older step is put back over the half-done edit.
    */
-  async record<T>(project: Project, label: string, pageIds: number[], edit: () => T | Promise<T>): Promise<T> {
-    const before = [...new Set(pageIds)].map((id) => pageState(project, id));
-    const mark = lastArchiveId(project);
+  async record<T>(run: Runner, label: string, pageIds: number[], edit: () => T | Promise<T>): Promise<T> {
+    const ids = [...new Set(pageIds)];
+    const before = await run(pageStates(ids));
+    const mark = await run(archive.lastArchiveId());
     let result: T;
     try {
       result = await edit();
     } catch (error) {
-      this.forget(before.filter((b) => diffPage(b, pageState(project, b.pageId)) !== null).map((b) => b.pageId));
+      const after = await run(pageStates(ids));
+      this.forget(before.filter((b, i) => diffPage(b, after[i]) !== null).map((b) => b.pageId));
       throw error;
     }
-    const changes = before.map((b) => diffPage(b, pageState(project, b.pageId))).filter((c): c is PageChange => c !== null);
-    const archives = archivedSince(project, mark);
+    const after = await run(pageStates(ids));
+    const changes = before.map((b, i) => diffPage(b, after[i])).filter((c): c is PageChange => c !== null);
+    const archives = await run(lineArchive.archivedSince(mark));
     // A line archived by the edit whose id a new line then took would be recorded as one line
     // changed, which could never be undone: such an edit (none should do it) is not recorded,
     // and the history of its pages is dropped rather than left to apply over it.
@@ -74,12 +89,13 @@ export class UndoStack {
     return { undo: this.done.at(-1)?.label ?? null, redo: this.undone.at(-1)?.label ?? null };
   }
 
-  undo(project: Project): AppliedEdit | null {
-    return this.move(project, this.done, this.undone, 'undo');
+  /** Undoes the last step: a program for either store, answering what it put back (null: nothing to undo). */
+  undo(): Program<AppliedEdit | null> {
+    return this.move(this.done, this.undone, 'undo');
   }
 
-  redo(project: Project): AppliedEdit | null {
-    return this.move(project, this.undone, this.done, 'redo');
+  redo(): Program<AppliedEdit | null> {
+    return this.move(this.undone, this.done, 'redo');
   }
 
   /** Forgets the steps on these pages (they were changed by something that is not recorded). */
@@ -89,56 +105,85 @@ export class UndoStack {
     this.undone = this.undone.filter((s) => !touches(s));
   }
 
-  private move(project: Project, from: Step[], to: Step[], action: 'undo' | 'redo'): AppliedEdit | null {
-    const step = from.pop();
-    if (!step) return null;
+  private *move(from: Step[], to: Step[], action: 'undo' | 'redo'): Program<AppliedEdit | null> {
+    const edit = from.pop();
+    if (!edit) return null;
     const lines = new Map<number, number>();
     const rows = new Map<number, number>();
     const ids: Ids = {
       line: (id) => follow(lines, follow(this.lines, id)),
       row: (id) => (id === null ? null : follow(rows, follow(this.rows, id))),
-      archive: (id) => step.archives.get(id),
-      archived: (id) => {
-        const archive = step.archives.get(id);
-        return archive !== undefined && stillArchived(project.db, archive);
-      },
+      archive: (id) => edit.archives.get(id),
       restored: (old, now: RestoredLine) => {
         const was = ids.line(old);
         if (now.lineId !== was) lines.set(was, now.lineId);
         for (const [a, b] of now.rows) rows.set(a, b);
       },
     };
-    const changes = action === 'undo' ? [...step.changes].reverse() : step.changes;
+    const changes = action === 'undo' ? [...edit.changes].reverse() : edit.changes;
+    const author = authorName();
     try {
-      transaction(project.db, () => {
-        const mark = lastArchiveId(project);
-        for (const c of changes) {
-          const [source, target] = action === 'undo' ? [c.after, c.before] : [c.before, c.after];
-          applySide(project, c, source, target, ids, `${action}: ${step.label}`);
-        }
-        const archived = archivedSince(project, mark);
-        const recorded = changes.flatMap((c) => [...c.before.lines.keys()]);
-        step.archives = new Map(recorded.filter((id) => archived.has(ids.line(id))).map((id) => [id, archived.get(ids.line(id))!]));
-        logUndo(
-          project.db,
-          action,
-          step.label,
-          changes.map((c) => ({ page: c.pageId, lines: [...c.before.lines.keys()].map(ids.line) })),
-          authorName(),
-        );
-      });
+      yield* step(
+        transaction(function* () {
+          const mark = yield* step(archive.lastArchiveId());
+          for (const c of changes) {
+            const [source, target] = action === 'undo' ? [c.after, c.before] : [c.before, c.after];
+            yield* applySide(c, source, target, ids, `${action}: ${edit.label}`);
+          }
+          const archived = yield* lineArchive.archivedSince(mark);
+          const recorded = changes.flatMap((c) => [...c.before.lines.keys()]);
+          edit.archives = new Map(recorded.filter((id) => archived.has(ids.line(id))).map((id) => [id, archived.get(ids.line(id))!]));
+          const touched = changes.map((c) => ({ page: c.pageId, lines: [...c.before.lines.keys()].map(ids.line) }));
+          yield* step(history.logUndo(action, edit.label, touched, author));
+        }),
+      );
     } catch (error) {
       // Nothing was written (the transaction rolled back). Left on the stack, the step would
       // fail the same way again and stand in front of every older one for ever: it is dropped.
       const why = error instanceof EditConflict ? `${error.message} by something outside this window's history` : (error as Error).message;
-      throw new Error(`cannot ${action} “${step.label}”: ${why}; that step is dropped, the page stays as it is`);
+      throw new Error(`cannot ${action} “${edit.label}”: ${why}; that step is dropped, the page stays as it is`);
     }
     for (const [a, b] of lines) this.lines.set(a, b);
     for (const [a, b] of rows) this.rows.set(a, b);
-    to.push(step);
-    const [first] = step.changes;
-    const present = new Set(pageState(project, first.pageId).lines.map((l) => l.id));
+    to.push(edit);
+    const [first] = edit.changes;
+    const present = new Set((yield* pageState(first.pageId)).lines.map((l) => l.id));
     const touched = [...first.before.lines.keys()].map((id) => follow(this.lines, id)).find((id) => present.has(id)) ?? null;
-    return { label: step.label, pageId: first.pageId, lineId: touched };
+    return { label: edit.label, pageId: first.pageId, lineId: touched };
   }
 }
+
+/** The undo history each call works on, and what an edit outside every history drops. */
+export interface UndoHistories {
+  /** The edits, undo and redo of the project, one at a time. */
+  readonly queue: Serial;
+  /** The caller's history. */
+  of(): UndoStack;
+  /** Forgets the steps on these pages in every history (they were changed by something not recorded). */
+  forget(pageIds: number[]): void;
+}
+
+export const UndoHistories = {
+  /** The desktop's: one history for the project, whoever edits. */
+  single: (stack: UndoStack): UndoHistories => ({ queue: stack.queue, of: () => stack, forget: (pageIds) => stack.forget(pageIds) }),
+
+  /**
+   * A team server's: one history per account (the signed-in caller, authorName), kept in this
+   * process. One queue for all, so that no other account's edit comes between an edit's
+   * before and after (it would be recorded as part of it).
+   */
+  perAccount(): UndoHistories {
+    const queue = new Serial();
+    const stacks = new Map<string, UndoStack>();
+    return {
+      queue,
+      of() {
+        const name = authorName();
+        let stack = stacks.get(name);
+        if (!stack) stacks.set(name, (stack = new UndoStack(queue)));
+        return stack;
+      },
+      forget: (pageIds) => stacks.forEach((s) => s.forget(pageIds)),
+    };
+  },
+};

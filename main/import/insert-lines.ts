@@ -2,8 +2,10 @@
 // the transaction that creates the page (or, for large pages, in runs; see document-writer.ts).
 import type { Split } from '../../shared/api.ts';
 import type { Db } from '../db/database.ts';
-import { insertLine } from '../db/lines.ts';
-import { addTranscription } from '../db/transcriptions.ts';
+import { perform } from '../db/execute.ts';
+import { lines } from '../db/lines.ts';
+import type { Program } from '../db/ops.ts';
+import { transcriptions } from '../db/transcriptions.ts';
 import { boundingBox, type Point } from '../io/layout.ts';
 
 export interface NewLine {
@@ -16,10 +18,15 @@ export interface NewLine {
   regionId?: number | null;
 }
 
-/** `firstOrder` is the reading order of the first line (large pages are written in runs). */
-export function insertLines(db: Db, pageId: number, lines: NewLine[], transcriptionSource: string, firstOrder = 0): number[] {
-  return lines.map((line, order) => {
-    const id = insertLine(db, {
+/**
+ * `firstOrder` is the reading order of the first line (large pages are written in runs).
+ * A store-neutral program (main/db/ops.ts): each statement is yielded as it is, not through
+ * `step`, since an import runs it for hundreds of thousands of lines.
+ */
+export function* insertLinesOp(pageId: number, rows: NewLine[], transcriptionSource: string, firstOrder = 0): Program<number[]> {
+  const ids: number[] = [];
+  for (const [order, line] of rows.entries()) {
+    const id = (yield lines.insertLine({
       pageId,
       order: firstOrder + order,
       polygon: JSON.stringify(line.polygon),
@@ -28,8 +35,12 @@ export function insertLines(db: Db, pageId: number, lines: NewLine[], transcript
       sourceName: line.sourceName ?? null,
       split: line.split,
       regionId: line.regionId ?? null,
-    });
-    if (line.text !== null) addTranscription(db, id, line.text.normalize('NFC'), 'import', transcriptionSource);
-    return id;
-  });
+    })) as number;
+    if (line.text !== null) yield transcriptions.addTranscription(id, line.text.normalize('NFC'), 'import', transcriptionSource);
+    ids.push(id);
+  }
+  return ids;
 }
+
+export const insertLines = (db: Db, pageId: number, rows: NewLine[], transcriptionSource: string, firstOrder = 0): number[] =>
+  perform(db, insertLinesOp(pageId, rows, transcriptionSource, firstOrder));

@@ -1,12 +1,17 @@
 // Jobs are rows: queued → running → done | failed | cancelled, or interrupted when the
 // process died while running. Progress and log live in the row, so any window or CLI
-// can show them, and a crash leaves a record of what was going on.
+// can show them, and a crash leaves a record of what was going on. The rows' reads and
+// writes are store-neutral programs (main/db/ops.ts, `jobRecords`), run on a project
+// folder by the functions of a Project below and on the server store by the team server.
 import { isMainThread, workerData } from 'node:worker_threads';
-import { insertJob, jobRow, jobRows, updateJobRow } from '../db/jobs.ts';
+import { perform } from '../db/execute.ts';
+import { jobs } from '../db/jobs.ts';
+import { step, type Program } from '../db/ops.ts';
 import type { Project } from '../project/project.ts';
 
 export type JobKind = 'pretrain' | 'finetune' | 'transcribe' | 'evaluate' | 'segment';
 import type { JobState } from '../../shared/job-states.ts';
+import type { JobRow } from '../db/jobs.ts';
 
 export type { JobState };
 
@@ -23,7 +28,7 @@ export interface Job {
   updatedAt: string;
 }
 
-const fromRow = (r: NonNullable<ReturnType<typeof jobRow>>): Job => ({
+const fromRow = (r: JobRow): Job => ({
   id: r.id,
   kind: r.kind,
   state: r.state,
@@ -44,36 +49,48 @@ const fromRow = (r: NonNullable<ReturnType<typeof jobRow>>): Job => ({
  */
 const runningHere = () => ({ pid: process.pid, app: !isMainThread && (workerData as { host?: string } | null)?.host !== 'cli' });
 
-export function createJob(project: Project, kind: JobKind, config: Record<string, unknown>, state: JobState = 'running'): Job {
+type JobChange = { state?: JobState; progress?: Record<string, unknown>; error?: string; modelId?: number; log?: string };
+
+function* createJobOp(kind: JobKind, config: Record<string, unknown>, state: JobState = 'running'): Program<Job> {
   const progress = state === 'running' ? runningHere() : {};
-  const id = insertJob(project.db, kind, state, JSON.stringify(config), JSON.stringify(progress));
-  return getJob(project, id);
+  const id = yield* step(jobs.insertJob(kind, state, JSON.stringify(config), JSON.stringify(progress)));
+  return yield* getJobOp(id);
 }
 
-export function getJob(project: Project, id: number): Job {
-  const row = jobRow(project.db, id);
+function* getJobOp(id: number): Program<Job> {
+  const row = yield* step(jobs.jobRow(id));
   if (!row) throw new Error(`no job ${id} in this project`);
   return fromRow(row);
 }
 
-export function listJobs(project: Project): Job[] {
-  return jobRows(project.db).map(fromRow);
+function* listJobsOp(): Program<Job[]> {
+  return (yield* step(jobs.jobRows())).map(fromRow);
 }
 
-export function updateJob(
-  project: Project,
-  id: number,
-  change: { state?: JobState; progress?: Record<string, unknown>; error?: string; modelId?: number; log?: string },
-): void {
+function* updateJobOp(id: number, change: JobChange): Program<void> {
   const progress = change.progress ? { ...change.progress, ...runningHere() } : change.state === 'running' ? runningHere() : null;
-  updateJobRow(project.db, id, {
-    state: change.state ?? null,
-    progress: progress ? JSON.stringify(progress) : null,
-    error: change.error ?? null,
-    modelId: change.modelId ?? null,
-    log: change.log ? `${new Date().toISOString()} ${change.log}\n` : null,
-  });
+  yield* step(
+    jobs.updateJobRow(id, {
+      state: change.state ?? null,
+      progress: progress ? JSON.stringify(progress) : null,
+      error: change.error ?? null,
+      modelId: change.modelId ?? null,
+      log: change.log ? `${new Date().toISOString()} ${change.log}\n` : null,
+    }),
+  );
 }
+
+/** The job rows' programs, for either store. */
+export const jobRecords = { create: createJobOp, get: getJobOp, list: listJobsOp, update: updateJobOp };
+
+export const createJob = (project: Project, kind: JobKind, config: Record<string, unknown>, state: JobState = 'running'): Job =>
+  perform(project.db, createJobOp(kind, config, state));
+
+export const getJob = (project: Project, id: number): Job => perform(project.db, getJobOp(id));
+
+export const listJobs = (project: Project): Job[] => perform(project.db, listJobsOp());
+
+export const updateJob = (project: Project, id: number, change: JobChange): void => perform(project.db, updateJobOp(id, change));
 
 function alive(pid: number): boolean {
   try {

@@ -2,15 +2,18 @@
 // least sure of teach it most; taking them round-robin across pages keeps the selection
 // diverse instead of spending the whole budget on one hard page. Review: predicted lines
 // without a human text, least confident first, for proofreading. Lines of regions excluded
-// from transcription are never proposed.
+// from transcription are never proposed. Store-neutral programs (main/db/ops.ts,
+// `lineChoices`), run on a project folder by the functions below and on the server store.
 import type { LineToRead } from '../../shared/api.ts';
 import type { Project } from '../project/project.ts';
-import { predictedLineRows } from '../db/dataset.ts';
+import { dataset } from '../db/dataset.ts';
+import { perform } from '../db/execute.ts';
+import { step, type Program } from '../db/ops.ts';
 import { cropKey } from '../project/line-images.ts';
 
-function predictedLines(project: Project, modelId: number | null): LineToRead[] {
+function* predictedLines(modelId: number | null): Program<LineToRead[]> {
   // Without a model named, each line's newest prediction.
-  return predictedLineRows(project.db, modelId).map((r) => {
+  return (yield* step(dataset.predictedLineRows(modelId))).map((r) => {
     const chars = JSON.parse(r.char_confidence) as number[];
     const { char_confidence: _, image_hash: hash, polygon, ...line } = r;
     return { ...line, cropKey: cropKey(hash, polygon), confidence: chars.length ? Math.min(...chars) : r.confidence };
@@ -20,9 +23,9 @@ function predictedLines(project: Project, modelId: number | null): LineToRead[] 
 const leastConfidentFirst = (a: LineToRead, b: LineToRead) => a.confidence - b.confidence || a.lineId - b.lineId;
 
 /** Unlabeled lines to annotate next, most informative first, spread over pages. */
-export function suggestLines(project: Project, modelId: number | null, count: number): LineToRead[] {
+function* suggestLinesOp(modelId: number | null, count: number): Program<LineToRead[]> {
   const byPage = new Map<number, LineToRead[]>();
-  for (const s of predictedLines(project, modelId).sort(leastConfidentFirst)) byPage.set(s.pageId, [...(byPage.get(s.pageId) ?? []), s]);
+  for (const s of (yield* predictedLines(modelId)).sort(leastConfidentFirst)) byPage.set(s.pageId, [...(byPage.get(s.pageId) ?? []), s]);
   // Pages ordered by their least confident line; one line from each page per round.
   const queues = [...byPage.values()];
   const out: LineToRead[] = [];
@@ -37,6 +40,14 @@ export function suggestLines(project: Project, modelId: number | null, count: nu
 }
 
 /** Predicted lines nobody has confirmed yet, least confident first. */
-export function reviewLines(project: Project, count: number): LineToRead[] {
-  return predictedLines(project, null).sort(leastConfidentFirst).slice(0, count);
+function* reviewLinesOp(count: number): Program<LineToRead[]> {
+  return (yield* predictedLines(null)).sort(leastConfidentFirst).slice(0, count);
 }
+
+/** Which lines to read next, for either store. */
+export const lineChoices = { suggestLines: suggestLinesOp, reviewLines: reviewLinesOp };
+
+export const suggestLines = (project: Project, modelId: number | null, count: number): LineToRead[] =>
+  perform(project.db, suggestLinesOp(modelId, count));
+
+export const reviewLines = (project: Project, count: number): LineToRead[] => perform(project.db, reviewLinesOp(count));

@@ -4,9 +4,11 @@
 // import stays, as an ordinary version), and the rule lives here only.
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { perform } from '../db/execute.ts';
+import type { Program } from '../db/ops.ts';
 import { sha256File } from '../ml/checkpoint.ts';
 import type { Project } from '../project/project.ts';
-import { importVersion, listVersions, type ModelVersion } from './registry.ts';
+import { registry, type ModelVersion } from './registry.ts';
 
 export const BASE_MODEL_FILE = fileURLToPath(new URL('../../resources/models/base.qmodel', import.meta.url));
 export const BASE_MODEL_NAME = 'Quire base model (real manuscripts)';
@@ -24,11 +26,16 @@ export function isBaseModel(version: ModelVersion): boolean {
   return typeof hash === 'string' && hash === bundledSha256();
 }
 
-/** The project's version of the bundled base model, imported on first use. */
-export function ensureBaseModel(project: Project): ModelVersion {
+/**
+ * The project's version of the bundled base model, imported on first use into the models
+ * folder under `root`: a store-neutral program (main/db/ops.ts), for either store.
+ */
+export function* ensureBaseModelOp(root: string): Program<ModelVersion> {
   const hash = bundledSha256();
   if (!hash) throw new Error(`the bundled base model is missing (${BASE_MODEL_FILE})`);
-  const existing = listVersions(project).find(isBaseModel);
+  const existing = (yield* registry.versions()).find(isBaseModel);
   if (existing) return existing;
-  return importVersion(project, BASE_MODEL_FILE, BASE_MODEL_NAME, { bundledSha256: hash });
+  return yield* registry.importVersion(root, BASE_MODEL_FILE, BASE_MODEL_NAME, { bundledSha256: hash });
 }
+
+export const ensureBaseModel = (project: Project): ModelVersion => perform(project.db, ensureBaseModelOp(project.root));

@@ -1,13 +1,15 @@
 // Model versions as the workbench shows and manages them: what each was trained on, which
 // jobs need it, and the project's current model. A version is deleted only when no job
-// that is queued, running or resumable uses it, and never the bundled base model.
+// that is queued, running or resumable uses it, and never the bundled base model. Written
+// once as store-neutral programs (main/db/ops.ts, `modelAdmin`), run by the model service
+// (main/api/model-service.ts) on a project folder's database or on the server store.
 import type { ModelSummary } from '../../shared/api.ts';
-import { jobRows } from '../db/jobs.ts';
-import { modelExists, readingCount, readingCounts } from '../db/models.ts';
-import type { Project } from '../project/project.ts';
-import { getSetting, setSetting } from '../project/settings.ts';
+import { jobs } from '../db/jobs.ts';
+import { models } from '../db/models.ts';
+import { step, type Program } from '../db/ops.ts';
+import { settings } from '../db/settings.ts';
 import { isBaseModel } from './base-model.ts';
-import { deleteVersion, getVersion, listVersions, renameVersion, type ModelVersion } from './registry.ts';
+import { registry, type ModelVersion } from './registry.ts';
 
 const CURRENT = 'currentModel';
 /** Jobs in these states still need their model: they run, wait, or can be resumed. */
@@ -23,8 +25,8 @@ function trainingLines(set: unknown): { lines: number | null; pseudo: number | n
 }
 
 /** Ids of the jobs that need this version (as the model they read with, or start from). */
-export function jobsUsing(project: Project, modelId: number): number[] {
-  return jobRows(project.db)
+function* jobsUsingOp(modelId: number): Program<number[]> {
+  return (yield* step(jobs.jobRows()))
     .filter((j) => NEEDING.includes(j.state))
     .filter((j) => {
       const config = JSON.parse(j.config) as { modelId?: unknown; from?: unknown };
@@ -33,16 +35,18 @@ export function jobsUsing(project: Project, modelId: number): number[] {
     .map((j) => j.id);
 }
 
-export function modelSummaries(project: Project): ModelSummary[] {
-  const readings = readingCounts(project.db);
-  return listVersions(project).map((v) => summary(project, v, readings.get(v.id) ?? 0));
+function* summariesOp(): Program<ModelSummary[]> {
+  const readings = yield* step(models.readingCounts());
+  const out: ModelSummary[] = [];
+  for (const v of yield* registry.versions()) out.push(yield* summary(v, readings.get(v.id) ?? 0));
+  return out;
 }
 
-export function modelSummary(project: Project, v: ModelVersion): ModelSummary {
-  return summary(project, v, readingCount(project.db, v.id));
+function* summaryOp(v: ModelVersion): Program<ModelSummary> {
+  return yield* summary(v, yield* step(models.readingCount(v.id)));
 }
 
-function summary(project: Project, v: ModelVersion, readings: number): ModelSummary {
+function* summary(v: ModelVersion, readings: number): Program<ModelSummary> {
   const { lines, pseudo } = trainingLines(v.trainingSet);
   return {
     id: v.id,
@@ -54,37 +58,52 @@ function summary(project: Project, v: ModelVersion, readings: number): ModelSumm
     trainingLines: lines,
     pseudoLines: pseudo,
     base: isBaseModel(v),
-    usedBy: jobsUsing(project, v.id),
+    usedBy: yield* jobsUsingOp(v.id),
     readings,
   };
 }
 
-export function renameModel(project: Project, id: number, name: string): ModelVersion {
+function* renameModelOp(id: number, name: string): Program<ModelVersion> {
   const trimmed = name.trim();
   if (!trimmed) throw new Error('a model needs a name');
-  return renameVersion(project, id, trimmed);
+  return yield* registry.renameVersion(id, trimmed);
 }
 
-/** Deletes a version and its readings; refused for the base model and for one a job needs. */
-export function deleteModel(project: Project, id: number): void {
-  const version = getVersion(project, id);
+/**
+ * Deletes a version and its readings; refused for the base model and for one a job needs.
+ * Answers the weights hash to remove once committed (registry's deleteVersion).
+ */
+function* deleteModelOp(id: number): Program<string | null> {
+  const version = yield* registry.version(id);
   if (isBaseModel(version)) throw new Error(`model ${id} is the bundled base model, which cannot be deleted`);
-  const jobs = jobsUsing(project, id);
-  if (jobs.length)
+  const using = yield* jobsUsingOp(id);
+  if (using.length)
     throw new Error(
-      `model ${id} is used by job${jobs.length > 1 ? 's' : ''} ${jobs.join(', ')} (queued, running or resumable): it cannot be deleted`,
+      `model ${id} is used by job${using.length > 1 ? 's' : ''} ${using.join(', ')} (queued, running or resumable): it cannot be deleted`,
     );
-  deleteVersion(project, id);
-  if (getSetting<number>(project, CURRENT) === id) setSetting(project, CURRENT, undefined);
+  const unused = yield* registry.deleteVersion(id);
+  if ((yield* step(settings.getSetting<number>(CURRENT))) === id) yield* step(settings.setSetting(CURRENT, undefined));
+  return unused;
 }
 
 /** The version the project works with (reading, proofreading, export), if one is chosen and still there. */
-export function currentModelId(project: Project): number | null {
-  const id = getSetting<number>(project, CURRENT);
-  return typeof id === 'number' && modelExists(project.db, id) ? id : null;
+function* currentModelIdOp(): Program<number | null> {
+  const id = yield* step(settings.getSetting<number>(CURRENT));
+  return typeof id === 'number' && (yield* step(models.modelExists(id))) ? id : null;
 }
 
-export function setCurrentModel(project: Project, id: number | null): void {
-  if (id !== null) getVersion(project, id);
-  setSetting(project, CURRENT, id ?? undefined);
+function* setCurrentModelOp(id: number | null): Program<void> {
+  if (id !== null) yield* registry.version(id);
+  yield* step(settings.setSetting(CURRENT, id ?? undefined));
 }
+
+/** The model administration's programs, for either store. */
+export const modelAdmin = {
+  jobsUsing: jobsUsingOp,
+  summaries: summariesOp,
+  summary: summaryOp,
+  renameModel: renameModelOp,
+  deleteModel: deleteModelOp,
+  currentModelId: currentModelIdOp,
+  setCurrentModel: setCurrentModelOp,
+};

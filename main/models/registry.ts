@@ -1,12 +1,17 @@
 // Model versions of a project: weights files under <project>/models named by their
 // sha256, and a row per version with its kind, parent, config, metrics, training set,
 // backend and duration. A weights file is removed only when no version refers to it.
+// Written once as store-neutral programs (main/db/ops.ts, `registry`) with the folder that
+// holds `models/` (a project's, or a team server's shared --files folder), run on a project
+// folder by the functions of a Project below and on the server store by the team server.
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Codec } from '../ml/codec.ts';
 import { loadModel, saveModel, sha256File } from '../ml/checkpoint.ts';
 import type { Recognizer } from '../ml/model.ts';
-import { deleteModel, insertModel, modelRow, modelRows, setModelMetrics, setModelName, weightsInUse } from '../db/models.ts';
+import { perform } from '../db/execute.ts';
+import { models, type StoredModel } from '../db/models.ts';
+import { step, type Program } from '../db/ops.ts';
 import type { Project } from '../project/project.ts';
 import type { ModelRecord } from '../../shared/records-api.ts';
 
@@ -24,30 +29,38 @@ export interface NewVersion {
   durationS: number;
 }
 
-const weightsPath = (project: Project, hash: string) => join(project.root, 'models', `${hash}.qmodel`);
+const weightsPath = (root: string, hash: string) => join(root, 'models', `${hash}.qmodel`);
 
-export function saveVersion(project: Project, model: Recognizer, codec: Codec, v: NewVersion): ModelVersion {
-  mkdirSync(join(project.root, 'models'), { recursive: true });
-  const tmp = join(project.root, 'models', `incoming-${process.pid}-${Date.now()}.qmodel`);
-  const hash = saveModel(tmp, model, codec, v.metrics);
-  const target = weightsPath(project, hash);
+/** Writes the weights under `root`/models, named by their hash, atomically (a temporary file renamed); answers the hash. */
+function writeWeights(root: string, model: Recognizer, codec: Codec, metrics: Record<string, unknown>): string {
+  mkdirSync(join(root, 'models'), { recursive: true });
+  const tmp = join(root, 'models', `incoming-${process.pid}-${Date.now()}.qmodel`);
+  const hash = saveModel(tmp, model, codec, metrics);
+  const target = weightsPath(root, hash);
   if (existsSync(target)) rmSync(tmp);
   else renameSync(tmp, target);
-  const id = insertModel(project.db, {
-    name: v.name,
-    kind: v.kind,
-    parentId: v.parentId,
-    config: JSON.stringify(v.config),
-    metrics: JSON.stringify(v.metrics),
-    trainingSet: JSON.stringify(v.trainingSet),
-    weightsHash: hash,
-    backend: v.backend,
-    durationS: v.durationS,
-  });
-  return getVersion(project, id);
+  return hash;
 }
 
-const fromRow = (r: NonNullable<ReturnType<typeof modelRow>>): ModelVersion => ({
+function* saveVersionOp(root: string, model: Recognizer, codec: Codec, v: NewVersion): Program<ModelVersion> {
+  const hash = writeWeights(root, model, codec, v.metrics);
+  const id = yield* step(
+    models.insertModel({
+      name: v.name,
+      kind: v.kind,
+      parentId: v.parentId,
+      config: JSON.stringify(v.config),
+      metrics: JSON.stringify(v.metrics),
+      trainingSet: JSON.stringify(v.trainingSet),
+      weightsHash: hash,
+      backend: v.backend,
+      durationS: v.durationS,
+    }),
+  );
+  return yield* versionOp(id);
+}
+
+const fromRow = (r: StoredModel): ModelVersion => ({
   id: r.id,
   name: r.name,
   kind: r.kind,
@@ -61,45 +74,105 @@ const fromRow = (r: NonNullable<ReturnType<typeof modelRow>>): ModelVersion => (
   createdAt: r.created_at,
 });
 
-export function getVersion(project: Project, id: number): ModelVersion {
-  const row = modelRow(project.db, id);
+function* versionOp(id: number): Program<ModelVersion> {
+  const row = yield* step(models.modelRow(id));
   if (!row) throw new Error(`no model version ${id} in this project`);
   return fromRow(row);
 }
 
-export function listVersions(project: Project): ModelVersion[] {
-  return modelRows(project.db).map(fromRow);
+function* versionsOp(): Program<ModelVersion[]> {
+  return (yield* step(models.modelRows())).map(fromRow);
 }
+
+function* renameVersionOp(id: number, name: string): Program<ModelVersion> {
+  yield* versionOp(id);
+  yield* step(models.setModelName(id, name));
+  return yield* versionOp(id);
+}
+
+function* updateModelMetricsOp(id: number, metrics: Record<string, unknown>): Program<ModelVersion> {
+  const version = yield* versionOp(id);
+  yield* step(models.setModelMetrics(id, JSON.stringify({ ...version.metrics, ...metrics })));
+  return yield* versionOp(id);
+}
+
+/**
+ * Deletes a version; answers the hash of its weights when no other version refers to them:
+ * the caller removes that file once the deletion is committed (removed before, a rolled-back
+ * deletion would keep a version without weights).
+ */
+function* deleteVersionOp(id: number): Program<string | null> {
+  const version = yield* versionOp(id);
+  yield* step(models.deleteModel(id));
+  return (yield* step(models.weightsInUse(version.weightsHash))) ? null : version.weightsHash;
+}
+
+/** Removes the weights file a deletion left unused (deleteVersionOp's answer). */
+export function removeWeights(root: string, hash: string | null): void {
+  if (hash) rmSync(weightsPath(root, hash), { force: true });
+}
+
+/**
+ * Imports a model file into the project as a new version. The file must be a Quire model
+ * (format, sizes and charset are checked on loading); it is copied into the models folder
+ * under `root` under its own hash, never anywhere else.
+ */
+function* importVersionOp(root: string, file: string, name?: string, extraConfig: Record<string, unknown> = {}): Program<ModelVersion> {
+  const saved = loadModel(file);
+  try {
+    const meta = saved.header.metrics as { name?: string; kind?: ModelVersion['kind']; config?: Record<string, unknown> };
+    const { name: _n, kind: _k, config: _c, ...metrics } = saved.header.metrics as Record<string, unknown>;
+    return yield* saveVersionOp(root, saved.model, saved.codec, {
+      name: name ?? meta.name ?? `imported from ${file.split('/').pop()}`,
+      kind: meta.kind === 'pretrain' ? 'pretrain' : 'finetune',
+      parentId: null,
+      config: { ...(meta.config ?? {}), network: saved.model.config, importedFrom: file.split('/').pop(), ...extraConfig },
+      metrics,
+      trainingSet: null,
+      backend: String(metrics.backend ?? 'unknown'),
+      durationS: 0,
+    });
+  } finally {
+    saved.model.dispose();
+  }
+}
+
+/** The model versions' programs, for either store. */
+export const registry = {
+  saveVersion: saveVersionOp,
+  version: versionOp,
+  versions: versionsOp,
+  renameVersion: renameVersionOp,
+  updateModelMetrics: updateModelMetricsOp,
+  deleteVersion: deleteVersionOp,
+  importVersion: importVersionOp,
+};
+
+export const saveVersion = (project: Project, model: Recognizer, codec: Codec, v: NewVersion): ModelVersion =>
+  perform(project.db, saveVersionOp(project.root, model, codec, v));
+
+export const getVersion = (project: Project, id: number): ModelVersion => perform(project.db, versionOp(id));
+
+export const listVersions = (project: Project): ModelVersion[] => perform(project.db, versionsOp());
 
 /** Loads a version's network, checking that the file is the one the database recorded. */
 export function loadVersion(project: Project, id: number) {
   const version = getVersion(project, id);
-  const file = weightsPath(project, version.weightsHash);
+  const file = weightsPath(project.root, version.weightsHash);
   if (!existsSync(file)) throw new Error(`weights of model ${id} are missing (${file})`);
   if (sha256File(file) !== version.weightsHash)
     throw new Error(`weights of model ${id} are damaged: ${file} does not match its recorded hash`);
   return { version, ...loadModel(file) };
 }
 
-export function renameVersion(project: Project, id: number, name: string): ModelVersion {
-  getVersion(project, id);
-  setModelName(project.db, id, name);
-  return getVersion(project, id);
-}
+export const renameVersion = (project: Project, id: number, name: string): ModelVersion => perform(project.db, renameVersionOp(id, name));
 
 /** Adds measurements (e.g. test-split CER) to a version's metrics. */
-export function updateModelMetrics(project: Project, id: number, metrics: Record<string, unknown>): ModelVersion {
-  const version = getVersion(project, id);
-  setModelMetrics(project.db, id, JSON.stringify({ ...version.metrics, ...metrics }));
-  return getVersion(project, id);
-}
+export const updateModelMetrics = (project: Project, id: number, metrics: Record<string, unknown>): ModelVersion =>
+  perform(project.db, updateModelMetricsOp(id, metrics));
 
 /** Deletes a version; its weights file goes only when no other version refers to it. */
-export function deleteVersion(project: Project, id: number): void {
-  const version = getVersion(project, id);
-  deleteModel(project.db, id);
-  if (!weightsInUse(project.db, version.weightsHash)) rmSync(weightsPath(project, version.weightsHash), { force: true });
-}
+export const deleteVersion = (project: Project, id: number): void => removeWeights(project.root, perform(project.db, deleteVersionOp(id)));
 
 /** Writes a version as one self-contained model file (network, charset, config, metrics). */
 export function exportVersion(project: Project, id: number, file: string): void {
@@ -108,25 +181,5 @@ export function exportVersion(project: Project, id: number, file: string): void 
   model.dispose();
 }
 
-/**
- * Imports a model file into the project as a new version. The file must be a Quire model
- * (format, sizes and charset are checked on loading); it is copied into the project's
- * models folder under its own hash, never anywhere else.
- */
-export function importVersion(project: Project, file: string, name?: string, extraConfig: Record<string, unknown> = {}): ModelVersion {
-  const saved = loadModel(file);
-  const meta = saved.header.metrics as { name?: string; kind?: ModelVersion['kind']; config?: Record<string, unknown> };
-  const { name: _n, kind: _k, config: _c, ...metrics } = saved.header.metrics as Record<string, unknown>;
-  const version = saveVersion(project, saved.model, saved.codec, {
-    name: name ?? meta.name ?? `imported from ${file.split('/').pop()}`,
-    kind: meta.kind === 'pretrain' ? 'pretrain' : 'finetune',
-    parentId: null,
-    config: { ...(meta.config ?? {}), network: saved.model.config, importedFrom: file.split('/').pop(), ...extraConfig },
-    metrics,
-    trainingSet: null,
-    backend: String(metrics.backend ?? 'unknown'),
-    durationS: 0,
-  });
-  saved.model.dispose();
-  return version;
-}
+export const importVersion = (project: Project, file: string, name?: string, extraConfig: Record<string, unknown> = {}): ModelVersion =>
+  perform(project.db, importVersionOp(project.root, file, name, extraConfig));

@@ -22,10 +22,14 @@ export interface Gate {
   listening(port: number): void;
   /** A promise where the answer needs the database (a team server's sessions). */
   admit(req: IncomingMessage, url: URL): Admission | Promise<Admission>;
-  admitSocket(req: IncomingMessage, url: URL): boolean | Promise<boolean>;
+  /** The event socket let in, with its account (a team server's), or refused (false). */
+  admitSocket(req: IncomingMessage, url: URL): SocketAdmission | Promise<SocketAdmission>;
   /** Routes of its own (log-in, log-out), answered before the app's; true when it answered. */
   route?(req: IncomingMessage, res: ServerResponse, url: URL): boolean;
 }
+
+/** An event socket let in, and whose it is: a team server's account, none on the desktop. */
+export type SocketAdmission = false | { caller: Caller | undefined };
 
 export const isRefusal = (a: Admission): a is Refusal => 'status' in a;
 

@@ -20,6 +20,8 @@ export interface BrowserServer {
   token: string;
   port: number;
   broadcast(event: QuireEvent): void;
+  /** Sends an event to one account's windows only (its own undo history, on a team server). */
+  sendTo(account: string, event: QuireEvent): void;
   close(): Promise<void>;
 }
 
@@ -62,27 +64,32 @@ function route(
 
 /** The event socket at /events, for requests its gate lets in. */
 function eventSockets(server: Server, gate: Gate) {
-  const sockets = new Set<WebSocket>();
+  // Each socket with the account it was opened by (none on the desktop).
+  const sockets = new Map<WebSocket, string | undefined>();
   const wss = new WebSocketServer({ noServer: true });
   server.on('upgrade', async (req, socket, head) => {
     const url = new URL(req.url ?? '/', gate.origin);
-    const admitted = url.pathname === '/events' && (await Promise.resolve(gate.admitSocket(req, url)).catch(() => false));
+    const admitted = url.pathname === '/events' && (await Promise.resolve(gate.admitSocket(req, url)).catch(() => false as const));
     if (!admitted) {
       socket.end('HTTP/1.1 401 Unauthorized\r\n\r\n');
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
-      sockets.add(ws);
+      sockets.set(ws, admitted.caller?.name);
       ws.on('close', () => sockets.delete(ws));
     });
   });
   return {
     broadcast(event: QuireEvent) {
       const text = JSON.stringify(event);
-      for (const ws of sockets) ws.send(text);
+      for (const ws of sockets.keys()) ws.send(text);
+    },
+    sendTo(account: string, event: QuireEvent) {
+      const text = JSON.stringify(event);
+      for (const [ws, name] of sockets) if (name === account) ws.send(text);
     },
     close() {
-      for (const ws of sockets) ws.terminate();
+      for (const ws of sockets.keys()) ws.terminate();
       wss.close();
     },
   };
@@ -118,6 +125,7 @@ export async function startBrowserServer(o: ServerOptions): Promise<BrowserServe
     token,
     port,
     broadcast: (event) => events.broadcast(event),
+    sendTo: (account, event) => events.sendTo(account, event),
     close: () =>
       new Promise<void>((ok) => {
         events.close();

@@ -17,7 +17,7 @@ import { checkLogin } from '../accounts/accounts.ts';
 import { FailureLimit } from '../accounts/rate-limit.ts';
 import type { Sessions } from '../accounts/sessions.ts';
 import type { Runner } from '../db/ops.ts';
-import { hostRefusal, type Admission, type Gate, type Refusal } from './gate.ts';
+import { hostRefusal, type Admission, type Gate, type Refusal, type SocketAdmission } from './gate.ts';
 import { readJson, send } from './http-io.ts';
 
 export const COOKIE = 'quire-session';
@@ -59,8 +59,8 @@ export class SessionGate implements Gate {
 
   constructor(private readonly o: SessionGateOptions) {
     const window = o.failureWindowMs ?? 15 * 60_000;
-    this.perUser = new FailureLimit(o.maxFailuresPerUser ?? 5, window);
-    this.perAddress = new FailureLimit(o.maxFailuresPerAddress ?? 20, window);
+    this.perUser = new FailureLimit(o.run, o.maxFailuresPerUser ?? 5, window);
+    this.perAddress = new FailureLimit(o.run, o.maxFailuresPerAddress ?? 20, window);
   }
 
   /** The first public name where there is one (behind a TLS proxy when cookies are Secure). */
@@ -102,8 +102,10 @@ export class SessionGate implements Gate {
     return unauthorized('sign in first (your session has ended, or you have not signed in)');
   }
 
-  async admitSocket(req: IncomingMessage): Promise<boolean> {
-    return hostRefusal(req, this.hosts) === null && this.originOk(req) && (await this.caller(req)) !== null;
+  async admitSocket(req: IncomingMessage): Promise<SocketAdmission> {
+    if (hostRefusal(req, this.hosts) !== null || !this.originOk(req)) return false;
+    const caller = await this.caller(req);
+    return caller !== null && { caller };
   }
 
   route(req: IncomingMessage, res: ServerResponse, url: URL): boolean {
@@ -147,7 +149,7 @@ export class SessionGate implements Gate {
     const { name, password } = parsed.data;
     const user = `user:${name.normalize('NFC')}`;
     const address = `address:${req.socket.remoteAddress ?? ''}`;
-    const wait = Math.max(this.perUser.waitMs(user), this.perAddress.waitMs(address));
+    const wait = Math.max(await this.perUser.waitMs(user), await this.perAddress.waitMs(address));
     if (wait > 0) {
       res.setHeader('Retry-After', String(Math.ceil(wait / 1000)));
       return send(res, 429, {
@@ -158,11 +160,11 @@ export class SessionGate implements Gate {
     }
     const account = await checkLogin(this.o.run, name, password);
     if (!account) {
-      this.perUser.fail(user);
-      this.perAddress.fail(address);
+      await this.perUser.fail(user);
+      await this.perAddress.fail(address);
       return send(res, 401, unauthorized('wrong name or password, or the account is disabled').body);
     }
-    this.perUser.clear(user);
+    await this.perUser.clear(user);
     const token = await this.o.sessions.start(account.name);
     res.setHeader('Set-Cookie', this.cookie(req, token, this.o.sessionSeconds));
     send(res, 200, { name: account.name, role: account.role } satisfies SignedIn);

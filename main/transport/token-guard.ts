@@ -10,7 +10,7 @@
 // A team server (`quire serve`) puts session-gate.ts in its place.
 import type { IncomingMessage } from 'node:http';
 import { timingSafeEqual } from 'node:crypto';
-import type { Gate, Admission } from './gate.ts';
+import type { Gate, Admission, SocketAdmission } from './gate.ts';
 import { hostRefusal } from './gate.ts';
 
 export class TokenGuard implements Gate {
@@ -49,7 +49,7 @@ export class TokenGuard implements Gate {
     return { caller: undefined };
   }
 
-  admitSocket(req: IncomingMessage, url: URL): boolean {
-    return hostRefusal(req, this.hosts) === null && this.originOk(req) && this.tokenOk(req, url);
+  admitSocket(req: IncomingMessage, url: URL): SocketAdmission {
+    return hostRefusal(req, this.hosts) === null && this.originOk(req) && this.tokenOk(req, url) && { caller: undefined };
   }
 }

@@ -19,13 +19,44 @@ export function withoutTimes(value: unknown): unknown {
   return value;
 }
 
+/**
+ * Runs one thing on each store, asserts the same answer (or both refuse it), returns the
+ * desktop's. `unordered`: the answer is a list in no defined order, compared sorted.
+ */
+export async function sameOnBoth<T>(
+  what: string,
+  desktop: () => T | Promise<T>,
+  server: () => Promise<T>,
+  o: { unordered?: boolean } = {},
+): Promise<T> {
+  const settle = async (f: () => T | Promise<T>) => {
+    try {
+      return { value: await f() };
+    } catch (error) {
+      return { error: error as Error };
+    }
+  };
+  const d = await settle(desktop);
+  const s = await settle(server);
+  if ('error' in d || 'error' in s) {
+    assert.ok(
+      'error' in d && 'error' in s,
+      `${what}: refused by one store only: ${'error' in d ? d.error : (s as { error: Error }).error}`,
+    );
+    throw d.error;
+  }
+  const comparable = (v: T) => {
+    const w = withoutTimes(v);
+    return o.unordered && Array.isArray(w) ? w.map((x) => JSON.stringify(x)).sort() : w;
+  };
+  assert.deepEqual(comparable(s.value), comparable(d.value), what);
+  return d.value;
+}
+
 export interface BothStores {
   db: Db;
   store: PgStore;
-  /**
-   * Runs the operation on both stores, asserts the same answer (or both refuse it), returns the
-   * desktop's. `unordered`: the answer is a list in no defined order, compared sorted.
-   */
+  /** Runs the operation on both stores (sameOnBoth). */
   both<T>(what: string, op: () => Op<T>, o?: { unordered?: boolean }): Promise<T>;
   close(): Promise<void>;
 }
@@ -36,34 +67,46 @@ export async function bothStores(url: string): Promise<BothStores> {
   return {
     db,
     store,
-    async both<T>(what: string, op: () => Op<T>, o: { unordered?: boolean } = {}): Promise<T> {
-      let desktop: { value: T } | { error: Error };
-      try {
-        desktop = { value: perform(db, op()) };
-      } catch (error) {
-        desktop = { error: error as Error };
-      }
-      const server = await performPg(store, op()).then(
-        (value) => ({ value }),
-        (error: Error) => ({ error }),
-      );
-      if ('error' in desktop || 'error' in server) {
-        assert.ok(
-          'error' in desktop && 'error' in server,
-          `${what}: refused by one store only: ${'error' in desktop ? desktop.error : (server as { error: Error }).error}`,
-        );
-        throw desktop.error;
-      }
-      const comparable = (v: T) => {
-        const w = withoutTimes(v);
-        return o.unordered && Array.isArray(w) ? w.map((x) => JSON.stringify(x)).sort() : w;
-      };
-      assert.deepEqual(comparable(server.value), comparable(desktop.value), what);
-      return desktop.value;
-    },
+    both: (what, op, o) =>
+      sameOnBoth(
+        what,
+        () => perform(db, op()),
+        () => performPg(store, op()),
+        o,
+      ),
     async close() {
       db.close();
       await store.end();
     },
   };
+}
+
+/**
+ * Calls operations by module and name on both stores (`both`), and remembers which were
+ * called, so that a test can check it compared every operation of its modules. `unordered`:
+ * 'module.name' of operations whose rows come in no defined order.
+ */
+export function moduleCaller<Modules extends Record<string, Record<string, (...args: never[]) => Op<unknown>>>>(
+  s: BothStores,
+  modules: Modules,
+  unordered = new Set<string>(),
+) {
+  const called = new Set<string>();
+  const call = <M extends keyof Modules & string, F extends keyof Modules[M] & string>(
+    module: M,
+    name: F,
+    ...args: Modules[M][F] extends (...a: infer A) => unknown ? A : never
+  ): Promise<Modules[M][F] extends (...a: never[]) => Op<infer T> ? T : never> => {
+    called.add(`${module}.${name}`);
+    const operation = modules[module][name] as unknown as (...a: unknown[]) => Op<never>;
+    return s.both(`${module}.${name}(${JSON.stringify(args)})`, () => operation(...args), {
+      unordered: unordered.has(`${module}.${name}`),
+    });
+  };
+  /** The module operations not called yet. */
+  const uncalled = () =>
+    Object.entries(modules)
+      .flatMap(([m, ops]) => Object.keys(ops).map((name) => `${m}.${name}`))
+      .filter((name) => !called.has(name));
+  return { call, called, uncalled };
 }

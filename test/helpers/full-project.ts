@@ -4,6 +4,7 @@
 // version with its weights, readings, jobs with a checkpoint, and settings. For tests that
 // move or copy whole projects.
 import { addUser } from '../../main/accounts/accounts.ts';
+import { FailureLimit } from '../../main/accounts/rate-limit.ts';
 import { Sessions } from '../../main/accounts/sessions.ts';
 import { desktopRunner } from '../../main/db/execute.ts';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -52,9 +53,14 @@ export async function fullProject(): Promise<string> {
   writeFileSync(join(dir, 'checkpoints', 'job-1.qmodel'), Buffer.from([0, 1, 2, 255]));
   setSetting(project.db, 'currentModel', model.id);
   setSetting(project.db, 'training', { epochs: 3, note: 'ünïcode' });
-  // A team server's account and a session of it.
+  // A team server's account, a session of it and a failed log-in.
   await addUser(project.db, 'ada', 'admin', 'password-1');
   await new Sessions(desktopRunner(() => project.db)).start('ada');
+  await new FailureLimit(
+    desktopRunner(() => project.db),
+    5,
+    15 * 60_000,
+  ).fail('user:eve');
   project.close();
   return dir;
 }

@@ -29,6 +29,8 @@ export const PROJECT_TABLES = [
   // A team server's accounts and their sessions (tokens only as hashes) move with the project.
   ['users', 'id'],
   ['sessions', 'id'],
+  // Failed log-ins still in their window go too: the limit holds across the move.
+  ['login_failures', 'id'],
 ] as const;
 
 type Table = (typeof PROJECT_TABLES)[number][0];

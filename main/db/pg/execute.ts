@@ -186,5 +186,5 @@ export const serverRunner =
   (op) =>
     performPg(db, op);
 
-/** A module's operations (../ops.ts) as functions of the server store: `await insertUser(store, …)`. */
+/** A module's operations (../ops.ts) as functions of the server store: `await insertLine(store, …)`. */
 export const onServer = <M extends Operations>(operations: M) => onStore<M, PgDb>(operations, performPg) as OnStore<M, PgDb, 'async'>;

@@ -23,7 +23,7 @@
 import { PG_NOW } from './now.ts';
 
 /** The SQLite schema version (../migrations.ts) the newest migration here matches. */
-export const MIRRORS_SQLITE_VERSION = 9;
+export const MIRRORS_SQLITE_VERSION = 10;
 
 /** strftime('%Y-%m-%dT%H:%M:%fZ', 'now'): UTC, milliseconds, as text. */
 const NOW = PG_NOW;
@@ -267,5 +267,14 @@ export const PG_MIGRATIONS: readonly string[] = [
   // document still importing would count as finished.
   `
   ALTER TABLE documents ALTER COLUMN source_hash TYPE TEXT COLLATE "C";
+  `,
+  // 6: SQLite's 10, failed log-ins counted by every server process on the store.
+  `
+  CREATE TABLE login_failures (
+    ${ID},
+    key TEXT NOT NULL,
+    failed_at TEXT NOT NULL
+  );
+  CREATE INDEX login_failures_key ON login_failures(key, failed_at);
   `,
 ];

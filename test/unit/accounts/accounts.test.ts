@@ -119,19 +119,31 @@ test('sessions: a token opens its session until it expires, is ended, or its use
   project.close();
 });
 
-test('failed log-ins: a key is refused after max failures until the oldest leaves the window', () => {
-  let now = 0;
-  const limit = new FailureLimit(3, 1000, () => now);
+test('failed log-ins: a key is refused after max failures until the oldest leaves the window, counted in the store by every process on it', async () => {
+  let now = Date.parse('2026-01-01T00:00:00.000Z');
+  const start = now;
+  const project = newProject();
+  const run = desktopRunner(() => project.db);
+  const limit = new FailureLimit(run, 3, 1000, () => now);
+  // Another server process on the same store: it counts the same failures.
+  const other = new FailureLimit(run, 3, 1000, () => now);
   for (let i = 0; i < 3; i++) {
-    assert.equal(limit.waitMs('u'), 0);
-    limit.fail('u');
+    assert.equal(await limit.waitMs('u'), 0);
+    await (i % 2 ? other : limit).fail('u');
     now += 100;
   }
-  assert.equal(limit.waitMs('u'), 700, 'the first failure (t=0) leaves the window at t=1000');
-  assert.equal(limit.waitMs('v'), 0, 'other keys are not affected');
-  now = 1000;
-  assert.equal(limit.waitMs('u'), 0);
-  limit.fail('u');
-  limit.clear('u');
-  assert.equal(limit.waitMs('u'), 0);
+  assert.equal(await limit.waitMs('u'), 700, 'the first failure (t=0) leaves the window at t=1000');
+  assert.equal(await other.waitMs('u'), 700, 'the other process refuses it too');
+  assert.equal(await limit.waitMs('v'), 0, 'other keys are not affected');
+  now = start + 1000;
+  assert.equal(await limit.waitMs('u'), 0);
+  assert.equal(
+    (project.db.prepare('SELECT count(*) AS n FROM login_failures').get() as { n: number }).n,
+    2,
+    'the failure out of the window is forgotten',
+  );
+  await limit.fail('u');
+  await other.clear('u');
+  assert.equal(await limit.waitMs('u'), 0);
+  project.close();
 });

@@ -87,6 +87,36 @@ test('quire serve takes a project folder, or --database URL with --files DIR, an
   }
 });
 
+test(
+  'quire user on a server store: the accounts of a project moved to PostgreSQL, managed by its URL',
+  { skip: postgresMissing },
+  async () => {
+    const dir = join(tempDir(), 'p');
+    const url = await database();
+    quire(['init', dir]);
+    quire(['user', 'add', dir, 'ada', '--role', 'admin'], 'ada-password\n');
+    assert.equal(quire(['migrate', dir, url, '--files', join(tempDir(), 'files')]).status, 0);
+    const add = quire(['user', 'add', url, 'tom'], 'tom-password\n');
+    assert.equal(add.stdout.trim(), 'added tom (transcriber)', add.stderr);
+    assert.match(quire(['user', 'add', url, 'tom'], 'tom-password\n').stderr, /a user named tom exists already/);
+    assert.equal(quire(['user', 'set-role', url, 'tom', 'reviewer']).stdout.trim(), 'now tom (reviewer)');
+    assert.equal(quire(['user', 'disable', url, 'tom']).stdout.trim(), 'disabled tom (reviewer, disabled)');
+    assert.equal(quire(['user', 'enable', url, 'tom']).stdout.trim(), 'enabled tom (reviewer)');
+    assert.equal(quire(['user', 'passwd', url, 'tom'], 'new-password\n').status, 0);
+    assert.match(quire(['user', 'disable', url, 'ada']).stderr, /ada is the last admin/);
+    assert.deepEqual(
+      (JSON.parse(quire(['user', 'list', url, '--json']).stdout) as Array<{ name: string; role: string }>).map((u) => [u.name, u.role]),
+      [
+        ['ada', 'admin'],
+        ['tom', 'reviewer'],
+      ],
+    );
+    const empty = quire(['user', 'list', await database()]);
+    assert.equal(empty.status, 2);
+    assert.match(empty.stderr, /server store postgres:\/\/\S+: holds no Quire project/, 'a database without a project is left alone');
+  },
+);
+
 test('quire serve --database serves a project moved to PostgreSQL, with log-in', { skip: postgresMissing }, async () => {
   const dir = join(tempDir(), 'p');
   const files = join(tempDir(), 'files');

@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { createService } from '../../../main/api/service.ts';
+import { desktopRunner } from '../../../main/db/execute.ts';
 import { UndoStack } from '../../../main/edits/undo-stack.ts';
 import { insertLines } from '../../../main/import/insert-lines.ts';
 import { archiveAndDelete } from '../../../main/layout/line-archive.ts';
@@ -57,16 +58,26 @@ test('an edit that hands a removed line’s id to a new line is not recorded, an
   const { project, pageId, add } = await editPage();
   const history = new UndoStack();
   const a = await add(100);
-  await history.record(project, 'shape of line 1', [pageId], () => updateLineGeometry(project, a, rect(100, 90, 600, 60), null));
-  await history.record(project, 'replacing a line', [pageId], () => {
-    archiveAndDelete(project, a, 'test');
-    const [b] = insertLines(
-      project.db,
-      pageId,
-      [{ polygon: rect(100, 300, 600, 40), baseline: null, text: null, split: 'train' }],
-      'segmentation',
-    );
-    assert.equal(b, a);
-  });
+  await history.record(
+    desktopRunner(() => project.db),
+    'shape of line 1',
+    [pageId],
+    () => updateLineGeometry(project, a, rect(100, 90, 600, 60), null),
+  );
+  await history.record(
+    desktopRunner(() => project.db),
+    'replacing a line',
+    [pageId],
+    () => {
+      archiveAndDelete(project, a, 'test');
+      const [b] = insertLines(
+        project.db,
+        pageId,
+        [{ polygon: rect(100, 300, 600, 40), baseline: null, text: null, split: 'train' }],
+        'segmentation',
+      );
+      assert.equal(b, a);
+    },
+  );
   assert.deepEqual(history.state(), { undo: null, redo: null });
 });

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { insertLines } from '../../../main/import/insert-lines.ts';
 import { updateLineGeometry } from '../../../main/layout/line-edits.ts';
 import type { Project } from '../../../main/project/project.ts';
+import { desktopRunner } from '../../../main/db/execute.ts';
 import { UndoStack } from '../../../main/edits/undo-stack.ts';
 import { editPage, rect } from '../../helpers/edit-page.ts';
 
@@ -220,19 +221,34 @@ test('an edit that fails after changing a page drops that page’s history; one 
   const { project, pageId, add } = await editPage();
   const history = new UndoStack();
   const a = await add(100);
-  await history.record(project, 'shape of line 1', [pageId], () => updateLineGeometry(project, a, rect(100, 90, 600, 60), null));
+  await history.record(
+    desktopRunner(() => project.db),
+    'shape of line 1',
+    [pageId],
+    () => updateLineGeometry(project, a, rect(100, 90, 600, 60), null),
+  );
   await assert.rejects(
-    history.record(project, 'refused', [pageId], () => {
-      throw new Error('no line 99');
-    }),
+    history.record(
+      desktopRunner(() => project.db),
+      'refused',
+      [pageId],
+      () => {
+        throw new Error('no line 99');
+      },
+    ),
     /no line 99/,
   );
   assert.equal(history.state().undo, 'shape of line 1');
   await assert.rejects(
-    history.record(project, 'finding lines', [pageId], async () => {
-      insertLines(project.db, pageId, [{ polygon: rect(100, 300, 600, 40), baseline: null, text: null, split: 'train' }], 'segmentation');
-      throw new Error('the segmenter failed on the next page');
-    }),
+    history.record(
+      desktopRunner(() => project.db),
+      'finding lines',
+      [pageId],
+      async () => {
+        insertLines(project.db, pageId, [{ polygon: rect(100, 300, 600, 40), baseline: null, text: null, split: 'train' }], 'segmentation');
+        throw new Error('the segmenter failed on the next page');
+      },
+    ),
     /next page/,
   );
   assert.deepEqual(history.state(), { undo: null, redo: null });

@@ -223,3 +223,31 @@ test('two users saving one line at once: both saves are in its history with thei
   const line = page.lines.find((l: { id: number }) => l.id === lineId);
   assert.deepEqual([line.text, line.author], [newer.text, newer.author], 'the newer save is the line’s text');
 });
+
+test('undo is each account’s own on a project folder too: one account’s undo never takes back another’s edit', async () => {
+  const [rita, tia] = [await session('rita'), await session('tia')];
+  const state = async (cookie: string) => (await call('undoState', {}, cookie)).json();
+  const drawn = (await (await call('addLine', { pageId: 1, polygon: rectangle(100, 300, 600, 40), baseline: null }, rita)).json()) as {
+    lineId: number;
+  };
+  assert.equal((await call('saveTranscription', { lineId: drawn.lineId, text: 'for the mill' }, tia)).status, 200);
+  assert.deepEqual(await state(rita), { undo: 'drawn line', redo: null });
+  assert.deepEqual(await state(tia), { undo: 'text of line 2', redo: null });
+  // Tia takes back her text; rita's drawn line stays, and she still has it to undo.
+  const undone = (await (await call('undo', {}, tia)).json()) as { applied: { label: string } };
+  assert.equal(undone.applied.label, 'text of line 2');
+  const page = await (await call('getPage', { pageId: 1 }, tia)).json();
+  assert.deepEqual(
+    page.lines.map((l: { id: number; text: string | null }) => l.id === drawn.lineId && l.text),
+    [false, null],
+  );
+  assert.deepEqual(await state(tia), { undo: 'text of line 1', redo: 'text of line 2' }, 'her save of the test before is next');
+  assert.deepEqual(await state(rita), { undo: 'drawn line', redo: null });
+});
+
+const rectangle = (x: number, y: number, w: number, h: number) => [
+  [x, y],
+  [x + w, y],
+  [x + w, y + h],
+  [x, y + h],
+];
