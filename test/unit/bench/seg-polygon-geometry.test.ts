@@ -3,7 +3,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Point } from '../../../main/io/layout.ts';
-import { columnExtent, pairGeometry, splitsAndMerges } from '../../../bench/seg-polygon-geometry.ts';
+import {
+  bandOverlap,
+  columnExtent,
+  emptyLossCounts,
+  lossCategories,
+  pairGeometry,
+  splitsAndMerges,
+} from '../../../bench/seg-polygon-geometry.ts';
+import { matchPairs } from '../../../main/layout/line-metrics.ts';
 
 const rect = (x0: number, y0: number, x1: number, y1: number): Point[] => [
   [x0, y0],
@@ -58,4 +66,54 @@ test('splitsAndMerges: a true line found in two pieces, two cells found as one, 
     { polygon: rect(0, 400, 100, 440), baseline: line(0, 100, 435) },
   ];
   assert.deepEqual(splitsAndMerges(found, truth), { split: 1, mergedSideBySide: 1, mergedAcross: 1, foundNoTruth: 1 });
+});
+
+test('bandOverlap: the share of columns two polygons share, and their median vertical IoU there', () => {
+  const o = bandOverlap(rect(0, 0, 100, 40), rect(50, 20, 150, 60));
+  assert.equal(o.horizontal, 50 / 150);
+  assert.equal(o.vertical, 20 / 60);
+});
+
+test('lossCategories: why each unmatched true and found line is unmatched', () => {
+  const truth = [
+    { polygon: rect(0, 0, 400, 40), baseline: line(0, 400, 30) }, // matched
+    { polygon: rect(0, 40, 400, 80), baseline: line(0, 400, 70) }, // split in two
+    { polygon: rect(0, 80, 190, 120), baseline: line(0, 190, 110) }, // two cells found as one
+    { polygon: rect(210, 80, 400, 120), baseline: line(210, 400, 110) },
+    { polygon: rect(0, 140, 400, 160), baseline: line(0, 400, 155) }, // found far too tall above
+    { polygon: rect(0, 160, 400, 200), baseline: line(0, 400, 190) }, // found on a third of it
+    { polygon: rect(0, 200, 400, 240), baseline: line(0, 400, 230) }, // not found
+  ];
+  const found = [
+    { polygon: rect(0, 0, 400, 40), baseline: line(0, 400, 30) },
+    { polygon: rect(0, 40, 180, 80), baseline: line(0, 180, 70) },
+    { polygon: rect(220, 40, 400, 80), baseline: line(220, 400, 70) },
+    { polygon: rect(0, 80, 400, 120), baseline: line(0, 400, 110) },
+    { polygon: rect(0, 115, 400, 160), baseline: line(0, 400, 155) },
+    { polygon: rect(0, 160, 130, 200), baseline: line(0, 130, 190) },
+    { polygon: rect(500, 0, 560, 40), baseline: line(500, 560, 30) }, // beside every true line
+    { polygon: rect(100, 250, 300, 275), baseline: line(100, 300, 270) }, // below them all
+  ];
+  const counts = emptyLossCounts();
+  lossCategories(
+    found,
+    truth,
+    matchPairs(
+      found.map((f) => f.polygon),
+      truth.map((t) => t.polygon),
+    ),
+    counts,
+  );
+  assert.deepEqual(counts, {
+    ...emptyLossCounts(),
+    missed: 1,
+    split: 1,
+    merged: 2,
+    shapeEnds: 1,
+    shapeAboveTall: 1,
+    foundPiece: 2,
+    foundMerge: 1,
+    foundShape: 2,
+    foundNoTruthOutside: 2,
+  });
 });
