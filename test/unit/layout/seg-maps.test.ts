@@ -236,3 +236,21 @@ test('post-processing: a baseline band the network is nowhere more than 0.75 sur
   assert.equal(lines.length, 5);
   assert.ok(lines.every((l) => l.baseline[0][1] < 50));
 });
+
+test('post-processing: with edgeFragmentShare, a short line at the scan edge beside the main block (a facing page) is dropped', () => {
+  const maps = mapsWithMarginalia();
+  // Words of the facing page cut by the scan's left edge, below the marginal notes.
+  for (let x = 0; x < 12; x++) {
+    for (let y = 42; y < 53; y++) maps.line[y * maps.width + x] = 1;
+    for (let y = 49; y < 51; y++) maps.baseline[y * maps.width + x] = 1;
+  }
+  const kept = postProcess(maps).lines;
+  assert.equal(kept.length, 7);
+  assert.ok(kept.some((l) => l.region === 'other' && l.baseline[0][0] < 5));
+  const { lines, regions } = postProcess(maps, { edgeFragmentShare: 0.02 });
+  assert.equal(lines.length, 6);
+  assert.ok(lines.every((l) => l.region !== 'other'));
+  // The marginal notes, as short but further from the edge, stay; regions index the kept lines.
+  assert.equal(lines.filter((l) => l.region === 'margin').length, 2);
+  assert.deepEqual(regions.flatMap((r) => r.lines).sort(), [0, 1, 2, 3, 4, 5]);
+});
