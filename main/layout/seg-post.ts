@@ -4,13 +4,15 @@
 // and those nested in another line's body dropped. Each polygon reaches up and
 // down from its baseline through the line map (which the network learned to leave a seam
 // in between lines), bounded by the neighbouring baselines; the region maps give each line
-// a class, and lines of one class that sit together form a region. Regions come in reading
-// order (top to bottom, a region beside another by its top), lines in a region top to
-// bottom. Pure code on arrays, in the maps' pixels; the caller scales to the page.
+// a class, and lines of one class that sit together form a region (seg-block.ts). Regions
+// come in reading order (top to bottom, a region beside another by its top), lines in a
+// region top to bottom. Pure code on arrays, in the maps' pixels; the caller scales to the page.
 import type { Point } from '../io/layout.ts';
 import type { RegionClass } from '../io/region-class.ts';
-import { edgeFragments } from './seg-block.ts';
+import { edgeFragments, groupRegions, type PostLine, type PostRegion } from './seg-block.ts';
 import { splitAtGaps, trimEnds, yAt } from './seg-polyline.ts';
+
+export type { PostLine, PostRegion };
 
 export interface SegMaps {
   width: number;
@@ -20,19 +22,6 @@ export interface SegMaps {
   line: Float32Array;
   main: Float32Array;
   margin: Float32Array;
-}
-
-export interface PostLine {
-  baseline: Point[];
-  polygon: Point[];
-  region: RegionClass;
-}
-
-export interface PostRegion {
-  region: RegionClass;
-  polygon: Point[];
-  /** Indexes into `lines`, in reading order. */
-  lines: number[];
 }
 
 // "Tuning pages" below: the 31 pages of the training collections that no model trained on
@@ -388,67 +377,4 @@ function classify(maps: SegMaps, points: Point[]): RegionClass {
   margin /= points.length;
   if (margin > 0.5 && margin > main) return 'margin';
   return main > 0.5 ? 'main' : 'other';
-}
-
-type Box = { x0: number; y0: number; x1: number; y1: number };
-const boxOf = (points: Point[]): Box => ({
-  x0: Math.min(...points.map((p) => p[0])),
-  y0: Math.min(...points.map((p) => p[1])),
-  x1: Math.max(...points.map((p) => p[0])),
-  y1: Math.max(...points.map((p) => p[1])),
-});
-
-/** Lines of one class whose boxes overlap horizontally and lie within two line spacings vertically form one region. */
-export function groupRegions(lines: PostLine[], gap: number): PostRegion[] {
-  const parent = lines.map((_, i) => i);
-  const find = (i: number): number => (parent[i] === i ? i : (parent[i] = find(parent[i])));
-  const boxes = lines.map((l) => boxOf(l.polygon));
-  for (let i = 0; i < lines.length; i++) {
-    for (let j = i + 1; j < lines.length; j++) {
-      if (lines[i].region !== lines[j].region) continue;
-      const a = boxes[i];
-      const b = boxes[j];
-      const vertical = Math.max(a.y0, b.y0) - Math.min(a.y1, b.y1);
-      if (a.x0 < b.x1 && b.x0 < a.x1 && vertical < 2 * gap) parent[find(i)] = find(j);
-    }
-  }
-  const groups = new Map<number, number[]>();
-  lines.forEach((_, i) => groups.set(find(i), [...(groups.get(find(i)) ?? []), i]));
-  const centreY = (i: number) => lines[i].baseline.reduce((s, p) => s + p[1], 0) / lines[i].baseline.length;
-  const regions = [...groups.values()].map((members) => {
-    members.sort((a, b) => centreY(a) - centreY(b) || boxes[a].x0 - boxes[b].x0);
-    const b = boxOf(members.flatMap((i) => lines[i].polygon));
-    const polygon: Point[] = [
-      [b.x0, b.y0],
-      [b.x1, b.y0],
-      [b.x1, b.y1],
-      [b.x0, b.y1],
-    ];
-    return { region: lines[members[0]].region, polygon, lines: members, top: b.y0, left: b.x0 };
-  });
-  besideMainBlock(regions, lines);
-  regions.sort((a, b) => a.top - b.top || a.left - b.left);
-  return regions.map(({ region, polygon, lines: members }) => ({ region, polygon, lines: members }));
-}
-
-/**
- * Marginal notes by their place: the network's margin map is weak on pages unlike its
- * training pages, and calls a column of short notes beside the text "main". The main block
- * is the main-text region with the most lines; another main-text region that sits beside it
- * (overlapping it vertically, not horizontally) and is under half its width is a margin.
- */
-function besideMainBlock(regions: Array<{ region: RegionClass; polygon: Point[]; lines: number[] }>, lines: PostLine[]): void {
-  const mains = regions.filter((r) => r.region === 'main');
-  if (mains.length < 2) return;
-  const block = mains.reduce((a, b) => (b.lines.length > a.lines.length ? b : a));
-  const B = boxOf(block.polygon);
-  for (const r of mains) {
-    if (r === block) continue;
-    const b = boxOf(r.polygon);
-    const beside = b.x1 <= B.x0 || b.x0 >= B.x1;
-    const alongside = b.y0 < B.y1 && B.y0 < b.y1;
-    if (!beside || !alongside || b.x1 - b.x0 >= 0.5 * (B.x1 - B.x0)) continue;
-    r.region = 'margin';
-    for (const i of r.lines) lines[i].region = 'margin';
-  }
 }
