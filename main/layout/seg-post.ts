@@ -92,8 +92,8 @@ export interface PostOptions {
    * text, beside the main block, shorter than `edgeFragmentLength` of the block's width and
    * within `edgeFragmentShare` of the page's width from its left or right edge is dropped
    * (0: kept). Off: at 0.02 the prose tuning set's precision rose 0.789 → 0.851 but its
-   * recall fell 0.900 → 0.891 (two of its 39 FONDUE-DE pages draw the facing page's
-   * fragments as lines, the others leave them out), the tuning pages 0.733 / 0.779 → 0.731 /
+   * recall fell 0.900 → 0.891 (a few FONDUE-DE pages draw the facing page's fragments as
+   * lines, most leave them out), the tuning pages 0.733 / 0.779 → 0.731 /
    * 0.781; which convention a project follows is its own (`quire segment` could offer it).
    */
   edgeFragmentShare: number;
@@ -104,7 +104,7 @@ export interface PostOptions {
    * facing page. On the prose tuning set the found lines matched to no true line had a mean
    * baseline probability of 0.63 (median) against 0.84 for the true ones. At 0.55 and 4
    * spacings: precision there 0.789 → 0.811 with the same 1,836 lines matched (recall 0.900),
-   * the tuning pages 0.733 / 0.779 → 0.731 / 0.794 (two short lines of the registers lost).
+   * the tuning pages 0.733 / 0.779 → 0.731 / 0.794 (two true lines lost).
    */
   weakBaselineMean: number;
   weakLengthSpacings: number;
