@@ -103,8 +103,9 @@ export interface PostOptions {
    * average less than `weakBaselineMean` sure of is dropped: stamps, show-through, words of a
    * facing page. On the prose tuning set the found lines matched to no true line had a mean
    * baseline probability of 0.63 (median) against 0.84 for the true ones. At 0.55 and 4
-   * spacings: precision there 0.789 → 0.811 with the same 1,836 lines matched (recall 0.900),
-   * the tuning pages 0.733 / 0.779 → 0.731 / 0.794 (two true lines lost).
+   * spacings: precision there 0.789 → 0.810 with the same 1,836 lines matched (recall 0.900),
+   * the tuning pages 0.733 / 0.779 → 0.731 / 0.794 (two true lines lost). Margin lines are
+   * kept: short notes are often faint (a generated page's note fell to it, regions.test.ts).
    */
   weakBaselineMean: number;
   weakLengthSpacings: number;
@@ -343,17 +344,20 @@ export function postProcess(maps: SegMaps, options: Partial<PostOptions> = {}): 
     const polygon = [...top, ...bottom.reverse()];
     return { baseline: full, polygon, region };
   });
-  // Weak short lines go only now, so that their baselines still bounded their neighbours' reach.
-  const weak = (points: Point[]) =>
-    points[points.length - 1][0] - points[0][0] < o.weakLengthSpacings * gap &&
-    meanAlong(maps.baseline, width, height, points) < o.weakBaselineMean;
-  const lines = drawn.filter((l) => !weak(l.baseline));
-  const regions = groupRegions(lines, gap);
-  if (o.edgeFragmentShare <= 0) return { lines, regions };
-  const drop = edgeFragments(lines, regions, width, o.edgeFragmentShare, o.edgeFragmentLength);
-  if (drop.size === 0) return { lines, regions };
-  const kept = lines.filter((_, i) => !drop.has(i));
-  return { lines: kept, regions: groupRegions(kept, gap) };
+  // Lines are dropped only once drawn, so that their baselines still bounded their
+  // neighbours' reach, and once grouped, so that notes beside the main block are margins:
+  // weak short lines (never a margin: short notes are often faint), and with
+  // edgeFragmentShare fragments at the scan's edge.
+  const grouped = groupRegions(drawn, gap);
+  const weak = (l: PostLine) =>
+    l.region !== 'margin' &&
+    l.baseline[l.baseline.length - 1][0] - l.baseline[0][0] < o.weakLengthSpacings * gap &&
+    meanAlong(maps.baseline, width, height, l.baseline) < o.weakBaselineMean;
+  const drop = new Set(drawn.flatMap((l, i) => (weak(l) ? [i] : [])));
+  if (o.edgeFragmentShare > 0) for (const i of edgeFragments(drawn, grouped, width, o.edgeFragmentShare, o.edgeFragmentLength)) drop.add(i);
+  if (drop.size === 0) return { lines: drawn, regions: grouped };
+  const lines = drawn.filter((_, i) => !drop.has(i));
+  return { lines, regions: groupRegions(lines, gap) };
 }
 
 /** The mean of a map at a polyline's points. */
