@@ -15,16 +15,18 @@ import { lineSpacing, scoreBaselines } from '../main/layout/baseline-metrics.ts'
 import { matchPairs } from '../main/layout/line-metrics.ts';
 import { layoutFromMaps, predictMaps } from '../main/layout/seg-infer.ts';
 import type { SegMaps } from '../main/layout/seg-post.ts';
-import { TRAIN_COLLECTIONS, loadPage } from './seg/real-pages.ts';
-import { tuningPages } from './seg/seg-data.ts';
+import { loadPage } from './seg/real-pages.ts';
+import { pageSets } from './seg-tuning-sets.ts';
 import { REAL_HEADER, emptyTotals, realRow, type RealTotals } from './seg/score-real.ts';
-import { pairGeometry, quantiles, splitsAndMerges, type PairGeometry } from './seg-polygon-geometry.ts';
+import { emptyLossCounts, lossCategories, pairGeometry, quantiles, splitsAndMerges, type PairGeometry } from './seg-polygon-geometry.ts';
 
 const { values } = parseArgs({
   options: {
     model: { type: 'string', default: 'resources/models/segmenter.qseg' },
     dev: { type: 'string', default: '4' },
     'train-pages-per-collection': { type: 'string', default: '80' },
+    // 'prose': the prose tuning set (bench/seg-tuning-sets.ts) instead of --dev pages.
+    tuning: { type: 'string' },
     cache: { type: 'string' },
     variant: { type: 'string', multiple: true },
     analyse: { type: 'boolean', default: false },
@@ -35,6 +37,8 @@ const { values } = parseArgs({
 
 interface StoredPage {
   collection: string;
+  /** The scan. */
+  image: string;
   width: number;
   height: number;
   maps: SegMaps;
@@ -42,7 +46,7 @@ interface StoredPage {
 }
 
 async function pages(): Promise<StoredPage[]> {
-  const key = `${values.model}|${values.dev}|${values['train-pages-per-collection']}`;
+  const key = `2|${values.model}|${values.tuning ?? `${values.dev}|${values['train-pages-per-collection']}`}`;
   if (values.cache && existsSync(values.cache)) {
     const stored = deserialize(readFileSync(values.cache)) as { key: string; pages: StoredPage[] };
     if (stored.key === key) return stored.pages;
@@ -52,12 +56,15 @@ async function pages(): Promise<StoredPage[]> {
   await initBackend();
   const model = loadSegmenter(values.model);
   const out: StoredPage[] = [];
-  for (const collection of TRAIN_COLLECTIONS) {
-    for (const entry of tuningPages(collection, Number(values.dev), Number(values['train-pages-per-collection']))) {
+  // Never the held-out pages: a tuning set is required.
+  if (!values.tuning && !(Number(values.dev) > 0)) throw new Error('give --tuning prose or --dev N (tuning pages only)');
+  const sets = await pageSets({ tuning: values.tuning, dev: Number(values.dev), trainPages: Number(values['train-pages-per-collection']) });
+  for (const { collection, entries } of sets) {
+    for (const entry of entries) {
       const page = await loadPage(entry);
       if (!page) continue;
       const { width, height } = page.image;
-      out.push({ collection, width, height, maps: predictMaps(model, page.image), truth: page.lines });
+      out.push({ collection, image: entry.image, width, height, maps: predictMaps(model, page.image), truth: page.lines });
       process.stderr.write('.');
     }
   }
@@ -76,6 +83,7 @@ for (const variant of values.variant ?? ['{}']) {
   const geometry: PairGeometry[] = [];
   const nearMisses: PairGeometry[] = [];
   const counts = { split: 0, mergedSideBySide: 0, mergedAcross: 0, unmatchedTruth: 0, unmatchedFound: 0, foundNoTruth: 0 };
+  const losses = emptyLossCounts();
   for (const page of stored) {
     const t0 = performance.now();
     const lines = layoutFromMaps(page.maps, page.width, page.height, post).lines;
@@ -112,6 +120,7 @@ for (const variant of values.variant ?? ['{}']) {
     counts.mergedSideBySide += sm.mergedSideBySide;
     counts.mergedAcross += sm.mergedAcross;
     counts.foundNoTruth += sm.foundNoTruth;
+    lossCategories(lines, page.truth, pairs, losses);
     counts.unmatchedTruth += truth.length - pairs.length;
     counts.unmatchedFound += found.length - pairs.length;
   }
@@ -129,6 +138,7 @@ for (const variant of values.variant ?? ['{}']) {
   console.log(
     `true lines split into ≥ 2 found pieces: ${counts.split}; found lines spanning ≥ 2 true lines side by side: ${counts.mergedSideBySide}, one above the other: ${counts.mergedAcross}`,
   );
+  console.log(`\nunmatched lines by cause: ${JSON.stringify(losses)}`);
   for (const [name, list] of [
     ['matched (IoU ≥ 0.5)', geometry],
     ['near misses (IoU 0.3–0.5)', nearMisses],

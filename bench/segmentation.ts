@@ -2,14 +2,15 @@
 // lines (bench/synth/page.ts) and on the real held-out pages (bench/seg/real-pages.ts):
 // recall and precision of lines at IoU ≥ 0.5, mean IoU, cBAD-style baseline recall and
 // precision, skew error (generated pages) and time per page. `--write` also records both
-// tables in docs/results/segmentation.md, between its generated-table markers.
+// tables in docs/results/segmentation.md, between its generated-table markers. Choices are
+// made on tuning pages instead (`--dev N`, or `--tuning prose`: bench/seg-tuning-sets.ts),
+// never written to the file.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { matchLines } from '../main/layout/line-metrics.ts';
 import { segmentPage } from '../main/layout/segment.ts';
 import { synthPage } from './synth/page.ts';
-import { HELD_OUT_COLLECTIONS, TRAIN_COLLECTIONS, listPages } from './seg/real-pages.ts';
-import { tuningPages } from './seg/seg-data.ts';
+import { pageSets } from './seg-tuning-sets.ts';
 import { REAL_HEADER, realRow, scoreReal, type RealTotals, type Segmenter } from './seg/score-real.ts';
 
 const { values } = parseArgs({
@@ -27,6 +28,8 @@ const { values } = parseArgs({
     // Tuning set: N pages per training collection that the training script does not use (never the held-out collections).
     dev: { type: 'string', default: '0' },
     'train-pages-per-collection': { type: 'string', default: '40' },
+    // Tuning set by name: 'prose' (bench/seg-tuning-sets.ts: letters and manuscripts that no model trains on).
+    tuning: { type: 'string' },
   },
 });
 const DOC = 'docs/results/segmentation.md';
@@ -68,6 +71,7 @@ function synthetic(pages: number): string {
 }
 
 const dev = Number(values.dev);
+const tuning = dev > 0 || values.tuning !== undefined;
 
 async function real(limit: number): Promise<string> {
   const segmenters: Record<string, Segmenter> = values['no-classical'] ? {} : { classical: async (img) => segmentPage(img).lines };
@@ -82,10 +86,8 @@ async function real(limit: number): Promise<string> {
   }
   const rows: string[][] = [];
   const all: Record<string, RealTotals[]> = {};
-  for (const collection of dev ? TRAIN_COLLECTIONS : HELD_OUT_COLLECTIONS) {
-    const entries = dev
-      ? tuningPages(collection, dev, Number(values['train-pages-per-collection']))
-      : listPages(collection).slice(0, limit || undefined);
+  const sets = await pageSets({ tuning: values.tuning, dev, trainPages: Number(values['train-pages-per-collection']), limit });
+  for (const { collection, entries } of sets) {
     const totals = await scoreReal(entries, segmenters, (i) => process.stderr.write(`\r${collection} ${i + 1}/${entries.length}`));
     process.stderr.write('\n');
     for (const [name, t] of Object.entries(totals)) {
@@ -97,7 +99,7 @@ async function real(limit: number): Promise<string> {
     const sum = list.reduce(
       (a, t) => Object.fromEntries(Object.entries(a).map(([k, v]) => [k, v + t[k as keyof RealTotals]])) as unknown as RealTotals,
     );
-    rows.push(realRow(`**${name}, all ${dev ? 'tuning pages' : 'held-out'}**`, sum));
+    rows.push(realRow(`**${name}, all ${tuning ? 'tuning pages' : 'held-out'}**`, sum));
   }
   return table(REAL_HEADER, rows);
 }
@@ -119,7 +121,7 @@ if (!values['no-synthetic']) {
 if (!values['no-real']) {
   const t = await real(Number(values['real-pages']));
   console.log(t);
-  if (values.write && !dev)
+  if (values.write && !tuning)
     doc = replaceBlock(
       doc,
       'real',

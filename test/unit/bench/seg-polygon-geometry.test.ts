@@ -3,7 +3,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Point } from '../../../main/io/layout.ts';
-import { columnExtent, pairGeometry, splitsAndMerges } from '../../../bench/seg-polygon-geometry.ts';
+import {
+  bandOverlap,
+  columnExtent,
+  emptyLossCounts,
+  lossCategories,
+  pairGeometry,
+  splitsAndMerges,
+} from '../../../bench/seg-polygon-geometry.ts';
+import { matchPairs } from '../../../main/layout/line-metrics.ts';
 
 const rect = (x0: number, y0: number, x1: number, y1: number): Point[] => [
   [x0, y0],
@@ -15,6 +23,9 @@ const line = (x0: number, x1: number, y: number): Point[] => [
   [x0, y],
   [x1, y],
 ];
+
+/** A line polygon from (x0, y0) to (x1, y1) with its baseline at height y across it. */
+const band = (x0: number, y0: number, x1: number, y1: number, y: number) => ({ polygon: rect(x0, y0, x1, y1), baseline: line(x0, x1, y) });
 
 test('columnExtent: top and bottom of a polygon at a column, null outside it', () => {
   const slanted: Point[] = [
@@ -42,20 +53,57 @@ test('pairGeometry: reaches above and below the true baseline and the ends, in l
   assert.equal(g.baselineShift, 2 / 40);
 });
 
-test('splitsAndMerges: a true line found in two pieces, two cells found as one, two lines under one polygon', () => {
+/** A true line found in two pieces, two cells found as one, two lines under one polygon, a found line on no true line. */
+const scene = () => {
   const truth = [
-    { polygon: rect(0, 0, 400, 40), baseline: line(0, 400, 35) },
-    { polygon: rect(0, 40, 190, 80), baseline: line(0, 190, 75) },
-    { polygon: rect(210, 40, 400, 80), baseline: line(210, 400, 75) },
-    { polygon: rect(0, 80, 400, 120), baseline: line(0, 400, 115) },
-    { polygon: rect(0, 120, 400, 160), baseline: line(0, 400, 155) },
+    band(0, 0, 400, 40, 35),
+    band(0, 40, 190, 80, 75),
+    band(210, 40, 400, 80, 75),
+    band(0, 80, 400, 120, 115),
+    band(0, 120, 400, 160, 155),
   ];
-  const found = [
-    { polygon: rect(0, 0, 180, 40), baseline: line(0, 180, 35) },
-    { polygon: rect(220, 0, 400, 40), baseline: line(220, 400, 35) },
-    { polygon: rect(0, 40, 400, 80), baseline: line(0, 400, 75) },
-    { polygon: rect(0, 80, 400, 160), baseline: line(0, 400, 135) },
-    { polygon: rect(0, 400, 100, 440), baseline: line(0, 100, 435) },
-  ];
+  // The first true line's columns x0…x1.
+  const piece = (x0: number, x1: number) => band(x0, 0, x1, 40, 35);
+  const found = [piece(0, 180), piece(220, 400), band(0, 40, 400, 80, 75), band(0, 80, 400, 160, 135), band(0, 400, 100, 440, 435)];
+  return { truth, found };
+};
+
+test('splitsAndMerges: a true line found in two pieces, two cells found as one, two lines under one polygon', () => {
+  const { found, truth } = scene();
   assert.deepEqual(splitsAndMerges(found, truth), { split: 1, mergedSideBySide: 1, mergedAcross: 1, foundNoTruth: 1 });
+});
+
+test('bandOverlap: the share of columns two polygons share, and their median vertical IoU there', () => {
+  const o = bandOverlap(rect(0, 0, 100, 40), rect(50, 20, 150, 60));
+  assert.equal(o.horizontal, 50 / 150);
+  assert.equal(o.vertical, 20 / 60);
+});
+
+test('lossCategories: why each unmatched true and found line is unmatched', () => {
+  const { found, truth } = scene();
+  // Below the scene: a line found as it is, one found far too tall above, one found on a third of it, one not found.
+  truth.push(band(0, 200, 400, 240, 230), band(0, 270, 400, 280, 275), band(0, 300, 400, 340, 330), band(0, 360, 400, 390, 385));
+  found.push(band(0, 200, 400, 240, 230), band(0, 255, 400, 280, 275), band(0, 300, 130, 340, 330));
+  const counts = emptyLossCounts();
+  lossCategories(
+    found,
+    truth,
+    matchPairs(
+      found.map((f) => f.polygon),
+      truth.map((t) => t.polygon),
+    ),
+    counts,
+  );
+  assert.deepEqual(counts, {
+    ...emptyLossCounts(),
+    missed: 1,
+    split: 1,
+    merged: 3,
+    shapeEnds: 1,
+    shapeAboveTall: 1,
+    foundPiece: 2,
+    foundMerge: 1,
+    foundShape: 2,
+    foundNoTruthOutside: 1,
+  });
 });

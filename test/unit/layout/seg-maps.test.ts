@@ -236,3 +236,39 @@ test('post-processing: a baseline band the network is nowhere more than 0.75 sur
   assert.equal(lines.length, 5);
   assert.ok(lines.every((l) => l.baseline[0][1] < 50));
 });
+
+test('post-processing: with edgeFragmentShare, a short line at the scan edge beside the main block (a facing page) is dropped', () => {
+  const maps = mapsWithMarginalia();
+  // Words of the facing page cut by the scan's left edge, below the marginal notes.
+  for (let x = 0; x < 12; x++) {
+    for (let y = 42; y < 53; y++) maps.line[y * maps.width + x] = 1;
+    for (let y = 49; y < 51; y++) maps.baseline[y * maps.width + x] = 1;
+  }
+  const kept = postProcess(maps).lines;
+  assert.equal(kept.length, 7);
+  assert.ok(kept.some((l) => l.region === 'other' && l.baseline[0][0] < 5));
+  const { lines, regions } = postProcess(maps, { edgeFragmentShare: 0.02 });
+  assert.equal(lines.length, 6);
+  assert.ok(lines.every((l) => l.region !== 'other'));
+  // The marginal notes, as short but further from the edge, stay; regions index the kept lines.
+  assert.equal(lines.filter((l) => l.region === 'margin').length, 2);
+  assert.deepEqual(regions.flatMap((r) => r.lines).sort(), [0, 1, 2, 3, 4, 5]);
+});
+
+test('post-processing: a short line the network is on average unsure of (under 0.55) is dropped, a sure one kept', () => {
+  const maps = mapsWithMarginalia();
+  // A short band below the notes, sure at one pixel only (as show-through or a stamp).
+  const paintBand = (value: number) => {
+    for (let x = 5; x < 25; x++) {
+      for (let y = 62; y < 69; y++) maps.line[y * maps.width + x] = 1;
+      for (let y = 68; y < 70; y++) maps.baseline[y * maps.width + x] = value;
+    }
+    maps.baseline[68 * maps.width + 14] = 0.9;
+  };
+  const below = (lines: ReturnType<typeof postProcess>['lines']) => lines.filter((l) => l.baseline[0][1] > 64);
+  paintBand(0.5);
+  assert.equal(below(postProcess(maps).lines).length, 0);
+  assert.equal(below(postProcess(maps, { weakBaselineMean: 0 }).lines).length, 1);
+  paintBand(0.7);
+  assert.equal(below(postProcess(maps).lines).length, 1);
+});

@@ -3,7 +3,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sauvola } from '../../../main/layout/binarize.ts';
 import { matchLines, polygonIoU } from '../../../main/layout/line-metrics.ts';
+import { contains } from '../../../main/layout/polygon.ts';
 import { segmentPage } from '../../../main/layout/segment.ts';
+import { Rng } from '../../../main/ml/random.ts';
 import { synthPage } from '../../../bench/synth/page.ts';
 
 test('polygon IoU: identical 1, disjoint 0, half-shifted squares 1/3', () => {
@@ -16,6 +18,39 @@ test('polygon IoU: identical 1, disjoint 0, half-shifted squares 1/3', () => {
   assert.equal(polygonIoU(square(0), square(0)), 1);
   assert.equal(polygonIoU(square(0), square(20)), 0);
   assert.ok(Math.abs(polygonIoU(square(0), square(5)) - 1 / 3) < 0.01);
+});
+
+test('polygon IoU counts the same grid cells as testing each cell centre with contains()', () => {
+  // The reference: the per-point rasterisation that polygonIoU's row crossings replace.
+  const reference = (a: Array<[number, number]>, b: Array<[number, number]>, cells = 160) => {
+    const xs = [...a, ...b].map((p) => p[0]);
+    const ys = [...a, ...b].map((p) => p[1]);
+    const step = Math.max((Math.max(...xs) - Math.min(...xs)) / cells, (Math.max(...ys) - Math.min(...ys)) / cells, 1e-9);
+    let both = 0;
+    let either = 0;
+    for (let y = Math.min(...ys) + step / 2; y < Math.max(...ys); y += step) {
+      for (let x = Math.min(...xs) + step / 2; x < Math.max(...xs); x += step) {
+        const inA = contains(a, x, y);
+        const inB = contains(b, x, y);
+        if (inA && inB) both++;
+        if (inA || inB) either++;
+      }
+    }
+    return either ? both / either : 0;
+  };
+  const rng = new Rng(3);
+  // Wavy line polygons (a top edge left to right, a bottom edge back), some with points on whole pixels.
+  const line = (x: number, y: number, n: number): Array<[number, number]> => {
+    const top = Array.from({ length: n }, (_, i): [number, number] => [x + i * 10, y + rng.int(-4, 5)]);
+    const bottom = Array.from({ length: n }, (_, i): [number, number] => [x + (n - 1 - i) * 10, y + 20 + rng.uniform(-4, 4)]);
+    return [...top, ...bottom];
+  };
+  for (let k = 0; k < 15; k++) {
+    const a = line(rng.int(0, 30), rng.int(0, 30), rng.int(2, 30));
+    const b = line(rng.int(0, 30), rng.int(0, 30), rng.int(2, 30));
+    assert.equal(polygonIoU(a, b), reference(a, b));
+    assert.equal(polygonIoU(a, b, 60), reference(a, b, 60));
+  }
 });
 
 test('Sauvola finds dark strokes on paper whose tone varies across the page', () => {

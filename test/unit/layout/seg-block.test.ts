@@ -1,0 +1,34 @@
+// Fragments at the scan's edge beside the main text block (seg-block.ts).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Point } from '../../../main/io/layout.ts';
+import type { RegionClass } from '../../../main/io/region-class.ts';
+import { edgeFragments } from '../../../main/layout/seg-block.ts';
+
+const rect = (x0: number, y0: number, x1: number, y1: number): Point[] => [
+  [x0, y0],
+  [x1, y0],
+  [x1, y1],
+  [x0, y1],
+];
+const line = (x0: number, x1: number, y: number, region: RegionClass) => ({ polygon: rect(x0, y - 20, x1, y), region });
+
+test('edgeFragments: short non-main lines beside the main block and at the page edge only', () => {
+  const lines = [
+    line(200, 800, 100, 'main'),
+    line(200, 800, 140, 'main'),
+    line(0, 60, 120, 'other'), // facing page, left edge: dropped
+    line(950, 1000, 120, 'other'), // right edge: dropped
+    line(100, 180, 120, 'margin'), // a marginal note, away from the edge: kept
+    line(0, 400, 200, 'other'), // long (half the block): kept
+    line(0, 60, 40, 'main'), // main text: kept
+    line(10, 300, 60, 'other'), // reaches over the block: kept
+  ];
+  const regions = [
+    { region: 'main' as const, polygon: rect(200, 80, 800, 140), lines: [0, 1] },
+    { region: 'main' as const, polygon: rect(0, 20, 60, 40), lines: [6] },
+  ];
+  assert.deepEqual([...edgeFragments(lines, regions, 1000, 0.02, 0.25)], [2, 3]);
+  assert.deepEqual([...edgeFragments(lines, regions, 1000, 0.2, 0.25)], [2, 3, 4]);
+  assert.equal(edgeFragments(lines, [], 1000, 0.02, 0.25).size, 0);
+});
