@@ -135,9 +135,13 @@ export async function loadPage(entry: PageEntry, longSide = 0): Promise<RealPage
   }
   const meta = await sharp(entry.image).metadata();
   if (!meta.width || !meta.height) return null;
-  const factor = longSide > 0 ? Math.min(1, longSide / Math.max(meta.width, meta.height)) : 1;
-  const width = Math.max(1, Math.round(meta.width * factor));
-  const height = Math.max(1, Math.round(meta.height * factor));
+  // .rotate() below applies the EXIF orientation; 5-8 turn the scan a quarter, so the
+  // stored width and height swap (the layout's coordinates are of the turned scan).
+  const turned = (meta.orientation ?? 1) >= 5;
+  const [w, h] = turned ? [meta.height, meta.width] : [meta.width, meta.height];
+  const factor = longSide > 0 ? Math.min(1, longSide / Math.max(w, h)) : 1;
+  const width = Math.max(1, Math.round(w * factor));
+  const height = Math.max(1, Math.round(h * factor));
   const { data } = await sharp(entry.image)
     .rotate()
     .grayscale()
