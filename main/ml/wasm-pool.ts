@@ -7,11 +7,7 @@
 // backend. Other pool shapes go to the original kernel.
 import * as tf from '@tensorflow/tfjs';
 import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs';
-
-type HeapBackend = {
-  makeOutput(shape: number[], dtype: tf.DataType): TensorInfo;
-  typedArrayFromHeap(info: TensorInfo): Float32Array;
-};
+import type { HeapBackend } from './wasm-slice.ts';
 
 type PoolAttrs = {
   filterSize: number | [number, number];
@@ -42,9 +38,9 @@ export function makeMaxPoolGrad(original: KernelFunc): KernelFunc {
     const b = args.backend as unknown as HeapBackend;
     const dx = b.makeOutput(input.shape, 'float32');
     // Views are taken after allocating: growing the heap detaches older views.
-    const x = b.typedArrayFromHeap(input);
-    const g = b.typedArrayFromHeap(dy);
-    const out = b.typedArrayFromHeap(dx);
+    const x = b.typedArrayFromHeap(input) as Float32Array;
+    const g = b.typedArrayFromHeap(dy) as Float32Array;
+    const out = b.typedArrayFromHeap(dx) as Float32Array;
     out.fill(0);
     const { batchSize: N, inHeight: H, inWidth: W, inChannels: C, outHeight: OH, outWidth: OW, filterHeight: FH, filterWidth: FW } = info;
     // Offsets of the window's taps from its first pixel, in scan order (rows, then columns).

@@ -8,7 +8,8 @@
 import * as tf from '@tensorflow/tfjs';
 import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 
-type HeapBackend = {
+/** The parts of BackendWasm that kernels copying inside the heap use. */
+export type HeapBackend = {
   makeOutput(shape: number[], dtype: tf.DataType): TensorInfo;
   typedArrayFromHeap(info: TensorInfo): Float32Array | Int32Array | Uint8Array;
 };
