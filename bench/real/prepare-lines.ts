@@ -12,6 +12,7 @@ import sharp from 'sharp';
 import { readLayout } from '../../main/io/read-layout.ts';
 import { gridMapping } from '../../main/import/page-grid.ts';
 import { cropLine } from '../../main/images/line-crop.ts';
+import { cutLine } from '../../main/images/line-straighten.ts';
 import { toLineTensor } from '../../main/ml/line-image.ts';
 import { normalizeLineText } from './normalize-text.ts';
 import { checkoutName, REAL_SOURCES, type RealSource } from './sources.ts';
@@ -23,6 +24,8 @@ const { values: args } = parseArgs({
     out: { type: 'string', default: 'out/real-lines' },
     heights: { type: 'string', default: '48,64' },
     sources: { type: 'string' },
+    // Cut lines along their baselines (line-straighten.ts) rather than as their polygons' boxes.
+    straighten: { type: 'boolean', default: false },
   },
 });
 const heights = args.heights!.split(',').map(Number);
@@ -128,8 +131,9 @@ for (const source of REAL_SOURCES.filter((s) => !only || only.includes(s.repo)))
     for (const line of layout.regions.flatMap((r) => r.lines)) {
       const text = line.text === null ? null : normalizeLineText(line.text, source.quirks);
       const polygon = line.polygon.map(mapping.map);
-      const crop =
-        text && polygon.length >= 3 ? cropLine({ width: info.width, height: info.height, channels: info.channels, data }, polygon) : null;
+      const pixels = { width: info.width, height: info.height, channels: info.channels, data };
+      const baseline = line.baseline?.map(mapping.map) ?? null;
+      const crop = !text || polygon.length < 3 ? null : args.straighten ? cutLine(pixels, polygon, baseline) : cropLine(pixels, polygon);
       if (!text || !crop || crop.height < 8 || crop.width < 8) {
         s.skipped++;
         continue;
