@@ -57,11 +57,11 @@ const setOrderQuery = template<{ id: number; order: number }>((p) =>
 const sourceNameQuery = template<{ lineId: number }, { source_name: string | null }>((p) =>
   qb.selectFrom('lines').select('source_name').where('id', '=', p('lineId')),
 );
-const cropSourceQuery = template<{ lineId: number }, { id: number; image_hash: string; polygon: string }>((p) =>
+const cropSourceQuery = template<{ lineId: number }, { id: number; image_hash: string; polygon: string; baseline: string | null }>((p) =>
   qb
     .selectFrom('lines as l')
     .innerJoin('pages as p', 'p.id', 'l.page_id')
-    .select(['l.id', 'p.image_hash', 'l.polygon'])
+    .select(['l.id', 'p.image_hash', 'l.polygon', 'l.baseline'])
     .where('l.id', '=', p('lineId')),
 );
 
@@ -155,7 +155,7 @@ export const lines = {
   /** The file name a pre-cut line image was imported from, or null. */
   lineSourceName: (lineId: number) => map(first(sourceNameQuery({ lineId })), (r) => r?.source_name ?? null),
 
-  /** What a line's crop is cut from: its page image and polygon (JSON). */
+  /** What a line's crop is cut from: its page image, polygon and baseline (JSON). */
   lineCropSource: (lineId: number) => first(cropSourceQuery({ lineId })),
 
   /** The page's lines (unordered) with the type of the region each is in. */

@@ -114,10 +114,12 @@ export function straightenLine(page: PagePixels, polygon: Point[], baseline: Poi
     above = Math.max(above, -d);
     below = Math.max(below, d);
   }
-  sMin = Math.floor(sMin);
-  above = Math.ceil(above);
-  const width = Math.ceil(sMax - sMin);
-  const height = above + Math.ceil(below);
+  // Whole pixels, with a little slack so float noise (16.000001) does not add a row.
+  const EPS = 1e-6;
+  sMin = Math.floor(sMin + EPS);
+  above = Math.ceil(above - EPS);
+  const width = Math.ceil(sMax - sMin - EPS);
+  const height = above + Math.ceil(below - EPS);
   const box = boundingBox(polygon);
   // A baseline far from its polygon would sweep a band much larger than the line: not a cut
   // to trust. Straightening a tilted line only ever makes it lower than its box.

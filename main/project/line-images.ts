@@ -1,15 +1,17 @@
-// Cuts line images out of page scans: the line's box from the page's grayscale copy, with
-// everything outside its polygon painted as paper, so neighbouring lines do not leak in.
+// Cuts line images out of page scans. The recognizer's input (lineImages) is cut along the
+// line's baseline where it has one, straight and level (images/line-straighten.ts); the
+// transcription panel's crop (lineImagePng) is the line's box as it sits on the page. Both
+// paint everything outside the polygon as paper, so neighbouring lines do not leak in.
 import { createHash } from 'node:crypto';
 import sharp from 'sharp';
 import type { GrayImage } from '../ml/line-image.ts';
 import type { Point } from '../io/layout.ts';
-import { cropLine } from '../images/line-crop.ts';
+import { cutLine } from '../images/line-straighten.ts';
 import { lineCropSource } from '../db/lines.ts';
 import type { ImageStore } from '../store/image-store.ts';
 import type { Project } from './project.ts';
 
-/** What a line's crop is cut from (lines.ts lineCropSource): its page image and polygon. */
+/** What a line's crop is cut from (lines.ts lineCropSource): its page image, polygon and baseline. */
 export type LineGeometry = NonNullable<ReturnType<typeof lineCropSource>>;
 
 /** Where pages are read from: a project folder, or a server project's shared folder of files. */
@@ -55,16 +57,21 @@ export async function lineImages(project: Project, lineIds: number[]): Promise<M
   for (const r of rows) byPage.set(r.image_hash, [...(byPage.get(r.image_hash) ?? []), r]);
   for (const [hash, lines] of byPage) {
     const page = await grayPage(project, hash);
-    for (const l of lines) out.set(l.id, cut(page, l));
+    for (const l of lines) out.set(l.id, cut(page, l, 'along-baseline'));
   }
   return out;
 }
 
-/** The line's crop from its decoded page (one white pixel for a line with no area). */
-function cut({ data, info }: { data: Buffer; info: sharp.OutputInfo }, line: LineGeometry): GrayImage {
+/**
+ * The line's crop from its decoded page (one white pixel for a line with no area):
+ * straightened along its baseline for the recognizer, or its box as on the page.
+ */
+function cut({ data, info }: { data: Buffer; info: sharp.OutputInfo }, line: LineGeometry, how: 'along-baseline' | 'box'): GrayImage {
   const poly = JSON.parse(line.polygon) as Point[];
+  const pixels = { width: info.width, height: info.height, channels: info.channels, data };
+  const baseline = how === 'along-baseline' && line.baseline ? (JSON.parse(line.baseline) as Point[]) : null;
   return (
-    cropLine({ width: info.width, height: info.height, channels: info.channels, data }, poly) ?? {
+    cutLine(pixels, poly, baseline) ?? {
       width: 1,
       height: 1,
       data: new Uint8Array([255]),
@@ -97,7 +104,7 @@ export const lineImagePng = (project: Project, lineId: number, key?: string): Pr
 export async function cropPng(pages: PageSource, row: LineGeometry | undefined, lineId: number, key?: string): Promise<Buffer> {
   if (!row) throw new Error(`no line ${lineId} in this project`);
   if (key !== undefined && cropKey(row.image_hash, row.polygon) !== key) throw new StaleCrop(`line ${lineId} has no crop ${key}`);
-  const img = cut(await grayPage(pages, row.image_hash), row);
+  const img = cut(await grayPage(pages, row.image_hash), row, 'box');
   return sharp(Buffer.from(img.data), { raw: { width: img.width, height: img.height, channels: 1 } })
     .png()
     .toBuffer();
