@@ -56,19 +56,21 @@ test('straightenLine turns a line written uphill into a level line as tall as it
   assert.ok(wrong / checked < 0.01, `${wrong} of ${checked} pixels differ from the level line`);
 });
 
+// A level line's polygon on a 120×60 page, its baseline at y = 38.
+const LEVEL: Point[] = [
+  [10, 20],
+  [90, 20],
+  [90, 44],
+  [10, 44],
+];
+
 test('straightenLine cuts a level line exactly like its box', () => {
   const img = page(120, 60, (x, y) => (x * 7 + y * 13) % 256);
-  const polygon: Point[] = [
-    [10, 20],
-    [90, 20],
-    [90, 44],
-    [10, 44],
-  ];
-  const out = straightenLine(img, polygon, [
+  const out = straightenLine(img, LEVEL, [
     [10, 38],
     [90, 38],
   ])!;
-  const box = cropLine(img, polygon)!;
+  const box = cropLine(img, LEVEL)!;
   assert.equal(out.width, box.width);
   assert.equal(out.height, box.height);
   assert.deepEqual(Array.from(out.data), Array.from(box.data));
@@ -77,13 +79,7 @@ test('straightenLine cuts a level line exactly like its box', () => {
 test('straightenLine never mirrors a line whose baseline runs right to left', () => {
   // A gradient left to right: the cut must keep it left to right.
   const img = page(120, 60, (x) => Math.round(x * 2));
-  const polygon: Point[] = [
-    [10, 20],
-    [90, 20],
-    [90, 44],
-    [10, 44],
-  ];
-  const out = straightenLine(img, polygon, [
+  const out = straightenLine(img, LEVEL, [
     [90, 38],
     [10, 38],
   ])!;
