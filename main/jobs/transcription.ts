@@ -9,6 +9,7 @@ import { loadVersion, updateModelMetrics } from '../models/registry.ts';
 import { linesToRead } from '../db/dataset.ts';
 import { labeledLines, samplesFor } from '../project/dataset.ts';
 import type { Project } from '../project/project.ts';
+import { folderStore } from '../project/project-store.ts';
 import { createJob, JobCancelled, updateJob } from './jobs.ts';
 import { defaultTrainingThreads } from '../ml/parallel.ts';
 import { readAndStore, type LineReading } from './read-lines.ts';
@@ -54,7 +55,7 @@ export async function transcribe(project: Project, modelId: number, options: Tra
     // Pages at a time: bounded memory, each batch is read on all threads and committed as it is done.
     const target = { jobId: job.id, modelId, height: model.config.height, decoding: decodingFor(project, options) };
     let done = 0;
-    const { written } = await readAndStore(project, reader, target, ids, {
+    const { written } = await readAndStore(folderStore(project), reader, target, ids, {
       batch: 256,
       signal: options.signal,
       onBatch: (step, total) => {
