@@ -6,7 +6,9 @@ import { initBackend } from '../ml/backend.ts';
 import type { ErrorReport } from '../ml/metrics.ts';
 import { evaluateLines, startLineReader, type LineReader } from '../ml/line-reader.ts';
 import { loadVersion, updateModelMetrics } from '../models/registry.ts';
-import { linesToRead } from '../db/dataset.ts';
+import { dataset } from '../db/dataset.ts';
+import { perform } from '../db/execute.ts';
+import { map } from '../db/ops.ts';
 import { labeledLines, samplesFor } from '../project/dataset.ts';
 import type { Project } from '../project/project.ts';
 import { folderStore } from '../project/project-store.ts';
@@ -17,12 +19,12 @@ import { decodingFor } from './decoding-spec.ts';
 
 export type { LineReading };
 
-/** Lines of the given pages, or of the whole project, except those of regions excluded from transcription. */
-export function lineIdsOf(project: Project, pageIds?: number[]): number[] {
-  return linesToRead(project.db)
-    .filter((r) => !pageIds || pageIds.includes(r.page_id))
-    .map((r) => r.id);
-}
+/** Lines of the given pages, or of the whole project, except those of regions excluded from transcription: for either store. */
+export const lineIdsToRead = (pageIds?: number[] | null) =>
+  map(dataset.linesToRead(), (rows) => rows.filter((r) => !pageIds || pageIds.includes(r.page_id)).map((r) => r.id));
+
+/** lineIdsToRead of a project folder. */
+export const lineIdsOf = (project: Project, pageIds?: number[]): number[] => perform(project.db, lineIdsToRead(pageIds));
 
 export interface TranscribeOptions {
   pageIds?: number[];

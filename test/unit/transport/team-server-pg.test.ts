@@ -280,6 +280,10 @@ test('a method not yet on the server store answers an error naming it; roles sti
     find.body.message,
     /^segmentPages is not available on a PostgreSQL server store yet: it serves projectInfo, .*undo, .*search/,
   );
+  // Transcription needs the queue: without --redis it says how to start the server with one.
+  const transcribe = await call('startTranscription', { modelId: 1 }, await session('rev'));
+  assert.deepEqual([transcribe.status, transcribe.body.name], [501, 'NotOnServerStore']);
+  assert.match(transcribe.body.message, /^startTranscription needs the job queue: start the server with --redis URL/);
   const admin = await session('ada');
   const segmenters = await call('listSegmenters', {}, admin);
   assert.equal(segmenters.body.name, 'NotOnServerStore');
