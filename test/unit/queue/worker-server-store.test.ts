@@ -74,12 +74,16 @@ test(
         config: { modelId: made.modelId, pageIds: null },
         part: { index, of, lineIds: ids },
       });
+      // Given with a password (the test server trusts local connections, so any is taken): the
+      // tasks name the store without it, and the worker shows it masked, never in the clear.
+      const withPassword = url.replace('postgres://postgres@', 'postgres://postgres:s3cret@');
+      assert.notEqual(withPassword, url);
       const worker = quireProcess([
         'worker',
-        ...['--redis', redisUrl, '--database', url, '--files', dirname(files), '--lock-ms', '2000', '--threads', '1'],
+        ...['--redis', redisUrl, '--database', withPassword, '--files', dirname(files), '--lock-ms', '2000', '--threads', '1'],
       ]);
       await worker.waitFor(/takes tasks/);
-      assert.match(worker.output(), /for server stores --database postgres:\/\/\S+ with files under /);
+      assert.match(worker.output(), /for server stores --database postgres:\/\/postgres:\*\*\*@\S+ with files under /);
 
       const parts = [lineIds.slice(0, 60), lineIds.slice(60, 120), lineIds.slice(120)];
       for (const [i, ids] of parts.entries()) await queue.add('transcribe', task(i, parts.length, ids), { jobId: `pg-${i}`, attempts: 3 });
@@ -106,6 +110,8 @@ test(
         /^files folder .* is outside the folders this worker may open \(--files .*\); the task is refused$/,
       );
 
+      assert.doesNotMatch(worker.output(), /s3cret/, 'no password in the worker’s log');
+      assert.doesNotMatch(refusedStore.failedReason, /s3cret/);
       assert.equal(await run(predictions.jobReadingCount(job.id)), 150, 'one reading per line for the job');
       const stored = await run(predictions.modelReadings(made.modelId));
       assert.equal(stored.length, 150);
