@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { dirname, join } from 'node:path';
-import { Queue, type Job as QueueJob } from 'bullmq';
+import { Queue } from 'bullmq';
 import { dataset } from '../../../main/db/dataset.ts';
 import { serverRunner } from '../../../main/db/pg/execute.ts';
 import { openServerStore } from '../../../main/db/pg/store.ts';
@@ -23,21 +23,11 @@ import { manyLinesProject } from '../../helpers/many-lines.ts';
 import { postgresForThisFile, postgresMissing } from '../../helpers/postgres.ts';
 import { tempDir } from '../../helpers/project.ts';
 import { redisSkip, startRedis } from '../../helpers/redis.ts';
+import { settled } from '../../helpers/queue-tasks.ts';
 
 const skip = postgresMissing ?? redisSkip;
 const database = postgresForThisFile();
 const redisUrl = skip ? '' : (await startRedis()).url;
-
-/** Waits until the task has finished one way or the other. */
-async function settled(queue: Queue, id: string): Promise<QueueJob> {
-  const deadline = Date.now() + 120_000;
-  for (;;) {
-    const state = await queue.getJobState(id);
-    if (state === 'completed' || state === 'failed') return (await queue.getJob(id))!;
-    assert.ok(Date.now() < deadline, `task ${id} still ${state} after 120 s`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 test(
   'a worker given a server store reads its job’s parts: one reading per line, the desktop’s readings; other stores are refused',
@@ -92,7 +82,7 @@ test(
       await queue.add('transcribe', task(0, 1, lineIds, { ...ref, files: tempDir() }), { jobId: 'other-files', attempts: 3 });
 
       for (const [i, ids] of parts.entries()) {
-        const done = await settled(queue, `pg-${i}`);
+        const done = await settled(queue, `pg-${i}`, 120_000);
         assert.equal(await done.getState(), 'completed', done.failedReason);
         assert.equal(done.returnvalue.written, ids.length);
       }

@@ -23,6 +23,7 @@ import { manyLinesProject } from '../../helpers/many-lines.ts';
 import { postgresForThisFile, postgresMissing } from '../../helpers/postgres.ts';
 import { tempDir } from '../../helpers/project.ts';
 import { redisSkip, startRedis } from '../../helpers/redis.ts';
+import { apiCall, signIn } from '../../helpers/team-client.ts';
 
 let app: Awaited<ReturnType<typeof serveTeam>> | undefined;
 let store: PgStore | undefined;
@@ -65,24 +66,8 @@ before(async () => {
   store = await openServerStore(url, { existing: true });
   queue = new Queue(QUEUE_NAME, { connection: connectionFor(redisUrl) });
 });
-async function session(name: string): Promise<string> {
-  const res = await fetch(`${base}/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ name, password: `${name}-password` }),
-  });
-  assert.equal(res.status, 200, `${name} signs in`);
-  return res.headers.get('set-cookie')!.split(';')[0];
-}
-
-async function call(method: string, body: unknown, cookie: string): Promise<{ status: number; body: any }> {
-  const res = await fetch(`${base}/api/${method}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', cookie },
-    body: JSON.stringify(body),
-  });
-  return { status: res.status, body: await res.json() };
-}
+const session = (name: string) => signIn(base, name);
+const call = (method: string, body: unknown, cookie?: string) => apiCall(base, method, body, cookie);
 
 /** The job events a window hears, and a wait for the one that ends a job. */
 function jobEvents(cookie: string): Promise<{ events: QuireEvent[]; ended(jobId: number): Promise<QuireEvent>; close(): void }> {
