@@ -11,7 +11,7 @@
 // (`--redis URL`), transcription jobs started, cancelled and resumed, read by `quire worker`
 // processes (main/queue/server-jobs.ts). Finding lines, import, export, and the other jobs
 // still need a project folder (`quire serve DIR`).
-import { basename } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { schemas, type DocumentSummary, type Method, type PageSummary, type ProjectInfo, type QuireEvent } from '../../shared/api.ts';
 import { ApiError } from '../api/dispatch.ts';
 import { editMethods } from '../api/edit-service.ts';
@@ -107,8 +107,8 @@ export function serverStoreApi({ store, url, files, events, queue }: ServerStore
   // Each account has its own undo history: its windows alone hear of it.
   const edits = editMethods({ run }, UndoHistories.perAccount(), accountEvents(events));
   const models = modelMethods({ run, root: files });
-  // The workers are told the store by its URL without a password, and its files' folder.
-  const jobs = queue && serverJobs({ run, ref: { kind: 'postgres', url: storeUrl(url), files } }, events.broadcast, queue);
+  // The workers are told the store by its URL without a password, and its files' folder by its full path.
+  const jobs = queue && serverJobs({ run, ref: { kind: 'postgres', url: storeUrl(url), files: resolve(files) } }, events.broadcast, queue);
   const served = {
     async projectInfo(): Promise<ProjectInfo> {
       return { path: displayUrl(url), name: projectName(url), ...(await run(documents.projectCounts())) };

@@ -215,6 +215,8 @@ export class DistributedRun {
     const seconds = (now - this.started) / 1000;
     const linesPerSecond = seconds > 0 ? step / seconds : 0;
     await this.update({ progress: { step, steps: this.total, parts: this.parts.length, done: this.finished.size } });
+    // A part's progress whose write was awaited while the run ended is not told after its end.
+    if (this.ended && !force) return;
     this.emit({
       type: 'job-progress',
       progress: {

@@ -6,7 +6,7 @@
 // read too. Real PostgreSQL and Redis from the Debian packages; skipped, saying why, without them.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { Queue } from 'bullmq';
 import WebSocket from 'ws';
 import type { QuireEvent } from '../../../shared/api.ts';
@@ -58,8 +58,9 @@ before(async () => {
   url = await database();
   files = join(tempDir(), 'files');
   await moveProject({ from: made.dir, to: url, files });
+  // Given as a relative path, as on a command line: the workers are told its full path.
   app = await serveTeam(
-    { database: url, files, queue: { redisUrl, chunkSize: 40, attempts: 2, backoffMs: 200, pollMs: 500 } },
+    { database: url, files: relative(process.cwd(), files), queue: { redisUrl, chunkSize: 40, attempts: 2, backoffMs: 200, pollMs: 500 } },
     { port: 0, sessionHours: 1 },
   );
   base = `http://127.0.0.1:${app.server.port}`;
