@@ -7,10 +7,11 @@
 // its author the signed-in account), undo and redo of the account's own edits, a line's
 // history, search, the model versions (listed, renamed, deleted, the current one, the bundled
 // base model added, their weights in the shared folder's models/), the lines to read next by
-// the model's confidence, the jobs' list and the project's settings. Finding lines, import,
-// export, and starting training and transcription jobs still need a project folder
-// (`quire serve DIR`).
-import { basename } from 'node:path';
+// the model's confidence, the jobs' list and the project's settings; with a Redis queue
+// (`--redis URL`), transcription jobs started, cancelled and resumed, read by `quire worker`
+// processes (main/queue/server-jobs.ts). Finding lines, import, export, and the other jobs
+// still need a project folder (`quire serve DIR`).
+import { basename, resolve } from 'node:path';
 import { schemas, type DocumentSummary, type Method, type PageSummary, type ProjectInfo, type QuireEvent } from '../../shared/api.ts';
 import { ApiError } from '../api/dispatch.ts';
 import { editMethods } from '../api/edit-service.ts';
@@ -24,6 +25,9 @@ import { pages } from '../db/pages.ts';
 import { UndoHistories } from '../edits/undo-stack.ts';
 import { lineChoices } from '../jobs/suggest.ts';
 import { authorName } from '../project/author.ts';
+import type { QueueSettings } from '../queue/distributed-run.ts';
+import { storeUrl } from '../queue/allowed-stores.ts';
+import { serverJobs } from '../queue/server-jobs.ts';
 
 /** The methods a team server on PostgreSQL serves (README.md, "Team server"). */
 export const SERVER_STORE_METHODS = [
@@ -62,6 +66,9 @@ export const SERVER_STORE_METHODS = [
   'listJobs',
 ] as const satisfies readonly Method[];
 
+/** What a team server on PostgreSQL serves when it has a queue (--redis). */
+export const QUEUE_METHODS = ['startTranscription', 'cancelJob', 'resumeJob'] as const satisfies readonly Method[];
+
 /** Where the server's events go: every window, or one account's (its undo history). */
 export interface ServerEvents {
   broadcast(event: QuireEvent): void;
@@ -83,12 +90,25 @@ export const accountEvents =
 /** The name a server project shows: its database's, from the URL. */
 const projectName = (url: string) => basename(new URL(url).pathname) || 'quire';
 
-/** `files`: the shared folder of the project's files (images/, models/). */
-export function serverStoreApi(store: PgStore, url: string, files: string, events: ServerEvents) {
+export interface ServerStoreApiOptions {
+  store: PgStore;
+  /** The store's URL (with whatever credentials the server connects with). */
+  url: string;
+  /** The shared folder of the project's files (images/, models/). */
+  files: string;
+  events: ServerEvents;
+  /** The Redis queue its transcription jobs go to (--redis); without one they answer 501. */
+  queue?: QueueSettings;
+}
+
+/** The API's methods on the server store, and what to stop when the server closes (its queue's runs). */
+export function serverStoreApi({ store, url, files, events, queue }: ServerStoreApiOptions) {
   const run = serverRunner(store);
   // Each account has its own undo history: its windows alone hear of it.
   const edits = editMethods({ run }, UndoHistories.perAccount(), accountEvents(events));
   const models = modelMethods({ run, root: files });
+  // The workers are told the store by its URL without a password, and its files' folder by its full path.
+  const jobs = queue && serverJobs({ run, ref: { kind: 'postgres', url: storeUrl(url), files: resolve(files) } }, events.broadcast, queue);
   const served = {
     async projectInfo(): Promise<ProjectInfo> {
       return { path: displayUrl(url), name: projectName(url), ...(await run(documents.projectCounts())) };
@@ -124,17 +144,19 @@ export function serverStoreApi(store: PgStore, url: string, files: string, event
     rememberTrainingChoices: models.rememberTrainingChoices,
     suggestLines: ({ modelId, limit }: { modelId?: number | null; limit: number }) => run(lineChoices.suggestLines(modelId ?? null, limit)),
     reviewLines: ({ limit }: { limit: number }) => run(lineChoices.reviewLines(limit)),
-    // The jobs' rows (those moved with the project, or run by a worker); none is started here yet.
+    // The jobs' rows: those moved with the project, and transcriptions started here (with --redis).
     listJobs: () => jobList(run),
   } satisfies Record<(typeof SERVER_STORE_METHODS)[number], (request: never) => Promise<unknown>>;
-  const table: Record<string, (request: never) => Promise<unknown>> = { ...served };
+  const table: Record<string, (request: never) => Promise<unknown>> = { ...served, ...jobs?.methods };
   for (const method of Object.keys(schemas) as Method[])
     table[method] ??= async () => {
       throw new ApiError({
         code: 'not-available',
         name: 'NotOnServerStore',
-        message: `${method} is not available on a PostgreSQL server store yet: it serves ${SERVER_STORE_METHODS.join(', ')}; for the rest, serve a project folder (quire serve DIR)`,
+        message: (QUEUE_METHODS as readonly string[]).includes(method)
+          ? `${method} needs the job queue: start the server with --redis URL (quire serve --database URL --files DIR --redis redis://HOST:6379) and run quire worker --redis redis://HOST:6379 --database URL --files DIR`
+          : `${method} is not available on a PostgreSQL server store yet: it serves ${SERVER_STORE_METHODS.join(', ')}${jobs ? `, ${QUEUE_METHODS.join(', ')}` : ''}; for the rest, serve a project folder (quire serve DIR)`,
       });
     };
-  return table;
+  return { table, stop: async () => jobs?.stop() };
 }

@@ -3,8 +3,9 @@
 // renderer as browser mode; each call runs as its signed-in account, held to its role
 // (shared/roles.ts) and recorded as the author of its edits. The project is a folder (its
 // SQLite), or a PostgreSQL server store with a shared folder for its files
-// (`--database URL --files DIR`), where the gate is the same and the API is the part that
-// runs on the server store so far (server-store-api.ts).
+// (`--database URL --files DIR`, with `--redis URL` for its transcription jobs), where the gate
+// is the same and the API is the part that runs on the server store so far
+// (server-store-api.ts).
 import { hasAdmin } from '../accounts/accounts.ts';
 import { Sessions, DEFAULT_SESSION_HOURS } from '../accounts/sessions.ts';
 import { prepareExportZip } from '../export/export-zip.ts';
@@ -14,12 +15,13 @@ import { Project } from '../project/project.ts';
 import { SessionGate } from '../transport/session-gate.ts';
 import { startBrowserServer, type BrowserServer } from '../transport/http-server.ts';
 import type { QuireEvent } from '../../shared/api.ts';
-import { join } from 'node:path';
 import { desktopRunner } from '../db/execute.ts';
 import type { Runner } from '../db/ops.ts';
 import { serverRunner } from '../db/pg/execute.ts';
 import { displayUrl, openServerStore } from '../db/pg/store.ts';
-import { ImageStore } from '../store/image-store.ts';
+import { filesStore } from '../project/project-store.ts';
+import type { QueueSettings } from '../queue/distributed-run.ts';
+import { refuseEarly } from '../queue/redis-connection.ts';
 import { createDispatcher } from '../api/dispatch.ts';
 import type { QuireApi } from '../../shared/api.ts';
 import { accountEvents, serverEvents, serverStoreApi } from './server-store-api.ts';
@@ -37,10 +39,12 @@ export interface TeamServerOptions {
   maxFailuresPerUser?: number;
 }
 
-/** A project on a PostgreSQL server store: its URL, and the shared folder of its files (images/…). */
+/** A project on a PostgreSQL server store: its URL, the shared folder of its files (images/…), and the queue of its jobs. */
 export interface ServerStoreProject {
   database: string;
   files: string;
+  /** Transcription jobs go to `quire worker` processes through this Redis queue (--redis); without it they answer 501. */
+  queue?: QueueSettings;
 }
 
 export interface TeamServer {
@@ -94,8 +98,11 @@ async function serveFolder(dir: string, o: TeamServerOptions): Promise<TeamServe
 }
 
 async function serveServerStore(p: ServerStoreProject, o: TeamServerOptions): Promise<TeamServer> {
+  // A refused Redis password or certificate ends the start, rather than every job later.
+  if (p.queue) await refuseEarly(p.queue.redisUrl, p.queue.redisCa);
   const store = await openServerStore(p.database, { existing: true });
   let server: BrowserServer | undefined;
+  let api: ReturnType<typeof serverStoreApi> | undefined;
   return serving(
     async () => {
       const run = serverRunner(store);
@@ -104,20 +111,19 @@ async function serveServerStore(p: ServerStoreProject, o: TeamServerOptions): Pr
           displayUrl(p.database),
           `create one with \`quire user add ${displayUrl(p.database)} NAME --role admin\` (it asks for the password)`,
         );
-      const pages = { root: p.files, images: new ImageStore(join(p.files, 'images')) };
-      const api = serverStoreApi(
-        store,
-        p.database,
-        p.files,
-        serverEvents(() => server),
-      );
+      const pages = filesStore(run, p.files);
+      api = serverStoreApi({ store, url: p.database, files: p.files, events: serverEvents(() => server), queue: p.queue });
       return (server = await startTeamServer(o, run, {
-        api: createDispatcher(api as unknown as QuireApi),
+        api: createDispatcher(api.table as unknown as QuireApi),
         images: () => pages.images,
         lineImage: async (id, key) => cropPng(pages, await run(lines.lineCropSource(id)), id, key),
       }));
     },
-    () => store.end(),
+    async () => {
+      // Runs going are cancelled (resumable) before the store they write to closes.
+      await api?.stop();
+      await store.end();
+    },
   );
 }
 

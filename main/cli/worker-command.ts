@@ -1,6 +1,8 @@
 // `quire worker --redis URL`: a long-running process that takes parts of jobs (chunks of
 // lines to transcribe) from the queue and writes their results into the project store the
-// job came from. Start any number, on any machine that reaches Redis and the store.
+// job came from: a project folder under --projects, or a team server's PostgreSQL store given
+// by --database with its files under --files. Start any number, on any machine that reaches
+// Redis and the store.
 import type { Command } from 'commander';
 import { defaultTrainingThreads } from '../ml/parallel.ts';
 import { runWorker } from '../queue/worker.ts';
@@ -20,7 +22,17 @@ export function addWorkerCommand(program: Command): void {
     .option('--redis-ca <file>', "with a rediss:// URL: the CA that signed the server's certificate (PEM)", redisCa)
     .option(
       '--projects <dirs>',
-      'the folders (comma-separated, or the option repeated) under which this worker may open the projects tasks name (required)',
+      'the folders (comma-separated, or the option repeated) under which this worker may open the project folders tasks name',
+      folderList,
+    )
+    .option(
+      '--database <url>',
+      "a team server's PostgreSQL store this worker may open (postgres://[USER[:PASSWORD]@]host/db, or the password in PGPASSWORD); repeat the option for several",
+      (value: string, previous: string[] = []) => [...previous, value],
+    )
+    .option(
+      '--files <dirs>',
+      "with --database: the folders (comma-separated, or repeated) under which the server stores' shared folders of files lie, at the path the server has",
       folderList,
     )
     .option('--concurrency <n>', 'parts worked on at once', int('--concurrency'), 1)
@@ -37,6 +49,8 @@ export function addWorkerCommand(program: Command): void {
         redis: string;
         redisCa?: string;
         projects?: string[];
+        database?: string[];
+        files?: string[];
         concurrency: number;
         threads: number;
         lockMs: number;
@@ -46,9 +60,9 @@ export function addWorkerCommand(program: Command): void {
         // Required, with no default such as the current folder: a task names its project by path
         // and anyone who can write to Redis can queue one, so what a worker may open is chosen
         // by whoever starts it, never by where it happened to be started.
-        if (!o.projects?.length)
+        if (!o.projects?.length && !o.database?.length)
           throw new Error(
-            'quire worker needs --projects DIR[,DIR...]: the folders under which it may open the projects that tasks name (anyone who can reach Redis can queue a task)',
+            'quire worker needs --projects DIR[,DIR...] (the folders under which it may open the projects that tasks name) or --database postgres://… --files DIR (the server stores it may open): anyone who can reach Redis can queue a task',
           );
         const stop = new Promise<void>((resolve) => {
           process.once('SIGINT', () => resolve());
@@ -59,6 +73,8 @@ export function addWorkerCommand(program: Command): void {
             redisUrl: o.redis,
             redisCa: o.redisCa,
             projects: o.projects,
+            databases: o.database,
+            files: o.files,
             concurrency: o.concurrency,
             threads: o.threads,
             lockMs: o.lockMs,

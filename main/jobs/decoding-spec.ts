@@ -6,23 +6,32 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { LANGUAGE_MODEL_DEFAULTS, type LanguageModelSettings } from '../../shared/decoding-options.ts';
 import type { Decoding } from '../ml/decoding.ts';
-import { labeledLines } from '../project/dataset.ts';
+import { dataset } from '../db/dataset.ts';
+import { perform } from '../db/execute.ts';
+import { step, type Program } from '../db/ops.ts';
 import type { Project } from '../project/project.ts';
 
 export const BASE_LANGUAGE_MODEL_FILE = fileURLToPath(new URL('../../resources/models/base.qlm', import.meta.url));
 
-export function decodingFor(
+export const decodingFor = (
   project: Project,
   config: { beamWidth?: number; languageModel?: boolean },
   d: LanguageModelSettings = LANGUAGE_MODEL_DEFAULTS,
-): Decoding {
+): Decoding => perform(project.db, decodingOp(config, d));
+
+/** decodingFor as a program, for either store: the project's texts are read only when they are mixed in. */
+export function* decodingOp(
+  config: { beamWidth?: number; languageModel?: boolean },
+  d: LanguageModelSettings = LANGUAGE_MODEL_DEFAULTS,
+): Program<Decoding> {
   if (!config.languageModel) return config.beamWidth ?? 1;
   if (!existsSync(BASE_LANGUAGE_MODEL_FILE)) throw new Error(`the bundled language model is missing (${BASE_LANGUAGE_MODEL_FILE})`);
+  const texts = d.projectShare > 0 ? yield* step(dataset.labeledLineRows()) : [];
   return {
     languageModel: {
       file: BASE_LANGUAGE_MODEL_FILE,
       // Sent to every reader with each batch: only when they are mixed in.
-      projectTexts: d.projectShare > 0 ? labeledLines(project, ['train', 'validation']).map((l) => l.text) : [],
+      projectTexts: texts.filter((l) => l.split === 'train' || l.split === 'validation').map((l) => l.text),
       projectShare: d.projectShare,
       weight: d.weight,
       bonus: d.bonus,

@@ -49,7 +49,7 @@ const fromRow = (r: JobRow): Job => ({
  */
 const runningHere = () => ({ pid: process.pid, app: !isMainThread && (workerData as { host?: string } | null)?.host !== 'cli' });
 
-type JobChange = { state?: JobState; progress?: Record<string, unknown>; error?: string; modelId?: number; log?: string };
+export type JobChange = { state?: JobState; progress?: Record<string, unknown>; error?: string; modelId?: number; log?: string };
 
 function* createJobOp(kind: JobKind, config: Record<string, unknown>, state: JobState = 'running'): Program<Job> {
   const progress = state === 'running' ? runningHere() : {};

@@ -5,14 +5,16 @@
 // have stored it meanwhile: a chunk whose worker seemed dead is handed out again while the
 // first may still be finishing), so each line is written once per job however often a chunk
 // is redone. A batch is one transaction: a worker killed mid-chunk loses at most the batch
-// in flight, never half of one.
-import { transaction } from '../db/execute.ts';
-import { lineSourceName } from '../db/lines.ts';
-import { linesReadByJob, upsertPrediction } from '../db/predictions.ts';
+// in flight, never half of one. It runs on either store (project-store.ts): a team server's
+// workers read its lines as a desktop's.
+import { lines } from '../db/lines.ts';
+import { step, transaction, type Program } from '../db/ops.ts';
+import { predictions } from '../db/predictions.ts';
 import type { LineReader } from '../ml/line-reader.ts';
+import type { Reading } from '../ml/recognize.ts';
 import type { Decoding } from '../ml/decoding.ts';
-import { samplesFor } from '../project/dataset.ts';
-import type { Project } from '../project/project.ts';
+import { samplesAt } from '../project/dataset.ts';
+import type { ProjectStore } from '../project/project-store.ts';
 
 export interface LineReading {
   lineId: number;
@@ -41,8 +43,12 @@ export interface ReadLinesResult {
 /** Lines committed per transaction (and per progress report). */
 export const READ_BATCH = 32;
 
+/**
+ * Reads the lines into the job's readings, on either store (`store`: a project folder's, or a
+ * team server's with its shared folder of files).
+ */
 export async function readAndStore(
-  project: Project,
+  store: ProjectStore,
   reader: LineReader,
   target: ReadLinesTarget,
   lineIds: readonly number[],
@@ -54,12 +60,12 @@ export async function readAndStore(
   for (let i = 0; i < lineIds.length; i += batch) {
     if (o.signal?.aborted) break;
     const ids = lineIds.slice(i, i + batch);
-    const already = linesReadByJob(project.db, target.jobId, ids);
+    const already = await store.run(predictions.linesReadByJob(target.jobId, ids));
     const todo = ids.filter((id) => !already.has(id));
     skipped += already.size;
     if (todo.length) {
-      const samples = await samplesFor(
-        project,
+      const samples = await samplesAt(
+        store,
         todo.map((lineId) => ({ lineId, text: '' })),
         target.height,
       );
@@ -68,18 +74,25 @@ export async function readAndStore(
         16,
         target.decoding,
       ))!;
-      transaction(project.db, () => {
-        todo.forEach((lineId, k) => {
-          const r = readings[k];
-          const charConfidence = JSON.stringify(r.charConfidence.map((c) => Math.round(c * 1000) / 1000));
-          const stored = { text: r.text, confidence: r.confidence, charConfidence };
-          if (upsertPrediction(project.db, lineId, target.modelId, stored, target.jobId))
-            written.push({ lineId, sourceName: lineSourceName(project.db, lineId), ...r });
-          else skipped++;
-        });
-      });
+      const stored = await store.run(storeReadings(target, todo, readings));
+      written.push(...stored);
+      skipped += todo.length - stored.length;
     }
     await o.onBatch?.(Math.min(lineIds.length, i + batch), lineIds.length);
   }
   return { written, skipped };
 }
+
+/** A batch's readings in one transaction; answers those written (not those the job had stored meanwhile). */
+const storeReadings = (target: ReadLinesTarget, lineIds: number[], readings: readonly Reading[]) =>
+  transaction(function* (): Program<LineReading[]> {
+    const written: LineReading[] = [];
+    for (const [k, lineId] of lineIds.entries()) {
+      const r = readings[k];
+      const charConfidence = JSON.stringify(r.charConfidence.map((c) => Math.round(c * 1000) / 1000));
+      const stored = { text: r.text, confidence: r.confidence, charConfidence };
+      if (yield* step(predictions.upsertPrediction(lineId, target.modelId, stored, target.jobId)))
+        written.push({ lineId, sourceName: yield* step(lines.lineSourceName(lineId)), ...r });
+    }
+    return written;
+  });

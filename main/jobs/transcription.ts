@@ -6,9 +6,12 @@ import { initBackend } from '../ml/backend.ts';
 import type { ErrorReport } from '../ml/metrics.ts';
 import { evaluateLines, startLineReader, type LineReader } from '../ml/line-reader.ts';
 import { loadVersion, updateModelMetrics } from '../models/registry.ts';
-import { linesToRead } from '../db/dataset.ts';
+import { dataset } from '../db/dataset.ts';
+import { perform } from '../db/execute.ts';
+import { map } from '../db/ops.ts';
 import { labeledLines, samplesFor } from '../project/dataset.ts';
 import type { Project } from '../project/project.ts';
+import { folderStore } from '../project/project-store.ts';
 import { createJob, JobCancelled, updateJob } from './jobs.ts';
 import { defaultTrainingThreads } from '../ml/parallel.ts';
 import { readAndStore, type LineReading } from './read-lines.ts';
@@ -16,12 +19,12 @@ import { decodingFor } from './decoding-spec.ts';
 
 export type { LineReading };
 
-/** Lines of the given pages, or of the whole project, except those of regions excluded from transcription. */
-export function lineIdsOf(project: Project, pageIds?: number[]): number[] {
-  return linesToRead(project.db)
-    .filter((r) => !pageIds || pageIds.includes(r.page_id))
-    .map((r) => r.id);
-}
+/** Lines of the given pages, or of the whole project, except those of regions excluded from transcription: for either store. */
+export const lineIdsToRead = (pageIds?: number[] | null) =>
+  map(dataset.linesToRead(), (rows) => rows.filter((r) => !pageIds || pageIds.includes(r.page_id)).map((r) => r.id));
+
+/** lineIdsToRead of a project folder. */
+export const lineIdsOf = (project: Project, pageIds?: number[]): number[] => perform(project.db, lineIdsToRead(pageIds));
 
 export interface TranscribeOptions {
   pageIds?: number[];
@@ -54,7 +57,7 @@ export async function transcribe(project: Project, modelId: number, options: Tra
     // Pages at a time: bounded memory, each batch is read on all threads and committed as it is done.
     const target = { jobId: job.id, modelId, height: model.config.height, decoding: decodingFor(project, options) };
     let done = 0;
-    const { written } = await readAndStore(project, reader, target, ids, {
+    const { written } = await readAndStore(folderStore(project), reader, target, ids, {
       batch: 256,
       signal: options.signal,
       onBatch: (step, total) => {

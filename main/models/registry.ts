@@ -156,12 +156,14 @@ export const getVersion = (project: Project, id: number): ModelVersion => perfor
 export const listVersions = (project: Project): ModelVersion[] => perform(project.db, versionsOp());
 
 /** Loads a version's network, checking that the file is the one the database recorded. */
-export function loadVersion(project: Project, id: number) {
-  const version = getVersion(project, id);
-  const file = weightsPath(project.root, version.weightsHash);
-  if (!existsSync(file)) throw new Error(`weights of model ${id} are missing (${file})`);
+export const loadVersion = (project: Project, id: number) => loadWeights(project.root, getVersion(project, id));
+
+/** The network of a version read from either store, its weights under `root`/models, checked against its recorded hash. */
+export function loadWeights(root: string, version: ModelVersion) {
+  const file = weightsPath(root, version.weightsHash);
+  if (!existsSync(file)) throw new Error(`weights of model ${version.id} are missing (${file})`);
   if (sha256File(file) !== version.weightsHash)
-    throw new Error(`weights of model ${id} are damaged: ${file} does not match its recorded hash`);
+    throw new Error(`weights of model ${version.id} are damaged: ${file} does not match its recorded hash`);
   return { version, ...loadModel(file) };
 }
 

@@ -7,7 +7,8 @@ import type { Sample } from '../ml/data.ts';
 import { toLineTensor } from '../ml/line-image.ts';
 import { datasetLineIds, labeledLineRows, unlabeledLineRows } from '../db/dataset.ts';
 import type { Project } from './project.ts';
-import { lineImages } from './line-images.ts';
+import { lineImagesAt } from './line-images.ts';
+import { folderStore, type ProjectStore } from './project-store.ts';
 
 export interface LabeledLine {
   lineId: number;
@@ -31,9 +32,13 @@ export function unlabeledLineIds(project: Project, splits: Split[] = ['train', '
     .map((r) => r.id);
 }
 
-export async function samplesFor(project: Project, lines: Array<{ lineId: number; text: string }>, height: number): Promise<Sample[]> {
-  const images = await lineImages(
-    project,
+export const samplesFor = (project: Project, lines: Array<{ lineId: number; text: string }>, height: number): Promise<Sample[]> =>
+  samplesAt(folderStore(project), lines, height);
+
+/** samplesFor a project on either store (a team server's, its crops from the shared folder). */
+export async function samplesAt(store: ProjectStore, lines: Array<{ lineId: number; text: string }>, height: number): Promise<Sample[]> {
+  const images = await lineImagesAt(
+    store,
     lines.map((l) => l.lineId),
   );
   return lines.map((l) => ({ text: l.text, image: toLineTensor(images.get(l.lineId)!, height) }));

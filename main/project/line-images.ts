@@ -7,19 +7,13 @@ import sharp from 'sharp';
 import type { GrayImage } from '../ml/line-image.ts';
 import type { Point } from '../io/layout.ts';
 import { cutLine } from '../images/line-straighten.ts';
-import { lineCropSource } from '../db/lines.ts';
-import type { ImageStore } from '../store/image-store.ts';
+import { lineCropSource, lines } from '../db/lines.ts';
+import { step, type Program } from '../db/ops.ts';
+import { folderStore, type PageSource, type ProjectStore } from './project-store.ts';
 import type { Project } from './project.ts';
 
 /** What a line's crop is cut from (lines.ts lineCropSource): its page image, polygon and baseline. */
 export type LineGeometry = NonNullable<ReturnType<typeof lineCropSource>>;
-
-/** Where pages are read from: a project folder, or a server project's shared folder of files. */
-export interface PageSource {
-  /** Tells one project's pages from another's in the cache of decoded pages. */
-  readonly root: string;
-  readonly images: ImageStore;
-}
 
 // Moving from line to line in the transcription panel asks for crops of the same page one
 // after another: keep the last few decoded pages (one byte per pixel) instead of decoding a
@@ -44,22 +38,31 @@ export function grayPage(project: PageSource, hash: string): Promise<{ data: Buf
 }
 
 /** Gray line images by line id, decoding each page once. */
-export async function lineImages(project: Project, lineIds: number[]): Promise<Map<number, GrayImage>> {
+export const lineImages = (project: Project, lineIds: number[]): Promise<Map<number, GrayImage>> =>
+  lineImagesAt(folderStore(project), lineIds);
+
+/** lineImages of a project on either store: its rows by `run`, its pages from `root`'s images. */
+export async function lineImagesAt(store: ProjectStore, lineIds: number[]): Promise<Map<number, GrayImage>> {
   const out = new Map<number, GrayImage>();
   if (lineIds.length === 0) return out;
-  const rows: LineGeometry[] = [];
-  for (const id of lineIds) {
-    const row = lineCropSource(project.db, id);
-    if (!row) throw new Error(`no line ${id} in this project`);
-    rows.push(row);
-  }
+  const rows = await store.run(cropSources(lineIds));
   const byPage = new Map<string, LineGeometry[]>();
   for (const r of rows) byPage.set(r.image_hash, [...(byPage.get(r.image_hash) ?? []), r]);
   for (const [hash, lines] of byPage) {
-    const page = await grayPage(project, hash);
+    const page = await grayPage(store, hash);
     for (const l of lines) out.set(l.id, cut(page, l, 'along-baseline'));
   }
   return out;
+}
+
+function* cropSources(lineIds: number[]): Program<LineGeometry[]> {
+  const rows: LineGeometry[] = [];
+  for (const id of lineIds) {
+    const row = yield* step(lines.lineCropSource(id));
+    if (!row) throw new Error(`no line ${id} in this project`);
+    rows.push(row);
+  }
+  return rows;
 }
 
 /**

@@ -17,17 +17,25 @@ export class AllowedProjects {
   /** The allowed folders' real paths. */
   readonly roots: string[];
 
-  /** Each folder must exist: a typo would otherwise refuse every task, and only say so per task. */
-  constructor(private readonly folders: readonly string[]) {
-    if (folders.length === 0) throw new Error('a worker needs at least one folder it may open projects under (--projects)');
+  /**
+   * Each folder must exist: a typo would otherwise refuse every task, and only say so per task.
+   * `option` and `what` name the gate in messages: --projects for project folders, --files for
+   * server stores' shared folders of files.
+   */
+  constructor(
+    private readonly folders: readonly string[],
+    private readonly option = '--projects',
+    private readonly what = 'project',
+  ) {
+    if (folders.length === 0) throw new Error(`a worker needs at least one folder (${option}) under which it may open a ${what}`);
     this.roots = folders.map((folder) => {
       let real: string;
       try {
         real = realpathSync(folder);
       } catch {
-        throw new Error(`--projects: ${folder} does not exist`);
+        throw new Error(`${option}: ${folder} does not exist`);
       }
-      if (!statSync(real).isDirectory()) throw new Error(`--projects: ${folder} is not a folder`);
+      if (!statSync(real).isDirectory()) throw new Error(`${option}: ${folder} is not a folder`);
       return real;
     });
   }
@@ -40,13 +48,13 @@ export class AllowedProjects {
    * mounted yet) is an ordinary error, retried as the task allows.
    */
   resolve(path: string): string {
-    if (!isAbsolute(path)) throw new UnrecoverableError(`project ${path} is not an absolute path; the task is refused`);
+    if (!isAbsolute(path)) throw new UnrecoverableError(`${this.what} ${path} is not an absolute path; the task is refused`);
     const real = realPath(resolve(path));
     if (!this.roots.some((root) => isWithin(root, real)))
       throw new UnrecoverableError(
-        `project ${path} is outside the folders this worker may open (--projects ${this.folders.join(',')}); the task is refused`,
+        `${this.what} ${path} is outside the folders this worker may open (${this.option} ${this.folders.join(',')}); the task is refused`,
       );
-    if (!existsSync(real)) throw new Error(`project ${path} does not exist on this worker`);
+    if (!existsSync(real)) throw new Error(`${this.what} ${path} does not exist on this worker`);
     return real;
   }
 }

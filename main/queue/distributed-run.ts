@@ -3,14 +3,17 @@
 // row kept as a local job's is (running, progress, log, then done, failed or cancelled) from
 // what the workers report through BullMQ's events. The readings stored are the job's
 // checkpoint: a run that stops (this process died, the job was cancelled) is resumed by
-// queuing it again, and the workers skip the lines already read.
+// queuing it again, and the workers skip the lines already read. The run follows a job of
+// either store (QueueStore): a project folder's (`quire transcribe --redis`) or a team
+// server's PostgreSQL store (`quire serve --database … --redis`), its row written through
+// the store's Runner.
 import type { Queue } from 'bullmq';
 import type { EventSink, QuireEvent } from '../../shared/api.ts';
 import type { JobConfig } from '../../shared/job-configs.ts';
-import { linesReadByJob } from '../db/predictions.ts';
-import { updateJob } from '../jobs/jobs.ts';
-import { lineIdsOf } from '../jobs/transcription.ts';
-import type { Project } from '../project/project.ts';
+import type { Runner } from '../db/ops.ts';
+import { predictions } from '../db/predictions.ts';
+import { jobRecords, type JobChange } from '../jobs/jobs.ts';
+import { lineIdsToRead } from '../jobs/transcription.ts';
 import { describeIssues } from '../../shared/zod.ts';
 import { redisLabel } from './redis-connection.ts';
 import { partResultSchema, taskIdPrefix, type PartProgress, type StoreRef, type Task } from './tasks.ts';
@@ -36,6 +39,12 @@ export type PartEvent =
   | { type: 'failed'; failedReason: string }
   | { type: 'stalled' }
   | { type: 'retried' };
+
+/** The store a run's job lives in: its operations (`run`), and how its tasks name it to the workers. */
+export interface QueueStore {
+  run: Runner;
+  ref: StoreRef;
+}
 
 const PROGRESS_WRITE_MS = 250;
 /**
@@ -66,30 +75,30 @@ export class DistributedRun {
   readonly end = new Promise<void>((resolve) => (this.settle = resolve));
 
   constructor(
-    private readonly project: Project,
+    private readonly store: QueueStore,
     private readonly emit: EventSink,
     readonly jobId: number,
     private readonly config: JobConfig<'transcribe'>,
     private readonly settings: QueueSettings,
     private readonly queue: Queue,
   ) {
-    this.prefix = taskIdPrefix(this.store(), jobId, Date.now().toString(36));
+    this.prefix = taskIdPrefix(store.ref, jobId, Date.now().toString(36));
   }
 
-  private store(): StoreRef {
-    return { kind: 'sqlite', root: this.project.root };
+  private update(change: JobChange): Promise<void> {
+    return this.store.run(jobRecords.update(this.jobId, change));
   }
 
-  private log(line: string): void {
-    updateJob(this.project, this.jobId, { log: line });
+  private log(line: string): Promise<void> {
+    return this.update({ log: line });
   }
 
   /** Queues the parts; the caller has subscribed the run to its events first. */
   async start(): Promise<void> {
-    const lineIds = lineIdsOf(this.project, this.config.pageIds);
+    const lineIds = await this.store.run(lineIdsToRead(this.config.pageIds));
     this.total = lineIds.length;
     for (let i = 0; i < lineIds.length; i += this.settings.chunkSize) this.parts.push(lineIds.slice(i, i + this.settings.chunkSize));
-    updateJob(this.project, this.jobId, {
+    await this.update({
       state: 'running',
       progress: { step: 0, steps: this.total, parts: this.parts.length, queue: redisLabel(this.settings.redisUrl) },
       log: `queued ${this.total} lines in ${this.parts.length} part(s) of up to ${this.settings.chunkSize} on ${redisLabel(this.settings.redisUrl)}`,
@@ -102,7 +111,7 @@ export class DistributedRun {
         name: 'transcribe',
         data: {
           v: 1,
-          store: this.store(),
+          store: this.store.ref,
           jobId: this.jobId,
           kind: 'transcribe',
           config,
@@ -154,12 +163,14 @@ export class DistributedRun {
     if (event.type === 'progress') {
       const p = event.data as PartProgress;
       if (!this.finished.has(index) && Number.isFinite(p?.done)) this.doneIn.set(index, p.done);
-      this.report(false);
+      await this.report(false);
     } else if (event.type === 'completed') {
       if (this.finished.has(index)) return;
       this.finished.add(index);
       this.doneIn.set(index, this.parts[index].length);
       const last = this.finished.size === this.parts.length;
+      // Taken now: no other event (a stop) may begin an end while this one's writes are awaited.
+      if (last) this.ended = true;
       try {
         // An answer not understood is logged, not thrown: the part is still over, and finish()
         // checks the stored readings themselves, so the job neither hangs nor counts wrongly.
@@ -169,21 +180,23 @@ export class DistributedRun {
           this.written += r.written;
           this.skipped += r.skipped;
           this.workers.add(r.worker);
-          this.log(
+          await this.log(
             `${this.partName(index)}: ${r.written} read${r.skipped ? `, ${r.skipped} already read (a redone part)` : ''} by ${r.worker} in ${r.seconds.toFixed(1)} s`,
           );
         } else
-          this.log(`${this.partName(index)}: finished; its worker's answer is not understood: ${describeIssues(parsed.error, 'answer')}`);
-        this.report(last);
+          await this.log(
+            `${this.partName(index)}: finished; its worker's answer is not understood: ${describeIssues(parsed.error, 'answer')}`,
+          );
+        await this.report(last);
       } finally {
         // Also when the log or progress could not be written: the last part ends the run.
-        if (last) this.finish();
+        if (last) await this.finish();
       }
     } else if (event.type === 'stalled') {
-      this.log(`${this.partName(index)}: its worker stopped answering (stalled); BullMQ hands it to another worker`);
+      await this.log(`${this.partName(index)}: its worker stopped answering (stalled); BullMQ hands it to another worker`);
     } else if (event.type === 'retried') {
       const task = await this.queue.getJob(`${this.prefix}${index}`);
-      this.log(
+      await this.log(
         `${this.partName(index)} failed (attempt ${task?.attemptsMade ?? '?'} of ${this.settings.attempts}): ${task?.failedReason ?? 'no reason given'}; retrying`,
       );
     } else if (event.type === 'failed') {
@@ -194,14 +207,16 @@ export class DistributedRun {
     }
   }
 
-  private report(force: boolean): void {
+  private async report(force: boolean): Promise<void> {
     const now = Date.now();
     if (!force && now - this.lastWrite < PROGRESS_WRITE_MS) return;
     this.lastWrite = now;
     const step = [...this.doneIn.values()].reduce((a, b) => a + b, 0);
     const seconds = (now - this.started) / 1000;
     const linesPerSecond = seconds > 0 ? step / seconds : 0;
-    updateJob(this.project, this.jobId, { progress: { step, steps: this.total, parts: this.parts.length, done: this.finished.size } });
+    await this.update({ progress: { step, steps: this.total, parts: this.parts.length, done: this.finished.size } });
+    // A part's progress whose write was awaited while the run ended is not told after its end.
+    if (this.ended && !force) return;
     this.emit({
       type: 'job-progress',
       progress: {
@@ -217,19 +232,19 @@ export class DistributedRun {
   }
 
   /** Every part is done: the job is done if every line still in the project has its reading. */
-  private finish(): void {
+  private finish(): Promise<void> {
     this.ended = true;
-    this.conclude(() => {
+    return this.conclude(async () => {
       const ids = this.parts.flat();
-      const still = new Set(lineIdsOf(this.project, this.config.pageIds));
-      const read = linesReadByJob(this.project.db, this.jobId, ids);
+      const still = new Set(await this.store.run(lineIdsToRead(this.config.pageIds)));
+      const read = await this.store.run(predictions.linesReadByJob(this.jobId, ids));
       const missing = ids.filter((id) => still.has(id) && !read.has(id));
       if (missing.length) {
         const error = `${missing.length} line(s) have no reading after every part finished (first: line ${missing[0]})`;
-        updateJob(this.project, this.jobId, { state: 'failed', error, log: `failed: ${error}` });
+        await this.update({ state: 'failed', error, log: `failed: ${error}` });
         return { type: 'job-changed', jobId: this.jobId, state: 'failed', error };
       }
-      updateJob(this.project, this.jobId, {
+      await this.update({
         state: 'done',
         modelId: this.config.modelId,
         log: `read ${ids.length} lines (${this.written} in this run, ${this.skipped} already read) on ${this.workers.size} worker(s)`,
@@ -243,10 +258,10 @@ export class DistributedRun {
    * not be checked or recorded (the store busy past its timeout, or gone), as a failure naming
    * why: an error here would otherwise leave the command waiting for an end that never comes.
    */
-  private conclude(record: () => JobChanged): void {
+  private async conclude(record: () => Promise<JobChanged>): Promise<void> {
     let event: JobChanged;
     try {
-      event = record();
+      event = await record();
     } catch (error) {
       const message = `the end of job ${this.jobId} could not be recorded: ${(error as Error).message}`;
       event = { type: 'job-changed', jobId: this.jobId, state: 'failed', error: message };
@@ -273,9 +288,9 @@ export class DistributedRun {
       else inHand++;
     }
     const summary = `${removed} waiting part(s) taken off the queue${inHand ? `, ${inHand} in a worker's hands finish` : ''}`;
-    this.conclude(() => {
-      if (state === 'failed') updateJob(this.project, this.jobId, { state, error: reason, log: `failed: ${reason}; ${summary}` });
-      else updateJob(this.project, this.jobId, { state, log: `${reason}: ${summary}` });
+    await this.conclude(async () => {
+      if (state === 'failed') await this.update({ state, error: reason, log: `failed: ${reason}; ${summary}` });
+      else await this.update({ state, log: `${reason}: ${summary}` });
       return { type: 'job-changed', jobId: this.jobId, state, error: state === 'failed' ? reason : undefined };
     });
   }

@@ -15,18 +15,35 @@
 //   from the last checkpoint rather than from the start.
 import { createHash } from 'node:crypto';
 import { z } from '../../shared/zod.ts';
+import { displayUrl } from '../db/pg/store.ts';
 
 /** One queue for every project and kind: workers take whatever comes next. */
 export const QUEUE_NAME = 'quire';
 
 /**
- * Where the worker finds the project: for now the desktop project folder on a path every
- * worker reaches (SQLite in WAL mode, several writers waiting on each other's short
- * transactions; WAL needs the processes on one host, or a cluster file system: not NFS).
- * The PostgreSQL store will add { kind: 'postgres', url } for workers on other machines.
+ * Where the worker finds the project. A desktop project folder on a path every worker reaches
+ * (SQLite in WAL mode, several writers waiting on each other's short transactions; WAL needs
+ * the processes on one host, or a cluster file system: not NFS), or a team server's
+ * PostgreSQL store (workers on any machine that reaches it) with its shared folder of files
+ * (images/, models/) at the same path on every worker. The store's URL travels without its
+ * password: a worker connects with the credentials of the URL it was allowed
+ * (allowed-stores.ts), so none passes through Redis.
  */
-export const storeSchema = z.object({ kind: z.literal('sqlite'), root: z.string().min(1) }).strict();
+export const storeSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('sqlite'), root: z.string().min(1) }).strict(),
+  z
+    .object({
+      kind: z.literal('postgres'),
+      url: z.string().regex(/^postgres(ql)?:\/\//i, 'a postgres:// URL'),
+      files: z.string().min(1),
+    })
+    .strict(),
+]);
 export type StoreRef = z.infer<typeof storeSchema>;
+
+/** The store as logs and errors name it: its folder, or its URL (never with a password) and files' folder. */
+export const storeLabel = (store: StoreRef): string =>
+  store.kind === 'sqlite' ? store.root : `${displayUrl(store.url)} (files ${store.files})`;
 
 export const TASK_KINDS = ['transcribe'] as const;
 export type TaskKind = (typeof TASK_KINDS)[number];
@@ -76,7 +93,10 @@ export interface PartProgress {
  * run (a job resumed later is queued again under new ids) and the part.
  */
 export function taskIdPrefix(store: StoreRef, jobId: number, run: string): string {
-  const storeKey = createHash('sha256').update(`${store.kind}\0${store.root}`).digest('hex').slice(0, 12);
+  const storeKey = createHash('sha256')
+    .update(store.kind === 'sqlite' ? `sqlite\0${store.root}` : `postgres\0${store.url}\0${store.files}`)
+    .digest('hex')
+    .slice(0, 12);
   return `q${storeKey}-j${jobId}-${run}-`;
 }
 

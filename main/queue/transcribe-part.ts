@@ -5,17 +5,20 @@
 // chunk of a hundred lines takes to read.
 import { UnrecoverableError } from 'bullmq';
 import { parseJobConfig, type JobConfig } from '../../shared/job-configs.ts';
-import { linesToReadAmong } from '../db/dataset.ts';
-import { getJob } from '../jobs/jobs.ts';
+import { dataset } from '../db/dataset.ts';
+import { serverRunner } from '../db/pg/execute.ts';
+import { openServerStore } from '../db/pg/store.ts';
+import { jobRecords } from '../jobs/jobs.ts';
 import { readAndStore } from '../jobs/read-lines.ts';
 import { initBackend } from '../ml/backend.ts';
 import { startLineReader, type LineReader } from '../ml/line-reader.ts';
 import type { Recognizer } from '../ml/model.ts';
-import { loadVersion } from '../models/registry.ts';
+import { loadWeights, registry } from '../models/registry.ts';
 import { Project } from '../project/project.ts';
-import type { AllowedProjects } from './allowed-projects.ts';
-import { decodingFor } from '../jobs/decoding-spec.ts';
-import type { PartProgress, Task } from './tasks.ts';
+import { filesStore, folderStore, type ProjectStore } from '../project/project-store.ts';
+import type { AllowedStores } from './allowed-stores.ts';
+import { decodingOp } from '../jobs/decoding-spec.ts';
+import { storeLabel, type PartProgress, type StoreRef, type Task } from './tasks.ts';
 
 /** Idle readers kept at once (each holds a model's weights and its threads). */
 const KEPT_READERS = 2;
@@ -26,27 +29,56 @@ interface OpenReader {
   users: number;
 }
 
+/** A store a worker has open: where its parts read and write, what tells it from others, and how it is let go. */
+export interface OpenStore extends ProjectStore {
+  /** One per store opened (a project folder's real path, or a server store's URL and files). */
+  readonly key: string;
+  /** How errors name it: never with a password. */
+  readonly label: string;
+  close(): Promise<void>;
+}
+
 export class OpenStores {
-  private readonly projects = new Map<string, Project>();
-  /** By `root#model`, least recently used first. */
+  private readonly stores = new Map<string, Promise<OpenStore>>();
+  /** By `store#model`, least recently used first. */
   private readonly readers = new Map<string, OpenReader>();
   /** Reads run one at a time per reader: concurrent parts overlap their cropping and writing, not their reading. */
   private readonly reading = new Map<string, Promise<unknown>>();
 
   constructor(
     private readonly threads: number,
-    private readonly allowed: AllowedProjects,
+    private readonly allowed: AllowedStores,
   ) {}
 
-  /** The project a task names, opened only under the folders this worker may open (AllowedProjects). */
-  project(path: string): Project {
-    const root = this.allowed.resolve(path);
-    let project = this.projects.get(root);
-    if (!project) {
-      project = Project.openShared(root);
-      this.projects.set(root, project);
+  /**
+   * The store a task names, opened only when this worker may open it (AllowedStores): a
+   * project folder under its --projects, or a server store it was given by URL, with the
+   * files under its --files. Kept open for the next parts.
+   */
+  open(ref: StoreRef): Promise<OpenStore> {
+    if (ref.kind === 'sqlite') {
+      const root = this.allowed.folder(ref.root);
+      return this.kept(`sqlite:${root}`, async (key) => {
+        const project = Project.openShared(root);
+        return { ...folderStore(project), key, label: project.root, close: async () => project.close() };
+      });
     }
-    return project;
+    const { url, files } = this.allowed.server(ref);
+    return this.kept(`postgres:${ref.url}#${files}`, async (key) => {
+      const pool = await openServerStore(url, { existing: true });
+      return { ...filesStore(serverRunner(pool), files), key, label: storeLabel(ref), close: () => pool.end() };
+    });
+  }
+
+  private kept(key: string, open: (key: string) => Promise<OpenStore>): Promise<OpenStore> {
+    let store = this.stores.get(key);
+    if (!store) {
+      store = open(key);
+      this.stores.set(key, store);
+      // One that failed to open (a server store unreachable for now) is tried again by the next part.
+      store.catch(() => this.stores.get(key) === store && this.stores.delete(key));
+    }
+    return store;
   }
 
   /**
@@ -55,15 +87,15 @@ export class OpenStores {
    * reading with is kept until it is done (parts of several models at once would otherwise
    * stop each other's readers mid-read).
    */
-  async withReader<T>(project: Project, modelId: number, fn: (r: { reader: LineReader; height: number }) => Promise<T>): Promise<T> {
-    const key = `${project.root}#${modelId}`;
+  async withReader<T>(store: OpenStore, modelId: number, fn: (r: { reader: LineReader; height: number }) => Promise<T>): Promise<T> {
+    const key = `${store.key}#${modelId}`;
     let open = this.readers.get(key);
     if (open)
       this.readers.delete(key); // re-inserted last: the most recently used
     else {
       const started = (async () => {
         const backend = await initBackend();
-        const { model, codec } = loadVersion(project, modelId);
+        const { model, codec } = loadWeights(store.root, await store.run(registry.version(modelId)));
         return { reader: await startLineReader(model, codec, backend.name, this.threads), height: model.config.height, model };
       })();
       open = { started, users: 0 };
@@ -102,8 +134,8 @@ export class OpenStores {
   async close(): Promise<void> {
     for (const open of this.readers.values()) await stopReader(open);
     this.readers.clear();
-    for (const project of this.projects.values()) project.close();
-    this.projects.clear();
+    for (const store of this.stores.values()) await (await store.catch(() => undefined))?.close();
+    this.stores.clear();
   }
 }
 
@@ -114,11 +146,14 @@ export class OpenStores {
  * retry cannot mend it), and lines outside the job's pages are left out, so no task writes
  * readings the job was not asked for. A line deleted since it was queued is left out too.
  */
-export function checkPart(project: Project, task: Task): { config: JobConfig<'transcribe'>; lineIds: number[]; outside: number } {
-  const where = `job ${task.jobId} of ${project.root}`;
+export async function checkPart(
+  store: OpenStore,
+  task: Task,
+): Promise<{ config: JobConfig<'transcribe'>; lineIds: number[]; outside: number }> {
+  const where = `job ${task.jobId} of ${store.label}`;
   let job;
   try {
-    job = getJob(project, task.jobId);
+    job = await store.run(jobRecords.get(task.jobId));
   } catch (error) {
     throw new UnrecoverableError(`${where}: ${(error as Error).message}`);
   }
@@ -129,7 +164,7 @@ export function checkPart(project: Project, task: Task): { config: JobConfig<'tr
     throw new UnrecoverableError(`${where} reads with model ${config.modelId}, but the task names model ${asked.modelId}`);
   // Only the part's own lines are looked up: a part is a sliver of a project that may hold millions.
   const ofJob = new Set(
-    linesToReadAmong(project.db, task.part.lineIds)
+    (await store.run(dataset.linesToReadAmong(task.part.lineIds)))
       .filter((l) => !config.pageIds || config.pageIds.includes(l.page_id))
       .map((l) => l.id),
   );
@@ -142,11 +177,12 @@ export async function transcribePart(
   task: Task,
   onProgress: (p: PartProgress) => Promise<void>,
 ): Promise<{ written: number; skipped: number }> {
-  const project = stores.project(task.store.root);
-  const { config, lineIds, outside } = checkPart(project, task);
-  const result = await stores.withReader(project, config.modelId, ({ reader, height }) => {
-    const target = { jobId: task.jobId, modelId: config.modelId, height, decoding: decodingFor(project, config) };
-    return readAndStore(project, serialReader(stores, `${project.root}#${config.modelId}`, reader), target, lineIds, {
+  const store = await stores.open(task.store);
+  const { config, lineIds, outside } = await checkPart(store, task);
+  const decoding = await store.run(decodingOp(config));
+  const result = await stores.withReader(store, config.modelId, ({ reader, height }) => {
+    const target = { jobId: task.jobId, modelId: config.modelId, height, decoding };
+    return readAndStore(store, serialReader(stores, `${store.key}#${config.modelId}`, reader), target, lineIds, {
       onBatch: (done, of) => onProgress({ done, of }),
     });
   });

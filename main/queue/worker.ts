@@ -8,8 +8,8 @@
 import { hostname } from 'node:os';
 import { UnrecoverableError, Worker, type Job as QueueJob } from 'bullmq';
 import { connectionFor, redisLabel, refuseEarly, whenReady } from './redis-connection.ts';
-import { QUEUE_NAME, taskSchema, type PartResult, type Task } from './tasks.ts';
-import { AllowedProjects } from './allowed-projects.ts';
+import { QUEUE_NAME, storeLabel, taskSchema, type PartResult, type Task } from './tasks.ts';
+import { AllowedStores } from './allowed-stores.ts';
 import { OpenStores, transcribePart } from './transcribe-part.ts';
 import { describeIssues } from '../../shared/zod.ts';
 
@@ -18,7 +18,11 @@ export interface WorkerOptions {
   /** The CA of a rediss:// server's certificate (--redis-ca), as PEM. */
   redisCa?: string;
   /** The folders this worker may open projects under (allowed-projects.ts); a task naming another is refused. */
-  projects: readonly string[];
+  projects?: readonly string[];
+  /** The PostgreSQL server stores it may open, by URL with the credentials to use (allowed-stores.ts). */
+  databases?: readonly string[];
+  /** The folders under which those stores' shared folders of files lie. */
+  files?: readonly string[];
   /** Tasks run at once by this process. */
   concurrency: number;
   /** Threads each reader uses. */
@@ -45,11 +49,11 @@ function parseTask(job: QueueJob): Task {
   return parsed.data;
 }
 
-const partName = (t: Task) => `part ${t.part.index + 1}/${t.part.of} of job ${t.jobId} (${t.store.root})`;
+const partName = (t: Task) => `part ${t.part.index + 1}/${t.part.of} of job ${t.jobId} (${storeLabel(t.store)})`;
 
 /** Runs until `stop` resolves; returns once running tasks have finished and everything is closed. */
 export async function runWorker(o: WorkerOptions, stop: Promise<unknown>): Promise<void> {
-  const allowed = new AllowedProjects(o.projects);
+  const allowed = new AllowedStores({ projects: o.projects, databases: o.databases, files: o.files });
   // A refused password or certificate ends the worker at once; a server down is waited for.
   await refuseEarly(o.redisUrl, o.redisCa);
   const stores = new OpenStores(o.threads, allowed);
@@ -90,7 +94,7 @@ export async function runWorker(o: WorkerOptions, stop: Promise<unknown>): Promi
     return;
   }
   o.log(
-    `worker ${who} takes tasks from ${redisLabel(o.redisUrl)} for projects under ${o.projects.join(', ')} (concurrency ${o.concurrency}, lock ${o.lockMs} ms)`,
+    `worker ${who} takes tasks from ${redisLabel(o.redisUrl)} for ${allowed.describe()} (concurrency ${o.concurrency}, lock ${o.lockMs} ms)`,
   );
   const running = worker.run();
   await stop;

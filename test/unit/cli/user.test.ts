@@ -70,7 +70,7 @@ test('quire serve refuses a project without an admin, then serves one with log-i
   assert.equal(await new Promise((ok) => child.on('exit', ok)), 0, 'stops cleanly on SIGTERM');
 });
 
-test('quire serve takes a project folder, or --database URL with --files DIR, and says which is missing', () => {
+test('quire serve takes a project folder, or --database URL with --files DIR (and --redis URL), and says which is missing', () => {
   const dir = join(tempDir(), 'p');
   const cases: Array<[string[], RegExp]> = [
     [['serve'], /name the project folder, or give --database URL --files DIR/],
@@ -78,6 +78,7 @@ test('quire serve takes a project folder, or --database URL with --files DIR, an
     [['serve', dir, '--database', 'postgres://h/q', '--files', dir], /give a project folder or --database, not both/],
     [['serve', '--database', 'mysql://u:secret@h/q', '--files', dir], /--database: not a postgres:\/\/ or postgresql:\/\/ URL/],
     [['serve', '--database', 'postgres://h/q'], /--database needs --files DIR/],
+    [['serve', dir, '--redis', 'redis://:secret@h:6379'], /--redis is for --database: a served project folder runs its jobs/],
   ];
   for (const [args, message] of cases) {
     const r = quire(args);

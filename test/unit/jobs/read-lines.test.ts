@@ -12,6 +12,7 @@ import { initBackend } from '../../../main/ml/backend.ts';
 import { startLineReader, type LineReader } from '../../../main/ml/line-reader.ts';
 import { loadVersion } from '../../../main/models/registry.ts';
 import { Project } from '../../../main/project/project.ts';
+import { folderStore } from '../../../main/project/project-store.ts';
 import { manyLinesProject } from '../../helpers/many-lines.ts';
 
 test('a redone chunk skips the lines its job stored; a line stored meanwhile by another worker is kept; another job replaces', async () => {
@@ -23,14 +24,15 @@ test('a redone chunk skips the lines its job stored; a line stored meanwhile by 
   try {
     const ids = lineIdsOf(project);
     assert.equal(ids.length, 60);
+    const store = folderStore(project);
     const job = createJob(project, 'transcribe', { modelId: made.modelId });
     const target = { jobId: job.id, modelId: made.modelId, height: model.config.height, decoding: 1 };
 
-    const first = await readAndStore(project, reader, target, ids.slice(0, 40), { batch: 16 });
+    const first = await readAndStore(store, reader, target, ids.slice(0, 40), { batch: 16 });
     assert.equal(first.written.length, 40);
     assert.equal(first.skipped, 0);
     // The worker of lines 20-59 died after storing 20-39: its chunk, redone, reads only the rest.
-    const redo = await readAndStore(project, reader, target, ids.slice(20), { batch: 16 });
+    const redo = await readAndStore(store, reader, target, ids.slice(20), { batch: 16 });
     assert.deepEqual(
       redo.written.map((r) => r.lineId),
       ids.slice(40),
@@ -50,7 +52,7 @@ test('a redone chunk skips the lines its job stored; a line stored meanwhile by 
         return reader.readLines(...args);
       },
     };
-    const raced = await readAndStore(project, racing, { ...target, jobId: again.id }, ids.slice(0, 20), { batch: 20 });
+    const raced = await readAndStore(store, racing, { ...target, jobId: again.id }, ids.slice(0, 20), { batch: 20 });
     assert.equal(raced.skipped, 10, 'lines the other worker stored are skipped in the write itself');
     assert.deepEqual(
       raced.written.map((r) => r.lineId),

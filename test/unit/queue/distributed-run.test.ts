@@ -7,12 +7,16 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Queue } from 'bullmq';
 import type { QuireEvent } from '../../../shared/api.ts';
+import { desktopRunner } from '../../../main/db/execute.ts';
 import { upsertPrediction } from '../../../main/db/predictions.ts';
 import { createJob, getJob } from '../../../main/jobs/jobs.ts';
 import { lineIdsOf } from '../../../main/jobs/transcription.ts';
 import { Project } from '../../../main/project/project.ts';
 import { DistributedRun } from '../../../main/queue/distributed-run.ts';
 import { manyLinesProject } from '../../helpers/many-lines.ts';
+
+/** The project folder as a run's store. */
+const storeOf = (project: Project) => ({ run: desktopRunner(() => project.db), ref: { kind: 'sqlite' as const, root: project.root } });
 
 const ANSWER = { written: 2, skipped: 0, worker: 'w:1', seconds: 0.5 };
 
@@ -33,7 +37,7 @@ async function startedRun(t: { after: (fn: () => void) => void }, lines: number,
   const queue = { addBulk: async (tasks: unknown[]) => void queued.push(...tasks) } as unknown as Queue;
   const events: QuireEvent[] = [];
   const settings = { redisUrl: 'redis://127.0.0.1:1', chunkSize: 2, attempts: 1, backoffMs: 0 };
-  const run = new DistributedRun(project, (e) => events.push(e), job.id, config, settings, queue);
+  const run = new DistributedRun(storeOf(project), (e) => events.push(e), job.id, config, settings, queue);
   await run.start();
   assert.equal(queued.length, Math.ceil(lines / 2));
   for (const lineId of lineIdsOf(project))
@@ -82,7 +86,7 @@ test('parts whose end events never came are found ended by the state poll, and t
       ids.includes(id) ? { getState: async () => 'completed', returnvalue: ANSWER, failedReason: '' } : undefined,
   } as unknown as Queue;
   const settings = { redisUrl: 'redis://127.0.0.1:1', chunkSize: 2, attempts: 1, backoffMs: 0, pollMs: 20 };
-  const run = new DistributedRun(project, () => {}, job.id, config, settings, queue);
+  const run = new DistributedRun(storeOf(project), () => {}, job.id, config, settings, queue);
   // The poll's timer is unref'd (a real run's Redis connections keep the process up): stand in for them.
   const alive = setInterval(() => {}, 1000);
   t.after(() => clearInterval(alive));

@@ -175,14 +175,27 @@ test('--redis takes only a redis:// URL (exit 2, the option named), whether Redi
   }
 });
 
-test('quire worker refuses to start without --projects, or with a folder that is not there, naming it', () => {
+test('quire worker refuses to start without --projects or --database, with a folder that is not there, or a --database without --files, naming it', () => {
   const none = spawnSync(process.execPath, [CLI, 'worker', '--redis', 'redis://127.0.0.1:1'], { encoding: 'utf8' });
   assert.equal(none.status, 2, none.stderr);
-  assert.match(none.stderr, /quire worker needs --projects DIR\[,DIR\.\.\.\]: the folders under which it may open/);
+  assert.match(
+    none.stderr,
+    /quire worker needs --projects DIR\[,DIR\.\.\.\] \(the folders under which it may open .*\) or --database postgres:\/\/… --files DIR/,
+  );
   const missing = join(tempDir(), 'not-here');
   const absent = spawnSync(process.execPath, [CLI, 'worker', '--redis', 'redis://127.0.0.1:1', '--projects', `${tempDir()},${missing}`], {
     encoding: 'utf8',
   });
   assert.equal(absent.status, 2, absent.stderr);
   assert.match(absent.stderr, new RegExp(`--projects: ${missing} does not exist`));
+  const url = 'postgres://quire:s3cret@127.0.0.1:1/quire';
+  const noFiles = spawnSync(process.execPath, [CLI, 'worker', '--redis', 'redis://127.0.0.1:1', '--database', url], { encoding: 'utf8' });
+  assert.equal(noFiles.status, 2, noFiles.stderr);
+  assert.match(noFiles.stderr, /--database needs --files DIR/);
+  const notPg = spawnSync(process.execPath, [CLI, 'worker', '--redis', 'redis://127.0.0.1:1', '--database', 'mysql://a:s3cret@h/db'], {
+    encoding: 'utf8',
+  });
+  assert.equal(notPg.status, 2, notPg.stderr);
+  assert.match(notPg.stderr, /--database mysql:\/\/a:\*\*\*@h\/db: not a postgres:\/\/ or postgresql:\/\/ URL/);
+  assert.doesNotMatch(noFiles.stderr + notPg.stderr, /s3cret/, 'no password in an error');
 });

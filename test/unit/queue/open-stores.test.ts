@@ -4,17 +4,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { dirname } from 'node:path';
-import { lineIdsOf } from '../../../main/jobs/transcription.ts';
-import { samplesFor } from '../../../main/project/dataset.ts';
-import { AllowedProjects } from '../../../main/queue/allowed-projects.ts';
+import { dataset } from '../../../main/db/dataset.ts';
+import { samplesAt } from '../../../main/project/dataset.ts';
+import { AllowedStores } from '../../../main/queue/allowed-stores.ts';
 import { OpenStores } from '../../../main/queue/transcribe-part.ts';
 import { manyLinesProject } from '../../helpers/many-lines.ts';
 
 test('a reader in use is kept while parts of other models start and end; idle ones beyond two are stopped', async () => {
   const made = await manyLinesProject(2, { pages: 1, models: 4 });
-  const stores = new OpenStores(2, new AllowedProjects([dirname(made.dir)]));
+  const stores = new OpenStores(2, new AllowedStores({ projects: [dirname(made.dir)] }));
   try {
-    const project = stores.project(made.dir);
+    const project = await stores.open({ kind: 'sqlite', root: made.dir });
     const [first, ...others] = made.modelIds;
     const stopped: number[] = [];
     const watch = (modelId: number) => (r: { reader: { stop(): Promise<void> } }) => {
@@ -27,9 +27,9 @@ test('a reader in use is kept while parts of other models start and end; idle on
       for (const modelId of others) await stores.withReader(project, modelId, async (r) => watch(modelId)(r));
       await new Promise((r) => setImmediate(r)); // readers are stopped in the background
       assert.deepEqual(stopped, [others[0], others[1]], 'the idle readers beyond two were stopped, oldest first; the one in use was kept');
-      const samples = await samplesFor(
+      const samples = await samplesAt(
         project,
-        lineIdsOf(project).map((lineId) => ({ lineId, text: '' })),
+        (await project.run(dataset.linesToRead())).map((l) => ({ lineId: l.id, text: '' })),
         height,
       );
       return reader.readLines(

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { Queue, type Job as QueueJob } from 'bullmq';
+import { Queue } from 'bullmq';
 import { jobReadingCount } from '../../../main/db/predictions.ts';
 import { createJob } from '../../../main/jobs/jobs.ts';
 import { lineIdsOf } from '../../../main/jobs/transcription.ts';
@@ -16,21 +16,10 @@ import { connectionFor, QUEUE_NAME, type Task } from '../../../main/queue/tasks.
 import { runWorker } from '../../../main/queue/worker.ts';
 import { manyLinesProject } from '../../helpers/many-lines.ts';
 import { redisSkip, startRedis } from '../../helpers/redis.ts';
+import { settled } from '../../helpers/queue-tasks.ts';
 
 const skip = redisSkip;
 const redisUrl = skip ? '' : (await startRedis()).url;
-
-/** Waits until the task has finished one way or the other. */
-async function settled(queue: Queue, id: string): Promise<QueueJob> {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const state = await queue.getJobState(id);
-    // Read again once it has finished: a copy read before may predate its last attempt.
-    if (state === 'completed' || state === 'failed') return (await queue.getJob(id))!;
-    assert.ok(Date.now() < deadline, `task ${id} still ${state} after 60 s`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 test(
   'a worker refuses a malformed task or one naming another model at the first try, and reads no line outside the job',

@@ -24,6 +24,7 @@ import { editPage } from '../../helpers/edit-page.ts';
 import { postgresForThisFile, postgresMissing } from '../../helpers/postgres.ts';
 import { newProject, tempDir } from '../../helpers/project.ts';
 import { TINY } from '../../helpers/tiny-model.ts';
+import { apiCall, signIn } from '../../helpers/team-client.ts';
 
 const database = postgresForThisFile();
 const skip = postgresMissing;
@@ -71,24 +72,8 @@ before(async () => {
 });
 after(() => app?.close());
 
-async function session(name: string): Promise<string> {
-  const res = await fetch(`${base}/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ name, password: `${name}-password` }),
-  });
-  assert.equal(res.status, 200, `${name} signs in`);
-  return res.headers.get('set-cookie')!.split(';')[0];
-}
-
-async function call(method: string, body: unknown, cookie?: string): Promise<{ status: number; body: any }> {
-  const res = await fetch(`${base}/api/${method}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(cookie ? { cookie } : {}) },
-    body: JSON.stringify(body),
-  });
-  return { status: res.status, body: await res.json() };
-}
+const session = (name: string) => signIn(base, name);
+const call = (method: string, body: unknown, cookie?: string) => apiCall(base, method, body, cookie);
 
 test('the gate: no session, no data; a wrong password is refused; log-out ends the session', { skip }, async () => {
   assert.equal((await call('projectInfo', {})).status, 401);
@@ -280,6 +265,10 @@ test('a method not yet on the server store answers an error naming it; roles sti
     find.body.message,
     /^segmentPages is not available on a PostgreSQL server store yet: it serves projectInfo, .*undo, .*search/,
   );
+  // Transcription needs the queue: without --redis it says how to start the server with one.
+  const transcribe = await call('startTranscription', { modelId: 1 }, await session('rev'));
+  assert.deepEqual([transcribe.status, transcribe.body.name], [501, 'NotOnServerStore']);
+  assert.match(transcribe.body.message, /^startTranscription needs the job queue: start the server with --redis URL/);
   const admin = await session('ada');
   const segmenters = await call('listSegmenters', {}, admin);
   assert.equal(segmenters.body.name, 'NotOnServerStore');

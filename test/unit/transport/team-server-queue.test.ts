@@ -1,0 +1,193 @@
+// `quire serve --database URL --files DIR --redis URL`: the app's transcription on a team
+// server's PostgreSQL store goes to the queue. Through the HTTP and WebSocket API, a signed-in
+// reviewer starts it (a transcriber may not), the job's row and progress are kept in the store
+// and sent to the windows as events, a `quire worker` process given the store reads every
+// line once, and cancel takes the waiting parts off the queue; resumed, the cancelled job is
+// read too. Real PostgreSQL and Redis from the Debian packages; skipped, saying why, without them.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { dirname, join, relative } from 'node:path';
+import { Queue } from 'bullmq';
+import WebSocket from 'ws';
+import type { QuireEvent } from '../../../shared/api.ts';
+import { addUser } from '../../../main/accounts/accounts.ts';
+import { serveTeam } from '../../../main/app/team-server.ts';
+import { serverRunner } from '../../../main/db/pg/execute.ts';
+import { openServerStore, type PgStore } from '../../../main/db/pg/store.ts';
+import { predictions } from '../../../main/db/predictions.ts';
+import { Project } from '../../../main/project/project.ts';
+import { moveProject } from '../../../main/project/move-project.ts';
+import { connectionFor, QUEUE_NAME } from '../../../main/queue/tasks.ts';
+import { quireProcess, stopAll } from '../../helpers/cli-process.ts';
+import { manyLinesProject } from '../../helpers/many-lines.ts';
+import { postgresForThisFile, postgresMissing } from '../../helpers/postgres.ts';
+import { tempDir } from '../../helpers/project.ts';
+import { redisSkip, startRedis } from '../../helpers/redis.ts';
+import { apiCall, signIn } from '../../helpers/team-client.ts';
+
+let app: Awaited<ReturnType<typeof serveTeam>> | undefined;
+let store: PgStore | undefined;
+let queue: Queue | undefined;
+// Registered first, so it runs before the hooks that stop PostgreSQL and Redis: the server's
+// queue connections close while Redis still answers.
+after(async () => {
+  await stopAll();
+  await app?.close();
+  await store?.end();
+  await queue?.close();
+});
+
+const skip = postgresMissing ?? redisSkip;
+const database = postgresForThisFile();
+const redisUrl = skip ? '' : (await startRedis()).url;
+let base: string;
+let url: string;
+let files: string;
+let modelId: number;
+const LINES = 120;
+
+before(async () => {
+  if (skip) return;
+  const made = await manyLinesProject(LINES, { pages: 2, labeled: 5 });
+  modelId = made.modelId;
+  const project = Project.open(made.dir);
+  await addUser(project.db, 'ada', 'admin', 'ada-password');
+  await addUser(project.db, 'rev', 'reviewer', 'rev-password');
+  await addUser(project.db, 'tom', 'transcriber', 'tom-password');
+  project.close();
+  url = await database();
+  files = join(tempDir(), 'files');
+  await moveProject({ from: made.dir, to: url, files });
+  // Given as a relative path, as on a command line: the workers are told its full path.
+  app = await serveTeam(
+    { database: url, files: relative(process.cwd(), files), queue: { redisUrl, chunkSize: 40, attempts: 2, backoffMs: 200, pollMs: 500 } },
+    { port: 0, sessionHours: 1 },
+  );
+  base = `http://127.0.0.1:${app.server.port}`;
+  store = await openServerStore(url, { existing: true });
+  queue = new Queue(QUEUE_NAME, { connection: connectionFor(redisUrl) });
+});
+const session = (name: string) => signIn(base, name);
+const call = (method: string, body: unknown, cookie?: string) => apiCall(base, method, body, cookie);
+
+/** The job events a window hears, and a wait for the one that ends a job. */
+function jobEvents(cookie: string): Promise<{ events: QuireEvent[]; ended(jobId: number): Promise<QuireEvent>; close(): void }> {
+  return new Promise((ok, fail) => {
+    const events: QuireEvent[] = [];
+    const waiting: Array<() => void> = [];
+    const ws = new WebSocket(`ws://127.0.0.1:${app!.server.port}/events`, { headers: { cookie } });
+    ws.on('message', (m) => {
+      const e = JSON.parse(String(m)) as QuireEvent;
+      if (e.type === 'job-changed' || e.type === 'job-progress') events.push(e);
+      for (const w of [...waiting]) w();
+    });
+    const ended = (jobId: number) =>
+      new Promise<QuireEvent>((resolve, reject) => {
+        const timer = setTimeout(
+          () => reject(new Error(`job ${jobId} did not end in 120 s: ${JSON.stringify(events.slice(-5))}`)),
+          120_000,
+        );
+        const check = () => {
+          const end = events.find(
+            (e) => e.type === 'job-changed' && e.jobId === jobId && ['done', 'failed', 'cancelled'].includes(e.state),
+          );
+          if (!end) return;
+          clearTimeout(timer);
+          waiting.splice(waiting.indexOf(check), 1);
+          resolve(end);
+        };
+        waiting.push(check);
+        check();
+      });
+    ws.on('open', () => ok({ events, ended, close: () => ws.close() }));
+    ws.on('error', fail);
+  });
+}
+
+let cancelledJob: number;
+
+test(
+  'a reviewer starts a transcription (a transcriber may not); with no worker its parts wait, and cancel takes them off the queue',
+  { skip },
+  async () => {
+    const tom = await session('tom');
+    const refused = await call('startTranscription', { modelId }, tom);
+    assert.deepEqual([refused.status, refused.body.name], [403, 'Forbidden']);
+    const rev = await session('rev');
+    const heard = await jobEvents(rev);
+    try {
+      const started = await call('startTranscription', { modelId }, rev);
+      assert.equal(started.status, 200, JSON.stringify(started.body));
+      const { jobId } = started.body;
+      cancelledJob = jobId;
+      const deadline = Date.now() + 30_000;
+      while ((await queue!.getWaitingCount()) < 3) {
+        assert.ok(Date.now() < deadline, 'the 3 parts did not reach the queue within 30 s');
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      const listed = (await call('listJobs', {}, rev)).body.find((j: { id: number }) => j.id === jobId);
+      assert.equal(listed.state, 'running');
+      assert.match(listed.log, /queued 120 lines in 3 part\(s\) of up to 40 on redis:\/\/127\.0\.0\.1:\d+/);
+      assert.equal((await call('cancelJob', { jobId }, rev)).status, 200);
+      const end = await heard.ended(jobId);
+      assert.deepEqual([end.type, (end as { state: string }).state], ['job-changed', 'cancelled']);
+      assert.equal(await queue!.getWaitingCount(), 0, 'the waiting parts left the queue');
+      assert.ok(heard.events.some((e) => e.type === 'job-changed' && e.jobId === jobId && e.state === 'queued'));
+      const row = (await call('listJobs', {}, rev)).body.find((j: { id: number }) => j.id === jobId);
+      assert.equal(row.state, 'cancelled');
+      assert.match(row.log, /cancelled: 3 waiting part\(s\) taken off the queue/);
+      assert.equal(await serverRunner(store!)(predictions.jobReadingCount(jobId)), 0);
+    } finally {
+      heard.close();
+    }
+  },
+);
+
+test(
+  'a quire worker given the store reads the job: progress and its end reach the window, one reading per line in the store; a cancelled job resumes',
+  { skip },
+  async () => {
+    const rev = await session('rev');
+    const heard = await jobEvents(rev);
+    const worker = quireProcess([
+      'worker',
+      '--redis',
+      redisUrl,
+      '--database',
+      url,
+      '--files',
+      dirname(files),
+      '--lock-ms',
+      '2000',
+      '--threads',
+      '1',
+    ]);
+    try {
+      await worker.waitFor(/takes tasks/);
+      const { jobId } = (await call('startTranscription', { modelId }, rev)).body;
+      const end = await heard.ended(jobId);
+      assert.deepEqual([(end as { state: string }).state, (end as { modelId?: number }).modelId], ['done', modelId], JSON.stringify(end));
+      const progress = heard.events.filter((e) => e.type === 'job-progress' && e.progress.jobId === jobId);
+      assert.ok(progress.length > 0, 'progress events arrived');
+      assert.deepEqual(
+        progress.map((e) => (e as Extract<QuireEvent, { type: 'job-progress' }>).progress.steps),
+        progress.map(() => LINES),
+      );
+      assert.equal((progress.at(-1) as Extract<QuireEvent, { type: 'job-progress' }>).progress.step, LINES);
+      const run = serverRunner(store!);
+      assert.equal(await run(predictions.jobReadingCount(jobId)), LINES, 'one reading per line, in the store');
+      const row = (await call('listJobs', {}, rev)).body.find((j: { id: number }) => j.id === jobId);
+      assert.equal(row.state, 'done');
+      assert.match(row.log, /read 120 lines \(120 in this run, 0 already read\) on 1 worker\(s\)/);
+      assert.match(worker.output(), /of job \d+ \(postgres:\/\/.*\(files .*\)\): 40 read/);
+
+      // The job cancelled before: resumed, it is read as well.
+      assert.equal((await call('resumeJob', { jobId: cancelledJob }, rev)).status, 200);
+      const resumed = await heard.ended(cancelledJob);
+      assert.equal((resumed as { state: string }).state, 'done', JSON.stringify(resumed));
+      assert.equal(await run(predictions.jobReadingCount(cancelledJob)), LINES);
+    } finally {
+      heard.close();
+    }
+  },
+);
