@@ -25,4 +25,9 @@ export const validateEvery = (steps: number, times = 20) => Math.max(10, Math.ro
  */
 export const SEGMENTER_TRAINING_DEFAULTS = {
   steps: 200,
+  /** Crops per step, and their side in pixels of the model's page (a multiple of the network's stride). */
+  batchSize: 4,
+  crop: 288,
+  /** A tenth of the from-scratch rate (main/ml/seg-train.ts), so the bundled model is adjusted, not retrained. */
+  learningRate: 2e-4,
 } as const;
