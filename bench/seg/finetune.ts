@@ -18,7 +18,7 @@ import { Rng } from '../../main/ml/random.ts';
 import { initBackend } from '../../main/ml/backend.ts';
 import { HELD_OUT_COLLECTIONS, listPages, loadPage, type PageEntry } from './real-pages.ts';
 import { PROSE_TUNING_COLLECTIONS, upright } from '../seg-tuning-sets.ts';
-import { emptyTotals, scoreReal, type RealTotals, type Segmenter } from './score-real.ts';
+import { emptyTotals, scoreCells, scoreReal, type RealTotals, type Segmenter } from './score-real.ts';
 
 export interface FinetuneSplit<T> {
   /** The corrected pages for each K: the first K of one seeded shuffle, so a smaller K's pages are among a larger K's. */
@@ -142,8 +142,6 @@ export async function finetuneCollection(collection: string, entries: PageEntry[
   return rows;
 }
 
-const ratio = (a: number, b: number) => (b ? (a / b).toFixed(3) : '–');
-
 export const FINETUNE_HEADER = [
   'collection',
   'K',
@@ -170,14 +168,8 @@ export function finetuneRow(r: FinetuneRow): string[] {
     String(r.steps),
     String(t.pages),
     String(t.truth),
-    ratio(t.matched, t.truth),
-    ratio(t.matched, t.found),
-    ratio(t.iouSum, t.matched),
-    ratio(t.baselineTruthCovered, t.baselineTruth),
-    ratio(t.baselineFoundCovered, t.baselineFound),
-    ratio(r.bundled.matched, r.bundled.truth),
-    ratio(r.bundled.matched, r.bundled.found),
-    ratio(r.bundled.iouSum, r.bundled.matched),
+    ...scoreCells(t),
+    ...scoreCells(r.bundled).slice(0, 3),
     r.cpuSeconds.toFixed(0),
     r.wallSeconds.toFixed(0),
   ];
