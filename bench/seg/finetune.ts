@@ -7,6 +7,7 @@
 // same measures and post-processing as the rest of the bench (score-real.ts). The pages
 // scored are the same for every K of a run and never include a page any K trained on.
 import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { readLayout } from '../../main/io/read-layout.ts';
 import { finetuneSample, finetuneSegNet } from '../../main/layout/seg-finetune.ts';
@@ -123,7 +124,8 @@ export async function finetuneCollection(collection: string, entries: PageEntry[
   const segmenters: Record<string, Segmenter> = { bundled: segment(bundled) };
   const runs: Array<{ k: number; steps: number; cpuSeconds: number; wallSeconds: number }> = [];
   for (const k of o.ks.filter((k) => k > 0)) {
-    o.log(`${collection}: fine-tuning on ${k} page(s), ${Math.max(...o.steps)} steps`);
+    const names = split.tune.get(k)!.map((e) => basename(e.xml));
+    o.log(`${collection}: fine-tuning on ${k} page(s), ${Math.max(...o.steps)} steps: ${names.join(', ')}`);
     const run = await finetune(split.tune.get(k)!, o);
     for (const [steps, { net, ...time }] of run.kept) {
       o.log(`  ${steps} steps: ${time.cpuSeconds.toFixed(0)} CPU s, ${time.wallSeconds.toFixed(0)} s wall`);
