@@ -4,7 +4,9 @@
 // precision, skew error (generated pages) and time per page. `--write` also records both
 // tables in docs/results/segmentation.md, between its generated-table markers. Choices are
 // made on tuning pages instead (`--dev N`, or `--tuning prose`: bench/seg-tuning-sets.ts),
-// never written to the file.
+// never written to the file. `--finetune K[,K…]` measures instead what fine-tuning the model
+// on K corrected pages of a collection gives on its other pages (bench/seg/finetune.ts;
+// `--write` records the held-out table between the file's finetune markers).
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { matchLines } from '../main/layout/line-metrics.ts';
