@@ -39,7 +39,7 @@ export interface FinetuneOptions {
   seed?: number;
   threads: number;
   signal?: AbortSignal;
-  onStep?: (step: number, loss: number) => void;
+  onStep?: (step: number, loss: number, learningRate: number) => void;
 }
 
 /** Trains `net` in place on the samples with the fine-tuning defaults; the loss of every step. */
@@ -49,7 +49,6 @@ export function finetuneSegNet(net: SegNet, samples: SegSample[], o: FinetuneOpt
     steps: o.steps,
     batchSize: o.batchSize ?? d.batchSize,
     crop: o.crop ?? d.crop,
-    // A fraction of the from-scratch rate, so the bundled model is adjusted, not retrained.
     learningRate: o.learningRate ?? d.learningRate,
     warmupSteps: Math.min(20, Math.floor(o.steps / 5)),
     seed: o.seed ?? 1,

@@ -3,7 +3,10 @@
 // targets land where the scaled page shows them.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { finetuneSample } from '../../../main/layout/seg-finetune.ts';
+import { finetuneSample, finetuneSegNet } from '../../../main/layout/seg-finetune.ts';
+import { initBackend } from '../../../main/ml/backend.ts';
+import { SegNet } from '../../../main/ml/seg-net.ts';
+import { SEGMENTER_TRAINING_DEFAULTS } from '../../../shared/training-defaults.ts';
 import { shrinkTo } from '../../../main/layout/seg-infer.ts';
 import { BIT } from '../../../main/layout/seg-targets.ts';
 
@@ -41,4 +44,25 @@ test('finetuneSample: the page as inference shrinks it, its line and baseline sc
   assert.equal(at(550, 150), 0);
   assert.equal(at(300, 250), 0);
   assert.equal(at(50, 150), 0);
+});
+
+test('fine-tuning defaults: 100 steps at 1e-3, as the K-page bench chose them, are what the job trains with', async () => {
+  assert.equal(SEGMENTER_TRAINING_DEFAULTS.steps, 100);
+  assert.equal(SEGMENTER_TRAINING_DEFAULTS.learningRate, 1e-3);
+  await initBackend();
+  const net = new SegNet({ levels: [4, 8], outputs: 4 }, 3);
+  const page = { width: 64, height: 64, data: new Uint8Array(64 * 64).fill(220) };
+  const sample = finetuneSample(page, [], [], 64);
+  const rates: number[] = [];
+  // No rate given, as the job gives none unless asked: the default's, reached after the warm-up.
+  const losses = await finetuneSegNet(net, [sample], {
+    steps: 10,
+    crop: 32,
+    batchSize: 1,
+    threads: 1,
+    onStep: (_s, _l, lr) => rates.push(lr),
+  });
+  net.dispose();
+  assert.equal(losses.length, 10);
+  assert.ok(Math.abs(Math.max(...rates) - 1e-3) < 1e-9, `peak learning rate ${Math.max(...rates)}`);
 });
