@@ -27,7 +27,7 @@ export interface PageSet {
  * page from the stored width and height, so such a page would be scored squashed. Those
  * pages are left out, each named on stderr.
  */
-async function upright(entries: PageEntry[], log: (line: string) => void): Promise<PageEntry[]> {
+export async function upright(entries: PageEntry[], log: (line: string) => void): Promise<PageEntry[]> {
   const kept: PageEntry[] = [];
   for (const e of entries) {
     const { orientation = 1 } = await sharp(e.image).metadata();

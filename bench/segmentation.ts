@@ -4,13 +4,16 @@
 // precision, skew error (generated pages) and time per page. `--write` also records both
 // tables in docs/results/segmentation.md, between its generated-table markers. Choices are
 // made on tuning pages instead (`--dev N`, or `--tuning prose`: bench/seg-tuning-sets.ts),
-// never written to the file.
+// never written to the file. `--finetune K[,K…]` measures instead what fine-tuning the model
+// on K corrected pages of a collection gives on its other pages (bench/seg/finetune.ts;
+// `--write` records the held-out table between the file's finetune markers).
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { matchLines } from '../main/layout/line-metrics.ts';
 import { segmentPage } from '../main/layout/segment.ts';
 import { synthPage } from './synth/page.ts';
 import { pageSets } from './seg-tuning-sets.ts';
+import { SEGMENTER_TRAINING_DEFAULTS } from '../shared/training-defaults.ts';
 import { REAL_HEADER, realRow, scoreReal, type RealTotals, type Segmenter } from './seg/score-real.ts';
 
 const { values } = parseArgs({
@@ -30,6 +33,16 @@ const { values } = parseArgs({
     'train-pages-per-collection': { type: 'string', default: '40' },
     // Tuning set by name: 'prose' (bench/seg-tuning-sets.ts: letters and manuscripts that no model trains on).
     tuning: { type: 'string' },
+    // K-page fine-tuning (bench/seg/finetune.ts): K pages of each held-out collection (with
+    // --tuning prose, of each prose tuning collection) fine-tune the bundled model, which then
+    // scores the other pages beside it. '--finetune 0,3,10'.
+    finetune: { type: 'string' },
+    // Steps of fine-tuning; several ('25,50,100') score the run's model at each (one schedule over the largest).
+    steps: { type: 'string' },
+    seed: { type: 'string', default: '1' },
+    'score-pages': { type: 'string' },
+    lr: { type: 'string' },
+    crop: { type: 'string' },
   },
 });
 const DOC = 'docs/results/segmentation.md';
@@ -111,6 +124,33 @@ function replaceBlock(doc: string, name: string, body: string): string {
 }
 
 const date = new Date().toISOString().slice(0, 10);
+if (values.finetune !== undefined) {
+  const { runFinetuneBench } = await import('./seg/finetune.ts');
+  const t = await runFinetuneBench({
+    ks: values.finetune.split(',').map(Number),
+    steps: (values.steps ?? String(SEGMENTER_TRAINING_DEFAULTS.steps)).split(',').map(Number),
+    seed: Number(values.seed),
+    scorePages: values['score-pages'] ? Number(values['score-pages']) : undefined,
+    learningRate: values.lr ? Number(values.lr) : undefined,
+    crop: values.crop ? Number(values.crop) : undefined,
+    model: values.model,
+    post: JSON.parse(values.post),
+    tuning: values.tuning,
+  });
+  console.log(table(t.header, t.rows));
+  if (values.write && !tuning) {
+    const command = `npm run bench:segmentation -- ${process.argv.slice(2).join(' ')}`;
+    writeFileSync(
+      DOC,
+      replaceBlock(
+        readFileSync(DOC, 'utf8'),
+        'finetune',
+        `Command: \`${command}\` (${date}, model ${values.model}).\n\n${table(t.header, t.rows)}`,
+      ),
+    );
+  }
+  process.exit(0);
+}
 let doc = values.write ? readFileSync(DOC, 'utf8') : '';
 if (!values['no-synthetic']) {
   const t = synthetic(Number(values.pages));

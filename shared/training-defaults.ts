@@ -21,8 +21,15 @@ export const validateEvery = (steps: number, times = 20) => Math.max(10, Math.ro
 
 /**
  * Fine-tuning the line segmenter (jobs/segmenter-training.ts): few steps, since it adjusts
- * the bundled model to a project's hands rather than training one.
+ * the bundled model to a project's pages rather than training one. Steps and rate were chosen
+ * with `npm run bench:segmentation -- --finetune 3,10 --tuning prose` (docs/results/segmentation.md,
+ * K-page protocol): 100 steps at 10⁻³ did as well as 200 at 2·10⁻⁴, in half the time.
  */
 export const SEGMENTER_TRAINING_DEFAULTS = {
-  steps: 200,
+  steps: 100,
+  /** Crops per step, and their side in pixels of the model's page (a multiple of the network's stride). */
+  batchSize: 4,
+  crop: 288,
+  /** Half the from-scratch rate (main/ml/seg-train.ts), with warm-up and cosine decay over the few steps. */
+  learningRate: 1e-3,
 } as const;

@@ -78,19 +78,17 @@ export async function scoreReal(
 
 const ratio = (a: number, b: number) => (b ? (a / b).toFixed(3) : '–');
 
+/** Recall, precision, mean IoU, baseline recall and baseline precision, as the tables print them. */
+export const scoreCells = (t: RealTotals): string[] => [
+  ratio(t.matched, t.truth),
+  ratio(t.matched, t.found),
+  ratio(t.iouSum, t.matched),
+  ratio(t.baselineTruthCovered, t.baselineTruth),
+  ratio(t.baselineFoundCovered, t.baselineFound),
+];
+
 export function realRow(name: string, t: RealTotals): string[] {
-  return [
-    name,
-    String(t.pages),
-    String(t.truth),
-    String(t.found),
-    ratio(t.matched, t.truth),
-    ratio(t.matched, t.found),
-    ratio(t.iouSum, t.matched),
-    ratio(t.baselineTruthCovered, t.baselineTruth),
-    ratio(t.baselineFoundCovered, t.baselineFound),
-    `${(t.ms / Math.max(1, t.pages)).toFixed(0)} ms`,
-  ];
+  return [name, String(t.pages), String(t.truth), String(t.found), ...scoreCells(t), `${(t.ms / Math.max(1, t.pages)).toFixed(0)} ms`];
 }
 
 export const REAL_HEADER = [

@@ -10,9 +10,8 @@
 // which passes the row its runner queued. It keeps no checkpoints, so it is never resumed.
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { Point } from '../io/layout.ts';
 import { initBackend } from '../ml/backend.ts';
-import { trainSegNet, type SegSample } from '../ml/seg-train.ts';
+import type { SegSample } from '../ml/seg-train.ts';
 import { defaultTrainingThreads } from '../ml/parallel.ts';
 import { grayPage } from '../project/line-images.ts';
 import { correctedPageIds as correctedPages } from '../db/dataset.ts';
@@ -22,8 +21,7 @@ import { regionTypes } from '../db/regions.ts';
 import type { Project } from '../project/project.ts';
 import { regionClass } from '../io/region-class.ts';
 import { loadSegmenter, saveSegmenter } from '../layout/seg-model-file.ts';
-import { shrinkTo } from '../layout/seg-infer.ts';
-import { segTargets } from '../layout/seg-targets.ts';
+import { finetuneSample, finetuneSegNet } from '../layout/seg-finetune.ts';
 import { BUNDLED_SEGMENTER_FILE } from '../layout/segmenters.ts';
 import { projectSegmenterFile } from '../layout/project-segmenters.ts';
 import { createJob, getJob, JobCancelled, updateJob } from './jobs.ts';
@@ -42,26 +40,17 @@ export async function segmenterSample(project: Project, pageId: number, pageSize
   const db = project.db;
   const { image_hash: hash } = pageImage(db, pageId)!;
   const { data, info } = await grayPage(project, hash);
-  const small = shrinkTo(
-    { width: info.width, height: info.height, data: new Uint8Array(data.buffer, data.byteOffset, data.length) },
-    pageSize,
-  );
-  const sx = small.width / info.width;
-  const sy = small.height / info.height;
-  const scale = (points: Point[]): Point[] => points.map(([x, y]) => [x * sx, y * sy]);
-  const lines = linesWithRegionType(db, pageId);
-  const regions = regionTypes(db, pageId);
-  const targets = segTargets(
-    small.width,
-    small.height,
-    lines.map((l) => ({
-      polygon: scale(JSON.parse(l.polygon)),
-      baseline: l.baseline ? scale(JSON.parse(l.baseline)) : null,
+  const page = { width: info.width, height: info.height, data: new Uint8Array(data.buffer, data.byteOffset, data.length) };
+  return finetuneSample(
+    page,
+    linesWithRegionType(db, pageId).map((l) => ({
+      polygon: JSON.parse(l.polygon),
+      baseline: l.baseline ? JSON.parse(l.baseline) : null,
       region: regionClass(l.type ?? undefined),
     })),
-    regions.map((r) => ({ polygon: scale(JSON.parse(r.polygon)), region: regionClass(r.type) })),
+    regionTypes(db, pageId).map((r) => ({ polygon: JSON.parse(r.polygon), region: regionClass(r.type) })),
+    pageSize,
   );
-  return { width: small.width, height: small.height, image: new Uint8Array(small.data), targets };
 }
 
 export interface SegmenterTrainingOptions {
@@ -117,14 +106,12 @@ export async function trainProjectSegmenter(project: Project, o: SegmenterTraini
       stopped();
       samples.push(await segmenterSample(project, id, model.header.pageSize));
     }
-    // Fine-tuning: a tenth of the from-scratch rate by default, so the bundled model is adjusted, not retrained.
-    const losses = await trainSegNet(model.net, samples, {
+    const losses = await finetuneSegNet(model.net, samples, {
       steps: o.steps,
-      batchSize: o.batchSize ?? 4,
-      crop: o.crop ?? 288,
-      learningRate: o.learningRate ?? 2e-4,
-      warmupSteps: Math.min(20, Math.floor(o.steps / 5)),
-      seed: o.seed ?? 1,
+      batchSize: o.batchSize,
+      crop: o.crop,
+      learningRate: o.learningRate,
+      seed: o.seed,
       threads: defaultTrainingThreads(),
       signal: o.signal,
       onStep: (step, loss) => {
