@@ -11,7 +11,6 @@ import { basename, dirname, join, relative } from 'node:path';
 import sharp from 'sharp';
 import { readLayout } from '../../main/io/read-layout.ts';
 import { gridMapping } from '../../main/import/page-grid.ts';
-import { cropLine } from '../../main/images/line-crop.ts';
 import { cutLine } from '../../main/images/line-straighten.ts';
 import { toLineTensor } from '../../main/ml/line-image.ts';
 import { normalizeLineText } from './normalize-text.ts';
@@ -132,8 +131,9 @@ for (const source of REAL_SOURCES.filter((s) => !only || only.includes(s.repo)))
       const text = line.text === null ? null : normalizeLineText(line.text, source.quirks);
       const polygon = line.polygon.map(mapping.map);
       const pixels = { width: info.width, height: info.height, channels: info.channels, data };
-      const baseline = line.baseline?.map(mapping.map) ?? null;
-      const crop = !text || polygon.length < 3 ? null : args.straighten ? cutLine(pixels, polygon, baseline) : cropLine(pixels, polygon);
+      // Without --straighten no baseline is given, so cutLine cuts the polygon's box.
+      const baseline = args.straighten ? (line.baseline?.map(mapping.map) ?? null) : null;
+      const crop = !text || polygon.length < 3 ? null : cutLine(pixels, polygon, baseline);
       if (!text || !crop || crop.height < 8 || crop.width < 8) {
         s.skipped++;
         continue;
