@@ -211,6 +211,8 @@ export const schemas = {
             rounds: z.number().int().min(1).max(MAX_SELF_TRAINING_ROUNDS).default(SELF_TRAINING_DEFAULTS.rounds),
             threshold: z.number().min(0).max(1).default(SELF_TRAINING_DEFAULTS.threshold),
             pseudoWeight: z.number().min(0).max(1).default(SELF_TRAINING_DEFAULTS.pseudoWeight),
+            /** The teacher reads the unlabeled lines with the bundled language model (and the project's transcriptions). */
+            languageModel: z.boolean().default(SELF_TRAINING_DEFAULTS.languageModel),
           })
           .strict()
           .optional(),

@@ -40,6 +40,8 @@ interface TrainOptions extends Common {
   rounds?: number;
   threshold?: number;
   pseudoWeight?: number;
+  /** false with --no-lm (commander's negated option; true otherwise). */
+  lm: boolean;
 }
 
 /** Options every training command has. */
@@ -130,16 +132,19 @@ function addTrain(program: Command): void {
       `semi-supervised: loss weight of a machine reading, human lines weigh 1 (default ${SELF_TRAINING_DEFAULTS.pseudoWeight})`,
       fraction('--pseudo-weight'),
     )
+    .option('--no-lm', 'semi-supervised: read the unlabeled lines by best path, without the bundled language model')
     .action((dir: string, o: TrainOptions) => {
-      const semi = [o.rounds, o.threshold, o.pseudoWeight].some((v) => v !== undefined);
-      if (semi && !o.semiSupervised) throw new Error('--rounds, --threshold and --pseudo-weight need --semi-supervised');
+      const semi = [o.rounds, o.threshold, o.pseudoWeight].some((v) => v !== undefined) || !o.lm;
+      if (semi && !o.semiSupervised) throw new Error('--rounds, --threshold, --pseudo-weight and --no-lm need --semi-supervised');
       return train(dir, !!o.json, async (client) => ({
         kind: 'finetune',
         from: o.from === undefined ? undefined : await resolveModel(client, o.from),
         freezeEncoder: !!o.freezeEncoder,
         ...common(o),
         // The API fills in the defaults of what is left out.
-        semiSupervised: o.semiSupervised ? { rounds: o.rounds, threshold: o.threshold, pseudoWeight: o.pseudoWeight } : undefined,
+        semiSupervised: o.semiSupervised
+          ? { rounds: o.rounds, threshold: o.threshold, pseudoWeight: o.pseudoWeight, languageModel: o.lm }
+          : undefined,
       }));
     });
 }

@@ -10,6 +10,7 @@ import { MAX_UNLABELED_LINES } from '../../shared/self-training-options.ts';
 import { samplesFor, unlabeledLineIds } from '../project/dataset.ts';
 import type { Project } from '../project/project.ts';
 import { checkpointPath, prepareFinetune, type Checkpoint } from './finetune-setup.ts';
+import { decodingFor } from './decoding-spec.ts';
 import { updateJob } from './jobs.ts';
 import type { FinetuneRequest, RunProgress } from '../../shared/job-configs.ts';
 
@@ -29,7 +30,7 @@ export async function runSemiSupervised(
 ) {
   const { model, codec, frozen, labeled, trainSamples, validSamples } = await prepareFinetune(project, jobId, r, ckpt);
   const resume = ckpt ? fromCheckpointState(ckpt.state) : undefined;
-  const { rounds, threshold, pseudoWeight } = r.semiSupervised;
+  const { rounds, threshold, pseudoWeight, languageModel } = r.semiSupervised;
   // Only the train split: an unlabeled validation or test line trained on with the model's
   // own reading would flatter the model once someone transcribes it there.
   const all = unlabeledLineIds(project, ['train']);
@@ -50,8 +51,11 @@ export async function runSemiSupervised(
   const unlabeled = ids.map((id, i) => ({ id, image: images[i].image }));
   if (!resume)
     updateJob(project, jobId, {
-      log: `semi-supervised: ${labeled.length} labeled and ${ids.length} unlabeled lines${ids.length < all.length ? ` (a sample of ${all.length})` : ''}, ${rounds} rounds`,
+      log: `semi-supervised: ${labeled.length} labeled and ${ids.length} unlabeled lines${ids.length < all.length ? ` (a sample of ${all.length})` : ''}, ${rounds} rounds, read ${languageModel ? 'with the language model' : 'by best path'}`,
     });
+  // The teacher reads as a transcription job with the language model does: the bundled
+  // model mixed with the project's own transcriptions (train and validation splits).
+  const decoding = decodingFor(project, { languageModel });
   // The requested steps are the whole run's, so switching semi-supervision on does not multiply its cost.
   const stepsPerRound = Math.max(1, Math.ceil(r.steps / rounds));
   const total = stepsPerRound * rounds;
@@ -67,6 +71,7 @@ export async function runSemiSupervised(
       threshold,
       pseudoWeight,
       stepsPerRound,
+      decoding,
       resume,
       signal,
       checkpointEvery: r.checkpointEvery ?? TRAINING_DEFAULTS.checkpointEvery,
@@ -133,7 +138,7 @@ export async function runSemiSupervised(
         ...r,
         frozen,
         network: model.config,
-        selfTraining: { rounds, threshold, pseudoWeight, stepsPerRound, labeledAugmentation: 'strong' },
+        selfTraining: { rounds, threshold, pseudoWeight, languageModel, stepsPerRound, labeledAugmentation: 'strong' },
       },
       metrics: {
         validationCer: result.validation?.cer ?? null,

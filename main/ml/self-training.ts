@@ -83,7 +83,9 @@ export interface SelfTrainingOptions {
 
 /** Rounds, threshold and weight: see shared/self-training-options.ts for why these values. */
 export const DEFAULT_SELF_TRAINING: SelfTrainingOptions = {
-  ...SELF_TRAINING_DEFAULTS,
+  rounds: SELF_TRAINING_DEFAULTS.rounds,
+  threshold: SELF_TRAINING_DEFAULTS.threshold,
+  pseudoWeight: SELF_TRAINING_DEFAULTS.pseudoWeight,
   stepsPerRound: 500,
   labeledFirst: true,
   labeledAugmentation: 'strong',

@@ -13,7 +13,14 @@ test('semi-supervised settings: defaults filled in, out-of-range values refused'
   assert.deepEqual(filled.data.semiSupervised, SELF_TRAINING_DEFAULTS);
   const chosen = parse({ rounds: 2, threshold: 0.75 });
   assert.ok(chosen.success && chosen.data.kind === 'finetune');
-  assert.deepEqual(chosen.data.semiSupervised, { rounds: 2, threshold: 0.75, pseudoWeight: SELF_TRAINING_DEFAULTS.pseudoWeight });
+  assert.deepEqual(chosen.data.semiSupervised, {
+    rounds: 2,
+    threshold: 0.75,
+    pseudoWeight: SELF_TRAINING_DEFAULTS.pseudoWeight,
+    languageModel: SELF_TRAINING_DEFAULTS.languageModel,
+  });
+  const plain = parse({ languageModel: false });
+  assert.ok(plain.success && plain.data.kind === 'finetune' && plain.data.semiSupervised?.languageModel === false);
   assert.ok(schemas.startTraining.safeParse({ kind: 'finetune' }).success, 'left out: plain fine-tuning');
   for (const bad of [
     { rounds: 0 },
@@ -22,6 +29,7 @@ test('semi-supervised settings: defaults filled in, out-of-range values refused'
     { threshold: -0.1 },
     { threshold: 1.01 },
     { pseudoWeight: 2 },
+    { languageModel: 'yes' },
     { extra: 1 },
   ]) {
     assert.equal(parse(bad).success, false, JSON.stringify(bad));

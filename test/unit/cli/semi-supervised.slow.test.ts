@@ -78,6 +78,7 @@ test('a semi-supervised job killed with SIGKILL resumes in its round and finishe
   assert.equal(job.state, 'done');
   assert.equal(job.modelId, result.model_id);
   assert.match(job.log, /resumed in round 2 at step 2/);
+  assert.match(job.log, /read with the language model/, 'the teacher reads with the language model by default');
   const model = JSON.parse(quire('models', dir, '--json').stdout).find((m: { id: number }) => m.id === result.model_id);
   assert.deepEqual(
     model.trainingSet.pseudoLabeled.map((r: { round: number }) => r.round),
@@ -85,4 +86,5 @@ test('a semi-supervised job killed with SIGKILL resumes in its round and finishe
   );
   assert.equal(JSON.parse(quire('ls', dir, '--json').stdout).counts.labeled, 8, 'machine readings never count as labels');
   assert.equal(quire('train', dir, '--rounds', '2').status, 2, '--rounds without --semi-supervised is refused');
+  assert.equal(quire('train', dir, '--no-lm').status, 2, '--no-lm without --semi-supervised is refused');
 });

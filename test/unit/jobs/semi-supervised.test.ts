@@ -15,7 +15,8 @@ await initBackend();
 
 const transcriptions = (project: Project) => project.db.prepare('SELECT id, line_id, text, source FROM transcriptions ORDER BY id').all();
 
-const request = (from: number, semiSupervised: FinetuneRequest['semiSupervised']): FinetuneRequest => ({
+type Semi = Omit<NonNullable<FinetuneRequest['semiSupervised']>, 'languageModel'> & { languageModel?: boolean };
+const request = (from: number, semi: Semi | undefined): FinetuneRequest => ({
   kind: 'finetune',
   from,
   freezeEncoder: false,
@@ -24,7 +25,7 @@ const request = (from: number, semiSupervised: FinetuneRequest['semiSupervised']
   seed: 1,
   threads: 1,
   checkpointEvery: 2,
-  semiSupervised,
+  semiSupervised: semi && { languageModel: false, ...semi },
 });
 
 test('pseudo-labels are recorded per round with the model version and never become transcriptions', async () => {
@@ -35,7 +36,8 @@ test('pseudo-labels are recorded per round with the model version and never beco
     const unlabeled = new Set(unlabeledLineIds(project, ['train']));
     // The bundled model reads these generated lines confidently, so readings pass the threshold.
     const base = ensureBaseModel(project);
-    const version = await startTraining(project, request(base.id, { rounds: 2, threshold: 0.5, pseudoWeight: 0.5 }));
+    // The teacher reads with the language model, as by default (the engine's test checks what that changes).
+    const version = await startTraining(project, request(base.id, { rounds: 2, threshold: 0.5, pseudoWeight: 0.5, languageModel: true }));
     assert.deepEqual(transcriptions(project), before, 'the transcriptions table is untouched');
     assert.deepEqual(labeledLines(project), labeledBefore);
     const set = version.trainingSet as {
@@ -65,10 +67,13 @@ test('pseudo-labels are recorded per round with the model version and never beco
       rounds: 2,
       threshold: 0.5,
       pseudoWeight: 0.5,
+      languageModel: true,
       stepsPerRound: 2,
       labeledAugmentation: 'strong',
     });
-    assert.equal(getJob(project, listJobs(project).at(-1)!.id).state, 'done');
+    const job = getJob(project, listJobs(project).at(-1)!.id);
+    assert.equal(job.state, 'done');
+    assert.match(job.log, /read with the language model/);
   } finally {
     project.close();
   }
@@ -83,7 +88,10 @@ test('job configs are checked by the API schema on start and on resume', async (
     );
     assert.equal(listJobs(project).length, 0, 'a refused config creates no job');
     await assert.rejects(
-      startTraining(project, { ...request(1, undefined), semiSupervised: { rounds: 0, threshold: 0.9, pseudoWeight: 0.5 } }),
+      startTraining(project, {
+        ...request(1, undefined),
+        semiSupervised: { rounds: 0, threshold: 0.9, pseudoWeight: 0.5, languageModel: false },
+      }),
       /semiSupervised\.rounds/,
     );
     // A stored config that was tampered with (or written by a newer Quire) is refused on resume.
