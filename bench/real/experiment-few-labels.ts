@@ -25,7 +25,7 @@ import { toLineTensor } from '../../main/ml/line-image.ts';
 import { Rng } from '../../main/ml/random.ts';
 import { HELD_OUT_FONTS, synthLine } from '../synth/handwriting.ts';
 import { corpusAt, spread } from './corpus.ts';
-import { runRow, ROWS, type Collection, type Row, type RunSettings } from './few-labels-rows.ts';
+import { runRow, ROWS, SEMI_DEFAULTS, type Collection, type Row, type RunSettings } from './few-labels-rows.ts';
 
 const DEFAULT_LEARNING_RATE = DEFAULT_LOOP_OPTIONS.learningRate;
 
@@ -43,6 +43,9 @@ const { values: a } = parseArgs({
     // Unlabeled lines used by SeqCLR and self-training (a random subset of the pool, for time).
     unlabeled: { type: 'string', default: '1000' },
     'test-lines': { type: 'string', default: '300' },
+    // The semi rows' rounds and threshold (few-labels-rows.ts SEMI_DEFAULTS).
+    'semi-rounds': { type: 'string', default: String(SEMI_DEFAULTS.semiRounds) },
+    'semi-threshold': { type: 'string', default: String(SEMI_DEFAULTS.semiThreshold) },
     seeds: { type: 'string', default: '3' },
     threads: { type: 'string', default: String(availableParallelism()) },
     out: { type: 'string' },
@@ -59,6 +62,8 @@ const settings: RunSettings = {
   unlabeled: quick ? 40 : Number(a.unlabeled),
   threads: Number(a.threads),
   learningRate: Number(a.lr),
+  semiRounds: Number(a['semi-rounds']),
+  semiThreshold: Number(a['semi-threshold']),
 };
 const testLines = quick ? 24 : Number(a['test-lines']);
 const seeds = quick ? 1 : Number(a.seeds);
@@ -111,6 +116,9 @@ const key = (c: string, r: Row, seed: number) => {
           ...settings,
           threads: undefined,
           learningRate: settings.learningRate === DEFAULT_LEARNING_RATE ? undefined : settings.learningRate,
+          // Likewise the semi rows' defaults, and they never touch another row's key.
+          semiRounds: r.includes('semi') && settings.semiRounds !== SEMI_DEFAULTS.semiRounds ? settings.semiRounds : undefined,
+          semiThreshold: r.includes('semi') && settings.semiThreshold !== SEMI_DEFAULTS.semiThreshold ? settings.semiThreshold : undefined,
         },
         testLines,
         c,
@@ -192,7 +200,8 @@ writeFileSync(
     `\`${command}\``,
     '',
     `Base model \`${a.base}\` (sha256 ${baseHash}…, line height ${height} px), backend ${backend.name}, ${settings.threads} threads. ` +
-      `${settings.labels} labeled lines per seed (chosen at random from the pool by the seed), ${settings.unlabeled} unlabeled lines for SeqCLR and self-training, ` +
+      `${settings.labels} labeled lines per seed (chosen at random from the pool by the seed), ${settings.unlabeled} unlabeled lines for SeqCLR and self-training ` +
+      `(${settings.semiRounds} rounds, threshold ${settings.semiThreshold}), ` +
       `${settings.steps} fine-tuning steps of 16 lines for every row that trains (SeqCLR adds ${settings.pretrainSteps} pretraining steps before them), ` +
       `${seeds} seed${seeds > 1 ? 's' : ''} (mean ± standard deviation). CER on the collection's test lines (never labeled, never read during training).`,
     '',

@@ -33,7 +33,14 @@ export interface RunSettings {
   threads: number;
   /** Peak learning rate of every row that trains (the training loop's default: 1e-3). */
   learningRate: number;
+  /** Self-training rounds of the semi rows, the first the teacher's on the labeled lines alone (default 2). */
+  semiRounds: number;
+  /** Least line confidence of a reading used as a target (default 0.85). */
+  semiThreshold: number;
 }
+
+/** The semi rows' settings as the third to sixth sittings ran them. */
+export const SEMI_DEFAULTS = { semiRounds: 2, semiThreshold: 0.85 } as const;
 
 export interface RowData {
   labeled: Sample[];
@@ -85,7 +92,7 @@ async function seqclr(model: Recognizer, data: RowData, s: RunSettings, seed: nu
 // Student). The first sitting's variant (three rounds, the first reading done by the base
 // model, pseudo-labeled lines not augmented) is in docs/results/few-labels.md.
 async function semi(model: Recognizer, codec: Codec, data: RowData, s: RunSettings, seed: number, decoding?: Decoding): Promise<number[]> {
-  const rounds = 2;
+  const rounds = s.semiRounds;
   const result = await selfTrain(
     model,
     codec,
@@ -96,7 +103,7 @@ async function semi(model: Recognizer, codec: Codec, data: RowData, s: RunSettin
       pseudoAugmentation: 'strong',
       // Chosen on the pool lines (never the test lines): the base model's readings at 0.9 are
       // 4-10 % of the lines, at 0.85 19-34 % with 13-15 % CER (docs/results/few-labels.md).
-      threshold: 0.85,
+      threshold: s.semiThreshold,
       stepsPerRound: Math.round(s.steps / rounds),
       decoding,
       checkpointEvery: 0,
