@@ -20,6 +20,15 @@ function rowCrossings(polygon: Point[], y: number): number[] {
 
 /** Area IoU of two simple polygons, by rasterising both on a grid over their union's box (cell centres tested as contains() does). */
 export function polygonIoU(a: Point[], b: Point[], cells = 160): number {
+  return polygonOverlap(a, b, cells).iou;
+}
+
+/**
+ * How two simple polygons overlap, by rasterising both on a grid over their union's box
+ * (cell centres tested as contains() does): their IoU, and the share of `a`'s own area
+ * inside `b` (1 when a lies wholly within b, however small a is).
+ */
+export function polygonOverlap(a: Point[], b: Point[], cells = 160): { iou: number; insideB: number } {
   const xs = [...a, ...b].map((p) => p[0]);
   const ys = [...a, ...b].map((p) => p[1]);
   const x0 = Math.min(...xs);
@@ -29,6 +38,7 @@ export function polygonIoU(a: Point[], b: Point[], cells = 160): number {
   const step = Math.max((xEnd - x0) / cells, (yEnd - y0) / cells, 1e-9);
   let both = 0;
   let either = 0;
+  let inAll = 0;
   for (let y = y0 + step / 2; y < yEnd; y += step) {
     const ca = rowCrossings(a, y);
     const cb = rowCrossings(b, y);
@@ -42,9 +52,10 @@ export function polygonIoU(a: Point[], b: Point[], cells = 160): number {
       const inB = (cb.length - ib) % 2 === 1;
       if (inA && inB) both++;
       if (inA || inB) either++;
+      if (inA) inAll++;
     }
   }
-  return either ? both / either : 0;
+  return { iou: either ? both / either : 0, insideB: inAll ? both / inAll : 0 };
 }
 
 export interface LineMatch {

@@ -1,7 +1,7 @@
 // Segmentation of a project's pages, or of one region of a page: runs a segmenter (the
 // bundled model unless another is given; see segmenters.ts) on the page's grayscale copy
 // and replaces the lines, except that a line carrying a human transcription is never
-// removed: it stays, and new lines overlapping it are dropped. A model's regions are
+// removed: it stays, and new lines that are it or a piece of it are dropped. A model's regions are
 // written too; page-level region bookkeeping is in segment-regions.ts.
 import type { SegmentReport } from '../../shared/api.ts';
 import { transaction } from '../db/execute.ts';
@@ -14,7 +14,7 @@ import { readingOrder, type Placed } from './reading-order.ts';
 import { insertLines } from '../import/insert-lines.ts';
 import { grayPage } from '../project/line-images.ts';
 import type { Project } from '../project/project.ts';
-import { polygonIoU } from './line-metrics.ts';
+import { polygonOverlap } from './line-metrics.ts';
 import { resolveSegmenter, type Segmenter } from './segmenters.ts';
 import type { FoundLayout } from './found-layout.ts';
 import { orderLinesByRegion, regionHolding, regionPolygon } from './regions.ts';
@@ -22,6 +22,25 @@ import { placeRegions } from './segment-regions.ts';
 
 /** Overlap above which a new line is taken to be the same as a kept labeled one. */
 const SAME_LINE_IOU = 0.3;
+/**
+ * Share of a new line's own area inside a kept labeled line above which it is taken to be a
+ * piece of it: a segmenter that finds a transcribed line in two or three pieces (or a word of
+ * it) gives pieces whose IoU with the whole is small, and each would come back as a
+ * duplicate, overlapping line, read twice and exported twice.
+ */
+const PIECE_OF_LINE = 0.5;
+
+/** Whether a found line is a kept line again, or a piece of one. */
+function repeatsKeptLine(polygon: Point[], kept: ExistingLine[]): boolean {
+  const box = boundingBox(polygon);
+  return kept.some((k) => {
+    const b = boundingBox(k.polygon);
+    // Lines whose boxes do not meet share nothing (and most pairs on a page are such).
+    if (box.x >= b.x + b.w || b.x >= box.x + box.w || box.y >= b.y + b.h || b.y >= box.y + box.h) return false;
+    const { iou, insideB } = polygonOverlap(polygon, k.polygon);
+    return iou >= SAME_LINE_IOU || insideB >= PIECE_OF_LINE;
+  });
+}
 
 export interface SegmentOptions {
   onProgress?: (done: number, total: number) => void;
@@ -68,7 +87,7 @@ function replaceLines(
 ) {
   const kept = existing.filter((l) => l.labeled);
   const drop = existing.filter((l) => !l.labeled);
-  const fresh = found.filter((n) => kept.every((k) => polygonIoU(n.polygon, k.polygon) < SAME_LINE_IOU));
+  const fresh = found.filter((n) => !repeatsKeptLine(n.polygon, kept));
   // New lines first, old ones archived after: SQLite hands out the highest freed id again, and
   // a new line under a replaced one's id would look to the undo history like that line changed.
   const ids = insertLines(

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { createService } from '../../../main/api/service.ts';
 import { segmentPages } from '../../../main/layout/segment-pages.ts';
+import { polygonOverlap } from '../../../main/layout/line-metrics.ts';
 import { resolveSegmenter } from '../../../main/layout/segmenters.ts';
 import { writeSynthPage } from '../../helpers/images.ts';
 import { newProject, tempDir } from '../../helpers/project.ts';
@@ -54,6 +55,49 @@ for (const segmenter of ['bundled', 'classical'] as const) {
     project.close();
   });
 }
+
+test('a found line that is a piece of a transcribed line is dropped, a line beside it is added', async () => {
+  const { project, api, pageId } = await projectWithPage();
+  await api.segmentPages({ pageIds: [pageId] });
+  const before = (await api.getPage({ pageId })).lines;
+  const labeled = before[1];
+  await api.saveTranscription({ lineId: labeled.id, text: 'the whole line' });
+  const { x, y, w, h } = labeled.box;
+  const rect = (x0: number, y0: number, x1: number, y1: number): Array<[number, number]> => [
+    [x0, y0],
+    [x1, y0],
+    [x1, y1],
+    [x0, y1],
+  ];
+  const base = (x0: number, x1: number, yb: number): Array<[number, number]> => [
+    [x0, yb],
+    [x1, yb],
+  ];
+  // A segmenter (as a model trained on other conventions might) that finds the transcribed
+  // line in three pieces, one word of it, and a new note in the margin beside it.
+  const third = w / 3;
+  const pieces = [0, 1, 2].map((i) => ({
+    polygon: rect(x + i * third, y, x + (i + 1) * third, y + h),
+    baseline: base(x + i * third, x + (i + 1) * third, y + 0.8 * h),
+    region: null,
+  }));
+  const word = { polygon: rect(x + 5, y + 2, x + 45, y + h - 2), baseline: base(x + 5, x + 45, y + 0.8 * h), region: null };
+  const note = { polygon: rect(x + w + 20, y, x + w + 120, y + h), baseline: base(x + w + 20, x + w + 120, y + 0.8 * h), region: null };
+  for (const piece of [...pieces, word]) {
+    const { iou } = polygonOverlap(piece.polygon, labeled.polygon);
+    assert.ok(iou < 0.35, `a piece's IoU with the whole is small (${iou.toFixed(2)}): IoU alone would keep it`);
+  }
+  const report = await segmentPages(project, [pageId], {
+    segmenter: { name: 'pieces', segment: async () => ({ lines: [...pieces, word, note], regions: [], ordered: false }) },
+  });
+  assert.equal(report.keptLabeled, 1);
+  assert.equal(report.added, 1, 'only the note is new');
+  const after = (await api.getPage({ pageId })).lines;
+  assert.equal(after.length, 2);
+  assert.equal(after.find((l) => l.id === labeled.id)?.text, 'the whole line');
+  assert.deepEqual(after.find((l) => l.id !== labeled.id)?.polygon, note.polygon);
+  project.close();
+});
 
 test('editing a line shape keeps the old one in the history and refuses points off the page', async () => {
   const { project, api, pageId } = await projectWithPage();
