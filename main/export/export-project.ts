@@ -12,6 +12,7 @@ import { pagesWithDocuments } from '../db/exports.ts';
 import type { Project } from '../project/project.ts';
 import { writeFileAtomic } from '../fs/atomic.ts';
 import { pageLayout } from './page-layout.ts';
+import { grayPage } from '../project/line-images.ts';
 import { safeFileName, type ExportFormat } from '../../shared/export-formats.ts';
 
 export interface ExportOptions {
@@ -49,12 +50,14 @@ export async function exportProject(project: Project, o: ExportOptions): Promise
   const texts = new Map<string, string[]>();
   for (const p of pages) {
     const stem = p.pages > 1 ? `${safeName(p.document)}_p${p.page_index + 1}` : safeName(p.document);
-    const layout = pageLayout(project, p.id, `${stem}.png`, o.modelId);
+    // The page's copy keeps the stored file's format (a JPEG scan stays a JPEG).
+    const imageName = stem + project.images.pageExtension(p.image_hash);
+    const layout = pageLayout(project, p.id, imageName, o.modelId);
     const lines = layout.regions.flatMap((r) => r.lines);
     switch (o.format) {
       case 'page':
       case 'alto':
-        write(`${stem}.png`, project.images.read(p.image_hash, 'page'));
+        write(imageName, project.images.read(p.image_hash, 'page'));
         write(`${stem}.xml`, o.format === 'page' ? writePage(layout) : writeAlto(layout));
         break;
       case 'text': {
@@ -85,16 +88,21 @@ export async function exportProject(project: Project, o: ExportOptions): Promise
 async function cropLine(project: Project, imageHash: string, polygon: Point[]): Promise<Buffer> {
   const xs = polygon.map((p) => p[0]);
   const ys = polygon.map((p) => p[1]);
-  const meta = await sharp(project.images.path(imageHash, 'gray')).metadata();
+  // One decoded page serves all its lines (line-images.ts keeps the last pages decoded).
+  const { data, info } = await grayPage(project, imageHash);
+  const meta = { width: info.width, height: info.height };
   const left = Math.max(0, Math.floor(Math.min(...xs)));
   const top = Math.max(0, Math.floor(Math.min(...ys)));
-  const width = Math.max(1, Math.min(meta.width!, Math.ceil(Math.max(...xs))) - left);
-  const height = Math.max(1, Math.min(meta.height!, Math.ceil(Math.max(...ys))) - top);
+  const width = Math.max(1, Math.min(meta.width, Math.ceil(Math.max(...xs))) - left);
+  const height = Math.max(1, Math.min(meta.height, Math.ceil(Math.max(...ys))) - top);
   const points = polygon.map(([x, y]) => `${x - left},${y - top}`).join(' ');
   const mask = Buffer.from(
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}"><polygon points="${points}" fill="#fff"/></svg>`,
   );
-  const crop = await sharp(project.images.path(imageHash, 'gray')).extract({ left, top, width, height }).toBuffer();
+  const crop = await sharp(data, { raw: { width: info.width, height: info.height, channels: 1 } })
+    .extract({ left, top, width, height })
+    .png()
+    .toBuffer();
   // White background, the crop shown only inside the polygon.
   const masked = await sharp(crop)
     .composite([{ input: mask, blend: 'dest-in' }])

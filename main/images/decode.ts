@@ -1,7 +1,15 @@
 // Decodes scans with sharp into normalised page images: EXIF orientation applied, CMYK and
 // 16-bit converted to 8-bit sRGB (or gray), every page of a multi-page TIFF separately.
-// Each page yields a lossless PNG, an 8-bit grayscale PNG for recognition, and a thumbnail.
+// Each page yields its page image, a thumbnail and, unless the page image is a JPEG kept
+// as it came, an 8-bit grayscale PNG for recognition.
+//
+// A JPEG scan that needs no conversion (one page, 8-bit sRGB or gray, upright) is stored as
+// its own bytes: as lossless PNG a 1.6 MB JPEG of 14 megapixels became 17.5 MB, plus a
+// 7.7 MB gray copy, fifteen times the archive's size on the archivist's disk. Its gray pixels
+// are derived from it when needed (openGray), by the same operations an import would run.
+// Anything else (TIFF, PNG, CMYK or 16-bit, EXIF-turned) becomes a lossless PNG as before.
 import sharp from 'sharp';
+import type { ImageStore } from '../store/image-store.ts';
 
 export const IMAGE_EXTENSIONS = ['.tif', '.tiff', '.jpg', '.jpeg', '.png'] as const;
 /** Refuse images over this many pixels (a 600 dpi A2 scan is about 100 MP). */
@@ -13,8 +21,10 @@ export interface DecodedPage {
   width: number;
   height: number;
   dpi: number | null;
-  png: Buffer;
-  gray: Buffer;
+  /** The page image: the file's own JPEG bytes where it needs no conversion, else a lossless PNG. */
+  image: Buffer;
+  /** The grayscale copy recognition reads; absent beside a kept JPEG (openGray derives it). */
+  gray?: Buffer;
   thumb: Buffer;
 }
 
@@ -78,15 +88,12 @@ export async function* decodePageStream(
 ): AsyncGenerator<DecodedPage, void, void> {
   const pixelLimit = o.pixelLimit ?? DEFAULT_PIXEL_LIMIT;
   // A caller that looked at the file already (page count, EXIF grid) passes what it found.
-  const { meta, pages } = known ?? (await imageInfo(file, bytes, o));
+  const { meta, pages, orientation } = known ?? (await imageInfo(file, bytes, o));
+  const keep = keepsOriginal(meta, pages, orientation);
   for (let index = 0; index < pages; index++) {
     try {
       const base = () => sharp(bytes, { page: index, limitInputPixels: pixelLimit, failOn: 'error' }).rotate();
-      const page = await base()
-        .toColourspace(meta.channels === 1 || meta.space === 'b-w' ? 'b-w' : 'srgb')
-        .png()
-        .toBuffer({ resolveWithObject: true });
-      const gray = await base().grayscale().toColourspace('b-w').png().toBuffer();
+      // The thumbnail decodes the whole file, so a damaged JPEG kept as it came still fails here.
       const thumb = await base()
         .resize(THUMB_SIZE, THUMB_SIZE, { fit: 'inside' })
         .flatten({ background: '#ffffff' })
@@ -94,12 +101,42 @@ export async function* decodePageStream(
         .jpeg({ quality: 80 })
         .toBuffer();
       const dpi = meta.density && meta.density > 1 ? meta.density : null;
-      yield { index, width: page.info.width, height: page.info.height, dpi, png: page.data, gray, thumb };
+      if (keep) {
+        yield { index, width: meta.width!, height: meta.height!, dpi, image: bytes, thumb };
+        continue;
+      }
+      const page = await base()
+        .toColourspace(meta.channels === 1 || meta.space === 'b-w' ? 'b-w' : 'srgb')
+        .png()
+        .toBuffer({ resolveWithObject: true });
+      const gray = await toGray(base()).png().toBuffer();
+      yield { index, width: page.info.width, height: page.info.height, dpi, image: page.data, gray, thumb };
     } catch (error) {
       // Pages after the first may be larger than the first (sharp checks each against the limit).
       throw new ImageError(`${file}: page ${index + 1} could not be decoded (${(error as Error).message})`);
     }
   }
+}
+
+/** Whether a file is stored as it came: a one-page, upright, 8-bit sRGB or gray JPEG. */
+function keepsOriginal(meta: sharp.Metadata, pages: number, orientation: number): boolean {
+  return (
+    meta.format === 'jpeg' &&
+    pages === 1 &&
+    orientation === 1 &&
+    meta.depth === 'uchar' &&
+    (meta.space === 'srgb' || meta.space === 'b-w') &&
+    (meta.channels === 1 || meta.channels === 3)
+  );
+}
+
+/** The operations that make a page's gray pixels, the same at import and when derived later. */
+const toGray = (image: sharp.Sharp) => image.grayscale().toColourspace('b-w');
+
+/** A page's gray pixels: its gray copy, or derived from the page where none was kept (a JPEG kept as it came). */
+export function openGray(images: ImageStore, hash: string): sharp.Sharp {
+  if (images.has(hash, 'gray')) return sharp(images.path(hash, 'gray'), { limitInputPixels: false });
+  return toGray(sharp(images.path(hash, 'page'), { limitInputPixels: false }).rotate());
 }
 
 /** All pages at once, for single-page images (line images, a PAGE/ALTO file's page). */

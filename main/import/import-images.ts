@@ -94,7 +94,7 @@ async function importScan(
   const added: string[] = [];
   try {
     for await (const p of decodePageStream(file, bytes, o, info)) {
-      const stored = project.images.add(p.png, { gray: p.gray, thumb: p.thumb });
+      const stored = project.images.add(p.image, { gray: p.gray, thumb: p.thumb });
       if (stored.created) added.push(stored.hash);
       pages.push({ imageHash: stored.hash, width: p.width, height: p.height, dpi: p.dpi });
       progress(pages.length, count);

@@ -90,7 +90,7 @@ export async function importLayoutFile(project: Project, xmlFile: string, o: Lay
     basename(imageFile),
   );
   if (mapping.note) warnings.push(mapping.note);
-  const stored = project.images.add(decoded.png, { gray: decoded.gray, thumb: decoded.thumb });
+  const stored = project.images.add(decoded.image, { gray: decoded.gray, thumb: decoded.thumb });
   const hash = stored.hash;
   // The default split follows the page image's content and the line's id, not the path
   // the file was given with, so importing from another folder gives the same split.

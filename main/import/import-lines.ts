@@ -60,7 +60,7 @@ export async function importLineFolder(
       continue;
     }
     try {
-      const hash = project.images.put(page.png, { gray: page.gray, thumb: page.thumb });
+      const hash = project.images.put(page.image, { gray: page.gray, thumb: page.thumb });
       const before = lineImageInDocument(db, documentId, hash);
       if (before) {
         report.duplicates.push({ file, reason: `same pixels as line ${before.name ?? '(unnamed)'}, already in this folder's document` });

@@ -7,6 +7,7 @@ import sharp from 'sharp';
 import type { GrayImage } from '../ml/line-image.ts';
 import type { Point } from '../io/layout.ts';
 import { cutLine } from '../images/line-straighten.ts';
+import { openGray } from '../images/decode.ts';
 import { lineCropSource, lines } from '../db/lines.ts';
 import { step, type Program } from '../db/ops.ts';
 import { folderStore, type PageSource, type ProjectStore } from './project-store.ts';
@@ -26,11 +27,7 @@ export function grayPage(project: PageSource, hash: string): Promise<{ data: Buf
   const key = `${project.root}:${hash}`;
   let page = decoded.get(key);
   if (page) decoded.delete(key);
-  else
-    page = sharp(project.images.path(hash, 'gray'), { limitInputPixels: false })
-      .extractChannel(0)
-      .raw()
-      .toBuffer({ resolveWithObject: true });
+  else page = openGray(project.images, hash).extractChannel(0).raw().toBuffer({ resolveWithObject: true });
   decoded.set(key, page);
   page.catch(() => decoded.delete(key));
   while (decoded.size > CACHED_PAGES) decoded.delete(decoded.keys().next().value!);

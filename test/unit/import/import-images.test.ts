@@ -1,9 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, writeFileSync, mkdirSync } from 'node:fs';
+import { readdirSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { importFiles, importLineFolder } from '../../../main/import/import-images.ts';
+import { openGray } from '../../../main/images/decode.ts';
 import { cmykJpeg, jpeg, multiPageTiff, png, png16, rotatedJpeg } from '../../helpers/images.ts';
 import { newProject, tempDir } from '../../helpers/project.ts';
 
@@ -30,13 +31,51 @@ test('imports JPEG, PNG and every page of a multi-page TIFF, with grayscale copi
   );
   const pages = project.db.prepare('SELECT image_hash FROM pages ORDER BY id').all() as Array<{ image_hash: string }>;
   assert.equal(pages.length, 5);
-  for (const { image_hash } of pages) {
-    for (const v of ['page', 'gray', 'thumb'] as const) assert.ok(project.images.has(image_hash, v), `${v} of ${image_hash}`);
-    const gray = await sharp(project.images.read(image_hash, 'gray')).metadata();
+  for (const [i, { image_hash }] of pages.entries()) {
+    // The JPEG is kept as it came (its gray pixels are derived from it); the others get a gray copy.
+    const variants = i === 0 ? (['page', 'thumb'] as const) : (['page', 'gray', 'thumb'] as const);
+    for (const v of variants) assert.ok(project.images.has(image_hash, v), `${v} of ${image_hash}`);
+    const gray =
+      i === 0
+        ? (await openGray(project.images, image_hash).raw().toBuffer({ resolveWithObject: true })).info
+        : await sharp(project.images.read(image_hash, 'gray')).metadata();
     assert.equal(gray.channels, 1);
   }
   // The three TIFF pages differ, so they are three different files.
   assert.equal(new Set(pages.map((p) => p.image_hash)).size, 5);
+});
+
+test('a JPEG scan is stored as it came, not as a PNG many times its size; its gray pixels are those a gray copy would hold', async () => {
+  const project = newProject();
+  const dir = tempDir();
+  // A noisy scan-like image: flat colours would flatter PNG.
+  const noise = { type: 'gaussian', mean: 128, sigma: 40 } as const;
+  const data = await sharp({ create: { width: 900, height: 600, channels: 3, background: '#808080', noise } })
+    .raw()
+    .toBuffer();
+  const bytes = await sharp(data, { raw: { width: 900, height: 600, channels: 3 } })
+    .jpeg({ quality: 85 })
+    .toBuffer();
+  const report = await importFiles(project, [write(dir, 'scan.jpg', bytes)]);
+  assert.deepEqual(report.failed, []);
+  const { image_hash, width, height } = project.db.prepare('SELECT image_hash, width, height FROM pages').get() as {
+    image_hash: string;
+    width: number;
+    height: number;
+  };
+  assert.deepEqual([width, height], [900, 600]);
+  assert.ok(project.images.read(image_hash, 'page').equals(bytes), 'the page file is the scan, byte for byte');
+  assert.equal(project.images.pageExtension(image_hash), '.jpg');
+  assert.equal(project.images.has(image_hash, 'gray'), false, 'no gray copy beside it');
+  // What an import of old (a gray PNG) would have held, pixel for pixel.
+  const expected = await sharp(bytes).rotate().grayscale().toColourspace('b-w').raw().toBuffer();
+  const derived = await openGray(project.images, image_hash).raw().toBuffer();
+  assert.ok(derived.equals(expected));
+  const stored = storedFiles(project.images.root).map((f) => statSync(join(project.images.root, String(f))).size);
+  assert.ok(stored.reduce((a, b) => a + b, 0) < 1.2 * bytes.length, `stored ${stored.join(' + ')} bytes for a ${bytes.length}-byte scan`);
+  project.images.remove(image_hash);
+  assert.deepEqual(storedFiles(project.images.root), [], 'removing the page removes the JPEG');
+  project.close();
 });
 
 test('16-bit and CMYK scans become 8-bit images; EXIF orientation is applied', async () => {

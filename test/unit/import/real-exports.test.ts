@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import sharp from 'sharp';
 import { importFiles, importLineFolder } from '../../../main/import/import-images.ts';
+import { openGray } from '../../../main/images/decode.ts';
 import { exportProject } from '../../../main/export/export-project.ts';
 import { orient } from '../../../main/import/page-grid.ts';
 import { Project } from '../../../main/project/project.ts';
@@ -140,7 +141,7 @@ test('item 13: a JPEG with EXIF orientation 6 whose XML describes the stored gri
   assert.deepEqual([row.width, row.height], [200, 300]);
   assert.deepEqual([row.w, row.h], [block.h, block.w], 'the box is turned, not stretched');
   // (stats() would ignore extract(): crop to a buffer first.)
-  const cut = await sharp(project.images.read(String(row.hash), 'gray'))
+  const cut = await openGray(project.images, String(row.hash))
     .extract({ left: Number(row.x) + 3, top: Number(row.y) + 3, width: Number(row.w) - 6, height: Number(row.h) - 6 })
     .png()
     .toBuffer();
