@@ -3,6 +3,7 @@
 // (413, never a reset), expires and cleans staged batches, and keeps its static root.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { request } from 'node:http';
 import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -98,6 +99,31 @@ test("item 3: one server's token opens nothing on another server", async () => {
   assert.equal(r.status, 401);
 });
 
+/**
+ * An upload of `chunks` MiB from another process, so that the client's buffers do not
+ * count against the server's memory below. Resolves with the status and body.
+ */
+function uploadFromChild(server: BrowserServer, path: string, chunks: number): Promise<{ status: number; body: string }> {
+  const client = `
+    const req = require('node:http').request({ host: '127.0.0.1', port: ${server.port}, path: ${JSON.stringify(path)},
+      method: 'POST', headers: { 'x-quire-token': ${JSON.stringify(server.token)} } }, (res) => {
+      let body = '';
+      res.on('data', (c) => (body += c));
+      res.on('end', () => process.stdout.write(JSON.stringify({ status: res.statusCode, body })));
+    });
+    const chunk = Buffer.alloc(1 << 20, 7);
+    let left = ${chunks};
+    const pump = () => { while (left-- > 0) if (!req.write(chunk)) return void req.once('drain', pump); req.end(); };
+    pump();`;
+  return new Promise((ok, fail) => {
+    const child = spawn(process.execPath, ['-e', client], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (c) => (out += c));
+    child.on('error', fail);
+    child.on('exit', (code) => (code === 0 ? ok(JSON.parse(out)) : fail(new Error(`upload client exited with ${code}`))));
+  });
+}
+
 test('item 4: a 150 MB upload is streamed to disk: live memory stays small', async () => {
   setFlagsFromString('--expose-gc');
   const gc = runInNewContext('gc') as () => void;
@@ -109,16 +135,22 @@ test('item 4: a 150 MB upload is streamed to disk: live memory stays small', asy
   const base = live();
   let peak = base;
   let samples = 0;
+  // A forced collection takes tens of milliseconds with this heap: every 20 ms they were most
+  // of the upload's time (143 s on an idle machine, past the server's 300 s request timeout
+  // under load). A buffered upload would hold its 150 MB to the end, so every 100 ms sees it.
   const timer = setInterval(() => {
     samples++;
     peak = Math.max(peak, live());
-  }, 20);
-  const r = await raw(app.server, { path: '/upload?name=big.tif&batch=bigbatch01', method: 'POST', chunks: 150 });
+  }, 100);
+  const r = await uploadFromChild(app.server, '/upload?name=big.tif&batch=bigbatch01', 150);
   clearInterval(timer);
   assert.equal(r.status, 200, r.body);
   console.log(`# item 4: 150 MB upload, peak live buffers +${((peak - base) / 1e6).toFixed(1)} MB over ${samples} samples`);
   assert.ok(samples >= 5, 'memory was sampled during the upload');
-  assert.ok(peak - base < 40e6, `live buffers grew by ${((peak - base) / 1e6).toFixed(1)} MB`);
+  // Buffers freed but not yet returned make the peak noisy (2-47 MB measured for 150 MB, and
+  // 9-19 MB for 450 MB: it does not grow with the upload); a server that buffered the body
+  // would hold all 150 MB.
+  assert.ok(peak - base < 75e6, `live buffers grew by ${((peak - base) / 1e6).toFixed(1)} MB`);
 });
 
 test('item 4: an upload over the cap gets 413 and leaves no staged file', async () => {
