@@ -7,13 +7,18 @@
 //
 //   npx tsx bench/seg-polygon-analysis.ts --dev 4 --train-pages-per-collection 80 \
 //     --cache /tmp/seg-maps.bin --analyse --variant '{}' --variant '{"lineThreshold":0.3}'
+//
+// A copy of each page `--ink-size` pixels on its longer side is kept beside the maps, for
+// variants that draw polygons from the ink ('{"inkPolygons":true}', seg-ink-polygon.ts);
+// a variant's inkSize other than that is not honoured here (the bench's runs honour it).
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { deserialize, serialize } from 'node:v8';
 import { parseArgs } from 'node:util';
 import type { Point } from '../main/io/layout.ts';
 import { lineSpacing, scoreBaselines } from '../main/layout/baseline-metrics.ts';
-import { matchPairs } from '../main/layout/line-metrics.ts';
-import { layoutFromMaps, predictMaps } from '../main/layout/seg-infer.ts';
+import { matchPairs, polygonIoU } from '../main/layout/line-metrics.ts';
+import { DEFAULT_POLYGON, layoutFromMaps, predictMaps, shrinkTo } from '../main/layout/seg-infer.ts';
+import type { GrayImage } from '../main/ml/line-image.ts';
 import type { SegMaps } from '../main/layout/seg-post.ts';
 import { loadPage } from './seg/real-pages.ts';
 import { pageSets } from './seg-tuning-sets.ts';
@@ -32,6 +37,7 @@ const { values } = parseArgs({
     analyse: { type: 'boolean', default: false },
     // Only the pages of collections whose name holds this (e.g. to look at one collection).
     only: { type: 'string', default: '' },
+    'ink-size': { type: 'string', default: String(DEFAULT_POLYGON.inkSize) },
   },
 });
 
@@ -42,11 +48,13 @@ interface StoredPage {
   width: number;
   height: number;
   maps: SegMaps;
+  /** The page scaled to --ink-size on its longer side. */
+  ink: GrayImage;
   truth: Array<{ polygon: Point[]; baseline: Point[] | null }>;
 }
 
 async function pages(): Promise<StoredPage[]> {
-  const key = `2|${values.model}|${values.tuning ?? `${values.dev}|${values['train-pages-per-collection']}`}`;
+  const key = `3|${values.model}|${values['ink-size']}|${values.tuning ?? `${values.dev}|${values['train-pages-per-collection']}`}`;
   if (values.cache && existsSync(values.cache)) {
     const stored = deserialize(readFileSync(values.cache)) as { key: string; pages: StoredPage[] };
     if (stored.key === key) return stored.pages;
@@ -64,7 +72,16 @@ async function pages(): Promise<StoredPage[]> {
       const page = await loadPage(entry);
       if (!page) continue;
       const { width, height } = page.image;
-      out.push({ collection, image: entry.image, width, height, maps: predictMaps(model, page.image), truth: page.lines });
+      const maps = predictMaps(model, page.image);
+      out.push({
+        collection,
+        image: entry.image,
+        width,
+        height,
+        maps,
+        ink: shrinkTo(page.image, Number(values['ink-size'])),
+        truth: page.lines,
+      });
       process.stderr.write('.');
     }
   }
@@ -84,9 +101,11 @@ for (const variant of values.variant ?? ['{}']) {
   const nearMisses: PairGeometry[] = [];
   const counts = { split: 0, mergedSideBySide: 0, mergedAcross: 0, unmatchedTruth: 0, unmatchedFound: 0, foundNoTruth: 0 };
   const losses = emptyLossCounts();
+  // Unmatched true lines by cause and by their best IoU with any found line (taken by another or not).
+  const nearest: Record<string, number[]> = {};
   for (const page of stored) {
     const t0 = performance.now();
-    const lines = layoutFromMaps(page.maps, page.width, page.height, post).lines;
+    const lines = layoutFromMaps(page.maps, page.width, page.height, post, page.ink).lines;
     const ms = performance.now() - t0;
     const found = lines.map((l) => l.polygon);
     const truth = page.truth.map((l) => l.polygon);
@@ -120,7 +139,12 @@ for (const variant of values.variant ?? ['{}']) {
     counts.mergedSideBySide += sm.mergedSideBySide;
     counts.mergedAcross += sm.mergedAcross;
     counts.foundNoTruth += sm.foundNoTruth;
-    lossCategories(lines, page.truth, pairs, losses);
+    const causes = lossCategories(lines, page.truth, pairs, losses);
+    for (const [t, cause] of causes) {
+      const best = Math.max(0, ...found.map((f) => polygonIoU(f, truth[t], 60)));
+      const bins = (nearest[cause] ??= [0, 0, 0, 0]);
+      bins[best >= 0.5 ? 0 : best >= 0.3 ? 1 : best >= 0.1 ? 2 : 3]++;
+    }
     counts.unmatchedTruth += truth.length - pairs.length;
     counts.unmatchedFound += found.length - pairs.length;
   }
@@ -139,6 +163,9 @@ for (const variant of values.variant ?? ['{}']) {
     `true lines split into ≥ 2 found pieces: ${counts.split}; found lines spanning ≥ 2 true lines side by side: ${counts.mergedSideBySide}, one above the other: ${counts.mergedAcross}`,
   );
   console.log(`\nunmatched lines by cause: ${JSON.stringify(losses)}`);
+  console.log('\nunmatched true lines by cause and best IoU with any found line (≥ 0.5 taken by another / 0.3–0.5 / 0.1–0.3 / < 0.1):');
+  for (const [cause, bins] of Object.entries(nearest))
+    console.log(`  ${cause.padEnd(16)} ${bins.map((n) => String(n).padStart(5)).join(' ')}`);
   for (const [name, list] of [
     ['matched (IoU ≥ 0.5)', geometry],
     ['near misses (IoU 0.3–0.5)', nearMisses],

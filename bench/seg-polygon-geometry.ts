@@ -210,7 +210,7 @@ export const emptyLossCounts = (): LossCounts => ({
 });
 
 /**
- * Why each unmatched line of a page is unmatched. A true line with no found baseline along
+ * Why each unmatched line of a page is unmatched (returned for each unmatched true line, by index, and counted into `into`). A true line with no found baseline along
  * it is missed, with two or more split, lying along a found baseline that also carries
  * another true line (or inside a found polygon spanning two) merged; otherwise its one found
  * line has the wrong shape: the ends when the columns the two share are the smaller part of
@@ -224,7 +224,7 @@ export function lossCategories(
   truth: Array<{ polygon: Point[]; baseline: Point[] | null }>,
   pairs: Array<{ f: number; t: number }>,
   into: LossCounts,
-): void {
+): Map<number, keyof LossCounts> {
   const spacing = lineSpacing(truth.flatMap((t) => (t.baseline && t.baseline.length > 1 ? [t.baseline] : [])));
   const matchedT = new Set(pairs.map((p) => p.t));
   const matchedF = new Set(pairs.map((p) => p.f));
@@ -242,6 +242,7 @@ export function lossCategories(
   });
   const spans = found.map((f) => middles.filter((m) => m && contains(f.polygon, m[0], m[1])).length);
   const fate = new Map<number, keyof LossCounts>();
+  const causes = new Map<number, keyof LossCounts>();
   truth.forEach((t, ti) => {
     if (matchedT.has(ti)) return;
     const list = alongs[ti];
@@ -272,6 +273,7 @@ export function lossCategories(
       }
     }
     into[cause]++;
+    causes.set(ti, cause);
   });
   const box = (p: Point[]) => [...xRange(p), Math.min(...p.map((q) => q[1])), Math.max(...p.map((q) => q[1]))];
   const all = box(truth.flatMap((t) => t.polygon));
@@ -300,4 +302,5 @@ export function lossCategories(
     else if (near(-1) && near(1)) into.foundNoTruthBetween++;
     else into.foundNoTruthOther++;
   });
+  return causes;
 }

@@ -59,3 +59,35 @@ export function splitAtGaps(points: Point[], present: (x: number, y: number) => 
   pieces.push(between(points, start, points[points.length - 1][0]));
   return pieces;
 }
+
+/**
+ * Ramer–Douglas–Peucker: the polyline with every inner point dropped that lies within
+ * `tolerance` of the straight segment replacing it; the ends are kept.
+ */
+export function simplifyPolyline(points: Point[], tolerance: number): Point[] {
+  if (points.length <= 2 || tolerance <= 0) return points;
+  const keep = new Uint8Array(points.length);
+  keep[0] = keep[points.length - 1] = 1;
+  const stack: Array<[number, number]> = [[0, points.length - 1]];
+  while (stack.length) {
+    const [a, b] = stack.pop()!;
+    const [ax, ay] = points[a];
+    const [bx, by] = points[b];
+    const length = Math.hypot(bx - ax, by - ay);
+    let worst = -1;
+    let at = -1;
+    for (let i = a + 1; i < b; i++) {
+      const [px, py] = points[i];
+      const d = length > 0 ? Math.abs((bx - ax) * (ay - py) - (ax - px) * (by - ay)) / length : Math.hypot(px - ax, py - ay);
+      if (d > worst) {
+        worst = d;
+        at = i;
+      }
+    }
+    if (worst > tolerance) {
+      keep[at] = 1;
+      stack.push([a, at], [at, b]);
+    }
+  }
+  return points.filter((_, i) => keep[i]);
+}

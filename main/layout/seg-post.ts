@@ -287,7 +287,11 @@ function spacing(lines: Point[][]): number {
   return gaps.length ? median(gaps) : 20;
 }
 
-export function postProcess(maps: SegMaps, options: Partial<PostOptions> = {}): { lines: PostLine[]; regions: PostRegion[] } {
+/** Lines and regions in the maps' pixels, and the page's line spacing there (median gap between neighbouring baselines). */
+export function postProcess(
+  maps: SegMaps,
+  options: Partial<PostOptions> = {},
+): { lines: PostLine[]; regions: PostRegion[]; spacing: number } {
   const o = { ...DEFAULT_POST, ...options };
   const { width, height } = maps;
   const { labels, count } = components(maps.baseline, width, height, o.baselineThreshold);
@@ -355,9 +359,9 @@ export function postProcess(maps: SegMaps, options: Partial<PostOptions> = {}): 
     meanAlong(maps.baseline, width, height, l.baseline) < o.weakBaselineMean;
   const drop = new Set(drawn.flatMap((l, i) => (weak(l) ? [i] : [])));
   if (o.edgeFragmentShare > 0) for (const i of edgeFragments(drawn, grouped, width, o.edgeFragmentShare, o.edgeFragmentLength)) drop.add(i);
-  if (drop.size === 0) return { lines: drawn, regions: grouped };
+  if (drop.size === 0) return { lines: drawn, regions: grouped, spacing: gap };
   const lines = drawn.filter((_, i) => !drop.has(i));
-  return { lines, regions: groupRegions(lines, gap) };
+  return { lines, regions: groupRegions(lines, gap), spacing: gap };
 }
 
 /** The mean of a map at a polyline's points. */

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Point } from '../../../main/io/layout.ts';
-import { splitAtGaps, trimEnds, yAt } from '../../../main/layout/seg-polyline.ts';
+import { simplifyPolyline, splitAtGaps, trimEnds, yAt } from '../../../main/layout/seg-polyline.ts';
 
 const slope: Point[] = [
   [0, 10],
@@ -78,4 +78,26 @@ test('splitAtGaps cuts where the line is empty for long enough, and only inside 
     splitAtGaps(line, () => true, 1),
     [line],
   );
+});
+
+test('simplifyPolyline drops points near the straight line through their neighbours and keeps corners and ends', () => {
+  const line: Point[] = [
+    [0, 0],
+    [10, 0.5],
+    [20, 0],
+    [30, 10],
+    [40, 10.4],
+    [50, 10],
+  ];
+  assert.deepEqual(simplifyPolyline(line, 1), [
+    [0, 0],
+    [20, 0],
+    [30, 10],
+    [50, 10],
+  ]);
+  assert.equal(simplifyPolyline(line, 0), line);
+  assert.deepEqual(simplifyPolyline(line, 100), [
+    [0, 0],
+    [50, 10],
+  ]);
 });
