@@ -18,6 +18,16 @@ export const jobConfigSchemas = {
   }),
   evaluate: schemas.startEvaluation.extend({ kind: z.literal('evaluate').optional() }),
   segment: schemas.startSegmenterTraining.extend({ kind: z.literal('segment').optional() }),
+  // Finding lines as a job: only a team server's, shared out to queue workers (main/queue).
+  // The account that asked is recorded as the author of the lines it removes.
+  'find-lines': z
+    .object({
+      kind: z.literal('find-lines').optional(),
+      pageIds: schemas.segmentPages.shape.pageIds,
+      segmenter: schemas.segmentPages.shape.segmenter,
+      author: z.string().min(1).max(200).optional(),
+    })
+    .strict(),
 } as const;
 
 export type JobKind = keyof typeof jobConfigSchemas;

@@ -81,7 +81,7 @@ export function jobMethods(project: Project, runner: JobHost | undefined): JobMe
     },
 
     async listSegmenters() {
-      return { correctedPages: correctedPageIds(project).length, segmenters: listProjectSegmenters(project) };
+      return { correctedPages: correctedPageIds(project).length, segmenters: await listProjectSegmenters(project) };
     },
 
     async cancelJob({ jobId }) {

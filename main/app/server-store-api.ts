@@ -7,9 +7,10 @@
 // its author the signed-in account), undo and redo of the account's own edits, a line's
 // history, search, the model versions (listed, renamed, deleted, the current one, the bundled
 // base model added, their weights in the shared folder's models/), the lines to read next by
-// the model's confidence, the jobs' list and the project's settings; with a Redis queue
-// (`--redis URL`), transcription jobs started, cancelled and resumed, read by `quire worker`
-// processes (main/queue/server-jobs.ts). Finding lines, import, export, and the other jobs
+// the model's confidence, the jobs' list, the project's settings and its fine-tuned
+// segmenters; with a Redis queue (`--redis URL`), transcription, evaluation and finding lines
+// as jobs started, cancelled and resumed, done by `quire worker` processes
+// (main/queue/server-jobs.ts). Import, export, finding lines in one region, and training
 // still need a project folder (`quire serve DIR`).
 import { basename, resolve } from 'node:path';
 import { schemas, type DocumentSummary, type Method, type PageSummary, type ProjectInfo, type QuireEvent } from '../../shared/api.ts';
@@ -18,12 +19,15 @@ import { editMethods } from '../api/edit-service.ts';
 import { jobList } from '../api/job-service.ts';
 import { modelMethods } from '../api/model-service.ts';
 import { pageOps } from '../api/pages.ts';
+import { dataset } from '../db/dataset.ts';
 import { documents } from '../db/documents.ts';
 import { serverRunner } from '../db/pg/execute.ts';
 import { displayUrl, type PgStore } from '../db/pg/store.ts';
 import { pages } from '../db/pages.ts';
 import { UndoHistories } from '../edits/undo-stack.ts';
 import { lineChoices } from '../jobs/suggest.ts';
+import { projectSegmentersAt } from '../layout/project-segmenters.ts';
+import { filesStore } from '../project/project-store.ts';
 import { authorName } from '../project/author.ts';
 import type { QueueSettings } from '../queue/distributed-run.ts';
 import { storeUrl } from '../queue/allowed-stores.ts';
@@ -64,10 +68,17 @@ export const SERVER_STORE_METHODS = [
   'suggestLines',
   'reviewLines',
   'listJobs',
+  'listSegmenters',
 ] as const satisfies readonly Method[];
 
 /** What a team server on PostgreSQL serves when it has a queue (--redis). */
-export const QUEUE_METHODS = ['startTranscription', 'cancelJob', 'resumeJob'] as const satisfies readonly Method[];
+export const QUEUE_METHODS = [
+  'startTranscription',
+  'startEvaluation',
+  'segmentPages',
+  'cancelJob',
+  'resumeJob',
+] as const satisfies readonly Method[];
 
 /** Where the server's events go: every window, or one account's (its undo history). */
 export interface ServerEvents {
@@ -105,10 +116,19 @@ export interface ServerStoreApiOptions {
 export function serverStoreApi({ store, url, files, events, queue }: ServerStoreApiOptions) {
   const run = serverRunner(store);
   // Each account has its own undo history: its windows alone hear of it.
-  const edits = editMethods({ run }, UndoHistories.perAccount(), accountEvents(events));
+  const histories = UndoHistories.perAccount();
+  const edits = editMethods({ run }, histories, accountEvents(events));
   const models = modelMethods({ run, root: files });
   // The workers are told the store by its URL without a password, and its files' folder by its full path.
-  const jobs = queue && serverJobs({ run, ref: { kind: 'postgres', url: storeUrl(url), files: resolve(files) } }, events.broadcast, queue);
+  const jobs =
+    queue &&
+    serverJobs({
+      store: { run, ref: { kind: 'postgres', url: storeUrl(url), files: resolve(files) } },
+      files,
+      emit: accountEvents(events),
+      settings: queue,
+      histories,
+    });
   const served = {
     async projectInfo(): Promise<ProjectInfo> {
       return { path: displayUrl(url), name: projectName(url), ...(await run(documents.projectCounts())) };
@@ -146,6 +166,11 @@ export function serverStoreApi({ store, url, files, events, queue }: ServerStore
     reviewLines: ({ limit }: { limit: number }) => run(lineChoices.reviewLines(limit)),
     // The jobs' rows: those moved with the project, and transcriptions started here (with --redis).
     listJobs: () => jobList(run),
+    // Finding lines with them needs the queue (--redis); the list does not.
+    listSegmenters: async () => ({
+      correctedPages: (await run(dataset.correctedPageIds())).length,
+      segmenters: await projectSegmentersAt(filesStore(run, files)),
+    }),
   } satisfies Record<(typeof SERVER_STORE_METHODS)[number], (request: never) => Promise<unknown>>;
   const table: Record<string, (request: never) => Promise<unknown>> = { ...served, ...jobs?.methods };
   for (const method of Object.keys(schemas) as Method[])

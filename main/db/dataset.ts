@@ -25,6 +25,19 @@ export const dataset = {
         .orderBy('l.id'),
     ),
 
+  /** Which of these lines are labeled (as labeledLineRows), with their label and split, in no order: an evaluation's part. */
+  labeledAmong: (lineIds: readonly number[]) =>
+    inChunks(lineIds, (slice) =>
+      all<{ lineId: number; text: string; split: Split }>(
+        qb
+          .selectFrom('lines as l')
+          .innerJoin('current_transcriptions as ct', 'ct.line_id', 'l.id')
+          .select(['l.id as lineId', 'ct.text', 'l.split'])
+          .where(inDataset())
+          .where('l.id', 'in', slice),
+      ),
+    ),
+
   /** Every line of finished documents outside excluded regions, by id. */
   datasetLineIds: () => map(all(qb.selectFrom('lines as l').select('l.id').where(inDataset()).orderBy('l.id')), ids),
 

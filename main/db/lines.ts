@@ -2,7 +2,7 @@
 // Store-neutral operations (ops.ts), run on the desktop by the functions exported below.
 import type { Split } from '../../shared/api.ts';
 import { onDesktop, qb, template } from './execute.ts';
-import { all, changed, first, found, lastId, map, none, run, type Program } from './ops.ts';
+import { all, changed, first, found, lastId, map, none, PerDialect, run, type Program } from './ops.ts';
 import { labeled } from './line-sets.ts';
 
 export interface LineRow {
@@ -123,6 +123,16 @@ export const lines = {
 
   /** Answers whether the line exists. */
   setLineSplit: (lineId: number, split: Split) => map(run(qb.updateTable('lines').set({ split }).where('id', '=', lineId)), changed),
+
+  /**
+   * Locks the page's lines until the transaction ends, on the server (SQLite has one writer):
+   * a transcription saved meanwhile waits, and is refused if its line is gone then, rather
+   * than its line being removed from under it as an unlabeled one.
+   */
+  lockPageLines: (pageId: number) => {
+    const q = qb.selectFrom('lines').select('id').where('page_id', '=', pageId);
+    return none(all(new PerDialect(q, q.forUpdate())));
+  },
 
   /** A page's lines, or a region's, each with whether it is labeled (line-sets.ts). */
   linesWithLabel: (where: { pageId: number } | { regionId: number }) =>

@@ -1,6 +1,15 @@
 // Numbered schema migrations. The database's PRAGMA user_version is the number of
 // migrations applied; each runs in its own transaction, so a crash mid-way leaves the
 // previous version intact. Never edit a released migration: add the next one.
+//
+// SQLite cannot change a CHECK constraint in place: a migration that must, rebuilds the table
+// (SQLite's "ALTER TABLE" page, its twelve steps) and begins with FOREIGN_KEYS_OFF, so that
+// database.ts runs it with foreign keys off (with them on, dropping the old table would act
+// on the rows referring to it, ON DELETE SET NULL) and checks every foreign key before it
+// commits.
+
+/** The first line of a migration that database.ts runs with foreign keys off (see above). */
+export const FOREIGN_KEYS_OFF = '-- foreign keys off';
 
 export const MIGRATIONS: readonly string[] = [
   // 1: the project schema.
@@ -257,5 +266,28 @@ export const MIGRATIONS: readonly string[] = [
     failed_at TEXT NOT NULL
   );
   CREATE INDEX login_failures_key ON login_failures(key, failed_at);
+  `,
+  // 11: finding lines on a team server is a job shared out to queue workers (main/queue),
+  // 'find-lines' (the jobs table is rebuilt to widen its kind's CHECK: see above), and a page
+  // records the job whose found lines it holds, so that a part of that job redone after its
+  // worker died, or the job resumed after a cancel, leaves the page as the first run left it.
+  `${FOREIGN_KEYS_OFF}
+  CREATE TABLE jobs_11 (
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL CHECK (kind IN ('pretrain', 'finetune', 'transcribe', 'evaluate', 'segment', 'find-lines')),
+    state TEXT NOT NULL CHECK (state IN ('queued', 'running', 'done', 'failed', 'cancelled', 'interrupted')),
+    config TEXT NOT NULL DEFAULT '{}',
+    progress TEXT NOT NULL DEFAULT '{}',
+    log TEXT NOT NULL DEFAULT '',
+    error TEXT,
+    model_id INTEGER REFERENCES models(id) ON DELETE SET NULL,
+    created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+    updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+  );
+  INSERT INTO jobs_11 (id, kind, state, config, progress, log, error, model_id, created_at, updated_at)
+    SELECT id, kind, state, config, progress, log, error, model_id, created_at, updated_at FROM jobs;
+  DROP TABLE jobs;
+  ALTER TABLE jobs_11 RENAME TO jobs;
+  ALTER TABLE pages ADD COLUMN segmented_by_job INTEGER REFERENCES jobs(id) ON DELETE SET NULL;
   `,
 ];

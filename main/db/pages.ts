@@ -3,7 +3,8 @@
 import { sql } from 'kysely';
 import type { PageSummary } from '../../shared/api.ts';
 import { onDesktop, qb } from './execute.ts';
-import { all, first, found, lastId, map, run } from './ops.ts';
+import { all, first, found, lastId, map, none, PerDialect, run, type Program } from './ops.ts';
+import { inChunks } from './id-chunks.ts';
 import { labeled, notExcluded, predicted } from './line-sets.ts';
 
 export interface PageRow {
@@ -80,6 +81,33 @@ export const pages = {
         .where('p.document_id', '=', documentId)
         .where('p.image_hash', '=', imageHash),
     ),
+
+  /**
+   * The page about to get its found lines, and the find-lines job whose lines it holds
+   * (undefined: no such page). On the server its row stays locked until the transaction
+   * ends: a second write of the same page (a part redone while the first attempt still
+   * finishes) waits, then sees that the job has written it; SQLite has one writer anyway.
+   */
+  pageForSegmentation: (pageId: number) => {
+    const q = qb.selectFrom('pages').select(['id', 'image_hash', 'document_id', 'segmented_by_job']).where('id', '=', pageId);
+    return first(new PerDialect(q, q.forUpdate()));
+  },
+
+  /** Records the find-lines job whose lines the page now holds (null: lines found outside a job). */
+  setSegmentedBy: (pageId: number, jobId: number | null) =>
+    none(run(qb.updateTable('pages').set({ segmented_by_job: jobId }).where('id', '=', pageId))),
+
+  /** The pages that hold the found lines of the job. */
+  pagesSegmentedBy: (jobId: number) =>
+    map(all(qb.selectFrom('pages').select('id').where('segmented_by_job', '=', jobId)), (rows) => new Set(rows.map((r) => r.id))),
+
+  /** Which of these pages still exist, and the find-lines job whose lines each holds (null: none). */
+  *segmentationOf(pageIds: readonly number[]): Program<Map<number, number | null>> {
+    const rows = yield* inChunks(pageIds, (slice) =>
+      all(qb.selectFrom('pages').select(['id', 'segmented_by_job']).where('id', 'in', slice)),
+    );
+    return new Map(rows.map((r) => [r.id, r.segmented_by_job]));
+  },
 
   /** A page's image and document, or undefined. */
   pageImage: (pageId: number) => first(qb.selectFrom('pages').select(['id', 'image_hash', 'document_id']).where('id', '=', pageId)),

@@ -27,6 +27,8 @@ export interface PagesTable {
   width: number;
   height: number;
   dpi: number | null;
+  /** The find-lines job (main/queue) whose found lines the page holds, if one wrote them. */
+  segmented_by_job: number | null;
 }
 
 export interface LinesTable {
@@ -82,7 +84,7 @@ export interface ModelsTable {
 
 export interface JobsTable {
   id: Generated<number>;
-  kind: 'pretrain' | 'finetune' | 'transcribe' | 'evaluate' | 'segment';
+  kind: 'pretrain' | 'finetune' | 'transcribe' | 'evaluate' | 'segment' | 'find-lines';
   state: 'queued' | 'running' | 'done' | 'failed' | 'cancelled' | 'interrupted';
   config: Defaulted<Json>;
   progress: Defaulted<Json>;
@@ -216,7 +218,7 @@ type Columns = { [T in keyof Database]-?: { [C in keyof Database[T]]-?: true } }
 
 export const SCHEMA_COLUMNS: Columns = {
   documents: { id: true, name: true, kind: true, source_path: true, source_hash: true, created_at: true },
-  pages: { id: true, document_id: true, page_index: true, image_hash: true, width: true, height: true, dpi: true },
+  pages: { id: true, document_id: true, page_index: true, image_hash: true, width: true, height: true, dpi: true, segmented_by_job: true },
   lines: {
     id: true,
     page_id: true,

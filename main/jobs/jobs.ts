@@ -9,7 +9,7 @@ import { jobs } from '../db/jobs.ts';
 import { step, type Program } from '../db/ops.ts';
 import type { Project } from '../project/project.ts';
 
-export type JobKind = 'pretrain' | 'finetune' | 'transcribe' | 'evaluate' | 'segment';
+export type JobKind = 'pretrain' | 'finetune' | 'transcribe' | 'evaluate' | 'segment' | 'find-lines';
 import type { JobState } from '../../shared/job-states.ts';
 import type { JobRow } from '../db/jobs.ts';
 

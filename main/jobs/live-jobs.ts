@@ -17,6 +17,7 @@ const KIND_NAMES: Record<Job['kind'], string> = {
   transcribe: 'transcription',
   evaluate: 'evaluation',
   segment: 'segmenter training',
+  'find-lines': 'finding lines',
 };
 
 export const kindName = (kind: Job['kind']) => KIND_NAMES[kind] ?? kind;

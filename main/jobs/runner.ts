@@ -20,6 +20,12 @@ export type { RunnerHost };
  */
 export type JobHost = Pick<JobRunner, 'start' | 'resume' | 'cancel' | 'live' | 'stop'>;
 
+/** Finding lines runs as a job only on a team server's queue; a project folder finds them in the call (segment-pages.ts). */
+const serverOnly = (jobId?: number) =>
+  new Error(
+    `${jobId ? `job ${jobId} found lines on a team server: such a job` : 'finding lines as a job'} runs only on a team server's queue (quire serve --database … --redis …); here, find lines again (Find lines, or quire segment)`,
+  );
+
 const PROGRESS_INTERVAL_MS = 250;
 const HEARTBEAT_MS = 1000;
 
@@ -42,6 +48,7 @@ export class JobRunner {
   }
 
   start(request: JobRequest): number {
+    if (request.kind === 'find-lines') throw serverOnly();
     const config = checkJobRequest(request);
     const job = createJob(this.project, config.kind, config, 'queued');
     this.waiting.push({ jobId: job.id, mode: 'start' });
@@ -57,6 +64,7 @@ export class JobRunner {
     if (!isResumable(job.state)) throw new Error(`job ${jobId} is ${job.state} and cannot be resumed`);
     // Refused here, not in the worker: the person asking should read why, not see a failed job.
     if (job.kind === 'segment') throw notResumable(jobId);
+    if (job.kind === 'find-lines') throw serverOnly(jobId);
     // A config damaged in the table (or written by another version) is refused before it queues.
     parseJobConfig(job);
     // Reading and evaluating have no checkpoints: "resume" runs them again.

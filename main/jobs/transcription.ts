@@ -82,18 +82,34 @@ export async function transcribe(project: Project, modelId: number, options: Tra
   }
 }
 
-export async function evaluateModel(project: Project, modelId: number, split: Split = 'test'): Promise<ErrorReport & { lines: number }> {
+export async function evaluateModel(project: Project, modelId: number, split: Split = 'test'): Promise<Evaluation> {
   const backend = await initBackend();
   const { model, codec } = loadVersion(project, modelId);
   const lines = labeledLines(project, [split]);
   if (lines.length === 0) throw new Error(`no labeled lines in the ${split} split to evaluate on`);
   const samples = await samplesFor(project, lines, model.config.height);
   const report = { ...(await evaluateLines(model, codec, backend.name, samples, defaultTrainingThreads())), lines: lines.length };
-  // Kept with the model (from the app's evaluation job and `quire eval` alike), so versions
-  // can be compared on the same split.
-  updateModelMetrics(project, modelId, { [`${split}Cer`]: report.cer, [`${split}Wer`]: report.wer, [`${split}Lines`]: report.lines });
+  updateModelMetrics(project, modelId, evaluationMetrics(split, report));
   return report;
 }
+
+export type Evaluation = ErrorReport & { lines: number };
+
+/**
+ * What an evaluation keeps with the model (from the app's evaluation job, `quire eval` and a
+ * team server's queue alike), so versions can be compared on the same split.
+ */
+export const evaluationMetrics = (split: Split, report: Evaluation) => ({
+  [`${split}Cer`]: report.cer,
+  [`${split}Wer`]: report.wer,
+  [`${split}Lines`]: report.lines,
+});
+
+/** An evaluation job's end as its row records it: the result whole in its progress (what `quire eval` prints), and its log line. */
+export const evaluationEnd = (split: Split, report: Evaluation) => ({
+  progress: { step: report.lines, steps: report.lines, result: report },
+  log: `${split} split, ${report.lines} lines: CER ${(100 * report.cer).toFixed(2)} %, WER ${(100 * report.wer).toFixed(2)} %`,
+});
 
 /**
  * Runs a queued evaluation job (the runner's): the result goes to its log, to the model's
@@ -103,12 +119,7 @@ export async function runEvaluationJob(project: Project, jobId: number, modelId:
   updateJob(project, jobId, { state: 'running' });
   try {
     const report = await evaluateModel(project, modelId, split);
-    updateJob(project, jobId, {
-      state: 'done',
-      modelId,
-      progress: { step: report.lines, steps: report.lines, result: report },
-      log: `${split} split, ${report.lines} lines: CER ${(100 * report.cer).toFixed(2)} %, WER ${(100 * report.wer).toFixed(2)} %`,
-    });
+    updateJob(project, jobId, { state: 'done', modelId, ...evaluationEnd(split, report) });
   } catch (error) {
     updateJob(project, jobId, { state: 'failed', error: (error as Error).message });
     throw error;

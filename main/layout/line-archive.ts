@@ -20,8 +20,12 @@ export interface RestoredLine {
   rows: Map<number, number>;
 }
 
-/** Removes a line, keeping a copy of it, of all its transcription rows, readings and earlier shapes; answers the archive row's id. */
-function* archiveAndDeleteOp(lineId: number, reason: string): Program<number> {
+/**
+ * Removes a line, keeping a copy of it, of all its transcription rows, readings and earlier
+ * shapes; answers the archive row's id. `author`: who removes it where no account is signed
+ * in (a queue worker, for the account that started its job).
+ */
+function* archiveAndDeleteOp(lineId: number, reason: string, author?: string): Program<number> {
   const row = yield* step(archive.lineRecord(lineId));
   if (!row) throw new Error(`no line ${lineId}`);
   const id = yield* step(
@@ -35,7 +39,7 @@ function* archiveAndDeleteOp(lineId: number, reason: string): Program<number> {
         predictions: yield* step(archive.rowsOfLine('predictions', lineId)),
         geometryHistory: yield* step(archive.rowsOfLine('line_geometry_history', lineId)),
       },
-      deletedBy: authorName(),
+      deletedBy: authorName(author),
     }),
   );
   yield* step(archive.deleteLineRow(lineId));

@@ -2,22 +2,26 @@
 // bundled model unless another is given; see segmenters.ts) on the page's grayscale copy
 // and replaces the lines, except that a line carrying a human transcription is never
 // removed: it stays, and new lines that are it or a piece of it are dropped. A model's regions are
-// written too; page-level region bookkeeping is in segment-regions.ts.
+// written too; page-level region bookkeeping is in segment-regions.ts. The segmenter runs
+// outside any transaction (seconds a page); what it found is written by a store-neutral
+// program (main/db/ops.ts) in one transaction, on a project folder or, from a team server's
+// queue workers (main/queue/find-lines-part.ts), on the server store.
 import type { SegmentReport } from '../../shared/api.ts';
-import { transaction } from '../db/execute.ts';
-import { linesWithLabel, setLineOrders, setLineRegion } from '../db/lines.ts';
-import { pageImage } from '../db/pages.ts';
+import { lines } from '../db/lines.ts';
+import { step, transaction, type Program } from '../db/ops.ts';
+import { pages } from '../db/pages.ts';
 import { boundingBox, type Point } from '../io/layout.ts';
-import { setReadingOrder, splitForNewLine } from './line-edits.ts';
-import { archiveAndDelete } from './line-archive.ts';
+import { splitForNewLine } from './line-edits.ts';
+import { lineArchive } from './line-archive.ts';
 import { readingOrder, type Placed } from './reading-order.ts';
-import { insertLines } from '../import/insert-lines.ts';
+import { insertLinesOp } from '../import/insert-lines.ts';
 import { grayPage } from '../project/line-images.ts';
 import type { Project } from '../project/project.ts';
+import { folderStore, type ProjectStore } from '../project/project-store.ts';
 import { polygonOverlap } from './line-metrics.ts';
 import { resolveSegmenter, type Segmenter } from './segmenters.ts';
 import type { FoundLayout } from './found-layout.ts';
-import { orderLinesByRegion, regionHolding, regionPolygon } from './regions.ts';
+import { regionEdits, regionHolding, regionPolygon } from './regions.ts';
 import { placeRegions } from './segment-regions.ts';
 
 /** Overlap above which a new line is taken to be the same as a kept labeled one. */
@@ -48,20 +52,27 @@ export interface SegmentOptions {
   segmenter?: Segmenter;
 }
 
+/**
+ * A team server's find-lines job that writes a page (main/queue): the page records it, and
+ * the lines it removes are recorded as removed by the account that started it.
+ */
+export interface FindingJob {
+  jobId: number;
+  author?: string;
+}
+
+/** What writing one page's found lines did (a SegmentReport's counts). */
+export type PageCounts = Pick<SegmentReport, 'added' | 'keptLabeled' | 'removed' | 'regions'>;
+
 type PageRow = { id: number; image_hash: string; document_id: number };
 type ExistingLine = { id: number; polygon: Point[]; labeled: boolean; regionId: number | null };
+type FoundLine = FoundLayout['lines'][number];
 
-function pageRow(project: Project, pageId: number): PageRow {
-  const page = pageImage(project.db, pageId);
-  if (!page) throw new Error(`no page ${pageId}`);
-  return page;
+function* existingLines(where: { pageId: number } | { regionId: number }): Program<ExistingLine[]> {
+  return (yield* step(lines.linesWithLabel(where))).map((r) => ({ ...r, polygon: JSON.parse(r.polygon) as Point[] }));
 }
 
-function existingLines(project: Project, where: { pageId: number } | { regionId: number }): ExistingLine[] {
-  return linesWithLabel(project.db, where).map((r) => ({ ...r, polygon: JSON.parse(r.polygon) as Point[] }));
-}
-
-function newReport(segmenter: Segmenter): SegmentReport {
+export function newReport(segmenter: Segmenter): SegmentReport {
   return {
     pages: 0,
     added: 0,
@@ -73,25 +84,32 @@ function newReport(segmenter: Segmenter): SegmentReport {
   };
 }
 
+/** Adds a page's counts to a report. */
+export function addCounts(report: SegmentReport, counts: PageCounts): void {
+  report.added += counts.added;
+  report.keptLabeled += counts.keptLabeled;
+  report.removed += counts.removed;
+  report.regions += counts.regions;
+}
+
 /**
  * Replaces the unlabeled lines among `existing` by the found lines that do not overlap a kept
  * (labeled) one; `regionOf` says which region a new line joins. Returns the new lines with ids.
  */
-function replaceLines(
-  project: Project,
+function* replaceLines(
   page: PageRow,
   existing: ExistingLine[],
-  found: FoundLayout['lines'],
-  regionOf: (line: FoundLayout['lines'][number]) => number | null,
-  report: SegmentReport,
+  found: FoundLine[],
+  regionOf: (line: FoundLine) => number | null,
+  counts: PageCounts,
+  author?: string,
 ) {
   const kept = existing.filter((l) => l.labeled);
   const drop = existing.filter((l) => !l.labeled);
   const fresh = found.filter((n) => !repeatsKeptLine(n.polygon, kept));
   // New lines first, old ones archived after: SQLite hands out the highest freed id again, and
   // a new line under a replaced one's id would look to the undo history like that line changed.
-  const ids = insertLines(
-    project.db,
+  const ids = yield* insertLinesOp(
     page.id,
     fresh.map((l) => ({
       polygon: l.polygon,
@@ -102,55 +120,96 @@ function replaceLines(
     })),
     'segmentation',
   );
-  for (const l of drop) archiveAndDelete(project, l.id, 'replaced by segmentation');
-  report.added += fresh.length;
-  report.keptLabeled += kept.length;
-  report.removed += drop.length;
+  for (const l of drop) yield* lineArchive.archiveAndDelete(l.id, 'replaced by segmentation', author);
+  counts.added += fresh.length;
+  counts.keptLabeled += kept.length;
+  counts.removed += drop.length;
   return { kept, added: fresh.map((l, i) => ({ id: ids[i], polygon: l.polygon })) };
+}
+
+/**
+ * Writes what the segmenter found on a page, in one transaction: its regions, its new lines
+ * in place of the unlabeled ones, the reading order. Answers null, writing nothing, when the
+ * page already holds the lines of `job` (a part of the job redone, or the job resumed).
+ */
+export const writeFoundPage = (pageId: number, found: FoundLayout, job?: FindingJob) =>
+  transaction(function* (): Program<PageCounts | null> {
+    const page = yield* step(pages.pageForSegmentation(pageId));
+    if (!page) throw new Error(`no page ${pageId}`);
+    if (job && page.segmented_by_job === job.jobId) return null;
+    yield* step(lines.lockPageLines(pageId));
+    const existing = yield* existingLines({ pageId });
+    const regions = yield* placeRegions(
+      pageId,
+      found.regions,
+      existing.filter((l) => l.labeled),
+    );
+    const counts: PageCounts = { added: 0, keptLabeled: 0, removed: 0, regions: found.regions.length };
+    const { kept, added } = yield* replaceLines(
+      page,
+      existing,
+      found.lines,
+      (l) => (l.region !== null ? regions.idOf[l.region] : (regionHolding(regions.all, l.polygon)?.id ?? null)),
+      counts,
+      job?.author,
+    );
+    // A kept line in no region joins the one that now holds it.
+    for (const k of kept)
+      if (k.regionId === null) yield* step(lines.setLineRegion(k.id, regionHolding(regions.all, k.polygon)?.id ?? null));
+    yield* step(lines.setReadingOrder(readingOrder<Placed>(kept, added, found.ordered).map((l) => l.id)));
+    yield* regionEdits.orderLinesByRegion(pageId);
+    yield* step(pages.setSegmentedBy(pageId, job?.jobId ?? null));
+    return counts;
+  });
+
+/** The page's grayscale pixels, as a segmenter takes them. */
+async function grayOf(store: ProjectStore, hash: string) {
+  const { data, info } = await grayPage(store, hash);
+  return { width: info.width, height: info.height, data: new Uint8Array(data.buffer, data.byteOffset, data.length) };
+}
+
+async function pageRow(store: ProjectStore, pageId: number): Promise<PageRow> {
+  const page = await store.run(pages.pageImage(pageId));
+  if (!page) throw new Error(`no page ${pageId}`);
+  return page;
+}
+
+/**
+ * Finds the lines of one page of a project on either store (writeFoundPage); null when the
+ * page already holds the lines of `job`.
+ */
+export async function segmentPageAt(
+  store: ProjectStore,
+  pageId: number,
+  segmenter: Segmenter,
+  job?: FindingJob,
+): Promise<PageCounts | null> {
+  const page = await pageRow(store, pageId);
+  const found = await segmenter.segment(await grayOf(store, page.image_hash));
+  return store.run(writeFoundPage(pageId, found, job));
 }
 
 export async function segmentPages(project: Project, pageIds: number[], o: SegmentOptions = {}): Promise<SegmentReport> {
   const segmenter = o.segmenter ?? (await resolveSegmenter());
   const report = newReport(segmenter);
-  const db = project.db;
+  const store = folderStore(project);
   for (const pageId of pageIds) {
-    const page = pageRow(project, pageId);
-    const { data, info } = await grayPage(project, page.image_hash);
-    const found = await segmenter.segment({
-      width: info.width,
-      height: info.height,
-      data: new Uint8Array(data.buffer, data.byteOffset, data.length),
-    });
-    transaction(db, () => {
-      const existing = existingLines(project, { pageId });
-      const regions = placeRegions(
-        project,
-        pageId,
-        found.regions,
-        existing.filter((l) => l.labeled),
-      );
-      report.regions += found.regions.length;
-      const { kept, added } = replaceLines(
-        project,
-        page,
-        existing,
-        found.lines,
-        (l) => (l.region !== null ? regions.idOf[l.region] : (regionHolding(regions.all, l.polygon)?.id ?? null)),
-        report,
-      );
-      // A kept line in no region joins the one that now holds it.
-      for (const k of kept) if (k.regionId === null) setLineRegion(db, k.id, regionHolding(regions.all, k.polygon)?.id ?? null);
-      setReadingOrder(
-        project,
-        readingOrder<Placed>(kept, added, found.ordered).map((l) => l.id),
-      );
-      orderLinesByRegion(db, pageId);
-    });
+    addCounts(report, (await segmentPageAt(store, pageId, segmenter))!);
     report.pages++;
     o.onProgress?.(report.pages, pageIds.length);
   }
   return report;
 }
+
+/** Writes the lines found in a region (one transaction): its untranscribed lines replaced by those found whose centre it holds. */
+const writeFoundRegion = (page: PageRow, regionId: number, inside: FoundLine[], ordered: boolean, report: SegmentReport) =>
+  transaction(function* (): Program<void> {
+    const existing = yield* existingLines({ regionId });
+    const { kept, added } = yield* replaceLines(page, existing, inside, () => regionId, report);
+    // Within the region: the found order; the page's order then runs region by region.
+    yield* step(lines.setLineOrders(readingOrder<Placed>(kept, added, ordered).map((l, i) => ({ id: l.id, order: i }))));
+    yield* regionEdits.orderLinesByRegion(page.id);
+  });
 
 /**
  * Finds lines within one region: its untranscribed lines are replaced by the lines found
@@ -160,22 +219,13 @@ export async function segmentPages(project: Project, pageIds: number[], o: Segme
 export async function segmentRegion(project: Project, regionId: number, o: SegmentOptions = {}): Promise<SegmentReport> {
   const segmenter = o.segmenter ?? (await resolveSegmenter());
   const report = newReport(segmenter);
+  const store = folderStore(project);
   const { pageId, polygon } = regionPolygon(project, regionId);
-  const page = pageRow(project, pageId);
-  const { data, info } = await grayPage(project, page.image_hash);
-  const gray = { width: info.width, height: info.height, data: new Uint8Array(data.buffer, data.byteOffset, data.length) };
+  const page = await pageRow(store, pageId);
+  const gray = await grayOf(store, page.image_hash);
   const found = segmenter.name === 'classical' ? await segmentCrop(segmenter, gray, polygon) : await segmenter.segment(gray);
   const inside = found.lines.filter((l) => regionHolding([{ polygon }], l.polygon));
-  transaction(project.db, () => {
-    const existing = existingLines(project, { regionId });
-    const { kept, added } = replaceLines(project, page, existing, inside, () => regionId, report);
-    // Within the region: the found order; the page's order then runs region by region.
-    setLineOrders(
-      project.db,
-      readingOrder<Placed>(kept, added, found.ordered).map((l, i) => ({ id: l.id, order: i })),
-    );
-    orderLinesByRegion(project.db, pageId);
-  });
+  await store.run(writeFoundRegion(page, regionId, inside, found.ordered, report));
   report.pages = 1;
   return report;
 }

@@ -4,11 +4,12 @@
 // kept (transcribed) line belongs to them or a person excluded them from transcription: those
 // stay as they are. Found regions that match none are added. Reading order: the found
 // regions in the segmenter's order, a region that stayed before the first found one below it.
+// A store-neutral program (main/db/ops.ts), part of segment-pages.ts's write of a page.
 import type { Point } from '../io/layout.ts';
-import type { Project } from '../project/project.ts';
+import { step, type Program } from '../db/ops.ts';
+import { regions } from '../db/regions.ts';
 import type { FoundLayout } from './found-layout.ts';
 import { polygonIoU } from './line-metrics.ts';
-import { deleteRegionRow, insertRegions, regionOutlines, renumberRegions, setRegionPolygon } from '../db/regions.ts';
 import { readingOrder } from './reading-order.ts';
 
 const SAME_REGION_IOU = 0.5;
@@ -20,14 +21,12 @@ export interface PlacedRegions {
   all: Array<{ id: number; polygon: Point[] }>;
 }
 
-export function placeRegions(
-  project: Project,
+export function* placeRegions(
   pageId: number,
   found: FoundLayout['regions'],
   keptLines: Array<{ regionId: number | null }>,
-): PlacedRegions {
-  const db = project.db;
-  const old = regionOutlines(db, pageId);
+): Program<PlacedRegions> {
+  const old = yield* step(regions.regionOutlines(pageId));
   const pairs = found
     .flatMap((f, i) => old.map((o, j) => ({ i, j, iou: polygonIoU(f.polygon, o.polygon) })))
     .filter((p) => p.iou >= SAME_REGION_IOU)
@@ -41,21 +40,21 @@ export function placeRegions(
   }
   const holding = new Set(keptLines.map((l) => l.regionId));
   const stay = old.filter((o, j) => !taken.has(j) && (holding.has(o.id) || o.excluded));
-  for (const o of old.filter((r, j) => !taken.has(j) && !stay.includes(r))) deleteRegionRow(db, o.id);
-  const idOf = found.map((f, i) => {
+  for (const o of old.filter((r, j) => !taken.has(j) && !stay.includes(r))) yield* step(regions.deleteRegionRow(o.id));
+  const idOf: number[] = [];
+  for (const [i, f] of found.entries()) {
     const j = matchOf.get(i);
-    if (j === undefined) return insertRegions(db, pageId, [f])[0];
-    setRegionPolygon(db, old[j].id, f.polygon);
-    return old[j].id;
-  });
+    if (j === undefined) idOf.push((yield* step(regions.insertRegions(pageId, [f])))[0]);
+    else {
+      yield* step(regions.setRegionPolygon(old[j].id, f.polygon));
+      idOf.push(old[j].id);
+    }
+  }
   const all = readingOrder(
     stay.map(({ id, polygon }) => ({ id, polygon })),
     found.map((f, i) => ({ id: idOf[i], polygon: f.polygon })),
     true,
   );
-  renumberRegions(
-    db,
-    all.map((r) => r.id),
-  );
+  yield* step(regions.renumberRegions(all.map((r) => r.id)));
   return { idOf, all };
 }

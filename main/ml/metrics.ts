@@ -56,6 +56,19 @@ export interface ErrorReport {
   confusions: Array<{ ref: string; hyp: string; count: number }>;
 }
 
+/**
+ * What an ErrorCounter has counted, every confusion included (in the order first met): a
+ * part of an evaluation shared out to several processes answers these, and the sums of
+ * the parts, merged in order, are the counts of the whole.
+ */
+export interface ErrorCounts {
+  charErrors: number;
+  chars: number;
+  wordErrors: number;
+  words: number;
+  confusions: Array<{ ref: string; hyp: string; count: number }>;
+}
+
 /** Accumulates edit distances over many lines; rates are totals, not means of lines. */
 export class ErrorCounter {
   private charErrors = 0;
@@ -69,15 +82,36 @@ export class ErrorCounter {
     const c = alignTokens(rc, chars(hypothesis));
     this.charErrors += c.distance;
     this.charCount += rc.length;
-    for (const e of c.errors) {
-      const key = `${e.ref}\u0000${e.hyp}`;
-      const entry = this.confusion.get(key) ?? { ...e, count: 0 };
-      entry.count++;
-      this.confusion.set(key, entry);
-    }
+    for (const e of c.errors) this.confuse(e.ref, e.hyp, 1);
     const rw = words(reference);
     this.wordErrors += alignTokens(rw, words(hypothesis)).distance;
     this.wordCount += rw.length;
+  }
+
+  counts(): ErrorCounts {
+    return {
+      charErrors: this.charErrors,
+      chars: this.charCount,
+      wordErrors: this.wordErrors,
+      words: this.wordCount,
+      confusions: [...this.confusion.values()].map((c) => ({ ...c })),
+    };
+  }
+
+  /** Adds another counter's counts, as if its lines had been added here after these. */
+  merge(counts: ErrorCounts): void {
+    this.charErrors += counts.charErrors;
+    this.charCount += counts.chars;
+    this.wordErrors += counts.wordErrors;
+    this.wordCount += counts.words;
+    for (const c of counts.confusions) this.confuse(c.ref, c.hyp, c.count);
+  }
+
+  private confuse(ref: string, hyp: string, count: number): void {
+    const key = `${ref}\u0000${hyp}`;
+    const entry = this.confusion.get(key) ?? { ref, hyp, count: 0 };
+    entry.count += count;
+    this.confusion.set(key, entry);
   }
 
   report(topConfusions = 10): ErrorReport {

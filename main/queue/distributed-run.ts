@@ -1,22 +1,20 @@
-// One run of a transcription job on the queue, followed from the process that queued it:
-// the job's lines split into parts (chunks of line ids), one BullMQ task each, and the job's
-// row kept as a local job's is (running, progress, log, then done, failed or cancelled) from
-// what the workers report through BullMQ's events. The readings stored are the job's
-// checkpoint: a run that stops (this process died, the job was cancelled) is resumed by
-// queuing it again, and the workers skip the lines already read. The run follows a job of
-// either store (QueueStore): a project folder's (`quire transcribe --redis`) or a team
-// server's PostgreSQL store (`quire serve --database … --redis`), its row written through
-// the store's Runner.
+// One run of a job on the queue, followed from the process that queued it: the job's work
+// split into parts (chunks of line ids, or pages), one BullMQ task each, and the job's row
+// kept as a local job's is (running, progress, log, then done, failed or cancelled) from what
+// the workers report through BullMQ's events. What the parts are, what a worker answers for
+// one and how the job ends is the kind's (JobParts: transcription-run.ts, find-lines-run.ts,
+// evaluation-run.ts); the rest is the same for every kind. What the workers store is the
+// job's checkpoint: a run that stops (this process died, the job was cancelled) is resumed by
+// queuing it again, and only what is left is queued. The run follows a job of either store
+// (QueueStore): a project folder's (`quire transcribe --redis`) or a team server's PostgreSQL
+// store (`quire serve --database … --redis`), its row written through the store's Runner.
 import type { Queue } from 'bullmq';
 import type { EventSink, QuireEvent } from '../../shared/api.ts';
-import type { JobConfig } from '../../shared/job-configs.ts';
 import type { Runner } from '../db/ops.ts';
-import { predictions } from '../db/predictions.ts';
 import { jobRecords, type JobChange } from '../jobs/jobs.ts';
-import { lineIdsToRead } from '../jobs/transcription.ts';
-import { describeIssues } from '../../shared/zod.ts';
+import { describeIssues, type z } from '../../shared/zod.ts';
 import { redisLabel } from './redis-connection.ts';
-import { partResultSchema, taskIdPrefix, type PartProgress, type StoreRef, type Task } from './tasks.ts';
+import { taskIdPrefix, type PartAnswers, type PartProgress, type StoreRef, type TaskKind, type TaskOf } from './tasks.ts';
 
 export interface QueueSettings {
   /** The queue's Redis server (redis-connection.ts: a password and TLS may be in the URL). */
@@ -46,6 +44,40 @@ export interface QueueStore {
   ref: StoreRef;
 }
 
+export type JobChanged = Extract<QuireEvent, { type: 'job-changed' }>;
+
+/** How a job ends: what its row records, and the event that tells the windows. */
+export interface JobEnd {
+  change: JobChange;
+  event: JobChanged;
+}
+
+/** What a kind of job does in parts on the queue. */
+export interface JobParts<K extends TaskKind = TaskKind> {
+  readonly kind: K;
+  /** What a part's ids are, in the singular ('line', 'page'): for the log and progress. */
+  readonly unit: string;
+  /** The job-progress events' phase. */
+  readonly phase: string;
+  /** Ids per part. */
+  readonly partSize: number;
+  /** The job's config, as its tasks carry it (with its kind). */
+  readonly config: Record<string, unknown>;
+  /** What is left to do in this run, in order. */
+  todo(): Promise<number[]>;
+  /** A part's payload. */
+  part(index: number, of: number, ids: number[]): TaskOf<K>['part'];
+  /** What a worker answers for a part of this kind (its schema). */
+  readonly answer: { safeParse(value: unknown): z.ZodSafeParseResult<PartAnswers[K]> };
+  /** Keeps a finished part's answer; says what it did, for the job's log. */
+  add(index: number, answer: PartAnswers[K]): string;
+  /** Every part done: how the job ends (checked against the store, not only the answers). */
+  finish(ids: number[], workers: ReadonlySet<string>): Promise<JobEnd>;
+}
+
+/** Any kind's parts, as the runs take them. */
+export type AnyJobParts = { [K in TaskKind]: JobParts<K> }[TaskKind];
+
 const PROGRESS_WRITE_MS = 250;
 /**
  * How often the run also asks Redis for its parts' states. Events are the fast path, but a
@@ -54,22 +86,20 @@ const PROGRESS_WRITE_MS = 250;
  */
 export const POLL_MS = 2000;
 
-type JobChanged = Extract<QuireEvent, { type: 'job-changed' }>;
-
 export class DistributedRun {
   readonly prefix: string;
   private parts: number[][] = [];
   private readonly doneIn = new Map<number, number>();
   private readonly finished = new Set<number>();
   private readonly workers = new Set<string>();
-  private written = 0;
-  private skipped = 0;
   private total = 0;
   private started = Date.now();
   private lastWrite = 0;
   private ended = false;
   private polling = false;
   private timer: ReturnType<typeof setInterval> | undefined;
+  /** The kind's parts, used only through what every kind has (each answer goes back to its own kind). */
+  private readonly work: JobParts;
   private settle!: () => void;
   /** Resolves when the run has ended (done, failed or cancelled), its row written. */
   readonly end = new Promise<void>((resolve) => (this.settle = resolve));
@@ -78,10 +108,11 @@ export class DistributedRun {
     private readonly store: QueueStore,
     private readonly emit: EventSink,
     readonly jobId: number,
-    private readonly config: JobConfig<'transcribe'>,
+    work: AnyJobParts,
     private readonly settings: QueueSettings,
     private readonly queue: Queue,
   ) {
+    this.work = work as unknown as JobParts;
     this.prefix = taskIdPrefix(store.ref, jobId, Date.now().toString(36));
   }
 
@@ -95,28 +126,28 @@ export class DistributedRun {
 
   /** Queues the parts; the caller has subscribed the run to its events first. */
   async start(): Promise<void> {
-    const lineIds = await this.store.run(lineIdsToRead(this.config.pageIds));
-    this.total = lineIds.length;
-    for (let i = 0; i < lineIds.length; i += this.settings.chunkSize) this.parts.push(lineIds.slice(i, i + this.settings.chunkSize));
+    const ids = await this.work.todo();
+    const size = this.work.partSize;
+    this.total = ids.length;
+    for (let i = 0; i < ids.length; i += size) this.parts.push(ids.slice(i, i + size));
     await this.update({
       state: 'running',
       progress: { step: 0, steps: this.total, parts: this.parts.length, queue: redisLabel(this.settings.redisUrl) },
-      log: `queued ${this.total} lines in ${this.parts.length} part(s) of up to ${this.settings.chunkSize} on ${redisLabel(this.settings.redisUrl)}`,
+      log: `queued ${this.total} ${this.work.unit}s in ${this.parts.length} part(s) of up to ${size} on ${redisLabel(this.settings.redisUrl)}`,
     });
     this.emit({ type: 'job-changed', jobId: this.jobId, state: 'running' });
     if (this.parts.length === 0) return this.finish();
-    const config = { ...this.config, kind: 'transcribe' } as Record<string, unknown>;
     await this.queue.addBulk(
-      this.parts.map((lineIds, index) => ({
-        name: 'transcribe',
+      this.parts.map((partIds, index) => ({
+        name: this.work.kind,
         data: {
           v: 1,
           store: this.store.ref,
           jobId: this.jobId,
-          kind: 'transcribe',
-          config,
-          part: { index, of: this.parts.length, lineIds },
-        } satisfies Task,
+          kind: this.work.kind,
+          config: this.work.config,
+          part: this.work.part(index, this.parts.length, partIds),
+        } as TaskOf<TaskKind>,
         opts: {
           jobId: `${this.prefix}${index}`,
           attempts: this.settings.attempts,
@@ -154,7 +185,8 @@ export class DistributedRun {
 
   private partName(index: number): string {
     const ids = this.parts[index];
-    return `part ${index + 1}/${this.parts.length} (lines ${ids[0]}-${ids[ids.length - 1]})`;
+    const unit = this.work.unit;
+    return `part ${index + 1}/${this.parts.length} (${ids.length === 1 ? `${unit} ${ids[0]}` : `${unit}s ${ids[0]}-${ids[ids.length - 1]}`})`;
   }
 
   /** An event of one of this run's parts (`index` from its task id). */
@@ -173,16 +205,12 @@ export class DistributedRun {
       if (last) this.ended = true;
       try {
         // An answer not understood is logged, not thrown: the part is still over, and finish()
-        // checks the stored readings themselves, so the job neither hangs nor counts wrongly.
-        const parsed = partResultSchema.safeParse(event.returnvalue);
+        // checks the store itself, so the job neither hangs nor counts wrongly.
+        const parsed = this.work.answer.safeParse(event.returnvalue);
         if (parsed.success) {
           const r = parsed.data;
-          this.written += r.written;
-          this.skipped += r.skipped;
           this.workers.add(r.worker);
-          await this.log(
-            `${this.partName(index)}: ${r.written} read${r.skipped ? `, ${r.skipped} already read (a redone part)` : ''} by ${r.worker} in ${r.seconds.toFixed(1)} s`,
-          );
+          await this.log(`${this.partName(index)}: ${this.work.add(index, r)} by ${r.worker} in ${r.seconds.toFixed(1)} s`);
         } else
           await this.log(
             `${this.partName(index)}: finished; its worker's answer is not understood: ${describeIssues(parsed.error, 'answer')}`,
@@ -213,7 +241,7 @@ export class DistributedRun {
     this.lastWrite = now;
     const step = [...this.doneIn.values()].reduce((a, b) => a + b, 0);
     const seconds = (now - this.started) / 1000;
-    const linesPerSecond = seconds > 0 ? step / seconds : 0;
+    const perSecond = seconds > 0 ? step / seconds : 0;
     await this.update({ progress: { step, steps: this.total, parts: this.parts.length, done: this.finished.size } });
     // A part's progress whose write was awaited while the run ended is not told after its end.
     if (this.ended && !force) return;
@@ -221,35 +249,23 @@ export class DistributedRun {
       type: 'job-progress',
       progress: {
         jobId: this.jobId,
-        phase: 'transcribe',
+        phase: this.work.phase,
         step,
         steps: this.total,
         loss: 0,
-        linesPerSecond,
-        etaSeconds: linesPerSecond > 0 ? (this.total - step) / linesPerSecond : Infinity,
+        linesPerSecond: perSecond,
+        etaSeconds: perSecond > 0 ? (this.total - step) / perSecond : Infinity,
       },
     });
   }
 
-  /** Every part is done: the job is done if every line still in the project has its reading. */
+  /** Every part is done: the kind says how the job ends. */
   private finish(): Promise<void> {
     this.ended = true;
     return this.conclude(async () => {
-      const ids = this.parts.flat();
-      const still = new Set(await this.store.run(lineIdsToRead(this.config.pageIds)));
-      const read = await this.store.run(predictions.linesReadByJob(this.jobId, ids));
-      const missing = ids.filter((id) => still.has(id) && !read.has(id));
-      if (missing.length) {
-        const error = `${missing.length} line(s) have no reading after every part finished (first: line ${missing[0]})`;
-        await this.update({ state: 'failed', error, log: `failed: ${error}` });
-        return { type: 'job-changed', jobId: this.jobId, state: 'failed', error };
-      }
-      await this.update({
-        state: 'done',
-        modelId: this.config.modelId,
-        log: `read ${ids.length} lines (${this.written} in this run, ${this.skipped} already read) on ${this.workers.size} worker(s)`,
-      });
-      return { type: 'job-changed', jobId: this.jobId, state: 'done', modelId: this.config.modelId };
+      const { change, event } = await this.work.finish(this.parts.flat(), this.workers);
+      await this.update(change);
+      return event;
     });
   }
 
@@ -273,7 +289,7 @@ export class DistributedRun {
 
   /**
    * Ends the run as cancelled or failed: the parts still waiting (or waiting for a retry) are
-   * taken off the queue; those being read finish, their readings kept (a resume skips them).
+   * taken off the queue; those in a worker's hands finish, what they store kept (a resume skips it).
    */
   async stop(state: 'cancelled' | 'failed', reason: string): Promise<void> {
     if (this.ended) return;
@@ -295,3 +311,9 @@ export class DistributedRun {
     });
   }
 }
+
+/** A job's end as failed: the row and the event. */
+export const failedEnd = (jobId: number, error: string): JobEnd => ({
+  change: { state: 'failed', error, log: `failed: ${error}` },
+  event: { type: 'job-changed', jobId, state: 'failed', error },
+});

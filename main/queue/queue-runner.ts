@@ -3,28 +3,35 @@
 // the local JobRunner as before. It answers the job service like the local runner, with the
 // same events, so a client (the `quire` command's waitForJob) follows either alike.
 import type { EventSink } from '../../shared/api.ts';
-import { checkJobRequest, parseJobConfig, type JobRequest } from '../../shared/job-configs.ts';
+import { checkJobRequest, parseJobConfig, type JobConfig, type JobRequest } from '../../shared/job-configs.ts';
 import { isResumable } from '../../shared/job-states.ts';
 import { desktopRunner } from '../db/execute.ts';
 import { createJob, getJob, updateJob } from '../jobs/jobs.ts';
 import type { LiveJobs } from '../jobs/live-jobs.ts';
 import type { JobHost } from '../jobs/runner.ts';
 import type { Project } from '../project/project.ts';
-import type { QueueSettings } from './distributed-run.ts';
+import type { QueueSettings, QueueStore } from './distributed-run.ts';
 import { QueueRuns } from './queue-runs.ts';
+import { transcriptionParts } from './transcription-run.ts';
 
 export type { QueueSettings };
 
 export class QueueRunner implements JobHost {
   private readonly runs: QueueRuns;
+  private readonly store: QueueStore;
 
   constructor(
     private readonly project: Project,
     private readonly emit: EventSink,
     private readonly local: JobHost,
-    settings: QueueSettings,
+    private readonly settings: QueueSettings,
   ) {
-    this.runs = new QueueRuns({ run: desktopRunner(() => project.db), ref: { kind: 'sqlite', root: project.root } }, emit, settings);
+    this.store = { run: desktopRunner(() => project.db), ref: { kind: 'sqlite', root: project.root } };
+    this.runs = new QueueRuns(this.store, emit, settings);
+  }
+
+  private launch(jobId: number, config: JobConfig<'transcribe'>): void {
+    void this.runs.launch(jobId, transcriptionParts(this.store, jobId, config, this.settings.chunkSize));
   }
 
   start(request: JobRequest): number {
@@ -33,7 +40,7 @@ export class QueueRunner implements JobHost {
     // A row as the local runner makes it, so listings and `quire jobs` show it alike.
     const job = createJob(this.project, 'transcribe', config, 'queued');
     this.emit({ type: 'job-changed', jobId: job.id, state: 'queued' });
-    this.runs.launch(job.id, parseJobConfig({ ...job, kind: 'transcribe' }));
+    this.launch(job.id, parseJobConfig({ ...job, kind: 'transcribe' }));
     return job.id;
   }
 
@@ -45,7 +52,7 @@ export class QueueRunner implements JobHost {
     const config = parseJobConfig({ ...job, kind: 'transcribe' });
     updateJob(this.project, jobId, { state: 'queued', log: 'resumed on the queue: lines already read are skipped' });
     this.emit({ type: 'job-changed', jobId, state: 'queued' });
-    this.runs.launch(jobId, config);
+    this.launch(jobId, config);
   }
 
   cancel(jobId: number): void {

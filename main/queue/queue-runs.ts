@@ -1,13 +1,12 @@
-// The runs of one store's transcription jobs on the queue, followed from this process (the
+// The runs of one store's jobs on the queue, followed from this process (the
 // `quire` command that queued them, or a team server): one Queue and one QueueEvents
 // connection serve all its runs, and BullMQ's events are routed to each run by task id. The
 // job's row is created by the caller (the desktop's job host, or the server's job methods);
 // a run here writes its progress and end through the store's Runner (distributed-run.ts).
 import { Queue, QueueEvents } from 'bullmq';
 import type { EventSink } from '../../shared/api.ts';
-import type { JobConfig } from '../../shared/job-configs.ts';
 import { jobRecords } from '../jobs/jobs.ts';
-import { DistributedRun, type PartEvent, type QueueSettings, type QueueStore } from './distributed-run.ts';
+import { DistributedRun, type AnyJobParts, type PartEvent, type QueueSettings, type QueueStore } from './distributed-run.ts';
 import { connectionFor, refuseEarly, whenReady } from './redis-connection.ts';
 import { QUEUE_NAME } from './tasks.ts';
 
@@ -46,16 +45,16 @@ export class QueueRuns {
     }
   }
 
-  /** Queues the job's parts and follows them until the run ends (in the background). */
-  launch(jobId: number, config: JobConfig<'transcribe'>): void {
-    void this.follow(jobId, config);
+  /** Queues the job's parts and follows them until the run ends (in the background); resolves then, never rejects. */
+  launch(jobId: number, work: AnyJobParts): Promise<void> {
+    return this.follow(jobId, work);
   }
 
-  private async follow(jobId: number, config: JobConfig<'transcribe'>): Promise<void> {
+  private async follow(jobId: number, work: AnyJobParts): Promise<void> {
     let run: DistributedRun | undefined;
     try {
       const { queue } = await this.connect();
-      run = new DistributedRun(this.store, this.emit, jobId, config, this.settings, queue);
+      run = new DistributedRun(this.store, this.emit, jobId, work, this.settings, queue);
       this.runs.set(jobId, run);
       await run.start();
       await run.end;

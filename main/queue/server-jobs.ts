@@ -1,56 +1,121 @@
-// Transcription on a team server's PostgreSQL store (`quire serve --database URL --files DIR
-// --redis URL`): the API's startTranscription, cancelJob and resumeJob. The job's row is
-// created in the store and its run followed from the server process (queue-runs.ts), its
-// parts read by `quire worker` processes given the store (--database) and its files; the row's
-// progress and end are written to the store and sent to the app's windows as the desktop's
-// job events are. Only transcription runs here so far: the other kinds need a project folder.
-import type { EventSink, ProjectApi } from '../../shared/api.ts';
+// Jobs on a team server's PostgreSQL store (`quire serve --database URL --files DIR --redis
+// URL`): the API's startTranscription, startEvaluation, segmentPages ("Find lines"),
+// cancelJob and resumeJob. The job's row is created in the store and its run followed from the
+// server process (queue-runs.ts), its parts done by `quire worker` processes given the store
+// (--database) and its files; the row's progress and end are written to the store and sent to
+// the app's windows as the desktop's job events are. Finding lines answers when its job ends,
+// with the job's report, as the desktop's call answers when its pages are done. Training
+// still needs a project folder.
+import type { EventSink, ProjectApi, SegmentReport } from '../../shared/api.ts';
 import { checkJobRequest, parseJobConfig } from '../../shared/job-configs.ts';
 import { isResumable } from '../../shared/job-states.ts';
+import { projectSegmenterJob } from '../../shared/segmenter-options.ts';
+import type { UndoHistories } from '../edits/undo-stack.ts';
 import { jobRecords, type Job } from '../jobs/jobs.ts';
+import { projectSegmenterModel } from '../layout/project-segmenters.ts';
 import { registry } from '../models/registry.ts';
-import type { QueueSettings, QueueStore } from './distributed-run.ts';
+import { authorName } from '../project/author.ts';
+import { filesStore } from '../project/project-store.ts';
+import type { AnyJobParts, QueueSettings, QueueStore } from './distributed-run.ts';
+import { evaluationParts, labeledInSplit } from './evaluation-run.ts';
+import { findLinesParts } from './find-lines-run.ts';
 import { QueueRuns } from './queue-runs.ts';
+import { transcriptionParts } from './transcription-run.ts';
 
-export type ServerJobMethods = Pick<ProjectApi, 'startTranscription' | 'cancelJob' | 'resumeJob'>;
+export type ServerJobMethods = Pick<ProjectApi, 'startTranscription' | 'startEvaluation' | 'segmentPages' | 'cancelJob' | 'resumeJob'>;
 
-export function serverJobs(
-  store: QueueStore,
-  emit: EventSink,
-  settings: QueueSettings,
-): { methods: ServerJobMethods; stop(): Promise<void> } {
+export interface ServerJobsOptions {
+  store: QueueStore;
+  /** The store's shared folder of files (a project's fine-tuned segmenters are in its segmenters/). */
+  files: string;
+  /** Where the job events go (every window; an account's undo history to its own). */
+  emit: EventSink;
+  settings: QueueSettings;
+  /** The accounts' undo histories: finding lines changes pages outside them, whose steps are dropped. */
+  histories: UndoHistories;
+}
+
+/** Why a job of this kind cannot run on a server store. */
+const notHere = (job: Job) =>
+  new Error(`job ${job.id} is a ${job.kind} job: on a server store only transcription, evaluation and finding lines run so far`);
+
+export function serverJobs({ store, files, emit, settings, histories }: ServerJobsOptions): {
+  methods: ServerJobMethods;
+  stop(): Promise<void>;
+} {
   const runs = new QueueRuns(store, emit, settings);
-  const transcription = async (jobId: number): Promise<Job> => {
-    const job = await store.run(jobRecords.get(jobId));
-    if (job.kind !== 'transcribe') throw new Error(`job ${jobId} is a ${job.kind} job: only transcription runs on a server store so far`);
-    return job;
+  /** The job's parts as its kind makes them, from its stored config. */
+  const partsOf = (job: Job): AnyJobParts => {
+    if (job.kind === 'transcribe')
+      return transcriptionParts(store, job.id, parseJobConfig({ ...job, kind: 'transcribe' }), settings.chunkSize);
+    if (job.kind === 'evaluate') return evaluationParts(store, job.id, parseJobConfig({ ...job, kind: 'evaluate' }), settings.chunkSize);
+    if (job.kind === 'find-lines') return findLinesParts(store, job.id, parseJobConfig({ ...job, kind: 'find-lines' }));
+    throw notHere(job);
   };
+  /** A new job's row, queued, and its run launched: resolves when it ends. */
+  const launch = async (kind: 'transcribe' | 'evaluate' | 'find-lines', request: Record<string, unknown>) => {
+    const config = checkJobRequest({ ...request, kind } as Parameters<typeof checkJobRequest>[0]);
+    const job = await store.run(jobRecords.create(kind, config, 'queued'));
+    emit({ type: 'job-changed', jobId: job.id, state: 'queued' });
+    return { jobId: job.id, end: runs.launch(job.id, partsOf(job)) };
+  };
+  /** Pages changed by a job outside the undo histories: their steps go (an account's undo would otherwise meet a conflict). */
+  const changedPages = (pageIds: number[]) => {
+    histories.forget(pageIds);
+    emit({ type: 'history-changed', ...histories.of().state() });
+    emit({ type: 'project-changed' });
+  };
+
   const methods: ServerJobMethods = {
     async startTranscription(request) {
-      const config = checkJobRequest({ kind: 'transcribe', ...request });
       // Refused here, not by every worker in turn after the parts are queued.
       await store.run(registry.version(request.modelId));
-      const job = await store.run(jobRecords.create('transcribe', config, 'queued'));
-      emit({ type: 'job-changed', jobId: job.id, state: 'queued' });
-      runs.launch(job.id, parseJobConfig({ ...job, kind: 'transcribe' }));
-      return { jobId: job.id };
+      return { jobId: (await launch('transcribe', request)).jobId };
+    },
+
+    async startEvaluation({ modelId, split }) {
+      await store.run(registry.version(modelId));
+      if ((await labeledInSplit(store, split)).length === 0) throw new Error(`no labeled lines in the ${split} split to evaluate on`);
+      return { jobId: (await launch('evaluate', { modelId, split })).jobId };
+    },
+
+    async segmentPages({ pageIds, segmenter, segmenterFile }): Promise<SegmentReport> {
+      // A window never names a file on the server: only the bundled and classical segmenters, and the project's own.
+      if (segmenterFile)
+        throw new Error('a segmenter file is not taken by a team server: name a segmenter (bundled, classical or project:<job>)');
+      const fineTuned = segmenter === undefined ? null : projectSegmenterJob(segmenter);
+      if (fineTuned !== null) await projectSegmenterModel(filesStore(store.run, files), fineTuned);
+      const { jobId, end } = await launch('find-lines', { pageIds, segmenter, author: authorName() });
+      try {
+        await end;
+      } finally {
+        changedPages(pageIds);
+      }
+      const job = await store.run(jobRecords.get(jobId));
+      if (job.state !== 'done')
+        throw new Error(
+          `finding lines (job ${jobId}) ${job.state}${job.error ? `: ${job.error}` : ''}; pages it had done keep their new lines`,
+        );
+      return (job.progress as { result: SegmentReport }).result;
     },
 
     async cancelJob({ jobId }) {
       if (runs.cancel(jobId)) return { ok: true as const };
-      const job = await transcription(jobId);
+      const job = await store.run(jobRecords.get(jobId));
+      if (!['transcribe', 'evaluate', 'find-lines'].includes(job.kind)) throw notHere(job);
       // Another server process on the store may follow it: only it can take its parts off the queue.
       throw new Error(`job ${jobId} is ${job.state} and not followed by this server process: cancel it where it was started`);
     },
 
     async resumeJob({ jobId }) {
-      const job = await transcription(jobId);
+      const job = await store.run(jobRecords.get(jobId));
+      const parts = partsOf(job);
       if (runs.has(jobId)) throw new Error(`job ${jobId} is already queued or running`);
       if (!isResumable(job.state)) throw new Error(`job ${jobId} is ${job.state} and cannot be resumed`);
-      const config = parseJobConfig({ ...job, kind: 'transcribe' });
-      await store.run(jobRecords.update(jobId, { state: 'queued', log: 'resumed on the queue: lines already read are skipped' }));
+      await store.run(jobRecords.update(jobId, { state: 'queued', log: 'resumed on the queue: only what is left is queued' }));
       emit({ type: 'job-changed', jobId, state: 'queued' });
-      runs.launch(jobId, config);
+      const end = runs.launch(jobId, parts);
+      if (job.kind === 'find-lines') void end.then(() => changedPages(parseJobConfig({ ...job, kind: 'find-lines' }).pageIds));
       return { ok: true as const };
     },
   };

@@ -1,14 +1,15 @@
 // What travels through Redis: one BullMQ job ("task") per part of a Quire job. A task is
 // generic: the project store it belongs to, the Quire job (its row in that store's jobs
-// table: the worker reads with the stored config and refuses a payload that disagrees with
-// it, transcribe-part.ts checkPart), its kind, and the part to do.
-// Transcription's parts are chunks of line ids. What the other kinds need, for whoever adds
-// them:
-// - segmentation: parts of page ids (each page is independent), written like chunks of
-//   lines; the page's lines are replaced in one transaction, so a redone part is a no-op
-//   when the page is already segmented by this job (record the job on the page).
-// - evaluation: parts of labeled line ids, each returning its error counts (not rates) in
-//   its result; the enqueuing side sums them and computes CER/WER once every part is done.
+// table: the worker works with the stored config and refuses a payload that disagrees with
+// it), its kind, and the part to do:
+// - transcription: chunks of line ids; the readings are stored per line and job, so a part
+//   redone after its worker died reads only the lines left (read-lines.ts).
+// - finding lines: one page each; the page's lines are replaced in one transaction that
+//   records the job on the page, so a redone part is a no-op (segment-pages.ts).
+// - evaluation: chunks of labeled line ids, each answering its error counts (not rates); the
+//   enqueuing side adds them up and computes CER/WER once every part is done. Nothing is
+//   written, so a redone part only counts again.
+// What the last kind needs, for whoever adds it:
 // - training: one task (not parts), whose worker resumes from the job's checkpoint file in
 //   the store (training-runs.ts already resumes), with a lock long enough for one step and
 //   progress reported per step; a stalled training task is handed out again and continues
@@ -45,42 +46,78 @@ export type StoreRef = z.infer<typeof storeSchema>;
 export const storeLabel = (store: StoreRef): string =>
   store.kind === 'sqlite' ? store.root : `${displayUrl(store.url)} (files ${store.files})`;
 
-export const TASK_KINDS = ['transcribe'] as const;
-export type TaskKind = (typeof TASK_KINDS)[number];
+const ids = z.array(z.number().int().positive());
+const place = { index: z.number().int().min(0), of: z.number().int().positive() };
+const common = {
+  /** The payload's format: a worker refuses one it does not know rather than misread it. */
+  v: z.literal(1),
+  store: storeSchema,
+  jobId: z.number().int().positive(),
+  /** The Quire job's config as stored when the task was queued: checked against the row, never used in its place. */
+  config: z.record(z.string(), z.unknown()),
+};
 
-export const taskSchema = z
+/** The payload's format, checked before the rest (a payload of another version is said to be one). */
+export const taskVersion = z.object({ v: common.v });
+
+export const taskSchema = z.discriminatedUnion('kind', [
+  z.object({ ...common, kind: z.literal('transcribe'), part: z.object({ ...place, lineIds: ids }).strict() }).strict(),
+  z.object({ ...common, kind: z.literal('find-lines'), part: z.object({ ...place, pageIds: ids }).strict() }).strict(),
+  z.object({ ...common, kind: z.literal('evaluate'), part: z.object({ ...place, lineIds: ids }).strict() }).strict(),
+]);
+export type Task = z.infer<typeof taskSchema>;
+export type TaskKind = Task['kind'];
+export type TaskOf<K extends TaskKind> = Extract<Task, { kind: K }>;
+
+// What a worker answers for a finished part (BullMQ's return value), per kind. It comes back
+// through Redis from any process there, so the enqueuing side checks it before use.
+const answered = { worker: z.string(), seconds: z.number().min(0) };
+const count = z.number().int().min(0);
+
+export const partResultSchema = z.object({ written: count, skipped: count, ...answered }).strict();
+export type PartResult = z.infer<typeof partResultSchema>;
+
+/** A part of finding lines: its pages' counts (a SegmentReport's); `skipped`, pages the job had written, or gone. */
+export const foundPagesSchema = z
   .object({
-    /** The payload's format: a worker refuses one it does not know rather than misread it. */
-    v: z.literal(1),
-    store: storeSchema,
-    jobId: z.number().int().positive(),
-    kind: z.enum(TASK_KINDS),
-    /** The Quire job's config as stored when the task was queued: checked against the row, never used in its place. */
-    config: z.record(z.string(), z.unknown()),
-    part: z
+    pages: count,
+    skipped: count,
+    added: count,
+    keptLabeled: count,
+    removed: count,
+    regions: count,
+    segmenter: z.string(),
+    fallback: z.string().optional(),
+    ...answered,
+  })
+  .strict();
+export type FoundPages = z.infer<typeof foundPagesSchema>;
+
+/** A part of an evaluation: its lines' error counts (metrics.ts ErrorCounts), every confusion with its count. */
+export const evaluatedLinesSchema = z
+  .object({
+    lines: count,
+    skipped: count,
+    counts: z
       .object({
-        index: z.number().int().min(0),
-        of: z.number().int().positive(),
-        lineIds: z.array(z.number().int().positive()),
+        charErrors: count,
+        chars: count,
+        wordErrors: count,
+        words: count,
+        confusions: z.array(z.object({ ref: z.string(), hyp: z.string(), count }).strict()),
       })
       .strict(),
+    ...answered,
   })
   .strict();
-export type Task = z.infer<typeof taskSchema>;
+export type EvaluatedLines = z.infer<typeof evaluatedLinesSchema>;
 
-/**
- * What a worker answers for a finished part (BullMQ's return value). It comes back through
- * Redis from any process there, so the enqueuing side checks it before use.
- */
-export const partResultSchema = z
-  .object({
-    written: z.number().int().min(0),
-    skipped: z.number().int().min(0),
-    worker: z.string(),
-    seconds: z.number().min(0),
-  })
-  .strict();
-export type PartResult = z.infer<typeof partResultSchema>;
+/** What a worker answers, by kind of task. */
+export interface PartAnswers {
+  transcribe: PartResult;
+  'find-lines': FoundPages;
+  evaluate: EvaluatedLines;
+}
 
 /** Progress of a part, as the worker reports it (BullMQ's job progress). */
 export interface PartProgress {

@@ -8,9 +8,22 @@
 import { hostname } from 'node:os';
 import { UnrecoverableError, Worker, type Job as QueueJob } from 'bullmq';
 import { connectionFor, redisLabel, refuseEarly, whenReady } from './redis-connection.ts';
-import { QUEUE_NAME, storeLabel, taskSchema, type PartResult, type Task } from './tasks.ts';
+import {
+  QUEUE_NAME,
+  storeLabel,
+  taskSchema,
+  taskVersion,
+  type PartAnswers,
+  type PartProgress,
+  type Task,
+  type TaskKind,
+  type TaskOf,
+} from './tasks.ts';
 import { AllowedStores } from './allowed-stores.ts';
-import { OpenStores, transcribePart } from './transcribe-part.ts';
+import { OpenStores } from './open-stores.ts';
+import { transcribePart } from './transcribe-part.ts';
+import { findLinesPart } from './find-lines-part.ts';
+import { evaluatePart } from './evaluate-part.ts';
 import { describeIssues } from '../../shared/zod.ts';
 
 export interface WorkerOptions {
@@ -43,13 +56,47 @@ export interface WorkerOptions {
  * into the same error (BullMQ retries any other error as many times as the task allows).
  */
 function parseTask(job: QueueJob): Task {
-  const parsed = taskSchema.safeParse(job.data);
+  // Its format first: a payload of another version is named as such, not by the first field it lacks.
+  const parsed = taskVersion.safeParse(job.data).success ? taskSchema.safeParse(job.data) : taskVersion.safeParse(job.data);
   if (!parsed.success)
     throw new UnrecoverableError(`task ${job.id} is not a Quire task this worker understands: ${describeIssues(parsed.error, 'task')}`);
-  return parsed.data;
+  return parsed.data as Task;
 }
 
 const partName = (t: Task) => `part ${t.part.index + 1}/${t.part.of} of job ${t.jobId} (${storeLabel(t.store)})`;
+
+type Answer<K extends TaskKind> = Omit<PartAnswers[K], 'worker' | 'seconds'>;
+
+/** A kind of task: what the log says it does and did, and how it is done. */
+interface PartKind<K extends TaskKind> {
+  does(task: TaskOf<K>): string;
+  did(answer: Answer<K>): string;
+  run(stores: OpenStores, task: TaskOf<K>, onProgress: (p: PartProgress) => Promise<void>): Promise<Answer<K>>;
+  /** What its progress counts. */
+  unit: string;
+}
+
+const KINDS: { [K in TaskKind]: PartKind<K> } = {
+  transcribe: {
+    does: (t) => `reading ${t.part.lineIds.length} lines`,
+    did: (a) => `${a.written} read, ${a.skipped} already read`,
+    run: transcribePart,
+    unit: 'lines',
+  },
+  'find-lines': {
+    does: (t) => `finding lines on ${t.part.pageIds.length} page(s)`,
+    did: (a) =>
+      `${a.pages} page(s) segmented (${a.added} lines added, ${a.removed} replaced, ${a.keptLabeled} transcribed kept), ${a.skipped} skipped`,
+    run: findLinesPart,
+    unit: 'pages',
+  },
+  evaluate: {
+    does: (t) => `evaluating on ${t.part.lineIds.length} lines`,
+    did: (a) => `${a.lines} lines compared with their labels, ${a.skipped} skipped`,
+    run: evaluatePart,
+    unit: 'lines',
+  },
+};
 
 /** Runs until `stop` resolves; returns once running tasks have finished and everything is closed. */
 export async function runWorker(o: WorkerOptions, stop: Promise<unknown>): Promise<void> {
@@ -58,19 +105,22 @@ export async function runWorker(o: WorkerOptions, stop: Promise<unknown>): Promi
   await refuseEarly(o.redisUrl, o.redisCa);
   const stores = new OpenStores(o.threads, allowed);
   const who = `${hostname()}:${process.pid}`;
-  const worker = new Worker<unknown, PartResult>(
+  // Its answer is checked by whoever queued the task (distributed-run.ts), as anything read from Redis.
+  const worker = new Worker<unknown, unknown>(
     QUEUE_NAME,
     async (job) => {
       const task = parseTask(job);
+      // Each kind's own task and answer: the union's members are told apart by task.kind.
+      const kind = KINDS[task.kind] as PartKind<TaskKind>;
       const started = Date.now();
-      o.log(`${partName(task)}: reading ${task.part.lineIds.length} lines (attempt ${job.attemptsMade + 1})`);
-      const { written, skipped } = await transcribePart(stores, task, async (p) => {
-        if (o.verbose) o.log(`${partName(task)}: ${p.done}/${p.of} lines`);
+      o.log(`${partName(task)}: ${kind.does(task)} (attempt ${job.attemptsMade + 1})`);
+      const answer = await kind.run(stores, task, async (p) => {
+        if (o.verbose) o.log(`${partName(task)}: ${p.done}/${p.of} ${kind.unit}`);
         await job.updateProgress(p);
       });
       const seconds = (Date.now() - started) / 1000;
-      o.log(`${partName(task)}: ${written} read, ${skipped} already read, in ${seconds.toFixed(1)} s`);
-      return { written, skipped, worker: who, seconds };
+      o.log(`${partName(task)}: ${kind.did(answer)}, in ${seconds.toFixed(1)} s`);
+      return { ...answer, worker: who, seconds };
     },
     {
       connection: connectionFor(o.redisUrl, o.redisCa),

@@ -23,7 +23,7 @@
 import { PG_NOW } from './now.ts';
 
 /** The SQLite schema version (../migrations.ts) the newest migration here matches. */
-export const MIRRORS_SQLITE_VERSION = 10;
+export const MIRRORS_SQLITE_VERSION = 11;
 
 /** strftime('%Y-%m-%dT%H:%M:%fZ', 'now'): UTC, milliseconds, as text. */
 const NOW = PG_NOW;
@@ -276,5 +276,13 @@ export const PG_MIGRATIONS: readonly string[] = [
     failed_at TEXT NOT NULL
   );
   CREATE INDEX login_failures_key ON login_failures(key, failed_at);
+  `,
+  // 7: SQLite's 11, finding lines as a queue job ('find-lines') and the job whose found lines a
+  // page holds. PostgreSQL changes the CHECK in place (SQLite rebuilds its table).
+  `
+  ALTER TABLE jobs DROP CONSTRAINT jobs_kind_check;
+  ALTER TABLE jobs ADD CONSTRAINT jobs_kind_check
+    CHECK (kind IN ('pretrain', 'finetune', 'transcribe', 'evaluate', 'segment', 'find-lines'));
+  ALTER TABLE pages ADD COLUMN segmented_by_job BIGINT REFERENCES jobs(id) ON DELETE SET NULL ${FK};
   `,
 ];

@@ -43,7 +43,10 @@ const KINDS: Record<string, string> = {
   transcribe: 'Transcribing',
   evaluate: 'Evaluating',
   segment: 'Segmenter training',
+  'find-lines': 'Finding lines',
 };
+/** What a phase's steps count: lines read, pages found; training's steps otherwise. */
+const PHASE_UNITS: Record<string, string> = { transcribe: 'line', evaluate: 'line', 'find-lines': 'page' };
 export const jobKindLabel = (kind: string) => KINDS[kind] ?? kind;
 
 export const formatEta = (s: number) =>
@@ -52,7 +55,7 @@ export const formatEta = (s: number) =>
 /** A one-line summary of a running job's progress ("Fine-tuning · step 40/200 · ETA 3 min"). */
 export function progressLine(job: JobSummary, p: JobProgress | undefined): string {
   if (!p) return `${jobKindLabel(job.kind)} · starting`;
-  const parts = [jobKindLabel(job.kind), `${p.phase === 'transcribe' ? 'line' : 'step'} ${p.step}/${p.steps}`];
+  const parts = [jobKindLabel(job.kind), `${PHASE_UNITS[p.phase] ?? 'step'} ${p.step}/${p.steps}`];
   if (p.step < p.steps && p.etaSeconds > 0) parts.push(`ETA ${formatEta(p.etaSeconds)}`);
   return parts.join(' · ');
 }

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { MIGRATIONS } from '../../../main/db/migrations.ts';
+import { FOREIGN_KEYS_OFF, MIGRATIONS } from '../../../main/db/migrations.ts';
 import { openDatabase, schemaVersion } from '../../../main/db/database.ts';
 import { tempDir } from '../../helpers/project.ts';
 
@@ -98,5 +98,41 @@ test('migration 4 keeps the labels of a version-3 project; a withdrawn row is no
   assert.deepEqual(find('candles'), []);
   db.exec("UPDATE transcriptions SET withdrawn_at = NULL WHERE text = 'Item for bread'");
   assert.deepEqual(find('bread'), [3]);
+  db.close();
+});
+
+test('migration 11 rebuilds the jobs table with its rows, keeps which job wrote each reading, and takes find-lines jobs', () => {
+  const path = join(tempDir(), 'q.db');
+  const v10 = openDatabase(path, MIGRATIONS.slice(0, 10));
+  v10.exec(`${oneLine(5)}
+    INSERT INTO models (id, name, kind, config, weights_hash) VALUES (2, 'm', 'finetune', '{}', 'w');
+    INSERT INTO jobs (id, kind, state, config, log, model_id, created_at, updated_at)
+      VALUES (4, 'transcribe', 'done', '{"modelId":2}', 'read 1 line', 2, '2024-01-02T03:04:05.678Z', '2024-01-02T03:04:06.000Z');
+    INSERT INTO predictions (line_id, model_id, text, confidence, char_confidence, job_id) VALUES (5, 2, 'x', 0.9, '[]', 4);`);
+  const before = v10.prepare('SELECT * FROM jobs').all();
+  v10.close();
+  const db = openDatabase(path);
+  assert.equal(schemaVersion(db), MIGRATIONS.length);
+  assert.deepEqual(db.prepare('SELECT * FROM jobs').all(), before, 'the rows as they were');
+  assert.equal((db.prepare('SELECT job_id FROM predictions').get() as { job_id: number }).job_id, 4, 'the reading still names its job');
+  assert.equal(db.pragma('foreign_keys', { simple: true }), 1, 'foreign keys on again');
+  assert.deepEqual(db.pragma('foreign_key_check'), []);
+  db.exec("INSERT INTO jobs (id, kind, state) VALUES (9, 'find-lines', 'queued'); UPDATE pages SET segmented_by_job = 9");
+  assert.throws(() => db.exec("INSERT INTO jobs (kind, state) VALUES ('sleep', 'queued')"), /CHECK/);
+  // The job's row deleted, the page no longer names it; the predictions' key follows the new table too.
+  db.exec('DELETE FROM jobs');
+  assert.equal((db.prepare('SELECT segmented_by_job FROM pages').get() as { segmented_by_job: null }).segmented_by_job, null);
+  assert.equal((db.prepare('SELECT job_id FROM predictions').get() as { job_id: null }).job_id, null);
+  db.close();
+});
+
+test('a migration run with foreign keys off that would leave a broken key rolls back', () => {
+  const path = join(tempDir(), 'q.db');
+  openDatabase(path, MIGRATIONS).close();
+  const breaking = `${FOREIGN_KEYS_OFF}\n INSERT INTO pages (document_id, page_index, image_hash, width, height) VALUES (999, 0, 'x', 1, 1);`;
+  assert.throws(() => openDatabase(path, [...MIGRATIONS, breaking]), /would break 1 foreign key\(s\) \(first: pages row \d+ → documents\)/);
+  const db = new Database(path);
+  assert.equal(db.pragma('user_version', { simple: true }), MIGRATIONS.length);
+  assert.equal((db.prepare('SELECT count(*) AS n FROM pages').get() as { n: number }).n, 0);
   db.close();
 });

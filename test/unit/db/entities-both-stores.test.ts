@@ -21,7 +21,14 @@ const MODULES = { documents, pages, regions, lines, transcriptions, history };
 type Modules = typeof MODULES;
 
 /** Operations whose rows come in no defined order (SQLite's and PostgreSQL's plans differ). */
-const UNORDERED = new Set(['lines.linesWithRegionType', 'lines.linesWithLabel', 'regions.regionTypes', 'pages.scanPageIds']);
+const UNORDERED = new Set([
+  'lines.linesWithRegionType',
+  'lines.linesWithLabel',
+  'lines.lockPageLines',
+  'regions.regionTypes',
+  'pages.scanPageIds',
+  'pages.segmentationOf',
+]);
 
 const caller = (s: BothStores) => moduleCaller(s, MODULES, UNORDERED);
 
@@ -78,6 +85,16 @@ test('every operation of the entity modules answers the same on SQLite and Postg
     await call('pages', 'pageSize', p1);
     assert.deepEqual([await call('pages', 'imageInUse', 'img3'), await call('pages', 'imageInUse', 'none')], [true, false]);
     await call('pages', 'pageImage', p2);
+    assert.equal((await call('pages', 'pageForSegmentation', p2))?.segmented_by_job, null);
+    await call('pages', 'setSegmentedBy', p2, null);
+    assert.deepEqual(await call('pages', 'pagesSegmentedBy', 1), new Set());
+    assert.deepEqual(
+      await call('pages', 'segmentationOf', [p2, p1, 999]),
+      new Map([
+        [p1, null],
+        [p2, null],
+      ]),
+    );
     assert.deepEqual(
       [await call('pages', 'neighbourPage', scan, 1, 'before'), await call('pages', 'neighbourPage', scan, 1, 'after')],
       [p1, null],
@@ -130,6 +147,7 @@ test('every operation of the entity modules answers the same on SQLite and Postg
     await call('lines', 'lineCropSource', ids[2]);
     await call('lines', 'linesWithRegionType', p1);
     await call('lines', 'linePlace', ids[3]);
+    await call('lines', 'lockPageLines', p1);
 
     // Transcriptions and the undo history's records.
     const t1 = await call('transcriptions', 'addTranscription', ids[0], 'Anno 1723', 'ann', 'human');

@@ -224,6 +224,8 @@ test('the checks refuse the same rows, SQLite’s case-blind LIKE included', { s
       false,
     ],
     ["INSERT INTO jobs (kind, state) VALUES ('transcribe', 'sleeping')", false],
+    ["INSERT INTO jobs (kind, state) VALUES ('find-lines', 'queued')", true],
+    ["INSERT INTO jobs (kind, state) VALUES ('find-words', 'queued')", false],
     ["INSERT INTO models (name, kind, config, weights_hash) VALUES ('m', 'distill', '{}', 'w')", false],
     ["INSERT INTO undo_log (action, label, touched) VALUES ('again', 'x', '[]')", false],
   ];

@@ -155,6 +155,10 @@ test(
         [a, b],
       );
       assert.equal((await call('dataset', 'linesToReadAmong', [c, b, a, 999])).length, 2);
+      assert.deepEqual(
+        (await call('dataset', 'labeledAmong', [c, b, a, 999])).map((r) => [r.lineId, r.text]),
+        [[a, 'Item']],
+      );
       assert.deepEqual(await call('dataset', 'correctedPageIds'), []);
       assert.deepEqual(
         (await call('dataset', 'predictedLineRows', m2)).map((r) => [r.lineId, r.prediction]),

@@ -7,9 +7,10 @@ import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createJob, updateJob } from '../../../main/jobs/jobs.ts';
 import { listProjectSegmenters, projectSegmenterFile, projectSegmenterModel } from '../../../main/layout/project-segmenters.ts';
+import { folderStore } from '../../../main/project/project-store.ts';
 import { newProject, tempDir } from '../../helpers/project.ts';
 
-test('project segmenters are finished segment jobs with their model in the project, newest first', () => {
+test('project segmenters are finished segment jobs with their model in the project, newest first', async () => {
   const project = newProject();
   try {
     const done = (kind: 'segment' | 'finetune') => createJob(project, kind, {}, 'done').id;
@@ -30,18 +31,19 @@ test('project segmenters are finished segment jobs with their model in the proje
     symlinkSync(outside, projectSegmenterFile(project, linked));
 
     assert.deepEqual(
-      listProjectSegmenters(project).map((s) => [s.choice, s.pages, s.steps]),
+      (await listProjectSegmenters(project)).map((s) => [s.choice, s.pages, s.steps]),
       [
         [`project:${newer}`, 3, 5],
         [`project:${older}`, null, null],
       ],
     );
-    assert.equal(projectSegmenterModel(project, newer), projectSegmenterFile(project, newer));
-    assert.throws(() => projectSegmenterModel(project, recognizer), /no segmenter was fine-tuned by job/);
-    assert.throws(() => projectSegmenterModel(project, 999), /no segmenter was fine-tuned by job 999/);
-    assert.throws(() => projectSegmenterModel(project, failed), /is failed: it has no model/);
-    assert.throws(() => projectSegmenterModel(project, noFile), /missing from/);
-    assert.throws(() => projectSegmenterModel(project, linked), /missing from/, 'a link out of the project is refused');
+    const store = folderStore(project);
+    assert.equal(await projectSegmenterModel(store, newer), projectSegmenterFile(project, newer));
+    await assert.rejects(projectSegmenterModel(store, recognizer), /no segmenter was fine-tuned by job/);
+    await assert.rejects(projectSegmenterModel(store, 999), /no segmenter was fine-tuned by job 999/);
+    await assert.rejects(projectSegmenterModel(store, failed), /is failed: it has no model/);
+    await assert.rejects(projectSegmenterModel(store, noFile), /missing from/);
+    await assert.rejects(projectSegmenterModel(store, linked), /missing from/, 'a link out of the project is refused');
   } finally {
     project.close();
   }

@@ -37,3 +37,27 @@ test('ErrorCounter totals characters over lines and ranks confusions', () => {
   assert.equal(r.cer, 2 / 6);
   assert.deepEqual(r.confusions[0], { ref: 'a', hyp: 'b', count: 2 });
 });
+
+test('the counts of parts of the lines, merged in order, report exactly what one counter over all the lines reports', () => {
+  const pairs: Array<[string, string]> = [
+    ['ſtraße zu', 'straſe zu'],
+    ['aaaa', 'aaab'],
+    ['Müller', 'Muller'],
+    ['ab', 'bb'],
+    ['x y z', 'x  z'],
+    ['', 'q'],
+    ['ſtraße', 'strasse'],
+  ];
+  const whole = new ErrorCounter();
+  for (const [r, h] of pairs) whole.add(r, h);
+  const merged = new ErrorCounter();
+  for (const part of [pairs.slice(0, 3), pairs.slice(3, 4), pairs.slice(4)]) {
+    const c = new ErrorCounter();
+    for (const [r, h] of part) c.add(r, h);
+    // As an answer through Redis: plain JSON.
+    merged.merge(JSON.parse(JSON.stringify(c.counts())));
+  }
+  assert.deepEqual(merged.report(), whole.report());
+  assert.deepEqual(merged.report(50), whole.report(50));
+  assert.deepEqual(merged.counts(), whole.counts());
+});

@@ -13,6 +13,7 @@ import { createJob, getJob } from '../../../main/jobs/jobs.ts';
 import { lineIdsOf } from '../../../main/jobs/transcription.ts';
 import { Project } from '../../../main/project/project.ts';
 import { DistributedRun } from '../../../main/queue/distributed-run.ts';
+import { transcriptionParts } from '../../../main/queue/transcription-run.ts';
 import { manyLinesProject } from '../../helpers/many-lines.ts';
 
 /** The project folder as a run's store. */
@@ -37,7 +38,8 @@ async function startedRun(t: { after: (fn: () => void) => void }, lines: number,
   const queue = { addBulk: async (tasks: unknown[]) => void queued.push(...tasks) } as unknown as Queue;
   const events: QuireEvent[] = [];
   const settings = { redisUrl: 'redis://127.0.0.1:1', chunkSize: 2, attempts: 1, backoffMs: 0 };
-  const run = new DistributedRun(storeOf(project), (e) => events.push(e), job.id, config, settings, queue);
+  const store = storeOf(project);
+  const run = new DistributedRun(store, (e) => events.push(e), job.id, transcriptionParts(store, job.id, config, 2), settings, queue);
   await run.start();
   assert.equal(queued.length, Math.ceil(lines / 2));
   for (const lineId of lineIdsOf(project))
@@ -86,7 +88,8 @@ test('parts whose end events never came are found ended by the state poll, and t
       ids.includes(id) ? { getState: async () => 'completed', returnvalue: ANSWER, failedReason: '' } : undefined,
   } as unknown as Queue;
   const settings = { redisUrl: 'redis://127.0.0.1:1', chunkSize: 2, attempts: 1, backoffMs: 0, pollMs: 20 };
-  const run = new DistributedRun(storeOf(project), () => {}, job.id, config, settings, queue);
+  const store = storeOf(project);
+  const run = new DistributedRun(store, () => {}, job.id, transcriptionParts(store, job.id, config, 2), settings, queue);
   // The poll's timer is unref'd (a real run's Redis connections keep the process up): stand in for them.
   const alive = setInterval(() => {}, 1000);
   t.after(() => clearInterval(alive));

@@ -7,7 +7,7 @@ import { dirname } from 'node:path';
 import { dataset } from '../../../main/db/dataset.ts';
 import { samplesAt } from '../../../main/project/dataset.ts';
 import { AllowedStores } from '../../../main/queue/allowed-stores.ts';
-import { OpenStores } from '../../../main/queue/transcribe-part.ts';
+import { OpenStores } from '../../../main/queue/open-stores.ts';
 import { manyLinesProject } from '../../helpers/many-lines.ts';
 
 test('a reader in use is kept while parts of other models start and end; idle ones beyond two are stopped', async () => {

@@ -60,7 +60,7 @@ test(
       assert.equal(otherModel.attemptsMade, 1, 'not retried');
       assert.match(
         otherModel.failedReason,
-        new RegExp(`job ${job.id} of .* reads with model ${made.modelId}, but the task names model ${made.modelId + 1}`),
+        new RegExp(`job ${job.id} of .* works with model ${made.modelId}, but the task names model ${made.modelId + 1}`),
       );
 
       const otherPage = await settled(queue, 'other-page');

@@ -259,19 +259,25 @@ test(
 
 test('a method not yet on the server store answers an error naming it; roles still hold', { skip }, async () => {
   const cookie = await session('tom');
-  const find = await call('segmentPages', { pageIds: [pageId] }, cookie);
-  assert.deepEqual([find.status, find.body.code, find.body.name], [501, 'not-available', 'NotOnServerStore']);
+  const region = await call('segmentRegion', { regionId: 1 }, cookie);
+  assert.deepEqual([region.status, region.body.code, region.body.name], [501, 'not-available', 'NotOnServerStore']);
   assert.match(
-    find.body.message,
-    /^segmentPages is not available on a PostgreSQL server store yet: it serves projectInfo, .*undo, .*search/,
+    region.body.message,
+    /^segmentRegion is not available on a PostgreSQL server store yet: it serves projectInfo, .*undo, .*search/,
   );
-  // Transcription needs the queue: without --redis it says how to start the server with one.
-  const transcribe = await call('startTranscription', { modelId: 1 }, await session('rev'));
-  assert.deepEqual([transcribe.status, transcribe.body.name], [501, 'NotOnServerStore']);
-  assert.match(transcribe.body.message, /^startTranscription needs the job queue: start the server with --redis URL/);
+  // Transcription, evaluation and finding lines need the queue: without --redis they say how to start the server with one.
+  for (const [method, body] of [
+    ['startTranscription', { modelId: 1 }],
+    ['startEvaluation', { modelId: 1 }],
+    ['segmentPages', { pageIds: [pageId] }],
+  ] as const) {
+    const answer = await call(method, body, await session('rev'));
+    assert.deepEqual([answer.status, answer.body.name], [501, 'NotOnServerStore'], method);
+    assert.match(answer.body.message, new RegExp(`^${method} needs the job queue: start the server with --redis URL`));
+  }
   const admin = await session('ada');
   const segmenters = await call('listSegmenters', {}, admin);
-  assert.equal(segmenters.body.name, 'NotOnServerStore');
+  assert.deepEqual(segmenters.body, { correctedPages: 0, segmenters: [] }, 'the project’s fine-tuned segmenters, with or without a queue');
   const forbidden = await call('deleteModel', { modelId: 1 }, cookie);
   assert.deepEqual([forbidden.status, forbidden.body.name], [403, 'Forbidden'], 'a transcriber is refused before anything else');
   assert.equal((await call('projectInfo', {}, cookie)).status, 200, 'the server goes on');

@@ -8,7 +8,6 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { dirname, join, relative } from 'node:path';
 import { Queue } from 'bullmq';
-import WebSocket from 'ws';
 import type { QuireEvent } from '../../../shared/api.ts';
 import { addUser } from '../../../main/accounts/accounts.ts';
 import { serveTeam } from '../../../main/app/team-server.ts';
@@ -23,7 +22,7 @@ import { manyLinesProject } from '../../helpers/many-lines.ts';
 import { postgresForThisFile, postgresMissing } from '../../helpers/postgres.ts';
 import { tempDir } from '../../helpers/project.ts';
 import { redisSkip, startRedis } from '../../helpers/redis.ts';
-import { apiCall, signIn } from '../../helpers/team-client.ts';
+import { apiCall, signIn, windowEvents } from '../../helpers/team-client.ts';
 
 let app: Awaited<ReturnType<typeof serveTeam>> | undefined;
 let store: PgStore | undefined;
@@ -70,39 +69,7 @@ before(async () => {
 const session = (name: string) => signIn(base, name);
 const call = (method: string, body: unknown, cookie?: string) => apiCall(base, method, body, cookie);
 
-/** The job events a window hears, and a wait for the one that ends a job. */
-function jobEvents(cookie: string): Promise<{ events: QuireEvent[]; ended(jobId: number): Promise<QuireEvent>; close(): void }> {
-  return new Promise((ok, fail) => {
-    const events: QuireEvent[] = [];
-    const waiting: Array<() => void> = [];
-    const ws = new WebSocket(`ws://127.0.0.1:${app!.server.port}/events`, { headers: { cookie } });
-    ws.on('message', (m) => {
-      const e = JSON.parse(String(m)) as QuireEvent;
-      if (e.type === 'job-changed' || e.type === 'job-progress') events.push(e);
-      for (const w of [...waiting]) w();
-    });
-    const ended = (jobId: number) =>
-      new Promise<QuireEvent>((resolve, reject) => {
-        const timer = setTimeout(
-          () => reject(new Error(`job ${jobId} did not end in 120 s: ${JSON.stringify(events.slice(-5))}`)),
-          120_000,
-        );
-        const check = () => {
-          const end = events.find(
-            (e) => e.type === 'job-changed' && e.jobId === jobId && ['done', 'failed', 'cancelled'].includes(e.state),
-          );
-          if (!end) return;
-          clearTimeout(timer);
-          waiting.splice(waiting.indexOf(check), 1);
-          resolve(end);
-        };
-        waiting.push(check);
-        check();
-      });
-    ws.on('open', () => ok({ events, ended, close: () => ws.close() }));
-    ws.on('error', fail);
-  });
-}
+const jobEvents = (cookie: string) => windowEvents(app!.server.port, cookie);
 
 let cancelledJob: number;
 
