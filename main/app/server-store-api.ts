@@ -10,8 +10,9 @@
 // the model's confidence, the jobs' list, the project's settings and its fine-tuned
 // segmenters; with a Redis queue (`--redis URL`), transcription, evaluation and finding lines
 // as jobs started, cancelled and resumed, done by `quire worker` processes
-// (main/queue/server-jobs.ts). Import, export, finding lines in one region, and training
-// still need a project folder (`quire serve DIR`).
+// (main/queue/server-jobs.ts). Exports are served beside the API (team-server.ts, POST
+// /export). Import, finding lines in one region, and training still need a project folder
+// (`quire serve DIR`).
 import { basename, resolve } from 'node:path';
 import { schemas, type DocumentSummary, type Method, type PageSummary, type ProjectInfo, type QuireEvent } from '../../shared/api.ts';
 import { ApiError } from '../api/dispatch.ts';
@@ -99,7 +100,8 @@ export const accountEvents =
     e.type === 'history-changed' ? events.sendTo(authorName(), e) : events.broadcast(e);
 
 /** The name a server project shows: its database's, from the URL. */
-const projectName = (url: string) => basename(new URL(url).pathname) || 'quire';
+/** A server store's project is named by its database. */
+export const projectName = (url: string) => basename(new URL(url).pathname) || 'quire';
 
 export interface ServerStoreApiOptions {
   store: PgStore;

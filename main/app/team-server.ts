@@ -8,7 +8,7 @@
 // (server-store-api.ts).
 import { hasAdmin } from '../accounts/accounts.ts';
 import { Sessions, DEFAULT_SESSION_HOURS } from '../accounts/sessions.ts';
-import { prepareExportZip } from '../export/export-zip.ts';
+import { prepareExportZip, prepareExportZipFrom } from '../export/export-zip.ts';
 import { cropPng, lineImagePng } from '../project/line-images.ts';
 import { lines } from '../db/lines.ts';
 import { Project } from '../project/project.ts';
@@ -24,7 +24,7 @@ import type { QueueSettings } from '../queue/distributed-run.ts';
 import { refuseEarly } from '../queue/redis-connection.ts';
 import { createDispatcher } from '../api/dispatch.ts';
 import type { QuireApi } from '../../shared/api.ts';
-import { accountEvents, serverEvents, serverStoreApi } from './server-store-api.ts';
+import { accountEvents, projectName, serverEvents, serverStoreApi } from './server-store-api.ts';
 import { UndoHistories } from '../edits/undo-stack.ts';
 import { ProjectHost } from './project-host.ts';
 import { RENDERER_DIST } from './browser-mode.ts';
@@ -117,6 +117,8 @@ async function serveServerStore(p: ServerStoreProject, o: TeamServerOptions): Pr
         api: createDispatcher(api.table as unknown as QuireApi),
         images: () => pages.images,
         lineImage: async (id, key) => cropPng(pages, await run(lines.lineCropSource(id)), id, key),
+        // Exported as on the desktop, from the store's rows and its shared folder's images.
+        exportZip: (request) => prepareExportZipFrom(pages, projectName(p.database), request),
       }));
     },
     async () => {

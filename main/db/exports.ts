@@ -1,8 +1,8 @@
 // What exports read: the pages to write, and a page's lines with the text to export (the
 // current label, else a chosen model's reading) and its regions. Store-neutral operations
-// (ops.ts), run on the desktop by the functions exported below.
+// (ops.ts), run on either store (main/export).
 import type { RegionType } from '../../shared/region-types.ts';
-import { onDesktop, qb } from './execute.ts';
+import { qb } from './execute.ts';
 import { all, first, map } from './ops.ts';
 
 export const exportReads = {
@@ -54,5 +54,3 @@ export const exportReads = {
 
   documentName: (documentId: number) => map(first(qb.selectFrom('documents').select('name').where('id', '=', documentId)), (r) => r?.name),
 };
-
-export const { pagesWithDocuments, linesToExport, regionsToExport, documentName } = onDesktop(exportReads);

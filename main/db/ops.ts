@@ -135,7 +135,8 @@ export type Runner = <T>(op: Op<T>) => Promise<T>;
 /** A module's operations: functions of their arguments answering an operation. */
 // `any` arguments: a module's functions take their own; the mapped types below keep each one's.
 export type Operations = Record<string, (...args: any[]) => Op<unknown>>;
-type Answer<F> = F extends (...args: never[]) => Op<infer T> ? T : never;
+/** What an operation (a function answering an Op) answers. */
+export type Answer<F> = F extends (...args: never[]) => Op<infer T> ? T : never;
 
 export type OnStore<M extends Operations, S, Wrap extends 'sync' | 'async'> = {
   [K in keyof M]: (db: S, ...args: Parameters<M[K]>) => Wrap extends 'sync' ? Answer<M[K]> : Promise<Answer<M[K]>>;

@@ -1,15 +1,17 @@
 // Exports documents as PAGE XML 2019, ALTO 4, plain text, or a ground-truth folder of
 // line images with NAME.gt.txt (for training other tools). XML exports are written next
 // to a copy of each page image, so the folder imports back as it is. Files are written
-// atomically.
+// atomically. The reads are store-neutral, so a team server's PostgreSQL store with its
+// shared folder of files exports exactly as a project folder does.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { writeAlto } from '../io/alto-xml.ts';
 import { writePage } from '../io/page-xml.ts';
 import type { Point } from '../io/layout.ts';
-import { pagesWithDocuments } from '../db/exports.ts';
+import { exportReads } from '../db/exports.ts';
 import type { Project } from '../project/project.ts';
+import { folderStore, type PageSource, type ProjectStore } from '../project/project-store.ts';
 import { writeFileAtomic } from '../fs/atomic.ts';
 import { pageLayout } from './page-layout.ts';
 import { grayPage } from '../project/line-images.ts';
@@ -23,22 +25,18 @@ export interface ExportOptions {
   documentIds?: number[];
 }
 
-interface PageRow {
-  id: number;
-  page_index: number;
-  image_hash: string;
-  document: string;
-  pages: number;
-}
-
 const safeName = (name: string) => safeFileName(name, 'document');
 
-function pagesToExport(project: Project, documentIds?: number[]): PageRow[] {
-  const rows = pagesWithDocuments(project.db);
+async function pagesToExport(store: ProjectStore, documentIds?: number[]) {
+  const rows = await store.run(exportReads.pagesWithDocuments());
   return documentIds ? rows.filter((r) => documentIds.includes(r.document_id)) : rows;
 }
 
-export async function exportProject(project: Project, o: ExportOptions): Promise<{ files: string[] }> {
+/** Exports a project folder. */
+export const exportProject = (project: Project, o: ExportOptions): Promise<{ files: string[] }> => exportFrom(folderStore(project), o);
+
+/** Exports a project on either store (its database and its folder of files). */
+export async function exportFrom(store: ProjectStore, o: ExportOptions): Promise<{ files: string[] }> {
   mkdirSync(o.out, { recursive: true });
   const files: string[] = [];
   const write = (name: string, data: string | Uint8Array) => {
@@ -46,18 +44,18 @@ export async function exportProject(project: Project, o: ExportOptions): Promise
     writeFileAtomic(path, typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
     files.push(path);
   };
-  const pages = pagesToExport(project, o.documentIds);
+  const pages = await pagesToExport(store, o.documentIds);
   const texts = new Map<string, string[]>();
   for (const p of pages) {
     const stem = p.pages > 1 ? `${safeName(p.document)}_p${p.page_index + 1}` : safeName(p.document);
     // The page's copy keeps the stored file's format (a JPEG scan stays a JPEG).
-    const imageName = stem + project.images.pageExtension(p.image_hash);
-    const layout = pageLayout(project, p.id, imageName, o.modelId);
+    const imageName = stem + store.images.pageExtension(p.image_hash);
+    const layout = await pageLayout(store.run, p.id, imageName, o.modelId);
     const lines = layout.regions.flatMap((r) => r.lines);
     switch (o.format) {
       case 'page':
       case 'alto':
-        write(imageName, project.images.read(p.image_hash, 'page'));
+        write(imageName, store.images.read(p.image_hash, 'page'));
         write(`${stem}.xml`, o.format === 'page' ? writePage(layout) : writeAlto(layout));
         break;
       case 'text': {
@@ -69,7 +67,7 @@ export async function exportProject(project: Project, o: ExportOptions): Promise
       case 'gt':
         for (const line of lines) {
           if (line.text === null || line.confidence != null) continue; // ground truth means human text
-          write(`${stem}_${line.id}.png`, await cropLine(project, p.image_hash, line.polygon));
+          write(`${stem}_${line.id}.png`, await cropLine(store, p.image_hash, line.polygon));
           write(`${stem}_${line.id}.gt.txt`, line.text + '\n');
         }
         break;
@@ -85,11 +83,11 @@ export async function exportProject(project: Project, o: ExportOptions): Promise
 }
 
 /** The line's bounding box from the grayscale page, with everything outside its polygon made white. */
-async function cropLine(project: Project, imageHash: string, polygon: Point[]): Promise<Buffer> {
+async function cropLine(pages: PageSource, imageHash: string, polygon: Point[]): Promise<Buffer> {
   const xs = polygon.map((p) => p[0]);
   const ys = polygon.map((p) => p[1]);
   // One decoded page serves all its lines (line-images.ts keeps the last pages decoded).
-  const { data, info } = await grayPage(project, imageHash);
+  const { data, info } = await grayPage(pages, imageHash);
   const meta = { width: info.width, height: info.height };
   const left = Math.max(0, Math.floor(Math.min(...xs)));
   const top = Math.max(0, Math.floor(Math.min(...ys)));

@@ -10,9 +10,10 @@ import type { Writable } from 'node:stream';
 import { Zip, ZipDeflate, ZipPassThrough } from 'fflate';
 import { exportName } from '../../shared/export-formats.ts';
 import type { ExportDownload } from '../../shared/workbench-api.ts';
-import { documentName } from '../db/exports.ts';
+import { exportReads } from '../db/exports.ts';
 import type { Project } from '../project/project.ts';
-import { exportProject } from './export-project.ts';
+import { folderStore, type ProjectStore } from '../project/project-store.ts';
+import { exportFrom } from './export-project.ts';
 
 export interface ExportZip {
   /** File name for the download. */
@@ -26,12 +27,17 @@ export interface ExportZip {
 
 const STORED = /\.(png|jpe?g|tiff?|webp)$/i;
 
-export async function prepareExportZip(project: Project, request: ExportDownload): Promise<ExportZip> {
+/** An export of a project folder. */
+export const prepareExportZip = (project: Project, request: ExportDownload): Promise<ExportZip> =>
+  prepareExportZipFrom(folderStore(project), project.name, request);
+
+/** An export of a project on either store, `projectName` naming the download. */
+export async function prepareExportZipFrom(store: ProjectStore, projectName: string, request: ExportDownload): Promise<ExportZip> {
   const dir = mkdtempSync(join(tmpdir(), 'quire-export-'));
   const discard = () => rmSync(dir, { recursive: true, force: true });
   let files: string[];
   try {
-    files = (await exportProject(project, { ...request, out: dir })).files;
+    files = (await exportFrom(store, { ...request, out: dir })).files;
     if (files.length === 0) {
       throw new Error(
         request.format === 'gt'
@@ -43,9 +49,9 @@ export async function prepareExportZip(project: Project, request: ExportDownload
     discard();
     throw error;
   }
-  const document = request.documentIds?.length === 1 ? documentName(project.db, request.documentIds[0]) : undefined;
+  const document = request.documentIds?.length === 1 ? await store.run(exportReads.documentName(request.documentIds[0])) : undefined;
   return {
-    name: `${exportName(project.name, document ?? null, request.format)}.zip`,
+    name: `${exportName(projectName, document ?? null, request.format)}.zip`,
     files: files.length,
     discard,
     async write(out) {

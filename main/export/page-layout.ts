@@ -4,17 +4,18 @@
 // untyped regions of their own, one per run of them in the reading order.
 import type { LayoutLine, LayoutPage, LayoutRegion, Point } from '../io/layout.ts';
 import type { RegionType } from '../../shared/region-types.ts';
-import { linesToExport, regionsToExport } from '../db/exports.ts';
-import { pageSize } from '../db/pages.ts';
-import type { Project } from '../project/project.ts';
+import { exportReads } from '../db/exports.ts';
+import type { Answer, Runner } from '../db/ops.ts';
+import { pages } from '../db/pages.ts';
 
-type RegionRow = ReturnType<typeof regionsToExport>[number];
+type RegionRow = Answer<typeof exportReads.regionsToExport>[number];
+const { linesToExport, regionsToExport } = exportReads;
 
-export function pageLayout(project: Project, pageId: number, imageFilename: string, modelId?: number): LayoutPage {
-  const page = pageSize(project.db, pageId);
+export async function pageLayout(run: Runner, pageId: number, imageFilename: string, modelId?: number): Promise<LayoutPage> {
+  const page = await run(pages.pageSize(pageId));
   if (!page) throw new Error(`no page ${pageId}`);
-  const rows = linesToExport(project.db, pageId, modelId);
-  const regionRows = regionsToExport(project.db, pageId);
+  const rows = await run(linesToExport(pageId, modelId));
+  const regionRows = await run(regionsToExport(pageId));
   const toRegion = (r: RegionRow): LayoutRegion => ({
     id: `region_${r.id}`,
     polygon: JSON.parse(r.polygon) as Point[],
