@@ -3,7 +3,7 @@
 // Windows learn of a changed history through 'history-changed'. The edits are store-neutral
 // programs (main/db/ops.ts) run by `run`: on a project folder's database, or on a team
 // server's PostgreSQL store (server-store-api.ts), where each account has its own history
-// and finding lines (which needs the folder's segmenters) is not served.
+// and finding lines on whole pages is a queue job (main/queue), in one region served here.
 import type { EventSink, ProjectApi } from '../../shared/api.ts';
 import { lines } from '../db/lines.ts';
 import type { Runner } from '../db/ops.ts';
@@ -15,6 +15,7 @@ import { segmentPages, segmentRegion } from '../layout/segment-pages.ts';
 import { resolveProjectSegmenter } from '../layout/project-segmenters.ts';
 import { resolveSegmenter } from '../layout/segmenters.ts';
 import type { Project } from '../project/project.ts';
+import { filesStore, folderStore } from '../project/project-store.ts';
 import { pageOps } from './pages.ts';
 
 type EditMethods = Pick<
@@ -42,10 +43,16 @@ type EditMethods = Pick<
 /** Finding lines or setting the split on more pages than this at once is not recorded (and those pages' history is dropped): one step would hold them all. */
 const MAX_RECORDED_PAGES = 20;
 
-/** Where the edits run: `run` on the project's store; `project`, the folder, where there is one (finding lines needs it). */
+/**
+ * Where the edits run: `run` on the project's store; `project`, the folder, where there is one
+ * (finding lines on whole pages needs it: on a server store that is a queue job); `files`, the
+ * server store's folder of files, where finding lines in one region reads the page and the
+ * project's segmenters.
+ */
 export interface EditStore {
   run: Runner;
   project?: Project;
+  files?: string;
 }
 
 /** Every method but undoState waits for the project's edits before it (see serial.ts). */
@@ -58,7 +65,7 @@ export function editMethods(store: EditStore, histories: UndoHistories, emit: Ev
   return Object.fromEntries(queued) as EditMethods;
 }
 
-function unqueuedMethods({ run, project }: EditStore, histories: UndoHistories, emit: EventSink): EditMethods {
+function unqueuedMethods({ run, project, files }: EditStore, histories: UndoHistories, emit: EventSink): EditMethods {
   const where = async (lineId: number) => {
     const row = await run(lines.linePlace(lineId));
     if (!row) throw new Error(`no line ${lineId}`);
@@ -95,6 +102,8 @@ function unqueuedMethods({ run, project }: EditStore, histories: UndoHistories, 
     if (!project) throw new Error(`${method} needs a project folder`);
     return project;
   };
+  /** The project's pages and segmenters: its folder, or the server store's folder of files. */
+  const pageStore = (method: string) => (files !== undefined && !project ? filesStore(run, files) : folderStore(folder(method)));
   const step = async (action: 'undo' | 'redo') => {
     const history = histories.of();
     try {
@@ -172,7 +181,8 @@ function unqueuedMethods({ run, project }: EditStore, histories: UndoHistories, 
     },
 
     async segmentRegion({ regionId, segmenter }) {
-      const on = folder('segmentRegion');
+      // One page's worth of work, so it runs here, not as a queue job, on either store.
+      const on = pageStore('segmentRegion');
       const pageId = await regionPage(regionId);
       const chosen = await resolveProjectSegmenter(on, segmenter);
       const report = await record('finding lines in a region', [pageId], () => segmentRegion(on, regionId, { segmenter: chosen }));

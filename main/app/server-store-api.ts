@@ -10,9 +10,9 @@
 // the model's confidence, the jobs' list, the project's settings and its fine-tuned
 // segmenters; with a Redis queue (`--redis URL`), transcription, evaluation and finding lines
 // as jobs started, cancelled and resumed, done by `quire worker` processes
-// (main/queue/server-jobs.ts). Exports are served beside the API (team-server.ts, POST
-// /export). Import, finding lines in one region, and training still need a project folder
-// (`quire serve DIR`).
+// (main/queue/server-jobs.ts); finding lines in one region here, in the server process (one
+// page's work). Exports are served beside the API (team-server.ts, POST /export). Import and
+// training still need a project folder (`quire serve DIR`).
 import { basename, resolve } from 'node:path';
 import { schemas, type DocumentSummary, type Method, type PageSummary, type ProjectInfo, type QuireEvent } from '../../shared/api.ts';
 import { ApiError } from '../api/dispatch.ts';
@@ -53,6 +53,7 @@ export const SERVER_STORE_METHODS = [
   'deleteRegion',
   'moveRegion',
   'sortRegionLines',
+  'segmentRegion',
   'undo',
   'redo',
   'undoState',
@@ -119,7 +120,7 @@ export function serverStoreApi({ store, url, files, events, queue }: ServerStore
   const run = serverRunner(store);
   // Each account has its own undo history: its windows alone hear of it.
   const histories = UndoHistories.perAccount();
-  const edits = editMethods({ run }, histories, accountEvents(events));
+  const edits = editMethods({ run, files }, histories, accountEvents(events));
   const models = modelMethods({ run, root: files });
   // The workers are told the store by its URL without a password, and its files' folder by its full path.
   const jobs =
@@ -151,6 +152,7 @@ export function serverStoreApi({ store, url, files, events, queue }: ServerStore
     deleteRegion: edits.deleteRegion,
     moveRegion: edits.moveRegion,
     sortRegionLines: edits.sortRegionLines,
+    segmentRegion: edits.segmentRegion,
     undo: edits.undo,
     redo: edits.redo,
     undoState: edits.undoState,

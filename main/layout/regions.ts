@@ -8,7 +8,7 @@ import type { RegionType } from '../../shared/region-types.ts';
 import type { Db } from '../db/database.ts';
 import { perform } from '../db/execute.ts';
 import { lines } from '../db/lines.ts';
-import { step, transaction, type Program } from '../db/ops.ts';
+import { step, transaction, type Program, type Runner } from '../db/ops.ts';
 import { pages } from '../db/pages.ts';
 import { regions } from '../db/regions.ts';
 import { boundingBox, type Point } from '../io/layout.ts';
@@ -23,10 +23,11 @@ function* region(regionId: number) {
   return row;
 }
 
-export const regionPolygon = (project: Project, regionId: number): { pageId: number; polygon: Point[] } => {
-  const row = perform(project.db, region(regionId));
+/** A region's page and outline, on either store. */
+export async function regionPolygon(run: Runner, regionId: number): Promise<{ pageId: number; polygon: Point[] }> {
+  const row = await run(region(regionId));
   return { pageId: row.page_id, polygon: JSON.parse(row.polygon) as Point[] };
-};
+}
 
 /** The centre of a line's box: which region holds a line is decided by it. */
 export const centreOf = (polygon: Point[]): Point => {

@@ -216,11 +216,10 @@ const writeFoundRegion = (page: PageRow, regionId: number, inside: FoundLine[], 
  * whose centre it holds. A model looks at the whole page (it was trained on whole pages);
  * the classical segmenter at the region's box only, so ink elsewhere does not shape its lines.
  */
-export async function segmentRegion(project: Project, regionId: number, o: SegmentOptions = {}): Promise<SegmentReport> {
+export async function segmentRegion(store: ProjectStore, regionId: number, o: SegmentOptions = {}): Promise<SegmentReport> {
   const segmenter = o.segmenter ?? (await resolveSegmenter());
   const report = newReport(segmenter);
-  const store = folderStore(project);
-  const { pageId, polygon } = regionPolygon(project, regionId);
+  const { pageId, polygon } = await regionPolygon(store.run, regionId);
   const page = await pageRow(store, pageId);
   const gray = await grayOf(store, page.image_hash);
   const found = segmenter.name === 'classical' ? await segmentCrop(segmenter, gray, polygon) : await segmenter.segment(gray);

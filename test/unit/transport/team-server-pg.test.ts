@@ -259,11 +259,11 @@ test(
 
 test('a method not yet on the server store answers an error naming it; roles still hold', { skip }, async () => {
   const cookie = await session('tom');
-  const region = await call('segmentRegion', { regionId: 1 }, cookie);
-  assert.deepEqual([region.status, region.body.code, region.body.name], [501, 'not-available', 'NotOnServerStore']);
+  const readings = await call('listReadings', { modelId: 1 }, cookie);
+  assert.deepEqual([readings.status, readings.body.code, readings.body.name], [501, 'not-available', 'NotOnServerStore']);
   assert.match(
-    region.body.message,
-    /^segmentRegion is not available on a PostgreSQL server store yet: it serves projectInfo, .*undo, .*search/,
+    readings.body.message,
+    /^listReadings is not available on a PostgreSQL server store yet: it serves projectInfo, .*undo, .*search/,
   );
   // Transcription, evaluation and finding lines need the queue: without --redis they say how to start the server with one.
   for (const [method, body] of [
