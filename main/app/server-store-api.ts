@@ -11,10 +11,19 @@
 // segmenters; with a Redis queue (`--redis URL`), transcription, evaluation and finding lines
 // as jobs started, cancelled and resumed, done by `quire worker` processes
 // (main/queue/server-jobs.ts); finding lines in one region here, in the server process (one
-// page's work). Exports are served beside the API (team-server.ts, POST /export). Import and
-// training still need a project folder (`quire serve DIR`).
+// page's work). Exports and uploads (imported as on the desktop, into the store and its
+// shared folder) are served beside the API (team-server.ts, POST /export and /upload).
+// Training still needs a project folder (`quire serve DIR`).
 import { basename, resolve } from 'node:path';
-import { schemas, type DocumentSummary, type Method, type PageSummary, type ProjectInfo, type QuireEvent } from '../../shared/api.ts';
+import {
+  schemas,
+  type Split,
+  type DocumentSummary,
+  type Method,
+  type PageSummary,
+  type ProjectInfo,
+  type QuireEvent,
+} from '../../shared/api.ts';
 import { ApiError } from '../api/dispatch.ts';
 import { editMethods } from '../api/edit-service.ts';
 import { jobList } from '../api/job-service.ts';
@@ -29,6 +38,7 @@ import { UndoHistories } from '../edits/undo-stack.ts';
 import { lineChoices } from '../jobs/suggest.ts';
 import { projectSegmentersAt } from '../layout/project-segmenters.ts';
 import { filesStore } from '../project/project-store.ts';
+import { importFilesInto } from '../import/import-images.ts';
 import { authorName } from '../project/author.ts';
 import type { QueueSettings } from '../queue/distributed-run.ts';
 import { storeUrl } from '../queue/allowed-stores.ts';
@@ -54,6 +64,7 @@ export const SERVER_STORE_METHODS = [
   'moveRegion',
   'sortRegionLines',
   'segmentRegion',
+  'importFiles',
   'undo',
   'redo',
   'undoState',
@@ -101,7 +112,6 @@ export const accountEvents =
     e.type === 'history-changed' ? events.sendTo(authorName(), e) : events.broadcast(e);
 
 /** The name a server project shows: its database's, from the URL. */
-/** A server store's project is named by its database. */
 export const projectName = (url: string) => basename(new URL(url).pathname) || 'quire';
 
 export interface ServerStoreApiOptions {
@@ -153,6 +163,16 @@ export function serverStoreApi({ store, url, files, events, queue }: ServerStore
     moveRegion: edits.moveRegion,
     sortRegionLines: edits.sortRegionLines,
     segmentRegion: edits.segmentRegion,
+    // Reached through the upload route only (an admin's; the method itself is the desktop
+    // owner's, refused to every account): the files are the ones just uploaded.
+    async importFiles({ paths, split }: { paths: string[]; split?: Split }) {
+      const report = await importFilesInto(filesStore(run, files), paths, {
+        split,
+        onProgress: (p) => events.broadcast({ type: 'import-progress', ...p }),
+      });
+      events.broadcast({ type: 'project-changed' });
+      return report;
+    },
     undo: edits.undo,
     redo: edits.redo,
     undoState: edits.undoState,

@@ -7,13 +7,14 @@
 // failure deletes it, and a later open deletes it when its importing process is gone
 // (a crash). A small document still fits in one transaction, as before.
 import type { Db } from '../db/database.ts';
-import { deleteDocument, insertDocument, setSourceHash } from '../db/documents.ts';
-import { transaction } from '../db/execute.ts';
+import { documents } from '../db/documents.ts';
+import { desktopRunner, perform } from '../db/execute.ts';
 import { PENDING_IMPORT as PENDING } from '../db/line-sets.ts';
-import { imageInUse, insertPage } from '../db/pages.ts';
-import { insertRegions, type NewRegion } from '../db/regions.ts';
+import { step, transaction, type Program, type Runner } from '../db/ops.ts';
+import { pages } from '../db/pages.ts';
+import { regions, type NewRegion } from '../db/regions.ts';
 import type { ImageStore } from '../store/image-store.ts';
-import { insertLines, type NewLine } from './insert-lines.ts';
+import { insertLinesOp, type NewLine } from './insert-lines.ts';
 
 /** SQL condition true for documents whose import has finished (defined in main/db/line-sets.ts). */
 export { FINISHED_DOCUMENT } from '../db/line-sets.ts';
@@ -44,31 +45,41 @@ export interface WriteOptions {
 
 const sleep = (ms: number) => new Promise((ok) => setTimeout(ok, ms));
 
-export async function writeDocument(db: Db, doc: NewDocument, o: WriteOptions = {}): Promise<number> {
+/** Writes the document on a project folder's database. */
+export const writeDocument = (db: Db, doc: NewDocument, o: WriteOptions = {}): Promise<number> =>
+  writeDocumentAt(
+    desktopRunner(() => db),
+    doc,
+    o,
+  );
+
+/** Writes the document on either store (`run`: a project folder's or a team server's). */
+export async function writeDocumentAt(run: Runner, doc: NewDocument, o: WriteOptions = {}): Promise<number> {
   const sliceMs = o.sliceMs ?? 25;
   const pauseMs = o.pauseMs ?? 25;
   // Work items: each page, then its lines in runs; done in order, as many per transaction as the slice allows.
   const RUN = 200;
-  const steps: Array<(docId: number, pageIds: number[]) => void> = [];
+  const steps: Array<(docId: number, pageIds: number[]) => Program<void>> = [];
   const regionIds: number[][] = [];
   doc.pages.forEach((p, k) => {
-    steps.push((id, pageIds) => {
-      pageIds[k] = insertPage(db, { documentId: id, index: k, imageHash: p.imageHash, width: p.width, height: p.height, dpi: p.dpi });
-      regionIds[k] = insertRegions(db, pageIds[k], p.regions ?? []);
+    steps.push(function* (id, pageIds) {
+      pageIds[k] = yield* step(
+        pages.insertPage({ documentId: id, index: k, imageHash: p.imageHash, width: p.width, height: p.height, dpi: p.dpi }),
+      );
+      regionIds[k] = yield* regions.insertRegions(pageIds[k], p.regions ?? []);
     });
     const lines = p.lines ?? [];
     for (let start = 0; start < lines.length; start += RUN) {
-      steps.push((_, pageIds) =>
-        insertLines(
-          db,
+      steps.push(function* (_, pageIds) {
+        yield* insertLinesOp(
           pageIds[k],
           lines
             .slice(start, start + RUN)
             .map(({ region, ...line }) => ({ ...line, regionId: region === undefined ? null : regionIds[k][region] })),
           doc.transcriptionSource,
           start,
-        ),
-      );
+        );
+      });
     }
   });
   let id = 0;
@@ -76,19 +87,21 @@ export async function writeDocument(db: Db, doc: NewDocument, o: WriteOptions = 
   let next = 0;
   try {
     while (true) {
-      const finished = transaction(db, () => {
-        const began = performance.now();
-        if (id === 0) id = insertDocument(db, { ...doc, sourceHash: `${PENDING}${process.pid}:${doc.sourceHash}` });
-        while (next < steps.length && performance.now() - began < sliceMs) steps[next++](id, pageIds);
-        if (next < steps.length) return false;
-        setSourceHash(db, id, doc.sourceHash);
-        return true;
-      });
+      const finished = await run(
+        transaction(function* (): Program<boolean> {
+          const began = performance.now();
+          if (id === 0) id = yield* step(documents.insertDocument({ ...doc, sourceHash: `${PENDING}${process.pid}:${doc.sourceHash}` }));
+          while (next < steps.length && performance.now() - began < sliceMs) yield* steps[next++](id, pageIds);
+          if (next < steps.length) return false;
+          yield* step(documents.setSourceHash(id, doc.sourceHash));
+          return true;
+        }),
+      );
       if (finished) return id;
       await sleep(pauseMs);
     }
   } catch (error) {
-    if (id !== 0) deleteDocument(db, id);
+    if (id !== 0) await run(documents.deleteDocument(id));
     throw error;
   }
 }
@@ -99,5 +112,10 @@ export async function writeDocument(db: Db, doc: NewDocument, o: WriteOptions = 
  * file was new when this import looked. The other document's pixels must stay.
  */
 export function removeImageIfUnused(db: Db, images: ImageStore, hash: string): void {
-  if (!imageInUse(db, hash)) images.remove(hash);
+  if (!perform(db, pages.imageInUse(hash))) images.remove(hash);
+}
+
+/** removeImageIfUnused on either store. */
+export async function removeImageIfUnusedAt(run: Runner, images: ImageStore, hash: string): Promise<void> {
+  if (!(await run(pages.imageInUse(hash)))) images.remove(hash);
 }

@@ -7,11 +7,12 @@
 import { basename, extname } from 'node:path';
 import { emptyImportReport, type ImportReport, type Split } from '../../shared/api.ts';
 import { decodePageStream, imageInfo, type DecodeOptions } from '../images/decode.ts';
-import { documentBySourceHash } from '../db/documents.ts';
+import { documents } from '../db/documents.ts';
 import type { Project } from '../project/project.ts';
+import { folderStore, type ProjectStore } from '../project/project-store.ts';
 import { sha256 } from '../store/image-store.ts';
 import { classify, collectFiles } from './collect.ts';
-import { removeImageIfUnused, writeDocument, type NewPage } from './document-writer.ts';
+import { removeImageIfUnusedAt, writeDocumentAt, type NewPage } from './document-writer.ts';
 import { importLayoutFile } from './import-layout.ts';
 import type { ImportOptions } from './import-options.ts';
 import { MAX_IMAGE_BYTES, MAX_XML_BYTES, readRegularFile, reasonOf } from './safe-files.ts';
@@ -21,11 +22,15 @@ export type { ImportOptions, ImportProgress } from './import-options.ts';
 
 const documentLabel = (row: { name: string; path: string }) => `document "${row.name}" (from ${row.path})`;
 
+/** Imports into a project folder (see importFilesInto). */
+export const importFiles = (project: Project, paths: string[], options: ImportOptions = {}): Promise<ImportReport> =>
+  importFilesInto(folderStore(project), paths, options);
+
 /**
- * Imports scans and PAGE/ALTO files (with their images). An image that an imported XML
- * file uses is not imported a second time as a bare scan.
+ * Imports scans and PAGE/ALTO files (with their images) into a project on either store. An
+ * image that an imported XML file uses is not imported a second time as a bare scan.
  */
-export async function importFiles(project: Project, paths: string[], options: ImportOptions = {}): Promise<ImportReport> {
+export async function importFilesInto(project: ProjectStore, paths: string[], options: ImportOptions = {}): Promise<ImportReport> {
   const report = emptyImportReport();
   const collected = collectFiles(paths);
   report.failed.push(...collected.failed);
@@ -59,7 +64,7 @@ export async function importFiles(project: Project, paths: string[], options: Im
     try {
       const bytes = readRegularFile(file, options.maxImageBytes ?? MAX_IMAGE_BYTES);
       const hash = sha256(bytes);
-      const previous = documentBySourceHash(project.db, hash);
+      const previous = await project.run(documents.documentBySourceHash(hash));
       if (seen.has(hash)) {
         report.duplicates.push({ file, reason: `same content as ${seen.get(hash)}, earlier in this import` });
       } else if (previous) {
@@ -81,7 +86,7 @@ export async function importFiles(project: Project, paths: string[], options: Im
 
 /** Stores each page as it is decoded, then writes the document; on failure removes the pages it added. */
 async function importScan(
-  project: Project,
+  project: ProjectStore,
   file: string,
   bytes: Buffer,
   hash: string,
@@ -99,7 +104,7 @@ async function importScan(
       pages.push({ imageHash: stored.hash, width: p.width, height: p.height, dpi: p.dpi });
       progress(pages.length, count);
     }
-    const documentId = await writeDocument(project.db, {
+    const documentId = await writeDocumentAt(project.run, {
       name: basename(file, extname(file)),
       kind: 'scan',
       sourcePath: file,
@@ -109,7 +114,7 @@ async function importScan(
     });
     return { documentId, count: pages.length };
   } catch (error) {
-    for (const h of added) removeImageIfUnused(project.db, project.images, h);
+    for (const h of added) await removeImageIfUnusedAt(project.run, project.images, h);
     throw error;
   }
 }

@@ -11,10 +11,10 @@ import type { Split } from '../../shared/api.ts';
 import { decodePageStream, imageInfo, type DecodeOptions } from '../images/decode.ts';
 import { readLayout } from '../io/read-layout.ts';
 import { regionOutline, type LayoutPage } from '../io/layout.ts';
-import { documentBySourceHash } from '../db/documents.ts';
-import type { Project } from '../project/project.ts';
+import { documents } from '../db/documents.ts';
+import type { ProjectStore } from '../project/project-store.ts';
 import { sha256 } from '../store/image-store.ts';
-import { removeImageIfUnused, writeDocument } from './document-writer.ts';
+import { removeImageIfUnusedAt, writeDocumentAt } from './document-writer.ts';
 import { gridMapping } from './page-grid.ts';
 import { insideRoots, MAX_IMAGE_BYTES, MAX_XML_BYTES, readRegularFile } from './safe-files.ts';
 import { stableSplit } from './split.ts';
@@ -63,7 +63,7 @@ export function findPageImage(xmlFile: string, page: LayoutPage, roots: string[]
   );
 }
 
-export async function importLayoutFile(project: Project, xmlFile: string, o: LayoutImportOptions = {}): Promise<LayoutImportResult> {
+export async function importLayoutFile(project: ProjectStore, xmlFile: string, o: LayoutImportOptions = {}): Promise<LayoutImportResult> {
   const xmlBytes = o.xmlBytes ?? readRegularFile(xmlFile, o.maxXmlBytes ?? MAX_XML_BYTES);
   const page = readLayout(xmlFile, xmlBytes.toString('utf8'));
   const imageFile = findPageImage(xmlFile, page, o.roots);
@@ -71,7 +71,7 @@ export async function importLayoutFile(project: Project, xmlFile: string, o: Lay
   const imageHash = sha256(imageBytes);
   const sourceHash = sha256(Buffer.concat([xmlBytes, Buffer.from(imageHash)]));
   const warnings = [...page.warnings];
-  const previous = documentBySourceHash(project.db, sourceHash);
+  const previous = await project.run(documents.documentBySourceHash(sourceHash));
   if (previous)
     return { documentId: null, existing: `document "${previous.name}" (from ${previous.path})`, image: imageFile, lines: 0, warnings };
   const info = await imageInfo(imageFile, imageBytes, o);
@@ -109,16 +109,16 @@ export async function importLayoutFile(project: Project, xmlFile: string, o: Lay
     label: r.label ?? null,
     polygon: regionOutline(r).map(mapping.map),
   }));
-  const documentId = await writeDocument(project.db, {
+  const documentId = await writeDocumentAt(project.run, {
     name: basename(xmlFile, extname(xmlFile)),
     kind: 'scan',
     sourcePath: xmlFile,
     sourceHash,
     pages: [{ imageHash: hash, width: decoded.width, height: decoded.height, dpi: decoded.dpi, regions, lines }],
     transcriptionSource: `import:${basename(xmlFile)}`,
-  }).catch((error: unknown) => {
+  }).catch(async (error: unknown) => {
     // Leave the project as it was: files this import added go too.
-    if (stored.created) removeImageIfUnused(project.db, project.images, hash);
+    if (stored.created) await removeImageIfUnusedAt(project.run, project.images, hash);
     throw error;
   });
   return { documentId, image: imageFile, lines: lines.length, warnings };
