@@ -10,17 +10,13 @@ import { serveTeam } from '../../../main/app/team-server.ts';
 import { serveProject } from '../../../main/app/browser-mode.ts';
 import { EXPORT_FORMATS } from '../../../shared/export-formats.ts';
 import { upsertPrediction } from '../../../main/db/predictions.ts';
-import { initBackend } from '../../../main/ml/backend.ts';
-import { Codec } from '../../../main/ml/codec.ts';
-import { Recognizer } from '../../../main/ml/model.ts';
-import { saveVersion } from '../../../main/models/registry.ts';
 import { Project } from '../../../main/project/project.ts';
 import { moveProject } from '../../../main/project/move-project.ts';
 import { teamPageProject } from '../../helpers/page-fixture.ts';
 import { postgresForThisFile, postgresMissing } from '../../helpers/postgres.ts';
 import { tempDir } from '../../helpers/project.ts';
 import { signIn } from '../../helpers/team-client.ts';
-import { TINY } from '../../helpers/tiny-model.ts';
+import { saveTinyVersion } from '../../helpers/tiny-model.ts';
 
 const database = postgresForThisFile();
 const skip = postgresMissing;
@@ -34,18 +30,7 @@ before(async () => {
   const dir = await teamPageProject();
   const project = Project.open(dir);
   // A model version whose readings fill the lines no one has transcribed.
-  await initBackend();
-  const codec = new Codec([...'abcdefg ']);
-  const tiny = saveVersion(project, new Recognizer({ ...TINY, classes: codec.classes }, 1), codec, {
-    name: 'tiny',
-    kind: 'finetune',
-    parentId: null,
-    config: {},
-    metrics: {},
-    trainingSet: [],
-    backend: 'wasm',
-    durationS: 1,
-  });
+  const tiny = await saveTinyVersion(project);
   modelId = tiny.id;
   const lines = project.db.prepare('SELECT id FROM lines ORDER BY id').all() as Array<{ id: number }>;
   for (const [i, { id }] of lines.entries())

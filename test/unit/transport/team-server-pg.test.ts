@@ -15,15 +15,11 @@ import { NoAdminError, serveTeam } from '../../../main/app/team-server.ts';
 import { openServerStore } from '../../../main/db/pg/store.ts';
 import { insertJob } from '../../../main/db/jobs.ts';
 import { upsertPrediction } from '../../../main/db/predictions.ts';
-import { initBackend } from '../../../main/ml/backend.ts';
-import { Codec } from '../../../main/ml/codec.ts';
-import { Recognizer } from '../../../main/ml/model.ts';
-import { saveVersion } from '../../../main/models/registry.ts';
 import { moveProject } from '../../../main/project/move-project.ts';
 import { editPage } from '../../helpers/edit-page.ts';
 import { postgresForThisFile, postgresMissing } from '../../helpers/postgres.ts';
 import { newProject, tempDir } from '../../helpers/project.ts';
-import { TINY } from '../../helpers/tiny-model.ts';
+import { saveTinyVersion } from '../../helpers/tiny-model.ts';
 import { apiCall, signIn } from '../../helpers/team-client.ts';
 
 const database = postgresForThisFile();
@@ -48,18 +44,7 @@ before(async () => {
   await addUser(page.project.db, 'tom', 'transcriber', 'tom-password');
   await addUser(page.project.db, 'rev', 'reviewer', 'rev-password');
   // A model version and its reading of the first line, moved to the server with the rest.
-  await initBackend();
-  const codec = new Codec([...'abcdefg ']);
-  const tiny = saveVersion(page.project, new Recognizer({ ...TINY, classes: codec.classes }, 1), codec, {
-    name: 'tiny',
-    kind: 'finetune',
-    parentId: null,
-    config: {},
-    metrics: {},
-    trainingSet: [],
-    backend: 'wasm',
-    durationS: 1,
-  });
+  const tiny = await saveTinyVersion(page.project);
   upsertPrediction(page.project.db, lineId, tiny.id, { text: 'Bapteme de Marie', confidence: 0.75, charConfidence: '[0.75]' });
   upsertPrediction(page.project.db, otherId, tiny.id, { text: 'Item for candels', confidence: 0.6, charConfidence: '[0.9,0.5]' });
   insertJob(page.project.db, 'transcribe', 'done', JSON.stringify({ modelId: tiny.id }), JSON.stringify({ done: 2, total: 2 }));
