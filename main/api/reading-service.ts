@@ -1,13 +1,14 @@
 // The service method that lists a model's stored readings (predictions) of the project's
-// lines, in reading order, as `quire transcribe` prints them once its job is done.
+// lines, in reading order, as `quire transcribe` prints them once its job is done. On either
+// store: `run` is a project folder's database or a team server's.
 import type { ProjectApi } from '../../shared/api.ts';
-import { modelReadings } from '../db/predictions.ts';
-import type { Project } from '../project/project.ts';
+import type { Runner } from '../db/ops.ts';
+import { predictions } from '../db/predictions.ts';
 
-export function readingMethods(project: Project): Pick<ProjectApi, 'listReadings'> {
+export function readingMethods(run: Runner): Pick<ProjectApi, 'listReadings'> {
   return {
     async listReadings({ modelId, pageIds }) {
-      const rows = modelReadings(project.db, modelId);
+      const rows = await run(predictions.modelReadings(modelId));
       const pages = pageIds && new Set(pageIds);
       return rows.filter((r) => !pages || pages.has(r.pageId)).map(({ pageId: _, ...reading }) => reading);
     },

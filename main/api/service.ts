@@ -35,7 +35,7 @@ export function createService(
   return {
     ...editMethods({ run: desktopRunner(() => db), project }, histories, emit),
     ...modelMethods({ run: desktopRunner(() => db), root: project.root, project }),
-    ...readingMethods(project),
+    ...readingMethods(desktopRunner(() => db)),
     ...jobMethods(project, runner),
 
     async projectInfo(): Promise<ProjectInfo> {

@@ -7,7 +7,7 @@
 // its author the signed-in account), undo and redo of the account's own edits, a line's
 // history, search, the model versions (listed, renamed, deleted, the current one, the bundled
 // base model added, their weights in the shared folder's models/), the lines to read next by
-// the model's confidence, the jobs' list, the project's settings and its fine-tuned
+// the model's confidence, the jobs' list, the model's readings (listReadings), the project's settings and its fine-tuned
 // segmenters; with a Redis queue (`--redis URL`), transcription, evaluation and finding lines
 // as jobs started, cancelled and resumed, done by `quire worker` processes
 // (main/queue/server-jobs.ts); finding lines in one region here, in the server process (one
@@ -28,6 +28,7 @@ import { ApiError } from '../api/dispatch.ts';
 import { editMethods } from '../api/edit-service.ts';
 import { jobList } from '../api/job-service.ts';
 import { modelMethods } from '../api/model-service.ts';
+import { readingMethods } from '../api/reading-service.ts';
 import { pageOps } from '../api/pages.ts';
 import { dataset } from '../db/dataset.ts';
 import { documents } from '../db/documents.ts';
@@ -65,6 +66,7 @@ export const SERVER_STORE_METHODS = [
   'sortRegionLines',
   'segmentRegion',
   'importFiles',
+  'listReadings',
   'undo',
   'redo',
   'undoState',
@@ -163,6 +165,7 @@ export function serverStoreApi({ store, url, files, events, queue }: ServerStore
     moveRegion: edits.moveRegion,
     sortRegionLines: edits.sortRegionLines,
     segmentRegion: edits.segmentRegion,
+    ...readingMethods(run),
     // Reached through the upload route only (an admin's; the method itself is the desktop
     // owner's, refused to every account): the files are the ones just uploaded.
     async importFiles({ paths, split }: { paths: string[]; split?: Split }) {
