@@ -7,14 +7,13 @@ import { randomBytes } from 'node:crypto';
 import fs, { mkdirSync, readFileSync, readdirSync, symlinkSync } from 'node:fs';
 import { syncBuiltinESMExports } from 'node:module';
 import { join } from 'node:path';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import sharp from 'sharp';
 import { importFiles } from '../../../main/import/import-images.ts';
 import { describeImport } from '../../../main/cli/import-report.ts';
 import { Project } from '../../../main/project/project.ts';
 import { multiPageTiff, png } from '../../helpers/images.ts';
 import { pageXml, write } from '../../helpers/layout-files.ts';
+import { peakLiveBuffers } from '../../helpers/live-memory.ts';
 import { newProject, tempDir } from '../../helpers/project.ts';
 import { CLI } from '../../helpers/cli.ts';
 
@@ -140,28 +139,6 @@ test('items 1, 2: files over the size caps are refused before they are read', as
   assert.equal(count(project, 'documents'), 0);
 });
 
-/** Peak of live Buffer memory (after a forced collection) while `fn` runs. */
-async function peakLiveBuffers(fn: () => Promise<unknown>): Promise<number> {
-  setFlagsFromString('--expose-gc');
-  const gc = runInNewContext('gc') as () => void;
-  const live = () => {
-    gc();
-    const m = process.memoryUsage();
-    return m.external + m.arrayBuffers;
-  };
-  const base = live();
-  let peak = base;
-  const timer = setInterval(() => {
-    peak = Math.max(peak, live());
-  }, 15);
-  try {
-    await fn();
-  } finally {
-    clearInterval(timer);
-  }
-  return peak - base;
-}
-
 test('item 5: a multi-page TIFF is capped, stored page by page with progress, in bounded memory', async () => {
   const dir = tempDir();
   const project = newProject();
@@ -187,13 +164,13 @@ test('item 5: a multi-page TIFF is capped, stored page by page with progress, in
   const file = write(dir, 'volume.tif', tiff);
   const progress: Array<{ page: number; storedBefore: boolean }> = [];
   let report: Awaited<ReturnType<typeof importFiles>> | undefined;
-  const peak = await peakLiveBuffers(async () => {
+  const { peak } = await peakLiveBuffers(async () => {
     report = await importFiles(project, [file], {
       onProgress: (p) => {
         if (p.page) progress.push({ page: p.page, storedBefore: stored(project).length >= 3 * p.page });
       },
     });
-  });
+  }, 15);
   assert.deepEqual(report!.failed, []);
   assert.equal(report!.imported[0].pages, PAGES);
   assert.deepEqual(
