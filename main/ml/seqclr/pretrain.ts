@@ -68,7 +68,6 @@ export async function pretrain(model: Recognizer, lines: LineSource, options: Pa
   );
   // Worker-side names of the variables: the model's weight names, head/<name> for the head's.
   const keys = variables.map((v) => names.get(v.name)!);
-  const stride = widthStride(model.config);
   const reader = new BatchReader(lines, o.batchSize, o.seed);
   const { status, state } = await runTrainingLoop(
     {
@@ -95,20 +94,9 @@ export async function pretrain(model: Recognizer, lines: LineSource, options: Pa
         const views = [0, 1].flatMap((v) =>
           batch.map((img, n) => augmentView(img, new Rng(viewSeed(o.seed, step, n, v)), o.augmentStrength, PIPELINES[o.augmentations])),
         );
-        const input = makeBatch(views, stride);
-        const T = input.shape[2] / stride;
-        const lengths = input.widths.map((w) => Math.max(1, Math.min(T, framesFor(Math.ceil(w / stride) * stride, model.config))));
-        const images = tf.tensor4d(input.images, input.shape);
-        const mask = frameMask(lengths, T);
-        const { value, grads } = tf.variableGrads(() => {
-          const v = model.visual(images);
-          const r = o.features === 'visual' ? v : model.contextual(v, mask, dropoutSeed);
-          const z = mapInstances(head.apply(r, mask), lengths, o.mapping);
-          const M = z.shape[0] / 2;
-          return ntXent(tf.slice(z, [0, 0], [M, -1]) as tf.Tensor2D, tf.slice(z, [M, 0], [M, -1]) as tf.Tensor2D, o.temperature);
-        }, variables);
+        const { value, grads } = contrastiveTape(model, head, views, variables, { ...o, dropoutSeed });
         const loss = (await value.data())[0];
-        tf.dispose([images, mask, value]);
+        value.dispose();
         return { loss, grads, lines: batch.length };
       },
       checkpointExtras: () => ({ extraWeights: head.weights }),
@@ -117,4 +105,35 @@ export async function pretrain(model: Recognizer, lines: LineSource, options: Pa
     o,
   );
   return { status: status as 'done' | 'cancelled', state, head };
+}
+
+/**
+ * The one-thread contrastive step: one tape over all 2N views (the first N lines' first views,
+ * then their second views), NT-Xent between view pairs. The worker pool's path
+ * (contrastive-pool.ts) must give the same loss and gradients.
+ */
+export function contrastiveTape(
+  model: Recognizer,
+  head: ProjectionHead,
+  views: LineTensor[],
+  variables: tf.Variable[],
+  o: { features: FeatureKind; mapping: Mapping; temperature: number; dropoutSeed: number },
+): { value: tf.Scalar; grads: tf.NamedTensorMap } {
+  const stride = widthStride(model.config);
+  const input = makeBatch(views, stride);
+  const T = input.shape[2] / stride;
+  const lengths = input.widths.map((w) => Math.max(1, Math.min(T, framesFor(Math.ceil(w / stride) * stride, model.config))));
+  const images = tf.tensor4d(input.images, input.shape);
+  const mask = frameMask(lengths, T);
+  try {
+    return tf.variableGrads(() => {
+      const v = model.visual(images);
+      const r = o.features === 'visual' ? v : model.contextual(v, mask, o.dropoutSeed);
+      const z = mapInstances(head.apply(r, mask), lengths, o.mapping);
+      const M = z.shape[0] / 2;
+      return ntXent(tf.slice(z, [0, 0], [M, -1]) as tf.Tensor2D, tf.slice(z, [M, 0], [M, -1]) as tf.Tensor2D, o.temperature);
+    }, variables);
+  } finally {
+    tf.dispose([images, mask]);
+  }
 }

@@ -7,17 +7,16 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../../main/ml/backend.ts';
 import { ArraySource } from '../../../main/ml/data.ts';
-import { makeBatch, type LineTensor } from '../../../main/ml/line-image.ts';
-import { frameMask, framesFor, Recognizer, visualFeatureSize, widthStride, type RecognizerConfig } from '../../../main/ml/model.ts';
+import type { LineTensor } from '../../../main/ml/line-image.ts';
+import { Recognizer, visualFeatureSize, type RecognizerConfig } from '../../../main/ml/model.ts';
 import { ParallelGradients } from '../../../main/ml/parallel.ts';
 import { Rng } from '../../../main/ml/random.ts';
 import { augmentView, PIPELINES } from '../../../main/ml/seqclr/augment.ts';
 import { contrastiveStep } from '../../../main/ml/seqclr/contrastive-pool.ts';
 import { dealViews, viewSeed } from '../../../main/ml/seqclr/contrastive-shard.ts';
 import { ProjectionHead, type HeadKind } from '../../../main/ml/seqclr/heads.ts';
-import { mapInstances, type Mapping } from '../../../main/ml/seqclr/instances.ts';
-import { ntXent } from '../../../main/ml/seqclr/ntxent.ts';
-import { pretrain } from '../../../main/ml/seqclr/pretrain.ts';
+import type { Mapping } from '../../../main/ml/seqclr/instances.ts';
+import { contrastiveTape, pretrain } from '../../../main/ml/seqclr/pretrain.ts';
 import type { FeatureKind } from '../../../shared/pretraining-options.ts';
 
 const backend = await initBackend();
@@ -52,21 +51,8 @@ function reference(
   features: FeatureKind,
   mapping: Mapping,
 ) {
-  const stride = widthStride(model.config);
   const views = [0, 1].flatMap((v) => batch.map((img, n) => augmentView(img, new Rng(viewSeed(1, 0, n, v)), 1, PIPELINES.mild)));
-  const input = makeBatch(views, stride);
-  const T = input.shape[2] / stride;
-  const lengths = input.widths.map((w) => Math.max(1, Math.min(T, framesFor(Math.ceil(w / stride) * stride, model.config))));
-  const images = tf.tensor4d(input.images, input.shape);
-  const mask = frameMask(lengths, T);
-  const { value, grads } = tf.variableGrads(() => {
-    const v = model.visual(images);
-    const r = features === 'visual' ? v : model.contextual(v, mask, 7);
-    const z = mapInstances(head.apply(r, mask), lengths, mapping);
-    const M = z.shape[0] / 2;
-    return ntXent(tf.slice(z, [0, 0], [M, -1]) as tf.Tensor2D, tf.slice(z, [M, 0], [M, -1]) as tf.Tensor2D, 0.1);
-  }, variables);
-  tf.dispose([images, mask]);
+  const { value, grads } = contrastiveTape(model, head, views, variables, { features, mapping, temperature: 0.1, dropoutSeed: 7 });
   return { loss: value.dataSync()[0], grads };
 }
 
