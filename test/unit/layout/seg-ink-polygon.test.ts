@@ -144,13 +144,14 @@ function oneLineMaps(): SegMaps {
   return maps;
 }
 
-test('layoutFromMaps draws polygons from the ink when given a page copy and inkPolygons, from the line map otherwise', () => {
+test('layoutFromMaps draws polygons from the ink when given a page copy (inkPolygons, the default), from the line map when told or without one', () => {
   const img = page(320, 130, [{ baseline: 64, from: 20, to: 290 }]);
   const maps = oneLineMaps();
-  const fromMap = layoutFromMaps(maps, 320, 130, {}, img).lines;
+  const fromMap = layoutFromMaps(maps, 320, 130, { inkPolygons: false }, img).lines;
+  assert.deepEqual(layoutFromMaps(maps, 320, 130).lines, fromMap, 'no page copy: the line map');
   // One line on the page: post-processing's spacing is its default of 20 map pixels, 80 here,
   // twice the line's; kraken's pad of 0.07 spacings keeps the polygon's top near the ink.
-  const fromInk = layoutFromMaps(maps, 320, 130, { inkPolygons: true, seamPadSpacings: 0.07 }, img).lines;
+  const fromInk = layoutFromMaps(maps, 320, 130, { seamPadSpacings: 0.07 }, img).lines;
   assert.equal(fromMap.length, 1);
   assert.equal(fromInk.length, 1);
   assert.deepEqual(fromInk[0].baseline, fromMap[0].baseline);
