@@ -420,7 +420,13 @@ export type QuireEvent =
         validationCer?: number;
       };
     }
-  | { type: 'job-changed'; jobId: number; state: 'queued' | 'running' | 'done' | 'failed' | 'cancelled'; modelId?: number; error?: string }
+  | {
+      type: 'job-changed';
+      jobId: number;
+      state: 'queued' | 'running' | 'done' | 'failed' | 'cancelled' | 'interrupted';
+      modelId?: number;
+      error?: string;
+    }
   /** The project's undo history changed: the labels of the next undo and redo. */
   | { type: 'history-changed'; undo: string | null; redo: string | null };
 

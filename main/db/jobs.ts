@@ -18,6 +18,9 @@ export const jobs = {
 
   jobRow: (id: number) => first<JobRow>(qb.selectFrom('jobs').selectAll().where('id', '=', id)),
 
+  /** The store's clock now (its timestamps' format), to compare with rows' updated_at. */
+  storeTime: () => map(first<{ t: string }>(qb.selectNoFrom(now.as('t'))), (r) => r!.t),
+
   /** Every job, oldest first. */
   jobRows: () => all<JobRow>(qb.selectFrom('jobs').selectAll().orderBy('id')),
 

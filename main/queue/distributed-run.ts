@@ -14,9 +14,10 @@ import type { Runner } from '../db/ops.ts';
 import { jobRecords, type JobChange } from '../jobs/jobs.ts';
 import { describeIssues, type z } from '../../shared/zod.ts';
 import { redisLabel } from './redis-connection.ts';
+import { BEAT_MS, takeOffQueue, type LeaseSettings } from './run-lease.ts';
 import { taskIdPrefix, type PartAnswers, type PartProgress, type StoreRef, type TaskKind, type TaskOf } from './tasks.ts';
 
-export interface QueueSettings {
+export interface QueueSettings extends LeaseSettings {
   /** The queue's Redis server (redis-connection.ts: a password and TLS may be in the URL). */
   redisUrl: string;
   /** The CA of a rediss:// server's certificate (--redis-ca), as PEM. */
@@ -98,6 +99,7 @@ export class DistributedRun {
   private ended = false;
   private polling = false;
   private timer: ReturnType<typeof setInterval> | undefined;
+  private beat: ReturnType<typeof setInterval> | undefined;
   /** The kind's parts, used only through what every kind has (each answer goes back to its own kind). */
   private readonly work: JobParts;
   private settle!: () => void;
@@ -132,7 +134,7 @@ export class DistributedRun {
     for (let i = 0; i < ids.length; i += size) this.parts.push(ids.slice(i, i + size));
     await this.update({
       state: 'running',
-      progress: { step: 0, steps: this.total, parts: this.parts.length, queue: redisLabel(this.settings.redisUrl) },
+      progress: { step: 0, ...this.tasks() },
       log: `queued ${this.total} ${this.work.unit}s in ${this.parts.length} part(s) of up to ${size} on ${redisLabel(this.settings.redisUrl)}`,
     });
     this.emit({ type: 'job-changed', jobId: this.jobId, state: 'running' });
@@ -159,8 +161,16 @@ export class DistributedRun {
       })),
     );
     this.timer = setInterval(() => void this.poll(), this.settings.pollMs ?? POLL_MS);
-    // The run's own connections keep the process alive while it waits, not this timer.
+    // The lease (run-lease.ts): the row touched, so that no server process takes it for a dead run's.
+    this.beat = setInterval(() => void this.update({}).catch(() => {}), this.settings.beatMs ?? BEAT_MS);
+    // The run's own connections keep the process alive while it waits, not these timers.
     this.timer.unref?.();
+    this.beat.unref?.();
+  }
+
+  /** What every progress write of the run carries: its parts, where they are queued, their task ids (run-lease.ts's RunTasks). */
+  private tasks() {
+    return { steps: this.total, parts: this.parts.length, queue: redisLabel(this.settings.redisUrl), tasks: this.prefix };
   }
 
   /** The parts' states as Redis holds them, for the ends whose event never came (see POLL_MS). */
@@ -242,7 +252,7 @@ export class DistributedRun {
     const step = [...this.doneIn.values()].reduce((a, b) => a + b, 0);
     const seconds = (now - this.started) / 1000;
     const perSecond = seconds > 0 ? step / seconds : 0;
-    await this.update({ progress: { step, steps: this.total, parts: this.parts.length, done: this.finished.size } });
+    await this.update({ progress: { step, done: this.finished.size, ...this.tasks() } });
     // A part's progress whose write was awaited while the run ended is not told after its end.
     if (this.ended && !force) return;
     this.emit({
@@ -283,6 +293,7 @@ export class DistributedRun {
       event = { type: 'job-changed', jobId: this.jobId, state: 'failed', error: message };
     }
     clearInterval(this.timer);
+    clearInterval(this.beat);
     this.emit(event);
     this.settle();
   }
@@ -294,16 +305,8 @@ export class DistributedRun {
   async stop(state: 'cancelled' | 'failed', reason: string): Promise<void> {
     if (this.ended) return;
     this.ended = true;
-    let removed = 0;
-    let inHand = 0;
-    for (let i = 0; i < this.parts.length; i++) {
-      if (this.finished.has(i)) continue;
-      // 0: locked by a worker (being read), or already gone.
-      const n = await this.queue.remove(`${this.prefix}${i}`).catch(() => 0);
-      if (n) removed++;
-      else inHand++;
-    }
-    const summary = `${removed} waiting part(s) taken off the queue${inHand ? `, ${inHand} in a worker's hands finish` : ''}`;
+    const { removed, left } = await takeOffQueue(this.queue, { tasks: this.prefix, parts: this.parts.length }, (i) => this.finished.has(i));
+    const summary = offQueueSummary(removed, left);
     await this.conclude(async () => {
       if (state === 'failed') await this.update({ state, error: reason, log: `failed: ${reason}; ${summary}` });
       else await this.update({ state, log: `${reason}: ${summary}` });
@@ -311,6 +314,10 @@ export class DistributedRun {
     });
   }
 }
+
+/** What taking a run's parts off the queue did, for the job's log. */
+export const offQueueSummary = (removed: number, left: number) =>
+  `${removed} waiting part(s) taken off the queue${left ? `, ${left} in a worker's hands finish` : ''}`;
 
 /** A job's end as failed: the row and the event. */
 export const failedEnd = (jobId: number, error: string): JobEnd => ({

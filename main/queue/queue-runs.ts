@@ -8,6 +8,7 @@ import type { EventSink } from '../../shared/api.ts';
 import { jobRecords } from '../jobs/jobs.ts';
 import { DistributedRun, type AnyJobParts, type PartEvent, type QueueSettings, type QueueStore } from './distributed-run.ts';
 import { connectionFor, refuseEarly, whenReady } from './redis-connection.ts';
+import { takeOffQueue, type RunTasks } from './run-lease.ts';
 import { QUEUE_NAME } from './tasks.ts';
 
 const CONNECT_MS = 10_000;
@@ -43,6 +44,12 @@ export class QueueRuns {
       await events?.close();
       await queue?.close();
     }
+  }
+
+  /** Takes a run's waiting tasks off the queue: a run no process follows any more (run-lease.ts). */
+  async takeOff(tasks: RunTasks): Promise<{ removed: number; left: number }> {
+    const { queue } = await this.connect();
+    return takeOffQueue(queue, tasks);
   }
 
   /** Queues the job's parts and follows them until the run ends (in the background); resolves then, never rejects. */

@@ -4,7 +4,9 @@
 // server process (queue-runs.ts), its parts done by `quire worker` processes given the store
 // (--database) and its files; the row's progress and end are written to the store and sent to
 // the app's windows as the desktop's job events are. Finding lines answers when its job ends,
-// with the job's report, as the desktop's call answers when its pages are done. Training
+// with the job's report, as the desktop's call answers when its pages are done. A job whose
+// follower died (its lease ran out, run-lease.ts) is marked interrupted here, and may be
+// resumed or cancelled from here. Training
 // still needs a project folder.
 import type { EventSink, ProjectApi, SegmentReport } from '../../shared/api.ts';
 import { checkJobRequest, parseJobConfig } from '../../shared/job-configs.ts';
@@ -16,10 +18,11 @@ import { projectSegmenterModel } from '../layout/project-segmenters.ts';
 import { registry } from '../models/registry.ts';
 import { authorName } from '../project/author.ts';
 import { filesStore } from '../project/project-store.ts';
-import type { AnyJobParts, QueueSettings, QueueStore } from './distributed-run.ts';
+import { offQueueSummary, type AnyJobParts, type QueueSettings, type QueueStore } from './distributed-run.ts';
 import { evaluationParts, labeledInSplit } from './evaluation-run.ts';
 import { findLinesParts } from './find-lines-run.ts';
 import { QueueRuns } from './queue-runs.ts';
+import { ORPHAN_AFTER_MS, orphanedJobs, runTasksOf } from './run-lease.ts';
 import { transcriptionParts } from './transcription-run.ts';
 
 export type ServerJobMethods = Pick<ProjectApi, 'startTranscription' | 'startEvaluation' | 'segmentPages' | 'cancelJob' | 'resumeJob'>;
@@ -44,6 +47,29 @@ export function serverJobs({ store, files, emit, settings, histories }: ServerJo
   stop(): Promise<void>;
 } {
   const runs = new QueueRuns(store, emit, settings);
+  const orphanAfterMs = settings.orphanAfterMs ?? ORPHAN_AFTER_MS;
+  /** The rows of runs no process follows any more (run-lease.ts): marked interrupted, to be resumed or cancelled from here. */
+  const sweep = async () => {
+    for (const job of await store.run(orphanedJobs(orphanAfterMs, (id) => runs.has(id)))) {
+      await store.run(
+        jobRecords.update(job.id, {
+          state: 'interrupted',
+          log: 'no server process follows this job any more (it stopped, or lost the store); resume continues with what is left',
+        }),
+      );
+      emit({ type: 'job-changed', jobId: job.id, state: 'interrupted' });
+    }
+  };
+  /** A stopped run's tasks still waiting leave the queue before its job is resumed or cancelled elsewhere. */
+  const takeOffStopped = async (job: Job) => {
+    const tasks = runTasksOf(job);
+    if (!tasks) return '';
+    const { removed, left } = await runs.takeOff(tasks);
+    return removed || left ? `; the stopped run's ${offQueueSummary(removed, left)}` : '';
+  };
+  const swept = sweep().catch(() => {});
+  const sweeper = setInterval(() => void sweep().catch(() => {}), Math.max(250, orphanAfterMs / 2));
+  sweeper.unref?.();
   /** The job's parts as its kind makes them, from its stored config. */
   const partsOf = (job: Job): AnyJobParts => {
     if (job.kind === 'transcribe')
@@ -103,6 +129,14 @@ export function serverJobs({ store, files, emit, settings, histories }: ServerJo
       if (runs.cancel(jobId)) return { ok: true as const };
       const job = await store.run(jobRecords.get(jobId));
       if (!['transcribe', 'evaluate', 'find-lines'].includes(job.kind)) throw notHere(job);
+      // Its follower gone (the sweep has not come round yet, or did): cancelled from here.
+      const orphan = (await store.run(orphanedJobs(orphanAfterMs, (id) => runs.has(id)))).some((j) => j.id === jobId);
+      if (orphan || job.state === 'interrupted') {
+        const taken = await takeOffStopped(job);
+        await store.run(jobRecords.update(jobId, { state: 'cancelled', log: `cancelled after its server process stopped${taken}` }));
+        emit({ type: 'job-changed', jobId, state: 'cancelled' });
+        return { ok: true as const };
+      }
       // Another server process on the store may follow it: only it can take its parts off the queue.
       throw new Error(`job ${jobId} is ${job.state} and not followed by this server process: cancel it where it was started`);
     },
@@ -112,7 +146,8 @@ export function serverJobs({ store, files, emit, settings, histories }: ServerJo
       const parts = partsOf(job);
       if (runs.has(jobId)) throw new Error(`job ${jobId} is already queued or running`);
       if (!isResumable(job.state)) throw new Error(`job ${jobId} is ${job.state} and cannot be resumed`);
-      await store.run(jobRecords.update(jobId, { state: 'queued', log: 'resumed on the queue: only what is left is queued' }));
+      const taken = await takeOffStopped(job);
+      await store.run(jobRecords.update(jobId, { state: 'queued', log: `resumed on the queue: only what is left is queued${taken}` }));
       emit({ type: 'job-changed', jobId, state: 'queued' });
       const end = runs.launch(jobId, parts);
       if (job.kind === 'find-lines') void end.then(() => changedPages(parseJobConfig({ ...job, kind: 'find-lines' }).pageIds));
@@ -120,5 +155,10 @@ export function serverJobs({ store, files, emit, settings, histories }: ServerJo
     },
   };
   // A run going when the server stops is cancelled, resumable: its waiting parts leave the queue.
-  return { methods, stop: () => runs.stop('the server stopped') };
+  const stop = async () => {
+    clearInterval(sweeper);
+    await swept;
+    await runs.stop('the server stopped');
+  };
+  return { methods, stop };
 }
