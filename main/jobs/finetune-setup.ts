@@ -11,8 +11,7 @@ import type { loadTrainingCheckpoint } from '../ml/checkpoint.ts';
 import { encoderParts } from '../ml/seqclr/pretrain.ts';
 import { loadWeights, registry } from '../models/registry.ts';
 import { labeledLinesAt, samplesAt, type LabeledLine } from '../project/dataset.ts';
-import type { ProjectStore } from '../project/project-store.ts';
-import { jobRecords } from './jobs.ts';
+import type { TrainingContext } from './training-context.ts';
 import type { FinetuneRequest } from '../../shared/job-configs.ts';
 
 /**
@@ -39,8 +38,7 @@ export interface FinetuneSetup {
  * the labeled texts, or new) and the labeled train and validation lines.
  */
 export async function prepareFinetune(
-  store: ProjectStore,
-  jobId: number,
+  { store, write }: Pick<TrainingContext, 'store' | 'write'>,
   r: FinetuneRequest,
   ckpt: Checkpoint | undefined,
 ): Promise<FinetuneSetup> {
@@ -76,7 +74,7 @@ export async function prepareFinetune(
     const parentConfig = (await store.run(registry.version(r.from))).config as { features?: 'visual' | 'contextual' };
     frozen = encoderParts(parentConfig.features ?? 'contextual');
   }
-  for (const line of log) await store.run(jobRecords.update(jobId, { log: line }));
+  for (const line of log) write({ log: line });
   const height = model.config.height;
   const trainSamples = await samplesAt(store, labeled, height);
   const validSamples = validation.length ? await samplesAt(store, validation, height) : trainSamples.slice(0, 64);

@@ -26,7 +26,7 @@ export async function runSemiSupervised(
   r: SemiRequest,
   ckpt: Checkpoint | undefined,
 ) {
-  const { model, codec, frozen, labeled, trainSamples, validSamples } = await prepareFinetune(store, jobId, r, ckpt);
+  const { model, codec, frozen, labeled, trainSamples, validSamples } = await prepareFinetune({ store, write }, r, ckpt);
   const resume = ckpt ? fromCheckpointState(ckpt.state) : undefined;
   const { rounds, threshold, pseudoWeight, languageModel } = r.semiSupervised;
   // Only the train split: an unlabeled validation or test line trained on with the model's

@@ -144,7 +144,7 @@ async function runPretrain(ctx: TrainingContext, r: PretrainRequest, ckpt: Check
 }
 
 async function runFinetune(ctx: TrainingContext, r: FinetuneRequest, ckpt: Checkpoint | undefined) {
-  const { model, codec, frozen, labeled, trainSamples, validSamples } = await prepareFinetune(ctx.store, ctx.jobId, r, ckpt);
+  const { model, codec, frozen, labeled, trainSamples, validSamples } = await prepareFinetune(ctx, r, ckpt);
   const result = await train(
     model,
     codec,

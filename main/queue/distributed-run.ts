@@ -10,6 +10,7 @@
 // store (`quire serve --database … --redis`), its row written through the store's Runner.
 import type { Queue } from 'bullmq';
 import type { EventSink, QuireEvent } from '../../shared/api.ts';
+import type { RunProgress } from '../../shared/job-configs.ts';
 import type { Runner } from '../db/ops.ts';
 import { jobRecords, type JobChange } from '../jobs/jobs.ts';
 import { describeIssues, type z } from '../../shared/zod.ts';
@@ -69,6 +70,11 @@ export interface JobParts<K extends TaskKind = TaskKind> {
   part(index: number, of: number, ids: number[]): TaskOf<K>['part'];
   /** What a worker answers for a part of this kind (its schema). */
   readonly answer: { safeParse(value: unknown): z.ZodSafeParseResult<PartAnswers[K]> };
+  /**
+   * A kind whose worker reports the job's progress itself (training: its steps, written to the
+   * row by the worker): a part's progress as the windows' event, instead of parts counted here.
+   */
+  progressOf?(data: unknown): RunProgress | undefined;
   /** Keeps a finished part's answer; says what it did, for the job's log. */
   add(index: number, answer: PartAnswers[K]): string;
   /** Every part done: how the job ends (checked against the store, not only the answers). */
@@ -133,7 +139,7 @@ export class DistributedRun {
     await this.update({
       state: 'running',
       progress: { step: 0, steps: this.total, parts: this.parts.length, queue: redisLabel(this.settings.redisUrl) },
-      log: `queued ${this.total} ${this.work.unit}s in ${this.parts.length} part(s) of up to ${size} on ${redisLabel(this.settings.redisUrl)}`,
+      log: `queued ${this.total} ${this.work.unit}${this.total === 1 ? '' : 's'} in ${this.parts.length} part(s) of up to ${size} on ${redisLabel(this.settings.redisUrl)}`,
     });
     this.emit({ type: 'job-changed', jobId: this.jobId, state: 'running' });
     if (this.parts.length === 0) return this.finish();
@@ -192,7 +198,10 @@ export class DistributedRun {
   /** An event of one of this run's parts (`index` from its task id). */
   async onEvent(index: number, event: PartEvent): Promise<void> {
     if (this.ended || index >= this.parts.length) return;
-    if (event.type === 'progress') {
+    if (event.type === 'progress' && this.work.progressOf) {
+      const progress = this.work.progressOf(event.data);
+      if (progress && !this.finished.has(index)) this.emit({ type: 'job-progress', progress });
+    } else if (event.type === 'progress') {
       const p = event.data as PartProgress;
       if (!this.finished.has(index) && Number.isFinite(p?.done)) this.doneIn.set(index, p.done);
       await this.report(false);
@@ -237,7 +246,7 @@ export class DistributedRun {
 
   private async report(force: boolean): Promise<void> {
     const now = Date.now();
-    if (!force && now - this.lastWrite < PROGRESS_WRITE_MS) return;
+    if (this.work.progressOf || (!force && now - this.lastWrite < PROGRESS_WRITE_MS)) return;
     this.lastWrite = now;
     const step = [...this.doneIn.values()].reduce((a, b) => a + b, 0);
     const seconds = (now - this.started) / 1000;

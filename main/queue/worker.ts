@@ -4,7 +4,9 @@
 // worker that dies (SIGKILL, power loss) stops renewing, and after `lockMs` another
 // worker's stalled-job check (every `lockMs / 2`) hands the task out again. A task that
 // fails is retried by BullMQ as its enqueuer asked (attempts, backoff). SIGTERM or Ctrl+C
-// stops taking tasks and lets the running ones finish.
+// stops taking tasks and lets the running ones finish. A training task (train-part.ts) also
+// renews its lock at every step it reports: BullMQ's own renewal is a timer, which a step
+// computed on this thread holds up, so `lockMs` must outlast one step (and one validation).
 import { hostname } from 'node:os';
 import { UnrecoverableError, Worker, type Job as QueueJob } from 'bullmq';
 import { connectionFor, redisLabel, refuseEarly, whenReady } from './redis-connection.ts';
@@ -24,6 +26,7 @@ import { OpenStores } from './open-stores.ts';
 import { transcribePart } from './transcribe-part.ts';
 import { findLinesPart } from './find-lines-part.ts';
 import { evaluatePart } from './evaluate-part.ts';
+import { trainPart } from './train-part.ts';
 import { describeIssues } from '../../shared/zod.ts';
 
 export interface WorkerOptions {
@@ -43,7 +46,9 @@ export interface WorkerOptions {
   /**
    * How long a task's lock lives without renewal: how long a dead worker's task waits before
    * it is handed out again. BullMQ's default is 30 s; the tests use 2 s. Too short for a busy
-   * machine and a live worker's task is handed out twice (harmless: lines are stored once).
+   * machine and a live worker's task is handed out twice (harmless: lines are stored once; a
+   * training whose lock another worker took stops at its next step). A training step must take
+   * less (the lock is renewed after each).
    */
   lockMs: number;
   log: (line: string) => void;
@@ -63,7 +68,10 @@ function parseTask(job: QueueJob): Task {
   return parsed.data as Task;
 }
 
-const partName = (t: Task) => `part ${t.part.index + 1}/${t.part.of} of job ${t.jobId} (${storeLabel(t.store)})`;
+const partName = (t: Task) =>
+  t.kind === 'train'
+    ? `training job ${t.jobId} (${storeLabel(t.store)})`
+    : `part ${t.part.index + 1}/${t.part.of} of job ${t.jobId} (${storeLabel(t.store)})`;
 
 type Answer<K extends TaskKind> = Omit<PartAnswers[K], 'worker' | 'seconds'>;
 
@@ -96,6 +104,15 @@ const KINDS: { [K in TaskKind]: PartKind<K> } = {
     run: evaluatePart,
     unit: 'lines',
   },
+  train: {
+    does: (t) => `training (${String(t.config.kind)} job)`,
+    did: (a) =>
+      a.cancelled
+        ? `stopped at step ${a.steps}: its job was cancelled`
+        : `model version ${a.modelId} saved after ${a.steps} steps${a.resumedAt ? `, resumed from the checkpoint at step ${a.resumedAt}` : ''}`,
+    run: trainPart,
+    unit: 'steps',
+  },
 };
 
 /** Runs until `stop` resolves; returns once running tasks have finished and everything is closed. */
@@ -108,7 +125,7 @@ export async function runWorker(o: WorkerOptions, stop: Promise<unknown>): Promi
   // Its answer is checked by whoever queued the task (distributed-run.ts), as anything read from Redis.
   const worker = new Worker<unknown, unknown>(
     QUEUE_NAME,
-    async (job) => {
+    async (job, token) => {
       const task = parseTask(job);
       // Each kind's own task and answer: the union's members are told apart by task.kind.
       const kind = KINDS[task.kind] as PartKind<TaskKind>;
@@ -117,6 +134,11 @@ export async function runWorker(o: WorkerOptions, stop: Promise<unknown>): Promi
       const answer = await kind.run(stores, task, async (p) => {
         if (o.verbose) o.log(`${partName(task)}: ${p.done}/${p.of} ${kind.unit}`);
         await job.updateProgress(p);
+        // Renewed after each step (see above); 0: the lock is gone, the task another worker's now.
+        if (task.kind === 'train' && token && !(await job.extendLock(token, o.lockMs)))
+          throw new Error(
+            `${partName(task)}: its lock expired (a step took longer than --lock-ms ${o.lockMs}?); another worker continues it`,
+          );
       });
       const seconds = (Date.now() - started) / 1000;
       o.log(`${partName(task)}: ${kind.did(answer)}, in ${seconds.toFixed(1)} s`);
