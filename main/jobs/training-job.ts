@@ -79,6 +79,9 @@ export async function trainJob(
     await ctx.flush();
     const saved = await store.run(
       transaction(function* () {
+        // Saved meanwhile by another run of the job (a queue task handed out twice): that version stands.
+        const job = yield* jobRecords.get(jobId);
+        if (job.modelId !== null) return yield* registry.version(job.modelId);
         const v = yield* registry.saveVersion(store.root, version.model, version.codec, {
           ...version.record,
           backend: currentBackend()?.name ?? backend.name,
