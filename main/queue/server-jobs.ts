@@ -135,6 +135,8 @@ export function serverJobs({ store, files, emit, settings, histories }: ServerJo
       if (runs.has(jobId)) throw new Error(`job ${jobId} is already queued or running`);
       if (!isResumable(job.state)) throw new Error(`job ${jobId} is ${job.state} and cannot be resumed`);
       const training = job.kind === 'pretrain' || job.kind === 'finetune';
+      if (training && (await runs.inHand(jobId)))
+        throw new Error(`job ${jobId} is still stopping in a worker (at its next step, keeping its checkpoint): resume it in a moment`);
       const log = training
         ? 'resumed on the queue: its worker continues from the checkpoint'
         : 'resumed on the queue: only what is left is queued';

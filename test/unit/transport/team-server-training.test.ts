@@ -209,8 +209,13 @@ test(
       const kept = loadTrainingCheckpoint(checkpointOf(jobId)).state.step;
       assert.ok(kept > 0 && kept < 400, `stopped midway (step ${stoppedAt}, checkpoint at ${kept})`);
 
+      // Resumed only once its worker has let go of the stopped task: two workers never train one job.
+      let resumed;
+      while ((resumed = await call('resumeJob', { jobId }, rev)).status !== 200) {
+        assert.match(resumed.body.message, /is still stopping in a worker/);
+        await new Promise((r) => setTimeout(r, 50));
+      }
       heard.events.length = 0;
-      assert.equal((await call('resumeJob', { jobId }, rev)).status, 200);
       const end = await heard.ended(jobId);
       assert.equal((end as { state: string }).state, 'done', JSON.stringify(end));
       const [row] = await rows<{ log: string }>('SELECT log FROM jobs WHERE id = $1', [jobId]);
