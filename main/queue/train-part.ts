@@ -6,7 +6,8 @@
 // job-progress events) and renews the task's lock, so the lock only has to outlast one step.
 // The job's state is the server's to record: a training that fails here is retried by BullMQ
 // (another attempt resumes from the checkpoint); one whose job was cancelled meanwhile stops
-// at its next step, keeps its checkpoint and answers `cancelled`.
+// at its next step, keeps its checkpoint and answers `cancelled`; one whose worker is stopping
+// (SIGTERM) checkpoints likewise and is handed back to the queue (HandedBack) for another.
 import { UnrecoverableError } from 'bullmq';
 import type { RunProgress } from '../../shared/job-configs.ts';
 import { JobCancelled, jobRecords, type Job } from '../jobs/jobs.ts';
@@ -19,6 +20,11 @@ import type { PartProgress, TaskOf, Trained } from './tasks.ts';
 const CANCEL_CHECK_MS = 1000;
 /** How often a step's progress goes to Redis (and the lock is renewed) at most; every validation goes. */
 const PROGRESS_MS = 200;
+
+/** Thrown when the worker stops mid-training: the task goes back to the queue, its checkpoint written. */
+export class HandedBack extends Error {
+  override name = 'HandedBack';
+}
 
 /** The task's job as the store holds it: a training job whose config is the one the task carries. */
 async function trainingJob(store: OpenStore, task: TaskOf<'train'>): Promise<Job> {
@@ -40,6 +46,7 @@ export async function trainPart(
   stores: OpenStores,
   task: TaskOf<'train'>,
   onProgress: (p: PartProgress) => Promise<void>,
+  stopping: AbortSignal,
 ): Promise<Omit<Trained, 'worker' | 'seconds'>> {
   const store = await stores.open(task.store);
   const job = await trainingJob(store, task);
@@ -89,6 +96,9 @@ export async function trainPart(
         .finally(() => (checking = false));
     }
   };
+  const stop = () => controller.abort();
+  stopping.addEventListener('abort', stop);
+  if (stopping.aborted) stop();
   try {
     const version = await trainJob(store, job.id, request, checkpoint, { onProgress: send, signal: controller.signal });
     return { modelId: version.id, cancelled: false, resumedAt, steps: Number(version.metrics.steps ?? steps) };
@@ -98,6 +108,13 @@ export async function trainPart(
       await store.run(jobRecords.update(job.id, { log: `stopped at step ${steps}: the job was cancelled; its checkpoint is kept` }));
       return { modelId: null, cancelled: true, resumedAt, steps };
     }
+    if (error instanceof JobCancelled && stopping.aborted) {
+      const back = `its worker stopped at step ${steps}: back to the queue, to continue from its checkpoint`;
+      await store.run(jobRecords.update(job.id, { log: back }));
+      throw new HandedBack(back);
+    }
     throw error;
+  } finally {
+    stopping.removeEventListener('abort', stop);
   }
 }

@@ -188,6 +188,41 @@ test('a worker killed with SIGKILL mid-training: a second worker resumes from th
 });
 
 test(
+  'a worker stopped with SIGTERM mid-training hands its task back at once; another worker continues from the checkpoint',
+  { skip },
+  async () => {
+    const rev = await signIn(base, 'rev');
+    const heard = await windowEvents(app!.server.port, rev);
+    try {
+      const first = startWorker();
+      await first.waitFor(/takes tasks/);
+      const { jobId } = (await call('startTraining', finetune(400), rev)).body;
+      const deadline = Date.now() + 60_000;
+      while (!existsSync(checkpointOf(jobId)) || loadTrainingCheckpoint(checkpointOf(jobId)).state.step < 4) {
+        assert.ok(Date.now() < deadline, `no checkpoint within 60 s:\n${first.output()}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      first.child.kill('SIGTERM');
+      // Long before the 400 steps would have ended: the worker does not wait for the training.
+      assert.equal(await first.exited, 0, first.output());
+      const [, stoppedAt] = (await first.waitFor(/its worker stopped at step (\d+): back to the queue/)).map(Number);
+      assert.ok(stoppedAt < 400, `stopped at step ${stoppedAt}`);
+      assert.equal(await queue!.getWaitingCount(), 1, 'the task is back in the queue, not failed');
+
+      const second = startWorker();
+      const end = await heard.ended(jobId);
+      assert.equal((end as { state: string }).state, 'done', JSON.stringify(end));
+      const [, resumedAt] = (await second.waitFor(/resumed from the checkpoint at step (\d+)/)).map(Number);
+      assert.ok(resumedAt > 0, `the second worker resumed at step ${resumedAt}`);
+      assert.match(second.output(), /\(attempt 1\)/, 'handing it back cost no attempt');
+    } finally {
+      heard.close();
+      await stopAll();
+    }
+  },
+);
+
+test(
   'a training cancelled in a worker’s hands stops at its next step, keeping its checkpoint; resumed, it continues from there',
   { skip },
   async () => {
