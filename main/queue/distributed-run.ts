@@ -2,20 +2,20 @@
 // split into parts (chunks of line ids, or pages), one BullMQ task each, and the job's row
 // kept as a local job's is (running, progress, log, then done, failed or cancelled) from what
 // the workers report through BullMQ's events. What the parts are, what a worker answers for
-// one and how the job ends is the kind's (JobParts: transcription-run.ts, find-lines-run.ts,
-// evaluation-run.ts); the rest is the same for every kind. What the workers store is the
+// one and how the job ends is the kind's (JobParts, job-parts.ts: transcription-run.ts,
+// find-lines-run.ts, evaluation-run.ts, and training-run.ts, whose one task reports the
+// training's own progress); the rest is the same for every kind. What the workers store is the
 // job's checkpoint: a run that stops (this process died, the job was cancelled) is resumed by
 // queuing it again, and only what is left is queued. The run follows a job of either store
 // (QueueStore): a project folder's (`quire transcribe --redis`) or a team server's PostgreSQL
 // store (`quire serve --database … --redis`), its row written through the store's Runner.
 import type { Queue } from 'bullmq';
-import type { EventSink, QuireEvent } from '../../shared/api.ts';
-import type { RunProgress } from '../../shared/job-configs.ts';
-import type { Runner } from '../db/ops.ts';
+import type { EventSink } from '../../shared/api.ts';
 import { jobRecords, type JobChange } from '../jobs/jobs.ts';
-import { describeIssues, type z } from '../../shared/zod.ts';
+import type { JobChanged, JobParts, AnyJobParts, QueueStore } from './job-parts.ts';
+import { describeIssues } from '../../shared/zod.ts';
 import { redisLabel } from './redis-connection.ts';
-import { taskIdPrefix, type PartAnswers, type PartProgress, type StoreRef, type TaskKind, type TaskOf } from './tasks.ts';
+import { taskIdPrefix, type PartProgress, type TaskKind, type TaskOf } from './tasks.ts';
 
 export interface QueueSettings {
   /** The queue's Redis server (redis-connection.ts: a password and TLS may be in the URL). */
@@ -39,50 +39,8 @@ export type PartEvent =
   | { type: 'stalled' }
   | { type: 'retried' };
 
-/** The store a run's job lives in: its operations (`run`), and how its tasks name it to the workers. */
-export interface QueueStore {
-  run: Runner;
-  ref: StoreRef;
-}
-
-export type JobChanged = Extract<QuireEvent, { type: 'job-changed' }>;
-
-/** How a job ends: what its row records, and the event that tells the windows. */
-export interface JobEnd {
-  change: JobChange;
-  event: JobChanged;
-}
-
-/** What a kind of job does in parts on the queue. */
-export interface JobParts<K extends TaskKind = TaskKind> {
-  readonly kind: K;
-  /** What a part's ids are, in the singular ('line', 'page'): for the log and progress. */
-  readonly unit: string;
-  /** The job-progress events' phase. */
-  readonly phase: string;
-  /** Ids per part. */
-  readonly partSize: number;
-  /** The job's config, as its tasks carry it (with its kind). */
-  readonly config: Record<string, unknown>;
-  /** What is left to do in this run, in order. */
-  todo(): Promise<number[]>;
-  /** A part's payload. */
-  part(index: number, of: number, ids: number[]): TaskOf<K>['part'];
-  /** What a worker answers for a part of this kind (its schema). */
-  readonly answer: { safeParse(value: unknown): z.ZodSafeParseResult<PartAnswers[K]> };
-  /**
-   * A kind whose worker reports the job's progress itself (training: its steps, written to the
-   * row by the worker): a part's progress as the windows' event, instead of parts counted here.
-   */
-  progressOf?(data: unknown): RunProgress | undefined;
-  /** Keeps a finished part's answer; says what it did, for the job's log. */
-  add(index: number, answer: PartAnswers[K]): string;
-  /** Every part done: how the job ends (checked against the store, not only the answers). */
-  finish(ids: number[], workers: ReadonlySet<string>): Promise<JobEnd>;
-}
-
-/** Any kind's parts, as the runs take them. */
-export type AnyJobParts = { [K in TaskKind]: JobParts<K> }[TaskKind];
+// The kinds' interface lives in job-parts.ts; named here too for the modules that follow runs.
+export { failedEnd, type AnyJobParts, type JobChanged, type JobEnd, type JobParts, type QueueStore } from './job-parts.ts';
 
 const PROGRESS_WRITE_MS = 250;
 /**
@@ -320,9 +278,3 @@ export class DistributedRun {
     });
   }
 }
-
-/** A job's end as failed: the row and the event. */
-export const failedEnd = (jobId: number, error: string): JobEnd => ({
-  change: { state: 'failed', error, log: `failed: ${error}` },
-  event: { type: 'job-changed', jobId, state: 'failed', error },
-});

@@ -8,7 +8,7 @@
 import { z } from '../../shared/zod.ts';
 import type { RunProgress } from '../../shared/job-configs.ts';
 import { jobRecords, type Job } from '../jobs/jobs.ts';
-import { failedEnd, type JobParts, type QueueStore } from './distributed-run.ts';
+import { failedEnd, type JobParts, type QueueStore } from './job-parts.ts';
 import { trainedSchema } from './tasks.ts';
 
 /** A step as a worker reports it: checked, since it comes through Redis from any process there. */
