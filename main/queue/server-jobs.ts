@@ -12,6 +12,7 @@ import type { EventSink, ProjectApi, SegmentReport } from '../../shared/api.ts';
 import { checkJobRequest, parseJobConfig, type JobRequest } from '../../shared/job-configs.ts';
 import { isResumable } from '../../shared/job-states.ts';
 import { projectSegmenterJob } from '../../shared/segmenter-options.ts';
+import { dataset } from '../db/dataset.ts';
 import type { UndoHistories } from '../edits/undo-stack.ts';
 import { jobRecords, type Job } from '../jobs/jobs.ts';
 import { projectSegmenterModel } from '../layout/project-segmenters.ts';
@@ -24,7 +25,6 @@ import { findLinesParts } from './find-lines-run.ts';
 import { QueueRuns } from './queue-runs.ts';
 import { trainingParts } from './training-run.ts';
 import { transcriptionParts } from './transcription-run.ts';
-import { dataset } from '../db/dataset.ts';
 
 export type ServerJobMethods = Pick<
   ProjectApi,
