@@ -8,12 +8,14 @@
 // history, search, the model versions (listed, renamed, deleted, the current one, the bundled
 // base model added, their weights in the shared folder's models/), the lines to read next by
 // the model's confidence, the jobs' list, the model's readings (listReadings), the project's settings and its fine-tuned
-// segmenters; with a Redis queue (`--redis URL`), transcription, evaluation and finding lines
-// as jobs started, cancelled and resumed, done by `quire worker` processes
-// (main/queue/server-jobs.ts); finding lines in one region here, in the server process (one
-// page's work). Exports and uploads (imported as on the desktop, into the store and its
-// shared folder) are served beside the API (team-server.ts, POST /export and /upload).
-// Training still needs a project folder (`quire serve DIR`).
+// segmenters; with a Redis queue (`--redis URL`), transcription, evaluation, finding lines and
+// training (fine-tuning, semi-supervised, SeqCLR pretraining: one task, checkpointed into the
+// shared folder, a model version at its end) as jobs started, cancelled and resumed, done by
+// `quire worker` processes (main/queue/server-jobs.ts); finding lines in one region here, in
+// the server process (one page's work). Exports and uploads (imported as on the desktop, into
+// the store and its shared folder) are served beside the API (team-server.ts, POST /export
+// and /upload). Segmenter fine-tuning and line folders' import still need a project folder
+// (`quire serve DIR`).
 import { basename, resolve } from 'node:path';
 import {
   schemas,
@@ -91,6 +93,7 @@ export const QUEUE_METHODS = [
   'startTranscription',
   'startEvaluation',
   'segmentPages',
+  'startTraining',
   'cancelJob',
   'resumeJob',
 ] as const satisfies readonly Method[];

@@ -36,10 +36,15 @@ export function addWorkerCommand(program: Command): void {
       folderList,
     )
     .option('--concurrency <n>', 'parts worked on at once', int('--concurrency'), 1)
-    .option('--threads <n>', 'threads that read lines', int('--threads'), defaultTrainingThreads())
+    .option(
+      '--threads <n>',
+      'threads that read lines, and train (unless the training job names its own)',
+      int('--threads'),
+      defaultTrainingThreads(),
+    )
     .option(
       '--lock-ms <ms>',
-      "how long a part waits after its worker stopped answering before another takes it (BullMQ's lock)",
+      "how long a part waits after its worker stopped answering before another takes it (BullMQ's lock); a training task renews it after each step, so it must outlast one training step and one validation",
       int('--lock-ms', 500),
       30_000,
     )

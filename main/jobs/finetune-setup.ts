@@ -1,5 +1,7 @@
 // What supervised and semi-supervised fine-tuning jobs share: where checkpoints go, and the
-// network, charset, frozen parts and labeled lines a fine-tuning run starts from.
+// network, charset, frozen parts and labeled lines a fine-tuning run starts from. Read from
+// either store (a ProjectStore: a project folder, or a team server's PostgreSQL store whose
+// training runs in a queue worker), so the desktop and the server train with the same code.
 import { join } from 'node:path';
 import type { Sample } from '../ml/data.ts';
 import { extendCharset } from '../ml/extend-charset.ts';
@@ -7,13 +9,17 @@ import { DEFAULT_CONFIG, Recognizer, type Part } from '../ml/model.ts';
 import { Codec } from '../ml/codec.ts';
 import type { loadTrainingCheckpoint } from '../ml/checkpoint.ts';
 import { encoderParts } from '../ml/seqclr/pretrain.ts';
-import { loadVersion } from '../models/registry.ts';
-import { labeledLines, samplesFor, type LabeledLine } from '../project/dataset.ts';
-import type { Project } from '../project/project.ts';
-import { updateJob } from './jobs.ts';
+import { loadWeights, registry } from '../models/registry.ts';
+import { labeledLinesAt, samplesAt, type LabeledLine } from '../project/dataset.ts';
+import type { TrainingContext } from './training-context.ts';
 import type { FinetuneRequest } from '../../shared/job-configs.ts';
 
-export const checkpointPath = (project: Project, jobId: number) => join(project.root, 'checkpoints', `job-${jobId}.qmodel`);
+/**
+ * A training job's checkpoint, under the folder that holds the store's files: a project
+ * folder's, or a team server's shared --files folder, which every queue worker reaches at the
+ * same path, so a worker that takes over a stalled training task continues from it.
+ */
+export const checkpointPath = (root: string, jobId: number) => join(root, 'checkpoints', `job-${jobId}.qmodel`);
 
 export type Checkpoint = ReturnType<typeof loadTrainingCheckpoint>;
 
@@ -32,13 +38,13 @@ export interface FinetuneSetup {
  * the labeled texts, or new) and the labeled train and validation lines.
  */
 export async function prepareFinetune(
-  project: Project,
-  jobId: number,
+  { store, write }: Pick<TrainingContext, 'store' | 'write'>,
   r: FinetuneRequest,
   ckpt: Checkpoint | undefined,
 ): Promise<FinetuneSetup> {
-  const labeled = labeledLines(project, ['train']);
-  const validation = labeledLines(project, ['validation']);
+  const labeled = await labeledLinesAt(store, ['train']);
+  const validation = await labeledLinesAt(store, ['validation']);
+  const loadVersion = async (id: number) => loadWeights(store.root, await store.run(registry.version(id)));
   if (labeled.length === 0) throw new Error('no labeled lines in the train split: transcribe some lines first');
   let model: Recognizer;
   let codec: Codec;
@@ -47,7 +53,7 @@ export async function prepareFinetune(
   if (ckpt) {
     ({ model, codec } = ckpt);
   } else if (r.from !== undefined) {
-    const parent = loadVersion(project, r.from);
+    const parent = await loadVersion(r.from);
     codec = parent.codec;
     model = parent.model;
     const missing = codec.missing(labeled.map((l) => l.text).join(''));
@@ -65,12 +71,12 @@ export async function prepareFinetune(
   }
   if (r.freezeEncoder) {
     if (r.from === undefined) throw new Error('--freeze-encoder needs --from MODEL_ID (an encoder to keep)');
-    const parentConfig = loadVersion(project, r.from).version.config as { features?: 'visual' | 'contextual' };
+    const parentConfig = (await store.run(registry.version(r.from))).config as { features?: 'visual' | 'contextual' };
     frozen = encoderParts(parentConfig.features ?? 'contextual');
   }
-  for (const line of log) updateJob(project, jobId, { log: line });
+  for (const line of log) write({ log: line });
   const height = model.config.height;
-  const trainSamples = await samplesFor(project, labeled, height);
-  const validSamples = validation.length ? await samplesFor(project, validation, height) : trainSamples.slice(0, 64);
+  const trainSamples = await samplesAt(store, labeled, height);
+  const validSamples = validation.length ? await samplesAt(store, validation, height) : trainSamples.slice(0, 64);
   return { model, codec, frozen, labeled, trainSamples, validSamples };
 }

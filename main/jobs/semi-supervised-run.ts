@@ -2,17 +2,18 @@
 // labeled lines of the train split and its unlabeled lines, checkpointed like any training
 // job, ending in a model version that records which lines were pseudo-labeled in which
 // round and with what reading. Readings used as targets live only in the checkpoint and
-// that record: they are never written as transcriptions, so they never count as labels.
+// that record: they are never written as transcriptions, so they never count as labels (on a
+// team server's store as on a project folder: the run only reads the store, through its
+// TrainingContext, and writes the job's row).
 import { TRAINING_DEFAULTS, validateEvery } from '../../shared/training-defaults.ts';
 import { saveTrainingCheckpoint } from '../ml/checkpoint.ts';
 import { fromCheckpointState, sampleUnlabeled, selfTrain, toCheckpointState, type RoundRecord } from '../ml/self-training.ts';
 import { MAX_UNLABELED_LINES } from '../../shared/self-training-options.ts';
-import { samplesFor, unlabeledLineIds } from '../project/dataset.ts';
-import type { Project } from '../project/project.ts';
+import { samplesAt, unlabeledLineIdsAt } from '../project/dataset.ts';
 import { checkpointPath, prepareFinetune, type Checkpoint } from './finetune-setup.ts';
-import { decodingFor } from './decoding-spec.ts';
-import { updateJob } from './jobs.ts';
-import type { FinetuneRequest, RunProgress } from '../../shared/job-configs.ts';
+import { decodingOp } from './decoding-spec.ts';
+import type { FinetuneRequest } from '../../shared/job-configs.ts';
+import type { TrainingContext } from './training-context.ts';
 
 type SemiRequest = FinetuneRequest & { semiSupervised: NonNullable<FinetuneRequest['semiSupervised']> };
 
@@ -21,41 +22,38 @@ const pseudoRecord = (rounds: RoundRecord[]) =>
   rounds.map((r) => ({ round: r.round + 1, lines: r.pseudoLabels.map((p) => [p.id, p.text, Number(p.confidence.toFixed(4))]) }));
 
 export async function runSemiSupervised(
-  project: Project,
-  jobId: number,
+  { store, jobId, report, write, signal }: TrainingContext,
   r: SemiRequest,
   ckpt: Checkpoint | undefined,
-  report: (p: Omit<RunProgress, 'jobId'>) => void,
-  signal?: AbortSignal,
 ) {
-  const { model, codec, frozen, labeled, trainSamples, validSamples } = await prepareFinetune(project, jobId, r, ckpt);
+  const { model, codec, frozen, labeled, trainSamples, validSamples } = await prepareFinetune({ store, write }, r, ckpt);
   const resume = ckpt ? fromCheckpointState(ckpt.state) : undefined;
   const { rounds, threshold, pseudoWeight, languageModel } = r.semiSupervised;
   // Only the train split: an unlabeled validation or test line trained on with the model's
   // own reading would flatter the model once someone transcribes it there.
-  const all = unlabeledLineIds(project, ['train']);
+  const all = await unlabeledLineIdsAt(store, ['train']);
   const ids = sampleUnlabeled(all, r.seed, MAX_UNLABELED_LINES);
   if (resume) {
     const present = new Set(ids);
     const withdrawn = resume.rounds.flatMap((x) => x.pseudoLabels).filter((p) => !present.has(p.id as number)).length;
     if (withdrawn)
-      updateJob(project, jobId, {
+      write({
         log: `${withdrawn} pseudo-labeled line(s) were transcribed or removed meanwhile: their readings are withdrawn (a transcription replaces the reading)`,
       });
   }
-  const images = await samplesFor(
-    project,
+  const images = await samplesAt(
+    store,
     ids.map((lineId) => ({ lineId, text: '' })),
     model.config.height,
   );
   const unlabeled = ids.map((id, i) => ({ id, image: images[i].image }));
   if (!resume)
-    updateJob(project, jobId, {
+    write({
       log: `semi-supervised: ${labeled.length} labeled and ${ids.length} unlabeled lines${ids.length < all.length ? ` (a sample of ${all.length})` : ''}, ${rounds} rounds, read ${languageModel ? 'with the language model' : 'by best path'}`,
     });
   // The teacher reads as a transcription job with the language model does: the bundled
   // model mixed with the project's own transcriptions (train and validation splits).
-  const decoding = decodingFor(project, { languageModel });
+  const decoding = await store.run(decodingOp({ languageModel }));
   // The requested steps are the whole run's, so switching semi-supervision on does not multiply its cost.
   const stepsPerRound = Math.max(1, Math.ceil(r.steps / rounds));
   const total = stepsPerRound * rounds;
@@ -84,10 +82,10 @@ export async function runSemiSupervised(
         validateEvery: validateEvery(stepsPerRound, 10),
       },
       onCheckpoint: (state) => {
-        saveTrainingCheckpoint(checkpointPath(project, jobId), model, codec, toCheckpointState(state));
+        saveTrainingCheckpoint(checkpointPath(store.root, jobId), model, codec, toCheckpointState(state));
         const record = state.rounds[state.round];
         if (record && state.train.step === 0)
-          updateJob(project, jobId, {
+          write({
             log: `round ${state.round + 1}: ${record.pseudoLabels.length} of ${record.read} unlabeled lines pseudo-labeled (confidence ≥ ${threshold})`,
           });
       },

@@ -5,7 +5,7 @@
 import type { Split } from '../../shared/api.ts';
 import type { Sample } from '../ml/data.ts';
 import { toLineTensor } from '../ml/line-image.ts';
-import { datasetLineIds, labeledLineRows, unlabeledLineRows } from '../db/dataset.ts';
+import { dataset, datasetLineIds, labeledLineRows, unlabeledLineRows } from '../db/dataset.ts';
 import type { Project } from './project.ts';
 import { lineImagesAt } from './line-images.ts';
 import { folderStore, type ProjectStore } from './project-store.ts';
@@ -31,6 +31,15 @@ export function unlabeledLineIds(project: Project, splits: Split[] = ['train', '
     .filter((r) => splits.includes(r.split))
     .map((r) => r.id);
 }
+
+/** labeledLines of a project on either store (a training job's on a team server). */
+export const labeledLinesAt = async (store: ProjectStore, splits: Split[] = ['train', 'validation', 'test']): Promise<LabeledLine[]> =>
+  (await store.run(dataset.labeledLineRows())).filter((r) => splits.includes(r.split));
+
+export const allLineIdsAt = (store: ProjectStore): Promise<number[]> => store.run(dataset.datasetLineIds());
+
+export const unlabeledLineIdsAt = async (store: ProjectStore, splits: Split[] = ['train', 'validation', 'test']): Promise<number[]> =>
+  (await store.run(dataset.unlabeledLineRows())).filter((r) => splits.includes(r.split)).map((r) => r.id);
 
 export const samplesFor = (project: Project, lines: Array<{ lineId: number; text: string }>, height: number): Promise<Sample[]> =>
   samplesAt(folderStore(project), lines, height);

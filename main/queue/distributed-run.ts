@@ -2,20 +2,21 @@
 // split into parts (chunks of line ids, or pages), one BullMQ task each, and the job's row
 // kept as a local job's is (running, progress, log, then done, failed or cancelled) from what
 // the workers report through BullMQ's events. What the parts are, what a worker answers for
-// one and how the job ends is the kind's (JobParts: transcription-run.ts, find-lines-run.ts,
-// evaluation-run.ts); the rest is the same for every kind. What the workers store is the
+// one and how the job ends is the kind's (JobParts, job-parts.ts: transcription-run.ts,
+// find-lines-run.ts, evaluation-run.ts, and training-run.ts, whose one task reports the
+// training's own progress); the rest is the same for every kind. What the workers store is the
 // job's checkpoint: a run that stops (this process died, the job was cancelled) is resumed by
 // queuing it again, and only what is left is queued. The run follows a job of either store
 // (QueueStore): a project folder's (`quire transcribe --redis`) or a team server's PostgreSQL
 // store (`quire serve --database … --redis`), its row written through the store's Runner.
 import type { Queue } from 'bullmq';
-import type { EventSink, QuireEvent } from '../../shared/api.ts';
-import type { Runner } from '../db/ops.ts';
+import type { EventSink } from '../../shared/api.ts';
 import { jobRecords, type JobChange } from '../jobs/jobs.ts';
-import { describeIssues, type z } from '../../shared/zod.ts';
+import type { JobChanged, JobParts, AnyJobParts, QueueStore } from './job-parts.ts';
+import { describeIssues } from '../../shared/zod.ts';
 import { redisLabel } from './redis-connection.ts';
 import { BEAT_MS, takeOffQueue, type LeaseSettings } from './run-lease.ts';
-import { taskIdPrefix, type PartAnswers, type PartProgress, type StoreRef, type TaskKind, type TaskOf } from './tasks.ts';
+import { taskIdPrefix, type PartProgress, type TaskKind, type TaskOf } from './tasks.ts';
 
 export interface QueueSettings extends LeaseSettings {
   /** The queue's Redis server (redis-connection.ts: a password and TLS may be in the URL). */
@@ -39,45 +40,8 @@ export type PartEvent =
   | { type: 'stalled' }
   | { type: 'retried' };
 
-/** The store a run's job lives in: its operations (`run`), and how its tasks name it to the workers. */
-export interface QueueStore {
-  run: Runner;
-  ref: StoreRef;
-}
-
-export type JobChanged = Extract<QuireEvent, { type: 'job-changed' }>;
-
-/** How a job ends: what its row records, and the event that tells the windows. */
-export interface JobEnd {
-  change: JobChange;
-  event: JobChanged;
-}
-
-/** What a kind of job does in parts on the queue. */
-export interface JobParts<K extends TaskKind = TaskKind> {
-  readonly kind: K;
-  /** What a part's ids are, in the singular ('line', 'page'): for the log and progress. */
-  readonly unit: string;
-  /** The job-progress events' phase. */
-  readonly phase: string;
-  /** Ids per part. */
-  readonly partSize: number;
-  /** The job's config, as its tasks carry it (with its kind). */
-  readonly config: Record<string, unknown>;
-  /** What is left to do in this run, in order. */
-  todo(): Promise<number[]>;
-  /** A part's payload. */
-  part(index: number, of: number, ids: number[]): TaskOf<K>['part'];
-  /** What a worker answers for a part of this kind (its schema). */
-  readonly answer: { safeParse(value: unknown): z.ZodSafeParseResult<PartAnswers[K]> };
-  /** Keeps a finished part's answer; says what it did, for the job's log. */
-  add(index: number, answer: PartAnswers[K]): string;
-  /** Every part done: how the job ends (checked against the store, not only the answers). */
-  finish(ids: number[], workers: ReadonlySet<string>): Promise<JobEnd>;
-}
-
-/** Any kind's parts, as the runs take them. */
-export type AnyJobParts = { [K in TaskKind]: JobParts<K> }[TaskKind];
+// The kinds' interface lives in job-parts.ts; named here too for the modules that follow runs.
+export { failedEnd, type AnyJobParts, type JobChanged, type JobEnd, type JobParts, type QueueStore } from './job-parts.ts';
 
 const PROGRESS_WRITE_MS = 250;
 /**
@@ -135,7 +99,7 @@ export class DistributedRun {
     await this.update({
       state: 'running',
       progress: { step: 0, ...this.tasks() },
-      log: `queued ${this.total} ${this.work.unit}s in ${this.parts.length} part(s) of up to ${size} on ${redisLabel(this.settings.redisUrl)}`,
+      log: `queued ${this.total} ${this.work.unit}${this.total === 1 ? '' : 's'} in ${this.parts.length} part(s) of up to ${size} on ${redisLabel(this.settings.redisUrl)}`,
     });
     this.emit({ type: 'job-changed', jobId: this.jobId, state: 'running' });
     if (this.parts.length === 0) return this.finish();
@@ -202,7 +166,10 @@ export class DistributedRun {
   /** An event of one of this run's parts (`index` from its task id). */
   async onEvent(index: number, event: PartEvent): Promise<void> {
     if (this.ended || index >= this.parts.length) return;
-    if (event.type === 'progress') {
+    if (event.type === 'progress' && this.work.progressOf) {
+      const progress = this.work.progressOf(event.data);
+      if (progress && !this.finished.has(index)) this.emit({ type: 'job-progress', progress });
+    } else if (event.type === 'progress') {
       const p = event.data as PartProgress;
       if (!this.finished.has(index) && Number.isFinite(p?.done)) this.doneIn.set(index, p.done);
       await this.report(false);
@@ -247,7 +214,7 @@ export class DistributedRun {
 
   private async report(force: boolean): Promise<void> {
     const now = Date.now();
-    if (!force && now - this.lastWrite < PROGRESS_WRITE_MS) return;
+    if (this.work.progressOf || (!force && now - this.lastWrite < PROGRESS_WRITE_MS)) return;
     this.lastWrite = now;
     const step = [...this.doneIn.values()].reduce((a, b) => a + b, 0);
     const seconds = (now - this.started) / 1000;
@@ -318,9 +285,3 @@ export class DistributedRun {
 /** What taking a run's parts off the queue did, for the job's log. */
 export const offQueueSummary = (removed: number, left: number) =>
   `${removed} waiting part(s) taken off the queue${left ? `, ${left} in a worker's hands finish` : ''}`;
-
-/** A job's end as failed: the row and the event. */
-export const failedEnd = (jobId: number, error: string): JobEnd => ({
-  change: { state: 'failed', error, log: `failed: ${error}` },
-  event: { type: 'job-changed', jobId, state: 'failed', error },
-});

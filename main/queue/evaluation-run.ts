@@ -8,7 +8,7 @@ import { dataset } from '../db/dataset.ts';
 import { evaluationEnd, evaluationMetrics } from '../jobs/transcription.ts';
 import { ErrorCounter, type ErrorCounts } from '../ml/metrics.ts';
 import { registry } from '../models/registry.ts';
-import { failedEnd, type JobParts, type QueueStore } from './distributed-run.ts';
+import { failedEnd, type JobParts, type QueueStore } from './job-parts.ts';
 import { evaluatedLinesSchema } from './tasks.ts';
 
 /** The labeled lines of a split, in the project's line order: what an evaluation reads. */

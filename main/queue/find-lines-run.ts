@@ -8,7 +8,7 @@ import type { JobConfig } from '../../shared/job-configs.ts';
 import { DEFAULT_SEGMENTER } from '../../shared/segmenter-options.ts';
 import { pages } from '../db/pages.ts';
 import { addCounts } from '../layout/segment-pages.ts';
-import { failedEnd, type JobParts, type QueueStore } from './distributed-run.ts';
+import { failedEnd, type JobParts, type QueueStore } from './job-parts.ts';
 import { foundPagesSchema } from './tasks.ts';
 
 export function findLinesParts(store: QueueStore, jobId: number, config: JobConfig<'find-lines'>): JobParts<'find-lines'> {

@@ -42,7 +42,8 @@ export class OpenStores {
   private readonly reading = new Map<string, Promise<unknown>>();
 
   constructor(
-    private readonly threads: number,
+    /** Threads a part reads (and a training task trains, unless its job names them) with. */
+    readonly threads: number,
     private readonly allowed: AllowedStores,
   ) {}
 
@@ -157,9 +158,13 @@ export const serialReader = (stores: OpenStores, key: string, reader: LineReader
  * The task's job as its store's row holds it. Whoever reaches Redis can queue a task, so the
  * payload only names a job: what to do is the stored job's config. A job that is missing or
  * of another kind, or a payload naming another model, is refused, not retried: it is a mix-up
- * of stores or jobs, and a retry cannot mend it.
+ * of stores or jobs, and a retry cannot mend it. (A training task's job is a pretrain or
+ * finetune job: train-part.ts checks it.)
  */
-export async function storedJob<K extends TaskKind>(store: OpenStore, task: TaskOf<K>): Promise<{ config: JobConfig<K>; where: string }> {
+export async function storedJob<K extends Exclude<TaskKind, 'train'>>(
+  store: OpenStore,
+  task: { kind: K; jobId: number; config: Record<string, unknown> },
+): Promise<{ config: JobConfig<K>; where: string }> {
   const where = `job ${task.jobId} of ${store.label}`;
   let job;
   try {

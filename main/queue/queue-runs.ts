@@ -9,7 +9,7 @@ import { jobRecords } from '../jobs/jobs.ts';
 import { DistributedRun, type AnyJobParts, type PartEvent, type QueueSettings, type QueueStore } from './distributed-run.ts';
 import { connectionFor, refuseEarly, whenReady } from './redis-connection.ts';
 import { takeOffQueue, type RunTasks } from './run-lease.ts';
-import { QUEUE_NAME } from './tasks.ts';
+import { QUEUE_NAME, taskIdPrefix } from './tasks.ts';
 
 const CONNECT_MS = 10_000;
 
@@ -26,6 +26,18 @@ export class QueueRuns {
   /** Whether this process follows the job's run now. */
   has(jobId: number): boolean {
     return this.runs.has(jobId);
+  }
+
+  /**
+   * Whether a task of the job, of any run, is still in a worker's hands: a cancelled training
+   * stops only at its next step, and a resumed one queued meanwhile could be trained by two
+   * workers at once.
+   */
+  async inHand(jobId: number): Promise<boolean> {
+    const { queue } = await this.connect();
+    // Task ids are `<store>-j<job>-<run>-<part>` (tasks.ts taskIdPrefix): any run's of this job.
+    const job = taskIdPrefix(this.store.ref, jobId, '').slice(0, -1);
+    return (await queue.getActive()).some((task) => task.id?.startsWith(job));
   }
 
   /** Cancels the job's run if this process follows it; answers whether it did. */

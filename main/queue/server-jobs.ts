@@ -1,17 +1,19 @@
 // Jobs on a team server's PostgreSQL store (`quire serve --database URL --files DIR --redis
 // URL`): the API's startTranscription, startEvaluation, segmentPages ("Find lines"),
-// cancelJob and resumeJob. The job's row is created in the store and its run followed from the
+// startTraining, cancelJob and resumeJob. The job's row is created in the store and its run followed from the
 // server process (queue-runs.ts), its parts done by `quire worker` processes given the store
 // (--database) and its files; the row's progress and end are written to the store and sent to
 // the app's windows as the desktop's job events are. Finding lines answers when its job ends,
-// with the job's report, as the desktop's call answers when its pages are done. A job whose
-// follower died (its lease ran out, run-lease.ts) is marked interrupted here, and may be
-// resumed or cancelled from here. Training
-// still needs a project folder.
+// with the job's report, as the desktop's call answers when its pages are done. Training
+// (fine-tuning, semi-supervised, SeqCLR pretraining) is one task, taken by one worker, which
+// checkpoints into the shared folder of files: a task handed out again, or a job resumed,
+// continues from there (training-run.ts, train-part.ts). A job whose follower died (its lease
+// ran out, run-lease.ts) is marked interrupted here, and may be resumed or cancelled from here.
 import type { EventSink, ProjectApi, SegmentReport } from '../../shared/api.ts';
-import { checkJobRequest, parseJobConfig } from '../../shared/job-configs.ts';
+import { checkJobRequest, parseJobConfig, type JobRequest } from '../../shared/job-configs.ts';
 import { isResumable } from '../../shared/job-states.ts';
 import { projectSegmenterJob } from '../../shared/segmenter-options.ts';
+import { dataset } from '../db/dataset.ts';
 import type { UndoHistories } from '../edits/undo-stack.ts';
 import { jobRecords, type Job } from '../jobs/jobs.ts';
 import { projectSegmenterModel } from '../layout/project-segmenters.ts';
@@ -23,9 +25,16 @@ import { evaluationParts, labeledInSplit } from './evaluation-run.ts';
 import { findLinesParts } from './find-lines-run.ts';
 import { QueueRuns } from './queue-runs.ts';
 import { ORPHAN_AFTER_MS, orphanedJobs, runTasksOf } from './run-lease.ts';
+import { trainingParts } from './training-run.ts';
 import { transcriptionParts } from './transcription-run.ts';
 
-export type ServerJobMethods = Pick<ProjectApi, 'startTranscription' | 'startEvaluation' | 'segmentPages' | 'cancelJob' | 'resumeJob'>;
+export type ServerJobMethods = Pick<
+  ProjectApi,
+  'startTranscription' | 'startEvaluation' | 'segmentPages' | 'startTraining' | 'cancelJob' | 'resumeJob'
+>;
+
+/** The kinds of job that run on a server store. */
+const QUEUED_KINDS: readonly string[] = ['transcribe', 'evaluate', 'find-lines', 'pretrain', 'finetune'];
 
 export interface ServerJobsOptions {
   store: QueueStore;
@@ -40,7 +49,7 @@ export interface ServerJobsOptions {
 
 /** Why a job of this kind cannot run on a server store. */
 const notHere = (job: Job) =>
-  new Error(`job ${job.id} is a ${job.kind} job: on a server store only transcription, evaluation and finding lines run so far`);
+  new Error(`job ${job.id} is a ${job.kind} job: on a server store only transcription, evaluation, finding lines and training run so far`);
 
 export function serverJobs({ store, files, emit, settings, histories }: ServerJobsOptions): {
   methods: ServerJobMethods;
@@ -76,11 +85,13 @@ export function serverJobs({ store, files, emit, settings, histories }: ServerJo
       return transcriptionParts(store, job.id, parseJobConfig({ ...job, kind: 'transcribe' }), settings.chunkSize);
     if (job.kind === 'evaluate') return evaluationParts(store, job.id, parseJobConfig({ ...job, kind: 'evaluate' }), settings.chunkSize);
     if (job.kind === 'find-lines') return findLinesParts(store, job.id, parseJobConfig({ ...job, kind: 'find-lines' }));
+    if (job.kind === 'pretrain' || job.kind === 'finetune') return trainingParts(store, job);
     throw notHere(job);
   };
   /** A new job's row, queued, and its run launched: resolves when it ends. */
-  const launch = async (kind: 'transcribe' | 'evaluate' | 'find-lines', request: Record<string, unknown>) => {
-    const config = checkJobRequest({ ...request, kind } as Parameters<typeof checkJobRequest>[0]);
+  const launch = async (kind: 'transcribe' | 'evaluate' | 'find-lines' | 'pretrain' | 'finetune', request: Record<string, unknown>) => {
+    // Training's threads are left as asked: a worker trains with its own --threads unless the job names them.
+    const config = checkJobRequest({ ...request, kind } as JobRequest);
     const job = await store.run(jobRecords.create(kind, config, 'queued'));
     emit({ type: 'job-changed', jobId: job.id, state: 'queued' });
     return { jobId: job.id, end: runs.launch(job.id, partsOf(job)) };
@@ -125,10 +136,20 @@ export function serverJobs({ store, files, emit, settings, histories }: ServerJo
       return (job.progress as { result: SegmentReport }).result;
     },
 
+    async startTraining(request) {
+      // Refused here, not by a worker after the task is queued: the model to start from, and lines to train on.
+      if (request.kind === 'finetune' && request.from !== undefined) await store.run(registry.version(request.from));
+      const rows = request.kind === 'finetune' ? await store.run(dataset.labeledLineRows()) : [];
+      if (request.kind === 'finetune' && !rows.some((r) => r.split === 'train'))
+        throw new Error('no labeled lines in the train split: transcribe some lines first');
+      return { jobId: (await launch(request.kind, request)).jobId };
+    },
+
     async cancelJob({ jobId }) {
+      // A training task in a worker's hands stops at its next step (its worker reads the row), keeping its checkpoint.
       if (runs.cancel(jobId)) return { ok: true as const };
       const job = await store.run(jobRecords.get(jobId));
-      if (!['transcribe', 'evaluate', 'find-lines'].includes(job.kind)) throw notHere(job);
+      if (!QUEUED_KINDS.includes(job.kind)) throw notHere(job);
       // Its follower gone (the sweep has not come round yet, or did): cancelled from here.
       const orphan = (await store.run(orphanedJobs(orphanAfterMs, (id) => runs.has(id)))).some((j) => j.id === jobId);
       if (orphan || job.state === 'interrupted') {
@@ -146,8 +167,14 @@ export function serverJobs({ store, files, emit, settings, histories }: ServerJo
       const parts = partsOf(job);
       if (runs.has(jobId)) throw new Error(`job ${jobId} is already queued or running`);
       if (!isResumable(job.state)) throw new Error(`job ${jobId} is ${job.state} and cannot be resumed`);
+      const training = job.kind === 'pretrain' || job.kind === 'finetune';
+      if (training && (await runs.inHand(jobId)))
+        throw new Error(`job ${jobId} is still stopping in a worker (at its next step, keeping its checkpoint): resume it in a moment`);
       const taken = await takeOffStopped(job);
-      await store.run(jobRecords.update(jobId, { state: 'queued', log: `resumed on the queue: only what is left is queued${taken}` }));
+      const log = training
+        ? 'resumed on the queue: its worker continues from the checkpoint'
+        : 'resumed on the queue: only what is left is queued';
+      await store.run(jobRecords.update(jobId, { state: 'queued', log: `${log}${taken}` }));
       emit({ type: 'job-changed', jobId, state: 'queued' });
       const end = runs.launch(jobId, parts);
       if (job.kind === 'find-lines') void end.then(() => changedPages(parseJobConfig({ ...job, kind: 'find-lines' }).pageIds));

@@ -9,13 +9,15 @@
 // - evaluation: chunks of labeled line ids, each answering its error counts (not rates); the
 //   enqueuing side adds them up and computes CER/WER once every part is done. Nothing is
 //   written, so a redone part only counts again.
-// What the last kind needs, for whoever adds it:
-// - training: one task (not parts), whose worker resumes from the job's checkpoint file in
-//   the store (training-runs.ts already resumes), with a lock long enough for one step and
-//   progress reported per step; a stalled training task is handed out again and continues
-//   from the last checkpoint rather than from the start.
+// - training (fine-tuning, semi-supervised included, and SeqCLR pretraining): one task, not
+//   parts, since a run's steps follow each other. Its worker trains from the store's lines and
+//   writes the job's checkpoint to the store's shared folder of files (files/checkpoints/,
+//   written atomically), so a task handed out again after its worker died (stalled) continues
+//   from the last checkpoint, not from the start (train-part.ts). Its progress is the
+//   training's, step by step (`training` in PartProgress).
 import { createHash } from 'node:crypto';
 import { z } from '../../shared/zod.ts';
+import type { RunProgress } from '../../shared/job-configs.ts';
 import { displayUrl } from '../db/pg/store.ts';
 
 /** One queue for every project and kind: workers take whatever comes next. */
@@ -64,6 +66,8 @@ export const taskSchema = z.discriminatedUnion('kind', [
   z.object({ ...common, kind: z.literal('transcribe'), part: z.object({ ...place, lineIds: ids }).strict() }).strict(),
   z.object({ ...common, kind: z.literal('find-lines'), part: z.object({ ...place, pageIds: ids }).strict() }).strict(),
   z.object({ ...common, kind: z.literal('evaluate'), part: z.object({ ...place, lineIds: ids }).strict() }).strict(),
+  // The one part of a training job: the job's row says what to train.
+  z.object({ ...common, kind: z.literal('train'), part: z.object(place).strict() }).strict(),
 ]);
 export type Task = z.infer<typeof taskSchema>;
 export type TaskKind = Task['kind'];
@@ -112,17 +116,30 @@ export const evaluatedLinesSchema = z
   .strict();
 export type EvaluatedLines = z.infer<typeof evaluatedLinesSchema>;
 
+/**
+ * A training task: the model version it saved (its id also on the job's row), or `cancelled`
+ * when the job was cancelled while it trained (its checkpoint kept); the step its run resumed
+ * from (0: from the start) and the step it ended at.
+ */
+export const trainedSchema = z
+  .object({ modelId: z.number().int().positive().nullable(), cancelled: z.boolean(), resumedAt: count, steps: count, ...answered })
+  .strict();
+export type Trained = z.infer<typeof trainedSchema>;
+
 /** What a worker answers, by kind of task. */
 export interface PartAnswers {
   transcribe: PartResult;
   'find-lines': FoundPages;
   evaluate: EvaluatedLines;
+  train: Trained;
 }
 
 /** Progress of a part, as the worker reports it (BullMQ's job progress). */
 export interface PartProgress {
   done: number;
   of: number;
+  /** A training task's step as the desktop's job-progress event carries it (checked by whoever reads it). */
+  training?: RunProgress;
 }
 
 /**

@@ -5,7 +5,7 @@
 import type { JobConfig } from '../../shared/job-configs.ts';
 import { predictions } from '../db/predictions.ts';
 import { lineIdsToRead } from '../jobs/transcription.ts';
-import { failedEnd, type JobParts, type QueueStore } from './distributed-run.ts';
+import { failedEnd, type JobParts, type QueueStore } from './job-parts.ts';
 import { partResultSchema } from './tasks.ts';
 
 export function transcriptionParts(

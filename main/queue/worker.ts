@@ -4,9 +4,13 @@
 // worker that dies (SIGKILL, power loss) stops renewing, and after `lockMs` another
 // worker's stalled-job check (every `lockMs / 2`) hands the task out again. A task that
 // fails is retried by BullMQ as its enqueuer asked (attempts, backoff). SIGTERM or Ctrl+C
-// stops taking tasks and lets the running ones finish.
+// stops taking tasks and lets the running ones finish, except a training (hours, maybe): it
+// checkpoints at its next step and goes back to the queue, where another worker continues it
+// from the checkpoint (train-part.ts `HandedBack`). A training task also
+// renews its lock at every step it reports: BullMQ's own renewal is a timer, which a step
+// computed on this thread holds up, so `lockMs` must outlast one step (and one validation).
 import { hostname } from 'node:os';
-import { UnrecoverableError, Worker, type Job as QueueJob } from 'bullmq';
+import { UnrecoverableError, WaitingError, Worker, type Job as QueueJob } from 'bullmq';
 import { connectionFor, redisLabel, refuseEarly, whenReady } from './redis-connection.ts';
 import {
   QUEUE_NAME,
@@ -24,6 +28,7 @@ import { OpenStores } from './open-stores.ts';
 import { transcribePart } from './transcribe-part.ts';
 import { findLinesPart } from './find-lines-part.ts';
 import { evaluatePart } from './evaluate-part.ts';
+import { HandedBack, trainPart } from './train-part.ts';
 import { describeIssues } from '../../shared/zod.ts';
 
 export interface WorkerOptions {
@@ -43,7 +48,9 @@ export interface WorkerOptions {
   /**
    * How long a task's lock lives without renewal: how long a dead worker's task waits before
    * it is handed out again. BullMQ's default is 30 s; the tests use 2 s. Too short for a busy
-   * machine and a live worker's task is handed out twice (harmless: lines are stored once).
+   * machine and a live worker's task is handed out twice (harmless: lines are stored once; a
+   * training whose lock another worker took stops at its next step). A training step must take
+   * less (the lock is renewed after each).
    */
   lockMs: number;
   log: (line: string) => void;
@@ -63,7 +70,10 @@ function parseTask(job: QueueJob): Task {
   return parsed.data as Task;
 }
 
-const partName = (t: Task) => `part ${t.part.index + 1}/${t.part.of} of job ${t.jobId} (${storeLabel(t.store)})`;
+const partName = (t: Task) =>
+  t.kind === 'train'
+    ? `training job ${t.jobId} (${storeLabel(t.store)})`
+    : `part ${t.part.index + 1}/${t.part.of} of job ${t.jobId} (${storeLabel(t.store)})`;
 
 type Answer<K extends TaskKind> = Omit<PartAnswers[K], 'worker' | 'seconds'>;
 
@@ -71,7 +81,8 @@ type Answer<K extends TaskKind> = Omit<PartAnswers[K], 'worker' | 'seconds'>;
 interface PartKind<K extends TaskKind> {
   does(task: TaskOf<K>): string;
   did(answer: Answer<K>): string;
-  run(stores: OpenStores, task: TaskOf<K>, onProgress: (p: PartProgress) => Promise<void>): Promise<Answer<K>>;
+  /** `stopping`: the worker is stopping (only a training heeds it: the others' parts are short). */
+  run(stores: OpenStores, task: TaskOf<K>, onProgress: (p: PartProgress) => Promise<void>, stopping: AbortSignal): Promise<Answer<K>>;
   /** What its progress counts. */
   unit: string;
 }
@@ -96,6 +107,15 @@ const KINDS: { [K in TaskKind]: PartKind<K> } = {
     run: evaluatePart,
     unit: 'lines',
   },
+  train: {
+    does: (t) => `training (${String(t.config.kind)} job)`,
+    did: (a) =>
+      a.cancelled
+        ? `stopped at step ${a.steps}: its job was cancelled`
+        : `model version ${a.modelId} saved after ${a.steps} steps${a.resumedAt ? `, resumed from the checkpoint at step ${a.resumedAt}` : ''}`,
+    run: trainPart,
+    unit: 'steps',
+  },
 };
 
 /** Runs until `stop` resolves; returns once running tasks have finished and everything is closed. */
@@ -105,18 +125,36 @@ export async function runWorker(o: WorkerOptions, stop: Promise<unknown>): Promi
   await refuseEarly(o.redisUrl, o.redisCa);
   const stores = new OpenStores(o.threads, allowed);
   const who = `${hostname()}:${process.pid}`;
+  const stopping = new AbortController();
   // Its answer is checked by whoever queued the task (distributed-run.ts), as anything read from Redis.
   const worker = new Worker<unknown, unknown>(
     QUEUE_NAME,
-    async (job) => {
+    async (job, token) => {
       const task = parseTask(job);
       // Each kind's own task and answer: the union's members are told apart by task.kind.
       const kind = KINDS[task.kind] as PartKind<TaskKind>;
       const started = Date.now();
       o.log(`${partName(task)}: ${kind.does(task)} (attempt ${job.attemptsMade + 1})`);
-      const answer = await kind.run(stores, task, async (p) => {
-        if (o.verbose) o.log(`${partName(task)}: ${p.done}/${p.of} ${kind.unit}`);
-        await job.updateProgress(p);
+      const run = kind.run(
+        stores,
+        task,
+        async (p) => {
+          if (o.verbose) o.log(`${partName(task)}: ${p.done}/${p.of} ${kind.unit}`);
+          await job.updateProgress(p);
+          // Renewed after each step (see above); 0: the lock is gone, the task another worker's now.
+          if (task.kind === 'train' && token && !(await job.extendLock(token, o.lockMs)))
+            throw new Error(
+              `${partName(task)}: its lock expired (a step took longer than --lock-ms ${o.lockMs}?); another worker continues it`,
+            );
+        },
+        stopping.signal,
+      );
+      const answer = await run.catch(async (error) => {
+        if (!(error instanceof HandedBack) || !token) throw error;
+        // Back to the queue without counting as a failed attempt (BullMQ's pattern: move it, then say so).
+        await job.moveToWait(token);
+        o.log(`${partName(task)}: ${error.message}`);
+        throw new WaitingError();
       });
       const seconds = (Date.now() - started) / 1000;
       o.log(`${partName(task)}: ${kind.did(answer)}, in ${seconds.toFixed(1)} s`);
@@ -148,7 +186,8 @@ export async function runWorker(o: WorkerOptions, stop: Promise<unknown>): Promi
   );
   const running = worker.run();
   await stop;
-  o.log('stopping: finishing the tasks in hand');
+  o.log('stopping: finishing the tasks in hand (a training goes back to the queue at its next checkpoint)');
+  stopping.abort();
   await worker.close();
   await running;
   await stores.close();

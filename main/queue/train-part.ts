@@ -1,0 +1,121 @@
+// A worker's training task (tasks.ts: one task per training job, not parts): the job's run
+// as the desktop trains (jobs/training-job.ts), on the store the task names, its checkpoints
+// in the store's shared folder of files. A task handed out again (its worker killed, stalled)
+// resumes from the job's last checkpoint; one redone after its model version was saved
+// answers that version. Each step is reported (the server process turns it into the windows'
+// job-progress events) and renews the task's lock, so the lock only has to outlast one step.
+// The job's state is the server's to record: a training that fails here is retried by BullMQ
+// (another attempt resumes from the checkpoint); one whose job was cancelled meanwhile stops
+// at its next step, keeps its checkpoint and answers `cancelled`; one whose worker is stopping
+// (SIGTERM) checkpoints likewise and is handed back to the queue (HandedBack) for another.
+import { UnrecoverableError } from 'bullmq';
+import type { RunProgress } from '../../shared/job-configs.ts';
+import { JobCancelled, jobRecords, type Job } from '../jobs/jobs.ts';
+import { resumedFrom, savedCheckpoint, trainJob } from '../jobs/training-job.ts';
+import { storedTraining } from '../jobs/training-runs.ts';
+import type { OpenStore, OpenStores } from './open-stores.ts';
+import type { PartProgress, TaskOf, Trained } from './tasks.ts';
+
+/** How often the job's row is read to learn whether it was cancelled. */
+const CANCEL_CHECK_MS = 1000;
+/** How often a step's progress goes to Redis (and the lock is renewed) at most; every validation goes. */
+const PROGRESS_MS = 200;
+
+/** Thrown when the worker stops mid-training: the task goes back to the queue, its checkpoint written. */
+export class HandedBack extends Error {
+  override name = 'HandedBack';
+}
+
+/** The task's job as the store holds it: a training job whose config is the one the task carries. */
+async function trainingJob(store: OpenStore, task: TaskOf<'train'>): Promise<Job> {
+  const where = `job ${task.jobId} of ${store.label}`;
+  let job: Job;
+  try {
+    job = await store.run(jobRecords.get(task.jobId));
+  } catch (error) {
+    throw new UnrecoverableError(`${where}: ${(error as Error).message}`);
+  }
+  if (job.kind !== 'pretrain' && job.kind !== 'finetune') throw new UnrecoverableError(`${where} is a ${job.kind} job, not a training job`);
+  // The stored config is what runs; a task that disagrees with it is a mix-up, not to be retried.
+  if (JSON.stringify(job.config) !== JSON.stringify(task.config))
+    throw new UnrecoverableError(`${where}: the task's config is not the job's (${JSON.stringify(task.config)})`);
+  return job;
+}
+
+export async function trainPart(
+  stores: OpenStores,
+  task: TaskOf<'train'>,
+  onProgress: (p: PartProgress) => Promise<void>,
+  stopping: AbortSignal,
+): Promise<Omit<Trained, 'worker' | 'seconds'>> {
+  const store = await stores.open(task.store);
+  const job = await trainingJob(store, task);
+  let request;
+  try {
+    request = storedTraining(job, stores.threads);
+  } catch (error) {
+    throw new UnrecoverableError((error as Error).message);
+  }
+  // Done before this task came back (its worker died after saving the version): answered, not trained again.
+  if (job.modelId !== null) return { modelId: job.modelId, cancelled: false, resumedAt: 0, steps: 0 };
+  if (job.state !== 'running' && job.state !== 'queued') return { modelId: null, cancelled: true, resumedAt: 0, steps: 0 };
+  const checkpoint = savedCheckpoint(store.root, job.id);
+  const resumedAt = checkpoint?.state.step ?? 0;
+  await store.run(jobRecords.update(job.id, { log: checkpoint ? `${resumedFrom(checkpoint)} (its checkpoint)` : 'training started' }));
+
+  const controller = new AbortController();
+  let lost: Error | undefined;
+  let cancelled = false;
+  let lastSent = 0;
+  let lastCheck = Date.now();
+  let steps = resumedAt;
+  let checking = false;
+  const send = (training: RunProgress) => {
+    steps = training.step;
+    const now = Date.now();
+    if (now - lastSent >= PROGRESS_MS || training.validationCer !== undefined || training.step === training.steps) {
+      lastSent = now;
+      // A lock that could not be renewed is another worker's task now: this one stops.
+      onProgress({ done: training.step, of: training.steps, training }).catch((error: Error) => {
+        lost ??= error;
+        controller.abort();
+      });
+    }
+    if (now - lastCheck >= CANCEL_CHECK_MS && !checking) {
+      lastCheck = now;
+      checking = true;
+      store
+        .run(jobRecords.get(job.id))
+        .then((row) => {
+          // Interrupted: the server process following the job died (run-lease.ts); a resume hands the task out again.
+          if (row.state === 'cancelled' || row.state === 'failed' || row.state === 'interrupted') {
+            cancelled = true;
+            controller.abort();
+          }
+        })
+        .catch(() => {})
+        .finally(() => (checking = false));
+    }
+  };
+  const stop = () => controller.abort();
+  stopping.addEventListener('abort', stop);
+  if (stopping.aborted) stop();
+  try {
+    const version = await trainJob(store, job.id, request, checkpoint, { onProgress: send, signal: controller.signal });
+    return { modelId: version.id, cancelled: false, resumedAt, steps: Number(version.metrics.steps ?? steps) };
+  } catch (error) {
+    if (lost) throw lost;
+    if (error instanceof JobCancelled && cancelled) {
+      await store.run(jobRecords.update(job.id, { log: `stopped at step ${steps}: the job was cancelled; its checkpoint is kept` }));
+      return { modelId: null, cancelled: true, resumedAt, steps };
+    }
+    if (error instanceof JobCancelled && stopping.aborted) {
+      const back = `its worker stopped at step ${steps}: back to the queue, to continue from its checkpoint`;
+      await store.run(jobRecords.update(job.id, { log: back }));
+      throw new HandedBack(back);
+    }
+    throw error;
+  } finally {
+    stopping.removeEventListener('abort', stop);
+  }
+}
