@@ -7,43 +7,23 @@
 // cancelled job's waiting pages leave the queue. Evaluation: the CER, WER and confusions of
 // the parts added up are the desktop's for the same lines, and kept with the model. Real
 // PostgreSQL and Redis from the Debian packages; skipped, saying why, without them.
-import { after, before, test } from 'node:test';
+import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { dirname, join } from 'node:path';
-import { Queue } from 'bullmq';
 import type { QuireEvent } from '../../../shared/api.ts';
-import { addUser } from '../../../main/accounts/accounts.ts';
-import { serveTeam } from '../../../main/app/team-server.ts';
-import { openServerStore, type PgStore } from '../../../main/db/pg/store.ts';
 import { evaluateModel } from '../../../main/jobs/transcription.ts';
 import { segmentPages } from '../../../main/layout/segment-pages.ts';
 import { classicalSegmenter } from '../../../main/layout/segmenters.ts';
 import { Project } from '../../../main/project/project.ts';
-import { moveProject } from '../../../main/project/move-project.ts';
 import { storeUrl } from '../../../main/queue/allowed-stores.ts';
-import { connectionFor, QUEUE_NAME, type Task } from '../../../main/queue/tasks.ts';
-import { quireProcess, stopAll } from '../../helpers/cli-process.ts';
+import type { Task } from '../../../main/queue/tasks.ts';
+import { stopAll } from '../../helpers/cli-process.ts';
 import { manyLinesProject } from '../../helpers/many-lines.ts';
-import { postgresForThisFile, postgresMissing } from '../../helpers/postgres.ts';
-import { tempDir } from '../../helpers/project.ts';
 import { settled } from '../../helpers/queue-tasks.ts';
-import { redisSkip, startRedis } from '../../helpers/redis.ts';
 import { apiCall, signIn, windowEvents } from '../../helpers/team-client.ts';
+import { teamQueue, type ServedTeam } from '../../helpers/team-queue.ts';
 
-let app: Awaited<ReturnType<typeof serveTeam>> | undefined;
-let store: PgStore | undefined;
-let queue: Queue | undefined;
-// Registered first: the server's queue connections close while Redis still answers.
-after(async () => {
-  await stopAll();
-  await app?.close();
-  await store?.end();
-  await queue?.close();
-});
-
-const skip = postgresMissing ?? redisSkip;
-const database = postgresForThisFile();
-const redisUrl = skip ? '' : (await startRedis()).url;
+const { skip, queue, serve, worker } = await teamQueue();
+let team: ServedTeam;
 let made: Awaited<ReturnType<typeof manyLinesProject>>;
 let base: string;
 let url: string;
@@ -52,33 +32,20 @@ let files: string;
 before(async () => {
   if (skip) return;
   made = await manyLinesProject(60, { pages: 3, labeled: 30 });
-  const project = Project.open(made.dir);
-  await addUser(project.db, 'ada', 'admin', 'ada-password');
-  await addUser(project.db, 'rev', 'reviewer', 'rev-password');
-  project.close();
-  url = await database();
-  files = join(tempDir(), 'files');
-  await moveProject({ from: made.dir, to: url, files });
-  app = await serveTeam(
-    { database: url, files, queue: { redisUrl, chunkSize: 7, attempts: 2, backoffMs: 200, pollMs: 500 } },
-    { port: 0, sessionHours: 1 },
-  );
-  base = `http://127.0.0.1:${app.server.port}`;
-  store = await openServerStore(url, { existing: true });
-  queue = new Queue(QUEUE_NAME, { connection: connectionFor(redisUrl) });
+  team = await serve(made.dir, { ada: 'admin', rev: 'reviewer' }, { chunkSize: 7, attempts: 2, backoffMs: 200, pollMs: 500 });
+  ({ base, url, files } = team);
 });
 const call = (method: string, body: unknown, cookie: string) => apiCall(base, method, body, cookie);
-const rows = async <R>(text: string, values: unknown[] = []) => (await store!.query(text, values)).rows as R[];
-const startWorker = () =>
-  quireProcess(['worker', '--redis', redisUrl, '--database', url, '--files', dirname(files), '--lock-ms', '2000', '--threads', '1']);
+const rows = async <R>(text: string, values: unknown[] = []) => (await team.store.query(text, values)).rows as R[];
+const startWorker = () => worker(team);
 
 test('finding lines with no worker waits in the queue; cancelled, its pages leave it and the call answers so', { skip }, async () => {
   const rev = await signIn(base, 'rev');
-  const heard = await windowEvents(app!.server.port, rev);
+  const heard = await windowEvents(team.app.server.port, rev);
   try {
     const answer = call('segmentPages', { pageIds: made.pageIds, segmenter: 'classical' }, rev);
     const deadline = Date.now() + 30_000;
-    while ((await queue!.getWaitingCount()) < 3) {
+    while ((await queue.getWaitingCount()) < 3) {
       assert.ok(Date.now() < deadline, 'the 3 pages did not reach the queue within 30 s');
       await new Promise((r) => setTimeout(r, 50));
     }
@@ -90,7 +57,7 @@ test('finding lines with no worker waits in the queue; cancelled, its pages leav
     assert.equal(status, 500, JSON.stringify(body));
     assert.match(body.message, new RegExp(`finding lines \\(job ${job.id}\\) cancelled; pages it had done keep their new lines`));
     assert.equal(((await heard.ended(job.id)) as { state: string }).state, 'cancelled');
-    assert.equal(await queue!.getWaitingCount(), 0, 'the waiting pages left the queue');
+    assert.equal(await queue.getWaitingCount(), 0, 'the waiting pages left the queue');
     const [pages] = await rows<{ n: number }>('SELECT count(*)::int AS n FROM pages WHERE segmented_by_job IS NOT NULL');
     assert.equal(pages.n, 0, 'no page was written');
   } finally {
@@ -108,7 +75,7 @@ test('a worker evaluates a model in parts: the CER, WER and confusions are the d
   }
   assert.ok(expected.lines > 7, `several parts of 7 lines (${expected.lines} labeled train lines)`);
   const rev = await signIn(base, 'rev');
-  const heard = await windowEvents(app!.server.port, rev);
+  const heard = await windowEvents(team.app.server.port, rev);
   const worker = startWorker();
   try {
     await worker.waitFor(/takes tasks/);
@@ -142,7 +109,7 @@ test(
   { skip },
   async () => {
     const rev = await signIn(base, 'rev');
-    const heard = await windowEvents(app!.server.port, rev);
+    const heard = await windowEvents(team.app.server.port, rev);
     const worker = startWorker();
     const shapes = async (pageId: number) =>
       (await rows<{ polygon: string }>('SELECT polygon FROM lines WHERE page_id = $1 ORDER BY reading_order', [pageId])).map(
@@ -204,8 +171,8 @@ test(
         config: job.config,
         part: { index: 0, of: 3, pageIds: [made.pageIds[0]] },
       };
-      await queue!.add('find-lines', task, { jobId: 'redone-page' });
-      const redone = await settled(queue!, 'redone-page', 60_000);
+      await queue.add('find-lines', task, { jobId: 'redone-page' });
+      const redone = await settled(queue, 'redone-page', 60_000);
       assert.equal(await redone.getState(), 'completed', redone.failedReason);
       assert.deepEqual([redone.returnvalue.pages, redone.returnvalue.skipped], [0, 1]);
       assert.deepEqual(await shapes(made.pageIds[0]), before);

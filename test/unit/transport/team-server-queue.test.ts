@@ -4,44 +4,20 @@
 // and sent to the windows as events, a `quire worker` process given the store reads every
 // line once, and cancel takes the waiting parts off the queue; resumed, the cancelled job is
 // read too. Real PostgreSQL and Redis from the Debian packages; skipped, saying why, without them.
-import { after, before, test } from 'node:test';
+import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { dirname, join, relative } from 'node:path';
-import { Queue } from 'bullmq';
+import { relative } from 'node:path';
 import type { QuireEvent } from '../../../shared/api.ts';
-import { addUser } from '../../../main/accounts/accounts.ts';
-import { serveTeam } from '../../../main/app/team-server.ts';
 import { serverRunner } from '../../../main/db/pg/execute.ts';
-import { openServerStore, type PgStore } from '../../../main/db/pg/store.ts';
 import { predictions } from '../../../main/db/predictions.ts';
-import { Project } from '../../../main/project/project.ts';
-import { moveProject } from '../../../main/project/move-project.ts';
-import { connectionFor, QUEUE_NAME } from '../../../main/queue/tasks.ts';
-import { quireProcess, stopAll } from '../../helpers/cli-process.ts';
 import { manyLinesProject } from '../../helpers/many-lines.ts';
-import { postgresForThisFile, postgresMissing } from '../../helpers/postgres.ts';
-import { tempDir } from '../../helpers/project.ts';
-import { redisSkip, startRedis } from '../../helpers/redis.ts';
 import { apiCall, signIn, windowEvents } from '../../helpers/team-client.ts';
+import { teamQueue, type ServedTeam } from '../../helpers/team-queue.ts';
 
-let app: Awaited<ReturnType<typeof serveTeam>> | undefined;
-let store: PgStore | undefined;
-let queue: Queue | undefined;
-// Registered first, so it runs before the hooks that stop PostgreSQL and Redis: the server's
-// queue connections close while Redis still answers.
-after(async () => {
-  await stopAll();
-  await app?.close();
-  await store?.end();
-  await queue?.close();
-});
-
-const skip = postgresMissing ?? redisSkip;
-const database = postgresForThisFile();
-const redisUrl = skip ? '' : (await startRedis()).url;
+const { skip, queue, move, serveOn, worker: startWorker } = await teamQueue();
+let team: ServedTeam;
+let moved: Pick<ServedTeam, 'url' | 'files'>;
 let base: string;
-let url: string;
-let files: string;
 let modelId: number;
 const LINES = 120;
 
@@ -49,27 +25,18 @@ before(async () => {
   if (skip) return;
   const made = await manyLinesProject(LINES, { pages: 2, labeled: 5 });
   modelId = made.modelId;
-  const project = Project.open(made.dir);
-  await addUser(project.db, 'ada', 'admin', 'ada-password');
-  await addUser(project.db, 'rev', 'reviewer', 'rev-password');
-  await addUser(project.db, 'tom', 'transcriber', 'tom-password');
-  project.close();
-  url = await database();
-  files = join(tempDir(), 'files');
-  await moveProject({ from: made.dir, to: url, files });
+  moved = await move(made.dir, { ada: 'admin', rev: 'reviewer', tom: 'transcriber' });
   // Given as a relative path, as on a command line: the workers are told its full path.
-  app = await serveTeam(
-    { database: url, files: relative(process.cwd(), files), queue: { redisUrl, chunkSize: 40, attempts: 2, backoffMs: 200, pollMs: 500 } },
-    { port: 0, sessionHours: 1 },
+  team = await serveOn(
+    { url: moved.url, files: relative(process.cwd(), moved.files) },
+    { chunkSize: 40, attempts: 2, backoffMs: 200, pollMs: 500 },
   );
-  base = `http://127.0.0.1:${app.server.port}`;
-  store = await openServerStore(url, { existing: true });
-  queue = new Queue(QUEUE_NAME, { connection: connectionFor(redisUrl) });
+  base = team.base;
 });
 const session = (name: string) => signIn(base, name);
 const call = (method: string, body: unknown, cookie?: string) => apiCall(base, method, body, cookie);
 
-const jobEvents = (cookie: string) => windowEvents(app!.server.port, cookie);
+const jobEvents = (cookie: string) => windowEvents(team.app.server.port, cookie);
 
 let cancelledJob: number;
 
@@ -88,7 +55,7 @@ test(
       const { jobId } = started.body;
       cancelledJob = jobId;
       const deadline = Date.now() + 30_000;
-      while ((await queue!.getWaitingCount()) < 3) {
+      while ((await queue.getWaitingCount()) < 3) {
         assert.ok(Date.now() < deadline, 'the 3 parts did not reach the queue within 30 s');
         await new Promise((r) => setTimeout(r, 50));
       }
@@ -98,12 +65,12 @@ test(
       assert.equal((await call('cancelJob', { jobId }, rev)).status, 200);
       const end = await heard.ended(jobId);
       assert.deepEqual([end.type, (end as { state: string }).state], ['job-changed', 'cancelled']);
-      assert.equal(await queue!.getWaitingCount(), 0, 'the waiting parts left the queue');
+      assert.equal(await queue.getWaitingCount(), 0, 'the waiting parts left the queue');
       assert.ok(heard.events.some((e) => e.type === 'job-changed' && e.jobId === jobId && e.state === 'queued'));
       const row = (await call('listJobs', {}, rev)).body.find((j: { id: number }) => j.id === jobId);
       assert.equal(row.state, 'cancelled');
       assert.match(row.log, /cancelled: 3 waiting part\(s\) taken off the queue/);
-      assert.equal(await serverRunner(store!)(predictions.jobReadingCount(jobId)), 0);
+      assert.equal(await serverRunner(team.store)(predictions.jobReadingCount(jobId)), 0);
     } finally {
       heard.close();
     }
@@ -116,19 +83,7 @@ test(
   async () => {
     const rev = await session('rev');
     const heard = await jobEvents(rev);
-    const worker = quireProcess([
-      'worker',
-      '--redis',
-      redisUrl,
-      '--database',
-      url,
-      '--files',
-      dirname(files),
-      '--lock-ms',
-      '2000',
-      '--threads',
-      '1',
-    ]);
+    const worker = startWorker(moved);
     try {
       await worker.waitFor(/takes tasks/);
       const { jobId } = (await call('startTranscription', { modelId }, rev)).body;
@@ -141,7 +96,7 @@ test(
         progress.map(() => LINES),
       );
       assert.equal((progress.at(-1) as Extract<QuireEvent, { type: 'job-progress' }>).progress.step, LINES);
-      const run = serverRunner(store!);
+      const run = serverRunner(team.store);
       assert.equal(await run(predictions.jobReadingCount(jobId)), LINES, 'one reading per line, in the store');
       const row = (await call('listJobs', {}, rev)).body.find((j: { id: number }) => j.id === jobId);
       assert.equal(row.state, 'done');

@@ -5,40 +5,18 @@
 // a resume from there takes the dead run's waiting parts off the queue before queuing what is
 // left, and a worker reads every line once. A run the new server follows itself is never
 // taken for a dead one. Real PostgreSQL and Redis from the Debian packages; skipped, saying why, without them.
-import { after, before, test } from 'node:test';
+import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { dirname, join } from 'node:path';
-import { Queue } from 'bullmq';
-import { addUser } from '../../../main/accounts/accounts.ts';
-import { serveTeam } from '../../../main/app/team-server.ts';
 import { serverRunner } from '../../../main/db/pg/execute.ts';
-import { openServerStore, type PgStore } from '../../../main/db/pg/store.ts';
 import { predictions } from '../../../main/db/predictions.ts';
-import { Project } from '../../../main/project/project.ts';
-import { moveProject } from '../../../main/project/move-project.ts';
-import { connectionFor, QUEUE_NAME } from '../../../main/queue/tasks.ts';
-import { quireProcess, stopAll } from '../../helpers/cli-process.ts';
+import { quireProcess } from '../../helpers/cli-process.ts';
 import { manyLinesProject } from '../../helpers/many-lines.ts';
-import { postgresForThisFile, postgresMissing } from '../../helpers/postgres.ts';
-import { tempDir } from '../../helpers/project.ts';
-import { redisSkip, startRedis } from '../../helpers/redis.ts';
+import { teamQueue, type ServedTeam } from '../../helpers/team-queue.ts';
 import { apiCall, signIn, windowEvents } from '../../helpers/team-client.ts';
 
-let app: Awaited<ReturnType<typeof serveTeam>> | undefined;
-let store: PgStore | undefined;
-let queue: Queue | undefined;
-after(async () => {
-  await stopAll();
-  await app?.close();
-  await store?.end();
-  await queue?.close();
-});
-
-const skip = postgresMissing ?? redisSkip;
-const database = postgresForThisFile();
-const redisUrl = skip ? '' : (await startRedis()).url;
-let url: string;
-let files: string;
+const { skip, redisUrl, queue, move, serveOn, worker: startWorker } = await teamQueue();
+let moved: Pick<ServedTeam, 'url' | 'files'>;
+let team: ServedTeam | undefined;
 let modelId: number;
 const LINES = 90;
 
@@ -46,16 +24,27 @@ before(async () => {
   if (skip) return;
   const made = await manyLinesProject(LINES, { pages: 2, labeled: 5 });
   modelId = made.modelId;
-  const project = Project.open(made.dir);
-  await addUser(project.db, 'rev', 'reviewer', 'rev-password');
-  await addUser(project.db, 'ada', 'admin', 'ada-password');
-  project.close();
-  url = await database();
-  files = join(tempDir(), 'files');
-  await moveProject({ from: made.dir, to: url, files });
-  store = await openServerStore(url, { existing: true });
-  queue = new Queue(QUEUE_NAME, { connection: connectionFor(redisUrl) });
+  moved = await move(made.dir, { rev: 'reviewer', ada: 'admin' });
 });
+
+/** A `quire serve` process on the moved store, and its address. */
+async function serveProcess(chunkSize: number) {
+  const { url, files } = moved;
+  const proc = quireProcess([
+    'serve',
+    '--database',
+    url,
+    '--files',
+    files,
+    '--redis',
+    redisUrl,
+    '--chunk-size',
+    String(chunkSize),
+    '--port',
+    '0',
+  ]);
+  return { proc, base: (await proc.waitFor(/Open (http:\/\/127\.0\.0\.1:\d+)\//))[1] };
+}
 
 const until = async (what: string, check: () => Promise<boolean>, ms = 30_000) => {
   const deadline = Date.now() + ms;
@@ -70,54 +59,34 @@ test(
   { skip },
   async () => {
     // The first server: a `quire serve` process, killed while its job's parts wait for a worker.
-    const first = quireProcess(['serve', '--database', url, '--files', files, '--redis', redisUrl, '--chunk-size', '30', '--port', '0']);
-    const firstBase = (await first.waitFor(/Open (http:\/\/127\.0\.0\.1:\d+)\//))[1];
+    const { proc: first, base: firstBase } = await serveProcess(30);
     const started = await apiCall(firstBase, 'startTranscription', { modelId }, await signIn(firstBase, 'rev'));
     assert.equal(started.status, 200, JSON.stringify(started.body));
     const { jobId } = started.body as { jobId: number };
-    await until('the 3 parts on the queue', async () => (await queue!.getWaitingCount()) === 3);
+    await until('the 3 parts on the queue', async () => (await queue.getWaitingCount()) === 3);
     first.child.kill('SIGKILL');
     await first.exited;
 
     // The second server, on the same store, with a short lease for the test.
-    app = await serveTeam(
-      {
-        database: url,
-        files,
-        queue: { redisUrl, chunkSize: 30, attempts: 2, backoffMs: 200, pollMs: 300, beatMs: 200, orphanAfterMs: 1500 },
-      },
-      { port: 0, sessionHours: 1 },
-    );
-    const base = `http://127.0.0.1:${app.server.port}`;
+    team = await serveOn(moved, { chunkSize: 30, attempts: 2, backoffMs: 200, pollMs: 300, beatMs: 200, orphanAfterMs: 1500 });
+    const base = team.base;
     const rev = await signIn(base, 'rev');
     const row = async (id: number) =>
       ((await apiCall(base, 'listJobs', {}, rev)).body as Array<{ id: number; state: string; log: string }>).find((j) => j.id === id)!;
     await until('the dead run marked interrupted', async () => (await row(jobId)).state === 'interrupted');
     assert.match((await row(jobId)).log, /no server process follows this job any more/);
-    assert.equal(await queue!.getWaitingCount(), 3, 'its parts still wait: nothing took them yet');
+    assert.equal(await queue.getWaitingCount(), 3, 'its parts still wait: nothing took them yet');
 
-    const heard = await windowEvents(app.server.port, rev);
+    const heard = await windowEvents(team.app.server.port, rev);
     // Resumed before any worker runs: the dead run's parts leave the queue unread.
     assert.equal((await apiCall(base, 'resumeJob', { jobId }, rev)).status, 200);
-    const worker = quireProcess([
-      'worker',
-      '--redis',
-      redisUrl,
-      '--database',
-      url,
-      '--files',
-      dirname(files),
-      '--lock-ms',
-      '2000',
-      '--threads',
-      '1',
-    ]);
+    const worker = startWorker(moved);
     try {
       const end = await heard.ended(jobId);
       assert.equal((end as { state: string }).state, 'done', JSON.stringify(end));
       const log = (await row(jobId)).log;
       assert.match(log, /resumed on the queue: only what is left is queued; the stopped run's 3 waiting part\(s\) taken off the queue/);
-      assert.equal(await serverRunner(store!)(predictions.jobReadingCount(jobId)), LINES, 'one reading per line');
+      assert.equal(await serverRunner(team.store)(predictions.jobReadingCount(jobId)), LINES, 'one reading per line');
       // Only the resumed run's 3 parts were read: the dead run's never reached the worker.
       assert.equal((worker.output().match(/: 30 read/g) ?? []).length, 3, worker.output());
       assert.ok(
@@ -134,15 +103,14 @@ test(
 );
 
 test('a job whose server died can be cancelled from another server, its waiting parts taken off the queue', { skip }, async () => {
-  const rev = await signIn(`http://127.0.0.1:${app!.server.port}`, 'rev');
-  const first = quireProcess(['serve', '--database', url, '--files', files, '--redis', redisUrl, '--chunk-size', '45', '--port', '0']);
-  const firstBase = (await first.waitFor(/Open (http:\/\/127\.0\.0\.1:\d+)\//))[1];
+  const rev = await signIn(team!.base, 'rev');
+  const { proc: first, base: firstBase } = await serveProcess(45);
   // No worker is running: the parts wait.
   const { jobId } = (await apiCall(firstBase, 'startTranscription', { modelId }, await signIn(firstBase, 'rev'))).body as { jobId: number };
-  await until('its 2 parts on the queue', async () => (await queue!.getWaitingCount()) === 2);
+  await until('its 2 parts on the queue', async () => (await queue.getWaitingCount()) === 2);
   first.child.kill('SIGKILL');
   await first.exited;
-  const base = `http://127.0.0.1:${app!.server.port}`;
+  const base = team!.base;
   const state = async () =>
     ((await apiCall(base, 'listJobs', {}, rev)).body as Array<{ id: number; state: string }>).find((j) => j.id === jobId)!.state;
   await until('the dead run marked interrupted', async () => (await state()) === 'interrupted');
@@ -153,5 +121,5 @@ test('a job whose server died can be cancelled from another server, its waiting 
   )!;
   assert.equal(row.state, 'cancelled');
   assert.match(row.log, /cancelled after its server process stopped; the stopped run's 2 waiting part\(s\) taken off the queue/);
-  assert.equal(await queue!.getWaitingCount(), 0);
+  assert.equal(await queue.getWaitingCount(), 0);
 });

@@ -8,44 +8,23 @@
 // machine's readings it trains on are recorded with the version, never as transcriptions.
 // A tiny model and a few steps; real PostgreSQL and Redis from the Debian packages, skipped,
 // saying why, without them.
-import { after, before, test } from 'node:test';
+import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { Queue } from 'bullmq';
+import { join } from 'node:path';
 import type { QuireEvent } from '../../../shared/api.ts';
-import { addUser } from '../../../main/accounts/accounts.ts';
-import { serveTeam } from '../../../main/app/team-server.ts';
-import { openServerStore, type PgStore } from '../../../main/db/pg/store.ts';
 import { loadTrainingCheckpoint } from '../../../main/ml/checkpoint.ts';
 import { labeledLines } from '../../../main/project/dataset.ts';
 import { Project } from '../../../main/project/project.ts';
-import { moveProject } from '../../../main/project/move-project.ts';
-import { connectionFor, QUEUE_NAME } from '../../../main/queue/tasks.ts';
-import { quireProcess, stopAll } from '../../helpers/cli-process.ts';
+import { stopAll } from '../../helpers/cli-process.ts';
 import { lineProject } from '../../helpers/line-project.ts';
-import { postgresForThisFile, postgresMissing } from '../../helpers/postgres.ts';
-import { tempDir } from '../../helpers/project.ts';
-import { redisSkip, startRedis } from '../../helpers/redis.ts';
 import { apiCall, signIn, windowEvents } from '../../helpers/team-client.ts';
+import { teamQueue, type ServedTeam } from '../../helpers/team-queue.ts';
 import { saveTinyVersion } from '../../helpers/tiny-model.ts';
 
-let app: Awaited<ReturnType<typeof serveTeam>> | undefined;
-let store: PgStore | undefined;
-let queue: Queue | undefined;
-// Registered first: the server's queue connections close while Redis still answers.
-after(async () => {
-  await stopAll();
-  await app?.close();
-  await store?.end();
-  await queue?.close();
-});
-
-const skip = postgresMissing ?? redisSkip;
-const database = postgresForThisFile();
-const redisUrl = skip ? '' : (await startRedis()).url;
+const { skip, queue, serve, worker } = await teamQueue();
+let team: ServedTeam;
 let base: string;
-let url: string;
 let files: string;
 let tinyId: number;
 
@@ -56,27 +35,19 @@ before(async () => {
   try {
     assert.ok(labeledLines(project, ['train']).length > 0, 'some labeled lines in the train split');
     tinyId = (await saveTinyVersion(project)).id;
-    await addUser(project.db, 'ada', 'admin', 'ada-password');
-    await addUser(project.db, 'rev', 'reviewer', 'rev-password');
-    await addUser(project.db, 'tom', 'transcriber', 'tom-password');
   } finally {
     project.close();
   }
-  url = await database();
-  files = join(tempDir(), 'files');
-  await moveProject({ from: dir, to: url, files });
-  app = await serveTeam(
-    { database: url, files, queue: { redisUrl, chunkSize: 50, attempts: 3, backoffMs: 200, pollMs: 500 } },
-    { port: 0, sessionHours: 1 },
+  team = await serve(
+    dir,
+    { ada: 'admin', rev: 'reviewer', tom: 'transcriber' },
+    { chunkSize: 50, attempts: 3, backoffMs: 200, pollMs: 500 },
   );
-  base = `http://127.0.0.1:${app.server.port}`;
-  store = await openServerStore(url, { existing: true });
-  queue = new Queue(QUEUE_NAME, { connection: connectionFor(redisUrl) });
+  ({ base, files } = team);
 });
 const call = (method: string, body: unknown, cookie: string) => apiCall(base, method, body, cookie);
-const rows = async <R>(text: string, values: unknown[] = []) => (await store!.query(text, values)).rows as R[];
-const startWorker = () =>
-  quireProcess(['worker', '--redis', redisUrl, '--database', url, '--files', dirname(files), '--lock-ms', '2000', '--threads', '1']);
+const rows = async <R>(text: string, values: unknown[] = []) => (await team.store.query(text, values)).rows as R[];
+const startWorker = () => worker(team);
 const finetune = (steps: number, extra: Record<string, unknown> = {}) => ({
   kind: 'finetune',
   from: tinyId,
@@ -97,20 +68,20 @@ test(
     const refused = await call('startTraining', finetune(6), await signIn(base, 'tom'));
     assert.deepEqual([refused.status, refused.body.name], [403, 'Forbidden']);
     const rev = await signIn(base, 'rev');
-    const heard = await windowEvents(app!.server.port, rev);
+    const heard = await windowEvents(team.app.server.port, rev);
     try {
       const started = await call('startTraining', finetune(6), rev);
       assert.equal(started.status, 200, JSON.stringify(started.body));
       const { jobId } = started.body;
       const deadline = Date.now() + 30_000;
-      while ((await queue!.getWaitingCount()) < 1) {
+      while ((await queue.getWaitingCount()) < 1) {
         assert.ok(Date.now() < deadline, 'the training task did not reach the queue within 30 s');
         await new Promise((r) => setTimeout(r, 50));
       }
-      assert.equal(await queue!.getWaitingCount(), 1, 'one task, not parts');
+      assert.equal(await queue.getWaitingCount(), 1, 'one task, not parts');
       assert.equal((await call('cancelJob', { jobId }, rev)).status, 200);
       assert.equal(((await heard.ended(jobId)) as { state: string }).state, 'cancelled');
-      assert.equal(await queue!.getWaitingCount(), 0, 'the waiting task left the queue');
+      assert.equal(await queue.getWaitingCount(), 0, 'the waiting task left the queue');
 
       const worker = startWorker();
       await worker.waitFor(/takes tasks/);
@@ -148,7 +119,7 @@ test('a worker killed with SIGKILL mid-training: a second worker resumes from th
   const versionCount = async () => (await rows<{ n: number }>('SELECT count(*)::int AS n FROM models'))[0].n;
   const versionsBefore = await versionCount();
   const rev = await signIn(base, 'rev');
-  const heard = await windowEvents(app!.server.port, rev);
+  const heard = await windowEvents(team.app.server.port, rev);
   try {
     const first = startWorker();
     await first.waitFor(/takes tasks/);
@@ -192,7 +163,7 @@ test(
   { skip },
   async () => {
     const rev = await signIn(base, 'rev');
-    const heard = await windowEvents(app!.server.port, rev);
+    const heard = await windowEvents(team.app.server.port, rev);
     try {
       const first = startWorker();
       await first.waitFor(/takes tasks/);
@@ -207,7 +178,7 @@ test(
       assert.equal(await first.exited, 0, first.output());
       const [, stoppedAt] = (await first.waitFor(/its worker stopped at step (\d+): back to the queue/)).map(Number);
       assert.ok(stoppedAt < 400, `stopped at step ${stoppedAt}`);
-      assert.equal(await queue!.getWaitingCount(), 1, 'the task is back in the queue, not failed');
+      assert.equal(await queue.getWaitingCount(), 1, 'the task is back in the queue, not failed');
 
       const second = startWorker();
       const end = await heard.ended(jobId);
@@ -227,7 +198,7 @@ test(
   { skip },
   async () => {
     const rev = await signIn(base, 'rev');
-    const heard = await windowEvents(app!.server.port, rev);
+    const heard = await windowEvents(team.app.server.port, rev);
     const worker = startWorker();
     try {
       await worker.waitFor(/takes tasks/);
@@ -269,7 +240,7 @@ test(
   async () => {
     const before = await rows('SELECT id, line_id, text, source FROM transcriptions ORDER BY id');
     const rev = await signIn(base, 'rev');
-    const heard = await windowEvents(app!.server.port, rev);
+    const heard = await windowEvents(team.app.server.port, rev);
     const worker = startWorker();
     try {
       await worker.waitFor(/takes tasks/);
