@@ -54,7 +54,7 @@ interface StoredPage {
 }
 
 async function pages(): Promise<StoredPage[]> {
-  const key = `3|${values.model}|${values['ink-size']}|${values.tuning ?? `${values.dev}|${values['train-pages-per-collection']}`}`;
+  const key = `4|${values.model}|${values['ink-size']}|${values.tuning ?? `${values.dev}|${values['train-pages-per-collection']}`}`;
   if (values.cache && existsSync(values.cache)) {
     const stored = deserialize(readFileSync(values.cache)) as { key: string; pages: StoredPage[] };
     if (stored.key === key) return stored.pages;
