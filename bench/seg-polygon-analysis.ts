@@ -11,6 +11,8 @@
 // A copy of each page `--ink-size` pixels on its longer side is kept beside the maps, for
 // variants that draw polygons from the ink ('{"inkPolygons":true}', seg-ink-polygon.ts);
 // a variant's inkSize other than that is not honoured here (the bench's runs honour it).
+// The stored maps carry the page at their size (SegMaps.image, the network's input), which
+// the ink rules of the post-processing read (seg-gutter.ts); caches without it are rebuilt.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { deserialize, serialize } from 'node:v8';
 import { parseArgs } from 'node:util';
@@ -54,7 +56,7 @@ interface StoredPage {
 }
 
 async function pages(): Promise<StoredPage[]> {
-  const key = `3|${values.model}|${values['ink-size']}|${values.tuning ?? `${values.dev}|${values['train-pages-per-collection']}`}`;
+  const key = `4|${values.model}|${values['ink-size']}|${values.tuning ?? `${values.dev}|${values['train-pages-per-collection']}`}`;
   if (values.cache && existsSync(values.cache)) {
     const stored = deserialize(readFileSync(values.cache)) as { key: string; pages: StoredPage[] };
     if (stored.key === key) return stored.pages;

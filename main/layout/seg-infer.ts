@@ -88,7 +88,15 @@ export function predictMaps(model: Segmenter, page: GrayImage): SegMaps {
     for (let y = 0; y < small.height; y++) for (let x = 0; x < small.width; x++) out[y * small.width + x] = all[(y * W + x) * maps + c];
     return out;
   };
-  return { width: small.width, height: small.height, baseline: channel(0), line: channel(1), main: channel(2), margin: channel(3) };
+  return {
+    width: small.width,
+    height: small.height,
+    baseline: channel(0),
+    line: channel(1),
+    main: channel(2),
+    margin: channel(3),
+    image: small,
+  };
 }
 
 /**
