@@ -4,7 +4,9 @@
 // is refused as the model to start from); with no worker it waits in the queue and cancel
 // takes it off; resumed, a worker trains it from the store's corrected pages and the shared
 // folder's images, its steps reach the window, and its model is in the shared folder's
-// segmenters/, listed by the server and taken by "Find lines" there. Kept to seconds: the
+// segmenters/, listed by the server and taken by "Find lines" there. Cancelled in a worker's
+// hands, it stops at its next step writing nothing; resumed, it starts over (no checkpoint).
+// Kept to seconds: the
 // model it starts from is a tiny network, a segmenter "fine-tuned" in the project before it
 // moved to the server, and it trains a few steps on two small corrected pages. Real
 // PostgreSQL and Redis from the Debian packages, skipped, saying why, without them.
@@ -161,6 +163,55 @@ test(
       assert.equal(found.body.pages, 1);
       assert.ok(found.body.keptLabeled > 0, 'the transcribed lines are kept');
       console.log(`segmenter on the server: ${((Date.now() - started0) / 1000).toFixed(1)} s`);
+    } finally {
+      heard.close();
+      await stopAll();
+    }
+  },
+);
+
+test(
+  'a segmenter fine-tuning cancelled in a worker’s hands stops at its next step, writing no model; resumed, it starts over',
+  { skip },
+  async () => {
+    // Far more steps than it is let run: each run is cancelled once its first steps are heard.
+    const STEPS = 200;
+    const rev = await signIn(base, 'rev');
+    const heard = await windowEvents(app!.server.port, rev);
+    const worker = startWorker();
+    const stepsOf = (jobId: number) =>
+      heard.events.filter((e): e is Progress => e.type === 'job-progress' && e.progress.jobId === jobId).map((e) => e.progress.step);
+    const cancelAfterStep = async (jobId: number, step: number) => {
+      const deadline = Date.now() + 60_000;
+      while (!stepsOf(jobId).some((s) => s >= step)) {
+        assert.ok(Date.now() < deadline, `no training step ${step} within 60 s:\n${worker.output()}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      assert.equal((await call('cancelJob', { jobId }, rev)).status, 200);
+      assert.equal(((await heard.ended(jobId)) as { state: string }).state, 'cancelled');
+    };
+    try {
+      await worker.waitFor(/takes tasks/);
+      const started = await call('startSegmenterTraining', { steps: STEPS, from: `segmenters/job-${tinyJob}.qseg` }, rev);
+      assert.equal(started.status, 200, JSON.stringify(started.body));
+      const { jobId } = started.body;
+      await cancelAfterStep(jobId, 3);
+      const [, stoppedAt] = (await worker.waitFor(/stopped at step (\d+): its job was cancelled/)).map(Number);
+      assert.ok(stoppedAt >= 3 && stoppedAt < STEPS, `stopped at step ${stoppedAt} of ${STEPS}`);
+      assert.ok(!existsSync(join(files, 'segmenters', `job-${jobId}.qseg`)), 'no model written');
+
+      // Resumed only once its worker has let go of the stopped task: two workers never train one job.
+      let resumed;
+      while ((resumed = await call('resumeJob', { jobId }, rev)).status !== 200) {
+        assert.match(resumed.body.message, /is still stopping in a worker/);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      heard.events.length = 0;
+      await cancelAfterStep(jobId, 1);
+      assert.equal(stepsOf(jobId)[0], 1, 'it starts over: segmenter jobs keep no checkpoint');
+      const [row] = await rows<{ log: string }>('SELECT log FROM jobs WHERE id = $1', [jobId]);
+      assert.match(row.log, /stopped at step \d+: the job was cancelled; no model written/);
+      assert.match(row.log, /resumed on the queue: its worker starts the segmenter training over/);
     } finally {
       heard.close();
       await stopAll();
