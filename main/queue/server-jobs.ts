@@ -1,9 +1,9 @@
 // Jobs on a team server's PostgreSQL store (`quire serve --database URL --files DIR --redis
 // URL`): the API's startTranscription, startEvaluation, segmentPages ("Find lines"),
-// startTraining, startSegmenterTraining, cancelJob and resumeJob. The job's row is created in the store and its run followed from the
-// server process (queue-runs.ts), its parts done by `quire worker` processes given the store
-// (--database) and its files; the row's progress and end are written to the store and sent to
-// the app's windows as the desktop's job events are. Finding lines answers when its job ends,
+// startTraining, startSegmenterTraining, cancelJob and resumeJob. The job's row is created in
+// the store and its run followed from the server process (queue-runs.ts), its parts done by
+// `quire worker` processes given the store (--database) and its files; the row's progress
+// and end are written to the store and sent to the app's windows as the desktop's job events are. Finding lines answers when its job ends,
 // with the job's report, as the desktop's call answers when its pages are done. Training
 // (fine-tuning, semi-supervised, SeqCLR pretraining) is one task, taken by one worker, which
 // checkpoints into the shared folder of files: a task handed out again, or a job resumed,
@@ -166,7 +166,8 @@ export function serverJobs({ store, files, emit, settings, histories }: ServerJo
     },
 
     async cancelJob({ jobId }) {
-      // A training task in a worker's hands stops at its next step (its worker reads the row), keeping its checkpoint.
+      // A training task in a worker's hands stops at its next step (its worker reads the row), keeping its checkpoint;
+      // a segmenter task likewise, writing no model.
       if (runs.cancel(jobId)) return { ok: true as const };
       const job = await store.run(jobRecords.get(jobId));
       if (!QUEUED_KINDS.includes(job.kind)) throw notHere(job);
