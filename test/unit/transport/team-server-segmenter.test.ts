@@ -10,46 +10,26 @@
 // model it starts from is a tiny network, a segmenter "fine-tuned" in the project before it
 // moved to the server, and it trains a few steps on two small corrected pages. Real
 // PostgreSQL and Redis from the Debian packages, skipped, saying why, without them.
-import { after, before, test } from 'node:test';
+import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { Queue } from 'bullmq';
+import { join } from 'node:path';
 import type { QuireEvent } from '../../../shared/api.ts';
-import { addUser } from '../../../main/accounts/accounts.ts';
 import { createService } from '../../../main/api/service.ts';
-import { serveTeam } from '../../../main/app/team-server.ts';
-import { openServerStore, type PgStore } from '../../../main/db/pg/store.ts';
 import { createJob } from '../../../main/jobs/jobs.ts';
 import { projectSegmenterFile } from '../../../main/layout/project-segmenters.ts';
 import { loadSegmenter, saveSegmenter } from '../../../main/layout/seg-model-file.ts';
 import { initBackend } from '../../../main/ml/backend.ts';
 import { SegNet } from '../../../main/ml/seg-net.ts';
-import { moveProject } from '../../../main/project/move-project.ts';
-import { connectionFor, QUEUE_NAME } from '../../../main/queue/tasks.ts';
-import { quireProcess, stopAll } from '../../helpers/cli-process.ts';
+import { stopAll } from '../../helpers/cli-process.ts';
 import { addCorrectedPages } from '../../helpers/corrected-pages.ts';
-import { postgresForThisFile, postgresMissing } from '../../helpers/postgres.ts';
-import { newProject, tempDir } from '../../helpers/project.ts';
-import { redisSkip, startRedis } from '../../helpers/redis.ts';
+import { newProject } from '../../helpers/project.ts';
 import { apiCall, signIn, windowEvents } from '../../helpers/team-client.ts';
+import { teamQueue, type ServedTeam } from '../../helpers/team-queue.ts';
 
-let app: Awaited<ReturnType<typeof serveTeam>> | undefined;
-let store: PgStore | undefined;
-let queue: Queue | undefined;
-// Registered first: the server's queue connections close while Redis still answers.
-after(async () => {
-  await stopAll();
-  await app?.close();
-  await store?.end();
-  await queue?.close();
-});
-
-const skip = postgresMissing ?? redisSkip;
-const database = postgresForThisFile();
-const redisUrl = skip ? '' : (await startRedis()).url;
+const { skip, queue, serve, worker } = await teamQueue();
+let team: ServedTeam;
 let base: string;
-let url: string;
 let files: string;
 /** The job of the tiny segmenter the project had, to start from. */
 let tinyJob: number;
@@ -67,35 +47,26 @@ before(async () => {
     tinyJob = createJob(project, 'segment', { steps: 1 }, 'done').id;
     mkdirSync(join(project.root, 'segmenters'));
     saveSegmenter(projectSegmenterFile(project, tinyJob), new SegNet({ levels: [4, 8, 8], outputs: 4 }, 2), 512);
-    await addUser(project.db, 'ada', 'admin', 'ada-password');
-    await addUser(project.db, 'rev', 'reviewer', 'rev-password');
-    await addUser(project.db, 'tom', 'transcriber', 'tom-password');
   } finally {
     project.close();
   }
-  url = await database();
-  files = join(tempDir(), 'files');
-  await moveProject({ from: project.root, to: url, files });
-  app = await serveTeam(
-    { database: url, files, queue: { redisUrl, chunkSize: 50, attempts: 2, backoffMs: 200, pollMs: 500 } },
-    { port: 0, sessionHours: 1 },
+  team = await serve(
+    project.root,
+    { ada: 'admin', rev: 'reviewer', tom: 'transcriber' },
+    { chunkSize: 50, attempts: 2, backoffMs: 200, pollMs: 500 },
   );
-  base = `http://127.0.0.1:${app.server.port}`;
-  store = await openServerStore(url, { existing: true });
-  queue = new Queue(QUEUE_NAME, { connection: connectionFor(redisUrl) });
+  ({ base, files } = team);
 });
 const call = (method: string, body: unknown, cookie: string) => apiCall(base, method, body, cookie);
-const rows = async <R>(text: string, values: unknown[] = []) => (await store!.query(text, values)).rows as R[];
-// A step may hold the worker's thread longer than the training test's 2 s lock: a generous one.
-const startWorker = () =>
-  quireProcess(['worker', '--redis', redisUrl, '--database', url, '--files', dirname(files), '--lock-ms', '20000', '--threads', '1']);
+const rows = async <R>(text: string, values: unknown[] = []) => (await team.store.query(text, values)).rows as R[];
+// A step may hold the worker's thread longer than the helper's 2 s lock (the last --lock-ms counts): a generous one.
+const startWorker = () => worker(team, '--lock-ms', '20000');
 type Progress = Extract<QuireEvent, { type: 'job-progress' }>;
 
 test(
   'a reviewer fine-tunes a segmenter on the server (a transcriber may not): queued, cancelled, resumed, a worker writes it to segmenters/, where the server lists it and finds lines with it',
   { skip },
   async () => {
-    const started0 = Date.now();
     const from = `segmenters/job-${tinyJob}.qseg`;
     const refused = await call('startSegmenterTraining', { steps: 3, from }, await signIn(base, 'tom'));
     assert.deepEqual([refused.status, refused.body.name], [403, 'Forbidden']);
@@ -105,23 +76,23 @@ test(
     assert.match(outside.body.message, /bundled segmenter or one of the project's/);
     const out = await call('startSegmenterTraining', { steps: 3, out: join(files, 'x.qseg') }, rev);
     assert.match(out.body.message, /leave out `out`/);
-    const heard = await windowEvents(app!.server.port, rev);
+    const heard = await windowEvents(team.app.server.port, rev);
     try {
       const started = await call('startSegmenterTraining', { steps: 3, from }, rev);
       assert.equal(started.status, 200, JSON.stringify(started.body));
       const { jobId } = started.body;
       const deadline = Date.now() + 30_000;
-      while ((await queue!.getWaitingCount()) < 1) {
+      while ((await queue.getWaitingCount()) < 1) {
         assert.ok(Date.now() < deadline, 'the segmenter task did not reach the queue within 30 s');
         await new Promise((r) => setTimeout(r, 50));
       }
-      assert.equal(await queue!.getWaitingCount(), 1, 'one task, not parts');
+      assert.equal(await queue.getWaitingCount(), 1, 'one task, not parts');
       assert.equal((await call('cancelJob', { jobId }, rev)).status, 200);
       assert.equal(((await heard.ended(jobId)) as { state: string }).state, 'cancelled');
-      assert.equal(await queue!.getWaitingCount(), 0, 'the waiting task left the queue');
+      assert.equal(await queue.getWaitingCount(), 0, 'the waiting task left the queue');
 
       const worker = startWorker();
-      await worker.waitFor(/takes tasks/);
+      await worker.waitFor(/takes tasks .*lock 20000 ms/);
       heard.events.length = 0;
       assert.equal((await call('resumeJob', { jobId }, rev)).status, 200);
       const end = await heard.ended(jobId);
@@ -162,7 +133,6 @@ test(
       assert.equal(found.body.segmenter, `project:${jobId}`);
       assert.equal(found.body.pages, 1);
       assert.ok(found.body.keptLabeled > 0, 'the transcribed lines are kept');
-      console.log(`segmenter on the server: ${((Date.now() - started0) / 1000).toFixed(1)} s`);
     } finally {
       heard.close();
       await stopAll();
@@ -177,7 +147,7 @@ test(
     // Far more steps than it is let run: each run is cancelled once its first steps are heard.
     const STEPS = 200;
     const rev = await signIn(base, 'rev');
-    const heard = await windowEvents(app!.server.port, rev);
+    const heard = await windowEvents(team.app.server.port, rev);
     const worker = startWorker();
     const stepsOf = (jobId: number) =>
       heard.events.filter((e): e is Progress => e.type === 'job-progress' && e.progress.jobId === jobId).map((e) => e.progress.step);
@@ -191,7 +161,7 @@ test(
       assert.equal(((await heard.ended(jobId)) as { state: string }).state, 'cancelled');
     };
     try {
-      await worker.waitFor(/takes tasks/);
+      await worker.waitFor(/takes tasks .*lock 20000 ms/);
       const started = await call('startSegmenterTraining', { steps: STEPS, from: `segmenters/job-${tinyJob}.qseg` }, rev);
       assert.equal(started.status, 200, JSON.stringify(started.body));
       const { jobId } = started.body;
