@@ -8,14 +8,15 @@
 // history, search, the model versions (listed, renamed, deleted, the current one, the bundled
 // base model added, their weights in the shared folder's models/), the lines to read next by
 // the model's confidence, the jobs' list, the model's readings (listReadings), the project's settings and its fine-tuned
-// segmenters; with a Redis queue (`--redis URL`), transcription, evaluation, finding lines and
+// segmenters; with a Redis queue (`--redis URL`), transcription, evaluation, finding lines,
 // training (fine-tuning, semi-supervised, SeqCLR pretraining: one task, checkpointed into the
-// shared folder, a model version at its end) as jobs started, cancelled and resumed, done by
-// `quire worker` processes (main/queue/server-jobs.ts); finding lines in one region here, in
-// the server process (one page's work). Exports and uploads (imported as on the desktop, into
-// the store and its shared folder) are served beside the API (team-server.ts, POST /export
-// and /upload). Segmenter fine-tuning and line folders' import still need a project folder
-// (`quire serve DIR`).
+// shared folder, a model version at its end) and segmenter fine-tuning (one task, no
+// checkpoint, the model written to the shared folder's segmenters/, then listed and offered
+// by "Find lines") as jobs started, cancelled and resumed, done by `quire worker` processes
+// (main/queue/server-jobs.ts); finding lines in one region here, in the server process (one
+// page's work). Exports and uploads (imported as on the desktop, into the store and its
+// shared folder) are served beside the API (team-server.ts, POST /export and /upload). Line
+// folders' import still needs a project folder (`quire serve DIR`).
 import { basename, resolve } from 'node:path';
 import {
   schemas,
@@ -94,6 +95,7 @@ export const QUEUE_METHODS = [
   'startEvaluation',
   'segmentPages',
   'startTraining',
+  'startSegmenterTraining',
   'cancelJob',
   'resumeJob',
 ] as const satisfies readonly Method[];
@@ -196,7 +198,7 @@ export function serverStoreApi({ store, url, files, events, queue }: ServerStore
     reviewLines: ({ limit }: { limit: number }) => run(lineChoices.reviewLines(limit)),
     // The jobs' rows: those moved with the project, and transcriptions started here (with --redis).
     listJobs: () => jobList(run),
-    // Finding lines with them needs the queue (--redis); the list does not.
+    // Finding lines with them, and fine-tuning more, needs the queue (--redis); the list does not.
     listSegmenters: async () => ({
       correctedPages: (await run(dataset.correctedPageIds())).length,
       segmenters: await projectSegmentersAt(filesStore(run, files)),

@@ -6,25 +6,32 @@
 // unless another .qseg is named) trains on random crops of them (seg-train.ts) and is written
 // to <project>/segmenters/job-<id>.qseg, for `quire segment --model FILE` and the app's "Find
 // lines" menu (layout/project-segmenters.ts). The run is a job row (kind "segment"), like
-// recognizer training; it runs in the calling thread: the CLI's, or the app's job worker,
-// which passes the row its runner queued. It keeps no checkpoints, so it is never resumed.
+// recognizer training. The run itself (`runSegmenterJob`) is store-neutral: it reads the pages
+// through a ProjectStore, so a team server's queue worker (main/queue/segmenter-part.ts) trains
+// from the PostgreSQL store and its shared folder of files just as the desktop does from a
+// project folder. Who runs it records the job's state: the desktop (trainProjectSegmenter, in
+// the calling thread: the CLI's, or the app's job worker) writes running, done, failed or
+// cancelled itself; a queue worker leaves them to the server process that follows its task.
+// It keeps no checkpoints: the desktop never resumes it, and the queue starts it over.
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { initBackend } from '../ml/backend.ts';
 import type { SegSample } from '../ml/seg-train.ts';
 import { defaultTrainingThreads } from '../ml/parallel.ts';
 import { grayPage } from '../project/line-images.ts';
-import { correctedPageIds as correctedPages } from '../db/dataset.ts';
-import { linesWithRegionType } from '../db/lines.ts';
-import { pageImage } from '../db/pages.ts';
-import { regionTypes } from '../db/regions.ts';
+import { correctedPageIds as correctedPages, dataset } from '../db/dataset.ts';
+import { lines } from '../db/lines.ts';
+import { pages } from '../db/pages.ts';
+import { regions } from '../db/regions.ts';
 import type { Project } from '../project/project.ts';
+import { folderStore, type ProjectStore } from '../project/project-store.ts';
 import { regionClass } from '../io/region-class.ts';
 import { loadSegmenter, saveSegmenter } from '../layout/seg-model-file.ts';
 import { finetuneSample, finetuneSegNet } from '../layout/seg-finetune.ts';
 import { BUNDLED_SEGMENTER_FILE } from '../layout/segmenters.ts';
 import { projectSegmenterFile } from '../layout/project-segmenters.ts';
 import { createJob, getJob, JobCancelled, updateJob } from './jobs.ts';
+import { trainingContext } from './training-context.ts';
 
 /** Why a segmenter job cannot be resumed (the runner and resumeJob refuse it alike). */
 export const notResumable = (jobId: number) =>
@@ -32,43 +39,48 @@ export const notResumable = (jobId: number) =>
     `job ${jobId} fine-tuned a segmenter, which cannot be resumed (it keeps no checkpoints): start a new one in the Training panel or run \`quire train-segmenter\` again`,
   );
 
+/** Why a segmenter job has nothing to train on. */
+export const NO_CORRECTED_PAGES = 'no corrected pages: a segmenter trains on pages whose every line is transcribed';
+
 /** Scanned pages of finished documents with lines, every one of them outside excluded regions transcribed. */
 export const correctedPageIds = (project: Project): number[] => correctedPages(project.db);
 
-/** A page scaled so its longer side is `pageSize`, with its lines and regions as targets. */
-export async function segmenterSample(project: Project, pageId: number, pageSize: number): Promise<SegSample> {
-  const db = project.db;
-  const { image_hash: hash } = pageImage(db, pageId)!;
-  const { data, info } = await grayPage(project, hash);
+/** A page scaled so its longer side is `pageSize`, with its lines and regions as targets (either store). */
+export async function segmenterSample(store: ProjectStore, pageId: number, pageSize: number): Promise<SegSample> {
+  const row = await store.run(pages.pageImage(pageId));
+  if (!row) throw new Error(`no page ${pageId}`);
+  const { data, info } = await grayPage(store, row.image_hash);
   const page = { width: info.width, height: info.height, data: new Uint8Array(data.buffer, data.byteOffset, data.length) };
+  const pageLines = await store.run(lines.linesWithRegionType(pageId));
+  const pageRegions = await store.run(regions.regionTypes(pageId));
   return finetuneSample(
     page,
-    linesWithRegionType(db, pageId).map((l) => ({
+    pageLines.map((l) => ({
       polygon: JSON.parse(l.polygon),
       baseline: l.baseline ? JSON.parse(l.baseline) : null,
       region: regionClass(l.type ?? undefined),
     })),
-    regionTypes(db, pageId).map((r) => ({ polygon: JSON.parse(r.polygon), region: regionClass(r.type) })),
+    pageRegions.map((r) => ({ polygon: JSON.parse(r.polygon), region: regionClass(r.type) })),
     pageSize,
   );
 }
 
-export interface SegmenterTrainingOptions {
-  /** The model to start from: a .qseg file; default the bundled segmenter. */
-  from?: string;
+export interface SegmenterRunOptions {
+  /** The model to start from: a .qseg file. */
+  from: string;
   steps: number;
   batchSize?: number;
   /** Side of the training crops (a multiple of the network's stride). */
   crop?: number;
   learningRate?: number;
   seed?: number;
-  /** Where to write the model; default <project>/segmenters/job-<id>.qseg. */
-  out?: string;
+  /** Where to write the model. */
+  out: string;
+  /** Training threads; default the machine's (defaultTrainingThreads). */
+  threads?: number;
   onStep?: (step: number, loss: number, jobId: number) => void;
-  /** Stops training: the job ends cancelled, writing no model. */
+  /** Stops training: JobCancelled is thrown, no model written. */
   signal?: AbortSignal;
-  /** A queued job row to run (the app's runner made it) instead of a new one. */
-  jobId?: number;
 }
 
 export interface SegmenterTrainingResult {
@@ -78,6 +90,76 @@ export interface SegmenterTrainingResult {
   losses: number[];
 }
 
+/**
+ * Trains the job's segmenter on the store's corrected pages and writes it to `o.out`, whole
+ * or not at all ("Find lines" and the segmenter lists take a job-<id>.qseg there for
+ * finished, and a queue worker for written). Writes the job's progress and log, not its state.
+ */
+export async function runSegmenterJob(store: ProjectStore, jobId: number, o: SegmenterRunOptions): Promise<SegmenterTrainingResult> {
+  const stopped = () => {
+    if (o.signal?.aborted) throw new JobCancelled(`segmenter job ${jobId} cancelled`);
+  };
+  // Progress comes from a synchronous step callback; a store's writes answer promises (in order, trainingContext).
+  const ctx = trainingContext(store, jobId, {});
+  try {
+    const pageIds = await store.run(dataset.correctedPageIds());
+    if (pageIds.length === 0) throw new Error(NO_CORRECTED_PAGES);
+    await initBackend();
+    const model = loadSegmenter(o.from);
+    const samples: SegSample[] = [];
+    try {
+      for (const id of pageIds) {
+        stopped();
+        samples.push(await segmenterSample(store, id, model.header.pageSize));
+      }
+      const losses = await finetuneSegNet(model.net, samples, {
+        steps: o.steps,
+        batchSize: o.batchSize,
+        crop: o.crop,
+        learningRate: o.learningRate,
+        seed: o.seed,
+        threads: o.threads ?? defaultTrainingThreads(),
+        signal: o.signal,
+        onStep: (step, loss) => {
+          o.onStep?.(step, loss, jobId);
+          ctx.write({ progress: { step: step + 1, steps: o.steps, loss } });
+        },
+      });
+      // trainSegNet returns early when the signal aborts: a part-trained model is not kept.
+      stopped();
+      const tail = losses.slice(-Math.min(10, losses.length));
+      const finalLoss = tail.reduce((a, b) => a + b, 0) / tail.length;
+      mkdirSync(dirname(o.out), { recursive: true });
+      // Written atomically (tensor-file.ts: a temporary file, renamed into place).
+      saveSegmenter(o.out, model.net, model.header.pageSize, {
+        ...model.header.metrics,
+        finetuned: { from: o.from, pages: pageIds.length, steps: losses.length, finalLoss },
+      });
+      // The pages go with the last progress: the "Find lines" menu describes the model by them.
+      ctx.write({
+        progress: { step: losses.length, steps: o.steps, loss: finalLoss, pages: pageIds.length, file: o.out },
+        log: `segmenter fine-tuned on ${pageIds.length} corrected page(s), ${losses.length} steps, written to ${o.out}`,
+      });
+      await ctx.flush();
+      return { jobId, file: o.out, pages: pageIds.length, losses };
+    } finally {
+      model.net.dispose();
+    }
+  } finally {
+    await ctx.flush().catch(() => {});
+  }
+}
+
+export interface SegmenterTrainingOptions extends Omit<SegmenterRunOptions, 'from' | 'out'> {
+  /** The model to start from: a .qseg file; default the bundled segmenter. */
+  from?: string;
+  /** Where to write the model; default <project>/segmenters/job-<id>.qseg. */
+  out?: string;
+  /** A queued job row to run (the app's runner made it) instead of a new one. */
+  jobId?: number;
+}
+
+/** The desktop's run on a project folder: the job's row made or taken, and its state recorded here. */
 export async function trainProjectSegmenter(project: Project, o: SegmenterTrainingOptions): Promise<SegmenterTrainingResult> {
   const from = o.from ?? BUNDLED_SEGMENTER_FILE;
   const job =
@@ -93,53 +175,14 @@ export async function trainProjectSegmenter(project: Project, o: SegmenterTraini
           seed: o.seed,
         });
   if (o.jobId !== undefined) updateJob(project, job.id, { state: 'running' });
-  const stopped = () => {
-    if (o.signal?.aborted) throw new JobCancelled(`segmenter job ${job.id} cancelled`);
-  };
   try {
-    const pages = correctedPageIds(project);
-    if (pages.length === 0) throw new Error('no corrected pages: a segmenter trains on pages whose every line is transcribed');
-    await initBackend();
-    const model = loadSegmenter(from);
-    const samples: SegSample[] = [];
-    for (const id of pages) {
-      stopped();
-      samples.push(await segmenterSample(project, id, model.header.pageSize));
-    }
-    const losses = await finetuneSegNet(model.net, samples, {
-      steps: o.steps,
-      batchSize: o.batchSize,
-      crop: o.crop,
-      learningRate: o.learningRate,
-      seed: o.seed,
-      threads: defaultTrainingThreads(),
-      signal: o.signal,
-      onStep: (step, loss) => {
-        o.onStep?.(step, loss, job.id);
-        updateJob(project, job.id, { progress: { step: step + 1, steps: o.steps, loss } });
-      },
+    const result = await runSegmenterJob(folderStore(project), job.id, {
+      ...o,
+      from,
+      out: o.out ?? projectSegmenterFile(project, job.id),
     });
-    // trainSegNet returns early when the signal aborts: a part-trained model is not kept.
-    if (o.signal?.aborted) {
-      model.net.dispose();
-      stopped();
-    }
-    const file = o.out ?? projectSegmenterFile(project, job.id);
-    mkdirSync(dirname(file), { recursive: true });
-    const tail = losses.slice(-Math.min(10, losses.length));
-    const finalLoss = tail.reduce((a, b) => a + b, 0) / tail.length;
-    saveSegmenter(file, model.net, model.header.pageSize, {
-      ...model.header.metrics,
-      finetuned: { from, pages: pages.length, steps: losses.length, finalLoss },
-    });
-    model.net.dispose();
-    // The pages go with the last progress: the "Find lines" menu describes the model by them.
-    updateJob(project, job.id, {
-      state: 'done',
-      progress: { step: losses.length, steps: o.steps, loss: finalLoss, pages: pages.length, file },
-      log: `segmenter fine-tuned on ${pages.length} corrected page(s), ${losses.length} steps, written to ${file}`,
-    });
-    return { jobId: job.id, file, pages: pages.length, losses };
+    updateJob(project, job.id, { state: 'done' });
+    return result;
   } catch (error) {
     if (error instanceof JobCancelled)
       updateJob(project, job.id, { state: 'cancelled', log: 'cancelled; no model written (run it again to fine-tune)' });

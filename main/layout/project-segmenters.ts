@@ -5,13 +5,13 @@
 // store (ProjectStore): a project folder, or a team server's store with its shared folder of
 // files, where the queue workers that find lines resolve the name the same way.
 import { existsSync, realpathSync } from 'node:fs';
-import { join, relative, isAbsolute } from 'node:path';
+import { join, relative, isAbsolute, resolve } from 'node:path';
 import type { ProjectSegmenter } from '../../shared/workbench-api.ts';
 import { projectSegmenterChoice, projectSegmenterJob } from '../../shared/segmenter-options.ts';
 import { jobs } from '../db/jobs.ts';
 import type { Project } from '../project/project.ts';
 import { folderStore, type ProjectStore } from '../project/project-store.ts';
-import { modelSegmenter, resolveSegmenter, type Segmenter } from './segmenters.ts';
+import { BUNDLED_SEGMENTER_FILE, modelSegmenter, resolveSegmenter, type Segmenter } from './segmenters.ts';
 
 /** Where a segmenter job writes its model unless told otherwise: under the project's folder (`root`, or a store's files). */
 export const projectSegmenterFile = (project: Project | { root: string }, jobId: number) =>
@@ -55,4 +55,22 @@ export async function resolveProjectSegmenter(project: Project | ProjectStore, c
   if (jobId === null) return resolveSegmenter(choice);
   const store = 'run' in project ? project : folderStore(project);
   return modelSegmenter(choice!, await projectSegmenterModel(store, jobId));
+}
+
+/**
+ * The model a team server's segmenter job starts from (`from` as the job's config names it):
+ * the bundled segmenter, or one fine-tuned in the project, named by its file in the store's
+ * segmenters/ (`segmenters/job-<id>.qseg`, or that file's full path). Any other file is
+ * refused: a window never makes the server (or its workers) read a file it names. The server
+ * checks it before queuing; each worker resolves it again under its own files' folder.
+ */
+export async function baseSegmenterAt(store: ProjectStore, from: string | undefined): Promise<string> {
+  if (from === undefined) {
+    if (!existsSync(BUNDLED_SEGMENTER_FILE)) throw new Error('no bundled segmentation model is installed to fine-tune');
+    return BUNDLED_SEGMENTER_FILE;
+  }
+  const m = /^job-([1-9][0-9]{0,9})\.qseg$/.exec(from.split(/[\\/]/).pop()!);
+  if (!m || resolve(store.root, from) !== resolve(projectSegmenterFile(store, Number(m[1]))))
+    throw new Error(`a team server fine-tunes the bundled segmenter or one of the project's (segmenters/job-<id>.qseg), not ${from}`);
+  return projectSegmenterModel(store, Number(m[1]));
 }

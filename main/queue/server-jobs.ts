@@ -1,14 +1,16 @@
 // Jobs on a team server's PostgreSQL store (`quire serve --database URL --files DIR --redis
 // URL`): the API's startTranscription, startEvaluation, segmentPages ("Find lines"),
-// startTraining, cancelJob and resumeJob. The job's row is created in the store and its run followed from the
-// server process (queue-runs.ts), its parts done by `quire worker` processes given the store
-// (--database) and its files; the row's progress and end are written to the store and sent to
-// the app's windows as the desktop's job events are. Finding lines answers when its job ends,
+// startTraining, startSegmenterTraining, cancelJob and resumeJob. The job's row is created in
+// the store and its run followed from the server process (queue-runs.ts), its parts done by
+// `quire worker` processes given the store (--database) and its files; the row's progress
+// and end are written to the store and sent to the app's windows as the desktop's job events are. Finding lines answers when its job ends,
 // with the job's report, as the desktop's call answers when its pages are done. Training
 // (fine-tuning, semi-supervised, SeqCLR pretraining) is one task, taken by one worker, which
 // checkpoints into the shared folder of files: a task handed out again, or a job resumed,
 // continues from there (training-run.ts, train-part.ts). A job whose follower died (its lease
 // ran out, run-lease.ts) is marked interrupted here, and may be resumed or cancelled from here.
+// Segmenter fine-tuning is one task too, its model written to the shared folder's segmenters/
+// (segmenter-run.ts, segmenter-part.ts); it keeps no checkpoint, so a resumed one starts over.
 import type { EventSink, ProjectApi, SegmentReport } from '../../shared/api.ts';
 import { checkJobRequest, parseJobConfig, type JobRequest } from '../../shared/job-configs.ts';
 import { isResumable } from '../../shared/job-states.ts';
@@ -16,7 +18,8 @@ import { projectSegmenterJob } from '../../shared/segmenter-options.ts';
 import { dataset } from '../db/dataset.ts';
 import type { UndoHistories } from '../edits/undo-stack.ts';
 import { jobRecords, type Job } from '../jobs/jobs.ts';
-import { projectSegmenterModel } from '../layout/project-segmenters.ts';
+import { baseSegmenterAt, projectSegmenterModel } from '../layout/project-segmenters.ts';
+import { NO_CORRECTED_PAGES } from '../jobs/segmenter-training.ts';
 import { registry } from '../models/registry.ts';
 import { authorName } from '../project/author.ts';
 import { filesStore } from '../project/project-store.ts';
@@ -25,16 +28,20 @@ import { evaluationParts, labeledInSplit } from './evaluation-run.ts';
 import { findLinesParts } from './find-lines-run.ts';
 import { QueueRuns } from './queue-runs.ts';
 import { ORPHAN_AFTER_MS, orphanedJobs, runTasksOf } from './run-lease.ts';
+import { segmenterParts } from './segmenter-run.ts';
 import { trainingParts } from './training-run.ts';
 import { transcriptionParts } from './transcription-run.ts';
 
 export type ServerJobMethods = Pick<
   ProjectApi,
-  'startTranscription' | 'startEvaluation' | 'segmentPages' | 'startTraining' | 'cancelJob' | 'resumeJob'
+  'startTranscription' | 'startEvaluation' | 'segmentPages' | 'startTraining' | 'startSegmenterTraining' | 'cancelJob' | 'resumeJob'
 >;
 
 /** The kinds of job that run on a server store. */
-const QUEUED_KINDS: readonly string[] = ['transcribe', 'evaluate', 'find-lines', 'pretrain', 'finetune'];
+const QUEUED_KINDS: readonly string[] = ['transcribe', 'evaluate', 'find-lines', 'pretrain', 'finetune', 'segment'];
+type QueuedKind = 'transcribe' | 'evaluate' | 'find-lines' | 'pretrain' | 'finetune' | 'segment';
+/** The kinds whose one task is a run of steps in one worker, which stops only at its next step (train-part.ts, segmenter-part.ts). */
+const stepped = (job: Job) => job.kind === 'pretrain' || job.kind === 'finetune' || job.kind === 'segment';
 
 export interface ServerJobsOptions {
   store: QueueStore;
@@ -49,7 +56,9 @@ export interface ServerJobsOptions {
 
 /** Why a job of this kind cannot run on a server store. */
 const notHere = (job: Job) =>
-  new Error(`job ${job.id} is a ${job.kind} job: on a server store only transcription, evaluation, finding lines and training run so far`);
+  new Error(
+    `job ${job.id} is a ${job.kind} job: on a server store only transcription, evaluation, finding lines, training and segmenter fine-tuning run`,
+  );
 
 export function serverJobs({ store, files, emit, settings, histories }: ServerJobsOptions): {
   methods: ServerJobMethods;
@@ -86,10 +95,11 @@ export function serverJobs({ store, files, emit, settings, histories }: ServerJo
     if (job.kind === 'evaluate') return evaluationParts(store, job.id, parseJobConfig({ ...job, kind: 'evaluate' }), settings.chunkSize);
     if (job.kind === 'find-lines') return findLinesParts(store, job.id, parseJobConfig({ ...job, kind: 'find-lines' }));
     if (job.kind === 'pretrain' || job.kind === 'finetune') return trainingParts(store, job);
+    if (job.kind === 'segment') return segmenterParts(store, files, job);
     throw notHere(job);
   };
   /** A new job's row, queued, and its run launched: resolves when it ends. */
-  const launch = async (kind: 'transcribe' | 'evaluate' | 'find-lines' | 'pretrain' | 'finetune', request: Record<string, unknown>) => {
+  const launch = async (kind: QueuedKind, request: Record<string, unknown>) => {
     // Training's threads are left as asked: a worker trains with its own --threads unless the job names them.
     const config = checkJobRequest({ ...request, kind } as JobRequest);
     const job = await store.run(jobRecords.create(kind, config, 'queued'));
@@ -145,8 +155,19 @@ export function serverJobs({ store, files, emit, settings, histories }: ServerJo
       return { jobId: (await launch(request.kind, request)).jobId };
     },
 
+    async startSegmenterTraining(request) {
+      // Refused here, not by a worker after the task is queued: pages to train on, and a model to start from.
+      if ((await store.run(dataset.correctedPageIds())).length === 0) throw new Error(`${NO_CORRECTED_PAGES} (outside excluded regions)`);
+      // A window never names a file on the server: the model goes to the shared folder's segmenters/ (listed, and offered by "Find lines").
+      if (request.out !== undefined)
+        throw new Error('a team server writes a fine-tuned segmenter to its segmenters/ folder: leave out `out` (--out)');
+      await baseSegmenterAt(filesStore(store.run, files), request.from);
+      return { jobId: (await launch('segment', request)).jobId };
+    },
+
     async cancelJob({ jobId }) {
-      // A training task in a worker's hands stops at its next step (its worker reads the row), keeping its checkpoint.
+      // A training task in a worker's hands stops at its next step (its worker reads the row), keeping its checkpoint;
+      // a segmenter task likewise, writing no model.
       if (runs.cancel(jobId)) return { ok: true as const };
       const job = await store.run(jobRecords.get(jobId));
       if (!QUEUED_KINDS.includes(job.kind)) throw notHere(job);
@@ -167,13 +188,17 @@ export function serverJobs({ store, files, emit, settings, histories }: ServerJo
       const parts = partsOf(job);
       if (runs.has(jobId)) throw new Error(`job ${jobId} is already queued or running`);
       if (!isResumable(job.state)) throw new Error(`job ${jobId} is ${job.state} and cannot be resumed`);
-      const training = job.kind === 'pretrain' || job.kind === 'finetune';
-      if (training && (await runs.inHand(jobId)))
-        throw new Error(`job ${jobId} is still stopping in a worker (at its next step, keeping its checkpoint): resume it in a moment`);
+      if (stepped(job) && (await runs.inHand(jobId)))
+        throw new Error(
+          `job ${jobId} is still stopping in a worker (at its next step${job.kind === 'segment' ? '' : ', keeping its checkpoint'}): resume it in a moment`,
+        );
       const taken = await takeOffStopped(job);
-      const log = training
-        ? 'resumed on the queue: its worker continues from the checkpoint'
-        : 'resumed on the queue: only what is left is queued';
+      const log =
+        job.kind === 'segment'
+          ? 'resumed on the queue: its worker starts the segmenter training over (it keeps no checkpoint)'
+          : stepped(job)
+            ? 'resumed on the queue: its worker continues from the checkpoint'
+            : 'resumed on the queue: only what is left is queued';
       await store.run(jobRecords.update(jobId, { state: 'queued', log: `${log}${taken}` }));
       emit({ type: 'job-changed', jobId, state: 'queued' });
       const end = runs.launch(jobId, parts);

@@ -15,6 +15,10 @@
 //   written atomically), so a task handed out again after its worker died (stalled) continues
 //   from the last checkpoint, not from the start (train-part.ts). Its progress is the
 //   training's, step by step (`training` in PartProgress).
+// - segmenter fine-tuning: one task too, for the same reason. It keeps no checkpoint (a run
+//   is minutes, not hours): a task handed out again, or a job resumed, starts over; one redone
+//   after its model was written (files/segmenters/job-<id>.qseg, renamed into place whole)
+//   answers that file (segmenter-part.ts).
 import { createHash } from 'node:crypto';
 import { z } from '../../shared/zod.ts';
 import type { RunProgress } from '../../shared/job-configs.ts';
@@ -68,6 +72,8 @@ export const taskSchema = z.discriminatedUnion('kind', [
   z.object({ ...common, kind: z.literal('evaluate'), part: z.object({ ...place, lineIds: ids }).strict() }).strict(),
   // The one part of a training job: the job's row says what to train.
   z.object({ ...common, kind: z.literal('train'), part: z.object(place).strict() }).strict(),
+  // The one part of a segmenter job ("segment", as its row's kind).
+  z.object({ ...common, kind: z.literal('segment'), part: z.object(place).strict() }).strict(),
 ]);
 export type Task = z.infer<typeof taskSchema>;
 export type TaskKind = Task['kind'];
@@ -126,12 +132,22 @@ export const trainedSchema = z
   .strict();
 export type Trained = z.infer<typeof trainedSchema>;
 
+/**
+ * A segmenter task: the file it wrote (null when its job was cancelled while it trained), the
+ * corrected pages it trained on and the steps it took (0 for a file written by an earlier try).
+ */
+export const segmenterTrainedSchema = z
+  .object({ file: z.string().nullable(), cancelled: z.boolean(), pages: count, steps: count, ...answered })
+  .strict();
+export type SegmenterTrained = z.infer<typeof segmenterTrainedSchema>;
+
 /** What a worker answers, by kind of task. */
 export interface PartAnswers {
   transcribe: PartResult;
   'find-lines': FoundPages;
   evaluate: EvaluatedLines;
   train: Trained;
+  segment: SegmenterTrained;
 }
 
 /** Progress of a part, as the worker reports it (BullMQ's job progress). */

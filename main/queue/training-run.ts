@@ -24,6 +24,13 @@ const stepSchema = z.object({
   }),
 });
 
+/** A training step a worker reported (PartProgress's `training`) as the windows' job-progress event; undefined if it is none. */
+export function reportedStep(data: unknown, jobId: number): RunProgress | undefined {
+  const parsed = stepSchema.safeParse(data);
+  // JSON carries an infinite ETA as null.
+  return parsed.success ? { ...parsed.data.training, jobId, etaSeconds: parsed.data.training.etaSeconds ?? Infinity } : undefined;
+}
+
 export function trainingParts(store: QueueStore, job: Job): JobParts<'train'> {
   const jobId = job.id;
   let answered = '';
@@ -38,11 +45,7 @@ export function trainingParts(store: QueueStore, job: Job): JobParts<'train'> {
     todo: async () => [jobId],
     part: (index, of) => ({ index, of }),
     answer: trainedSchema,
-    progressOf(data): RunProgress | undefined {
-      const parsed = stepSchema.safeParse(data);
-      // JSON carries an infinite ETA as null.
-      return parsed.success ? { ...parsed.data.training, jobId, etaSeconds: parsed.data.training.etaSeconds ?? Infinity } : undefined;
-    },
+    progressOf: (data) => reportedStep(data, jobId),
     add(_, a) {
       answered = a.cancelled
         ? `stopped at step ${a.steps} (cancelled)`

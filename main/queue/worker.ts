@@ -6,7 +6,9 @@
 // fails is retried by BullMQ as its enqueuer asked (attempts, backoff). SIGTERM or Ctrl+C
 // stops taking tasks and lets the running ones finish, except a training (hours, maybe): it
 // checkpoints at its next step and goes back to the queue, where another worker continues it
-// from the checkpoint (train-part.ts `HandedBack`). A training task also
+// from the checkpoint (train-part.ts `HandedBack`); a segmenter fine-tuning likewise stops at
+// its next step and goes back, to start over elsewhere (it keeps no checkpoint:
+// segmenter-part.ts). A training or segmenter task also
 // renews its lock at every step it reports: BullMQ's own renewal is a timer, which a step
 // computed on this thread holds up, so `lockMs` must outlast one step (and one validation).
 import { hostname } from 'node:os';
@@ -29,6 +31,7 @@ import { transcribePart } from './transcribe-part.ts';
 import { findLinesPart } from './find-lines-part.ts';
 import { evaluatePart } from './evaluate-part.ts';
 import { HandedBack, trainPart } from './train-part.ts';
+import { segmenterPart } from './segmenter-part.ts';
 import { describeIssues } from '../../shared/zod.ts';
 
 export interface WorkerOptions {
@@ -70,9 +73,12 @@ function parseTask(job: QueueJob): Task {
   return parsed.data as Task;
 }
 
+/** The kinds whose one task is a whole run of steps, each renewing its lock (see above). */
+const stepped = (t: Task) => t.kind === 'train' || t.kind === 'segment';
+
 const partName = (t: Task) =>
-  t.kind === 'train'
-    ? `training job ${t.jobId} (${storeLabel(t.store)})`
+  stepped(t)
+    ? `${t.kind === 'train' ? 'training' : 'segmenter'} job ${t.jobId} (${storeLabel(t.store)})`
     : `part ${t.part.index + 1}/${t.part.of} of job ${t.jobId} (${storeLabel(t.store)})`;
 
 type Answer<K extends TaskKind> = Omit<PartAnswers[K], 'worker' | 'seconds'>;
@@ -81,7 +87,7 @@ type Answer<K extends TaskKind> = Omit<PartAnswers[K], 'worker' | 'seconds'>;
 interface PartKind<K extends TaskKind> {
   does(task: TaskOf<K>): string;
   did(answer: Answer<K>): string;
-  /** `stopping`: the worker is stopping (only a training heeds it: the others' parts are short). */
+  /** `stopping`: the worker is stopping (only a training or segmenter task heeds it: the others' parts are short). */
   run(stores: OpenStores, task: TaskOf<K>, onProgress: (p: PartProgress) => Promise<void>, stopping: AbortSignal): Promise<Answer<K>>;
   /** What its progress counts. */
   unit: string;
@@ -116,6 +122,17 @@ const KINDS: { [K in TaskKind]: PartKind<K> } = {
     run: trainPart,
     unit: 'steps',
   },
+  segment: {
+    does: (t) => `fine-tuning a segmenter (${String(t.config.steps)} steps)`,
+    did: (a) =>
+      a.cancelled
+        ? `stopped at step ${a.steps}: its job was cancelled`
+        : a.steps === 0
+          ? `${a.file} was written by an earlier try`
+          : `${a.file} written after ${a.steps} steps on ${a.pages} corrected page(s)`,
+    run: segmenterPart,
+    unit: 'steps',
+  },
 };
 
 /** Runs until `stop` resolves; returns once running tasks have finished and everything is closed. */
@@ -142,7 +159,7 @@ export async function runWorker(o: WorkerOptions, stop: Promise<unknown>): Promi
           if (o.verbose) o.log(`${partName(task)}: ${p.done}/${p.of} ${kind.unit}`);
           await job.updateProgress(p);
           // Renewed after each step (see above); 0: the lock is gone, the task another worker's now.
-          if (task.kind === 'train' && token && !(await job.extendLock(token, o.lockMs)))
+          if (stepped(task) && token && !(await job.extendLock(token, o.lockMs)))
             throw new Error(
               `${partName(task)}: its lock expired (a step took longer than --lock-ms ${o.lockMs}?); another worker continues it`,
             );
