@@ -14,7 +14,7 @@ import { loadWeights, registry } from '../models/registry.ts';
 import { Project } from '../project/project.ts';
 import { filesStore, folderStore, type ProjectStore } from '../project/project-store.ts';
 import type { AllowedStores } from './allowed-stores.ts';
-import { storeLabel, type StoreRef, type TaskKind, type TaskOf } from './tasks.ts';
+import { storeLabel, type StoreRef, type TaskKind } from './tasks.ts';
 
 /** Idle readers kept at once (each holds a model's weights and its threads). */
 const KEPT_READERS = 2;

@@ -10,15 +10,12 @@
 // likewise and hands the task back to the queue (HandedBack), for another to start over.
 import { existsSync } from 'node:fs';
 import { UnrecoverableError } from 'bullmq';
-import { JobCancelled, jobRecords } from '../jobs/jobs.ts';
+import { jobRecords } from '../jobs/jobs.ts';
 import { runSegmenterJob } from '../jobs/segmenter-training.ts';
 import { baseSegmenterAt, projectSegmenterFile } from '../layout/project-segmenters.ts';
 import { storedJob, type OpenStores } from './open-stores.ts';
-import { HandedBack } from './train-part.ts';
+import { TaskControl } from './task-control.ts';
 import type { PartProgress, SegmenterTrained, TaskOf } from './tasks.ts';
-
-/** How often the job's row is read to learn whether it was cancelled. */
-const CANCEL_CHECK_MS = 1000;
 
 export async function segmenterPart(
   stores: OpenStores,
@@ -43,12 +40,8 @@ export async function segmenterPart(
   }
   await store.run(jobRecords.update(job.id, { log: 'segmenter training started (no checkpoint: a task handed out again starts over)' }));
 
-  const controller = new AbortController();
-  let lost: Error | undefined;
-  let cancelled = false;
+  const control = new TaskControl(store, job.id, onProgress, stopping);
   let steps = 0;
-  let lastCheck = Date.now();
-  let checking = false;
   const started = Date.now();
   const onStep = (step: number, loss: number) => {
     steps = step + 1;
@@ -62,51 +55,28 @@ export async function segmenterPart(
       linesPerSecond: 0,
       etaSeconds: perStep * (config.steps - steps),
     };
-    // A step takes seconds: each is reported. A lock that could not be renewed is another worker's task now.
-    onProgress({ done: steps, of: config.steps, training }).catch((error: Error) => {
-      lost ??= error;
-      controller.abort();
-    });
-    if (Date.now() - lastCheck < CANCEL_CHECK_MS || checking) return;
-    lastCheck = Date.now();
-    checking = true;
-    store
-      .run(jobRecords.get(job.id))
-      .then((row) => {
-        if (row.state === 'cancelled' || row.state === 'failed' || row.state === 'interrupted') {
-          cancelled = true;
-          controller.abort();
-        }
-      })
-      .catch(() => {})
-      .finally(() => (checking = false));
+    // A step takes seconds: each is reported.
+    control.report({ done: steps, of: config.steps, training });
+    control.check();
   };
-  const stop = () => controller.abort();
-  stopping.addEventListener('abort', stop);
-  if (stopping.aborted) stop();
   try {
     const result = await runSegmenterJob(store, job.id, {
       from,
       steps: config.steps,
       out,
       threads: stores.threads,
-      signal: controller.signal,
+      signal: control.signal,
       onStep,
     });
     return { file: result.file, cancelled: false, pages: result.pages, steps: result.losses.length };
   } catch (error) {
-    if (lost) throw lost;
-    if (error instanceof JobCancelled && cancelled) {
-      await store.run(jobRecords.update(job.id, { log: `stopped at step ${steps}: the job was cancelled; no model written` }));
-      return { file: null, cancelled: true, pages: 0, steps };
-    }
-    if (error instanceof JobCancelled && stopping.aborted) {
-      const back = `its worker stopped at step ${steps}: back to the queue, to start over (segmenter jobs keep no checkpoint)`;
-      await store.run(jobRecords.update(job.id, { log: back }));
-      throw new HandedBack(back);
-    }
-    throw error;
+    await control.ended(
+      error,
+      `stopped at step ${steps}: the job was cancelled; no model written`,
+      `its worker stopped at step ${steps}: back to the queue, to start over (segmenter jobs keep no checkpoint)`,
+    );
+    return { file: null, cancelled: true, pages: 0, steps };
   } finally {
-    stopping.removeEventListener('abort', stop);
+    control.dispose();
   }
 }

@@ -10,21 +10,15 @@
 // (SIGTERM) checkpoints likewise and is handed back to the queue (HandedBack) for another.
 import { UnrecoverableError } from 'bullmq';
 import type { RunProgress } from '../../shared/job-configs.ts';
-import { JobCancelled, jobRecords, type Job } from '../jobs/jobs.ts';
+import { jobRecords, type Job } from '../jobs/jobs.ts';
 import { resumedFrom, savedCheckpoint, trainJob } from '../jobs/training-job.ts';
 import { storedTraining } from '../jobs/training-runs.ts';
 import type { OpenStore, OpenStores } from './open-stores.ts';
+import { TaskControl } from './task-control.ts';
 import type { PartProgress, TaskOf, Trained } from './tasks.ts';
 
-/** How often the job's row is read to learn whether it was cancelled. */
-const CANCEL_CHECK_MS = 1000;
 /** How often a step's progress goes to Redis (and the lock is renewed) at most; every validation goes. */
 const PROGRESS_MS = 200;
-
-/** Thrown when the worker stops mid-training: the task goes back to the queue, its checkpoint written. */
-export class HandedBack extends Error {
-  override name = 'HandedBack';
-}
 
 /** The task's job as the store holds it: a training job whose config is the one the task carries. */
 async function trainingJob(store: OpenStore, task: TaskOf<'train'>): Promise<Job> {
@@ -63,59 +57,29 @@ export async function trainPart(
   const resumedAt = checkpoint?.state.step ?? 0;
   await store.run(jobRecords.update(job.id, { log: checkpoint ? `${resumedFrom(checkpoint)} (its checkpoint)` : 'training started' }));
 
-  const controller = new AbortController();
-  let lost: Error | undefined;
-  let cancelled = false;
+  const control = new TaskControl(store, job.id, onProgress, stopping);
   let lastSent = 0;
-  let lastCheck = Date.now();
   let steps = resumedAt;
-  let checking = false;
   const send = (training: RunProgress) => {
     steps = training.step;
     const now = Date.now();
     if (now - lastSent >= PROGRESS_MS || training.validationCer !== undefined || training.step === training.steps) {
       lastSent = now;
-      // A lock that could not be renewed is another worker's task now: this one stops.
-      onProgress({ done: training.step, of: training.steps, training }).catch((error: Error) => {
-        lost ??= error;
-        controller.abort();
-      });
+      control.report({ done: training.step, of: training.steps, training });
     }
-    if (now - lastCheck >= CANCEL_CHECK_MS && !checking) {
-      lastCheck = now;
-      checking = true;
-      store
-        .run(jobRecords.get(job.id))
-        .then((row) => {
-          // Interrupted: the server process following the job died (run-lease.ts); a resume hands the task out again.
-          if (row.state === 'cancelled' || row.state === 'failed' || row.state === 'interrupted') {
-            cancelled = true;
-            controller.abort();
-          }
-        })
-        .catch(() => {})
-        .finally(() => (checking = false));
-    }
+    control.check();
   };
-  const stop = () => controller.abort();
-  stopping.addEventListener('abort', stop);
-  if (stopping.aborted) stop();
   try {
-    const version = await trainJob(store, job.id, request, checkpoint, { onProgress: send, signal: controller.signal });
+    const version = await trainJob(store, job.id, request, checkpoint, { onProgress: send, signal: control.signal });
     return { modelId: version.id, cancelled: false, resumedAt, steps: Number(version.metrics.steps ?? steps) };
   } catch (error) {
-    if (lost) throw lost;
-    if (error instanceof JobCancelled && cancelled) {
-      await store.run(jobRecords.update(job.id, { log: `stopped at step ${steps}: the job was cancelled; its checkpoint is kept` }));
-      return { modelId: null, cancelled: true, resumedAt, steps };
-    }
-    if (error instanceof JobCancelled && stopping.aborted) {
-      const back = `its worker stopped at step ${steps}: back to the queue, to continue from its checkpoint`;
-      await store.run(jobRecords.update(job.id, { log: back }));
-      throw new HandedBack(back);
-    }
-    throw error;
+    await control.ended(
+      error,
+      `stopped at step ${steps}: the job was cancelled; its checkpoint is kept`,
+      `its worker stopped at step ${steps}: back to the queue, to continue from its checkpoint`,
+    );
+    return { modelId: null, cancelled: true, resumedAt, steps };
   } finally {
-    stopping.removeEventListener('abort', stop);
+    control.dispose();
   }
 }

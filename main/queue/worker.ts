@@ -30,7 +30,8 @@ import { OpenStores } from './open-stores.ts';
 import { transcribePart } from './transcribe-part.ts';
 import { findLinesPart } from './find-lines-part.ts';
 import { evaluatePart } from './evaluate-part.ts';
-import { HandedBack, trainPart } from './train-part.ts';
+import { HandedBack } from './task-control.ts';
+import { trainPart } from './train-part.ts';
 import { segmenterPart } from './segmenter-part.ts';
 import { describeIssues } from '../../shared/zod.ts';
 
