@@ -38,7 +38,8 @@ function distanceToSegment(p: Point, a: Point, b: Point): number {
   return Math.hypot(p[0] - a[0] - t * dx, p[1] - a[1] - t * dy);
 }
 
-function distanceToPolyline(p: Point, line: Point[]): number {
+/** The distance from `p` to the nearest point of a polyline. */
+export function distanceToPolyline(p: Point, line: Point[]): number {
   if (line.length === 1) return Math.hypot(p[0] - line[0][0], p[1] - line[0][1]);
   let best = Infinity;
   for (let i = 0; i + 1 < line.length; i++) best = Math.min(best, distanceToSegment(p, line[i], line[i + 1]));

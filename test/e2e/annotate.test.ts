@@ -4,6 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
+import { distanceToPolyline } from '../../main/layout/baseline-metrics.ts';
 import { ARTIFACTS } from '../helpers/chromium.ts';
 import { openFirstPage, useBrowserApp } from '../helpers/browser-app.ts';
 import { writeSynthPage } from '../helpers/images.ts';
@@ -39,13 +40,22 @@ test('import, find lines, reshape one, transcribe three with the keyboard, reloa
   assert.ok(found >= 15, `${found} lines found`);
   await page.screenshot({ path: join(ARTIFACTS, 'annotate-segmented.png') });
 
-  // Drag the selected (first) line's first point 12 page pixels up.
+  // Drag a point of the selected (first) line's polygon 12 page pixels up: its first point
+  // clear of its baseline and of the other points (a polygon drawn from the ink starts and
+  // ends on the baseline, and at this zoom handles closer than ~16 page pixels overlap).
   const pageId = Number(new URL(page.url()).searchParams.get('page') ?? 1);
-  const before = app.project.db.prepare('SELECT id, polygon FROM lines WHERE page_id = ? ORDER BY reading_order LIMIT 1').get(pageId) as {
-    id: number;
-    polygon: string;
-  };
-  const [px, py] = JSON.parse(before.polygon)[0] as [number, number];
+  const before = app.project.db
+    .prepare('SELECT id, polygon, baseline FROM lines WHERE page_id = ? ORDER BY reading_order LIMIT 1')
+    .get(pageId) as { id: number; polygon: string; baseline: string | null };
+  const baseline = JSON.parse(before.baseline ?? '[]') as Array<[number, number]>;
+  const points = JSON.parse(before.polygon) as Array<[number, number]>;
+  const vertex = points.findIndex(
+    (p, i) =>
+      (!baseline.length || distanceToPolyline(p, baseline) >= 8) &&
+      points.every((q, j) => j === i || Math.hypot(q[0] - p[0], q[1] - p[1]) >= 16),
+  );
+  assert.ok(vertex >= 0, `a point to drag in ${before.polygon}`);
+  const [px, py] = points[vertex];
   const at = await pagePoint(page);
   await page.mouse.move(...at(px, py));
   await page.mouse.down();
@@ -54,7 +64,7 @@ test('import, find lines, reshape one, transcribe three with the keyboard, reloa
   await page.mouse.up();
   await page.getByTestId('page-status').getByText('Line shape saved').waitFor();
   const after_ = app.project.db.prepare('SELECT polygon FROM lines WHERE id = ?').get(before.id) as { polygon: string };
-  const [nx, ny] = JSON.parse(after_.polygon)[0] as [number, number];
+  const [nx, ny] = JSON.parse(after_.polygon)[vertex] as [number, number];
   assert.ok(Math.abs(nx - px) <= 2 && Math.abs(ny - (py - 12)) <= 2, `point moved from ${px},${py} to ${nx},${ny}`);
   assert.equal(
     (app.project.db.prepare('SELECT count(*) AS n FROM line_geometry_history WHERE line_id = ?').get(before.id) as { n: number }).n,
