@@ -138,6 +138,10 @@ test(
         [seg],
       );
       assert.equal((await call('jobs', 'jobRows')).length, 3);
+      // The store's clock, in its timestamps' format (run-lease.ts compares rows' updated_at with it).
+      const now = await call('jobs', 'storeTime');
+      assert.match(now, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+      assert.ok(now >= row!.updated_at, `${now} is not before the row's ${row!.updated_at}`);
 
       // The lines as data: a labeled, an unlabeled and an excluded line; the first two read by m2.
       await s.both('a label', () => transcriptions.addTranscription(a, 'Item', 'me', 'human'));
