@@ -9,9 +9,15 @@ export interface JobsView {
   jobs: JobSummary[];
   /** The latest progress of each running job (never of one that has stopped). */
   progress: Record<number, JobProgress>;
+  /**
+   * Jobs this window heard stop (done, failed, cancelled, interrupted) and not start again
+   * since: a progress event of theirs is a late one (sent before the stop, delivered after
+   * it), not a sign that they run.
+   */
+  stopped: number[];
 }
 
-export const emptyJobs = (): JobsView => ({ jobs: [], progress: {} });
+export const emptyJobs = (): JobsView => ({ jobs: [], progress: {}, stopped: [] });
 
 const withState = (jobs: JobSummary[], id: number, state: string) =>
   jobs.map((j) => (j.id === id ? { ...j, state, waiting: state === 'queued' ? j.waiting : null } : j));
@@ -19,14 +25,21 @@ const withState = (jobs: JobSummary[], id: number, state: string) =>
 export function applyJobEvent(view: JobsView, event: QuireEvent): JobsView {
   if (event.type === 'job-progress') {
     const p = event.progress;
+    if (view.stopped.includes(p.jobId)) return view;
     const known = view.jobs.find((j) => j.id === p.jobId);
     // Progress comes only from a running job, whatever an older listing said.
     const jobs = known && known.state !== 'running' ? withState(view.jobs, p.jobId, 'running') : view.jobs;
-    return { jobs, progress: { ...view.progress, [p.jobId]: p } };
+    return { ...view, jobs, progress: { ...view.progress, [p.jobId]: p } };
   }
   if (event.type === 'job-changed') {
     const { [event.jobId]: _, ...others } = view.progress;
-    return { jobs: withState(view.jobs, event.jobId, event.state), progress: event.state === 'running' ? view.progress : others };
+    const going = event.state === 'running' || event.state === 'queued';
+    const stopped = view.stopped.filter((id) => id !== event.jobId);
+    return {
+      jobs: withState(view.jobs, event.jobId, event.state),
+      progress: event.state === 'running' ? view.progress : others,
+      stopped: going ? stopped : [...stopped, event.jobId],
+    };
   }
   return view;
 }
@@ -34,7 +47,11 @@ export function applyJobEvent(view: JobsView, event: QuireEvent): JobsView {
 /** A fresh listing replaces the jobs; progress is kept only for jobs it lists as running. */
 export function applyListing(view: JobsView, jobs: JobSummary[]): JobsView {
   const running = new Set(jobs.filter((j) => j.state === 'running').map((j) => j.id));
-  return { jobs, progress: Object.fromEntries(Object.entries(view.progress).filter(([id]) => running.has(Number(id)))) };
+  return {
+    jobs,
+    progress: Object.fromEntries(Object.entries(view.progress).filter(([id]) => running.has(Number(id)))),
+    stopped: view.stopped.filter((id) => jobs.some((j) => j.id === id)),
+  };
 }
 
 const KINDS: Record<string, string> = {

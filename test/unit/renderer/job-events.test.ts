@@ -53,6 +53,21 @@ test('a job that stops keeps no progress, so no ETA stays behind', () => {
   assert.equal(view.jobs[0].state, 'queued');
 });
 
+test('a progress event that arrives after the job was heard to stop is a late one: the job stays stopped, until it starts again', () => {
+  let view = applyListing(emptyJobs(), [job(1, 'running')]);
+  view = applyJobEvent(view, { type: 'job-changed', jobId: 1, state: 'cancelled' });
+  view = applyJobEvent(view, { type: 'job-progress', progress: progress(1, 5, 36) });
+  assert.equal(view.jobs[0].state, 'cancelled');
+  assert.deepEqual(view.progress, {});
+  view = applyListing(view, [job(1, 'cancelled')]);
+  view = applyJobEvent(view, { type: 'job-progress', progress: progress(1, 6) });
+  assert.equal(view.jobs[0].state, 'cancelled', 'a fresh listing does not forget the stop');
+  view = applyJobEvent(view, { type: 'job-changed', jobId: 1, state: 'queued' });
+  view = applyJobEvent(view, { type: 'job-progress', progress: progress(1, 7) });
+  assert.equal(view.jobs[0].state, 'running');
+  assert.equal(view.progress[1].step, 7);
+});
+
 test('a listing keeps the progress of running jobs only', () => {
   let view = applyJobEvent(applyListing(emptyJobs(), [job(1, 'running'), job(2, 'running')]), {
     type: 'job-progress',
