@@ -124,7 +124,11 @@ export class JobRunner {
       const waited = (lastProgress - latest.at) / 1000;
       this.emit({ type: 'job-progress', progress: { ...latest.progress, etaSeconds: Math.max(0, latest.progress.etaSeconds - waited) } });
     }, HEARTBEAT_MS / 4);
+    let ended = false;
     worker.on('message', (m: JobWorkerMessage) => {
+      // Once the job has said how it ended, its thread only winds down: no progress of it is
+      // told any more, neither a late message nor a heartbeat (a window would show it running).
+      if (ended) return;
       if (m.type === 'progress') {
         const now = Date.now();
         latest = { progress: m.progress, at: now };
@@ -133,6 +137,8 @@ export class JobRunner {
         this.emit({ type: 'job-progress', progress: m.progress });
       } else {
         // The worker wrote the job's end to its row before saying so.
+        ended = true;
+        clearInterval(heartbeat);
         this.active = undefined;
         this.emit({
           type: 'job-changed',
