@@ -4,6 +4,7 @@
 // the server on it with the queue, a client of the queue, and `quire worker` processes given
 // the store. Everything is closed after the file's tests, before PostgreSQL and Redis stop.
 import { after } from 'node:test';
+import assert from 'node:assert/strict';
 import { dirname, join } from 'node:path';
 import { Queue } from 'bullmq';
 import { addUser } from '../../main/accounts/accounts.ts';
@@ -99,5 +100,14 @@ export async function teamQueue() {
       ...extra,
     ]);
 
-  return { skip, redisUrl, queue: queue!, move, serveOn, serve, worker };
+  /** Waits until at least `count` tasks wait on the queue (30 s at most); `what` names them. */
+  const untilWaiting = async (count: number, what: string) => {
+    const deadline = Date.now() + 30_000;
+    while ((await queue!.getWaitingCount()) < count) {
+      assert.ok(Date.now() < deadline, `${what} did not reach the queue within 30 s`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  };
+
+  return { skip, redisUrl, queue: queue!, move, serveOn, serve, worker, untilWaiting };
 }

@@ -22,7 +22,7 @@ import { settled } from '../../helpers/queue-tasks.ts';
 import { apiCall, signIn, windowEvents } from '../../helpers/team-client.ts';
 import { teamQueue, type ServedTeam } from '../../helpers/team-queue.ts';
 
-const { skip, queue, serve, worker } = await teamQueue();
+const { skip, queue, serve, worker, untilWaiting } = await teamQueue();
 let team: ServedTeam;
 let made: Awaited<ReturnType<typeof manyLinesProject>>;
 let base: string;
@@ -44,11 +44,7 @@ test('finding lines with no worker waits in the queue; cancelled, its pages leav
   const heard = await windowEvents(team.app.server.port, rev);
   try {
     const answer = call('segmentPages', { pageIds: made.pageIds, segmenter: 'classical' }, rev);
-    const deadline = Date.now() + 30_000;
-    while ((await queue.getWaitingCount()) < 3) {
-      assert.ok(Date.now() < deadline, 'the 3 pages did not reach the queue within 30 s');
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    await untilWaiting(3, 'the 3 pages');
     const job = (await call('listJobs', {}, rev)).body.find((j: { kind: string }) => j.kind === 'find-lines');
     assert.equal(job.state, 'running');
     assert.match(job.log, /queued 3 pages in 3 part\(s\) of up to 1 on redis:/);

@@ -14,7 +14,7 @@ import { manyLinesProject } from '../../helpers/many-lines.ts';
 import { apiCall, signIn, windowEvents } from '../../helpers/team-client.ts';
 import { teamQueue, type ServedTeam } from '../../helpers/team-queue.ts';
 
-const { skip, queue, move, serveOn, worker: startWorker } = await teamQueue();
+const { skip, queue, move, serveOn, worker: startWorker, untilWaiting } = await teamQueue();
 let team: ServedTeam;
 let moved: Pick<ServedTeam, 'url' | 'files'>;
 let base: string;
@@ -54,11 +54,7 @@ test(
       assert.equal(started.status, 200, JSON.stringify(started.body));
       const { jobId } = started.body;
       cancelledJob = jobId;
-      const deadline = Date.now() + 30_000;
-      while ((await queue.getWaitingCount()) < 3) {
-        assert.ok(Date.now() < deadline, 'the 3 parts did not reach the queue within 30 s');
-        await new Promise((r) => setTimeout(r, 50));
-      }
+      await untilWaiting(3, 'the 3 parts');
       const listed = (await call('listJobs', {}, rev)).body.find((j: { id: number }) => j.id === jobId);
       assert.equal(listed.state, 'running');
       assert.match(listed.log, /queued 120 lines in 3 part\(s\) of up to 40 on redis:\/\/127\.0\.0\.1:\d+/);

@@ -14,7 +14,7 @@ import { manyLinesProject } from '../../helpers/many-lines.ts';
 import { teamQueue, type ServedTeam } from '../../helpers/team-queue.ts';
 import { apiCall, signIn, windowEvents } from '../../helpers/team-client.ts';
 
-const { skip, redisUrl, queue, move, serveOn, worker: startWorker } = await teamQueue();
+const { skip, redisUrl, queue, move, serveOn, worker: startWorker, untilWaiting } = await teamQueue();
 let moved: Pick<ServedTeam, 'url' | 'files'>;
 let team: ServedTeam | undefined;
 let modelId: number;
@@ -63,7 +63,7 @@ test(
     const started = await apiCall(firstBase, 'startTranscription', { modelId }, await signIn(firstBase, 'rev'));
     assert.equal(started.status, 200, JSON.stringify(started.body));
     const { jobId } = started.body as { jobId: number };
-    await until('the 3 parts on the queue', async () => (await queue.getWaitingCount()) === 3);
+    await untilWaiting(3, 'the 3 parts');
     first.child.kill('SIGKILL');
     await first.exited;
 
@@ -107,7 +107,7 @@ test('a job whose server died can be cancelled from another server, its waiting 
   const { proc: first, base: firstBase } = await serveProcess(45);
   // No worker is running: the parts wait.
   const { jobId } = (await apiCall(firstBase, 'startTranscription', { modelId }, await signIn(firstBase, 'rev'))).body as { jobId: number };
-  await until('its 2 parts on the queue', async () => (await queue.getWaitingCount()) === 2);
+  await untilWaiting(2, 'its 2 parts');
   first.child.kill('SIGKILL');
   await first.exited;
   const base = team!.base;

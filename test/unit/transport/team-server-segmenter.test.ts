@@ -27,7 +27,7 @@ import { newProject } from '../../helpers/project.ts';
 import { apiCall, signIn, windowEvents } from '../../helpers/team-client.ts';
 import { teamQueue, type ServedTeam } from '../../helpers/team-queue.ts';
 
-const { skip, queue, serve, worker } = await teamQueue();
+const { skip, queue, serve, worker, untilWaiting } = await teamQueue();
 let team: ServedTeam;
 let base: string;
 let files: string;
@@ -81,11 +81,7 @@ test(
       const started = await call('startSegmenterTraining', { steps: 3, from }, rev);
       assert.equal(started.status, 200, JSON.stringify(started.body));
       const { jobId } = started.body;
-      const deadline = Date.now() + 30_000;
-      while ((await queue.getWaitingCount()) < 1) {
-        assert.ok(Date.now() < deadline, 'the segmenter task did not reach the queue within 30 s');
-        await new Promise((r) => setTimeout(r, 50));
-      }
+      await untilWaiting(1, 'the segmenter task');
       assert.equal(await queue.getWaitingCount(), 1, 'one task, not parts');
       assert.equal((await call('cancelJob', { jobId }, rev)).status, 200);
       assert.equal(((await heard.ended(jobId)) as { state: string }).state, 'cancelled');

@@ -22,7 +22,7 @@ import { apiCall, signIn, windowEvents } from '../../helpers/team-client.ts';
 import { teamQueue, type ServedTeam } from '../../helpers/team-queue.ts';
 import { saveTinyVersion } from '../../helpers/tiny-model.ts';
 
-const { skip, queue, serve, worker } = await teamQueue();
+const { skip, queue, serve, worker, untilWaiting } = await teamQueue();
 let team: ServedTeam;
 let base: string;
 let files: string;
@@ -73,11 +73,7 @@ test(
       const started = await call('startTraining', finetune(6), rev);
       assert.equal(started.status, 200, JSON.stringify(started.body));
       const { jobId } = started.body;
-      const deadline = Date.now() + 30_000;
-      while ((await queue.getWaitingCount()) < 1) {
-        assert.ok(Date.now() < deadline, 'the training task did not reach the queue within 30 s');
-        await new Promise((r) => setTimeout(r, 50));
-      }
+      await untilWaiting(1, 'the training task');
       assert.equal(await queue.getWaitingCount(), 1, 'one task, not parts');
       assert.equal((await call('cancelJob', { jobId }, rev)).status, 200);
       assert.equal(((await heard.ended(jobId)) as { state: string }).state, 'cancelled');
