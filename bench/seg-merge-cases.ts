@@ -11,24 +11,15 @@ import { readFileSync } from 'node:fs';
 import { deserialize } from 'node:v8';
 import { parseArgs } from 'node:util';
 import type { Point } from '../main/io/layout.ts';
-import type { RegionClass } from '../main/io/region-class.ts';
 import { lineSpacing } from '../main/layout/baseline-metrics.ts';
 import { matchPairs } from '../main/layout/line-metrics.ts';
 import { layoutFromMaps } from '../main/layout/seg-infer.ts';
-import type { SegMaps } from '../main/layout/seg-post.ts';
 import { heightAt } from './seg-polygon-geometry.ts';
+import type { StoredPage } from './seg/analysis-cache.ts';
 
 const { values } = parseArgs({
   options: { cache: { type: 'string' }, post: { type: 'string', default: '{}' }, list: { type: 'string', default: '15' } },
 });
-interface StoredPage {
-  collection: string;
-  image: string;
-  width: number;
-  height: number;
-  maps: SegMaps;
-  truth: Array<{ polygon: Point[]; baseline: Point[] | null; region?: RegionClass }>;
-}
 const stored = (deserialize(readFileSync(values.cache!)) as { pages: StoredPage[] }).pages;
 const xRange = (p: Point[]): [number, number] => [Math.min(...p.map((q) => q[0])), Math.max(...p.map((q) => q[0]))];
 

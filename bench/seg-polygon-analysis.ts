@@ -20,8 +20,7 @@ import type { Point } from '../main/io/layout.ts';
 import { lineSpacing, scoreBaselines } from '../main/layout/baseline-metrics.ts';
 import { matchPairs, polygonIoU } from '../main/layout/line-metrics.ts';
 import { DEFAULT_POLYGON, layoutFromMaps, predictMaps, shrinkTo } from '../main/layout/seg-infer.ts';
-import type { GrayImage } from '../main/ml/line-image.ts';
-import type { SegMaps } from '../main/layout/seg-post.ts';
+import type { StoredPage } from './seg/analysis-cache.ts';
 import { loadPage } from './seg/real-pages.ts';
 import { pageSets } from './seg-tuning-sets.ts';
 import { REAL_HEADER, emptyTotals, realRow, type RealTotals } from './seg/score-real.ts';
@@ -42,18 +41,6 @@ const { values } = parseArgs({
     'ink-size': { type: 'string', default: String(DEFAULT_POLYGON.inkSize) },
   },
 });
-
-interface StoredPage {
-  collection: string;
-  /** The scan. */
-  image: string;
-  width: number;
-  height: number;
-  maps: SegMaps;
-  /** The page scaled to --ink-size on its longer side. */
-  ink: GrayImage;
-  truth: Array<{ polygon: Point[]; baseline: Point[] | null }>;
-}
 
 async function pages(): Promise<StoredPage[]> {
   const key = `4|${values.model}|${values['ink-size']}|${values.tuning ?? `${values.dev}|${values['train-pages-per-collection']}`}`;
