@@ -56,6 +56,7 @@ p.add_argument("--augment", type=float, default=0.8, help="share of lines augmen
 p.add_argument("--eval-every", type=float, default=60)
 p.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
 p.add_argument("--seed", type=int, default=1)
+p.add_argument("--threads", type=int, default=0, help="CPU threads (0: PyTorch's choice)")
 p.add_argument("--max-lines", type=int, default=0)
 p.add_argument("--dump-logits", type=int, default=0)
 p.add_argument("--name", default="")
@@ -63,6 +64,8 @@ p.add_argument("--init", help="start from the weights of a .qw file (same networ
 p.add_argument("--preview", type=int, default=0, help="write preview.png of N augmented lines and stop")
 args = p.parse_args()
 
+if args.threads:
+    torch.set_num_threads(args.threads)
 torch.manual_seed(args.seed)
 rng = np.random.default_rng(args.seed)
 dev = torch.device(args.device)
