@@ -24,7 +24,10 @@ export function cropLine(page: PagePixels, polygon: Point[]): GrayImage | null {
   if (w < 1 || h < 1) return null;
   // A rectangle needs no mask (the common case for imported line images).
   const rectangular = polygon.length === 4 && new Set(polygon.map((p) => p[0])).size <= 2 && new Set(polygon.map((p) => p[1])).size <= 2;
-  const inside = rectangular ? null : polygonMask(polygon, x0, y0, w, h);
+  const mask = rectangular ? null : polygonMask(polygon, x0, y0, w, h);
+  // A polygon that covers no pixel centre (all its points on one row, a sliver) would paint
+  // the whole box in a "paper" tone never read: black. Its box is the best cut there is.
+  const inside = mask?.includes(1) ? mask : null;
   const crop = new Uint8Array(w * h);
   let paper = 0;
   for (let y = 0; y < h; y++) {

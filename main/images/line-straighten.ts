@@ -138,6 +138,7 @@ export function straightenLine(page: PagePixels, polygon: Point[], baseline: Poi
   const out = new Uint8Array(width * height);
   const keep = new Uint8Array(width * height);
   let paper = 0;
+  let kept = 0;
   const { width: pw, height: ph, channels, data } = page;
   const gray = (x: number, y: number) => data[(y * pw + x) * channels];
   for (let j = 0; j < width; j++) {
@@ -167,9 +168,13 @@ export function straightenLine(page: PagePixels, polygon: Point[], baseline: Poi
       const value = Math.round((gray(xa, ya) * (1 - u) + gray(xb, ya) * u) * (1 - v) + (gray(xa, yb) * (1 - u) + gray(xb, yb) * u) * v);
       out[i * width + j] = value;
       keep[i * width + j] = 1;
+      kept++;
       paper = Math.max(paper, value);
     }
   }
+  // No sample fell inside the polygon (a zero-area or sub-pixel sliver of a polygon): the cut
+  // would be all paper = 0, a black image. Let the caller fall back to the box cut instead.
+  if (kept === 0) return null;
   // Outside the polygon (and the page) becomes the line's paper tone, as in cropLine.
   for (let k = 0; k < out.length; k++) if (!keep[k]) out[k] = paper;
   return { width, height, data: out };

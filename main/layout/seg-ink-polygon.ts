@@ -303,7 +303,11 @@ export function inkPolygons(
       const perPixel = ((n ? sum / n : 0) * o.seamBias) / spacing;
       for (let c = 0; c < rows.length; c++) for (let r = 0; r < rows[c]; r++) cost[c * depth + r] += perPixel * r;
       const path = runningMedian(cheapestPath(rows, depth, cost, work), 2 * Math.floor((o.seamSmoothSpacings * spacing) / 2) + 1);
-      return clipToSpread(path, o.seamClip).map((r) => r + from + pad);
+      // Never past another baseline over the column: the search stops short of it, but the pad
+      // (and the clip towards the mean, where a close neighbour narrowed the band) carried the
+      // polygon over an interlinear insertion's baseline 0.6 spacings above a line.
+      const near = Float64Array.from(ys, (y, c) => Math.min(Infinity, ...others.map((b) => dir * (b[c] - y)).filter((d) => d > 0)));
+      return clipToSpread(path, o.seamClip).map((r, c) => Math.min(r + from + pad, near[c]));
     };
     const up = side(-1, start, Math.round(o.maxUpSpacings * spacing));
     const down = side(1, 0, Math.round(o.maxDownSpacings * spacing));

@@ -83,3 +83,25 @@ test('cropLine paints outside the polygon in the line paper tone and clips to th
     null,
   );
 });
+
+test('cropLine keeps the box’s pixels when the polygon covers no pixel centre (never a black line)', () => {
+  const width = 8,
+    height = 4;
+  const data = new Uint8Array(width * height).map((_, i) => 100 + i);
+  // Two points, or three on one slanted line: zero area, so no pixel centre lies inside.
+  for (const polygon of [
+    [
+      [1, 1],
+      [5, 2],
+    ],
+    [
+      [1, 1],
+      [3, 1.5],
+      [5, 2],
+    ],
+  ] as Point[][]) {
+    const crop = cropLine({ width, height, channels: 1, data }, polygon)!;
+    assert.deepEqual([crop.width, crop.height], [4, 1]);
+    assert.deepEqual([...crop.data], [109, 110, 111, 112], JSON.stringify(polygon));
+  }
+});

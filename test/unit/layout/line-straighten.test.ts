@@ -137,3 +137,30 @@ test('cutLine falls back to the polygon box without a usable baseline', () => {
     null,
   );
 });
+
+test('straightenLine falls back to the box cut when its polygon covers no pixel centre (no black line image)', () => {
+  const img = page(120, 60, (x, y) => 100 + ((x * 7 + y * 13) % 100));
+  for (const polygon of [
+    // Coords collapsed onto one row (a zero-area polygon), its baseline 2 px below.
+    [
+      [10, 20],
+      [90, 20],
+      [90, 20],
+      [10, 20],
+    ] as Point[],
+    // A sliver between two rows of pixel centres.
+    [
+      [10, 20.6],
+      [90, 20.6],
+      [90, 21.4],
+      [10, 21.4],
+    ] as Point[],
+  ]) {
+    const baseline: Point[] = [
+      [10, polygon[0][1] + 2],
+      [90, polygon[0][1] + 2],
+    ];
+    assert.equal(straightenLine(img, polygon, baseline), null, JSON.stringify(polygon));
+    assert.deepEqual(cutLine(img, polygon, baseline), cropLine(img, polygon));
+  }
+});

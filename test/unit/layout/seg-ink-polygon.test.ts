@@ -186,3 +186,19 @@ test('ink polygons with inkEndShare end where the ink does, not where a too-long
   assert.ok(left >= 55 && left <= 62, `left ${left}`);
   assert.ok(right >= 246 && right <= 254, `right ${right}`);
 });
+
+test('ink polygons never reach past a close interlinear baseline (the pad and the clip stay within the band)', () => {
+  // A line, a short insertion written between it and the line above (24 px over it, 0.6 of a
+  // spacing), and the next line: over the insertion neither polygon may cross the other's baseline.
+  const img = page(320, 160, [
+    { baseline: 85, from: 20, to: 290 },
+    { baseline: 61, from: 120, to: 180 },
+    { baseline: 125, from: 20, to: 290 },
+  ]);
+  const [a, b] = inkPolygons(img, [flat(85, 20, 290), flat(61, 120, 180), flat(125, 20, 290)], 40);
+  assert.ok(a && b);
+  for (let x = 125; x <= 175; x += 5) {
+    assert.ok(extentAt(a, x)[0] >= 61, `column ${x}: the line's top ${extentAt(a, x)[0]} above the insertion's baseline (61)`);
+    assert.ok(extentAt(b, x)[1] <= 85, `column ${x}: the insertion's bottom ${extentAt(b, x)[1]} below the line's baseline (85)`);
+  }
+});
