@@ -230,21 +230,24 @@ export function columnHeights(line: Point[], x0: number, x1: number): Float64Arr
   return out;
 }
 
-/**
- * For each column of a baseline, how far the search may reach above (dir -1) or below (1):
- * to just short of the nearest other baseline over that column, else `cap`, and never off the image.
- */
-function searchBounds(ys: Float64Array, others: Float64Array[], dir: -1 | 1, cap: number, height: number): Int32Array {
-  const out = new Int32Array(ys.length);
-  for (let c = 0; c < ys.length; c++) {
-    let room = Math.min(cap, dir < 0 ? ys[c] : height - 1 - ys[c]);
+/** For each column of a baseline, the distance to the nearest other baseline above (dir -1) or below (1); Infinity where none. */
+function neighbourDistance(ys: Float64Array, others: Float64Array[], dir: -1 | 1): Float64Array {
+  return Float64Array.from(ys, (y, c) => {
+    let near = Infinity;
     for (const o of others) {
-      const d = dir * (o[c] - ys[c]);
-      if (d > 0) room = Math.min(room, d - 1);
+      const d = dir * (o[c] - y);
+      if (d > 0) near = Math.min(near, d);
     }
-    out[c] = Math.max(0, Math.floor(room));
-  }
-  return out;
+    return near;
+  });
+}
+
+/**
+ * For each column of a baseline, how far the search may reach above or below: to just short
+ * of the nearest other baseline over that column (`near`), else `cap`, and never off the image.
+ */
+function searchBounds(ys: Float64Array, near: Float64Array, dir: -1 | 1, cap: number, height: number): Int32Array {
+  return Int32Array.from(ys, (y, c) => Math.max(0, Math.floor(Math.min(cap, dir < 0 ? y : height - 1 - y, near[c] - 1))));
 }
 
 /**
@@ -287,7 +290,8 @@ export function inkPolygons(
       .map((b) => columnHeights(b, x0, x1));
     // One side: rows r = 0… of the band, r pixels (plus `from`) from the baseline in `dir`.
     const side = (dir: -1 | 1, from: number, cap: number): Float64Array => {
-      const bound = searchBounds(ys, others, dir, cap, height);
+      const near = neighbourDistance(ys, others, dir);
+      const bound = searchBounds(ys, near, dir, cap, height);
       const rows = Int32Array.from(bound, (b) => Math.max(1, b - from + 1));
       const depth = Math.max(...rows);
       const cost = work.sized(rows.length * depth).cost;
@@ -306,7 +310,6 @@ export function inkPolygons(
       // Never past another baseline over the column: the search stops short of it, but the pad
       // (and the clip towards the mean, where a close neighbour narrowed the band) carried the
       // polygon over an interlinear insertion's baseline 0.6 spacings above a line.
-      const near = Float64Array.from(ys, (y, c) => Math.min(Infinity, ...others.map((b) => dir * (b[c] - y)).filter((d) => d > 0)));
       return clipToSpread(path, o.seamClip).map((r, c) => Math.min(r + from + pad, near[c]));
     };
     const up = side(-1, start, Math.round(o.maxUpSpacings * spacing));
