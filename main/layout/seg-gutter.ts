@@ -61,6 +61,7 @@ export function inkReader(
   const zone = Math.max(2, Math.round(0.45 * gap));
   const sample: number[] = [];
   for (const l of lines) {
+    if (l.points.length === 0) continue;
     for (let x = Math.max(0, Math.ceil(l.points[0][0])); x <= Math.min(width - 1, l.points[l.points.length - 1][0]); x += 3) {
       const y = Math.round(yAt(l.points, x));
       for (let d = 1; d <= zone; d += 2) if (y - d >= 0 && y - d < height) sample.push(data[(y - d) * width + x]);
@@ -85,13 +86,17 @@ export function inkReader(
  */
 export function splitAtGutters<T extends { points: Point[] }>(lines: T[], page: GrayImage, gap: number, o: GutterOptions): T[] {
   if (o.gutterGapSpacings <= 0 || lines.length < 2) return lines;
-  const spans = lines.map((l) => [Math.ceil(l.points[0][0]), Math.floor(l.points[l.points.length - 1][0])]);
+  // A baseline without points (hand-edited input) spans no column: never a neighbour, never cut.
+  const spans = lines.map((l) =>
+    l.points.length ? [Math.ceil(l.points[0][0]), Math.floor(l.points[l.points.length - 1][0])] : [Infinity, -Infinity],
+  );
   const reader = inkReader(lines, page, gap, o.inkShare);
   // A page without contrast in its lines (blank) has no gutters to see.
   if (!reader) return lines;
   const inkAt: (points: Point[], x: number) => boolean = reader;
   const minGap = Math.max(2, o.gutterGapSpacings * gap);
   return lines.flatMap((line, i) => {
+    if (line.points.length === 0) return [line];
     const [x0, x1] = spans[i];
     // Gaps in this line's ink strictly inside it (ink on both sides).
     const cuts: Array<[number, number]> = [];

@@ -253,7 +253,7 @@ function searchBounds(ys: Float64Array, near: Float64Array, dir: -1 | 1, cap: nu
 /**
  * A polygon around each baseline (points left to right, in the image's pixels) from the
  * image's ink; `spacing` is the page's line spacing in those pixels. Null for a baseline
- * shorter than three columns inside the image (the caller keeps its own polygon).
+ * without points or shorter than three columns inside the image (the caller keeps its own polygon).
  */
 export function inkPolygons(
   img: GrayImage,
@@ -268,6 +268,7 @@ export function inkPolygons(
   const pad = o.seamPadSpacings * spacing;
   const work = new PathWork();
   return baselines.map((full, i) => {
+    if (full.length === 0) return null;
     const baseline = trimEnds(full, o.seamEndTrimSpacings * spacing);
     const x0 = Math.max(0, Math.ceil(baseline[0][0]));
     const x1 = Math.min(width - 1, Math.floor(baseline[baseline.length - 1][0]));

@@ -39,21 +39,24 @@ export function trimEnds(points: Point[], by: number): Point[] {
  * stretch, each ending next to it. Empty stretches at the ends cut nothing.
  */
 export function splitAtGaps(points: Point[], present: (x: number, y: number) => boolean, minGap: number): Point[][] {
+  if (points.length === 0) return [points];
   const first = Math.ceil(points[0][0]);
   const last = Math.floor(points[points.length - 1][0]);
   const pieces: Point[][] = [];
   let start = points[0][0];
-  let run = -1;
+  // The first column of the current stretch without the line; null while the line is present
+  // (not a negative sentinel: a baseline may start left of the image, at negative columns).
+  let run: number | null = null;
   for (let x = first; x <= last; x++) {
     if (!present(x, yAt(points, x))) {
-      if (run < 0) run = x;
+      if (run === null) run = x;
       continue;
     }
-    if (run > first && x - run >= minGap && run - 1 > start) {
+    if (run !== null && run > first && x - run >= minGap && run - 1 > start) {
       pieces.push(between(points, start, run - 1));
       start = x;
     }
-    run = -1;
+    run = null;
   }
   if (pieces.length === 0) return [points];
   pieces.push(between(points, start, points[points.length - 1][0]));

@@ -3,6 +3,7 @@
 // the blank strip, and two baseline pieces are not joined across a wide blank in the ink.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { DEFAULT_GUTTER, splitAtGutters } from '../../../main/layout/seg-gutter.ts';
 import { postProcess, type SegMaps } from '../../../main/layout/seg-post.ts';
 
 const W = 200;
@@ -71,4 +72,21 @@ test('post-processing: two baseline pieces are not joined across a wide blank in
   assert.ok(pieces[0].baseline[pieces[0].baseline.length - 1][0] < 95 && pieces[1].baseline[0][0] > 100);
   // Joined as before without the ink test.
   assert.equal(rowOf(postProcess(maps, { joinInkGapSpacings: 0 }).lines, 60).length, 1);
+});
+
+test('gutters: a baseline without points is kept as it is and cuts nothing', () => {
+  const maps = page((_row, x) => x < 90 || x >= 110);
+  const lines = ROWS.map((y) => ({ id: y, points: [[10, y] as [number, number], [190, y] as [number, number]] }));
+  const withEmpty = [lines[0], { id: -1, points: [] }, ...lines.slice(1)];
+  const split = splitAtGutters(withEmpty, maps.image!, 20, DEFAULT_GUTTER);
+  assert.deepEqual(
+    split.filter((l) => l.points.length === 0).map((l) => l.id),
+    [-1],
+  );
+  // The other lines are cut at the shared gutter just as without it.
+  assert.deepEqual(
+    split.filter((l) => l.points.length > 0),
+    splitAtGutters(lines, maps.image!, 20, DEFAULT_GUTTER),
+  );
+  assert.equal(split.length, 11);
 });

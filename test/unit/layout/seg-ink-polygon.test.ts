@@ -127,6 +127,13 @@ test('ink polygons never reach past a neighbouring baseline', () => {
   assert.ok(Math.min(...ys(b)) > 30, `second reaches ${Math.min(...ys(b))}`);
 });
 
+test('a baseline without points gets no ink polygon and leaves the others theirs', () => {
+  const img = page(200, 80, [{ baseline: 30, from: 10, to: 190 }]);
+  const [empty, line] = inkPolygons(img, [[], flat(30, 10, 190)], 20);
+  assert.equal(empty, null);
+  assert.ok(line && line.length > 4);
+});
+
 /** Maps at a quarter of a 320 × 130 page: one line with its baseline at row 64 of the page, its line map a loose band. */
 function oneLineMaps(): SegMaps {
   const width = 80;

@@ -80,6 +80,29 @@ test('splitAtGaps cuts where the line is empty for long enough, and only inside 
   );
 });
 
+test('splitAtGaps measures a gap that starts left of the image (negative columns) from its start', () => {
+  const line: Point[] = [
+    [-20, 10],
+    [100, 10],
+  ];
+  // Empty from x = -8 to 5: 14 columns, wider than the 10 asked for.
+  const pieces = splitAtGaps(line, (x) => x < -8 || x > 5, 10);
+  assert.deepEqual(pieces, [
+    [
+      [-20, 10],
+      [-9, 10],
+    ],
+    [
+      [6, 10],
+      [100, 10],
+    ],
+  ]);
+  assert.deepEqual(
+    splitAtGaps([], () => true, 1),
+    [[]],
+  );
+});
+
 test('simplifyPolyline drops points near the straight line through their neighbours and keeps corners and ends', () => {
   const line: Point[] = [
     [0, 0],
