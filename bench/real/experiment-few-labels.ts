@@ -9,7 +9,9 @@
 //   semi        self-training from the base model: labeled + confident readings of the unlabeled lines
 //   seqclr+semi both
 //   all         the base model fine-tuned on every line of the pool labeled (upper bound)
-// Finished runs are cached (out/few-labels-runs/), so the grid can grow over several sittings.
+// Finished runs are cached (out/few-labels-runs/), so the grid can grow over several sittings;
+// a run in progress checkpoints beside them (every --checkpoint-every steps) and a command
+// started again continues it where it stopped (after a kill or a session's end).
 //   npm run experiment:few-labels -- --base out/base-real.qmodel --seeds 3
 //   npm run experiment:few-labels -- --quick      (minutes: checks the pipeline, not the result)
 import { parseArgs } from 'node:util';
@@ -25,6 +27,7 @@ import { toLineTensor } from '../../main/ml/line-image.ts';
 import { Rng } from '../../main/ml/random.ts';
 import { HELD_OUT_FONTS, synthLine } from '../synth/handwriting.ts';
 import { corpusAt, spread } from './corpus.ts';
+import { loadRunCheckpoint, removeRunCheckpoint } from './run-checkpoint.ts';
 import { runRow, ROWS, SEMI_DEFAULTS, type Collection, type Row, type RunSettings } from './few-labels-rows.ts';
 
 const DEFAULT_LEARNING_RATE = DEFAULT_LOOP_OPTIONS.learningRate;
@@ -52,6 +55,8 @@ const { values: a } = parseArgs({
     // Where each trained run's model is saved (FILE per collection, row and seed), to be read
     // again without retraining (e.g. decoding experiments); not saved by default.
     'keep-models': { type: 'string' },
+    // Steps between a run's checkpoints (each ~40 MB written: weights and Adam's moments).
+    'checkpoint-every': { type: 'string', default: '50' },
   },
 });
 const quick = a.quick!;
@@ -146,19 +151,29 @@ for (const name of a.collections!.split(',')) {
       if (existsSync(file)) {
         r = JSON.parse(readFileSync(file, 'utf8')) as RunResult;
       } else {
+        const checkpoint = file.replace(/\.json$/, '.ckpt.qmodel');
+        const resume = loadRunCheckpoint(checkpoint);
+        if (resume)
+          console.log(`${name} ${row} seed ${seed}: resuming at ${resume.stage} step ${resume.state.step} (${resume.seconds} s so far)`);
         const started = performance.now();
+        const seconds = () => (resume?.seconds ?? 0) + (performance.now() - started) / 1000;
         // Which lines are labeled depends on the seed, so seeds vary the labels as well.
         const order = new Rng(seed * 7717).shuffle([...c.pool.keys()]);
         const labeled = order.slice(0, settings.labels).map((i) => c.pool[i]);
         const unlabeled = order
           .slice(settings.labels, settings.labels + settings.unlabeled)
           .map((i) => ({ id: i, image: c.pool[i].image }));
-        const run = await runRow(row, loadModel(a.base!), { labeled, unlabeled, all: c.pool }, settings, seed);
+        const run = await runRow(row, loadModel(a.base!), { labeled, unlabeled, all: c.pool }, settings, seed, {
+          path: checkpoint,
+          every: quick ? 2 : Number(a['checkpoint-every']),
+          seconds,
+          resume,
+        });
         const report = await evaluateLines(run.model, run.codec, backend.name, c.test, settings.threads);
         r = {
           cer: report.cer,
           wer: report.wer,
-          seconds: Math.round((performance.now() - started) / 1000),
+          seconds: Math.round(seconds()),
           pseudoLabeled: run.pseudoLabeled,
         };
         if (a['keep-models'] && row !== 'base') {
@@ -167,6 +182,7 @@ for (const name of a.collections!.split(',')) {
         }
         run.model.dispose();
         writeFileSync(file, JSON.stringify(r));
+        removeRunCheckpoint(checkpoint);
       }
       console.log(`${name} ${row} seed ${seed}: CER ${(r.cer * 100).toFixed(1)} % (${r.seconds} s)`);
       results.set(`${name}/${row}`, [...(results.get(`${name}/${row}`) ?? []), r]);

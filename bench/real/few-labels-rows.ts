@@ -3,21 +3,33 @@
 // trains gets the same fine-tuning budget and the same augmentation of the labeled lines
 // (the strong sequence-preserving pipeline), so rows differ only in what they add.
 import { ArraySource, type Sample } from '../../main/ml/data.ts';
-import type { SavedModel } from '../../main/ml/checkpoint.ts';
+import type { SavedModel, TrainingCheckpointState } from '../../main/ml/checkpoint.ts';
 import { Codec } from '../../main/ml/codec.ts';
 import { extendCharset } from '../../main/ml/extend-charset.ts';
 import type { LineTensor } from '../../main/ml/line-image.ts';
 import { Recognizer } from '../../main/ml/model.ts';
 import { augmentView, PIPELINES } from '../../main/ml/seqclr/augment.ts';
 import { pretrain } from '../../main/ml/seqclr/pretrain.ts';
-import { selfTrain } from '../../main/ml/self-training.ts';
+import { emptyTrainState, fromCheckpointState, selfTrain, toCheckpointState } from '../../main/ml/self-training.ts';
 import { train } from '../../main/ml/train.ts';
 import type { Decoding } from '../../main/ml/decoding.ts';
 import { BASE_LANGUAGE_MODEL_FILE } from '../../main/jobs/decoding-spec.ts';
 import { LANGUAGE_MODEL_DEFAULTS } from '../../shared/decoding-options.ts';
+import { resumeOf, saveRunCheckpoint, stageDone, type RunCheckpointing, type Stage } from './run-checkpoint.ts';
 
 export const ROWS = ['base', 'scratch', 'finetune', 'seqclr', 'semi', 'semi-lm', 'seqclr+semi', 'all'] as const;
 export type Row = (typeof ROWS)[number];
+
+/** What each row that trains runs, in order (a checkpoint names the stage it stopped in). */
+const STAGES: Record<Exclude<Row, 'base'>, readonly Stage[]> = {
+  scratch: ['train'],
+  finetune: ['train'],
+  all: ['train'],
+  seqclr: ['pretrain', 'train'],
+  semi: ['semi'],
+  'semi-lm': ['semi'],
+  'seqclr+semi': ['pretrain', 'semi'],
+};
 
 export interface Collection {
   name: string;
@@ -61,7 +73,23 @@ function baseFor(base: SavedModel, texts: string[], seed: number): { model: Reco
   return { model, codec };
 }
 
-async function finetune(model: Recognizer, codec: Codec, lines: Sample[], s: RunSettings, seed: number): Promise<void> {
+/** train()'s checkpoint settings for one stage: every `ck.every` steps into the run's file, resumed from it. */
+function stageCheckpoints(ck: RunCheckpointing | undefined, stage: Stage, model: Recognizer, codec: Codec) {
+  return {
+    checkpointEvery: ck ? ck.every : 0,
+    onCheckpoint: ck ? (state: TrainingCheckpointState) => saveRunCheckpoint(ck, stage, model, codec, state) : undefined,
+    resume: resumeOf(ck, stage),
+  };
+}
+
+async function finetune(
+  model: Recognizer,
+  codec: Codec,
+  lines: Sample[],
+  s: RunSettings,
+  seed: number,
+  ck?: RunCheckpointing,
+): Promise<void> {
   await train(
     model,
     codec,
@@ -74,15 +102,21 @@ async function finetune(model: Recognizer, codec: Codec, lines: Sample[], s: Run
       learningRate: s.learningRate,
       validateEvery: 0,
       patience: 0,
-      checkpointEvery: 0,
       augment: (img, rng) => augmentView(img, rng, 1, PIPELINES.strong),
+      ...stageCheckpoints(ck, 'train', model, codec),
     },
   );
 }
 
-async function seqclr(model: Recognizer, data: RowData, s: RunSettings, seed: number): Promise<void> {
+async function seqclr(model: Recognizer, codec: Codec, data: RowData, s: RunSettings, seed: number, ck?: RunCheckpointing): Promise<void> {
   const lines = new ArraySource(data.unlabeled.map((l) => ({ image: l.image, text: '' })));
-  const { head } = await pretrain(model, lines, { steps: s.pretrainSteps, batchSize: BATCH, seed, threads: s.threads, checkpointEvery: 0 });
+  const { head } = await pretrain(model, lines, {
+    steps: s.pretrainSteps,
+    batchSize: BATCH,
+    seed,
+    threads: s.threads,
+    ...stageCheckpoints(ck, 'pretrain', model, codec),
+  });
   head.dispose();
 }
 
@@ -91,8 +125,17 @@ async function seqclr(model: Recognizer, data: RowData, s: RunSettings, seed: nu
 // the other half, augmented like the labeled lines (the student's noise, as in Noisy
 // Student). The first sitting's variant (three rounds, the first reading done by the base
 // model, pseudo-labeled lines not augmented) is in docs/results/few-labels.md.
-async function semi(model: Recognizer, codec: Codec, data: RowData, s: RunSettings, seed: number, decoding?: Decoding): Promise<number[]> {
+async function semi(
+  model: Recognizer,
+  codec: Codec,
+  data: RowData,
+  s: RunSettings,
+  seed: number,
+  decoding: Decoding | undefined,
+  ck?: RunCheckpointing,
+): Promise<number[]> {
   const rounds = s.semiRounds;
+  const resume = resumeOf(ck, 'semi');
   const result = await selfTrain(
     model,
     codec,
@@ -106,53 +149,74 @@ async function semi(model: Recognizer, codec: Codec, data: RowData, s: RunSettin
       threshold: s.semiThreshold,
       stepsPerRound: Math.round(s.steps / rounds),
       decoding,
-      checkpointEvery: 0,
+      checkpointEvery: ck ? ck.every : 0,
+      onCheckpoint: ck ? (state) => saveRunCheckpoint(ck, 'semi', model, codec, toCheckpointState(state)) : undefined,
+      resume: resume ? fromCheckpointState(resume) : undefined,
       train: { batchSize: BATCH, seed, threads: s.threads, learningRate: s.learningRate, validateEvery: 0, patience: 0 },
     },
   );
   return result.rounds.map((r) => r.pseudoLabels.length);
 }
 
-export async function runRow(
-  row: Row,
-  base: SavedModel,
-  data: RowData,
-  s: RunSettings,
-  seed: number,
-): Promise<{ model: Recognizer; codec: Codec; pseudoLabeled?: number[] }> {
-  if (row === 'base') return { model: base.model, codec: base.codec };
+/** The network a row starts from: the base model (its output grown to the labels' characters), or a new one for `scratch`. */
+function startOf(row: Exclude<Row, 'base'>, base: SavedModel, data: RowData, seed: number): { model: Recognizer; codec: Codec } {
   if (row === 'scratch') {
     base.model.dispose();
     const codec = Codec.fromTexts(data.labeled.map((l) => l.text));
-    const model = new Recognizer({ ...base.model.config, classes: codec.classes }, seed);
-    await finetune(model, codec, data.labeled, s, seed);
-    return { model, codec };
+    return { model: new Recognizer({ ...base.model.config, classes: codec.classes }, seed), codec };
   }
-  const { model, codec } = baseFor(
+  return baseFor(
     base,
     (row === 'all' ? data.all : data.labeled).map((l) => l.text),
     seed,
   );
-  if (row === 'all') {
-    await finetune(model, codec, data.all, s, seed);
-    return { model, codec };
-  }
-  if (row === 'seqclr' || row === 'seqclr+semi') await seqclr(model, data, s, seed);
-  if (row === 'semi' || row === 'seqclr+semi') return { model, codec, pseudoLabeled: await semi(model, codec, data, s, seed) };
-  // The teacher reads the unlabeled lines with the bundled language model and the labeled
-  // lines' texts mixed in, as a transcription job with the language model does.
-  if (row === 'semi-lm') {
-    const d = LANGUAGE_MODEL_DEFAULTS;
-    const languageModel = {
+}
+
+// The teacher reads the unlabeled lines with the bundled language model and the labeled
+// lines' texts mixed in, as a transcription job with the language model does.
+function languageModelDecoding(data: RowData): Decoding {
+  const d = LANGUAGE_MODEL_DEFAULTS;
+  return {
+    languageModel: {
       file: BASE_LANGUAGE_MODEL_FILE,
       projectTexts: data.labeled.map((l) => l.text),
       projectShare: d.projectShare,
       weight: d.weight,
       bonus: d.bonus,
       beamWidth: d.beamWidth,
-    };
-    return { model, codec, pseudoLabeled: await semi(model, codec, data, s, seed, { languageModel }) };
+    },
+  };
+}
+
+/**
+ * Runs one row from `base` (or from `ck.resume`, the run's checkpoint, whose stages behind
+ * it are skipped) and returns the network it ends with. With `ck`, each stage checkpoints
+ * into `ck.path` and a checkpoint marks each passage to the next stage.
+ */
+export async function runRow(
+  row: Row,
+  base: SavedModel,
+  data: RowData,
+  s: RunSettings,
+  seed: number,
+  ck?: RunCheckpointing,
+): Promise<{ model: Recognizer; codec: Codec; pseudoLabeled?: number[] }> {
+  if (row === 'base') return { model: base.model, codec: base.codec };
+  let start: { model: Recognizer; codec: Codec };
+  if (ck?.resume) {
+    base.model.dispose();
+    start = ck.resume;
+  } else start = startOf(row, base, data, seed);
+  const { model, codec } = start;
+  const stages = STAGES[row];
+  let pseudoLabeled: number[] | undefined;
+  for (const [i, stage] of stages.entries()) {
+    if (stageDone(ck, stage, stages)) continue;
+    if (stage === 'pretrain') await seqclr(model, codec, data, s, seed, ck);
+    else if (stage === 'train') await finetune(model, codec, row === 'all' ? data.all : data.labeled, s, seed, ck);
+    else pseudoLabeled = await semi(model, codec, data, s, seed, row === 'semi-lm' ? languageModelDecoding(data) : undefined, ck);
+    const next = stages[i + 1];
+    if (ck && next) saveRunCheckpoint(ck, next, model, codec, emptyTrainState());
   }
-  await finetune(model, codec, data.labeled, s, seed);
-  return { model, codec };
+  return { model, codec, pseudoLabeled };
 }
