@@ -49,6 +49,7 @@ const { values: a } = parseArgs({
     // The semi rows' rounds and threshold (few-labels-rows.ts SEMI_DEFAULTS).
     'semi-rounds': { type: 'string', default: String(SEMI_DEFAULTS.semiRounds) },
     'semi-threshold': { type: 'string', default: String(SEMI_DEFAULTS.semiThreshold) },
+    'semi-labeled-share': { type: 'string', default: String(SEMI_DEFAULTS.semiLabeledShare) },
     seeds: { type: 'string', default: '3' },
     threads: { type: 'string', default: String(availableParallelism()) },
     out: { type: 'string' },
@@ -69,6 +70,7 @@ const settings: RunSettings = {
   learningRate: Number(a.lr),
   semiRounds: Number(a['semi-rounds']),
   semiThreshold: Number(a['semi-threshold']),
+  semiLabeledShare: Number(a['semi-labeled-share']),
 };
 const testLines = quick ? 24 : Number(a['test-lines']);
 const seeds = quick ? 1 : Number(a.seeds);
@@ -124,6 +126,8 @@ const key = (c: string, r: Row, seed: number) => {
           // Likewise the semi rows' defaults, and they never touch another row's key.
           semiRounds: r.includes('semi') && settings.semiRounds !== SEMI_DEFAULTS.semiRounds ? settings.semiRounds : undefined,
           semiThreshold: r.includes('semi') && settings.semiThreshold !== SEMI_DEFAULTS.semiThreshold ? settings.semiThreshold : undefined,
+          semiLabeledShare:
+            r.includes('semi') && settings.semiLabeledShare !== SEMI_DEFAULTS.semiLabeledShare ? settings.semiLabeledShare : undefined,
         },
         testLines,
         c,
@@ -217,7 +221,8 @@ writeFileSync(
     '',
     `Base model \`${a.base}\` (sha256 ${baseHash}…, line height ${height} px), backend ${backend.name}, ${settings.threads} threads. ` +
       `${settings.labels} labeled lines per seed (chosen at random from the pool by the seed), ${settings.unlabeled} unlabeled lines for SeqCLR and self-training ` +
-      `(${settings.semiRounds} rounds, threshold ${settings.semiThreshold}), ` +
+      `(${settings.semiRounds} rounds, threshold ${settings.semiThreshold}` +
+      `${settings.semiLabeledShare ? `, human lines at least ${settings.semiLabeledShare} of each round's lines` : ''}), ` +
       `${settings.steps} fine-tuning steps of 16 lines for every row that trains (SeqCLR adds ${settings.pretrainSteps} pretraining steps before them), ` +
       `${seeds} seed${seeds > 1 ? 's' : ''} (mean ± standard deviation). CER on the collection's test lines (never labeled, never read during training).`,
     '',

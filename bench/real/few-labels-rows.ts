@@ -49,10 +49,12 @@ export interface RunSettings {
   semiRounds: number;
   /** Least line confidence of a reading used as a target (default 0.85). */
   semiThreshold: number;
+  /** Least share of human-labeled lines in a self-training round's lines (default 0: each once). */
+  semiLabeledShare: number;
 }
 
 /** The semi rows' settings as the third to sixth sittings ran them. */
-export const SEMI_DEFAULTS = { semiRounds: 2, semiThreshold: 0.85 } as const;
+export const SEMI_DEFAULTS = { semiRounds: 2, semiThreshold: 0.85, semiLabeledShare: 0 } as const;
 
 export interface RowData {
   labeled: Sample[];
@@ -147,6 +149,7 @@ async function semi(
       // Chosen on the pool lines (never the test lines): the base model's readings at 0.9 are
       // 4-10 % of the lines, at 0.85 19-34 % with 13-15 % CER (docs/results/few-labels.md).
       threshold: s.semiThreshold,
+      labeledShare: s.semiLabeledShare,
       stepsPerRound: Math.round(s.steps / rounds),
       decoding,
       checkpointEvery: ck ? ck.every : 0,

@@ -60,6 +60,13 @@ export interface SelfTrainingOptions {
    * worse).
    */
   labeledFirst: boolean;
+  /**
+   * Least share of a round's training lines that are human-labeled, reached by repeating the
+   * labeled lines in the round's list (0: each line once). Beside fifteen times as many
+   * pseudo-labeled lines, batches drawn evenly hold one human line in sixteen; FixMatch and
+   * its kin keep a fixed share of labeled lines in every batch instead.
+   */
+  labeledShare: number;
   /** Augmentation of the human-labeled lines (sequence-preserving, seqclr/augment.ts). */
   labeledAugmentation: PipelineName | 'none';
   /**
@@ -88,6 +95,7 @@ export const DEFAULT_SELF_TRAINING: SelfTrainingOptions = {
   pseudoWeight: SELF_TRAINING_DEFAULTS.pseudoWeight,
   stepsPerRound: 500,
   labeledFirst: true,
+  labeledShare: 0,
   labeledAugmentation: 'strong',
   pseudoAugmentation: 'strong',
   readBatchSize: 32,
@@ -125,11 +133,17 @@ export function selectPseudoLabels(lines: ReadonlyArray<{ id: LineId }>, reading
   });
 }
 
-/** Reads the lines in batches of similar width; undefined when aborted in between. */
+/** How many times each labeled line appears in a round's list, so that they make up at least `share` of it. */
+export function labeledRepeats(labeled: number, pseudo: number, share: number): number {
+  if (share <= 0 || labeled === 0 || pseudo === 0) return 1;
+  return Math.max(1, Math.ceil((share * pseudo) / ((1 - share) * labeled)));
+}
+
 function validate(o: SelfTrainingOptions, labeled: number): void {
   if (!Number.isInteger(o.rounds) || o.rounds < 1) throw new Error(`rounds must be a whole number ≥ 1, not ${o.rounds}`);
   if (!(o.threshold >= 0 && o.threshold <= 1)) throw new Error(`threshold must be in [0, 1], not ${o.threshold}`);
   if (!(o.pseudoWeight >= 0 && o.pseudoWeight <= 1)) throw new Error(`pseudo-label weight must be in [0, 1], not ${o.pseudoWeight}`);
+  if (!(o.labeledShare >= 0 && o.labeledShare < 1)) throw new Error(`labeled share must be in [0, 1), not ${o.labeledShare}`);
   if (!Number.isInteger(o.stepsPerRound) || o.stepsPerRound < 1)
     throw new Error(`steps per round must be a whole number ≥ 1, not ${o.stepsPerRound}`);
   if (labeled === 0) throw new Error('self-training needs some human-labeled lines');
@@ -208,10 +222,12 @@ export async function selfTrain(
       pseudoSamples.add(sample);
       return sample;
     });
+    const repeats = labeledRepeats(data.labeled.length, pseudo.length, o.labeledShare);
+    const human = Array.from({ length: repeats }, () => data.labeled).flat();
     const result = await train(
       model,
       codec,
-      { train: new ArraySource([...data.labeled, ...pseudo]), validation: data.validation },
+      { train: new ArraySource([...human, ...pseudo]), validation: data.validation },
       {
         ...o.train,
         steps: o.stepsPerRound,

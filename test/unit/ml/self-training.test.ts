@@ -16,6 +16,7 @@ import type { Recognizer } from '../../../main/ml/model.ts';
 import { readLines } from '../../../main/ml/recognize.ts';
 import {
   emptyTrainState,
+  labeledRepeats,
   sampleUnlabeled,
   selectPseudoLabels,
   selfTrain,
@@ -200,9 +201,29 @@ test('the teacher reads the unlabeled lines with the decoding it is given (a lan
   assert.notDeepEqual(fused, plain, 'the language model changed the pseudo-labels');
 });
 
+test('labeled lines are repeated in a round just enough to make up the share asked of it', () => {
+  // 100 human lines beside 1,500 machine-read ones, a quarter asked: each 5 times (500 of 2,000).
+  assert.equal(labeledRepeats(100, 1500, 0.25), 5);
+  assert.equal(labeledRepeats(100, 1501, 0.25), 6);
+  for (const [l, p, share] of [
+    [100, 1500, 0.25],
+    [7, 300, 0.5],
+    [40, 41, 0.3],
+  ]) {
+    const r = labeledRepeats(l, p, share);
+    assert.ok((r * l) / (r * l + p) >= share, `${l}, ${p}, ${share}: share reached`);
+    assert.ok(r === 1 || ((r - 1) * l) / ((r - 1) * l + p) < share, `${l}, ${p}, ${share}: no more repeats than needed`);
+  }
+  // Nothing to balance: no share asked, no machine-read line, or the human lines already enough.
+  assert.equal(labeledRepeats(100, 1500, 0), 1);
+  assert.equal(labeledRepeats(100, 0, 0.25), 1);
+  assert.equal(labeledRepeats(100, 50, 0.25), 1);
+});
+
 test('options are checked', async () => {
   const { model } = base();
   await assert.rejects(selfTrain(model, codec, { labeled, unlabeled }, { threshold: 1.5 }), /threshold must be in \[0, 1\]/);
+  await assert.rejects(selfTrain(model, codec, { labeled, unlabeled }, { labeledShare: 1 }), /labeled share must be in \[0, 1\)/);
   await assert.rejects(selfTrain(model, codec, { labeled: [], unlabeled }, {}), /needs some human-labeled lines/);
   await assert.rejects(selfTrain(model, codec, { labeled, unlabeled: [unlabeled[0], unlabeled[0]] }, {}), /ids must be unique/);
   model.dispose();
