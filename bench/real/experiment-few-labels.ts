@@ -172,6 +172,7 @@ for (const name of a.collections!.split(',')) {
           every: quick ? 2 : Number(a['checkpoint-every']),
           seconds,
           resume,
+          log: (line) => console.log(`${name} ${row} seed ${seed}: ${line}`),
         });
         const report = await evaluateLines(run.model, run.codec, backend.name, c.test, settings.threads);
         r = {

@@ -15,7 +15,7 @@ import { train } from '../../main/ml/train.ts';
 import type { Decoding } from '../../main/ml/decoding.ts';
 import { BASE_LANGUAGE_MODEL_FILE } from '../../main/jobs/decoding-spec.ts';
 import { LANGUAGE_MODEL_DEFAULTS } from '../../shared/decoding-options.ts';
-import { resumeOf, saveRunCheckpoint, stageDone, type RunCheckpointing, type Stage } from './run-checkpoint.ts';
+import { progressLog, resumeOf, saveRunCheckpoint, stageDone, type RunControl, type Stage } from './run-checkpoint.ts';
 
 export const ROWS = ['base', 'scratch', 'finetune', 'seqclr', 'semi', 'semi-lm', 'seqclr+semi', 'all'] as const;
 export type Row = (typeof ROWS)[number];
@@ -75,23 +75,17 @@ function baseFor(base: SavedModel, texts: string[], seed: number): { model: Reco
   return { model, codec };
 }
 
-/** train()'s checkpoint settings for one stage: every `ck.every` steps into the run's file, resumed from it. */
-function stageCheckpoints(ck: RunCheckpointing | undefined, stage: Stage, model: Recognizer, codec: Codec) {
+/** A stage's loop settings from the run's control: checkpoints every `ck.every` steps into its file, resumed from it, progress to its log. */
+function stageHooks(ck: RunControl | undefined, stage: Stage, model: Recognizer, codec: Codec) {
   return {
     checkpointEvery: ck ? ck.every : 0,
     onCheckpoint: ck ? (state: TrainingCheckpointState) => saveRunCheckpoint(ck, stage, model, codec, state) : undefined,
     resume: resumeOf(ck, stage),
+    onProgress: progressLog(ck, stage),
   };
 }
 
-async function finetune(
-  model: Recognizer,
-  codec: Codec,
-  lines: Sample[],
-  s: RunSettings,
-  seed: number,
-  ck?: RunCheckpointing,
-): Promise<void> {
+async function finetune(model: Recognizer, codec: Codec, lines: Sample[], s: RunSettings, seed: number, ck?: RunControl): Promise<void> {
   await train(
     model,
     codec,
@@ -105,19 +99,19 @@ async function finetune(
       validateEvery: 0,
       patience: 0,
       augment: (img, rng) => augmentView(img, rng, 1, PIPELINES.strong),
-      ...stageCheckpoints(ck, 'train', model, codec),
+      ...stageHooks(ck, 'train', model, codec),
     },
   );
 }
 
-async function seqclr(model: Recognizer, codec: Codec, data: RowData, s: RunSettings, seed: number, ck?: RunCheckpointing): Promise<void> {
+async function seqclr(model: Recognizer, codec: Codec, data: RowData, s: RunSettings, seed: number, ck?: RunControl): Promise<void> {
   const lines = new ArraySource(data.unlabeled.map((l) => ({ image: l.image, text: '' })));
   const { head } = await pretrain(model, lines, {
     steps: s.pretrainSteps,
     batchSize: BATCH,
     seed,
     threads: s.threads,
-    ...stageCheckpoints(ck, 'pretrain', model, codec),
+    ...stageHooks(ck, 'pretrain', model, codec),
   });
   head.dispose();
 }
@@ -134,10 +128,11 @@ async function semi(
   s: RunSettings,
   seed: number,
   decoding: Decoding | undefined,
-  ck?: RunCheckpointing,
+  ck?: RunControl,
 ): Promise<number[]> {
   const rounds = s.semiRounds;
   const resume = resumeOf(ck, 'semi');
+  const trainProgress = progressLog(ck, 'semi');
   const result = await selfTrain(
     model,
     codec,
@@ -154,6 +149,10 @@ async function semi(
       decoding,
       checkpointEvery: ck ? ck.every : 0,
       onCheckpoint: ck ? (state) => saveRunCheckpoint(ck, 'semi', model, codec, toCheckpointState(state)) : undefined,
+      onProgress: (p) => {
+        if (p.phase === 'train') trainProgress?.(p);
+        else if (p.done === p.total) ck?.log?.(`semi round ${p.round + 1}/${p.rounds}: read ${p.total} unlabeled lines`);
+      },
       resume: resume ? fromCheckpointState(resume) : undefined,
       train: { batchSize: BATCH, seed, threads: s.threads, learningRate: s.learningRate, validateEvery: 0, patience: 0 },
     },
@@ -202,7 +201,7 @@ export async function runRow(
   data: RowData,
   s: RunSettings,
   seed: number,
-  ck?: RunCheckpointing,
+  ck?: RunControl,
 ): Promise<{ model: Recognizer; codec: Codec; pseudoLabeled?: number[] }> {
   if (row === 'base') return { model: base.model, codec: base.codec };
   let start: { model: Recognizer; codec: Codec };

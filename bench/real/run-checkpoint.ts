@@ -21,14 +21,28 @@ export interface RunCheckpoint {
   codec: Codec;
 }
 
-/** Where and how often a run checkpoints, and the checkpoint it resumes from. */
-export interface RunCheckpointing {
+/** Where and how often a run checkpoints, the checkpoint it resumes from, and where its progress goes. */
+export interface RunControl {
   path: string;
   /** Steps between checkpoints within a stage (a checkpoint is also written between stages). */
   every: number;
   /** The run's seconds so far, every sitting included (stored with each checkpoint). */
   seconds: () => number;
   resume?: RunCheckpoint;
+  /** A line of progress every PROGRESS_EVERY steps of a stage (the experiment prints them). */
+  log?: (line: string) => void;
+}
+
+const PROGRESS_EVERY = 50;
+
+/** onProgress for a stage's training loop: a line every PROGRESS_EVERY steps into `c.log`. */
+export function progressLog(c: RunControl | undefined, stage: Stage) {
+  const log = c?.log;
+  if (!log) return undefined;
+  return (p: { step: number; steps: number; loss: number; linesPerSecond: number }) => {
+    if (p.step % PROGRESS_EVERY === 0 || p.step === p.steps)
+      log(`${stage} step ${p.step}/${p.steps}: loss ${p.loss.toFixed(3)}, ${p.linesPerSecond.toFixed(1)} lines/s`);
+  };
 }
 
 /** Extra fields kept in the checkpoint's training header beside the loop's state. */
@@ -37,13 +51,7 @@ interface Staged {
   fewLabelsSeconds: number;
 }
 
-export function saveRunCheckpoint(
-  c: RunCheckpointing,
-  stage: Stage,
-  model: Recognizer,
-  codec: Codec,
-  state: TrainingCheckpointState,
-): void {
+export function saveRunCheckpoint(c: RunControl, stage: Stage, model: Recognizer, codec: Codec, state: TrainingCheckpointState): void {
   const staged: TrainingCheckpointState & Staged = { ...state, fewLabelsStage: stage, fewLabelsSeconds: Math.round(c.seconds()) };
   saveTrainingCheckpoint(c.path, model, codec, staged);
 }
@@ -62,14 +70,14 @@ export function removeRunCheckpoint(path: string): void {
 }
 
 /** A stage's state to resume from: only when the checkpoint is in that stage and it had started. */
-export function resumeOf(c: RunCheckpointing | undefined, stage: Stage): TrainingCheckpointState | undefined {
+export function resumeOf(c: RunControl | undefined, stage: Stage): TrainingCheckpointState | undefined {
   const r = c?.resume;
   if (!r || r.stage !== stage) return undefined;
   return r.state.step > 0 || r.state.selfTraining ? r.state : undefined;
 }
 
 /** Whether a stage is already behind the checkpoint (it then is skipped). */
-export function stageDone(c: RunCheckpointing | undefined, stage: Stage, order: readonly Stage[]): boolean {
+export function stageDone(c: RunControl | undefined, stage: Stage, order: readonly Stage[]): boolean {
   const r = c?.resume;
   return !!r && order.indexOf(stage) < order.indexOf(r.stage);
 }
