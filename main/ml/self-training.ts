@@ -139,6 +139,12 @@ export function labeledRepeats(labeled: number, pseudo: number, share: number): 
   return Math.max(1, Math.ceil((share * pseudo) / ((1 - share) * labeled)));
 }
 
+/** A round's training lines: the labeled lines (repeated to make up `share`, labeledRepeats), then the pseudo-labeled ones. */
+export function roundLines<T>(labeled: readonly T[], pseudo: readonly T[], share: number): T[] {
+  const repeats = labeledRepeats(labeled.length, pseudo.length, share);
+  return [...Array.from({ length: repeats }, () => labeled).flat(), ...pseudo];
+}
+
 function validate(o: SelfTrainingOptions, labeled: number): void {
   if (!Number.isInteger(o.rounds) || o.rounds < 1) throw new Error(`rounds must be a whole number ≥ 1, not ${o.rounds}`);
   if (!(o.threshold >= 0 && o.threshold <= 1)) throw new Error(`threshold must be in [0, 1], not ${o.threshold}`);
@@ -222,12 +228,10 @@ export async function selfTrain(
       pseudoSamples.add(sample);
       return sample;
     });
-    const repeats = labeledRepeats(data.labeled.length, pseudo.length, o.labeledShare);
-    const human = Array.from({ length: repeats }, () => data.labeled).flat();
     const result = await train(
       model,
       codec,
-      { train: new ArraySource([...human, ...pseudo]), validation: data.validation },
+      { train: new ArraySource(roundLines(data.labeled, pseudo, o.labeledShare)), validation: data.validation },
       {
         ...o.train,
         steps: o.stepsPerRound,

@@ -17,6 +17,7 @@ import { readLines } from '../../../main/ml/recognize.ts';
 import {
   emptyTrainState,
   labeledRepeats,
+  roundLines,
   sampleUnlabeled,
   selectPseudoLabels,
   selfTrain,
@@ -218,6 +219,9 @@ test('labeled lines are repeated in a round just enough to make up the share ask
   assert.equal(labeledRepeats(100, 1500, 0), 1);
   assert.equal(labeledRepeats(100, 0, 0.25), 1);
   assert.equal(labeledRepeats(100, 50, 0.25), 1);
+  // The round's list: each human line that many times, then each machine-read line once.
+  assert.deepEqual(roundLines(['a', 'b'], ['p', 'q', 'r', 's', 't'], 0.4), ['a', 'b', 'a', 'b', 'p', 'q', 'r', 's', 't']);
+  assert.deepEqual(roundLines(['a', 'b'], ['p'], 0), ['a', 'b', 'p']);
 });
 
 test('options are checked', async () => {
