@@ -4,7 +4,7 @@
 // validated at the boundary with the zod schemas below.
 import { z } from './zod.ts';
 import { AUGMENTATION_PIPELINES, FEATURE_KINDS, HEAD_KINDS, MAPPING_KINDS } from './pretraining-options.ts';
-import { MAX_SELF_TRAINING_ROUNDS, SELF_TRAINING_DEFAULTS } from './self-training-options.ts';
+import { MAX_SELF_TRAINING_ROUNDS, MIN_SELF_TRAINING_ROUNDS, SELF_TRAINING_DEFAULTS } from './self-training-options.ts';
 import { EXPORT_FORMATS } from './export-formats.ts';
 import { qsegFile, workbenchSchemas, type WorkbenchResponses } from './workbench-api.ts';
 import { recordSchemas, type RecordResponses } from './records-api.ts';
@@ -208,9 +208,10 @@ export const schemas = {
         // the total over all rounds.
         semiSupervised: z
           .object({
-            rounds: z.number().int().min(1).max(MAX_SELF_TRAINING_ROUNDS).default(SELF_TRAINING_DEFAULTS.rounds),
+            rounds: z.number().int().min(MIN_SELF_TRAINING_ROUNDS).max(MAX_SELF_TRAINING_ROUNDS).default(SELF_TRAINING_DEFAULTS.rounds),
             threshold: z.number().min(0).max(1).default(SELF_TRAINING_DEFAULTS.threshold),
-            pseudoWeight: z.number().min(0).max(1).default(SELF_TRAINING_DEFAULTS.pseudoWeight),
+            // Machine readings weigh less than human labels (which weigh 1).
+            pseudoWeight: z.number().min(0).lt(1).default(SELF_TRAINING_DEFAULTS.pseudoWeight),
             /** The teacher reads the unlabeled lines with the bundled language model (and the project's transcriptions). */
             languageModel: z.boolean().default(SELF_TRAINING_DEFAULTS.languageModel),
           })

@@ -28,7 +28,12 @@ export const SELF_TRAINING_DEFAULTS = { rounds: 2, threshold: 0.85, pseudoWeight
  */
 export const SEMI_SUPERVISED_BY_DEFAULT = true;
 
-/** Upper bound on rounds accepted from the API and CLI (each round reads every unlabeled line). */
+/**
+ * Bounds on rounds accepted from the API, the CLI and the panel. At least two: the first
+ * round trains on the labeled lines alone, so one round would be plain fine-tuning recorded
+ * as semi-supervised. At most 20: each later round reads every unlabeled line.
+ */
+export const MIN_SELF_TRAINING_ROUNDS = 2;
 export const MAX_SELF_TRAINING_ROUNDS = 20;
 
 /**

@@ -9,7 +9,7 @@ import { int, intList, modelRef } from './option-values.ts';
 import { queueSettings, withQueueOptions, type QueueOptions } from './queue-options.ts';
 import { printResult, table } from './output.ts';
 import { progressPrinter } from './progress.ts';
-import { resolveModel } from './training-commands.ts';
+import { withModel } from './training-commands.ts';
 
 interface TranscribeOptions extends QueueOptions {
   model: number | 'base';
@@ -32,8 +32,14 @@ function addTranscribe(program: Command): void {
       await withClient(
         dir,
         async (client) => {
-          const modelId = await resolveModel(client, o.model);
-          const { jobId } = await client.call('startTranscription', { modelId, pageIds: o.pages, beamWidth: o.beam, languageModel: o.lm });
+          const request = await withModel(client, o.model, 'startTranscription', (modelId) => ({
+            modelId,
+            pageIds: o.pages,
+            beamWidth: o.beam,
+            languageModel: o.lm,
+          }));
+          const { modelId } = request;
+          const { jobId } = await client.call('startTranscription', request);
           await client.waitForJob(jobId, progressPrinter(false));
           await printReadings(client, !!o.json, modelId, o.pages);
         },
@@ -52,7 +58,10 @@ function addEval(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (dir: string, o: { model: number | 'base'; split: Split; json?: boolean }) => {
       await withClient(dir, async (client) => {
-        const { jobId } = await client.call('startEvaluation', { modelId: await resolveModel(client, o.model), split: o.split });
+        const { jobId } = await client.call(
+          'startEvaluation',
+          await withModel(client, o.model, 'startEvaluation', (modelId) => ({ modelId, split: o.split })),
+        );
         printEvaluation(!!o.json, await client.waitForJob(jobId, progressPrinter(false)), o.split);
       });
     });
@@ -68,7 +77,10 @@ function addSuggest(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (dir: string, o: { model: number | 'base'; count: number; json?: boolean }) => {
       await withClient(dir, async (client) => {
-        const suggestions = await client.call('suggestLines', { modelId: await resolveModel(client, o.model), limit: o.count });
+        const suggestions = await client.call(
+          'suggestLines',
+          await withModel(client, o.model, 'suggestLines', (modelId) => ({ modelId, limit: o.count })),
+        );
         printResult(!!o.json, suggestions, () =>
           table(suggestions.map((x) => ({ line: x.lineId, page: x.pageId, confidence: x.confidence.toFixed(3), reading: x.prediction }))),
         );

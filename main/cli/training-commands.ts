@@ -6,15 +6,27 @@ import type { FeatureKind, HeadKind, MappingKind, PipelineName } from '../../sha
 import { SELF_TRAINING_DEFAULTS } from '../../shared/self-training-options.ts';
 import { TRAINING_DEFAULTS } from '../../shared/training-defaults.ts';
 import { defaultTrainingThreads } from '../ml/parallel.ts';
+import { parseRequest, type Method } from '../../shared/api.ts';
 import { withClient, type Client, type Input } from './client.ts';
 import { printFinished, printModel } from './job-results.ts';
 import { fraction, int, modelRef } from './option-values.ts';
 import { progressPrinter } from './progress.ts';
 import { queueSettings, withQueueOptions, type QueueOptions } from './queue-options.ts';
 
-/** A model version id, or the bundled base model (added to the project if it is not yet). */
-export const resolveModel = async (client: Client, ref: number | 'base') =>
-  ref === 'base' ? (await client.call('addBaseModel', {})).id : ref;
+/**
+ * The request `build` makes with the model `ref`: a version id, or "base", the bundled model
+ * (added to the project if it is not yet). The request is checked first, with a stand-in id,
+ * so that one the API would refuse leaves the project as it was.
+ */
+export async function withModel<M extends Method>(
+  client: Client,
+  ref: number | 'base',
+  method: M,
+  build: (modelId: number) => Input<M>,
+): Promise<Input<M>> {
+  parseRequest(method, build(ref === 'base' ? 1 : ref));
+  return build(ref === 'base' ? (await client.call('addBaseModel', {})).id : ref);
+}
 
 interface Common {
   steps: number;
@@ -136,16 +148,19 @@ function addTrain(program: Command): void {
     .action((dir: string, o: TrainOptions) => {
       const semi = [o.rounds, o.threshold, o.pseudoWeight].some((v) => v !== undefined) || !o.lm;
       if (semi && !o.semiSupervised) throw new Error('--rounds, --threshold, --pseudo-weight and --no-lm need --semi-supervised');
-      return train(dir, !!o.json, async (client) => ({
+      const request = (from: number | undefined): Input<'startTraining'> => ({
         kind: 'finetune',
-        from: o.from === undefined ? undefined : await resolveModel(client, o.from),
+        from,
         freezeEncoder: !!o.freezeEncoder,
         ...common(o),
         // The API fills in the defaults of what is left out.
         semiSupervised: o.semiSupervised
           ? { rounds: o.rounds, threshold: o.threshold, pseudoWeight: o.pseudoWeight, languageModel: o.lm }
           : undefined,
-      }));
+      });
+      return train(dir, !!o.json, async (client) =>
+        o.from === undefined ? request(undefined) : withModel(client, o.from, 'startTraining', request),
+      );
     });
 }
 

@@ -10,6 +10,7 @@ import { dataset } from '../db/dataset.ts';
 import { perform } from '../db/execute.ts';
 import { step, type Program } from '../db/ops.ts';
 import type { Project } from '../project/project.ts';
+import type { Split } from '../../shared/api.ts';
 
 export const BASE_LANGUAGE_MODEL_FILE = fileURLToPath(new URL('../../resources/models/base.qlm', import.meta.url));
 
@@ -19,10 +20,15 @@ export const decodingFor = (
   d: LanguageModelSettings = LANGUAGE_MODEL_DEFAULTS,
 ): Decoding => perform(project.db, decodingOp(config, d));
 
-/** decodingFor as a program, for either store: the project's texts are read only when they are mixed in. */
+/**
+ * decodingFor as a program, for either store: the project's texts are read only when they
+ * are mixed in. `textSplits`: whose texts (a self-training teacher mixes in the train split's
+ * only, so its targets do not lean on the validation lines that judge the student).
+ */
 export function* decodingOp(
   config: { beamWidth?: number; languageModel?: boolean },
   d: LanguageModelSettings = LANGUAGE_MODEL_DEFAULTS,
+  textSplits: readonly Split[] = ['train', 'validation'],
 ): Program<Decoding> {
   if (!config.languageModel) return config.beamWidth ?? 1;
   if (!existsSync(BASE_LANGUAGE_MODEL_FILE)) throw new Error(`the bundled language model is missing (${BASE_LANGUAGE_MODEL_FILE})`);
@@ -31,7 +37,7 @@ export function* decodingOp(
     languageModel: {
       file: BASE_LANGUAGE_MODEL_FILE,
       // Sent to every reader with each batch: only when they are mixed in.
-      projectTexts: texts.filter((l) => l.split === 'train' || l.split === 'validation').map((l) => l.text),
+      projectTexts: texts.filter((l) => textSplits.includes(l.split)).map((l) => l.text),
       projectShare: d.projectShare,
       weight: d.weight,
       bonus: d.bonus,

@@ -7,7 +7,7 @@
 // TrainingContext, and writes the job's row).
 import { TRAINING_DEFAULTS, validateEvery } from '../../shared/training-defaults.ts';
 import { saveTrainingCheckpoint } from '../ml/checkpoint.ts';
-import { fromCheckpointState, sampleUnlabeled, selfTrain, toCheckpointState, type RoundRecord } from '../ml/self-training.ts';
+import { fromCheckpointState, roundSteps, sampleUnlabeled, selfTrain, toCheckpointState, type RoundRecord } from '../ml/self-training.ts';
 import { MAX_UNLABELED_LINES } from '../../shared/self-training-options.ts';
 import { samplesAt, unlabeledLineIdsAt } from '../project/dataset.ts';
 import { checkpointPath, prepareFinetune, type Checkpoint } from './finetune-setup.ts';
@@ -35,10 +35,12 @@ export async function runSemiSupervised(
   const ids = sampleUnlabeled(all, r.seed, MAX_UNLABELED_LINES);
   if (resume) {
     const present = new Set(ids);
-    const withdrawn = resume.rounds.flatMap((x) => x.pseudoLabels).filter((p) => !present.has(p.id as number)).length;
+    // Only the round in progress trains on its readings again; finished rounds are history.
+    const current = resume.rounds[resume.round]?.pseudoLabels ?? [];
+    const withdrawn = current.filter((p) => !present.has(p.id as number)).length;
     if (withdrawn)
       write({
-        log: `${withdrawn} pseudo-labeled line(s) were transcribed or removed meanwhile: their readings are withdrawn (a transcription replaces the reading)`,
+        log: `${withdrawn} pseudo-labeled line(s) of round ${resume.round + 1} were transcribed, removed or left the unlabeled sample meanwhile: their readings are withdrawn (a transcription replaces the reading)`,
       });
   }
   const images = await samplesAt(
@@ -52,11 +54,13 @@ export async function runSemiSupervised(
       log: `semi-supervised: ${labeled.length} labeled and ${ids.length} unlabeled lines${ids.length < all.length ? ` (a sample of ${all.length})` : ''}, ${rounds} rounds, read ${languageModel ? 'with the language model' : 'by best path'}`,
     });
   // The teacher reads as a transcription job with the language model does: the bundled
-  // model mixed with the project's own transcriptions (train and validation splits).
-  const decoding = await store.run(decodingOp({ languageModel }));
+  // model mixed with the project's own transcriptions, of the train split only (the
+  // validation lines judge the student: their words must not steer its targets).
+  const decoding = await store.run(decodingOp({ languageModel }, undefined, ['train']));
   // The requested steps are the whole run's, so switching semi-supervision on does not multiply its cost.
-  const stepsPerRound = Math.max(1, Math.ceil(r.steps / rounds));
-  const total = stepsPerRound * rounds;
+  const stepsPerRound = roundSteps(r.steps, rounds);
+  const total = stepsPerRound.reduce((a, n) => a + n, 0);
+  const before = (round: number) => stepsPerRound.slice(0, round).reduce((a, n) => a + n, 0);
   let lastLoss = 0;
   let secondsPerStep = 0;
   const readStarted = new Map<number, number>();
@@ -79,7 +83,7 @@ export async function runSemiSupervised(
         threads: r.threads,
         frozen,
         // Rounds are short: ten validations each.
-        validateEvery: validateEvery(stepsPerRound, 10),
+        validateEvery: validateEvery(stepsPerRound[0], 10),
       },
       onCheckpoint: (state) => {
         saveTrainingCheckpoint(checkpointPath(store.root, jobId), model, codec, toCheckpointState(state));
@@ -106,7 +110,7 @@ export async function runSemiSupervised(
           });
         } else {
           lastLoss = p.loss;
-          const step = p.round * stepsPerRound + p.step;
+          const step = before(p.round) + p.step;
           // Training steps left in all rounds at this round's pace, from its own estimate of its
           // steps left (the reading of later rounds not counted).
           if (p.step < p.steps) secondsPerStep = p.etaSeconds / (p.steps - p.step);

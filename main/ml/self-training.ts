@@ -51,8 +51,11 @@ export interface SelfTrainingOptions {
   threshold: number;
   /** Loss weight of a pseudo-labeled line (a human-labeled line weighs 1). */
   pseudoWeight: number;
-  /** train() steps in each round (fewer when a round stops early on validation). */
-  stepsPerRound: number;
+  /**
+   * train() steps in each round (fewer when a round stops early on validation): one number
+   * for every round, or one per round (`roundSteps` splits a whole run's budget).
+   */
+  stepsPerRound: number | readonly number[];
   /**
    * Round 1 trains on the human-labeled lines alone, and reading starts from round 2: the
    * first readings then come from a model that has seen this hand, not from the starting
@@ -146,12 +149,20 @@ export function roundLines<T>(labeled: readonly T[], pseudo: readonly T[], share
 }
 
 function validate(o: SelfTrainingOptions, labeled: number): void {
-  if (!Number.isInteger(o.rounds) || o.rounds < 1) throw new Error(`rounds must be a whole number ≥ 1, not ${o.rounds}`);
+  // With the first round on the labeled lines alone, one round would read nothing: plain fine-tuning.
+  const least = o.labeledFirst ? 2 : 1;
+  if (!Number.isInteger(o.rounds) || o.rounds < least)
+    throw new Error(
+      `rounds must be a whole number ≥ ${least}${o.labeledFirst ? ' (the first trains on the labeled lines alone)' : ''}, not ${o.rounds}`,
+    );
   if (!(o.threshold >= 0 && o.threshold <= 1)) throw new Error(`threshold must be in [0, 1], not ${o.threshold}`);
-  if (!(o.pseudoWeight >= 0 && o.pseudoWeight <= 1)) throw new Error(`pseudo-label weight must be in [0, 1], not ${o.pseudoWeight}`);
+  if (!(o.pseudoWeight >= 0 && o.pseudoWeight < 1))
+    throw new Error(`pseudo-label weight must be in [0, 1) (below a human label's), not ${o.pseudoWeight}`);
   if (!(o.labeledShare >= 0 && o.labeledShare < 1)) throw new Error(`labeled share must be in [0, 1), not ${o.labeledShare}`);
-  if (!Number.isInteger(o.stepsPerRound) || o.stepsPerRound < 1)
-    throw new Error(`steps per round must be a whole number ≥ 1, not ${o.stepsPerRound}`);
+  const steps = typeof o.stepsPerRound === 'number' ? [o.stepsPerRound] : o.stepsPerRound;
+  if (typeof o.stepsPerRound !== 'number' && steps.length !== o.rounds)
+    throw new Error(`steps per round: ${steps.length} given for ${o.rounds} rounds`);
+  if (!steps.every((n) => Number.isInteger(n) && n >= 1)) throw new Error(`steps per round must be whole numbers ≥ 1, not ${steps}`);
   if (labeled === 0) throw new Error('self-training needs some human-labeled lines');
 }
 
@@ -234,7 +245,7 @@ export async function selfTrain(
       { train: new ArraySource(roundLines(data.labeled, pseudo, o.labeledShare)), validation: data.validation },
       {
         ...o.train,
-        steps: o.stepsPerRound,
+        steps: stepsOfRound(o, round),
         // A different seed per round: other batches, dropout masks and augmentations.
         seed: baseSeed + round,
         augment,
@@ -258,6 +269,14 @@ export async function selfTrain(
   }
   return { status: 'done', rounds: state.rounds, train: last, validation: last?.validation };
 }
+
+/** A run's budget of `steps` split over its rounds, the first ones taking the remainder; at least 1 each. */
+export function roundSteps(steps: number, rounds: number): number[] {
+  return Array.from({ length: rounds }, (_, i) => Math.max(1, Math.floor(steps / rounds) + (i < steps % rounds ? 1 : 0)));
+}
+
+const stepsOfRound = (o: SelfTrainingOptions, round: number) =>
+  typeof o.stepsPerRound === 'number' ? o.stepsPerRound : o.stepsPerRound[round];
 
 /**
  * At most `max` of the unlabeled line ids, chosen by a hash of (seed, id): each line's

@@ -13,7 +13,8 @@ import { evaluateLines } from './line-reader.ts';
 import type { Part, Recognizer } from './model.ts';
 import { lossAndGradients, shardInput, splitBatch } from './gradients.ts';
 import type { Codec } from './codec.ts';
-import { DEFAULT_LOOP_OPTIONS, runTrainingLoop, type LoopOptions, type LoopProgress } from './training-loop.ts';
+import { currentBackend } from './backend.ts';
+import { DEFAULT_LOOP_OPTIONS, poolThreads, runTrainingLoop, type LoopOptions, type LoopProgress } from './training-loop.ts';
 import type { RunStatus, TrainingCheckpointState } from './training-state.ts';
 
 export interface TrainOptions extends LoopOptions {
@@ -66,6 +67,8 @@ export async function train(
   // A resumed run keeps its best weights so far: the end of the run restores them.
   let best: Map<string, tf.Tensor> | undefined = o.resume?.best && new Map([...o.resume.best].map(([k, v]) => [k, tf.clone(v)]));
   let lastValidation: ErrorReport | undefined;
+  // The report of the check that kept `best`: what the run returns once it restores them.
+  let bestValidation: ErrorReport | undefined;
   let validatedNow = false;
   const reader = new BatchReader(data.train, o.batchSize, o.seed);
 
@@ -96,6 +99,7 @@ export async function train(
         if (state.bestCer === null || lastValidation.cer < state.bestCer) {
           state.bestCer = lastValidation.cer;
           state.sinceBest = 0;
+          bestValidation = lastValidation;
           tf.dispose([...(best?.values() ?? [])]);
           best = new Map([...model.weights.entries()].map(([k, v]) => [k, tf.clone(v)]));
         } else {
@@ -109,19 +113,26 @@ export async function train(
     o,
   );
   // The copies of the best weights are freed whatever the end: restored into the model, or dropped.
-  let restore = false;
+  let restored = false;
+  let outcome: Awaited<typeof run> | undefined;
   try {
-    const { status, state } = await run;
-    restore = status !== 'cancelled';
-    return { status, state, validation: lastValidation };
+    outcome = await run;
+    restored = outcome.status !== 'cancelled' && best !== undefined;
   } finally {
-    if (restore) restoreBest(model, best);
+    if (restored) restoreBest(model, best!);
     else tf.dispose([...(best?.values() ?? [])]);
   }
+  const { status, state } = outcome;
+  if (!restored) return { status, state, validation: lastValidation };
+  // The report describes the weights the model ends with, the best check's; when that check
+  // was in an earlier sitting (a resumed run that found nothing better), they are read again.
+  if (bestValidation || !data.validation?.length) return { status, state, validation: bestValidation ?? lastValidation };
+  const backend = currentBackend()?.name ?? 'cpu';
+  const validation = await evaluateLines(model, codec, backend, data.validation, poolThreads(backend, o.threads, o.batchSize));
+  return { status, state, validation };
 }
 
-function restoreBest(model: Recognizer, best: Map<string, tf.Tensor> | undefined): void {
-  if (!best) return;
+function restoreBest(model: Recognizer, best: Map<string, tf.Tensor>): void {
   for (const [k, v] of best) model.weights.get(k)!.assign(v);
   tf.dispose([...best.values()]);
 }

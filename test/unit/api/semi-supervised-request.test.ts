@@ -24,11 +24,13 @@ test('semi-supervised settings: defaults filled in, out-of-range values refused'
   assert.ok(schemas.startTraining.safeParse({ kind: 'finetune' }).success, 'left out: plain fine-tuning');
   for (const bad of [
     { rounds: 0 },
+    { rounds: 1 },
     { rounds: MAX_SELF_TRAINING_ROUNDS + 1 },
     { rounds: 1.5 },
     { threshold: -0.1 },
     { threshold: 1.01 },
     { pseudoWeight: 2 },
+    { pseudoWeight: 1 },
     { languageModel: 'yes' },
     { extra: 1 },
   ]) {

@@ -71,6 +71,24 @@ test('pretrain refuses a choice it does not offer, names the choices, and record
   assert.deepEqual(JSON.parse(quire('models', dir, '--json').stdout), []);
 });
 
+test('a request the API refuses, with --model base or --from base, leaves the project without the base model', () => {
+  const dir = join(tempDir(), 'p');
+  assert.equal(quire('init', dir).status, 0);
+  for (const [args, message] of [
+    [['train', dir, '--from', 'base', '--semi-supervised', '--rounds', '21'], /semiSupervised\.rounds/],
+    [['train', dir, '--from', 'base', '--semi-supervised', '--rounds', '1'], /semiSupervised\.rounds/],
+    [['train', dir, '--from', 'base', '--semi-supervised', '--pseudo-weight', '1'], /semiSupervised\.pseudoWeight/],
+    [['train', dir, '--from', 'base', '--batch', '300'], /batchSize/],
+    [['transcribe', dir, '--model', 'base', '--beam', '100000'], /beamWidth/],
+    [['suggest', dir, '--model', 'base', '--count', '5000'], /limit/],
+  ] as const) {
+    const r = quire(...args);
+    assert.equal(r.status, 2, args.join(' '));
+    assert.match(r.stderr, message, args.join(' '));
+  }
+  assert.deepEqual(JSON.parse(quire('models', dir, '--json').stdout), []);
+});
+
 test('every option with a fixed set of values refuses another with exit 2 and names the set', () => {
   const dir = join(tempDir(), 'p');
   assert.equal(quire('init', dir).status, 0);

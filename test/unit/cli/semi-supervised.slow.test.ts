@@ -31,6 +31,8 @@ test('a semi-supervised job killed with SIGKILL resumes in its round and finishe
     '2',
     '--threshold',
     '0.5',
+    '--pseudo-weight',
+    '0.3',
     '--steps',
     '16',
     '--batch',
@@ -83,6 +85,11 @@ test('a semi-supervised job killed with SIGKILL resumes in its round and finishe
   assert.deepEqual(
     model.trainingSet.pseudoLabeled.map((r: { round: number }) => r.round),
     [1, 2],
+  );
+  // The options given reach the run (and are recorded with its version).
+  assert.deepEqual(
+    { ...model.config.selfTraining, stepsPerRound: undefined, labeledAugmentation: undefined },
+    { rounds: 2, threshold: 0.5, pseudoWeight: 0.3, languageModel: true, stepsPerRound: undefined, labeledAugmentation: undefined },
   );
   assert.equal(JSON.parse(quire('ls', dir, '--json').stdout).counts.labeled, 8, 'machine readings never count as labels');
   assert.equal(quire('train', dir, '--rounds', '2').status, 2, '--rounds without --semi-supervised is refused');

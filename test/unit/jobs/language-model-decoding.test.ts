@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import { setLineSplit } from '../../../main/db/lines.ts';
 import { modelReadings } from '../../../main/db/predictions.ts';
 import { currentText } from '../../../main/db/transcriptions.ts';
-import { BASE_LANGUAGE_MODEL_FILE, decodingFor } from '../../../main/jobs/decoding-spec.ts';
+import { BASE_LANGUAGE_MODEL_FILE, decodingFor, decodingOp } from '../../../main/jobs/decoding-spec.ts';
+import { perform } from '../../../main/db/execute.ts';
 import { lineIdsOf, transcribe } from '../../../main/jobs/transcription.ts';
 import { Project } from '../../../main/project/project.ts';
 import { LANGUAGE_MODEL_DEFAULTS } from '../../../shared/decoding-options.ts';
@@ -27,6 +28,12 @@ test("decoding with the language model mixes in the project's training and valid
     assert.deepEqual([...spec.projectTexts].sort(), rest.map(([, text]) => text).sort());
     assert.equal(spec.beamWidth, LANGUAGE_MODEL_DEFAULTS.beamWidth, 'at least the default beam');
     assert.equal(spec.weight, LANGUAGE_MODEL_DEFAULTS.weight);
+    // A self-training teacher's: the train split's texts only.
+    const [valid, ...train] = rest;
+    setLineSplit(project.db, valid[0], 'validation');
+    const teacher = perform(project.db, decodingOp({ languageModel: true }, { ...LANGUAGE_MODEL_DEFAULTS, projectShare: 0.3 }, ['train']));
+    assert.ok(typeof teacher === 'object');
+    assert.deepEqual([...teacher.languageModel.projectTexts].sort(), train.map(([, text]) => text).sort());
     // Not mixed in (the default share, 0): the texts are not sent to the readers at all.
     const plain = decodingFor(project, { languageModel: true }, { ...LANGUAGE_MODEL_DEFAULTS, projectShare: 0 });
     assert.ok(typeof plain === 'object');

@@ -37,7 +37,11 @@ test('pseudo-labels are recorded per round with the model version and never beco
     // The bundled model reads these generated lines confidently, so readings pass the threshold.
     const base = ensureBaseModel(project);
     // The teacher reads with the language model, as by default (the engine's test checks what that changes).
-    const version = await startTraining(project, request(base.id, { rounds: 2, threshold: 0.5, pseudoWeight: 0.5, languageModel: true }));
+    // Five steps over two rounds: three, then two (the budget is the whole run's).
+    const version = await startTraining(project, {
+      ...request(base.id, { rounds: 2, threshold: 0.5, pseudoWeight: 0.5, languageModel: true }),
+      steps: 5,
+    });
     assert.deepEqual(transcriptions(project), before, 'the transcriptions table is untouched');
     assert.deepEqual(labeledLines(project), labeledBefore);
     const set = version.trainingSet as {
@@ -68,9 +72,10 @@ test('pseudo-labels are recorded per round with the model version and never beco
       threshold: 0.5,
       pseudoWeight: 0.5,
       languageModel: true,
-      stepsPerRound: 2,
+      stepsPerRound: [3, 2],
       labeledAugmentation: 'strong',
     });
+    assert.equal(version.metrics.steps, 5);
     const job = getJob(project, listJobs(project).at(-1)!.id);
     assert.equal(job.state, 'done');
     assert.match(job.log, /read with the language model/);

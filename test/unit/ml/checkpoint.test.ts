@@ -5,11 +5,12 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import { join } from 'node:path';
-import { initBackend } from '../../../main/ml/backend.ts';
+import { currentBackend, initBackend } from '../../../main/ml/backend.ts';
 import { loadModel, loadTrainingCheckpoint, saveModel, saveTrainingCheckpoint, sha256File } from '../../../main/ml/checkpoint.ts';
 import { ArraySource } from '../../../main/ml/data.ts';
 import { Recognizer } from '../../../main/ml/model.ts';
 import { train, type TrainState } from '../../../main/ml/train.ts';
+import { evaluateLines } from '../../../main/ml/line-reader.ts';
 import { TINY, tinyCodec, tinyLines } from '../../helpers/tiny-model.ts';
 import { tempDir } from '../../helpers/project.ts';
 
@@ -138,6 +139,39 @@ test('the best validation weights travel in the checkpoint, and a resumed run en
   assert.equal(r.status, 'done');
   const [got, want] = [await weightsOf(restored.model), await weightsOf(other)];
   for (const [k, v] of want) assert.deepEqual(got.get(k), v, `${k} is the best weights' value`);
+  // Its report is of those weights (checked in an earlier sitting), not of the last check's.
+  assert.deepEqual(r.validation, await evaluateLines(other, codec, currentBackend()!.name, lines, 1));
+});
+
+test("the run's report is of the weights it ends with (the best check's), not of its last check", async () => {
+  const lines = tinyLines(8, 7);
+  // Checked against empty texts: the network reads nothing at first (its blank favoured: CER 0),
+  // then, spoilt after the first check (the blank suppressed), letters: the last check is worse than the best.
+  const validation = lines.map((l) => ({ ...l, text: '' }));
+  const model = new Recognizer({ ...TINY, classes: codec.classes }, 8);
+  const blankBias = (b: number) => model.weights.get('head/bias')!.assign(tf.tensor1d([b, ...Array(codec.classes - 1).fill(0)]));
+  blankBias(20);
+  const checks: number[] = [];
+  const r = await train(
+    model,
+    codec,
+    { train: new ArraySource(lines), validation },
+    {
+      steps: 2,
+      batchSize: 4,
+      learningRate: 1e-5,
+      validateEvery: 1,
+      patience: 0,
+      checkpointEvery: 0,
+      onProgress: (p) => {
+        if (p.validation) checks.push(p.validation.cer);
+        if (p.step === 1) blankBias(-20);
+      },
+    },
+  );
+  assert.ok(checks[1] > checks[0], `the last check (${checks}) must be worse than the first for this test to mean anything`);
+  assert.equal(r.validation!.cer, checks[0]);
+  assert.deepEqual(r.validation, await evaluateLines(model, codec, currentBackend()!.name, validation, 1));
 });
 
 test("checkpoints do not leak tensors: the copies of Adam's moments are freed after each call", async () => {

@@ -18,6 +18,7 @@ import {
   emptyTrainState,
   labeledRepeats,
   roundLines,
+  roundSteps,
   sampleUnlabeled,
   selectPseudoLabels,
   selfTrain,
@@ -224,10 +225,39 @@ test('labeled lines are repeated in a round just enough to make up the share ask
   assert.deepEqual(roundLines(['a', 'b'], ['p'], 0), ['a', 'b', 'p']);
 });
 
+test('the pseudo-label weight reaches the loss of the machine-read lines', async () => {
+  // The same rounds and pseudo-labels, two weights: different networks at the end (one
+  // round, so both read the same lines with the base model).
+  const run = async (pseudoWeight: number) => {
+    const { model } = base();
+    const r = await selfTrain(model, codec, { labeled, unlabeled }, { ...OPTIONS, rounds: 1, threshold: 0, pseudoWeight });
+    assert.ok(r.rounds[0].pseudoLabels.length > 0);
+    const w = weightsOf(model);
+    model.dispose();
+    return w;
+  };
+  const [light, heavy] = [await run(0.1), await run(0.9)];
+  const differs = [...light].some(([k, v]) => v.some((x, i) => Math.abs(x - heavy.get(k)![i]) > 1e-6));
+  assert.ok(differs, 'the weight of the machine-read lines changed nothing');
+});
+
+test("a run's steps are split over its rounds to the step, each round at least one", () => {
+  assert.deepEqual(roundSteps(10, 3), [4, 3, 3]);
+  assert.deepEqual(roundSteps(1000, 2), [500, 500]);
+  assert.deepEqual(roundSteps(1, 2), [1, 1]);
+});
+
 test('options are checked', async () => {
   const { model } = base();
   await assert.rejects(selfTrain(model, codec, { labeled, unlabeled }, { threshold: 1.5 }), /threshold must be in \[0, 1\]/);
   await assert.rejects(selfTrain(model, codec, { labeled, unlabeled }, { labeledShare: 1 }), /labeled share must be in \[0, 1\)/);
+  // Machine readings weigh less than human labels; one round after a labeled-only one would read nothing.
+  await assert.rejects(selfTrain(model, codec, { labeled, unlabeled }, { pseudoWeight: 1 }), /pseudo-label weight must be in \[0, 1\)/);
+  await assert.rejects(
+    selfTrain(model, codec, { labeled, unlabeled }, { labeledFirst: true, rounds: 1 }),
+    /rounds must be a whole number ≥ 2/,
+  );
+  await assert.rejects(selfTrain(model, codec, { labeled, unlabeled }, { rounds: 2, stepsPerRound: [3] }), /1 given for 2 rounds/);
   await assert.rejects(selfTrain(model, codec, { labeled: [], unlabeled }, {}), /needs some human-labeled lines/);
   await assert.rejects(selfTrain(model, codec, { labeled, unlabeled: [unlabeled[0], unlabeled[0]] }, {}), /ids must be unique/);
   model.dispose();
