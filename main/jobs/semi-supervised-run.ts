@@ -53,9 +53,10 @@ export async function runSemiSupervised(
     write({
       log: `semi-supervised: ${labeled.length} labeled and ${ids.length} unlabeled lines${ids.length < all.length ? ` (a sample of ${all.length})` : ''}, ${rounds} rounds, read ${languageModel ? 'with the language model' : 'by best path'}`,
     });
-  // The teacher reads as a transcription job with the language model does: the bundled
-  // model mixed with the project's own transcriptions, of the train split only (the
-  // validation lines judge the student: their words must not steer its targets).
+  // The teacher reads as a transcription job with the language model does; where the
+  // project's own transcriptions are mixed in (LANGUAGE_MODEL_DEFAULTS.projectShare > 0),
+  // those of the train split only: the validation lines judge the student, their words must
+  // not steer its targets.
   const decoding = await store.run(decodingOp({ languageModel }, undefined, ['train']));
   // The requested steps are the whole run's, so switching semi-supervision on does not multiply its cost.
   const stepsPerRound = roundSteps(r.steps, rounds);
