@@ -109,6 +109,20 @@ export const pages = {
     return new Map(rows.map((r) => [r.id, r.segmented_by_job]));
   },
 
+  /** The kind of document ('scan' or 'lines') each of these pages is in; pages that do not exist are left out. */
+  *documentKindsOf(pageIds: readonly number[]): Program<Map<number, 'scan' | 'lines'>> {
+    const rows = yield* inChunks(pageIds, (slice) =>
+      all(
+        qb
+          .selectFrom('pages as p')
+          .innerJoin('documents as d', 'd.id', 'p.document_id')
+          .select(['p.id', 'd.kind'])
+          .where('p.id', 'in', slice),
+      ),
+    );
+    return new Map(rows.map((r) => [r.id, r.kind]));
+  },
+
   /** A page's image and document, or undefined. */
   pageImage: (pageId: number) => first(qb.selectFrom('pages').select(['id', 'image_hash', 'document_id']).where('id', '=', pageId)),
 

@@ -189,10 +189,25 @@ export async function segmentPageAt(
   return store.run(writeFoundPage(pageId, found, job));
 }
 
+/**
+ * Refuses, before any page is written, ids that are not pages of scanned documents: a
+ * missing page would fail the call half way, and a line-image document's page is its one
+ * imported line, which segmenting would replace by whatever the segmenter finds on it.
+ */
+export function* checkSegmentable(pageIds: readonly number[]): Program<void> {
+  const kinds = yield* pages.documentKindsOf(pageIds);
+  const missing = pageIds.filter((id) => !kinds.has(id));
+  if (missing.length) throw new Error(`no page ${missing.join(', ')} in this project`);
+  const lineImages = pageIds.filter((id) => kinds.get(id) !== 'scan');
+  if (lineImages.length)
+    throw new Error(`page ${lineImages.join(', ')} is a line image, not a scanned page: there are no lines to find on it`);
+}
+
 export async function segmentPages(project: Project, pageIds: number[], o: SegmentOptions = {}): Promise<SegmentReport> {
+  const store = folderStore(project);
+  await store.run(checkSegmentable(pageIds));
   const segmenter = o.segmenter ?? (await resolveSegmenter());
   const report = newReport(segmenter);
-  const store = folderStore(project);
   for (const pageId of pageIds) {
     addCounts(report, (await segmentPageAt(store, pageId, segmenter))!);
     report.pages++;

@@ -20,6 +20,7 @@ import type { UndoHistories } from '../edits/undo-stack.ts';
 import { jobRecords, type Job } from '../jobs/jobs.ts';
 import { baseSegmenterAt, projectSegmenterModel } from '../layout/project-segmenters.ts';
 import { NO_CORRECTED_PAGES } from '../jobs/segmenter-training.ts';
+import { checkSegmentable } from '../layout/segment-pages.ts';
 import { registry } from '../models/registry.ts';
 import { authorName } from '../project/author.ts';
 import { filesStore } from '../project/project-store.ts';
@@ -130,6 +131,7 @@ export function serverJobs({ store, files, emit, settings, histories }: ServerJo
       // A window never names a file on the server: only the bundled and classical segmenters, and the project's own.
       if (segmenterFile)
         throw new Error('a segmenter file is not taken by a team server: name a segmenter (bundled, classical or project:<job>)');
+      await store.run(checkSegmentable(pageIds));
       const fineTuned = segmenter === undefined ? null : projectSegmenterJob(segmenter);
       if (fineTuned !== null) await projectSegmenterModel(filesStore(store.run, files), fineTuned);
       const { jobId, end } = await launch('find-lines', { pageIds, segmenter, author: authorName() });

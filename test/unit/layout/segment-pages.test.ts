@@ -9,6 +9,7 @@ import { polygonOverlap } from '../../../main/layout/line-metrics.ts';
 import { resolveSegmenter } from '../../../main/layout/segmenters.ts';
 import { writeSynthPage } from '../../helpers/images.ts';
 import { newProject, tempDir } from '../../helpers/project.ts';
+import { writeLineFolder } from '../../helpers/line-project.ts';
 
 async function projectWithPage() {
   const file = join(tempDir(), 'scan.png');
@@ -55,6 +56,21 @@ for (const segmenter of ['bundled', 'classical'] as const) {
     project.close();
   });
 }
+
+test('pages that are missing or line images are refused before any page is written', async () => {
+  const { project, api, pageId } = await projectWithPage();
+  await api.segmentPages({ pageIds: [pageId], segmenter: 'classical' });
+  const before = await api.getPage({ pageId });
+  await assert.rejects(api.segmentPages({ pageIds: [pageId, 99999], segmenter: 'classical' }), /no page 99999 in this project/);
+  await api.importLineFolder({ folder: await writeLineFolder(2, 1) });
+  const lineDoc = (await api.listDocuments({})).find((d) => d.kind === 'lines')!;
+  const [linePage] = await api.listPages({ documentId: lineDoc.id });
+  const lineBefore = await api.getPage({ pageId: linePage.id });
+  await assert.rejects(api.segmentPages({ pageIds: [pageId, linePage.id], segmenter: 'classical' }), /is a line image, not a scanned page/);
+  assert.deepEqual(await api.getPage({ pageId }), before, 'the good page was not rewritten');
+  assert.deepEqual(await api.getPage({ pageId: linePage.id }), lineBefore, 'the line image keeps its line');
+  project.close();
+});
 
 test('a found line that is a piece of a transcribed line is dropped, a line beside it is added', async () => {
   const { project, api, pageId } = await projectWithPage();
