@@ -149,7 +149,9 @@ export const writeFoundPage = (pageId: number, found: FoundLayout, job?: Finding
       page,
       existing,
       found.lines,
-      (l) => (l.region !== null ? regions.idOf[l.region] : (regionHolding(regions.all, l.polygon)?.id ?? null)),
+      (l) =>
+        regionHolding(regions.excluded, l.polygon)?.id ??
+        (l.region !== null ? regions.idOf[l.region] : (regionHolding(regions.all, l.polygon)?.id ?? null)),
       counts,
       job?.author,
     );

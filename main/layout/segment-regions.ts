@@ -2,7 +2,9 @@
 // (IoU ≥ 0.5, best pairs first) is that region: it keeps its id, type and exclusion (what a
 // person set stays) and takes the new outline. Old regions found again nowhere go, unless a
 // kept (transcribed) line belongs to them or a person excluded them from transcription: those
-// stay as they are. Found regions that match none are added. Reading order: the found
+// stay as they are (and a found line whose centre lies in an excluded region joins it, so
+// what a person excluded stays excluded however the segmenter groups it this time). Found
+// regions that match none are added. Reading order: the found
 // regions in the segmenter's order, a region that stayed before the first found one below it.
 // A store-neutral program (main/db/ops.ts), part of segment-pages.ts's write of a page.
 import type { Point } from '../io/layout.ts';
@@ -19,6 +21,8 @@ export interface PlacedRegions {
   idOf: number[];
   /** Every region of the page afterwards, in reading order. */
   all: Array<{ id: number; polygon: Point[] }>;
+  /** Those of `all` a person excluded from transcription. */
+  excluded: Array<{ id: number; polygon: Point[] }>;
 }
 
 export function* placeRegions(
@@ -56,5 +60,6 @@ export function* placeRegions(
     true,
   );
   yield* step(regions.renumberRegions(all.map((r) => r.id)));
-  return { idOf, all };
+  const excludedIds = new Set(old.filter((o) => o.excluded).map((o) => o.id));
+  return { idOf, all, excluded: all.filter((r) => excludedIds.has(r.id)) };
 }
