@@ -107,15 +107,16 @@ function* replaceLines(
   const kept = existing.filter((l) => l.labeled);
   const drop = existing.filter((l) => !l.labeled);
   const fresh = found.filter((n) => !repeatsKeptLine(n.polygon, kept));
+  const regionIds = fresh.map(regionOf);
   // New lines first, old ones archived after: SQLite hands out the highest freed id again, and
   // a new line under a replaced one's id would look to the undo history like that line changed.
   const ids = yield* insertLinesOp(
     page.id,
-    fresh.map((l) => ({
+    fresh.map((l, i) => ({
       polygon: l.polygon,
       baseline: l.baseline,
       text: null,
-      regionId: regionOf(l),
+      regionId: regionIds[i],
       split: splitForNewLine(page.document_id, page.id, l.polygon),
     })),
     'segmentation',
@@ -124,7 +125,7 @@ function* replaceLines(
   counts.added += fresh.length;
   counts.keptLabeled += kept.length;
   counts.removed += drop.length;
-  return { kept, added: fresh.map((l, i) => ({ id: ids[i], polygon: l.polygon })) };
+  return { kept, added: fresh.map((l, i): Placed => ({ id: ids[i], polygon: l.polygon, region: regionIds[i] })) };
 }
 
 /**
@@ -155,10 +156,14 @@ export const writeFoundPage = (pageId: number, found: FoundLayout, job?: Finding
       counts,
       job?.author,
     );
-    // A kept line in no region joins the one that now holds it.
-    for (const k of kept)
-      if (k.regionId === null) yield* step(lines.setLineRegion(k.id, regionHolding(regions.all, k.polygon)?.id ?? null));
-    yield* step(lines.setReadingOrder(readingOrder<Placed>(kept, added, found.ordered).map((l) => l.id)));
+    const placed: Placed[] = [];
+    for (const k of kept) {
+      // A kept line in no region joins the one that now holds it.
+      const region = k.regionId ?? regionHolding(regions.all, k.polygon)?.id ?? null;
+      if (k.regionId === null) yield* step(lines.setLineRegion(k.id, region));
+      placed.push({ id: k.id, polygon: k.polygon, region });
+    }
+    yield* step(lines.setReadingOrder(readingOrder(placed, added, found.ordered).map((l) => l.id)));
     yield* regionEdits.orderLinesByRegion(pageId);
     yield* step(pages.setSegmentedBy(pageId, job?.jobId ?? null));
     return counts;

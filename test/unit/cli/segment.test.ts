@@ -5,7 +5,6 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { createService } from '../../../main/api/service.ts';
-import { readingOrder } from '../../../main/layout/reading-order.ts';
 import { saveSegmenter } from '../../../main/layout/seg-model-file.ts';
 import { initBackend } from '../../../main/ml/backend.ts';
 import { SegNet } from '../../../main/ml/seg-net.ts';
@@ -62,29 +61,6 @@ test('quire segment finds lines, and segmenting again (classical or a model) nev
   const wrong = quire('segment', dir, '--pages', '999');
   assert.equal(wrong.status, 2);
   assert.match(wrong.stderr, /no page 999/);
-});
-
-test('reading order with a model order: kept lines go before the first new line below them in their column', () => {
-  const box = (x0: number, y0: number): Array<[number, number]> => [
-    [x0, y0],
-    [x0 + 100, y0],
-    [x0 + 100, y0 + 20],
-    [x0, y0 + 20],
-  ];
-  const added = [
-    { id: 1, polygon: box(0, 0) },
-    { id: 2, polygon: box(0, 60) },
-    { id: 3, polygon: box(300, 10) },
-  ];
-  const kept = [{ id: 9, polygon: box(0, 30) }];
-  assert.deepEqual(
-    readingOrder(kept, added, true).map((l) => l.id),
-    [1, 9, 2, 3],
-  );
-  assert.deepEqual(
-    readingOrder(kept, added, false).map((l) => l.id),
-    [1, 3, 9, 2],
-  );
 });
 
 test('quire train-segmenter fine-tunes a model on the transcribed pages, which quire segment then uses', async () => {

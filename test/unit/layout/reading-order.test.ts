@@ -1,0 +1,46 @@
+// Where lines kept through a new segmentation go among the new lines: pure, on polygons.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readingOrder } from '../../../main/layout/reading-order.ts';
+import type { Point } from '../../../main/io/layout.ts';
+
+const box = (x0: number, y0: number, w = 100): Point[] => [
+  [x0, y0],
+  [x0 + w, y0],
+  [x0 + w, y0 + 20],
+  [x0, y0 + 20],
+];
+const ids = (lines: Array<{ id: number }>) => lines.map((l) => l.id);
+
+test('with a model order, a kept line goes before the first new line below it in its column; without, top to bottom', () => {
+  const added = [
+    { id: 1, polygon: box(0, 0) },
+    { id: 2, polygon: box(0, 60) },
+    { id: 3, polygon: box(300, 10) },
+  ];
+  const kept = [{ id: 9, polygon: box(0, 30) }];
+  assert.deepEqual(ids(readingOrder(kept, added, true)), [1, 9, 2, 3]);
+  assert.deepEqual(ids(readingOrder(kept, added, false)), [1, 3, 9, 2]);
+});
+
+test('a margin note that grazes the column, or lies in another region, does not pull a kept line ahead of its own region', () => {
+  // The model's order: the margin note first (its region comes first), then the main text;
+  // the note is lower on the page than the kept line, and overlaps its column by 5 px.
+  const note = { id: 50, polygon: box(395, 420, 100), region: 2 };
+  const text = [60, 160, 260, 460].map((y) => ({ id: y, polygon: box(0, y, 400), region: 1 }));
+  const kept = [{ id: 360, polygon: box(0, 360, 400), region: 1 }];
+  assert.deepEqual(ids(readingOrder(kept, [note, ...text], true)), [50, 60, 160, 260, 360, 460]);
+  // Without regions, the note shares 5 px of a 100 px span: not the same column either.
+  const bare = (l: { id: number; polygon: Point[] }) => ({ id: l.id, polygon: l.polygon });
+  assert.deepEqual(ids(readingOrder(kept.map(bare), [note, ...text].map(bare), true)), [50, 60, 160, 260, 360, 460]);
+});
+
+test("a kept line below every new line of its region goes after the region's last line, before the next region", () => {
+  const text = [0, 40].map((y) => ({ id: y + 1, polygon: box(0, y, 400), region: 1 }));
+  const notes = [{ id: 100, polygon: box(0, 900, 400), region: 2 }];
+  const kept = [{ id: 7, polygon: box(0, 80, 400), region: 1 }];
+  assert.deepEqual(ids(readingOrder(kept, [...notes, ...text], true)), [100, 1, 41, 7]);
+  // A kept line whose region has no new line: before the first line below it in its column.
+  const alone = [{ id: 8, polygon: box(0, 500, 400), region: 3 }];
+  assert.deepEqual(ids(readingOrder(alone, [...text, ...notes], true)), [1, 41, 8, 100]);
+});
