@@ -8,7 +8,8 @@ import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../../main/ml/backend.ts';
 import { loadModel } from '../../../main/ml/checkpoint.ts';
 import { loadSegmenter } from '../../../main/layout/seg-model-file.ts';
-import { readTensorFile, writeTensorFile } from '../../../main/ml/tensor-file.ts';
+import { readTensorFile, writeTensorFile, type TensorEntry } from '../../../main/ml/tensor-file.ts';
+import { SegNet } from '../../../main/ml/seg-net.ts';
 import { tempDir } from '../../helpers/project.ts';
 
 const recognizer = new URL('../../fixtures/models/format-v1.qmodel', import.meta.url).pathname;
@@ -54,4 +55,36 @@ test('tensor files: round trip, other kinds, newer versions and truncation are r
   copyFileSync(recognizer, asSegmenter);
   assert.throws(() => loadSegmenter(asSegmenter), /recognizer\.qseg: not a Quire segmentation model \(bad magic bytes\)/);
   assert.throws(() => loadModel(file), /x\.bin: not a Quire model file \(bad magic bytes\)/);
+});
+
+test('a segmenter file whose header cannot make a segmenter is refused by name, saying what is wrong', async () => {
+  await initBackend('cpu');
+  const dir = tempDir();
+  const net = new SegNet({ levels: [4, 8], outputs: 4 }, 1);
+  const write = (name: string, header: (tensors: TensorEntry[]) => object) => {
+    const file = join(dir, name);
+    writeTensorFile(file, 'QUIRESEG', 1, [...net.weights], header);
+    return file;
+  };
+  const good = { format: 'quire-segmenter', version: 1, config: net.config, pageSize: 256, metrics: {} };
+  assert.ok(loadSegmenter(write('good.qseg', (tensors) => ({ ...good, tensors }))).net);
+  for (const [name, header, why] of [
+    [
+      'levels.qseg',
+      (tensors: TensorEntry[]) => ({ ...good, config: { levels: 'many', outputs: 4 }, tensors }),
+      /levels\.qseg: .*bad network config/,
+    ],
+    [
+      'two.qseg',
+      (tensors: TensorEntry[]) => ({ ...good, config: { levels: [4, 8], outputs: 2 }, tensors }),
+      /two\.qseg: .*gives 2 maps, not the 4/,
+    ],
+    ['page.qseg', (tensors: TensorEntry[]) => ({ ...good, pageSize: 'big', tensors }), /page\.qseg: .*bad page size/],
+    ['list.qseg', () => ({ ...good }), /list\.qseg: .*no tensor list/],
+  ] as const) {
+    const before = tf.memory().numTensors;
+    assert.throws(() => loadSegmenter(write(name, header)), why);
+    assert.equal(tf.memory().numTensors, before, `${name}: nothing left behind`);
+  }
+  net.dispose();
 });
