@@ -290,4 +290,10 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE jobs_11 RENAME TO jobs;
   ALTER TABLE pages ADD COLUMN segmented_by_job INTEGER REFERENCES jobs(id) ON DELETE SET NULL;
   `,
+  // 12: a region a person drew, imported with a transcription, or retyped stays when the page is
+  // segmented again and the segmenter does not find it (a segmenter's own regions are replaced).
+  // Regions from before are taken as the segmenter's, as they were treated until now.
+  `
+  ALTER TABLE regions ADD COLUMN by_hand INTEGER NOT NULL DEFAULT 0 CHECK (by_hand IN (0, 1));
+  `,
 ];

@@ -10,6 +10,8 @@ export interface NewRegion {
   /** The source's own name for the type, where it had one (SegmOnto's MarginTextZone…). */
   label?: string | null;
   polygon: Point[];
+  /** Drawn by a person or imported (default): it stays when a segmenter does not find it again. */
+  byHand?: boolean;
 }
 
 const exists = (r: unknown) => r !== undefined;
@@ -26,6 +28,7 @@ export const regions = {
         type: r.type,
         label: r.label ?? null,
         polygon: JSON.stringify(r.polygon),
+        by_hand: r.byHand === false ? 0 : 1,
       };
       ids.push((yield* step(run(qb.insertInto('regions').values(values)))).lastId);
     }
@@ -62,7 +65,7 @@ export const regions = {
 
   /** A new type drops the source's name for the old one. */
   setRegionType: (regionId: number, type: RegionType) =>
-    none(run(qb.updateTable('regions').set({ type, label: null }).where('id', '=', regionId).where('type', '!=', type))),
+    none(run(qb.updateTable('regions').set({ type, label: null, by_hand: 1 }).where('id', '=', regionId).where('type', '!=', type))),
 
   setRegionExcluded: (regionId: number, excluded: boolean) =>
     none(
@@ -76,14 +79,19 @@ export const regions = {
 
   deleteRegionRow: (regionId: number) => none(run(qb.deleteFrom('regions').where('id', '=', regionId))),
 
-  /** The page's regions in reading order with their polygons and exclusion. */
+  /** The page's regions in reading order with their polygons, exclusion and whether a person made them. */
   regionOutlines: (pageId: number) =>
     map(
       all(
-        qb.selectFrom('regions').select(['id', 'polygon', 'excluded']).where('page_id', '=', pageId).orderBy('reading_order').orderBy('id'),
+        qb
+          .selectFrom('regions')
+          .select(['id', 'polygon', 'excluded', 'by_hand'])
+          .where('page_id', '=', pageId)
+          .orderBy('reading_order')
+          .orderBy('id'),
       ),
-      (rows): Array<{ id: number; polygon: Point[]; excluded: boolean }> =>
-        rows.map((r) => ({ id: r.id, polygon: JSON.parse(r.polygon) as Point[], excluded: !!r.excluded })),
+      (rows): Array<{ id: number; polygon: Point[]; excluded: boolean; byHand: boolean }> =>
+        rows.map((r) => ({ id: r.id, polygon: JSON.parse(r.polygon) as Point[], excluded: !!r.excluded, byHand: !!r.by_hand })),
     ),
 
   setRegionPolygon: (regionId: number, polygon: Point[]) =>

@@ -185,6 +185,8 @@ export interface RegionsTable {
   /** 0 or 1. */
   excluded: Defaulted<number>;
   created_at: Defaulted<string>;
+  /** 1: drawn by a person, imported with a transcription, or retyped; 0: as a segmenter found it. */
+  by_hand: Defaulted<number>;
 }
 
 /** FTS5 tables (rowid = line id), kept by triggers; queried with MATCH through the `sql` tag (search.ts). */
@@ -287,7 +289,17 @@ export const SCHEMA_COLUMNS: Columns = {
   line_geometry_history: { id: true, line_id: true, polygon: true, baseline: true, replaced_at: true, author: true },
   undo_log: { id: true, action: true, label: true, touched: true, at: true, author: true },
   settings: { key: true, value: true, updated_at: true },
-  regions: { id: true, page_id: true, reading_order: true, type: true, label: true, polygon: true, excluded: true, created_at: true },
+  regions: {
+    id: true,
+    page_id: true,
+    reading_order: true,
+    type: true,
+    label: true,
+    polygon: true,
+    excluded: true,
+    created_at: true,
+    by_hand: true,
+  },
   users: { id: true, name: true, role: true, password_hash: true, disabled: true, created_at: true },
   sessions: { id: true, token_hash: true, user_id: true, created_at: true, expires_at: true, last_seen_at: true },
   login_failures: { id: true, key: true, failed_at: true },

@@ -1,8 +1,8 @@
 // The regions of a page when it is segmented again. A found region that overlaps an old one
 // (IoU ≥ 0.5, best pairs first) is that region: it keeps its id, type and exclusion (what a
-// person set stays) and takes the new outline. Old regions found again nowhere go, unless a
-// kept (transcribed) line belongs to them or a person excluded them from transcription: those
-// stay as they are (and a found line whose centre lies in an excluded region joins it, so
+// person set stays) and takes the new outline, unless a person drew it. Old regions found
+// again nowhere go, unless a kept (transcribed) line belongs to them, a person excluded them
+// from transcription, or a person drew, imported or retyped them: those stay as they are (and a found line whose centre lies in an excluded region joins it, so
 // what a person excluded stays excluded however the segmenter groups it this time). Found
 // regions that match none are added. Reading order: the found
 // regions in the segmenter's order, a region that stayed before the first found one below it.
@@ -43,14 +43,15 @@ export function* placeRegions(
     taken.add(p.j);
   }
   const holding = new Set(keptLines.map((l) => l.regionId));
-  const stay = old.filter((o, j) => !taken.has(j) && (holding.has(o.id) || o.excluded));
+  const stay = old.filter((o, j) => !taken.has(j) && (holding.has(o.id) || o.excluded || o.byHand));
   for (const o of old.filter((r, j) => !taken.has(j) && !stay.includes(r))) yield* step(regions.deleteRegionRow(o.id));
   const idOf: number[] = [];
   for (const [i, f] of found.entries()) {
     const j = matchOf.get(i);
-    if (j === undefined) idOf.push((yield* step(regions.insertRegions(pageId, [f])))[0]);
+    if (j === undefined) idOf.push((yield* step(regions.insertRegions(pageId, [{ ...f, byHand: false }])))[0]);
     else {
-      yield* step(regions.setRegionPolygon(old[j].id, f.polygon));
+      // A person's outline stays; a segmenter's is replaced by the new one.
+      if (!old[j].byHand) yield* step(regions.setRegionPolygon(old[j].id, f.polygon));
       idOf.push(old[j].id);
     }
   }

@@ -23,7 +23,7 @@
 import { PG_NOW } from './now.ts';
 
 /** The SQLite schema version (../migrations.ts) the newest migration here matches. */
-export const MIRRORS_SQLITE_VERSION = 11;
+export const MIRRORS_SQLITE_VERSION = 12;
 
 /** strftime('%Y-%m-%dT%H:%M:%fZ', 'now'): UTC, milliseconds, as text. */
 const NOW = PG_NOW;
@@ -284,5 +284,9 @@ export const PG_MIGRATIONS: readonly string[] = [
   ALTER TABLE jobs ADD CONSTRAINT jobs_kind_check
     CHECK (kind IN ('pretrain', 'finetune', 'transcribe', 'evaluate', 'segment', 'find-lines'));
   ALTER TABLE pages ADD COLUMN segmented_by_job BIGINT REFERENCES jobs(id) ON DELETE SET NULL ${FK};
+  `,
+  // 8: SQLite's 12, regions a person drew, imported or retyped.
+  `
+  ALTER TABLE regions ADD COLUMN by_hand BIGINT NOT NULL DEFAULT 0 CHECK (by_hand IN (0, 1));
   `,
 ];

@@ -28,6 +28,7 @@ const UNORDERED = new Set([
   'regions.regionTypes',
   'pages.scanPageIds',
   'pages.segmentationOf',
+  'pages.documentKindsOf',
 ]);
 
 const caller = (s: BothStores) => moduleCaller(s, MODULES, UNORDERED);
@@ -88,6 +89,13 @@ test('every operation of the entity modules answers the same on SQLite and Postg
     assert.equal((await call('pages', 'pageForSegmentation', p2))?.segmented_by_job, null);
     await call('pages', 'setSegmentedBy', p2, null);
     assert.deepEqual(await call('pages', 'pagesSegmentedBy', 1), new Set());
+    assert.deepEqual(
+      await call('pages', 'documentKindsOf', [p2, p1, 999]),
+      new Map([
+        [p1, 'scan'],
+        [p2, 'scan'],
+      ]),
+    );
     assert.deepEqual(
       await call('pages', 'segmentationOf', [p2, p1, 999]),
       new Map([

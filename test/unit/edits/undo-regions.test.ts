@@ -16,6 +16,8 @@ test('undo brings back a deleted line whose region re-segmentation removed since
   const a = await add(100);
   const b = await add(160);
   const { regionId } = await api.addRegion({ pageId, polygon: rect(50, 50, 800, 200), type: 'paragraph' });
+  // As a segmenter's region (one drawn by hand would stay).
+  project.db.prepare('UPDATE regions SET by_hand = 0 WHERE id = ?').run(regionId);
   assert.equal(await regionOf(api, pageId)(a), regionId);
   await api.deleteLine({ lineId: a, confirmed: true });
   // The blank page yields no lines and no regions: b is archived and the region deleted.
