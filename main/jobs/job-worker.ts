@@ -71,7 +71,7 @@ async function run(project: Project, job: Job): Promise<number | undefined> {
     return modelId;
   }
   if (job.kind === 'segment') {
-    // Never resumed (the runner refuses): always a start from the job's own config.
+    // Started and resumed alike, from the job's own config: the run continues from the job's checkpoint when it has one.
     const { steps, from, out } = configOf(project, job, 'segment');
     const started = Date.now();
     await trainProjectSegmenter(project, {

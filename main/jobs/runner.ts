@@ -10,7 +10,6 @@ import type { Project } from '../project/project.ts';
 import { createJob, getJob, listJobs, markInterrupted, requestCancel, updateJob } from './jobs.ts';
 import type { JobWorkerData, JobWorkerMessage, RunnerHost } from './job-worker.ts';
 import type { LiveJobs } from './live-jobs.ts';
-import { notResumable } from './segmenter-training.ts';
 
 export type { RunnerHost };
 
@@ -63,7 +62,6 @@ export class JobRunner {
     const job = getJob(this.project, jobId);
     if (!isResumable(job.state)) throw new Error(`job ${jobId} is ${job.state} and cannot be resumed`);
     // Refused here, not in the worker: the person asking should read why, not see a failed job.
-    if (job.kind === 'segment') throw notResumable(jobId);
     if (job.kind === 'find-lines') throw serverOnly(jobId);
     // A config damaged in the table (or written by another version) is refused before it queues.
     parseJobConfig(job);

@@ -12,9 +12,12 @@
 // project folder. Who runs it records the job's state: the desktop (trainProjectSegmenter, in
 // the calling thread: the CLI's, or the app's job worker) writes running, done, failed or
 // cancelled itself; a queue worker leaves them to the server process that follows its task.
-// It keeps no checkpoints: the desktop never resumes it, and the queue starts it over.
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+// It checkpoints every few steps (weights, Adam's moments, step) to the store's
+// checkpoints/job-<id>.qseg, and at a cancel; a run of the same job started again (Resume,
+// or a queue task handed out again) continues from there, and the finished run removes it.
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../ml/backend.ts';
 import type { SegSample } from '../ml/seg-train.ts';
 import { defaultTrainingThreads } from '../ml/parallel.ts';
@@ -26,18 +29,18 @@ import { regions } from '../db/regions.ts';
 import type { Project } from '../project/project.ts';
 import { folderStore, type ProjectStore } from '../project/project-store.ts';
 import { regionClass } from '../io/region-class.ts';
-import { loadSegmenter, saveSegmenter } from '../layout/seg-model-file.ts';
+import { loadSegmenter, loadSegmenterCheckpoint, saveSegmenter } from '../layout/seg-model-file.ts';
 import { finetuneSample, finetuneSegNet } from '../layout/seg-finetune.ts';
 import { BUNDLED_SEGMENTER_FILE } from '../layout/segmenters.ts';
 import { projectSegmenterFile } from '../layout/project-segmenters.ts';
 import { createJob, getJob, JobCancelled, updateJob } from './jobs.ts';
 import { trainingContext } from './training-context.ts';
 
-/** Why a segmenter job cannot be resumed (the runner and resumeJob refuse it alike). */
-export const notResumable = (jobId: number) =>
-  new Error(
-    `job ${jobId} fine-tuned a segmenter, which cannot be resumed (it keeps no checkpoints): start a new one in the Training panel or run \`quire train-segmenter\` again`,
-  );
+/** Where a segmenter job keeps its checkpoint (beside the recognizer jobs' checkpoints/job-<id>.qmodel). */
+export const segmenterCheckpointPath = (root: string, jobId: number) => join(root, 'checkpoints', `job-${jobId}.qseg`);
+
+/** Steps between a segmenter job's checkpoints: a step takes seconds, a checkpoint a fraction of one. */
+export const SEGMENTER_CHECKPOINT_EVERY = 10;
 
 /** Why a segmenter job has nothing to train on. */
 export const NO_CORRECTED_PAGES = 'no corrected pages: a segmenter trains on pages whose every line is transcribed';
@@ -105,7 +108,10 @@ export async function runSegmenterJob(store: ProjectStore, jobId: number, o: Seg
     const pageIds = await store.run(dataset.correctedPageIds());
     if (pageIds.length === 0) throw new Error(NO_CORRECTED_PAGES);
     await initBackend();
-    const model = loadSegmenter(o.from);
+    const checkpoint = segmenterCheckpointPath(store.root, jobId);
+    const saved = existsSync(checkpoint) ? loadSegmenterCheckpoint(checkpoint) : undefined;
+    const model = saved ?? loadSegmenter(o.from);
+    if (saved) ctx.write({ log: `resumed at step ${saved.state.step} (its checkpoint)` });
     const samples: SegSample[] = [];
     try {
       for (const id of pageIds) {
@@ -124,8 +130,14 @@ export async function runSegmenterJob(store: ProjectStore, jobId: number, o: Seg
           o.onStep?.(step, loss, jobId);
           ctx.write({ progress: { step: step + 1, steps: o.steps, loss } });
         },
+        resume: saved?.state,
+        checkpointEvery: SEGMENTER_CHECKPOINT_EVERY,
+        onCheckpoint: (state) => {
+          mkdirSync(dirname(checkpoint), { recursive: true });
+          saveSegmenter(checkpoint, model.net, model.header.pageSize, model.header.metrics, state);
+        },
       });
-      // trainSegNet returns early when the signal aborts: a part-trained model is not kept.
+      // trainSegNet returns early when the signal aborts, after its checkpoint: a part-trained model is not kept.
       stopped();
       const tail = losses.slice(-Math.min(10, losses.length));
       const finalLoss = tail.reduce((a, b) => a + b, 0) / tail.length;
@@ -135,6 +147,7 @@ export async function runSegmenterJob(store: ProjectStore, jobId: number, o: Seg
         ...model.header.metrics,
         finetuned: { from: o.from, pages: pageIds.length, steps: losses.length, finalLoss },
       });
+      rmSync(checkpoint, { force: true });
       // The pages go with the last progress: the "Find lines" menu describes the model by them.
       ctx.write({
         progress: { step: losses.length, steps: o.steps, loss: finalLoss, pages: pageIds.length, file: o.out },
@@ -144,6 +157,7 @@ export async function runSegmenterJob(store: ProjectStore, jobId: number, o: Seg
       return { jobId, file: o.out, pages: pageIds.length, losses };
     } finally {
       model.net.dispose();
+      tf.dispose([...(saved?.state.optimizer?.values() ?? [])]);
     }
   } finally {
     await ctx.flush().catch(() => {});
@@ -185,7 +199,7 @@ export async function trainProjectSegmenter(project: Project, o: SegmenterTraini
     return result;
   } catch (error) {
     if (error instanceof JobCancelled)
-      updateJob(project, job.id, { state: 'cancelled', log: 'cancelled; no model written (run it again to fine-tune)' });
+      updateJob(project, job.id, { state: 'cancelled', log: 'cancelled; no model written yet (Resume continues from its checkpoint)' });
     else updateJob(project, job.id, { state: 'failed', error: (error as Error).message });
     throw error;
   }

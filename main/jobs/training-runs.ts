@@ -13,7 +13,6 @@ import type { ModelVersion } from '../models/registry.ts';
 import { isResumable } from '../../shared/job-states.ts';
 import type { Checkpoint } from './finetune-setup.ts';
 import { createJob, getJob, JobCancelled, updateJob, type Job } from './jobs.ts';
-import { notResumable } from './segmenter-training.ts';
 import type { RunControl } from './training-context.ts';
 import { resumedFrom, savedCheckpoint, trainJob, type StoredTraining } from './training-job.ts';
 
@@ -78,8 +77,8 @@ export async function resumeJob(
 ): Promise<ModelVersion> {
   const job = getJob(project, jobId);
   if (!isResumable(job.state)) throw new Error(`job ${jobId} is ${job.state}; only interrupted, cancelled or failed jobs can be resumed`);
-  // Segmenter fine-tuning (segmenter-training.ts) keeps no checkpoints: it is run again instead.
-  if (job.kind === 'segment') throw notResumable(jobId);
+  // Segmenter fine-tuning resumes through its own run (segmenter-training.ts, which finds its checkpoint).
+  if (job.kind === 'segment') throw new Error(`job ${jobId} fine-tunes a segmenter: it is resumed by trainProjectSegmenter`);
   const request = storedTraining(job);
   const checkpoint = savedCheckpoint(project.root, jobId);
   updateJob(project, jobId, { state: 'running', log: resumedFrom(checkpoint) });

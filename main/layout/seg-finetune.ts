@@ -7,7 +7,7 @@
 import type { Point } from '../io/layout.ts';
 import type { GrayImage } from '../ml/line-image.ts';
 import type { SegNet } from '../ml/seg-net.ts';
-import { trainSegNet, type SegSample } from '../ml/seg-train.ts';
+import { trainSegNet, type SegSample, type SegTrainOptions } from '../ml/seg-train.ts';
 import { SEGMENTER_TRAINING_DEFAULTS } from '../../shared/training-defaults.ts';
 import { shrinkTo } from './seg-infer.ts';
 import { segTargets, type TargetLine, type TargetRegion } from './seg-targets.ts';
@@ -40,6 +40,9 @@ export interface FinetuneOptions {
   threads: number;
   signal?: AbortSignal;
   onStep?: (step: number, loss: number, learningRate: number) => void;
+  checkpointEvery?: number;
+  onCheckpoint?: SegTrainOptions['onCheckpoint'];
+  resume?: SegTrainOptions['resume'];
 }
 
 /** Trains `net` in place on the samples with the fine-tuning defaults; the loss of every step. */
@@ -55,5 +58,8 @@ export function finetuneSegNet(net: SegNet, samples: SegSample[], o: FinetuneOpt
     threads: o.threads,
     signal: o.signal,
     onStep: o.onStep,
+    checkpointEvery: o.checkpointEvery,
+    onCheckpoint: o.onCheckpoint,
+    resume: o.resume,
   });
 }

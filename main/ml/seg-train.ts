@@ -6,7 +6,8 @@
 import { Rng } from './random.ts';
 import { SegNet, segStride } from './seg-net.ts';
 import { segShardGradients, splitSegBatch } from './seg-gradients.ts';
-import { DEFAULT_LOOP_OPTIONS, runTrainingLoop } from './training-loop.ts';
+import { DEFAULT_LOOP_OPTIONS, runTrainingLoop, type LoopOptions } from './training-loop.ts';
+import type { TrainingCheckpointState } from './training-state.ts';
 
 export interface SegSample {
   width: number;
@@ -38,6 +39,11 @@ export interface SegTrainOptions {
   threads: number;
   signal?: AbortSignal;
   onStep?: (step: number, loss: number, learningRate: number) => void | Promise<void>;
+  /** Steps between calls of onCheckpoint (0: none but the one at cancel); as training-loop.ts's. */
+  checkpointEvery?: number;
+  onCheckpoint?: LoopOptions['onCheckpoint'];
+  /** Continue from a checkpoint's state (same pages, seed and threads: the same batches follow). */
+  resume?: TrainingCheckpointState;
 }
 
 export const DEFAULT_SEG_TRAIN: Omit<SegTrainOptions, 'steps'> = {
@@ -123,7 +129,7 @@ function bilinear(s: SegSample, x: number, y: number): number {
   return (at(x0, y0) * (1 - fx) + at(x1, y0) * fx) * (1 - fy) + (at(x0, y1) * (1 - fx) + at(x1, y1) * fx) * fy;
 }
 
-/** Trains in place (in training-loop.ts's loop, no checkpoints); returns the loss of every step. */
+/** Trains in place (in training-loop.ts's loop); returns the loss of every step, those before a resume included. */
 export async function trainSegNet(
   net: SegNet,
   samples: SegSample[],
@@ -152,7 +158,7 @@ export async function trainSegNet(
       },
       onProgress: (p) => o.onStep?.(p.step - 1, p.loss, p.learningRate),
     },
-    { ...o, checkpointEvery: 0 },
+    { ...o, checkpointEvery: o.checkpointEvery ?? 0 },
   );
   return state.history.map((h) => h.loss);
 }

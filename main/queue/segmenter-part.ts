@@ -2,8 +2,8 @@
 // (jobs/segmenter-training.ts runSegmenterJob) on the store the task names: its corrected
 // pages with their lines and regions from the store, the page images from its shared folder
 // of files, the model written there, to segmenters/job-<id>.qseg (whole: renamed into place).
-// It keeps no checkpoint, so a task handed out again (its worker died, or stopped) starts
-// over; one redone after its file was written answers that file. Each step is reported (the
+// It checkpoints into the shared folder (checkpoints/job-<id>.qseg), so a task handed out
+// again (its worker died, or stopped) continues from there; one redone after its file was written answers that file. Each step is reported (the
 // server process turns it into the windows' job-progress events) and renews the task's lock,
 // as a training's (train-part.ts). The job's state is the server's to record: a cancelled
 // job's task stops at its next step and writes nothing; a worker stopping (SIGTERM) stops
@@ -38,7 +38,7 @@ export async function segmenterPart(
   } catch (error) {
     throw new UnrecoverableError(`${where}: ${(error as Error).message}`);
   }
-  await store.run(jobRecords.update(job.id, { log: 'segmenter training started (no checkpoint: a task handed out again starts over)' }));
+  await store.run(jobRecords.update(job.id, { log: 'segmenter training started (a task handed out again continues from its checkpoint)' }));
 
   const control = new TaskControl(store, job.id, onProgress, stopping);
   let steps = 0;
@@ -73,7 +73,7 @@ export async function segmenterPart(
     await control.ended(
       error,
       `stopped at step ${steps}: the job was cancelled; no model written`,
-      `its worker stopped at step ${steps}: back to the queue, to start over (segmenter jobs keep no checkpoint)`,
+      `its worker stopped at step ${steps}: back to the queue, to continue from its checkpoint`,
     );
     return { file: null, cancelled: true, pages: 0, steps };
   } finally {

@@ -4,7 +4,8 @@
 // the server's segmenter list and "Find lines" find it (layout/project-segmenters.ts). Each
 // step the worker reports is told to the windows as the desktop's job-progress event (phase
 // "segmenter"). The job is done when that file is there (read from the files, not only from
-// the answer). No checkpoint: a resumed job, or a task handed out again, starts over.
+// the answer). A resumed job, or a task handed out again, continues from the checkpoint the
+// run keeps in the shared folder (jobs/segmenter-training.ts).
 import { existsSync } from 'node:fs';
 import { jobRecords, type Job } from '../jobs/jobs.ts';
 import { projectSegmenterFile } from '../layout/project-segmenters.ts';

@@ -10,7 +10,7 @@
 // continues from there (training-run.ts, train-part.ts). A job whose follower died (its lease
 // ran out, run-lease.ts) is marked interrupted here, and may be resumed or cancelled from here.
 // Segmenter fine-tuning is one task too, its model written to the shared folder's segmenters/
-// (segmenter-run.ts, segmenter-part.ts); it keeps no checkpoint, so a resumed one starts over.
+// (segmenter-run.ts, segmenter-part.ts), checkpointed in the shared folder like training.
 import type { EventSink, ProjectApi, SegmentReport } from '../../shared/api.ts';
 import { checkJobRequest, parseJobConfig, type JobRequest } from '../../shared/job-configs.ts';
 import { isResumable } from '../../shared/job-states.ts';
@@ -191,16 +191,11 @@ export function serverJobs({ store, files, emit, settings, histories }: ServerJo
       if (runs.has(jobId)) throw new Error(`job ${jobId} is already queued or running`);
       if (!isResumable(job.state)) throw new Error(`job ${jobId} is ${job.state} and cannot be resumed`);
       if (stepped(job) && (await runs.inHand(jobId)))
-        throw new Error(
-          `job ${jobId} is still stopping in a worker (at its next step${job.kind === 'segment' ? '' : ', keeping its checkpoint'}): resume it in a moment`,
-        );
+        throw new Error(`job ${jobId} is still stopping in a worker (at its next step, keeping its checkpoint): resume it in a moment`);
       const taken = await takeOffStopped(job);
-      const log =
-        job.kind === 'segment'
-          ? 'resumed on the queue: its worker starts the segmenter training over (it keeps no checkpoint)'
-          : stepped(job)
-            ? 'resumed on the queue: its worker continues from the checkpoint'
-            : 'resumed on the queue: only what is left is queued';
+      const log = stepped(job)
+        ? 'resumed on the queue: its worker continues from the checkpoint'
+        : 'resumed on the queue: only what is left is queued';
       await store.run(jobRecords.update(jobId, { state: 'queued', log: `${log}${taken}` }));
       emit({ type: 'job-changed', jobId, state: 'queued' });
       const end = runs.launch(jobId, parts);

@@ -15,8 +15,8 @@
 //   written atomically), so a task handed out again after its worker died (stalled) continues
 //   from the last checkpoint, not from the start (train-part.ts). Its progress is the
 //   training's, step by step (`training` in PartProgress).
-// - segmenter fine-tuning: one task too, for the same reason. It keeps no checkpoint (a run
-//   is minutes, not hours): a task handed out again, or a job resumed, starts over; one redone
+// - segmenter fine-tuning: one task too, for the same reason, checkpointed like training: a
+//   task handed out again, or a job resumed, continues from its checkpoint; one redone
 //   after its model was written (files/segmenters/job-<id>.qseg, renamed into place whole)
 //   answers that file (segmenter-part.ts).
 import { createHash } from 'node:crypto';

@@ -1,13 +1,14 @@
 // Segmenter fine-tuning as an app job: the API request queues it in the job runner, it runs
 // in the worker thread with progress (step, loss), writes the project's segmenter, which
-// "Find lines" then runs by name ("project:<jobId>"); a cancelled one writes nothing and is
-// not resumed; a name that is not a finished segmenter job of the project, or a path, is refused.
+// "Find lines" then runs by name ("project:<jobId>"); a cancelled one writes no model and
+// is resumed from its checkpoint; a name that is not a finished segmenter job of the project, or a path, is refused.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { createService } from '../../../main/api/service.ts';
 import { JobRunner } from '../../../main/jobs/runner.ts';
 import { projectSegmenterFile } from '../../../main/layout/project-segmenters.ts';
+import { segmenterCheckpointPath } from '../../../main/jobs/segmenter-training.ts';
 import { parseRequest, type QuireEvent } from '../../../shared/api.ts';
 import { addCorrectedPages } from '../../helpers/corrected-pages.ts';
 import { newProject } from '../../helpers/project.ts';
@@ -55,14 +56,23 @@ test('startSegmenterTraining runs a job whose segmenter Find lines offers and ru
     assert.throws(() => parseRequest('segmentPages', { pageIds: [1], segmenter: projectSegmenterFile(project, jobId) }), /segmenter/);
     assert.throws(() => parseRequest('segmentRegion', { regionId: 1, segmenter: 'project:../1' }), /segmenter/);
 
-    // Cancelled while it runs: no model, and no resume (it keeps no checkpoints).
+    // Cancelled while it runs: no model yet, a checkpoint; Resume continues from it.
     const second = (await api.startSegmenterTraining({ steps: 10_000 })).jobId;
-    await until(() => events.some((e) => e.type === 'job-progress' && e.progress.jobId === second), `progress of job ${second}`);
+    const progressOf = (id: number) =>
+      events.flatMap((e) => (e.type === 'job-progress' && e.progress.jobId === id ? [e.progress.step] : []));
+    await until(() => progressOf(second).length > 0, `progress of job ${second}`);
     await api.cancelJob({ jobId: second });
     await until(() => !!ended(second), `job ${second} to stop`);
     assert.equal((ended(second) as { state: string }).state, 'cancelled');
     assert.equal(existsSync(projectSegmenterFile(project, second)), false);
-    await assert.rejects(api.resumeJob({ jobId: second }), /fine-tuned a segmenter, which cannot be resumed/);
+    const stoppedAt = Math.max(...progressOf(second));
+    assert.ok(existsSync(segmenterCheckpointPath(project.root, second)), 'its checkpoint is kept');
+    events.length = 0;
+    await api.resumeJob({ jobId: second });
+    await until(() => progressOf(second).length > 0, `progress of job ${second} resumed`);
+    assert.ok(progressOf(second)[0] > stoppedAt, `resumed after step ${stoppedAt}, at ${progressOf(second)[0]}`);
+    await api.cancelJob({ jobId: second });
+    await until(() => !!ended(second), `job ${second} to stop again`);
     await assert.rejects(api.segmentPages({ pageIds: [pages[2].id], segmenter: `project:${second}` }), /is cancelled/);
     assert.deepEqual(
       (await api.listSegmenters({})).segmenters.map((s) => s.jobId),

@@ -1,15 +1,15 @@
 // Fine-tuning a segmentation model on a project's corrected pages (every line transcribed):
 // its loss falls over a few steps on a tiny page set, the model is written to the project
-// and segments pages, and the run is recorded as a job.
+// and segments pages, the run is recorded as a job, and a run stopped part way continues
+// from its checkpoint.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createService } from '../../../main/api/service.ts';
 import { listJobs } from '../../../main/jobs/jobs.ts';
-import { resumeJob } from '../../../main/jobs/training-runs.ts';
-import { correctedPageIds, trainProjectSegmenter } from '../../../main/jobs/segmenter-training.ts';
-import { saveSegmenter } from '../../../main/layout/seg-model-file.ts';
+import { correctedPageIds, segmenterCheckpointPath, trainProjectSegmenter } from '../../../main/jobs/segmenter-training.ts';
+import { loadSegmenter, saveSegmenter } from '../../../main/layout/seg-model-file.ts';
 import { resolveSegmenter } from '../../../main/layout/segmenters.ts';
 import { segmentPages } from '../../../main/layout/segment-pages.ts';
 import { initBackend } from '../../../main/ml/backend.ts';
@@ -53,13 +53,55 @@ test('a segmenter fine-tunes on the corrected pages of a project: the loss falls
   }
 });
 
-test('without corrected pages the job fails and says why; it is run again, not resumed', async () => {
+test('without corrected pages the job fails and says why', async () => {
   const project = newProject();
   try {
     await assert.rejects(trainProjectSegmenter(project, { steps: 2 }), /no corrected pages/);
     const [job] = listJobs(project);
     assert.equal(job.state, 'failed');
-    await assert.rejects(resumeJob(project, job.id), /fine-tuned a segmenter, which cannot be resumed/);
+  } finally {
+    project.close();
+  }
+});
+
+test('a segmenter job stopped part way continues from its checkpoint to the weights of a run never stopped', async () => {
+  const dir = tempDir();
+  const project = newProject();
+  const api = createService(project);
+  try {
+    await addCorrectedPages(api);
+    await initBackend();
+    const start = join(dir, 'tiny.qseg');
+    saveSegmenter(start, new SegNet({ levels: [4, 8, 8], outputs: 4 }, 2), 256);
+    const options = { from: start, steps: 16, batchSize: 2, crop: 64, learningRate: 1e-2, threads: 1 };
+    const straight = await trainProjectSegmenter(project, { ...options, out: join(dir, 'straight.qseg') });
+
+    // Cancelled after step 13 (a checkpoint at step 10, and one at the cancel).
+    const stop = new AbortController();
+    const out = join(dir, 'resumed.qseg');
+    await assert.rejects(
+      trainProjectSegmenter(project, { ...options, out, signal: stop.signal, onStep: (step) => void (step === 12 && stop.abort()) }),
+      /cancelled/,
+    );
+    const jobId = listJobs(project).at(-1)!.id;
+    const checkpoint = segmenterCheckpointPath(project.root, jobId);
+    assert.ok(existsSync(checkpoint) && !existsSync(out), 'a checkpoint, no model');
+    assert.equal(listJobs(project).at(-1)!.state, 'cancelled');
+
+    const steps: number[] = [];
+    const resumed = await trainProjectSegmenter(project, { ...options, out, jobId, onStep: (step) => void steps.push(step) });
+    assert.equal(steps[0], 13, 'the run continues after the step it stopped at');
+    assert.equal(resumed.losses.length, 16, 'the losses of both sittings');
+    assert.match(listJobs(project).at(-1)!.log, /resumed at step 13 \(its checkpoint\)/);
+    assert.equal(existsSync(checkpoint), false, 'the finished run removes its checkpoint');
+    const [a, b] = [loadSegmenter(straight.file), loadSegmenter(out)];
+    for (const [name, w] of a.net.weights) {
+      const [x, y] = [Array.from(w.dataSync()), Array.from(b.net.weights.get(name)!.dataSync())];
+      const worst = x.reduce((m, v, i) => Math.max(m, Math.abs(v - y[i])), 0);
+      assert.ok(worst < 1e-5, `${name} differs by ${worst}`);
+    }
+    a.net.dispose();
+    b.net.dispose();
   } finally {
     project.close();
   }

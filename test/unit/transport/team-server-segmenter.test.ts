@@ -5,7 +5,7 @@
 // takes it off; resumed, a worker trains it from the store's corrected pages and the shared
 // folder's images, its steps reach the window, and its model is in the shared folder's
 // segmenters/, listed by the server and taken by "Find lines" there. Cancelled in a worker's
-// hands, it stops at its next step writing nothing; resumed, it starts over (no checkpoint).
+// hands, it stops at its next step writing no model; resumed, it continues from its checkpoint.
 // Kept to seconds: the
 // model it starts from is a tiny network, a segmenter "fine-tuned" in the project before it
 // moved to the server, and it trains a few steps on two small corrected pages. Real
@@ -118,7 +118,7 @@ test(
 
       const [row] = await rows<{ state: string; log: string }>('SELECT state, log FROM jobs WHERE id = $1', [jobId]);
       assert.equal(row.state, 'done');
-      assert.match(row.log, /starts the segmenter training over/);
+      assert.match(row.log, /resumed on the queue: its worker continues from the checkpoint/);
       assert.match(row.log, /segmenter fine-tuned on 2 corrected page\(s\), 3 steps/);
       assert.match(row.log, /segmenter fine-tuned on 1 worker\(s\)/);
       assert.match(worker.output(), new RegExp(`segmenter job ${jobId} .*written after 3 steps on 2 corrected page`));
@@ -137,7 +137,7 @@ test(
 );
 
 test(
-  'a segmenter fine-tuning cancelled in a worker’s hands stops at its next step, writing no model; resumed, it starts over',
+  'a segmenter fine-tuning cancelled in a worker’s hands stops at its next step, writing no model; resumed, it continues from its checkpoint',
   { skip },
   async () => {
     // Far more steps than it is let run: each run is cancelled once its first steps are heard.
@@ -173,11 +173,12 @@ test(
         await new Promise((r) => setTimeout(r, 50));
       }
       heard.events.length = 0;
-      await cancelAfterStep(jobId, 1);
-      assert.equal(stepsOf(jobId)[0], 1, 'it starts over: segmenter jobs keep no checkpoint');
+      await cancelAfterStep(jobId, stoppedAt + 1);
+      assert.equal(stepsOf(jobId)[0], stoppedAt + 1, 'it continues after the step it stopped at');
       const [row] = await rows<{ log: string }>('SELECT log FROM jobs WHERE id = $1', [jobId]);
       assert.match(row.log, /stopped at step \d+: the job was cancelled; no model written/);
-      assert.match(row.log, /resumed on the queue: its worker starts the segmenter training over/);
+      assert.match(row.log, /resumed on the queue: its worker continues from the checkpoint/);
+      assert.match(row.log, new RegExp(`resumed at step ${stoppedAt} \\(its checkpoint\\)`));
     } finally {
       heard.close();
       await stopAll();
