@@ -51,6 +51,8 @@ const { values: a } = parseArgs({
     'semi-threshold': { type: 'string', default: String(SEMI_DEFAULTS.semiThreshold) },
     'semi-labeled-share': { type: 'string', default: String(SEMI_DEFAULTS.semiLabeledShare) },
     seeds: { type: 'string', default: '3' },
+    // The first of the seeds (a later sitting adds seeds 2 and 3 to a row run with seed 1).
+    'first-seed': { type: 'string', default: '1' },
     threads: { type: 'string', default: String(availableParallelism()) },
     out: { type: 'string' },
     // Where each trained run's model is saved (FILE per collection, row and seed), to be read
@@ -74,6 +76,7 @@ const settings: RunSettings = {
 };
 const testLines = quick ? 24 : Number(a['test-lines']);
 const seeds = quick ? 1 : Number(a.seeds);
+const firstSeed = Number(a['first-seed']);
 const outFile = a.out ?? (quick ? 'out/few-labels-quick.md' : 'docs/results/few-labels.md');
 const rows = a.rows!.split(',') as Row[];
 for (const r of rows) if (!ROWS.includes(r)) throw new Error(`unknown row ${r} (rows: ${ROWS.join(', ')})`);
@@ -149,7 +152,7 @@ for (const name of a.collections!.split(',')) {
   const c = collection(name);
   collectionsDone.push({ name, pool: c.pool.length, test: c.test.length });
   for (const row of rows) {
-    for (let seed = 1; seed <= seeds; seed++) {
+    for (let seed = firstSeed; seed < firstSeed + seeds; seed++) {
       const file = key(name, row, seed);
       let r: RunResult;
       if (existsSync(file)) {
