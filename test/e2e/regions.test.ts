@@ -1,7 +1,8 @@
 // End to end in Chromium: "Find lines" with the bundled trained segmenter on a page with
 // marginal notes draws the main text and the notes as regions of their own on the page;
 // clicking the notes' label selects that region, which is then excluded from transcription
-// and searched for lines on its own; the classical segmenter stays a choice.
+// and searched for lines on its own; the classical segmenter stays a choice; text typed and
+// not saved is saved before Find lines runs again.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -88,4 +89,15 @@ test('Find lines with the trained model draws the text block and the marginal no
   // A reload comes back to the page and line (the address keeps them).
   await page.getByTestId('segmenter').waitFor();
   assert.equal(await page.getByTestId('segmenter').inputValue(), 'classical');
+
+  // Text typed on a line and not saved yet is saved before Find lines replaces the page's
+  // untranscribed lines, so that line is kept with it.
+  await page.getByTestId('line-text').fill('typed but not saved');
+  await page.getByTestId('unsaved').waitFor();
+  await page.getByTestId('segment-page').click();
+  await status.getByText(/1 unsaved line text\(s\) saved first/).waitFor({ timeout: 30_000 });
+  const kept = app.project.db.prepare("SELECT count(*) AS n FROM current_transcriptions WHERE text = 'typed but not saved'").get() as {
+    n: number;
+  };
+  assert.equal(kept.n, 1);
 });

@@ -13,3 +13,18 @@ export function forgetVanishedDrafts(before: readonly number[], after: readonly 
   const still = new Set(after);
   for (const id of before) if (!still.has(id)) storage.removeItem(draftKey(id, project));
 }
+
+/**
+ * Text typed on untranscribed lines and not saved yet: Find lines replaces such lines, and
+ * their drafts with them, so the page saves these first (the lines are then kept).
+ */
+export function unsavedDrafts(
+  lines: ReadonlyArray<{ id: number; text: string | null }>,
+  storage: Pick<Storage, 'getItem'>,
+  project = projectKey(),
+): Array<{ lineId: number; text: string }> {
+  return lines.flatMap((l) => {
+    const draft = l.text === null ? storage.getItem(draftKey(l.id, project)) : null;
+    return draft !== null && draft.trim() !== '' ? [{ lineId: l.id, text: draft }] : [];
+  });
+}
