@@ -19,6 +19,7 @@ import { ArraySource } from '../ml/data.ts';
 import { DEFAULT_CONFIG, Recognizer } from '../ml/model.ts';
 import { pretrain } from '../ml/seqclr/pretrain.ts';
 import { train } from '../ml/train.ts';
+import { roundSteps } from '../ml/self-training.ts';
 import { registry, type ModelVersion } from '../models/registry.ts';
 import { allLineIdsAt, labeledLinesAt, samplesAt } from '../project/dataset.ts';
 import type { ProjectStore } from '../project/project-store.ts';
@@ -44,6 +45,19 @@ export function resumedFrom(checkpoint: Checkpoint | undefined): string {
 }
 
 /**
+ * The step of the whole run a checkpoint is at, as its progress counts them: a
+ * semi-supervised run's checkpoint counts within its round, so the planned steps of the
+ * rounds before it are added.
+ */
+export function overallStep(request: StoredTraining, checkpoint: Checkpoint | undefined): number {
+  if (!checkpoint) return 0;
+  const round = checkpoint.state.selfTraining?.round ?? 0;
+  const before =
+    request.kind === 'finetune' && request.semiSupervised ? roundSteps(request.steps, request.semiSupervised.rounds).slice(0, round) : [];
+  return before.reduce((a, n) => a + n, 0) + checkpoint.state.step;
+}
+
+/**
  * Trains the job from `checkpoint` (or from the start) and saves its model version: the
  * weights under the store's models/, the version's row and the job's model id in one
  * transaction, then the checkpoint removed. Throws JobCancelled when `signal` stopped it
@@ -61,7 +75,7 @@ export async function trainJob(
   const file = checkpointPath(store.root, jobId);
   mkdirSync(dirname(file), { recursive: true });
   const ctx = trainingContext(store, jobId, control);
-  ctx.write({ progress: { step: checkpoint?.state.step ?? 0 }, log: `backend ${backend.name} (${backend.provider})` });
+  ctx.write({ progress: { step: overallStep(request, checkpoint) }, log: `backend ${backend.name} (${backend.provider})` });
   try {
     // Checkpoints and model files read weights synchronously, which Node's WebGPU cannot:
     // fail at once (the job says why) rather than at the first checkpoint minutes later.

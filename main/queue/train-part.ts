@@ -11,7 +11,7 @@
 import { UnrecoverableError } from 'bullmq';
 import type { RunProgress } from '../../shared/job-configs.ts';
 import { jobRecords, type Job } from '../jobs/jobs.ts';
-import { resumedFrom, savedCheckpoint, trainJob } from '../jobs/training-job.ts';
+import { overallStep, resumedFrom, savedCheckpoint, trainJob } from '../jobs/training-job.ts';
 import { storedTraining } from '../jobs/training-runs.ts';
 import type { OpenStore, OpenStores } from './open-stores.ts';
 import { TaskControl } from './task-control.ts';
@@ -54,7 +54,7 @@ export async function trainPart(
   if (job.modelId !== null) return { modelId: job.modelId, cancelled: false, resumedAt: 0, steps: 0 };
   if (job.state !== 'running' && job.state !== 'queued') return { modelId: null, cancelled: true, resumedAt: 0, steps: 0 };
   const checkpoint = savedCheckpoint(store.root, job.id);
-  const resumedAt = checkpoint?.state.step ?? 0;
+  const resumedAt = overallStep(request, checkpoint);
   await store.run(jobRecords.update(job.id, { log: checkpoint ? `${resumedFrom(checkpoint)} (its checkpoint)` : 'training started' }));
 
   const control = new TaskControl(store, job.id, onProgress, stopping);

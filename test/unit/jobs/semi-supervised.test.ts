@@ -10,6 +10,8 @@ import { ensureBaseModel } from '../../../main/models/base-model.ts';
 import { labeledLines, unlabeledLineIds } from '../../../main/project/dataset.ts';
 import { Project } from '../../../main/project/project.ts';
 import { lineProject } from '../../helpers/line-project.ts';
+import { overallStep } from '../../../main/jobs/training-job.ts';
+import type { Checkpoint } from '../../../main/jobs/finetune-setup.ts';
 
 await initBackend();
 
@@ -124,4 +126,16 @@ test('job configs are checked by the API schema on start and on resume', async (
   } finally {
     project.close();
   }
+});
+
+test("a resumed run's progress starts at its step in the whole run (a semi-supervised checkpoint counts within its round)", () => {
+  const at = (step: number, round?: number) =>
+    ({
+      state: { step, bestCer: null, sinceBest: 0, history: [], ...(round === undefined ? {} : { selfTraining: { round, rounds: [] } }) },
+    }) as unknown as Checkpoint;
+  const semi = { ...request(1, { rounds: 2, threshold: 0.5, pseudoWeight: 0.5 }), steps: 5 };
+  assert.equal(overallStep(semi, at(2, 1)), 5, 'three steps of round 1, two of round 2');
+  assert.equal(overallStep(semi, at(2, 0)), 2);
+  assert.equal(overallStep(request(1, undefined), at(3)), 3);
+  assert.equal(overallStep(semi, undefined), 0);
 });
