@@ -32,6 +32,35 @@ async function pagesToExport(store: ProjectStore, documentIds?: number[]) {
   return documentIds ? rows.filter((r) => documentIds.includes(r.document_id)) : rows;
 }
 
+/** Gives each name the first of `name`, `name_2`, `name_3`… not yet taken (case aside: some file systems ignore it). */
+function uniqueNames() {
+  const taken = new Set<string>();
+  return (name: string) => {
+    let unique = name;
+    for (let n = 2; taken.has(unique.toLowerCase()); n++) unique = `${name}_${n}`;
+    taken.add(unique.toLowerCase());
+    return unique;
+  };
+}
+
+/**
+ * File stems: one per document (its text file) and one per page (its image and XML), each
+ * unique. Documents may share a name (box1/001.tif and box2/001.tif are both "001"), and a
+ * page's stem (001_p2) may be another document's name: one file would overwrite the other.
+ */
+function fileStems(pages: Array<{ id: number; document_id: number; document: string; pages: number; page_index: number }>) {
+  const documentName = uniqueNames();
+  const pageName = uniqueNames();
+  const byDocument = new Map<number, string>();
+  const byPage = new Map<number, string>();
+  for (const p of pages) {
+    if (!byDocument.has(p.document_id)) byDocument.set(p.document_id, documentName(safeName(p.document)));
+    const stem = byDocument.get(p.document_id)!;
+    byPage.set(p.id, pageName(p.pages > 1 ? `${stem}_p${p.page_index + 1}` : stem));
+  }
+  return { byDocument, byPage };
+}
+
 /** Exports a project folder. */
 export const exportProject = (project: Project, o: ExportOptions): Promise<{ files: string[] }> => exportFrom(folderStore(project), o);
 
@@ -45,9 +74,10 @@ export async function exportFrom(store: ProjectStore, o: ExportOptions): Promise
     files.push(path);
   };
   const pages = await pagesToExport(store, o.documentIds);
-  const texts = new Map<string, string[]>();
+  const stems = fileStems(pages);
+  const texts = new Map<number, string[]>();
   for (const p of pages) {
-    const stem = p.pages > 1 ? `${safeName(p.document)}_p${p.page_index + 1}` : safeName(p.document);
+    const stem = stems.byPage.get(p.id)!;
     // The page's copy keeps the stored file's format (a JPEG scan stays a JPEG).
     const imageName = stem + store.images.pageExtension(p.image_hash);
     const layout = await pageLayout(store.run, p.id, imageName, o.modelId);
@@ -59,9 +89,9 @@ export async function exportFrom(store: ProjectStore, o: ExportOptions): Promise
         write(`${stem}.xml`, o.format === 'page' ? writePage(layout) : writeAlto(layout));
         break;
       case 'text': {
-        const doc = texts.get(p.document) ?? [];
+        const doc = texts.get(p.document_id) ?? [];
         doc.push(lines.map((l) => l.text ?? '').join('\n'));
-        texts.set(p.document, doc);
+        texts.set(p.document_id, doc);
         break;
       }
       case 'gt':
@@ -78,7 +108,7 @@ export async function exportFrom(store: ProjectStore, o: ExportOptions): Promise
     }
   }
   // Plain text: one line per text line, pages separated by a form feed, as `pr` and OCR tools do.
-  for (const [document, pageTexts] of texts) write(`${safeName(document)}.txt`, pageTexts.join('\n\f\n') + '\n');
+  for (const [documentId, pageTexts] of texts) write(`${stems.byDocument.get(documentId)}.txt`, pageTexts.join('\n\f\n') + '\n');
   return { files };
 }
 

@@ -135,3 +135,31 @@ test('plain text and ground-truth exports', async () => {
   const back = await importLineFolder(newProject(), gtOut);
   assert.equal(back.imported[0].lines, 3);
 });
+
+test('documents of the same name (box1/001, box2/001) export to files of their own', async () => {
+  const root = tempDir();
+  const { mkdirSync } = await import('node:fs');
+  for (const box of ['box1', 'box2']) {
+    mkdirSync(join(root, box));
+    await withImage(join(root, box), 'page-2019.xml', 'folio-12r.png', 800, 600);
+  }
+  // Another scan in box2 (the same bytes would be a duplicate).
+  await sharp({ create: { width: 800, height: 600, channels: 3, background: '#f0e8d8' } })
+    .png()
+    .toFile(join(root, 'box2', 'folio-12r.png'));
+  const project = newProject();
+  await importFiles(project, [join(root, 'box1'), join(root, 'box2')]);
+  const names = (project.db.prepare('SELECT name FROM documents').all() as Array<{ name: string }>).map((d) => d.name);
+  assert.equal(new Set(names).size, 1, `both documents are named ${names[0]}`);
+  const out = join(tempDir(), 'page');
+  const { files } = await exportProject(project, { format: 'page', out });
+  assert.equal(new Set(files).size, 4, 'two images and two XML files, none written over another');
+  assert.equal(readdirSync(out).length, 4);
+  const again = newProject();
+  await importFiles(again, [out]);
+  assert.equal(projectLines(again).length, projectLines(project).length, 'every line comes back');
+  const textOut = join(tempDir(), 'text');
+  await exportProject(project, { format: 'text', out: textOut });
+  assert.deepEqual(readdirSync(textOut).sort(), ['page-2019.txt', 'page-2019_2.txt']);
+  assert.equal(readFileSync(join(textOut, 'page-2019_2.txt'), 'utf8'), readFileSync(join(textOut, 'page-2019.txt'), 'utf8'));
+});
