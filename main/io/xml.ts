@@ -9,36 +9,50 @@ export class XmlError extends Error {
 
 export type XmlNode = Record<string, unknown>;
 
-/** Numeric character references (&#233; &#x301;), which the parser leaves as they are. */
-const decodeCharRefs = (value: string) =>
-  value.includes('&#')
-    ? value.replace(/&#(x[0-9a-f]+|\d+);/gi, (ref, n: string) => {
-        const code = n[0].toLowerCase() === 'x' ? parseInt(n.slice(1), 16) : Number(n);
-        // XML allows only these characters (XML 1.0, section 2.2); others are not well-formed.
-        const allowed =
-          code === 0x9 ||
-          code === 0xa ||
-          code === 0xd ||
-          (code >= 0x20 && code <= 0xd7ff) ||
-          (code >= 0xe000 && code <= 0xfffd) ||
-          (code >= 0x10000 && code <= 0x10ffff);
-        if (!allowed) throw new XmlError(`invalid character reference ${ref}`);
+/** Whether XML 1.0 allows the character (section 2.2); others are not well-formed, even as a reference. */
+const xmlChar = (code: number) =>
+  code === 0x9 ||
+  code === 0xa ||
+  code === 0xd ||
+  (code >= 0x20 && code <= 0xd7ff) ||
+  (code >= 0xe000 && code <= 0xfffd) ||
+  (code >= 0x10000 && code <= 0x10ffff);
+
+const NAMED: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+
+/**
+ * The predefined entities and numeric character references (&amp; &#233; &#x301;), decoded
+ * in one pass: decoding `&amp;` first and references after would read `&amp;#233;` (the
+ * text "&#233;") as "é". The parser's own entity handling is off for that reason.
+ */
+const decodeEntities = (value: string) =>
+  value.includes('&')
+    ? value.replace(/&(?:(amp|lt|gt|quot|apos)|#(x[0-9a-f]+|\d+));/gi, (ref, named: string | undefined, n: string | undefined) => {
+        if (named) return NAMED[named];
+        const code = n![0].toLowerCase() === 'x' ? parseInt(n!.slice(1), 16) : Number(n);
+        if (!xmlChar(code)) throw new XmlError(`invalid character reference ${ref}`);
         return String.fromCodePoint(code);
       })
     : value;
+
+/** CDATA sections as escaped text, so every text reaches decodeEntities encoded alike (a CDATA's "&#233;" stays as it is). */
+const cdataAsText = (xml: string) =>
+  xml.includes('<![CDATA[')
+    ? xml.replace(/<!\[CDATA\[([\s\S]*?)\]\]>/g, (_, c: string) => c.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;'))
+    : xml;
 
 const parser = new XMLParser({
   ignoreAttributes: false,
   attributeNamePrefix: '@',
   removeNSPrefix: true,
-  // Safe because DOCTYPE is refused first: only the predefined and numeric entities remain.
-  processEntities: true,
+  // Decoded by decodeEntities instead (DOCTYPE is refused first: only the predefined and numeric entities exist).
+  processEntities: false,
   htmlEntities: false,
   parseTagValue: false,
   parseAttributeValue: false,
   trimValues: false,
-  tagValueProcessor: (_name, value) => decodeCharRefs(value),
-  attributeValueProcessor: (_name, value) => decodeCharRefs(value),
+  tagValueProcessor: (_name, value) => decodeEntities(value),
+  attributeValueProcessor: (_name, value) => decodeEntities(value),
   // Elements that may repeat are always arrays, so one code path reads one or many.
   isArray: (name) =>
     [
@@ -67,7 +81,7 @@ export function parseXml(file: string, text: string): XmlNode {
   const valid = XMLValidator.validate(text);
   if (valid !== true) throw new XmlError(`${file}: malformed XML at line ${valid.err.line}: ${valid.err.msg}`);
   try {
-    return parser.parse(text) as XmlNode;
+    return parser.parse(cdataAsText(text)) as XmlNode;
   } catch (error) {
     // The validator passed, so this is something it does not check (e.g. a bad character reference).
     throw new XmlError(`${file}: malformed XML: ${(error as Error).message}`);
@@ -89,6 +103,18 @@ export function textOf(value: unknown): string {
   return String(value);
 }
 
+/**
+ * Text as XML character data or an attribute value. Characters XML cannot hold at all (C0
+ * controls but tab and newlines, U+FFFE, U+FFFF, unpaired surrogates) become U+FFFD, so the
+ * file stays well-formed; a carriage return is kept as a reference (a parser would turn a
+ * bare one into a newline).
+ */
 export function escapeXml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/\r/g, '&#13;')
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
 }

@@ -1,0 +1,36 @@
+// The XML reading and escaping under PAGE and ALTO: entities and character references are
+// decoded exactly once (a literal "&#233;" in a transcription stays that text), CDATA is
+// text as it stands, and whatever a transcription holds is written as well-formed XML.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { escapeXml, parseXml, textOf, type XmlNode } from '../../../main/io/xml.ts';
+
+const read = (xml: string) => parseXml('t.xml', xml).a as XmlNode;
+
+test('entities and character references are decoded once, in text, attributes and CDATA alike', () => {
+  assert.equal(textOf(read('<a>code &amp;#233; here</a>')), 'code &#233; here');
+  assert.equal(textOf(read('<a>Caf&#233; &#x301; &lt;&gt; &quot;&apos; &amp;</a>')), 'Café \u0301 <> "\' &');
+  assert.equal(read('<a CONTENT="&amp;#38;c &#38;c"/>')['@CONTENT'], '&#38;c &c');
+  assert.equal(textOf(read('<a><![CDATA[&#233; &amp; <b>]]></a>')), '&#233; &amp; <b>');
+  assert.equal(textOf(read('<a>x<![CDATA[&lt;]]>y &amp;#1;</a>')), 'x&lt;y &#1;');
+  assert.throws(() => read('<a>&#1;</a>'), /t\.xml: malformed XML: invalid character reference &#1;/);
+});
+
+test('any text escapes to well-formed XML that reads back as itself, or with U+FFFD where XML holds no such character', () => {
+  for (const text of ['Café & <b> "x"', 'literal &#233; and &amp;', 'tab\there', 'a\r\nb', '𝔄𝔫𝔫𝔬 1743 ✓', 'مرحبا', 'e\u0301']) {
+    assert.equal(textOf(read(`<a>${escapeXml(text)}</a>`)), text, JSON.stringify(text));
+    assert.equal(
+      read(`<a v="${escapeXml(text)}"/>`)['@v'],
+      text.replace(/[\t\n]/g, (c) => c),
+      JSON.stringify(text),
+    );
+  }
+  for (const [text, written] of [
+    ['a\u0001b', 'a\ufffdb'],
+    ['x\uffffy', 'x\ufffdy'],
+    ['lone \ud800 high', 'lone \ufffd high'],
+    ['lone \udc00 low', 'lone \ufffd low'],
+  ]) {
+    assert.equal(textOf(read(`<a>${escapeXml(text)}</a>`)), written, JSON.stringify(text));
+  }
+});
