@@ -19,11 +19,7 @@ test('entities and character references are decoded once, in text, attributes an
 test('any text escapes to well-formed XML that reads back as itself, or with U+FFFD where XML holds no such character', () => {
   for (const text of ['Café & <b> "x"', 'literal &#233; and &amp;', 'tab\there', 'a\r\nb', '𝔄𝔫𝔫𝔬 1743 ✓', 'مرحبا', 'e\u0301']) {
     assert.equal(textOf(read(`<a>${escapeXml(text)}</a>`)), text, JSON.stringify(text));
-    assert.equal(
-      read(`<a v="${escapeXml(text)}"/>`)['@v'],
-      text.replace(/[\t\n]/g, (c) => c),
-      JSON.stringify(text),
-    );
+    assert.equal(read(`<a v="${escapeXml(text)}"/>`)['@v'], text, JSON.stringify(text));
   }
   for (const [text, written] of [
     ['a\u0001b', 'a\ufffdb'],
