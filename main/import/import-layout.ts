@@ -10,6 +10,7 @@ import { basename, dirname, extname, join, resolve } from 'node:path';
 import type { Split } from '../../shared/api.ts';
 import { decodePageStream, imageInfo, type DecodeOptions } from '../images/decode.ts';
 import { readLayout } from '../io/read-layout.ts';
+import { decodeXml } from '../io/xml.ts';
 import { regionOutline, type LayoutPage } from '../io/layout.ts';
 import { documents } from '../db/documents.ts';
 import type { ProjectStore } from '../project/project-store.ts';
@@ -65,7 +66,7 @@ export function findPageImage(xmlFile: string, page: LayoutPage, roots: string[]
 
 export async function importLayoutFile(project: ProjectStore, xmlFile: string, o: LayoutImportOptions = {}): Promise<LayoutImportResult> {
   const xmlBytes = o.xmlBytes ?? readRegularFile(xmlFile, o.maxXmlBytes ?? MAX_XML_BYTES);
-  const page = readLayout(xmlFile, xmlBytes.toString('utf8'));
+  const page = readLayout(xmlFile, decodeXml(xmlFile, xmlBytes));
   const imageFile = findPageImage(xmlFile, page, o.roots);
   const imageBytes = readRegularFile(imageFile, o.maxImageBytes ?? MAX_IMAGE_BYTES);
   const imageHash = sha256(imageBytes);

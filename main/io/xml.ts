@@ -75,6 +75,38 @@ const parser = new XMLParser({
     ].includes(name),
 });
 
+/**
+ * The text of an XML file's bytes: by its byte order mark, else by the encoding its
+ * declaration names (UTF-8 when it names none), strictly: bytes that are not text in that
+ * encoding are an error naming the file, never characters silently replaced.
+ */
+export function decodeXml(file: string, bytes: Uint8Array): string {
+  let label = 'utf-8';
+  let start = 0;
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) start = 3;
+  else if (bytes[0] === 0xff && bytes[1] === 0xfe) [label, start] = ['utf-16le', 2];
+  else if (bytes[0] === 0xfe && bytes[1] === 0xff) [label, start] = ['utf-16be', 2];
+  else {
+    // The declaration is in ASCII whatever the encoding it names (those without a byte order mark).
+    const head = Buffer.from(bytes.subarray(0, 256)).toString('latin1');
+    const declared = /^\s*<\?xml[^>]*?\bencoding\s*=\s*["']([A-Za-z0-9._:-]+)["']/.exec(head);
+    if (declared) label = declared[1];
+  }
+  let decoder: TextDecoder;
+  try {
+    decoder = new TextDecoder(label, { fatal: true });
+  } catch {
+    throw new XmlError(`${file}: unsupported encoding "${label}"`);
+  }
+  try {
+    return decoder.decode(bytes.subarray(start));
+  } catch {
+    throw new XmlError(
+      `${file}: not valid ${decoder.encoding} text (the encoding ${start ? 'its byte order mark gives' : 'it declares, or UTF-8'})`,
+    );
+  }
+}
+
 export function parseXml(file: string, text: string): XmlNode {
   if (/<!DOCTYPE|<!ENTITY/i.test(text))
     throw new XmlError(`${file}: DOCTYPE and ENTITY declarations are not allowed in PAGE or ALTO files (refused for safety)`);
@@ -116,5 +148,8 @@ export function escapeXml(text: string): string {
     .replace(/>/g, '&gt;')
     .replace(/"/g, '&quot;')
     .replace(/\r/g, '&#13;')
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
+    .replace(
+      /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g,
+      '\ufffd',
+    );
 }

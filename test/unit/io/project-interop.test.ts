@@ -163,3 +163,22 @@ test('documents of the same name (box1/001, box2/001) export to files of their o
   assert.deepEqual(readdirSync(textOut).sort(), ['page-2019.txt', 'page-2019_2.txt']);
   assert.equal(readFileSync(join(textOut, 'page-2019_2.txt'), 'utf8'), readFileSync(join(textOut, 'page-2019.txt'), 'utf8'));
 });
+
+test('an ALTO file in ISO-8859-1 imports its text as written', async () => {
+  const dir = tempDir();
+  const xml = readFileSync(join(FIXTURES, 'alto-v4.xml'), 'utf8')
+    .replace('encoding="UTF-8"', 'encoding="ISO-8859-1"')
+    .replace('æ ſ ꝛ – all arrived safe.', 'Müller &amp; fils, façade');
+  const { writeFileSync } = await import('node:fs');
+  writeFileSync(join(dir, 'latin.xml'), Buffer.from(xml, 'latin1'));
+  await sharp({ create: { width: 900, height: 500, channels: 3, background: '#e8e0d0' } })
+    .png()
+    .toFile(join(dir, 'letter_1802.png'));
+  const project = newProject();
+  const report = await importFiles(project, [dir]);
+  assert.deepEqual(report.failed, []);
+  assert.ok(
+    projectLines(project).some((l) => l.text === 'Müller & fils, façade'),
+    JSON.stringify(projectLines(project).map((l) => l.text)),
+  );
+});

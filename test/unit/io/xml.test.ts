@@ -3,7 +3,7 @@
 // text as it stands, and whatever a transcription holds is written as well-formed XML.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { escapeXml, parseXml, textOf, type XmlNode } from '../../../main/io/xml.ts';
+import { decodeXml, escapeXml, parseXml, textOf, type XmlNode } from '../../../main/io/xml.ts';
 
 const read = (xml: string) => parseXml('t.xml', xml).a as XmlNode;
 
@@ -29,4 +29,19 @@ test('any text escapes to well-formed XML that reads back as itself, or with U+F
   ]) {
     assert.equal(textOf(read(`<a>${escapeXml(text)}</a>`)), written, JSON.stringify(text));
   }
+});
+
+test('an XML file is read in the encoding its byte order mark or declaration gives, and refused, named, when its bytes are not that', () => {
+  const latin1 = Buffer.from('<?xml version="1.0" encoding="ISO-8859-1"?><a>M\u00fcller</a>', 'latin1');
+  assert.equal(textOf(parseXml('l.xml', decodeXml('l.xml', latin1)).a), 'Müller');
+  const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('<?xml version="1.0" encoding="UTF-16"?><a>Ærø ✓</a>', 'utf16le')]);
+  assert.equal(textOf(parseXml('w.xml', decodeXml('w.xml', utf16)).a), 'Ærø ✓');
+  const bom = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('<a>Café</a>', 'utf8')]);
+  assert.equal(textOf(parseXml('b.xml', decodeXml('b.xml', bom)).a), 'Café');
+  // Latin-1 bytes in a file that declares nothing (so UTF-8): refused, not read as "M�ller".
+  assert.throws(() => decodeXml('bad.xml', Buffer.from('<a>M\u00fcller</a>', 'latin1')), /bad\.xml: not valid utf-8 text/);
+  assert.throws(
+    () => decodeXml('odd.xml', Buffer.from('<?xml version="1.0" encoding="X-KLINGON"?><a/>')),
+    /odd\.xml: unsupported encoding "X-KLINGON"/,
+  );
 });
