@@ -51,6 +51,11 @@ function readBaseline(node: XmlNode, polygon: Point[]): Point[] | null {
   ];
 }
 
+const hyphen = (line: XmlNode) =>
+  asArray(line.HYP as XmlNode[])
+    .map((h) => String(h['@CONTENT'] ?? ''))
+    .join('');
+
 function readLine(node: XmlNode, index: number): LayoutLine {
   const strings = asArray(node.String as XmlNode[]);
   const words = strings.map((s) => String(s['@CONTENT'] ?? '')).filter((w) => w.length > 0);
@@ -60,8 +65,9 @@ function readLine(node: XmlNode, index: number): LayoutLine {
     id: String(node['@ID'] ?? `line_${index + 1}`),
     polygon,
     baseline: readBaseline(node, polygon),
-    // A line without words (or only empty ones) has no transcription, not an empty one.
-    text: words.length ? words.join(' ').normalize('NFC') : null,
+    // A line without words (or only empty ones) has no transcription, not an empty one. Its
+    // HYP is the hyphen that ends it (ALTO: a hyphenation mark at the end of the line).
+    text: words.length ? (words.join(' ') + hyphen(node)).normalize('NFC') : null,
     confidence: confidences.length ? confidences.reduce((a, b) => a + b, 0) / confidences.length : null,
   };
 }

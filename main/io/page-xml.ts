@@ -12,8 +12,10 @@ export const PAGE_2013 = 'http://schema.primaresearch.org/PAGE/gts/pagecontent/2
 function equivText(node: XmlNode): { text: string; conf: number | null } | null {
   const equivs = asArray(node.TextEquiv as XmlNode[]);
   if (equivs.length === 0) return null;
-  // Several TextEquivs are alternatives; index 0 (or the first) is the main reading.
-  const main = equivs.find((e) => String(e['@index'] ?? '') === '0') ?? equivs[0];
+  // Several TextEquivs are alternatives; the schema makes the one of lowest index the main
+  // reading (the first where none has an index).
+  const indexed = equivs.filter((e) => e['@index'] !== undefined && Number.isFinite(Number(e['@index'])));
+  const main = indexed.length ? indexed.reduce((a, b) => (Number(b['@index']) < Number(a['@index']) ? b : a)) : equivs[0];
   const conf = main['@conf'] === undefined ? null : Number(main['@conf']);
   return { text: textOf(main.Unicode), conf: Number.isFinite(conf) ? conf : null };
 }

@@ -1,7 +1,7 @@
 // Tolerant reading: one odd line never aborts a page (a frequent complaint about other
 // tools' PAGE files). Each line is checked and repaired, or skipped, with a warning that
-// names it: degenerate baselines, empty or tiny polygons, points outside the image,
-// duplicate ids.
+// names it: degenerate baselines, empty or tiny polygons, points outside the image (a
+// region's too), duplicate ids.
 import { boundingBox, rectangle, type LayoutLine, type LayoutPage, type Point } from './layout.ts';
 
 const clampPoint = (p: Point, w: number, h: number): Point => [Math.min(Math.max(p[0], 0), w), Math.min(Math.max(p[1], 0), h)];
@@ -43,11 +43,19 @@ export function repairLine(line: LayoutLine, width: number, height: number, warn
   return { ...line, polygon, baseline };
 }
 
+/** A region's outline moved inside the page, as lines' are (PAGE coordinates cannot be negative). */
+function clampRegion(id: string, polygon: Point[], page: LayoutPage, warnings: string[]): Point[] {
+  warnings.push(`region ${id}: coordinates outside the ${page.width}×${page.height} image were moved to its edge`);
+  return polygon.map((p) => clampPoint(p, page.width, page.height));
+}
+
 export function repairPage(page: LayoutPage): LayoutPage {
   const warnings = [...page.warnings];
   const seen = new Set<string>();
+  const outside = (pts: Point[]) => pts.some(([x, y]) => x < 0 || y < 0 || x > page.width || y > page.height);
   const regions = page.regions.map((region) => ({
     ...region,
+    polygon: outside(region.polygon) ? clampRegion(region.id, region.polygon, page, warnings) : region.polygon,
     lines: region.lines.flatMap((line) => {
       let id = line.id || `line_${seen.size + 1}`;
       if (seen.has(id)) {

@@ -106,3 +106,42 @@ test('hostile and broken files are refused with the file name and the reason', (
   assert.throws(() => read('hostile/unknown-namespace.xml'), /unknown-namespace\.xml: PAGE namespace .*2010-03-19 is not supported/);
   assert.throws(() => readLayout('notes.xml', '<notes><n>hi</n></notes>'), /notes\.xml: root element <notes> is neither PAGE/);
 });
+
+const PAGE_NS = 'http://schema.primaresearch.org/PAGE/gts/pagecontent/2019-07-15';
+const ALTO_NS = 'http://www.loc.gov/standards/alto/ns-v4#';
+
+test('PAGE: the TextEquiv of lowest index is the main text, whatever their order in the file', () => {
+  const page = readLayout(
+    'equiv.xml',
+    `<PcGts xmlns="${PAGE_NS}"><Page imageFilename="p.png" imageWidth="200" imageHeight="100"><TextRegion id="r"><Coords points="0,0 200,0 200,100 0,100"/>
+      <TextLine id="l"><Coords points="10,10 190,10 190,40 10,40"/>
+        <TextEquiv index="2"><Unicode>alternative</Unicode></TextEquiv><TextEquiv index="1"><Unicode>main reading</Unicode></TextEquiv>
+      </TextLine></TextRegion></Page></PcGts>`,
+  );
+  assert.equal(page.regions[0].lines[0].text, 'main reading');
+});
+
+test('a region reaching outside the page is moved inside it, with a warning, as a line is', () => {
+  const page = readLayout(
+    'region.xml',
+    `<PcGts xmlns="${PAGE_NS}"><Page imageFilename="p.png" imageWidth="200" imageHeight="100"><TextRegion id="r"><Coords points="-2,0 210,0 210,100 -2,100"/>
+      <TextLine id="l"><Coords points="10,10 190,10 190,40 10,40"/><TextEquiv><Unicode>x</Unicode></TextEquiv></TextLine></TextRegion></Page></PcGts>`,
+  );
+  assert.deepEqual(page.regions[0].polygon, [
+    [0, 0],
+    [200, 0],
+    [200, 100],
+    [0, 100],
+  ]);
+  assert.match(page.warnings.join('\n'), /region r: coordinates outside the 200×100 image were moved to its edge/);
+});
+
+test("ALTO: a line's HYP is the hyphen at its end", () => {
+  const page = readLayout(
+    'hyp.xml',
+    `<alto xmlns="${ALTO_NS}"><Layout><Page WIDTH="200" HEIGHT="100"><PrintSpace><TextBlock ID="b">
+      <TextLine ID="l" HPOS="10" VPOS="10" WIDTH="180" HEIGHT="30"><String CONTENT="Wort" HPOS="10" VPOS="10" WIDTH="40" HEIGHT="30"/><SP/><String CONTENT="geschrie" HPOS="60" VPOS="10" WIDTH="100" HEIGHT="30"/><HYP CONTENT="-"/></TextLine>
+    </TextBlock></PrintSpace></Page></Layout></alto>`,
+  );
+  assert.equal(page.regions[0].lines[0].text, 'Wort geschrie-');
+});
