@@ -13,6 +13,7 @@ import type { Project } from '../project/project.ts';
 import { sha256 } from '../store/image-store.ts';
 import type { ImportOptions } from './import-options.ts';
 import { insertLines } from './insert-lines.ts';
+import { removeImageIfUnused } from './document-writer.ts';
 import { insideRoots, MAX_IMAGE_BYTES, readRegularFile, reasonOf, UnsafeFileError } from './safe-files.ts';
 import { stableSplit } from './split.ts';
 
@@ -37,8 +38,13 @@ export async function importLineFolder(
     .map((f) => join(root, f));
   const sourceHash = sha256(Buffer.from(`lines:${root}`));
   const db = project.db;
+  if (files.length === 0) {
+    report.failed.push({ file: root, reason: 'no line images (PNG, JPEG or TIFF) in the folder' });
+    return report;
+  }
   const existing = documentBySourceHash(db, sourceHash);
-  const documentId = existing?.id ?? insertDocument(db, { name: basename(root), kind: 'lines', sourcePath: root, sourceHash });
+  // Made with its first line: a folder whose every file fails leaves no empty document behind.
+  let documentId = existing?.id;
   let lines = 0;
   for (const [i, file] of files.entries()) {
     options.onProgress?.({ file, done: i, total: files.length });
@@ -59,15 +65,18 @@ export async function importLineFolder(
       report.failed.push({ file, reason: reasonOf(file, error) });
       continue;
     }
+    let stored: { hash: string; created: boolean } | undefined;
     try {
-      const hash = project.images.put(page.image, { gray: page.gray, thumb: page.thumb });
-      const before = lineImageInDocument(db, documentId, hash);
+      stored = project.images.add(page.image, { gray: page.gray, thumb: page.thumb });
+      const hash = stored.hash;
+      const before = documentId === undefined ? undefined : lineImageInDocument(db, documentId, hash);
       if (before) {
         report.duplicates.push({ file, reason: `same pixels as line ${before.name ?? '(unnamed)'}, already in this folder's document` });
         continue;
       }
       const { width: w, height: h } = page;
       transaction(db, () => {
+        documentId ??= insertDocument(db, { name: basename(root), kind: 'lines', sourcePath: root, sourceHash });
         const pageId = insertPage(db, {
           documentId,
           index: nextPageIndex(db, documentId),
@@ -96,11 +105,15 @@ export async function importLineFolder(
         );
       });
     } catch (error) {
+      // Leave the project as it was: a line image this import added goes too (a document
+      // made in the failed transaction went with it).
+      if (stored?.created) removeImageIfUnused(db, project.images, stored.hash);
+      if (existing === undefined && lines === 0) documentId = undefined;
       report.failed.push({ file, reason: reasonOf(file, error) });
       continue;
     }
     lines++;
   }
-  if (lines > 0 || !existing) report.imported.push({ file: root, documentId, pages: lines, lines });
+  if (lines > 0) report.imported.push({ file: root, documentId: documentId!, pages: lines, lines });
   return report;
 }

@@ -182,3 +182,19 @@ test('an ALTO file in ISO-8859-1 imports its text as written', async () => {
     JSON.stringify(projectLines(project).map((l) => l.text)),
   );
 });
+
+test('a line folder whose every image is broken leaves no document, and says why', async () => {
+  const dir = tempDir();
+  const { writeFileSync } = await import('node:fs');
+  writeFileSync(join(dir, 'broken.png'), 'not a png at all');
+  writeFileSync(join(dir, 'broken.gt.txt'), 'some text\n');
+  const project = newProject();
+  const report = await importLineFolder(project, dir);
+  assert.deepEqual(report.imported, []);
+  assert.equal(report.failed.length, 1);
+  assert.match(report.failed[0].file, /broken\.png$/);
+  assert.deepEqual(project.db.prepare('SELECT id FROM documents').all(), []);
+  const empty = await importLineFolder(project, tempDir());
+  assert.match(empty.failed[0].reason, /no line images/);
+  assert.deepEqual(project.db.prepare('SELECT id FROM documents').all(), []);
+});
