@@ -48,15 +48,34 @@ function collectRegions(node: XmlNode, out: XmlNode[] = []): XmlNode[] {
   return out;
 }
 
+/**
+ * Region ids in the ReadingOrder's order. An ordered group's members (region refs and nested
+ * groups) go by their own index, a nested group's regions where the group stands (indices
+ * are local to their group); an unordered group's members in document order.
+ */
 function readingOrder(page: XmlNode): string[] {
-  const order: Array<[number, string]> = [];
-  const walk = (group: XmlNode) => {
-    for (const ref of asArray(group.RegionRefIndexed as XmlNode[])) order.push([Number(ref['@index']), String(ref['@regionRef'])]);
-    for (const sub of [...asArray(group.OrderedGroupIndexed as XmlNode[]), ...asArray(group.OrderedGroup as XmlNode[])]) walk(sub);
+  const out: string[] = [];
+  const nodes = (group: XmlNode, name: string) => asArray(group[name] as XmlNode | XmlNode[] | undefined);
+  const ordered = (group: XmlNode) => {
+    const at = (node: XmlNode) => Number(node['@index'] ?? Infinity);
+    const members = [
+      ...nodes(group, 'RegionRefIndexed').map((r) => ({ index: at(r), visit: () => out.push(String(r['@regionRef'])) })),
+      ...nodes(group, 'OrderedGroupIndexed').map((g) => ({ index: at(g), visit: () => ordered(g) })),
+      ...nodes(group, 'UnorderedGroupIndexed').map((g) => ({ index: at(g), visit: () => unordered(g) })),
+      // Not in the schema inside a group, but written by some tools: after the indexed members.
+      ...nodes(group, 'OrderedGroup').map((g) => ({ index: Infinity, visit: () => ordered(g) })),
+    ];
+    for (const m of members.sort((a, b) => a.index - b.index)) m.visit();
+  };
+  const unordered = (group: XmlNode) => {
+    for (const r of nodes(group, 'RegionRef')) out.push(String(r['@regionRef']));
+    for (const g of nodes(group, 'OrderedGroup')) ordered(g);
+    for (const g of nodes(group, 'UnorderedGroup')) unordered(g);
   };
   const ro = page.ReadingOrder as XmlNode | undefined;
-  for (const g of asArray(ro?.OrderedGroup as XmlNode[])) walk(g);
-  return order.sort((a, b) => a[0] - b[0]).map(([, id]) => id);
+  for (const g of nodes(ro ?? {}, 'OrderedGroup')) ordered(g);
+  for (const g of nodes(ro ?? {}, 'UnorderedGroup')) unordered(g);
+  return out;
 }
 
 /** Transkribus keeps reading order in custom="readingOrder {index:3;}" attributes. */

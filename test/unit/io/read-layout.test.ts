@@ -145,3 +145,21 @@ test("ALTO: a line's HYP is the hyphen at its end", () => {
   );
   assert.equal(page.regions[0].lines[0].text, 'Wort geschrie-');
 });
+
+test('PAGE: a nested ordered group is read where it stands in its parent, its indices its own', () => {
+  const region = (id: string, y: number) =>
+    `<TextRegion id="${id}"><Coords points="0,${y} 200,${y} 200,${y + 20} 0,${y + 20}"/><TextLine id="l${id}"><Coords points="5,${y + 2} 190,${y + 2} 190,${y + 18} 5,${y + 18}"/><TextEquiv><Unicode>${id}</Unicode></TextEquiv></TextLine></TextRegion>`;
+  const page = readLayout(
+    'nested.xml',
+    `<PcGts xmlns="${PAGE_NS}"><Page imageFilename="p.png" imageWidth="200" imageHeight="100">
+      <ReadingOrder><OrderedGroup id="g">
+        <RegionRefIndexed index="1" regionRef="a"/>
+        <OrderedGroupIndexed id="h" index="0"><RegionRefIndexed index="0" regionRef="b"/><RegionRefIndexed index="1" regionRef="c"/></OrderedGroupIndexed>
+      </OrderedGroup></ReadingOrder>
+      ${region('a', 0)}${region('b', 30)}${region('c', 60)}</Page></PcGts>`,
+  );
+  assert.deepEqual(
+    page.regions.map((r) => r.id),
+    ['b', 'c', 'a'],
+  );
+});
