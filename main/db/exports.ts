@@ -45,7 +45,7 @@ export const exportReads = {
     all(
       qb
         .selectFrom('regions')
-        .select(['id', 'type', 'label', 'polygon'])
+        .select(['id', 'type', 'label', 'polygon', 'excluded'])
         .$narrowType<{ type: RegionType }>()
         .where('page_id', '=', pageId)
         .orderBy('reading_order')

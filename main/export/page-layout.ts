@@ -1,7 +1,9 @@
 // Reads a page of the project as the layout model for export: its regions with their types,
 // each holding its lines in reading order, each line with the newest human transcription, or
-// else the chosen model's prediction and its confidence. Lines in no region are exported in
-// untyped regions of their own, one per run of them in the reading order.
+// else the chosen model's prediction and its confidence (not in a region excluded from
+// transcription: the model never reads those lines for the project, so a reading there is
+// stale). Lines in no region are exported in untyped regions of their own, one per run of
+// them in the reading order.
 import type { LayoutLine, LayoutPage, LayoutRegion, Point } from '../io/layout.ts';
 import type { RegionType } from '../../shared/region-types.ts';
 import { exportReads } from '../db/exports.ts';
@@ -24,16 +26,18 @@ export async function pageLayout(run: Runner, pageId: number, imageFilename: str
     ...(r.label ? { label: r.label } : {}),
   });
   const regions = new Map(regionRows.map((r) => [r.id, toRegion(r)]));
+  const excluded = new Set(regionRows.filter((r) => r.excluded).map((r) => r.id));
   // Regions in the order their first line is read; a region without lines after the region before it.
   const out: LayoutRegion[] = [];
   let loose: LayoutRegion | undefined;
   for (const r of rows) {
+    const predicted = r.region_id !== null && excluded.has(r.region_id) ? null : r.predicted;
     const line: LayoutLine = {
       id: `line_${r.id}`,
       polygon: JSON.parse(r.polygon) as Point[],
       baseline: r.baseline ? (JSON.parse(r.baseline) as Point[]) : null,
-      text: r.human ?? r.predicted,
-      confidence: r.human === null && r.predicted !== null ? r.confidence : null,
+      text: r.human ?? predicted,
+      confidence: r.human === null && predicted !== null ? r.confidence : null,
     };
     const region = r.region_id === null ? undefined : regions.get(r.region_id);
     if (region) {

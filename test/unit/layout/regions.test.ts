@@ -12,6 +12,7 @@ import { boundingBox, type Point } from '../../../main/io/layout.ts';
 import { labeledLines, unlabeledLineIds } from '../../../main/project/dataset.ts';
 import { ensureBaseModel } from '../../../main/models/base-model.ts';
 import { transcribe } from '../../../main/jobs/transcription.ts';
+import { exportProject } from '../../../main/export/export-project.ts';
 import { centreOf } from '../../../main/layout/regions.ts';
 import { writeSynthPage } from '../../helpers/images.ts';
 import { newProject, tempDir } from '../../helpers/project.ts';
@@ -136,7 +137,16 @@ test('re-segmenting keeps transcribed lines and a region excluded by hand; exclu
       assert.equal(proposed.length, counted.length - 1);
       assert.ok(proposed.every((p) => !excludedIds.has(p.lineId)));
     }
+    // Exported with the model's readings: none in the excluded region (they are stale there), the person's text kept.
+    const exported = async () => {
+      const out = join(tempDir(), 'text');
+      await exportProject(project, { format: 'text', out, modelId: base.id });
+      return readFileSync(join(out, 'folio-12r.txt'), 'utf8').split('\n');
+    };
+    const withExcluded = await exported();
+    assert.ok(!withExcluded.includes('x') && withExcluded.includes('paid in full'));
     await api.updateRegion({ regionId: notes.id, excluded: false });
+    assert.ok((await exported()).includes('x'), 'included again once the region is no longer excluded');
     assert.equal((await api.listPages({ documentId: after.page.documentId }))[0].lines, after.lines.length);
   } finally {
     project.close();
