@@ -72,6 +72,13 @@ export async function importLayoutFile(project: ProjectStore, xmlFile: string, o
   const imageHash = sha256(imageBytes);
   const sourceHash = sha256(Buffer.concat([xmlBytes, Buffer.from(imageHash)]));
   const warnings = [...page.warnings];
+  // Text with a recognition confidence is most likely a machine's reading (Quire's own
+  // export with a model writes it so); it is imported as transcription, but said.
+  const read = page.regions.flatMap((r) => r.lines).filter((l) => l.text !== null && l.confidence !== null).length;
+  if (read)
+    warnings.push(
+      `${read} line(s) carry a recognition confidence: imported as transcriptions (they count as labels); if they are a model's readings no person checked, review them before training`,
+    );
   const previous = await project.run(documents.documentBySourceHash(sourceHash));
   if (previous)
     return { documentId: null, existing: `document "${previous.name}" (from ${previous.path})`, image: imageFile, lines: 0, warnings };
