@@ -83,7 +83,11 @@ export async function importLayoutFile(project: ProjectStore, xmlFile: string, o
   if (previous)
     return { documentId: null, existing: `document "${previous.name}" (from ${previous.path})`, image: imageFile, lines: 0, warnings };
   const info = await imageInfo(imageFile, imageBytes, o);
-  // A PAGE/ALTO file describes one page: the first of a multi-page image.
+  // A PAGE/ALTO file describes one page: the first of a multi-page image (said, since the others are not imported with it).
+  if (info.pages > 1)
+    warnings.push(
+      `${basename(imageFile)} has ${info.pages} pages; this file describes one, taken to be the first (the others are not imported with it)`,
+    );
   const pages = decodePageStream(imageFile, imageBytes, o, info);
   const decoded = (await pages.next()).value;
   await pages.return();

@@ -201,3 +201,14 @@ test('a line folder whose every image is broken leaves no document, and says why
   assert.match(empty.failed[0].reason, /no line images/);
   assert.deepEqual(project.db.prepare('SELECT id FROM documents').all(), []);
 });
+
+test('an XML naming a multi-page TIFF takes its first page, and says so', async () => {
+  const dir = tempDir();
+  const { writeFileSync } = await import('node:fs');
+  const { multiPageTiff } = await import('../../helpers/images.ts');
+  writeFileSync(join(dir, 'folio.xml'), readFileSync(join(FIXTURES, 'page-2019.xml'), 'utf8').replace('folio-12r.png', 'folio.tif'));
+  writeFileSync(join(dir, 'folio.tif'), await multiPageTiff(3));
+  const report = await importFiles(newProject(), [join(dir, 'folio.xml')]);
+  assert.deepEqual(report.failed, []);
+  assert.match(report.warnings.map((w) => w.message).join('\n'), /folio\.tif has 3 pages; this file describes one, taken to be the first/);
+});
