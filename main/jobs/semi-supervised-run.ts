@@ -7,7 +7,15 @@
 // TrainingContext, and writes the job's row).
 import { TRAINING_DEFAULTS, validateEvery } from '../../shared/training-defaults.ts';
 import { saveTrainingCheckpoint } from '../ml/checkpoint.ts';
-import { fromCheckpointState, roundSteps, sampleUnlabeled, selfTrain, toCheckpointState, type RoundRecord } from '../ml/self-training.ts';
+import {
+  fromCheckpointState,
+  roundSteps,
+  sampleUnlabeled,
+  selfTrain,
+  stepsBefore,
+  toCheckpointState,
+  type RoundRecord,
+} from '../ml/self-training.ts';
 import { MAX_UNLABELED_LINES } from '../../shared/self-training-options.ts';
 import { samplesAt, unlabeledLineIdsAt } from '../project/dataset.ts';
 import { checkpointPath, prepareFinetune, type Checkpoint } from './finetune-setup.ts';
@@ -60,8 +68,7 @@ export async function runSemiSupervised(
   const decoding = await store.run(decodingOp({ languageModel }, undefined, ['train']));
   // The requested steps are the whole run's, so switching semi-supervision on does not multiply its cost.
   const stepsPerRound = roundSteps(r.steps, rounds);
-  const total = stepsPerRound.reduce((a, n) => a + n, 0);
-  const before = (round: number) => stepsPerRound.slice(0, round).reduce((a, n) => a + n, 0);
+  const total = stepsBefore(stepsPerRound, rounds);
   let lastLoss = 0;
   let secondsPerStep = 0;
   const readStarted = new Map<number, number>();
@@ -111,7 +118,7 @@ export async function runSemiSupervised(
           });
         } else {
           lastLoss = p.loss;
-          const step = before(p.round) + p.step;
+          const step = stepsBefore(stepsPerRound, p.round) + p.step;
           // Training steps left in all rounds at this round's pace, from its own estimate of its
           // steps left (the reading of later rounds not counted).
           if (p.step < p.steps) secondsPerStep = p.etaSeconds / (p.steps - p.step);

@@ -19,7 +19,7 @@ import { ArraySource } from '../ml/data.ts';
 import { DEFAULT_CONFIG, Recognizer } from '../ml/model.ts';
 import { pretrain } from '../ml/seqclr/pretrain.ts';
 import { train } from '../ml/train.ts';
-import { roundSteps } from '../ml/self-training.ts';
+import { roundSteps, stepsBefore } from '../ml/self-training.ts';
 import { registry, type ModelVersion } from '../models/registry.ts';
 import { allLineIdsAt, labeledLinesAt, samplesAt } from '../project/dataset.ts';
 import type { ProjectStore } from '../project/project-store.ts';
@@ -52,9 +52,8 @@ export function resumedFrom(checkpoint: Checkpoint | undefined): string {
 export function overallStep(request: StoredTraining, checkpoint: Checkpoint | undefined): number {
   if (!checkpoint) return 0;
   const round = checkpoint.state.selfTraining?.round ?? 0;
-  const before =
-    request.kind === 'finetune' && request.semiSupervised ? roundSteps(request.steps, request.semiSupervised.rounds).slice(0, round) : [];
-  return before.reduce((a, n) => a + n, 0) + checkpoint.state.step;
+  const semi = request.kind === 'finetune' ? request.semiSupervised : undefined;
+  return (semi ? stepsBefore(roundSteps(request.steps, semi.rounds), round) : 0) + checkpoint.state.step;
 }
 
 /**

@@ -275,6 +275,9 @@ export function roundSteps(steps: number, rounds: number): number[] {
   return Array.from({ length: rounds }, (_, i) => Math.max(1, Math.floor(steps / rounds) + (i < steps % rounds ? 1 : 0)));
 }
 
+/** The steps of the rounds before `round` (where a run's step count stands when that round starts). */
+export const stepsBefore = (perRound: readonly number[], round: number) => perRound.slice(0, round).reduce((a, n) => a + n, 0);
+
 const stepsOfRound = (o: SelfTrainingOptions, round: number) =>
   typeof o.stepsPerRound === 'number' ? o.stepsPerRound : o.stepsPerRound[round];
 
