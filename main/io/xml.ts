@@ -27,9 +27,10 @@ const NAMED: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', a
  */
 const decodeEntities = (value: string) =>
   value.includes('&')
-    ? value.replace(/&(?:(amp|lt|gt|quot|apos)|#(x[0-9a-f]+|\d+));/gi, (ref, named: string | undefined, n: string | undefined) => {
+    ? // Case-sensitive, as XML's names are (and its hexadecimal references start with a lowercase x).
+      value.replace(/&(?:(amp|lt|gt|quot|apos)|#(x[0-9a-fA-F]+|[0-9]+));/g, (ref, named: string | undefined, n: string | undefined) => {
         if (named) return NAMED[named];
-        const code = n![0].toLowerCase() === 'x' ? parseInt(n!.slice(1), 16) : Number(n);
+        const code = n![0] === 'x' ? parseInt(n!.slice(1), 16) : Number(n);
         if (!xmlChar(code)) throw new XmlError(`invalid character reference ${ref}`);
         return String.fromCodePoint(code);
       })
