@@ -14,6 +14,9 @@
 // started again continues it where it stopped (after a kill or a session's end).
 //   npm run experiment:few-labels -- --base out/base-real.qmodel --seeds 3
 //   npm run experiment:few-labels -- --quick      (minutes: checks the pipeline, not the result)
+// The labeled lines are drawn at random by the seed, or (`--label-choice suggested`) are the
+// lines the app would propose to annotate (main/jobs/suggest.ts: the base model's least
+// confident readings, spread over pages); then the seed varies the training only.
 import { parseArgs } from 'node:util';
 import { availableParallelism } from 'node:os';
 import { createHash } from 'node:crypto';
@@ -25,6 +28,8 @@ import { DEFAULT_LOOP_OPTIONS } from '../../main/ml/training-loop.ts';
 import { evaluateLines } from '../../main/ml/line-reader.ts';
 import { toLineTensor } from '../../main/ml/line-image.ts';
 import { Rng } from '../../main/ml/random.ts';
+import { readLinesOnce } from '../../main/ml/line-reader.ts';
+import { proposeLines } from '../../main/jobs/suggest.ts';
 import { HELD_OUT_FONTS, synthLine } from '../synth/handwriting.ts';
 import { corpusAt, spread } from './corpus.ts';
 import { loadRunCheckpoint, removeRunCheckpoint } from './run-checkpoint.ts';
@@ -40,6 +45,8 @@ const { values: a } = parseArgs({
     collections: { type: 'string', default: 'alix-tz+peraire-ground-truth,HTR-United+CREMMA-MSS-19,synthetic' },
     rows: { type: 'string', default: ROWS.join(',') },
     labels: { type: 'string', default: '100' },
+    // random (by the seed) or suggested (the lines the app proposes to annotate).
+    'label-choice': { type: 'string', default: 'random' },
     steps: { type: 'string', default: '1000' },
     lr: { type: 'string', default: String(DEFAULT_LEARNING_RATE) },
     'pretrain-steps': { type: 'string', default: '500' },
@@ -79,6 +86,8 @@ const seeds = quick ? 1 : Number(a.seeds);
 const firstSeed = Number(a['first-seed']);
 const outFile = a.out ?? (quick ? 'out/few-labels-quick.md' : 'docs/results/few-labels.md');
 const rows = a.rows!.split(',') as Row[];
+const labelChoice = a['label-choice']!;
+if (labelChoice !== 'random' && labelChoice !== 'suggested') throw new Error(`--label-choice is random or suggested, not ${labelChoice}`);
 for (const r of rows) if (!ROWS.includes(r)) throw new Error(`unknown row ${r} (rows: ${ROWS.join(', ')})`);
 
 const backend = await initBackend();
@@ -87,7 +96,9 @@ const baseHash = createHash('sha256').update(baseBytes).digest('hex').slice(0, 1
 const height = loadModel(a.base!).model.config.height;
 
 /** The held-out collection's pool (labeled + unlabeled) and test lines, at the base model's height. */
-function collection(name: string): Collection {
+type HeldOut = Collection & { poolPages: string[] };
+
+function collection(name: string): HeldOut {
   if (name === 'synthetic') {
     const line = (seed: number, i: number) => {
       const l = synthLine(seed, i, { fonts: [...HELD_OUT_FONTS], digitShare: 0 });
@@ -97,6 +108,8 @@ function collection(name: string): Collection {
     return {
       name,
       pool: Array.from({ length: poolSize }, (_, i) => line(5000, i)),
+      // Generated lines have no pages: twenty to a "page", for the proposal's spread.
+      poolPages: Array.from({ length: poolSize }, (_, i) => `synthetic-${Math.floor(i / 20)}`),
       test: Array.from({ length: testLines }, (_, i) => line(6000, i)),
     };
   }
@@ -104,7 +117,25 @@ function collection(name: string): Collection {
   const lines = corpus.heldOut.get(name);
   if (!lines) throw new Error(`no held-out collection ${name} in ${a.lines} (have: ${[...corpus.heldOut.keys()].join(', ')})`);
   const sample = (l: (typeof lines.pool)[number]) => ({ text: l.text, image: corpus.image(l) });
-  return { name, pool: lines.pool.map(sample), test: spread(lines.test, testLines).map(sample) };
+  return { name, pool: lines.pool.map(sample), poolPages: lines.pool.map((l) => l.page), test: spread(lines.test, testLines).map(sample) };
+}
+
+/** The pool lines the app would propose to annotate first: the base model reads the pool (suggest.ts's choice). */
+async function suggestedLabels(c: HeldOut): Promise<number[]> {
+  const base = loadModel(a.base!);
+  try {
+    const images = c.pool.map((s) => s.image);
+    const readings = (await readLinesOnce(base.model, base.codec, backend.name, images, { threads: settings.threads }))!;
+    const candidates = readings.map((r, i) => ({
+      pageId: c.poolPages[i],
+      lineId: i,
+      // As the app ranks predictions: a line's least sure character.
+      confidence: r.charConfidence.length ? Math.min(...r.charConfidence) : r.confidence,
+    }));
+    return proposeLines(candidates, settings.labels).map((l) => l.lineId);
+  } finally {
+    base.model.dispose();
+  }
 }
 
 interface RunResult {
@@ -139,6 +170,8 @@ const key = (c: string, r: Row, seed: number) => {
         semi: r.includes('semi') ? 3 : undefined,
         // Another pack (e.g. lines cut along their baselines) is another run; the default keeps old keys.
         lines: a.lines === 'out/real-lines' ? undefined : a.lines,
+        // Suggested labels are other runs; random ones keep the keys of before the option.
+        labelChoice: labelChoice === 'random' ? undefined : labelChoice,
       }),
     )
     .digest('hex')
@@ -150,6 +183,8 @@ const results = new Map<string, RunResult[]>();
 const collectionsDone: Array<{ name: string; pool: number; test: number }> = [];
 for (const name of a.collections!.split(',')) {
   const c = collection(name);
+  // Computed when a run needs it (cached runs do not), once per collection.
+  let suggested: Promise<number[]> | undefined;
   collectionsDone.push({ name, pool: c.pool.length, test: c.test.length });
   for (const row of rows) {
     for (let seed = firstSeed; seed < firstSeed + seeds; seed++) {
@@ -164,8 +199,11 @@ for (const name of a.collections!.split(',')) {
           console.log(`${name} ${row} seed ${seed}: resuming at ${resume.stage} step ${resume.state.step} (${resume.seconds} s so far)`);
         const started = performance.now();
         const seconds = () => (resume?.seconds ?? 0) + (performance.now() - started) / 1000;
-        // Which lines are labeled depends on the seed, so seeds vary the labels as well.
-        const order = new Rng(seed * 7717).shuffle([...c.pool.keys()]);
+        // Which lines are labeled depends on the seed, so seeds vary the labels as well
+        // (unless they are the suggested ones); the unlabeled lines are drawn from the rest.
+        const shuffled = new Rng(seed * 7717).shuffle([...c.pool.keys()]);
+        const chosen = labelChoice === 'suggested' ? await (suggested ??= suggestedLabels(c)) : shuffled.slice(0, settings.labels);
+        const order = [...chosen, ...shuffled.filter((i) => !chosen.includes(i))];
         const labeled = order.slice(0, settings.labels).map((i) => c.pool[i]);
         const unlabeled = order
           .slice(settings.labels, settings.labels + settings.unlabeled)
@@ -224,7 +262,7 @@ writeFileSync(
     `\`${command}\``,
     '',
     `Base model \`${a.base}\` (sha256 ${baseHash}…, line height ${height} px), backend ${backend.name}, ${settings.threads} threads. ` +
-      `${settings.labels} labeled lines per seed (chosen at random from the pool by the seed), ${settings.unlabeled} unlabeled lines for SeqCLR and self-training ` +
+      `${settings.labels} labeled lines per seed (${labelChoice === 'suggested' ? "the lines the app proposes to annotate: the base model's least confident readings, spread over pages" : 'chosen at random from the pool by the seed'}), ${settings.unlabeled} unlabeled lines for SeqCLR and self-training ` +
       `(${settings.semiRounds} rounds, threshold ${settings.semiThreshold}` +
       `${settings.semiLabeledShare ? `, human lines at least ${settings.semiLabeledShare} of each round's lines` : ''}), ` +
       `${settings.steps} fine-tuning steps of 16 lines for every row that trains (SeqCLR adds ${settings.pretrainSteps} pretraining steps before them), ` +

@@ -20,15 +20,29 @@ function* predictedLines(modelId: number | null): Program<LineToRead[]> {
   });
 }
 
-const leastConfidentFirst = (a: LineToRead, b: LineToRead) => a.confidence - b.confidence || a.lineId - b.lineId;
+/** What the proposal needs of a line: its page, its id and the model's confidence in its reading. */
+export interface Candidate {
+  pageId: number | string;
+  lineId: number;
+  confidence: number;
+}
 
-/** Unlabeled lines to annotate next, most informative first, spread over pages. */
-function* suggestLinesOp(modelId: number | null, count: number): Program<LineToRead[]> {
-  const byPage = new Map<number, LineToRead[]>();
-  for (const s of (yield* predictedLines(modelId)).sort(leastConfidentFirst)) byPage.set(s.pageId, [...(byPage.get(s.pageId) ?? []), s]);
-  // Pages ordered by their least confident line; one line from each page per round.
+const leastConfidentFirst = (a: Candidate, b: Candidate) => a.confidence - b.confidence || a.lineId - b.lineId;
+
+/**
+ * The `count` lines to annotate next: least confident first, one line from each page per
+ * round (pages ordered by their least confident line). Pure, so that the few-labels
+ * experiment labels the very lines the app would propose.
+ */
+export function proposeLines<T extends Candidate>(candidates: readonly T[], count: number): T[] {
+  const byPage = new Map<number | string, T[]>();
+  for (const s of [...candidates].sort(leastConfidentFirst)) {
+    const queue = byPage.get(s.pageId);
+    if (queue) queue.push(s);
+    else byPage.set(s.pageId, [s]);
+  }
   const queues = [...byPage.values()];
-  const out: LineToRead[] = [];
+  const out: T[] = [];
   while (out.length < count && queues.some((q) => q.length)) {
     for (const q of queues) {
       const next = q.shift();
@@ -37,6 +51,11 @@ function* suggestLinesOp(modelId: number | null, count: number): Program<LineToR
     }
   }
   return out;
+}
+
+/** Unlabeled lines to annotate next, most informative first, spread over pages. */
+function* suggestLinesOp(modelId: number | null, count: number): Program<LineToRead[]> {
+  return proposeLines(yield* predictedLines(modelId), count);
 }
 
 /** Predicted lines nobody has confirmed yet, least confident first. */
