@@ -1,7 +1,9 @@
 // Files are written next to their destination and renamed into place: a reader (or a
-// crash) sees either the old file or the whole new one, never a partial write.
+// crash) sees either the old file or the whole new one, never a partial write. The folder
+// is synced after the rename, so a database row committed afterwards never names a file
+// that a power cut takes back.
 import { closeSync, fsyncSync, openSync, readdirSync, renameSync, rmSync, writeSync, type Dirent } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 
 /**
@@ -23,6 +25,32 @@ export function writeFileAtomic(path: string, data: Uint8Array | Uint8Array[]): 
   }
   closeSync(fd);
   renameSync(tmp, path);
+  fsyncDir(dirname(path));
+}
+
+/** What platforms answer where a folder cannot be opened or synced (Windows: EISDIR, EPERM; some file systems: EINVAL). */
+const DIR_SYNC_REFUSED = new Set(['EISDIR', 'EPERM', 'EINVAL', 'ENOTSUP']);
+
+/**
+ * Makes a folder's entries durable (a file renamed or created in it, a folder made): on
+ * POSIX a rename is only on disk once its folder is synced. Best effort where the platform
+ * refuses to sync a folder (Windows, where NTFS journals the rename itself); other errors throw.
+ */
+export function fsyncDir(dir: string): void {
+  let fd: number;
+  try {
+    fd = openSync(dir, 'r');
+  } catch (error) {
+    if (DIR_SYNC_REFUSED.has((error as NodeJS.ErrnoException).code ?? '')) return;
+    throw error;
+  }
+  try {
+    fsyncSync(fd);
+  } catch (error) {
+    if (!DIR_SYNC_REFUSED.has((error as NodeJS.ErrnoException).code ?? '')) throw error;
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** Whether a process with this id runs (EPERM: it does, under another user). */

@@ -15,8 +15,8 @@ import {
   rmSync,
   statSync,
 } from 'node:fs';
-import { isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { tempPathFor } from './atomic.ts';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { fsyncDir, tempPathFor } from './atomic.ts';
 
 export interface Copied {
   /** Files created, in the order written. */
@@ -50,6 +50,8 @@ export function copyTree(from: string, to: string, { skip, copied, onFile }: Cop
     throw new Error(`${to} is inside ${from}: a folder cannot be copied into itself`);
   /** The real paths of the folders the walk is inside. */
   const inside = new Set<string>();
+  /** Folders whose entries changed (a file renamed in, a folder made): synced at the end. */
+  const changed = new Set<string>();
   const walk = (dir: string) => {
     const real = realpathSync(dir);
     if (inside.has(real)) throw new Error(`${dir} links back to ${real}, a folder it is inside; not copying a loop`);
@@ -61,11 +63,12 @@ export function copyTree(from: string, to: string, { skip, copied, onFile }: Cop
       const target = join(to, rel);
       const stat = statSync(source);
       if (stat.isDirectory()) {
-        makeDir(target, copied);
+        makeDir(target, copied, changed);
         walk(source);
       } else if (stat.isFile()) {
-        makeDir(join(target, '..'), copied);
+        makeDir(join(target, '..'), copied, changed);
         copyFileAtomic(source, target);
+        changed.add(dirname(target));
         copied.files.push(target);
         copied.bytes += stat.size;
         onFile?.(copied);
@@ -73,16 +76,19 @@ export function copyTree(from: string, to: string, { skip, copied, onFile }: Cop
     }
     inside.delete(real);
   };
-  makeDir(to, copied);
+  makeDir(to, copied, changed);
   walk(from);
+  // The copy is durable before the caller commits what relies on it (a project moved).
+  for (const dir of changed) fsyncDir(dir);
   return copied;
 }
 
-function makeDir(dir: string, copied: Copied): void {
+function makeDir(dir: string, copied: Copied, changed: Set<string>): void {
   if (existsSync(dir)) return;
-  makeDir(join(dir, '..'), copied);
+  makeDir(join(dir, '..'), copied, changed);
   mkdirSync(dir);
   copied.dirs.push(dir);
+  changed.add(dirname(dir));
 }
 
 function copyFileAtomic(source: string, target: string): void {

@@ -4,7 +4,7 @@
 // for the database to record.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { readTensorFile, writeTensorFile, type TensorEntry } from './tensor-file.ts';
+import { readTensorFile, tensorFileBytes, writeTensorFile, type TensorEntry } from './tensor-file.ts';
 import * as tf from '@tensorflow/tfjs';
 import { Codec } from './codec.ts';
 import { Recognizer, type RecognizerConfig } from './model.ts';
@@ -43,18 +43,40 @@ export function saveModel(
   training?: Record<string, unknown>,
   optimizerState?: Map<string, tf.Tensor>,
 ): string {
+  return writeTensorFile(path, MAGIC, FORMAT_VERSION, ...modelFile(model, codec, metrics, training, optimizerState));
+}
+
+/** A model file's bytes and their sha256, unwritten (the registry names the file by the hash). */
+export function modelFileBytes(
+  model: Recognizer,
+  codec: Codec,
+  metrics: Record<string, unknown> = {},
+): { chunks: Uint8Array[]; hash: string } {
+  return tensorFileBytes(MAGIC, FORMAT_VERSION, ...modelFile(model, codec, metrics));
+}
+
+function modelFile(
+  model: Recognizer,
+  codec: Codec,
+  metrics: Record<string, unknown>,
+  training?: Record<string, unknown>,
+  optimizerState?: Map<string, tf.Tensor>,
+): [Array<[string, tf.Tensor]>, (tensors: TensorEntry[]) => ModelHeader] {
   if (codec.classes !== model.config.classes) throw new Error(`charset has ${codec.classes} classes, model ${model.config.classes}`);
   const named: Array<[string, tf.Tensor]> = [...model.weights.entries()];
   for (const [name, t] of optimizerState ?? []) named.push([`optimizer/${name}`, t]);
-  return writeTensorFile(path, MAGIC, FORMAT_VERSION, named, (tensors): ModelHeader => ({
-    format: 'quire-recognizer',
-    version: FORMAT_VERSION,
-    config: model.config,
-    charset: codec.chars,
-    metrics,
-    training,
-    tensors,
-  }));
+  return [
+    named,
+    (tensors): ModelHeader => ({
+      format: 'quire-recognizer',
+      version: FORMAT_VERSION,
+      config: model.config,
+      charset: codec.chars,
+      metrics,
+      training,
+      tensors,
+    }),
+  ];
 }
 
 /** Loads a model file, checking its format; errors name the file and the problem. */

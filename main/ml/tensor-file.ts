@@ -25,6 +25,18 @@ export function writeTensorFile(
   tensors: Array<[string, tf.Tensor]>,
   makeHeader: (manifest: TensorEntry[]) => object,
 ): string {
+  const { chunks, hash } = tensorFileBytes(magic, version, tensors, makeHeader);
+  writeFileAtomic(path, chunks);
+  return hash;
+}
+
+/** A tensor file's bytes (as chunks) and their sha256, not yet written: a caller naming the file by its hash writes it once. */
+export function tensorFileBytes(
+  magic: string,
+  version: number,
+  tensors: Array<[string, tf.Tensor]>,
+  makeHeader: (manifest: TensorEntry[]) => object,
+): { chunks: Uint8Array[]; hash: string } {
   const manifest: TensorEntry[] = [];
   const blobs: Float32Array[] = [];
   let offset = 0;
@@ -47,10 +59,9 @@ export function writeTensorFile(
     Buffer.alloc(padding(json.length)),
     ...blobs.map((b) => new Uint8Array(b.buffer, b.byteOffset, b.byteLength)),
   ];
-  writeFileAtomic(path, chunks);
   const hash = createHash('sha256');
   for (const c of chunks) hash.update(c);
-  return hash.digest('hex');
+  return { chunks, hash: hash.digest('hex') };
 }
 
 /**

@@ -4,10 +4,11 @@
 // Written once as store-neutral programs (main/db/ops.ts, `registry`) with the folder that
 // holds `models/` (a project's, or a team server's shared --files folder), run on a project
 // folder by the functions of a Project below and on the server store by the team server.
-import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Codec } from '../ml/codec.ts';
-import { loadModel, saveModel, sha256File } from '../ml/checkpoint.ts';
+import { loadModel, modelFileBytes, saveModel, sha256File } from '../ml/checkpoint.ts';
+import { fsyncDir, writeFileAtomic } from '../fs/atomic.ts';
 import type { Recognizer } from '../ml/model.ts';
 import { perform } from '../db/execute.ts';
 import { models, type StoredModel } from '../db/models.ts';
@@ -31,19 +32,43 @@ export interface NewVersion {
 
 const weightsPath = (root: string, hash: string) => join(root, 'models', `${hash}.qmodel`);
 
-/** Writes the weights under `root`/models, named by their hash, atomically (a temporary file renamed); answers the hash. */
-function writeWeights(root: string, model: Recognizer, codec: Codec, metrics: Record<string, unknown>): string {
-  mkdirSync(join(root, 'models'), { recursive: true });
-  const tmp = join(root, 'models', `incoming-${process.pid}-${Date.now()}.qmodel`);
-  const hash = saveModel(tmp, model, codec, metrics);
+/**
+ * Writes the weights under `root`/models, named by their hash, in one atomic write (a
+ * temporary name removeStaleTemps recognises, fsync, rename, the folder synced: the row
+ * committed afterwards never outlives its file); answers the hash and whether the file was
+ * written now (false: another version already has these weights).
+ */
+export function writeWeights(
+  root: string,
+  model: Recognizer,
+  codec: Codec,
+  metrics: Record<string, unknown>,
+): { hash: string; written: boolean } {
+  const dir = join(root, 'models');
+  if (mkdirSync(dir, { recursive: true }) !== undefined) fsyncDir(root);
+  const { chunks, hash } = modelFileBytes(model, codec, metrics);
   const target = weightsPath(root, hash);
-  if (existsSync(target)) rmSync(tmp);
-  else renameSync(tmp, target);
-  return hash;
+  if (existsSync(target)) return { hash, written: false };
+  writeFileAtomic(target, chunks);
+  return { hash, written: true };
 }
 
 function* saveVersionOp(root: string, model: Recognizer, codec: Codec, v: NewVersion): Program<ModelVersion> {
-  const hash = writeWeights(root, model, codec, v.metrics);
+  const weights = writeWeights(root, model, codec, v.metrics);
+  try {
+    return yield* saveWrittenVersionOp(weights.hash, v);
+  } catch (error) {
+    if (weights.written) rmSync(weightsPath(root, weights.hash), { force: true });
+    throw error;
+  }
+}
+
+/**
+ * Records a version whose weights writeWeights wrote already: a caller whose save reads and
+ * decides in a transaction writes the file before it, so that the transaction holds no lock
+ * across a long write.
+ */
+function* saveWrittenVersionOp(hash: string, v: NewVersion): Program<ModelVersion> {
   const id = yield* step(
     models.insertModel({
       name: v.name,
@@ -140,6 +165,7 @@ function* importVersionOp(root: string, file: string, name?: string, extraConfig
 /** The model versions' programs, for either store. */
 export const registry = {
   saveVersion: saveVersionOp,
+  saveWrittenVersion: saveWrittenVersionOp,
   version: versionOp,
   versions: versionsOp,
   renameVersion: renameVersionOp,

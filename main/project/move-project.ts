@@ -16,7 +16,7 @@ import { MIGRATIONS } from '../db/migrations.ts';
 import { CommitUnknownError, copyDesktopToServer, copyServerToDesktop, type RowCounts } from '../db/pg/copy.ts';
 import { MIRRORS_SQLITE_VERSION } from '../db/pg/migrations.ts';
 import { displayUrl, isServerUrl, openServerStore } from '../db/pg/store.ts';
-import { isTempName, processAlive } from '../fs/atomic.ts';
+import { fsyncDir, isTempName, processAlive } from '../fs/atomic.ts';
 import { copyTree, nothingCopied, removeCopied, type Copied } from '../fs/copy-tree.ts';
 import { DB_FILE, Project } from './project.ts';
 
@@ -154,6 +154,7 @@ async function fromServer(url: string, dir: string, files: string, progress: Mov
     }
     if (existsSync(target)) rmdirSync(target); // empty (checked above): the rename replaces it
     renameSync(building, target);
+    fsyncDir(dirname(target));
     return result;
   } catch (error) {
     rmSync(building, { recursive: true, force: true });

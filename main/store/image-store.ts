@@ -9,7 +9,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../fs/atomic.ts';
+import { fsyncDir, writeFileAtomic } from '../fs/atomic.ts';
 import type { PreviewVariant } from '../../shared/image-levels.ts';
 
 export type Variant = 'page' | 'gray' | 'thumb' | PreviewVariant;
@@ -67,7 +67,9 @@ export class ImageStore {
   add(page: Uint8Array, derivatives: Partial<Record<Exclude<Variant, 'page'>, Uint8Array>>): { hash: string; created: boolean } {
     const hash = sha256(page);
     const created = !this.has(hash, 'page');
-    mkdirSync(join(this.root, hash.slice(0, 2)), { recursive: true });
+    // A fan-out folder made now is synced into the store's folder, as each file is into it
+    // (writeFileAtomic): the page row committed afterwards must not outlive its file.
+    if (mkdirSync(join(this.root, hash.slice(0, 2)), { recursive: true }) !== undefined) fsyncDir(this.root);
     // The page file goes last: its presence means the derivatives are complete.
     const files: Array<[string, Uint8Array]> = [
       ...(Object.entries(derivatives) as Array<[Exclude<Variant, 'page'>, Uint8Array | undefined]>)
