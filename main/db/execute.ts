@@ -118,9 +118,17 @@ export function run(db: Db, q: Query<unknown>): { changes: number; lastId: numbe
   return { changes: r.changes, lastId: Number(r.lastInsertRowid) };
 }
 
-/** Runs `fn` in one transaction (a savepoint inside another): all its statements commit, or none. */
+/**
+ * Runs `fn` in one transaction (a savepoint inside another): all its statements commit, or none.
+ * It begins IMMEDIATE, taking the write lock at once (waiting up to the busy timeout for it):
+ * most transactions read, then write what the reads decided, and a deferred one that read
+ * first would fail its first write with SQLITE_BUSY_SNAPSHOT whenever another connection
+ * committed in between (WAL: its snapshot is stale, and SQLite cannot wait that out). A
+ * read-only connection cannot take the write lock, and begins deferred.
+ */
 export function transaction<T>(db: Db, fn: () => T): T {
-  return db.transaction(fn)();
+  const tx = db.transaction(fn);
+  return db.readonly ? tx() : tx.immediate();
 }
 
 function performStep(db: Db, s: Step): unknown {

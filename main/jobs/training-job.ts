@@ -20,7 +20,8 @@ import { DEFAULT_CONFIG, Recognizer } from '../ml/model.ts';
 import { pretrain } from '../ml/seqclr/pretrain.ts';
 import { train } from '../ml/train.ts';
 import { roundSteps, stepsBefore } from '../ml/self-training.ts';
-import { registry, type ModelVersion } from '../models/registry.ts';
+import { models } from '../db/models.ts';
+import { registry, removeWeights, writeWeights, type ModelVersion } from '../models/registry.ts';
 import { allLineIdsAt, labeledLinesAt, samplesAt } from '../project/dataset.ts';
 import type { ProjectStore } from '../project/project-store.ts';
 import { checkpointPath, prepareFinetune, type Checkpoint } from './finetune-setup.ts';
@@ -90,21 +91,37 @@ export async function trainJob(
           : await runFinetune(ctx, request, checkpoint);
     if (control.signal?.aborted) throw new JobCancelled(`job ${jobId} was cancelled; resume continues from its checkpoint`);
     await ctx.flush();
-    const saved = await store.run(
-      transaction(function* () {
-        // Saved meanwhile by another run of the job (a queue task handed out twice): that version stands.
-        const job = yield* jobRecords.get(jobId);
-        if (job.modelId !== null) return yield* registry.version(job.modelId);
-        const v = yield* registry.saveVersion(store.root, version.model, version.codec, {
-          ...version.record,
-          backend: currentBackend()?.name ?? backend.name,
-          durationS: (performance.now() - started) / 1000,
-        });
-        // With the version: a task redone after its worker died here finds the job's model made.
-        yield* jobRecords.update(jobId, { modelId: v.id, log: `saved model version ${v.id}` });
-        return v;
-      }),
-    );
+    // The weights first, outside the transaction: it then holds the write lock for two short
+    // statements, not across writing and syncing a file.
+    const weights = writeWeights(store.root, version.model, version.codec, version.record.metrics);
+    /** Removes the weights written for this save when no version refers to them (the save failed, or another run's stands). */
+    const dropWeights = async () => {
+      if (!weights.written) return;
+      const inUse = await store.run(models.weightsInUse(weights.hash)).catch(() => true);
+      if (!inUse) removeWeights(store.root, weights.hash);
+    };
+    let saved: ModelVersion;
+    try {
+      saved = await store.run(
+        transaction(function* () {
+          // Saved meanwhile by another run of the job (a queue task handed out twice): that version stands.
+          const job = yield* jobRecords.get(jobId);
+          if (job.modelId !== null) return yield* registry.version(job.modelId);
+          const v = yield* registry.saveWrittenVersion(weights.hash, {
+            ...version.record,
+            backend: currentBackend()?.name ?? backend.name,
+            durationS: (performance.now() - started) / 1000,
+          });
+          // With the version: a task redone after its worker died here finds the job's model made.
+          yield* jobRecords.update(jobId, { modelId: v.id, log: `saved model version ${v.id}` });
+          return v;
+        }),
+      );
+    } catch (error) {
+      await dropWeights();
+      throw error;
+    }
+    if (saved.weightsHash !== weights.hash) await dropWeights();
     rmSync(file, { force: true });
     return saved;
   } finally {

@@ -1,9 +1,11 @@
 // The executor of the data layer: Kysely compiles, better-sqlite3 runs synchronously.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { sql } from 'kysely';
 import { openDatabase } from '../../../main/db/database.ts';
 import { all, first, qb, run, template, transaction } from '../../../main/db/execute.ts';
+import { tempDir } from '../../helpers/project.ts';
 
 test('built and raw queries run; run reports changes and the new id; first of nothing is undefined', () => {
   const db = openDatabase(':memory:');
@@ -65,5 +67,28 @@ test('a template compiles once and runs with each call’s values', () => {
     { key: 'a', value: '1' },
     { key: 'b', value: '2' },
   ]);
+  db.close();
+});
+
+test('a transaction that reads and then writes is not failed by another connection committing in between (IMMEDIATE)', () => {
+  const path = join(tempDir(), 'q.db');
+  const db = openDatabase(path);
+  const other = openDatabase(path);
+  other.pragma('busy_timeout = 0');
+  let otherWaited = false;
+  transaction(db, () => {
+    first(db, qb.selectFrom('settings').select('key'));
+    try {
+      run(other, qb.insertInto('settings').values({ key: 'other', value: '1' }));
+    } catch (error) {
+      assert.equal((error as { code?: string }).code, 'SQLITE_BUSY');
+      otherWaited = true;
+    }
+    // Deferred, this write would fail with SQLITE_BUSY_SNAPSHOT had the other commit gone in.
+    run(db, qb.insertInto('settings').values({ key: 'mine', value: '1' }));
+  });
+  assert.ok(otherWaited, 'the other writer waits for the transaction');
+  assert.deepEqual(all(db, qb.selectFrom('settings').select('key')), [{ key: 'mine' }]);
+  other.close();
   db.close();
 });
