@@ -6,14 +6,18 @@
 // first may still be finishing), so each line is written once per job however often a chunk
 // is redone. A batch is one transaction: a worker killed mid-chunk loses at most the batch
 // in flight, never half of one. It runs on either store (project-store.ts): a team server's
-// workers read its lines as a desktop's.
+// workers read its lines as a desktop's. A line removed since the caller listed it (deleted,
+// or its region excluded, while the job runs) is skipped and counted as gone: checked before
+// its batch is cut, when it is cut, and in the write.
+import { dataset } from '../db/dataset.ts';
 import { lines } from '../db/lines.ts';
 import { step, transaction, type Program } from '../db/ops.ts';
 import { predictions } from '../db/predictions.ts';
 import type { LineReader } from '../ml/line-reader.ts';
 import type { Reading } from '../ml/recognize.ts';
 import type { Decoding } from '../ml/decoding.ts';
-import { samplesAt } from '../project/dataset.ts';
+import { toLineTensor } from '../ml/line-image.ts';
+import { lineImagesAt } from '../project/line-images.ts';
 import type { ProjectStore } from '../project/project-store.ts';
 
 export interface LineReading {
@@ -38,6 +42,8 @@ export interface ReadLinesResult {
   written: LineReading[];
   /** Lines the job had already read (stored before, by this call's earlier run or another worker). */
   skipped: number;
+  /** Lines removed since they were listed (deleted, or their region excluded): not read. */
+  gone: number;
 }
 
 /** Lines committed per transaction (and per progress report). */
@@ -57,42 +63,56 @@ export async function readAndStore(
   const batch = o.batch ?? READ_BATCH;
   const written: LineReading[] = [];
   let skipped = 0;
+  let gone = 0;
   for (let i = 0; i < lineIds.length; i += batch) {
     if (o.signal?.aborted) break;
     const ids = lineIds.slice(i, i + batch);
     const already = await store.run(predictions.linesReadByJob(target.jobId, ids));
-    const todo = ids.filter((id) => !already.has(id));
     skipped += already.size;
+    const listed = ids.filter((id) => !already.has(id));
+    const toRead = new Set((await store.run(dataset.linesToReadAmong(listed))).map((l) => l.id));
+    // Removed meanwhile, or removed while they are cut (the map then lacks them).
+    const images = await lineImagesAt(
+      store,
+      listed.filter((id) => toRead.has(id)),
+      { skipMissing: true },
+    );
+    const todo = listed.filter((id) => images.has(id));
+    gone += listed.length - todo.length;
     if (todo.length) {
-      const samples = await samplesAt(
-        store,
-        todo.map((lineId) => ({ lineId, text: '' })),
-        target.height,
-      );
       const readings = (await reader.readLines(
-        samples.map((s) => s.image),
+        todo.map((id) => toLineTensor(images.get(id)!, target.height)),
         16,
         target.decoding,
       ))!;
       const stored = await store.run(storeReadings(target, todo, readings));
-      written.push(...stored);
-      skipped += todo.length - stored.length;
+      written.push(...stored.written);
+      skipped += todo.length - stored.written.length - stored.gone;
+      gone += stored.gone;
     }
     await o.onBatch?.(Math.min(lineIds.length, i + batch), lineIds.length);
   }
-  return { written, skipped };
+  return { written, skipped, gone };
 }
 
-/** A batch's readings in one transaction; answers those written (not those the job had stored meanwhile). */
+/**
+ * A batch's readings in one transaction; answers those written (not those the job had stored
+ * meanwhile) and how many lines went while the batch was read.
+ */
 const storeReadings = (target: ReadLinesTarget, lineIds: number[], readings: readonly Reading[]) =>
-  transaction(function* (): Program<LineReading[]> {
+  transaction(function* (): Program<{ written: LineReading[]; gone: number }> {
     const written: LineReading[] = [];
+    let gone = 0;
     for (const [k, lineId] of lineIds.entries()) {
+      if (!(yield* step(lines.lineExists(lineId)))) {
+        gone++;
+        continue;
+      }
       const r = readings[k];
       const charConfidence = JSON.stringify(r.charConfidence.map((c) => Math.round(c * 1000) / 1000));
       const stored = { text: r.text, confidence: r.confidence, charConfidence };
       if (yield* step(predictions.upsertPrediction(lineId, target.modelId, stored, target.jobId)))
         written.push({ lineId, sourceName: yield* step(lines.lineSourceName(lineId)), ...r });
     }
-    return written;
+    return { written, gone };
   });

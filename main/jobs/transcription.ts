@@ -57,7 +57,7 @@ export async function transcribe(project: Project, modelId: number, options: Tra
     // Pages at a time: bounded memory, each batch is read on all threads and committed as it is done.
     const target = { jobId: job.id, modelId, height: model.config.height, decoding: decodingFor(project, options) };
     let done = 0;
-    const { written } = await readAndStore(folderStore(project), reader, target, ids, {
+    const { written, gone } = await readAndStore(folderStore(project), reader, target, ids, {
       batch: 256,
       signal: options.signal,
       onBatch: (step, total) => {
@@ -67,10 +67,11 @@ export async function transcribe(project: Project, modelId: number, options: Tra
       },
     });
     if (options.signal?.aborted) throw new JobCancelled(`transcription stopped after ${done} of ${ids.length} lines`);
+    const removed = gone ? `; ${gone} ${gone === 1 ? 'line' : 'lines'} removed during the run ${gone === 1 ? 'was' : 'were'} skipped` : '';
     updateJob(project, job.id, {
       state: 'done',
       modelId,
-      log: `read ${ids.length} lines${options.languageModel ? ' with the language model' : ''}`,
+      log: `read ${ids.length - gone} lines${options.languageModel ? ' with the language model' : ''}${removed}`,
     });
     return written;
   } catch (error) {

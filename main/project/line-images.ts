@@ -39,10 +39,14 @@ export const lineImages = (project: Project, lineIds: number[]): Promise<Map<num
   lineImagesAt(folderStore(project), lineIds);
 
 /** lineImages of a project on either store: its rows by `run`, its pages from `root`'s images. */
-export async function lineImagesAt(store: ProjectStore, lineIds: number[]): Promise<Map<number, GrayImage>> {
+export async function lineImagesAt(
+  store: ProjectStore,
+  lineIds: number[],
+  o: { skipMissing?: boolean } = {},
+): Promise<Map<number, GrayImage>> {
   const out = new Map<number, GrayImage>();
   if (lineIds.length === 0) return out;
-  const rows = await store.run(cropSources(lineIds));
+  const rows = await store.run(cropSources(lineIds, o.skipMissing ?? false));
   const byPage = new Map<string, LineGeometry[]>();
   for (const r of rows) byPage.set(r.image_hash, [...(byPage.get(r.image_hash) ?? []), r]);
   for (const [hash, lines] of byPage) {
@@ -52,10 +56,12 @@ export async function lineImagesAt(store: ProjectStore, lineIds: number[]): Prom
   return out;
 }
 
-function* cropSources(lineIds: number[]): Program<LineGeometry[]> {
+/** The lines' geometry and page; a missing line is an error, or left out with `skipMissing` (the map then lacks it). */
+function* cropSources(lineIds: number[], skipMissing: boolean): Program<LineGeometry[]> {
   const rows: LineGeometry[] = [];
   for (const id of lineIds) {
     const row = yield* step(lines.lineCropSource(id));
+    if (!row && skipMissing) continue;
     if (!row) throw new Error(`no line ${id} in this project`);
     rows.push(row);
   }

@@ -43,6 +43,6 @@ export async function transcribePart(
       onBatch: (done, of) => onProgress({ done, of }),
     });
   });
-  // Lines left out count as not read by this part, as lines read before do.
-  return { written: result.written.length, skipped: result.skipped + outside };
+  // Lines left out (or removed while the part ran) count as not read by this part, as lines read before do.
+  return { written: result.written.length, skipped: result.skipped + result.gone + outside };
 }
