@@ -1,25 +1,37 @@
-// The undo history's records: each line of a page with its current transcription row (what
-// an edit changed), withdrawing and restoring transcription rows (rows are marked, never
+// The undo history's records: each line of a page with its current transcription row and
+// region, and each region of the page (what an edit changed), withdrawing and restoring transcription rows (rows are marked, never
 // removed), and the log of every undo and redo. Store-neutral operations (ops.ts), run by the
 // programs of main/edits on either store.
 import { now, onDesktop, qb } from './execute.ts';
 import { all, first, none, run } from './ops.ts';
 
 export const history = {
-  /** The page's lines in reading order: shape, split and current transcription row (null: unlabeled). */
+  /** The page's lines in reading order: shape, split, current transcription row (null: unlabeled) and region. */
   lineStates: (pageId: number) =>
     all(
       qb
         .selectFrom('lines as l')
         .leftJoin('current_transcriptions as ct', 'ct.line_id', 'l.id')
-        .select(['l.id', 'l.polygon', 'l.baseline', 'l.split', 'ct.id as row'])
+        .select(['l.id', 'l.polygon', 'l.baseline', 'l.split', 'ct.id as row', 'l.region_id as region'])
         .where('l.page_id', '=', pageId)
         .orderBy('l.reading_order')
         .orderBy('l.id'),
     ),
 
-  /** A line's shape and split, or undefined. */
-  lineShape: (lineId: number) => first(qb.selectFrom('lines').select(['polygon', 'baseline', 'split']).where('id', '=', lineId)),
+  /** The page's regions in reading order: every column an edit may change but the order itself. */
+  regionStates: (pageId: number) =>
+    all(
+      qb
+        .selectFrom('regions')
+        .select(['id', 'polygon', 'type', 'label', 'excluded', 'by_hand'])
+        .where('page_id', '=', pageId)
+        .orderBy('reading_order')
+        .orderBy('id'),
+    ),
+
+  /** A line's shape, split and region, or undefined. */
+  lineShape: (lineId: number) =>
+    first(qb.selectFrom('lines').select(['polygon', 'baseline', 'split', 'region_id']).where('id', '=', lineId)),
 
   /** Brings a withdrawn transcription row of the line back. */
   unwithdraw: (lineId: number, rowId: number) =>

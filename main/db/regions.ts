@@ -14,6 +14,16 @@ export interface NewRegion {
   byHand?: boolean;
 }
 
+/** A region's columns as the undo history keeps them (polygon as JSON, flags as 0/1). */
+export interface RegionRecord {
+  polygon: string;
+  /** A RegionType, as the schema's column holds it. */
+  type: string;
+  label: string | null;
+  excluded: number;
+  by_hand: number;
+}
+
 const exists = (r: unknown) => r !== undefined;
 const outline = <R extends { polygon: string }>(r: R) => ({ ...r, polygon: JSON.parse(r.polygon) as Point[] });
 
@@ -79,6 +89,41 @@ export const regions = {
 
   deleteRegionRow: (regionId: number) => none(run(qb.deleteFrom('regions').where('id', '=', regionId))),
 
+  /** Whether a region (of any page) has this id. */
+  regionIdTaken: (regionId: number) => map(first(qb.selectFrom('regions').select('id').where('id', '=', regionId)), found),
+
+  /**
+   * A region as the undo history recorded it (history.regionStates), made again on its page
+   * with reading order `order`: under `id` where given (the caller checked it is free), else a new one.
+   */
+  insertRegionState: (pageId: number, r: RegionRecord, order: number, id?: number) =>
+    map(
+      run(
+        qb.insertInto('regions').values({
+          ...(id === undefined ? {} : { id }),
+          page_id: pageId,
+          reading_order: order,
+          type: r.type,
+          label: r.label,
+          polygon: r.polygon,
+          excluded: r.excluded,
+          by_hand: r.by_hand,
+        }),
+      ),
+      lastId,
+    ),
+
+  /** Puts a region's columns back as the undo history recorded them. */
+  setRegionState: (regionId: number, r: RegionRecord) =>
+    none(
+      run(
+        qb
+          .updateTable('regions')
+          .set({ type: r.type, label: r.label, polygon: r.polygon, excluded: r.excluded, by_hand: r.by_hand })
+          .where('id', '=', regionId),
+      ),
+    ),
+
   /** The page's regions in reading order with their polygons, exclusion and whether a person made them. */
   regionOutlines: (pageId: number) =>
     map(
@@ -138,6 +183,9 @@ export const {
   setRegionType,
   setRegionExcluded,
   deleteRegionRow,
+  regionIdTaken,
+  insertRegionState,
+  setRegionState,
   regionOutlines,
   setRegionPolygon,
   regionTypes,

@@ -211,6 +211,14 @@ test('every operation of the entity modules answers the same on SQLite and Postg
 
     // Deleting: a region leaves its lines unassigned; the abandoned import goes with its pages.
     await call('regions', 'deleteRegionRow', r3);
+    // Undo makes a deleted region again from the history's record: under its id when free, else a new one.
+    const [recorded] = await call('history', 'regionStates', p1);
+    assert.equal(await call('regions', 'regionIdTaken', r3), false);
+    assert.equal(await call('regions', 'insertRegionState', p1, { ...recorded, type: 'heading', excluded: 1 }, 2, r3), r3);
+    assert.ok((await call('regions', 'insertRegionState', p1, recorded, 3)) > r3);
+    await call('regions', 'setRegionState', r1, { ...recorded, label: 'TextZone', by_hand: 0 });
+    assert.equal(await call('regions', 'regionIdTaken', r3), true);
+    await call('history', 'regionStates', p1);
     assert.equal(await call('documents', 'removeAbandonedImports'), 1);
     assert.deepEqual((await call('pages', 'scanPageIds')).sort(), [p1, p2]);
     await call('documents', 'deleteDocument', images);
