@@ -1,6 +1,5 @@
-// The service methods that edit a page, each recorded in the undo history, and undo and redo
-// themselves. Region edits are not recorded: they drop the history of their page instead.
-// Windows learn of a changed history through 'history-changed'. The edits are store-neutral
+// The service methods that edit a page, each recorded in the undo history (line and region
+// edits alike), and undo and redo themselves. Windows learn of a changed history through 'history-changed'. The edits are store-neutral
 // programs (main/db/ops.ts) run by `run`: on a project folder's database, or on a team
 // server's PostgreSQL store (server-store-api.ts), where each account has its own history
 // and finding lines on whole pages is a queue job (main/queue), in one region served here.
@@ -98,6 +97,23 @@ function unqueuedMethods({ run, project, files }: EditStore, histories: UndoHist
     if (pageId === undefined) throw new Error(`no region ${regionId}`);
     return pageId;
   };
+  /** A region's page and its name in undo labels, as a line's: by its place in the page's order. */
+  const region = async (regionId: number) => {
+    const row = await run(regions.regionRow(regionId));
+    if (!row) throw new Error(`no region ${regionId}`);
+    return { pageId: row.page_id, name: `region ${row.reading_order + 1}` };
+  };
+  /**
+   * A region edit, recorded. It also tells the windows the project changed: excluding a region,
+   * or deleting an excluded one, changes which lines count (the documents' counts).
+   */
+  async function regionEdit<T>(label: string, pageId: number, edit: () => T | Promise<T>): Promise<T> {
+    try {
+      return await record(label, [pageId], edit);
+    } finally {
+      emit({ type: 'project-changed' });
+    }
+  }
   const folder = (method: string) => {
     if (!project) throw new Error(`${method} needs a project folder`);
     return project;
@@ -191,28 +207,33 @@ function unqueuedMethods({ run, project, files }: EditStore, histories: UndoHist
     },
 
     async addRegion({ pageId, polygon, type }) {
-      return { regionId: await unrecorded([pageId], () => run(regionEdits.addRegion(pageId, polygon, type))) };
+      return { regionId: await regionEdit('drawn region', pageId, () => run(regionEdits.addRegion(pageId, polygon, type))) };
     },
 
     async updateRegion({ regionId, type, excluded }) {
-      // A region's type and exclusion are nothing undo puts back (no line, no order): the history stays.
-      await run(regionEdits.updateRegion(regionId, { type, excluded }));
-      emit({ type: 'project-changed' });
+      const r = await region(regionId);
+      const what = [type !== undefined && 'type', excluded !== undefined && (excluded ? 'exclusion' : 'inclusion')].filter(Boolean);
+      await regionEdit(`${what.join(' and ') || 'change'} of ${r.name}`, r.pageId, () =>
+        run(regionEdits.updateRegion(regionId, { type, excluded })),
+      );
       return { ok: true as const };
     },
 
     async deleteRegion({ regionId }) {
-      await unrecorded([await regionPage(regionId)], () => run(regionEdits.deleteRegion(regionId)));
+      const r = await region(regionId);
+      await regionEdit(`deletion of ${r.name}`, r.pageId, () => run(regionEdits.deleteRegion(regionId)));
       return { ok: true as const };
     },
 
     async moveRegion({ regionId, order }) {
-      await unrecorded([await regionPage(regionId)], () => run(regionEdits.moveRegion(regionId, order)));
+      const r = await region(regionId);
+      await regionEdit(`reading order of ${r.name}`, r.pageId, () => run(regionEdits.moveRegion(regionId, order)));
       return { ok: true as const };
     },
 
     async sortRegionLines({ regionId }) {
-      await unrecorded([await regionPage(regionId)], () => run(regionEdits.sortRegionLines(regionId)));
+      const r = await region(regionId);
+      await regionEdit(`line order of ${r.name}`, r.pageId, () => run(regionEdits.sortRegionLines(regionId)));
       return { ok: true as const };
     },
 

@@ -1,7 +1,9 @@
 // A project's undo history: every hand edit of its pages (text, shape, split, merge, delete,
-// drawn line, reading order, finding lines) is recorded as what it changed, and undo or redo
-// puts those lines back through records of their own (see page-state.ts): an undo is itself
-// an edit, logged in undo_log, and no transcription, shape or line is ever deleted by it.
+// drawn line, reading order, finding lines, and the regions: drawn, retyped, excluded,
+// deleted, moved, their lines sorted) is recorded as what it changed, and undo or redo puts
+// those lines and regions back through records of their own (see page-state.ts,
+// region-state.ts): an undo is itself an edit, logged in undo_log, and no transcription,
+// shape or line is ever deleted by it.
 //
 // It lives in the main process, one per open project, for as long as the app runs: edits
 // are applied there, so the history cannot drift from the database; it outlasts a reload
@@ -51,6 +53,11 @@ export class UndoStack {
   /** Ids that changed when a line came back from the archive: old → new. */
   private readonly lines = new Map<number, number>();
   private readonly rows = new Map<number, number>();
+  /**
+   * Regions made again under a new id (theirs was taken): old → new, per page, so that a
+   * region of another page that took the old id is never taken for it.
+   */
+  private readonly regions = new Map<number, Map<number, number>>();
 
   /**
    * Runs an edit of the given pages and records what it changed (nothing when it changes
@@ -110,9 +117,13 @@ export class UndoStack {
     if (!edit) return null;
     const lines = new Map<number, number>();
     const rows = new Map<number, number>();
+    const regions = new Map<number, Map<number, number>>();
+    const aliases = (of: Map<number, Map<number, number>>, pageId: number) => of.get(pageId) ?? new Map<number, number>();
     const ids: Ids = {
       line: (id) => follow(lines, follow(this.lines, id)),
       row: (id) => (id === null ? null : follow(rows, follow(this.rows, id))),
+      region: (pageId, id) => (id === null ? null : follow(aliases(regions, pageId), follow(aliases(this.regions, pageId), id))),
+      remade: (pageId, old, now) => regions.set(pageId, aliases(regions, pageId).set(old, now)),
       archive: (id) => edit.archives.get(id),
       restored: (old, now: RestoredLine) => {
         const was = ids.line(old);
@@ -133,7 +144,11 @@ export class UndoStack {
           const archived = yield* lineArchive.archivedSince(mark);
           const recorded = changes.flatMap((c) => [...c.before.lines.keys()]);
           edit.archives = new Map(recorded.filter((id) => archived.has(ids.line(id))).map((id) => [id, archived.get(ids.line(id))!]));
-          const touched = changes.map((c) => ({ page: c.pageId, lines: [...c.before.lines.keys()].map(ids.line) }));
+          const touched = changes.map((c) => ({
+            page: c.pageId,
+            lines: [...c.before.lines.keys()].map(ids.line),
+            regions: [...c.before.regions.keys()].map((id) => ids.region(c.pageId, id)),
+          }));
           yield* step(history.logUndo(action, edit.label, touched, author));
         }),
       );
@@ -145,6 +160,7 @@ export class UndoStack {
     }
     for (const [a, b] of lines) this.lines.set(a, b);
     for (const [a, b] of rows) this.rows.set(a, b);
+    for (const [page, made] of regions) for (const [a, b] of made) this.regions.set(page, aliases(this.regions, page).set(a, b));
     to.push(edit);
     const [first] = edit.changes;
     const present = new Set((yield* pageState(first.pageId)).lines.map((l) => l.id));

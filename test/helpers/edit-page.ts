@@ -36,3 +36,18 @@ export async function editPage() {
   const order = async () => (await api.getPage({ pageId: p.id })).lines.map((l) => l.id);
   return { project, api, pageId: p.id, add, order };
 }
+
+/**
+ * What undo must put back of a page's layout, read from the database itself: its regions
+ * (every column but the creation time, in reading order) and its lines' order and regions.
+ */
+export function pageLayout(db: { prepare(sql: string): { all(...args: unknown[]): unknown[] } }, pageId: number) {
+  return {
+    regions: db
+      .prepare(
+        'SELECT id, reading_order, type, label, polygon, excluded, by_hand FROM regions WHERE page_id = ? ORDER BY reading_order, id',
+      )
+      .all(pageId),
+    lines: db.prepare('SELECT id, region_id, reading_order FROM lines WHERE page_id = ? ORDER BY reading_order, id').all(pageId),
+  };
+}

@@ -2,7 +2,8 @@
 // (main/layout/line-edits.ts, regions.ts, line-archive.ts, main/edits/undo-stack.ts): the
 // same calls of the edit service on the desktop's SQLite and on a real PostgreSQL answer the
 // same and leave the same page (its lines, texts, shapes, regions and order), through
-// deletions, merges, splits and undo bringing archived lines back under their ids. On the
+// deletions, merges, splits and undo bringing archived lines back under their ids and deleted
+// regions under theirs. On the
 // server an edit of several statements is one transaction: one that fails half-way leaves
 // nothing. Skipped where PostgreSQL is not installed.
 import { test } from 'node:test';
@@ -99,6 +100,21 @@ test('line and region edits and their undo leave the same page on SQLite and Pos
     await edit('region first', (api) => api.moveRegion({ regionId: second, order: 0 }));
     await edit('region lines sorted', (api) => api.sortRegionLines({ regionId: region }));
     await edit('region gone', (api) => api.deleteRegion({ regionId: second }));
+    // Region edits are steps too: the deleted region is made again (under its id, free on both
+    // stores), its lines rejoin it, and every region edit goes back and forth.
+    const steps = async (action: 'undo' | 'redo') => {
+      const labels: Array<string | undefined> = [];
+      for (let i = 1; i <= 3; i++) labels.push((await edit(`${action} ${i} of the region edits`, (api) => api[action]({}))).applied?.label);
+      return labels;
+    };
+    // (Sorting the region's lines changed nothing: no step.)
+    const regionSteps = ['deletion of region 1', 'reading order of region 2', 'drawn region'];
+    assert.deepEqual(await steps('undo'), regionSteps);
+    assert.deepEqual(await steps('redo'), [...regionSteps].reverse());
+    assert.deepEqual(await steps('undo'), regionSteps);
+    // And the first region's retyping and exclusion, further down the history.
+    assert.deepEqual(await steps('undo'), ['inclusion of region 1', 'type and exclusion of region 1', 'drawn region']);
+    await edit('the history', (api) => api.undoState({}));
     // (A line drawn now would differ: SQLite hands the archived split part's id out again, PostgreSQL its sequence's next.)
     await s.both("a's texts", () => pageOps.historyOf(a));
     await s.both('the archive', () => archive.archiveEntriesSince(0));

@@ -1,6 +1,6 @@
 // Undo of Find lines when it runs again on a page: the lines it replaces are archived while
-// the new ones take fresh ids, so the step goes back and forth like any other; an edit that
-// reuses a removed line's id is not recorded at all.
+// the new ones take fresh ids, so the step goes back and forth like any other, the page's
+// regions with it; an edit that reuses a removed line's id is not recorded at all.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -10,7 +10,10 @@ import { UndoStack } from '../../../main/edits/undo-stack.ts';
 import { insertLines } from '../../../main/import/insert-lines.ts';
 import { archiveAndDelete } from '../../../main/layout/line-archive.ts';
 import { updateLineGeometry } from '../../../main/layout/line-edits.ts';
-import { editPage, rect } from '../../helpers/edit-page.ts';
+import { insertRegions } from '../../../main/layout/regions.ts';
+import { segmentPages } from '../../../main/layout/segment-pages.ts';
+import type { Segmenter } from '../../../main/layout/segmenters.ts';
+import { editPage, pageLayout, rect } from '../../helpers/edit-page.ts';
 import { writeSynthPage } from '../../helpers/images.ts';
 import { newProject, tempDir } from '../../helpers/project.ts';
 
@@ -80,4 +83,56 @@ test('an edit that hands a removed line’s id to a new line is not recorded, an
     },
   );
   assert.deepEqual(history.state(), { undo: null, redo: null });
+});
+
+/** A segmenter that finds the same layout on any page: two regions of the given outlines, a line in each. */
+const finding = (regions: Array<ReturnType<typeof rect>>): Segmenter => ({
+  name: 'test',
+  segment: async () => ({
+    regions: regions.map((polygon) => ({ type: 'paragraph' as const, polygon })),
+    lines: regions.map(([[x, y]], i) => ({
+      polygon: rect(x + 50, y + 20, 600, 40),
+      baseline: [
+        [x + 50, y + 52],
+        [x + 650, y + 52],
+      ] as Array<[number, number]>,
+      region: i,
+    })),
+    ordered: true,
+  }),
+});
+
+test('undoing Find lines puts back the regions it replaced, reshaped or added and the lines in each; redo finds them again', async () => {
+  const { project, api, pageId, add } = await editPage();
+  // A segmenter's text block and notes, the notes excluded by a person, and a heading drawn by hand.
+  const [block, notes] = insertRegions(project.db, pageId, [
+    { type: 'paragraph', polygon: rect(50, 50, 800, 300), byHand: false },
+    { type: 'marginalia', label: 'MarginTextZone', polygon: rect(50, 450, 800, 150), byHand: false },
+    { type: 'heading', polygon: rect(50, 5, 800, 40) },
+  ]);
+  const a = await add(100);
+  await add(200);
+  await add(500);
+  await api.saveTranscription({ lineId: a, text: 'Item paid Thomas' });
+  project.db.prepare('UPDATE regions SET reading_order = 2 - reading_order WHERE page_id = ?').run(pageId);
+  const before = pageLayout(project.db, pageId);
+  assert.equal((before.lines as Array<{ region_id: number | null }>).filter((l) => l.region_id === notes).length, 1);
+  const history = new UndoStack();
+  const run = desktopRunner(() => project.db);
+  // The text block found again a little larger (it keeps its id, takes the new outline); the
+  // notes not found (they go, and their line with them); a new region at the foot.
+  const segmenter = finding([rect(40, 40, 820, 320), rect(50, 650, 800, 120)]);
+  await history.record(run, 'finding lines', [pageId], () => segmentPages(project, [pageId], { segmenter }));
+  const after = pageLayout(project.db, pageId);
+  const regions = after.regions as Array<{ id: number; type: string }>;
+  assert.ok(regions.some((r) => r.id === block) && !regions.some((r) => r.id === notes) && regions.length === 3);
+  assert.notDeepEqual(after, before);
+  await run(history.undo());
+  assert.deepEqual(pageLayout(project.db, pageId), before);
+  await run(history.redo());
+  assert.deepEqual(pageLayout(project.db, pageId), after);
+  await run(history.undo());
+  assert.deepEqual(pageLayout(project.db, pageId), before);
+  // The transcribed line kept its text throughout.
+  assert.equal((await api.getPage({ pageId })).lines.find((l) => l.id === a)?.text, 'Item paid Thomas');
 });

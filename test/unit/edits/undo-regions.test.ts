@@ -1,6 +1,7 @@
-// Undo and redo on pages with text regions: a line comes back even when its region has gone
-// since (deleted, or dropped by re-segmentation), joining the region that holds it now or none,
-// and a failing step never blocks the history.
+// Undo and redo on pages with text regions: undoing Find lines brings back the regions it
+// dropped and the lines rejoin them; a line restored from the archive outside such a step
+// joins its region, or the one that holds it now, or none; a failing step never blocks the
+// history; region edits are steps of their own (undo-region-edits.test.ts).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createService } from '../../../main/api/service.ts';
@@ -11,7 +12,7 @@ import { editPage, rect } from '../../helpers/edit-page.ts';
 const regionOf = (api: Awaited<ReturnType<typeof editPage>>['api'], pageId: number) => async (lineId: number) =>
   (await api.getPage({ pageId })).lines.find((l) => l.id === lineId)?.regionId;
 
-test('undo brings back a deleted line whose region re-segmentation removed since: it joins no region', async () => {
+test('undo brings back a deleted line whose region re-segmentation removed since: undoing that brought the region back, so it rejoins it', async () => {
   const { project, api, pageId, add, order } = await editPage();
   const a = await add(100);
   const b = await add(160);
@@ -26,9 +27,13 @@ test('undo brings back a deleted line whose region re-segmentation removed since
   assert.equal(project.db.prepare('SELECT 1 FROM regions WHERE id = ?').get(regionId), undefined);
   await api.undo({});
   assert.deepEqual(await order(), [b]);
+  // Undoing Find lines puts the page back as it was, its region included (it used to leave
+  // the region deleted and b in no region), so the line whose deletion is undone next
+  // rejoins its region too (it used to come back in none).
+  assert.equal(await regionOf(api, pageId)(b), regionId);
   await api.undo({});
   assert.deepEqual(await order(), [a, b]);
-  assert.equal(await regionOf(api, pageId)(a), null);
+  assert.equal(await regionOf(api, pageId)(a), regionId);
   await api.redo({});
   assert.deepEqual(await order(), [b]);
 });
@@ -85,7 +90,10 @@ test('a step that fails for a reason other than a conflict is dropped: the histo
   assert.equal((await api.getPage({ pageId })).lines[0].text, null);
 });
 
-test('a region change drops the older history of its page, so no undo reverts it; each one tells the windows', async () => {
+// Region edits used to be unrecorded: each dropped the older history of its page, so that no
+// undo reverted it. They are steps now: the older history stays and undo takes them back,
+// the edits telling the windows as before (excluding a region changes the page's counts).
+test('a region change is a step of its own: the older history stays under it; each one tells the windows', async () => {
   const { project, pageId, add, order } = await editPage();
   const events: Array<{ type: string }> = [];
   const api = createService(project, (e) => events.push(e));
@@ -98,10 +106,11 @@ test('a region change drops the older history of its page, so no undo reverts it
   events.length = 0;
   await api.moveRegion({ regionId: second, order: 0 });
   assert.deepEqual(await order(), [b, a]);
-  assert.deepEqual(await api.undoState({}), { undo: null, redo: null });
-  assert.equal((await api.undo({})).applied, null);
-  assert.deepEqual(await order(), [b, a], 'the region move stays');
-  assert.deepEqual(events.map((e) => e.type).sort(), ['history-changed', 'history-changed', 'project-changed']);
+  assert.deepEqual(await api.undoState({}), { undo: 'reading order of region 2', redo: null });
+  assert.deepEqual(events.map((e) => e.type).sort(), ['history-changed', 'project-changed']);
+  assert.equal((await api.undo({})).applied?.label, 'reading order of region 2');
+  assert.deepEqual(await order(), [a, b], 'the region move is undone');
+  assert.equal((await api.undoState({})).undo, 'text of line 1', 'the older history is still there');
   for (const change of [
     () => api.sortRegionLines({ regionId: first }),
     () => api.deleteRegion({ regionId: first }),
@@ -110,5 +119,6 @@ test('a region change drops the older history of its page, so no undo reverts it
     events.length = 0;
     await change();
     assert.ok(events.some((e) => e.type === 'project-changed'));
+    assert.ok(events.some((e) => e.type === 'history-changed'));
   }
 });

@@ -145,15 +145,16 @@ test(
     const tomHears = await historyEvents(tom);
     const revHears = await historyEvents(rev);
     const line = async (id: number) => (await call('getPage', { pageId }, tom)).body.lines.find((l: { id: number }) => l.id === id);
-    // A region drawn drops the history of its page for everyone (undo rewrites the page's order): first.
+    // Region edits are steps of rev's history (they used to drop the page's history for everyone, so they came first).
     const region = await call('addRegion', { pageId, polygon: box(50, 50, 900, 250), type: 'paragraph' }, rev);
+    assert.equal((await call('updateRegion', { regionId: region.body.regionId, type: 'marginalia', excluded: true }, rev)).status, 200);
+    assert.deepEqual((await call('undoState', {}, rev)).body, { undo: 'type and exclusion of region 1', redo: null });
     const reshaped = box(100, 190, 600, 60);
     assert.equal((await call('updateLineGeometry', { lineId: otherId, polygon: reshaped, baseline: null }, rev)).status, 200);
     const saved = await call('saveTranscription', { lineId: otherId, text: 'Item for candles' }, tom);
     assert.equal(saved.body.author, 'tom');
     const drawn = await call('addLine', { pageId, polygon: box(100, 400, 600, 40), baseline: null }, tom);
     assert.equal(drawn.status, 200);
-    assert.equal((await call('updateRegion', { regionId: region.body.regionId, type: 'marginalia', excluded: true }, rev)).status, 200);
     assert.deepEqual(
       (await call('getPage', { pageId }, tom)).body.regions.map((r: { type: string; excluded: boolean }) => [r.type, r.excluded]),
       [['marginalia', true]],
@@ -167,6 +168,9 @@ test(
     assert.equal((await call('undo', {}, tom)).body.applied.label, 'text of line 2');
     assert.equal((await line(otherId)).text, null, "tom's text is undone");
     assert.deepEqual((await line(otherId)).polygon, reshaped, "rev's shape stays");
+    // Tom's text of the first test is next: rev's region has taken its line in since, so it is
+    // refused and dropped (region edits used to drop every account's history of their page).
+    assert.match((await call('undo', {}, tom)).body.message, /^cannot undo “text of line 1”: a line it touched .* has changed since/);
     assert.equal((await call('undo', {}, tom)).body.applied, null, 'tom has nothing more to undo: the shape is not his');
     assert.equal((await call('undo', {}, rev)).body.applied.label, 'shape of line 2');
     assert.deepEqual((await line(otherId)).box, { x: 100, y: 200, w: 600, h: 40 }, 'rev undid his own shape');
