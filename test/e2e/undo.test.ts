@@ -1,7 +1,8 @@
 // End to end in Chromium, undo and redo as a person uses them: Ctrl+Z / Ctrl+Shift+Z and
 // the Undo/Redo buttons, for a typed text, a dragged point, a split, a merge, a deleted
 // line and a reading-order move; a reload in between (the history lives in the app),
-// and unsaved typing in the field (marked as an unsaved draft) keeps Ctrl+Z for itself.
+// and unsaved typing in the field (marked as an unsaved draft) keeps Ctrl+Z for itself;
+// a drawn and a deleted region come back and go again, drawn on the page each time.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
@@ -9,7 +10,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { createService } from '../../main/api/service.ts';
 import { ARTIFACTS } from '../helpers/chromium.ts';
-import { openFirstPage, useBrowserApp } from '../helpers/browser-app.ts';
+import { openFirstPage, openPageScreen, useBrowserApp } from '../helpers/browser-app.ts';
 import { handKeysToLineTools, pagePoint } from '../helpers/page-screen.ts';
 import { rect } from '../helpers/edit-page.ts';
 import { png } from '../helpers/images.ts';
@@ -185,6 +186,50 @@ test('undo and redo text, shape, split, merge, delete and reading order with key
   await status.getByText('Undone: text of line 4').waitFor();
   assert.equal(lines()[3].text, null);
   await page.screenshot({ path: join(ARTIFACTS, 'undo-after-reload.png') });
+});
+
+test('undo and redo a drawn and a deleted region: the page shows it go and come back, its lines in it', async () => {
+  const { app, browser } = fixture();
+  const page = await openPageScreen({ app, browser });
+  const status = page.getByTestId('page-status');
+  const db = () => app.project.db;
+  const regions = () => db().prepare('SELECT id, polygon FROM regions').all() as Array<{ id: number; polygon: string }>;
+  const members = (id: number) => (db().prepare('SELECT count(*) AS n FROM lines WHERE region_id = ?').get(id) as { n: number }).n;
+  const drawn = (n: number) =>
+    page.waitForFunction((n) => document.querySelector<HTMLElement>('[data-testid="page-canvas"]')?.dataset.drawnRegions === String(n), n);
+  await drawn(0);
+
+  // Draw a region around lines 1 and 2, then delete it.
+  const at = await pagePoint(page);
+  await page.getByTestId('tool-draw-region').click();
+  await page.mouse.move(...at(60, 80));
+  await page.mouse.down();
+  await page.mouse.move(...at(400, 200), { steps: 3 });
+  await page.mouse.move(...at(840, 270), { steps: 3 });
+  await page.mouse.up();
+  await status.getByText('Region added').waitFor();
+  await drawn(1);
+  const [{ id, polygon }] = regions();
+  assert.equal(members(id), 2);
+  await page.getByRole('button', { name: 'Delete region' }).click();
+  await status.getByText('Region deleted (its lines stay)').waitFor();
+  await drawn(0);
+
+  // Ctrl+Z (the keyboard is on the region tools, not in the text field) brings it back as it was.
+  await page.keyboard.press('Control+z');
+  await status.getByText('Undone: deletion of region 1').waitFor();
+  await drawn(1);
+  assert.deepEqual(regions(), [{ id, polygon }]);
+  assert.equal(members(id), 2, 'its lines are in it again');
+  await page.getByTestId('undo').click();
+  await status.getByText('Undone: drawn region').waitFor();
+  await drawn(0);
+  assert.deepEqual(regions(), []);
+  await page.getByTestId('redo').click();
+  await status.getByText('Redone: drawn region').waitFor();
+  await drawn(1);
+  assert.equal(members(regions()[0].id), 2);
+  await page.screenshot({ path: join(ARTIFACTS, 'undo-region.png') });
 });
 
 /** Moves the selection to line `n` (1-based) with the keyboard, from the text field. */
