@@ -435,9 +435,18 @@ export type QuireEvent =
  * Why a call failed, the same from every caller (main/api/dispatch.ts): the request was
  * refused by its schema, the method does not exist, or the method itself failed; on a team
  * server also: no one is signed in (unauthorized), or the account's role may not call it
- * (forbidden, shared/roles.ts).
+ * (forbidden, shared/roles.ts); in the app: the window's project is no longer the open one
+ * (project-changed: another window opened another project meanwhile).
  */
-export const ERROR_CODES = ['invalid-request', 'not-found', 'failed', 'unauthorized', 'forbidden', 'not-available'] as const;
+export const ERROR_CODES = [
+  'invalid-request',
+  'not-found',
+  'failed',
+  'unauthorized',
+  'forbidden',
+  'not-available',
+  'project-changed',
+] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
 /** Where a service sends its events (the app: to every window; the CLI: to the terminal). */

@@ -12,7 +12,8 @@ export type DialogKind = (typeof DIALOG_KINDS)[number];
 export type CallResult = { ok: true; value: unknown } | { ok: false; error: SerializedError };
 
 export interface DesktopBridge {
-  call(method: Method, request: unknown): Promise<CallResult>;
+  /** `project`: the path of the project the window shows; the call is refused when another one is open now. */
+  call(method: Method, request: unknown, project?: string): Promise<CallResult>;
   onEvent(listener: (event: QuireEvent) => void): () => void;
   /** Shows a native open dialog; the chosen paths, or none when it was cancelled. */
   choose(kind: DialogKind): Promise<string[]>;

@@ -38,27 +38,51 @@ export interface Dispatcher {
    * Never throws: the answer or the error, as IPC and HTTP send them. `caller` is the
    * signed-in account of a team server, held to its role and recorded as the author of its
    * edits; without one the call is the owner's (the desktop, the CLI) and anything goes.
+   * `project`: the path of the project the calling window shows (see DispatchOptions).
    */
-  call(method: unknown, request: unknown, caller?: Caller): Promise<CallResult>;
+  call(method: unknown, request: unknown, caller?: Caller, project?: string): Promise<CallResult>;
   /** The answer, or an ApiError. */
   dispatch<M extends Method>(method: M, request: unknown): Promise<Responses[M]>;
 }
 
 type Table = Partial<Record<Method, (request: never) => Promise<unknown>>>;
 
+export interface DispatchOptions {
+  /**
+   * The path of the project open now, where it can change (the app: any window may open
+   * another). A call naming another project is refused (project-changed) before it runs:
+   * line and page ids repeat across projects, so a window still showing project A must
+   * never save its text into B's line of the same id.
+   */
+  openProject?: () => string;
+}
+
+/** Methods a window calls to learn or change which project is open: never refused as project-changed. */
+const PROJECT_NEUTRAL: ReadonlySet<Method> = new Set<Method>(['projectInfo', 'openProject', 'createProject']);
+
 /**
  * `api` is the app's whole table (which follows the open project), or one project's
  * (the CLI's), where the methods that switch projects are not served.
  */
-export function createDispatcher(api: QuireApi | ProjectApi): Dispatcher {
+export function createDispatcher(api: QuireApi | ProjectApi, options: DispatchOptions = {}): Dispatcher {
   const table = api as Table;
-  async function call(method: unknown, request: unknown, caller?: Caller): Promise<CallResult> {
+  async function call(method: unknown, request: unknown, caller?: Caller, project?: string): Promise<CallResult> {
     const handler = typeof method === 'string' && isMethod(method) ? table[method] : undefined;
     if (!handler)
       return { ok: false, error: { code: 'not-found', name: 'NotFound', message: `no API method ${String(method).slice(0, 100)}` } };
     const m = method as Method;
     if (caller && !allows(caller.role, METHOD_ROLES[m]))
       return { ok: false, error: { code: 'forbidden', name: 'Forbidden', message: refusal(caller.role, METHOD_ROLES[m], m) } };
+    const open = options.openProject?.();
+    if (project && open !== undefined && project !== open && !PROJECT_NEUTRAL.has(m))
+      return {
+        ok: false,
+        error: {
+          code: 'project-changed',
+          name: 'ProjectChanged',
+          message: `${m}: this window shows the project ${project}, which is no longer open (${open} was opened since); nothing was changed`,
+        },
+      };
     try {
       const run = () => (handler as (r: unknown) => Promise<unknown>)(parseRequest(m, request));
       return { ok: true, value: await (caller ? actingAs(caller, run) : run()) };

@@ -7,7 +7,7 @@ import { IPC, type DesktopBridge } from '../../shared/bridge.ts';
 import type { QuireEvent } from '../../shared/api.ts';
 
 const bridge: DesktopBridge = {
-  call: (method, request) => ipcRenderer.invoke(IPC.call, method, request),
+  call: (method, request, project) => ipcRenderer.invoke(IPC.call, method, request, project),
   choose: (kind) => ipcRenderer.invoke(IPC.choose, kind),
   onEvent: (listener) => {
     const handler = (_event: IpcRendererEvent, payload: QuireEvent) => listener(payload);

@@ -66,7 +66,7 @@ export class ProjectHost {
 
   /** What the transports call: the table behind the one validation and error shape. */
   dispatcher(): Dispatcher {
-    return createDispatcher(this.api());
+    return createDispatcher(this.api(), { openProject: () => this.current.project.root });
   }
 
   async close(): Promise<void> {

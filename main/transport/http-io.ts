@@ -14,6 +14,7 @@ export const STATUS: Record<ErrorCode, number> = {
   forbidden: 403,
   // A method this server does not serve (yet): a team server on PostgreSQL (server-store-api.ts).
   'not-available': 501,
+  'project-changed': 409,
 };
 
 /** The body, up to `limit` bytes; past that the rest is read and dropped and PayloadTooLarge raised (413, not a reset). */

@@ -41,7 +41,15 @@ export async function callApi(
 ): Promise<void> {
   const read = await readJson(req, res);
   if (!read) return;
-  const result = await o.api.call(method, read.body, caller);
+  // The project the calling page shows (URI-encoded: a path need not be ASCII).
+  const header = req.headers['x-quire-project'];
+  let project: string | undefined;
+  try {
+    project = typeof header === 'string' && header ? decodeURIComponent(header) : undefined;
+  } catch {
+    return send(res, 400, { code: 'invalid-request', name: 'RequestError', message: 'x-quire-project: not a URI-encoded path' });
+  }
+  const result = await o.api.call(method, read.body, caller, project);
   if (result.ok) send(res, 200, result.value);
   else send(res, STATUS[result.error.code], result.error);
 }

@@ -54,13 +54,13 @@ export const DIALOGS: Record<DialogKind, OpenDialogOptions> = {
 };
 
 export interface IpcHandlers {
-  call(method: unknown, request: unknown): Promise<CallResult>;
+  call(method: unknown, request: unknown, project?: unknown): Promise<CallResult>;
   choose(kind: unknown): Promise<string[]>;
 }
 
 export function createIpcHandlers(api: Dispatcher, dialogs: NativeDialogs): IpcHandlers {
   return {
-    call: (method, request) => api.call(method, request),
+    call: (method, request, project) => api.call(method, request, undefined, typeof project === 'string' ? project : undefined),
     async choose(kind) {
       if (!DIALOG_KINDS.includes(kind as DialogKind)) throw new Error(`no dialog ${String(kind)}`);
       return dialogs.showOpen(DIALOGS[kind as DialogKind]);
@@ -71,7 +71,7 @@ export function createIpcHandlers(api: Dispatcher, dialogs: NativeDialogs): IpcH
 /** The invoke channels and what answers them (ipcMain.handle in the app, a Playwright binding in tests). */
 export function channelTable(handlers: IpcHandlers): Record<string, (...args: unknown[]) => Promise<unknown>> {
   return {
-    [IPC.call]: (method, request) => handlers.call(method, request),
+    [IPC.call]: (method, request, project) => handlers.call(method, request, project),
     [IPC.choose]: (kind) => handlers.choose(kind),
   };
 }

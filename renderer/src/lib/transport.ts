@@ -5,6 +5,7 @@ import type { QuireEvent } from '../../../shared/api.ts';
 import type { DesktopBridge } from '../../../shared/bridge.ts';
 import type { ExportDownload } from '../../../shared/workbench-api.ts';
 import type { ScanLevel } from '../../../shared/image-levels.ts';
+import { projectKey } from './current-project.ts';
 
 declare global {
   interface Window {
@@ -18,7 +19,7 @@ export const desktop: DesktopBridge | null = window.quire ?? null;
 function ipcTransport(bridge: DesktopBridge): Transport {
   return {
     async call(method, request) {
-      const r = await bridge.call(method, request);
+      const r = await bridge.call(method, request, projectKey() || undefined);
       if (!r.ok) throw new RemoteError(r.error.name, r.error.message);
       return r.value;
     },
@@ -70,7 +71,12 @@ function httpTransport(): Transport {
     async call(method, request) {
       const res = await fetch(`/api/${method}`, {
         method: 'POST',
-        headers: { 'Content-Type': 'application/json', 'x-quire-token': token },
+        headers: {
+          'Content-Type': 'application/json',
+          'x-quire-token': token,
+          // The project this window shows: the server refuses the call if another is open now.
+          ...(projectKey() ? { 'x-quire-project': encodeURIComponent(projectKey()) } : {}),
+        },
         body: JSON.stringify(request),
       });
       const body = await res.json();
@@ -86,7 +92,34 @@ function httpTransport(): Transport {
   };
 }
 
-export const api: QuireClient = createClient(window.quire ? ipcTransport(window.quire) : httpTransport());
+/**
+ * A call refused because another window opened another project meanwhile tells this
+ * window's listeners so, as the project-changed event would (which may arrive later, or
+ * not at all while the event socket reconnects): the window then shows the open project.
+ */
+function noticingSwitches(inner: Transport): Transport {
+  const listeners = new Set<(e: QuireEvent) => void>();
+  return {
+    async call(method, request) {
+      try {
+        return await inner.call(method, request);
+      } catch (error) {
+        if (error instanceof RemoteError && error.name === 'ProjectChanged') listeners.forEach((l) => l({ type: 'project-changed' }));
+        throw error;
+      }
+    },
+    subscribe(listener) {
+      listeners.add(listener);
+      const stop = inner.subscribe(listener);
+      return () => {
+        listeners.delete(listener);
+        stop();
+      };
+    },
+  };
+}
+
+export const api: QuireClient = createClient(noticingSwitches(window.quire ? ipcTransport(window.quire) : httpTransport()));
 
 /**
  * Uploads files chosen in the browser (browser mode has no file paths). With `batch`, the

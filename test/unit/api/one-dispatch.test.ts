@@ -152,3 +152,36 @@ test('quire segment stores the lines the API finds for the same pages', async ()
   assert.ok(lines(viaCli).length > 0);
   assert.deepEqual(lines(viaCli), lines(viaApi));
 });
+
+test('a call naming a project that is no longer open is refused, over IPC and HTTP, before it runs', async () => {
+  const first = emptyProject();
+  const second = emptyProject();
+  const host = new ProjectHost(first, () => {});
+  try {
+    const call = channelTable(createIpcHandlers(host.dispatcher(), { showOpen: async () => [] }))[IPC.call];
+    assert.equal(((await call('listDocuments', {}, first)) as CallResult).ok, true);
+    await host.api().openProject({ path: second });
+    const refused = (await call('saveTranscription', { lineId: 1, text: 'meant for the first' }, first)) as CallResult;
+    assert.equal(refused.ok, false);
+    assert.equal(!refused.ok && refused.error.code, 'project-changed');
+    assert.match(!refused.ok ? refused.error.message : '', /no longer open/);
+    // Which project is open is always answered; calls naming the open one, or none (the CLI), run.
+    assert.equal(((await call('projectInfo', {}, first)) as CallResult).ok, true);
+    assert.equal(((await call('listDocuments', {}, second)) as CallResult).ok, true);
+    assert.equal(((await call('listDocuments', {})) as CallResult).ok, true);
+  } finally {
+    await host.close();
+  }
+  const app = await serveProject(second);
+  try {
+    const res = await fetch(`http://127.0.0.1:${app.server.port}/api/listDocuments`, {
+      method: 'POST',
+      headers: { 'x-quire-token': app.server.token, 'content-type': 'application/json', 'x-quire-project': encodeURIComponent(first) },
+      body: '{}',
+    });
+    assert.equal(res.status, 409);
+    assert.equal(((await res.json()) as { code: string }).code, 'project-changed');
+  } finally {
+    await app.close();
+  }
+});
