@@ -4,7 +4,7 @@
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { serveProject } from './browser-mode.ts';
+import { BROWSER_MODE_PORT, serveOnLaunchPort } from './browser-mode.ts';
 import { ensureSampleProject } from './sample-project.ts';
 
 function electronBinary(): string | null {
@@ -26,8 +26,8 @@ if (electron) {
   const child = spawn(electron, [appDir, dir], { stdio: 'inherit' });
   child.on('exit', (code) => process.exit(code ?? 0));
 } else {
-  const port = process.env.QUIRE_PORT ? Number(process.env.QUIRE_PORT) : undefined;
-  const { server, close } = await serveProject(dir, port);
+  const port = process.env.QUIRE_PORT ? Number(process.env.QUIRE_PORT) : BROWSER_MODE_PORT;
+  const { server, close } = await serveOnLaunchPort(dir, port, (message) => console.warn(message));
   console.log(`Electron is not available here; Quire runs in browser mode.`);
   console.log(`Project: ${dir}`);
   console.log(`Open ${server.url}`);
