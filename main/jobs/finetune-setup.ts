@@ -42,7 +42,7 @@ export async function prepareFinetune(
   r: FinetuneRequest,
   ckpt: Checkpoint | undefined,
 ): Promise<FinetuneSetup> {
-  const labeled = await labeledLinesAt(store, ['train']);
+  let labeled = await labeledLinesAt(store, ['train']);
   const validation = await labeledLinesAt(store, ['validation']);
   const loadVersion = async (id: number) => loadWeights(store.root, await store.run(registry.version(id)));
   if (labeled.length === 0) throw new Error('no labeled lines in the train split: transcribe some lines first');
@@ -52,6 +52,20 @@ export async function prepareFinetune(
   const log: string[] = [];
   if (ckpt) {
     ({ model, codec } = ckpt);
+    // Labels saved since the checkpoint may hold characters its network has no output for.
+    // Growing the network now would make the resumed run another one (its optimizer slots and
+    // data order are the checkpoint's), so such lines are left out of this run; their labels
+    // stay, and the next fine-tune learns them.
+    // (Validation lines are only read and compared, never encoded: they stay.)
+    const known = (l: LabeledLine) => codec.missing(l.text).length === 0;
+    const left = labeled.filter((l) => !known(l));
+    if (left.length) {
+      const chars = [...new Set(left.flatMap((l) => codec.missing(l.text)))];
+      labeled = labeled.filter(known);
+      log.push(
+        `left out ${left.length} labeled ${left.length === 1 ? 'line' : 'lines'} (${left.map((l) => l.lineId).join(', ')}) with ${chars.map((c) => JSON.stringify(c)).join(' ')}, not in the charset of the checkpoint this run resumes from; the labels are kept for the next fine-tune`,
+      );
+    }
   } else if (r.from !== undefined) {
     const parent = await loadVersion(r.from);
     codec = parent.codec;
@@ -69,6 +83,7 @@ export async function prepareFinetune(
     codec = Codec.fromTexts(labeled.map((l) => l.text));
     model = new Recognizer({ ...DEFAULT_CONFIG, classes: codec.classes }, r.seed);
   }
+  if (labeled.length === 0) throw new Error('no labeled lines in the train split that the checkpoint resumed from can read');
   if (r.freezeEncoder) {
     if (r.from === undefined) throw new Error('--freeze-encoder needs --from MODEL_ID (an encoder to keep)');
     const parentConfig = (await store.run(registry.version(r.from))).config as { features?: 'visual' | 'contextual' };
