@@ -27,7 +27,7 @@ test('serves on the preferred port when it is free, and on another, with a warni
   const app = await serveOnLaunchPort(emptyProject(), free, (m) => warnings.push(m));
   try {
     assert.equal(app.server.port, free);
-    assert.deepEqual(warnings, []);
+    assert.equal(warnings.length, 0);
     const second = await serveOnLaunchPort(emptyProject(), free, (m) => warnings.push(m));
     try {
       assert.notEqual(second.server.port, free);
