@@ -1,0 +1,70 @@
+// End to end, leaving a line with the mouse: text typed on it is saved as Enter would save
+// it, whether the person clicks a neighbour line, a line on the page, or goes to another
+// page; a failed save stays on screen until that line is saved, whatever other lines save.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { openPageScreen, useBrowserApp } from '../helpers/browser-app.ts';
+import { addSynthPages } from '../helpers/synth-project.ts';
+
+const fixture = useBrowserApp(async (project) => {
+  await addSynthPages(project, [71, 72], { lines: 4, oneDocument: true });
+});
+
+const textOf = (order: number, pageIndex = 0) =>
+  (
+    fixture()
+      .app.project.db.prepare(
+        `SELECT ct.text FROM lines l JOIN pages p ON p.id = l.page_id
+         LEFT JOIN current_transcriptions ct ON ct.line_id = l.id WHERE p.page_index = ? AND l.reading_order = ?`,
+      )
+      .get(pageIndex, order) as { text: string | null }
+  ).text;
+
+async function waitFor(check: () => boolean, what: string) {
+  for (let i = 0; i < 100 && !check(); i++) await new Promise((r) => setTimeout(r, 50));
+  assert.ok(check(), what);
+}
+
+test('a line left by a click on its neighbour, or by going to the next page, is saved', async () => {
+  const page = await openPageScreen(fixture());
+  await page.waitForFunction(() => document.activeElement?.getAttribute('data-testid') === 'line-text');
+  await page.keyboard.type('clicked away');
+  await page.locator('button.neighbour').last().click();
+  await waitFor(() => textOf(0) === 'clicked away', 'line 1 saved when its neighbour was clicked');
+  await page.getByTestId('line-text').and(page.getByLabel('transcription of line 2')).waitFor();
+  await page.keyboard.type('left for the next page');
+  await page.getByRole('button', { name: 'next page ›' }).click();
+  await page.locator('nav strong').getByText('Page 2').waitFor();
+  await waitFor(() => textOf(1) === 'left for the next page', 'line 2 saved when the page was left');
+  await page.close();
+});
+
+test('a failed save stays on screen while other lines save', async () => {
+  const page = await openPageScreen(fixture());
+  let refuse = true;
+  await page.route('**/api/saveTranscription', (route) =>
+    refuse
+      ? route.fulfill({
+          status: 500,
+          contentType: 'application/json',
+          body: JSON.stringify({ code: 'failed', name: 'Error', message: 'disk full' }),
+        })
+      : route.continue(),
+  );
+  const field = page.getByTestId('line-text');
+  await page.waitForFunction(() => document.activeElement?.getAttribute('data-testid') === 'line-text');
+  const failed = Number(/line (\d+)/.exec((await field.getAttribute('aria-label')) ?? '')![1]);
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type('first try');
+  await page.keyboard.press('Enter');
+  const failure = page.getByRole('alert').getByText(`line ${failed} not saved (kept as a draft): disk full`);
+  await failure.waitFor();
+  refuse = false;
+  await page.keyboard.type('next line');
+  await page.keyboard.press('Enter');
+  await waitFor(() => textOf(failed) === 'next line', `line ${failed + 1} saved`);
+  // The first failure is still shown: the next line's save did not clear it.
+  assert.equal(await failure.count(), 1);
+  assert.notEqual(textOf(failed - 1), 'first try');
+  await page.close();
+});
