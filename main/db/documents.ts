@@ -3,7 +3,7 @@
 // Store-neutral operations (ops.ts), run on the desktop by the functions exported below.
 import { sql } from 'kysely';
 import type { DocumentSummary, ProjectInfo } from '../../shared/api.ts';
-import { processAlive } from '../fs/atomic.ts';
+import { writerAlive } from '../fs/process-instance.ts';
 import { onDesktop, qb } from './execute.ts';
 import { all, first, lastId, map, none, type Program, run, step, transaction } from './ops.ts';
 import { finishedDocument, inDataset, labeled, notExcluded, PENDING_IMPORT } from './line-sets.ts';
@@ -39,10 +39,15 @@ export const documents = {
       all(
         qb
           .selectFrom('documents')
-          .select(['id', 'source_hash as hash'])
+          .select(['id', 'source_hash as hash', 'created_at'])
           .where((eb) => eb.not(finishedDocument())),
       ),
-      (rows) => rows.map((r) => ({ id: r.id, pid: Number(r.hash.slice(PENDING_IMPORT.length).split(':')[0]) })),
+      (rows) =>
+        rows.map((r) => ({
+          id: r.id,
+          pid: Number(r.hash.slice(PENDING_IMPORT.length).split(':')[0]),
+          createdAt: Date.parse(r.created_at),
+        })),
     ),
 
   /** The project's counts: finished documents, their scanned pages, lines to transcribe and those labeled. */
@@ -106,7 +111,8 @@ export const documents = {
    * runs: a crash mid-import. Run as a project opens. Answers how many.
    */
   *removeAbandonedImports(): Program<number> {
-    const dead = (yield* step(documents.unfinishedImports())).filter((r) => !processAlive(r.pid));
+    // A process with the pid that started after the import began is another one (the pid reused).
+    const dead = (yield* step(documents.unfinishedImports())).filter((r) => !writerAlive(r.pid, r.createdAt));
     yield* step(
       transaction(function* () {
         for (const r of dead) yield* step(documents.deleteDocument(r.id));

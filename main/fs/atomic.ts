@@ -2,7 +2,8 @@
 // crash) sees either the old file or the whole new one, never a partial write. The folder
 // is synced after the rename, so a database row committed afterwards never names a file
 // that a power cut takes back.
-import { closeSync, fsyncSync, openSync, readdirSync, renameSync, rmSync, writeSync, type Dirent } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readdirSync, renameSync, rmSync, statSync, writeSync, type Dirent } from 'node:fs';
+import { writerAlive } from './process-instance.ts';
 import { dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 
@@ -53,16 +54,15 @@ export function fsyncDir(dir: string): void {
   }
 }
 
-/** Whether a process with this id runs (EPERM: it does, under another user). */
-export function processAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
+export { processAlive } from './process-instance.ts';
+
+const mtimeOf = (file: string): number => {
   try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
+    return statSync(file).mtimeMs;
+  } catch {
+    return NaN;
   }
-}
+};
 
 const TEMP = /\.(\d+)\.[0-9a-f]{8}\.tmp$/;
 
@@ -71,7 +71,8 @@ export const isTempName = (name: string): boolean => TEMP.test(name);
 
 /**
  * Removes temporary files that a killed writer left (their name carries the writer's
- * pid); files of writers still running are kept. Returns how many were removed.
+ * pid; a process with that pid started after the file was written is not its writer);
+ * files of writers still running are kept. Returns how many were removed.
  */
 export function removeStaleTemps(dir: string, depth = 2): number {
   let removed = 0;
@@ -85,7 +86,8 @@ export function removeStaleTemps(dir: string, depth = 2): number {
     const full = join(dir, e.name);
     if (e.isDirectory() && depth > 0) removed += removeStaleTemps(full, depth - 1);
     const m = e.isFile() ? TEMP.exec(e.name) : null;
-    if (m && !processAlive(Number(m[1]))) {
+    // The pid in the name is the writer's only if that process started before the file was written.
+    if (m && !writerAlive(Number(m[1]), mtimeOf(full))) {
       // A read-only or shared project must still open: a leftover we cannot remove stays.
       try {
         rmSync(full, { force: true });

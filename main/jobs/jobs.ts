@@ -7,6 +7,7 @@ import { isMainThread, workerData } from 'node:worker_threads';
 import { perform } from '../db/execute.ts';
 import { jobs } from '../db/jobs.ts';
 import { step, type Program } from '../db/ops.ts';
+import { instanceAlive, ownToken, writerAlive } from '../fs/process-instance.ts';
 import type { Project } from '../project/project.ts';
 
 export type JobKind = 'pretrain' | 'finetune' | 'transcribe' | 'evaluate' | 'segment' | 'find-lines';
@@ -47,7 +48,12 @@ const fromRow = (r: JobRow): Job => ({
  * jobs run in worker threads of its own process. A job worker of the `quire` command
  * (runner host 'cli') is signalled like the command itself: the command cancels its job.
  */
-const runningHere = () => ({ pid: process.pid, app: !isMainThread && (workerData as { host?: string } | null)?.host !== 'cli' });
+const runningHere = () => ({
+  pid: process.pid,
+  // The process instance (process-instance.ts): a pid reused by another process is not this one.
+  ...(ownToken() === undefined ? {} : { token: ownToken() }),
+  app: !isMainThread && (workerData as { host?: string } | null)?.host !== 'cli',
+});
 
 export type JobChange = { state?: JobState; progress?: Record<string, unknown>; error?: string; modelId?: number; log?: string };
 
@@ -92,24 +98,26 @@ export const listJobs = (project: Project): Job[] => perform(project.db, listJob
 
 export const updateJob = (project: Project, id: number, change: JobChange): void => perform(project.db, updateJobOp(id, change));
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
+/**
+ * Whether the process that runs a job (its progress's `pid` and `token`) still runs. A row
+ * with a token counts only while the pid's process has that token; an older row with a pid
+ * alone, while the pid's process started before the row was last written.
+ */
+export function jobProcessAlive(job: Pick<Job, 'progress' | 'updatedAt'>): boolean {
+  const pid = Number(job.progress.pid);
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  const token = job.progress.token;
+  return typeof token === 'string' ? instanceAlive(pid, token) : writerAlive(pid, Date.parse(job.updatedAt));
 }
 
 /**
- * A job marked running whose process (recorded in its progress as `pid`) is gone was
- * killed or crashed: it becomes interrupted, to be resumed from its last checkpoint.
+ * A job marked running whose process (recorded in its progress as `pid` and `token`) is gone
+ * was killed or crashed: it becomes interrupted, to be resumed from its last checkpoint.
  */
 export function markInterrupted(project: Project): number {
   let n = 0;
   for (const job of listJobs(project).filter((j) => j.state === 'running')) {
-    const pid = Number(job.progress.pid);
-    if (!Number.isInteger(pid) || !alive(pid)) {
+    if (!jobProcessAlive(job)) {
       updateJob(project, job.id, {
         state: 'interrupted',
         log: 'the process running this job stopped; resume continues from the last checkpoint',
@@ -138,11 +146,11 @@ export function requestCancel(project: Project, jobId: number): 'cancelled' | 's
   }
   if (job.state !== 'running') throw new Error(`job ${jobId} is ${job.state}, not queued or running`);
   if (job.progress.app) throw new Error(`job ${jobId} runs in the Quire app: cancel it in the app's Training panel`);
-  const pid = Number(job.progress.pid);
-  if (!Number.isInteger(pid) || !alive(pid)) {
+  // Never a process that merely has the pid now: only the job's own (jobProcessAlive).
+  if (!jobProcessAlive(job)) {
     markInterrupted(project);
     throw new Error(`job ${jobId} was no longer running (now marked interrupted; resume continues from its checkpoint)`);
   }
-  process.kill(pid, 'SIGTERM');
+  process.kill(Number(job.progress.pid), 'SIGTERM');
   return 'signalled';
 }
