@@ -68,3 +68,36 @@ test('a failed save stays on screen while other lines save', async () => {
   assert.notEqual(textOf(failed - 1), 'first try');
   await page.close();
 });
+
+test('Find lines on all pages of a document saves the drafts its pages hold first (a failed save left one)', async () => {
+  const page = await openPageScreen(fixture());
+  await page.route('**/api/saveTranscription', (route) =>
+    route.fulfill({
+      status: 500,
+      contentType: 'application/json',
+      body: JSON.stringify({ code: 'failed', name: 'Error', message: 'disk full' }),
+    }),
+  );
+  await page.waitForFunction(() => document.activeElement?.getAttribute('data-testid') === 'line-text');
+  const label = (await page.getByTestId('line-text').getAttribute('aria-label'))!;
+  const order = Number(/line (\d+)/.exec(label)![1]) - 1;
+  assert.equal(textOf(order), null, 'an untranscribed line');
+  await page.keyboard.type('only a draft');
+  await page.keyboard.press('Enter');
+  await page
+    .getByRole('alert')
+    .getByText(/not saved \(kept as a draft\): disk full/)
+    .waitFor();
+  await page.unroute('**/api/saveTranscription');
+  await page.getByRole('button', { name: /^← / }).click();
+  await page.getByTestId('segment-document').click();
+  await page
+    .getByRole('status')
+    .getByText(/unsaved line text\(s\) saved first/)
+    .waitFor({ timeout: 60_000 });
+  const kept = fixture().app.project.db.prepare('SELECT count(*) AS n FROM current_transcriptions WHERE text = ?').get('only a draft') as {
+    n: number;
+  };
+  assert.equal(kept.n, 1);
+  await page.close();
+});

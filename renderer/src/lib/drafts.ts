@@ -28,3 +28,35 @@ export function unsavedDrafts(
     return draft !== null && draft.trim() !== '' ? [{ lineId: l.id, text: draft }] : [];
   });
 }
+
+/** Whether the project has any draft in storage (so that pages need looking at before Find lines). */
+export function hasDrafts(storage: Pick<globalThis.Storage, 'length' | 'key'>, project = projectKey()): boolean {
+  const prefix = draftKey(0, project).slice(0, -1);
+  for (let i = 0; i < storage.length; i++) if (storage.key(i)?.startsWith(prefix)) return true;
+  return false;
+}
+
+/**
+ * Before Find lines on these pages: the drafts typed on their untranscribed lines are saved
+ * (those lines are then kept) and dropped from storage. Answers how many were saved.
+ */
+export async function saveDraftsOfPages(
+  pageIds: readonly number[],
+  api: {
+    getPage(r: { pageId: number }): Promise<{ lines: ReadonlyArray<{ id: number; text: string | null }> }>;
+    saveTranscription(r: { lineId: number; text: string }): Promise<unknown>;
+  },
+  storage: Storage & Pick<globalThis.Storage, 'length' | 'key'>,
+  project = projectKey(),
+): Promise<number> {
+  if (!hasDrafts(storage, project)) return 0;
+  let saved = 0;
+  for (const pageId of pageIds) {
+    for (const d of unsavedDrafts((await api.getPage({ pageId })).lines, storage, project)) {
+      await api.saveTranscription(d);
+      storage.removeItem(draftKey(d.lineId, project));
+      saved++;
+    }
+  }
+  return saved;
+}

@@ -2,7 +2,7 @@
 // so a later line that takes the same id starts from its own text, not the old typing.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { draftKey, forgetVanishedDrafts, unsavedDrafts } from '../../../renderer/src/lib/drafts.ts';
+import { draftKey, forgetVanishedDrafts, saveDraftsOfPages, unsavedDrafts } from '../../../renderer/src/lib/drafts.ts';
 
 test('drafts of lines that left the page are dropped, the others kept', () => {
   const store = new Map<string, string>();
@@ -31,4 +31,48 @@ test('unsaved drafts: non-blank text typed on untranscribed lines only', () => {
     { id: 4, text: null },
   ];
   assert.deepEqual(unsavedDrafts(lines, storage, '/p'), [{ lineId: 1, text: 'typed, not saved' }]);
+});
+
+test('before Find lines on pages, drafts on their untranscribed lines are saved and dropped; pages are not read when there is no draft', async () => {
+  const store = new Map<string, string>([
+    [draftKey(1, '/p'), 'typed on page 10'],
+    [draftKey(5, '/p'), 'typed on page 11'],
+    [draftKey(6, '/p'), 'an edit of a transcribed line'],
+    [draftKey(1, '/other'), 'another project'],
+  ]);
+  const storage = {
+    get length() {
+      return store.size;
+    },
+    key: (i: number) => [...store.keys()][i] ?? null,
+    getItem: (k: string) => store.get(k) ?? null,
+    setItem: (k: string, v: string) => void store.set(k, v),
+    removeItem: (k: string) => void store.delete(k),
+  };
+  const pages: Record<number, Array<{ id: number; text: string | null }>> = {
+    10: [
+      { id: 1, text: null },
+      { id: 2, text: null },
+    ],
+    11: [
+      { id: 5, text: null },
+      { id: 6, text: 'saved' },
+    ],
+  };
+  const read: number[] = [];
+  const saved: Array<{ lineId: number; text: string }> = [];
+  const api = {
+    getPage: async ({ pageId }: { pageId: number }) => (read.push(pageId), { lines: pages[pageId] }),
+    saveTranscription: async (r: { lineId: number; text: string }) => void saved.push(r),
+  };
+  assert.equal(await saveDraftsOfPages([10, 11], api, storage, '/p'), 2);
+  assert.deepEqual(saved, [
+    { lineId: 1, text: 'typed on page 10' },
+    { lineId: 5, text: 'typed on page 11' },
+  ]);
+  assert.deepEqual([...store.keys()].sort(), [draftKey(6, '/p'), draftKey(1, '/other')].sort());
+  // A project without drafts: no page is read.
+  read.length = 0;
+  assert.equal(await saveDraftsOfPages([10, 11], api, storage, '/empty'), 0);
+  assert.deepEqual(read, []);
 });
