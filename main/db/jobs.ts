@@ -4,7 +4,7 @@
 import { sql, type Selectable } from 'kysely';
 import type { JobsTable } from './schema.ts';
 import { now, onDesktop, qb } from './execute.ts';
-import { all, first, lastId, map, none, run } from './ops.ts';
+import { all, changed, first, lastId, map, none, run } from './ops.ts';
 
 type Kind = JobsTable['kind'];
 type State = JobsTable['state'];
@@ -45,6 +45,28 @@ export const jobs = {
       ),
     ),
 
+  /**
+   * Moves the job to `to` only while its state is one of `from`, in one statement: a claim
+   * that two processes (a worker and a cancel, two resumes) cannot both win. Answers whether
+   * it did; `progress` and `log` (appended) are written with it.
+   */
+  claimJobRow: (id: number, from: readonly State[], to: State, progress: string | null, log: string | null) =>
+    map(
+      run(
+        qb
+          .updateTable('jobs')
+          .set((eb) => ({
+            state: to,
+            progress: eb.fn.coalesce(sql.val(progress), 'progress'),
+            log: sql<string>`log || coalesce(${log}, '')`,
+            updated_at: now,
+          }))
+          .where('id', '=', id)
+          .where('state', 'in', [...from]),
+      ),
+      changed,
+    ),
+
   /** Finished segmenter jobs, newest first. */
   doneSegmenterJobs: () =>
     all(
@@ -57,4 +79,4 @@ export const jobs = {
     ),
 };
 
-export const { insertJob, jobRow, jobRows, updateJobRow, doneSegmenterJobs } = onDesktop(jobs);
+export const { insertJob, jobRow, jobRows, updateJobRow, claimJobRow, doneSegmenterJobs } = onDesktop(jobs);

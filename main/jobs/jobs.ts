@@ -86,8 +86,31 @@ function* updateJobOp(id: number, change: JobChange): Program<void> {
   );
 }
 
+/**
+ * Claims the job: moves it to `to` (running, by default, with this process recorded) only
+ * while its state is one of `from`, in one statement. Answers false when another got there
+ * first (a cancel, another resume): the caller then leaves the job alone.
+ */
+function* claimJobOp(id: number, from: readonly JobState[], o: { to?: JobState; log?: string } = {}): Program<boolean> {
+  const to = o.to ?? 'running';
+  return yield* step(
+    jobs.claimJobRow(
+      id,
+      from,
+      to,
+      to === 'running' ? JSON.stringify(runningHere()) : null,
+      o.log ? `${new Date().toISOString()} ${o.log}\n` : null,
+    ),
+  );
+}
+
+/** Thrown when a job could not be claimed: another process cancelled, started or resumed it first. */
+export class JobNotClaimed extends Error {
+  override name = 'JobNotClaimed';
+}
+
 /** The job rows' programs, for either store. */
-export const jobRecords = { create: createJobOp, get: getJobOp, list: listJobsOp, update: updateJobOp };
+export const jobRecords = { create: createJobOp, get: getJobOp, list: listJobsOp, update: updateJobOp, claim: claimJobOp };
 
 export const createJob = (project: Project, kind: JobKind, config: Record<string, unknown>, state: JobState = 'running'): Job =>
   perform(project.db, createJobOp(kind, config, state));
@@ -97,6 +120,12 @@ export const getJob = (project: Project, id: number): Job => perform(project.db,
 export const listJobs = (project: Project): Job[] => perform(project.db, listJobsOp());
 
 export const updateJob = (project: Project, id: number, change: JobChange): void => perform(project.db, updateJobOp(id, change));
+
+/** claimJobOp on a project folder; throws JobNotClaimed, naming the job's state now, when another got there first. */
+export function claimJob(project: Project, id: number, from: readonly JobState[], o: { to?: JobState; log?: string } = {}): void {
+  if (!perform(project.db, claimJobOp(id, from, o)))
+    throw new JobNotClaimed(`job ${id} is ${getJob(project, id).state} now, not ${from.join(' or ')}: left as it is`);
+}
 
 /**
  * Whether the process that runs a job (its progress's `pid` and `token`) still runs. A row
@@ -139,11 +168,9 @@ export class JobCancelled extends Error {
  * running inside the app is refused: signalling it would stop the whole app.
  */
 export function requestCancel(project: Project, jobId: number): 'cancelled' | 'signalled' {
+  // Cancelled only while still queued: a worker that claimed it meanwhile is signalled instead.
+  if (perform(project.db, claimJobOp(jobId, ['queued'], { to: 'cancelled', log: 'cancelled before it started' }))) return 'cancelled';
   const job = getJob(project, jobId);
-  if (job.state === 'queued') {
-    updateJob(project, jobId, { state: 'cancelled', log: 'cancelled before it started' });
-    return 'cancelled';
-  }
   if (job.state !== 'running') throw new Error(`job ${jobId} is ${job.state}, not queued or running`);
   if (job.progress.app) throw new Error(`job ${jobId} runs in the Quire app: cancel it in the app's Training panel`);
   // Never a process that merely has the pid now: only the job's own (jobProcessAlive).

@@ -5,9 +5,9 @@
 import { Worker } from 'node:worker_threads';
 import type { QuireEvent } from '../../shared/api.ts';
 import { checkJobRequest, parseJobConfig, type JobRequest, type RunProgress } from '../../shared/job-configs.ts';
-import { isResumable } from '../../shared/job-states.ts';
+import { isResumable, RESUMABLE_JOB_STATES } from '../../shared/job-states.ts';
 import type { Project } from '../project/project.ts';
-import { createJob, getJob, listJobs, markInterrupted, requestCancel, updateJob } from './jobs.ts';
+import { claimJob, createJob, getJob, listJobs, markInterrupted, requestCancel, updateJob } from './jobs.ts';
 import type { JobWorkerData, JobWorkerMessage, RunnerHost } from './job-worker.ts';
 import type { LiveJobs } from './live-jobs.ts';
 
@@ -67,7 +67,8 @@ export class JobRunner {
     parseJobConfig(job);
     // Reading and evaluating have no checkpoints: "resume" runs them again.
     const rerun = job.kind === 'transcribe' || job.kind === 'evaluate';
-    if (rerun) updateJob(this.project, jobId, { state: 'queued' });
+    // Queued again only from the state just read: another process's resume or start since wins (JobNotClaimed).
+    if (rerun) claimJob(this.project, jobId, RESUMABLE_JOB_STATES, { to: 'queued' });
     this.waiting.push({ jobId, mode: rerun ? 'start' : 'resume' });
     this.emit({ type: 'job-changed', jobId, state: 'queued' });
     this.next();

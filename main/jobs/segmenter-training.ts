@@ -33,7 +33,8 @@ import { loadSegmenter, loadSegmenterCheckpoint, saveSegmenter } from '../layout
 import { finetuneSample, finetuneSegNet } from '../layout/seg-finetune.ts';
 import { BUNDLED_SEGMENTER_FILE } from '../layout/segmenters.ts';
 import { projectSegmenterFile } from '../layout/project-segmenters.ts';
-import { createJob, getJob, JobCancelled, updateJob } from './jobs.ts';
+import { claimJob, createJob, getJob, JobCancelled, updateJob } from './jobs.ts';
+import { RESUMABLE_JOB_STATES } from '../../shared/job-states.ts';
 import { trainingContext } from './training-context.ts';
 
 /** Where a segmenter job keeps its checkpoint (beside the recognizer jobs' checkpoints/job-<id>.qmodel). */
@@ -188,7 +189,8 @@ export async function trainProjectSegmenter(project: Project, o: SegmenterTraini
           learningRate: o.learningRate,
           seed: o.seed,
         });
-  if (o.jobId !== undefined) updateJob(project, job.id, { state: 'running' });
+  // Claimed, never overwritten: a cancel or another resume that came first stands (JobNotClaimed).
+  if (o.jobId !== undefined) claimJob(project, job.id, ['queued', ...RESUMABLE_JOB_STATES]);
   try {
     const result = await runSegmenterJob(folderStore(project), job.id, {
       ...o,

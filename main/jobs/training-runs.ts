@@ -10,9 +10,9 @@ import { parseJobConfig, type RunProgress, type TrainingRequest } from '../../sh
 import type { Project } from '../project/project.ts';
 import { folderStore } from '../project/project-store.ts';
 import type { ModelVersion } from '../models/registry.ts';
-import { isResumable } from '../../shared/job-states.ts';
+import { isResumable, RESUMABLE_JOB_STATES } from '../../shared/job-states.ts';
 import type { Checkpoint } from './finetune-setup.ts';
-import { createJob, getJob, JobCancelled, updateJob, type Job } from './jobs.ts';
+import { claimJob, createJob, getJob, JobCancelled, updateJob, type Job } from './jobs.ts';
 import type { RunControl } from './training-context.ts';
 import { resumedFrom, savedCheckpoint, trainJob, type StoredTraining } from './training-job.ts';
 
@@ -64,7 +64,8 @@ export async function runQueuedJob(project: Project, jobId: number, control: Run
     updateJob(project, jobId, { state: 'failed', error: (error as Error).message, log: `failed: ${(error as Error).message}` });
     throw error;
   }
-  updateJob(project, jobId, { state: 'running' });
+  // Claimed, never overwritten: a cancel that came first stands (JobNotClaimed).
+  claimJob(project, jobId, ['queued']);
   return runJob(project, jobId, request, undefined, control);
 }
 
@@ -81,7 +82,8 @@ export async function resumeJob(
   if (job.kind === 'segment') throw new Error(`job ${jobId} fine-tunes a segmenter: it is resumed by trainProjectSegmenter`);
   const request = storedTraining(job);
   const checkpoint = savedCheckpoint(project.root, jobId);
-  updateJob(project, jobId, { state: 'running', log: resumedFrom(checkpoint) });
+  // Two resumes of one job (two windows, the app and a terminal): the first claim wins.
+  claimJob(project, jobId, RESUMABLE_JOB_STATES, { log: resumedFrom(checkpoint) });
   return runJob(project, jobId, request, checkpoint, { onProgress, signal });
 }
 

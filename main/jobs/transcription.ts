@@ -12,7 +12,7 @@ import { map } from '../db/ops.ts';
 import { labeledLines, samplesFor } from '../project/dataset.ts';
 import type { Project } from '../project/project.ts';
 import { folderStore } from '../project/project-store.ts';
-import { createJob, JobCancelled, updateJob } from './jobs.ts';
+import { claimJob, createJob, JobCancelled, updateJob } from './jobs.ts';
 import { defaultTrainingThreads } from '../ml/parallel.ts';
 import { readAndStore, type LineReading } from './read-lines.ts';
 import { decodingFor } from './decoding-spec.ts';
@@ -48,7 +48,8 @@ export async function transcribe(project: Project, modelId: number, options: Tra
   const backend = await initBackend();
   const job =
     options.jobId !== undefined ? { id: options.jobId } : createJob(project, 'transcribe', { modelId, pageIds: options.pageIds ?? null });
-  updateJob(project, job.id, { state: 'running' });
+  // A queued job is claimed, never overwritten: a cancel (quire cancel) that came first stands.
+  if (options.jobId !== undefined) claimJob(project, job.id, ['queued']);
   let reader: LineReader | undefined;
   try {
     const { model, codec } = loadVersion(project, modelId);
@@ -117,7 +118,7 @@ export const evaluationEnd = (split: Split, report: Evaluation) => ({
  * metrics, and whole to its progress as `result` (what `quire eval` prints).
  */
 export async function runEvaluationJob(project: Project, jobId: number, modelId: number, split: Split): Promise<void> {
-  updateJob(project, jobId, { state: 'running' });
+  claimJob(project, jobId, ['queued']);
   try {
     const report = await evaluateModel(project, modelId, split);
     updateJob(project, jobId, { state: 'done', modelId, ...evaluationEnd(split, report) });

@@ -131,6 +131,15 @@ test(
       await call('jobs', 'updateJobRow', job, { state: 'done', progress: null, error: null, modelId: m2, log: null });
       const row = await call('jobs', 'jobRow', job);
       assert.deepEqual([row?.state, row?.progress, row?.model_id, row?.log], ['done', '{"done":2}', m2, 'read 2 lines\n']);
+      // A claim moves the job only from the states named, once.
+      assert.equal(await call('jobs', 'claimJobRow', job, ['queued'], 'running', '{"pid":1}', null), false);
+      assert.equal(await call('jobs', 'claimJobRow', job, ['done', 'failed'], 'queued', null, 'again\n'), true);
+      assert.equal(await call('jobs', 'claimJobRow', job, ['done', 'failed'], 'queued', null, 'again\n'), false);
+      assert.deepEqual(
+        [(await call('jobs', 'jobRow', job))?.state, (await call('jobs', 'jobRow', job))?.log],
+        ['queued', 'read 2 lines\nagain\n'],
+      );
+      await call('jobs', 'updateJobRow', job, { state: 'done', progress: null, error: null, modelId: null, log: null });
       const seg = await call('jobs', 'insertJob', 'segment', 'done', '{}', '{"pages":1}');
       await call('jobs', 'insertJob', 'segment', 'failed', '{}', '{}');
       assert.deepEqual(
