@@ -7,12 +7,12 @@
 import { existsSync, lstatSync, readdirSync, statSync } from 'node:fs';
 import { dirname, extname, join, resolve } from 'node:path';
 import type { ImportFailure } from '../../shared/api.ts';
+import { isLayoutFileName, LAYOUT_EXTENSIONS } from '../../shared/import-formats.ts';
 import { IMAGE_EXTENSIONS } from '../images/decode.ts';
 import { describeFsError, insideRoots, MAX_IMAGE_BYTES, readHead, UnsafeFileError } from './safe-files.ts';
 
 /** Names a folder walk picks up; explicit files are tried whatever their name. */
-const LAYOUT_EXTENSIONS = ['.xml', '.alto', '.page'];
-const FOLDER_EXTENSIONS = [...IMAGE_EXTENSIONS, ...LAYOUT_EXTENSIONS];
+const FOLDER_EXTENSIONS: readonly string[] = [...IMAGE_EXTENSIONS, ...LAYOUT_EXTENSIONS];
 
 export interface Candidate {
   file: string;
@@ -102,7 +102,7 @@ export function classify(candidates: Candidate[], maxBytes = MAX_IMAGE_BYTES): C
       continue;
     }
     // Content that is neither goes where its name points, so the reason is about what the user meant.
-    if (kind === 'xml' || (kind === 'unknown' && LAYOUT_EXTENSIONS.includes(extname(c.file).toLowerCase()))) out.layouts.push(c);
+    if (kind === 'xml' || (kind === 'unknown' && isLayoutFileName(c.file))) out.layouts.push(c);
     else out.images.push(c);
   }
   return out;

@@ -5,6 +5,7 @@
 // dialogs are reached through `NativeDialogs`, which Electron's dialog module implements.
 import type { Dispatcher } from '../api/dispatch.ts';
 import { DIALOG_KINDS, IPC, type CallResult, type DialogKind } from '../../shared/bridge.ts';
+import { LAYOUT_EXTENSIONS } from '../../shared/import-formats.ts';
 
 /** The subset of Electron's OpenDialogOptions Quire uses. */
 export interface OpenDialogOptions {
@@ -19,7 +20,10 @@ export interface NativeDialogs {
   showOpen(options: OpenDialogOptions): Promise<string[]>;
 }
 
-const SCANS = { name: 'Scans and PAGE/ALTO', extensions: ['tif', 'tiff', 'jpg', 'jpeg', 'png', 'xml', 'alto', 'page'] };
+const SCANS = {
+  name: 'Scans and PAGE/ALTO',
+  extensions: ['tif', 'tiff', 'jpg', 'jpeg', 'png', ...LAYOUT_EXTENSIONS.map((e) => e.slice(1))],
+};
 
 export const DIALOGS: Record<DialogKind, OpenDialogOptions> = {
   // PAGE/ALTO files are chosen together with their images (or as a folder holding both).

@@ -11,6 +11,8 @@ import { serveProject } from '../../main/app/browser-mode.ts';
 import { Project } from '../../main/project/project.ts';
 import { ARTIFACTS } from '../helpers/chromium.ts';
 import { useBrowserApp } from '../helpers/browser-app.ts';
+import { png } from '../helpers/images.ts';
+import { altoXml, write } from '../helpers/layout-files.ts';
 
 const fixture = useBrowserApp();
 
@@ -71,4 +73,25 @@ test('two Quire servers in one browser: each tab keeps its own token (no cookie)
   } finally {
     await second.close();
   }
+});
+
+test('an ALTO file named .alto (as kraken and eScriptorium name them) uploads with its image as one page with its lines', async () => {
+  const { app, browser } = fixture();
+  const page = await browser.newPage();
+  await page.goto(app.server.url);
+  const dir = mkdtempSync(join(tmpdir(), 'quire-e2e-'));
+  const image = write(dir, 'folio-7.png', await png(60, 40));
+  const alto = write(dir, 'folio-7.alto', altoXml({ image: 'folio-7.png', width: 60, height: 40 }));
+  const before = app.project.db.prepare('SELECT count(*) AS n FROM lines').get() as { n: number };
+  await page.getByTestId('import-input').setInputFiles([alto, image]);
+  await page
+    .getByTestId('document')
+    .getByText(/folio-7/)
+    .first()
+    .waitFor();
+  assert.equal(await page.getByRole('alert').count(), 0, 'no import failure');
+  const text = app.project.db.prepare("SELECT count(*) AS n FROM current_transcriptions WHERE text = 'alto'").get() as { n: number };
+  assert.equal(text.n, 1, 'the ALTO line came with its text');
+  assert.equal((app.project.db.prepare('SELECT count(*) AS n FROM lines').get() as { n: number }).n, before.n + 1);
+  await page.close();
 });
