@@ -4,6 +4,7 @@
 // once as store-neutral programs (main/db/ops.ts, `modelAdmin`), run by the model service
 // (main/api/model-service.ts) on a project folder's database or on the server store.
 import type { ModelSummary } from '../../shared/api.ts';
+import { RESUMABLE_JOB_STATES } from '../../shared/job-states.ts';
 import { jobs } from '../db/jobs.ts';
 import { models } from '../db/models.ts';
 import { step, type Program } from '../db/ops.ts';
@@ -12,8 +13,8 @@ import { isBaseModel } from './base-model.ts';
 import { registry, type ModelVersion } from './registry.ts';
 
 const CURRENT = 'currentModel';
-/** Jobs in these states still need their model: they run, wait, or can be resumed. */
-const NEEDING = ['queued', 'running', 'interrupted', 'cancelled'];
+/** Jobs in these states still need their model: they run, wait, or can be resumed (the shared list of resumable states). */
+const NEEDING: readonly string[] = ['queued', 'running', ...RESUMABLE_JOB_STATES];
 
 /** Labeled lines (or, for pretraining, all lines) a version learned from; null where unknown (imported). */
 function trainingLines(set: unknown): { lines: number | null; pseudo: number | null } {

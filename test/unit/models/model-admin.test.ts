@@ -117,3 +117,15 @@ test("a project's base model from an older Quire is an ordinary version: the bun
   await assert.rejects(api.deleteModel({ modelId: current.id }), /bundled base model, which cannot be deleted/);
   project.close();
 });
+
+test('a failed job can be resumed, so the model it starts from or reads with cannot be deleted', async () => {
+  const project = newProject();
+  const api = createService(project);
+  const from = addModel(project, 'from');
+  const reads = addModel(project, 'reads');
+  const failedTraining = createJob(project, 'finetune', { from }, 'failed');
+  const failedReading = createJob(project, 'transcribe', { modelId: reads }, 'failed');
+  await assert.rejects(api.deleteModel({ modelId: from }), new RegExp(`used by job ${failedTraining.id} `));
+  await assert.rejects(api.deleteModel({ modelId: reads }), new RegExp(`used by job ${failedReading.id} `));
+  assert.equal((await api.listModels({})).length, 2);
+});
