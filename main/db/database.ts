@@ -20,32 +20,43 @@ export function schemaVersion(db: Db): number {
   return db.pragma('user_version', { simple: true }) as number;
 }
 
+const newerThanThis = (current: number, known: number) =>
+  new Error(`project database has schema version ${current}, newer than this Quire understands (${known}); update Quire`);
+
+/**
+ * Applies the migrations the database lacks, each in its own IMMEDIATE transaction that
+ * reads the version again once it holds the write lock: another process opening the same
+ * out-of-date project at the same time may have applied it meanwhile, and then it is skipped
+ * (run twice, a migration fails, e.g. on a duplicate column).
+ */
 export function migrate(db: Db, migrations: readonly string[] = MIGRATIONS): void {
-  const current = schemaVersion(db);
-  if (current > migrations.length) {
-    throw new Error(
-      `project database has schema version ${current}, newer than this Quire understands (${migrations.length}); update Quire`,
-    );
-  }
-  for (let v = current; v < migrations.length; v++) {
+  let current = schemaVersion(db);
+  while (current < migrations.length) {
+    const v = current;
     // A table rebuild (migrations.ts): the pragma is a no-op inside a transaction, so it is set around it.
     const keysOff = migrations[v].trimStart().startsWith(FOREIGN_KEYS_OFF);
     const keysWere = db.pragma('foreign_keys', { simple: true }) as number;
     if (keysOff) db.pragma('foreign_keys = OFF');
     try {
-      db.transaction(() => {
-        db.exec(migrations[v]);
-        if (keysOff) {
-          const broken = db.pragma('foreign_key_check') as Array<{ table: string; rowid: number; parent: string }>;
-          if (broken.length)
-            throw new Error(
-              `migration ${v + 1} would break ${broken.length} foreign key(s) (first: ${broken[0].table} row ${broken[0].rowid} → ${broken[0].parent})`,
-            );
-        }
-        db.pragma(`user_version = ${v + 1}`);
-      })();
+      current = db
+        .transaction(() => {
+          const now = schemaVersion(db);
+          if (now !== v) return now; // migrated meanwhile by another process
+          db.exec(migrations[v]);
+          if (keysOff) {
+            const broken = db.pragma('foreign_key_check') as Array<{ table: string; rowid: number; parent: string }>;
+            if (broken.length)
+              throw new Error(
+                `migration ${v + 1} would break ${broken.length} foreign key(s) (first: ${broken[0].table} row ${broken[0].rowid} → ${broken[0].parent})`,
+              );
+          }
+          db.pragma(`user_version = ${v + 1}`);
+          return v + 1;
+        })
+        .immediate();
     } finally {
       if (keysOff) db.pragma(`foreign_keys = ${keysWere ? 'ON' : 'OFF'}`);
     }
   }
+  if (current > migrations.length) throw newerThanThis(current, migrations.length);
 }

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { FOREIGN_KEYS_OFF, MIGRATIONS } from '../../../main/db/migrations.ts';
-import { openDatabase, schemaVersion } from '../../../main/db/database.ts';
+import { migrate, openDatabase, schemaVersion } from '../../../main/db/database.ts';
 import { tempDir } from '../../helpers/project.ts';
 
 test('a new database is in WAL mode, enforces foreign keys and has every migration', () => {
@@ -135,4 +135,32 @@ test('a migration run with foreign keys off that would leave a broken key rolls 
   assert.equal(db.pragma('user_version', { simple: true }), MIGRATIONS.length);
   assert.equal((db.prepare('SELECT count(*) AS n FROM pages').get() as { n: number }).n, 0);
   db.close();
+});
+
+test('two processes migrating an out-of-date project at once: the second finds the work done', () => {
+  const path = join(tempDir(), 'q.db');
+  openDatabase(path, MIGRATIONS.slice(0, MIGRATIONS.length - 2)).close();
+  const a = new Database(path);
+  a.pragma('busy_timeout = 5000');
+  // Another process migrates the project right after this one has read its version.
+  let raced = false;
+  const racing = new Proxy(a, {
+    get(target, key) {
+      if (key === 'pragma')
+        return (source: string, options?: { simple?: boolean }) => {
+          const value = target.pragma(source, options);
+          if (!raced && source === 'user_version') {
+            raced = true;
+            openDatabase(path).close();
+          }
+          return value;
+        };
+      const value = Reflect.get(target, key, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+  migrate(racing, MIGRATIONS);
+  assert.ok(raced);
+  assert.equal(schemaVersion(a), MIGRATIONS.length);
+  a.close();
 });
