@@ -101,3 +101,18 @@ test('Find lines on all pages of a document saves the drafts its pages hold firs
   assert.equal(kept.n, 1);
   await page.close();
 });
+
+test('Enter and ↓ pressed while an input method composes stay on the line and save nothing', async () => {
+  const page = await openPageScreen(fixture());
+  const field = page.getByTestId('line-text');
+  await page.waitForFunction(() => document.activeElement?.getAttribute('data-testid') === 'line-text');
+  const label = await field.getAttribute('aria-label');
+  const saved = await field.getAttribute('data-saved');
+  await page.keyboard.type('かな');
+  for (const key of ['Enter', 'ArrowDown'])
+    await field.evaluate((el, k) => el.dispatchEvent(new KeyboardEvent('keydown', { key: k, isComposing: true, bubbles: true })), key);
+  await page.waitForTimeout(300);
+  assert.equal(await field.getAttribute('aria-label'), label, 'still on the same line');
+  assert.equal(await field.getAttribute('data-saved'), saved, 'nothing saved');
+  await page.close();
+});

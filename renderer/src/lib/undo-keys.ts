@@ -9,11 +9,16 @@ export interface KeyLike {
   metaKey: boolean;
   shiftKey: boolean;
   altKey: boolean;
+  /** A key pressed while an input method composes (Japanese, Chinese…): it belongs to the composition. */
+  isComposing?: boolean;
 }
+
+/** Whether a key press belongs to an input method's composition (keyCode 229: browsers that do not set isComposing). */
+export const composing = (e: { isComposing?: boolean; keyCode?: number }) => e.isComposing === true || e.keyCode === 229;
 
 /** `field`: the focused text field, if any, and whether it holds typing not yet saved. */
 export function undoAction(e: KeyLike, field: { unsaved: boolean } | null): UndoAction | null {
-  if (!(e.ctrlKey || e.metaKey) || e.altKey) return null;
+  if (!(e.ctrlKey || e.metaKey) || e.altKey || composing(e)) return null;
   const key = e.key.toLowerCase();
   const action = key === 'z' ? (e.shiftKey ? 'redo' : 'undo') : key === 'y' && !e.shiftKey ? 'redo' : null;
   if (!action || field?.unsaved) return null;

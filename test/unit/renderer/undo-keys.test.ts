@@ -27,3 +27,7 @@ test('a field with unsaved typing keeps the keys; a saved one does not', () => {
   assert.equal(undoAction(key('z'), { unsaved: true }), null);
   assert.equal(undoAction(key('z'), { unsaved: false }), 'undo');
 });
+
+test("keys pressed while an input method composes are the composition's", () => {
+  assert.equal(undoAction(key('z', { isComposing: true }), null), null);
+});
