@@ -16,12 +16,16 @@ import { hostRefusal } from './gate.ts';
 export class TokenGuard implements Gate {
   origin = '';
   private hosts: string[] = [];
+  // The page may be opened as http://localhost:PORT as well as http://127.0.0.1:PORT: both are
+  // this server on this machine, and no other page can send either Origin.
+  private origins: string[] = [];
 
   constructor(readonly token: string) {}
 
   listening(port: number): void {
     this.origin = `http://127.0.0.1:${port}`;
     this.hosts = [`127.0.0.1:${port}`, `localhost:${port}`];
+    this.origins = this.hosts.map((h) => `http://${h}`);
   }
 
   get url(): string {
@@ -37,7 +41,7 @@ export class TokenGuard implements Gate {
   }
 
   private originOk(req: IncomingMessage): boolean {
-    return req.headers.origin === undefined || req.headers.origin === this.origin;
+    return req.headers.origin === undefined || this.origins.includes(req.headers.origin);
   }
 
   admit(req: IncomingMessage, url: URL): Admission {

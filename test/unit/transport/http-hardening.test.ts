@@ -93,6 +93,15 @@ test('item 3: a Host other than this loopback address and port is refused (DNS r
   );
 });
 
+test('the page opened as localhost:PORT works as at 127.0.0.1:PORT; other origins are refused', async () => {
+  const call = (origin: string, host = origin.replace('http://', '')) =>
+    raw(app.server, { path: '/api/projectInfo', method: 'POST', headers: { host, origin, 'content-type': 'application/json' } });
+  assert.equal((await call(`http://localhost:${app.server.port}`)).status, 200);
+  assert.equal((await call(`http://127.0.0.1:${app.server.port}`)).status, 200);
+  for (const origin of ['http://evil.example', `http://localhost:${app.server.port + 1}`, `https://localhost:${app.server.port}`])
+    assert.equal((await call(origin, `127.0.0.1:${app.server.port}`)).status, 403, origin);
+});
+
 test("item 3: one server's token opens nothing on another server", async () => {
   const r = await raw(small, { path: '/api/projectInfo', method: 'POST', headers: { 'x-quire-token': app.server.token } });
   assert.equal(r.status, 401);
