@@ -1,8 +1,9 @@
 // Browser-mode uploads, staged on disk. A request body is streamed to a file in a
 // private temporary folder, never held in memory, and refused (413) once it passes the
 // size cap. Files of one batch (a PAGE/ALTO file with its images) share a folder with a
-// cap on its total size; a batch that is not finished in time expires, and a failed
-// upload removes its batch. Folders are named with the server's pid, so a server started
+// cap on its total size; a batch that is not finished in time expires. A file refused or cut
+// short leaves nothing of itself, and the files of its batch staged before it stay: they are
+// imported with the batch, and the refused one is reported by name. Folders are named with the server's pid, so a server started
 // after a crash removes the folders of servers that are gone.
 import { createWriteStream, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -58,11 +59,11 @@ export function removeOrphanedUploads(root = tmpdir()): number {
 }
 
 /**
- * Writes the body to `file`, failing with PayloadTooLarge once it passes `limit`. On
+ * Writes the body to `file`, failing with `tooLarge()` once it passes `limit`. On
  * failure the rest of the body is read and discarded (not stored), so the client gets
  * the answer instead of a reset connection.
  */
-function streamToFile(req: IncomingMessage, file: string, limit: number): Promise<number> {
+function streamToFile(req: IncomingMessage, file: string, limit: number, tooLarge: () => PayloadTooLarge): Promise<number> {
   return new Promise((ok, fail) => {
     const out = createWriteStream(file, { flags: 'wx' });
     let bytes = 0;
@@ -77,7 +78,7 @@ function streamToFile(req: IncomingMessage, file: string, limit: number): Promis
     };
     req.on('data', (c: Buffer) => {
       bytes += c.length;
-      if (bytes > limit) stop(new PayloadTooLarge(`upload over the limit of ${limit} bytes`));
+      if (bytes > limit) stop(tooLarge());
     });
     req.on('error', stop);
     req.on('close', () => {
@@ -122,8 +123,8 @@ export class UploadStaging {
 
   /**
    * Streams the request body into a file named `name` (its base name only); with a batch,
-   * into the batch's folder. A body over the cap, or a failed transfer, leaves nothing:
-   * the file and, for a batch, the whole batch are removed.
+   * into the batch's folder. A body over the cap, or a failed transfer, leaves nothing of
+   * itself (the batch keeps the files staged before it).
    */
   async receive(req: IncomingMessage, name: string, batch: string | null): Promise<{ dir: string; file: string }> {
     this.expire();
@@ -131,23 +132,31 @@ export class UploadStaging {
     let b = batch === null ? undefined : this.batches.get(batch);
     if (batch !== null && !b) this.batches.set(batch, (b = { dir: this.newDir(), bytes: 0, touched: Date.now() }));
     const dir = b?.dir ?? this.newDir();
-    const limit = Math.min(this.limits.maxFileBytes, b ? this.limits.maxBatchBytes - b.bytes : Infinity);
+    const left = b ? this.limits.maxBatchBytes - b.bytes : Infinity;
+    const limit = Math.min(this.limits.maxFileBytes, left);
+    // Which cap a refusal names: a file's own, or what the files uploaded together may reach.
+    const over = (bytes: number | null) =>
+      left < this.limits.maxFileBytes
+        ? `the files uploaded together would pass the limit of ${this.limits.maxBatchBytes} bytes for one upload (${b!.bytes} bytes staged before this one): upload fewer files at a time`
+        : `${bytes === null ? 'upload' : `upload of ${bytes} bytes`} is over the limit of ${limit} bytes for a file`;
     const file = join(dir, safeName);
     const declared = Number(req.headers['content-length'] ?? NaN);
     try {
       if (declared > limit) {
         req.resume();
-        throw new PayloadTooLarge(`upload of ${declared} bytes is over the limit of ${limit} bytes`);
+        throw new PayloadTooLarge(over(declared));
       }
-      const bytes = await streamToFile(req, file, limit);
+      const bytes = await streamToFile(req, file, limit, () => new PayloadTooLarge(over(null)));
       if (b) {
         b.bytes += bytes;
         b.touched = Date.now();
       }
       return { dir, file };
     } catch (error) {
-      if (batch !== null) this.drop(batch);
-      else rmSync(dir, { recursive: true, force: true });
+      if (b) {
+        rmSync(file, { force: true });
+        b.touched = Date.now();
+      } else rmSync(dir, { recursive: true, force: true });
       throw error;
     }
   }

@@ -155,16 +155,23 @@ test('item 4: an upload over the cap gets 413 and leaves no staged file', async 
   const r = await raw(small, { path: '/upload?name=huge.png', method: 'POST', chunks: 3 });
   assert.equal(r.status, 413);
   assert.match(JSON.parse(r.body).message, /huge\.png: .*over the limit of 1048576 bytes/);
-  // A batch over its total cap is refused and removed whole.
-  assert.equal(
-    (await raw(small, { path: '/upload?name=a.png&batch=capbatch01', method: 'POST', chunk: Buffer.alloc(900_000, 1), chunks: 1 })).status,
-    200,
+  // A file that would take its batch over the batch's cap is refused, naming that cap; the
+  // files staged before it stay and are imported (here: reported, being no images), and so
+  // are those after it that fit.
+  const put = (name: string, bytes: number) =>
+    raw(small, { path: `/upload?name=${name}&batch=capbatch01`, method: 'POST', chunk: Buffer.alloc(bytes, 1), chunks: 1 });
+  assert.equal((await put('a.png', 900_000)).status, 200);
+  const refused = await put('b.png', 900_000);
+  assert.equal(refused.status, 413);
+  assert.match(
+    JSON.parse(refused.body).message,
+    /b\.png: the files uploaded together would pass the limit of 1572864 bytes .*upload fewer files at a time/,
   );
-  assert.equal(
-    (await raw(small, { path: '/upload?name=b.png&batch=capbatch01', method: 'POST', chunk: Buffer.alloc(900_000, 2), chunks: 1 })).status,
-    413,
-  );
-  assert.equal((await raw(small, { path: '/upload?batch=capbatch01&done=1', method: 'POST' })).status, 404);
+  assert.equal((await put('c.png', 1000)).status, 200);
+  const done = await raw(small, { path: '/upload?batch=capbatch01&done=1', method: 'POST' });
+  assert.equal(done.status, 200);
+  const report = JSON.parse(done.body) as { failed: Array<{ file: string }>; imported: Array<{ file: string }> };
+  assert.deepEqual([...report.failed, ...report.imported].map((f) => f.file).sort(), ['a.png', 'c.png']);
   assert.equal(uploadDirs().length, before, 'no staged folder is left');
 });
 
