@@ -84,10 +84,22 @@ export function loadModel(path: string): SavedModel {
   const file = readTensorFile(path, MAGIC, FORMAT_VERSION, 'Quire model file');
   const { fail } = file;
   const header = file.header as ModelHeader;
+  if (header === null || typeof header !== 'object') fail('unreadable header');
   if (header.format !== 'quire-recognizer') fail(`unknown format ${String(header.format)}`);
-  const codec = new Codec(header.charset);
+  if (!header.config || typeof header.config !== 'object') fail('no network config in its header');
+  if (!Array.isArray(header.charset)) fail('no charset in its header');
+  if (!Array.isArray(header.tensors)) fail('no tensor manifest in its header');
+  /** What a constructor refuses, as the file's fault. */
+  const checked = <T>(what: string, make: () => T): T => {
+    try {
+      return make();
+    } catch (error) {
+      return fail(`${what}: ${(error as Error).message}`);
+    }
+  };
+  const codec = checked('bad charset', () => new Codec(header.charset));
   if (codec.classes !== header.config.classes) fail(`charset has ${codec.classes} classes but the network ${header.config.classes}`);
-  const model = new Recognizer(header.config, 0);
+  const model = checked('bad network config', () => new Recognizer(header.config, 0));
   const optimizerState = new Map<string, Float32Array>();
   const seen = new Set<string>();
   for (const entry of header.tensors) {

@@ -85,6 +85,7 @@ export function readTensorFile(path: string, magic: string, version: number, kin
     fail('unreadable header');
   }
   const start = 16 + jsonLength + padding(jsonLength);
+  if (start > bytes.length || (bytes.length - start) % 4 !== 0) fail('truncated weights');
   const floats = new Float32Array(bytes.buffer.slice(bytes.byteOffset + start, bytes.byteOffset + bytes.length));
   /** The elements of one tensor of the manifest, checked to lie inside the file. */
   const tensor = ({ name, shape, offset }: TensorEntry): Float32Array => {
