@@ -1,0 +1,69 @@
+// End to end, splitting a transcribed line: the person marks where its text divides in the
+// app's own dialog (Electron has no window.prompt: it throws there, so here too), or
+// cancels and nothing changes.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createService } from '../../main/api/service.ts';
+import { openFirstPage, useBrowserApp } from '../helpers/browser-app.ts';
+import { rect } from '../helpers/edit-page.ts';
+import { handKeysToLineTools, pagePoint } from '../helpers/page-screen.ts';
+import { png } from '../helpers/images.ts';
+import { tempDir } from '../helpers/project.ts';
+
+const fixture = useBrowserApp(async (project) => {
+  const file = join(tempDir(), 'folio-9r.png');
+  writeFileSync(file, await png(1000, 400, '#efe6d2'));
+  const api = createService(project);
+  await api.importFiles({ paths: [file] });
+  const { lineId } = await api.addLine({
+    pageId: 1,
+    polygon: rect(100, 100, 700, 50),
+    baseline: [
+      [100, 140],
+      [800, 140],
+    ],
+  });
+  await api.saveTranscription({ lineId, text: 'Item paid for candles 3d' });
+});
+
+test('a transcribed line is split with its text divided where the person puts a |; Cancel leaves it whole', async () => {
+  const { app, browser } = fixture();
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  await context.addInitScript(() => {
+    window.prompt = () => {
+      throw new Error('prompt() is and will not be supported.');
+    };
+  });
+  const page = await context.newPage();
+  const texts = () =>
+    (
+      app.project.db
+        .prepare('SELECT ct.text FROM lines l LEFT JOIN current_transcriptions ct ON ct.line_id = l.id ORDER BY l.reading_order')
+        .all() as Array<{ text: string | null }>
+    ).map((l) => l.text);
+  await page.goto(app.server.url);
+  await openFirstPage(page);
+  await page.getByTestId('line-text').waitFor();
+  const at = await pagePoint(page);
+  const split = async (keysWithText = true) => {
+    if (keysWithText) await handKeysToLineTools(page);
+    await page.keyboard.press('s');
+    await page.mouse.click(...at(450, 125));
+    await page.getByTestId('split-text-dialog').waitFor();
+  };
+
+  await split();
+  await page.getByRole('button', { name: 'Cancel' }).click();
+  await page.getByTestId('split-text-dialog').waitFor({ state: 'detached' });
+  assert.deepEqual(texts(), ['Item paid for candles 3d']);
+
+  // The keyboard is back with the line tools.
+  await split(false);
+  await page.getByTestId('split-text').fill('Item paid | for candles 3d');
+  await page.keyboard.press('Enter');
+  await page.getByTestId('page-status').getByText('Line split').waitFor();
+  assert.deepEqual(texts(), ['Item paid', 'for candles 3d']);
+  await context.close();
+});
