@@ -107,3 +107,31 @@ test('a window that hears of the switch leaves the page of the project that clos
   await tab1.close();
   await tab2.close();
 });
+
+test('a line saved in another window shows in this one (its text, not the stale reading), keeping the keyboard where it is', async () => {
+  const tab1 = await openPageScreen(fixture());
+  const tab2 = await openPageScreen(fixture());
+  const field1 = tab1.getByTestId('line-text');
+  const label = await field1.getAttribute('aria-label');
+  // Tab 1's keyboard is in the search box; tab 2 saves the line tab 1 shows.
+  await tab1.getByTestId('search').focus();
+  await tab2.waitForFunction(() => document.activeElement?.getAttribute('data-testid') === 'line-text');
+  assert.equal(await tab2.getByTestId('line-text').getAttribute('aria-label'), label);
+  await tab2.keyboard.press('Control+A');
+  await tab2.keyboard.type('saved in the other window');
+  await tab2.keyboard.press('Enter');
+  await tab1.waitForFunction(
+    () => document.querySelector('[data-testid="line-text"]')?.getAttribute('data-saved') === 'saved in the other window',
+    null,
+    { timeout: 5000 },
+  );
+  assert.equal(await field1.inputValue(), 'saved in the other window');
+  await tab1.waitForTimeout(200);
+  assert.equal(
+    await tab1.evaluate(() => document.activeElement?.getAttribute('data-testid')),
+    'search',
+    'the keyboard stayed in the search box',
+  );
+  await tab1.close();
+  await tab2.close();
+});
