@@ -9,11 +9,15 @@ import { JobRunner } from '../../../main/jobs/runner.ts';
 import type { QuireEvent } from '../../../shared/api.ts';
 import { ensureBaseModel } from '../../../main/models/base-model.ts';
 import { newProject } from '../../helpers/project.ts';
+import { ownToken } from '../../../main/fs/process-instance.ts';
+
+/** This process as a job's progress records it: its pid and, where the platform tells one, its instance token. */
+const here = () => ({ pid: process.pid, ...(ownToken() === undefined ? {} : { token: ownToken() }) });
 
 test('a job started in this process records its pid, not the app flag', () => {
   const project = newProject();
   const job = createJob(project, 'transcribe', {});
-  assert.deepEqual(getJob(project, job.id).progress, { pid: process.pid, app: false });
+  assert.deepEqual(getJob(project, job.id).progress, { ...here(), app: false });
   project.close();
 });
 
@@ -54,7 +58,7 @@ test('quire cancel refuses a job that a worker thread of the app runs', async ()
   const project = newProject();
   const job = createJob(project, 'transcribe', {}, 'queued');
   await markRunningInWorker(project.root, job.id);
-  assert.deepEqual(getJob(project, job.id).progress, { pid: process.pid, app: true });
+  assert.deepEqual(getJob(project, job.id).progress, { ...here(), app: true });
   assert.throws(() => requestCancel(project, job.id), /runs in the Quire app/);
   assert.equal(getJob(project, job.id).state, 'running');
   project.close();
@@ -64,7 +68,7 @@ test("a job in a worker thread of the quire command is the command's: a signal t
   const project = newProject();
   const job = createJob(project, 'transcribe', {}, 'queued');
   await markRunningInWorker(project.root, job.id, 'cli');
-  assert.deepEqual(getJob(project, job.id).progress, { pid: process.pid, app: false });
+  assert.deepEqual(getJob(project, job.id).progress, { ...here(), app: false });
   project.close();
 });
 
