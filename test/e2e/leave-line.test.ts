@@ -116,3 +116,23 @@ test('Enter and ↓ pressed while an input method composes stay on the line and 
   assert.equal(await field.getAttribute('data-saved'), saved, 'nothing saved');
   await page.close();
 });
+
+test('a page that cannot be read says so, with a way back, instead of a blank screen', async () => {
+  const { app, browser } = fixture();
+  const page = await browser.newPage();
+  await page.goto(app.server.url);
+  await page.getByTestId('document').first().click();
+  await page.route('**/api/getPage', (route) =>
+    route.fulfill({
+      status: 500,
+      contentType: 'application/json',
+      body: JSON.stringify({ code: 'failed', name: 'Error', message: 'disk unreadable' }),
+    }),
+  );
+  await page.getByTestId('page').first().click();
+  await page.getByTestId('page-error').getByText('This page could not be opened: disk unreadable').waitFor();
+  await page.unroute('**/api/getPage');
+  await page.getByTestId('page-error').getByRole('button', { name: '← back' }).click();
+  await page.getByTestId('page').first().waitFor();
+  await page.close();
+});
