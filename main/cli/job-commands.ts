@@ -94,19 +94,21 @@ function addCancel(program: Command): void {
     .description('stop a queued or running job; a training job keeps its checkpoint and can be resumed')
     .argument('<dir>', 'project folder')
     .argument('<job>', 'job id', int('job'))
-    .action(async (dir: string, jobId: number) => {
+    .option('--json', 'print JSON')
+    .action(async (dir: string, jobId: number, o: { json?: boolean }) => {
       await withClient(dir, async (client) => {
         const state = async () => (await client.call('listJobs', {})).find((j) => j.id === jobId)?.state;
         const running = (await state()) === 'running';
         await client.call('cancelJob', { jobId });
-        if (!running) return void process.stdout.write(`job ${jobId} cancelled\n`);
+        if (!running) return printResult(!!o.json, { job_id: jobId, state: await state() }, () => `job ${jobId} cancelled`);
         // The process running it checkpoints and records the cancel itself; wait for it.
         const deadline = Date.now() + 120_000;
         while ((await state()) === 'running') {
           if (Date.now() > deadline) throw new Error(`job ${jobId} did not stop within 2 minutes`);
           await new Promise((r) => setTimeout(r, 200));
         }
-        process.stdout.write(`job ${jobId} ${await state()}; resume with: quire resume ${dir} ${jobId}\n`);
+        const now = await state();
+        printResult(!!o.json, { job_id: jobId, state: now }, () => `job ${jobId} ${now}; resume with: quire resume ${dir} ${jobId}`);
       });
     });
 }

@@ -35,8 +35,12 @@ export function addModelCommands(program: Command): void {
     .argument('<dir>')
     .argument('<id>', 'model id', int('id'))
     .argument('<name>')
-    .action((dir: string, modelId: number, name: string) =>
-      withClient(dir, async (client) => void (await client.call('renameModel', { modelId, name }))),
+    .option('--json', 'print JSON')
+    .action((dir: string, modelId: number, name: string, o: { json?: boolean }) =>
+      withClient(dir, async (client) => {
+        await client.call('renameModel', { modelId, name });
+        printResult(!!o.json, { model_id: modelId, name }, () => `model ${modelId}: ${name}`);
+      }),
     );
   model
     .command('delete')
@@ -45,15 +49,25 @@ export function addModelCommands(program: Command): void {
     )
     .argument('<dir>')
     .argument('<id>', 'model id', int('id'))
-    .action((dir: string, modelId: number) => withClient(dir, async (client) => void (await client.call('deleteModel', { modelId }))));
+    .option('--json', 'print JSON')
+    .action((dir: string, modelId: number, o: { json?: boolean }) =>
+      withClient(dir, async (client) => {
+        await client.call('deleteModel', { modelId });
+        printResult(!!o.json, { model_id: modelId, deleted: true }, () => `model ${modelId} deleted`);
+      }),
+    );
   model
     .command('export')
     .description('write a model version as one file')
     .argument('<dir>')
     .argument('<id>', 'model id', int('id'))
     .argument('<file>')
-    .action((dir: string, modelId: number, file: string) =>
-      withClient(dir, async (client) => void (await client.call('exportModel', { modelId, file }))),
+    .option('--json', 'print JSON')
+    .action((dir: string, modelId: number, file: string, o: { json?: boolean }) =>
+      withClient(dir, async (client) => {
+        await client.call('exportModel', { modelId, file });
+        printResult(!!o.json, { model_id: modelId, file }, () => `model ${modelId} written to ${file}`);
+      }),
     );
   model
     .command('import')

@@ -7,6 +7,9 @@ import { join } from 'node:path';
 import { png } from '../../helpers/images.ts';
 import { tempDir } from '../../helpers/project.ts';
 import { CLI } from '../../helpers/cli.ts';
+import { createJob } from '../../../main/jobs/jobs.ts';
+import { Project } from '../../../main/project/project.ts';
+import { saveTinyVersion } from '../../helpers/tiny-model.ts';
 
 const quire = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
 
@@ -139,4 +142,24 @@ test('import detects PAGE/ALTO files, and export writes the chosen format', asyn
   assert.equal(exp.status, 0, exp.stderr);
   assert.deepEqual(readdirSync(out).sort(), ['alto-v4.png', 'alto-v4.xml']);
   assert.equal(quire('export', dir, '--format', 'docx', '--out', out).status, 2);
+});
+
+test('model rename, export and delete, and cancel, print one JSON document with --json', async () => {
+  const dir = join(tempDir(), 'p');
+  assert.equal(quire('init', dir).status, 0);
+  const project = Project.open(dir);
+  const { id } = await saveTinyVersion(project);
+  // A job that never ran: cancelled at once.
+  const job = createJob(project, 'transcribe', {}, 'queued');
+  project.close();
+  const json = (...args: string[]) => {
+    const r = quire(...args, '--json');
+    assert.equal(r.status, 0, `${args.join(' ')}: ${r.stderr}`);
+    return JSON.parse(r.stdout) as unknown;
+  };
+  assert.deepEqual(json('model', 'rename', dir, String(id), 'parish hand'), { model_id: id, name: 'parish hand' });
+  const file = join(tempDir(), 'parish.qmodel');
+  assert.deepEqual(json('model', 'export', dir, String(id), file), { model_id: id, file });
+  assert.deepEqual(json('model', 'delete', dir, String(id)), { model_id: id, deleted: true });
+  assert.deepEqual(json('cancel', dir, String(job.id)), { job_id: job.id, state: 'cancelled' });
 });
