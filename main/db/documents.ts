@@ -46,7 +46,8 @@ export const documents = {
         rows.map((r) => ({
           id: r.id,
           pid: Number(r.hash.slice(PENDING_IMPORT.length).split(':')[0]),
-          createdAt: Date.parse(r.created_at),
+          /** When the import began (ISO time), so that a pid reused since is not taken for the importer. */
+          createdAt: r.created_at,
         })),
     ),
 
@@ -112,7 +113,7 @@ export const documents = {
    */
   *removeAbandonedImports(): Program<number> {
     // A process with the pid that started after the import began is another one (the pid reused).
-    const dead = (yield* step(documents.unfinishedImports())).filter((r) => !writerAlive(r.pid, r.createdAt));
+    const dead = (yield* step(documents.unfinishedImports())).filter((r) => !writerAlive(r.pid, Date.parse(r.createdAt)));
     yield* step(
       transaction(function* () {
         for (const r of dead) yield* step(documents.deleteDocument(r.id));
