@@ -114,6 +114,8 @@ export const documents = {
   *removeAbandonedImports(): Program<number> {
     // A process with the pid that started after the import began is another one (the pid reused).
     const dead = (yield* step(documents.unfinishedImports())).filter((r) => !writerAlive(r.pid, Date.parse(r.createdAt)));
+    // Nothing to remove (the usual case at opening): no write lock taken.
+    if (dead.length === 0) return 0;
     yield* step(
       transaction(function* () {
         for (const r of dead) yield* step(documents.deleteDocument(r.id));
