@@ -66,6 +66,19 @@ test('a failed save stays on screen while other lines save', async () => {
   // The first failure is still shown: the next line's save did not clear it.
   assert.equal(await failure.count(), 1);
   assert.notEqual(textOf(failed - 1), 'first try');
+  // Back on that line, the person puts its saved text back: nothing is left unsaved, so the alert goes.
+  // (Enter on the page's last line stays there while a save has failed.)
+  for (let i = 0; i < 3 && (await field.getAttribute('aria-label')) !== `transcription of line ${failed}`; i++) {
+    await page.keyboard.press('ArrowUp');
+    await page.waitForTimeout(100);
+  }
+  assert.equal(await field.getAttribute('aria-label'), `transcription of line ${failed}`);
+  const saved = (await field.getAttribute('data-saved')) ?? '';
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type(saved || ' ');
+  if (!saved) await page.keyboard.press('Backspace');
+  await page.keyboard.press('Enter');
+  await failure.waitFor({ state: 'detached' });
   await page.close();
 });
 
