@@ -30,6 +30,7 @@ export async function serveProject(dir: string, port?: number): Promise<ServedPr
       port,
       lineImage: (id, key) => lineImagePng(host.project, id, key),
       exportZip: (request) => prepareExportZip(host.project, request),
+      openProject: () => host.project.root,
     });
   } catch (error) {
     // The port was taken (or refused): the project is not left open behind the failure.

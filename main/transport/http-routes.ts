@@ -29,7 +29,21 @@ export interface RouteOptions {
   lineImage?: (lineId: number, key?: string) => Promise<Buffer>;
   /** An export of the open project as a zip (POST /export). */
   exportZip?: (request: ExportDownload) => Promise<ExportZip>;
+  /** The path of the project open now, where another window may open another (browser mode). */
+  openProject?: () => string;
 }
+
+/** The project the calling page shows (x-quire-project, URI-encoded: a path need not be ASCII); null when malformed. */
+function projectOf(req: IncomingMessage): string | undefined | null {
+  const header = req.headers['x-quire-project'];
+  try {
+    return typeof header === 'string' && header ? decodeURIComponent(header) : undefined;
+  } catch {
+    return null;
+  }
+}
+
+const BAD_PROJECT_HEADER = { code: 'invalid-request', name: 'RequestError', message: 'x-quire-project: not a URI-encoded path' } as const;
 
 /** POST /api/<method>: the dispatcher's answer, or its error with the status of its code. */
 export async function callApi(
@@ -41,14 +55,8 @@ export async function callApi(
 ): Promise<void> {
   const read = await readJson(req, res);
   if (!read) return;
-  // The project the calling page shows (URI-encoded: a path need not be ASCII).
-  const header = req.headers['x-quire-project'];
-  let project: string | undefined;
-  try {
-    project = typeof header === 'string' && header ? decodeURIComponent(header) : undefined;
-  } catch {
-    return send(res, 400, { code: 'invalid-request', name: 'RequestError', message: 'x-quire-project: not a URI-encoded path' });
-  }
+  const project = projectOf(req);
+  if (project === null) return send(res, 400, BAD_PROJECT_HEADER);
   const result = await o.api.call(method, read.body, caller, project);
   if (result.ok) send(res, 200, result.value);
   else send(res, STATUS[result.error.code], result.error);
@@ -56,6 +64,16 @@ export async function callApi(
 
 export async function exportDownload(o: RouteOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
   if (!o.exportZip) return refuse(req, res, 404, { code: 'not-found', name: 'NotFound', message: 'exports are not served here' });
+  const project = projectOf(req);
+  if (project === null) return refuse(req, res, 400, BAD_PROJECT_HEADER);
+  const open = o.openProject?.();
+  // A page still showing a project another window closed would get the other one's export.
+  if (project && open !== undefined && project !== open)
+    return refuse(req, res, 409, {
+      code: 'project-changed',
+      name: 'ProjectChanged',
+      message: `export: this window shows the project ${project}, which is no longer open (${open} was opened since)`,
+    });
   const read = await readJson(req, res);
   if (!read) return;
   const parsed = exportDownloadSchema.safeParse(read.body);
@@ -93,7 +111,7 @@ export async function upload(o: RouteOptions, staging: UploadStaging, req: Incom
         name: 'NotFound',
         message: `no upload batch ${batch} (never staged, already imported, or expired)`,
       });
-    return importStaged(o, res, dir, [dir]);
+    return importStaged(o, req, res, dir, [dir]);
   }
   const name = basename(url.searchParams.get('name') ?? 'upload');
   let staged: { dir: string; file: string };
@@ -108,12 +126,13 @@ export async function upload(o: RouteOptions, staging: UploadStaging, req: Incom
     });
   }
   if (batch !== null) return send(res, 200, { staged: name });
-  return importStaged(o, res, staged.dir, [staged.file]);
+  return importStaged(o, req, res, staged.dir, [staged.file]);
 }
 
-async function importStaged(o: RouteOptions, res: ServerResponse, dir: string, paths: string[]): Promise<void> {
+async function importStaged(o: RouteOptions, req: IncomingMessage, res: ServerResponse, dir: string, paths: string[]): Promise<void> {
   try {
-    const result = await o.api.call('importFiles', { paths });
+    // Refused (project-changed) when the page shows a project another window closed since.
+    const result = await o.api.call('importFiles', { paths }, undefined, projectOf(req) ?? undefined);
     if (!result.ok) return send(res, STATUS[result.error.code], result.error);
     const report = result.value as ImportReport;
     // Report the names the user chose, not our temporary paths.

@@ -5,7 +5,7 @@
 // short leaves nothing of itself, and the files of its batch staged before it stay: they are
 // imported with the batch, and the refused one is reported by name. Folders are named with the server's pid, so a server started
 // after a crash removes the folders of servers that are gone.
-import { createWriteStream, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import type { IncomingMessage } from 'node:http';
@@ -141,6 +141,11 @@ export class UploadStaging {
         : `${bytes === null ? 'upload' : `upload of ${bytes} bytes`} is over the limit of ${limit} bytes for a file`;
     const file = join(dir, safeName);
     const declared = Number(req.headers['content-length'] ?? NaN);
+    if (b && existsSync(file)) {
+      // Two files of one name (from two folders): the one staged stays, this one is refused.
+      req.resume();
+      throw new Error(`a file named ${safeName} is already in this upload; rename one of them`);
+    }
     try {
       if (declared > limit) {
         req.resume();

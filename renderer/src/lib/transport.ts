@@ -56,6 +56,11 @@ export const ownerWindow = !!window.quire || token !== '';
 function sessionEnded(status: number): void {
   if (status === 401 && !ownerWindow) location.reload();
 }
+/** The token, and the project this window shows: the server refuses a call, upload or export when another is open now. */
+const ownHeaders = (): Record<string, string> => ({
+  'x-quire-token': token,
+  ...(projectKey() ? { 'x-quire-project': encodeURIComponent(projectKey()) } : {}),
+});
 const withToken = (path: string) => `${path}${path.includes('?') ? '&' : '?'}token=${encodeURIComponent(token)}`;
 
 function httpTransport(): Transport {
@@ -71,12 +76,7 @@ function httpTransport(): Transport {
     async call(method, request) {
       const res = await fetch(`/api/${method}`, {
         method: 'POST',
-        headers: {
-          'Content-Type': 'application/json',
-          'x-quire-token': token,
-          // The project this window shows: the server refuses the call if another is open now.
-          ...(projectKey() ? { 'x-quire-project': encodeURIComponent(projectKey()) } : {}),
-        },
+        headers: { 'Content-Type': 'application/json', ...ownHeaders() },
         body: JSON.stringify(request),
       });
       const body = await res.json();
@@ -136,7 +136,7 @@ export const finishUpload = (batch: string) =>
   postUpload(`/upload?batch=${batch}&done=1`) as Promise<import('../../../shared/api.ts').ImportReport>;
 
 async function postUpload(url: string, body?: File) {
-  const res = await fetch(url, { method: 'POST', headers: { 'x-quire-token': token }, body });
+  const res = await fetch(url, { method: 'POST', headers: ownHeaders(), body });
   const json = await res.json();
   if (!res.ok) throw new RemoteError(json.name ?? 'Error', json.message ?? res.statusText);
   return json;
@@ -150,7 +150,7 @@ export async function downloadExport(request: ExportDownload): Promise<{ name: s
   if (window.quire) throw new Error('the desktop app exports into a folder');
   const res = await fetch('/export', {
     method: 'POST',
-    headers: { 'Content-Type': 'application/json', 'x-quire-token': token },
+    headers: { 'Content-Type': 'application/json', ...ownHeaders() },
     body: JSON.stringify(request),
   });
   if (!res.ok) {

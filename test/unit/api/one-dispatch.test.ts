@@ -13,7 +13,7 @@ import { createService } from '../../../main/api/service.ts';
 import { ApiError, createDispatcher } from '../../../main/api/dispatch.ts';
 import { IPC, type CallResult } from '../../../shared/bridge.ts';
 import type { QuireEvent } from '../../../shared/api.ts';
-import { writeSynthPage } from '../../helpers/images.ts';
+import { png, writeSynthPage } from '../../helpers/images.ts';
 import { tempDir } from '../../helpers/project.ts';
 import { CLI } from '../../helpers/cli.ts';
 
@@ -181,6 +181,21 @@ test('a call naming a project that is no longer open is refused, over IPC and HT
     });
     assert.equal(res.status, 409);
     assert.equal(((await res.json()) as { code: string }).code, 'project-changed');
+    // Uploads and exports too: nothing is imported into the project open now, nor exported from it.
+    const headers = { 'x-quire-token': app.server.token, 'x-quire-project': encodeURIComponent(first) };
+    const upload = await fetch(`http://127.0.0.1:${app.server.port}/upload?name=scan.png`, {
+      method: 'POST',
+      headers,
+      body: new Uint8Array(await png(40, 30)),
+    });
+    assert.equal(upload.status, 409);
+    assert.equal((app.project.db.prepare('SELECT count(*) AS n FROM documents').get() as { n: number }).n, 0);
+    const exported = await fetch(`http://127.0.0.1:${app.server.port}/export`, {
+      method: 'POST',
+      headers: { ...headers, 'content-type': 'application/json' },
+      body: JSON.stringify({ format: 'text' }),
+    });
+    assert.equal(exported.status, 409);
   } finally {
     await app.close();
   }

@@ -175,6 +175,21 @@ test('item 4: an upload over the cap gets 413 and leaves no staged file', async 
   assert.equal(uploadDirs().length, before, 'no staged folder is left');
 });
 
+test('a second file of the same name in one upload is refused, and the first stays staged', async () => {
+  const put = (bytes: number) =>
+    raw(small, { path: `/upload?name=same.png&batch=samebatch1`, method: 'POST', chunk: Buffer.alloc(bytes, 1), chunks: 1 });
+  assert.equal((await put(1000)).status, 200);
+  const second = await put(2000);
+  assert.equal(second.status, 400);
+  assert.match(JSON.parse(second.body).message, /same\.png: a file named same\.png is already in this upload/);
+  const done = await raw(small, { path: '/upload?batch=samebatch1&done=1', method: 'POST' });
+  const report = JSON.parse(done.body) as { failed: Array<{ file: string }>; imported: Array<{ file: string }> };
+  assert.deepEqual(
+    [...report.failed, ...report.imported].map((f) => f.file),
+    ['same.png'],
+  );
+});
+
 test('item 4: a staged batch expires, and folders of a server that died are removed at start', async () => {
   assert.equal((await raw(small, { path: '/upload?name=a.png&batch=oldbatch01', method: 'POST', chunks: 0 })).status, 200);
   await new Promise((r) => setTimeout(r, 300));
