@@ -6,7 +6,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { parseJobConfig, type RunProgress } from '../../shared/job-configs.ts';
 import { Project } from '../project/project.ts';
 import { resumeJob, runQueuedJob } from './training-runs.ts';
-import { getJob, JobCancelled, updateJob, type Job } from './jobs.ts';
+import { getJob, JobCancelled, JobNotClaimed, updateJob, type Job, type JobState } from './jobs.ts';
 import { runEvaluationJob, transcribe } from './transcription.ts';
 import { trainProjectSegmenter } from './segmenter-training.ts';
 
@@ -30,7 +30,9 @@ export type JobWorkerMessage =
   /** A segmenter job makes no model version: no modelId. */
   | { type: 'done'; modelId?: number }
   | { type: 'cancelled' }
-  | { type: 'failed'; message: string };
+  | { type: 'failed'; message: string }
+  /** The job was no longer this worker's to run (cancelled, or taken by another process, meanwhile): its row's state, untouched. */
+  | { type: 'not-claimed'; state: JobState };
 
 const { projectRoot, jobId, mode } = workerData as JobWorkerData;
 const controller = new AbortController();
@@ -100,7 +102,8 @@ try {
   const modelId = await run(project, getJob(project, jobId));
   post({ type: 'done', modelId });
 } catch (error) {
-  post(error instanceof JobCancelled ? { type: 'cancelled' } : { type: 'failed', message: (error as Error).message });
+  if (error instanceof JobNotClaimed) post({ type: 'not-claimed', state: getJob(project, jobId).state });
+  else post(error instanceof JobCancelled ? { type: 'cancelled' } : { type: 'failed', message: (error as Error).message });
 } finally {
   project.close();
   // The message listener would keep this thread alive, and the runner starts the next job

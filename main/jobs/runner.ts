@@ -135,14 +135,15 @@ export class JobRunner {
         lastProgress = now;
         this.emit({ type: 'job-progress', progress: m.progress });
       } else {
-        // The worker wrote the job's end to its row before saying so.
+        // The worker wrote the job's end to its row before saying so (or, not claimed, left
+        // the row as another hand set it: the windows are told that state, not a failure).
         ended = true;
         clearInterval(heartbeat);
         this.active = undefined;
         this.emit({
           type: 'job-changed',
           jobId,
-          state: m.type,
+          state: m.type === 'not-claimed' ? m.state : m.type,
           modelId: m.type === 'done' ? m.modelId : undefined,
           error: m.type === 'failed' ? m.message : undefined,
         });

@@ -100,3 +100,25 @@ test('a job whose worker stops without saying how the job ended is failed, and i
   await runner.stop();
   project.close();
 });
+
+test('a job cancelled from elsewhere before its worker claims it is told to the windows as cancelled, not failed', async () => {
+  const project = newProject();
+  const events: QuireEvent[] = [];
+  const runner = new JobRunner(project, (e) => events.push(e), 'cli');
+  const modelId = ensureBaseModel(project).id;
+  const jobId = runner.start({ kind: 'transcribe', modelId });
+  // `quire cancel` from a terminal while the worker is still starting (seconds: it loads first).
+  const changed = project.db.prepare(`UPDATE jobs SET state = 'cancelled' WHERE id = ? AND state = 'queued'`).run(jobId).changes;
+  assert.equal(changed, 1, 'the worker had not claimed the job yet');
+  const worker = (runner as unknown as { worker: Worker }).worker;
+  await new Promise((ok) => worker.once('exit', ok));
+  const ends = events.filter((e) => e.type === 'job-changed' && e.jobId === jobId && !['queued', 'running'].includes(e.state));
+  assert.deepEqual(
+    ends.map((e) => (e as { state: string }).state),
+    ['cancelled'],
+    JSON.stringify(events),
+  );
+  assert.equal(getJob(project, jobId).state, 'cancelled');
+  await runner.stop();
+  project.close();
+});
