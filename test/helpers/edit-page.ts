@@ -2,6 +2,7 @@
 // and read its reading order: for tests of hand edits and their undo.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Db } from '../../main/db/database.ts';
 import { createService } from '../../main/api/service.ts';
 import { png } from './images.ts';
 import { newProject, tempDir } from './project.ts';
@@ -50,4 +51,17 @@ export function pageLayout(db: { prepare(sql: string): { all(...args: unknown[])
       .all(pageId),
     lines: db.prepare('SELECT id, region_id, reading_order FROM lines WHERE page_id = ? ORDER BY reading_order, id').all(pageId),
   };
+}
+
+/**
+ * A second page of the page's document, inserted outside every history (as an import in
+ * another window would): for ids SQLite hands out again to another page's rows.
+ */
+export function addSecondPage(db: Db, pageId: number): number {
+  const page = db.prepare('SELECT document_id, image_hash, width, height FROM pages WHERE id = ?').get(pageId) as Record<string, unknown>;
+  return Number(
+    db
+      .prepare('INSERT INTO pages (document_id, page_index, image_hash, width, height) VALUES (?, 1, ?, ?, ?)')
+      .run(page.document_id, page.image_hash, page.width, page.height).lastInsertRowid,
+  );
 }

@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { insertRegions, updateRegion } from '../../../main/layout/regions.ts';
-import { editPage, pageLayout, rect } from '../../helpers/edit-page.ts';
+import { addSecondPage, editPage, pageLayout, rect } from '../../helpers/edit-page.ts';
 
 test('drawing, retyping, excluding, moving a region and sorting its lines each undo and redo, in any number', async () => {
   const { project, api, pageId, add } = await editPage();
@@ -93,15 +93,7 @@ test('a deleted region whose id was handed out again comes back under a new id, 
   const { regionId } = await api.addRegion({ pageId, polygon: rect(50, 50, 800, 300), type: 'heading' });
   await api.deleteRegion({ regionId });
   // Something outside the history adds a region on another page: SQLite gives it the deleted one's id.
-  const page = project.db.prepare('SELECT document_id, image_hash, width, height FROM pages WHERE id = ?').get(pageId) as Record<
-    string,
-    unknown
-  >;
-  const second = Number(
-    project.db
-      .prepare('INSERT INTO pages (document_id, page_index, image_hash, width, height) VALUES (?, 1, ?, ?, ?)')
-      .run(page.document_id, page.image_hash, page.width, page.height).lastInsertRowid,
-  );
+  const second = addSecondPage(project.db, pageId);
   const [other] = insertRegions(project.db, second, [{ type: 'paragraph', polygon: rect(0, 0, 1000, 800) }]);
   assert.equal(other, regionId);
   await api.undo({});

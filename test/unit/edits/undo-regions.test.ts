@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { createService } from '../../../main/api/service.ts';
 import { archiveAndDelete, restoreArchivedLine } from '../../../main/layout/line-archive.ts';
 import { insertRegions } from '../../../main/layout/regions.ts';
-import { editPage, rect } from '../../helpers/edit-page.ts';
+import { addSecondPage, editPage, rect } from '../../helpers/edit-page.ts';
 
 const regionOf = (api: Awaited<ReturnType<typeof editPage>>['api'], pageId: number) => async (lineId: number) =>
   (await api.getPage({ pageId })).lines.find((l) => l.id === lineId)?.regionId;
@@ -62,15 +62,7 @@ test('a restored line whose region is gone joins the region of its page that now
 test("a restored line never joins another page's region that took its region's id", async () => {
   const { project, pageId, old, restore } = await archivedInRegion();
   project.db.prepare('DELETE FROM regions WHERE id = ?').run(old);
-  const page = project.db.prepare('SELECT document_id, image_hash, width, height FROM pages WHERE id = ?').get(pageId) as Record<
-    string,
-    unknown
-  >;
-  const second = Number(
-    project.db
-      .prepare('INSERT INTO pages (document_id, page_index, image_hash, width, height) VALUES (?, 1, ?, ?, ?)')
-      .run(page.document_id, page.image_hash, page.width, page.height).lastInsertRowid,
-  );
+  const second = addSecondPage(project.db, pageId);
   const [reused] = insertRegions(project.db, second, [{ type: 'paragraph', polygon: rect(0, 0, 1000, 800) }]);
   assert.equal(reused, old, 'SQLite hands the freed id out again');
   assert.equal(restore(), null);
