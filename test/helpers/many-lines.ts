@@ -13,7 +13,8 @@ import { insertLines } from '../../main/import/insert-lines.ts';
 import { initBackend } from '../../main/ml/backend.ts';
 import { Codec } from '../../main/ml/codec.ts';
 import { Recognizer } from '../../main/ml/model.ts';
-import { saveVersion } from '../../main/models/registry.ts';
+import { loadVersion, saveVersion } from '../../main/models/registry.ts';
+import { startLineReader } from '../../main/ml/line-reader.ts';
 import { Project } from '../../main/project/project.ts';
 import { tempDir } from './project.ts';
 import { TINY } from './tiny-model.ts';
@@ -108,4 +109,13 @@ export async function manyLinesProject(count: number, o: { pages?: number; label
   } finally {
     project.close();
   }
+}
+
+/** The project opened with a one-thread line reader of its model version (stop the reader, close the project after). */
+export async function openWithReader(made: ManyLines) {
+  const project = Project.open(made.dir);
+  const backend = await initBackend();
+  const { model, codec } = loadVersion(project, made.modelId);
+  const reader = await startLineReader(model, codec, backend.name, 1);
+  return { project, model, reader };
 }

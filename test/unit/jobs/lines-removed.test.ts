@@ -7,12 +7,10 @@ import { createJob, getJob } from '../../../main/jobs/jobs.ts';
 import { readAndStore } from '../../../main/jobs/read-lines.ts';
 import { lineIdsOf, transcribe } from '../../../main/jobs/transcription.ts';
 import { archiveAndDelete } from '../../../main/layout/line-archive.ts';
-import { initBackend } from '../../../main/ml/backend.ts';
-import { startLineReader, type LineReader } from '../../../main/ml/line-reader.ts';
-import { loadVersion } from '../../../main/models/registry.ts';
+import type { LineReader } from '../../../main/ml/line-reader.ts';
 import { Project } from '../../../main/project/project.ts';
 import { folderStore } from '../../../main/project/project-store.ts';
-import { manyLinesProject } from '../../helpers/many-lines.ts';
+import { manyLinesProject, openWithReader } from '../../helpers/many-lines.ts';
 
 test('a transcription job finishes when a line it listed is removed during the run', async () => {
   const made = await manyLinesProject(300, { pages: 2, labeled: 0 });
@@ -39,10 +37,7 @@ test('a transcription job finishes when a line it listed is removed during the r
 
 test('readAndStore skips lines removed before their batch is cut and while it is read', async () => {
   const made = await manyLinesProject(40, { pages: 1, labeled: 0 });
-  const project = Project.open(made.dir);
-  const backend = await initBackend();
-  const { model, codec } = loadVersion(project, made.modelId);
-  const reader = await startLineReader(model, codec, backend.name, 1);
+  const { project, model, reader } = await openWithReader(made);
   try {
     const ids = lineIdsOf(project);
     const job = createJob(project, 'transcribe', { modelId: made.modelId });

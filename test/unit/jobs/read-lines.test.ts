@@ -8,19 +8,14 @@ import { jobReadingCount, linesReadByJob, modelReadings, upsertPrediction } from
 import { createJob } from '../../../main/jobs/jobs.ts';
 import { readAndStore } from '../../../main/jobs/read-lines.ts';
 import { lineIdsOf } from '../../../main/jobs/transcription.ts';
-import { initBackend } from '../../../main/ml/backend.ts';
-import { startLineReader, type LineReader } from '../../../main/ml/line-reader.ts';
-import { loadVersion } from '../../../main/models/registry.ts';
+import type { LineReader } from '../../../main/ml/line-reader.ts';
 import { Project } from '../../../main/project/project.ts';
 import { folderStore } from '../../../main/project/project-store.ts';
-import { manyLinesProject } from '../../helpers/many-lines.ts';
+import { manyLinesProject, openWithReader } from '../../helpers/many-lines.ts';
 
 test('a redone chunk skips the lines its job stored; a line stored meanwhile by another worker is kept; another job replaces', async () => {
   const made = await manyLinesProject(60, { pages: 1, labeled: 5 });
-  const project = Project.open(made.dir);
-  const backend = await initBackend();
-  const { model, codec } = loadVersion(project, made.modelId);
-  const reader = await startLineReader(model, codec, backend.name, 1);
+  const { project, model, reader } = await openWithReader(made);
   try {
     const ids = lineIdsOf(project);
     assert.equal(ids.length, 60);
