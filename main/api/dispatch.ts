@@ -57,6 +57,19 @@ export interface DispatchOptions {
   openProject?: () => string;
 }
 
+/**
+ * The refusal of a request (`what`) from a window that shows the project `shown`, when
+ * another one is `open` now; null when it may run (no project named, or the open one).
+ */
+export function projectChanged(what: string, shown: string | undefined, open: string | undefined): SerializedError | null {
+  if (!shown || open === undefined || shown === open) return null;
+  return {
+    code: 'project-changed',
+    name: 'ProjectChanged',
+    message: `${what}: this window shows the project ${shown}, which is no longer open (${open} was opened since); nothing was changed`,
+  };
+}
+
 /** Methods a window calls to learn or change which project is open: never refused as project-changed. */
 const PROJECT_NEUTRAL: ReadonlySet<Method> = new Set<Method>(['projectInfo', 'openProject', 'createProject']);
 
@@ -73,16 +86,8 @@ export function createDispatcher(api: QuireApi | ProjectApi, options: DispatchOp
     const m = method as Method;
     if (caller && !allows(caller.role, METHOD_ROLES[m]))
       return { ok: false, error: { code: 'forbidden', name: 'Forbidden', message: refusal(caller.role, METHOD_ROLES[m], m) } };
-    const open = options.openProject?.();
-    if (project && open !== undefined && project !== open && !PROJECT_NEUTRAL.has(m))
-      return {
-        ok: false,
-        error: {
-          code: 'project-changed',
-          name: 'ProjectChanged',
-          message: `${m}: this window shows the project ${project}, which is no longer open (${open} was opened since); nothing was changed`,
-        },
-      };
+    const changed = PROJECT_NEUTRAL.has(m) ? null : projectChanged(m, project, options.openProject?.());
+    if (changed) return { ok: false, error: changed };
     try {
       const run = () => (handler as (r: unknown) => Promise<unknown>)(parseRequest(m, request));
       return { ok: true, value: await (caller ? actingAs(caller, run) : run()) };

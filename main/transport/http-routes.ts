@@ -8,7 +8,7 @@ import { basename, sep } from 'node:path';
 import type { ImportReport } from '../../shared/api.ts';
 import type { Caller } from '../../shared/roles.ts';
 import { exportDownloadSchema, type ExportDownload } from '../../shared/workbench-api.ts';
-import type { Dispatcher } from '../api/dispatch.ts';
+import { projectChanged, type Dispatcher } from '../api/dispatch.ts';
 import type { ExportZip } from '../export/export-zip.ts';
 import type { ImageStore } from '../store/image-store.ts';
 import { findImage, IMMUTABLE_CACHE, type FoundImage } from './image-lookup.ts';
@@ -66,14 +66,9 @@ export async function exportDownload(o: RouteOptions, req: IncomingMessage, res:
   if (!o.exportZip) return refuse(req, res, 404, { code: 'not-found', name: 'NotFound', message: 'exports are not served here' });
   const project = projectOf(req);
   if (project === null) return refuse(req, res, 400, BAD_PROJECT_HEADER);
-  const open = o.openProject?.();
   // A page still showing a project another window closed would get the other one's export.
-  if (project && open !== undefined && project !== open)
-    return refuse(req, res, 409, {
-      code: 'project-changed',
-      name: 'ProjectChanged',
-      message: `export: this window shows the project ${project}, which is no longer open (${open} was opened since)`,
-    });
+  const changed = projectChanged('export', project, o.openProject?.());
+  if (changed) return refuse(req, res, STATUS[changed.code], changed);
   const read = await readJson(req, res);
   if (!read) return;
   const parsed = exportDownloadSchema.safeParse(read.body);
