@@ -70,6 +70,23 @@ async function main() {
     webPreferences: webPreferences(fileURLToPath(new URL('./preload.cjs', import.meta.url))),
   });
   win.once('ready-to-show', () => win?.show());
+  // The page refuses to unload while line text is on its way or failed to save (the
+  // transcription panel's beforeunload). Electron would then silently keep the window open:
+  // ask, as a browser does. Leaving keeps the typing as a draft for the next time.
+  win.webContents.on('will-prevent-unload', (event) => {
+    const leave = win
+      ? dialog.showMessageBoxSync(win, {
+          type: 'question',
+          buttons: ['Stay', 'Close anyway'],
+          defaultId: 0,
+          cancelId: 0,
+          message: 'Line text has not reached the project yet.',
+          detail:
+            'It is being saved, or its save failed. Closing now keeps it only as a draft in this window, shown again when you reopen the line.',
+        }) === 1
+      : true;
+    if (leave) event.preventDefault();
+  });
   win.on('closed', () => {
     win = undefined;
   });

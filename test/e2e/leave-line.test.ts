@@ -149,3 +149,63 @@ test('a page that cannot be read says so, with a way back, instead of a blank sc
   await page.getByTestId('page').first().waitFor();
   await page.close();
 });
+
+test("keys typed after Enter on a page's last line begin the next page's line, and never join the line just saved", async () => {
+  const page = await openPageScreen(fixture());
+  const field = page.getByTestId('line-text');
+  await page.waitForFunction(() => document.activeElement?.getAttribute('data-testid') === 'line-text');
+  const position = page.locator('p.position');
+  for (let i = 0; i < 10 && !/^Line (\d+) of \1/.test(await position.innerText()); i++) {
+    await page.keyboard.press('ArrowDown');
+    await page.waitForTimeout(50);
+  }
+  const lastOrder = Number(/^Line (\d+)/.exec(await position.innerText())![1]) - 1;
+  // The next page takes a moment to come: what is typed meanwhile must wait for it.
+  await page.route('**/api/getPage', async (route) => {
+    await new Promise((r) => setTimeout(r, 400));
+    await route.continue();
+  });
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type('last words');
+  await page.keyboard.press('Enter');
+  await page.keyboard.type('aheax');
+  await page.keyboard.press('Backspace');
+  await page.keyboard.type('d');
+  await page.locator('nav strong').getByText('Page 2').waitFor();
+  await page.waitForFunction(() => document.activeElement?.getAttribute('data-testid') === 'line-text');
+  await page.unroute('**/api/getPage');
+  assert.equal(await field.inputValue(), 'ahead', 'the keys typed on the way begin the line the next page opens on');
+  assert.equal(await page.getByTestId('unsaved').count(), 1, 'as an unsaved draft');
+  await waitFor(() => textOf(lastOrder) === 'last words', 'the last line of page 1 saved as typed before Enter');
+  const order = Number(/line (\d+)/.exec((await field.getAttribute('aria-label'))!)![1]) - 1;
+  await page.keyboard.press('Enter');
+  await waitFor(() => textOf(order, 1) === 'ahead', 'the line of page 2 saved with Enter');
+  assert.equal(textOf(lastOrder), 'last words', 'nothing added to the line saved before');
+  await page.close();
+});
+
+test('reloading or closing the window with typed text sends it, and asks before leaving while it is on its way', async () => {
+  const page = await openPageScreen(fixture());
+  const field = page.getByTestId('line-text');
+  await page.waitForFunction(() => document.activeElement?.getAttribute('data-testid') === 'line-text');
+  const order = Number(/line (\d+)/.exec((await field.getAttribute('aria-label'))!)![1]) - 1;
+  // A slow save: still on its way when the window is closed.
+  await page.route('**/api/saveTranscription', async (route) => {
+    await new Promise((r) => setTimeout(r, 300));
+    await route.continue();
+  });
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type('typed, then the window closed');
+  const asked = new Promise<string>((resolve) =>
+    page.once('dialog', (d) => {
+      resolve(d.type());
+      void d.dismiss(); // stay
+    }),
+  );
+  // A reload (this Chromium runs no beforeunload for a page closed by the driver; a
+  // reload asks the same question a closing window does).
+  void page.evaluate(() => location.reload()).catch(() => {});
+  assert.equal(await Promise.race([asked, new Promise((r) => setTimeout(() => r('no question asked'), 5000))]), 'beforeunload');
+  await waitFor(() => textOf(order, 0) === 'typed, then the window closed', 'the line saved while the window stayed');
+  await page.close();
+});
