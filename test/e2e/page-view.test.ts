@@ -256,3 +256,32 @@ test('contrast, brightness and invert change the scan and the line image alike',
   await page.getByRole('button', { name: 'Reset' }).click();
   assert.equal(await page.getByTestId('line-image').evaluate((el) => getComputedStyle(el).filter), 'none');
 });
+
+test('a scan that fails to load is asked for again; when it cannot be had the page says so and offers to try again', async () => {
+  const { app, browser } = fixture();
+  const scanRequest = /\/images\/[^/]+\/(?!thumb)[^/?]+/;
+  const imageLevel = () => document.querySelector<HTMLElement>('[data-testid=page-canvas]')?.dataset.imageLevel ?? '';
+  // Two failures (a busy server): the retries fetch it.
+  let refuse = 2;
+  const page = await browser.newPage({ viewport: { width: 1200, height: 800 } });
+  await page.route(scanRequest, (route) => (refuse-- > 0 ? route.fulfill({ status: 503, body: 'busy' }) : route.continue()));
+  await page.goto(app.server.url);
+  await openFirstPage(page);
+  await page.waitForFunction(imageLevel, null, { timeout: 15_000 });
+  assert.equal(await page.getByTestId('scan-error').count(), 0);
+  await page.close();
+  // Refused every time: the page says so, with the lines still there, and Try again fetches it once it can be had.
+  refuse = Infinity;
+  const again = await browser.newPage({ viewport: { width: 1200, height: 800 } });
+  await again.route(scanRequest, (route) => (refuse-- > 0 ? route.fulfill({ status: 503, body: 'busy' }) : route.continue()));
+  await again.goto(app.server.url);
+  await openFirstPage(again);
+  await again.getByTestId('scan-error').getByText(/The scan could not be loaded \(tried 4 times\)/).waitFor({ timeout: 15_000 });
+  assert.equal(await again.evaluate(imageLevel), '');
+  await again.getByTestId('line-text').waitFor();
+  refuse = 0;
+  await again.getByTestId('scan-error').getByRole('button', { name: 'Try again' }).click();
+  await again.waitForFunction(imageLevel, null, { timeout: 15_000 });
+  await again.getByTestId('scan-error').waitFor({ state: 'detached' });
+  await again.close();
+});
