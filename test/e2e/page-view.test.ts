@@ -276,7 +276,10 @@ test('a scan that fails to load is asked for again; when it cannot be had the pa
   await again.route(scanRequest, (route) => (refuse-- > 0 ? route.fulfill({ status: 503, body: 'busy' }) : route.continue()));
   await again.goto(app.server.url);
   await openFirstPage(again);
-  await again.getByTestId('scan-error').getByText(/The scan could not be loaded \(tried 4 times\)/).waitFor({ timeout: 15_000 });
+  await again
+    .getByTestId('scan-error')
+    .getByText(/The scan could not be loaded \(tried 4 times\)/)
+    .waitFor({ timeout: 15_000 });
   assert.equal(await again.evaluate(imageLevel), '');
   await again.getByTestId('line-text').waitFor();
   refuse = 0;
