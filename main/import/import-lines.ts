@@ -57,9 +57,7 @@ export async function importLineFolder(
       [page] = await decodePages(file, readRegularFile(file, options.maxImageBytes ?? MAX_IMAGE_BYTES), { ...options, maxPages: 1 });
       if (existsSync(gtFile)) {
         if (!insideRoots(gtFile, [root])) throw new UnsafeFileError(`${gtFile}: links to a file outside the imported folder; refused`);
-        text = readRegularFile(gtFile, MAX_GT_BYTES)
-          .toString('utf8')
-          .replace(/\r?\n$/, '');
+        text = readGroundTruth(gtFile);
       }
     } catch (error) {
       report.failed.push({ file, reason: reasonOf(file, error) });
@@ -116,4 +114,20 @@ export async function importLineFolder(
   }
   if (lines > 0) report.imported.push({ file: root, documentId: documentId!, pages: lines, lines });
   return report;
+}
+
+/**
+ * A line's .gt.txt: UTF-8, its byte order mark (Notepad writes one) and final newline
+ * dropped. Text in another encoding is refused, named, rather than stored with U+FFFD in
+ * place of its accented letters.
+ */
+function readGroundTruth(gtFile: string): string {
+  const bytes = readRegularFile(gtFile, MAX_GT_BYTES);
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new Error(`${gtFile}: not UTF-8 text (save the transcription as UTF-8 and import the folder again)`);
+  }
+  return text.replace(/\r?\n$/, '');
 }

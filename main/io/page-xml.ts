@@ -21,7 +21,12 @@ function equivText(node: XmlNode): { text: string; conf: number | null } | null 
 }
 
 function readLine(node: XmlNode, index: number): LayoutLine {
-  const own = equivText(node);
+  // An empty Unicode is no text: Transkribus writes <TextEquiv><Unicode/></TextEquiv> on
+  // every line of a page not yet transcribed, and taken as text each would become a
+  // label "" that training learns blanks from. (A line labeled empty on purpose is exported
+  // so too, and comes back unlabeled: the safe side.)
+  const equiv = equivText(node);
+  const own = equiv && equiv.text !== '' ? equiv : null;
   const words = asArray(node.Word as XmlNode[])
     .map((w) => equivText(w)?.text ?? '')
     .filter(Boolean);

@@ -28,12 +28,21 @@ const NAMED: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', a
 const decodeEntities = (value: string) =>
   value.includes('&')
     ? // Case-sensitive, as XML's names are (and its hexadecimal references start with a lowercase x).
-      value.replace(/&(?:(amp|lt|gt|quot|apos)|#(x[0-9a-fA-F]+|[0-9]+));/g, (ref, named: string | undefined, n: string | undefined) => {
-        if (named) return NAMED[named];
-        const code = n![0] === 'x' ? parseInt(n!.slice(1), 16) : Number(n);
-        if (!xmlChar(code)) throw new XmlError(`invalid character reference ${ref}`);
-        return String.fromCodePoint(code);
-      })
+      value.replace(
+        /&(?:(amp|lt|gt|quot|apos)|#(x[0-9a-fA-F]+|[0-9]+)|([^;&\s]*));/g,
+        (ref, named: string | undefined, n: string | undefined) => {
+          if (named) return NAMED[named];
+          // Any other name (&nbsp; &eacute;, written by HTML-minded tools) is undeclared: without
+          // a DTD the file is not well-formed, and kept as it stands the label would read "&nbsp;".
+          if (n === undefined)
+            throw new XmlError(
+              `undeclared entity ${ref} (only &amp; &lt; &gt; &quot; &apos; and numeric references such as &#160; exist without a DTD)`,
+            );
+          const code = n![0] === 'x' ? parseInt(n!.slice(1), 16) : Number(n);
+          if (!xmlChar(code)) throw new XmlError(`invalid character reference ${ref}`);
+          return String.fromCodePoint(code);
+        },
+      )
     : value;
 
 /** CDATA sections as escaped text, so every text reaches decodeEntities encoded alike (a CDATA's "&#233;" stays as it is). */

@@ -17,7 +17,7 @@ import { insertLinesOp } from '../import/insert-lines.ts';
 import { stableSplit } from '../import/split.ts';
 import { authorName } from '../project/author.ts';
 import type { Project } from '../project/project.ts';
-import { clipPolygonX, convexHull } from './polygon.ts';
+import { checkInside, clipPolygonX, convexHull } from './polygon.ts';
 import { lineArchive } from './line-archive.ts';
 import { regionEdits, regionHolding } from './regions.ts';
 
@@ -35,11 +35,6 @@ export const verticalCentre = (polygon: Point[]) => {
   const b = boundingBox(polygon);
   return b.y + b.h / 2;
 };
-
-function checkInside(what: string, page: { width: number; height: number }, points: Point[]): void {
-  const outside = points.find(([x, y]) => x < 0 || y < 0 || x > page.width || y > page.height);
-  if (outside) throw new Error(`${what}: point ${outside.join(',')} lies outside the page (${page.width}×${page.height})`);
-}
 
 /** Replaces a line's polygon (and baseline); the previous shape goes to the history. */
 function* updateLineGeometryOp(lineId: number, polygon: Point[], baseline: Point[] | null): Program<void> {

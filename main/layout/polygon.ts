@@ -40,3 +40,12 @@ export { contains } from '../../shared/line-shape.ts';
 
 // The scanline mask lives with the line crop that uses it (main/images/line-crop.ts).
 export { polygonMask } from '../images/line-crop.ts';
+
+/**
+ * Refuses a shape reaching outside the page: PAGE and ALTO coordinates cannot be negative
+ * (an export with one fails the schema), and a point past the edge has no pixels.
+ */
+export function checkInside(what: string, page: { width: number; height: number }, points: ReadonlyArray<readonly [number, number]>): void {
+  const outside = points.find(([x, y]) => x < 0 || y < 0 || x > page.width || y > page.height);
+  if (outside) throw new Error(`${what}: point ${outside.join(',')} lies outside the page (${page.width}×${page.height})`);
+}

@@ -13,7 +13,7 @@ import { pages } from '../db/pages.ts';
 import { regions } from '../db/regions.ts';
 import { boundingBox, type Point } from '../io/layout.ts';
 import type { Project } from '../project/project.ts';
-import { contains } from './polygon.ts';
+import { checkInside, contains } from './polygon.ts';
 
 export { insertRegions, type NewRegion } from '../db/regions.ts';
 
@@ -80,7 +80,9 @@ function* updateRegionOp(regionId: number, change: { type?: RegionType; excluded
 
 /** A region drawn by hand: it goes last in the page's order and takes the lines whose centre it holds. */
 function* addRegionOp(pageId: number, polygon: Point[], type: RegionType): Program<number> {
-  if (!(yield* step(pages.pageExists(pageId)))) throw new Error(`no page ${pageId}`);
+  const page = yield* step(pages.pageSize(pageId));
+  if (!page) throw new Error(`no page ${pageId}`);
+  checkInside('new region', page, polygon);
   return yield* step(
     transaction(function* () {
       const [id] = yield* step(regions.insertRegions(pageId, [{ type, polygon }], (yield* step(regions.regionIds(pageId))).length));

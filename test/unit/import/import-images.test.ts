@@ -165,3 +165,19 @@ test('a line folder imports labeled lines (with .gt.txt) and unlabeled ones, wit
   assert.equal(again.duplicates.length, 2);
   assert.equal((project.db.prepare('SELECT count(*) AS n FROM lines').get() as { n: number }).n, 2);
 });
+
+test('a .gt.txt with a byte order mark reads without it; one not in UTF-8 is refused, named, and its line not imported', async () => {
+  const project = newProject();
+  const dir = join(tempDir(), 'lines');
+  mkdirSync(dir);
+  write(dir, 'a.png', await png(200, 40, '#eee'));
+  write(dir, 'a.gt.txt', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('Café\r\n')]));
+  write(dir, 'b.png', await png(180, 40, '#ddd'));
+  write(dir, 'b.gt.txt', Buffer.from([0x43, 0x61, 0x66, 0xe9])); // "Café" in Latin-1
+  const report = await importLineFolder(project, dir);
+  assert.equal(report.failed.length, 1);
+  assert.match(report.failed[0].file, /b\.png$/);
+  assert.match(report.failed[0].reason, /b\.gt\.txt: not UTF-8 text/);
+  const texts = project.db.prepare('SELECT text FROM current_transcriptions').all() as Array<{ text: string }>;
+  assert.deepEqual(texts, [{ text: 'Café' }]);
+});

@@ -121,6 +121,28 @@ test('PAGE: the TextEquiv of lowest index is the main text, whatever their order
   assert.equal(page.regions[0].lines[0].text, 'main reading');
 });
 
+test('PAGE: an empty Unicode is no text (Transkribus writes one on every untranscribed line); word text then counts', () => {
+  const page = readLayout(
+    'layout-only.xml',
+    `<PcGts xmlns="${PAGE_NS}"><Page imageFilename="p.png" imageWidth="200" imageHeight="100"><TextRegion id="r"><Coords points="0,0 200,0 200,100 0,100"/>
+      <TextLine id="a"><Coords points="10,10 190,10 190,30 10,30"/><TextEquiv><Unicode/></TextEquiv></TextLine>
+      <TextLine id="b"><Coords points="10,40 190,40 190,60 10,60"/><TextEquiv conf="0.9"><Unicode></Unicode></TextEquiv></TextLine>
+      <TextLine id="c"><Coords points="10,70 190,70 190,90 10,90"/>
+        <Word id="w1"><Coords points="10,70 90,70 90,90 10,90"/><TextEquiv><Unicode>two</Unicode></TextEquiv></Word>
+        <Word id="w2"><Coords points="100,70 190,70 190,90 100,90"/><TextEquiv><Unicode>words</Unicode></TextEquiv></Word>
+        <TextEquiv><Unicode/></TextEquiv></TextLine>
+      </TextRegion></Page></PcGts>`,
+  );
+  assert.deepEqual(
+    page.regions[0].lines.map((l) => [l.text, l.confidence]),
+    [
+      [null, null],
+      [null, null],
+      ['two words', null],
+    ],
+  );
+});
+
 test('a region reaching outside the page is moved inside it, with a warning, as a line is', () => {
   const page = readLayout(
     'region.xml',

@@ -13,7 +13,12 @@ test('entities and character references are decoded once, in text, attributes an
   assert.equal(read('<a CONTENT="&amp;#38;c &#38;c"/>')['@CONTENT'], '&#38;c &c');
   assert.equal(textOf(read('<a><![CDATA[&#233; &amp; <b>]]></a>')), '&#233; &amp; <b>');
   assert.equal(textOf(read('<a>x<![CDATA[&lt;]]>y &amp;#1;</a>')), 'x&lt;y &#1;');
-  assert.equal(textOf(read('<a>&#xE9; &AMP;</a>')), 'é &AMP;', 'entity names are case-sensitive');
+  assert.equal(textOf(read('<a>&#xE9;</a>')), 'é');
+  // Any other entity is undeclared (no DTD is allowed): refused, never kept as the text "&nbsp;".
+  // Names are case-sensitive, so &AMP; is one of them.
+  assert.throws(() => read('<a>a&nbsp;b</a>'), /t\.xml: malformed XML: undeclared entity &nbsp;/);
+  assert.throws(() => read('<a CONTENT="caf&eacute;"/>'), /t\.xml: malformed XML: undeclared entity &eacute;/);
+  assert.throws(() => read('<a>&AMP;</a>'), /undeclared entity &AMP;/);
   assert.throws(() => read('<a>&#1;</a>'), /t\.xml: malformed XML: invalid character reference &#1;/);
 });
 

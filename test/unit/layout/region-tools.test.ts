@@ -102,6 +102,28 @@ test('region tools: draw, reorder, sort, find lines within one region, delete', 
   }
 });
 
+test('a region reaching outside the page is refused, as a line is, and the page is left as it was', async () => {
+  const file = join(tempDir(), 'scan.png');
+  await writeSynthPage(4, file);
+  const project = newProject();
+  const api = createService(project);
+  try {
+    await api.importFiles({ paths: [file] });
+    const [p] = await api.listPages({ documentId: (await api.listDocuments({}))[0].id });
+    await assert.rejects(
+      api.addRegion({ pageId: p.id, polygon: rect(-20, -10, 100, 5), type: 'header' }),
+      /new region: point -20,-10 lies outside the page/,
+    );
+    await assert.rejects(api.addRegion({ pageId: p.id, polygon: rect(0, 0, p.width + 1, 50), type: 'header' }), /lies outside the page/);
+    assert.deepEqual((await api.getPage({ pageId: p.id })).regions, []);
+    // The page's own edges are inside.
+    await api.addRegion({ pageId: p.id, polygon: rect(0, 0, p.width, p.height), type: 'paragraph' });
+    assert.equal((await api.getPage({ pageId: p.id })).regions.length, 1);
+  } finally {
+    project.close();
+  }
+});
+
 test('a PAGE import keeps its regions with their types and names, and exports them again', async () => {
   const dir = tempDir();
   await sharp({ create: { width: 400, height: 300, channels: 3, background: '#eee' } })
