@@ -13,7 +13,7 @@ import { folderStore, type ProjectStore } from '../project/project-store.ts';
 import { sha256 } from '../store/image-store.ts';
 import { classify, collectFiles } from './collect.ts';
 import { removeImageIfUnusedAt, writeDocumentAt, type NewPage } from './document-writer.ts';
-import { importLayoutFile } from './import-layout.ts';
+import { importLayoutFile, pageImagesOf } from './import-layout.ts';
 import type { ImportOptions } from './import-options.ts';
 import { MAX_IMAGE_BYTES, MAX_XML_BYTES, readRegularFile, reasonOf } from './safe-files.ts';
 
@@ -28,7 +28,8 @@ export const importFiles = (project: Project, paths: string[], options: ImportOp
 
 /**
  * Imports scans and PAGE/ALTO files (with their images) into a project on either store. An
- * image that an imported XML file uses is not imported a second time as a bare scan.
+ * image that an imported XML file uses is not imported a second time as a bare scan, nor is
+ * the image of an XML file that was refused (it is reported with it).
  */
 export async function importFilesInto(project: ProjectStore, paths: string[], options: ImportOptions = {}): Promise<ImportReport> {
   const report = emptyImportReport();
@@ -40,6 +41,7 @@ export async function importFilesInto(project: ProjectStore, paths: string[], op
   let done = 0;
   const usedImages = new Map<string, string>(); // page image → '' (imported with its XML) or the skipped XML
   const seen = new Map<string, string>(); // content hash → the file of this import that had it
+  const refusedWith = new Map<string, string>(); // page image → the refused XML that describes it
   for (const { file, root } of sorted.layouts) {
     options.onProgress?.({ file, done: done++, total });
     try {
@@ -52,10 +54,19 @@ export async function importFilesInto(project: ProjectStore, paths: string[], op
       report.warnings.push(...r.warnings.map((message) => ({ file, message })));
     } catch (error) {
       report.failed.push({ file, reason: reasonOf(file, error) });
+      for (const image of pageImagesOf(file, [root])) if (!usedImages.has(image)) refusedWith.set(image, file);
     }
   }
   for (const { file } of sorted.images) {
     options.onProgress?.({ file, done: done++, total });
+    const refused = refusedWith.get(file);
+    if (refused) {
+      report.failed.push({
+        file,
+        reason: `left out with ${basename(refused)}, its PAGE/ALTO file, which was refused: correct that file and import the two again`,
+      });
+      continue;
+    }
     const xml = usedImages.get(file);
     if (xml !== undefined) {
       if (xml) report.duplicates.push({ file, reason: `the page image of ${xml}, which is already in the project` });

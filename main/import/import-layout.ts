@@ -50,7 +50,7 @@ export function findPageImage(xmlFile: string, page: LayoutPage, roots: string[]
   const allowed = [dir, ...roots];
   const named = page.imageFilename ? [resolve(dir, page.imageFilename), join(dir, basename(page.imageFilename.replace(/\\/g, '/')))] : [];
   const stem = basename(xmlFile, extname(xmlFile));
-  const sameName = ['.png', '.jpg', '.jpeg', '.tif', '.tiff'].map((ext) => join(dir, stem + ext));
+  const sameName = IMAGE_EXTENSIONS.map((ext) => join(dir, stem + ext));
   const existing = [...named, ...sameName].filter((f) => existsSync(f));
   const found = existing.find((f) => insideRoots(f, allowed));
   if (found) return found;
@@ -62,6 +62,26 @@ export function findPageImage(xmlFile: string, page: LayoutPage, roots: string[]
   throw new LayoutImportError(
     `${xmlFile}: page image ${page.imageFilename ? `"${page.imageFilename}"` : '(not named)'} not found beside the XML`,
   );
+}
+
+const IMAGE_EXTENSIONS = ['.png', '.jpg', '.jpeg', '.tif', '.tiff'];
+
+/**
+ * The page image a PAGE/ALTO file that was refused would have brought: the one it names,
+ * where the file can still be read that far, and any beside it with its base name. The
+ * import leaves these out too; imported alone as bare scans, a corrected XML imported
+ * later would make a second document of the same page.
+ */
+export function pageImagesOf(xmlFile: string, roots: string[] = []): string[] {
+  const dir = dirname(xmlFile);
+  const stem = basename(xmlFile, extname(xmlFile));
+  const found = IMAGE_EXTENSIONS.map((ext) => join(dir, stem + ext)).filter((f) => existsSync(f));
+  try {
+    found.push(findPageImage(xmlFile, readLayout(xmlFile, decodeXml(xmlFile, readRegularFile(xmlFile, MAX_XML_BYTES))), roots));
+  } catch {
+    // Unreadable, or its image not found: the images with its base name are all there is.
+  }
+  return [...new Set(found)];
 }
 
 export async function importLayoutFile(project: ProjectStore, xmlFile: string, o: LayoutImportOptions = {}): Promise<LayoutImportResult> {

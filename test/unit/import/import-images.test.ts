@@ -7,6 +7,7 @@ import { importFiles, importLineFolder } from '../../../main/import/import-image
 import { openGray } from '../../../main/images/decode.ts';
 import { cmykJpeg, jpeg, multiPageTiff, png, png16, rotatedJpeg } from '../../helpers/images.ts';
 import { newProject, tempDir } from '../../helpers/project.ts';
+import { pageXml } from '../../helpers/layout-files.ts';
 
 function write(dir: string, name: string, bytes: Buffer | string): string {
   const file = join(dir, name);
@@ -180,4 +181,29 @@ test('a .gt.txt with a byte order mark reads without it; one not in UTF-8 is ref
   assert.match(report.failed[0].reason, /b\.gt\.txt: not UTF-8 text/);
   const texts = project.db.prepare('SELECT text FROM current_transcriptions').all() as Array<{ text: string }>;
   assert.deepEqual(texts, [{ text: 'Café' }]);
+});
+
+test("a page image whose PAGE file is refused is left out with it, so the corrected file imports as the page's only document", async () => {
+  const project = newProject();
+  const dir = join(tempDir(), 'with-broken-xml');
+  mkdirSync(dir);
+  write(dir, 'p.png', await png(200, 100, '#eee'));
+  write(dir, 'p.xml', pageXml({ image: 'p.png', width: 200, height: 100 }).replace('</PcGts>', ''));
+  write(dir, 'q.png', await png(120, 80, '#ddd'));
+  const first = await importFiles(project, [dir]);
+  assert.deepEqual(first.failed.map((f) => f.file.split('/').pop()).sort(), ['p.png', 'p.xml']);
+  assert.match(first.failed.find((f) => f.file.endsWith('p.png'))!.reason, /left out with p\.xml, its PAGE\/ALTO file, which was refused/);
+  assert.deepEqual(
+    first.imported.map((i) => i.file.split('/').pop()),
+    ['q.png'],
+    'a scan without XML imports as before',
+  );
+  write(dir, 'p.xml', pageXml({ image: 'p.png', width: 200, height: 100 }));
+  const second = await importFiles(project, [dir]);
+  assert.deepEqual(
+    second.imported.map((i) => [i.file.split('/').pop(), i.lines]),
+    [['p.xml', 1]],
+  );
+  const pages = project.db.prepare('SELECT count(*) AS n FROM pages p JOIN documents d ON d.id = p.document_id').get() as { n: number };
+  assert.equal(pages.n, 2, 'one page each for p and q');
 });
