@@ -20,6 +20,7 @@ import type { Project } from '../project/project.ts';
 import { checkInside, clipPolygonX, convexHull } from './polygon.ts';
 import { lineArchive } from './line-archive.ts';
 import { regionEdits, regionHolding } from './regions.ts';
+import { moveLineInOrder, verticalCentre } from './reading-order.ts';
 
 function* line(lineId: number) {
   const row = yield* step(lines.lineWithPage(lineId));
@@ -30,11 +31,6 @@ function* line(lineId: number) {
 /** A found or drawn line's dataset split: stable for the same shape on the same page. */
 export const splitForNewLine = (documentId: number, pageId: number, polygon: Point[]) =>
   stableSplit(`${documentId}/${pageId}/${polygon.flat().join(',')}`);
-
-export const verticalCentre = (polygon: Point[]) => {
-  const b = boundingBox(polygon);
-  return b.y + b.h / 2;
-};
 
 /** Replaces a line's polygon (and baseline); the previous shape goes to the history. */
 function* updateLineGeometryOp(lineId: number, polygon: Point[], baseline: Point[] | null): Program<void> {
@@ -155,8 +151,8 @@ function* splitLineOp(lineId: number, x: number, texts?: [string, string], autho
 /** Moves a line to position `order` (0-based) in its page's reading order. */
 function* moveLineOp(lineId: number, order: number): Program<void> {
   const row = yield* line(lineId);
-  const ids = (yield* step(lines.pageLineIds(row.page_id))).filter((id) => id !== lineId);
-  ids.splice(Math.max(0, Math.min(ids.length, order)), 0, lineId);
+  const page = (yield* step(lines.pageLineShapes(row.page_id))).map((l) => ({ id: l.id, region: l.region_id }));
+  const ids = moveLineInOrder(page, lineId, order);
   yield* step(transaction(() => lines.setReadingOrder(ids)));
 }
 

@@ -1,7 +1,11 @@
 // The reading order of lines (or regions) when segmentation adds new ones beside ones it
 // keeps: pure, on polygons.
-import type { Point } from '../io/layout.ts';
-import { verticalCentre } from './line-edits.ts';
+import { boundingBox, type Point } from '../io/layout.ts';
+
+export const verticalCentre = (polygon: Point[]) => {
+  const b = boundingBox(polygon);
+  return b.y + b.h / 2;
+};
 
 /** `region`: the region a line is in (null: none); left out, lines are placed whatever their region. */
 export type Placed = { id: number; polygon: Point[]; region?: number | null };
@@ -38,4 +42,36 @@ export function readingOrder<T extends Placed>(kept: T[], added: T[], ordered: b
     out.splice(at, 0, k);
   }
   return out;
+}
+
+/**
+ * The page's line ids after moving one line to position `order` (0-based), keeping each
+ * region's lines together as PAGE and ALTO export them (nested in their region): a line
+ * in a region moves within its region's lines, and a line in no region moves between
+ * regions, passing a whole region at a time. A move beyond those bounds stops at them.
+ * `lines` is the page in reading order.
+ */
+export function moveLineInOrder(lines: ReadonlyArray<{ id: number; region: number | null }>, lineId: number, order: number): number[] {
+  const from = lines.findIndex((l) => l.id === lineId);
+  if (from < 0) throw new Error(`no line ${lineId} on the page`);
+  const moving = lines[from];
+  const rest = lines.filter((l) => l.id !== lineId);
+  // Where the line may go in `rest`: within its region's run, or at a gap between runs.
+  const allowed = [...Array(rest.length + 1).keys()].filter((at) => {
+    const before = rest[at - 1]?.region ?? null;
+    const after = rest[at]?.region ?? null;
+    if (moving.region !== null) return before === moving.region || after === moving.region;
+    return before === null || after === null || before !== after;
+  });
+  const wanted = Math.max(0, Math.min(rest.length, order));
+  // The allowed place nearest the one asked for without going past it: a line in no region
+  // moved into a region's lines passes that region whole; one in a region asked beyond its
+  // region's lines stops at their end.
+  const up = wanted <= from;
+  const to = up
+    ? (allowed.filter((at) => at <= wanted).at(-1) ?? allowed[0])
+    : (allowed.filter((at) => at >= wanted)[0] ?? allowed.at(-1)!);
+  const ids = rest.map((l) => l.id);
+  ids.splice(to, 0, lineId);
+  return ids;
 }

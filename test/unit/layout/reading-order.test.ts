@@ -1,7 +1,7 @@
 // Where lines kept through a new segmentation go among the new lines: pure, on polygons.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readingOrder } from '../../../main/layout/reading-order.ts';
+import { moveLineInOrder, readingOrder } from '../../../main/layout/reading-order.ts';
 import type { Point } from '../../../main/io/layout.ts';
 
 const box = (x0: number, y0: number, w = 100): Point[] => [
@@ -43,4 +43,29 @@ test("a kept line below every new line of its region goes after the region's las
   // A kept line whose region has no new line: before the first line below it in its column.
   const alone = [{ id: 8, polygon: box(0, 500, 400), region: 3 }];
   assert.deepEqual(ids(readingOrder(alone, [...text, ...notes], true)), [1, 41, 8, 100]);
+});
+
+test('a line moves within its region; a line in no region passes whole regions; a move past the bounds stops at them', () => {
+  // Regions 1 (a1 a2) and 2 (b1 b2), with x in no region between them and y last.
+  const page = [
+    { id: 11, region: 1 },
+    { id: 12, region: 1 },
+    { id: 30, region: null },
+    { id: 21, region: 2 },
+    { id: 22, region: 2 },
+    { id: 40, region: null },
+  ];
+  assert.deepEqual(moveLineInOrder(page, 22, 3), [11, 12, 30, 22, 21, 40], 'up within its region');
+  assert.deepEqual(moveLineInOrder(page, 21, 1), [11, 12, 30, 21, 22, 40], "stops at its region's first line");
+  assert.deepEqual(moveLineInOrder(page, 12, 4), [11, 12, 30, 21, 22, 40], "stops at its region's last line");
+  assert.deepEqual(moveLineInOrder(page, 11, 1), [12, 11, 30, 21, 22, 40]);
+  assert.deepEqual(moveLineInOrder(page, 30, 1), [30, 11, 12, 21, 22, 40], 'up past region 1 whole');
+  assert.deepEqual(moveLineInOrder(page, 30, 3), [11, 12, 21, 22, 30, 40], 'down past region 2 whole');
+  assert.deepEqual(moveLineInOrder(page, 40, 4), [11, 12, 30, 40, 21, 22]);
+  assert.deepEqual(moveLineInOrder(page, 40, 0), [40, 11, 12, 30, 21, 22]);
+  assert.deepEqual(moveLineInOrder(page, 30, 99), [11, 12, 21, 22, 40, 30]);
+  // A page without regions: any place.
+  const free = [1, 2, 3].map((id) => ({ id, region: null }));
+  assert.deepEqual(moveLineInOrder(free, 3, 1), [1, 3, 2]);
+  assert.throws(() => moveLineInOrder(free, 9, 0), /no line 9/);
 });
