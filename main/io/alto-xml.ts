@@ -173,7 +173,9 @@ export function writeAlto(page: LayoutPage): string {
         `          <TextLine ID="${escapeXml(line.id)}" ${attrsBox(line.polygon)}${baseline}>`,
         `            <Shape><Polygon POINTS="${formatPoints(line.polygon)}"/></Shape>`,
       );
-      const words = (line.text ?? '').split(/\s+/).filter(Boolean);
+      // Words part at ASCII white space only: a no-break space (U+00A0, U+202F, as in French
+      // "10 000" or "Quoi ?") is part of the text, kept inside its String.
+      const words = (line.text ?? '').split(/[ \t\n\r]+/).filter(Boolean);
       const wc = line.confidence == null ? '' : ` WC="${Math.min(1, Math.max(0, line.confidence)).toFixed(4)}"`;
       if (words.length === 0) words.push('');
       words.forEach((w, i) => {

@@ -115,3 +115,35 @@ test('region names from other vocabularies map to PAGE types; PAGE @type wins ov
     ],
   );
 });
+
+test('ALTO: a no-break space stays inside its word, so the text comes back as it was', () => {
+  const page: LayoutPage = {
+    format: 'page',
+    imageFilename: 'p.png',
+    width: 200,
+    height: 100,
+    warnings: [],
+    regions: [
+      {
+        id: 'r',
+        polygon: [],
+        lines: [
+          {
+            id: 'l',
+            polygon: [
+              [10, 10],
+              [190, 10],
+              [190, 40],
+              [10, 40],
+            ],
+            baseline: null,
+            text: '10\u00A0000 francs, quoi\u202F?',
+            confidence: null,
+          },
+        ],
+      },
+    ],
+  };
+  const again = readLayout('export.xml', writeAlto(page));
+  assert.equal(again.regions[0].lines[0].text, '10\u00A0000 francs, quoi\u202F?');
+});
