@@ -118,7 +118,7 @@ test('region names from other vocabularies map to PAGE types; PAGE @type wins ov
 
 test('ALTO: a no-break space stays inside its word, so the text comes back as it was', () => {
   const page: LayoutPage = {
-    format: 'page',
+    format: 'page-2019',
     imageFilename: 'p.png',
     width: 200,
     height: 100,
