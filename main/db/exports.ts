@@ -34,7 +34,16 @@ export const exportReads = {
         .selectFrom('lines as l')
         .leftJoin('current_transcriptions as ct', 'ct.line_id', 'l.id')
         .leftJoin('predictions as p', (join) => join.onRef('p.line_id', '=', 'l.id').on('p.model_id', '=', modelId ?? -1))
-        .select(['l.id', 'l.polygon', 'l.baseline', 'l.region_id', 'ct.text as human', 'p.text as predicted', 'p.confidence'])
+        .select([
+          'l.id',
+          'l.source_name',
+          'l.polygon',
+          'l.baseline',
+          'l.region_id',
+          'ct.text as human',
+          'p.text as predicted',
+          'p.confidence',
+        ])
         .where('l.page_id', '=', pageId)
         .orderBy('l.reading_order')
         .orderBy('l.id'),

@@ -30,10 +30,11 @@ export async function pageLayout(run: Runner, pageId: number, imageFilename: str
   // Regions in the order their first line is read; a region without lines after the region before it.
   const out: LayoutRegion[] = [];
   let loose: LayoutRegion | undefined;
+  const lineId = lineIds(rows);
   for (const r of rows) {
     const predicted = r.region_id !== null && excluded.has(r.region_id) ? null : r.predicted;
     const line: LayoutLine = {
-      id: `line_${r.id}`,
+      id: lineId.get(r.id)!,
       polygon: JSON.parse(r.polygon) as Point[],
       baseline: r.baseline ? (JSON.parse(r.baseline) as Point[]) : null,
       text: r.human ?? predicted,
@@ -56,4 +57,22 @@ export async function pageLayout(run: Runner, pageId: number, imageFilename: str
     out.splice(before + 1, 0, region);
   });
   return { format: 'page-2019', imageFilename, width: page.width, height: page.height, warnings: [], regions: out };
+}
+
+/** An XML ID (an NCName): what PAGE's and ALTO's id attributes must be. */
+const XML_ID = /^[A-Za-z_][A-Za-z0-9._-]*$/;
+
+/**
+ * Each line's id in the file: the id it had in the PAGE or ALTO file it was imported from
+ * (so that a tool matching lines by id, as eScriptorium's import does, finds them again),
+ * where that is a valid XML ID used once on the page; else line_<its id in the project>.
+ */
+function lineIds(rows: ReadonlyArray<{ id: number; source_name: string | null }>): Map<number, string> {
+  const generated = new Set(rows.map((r) => `line_${r.id}`));
+  const count = new Map<string, number>();
+  for (const r of rows) if (r.source_name) count.set(r.source_name, (count.get(r.source_name) ?? 0) + 1);
+  // A source id that is another line's generated id (or looks like a region's) is not used.
+  const usable = (name: string | null): name is string =>
+    name !== null && XML_ID.test(name) && count.get(name) === 1 && !generated.has(name) && !/^(region|lines)_/.test(name);
+  return new Map(rows.map((r) => [r.id, usable(r.source_name) ? r.source_name : `line_${r.id}`]));
 }

@@ -131,6 +131,8 @@ export async function importLayoutFile(project: ProjectStore, xmlFile: string, o
       polygon: l.polygon.map(mapping.map),
       baseline: l.baseline ? l.baseline.map(mapping.map) : null,
       text: l.text,
+      // Its id in the file, written again on export (tools that match lines by id find them).
+      sourceName: l.id,
       split: o.split ?? stableSplit(`${imageHash}#${l.id}`),
       region,
     })),

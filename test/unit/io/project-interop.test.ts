@@ -212,3 +212,29 @@ test('an XML naming a multi-page TIFF takes its first page, and says so', async 
   assert.deepEqual(report.failed, []);
   assert.match(report.warnings.map((w) => w.message).join('\n'), /folio\.tif has 3 pages; this file describes one, taken to be the first/);
 });
+
+test("a PAGE export names each line with its id in the imported file; lines without one, or sharing one, get the project's", async () => {
+  const dir = tempDir();
+  await withImage(dir, 'page-2019.xml', 'folio-12r.png', 800, 600);
+  const project = newProject();
+  await importFiles(project, [dir]);
+  const rows = project.db.prepare('SELECT id, source_name FROM lines ORDER BY reading_order').all() as Array<{
+    id: number;
+    source_name: string;
+  }>;
+  assert.deepEqual(
+    rows.map((r) => r.source_name),
+    ['eSc_line_1', 'eSc_line_2', 'eSc_line_3', 'eSc_line_4'],
+  );
+  // A second line claiming the same id (and an id that is no XML ID): neither is used.
+  project.db.prepare('UPDATE lines SET source_name = ? WHERE id = ?').run('eSc_line_1', rows[1].id);
+  project.db.prepare('UPDATE lines SET source_name = ? WHERE id = ?').run('1st line', rows[2].id);
+  const out = join(tempDir(), 'page');
+  await exportProject(project, { format: 'page', out });
+  const xml = readFileSync(join(out, 'page-2019.xml'), 'utf8');
+  assert.deepEqual(
+    [...xml.matchAll(/<TextLine id="([^"]+)"/g)].map((m) => m[1]),
+    [`line_${rows[0].id}`, `line_${rows[1].id}`, `line_${rows[2].id}`, 'eSc_line_4'],
+  );
+  assert.deepEqual(await schemaErrors(xml, 'page2019'), []);
+});
