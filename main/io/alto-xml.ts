@@ -123,8 +123,13 @@ export function readAlto(file: string, root: XmlNode, format: LayoutFormat): Lay
   return { format, imageFilename: String(info.fileName ?? '').trim(), width, height, regions, warnings: [] };
 }
 
-/** The name a block's type tag carries: the source's own name where there is one, else the PAGE type. */
-const tagName = (region: LayoutRegion) => region.label ?? region.type;
+/**
+ * The name a block's type tag carries: the source's own name where it names the region's
+ * type, else the PAGE type. (ALTO has one name where PAGE has a type and a name: a PAGE
+ * region typed "heading" but named "MainZone" would come back from ALTO as main text.)
+ */
+const tagName = (region: LayoutRegion) =>
+  region.label !== undefined && typeAndLabel(region.label).type === region.type ? region.label : region.type;
 /** The distinct type names of a page, in order of first use: one OtherTag each. */
 const regionTypes = (page: LayoutPage) => [...new Set(page.regions.flatMap((r) => (tagName(r) ? [tagName(r)!] : [])))];
 const tagId = (page: LayoutPage, type: string) => `BT${regionTypes(page).indexOf(type) + 1}`;

@@ -61,6 +61,8 @@ test('region types (main text, marginal notes, page numbers) survive PAGE and AL
       { id: 'r_note', polygon: [], lines: [{ ...line, id: 'note_1' }], type: 'marginalia', label: 'MarginTextZone' },
       { id: 'r_folio', polygon: [], lines: [{ ...line, id: 'folio_1' }], type: 'page-number' },
       { id: 'r_plain', polygon: [], lines: [{ ...line, id: 'plain_1' }] },
+      // Type and name disagree (PAGE @type wins on import): ALTO, with room for one name, keeps the type.
+      { id: 'r_head', polygon: [], lines: [{ ...line, id: 'head_1' }], type: 'heading', label: 'MainZone' },
     ],
   };
   const pageXml = writePage(typed);
@@ -76,11 +78,11 @@ test('region types (main text, marginal notes, page numbers) survive PAGE and AL
     const regions = readLayout('export.xml', xml).regions;
     assert.deepEqual(
       regions.map((r) => r.type),
-      ['paragraph', 'marginalia', 'page-number', undefined],
+      ['paragraph', 'marginalia', 'page-number', undefined, 'heading'],
     );
     assert.deepEqual(
       regions.map((r) => r.label),
-      ['MainZone', 'MarginTextZone', undefined, undefined],
+      ['MainZone', 'MarginTextZone', undefined, undefined, xml === pageXml ? 'MainZone' : undefined],
     );
   }
 });
