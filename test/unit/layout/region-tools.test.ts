@@ -22,14 +22,20 @@ const rect = (x0: number, y0: number, x1: number, y1: number): Point[] => [
   [x0, y1],
 ];
 
-test('region tools: draw, reorder, sort, find lines within one region, delete', async () => {
+/** A project with one generated page of text, its service, and that page. */
+async function onePageProject() {
   const file = join(tempDir(), 'scan.png');
   await writeSynthPage(4, file);
   const project = newProject();
   const api = createService(project);
+  await api.importFiles({ paths: [file] });
+  const [p] = await api.listPages({ documentId: (await api.listDocuments({}))[0].id });
+  return { project, api, p };
+}
+
+test('region tools: draw, reorder, sort, find lines within one region, delete', async () => {
+  const { project, api, p } = await onePageProject();
   try {
-    await api.importFiles({ paths: [file] });
-    const [p] = await api.listPages({ documentId: (await api.listDocuments({}))[0].id });
     await api.segmentPages({ pageIds: [p.id], segmenter: 'classical' });
     const lines = (await api.getPage({ pageId: p.id })).lines;
     const middle = lines[Math.floor(lines.length / 2)].box;
@@ -103,13 +109,8 @@ test('region tools: draw, reorder, sort, find lines within one region, delete', 
 });
 
 test('a region reaching outside the page is refused, as a line is, and the page is left as it was', async () => {
-  const file = join(tempDir(), 'scan.png');
-  await writeSynthPage(4, file);
-  const project = newProject();
-  const api = createService(project);
+  const { project, api, p } = await onePageProject();
   try {
-    await api.importFiles({ paths: [file] });
-    const [p] = await api.listPages({ documentId: (await api.listDocuments({}))[0].id });
     await assert.rejects(
       api.addRegion({ pageId: p.id, polygon: rect(-20, -10, 100, 5), type: 'header' }),
       /new region: point -20,-10 lies outside the page/,
