@@ -15,18 +15,39 @@ export const tempPathFor = (path: string): string => `${path}.${process.pid}.${r
 
 export function writeFileAtomic(path: string, data: Uint8Array | Uint8Array[]): void {
   const tmp = tempPathFor(path);
-  const fd = openSync(tmp, 'wx');
+  let fd: number;
+  try {
+    fd = openSync(tmp, 'wx');
+  } catch (error) {
+    throw naming(error, tmp, path);
+  }
   try {
     for (const chunk of Array.isArray(data) ? data : [data]) writeSync(fd, chunk);
     fsyncSync(fd);
   } catch (error) {
     closeSync(fd);
     rmSync(tmp, { force: true });
-    throw error;
+    throw naming(error, tmp, path);
   }
   closeSync(fd);
-  renameSync(tmp, path);
+  try {
+    renameSync(tmp, path);
+  } catch (error) {
+    // A folder where the file should go, or no permission there: the whole temporary copy
+    // must not stay behind (outside a project nothing would ever clean it up).
+    rmSync(tmp, { force: true });
+    throw naming(error, tmp, path);
+  }
   fsyncDir(dirname(path));
+}
+
+/** The error as the caller's file: the temporary name means nothing to the person who asked. */
+function naming(error: unknown, tmp: string, path: string): unknown {
+  const e = error as NodeJS.ErrnoException & { dest?: string };
+  if (typeof e?.message === 'string') e.message = e.message.split(tmp).join(path);
+  if (e?.path === tmp) e.path = path;
+  if (e?.dest === tmp) e.dest = path;
+  return error;
 }
 
 /** What platforms answer where a folder cannot be opened or synced (Windows: EISDIR, EPERM; some file systems: EINVAL). */

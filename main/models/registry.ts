@@ -146,16 +146,19 @@ function* importVersionOp(root: string, file: string, name?: string, extraConfig
   const saved = loadModel(file);
   try {
     const meta = saved.header.metrics as { name?: string; kind?: ModelVersion['kind']; config?: Record<string, unknown> };
-    const { name: _n, kind: _k, config: _c, ...metrics } = saved.header.metrics as Record<string, unknown>;
+    const { name: _n, kind: _k, config: _c, backend, durationS, ...metrics } = saved.header.metrics as Record<string, unknown>;
+    // A file exported from a project's copy of the bundled base model names it (bundledSha256);
+    // imported, it is the person's own copy (deletable): only ensureBaseModel marks one as the base.
+    const { bundledSha256: _b, ...config } = meta.config ?? {};
     return yield* saveVersionOp(root, saved.model, saved.codec, {
       name: name ?? meta.name ?? `imported from ${file.split('/').pop()}`,
       kind: meta.kind === 'pretrain' ? 'pretrain' : 'finetune',
       parentId: null,
-      config: { ...(meta.config ?? {}), network: saved.model.config, importedFrom: file.split('/').pop(), ...extraConfig },
+      config: { ...config, network: saved.model.config, importedFrom: file.split('/').pop(), ...extraConfig },
       metrics,
       trainingSet: null,
-      backend: String(metrics.backend ?? 'unknown'),
-      durationS: 0,
+      backend: typeof backend === 'string' ? backend : 'unknown',
+      durationS: typeof durationS === 'number' && Number.isFinite(durationS) ? durationS : 0,
     });
   } finally {
     saved.model.dispose();
@@ -205,7 +208,15 @@ export const deleteVersion = (project: Project, id: number): void => removeWeigh
 /** Writes a version as one self-contained model file (network, charset, config, metrics). */
 export function exportVersion(project: Project, id: number, file: string): void {
   const { version, model, codec } = loadVersion(project, id);
-  saveModel(file, model, codec, { ...version.metrics, name: version.name, kind: version.kind, config: version.config });
+  saveModel(file, model, codec, {
+    ...version.metrics,
+    name: version.name,
+    kind: version.kind,
+    config: version.config,
+    // Where and how long it trained, for the project that imports it.
+    backend: version.backend,
+    durationS: version.durationS,
+  });
   model.dispose();
 }
 

@@ -6,10 +6,11 @@ import assert from 'node:assert/strict';
 import { initBackend } from '../../../main/ml/backend.ts';
 import { toLineTensor } from '../../../main/ml/line-image.ts';
 import { evaluate } from '../../../main/ml/recognize.ts';
-import { ensureBaseModel } from '../../../main/models/base-model.ts';
-import { listVersions, loadVersion } from '../../../main/models/registry.ts';
+import { join } from 'node:path';
+import { ensureBaseModel, isBaseModel } from '../../../main/models/base-model.ts';
+import { deleteVersion, exportVersion, importVersion, listVersions, loadVersion } from '../../../main/models/registry.ts';
 import { HELD_OUT_FONTS, synthLine } from '../../../bench/synth/handwriting.ts';
-import { newProject } from '../../helpers/project.ts';
+import { newProject, tempDir } from '../../helpers/project.ts';
 
 await initBackend();
 
@@ -27,5 +28,21 @@ test('the bundled base model is imported once and reads unseen hands', () => {
     lines.map((l) => ({ text: l.text, image: toLineTensor(l.image, model.config.height) })),
   );
   assert.ok(report.cer < 0.25, `CER ${report.cer.toFixed(3)} on 40 lines of the held-out hands`);
+  project.close();
+});
+
+test("the base model exported and imported again is the person's own copy, which can be deleted", () => {
+  const project = newProject();
+  const base = ensureBaseModel(project);
+  const file = join(tempDir(), 'base-copy.qmodel');
+  exportVersion(project, base.id, file);
+  const copy = importVersion(project, file);
+  assert.ok(isBaseModel(base));
+  assert.ok(!isBaseModel(copy));
+  deleteVersion(project, copy.id);
+  assert.deepEqual(
+    listVersions(project).map((v) => v.id),
+    [base.id],
+  );
   project.close();
 });

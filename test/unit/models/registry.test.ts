@@ -66,6 +66,7 @@ test('export from one project and import into another; foreign files are refused
   const imported = importVersion(to, file);
   assert.equal(imported.name, 'm');
   assert.deepEqual(imported.metrics, { cer: 0.5 });
+  assert.deepEqual([imported.backend, imported.durationS], ['wasm', 1], 'where and how long it trained travel with it');
   assert.deepEqual(loadVersion(to, imported.id).codec.chars, codec.chars);
   const bogus = join(tempDir(), 'bogus.qmodel');
   writeFileSync(bogus, 'not a model');
