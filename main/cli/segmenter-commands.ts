@@ -1,4 +1,5 @@
 // `quire segment` finds lines (the API's segmentPages, as "Find lines" in the app), and
+import { resolve } from 'node:path';
 // `quire train-segmenter` fine-tunes a segmentation model on the project's corrected pages
 // as a job (startSegmenterTraining, as the Training panel's Segmenter job); the result is a
 // .qseg file for `quire segment --model`.
@@ -68,7 +69,9 @@ function addTrainSegmenter(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (dir: string, o: { from?: string; steps: number; out?: string; json?: boolean }) => {
       await withClient(dir, async (client) => {
-        const { jobId } = await client.call('startSegmenterTraining', { steps: o.steps, from: o.from, out: o.out });
+        // Kept absolute in the job: a resume from another folder (or the app) must find and write the same files.
+        const [from, out] = [o.from, o.out].map((f) => (f === undefined ? undefined : resolve(f)));
+        const { jobId } = await client.call('startSegmenterTraining', { steps: o.steps, from, out });
         printSegmenter(!!o.json, await client.waitForJob(jobId, progressPrinter(!!o.json)));
       });
     });

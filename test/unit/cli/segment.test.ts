@@ -82,7 +82,16 @@ test('quire train-segmenter fine-tunes a model on the transcribed pages, which q
   const tiny = join(root, 'tiny.qseg');
   saveSegmenter(tiny, new SegNet({ levels: [4, 8], outputs: 4 }, 2), 256);
   const out = join(root, 'mine.qseg');
-  const trained = quire('train-segmenter', dir, '--from', tiny, '--steps', '3', '--out', out, '--json');
+  // Paths relative to the folder the command runs in are kept as absolute ones: a resume run
+  // from elsewhere (or the app's Resume) writes where this command was asked to.
+  const trained = spawnSync(
+    process.execPath,
+    [CLI, 'train-segmenter', dir, '--from', 'tiny.qseg', '--steps', '3', '--out', 'mine.qseg', '--json'],
+    {
+      encoding: 'utf8',
+      cwd: root,
+    },
+  );
   assert.equal(trained.status, 0, trained.stderr);
   const result = JSON.parse(trained.stdout.trim().split('\n').at(-1)!);
   assert.equal(result.file, out);
