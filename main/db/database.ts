@@ -1,19 +1,35 @@
 // Opens a project database: WAL journal (readers never block the writer, and a crash
 // loses at most the transaction in flight), foreign keys on, migrations applied.
+import { existsSync, statSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { FOREIGN_KEYS_OFF, MIGRATIONS } from './migrations.ts';
 
 export type Db = Database.Database;
 
 export function openDatabase(path: string, migrations: readonly string[] = MIGRATIONS): Db {
-  const db = new Database(path);
-  db.pragma('journal_mode = WAL');
-  db.pragma('foreign_keys = ON');
-  // FULL sync makes every committed transaction durable across power loss, not only crashes.
-  db.pragma('synchronous = FULL');
-  db.pragma('busy_timeout = 5000');
-  migrate(db, migrations);
-  return db;
+  // An empty file (truncated by a failing disk or a bad copy) would otherwise be taken for
+  // a new project and migrated in place: the damage would then look like an empty project.
+  // (Its data may still be in the write-ahead log beside it: then it is opened as usual.)
+  const wal = `${path}-wal`;
+  if (existsSync(path) && statSync(path).size === 0 && !(existsSync(wal) && statSync(wal).size > 0))
+    throw new Error(`${path}: the project database is an empty file (truncated or damaged); restore it from a backup`);
+  let db: Db | undefined;
+  try {
+    db = new Database(path);
+    db.pragma('journal_mode = WAL');
+    db.pragma('foreign_keys = ON');
+    // FULL sync makes every committed transaction durable across power loss, not only crashes.
+    db.pragma('synchronous = FULL');
+    db.pragma('busy_timeout = 5000');
+    migrate(db, migrations);
+    return db;
+  } catch (error) {
+    db?.close();
+    // "file is not a database" says nothing of which file.
+    const e = error as Error;
+    if (typeof e?.message === 'string' && !e.message.includes(path)) e.message = `${path}: ${e.message}`;
+    throw error;
+  }
 }
 
 export function schemaVersion(db: Db): number {

@@ -69,10 +69,17 @@ export function tensorFileBytes(
  * damaged headers; `fail` raises errors that name the file and say what it is not.
  */
 export function readTensorFile(path: string, magic: string, version: number, kind: string) {
-  const bytes = readFileSync(path);
   const fail = (why: string): never => {
     throw new Error(`${path}: not a ${kind} (${why})`);
   };
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path);
+  } catch (error) {
+    // Node names the file where it cannot open it, not where it is a folder (EISDIR).
+    if ((error as NodeJS.ErrnoException).code === 'EISDIR') fail('a folder');
+    throw error;
+  }
   if (bytes.length < 16 || bytes.toString('latin1', 0, 8) !== magic) fail('bad magic bytes');
   const fileVersion = bytes.readUInt32LE(8);
   if (fileVersion > version) fail(`format version ${fileVersion} is newer than this Quire (${version})`);

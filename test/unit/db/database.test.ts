@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { FOREIGN_KEYS_OFF, MIGRATIONS } from '../../../main/db/migrations.ts';
@@ -163,4 +164,20 @@ test('two processes migrating an out-of-date project at once: the second finds t
   assert.ok(raced);
   assert.equal(schemaVersion(a), MIGRATIONS.length);
   a.close();
+});
+
+test('a damaged project database is refused naming the file; an empty one is not taken for a new project', () => {
+  const dir = tempDir();
+  const junk = join(dir, 'junk.db');
+  writeFileSync(junk, 'this is not SQLite, but long enough to have a header of sorts '.repeat(20));
+  assert.throws(
+    () => openDatabase(junk),
+    (e: Error) => e.message.startsWith(`${junk}: `) && /not a database/.test(e.message),
+  );
+  const empty = join(dir, 'empty.db');
+  writeFileSync(empty, '');
+  assert.throws(() => openDatabase(empty), new RegExp(`${empty.replace(/[.]/g, '\\.')}: the project database is an empty file`));
+  assert.equal(statSync(empty).size, 0, 'left as it was');
+  // A new database (no file yet) opens as before.
+  openDatabase(join(dir, 'new.db')).close();
 });

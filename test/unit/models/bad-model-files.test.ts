@@ -45,3 +45,13 @@ for (const [name, content] of cases) {
     project.close();
   });
 }
+
+test('a folder given as the model file is refused naming it', () => {
+  const project = newProject();
+  const folder = tempDir();
+  assert.throws(
+    () => importVersion(project, folder),
+    (e: Error) => e.message === `${folder}: not a Quire model file (a folder)`,
+  );
+  assert.equal(listVersions(project).length, 0);
+});
