@@ -427,6 +427,8 @@ export type QuireEvent =
       state: 'queued' | 'running' | 'done' | 'failed' | 'cancelled' | 'interrupted';
       modelId?: number;
       error?: string;
+      /** This process's worker found the job taken by another (its resume or cancel came first): `state` is the row's now. */
+      elsewhere?: true;
     }
   /** The project's undo history changed: the labels of the next undo and redo. */
   | { type: 'history-changed'; undo: string | null; redo: string | null };

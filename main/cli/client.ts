@@ -37,7 +37,10 @@ export async function withClient<T>(dir: string, fn: (client: Client) => Promise
   const listeners = new Set<(event: QuireEvent) => void>();
   const endings = new Map<number, Ending>();
   const emit = (event: QuireEvent) => {
-    if (event.type === 'job-changed' && ['done', 'failed', 'cancelled'].includes(event.state)) endings.set(event.jobId, event);
+    // A job this process's worker found taken by another process ends here too, whatever its
+    // state: waiting for it would wait on the other's run (and a Ctrl+C would cancel that).
+    if (event.type === 'job-changed' && (event.elsewhere || ['done', 'failed', 'cancelled'].includes(event.state)))
+      endings.set(event.jobId, event);
     for (const listener of listeners) listener(event);
   };
   const local = new JobRunner(project, emit, 'cli');
@@ -58,6 +61,8 @@ export async function withClient<T>(dir: string, fn: (client: Client) => Promise
       listeners.delete(progress);
     }
     const end = endings.get(jobId)!;
+    if (end.elsewhere)
+      throw new Error(`job ${jobId} is ${end.state} in another process (its resume came first); this command leaves it to that one`);
     if (end.state === 'cancelled') throw new JobCancelled(`job ${jobId} was cancelled; resume continues from its checkpoint`);
     if (end.state === 'failed') throw new Error(end.error ?? `job ${jobId} failed`);
     const job = (await call('listJobs', {})).find((j) => j.id === jobId);

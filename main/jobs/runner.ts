@@ -146,6 +146,7 @@ export class JobRunner {
           state: m.type === 'not-claimed' ? m.state : m.type,
           modelId: m.type === 'done' ? m.modelId : undefined,
           error: m.type === 'failed' ? m.message : undefined,
+          ...(m.type === 'not-claimed' ? { elsewhere: true as const } : {}),
         });
       }
     });

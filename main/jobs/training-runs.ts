@@ -12,7 +12,7 @@ import { folderStore } from '../project/project-store.ts';
 import type { ModelVersion } from '../models/registry.ts';
 import { isResumable, RESUMABLE_JOB_STATES } from '../../shared/job-states.ts';
 import type { Checkpoint } from './finetune-setup.ts';
-import { claimJob, createJob, getJob, JobCancelled, updateJob, type Job } from './jobs.ts';
+import { claimJob, createJob, getJob, JobCancelled, JobNotClaimed, updateJob, type Job } from './jobs.ts';
 import type { RunControl } from './training-context.ts';
 import { resumedFrom, savedCheckpoint, trainJob, type StoredTraining } from './training-job.ts';
 
@@ -77,7 +77,9 @@ export async function resumeJob(
   signal?: AbortSignal,
 ): Promise<ModelVersion> {
   const job = getJob(project, jobId);
-  if (!isResumable(job.state)) throw new Error(`job ${jobId} is ${job.state}; only interrupted, cancelled or failed jobs can be resumed`);
+  // The runner checked it resumable before queuing it: another process's resume (or start) came first.
+  if (!isResumable(job.state))
+    throw new JobNotClaimed(`job ${jobId} is ${job.state}; only interrupted, cancelled or failed jobs can be resumed`);
   // Segmenter fine-tuning resumes through its own run (segmenter-training.ts, which finds its checkpoint).
   if (job.kind === 'segment') throw new Error(`job ${jobId} fine-tunes a segmenter: it is resumed by trainProjectSegmenter`);
   const request = storedTraining(job);
