@@ -1,7 +1,7 @@
 // The service methods for background jobs: list them (with what the runner knows sooner
 // than the table), start training, reading, evaluation and segmenter fine-tuning, and
 // cancel or resume one. The runner checks each job's config (shared/job-configs.ts).
-import type { ProjectApi } from '../../shared/api.ts';
+import type { ProjectApi, Split } from '../../shared/api.ts';
 import { desktopRunner } from '../db/execute.ts';
 import type { Runner } from '../db/ops.ts';
 import { jobRecords } from '../jobs/jobs.ts';
@@ -10,6 +10,8 @@ import type { JobHost } from '../jobs/runner.ts';
 import { correctedPageIds } from '../jobs/segmenter-training.ts';
 import { checkTrainingRequest } from '../jobs/training-runs.ts';
 import { listProjectSegmenters } from '../layout/project-segmenters.ts';
+import { getVersion } from '../models/registry.ts';
+import { labeledLines } from '../project/dataset.ts';
 import type { Project } from '../project/project.ts';
 
 type JobMethods = Pick<
@@ -52,6 +54,11 @@ export function jobMethods(project: Project, runner: JobHost | undefined): JobMe
     if (!runner) throw new Error('background jobs need a job runner (the app, or the quire command, has one)');
     return runner;
   };
+  // Requests a job could only fail are refused before a job row is made: a failed job in the
+  // list (and a Resume that fails again) says less than the reason given at once.
+  const needsLabeled = (split: Split, what: string) => {
+    if (labeledLines(project, [split]).length === 0) throw new Error(`no labeled lines in the ${split} split: ${what}`);
+  };
   return {
     async listJobs() {
       return jobList(
@@ -62,14 +69,23 @@ export function jobMethods(project: Project, runner: JobHost | undefined): JobMe
 
     async startTraining(request) {
       // The server's defaults (threads), the same check as a job's config on resume.
-      return { jobId: jobs().start(checkTrainingRequest(request)) };
+      const checked = checkTrainingRequest(request);
+      if (checked.kind === 'finetune') {
+        if (checked.from !== undefined) getVersion(project, checked.from);
+        else if (checked.freezeEncoder) throw new Error('--freeze-encoder needs --from MODEL_ID (an encoder to keep)');
+        needsLabeled('train', 'transcribe some lines first');
+      }
+      return { jobId: jobs().start(checked) };
     },
 
     async startTranscription(request) {
+      getVersion(project, request.modelId);
       return { jobId: jobs().start({ kind: 'transcribe', ...request }) };
     },
 
     async startEvaluation({ modelId, split }) {
+      getVersion(project, modelId);
+      needsLabeled(split, 'to evaluate on');
       return { jobId: jobs().start({ kind: 'evaluate', modelId, split }) };
     },
 

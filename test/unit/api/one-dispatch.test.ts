@@ -3,12 +3,14 @@
 // a command stores what the matching API call stores.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { ProjectHost } from '../../../main/app/project-host.ts';
 import { serveProject } from '../../../main/app/browser-mode.ts';
 import { channelTable, createIpcHandlers } from '../../../main/transport/ipc-handlers.ts';
-import { Project } from '../../../main/project/project.ts';
+import { DB_FILE, Project } from '../../../main/project/project.ts';
+import { manyLinesProject } from '../../helpers/many-lines.ts';
 import { createService } from '../../../main/api/service.ts';
 import { ApiError, createDispatcher } from '../../../main/api/dispatch.ts';
 import { IPC, type CallResult } from '../../../shared/bridge.ts';
@@ -102,33 +104,60 @@ test("one project's dispatcher (the CLI's) answers the app's project switching a
 function storedJob(dir: string) {
   const project = Project.open(dir);
   try {
-    const row = project.db.prepare('SELECT kind, state, config, error FROM jobs').get() as { state: string; config: string };
+    const row = project.db.prepare('SELECT kind, state, config, error FROM jobs').get() as { kind: string; state: string; config: string };
     return { ...row, config: JSON.parse(row.config) };
   } finally {
     project.close();
   }
 }
 
-test('quire train stores the job the API stores for the same request, and it ends the same way', async () => {
-  // No labeled lines: both jobs fail at once, after storing their config.
-  const [viaCli, viaApi] = [emptyProject(), emptyProject()];
-  const cli = quire('train', viaCli, '--steps', '7', '--batch', '3', '--threads', '1', '--seed', '5', '--checkpoint-every', '4');
-  assert.equal(cli.status, 2);
-  assert.match(cli.stderr, /no labeled lines in the train split/);
+test('quire train stores the job the API stores for the same request, and a refused request is refused alike', async () => {
+  // No labeled lines: both refuse the request with the same reason, and store no job.
+  const [emptyCli, emptyApi] = [emptyProject(), emptyProject()];
+  const refused = quire('train', emptyCli, '--steps', '7');
+  assert.equal(refused.status, 2);
+  assert.match(refused.stderr, /no labeled lines in the train split/);
+  const answer = (await overIpc(emptyApi, 'startTraining', { kind: 'finetune', steps: 7 })) as CallResult;
+  assert.ok(!answer.ok && /no labeled lines in the train split/.test(answer.error.message));
+  for (const dir of [emptyCli, emptyApi]) assert.equal(jobCount(dir), 0);
+
+  // With labeled lines: each job is stopped as soon as it is stored (Ctrl+C for the command,
+  // cancelJob for the app), and the two rows hold the same config.
+  const [viaCli, viaApi] = [
+    (await manyLinesProject(2, { pages: 1, labeled: 2 })).dir,
+    (await manyLinesProject(2, { pages: 1, labeled: 2 })).dir,
+  ];
+  const args = ['--steps', '7', '--batch', '3', '--threads', '1', '--seed', '5', '--checkpoint-every', '4'];
+  const child = spawn(process.execPath, [CLI, 'train', viaCli, ...args], { stdio: 'ignore' });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  for (let i = 0; i < 600 && jobCount(viaCli) === 0; i++) await new Promise((r) => setTimeout(r, 50));
+  child.kill('SIGTERM');
+  assert.equal(await exited, 130);
 
   const events: QuireEvent[] = [];
   const host = new ProjectHost(viaApi, (e) => events.push(e));
   const request = { kind: 'finetune', steps: 7, batchSize: 3, threads: 1, seed: 5, checkpointEvery: 4 };
   const started = (await host.dispatcher().call('startTraining', request)) as { ok: true; value: { jobId: number } };
+  await host.dispatcher().call('cancelJob', { jobId: started.value.jobId });
   const deadline = Date.now() + 120_000;
-  while (!events.some((e) => e.type === 'job-changed' && e.jobId === started.value.jobId && e.state === 'failed')) {
+  while (!events.some((e) => e.type === 'job-changed' && e.jobId === started.value.jobId && e.state === 'cancelled')) {
     assert.ok(Date.now() < deadline, 'the app job ends');
     await new Promise((r) => setTimeout(r, 50));
   }
   await host.close();
-  assert.deepEqual(storedJob(viaCli), storedJob(viaApi));
-  assert.equal(storedJob(viaApi).state, 'failed');
+  const [a, b] = [storedJob(viaCli), storedJob(viaApi)];
+  assert.deepEqual({ kind: a.kind, config: a.config }, { kind: b.kind, config: b.config });
+  assert.deepEqual([a.state, b.state], ['cancelled', 'cancelled']);
 });
+
+const jobCount = (dir: string) => {
+  const db = new Database(join(dir, DB_FILE), { readonly: true });
+  try {
+    return (db.prepare('SELECT count(*) AS n FROM jobs').get() as { n: number }).n;
+  } finally {
+    db.close();
+  }
+};
 
 test('quire segment stores the lines the API finds for the same pages', async () => {
   const root = tempDir();

@@ -8,12 +8,14 @@ import { createService } from '../../../main/api/service.ts';
 import type { JobRunner } from '../../../main/jobs/runner.ts';
 import type { TrainingRequest } from '../../../main/jobs/training-runs.ts';
 import { defaultTrainingThreads } from '../../../main/ml/parallel.ts';
-import { newProject } from '../../helpers/project.ts';
+import { Project } from '../../../main/project/project.ts';
+import { manyLinesProject } from '../../helpers/many-lines.ts';
 
 test('training without threads gets the server default; an explicit count is kept', async () => {
   const started: TrainingRequest[] = [];
   const runner = { start: (r: TrainingRequest) => started.push(r) } as unknown as JobRunner;
-  const api = createService(newProject(), () => {}, runner);
+  // Fine-tuning needs labeled lines in the train split, or it is refused before it starts.
+  const api = createService(Project.open((await manyLinesProject(2, { pages: 1, labeled: 2 })).dir), () => {}, runner);
   await api.startTraining(schemas.startTraining.parse({ kind: 'finetune' }));
   await api.startTraining(schemas.startTraining.parse({ kind: 'finetune', threads: 1 }));
   await api.startTraining(schemas.startTraining.parse({ kind: 'pretrain' }));

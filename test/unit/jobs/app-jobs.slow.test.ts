@@ -50,7 +50,7 @@ test('a training job runs in the background with live progress while the API ans
   events = [];
   const { jobId } = await call('startTraining', { kind: 'finetune', steps: 24, batchSize: 4, checkpointEvery: 8 });
   // A second job waits, and says for what; cancelled before it starts.
-  const second = (await call('startTranscription', { modelId: 1 })).jobId;
+  const second = (await call('startTraining', { kind: 'pretrain', steps: 4 })).jobId;
   const state = async (id: number) => (await call('listJobs', {})).find((j: { id: number }) => j.id === id);
   assert.deepEqual(
     [(await state(jobId)).state, (await state(second)).state],
