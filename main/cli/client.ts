@@ -61,10 +61,11 @@ export async function withClient<T>(dir: string, fn: (client: Client) => Promise
       listeners.delete(progress);
     }
     const end = endings.get(jobId)!;
-    if (end.elsewhere)
-      throw new Error(`job ${jobId} is ${end.state} in another process (its resume came first); this command leaves it to that one`);
     if (end.state === 'cancelled') throw new JobCancelled(`job ${jobId} was cancelled; resume continues from its checkpoint`);
     if (end.state === 'failed') throw new Error(end.error ?? `job ${jobId} failed`);
+    // Still queued or running: in the other process's hands (a cancel from elsewhere is told as cancelled above).
+    if (end.elsewhere && end.state !== 'done')
+      throw new Error(`job ${jobId} is ${end.state} in another process (its resume came first); this command leaves it to that one`);
     const job = (await call('listJobs', {})).find((j) => j.id === jobId);
     if (!job) throw new Error(`job ${jobId} is gone from the project`);
     return job;

@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { withClient } from '../../../main/cli/client.ts';
-import { claimJob, createJob, getJob } from '../../../main/jobs/jobs.ts';
+import { claimJob, createJob, getJob, JobCancelled } from '../../../main/jobs/jobs.ts';
 import { Project } from '../../../main/project/project.ts';
 import { newProject } from '../../helpers/project.ts';
 
@@ -26,4 +26,24 @@ test('a resume that another process took first ends with the reason, and leaves 
   } finally {
     other.close();
   }
+});
+
+test('a job cancelled from elsewhere before this process started it ends as cancelled, not as taken', async () => {
+  const made = newProject();
+  made.close();
+  await withClient(made.root, async (client) => {
+    const model = await client.call('addBaseModel', {});
+    const { jobId } = await client.call('startTranscription', { modelId: model.id });
+    // `quire cancel` from a terminal while this process's worker is still starting.
+    const other = Project.open(made.root);
+    try {
+      assert.equal(other.db.prepare(`UPDATE jobs SET state = 'cancelled' WHERE id = ? AND state = 'queued'`).run(jobId).changes, 1);
+    } finally {
+      other.close();
+    }
+    await assert.rejects(
+      client.waitForJob(jobId, () => {}),
+      (e: Error) => e instanceof JobCancelled && /job \d+ was cancelled/.test(e.message),
+    );
+  });
 });
