@@ -3,16 +3,18 @@
 // tested without a browser.
 import { composing } from './undo-keys.ts';
 
-export type PageKeyAction = 'zoom-toggle' | 'select-mode' | 'draw' | 'split' | 'merge' | 'page-text' | 'delete' | 'order-up' | 'order-down';
+export type PageKeyAction = 'select-mode' | 'draw' | 'split' | 'merge' | 'page-text' | 'delete' | 'order-up' | 'order-down';
 
 type Key = Pick<KeyboardEvent, 'key' | 'code' | 'altKey' | 'ctrlKey' | 'metaKey'> & { isComposing?: boolean; keyCode?: number };
 
-/** Alt+Z works from the text field too (zoom to the line and back), so it is asked first. */
+/**
+ * Alt+Z (zoom to the line and back) works from the text field too, so the page asks it
+ * first, before the text fields keep their keys; it is not one of pageKeyAction's.
+ */
 export const isZoomToggle = (e: Key) => e.altKey && !e.ctrlKey && e.code === 'KeyZ';
 
-/** The action of a key pressed outside the text fields, or null where it has none. */
+/** The action of a key pressed outside the text fields (Alt+Z aside: isZoomToggle), or null where it has none. */
 export function pageKeyAction(e: Key): PageKeyAction | null {
-  if (isZoomToggle(e)) return 'zoom-toggle';
   if (e.ctrlKey || e.metaKey) return null;
   if (e.altKey) return e.key === 'ArrowUp' ? 'order-up' : e.key === 'ArrowDown' ? 'order-down' : null;
   const plain: Record<string, PageKeyAction> = {
