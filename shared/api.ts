@@ -113,8 +113,8 @@ export interface SearchHit {
   documentName: string;
   pageIndex: number;
   text: string;
-  /** The text with matches wrapped in [[ ]]. */
-  snippet: string;
+  /** The matches: [start, end) ranges of `text` (UTF-16 offsets), in order. */
+  marks: Array<[number, number]>;
   /** A person's text, or the model's reading of a line no one has transcribed. */
   source: 'human' | 'model';
 }

@@ -139,6 +139,7 @@ test('import, find lines, reshape one, transcribe three with the keyboard, reloa
   const results = page.getByTestId('search-results');
   await results.waitFor();
   assert.match(await results.innerText(), /the sum of forty shillings/);
+  assert.deepEqual(await results.locator('mark').allInnerTexts(), ['shillings'], 'the match is marked');
   await page.screenshot({ path: join(ARTIFACTS, 'annotate-search.png') });
 
   await page.getByTestId('open-training').click();

@@ -6,6 +6,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { search } from '../../../main/api/pages.ts';
+import { markRanges } from '../../../main/db/search.ts';
+import { markedParts } from '../../../renderer/src/lib/marked-parts.ts';
 import { MIGRATIONS } from '../../../main/db/migrations.ts';
 import { openDatabase } from '../../../main/db/database.ts';
 import { Project } from '../../../main/project/project.ts';
@@ -40,7 +42,7 @@ test("people's text comes first, then model readings of untranscribed lines, mar
       ${read(1, 1, 'Baptism of Anne')} ${read(2, 1, 'Baptism of Jacob')} ${read(3, 1, 'Burial of Maria')}`);
     assert.deepEqual(found(p, 'bapt'), ['1:human', '2:model'], 'line 1 is found by its text only, line 2 by its reading');
     const [hit] = search(p, 'jacob');
-    assert.equal(hit.snippet, 'Baptism of [[Jacob]]');
+    assert.deepEqual([hit.text, hit.marks], ['Baptism of Jacob', [[11, 16]]]);
     assert.deepEqual([hit.documentName, hit.pageIndex, hit.pageId], ['Parish book', 0, 1]);
     assert.deepEqual(found(p, 'anne'), [], "a transcribed line's misreading is not found");
     assert.deepEqual(
@@ -55,6 +57,45 @@ test("people's text comes first, then model readings of untranscribed lines, mar
   } finally {
     p.close();
   }
+});
+
+test("a match is a range of the text: the text's own brackets (Leiden [[erasure]]) are text, not marks", () => {
+  const p = project();
+  try {
+    p.db.exec(`INSERT INTO transcriptions (line_id, text, author, source) VALUES (1, 'Item [[deleted]] bread [x]', 'ann', 'human')`);
+    const [hit] = search(p, 'bread');
+    assert.equal(hit.text, 'Item [[deleted]] bread [x]');
+    assert.deepEqual(markedParts(hit.text, hit.marks), [
+      { text: 'Item [[deleted]] ', marked: false },
+      { text: 'bread', marked: true },
+      { text: ' [x]', marked: false },
+    ]);
+    assert.deepEqual(search(p, 'deleted')[0].marks, [[7, 14]]);
+  } finally {
+    p.close();
+  }
+});
+
+test('marks read off a marked copy; none where the copy is not the text', () => {
+  assert.deepEqual(markRanges('ab cd', 'ab \u0002cd\u0003'), [[3, 5]]);
+  assert.deepEqual(markRanges('ab cd', '\u0002ab\u0003 \u0002cd\u0003'), [
+    [0, 2],
+    [3, 5],
+  ]);
+  assert.deepEqual(markRanges('ab cd', 'ab  \u0002cd\u0003'), [], 'a copy that differs marks nothing');
+  assert.deepEqual(markRanges('ab', '\u0002ab'), [], 'an unclosed mark');
+  assert.deepEqual(
+    markedParts('abc', [
+      [1, 9],
+      [2, 3],
+      [1, 2],
+    ]),
+    [
+      { text: 'ab', marked: false },
+      { text: 'c', marked: true },
+    ],
+    'ranges out of the text or order are skipped',
+  );
 });
 
 test('the index holds the newest reading: re-read, a newer model, a deleted model, a deleted line', () => {

@@ -108,8 +108,11 @@ test('pages, saving a line under the account’s name, its history and search an
   );
   const hits = (await call('search', { query: 'bapteme mar' }, cookie)).body;
   assert.deepEqual(
-    hits.map((h: { lineId: number; snippet: string }) => [h.lineId, h.snippet]),
-    [[lineId, '[[Baptême]] de [[Marie]]-Anne']],
+    hits.map((h: { lineId: number; text: string; marks: Array<[number, number]> }) => [
+      h.lineId,
+      h.marks.map(([a, b]) => h.text.slice(a, b)),
+    ]),
+    [[lineId, ['Baptême', 'Marie']]],
     'the new text is found, accents folded',
   );
   assert.equal((await call('getPage', { pageId: 999 }, cookie)).body.message, 'no page 999');
