@@ -70,6 +70,48 @@ test("Search lists people's text first, then marked model readings; ↑/↓ and 
   await page.close();
 });
 
+test('a failed search and a failed list of readings say so; a search answering after a newer one is not shown', async () => {
+  const { app, browser } = fixture();
+  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  await page.goto(app.server.url);
+  await page.getByTestId('document').first().waitFor();
+  const refuse = { status: 500, contentType: 'application/json', body: JSON.stringify({ name: 'Error', message: 'disk on fire' }) };
+  // The first search answers late (after the second); the second is refused.
+  let calls = 0;
+  let releaseFirst = () => {};
+  const firstHeld = new Promise<void>((ok) => (releaseFirst = ok));
+  await page.route('**/api/search', async (route) => {
+    if (++calls === 1) {
+      await firstHeld;
+      return route.continue();
+    }
+    return route.fulfill(refuse);
+  });
+  const box = page.getByTestId('search');
+  await box.fill('wilhelm');
+  await box.press('Enter');
+  await box.fill('krause');
+  await box.press('Enter');
+  await page.getByTestId('search-error').waitFor();
+  assert.match(await page.getByTestId('search-error').innerText(), /The search failed: disk on fire/);
+  releaseFirst();
+  await page.waitForTimeout(500);
+  assert.equal(await page.getByTestId('search-results').getByRole('option').count(), 0, "the earlier search's answer is dropped");
+  await box.press('Escape');
+  assert.equal(await page.getByTestId('search-results').count(), 0, 'Esc closes the failure too');
+  await page.unroute('**/api/search');
+
+  let refused = 1;
+  await page.route('**/api/reviewLines', (route) => (refused-- > 0 ? route.fulfill(refuse) : route.continue()));
+  await page.getByRole('button', { name: 'Review' }).click();
+  const error = page.getByTestId('review-error');
+  await error.waitFor();
+  assert.match(await error.innerText(), /could not be listed: disk on fire/);
+  await error.getByRole('button', { name: 'Try again' }).click();
+  await page.getByTestId('review').locator('li').first().waitFor();
+  await page.close();
+});
+
 test('a reload returns to the page and line; back and forward step between screens', async () => {
   const { app, browser } = fixture();
   const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
