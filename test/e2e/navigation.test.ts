@@ -70,7 +70,7 @@ test("Search lists people's text first, then marked model readings; ↑/↓ and 
   await page.close();
 });
 
-test('a failed search and a failed list of readings say so; a search answering after a newer one is not shown', async () => {
+test('a failed search, list of readings or Annotate next says so; a search answering after a newer one is not shown', async () => {
   const { app, browser } = fixture();
   const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
   await page.goto(app.server.url);
@@ -109,6 +109,10 @@ test('a failed search and a failed list of readings say so; a search answering a
   assert.match(await error.innerText(), /could not be listed: disk on fire/);
   await error.getByRole('button', { name: 'Try again' }).click();
   await page.getByTestId('review').locator('li').first().waitFor();
+
+  await page.route('**/api/suggestLines', (route) => route.fulfill(refuse));
+  await page.getByTestId('annotate-next').click();
+  await page.getByRole('alert').filter({ hasText: 'disk on fire' }).waitFor();
   await page.close();
 });
 
