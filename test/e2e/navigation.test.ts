@@ -70,7 +70,7 @@ test("Search lists people's text first, then marked model readings; ↑/↓ and 
   await page.close();
 });
 
-test('a failed search, list of readings or Annotate next says so; a search answering after a newer one is not shown', async () => {
+test('a failed search, list of readings or pages, or Annotate next says so; a search answering after a newer one is not shown', async () => {
   const { app, browser } = fixture();
   const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
   await page.goto(app.server.url);
@@ -113,6 +113,11 @@ test('a failed search, list of readings or Annotate next says so; a search answe
   await page.route('**/api/suggestLines', (route) => route.fulfill(refuse));
   await page.getByTestId('annotate-next').click();
   await page.getByRole('alert').filter({ hasText: 'disk on fire' }).waitFor();
+
+  await page.route('**/api/listPages', (route) => route.fulfill(refuse));
+  await page.getByRole('button', { name: 'Documents' }).click();
+  await page.getByTestId('document').first().click();
+  await page.getByRole('status').filter({ hasText: 'The pages could not be listed: disk on fire' }).waitFor();
   await page.close();
 });
 
