@@ -20,3 +20,14 @@ export function exportName(project: string, documentName: string | null, format:
     .filter(Boolean)
     .join('-');
 }
+
+/**
+ * The folder the desktop app exports into, inside the one chosen: the export's name and the
+ * local time to the second, so that a second export never goes into the first's folder
+ * (exports go into new folders: main/export/export-project.ts).
+ */
+export function exportFolderName(project: string, documentName: string | null, format: ExportFormat, at: Date): string {
+  const two = (n: number) => String(n).padStart(2, '0');
+  const date = `${at.getFullYear()}-${two(at.getMonth() + 1)}-${two(at.getDate())}`;
+  return `${exportName(project, documentName, format)}-${date}-${two(at.getHours())}${two(at.getMinutes())}${two(at.getSeconds())}`;
+}

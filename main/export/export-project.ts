@@ -3,7 +3,7 @@
 // to a copy of each page image, so the folder imports back as it is. Files are written
 // atomically. The reads are store-neutral, so a team server's PostgreSQL store with its
 // shared folder of files exports exactly as a project folder does.
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { writeAlto } from '../io/alto-xml.ts';
@@ -61,11 +61,26 @@ function fileStems(pages: Array<{ id: number; document_id: number; document: str
   return { byDocument, byPage };
 }
 
+/**
+ * An export goes into a new or empty folder: written over an earlier export, the files of
+ * lines since deleted, split or renamed would stay beside the new ones (a ground-truth
+ * folder would then train on lines the project no longer has).
+ */
+function checkOutFolder(out: string): void {
+  if (!existsSync(out)) return;
+  if (!statSync(out).isDirectory()) throw new Error(`${out} is a file: export into a new or empty folder`);
+  if (readdirSync(out).length > 0)
+    throw new Error(
+      `${out} already holds files: export into a new or empty folder (an earlier export's files would be mixed with this one's)`,
+    );
+}
+
 /** Exports a project folder. */
 export const exportProject = (project: Project, o: ExportOptions): Promise<{ files: string[] }> => exportFrom(folderStore(project), o);
 
 /** Exports a project on either store (its database and its folder of files). */
 export async function exportFrom(store: ProjectStore, o: ExportOptions): Promise<{ files: string[] }> {
+  checkOutFolder(o.out);
   mkdirSync(o.out, { recursive: true });
   const files: string[] = [];
   const write = (name: string, data: string | Uint8Array) => {

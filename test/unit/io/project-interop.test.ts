@@ -1,11 +1,12 @@
 // PAGE/ALTO through a project: import with images, export in every format, import again.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, readdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { importFiles, importLineFolder } from '../../../main/import/import-images.ts';
 import { exportProject } from '../../../main/export/export-project.ts';
+import { exportFolderName } from '../../../shared/export-formats.ts';
 import type { Project } from '../../../main/project/project.ts';
 import { newProject, tempDir } from '../../helpers/project.ts';
 import { schemaErrors } from '../../helpers/xsd.ts';
@@ -141,7 +142,6 @@ test('plain text and ground-truth exports', async () => {
 
 test('documents of the same name (box1/001, box2/001) export to files of their own', async () => {
   const root = tempDir();
-  const { mkdirSync } = await import('node:fs');
   for (const box of ['box1', 'box2']) {
     mkdirSync(join(root, box));
     await withImage(join(root, box), 'page-2019.xml', 'folio-12r.png', 800, 600);
@@ -165,6 +165,29 @@ test('documents of the same name (box1/001, box2/001) export to files of their o
   await exportProject(project, { format: 'text', out: textOut });
   assert.deepEqual(readdirSync(textOut).sort(), ['page-2019.txt', 'page-2019_2.txt']);
   assert.equal(readFileSync(join(textOut, 'page-2019_2.txt'), 'utf8'), readFileSync(join(textOut, 'page-2019.txt'), 'utf8'));
+});
+
+test('an export goes into a new or empty folder, never over an earlier one', async () => {
+  const project = newProject();
+  await importFiles(project, [await withImage(tempDir(), 'page-2019.xml', 'folio-12r.png', 800, 600)]);
+  const out = join(tempDir(), 'gt');
+  await exportProject(project, { format: 'gt', out });
+  const first = readdirSync(out).sort();
+  assert.ok(first.length > 0);
+  // Exported again over it, the files of lines since deleted would stay beside the new ones.
+  await assert.rejects(exportProject(project, { format: 'gt', out }), /gt already holds files: export into a new or empty folder/);
+  assert.deepEqual(readdirSync(out).sort(), first, 'the earlier export is left as it was');
+  const file = join(out, first[0]);
+  await assert.rejects(exportProject(project, { format: 'text', out: file }), /is a file: export into a new or empty folder/);
+  const empty = join(tempDir(), 'empty');
+  mkdirSync(empty);
+  assert.ok((await exportProject(project, { format: 'text', out: empty })).files.length > 0, 'an empty folder is fine');
+});
+
+test('the desktop export folder is named with the time, so exports never meet', () => {
+  const at = new Date(2026, 11, 2, 9, 5, 7);
+  assert.equal(exportFolderName('Parish book', 'vol 1', 'page', at), 'Parish_book-vol_1-page-2026-12-02-090507');
+  assert.equal(exportFolderName('Parish book', null, 'gt', at), 'Parish_book-gt-2026-12-02-090507');
 });
 
 test('an ALTO file in ISO-8859-1 imports its text as written', async () => {
