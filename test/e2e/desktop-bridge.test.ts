@@ -173,8 +173,15 @@ test('export: the project goes as PAGE XML into a new folder inside the one chos
   assert.deepEqual(readdirSync(chosen), [], 'a cancelled dialog writes nothing');
   dialogs.answer([chosen]);
   await win.page.getByTestId('export-run').click();
-  const out = join(chosen, `${host.project.name}-page`);
-  await win.page.getByTestId('export-result').getByText(`written to ${out}`).waitFor();
+  await win.page.getByTestId('export-result').getByText('written to').waitFor();
+  const [folder] = readdirSync(chosen);
+  assert.match(
+    folder,
+    new RegExp(`^${host.project.name}-page-\\d{4}-\\d\\d-\\d\\d-\\d{6}$`),
+    'named with the time, so a second export never meets it',
+  );
+  const out = join(chosen, folder);
+  assert.match(await win.page.getByTestId('export-result').innerText(), new RegExp(`written to ${out}$`));
   const files = readdirSync(out);
   assert.ok(files.some((f) => f.endsWith('.xml')) && files.some((f) => f.endsWith('.png')), files.join(', '));
   assert.match(await win.page.getByTestId('export-result').innerText(), new RegExp(`^${files.length} files written`));
