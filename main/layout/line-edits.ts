@@ -17,7 +17,7 @@ import { insertLinesOp } from '../import/insert-lines.ts';
 import { stableSplit } from '../import/split.ts';
 import { authorName } from '../project/author.ts';
 import type { Project } from '../project/project.ts';
-import { checkInside, clipPolygonX, convexHull } from './polygon.ts';
+import { checkInside, clipPolygonX, convexHull, polygonArea } from './polygon.ts';
 import { lineArchive } from './line-archive.ts';
 import { regionEdits, regionHolding } from './regions.ts';
 import { moveLineInOrder, verticalCentre } from './reading-order.ts';
@@ -94,6 +94,9 @@ function* mergeLinesOp(lineIds: number[], author = authorName()): Program<number
   if (rows.length < 2) throw new Error('merging needs at least two lines');
   const [keep, ...rest] = rows;
   const polygon = convexHull(rows.flatMap((r) => JSON.parse(r.polygon) as Point[]));
+  // Shapes whose points all lie on one straight line have a hull of two points: stored, that
+  // line could not be exported (PAGE and ALTO polygons need three).
+  if (polygon.length < 3) throw new Error(`lines ${rows.map((r) => r.reading_order + 1).join(', ')} have no area to merge into one shape`);
   const baseline = rows.flatMap((r) => (r.baseline ? (JSON.parse(r.baseline) as Point[]) : [])).sort((a, b) => a[0] - b[0]);
   const texts: Array<string | null> = [];
   for (const r of rows) texts.push(yield* step(transcriptions.currentText(r.id)));
@@ -118,7 +121,13 @@ function* splitLineOp(lineId: number, x: number, texts?: [string, string], autho
   const polygon = JSON.parse(row.polygon) as Point[];
   const left = clipPolygonX(polygon, x, 'left');
   const right = clipPolygonX(polygon, x, 'right');
-  if (left.length < 3 || right.length < 3) throw new Error(`line ${row.reading_order + 1}: x = ${x} does not cut the line`);
+  // Each part must keep at least a pixel's width: a cut on the line's edge (or within a pixel
+  // of it) clips a part of no area, and exported (coordinates rounded) a line without pixels.
+  const wide = (part: Point[]) => {
+    const xs = part.map((p) => p[0]);
+    return part.length >= 3 && Math.max(...xs) - Math.min(...xs) >= 1 && polygonArea(part) > 0;
+  };
+  if (!wide(left) || !wide(right)) throw new Error(`line ${row.reading_order + 1}: x = ${x} does not cut the line`);
   const text = yield* step(transcriptions.currentText(lineId));
   if (text !== null && !texts)
     throw new Error(`line ${row.reading_order + 1} carries a transcription: say how its text divides between the two parts`);

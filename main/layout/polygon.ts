@@ -19,6 +19,14 @@ export function convexHull(points: Point[]): Point[] {
   return [...half(p), ...half([...p].reverse())];
 }
 
+/** The area a polygon encloses (shoelace formula; 0 for fewer than three points or all on one line). */
+export function polygonArea(polygon: ReadonlyArray<readonly [number, number]>): number {
+  let twice = 0;
+  for (let i = 0, j = polygon.length - 1; i < polygon.length; j = i++)
+    twice += polygon[j][0] * polygon[i][1] - polygon[i][0] * polygon[j][1];
+  return Math.abs(twice) / 2;
+}
+
 /** The part of a polygon left (x ≤ cut) or right (x ≥ cut) of a vertical line (Sutherland–Hodgman). */
 export function clipPolygonX(polygon: Point[], cut: number, side: 'left' | 'right'): Point[] {
   const inside = (p: Point) => (side === 'left' ? p[0] <= cut : p[0] >= cut);

@@ -63,6 +63,9 @@ export function moveLineInOrder(lines: ReadonlyArray<{ id: number; region: numbe
     if (moving.region !== null) return before === moving.region || after === moving.region;
     return before === null || after === null || before !== after;
   });
+  // The only line of its region has no place but its own (`allowed` is empty): without this
+  // check it went to the top of the page whatever place was asked.
+  if (allowed.length === 0) return lines.map((l) => l.id);
   const wanted = Math.max(0, Math.min(rest.length, order));
   // The allowed place nearest the one asked for without going past it: a line in no region
   // moved into a region's lines passes that region whole; one in a region asked beyond its

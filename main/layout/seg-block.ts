@@ -87,7 +87,29 @@ export function groupRegions(lines: PostLine[], gap: number): PostRegion[] {
   });
   besideMainBlock(regions, lines);
   regions.sort((a, b) => a.top - b.top || a.left - b.left);
-  return regions.map(({ region, polygon, lines: members }) => ({ region, polygon, lines: members }));
+  return columnsLeftFirst(regions).map(({ region, polygon, lines: members }) => ({ region, polygon, lines: members }));
+}
+
+/**
+ * Regions sorted by their tops, except that a column of main text is read after the main-text
+ * columns beside it on its left (overlapping it vertically, not horizontally): by tops alone,
+ * a right column starting a pixel higher than the left one was read first. "Left of" is
+ * acyclic (each such region starts further left), so a region can always be taken next.
+ */
+function columnsLeftFirst<R extends { region: RegionClass; polygon: Point[] }>(sorted: R[]): R[] {
+  const boxes = new Map(sorted.map((r) => [r, boxOf(r.polygon)]));
+  const leftOf = (q: R, r: R) => {
+    const a = boxes.get(q)!;
+    const b = boxes.get(r)!;
+    return q.region === 'main' && r.region === 'main' && a.x1 <= b.x0 && a.y0 < b.y1 && b.y0 < a.y1;
+  };
+  const rest = [...sorted];
+  const out: R[] = [];
+  while (rest.length) {
+    const at = rest.findIndex((r) => !rest.some((q) => leftOf(q, r)));
+    out.push(...rest.splice(at, 1));
+  }
+  return out;
 }
 
 /**

@@ -71,25 +71,33 @@ export function loadSegmenter(path: string): Segmenter {
 function readSegmenter(path: string): Segmenter & { optimizer: Map<string, tf.Tensor> } {
   const file = readTensorFile(path, MAGIC, VERSION, 'Quire segmentation model');
   const { fail } = file;
+  // JSON `null` or a number parses too: read as an object, it threw a TypeError naming no file.
+  if (typeof file.header !== 'object' || file.header === null) fail('the header is not an object');
   const header = file.header as SegmenterHeader;
   if (header.format !== 'quire-segmenter') fail(`unknown format ${String(header.format)}`);
   const problem = headerProblem(header);
   if (problem) fail(problem);
   const net = new SegNet(header.config, 0);
   const optimizer = new Map<string, tf.Tensor>();
+  const seen = new Set<string>();
   try {
     for (const entry of header.tensors) {
-      if (typeof entry?.name === 'string' && entry.name.startsWith(OPTIMIZER)) {
-        if (!Array.isArray(entry.shape)) fail(`tensor ${entry.name} has no shape`);
-        optimizer.set(entry.name.slice(OPTIMIZER.length), tf.tensor(file.tensor(entry), entry.shape));
+      const why = entryProblem(entry, seen);
+      if (why) fail(why);
+      seen.add(entry.name);
+      const data = file.tensor(entry);
+      // Bytes damaged into NaN or ±Infinity load without complaint and make maps of NaN,
+      // where no line is ever found: the file is broken, not the page blank.
+      if (!data.every(Number.isFinite)) fail(`tensor ${entry.name} holds values that are not finite`);
+      if (entry.name.startsWith(OPTIMIZER)) {
+        optimizer.set(entry.name.slice(OPTIMIZER.length), tf.tensor(data, entry.shape));
         continue;
       }
-      const v = net.weights.get(entry?.name);
-      if (!v || !Array.isArray(entry.shape) || v.shape.join() !== entry.shape.join())
-        fail(`tensor ${entry?.name} does not fit the network`);
-      const data = file.tensor(entry);
+      const v = net.weights.get(entry.name);
+      if (!v || v.shape.join() !== entry.shape.join()) fail(`tensor ${entry.name} does not fit the network`);
       tf.tidy(() => v!.assign(tf.tensor(data, entry.shape)));
     }
+    // Names are unique (entryProblem), so every weight was read exactly once.
     if (header.tensors.length - optimizer.size !== net.weights.size) fail('tensors are missing');
   } catch (error) {
     net.dispose();
@@ -100,6 +108,21 @@ function readSegmenter(path: string): Segmenter & { optimizer: Map<string, tf.Te
 }
 
 const wholeIn = (v: unknown, lo: number, hi: number) => Number.isInteger(v) && (v as number) >= lo && (v as number) <= hi;
+
+/**
+ * What makes one entry of the tensor list unreadable, or null. Checked before its bytes are
+ * read: a name listed twice let another weight go unread yet passed the count of tensors,
+ * and a bad offset or shape failed inside tfjs with a message that named no file.
+ */
+function entryProblem(entry: TensorEntry | null, seen: Set<string>): string | null {
+  if (typeof entry !== 'object' || entry === null || typeof entry.name !== 'string') return `bad tensor entry ${JSON.stringify(entry)}`;
+  if (seen.has(entry.name)) return `tensor ${entry.name} is listed twice`;
+  if (!Number.isSafeInteger(entry.offset) || entry.offset < 0)
+    return `tensor ${entry.name} has a bad offset ${JSON.stringify(entry.offset)}`;
+  if (!Array.isArray(entry.shape) || !entry.shape.every((n) => Number.isSafeInteger(n) && n >= 0))
+    return `tensor ${entry.name} has a bad shape ${JSON.stringify(entry.shape)}`;
+  return null;
+}
 
 /** What makes a header unusable (the network it describes cannot be built or does not give the four maps), or null. */
 function headerProblem(h: SegmenterHeader): string | null {

@@ -5,8 +5,8 @@
 // down from its baseline through the line map (which the network learned to leave a seam
 // in between lines), bounded by the neighbouring baselines; the region maps give each line
 // a class, and lines of one class that sit together form a region (seg-block.ts). Regions
-// come in reading order (top to bottom, a region beside another by its top), lines in a
-// region top to bottom. Pure code on arrays, in the maps' pixels; the caller scales to the page.
+// come in reading order (top to bottom, a region beside another by its top, but columns of
+// main text left to right), lines in a region top to bottom. Pure code on arrays, in the maps' pixels; the caller scales to the page.
 import type { Point } from '../io/layout.ts';
 import type { RegionClass } from '../io/region-class.ts';
 import type { GrayImage } from '../ml/line-image.ts';

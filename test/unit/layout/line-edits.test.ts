@@ -104,3 +104,29 @@ test('splitting cuts the shape and baseline; a transcribed line needs its text d
     ['Item paid', 'Thomas'],
   );
 });
+
+test('a cut on the edge of a line, or within a pixel of it, is refused: it would leave a part without width', async () => {
+  const { api, pageId, add } = await page();
+  const a = await add(100);
+  for (const x of [100, 100.4, 699.6, 700]) await assert.rejects(api.splitLine({ lineId: a, x }), /does not cut the line/, `x = ${x}`);
+  const lines = (await api.getPage({ pageId })).lines;
+  assert.equal(lines.length, 1);
+  assert.deepEqual(lines[0].polygon, rect(100, 100, 600, 40));
+});
+
+test('lines whose shapes all lie on one straight line are not merged into a two-point polygon', async () => {
+  const { api, pageId } = await page();
+  const flat = (x: number) => ({
+    pageId,
+    polygon: [
+      [x, 300],
+      [x + 50, 300],
+      [x + 100, 300],
+    ] as Array<[number, number]>,
+    baseline: null,
+  });
+  const { lineId: a } = await api.addLine(flat(100));
+  const { lineId: b } = await api.addLine(flat(300));
+  await assert.rejects(api.mergeLines({ lineIds: [a, b] }), /no area/);
+  assert.ok((await api.getPage({ pageId })).lines.every((l) => l.polygon.length >= 3));
+});

@@ -69,3 +69,20 @@ test('a line moves within its region; a line in no region passes whole regions; 
   assert.deepEqual(moveLineInOrder(free, 3, 1), [1, 3, 2]);
   assert.throws(() => moveLineInOrder(free, 9, 0), /no line 9/);
 });
+
+test('the only line of its region stays in place when moved, never jumping to the top of the page', () => {
+  // A line moves within its region's lines; with none beside it there is nowhere else to go
+  // (the region moves whole by moveRegion). It once had no allowed place and went first.
+  const page = [
+    { id: 1, region: null },
+    { id: 2, region: null },
+    { id: 3, region: 5 },
+  ];
+  for (const order of [0, 1, 2, 9]) assert.deepEqual(moveLineInOrder(page, 3, order), [1, 2, 3], `to ${order}`);
+  const between = [
+    { id: 11, region: 1 },
+    { id: 3, region: 5 },
+    { id: 21, region: 2 },
+  ];
+  assert.deepEqual(moveLineInOrder(between, 3, 2), [11, 3, 21]);
+});

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Point } from '../../../main/io/layout.ts';
 import type { RegionClass } from '../../../main/io/region-class.ts';
-import { edgeFragments } from '../../../main/layout/seg-block.ts';
+import { edgeFragments, groupRegions } from '../../../main/layout/seg-block.ts';
 
 const rect = (x0: number, y0: number, x1: number, y1: number): Point[] => [
   [x0, y0],
@@ -31,4 +31,40 @@ test('edgeFragments: short non-main lines beside the main block and at the page 
   assert.deepEqual([...edgeFragments(lines, regions, 1000, 0.02, 0.25)], [2, 3]);
   assert.deepEqual([...edgeFragments(lines, regions, 1000, 0.2, 0.25)], [2, 3, 4]);
   assert.equal(edgeFragments(lines, [], 1000, 0.02, 0.25).size, 0);
+});
+
+test('groupRegions reads two columns left first, whichever starts a few pixels higher', () => {
+  const text = (x: number, y: number) => ({
+    baseline: [
+      [x, y],
+      [x + 200, y],
+    ] as Point[],
+    polygon: rect(x, y - 15, x + 200, y + 5),
+    region: 'main' as RegionClass,
+  });
+  const left = [100, 130, 160, 190].map((y) => text(50, y));
+  for (const shift of [-2, 0, 2]) {
+    const right = [100, 130, 160, 190].map((y) => text(300, y + shift));
+    const regions = groupRegions([...left, ...right], 30);
+    assert.deepEqual(
+      regions.map((r) => r.lines),
+      [
+        [0, 1, 2, 3],
+        [4, 5, 6, 7],
+      ],
+      `right column ${shift} px lower`,
+    );
+  }
+  // A heading across both columns still comes first, a block under both last.
+  // (Each over two line spacings from the columns, so a region of its own.)
+  const heading = text(50, 15);
+  heading.polygon = rect(50, 0, 500, 20);
+  const footer = text(50, 275);
+  footer.polygon = rect(50, 260, 500, 280);
+  const right = [100, 130, 160, 190].map((y) => text(300, y - 2));
+  const regions = groupRegions([heading, ...left, ...right, footer], 30);
+  assert.deepEqual(
+    regions.map((r) => r.lines),
+    [[0], [1, 2, 3, 4], [5, 6, 7, 8], [9]],
+  );
 });
