@@ -58,6 +58,9 @@ export class SegNet {
         return tf.randomNormal(s.shape, 0, Math.sqrt(2 / s.fanIn), 'float32', seed + 7919 * i);
       });
       this.weights.set(s.name, tf.variable(value, true, `seg_${s.name}_${Math.random().toString(36).slice(2)}`));
+      // The variable holds its own reference to the values: the initial tensor would otherwise
+      // stay counted (and its memory held) after dispose(), one per weight for every network.
+      value.dispose();
     });
   }
 

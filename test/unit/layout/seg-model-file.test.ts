@@ -21,11 +21,10 @@ test('a segmenter file with a damaged header, tensor list or weights is refused 
     writeTensorFile(file, 'QUIRESEG', 1, tensors, header as (t: TensorEntry[]) => object);
     return file;
   };
-  // What building and disposing a network leaves counted (SegNet's constructor keeps its
-  // initial values; see main/ml/seg-net.ts): a refused file may leave that, nothing more.
+  // Building and disposing a network leaves nothing counted (its initial values went to its variables).
   const bare = tf.memory().numTensors;
   new SegNet(net.config, 0).dispose();
-  const netResidue = tf.memory().numTensors - bare;
+  assert.equal(tf.memory().numTensors, bare, 'a disposed network leaves no tensor');
   const poisoned = [...net.weights].map(([name, w], i): [string, tf.Tensor] => [name, i === 0 ? tf.fill(w.shape, NaN) : w]);
   for (const [name, file, why] of [
     ['null.qseg', write('null.qseg', () => null), /null\.qseg: not a Quire segmentation model \(.*header/],
@@ -53,7 +52,7 @@ test('a segmenter file with a damaged header, tensor list or weights is refused 
   ] as const) {
     const before = tf.memory().numTensors;
     assert.throws(() => loadSegmenter(file), why, name);
-    assert.ok(tf.memory().numTensors - before <= netResidue, `${name}: nothing left behind`);
+    assert.equal(tf.memory().numTensors, before, `${name}: nothing left behind`);
   }
   net.dispose();
 });
