@@ -162,8 +162,26 @@ function sendImage(res: ServerResponse, path: string, found: FoundImage | null):
     res.end(found.body);
     return;
   }
-  res.writeHead(200, { 'Content-Type': found.contentType, 'Cache-Control': IMMUTABLE_CACHE });
-  createReadStream(found.file).pipe(res);
+  sendFile(res, found.file, { 'Content-Type': found.contentType, 'Cache-Control': IMMUTABLE_CACHE });
+}
+
+/**
+ * Streams a file found on disk. It may fail to open or read although it was just found (removed
+ * meanwhile, a directory, an I/O error): a read stream's 'error' with no listener would end the
+ * whole server, so it is answered (500 before the headers, a cut connection after), without
+ * naming the path. A client that leaves early closes the file.
+ */
+function sendFile(res: ServerResponse, file: string, headers: Record<string, string>): void {
+  const stream = createReadStream(file);
+  stream.once('error', () => {
+    if (res.headersSent) res.destroy();
+    else send(res, 500, { code: 'failed', name: 'ReadError', message: 'the file could not be read' });
+  });
+  stream.once('open', () => {
+    res.writeHead(200, headers);
+    stream.pipe(res);
+  });
+  res.once('close', () => stream.destroy());
 }
 
 export function serveStatic(o: RouteOptions, res: ServerResponse, pathname: string): void {
@@ -173,6 +191,5 @@ export function serveStatic(o: RouteOptions, res: ServerResponse, pathname: stri
       ? send(res, 403, { name: 'Forbidden', message: 'outside the app folder' })
       : send(res, 500, { name: 'NotBuilt', message: 'the renderer is not built: run `npm run build`' });
   }
-  res.writeHead(200, { 'Content-Type': found.contentType, 'Content-Security-Policy': BROWSER_CSP });
-  createReadStream(found.file).pipe(res);
+  sendFile(res, found.file, { 'Content-Type': found.contentType, 'Content-Security-Policy': BROWSER_CSP });
 }

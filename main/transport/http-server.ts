@@ -33,6 +33,23 @@ export interface ServerOptions extends RouteOptions {
   /** Who may ask; the per-launch token guard when left out. */
   gate?: Gate;
   uploads?: Partial<UploadLimits>;
+  /** How often an open event socket's account is checked again (default 10 s); see eventSockets. */
+  socketRecheckMs?: number;
+}
+
+/** The event socket only sends: a client message is never read, so a large one is only memory spent (ws's default cap is 100 MiB). */
+const MAX_SOCKET_MESSAGE = 4096;
+
+/**
+ * The request's URL, or null where its target is not one (`GET //[ HTTP/1.1`): node's parser
+ * lets such a target through, and `new URL` throws on it.
+ */
+function requestUrl(req: IncomingMessage, gate: Gate): URL | null {
+  try {
+    return new URL(req.url ?? '/', gate.origin);
+  } catch {
+    return null;
+  }
 }
 
 /** A route beside the API held to a role: the caller's refusal, or null when it may go on. */
@@ -62,23 +79,59 @@ function route(
   return send(res, 404, { code: 'not-found', name: 'NotFound', message: `${method} ${path}` });
 }
 
-/** The event socket at /events, for requests its gate lets in. */
-function eventSockets(server: Server, gate: Gate) {
-  // Each socket with the account it was opened by (none on the desktop).
-  const sockets = new Map<WebSocket, string | undefined>();
-  const wss = new WebSocketServer({ noServer: true });
+/** An open event socket: the account it was opened by (none on the desktop), and its upgrade request, to ask the gate again. */
+interface OpenSocket {
+  name: string | undefined;
+  req: IncomingMessage;
+  url: URL;
+}
+
+/**
+ * The event socket at /events, for requests its gate lets in. A team server's socket is
+ * checked again every `recheckMs` and closed once its session has ended (log-out, expiry, the
+ * account disabled or given a new password): it carries every saved line's text.
+ */
+function eventSockets(server: Server, gate: Gate, recheckMs: number) {
+  const sockets = new Map<WebSocket, OpenSocket>();
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_SOCKET_MESSAGE });
   server.on('upgrade', async (req, socket, head) => {
-    const url = new URL(req.url ?? '/', gate.origin);
-    const admitted = url.pathname === '/events' && (await Promise.resolve(gate.admitSocket(req, url)).catch(() => false as const));
-    if (!admitted) {
+    // Node's server stops watching the socket for errors once it is handed here: a client that
+    // resets it while the gate is asked (a database read) would raise an 'error' no one hears,
+    // which ends the process.
+    const onError = () => socket.destroy();
+    socket.on('error', onError);
+    const url = requestUrl(req, gate);
+    // Through a promise: a gate that throws refuses, and never rejects this handler unheard.
+    const admitted =
+      url !== null &&
+      url.pathname === '/events' &&
+      (await Promise.resolve()
+        .then(() => gate.admitSocket(req, url))
+        .catch(() => false as const));
+    if (!admitted || socket.destroyed) {
       socket.end('HTTP/1.1 401 Unauthorized\r\n\r\n');
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
-      sockets.set(ws, admitted.caller?.name);
+      socket.removeListener('error', onError);
+      sockets.set(ws, { name: admitted.caller?.name, req, url });
       ws.on('close', () => sockets.delete(ws));
+      // A client's broken frame or oversized message is an 'error' on this socket (ws closes it
+      // itself); unheard, it would end the process.
+      ws.on('error', () => ws.terminate());
     });
   });
+  const recheck = setInterval(() => {
+    for (const [ws, open] of sockets) {
+      if (open.name === undefined) continue; // the desktop's token does not change while it runs
+      void Promise.resolve()
+        .then(() => gate.admitSocket(open.req, open.url))
+        .catch(() => false as const)
+        .then((again) => {
+          if (!again || again.caller?.name !== open.name) ws.close(1008, 'session ended');
+        });
+    }
+  }, recheckMs).unref();
   return {
     broadcast(event: QuireEvent) {
       const text = JSON.stringify(event);
@@ -86,9 +139,10 @@ function eventSockets(server: Server, gate: Gate) {
     },
     sendTo(account: string, event: QuireEvent) {
       const text = JSON.stringify(event);
-      for (const [ws, name] of sockets) if (name === account) ws.send(text);
+      for (const [ws, open] of sockets) if (open.name === account) ws.send(text);
     },
     close() {
+      clearInterval(recheck);
       for (const ws of sockets.keys()) ws.terminate();
       wss.close();
     },
@@ -100,12 +154,15 @@ export async function startBrowserServer(o: ServerOptions): Promise<BrowserServe
   const gate: Gate = o.gate ?? new TokenGuard(token);
   const staging = new UploadStaging({ ...DEFAULT_LIMITS, ...o.uploads });
   const server: Server = createServer((req, res) => {
-    const url = new URL(req.url ?? '/', gate.origin);
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('Cache-Control', 'no-store');
     res.setHeader('Referrer-Policy', 'no-referrer');
-    // A team server's admission reads its sessions from the database: a promise there.
-    Promise.resolve(gate.admit(req, url))
+    const url = requestUrl(req, gate);
+    if (!url) return refuse(req, res, 400, { code: 'invalid-request', name: 'RequestError', message: 'not a request URL' });
+    // A team server's admission reads its sessions from the database: a promise there. Called
+    // inside the chain, so that a gate that throws is answered with 500, not an uncaught error.
+    Promise.resolve()
+      .then(() => gate.admit(req, url))
       .then((admitted) => {
         if (isRefusal(admitted)) return refuse(req, res, admitted.status, admitted.body);
         if (gate.route?.(req, res, url)) return;
@@ -119,7 +176,7 @@ export async function startBrowserServer(o: ServerOptions): Promise<BrowserServe
   });
   const port = (server.address() as { port: number }).port;
   gate.listening(port);
-  const events = eventSockets(server, gate);
+  const events = eventSockets(server, gate, o.socketRecheckMs ?? 10_000);
   return {
     url: gate.url,
     token,

@@ -49,6 +49,28 @@ function cookieOf(req: IncomingMessage): string {
   return '';
 }
 
+/**
+ * Runs tasks one after another per key: a task waits for every earlier one that shares a key
+ * with it. Holds only the keys of tasks not yet finished.
+ */
+class OneAtATime {
+  private readonly tails = new Map<string, Promise<void>>();
+
+  async run<T>(keys: string[], task: () => Promise<T>): Promise<T> {
+    const earlier = keys.map((k) => this.tails.get(k));
+    let done!: () => void;
+    const mine = new Promise<void>((ok) => (done = ok));
+    for (const k of keys) this.tails.set(k, mine);
+    try {
+      await Promise.all(earlier);
+      return await task();
+    } finally {
+      done();
+      for (const k of keys) if (this.tails.get(k) === mine) this.tails.delete(k);
+    }
+  }
+}
+
 const unauthorized = (message: string): Refusal => ({ status: 401, body: { code: 'unauthorized', name: 'Unauthorized', message } });
 
 export class SessionGate implements Gate {
@@ -56,6 +78,13 @@ export class SessionGate implements Gate {
   private hosts: string[] = [];
   private readonly perUser: FailureLimit;
   private readonly perAddress: FailureLimit;
+  /**
+   * Log-ins of one name, or from one address, one at a time: the limit is asked before the
+   * password is checked (scrypt, slow) and a failure written after, so attempts sent at once
+   * would all pass the check before any failure counted, and guess past the limit. Per process:
+   * several server processes on one store each let one attempt of a key through at a time.
+   */
+  private readonly attempts = new OneAtATime();
 
   constructor(private readonly o: SessionGateOptions) {
     const window = o.failureWindowMs ?? 15 * 60_000;
@@ -149,6 +178,17 @@ export class SessionGate implements Gate {
     const { name, password } = parsed.data;
     const user = `user:${name.normalize('NFC')}`;
     const address = `address:${req.socket.remoteAddress ?? ''}`;
+    return this.attempts.run([user, address], () => this.attempt(req, res, name, password, user, address));
+  }
+
+  private async attempt(
+    req: IncomingMessage,
+    res: ServerResponse,
+    name: string,
+    password: string,
+    user: string,
+    address: string,
+  ): Promise<void> {
     const wait = Math.max(await this.perUser.waitMs(user), await this.perAddress.waitMs(address));
     if (wait > 0) {
       res.setHeader('Retry-After', String(Math.ceil(wait / 1000)));

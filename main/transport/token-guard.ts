@@ -33,7 +33,11 @@ export class TokenGuard implements Gate {
   }
 
   private matches(given: string): boolean {
-    return given.length === this.token.length && timingSafeEqual(Buffer.from(given), Buffer.from(this.token));
+    // Lengths compared in bytes: a given token of as many characters, one of them not ASCII,
+    // has more bytes, and timingSafeEqual throws on buffers of unequal length.
+    const a = Buffer.from(given);
+    const b = Buffer.from(this.token);
+    return a.length === b.length && timingSafeEqual(a, b);
   }
 
   private tokenOk(req: IncomingMessage, url: URL): boolean {
