@@ -38,6 +38,10 @@ test('live job states, the header job indicator, model versions and remembered c
   await page.getByTestId('document').first().waitFor();
   assert.equal(await page.getByTestId('job-indicator').count(), 0, 'no job, no indicator');
   await page.getByTestId('open-training').click();
+  // A new project's fine-tuning is proposed from the bundled base model, added when it starts.
+  const from = page.getByTestId('job-from');
+  await page.waitForFunction(() => (document.querySelector('[data-testid="job-from"]') as HTMLSelectElement | null)?.value === 'base');
+  assert.match(await from.locator('option:checked').innerText(), /bundled base model/);
   await page.getByTestId('add-base-model').click();
   const models = page.getByTestId('models');
   const base = models.locator('[data-model="1"]');
@@ -46,7 +50,10 @@ test('live job states, the header job indicator, model versions and remembered c
   assert.equal(await base.getByTestId('model-delete').isDisabled(), true);
   assert.match((await base.getByTestId('model-delete').getAttribute('title'))!, /cannot be deleted/);
 
+  // Fine-tuning is proposed from the base model just added, never from nothing.
+  await page.waitForFunction(() => (document.querySelector('[data-testid="job-from"]') as HTMLSelectElement | null)?.value === '1');
   // A short fine-tuning from scratch: it reads running at once, and everywhere.
+  await from.selectOption('scratch');
   await page.getByTestId('semi-supervised').uncheck();
   await page.getByText('Advanced').click();
   await page.getByTestId('steps').fill('40');
@@ -118,6 +125,8 @@ test('live job states, the header job indicator, model versions and remembered c
   await page.getByTestId('open-training').click();
   await page.getByTestId('training-panel').waitFor();
   await page.waitForFunction(() => (document.querySelector('[data-testid="job-kind"]') as HTMLSelectElement | null)?.value === 'evaluate');
+  await page.getByTestId('job-kind').selectOption('finetune');
+  assert.equal(await from.inputValue(), 'scratch', 'a start chosen by name comes back');
 });
 
 test('export the project as plain text, with human text only or with the model readings, as a zip download', async () => {
