@@ -37,6 +37,8 @@ export interface TeamServerOptions {
   sessionHours?: number;
   /** Failed log-ins allowed per user name before it waits (tests lower it). */
   maxFailuresPerUser?: number;
+  /** How often an open event socket's session is checked again (tests lower it; default 10 s). */
+  socketRecheckMs?: number;
 }
 
 /** A project on a PostgreSQL server store: its URL, the shared folder of its files (images/…), and the queue of its jobs. */
@@ -163,5 +165,12 @@ function startTeamServer(
     maxFailuresPerUser: o.maxFailuresPerUser,
     sessionSeconds: Math.round(hours * 3600),
   });
-  return startBrowserServer({ ...app, staticDir: RENDERER_DIST, host: o.host ?? '127.0.0.1', port: o.port, gate });
+  return startBrowserServer({
+    ...app,
+    staticDir: RENDERER_DIST,
+    host: o.host ?? '127.0.0.1',
+    port: o.port,
+    gate,
+    socketRecheckMs: o.socketRecheckMs,
+  });
 }

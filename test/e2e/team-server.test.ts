@@ -1,6 +1,7 @@
 // End to end in Chromium against `quire serve` (issue #21): the log-in form, a wrong
 // password, signing in as a transcriber (the admin-only import is disabled with the reason),
-// editing a line and seeing one's name in its history, and logging out.
+// editing a line and seeing one's name in its history, signed out from another tab, and
+// logging out.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -15,7 +16,7 @@ let browser: Browser;
 
 before(async () => {
   const dir = await teamPageProject();
-  app = await serveTeam(dir, { port: 0 });
+  app = await serveTeam(dir, { port: 0, socketRecheckMs: 500 });
   browser = await launchChromium();
 });
 after(async () => {
@@ -24,7 +25,8 @@ after(async () => {
 });
 
 test('log in, edit a line, see the author in its history, log out', async () => {
-  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  const page = await context.newPage();
   await page.goto(app.server.url);
   await page.getByTestId('login-name').fill('tom');
   await page.getByTestId('login-password').fill('wrong-password');
@@ -55,6 +57,22 @@ test('log in, edit a line, see the author in its history, log out', async () => 
   assert.match(await newestHistoryRow(page), /^Witnesses: the widow Kemp — tom, \d{4}-\d\d-\d\d \d\d:\d\d$/);
   await page.screenshot({ path: join(ARTIFACTS, 'team-server-history.png') });
 
+  // Signed out in another tab (the same session): this one goes back to the log-in form by
+  // itself, its event socket closed by the server, and asks no more.
+  const other = await context.newPage();
+  await other.goto(app.server.url);
+  await other.getByTestId('log-out').click();
+  await other.getByTestId('login-name').waitFor();
+  await page.getByTestId('login-name').waitFor({ timeout: 10_000 });
+  const sockets: string[] = [];
+  page.on('websocket', (ws) => sockets.push(ws.url()));
+  await page.waitForTimeout(1500);
+  assert.deepEqual(sockets, [], 'the log-in form opens no event socket');
+
+  await page.getByTestId('login-name').fill('tom');
+  await page.getByTestId('login-password').fill('tom-password');
+  await page.getByTestId('login-submit').click();
+  await account.waitFor();
   await page.getByTestId('log-out').click();
   await page.getByTestId('login-name').waitFor();
   const res = await page.evaluate(() => fetch('/api/projectInfo', { method: 'POST', body: '{}' }).then((r) => r.status));

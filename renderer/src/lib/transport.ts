@@ -5,6 +5,7 @@ import type { QuireEvent } from '../../../shared/api.ts';
 import type { DesktopBridge } from '../../../shared/bridge.ts';
 import type { ExportDownload } from '../../../shared/workbench-api.ts';
 import type { ScanLevel } from '../../../shared/image-levels.ts';
+import { AUTH_PATHS } from '../../../shared/session-api.ts';
 import { projectKey } from './current-project.ts';
 
 declare global {
@@ -63,14 +64,31 @@ const ownHeaders = (): Record<string, string> => ({
 });
 const withToken = (path: string) => `${path}${path.includes('?') ? '&' : '?'}token=${encodeURIComponent(token)}`;
 
+/** Waits before the event socket is opened again: doubled after each failure, back to the first once open. */
+const FIRST_RETRY_MS = 1000;
+const LAST_RETRY_MS = 30_000;
+
 function httpTransport(): Transport {
   const listeners = new Set<(e: QuireEvent) => void>();
   let socket: WebSocket | undefined;
+  let retryMs = FIRST_RETRY_MS;
   const connect = () => {
     // wss: behind a team server's TLS proxy.
     socket = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${withToken('/events')}`);
+    socket.onopen = () => (retryMs = FIRST_RETRY_MS);
     socket.onmessage = (m) => listeners.forEach((l) => l(JSON.parse(m.data)));
-    socket.onclose = () => setTimeout(connect, 1000);
+    socket.onclose = () => {
+      // A team server closes the socket of a session that ended (signed out elsewhere,
+      // expired) and refuses it again: back to the log-in form, not a refused reconnect
+      // forever. A server gone (npm start stopped) is asked less and less often.
+      if (!ownerWindow)
+        void fetch(AUTH_PATHS.session).then(
+          (r) => sessionEnded(r.status),
+          () => {},
+        );
+      setTimeout(connect, retryMs);
+      retryMs = Math.min(retryMs * 2, LAST_RETRY_MS);
+    };
   };
   return {
     async call(method, request) {
