@@ -51,9 +51,13 @@ export { polygonMask } from '../images/line-crop.ts';
 
 /**
  * Refuses a shape reaching outside the page: PAGE and ALTO coordinates cannot be negative
- * (an export with one fails the schema), and a point past the edge has no pixels.
+ * (an export with one fails the schema), and a point past the edge has no pixels. A point
+ * whose coordinate is not a finite number (NaN, or null from JSON, which carries NaN as
+ * null) is refused first: every comparison with NaN is false, so it passed as inside.
  */
 export function checkInside(what: string, page: { width: number; height: number }, points: ReadonlyArray<readonly [number, number]>): void {
+  const bad = points.find(([x, y]) => !Number.isFinite(x) || !Number.isFinite(y));
+  if (bad) throw new Error(`${what}: point ${[...bad].map(String).join(',')} has a coordinate that is not a finite number`);
   const outside = points.find(([x, y]) => x < 0 || y < 0 || x > page.width || y > page.height);
   if (outside) throw new Error(`${what}: point ${outside.join(',')} lies outside the page (${page.width}×${page.height})`);
 }

@@ -12,6 +12,12 @@ export interface PostLine {
   region: RegionClass;
 }
 
+/**
+ * Which way the page's script runs: columns side by side are read from the left ('ltr') or,
+ * in Hebrew, Arabic and other right-to-left scripts, from the right ('rtl').
+ */
+export type ReadingDirection = 'ltr' | 'rtl';
+
 export interface PostRegion {
   region: RegionClass;
   polygon: Point[];
@@ -57,8 +63,12 @@ const boxOf = (points: Point[]): Box => ({
   y1: Math.max(...points.map((p) => p[1])),
 });
 
-/** Lines of one class whose boxes overlap horizontally and lie within two line spacings vertically form one region. */
-export function groupRegions(lines: PostLine[], gap: number): PostRegion[] {
+/**
+ * Lines of one class whose boxes overlap horizontally and lie within two line spacings
+ * vertically form one region; the regions in reading order for a script running `direction`.
+ */
+export function groupRegions(lines: PostLine[], gap: number, direction: ReadingDirection = 'ltr'): PostRegion[] {
+  const rtl = direction === 'rtl';
   const parent = lines.map((_, i) => i);
   const find = (i: number): number => (parent[i] === i ? i : (parent[i] = find(parent[i])));
   const boxes = lines.map((l) => boxOf(l.polygon));
@@ -75,7 +85,8 @@ export function groupRegions(lines: PostLine[], gap: number): PostRegion[] {
   lines.forEach((_, i) => groups.set(find(i), [...(groups.get(find(i)) ?? []), i]));
   const centreY = (i: number) => lines[i].baseline.reduce((s, p) => s + p[1], 0) / lines[i].baseline.length;
   const regions = [...groups.values()].map((members) => {
-    members.sort((a, b) => centreY(a) - centreY(b) || boxes[a].x0 - boxes[b].x0);
+    // Lines at one height: the one the script reaches first.
+    members.sort((a, b) => centreY(a) - centreY(b) || (rtl ? boxes[b].x1 - boxes[a].x1 : boxes[a].x0 - boxes[b].x0));
     const b = boxOf(members.flatMap((i) => lines[i].polygon));
     const polygon: Point[] = [
       [b.x0, b.y0],
@@ -83,30 +94,32 @@ export function groupRegions(lines: PostLine[], gap: number): PostRegion[] {
       [b.x1, b.y1],
       [b.x0, b.y1],
     ];
-    return { region: lines[members[0]].region, polygon, lines: members, top: b.y0, left: b.x0 };
+    return { region: lines[members[0]].region, polygon, lines: members, top: b.y0, left: b.x0, right: b.x1 };
   });
   besideMainBlock(regions, lines);
-  regions.sort((a, b) => a.top - b.top || a.left - b.left);
-  return columnsLeftFirst(regions).map(({ region, polygon, lines: members }) => ({ region, polygon, lines: members }));
+  regions.sort((a, b) => a.top - b.top || (rtl ? b.right - a.right : a.left - b.left));
+  return columnsInOrder(regions, rtl).map(({ region, polygon, lines: members }) => ({ region, polygon, lines: members }));
 }
 
 /**
  * Regions sorted by their tops, except that a column of main text is read after the main-text
- * columns beside it on its left (overlapping it vertically, not horizontally): by tops alone,
- * a right column starting a pixel higher than the left one was read first. "Left of" is
- * acyclic (each such region starts further left), so a region can always be taken next.
+ * columns beside it on the side the script starts from (overlapping it vertically, not
+ * horizontally), the left or with `rtl` the right: by tops alone, a right column starting a
+ * pixel higher than the left one was read first. "Before" is acyclic (each such region
+ * starts further towards that side), so a region can always be taken next.
  */
-function columnsLeftFirst<R extends { region: RegionClass; polygon: Point[] }>(sorted: R[]): R[] {
+function columnsInOrder<R extends { region: RegionClass; polygon: Point[] }>(sorted: R[], rtl: boolean): R[] {
   const boxes = new Map(sorted.map((r) => [r, boxOf(r.polygon)]));
-  const leftOf = (q: R, r: R) => {
+  const before = (q: R, r: R) => {
     const a = boxes.get(q)!;
     const b = boxes.get(r)!;
-    return q.region === 'main' && r.region === 'main' && a.x1 <= b.x0 && a.y0 < b.y1 && b.y0 < a.y1;
+    const beside = rtl ? b.x1 <= a.x0 : a.x1 <= b.x0;
+    return q.region === 'main' && r.region === 'main' && beside && a.y0 < b.y1 && b.y0 < a.y1;
   };
   const rest = [...sorted];
   const out: R[] = [];
   while (rest.length) {
-    const at = rest.findIndex((r) => !rest.some((q) => leftOf(q, r)));
+    const at = rest.findIndex((r) => !rest.some((q) => before(q, r)));
     out.push(...rest.splice(at, 1));
   }
   return out;

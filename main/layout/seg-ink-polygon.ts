@@ -252,8 +252,9 @@ function searchBounds(ys: Float64Array, near: Float64Array, dir: -1 | 1, cap: nu
 
 /**
  * A polygon around each baseline (points left to right, in the image's pixels) from the
- * image's ink; `spacing` is the page's line spacing in those pixels. Null for a baseline
- * without points or shorter than three columns inside the image (the caller keeps its own polygon).
+ * image's ink; `spacing` is the page's line spacing in those pixels, every point within the
+ * image (0…width-1, 0…height-1). Null for a baseline without points, shorter than three
+ * columns inside the image or wholly above or below it (the caller keeps its own polygon).
  */
 export function inkPolygons(
   img: GrayImage,
@@ -328,14 +329,24 @@ export function inkPolygons(
       first = Math.min(a, most);
       last = Math.max(b, ys.length - 1 - most);
     }
+    // Every point on the image's pixels, as x already is (x0…x1): a baseline at the page's
+    // edge may run past it, and its ends gave points off the page (negative, or past the last
+    // row), which an export writes as they are and a line crop has no pixels for. Clamping
+    // keeps the order of the points (the upper path ≤ the baseline ≤ the lower path).
+    const onPage = (y: number) => Math.min(height - 1, Math.max(0, y));
     const chain = (dist: Float64Array, dir: -1 | 1): Point[] =>
       simplifyPolyline(
-        Array.from(dist.subarray(first, last + 1), (d, k): Point => [
-          x0 + first + k,
-          Math.min(height, Math.max(0, ys[first + k] + dir * d)),
-        ]),
+        Array.from(dist.subarray(first, last + 1), (d, k): Point => [x0 + first + k, onPage(ys[first + k] + dir * d)]),
         o.simplifySpacings * spacing,
       );
-    return [[x0 + first, ys[first]], ...chain(up, -1), [x0 + last, ys[last]], ...chain(down, 1).reverse()] as Point[];
+    const polygon: Point[] = [
+      [x0 + first, onPage(ys[first])],
+      ...chain(up, -1),
+      [x0 + last, onPage(ys[last])],
+      ...chain(down, 1).reverse(),
+    ];
+    // A baseline wholly off the page clamps to a polygon without height: none (the caller keeps its own).
+    const heights = polygon.map((p) => p[1]);
+    return Math.max(...heights) > Math.min(...heights) ? polygon : null;
   });
 }

@@ -6,11 +6,12 @@
 // in between lines), bounded by the neighbouring baselines; the region maps give each line
 // a class, and lines of one class that sit together form a region (seg-block.ts). Regions
 // come in reading order (top to bottom, a region beside another by its top, but columns of
-// main text left to right), lines in a region top to bottom. Pure code on arrays, in the maps' pixels; the caller scales to the page.
+// main text left to right, or right to left for a script that runs so), lines in a region
+// top to bottom. Pure code on arrays, in the maps' pixels; the caller scales to the page.
 import type { Point } from '../io/layout.ts';
 import type { RegionClass } from '../io/region-class.ts';
 import type { GrayImage } from '../ml/line-image.ts';
-import { edgeFragments, groupRegions, type PostLine, type PostRegion } from './seg-block.ts';
+import { edgeFragments, groupRegions, type PostLine, type PostRegion, type ReadingDirection } from './seg-block.ts';
 import { DEFAULT_GUTTER, blankAcross, inkReader, splitAtGutters, type GutterOptions } from './seg-gutter.ts';
 import { splitAtGaps, trimEnds, yAt } from './seg-polyline.ts';
 
@@ -122,6 +123,8 @@ export interface PostOptions extends GutterOptions {
    */
   weakBaselineMean: number;
   weakLengthSpacings: number;
+  /** Columns of main text read from the left, or the right ('rtl'; seg-block.ts). No page or project records a script's direction yet. */
+  direction: ReadingDirection;
 }
 
 export const DEFAULT_POST: PostOptions = {
@@ -147,6 +150,7 @@ export const DEFAULT_POST: PostOptions = {
   edgeFragmentLength: 0.25,
   weakBaselineMean: 0.55,
   weakLengthSpacings: 4,
+  direction: 'ltr',
 };
 
 /** Connected components (8-neighbourhood) of the pixels above the threshold; labels from 1. */
@@ -371,7 +375,7 @@ export function postProcess(
   // neighbours' reach, and once grouped, so that notes beside the main block are margins:
   // weak short lines (never a margin: short notes are often faint), and with
   // edgeFragmentShare fragments at the scan's edge.
-  const grouped = groupRegions(drawn, gap);
+  const grouped = groupRegions(drawn, gap, o.direction);
   const weak = (l: PostLine) =>
     l.region !== 'margin' &&
     l.baseline[l.baseline.length - 1][0] - l.baseline[0][0] < o.weakLengthSpacings * gap &&
@@ -380,7 +384,7 @@ export function postProcess(
   if (o.edgeFragmentShare > 0) for (const i of edgeFragments(drawn, grouped, width, o.edgeFragmentShare, o.edgeFragmentLength)) drop.add(i);
   if (drop.size === 0) return { lines: drawn, regions: grouped, spacing: gap };
   const lines = drawn.filter((_, i) => !drop.has(i));
-  return { lines, regions: groupRegions(lines, gap), spacing: gap };
+  return { lines, regions: groupRegions(lines, gap, o.direction), spacing: gap };
 }
 
 /** The mean of a map at a polyline's points. */

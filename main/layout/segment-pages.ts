@@ -94,7 +94,8 @@ export function addCounts(report: SegmentReport, counts: PageCounts): void {
 
 /**
  * Replaces the unlabeled lines among `existing` by the found lines that do not overlap a kept
- * (labeled) one; `regionOf` says which region a new line joins. Returns the new lines with ids.
+ * (labeled) one, nor one of `staying` (the page's lines outside `existing`, which stay as
+ * they are); `regionOf` says which region a new line joins. Returns the new lines with ids.
  */
 function* replaceLines(
   page: PageRow,
@@ -103,10 +104,11 @@ function* replaceLines(
   regionOf: (line: FoundLine) => number | null,
   counts: PageCounts,
   author?: string,
+  staying: ExistingLine[] = [],
 ) {
   const kept = existing.filter((l) => l.labeled);
   const drop = existing.filter((l) => !l.labeled);
-  const fresh = found.filter((n) => !repeatsKeptLine(n.polygon, kept));
+  const fresh = found.filter((n) => !repeatsKeptLine(n.polygon, [...kept, ...staying]));
   const regionIds = fresh.map(regionOf);
   // New lines first, old ones archived after: SQLite hands out the highest freed id again, and
   // a new line under a replaced one's id would look to the undo history like that line changed.
@@ -223,11 +225,18 @@ export async function segmentPages(project: Project, pageIds: number[], o: Segme
   return report;
 }
 
-/** Writes the lines found in a region (one transaction): its untranscribed lines replaced by those found whose centre it holds. */
+/**
+ * Writes the lines found in a region (one transaction): its untranscribed lines replaced by
+ * those found whose centre it holds. A found line that repeats any other line of the page is
+ * dropped too: a line in another region or in none (one straddling the region's edge, or
+ * lying in it unassigned) stays, and would otherwise be there twice.
+ */
 const writeFoundRegion = (page: PageRow, regionId: number, inside: FoundLine[], ordered: boolean, report: SegmentReport) =>
   transaction(function* (): Program<void> {
-    const existing = yield* existingLines({ regionId });
-    const { kept, added } = yield* replaceLines(page, existing, inside, () => regionId, report);
+    const onPage = yield* existingLines({ pageId: page.id });
+    const existing = onPage.filter((l) => l.regionId === regionId);
+    const staying = onPage.filter((l) => l.regionId !== regionId);
+    const { kept, added } = yield* replaceLines(page, existing, inside, () => regionId, report, undefined, staying);
     // Within the region: the found order; the page's order then runs region by region.
     yield* step(lines.setLineOrders(readingOrder<Placed>(kept, added, ordered).map((l, i) => ({ id: l.id, order: i }))));
     yield* regionEdits.orderLinesByRegion(page.id);

@@ -1,8 +1,23 @@
 // Hand edits of lines: add, delete, merge, split, reorder — with nothing transcribed lost.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { clipPolygonX, convexHull } from '../../../main/layout/polygon.ts';
+import { checkInside, clipPolygonX, convexHull } from '../../../main/layout/polygon.ts';
 import { editPage as page, rect } from '../../helpers/edit-page.ts';
+
+test('checkInside refuses a point with a coordinate that is not a finite number, which every outside test lets through', () => {
+  const page = { width: 100, height: 50 };
+  checkInside('line 1', page, [
+    [0, 0],
+    [100, 50],
+  ]);
+  assert.throws(() => checkInside('line 1', page, [[101, 5]]), /line 1: point 101,5 lies outside the page \(100×50\)/);
+  assert.throws(() => checkInside('line 1', page, [[10, NaN]]), /line 1: point 10,NaN has a coordinate that is not a finite number/);
+  assert.throws(() => checkInside('new region', page, [[NaN, NaN]]), /new region: point NaN,NaN/);
+  assert.throws(() => checkInside('new line', page, [[-Infinity, 5]]), /not a finite number/);
+  // JSON carries NaN as null, and null compares as 0: it passed as a point on the page's edge.
+  const fromJson = JSON.parse('[[5, null]]') as Array<[number, number]>;
+  assert.throws(() => checkInside('new line', page, fromJson), /new line: point 5,null has a coordinate that is not a finite number/);
+});
 
 test('convex hull and vertical clipping', () => {
   assert.deepEqual(

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Point } from '../../../main/io/layout.ts';
-import { contains } from '../../../main/layout/polygon.ts';
+import { contains, polygonArea } from '../../../main/layout/polygon.ts';
 import { cheapestPath, columnHeights, edgeEnergy, inkEnds, inkPolygons, runningMedian } from '../../../main/layout/seg-ink-polygon.ts';
 import { layoutFromMaps } from '../../../main/layout/seg-infer.ts';
 import type { SegMaps } from '../../../main/layout/seg-post.ts';
@@ -208,4 +208,30 @@ test('ink polygons never reach past a close interlinear baseline (the pad and th
     assert.ok(extentAt(a, x)[0] >= 61, `column ${x}: the line's top ${extentAt(a, x)[0]} above the insertion's baseline (61)`);
     assert.ok(extentAt(b, x)[1] <= 85, `column ${x}: the insertion's bottom ${extentAt(b, x)[1]} below the line's baseline (85)`);
   }
+});
+
+test('ink polygons of baselines at the page’s edge stay on its pixels, with area; a baseline wholly off the page gets none', () => {
+  const img = page(200, 80, [{ baseline: 70, from: 10, to: 190 }]);
+  // A baseline running past the top edge, the last line's running past the bottom one, and one below the page.
+  const [top, bottom, below] = inkPolygons(
+    img,
+    [
+      [
+        [10, -6],
+        [190, 6],
+      ],
+      [
+        [10, 74],
+        [190, 86],
+      ],
+      flat(160, 10, 190),
+    ],
+    20,
+  );
+  assert.ok(top && bottom);
+  for (const polygon of [top, bottom]) {
+    for (const [x, y] of polygon) assert.ok(x >= 0 && x <= 199 && y >= 0 && y <= 79, `point ${x},${y} off the 200×80 image`);
+    assert.ok(polygonArea(polygon) > 0, 'the clamped polygon keeps an area');
+  }
+  assert.equal(below, null);
 });

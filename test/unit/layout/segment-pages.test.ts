@@ -4,7 +4,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { createService } from '../../../main/api/service.ts';
-import { segmentPages } from '../../../main/layout/segment-pages.ts';
+import { segmentPages, segmentRegion } from '../../../main/layout/segment-pages.ts';
+import { folderStore } from '../../../main/project/project-store.ts';
 import { polygonOverlap } from '../../../main/layout/line-metrics.ts';
 import { resolveSegmenter } from '../../../main/layout/segmenters.ts';
 import { writeSynthPage } from '../../helpers/images.ts';
@@ -112,6 +113,56 @@ test('a found line that is a piece of a transcribed line is dropped, a line besi
   assert.equal(after.length, 2);
   assert.equal(after.find((l) => l.id === labeled.id)?.text, 'the whole line');
   assert.deepEqual(after.find((l) => l.id !== labeled.id)?.polygon, note.polygon);
+  project.close();
+});
+
+test('finding lines in a region drops a found line that repeats a line of the page outside the region', async () => {
+  const { project, api, pageId } = await projectWithPage();
+  const rect = (x0: number, y0: number, x1: number, y1: number): Array<[number, number]> => [
+    [x0, y0],
+    [x1, y0],
+    [x1, y1],
+    [x0, y1],
+  ];
+  const left = (await api.addRegion({ pageId, polygon: rect(0, 0, 400, 300), type: 'paragraph' })).regionId;
+  const right = (await api.addRegion({ pageId, polygon: rect(400, 0, 800, 300), type: 'paragraph' })).regionId;
+  const draw = async (polygon: Array<[number, number]>) => (await api.addLine({ pageId, polygon, baseline: null })).lineId;
+  // A transcribed line of the right region reaching into the left one, a line in no region
+  // just under the left one, and an untranscribed line of the left region.
+  const straddling = await draw(rect(320, 100, 560, 130));
+  await api.saveTranscription({ lineId: straddling, text: 'across the edge' });
+  const unassigned = await draw(rect(250, 290, 390, 330));
+  const old = await draw(rect(20, 200, 200, 230));
+  const before = (await api.getPage({ pageId })).lines;
+  assert.deepEqual(
+    [straddling, unassigned, old].map((id) => before.find((l) => l.id === id)?.regionId),
+    [right, null, left],
+  );
+  // The segmenter finds both again (their centres now in the left region) and one new line.
+  const found = (polygon: Array<[number, number]>) => ({ polygon, baseline: [polygon[3], polygon[2]], region: null });
+  const fresh = found(rect(20, 50, 200, 80));
+  const report = await segmentRegion(folderStore(project), left, {
+    segmenter: {
+      name: 'again',
+      segment: async () => ({
+        lines: [found(rect(260, 100, 520, 130)), found(rect(250, 280, 390, 318)), fresh],
+        regions: [],
+        ordered: false,
+      }),
+    },
+  });
+  assert.equal(report.added, 1, 'only the new line is added');
+  assert.equal(report.removed, 1);
+  const after = (await api.getPage({ pageId })).lines;
+  assert.equal(after.length, 3);
+  const kept = after.find((l) => l.id === straddling);
+  assert.deepEqual(
+    [kept?.text, kept?.regionId, kept?.polygon],
+    ['across the edge', right, rect(320, 100, 560, 130)],
+    'the transcribed line stays',
+  );
+  assert.equal(after.find((l) => l.id === unassigned)?.regionId, null);
+  assert.deepEqual(after.find((l) => ![straddling, unassigned].includes(l.id))?.polygon, fresh.polygon);
   project.close();
 });
 
