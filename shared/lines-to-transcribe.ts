@@ -21,3 +21,31 @@ export function lineToShow(view: Pick<PageView, 'lines' | 'regions'>, wanted: nu
   if (wanted !== null && view.lines.some((l) => l.id === wanted)) return wanted;
   return firstUnlabeled(view)?.id ?? view.lines[0]?.id ?? null;
 }
+
+type Placed = Pick<LineView, 'id' | 'box'>;
+
+/**
+ * The line selected after the page was read again, when the one selected before is gone
+ * (deleted, merged away, replaced by Find lines): the next line of before that is still
+ * there, else the line now nearest to where it was, so the keyboard stays where the person
+ * was working rather than jumping back to the line the page opened on.
+ */
+export function lineAfterEdit(before: readonly Placed[], after: readonly Placed[], selected: number): number | null {
+  const still = new Set(after.map((l) => l.id));
+  const at = before.findIndex((l) => l.id === selected);
+  if (at < 0) return null;
+  const next = before.slice(at + 1).find((l) => still.has(l.id));
+  if (next) return next.id;
+  const gone = before[at].box;
+  const centre = (b: Placed['box']) => [b.x + b.w / 2, b.y + b.h / 2];
+  const [gx, gy] = centre(gone);
+  let best: Placed | null = null;
+  let bestDistance = Infinity;
+  for (const l of after) {
+    const [x, y] = centre(l.box);
+    // Rows count more than columns: the line below is nearer than a neighbour column's line at the same height.
+    const distance = Math.abs(y - gy) * 4 + Math.abs(x - gx);
+    if (distance < bestDistance) [best, bestDistance] = [l, distance];
+  }
+  return best?.id ?? null;
+}

@@ -67,3 +67,42 @@ test('a transcribed line is split with its text divided where the person puts a 
   assert.deepEqual(texts(), ['Item paid', 'for candles 3d']);
   await context.close();
 });
+
+test('text typed on a line and not saved yet is divided like a saved one, not left whole on the left piece', async () => {
+  const { app, browser } = fixture();
+  await createService(app.project).addLine({
+    pageId: 1,
+    polygon: rect(100, 250, 700, 50),
+    baseline: [
+      [100, 290],
+      [800, 290],
+    ],
+  });
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  const page = await context.newPage();
+  await page.goto(app.server.url);
+  await openFirstPage(page);
+  // The page opens on its first unlabeled line: the new one.
+  const field = page.getByTestId('line-text');
+  await field.waitFor();
+  await field.fill('Paid the sexton');
+  const at = await pagePoint(page);
+  await handKeysToLineTools(page);
+  await page.keyboard.press('s');
+  await page.mouse.click(...at(450, 275));
+  const dialog = page.getByTestId('split-text');
+  await dialog.waitFor();
+  assert.equal(await dialog.inputValue(), 'Paid the sexton');
+  await dialog.fill('Paid the | sexton');
+  await page.keyboard.press('Enter');
+  await page.getByTestId('page-status').getByText('Line split').waitFor();
+  const texts = (
+    app.project.db
+      .prepare('SELECT ct.text FROM lines l JOIN current_transcriptions ct ON ct.line_id = l.id ORDER BY l.reading_order')
+      .all() as Array<{
+      text: string;
+    }>
+  ).map((t) => t.text);
+  assert.deepEqual(texts.slice(-2), ['Paid the', 'sexton'], 'each piece holds its part of the typed text');
+  await context.close();
+});

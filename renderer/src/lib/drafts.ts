@@ -29,6 +29,19 @@ export function unsavedDrafts(
   });
 }
 
+/**
+ * Text typed on a line and not saved yet (new text, or a change to its saved text), or null.
+ * A blank draft is none: clearing a line's text is not a transcription.
+ */
+export function pendingDraft(
+  line: { id: number; text: string | null },
+  storage: Pick<Storage, 'getItem'>,
+  project = projectKey(),
+): string | null {
+  const draft = storage.getItem(draftKey(line.id, project));
+  return draft !== null && draft.trim() !== '' && draft !== (line.text ?? '') ? draft : null;
+}
+
 /** Whether the project has any draft in storage (so that pages need looking at before Find lines). */
 export function hasDrafts(storage: Pick<globalThis.Storage, 'length' | 'key'>, project = projectKey()): boolean {
   const prefix = draftKey(0, project).slice(0, -1);

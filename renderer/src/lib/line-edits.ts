@@ -14,6 +14,13 @@ export interface LineEditHost {
   pageId: number;
   /** The page's lines as shown now (read again after each edit). */
   lines(): readonly LineView[];
+  /**
+   * Saves the text typed on the line and not saved yet, if any, and answers the line as it
+   * now is. A split, merge or deletion works on saved texts: typing left unsaved would stay
+   * whole on one piece of a split, become the text of a merged line that also holds the next
+   * line's ink, or go unasked with a deleted line.
+   */
+  saveDraft(line: LineView): Promise<LineView>;
   selected(): number | null;
   select(lineId: number): void;
   /** Runs `fn`, reloads the page, then shows `what` (or the error). */
@@ -44,6 +51,15 @@ export function drawnLine(polygon: Point[]): { polygon: Point[]; baseline: Point
 
 export function lineEdits(host: LineEditHost) {
   const current = () => host.lines().find((l) => l.id === host.selected()) ?? null;
+  /** The line with its typed text saved; null (and why) when that failed: the edit then waits. */
+  const saved = async (line: LineView): Promise<LineView | null> => {
+    try {
+      return await host.saveDraft(line);
+    } catch (e) {
+      host.say(`Not changed: the text typed on line ${line.order + 1} could not be saved first (${(e as Error).message})`);
+      return null;
+    }
+  };
 
   return {
     async add(polygon: Point[]) {
@@ -54,7 +70,9 @@ export function lineEdits(host: LineEditHost) {
 
     /** Splits the selected line at x; a transcribed line's text is divided by hand (a | marks where). */
     async cut(x: number) {
-      const line = current();
+      const selected = current();
+      if (!selected) return;
+      const line = await saved(selected);
       if (!line) return;
       let texts: [string, string] | undefined;
       if (line.text !== null) {
@@ -68,7 +86,9 @@ export function lineEdits(host: LineEditHost) {
     },
 
     async remove() {
-      const line = current();
+      const selected = current();
+      if (!selected) return;
+      const line = await saved(selected);
       if (!line) return;
       const confirmed =
         line.text === null ||
@@ -80,7 +100,9 @@ export function lineEdits(host: LineEditHost) {
       const lines = host.lines();
       const line = current();
       const next = line && lines[lines.indexOf(line) + 1];
-      if (line && next) await host.edit('Lines merged', () => host.api.mergeLines({ lineIds: [line.id, next.id] }));
+      if (!line || !next) return;
+      if (!(await saved(line)) || !(await saved(next))) return;
+      await host.edit('Lines merged', () => host.api.mergeLines({ lineIds: [line.id, next.id] }));
     },
 
     // A line moves within its region's lines (export nests lines in their region); at its

@@ -2,7 +2,7 @@
 // so a later line that takes the same id starts from its own text, not the old typing.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { draftKey, forgetVanishedDrafts, saveDraftsOfPages, unsavedDrafts } from '../../../renderer/src/lib/drafts.ts';
+import { draftKey, forgetVanishedDrafts, pendingDraft, saveDraftsOfPages, unsavedDrafts } from '../../../renderer/src/lib/drafts.ts';
 
 test('drafts of lines that left the page are dropped, the others kept', () => {
   const store = new Map<string, string>();
@@ -75,4 +75,19 @@ test('before Find lines on pages, drafts on their untranscribed lines are saved 
   read.length = 0;
   assert.equal(await saveDraftsOfPages([10, 11], api, storage, '/empty'), 0);
   assert.deepEqual(read, []);
+});
+
+test('a pending draft is typed text that differs from the saved text and is not blank', () => {
+  const store = new Map<string, string>([
+    [draftKey(1, '/p'), 'new text'],
+    [draftKey(2, '/p'), 'same'],
+    [draftKey(3, '/p'), '  '],
+    [draftKey(4, '/p'), 'edited'],
+  ]);
+  const storage = { getItem: (k: string) => store.get(k) ?? null };
+  assert.equal(pendingDraft({ id: 1, text: null }, storage, '/p'), 'new text');
+  assert.equal(pendingDraft({ id: 2, text: 'same' }, storage, '/p'), null);
+  assert.equal(pendingDraft({ id: 3, text: null }, storage, '/p'), null);
+  assert.equal(pendingDraft({ id: 4, text: 'saved' }, storage, '/p'), 'edited');
+  assert.equal(pendingDraft({ id: 5, text: null }, storage, '/p'), null);
 });

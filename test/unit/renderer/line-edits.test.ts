@@ -7,9 +7,13 @@ const line = (id: number, order: number, text: string | null, regionId: number |
   ({ id, order, text, regionId }) as LineView;
 
 /** A page of lines and a client that records each call; `after` is what the page reads after an edit. */
-function page(lines: LineView[], o: { marked?: string | null; confirmed?: boolean; after?: LineView[] } = {}) {
+function page(
+  lines: LineView[],
+  o: { marked?: string | null; confirmed?: boolean; after?: LineView[]; drafts?: Record<number, string>; saveFails?: boolean } = {},
+) {
   const calls: Array<[string, unknown]> = [];
   const said: string[] = [];
+  const asked: string[] = [];
   let shown = lines;
   let selected: number | null = lines[0]?.id ?? null;
   const api = new Proxy({} as LineEditHost['api'], {
@@ -22,6 +26,13 @@ function page(lines: LineView[], o: { marked?: string | null; confirmed?: boolea
     api,
     pageId: 7,
     lines: () => shown,
+    async saveDraft(l) {
+      const draft = o.drafts?.[l.id];
+      if (draft === undefined) return l;
+      if (o.saveFails) throw new Error('the server is gone');
+      calls.push(['saveTranscription', { lineId: l.id, text: draft }]);
+      return { ...l, text: draft };
+    },
     selected: () => selected,
     select: (id) => (selected = id),
     async edit(what, fn) {
@@ -30,10 +41,16 @@ function page(lines: LineView[], o: { marked?: string | null; confirmed?: boolea
       said.push(what);
     },
     say: (s) => said.push(s),
-    askSplit: async () => o.marked ?? null,
-    confirm: () => o.confirmed ?? false,
+    askSplit: async (text) => {
+      asked.push(text);
+      return o.marked ?? null;
+    },
+    confirm: (question) => {
+      asked.push(question);
+      return o.confirmed ?? false;
+    },
   };
-  return { tools: lineEdits(host), calls, said, selected: () => selected };
+  return { tools: lineEdits(host), calls, said, asked, selected: () => selected };
 }
 
 test('a split text divides at the |, trimmed; without one nothing is split', async () => {
@@ -111,4 +128,33 @@ test('a refused shape edit says why and saves nothing', async () => {
   await p.tools.reshape(1, { ok: false, reason: 'the polygon crosses itself' });
   assert.deepEqual(p.calls, []);
   assert.deepEqual(p.said, ['Shape not changed: the polygon crosses itself']);
+});
+
+test('text typed and not saved counts as the line’s text: saved first, then split by hand, asked before deletion, merged as text', async () => {
+  const split = page([line(1, 0, null)], { drafts: { 1: 'Put day market' }, marked: 'Put day | market' });
+  await split.tools.cut(80);
+  assert.deepEqual(split.asked, ['Put day market'], 'the | dialog shows the typed text');
+  assert.deepEqual(split.calls, [
+    ['saveTranscription', { lineId: 1, text: 'Put day market' }],
+    ['splitLine', { lineId: 1, x: 80, texts: ['Put day', 'market'] }],
+  ]);
+
+  const removed = page([line(1, 0, null)], { drafts: { 1: 'typed' }, confirmed: false });
+  await removed.tools.remove();
+  assert.match(removed.asked[0], /Delete line 1 and its transcription "typed"/);
+  assert.deepEqual(removed.calls, [['saveTranscription', { lineId: 1, text: 'typed' }]], 'kept when the person says no');
+
+  const merged = page([line(1, 0, null), line(2, 1, 'saved')], { drafts: { 1: 'typed' } });
+  await merged.tools.mergeWithNext();
+  assert.deepEqual(merged.calls, [
+    ['saveTranscription', { lineId: 1, text: 'typed' }],
+    ['mergeLines', { lineIds: [1, 2] }],
+  ]);
+
+  const failed = page([line(1, 0, null), line(2, 1, null)], { drafts: { 1: 'typed' }, saveFails: true });
+  await failed.tools.mergeWithNext();
+  await failed.tools.remove();
+  await failed.tools.cut(3);
+  assert.deepEqual(failed.calls, [], 'no edit while the typed text is not saved');
+  assert.match(failed.said[0], /could not be saved first \(the server is gone\)/);
 });

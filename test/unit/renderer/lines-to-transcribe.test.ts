@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { LineView, RegionView } from '../../../shared/api.ts';
-import { firstUnlabeled, linesToTranscribe, lineToShow } from '../../../shared/lines-to-transcribe.ts';
+import { firstUnlabeled, lineAfterEdit, linesToTranscribe, lineToShow } from '../../../shared/lines-to-transcribe.ts';
 
 const line = (id: number, regionId: number | null, text: string | null) => ({ id, regionId, text }) as LineView;
 const region = (id: number, excluded: boolean) => ({ id, excluded }) as RegionView;
@@ -29,4 +29,18 @@ test('the page screen shows the line asked for only while it is on the page', ()
   assert.equal(lineToShow(view, null), 12);
   assert.equal(lineToShow({ regions: [], lines: [line(11, null, 'done')] }, 99), 11);
   assert.equal(lineToShow({ regions: [], lines: [] }, 99), null);
+});
+
+test('after an edit took the selected line, the selection goes to its neighbour, not back to where the page opened', () => {
+  const placed = (id: number, x: number, y: number) => ({ id, box: { x, y, w: 400, h: 40 } }) as LineView;
+  const page = [placed(5, 100, 100), placed(6, 100, 150), placed(7, 100, 200), placed(8, 100, 250)];
+  assert.equal(lineAfterEdit(page, [page[0], page[1], page[3]], 7), 8, 'deleted: the next line');
+  assert.equal(lineAfterEdit(page, page.slice(0, 3), 8), 7, 'the last line deleted: the one above');
+  // Find lines replaced every untranscribed line: the new line where the old one was.
+  const found = [placed(20, 100, 98), placed(21, 100, 152), placed(22, 100, 201), placed(23, 100, 249)];
+  assert.equal(lineAfterEdit(page, found, 7), 22);
+  assert.equal(lineAfterEdit(page, [], 7), null);
+  assert.equal(lineAfterEdit(page, found, 99), null, 'a line the page never had');
+  // A line of the neighbour column at the same height is farther than the next line down.
+  assert.equal(lineAfterEdit([placed(1, 100, 100)], [placed(2, 700, 100), placed(3, 100, 150)], 1), 3);
 });
