@@ -1,8 +1,9 @@
 // `quire serve`: one project for a team, over HTTP, with accounts instead of the desktop's
 // per-launch token (main/transport/session-gate.ts). The same project host, API and
 // renderer as browser mode; each call runs as its signed-in account, held to its role
-// (shared/roles.ts) and recorded as the author of its edits. The project is a folder (its
-// SQLite), or a PostgreSQL server store with a shared folder for its files
+// (shared/roles.ts) and recorded as the author of its edits; an unexpected failure is logged
+// here and answered with a generic message (main/transport/failures.ts). The project is a
+// folder (its SQLite), or a PostgreSQL server store with a shared folder for its files
 // (`--database URL --files DIR`, with `--redis URL` for its transcription jobs), where the gate
 // is the same and the API is the part that runs on the server store so far
 // (server-store-api.ts).
@@ -14,6 +15,7 @@ import { lines } from '../db/lines.ts';
 import { Project } from '../project/project.ts';
 import { SessionGate } from '../transport/session-gate.ts';
 import { startBrowserServer, type BrowserServer } from '../transport/http-server.ts';
+import { hidingFailures } from '../transport/failures.ts';
 import type { QuireEvent } from '../../shared/api.ts';
 import { desktopRunner } from '../db/execute.ts';
 import type { Runner } from '../db/ops.ts';
@@ -89,7 +91,8 @@ async function serveFolder(dir: string, o: TeamServerOptions): Promise<TeamServe
         o,
         desktopRunner(() => host.project.db),
         {
-          api: host.dispatcher(),
+          // Host.dispatcher()'s, its methods hiding unexpected failures from the accounts.
+          api: createDispatcher(hidingFailures(host.api()), { openProject: () => host.project.root }),
           images: () => host.project.images,
           lineImage: (id, key) => lineImagePng(host.project, id, key),
           exportZip: (request) => prepareExportZip(host.project, request),
@@ -116,7 +119,7 @@ async function serveServerStore(p: ServerStoreProject, o: TeamServerOptions): Pr
       const pages = filesStore(run, p.files);
       api = serverStoreApi({ store, url: p.database, files: p.files, events: serverEvents(() => server), queue: p.queue });
       return (server = await startTeamServer(o, run, {
-        api: createDispatcher(api.table as unknown as QuireApi),
+        api: createDispatcher(hidingFailures(api.table) as unknown as QuireApi),
         images: () => pages.images,
         lineImage: async (id, key) => cropPng(pages, await run(lines.lineCropSource(id)), id, key),
         // Exported as on the desktop, from the store's rows and its shared folder's images.

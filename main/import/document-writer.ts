@@ -13,8 +13,9 @@ import { PENDING_IMPORT as PENDING } from '../db/line-sets.ts';
 import { step, transaction, type Program, type Runner } from '../db/ops.ts';
 import { pages } from '../db/pages.ts';
 import { regions, type NewRegion } from '../db/regions.ts';
+import { authorName } from '../project/author.ts';
 import type { ImageStore } from '../store/image-store.ts';
-import { insertLinesOp, type NewLine } from './insert-lines.ts';
+import { IMPORT_AUTHOR, insertLinesOp, type NewLine } from './insert-lines.ts';
 
 /** SQL condition true for documents whose import has finished (defined in main/db/line-sets.ts). */
 export { FINISHED_DOCUMENT } from '../db/line-sets.ts';
@@ -57,6 +58,9 @@ export const writeDocument = (db: Db, doc: NewDocument, o: WriteOptions = {}): P
 export async function writeDocumentAt(run: Runner, doc: NewDocument, o: WriteOptions = {}): Promise<number> {
   const sliceMs = o.sliceMs ?? 25;
   const pauseMs = o.pauseMs ?? 25;
+  // Named now, in the caller's context: a team server's upload imports as its account, which
+  // is recorded as the imported texts' author (their source still names the file).
+  const author = authorName(IMPORT_AUTHOR);
   // Work items: each page, then its lines in runs; done in order, as many per transaction as the slice allows.
   const RUN = 200;
   const steps: Array<(docId: number, pageIds: number[]) => Program<void>> = [];
@@ -78,6 +82,7 @@ export async function writeDocumentAt(run: Runner, doc: NewDocument, o: WriteOpt
             .map(({ region, ...line }) => ({ ...line, regionId: region === undefined ? null : regionIds[k][region] })),
           doc.transcriptionSource,
           start,
+          author,
         );
       });
     }

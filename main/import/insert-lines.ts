@@ -18,12 +18,22 @@ export interface NewLine {
   regionId?: number | null;
 }
 
+/** The author of an imported text when no account imports it (the desktop, the quire command). */
+export const IMPORT_AUTHOR = 'import';
+
 /**
- * `firstOrder` is the reading order of the first line (large pages are written in runs).
+ * `firstOrder` is the reading order of the first line (large pages are written in runs);
+ * `author`: whose import the texts are (a team server's uploading account).
  * A store-neutral program (main/db/ops.ts): each statement is yielded as it is, not through
  * `step`, since an import runs it for hundreds of thousands of lines.
  */
-export function* insertLinesOp(pageId: number, rows: NewLine[], transcriptionSource: string, firstOrder = 0): Program<number[]> {
+export function* insertLinesOp(
+  pageId: number,
+  rows: NewLine[],
+  transcriptionSource: string,
+  firstOrder = 0,
+  author = IMPORT_AUTHOR,
+): Program<number[]> {
   const ids: number[] = [];
   for (const [order, line] of rows.entries()) {
     const id = (yield lines.insertLine({
@@ -36,7 +46,7 @@ export function* insertLinesOp(pageId: number, rows: NewLine[], transcriptionSou
       split: line.split,
       regionId: line.regionId ?? null,
     })) as number;
-    if (line.text !== null) yield transcriptions.addTranscription(id, line.text.normalize('NFC'), 'import', transcriptionSource);
+    if (line.text !== null) yield transcriptions.addTranscription(id, line.text.normalize('NFC'), author, transcriptionSource);
     ids.push(id);
   }
   return ids;

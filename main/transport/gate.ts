@@ -26,6 +26,12 @@ export interface Gate {
   admitSocket(req: IncomingMessage, url: URL): SocketAdmission | Promise<SocketAdmission>;
   /** Routes of its own (log-in, log-out), answered before the app's; true when it answered. */
   route?(req: IncomingMessage, res: ServerResponse, url: URL): boolean;
+  /**
+   * Whether those it admits are the project's owner, on their own machine (the desktop's
+   * launch token), who may read an unexpected failure's message; a team server's accounts get
+   * a generic one (failures.ts).
+   */
+  readonly revealsFailures?: boolean;
 }
 
 /** An event socket let in, and whose it is: a team server's account, none on the desktop. */

@@ -10,7 +10,9 @@ import type { Caller } from '../../shared/roles.ts';
 import { exportDownloadSchema, type ExportDownload } from '../../shared/workbench-api.ts';
 import { projectChanged, type Dispatcher } from '../api/dispatch.ts';
 import type { ExportZip } from '../export/export-zip.ts';
+import { actingAs } from '../project/author.ts';
 import type { ImageStore } from '../store/image-store.ts';
+import { failureAnswer } from './failures.ts';
 import { findImage, IMMUTABLE_CACHE, type FoundImage } from './image-lookup.ts';
 import { readJson, refuse, send, STATUS } from './http-io.ts';
 import { findRendererFile } from './renderer-files.ts';
@@ -62,7 +64,8 @@ export async function callApi(
   else send(res, STATUS[result.error.code], result.error);
 }
 
-export async function exportDownload(o: RouteOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
+/** POST /export; `reveal`: an unexpected failure's message may be sent (the desktop's owner, failures.ts). */
+export async function exportDownload(o: RouteOptions, req: IncomingMessage, res: ServerResponse, reveal: boolean): Promise<void> {
   if (!o.exportZip) return refuse(req, res, 404, { code: 'not-found', name: 'NotFound', message: 'exports are not served here' });
   const project = projectOf(req);
   if (project === null) return refuse(req, res, 400, BAD_PROJECT_HEADER);
@@ -80,7 +83,7 @@ export async function exportDownload(o: RouteOptions, req: IncomingMessage, res:
   try {
     zip = await o.exportZip(parsed.data);
   } catch (error) {
-    return send(res, 500, { code: 'failed', name: (error as Error).name, message: (error as Error).message });
+    return send(res, 500, failureAnswer('export', error, reveal));
   }
   res.writeHead(200, {
     'Content-Type': 'application/zip',
@@ -93,8 +96,15 @@ export async function exportDownload(o: RouteOptions, req: IncomingMessage, res:
 
 // A PAGE or ALTO file needs its image beside it: files of one batch (?batch=ID) are
 // staged together, then `?batch=ID&done=1` imports them as one folder. Without a batch,
-// each upload is imported on its own.
-export async function upload(o: RouteOptions, staging: UploadStaging, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+// each upload is imported on its own, as the uploading account (`caller`; none on the desktop).
+export async function upload(
+  o: RouteOptions,
+  staging: UploadStaging,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  caller: Caller | undefined,
+): Promise<void> {
   const batch = url.searchParams.get('batch');
   if (batch !== null && !/^[a-z0-9]{8,40}$/.test(batch))
     return refuse(req, res, 400, { code: 'invalid-request', name: 'RequestError', message: 'batch: 8 to 40 lowercase letters or digits' });
@@ -106,7 +116,7 @@ export async function upload(o: RouteOptions, staging: UploadStaging, req: Incom
         name: 'NotFound',
         message: `no upload batch ${batch} (never staged, already imported, or expired)`,
       });
-    return importStaged(o, req, res, dir, [dir]);
+    return importStaged(o, req, res, dir, [dir], caller);
   }
   const name = basename(url.searchParams.get('name') ?? 'upload');
   let staged: { dir: string; file: string };
@@ -121,13 +131,24 @@ export async function upload(o: RouteOptions, staging: UploadStaging, req: Incom
     });
   }
   if (batch !== null) return send(res, 200, { staged: name });
-  return importStaged(o, req, res, staged.dir, [staged.file]);
+  return importStaged(o, req, res, staged.dir, [staged.file], caller);
 }
 
-async function importStaged(o: RouteOptions, req: IncomingMessage, res: ServerResponse, dir: string, paths: string[]): Promise<void> {
+async function importStaged(
+  o: RouteOptions,
+  req: IncomingMessage,
+  res: ServerResponse,
+  dir: string,
+  paths: string[],
+  caller: Caller | undefined,
+): Promise<void> {
   try {
     // Refused (project-changed) when the page shows a project another window closed since.
-    const result = await o.api.call('importFiles', { paths }, undefined, projectOf(req) ?? undefined);
+    // importFiles names paths on the server, so the dispatcher refuses it to every account: it
+    // is called as the owner (the route has checked the upload role) on the files just staged,
+    // with the account acting, so that the import records it as the author, as any edit does.
+    const importFiles = () => o.api.call('importFiles', { paths }, undefined, projectOf(req) ?? undefined);
+    const result = await (caller ? actingAs(caller, importFiles) : importFiles());
     if (!result.ok) return send(res, STATUS[result.error.code], result.error);
     const report = result.value as ImportReport;
     // Report the names the user chose, not our temporary paths.

@@ -10,6 +10,7 @@ import type { QuireEvent } from '../../shared/api.ts';
 import { ROUTE_ROLES, allows, refusal, type Caller } from '../../shared/roles.ts';
 import { refuse, send } from './http-io.ts';
 import { callApi, exportDownload, serveImage, serveStatic, upload, type RouteOptions } from './http-routes.ts';
+import { failureAnswer } from './failures.ts';
 import { isRefusal, type Gate } from './gate.ts';
 import { TokenGuard } from './token-guard.ts';
 import { DEFAULT_UPLOAD_LIMITS as DEFAULT_LIMITS, UploadStaging, type UploadLimits } from './uploads.ts';
@@ -65,6 +66,7 @@ function route(
   res: ServerResponse,
   url: URL,
   caller: Caller | undefined,
+  reveal: boolean,
 ): Promise<void> | void {
   const { method } = req;
   const path = url.pathname;
@@ -72,7 +74,7 @@ function route(
   if (method === 'POST' && (path === '/upload' || path === '/export')) {
     const refused = roleRefusal(caller, path === '/upload' ? 'upload' : 'export');
     if (refused) return refuse(req, res, 403, refused);
-    return path === '/upload' ? upload(o, staging, req, res, url) : exportDownload(o, req, res);
+    return path === '/upload' ? upload(o, staging, req, res, url, caller) : exportDownload(o, req, res, reveal);
   }
   if (method === 'POST' && path.startsWith('/api/')) return callApi(o, req, res, path.slice(5), caller);
   if (method === 'GET') return serveStatic(o, res, path);
@@ -161,14 +163,17 @@ export async function startBrowserServer(o: ServerOptions): Promise<BrowserServe
     if (!url) return refuse(req, res, 400, { code: 'invalid-request', name: 'RequestError', message: 'not a request URL' });
     // A team server's admission reads its sessions from the database: a promise there. Called
     // inside the chain, so that a gate that throws is answered with 500, not an uncaught error.
+    // Its message only to the owner, once admitted (failures.ts).
+    let reveal = false;
     Promise.resolve()
       .then(() => gate.admit(req, url))
       .then((admitted) => {
         if (isRefusal(admitted)) return refuse(req, res, admitted.status, admitted.body);
+        reveal = gate.revealsFailures === true;
         if (gate.route?.(req, res, url)) return;
-        return route(o, staging, req, res, url, admitted.caller);
+        return route(o, staging, req, res, url, admitted.caller, reveal);
       })
-      .catch((error) => send(res, 500, { code: 'failed', name: 'InternalError', message: (error as Error).message }));
+      .catch((error) => send(res, 500, failureAnswer(`${req.method} ${url.pathname}`, error, reveal)));
   });
   await new Promise<void>((ok, fail) => {
     server.once('error', fail);

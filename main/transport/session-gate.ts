@@ -1,7 +1,7 @@
 // A team server's gate (`quire serve`): accounts sign in with a name and password and get a
 // session cookie; every API call, upload, image and the event socket then need that session.
-// The page, its scripts and the log-in route hold no data and need none, so a browser can
-// show the log-in form.
+// The page, its scripts and the log-in and log-out routes hold no data and need none, so a
+// browser can show the log-in form, and drop a cookie whose session has ended.
 //
 // The cookie is HttpOnly (no script reads it), SameSite=Strict (no other site's page can
 // make the browser send it: with the Origin check, the guard against cross-site requests),
@@ -18,6 +18,7 @@ import { FailureLimit } from '../accounts/rate-limit.ts';
 import type { Sessions } from '../accounts/sessions.ts';
 import type { Runner } from '../db/ops.ts';
 import { hostRefusal, type Admission, type Gate, type Refusal, type SocketAdmission } from './gate.ts';
+import { failureAnswer } from './failures.ts';
 import { readJson, send } from './http-io.ts';
 
 export const COOKIE = 'quire-session';
@@ -122,8 +123,10 @@ export class SessionGate implements Gate {
     if (wrongHost) return wrongHost;
     if (!this.originOk(req)) return { status: 403, body: { name: 'Forbidden', message: 'requests from other origins are refused' } };
     const path = url.pathname;
+    // Log-out is open too: a browser whose session has expired or was ended elsewhere still
+    // holds the cookie, and only log-out's answer removes it.
     const open =
-      (req.method === 'POST' && path === AUTH_PATHS.login) ||
+      (req.method === 'POST' && (path === AUTH_PATHS.login || path === AUTH_PATHS.logout)) ||
       (req.method === 'GET' && !path.startsWith('/images/') && !path.startsWith('/line-image/'));
     const caller = await this.caller(req);
     if (caller) return { caller };
@@ -140,7 +143,7 @@ export class SessionGate implements Gate {
   route(req: IncomingMessage, res: ServerResponse, url: URL): boolean {
     const path = url.pathname;
     const answer = (work: Promise<void>) => {
-      work.catch((e) => send(res, 500, { code: 'failed', name: 'InternalError', message: (e as Error).message }));
+      work.catch((e) => send(res, 500, failureAnswer(`${req.method} ${path}`, e, false)));
       return true;
     };
     if (req.method === 'POST' && path === AUTH_PATHS.login) return answer(this.logIn(req, res));
@@ -148,8 +151,9 @@ export class SessionGate implements Gate {
       return answer(
         (async () => {
           req.resume();
-          await this.o.sessions.end(cookieOf(req));
+          // Expired first, whatever becomes of the session (unknown, expired, or its end failing).
           res.setHeader('Set-Cookie', this.cookie(req, '', 0));
+          await this.o.sessions.end(cookieOf(req));
           send(res, 200, { ok: true });
         })(),
       );

@@ -15,6 +15,8 @@ import { hostRefusal } from './gate.ts';
 
 export class TokenGuard implements Gate {
   origin = '';
+  /** Only the owner holds the launch token: a failure's message helps them, on their machine. */
+  readonly revealsFailures = true;
   private hosts: string[] = [];
   // The page may be opened as http://localhost:PORT as well as http://127.0.0.1:PORT: both are
   // this server on this machine, and no other page can send either Origin.

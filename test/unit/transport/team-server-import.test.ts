@@ -1,7 +1,8 @@
 // Uploads to a team server on the PostgreSQL store (skipped where PostgreSQL is not
 // installed): an admin's scans and PAGE files are imported as in a project folder (the same
-// documents, pages, regions, lines and texts; the images in the shared folder); a corrupt
-// file is reported by name and leaves the project unchanged; a transcriber may not upload.
+// documents, pages, regions, lines and texts, the admin their author; the images in the
+// shared folder); a corrupt file is reported by name and leaves the project unchanged; a
+// transcriber may not upload.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -95,6 +96,13 @@ test('an admin’s upload is imported as in a project folder', { skip }, async (
   const inFolder = await contents((method, body) => (api as any)[method](body));
   assert.deepEqual(onServer, inFolder);
   assert.ok(onServer.some((d) => d.lines.some(([, text]: [unknown, string | null]) => text === 'Anno 1743 the 4th of May')));
+  // The texts it brings are the uploading account's import, as its edits are its own.
+  const [scanned] = (await call('search', { query: 'Anno 1743' })) as Array<{ lineId: number }>;
+  const history = await call('lineHistory', { lineId: scanned.lineId });
+  assert.deepEqual(
+    history.map((h: { author: string; source: string }) => [h.author, h.source]),
+    [['ada', 'import:page-2019.xml']],
+  );
   // The page image is served from the shared folder.
   const [doc] = await call('listDocuments', {});
   const [page] = await call('listPages', { documentId: doc.id });
