@@ -48,7 +48,40 @@ export async function readJson(req: IncomingMessage, res: ServerResponse): Promi
 /** Answers without reading the body: the body is discarded so the client reads the answer instead of a reset. */
 export function refuse(req: IncomingMessage, res: ServerResponse, status: number, body: unknown): void {
   req.resume();
+  if (opensPage(req) && !res.headersSent) return refusalPage(res, status, (body as { message?: string }).message ?? '');
   send(res, status, body);
+}
+
+/** A browser opening an address (typed, a bookmark, a tab restored), not a script asking for data. */
+const opensPage = (req: IncomingMessage) => req.method === 'GET' && String(req.headers.accept ?? '').includes('text/html');
+
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/**
+ * A refusal a person reads, where a page was asked for: the browser-mode address opened
+ * without its launch token (a bookmark, a tab kept from an earlier launch) showed raw JSON.
+ * The tab that opened the printed address keeps the token: its script tries that once.
+ */
+function refusalPage(res: ServerResponse, status: number, message: string): void {
+  const html = `<!doctype html><meta charset="utf-8"><title>Quire</title>
+<body style="font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:4rem auto;padding:0 1rem">
+<h1>Quire cannot open this address</h1>
+<p>${escapeHtml(message)}.</p>
+${
+  status === 401
+    ? '<p>Open the address that <code>npm start</code> printed in its terminal: it carries this launch’s token, and each launch makes a new one.</p>'
+    : ''
+}
+<script>
+const t = sessionStorage.getItem('quire-token');
+const u = new URL(location.href);
+if (${status === 401} && t && !u.searchParams.has('token')) { u.searchParams.set('token', t); location.replace(u); }
+</script>`;
+  res.writeHead(status, {
+    'Content-Type': 'text/html; charset=utf-8',
+    'Content-Security-Policy': "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'",
+  });
+  res.end(html);
 }
 
 export function send(res: ServerResponse, status: number, body: unknown): void {

@@ -44,11 +44,20 @@ test('imports a page in browser mode and shows its thumbnail, with no console er
   assert.deepEqual(errors, []);
 });
 
-test('the page without the token is refused', async () => {
+test('the page without the token is refused with a page saying what to open; the tab that opened the printed address gets back in', async () => {
   const { app, browser } = fixture();
   const page = await browser.newPage();
-  const response = await page.goto(app.server.url.replace(/\?token=.*/, ''));
+  const bare = app.server.url.replace(/\?token=.*/, '');
+  const response = await page.goto(bare);
   assert.equal(response?.status(), 401);
+  assert.match(await page.locator('body').innerText(), /Open the address that npm start printed/);
+  // The tab keeps this launch's token: the address without it (a reload of an edited URL) leads back in.
+  await page.goto(app.server.url);
+  await page.getByTestId('document').first().waitFor();
+  await page.goto(`${bare}?screen=documents`);
+  await page.getByTestId('document').first().waitFor();
+  assert.match(page.url(), /token=/);
+  await page.close();
 });
 
 test('two Quire servers in one browser: each tab keeps its own token (no cookie), and the first still works', async () => {

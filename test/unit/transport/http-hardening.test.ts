@@ -107,6 +107,18 @@ test("item 3: one server's token opens nothing on another server", async () => {
   assert.equal(r.status, 401);
 });
 
+test('the address opened without its token shows a page that says what to open, not raw JSON; scripts still get JSON', async () => {
+  const page = await fetch(`http://127.0.0.1:${app.server.port}/?page=3`, { headers: { accept: 'text/html,application/xhtml+xml' } });
+  assert.equal(page.status, 401);
+  assert.match(page.headers.get('content-type')!, /^text\/html/);
+  const html = await page.text();
+  assert.match(html, /missing or wrong token/);
+  assert.match(html, /the address that <code>npm start<\/code> printed/);
+  const api = await fetch(`http://127.0.0.1:${app.server.port}/api/projectInfo`, { method: 'POST', body: '{}' });
+  assert.equal(api.status, 401);
+  assert.deepEqual(await api.json(), { name: 'Unauthorized', message: 'missing or wrong token' });
+});
+
 /**
  * An upload of `chunks` MiB from another process, so that the client's buffers do not
  * count against the server's memory below. Resolves with the status and body.
