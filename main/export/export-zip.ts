@@ -64,7 +64,8 @@ export async function prepareExportZipFrom(store: ProjectStore, projectName: str
   };
 }
 
-async function streamZip(dir: string, files: string[], out: Writable): Promise<void> {
+/** Streams `files` (under `dir`) to `out` as a zip, one file in memory at a time, and ends `out`. */
+export async function streamZip(dir: string, files: string[], out: Writable): Promise<void> {
   let failed: Error | null = null;
   const zip = new Zip((error, chunk, final) => {
     if (error) failed = error;
@@ -78,10 +79,25 @@ async function streamZip(dir: string, files: string[], out: Writable): Promise<v
     entry.push(readFileSync(file), true);
     if (failed) throw failed;
     // One file at a time in memory: wait while the connection is behind.
-    if (out.writableNeedDrain) await Promise.race([once(out, 'drain'), once(out, 'close')]);
+    if (out.writableNeedDrain) await firstOf(out, 'drain', 'close');
     if (out.destroyed) throw new Error('the download was stopped');
   }
   zip.end();
   if (failed) throw failed;
-  if (!out.writableFinished) await Promise.race([once(out, 'finish'), once(out, 'close')]);
+  if (!out.writableFinished) await firstOf(out, 'finish', 'close');
+}
+
+/**
+ * Waits for the first of two events. The other's `once` listeners (and the `error` listener
+ * each adds) are taken off after: a download waits for `drain` once per file, and listeners
+ * left behind pile up on the response (MaxListenersExceededWarning past ten).
+ */
+async function firstOf(out: Writable, a: string, b: string): Promise<void> {
+  const stop = new AbortController();
+  try {
+    // The race handles the loser's AbortError: it is no unhandled rejection.
+    await Promise.race([once(out, a, { signal: stop.signal }), once(out, b, { signal: stop.signal })]);
+  } finally {
+    stop.abort();
+  }
 }

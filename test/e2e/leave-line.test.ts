@@ -106,7 +106,7 @@ test('Find lines on all pages of a document saves the drafts its pages hold firs
   await page.getByTestId('segment-document').click();
   await page
     .getByRole('status')
-    .getByText(/unsaved line text\(s\) saved first/)
+    .getByText(/1 unsaved line text saved first, so that line was kept/)
     .waitFor({ timeout: 60_000 });
   const kept = fixture().app.project.db.prepare('SELECT count(*) AS n FROM current_transcriptions WHERE text = ?').get('only a draft') as {
     n: number;

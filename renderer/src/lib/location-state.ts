@@ -4,8 +4,9 @@
 
 export type Screen = 'documents' | 'training' | 'review';
 export interface Place {
+  /** With a page open, the documents screen (the page's back button leads to its document). */
   screen: Screen;
-  /** A document's page list is open (documents screen). */
+  /** A document's page list is open (documents screen); with a page open, the page's document. */
   documentId: number | null;
   /** A page is open, at this line. */
   pageId: number | null;
@@ -18,11 +19,15 @@ const KEYS = ['screen', 'document', 'page', 'line'] as const;
 
 const id = (v: string | null): number | null => (v !== null && /^[1-9]\d{0,15}$/.test(v) ? Number(v) : null);
 
-/** The place an address names; anything missing or malformed falls back to the document list. */
+/**
+ * The place an address names; anything missing or malformed falls back to the document list.
+ * A page is on the documents screen, whatever screen an address from an older version named
+ * with it (a line opened from Review or Training kept that screen).
+ */
 export function placeFrom(search: string): Place {
   const q = new URLSearchParams(search);
-  const screen = SCREENS.find((s) => s === q.get('screen')) ?? 'documents';
   const pageId = id(q.get('page'));
+  const screen = (pageId === null && SCREENS.find((s) => s === q.get('screen'))) || 'documents';
   return { screen, documentId: id(q.get('document')), pageId, lineId: pageId === null ? null : id(q.get('line')) };
 }
 

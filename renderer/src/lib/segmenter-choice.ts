@@ -10,6 +10,7 @@ import {
   SEGMENTERS,
   type SegmenterName,
 } from '../../../shared/segmenter-options.ts';
+import { plural } from './words.ts';
 
 const KEY = 'quire-segmenter';
 
@@ -23,11 +24,16 @@ export const saveSegmenterChoice = (choice: SegmenterName) => localStorage.setIt
 
 /** A project segmenter as the menu names it: its job and when it finished. */
 export const projectSegmenterLabel = (s: Pick<ProjectSegmenter, 'jobId' | 'finishedAt' | 'pages'>) =>
-  `Fine-tuned here · job ${s.jobId} · ${s.finishedAt.slice(0, 16).replace('T', ' ')}${s.pages ? ` · ${s.pages} pages` : ''}`;
+  `Fine-tuned here · job ${s.jobId} · ${s.finishedAt.slice(0, 16).replace('T', ' ')}${s.pages ? ` · ${plural(s.pages, 'page')}` : ''}`;
 
 export function describeSegmentReport(r: SegmentReport): string {
-  const found = `${r.added} lines found` + (r.regions ? ` in ${r.regions} regions` : '') + (r.pages > 1 ? ` on ${r.pages} pages` : '');
-  const kept = r.keptLabeled ? `; ${r.keptLabeled} transcribed lines kept as they were` : '';
+  const found =
+    `${plural(r.added, 'line')} found` +
+    (r.regions ? ` in ${plural(r.regions, 'region')}` : '') +
+    (r.pages > 1 ? ` on ${r.pages} pages` : '');
+  const kept = r.keptLabeled
+    ? `; ${plural(r.keptLabeled, 'transcribed line')} kept as ${r.keptLabeled === 1 ? 'it was' : 'they were'}`
+    : '';
   const name = SEGMENTERS.find((s) => s === r.segmenter);
   const job = projectSegmenterJob(r.segmenter);
   const by = r.fallback
@@ -39,3 +45,9 @@ export function describeSegmentReport(r: SegmentReport): string {
         : r.segmenter;
   return `${found}${kept} (${by})`;
 }
+
+/** The status after Find lines: texts typed and not yet saved are saved first (so those lines count as transcribed and stay). */
+export const describeFindLines = (savedFirst: number, r: SegmentReport): string =>
+  (savedFirst
+    ? `${plural(savedFirst, 'unsaved line text')} saved first, so ${savedFirst === 1 ? 'that line was' : 'those lines were'} kept. `
+    : '') + describeSegmentReport(r);

@@ -26,3 +26,9 @@ test('another line of the same page is not a new history step; another page or s
   assert.equal(isNewStep(at, { ...at, screen: 'review' }), true);
   assert.equal(isNewStep(HOME, { ...HOME, documentId: 2 }), true);
 });
+
+test('a page is on the documents screen, with its document, whatever screen an older address named with it', () => {
+  assert.deepEqual(placeFrom('?screen=training&page=1&line=63'), { screen: 'documents', documentId: null, pageId: 1, lineId: 63 });
+  assert.deepEqual(placeFrom('?screen=review&document=7&page=3'), { screen: 'documents', documentId: 7, pageId: 3, lineId: null });
+  assert.equal(placeFrom('?screen=review&page=x').screen, 'review');
+});
