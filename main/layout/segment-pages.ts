@@ -7,6 +7,7 @@
 // program (main/db/ops.ts) in one transaction, on a project folder or, from a team server's
 // queue workers (main/queue/find-lines-part.ts), on the server store.
 import type { SegmentReport } from '../../shared/api.ts';
+import { fitBaseline } from '../../shared/line-shape.ts';
 import { lines } from '../db/lines.ts';
 import { step, transaction, type Program } from '../db/ops.ts';
 import { pages } from '../db/pages.ts';
@@ -93,6 +94,19 @@ export function addCounts(report: SegmentReport, counts: PageCounts): void {
 }
 
 /**
+ * A found line's baseline held inside its polygon, as the app's shape rules want
+ * (shared/line-shape.ts). Segmenters draw the two from different evidence (the baseline from
+ * the line map or the ink's bottom, the polygon from the ink around it), so a baseline's ends
+ * may pass the polygon's by a few pixels; left so, the first hand edit of the line pulled its
+ * baseline in, with a note about a change the person did not make.
+ */
+function baselineInside(polygon: Point[], baseline: Point[] | null): Point[] | null {
+  if (!baseline) return baseline;
+  const fit = fitBaseline({ polygon, baseline });
+  return fit.ok ? fit.shape.baseline : baseline;
+}
+
+/**
  * Replaces the unlabeled lines among `existing` by the found lines that do not overlap a kept
  * (labeled) one, nor one of `staying` (the page's lines outside `existing`, which stay as
  * they are); `regionOf` says which region a new line joins. Returns the new lines with ids.
@@ -116,7 +130,7 @@ function* replaceLines(
     page.id,
     fresh.map((l, i) => ({
       polygon: l.polygon,
-      baseline: l.baseline,
+      baseline: baselineInside(l.polygon, l.baseline),
       text: null,
       regionId: regionIds[i],
       split: splitForNewLine(page.document_id, page.id, l.polygon),

@@ -8,6 +8,7 @@ import { segmentPages, segmentRegion } from '../../../main/layout/segment-pages.
 import { folderStore } from '../../../main/project/project-store.ts';
 import { polygonOverlap } from '../../../main/layout/line-metrics.ts';
 import { resolveSegmenter } from '../../../main/layout/segmenters.ts';
+import { shapeProblems } from '../../../shared/line-shape.ts';
 import { writeSynthPage } from '../../helpers/images.ts';
 import { newProject, tempDir } from '../../helpers/project.ts';
 import { writeLineFolder } from '../../helpers/line-project.ts';
@@ -163,6 +164,36 @@ test('finding lines in a region drops a found line that repeats a line of the pa
   );
   assert.equal(after.find((l) => l.id === unassigned)?.regionId, null);
   assert.deepEqual(after.find((l) => ![straddling, unassigned].includes(l.id))?.polygon, fresh.polygon);
+  project.close();
+});
+
+test('a found baseline whose ends pass its polygon is stored inside it, so that a hand edit has nothing to pull in', async () => {
+  const { project, api, pageId } = await projectWithPage();
+  const polygon: Array<[number, number]> = [
+    [100, 100],
+    [500, 100],
+    [500, 150],
+    [100, 150],
+  ];
+  const baseline: Array<[number, number]> = [
+    [92, 140],
+    [300, 141],
+    [508, 140],
+  ];
+  await segmentPages(project, [pageId], {
+    segmenter: {
+      name: 'wide baseline',
+      segment: async () => ({ lines: [{ polygon, baseline, region: null }], regions: [], ordered: false }),
+    },
+  });
+  const [line] = (await api.getPage({ pageId })).lines;
+  assert.deepEqual(line.polygon, polygon);
+  assert.deepEqual(line.baseline, [
+    [100, 140],
+    [300, 141],
+    [500, 140],
+  ]);
+  assert.deepEqual(shapeProblems({ polygon: line.polygon, baseline: line.baseline }), []);
   project.close();
 });
 
