@@ -54,7 +54,7 @@ export const exportReads = {
     all(
       qb
         .selectFrom('regions')
-        .select(['id', 'type', 'label', 'polygon', 'excluded'])
+        .select(['id', 'type', 'label', 'polygon', 'excluded', 'source_name'])
         .$narrowType<{ type: RegionType }>()
         .where('page_id', '=', pageId)
         .orderBy('reading_order')

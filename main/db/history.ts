@@ -23,7 +23,7 @@ export const history = {
     all(
       qb
         .selectFrom('regions')
-        .select(['id', 'polygon', 'type', 'label', 'excluded', 'by_hand'])
+        .select(['id', 'polygon', 'type', 'label', 'excluded', 'by_hand', 'source_name'])
         .where('page_id', '=', pageId)
         .orderBy('reading_order')
         .orderBy('id'),

@@ -296,4 +296,10 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE regions ADD COLUMN by_hand INTEGER NOT NULL DEFAULT 0 CHECK (by_hand IN (0, 1));
   `,
+  // 13: a region's id in the PAGE or ALTO file it was imported from, written again on export
+  // as lines' ids are (lines.source_name), so that a tool matching regions by id (eScriptorium,
+  // Transkribus) finds them again after a round trip. Null for regions made in the project.
+  `
+  ALTER TABLE regions ADD COLUMN source_name TEXT;
+  `,
 ];

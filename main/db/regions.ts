@@ -12,6 +12,8 @@ export interface NewRegion {
   polygon: Point[];
   /** Drawn by a person or imported (default): it stays when a segmenter does not find it again. */
   byHand?: boolean;
+  /** Its id in the file it was imported from. */
+  sourceName?: string | null;
 }
 
 /** A region's columns as the undo history keeps them (polygon as JSON, flags as 0/1). */
@@ -22,6 +24,8 @@ export interface RegionRecord {
   label: string | null;
   excluded: number;
   by_hand: number;
+  /** Absent from states the history recorded before regions kept their file's id. */
+  source_name?: string | null;
 }
 
 const exists = (r: unknown) => r !== undefined;
@@ -39,6 +43,7 @@ export const regions = {
         label: r.label ?? null,
         polygon: JSON.stringify(r.polygon),
         by_hand: r.byHand === false ? 0 : 1,
+        source_name: r.sourceName ?? null,
       };
       ids.push((yield* step(run(qb.insertInto('regions').values(values)))).lastId);
     }
@@ -108,6 +113,7 @@ export const regions = {
           polygon: r.polygon,
           excluded: r.excluded,
           by_hand: r.by_hand,
+          source_name: r.source_name ?? null,
         }),
       ),
       lastId,
@@ -119,7 +125,14 @@ export const regions = {
       run(
         qb
           .updateTable('regions')
-          .set({ type: r.type, label: r.label, polygon: r.polygon, excluded: r.excluded, by_hand: r.by_hand })
+          .set({
+            type: r.type,
+            label: r.label,
+            polygon: r.polygon,
+            excluded: r.excluded,
+            by_hand: r.by_hand,
+            source_name: r.source_name ?? null,
+          })
           .where('id', '=', regionId),
       ),
     ),

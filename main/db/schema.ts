@@ -187,6 +187,8 @@ export interface RegionsTable {
   created_at: Defaulted<string>;
   /** 1: drawn by a person, imported with a transcription, or retyped; 0: as a segmenter found it. */
   by_hand: Defaulted<number>;
+  /** Its id in the PAGE or ALTO file it was imported from (written again on export); null when made here. */
+  source_name: string | null;
 }
 
 /** FTS5 tables (rowid = line id), kept by triggers; queried with MATCH through the `sql` tag (search.ts). */
@@ -299,6 +301,7 @@ export const SCHEMA_COLUMNS: Columns = {
     excluded: true,
     created_at: true,
     by_hand: true,
+    source_name: true,
   },
   users: { id: true, name: true, role: true, password_hash: true, disabled: true, created_at: true },
   sessions: { id: true, token_hash: true, user_id: true, created_at: true, expires_at: true, last_seen_at: true },

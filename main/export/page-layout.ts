@@ -18,8 +18,9 @@ export async function pageLayout(run: Runner, pageId: number, imageFilename: str
   if (!page) throw new Error(`no page ${pageId}`);
   const rows = await run(linesToExport(pageId, modelId));
   const regionRows = await run(regionsToExport(pageId));
+  const { lineId, regionId } = fileIds(rows, regionRows);
   const toRegion = (r: RegionRow): LayoutRegion => ({
-    id: `region_${r.id}`,
+    id: regionId.get(r.id)!,
     polygon: JSON.parse(r.polygon) as Point[],
     lines: [],
     type: r.type,
@@ -30,7 +31,6 @@ export async function pageLayout(run: Runner, pageId: number, imageFilename: str
   // Regions in the order their first line is read; a region without lines after the region before it.
   const out: LayoutRegion[] = [];
   let loose: LayoutRegion | undefined;
-  const lineId = lineIds(rows);
   for (const r of rows) {
     const predicted = r.region_id !== null && excluded.has(r.region_id) ? null : r.predicted;
     const line: LayoutLine = {
@@ -63,16 +63,22 @@ export async function pageLayout(run: Runner, pageId: number, imageFilename: str
 const XML_ID = /^[A-Za-z_][A-Za-z0-9._-]*$/;
 
 /**
- * Each line's id in the file: the id it had in the PAGE or ALTO file it was imported from
- * (so that a tool matching lines by id, as eScriptorium's import does, finds them again),
- * where that is a valid XML ID used once on the page; else line_<its id in the project>.
+ * Each line's and region's id in the file: the id it had in the PAGE or ALTO file it was
+ * imported from (so that a tool matching them by id, as eScriptorium's import does, finds
+ * them again), where that is a valid XML ID used once on the page (ids are one namespace in
+ * an XML file, lines and regions together); else line_<its id in the project>, region_<…>.
  */
-function lineIds(rows: ReadonlyArray<{ id: number; source_name: string | null }>): Map<number, string> {
-  const generated = new Set(rows.map((r) => `line_${r.id}`));
+function fileIds(
+  lines: ReadonlyArray<{ id: number; source_name: string | null }>,
+  regions: ReadonlyArray<{ id: number; source_name: string | null }>,
+): { lineId: Map<number, string>; regionId: Map<number, string> } {
+  const generated = new Set([...lines.map((r) => `line_${r.id}`), ...regions.map((r) => `region_${r.id}`)]);
   const count = new Map<string, number>();
-  for (const r of rows) if (r.source_name) count.set(r.source_name, (count.get(r.source_name) ?? 0) + 1);
-  // A source id that is another line's generated id (or looks like a region's) is not used.
+  for (const r of [...lines, ...regions]) if (r.source_name) count.set(r.source_name, (count.get(r.source_name) ?? 0) + 1);
+  // A source id that is another's generated id here (or has the form of a run of loose lines') is not used.
   const usable = (name: string | null): name is string =>
-    name !== null && XML_ID.test(name) && count.get(name) === 1 && !generated.has(name) && !/^(region|lines)_/.test(name);
-  return new Map(rows.map((r) => [r.id, usable(r.source_name) ? r.source_name : `line_${r.id}`]));
+    name !== null && XML_ID.test(name) && count.get(name) === 1 && !generated.has(name) && !/^lines_/.test(name);
+  const ids = (rows: typeof lines, prefix: string) =>
+    new Map(rows.map((r) => [r.id, usable(r.source_name) ? r.source_name : `${prefix}_${r.id}`]));
+  return { lineId: ids(lines, 'line'), regionId: ids(regions, 'region') };
 }

@@ -16,6 +16,7 @@ import { removeImageIfUnusedAt, writeDocumentAt, type NewPage } from './document
 import { importLayoutFile, pageImagesOf } from './import-layout.ts';
 import type { ImportOptions } from './import-options.ts';
 import { MAX_IMAGE_BYTES, MAX_XML_BYTES, readRegularFile, reasonOf } from './safe-files.ts';
+import { sourceOf } from './upload-source.ts';
 
 export { importLineFolder } from './import-lines.ts';
 export type { ImportOptions, ImportProgress } from './import-options.ts';
@@ -43,7 +44,7 @@ export async function importFilesInto(project: ProjectStore, paths: string[], op
   const seen = new Map<string, string>(); // content hash → the file of this import that had it
   const refusedWith = new Map<string, string>(); // page image → the refused XML that describes it
   for (const { file, root } of sorted.layouts) {
-    options.onProgress?.({ file, done: done++, total });
+    options.onProgress?.({ file: sourceOf(file), done: done++, total });
     try {
       const xmlBytes = readRegularFile(file, options.maxXmlBytes ?? MAX_XML_BYTES);
       const r = await importLayoutFile(project, file, { ...options, roots: [root], xmlBytes });
@@ -58,7 +59,7 @@ export async function importFilesInto(project: ProjectStore, paths: string[], op
     }
   }
   for (const { file } of sorted.images) {
-    options.onProgress?.({ file, done: done++, total });
+    options.onProgress?.({ file: sourceOf(file), done: done++, total });
     const refused = refusedWith.get(file);
     if (refused) {
       report.failed.push({
@@ -83,7 +84,7 @@ export async function importFilesInto(project: ProjectStore, paths: string[], op
       } else {
         seen.set(hash, file);
         const pages = await importScan(project, file, bytes, hash, options, (page, count) =>
-          options.onProgress?.({ file, done: done - 1, total, page, pages: count }),
+          options.onProgress?.({ file: sourceOf(file), done: done - 1, total, page, pages: count }),
         );
         report.imported.push({ file, documentId: pages.documentId, pages: pages.count, lines: 0 });
       }
@@ -118,7 +119,7 @@ async function importScan(
     const documentId = await writeDocumentAt(project.run, {
       name: basename(file, extname(file)),
       kind: 'scan',
-      sourcePath: file,
+      sourcePath: sourceOf(file),
       sourceHash: hash,
       pages,
       transcriptionSource: `import:${basename(file)}`,

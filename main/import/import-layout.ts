@@ -19,6 +19,7 @@ import { removeImageIfUnusedAt, writeDocumentAt } from './document-writer.ts';
 import { gridMapping } from './page-grid.ts';
 import { insideRoots, MAX_IMAGE_BYTES, MAX_XML_BYTES, readRegularFile } from './safe-files.ts';
 import { stableSplit } from './split.ts';
+import { isUpload, sourceOf } from './upload-source.ts';
 
 export class LayoutImportError extends Error {
   override name = 'LayoutImportError';
@@ -59,9 +60,16 @@ export function findPageImage(xmlFile: string, page: LayoutPage, roots: string[]
       `${xmlFile}: page image "${page.imageFilename}" lies outside the imported folder; only images beside the XML or inside the imported folder are read`,
     );
   }
-  throw new LayoutImportError(
-    `${xmlFile}: page image ${page.imageFilename ? `"${page.imageFilename}"` : '(not named)'} not found beside the XML`,
-  );
+  const label = page.imageFilename ? `"${page.imageFilename}"` : '(not named)';
+  // An upload has no folder to look in: the image comes only if it was chosen (or dropped) with
+  // the XML, under its own name (a browser sends no folders).
+  if (isUpload()) {
+    const wanted = page.imageFilename ? basename(page.imageFilename.replace(/\\/g, '/')) : `${stem}.png (or .jpg, .tif)`;
+    throw new LayoutImportError(
+      `${xmlFile}: page image ${label} was not uploaded: select or drop the image ${wanted} together with the XML`,
+    );
+  }
+  throw new LayoutImportError(`${xmlFile}: page image ${label} not found beside the XML`);
 }
 
 const IMAGE_EXTENSIONS = ['.png', '.jpg', '.jpeg', '.tif', '.tiff'];
@@ -142,11 +150,12 @@ export async function importLayoutFile(project: ProjectStore, xmlFile: string, o
     type: r.type ?? ('paragraph' as const),
     label: r.label ?? null,
     polygon: regionOutline(r).map(mapping.map),
+    sourceName: r.id,
   }));
   const documentId = await writeDocumentAt(project.run, {
     name: basename(xmlFile, extname(xmlFile)),
     kind: 'scan',
-    sourcePath: xmlFile,
+    sourcePath: sourceOf(xmlFile),
     sourceHash,
     pages: [{ imageHash: hash, width: decoded.width, height: decoded.height, dpi: decoded.dpi, regions, lines }],
     transcriptionSource: `import:${basename(xmlFile)}`,

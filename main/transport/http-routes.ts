@@ -10,6 +10,7 @@ import type { Caller } from '../../shared/roles.ts';
 import { exportDownloadSchema, type ExportDownload } from '../../shared/workbench-api.ts';
 import { projectChanged, type Dispatcher } from '../api/dispatch.ts';
 import type { ExportZip } from '../export/export-zip.ts';
+import { importingUpload } from '../import/upload-source.ts';
 import { actingAs } from '../project/author.ts';
 import type { ImageStore } from '../store/image-store.ts';
 import { failureAnswer } from './failures.ts';
@@ -147,7 +148,8 @@ async function importStaged(
     // importFiles names paths on the server, so the dispatcher refuses it to every account: it
     // is called as the owner (the route has checked the upload role) on the files just staged,
     // with the account acting, so that the import records it as the author, as any edit does.
-    const importFiles = () => o.api.call('importFiles', { paths }, undefined, projectOf(req) ?? undefined);
+    // The documents record the names the user chose, not the staging folder (upload-source.ts).
+    const importFiles = () => importingUpload(dir, () => o.api.call('importFiles', { paths }, undefined, projectOf(req) ?? undefined));
     const result = await (caller ? actingAs(caller, importFiles) : importFiles());
     if (!result.ok) return send(res, STATUS[result.error.code], result.error);
     const report = result.value as ImportReport;

@@ -23,7 +23,7 @@
 import { PG_NOW } from './now.ts';
 
 /** The SQLite schema version (../migrations.ts) the newest migration here matches. */
-export const MIRRORS_SQLITE_VERSION = 12;
+export const MIRRORS_SQLITE_VERSION = 13;
 
 /** strftime('%Y-%m-%dT%H:%M:%fZ', 'now'): UTC, milliseconds, as text. */
 const NOW = PG_NOW;
@@ -288,5 +288,9 @@ export const PG_MIGRATIONS: readonly string[] = [
   // 8: SQLite's 12, regions a person drew, imported or retyped.
   `
   ALTER TABLE regions ADD COLUMN by_hand BIGINT NOT NULL DEFAULT 0 CHECK (by_hand IN (0, 1));
+  `,
+  // 9: SQLite's 13, a region's id in the file it was imported from.
+  `
+  ALTER TABLE regions ADD COLUMN source_name TEXT;
   `,
 ];

@@ -5,6 +5,7 @@ import { copyFileSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { importFiles, importLineFolder } from '../../../main/import/import-images.ts';
+import { createService } from '../../../main/api/service.ts';
 import { exportProject } from '../../../main/export/export-project.ts';
 import { exportFolderName } from '../../../shared/export-formats.ts';
 import type { Project } from '../../../main/project/project.ts';
@@ -259,5 +260,25 @@ test("a PAGE export names each line with its id in the imported file; lines with
     [...xml.matchAll(/<TextLine id="([^"]+)"/g)].map((m) => m[1]),
     [`line_${rows[0].id}`, `line_${rows[1].id}`, `line_${rows[2].id}`, 'eSc_line_4'],
   );
+  assert.deepEqual(
+    [...xml.matchAll(/<TextRegion id="([^"]+)"/g)].map((m) => m[1]).sort(),
+    ['eSc_textblock_a', 'eSc_textblock_b'],
+    "regions too keep their file's ids",
+  );
   assert.deepEqual(await schemaErrors(xml, 'page2019'), []);
+  // A region drawn in the project has none: it gets the project's.
+  const { regionId } = await createService(project).addRegion({
+    pageId: 1,
+    polygon: [
+      [10, 500],
+      [300, 500],
+      [300, 580],
+      [10, 580],
+    ],
+    type: 'marginalia',
+  });
+  const again = join(tempDir(), 'page');
+  await exportProject(project, { format: 'page', out: again });
+  const regionIds = [...readFileSync(join(again, 'page-2019.xml'), 'utf8').matchAll(/<TextRegion id="([^"]+)"/g)].map((m) => m[1]);
+  assert.deepEqual(regionIds.sort(), ['eSc_textblock_a', 'eSc_textblock_b', `region_${regionId}`].sort());
 });
