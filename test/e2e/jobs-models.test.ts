@@ -1,6 +1,7 @@
 // End to end in Chromium, jobs and model versions as a person sees them: a training job
 // reads "running" from its start (never "queued"), the header shows it on every screen, a
-// job started meanwhile says what it waits for, a cancelled job keeps no ETA, a resumed one
+// job started meanwhile says what it waits for, a cancelled job keeps no ETA but says at
+// which step it stopped, a resumed one
 // never shows "cancelled" with a Resume button; model versions show their date, lines
 // and metrics, are renamed, made current and deleted (never the base model); the Training
 // form's choices come back after a reload; and the project is exported as a zip download.
@@ -85,6 +86,8 @@ test('live job states, the header job indicator, model versions and remembered c
   await training.getByTestId('job-cancel').click();
   await waitState(training, ['cancelled'], 60_000);
   assert.doesNotMatch(await training.innerText(), /ETA/);
+  assert.match(await training.getByTestId('job-progress-cell').innerText(), /^cancelled at step \d+\/40$/);
+  assert.match(await training.getByTestId('job-log').innerText(), /^\d\d:\d\d:\d\d \S/, 'the log line at local time, not ISO');
   assert.doesNotMatch(await indicator.innerText().catch(() => ''), /Fine-tuning/);
   const progress = page.getByTestId('job-progress');
   if (await progress.count()) assert.doesNotMatch(await progress.innerText(), /job 1 /);
@@ -107,6 +110,8 @@ test('live job states, the header job indicator, model versions and remembered c
   await tuned.waitFor();
   assert.match(await tuned.innerText(), /\d{4}-\d\d-\d\d[\s\S]*\d+ labeled lines[\s\S]*validation CER \d+\.\d %/);
   await tuned.getByTestId('model-rename').click();
+  // The name field has the keyboard at once.
+  await page.waitForFunction(() => document.activeElement?.getAttribute('data-testid') === 'model-name-input');
   await tuned.getByTestId('model-name-input').fill('Hale accounts, first try');
   await page.keyboard.press('Enter');
   await tuned.getByText('Hale accounts, first try').waitFor();

@@ -95,7 +95,7 @@ test('Find lines with the trained model draws the text block and the marginal no
   await page.getByTestId('line-text').fill('typed but not saved');
   await page.getByTestId('unsaved').waitFor();
   await page.getByTestId('segment-page').click();
-  await status.getByText(/1 unsaved line text\(s\) saved first/).waitFor({ timeout: 30_000 });
+  await status.getByText(/1 unsaved line text saved first, so that line was kept/).waitFor({ timeout: 30_000 });
   const kept = app.project.db.prepare("SELECT count(*) AS n FROM current_transcriptions WHERE text = 'typed but not saved'").get() as {
     n: number;
   };

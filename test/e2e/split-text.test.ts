@@ -1,11 +1,12 @@
 // End to end, splitting a transcribed line: the person marks where its text divides in the
 // app's own dialog (Electron has no window.prompt: it throws there, so here too), or
-// cancels and nothing changes.
+// cancels and nothing changes; without exactly one | the dialog stays open and says so.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createService } from '../../main/api/service.ts';
+import { ARTIFACTS } from '../helpers/chromium.ts';
 import { openFirstPage, useBrowserApp } from '../helpers/browser-app.ts';
 import { rect } from '../helpers/edit-page.ts';
 import { handKeysToLineTools, pagePoint } from '../helpers/page-screen.ts';
@@ -104,5 +105,58 @@ test('text typed on a line and not saved yet is divided like a saved one, not le
     }>
   ).map((t) => t.text);
   assert.deepEqual(texts.slice(-2), ['Paid the', 'sexton'], 'each piece holds its part of the typed text');
+  await context.close();
+});
+
+test('without exactly one | the dialog stays open, says what is missing, and Split waits for it', async () => {
+  const { app, browser } = fixture();
+  // A line of its own, below those the tests above split.
+  const { lineId } = await createService(app.project).addLine({
+    pageId: 1,
+    polygon: rect(100, 330, 700, 50),
+    baseline: [
+      [100, 370],
+      [800, 370],
+    ],
+  });
+  await createService(app.project).saveTranscription({ lineId, text: 'Received of the churchwardens 5s' });
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  const page = await context.newPage();
+  await page.goto(app.server.url);
+  await openFirstPage(page);
+  await page.getByTestId('line-text').waitFor();
+  const at = await pagePoint(page);
+  await page.mouse.click(...at(300, 355));
+  await handKeysToLineTools(page);
+  await page.keyboard.press('s');
+  await page.mouse.click(...at(450, 355));
+  const dialog = page.getByTestId('split-text-dialog');
+  await dialog.waitFor();
+  const field = page.getByTestId('split-text');
+  const ok = page.getByTestId('split-text-ok');
+  const problem = page.getByTestId('split-text-problem');
+  const before = await field.inputValue();
+  assert.doesNotMatch(before, /\|/);
+  // No | yet: Split is off, the dialog says why, and Enter neither closes it nor splits.
+  assert.equal(await ok.isDisabled(), true);
+  assert.match(await problem.innerText(), /No \| yet/);
+  await field.press('Enter');
+  await page.waitForTimeout(300);
+  assert.equal(await dialog.isVisible(), true, 'still open');
+  await page.screenshot({ path: join(ARTIFACTS, 'split-text-no-bar.png') });
+  assert.doesNotMatch(await page.getByTestId('page-status').innerText(), /Not split/);
+  // Two: still off.
+  await field.fill('Item | paid | for candles');
+  assert.equal(await ok.isDisabled(), true);
+  assert.match(await problem.innerText(), /One \| only/);
+  // One: Split is on, the message is gone, and the line splits.
+  await field.fill(`${before.split(' ').slice(0, 2).join(' ')} | ${before.split(' ').slice(2).join(' ')}`);
+  assert.equal(await ok.isDisabled(), false);
+  assert.equal(await problem.innerText(), '');
+  await ok.click();
+  await page.getByTestId('page-status').getByText('Line split').waitFor();
+  await dialog.waitFor({ state: 'detached' });
+  const texts = (app.project.db.prepare('SELECT text FROM current_transcriptions').all() as Array<{ text: string }>).map((t) => t.text);
+  assert.ok(texts.includes('Received of') && texts.includes('the churchwardens 5s'), JSON.stringify(texts));
   await context.close();
 });
