@@ -31,6 +31,16 @@ export interface RegionRecord {
 const exists = (r: unknown) => r !== undefined;
 const outline = <R extends { polygon: string }>(r: R) => ({ ...r, polygon: JSON.parse(r.polygon) as Point[] });
 
+/** The columns a recorded region state puts back (states recorded before source_name have none). */
+const recorded = (r: RegionRecord) => ({
+  type: r.type,
+  label: r.label,
+  polygon: r.polygon,
+  excluded: r.excluded,
+  by_hand: r.by_hand,
+  source_name: r.source_name ?? null,
+});
+
 export const regions = {
   /** `firstOrder`: the reading order of the first region. Answers the new regions' ids. */
   *insertRegions(pageId: number, rows: NewRegion[], firstOrder = 0): Program<number[]> {
@@ -108,34 +118,14 @@ export const regions = {
           ...(id === undefined ? {} : { id }),
           page_id: pageId,
           reading_order: order,
-          type: r.type,
-          label: r.label,
-          polygon: r.polygon,
-          excluded: r.excluded,
-          by_hand: r.by_hand,
-          source_name: r.source_name ?? null,
+          ...recorded(r),
         }),
       ),
       lastId,
     ),
 
   /** Puts a region's columns back as the undo history recorded them. */
-  setRegionState: (regionId: number, r: RegionRecord) =>
-    none(
-      run(
-        qb
-          .updateTable('regions')
-          .set({
-            type: r.type,
-            label: r.label,
-            polygon: r.polygon,
-            excluded: r.excluded,
-            by_hand: r.by_hand,
-            source_name: r.source_name ?? null,
-          })
-          .where('id', '=', regionId),
-      ),
-    ),
+  setRegionState: (regionId: number, r: RegionRecord) => none(run(qb.updateTable('regions').set(recorded(r)).where('id', '=', regionId))),
 
   /** The page's regions in reading order with their polygons, exclusion and whether a person made them. */
   regionOutlines: (pageId: number) =>

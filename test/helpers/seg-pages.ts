@@ -4,6 +4,7 @@ import type { Point } from '../../main/io/layout.ts';
 import { segTargets } from '../../main/layout/seg-targets.ts';
 import { Rng } from '../../main/ml/random.ts';
 import type { SegSample } from '../../main/ml/seg-train.ts';
+import type { SegMaps } from '../../main/layout/seg-post.ts';
 
 /** A 48×48 page with dark bars of "writing" and their true lines. */
 export function tinyPage(seed: number): SegSample {
@@ -31,4 +32,16 @@ export function tinyPage(seed: number): SegSample {
     });
   }
   return { width, height, image, targets: segTargets(width, height, lines, []) };
+}
+
+/** Empty segmenter maps of `width` × `height`; the whole page main text unless `main` is 0. */
+export function blankMaps(width: number, height: number, main = 1): SegMaps {
+  return {
+    width,
+    height,
+    baseline: new Float32Array(width * height),
+    line: new Float32Array(width * height),
+    main: new Float32Array(width * height).fill(main),
+    margin: new Float32Array(width * height),
+  };
 }

@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import type { Point } from '../../../main/io/layout.ts';
 import type { RegionClass } from '../../../main/io/region-class.ts';
 import { edgeFragments, groupRegions } from '../../../main/layout/seg-block.ts';
-import { postProcess, type SegMaps } from '../../../main/layout/seg-post.ts';
+import { postProcess } from '../../../main/layout/seg-post.ts';
+import { blankMaps } from '../../helpers/seg-pages.ts';
 
 const rect = (x0: number, y0: number, x1: number, y1: number): Point[] => [
   [x0, y0],
@@ -111,14 +112,7 @@ test('groupRegions with direction rtl reads two columns right first (Hebrew, Ara
 test('postProcess passes its direction on: two columns of main text come right first with rtl', () => {
   const width = 140;
   const height = 90;
-  const maps: SegMaps = {
-    width,
-    height,
-    baseline: new Float32Array(width * height),
-    line: new Float32Array(width * height),
-    main: new Float32Array(width * height).fill(1),
-    margin: new Float32Array(width * height),
-  };
+  const maps = blankMaps(width, height);
   const paint = (map: Float32Array, x0: number, y0: number, x1: number, y1: number) => {
     for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) map[y * width + x] = 1;
   };

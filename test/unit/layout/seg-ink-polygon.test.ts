@@ -8,6 +8,7 @@ import { cheapestPath, columnHeights, edgeEnergy, inkEnds, inkPolygons, runningM
 import { layoutFromMaps } from '../../../main/layout/seg-infer.ts';
 import type { SegMaps } from '../../../main/layout/seg-post.ts';
 import type { GrayImage } from '../../../main/ml/line-image.ts';
+import { blankMaps } from '../../helpers/seg-pages.ts';
 
 const PAPER = 230;
 const INK = 30;
@@ -138,14 +139,7 @@ test('a baseline without points gets no ink polygon and leaves the others theirs
 function oneLineMaps(): SegMaps {
   const width = 80;
   const height = 33;
-  const maps: SegMaps = {
-    width,
-    height,
-    baseline: new Float32Array(width * height),
-    line: new Float32Array(width * height),
-    main: new Float32Array(width * height).fill(1),
-    margin: new Float32Array(width * height),
-  };
+  const maps = blankMaps(width, height);
   for (let y = 8; y < 22; y++) for (let x = 5; x < 73; x++) maps.line[y * width + x] = 1;
   for (let y = 15; y < 17; y++) for (let x = 5; x < 73; x++) maps.baseline[y * width + x] = 1;
   return maps;

@@ -8,6 +8,7 @@ import { scanPolygon } from '../../../main/layout/raster.ts';
 import { regionClass } from '../../../main/io/region-class.ts';
 import { BIT, segTargets } from '../../../main/layout/seg-targets.ts';
 import { postProcess, type SegMaps } from '../../../main/layout/seg-post.ts';
+import { blankMaps } from '../../helpers/seg-pages.ts';
 
 const rect = (x0: number, y0: number, x1: number, y1: number): Point[] => [
   [x0, y0],
@@ -80,14 +81,7 @@ test('region types fold into main, margin and other', () => {
 function mapsWithMarginalia(): SegMaps {
   const width = 120;
   const height = 80;
-  const maps: SegMaps = {
-    width,
-    height,
-    baseline: new Float32Array(width * height),
-    line: new Float32Array(width * height),
-    main: new Float32Array(width * height),
-    margin: new Float32Array(width * height),
-  };
+  const maps = blankMaps(width, height, 0);
   const paint = (map: Float32Array, x0: number, y0: number, x1: number, y1: number, v = 1) => {
     for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) map[y * width + x] = v;
   };

@@ -1,41 +1,27 @@
 // Browser-mode uploads through the server: a document records the name the user chose (the
 // staging folder is the server's business), the same file uploaded twice is recognised, and a
 // PAGE file sent without its image says to send them together.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
-import { serveProject } from '../../../main/app/browser-mode.ts';
-import { Project } from '../../../main/project/project.ts';
 import type { DocumentSummary, ImportReport } from '../../../shared/api.ts';
 import { png } from '../../helpers/images.ts';
 import { pageXml } from '../../helpers/layout-files.ts';
-import { tempDir } from '../../helpers/project.ts';
+import { useServedProject } from '../../helpers/served-project.ts';
 
-let app: Awaited<ReturnType<typeof serveProject>>;
-let base: string;
-let token: string;
-
-before(async () => {
-  const dir = join(tempDir(), 'p');
-  Project.init(dir).close();
-  app = await serveProject(dir);
-  base = `http://127.0.0.1:${app.server.port}`;
-  token = app.server.token;
-});
-after(() => app.close());
+const served = useServedProject();
 
 const upload = async (query: string, body?: Buffer | string): Promise<Response> =>
-  fetch(`${base}/upload?${query}`, {
+  fetch(`${served.base}/upload?${query}`, {
     method: 'POST',
-    headers: { 'x-quire-token': token },
+    headers: { 'x-quire-token': served.token },
     body: body === undefined ? undefined : new Uint8Array(Buffer.from(body)),
   });
 
 const documents = async (): Promise<DocumentSummary[]> =>
   (
-    await fetch(`${base}/api/listDocuments`, {
+    await fetch(`${served.base}/api/listDocuments`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-quire-token': token },
+      headers: { 'content-type': 'application/json', 'x-quire-token': served.token },
       body: '{}',
     })
   ).json();
