@@ -62,6 +62,13 @@ for (const [width, height] of [
     assert.ok(f.fieldInside, `the text field is inside the window (${at})`);
     await page.screenshot({ path: join(ARTIFACTS, `page-fit-${width}x${height}.png`) });
 
+    // The line's image is shown at most at its own size: a short line's crop is not blown up.
+    await page.waitForFunction(() => (document.querySelector('[data-testid="line-image"]') as HTMLImageElement | null)?.naturalWidth);
+    const crop = await page
+      .getByTestId('line-image')
+      .evaluate((el) => ({ natural: (el as HTMLImageElement).naturalWidth, shown: el.getBoundingClientRect().width }));
+    assert.ok(crop.shown <= crop.natural + 2 /* its border */, `the line image is not enlarged (${at}: ${JSON.stringify(crop)})`);
+
     // A line is selected: the hint says how to change its shape, whole.
     const hint = await whole(page, 'line-tools-hint');
     assert.match(hint.text, /reshape/);
