@@ -2,6 +2,7 @@
 // arrived since (a job-changed state, a progress step), so no table, indicator or ETA
 // shows a state the job has left. Pure, so that it is tested without a window.
 import type { JobSummary, QuireEvent } from '../../../shared/api.ts';
+import { isResumable } from '../../../shared/job-states.ts';
 
 export type JobProgress = Extract<QuireEvent, { type: 'job-progress' }>['progress'];
 
@@ -122,7 +123,7 @@ export function progressLine(job: JobSummary, p: JobProgress | undefined): strin
  * Null for a job that runs, waits or is done, or that never reported a step.
  */
 export function stoppedLine(job: JobSummary, last: JobProgress | undefined): string | null {
-  if (!['cancelled', 'interrupted', 'failed'].includes(job.state)) return null;
+  if (!isResumable(job.state)) return null;
   const kept = job.progress as { step?: unknown; steps?: unknown; phase?: unknown };
   const at =
     last ??

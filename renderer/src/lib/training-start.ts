@@ -12,10 +12,13 @@ interface ModelLike {
   base: boolean;
 }
 
+/** The base model's id once it is in the project, else 'base' (added when the job starts). */
+const baseStart = (models: readonly ModelLike[]): StartFrom => models.find((m) => m.base)?.id ?? 'base';
+
 /** The start proposed when none was chosen (or the one chosen is gone). */
 export function defaultStart(models: readonly ModelLike[], currentModelId: number | null): StartFrom {
   if (currentModelId !== null && models.some((m) => m.id === currentModelId)) return currentModelId;
-  return models.find((m) => m.base)?.id ?? 'base';
+  return baseStart(models);
 }
 
 /**
@@ -31,6 +34,6 @@ export function restoredStart(saved: unknown, models: readonly ModelLike[], curr
 /** A start still valid after the model list changed (a model deleted, the base model added). */
 export function keptStart(from: StartFrom, models: readonly ModelLike[], currentModelId: number | null): StartFrom {
   if (from === 'scratch') return from;
-  if (from === 'base') return models.find((m) => m.base)?.id ?? 'base';
+  if (from === 'base') return baseStart(models);
   return models.some((m) => m.id === from) ? from : defaultStart(models, currentModelId);
 }
