@@ -36,11 +36,18 @@ export async function withClient<T>(dir: string, fn: (client: Client) => Promise
   const project = Project.open(dir);
   const listeners = new Set<(event: QuireEvent) => void>();
   const endings = new Map<number, Ending>();
+  /** Jobs this process queued or runs that have not ended: what Ctrl+C cancels. */
+  const live = new Set<number>();
   const emit = (event: QuireEvent) => {
     // A job this process's worker found taken by another process ends here too, whatever its
     // state: waiting for it would wait on the other's run (and a Ctrl+C would cancel that).
-    if (event.type === 'job-changed' && (event.elsewhere || ['done', 'failed', 'cancelled'].includes(event.state)))
-      endings.set(event.jobId, event);
+    if (event.type === 'job-changed') {
+      const ended = event.elsewhere || ['done', 'failed', 'cancelled'].includes(event.state);
+      if (ended) {
+        endings.set(event.jobId, event);
+        live.delete(event.jobId);
+      } else live.add(event.jobId);
+    }
     for (const listener of listeners) listener(event);
   };
   const local = new JobRunner(project, emit, 'cli');
@@ -53,11 +60,9 @@ export async function withClient<T>(dir: string, fn: (client: Client) => Promise
       if (event.type === 'job-progress' && event.progress.jobId === jobId) onProgress(event.progress);
     };
     listeners.add(progress);
-    const stop = stopOnSignal(() => call('cancelJob', { jobId }));
     try {
       while (!endings.has(jobId)) await new Promise((r) => setTimeout(r, 50));
     } finally {
-      stop();
       listeners.delete(progress);
     }
     const end = endings.get(jobId)!;
@@ -71,9 +76,14 @@ export async function withClient<T>(dir: string, fn: (client: Client) => Promise
     return job;
   }
 
+  // Handled for the client's whole life, not only while a job is waited for: a signal in
+  // the moment between a job being stored and its wait beginning killed the process and
+  // left the job "running" with no one running it.
+  const removeHandlers = stopOnSignal(() => [...live].map((jobId) => call('cancelJob', { jobId })));
   try {
     return await fn({ call, onEvent: (listener) => listeners.add(listener), waitForJob });
   } finally {
+    removeHandlers();
     // A job still running (the command failed meanwhile) is cancelled, with its checkpoint.
     await runner.stop();
     project.close();
@@ -81,16 +91,20 @@ export async function withClient<T>(dir: string, fn: (client: Client) => Promise
 }
 
 /**
- * Ctrl+C or SIGTERM (what `quire cancel` sends) cancels the job: training stops at the end
- * of the current step with a checkpoint, and the job is then resumable. A second Ctrl+C
- * quits at once. Returns the function that removes the handlers.
+ * Ctrl+C or SIGTERM (what `quire cancel` sends) cancels the command's jobs: training stops
+ * at the end of the current step with a checkpoint, and the job is then resumable; the wait
+ * for it ends in JobCancelled (exit 130). With no job of its own, or at a second Ctrl+C,
+ * the command quits at once, as shells report SIGINT. Returns the function that removes
+ * the handlers.
  */
-function stopOnSignal(cancel: () => Promise<unknown>): () => void {
+function stopOnSignal(cancelJobs: () => Array<Promise<unknown>>): () => void {
   let asked = false;
   const stop = () => {
     if (asked) process.exit(130);
     asked = true;
-    cancel().catch((error) => process.stderr.write(`quire: ${(error as Error).message}\n`));
+    const cancels = cancelJobs();
+    if (cancels.length === 0) process.exit(130);
+    for (const cancel of cancels) cancel.catch((error) => process.stderr.write(`quire: ${(error as Error).message}\n`));
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);

@@ -47,3 +47,26 @@ test('a job cancelled from elsewhere before this process started it ends as canc
     );
   });
 });
+
+test('Ctrl+C between a job being stored and its wait cancels the job: the wait ends as cancelled, nothing left running', async () => {
+  const made = newProject();
+  made.close();
+  await withClient(made.root, async (client) => {
+    const model = await client.call('addBaseModel', {});
+    const { jobId } = await client.call('startTranscription', { modelId: model.id });
+    // The signal lands before waitForJob is called (it used to kill the process there,
+    // leaving the row "running" with no process running it).
+    process.emit('SIGTERM', 'SIGTERM');
+    await assert.rejects(
+      client.waitForJob(jobId, () => {}),
+      (e: Error) => e instanceof JobCancelled,
+    );
+    const other = Project.open(made.root);
+    try {
+      assert.equal(getJob(other, jobId).state, 'cancelled');
+    } finally {
+      other.close();
+    }
+  });
+  assert.equal(process.listenerCount('SIGTERM'), 0, 'the handlers leave with the client');
+});
