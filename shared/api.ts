@@ -145,6 +145,13 @@ export function mergeImportReports(reports: ImportReport[]): ImportReport {
 }
 
 /** A fixed segmenter, or one fine-tuned in the project by name ("project:<jobId>"), never a path. */
+/**
+ * A model a job starts from or reads with: a version's id, or 'base', the bundled base
+ * model, which joins the project (as a version) only once the request is accepted, so a
+ * refused request leaves the project as it was.
+ */
+const modelRef = z.union([z.number().int().positive(), z.literal('base')]);
+
 const segmenterSchema = z.union([
   z.enum(SEGMENTERS),
   z.string().regex(PROJECT_SEGMENTER_PATTERN, 'a segmenter is "bundled", "classical" or "project:<job id>"'),
@@ -196,7 +203,7 @@ export const schemas = {
     z
       .object({
         kind: z.literal('finetune'),
-        from: z.number().int().positive().optional(),
+        from: modelRef.optional(),
         freezeEncoder: z.boolean().default(false),
         steps: z.number().int().min(1).max(1_000_000).default(TRAINING_DEFAULTS.steps),
         batchSize: z.number().int().min(1).max(256).default(TRAINING_DEFAULTS.batchSize),
@@ -222,7 +229,7 @@ export const schemas = {
   ]),
   startTranscription: z
     .object({
-      modelId: z.number().int().positive(),
+      modelId: modelRef,
       pageIds: z.array(z.number().int().positive()).min(1).optional(),
       /** Beam search width; 1 (the default) reads the best path. */
       beamWidth: z.number().int().min(1).max(64).optional(),
@@ -277,7 +284,7 @@ export const schemas = {
     })
     .strict(),
   setSplit: z.object({ lineIds: z.array(z.number().int().positive()).min(1).max(100_000), split: z.enum(SPLITS) }).strict(),
-  startEvaluation: z.object({ modelId: z.number().int().positive(), split: z.enum(SPLITS).default('test') }).strict(),
+  startEvaluation: z.object({ modelId: modelRef, split: z.enum(SPLITS).default('test') }).strict(),
   moveLine: z.object({ lineId: z.number().int().positive(), order: z.number().int().min(0) }).strict(),
   suggestLines: z
     .object({ modelId: z.number().int().positive().optional(), limit: z.number().int().min(1).max(1000).default(50) })

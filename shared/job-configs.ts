@@ -7,16 +7,19 @@ import { describeIssues, z } from './zod.ts';
 import { schemas, type QuireEvent } from './api.ts';
 
 const [pretrain, finetune] = schemas.startTraining.options;
+/** A stored job names its model by id: a request's 'base' is resolved before the job is made (main/api/job-service.ts). */
+const modelId = z.number().int().positive();
 
 export const jobConfigSchemas = {
   pretrain,
-  finetune,
+  finetune: finetune.extend({ from: modelId.optional() }),
   // Rows written before the config carried its kind, or with pageIds null for "all pages", still read.
   transcribe: schemas.startTranscription.extend({
     kind: z.literal('transcribe').optional(),
+    modelId,
     pageIds: schemas.startTranscription.shape.pageIds.nullable().transform((ids) => ids ?? undefined),
   }),
-  evaluate: schemas.startEvaluation.extend({ kind: z.literal('evaluate').optional() }),
+  evaluate: schemas.startEvaluation.extend({ kind: z.literal('evaluate').optional(), modelId }),
   segment: schemas.startSegmenterTraining.extend({ kind: z.literal('segment').optional() }),
   // Finding lines as a job: only a team server's, shared out to queue workers (main/queue).
   // The account that asked is recorded as the author of the lines it removes.
@@ -29,6 +32,9 @@ export const jobConfigSchemas = {
     })
     .strict(),
 } as const;
+
+/** A training job's config, either kind: checked as a new job's before it is stored (main/jobs/training-runs.ts). */
+export const trainingConfigSchema = z.discriminatedUnion('kind', [jobConfigSchemas.pretrain, jobConfigSchemas.finetune]);
 
 export type JobKind = keyof typeof jobConfigSchemas;
 export type JobConfig<K extends JobKind> = z.output<(typeof jobConfigSchemas)[K]>;

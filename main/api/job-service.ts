@@ -10,6 +10,7 @@ import type { JobHost } from '../jobs/runner.ts';
 import { correctedPageIds } from '../jobs/segmenter-training.ts';
 import { checkTrainingRequest } from '../jobs/training-runs.ts';
 import { listProjectSegmenters } from '../layout/project-segmenters.ts';
+import { ensureBaseModel } from '../models/base-model.ts';
 import { getVersion } from '../models/registry.ts';
 import { labeledLines } from '../project/dataset.ts';
 import type { Project } from '../project/project.ts';
@@ -59,6 +60,11 @@ export function jobMethods(project: Project, runner: JobHost | undefined): JobMe
   const needsLabeled = (split: Split, what: string) => {
     if (labeledLines(project, [split]).length === 0) throw new Error(`no labeled lines in the ${split} split: ${what}`);
   };
+  /** Checks that a named version exists; 'base' is resolved by `modelId` once every check has passed. */
+  const checkModel = (ref: number | 'base') => {
+    if (ref !== 'base') getVersion(project, ref);
+  };
+  const modelId = (ref: number | 'base') => (ref === 'base' ? ensureBaseModel(project).id : ref);
   return {
     async listJobs() {
       return jobList(
@@ -69,24 +75,23 @@ export function jobMethods(project: Project, runner: JobHost | undefined): JobMe
 
     async startTraining(request) {
       // The server's defaults (threads), the same check as a job's config on resume.
-      const checked = checkTrainingRequest(request);
-      if (checked.kind === 'finetune') {
-        if (checked.from !== undefined) getVersion(project, checked.from);
-        else if (checked.freezeEncoder) throw new Error('--freeze-encoder needs --from MODEL_ID (an encoder to keep)');
-        needsLabeled('train', 'transcribe some lines first');
-      }
-      return { jobId: jobs().start(checked) };
+      if (request.kind === 'pretrain') return { jobId: jobs().start(checkTrainingRequest(request)) };
+      if (request.from !== undefined) checkModel(request.from);
+      else if (request.freezeEncoder) throw new Error('--freeze-encoder needs --from MODEL_ID (an encoder to keep)');
+      needsLabeled('train', 'transcribe some lines first');
+      const from = request.from === undefined ? undefined : modelId(request.from);
+      return { jobId: jobs().start(checkTrainingRequest({ ...request, from })) };
     },
 
     async startTranscription(request) {
-      getVersion(project, request.modelId);
-      return { jobId: jobs().start({ kind: 'transcribe', ...request }) };
+      checkModel(request.modelId);
+      return { jobId: jobs().start({ kind: 'transcribe', ...request, modelId: modelId(request.modelId) }) };
     },
 
-    async startEvaluation({ modelId, split }) {
-      getVersion(project, modelId);
+    async startEvaluation({ modelId: ref, split }) {
+      checkModel(ref);
       needsLabeled(split, 'to evaluate on');
-      return { jobId: jobs().start({ kind: 'evaluate', modelId, split }) };
+      return { jobId: jobs().start({ kind: 'evaluate', modelId: modelId(ref), split }) };
     },
 
     async startSegmenterTraining(request) {

@@ -3,13 +3,12 @@
 // a worker thread, their progress on stderr, their result printed when they end.
 import { Option, type Command } from 'commander';
 import { SPLITS, type Split } from '../../shared/api.ts';
-import { withClient } from './client.ts';
+import { withClient, type Client } from './client.ts';
 import { printEvaluation, printReadings } from './job-results.ts';
 import { int, intList, modelRef } from './option-values.ts';
 import { queueSettings, withQueueOptions, type QueueOptions } from './queue-options.ts';
 import { printResult, table } from './output.ts';
 import { progressPrinter } from './progress.ts';
-import { withModel } from './training-commands.ts';
 
 interface TranscribeOptions extends QueueOptions {
   model: number | 'base';
@@ -32,16 +31,11 @@ function addTranscribe(program: Command): void {
       await withClient(
         dir,
         async (client) => {
-          const request = await withModel(client, o.model, 'startTranscription', (modelId) => ({
-            modelId,
-            pageIds: o.pages,
-            beamWidth: o.beam,
-            languageModel: o.lm,
-          }));
-          const { modelId } = request;
+          // "base" is resolved by the API once the request is accepted: the job's config names the version.
+          const request = { modelId: o.model, pageIds: o.pages, beamWidth: o.beam, languageModel: o.lm };
           const { jobId } = await client.call('startTranscription', request);
-          await client.waitForJob(jobId, progressPrinter(false));
-          await printReadings(client, !!o.json, modelId, o.pages);
+          const job = await client.waitForJob(jobId, progressPrinter(false));
+          await printReadings(client, !!o.json, job.config.modelId as number, o.pages);
         },
         { queue: queueSettings(o) },
       );
@@ -58,13 +52,21 @@ function addEval(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (dir: string, o: { model: number | 'base'; split: Split; json?: boolean }) => {
       await withClient(dir, async (client) => {
-        const { jobId } = await client.call(
-          'startEvaluation',
-          await withModel(client, o.model, 'startEvaluation', (modelId) => ({ modelId, split: o.split })),
-        );
+        const { jobId } = await client.call('startEvaluation', { modelId: o.model, split: o.split });
         printEvaluation(!!o.json, await client.waitForJob(jobId, progressPrinter(false)), o.split);
       });
     });
+}
+
+/**
+ * The version whose readings rank the lines: "base" is the project's version of the bundled
+ * model, which must have read the project first (added now, it would have read nothing).
+ */
+async function rankingModel(client: Client, ref: number | 'base'): Promise<number> {
+  if (ref !== 'base') return ref;
+  const base = (await client.call('listModels', {})).find((m) => m.base);
+  if (!base) throw new Error('the bundled base model has read no line of this project yet: run `quire transcribe DIR --model base` first');
+  return base.id;
 }
 
 function addSuggest(program: Command): void {
@@ -77,10 +79,7 @@ function addSuggest(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (dir: string, o: { model: number | 'base'; count: number; json?: boolean }) => {
       await withClient(dir, async (client) => {
-        const suggestions = await client.call(
-          'suggestLines',
-          await withModel(client, o.model, 'suggestLines', (modelId) => ({ modelId, limit: o.count })),
-        );
+        const suggestions = await client.call('suggestLines', { modelId: await rankingModel(client, o.model), limit: o.count });
         printResult(!!o.json, suggestions, () =>
           table(suggestions.map((x) => ({ line: x.lineId, page: x.pageId, confidence: x.confidence.toFixed(3), reading: x.prediction }))),
         );

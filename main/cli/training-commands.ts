@@ -6,27 +6,11 @@ import type { FeatureKind, HeadKind, MappingKind, PipelineName } from '../../sha
 import { SELF_TRAINING_DEFAULTS } from '../../shared/self-training-options.ts';
 import { TRAINING_DEFAULTS } from '../../shared/training-defaults.ts';
 import { defaultTrainingThreads } from '../ml/parallel.ts';
-import { parseRequest, type Method } from '../../shared/api.ts';
-import { withClient, type Client, type Input } from './client.ts';
+import { withClient, type Input } from './client.ts';
 import { printFinished, printModel } from './job-results.ts';
 import { fraction, int, modelRef } from './option-values.ts';
 import { progressPrinter } from './progress.ts';
 import { queueSettings, withQueueOptions, type QueueOptions } from './queue-options.ts';
-
-/**
- * The request `build` makes with the model `ref`: a version id, or "base", the bundled model
- * (added to the project if it is not yet). The request is checked first, with a stand-in id,
- * so that one the API would refuse leaves the project as it was.
- */
-export async function withModel<M extends Method>(
-  client: Client,
-  ref: number | 'base',
-  method: M,
-  build: (modelId: number) => Input<M>,
-): Promise<Input<M>> {
-  parseRequest(method, build(ref === 'base' ? 1 : ref));
-  return build(ref === 'base' ? (await client.call('addBaseModel', {})).id : ref);
-}
 
 interface Common {
   steps: number;
@@ -81,9 +65,9 @@ const common = (o: Common) => ({
 });
 
 /** Starts a training job through the API, waits for it, and prints its model. */
-async function train(dir: string, json: boolean, request: (client: Client) => Promise<Input<'startTraining'>>): Promise<void> {
+async function train(dir: string, json: boolean, request: Input<'startTraining'>): Promise<void> {
   await withClient(dir, async (client) => {
-    const { jobId } = await client.call('startTraining', await request(client));
+    const { jobId } = await client.call('startTraining', request);
     await printModel(client, json, await client.waitForJob(jobId, progressPrinter(json)));
   });
 }
@@ -103,7 +87,7 @@ function addPretrain(program: Command): void {
     )
     .addOption(new Option('--augmentations <kind>', 'how the two views of a line differ').choices(AUGMENTATION_PIPELINES).default('mild'));
   commonOptions(command, 'pretraining').action((dir: string, o: PretrainOptions) =>
-    train(dir, !!o.json, async () => ({
+    train(dir, !!o.json, {
       kind: 'pretrain',
       mapping: o.mapping,
       instances: o.instances,
@@ -111,7 +95,7 @@ function addPretrain(program: Command): void {
       features: o.features,
       augmentations: o.augmentations,
       ...common(o),
-    })),
+    }),
   );
 }
 
@@ -148,19 +132,18 @@ function addTrain(program: Command): void {
     .action((dir: string, o: TrainOptions) => {
       const semi = [o.rounds, o.threshold, o.pseudoWeight].some((v) => v !== undefined) || !o.lm;
       if (semi && !o.semiSupervised) throw new Error('--rounds, --threshold, --pseudo-weight and --no-lm need --semi-supervised');
-      const request = (from: number | undefined): Input<'startTraining'> => ({
+      // "base" is the API's too: the bundled model joins the project only if the request is accepted.
+      const request: Input<'startTraining'> = {
         kind: 'finetune',
-        from,
+        from: o.from,
         freezeEncoder: !!o.freezeEncoder,
         ...common(o),
         // The API fills in the defaults of what is left out.
         semiSupervised: o.semiSupervised
           ? { rounds: o.rounds, threshold: o.threshold, pseudoWeight: o.pseudoWeight, languageModel: o.lm }
           : undefined,
-      });
-      return train(dir, !!o.json, async (client) =>
-        o.from === undefined ? request(undefined) : withModel(client, o.from, 'startTraining', request),
-      );
+      };
+      return train(dir, !!o.json, request);
     });
 }
 

@@ -5,8 +5,7 @@
 // <project>/checkpoints/job-<id>.qmodel; `resumeJob` continues one.
 import { describeIssues } from '../../shared/zod.ts';
 import { defaultTrainingThreads } from '../ml/parallel.ts';
-import { schemas } from '../../shared/api.ts';
-import { parseJobConfig, type RunProgress, type TrainingRequest } from '../../shared/job-configs.ts';
+import { parseJobConfig, trainingConfigSchema, type RunProgress, type TrainingRequest } from '../../shared/job-configs.ts';
 import type { Project } from '../project/project.ts';
 import { folderStore } from '../project/project-store.ts';
 import type { ModelVersion } from '../models/registry.ts';
@@ -20,11 +19,11 @@ export type { FinetuneRequest, PretrainRequest, RunProgress, TrainingRequest } f
 export type { RunControl } from './training-context.ts';
 
 /**
- * A new training request checked against the API's schema (so the CLI, the app and a
- * resumed job accept the same configs), with the server's defaults.
+ * A new training request checked against the API's schema, its model named by id (so the
+ * CLI, the app and a resumed job accept the same configs), with the server's defaults.
  */
 export function checkTrainingRequest(config: unknown): StoredTraining {
-  const parsed = schemas.startTraining.safeParse(config);
+  const parsed = trainingConfigSchema.safeParse(config);
   if (!parsed.success) throw new Error(`invalid training job config: ${describeIssues(parsed.error, 'config')}`);
   return withThreads(parsed.data);
 }

@@ -21,6 +21,7 @@ import { jobRecords, type Job } from '../jobs/jobs.ts';
 import { baseSegmenterAt, projectSegmenterModel } from '../layout/project-segmenters.ts';
 import { NO_CORRECTED_PAGES } from '../jobs/segmenter-training.ts';
 import { checkSegmentable } from '../layout/segment-pages.ts';
+import { ensureBaseModelOp } from '../models/base-model.ts';
 import { registry } from '../models/registry.ts';
 import { authorName } from '../project/author.ts';
 import { filesStore } from '../project/project-store.ts';
@@ -114,17 +115,23 @@ export function serverJobs({ store, files, emit, settings, histories }: ServerJo
     emit({ type: 'project-changed' });
   };
 
+  /** Checks that a named version exists; 'base' is resolved by `modelId` once every check has passed (a refusal adds no model). */
+  const checkModel = async (ref: number | 'base') => {
+    if (ref !== 'base') await store.run(registry.version(ref));
+  };
+  const modelId = async (ref: number | 'base') => (ref === 'base' ? (await store.run(ensureBaseModelOp(files))).id : ref);
+
   const methods: ServerJobMethods = {
     async startTranscription(request) {
       // Refused here, not by every worker in turn after the parts are queued.
-      await store.run(registry.version(request.modelId));
-      return { jobId: (await launch('transcribe', request)).jobId };
+      await checkModel(request.modelId);
+      return { jobId: (await launch('transcribe', { ...request, modelId: await modelId(request.modelId) })).jobId };
     },
 
-    async startEvaluation({ modelId, split }) {
-      await store.run(registry.version(modelId));
+    async startEvaluation({ modelId: ref, split }) {
+      await checkModel(ref);
       if ((await labeledInSplit(store, split)).length === 0) throw new Error(`no labeled lines in the ${split} split to evaluate on`);
-      return { jobId: (await launch('evaluate', { modelId, split })).jobId };
+      return { jobId: (await launch('evaluate', { modelId: await modelId(ref), split })).jobId };
     },
 
     async segmentPages({ pageIds, segmenter, segmenterFile }): Promise<SegmentReport> {
@@ -150,11 +157,13 @@ export function serverJobs({ store, files, emit, settings, histories }: ServerJo
 
     async startTraining(request) {
       // Refused here, not by a worker after the task is queued: the model to start from, and lines to train on.
-      if (request.kind === 'finetune' && request.from !== undefined) await store.run(registry.version(request.from));
-      const rows = request.kind === 'finetune' ? await store.run(dataset.labeledLineRows()) : [];
-      if (request.kind === 'finetune' && !rows.some((r) => r.split === 'train'))
+      if (request.kind === 'pretrain') return { jobId: (await launch(request.kind, request)).jobId };
+      if (request.from !== undefined) await checkModel(request.from);
+      else if (request.freezeEncoder) throw new Error('--freeze-encoder needs --from MODEL_ID (an encoder to keep)');
+      if (!(await store.run(dataset.labeledLineRows())).some((r) => r.split === 'train'))
         throw new Error('no labeled lines in the train split: transcribe some lines first');
-      return { jobId: (await launch(request.kind, request)).jobId };
+      const from = request.from === undefined ? undefined : await modelId(request.from);
+      return { jobId: (await launch(request.kind, { ...request, from })).jobId };
     },
 
     async startSegmenterTraining(request) {

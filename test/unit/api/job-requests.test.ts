@@ -30,11 +30,24 @@ test('transcription, evaluation and training with a missing model or no labeled 
       api.startTraining(schemas.startTraining.parse({ kind: 'finetune', from: made.modelId })),
       /no labeled lines in the train split: transcribe some lines first/,
     );
+    // Naming the bundled base model: refused as any other, and the model is not added.
+    const models = (await api.listModels({})).length;
+    await assert.rejects(
+      api.startTraining(schemas.startTraining.parse({ kind: 'finetune', from: 'base' })),
+      /no labeled lines in the train split/,
+    );
+    await assert.rejects(api.startEvaluation(schemas.startEvaluation.parse({ modelId: 'base' })), /no labeled lines in the test split/);
+    assert.equal((await api.listModels({})).length, models);
     assert.deepEqual(started, []);
     assert.deepEqual(await api.listJobs({}), []);
-    // A request that can run is passed on.
+    // A request that can run is passed on; 'base' reaches the runner as the version it was added as.
     await api.startTranscription(schemas.startTranscription.parse({ modelId: made.modelId }));
-    assert.equal(started.length, 1);
+    await api.startTranscription(schemas.startTranscription.parse({ modelId: 'base' }));
+    const base = (await api.listModels({})).find((m) => m.base)!;
+    assert.deepEqual(
+      started.map((r) => (r as { modelId: unknown }).modelId),
+      [made.modelId, base.id],
+    );
   } finally {
     project.close();
   }

@@ -83,7 +83,12 @@ test('a request the API refuses, with --model base or --from base, leaves the pr
     [['train', dir, '--from', 'base', '--semi-supervised', '--pseudo-weight', '1'], /semiSupervised\.pseudoWeight/],
     [['train', dir, '--from', 'base', '--batch', '300'], /batchSize/],
     [['transcribe', dir, '--model', 'base', '--beam', '100000'], /beamWidth/],
-    [['suggest', dir, '--model', 'base', '--count', '5000'], /limit/],
+    [['suggest', dir, '--model', '1', '--count', '5000'], /limit/],
+    // Refused by the service, past the schema: the base model is added only once a request is accepted.
+    [['train', dir, '--from', 'base', '--steps', '3'], /no labeled lines in the train split/],
+    [['eval', dir, '--model', 'base'], /no labeled lines in the test split/],
+    // Added now, the base model would have read nothing to rank lines by.
+    [['suggest', dir, '--model', 'base'], /run `quire transcribe DIR --model base` first/],
   ] as const) {
     const r = quire(...args);
     assert.equal(r.status, 2, args.join(' '));

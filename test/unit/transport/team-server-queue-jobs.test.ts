@@ -77,6 +77,10 @@ test('a worker evaluates a model in parts: the CER, WER and confusions are the d
     await worker.waitFor(/takes tasks/);
     const refused = await call('startEvaluation', { modelId: made.modelId, split: 'test', extra: 1 }, rev);
     assert.equal(refused.status, 400, 'the request is checked');
+    // The bundled base model, named by a request refused past the schema (every labeled line is in train), is not added.
+    const noTest = await call('startEvaluation', { modelId: 'base', split: 'test' }, rev);
+    assert.match(noTest.body.message, /no labeled lines in the test split/);
+    assert.deepEqual(await rows('SELECT id FROM models WHERE id <> $1', [made.modelId]), []);
     const started = await call('startEvaluation', { modelId: made.modelId, split: 'train' }, rev);
     assert.equal(started.status, 200, JSON.stringify(started.body));
     const { jobId } = started.body;
