@@ -38,6 +38,12 @@ export interface DocumentSummary {
   createdAt: string;
 }
 
+/** A document set aside by a person (a mistaken import): out of the project's lists, counts, search, exports and training until restored. */
+export interface RemovedDocument extends DocumentSummary {
+  removedAt: string;
+  removedBy: string;
+}
+
 export interface PageSummary {
   id: number;
   documentId: number;

@@ -70,8 +70,12 @@ export const METHOD_ROLES: Record<Method, Requirement> = {
   renameModel: R,
   setCurrentModel: R,
   rememberTrainingChoices: R,
+  listRemovedDocuments: R,
   // Managing the project.
   deleteModel: A,
+  renameDocument: A,
+  removeDocument: A,
+  restoreDocument: A,
   // Paths on the server's disk.
   openProject: OWNER,
   createProject: OWNER,

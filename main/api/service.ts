@@ -11,6 +11,7 @@ import { getPage, lineHistory, search } from './pages.ts';
 import { UndoHistories, UndoStack } from '../edits/undo-stack.ts';
 import { desktopRunner } from '../db/execute.ts';
 import { editMethods } from './edit-service.ts';
+import { documentMethods } from './document-service.ts';
 import { modelMethods } from './model-service.ts';
 import { readingMethods } from './reading-service.ts';
 import { jobMethods } from './job-service.ts';
@@ -37,6 +38,10 @@ export function createService(
     ...modelMethods({ run: desktopRunner(() => db), root: project.root, project }),
     ...readingMethods(desktopRunner(() => db)),
     ...jobMethods(project, runner),
+    ...documentMethods(
+      desktopRunner(() => db),
+      emit,
+    ),
 
     async projectInfo(): Promise<ProjectInfo> {
       return { path: project.root, name: project.name, ...projectCounts(db) };

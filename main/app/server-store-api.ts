@@ -30,6 +30,7 @@ import {
 import { ApiError } from '../api/dispatch.ts';
 import { editMethods } from '../api/edit-service.ts';
 import { jobList } from '../api/job-service.ts';
+import { documentMethods } from '../api/document-service.ts';
 import { modelMethods } from '../api/model-service.ts';
 import { readingMethods } from '../api/reading-service.ts';
 import { pageOps } from '../api/pages.ts';
@@ -53,6 +54,10 @@ export const SERVER_STORE_METHODS = [
   'projectInfo',
   'listDocuments',
   'listPages',
+  'renameDocument',
+  'removeDocument',
+  'restoreDocument',
+  'listRemovedDocuments',
   'getPage',
   'saveTranscription',
   'updateLineGeometry',
@@ -155,6 +160,7 @@ export function serverStoreApi({ store, url, files, events, queue }: ServerStore
     },
     listDocuments: (): Promise<DocumentSummary[]> => run(documents.documentSummaries()),
     listPages: ({ documentId }: { documentId: number }): Promise<PageSummary[]> => run(pages.pageSummaries(documentId)),
+    ...documentMethods(run, (event) => events.broadcast(event)),
     getPage: ({ pageId }: { pageId: number }) => run(pageOps.pageView(pageId)),
     saveTranscription: edits.saveTranscription,
     updateLineGeometry: edits.updateLineGeometry,

@@ -9,7 +9,7 @@ import { sql } from 'kysely';
 import { onDesktop, qb } from './execute.ts';
 import { inChunks } from './id-chunks.ts';
 import { all, map } from './ops.ts';
-import { finishedDocument, inDataset, inFinishedDocument, labeled, notExcluded, unlabeled } from './line-sets.ts';
+import { activeDocument, inDataset, labeled, notExcluded, unlabeled } from './line-sets.ts';
 
 const ids = (rows: Array<{ id: number }>) => rows.map((r) => r.id);
 
@@ -38,28 +38,22 @@ export const dataset = {
       ),
     ),
 
-  /** Every line of finished documents outside excluded regions, by id. */
+  /** Every line of documents in the project outside excluded regions, by id. */
   datasetLineIds: () => map(all(qb.selectFrom('lines as l').select('l.id').where(inDataset()).orderBy('l.id')), ids),
 
-  /** Unlabeled lines of finished documents outside excluded regions, by id. */
+  /** Unlabeled lines of documents in the project outside excluded regions, by id. */
   unlabeledLineRows: () =>
     all<{ id: number; split: Split }>(
-      qb
-        .selectFrom('lines as l')
-        .select(['l.id', 'l.split'])
-        .where(unlabeled())
-        .where(inFinishedDocument())
-        .where(notExcluded())
-        .orderBy('l.id'),
+      qb.selectFrom('lines as l').select(['l.id', 'l.split']).where(unlabeled()).where(inDataset()).orderBy('l.id'),
     ),
 
-  /** Lines outside excluded regions in page and reading order: what a transcription job reads. */
+  /** Lines of documents in the project, outside excluded regions, in page and reading order: what a transcription job reads. */
   linesToRead: () =>
     all<{ id: number; page_id: number }>(
       qb
         .selectFrom('lines as l')
         .select(['l.id', 'l.page_id'])
-        .where(notExcluded())
+        .where(inDataset())
         .orderBy('l.page_id')
         .orderBy('l.reading_order')
         .orderBy('l.id'),
@@ -68,10 +62,10 @@ export const dataset = {
   /** Which of these lines a transcription job reads (as linesToRead), with their pages, in no order. */
   linesToReadAmong: (lineIds: readonly number[]) =>
     inChunks(lineIds, (slice) =>
-      all(qb.selectFrom('lines as l').select(['l.id', 'l.page_id']).where(notExcluded()).where('l.id', 'in', slice)),
+      all(qb.selectFrom('lines as l').select(['l.id', 'l.page_id']).where(inDataset()).where('l.id', 'in', slice)),
     ),
 
-  /** Scanned pages of finished documents with lines, every one of them outside excluded regions labeled. */
+  /** Scanned pages of documents in the project with lines, every one of them outside excluded regions labeled. */
   correctedPageIds: () =>
     map(
       all(
@@ -79,11 +73,7 @@ export const dataset = {
           .selectFrom('pages as p')
           .select('p.id')
           .where('p.document_id', 'in', (eb) =>
-            eb
-              .selectFrom('documents as d')
-              .select('d.id')
-              .where('d.kind', '=', 'scan')
-              .where(finishedDocument(sql.ref('d.source_hash'))),
+            eb.selectFrom('documents as d').select('d.id').where('d.kind', '=', 'scan').where(activeDocument('d')),
           )
           .where(({ exists, selectFrom }) =>
             exists(selectFrom('lines as l').select('l.id').whereRef('l.page_id', '=', 'p.id').where(notExcluded())),
@@ -129,7 +119,7 @@ export const dataset = {
           'pr.text as prediction',
         ])
         .where(unlabeled())
-        .where(notExcluded()),
+        .where(inDataset()),
     ),
 };
 

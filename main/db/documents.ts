@@ -2,11 +2,11 @@
 // document's source_hash carries the `importing:<pid>:` prefix (document-writer.ts).
 // Store-neutral operations (ops.ts), run on the desktop by the functions exported below.
 import { sql } from 'kysely';
-import type { DocumentSummary, ProjectInfo } from '../../shared/api.ts';
+import type { DocumentSummary, ProjectInfo, RemovedDocument } from '../../shared/api.ts';
 import { writerAlive } from '../fs/process-instance.ts';
-import { onDesktop, qb } from './execute.ts';
+import { now, onDesktop, qb } from './execute.ts';
 import { all, first, lastId, map, none, type Program, run, step, transaction } from './ops.ts';
-import { finishedDocument, inDataset, labeled, notExcluded, PENDING_IMPORT } from './line-sets.ts';
+import { activeDocument, importingDocument, inDataset, labeled, notExcluded, PENDING_IMPORT } from './line-sets.ts';
 
 export interface DocumentRow {
   name: string;
@@ -16,6 +16,14 @@ export interface DocumentRow {
 }
 
 const count = () => qb.fn.countAll<number>();
+
+/**
+ * A document an import found already in the project, as its report names it. A removed one
+ * says so: importing the file again would hide from the archivist that its pages, with
+ * their transcriptions, are waiting to be restored.
+ */
+export const existingDocumentLabel = (row: { name: string; path: string; removedAt: string | null }) =>
+  `document "${row.name}" (from ${row.path})${row.removedAt ? ', which was removed: restore it from Removed documents' : ''}`;
 
 export const documents = {
   insertDocument: (d: DocumentRow) =>
@@ -29,26 +37,24 @@ export const documents = {
 
   deleteDocument: (documentId: number) => none(run(qb.deleteFrom('documents').where('id', '=', documentId))),
 
-  /** The document imported from a source with this hash (finished or not). */
+  /** The document imported from a source with this hash (finished or not, removed or not). */
   documentBySourceHash: (sourceHash: string) =>
-    first(qb.selectFrom('documents').select(['id', 'name', 'source_path as path']).where('source_hash', '=', sourceHash)),
+    first(
+      qb
+        .selectFrom('documents')
+        .select(['id', 'name', 'source_path as path', 'removed_at as removedAt'])
+        .where('source_hash', '=', sourceHash),
+    ),
 
   /** Documents whose import has not finished: their id and the importing process's pid. */
   unfinishedImports: () =>
-    map(
-      all(
-        qb
-          .selectFrom('documents')
-          .select(['id', 'source_hash as hash', 'created_at'])
-          .where((eb) => eb.not(finishedDocument())),
-      ),
-      (rows) =>
-        rows.map((r) => ({
-          id: r.id,
-          pid: Number(r.hash.slice(PENDING_IMPORT.length).split(':')[0]),
-          /** When the import began (ISO time), so that a pid reused since is not taken for the importer. */
-          createdAt: r.created_at,
-        })),
+    map(all(qb.selectFrom('documents').select(['id', 'source_hash as hash', 'created_at']).where(importingDocument())), (rows) =>
+      rows.map((r) => ({
+        id: r.id,
+        pid: Number(r.hash.slice(PENDING_IMPORT.length).split(':')[0]),
+        /** When the import began (ISO time), so that a pid reused since is not taken for the importer. */
+        createdAt: r.created_at,
+      })),
     ),
 
   /** The project's counts: finished documents, their scanned pages, lines to transcribe and those labeled. */
@@ -56,12 +62,12 @@ export const documents = {
     map(
       first(
         qb.selectNoFrom([
-          qb.selectFrom('documents').select(count().as('n')).where(finishedDocument()).as('documents'),
+          qb.selectFrom('documents').select(count().as('n')).where(activeDocument()).as('documents'),
           // Pages of scanned documents: an imported line image counts as a line, not as a page.
           qb
             .selectFrom('pages as p')
             .select(count().as('n'))
-            .where('p.document_id', 'in', qb.selectFrom('documents').select('id').where('kind', '=', 'scan').where(finishedDocument()))
+            .where('p.document_id', 'in', qb.selectFrom('documents').select('id').where('kind', '=', 'scan').where(activeDocument()))
             .as('pages'),
           qb.selectFrom('lines as l').select(count().as('n')).where(inDataset()).as('lines'),
           qb.selectFrom('lines as l').select(count().as('n')).where(labeled()).where(inDataset()).as('labeled'),
@@ -70,8 +76,11 @@ export const documents = {
       (r) => r as Omit<ProjectInfo, 'path' | 'name'>,
     ),
 
-  /** Finished documents with their counts and cover image, in import order. */
-  documentSummaries: () => {
+  /**
+   * Documents in the project with their counts and cover image, in import order; with
+   * `removed`, those set aside instead, with when and by whom.
+   */
+  documentSummaries: (removed = false) => {
     const linesOf = () =>
       qb
         .selectFrom('lines as l')
@@ -89,6 +98,8 @@ export const documents = {
             'd.kind',
             'd.source_path as sourceFile',
             'd.created_at as createdAt',
+            'd.removed_at as removedAt',
+            'd.removed_by as removedBy',
             eb.selectFrom('pages as p').select(count().as('n')).whereRef('p.document_id', '=', 'd.id').as('pages'),
             linesOf().as('lines'),
             linesOf().where(labeled()).as('labeled'),
@@ -100,11 +111,65 @@ export const documents = {
               .limit(1)
               .as('coverImage'),
           ])
-          .where(finishedDocument(sql.ref('d.source_hash')))
+          .where(removed ? (eb) => eb.and([eb.not(importingDocument('d')), eb('d.removed_at', 'is not', null)]) : activeDocument('d'))
           .orderBy('d.id'),
       ),
-      (rows) => rows as DocumentSummary[],
+      (rows) =>
+        rows.map(({ removedAt, removedBy, ...d }) => (removed ? { ...d, removedAt, removedBy } : d)) as Array<
+          DocumentSummary & Partial<RemovedDocument>
+        >,
     );
+  },
+
+  /** A document's row as a person manages it (rename, remove, restore); undefined where there is none or its import runs. */
+  managedDocument: (documentId: number) =>
+    first(
+      qb
+        .selectFrom('documents as d')
+        .select(['d.id', 'd.name', 'd.removed_at as removedAt'])
+        .where('d.id', '=', documentId)
+        .where((eb) => eb.not(importingDocument('d'))),
+    ),
+
+  renameDocument: (documentId: number, name: string) => none(run(qb.updateTable('documents').set({ name }).where('id', '=', documentId))),
+
+  /** Sets the document aside (removed_at, removed_by) or, with `by` null, brings it back. */
+  setRemoved: (documentId: number, by: string | null) =>
+    none(
+      run(
+        qb
+          .updateTable('documents')
+          .set({ removed_at: by === null ? null : now, removed_by: by })
+          .where('id', '=', documentId),
+      ),
+    ),
+
+  /** Renames a document (its name in lists, exports and search hits). */
+  *rename(documentId: number, name: string): Program<void> {
+    const trimmed = name.trim();
+    if (!trimmed) throw new Error('a document needs a name');
+    yield* step(documents.managed(documentId));
+    yield* step(documents.renameDocument(documentId, trimmed));
+  },
+
+  /** Sets a document aside: nothing of it is deleted, and `restore` brings it back as it was. */
+  *remove(documentId: number, by: string): Program<void> {
+    const doc = yield* step(documents.managed(documentId));
+    if (doc.removedAt) throw new Error(`document ${documentId} ("${doc.name}") is already removed`);
+    yield* step(documents.setRemoved(documentId, by));
+  },
+
+  *restore(documentId: number): Program<void> {
+    const doc = yield* step(documents.managed(documentId));
+    if (!doc.removedAt) throw new Error(`document ${documentId} ("${doc.name}") is not removed`);
+    yield* step(documents.setRemoved(documentId, null));
+  },
+
+  /** The document a person names, refused where there is none (or its import still runs). */
+  *managed(documentId: number): Program<{ id: number; name: string; removedAt: string | null }> {
+    const doc = yield* step(documents.managedDocument(documentId));
+    if (!doc) throw new Error(`no document ${documentId} in this project`);
+    return doc;
   },
 
   /**

@@ -3,6 +3,7 @@
 // (ops.ts), run on either store (main/export).
 import type { RegionType } from '../../shared/region-types.ts';
 import { qb } from './execute.ts';
+import { activeDocument } from './line-sets.ts';
 import { all, first, map } from './ops.ts';
 
 export const exportReads = {
@@ -21,6 +22,8 @@ export const exportReads = {
             'd.id as document_id',
             eb.selectFrom('pages as q').select(eb.fn.countAll<number>().as('n')).whereRef('q.document_id', '=', 'd.id').as('pages'),
           ])
+          // Documents in the project only: not one still importing, nor one set aside.
+          .where(activeDocument('d'))
           .orderBy('d.id')
           .orderBy('p.page_index'),
       ),

@@ -12,37 +12,42 @@ export const PENDING_IMPORT = 'importing:';
 /** The first string after every `importing:…` one (';' follows ':'). */
 const PENDING_END = 'importing;';
 
-/** `finishedDocument` as SQL text on documents.source_hash, for raw SQL (tests' own checks). */
-export const FINISHED_DOCUMENT = `NOT (source_hash >= '${PENDING_IMPORT}' AND source_hash < '${PENDING_END}')`;
+/** `activeDocument` as SQL text on the documents table's columns, for raw SQL (tests' own checks). */
+export const ACTIVE_DOCUMENT = `NOT (source_hash >= '${PENDING_IMPORT}' AND source_hash < '${PENDING_END}') AND removed_at IS NULL`;
+
+const column = (table: string | undefined, name: 'source_hash' | 'removed_at') => sql.ref<string>(table ? `${table}.${name}` : name);
 
 /**
- * The document (its source_hash column) has finished importing. A large import commits in
- * slices, so its lines exist before it is done, and a failed one is deleted: lists, counts
- * and training leave it out. A range on the unique index, not LIKE, so the index serves it.
+ * The document (its source_hash column) is still importing. A large import commits in
+ * slices, so its lines exist before it is done, and a failed one is deleted. A range on the
+ * unique index, not LIKE, so the index serves it.
  */
-export const finishedDocument = (sourceHash: Expression<string> = sql.ref<string>('source_hash')): Expression<SqlBool> =>
-  eb.not(eb.and([eb(sourceHash, '>=', PENDING_IMPORT), eb(sourceHash, '<', PENDING_END)]));
+export const importingDocument = (table?: string): Expression<SqlBool> => {
+  const hash = column(table, 'source_hash');
+  return eb.and([eb(hash, '>=', PENDING_IMPORT), eb(hash, '<', PENDING_END)]);
+};
 
-/** The page (its id) belongs to a document whose import has finished. */
-export const pageInFinishedDocument = (pageId: Expression<number>): Expression<SqlBool> =>
+/**
+ * The document (a row of documents, `table` its alias) is in the project: it has finished
+ * importing and no one has removed it (a removed document is set aside, restorable). Lists,
+ * counts, search, exports and training see only such documents.
+ */
+export const activeDocument = (table?: string): Expression<SqlBool> =>
+  eb.and([eb.not(importingDocument(table)), eb(column(table, 'removed_at'), 'is', null)]);
+
+/** The page (its id) belongs to a document in the project (activeDocument). */
+export const pageInActiveDocument = (pageId: Expression<number>): Expression<SqlBool> =>
   eb(
     pageId,
     'in',
     qb
       .selectFrom('pages as fp')
       .select('fp.id')
-      .where(
-        'fp.document_id',
-        'in',
-        qb
-          .selectFrom('documents as fd')
-          .select('fd.id')
-          .where(finishedDocument(sql.ref('fd.source_hash'))),
-      ),
+      .where('fp.document_id', 'in', qb.selectFrom('documents as fd').select('fd.id').where(activeDocument('fd'))),
   );
 
-/** The line belongs to a document whose import has finished. */
-export const inFinishedDocument = (line = 'l') => pageInFinishedDocument(sql.ref<number>(`${line}.page_id`));
+/** The line belongs to a document in the project (activeDocument). */
+export const inActiveDocument = (line = 'l') => pageInActiveDocument(sql.ref<number>(`${line}.page_id`));
 
 /**
  * The line is not in a region excluded from transcription. Such lines (stamps, printed
@@ -87,5 +92,5 @@ export const hasReading = (line = 'l'): Expression<SqlBool> =>
 /** "Predicted": a line no one has labeled that a model has read. */
 export const predicted = (line = 'l'): Expression<SqlBool> => eb.and([unlabeled(line), hasReading(line)]);
 
-/** A line to transcribe and train on: in a finished document, outside excluded regions. */
-export const inDataset = (line = 'l'): Expression<SqlBool> => eb.and([inFinishedDocument(line), notExcluded(line)]);
+/** A line to transcribe and train on: in a document in the project, outside excluded regions. */
+export const inDataset = (line = 'l'): Expression<SqlBool> => eb.and([inActiveDocument(line), notExcluded(line)]);

@@ -302,4 +302,11 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE regions ADD COLUMN source_name TEXT;
   `,
+  // 14: a document removed from the project (a mistaken import) is set aside, not deleted: its
+  // pages, lines and every transcription stay in the database, left out of lists, counts,
+  // search, exports and training (line-sets.ts activeDocument), until it is restored.
+  `
+  ALTER TABLE documents ADD COLUMN removed_at TEXT;
+  ALTER TABLE documents ADD COLUMN removed_by TEXT;
+  `,
 ];

@@ -3,7 +3,7 @@
 // on the server store by the team server.
 import { now, onDesktop, qb, template } from './execute.ts';
 import { inChunks } from './id-chunks.ts';
-import { notExcluded } from './line-sets.ts';
+import { inDataset } from './line-sets.ts';
 import { all, changed, first, map, run, type Program } from './ops.ts';
 
 export interface Reading {
@@ -88,14 +88,14 @@ export const predictions = {
   /** How many readings the job stored (one per line at most: the key is line and model). */
   jobReadingCount: (jobId: number) => readingsBy('job_id', jobId),
 
-  /** A model's stored readings of the lines that are for transcription, in reading order. */
+  /** A model's stored readings of the lines that are for transcription (inDataset), in reading order. */
   modelReadings: (modelId: number) =>
     all<StoredReading>(
       qb
         .selectFrom('lines as l')
         .innerJoin('predictions as p', (j) => j.onRef('p.line_id', '=', 'l.id').on('p.model_id', '=', modelId))
         .select(['l.id as lineId', 'l.page_id as pageId', 'l.source_name as sourceName', 'p.text', 'p.confidence'])
-        .where(notExcluded())
+        .where(inDataset())
         .orderBy('l.page_id')
         .orderBy('l.reading_order')
         .orderBy('l.id'),

@@ -17,6 +17,9 @@ export interface DocumentsTable {
   source_path: string;
   source_hash: string;
   created_at: Defaulted<string>;
+  /** Set aside by a person (restorable): when, and by whom. Null for a document in the project. */
+  removed_at: Defaulted<string | null>;
+  removed_by: Defaulted<string | null>;
 }
 
 export interface PagesTable {
@@ -221,7 +224,16 @@ export interface Database {
 type Columns = { [T in keyof Database]-?: { [C in keyof Database[T]]-?: true } };
 
 export const SCHEMA_COLUMNS: Columns = {
-  documents: { id: true, name: true, kind: true, source_path: true, source_hash: true, created_at: true },
+  documents: {
+    id: true,
+    name: true,
+    kind: true,
+    source_path: true,
+    source_hash: true,
+    created_at: true,
+    removed_at: true,
+    removed_by: true,
+  },
   pages: { id: true, document_id: true, page_index: true, image_hash: true, width: true, height: true, dpi: true, segmented_by_job: true },
   lines: {
     id: true,

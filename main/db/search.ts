@@ -15,7 +15,7 @@ import { sql } from 'kysely';
 import type { SearchHit } from '../../shared/api.ts';
 import { perform, type Db } from './execute.ts';
 import { all as rows, map, PerDialect } from './ops.ts';
-import { finishedDocument } from './line-sets.ts';
+import { activeDocument } from './line-sets.ts';
 import * as pgx from './pg/execute.ts';
 
 export type SearchIndex = 'line_text_fts' | 'prediction_text_fts';
@@ -59,7 +59,7 @@ function desktopQuery(index: SearchIndex, terms: readonly string[], limit: numbe
   return sql<MarkedHit>`SELECT f.rowid AS lineId, l.page_id AS pageId, p.document_id AS documentId, d.name AS documentName,
       p.page_index AS pageIndex, f.text, highlight(${table}, 0, ${MARK_START}, ${MARK_END}) AS marked, ${sql.lit(source(index))} AS source
     FROM ${table} f JOIN lines l ON l.id = f.rowid JOIN pages p ON p.id = l.page_id JOIN documents d ON d.id = p.document_id
-    WHERE ${table} MATCH ${ftsMatch(terms)} ${untranscribed} AND ${finishedDocument(sql.ref('d.source_hash'))} ORDER BY rank LIMIT ${limit}`;
+    WHERE ${table} MATCH ${ftsMatch(terms)} ${untranscribed} AND ${activeDocument('d')} ORDER BY rank LIMIT ${limit}`;
 }
 
 function serverQuery(index: SearchIndex, terms: readonly string[], limit: number, untranscribedOnly: boolean) {
@@ -71,12 +71,12 @@ function serverQuery(index: SearchIndex, terms: readonly string[], limit: number
       ${sql.lit(source(index))} AS source
     FROM quire_search_query(${[...terms]}::text[]) AS q(q) JOIN ${table} f ON f.words @@ q.q
       JOIN lines l ON l.id = f.line_id JOIN pages p ON p.id = l.page_id JOIN documents d ON d.id = p.document_id
-    WHERE TRUE ${untranscribed} AND ${finishedDocument(sql.ref('d.source_hash'))}
+    WHERE TRUE ${untranscribed} AND ${activeDocument('d')}
     ORDER BY ts_rank(f.words, q.q) DESC, f.line_id LIMIT ${limit}`;
 }
 
 /**
- * Lines of finished documents whose indexed text holds every term, best first (FTS5's bm25
+ * Lines of documents in the project whose indexed text holds every term, best first (FTS5's bm25
  * on the desktop; ts_rank, then the line, on the server). `untranscribedOnly`: leave out
  * lines that people's index holds. An operation for either store (ops.ts).
  */

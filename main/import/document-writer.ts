@@ -18,7 +18,7 @@ import type { ImageStore } from '../store/image-store.ts';
 import { IMPORT_AUTHOR, insertLinesOp, type NewLine } from './insert-lines.ts';
 
 /** SQL condition true for documents whose import has finished (defined in main/db/line-sets.ts). */
-export { FINISHED_DOCUMENT } from '../db/line-sets.ts';
+export { ACTIVE_DOCUMENT } from '../db/line-sets.ts';
 
 export interface NewPage {
   imageHash: string;

@@ -7,7 +7,7 @@
 import { basename, extname } from 'node:path';
 import { emptyImportReport, type ImportReport, type Split } from '../../shared/api.ts';
 import { decodePageStream, imageInfo, type DecodeOptions } from '../images/decode.ts';
-import { documents } from '../db/documents.ts';
+import { documents, existingDocumentLabel } from '../db/documents.ts';
 import type { Project } from '../project/project.ts';
 import { folderStore, type ProjectStore } from '../project/project-store.ts';
 import { sha256 } from '../store/image-store.ts';
@@ -20,8 +20,6 @@ import { sourceOf } from './upload-source.ts';
 
 export { importLineFolder } from './import-lines.ts';
 export type { ImportOptions, ImportProgress } from './import-options.ts';
-
-const documentLabel = (row: { name: string; path: string }) => `document "${row.name}" (from ${row.path})`;
 
 /** Imports into a project folder (see importFilesInto). */
 export const importFiles = (project: Project, paths: string[], options: ImportOptions = {}): Promise<ImportReport> =>
@@ -80,7 +78,7 @@ export async function importFilesInto(project: ProjectStore, paths: string[], op
       if (seen.has(hash)) {
         report.duplicates.push({ file, reason: `same content as ${seen.get(hash)}, earlier in this import` });
       } else if (previous) {
-        report.duplicates.push({ file, reason: `already in the project as ${documentLabel(previous)}` });
+        report.duplicates.push({ file, reason: `already in the project as ${existingDocumentLabel(previous)}` });
       } else {
         seen.set(hash, file);
         const pages = await importScan(project, file, bytes, hash, options, (page, count) =>

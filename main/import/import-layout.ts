@@ -12,7 +12,7 @@ import { decodePageStream, imageInfo, type DecodeOptions } from '../images/decod
 import { readLayout } from '../io/read-layout.ts';
 import { decodeXml } from '../io/xml.ts';
 import { regionOutline, type LayoutPage } from '../io/layout.ts';
-import { documents } from '../db/documents.ts';
+import { documents, existingDocumentLabel } from '../db/documents.ts';
 import type { ProjectStore } from '../project/project-store.ts';
 import { sha256 } from '../store/image-store.ts';
 import { removeImageIfUnusedAt, writeDocumentAt } from './document-writer.ts';
@@ -108,8 +108,7 @@ export async function importLayoutFile(project: ProjectStore, xmlFile: string, o
       `${read} line(s) carry a recognition confidence: imported as transcriptions (they count as labels); if they are a model's readings no person checked, review them before training`,
     );
   const previous = await project.run(documents.documentBySourceHash(sourceHash));
-  if (previous)
-    return { documentId: null, existing: `document "${previous.name}" (from ${previous.path})`, image: imageFile, lines: 0, warnings };
+  if (previous) return { documentId: null, existing: existingDocumentLabel(previous), image: imageFile, lines: 0, warnings };
   const info = await imageInfo(imageFile, imageBytes, o);
   // A PAGE/ALTO file describes one page: the first of a multi-page image (said, since the others are not imported with it).
   if (info.pages > 1)

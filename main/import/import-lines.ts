@@ -6,7 +6,7 @@ import { basename, extname, join, resolve } from 'node:path';
 import { emptyImportReport, type ImportReport, type Split } from '../../shared/api.ts';
 import { decodePages, IMAGE_EXTENSIONS, type DecodedPage } from '../images/decode.ts';
 import { rectangle } from '../io/layout.ts';
-import { documentBySourceHash, insertDocument } from '../db/documents.ts';
+import { documentBySourceHash, existingDocumentLabel, insertDocument } from '../db/documents.ts';
 import { transaction } from '../db/execute.ts';
 import { insertPage, lineImageInDocument, nextPageIndex } from '../db/pages.ts';
 import type { Project } from '../project/project.ts';
@@ -43,6 +43,11 @@ export async function importLineFolder(
     return report;
   }
   const existing = documentBySourceHash(db, sourceHash);
+  // Lines added to a removed document would be out of sight with it.
+  if (existing?.removedAt) {
+    report.failed.push({ file: root, reason: `the folder is ${existingDocumentLabel(existing)}` });
+    return report;
+  }
   // Made with its first line: a folder whose every file fails leaves no empty document behind.
   let documentId = existing?.id;
   let lines = 0;

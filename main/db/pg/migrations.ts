@@ -23,7 +23,7 @@
 import { PG_NOW } from './now.ts';
 
 /** The SQLite schema version (../migrations.ts) the newest migration here matches. */
-export const MIRRORS_SQLITE_VERSION = 13;
+export const MIRRORS_SQLITE_VERSION = 14;
 
 /** strftime('%Y-%m-%dT%H:%M:%fZ', 'now'): UTC, milliseconds, as text. */
 const NOW = PG_NOW;
@@ -292,5 +292,10 @@ export const PG_MIGRATIONS: readonly string[] = [
   // 9: SQLite's 13, a region's id in the file it was imported from.
   `
   ALTER TABLE regions ADD COLUMN source_name TEXT;
+  `,
+  // 10: SQLite's 14, documents set aside (removed, restorable).
+  `
+  ALTER TABLE documents ADD COLUMN removed_at TEXT;
+  ALTER TABLE documents ADD COLUMN removed_by TEXT;
   `,
 ];

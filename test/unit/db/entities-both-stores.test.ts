@@ -72,7 +72,7 @@ test('every operation of the entity modules answers the same on SQLite and Postg
       sourcePath: '/c.pdf',
       sourceHash: 'importing:99999999:c',
     });
-    assert.deepEqual(await call('documents', 'documentBySourceHash', 'r'), { id: scan, name: 'Register', path: '/r.pdf' });
+    assert.deepEqual(await call('documents', 'documentBySourceHash', 'r'), { id: scan, name: 'Register', path: '/r.pdf', removedAt: null });
     // With when the import began (a pid reused since by another process is not the importer).
     assert.deepEqual(withoutTimes(await call('documents', 'unfinishedImports')), [{ id: abandoned, pid: 99999999, createdAt: 'time' }]);
 
@@ -209,6 +209,30 @@ test('every operation of the entity modules answers the same on SQLite and Postg
       ],
     );
     assert.deepEqual((await call('pages', 'scanPageIds')).sort(), [p1, p2, 4]);
+
+    // A document removed by a person is set aside, its lines and labels kept: out of the counts
+    // and summaries, listed as removed, restored as it was. Renamed, it keeps what it holds.
+    await call('documents', 'rename', scan, '  Parish register ');
+    await assert.rejects(call('documents', 'rename', scan, ' '), /a document needs a name/);
+    await assert.rejects(call('documents', 'rename', abandoned, 'x'), new RegExp(`no document ${abandoned} in this project`));
+    await call('documents', 'remove', scan, 'ann');
+    await assert.rejects(call('documents', 'remove', scan, 'ann'), /document \d+ \("Parish register"\) is already removed/);
+    assert.deepEqual(await call('documents', 'projectCounts'), { documents: 1, pages: 0, lines: 1, labeled: 1 }, 'the line folder only');
+    assert.deepEqual(
+      withoutTimes((await call('documents', 'documentSummaries', true)).map((d) => [d.name, d.labeled, d.removedAt, d.removedBy])),
+      [['Parish register', 2, 'time', 'ann']],
+    );
+    assert.deepEqual(withoutTimes(await call('documents', 'managedDocument', scan)), {
+      id: scan,
+      name: 'Parish register',
+      removedAt: 'time',
+    });
+    assert.deepEqual(withoutTimes(await call('documents', 'managed', scan)), { id: scan, name: 'Parish register', removedAt: 'time' });
+    await call('documents', 'restore', scan);
+    await assert.rejects(call('documents', 'restore', scan), /is not removed/);
+    assert.deepEqual(await call('documents', 'projectCounts'), { documents: 2, pages: 2, lines: 5, labeled: 3 });
+    await call('documents', 'renameDocument', scan, 'Register');
+    await call('documents', 'setRemoved', scan, null);
 
     // Deleting: a region leaves its lines unassigned; the abandoned import goes with its pages.
     await call('regions', 'deleteRegionRow', r3);

@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { createService } from '../../../main/api/service.ts';
-import { FINISHED_DOCUMENT, writeDocument } from '../../../main/import/document-writer.ts';
+import { ACTIVE_DOCUMENT, writeDocument } from '../../../main/import/document-writer.ts';
 import { importFiles } from '../../../main/import/import-images.ts';
 import { Project } from '../../../main/project/project.ts';
 import { png } from '../../helpers/images.ts';
@@ -81,7 +81,7 @@ test('item 7: saves from another process wait briefly while a 40k-line PAGE file
   const total = (
     db
       .prepare(
-        `SELECT count(*) AS n FROM lines l JOIN pages p ON p.id = l.page_id JOIN documents d ON d.id = p.document_id WHERE ${FINISHED_DOCUMENT}`,
+        `SELECT count(*) AS n FROM lines l JOIN pages p ON p.id = l.page_id JOIN documents d ON d.id = p.document_id WHERE ${ACTIVE_DOCUMENT}`,
       )
       .get() as { n: number }
   ).n;

@@ -319,3 +319,28 @@ test('failed log-ins are counted in the store: a second server process on it ref
     await second.close();
   }
 });
+
+test(
+  'documents on the server store: an admin renames, removes and restores one (a transcriber may not); removal names the account',
+  { skip },
+  async () => {
+    const [tom, rev, ada] = [await session('tom'), await session('rev'), await session('ada')];
+    const [doc] = (await call('listDocuments', {}, tom)).body;
+    const refused = await call('removeDocument', { documentId: doc.id }, tom);
+    assert.deepEqual([refused.status, refused.body.name], [403, 'Forbidden']);
+    assert.equal((await call('removeDocument', { documentId: doc.id }, ada)).status, 200);
+    assert.deepEqual((await call('listDocuments', {}, tom)).body, []);
+    assert.equal((await call('projectInfo', {}, tom)).body.labeled, 0, 'its labels are out of the counts');
+    assert.deepEqual((await call('search', { query: 'Marie' }, tom)).body, [], 'and out of search');
+    const removed = (await call('listRemovedDocuments', {}, rev)).body;
+    assert.deepEqual(
+      removed.map((d: { id: number; removedBy: string; labeled: number }) => [d.id, d.removedBy, d.labeled]),
+      [[doc.id, 'ada', 1]],
+    );
+    assert.equal((await call('restoreDocument', { documentId: doc.id }, ada)).status, 200);
+    assert.equal((await call('renameDocument', { documentId: doc.id, name: 'Parish register' }, ada)).status, 200);
+    assert.deepEqual((await call('listDocuments', {}, tom)).body, [{ ...doc, name: 'Parish register' }]);
+    assert.equal((await call('search', { query: 'Marie' }, tom)).body.length, 1);
+    await call('renameDocument', { documentId: doc.id, name: doc.name }, ada);
+  },
+);
