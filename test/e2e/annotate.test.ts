@@ -156,7 +156,25 @@ test('import, find lines, reshape one, transcribe three with the keyboard, reloa
   const review = page.getByTestId('review').locator('li');
   await review.first().waitFor();
   assert.equal(await review.count(), found - 3, 'every unlabeled line has a reading to review');
+  const [first, second, third] = await Promise.all([0, 1, 2].map(async (i) => (await review.nth(i).locator('img').getAttribute('alt'))!));
   await review.first().locator('button').click();
   await page.getByTestId('line-text').waitFor();
   await page.screenshot({ path: join(ARTIFACTS, 'review-line.png') });
+  // Opened from Review, Enter takes the reading and goes to the next least confident one
+  // (lib/reading-queue.ts), not the page's next line; Stop ends the run.
+  assert.match(await page.getByTestId('reading-queue').innerText(), /Reviewing: Enter saves the line/);
+  const lineInAddress = () => `line ${new URL(page.url()).searchParams.get('line')}`;
+  assert.equal(lineInAddress(), first);
+  await page.getByTestId('line-text').press('Tab');
+  await page.getByTestId('line-text').press('Enter');
+  await page.waitForFunction((want) => new URL(location.href).searchParams.get('line') === want, second.replace('line ', ''));
+  const saved = app.project.db
+    .prepare('SELECT text FROM current_transcriptions WHERE line_id = ?')
+    .get(Number(first.replace('line ', ''))) as { text: string } | undefined;
+  assert.ok(saved && saved.text.length > 0, 'the reading taken with Tab is saved');
+  // Enter on a line left as it is skips it: the run goes on to the third.
+  await page.getByTestId('line-text').press('Enter');
+  await page.waitForFunction((want) => new URL(location.href).searchParams.get('line') === want, third.replace('line ', ''));
+  await page.getByTestId('reading-queue').getByRole('button', { name: 'Stop' }).click();
+  assert.equal(await page.getByTestId('reading-queue').count(), 0);
 });
