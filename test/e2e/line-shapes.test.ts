@@ -19,6 +19,14 @@ const fixture = useBrowserApp(async (project) => {
 test('polygon and baseline points are added, moved and removed with the mouse, and stay consistent', async () => {
   const { app } = fixture();
   const page = await openPageScreen(fixture());
+  // The handles stand over the ink being read: faint while the text field has the keyboard
+  // and the pointer is elsewhere, full over the page.
+  const canvasEl = page.getByTestId('page-canvas');
+  await page.getByTestId('line-text').focus();
+  await page.mouse.move(1, 1);
+  assert.equal(await canvasEl.getAttribute('data-handles'), 'faint');
+  await canvasEl.hover();
+  await page.waitForFunction(() => document.querySelector<HTMLElement>('[data-testid=page-canvas]')?.dataset.handles === 'full');
   await page.getByTestId('zoom-line').click();
   const lineId = (app.project.db.prepare('SELECT id FROM lines ORDER BY reading_order LIMIT 1').get() as { id: number }).id;
   const shape = () => {
