@@ -261,7 +261,7 @@ export const PG_MIGRATIONS: readonly string[] = [
     SELECT line_id, text FROM predictions p WHERE id = (SELECT max(id) FROM predictions q WHERE q.line_id = p.line_id);
   `,
   // 5: documents.source_hash compared byte by byte, as SQLite's BINARY compares it. Whether a
-  // document has finished importing is a range on it (line-sets.ts finishedDocument:
+  // document has finished importing is a range on it (line-sets.ts importingDocument:
   // 'importing:' <= hash < 'importing;'); under a database's linguistic collation (en_US,
   // ICU) punctuation is ignored at first, 'importing:1:h' sorts after 'importing;', and a
   // document still importing would count as finished.
