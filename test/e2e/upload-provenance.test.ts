@@ -56,6 +56,8 @@ test('an upload confirms what it imported, and its documents name the files chos
   await skipped.waitFor();
   assert.match(await skipped.innerText(), /portrait\.png: already in the project as document "portrait" \(from portrait\.png\)/);
   assert.equal(await done.count(), 0, 'nothing imported, nothing confirmed');
+  await skipped.getByRole('button', { name: 'Dismiss' }).click();
+  await skipped.waitFor({ state: 'detached' });
   await page.close();
 });
 
