@@ -18,6 +18,7 @@ import { int } from './option-values.ts';
 import { addTrainingCommands } from './training-commands.ts';
 import { addSegmenterCommands } from './segmenter-commands.ts';
 import { addJobCommands } from './job-commands.ts';
+import { addDocumentCommands } from './document-commands.ts';
 import { addModelCommands } from './model-commands.ts';
 import { addMigrateCommand } from './migrate-command.ts';
 import { addWorkerCommand } from './worker-command.ts';
@@ -126,6 +127,7 @@ export function buildProgram(): { program: Command; exitCode: () => number } {
   addTrainingCommands(program);
   addJobCommands(program);
   addModelCommands(program);
+  addDocumentCommands(program);
   addSegmenterCommands(program);
   addMigrateCommand(program);
   addWorkerCommand(program);

@@ -44,6 +44,26 @@ test('init, import with one broken file, and ls --json', async () => {
     ],
   );
   assert.equal(info.documents[1].pageList.length, 2);
+
+  // The line folder renamed, removed (out of ls, its label kept), listed as removed, restored.
+  const lineDoc = info.documents[1].id as number;
+  assert.equal(quire('document', 'rename', dir, String(lineDoc), 'Lines of 1723').stdout.trim(), `document ${lineDoc}: Lines of 1723`);
+  assert.equal(quire('document', 'remove', dir, String(lineDoc)).status, 0);
+  const ls2 = JSON.parse(quire('ls', dir, '--json').stdout);
+  assert.deepEqual(ls2.counts, { documents: 1, pages: 1, lines: 0, labeled: 0, unlabeled: 0 });
+  const removed = JSON.parse(quire('document', 'removed', dir, '--json').stdout);
+  assert.deepEqual(
+    removed.map((d: { id: number; name: string; labeled: number; removedBy: string }) => [d.id, d.name, d.labeled, d.removedBy]),
+    [[lineDoc, 'Lines of 1723', 1, 'me']],
+  );
+  const again = quire('document', 'remove', dir, String(lineDoc));
+  assert.equal(again.status, 2);
+  assert.match(again.stderr, /document \d+ \("Lines of 1723"\) is already removed/);
+  assert.deepEqual(JSON.parse(quire('document', 'restore', dir, String(lineDoc), '--json').stdout), {
+    document_id: lineDoc,
+    removed: false,
+  });
+  assert.deepEqual(JSON.parse(quire('ls', dir, '--json').stdout).counts, info.counts);
 });
 
 test('every command has --help, and errors are explained', () => {
