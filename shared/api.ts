@@ -150,7 +150,6 @@ export function mergeImportReports(reports: ImportReport[]): ImportReport {
   };
 }
 
-/** A fixed segmenter, or one fine-tuned in the project by name ("project:<jobId>"), never a path. */
 /**
  * A model a job starts from or reads with: a version's id, or 'base', the bundled base
  * model, which joins the project (as a version) only once the request is accepted, so a
@@ -158,6 +157,7 @@ export function mergeImportReports(reports: ImportReport[]): ImportReport {
  */
 const modelRef = z.union([z.number().int().positive(), z.literal('base')]);
 
+/** A fixed segmenter, or one fine-tuned in the project by name ("project:<jobId>"), never a path. */
 const segmenterSchema = z.union([
   z.enum(SEGMENTERS),
   z.string().regex(PROJECT_SEGMENTER_PATTERN, 'a segmenter is "bundled", "classical" or "project:<job id>"'),

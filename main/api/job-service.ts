@@ -2,7 +2,8 @@
 // than the table), start training, reading, evaluation and segmenter fine-tuning, and
 // cancel or resume one. The runner checks each job's config (shared/job-configs.ts).
 import type { ProjectApi, Split } from '../../shared/api.ts';
-import { desktopRunner } from '../db/execute.ts';
+import { documents } from '../db/documents.ts';
+import { desktopRunner, perform } from '../db/execute.ts';
 import type { Runner } from '../db/ops.ts';
 import { jobRecords } from '../jobs/jobs.ts';
 import { withLiveStates } from '../jobs/live-jobs.ts';
@@ -73,25 +74,30 @@ export function jobMethods(project: Project, runner: JobHost | undefined): JobMe
       );
     },
 
+    // Each checks everything (the runner first) before `modelId` may add the base model.
     async startTraining(request) {
+      const host = jobs();
       // The server's defaults (threads), the same check as a job's config on resume.
-      if (request.kind === 'pretrain') return { jobId: jobs().start(checkTrainingRequest(request)) };
+      if (request.kind === 'pretrain') return { jobId: host.start(checkTrainingRequest(request)) };
       if (request.from !== undefined) checkModel(request.from);
       else if (request.freezeEncoder) throw new Error('--freeze-encoder needs --from MODEL_ID (an encoder to keep)');
       needsLabeled('train', 'transcribe some lines first');
       const from = request.from === undefined ? undefined : modelId(request.from);
-      return { jobId: jobs().start(checkTrainingRequest({ ...request, from })) };
+      return { jobId: host.start(checkTrainingRequest({ ...request, from })) };
     },
 
     async startTranscription(request) {
+      const host = jobs();
       checkModel(request.modelId);
-      return { jobId: jobs().start({ kind: 'transcribe', ...request, modelId: modelId(request.modelId) }) };
+      if (request.pageIds) perform(project.db, documents.refuseRemovedPages(request.pageIds));
+      return { jobId: host.start({ kind: 'transcribe', ...request, modelId: modelId(request.modelId) }) };
     },
 
     async startEvaluation({ modelId: ref, split }) {
+      const host = jobs();
       checkModel(ref);
       needsLabeled(split, 'to evaluate on');
-      return { jobId: jobs().start({ kind: 'evaluate', modelId: modelId(ref), split }) };
+      return { jobId: host.start({ kind: 'evaluate', modelId: modelId(ref), split }) };
     },
 
     async startSegmenterTraining(request) {

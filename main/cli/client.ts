@@ -94,8 +94,9 @@ export async function withClient<T>(dir: string, fn: (client: Client) => Promise
  * Ctrl+C or SIGTERM (what `quire cancel` sends) cancels the command's jobs: training stops
  * at the end of the current step with a checkpoint, and the job is then resumable; the wait
  * for it ends in JobCancelled (exit 130). With no job of its own, or at a second Ctrl+C,
- * the command quits at once, as shells report SIGINT. Returns the function that removes
- * the handlers.
+ * the command quits at once. Exit 130 (a shell's code for SIGINT) for SIGTERM too, on
+ * purpose: both are a person's request to stop (`quire cancel` sends SIGTERM), and scripts
+ * test one code for "stopped on request". Returns the function that removes the handlers.
  */
 function stopOnSignal(cancelJobs: () => Array<Promise<unknown>>): () => void {
   let asked = false;

@@ -14,7 +14,7 @@ import { activeDocument, inDataset, labeled, notExcluded, unlabeled } from './li
 const ids = (rows: Array<{ id: number }>) => rows.map((r) => r.id);
 
 export const dataset = {
-  /** Labeled lines of finished documents outside excluded regions, with the transcription row used, by line id. */
+  /** Labeled lines of documents in the project outside excluded regions, with the transcription row used, by line id. */
   labeledLineRows: () =>
     all<{ lineId: number; text: string; transcriptionId: number; split: Split }>(
       qb

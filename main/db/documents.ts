@@ -5,7 +5,8 @@ import { sql } from 'kysely';
 import type { DocumentSummary, ProjectInfo, RemovedDocument } from '../../shared/api.ts';
 import { writerAlive } from '../fs/process-instance.ts';
 import { now, onDesktop, qb } from './execute.ts';
-import { all, first, lastId, map, none, type Program, run, step, transaction } from './ops.ts';
+import { inChunks } from './id-chunks.ts';
+import { all, changed, first, lastId, map, none, type Program, run, step, transaction } from './ops.ts';
 import { activeDocument, importingDocument, inDataset, labeled, notExcluded, PENDING_IMPORT } from './line-sets.ts';
 
 export interface DocumentRow {
@@ -17,13 +18,16 @@ export interface DocumentRow {
 
 const count = () => qb.fn.countAll<number>();
 
+const removedNames = (docs: Array<{ id: number; name: string }>) =>
+  `${docs.length === 1 ? 'document' : 'documents'} ${docs.map((d) => `${d.id} ("${d.name}")`).join(', ')} ${docs.length === 1 ? 'was' : 'were'} removed`;
+
 /**
  * A document an import found already in the project, as its report names it. A removed one
  * says so: importing the file again would hide from the archivist that its pages, with
  * their transcriptions, are waiting to be restored.
  */
 export const existingDocumentLabel = (row: { name: string; path: string; removedAt: string | null }) =>
-  `document "${row.name}" (from ${row.path})${row.removedAt ? ', which was removed: restore it from Removed documents' : ''}`;
+  `document "${row.name}" (from ${row.path})${row.removedAt ? ', which was removed: restore it (Removed documents, below the documents; quire document restore)' : ''}`;
 
 export const documents = {
   insertDocument: (d: DocumentRow) =>
@@ -57,7 +61,7 @@ export const documents = {
       })),
     ),
 
-  /** The project's counts: finished documents, their scanned pages, lines to transcribe and those labeled. */
+  /** The project's counts: documents in the project, their scanned pages, lines to transcribe and those labeled. */
   projectCounts: () =>
     map(
       first(
@@ -133,16 +137,50 @@ export const documents = {
 
   renameDocument: (documentId: number, name: string) => none(run(qb.updateTable('documents').set({ name }).where('id', '=', documentId))),
 
-  /** Sets the document aside (removed_at, removed_by) or, with `by` null, brings it back. */
+  /**
+   * Sets the document aside (removed_at, removed_by) or, with `by` null, brings it back; only
+   * from the other state, so of two people removing it at once one changes it: answers whether
+   * this call did.
+   */
   setRemoved: (documentId: number, by: string | null) =>
-    none(
+    map(
       run(
         qb
           .updateTable('documents')
           .set({ removed_at: by === null ? null : now, removed_by: by })
-          .where('id', '=', documentId),
+          .where('id', '=', documentId)
+          .where('removed_at', by === null ? 'is not' : 'is', null),
       ),
+      changed,
     ),
+
+  /**
+   * Refuses a request that names pages of removed documents (a transcription of some pages):
+   * the job would read nothing there and end as if it had.
+   */
+  *refuseRemovedPages(pageIds: readonly number[]): Program<void> {
+    const docs = yield* inChunks(pageIds, (slice) =>
+      all(
+        qb
+          .selectFrom('pages as p')
+          .innerJoin('documents as d', 'd.id', 'p.document_id')
+          .select(['d.id', 'd.name'])
+          .distinct()
+          .where('p.id', 'in', slice)
+          .where('d.removed_at', 'is not', null),
+      ),
+    );
+    if (docs.length) throw new Error(`${removedNames(docs)}: restore it first`);
+  },
+
+  /** Refuses documents named by id (an export of some documents) that are removed or not in the project. */
+  *refuseUnlisted(documentIds: readonly number[]): Program<void> {
+    const listed = new Set((yield* step(documents.documentSummaries())).map((d) => d.id));
+    const removed = (yield* step(documents.documentSummaries(true))).filter((d) => documentIds.includes(d.id));
+    if (removed.length) throw new Error(`${removedNames(removed)}: restore it first`);
+    const unknown = documentIds.find((id) => !listed.has(id));
+    if (unknown !== undefined) throw new Error(`no document ${unknown} in this project`);
+  },
 
   /** Renames a document (its name in lists, exports and search hits). */
   *rename(documentId: number, name: string): Program<void> {
@@ -155,20 +193,18 @@ export const documents = {
   /** Sets a document aside: nothing of it is deleted, and `restore` brings it back as it was. */
   *remove(documentId: number, by: string): Program<void> {
     const doc = yield* step(documents.managed(documentId));
-    if (doc.removedAt) throw new Error(`document ${documentId} ("${doc.name}") is already removed`);
-    yield* step(documents.setRemoved(documentId, by));
+    if (!(yield* step(documents.setRemoved(documentId, by)))) throw new Error(`document ${documentId} ("${doc.name}") is already removed`);
   },
 
   *restore(documentId: number): Program<void> {
     const doc = yield* step(documents.managed(documentId));
-    if (!doc.removedAt) throw new Error(`document ${documentId} ("${doc.name}") is not removed`);
-    yield* step(documents.setRemoved(documentId, null));
+    if (!(yield* step(documents.setRemoved(documentId, null)))) throw new Error(`document ${documentId} ("${doc.name}") is not removed`);
   },
 
   /** The document a person names, refused where there is none (or its import still runs). */
   *managed(documentId: number): Program<{ id: number; name: string; removedAt: string | null }> {
     const doc = yield* step(documents.managedDocument(documentId));
-    if (!doc) throw new Error(`no document ${documentId} in this project`);
+    if (!doc) throw new Error(`no document ${documentId} in this project (or its import is still running)`);
     return doc;
   },
 

@@ -9,6 +9,7 @@ import sharp from 'sharp';
 import { writeAlto } from '../io/alto-xml.ts';
 import { writePage } from '../io/page-xml.ts';
 import type { Point } from '../io/layout.ts';
+import { documents } from '../db/documents.ts';
 import { exportReads } from '../db/exports.ts';
 import type { Project } from '../project/project.ts';
 import { folderStore, type PageSource, type ProjectStore } from '../project/project-store.ts';
@@ -28,6 +29,8 @@ export interface ExportOptions {
 const safeName = (name: string) => safeFileName(name, 'document');
 
 async function pagesToExport(store: ProjectStore, documentIds?: number[]) {
+  // A removed or unknown document named is refused: the export would silently lack it.
+  if (documentIds) await store.run(documents.refuseUnlisted(documentIds));
   const rows = await store.run(exportReads.pagesWithDocuments());
   return documentIds ? rows.filter((r) => documentIds.includes(r.document_id)) : rows;
 }

@@ -17,7 +17,7 @@ import { authorName } from '../project/author.ts';
 import type { ImageStore } from '../store/image-store.ts';
 import { IMPORT_AUTHOR, insertLinesOp, type NewLine } from './insert-lines.ts';
 
-/** SQL condition true for documents whose import has finished (defined in main/db/line-sets.ts). */
+/** SQL condition true for documents in the project: import finished, not removed (defined in main/db/line-sets.ts). */
 export { ACTIVE_DOCUMENT } from '../db/line-sets.ts';
 
 export interface NewPage {

@@ -46,7 +46,7 @@ export const SEGMENTER_CHECKPOINT_EVERY = 10;
 /** Why a segmenter job has nothing to train on. */
 export const NO_CORRECTED_PAGES = 'no corrected pages: a segmenter trains on pages whose every line is transcribed';
 
-/** Scanned pages of finished documents with lines, every one of them outside excluded regions transcribed. */
+/** Scanned pages of documents in the project with lines, every one of them outside excluded regions transcribed. */
 export const correctedPageIds = (project: Project): number[] => correctedPages(project.db);
 
 /** A page scaled so its longer side is `pageSize`, with its lines and regions as targets (either store). */

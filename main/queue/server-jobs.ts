@@ -16,6 +16,7 @@ import { checkJobRequest, parseJobConfig, type JobRequest } from '../../shared/j
 import { isResumable } from '../../shared/job-states.ts';
 import { projectSegmenterJob } from '../../shared/segmenter-options.ts';
 import { dataset } from '../db/dataset.ts';
+import { documents } from '../db/documents.ts';
 import type { UndoHistories } from '../edits/undo-stack.ts';
 import { jobRecords, type Job } from '../jobs/jobs.ts';
 import { baseSegmenterAt, projectSegmenterModel } from '../layout/project-segmenters.ts';
@@ -125,6 +126,7 @@ export function serverJobs({ store, files, emit, settings, histories }: ServerJo
     async startTranscription(request) {
       // Refused here, not by every worker in turn after the parts are queued.
       await checkModel(request.modelId);
+      if (request.pageIds) await store.run(documents.refuseRemovedPages(request.pageIds));
       return { jobId: (await launch('transcribe', { ...request, modelId: await modelId(request.modelId) })).jobId };
     },
 

@@ -25,8 +25,14 @@ test('polygon and baseline points are added, moved and removed with the mouse, a
   await page.getByTestId('line-text').focus();
   await page.mouse.move(1, 1);
   assert.equal(await canvasEl.getAttribute('data-handles'), 'faint');
+  const handlesAre = (state: string) =>
+    page.waitForFunction((s) => document.querySelector<HTMLElement>('[data-testid=page-canvas]')?.dataset.handles === s, state);
   await canvasEl.hover();
-  await page.waitForFunction(() => document.querySelector<HTMLElement>('[data-testid=page-canvas]')?.dataset.handles === 'full');
+  await handlesAre('full');
+  await page.mouse.move(1, 1);
+  await handlesAre('faint');
+  await canvasEl.hover();
+  await handlesAre('full');
   await page.getByTestId('zoom-line').click();
   const lineId = (app.project.db.prepare('SELECT id FROM lines ORDER BY reading_order LIMIT 1').get() as { id: number }).id;
   const shape = () => {

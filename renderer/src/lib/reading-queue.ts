@@ -19,7 +19,10 @@ export interface QueueSource {
   suggestLines(request: { limit: number }): Promise<LineToRead[]>;
 }
 
-/** The most lines one listing may ask for (the API's limit). */
+/**
+ * The most lines one listing may ask for (the API's limit): a run that has passed over a
+ * thousand lines still listed (skipped ones) ends there; a new run starts from the top.
+ */
 const MAX_LISTED = 1000;
 
 export const QUEUE_HINTS: Record<QueueKind, string> = {

@@ -8,6 +8,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createService } from '../../../main/api/service.ts';
 import { createDispatcher } from '../../../main/api/dispatch.ts';
+import type { JobRunner } from '../../../main/jobs/runner.ts';
 import { linesToRead } from '../../../main/db/dataset.ts';
 import { labeledLines } from '../../../main/project/dataset.ts';
 import { Project } from '../../../main/project/project.ts';
@@ -79,8 +80,38 @@ test('importing the file of a removed document again says it was removed, and im
     await dispatch('removeDocument', { documentId: doc.id });
     const report = await dispatch('importFiles', { paths: [doc.sourceFile] });
     assert.deepEqual(report.imported, []);
-    assert.match(report.duplicates[0].reason, /which was removed: restore it from Removed documents/);
+    assert.match(
+      report.duplicates[0].reason,
+      /which was removed: restore it \(Removed documents, below the documents; quire document restore\)/,
+    );
     assert.deepEqual(await dispatch('listDocuments', {}), []);
+  } finally {
+    project.close();
+  }
+});
+
+test('a transcription of pages, or an export of documents, naming a removed document is refused with its name', async () => {
+  const made = await manyLinesProject(4, { pages: 2, labeled: 0 });
+  const project = Project.open(made.dir);
+  const started: unknown[] = [];
+  const runner = { start: (r: unknown) => started.push(r) && started.length, live: () => ({ waiting: [] }) } as unknown as JobRunner;
+  const { dispatch } = createDispatcher(createService(project, () => {}, runner));
+  try {
+    const [kept, removed] = await dispatch('listDocuments', {});
+    await dispatch('removeDocument', { documentId: removed.id });
+    await assert.rejects(
+      dispatch('startTranscription', { modelId: made.modelId, pageIds: made.pageIds }),
+      new RegExp(`document ${removed.id} \\("${removed.name}"\\) was removed: restore it first`),
+    );
+    const out = join(tempDir(), 'export');
+    await assert.rejects(dispatch('exportDocuments', { format: 'text', out, documentIds: [removed.id] }), /was removed: restore it first/);
+    await assert.rejects(
+      dispatch('exportDocuments', { format: 'text', out, documentIds: [kept.id, 99] }),
+      /no document 99 in this project/,
+    );
+    assert.deepEqual(started, []);
+    await dispatch('startTranscription', { modelId: made.modelId, pageIds: [made.pageIds[0]] });
+    assert.equal(started.length, 1, 'the kept document’s page is read');
   } finally {
     project.close();
   }

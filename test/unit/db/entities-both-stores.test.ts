@@ -228,6 +228,14 @@ test('every operation of the entity modules answers the same on SQLite and Postg
       removedAt: 'time',
     });
     assert.deepEqual(withoutTimes(await call('documents', 'managed', scan)), { id: scan, name: 'Parish register', removedAt: 'time' });
+    await assert.rejects(
+      call('documents', 'refuseRemovedPages', [p1, p2]),
+      /document \d+ \("Parish register"\) was removed: restore it first/,
+    );
+    await assert.rejects(call('documents', 'refuseUnlisted', [images, scan]), /was removed: restore it first/);
+    await assert.rejects(call('documents', 'refuseUnlisted', [images, 999]), /no document 999 in this project/);
+    await call('documents', 'refuseUnlisted', [images]);
+    await call('documents', 'refuseRemovedPages', []);
     await call('documents', 'restore', scan);
     await assert.rejects(call('documents', 'restore', scan), /is not removed/);
     assert.deepEqual(await call('documents', 'projectCounts'), { documents: 2, pages: 2, lines: 5, labeled: 3 });
