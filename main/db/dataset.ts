@@ -13,6 +13,19 @@ import { activeDocument, inDataset, labeled, notExcluded, unlabeled } from './li
 
 const ids = (rows: Array<{ id: number }>) => rows.map((r) => r.id);
 
+/** Lines joined with a model's reading: the named model's, or without one each line's newest. */
+const withReading = (modelId: number | null) =>
+  qb.selectFrom('lines as l').innerJoin('predictions as pr', (join) =>
+    modelId === null
+      ? join.on('pr.id', '=', (eb) =>
+          eb
+            .selectFrom('predictions as q')
+            .select((q) => q.fn.max('q.id').as('id'))
+            .whereRef('q.line_id', '=', 'l.id'),
+        )
+      : join.onRef('pr.line_id', '=', 'l.id').on('pr.model_id', '=', modelId),
+  );
+
 export const dataset = {
   /** Labeled lines of documents in the project outside excluded regions, with the transcription row used, by line id. */
   labeledLineRows: () =>
@@ -87,41 +100,51 @@ export const dataset = {
     ),
 
   /**
-   * Unlabeled lines outside excluded regions that a model has read, with the reading: the
-   * named model's, or without one each line's newest. Unordered: callers rank them.
+   * Unlabeled lines of documents in the project, outside excluded regions, that a model has
+   * read: the line, its page and its reading's least confident character, the named model's
+   * reading or without one each line's newest. Unordered: callers rank them
+   * (main/jobs/suggest.ts), then ask predictedLineRows for the few they show.
    */
-  predictedLineRows: (modelId: number | null) =>
-    all(
-      qb
-        .selectFrom('lines as l')
-        .innerJoin('pages as p', 'p.id', 'l.page_id')
-        .innerJoin('documents as d', 'd.id', 'p.document_id')
-        .innerJoin('predictions as pr', (join) =>
-          modelId === null
-            ? join.on('pr.id', '=', (eb) =>
-                eb
-                  .selectFrom('predictions as q')
-                  .select((q) => q.fn.max('q.id').as('id'))
-                  .whereRef('q.line_id', '=', 'l.id'),
-              )
-            : join.onRef('pr.line_id', '=', 'l.id').on('pr.model_id', '=', modelId),
-        )
-        .select([
-          'l.id as lineId',
-          'l.page_id as pageId',
-          'p.document_id as documentId',
-          'd.name as documentName',
-          'p.page_index as pageIndex',
-          'p.image_hash',
-          'l.polygon',
-          'pr.char_confidence',
-          'pr.confidence',
-          'pr.text as prediction',
-        ])
+  predictedCandidates: (modelId: number | null) =>
+    all<{ lineId: number; pageId: number; confidence: number }>(
+      withReading(modelId)
+        .select(['l.id as lineId', 'l.page_id as pageId', sql<number>`COALESCE(pr.min_confidence, pr.confidence)`.as('confidence')])
         .where(unlabeled())
         .where(inDataset()),
     ),
+
+  /** These lines with the reading predictedCandidates ranked them by, to show; in no order, and only those still predicted. */
+  predictedLineRows: (modelId: number | null, lineIds: readonly number[]) =>
+    inChunks(lineIds, (slice) =>
+      all(
+        withReading(modelId)
+          .innerJoin('pages as p', 'p.id', 'l.page_id')
+          .innerJoin('documents as d', 'd.id', 'p.document_id')
+          .select([
+            'l.id as lineId',
+            'l.page_id as pageId',
+            'p.document_id as documentId',
+            'd.name as documentName',
+            'p.page_index as pageIndex',
+            'p.image_hash',
+            'l.polygon',
+            sql<number>`COALESCE(pr.min_confidence, pr.confidence)`.as('confidence'),
+            'pr.text as prediction',
+          ])
+          .where('l.id', 'in', slice)
+          .where(unlabeled())
+          .where(inDataset()),
+      ),
+    ),
 };
 
-export const { labeledLineRows, datasetLineIds, unlabeledLineRows, linesToRead, linesToReadAmong, correctedPageIds, predictedLineRows } =
-  onDesktop(dataset);
+export const {
+  labeledLineRows,
+  datasetLineIds,
+  unlabeledLineRows,
+  linesToRead,
+  linesToReadAmong,
+  correctedPageIds,
+  predictedCandidates,
+  predictedLineRows,
+} = onDesktop(dataset);

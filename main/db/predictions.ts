@@ -16,38 +16,53 @@ export interface Reading {
 // Built once: a transcription job stores a reading for every line. A reading this job has
 // already stored is kept as it is (the update's WHERE is false, so no row changes): a chunk
 // redone after its worker died skips the lines it had written, in the same statement.
-const upsertQuery = template<{ lineId: number; modelId: number; jobId: number | null; text: string; confidence: number; chars: string }>(
-  (p) =>
-    qb
-      .insertInto('predictions')
-      .values({
-        line_id: p('lineId'),
-        model_id: p('modelId'),
-        job_id: p('jobId'),
-        text: p('text'),
-        confidence: p('confidence'),
-        char_confidence: p('chars'),
-      })
-      .onConflict((oc) =>
-        oc
-          .columns(['line_id', 'model_id'])
-          .doUpdateSet({
-            text: (eb) => eb.ref('excluded.text'),
-            confidence: (eb) => eb.ref('excluded.confidence'),
-            char_confidence: (eb) => eb.ref('excluded.char_confidence'),
-            job_id: (eb) => eb.ref('excluded.job_id'),
-            created_at: now,
-          })
-          // Not SQLite's null-safe `IS NOT`, which PostgreSQL says as IS DISTINCT FROM: the same in words both know.
-          .where((eb) =>
-            eb.or([
-              eb('excluded.job_id', 'is', null),
-              eb('predictions.job_id', 'is', null),
-              eb('predictions.job_id', '!=', eb.ref('excluded.job_id')),
-            ]),
-          ),
-      ),
+const upsertQuery = template<{
+  lineId: number;
+  modelId: number;
+  jobId: number | null;
+  text: string;
+  confidence: number;
+  chars: string;
+  min: number;
+}>((p) =>
+  qb
+    .insertInto('predictions')
+    .values({
+      line_id: p('lineId'),
+      model_id: p('modelId'),
+      job_id: p('jobId'),
+      text: p('text'),
+      confidence: p('confidence'),
+      char_confidence: p('chars'),
+      min_confidence: p('min'),
+    })
+    .onConflict((oc) =>
+      oc
+        .columns(['line_id', 'model_id'])
+        .doUpdateSet({
+          text: (eb) => eb.ref('excluded.text'),
+          confidence: (eb) => eb.ref('excluded.confidence'),
+          char_confidence: (eb) => eb.ref('excluded.char_confidence'),
+          min_confidence: (eb) => eb.ref('excluded.min_confidence'),
+          job_id: (eb) => eb.ref('excluded.job_id'),
+          created_at: now,
+        })
+        // Not SQLite's null-safe `IS NOT`, which PostgreSQL says as IS DISTINCT FROM: the same in words both know.
+        .where((eb) =>
+          eb.or([
+            eb('excluded.job_id', 'is', null),
+            eb('predictions.job_id', 'is', null),
+            eb('predictions.job_id', '!=', eb.ref('excluded.job_id')),
+          ]),
+        ),
+    ),
 );
+
+/** A reading's least confident character, or the line's confidence where it has no character. */
+export function leastConfident(r: Pick<Reading, 'confidence' | 'charConfidence'>): number {
+  const chars = JSON.parse(r.charConfidence) as number[];
+  return chars.length ? chars.reduce((least, c) => Math.min(least, c), Infinity) : r.confidence;
+}
 
 export interface StoredReading {
   lineId: number;
@@ -75,7 +90,10 @@ export const predictions = {
    * (`jobId`) stored it already. Answers whether it wrote.
    */
   upsertPrediction: (lineId: number, modelId: number, r: Reading, jobId: number | null = null) =>
-    map(run(upsertQuery({ lineId, modelId, jobId, text: r.text, confidence: r.confidence, chars: r.charConfidence })), changed),
+    map(
+      run(upsertQuery({ lineId, modelId, jobId, text: r.text, confidence: r.confidence, chars: r.charConfidence, min: leastConfident(r) })),
+      changed,
+    ),
 
   /** Which of these lines the job has stored a reading of (the ids asked in slices, see id-chunks.ts). */
   *linesReadByJob(jobId: number, lineIds: readonly number[]): Program<Set<number>> {

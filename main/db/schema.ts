@@ -108,6 +108,8 @@ export interface PredictionsTable {
   created_at: Defaulted<string>;
   /** The job that wrote this reading (migration 8); null for older readings. */
   job_id: number | null;
+  /** The least confident character's confidence (the line's when it has none): what Review and Annotate next rank by (migration 15). */
+  min_confidence: Defaulted<number | null>;
 }
 
 export interface DeletedLinesTable {
@@ -286,6 +288,7 @@ export const SCHEMA_COLUMNS: Columns = {
     char_confidence: true,
     created_at: true,
     job_id: true,
+    min_confidence: true,
   },
   deleted_lines: {
     id: true,

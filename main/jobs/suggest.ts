@@ -11,13 +11,16 @@ import { perform } from '../db/execute.ts';
 import { step, type Program } from '../db/ops.ts';
 import { cropKey } from '../project/line-images.ts';
 
-function* predictedLines(modelId: number | null): Program<LineToRead[]> {
-  // Without a model named, each line's newest prediction.
-  return (yield* step(dataset.predictedLineRows(modelId))).map((r) => {
-    const chars = JSON.parse(r.char_confidence) as number[];
-    const { char_confidence: _, image_hash: hash, polygon, ...line } = r;
-    return { ...line, cropKey: cropKey(hash, polygon), confidence: chars.length ? Math.min(...chars) : r.confidence };
-  });
+/** These candidates, in their order, as the lines to show (a line labeled meanwhile is left out). */
+function* linesToShow(modelId: number | null, chosen: readonly Candidate[]): Program<LineToRead[]> {
+  const rows = yield* step(
+    dataset.predictedLineRows(
+      modelId,
+      chosen.map((c) => c.lineId),
+    ),
+  );
+  const byId = new Map(rows.map(({ image_hash: hash, polygon, ...line }) => [line.lineId, { ...line, cropKey: cropKey(hash, polygon) }]));
+  return chosen.flatMap((c) => byId.get(c.lineId) ?? []);
 }
 
 /** What the proposal needs of a line: its page, its id and the model's confidence in its reading. */
@@ -55,12 +58,13 @@ export function proposeLines<T extends Candidate>(candidates: readonly T[], coun
 
 /** Unlabeled lines to annotate next, most informative first, spread over pages. */
 function* suggestLinesOp(modelId: number | null, count: number): Program<LineToRead[]> {
-  return proposeLines(yield* predictedLines(modelId), count);
+  return yield* linesToShow(modelId, proposeLines(yield* step(dataset.predictedCandidates(modelId)), count));
 }
 
 /** Predicted lines nobody has confirmed yet, least confident first. */
 function* reviewLinesOp(count: number): Program<LineToRead[]> {
-  return (yield* predictedLines(null)).sort(leastConfidentFirst).slice(0, count);
+  const ranked = (yield* step(dataset.predictedCandidates(null))).sort(leastConfidentFirst).slice(0, count);
+  return yield* linesToShow(null, ranked);
 }
 
 /** Which lines to read next, for either store. */

@@ -23,7 +23,7 @@
 import { PG_NOW } from './now.ts';
 
 /** The SQLite schema version (../migrations.ts) the newest migration here matches. */
-export const MIRRORS_SQLITE_VERSION = 14;
+export const MIRRORS_SQLITE_VERSION = 15;
 
 /** strftime('%Y-%m-%dT%H:%M:%fZ', 'now'): UTC, milliseconds, as text. */
 const NOW = PG_NOW;
@@ -297,5 +297,11 @@ export const PG_MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE documents ADD COLUMN removed_at TEXT;
   ALTER TABLE documents ADD COLUMN removed_by TEXT;
+  `,
+  // 11: SQLite's 15, a reading's least confident character.
+  `
+  ALTER TABLE predictions ADD COLUMN min_confidence DOUBLE PRECISION;
+  UPDATE predictions SET min_confidence = COALESCE(
+    (SELECT min(v::double precision) FROM jsonb_array_elements_text(char_confidence::jsonb) AS v), confidence);
   `,
 ];

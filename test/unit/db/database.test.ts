@@ -127,6 +127,23 @@ test('migration 11 rebuilds the jobs table with its rows, keeps which job wrote 
   db.close();
 });
 
+test("migration 15 keeps each reading's least confident character, or the line's confidence where it has none", () => {
+  const path = join(tempDir(), 'q.db');
+  const v14 = openDatabase(path, MIGRATIONS.slice(0, 14));
+  v14.exec(`${oneLine(5)}
+    INSERT INTO lines (id, page_id, reading_order, polygon, box_x, box_y, box_w, box_h) VALUES (6, 1, 1, '[]', 0, 0, 1, 1);
+    INSERT INTO models (id, name, kind, config, weights_hash) VALUES (2, 'm', 'finetune', '{}', 'w');
+    INSERT INTO predictions (line_id, model_id, text, confidence, char_confidence) VALUES (5, 2, 'ab', 0.9, '[0.95,0.25]');
+    INSERT INTO predictions (line_id, model_id, text, confidence, char_confidence) VALUES (6, 2, '', 0.7, '[]');`);
+  v14.close();
+  const db = openDatabase(path);
+  assert.deepEqual(db.prepare('SELECT line_id, min_confidence FROM predictions ORDER BY line_id').all(), [
+    { line_id: 5, min_confidence: 0.25 },
+    { line_id: 6, min_confidence: 0.7 },
+  ]);
+  db.close();
+});
+
 test('a migration run with foreign keys off that would leave a broken key rolls back', () => {
   const path = join(tempDir(), 'q.db');
   openDatabase(path, MIGRATIONS).close();

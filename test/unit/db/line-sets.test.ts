@@ -5,7 +5,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { openDatabase } from '../../../main/db/database.ts';
-import { correctedPageIds, datasetLineIds, labeledLineRows, predictedLineRows, unlabeledLineRows } from '../../../main/db/dataset.ts';
+import {
+  correctedPageIds,
+  datasetLineIds,
+  labeledLineRows,
+  predictedCandidates,
+  predictedLineRows,
+  unlabeledLineRows,
+} from '../../../main/db/dataset.ts';
 import { documentSummaries, insertDocument, projectCounts } from '../../../main/db/documents.ts';
 import { withdrawAfter } from '../../../main/db/history.ts';
 import { insertLine } from '../../../main/db/lines.ts';
@@ -96,15 +103,23 @@ test('labeled: a current human or imported row, an empty one too; not a model ro
 
 test('predicted: unlabeled lines a model read, outside excluded regions', () => {
   const { db, ids, model } = fixture();
-  const newest = predictedLineRows(db, null).map((l) => l.lineId);
+  const newest = predictedCandidates(db, null).map((l) => l.lineId);
   assert.deepEqual(newest.sort(), [ids.modelOnly, ids.untouched].sort());
   assert.deepEqual(
-    predictedLineRows(db, model)
+    predictedCandidates(db, model)
       .map((l) => l.lineId)
       .sort(),
     newest,
   );
-  assert.deepEqual(predictedLineRows(db, model + 1), []);
+  assert.deepEqual(predictedCandidates(db, model + 1), []);
+  // The rows to show: of the lines asked, those still predicted.
+  const all = Object.values(ids);
+  assert.deepEqual(
+    predictedLineRows(db, null, all)
+      .map((l) => l.lineId)
+      .sort(),
+    newest,
+  );
 });
 
 test('counts of the project, its documents and pages follow the same definitions', () => {

@@ -9,8 +9,8 @@ import assert from 'node:assert/strict';
 import { openDatabase, type Db } from '../../../main/db/database.ts';
 import { MIGRATIONS } from '../../../main/db/migrations.ts';
 import { PROJECT_TABLES } from '../../../main/db/pg/copy.ts';
-import { MIRRORS_SQLITE_VERSION } from '../../../main/db/pg/migrations.ts';
-import { openServerStore, type PgStore } from '../../../main/db/pg/store.ts';
+import { MIRRORS_SQLITE_VERSION, PG_MIGRATIONS } from '../../../main/db/pg/migrations.ts';
+import { migratePg, openServerStore, type PgStore } from '../../../main/db/pg/store.ts';
 import { postgresForThisFile, postgresMissing } from '../../helpers/postgres.ts';
 
 const database = postgresForThisFile();
@@ -272,4 +272,25 @@ test('every desktop table is copied by quire migrate, and the server schema mirr
     .filter((name) => !/_fts(_(data|idx|content|docsize|config))?$/.test(name));
   assert.deepEqual(tables.sort(), PROJECT_TABLES.map(([t]) => t).sort());
   db.close();
+});
+
+test('the server’s migration 11 keeps each reading’s least confident character, as the desktop’s 15 does', { skip }, async () => {
+  const url = await database();
+  const store = await openServerStore(url, { migrations: PG_MIGRATIONS.slice(0, 10) });
+  try {
+    await store.query(`
+      INSERT INTO documents (id, name, kind, source_path, source_hash) VALUES (1, 'd', 'scan', 'f', 'h');
+      INSERT INTO pages (id, document_id, page_index, image_hash, width, height) VALUES (1, 1, 0, 'x', 10, 10);
+      INSERT INTO lines (id, page_id, reading_order, polygon, box_x, box_y, box_w, box_h) VALUES (5, 1, 0, '[]', 0, 0, 1, 1), (6, 1, 1, '[]', 0, 0, 1, 1);
+      INSERT INTO models (id, name, kind, config, weights_hash) VALUES (2, 'm', 'finetune', '{}', 'w');
+      INSERT INTO predictions (line_id, model_id, text, confidence, char_confidence) VALUES (5, 2, 'ab', 0.9, '[0.95,0.25]'), (6, 2, '', 0.7, '[]');`);
+    await migratePg(store);
+    const r = await store.query('SELECT line_id, min_confidence FROM predictions ORDER BY line_id');
+    assert.deepEqual(r.rows, [
+      { line_id: 5, min_confidence: 0.25 },
+      { line_id: 6, min_confidence: 0.7 },
+    ]);
+  } finally {
+    await store.end();
+  }
 });

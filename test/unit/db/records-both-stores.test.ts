@@ -24,7 +24,7 @@ const skip = postgresMissing;
 
 const MODULES = { settings, models, predictions, jobs, dataset, exportReads };
 /** Rows in no defined order. */
-const UNORDERED = new Set(['dataset.predictedLineRows', 'dataset.linesToReadAmong']);
+const UNORDERED = new Set(['dataset.predictedCandidates', 'dataset.predictedLineRows', 'dataset.linesToReadAmong']);
 
 const reading = (text: string, confidence: number) => ({
   text,
@@ -174,10 +174,14 @@ test(
       );
       assert.deepEqual(await call('dataset', 'correctedPageIds'), []);
       assert.deepEqual(
-        (await call('dataset', 'predictedLineRows', m2)).map((r) => [r.lineId, r.prediction]),
+        (await call('dataset', 'predictedCandidates', m2)).map((r) => r.lineId),
+        [b],
+      );
+      assert.equal((await call('dataset', 'predictedCandidates', null)).length, 1);
+      assert.deepEqual(
+        (await call('dataset', 'predictedLineRows', m2, [a, b, c])).map((r) => [r.lineId, r.prediction]),
         [[b, 'fur']],
       );
-      assert.equal((await call('dataset', 'predictedLineRows', null)).length, 1);
       await s.both('b labeled', () => transcriptions.addTranscription(b, 'fur', 'me', 'human'));
       assert.deepEqual(await call('dataset', 'correctedPageIds'), [page], 'every line for transcription labeled');
 
