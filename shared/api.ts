@@ -170,6 +170,11 @@ export const schemas = {
   openProject: z.object({ path: z.string().min(1).max(4096) }).strict(),
   createProject: z.object({ path: z.string().min(1).max(4096) }).strict(),
   listDocuments: z.object({}).strict(),
+  renameDocument: z.object({ documentId: z.number().int().positive(), name: z.string().trim().min(1).max(200) }).strict(),
+  // Removing sets a document aside (nothing is deleted); restoring brings it back.
+  removeDocument: z.object({ documentId: z.number().int().positive() }).strict(),
+  restoreDocument: z.object({ documentId: z.number().int().positive() }).strict(),
+  listRemovedDocuments: z.object({}).strict(),
   listPages: z.object({ documentId: z.number().int().positive() }).strict(),
   importFiles: z.object({ paths: z.array(z.string().min(1)).min(1), split: z.enum(SPLITS).optional() }).strict(),
   importLineFolder: z.object({ folder: z.string().min(1), split: z.enum(SPLITS).optional() }).strict(),
@@ -310,6 +315,11 @@ export interface Responses extends WorkbenchResponses, RecordResponses {
   openProject: ProjectInfo;
   createProject: ProjectInfo;
   listDocuments: DocumentSummary[];
+  renameDocument: { ok: true };
+  removeDocument: { ok: true };
+  restoreDocument: { ok: true };
+  /** Documents set aside, in import order, with when and by whom. */
+  listRemovedDocuments: RemovedDocument[];
   listPages: PageSummary[];
   importFiles: ImportReport;
   importLineFolder: ImportReport;

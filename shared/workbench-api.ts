@@ -1,11 +1,9 @@
 // The workbench's methods beyond the core table of api.ts: undo and redo of page edits,
-// managing model versions (rename, delete, the current model) and documents (rename,
-// remove, restore), per-project settings such as the Training panel's last choices, and
-// fine-tuning the line segmenter on the project's corrected pages. api.ts merges these
-// into its one table.
+// managing model versions (rename, delete, the current model), per-project settings
+// such as the Training panel's last choices, and fine-tuning the line segmenter on the
+// project's corrected pages. api.ts merges these into its one table.
 import { z } from './zod.ts';
 import { EXPORT_FORMATS } from './export-formats.ts';
-import type { RemovedDocument } from './api.ts';
 import type { ProjectSegmenterChoice } from './segmenter-options.ts';
 import { SEGMENTER_TRAINING_DEFAULTS } from './training-defaults.ts';
 
@@ -77,11 +75,6 @@ export const workbenchSchemas = {
     })
     .strict(),
   listSegmenters: z.object({}).strict(),
-  renameDocument: z.object({ documentId: id, name: z.string().trim().min(1).max(200) }).strict(),
-  // Removing sets a document aside (nothing is deleted); restoring brings it back.
-  removeDocument: z.object({ documentId: id }).strict(),
-  restoreDocument: z.object({ documentId: id }).strict(),
-  listRemovedDocuments: z.object({}).strict(),
 } as const;
 
 export interface WorkbenchResponses {
@@ -96,11 +89,6 @@ export interface WorkbenchResponses {
   startSegmenterTraining: { jobId: number };
   /** The project's fine-tuned segmenters, newest first, and how many pages a new one would learn from. */
   listSegmenters: { correctedPages: number; segmenters: ProjectSegmenter[] };
-  renameDocument: { ok: true };
-  removeDocument: { ok: true };
-  restoreDocument: { ok: true };
-  /** Documents set aside, in import order, with when and by whom. */
-  listRemovedDocuments: RemovedDocument[];
 }
 
 /** A download of an export (browser mode: POST /export answers a zip). */

@@ -60,7 +60,7 @@ test('one document as plain text and as ground truth; the zip is named after the
   assert.equal(Object.keys(gt).filter((n) => n.endsWith('.png')).length, texts.length, 'an image for each text');
 });
 
-test('refused: bad formats, unknown fields, no token; an empty export says why', async () => {
+test('refused: bad formats, unknown fields, no token; an export of no document says why', async () => {
   const bad = await download({ format: 'docx' });
   assert.equal(bad.status, 400);
   assert.match((await bad.json()).message, /^export: format/);
@@ -68,5 +68,5 @@ test('refused: bad formats, unknown fields, no token; an empty export says why',
   assert.equal((await download({ format: 'page' }, 'f'.repeat(48))).status, 401);
   const none = await download({ format: 'page', documentIds: [999] });
   assert.equal(none.status, 500);
-  assert.match((await none.json()).message, /nothing to export/);
+  assert.match((await none.json()).message, /no document 999 in this project/);
 });
