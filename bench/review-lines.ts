@@ -3,6 +3,8 @@
 // generated lines (test/helpers/many-lines.ts, 200 pages) with a stored reading of 40
 // characters per line, and times reviewLines and suggestLines (mean of 3 calls after one).
 // Prints a table.
+import { rmSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { transaction } from '../main/db/execute.ts';
 import { upsertPrediction } from '../main/db/predictions.ts';
@@ -37,6 +39,7 @@ for (const n of values.lines!.split(',').map(Number)) {
     rows.push(`| ${n.toLocaleString('en')} | ${ms.map((m) => m.toFixed(0)).join(' | ')} |`);
   } finally {
     project.close();
+    rmSync(dirname(made.dir), { recursive: true, force: true });
   }
 }
 console.log('| predicted lines | Review, 1 line (ms) | Review, 100 lines (ms) | Annotate next, 1 line (ms) |');

@@ -30,6 +30,7 @@ import { toLineTensor } from '../../main/ml/line-image.ts';
 import { Rng } from '../../main/ml/random.ts';
 import { readLinesOnce } from '../../main/ml/line-reader.ts';
 import { proposeLines } from '../../main/jobs/suggest.ts';
+import { leastConfidentOf } from '../../main/db/predictions.ts';
 import { HELD_OUT_FONTS, synthLine } from '../synth/handwriting.ts';
 import { corpusAt, spread } from './corpus.ts';
 import { loadRunCheckpoint, removeRunCheckpoint } from './run-checkpoint.ts';
@@ -130,7 +131,7 @@ async function suggestedLabels(c: HeldOut): Promise<number[]> {
       pageId: c.poolPages[i],
       lineId: i,
       // As the app ranks predictions: a line's least sure character.
-      confidence: r.charConfidence.length ? Math.min(...r.charConfidence) : r.confidence,
+      confidence: leastConfidentOf(r.charConfidence, r.confidence),
     }));
     return proposeLines(candidates, settings.labels).map((l) => l.lineId);
   } finally {

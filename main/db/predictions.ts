@@ -58,11 +58,13 @@ const upsertQuery = template<{
     ),
 );
 
-/** A reading's least confident character, or the line's confidence where it has no character. */
-export function leastConfident(r: Pick<Reading, 'confidence' | 'charConfidence'>): number {
-  const chars = JSON.parse(r.charConfidence) as number[];
-  return chars.length ? chars.reduce((least, c) => Math.min(least, c), Infinity) : r.confidence;
-}
+/** The confidence Review and Annotate next rank a reading by: its least confident character, or the line's where it has none. */
+export const leastConfidentOf = (chars: readonly number[], lineConfidence: number): number =>
+  chars.length ? chars.reduce((least, c) => Math.min(least, c), Infinity) : lineConfidence;
+
+/** leastConfidentOf a stored reading (its characters' confidences as JSON). */
+export const leastConfident = (r: Pick<Reading, 'confidence' | 'charConfidence'>): number =>
+  leastConfidentOf(JSON.parse(r.charConfidence) as number[], r.confidence);
 
 export interface StoredReading {
   lineId: number;

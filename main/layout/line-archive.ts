@@ -7,6 +7,7 @@
 import { archive, columnsOf, type Row } from '../db/archive.ts';
 import { perform } from '../db/execute.ts';
 import { step, type Program } from '../db/ops.ts';
+import { leastConfident } from '../db/predictions.ts';
 import { pages } from '../db/pages.ts';
 import { regions } from '../db/regions.ts';
 import type { Point } from '../io/layout.ts';
@@ -89,8 +90,13 @@ function* restoreArchivedLineOp(archiveId: number): Program<RestoredLine> {
   const extra = JSON.parse(archived.extra ?? '{}') as { predictions?: Row[]; geometryHistory?: Row[] };
   for (const p of extra.predictions ?? []) {
     // A reading of a model deleted since has nothing to belong to.
-    if (yield* step(archive.idTaken('models', p.model_id as number)))
-      yield* step(archive.insertArchivedRow('predictions', { ...p, line_id: lineId }, columnsOf('predictions'), ['id']));
+    if (yield* step(archive.idTaken('models', p.model_id as number))) {
+      // A line removed before migration 15 was archived without its ranking key.
+      const min = p.min_confidence ?? leastConfident({ confidence: p.confidence as number, charConfidence: p.char_confidence as string });
+      yield* step(
+        archive.insertArchivedRow('predictions', { ...p, line_id: lineId, min_confidence: min }, columnsOf('predictions'), ['id']),
+      );
+    }
   }
   for (const g of extra.geometryHistory ?? [])
     yield* step(archive.insertArchivedRow('line_geometry_history', { ...g, line_id: lineId }, columnsOf('line_geometry_history'), ['id']));

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { upsertPrediction } from '../../../main/db/predictions.ts';
 import { addTranscription } from '../../../main/db/transcriptions.ts';
 import { reviewLines, suggestLines } from '../../../main/jobs/suggest.ts';
+import { archiveAndDelete, restoreArchivedLine } from '../../../main/layout/line-archive.ts';
 import { Project } from '../../../main/project/project.ts';
 import { manyLinesProject } from '../../helpers/many-lines.ts';
 
@@ -48,6 +49,27 @@ test('readings are ranked by their least confident character; Annotate next spre
     // A reading stored again replaces the rank it had.
     upsertPrediction(project.db, lines[2].id, made.modelId, { text: 'y', confidence: 0.8, charConfidence: '[0.01]' });
     assert.equal(reviewLines(project, 1)[0].lineId, lines[2].id);
+  } finally {
+    project.close();
+  }
+});
+
+test('a line removed before readings kept their least confident character is restored with it', async () => {
+  const made = await manyLinesProject(2, { pages: 1, labeled: 0 });
+  const project = Project.open(made.dir);
+  try {
+    const [a, b] = (project.db.prepare('SELECT id FROM lines ORDER BY id').all() as Array<{ id: number }>).map((r) => r.id);
+    upsertPrediction(project.db, a, made.modelId, { text: 'ab', confidence: 0.9, charConfidence: '[0.95,0.05]' });
+    upsertPrediction(project.db, b, made.modelId, { text: 'cd', confidence: 0.5, charConfidence: '[0.5,0.5]' });
+    const archiveId = archiveAndDelete(project, a, 'deleted');
+    // As an archive written before migration 15 holds it: the reading without the key.
+    const row = project.db.prepare('SELECT extra FROM deleted_lines WHERE id = ?').get(archiveId) as { extra: string };
+    const extra = JSON.parse(row.extra) as { predictions: Array<Record<string, unknown>> };
+    for (const p of extra.predictions) delete p.min_confidence;
+    project.db.prepare('UPDATE deleted_lines SET extra = ? WHERE id = ?').run(JSON.stringify(extra), archiveId);
+    const { lineId } = restoreArchivedLine(project, archiveId);
+    const [first] = reviewLines(project, 1);
+    assert.deepEqual([first.lineId, first.confidence], [lineId, 0.05], 'ranked by its least confident character, not the line’s 0.9');
   } finally {
     project.close();
   }
