@@ -105,21 +105,26 @@ export function buildProgram(): { program: Command; exitCode: () => number } {
           documents.map(async (d) => ({ ...d, pageList: await client.call('listPages', { documentId: d.id }) })),
         );
         const { path, name, ...counts } = info;
-        printResult(!!o.json, { path, name, counts: { ...counts, unlabeled: info.lines - info.labeled }, documents: withPages }, () =>
-          [
-            `${info.name}: ${info.documents} document(s), ${info.pages} page(s), ${info.lines} line(s), ${info.labeled} labeled, ${info.lines - info.labeled} unlabeled`,
-            table(
-              documents.map((d) => ({
-                id: d.id,
-                name: d.name,
-                kind: d.kind,
-                pages: d.pages,
-                lines: d.lines,
-                labeled: d.labeled,
-                unlabeled: d.lines - d.labeled,
-              })),
-            ),
-          ].join('\n'),
+        const removed = (await client.call('listRemovedDocuments', {})).length;
+        printResult(
+          !!o.json,
+          { path, name, counts: { ...counts, unlabeled: info.lines - info.labeled }, documents: withPages, removed },
+          () =>
+            [
+              `${info.name}: ${info.documents} document(s), ${info.pages} page(s), ${info.lines} line(s), ${info.labeled} labeled, ${info.lines - info.labeled} unlabeled` +
+                (removed ? ` (and ${removed} removed document(s): quire document removed ${dir})` : ''),
+              table(
+                documents.map((d) => ({
+                  id: d.id,
+                  name: d.name,
+                  kind: d.kind,
+                  pages: d.pages,
+                  lines: d.lines,
+                  labeled: d.labeled,
+                  unlabeled: d.lines - d.labeled,
+                })),
+              ),
+            ].join('\n'),
         );
       });
     });

@@ -51,6 +51,8 @@ test('init, import with one broken file, and ls --json', async () => {
   assert.equal(quire('document', 'remove', dir, String(lineDoc)).status, 0);
   const ls2 = JSON.parse(quire('ls', dir, '--json').stdout);
   assert.deepEqual(ls2.counts, { documents: 1, pages: 1, lines: 0, labeled: 0, unlabeled: 0 });
+  assert.equal(ls2.removed, 1);
+  assert.match(quire('ls', dir).stdout, /\(and 1 removed document\(s\): quire document removed /);
   const removed = JSON.parse(quire('document', 'removed', dir, '--json').stdout);
   assert.deepEqual(
     removed.map((d: { id: number; name: string; labeled: number; removedBy: string }) => [d.id, d.name, d.labeled, d.removedBy]),
