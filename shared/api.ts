@@ -82,6 +82,8 @@ export interface LineView {
 export interface PageView {
   page: PageSummary;
   documentName: string;
+  /** Set when the page's document was removed (set aside, restorable): when and by whom. */
+  documentRemoved: { at: string; by: string } | null;
   /** Neighbouring pages of the document, for navigation. */
   previousPageId: number | null;
   nextPageId: number | null;

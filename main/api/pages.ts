@@ -42,10 +42,11 @@ function* pageView(pageId: number): Program<PageView> {
             charConfidence: JSON.parse(r.pChars!),
           },
   }));
-  const { documentName, ...summary } = page;
+  const { documentName, removedAt, removedBy, ...summary } = page;
   return {
     page: summary,
     documentName,
+    documentRemoved: removedAt ? { at: removedAt, by: removedBy ?? '' } : null,
     previousPageId,
     nextPageId,
     lines: lineViews,

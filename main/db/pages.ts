@@ -142,10 +142,10 @@ export const pages = {
           .selectFrom('pages as p')
           .innerJoin('documents as d', 'd.id', 'p.document_id')
           .select(summaryOf())
-          .select('d.name as documentName')
+          .select(['d.name as documentName', 'd.removed_at as removedAt', 'd.removed_by as removedBy'])
           .where('p.id', '=', pageId),
       ),
-      (r) => r as (PageSummary & { documentName: string }) | undefined,
+      (r) => r as (PageSummary & { documentName: string; removedAt: string | null; removedBy: string | null }) | undefined,
     ),
 
   /** The page before (or after) page `index` of the document, or null. */

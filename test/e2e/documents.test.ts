@@ -52,6 +52,18 @@ test('rename a document; remove it (restorable), then restore it', async () => {
   assert.match(await removed.innerText(), /Removed documents \(1\)[\s\S]*Register 1723[\s\S]*removed by me/);
   await page.screenshot({ path: join(ARTIFACTS, 'removed-documents.png') });
 
+  // Its page, opened by its address (another window, the history), says it was removed.
+  const pageId = (
+    app.project.db.prepare("SELECT p.id FROM pages p JOIN documents d ON d.id = p.document_id WHERE d.name = 'Register 1723'").get() as {
+      id: number;
+    }
+  ).id;
+  const elsewhere = await browser.newPage({ viewport: { width: 1024, height: 800 } });
+  await elsewhere.goto(`${app.server.url}&page=${pageId}`);
+  await elsewhere.getByTestId('document-removed').waitFor();
+  assert.match(await elsewhere.getByTestId('document-removed').innerText(), /Register 1723 was removed from the project by me/);
+  await elsewhere.close();
+
   await removed.getByTestId('restore-document').click();
   await counts(/^2 documents/);
   await page.locator('[data-document]').filter({ hasText: 'Register 1723' }).waitFor();

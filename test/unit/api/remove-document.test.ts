@@ -14,6 +14,7 @@ import { labeledLines } from '../../../main/project/dataset.ts';
 import { Project } from '../../../main/project/project.ts';
 import type { QuireEvent } from '../../../shared/api.ts';
 import { manyLinesProject } from '../../helpers/many-lines.ts';
+import { withoutTimes } from '../../helpers/both-stores.ts';
 import { tempDir } from '../../helpers/project.ts';
 
 test('a removed document leaves lists, counts, search, exports, training and reading; restored, all of it is back', async () => {
@@ -55,6 +56,13 @@ test('a removed document leaves lists, counts, search, exports, training and rea
       .get(removed.id) as { n: number };
     assert.equal(labels.n, 3);
 
+    // Its page still opens (a window may show it), saying the document was removed.
+    const [firstPage] = await dispatch('listPages', { documentId: removed.id });
+    assert.deepEqual(withoutTimes((await dispatch('getPage', { pageId: firstPage.id })).documentRemoved), { at: 'time', by: 'me' });
+    assert.equal(
+      (await dispatch('getPage', { pageId: (await dispatch('listPages', { documentId: kept.id }))[0].id })).documentRemoved,
+      null,
+    );
     await assert.rejects(dispatch('removeDocument', { documentId: removed.id }), /is already removed/);
     await dispatch('restoreDocument', { documentId: removed.id });
     assert.deepEqual(await dispatch('projectInfo', {}), before);
